@@ -1,0 +1,81 @@
+#pragma once
+// Server: accepts OCPP WebSocket connections (ws or wss) and plain HTTP requests on one port.
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ocpp/net/http.hpp"
+#include "ocpp/net/session.hpp"
+#include "ocpp/util/log.hpp"
+#include "ocpp/util/result.hpp"
+
+namespace ocpp::net {
+
+class EventLoop;
+
+struct ServerTlsConfig {
+    std::string cert_file;      // PEM chain; RSA or ECDSA
+    std::string key_file;       // PEM private key
+    std::string client_ca_file; // when set, clients must present a certificate signed by it (security profile 3)
+    bool tls13_only = false;    // otherwise TLS 1.2 and 1.3
+};
+
+struct ServerConfig {
+    std::string host = "127.0.0.1";
+    std::uint16_t port = 0; // 0 = any free port; see Server::port()
+    std::optional<ServerTlsConfig> tls;
+    std::vector<std::string> subprotocols{"ocpp1.6"}; // a client offering none of these is refused
+    std::size_t max_message_size = 64 * 1024;
+    std::size_t max_http_body = 1024 * 1024;
+    std::size_t max_connections = 19000;
+    std::size_t max_outbound_queue = 256; // messages per session; send() returns false beyond it
+    std::chrono::milliseconds open_handshake_timeout{10000};
+    std::chrono::milliseconds close_handshake_timeout{2000};
+    std::chrono::milliseconds ping_interval{60000}; // 0 = no pings
+    std::chrono::milliseconds pong_timeout{30000};
+    bool reuse_port = false; // SO_REUSEPORT, so several processes or loops can share a port
+};
+
+// The decision on a WebSocket upgrade. Anything but 0 refuses it with that HTTP status (401 adds WWW-Authenticate).
+struct HandshakeDecision {
+    int status = 0;
+    std::string reason; // sent as the response body and reported to the refusal observer
+    static HandshakeDecision accept() { return {}; }
+    static HandshakeDecision refuse(int status, std::string reason) { return {status, std::move(reason)}; }
+};
+
+// A refused or failed connection attempt, for diagnosis (the tester reports these).
+struct RejectedHandshake {
+    HandshakeInfo info;
+    int status = 0;     // HTTP status sent, 0 when the connection failed before an HTTP answer (e.g. TLS)
+    std::string reason;
+};
+
+class Server {
+public:
+    using HandshakeHook = std::function<HandshakeDecision(const HandshakeInfo&)>;
+    using OpenHandler = std::function<void(SessionPtr)>;
+    using RejectHandler = std::function<void(const RejectedHandshake&)>;
+
+    static std::unique_ptr<Server> create(EventLoop& loop, ServerConfig config, const Logger& log);
+    virtual ~Server() = default;
+
+    // Set handlers before listen(). The hook runs on the loop during the upgrade and must not block.
+    virtual void set_handshake_hook(HandshakeHook hook) = 0;
+    virtual void set_open_handler(OpenHandler h) = 0;
+    virtual void set_reject_handler(RejectHandler h) = 0;
+    virtual void set_http_handler(HttpHandler h) = 0;
+
+    // Binds and starts accepting; errors (port in use, bad certificate) come back as values.
+    virtual Result<void> listen() = 0;
+    virtual std::uint16_t port() const = 0;
+    // Stops accepting and closes every session (going away); call on the loop's thread or before run().
+    virtual void shutdown() = 0;
+    virtual std::size_t connection_count() const = 0;
+};
+
+} // namespace ocpp::net

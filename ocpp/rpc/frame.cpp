@@ -1,0 +1,193 @@
+#include "ocpp/rpc/frame.hpp"
+
+#include <random>
+
+namespace ocpp::rpc {
+namespace {
+
+bool fail(FrameError& e, ErrorCode code, std::string message, std::optional<std::string> id = std::nullopt) {
+    e.code = code;
+    e.message = std::move(message);
+    e.call_id = std::move(id);
+    return false;
+}
+
+void skip_ws(std::string_view s, std::size_t& i) {
+    while (i < s.size() && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r')) {
+        ++i;
+    }
+}
+
+// Finds the id of something that starts like a CALL ("[2, \"id\"") in text that is not valid JSON, so that the
+// sender can still get a CALLERROR it can match.
+std::optional<std::string> recover_call_id(std::string_view s) {
+    std::size_t i = 0;
+    skip_ws(s, i);
+    if (i >= s.size() || s[i++] != '[') {
+        return std::nullopt;
+    }
+    skip_ws(s, i);
+    if (i >= s.size() || s[i++] != '2') {
+        return std::nullopt;
+    }
+    skip_ws(s, i);
+    if (i >= s.size() || s[i++] != ',') {
+        return std::nullopt;
+    }
+    skip_ws(s, i);
+    if (i >= s.size() || s[i++] != '"') {
+        return std::nullopt;
+    }
+    std::string id;
+    while (i < s.size() && s[i] != '"' && s[i] != '\\' && id.size() <= kMaxMessageIdLength) {
+        if (static_cast<unsigned char>(s[i]) < 0x20) {
+            return std::nullopt;
+        }
+        id.push_back(s[i++]);
+    }
+    if (i >= s.size() || s[i] != '"' || id.empty() || id.size() > kMaxMessageIdLength) {
+        return std::nullopt;
+    }
+    return id;
+}
+
+std::string type_word(const rapidjson::Value& v) {
+    if (v.IsString()) {
+        return "a string";
+    }
+    if (v.IsNumber()) {
+        return "a number";
+    }
+    if (v.IsObject()) {
+        return "an object";
+    }
+    if (v.IsArray()) {
+        return "an array";
+    }
+    return v.IsNull() ? "null" : "a boolean";
+}
+
+} // namespace
+
+bool parse_frame(std::string_view text, Frame& out, FrameError& error) {
+    out.doc.Parse(text.data(), text.size());
+    if (out.doc.HasParseError()) {
+        return fail(error, ErrorCode::FormationViolation,
+                    "message is not valid JSON (error at byte " + std::to_string(out.doc.GetErrorOffset()) + ")",
+                    recover_call_id(text));
+    }
+    const auto& a = out.doc;
+    if (!a.IsArray()) {
+        return fail(error, ErrorCode::FormationViolation, "message is " + type_word(a) + ", not an OCPP-J array");
+    }
+    if (a.Empty() || !a[0].IsInt()) {
+        return fail(error, ErrorCode::FormationViolation, "the first element must be the message type 2, 3 or 4");
+    }
+    const int type = a[0].GetInt();
+    if (type < 2 || type > 4) {
+        return fail(error, ErrorCode::FormationViolation, "unknown message type " + std::to_string(type));
+    }
+    if (a.Size() < 2 || !a[1].IsString()) {
+        return fail(error, ErrorCode::FormationViolation, "the second element must be the message id (a string)");
+    }
+    std::string id(a[1].GetString(), a[1].GetStringLength());
+    auto call_id = type == 2 ? std::optional<std::string>(id) : std::nullopt;
+    if (id.empty() || id.size() > kMaxMessageIdLength) {
+        return fail(error, ErrorCode::FormationViolation,
+                    "the message id must be 1 to 36 characters long, it has " + std::to_string(id.size()),
+                    id.empty() ? std::nullopt : call_id);
+    }
+    out.type = static_cast<MessageType>(type);
+    out.id = std::move(id);
+    switch (out.type) {
+    case MessageType::Call:
+        if (a.Size() != 4) {
+            return fail(error, ErrorCode::FormationViolation,
+                        "a CALL has 4 elements [2, id, action, payload], this one has " + std::to_string(a.Size()),
+                        call_id);
+        }
+        if (!a[2].IsString() || a[2].GetStringLength() == 0) {
+            return fail(error, ErrorCode::FormationViolation, "the action of a CALL must be a non-empty string",
+                        call_id);
+        }
+        if (!a[3].IsObject()) {
+            return fail(error, ErrorCode::FormationViolation, "the payload of a CALL must be an object, not " +
+                                                                  type_word(a[3]), call_id);
+        }
+        out.action.assign(a[2].GetString(), a[2].GetStringLength());
+        out.payload = &a[3];
+        return true;
+    case MessageType::CallResult:
+        if (a.Size() != 3) {
+            return fail(error, ErrorCode::FormationViolation,
+                        "a CALLRESULT has 3 elements [3, id, payload], this one has " + std::to_string(a.Size()));
+        }
+        if (!a[2].IsObject()) {
+            return fail(error, ErrorCode::FormationViolation,
+                        "the payload of a CALLRESULT must be an object, not " + type_word(a[2]));
+        }
+        out.payload = &a[2];
+        return true;
+    case MessageType::CallError:
+        if (a.Size() != 5) {
+            return fail(error, ErrorCode::FormationViolation,
+                        "a CALLERROR has 5 elements [4, id, code, description, details], this one has " +
+                            std::to_string(a.Size()));
+        }
+        if (!a[2].IsString() || !a[3].IsString() || !a[4].IsObject()) {
+            return fail(error, ErrorCode::FormationViolation,
+                        "a CALLERROR needs a string code, a string description and an object of details");
+        }
+        out.error_code.assign(a[2].GetString(), a[2].GetStringLength());
+        out.error_description.assign(a[3].GetString(), a[3].GetStringLength());
+        out.payload = &a[4];
+        return true;
+    }
+    return false;
+}
+
+std::string serialize_call(std::string_view id, std::string_view action, const rapidjson::Value& payload) {
+    return serialize_call(id, action, [&](JsonWriter& w) { payload.Accept(w); });
+}
+
+std::string serialize_result(std::string_view id, const rapidjson::Value& payload) {
+    return serialize_result(id, [&](JsonWriter& w) { payload.Accept(w); });
+}
+
+std::string serialize_error(std::string_view id, ErrorCode code, std::string_view description,
+                            const rapidjson::Value* details) {
+    rapidjson::StringBuffer buf;
+    JsonWriter w(buf);
+    w.StartArray();
+    w.Int(4);
+    w.String(id.data(), static_cast<rapidjson::SizeType>(id.size()));
+    const auto c = to_string(code);
+    w.String(c.data(), static_cast<rapidjson::SizeType>(c.size()));
+    w.String(description.data(), static_cast<rapidjson::SizeType>(description.size()));
+    if (details && details->IsObject()) {
+        details->Accept(w);
+    } else {
+        w.StartObject();
+        w.EndObject();
+    }
+    w.EndArray();
+    return std::string(buf.GetString(), buf.GetSize());
+}
+
+MessageIdGenerator::MessageIdGenerator() {
+    std::random_device rd;
+    prefix_ = (static_cast<std::uint64_t>(rd()) << 32) ^ rd();
+}
+
+std::string MessageIdGenerator::next() {
+    static constexpr char kHex[] = "0123456789abcdef";
+    std::string id(16, '0');
+    for (int i = 0; i < 16; ++i) {
+        id[static_cast<std::size_t>(15 - i)] = kHex[(prefix_ >> (4 * i)) & 0xf];
+    }
+    id.push_back('-');
+    id += std::to_string(++counter_);
+    return id;
+}
+
+} // namespace ocpp::rpc

@@ -1,0 +1,91 @@
+#pragma once
+// OCPP-J framing: CALL [2,id,action,payload], CALLRESULT [3,id,payload], CALLERROR [4,id,code,description,details].
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include "ocpp/rpc/errors.hpp"
+
+namespace ocpp::rpc {
+
+using JsonWriter = rapidjson::Writer<rapidjson::StringBuffer>;
+
+enum class MessageType { Call = 2, CallResult = 3, CallError = 4 };
+
+constexpr std::size_t kMaxMessageIdLength = 36;
+
+// A parsed frame. It owns its document; payload points into it.
+struct Frame {
+    MessageType type = MessageType::Call;
+    std::string id;
+    std::string action;            // CALL
+    std::string error_code;        // CALLERROR, as received (may be a code this version does not know)
+    std::string error_description; // CALLERROR
+    rapidjson::Document doc;
+    const rapidjson::Value* payload = nullptr; // CALL/CALLRESULT payload, CALLERROR details
+
+    Frame() = default;
+    Frame(Frame&&) = default;
+    Frame& operator=(Frame&&) = default;
+};
+
+// Why a text is not a valid frame, and how to answer it.
+struct FrameError {
+    ErrorCode code = ErrorCode::FormationViolation;
+    std::string message;
+    // The message id of a broken CALL when it could be recovered: such a CALL gets a CALLERROR with this id.
+    std::optional<std::string> call_id;
+};
+
+// Parses one WebSocket text message. On failure fills `error` and returns false.
+bool parse_frame(std::string_view text, Frame& out, FrameError& error);
+
+// Serialisers. The payload writers put exactly one JSON value (the payload object) into the writer.
+template <class WritePayload>
+std::string serialize_call(std::string_view id, std::string_view action, WritePayload&& write_payload) {
+    rapidjson::StringBuffer buf;
+    JsonWriter w(buf);
+    w.StartArray();
+    w.Int(2);
+    w.String(id.data(), static_cast<rapidjson::SizeType>(id.size()));
+    w.String(action.data(), static_cast<rapidjson::SizeType>(action.size()));
+    write_payload(w);
+    w.EndArray();
+    return std::string(buf.GetString(), buf.GetSize());
+}
+
+template <class WritePayload> std::string serialize_result(std::string_view id, WritePayload&& write_payload) {
+    rapidjson::StringBuffer buf;
+    JsonWriter w(buf);
+    w.StartArray();
+    w.Int(3);
+    w.String(id.data(), static_cast<rapidjson::SizeType>(id.size()));
+    write_payload(w);
+    w.EndArray();
+    return std::string(buf.GetString(), buf.GetSize());
+}
+
+std::string serialize_call(std::string_view id, std::string_view action, const rapidjson::Value& payload);
+std::string serialize_result(std::string_view id, const rapidjson::Value& payload);
+// details defaults to {} as OCPP-J requires an object there.
+std::string serialize_error(std::string_view id, ErrorCode code, std::string_view description,
+                            const rapidjson::Value* details = nullptr);
+
+// Unique message ids for one connection: a random 64-bit prefix and a counter ("5f1c9a0b3e2d4c17-42").
+class MessageIdGenerator {
+public:
+    MessageIdGenerator();
+    explicit MessageIdGenerator(std::uint64_t prefix) : prefix_(prefix) {}
+    std::string next();
+
+private:
+    std::uint64_t prefix_;
+    std::uint64_t counter_ = 0;
+};
+
+} // namespace ocpp::rpc

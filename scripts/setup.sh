@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Installs what a fresh Debian 12 machine lacks to build and test ocppkit, and says nothing when all is there.
+# Usage: scripts/setup.sh [fuzz]   (root, or sudo available)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+packages=(build-essential cmake ninja-build ccache pkg-config python3 git openssl ca-certificates
+          libwebsocketpp-dev libasio-dev rapidjson-dev libssl-dev libyaml-cpp-dev libsqlite3-dev libcurl4-openssl-dev
+          libgtest-dev libgmock-dev libbenchmark-dev nodejs npm)
+if [[ "${1:-}" == "fuzz" ]]; then
+    packages+=(clang libclang-rt-14-dev)
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+    status=$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null || true)
+    [[ "$status" == "installed" ]] || missing+=("$p")
+done
+# Node may come from elsewhere than Debian's package; accept any node >= 18 with npm.
+if command -v node >/dev/null && command -v npm >/dev/null; then
+    tmp=()
+    for p in "${missing[@]}"; do [[ "$p" == nodejs || "$p" == npm ]] || tmp+=("$p"); done
+    missing=("${tmp[@]+"${tmp[@]}"}")
+fi
+
+if ((${#missing[@]})); then
+    sudo=""
+    [[ $(id -u) == 0 ]] || sudo="sudo"
+    echo "setup: installing ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    $sudo apt-get update -qq
+    $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# npm packages of the interoperability tests, pinned by tests/interop/package-lock.json.
+if [[ -f tests/interop/package-lock.json ]]; then
+    stamp=tests/interop/node_modules/.ocppkit-lock
+    if ! cmp -s tests/interop/package-lock.json "$stamp" 2>/dev/null; then
+        echo "setup: installing the interop test's npm packages"
+        (cd tests/interop && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+        cp tests/interop/package-lock.json "$stamp"
+    fi
+fi

@@ -1,0 +1,42 @@
+#include "ocpp/util/datetime.hpp"
+
+#include <gtest/gtest.h>
+
+using ocpp::format_datetime;
+using ocpp::parse_datetime;
+
+TEST(DateTime, ParsesUtcAndFormatsBack) {
+    auto dt = parse_datetime("2026-01-31T12:34:56Z");
+    ASSERT_TRUE(dt);
+    EXPECT_EQ(format_datetime(*dt), "2026-01-31T12:34:56Z");
+    EXPECT_EQ(dt->unix_ms(), 1769862896000LL);
+}
+
+TEST(DateTime, KeepsMillisecondsAndTruncatesFinerFractions) {
+    EXPECT_EQ(format_datetime(*parse_datetime("2026-01-31T12:34:56.5Z")), "2026-01-31T12:34:56.500Z");
+    EXPECT_EQ(format_datetime(*parse_datetime("2026-01-31T12:34:56.123456789Z")), "2026-01-31T12:34:56.123Z");
+}
+
+TEST(DateTime, AppliesOffsets) {
+    EXPECT_EQ(format_datetime(*parse_datetime("2026-01-01T00:30:00+01:00")), "2025-12-31T23:30:00Z");
+    EXPECT_EQ(format_datetime(*parse_datetime("2025-12-31T23:30:00-05:30")), "2026-01-01T05:00:00Z");
+    EXPECT_EQ(format_datetime(*parse_datetime("2024-02-29t10:00:00z")), "2024-02-29T10:00:00Z");
+}
+
+TEST(DateTime, RejectsWhatIsNotRfc3339) {
+    for (const char* bad : {"", "2026-01-31", "2026-01-31T12:34:56", "2026-13-01T00:00:00Z", "2026-02-29T00:00:00Z",
+                            "2026-01-31 12:34:56Z", "2026-01-31T24:00:00Z", "2026-01-31T12:34:56.Z",
+                            "2026-01-31T12:34:56+0100", "2026-01-31T12:34:56Zjunk", "26-01-31T12:34:56Z",
+                            "2026-01-31T12:60:00Z", "2026-01-31T12:00:00+24:00"}) {
+        EXPECT_FALSE(parse_datetime(bad)) << bad;
+    }
+}
+
+TEST(DateTime, RoundTripsAcrossCenturiesAndLeapYears) {
+    for (const char* s : {"1970-01-01T00:00:00Z", "2000-02-29T23:59:59.999Z", "2100-03-01T00:00:00Z",
+                          "1969-12-31T23:59:59.001Z", "2038-01-19T03:14:08Z"}) {
+        auto dt = parse_datetime(s);
+        ASSERT_TRUE(dt) << s;
+        EXPECT_EQ(format_datetime(*dt), s);
+    }
+}

@@ -1,0 +1,23 @@
+#include "ocpp/util/log.hpp"
+
+#include <gtest/gtest.h>
+#include <string>
+#include <vector>
+
+TEST(Logger, DropsLinesBelowItsLevel) {
+    std::vector<std::string> lines;
+    ocpp::Logger log(ocpp::LogLevel::Warn, [&](ocpp::LogLevel l, std::string_view c, std::string_view m) {
+        lines.push_back(std::string(ocpp::to_string(l)) + " " + std::string(c) + ": " + std::string(m));
+    });
+    log.info("rpc", "hidden");
+    log.warn("rpc", "shown");
+    log.error("net", "also shown");
+    EXPECT_EQ(lines, (std::vector<std::string>{"warn rpc: shown", "error net: also shown"}));
+}
+
+TEST(Logger, ParsesLevelNames) {
+    ocpp::LogLevel level{};
+    EXPECT_TRUE(ocpp::parse_log_level("debug", level));
+    EXPECT_EQ(level, ocpp::LogLevel::Debug);
+    EXPECT_FALSE(ocpp::parse_log_level("verbose", level));
+}
