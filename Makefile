@@ -21,7 +21,8 @@ test: setup
 bench: build
 	@bash bench/run.sh
 
-fuzz: setup
+fuzz:
+	@bash $(SETUP) fuzz
 	@cmake --preset fuzz >/dev/null
 	@cmake --build --preset fuzz --target fuzz_frames
 	@bash fuzz/run.sh build-fuzz/bin/fuzz_frames $(FUZZ_SECONDS)

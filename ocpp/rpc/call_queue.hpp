@@ -24,10 +24,11 @@ public:
     };
 
     explicit CallQueue(std::size_t capacity, std::size_t max_in_flight = 1)
-        : capacity_(capacity), max_in_flight_(std::max<std::size_t>(1, max_in_flight)) {}
+        : capacity_(capacity)
+        , max_in_flight_(std::max<std::size_t>(1, max_in_flight)) {}
 
-    // Queues a call; false when capacity calls are already waiting.
-    bool push(Call call) {
+    // Queues a call (moved from only on success); false when capacity calls are already waiting.
+    bool push(Call&& call) {
         if (queue_.size() >= capacity_) {
             return false;
         }

@@ -70,7 +70,8 @@ std::string type_word(const rapidjson::Value& v) {
 } // namespace
 
 bool parse_frame(std::string_view text, Frame& out, FrameError& error) {
-    out.doc.Parse(text.data(), text.size());
+    // Iterative parsing: deeply nested input cannot exhaust the stack.
+    out.doc.Parse<rapidjson::kParseIterativeFlag>(text.data(), text.size());
     if (out.doc.HasParseError()) {
         return fail(error, ErrorCode::FormationViolation,
                     "message is not valid JSON (error at byte " + std::to_string(out.doc.GetErrorOffset()) + ")",
@@ -111,8 +112,8 @@ bool parse_frame(std::string_view text, Frame& out, FrameError& error) {
                         call_id);
         }
         if (!a[3].IsObject()) {
-            return fail(error, ErrorCode::FormationViolation, "the payload of a CALL must be an object, not " +
-                                                                  type_word(a[3]), call_id);
+            return fail(error, ErrorCode::FormationViolation,
+                        "the payload of a CALL must be an object, not " + type_word(a[3]), call_id);
         }
         out.action.assign(a[2].GetString(), a[2].GetStringLength());
         out.payload = &a[3];

@@ -80,7 +80,8 @@ std::string serialize_error(std::string_view id, ErrorCode code, std::string_vie
 class MessageIdGenerator {
 public:
     MessageIdGenerator();
-    explicit MessageIdGenerator(std::uint64_t prefix) : prefix_(prefix) {}
+    explicit MessageIdGenerator(std::uint64_t prefix)
+        : prefix_(prefix) {}
     std::string next();
 
 private:

@@ -23,7 +23,8 @@ public:
 // ManualClock moves only when advance() is called; wall time moves with it.
 class ManualClock final : public Clock {
 public:
-    explicit ManualClock(WallTime wall_start = WallTime{std::chrono::seconds{1767225600}}) : wall_start_(wall_start) {}
+    explicit ManualClock(WallTime wall_start = WallTime{std::chrono::seconds{1767225600}})
+        : wall_start_(wall_start) {}
     TimePoint now() const override { return TimePoint{} + elapsed_; }
     WallTime wall_now() const override {
         return wall_start_ + std::chrono::duration_cast<WallTime::duration>(elapsed_);

@@ -26,7 +26,9 @@ void civil_from_days(long long z, long long& y, unsigned& m, unsigned& d) {
     y += m <= 2 ? 1 : 0;
 }
 
-bool is_leap(long long y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+bool is_leap(long long y) {
+    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
 
 unsigned days_in_month(long long y, unsigned m) {
     static constexpr unsigned kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
@@ -105,7 +107,8 @@ std::optional<DateTime> parse_datetime(std::string_view s) {
     const long long secs = days_from_civil(year, month, day) * 86400LL + hour * 3600LL + minute * 60LL + second -
                            offset_s; // a leap second (:60) folds into the next second
     using namespace std::chrono;
-    return DateTime{system_clock::time_point{duration_cast<system_clock::duration>(seconds{secs} + nanoseconds{nanos})}};
+    return DateTime{
+        system_clock::time_point{duration_cast<system_clock::duration>(seconds{secs} + nanoseconds{nanos})}};
 }
 
 void append_datetime(std::string& out, const DateTime& dt) {

@@ -42,7 +42,9 @@ void stderr_sink(LogLevel level, std::string_view component, std::string_view me
 }
 } // namespace
 
-Logger::Logger(LogLevel level, Sink sink) : level_(level), sink_(sink ? std::move(sink) : Sink(stderr_sink)) {}
+Logger::Logger(LogLevel level, Sink sink)
+    : level_(level)
+    , sink_(sink ? std::move(sink) : Sink(stderr_sink)) {}
 
 void Logger::log(LogLevel level, std::string_view component, std::string_view message) const {
     if (enabled(level) && level != LogLevel::Off) {

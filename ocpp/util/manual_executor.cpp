@@ -4,7 +4,8 @@ namespace ocpp {
 
 class ManualTimer final : public Timer {
 public:
-    explicit ManualTimer(ManualExecutor& ex) : ex_(ex) {}
+    explicit ManualTimer(ManualExecutor& ex)
+        : ex_(ex) {}
     ~ManualTimer() override { cancel(); }
     void start(Clock::Duration delay, std::function<void()> fn) override {
         cancel();
@@ -28,7 +29,9 @@ private:
     bool armed_ = false;
 };
 
-std::unique_ptr<Timer> ManualExecutor::make_timer() { return std::make_unique<ManualTimer>(*this); }
+std::unique_ptr<Timer> ManualExecutor::make_timer() {
+    return std::make_unique<ManualTimer>(*this);
+}
 
 ManualExecutor::Key ManualExecutor::arm(Clock::Duration delay, std::function<void()> fn) {
     Key key{clock_.now() + (delay.count() < 0 ? Clock::Duration{} : delay), next_seq_++};

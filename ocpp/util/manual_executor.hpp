@@ -11,7 +11,8 @@ namespace ocpp {
 
 class ManualExecutor final : public Executor {
 public:
-    explicit ManualExecutor(ManualClock& clock) : clock_(clock) {}
+    explicit ManualExecutor(ManualClock& clock)
+        : clock_(clock) {}
     void post(std::function<void()> fn) override { posted_.push_back(std::move(fn)); }
     std::unique_ptr<Timer> make_timer() override;
     const Clock& clock() const override { return clock_; }

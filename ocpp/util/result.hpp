@@ -13,8 +13,10 @@ struct Error {
 
 template <class T> class [[nodiscard]] Result {
 public:
-    Result(T value) : data_(std::move(value)) {}
-    Result(Error error) : data_(std::move(error)) {}
+    Result(T value)
+        : data_(std::move(value)) {}
+    Result(Error error)
+        : data_(std::move(error)) {}
 
     bool ok() const { return data_.index() == 0; }
     explicit operator bool() const { return ok(); }
@@ -34,7 +36,9 @@ private:
 template <> class [[nodiscard]] Result<void> {
 public:
     Result() = default;
-    Result(Error error) : error_(std::move(error)), ok_(false) {}
+    Result(Error error)
+        : error_(std::move(error))
+        , ok_(false) {}
     bool ok() const { return ok_; }
     explicit operator bool() const { return ok_; }
     const Error& error() const { return error_; }
@@ -44,6 +48,8 @@ private:
     bool ok_ = true;
 };
 
-inline Error make_error(std::string message) { return Error{std::move(message)}; }
+inline Error make_error(std::string message) {
+    return Error{std::move(message)};
+}
 
 } // namespace ocpp

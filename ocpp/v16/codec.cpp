@@ -27,12 +27,16 @@ void append_escaped(std::string& path, std::string_view key) {
 }
 } // namespace
 
-Decoder::Scope::Scope(Decoder& d, std::string_view key) : d_(d), size_(d.path_.size()) {
+Decoder::Scope::Scope(Decoder& d, std::string_view key)
+    : d_(d)
+    , size_(d.path_.size()) {
     d_.path_.push_back('/');
     append_escaped(d_.path_, key);
 }
 
-Decoder::Scope::Scope(Decoder& d, std::size_t index) : d_(d), size_(d.path_.size()) {
+Decoder::Scope::Scope(Decoder& d, std::size_t index)
+    : d_(d)
+    , size_(d.path_.size()) {
     d_.path_.push_back('/');
     d_.path_ += std::to_string(index);
 }
@@ -43,7 +47,9 @@ Decoder::Scope::~Scope() {
     }
 }
 
-bool expect_object(const Json& j, Decoder& d) { return j.IsObject() || d.fail("type", "expected an object"); }
+bool expect_object(const Json& j, Decoder& d) {
+    return j.IsObject() || d.fail("type", "expected an object");
+}
 
 bool read_value(const Json& j, std::string& out, Decoder& d) {
     if (!j.IsString()) {
@@ -104,9 +110,15 @@ bool read_value(const Json& j, DateTime& out, Decoder& d) {
 void write_value(JsonWriter& w, const std::string& v) {
     w.String(v.data(), static_cast<rapidjson::SizeType>(v.size()));
 }
-void write_value(JsonWriter& w, int v) { w.Int(v); }
-void write_value(JsonWriter& w, double v) { w.Double(v); }
-void write_value(JsonWriter& w, bool v) { w.Bool(v); }
+void write_value(JsonWriter& w, int v) {
+    w.Int(v);
+}
+void write_value(JsonWriter& w, double v) {
+    w.Double(v);
+}
+void write_value(JsonWriter& w, bool v) {
+    w.Bool(v);
+}
 void write_value(JsonWriter& w, const DateTime& v) {
     std::string s;
     s.reserve(32);

@@ -4,7 +4,9 @@
 
 namespace ocpp::validation {
 
-const char* to_string(Mode mode) { return mode == Mode::Strict ? "strict" : "tolerant"; }
+const char* to_string(Mode mode) {
+    return mode == Mode::Strict ? "strict" : "tolerant";
+}
 
 Result<Registry> Registry::compile(const std::vector<EmbeddedFile>& files) {
     Registry r;
@@ -24,7 +26,9 @@ Result<Registry> Registry::compile(const std::vector<EmbeddedFile>& files) {
     return r;
 }
 
-Result<Registry> Registry::v16() { return compile(v16::embedded_schemas()); }
+Result<Registry> Registry::v16() {
+    return compile(v16::embedded_schemas());
+}
 
 const Schema* Registry::find(std::string_view action, Direction direction) const {
     std::string key(action);

@@ -1,6 +1,7 @@
 #include "ocpp/validation/schema.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <set>
 
@@ -19,11 +20,28 @@ enum TypeBit : unsigned {
     kNull = 64,
 };
 
-const std::set<std::string_view> kSupported{"$schema", "id", "title", "description", "typeName", "type",
-                                            "properties", "additionalProperties", "required", "enum", "maxLength",
-                                            "minLength", "minimum", "maximum", "exclusiveMinimum",
-                                            "exclusiveMaximum", "multipleOf", "items", "minItems", "maxItems",
-                                            "format", "default"};
+const std::set<std::string_view> kSupported{"$schema",
+                                            "id",
+                                            "title",
+                                            "description",
+                                            "typeName",
+                                            "type",
+                                            "properties",
+                                            "additionalProperties",
+                                            "required",
+                                            "enum",
+                                            "maxLength",
+                                            "minLength",
+                                            "minimum",
+                                            "maximum",
+                                            "exclusiveMinimum",
+                                            "exclusiveMaximum",
+                                            "multipleOf",
+                                            "items",
+                                            "minItems",
+                                            "maxItems",
+                                            "format",
+                                            "default"};
 
 std::string describe(const rapidjson::Value& v) {
     if (v.IsString()) {
@@ -61,6 +79,25 @@ const char* type_name(const rapidjson::Value& v) {
     return (v.IsInt64() || v.IsUint64()) ? "integer" : "number";
 }
 
+// An absolute URI as RFC 3986 section 3 has it: a scheme, a colon, then no whitespace or control characters.
+bool is_absolute_uri(std::string_view s) {
+    const auto colon = s.find(':');
+    if (colon == std::string_view::npos || colon == 0 || !std::isalpha(static_cast<unsigned char>(s[0]))) {
+        return false;
+    }
+    for (std::size_t i = 1; i < colon; ++i) {
+        const auto c = static_cast<unsigned char>(s[i]);
+        if (!std::isalnum(c) && c != '+' && c != '-' && c != '.') {
+            return false;
+        }
+    }
+    return std::none_of(s.begin() + static_cast<std::ptrdiff_t>(colon), s.end(), [](char ch) {
+        const auto c = static_cast<unsigned char>(ch);
+        return c <= 0x20 || c == 0x7f || c == '"' || c == '<' || c == '>' || c == '\\' || c == '^' || c == '`' ||
+               c == '{' || c == '|' || c == '}';
+    });
+}
+
 bool is_integer(const rapidjson::Value& v) {
     return v.IsInt64() || v.IsUint64() || (v.IsDouble() && std::trunc(v.GetDouble()) == v.GetDouble());
 }
@@ -93,6 +130,7 @@ struct Schema::Node {
     bool exclusive_minimum = false, exclusive_maximum = false;
     std::unique_ptr<Node> items;
     bool date_time = false;
+    bool uri = false;
 
     struct Walk {
         std::vector<Finding>& out;
@@ -194,6 +232,7 @@ Result<std::unique_ptr<Schema::Node>> compile_node(const rapidjson::Value& s, co
     node->exclusive_maximum = s.HasMember("exclusiveMaximum") && s["exclusiveMaximum"].IsTrue();
     if (s.HasMember("format") && s["format"].IsString()) {
         node->date_time = std::string_view(s["format"].GetString()) == "date-time";
+        node->uri = std::string_view(s["format"].GetString()) == "uri";
     }
     if (s.HasMember("additionalProperties")) {
         if (!s["additionalProperties"].IsBool()) {
@@ -250,11 +289,11 @@ Result<std::unique_ptr<Schema::Node>> compile_node(const rapidjson::Value& s, co
 
 bool Schema::Node::validate(const rapidjson::Value& v, Walk& w) const {
     if (types != 0) {
-        unsigned have = v.IsObject()   ? kObject
-                        : v.IsArray()  ? kArray
-                        : v.IsString() ? kString
-                        : v.IsBool()   ? kBoolean
-                        : v.IsNull()   ? kNull
+        unsigned have = v.IsObject()    ? kObject
+                        : v.IsArray()   ? kArray
+                        : v.IsString()  ? kString
+                        : v.IsBool()    ? kBoolean
+                        : v.IsNull()    ? kNull
                         : is_integer(v) ? (kInteger | kNumber)
                                         : kNumber;
         if ((have & types) == 0) {
@@ -290,6 +329,9 @@ bool Schema::Node::validate(const rapidjson::Value& v, Walk& w) const {
         if (date_time && !parse_datetime(text)) {
             ok = w.add("format", describe(v) + " is not an RFC 3339 date-time (e.g. 2026-01-31T12:00:00Z)");
         }
+        if (uri && !is_absolute_uri(text)) {
+            ok = w.add("format", describe(v) + " is not an absolute URI (e.g. ftp://host/path)");
+        }
     } else if (v.IsNumber()) {
         const double d = v.GetDouble();
         if (minimum && (exclusive_minimum ? d <= *minimum : d < *minimum)) {
@@ -301,8 +343,8 @@ bool Schema::Node::validate(const rapidjson::Value& v, Walk& w) const {
         if (multiple_of && *multiple_of > 0) {
             const double q = d / *multiple_of;
             if (std::fabs(q - std::round(q)) > 1e-9) {
-                ok = w.add("multipleOf", describe(v) + " is not a multiple of " +
-                                             describe(rapidjson::Value(*multiple_of)));
+                ok = w.add("multipleOf",
+                           describe(v) + " is not a multiple of " + describe(rapidjson::Value(*multiple_of)));
             }
         }
     } else if (v.IsObject()) {
@@ -332,12 +374,12 @@ bool Schema::Node::validate(const rapidjson::Value& v, Walk& w) const {
     } else if (v.IsArray()) {
         const std::size_t n = v.Size();
         if (min_items && n < *min_items) {
-            ok = w.add("minItems", "has " + std::to_string(n) + " items, at least " + std::to_string(*min_items) +
-                                       " required");
+            ok = w.add("minItems",
+                       "has " + std::to_string(n) + " items, at least " + std::to_string(*min_items) + " required");
         }
         if (max_items && n > *max_items) {
-            ok = w.add("maxItems", "has " + std::to_string(n) + " items, at most " + std::to_string(*max_items) +
-                                       " allowed");
+            ok = w.add("maxItems",
+                       "has " + std::to_string(n) + " items, at most " + std::to_string(*max_items) + " allowed");
         }
         if (items) {
             for (rapidjson::SizeType i = 0; i < n; ++i) {

@@ -1,0 +1,331 @@
+#include "ocpp/peer/peer.hpp"
+
+namespace ocpp {
+
+namespace {
+std::string seconds_text(Clock::Duration d) {
+    return std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(d).count() / 1000.0) + " s";
+}
+} // namespace
+
+// --- RawReply -------------------------------------------------------------------------------------------------
+
+RawReply::RawReply(std::weak_ptr<Peer> peer, std::string id, std::string action)
+    : state_(std::make_shared<State>()) {
+    state_->peer = std::move(peer);
+    state_->id = std::move(id);
+    state_->action = std::move(action);
+}
+
+RawReply::State::~State() {
+    if (!answered) {
+        if (auto p = peer.lock()) {
+            p->send_reply(id, action,
+                          rpc::serialize_error(id, rpc::ErrorCode::InternalError, "the handler gave no answer"), true);
+        }
+    }
+}
+
+void RawReply::send(std::string frame, bool is_error) {
+    state_->answered = true;
+    if (auto p = state_->peer.lock()) {
+        p->send_reply(state_->id, state_->action, std::move(frame), is_error);
+    }
+}
+
+void RawReply::ok(const rapidjson::Value& payload) {
+    ok_with([&](rpc::JsonWriter& w) { payload.Accept(w); });
+}
+
+void RawReply::error(rpc::ErrorCode code, std::string description) {
+    if (!state_->answered) {
+        send(rpc::serialize_error(state_->id, code, description), true);
+    }
+}
+
+void RawReply::decode_failed(const v16::DecodeError& e) {
+    error(error_code_for(e.rule, e.pointer),
+          (e.pointer.empty() ? std::string("payload") : e.pointer) + ": " + e.message);
+}
+
+// --- Peer -----------------------------------------------------------------------------------------------------
+
+Peer::Peer(net::SessionPtr session, const validation::Registry& schemas, PeerConfig cfg, const Logger& log)
+    : session_(std::move(session))
+    , schemas_(schemas)
+    , cfg_(cfg)
+    , log_(log)
+    , calls_(cfg.max_queued_calls, 1) {}
+
+Peer::~Peer() = default;
+
+std::shared_ptr<Peer> Peer::create(net::SessionPtr session, const validation::Registry& schemas, PeerConfig cfg,
+                                   const Logger& log) {
+    std::shared_ptr<Peer> p(new Peer(std::move(session), schemas, cfg, log));
+    p->attach();
+    return p;
+}
+
+void Peer::attach() {
+    tag_ = "peer " + session_->info().chargebox_id;
+    deadline_ = session_->executor().make_timer();
+    std::weak_ptr<Peer> weak = weak_from_this();
+    session_->set_message_handler([weak](std::string_view text) {
+        if (auto p = weak.lock()) {
+            p->on_text(text);
+        }
+    });
+    session_->set_close_handler([weak](const net::CloseInfo& info) {
+        if (auto p = weak.lock()) {
+            p->on_closed(info);
+        }
+    });
+}
+
+bool Peer::send_text(std::string_view text) {
+    if (frame_observer_) {
+        frame_observer_(FrameDirection::Sent, text);
+    }
+    if (!session_->send(text)) {
+        log_.warn(tag_, "could not send (connection closed or outbound queue full)");
+        return false;
+    }
+    return true;
+}
+
+bool Peer::send_raw(std::string_view text) {
+    return send_text(text);
+}
+
+void Peer::close(int code, std::string_view reason) {
+    session_->close(code, reason);
+}
+
+void Peer::record(Deviation dev) {
+    ++stats_.deviations;
+    if (log_.enabled(LogLevel::Debug)) {
+        log_.debug(tag_, dev.action + " deviates from its schema: " + describe(dev.findings));
+    }
+    if (deviation_observer_) {
+        deviation_observer_(dev);
+    }
+}
+
+void Peer::on_text(std::string_view text) {
+    auto self = shared_from_this(); // a handler may drop the last outside reference
+    if (frame_observer_) {
+        frame_observer_(FrameDirection::Received, text);
+    }
+    rpc::Frame frame;
+    rpc::FrameError error;
+    if (!rpc::parse_frame(text, frame, error)) {
+        ++stats_.malformed_received;
+        log_.warn(tag_, "malformed message: " + error.message);
+        if (error.call_id) {
+            ++stats_.errors_sent;
+            send_text(rpc::serialize_error(*error.call_id, error.code, error.message));
+        }
+        return;
+    }
+    if (frame.type == rpc::MessageType::Call) {
+        on_call(std::move(frame));
+    } else {
+        on_answer(std::move(frame));
+    }
+}
+
+void Peer::on_call(rpc::Frame frame) {
+    ++stats_.calls_received;
+    Incoming in{frame.id, frame.action, std::move(frame)};
+    if (!answering_) {
+        process(std::move(in));
+        return;
+    }
+    // OCPP-J allows one CALL in flight per direction; a peer that sends more is answered in order, up to a bound.
+    if (incoming_.size() >= cfg_.max_queued_incoming) {
+        ++stats_.errors_sent;
+        send_text(rpc::serialize_error(in.id, rpc::ErrorCode::GenericError,
+                                       "too many CALLs sent before the earlier ones were answered"));
+        return;
+    }
+    incoming_.push_back(std::move(in));
+}
+
+void Peer::process(Incoming in) {
+    answering_ = true;
+    RawReply reply(weak_from_this(), in.id, in.action);
+    const auto* schema = schemas_.find(in.action, validation::Direction::Request);
+    if (!schema) {
+        reply.error(rpc::ErrorCode::NotImplemented, "\"" + in.action + "\" is not an OCPP 1.6 action");
+        return;
+    }
+    auto handler = handlers_.find(in.action);
+    if (handler == handlers_.end()) {
+        reply.error(rpc::ErrorCode::NotSupported, in.action + " is not supported here");
+        return;
+    }
+    std::vector<validation::Finding> findings;
+    if (!schema->validate(*in.frame.payload, findings)) {
+        const auto code = error_code_for(findings.front().rule, findings.front().pointer);
+        const auto text = describe(findings);
+        record(Deviation{FrameDirection::Received, in.action, in.id, true, std::move(findings)});
+        if (cfg_.mode == validation::Mode::Strict) {
+            reply.error(code, text);
+            return;
+        }
+    }
+    handler->second(*in.frame.payload, std::move(reply));
+}
+
+void Peer::send_reply(const std::string& id, const std::string& action, std::string frame, bool is_error) {
+    if (closed_) {
+        return;
+    }
+    if (!is_error && cfg_.validate_outgoing) {
+        rpc::Frame parsed;
+        rpc::FrameError error;
+        const auto* schema = schemas_.find(action, validation::Direction::Response);
+        std::vector<validation::Finding> findings;
+        if (schema && rpc::parse_frame(frame, parsed, error) && !schema->validate(*parsed.payload, findings)) {
+            const auto text = describe(findings);
+            log_.error(tag_, "our " + action + " answer breaks its schema: " + text);
+            record(Deviation{FrameDirection::Sent, action, id, false, std::move(findings)});
+            if (cfg_.mode == validation::Mode::Strict) {
+                frame = rpc::serialize_error(id, rpc::ErrorCode::InternalError, "answer failed validation: " + text);
+                is_error = true;
+            }
+        }
+    }
+    ++(is_error ? stats_.errors_sent : stats_.results_sent);
+    send_text(frame);
+    answering_ = false;
+    if (!incoming_.empty()) {
+        Incoming next = std::move(incoming_.front());
+        incoming_.pop_front();
+        process(std::move(next));
+    }
+}
+
+void Peer::call_text(std::string action, std::string payload_json, std::function<void(RawOutcome)> done,
+                     Clock::Duration timeout, bool validate) {
+    RawOutcome out;
+    if (closed_) {
+        out.status = CallStatus::Closed;
+        out.error_description = "the connection is closed";
+        done(std::move(out));
+        return;
+    }
+    if (validate && cfg_.validate_outgoing) {
+        rapidjson::Document doc;
+        doc.Parse<rapidjson::kParseIterativeFlag>(payload_json.data(), payload_json.size());
+        const auto* schema = schemas_.find(action, validation::Direction::Request);
+        if (doc.HasParseError()) {
+            out.status = CallStatus::InvalidRequest;
+            out.error_description = "payload is not valid JSON";
+        } else if (schema && !schema->validate(doc, out.findings)) {
+            out.status = CallStatus::InvalidRequest;
+            out.error_description = describe(out.findings);
+            record(Deviation{FrameDirection::Sent, action, {}, true, out.findings});
+        }
+        if (out.status != CallStatus::Ok) {
+            done(std::move(out));
+            return;
+        }
+    }
+    Calls::Call call;
+    call.id = ids_.next();
+    call.timeout = timeout.count() > 0 ? timeout : cfg_.call_timeout;
+    call.data.frame = rpc::serialize_call(call.id, action, [&](rpc::JsonWriter& w) {
+        w.RawValue(payload_json.data(), payload_json.size(), rapidjson::kObjectType);
+    });
+    call.action = std::move(action);
+    call.data.done = std::move(done);
+    if (!calls_.push(std::move(call))) {
+        out.status = CallStatus::QueueFull;
+        out.error_description = "too many calls waiting (" + std::to_string(cfg_.max_queued_calls) + ")";
+        call.data.done(std::move(out));
+        return;
+    }
+    pump_calls();
+}
+
+void Peer::pump_calls() {
+    while (const auto* call = calls_.start_next(session_->executor().clock().now())) {
+        ++stats_.calls_sent;
+        send_text(call->data.frame);
+    }
+    arm_deadline();
+}
+
+void Peer::arm_deadline() {
+    auto next = calls_.next_deadline();
+    if (!next || closed_) {
+        deadline_->cancel();
+        return;
+    }
+    deadline_->start(*next - session_->executor().clock().now(), [this] { on_deadline(); });
+}
+
+void Peer::on_deadline() {
+    auto self = shared_from_this();
+    for (auto& call : calls_.expire(session_->executor().clock().now())) {
+        ++stats_.timeouts;
+        log_.warn(tag_, call.action + " got no answer within " + seconds_text(call.timeout));
+        RawOutcome out;
+        out.status = CallStatus::Timeout;
+        out.error_description = "no answer within " + seconds_text(call.timeout);
+        out.latency = call.timeout;
+        call.data.done(std::move(out));
+    }
+    pump_calls();
+}
+
+void Peer::on_answer(rpc::Frame frame) {
+    auto call = calls_.complete(frame.id);
+    if (!call) {
+        ++stats_.unmatched_received;
+        log_.warn(tag_, "answer with message id " + frame.id + " matches no outstanding call (late or unknown)");
+        return;
+    }
+    RawOutcome out;
+    out.latency = session_->executor().clock().now() - call->sent_at;
+    if (frame.type == rpc::MessageType::CallResult) {
+        ++stats_.results_received;
+        const auto* schema = schemas_.find(call->action, validation::Direction::Response);
+        if (schema && !schema->validate(*frame.payload, out.findings)) {
+            record(Deviation{FrameDirection::Received, call->action, call->id, false, out.findings});
+            if (cfg_.mode == validation::Mode::Strict) {
+                out.status = CallStatus::InvalidResponse;
+                out.error_description = describe(out.findings);
+            }
+        }
+        if (out.status == CallStatus::Ok) {
+            out.payload = frame.payload;
+        }
+    } else {
+        ++stats_.errors_received;
+        out.status = CallStatus::CallError;
+        out.error_code = frame.error_code;
+        out.error_description = frame.error_description;
+    }
+    call->data.done(std::move(out));
+    pump_calls();
+}
+
+void Peer::on_closed(const net::CloseInfo& info) {
+    auto self = shared_from_this();
+    closed_ = true;
+    deadline_->cancel();
+    incoming_.clear();
+    for (auto& call : calls_.drain()) {
+        RawOutcome out;
+        out.status = CallStatus::Closed;
+        out.error_description = "the connection closed before an answer (" + info.reason + ")";
+        call.data.done(std::move(out));
+    }
+    if (close_handler_) {
+        close_handler_(info);
+    }
+}
+
+} // namespace ocpp

@@ -1,0 +1,170 @@
+#pragma once
+// Peer: one OCPP-J endpoint on a Session. Parses and validates every frame, dispatches incoming CALLs to handlers
+// registered per action, sends our CALLs one at a time with a timeout, and matches their answers.
+// A Peer lives on its session's executor: call every method from that thread.
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "ocpp/net/session.hpp"
+#include "ocpp/peer/outcome.hpp"
+#include "ocpp/rpc/call_queue.hpp"
+#include "ocpp/rpc/frame.hpp"
+#include "ocpp/util/log.hpp"
+#include "ocpp/validation/registry.hpp"
+
+namespace ocpp {
+
+struct PeerConfig {
+    validation::Mode mode = validation::Mode::Strict;
+    Clock::Duration call_timeout = std::chrono::seconds(30);
+    std::size_t max_queued_calls = 64;    // our CALLs waiting behind the one in flight
+    std::size_t max_queued_incoming = 16; // their CALLs waiting while we answer one
+    bool validate_outgoing = true;        // check our own payloads against the schemas before sending
+};
+
+enum class FrameDirection { Received, Sent };
+
+// A deviation from the schemas that tolerant mode let through (or strict mode refused).
+struct Deviation {
+    FrameDirection direction = FrameDirection::Received;
+    std::string action;
+    std::string message_id;
+    bool request = true; // a CALL payload (else a CALLRESULT payload)
+    std::vector<validation::Finding> findings;
+};
+
+struct PeerStats {
+    std::uint64_t calls_sent = 0, results_received = 0, errors_received = 0, timeouts = 0;
+    std::uint64_t calls_received = 0, results_sent = 0, errors_sent = 0;
+    std::uint64_t malformed_received = 0; // not JSON or not a frame
+    std::uint64_t unmatched_received = 0; // answers to no outstanding call (late or unknown id)
+    std::uint64_t deviations = 0;
+};
+
+class Peer : public std::enable_shared_from_this<Peer> {
+public:
+    using RawHandler = std::function<void(const rapidjson::Value& payload, RawReply reply)>;
+    using FrameObserver = std::function<void(FrameDirection, std::string_view text)>;
+    using DeviationObserver = std::function<void(const Deviation&)>;
+
+    static std::shared_ptr<Peer> create(net::SessionPtr session, const validation::Registry& schemas, PeerConfig cfg,
+                                        const Logger& log);
+    ~Peer();
+    Peer(const Peer&) = delete;
+    Peer& operator=(const Peer&) = delete;
+
+    // Registers the handler of one action. Its payload is validated and converted before the handler runs.
+    template <class Req, class F> void on(F handler) {
+        on_raw(std::string(Req::action), [h = std::move(handler)](const rapidjson::Value& payload, RawReply reply) {
+            Req req;
+            v16::Decoder d;
+            if (!read_value(payload, req, d)) {
+                reply.decode_failed(*d.error());
+                return;
+            }
+            h(req, Reply<typename Req::Response>(std::move(reply)));
+        });
+    }
+    void on_raw(std::string action, RawHandler handler) { handlers_[std::move(action)] = std::move(handler); }
+
+    // Sends a CALL (queued behind the one in flight); the callback runs exactly once.
+    template <class Req>
+    void call(const Req& req, std::function<void(CallOutcome<typename Req::Response>)> done,
+              Clock::Duration timeout = {}) {
+        using Conf = typename Req::Response;
+        call_text(
+            std::string(Req::action), v16::to_json_string(req),
+            [done = std::move(done)](RawOutcome raw) {
+                CallOutcome<Conf> out;
+                out.status = raw.status;
+                out.error_code = std::move(raw.error_code);
+                out.error_description = std::move(raw.error_description);
+                out.findings = std::move(raw.findings);
+                out.latency = raw.latency;
+                if (raw.status == CallStatus::Ok) {
+                    Conf conf;
+                    v16::Decoder d;
+                    if (read_value(*raw.payload, conf, d)) {
+                        out.conf = std::move(conf);
+                    } else {
+                        out.status = CallStatus::InvalidResponse;
+                        out.error_description =
+                            "answer does not convert: " + d.error()->pointer + " " + d.error()->message;
+                    }
+                }
+                done(std::move(out));
+            },
+            timeout, true);
+    }
+    // Sends a CALL with a payload given as JSON text; validated like typed calls unless `validate` is false.
+    void call_text(std::string action, std::string payload_json, std::function<void(RawOutcome)> done,
+                   Clock::Duration timeout = {}, bool validate = true);
+    // Sends text exactly as given, bypassing framing and checks (fault injection in tests and scenarios).
+    bool send_raw(std::string_view text);
+
+    void close(int code = 1000, std::string_view reason = "");
+    bool is_open() const { return session_->is_open(); }
+    net::Session& session() { return *session_; }
+    const PeerStats& stats() const { return stats_; }
+    validation::Mode mode() const { return cfg_.mode; }
+    void set_mode(validation::Mode mode) { cfg_.mode = mode; }
+    std::size_t calls_waiting() const { return calls_.queued() + calls_.in_flight(); }
+
+    void set_frame_observer(FrameObserver f) { frame_observer_ = std::move(f); }
+    void set_deviation_observer(DeviationObserver f) { deviation_observer_ = std::move(f); }
+    // Runs once when the connection has closed, after every pending call got its Closed outcome.
+    void set_close_handler(std::function<void(const net::CloseInfo&)> f) { close_handler_ = std::move(f); }
+
+private:
+    friend class RawReply;
+    struct Incoming {
+        std::string id;
+        std::string action;
+        rpc::Frame frame;
+    };
+    struct Pending {
+        std::function<void(RawOutcome)> done;
+        std::string frame; // sent text, kept until the call goes out
+    };
+    using Calls = rpc::CallQueue<Pending>;
+
+    Peer(net::SessionPtr session, const validation::Registry& schemas, PeerConfig cfg, const Logger& log);
+    void attach();
+    void on_text(std::string_view text);
+    void on_call(rpc::Frame frame);
+    void process(Incoming call);
+    void on_answer(rpc::Frame frame);
+    void send_reply(const std::string& id, const std::string& action, std::string frame, bool is_error);
+    void reply_done();
+    void pump_calls();
+    void arm_deadline();
+    void on_deadline();
+    void on_closed(const net::CloseInfo& info);
+    bool send_text(std::string_view text);
+    void record(Deviation dev);
+
+    net::SessionPtr session_;
+    const validation::Registry& schemas_;
+    PeerConfig cfg_;
+    const Logger& log_;
+    std::string tag_; // "peer CB-0001" for log lines
+    std::unordered_map<std::string, RawHandler> handlers_;
+    Calls calls_;
+    rpc::MessageIdGenerator ids_;
+    std::unique_ptr<Timer> deadline_;
+    std::deque<Incoming> incoming_;
+    bool answering_ = false;
+    bool closed_ = false;
+    PeerStats stats_;
+    FrameObserver frame_observer_;
+    DeviationObserver deviation_observer_;
+    std::function<void(const net::CloseInfo&)> close_handler_;
+};
+
+} // namespace ocpp

@@ -1,0 +1,39 @@
+#pragma once
+// The standard OCPP 1.6 configuration keys of one simulated charger, for GetConfiguration/ChangeConfiguration.
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "ocpp/v16/messages.hpp"
+
+namespace sim {
+
+class ConfigStore {
+public:
+    enum class Kind { Bool, Int, List, Text };
+    struct Entry {
+        std::string key;
+        std::string value;
+        bool readonly = false;
+        Kind kind = Kind::Text;
+    };
+
+    ConfigStore(int connectors, int heartbeat_s, int meter_s);
+
+    // Known keys (all when `keys` is empty) and the names that are not known.
+    ocpp::v16::GetConfigurationConf get(const std::vector<std::string>& keys) const;
+    // Accepted, Rejected (read-only or a value of the wrong kind) or NotSupported (unknown key).
+    ocpp::v16::ConfigurationStatus set(std::string_view key, std::string_view value);
+    std::optional<std::string> value(std::string_view key) const;
+    int int_value(std::string_view key, int fallback) const;
+    bool bool_value(std::string_view key, bool fallback) const;
+    const std::vector<Entry>& entries() const { return entries_; }
+
+private:
+    Entry* find(std::string_view key);
+    const Entry* find(std::string_view key) const;
+    std::vector<Entry> entries_;
+};
+
+} // namespace sim

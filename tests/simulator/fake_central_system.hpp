@@ -1,0 +1,110 @@
+#pragma once
+// A scriptable central system on the in-memory transport, for charger tests on the manual clock.
+#include <algorithm>
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "ocpp/net/memory_transport.hpp"
+#include "ocpp/peer/peer.hpp"
+#include "ocpp/util/manual_executor.hpp"
+#include "ocpp/v16/messages.hpp"
+#include "simulator/charger.hpp"
+
+namespace sim::testing {
+
+class FakeCentralSystem {
+public:
+    explicit FakeCentralSystem(ocpp::ManualExecutor& ex)
+        : ex_(ex) {}
+
+    ocpp::v16::RegistrationStatus boot_status = ocpp::v16::RegistrationStatus::Accepted;
+    int interval = 60;
+    ocpp::v16::AuthorizationStatus tag_status = ocpp::v16::AuthorizationStatus::Accepted;
+    bool online = true;                // when false, connection attempts are refused
+    std::vector<std::string> received; // "Action" of every CALL, in arrival order
+    std::vector<std::string> frames;   // raw frames received
+    std::vector<ocpp::v16::MeterValuesReq> meter_values;
+    std::vector<ocpp::v16::StartTransactionReq> starts;
+    std::vector<ocpp::v16::StopTransactionReq> stops;
+    std::vector<ocpp::v16::StatusNotificationReq> statuses;
+    std::shared_ptr<ocpp::Peer> peer; // the current connection's central-system side
+    int connections = 0;
+
+    // The ChargerEnv::connect function: a fresh in-memory connection each time.
+    void connect(const ChargerSpec&, ocpp::net::Client::ConnectHandler done) {
+        if (!online) {
+            ex_.post([done] {
+                done(nullptr, ocpp::net::ConnectError{ocpp::net::ConnectError::Kind::Refused, 0, "connection refused"});
+            });
+            return;
+        }
+        auto [cs_side, cp_side] = ocpp::net::make_memory_pair(ex_);
+        peer = ocpp::Peer::create(cs_side, schemas, ocpp::PeerConfig{}, log);
+        ++connections;
+        install(*peer);
+        ex_.post([done, cp = cp_side] { done(cp, std::nullopt); });
+    }
+
+    std::size_t count(const std::string& action) const {
+        return static_cast<std::size_t>(std::count(received.begin(), received.end(), action));
+    }
+
+    ocpp::validation::Registry schemas = ocpp::validation::Registry::v16().value();
+    ocpp::Logger log{ocpp::LogLevel::Off};
+
+private:
+    void install(ocpp::Peer& p);
+    ocpp::ManualExecutor& ex_;
+    int next_tx_ = 100;
+};
+
+inline void FakeCentralSystem::install(ocpp::Peer& p) {
+    using namespace ocpp::v16;
+    using ocpp::Reply;
+    p.set_frame_observer([this](ocpp::FrameDirection d, std::string_view t) {
+        if (d == ocpp::FrameDirection::Received) {
+            frames.emplace_back(t);
+        }
+    });
+    p.on<BootNotificationReq>([this](const BootNotificationReq&, Reply<BootNotificationConf> r) {
+        received.push_back("BootNotification");
+        r(BootNotificationConf{ocpp::DateTime::from_unix_ms(0), interval, boot_status});
+    });
+    p.on<StatusNotificationReq>([this](const StatusNotificationReq& req, Reply<StatusNotificationConf> r) {
+        received.push_back("StatusNotification");
+        statuses.push_back(req);
+        r(StatusNotificationConf{});
+    });
+    p.on<HeartbeatReq>([this](const HeartbeatReq&, Reply<HeartbeatConf> r) {
+        received.push_back("Heartbeat");
+        r(HeartbeatConf{ocpp::DateTime::from_unix_ms(0)});
+    });
+    p.on<AuthorizeReq>([this](const AuthorizeReq&, Reply<AuthorizeConf> r) {
+        received.push_back("Authorize");
+        AuthorizeConf conf;
+        conf.idTagInfo.status = tag_status;
+        r(conf);
+    });
+    p.on<StartTransactionReq>([this](const StartTransactionReq& req, Reply<StartTransactionConf> r) {
+        received.push_back("StartTransaction");
+        starts.push_back(req);
+        StartTransactionConf conf;
+        conf.transactionId = next_tx_++;
+        conf.idTagInfo.status = tag_status;
+        r(conf);
+    });
+    p.on<MeterValuesReq>([this](const MeterValuesReq& req, Reply<MeterValuesConf> r) {
+        received.push_back("MeterValues");
+        meter_values.push_back(req);
+        r(MeterValuesConf{});
+    });
+    p.on<StopTransactionReq>([this](const StopTransactionReq& req, Reply<StopTransactionConf> r) {
+        received.push_back("StopTransaction");
+        stops.push_back(req);
+        r(StopTransactionConf{});
+    });
+}
+
+} // namespace sim::testing
