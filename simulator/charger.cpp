@@ -151,6 +151,7 @@ void Charger::on_disconnected(const ocpp::net::CloseInfo& info) {
     heartbeat_timer_->cancel();
     boot_timer_->cancel();
     replaying_ = false;
+    accepted_ = false;
     peer_.reset(); // the Peer keeps itself alive until its close handling returns
     if (state_ == State::Stopping || state_ == State::Stopped) {
         state_ = State::Stopped;
@@ -186,6 +187,7 @@ void Charger::send_boot() {
             out.conf->interval > 0 ? ocpp::Clock::Duration(seconds(out.conf->interval)) : ocpp::Clock::Duration{};
         if (out.conf->status == RegistrationStatus::Accepted) {
             ++env_.stats.boots_accepted;
+            accepted_ = true;
             if (interval.count() > 0) {
                 heartbeat_interval_ = interval;
                 (void)config_.set("HeartbeatInterval", std::to_string(out.conf->interval));

@@ -162,6 +162,7 @@ private:
     std::deque<Queued> offline_;
     bool replaying_ = false;
     bool connecting_ = false;
+    bool accepted_ = false; // this connection's boot was accepted: transaction messages may go out
     ocpp::Clock::Duration heartbeat_interval_;
     ocpp::Clock::Duration backoff_;
     std::unique_ptr<ocpp::Timer> reconnect_timer_, boot_timer_, heartbeat_timer_, stop_timer_;

@@ -213,7 +213,7 @@ double Charger::energy_wh(int c) const {
 }
 
 void Charger::enqueue(Queued q) {
-    if (!connected() || !booted()) {
+    if (!connected() || !accepted_) {
         ++env_.stats.offline_queued;
         q.queued_offline = true;
     }
@@ -237,7 +237,7 @@ void Charger::enqueue(Queued q) {
 }
 
 void Charger::replay_offline() {
-    if (replaying_ || offline_.empty() || !connected() || !booted()) {
+    if (replaying_ || offline_.empty() || !connected() || !accepted_) {
         return;
     }
     replaying_ = true;

@@ -132,13 +132,23 @@ struct Schema::Node {
     bool date_time = false;
     bool uri = false;
 
+    // The path is kept as segments and turned into a JSON pointer only when a finding is added: valid
+    // payloads (the common case) never build a string.
     struct Walk {
         std::vector<Finding>& out;
         std::size_t limit;
-        std::string path;
+        std::vector<std::pair<std::string_view, rapidjson::SizeType>> path; // key, or index when key is empty
         bool add(std::string rule, std::string message) {
             if (out.size() < limit) {
-                out.push_back(Finding{path, std::move(rule), std::move(message)});
+                std::string pointer;
+                for (const auto& [key, index] : path) {
+                    if (key.data() != nullptr) {
+                        append_pointer(pointer, key);
+                    } else {
+                        pointer += "/" + std::to_string(index);
+                    }
+                }
+                out.push_back(Finding{std::move(pointer), std::move(rule), std::move(message)});
             }
             return false;
         }
@@ -362,14 +372,13 @@ bool Schema::Node::validate(const rapidjson::Value& v, Walk& w) const {
                     break;
                 }
             }
-            const std::size_t keep = w.path.size();
-            append_pointer(w.path, name);
+            w.path.emplace_back(name, 0);
             if (child) {
                 ok = child->validate(m.value, w) && ok;
             } else if (!additional_allowed) {
                 ok = w.add("additionalProperties", "property \"" + std::string(name) + "\" is not allowed here");
             }
-            w.path.resize(keep);
+            w.path.pop_back();
         }
     } else if (v.IsArray()) {
         const std::size_t n = v.Size();
@@ -383,10 +392,9 @@ bool Schema::Node::validate(const rapidjson::Value& v, Walk& w) const {
         }
         if (items) {
             for (rapidjson::SizeType i = 0; i < n; ++i) {
-                const std::size_t keep = w.path.size();
-                w.path += "/" + std::to_string(i);
+                w.path.emplace_back(std::string_view(), i);
                 ok = items->validate(v[i], w) && ok;
-                w.path.resize(keep);
+                w.path.pop_back();
             }
         }
     }
@@ -414,6 +422,7 @@ Result<Schema> Schema::compile(const rapidjson::Value& schema) {
 
 bool Schema::validate(const rapidjson::Value& value, std::vector<Finding>& out, std::size_t limit) const {
     Node::Walk w{out, limit, {}};
+    w.path.reserve(8);
     return root_->validate(value, w);
 }
 

@@ -45,9 +45,9 @@ TEST_F(ChargerTest, BootsThenReportsEveryConnectorThenBeatsAtTheIntervalTheCentr
         EXPECT_EQ(cs.statuses[static_cast<std::size_t>(c)].connectorId, c);
         EXPECT_EQ(cs.statuses[static_cast<std::size_t>(c)].status, ChargePointStatus::Available);
     }
-    ex.advance(119s);
+    ex.advance(118s);
     EXPECT_EQ(cs.count("Heartbeat"), 0u);
-    ex.advance(1s);
+    ex.advance(2s);
     EXPECT_EQ(cs.count("Heartbeat"), 1u);
     ex.advance(240s);
     EXPECT_EQ(cs.count("Heartbeat"), 3u);
