@@ -4,6 +4,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 
 #include <rapidjson/document.h>
 #include <rapidjson/stringbuffer.h>
@@ -46,7 +47,7 @@ struct FrameError {
 bool parse_frame(std::string_view text, Frame& out, FrameError& error);
 
 // Serialisers. The payload writers put exactly one JSON value (the payload object) into the writer.
-template <class WritePayload>
+template <class WritePayload, class = std::enable_if_t<std::is_invocable_v<WritePayload&, JsonWriter&>>>
 std::string serialize_call(std::string_view id, std::string_view action, WritePayload&& write_payload) {
     rapidjson::StringBuffer buf;
     JsonWriter w(buf);
@@ -59,7 +60,8 @@ std::string serialize_call(std::string_view id, std::string_view action, WritePa
     return std::string(buf.GetString(), buf.GetSize());
 }
 
-template <class WritePayload> std::string serialize_result(std::string_view id, WritePayload&& write_payload) {
+template <class WritePayload, class = std::enable_if_t<std::is_invocable_v<WritePayload&, JsonWriter&>>>
+std::string serialize_result(std::string_view id, WritePayload&& write_payload) {
     rapidjson::StringBuffer buf;
     JsonWriter w(buf);
     w.StartArray();
