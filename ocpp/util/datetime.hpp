@@ -20,6 +20,10 @@ struct DateTime {
     friend bool operator==(const DateTime& a, const DateTime& b) { return a.time == b.time; }
     friend bool operator!=(const DateTime& a, const DateTime& b) { return a.time != b.time; }
     friend bool operator<(const DateTime& a, const DateTime& b) { return a.time < b.time; }
+    template <class Rep, class Period>
+    friend DateTime operator+(const DateTime& a, std::chrono::duration<Rep, Period> d) {
+        return DateTime{a.time + std::chrono::duration_cast<std::chrono::system_clock::duration>(d)};
+    }
 };
 
 // Parses "2026-01-31T12:00:00Z", "2026-01-31T12:00:00.123456+01:00", ...; nullopt when not RFC 3339 (a missing

@@ -39,15 +39,26 @@ ManualExecutor::Key ManualExecutor::arm(Clock::Duration delay, std::function<voi
     return key;
 }
 
+void ManualExecutor::post(std::function<void()> fn) {
+    std::lock_guard<std::mutex> lock(posted_mutex_);
+    posted_.push_back(std::move(fn));
+}
+
 std::size_t ManualExecutor::run_pending() {
     std::size_t n = 0;
-    while (!posted_.empty()) {
-        auto fn = std::move(posted_.front());
-        posted_.pop_front();
+    for (;;) {
+        std::function<void()> fn;
+        {
+            std::lock_guard<std::mutex> lock(posted_mutex_);
+            if (posted_.empty()) {
+                return n;
+            }
+            fn = std::move(posted_.front());
+            posted_.pop_front();
+        }
         fn();
         ++n;
     }
-    return n;
 }
 
 void ManualExecutor::advance(Clock::Duration d) {

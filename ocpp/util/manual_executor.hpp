@@ -4,6 +4,7 @@
 #include <deque>
 #include <map>
 #include <memory>
+#include <mutex>
 
 #include "ocpp/util/executor.hpp"
 
@@ -13,7 +14,7 @@ class ManualExecutor final : public Executor {
 public:
     explicit ManualExecutor(ManualClock& clock)
         : clock_(clock) {}
-    void post(std::function<void()> fn) override { posted_.push_back(std::move(fn)); }
+    void post(std::function<void()> fn) override; // any thread (e.g. a store worker answering)
     std::unique_ptr<Timer> make_timer() override;
     const Clock& clock() const override { return clock_; }
 
@@ -30,6 +31,7 @@ private:
     void disarm(const Key& key) { timers_.erase(key); }
 
     ManualClock& clock_;
+    std::mutex posted_mutex_; // post() may come from another thread; everything else runs on the test's thread
     std::deque<std::function<void()>> posted_;
     std::map<Key, std::function<void()>> timers_;
     std::uint64_t next_seq_ = 0;

@@ -1,0 +1,64 @@
+#pragma once
+// StoreWorker: the one thread that touches the database. Event loops submit jobs and get the result posted back to
+// their own executor, so no loop ever waits on the disk. Jobs waiting together are committed in one transaction
+// (group commit), each inside its own savepoint so that one failing job does not undo the others.
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <thread>
+
+#include "ocpp/util/executor.hpp"
+#include "store/sqlite.hpp"
+
+namespace store {
+
+class StoreWorker {
+public:
+    using Job = std::function<void(Sqlite&)>; // runs on the worker thread inside a transaction
+
+    StoreWorker(std::unique_ptr<Sqlite> db, std::size_t max_queue = 10000);
+    ~StoreWorker(); // finishes queued jobs, then stops
+    StoreWorker(const StoreWorker&) = delete;
+    StoreWorker& operator=(const StoreWorker&) = delete;
+
+    // Runs work(db) on the worker, then done(result) on `reply_on`. False when the queue is full (nothing queued).
+    template <class T>
+    bool submit(std::function<Result<T>(Sqlite&)> work, ocpp::Executor& reply_on, std::function<void(Result<T>)> done) {
+        auto result = std::make_shared<std::optional<Result<T>>>();
+        return enqueue(
+            [work = std::move(work), result](Sqlite& db) -> bool {
+                result->emplace(work(db));
+                return result->value().ok();
+            },
+            [result](const std::string& why) { result->emplace(ocpp::make_error(why)); },
+            [result, &reply_on, done = std::move(done)]() mutable {
+                reply_on.post([result, done = std::move(done)]() mutable { done(std::move(result->value())); });
+            });
+    }
+
+    std::size_t queue_depth() const;
+    std::uint64_t commits() const; // transactions committed so far (a batch is one)
+
+private:
+    struct Item {
+        std::function<bool(Sqlite&)> run;             // false: roll this job back to its savepoint
+        std::function<void(const std::string&)> fail; // the commit failed: the job's result becomes this error
+        std::function<void()> complete;               // after the commit
+    };
+    bool enqueue(std::function<bool(Sqlite&)> run, std::function<void(const std::string&)> fail,
+                 std::function<void()> complete);
+    void loop();
+
+    std::unique_ptr<Sqlite> db_;
+    std::size_t max_queue_;
+    mutable std::mutex mutex_;
+    std::condition_variable wake_;
+    std::deque<Item> queue_;
+    bool stopping_ = false;
+    std::uint64_t commits_ = 0;
+    std::thread thread_;
+};
+
+} // namespace store

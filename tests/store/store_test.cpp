@@ -1,0 +1,161 @@
+#include <atomic>
+#include <filesystem>
+#include <thread>
+
+#include <gtest/gtest.h>
+
+#include "ocpp/util/manual_executor.hpp"
+#include "store/password.hpp"
+#include "store/sqlite.hpp"
+#include "store/worker.hpp"
+
+namespace fs = std::filesystem;
+
+namespace {
+// A fresh database file per test, removed afterwards.
+struct TempDb {
+    fs::path path = fs::temp_directory_path() /
+                    ("ocppkit-store-" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) + "-" +
+                     ::testing::UnitTest::GetInstance()->current_test_info()->name() + ".db");
+    TempDb() { fs::remove(path); }
+    ~TempDb() {
+        for (const char* suffix : {"", "-wal", "-shm"}) {
+            fs::remove(path.string() + suffix);
+        }
+    }
+};
+
+template <class Pred> bool wait_for(ocpp::ManualExecutor& ex, Pred done) {
+    for (int i = 0; i < 2000 && !done(); ++i) {
+        ex.run_pending();
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    return done();
+}
+} // namespace
+
+TEST(Sqlite, MigrationsApplyOnceAndSurviveReopening) {
+    TempDb tmp;
+    const std::vector<store::Migration> v1{{1, "CREATE TABLE t (x INTEGER)"}};
+    {
+        auto db = store::Sqlite::open(tmp.path.string());
+        ASSERT_TRUE(db) << db.error().message;
+        ASSERT_TRUE((*db)->migrate("test", v1));
+        ASSERT_TRUE((*db)->exec("INSERT INTO t VALUES (7)"));
+    }
+    auto db = store::Sqlite::open(tmp.path.string());
+    ASSERT_TRUE(db);
+    auto v2 = v1;
+    v2.push_back({2, "ALTER TABLE t ADD COLUMN y TEXT"});
+    ASSERT_TRUE((*db)->migrate("test", v2)) << "v1 must not run again";
+    auto q = (*db)->prepare("SELECT x, y FROM t");
+    ASSERT_TRUE(q);
+    ASSERT_TRUE(*q->step());
+    EXPECT_EQ(q->int64(0), 7);
+    EXPECT_TRUE(q->is_null(1));
+}
+
+TEST(Sqlite, AFailingMigrationChangesNothingAndSaysWhich) {
+    TempDb tmp;
+    auto db = store::Sqlite::open(tmp.path.string());
+    ASSERT_TRUE(db);
+    auto r = (*db)->migrate("test", {{1, "CREATE TABLE a (x); CREATE TABLE a (y)"}});
+    ASSERT_FALSE(r);
+    EXPECT_NE(r.error().message.find("migration test v1"), std::string::npos) << r.error().message;
+    EXPECT_FALSE((*db)->prepare("SELECT * FROM a")) << "the half-applied migration was rolled back";
+}
+
+TEST(Sqlite, OpeningAnUnwritablePathIsAClearError) {
+    auto db = store::Sqlite::open("/nonexistent-dir/x.db");
+    ASSERT_FALSE(db);
+    EXPECT_NE(db.error().message.find("/nonexistent-dir/x.db"), std::string::npos);
+}
+
+TEST(Sqlite, UrlsNameTheFile) {
+    EXPECT_EQ(store::sqlite_path_from_url("sqlite:ocppkit.db"), "ocppkit.db");
+    EXPECT_EQ(store::sqlite_path_from_url("sqlite:///var/lib/x.db"), "/var/lib/x.db");
+    EXPECT_EQ(store::sqlite_path_from_url("data.db"), "data.db");
+    EXPECT_FALSE(store::sqlite_path_from_url("postgresql://host/db"));
+    EXPECT_FALSE(store::sqlite_path_from_url("sqlite:"));
+}
+
+TEST(StoreWorker, AnswersOnTheCallersExecutorAfterCommittingABatch) {
+    TempDb tmp;
+    auto db = store::Sqlite::open(tmp.path.string());
+    ASSERT_TRUE(db);
+    ASSERT_TRUE((*db)->exec("CREATE TABLE t (x INTEGER NOT NULL)"));
+    ocpp::ManualClock clock;
+    ocpp::ManualExecutor ex(clock);
+    std::atomic<int> answered{0};
+    int failed = 0;
+    {
+        store::StoreWorker worker(std::move(*db));
+        for (int i = 0; i < 200; ++i) {
+            ASSERT_TRUE(worker.submit<int>(
+                [i](store::Sqlite& s) -> store::Result<int> {
+                    auto q = s.prepare(i == 100 ? "INSERT INTO t VALUES (NULL)" : "INSERT INTO t VALUES (?1)");
+                    if (!q) {
+                        return q.error();
+                    }
+                    q->bind(1, static_cast<std::int64_t>(i));
+                    if (auto r = q->run(); !r) {
+                        return r.error();
+                    }
+                    return i;
+                },
+                ex,
+                [&](store::Result<int> r) {
+                    ++answered;
+                    failed += r.ok() ? 0 : 1;
+                }));
+        }
+        ASSERT_TRUE(wait_for(ex, [&] { return answered == 200; }));
+        EXPECT_LT(worker.commits(), 200u) << "jobs waiting together share a commit";
+    }
+    EXPECT_EQ(failed, 1) << "only the NOT NULL violation fails";
+    auto check = store::Sqlite::open(tmp.path.string());
+    auto q = (*check)->prepare("SELECT COUNT(*) FROM t");
+    ASSERT_TRUE(*q->step());
+    EXPECT_EQ(q->int64(0), 199) << "the failed job did not undo the others";
+}
+
+TEST(StoreWorker, RefusesJobsBeyondItsQueueBound) {
+    TempDb tmp;
+    auto db = store::Sqlite::open(tmp.path.string());
+    ASSERT_TRUE(db);
+    ocpp::ManualClock clock;
+    ocpp::ManualExecutor ex(clock);
+    std::atomic<bool> release{false};
+    store::StoreWorker worker(std::move(*db), 2);
+    auto slow = [&](store::Sqlite&) -> store::Result<int> {
+        while (!release) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        }
+        return 0;
+    };
+    int refused = 0;
+    for (int i = 0; i < 10; ++i) {
+        refused += worker.submit<int>(slow, ex, [](store::Result<int>) {}) ? 0 : 1;
+    }
+    release = true;
+    EXPECT_GE(refused, 7);
+}
+
+TEST(Password, HashesVerifyAndNeverContainThePassword) {
+    const auto h = store::hash_password("s3cret-Passw0rd", 1000);
+    EXPECT_EQ(h.rfind("pbkdf2-sha256$1000$", 0), 0u) << h;
+    EXPECT_EQ(h.find("s3cret"), std::string::npos);
+    EXPECT_TRUE(store::verify_password("s3cret-Passw0rd", h));
+    EXPECT_FALSE(store::verify_password("s3cret-Passw0rd ", h));
+    EXPECT_NE(store::hash_password("s3cret-Passw0rd", 1000), h) << "salted";
+    for (const char* bad : {"", "plain", "pbkdf2-sha256$x$y$z", "pbkdf2-sha256$0$AAAA$AAAA", "md5$1$a$b"}) {
+        EXPECT_FALSE(store::verify_password("s3cret-Passw0rd", bad)) << bad;
+    }
+}
+
+TEST(Password, GeneratedPasswordsAreLongAndDistinct) {
+    const auto a = store::generate_password();
+    EXPECT_EQ(a.size(), 16u);
+    EXPECT_NE(a, store::generate_password());
+    EXPECT_EQ(a.find_first_of("0O1lI"), std::string::npos) << "no symbols that are easy to misread";
+}
