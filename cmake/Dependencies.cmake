@@ -2,6 +2,7 @@
 find_package(Threads REQUIRED)
 find_package(OpenSSL REQUIRED)
 find_package(Python3 REQUIRED COMPONENTS Interpreter)
+find_package(yaml-cpp REQUIRED) # target yaml-cpp (no namespace in 0.7)
 
 # Asio ships no CMake package: header-only, standalone (without it websocketpp falls back to Boost.Asio).
 find_path(ASIO_INCLUDE_DIR asio.hpp REQUIRED)

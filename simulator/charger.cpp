@@ -98,6 +98,10 @@ void Charger::connect() {
             }
             return;
         }
+        if (error && (self->state_ == State::Stopping || self->state_ == State::Stopped)) {
+            self->maybe_finish_stop(); // an attempt abandoned because we stop is no error
+            return;
+        }
         if (error) {
             static constexpr const char* kCauses[] = {"bad-url", "refused",        "timeout", "tls",
                                                       "http",    "no-subprotocol", "other"};
@@ -138,6 +142,7 @@ void Charger::on_connected(ocpp::net::SessionPtr session) {
         }
     });
     if (state_ == State::Stopping) {
+        closing_ = true;
         peer_->close(1000, "simulator stopping");
         return;
     }
@@ -146,7 +151,10 @@ void Charger::on_connected(ocpp::net::SessionPtr session) {
 }
 
 void Charger::on_disconnected(const ocpp::net::CloseInfo& info) {
-    ++env_.stats.disconnects;
+    if (!closing_) {
+        ++env_.stats.disconnects; // lost, not closed by us (stop, reset)
+    }
+    closing_ = false;
     env_.log.debug(spec_.id, "disconnected: " + std::to_string(info.code) + " " + info.reason);
     heartbeat_timer_->cancel();
     boot_timer_->cancel();
@@ -285,6 +293,10 @@ void Charger::stop(std::function<void()> done) {
     // Give the last transaction messages a few seconds to go out, then close regardless.
     stop_timer_->start(std::chrono::seconds(5), [this] {
         offline_.clear();
+        if (peer_ && peer_->is_open()) {
+            closing_ = true;
+            peer_->close(1000, "simulator stopping");
+        }
         maybe_finish_stop();
     });
     maybe_finish_stop();
@@ -295,7 +307,9 @@ void Charger::maybe_finish_stop() {
         return;
     }
     if (peer_) {
-        if (peer_->is_open() && offline_.empty()) {
+        // Close once the last transaction messages and the call in flight are answered (or the stop timer fires).
+        if (peer_->is_open() && offline_.empty() && peer_->calls_waiting() == 0) {
+            closing_ = true;
             peer_->close(1000, "simulator stopping");
         }
         return; // on_disconnected() comes back here once the connection is closed

@@ -162,6 +162,7 @@ private:
     std::deque<Queued> offline_;
     bool replaying_ = false;
     bool connecting_ = false;
+    bool closing_ = false;  // we closed the connection ourselves (stop, reset): not counted as lost
     bool accepted_ = false; // this connection's boot was accepted: transaction messages may go out
     ocpp::Clock::Duration heartbeat_interval_;
     ocpp::Clock::Duration backoff_;

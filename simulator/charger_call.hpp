@@ -23,9 +23,14 @@ void Charger::call(const Req& req, std::function<void(ocpp::CallOutcome<typename
         if (!self) {
             return;
         }
-        self->count(Req::action, out.status, out.latency);
+        if (!(out.status == ocpp::CallStatus::Closed && self->closing_)) {
+            self->count(Req::action, out.status, out.latency);
+        }
         if (done) {
             done(std::move(out));
+        }
+        if (self->state_ == State::Stopping) {
+            self->maybe_finish_stop();
         }
     });
 }

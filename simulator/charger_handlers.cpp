@@ -175,6 +175,7 @@ void Charger::reset(bool hard) {
     std::weak_ptr<Charger> weak = weak_from_this();
     stop_timer_->start(std::chrono::milliseconds(hard ? 500 : 100), [weak] {
         if (auto self = weak.lock(); self && self->peer_) {
+            self->closing_ = true;
             self->peer_->close(1012, "rebooting");
         }
     });
