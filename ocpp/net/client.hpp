@@ -16,18 +16,18 @@ namespace ocpp::net {
 class EventLoop;
 
 struct ClientTlsConfig {
-    std::string ca_file;        // trust anchors for the server certificate; empty = system default
-    std::string cert_file;      // client certificate (security profile 3)
+    std::string ca_file;   // trust anchors for the server certificate; empty = system default
+    std::string cert_file; // client certificate (security profile 3)
     std::string key_file;
     bool verify_peer = true;
 };
 
 struct ConnectOptions {
     std::string url; // "ws://127.0.0.1:8180/ocpp/CB-0001" or "wss://..."; the id is already in the path
-    std::optional<std::string> basic_user;     // security profiles 1 and 2
+    std::optional<std::string> basic_user; // security profiles 1 and 2
     std::optional<std::string> basic_password;
     std::vector<std::string> subprotocols{"ocpp1.6"}; // empty = offer none
-    std::string source_address;                // bind to this local address (e.g. 127.0.0.2), empty = any
+    std::string source_address;                       // bind to this local address (e.g. 127.0.0.2), empty = any
     std::chrono::milliseconds open_handshake_timeout{30000};
 };
 
@@ -50,9 +50,12 @@ class Client {
 public:
     using ConnectHandler = std::function<void(SessionPtr session, std::optional<ConnectError> error)>;
 
+    // The logger is copied. Destroy the client on the loop's thread (or while the loop is not running); pending
+    // attempts are abandoned without calling their handlers, open sessions are closed (1001) silently.
     static std::unique_ptr<Client> create(EventLoop& loop, ClientConfig config, const Logger& log);
     virtual ~Client() = default;
     // Starts a connection; the handler runs on the loop exactly once, with a session or an error.
+    // Call on the loop's thread.
     virtual void connect(const ConnectOptions& options, ConnectHandler on_done) = 0;
     virtual std::size_t connection_count() const = 0;
 };

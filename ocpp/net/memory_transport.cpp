@@ -1,0 +1,104 @@
+// In-memory Session pair: what one side sends is posted to the executor and delivered to the other side, in order.
+#include "ocpp/net/memory_transport.hpp"
+
+#include "ocpp/net/detail/net_util.hpp"
+
+namespace ocpp::net {
+
+namespace {
+
+class MemorySession final : public Session, public std::enable_shared_from_this<MemorySession> {
+public:
+    MemorySession(Executor& executor, HandshakeInfo info)
+        : executor_(executor)
+        , info_(std::move(info))
+        , id_(detail::next_session_id()) {}
+
+    void link(const std::shared_ptr<MemorySession>& peer) { peer_ = peer; }
+
+    std::uint64_t id() const override { return id_; }
+    const HandshakeInfo& info() const override { return info_; }
+    Executor& executor() override { return executor_; }
+    bool is_open() const override { return open_; }
+    void set_message_handler(MessageHandler h) override { on_message_ = std::move(h); }
+    void set_close_handler(CloseHandler h) override { on_close_ = std::move(h); }
+
+    bool send(std::string_view text) override {
+        if (!open_) {
+            return false;
+        }
+        executor_.post([peer = peer_, msg = std::string(text)] {
+            if (auto p = peer.lock(); p && p->open_ && p->on_message_) {
+                p->on_message_(msg);
+            }
+        });
+        return true;
+    }
+
+    void close(int code, std::string_view reason) override {
+        if (!open_) {
+            return;
+        }
+        open_ = false;
+        CloseInfo mine{code, std::string(reason), false};
+        // Messages sent before close() were posted earlier and are delivered first.
+        executor_.post([self = shared_from_this(), peer = peer_, mine] {
+            self->finish(mine);
+            if (auto p = peer.lock()) {
+                p->open_ = false;
+                p->finish(CloseInfo{mine.code, mine.reason, true});
+            }
+        });
+    }
+
+private:
+    void finish(const CloseInfo& info) {
+        if (closed_) {
+            return;
+        }
+        closed_ = true;
+        auto handler = std::move(on_close_);
+        on_close_ = nullptr;
+        on_message_ = nullptr;
+        if (handler) {
+            handler(info);
+        }
+    }
+
+    Executor& executor_;
+    HandshakeInfo info_;
+    std::uint64_t id_;
+    std::weak_ptr<MemorySession> peer_;
+    MessageHandler on_message_;
+    CloseHandler on_close_;
+    bool open_ = true;
+    bool closed_ = false; // the close handler ran
+};
+
+} // namespace
+
+std::pair<SessionPtr, SessionPtr> make_memory_pair(Executor& executor, HandshakeInfo server_info) {
+    HandshakeInfo client_info;
+    client_info.path = server_info.path;
+    client_info.query = server_info.query;
+    client_info.chargebox_id = server_info.chargebox_id;
+    client_info.subprotocol = server_info.subprotocol.empty() ? "ocpp1.6" : server_info.subprotocol;
+    if (server_info.subprotocol.empty()) {
+        server_info.subprotocol = "ocpp1.6";
+    }
+    if (server_info.offered_subprotocols.empty()) {
+        server_info.offered_subprotocols.push_back(server_info.subprotocol);
+    }
+    client_info.offered_subprotocols = server_info.offered_subprotocols;
+    client_info.remote_address = "memory:server";
+    if (server_info.remote_address.empty()) {
+        server_info.remote_address = "memory:client";
+    }
+    auto server = std::make_shared<MemorySession>(executor, std::move(server_info));
+    auto client = std::make_shared<MemorySession>(executor, std::move(client_info));
+    server->link(client);
+    client->link(server);
+    return {server, client};
+}
+
+} // namespace ocpp::net

@@ -51,7 +51,7 @@ struct HandshakeDecision {
 // A refused or failed connection attempt, for diagnosis (the tester reports these).
 struct RejectedHandshake {
     HandshakeInfo info;
-    int status = 0;     // HTTP status sent, 0 when the connection failed before an HTTP answer (e.g. TLS)
+    int status = 0; // HTTP status sent, 0 when the connection failed before an HTTP answer (e.g. TLS)
     std::string reason;
 };
 
@@ -61,6 +61,8 @@ public:
     using OpenHandler = std::function<void(SessionPtr)>;
     using RejectHandler = std::function<void(const RejectedHandshake&)>;
 
+    // The logger is copied. Destroy the server on the loop's thread (or while the loop is not running); it closes
+    // its sessions (1001) and makes no further call into user code (session handlers included).
     static std::unique_ptr<Server> create(EventLoop& loop, ServerConfig config, const Logger& log);
     virtual ~Server() = default;
 

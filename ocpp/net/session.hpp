@@ -16,29 +16,29 @@ namespace ocpp::net {
 
 // What the server (or client) saw while the connection was opened.
 struct HandshakeInfo {
-    std::string remote_address;                   // "127.0.0.1:53412"
-    std::string path;                             // request target without the query, e.g. "/ocpp/CB%201"
-    std::string query;                            // after '?', without it
-    std::string chargebox_id;                     // last path segment, percent-decoded ("CB 1")
+    std::string remote_address;                    // "127.0.0.1:53412"
+    std::string path;                              // request target without the query, e.g. "/ocpp/CB%201"
+    std::string query;                             // after '?', without it
+    std::string chargebox_id;                      // last path segment, percent-decoded ("CB 1")
     std::vector<std::string> offered_subprotocols; // Sec-WebSocket-Protocol as the peer sent it
-    std::string subprotocol;                      // the one selected ("ocpp1.6"), empty when none
-    std::map<std::string, std::string> headers;   // request headers, names lower-cased
-    std::optional<std::string> basic_user;        // from "Authorization: Basic ..." when present and decodable
-    std::optional<std::string> basic_password;    // never log this
+    std::string subprotocol;                       // the one selected ("ocpp1.6"), empty when none
+    std::map<std::string, std::string> headers;    // request headers, names lower-cased
+    std::optional<std::string> basic_user;         // from "Authorization: Basic ..." when present and decodable
+    std::optional<std::string> basic_password;     // never log this
     bool tls = false;
-    std::string tls_version;          // "TLSv1.3"
-    std::string tls_cipher;           // "TLS_AES_256_GCM_SHA384"
-    std::string sni;                  // server name the client asked for
-    std::string client_cert_subject;  // subject of the verified client certificate (security profile 3)
+    std::string tls_version;         // "TLSv1.3"
+    std::string tls_cipher;          // "TLS_AES_256_GCM_SHA384"
+    std::string sni;                 // server name the client asked for
+    std::string client_cert_subject; // subject of the verified client certificate (security profile 3)
     std::chrono::steady_clock::time_point tcp_accepted{}; // when the TCP connection was accepted
     std::chrono::steady_clock::time_point tls_done{};     // when the TLS handshake finished (tls only)
     std::chrono::steady_clock::time_point opened{};       // when the WebSocket handshake completed
 };
 
 struct CloseInfo {
-    int code = 0;           // WebSocket close code received or sent (1006 when the connection dropped)
-    std::string reason;     // close reason or the transport error in words
-    bool by_peer = false;   // the peer closed (or the connection dropped), not us
+    int code = 0;         // WebSocket close code received or sent (1006 when the connection dropped)
+    std::string reason;   // close reason or the transport error in words
+    bool by_peer = false; // the peer closed (or the connection dropped), not us
 };
 
 class Session {
@@ -52,6 +52,7 @@ public:
     // The loop this connection lives on; other threads reach the session only through executor().post().
     virtual Executor& executor() = 0;
     // Queues a text message. False when the session is closed or its outbound queue is full.
+    // send() and close() must be called on executor()'s thread (post() to it from elsewhere).
     virtual bool send(std::string_view text) = 0;
     // Starts the closing handshake (1000 = normal). The close handler runs once, when it is done.
     virtual void close(int code, std::string_view reason) = 0;

@@ -1,0 +1,32 @@
+#pragma once
+// Internal helpers of ocpp/net shared by the transport implementations (not part of the public API).
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace ocpp::net::detail {
+
+// Process-wide unique session ids (1, 2, ...), so sessions of several servers never collide in a registry.
+std::uint64_t next_session_id();
+
+std::string to_lower(std::string_view text);
+bool iequals(std::string_view a, std::string_view b);
+std::string base64_encode(std::string_view data);
+
+// Splits a request target "/a/b?x=1" into path and query; an absolute-form target keeps only its path.
+void split_target(std::string_view target, std::string& path, std::string& query);
+
+// "ws://host:port/path?query" parsed strictly; false with a reason when it is not a usable ws/wss URL.
+struct WsUrl {
+    bool secure = false;
+    std::string host; // without brackets for IPv6
+    std::uint16_t port = 0;
+    std::string target; // "/path?query", at least "/"
+};
+bool parse_ws_url(std::string_view url, WsUrl& out, std::string& reason);
+
+// "127.0.0.1:1234", "[::1]:1234"; IPv4-mapped IPv6 addresses are shown as IPv4.
+std::string format_endpoint(std::string address, std::uint16_t port);
+
+} // namespace ocpp::net::detail

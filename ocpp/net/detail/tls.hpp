@@ -1,0 +1,33 @@
+#pragma once
+// OpenSSL helpers of ocpp/net (internal): contexts built from our configs, and per-connection TLS diagnostics.
+#include <openssl/ssl.h>
+#include <string>
+
+#include "ocpp/net/client.hpp"
+#include "ocpp/net/server.hpp"
+#include "ocpp/util/result.hpp"
+
+namespace ocpp::net::detail {
+
+// What went wrong in one connection's handshake, collected by the context's info callback.
+struct TlsDiag {
+    std::string error; // first OpenSSL reason seen when a handshake step failed, e.g. "certificate verify failed"
+    std::string alert; // last fatal alert, e.g. "sent alert: handshake failure"
+};
+
+// A server context: TLS >= 1.2 (or 1.3 only), a cipher list without RC4/3DES/NULL/EXPORT, RSA or ECDSA certificate,
+// client certificates required when client_ca_file is set. Errors name the file and the OpenSSL reason.
+Result<SSL_CTX*> make_server_ssl_ctx(const ServerTlsConfig& config);
+// A client context: TLS >= 1.2, verification against ca_file (or the system store), optional client certificate.
+Result<SSL_CTX*> make_client_ssl_ctx(const ClientTlsConfig& config);
+
+// Points the connection's SSL object at its diagnostics (they must outlive the SSL object).
+void attach_tls_diag(SSL* ssl, TlsDiag* diag);
+// Checks the server certificate against the URL host: IP SAN for an IP literal, DNS name otherwise.
+void set_expected_peer_name(SSL* ssl, const std::string& host);
+// A failed handshake in words: OpenSSL reason, certificate verification detail and alert.
+std::string describe_tls_failure(SSL* ssl, const TlsDiag& diag);
+// Version, cipher, SNI and (server side) the verified client certificate's subject.
+void fill_tls_info(SSL* ssl, bool server_side, HandshakeInfo& info);
+
+} // namespace ocpp::net::detail

@@ -1,0 +1,373 @@
+#pragma once
+// websocketpp plumbing shared by ws_server.cpp and ws_client.cpp (internal: only those two files include it).
+// Threading: every function here runs on the loop thread that owns the connection (one loop per endpoint).
+#include <websocketpp/concurrency/none.hpp>
+#include <websocketpp/config/core.hpp>
+#include <websocketpp/random/none.hpp>
+#include <websocketpp/random/random_device.hpp>
+#include <websocketpp/transport/asio/endpoint.hpp>
+#include <websocketpp/transport/asio/security/none.hpp>
+#include <websocketpp/transport/asio/security/tls.hpp>
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+#include <type_traits>
+#include <vector>
+
+#include "ocpp/net/detail/net_util.hpp"
+#include "ocpp/net/detail/tls.hpp"
+#include "ocpp/net/session.hpp"
+#include "ocpp/util/log.hpp"
+
+namespace ocpp::net::detail {
+
+namespace wslog = websocketpp::log;
+
+// websocketpp's logger interface, routed to our Logger. The access log has no static channels at all, so
+// websocketpp's per-frame logging compiles to nothing; the error log maps its channels onto our levels.
+template <class Names, wslog::level StaticChannels> class WsLogger {
+public:
+    WsLogger(wslog::level channels, wslog::channel_type_hint::value) { set_channels(channels); }
+    void set_channels(wslog::level channels) { dynamic_ |= channels & StaticChannels; }
+    void clear_channels(wslog::level channels) { dynamic_ &= ~channels; }
+    void write(wslog::level channel, const std::string& msg) { emit(channel, msg); }
+    void write(wslog::level channel, const char* msg) { emit(channel, msg); }
+    constexpr bool static_test(wslog::level channel) const { return (channel & StaticChannels) != 0; }
+    bool dynamic_test(wslog::level channel) const { return (channel & dynamic_) != 0; }
+    // The Logger must outlive every connection of the endpoint (the cores hold a copy).
+    void attach(const Logger* log) { log_ = log; }
+
+private:
+    void emit(wslog::level channel, std::string_view msg) {
+        if (log_ == nullptr || !dynamic_test(channel)) {
+            return;
+        }
+        LogLevel level = LogLevel::Debug;
+        if (channel == wslog::elevel::fatal) {
+            level = LogLevel::Error;
+        } else if (channel == wslog::elevel::warn) {
+            level = LogLevel::Warn;
+        } else if (channel == wslog::elevel::rerror && msg.find("accept") != std::string_view::npos) {
+            // Accept-loop trouble (e.g. "Too many open files") is reported only here; websocketpp retries at once,
+            // so say it at most once a second. Per-connection errors are reported by our handlers in better words.
+            const auto now = std::chrono::steady_clock::now();
+            if (now - last_accept_warning_ < std::chrono::seconds(1)) {
+                ++suppressed_;
+                return;
+            }
+            last_accept_warning_ = now;
+            level = LogLevel::Warn;
+            if (suppressed_ > 0) {
+                log_->log(level, "net.websocketpp",
+                          std::string(msg) + " (and " + std::to_string(suppressed_) + " more in the last second)");
+                suppressed_ = 0;
+                return;
+            }
+        }
+        log_->log(level, "net.websocketpp", msg);
+    }
+    wslog::level dynamic_ = 0;
+    const Logger* log_ = nullptr;
+    std::chrono::steady_clock::time_point last_accept_warning_{};
+    std::size_t suppressed_ = 0;
+};
+
+using AccessLog = WsLogger<wslog::alevel, wslog::alevel::none>;
+using ErrorLog = WsLogger<wslog::elevel, wslog::elevel::library | wslog::elevel::info | wslog::elevel::warn |
+                                             wslog::elevel::rerror | wslog::elevel::fatal>;
+
+using TimerPtr = std::shared_ptr<asio::steady_timer>;
+class WsSessionBase;
+
+// Per-connection state, stored inside websocketpp's connection object (config::connection_base).
+struct ConnState {
+    std::shared_ptr<void> owner;             // the server/client core; kept alive while this connection exists
+    std::shared_ptr<WsSessionBase> session;  // set once the WebSocket is open
+    std::unique_ptr<HandshakeInfo> info;     // collected during the handshake, moved into the session
+    std::unique_ptr<TlsDiag> tls;            // wss only
+    TimerPtr timer;                          // handshake deadline, then the ping/pong timer
+    std::shared_ptr<void> attempt;           // client side: the pending connect attempt
+    std::optional<CloseInfo> close_override; // why we dropped it ourselves (pong timeout)
+    bool accepted = false;                   // server side: passed validation, counted in connection_count()
+    bool reported = false;                   // the failure was already reported
+    bool awaiting_pong = false;
+};
+
+// Counts the messages still waiting in websocketpp's send queue. websocketpp only exposes the queued payload
+// bytes, which drain in FIFO order, so the pending messages are the newest ones whose sizes cover that amount.
+class OutboundTracker {
+public:
+    std::size_t pending(std::size_t buffered_bytes) {
+        while (head_ < sizes_.size() && total_ - sizes_[head_] >= buffered_bytes) {
+            total_ -= sizes_[head_++];
+        }
+        if (head_ == sizes_.size()) {
+            sizes_.clear();
+            head_ = 0;
+        } else if (head_ >= 64 && head_ * 2 >= sizes_.size()) {
+            sizes_.erase(sizes_.begin(), sizes_.begin() + static_cast<std::ptrdiff_t>(head_));
+            head_ = 0;
+        }
+        return sizes_.size() - head_;
+    }
+    void push(std::size_t bytes) {
+        sizes_.push_back(bytes);
+        total_ += bytes;
+    }
+
+private:
+    std::vector<std::size_t> sizes_;
+    std::size_t head_ = 0;
+    std::size_t total_ = 0;
+};
+
+// The part of a WebSocket session that does not depend on the websocketpp config.
+class WsSessionBase : public Session {
+public:
+    WsSessionBase(HandshakeInfo info, Executor& executor, std::size_t max_queue)
+        : info_(std::move(info))
+        , executor_(executor)
+        , id_(next_session_id())
+        , max_queue_(max_queue) {}
+
+    std::uint64_t id() const override { return id_; }
+    const HandshakeInfo& info() const override { return info_; }
+    Executor& executor() override { return executor_; }
+    bool is_open() const override { return open_ && !closing_; }
+    void set_message_handler(MessageHandler h) override { on_message_ = std::move(h); }
+    void set_close_handler(CloseHandler h) override { on_close_ = std::move(h); }
+
+    bool closing_by_us() const { return closing_; }
+    void deliver(std::string_view text) {
+        if (on_message_ && open_) {
+            on_message_(text);
+        }
+    }
+    // Runs the close handler exactly once, then drops the handlers (and whatever they captured).
+    void finish(const CloseInfo& close) {
+        if (!open_) {
+            return;
+        }
+        open_ = false;
+        auto handler = std::move(on_close_);
+        on_close_ = nullptr;
+        on_message_ = nullptr;
+        if (handler) {
+            handler(close);
+        }
+    }
+
+protected:
+    HandshakeInfo info_;
+    Executor& executor_;
+    std::uint64_t id_;
+    std::size_t max_queue_;
+    OutboundTracker outbound_;
+    MessageHandler on_message_;
+    CloseHandler on_close_;
+    bool open_ = true;     // until the close handler ran
+    bool closing_ = false; // close() was called (or we dropped the connection)
+};
+
+// send() and close() must be called on the loop thread that owns the connection.
+template <class Cfg> class WsSession final : public WsSessionBase {
+public:
+    using Con = websocketpp::connection<Cfg>;
+    WsSession(HandshakeInfo info, Executor& executor, std::size_t max_queue, std::weak_ptr<Con> con)
+        : WsSessionBase(std::move(info), executor, max_queue)
+        , con_(std::move(con)) {}
+
+    bool send(std::string_view text) override {
+        if (!is_open()) {
+            return false;
+        }
+        auto con = con_.lock();
+        if (!con || con->get_state() != websocketpp::session::state::open) {
+            return false;
+        }
+        if (outbound_.pending(con->get_buffered_amount()) >= max_queue_) {
+            return false;
+        }
+        if (con->send(text.data(), text.size(), websocketpp::frame::opcode::text)) {
+            return false;
+        }
+        outbound_.push(text.size());
+        return true;
+    }
+
+    void close(int code, std::string_view reason) override {
+        if (!is_open()) {
+            return;
+        }
+        closing_ = true;
+        auto con = con_.lock();
+        if (!con) {
+            return;
+        }
+        websocketpp::lib::error_code ec;
+        con->close(static_cast<websocketpp::close::status::value>(code), std::string(reason), ec);
+        if (ec) { // e.g. a reserved close code: drop the connection instead
+            con->terminate(ec);
+        }
+    }
+
+private:
+    std::weak_ptr<Con> con_;
+};
+
+// Common parts of our websocketpp configs: single-threaded loops (no strands, no mutexes), a 4 KiB read buffer
+// instead of 16 KiB (an OCPP frame is usually far smaller; larger ones take a few reads), our loggers, our
+// per-connection state, and a TLS shutdown that gives up after 250 ms instead of 5 s.
+template <class Self, class SocketType, class Rng> struct ConfigBase : public websocketpp::config::core {
+    typedef Self type;
+    typedef websocketpp::config::core base;
+    typedef websocketpp::concurrency::none concurrency_type;
+    typedef base::request_type request_type;
+    typedef base::response_type response_type;
+    typedef base::message_type message_type;
+    typedef base::con_msg_manager_type con_msg_manager_type;
+    typedef base::endpoint_msg_manager_type endpoint_msg_manager_type;
+    typedef AccessLog alog_type;
+    typedef ErrorLog elog_type;
+    typedef Rng rng_type;
+    typedef ConnState connection_base;
+
+    static const bool enable_multithreading = false;
+    static const std::size_t connection_read_buffer_size = 4096;
+    static const wslog::level alog_level = wslog::alevel::none;
+    static const wslog::level elog_level = wslog::elevel::library | wslog::elevel::info | wslog::elevel::warn |
+                                           wslog::elevel::rerror | wslog::elevel::fatal;
+
+    struct transport_config : public base::transport_config {
+        typedef websocketpp::concurrency::none concurrency_type;
+        typedef AccessLog alog_type;
+        typedef ErrorLog elog_type;
+        typedef base::request_type request_type;
+        typedef base::response_type response_type;
+        typedef SocketType socket_type;
+        static const bool enable_multithreading = false;
+        // Backstop only: the configured open-handshake timeout bounds the TLS handshake first.
+        static const long timeout_socket_post_init = 120000;
+        // After the WebSocket close handshake the TLS close_notify exchange adds nothing, and with a read still
+        // pending asio completes websocketpp's TLS shutdown with operation_aborted, which websocketpp ignores:
+        // every TLS close then ends by this timer (5 s by default). Keep it short.
+        static const long timeout_socket_shutdown = 250;
+    };
+};
+
+template <class ConPtr> ConnState& state(const ConPtr& con) {
+    return static_cast<ConnState&>(*con);
+}
+
+inline std::string endpoint_text(const asio::ip::tcp::endpoint& ep) {
+    return format_endpoint(ep.address().to_string(), ep.port());
+}
+
+template <class ConPtr> std::string remote_of(const ConPtr& con) {
+    asio::error_code ec;
+    const auto ep = con->get_raw_socket().remote_endpoint(ec);
+    return ec ? std::string("unknown") : endpoint_text(ep);
+}
+
+template <class ConPtr> void set_no_delay(const ConPtr& con) {
+    asio::error_code ec;
+    con->get_raw_socket().set_option(asio::ip::tcp::no_delay(true), ec);
+}
+
+template <class Cfg>
+constexpr bool is_tls_v =
+    std::is_same_v<typename Cfg::transport_config::socket_type, websocketpp::transport::asio::tls_socket::endpoint>;
+
+// The connection's SSL object (nullptr for plain ws).
+template <class Cfg> SSL* ssl_of(websocketpp::connection<Cfg>& con) {
+    if constexpr (is_tls_v<Cfg>) {
+        return con.get_socket().native_handle();
+    } else {
+        (void)con;
+        return nullptr;
+    }
+}
+
+// Why a connection that was open went away, as our CloseInfo.
+template <class ConPtr> CloseInfo close_info_of(const ConPtr& con, const ConnState& st, bool closed_by_us) {
+    namespace cs = websocketpp::close::status;
+    if (st.close_override) {
+        return *st.close_override;
+    }
+    const int local = con->get_local_close_code();
+    const int remote = con->get_remote_close_code();
+    const bool protocol_violation = local == cs::protocol_error || local == cs::invalid_payload ||
+                                    local == cs::message_too_big || local == cs::unsupported_data;
+    if (closed_by_us) {
+        return {local, con->get_local_close_reason(), false};
+    }
+    // websocketpp stops reading after it closed for a protocol violation, so no close frame came back; when the peer
+    // closed for a violation of ours, its close frame was read (remote == its code).
+    if (protocol_violation && remote == cs::abnormal_close) {
+        std::string reason = con->get_local_close_reason();
+        if (local == cs::message_too_big) {
+            reason = "incoming message exceeds max_message_size";
+        }
+        return {local, reason, false};
+    }
+    if (remote == cs::abnormal_close) {
+        const auto tec = con->get_transport_ec();
+        const auto ec = con->get_ec();
+        std::string why = tec ? tec.message() : (ec ? ec.message() : std::string("no close frame"));
+        return {cs::abnormal_close, "connection dropped: " + why, true};
+    }
+    return {remote, con->get_remote_close_reason(), true};
+}
+
+// Ping every `interval`; when no pong arrives within `pong_timeout`, drop the connection (close code 1006).
+// One timer per connection, stored in its ConnState and cancelled when the connection closes.
+template <class Con> void arm_keepalive(const std::shared_ptr<Con>& con, long interval_ms, long pong_timeout_ms) {
+    if (interval_ms <= 0) {
+        return;
+    }
+    std::weak_ptr<Con> weak = con;
+    state(con).timer = con->set_timer(interval_ms, [weak, interval_ms, pong_timeout_ms](const std::error_code& ec) {
+        auto c = weak.lock();
+        if (ec || !c || c->get_state() != websocketpp::session::state::open) {
+            return;
+        }
+        ConnState& st = state(c);
+        st.awaiting_pong = true;
+        websocketpp::lib::error_code ping_ec;
+        c->ping("", ping_ec);
+        st.timer = c->set_timer(pong_timeout_ms, [weak, pong_timeout_ms](const std::error_code& ec2) {
+            auto c2 = weak.lock();
+            if (ec2 || !c2 || !state(c2).awaiting_pong || c2->get_state() != websocketpp::session::state::open) {
+                return;
+            }
+            state(c2).close_override =
+                CloseInfo{websocketpp::close::status::abnormal_close,
+                          "no pong within " + std::to_string(pong_timeout_ms) + " ms; connection dropped", false};
+            c2->terminate(websocketpp::transport::error::make_error_code(websocketpp::transport::error::timeout));
+        });
+    });
+}
+
+// Called from the pong handler: the peer is alive, start the next interval.
+template <class Con> void on_pong(const std::shared_ptr<Con>& con, long interval_ms, long pong_timeout_ms) {
+    ConnState& st = state(con);
+    if (!st.awaiting_pong) {
+        return;
+    }
+    st.awaiting_pong = false;
+    if (st.timer) {
+        st.timer->cancel();
+    }
+    arm_keepalive(con, interval_ms, pong_timeout_ms);
+}
+
+inline void cancel_timer(ConnState& st) {
+    if (st.timer) {
+        st.timer->cancel();
+        st.timer.reset();
+    }
+}
+
+} // namespace ocpp::net::detail

@@ -1,0 +1,215 @@
+// OpenSSL contexts and TLS diagnostics for ocpp/net (no Asio, no websocketpp here).
+#include <arpa/inet.h>
+#include <memory>
+#include <openssl/err.h>
+#include <openssl/x509v3.h>
+
+#include "ocpp/net/detail/tls.hpp"
+
+namespace ocpp::net::detail {
+
+namespace {
+
+// TLS 1.2 suites: forward-secret AEAD first; the two RSA-key-exchange GCM suites last because the OCPP 1.6
+// security whitepaper requires central systems to offer them to chargers. TLS 1.3 keeps OpenSSL's defaults.
+constexpr const char* kTls12Ciphers = "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:"
+                                      "ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:"
+                                      "ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305:"
+                                      "AES128-GCM-SHA256:AES256-GCM-SHA384:!aNULL:!eNULL:!RC4:!3DES:!EXPORT:!MD5";
+
+int diag_index() {
+    static const int index = SSL_get_ex_new_index(0, nullptr, nullptr, nullptr, nullptr);
+    return index;
+}
+
+// Takes every queued OpenSSL error; returns the first reason (the root cause) or `fallback`.
+std::string drain_openssl_errors(const char* fallback = "unknown OpenSSL error") {
+    std::string first;
+    while (unsigned long e = ERR_get_error()) {
+        if (first.empty()) {
+            const char* reason = ERR_reason_error_string(e);
+            if (reason != nullptr) {
+                first = reason;
+            } else {
+                char buf[256];
+                ERR_error_string_n(e, buf, sizeof buf);
+                first = buf;
+            }
+        }
+    }
+    return first.empty() ? fallback : first;
+}
+
+void info_callback(const SSL* ssl, int where, int ret) {
+    auto* diag = static_cast<TlsDiag*>(SSL_get_ex_data(ssl, diag_index()));
+    if (diag == nullptr) {
+        return;
+    }
+    if ((where & SSL_CB_ALERT) != 0) {
+        if (SSL_alert_type_string(ret)[0] == 'F') { // fatal alerts only; close_notify is a warning
+            diag->alert = std::string((where & SSL_CB_READ) != 0 ? "received alert: " : "sent alert: ") +
+                          SSL_alert_desc_string_long(ret);
+        }
+    } else if ((where & SSL_CB_EXIT) != 0 && ret <= 0 && diag->error.empty()) {
+        // Asio takes the error off the queue after this callback; peek at it now.
+        if (unsigned long e = ERR_peek_error()) {
+            const char* reason = ERR_reason_error_string(e);
+            diag->error = reason != nullptr ? reason : "error " + std::to_string(e);
+        }
+    }
+}
+
+struct CtxDeleter {
+    void operator()(SSL_CTX* ctx) const { SSL_CTX_free(ctx); }
+};
+using CtxPtr = std::unique_ptr<SSL_CTX, CtxDeleter>;
+
+Error ctx_error(const std::string& what) {
+    return make_error(what + ": " + drain_openssl_errors());
+}
+
+Result<void> load_identity(SSL_CTX* ctx, const std::string& cert_file, const std::string& key_file) {
+    if (SSL_CTX_use_certificate_chain_file(ctx, cert_file.c_str()) != 1) {
+        return ctx_error("cannot load certificate chain '" + cert_file + "'");
+    }
+    if (SSL_CTX_use_PrivateKey_file(ctx, key_file.c_str(), SSL_FILETYPE_PEM) != 1) {
+        return ctx_error("cannot load private key '" + key_file + "'");
+    }
+    if (SSL_CTX_check_private_key(ctx) != 1) {
+        return ctx_error("private key '" + key_file + "' does not match certificate '" + cert_file + "'");
+    }
+    return {};
+}
+
+std::string name_to_string(X509_NAME* name) {
+    std::unique_ptr<BIO, decltype(&BIO_free)> bio(BIO_new(BIO_s_mem()), &BIO_free);
+    if (!bio || X509_NAME_print_ex(bio.get(), name, 0, XN_FLAG_RFC2253) < 0) {
+        return {};
+    }
+    char* data = nullptr;
+    const long len = BIO_get_mem_data(bio.get(), &data);
+    return len > 0 ? std::string(data, static_cast<std::size_t>(len)) : std::string{};
+}
+
+} // namespace
+
+Result<SSL_CTX*> make_server_ssl_ctx(const ServerTlsConfig& config) {
+    ERR_clear_error();
+    CtxPtr ctx(SSL_CTX_new(TLS_server_method()));
+    if (!ctx) {
+        return ctx_error("cannot create TLS server context");
+    }
+    SSL_CTX_set_min_proto_version(ctx.get(), config.tls13_only ? TLS1_3_VERSION : TLS1_2_VERSION);
+    SSL_CTX_set_options(ctx.get(), SSL_OP_NO_COMPRESSION | SSL_OP_NO_RENEGOTIATION | SSL_OP_CIPHER_SERVER_PREFERENCE);
+    SSL_CTX_set_mode(ctx.get(), SSL_MODE_RELEASE_BUFFERS); // idle connections give their record buffers back
+    if (SSL_CTX_set_cipher_list(ctx.get(), kTls12Ciphers) != 1) {
+        return ctx_error("cannot set the cipher list");
+    }
+    static const unsigned char sid_ctx[] = "ocppkit";
+    SSL_CTX_set_session_id_context(ctx.get(), sid_ctx, sizeof sid_ctx - 1);
+    if (auto r = load_identity(ctx.get(), config.cert_file, config.key_file); !r) {
+        return r.error();
+    }
+    if (!config.client_ca_file.empty()) {
+        if (SSL_CTX_load_verify_locations(ctx.get(), config.client_ca_file.c_str(), nullptr) != 1) {
+            return ctx_error("cannot load client CA file '" + config.client_ca_file + "'");
+        }
+        STACK_OF(X509_NAME)* names = SSL_load_client_CA_file(config.client_ca_file.c_str());
+        if (names == nullptr) {
+            return ctx_error("no CA certificate names in client CA file '" + config.client_ca_file + "'");
+        }
+        SSL_CTX_set_client_CA_list(ctx.get(), names);
+        SSL_CTX_set_verify(ctx.get(), SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, nullptr);
+    }
+    SSL_CTX_set_info_callback(ctx.get(), info_callback);
+    ERR_clear_error();
+    return ctx.release();
+}
+
+Result<SSL_CTX*> make_client_ssl_ctx(const ClientTlsConfig& config) {
+    ERR_clear_error();
+    CtxPtr ctx(SSL_CTX_new(TLS_client_method()));
+    if (!ctx) {
+        return ctx_error("cannot create TLS client context");
+    }
+    SSL_CTX_set_min_proto_version(ctx.get(), TLS1_2_VERSION);
+    SSL_CTX_set_options(ctx.get(), SSL_OP_NO_COMPRESSION | SSL_OP_NO_RENEGOTIATION);
+    SSL_CTX_set_mode(ctx.get(), SSL_MODE_RELEASE_BUFFERS);
+    if (SSL_CTX_set_cipher_list(ctx.get(), kTls12Ciphers) != 1) {
+        return ctx_error("cannot set the cipher list");
+    }
+    if (config.verify_peer) {
+        if (!config.ca_file.empty()) {
+            if (SSL_CTX_load_verify_locations(ctx.get(), config.ca_file.c_str(), nullptr) != 1) {
+                return ctx_error("cannot load CA file '" + config.ca_file + "'");
+            }
+        } else if (SSL_CTX_set_default_verify_paths(ctx.get()) != 1) {
+            return ctx_error("cannot load the system CA store");
+        }
+        SSL_CTX_set_verify(ctx.get(), SSL_VERIFY_PEER, nullptr);
+    } else {
+        SSL_CTX_set_verify(ctx.get(), SSL_VERIFY_NONE, nullptr);
+    }
+    if (!config.cert_file.empty() || !config.key_file.empty()) {
+        const std::string& key = config.key_file.empty() ? config.cert_file : config.key_file;
+        if (auto r = load_identity(ctx.get(), config.cert_file, key); !r) {
+            return r.error();
+        }
+    }
+    SSL_CTX_set_info_callback(ctx.get(), info_callback);
+    ERR_clear_error();
+    return ctx.release();
+}
+
+void attach_tls_diag(SSL* ssl, TlsDiag* diag) {
+    if (ssl != nullptr) {
+        SSL_set_ex_data(ssl, diag_index(), diag);
+    }
+}
+
+void set_expected_peer_name(SSL* ssl, const std::string& host) {
+    if (ssl == nullptr || SSL_get_verify_mode(ssl) == SSL_VERIFY_NONE) {
+        return;
+    }
+    unsigned char buf[sizeof(in6_addr)];
+    const bool is_ip = inet_pton(AF_INET, host.c_str(), buf) == 1 || inet_pton(AF_INET6, host.c_str(), buf) == 1;
+    if (is_ip) {
+        X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl), host.c_str());
+    } else {
+        SSL_set_hostflags(ssl, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
+        SSL_set1_host(ssl, host.c_str());
+    }
+}
+
+std::string describe_tls_failure(SSL* ssl, const TlsDiag& diag) {
+    std::string text = diag.error.empty() ? std::string("handshake failed") : diag.error;
+    if (ssl != nullptr) {
+        const long verify = SSL_get_verify_result(ssl);
+        if (verify != X509_V_OK) {
+            text += std::string(" (") + X509_verify_cert_error_string(verify) + ")";
+        }
+    }
+    if (!diag.alert.empty()) {
+        text += "; " + diag.alert;
+    }
+    return text;
+}
+
+void fill_tls_info(SSL* ssl, bool server_side, HandshakeInfo& info) {
+    info.tls = true;
+    if (ssl == nullptr || SSL_is_init_finished(ssl) != 1) {
+        return;
+    }
+    info.tls_version = SSL_get_version(ssl);
+    info.tls_cipher = SSL_get_cipher_name(ssl);
+    if (const char* sni = SSL_get_servername(ssl, TLSEXT_NAMETYPE_host_name)) {
+        info.sni = sni;
+    }
+    if (server_side && SSL_get_verify_result(ssl) == X509_V_OK) {
+        if (X509* peer = SSL_get0_peer_certificate(ssl)) {
+            info.client_cert_subject = name_to_string(X509_get_subject_name(peer));
+        }
+    }
+}
+
+} // namespace ocpp::net::detail

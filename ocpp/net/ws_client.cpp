@@ -1,0 +1,580 @@
+// Client over websocketpp + Asio, ws and wss. One file on purpose: each TU including websocketpp costs 30-70 s.
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <websocketpp/client.hpp>
+
+#include <atomic>
+#include <unordered_map>
+
+#include "ocpp/net/client.hpp"
+#include "ocpp/net/detail/ws_common.hpp"
+#include "ocpp/net/event_loop.hpp"
+
+namespace ocpp::net {
+
+namespace detail {
+namespace {
+
+using Hdl = websocketpp::connection_hdl;
+using SteadyClock = std::chrono::steady_clock;
+using tcp = asio::ip::tcp;
+
+// One connection attempt, until its handler has run.
+struct Attempt {
+    Client::ConnectHandler on_done;
+    std::vector<std::string> subprotocols;
+    std::string where; // "host:port"
+    std::string source_address;
+    long timeout_ms = 0;
+    const char* stage = "TCP connect";
+    asio::error_code connect_error; // why the TCP connect failed (or the source address could not be bound)
+    bool bind_failed = false;
+};
+
+template <class ConT> std::shared_ptr<Attempt> attempt_of(ConT& con) {
+    return std::static_pointer_cast<Attempt>(static_cast<ConnState&>(con).attempt);
+}
+
+// websocketpp's Asio transport, with our own TCP connect: it binds the socket to a source address first (so many
+// 127.x addresses can be used beyond ~28k ports per address), which websocketpp's range connect cannot do.
+// Timeouts come from the attempt's deadline timer, not from websocketpp's compile-time connect timeouts.
+template <class Cfg>
+class BindingTransport : public websocketpp::transport::asio::endpoint<typename Cfg::transport_config> {
+    using Base = websocketpp::transport::asio::endpoint<typename Cfg::transport_config>;
+    using TconPtr = typename Base::transport_con_ptr;
+    using Callback = websocketpp::transport::connect_handler;
+
+protected:
+    void async_connect(TconPtr tcon, websocketpp::uri_ptr uri, Callback cb) {
+        tcon->set_uri(uri);
+        asio::error_code ec;
+        const auto address = asio::ip::make_address(uri->get_host(), ec);
+        if (!ec) {
+            connect_to(std::move(tcon), {tcp::endpoint(address, uri->get_port())}, 0, std::move(cb));
+            return;
+        }
+        if (!resolver_) {
+            resolver_ = std::make_unique<tcp::resolver>(this->get_io_service());
+        }
+        resolver_->async_resolve(uri->get_host(), uri->get_port_str(),
+                                 [this, tcon, cb](const asio::error_code& rec, tcp::resolver::results_type results) {
+                                     std::vector<tcp::endpoint> endpoints;
+                                     for (const auto& entry : results) {
+                                         endpoints.push_back(entry.endpoint());
+                                     }
+                                     if (rec || endpoints.empty()) {
+                                         fail(tcon, rec ? rec : asio::error::host_not_found, false, cb);
+                                         return;
+                                     }
+                                     connect_to(tcon, std::move(endpoints), 0, cb);
+                                 });
+    }
+
+private:
+    static websocketpp::connection<Cfg>& full(const TconPtr& tcon) {
+        return static_cast<websocketpp::connection<Cfg>&>(*tcon);
+    }
+    void fail(const TconPtr& tcon, asio::error_code ec, bool bind_failed, const Callback& cb) {
+        if (auto attempt = attempt_of(full(tcon))) {
+            attempt->connect_error = ec;
+            attempt->bind_failed = bind_failed;
+        }
+        cb(ec);
+    }
+    void connect_to(TconPtr tcon, std::vector<tcp::endpoint> endpoints, std::size_t index, Callback cb) {
+        auto attempt = attempt_of(full(tcon));
+        if (!attempt) { // timed out or abandoned meanwhile
+            cb(asio::error::operation_aborted);
+            return;
+        }
+        auto& socket = tcon->get_raw_socket();
+        asio::error_code ec;
+        socket.close(ec);
+        socket.open(endpoints[index].protocol(), ec);
+        if (ec) {
+            fail(tcon, ec, false, cb);
+            return;
+        }
+        if (!attempt->source_address.empty()) {
+            const auto source = asio::ip::make_address(attempt->source_address, ec);
+            if (!ec) {
+                // Let connect() pick the port, so the same port can serve several destinations.
+                const int one = 1;
+                ::setsockopt(socket.native_handle(), IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &one, sizeof one);
+                socket.bind(tcp::endpoint(source, 0), ec);
+            }
+            if (ec) {
+                fail(tcon, ec, true, cb);
+                return;
+            }
+        }
+        const tcp::endpoint target = endpoints[index];
+        socket.async_connect(
+            target, [this, tcon, endpoints = std::move(endpoints), index, cb](const asio::error_code& cec) mutable {
+                if (!cec || cec == asio::error::operation_aborted) {
+                    cb(cec);
+                } else if (index + 1 < endpoints.size()) {
+                    connect_to(tcon, std::move(endpoints), index + 1, cb);
+                } else {
+                    fail(tcon, cec, false, cb);
+                }
+            });
+    }
+
+    std::unique_ptr<tcp::resolver> resolver_;
+};
+
+using ClientRng = websocketpp::random::random_device::int_generator<std::uint32_t, websocketpp::concurrency::none>;
+struct PlainClientConfig
+    : ConfigBase<PlainClientConfig, websocketpp::transport::asio::basic_socket::endpoint, ClientRng> {
+    typedef BindingTransport<PlainClientConfig> transport_type;
+};
+struct TlsClientConfig : ConfigBase<TlsClientConfig, websocketpp::transport::asio::tls_socket::endpoint, ClientRng> {
+    typedef BindingTransport<TlsClientConfig> transport_type;
+};
+
+// Shared by all connections of one kind (ws or wss); each connection holds it (see ServerCore for why).
+template <class Cfg> class ClientCore : public std::enable_shared_from_this<ClientCore<Cfg>> {
+public:
+    using Endpoint = websocketpp::client<Cfg>;
+    using ConPtr = typename Endpoint::connection_ptr;
+    using Con = typename Endpoint::connection_type;
+
+    ClientCore(EventLoop& loop, const ClientConfig& config, const Logger& log, SSL_CTX* ctx)
+        : loop_(loop)
+        , cfg_(config)
+        , log_(log) {
+        ep_.get_elog().attach(&log_);
+        if (ctx != nullptr) {
+            tls_ctx_ = std::make_shared<asio::ssl::context>(ctx);
+        }
+    }
+
+    Result<void> init();
+    void connect(const WsUrl& url, const ConnectOptions& options, Client::ConnectHandler on_done);
+    // Drops every handler into user code, abandons pending attempts and closes open sessions (1001).
+    void detach();
+    std::size_t open_count() const { return open_; }
+
+private:
+    ConPtr con_of(Hdl hdl) {
+        websocketpp::lib::error_code ec;
+        return ep_.get_con_from_hdl(std::move(hdl), ec);
+    }
+    void finish(Con& con, SessionPtr session, std::optional<ConnectError> error) {
+        auto attempt = attempt_of(con);
+        if (!attempt) {
+            return;
+        }
+        state_of(con).attempt.reset();
+        auto handler = std::move(attempt->on_done);
+        if (!handler) {
+            return;
+        }
+        try {
+            handler(std::move(session), std::move(error));
+        } catch (const std::exception& e) {
+            log_.error("net.client", std::string("connect handler threw: ") + e.what());
+        }
+    }
+    static ConnState& state_of(Con& con) { return static_cast<ConnState&>(con); }
+    void on_deadline(Con& con);
+    void on_open(Hdl hdl);
+    void on_close(Hdl hdl);
+    void on_fail(Hdl hdl);
+    ConnectError classify(Con& con, Attempt& attempt);
+
+    EventLoop& loop_;
+    ClientConfig cfg_;
+    Logger log_;
+    Endpoint ep_;
+    std::shared_ptr<asio::ssl::context> tls_ctx_;
+    std::unordered_map<const void*, std::weak_ptr<Con>> live_; // attempts and open sessions
+    std::atomic<std::size_t> open_{0};                         // read from any thread by connection_count()
+    bool detached_ = false;
+};
+
+template <class Cfg> Result<void> ClientCore<Cfg>::init() {
+    websocketpp::lib::error_code ec;
+    ep_.init_asio(static_cast<asio::io_context*>(loop_.native_handle()), ec);
+    if (ec) {
+        return make_error("cannot initialise the client: " + ec.message());
+    }
+    ep_.set_user_agent("ocppkit");
+    ep_.set_max_message_size(cfg_.max_message_size);
+    ep_.set_close_handshake_timeout(2000);
+    if constexpr (is_tls_v<Cfg>) {
+        ep_.set_tls_init_handler([this](Hdl) { return tls_ctx_; });
+        ep_.set_socket_init_handler([this](Hdl hdl, asio::ssl::stream<tcp::socket>& stream) {
+            if (auto con = con_of(std::move(hdl))) {
+                state(con).owner = this->shared_from_this();
+                state(con).tls = std::make_unique<TlsDiag>();
+                attach_tls_diag(stream.native_handle(), state(con).tls.get());
+            }
+        });
+    } else {
+        ep_.set_socket_init_handler([this](Hdl hdl, tcp::socket&) {
+            if (auto con = con_of(std::move(hdl))) {
+                state(con).owner = this->shared_from_this();
+            }
+        });
+    }
+    ep_.set_tcp_pre_init_handler([this](Hdl hdl) {
+        auto con = con_of(std::move(hdl));
+        if (!con || !state(con).info) {
+            return;
+        }
+        set_no_delay(con);
+        state(con).info->remote_address = remote_of(con);
+        state(con).info->tcp_accepted = SteadyClock::now();
+        if (auto attempt = attempt_of(*con)) {
+            attempt->stage = is_tls_v<Cfg> ? "TLS handshake" : "WebSocket upgrade";
+        }
+        if constexpr (is_tls_v<Cfg>) {
+            set_expected_peer_name(ssl_of(*con), con->get_host());
+        }
+    });
+    ep_.set_tcp_post_init_handler([this](Hdl hdl) {
+        auto con = con_of(std::move(hdl));
+        if (!con || !state(con).info) {
+            return;
+        }
+        if (auto attempt = attempt_of(*con)) {
+            attempt->stage = "WebSocket upgrade";
+        }
+        if constexpr (is_tls_v<Cfg>) {
+            SSL* ssl = ssl_of(*con);
+            if (ssl != nullptr && SSL_is_init_finished(ssl) == 1) {
+                state(con).info->tls_done = SteadyClock::now();
+            }
+            fill_tls_info(ssl, false, *state(con).info);
+        }
+    });
+    ep_.set_open_handler([this](Hdl hdl) { on_open(std::move(hdl)); });
+    ep_.set_close_handler([this](Hdl hdl) { on_close(std::move(hdl)); });
+    ep_.set_fail_handler([this](Hdl hdl) { on_fail(std::move(hdl)); });
+    ep_.set_message_handler([this](Hdl hdl, typename Endpoint::message_ptr msg) {
+        auto con = con_of(std::move(hdl));
+        if (!con || !state(con).session) {
+            return;
+        }
+        try {
+            state(con).session->deliver(msg->get_payload());
+        } catch (const std::exception& e) {
+            log_.error("net.client", std::string("message handler threw: ") + e.what());
+        }
+    });
+    ep_.set_pong_handler([this](Hdl hdl, std::string) {
+        if (auto con = con_of(std::move(hdl))) {
+            on_pong(con, static_cast<long>(cfg_.ping_interval.count()), static_cast<long>(cfg_.pong_timeout.count()));
+        }
+    });
+    return {};
+}
+
+template <class Cfg>
+void ClientCore<Cfg>::connect(const WsUrl& url, const ConnectOptions& options, Client::ConnectHandler on_done) {
+    const bool v6 = url.host.find(':') != std::string::npos;
+    const std::string text = std::string(url.secure ? "wss://" : "ws://") + (v6 ? "[" + url.host + "]" : url.host) +
+                             ":" + std::to_string(url.port) + url.target;
+    auto fail_later = [this, &on_done](ConnectError::Kind kind, std::string message) {
+        loop_.post([self = this->shared_from_this(), handler = std::move(on_done), kind, message = std::move(message)] {
+            if (!self->detached_) {
+                handler(nullptr, ConnectError{kind, 0, message});
+            }
+        });
+    };
+    websocketpp::lib::error_code ec;
+    ConPtr con = ep_.get_connection(text, ec);
+    if (ec || !con) {
+        fail_later(ConnectError::Kind::BadUrl, "invalid URL '" + options.url + "': " + ec.message());
+        return;
+    }
+    auto attempt = std::make_shared<Attempt>();
+    attempt->subprotocols = options.subprotocols;
+    attempt->where = format_endpoint(url.host, url.port);
+    attempt->source_address = options.source_address;
+    attempt->timeout_ms = static_cast<long>(options.open_handshake_timeout.count());
+    ConnState& st = state(con);
+    st.info = std::make_unique<HandshakeInfo>();
+    split_target(url.target, st.info->path, st.info->query);
+    st.info->chargebox_id = chargebox_id_from_path(st.info->path).value_or("");
+    st.info->offered_subprotocols = options.subprotocols;
+    st.info->basic_user = options.basic_user;
+    for (const auto& subprotocol : options.subprotocols) {
+        con->add_subprotocol(subprotocol, ec);
+        if (ec) {
+            fail_later(ConnectError::Kind::Other, "cannot offer subprotocol '" + subprotocol + "': " + ec.message());
+            return;
+        }
+    }
+    try {
+        if (options.basic_user) {
+            const std::string credentials = *options.basic_user + ":" + options.basic_password.value_or("");
+            con->append_header("Authorization", "Basic " + base64_encode(credentials));
+        }
+    } catch (const std::exception& e) {
+        fail_later(ConnectError::Kind::Other, std::string("cannot prepare the request: ") + e.what());
+        return;
+    }
+    attempt->on_done = std::move(on_done);
+    st.attempt = attempt;
+    con->set_open_handshake_timeout(attempt->timeout_ms);
+    std::weak_ptr<Con> weak = con;
+    st.timer = con->set_timer(attempt->timeout_ms, [this, weak](const std::error_code& tec) {
+        if (auto c = weak.lock(); c && !tec) {
+            on_deadline(*c);
+        }
+    });
+    live_[con.get()] = con;
+    ep_.connect(con);
+}
+
+template <class Cfg> void ClientCore<Cfg>::on_deadline(Con& con) {
+    auto attempt = attempt_of(con);
+    if (!attempt) {
+        return;
+    }
+    finish(con, nullptr,
+           ConnectError{ConnectError::Kind::Timeout, 0,
+                        "no WebSocket connection to " + attempt->where + " within " +
+                            std::to_string(attempt->timeout_ms) + " ms (stuck in " + attempt->stage + ")"});
+    asio::error_code ignored;
+    con.get_raw_socket().close(ignored); // aborts a pending connect, TLS handshake or read at once
+    con.terminate(websocketpp::transport::error::make_error_code(websocketpp::transport::error::timeout));
+}
+
+template <class Cfg> void ClientCore<Cfg>::on_open(Hdl hdl) {
+    auto con = con_of(std::move(hdl));
+    if (!con) {
+        return;
+    }
+    ConnState& st = state(con);
+    cancel_timer(st);
+    auto attempt = attempt_of(*con);
+    if (!attempt) { // abandoned
+        con->terminate(websocketpp::lib::error_code());
+        return;
+    }
+    const std::string selected = con->get_response_header("Sec-WebSocket-Protocol");
+    const auto& offered = attempt->subprotocols;
+    if (!offered.empty() && std::find(offered.begin(), offered.end(), selected) == offered.end()) {
+        std::string list;
+        for (const auto& item : offered) {
+            list += (list.empty() ? "" : ", ") + item;
+        }
+        finish(*con, nullptr,
+               ConnectError{ConnectError::Kind::NoSubprotocol, 101,
+                            selected.empty()
+                                ? "server " + attempt->where + " selected no subprotocol (offered: " + list + ")"
+                                : "server " + attempt->where + " selected subprotocol '" + selected +
+                                      "' which was not offered (offered: " + list + ")"});
+        websocketpp::lib::error_code ec;
+        con->close(websocketpp::close::status::protocol_error, "subprotocol not negotiated", ec);
+        return;
+    }
+    HandshakeInfo info = std::move(*st.info);
+    st.info.reset();
+    info.subprotocol = selected;
+    for (const auto& [name, value] : con->get_response().get_headers()) {
+        info.headers[to_lower(name)] = value;
+    }
+    info.opened = SteadyClock::now();
+    auto session = std::make_shared<WsSession<Cfg>>(std::move(info), loop_, cfg_.max_outbound_queue, con);
+    st.session = session;
+    ++open_;
+    arm_keepalive(con, static_cast<long>(cfg_.ping_interval.count()), static_cast<long>(cfg_.pong_timeout.count()));
+    finish(*con, session, std::nullopt);
+}
+
+template <class Cfg> void ClientCore<Cfg>::on_close(Hdl hdl) {
+    auto con = con_of(std::move(hdl));
+    if (!con) {
+        return;
+    }
+    ConnState& st = state(con);
+    cancel_timer(st);
+    live_.erase(con.get());
+    auto session = std::move(st.session);
+    if (!session) {
+        return;
+    }
+    --open_;
+    CloseInfo info = close_info_of(con, st, session->closing_by_us());
+    if (!info.by_peer && info.code == websocketpp::close::status::message_too_big) {
+        info.reason = "incoming message exceeds max_message_size (" + std::to_string(cfg_.max_message_size) + " bytes)";
+        log_.warn("net.client", "session " + std::to_string(session->id()) + " closed with 1009: " + info.reason);
+    }
+    try {
+        session->finish(info);
+    } catch (const std::exception& e) {
+        log_.error("net.client", std::string("close handler threw: ") + e.what());
+    }
+}
+
+template <class Cfg> void ClientCore<Cfg>::on_fail(Hdl hdl) {
+    auto con = con_of(std::move(hdl));
+    if (!con) {
+        return;
+    }
+    cancel_timer(state(con));
+    live_.erase(con.get());
+    if (auto attempt = attempt_of(*con)) {
+        ConnectError error = classify(*con, *attempt);
+        log_.debug("net.client", "connection to " + attempt->where + " failed: " + error.message);
+        finish(*con, nullptr, std::move(error));
+    }
+}
+
+template <class Cfg> ConnectError ClientCore<Cfg>::classify(Con& con, Attempt& attempt) {
+    using Kind = ConnectError::Kind;
+    const auto ec = con.get_ec();
+    const auto& cec = attempt.connect_error;
+    if (attempt.bind_failed) {
+        return {Kind::Other, 0, "cannot bind source address " + attempt.source_address + ": " + cec.message()};
+    }
+    if (cec == asio::error::connection_refused) {
+        return {Kind::Refused, 0, "connection refused by " + attempt.where};
+    }
+    if (cec == asio::error::timed_out) {
+        return {Kind::Timeout, 0, "TCP connect to " + attempt.where + " timed out"};
+    }
+    if (cec.category() == asio::error::get_netdb_category() || cec == asio::error::host_not_found) {
+        return {Kind::Other, 0, "cannot resolve " + attempt.where + ": " + cec.message()};
+    }
+    if (cec) {
+        return {Kind::Other, 0, "TCP connect to " + attempt.where + " failed: " + cec.message()};
+    }
+    const int status = con.get_response_code();
+    const auto tec = con.get_transport_ec();
+    if constexpr (is_tls_v<Cfg>) {
+        const ConnState& st = static_cast<ConnState&>(con);
+        const bool handshake_failed = st.info != nullptr && st.info->tls_done == SteadyClock::time_point{};
+        // With TLS 1.3 a server refuses a client certificate only after the client's handshake has finished.
+        const bool ssl_error = tec && tec.category() == asio::error::get_ssl_category();
+        if (handshake_failed || ssl_error || (!st.tls->alert.empty() && status == 0)) {
+            TlsDiag diag = *st.tls;
+            if (diag.error.empty() && ssl_error) {
+                diag.error = tec.message();
+            }
+            return {Kind::Tls, 0,
+                    "TLS handshake with " + attempt.where + " failed: " + describe_tls_failure(ssl_of(con), diag)};
+        }
+    }
+    if (status != 0 && status != 101) {
+        return {Kind::HttpStatus, status,
+                "server " + attempt.where + " refused the WebSocket upgrade: HTTP " + std::to_string(status) + " " +
+                    con.get_response_msg()};
+    }
+    if (ec == websocketpp::error::open_handshake_timeout) {
+        return {Kind::Timeout, 0,
+                "no WebSocket upgrade response from " + attempt.where + " within " +
+                    std::to_string(attempt.timeout_ms) + " ms"};
+    }
+    return {Kind::Other, 0,
+            "connection to " + attempt.where + " failed: " + ec.message() +
+                (tec && tec.message() != ec.message() ? " (" + tec.message() + ")" : "")};
+}
+
+template <class Cfg> void ClientCore<Cfg>::detach() {
+    detached_ = true;
+    std::vector<std::shared_ptr<Con>> live;
+    for (auto& [key, weak] : live_) {
+        if (auto con = weak.lock()) {
+            live.push_back(std::move(con));
+        }
+    }
+    for (auto& con : live) {
+        ConnState& st = state(con);
+        if (auto attempt = attempt_of(*con)) {
+            attempt->on_done = nullptr;
+            st.attempt.reset();
+            asio::error_code ignored;
+            con->get_raw_socket().close(ignored);
+            con->terminate(websocketpp::lib::error_code());
+        } else if (st.session) {
+            st.session->set_message_handler(nullptr);
+            st.session->set_close_handler(nullptr);
+            st.session->close(websocketpp::close::status::going_away, "client shutting down");
+        }
+    }
+}
+
+class WsClient final : public Client {
+public:
+    WsClient(EventLoop& loop, ClientConfig config, const Logger& log)
+        : loop_(loop)
+        , cfg_(std::move(config))
+        , log_(log) {}
+    ~WsClient() override {
+        if (plain_) {
+            plain_->detach();
+        }
+        if (tls_) {
+            tls_->detach();
+        }
+    }
+
+    void connect(const ConnectOptions& options, ConnectHandler on_done) override {
+        WsUrl url;
+        std::string reason;
+        if (!parse_ws_url(options.url, url, reason)) {
+            return fail_later(std::move(on_done), ConnectError::Kind::BadUrl,
+                              "invalid URL '" + options.url + "': " + reason);
+        }
+        if (url.secure) {
+            if (!tls_) {
+                auto ctx = make_client_ssl_ctx(cfg_.tls.value_or(ClientTlsConfig{}));
+                if (!ctx) {
+                    return fail_later(std::move(on_done), ConnectError::Kind::Tls, ctx.error().message);
+                }
+                auto core = std::make_shared<ClientCore<TlsClientConfig>>(loop_, cfg_, log_, ctx.value());
+                if (auto r = core->init(); !r) {
+                    return fail_later(std::move(on_done), ConnectError::Kind::Other, r.error().message);
+                }
+                tls_ = std::move(core);
+            }
+            tls_->connect(url, options, std::move(on_done));
+        } else {
+            if (!plain_) {
+                auto core = std::make_shared<ClientCore<PlainClientConfig>>(loop_, cfg_, log_, nullptr);
+                if (auto r = core->init(); !r) {
+                    return fail_later(std::move(on_done), ConnectError::Kind::Other, r.error().message);
+                }
+                plain_ = std::move(core);
+            }
+            plain_->connect(url, options, std::move(on_done));
+        }
+    }
+
+    std::size_t connection_count() const override {
+        return (plain_ ? plain_->open_count() : 0) + (tls_ ? tls_->open_count() : 0);
+    }
+
+private:
+    // Reported from the loop, never from inside connect(); dropped when the client is gone by then.
+    void fail_later(ConnectHandler on_done, ConnectError::Kind kind, std::string message) {
+        loop_.post(
+            [alive = std::weak_ptr<int>(alive_), on_done = std::move(on_done), kind, message = std::move(message)] {
+                if (!alive.expired()) {
+                    on_done(nullptr, ConnectError{kind, 0, message});
+                }
+            });
+    }
+
+    EventLoop& loop_;
+    ClientConfig cfg_;
+    Logger log_;
+    std::shared_ptr<ClientCore<PlainClientConfig>> plain_;
+    std::shared_ptr<ClientCore<TlsClientConfig>> tls_;
+    std::shared_ptr<int> alive_ = std::make_shared<int>(0);
+};
+
+} // namespace
+} // namespace detail
+
+std::unique_ptr<Client> Client::create(EventLoop& loop, ClientConfig config, const Logger& log) {
+    return std::make_unique<detail::WsClient>(loop, std::move(config), log);
+}
+
+} // namespace ocpp::net
