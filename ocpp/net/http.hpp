@@ -9,9 +9,9 @@
 namespace ocpp::net {
 
 struct HttpRequest {
-    std::string method;  // "GET"
-    std::string path;    // percent-encoded path without the query: "/api/v1/chargers"
-    std::string query;   // "provider=acme" (without '?')
+    std::string method; // "GET"
+    std::string path;   // percent-encoded path without the query: "/api/v1/chargers"
+    std::string query;  // "provider=acme" (without '?')
     std::vector<std::pair<std::string, std::string>> headers; // names lower-cased
     std::string body;
     std::string remote_address;
