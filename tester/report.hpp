@@ -14,17 +14,17 @@ enum class Verdict { Pending, Running, Pass, Warn, Fail, Skipped };
 const char* to_string(Verdict v);
 
 struct Timing {
-    std::string name;   // "tcp-accept", "tls-handshake", "upgrade", "first-message", "answer"
-    double ms = 0;      // since the connection arrived (or the duration of the step)
+    std::string name; // "tcp-accept", "tls-handshake", "upgrade", "first-message", "answer"
+    double ms = 0;    // since the connection arrived (or the duration of the step)
 };
 
 struct Check {
-    std::string id;     // stable identifier, e.g. "websocket.subprotocol"
-    std::string title;  // "WebSocket subprotocol ocpp1.6 offered"
+    std::string id;    // stable identifier, e.g. "websocket.subprotocol"
+    std::string title; // "WebSocket subprotocol ocpp1.6 offered"
     Verdict verdict = Verdict::Pending;
-    std::string seen;   // what the tester saw, in words ("offered: ocpp2.0.1")
-    std::string hint;   // how to fix it, in plain language; empty when passed
-    std::string octt;   // related OCA compliance test case, e.g. "TC_088", or empty
+    std::string seen; // what the tester saw, in words ("offered: ocpp2.0.1")
+    std::string hint; // how to fix it, in plain language; empty when passed
+    std::string octt; // related OCA compliance test case, e.g. "TC_088", or empty
     std::vector<Timing> timings;
     std::vector<std::string> details; // e.g. schema deviations with their JSON pointers
 };
@@ -50,13 +50,13 @@ struct CapturedFrame {
 struct Report {
     std::string test_id;
     ocpp::DateTime started, finished;
-    std::string url;                 // what the installer configured, e.g. ws://host:port/ocpp/CB-1
+    std::string url; // what the installer configured, e.g. ws://host:port/ocpp/CB-1
     ChargerFacts charger;
     std::vector<Check> checks;
     std::vector<CapturedFrame> frames;
     std::optional<std::string> claim_code; // set only when no check failed
     ocpp::DateTime claim_expires;
-    bool passed() const;                   // no Fail among the checks, and the test finished
+    bool passed() const; // no Fail among the checks, and the test finished
 };
 
 } // namespace tester

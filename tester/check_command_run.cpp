@@ -1,0 +1,309 @@
+// run_check: wires the database, the server and one TestRun on an event loop, shows the checklist, and on a pass
+// issues the claiming code through the store worker (hashing the password there, off the loop).
+#include <arpa/inet.h>
+#include <ifaddrs.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <csignal>
+#include <cstdio>
+#include <random>
+
+#include "ocpp/net/event_loop.hpp"
+#include "ocpp/net/server.hpp"
+#include "store/claims.hpp"
+#include "store/password.hpp"
+#include "store/worker.hpp"
+#include "tester/capture.hpp"
+#include "tester/check_command.hpp"
+#include "tester/checklist.hpp"
+#include "tester/checks.hpp"
+#include "tester/report_html.hpp"
+#include "tester/report_json.hpp"
+#include "tester/report_junit.hpp"
+#include "tester/test_run.hpp"
+
+namespace tester {
+
+namespace {
+
+// A signal handler can reach nothing but statics; the loop polls this flag.
+std::atomic<bool> interrupted{false};
+
+void on_signal(int sig) {
+    interrupted = true;
+    std::signal(sig, SIG_DFL); // a second Ctrl-C ends the process at once
+}
+
+std::string random_test_id() {
+    std::random_device rd;
+    char buf[16];
+    std::snprintf(buf, sizeof buf, "t-%08x", rd());
+    return buf;
+}
+
+std::string percent_encode(const std::string& s) {
+    std::string out;
+    for (unsigned char c : s) {
+        if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
+            out += static_cast<char>(c);
+        } else {
+            char buf[4];
+            std::snprintf(buf, sizeof buf, "%%%02X", c);
+            out += buf;
+        }
+    }
+    return out;
+}
+
+// The address a charger on the local network would use: the first non-loopback IPv4 address that is up.
+std::string local_address() {
+    ifaddrs* list = nullptr;
+    if (::getifaddrs(&list) != 0) {
+        return {};
+    }
+    std::string found;
+    for (ifaddrs* a = list; a && found.empty(); a = a->ifa_next) {
+        if (a->ifa_addr && a->ifa_addr->sa_family == AF_INET && (a->ifa_flags & IFF_UP) &&
+            !(a->ifa_flags & IFF_LOOPBACK)) {
+            char text[INET_ADDRSTRLEN];
+            const auto* sin = reinterpret_cast<const sockaddr_in*>(a->ifa_addr);
+            if (::inet_ntop(AF_INET, &sin->sin_addr, text, sizeof text)) {
+                found = text;
+            }
+        }
+    }
+    ::freeifaddrs(list);
+    return found;
+}
+
+std::string url_host(const CheckOptions& o) {
+    std::string host = o.public_host;
+    if (host.empty()) {
+        host = (o.host == "0.0.0.0" || o.host == "::" || o.host.empty()) ? local_address() : o.host;
+    }
+    if (host.empty()) {
+        host = "127.0.0.1";
+    }
+    return host.find(':') != std::string::npos ? "[" + host + "]" : host;
+}
+
+void print_header(const CheckOptions& o, const TestConfig& tc) {
+    const auto cut = tc.url.rfind('/');
+    std::string password = "none (security profile 0)";
+    if (o.password) {
+        password = "the one given with --password";
+    } else if (o.accept_any_password) {
+        password = "any: the tester captures it";
+    }
+    std::printf(
+        "ocpp-tester check: OCPP 1.6-J connectivity test %s\n"
+        "Configure the charger:\n"
+        "  Central system URL   %s   (whole URL: %s)\n"
+        "  Chargebox ID         %s\n"
+        "  HTTP Basic password  %s\n"
+        "Waiting up to %lld s for the charger; the tester sets a heartbeat interval of %lld s. Ctrl-C stops.\n\n",
+        tc.test_id.c_str(), tc.url.substr(0, cut).c_str(), tc.url.c_str(), tc.chargebox_id.c_str(), password.c_str(),
+        static_cast<long long>(tc.timeout.count()), static_cast<long long>(tc.heartbeat_interval.count()));
+    std::fflush(stdout);
+}
+
+void write_outputs(const CheckOptions& o, const Report& report) {
+    auto write = [](const std::string& path, const std::string& text, const char* what) {
+        if (path.empty()) {
+            return;
+        }
+        if (auto r = write_file(path, text); !r) {
+            std::fprintf(stderr, "ocpp-tester check: cannot write the %s: %s\n", what, r.error().message.c_str());
+        } else {
+            std::printf("Wrote the %s to %s\n", what, path.c_str());
+        }
+    };
+    write(o.report_file, to_json(report), "JSON report");
+    if (!o.report_file.empty()) {
+        write(capture_path_for(o.report_file), to_jsonl(report.frames), "frame capture");
+    }
+    write(o.junit_file, to_junit(report), "JUnit report");
+    write(o.html_file, to_html(report), "HTML report");
+}
+
+void print_failure(const Report& report) {
+    std::vector<std::string> failed;
+    for (const auto& c : report.checks) {
+        if (c.verdict == Verdict::Fail) {
+            failed.push_back(c.id);
+        }
+    }
+    std::printf("\nFAILED: %zu check%s failed: %s. No claiming code.\n"
+                "Fix what the hints (→) say, then run the test again.\n",
+                failed.size(), failed.size() == 1 ? "" : "s", join_list(failed).c_str());
+}
+
+void print_code(const Report& report, const CheckOptions& o) {
+    int warnings = 0;
+    for (const auto& c : report.checks) {
+        warnings += c.verdict == Verdict::Warn ? 1 : 0;
+    }
+    const std::string code = *report.claim_code;
+    const std::string inner = "  Claiming code:  " + code + "  ";
+    std::string bar;
+    for (std::size_t i = 0; i < inner.size(); ++i) {
+        bar += "─";
+    }
+    std::printf("\nPASSED: no check failed (%d warning%s).\n\n"
+                "    ┌%s┐\n    │%s│\n    └%s┘\n\n"
+                "Give this code to the operator: it adds %s to the central system with its password and the facts "
+                "the tester saw.\nIt works once and is valid until %s. Stored in %s.\n",
+                warnings, warnings == 1 ? "" : "s", bar.c_str(), inner.c_str(), bar.c_str(),
+                report.charger.chargebox_id.c_str(), ocpp::format_datetime(report.claim_expires).c_str(),
+                o.db_url.c_str());
+}
+
+store::Claim claim_of(const Report& r) {
+    store::Claim c;
+    c.chargebox_id = r.charger.chargebox_id;
+    c.vendor = r.charger.vendor;
+    c.model = r.charger.model;
+    c.serial = r.charger.serial;
+    c.firmware = r.charger.firmware;
+    c.connectors = r.charger.connectors.value_or(0);
+    c.security_profile = r.charger.security_profile;
+    c.test_id = r.test_id;
+    c.created = ocpp::DateTime::now();
+    return c;
+}
+
+} // namespace
+
+int run_check(const CheckOptions& o) {
+    ocpp::Logger log(o.log_level);
+    const auto db_path = store::sqlite_path_from_url(o.db_url);
+    auto db = store::Sqlite::open(db_path.value_or(""));
+    if (!db) {
+        std::fprintf(stderr, "ocpp-tester check: cannot open the database %s: %s\n", o.db_url.c_str(),
+                     db.error().message.c_str());
+        return 2;
+    }
+    if (auto m = store::Claims::migrate(**db); !m) {
+        std::fprintf(stderr, "ocpp-tester check: cannot prepare the database %s: %s\n", o.db_url.c_str(),
+                     m.error().message.c_str());
+        return 2;
+    }
+    store::StoreWorker worker(std::move(*db));
+    auto schemas = ocpp::validation::Registry::v16();
+    if (!schemas) {
+        std::fprintf(stderr, "ocpp-tester check: %s\n", schemas.error().message.c_str());
+        return 2;
+    }
+
+    auto loop = ocpp::net::EventLoop::create();
+    ocpp::net::ServerConfig sc;
+    sc.host = o.host;
+    sc.port = o.port;
+    sc.max_connections = 64;
+    if (!o.tls_cert.empty()) {
+        sc.tls = ocpp::net::ServerTlsConfig{o.tls_cert, o.tls_key, o.tls_client_ca, false};
+    }
+    auto server = ocpp::net::Server::create(*loop, sc, log);
+    std::shared_ptr<TestRun> run;
+    server->set_handshake_hook([&](const ocpp::net::HandshakeInfo& info) { return run->on_handshake(info); });
+    server->set_reject_handler([&](const ocpp::net::RejectedHandshake& r) { run->on_rejected(r); });
+    server->set_open_handler([&](ocpp::net::SessionPtr s) { run->on_open(std::move(s)); });
+    if (auto listening = server->listen(); !listening) {
+        std::fprintf(stderr, "ocpp-tester check: cannot listen on %s:%u: %s\n", o.host.c_str(), o.port,
+                     listening.error().message.c_str());
+        return 2;
+    }
+
+    TestConfig tc;
+    tc.test_id = random_test_id();
+    tc.chargebox_id = o.chargebox_id;
+    tc.password = o.password;
+    tc.accept_any_password = o.accept_any_password;
+    tc.tls = sc.tls.has_value();
+    tc.client_certificates = !o.tls_client_ca.empty();
+    tc.timeout = o.timeout;
+    tc.heartbeat_interval = o.heartbeat_interval;
+    tc.call_timeout = o.call_timeout;
+    tc.charging_test = o.charging_test;
+    tc.url = std::string(tc.tls ? "wss://" : "ws://") + url_host(o) + ":" + std::to_string(server->port()) + "/ocpp/" +
+             percent_encode(o.chargebox_id);
+    run = TestRun::create(tc, *loop, *schemas, log);
+    print_header(o, tc);
+
+    Checklist checklist(stdout, Checklist::detect(stdout));
+    int exit_code = 1;
+    auto poll = loop->make_timer();
+    std::function<void()> watch_signals;
+    std::function<void(int)> wind_down = [&](int attempts) {
+        // Let the charger's connection close cleanly (bounded), then stop.
+        if (server->connection_count() > 0 && attempts < 50) {
+            poll->start(std::chrono::milliseconds(20), [&, attempts] { wind_down(attempts + 1); });
+            return;
+        }
+        server->shutdown();
+        loop->stop();
+    };
+    run->set_change_handler([&](const Check&) {
+        if (!run->finished()) {
+            checklist.update(run->report().checks);
+        }
+    });
+    run->set_finish_handler([&](const Report&) {
+        loop->post([&] {
+            Report report = run->report();
+            checklist.finish(report.checks);
+            if (!report.passed()) {
+                print_failure(report);
+                write_outputs(o, report);
+                wind_down(0);
+                return;
+            }
+            auto password = run->charger_password();
+            auto valid_for = std::chrono::duration_cast<std::chrono::seconds>(o.claim_valid_for);
+            worker.submit<std::string>(
+                [claim = claim_of(report), password,
+                 valid_for](store::Sqlite& conn) mutable -> ocpp::Result<std::string> {
+                    claim.password_hash = password ? store::hash_password(*password) : std::string();
+                    return store::Claims::issue(conn, std::move(claim), valid_for);
+                },
+                *loop,
+                [&, report](ocpp::Result<std::string> code) mutable {
+                    if (!code) {
+                        std::printf("\nAll checks passed, but the claiming code could not be stored in %s: %s\n",
+                                    o.db_url.c_str(), code.error().message.c_str());
+                    } else {
+                        report.claim_code = *code;
+                        report.claim_expires = ocpp::DateTime::now() + o.claim_valid_for;
+                        print_code(report, o);
+                        exit_code = 0;
+                    }
+                    write_outputs(o, report);
+                    wind_down(0);
+                });
+        });
+    });
+    watch_signals = [&] {
+        if (interrupted.exchange(false) && !run->finished()) {
+            run->abort("interrupted (Ctrl-C)");
+            return;
+        }
+        poll->start(std::chrono::milliseconds(100), watch_signals);
+    };
+    loop->post([&] {
+        run->start();
+        checklist.update(run->report().checks);
+        watch_signals();
+    });
+    std::signal(SIGINT, on_signal);
+    std::signal(SIGTERM, on_signal);
+    loop->run();
+    std::signal(SIGINT, SIG_DFL);
+    std::signal(SIGTERM, SIG_DFL);
+    std::fflush(stdout);
+    return exit_code;
+}
+
+} // namespace tester

@@ -1,0 +1,42 @@
+// ocpp-tester: dispatches to `check` or `serve`. The work is in tester_lib.
+#include <cstdio>
+#include <cstring>
+#include <exception>
+
+#include "tester/check_command.hpp"
+#include "tester/serve_command.hpp"
+
+namespace {
+const char* const kUsage = "Usage: ocpp-tester check --listen HOST:PORT --chargebox-id ID [options]\n"
+                           "       ocpp-tester serve --listen HOST:PORT [--db URL] [options]\n"
+                           "\n"
+                           "  check   test one charger on site; prints a claiming code when it passes\n"
+                           "  serve   run the tester as a service for many installers at once (REST API)\n"
+                           "\n"
+                           "`ocpp-tester check --help` and `ocpp-tester serve --help` list the options.\n";
+} // namespace
+
+int main(int argc, char** argv) {
+    if (argc < 2) {
+        std::fputs(kUsage, stderr);
+        return 2;
+    }
+    const char* command = argv[1];
+    if (std::strcmp(command, "-h") == 0 || std::strcmp(command, "--help") == 0 || std::strcmp(command, "help") == 0) {
+        std::fputs(kUsage, stdout);
+        return 0;
+    }
+    try {
+        if (std::strcmp(command, "check") == 0) {
+            return tester::check_main(argc - 1, argv + 1);
+        }
+        if (std::strcmp(command, "serve") == 0) {
+            return run_serve(argc - 1, argv + 1);
+        }
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "ocpp-tester: fatal: %s\n", e.what());
+        return 2;
+    }
+    std::fprintf(stderr, "ocpp-tester: unknown command \"%s\" (expected check or serve)\n\n%s", command, kUsage);
+    return 2;
+}

@@ -1,0 +1,24 @@
+#pragma once
+// The REST API of `ocpp-tester serve` (documented in tester/API.md), on the same port as the chargers' WebSockets:
+// start a test, poll its live state, fetch its reports and capture, abort it. Answers are JSON; errors are
+// {"error": "...", "field": "..."} with 400/404/405/409/413/422/503.
+#include <cstddef>
+#include <functional>
+#include <memory>
+
+#include "ocpp/net/http.hpp"
+#include "tester/serve_service.hpp"
+
+namespace tester {
+
+// Figures for GET /healthz, read on the loop.
+struct ApiStatus {
+    std::function<std::size_t()> connections; // WebSocket connections open
+};
+
+// Request bodies above this many bytes are refused with 413 before parsing.
+inline constexpr std::size_t kMaxApiBody = 8 * 1024;
+
+ocpp::net::HttpHandler make_api_handler(std::shared_ptr<TestService> service, ApiStatus status = {});
+
+} // namespace tester

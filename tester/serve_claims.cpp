@@ -1,0 +1,106 @@
+// TestService, the end of a test: keep its final report and, when it passed, issue the claiming code through
+// the store worker (PBKDF2 hashing and the insert run on the store thread; the answer comes back to the loop).
+#include <algorithm>
+
+#include "store/claims.hpp"
+#include "store/password.hpp"
+#include "tester/serve_service.hpp"
+
+namespace tester {
+
+namespace {
+
+// What the tester saw, as the claim the central system will redeem.
+store::Claim claim_of(const Report& r, ocpp::DateTime now) {
+    store::Claim c;
+    c.chargebox_id = r.charger.chargebox_id;
+    c.vendor = r.charger.vendor;
+    c.model = r.charger.model;
+    c.serial = r.charger.serial;
+    c.firmware = r.charger.firmware;
+    if (r.charger.connectors) {
+        c.connectors = *r.charger.connectors;
+    } else {
+        c.connectors = static_cast<int>(std::count_if(
+            r.charger.connectors_reported.begin(), r.charger.connectors_reported.end(), [](int id) { return id > 0; }));
+    }
+    c.security_profile = r.charger.security_profile;
+    c.test_id = r.test_id;
+    c.created = now;
+    return c;
+}
+
+} // namespace
+
+void TestService::on_finished(const std::string& id, const Report& report) {
+    auto it = tests_.find(id);
+    if (it == tests_.end() || it->second->finished()) {
+        return;
+    }
+    TestEntry& entry = *it->second;
+    entry.final = report;
+    entry.state = entry.aborted ? TestState::Aborted : report.passed() ? TestState::Passed : TestState::Failed;
+    entry.finished_at = loop_.clock().now();
+    ++entry.version;
+    by_chargebox_.erase(entry.chargebox_id);
+    std::optional<std::string> password = entry.run->charger_password();
+    log_.info("tester.serve", "test " + id + " for '" + entry.chargebox_id + "' " + to_string(entry.state));
+    // The run stays until the entry is evicted: its connection may still be closing and call back into it.
+    // The guard timer may be the caller (abort on overrun): drop it once this call stack has unwound.
+    std::weak_ptr<TestService> weak = weak_from_this();
+    loop_.post([weak, id] {
+        auto self = weak.lock();
+        if (TestEntry* e = self ? self->entry(id) : nullptr) {
+            e->guard.reset();
+        }
+    });
+    if (entry.state == TestState::Passed) {
+        issue_claim(entry, std::move(password));
+    }
+}
+
+void TestService::issue_claim(TestEntry& entry, std::optional<std::string> password) {
+    if (!store_) {
+        entry.claim = ClaimStatus::Failed;
+        entry.claim_error = "no database configured: no claiming code can be issued";
+        return;
+    }
+    entry.claim = ClaimStatus::Issuing;
+    store::Claim claim = claim_of(*entry.final, ocpp::DateTime{loop_.clock().wall_now()});
+    const ocpp::DateTime expires = claim.created + config_.claim_valid_for;
+    const auto valid_for = std::chrono::duration_cast<std::chrono::seconds>(config_.claim_valid_for);
+    std::weak_ptr<TestService> weak = weak_from_this();
+    const std::string id = entry.id;
+    // Hashing (PBKDF2) and the insert both run on the store thread, never on the loop.
+    const bool queued = store_->submit<std::string>(
+        [claim = std::move(claim), password = std::move(password), valid_for](store::Sqlite& db) mutable {
+            claim.password_hash = password ? store::hash_password(*password) : std::string();
+            return store::Claims::issue(db, std::move(claim), valid_for);
+        },
+        loop_,
+        [weak, id, expires](ocpp::Result<std::string> code) {
+            auto self = weak.lock();
+            TestEntry* found = self ? self->entry(id) : nullptr;
+            if (!found) {
+                return; // evicted or shut down meanwhile
+            }
+            TestEntry& e = *found;
+            if (code) {
+                e.final->claim_code = *code;
+                e.final->claim_expires = expires;
+                e.claim = ClaimStatus::Issued;
+                self->log_.info("tester.serve", "claiming code issued for '" + e.chargebox_id + "' (test " + id + ")");
+            } else {
+                e.claim = ClaimStatus::Failed;
+                e.claim_error = "the claiming code could not be stored: " + code.error().message;
+                self->log_.error("tester.serve", "test " + id + ": " + e.claim_error);
+            }
+            ++e.version;
+        });
+    if (!queued) {
+        entry.claim = ClaimStatus::Failed;
+        entry.claim_error = "the database is too busy to issue a claiming code";
+    }
+}
+
+} // namespace tester

@@ -1,0 +1,322 @@
+#include "tester/serve_command.hpp"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <future>
+#include <thread>
+
+#include "ocpp/net/event_loop.hpp"
+#include "ocpp/net/server.hpp"
+#include "store/claims.hpp"
+#include "store/sqlite.hpp"
+#include "store/worker.hpp"
+#include "tester/serve_api.hpp"
+#include "tester/serve_service.hpp"
+
+namespace tester {
+
+namespace {
+
+// Process-wide only because a signal handler can reach nothing else; it writes one byte to a self-pipe.
+std::atomic<int> stop_pipe_fd{-1};
+
+extern "C" void on_stop_signal(int) {
+    const int fd = stop_pipe_fd.load();
+    if (fd >= 0) {
+        const char byte = 1;
+        [[maybe_unused]] const auto n = ::write(fd, &byte, 1);
+    }
+}
+
+// SIGINT/SIGTERM end the service; SIGPIPE is ignored (a peer closing mid-write is an error value).
+class StopSignals {
+public:
+    StopSignals() {
+        if (::pipe2(fds_, O_CLOEXEC | O_NONBLOCK) != 0) {
+            fds_[0] = fds_[1] = -1;
+        }
+        stop_pipe_fd = fds_[1];
+        struct sigaction sa {};
+        sa.sa_handler = on_stop_signal;
+        sigemptyset(&sa.sa_mask);
+        ::sigaction(SIGINT, &sa, &old_int_);
+        ::sigaction(SIGTERM, &sa, &old_term_);
+        struct sigaction ignore {};
+        ignore.sa_handler = SIG_IGN;
+        sigemptyset(&ignore.sa_mask);
+        ::sigaction(SIGPIPE, &ignore, &old_pipe_);
+    }
+    ~StopSignals() {
+        ::sigaction(SIGINT, &old_int_, nullptr);
+        ::sigaction(SIGTERM, &old_term_, nullptr);
+        ::sigaction(SIGPIPE, &old_pipe_, nullptr);
+        stop_pipe_fd = -1;
+        for (int fd : fds_) {
+            if (fd >= 0) {
+                ::close(fd);
+            }
+        }
+    }
+    StopSignals(const StopSignals&) = delete;
+    StopSignals& operator=(const StopSignals&) = delete;
+
+    // Blocks until a signal arrives.
+    void wait() {
+        pollfd p{fds_[0], POLLIN, 0};
+        while (fds_[0] >= 0 && ::poll(&p, 1, -1) <= 0) {
+        }
+    }
+
+private:
+    int fds_[2] = {-1, -1};
+    struct sigaction old_int_ {
+    }, old_term_{}, old_pipe_{};
+};
+
+void say(const std::string& line) {
+    std::fprintf(stderr, "ocpp-tester serve: %s\n", line.c_str());
+    std::fflush(stderr);
+}
+
+ocpp::Result<long> parse_number(const std::string& flag, const std::string& text, long min, long max) {
+    char* end = nullptr;
+    errno = 0;
+    const long value = std::strtol(text.c_str(), &end, 10);
+    if (text.empty() || *end != '\0' || errno != 0 || value < min || value > max) {
+        return ocpp::make_error(flag + " takes a whole number from " + std::to_string(min) + " to " +
+                                std::to_string(max) + ", not \"" + text + "\"");
+    }
+    return value;
+}
+
+ocpp::Result<void> parse_listen(const std::string& text, ServeOptions& o) {
+    const auto colon = text.rfind(':');
+    if (colon == std::string::npos || colon == 0) {
+        return ocpp::make_error("--listen takes HOST:PORT (e.g. 0.0.0.0:8180), not \"" + text + "\"");
+    }
+    std::string host = text.substr(0, colon);
+    if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
+        host = host.substr(1, host.size() - 2); // [::]:8180
+    }
+    auto port = parse_number("--listen port", text.substr(colon + 1), 0, 65535);
+    if (!port) {
+        return port.error();
+    }
+    o.host = host;
+    o.port = static_cast<std::uint16_t>(*port);
+    return {};
+}
+
+} // namespace
+
+std::string serve_usage() {
+    return "usage: ocpp-tester serve --listen HOST:PORT [--db URL] [--public-url ws://host:port]\n"
+           "                         [--heartbeat-interval S] [--timeout S] [--max-tests N]\n"
+           "                         [--tls-cert PEM --tls-key PEM [--tls-client-ca PEM]] [--log-level LEVEL]\n"
+           "\n"
+           "Runs the connectivity tester as a service for many installers at once. Start a test with\n"
+           "  curl -X POST http://HOST:PORT/api/v1/tests -d '{\"chargeBoxId\":\"CB-1\"}'\n"
+           "and configure the charger with the URL, ID and password of the answer (see tester/API.md).\n"
+           "\n"
+           "  --listen HOST:PORT        where chargers and the REST API connect (port 0: any free port)\n"
+           "  --db URL                  where claiming codes go: sqlite:PATH (default sqlite:ocppkit.db)\n"
+           "  --public-url URL          the address chargers reach, e.g. wss://tester.example.com:443\n"
+           "                            (default: the Host the API request came to)\n"
+           "  --heartbeat-interval S    the interval the tester sets in BootNotification (default 30)\n"
+           "  --timeout S               how long a test may take, from its start (default 300)\n"
+           "  --max-tests N             tests in progress at once (default 1000)\n"
+           "  --tls-cert, --tls-key     serve wss:// (security profile 2) with this certificate and key\n"
+           "  --tls-client-ca PEM       require client certificates signed by this CA (profile 3)\n"
+           "  --log-level LEVEL         debug, info, warn, error or off (default info)\n"
+           "  --help                    show this text\n";
+}
+
+ocpp::Result<ServeOptions> parse_serve_options(int argc, char** argv) {
+    ServeOptions o;
+    bool listen_given = false;
+    int i = 1;
+    if (i < argc && std::string(argv[i]) == "serve") {
+        ++i;
+    }
+    for (; i < argc; ++i) {
+        std::string flag = argv[i];
+        std::string value;
+        bool inline_value = false;
+        if (const auto eq = flag.find('='); flag.rfind("--", 0) == 0 && eq != std::string::npos) {
+            value = flag.substr(eq + 1);
+            flag = flag.substr(0, eq);
+            inline_value = true;
+        }
+        if (flag == "--help" || flag == "-h") {
+            o.help = true;
+            continue;
+        }
+        static const char* const kWithValue[] = {"--listen",    "--db",       "--public-url", "--heartbeat-interval",
+                                                 "--timeout",   "--tls-cert", "--tls-key",    "--tls-client-ca",
+                                                 "--max-tests", "--log-level"};
+        bool known = false;
+        for (const char* name : kWithValue) {
+            known = known || flag == name;
+        }
+        if (!known) {
+            return ocpp::make_error("unknown option \"" + flag + "\"");
+        }
+        if (!inline_value) {
+            if (i + 1 >= argc) {
+                return ocpp::make_error(flag + " needs a value");
+            }
+            value = argv[++i];
+        }
+        if (flag == "--listen") {
+            if (auto r = parse_listen(value, o); !r) {
+                return r.error();
+            }
+            listen_given = true;
+        } else if (flag == "--db") {
+            o.db = value;
+        } else if (flag == "--public-url") {
+            if (value.rfind("ws://", 0) != 0 && value.rfind("wss://", 0) != 0) {
+                return ocpp::make_error("--public-url must start with ws:// or wss://, not \"" + value + "\"");
+            }
+            o.public_url = value;
+        } else if (flag == "--heartbeat-interval" || flag == "--timeout" || flag == "--max-tests") {
+            auto n = flag == "--max-tests" ? parse_number(flag, value, 1, 100000) : parse_number(flag, value, 1, 86400);
+            if (!n) {
+                return n.error();
+            }
+            if (flag == "--heartbeat-interval") {
+                o.heartbeat_interval = static_cast<int>(*n);
+            } else if (flag == "--timeout") {
+                o.timeout = static_cast<int>(*n);
+            } else {
+                o.max_tests = static_cast<std::size_t>(*n);
+            }
+        } else if (flag == "--tls-cert") {
+            o.tls_cert = value;
+        } else if (flag == "--tls-key") {
+            o.tls_key = value;
+        } else if (flag == "--tls-client-ca") {
+            o.tls_client_ca = value;
+        } else if (flag == "--log-level") {
+            if (!ocpp::parse_log_level(value, o.log_level)) {
+                return ocpp::make_error("--log-level takes debug, info, warn, error or off, not \"" + value + "\"");
+            }
+        }
+    }
+    if (o.help) {
+        return o;
+    }
+    if (!listen_given) {
+        return ocpp::make_error("--listen HOST:PORT is required");
+    }
+    if (o.tls_cert.empty() != o.tls_key.empty()) {
+        return ocpp::make_error("--tls-cert and --tls-key go together");
+    }
+    if (!o.tls_client_ca.empty() && o.tls_cert.empty()) {
+        return ocpp::make_error("--tls-client-ca needs --tls-cert and --tls-key");
+    }
+    if (o.timeout <= o.heartbeat_interval) {
+        return ocpp::make_error("--timeout (" + std::to_string(o.timeout) + " s) must be longer than " +
+                                "--heartbeat-interval (" + std::to_string(o.heartbeat_interval) +
+                                " s): the heartbeat check waits for one interval");
+    }
+    if (!store::sqlite_path_from_url(o.db)) {
+        return ocpp::make_error("--db takes sqlite:PATH, not \"" + o.db + "\"");
+    }
+    return o;
+}
+
+} // namespace tester
+
+int run_serve(int argc, char** argv) {
+    using namespace tester;
+    auto parsed = parse_serve_options(argc, argv);
+    if (!parsed) {
+        std::fprintf(stderr, "ocpp-tester serve: %s\n%s", parsed.error().message.c_str(), serve_usage().c_str());
+        return 2;
+    }
+    const ServeOptions& o = *parsed;
+    if (o.help) {
+        std::fputs(serve_usage().c_str(), stdout);
+        return 0;
+    }
+    ocpp::Logger log(o.log_level);
+    auto schemas = ocpp::validation::Registry::v16();
+    if (!schemas) {
+        say("cannot load the OCPP 1.6 schemas: " + schemas.error().message);
+        return 1;
+    }
+    const std::string db_path = *store::sqlite_path_from_url(o.db);
+    auto db = store::Sqlite::open(db_path);
+    if (!db) {
+        say("--db " + o.db + ": " + db.error().message);
+        return 1;
+    }
+    if (auto migrated = store::Claims::migrate(**db); !migrated) {
+        say("--db " + o.db + ": " + migrated.error().message);
+        return 1;
+    }
+
+    // Destroyed in reverse: the server and the service first (loop stopped), then the worker, then the loop.
+    auto loop = ocpp::net::EventLoop::create();
+    auto worker = std::make_unique<store::StoreWorker>(std::move(*db));
+    ocpp::net::ServerConfig sc;
+    sc.host = o.host;
+    sc.port = o.port;
+    sc.max_http_body = 64 * 1024;
+    if (!o.tls_cert.empty()) {
+        sc.tls = ocpp::net::ServerTlsConfig{o.tls_cert, o.tls_key, o.tls_client_ca, false};
+    }
+    auto server = ocpp::net::Server::create(*loop, sc, log);
+
+    ServiceConfig config;
+    config.public_url = o.public_url;
+    config.tls = sc.tls.has_value();
+    config.client_certificates = !o.tls_client_ca.empty();
+    config.heartbeat_interval = std::chrono::seconds(o.heartbeat_interval);
+    config.timeout = std::chrono::seconds(o.timeout);
+    config.max_tests = o.max_tests;
+    auto service = TestService::create(config, *loop, *schemas, log, worker.get());
+    service->attach(*server);
+    ocpp::net::Server* server_ptr = server.get();
+    server->set_http_handler(
+        make_api_handler(service, ApiStatus{[server_ptr] { return server_ptr->connection_count(); }}));
+    if (auto listening = server->listen(); !listening) {
+        say(listening.error().message);
+        return 1;
+    }
+    const std::string scheme = config.tls ? "s" : "";
+    const std::string where = o.host + ":" + std::to_string(server->port());
+    say("listening on " + where + " (chargers: ws" + scheme + "://" + where + "/ocpp/<ID>; API: http" + scheme + "://" +
+        where + "/api/v1/tests; claims in " + db_path + "); Ctrl-C stops");
+
+    StopSignals signals;
+    std::promise<void> loop_done;
+    auto loop_finished = loop_done.get_future();
+    std::thread loop_thread([&] {
+        loop->run();
+        loop_done.set_value();
+    });
+    signals.wait();
+    say("stopping: aborting the tests in progress and closing connections");
+    loop->post([&] {
+        service->abort_all("the tester is shutting down");
+        server->shutdown();
+    });
+    // Give close frames a moment to go out, then stop the loop whatever state it is in.
+    if (loop_finished.wait_for(std::chrono::milliseconds(500)) != std::future_status::ready) {
+        loop->stop();
+    }
+    loop_thread.join();
+    server.reset();
+    service.reset();
+    worker.reset();
+    return 0;
+}

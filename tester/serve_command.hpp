@@ -1,0 +1,33 @@
+#pragma once
+// `ocpp-tester serve`: the tester as a long-running service for many installers at once (SPEC §2).
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+#include "ocpp/util/log.hpp"
+#include "ocpp/util/result.hpp"
+
+namespace tester {
+
+struct ServeOptions {
+    std::string host;
+    std::uint16_t port = 0; // 0 = any free port (printed at start)
+    std::string db = "sqlite:ocppkit.db";
+    std::string public_url; // "ws://tester.example.com:8180"; empty = from each API request's Host header
+    int heartbeat_interval = 30;
+    int timeout = 300;
+    std::string tls_cert, tls_key, tls_client_ca;
+    std::size_t max_tests = 1000;
+    ocpp::LogLevel log_level = ocpp::LogLevel::Info;
+    bool help = false;
+};
+
+// Parses the arguments after "serve" (argv[0] is "serve"; a leading "serve" in argv[1] is skipped as well).
+ocpp::Result<ServeOptions> parse_serve_options(int argc, char** argv);
+std::string serve_usage();
+
+} // namespace tester
+
+// Parses the arguments after "serve" (argv[0] is "serve") and runs until stopped; returns the exit code:
+// 0 after SIGINT/SIGTERM, 1 when it cannot start (port in use, database), 2 on bad usage.
+int run_serve(int argc, char** argv);

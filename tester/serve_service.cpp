@@ -1,0 +1,377 @@
+#include "tester/serve_service.hpp"
+
+#include <algorithm>
+
+#include "store/password.hpp"
+
+namespace tester {
+
+namespace {
+
+constexpr std::size_t kMaxChargeboxId = 48;
+constexpr std::size_t kTestIdLength = 22; // ~126 random bits: the id is the only key to a test's report and code
+constexpr auto kEvictEvery = std::chrono::seconds(60);
+constexpr auto kGuardGrace = std::chrono::seconds(60);
+
+bool id_char(char c) {
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+           std::string_view(".-_*+@=|").find(c) != std::string_view::npos;
+}
+
+std::string path_escape(std::string_view segment) {
+    static constexpr char kHex[] = "0123456789ABCDEF";
+    std::string out;
+    for (char c : segment) {
+        if (id_char(c) && c != '|') {
+            out += c;
+        } else {
+            const auto b = static_cast<unsigned char>(c);
+            out += '%';
+            out += kHex[b >> 4];
+            out += kHex[b & 15];
+        }
+    }
+    return out;
+}
+
+std::vector<std::string> path_segments(std::string_view path) {
+    std::vector<std::string> out;
+    std::size_t start = 0;
+    while (start <= path.size()) {
+        const auto slash = path.find('/', start);
+        const auto seg = path.substr(start, slash == std::string_view::npos ? std::string_view::npos : slash - start);
+        if (!seg.empty()) {
+            if (auto decoded = ocpp::net::percent_decode(seg)) {
+                out.push_back(std::move(*decoded));
+            }
+        }
+        if (slash == std::string_view::npos) {
+            break;
+        }
+        start = slash + 1;
+    }
+    return out;
+}
+
+} // namespace
+
+const char* to_string(TestState state) {
+    switch (state) {
+    case TestState::Waiting:
+        return "waiting";
+    case TestState::Running:
+        return "running";
+    case TestState::Passed:
+        return "passed";
+    case TestState::Failed:
+        return "failed";
+    case TestState::Aborted:
+        return "aborted";
+    }
+    return "unknown";
+}
+
+const char* to_string(ClaimStatus status) {
+    switch (status) {
+    case ClaimStatus::None:
+        return "none";
+    case ClaimStatus::Issuing:
+        return "issuing";
+    case ClaimStatus::Issued:
+        return "issued";
+    case ClaimStatus::Failed:
+        return "failed";
+    }
+    return "unknown";
+}
+
+std::string chargebox_id_problem(std::string_view id) {
+    if (id.empty()) {
+        return "must not be empty";
+    }
+    if (id.size() > kMaxChargeboxId) {
+        return "is " + std::to_string(id.size()) + " characters long, at most " + std::to_string(kMaxChargeboxId) +
+               " allowed";
+    }
+    for (char c : id) {
+        if (!id_char(c)) {
+            const auto b = static_cast<unsigned char>(c);
+            const std::string shown = b >= 0x20 && b < 0x7F ? "'" + std::string(1, c) + "'" : "a control or non-ASCII";
+            return "contains " + shown + " character; use letters, digits and . - _ * + | @ = only" +
+                   (c == '/' ? " (the ID becomes the last segment of the URL path)" : "");
+        }
+    }
+    return {};
+}
+
+std::shared_ptr<TestService> TestService::create(ServiceConfig config, ocpp::Executor& loop,
+                                                 const ocpp::validation::Registry& schemas, const ocpp::Logger& log,
+                                                 store::StoreWorker* store, RunFactory factory) {
+    if (!factory) {
+        factory = [](TestConfig c, ocpp::Executor& l, const ocpp::validation::Registry& s, const ocpp::Logger& lg) {
+            return TestRun::create(std::move(c), l, s, lg);
+        };
+    }
+    return std::shared_ptr<TestService>(
+        new TestService(std::move(config), loop, schemas, log, store, std::move(factory)));
+}
+
+TestService::TestService(ServiceConfig config, ocpp::Executor& loop, const ocpp::validation::Registry& schemas,
+                         const ocpp::Logger& log, store::StoreWorker* store, RunFactory factory)
+    : config_(std::move(config))
+    , loop_(loop)
+    , schemas_(schemas)
+    , log_(log)
+    , store_(store)
+    , factory_(std::move(factory)) {}
+
+void TestService::attach(ocpp::net::Server& server) {
+    std::weak_ptr<TestService> weak = weak_from_this();
+    server.set_handshake_hook([weak](const ocpp::net::HandshakeInfo& info) {
+        auto self = weak.lock();
+        return self ? self->on_handshake(info) : ocpp::net::HandshakeDecision::refuse(503, "shutting down");
+    });
+    server.set_reject_handler([weak](const ocpp::net::RejectedHandshake& rejected) {
+        if (auto self = weak.lock()) {
+            self->on_rejected(rejected);
+        }
+    });
+    server.set_open_handler([weak](ocpp::net::SessionPtr session) {
+        if (auto self = weak.lock()) {
+            self->on_open(std::move(session));
+        } else {
+            session->close(1001, "shutting down");
+        }
+    });
+}
+
+TestEntry* TestService::route(const ocpp::net::HandshakeInfo& info) {
+    auto found = by_chargebox_.find(info.chargebox_id);
+    if (found == by_chargebox_.end()) {
+        // A wrong path ("/ocpp/CB-1/CB-1", "/CB-1/ocpp") still names the ID somewhere: let that test diagnose it.
+        for (const auto& segment : path_segments(info.path)) {
+            if ((found = by_chargebox_.find(segment)) != by_chargebox_.end()) {
+                break;
+            }
+        }
+    }
+    if (found == by_chargebox_.end()) {
+        return nullptr;
+    }
+    TestEntry& entry = *tests_.at(found->second);
+    if (entry.state == TestState::Waiting) {
+        entry.state = TestState::Running;
+        ++entry.version;
+    }
+    return &entry;
+}
+
+ocpp::net::HandshakeDecision TestService::on_handshake(const ocpp::net::HandshakeInfo& info) {
+    if (TestEntry* entry = route(info)) {
+        return entry->run->on_handshake(info);
+    }
+    const std::string& id = info.chargebox_id;
+    for (const auto& [_, e] : tests_) {
+        if (e->chargebox_id == id) {
+            return ocpp::net::HandshakeDecision::refuse(404, "the test for Chargebox ID '" + id +
+                                                                 "' has finished; start a new test to connect again");
+        }
+    }
+    return ocpp::net::HandshakeDecision::refuse(
+        404, "no test is waiting for Chargebox ID '" + id + "' (path " + info.path +
+                 "): start a test for this ID first, and check that the URL configured in the charger ends with it");
+}
+
+void TestService::on_rejected(const ocpp::net::RejectedHandshake& rejected) {
+    if (TestEntry* entry = route(rejected.info)) {
+        entry->run->on_rejected(rejected);
+    } else {
+        log_.debug("tester.serve", "refused connection from " + rejected.info.remote_address + " to " +
+                                       rejected.info.path + " belongs to no test: " + rejected.reason);
+    }
+}
+
+void TestService::on_open(ocpp::net::SessionPtr session) {
+    if (TestEntry* entry = route(session->info())) {
+        entry->run->on_open(std::move(session));
+    } else {
+        session->close(1008, "no test in progress for this Chargebox ID");
+    }
+}
+
+std::variant<Created, CreateError> TestService::create_test(const TestRequest& request) {
+    if (auto problem = chargebox_id_problem(request.chargebox_id); !problem.empty()) {
+        return CreateError{422, "chargeBoxId " + problem, "chargeBoxId"};
+    }
+    if (by_chargebox_.count(request.chargebox_id) != 0) {
+        // The running test's id stays out of the answer: it is the key to that test's report and code.
+        return CreateError{409,
+                           "a test for Chargebox ID '" + request.chargebox_id +
+                               "' is already in progress; wait for it to finish or DELETE it",
+                           "chargeBoxId"};
+    }
+    evict(loop_.clock().now()); // a burst of new tests makes room before the timer would
+    if (by_chargebox_.size() >= config_.max_tests) {
+        return CreateError{
+            503, "too many tests in progress (" + std::to_string(config_.max_tests) + "); try again later", ""};
+    }
+    std::string id;
+    do {
+        id = store::generate_password(kTestIdLength);
+    } while (tests_.count(id) != 0);
+
+    auto entry = std::make_unique<TestEntry>();
+    entry->id = id;
+    entry->chargebox_id = request.chargebox_id;
+    entry->url = url_for(request.chargebox_id, request.host);
+    entry->charging_test = request.charging_test;
+    entry->accept_any_password = request.accept_any_password;
+    entry->created = ocpp::DateTime{loop_.clock().wall_now()};
+    entry->expires = entry->created + config_.timeout;
+
+    Created created;
+    created.password = store::generate_password();
+    TestConfig tc;
+    tc.test_id = id;
+    tc.chargebox_id = request.chargebox_id;
+    tc.password = created.password;
+    tc.accept_any_password = request.accept_any_password;
+    tc.tls = config_.tls;
+    tc.client_certificates = config_.client_certificates;
+    tc.timeout = config_.timeout;
+    tc.heartbeat_interval = config_.heartbeat_interval;
+    tc.charging_test = request.charging_test;
+    tc.url = entry->url;
+    const auto tc_call_timeout = tc.call_timeout;
+    entry->run = factory_(std::move(tc), loop_, schemas_, log_);
+
+    std::weak_ptr<TestService> weak = weak_from_this();
+    entry->run->set_change_handler([weak, id](const Check&) {
+        auto self = weak.lock();
+        if (TestEntry* e = self ? self->entry(id) : nullptr) {
+            ++e->version;
+        }
+    });
+    entry->run->set_finish_handler([weak, id](const Report& report) {
+        if (auto self = weak.lock()) {
+            self->on_finished(id, report);
+        }
+    });
+    entry->guard = loop_.make_timer();
+    // The timeout bounds connecting and booting; later steps have their own bounds inside the run. This guard only
+    // makes sure that a run which never ends (a bug) is ended well after all of them.
+    const auto steps = 2 * config_.heartbeat_interval + 12 * tc_call_timeout;
+    entry->guard->start(config_.timeout + steps + kGuardGrace, [weak, id] {
+        if (auto self = weak.lock()) {
+            self->abort(id, "the test did not finish within its timeout");
+        }
+    });
+    TestEntry& stored = *(tests_[id] = std::move(entry));
+    by_chargebox_[request.chargebox_id] = id;
+    if (!eviction_) {
+        arm_eviction();
+    }
+    log_.info("tester.serve", "test " + id + " created for '" + request.chargebox_id + "' at " + stored.url);
+    stored.run->start();
+    created.entry = &stored;
+    return created;
+}
+
+const TestEntry* TestService::find(const std::string& id) const {
+    auto it = tests_.find(id);
+    return it == tests_.end() ? nullptr : it->second.get();
+}
+
+TestEntry* TestService::entry(const std::string& id) {
+    auto it = tests_.find(id);
+    return it == tests_.end() ? nullptr : it->second.get();
+}
+
+bool TestService::abort(const std::string& id, const std::string& reason) {
+    auto it = tests_.find(id);
+    if (it == tests_.end()) {
+        return false;
+    }
+    TestEntry& entry = *it->second;
+    if (!entry.finished() && entry.run) {
+        entry.aborted = true;
+        ++entry.version;
+        auto run = entry.run; // keep it alive through its own finish handler
+        run->abort(reason);
+        if (!run->finished()) {
+            log_.warn("tester.serve", "test " + id + " did not finish when aborted");
+        }
+    }
+    return true;
+}
+
+void TestService::abort_all(const std::string& reason) {
+    std::vector<std::string> ids;
+    for (const auto& [_, id] : by_chargebox_) {
+        ids.push_back(id);
+    }
+    for (const auto& id : ids) {
+        abort(id, reason);
+    }
+}
+
+std::vector<const TestEntry*> TestService::list() const {
+    std::vector<const TestEntry*> out;
+    out.reserve(tests_.size());
+    for (const auto& [_, e] : tests_) {
+        out.push_back(e.get());
+    }
+    std::stable_sort(out.begin(), out.end(),
+                     [](const TestEntry* a, const TestEntry* b) { return b->created < a->created; });
+    return out;
+}
+
+void TestService::evict(std::chrono::steady_clock::time_point now) {
+    std::vector<std::pair<std::chrono::steady_clock::time_point, std::string>> finished;
+    for (auto it = tests_.begin(); it != tests_.end();) {
+        const TestEntry& e = *it->second;
+        if (e.finished() && now - e.finished_at >= config_.keep_finished) {
+            it = tests_.erase(it);
+            continue;
+        }
+        if (e.finished()) {
+            finished.emplace_back(e.finished_at, e.id);
+        }
+        ++it;
+    }
+    if (finished.size() > config_.max_finished) {
+        std::sort(finished.begin(), finished.end());
+        for (std::size_t i = 0; i < finished.size() - config_.max_finished; ++i) {
+            tests_.erase(finished[i].second);
+        }
+    }
+}
+
+void TestService::arm_eviction() {
+    if (!eviction_) {
+        eviction_ = loop_.make_timer();
+    }
+    std::weak_ptr<TestService> weak = weak_from_this();
+    eviction_->start(kEvictEvery, [weak] {
+        if (auto self = weak.lock()) {
+            self->evict(self->loop_.clock().now());
+            self->arm_eviction();
+        }
+    });
+}
+
+std::string TestService::url_for(const std::string& chargebox_id, const std::string& host) const {
+    std::string base = config_.public_url;
+    if (base.empty()) {
+        base = std::string(config_.tls ? "wss://" : "ws://") + (host.empty() ? "localhost" : host);
+    }
+    while (!base.empty() && base.back() == '/') {
+        base.pop_back();
+    }
+    // "ws://host:port" gets the conventional "/ocpp"; a public URL with a path of its own keeps that path.
+    const auto scheme_end = base.find("://");
+    const bool has_path = base.find('/', scheme_end == std::string::npos ? 0 : scheme_end + 3) != std::string::npos;
+    return base + (has_path ? "/" : "/ocpp/") + path_escape(chargebox_id);
+}
+
+} // namespace tester

@@ -1,0 +1,202 @@
+// Checks 4–8 evaluated on recorded input: boot payloads, statuses, heartbeat timing, clock skew, call answers and
+// meter readings.
+#include <gtest/gtest.h>
+
+#include "tester/checks_boot.hpp"
+#include "tester/checks_calls.hpp"
+#include "tester/checks_charging.hpp"
+#include "tester/checks_heartbeat.hpp"
+#include "tester/checks_status.hpp"
+
+using namespace std::chrono_literals;
+using tester::Verdict;
+
+namespace {
+
+TEST(BootChecks, FirstMessageIsClassified) {
+    EXPECT_EQ(tester::check_boot_first(tester::classify_first_message(R"([2,"1","BootNotification",{}])"), 12).verdict,
+              Verdict::Pass);
+    auto status = tester::check_boot_first(
+        tester::classify_first_message(R"([2,"1","StatusNotification",{"connectorId":0}])"), 12);
+    EXPECT_EQ(status.verdict, Verdict::Fail);
+    EXPECT_NE(status.seen.find("StatusNotification"), std::string::npos);
+    EXPECT_NE(status.hint.find("BootNotification as the first message"), std::string::npos);
+    auto junk = tester::check_boot_first(tester::classify_first_message("hello"), 12);
+    EXPECT_NE(junk.seen.find("not a valid OCPP-J frame"), std::string::npos);
+}
+
+TEST(BootChecks, FactsAreReadEvenFromAnInvalidPayload) {
+    rapidjson::Document d;
+    d.Parse(R"({"chargePointVendor":"A vendor name that is far too long","chargePointModel":"M",
+                "chargeBoxSerialNumber":"CBS-1","iccid":"8931","imsi":"2040","meterType":"EM340"})");
+    tester::ChargerFacts facts;
+    tester::read_boot_facts(d, facts);
+    EXPECT_EQ(facts.vendor, "A vendor name that is far too long");
+    EXPECT_EQ(facts.serial, "CBS-1");
+    EXPECT_EQ(facts.iccid, "8931");
+    auto o = tester::check_boot_payload(facts, {{"/chargePointVendor", "maxLength", "is 34 characters long"}});
+    EXPECT_EQ(o.verdict, Verdict::Fail);
+    ASSERT_EQ(o.details.size(), 1u);
+    EXPECT_NE(o.details[0].find("/chargePointVendor maxLength"), std::string::npos);
+    EXPECT_EQ(tester::check_boot_payload(facts, {}).verdict, Verdict::Pass);
+}
+
+tester::StatusSeen st(int c, const char* status = "Available", const char* code = "NoError") {
+    return tester::StatusSeen{c, status, code, "", ""};
+}
+
+TEST(StatusChecks, EveryConnectorAndConnectorZero) {
+    EXPECT_EQ(tester::check_statuses({st(0), st(1), st(2)}, 2).verdict, Verdict::Pass);
+    auto missing = tester::check_statuses({st(1)}, 2);
+    EXPECT_EQ(missing.verdict, Verdict::Warn);
+    EXPECT_NE(missing.seen.find("no status for connector 0, 2"), std::string::npos) << missing.seen;
+    EXPECT_EQ(tester::check_statuses({}, 2).verdict, Verdict::Fail);
+}
+
+TEST(StatusChecks, ErrorCodesAreWarningsWithHints) {
+    auto o = tester::check_statuses({st(0), st(1, "Faulted", "GroundFailure"), st(2)}, std::nullopt);
+    EXPECT_EQ(o.verdict, Verdict::Warn);
+    EXPECT_NE(o.hint.find("electrician"), std::string::npos);
+    EXPECT_FALSE(tester::error_code_hint("PowerMeterFailure").empty());
+    EXPECT_TRUE(tester::error_code_hint("NoError").empty());
+}
+
+using TP = ocpp::Clock::TimePoint;
+
+TEST(HeartbeatWatch, OnTimeWithinTenPercentPlusTwoSeconds) {
+    tester::HeartbeatWatch w(30s);
+    w.booted(TP{} + 1s);
+    EXPECT_EQ(w.deadline(), TP{} + 1s + 30s + 5s);
+    auto o = w.heartbeat(TP{} + 1s + 34s);
+    ASSERT_TRUE(o);
+    EXPECT_EQ(o->verdict, Verdict::Pass);
+    EXPECT_NEAR(w.measured_ms(), 34000, 1);
+}
+
+TEST(HeartbeatWatch, TheOldIntervalFails) {
+    tester::HeartbeatWatch w(60s);
+    w.booted(TP{});
+    auto o = w.heartbeat(TP{} + 30s);
+    ASSERT_TRUE(o);
+    EXPECT_EQ(o->verdict, Verdict::Fail);
+    EXPECT_NE(o->seen.find("interval not applied"), std::string::npos);
+    EXPECT_NE(o->seen.find("too early"), std::string::npos);
+}
+
+TEST(HeartbeatWatch, ASyncHeartbeatRightAfterBootIsIgnoredOnce) {
+    tester::HeartbeatWatch w(60s);
+    w.booted(TP{});
+    EXPECT_FALSE(w.heartbeat(TP{} + 1s));
+    auto o = w.heartbeat(TP{} + 60s);
+    ASSERT_TRUE(o);
+    EXPECT_EQ(o->verdict, Verdict::Pass);
+}
+
+TEST(HeartbeatWatch, OtherTrafficMayPostponeTheHeartbeat) {
+    tester::HeartbeatWatch w(30s);
+    w.booted(TP{});
+    w.message(TP{} + 20s);
+    EXPECT_EQ(w.deadline(), TP{} + 20s + 35s);
+    auto o = w.heartbeat(TP{} + 50s);
+    ASSERT_TRUE(o);
+    EXPECT_EQ(o->verdict, Verdict::Pass) << o->seen;
+}
+
+TEST(HeartbeatWatch, ExpiredNamesTheChargersOwnSetting) {
+    tester::HeartbeatWatch w(30s);
+    w.booted(TP{});
+    auto o = w.expired(TP{} + 35s, 300);
+    EXPECT_EQ(o.verdict, Verdict::Fail);
+    EXPECT_NE(o.seen.find("still 300 s"), std::string::npos);
+    EXPECT_NE(o.hint.find("interval not applied"), std::string::npos);
+}
+
+TEST(ClockSkew, ThresholdsAndTheClosestSample) {
+    const ocpp::DateTime now = ocpp::DateTime::from_unix_ms(1767225600000);
+    tester::ClockSkew none;
+    EXPECT_EQ(none.outcome().verdict, Verdict::Skipped);
+    tester::ClockSkew fine;
+    fine.sample(now + 3h, now, "StatusNotification"); // a stale status time...
+    fine.sample(now + 2s, now, "StatusNotification"); // ...does not hide a good clock
+    EXPECT_EQ(fine.outcome().verdict, Verdict::Pass);
+    tester::ClockSkew warn;
+    warn.sample(now + (-90s), now, "StatusNotification");
+    EXPECT_EQ(warn.outcome().verdict, Verdict::Warn);
+    EXPECT_NE(warn.outcome().seen.find("behind"), std::string::npos);
+    tester::ClockSkew fail;
+    fail.sample(now + 11min, now, "StartTransaction");
+    EXPECT_EQ(fail.outcome().verdict, Verdict::Fail);
+}
+
+TEST(CallChecks, GetConfigurationRecordsTheKeys) {
+    ocpp::CallOutcome<ocpp::v16::GetConfigurationConf> out;
+    out.conf = ocpp::v16::GetConfigurationConf{};
+    out.conf->configurationKey = std::vector<ocpp::v16::KeyValue>{
+        {"NumberOfConnectors", true, std::string("2")},
+        {"HeartbeatInterval", false, std::string("30")},
+        {"SupportedFeatureProfiles", true, std::string("Core")},
+        {"MeterValueSampleInterval", false, std::string("60")},
+    };
+    tester::ChargerFacts facts;
+    auto o = tester::check_get_configuration(out, facts);
+    EXPECT_EQ(o.verdict, Verdict::Pass);
+    EXPECT_EQ(facts.connectors, 2);
+    EXPECT_EQ(tester::config_int(facts, "HeartbeatInterval"), 30);
+    out.conf->configurationKey->pop_back();
+    EXPECT_EQ(tester::check_get_configuration(out, facts).verdict, Verdict::Warn);
+}
+
+TEST(CallChecks, FailuresReadWell) {
+    ocpp::CallOutcome<ocpp::v16::GetConfigurationConf> timeout;
+    timeout.status = ocpp::CallStatus::Timeout;
+    timeout.error_description = "no answer within 30 s";
+    tester::ChargerFacts facts;
+    auto o = tester::check_get_configuration(timeout, facts);
+    EXPECT_EQ(o.verdict, Verdict::Fail);
+    EXPECT_NE(o.hint.find("did not answer"), std::string::npos);
+    ocpp::CallOutcome<ocpp::v16::TriggerMessageConf> not_impl;
+    not_impl.status = ocpp::CallStatus::CallError;
+    not_impl.error_code = "NotImplemented";
+    EXPECT_EQ(tester::check_trigger_answer(not_impl)->verdict, Verdict::Warn);
+    ocpp::CallOutcome<ocpp::v16::TriggerMessageConf> accepted;
+    accepted.conf = ocpp::v16::TriggerMessageConf{ocpp::v16::TriggerMessageStatus::Accepted};
+    EXPECT_FALSE(tester::check_trigger_answer(accepted));
+}
+
+TEST(CallChecks, ConnectorAgreement) {
+    EXPECT_FALSE(tester::check_connector_agreement(2, {0, 1, 2}));
+    EXPECT_FALSE(tester::check_connector_agreement(std::nullopt, {0, 1}));
+    auto o = tester::check_connector_agreement(2, {0, 1});
+    ASSERT_TRUE(o);
+    EXPECT_EQ(o->verdict, Verdict::Warn);
+}
+
+ocpp::v16::MeterValue mv(long long ms, const char* value, std::optional<ocpp::v16::UnitOfMeasure> unit = {}) {
+    ocpp::v16::MeterValue m;
+    m.timestamp = ocpp::DateTime::from_unix_ms(ms);
+    ocpp::v16::SampledValue s;
+    s.value = value;
+    s.unit = unit;
+    m.sampledValue.push_back(s);
+    ocpp::v16::SampledValue power;
+    power.value = "7000";
+    power.measurand = ocpp::v16::Measurand::Power_Active_Import;
+    m.sampledValue.push_back(power);
+    return m;
+}
+
+TEST(ChargingChecks, EnergyMustNeverDecrease) {
+    std::vector<tester::EnergyReading> r{{ocpp::DateTime::from_unix_ms(1000), 1000, "meterStart"}};
+    tester::collect_energy({mv(2000, "1.1", ocpp::v16::UnitOfMeasure::kWh), mv(3000, "1200")}, "MeterValues", r);
+    ASSERT_EQ(r.size(), 3u) << "power values are not energy";
+    EXPECT_DOUBLE_EQ(r[1].wh, 1100);
+    EXPECT_EQ(tester::check_energy(r, 2, 2).verdict, Verdict::Pass);
+    r.push_back({ocpp::DateTime::from_unix_ms(4000), 900, "meterStop"});
+    auto o = tester::check_energy(r, 2, 2);
+    EXPECT_EQ(o.verdict, Verdict::Fail);
+    EXPECT_NE(o.seen.find("went down from 1200 Wh"), std::string::npos) << o.seen;
+    EXPECT_EQ(tester::check_energy({}, 0, 0).verdict, Verdict::Fail);
+    EXPECT_EQ(tester::check_energy({}, 1, 0).verdict, Verdict::Warn);
+}
+
+} // namespace
