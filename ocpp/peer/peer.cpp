@@ -3,6 +3,25 @@
 namespace ocpp {
 
 namespace {
+// Our own outgoing JSON is parsed again only to validate it; a document on a stack buffer keeps that free of heap
+// allocations for ordinary messages (RapidJSON's default pool takes a 64 KiB chunk per document).
+class LocalDocument {
+public:
+    LocalDocument()
+        : pool_(buffer_, sizeof buffer_)
+        , doc_(&pool_) {}
+    // Parses text; nullptr when it is not JSON.
+    const rapidjson::Value* parse(std::string_view text) {
+        doc_.Parse<rapidjson::kParseIterativeFlag>(text.data(), text.size());
+        return doc_.HasParseError() ? nullptr : &doc_;
+    }
+
+private:
+    char buffer_[8192];
+    rapidjson::MemoryPoolAllocator<> pool_;
+    rapidjson::GenericDocument<rapidjson::UTF8<>, rapidjson::MemoryPoolAllocator<>> doc_;
+};
+
 std::string seconds_text(Clock::Duration d) {
     return std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(d).count() / 1000.0) + " s";
 }
@@ -182,11 +201,12 @@ void Peer::send_reply(const std::string& id, const std::string& action, std::str
         return;
     }
     if (!is_error && cfg_.validate_outgoing) {
-        rpc::Frame parsed;
-        rpc::FrameError error;
         const auto* schema = schemas_.find(action, validation::Direction::Response);
         std::vector<validation::Finding> findings;
-        if (schema && rpc::parse_frame(frame, parsed, error) && !schema->validate(*parsed.payload, findings)) {
+        LocalDocument local;
+        const rapidjson::Value* parsed = schema ? local.parse(frame) : nullptr;
+        // The frame is [3, id, payload], as serialize_result() wrote it.
+        if (parsed && parsed->IsArray() && parsed->Size() == 3 && !schema->validate((*parsed)[2], findings)) {
             const auto text = describe(findings);
             log_.error(tag_, "our " + action + " answer breaks its schema: " + text);
             record(Deviation{FrameDirection::Sent, action, id, false, std::move(findings)});
@@ -216,13 +236,13 @@ void Peer::call_text(std::string action, std::string payload_json, std::function
         return;
     }
     if (validate && cfg_.validate_outgoing) {
-        rapidjson::Document doc;
-        doc.Parse<rapidjson::kParseIterativeFlag>(payload_json.data(), payload_json.size());
+        LocalDocument local;
+        const rapidjson::Value* doc = local.parse(payload_json);
         const auto* schema = schemas_.find(action, validation::Direction::Request);
-        if (doc.HasParseError()) {
+        if (!doc) {
             out.status = CallStatus::InvalidRequest;
             out.error_description = "payload is not valid JSON";
-        } else if (schema && !schema->validate(doc, out.findings)) {
+        } else if (schema && !schema->validate(*doc, out.findings)) {
             out.status = CallStatus::InvalidRequest;
             out.error_description = describe(out.findings);
             record(Deviation{FrameDirection::Sent, action, {}, true, out.findings});
@@ -258,16 +278,19 @@ void Peer::pump_calls() {
 }
 
 void Peer::arm_deadline() {
+    // Calls go out one after another with the same timeout, so each new deadline is later than the armed one: the
+    // timer stays armed at the earliest deadline and is re-armed only when it fires (no timer work per call).
     auto next = calls_.next_deadline();
-    if (!next || closed_) {
-        deadline_->cancel();
+    if (!next || closed_ || (armed_deadline_ && *armed_deadline_ <= *next)) {
         return;
     }
+    armed_deadline_ = next;
     deadline_->start(*next - session_->executor().clock().now(), [this] { on_deadline(); });
 }
 
 void Peer::on_deadline() {
     auto self = shared_from_this();
+    armed_deadline_.reset();
     for (auto& call : calls_.expire(session_->executor().clock().now())) {
         ++stats_.timeouts;
         log_.warn(tag_, call.action + " got no answer within " + seconds_text(call.timeout));
@@ -316,6 +339,7 @@ void Peer::on_closed(const net::CloseInfo& info) {
     auto self = shared_from_this();
     closed_ = true;
     deadline_->cancel();
+    armed_deadline_.reset();
     incoming_.clear();
     for (auto& call : calls_.drain()) {
         RawOutcome out;

@@ -3,9 +3,10 @@
 // registered per action, sends our CALLs one at a time with a timeout, and matches their answers.
 // A Peer lives on its session's executor: call every method from that thread.
 #include <cstdint>
-#include <deque>
 #include <functional>
+#include <list>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -158,7 +159,8 @@ private:
     Calls calls_;
     rpc::MessageIdGenerator ids_;
     std::unique_ptr<Timer> deadline_;
-    std::deque<Incoming> incoming_;
+    std::optional<Clock::TimePoint> armed_deadline_; // the timer is left armed: no timer work per call
+    std::list<Incoming> incoming_;                   // allocates nothing while empty
     bool answering_ = false;
     bool closed_ = false;
     PeerStats stats_;

@@ -16,12 +16,18 @@ Result<Registry> Registry::compile(const std::vector<EmbeddedFile>& files) {
         if (name.size() <= kSuffix.size() || name.substr(name.size() - kSuffix.size()) != kSuffix) {
             continue;
         }
-        std::string key(name.substr(0, name.size() - kSuffix.size()));
+        std::string_view key = name.substr(0, name.size() - kSuffix.size());
+        const auto dot = key.rfind('.');
+        const auto kind = dot == std::string_view::npos ? std::string_view() : key.substr(dot + 1);
+        if (kind != "req" && kind != "conf") {
+            return make_error(std::string(name) + ": schema files are named <Action>.req.json or <Action>.conf.json");
+        }
         auto schema = Schema::compile(f.contents);
         if (!schema) {
             return make_error(std::string(name) + ": " + schema.error().message);
         }
-        r.schemas_.emplace(std::move(key), std::move(schema.value()));
+        (kind == "req" ? r.requests_ : r.responses_)
+            .emplace(std::string(key.substr(0, dot)), std::move(schema.value()));
     }
     return r;
 }
@@ -31,19 +37,15 @@ Result<Registry> Registry::v16() {
 }
 
 const Schema* Registry::find(std::string_view action, Direction direction) const {
-    std::string key(action);
-    key += direction == Direction::Request ? ".req" : ".conf";
-    auto it = schemas_.find(key);
-    return it == schemas_.end() ? nullptr : &it->second;
+    const auto& schemas = direction == Direction::Request ? requests_ : responses_;
+    auto it = schemas.find(action);
+    return it == schemas.end() ? nullptr : &it->second;
 }
 
 std::vector<std::string> Registry::actions() const {
     std::vector<std::string> out;
-    for (const auto& [key, schema] : schemas_) {
-        constexpr std::string_view kReq = ".req";
-        if (key.size() > kReq.size() && key.compare(key.size() - kReq.size(), kReq.size(), kReq) == 0) {
-            out.push_back(key.substr(0, key.size() - kReq.size()));
-        }
+    for (const auto& entry : requests_) {
+        out.push_back(entry.first);
     }
     return out;
 }

@@ -31,10 +31,11 @@ public:
     const Schema* find(std::string_view action, Direction direction) const;
     bool knows(std::string_view action) const { return find(action, Direction::Request) != nullptr; }
     std::vector<std::string> actions() const;
-    std::size_t size() const { return schemas_.size(); }
+    std::size_t size() const { return requests_.size() + responses_.size(); }
 
 private:
-    std::map<std::string, Schema, std::less<>> schemas_; // key: "<Action>.req" / "<Action>.conf"
+    std::map<std::string, Schema, std::less<>> requests_;  // by action
+    std::map<std::string, Schema, std::less<>> responses_; // by action
 };
 
 } // namespace ocpp::validation
