@@ -1,0 +1,19 @@
+#pragma once
+// The REST API under /api/v1 (and /healthz) on the chargers' port. JSON in and out; errors are
+// {"error": "...", "field": "..."}; with a token set, every /api/v1 request needs "Authorization: Bearer TOKEN".
+#include <string>
+
+#include "centralsystem/central_system.hpp"
+#include "ocpp/net/http.hpp"
+
+namespace cs {
+
+struct ApiConfig {
+    std::string token;                        // empty: no authentication (a lab setup)
+    std::function<std::size_t()> connections; // open WebSocket connections, for /healthz
+};
+
+// The handler lives on the loop of `cs`, which must outlive it.
+ocpp::net::HttpHandler make_api_handler(CentralSystem& cs, ApiConfig config);
+
+} // namespace cs

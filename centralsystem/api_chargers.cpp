@@ -1,0 +1,379 @@
+// /api/v1/chargers: create (by hand or from a claiming code), list with search, details, patch, commission,
+// transactions.
+#include "centralsystem/api_routes.hpp"
+#include "store/claims.hpp"
+#include "store/password.hpp"
+
+namespace cs::api {
+
+namespace {
+
+void write_charger(Writer& w, const Charger& c, bool connected) {
+    w.StartObject();
+    member(w, "chargeBoxId", c.chargebox_id);
+    member(w, "status", c.status);
+    member(w, "provider", c.provider);
+    member(w, "vendor", c.vendor);
+    member(w, "model", c.model);
+    w.Key("connected");
+    w.Bool(connected);
+    w.Key("acceptAnyPassword");
+    w.Bool(c.accept_any_password);
+    w.Key("hasPassword");
+    w.Bool(!c.password_hash.empty());
+    member(w, "createdAt", c.created_at);
+    if (!c.claim_code.empty()) {
+        member(w, "claimCode", c.claim_code);
+    }
+    w.Key("boot");
+    w.StartObject();
+    member(w, "vendor", c.boot.vendor);
+    member(w, "model", c.boot.model);
+    member(w, "serial", c.boot.serial);
+    member(w, "firmware", c.boot.firmware);
+    member(w, "iccid", c.boot.iccid);
+    member(w, "imsi", c.boot.imsi);
+    member(w, "meterType", c.boot.meter_type);
+    member(w, "at", c.boot.at);
+    w.EndObject();
+    member(w, "chargerStatus", c.status0);
+    member(w, "chargerErrorCode", c.error_code0);
+    w.Key("address");
+    if (c.address) {
+        w.StartObject();
+        member(w, "street", c.address->street);
+        member(w, "postalCode", c.address->postal_code);
+        member(w, "city", c.address->city);
+        member(w, "country", c.address->country);
+        w.EndObject();
+    } else {
+        w.Null();
+    }
+    w.Key("location");
+    if (c.latitude && c.longitude) {
+        w.StartObject();
+        w.Key("latitude");
+        w.Double(*c.latitude);
+        w.Key("longitude");
+        w.Double(*c.longitude);
+        w.EndObject();
+    } else {
+        w.Null();
+    }
+    member(w, "hotline", c.hotline);
+    member(w, "emergencyContact", c.emergency_contact);
+    member(w, "accessibility", c.accessibility);
+    member(w, "commissionedAt", c.commissioned_at);
+    w.Key("chargePoints");
+    w.StartArray();
+    for (const auto& p : c.charge_points) {
+        w.StartObject();
+        w.Key("connectorId");
+        w.Int(p.connector_id);
+        member_or_null(w, "evseId", p.evse_id);
+        member(w, "standard", p.standard);
+        member(w, "format", p.format);
+        member(w, "powerType", p.power_type);
+        member_or_null(w, "maxPowerKw", p.max_power_kw);
+        member_or_null(w, "maxCurrentA", p.max_current_a);
+        w.Key("phases");
+        p.phases ? (void)w.Int(*p.phases) : (void)w.Null();
+        member(w, "status", p.status);
+        member(w, "errorCode", p.error_code);
+        member(w, "updatedAt", p.updated_at);
+        w.EndObject();
+    }
+    w.EndArray();
+    w.EndObject();
+}
+
+std::string charger_json(CentralSystem& cs, const Charger& c) {
+    rapidjson::StringBuffer buf;
+    Writer w(buf);
+    write_charger(w, c, cs.peer(c.chargebox_id) != nullptr);
+    return std::string(buf.GetString(), buf.GetSize()) + "\n";
+}
+
+HttpResponse store_failed(CentralSystem& cs, const ocpp::Error& e) {
+    cs.log().error("api", "store: " + e.message);
+    return json_error(503, "the database could not do this now: " + e.message);
+}
+
+// After a create: the charger as stored (with 201), and the handshake cache learns it.
+struct Created {
+    db::Conflict problem;
+    std::optional<Charger> charger;
+};
+
+} // namespace
+
+void create_charger(CentralSystem& cs, const HttpRequest& req, Respond respond) {
+    rapidjson::Document doc;
+    if (auto bad = parse_object(req, doc)) {
+        return respond(std::move(*bad));
+    }
+    auto parsed = parse_new_charger(doc);
+    if (auto* p = std::get_if<Problem>(&parsed)) {
+        return respond(p->response());
+    }
+    NewCharger input = std::move(std::get<NewCharger>(parsed));
+    input.charger.created_at = cs.now_text();
+    const ocpp::DateTime now{cs.loop().clock().wall_now()};
+    // A refusal found inside the job rolls the job back (a redeemed claim stays unused) and is reported from here.
+    auto refused = std::make_shared<db::Conflict>();
+    cs.store<Created>(
+        [input = std::move(input), now, client = req.remote_address,
+         refused](store::Sqlite& db) -> ocpp::Result<Created> {
+            Charger c = input.charger;
+            Created out;
+            if (input.claim_code) {
+                auto redeemed = store::Claims::redeem(db, *input.claim_code, now, client);
+                if (!redeemed) {
+                    return redeemed.error();
+                }
+                if (!redeemed->claim) {
+                    out.problem = db::Conflict{redeemed->status, "claimCode", redeemed->error};
+                    return out; // failures are counted (rate limit): commit them
+                }
+                const store::Claim& claim = *redeemed->claim;
+                c.chargebox_id = claim.chargebox_id;
+                c.password_hash = claim.password_hash;
+                c.claim_code = claim.code;
+                c.boot.vendor = claim.vendor;
+                c.boot.model = claim.model;
+                c.boot.serial = claim.serial;
+                c.boot.firmware = claim.firmware;
+                c.vendor = c.vendor.empty() ? claim.vendor : c.vendor;
+                c.model = c.model.empty() ? claim.model : c.model;
+            } else if (input.password) {
+                c.password_hash = store::hash_password(*input.password);
+            }
+            auto conflict = db::insert_charger(db, c);
+            if (!conflict) {
+                return conflict.error();
+            }
+            if (conflict->status != 0) {
+                *refused = *conflict;
+                return ocpp::make_error("refused");
+            }
+            auto stored = db::find_charger(db, c.chargebox_id);
+            if (!stored) {
+                return stored.error();
+            }
+            out.charger = std::move(*stored);
+            return out;
+        },
+        [&cs, respond, refused](ocpp::Result<Created> r) {
+            if (!r) {
+                if (refused->status != 0) {
+                    return respond(json_error(refused->status, refused->error, refused->field));
+                }
+                return respond(store_failed(cs, r.error()));
+            }
+            if (r->problem.status != 0) {
+                return respond(json_error(r->problem.status, r->problem.error, r->problem.field));
+            }
+            const Charger& c = *r->charger;
+            cs.put_credentials(c.chargebox_id, Credentials{c.password_hash, c.status, c.accept_any_password});
+            cs.log().info("api", "charger \"" + c.chargebox_id + "\" created" +
+                                     (c.claim_code.empty() ? "" : " from claiming code " + c.claim_code));
+            HttpResponse resp = json_response(201, charger_json(cs, c));
+            resp.headers.emplace_back("Location", "/api/v1/chargers/" + c.chargebox_id);
+            respond(std::move(resp));
+        });
+}
+
+void list_chargers(CentralSystem& cs, const HttpRequest& req, Respond respond) {
+    const std::string q = query_param(req.query, "q");
+    const std::string provider = query_param(req.query, "provider");
+    if (q.size() > 64 || provider.size() > 64) {
+        return respond(json_error(400, "search terms are limited to 64 characters", q.size() > 64 ? "q" : "provider"));
+    }
+    cs.store<std::vector<Charger>>([q, provider](store::Sqlite& db) { return db::list_chargers(db, q, provider); },
+                                   [&cs, respond](ocpp::Result<std::vector<Charger>> r) {
+                                       if (!r) {
+                                           return respond(store_failed(cs, r.error()));
+                                       }
+                                       respond(json_response(200, json_object([&](Writer& w) {
+                                                                 w.Key("chargers");
+                                                                 w.StartArray();
+                                                                 for (const auto& c : *r) {
+                                                                     write_charger(w, c,
+                                                                                   cs.peer(c.chargebox_id) != nullptr);
+                                                                 }
+                                                                 w.EndArray();
+                                                                 w.Key("count");
+                                                                 w.Uint64(r->size());
+                                                             })));
+                                   });
+}
+
+void get_charger(CentralSystem& cs, const std::string& id, Respond respond) {
+    cs.store<std::optional<Charger>>([id](store::Sqlite& db) { return db::find_charger(db, id); },
+                                     [&cs, respond](ocpp::Result<std::optional<Charger>> r) {
+                                         if (!r) {
+                                             return respond(store_failed(cs, r.error()));
+                                         }
+                                         if (!*r) {
+                                             return respond(json_error(404, "no charger with this Chargebox ID", "id"));
+                                         }
+                                         respond(json_response(200, charger_json(cs, **r)));
+                                     });
+}
+
+void patch_charger(CentralSystem& cs, const std::string& id, const HttpRequest& req, Respond respond) {
+    rapidjson::Document doc;
+    if (auto bad = parse_object(req, doc)) {
+        return respond(std::move(*bad));
+    }
+    auto parsed = parse_patch(doc);
+    if (auto* p = std::get_if<Problem>(&parsed)) {
+        return respond(p->response());
+    }
+    PatchInput input = std::move(std::get<PatchInput>(parsed));
+    cs.store<std::optional<Charger>>(
+        [id, input = std::move(input)](store::Sqlite& db) -> ocpp::Result<std::optional<Charger>> {
+            db::ChargerPatch patch = input.patch;
+            if (input.password) {
+                patch.password_hash = store::hash_password(*input.password);
+            }
+            auto changed = db::patch_charger(db, id, patch);
+            if (!changed) {
+                return changed.error();
+            }
+            if (!*changed) {
+                return std::optional<Charger>();
+            }
+            return db::find_charger(db, id);
+        },
+        [&cs, respond](ocpp::Result<std::optional<Charger>> r) {
+            if (!r) {
+                return respond(store_failed(cs, r.error()));
+            }
+            if (!*r) {
+                return respond(json_error(404, "no charger with this Chargebox ID", "id"));
+            }
+            const Charger& c = **r;
+            cs.put_credentials(c.chargebox_id, Credentials{c.password_hash, c.status, c.accept_any_password});
+            respond(json_response(200, charger_json(cs, c)));
+        });
+}
+
+void commission_charger(CentralSystem& cs, const std::string& id, const HttpRequest& req, Respond respond) {
+    rapidjson::Document doc;
+    if (auto bad = parse_object(req, doc)) {
+        return respond(std::move(*bad));
+    }
+    auto parsed = parse_commission(doc);
+    if (auto* p = std::get_if<Problem>(&parsed)) {
+        return respond(p->response());
+    }
+    auto refused = std::make_shared<db::Conflict>();
+    cs.store<std::optional<Charger>>(
+        [id, c = std::get<Commission>(parsed), now = cs.now_text(),
+         refused](store::Sqlite& db) -> ocpp::Result<std::optional<Charger>> {
+            auto done = db::commission(db, id, c, now);
+            if (!done) {
+                return done.error();
+            }
+            if (done->status != 0) {
+                *refused = *done;
+                return ocpp::make_error("refused");
+            }
+            return db::find_charger(db, id);
+        },
+        [&cs, respond, refused](ocpp::Result<std::optional<Charger>> r) {
+            if (!r) {
+                if (refused->status != 0) {
+                    return respond(json_error(refused->status, refused->error, refused->field));
+                }
+                return respond(store_failed(cs, r.error()));
+            }
+            const Charger& c = **r;
+            cs.put_credentials(c.chargebox_id, Credentials{c.password_hash, c.status, c.accept_any_password});
+            cs.log().info("api", "charger \"" + c.chargebox_id + "\" put into operation");
+            respond(json_response(200, charger_json(cs, c)));
+        });
+}
+
+void charger_transactions(CentralSystem& cs, const std::string& id, const HttpRequest& req, Respond respond) {
+    const bool with_values = query_param(req.query, "meterValues") == "true";
+    using Out = std::pair<std::vector<Transaction>, std::vector<std::vector<MeterSample>>>;
+    cs.store<Out>(
+        [id, with_values](store::Sqlite& db) -> ocpp::Result<Out> {
+            auto found = db::find_charger(db, id);
+            if (!found) {
+                return found.error();
+            }
+            if (!*found) {
+                return ocpp::make_error("not found");
+            }
+            auto list = db::list_transactions(db, id, 200);
+            if (!list) {
+                return list.error();
+            }
+            Out out{std::move(*list), {}};
+            for (const auto& t : out.first) {
+                if (with_values) {
+                    auto mv = db::meter_values_of(db, t.id, 1000);
+                    if (!mv) {
+                        return mv.error();
+                    }
+                    out.second.push_back(std::move(*mv));
+                }
+            }
+            return out;
+        },
+        [&cs, respond, with_values](ocpp::Result<Out> r) {
+            if (!r) {
+                if (r.error().message == "not found") {
+                    return respond(json_error(404, "no charger with this Chargebox ID", "id"));
+                }
+                return respond(store_failed(cs, r.error()));
+            }
+            respond(json_response(200, json_object([&](Writer& w) {
+                                      w.Key("transactions");
+                                      w.StartArray();
+                                      for (std::size_t i = 0; i < r->first.size(); ++i) {
+                                          const Transaction& t = r->first[i];
+                                          w.StartObject();
+                                          w.Key("transactionId");
+                                          w.Int64(t.id);
+                                          w.Key("connectorId");
+                                          w.Int(t.connector_id);
+                                          member(w, "idTag", t.id_tag);
+                                          w.Key("meterStart");
+                                          w.Int64(t.meter_start);
+                                          member(w, "startTimestamp", t.start_ts);
+                                          w.Key("meterStop");
+                                          t.meter_stop ? (void)w.Int64(*t.meter_stop) : (void)w.Null();
+                                          member_or_null(w, "stopTimestamp", t.stop_ts);
+                                          member_or_null(w, "stopReason", t.stop_reason);
+                                          w.Key("energyWh");
+                                          t.meter_stop ? (void)w.Int64(*t.meter_stop - t.meter_start) : (void)w.Null();
+                                          w.Key("meterValueCount");
+                                          w.Int64(t.meter_values);
+                                          if (with_values) {
+                                              w.Key("meterValues");
+                                              w.StartArray();
+                                              for (const auto& s : r->second[i]) {
+                                                  w.StartObject();
+                                                  member(w, "timestamp", s.ts);
+                                                  member(w, "measurand", s.measurand);
+                                                  w.Key("value");
+                                                  w.Double(s.value);
+                                                  member(w, "unit", s.unit);
+                                                  member(w, "phase", s.phase);
+                                                  member(w, "context", s.context);
+                                                  w.EndObject();
+                                              }
+                                              w.EndArray();
+                                          }
+                                          w.EndObject();
+                                      }
+                                      w.EndArray();
+                                  })));
+        });
+}
+
+} // namespace cs::api

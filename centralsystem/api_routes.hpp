@@ -1,0 +1,45 @@
+#pragma once
+// The REST API's handlers, one file per resource; api.cpp routes to them. Each answers through `respond`,
+// usually later, when the store worker has done its part.
+#include <string>
+#include <variant>
+
+#include "centralsystem/api_json.hpp"
+#include "centralsystem/central_system.hpp"
+#include "centralsystem/store.hpp"
+
+namespace cs::api {
+
+using Respond = ocpp::net::HttpResponder;
+
+void create_charger(CentralSystem& cs, const HttpRequest& req, Respond respond);
+void list_chargers(CentralSystem& cs, const HttpRequest& req, Respond respond);
+void get_charger(CentralSystem& cs, const std::string& id, Respond respond);
+void patch_charger(CentralSystem& cs, const std::string& id, const HttpRequest& req, Respond respond);
+void commission_charger(CentralSystem& cs, const std::string& id, const HttpRequest& req, Respond respond);
+void charger_transactions(CentralSystem& cs, const std::string& id, const HttpRequest& req, Respond respond);
+void put_id_tag(CentralSystem& cs, const HttpRequest& req, Respond respond);
+void list_id_tags(CentralSystem& cs, Respond respond);
+void get_id_tag(CentralSystem& cs, const std::string& tag, Respond respond);
+void send_command(CentralSystem& cs, const std::string& id, const std::string& action, const HttpRequest& req,
+                  Respond respond);
+
+// Input checks (api_input.cpp).
+struct NewCharger {
+    Charger charger; // password_hash still empty
+    std::optional<std::string> password, claim_code;
+};
+std::variant<NewCharger, Problem> parse_new_charger(const rapidjson::Value& body);
+struct PatchInput {
+    db::ChargerPatch patch; // password_hash still empty
+    std::optional<std::string> password;
+};
+std::variant<PatchInput, Problem> parse_patch(const rapidjson::Value& body);
+std::variant<Commission, Problem> parse_commission(const rapidjson::Value& body);
+std::variant<IdTag, Problem> parse_id_tag(const rapidjson::Value& body);
+// "DE*ABC*E123456*1" (eMI3 / ISO 15118, separators optional); upper-cased, or nullopt when not of that form.
+std::optional<std::string> normalize_evse_id(std::string_view text);
+// Letters, digits and . - _ : * (they go into a URL path), 1 to 48 characters.
+bool valid_chargebox_id(std::string_view id);
+
+} // namespace cs::api

@@ -1,0 +1,90 @@
+#pragma once
+// CentralSystem: the chargers' connections on one event loop. It decides each WebSocket upgrade from an in-memory
+// cache of credentials (the handshake never touches the disk), gives each connection a Peer with the OCPP handlers,
+// replaces a charger's older connection by its newer one, and reaches the database only through the store worker.
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+#include <unordered_map>
+
+#include "centralsystem/records.hpp"
+#include "ocpp/net/server.hpp"
+#include "ocpp/peer/peer.hpp"
+#include "ocpp/util/datetime.hpp"
+#include "ocpp/v16/types.hpp"
+#include "store/worker.hpp"
+
+namespace cs {
+
+struct CentralConfig {
+    int heartbeat_interval = 300; // seconds, sent in BootNotification
+    bool auto_register = false;   // unknown chargers are registered as planned instead of refused
+    ocpp::validation::Mode mode = ocpp::validation::Mode::Strict;
+    ocpp::Clock::Duration call_timeout = std::chrono::seconds(30);
+};
+
+// What the handshake needs to know about a charger; kept in step with the store by whoever changes it.
+struct Credentials {
+    std::string password_hash; // "" = no HTTP Basic auth
+    std::string status = "planned";
+    bool accept_any_password = false;
+};
+
+class CentralSystem {
+public:
+    CentralSystem(CentralConfig config, ocpp::Executor& loop, store::StoreWorker& worker,
+                  const ocpp::validation::Registry& schemas, const ocpp::Logger& log);
+    ~CentralSystem();
+    CentralSystem(const CentralSystem&) = delete;
+    CentralSystem& operator=(const CentralSystem&) = delete;
+
+    // Sets the server's handshake hook and open handler to this object (call before listen()).
+    void attach(ocpp::net::Server& server);
+    ocpp::net::HandshakeDecision on_handshake(const ocpp::net::HandshakeInfo& info);
+    void on_open(ocpp::net::SessionPtr session);
+
+    // The credential cache; call on the loop.
+    void put_credentials(const std::string& id, Credentials c) { credentials_[id] = std::move(c); }
+    const Credentials* credentials(const std::string& id) const;
+    std::size_t known_chargers() const { return credentials_.size(); }
+
+    // The charger's current connection, or nullptr.
+    std::shared_ptr<ocpp::Peer> peer(const std::string& id) const;
+    std::size_t connected() const { return peers_.size(); }
+
+    // Runs work on the store worker and done(result) back on the loop; a full queue is an error result at once.
+    template <class T>
+    void store(std::function<ocpp::Result<T>(store::Sqlite&)> work, std::function<void(ocpp::Result<T>)> done) {
+        if (!worker_.submit<T>(std::move(work), loop_, done)) {
+            loop_.post([done] { done(ocpp::make_error("the store queue is full; try again")); });
+        }
+    }
+
+    const CentralConfig& config() const { return config_; }
+    ocpp::Executor& loop() { return loop_; }
+    const ocpp::Logger& log() const { return log_; }
+    const ocpp::validation::Registry& schemas() const { return schemas_; }
+    store::StoreWorker& worker() { return worker_; }
+    // Wall time now, as stored and sent ("2026-01-31T12:00:00Z", seconds precision).
+    std::string now_text() const;
+
+private:
+    CentralConfig config_;
+    ocpp::Executor& loop_;
+    store::StoreWorker& worker_;
+    const ocpp::validation::Registry& schemas_;
+    const ocpp::Logger& log_;
+    std::unordered_map<std::string, Credentials> credentials_;
+    std::unordered_map<std::string, std::shared_ptr<ocpp::Peer>> peers_;
+};
+
+// Each adds the handlers of one feature to a charger's Peer (one file each).
+void add_boot_handlers(CentralSystem& cs, ocpp::Peer& peer, const std::string& id);
+void add_status_handlers(CentralSystem& cs, ocpp::Peer& peer, const std::string& id);
+void add_authorize_handlers(CentralSystem& cs, ocpp::Peer& peer, const std::string& id);
+void add_transaction_handlers(CentralSystem& cs, ocpp::Peer& peer, const std::string& id);
+// The idTagInfo of an Authorize or StartTransaction answer for a registry entry (nullopt: unknown tag).
+ocpp::v16::IdTagInfo id_tag_info(const std::optional<IdTag>& tag, const std::string& now);
+
+} // namespace cs

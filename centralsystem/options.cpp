@@ -1,0 +1,209 @@
+#include "centralsystem/options.hpp"
+
+#include <cerrno>
+#include <cstdlib>
+#include <map>
+
+#include <yaml-cpp/yaml.h>
+
+#include "store/sqlite.hpp"
+
+namespace cs {
+
+namespace {
+
+using ocpp::make_error;
+using ocpp::Result;
+
+const char* const kValued[] = {"listen",        "db",        "api-token", "heartbeat-interval", "tls-cert", "tls-key",
+                               "tls-client-ca", "log-level", "config"};
+
+bool takes_value(const std::string& name) {
+    for (const char* v : kValued) {
+        if (name == v) {
+            return true;
+        }
+    }
+    return false;
+}
+
+Result<long> parse_number(const std::string& flag, const std::string& text, long min, long max) {
+    char* end = nullptr;
+    errno = 0;
+    const long value = std::strtol(text.c_str(), &end, 10);
+    if (text.empty() || *end != '\0' || errno != 0 || value < min || value > max) {
+        return make_error("--" + flag + " takes a whole number from " + std::to_string(min) + " to " +
+                          std::to_string(max) + ", not \"" + text + "\"");
+    }
+    return value;
+}
+
+// Applies one setting (a flag without its dashes) to the options.
+Result<void> apply(Options& o, const std::string& name, const std::string& value) {
+    if (name == "listen") {
+        const auto colon = value.rfind(':');
+        if (colon == std::string::npos || colon == 0) {
+            return make_error("--listen takes HOST:PORT (e.g. 0.0.0.0:8180), not \"" + value + "\"");
+        }
+        std::string host = value.substr(0, colon);
+        if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
+            host = host.substr(1, host.size() - 2);
+        }
+        auto port = parse_number("listen port", value.substr(colon + 1), 0, 65535);
+        if (!port) {
+            return port.error();
+        }
+        o.host = host;
+        o.port = static_cast<std::uint16_t>(*port);
+    } else if (name == "db") {
+        if (value.rfind("postgresql://", 0) == 0 || value.rfind("postgres://", 0) == 0) {
+            return make_error("--db " + value.substr(0, value.find(':')) +
+                              "://... is not supported yet: use sqlite:PATH (the embedded default)");
+        }
+        if (!store::sqlite_path_from_url(value)) {
+            return make_error("--db takes sqlite:PATH, not \"" + value + "\"");
+        }
+        o.db = value;
+    } else if (name == "api-token") {
+        if (value.size() < 16) {
+            return make_error("--api-token must have at least 16 characters");
+        }
+        o.api_token = value;
+    } else if (name == "heartbeat-interval") {
+        auto n = parse_number(name, value, 1, 86400);
+        if (!n) {
+            return n.error();
+        }
+        o.heartbeat_interval = static_cast<int>(*n);
+    } else if (name == "tls-cert") {
+        o.tls_cert = value;
+    } else if (name == "tls-key") {
+        o.tls_key = value;
+    } else if (name == "tls-client-ca") {
+        o.tls_client_ca = value;
+    } else if (name == "log-level") {
+        if (!ocpp::parse_log_level(value, o.log_level)) {
+            return make_error("--log-level takes debug, info, warn, error or off, not \"" + value + "\"");
+        }
+    } else if (name == "auto-register") {
+        if (value != "true" && value != "false") {
+            return make_error("auto-register takes true or false, not \"" + value + "\"");
+        }
+        o.auto_register = value == "true";
+    } else {
+        return make_error("unknown option \"--" + name + "\"");
+    }
+    return {};
+}
+
+Result<void> read_config(Options& o, const std::string& file) {
+    YAML::Node root;
+    try {
+        root = YAML::LoadFile(file);
+    } catch (const YAML::Exception& e) {
+        return make_error("--config " + file + ": " + e.what());
+    }
+    if (root.IsNull()) {
+        return {};
+    }
+    if (!root.IsMap()) {
+        return make_error("--config " + file + ": expected a mapping of settings like \"listen: 0.0.0.0:8180\"");
+    }
+    for (const auto& kv : root) {
+        const std::string key = kv.first.as<std::string>("");
+        if (!kv.second.IsScalar()) {
+            return make_error("--config " + file + " line " + std::to_string(kv.first.Mark().line + 1) + ": " + key +
+                              " takes a single value");
+        }
+        if (key == "config" || (!takes_value(key) && key != "auto-register")) {
+            return make_error("--config " + file + " line " + std::to_string(kv.first.Mark().line + 1) +
+                              ": unknown setting \"" + key + "\"");
+        }
+        if (auto r = apply(o, key, kv.second.Scalar()); !r) {
+            return make_error("--config " + file + " line " + std::to_string(kv.first.Mark().line + 1) + ": " +
+                              r.error().message);
+        }
+    }
+    return {};
+}
+
+} // namespace
+
+std::string usage() {
+    return "usage: ocpp-centralsystem [--config FILE.yaml] [--listen HOST:PORT] [--db URL] [--api-token TOKEN]\n"
+           "                          [--auto-register] [--heartbeat-interval S]\n"
+           "                          [--tls-cert PEM --tls-key PEM [--tls-client-ca PEM]] [--log-level LEVEL]\n"
+           "\n"
+           "A minimal OCPP 1.6-J central system. Chargers connect to ws(s)://HOST:PORT/ocpp/<ChargeBoxId>;\n"
+           "the REST API is under http(s)://HOST:PORT/api/v1/ on the same port.\n"
+           "\n"
+           "  --config FILE.yaml        settings by the same names without dashes (the command line wins)\n"
+           "  --listen HOST:PORT        where chargers and the API connect (default 127.0.0.1:8180)\n"
+           "  --db URL                  sqlite:PATH (default sqlite:ocppkit.db); shares the tester's claims\n"
+           "  --api-token TOKEN         require \"Authorization: Bearer TOKEN\" on /api/v1 (16+ characters)\n"
+           "  --auto-register           register unknown chargers as planned with the password they present\n"
+           "  --heartbeat-interval S    the interval sent in BootNotification (default 300)\n"
+           "  --tls-cert, --tls-key     serve wss:// and https:// with this certificate and key\n"
+           "  --tls-client-ca PEM       require client certificates signed by this CA (security profile 3)\n"
+           "  --log-level LEVEL         debug, info, warn, error or off (default info)\n"
+           "  --help                    show this text\n";
+}
+
+Result<Options> parse_options(int argc, char** argv) {
+    Options o;
+    std::vector<std::pair<std::string, std::string>> settings;
+    for (int i = 1; i < argc; ++i) {
+        std::string arg = argv[i];
+        if (arg == "--help" || arg == "-h") {
+            o.help = true;
+            return o;
+        }
+        if (arg.rfind("--", 0) != 0) {
+            return make_error("unexpected argument \"" + arg + "\" (options start with --)");
+        }
+        std::string name = arg.substr(2), value;
+        bool inline_value = false;
+        if (const auto eq = name.find('='); eq != std::string::npos) {
+            value = name.substr(eq + 1);
+            name = name.substr(0, eq);
+            inline_value = true;
+        }
+        if (name == "auto-register") {
+            settings.emplace_back(name, inline_value ? value : "true");
+            continue;
+        }
+        if (!takes_value(name)) {
+            return make_error("unknown option \"--" + name + "\"");
+        }
+        if (!inline_value) {
+            if (i + 1 >= argc) {
+                return make_error("--" + name + " needs a value");
+            }
+            value = argv[++i];
+        }
+        if (name == "config") {
+            o.config_file = value;
+        } else {
+            settings.emplace_back(name, value);
+        }
+    }
+    if (!o.config_file.empty()) {
+        if (auto r = read_config(o, o.config_file); !r) {
+            return r.error();
+        }
+    }
+    for (const auto& [name, value] : settings) {
+        if (auto r = apply(o, name, value); !r) {
+            return r.error();
+        }
+    }
+    if (o.tls_cert.empty() != o.tls_key.empty()) {
+        return make_error("--tls-cert and --tls-key go together");
+    }
+    if (!o.tls_client_ca.empty() && o.tls_cert.empty()) {
+        return make_error("--tls-client-ca needs --tls-cert and --tls-key");
+    }
+    return o;
+}
+
+} // namespace cs

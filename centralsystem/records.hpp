@@ -1,0 +1,79 @@
+#pragma once
+// The central system's records as the store reads and writes them (times are RFC 3339 UTC text).
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace cs {
+
+struct ChargePoint {
+    int connector_id = 0;
+    std::optional<std::string> evse_id; // eMI3 form, upper case; unset for connectors known only from the charger
+    std::string standard, format, power_type;
+    std::optional<double> max_power_kw, max_current_a;
+    std::optional<int> phases;
+    std::string status, error_code, updated_at; // the last StatusNotification
+};
+
+struct Address {
+    std::string street, postal_code, city, country;
+};
+
+// What the charger said about itself in its last BootNotification.
+struct BootFacts {
+    std::string vendor, model, serial, firmware, iccid, imsi, meter_type, at;
+};
+
+struct Charger {
+    std::string chargebox_id;
+    std::string password_hash; // "" = no HTTP Basic auth
+    std::string provider, vendor, model;
+    std::string status = "planned"; // planned | operational
+    bool accept_any_password = false;
+    std::string created_at, claim_code;
+    BootFacts boot;
+    std::string status0, error_code0; // connector 0 (the whole charger)
+    std::optional<Address> address;
+    std::optional<double> latitude, longitude;
+    std::string hotline, emergency_contact, accessibility, commissioned_at;
+    std::vector<ChargePoint> charge_points;
+};
+
+// Put into operation: POST /api/v1/chargers/{id}/commission.
+struct Commission {
+    Address address;
+    double latitude = 0, longitude = 0;
+    std::string hotline, emergency_contact, accessibility;
+    struct Point {
+        int connector_id = 0;
+        std::optional<double> max_current_a, max_power_kw;
+        std::optional<int> phases;
+    };
+    std::vector<Point> charge_points;
+};
+
+struct IdTag {
+    std::string id_tag;
+    std::string status = "Accepted"; // Accepted | Blocked | Expired | Invalid
+    std::optional<std::string> expiry_date, parent_id_tag;
+};
+
+struct Transaction {
+    std::int64_t id = 0;
+    std::string chargebox_id;
+    int connector_id = 0;
+    std::string id_tag;
+    std::int64_t meter_start = 0;
+    std::string start_ts;
+    std::optional<std::int64_t> meter_stop;
+    std::optional<std::string> stop_ts, stop_reason;
+    std::int64_t meter_values = 0; // samples stored for it
+};
+
+struct MeterSample {
+    std::string ts, measurand, unit, phase, context, location;
+    double value = 0;
+};
+
+} // namespace cs

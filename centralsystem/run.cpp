@@ -1,0 +1,117 @@
+#include "centralsystem/run.hpp"
+
+#include <cstdio>
+#include <future>
+#include <thread>
+
+#include "centralsystem/api.hpp"
+#include "centralsystem/central_system.hpp"
+#include "centralsystem/options.hpp"
+#include "centralsystem/store.hpp"
+#include "ocpp/net/event_loop.hpp"
+#include "ocpp/util/stop_signals.hpp"
+#include "store/claims.hpp"
+
+namespace cs {
+
+namespace {
+
+void say(const std::string& line) {
+    std::fprintf(stderr, "ocpp-centralsystem: %s\n", line.c_str());
+    std::fflush(stderr);
+}
+
+} // namespace
+
+int run(int argc, char** argv) {
+    auto parsed = parse_options(argc, argv);
+    if (!parsed) {
+        std::fprintf(stderr, "ocpp-centralsystem: %s\n%s", parsed.error().message.c_str(), usage().c_str());
+        return 2;
+    }
+    const Options& o = *parsed;
+    if (o.help) {
+        std::fputs(usage().c_str(), stdout);
+        return 0;
+    }
+    ocpp::Logger log(o.log_level);
+    auto schemas = ocpp::validation::Registry::v16();
+    if (!schemas) {
+        say("cannot load the OCPP 1.6 schemas: " + schemas.error().message);
+        return 1;
+    }
+    const std::string db_path = *store::sqlite_path_from_url(o.db);
+    auto db = store::Sqlite::open(db_path);
+    if (!db) {
+        say("--db " + o.db + ": " + db.error().message);
+        return 1;
+    }
+    if (auto m = store::Claims::migrate(**db); !m) {
+        say("--db " + o.db + ": " + m.error().message);
+        return 1;
+    }
+    if (auto m = db::migrate(**db); !m) {
+        say("--db " + o.db + ": " + m.error().message);
+        return 1;
+    }
+    // Read once before the worker owns the connection: the handshake cache.
+    auto known = db::all_credentials(**db);
+    if (!known) {
+        say("--db " + o.db + ": " + known.error().message);
+        return 1;
+    }
+
+    // Destroyed in reverse: the server and the central system first (loop stopped), then the worker, then the loop.
+    auto loop = ocpp::net::EventLoop::create();
+    auto worker = std::make_unique<store::StoreWorker>(std::move(*db));
+    ocpp::net::ServerConfig sc;
+    sc.host = o.host;
+    sc.port = o.port;
+    sc.max_http_body = 64 * 1024;
+    if (!o.tls_cert.empty()) {
+        sc.tls = ocpp::net::ServerTlsConfig{o.tls_cert, o.tls_key, o.tls_client_ca, false};
+    }
+    auto server = ocpp::net::Server::create(*loop, sc, log);
+    CentralConfig cc;
+    cc.heartbeat_interval = o.heartbeat_interval;
+    cc.auto_register = o.auto_register;
+    auto central = std::make_unique<CentralSystem>(cc, *loop, *worker, *schemas, log);
+    for (const auto& c : *known) {
+        central->put_credentials(c.chargebox_id, Credentials{c.password_hash, c.status, c.accept_any_password});
+    }
+    central->attach(*server);
+    ocpp::net::Server* server_ptr = server.get();
+    server->set_http_handler(
+        make_api_handler(*central, ApiConfig{o.api_token, [server_ptr] { return server_ptr->connection_count(); }}));
+    if (auto listening = server->listen(); !listening) {
+        say(listening.error().message);
+        return 1;
+    }
+    const std::string s = sc.tls ? "s" : "";
+    const std::string where = o.host + ":" + std::to_string(server->port());
+    say("listening on " + where + " (chargers: ws" + s + "://" + where + "/ocpp/<ID>; API: http" + s + "://" + where +
+        "/api/v1/; " + std::to_string(known->size()) + " chargers in " + db_path +
+        (o.auto_register ? "; auto-register on" : "") + (o.api_token.empty() ? "; API without token" : "") +
+        "); Ctrl-C stops");
+
+    ocpp::StopSignals signals;
+    std::promise<void> loop_done;
+    auto loop_finished = loop_done.get_future();
+    std::thread loop_thread([&] {
+        loop->run();
+        loop_done.set_value();
+    });
+    signals.wait();
+    say("stopping: closing connections");
+    loop->post([&] { server->shutdown(); });
+    if (loop_finished.wait_for(std::chrono::milliseconds(500)) != std::future_status::ready) {
+        loop->stop();
+    }
+    loop_thread.join();
+    server.reset();
+    central.reset();
+    worker.reset(); // finishes and commits what is queued
+    return 0;
+}
+
+} // namespace cs

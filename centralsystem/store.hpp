@@ -1,0 +1,79 @@
+#pragma once
+// The central system's tables (component "centralsystem" in the shared SQLite file) and every query on them.
+// These functions run on the store worker's thread only (StoreWorker::submit); the loop never calls them directly.
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "centralsystem/records.hpp"
+#include "store/sqlite.hpp"
+
+namespace cs::db {
+
+using ocpp::Result;
+using store::Sqlite;
+
+Result<void> migrate(Sqlite& db);
+
+// A write refused for a reason the client can fix: HTTP status, field (JSON pointer style) and words.
+struct Conflict {
+    int status = 0; // 0 = none
+    std::string field, error;
+};
+
+// Creates a charger and its charge points; a taken Chargebox ID or EVSE ID is a Conflict (nothing written).
+Result<Conflict> insert_charger(Sqlite& db, const Charger& c);
+Result<std::optional<Charger>> find_charger(Sqlite& db, std::string_view id);
+// Search on Chargebox ID and EVSE IDs (substring, case-insensitive); provider matches exactly; empty = any.
+Result<std::vector<Charger>> list_chargers(Sqlite& db, std::string_view q, std::string_view provider);
+// Every charger's ID, password hash, status and switch, for the handshake cache at start-up.
+Result<std::vector<Charger>> all_credentials(Sqlite& db);
+
+// The fields PATCH may change; unset ones stay.
+struct ChargerPatch {
+    std::optional<std::string> provider, vendor, model, password_hash;
+    std::optional<bool> accept_any_password;
+};
+Result<bool> patch_charger(Sqlite& db, std::string_view id, const ChargerPatch& p); // false: no such charger
+// Sets the address and settings and the status operational; a connector the charger does not have is a Conflict.
+Result<Conflict> commission(Sqlite& db, std::string_view id, const Commission& c, std::string_view now);
+// Registers an unknown charger as planned (--auto-register); nothing when it exists already.
+Result<void> auto_register(Sqlite& db, std::string_view id, std::string_view password_hash, std::string_view now);
+// Stores a captured password and turns accept-any-password off.
+Result<void> capture_password(Sqlite& db, std::string_view id, std::string_view password_hash);
+
+Result<void> record_boot(Sqlite& db, std::string_view id, const BootFacts& boot);
+Result<void> record_status(Sqlite& db, std::string_view id, int connector_id, std::string_view status,
+                           std::string_view error_code, std::string_view ts);
+
+Result<void> upsert_id_tag(Sqlite& db, const IdTag& tag);
+Result<std::optional<IdTag>> find_id_tag(Sqlite& db, std::string_view id_tag);
+Result<std::vector<IdTag>> list_id_tags(Sqlite& db);
+// Accepted / Blocked / Expired / Invalid as an Authorize answer gives it: unknown -> Invalid, past expiry -> Expired.
+std::string authorization_status(const std::optional<IdTag>& tag, std::string_view now);
+
+struct StartResult {
+    std::int64_t transaction_id = 0;
+    std::optional<IdTag> tag;
+    bool duplicate = false; // the same start arrived before (offline replay): its first id is given again
+};
+Result<StartResult> start_transaction(Sqlite& db, std::string_view chargebox_id, int connector_id,
+                                      std::string_view id_tag, std::int64_t meter_start, std::string_view ts);
+
+struct StopInput {
+    std::int64_t transaction_id = 0;
+    std::int64_t meter_stop = 0;
+    std::string ts, reason;
+    std::optional<std::string> id_tag;
+    std::vector<MeterSample> samples; // transactionData
+};
+enum class StopResult { Stopped, AlreadyStopped, Unknown };
+Result<StopResult> stop_transaction(Sqlite& db, std::string_view chargebox_id, const StopInput& in);
+
+Result<void> add_meter_values(Sqlite& db, std::string_view chargebox_id, int connector_id,
+                              std::optional<std::int64_t> transaction_id, const std::vector<MeterSample>& samples);
+Result<std::vector<Transaction>> list_transactions(Sqlite& db, std::string_view chargebox_id, int limit);
+Result<std::vector<MeterSample>> meter_values_of(Sqlite& db, std::int64_t transaction_id, int limit);
+
+} // namespace cs::db

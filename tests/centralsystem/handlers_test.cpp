@@ -1,0 +1,223 @@
+// The handshake decisions and the OCPP handlers over the in-memory transport, on a ManualExecutor, with a real
+// store worker on a temporary SQLite file.
+#include <unistd.h>
+
+#include <cstdio>
+#include <thread>
+
+#include <gtest/gtest.h>
+
+#include "centralsystem/central_system.hpp"
+#include "centralsystem/store.hpp"
+#include "ocpp/net/memory_transport.hpp"
+#include "ocpp/util/manual_executor.hpp"
+#include "ocpp/v16/messages.hpp"
+#include "store/password.hpp"
+
+namespace {
+
+using namespace ocpp::v16;
+using namespace std::chrono_literals;
+
+class HandlersTest : public ::testing::Test {
+protected:
+    void SetUp() override {
+        path_ = "/tmp/cs-handlers-test-" + std::to_string(::getpid()) + "-" +
+                ::testing::UnitTest::GetInstance()->current_test_info()->name() + ".db";
+        remove_files();
+        auto opened = store::Sqlite::open(path_);
+        ASSERT_TRUE(opened);
+        ASSERT_TRUE(cs::db::migrate(**opened));
+        cs::Charger c;
+        c.chargebox_id = "CB-1";
+        c.password_hash = store::hash_password("right-password", 1000);
+        c.created_at = "2026-01-01T00:00:00Z";
+        ASSERT_TRUE(cs::db::insert_charger(**opened, c));
+        ASSERT_TRUE(cs::db::upsert_id_tag(**opened, cs::IdTag{"TAG-OK", "Accepted", std::nullopt, std::nullopt}));
+        ASSERT_TRUE(cs::db::upsert_id_tag(
+            **opened, cs::IdTag{"TAG-OLD", "Accepted", std::string("2020-01-01T00:00:00Z"), std::nullopt}));
+        worker_ = std::make_unique<store::StoreWorker>(std::move(*opened));
+        auto schemas = ocpp::validation::Registry::v16();
+        ASSERT_TRUE(schemas);
+        schemas_ = std::make_unique<ocpp::validation::Registry>(std::move(*schemas));
+        cs::CentralConfig cfg;
+        cfg.heartbeat_interval = 42;
+        central_ = std::make_unique<cs::CentralSystem>(cfg, loop_, *worker_, *schemas_, log_);
+        central_->put_credentials("CB-1", cs::Credentials{c.password_hash, "planned", false});
+    }
+    void TearDown() override {
+        cp_.reset();
+        central_.reset();
+        worker_.reset();
+        remove_files();
+    }
+    void remove_files() {
+        for (const char* suffix : {"", "-wal", "-shm"}) {
+            std::remove((path_ + suffix).c_str());
+        }
+    }
+    // Connects a charge point side as CB-1 through the in-memory transport.
+    void connect() {
+        ocpp::net::HandshakeInfo info;
+        info.chargebox_id = "CB-1";
+        auto [server_side, cp_side] = ocpp::net::make_memory_pair(loop_, info);
+        central_->on_open(server_side);
+        cp_ = ocpp::Peer::create(cp_side, *schemas_, ocpp::PeerConfig{}, log_);
+    }
+    // Runs the loop until done() holds; the store worker answers from its own thread, so this waits (bounded).
+    bool run_until(const std::function<bool()>& done) {
+        const auto end = std::chrono::steady_clock::now() + 5s;
+        while (!done() && std::chrono::steady_clock::now() < end) {
+            if (loop_.run_pending() == 0) {
+                std::this_thread::sleep_for(1ms);
+            }
+        }
+        return done();
+    }
+    template <class Req> ocpp::CallOutcome<typename Req::Response> call(const Req& req) {
+        std::optional<ocpp::CallOutcome<typename Req::Response>> out;
+        cp_->call(req, [&](ocpp::CallOutcome<typename Req::Response> o) { out = std::move(o); });
+        EXPECT_TRUE(run_until([&] { return out.has_value(); }));
+        return out.value_or(ocpp::CallOutcome<typename Req::Response>{});
+    }
+    ocpp::net::HandshakeInfo handshake(const std::string& id, std::optional<std::string> password) {
+        ocpp::net::HandshakeInfo info;
+        info.chargebox_id = id;
+        info.remote_address = "127.0.0.1:1";
+        if (password) {
+            info.basic_user = id;
+            info.basic_password = password;
+        }
+        return info;
+    }
+
+    std::string path_;
+    ocpp::ManualClock clock_;
+    ocpp::ManualExecutor loop_{clock_};
+    ocpp::Logger log_{ocpp::LogLevel::Off};
+    std::unique_ptr<store::StoreWorker> worker_;
+    std::unique_ptr<ocpp::validation::Registry> schemas_;
+    std::unique_ptr<cs::CentralSystem> central_;
+    std::shared_ptr<ocpp::Peer> cp_;
+};
+
+TEST_F(HandlersTest, HandshakeRefusesUnknownAndWrongPassword) {
+    EXPECT_EQ(central_->on_handshake(handshake("NOPE", std::string("x"))).status, 401);
+    EXPECT_EQ(central_->on_handshake(handshake("CB-1", std::string("wrong-password"))).status, 401);
+    EXPECT_EQ(central_->on_handshake(handshake("CB-1", std::nullopt)).status, 401);
+    EXPECT_EQ(central_->on_handshake(handshake("CB-1", std::string("right-password"))).status, 0);
+}
+
+TEST_F(HandlersTest, AcceptAnyPasswordCapturesOnce) {
+    central_->put_credentials("CB-1", cs::Credentials{"", "planned", true});
+    EXPECT_EQ(central_->on_handshake(handshake("CB-1", std::string("captured-pass"))).status, 0);
+    EXPECT_FALSE(central_->credentials("CB-1")->accept_any_password);
+    EXPECT_EQ(central_->on_handshake(handshake("CB-1", std::string("another-pass"))).status, 401);
+    EXPECT_EQ(central_->on_handshake(handshake("CB-1", std::string("captured-pass"))).status, 0);
+}
+
+TEST_F(HandlersTest, AutoRegisterTakesThePresentedPassword) {
+    cs::CentralConfig cfg;
+    cfg.auto_register = true;
+    central_ = std::make_unique<cs::CentralSystem>(cfg, loop_, *worker_, *schemas_, log_);
+    EXPECT_EQ(central_->on_handshake(handshake("NEW-1", std::string("lab-password"))).status, 0);
+    ASSERT_NE(central_->credentials("NEW-1"), nullptr);
+    EXPECT_EQ(central_->credentials("NEW-1")->status, "planned");
+    EXPECT_EQ(central_->on_handshake(handshake("NEW-1", std::string("other-password"))).status, 401);
+}
+
+TEST_F(HandlersTest, BootStatusAndAuthorize) {
+    connect();
+    BootNotificationReq boot;
+    boot.chargePointVendor = "ACME";
+    boot.chargePointModel = "M1";
+    auto b = call(boot);
+    ASSERT_TRUE(b.ok()) << b.error_description;
+    EXPECT_EQ(b.conf->status, RegistrationStatus::Accepted);
+    EXPECT_EQ(b.conf->interval, 42);
+
+    StatusNotificationReq st;
+    st.connectorId = 1;
+    st.status = ChargePointStatus::Charging;
+    st.errorCode = ChargePointErrorCode::NoError;
+    ASSERT_TRUE(call(st).ok());
+
+    EXPECT_EQ(call(AuthorizeReq{"TAG-OK"}).conf->idTagInfo.status, AuthorizationStatus::Accepted);
+    EXPECT_EQ(call(AuthorizeReq{"TAG-OLD"}).conf->idTagInfo.status, AuthorizationStatus::Expired);
+    EXPECT_EQ(call(AuthorizeReq{"UNKNOWN"}).conf->idTagInfo.status, AuthorizationStatus::Invalid);
+
+    std::optional<ocpp::Result<std::optional<cs::Charger>>> found;
+    central_->store<std::optional<cs::Charger>>([](store::Sqlite& db) { return cs::db::find_charger(db, "CB-1"); },
+                                                [&](auto r) { found = std::move(r); });
+    ASSERT_TRUE(run_until([&] { return found.has_value(); }));
+    const cs::Charger& c = found->value().value();
+    EXPECT_EQ(c.boot.vendor, "ACME");
+    ASSERT_EQ(c.charge_points.size(), 1u);
+    EXPECT_EQ(c.charge_points[0].status, "Charging");
+}
+
+TEST_F(HandlersTest, TransactionIsStoredAndStopIsIdempotent) {
+    connect();
+    StartTransactionReq start;
+    start.connectorId = 1;
+    start.idTag = "TAG-OK";
+    start.meterStart = 1000;
+    start.timestamp = ocpp::DateTime{clock_.wall_now()};
+    auto s = call(start);
+    ASSERT_TRUE(s.ok()) << s.error_description;
+    EXPECT_GT(s.conf->transactionId, 0);
+    EXPECT_EQ(s.conf->idTagInfo.status, AuthorizationStatus::Accepted);
+    // A replayed start (offline queue) gets the same id.
+    EXPECT_EQ(call(start).conf->transactionId, s.conf->transactionId);
+
+    StopTransactionReq stop;
+    stop.transactionId = s.conf->transactionId;
+    stop.meterStop = 2500;
+    stop.timestamp = ocpp::DateTime{clock_.wall_now() + std::chrono::minutes(5)};
+    MeterValue mv;
+    mv.timestamp = stop.timestamp;
+    SampledValue sv;
+    sv.value = "2500";
+    mv.sampledValue.push_back(sv);
+    stop.transactionData = std::vector<MeterValue>{mv};
+    ASSERT_TRUE(call(stop).ok());
+    stop.meterStop = 99999;
+    ASSERT_TRUE(call(stop).ok()); // duplicate: answered, nothing changes
+
+    std::optional<ocpp::Result<std::vector<cs::Transaction>>> list;
+    central_->store<std::vector<cs::Transaction>>(
+        [](store::Sqlite& db) { return cs::db::list_transactions(db, "CB-1", 10); },
+        [&](auto r) { list = std::move(r); });
+    ASSERT_TRUE(run_until([&] { return list.has_value(); }));
+    ASSERT_EQ(list->value().size(), 1u);
+    EXPECT_EQ(list->value()[0].meter_stop.value_or(0), 2500);
+    EXPECT_EQ(list->value()[0].meter_values, 1);
+}
+
+TEST_F(HandlersTest, SecondConnectionReplacesTheFirst) {
+    connect();
+    auto first = cp_;
+    connect();
+    run_until([&] { return !first->is_open(); });
+    EXPECT_FALSE(first->is_open());
+    EXPECT_EQ(central_->connected(), 1u);
+    EXPECT_TRUE(call(HeartbeatReq{}).ok());
+}
+
+TEST_F(HandlersTest, StrictModeRefusesABadPayload) {
+    connect();
+    std::optional<ocpp::RawOutcome> out;
+    std::string code;
+    cp_->call_text(
+        "StartTransaction", R"({"connectorId":1,"idTag":"TAG-OK","meterStart":"x","timestamp":"2026-01-01T00:00:00Z"})",
+        [&](ocpp::RawOutcome o) {
+            code = o.error_code;
+            out = std::move(o);
+        },
+        {}, false);
+    ASSERT_TRUE(run_until([&] { return out.has_value(); }));
+    EXPECT_EQ(out->status, ocpp::CallStatus::CallError);
+    EXPECT_EQ(code, "TypeConstraintViolation");
+}
+
+} // namespace

@@ -1,0 +1,82 @@
+// REST input checks and command-line parsing.
+#include <gtest/gtest.h>
+
+#include "centralsystem/api_routes.hpp"
+#include "centralsystem/options.hpp"
+
+namespace {
+
+using namespace cs;
+
+TEST(EvseId, Normalizes) {
+    EXPECT_EQ(api::normalize_evse_id("de*abc*e123456*1").value_or(""), "DE*ABC*E123456*1");
+    EXPECT_EQ(api::normalize_evse_id("DEABCE123456").value_or(""), "DEABCE123456");
+    EXPECT_FALSE(api::normalize_evse_id("DE*ABC*123"));
+    EXPECT_FALSE(api::normalize_evse_id("D*ABC*E1"));
+    EXPECT_FALSE(api::normalize_evse_id("DE*ABC*E"));
+    EXPECT_FALSE(api::normalize_evse_id("DE*ABC*E1/2"));
+}
+
+rapidjson::Document json(const char* text) {
+    rapidjson::Document d;
+    d.Parse(text);
+    return d;
+}
+
+TEST(NewCharger, NamesTheField) {
+    auto r = api::parse_new_charger(json(R"({"chargeBoxId":"CB 1"})"));
+    ASSERT_TRUE(std::holds_alternative<api::Problem>(r));
+    EXPECT_EQ(std::get<api::Problem>(r).field, "chargeBoxId");
+    r = api::parse_new_charger(json(R"({"chargeBoxId":"CB-1","chargePoints":[{"connectorId":1,"evseId":"DE*A"}]})"));
+    EXPECT_EQ(std::get<api::Problem>(r).field, "chargePoints/0/evseId");
+    r = api::parse_new_charger(
+        json(R"({"chargeBoxId":"CB-1","chargePoints":[{"connectorId":1,"evseId":"DE*ABC*E1","powerType":"AC"}]})"));
+    EXPECT_EQ(std::get<api::Problem>(r).field, "chargePoints/0/powerType");
+    r = api::parse_new_charger(json(R"({"claimCode":"7KQF-3M9X-TR","chargeBoxId":"CB-1"})"));
+    EXPECT_EQ(std::get<api::Problem>(r).field, "chargeBoxId");
+    r = api::parse_new_charger(json(R"({"chargeBoxId":"CB-1","colour":"red"})"));
+    EXPECT_EQ(std::get<api::Problem>(r).field, "colour");
+    r = api::parse_new_charger(json(R"({"chargeBoxId":"CB-1","password":"secret-1234"})"));
+    ASSERT_TRUE(std::holds_alternative<api::NewCharger>(r));
+}
+
+TEST(Commission, ChecksRanges) {
+    const char* base = R"({"address":{"street":"A 1","postalCode":"1","city":"B","country":"DE"},
+                          "location":{"latitude":%s,"longitude":13.4},"hotline":"+49"})";
+    char buf[512];
+    std::snprintf(buf, sizeof buf, base, "91");
+    auto r = api::parse_commission(json(buf));
+    ASSERT_TRUE(std::holds_alternative<api::Problem>(r));
+    EXPECT_EQ(std::get<api::Problem>(r).field, "location/latitude");
+    std::snprintf(buf, sizeof buf, base, "52.5");
+    EXPECT_TRUE(std::holds_alternative<Commission>(api::parse_commission(json(buf))));
+}
+
+TEST(Patch, IdentityIsImmutable) {
+    auto r = api::parse_patch(json(R"({"chargeBoxId":"OTHER"})"));
+    ASSERT_TRUE(std::holds_alternative<api::Problem>(r));
+    EXPECT_EQ(std::get<api::Problem>(r).status, 422);
+    EXPECT_EQ(std::get<api::Problem>(r).field, "chargeBoxId");
+}
+
+ocpp::Result<Options> parse(std::vector<std::string> args) {
+    std::vector<char*> argv{const_cast<char*>("ocpp-centralsystem")};
+    for (auto& a : args) {
+        argv.push_back(a.data());
+    }
+    return parse_options(static_cast<int>(argv.size()), argv.data());
+}
+
+TEST(Options, ClearErrors) {
+    EXPECT_NE(parse({"--db", "postgresql://h/db"}).error().message.find("not supported yet"), std::string::npos);
+    EXPECT_NE(parse({"--listen", "nope"}).error().message.find("HOST:PORT"), std::string::npos);
+    EXPECT_NE(parse({"--heartbeat-interval", "0"}).error().message.find("1 to 86400"), std::string::npos);
+    EXPECT_NE(parse({"--tls-cert", "a.pem"}).error().message.find("go together"), std::string::npos);
+    EXPECT_NE(parse({"--frobnicate"}).error().message.find("unknown option"), std::string::npos);
+    auto ok = parse({"--listen", "0.0.0.0:9000", "--auto-register", "--db", "sqlite:/tmp/x.db"});
+    ASSERT_TRUE(ok);
+    EXPECT_EQ(ok->port, 9000);
+    EXPECT_TRUE(ok->auto_register);
+}
+
+} // namespace

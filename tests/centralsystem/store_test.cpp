@@ -1,0 +1,142 @@
+// The central system's store on a temporary SQLite file: migrations, chargers, id tags, transactions.
+#include <unistd.h>
+
+#include <cstdio>
+
+#include <gtest/gtest.h>
+
+#include "centralsystem/store.hpp"
+
+namespace {
+
+using namespace cs;
+
+class StoreTest : public ::testing::Test {
+protected:
+    void SetUp() override {
+        path_ = "/tmp/cs-store-test-" + std::to_string(::getpid()) + "-" +
+                ::testing::UnitTest::GetInstance()->current_test_info()->name() + ".db";
+        std::remove(path_.c_str());
+        auto opened = store::Sqlite::open(path_);
+        ASSERT_TRUE(opened) << opened.error().message;
+        db_ = std::move(*opened);
+        ASSERT_TRUE(db::migrate(*db_));
+    }
+    void TearDown() override {
+        db_.reset();
+        for (const char* suffix : {"", "-wal", "-shm"}) {
+            std::remove((path_ + suffix).c_str());
+        }
+    }
+    Charger charger(const std::string& id, const std::string& evse) {
+        Charger c;
+        c.chargebox_id = id;
+        c.password_hash = "h";
+        c.provider = "acme";
+        c.created_at = "2026-01-01T00:00:00Z";
+        ChargePoint cp;
+        cp.connector_id = 1;
+        cp.evse_id = evse;
+        cp.standard = "IEC_62196_T2";
+        c.charge_points.push_back(cp);
+        return c;
+    }
+    std::string path_;
+    std::unique_ptr<store::Sqlite> db_;
+};
+
+TEST_F(StoreTest, MigrationIsRepeatable) {
+    EXPECT_TRUE(db::migrate(*db_));
+}
+
+TEST_F(StoreTest, ChargerRoundTripAndConflicts) {
+    auto r = db::insert_charger(*db_, charger("CB-1", "DE*ABC*E1*1"));
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 0);
+    auto again = db::insert_charger(*db_, charger("CB-1", "DE*ABC*E2*1"));
+    ASSERT_TRUE(again);
+    EXPECT_EQ(again->status, 409);
+    EXPECT_EQ(again->field, "chargeBoxId");
+    auto evse = db::insert_charger(*db_, charger("CB-2", "DE*ABC*E1*1"));
+    ASSERT_TRUE(evse);
+    EXPECT_EQ(evse->status, 409);
+    EXPECT_EQ(evse->field, "chargePoints/0/evseId");
+
+    auto found = db::find_charger(*db_, "CB-1");
+    ASSERT_TRUE(found && *found);
+    EXPECT_EQ((*found)->status, "planned");
+    ASSERT_EQ((*found)->charge_points.size(), 1u);
+    EXPECT_EQ((*found)->charge_points[0].evse_id.value_or(""), "DE*ABC*E1*1");
+
+    ASSERT_TRUE(db::insert_charger(*db_, charger("XY-9", "DE*ABC*E9*1")));
+    auto by_evse = db::list_chargers(*db_, "e9*", "");
+    ASSERT_TRUE(by_evse);
+    ASSERT_EQ(by_evse->size(), 1u);
+    EXPECT_EQ(by_evse->front().chargebox_id, "XY-9");
+    auto by_provider = db::list_chargers(*db_, "", "other");
+    ASSERT_TRUE(by_provider);
+    EXPECT_TRUE(by_provider->empty());
+}
+
+TEST_F(StoreTest, CommissionNeedsExistingConnector) {
+    ASSERT_TRUE(db::insert_charger(*db_, charger("CB-1", "DE*ABC*E1*1")));
+    Commission c;
+    c.address = Address{"Main St 1", "10115", "Berlin", "DE"};
+    c.latitude = 52.5;
+    c.longitude = 13.4;
+    c.hotline = "+49 30 123";
+    c.charge_points.push_back({2, 32.0, 22.0, 3});
+    auto bad = db::commission(*db_, "CB-1", c, "2026-01-01T00:00:00Z");
+    ASSERT_TRUE(bad);
+    EXPECT_EQ(bad->field, "chargePoints/0/connectorId");
+    c.charge_points[0].connector_id = 1;
+    auto ok = db::commission(*db_, "CB-1", c, "2026-01-01T00:00:00Z");
+    ASSERT_TRUE(ok);
+    EXPECT_EQ(ok->status, 0);
+    auto found = db::find_charger(*db_, "CB-1");
+    EXPECT_EQ((*found)->status, "operational");
+    EXPECT_EQ((*found)->charge_points[0].phases.value_or(0), 3);
+}
+
+TEST_F(StoreTest, IdTagStatusWithExpiry) {
+    ASSERT_TRUE(db::upsert_id_tag(*db_, IdTag{"T1", "Accepted", std::string("2026-06-01T00:00:00Z"), std::nullopt}));
+    auto t = db::find_id_tag(*db_, "T1");
+    ASSERT_TRUE(t);
+    EXPECT_EQ(db::authorization_status(*t, "2026-05-31T23:59:59Z"), "Accepted");
+    EXPECT_EQ(db::authorization_status(*t, "2026-06-01T00:00:00Z"), "Expired");
+    EXPECT_EQ(db::authorization_status(std::nullopt, "2026-01-01T00:00:00Z"), "Invalid");
+    ASSERT_TRUE(db::upsert_id_tag(*db_, IdTag{"T1", "Blocked", std::nullopt, std::nullopt}));
+    EXPECT_EQ(db::authorization_status(*db::find_id_tag(*db_, "T1"), "2026-01-01T00:00:00Z"), "Blocked");
+}
+
+TEST_F(StoreTest, TransactionsAreIdempotent) {
+    ASSERT_TRUE(db::insert_charger(*db_, charger("CB-1", "DE*ABC*E1*1")));
+    auto first = db::start_transaction(*db_, "CB-1", 1, "T1", 100, "2026-01-01T10:00:00Z");
+    ASSERT_TRUE(first);
+    EXPECT_GT(first->transaction_id, 0);
+    auto replay = db::start_transaction(*db_, "CB-1", 1, "T1", 100, "2026-01-01T10:00:00Z");
+    ASSERT_TRUE(replay);
+    EXPECT_TRUE(replay->duplicate);
+    EXPECT_EQ(replay->transaction_id, first->transaction_id);
+
+    db::StopInput stop;
+    stop.transaction_id = first->transaction_id;
+    stop.meter_stop = 1100;
+    stop.ts = "2026-01-01T11:00:00Z";
+    stop.reason = "Local";
+    stop.samples.push_back(
+        MeterSample{"2026-01-01T11:00:00Z", "Energy.Active.Import.Register", "Wh", "", "", "", 1100});
+    EXPECT_EQ(*db::stop_transaction(*db_, "CB-1", stop), db::StopResult::Stopped);
+    stop.meter_stop = 9999;
+    EXPECT_EQ(*db::stop_transaction(*db_, "CB-1", stop), db::StopResult::AlreadyStopped);
+    stop.transaction_id = 777;
+    EXPECT_EQ(*db::stop_transaction(*db_, "CB-1", stop), db::StopResult::Unknown);
+
+    auto list = db::list_transactions(*db_, "CB-1", 10);
+    ASSERT_TRUE(list);
+    ASSERT_EQ(list->size(), 1u);
+    EXPECT_EQ(list->front().meter_stop.value_or(0), 1100);
+    EXPECT_EQ(list->front().meter_values, 1);
+}
+
+} // namespace
