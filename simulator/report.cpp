@@ -3,6 +3,8 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <initializer_list>
+#include <utility>
 
 #include <rapidjson/prettywriter.h>
 #include <rapidjson/stringbuffer.h>
@@ -56,19 +58,31 @@ ActionStats all_actions(const Stats& stats) {
 }
 
 using Writer = rapidjson::PrettyWriter<rapidjson::StringBuffer>;
+using Counts = std::initializer_list<std::pair<const char*, std::uint64_t>>;
+
+// Writes "key": n members into the object the caller has opened.
+void write_members(Writer& w, Counts counts) {
+    for (const auto& [key, n] : counts) {
+        w.Key(key);
+        w.Uint64(n);
+    }
+}
+
+// Writes "name": {"key": n, ...}.
+void write_group(Writer& w, const char* name, Counts counts) {
+    w.Key(name);
+    w.StartObject();
+    write_members(w, counts);
+    w.EndObject();
+}
 
 void write_action(Writer& w, const ActionStats& a) {
     w.StartObject();
-    w.Key("sent");
-    w.Uint64(a.sent);
-    w.Key("ok");
-    w.Uint64(a.ok);
-    w.Key("call_errors");
-    w.Uint64(a.call_errors);
-    w.Key("timeouts");
-    w.Uint64(a.timeouts);
-    w.Key("failed");
-    w.Uint64(a.failed);
+    write_members(w, {{"sent", a.sent},
+                      {"ok", a.ok},
+                      {"call_errors", a.call_errors},
+                      {"timeouts", a.timeouts},
+                      {"failed", a.failed}});
     w.Key("latency_ms");
     w.StartObject();
     w.Key("count");
@@ -278,16 +292,9 @@ std::string report_json(const RunSummary& run, const Options& options, const std
     w.Key("options");
     write_options(w, options);
 
-    w.Key("chargers");
-    w.StartObject();
-    for (const auto& [key, n] : {std::pair<const char*, std::uint64_t>{"planned", run.chargers},
-                                 {"connected", s.connected},
-                                 {"booted", s.booted},
-                                 {"charging", s.charging}}) {
-        w.Key(key);
-        w.Uint64(n);
-    }
-    w.EndObject();
+    write_group(
+        w, "chargers",
+        {{"planned", run.chargers}, {"connected", s.connected}, {"booted", s.booted}, {"charging", s.charging}});
 
     w.Key("actions");
     w.StartObject();
@@ -303,33 +310,19 @@ std::string report_json(const RunSummary& run, const Options& options, const std
 
     w.Key("connections");
     w.StartObject();
-    w.Key("attempts");
-    w.Uint64(s.connect_attempts);
-    w.Key("opened");
-    w.Uint64(s.connects);
-    w.Key("lost");
-    w.Uint64(s.disconnects);
+    write_members(w, {{"attempts", s.connect_attempts}, {"opened", s.connects}, {"lost", s.disconnects}});
     w.Key("errors");
     write_counts(w, s.connect_errors);
     w.EndObject();
 
-    auto group = [&w](const char* name, std::initializer_list<std::pair<const char*, std::uint64_t>> fields) {
-        w.Key(name);
-        w.StartObject();
-        for (const auto& [key, n] : fields) {
-            w.Key(key);
-            w.Uint64(n);
-        }
-        w.EndObject();
-    };
-    group("boots", {{"accepted", s.boots_accepted}, {"pending", s.boots_pending}, {"rejected", s.boots_rejected}});
-    group("sessions",
-          {{"started", s.sessions_started}, {"completed", s.sessions_completed}, {"refused", s.sessions_refused}});
-    group("offline", {{"queued", s.offline_queued}, {"replayed", s.offline_replayed}, {"dropped", s.offline_dropped}});
-    w.Key("total_sent");
-    w.Uint64(s.total_sent());
-    w.Key("total_errors");
-    w.Uint64(s.total_errors());
+    write_group(w, "boots",
+                {{"accepted", s.boots_accepted}, {"pending", s.boots_pending}, {"rejected", s.boots_rejected}});
+    write_group(
+        w, "sessions",
+        {{"started", s.sessions_started}, {"completed", s.sessions_completed}, {"refused", s.sessions_refused}});
+    write_group(w, "offline",
+                {{"queued", s.offline_queued}, {"replayed", s.offline_replayed}, {"dropped", s.offline_dropped}});
+    write_members(w, {{"total_sent", s.total_sent()}, {"total_errors", s.total_errors()}});
 
     w.Key("thresholds");
     w.StartObject();

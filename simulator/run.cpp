@@ -1,88 +1,15 @@
 #include "simulator/run.hpp"
 
-#include <fcntl.h>
-#include <poll.h>
 #include <unistd.h>
 
-#include <atomic>
-#include <cerrno>
-#include <csignal>
 #include <cstdio>
 
+#include "ocpp/util/stop_signals.hpp"
 #include "simulator/report.hpp"
 
 namespace sim {
 
 namespace {
-
-// A signal handler can reach only process-wide state: these two, and it does nothing but async-signal-safe work.
-std::atomic<int> signal_count{0};
-std::atomic<int> signal_pipe_fd{-1};
-
-extern "C" void on_stop_signal(int) {
-    signal_count.fetch_add(1);
-    const int fd = signal_pipe_fd.load();
-    if (fd >= 0) {
-        const char byte = 1;
-        [[maybe_unused]] const auto n = ::write(fd, &byte, 1);
-    }
-}
-
-// Installs the SIGINT/SIGTERM handlers for its lifetime; the main thread waits on a self-pipe with a timeout.
-class SignalWatch {
-public:
-    SignalWatch() {
-        if (::pipe2(fds_, O_CLOEXEC | O_NONBLOCK) != 0) {
-            fds_[0] = fds_[1] = -1;
-        }
-        signal_pipe_fd = fds_[1];
-        struct sigaction sa {};
-        sa.sa_handler = on_stop_signal;
-        sigemptyset(&sa.sa_mask);
-        ::sigaction(SIGINT, &sa, &old_int_);
-        ::sigaction(SIGTERM, &sa, &old_term_);
-        struct sigaction ignore {};
-        ignore.sa_handler = SIG_IGN;
-        sigemptyset(&ignore.sa_mask);
-        ::sigaction(SIGPIPE, &ignore, &old_pipe_); // a peer closing mid-write is an error value, not a death
-    }
-    ~SignalWatch() {
-        ::sigaction(SIGINT, &old_int_, nullptr);
-        ::sigaction(SIGTERM, &old_term_, nullptr);
-        ::sigaction(SIGPIPE, &old_pipe_, nullptr);
-        signal_pipe_fd = -1;
-        for (int fd : fds_) {
-            if (fd >= 0) {
-                ::close(fd);
-            }
-        }
-    }
-    SignalWatch(const SignalWatch&) = delete;
-    SignalWatch& operator=(const SignalWatch&) = delete;
-
-    // Waits until a signal arrives or the timeout passes.
-    void wait(std::chrono::milliseconds timeout) {
-        if (count() > seen_) {
-            seen_ = count();
-            return;
-        }
-        pollfd p{fds_[0], POLLIN, 0};
-        const int rc = ::poll(&p, fds_[0] >= 0 ? 1 : 0, static_cast<int>(std::max<long long>(0, timeout.count())));
-        if (rc > 0) {
-            char buf[64];
-            while (::read(fds_[0], buf, sizeof buf) > 0) {
-            }
-        }
-        seen_ = count();
-    }
-    int count() const { return signal_count.load(); }
-
-private:
-    int fds_[2] = {-1, -1};
-    int seen_ = 0;
-    struct sigaction old_int_ {
-    }, old_term_{}, old_pipe_{};
-};
 
 void say(const std::string& line) {
     std::fprintf(stderr, "ocpp-simulator: %s\n", line.c_str());
@@ -121,7 +48,7 @@ int run_simulator(const Options& options) {
         return 2;
     }
 
-    SignalWatch signals;
+    ocpp::StopSignals signals;
     RunSummary run;
     run.chargers = chargers;
     run.started = std::chrono::system_clock::now();
@@ -147,8 +74,8 @@ int run_simulator(const Options& options) {
         if (options.duration_s > 0) {
             until = std::min(until, start + duration);
         }
-        signals.wait(std::chrono::duration_cast<std::chrono::milliseconds>(until - now) + std::chrono::milliseconds(1));
-        if (signals.count() > 0) {
+        if (signals.wait_for(std::chrono::duration_cast<std::chrono::milliseconds>(until - now) +
+                             std::chrono::milliseconds(1))) {
             run.interrupted = true;
             break;
         }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <initializer_list>
 
 namespace sim {
 
@@ -89,24 +90,16 @@ void Stats::merge(const Stats& o) {
     for (const auto& [name, n] : o.calls_answered) {
         calls_answered[name] += n;
     }
-    connect_attempts += o.connect_attempts;
-    connects += o.connects;
-    disconnects += o.disconnects;
     for (const auto& [cause, n] : o.connect_errors) {
         connect_errors[cause] += n;
     }
-    boots_accepted += o.boots_accepted;
-    boots_pending += o.boots_pending;
-    boots_rejected += o.boots_rejected;
-    sessions_started += o.sessions_started;
-    sessions_completed += o.sessions_completed;
-    sessions_refused += o.sessions_refused;
-    offline_queued += o.offline_queued;
-    offline_replayed += o.offline_replayed;
-    offline_dropped += o.offline_dropped;
-    connected += o.connected;
-    booted += o.booted;
-    charging += o.charging;
+    // Every plain counter and gauge adds up.
+    for (auto n : {&Stats::connect_attempts, &Stats::connects, &Stats::disconnects, &Stats::boots_accepted,
+                   &Stats::boots_pending, &Stats::boots_rejected, &Stats::sessions_started, &Stats::sessions_completed,
+                   &Stats::sessions_refused, &Stats::offline_queued, &Stats::offline_replayed, &Stats::offline_dropped,
+                   &Stats::connected, &Stats::booted, &Stats::charging}) {
+        this->*n += o.*n;
+    }
 }
 
 std::uint64_t Stats::total_sent() const {

@@ -50,8 +50,10 @@ ocpp::Result<void> parse_listen(const std::string& v, CheckOptions& o) {
     return {};
 }
 
-std::function<ocpp::Result<void>(const std::string&, CheckOptions&)>
-seconds(const char* name, long max, std::chrono::seconds CheckOptions::*field) {
+// Sets one option from its value, or says what is wrong with the value.
+using Setter = std::function<ocpp::Result<void>(const std::string&, CheckOptions&)>;
+
+Setter seconds(const char* name, long max, std::chrono::seconds CheckOptions::*field) {
     return [=](const std::string& v, CheckOptions& o) -> ocpp::Result<void> {
         const auto n = to_long(v);
         if (!n || *n < 1 || *n > max) {
@@ -63,12 +65,24 @@ seconds(const char* name, long max, std::chrono::seconds CheckOptions::*field) {
     };
 }
 
-ocpp::Result<void> readable(const char* name, const std::string& v) {
-    if (v.empty() || ::access(v.c_str(), R_OK) != 0) {
-        return make_error(std::string(name) + ": cannot read " + quote(v) +
-                          (v.empty() ? std::string() : std::string(": ") + std::strerror(errno)));
-    }
-    return {};
+// An output file's path, taken as given.
+Setter path(std::string CheckOptions::*field) {
+    return [=](const std::string& v, CheckOptions& o) -> ocpp::Result<void> {
+        o.*field = v;
+        return {};
+    };
+}
+
+// An input file's path, which must be readable now.
+Setter readable(const char* name, std::string CheckOptions::*field) {
+    return [=](const std::string& v, CheckOptions& o) -> ocpp::Result<void> {
+        o.*field = v;
+        if (v.empty() || ::access(v.c_str(), R_OK) != 0) {
+            return make_error(std::string(name) + ": cannot read " + quote(v) +
+                              (v.empty() ? std::string() : std::string(": ") + std::strerror(errno)));
+        }
+        return {};
+    };
 }
 
 std::string chargebox_problem(const std::string& id) {
@@ -84,8 +98,6 @@ std::string chargebox_problem(const std::string& id) {
     }
     return {};
 }
-
-using Setter = std::function<ocpp::Result<void>(const std::string&, CheckOptions&)>;
 
 const std::map<std::string, Setter>& value_options() {
     static const std::map<std::string, Setter> options = {
@@ -119,36 +131,12 @@ const std::map<std::string, Setter>& value_options() {
              o.db_url = v;
              return {};
          }},
-        {"--report",
-         [](const std::string& v, CheckOptions& o) -> ocpp::Result<void> {
-             o.report_file = v;
-             return {};
-         }},
-        {"--junit",
-         [](const std::string& v, CheckOptions& o) -> ocpp::Result<void> {
-             o.junit_file = v;
-             return {};
-         }},
-        {"--html",
-         [](const std::string& v, CheckOptions& o) -> ocpp::Result<void> {
-             o.html_file = v;
-             return {};
-         }},
-        {"--tls-cert",
-         [](const std::string& v, CheckOptions& o) -> ocpp::Result<void> {
-             o.tls_cert = v;
-             return readable("--tls-cert", v);
-         }},
-        {"--tls-key",
-         [](const std::string& v, CheckOptions& o) -> ocpp::Result<void> {
-             o.tls_key = v;
-             return readable("--tls-key", v);
-         }},
-        {"--tls-client-ca",
-         [](const std::string& v, CheckOptions& o) -> ocpp::Result<void> {
-             o.tls_client_ca = v;
-             return readable("--tls-client-ca", v);
-         }},
+        {"--report", path(&CheckOptions::report_file)},
+        {"--junit", path(&CheckOptions::junit_file)},
+        {"--html", path(&CheckOptions::html_file)},
+        {"--tls-cert", readable("--tls-cert", &CheckOptions::tls_cert)},
+        {"--tls-key", readable("--tls-key", &CheckOptions::tls_key)},
+        {"--tls-client-ca", readable("--tls-client-ca", &CheckOptions::tls_client_ca)},
         {"--public-host",
          [](const std::string& v, CheckOptions& o) -> ocpp::Result<void> {
              if (v.empty() || v.find_first_of("/ ") != std::string::npos) {

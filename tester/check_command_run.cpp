@@ -6,20 +6,19 @@
 #include <netinet/in.h>
 #include <unistd.h>
 
-#include <atomic>
-#include <csignal>
 #include <cstdio>
 #include <random>
 
 #include "ocpp/net/event_loop.hpp"
 #include "ocpp/net/server.hpp"
+#include "ocpp/util/stop_signals.hpp"
 #include "store/claims.hpp"
-#include "store/password.hpp"
 #include "store/worker.hpp"
 #include "tester/capture.hpp"
 #include "tester/check_command.hpp"
 #include "tester/checklist.hpp"
 #include "tester/checks.hpp"
+#include "tester/claim_issue.hpp"
 #include "tester/report_html.hpp"
 #include "tester/report_json.hpp"
 #include "tester/report_junit.hpp"
@@ -28,14 +27,6 @@
 namespace tester {
 
 namespace {
-
-// A signal handler can reach nothing but statics; the loop polls this flag.
-std::atomic<bool> interrupted{false};
-
-void on_signal(int sig) {
-    interrupted = true;
-    std::signal(sig, SIG_DFL); // a second Ctrl-C ends the process at once
-}
 
 std::string random_test_id() {
     std::random_device rd;
@@ -161,20 +152,6 @@ void print_code(const Report& report, const CheckOptions& o) {
                 o.db_url.c_str());
 }
 
-store::Claim claim_of(const Report& r) {
-    store::Claim c;
-    c.chargebox_id = r.charger.chargebox_id;
-    c.vendor = r.charger.vendor;
-    c.model = r.charger.model;
-    c.serial = r.charger.serial;
-    c.firmware = r.charger.firmware;
-    c.connectors = r.charger.connectors.value_or(0);
-    c.security_profile = r.charger.security_profile;
-    c.test_id = r.test_id;
-    c.created = ocpp::DateTime::now();
-    return c;
-}
-
 } // namespace
 
 int run_check(const CheckOptions& o) {
@@ -261,47 +238,45 @@ int run_check(const CheckOptions& o) {
                 wind_down(0);
                 return;
             }
-            auto password = run->charger_password();
-            auto valid_for = std::chrono::duration_cast<std::chrono::seconds>(o.claim_valid_for);
-            worker.submit<std::string>(
-                [claim = claim_of(report), password,
-                 valid_for](store::Sqlite& conn) mutable -> ocpp::Result<std::string> {
-                    claim.password_hash = password ? store::hash_password(*password) : std::string();
-                    return store::Claims::issue(conn, std::move(claim), valid_for);
-                },
-                *loop,
-                [&, report](ocpp::Result<std::string> code) mutable {
-                    if (!code) {
-                        std::printf("\nAll checks passed, but the claiming code could not be stored in %s: %s\n",
-                                    o.db_url.c_str(), code.error().message.c_str());
-                    } else {
-                        report.claim_code = *code;
-                        report.claim_expires = ocpp::DateTime::now() + o.claim_valid_for;
-                        print_code(report, o);
-                        exit_code = 0;
-                    }
-                    write_outputs(o, report);
-                    wind_down(0);
-                });
+            auto claimed = [&, report](ocpp::Result<std::string> code) mutable {
+                if (!code) {
+                    std::printf("\nAll checks passed, but the claiming code could not be stored in %s: %s\n",
+                                o.db_url.c_str(), code.error().message.c_str());
+                } else {
+                    report.claim_code = *code;
+                    report.claim_expires = ocpp::DateTime::now() + o.claim_valid_for;
+                    print_code(report, o);
+                    exit_code = 0;
+                }
+                write_outputs(o, report);
+                wind_down(0);
+            };
+            if (!submit_claim(worker, claim_of(report, ocpp::DateTime::now()), run->charger_password(),
+                              std::chrono::duration_cast<std::chrono::seconds>(o.claim_valid_for), *loop, claimed)) {
+                claimed(ocpp::make_error("the database is too busy"));
+            }
         });
     });
+    // The first SIGINT/SIGTERM aborts the test (the outputs are still written); a second one ends at once.
+    ocpp::StopSignals signals;
+    auto signal_poll = loop->make_timer();
     watch_signals = [&] {
-        if (interrupted.exchange(false) && !run->finished()) {
-            run->abort("interrupted (Ctrl-C)");
+        if (signals.count() >= 2) {
+            server->shutdown();
+            loop->stop();
             return;
         }
-        poll->start(std::chrono::milliseconds(100), watch_signals);
+        if (signals.count() == 1 && !run->finished()) {
+            run->abort("interrupted (Ctrl-C)");
+        }
+        signal_poll->start(std::chrono::milliseconds(100), watch_signals);
     };
     loop->post([&] {
         run->start();
         checklist.update(run->report().checks);
         watch_signals();
     });
-    std::signal(SIGINT, on_signal);
-    std::signal(SIGTERM, on_signal);
     loop->run();
-    std::signal(SIGINT, SIG_DFL);
-    std::signal(SIGTERM, SIG_DFL);
     std::fflush(stdout);
     return exit_code;
 }

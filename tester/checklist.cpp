@@ -11,19 +11,28 @@ namespace tester {
 
 namespace {
 
-const char* color_of(Verdict v) {
+// How a verdict shows in the terminal: its symbol, and the ANSI colour of the symbol.
+struct Mark {
+    const char* symbol;
+    const char* color;
+};
+
+Mark mark_of(Verdict v) {
     switch (v) {
     case Verdict::Pass:
-        return "\x1b[32m";
+        return {"✓", "\x1b[32m"};
     case Verdict::Warn:
-        return "\x1b[33m";
+        return {"!", "\x1b[33m"};
     case Verdict::Fail:
-        return "\x1b[31m";
+        return {"✗", "\x1b[31m"};
+    case Verdict::Skipped:
+        return {"-", "\x1b[2m"};
     case Verdict::Running:
-        return "\x1b[36m";
-    default:
-        return "\x1b[2m";
+        return {"…", "\x1b[36m"};
+    case Verdict::Pending:
+        break;
     }
+    return {"·", "\x1b[2m"};
 }
 
 // Cuts a UTF-8 string to `cols` code points, ending in "…" when cut.
@@ -82,21 +91,7 @@ std::size_t display_width(const std::string& text) {
 }
 
 const char* verdict_symbol(Verdict v) {
-    switch (v) {
-    case Verdict::Pass:
-        return "✓";
-    case Verdict::Warn:
-        return "!";
-    case Verdict::Fail:
-        return "✗";
-    case Verdict::Skipped:
-        return "-";
-    case Verdict::Running:
-        return "…";
-    case Verdict::Pending:
-        break;
-    }
-    return "·";
+    return mark_of(v).symbol;
 }
 
 std::vector<std::string> render_check(const Check& check, int width, bool color) {
@@ -109,11 +104,12 @@ std::vector<std::string> render_check(const Check& check, int width, bool color)
     if (width > 0) {
         text = truncate(text, static_cast<std::size_t>(width) > prefix + 10 ? width - prefix : 10);
     }
+    const Mark mark = mark_of(check.verdict);
     std::string line = "  ";
     if (color) {
-        line += std::string(color_of(check.verdict)) + verdict_symbol(check.verdict) + "\x1b[0m ";
+        line += std::string(mark.color) + mark.symbol + "\x1b[0m ";
     } else {
-        line += std::string(verdict_symbol(check.verdict)) + " ";
+        line += std::string(mark.symbol) + " ";
     }
     line += id + " " + text;
     std::vector<std::string> lines{line};

@@ -46,24 +46,6 @@ footer{margin-top:24px;color:#666;font-size:.8em;overflow-wrap:anywhere}
 @media print{body{padding:0;font-size:11pt}.check{border-width:1px 1px 1px 6px}a{color:inherit}}
 )css";
 
-const char* verdict_class(Verdict v) {
-    switch (v) {
-    case Verdict::Pass:
-        return "pass";
-    case Verdict::Warn:
-        return "warn";
-    case Verdict::Fail:
-        return "fail";
-    case Verdict::Skipped:
-        return "skipped";
-    case Verdict::Running:
-        return "running";
-    case Verdict::Pending:
-        break;
-    }
-    return "pending";
-}
-
 void row(std::string& out, const char* label, std::string_view value) {
     if (value.empty()) {
         return;
@@ -106,7 +88,7 @@ void write_facts(std::string& out, const Report& r) {
 }
 
 void write_check(std::string& out, const Check& c) {
-    const char* cls = verdict_class(c.verdict);
+    const char* cls = to_string(c.verdict); // the verdict names are the CSS classes
     out += std::string("<li class=\"check ") + cls + "\"><div class=\"head\"><span class=\"badge " + cls + "\">" +
            html_escape(to_string(c.verdict)) + "</span><span class=\"title\">" + html_escape(c.title) +
            "</span><span class=\"id\">" + html_escape(c.id) + (c.octt.empty() ? "" : " · " + html_escape(c.octt)) +
@@ -148,34 +130,6 @@ void write_configuration(std::string& out, const ChargerFacts& c) {
 }
 
 } // namespace
-
-std::string html_escape(std::string_view text) {
-    const std::string clean = sanitize_utf8(text);
-    std::string out;
-    out.reserve(clean.size() + clean.size() / 8);
-    for (char c : clean) {
-        switch (c) {
-        case '&':
-            out += "&amp;";
-            break;
-        case '<':
-            out += "&lt;";
-            break;
-        case '>':
-            out += "&gt;";
-            break;
-        case '"':
-            out += "&quot;";
-            break;
-        case '\'':
-            out += "&#39;";
-            break;
-        default:
-            out += c;
-        }
-    }
-    return out;
-}
 
 std::string to_html(const Report& r) {
     const bool finished = is_set(r.finished);

@@ -2,15 +2,11 @@
 // The Report as one self-contained HTML page (inline CSS, no scripts, no external assets) that reads on a phone and
 // prints on paper: verdict, claiming code, charger facts and every check with what was seen and how to fix it.
 #include <string>
-#include <string_view>
 
+#include "tester/markup_escape.hpp"
 #include "tester/report.hpp"
 
 namespace tester {
 
 std::string to_html(const Report& report);
-
-// Escapes &<>"' for HTML text and attribute values; invalid UTF-8 becomes U+FFFD.
-std::string html_escape(std::string_view text);
-
 } // namespace tester

@@ -28,17 +28,24 @@ struct Reader {
             error = std::move(why);
         }
     }
-    // Optional string member: absent or null leaves `out` empty.
-    void str(const rapidjson::Value& obj, const char* name, std::string& out, const std::string& path) {
+    // An optional member: nullptr when absent or null, and when of another type than `is` checks (an error).
+    const rapidjson::Value* typed(const rapidjson::Value& obj, const char* name, const std::string& path,
+                                  bool (rapidjson::Value::*is)() const, const char* not_that) {
         auto it = obj.FindMember(name);
         if (it == obj.MemberEnd() || it->value.IsNull()) {
-            return;
+            return nullptr;
         }
-        if (!it->value.IsString()) {
-            fail(path + name + ": not a string");
-            return;
+        if (!(it->value.*is)()) {
+            fail(path + name + ": " + not_that);
+            return nullptr;
         }
-        out.assign(it->value.GetString(), it->value.GetStringLength());
+        return &it->value;
+    }
+    // Optional string member: absent or null leaves `out` empty.
+    void str(const rapidjson::Value& obj, const char* name, std::string& out, const std::string& path) {
+        if (const auto* v = typed(obj, name, path, &rapidjson::Value::IsString, "not a string")) {
+            out.assign(v->GetString(), v->GetStringLength());
+        }
     }
     void time(const rapidjson::Value& obj, const char* name, ocpp::DateTime& out, const std::string& path) {
         std::string text;
@@ -53,26 +60,12 @@ struct Reader {
         }
     }
     void integer(const rapidjson::Value& obj, const char* name, int& out, const std::string& path) {
-        auto it = obj.FindMember(name);
-        if (it == obj.MemberEnd() || it->value.IsNull()) {
-            return;
+        if (const auto* v = typed(obj, name, path, &rapidjson::Value::IsInt, "not an integer")) {
+            out = v->GetInt();
         }
-        if (!it->value.IsInt()) {
-            fail(path + name + ": not an integer");
-            return;
-        }
-        out = it->value.GetInt();
     }
     const rapidjson::Value* array(const rapidjson::Value& obj, const char* name, const std::string& path) {
-        auto it = obj.FindMember(name);
-        if (it == obj.MemberEnd() || it->value.IsNull()) {
-            return nullptr;
-        }
-        if (!it->value.IsArray()) {
-            fail(path + name + ": not an array");
-            return nullptr;
-        }
-        return &it->value;
+        return typed(obj, name, path, &rapidjson::Value::IsArray, "not an array");
     }
 };
 

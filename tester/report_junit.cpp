@@ -66,53 +66,6 @@ double longest_timing(const Check& c) {
 
 } // namespace
 
-std::string xml_escape(std::string_view text, bool attribute) {
-    const std::string clean = sanitize_utf8(text);
-    std::string out;
-    out.reserve(clean.size() + clean.size() / 8);
-    for (std::size_t i = 0; i < clean.size(); ++i) {
-        const char c = clean[i];
-        switch (c) {
-        case '&':
-            out += "&amp;";
-            break;
-        case '<':
-            out += "&lt;";
-            break;
-        case '>':
-            out += "&gt;";
-            break;
-        case '"':
-            out += "&quot;";
-            break;
-        case '\'':
-            out += "&apos;";
-            break;
-        case '\t':
-            out += attribute ? "&#9;" : "\t";
-            break;
-        case '\n':
-            out += attribute ? "&#10;" : "\n";
-            break;
-        case '\r':
-            out += "&#13;";
-            break;
-        default:
-            if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F) {
-                out += "\xEF\xBF\xBD"; // not allowed in XML 1.0, even as a reference
-            } else if (static_cast<unsigned char>(c) == 0xEF && i + 2 < clean.size() &&
-                       static_cast<unsigned char>(clean[i + 1]) == 0xBF &&
-                       (static_cast<unsigned char>(clean[i + 2]) & 0xFE) == 0xBE) {
-                out += "\xEF\xBF\xBD"; // U+FFFE and U+FFFF are not XML characters either
-                i += 2;
-            } else {
-                out += c;
-            }
-        }
-    }
-    return out;
-}
-
 std::string to_junit(const Report& report) {
     int failures = 0, skipped = 0;
     double total_ms = 0;

@@ -3,17 +3,11 @@
 // <testsuite> per charger, one <testcase> per check; Fail gives <failure>, Skipped <skipped/>, and what was seen
 // (warnings first) goes to <system-out>.
 #include <string>
-#include <string_view>
 
+#include "tester/markup_escape.hpp"
 #include "tester/report.hpp"
 
 namespace tester {
 
 std::string to_junit(const Report& report);
-
-// Escapes text for XML 1.0 content and attribute values: &<>"' as entities, characters XML cannot carry (most
-// control characters, invalid UTF-8) as U+FFFD. In attributes, tabs and line breaks become character references so
-// they survive attribute normalisation.
-std::string xml_escape(std::string_view text, bool attribute = false);
-
 } // namespace tester

@@ -1,36 +1,9 @@
 // TestService, the end of a test: keep its final report and, when it passed, issue the claiming code through
 // the store worker (PBKDF2 hashing and the insert run on the store thread; the answer comes back to the loop).
-#include <algorithm>
-
-#include "store/claims.hpp"
-#include "store/password.hpp"
+#include "tester/claim_issue.hpp"
 #include "tester/serve_service.hpp"
 
 namespace tester {
-
-namespace {
-
-// What the tester saw, as the claim the central system will redeem.
-store::Claim claim_of(const Report& r, ocpp::DateTime now) {
-    store::Claim c;
-    c.chargebox_id = r.charger.chargebox_id;
-    c.vendor = r.charger.vendor;
-    c.model = r.charger.model;
-    c.serial = r.charger.serial;
-    c.firmware = r.charger.firmware;
-    if (r.charger.connectors) {
-        c.connectors = *r.charger.connectors;
-    } else {
-        c.connectors = static_cast<int>(std::count_if(
-            r.charger.connectors_reported.begin(), r.charger.connectors_reported.end(), [](int id) { return id > 0; }));
-    }
-    c.security_profile = r.charger.security_profile;
-    c.test_id = r.test_id;
-    c.created = now;
-    return c;
-}
-
-} // namespace
 
 void TestService::on_finished(const std::string& id, const Report& report) {
     auto it = tests_.find(id);
@@ -71,13 +44,8 @@ void TestService::issue_claim(TestEntry& entry, std::optional<std::string> passw
     const auto valid_for = std::chrono::duration_cast<std::chrono::seconds>(config_.claim_valid_for);
     std::weak_ptr<TestService> weak = weak_from_this();
     const std::string id = entry.id;
-    // Hashing (PBKDF2) and the insert both run on the store thread, never on the loop.
-    const bool queued = store_->submit<std::string>(
-        [claim = std::move(claim), password = std::move(password), valid_for](store::Sqlite& db) mutable {
-            claim.password_hash = password ? store::hash_password(*password) : std::string();
-            return store::Claims::issue(db, std::move(claim), valid_for);
-        },
-        loop_,
+    const bool queued = submit_claim(
+        *store_, std::move(claim), std::move(password), valid_for, loop_,
         [weak, id, expires](ocpp::Result<std::string> code) {
             auto self = weak.lock();
             TestEntry* found = self ? self->entry(id) : nullptr;

@@ -1,12 +1,6 @@
 #include "tester/serve_command.hpp"
 
-#include <fcntl.h>
-#include <poll.h>
-#include <unistd.h>
-
-#include <atomic>
 #include <cerrno>
-#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <future>
@@ -14,6 +8,7 @@
 
 #include "ocpp/net/event_loop.hpp"
 #include "ocpp/net/server.hpp"
+#include "ocpp/util/stop_signals.hpp"
 #include "store/claims.hpp"
 #include "store/sqlite.hpp"
 #include "store/worker.hpp"
@@ -23,62 +18,6 @@
 namespace tester {
 
 namespace {
-
-// Process-wide only because a signal handler can reach nothing else; it writes one byte to a self-pipe.
-std::atomic<int> stop_pipe_fd{-1};
-
-extern "C" void on_stop_signal(int) {
-    const int fd = stop_pipe_fd.load();
-    if (fd >= 0) {
-        const char byte = 1;
-        [[maybe_unused]] const auto n = ::write(fd, &byte, 1);
-    }
-}
-
-// SIGINT/SIGTERM end the service; SIGPIPE is ignored (a peer closing mid-write is an error value).
-class StopSignals {
-public:
-    StopSignals() {
-        if (::pipe2(fds_, O_CLOEXEC | O_NONBLOCK) != 0) {
-            fds_[0] = fds_[1] = -1;
-        }
-        stop_pipe_fd = fds_[1];
-        struct sigaction sa {};
-        sa.sa_handler = on_stop_signal;
-        sigemptyset(&sa.sa_mask);
-        ::sigaction(SIGINT, &sa, &old_int_);
-        ::sigaction(SIGTERM, &sa, &old_term_);
-        struct sigaction ignore {};
-        ignore.sa_handler = SIG_IGN;
-        sigemptyset(&ignore.sa_mask);
-        ::sigaction(SIGPIPE, &ignore, &old_pipe_);
-    }
-    ~StopSignals() {
-        ::sigaction(SIGINT, &old_int_, nullptr);
-        ::sigaction(SIGTERM, &old_term_, nullptr);
-        ::sigaction(SIGPIPE, &old_pipe_, nullptr);
-        stop_pipe_fd = -1;
-        for (int fd : fds_) {
-            if (fd >= 0) {
-                ::close(fd);
-            }
-        }
-    }
-    StopSignals(const StopSignals&) = delete;
-    StopSignals& operator=(const StopSignals&) = delete;
-
-    // Blocks until a signal arrives.
-    void wait() {
-        pollfd p{fds_[0], POLLIN, 0};
-        while (fds_[0] >= 0 && ::poll(&p, 1, -1) <= 0) {
-        }
-    }
-
-private:
-    int fds_[2] = {-1, -1};
-    struct sigaction old_int_ {
-    }, old_term_{}, old_pipe_{};
-};
 
 void say(const std::string& line) {
     std::fprintf(stderr, "ocpp-tester serve: %s\n", line.c_str());
@@ -297,7 +236,7 @@ int run_serve(int argc, char** argv) {
     say("listening on " + where + " (chargers: ws" + scheme + "://" + where + "/ocpp/<ID>; API: http" + scheme + "://" +
         where + "/api/v1/tests; claims in " + db_path + "); Ctrl-C stops");
 
-    StopSignals signals;
+    ocpp::StopSignals signals;
     std::promise<void> loop_done;
     auto loop_finished = loop_done.get_future();
     std::thread loop_thread([&] {

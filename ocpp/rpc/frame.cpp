@@ -1,5 +1,6 @@
 #include "ocpp/rpc/frame.hpp"
 
+#include <initializer_list>
 #include <random>
 
 namespace ocpp::rpc {
@@ -22,21 +23,11 @@ void skip_ws(std::string_view s, std::size_t& i) {
 // sender can still get a CALLERROR it can match.
 std::optional<std::string> recover_call_id(std::string_view s) {
     std::size_t i = 0;
-    skip_ws(s, i);
-    if (i >= s.size() || s[i++] != '[') {
-        return std::nullopt;
-    }
-    skip_ws(s, i);
-    if (i >= s.size() || s[i++] != '2') {
-        return std::nullopt;
-    }
-    skip_ws(s, i);
-    if (i >= s.size() || s[i++] != ',') {
-        return std::nullopt;
-    }
-    skip_ws(s, i);
-    if (i >= s.size() || s[i++] != '"') {
-        return std::nullopt;
+    for (char expected : {'[', '2', ',', '"'}) {
+        skip_ws(s, i);
+        if (i >= s.size() || s[i++] != expected) {
+            return std::nullopt;
+        }
     }
     std::string id;
     while (i < s.size() && s[i] != '"' && s[i] != '\\' && id.size() <= kMaxMessageIdLength) {
