@@ -57,9 +57,15 @@ template <class Req> void receive(benchmark::State& state, const std::string& te
     state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * text.size()));
 }
 
-void BM_Receive_BootNotification(benchmark::State& s) { receive<ocpp::v16::BootNotificationReq>(s, kBoot); }
-void BM_Receive_StatusNotification(benchmark::State& s) { receive<ocpp::v16::StatusNotificationReq>(s, kStatus); }
-void BM_Receive_MeterValues10(benchmark::State& s) { receive<ocpp::v16::MeterValuesReq>(s, meter_values_frame()); }
+void BM_Receive_BootNotification(benchmark::State& s) {
+    receive<ocpp::v16::BootNotificationReq>(s, kBoot);
+}
+void BM_Receive_StatusNotification(benchmark::State& s) {
+    receive<ocpp::v16::StatusNotificationReq>(s, kStatus);
+}
+void BM_Receive_MeterValues10(benchmark::State& s) {
+    receive<ocpp::v16::MeterValuesReq>(s, meter_values_frame());
+}
 
 // Serialise a CALLRESULT from its struct: what answering costs.
 void BM_Serialize_BootNotificationConf(benchmark::State& state) {
@@ -96,8 +102,8 @@ void BM_Serialize_MeterValues10(benchmark::State& state) {
     }
     req.meterValue.push_back(mv);
     for (auto _ : state) {
-        auto text =
-            ocpp::rpc::serialize_call("19223203", "MeterValues", [&](ocpp::rpc::JsonWriter& w) { write_value(w, req); });
+        auto text = ocpp::rpc::serialize_call("19223203", "MeterValues",
+                                              [&](ocpp::rpc::JsonWriter& w) { write_value(w, req); });
         benchmark::DoNotOptimize(text);
     }
 }
