@@ -90,9 +90,20 @@ void route(CentralSystem& cs, const ApiConfig& config, const HttpRequest& req, R
         if (n == 3 && parts[2] == "transactions") {
             return m == "GET" ? charger_transactions(cs, id, req, respond) : respond(method_not_allowed("GET"));
         }
+        if (n == 3 && parts[2] == "prices") {
+            return m == "POST"  ? post_price_set(cs, id, req, respond)
+                   : m == "GET" ? list_price_sets(cs, id, respond)
+                                : respond(method_not_allowed("GET, POST"));
+        }
         if (n == 4 && parts[2] == "commands") {
             return m == "POST" ? send_command(cs, id, parts[3], req, respond) : respond(method_not_allowed("POST"));
         }
+    }
+    if (n == 1 && parts[0] == "dashboard") {
+        return m == "GET" ? dashboard(cs, req, respond) : respond(method_not_allowed("GET"));
+    }
+    if (n == 1 && parts[0] == "notifications") {
+        return m == "GET" ? list_notifications(cs, req, respond) : respond(method_not_allowed("GET"));
     }
     if (n >= 1 && parts[0] == "idtags") {
         if (n == 1) {

@@ -1,6 +1,7 @@
 // /api/v1/chargers: create (by hand or from a claiming code), list with search, details, patch, commission,
 // transactions.
 #include "centralsystem/api_routes.hpp"
+#include "centralsystem/pricing.hpp"
 #include "store/claims.hpp"
 #include "store/password.hpp"
 
@@ -175,6 +176,9 @@ void create_charger(CentralSystem& cs, const HttpRequest& req, Respond respond) 
             }
             const Charger& c = *r->charger;
             cs.put_credentials(c.chargebox_id, Credentials{c.password_hash, c.status, c.accept_any_password});
+            if (!c.claim_code.empty()) {
+                cs.notify(c.chargebox_id, "claimRedeemed", "claiming code " + c.claim_code + " was redeemed");
+            }
             cs.log().info("api", "charger \"" + c.chargebox_id + "\" created" +
                                      (c.claim_code.empty() ? "" : " from claiming code " + c.claim_code));
             HttpResponse resp = json_response(201, charger_json(cs, c));
@@ -255,6 +259,9 @@ void patch_charger(CentralSystem& cs, const std::string& id, const HttpRequest& 
             }
             const Charger& c = **r;
             cs.put_credentials(c.chargebox_id, Credentials{c.password_hash, c.status, c.accept_any_password});
+            if (!c.claim_code.empty()) {
+                cs.notify(c.chargebox_id, "claimRedeemed", "claiming code " + c.claim_code + " was redeemed");
+            }
             respond(json_response(200, charger_json(cs, c)));
         });
 }
@@ -291,6 +298,9 @@ void commission_charger(CentralSystem& cs, const std::string& id, const HttpRequ
             }
             const Charger& c = **r;
             cs.put_credentials(c.chargebox_id, Credentials{c.password_hash, c.status, c.accept_any_password});
+            if (!c.claim_code.empty()) {
+                cs.notify(c.chargebox_id, "claimRedeemed", "claiming code " + c.claim_code + " was redeemed");
+            }
             cs.log().info("api", "charger \"" + c.chargebox_id + "\" put into operation");
             respond(json_response(200, charger_json(cs, c)));
         });
@@ -298,7 +308,11 @@ void commission_charger(CentralSystem& cs, const std::string& id, const HttpRequ
 
 void charger_transactions(CentralSystem& cs, const std::string& id, const HttpRequest& req, Respond respond) {
     const bool with_values = query_param(req.query, "meterValues") == "true";
-    using Out = std::pair<std::vector<Transaction>, std::vector<std::vector<MeterSample>>>;
+    struct Out {
+        std::vector<Transaction> first;
+        std::vector<std::vector<MeterSample>> second;
+        std::vector<PriceSet> prices;
+    };
     cs.store<Out>(
         [id, with_values](store::Sqlite& db) -> ocpp::Result<Out> {
             auto found = db::find_charger(db, id);
@@ -312,7 +326,11 @@ void charger_transactions(CentralSystem& cs, const std::string& id, const HttpRe
             if (!list) {
                 return list.error();
             }
-            Out out{std::move(*list), {}};
+            auto prices = db::list_price_sets(db, id);
+            if (!prices) {
+                return prices.error();
+            }
+            Out out{std::move(*list), {}, std::move(*prices)};
             for (const auto& t : out.first) {
                 if (with_values) {
                     auto mv = db::meter_values_of(db, t.id, 1000);
@@ -351,6 +369,13 @@ void charger_transactions(CentralSystem& cs, const std::string& id, const HttpRe
                                           member_or_null(w, "stopReason", t.stop_reason);
                                           w.Key("energyWh");
                                           t.meter_stop ? (void)w.Int64(*t.meter_stop - t.meter_start) : (void)w.Null();
+                                          // Revenue under the price set valid at the start, once stopped.
+                                          const auto money =
+                                              t.stop_ts ? session_revenue(r->prices, t, t.start_ts) : std::nullopt;
+                                          w.Key("revenue");
+                                          money ? (void)w.Double(money->amount) : (void)w.Null();
+                                          w.Key("currency");
+                                          money ? (void)w.String(money->currency.c_str()) : (void)w.Null();
                                           w.Key("meterValueCount");
                                           w.Int64(t.meter_values);
                                           if (with_values) {

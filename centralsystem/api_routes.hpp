@@ -18,6 +18,10 @@ void get_charger(CentralSystem& cs, const std::string& id, Respond respond);
 void patch_charger(CentralSystem& cs, const std::string& id, const HttpRequest& req, Respond respond);
 void commission_charger(CentralSystem& cs, const std::string& id, const HttpRequest& req, Respond respond);
 void charger_transactions(CentralSystem& cs, const std::string& id, const HttpRequest& req, Respond respond);
+void post_price_set(CentralSystem& cs, const std::string& id, const HttpRequest& req, Respond respond);
+void list_price_sets(CentralSystem& cs, const std::string& id, Respond respond);
+void dashboard(CentralSystem& cs, const HttpRequest& req, Respond respond);
+void list_notifications(CentralSystem& cs, const HttpRequest& req, Respond respond);
 void put_id_tag(CentralSystem& cs, const HttpRequest& req, Respond respond);
 void list_id_tags(CentralSystem& cs, Respond respond);
 void get_id_tag(CentralSystem& cs, const std::string& tag, Respond respond);
@@ -37,6 +41,8 @@ struct PatchInput {
 std::variant<PatchInput, Problem> parse_patch(const rapidjson::Value& body);
 std::variant<Commission, Problem> parse_commission(const rapidjson::Value& body);
 std::variant<IdTag, Problem> parse_id_tag(const rapidjson::Value& body);
+// POST /api/v1/chargers/{id}/prices; times come back normalized (UTC), chargebox_id and created_at unset.
+std::variant<PriceSet, Problem> parse_price_set(const rapidjson::Value& body);
 // "DE*ABC*E123456*1" (eMI3 / ISO 15118, separators optional); upper-cased, or nullopt when not of that form.
 std::optional<std::string> normalize_evse_id(std::string_view text);
 // Letters, digits and . - _ : * (they go into a URL path), 1 to 48 characters.

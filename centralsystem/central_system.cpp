@@ -93,6 +93,7 @@ HandshakeDecision CentralSystem::on_handshake(const ocpp::net::HandshakeInfo& in
                 }
             });
         log_.info("handshake", "captured the password of \"" + id + "\"; accept-any-password is off again");
+        notify(id, "passwordCaptured", "the password presented at connection was stored; accept-any-password is off");
         return HandshakeDecision::accept();
     }
     if (c.password_hash.empty()) {
@@ -123,6 +124,7 @@ void CentralSystem::on_open(ocpp::net::SessionPtr session) {
         if (it != peers_.end() && it->second == weak.lock()) {
             peers_.erase(it);
             log_.info("connection", "\"" + id + "\" disconnected (" + std::to_string(info.code) + ")");
+            notify(id, "offline", "the connection closed (" + std::to_string(info.code) + ")");
         }
     });
     auto& slot = peers_[id];

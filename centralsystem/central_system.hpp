@@ -8,6 +8,7 @@
 #include <string>
 #include <unordered_map>
 
+#include "centralsystem/notifications.hpp"
 #include "centralsystem/records.hpp"
 #include "ocpp/net/server.hpp"
 #include "ocpp/peer/peer.hpp"
@@ -61,6 +62,12 @@ public:
         }
     }
 
+    // Records a notification (offline, faulted, claimRedeemed, passwordCaptured) stamped now; call on the loop.
+    void notify(const std::string& id, std::string kind, std::string message) {
+        notifications_.add(Notification{now_text(), id, std::move(kind), std::move(message)});
+    }
+    const Notifications& notifications() const { return notifications_; }
+
     const CentralConfig& config() const { return config_; }
     ocpp::Executor& loop() { return loop_; }
     const ocpp::Logger& log() const { return log_; }
@@ -77,6 +84,7 @@ private:
     const ocpp::Logger& log_;
     std::unordered_map<std::string, Credentials> credentials_;
     std::unordered_map<std::string, std::shared_ptr<ocpp::Peer>> peers_;
+    Notifications notifications_;
 };
 
 // Each adds the handlers of one feature to a charger's Peer (one file each).

@@ -14,6 +14,11 @@ void add_status_handlers(CentralSystem& cs, ocpp::Peer& peer, const std::string&
             const std::string status = to_string(req.status);
             const std::string error_code = to_string(req.errorCode);
             const std::string ts = req.timestamp ? ocpp::format_datetime(*req.timestamp) : cs.now_text();
+            if (status == "Faulted") {
+                cs.notify(id, "faulted",
+                          (connector == 0 ? std::string("the charger") : "connector " + std::to_string(connector)) +
+                              " reports Faulted (" + error_code + ")");
+            }
             cs.store<bool>(
                 [id, connector, status, error_code, ts](store::Sqlite& db) -> ocpp::Result<bool> {
                     if (auto r = db::record_status(db, id, connector, status, error_code, ts); !r) {

@@ -69,11 +69,33 @@ struct Transaction {
     std::optional<std::int64_t> meter_stop;
     std::optional<std::string> stop_ts, stop_reason;
     std::int64_t meter_values = 0; // samples stored for it
+    // The latest energy register reading in Wh, for a session in progress (filled by the dashboard query only).
+    std::optional<std::int64_t> meter_last;
 };
 
 struct MeterSample {
     std::string ts, measurand, unit, phase, context, location;
     double value = 0;
+};
+
+// A price set of one charger: for one connector, or for all (connector_id unset). Valid from valid_from
+// (inclusive) to valid_to (exclusive; unset = open-ended).
+struct PriceSet {
+    std::int64_t id = 0;
+    std::string chargebox_id;
+    std::optional<int> connector_id;
+    std::string currency; // ISO 4217
+    double per_kwh = 0, per_session = 0, per_minute = 0;
+    std::string valid_from;
+    std::optional<std::string> valid_to;
+    std::string created_at;
+};
+
+// One entry of GET /api/v1/notifications.
+struct Notification {
+    std::string at, chargebox_id;
+    std::string kind; // offline | faulted | claimRedeemed | passwordCaptured
+    std::string message;
 };
 
 } // namespace cs

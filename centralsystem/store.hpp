@@ -26,7 +26,8 @@ struct Conflict {
 Result<Conflict> insert_charger(Sqlite& db, const Charger& c);
 Result<std::optional<Charger>> find_charger(Sqlite& db, std::string_view id);
 // Search on Chargebox ID and EVSE IDs (substring, case-insensitive); provider matches exactly; empty = any.
-Result<std::vector<Charger>> list_chargers(Sqlite& db, std::string_view q, std::string_view provider);
+// A negative limit means no limit.
+Result<std::vector<Charger>> list_chargers(Sqlite& db, std::string_view q, std::string_view provider, int limit = 1000);
 // Every charger's ID, password hash, status and switch, for the handshake cache at start-up.
 Result<std::vector<Charger>> all_credentials(Sqlite& db);
 
@@ -75,5 +76,19 @@ Result<void> add_meter_values(Sqlite& db, std::string_view chargebox_id, int con
                               std::optional<std::int64_t> transaction_id, const std::vector<MeterSample>& samples);
 Result<std::vector<Transaction>> list_transactions(Sqlite& db, std::string_view chargebox_id, int limit);
 Result<std::vector<MeterSample>> meter_values_of(Sqlite& db, std::int64_t transaction_id, int limit);
+
+// Price sets (store_prices.cpp). A missing charger is a 404 Conflict on "id", a connector it does not have a 422
+// on "connectorId".
+Result<Conflict> insert_price_set(Sqlite& db, PriceSet& p); // sets p.id
+Result<std::vector<PriceSet>> list_price_sets(Sqlite& db, std::string_view chargebox_id);
+
+// What GET /api/v1/dashboard counts, for the chargers of `provider` ("" = all).
+struct DashboardData {
+    std::vector<Charger> chargers;
+    std::vector<Transaction> open;  // sessions in progress, with meter_last
+    std::vector<Transaction> today; // sessions stopped on `day` (UTC, "2026-01-31")
+    std::vector<PriceSet> prices;   // of those chargers
+};
+Result<DashboardData> dashboard_data(Sqlite& db, std::string_view provider, std::string_view day);
 
 } // namespace cs::db

@@ -176,18 +176,18 @@ Result<std::optional<Charger>> find_charger(Sqlite& db, std::string_view id) {
     return all->empty() ? std::nullopt : std::optional<Charger>(std::move(all->front()));
 }
 
-Result<std::vector<Charger>> list_chargers(Sqlite& db, std::string_view q_text, std::string_view provider) {
+Result<std::vector<Charger>> list_chargers(Sqlite& db, std::string_view q_text, std::string_view provider, int limit) {
     // instr() on lower-cased text: no LIKE wildcards to escape in what the user typed.
     auto q = db.prepare("SELECT " + std::string(kChargerColumns) +
                         " FROM chargers c WHERE (?1 = '' OR instr(lower(chargebox_id), lower(?1)) > 0 OR "
                         "instr(lower(coalesce(city, '') || ' ' || coalesce(street, '')), lower(?1)) > 0 OR "
                         "EXISTS (SELECT 1 FROM charge_points p WHERE p.chargebox_id = c.chargebox_id AND "
                         "instr(lower(coalesce(p.evse_id, '')), lower(?1)) > 0)) AND (?2 = '' OR provider = ?2) "
-                        "ORDER BY chargebox_id LIMIT 1000");
+                        "ORDER BY chargebox_id LIMIT ?3");
     if (!q) {
         return q.error();
     }
-    q->bind(1, q_text).bind(2, provider);
+    q->bind(1, q_text).bind(2, provider).bind(3, static_cast<std::int64_t>(limit));
     return load(db, *q);
 }
 

@@ -47,6 +47,16 @@ Result<void> migrate(Sqlite& db) {
             ts TEXT NOT NULL, measurand TEXT NOT NULL, value REAL NOT NULL, unit TEXT NOT NULL DEFAULT '',
             phase TEXT NOT NULL DEFAULT '', context TEXT NOT NULL DEFAULT '', location TEXT NOT NULL DEFAULT '');
         CREATE INDEX meter_values_by_transaction ON meter_values(transaction_id, ts);
+    )sql"},
+                                        {2, R"sql(
+        CREATE TABLE price_sets (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            chargebox_id TEXT NOT NULL REFERENCES chargers(chargebox_id) ON DELETE CASCADE,
+            connector_id INTEGER, currency TEXT NOT NULL,
+            per_kwh REAL NOT NULL DEFAULT 0, per_session REAL NOT NULL DEFAULT 0, per_minute REAL NOT NULL DEFAULT 0,
+            valid_from TEXT NOT NULL, valid_to TEXT, created_at TEXT NOT NULL);
+        CREATE INDEX price_sets_by_charger ON price_sets(chargebox_id);
+        CREATE INDEX transactions_by_stop ON transactions(stop_ts);
     )sql"}});
 }
 

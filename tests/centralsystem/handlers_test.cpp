@@ -220,4 +220,32 @@ TEST_F(HandlersTest, StrictModeRefusesABadPayload) {
     EXPECT_EQ(code, "TypeConstraintViolation");
 }
 
+TEST_F(HandlersTest, NotificationsForFaultedCapturedAndOffline) {
+    central_->put_credentials("CB-1", cs::Credentials{"", "planned", true});
+    EXPECT_EQ(central_->on_handshake(handshake("CB-1", std::string("captured-pass"))).status, 0);
+    connect();
+    StatusNotificationReq st;
+    st.connectorId = 2;
+    st.status = ChargePointStatus::Faulted;
+    st.errorCode = ChargePointErrorCode::GroundFailure;
+    ASSERT_TRUE(call(st).ok());
+    st.status = ChargePointStatus::Available; // not a notification
+    st.errorCode = ChargePointErrorCode::NoError;
+    ASSERT_TRUE(call(st).ok());
+    cp_->close(1000, "bye");
+    ASSERT_TRUE(run_until([&] { return central_->connected() == 0; }));
+
+    const auto all = central_->notifications().newest(10);
+    ASSERT_EQ(all.size(), 3u);
+    EXPECT_EQ(all[0].kind, "offline");
+    EXPECT_EQ(all[1].kind, "faulted");
+    EXPECT_NE(all[1].message.find("connector 2"), std::string::npos);
+    EXPECT_NE(all[1].message.find("GroundFailure"), std::string::npos);
+    EXPECT_EQ(all[2].kind, "passwordCaptured");
+    for (const auto& n : all) {
+        EXPECT_EQ(n.chargebox_id, "CB-1");
+        EXPECT_FALSE(n.at.empty());
+    }
+}
+
 } // namespace

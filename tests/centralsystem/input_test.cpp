@@ -80,3 +80,46 @@ TEST(Options, ClearErrors) {
 }
 
 } // namespace
+
+namespace {
+
+using namespace cs;
+
+std::string price_problem(const char* body) {
+    rapidjson::Document d;
+    d.Parse(body);
+    auto r = api::parse_price_set(d);
+    return std::holds_alternative<api::Problem>(r) ? std::get<api::Problem>(r).field : std::string("<none>");
+}
+
+TEST(PriceSetInput, NamesTheField) {
+    EXPECT_EQ(price_problem(R"({"currency":"eur","perKwh":0.39,"validFrom":"2026-01-01T00:00:00Z"})"), "currency");
+    EXPECT_EQ(price_problem(R"({"currency":"EURO","perKwh":0.39,"validFrom":"2026-01-01T00:00:00Z"})"), "currency");
+    EXPECT_EQ(price_problem(R"({"perKwh":0.39,"validFrom":"2026-01-01T00:00:00Z"})"), "currency");
+    EXPECT_EQ(price_problem(R"({"currency":"EUR","perKwh":-1,"validFrom":"2026-01-01T00:00:00Z"})"), "perKwh");
+    EXPECT_EQ(price_problem(R"({"currency":"EUR","perKwh":0.39,"validFrom":"yesterday"})"), "validFrom");
+    EXPECT_EQ(
+        price_problem(R"({"currency":"EUR","validFrom":"2026-02-01T00:00:00Z","validTo":"2026-01-01T00:00:00Z"})"),
+        "validTo");
+    EXPECT_EQ(
+        price_problem(R"({"currency":"EUR","validFrom":"2026-02-01T00:00:00Z","validTo":"2026-02-01T00:00:00Z"})"),
+        "validTo");
+    EXPECT_EQ(price_problem(R"({"currency":"EUR","connectorId":0,"validFrom":"2026-01-01T00:00:00Z"})"), "connectorId");
+    EXPECT_EQ(price_problem(R"({"currency":"EUR","validFrom":"2026-01-01T00:00:00Z","perkwh":1})"), "perkwh");
+}
+
+TEST(PriceSetInput, Accepts) {
+    rapidjson::Document d;
+    d.Parse(R"({"connectorId":2,"currency":"EUR","perKwh":0.39,"perSession":1,"validFrom":"2026-01-01T01:00:00+01:00",
+                "validTo":null})");
+    auto r = api::parse_price_set(d);
+    ASSERT_TRUE(std::holds_alternative<PriceSet>(r));
+    const auto& p = std::get<PriceSet>(r);
+    EXPECT_EQ(p.connector_id.value_or(0), 2);
+    EXPECT_EQ(p.valid_from, "2026-01-01T00:00:00Z"); // normalized to UTC
+    EXPECT_FALSE(p.valid_to);
+    EXPECT_DOUBLE_EQ(p.per_kwh, 0.39);
+    EXPECT_DOUBLE_EQ(p.per_minute, 0.0);
+}
+
+} // namespace

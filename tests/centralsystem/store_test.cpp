@@ -139,4 +139,56 @@ TEST_F(StoreTest, TransactionsAreIdempotent) {
     EXPECT_EQ(list->front().meter_values, 1);
 }
 
+TEST_F(StoreTest, PriceSetsAndDashboardData) {
+    ASSERT_TRUE(db::insert_charger(*db_, charger("CB-1", "DE*ABC*E1*1")));
+    Charger other = charger("CB-2", "DE*ABC*E2*1");
+    other.provider = "other";
+    ASSERT_TRUE(db::insert_charger(*db_, other));
+
+    PriceSet p;
+    p.chargebox_id = "CB-9";
+    p.currency = "EUR";
+    p.valid_from = "2026-01-01T00:00:00Z";
+    p.created_at = p.valid_from;
+    EXPECT_EQ(db::insert_price_set(*db_, p)->status, 404);
+    p.chargebox_id = "CB-1";
+    p.connector_id = 3;
+    auto bad = db::insert_price_set(*db_, p);
+    EXPECT_EQ(bad->status, 422);
+    EXPECT_EQ(bad->field, "connectorId");
+    p.connector_id = 1;
+    p.per_kwh = 0.5;
+    EXPECT_EQ(db::insert_price_set(*db_, p)->status, 0);
+    EXPECT_GT(p.id, 0);
+    auto prices = db::list_price_sets(*db_, "CB-1");
+    ASSERT_EQ(prices->size(), 1u);
+    EXPECT_EQ(prices->front().connector_id.value_or(0), 1);
+    EXPECT_DOUBLE_EQ(prices->front().per_kwh, 0.5);
+
+    // One session in progress with a kWh reading, one stopped on the day asked for, one stopped the day before.
+    auto open = db::start_transaction(*db_, "CB-1", 1, "T1", 1000, "2026-03-02T09:00:00Z");
+    ASSERT_TRUE(db::add_meter_values(
+        *db_, "CB-1", 1, open->transaction_id,
+        {MeterSample{"2026-03-02T09:30:00Z", "Energy.Active.Import.Register", "kWh", "", "", "", 3.5}}));
+    for (const char* day : {"2026-03-01", "2026-03-02"}) {
+        auto t = db::start_transaction(*db_, "CB-1", 1, "T2", 0, std::string(day) + "T01:00:00Z");
+        db::StopInput stop;
+        stop.transaction_id = t->transaction_id;
+        stop.meter_stop = 2000;
+        stop.ts = std::string(day) + "T02:00:00Z";
+        ASSERT_EQ(*db::stop_transaction(*db_, "CB-1", stop), db::StopResult::Stopped);
+    }
+    auto d = db::dashboard_data(*db_, "acme", "2026-03-02");
+    ASSERT_TRUE(d) << d.error().message;
+    ASSERT_EQ(d->chargers.size(), 1u);
+    ASSERT_EQ(d->open.size(), 1u);
+    EXPECT_EQ(d->open.front().meter_last.value_or(0), 3500);
+    ASSERT_EQ(d->today.size(), 1u);
+    EXPECT_EQ(d->today.front().stop_ts.value_or(""), "2026-03-02T02:00:00Z");
+    EXPECT_EQ(d->prices.size(), 1u);
+    auto none = db::dashboard_data(*db_, "other", "2026-03-02");
+    EXPECT_EQ(none->chargers.size(), 1u);
+    EXPECT_TRUE(none->open.empty() && none->today.empty() && none->prices.empty());
+}
+
 } // namespace
