@@ -66,6 +66,7 @@ public:
     void decode_failed(const v16::DecodeError& e);
     bool answered() const { return state_->answered; }
     const std::string& message_id() const { return state_->id; }
+    const std::string& action() const { return state_->action; }
 
 private:
     struct State {

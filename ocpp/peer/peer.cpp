@@ -131,7 +131,8 @@ void Peer::record(Deviation dev) {
 }
 
 void Peer::on_text(std::string_view text) {
-    auto self = shared_from_this(); // a handler may drop the last outside reference
+    // Called only from the message handler set in attach(), which holds a reference for the whole call (a handler
+    // may drop the last outside reference).
     if (frame_observer_) {
         frame_observer_(FrameDirection::Received, text);
     }
@@ -155,7 +156,7 @@ void Peer::on_text(std::string_view text) {
 
 void Peer::on_call(rpc::Frame frame) {
     ++stats_.calls_received;
-    Incoming in{frame.id, frame.action, std::move(frame)};
+    Incoming in{std::move(frame)};
     if (!answering_) {
         process(std::move(in));
         return;
@@ -163,7 +164,7 @@ void Peer::on_call(rpc::Frame frame) {
     // OCPP-J allows one CALL in flight per direction; a peer that sends more is answered in order, up to a bound.
     if (incoming_.size() >= cfg_.max_queued_incoming) {
         ++stats_.errors_sent;
-        send_text(rpc::serialize_error(in.id, rpc::ErrorCode::GenericError,
+        send_text(rpc::serialize_error(in.frame.id, rpc::ErrorCode::GenericError,
                                        "too many CALLs sent before the earlier ones were answered"));
         return;
     }
@@ -172,22 +173,24 @@ void Peer::on_call(rpc::Frame frame) {
 
 void Peer::process(Incoming in) {
     answering_ = true;
-    RawReply reply(weak_from_this(), in.id, in.action);
-    const auto* schema = schemas_.find(in.action, validation::Direction::Request);
+    // The reply takes the id and action (no copies); they are read back from it below.
+    RawReply reply(weak_from_this(), std::move(in.frame.id), std::move(in.frame.action));
+    const std::string& action = reply.action();
+    const auto* schema = schemas_.find(action, validation::Direction::Request);
     if (!schema) {
-        reply.error(rpc::ErrorCode::NotImplemented, "\"" + in.action + "\" is not an OCPP 1.6 action");
+        reply.error(rpc::ErrorCode::NotImplemented, "\"" + action + "\" is not an OCPP 1.6 action");
         return;
     }
-    auto handler = handlers_.find(in.action);
+    auto handler = handlers_.find(action);
     if (handler == handlers_.end()) {
-        reply.error(rpc::ErrorCode::NotSupported, in.action + " is not supported here");
+        reply.error(rpc::ErrorCode::NotSupported, action + " is not supported here");
         return;
     }
     std::vector<validation::Finding> findings;
     if (!schema->validate(*in.frame.payload, findings)) {
         const auto code = error_code_for(findings.front().rule, findings.front().pointer);
         const auto text = describe(findings);
-        record(Deviation{FrameDirection::Received, in.action, in.id, true, std::move(findings)});
+        record(Deviation{FrameDirection::Received, action, reply.message_id(), true, std::move(findings)});
         if (cfg_.mode == validation::Mode::Strict) {
             reply.error(code, text);
             return;

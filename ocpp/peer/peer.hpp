@@ -125,9 +125,7 @@ public:
 private:
     friend class RawReply;
     struct Incoming {
-        std::string id;
-        std::string action;
-        rpc::Frame frame;
+        rpc::Frame frame; // a CALL: its id and action are in the frame
     };
     struct Pending {
         std::function<void(RawOutcome)> done;
