@@ -11,6 +11,7 @@
 #include "ocpp/net/event_loop.hpp"
 #include "ocpp/util/stop_signals.hpp"
 #include "store/claims.hpp"
+#include "store/database.hpp"
 
 namespace cs {
 
@@ -40,16 +41,12 @@ int run(int argc, char** argv) {
         say("cannot load the OCPP 1.6 schemas: " + schemas.error().message);
         return 1;
     }
-    const std::string db_path = *store::sqlite_path_from_url(o.db);
-    auto db = store::Sqlite::open(db_path);
+    auto db = store::open_database(o.db);
     if (!db) {
         say("--db " + o.db + ": " + db.error().message);
         return 1;
     }
-    if (auto m = store::Claims::migrate(**db); !m) {
-        say("--db " + o.db + ": " + m.error().message);
-        return 1;
-    }
+    const std::string db_path = (*db)->path();
     if (auto m = db::migrate(**db); !m) {
         say("--db " + o.db + ": " + m.error().message);
         return 1;

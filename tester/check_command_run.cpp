@@ -13,6 +13,7 @@
 #include "ocpp/net/server.hpp"
 #include "ocpp/util/stop_signals.hpp"
 #include "store/claims.hpp"
+#include "store/database.hpp"
 #include "store/worker.hpp"
 #include "tester/capture.hpp"
 #include "tester/check_command.hpp"
@@ -156,16 +157,10 @@ void print_code(const Report& report, const CheckOptions& o) {
 
 int run_check(const CheckOptions& o) {
     ocpp::Logger log(o.log_level);
-    const auto db_path = store::sqlite_path_from_url(o.db_url);
-    auto db = store::Sqlite::open(db_path.value_or(""));
+    auto db = store::open_database(o.db_url);
     if (!db) {
         std::fprintf(stderr, "ocpp-tester check: cannot open the database %s: %s\n", o.db_url.c_str(),
                      db.error().message.c_str());
-        return 2;
-    }
-    if (auto m = store::Claims::migrate(**db); !m) {
-        std::fprintf(stderr, "ocpp-tester check: cannot prepare the database %s: %s\n", o.db_url.c_str(),
-                     m.error().message.c_str());
         return 2;
     }
     store::StoreWorker worker(std::move(*db));

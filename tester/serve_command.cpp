@@ -10,7 +10,7 @@
 #include "ocpp/net/server.hpp"
 #include "ocpp/util/stop_signals.hpp"
 #include "store/claims.hpp"
-#include "store/sqlite.hpp"
+#include "store/database.hpp"
 #include "store/worker.hpp"
 #include "tester/serve_api.hpp"
 #include "tester/serve_service.hpp"
@@ -192,16 +192,12 @@ int run_serve(int argc, char** argv) {
         say("cannot load the OCPP 1.6 schemas: " + schemas.error().message);
         return 1;
     }
-    const std::string db_path = *store::sqlite_path_from_url(o.db);
-    auto db = store::Sqlite::open(db_path);
+    auto db = store::open_database(o.db);
     if (!db) {
         say("--db " + o.db + ": " + db.error().message);
         return 1;
     }
-    if (auto migrated = store::Claims::migrate(**db); !migrated) {
-        say("--db " + o.db + ": " + migrated.error().message);
-        return 1;
-    }
+    const std::string db_path = (*db)->path();
 
     // Destroyed in reverse: the server and the service first (loop stopped), then the worker, then the loop.
     auto loop = ocpp::net::EventLoop::create();
