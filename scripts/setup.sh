@@ -6,7 +6,8 @@ cd "$(dirname "$0")/.."
 
 packages=(build-essential cmake ninja-build ccache pkg-config python3 git openssl ca-certificates
           libwebsocketpp-dev libasio-dev rapidjson-dev libssl-dev libyaml-cpp-dev libsqlite3-dev libcurl4-openssl-dev
-          libgtest-dev libgmock-dev libbenchmark-dev nodejs npm)
+          libgtest-dev libgmock-dev libbenchmark-dev nodejs npm
+          postgresql libpq-dev chromium)
 if [[ "${1:-}" == "fuzz" ]]; then
     packages+=(clang libclang-rt-14-dev)
 fi
@@ -32,12 +33,14 @@ if ((${#missing[@]})); then
     $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-# npm packages of the interoperability tests, pinned by tests/interop/package-lock.json.
-if [[ -f tests/interop/package-lock.json ]]; then
-    stamp=tests/interop/node_modules/.ocppkit-lock
-    if ! cmp -s tests/interop/package-lock.json "$stamp" 2>/dev/null; then
-        echo "setup: installing the interop test's npm packages"
-        (cd tests/interop && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
-        cp tests/interop/package-lock.json "$stamp"
+# npm packages of the interoperability tests (ocpp-rpc) and the browser tests (playwright-core), each pinned by its
+# package-lock.json; reinstalled only when the lock changed.
+for dir in tests/interop tests/browser; do
+    [[ -f $dir/package-lock.json ]] || continue
+    stamp=$dir/node_modules/.ocppkit-lock
+    if ! cmp -s "$dir/package-lock.json" "$stamp" 2>/dev/null; then
+        echo "setup: installing the npm packages of $dir"
+        (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+        cp "$dir/package-lock.json" "$stamp"
     fi
-fi
+done
