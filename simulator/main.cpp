@@ -1,12 +1,18 @@
 // ocpp-simulator: parse the command line, run the fleet, exit with its code. The work is in simulator_lib.
 #include <cstdio>
 #include <exception>
+#include <string>
+#include <vector>
 
 #include "simulator/options.hpp"
 #include "simulator/run.hpp"
+#include "simulator/scenario/command.hpp"
 
 int main(int argc, char** argv) {
     try {
+        if (argc >= 2 && std::string(argv[1]) == "scenario") {
+            return scen::scenario_main(std::vector<std::string>(argv + 2, argv + argc));
+        }
         auto command = sim::parse_command_line(argc, argv);
         if (!command) {
             std::fprintf(stderr, "ocpp-simulator: %s\n", command.error().message.c_str());

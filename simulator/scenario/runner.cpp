@@ -1,0 +1,187 @@
+#include "simulator/scenario/runner.hpp"
+
+#include <cstdio>
+
+#include "simulator/scenario/charger_run.hpp"
+
+namespace scen {
+
+const char* to_string(Step::Kind kind) {
+    switch (kind) {
+    case Step::Kind::Connect:
+        return "connect";
+    case Step::Kind::Disconnect:
+        return "disconnect";
+    case Step::Kind::Send:
+        return "send";
+    case Step::Kind::Expect:
+        return "expect";
+    case Step::Kind::ExpectCall:
+        return "expect_call";
+    case Step::Kind::ExpectClose:
+        return "expect_close";
+    case Step::Kind::Wait:
+        return "wait";
+    case Step::Kind::Repeat:
+        return "repeat";
+    case Step::Kind::Fault:
+        return "fault";
+    case Step::Kind::Rest:
+        return "rest";
+    case Step::Kind::Set:
+        return "set";
+    }
+    return "?";
+}
+
+std::string charger_id(const std::string& pattern, int index) {
+    std::string out;
+    std::size_t pos = 0;
+    while (pos < pattern.size()) {
+        const auto open = pattern.find("{index", pos);
+        const auto close = open == std::string::npos ? open : pattern.find('}', open);
+        if (close == std::string::npos) {
+            break;
+        }
+        out.append(pattern, pos, open - pos);
+        const std::string spec = pattern.substr(open + 6, close - open - 6); // "" or ":04"
+        int width = 0;
+        if (spec.size() > 1 && spec[0] == ':') {
+            width = std::atoi(spec.c_str() + 1);
+        }
+        char buf[32];
+        std::snprintf(buf, sizeof buf, "%0*d", width, index);
+        out += buf;
+        pos = close + 1;
+    }
+    out.append(pattern, pos, std::string::npos);
+    return out;
+}
+
+namespace {
+
+// The chargers of one scenario run and the client they share.
+struct ScenarioRun {
+    explicit ScenarioRun(const ocpp::Logger& log)
+        : peer_log(log.enabled(ocpp::LogLevel::Info) ? ocpp::LogLevel::Info : ocpp::LogLevel::Error) {}
+    ocpp::Logger peer_log;
+    RunEnv env;
+    std::unique_ptr<ocpp::net::Client> client;
+    std::vector<std::shared_ptr<ChargerRun>> chargers;
+    std::vector<ChargerResult> results;
+    std::size_t pending = 0;
+};
+
+Target with_overrides(Target t, const Overrides& o) {
+    if (o.url) {
+        t.url = *o.url;
+    }
+    if (o.password) {
+        t.password = *o.password;
+    }
+    if (o.ca_file) {
+        t.ca_file = *o.ca_file;
+    }
+    if (o.api) {
+        t.api = *o.api;
+    }
+    if (o.api_token) {
+        t.api_token = *o.api_token;
+    }
+    if (o.security_profile) {
+        t.security_profile = *o.security_profile;
+    }
+    return t;
+}
+
+} // namespace
+
+std::shared_ptr<void> run_scenario(ocpp::net::EventLoop& loop, const Scenario& scenario, const Overrides& overrides,
+                                   const ocpp::validation::Registry& schemas, const ocpp::Logger& log, RestClient* rest,
+                                   std::function<void(std::vector<ChargerResult>)> done) {
+    auto run = std::make_shared<ScenarioRun>(log);
+    run->env.peer_log = &run->peer_log;
+    run->env.scenario = &scenario;
+    run->env.target = with_overrides(scenario.target, overrides);
+    run->env.schemas = &schemas;
+    run->env.log = &log;
+    run->env.rest = rest;
+    run->env.loop = &loop;
+    ocpp::net::ClientConfig cfg;
+    if (run->env.target.url.rfind("wss://", 0) == 0) {
+        ocpp::net::ClientTlsConfig tls;
+        tls.ca_file = run->env.target.ca_file;
+        tls.cert_file = run->env.target.cert_file;
+        tls.key_file = run->env.target.key_file;
+        cfg.tls = tls;
+    }
+    cfg.max_message_size = 256 * 1024; // room for oversize faults going out; answers are small
+    run->client = ocpp::net::Client::create(loop, cfg, log);
+    run->env.client = run->client.get();
+    const int n = overrides.chargers ? *overrides.chargers : scenario.chargers;
+    run->pending = static_cast<std::size_t>(n);
+    std::weak_ptr<ScenarioRun> weak = run;
+    auto finished = std::make_shared<std::function<void(std::vector<ChargerResult>)>>(std::move(done));
+    if (run->env.target.url.empty()) {
+        ChargerResult r;
+        r.scenario = scenario.name;
+        r.file = scenario.file;
+        r.passed = false;
+        r.failure = Failure{"", {}, "target", "a target URL (target.url in the file, or --url)", "none"};
+        loop.post([finished, r] { (*finished)({r}); });
+        return run;
+    }
+    for (int i = 1; i <= n; ++i) {
+        auto c = std::make_shared<ChargerRun>(run->env, i, [weak, finished](ChargerResult r) {
+            auto self = weak.lock();
+            if (!self) {
+                return;
+            }
+            self->results.push_back(std::move(r));
+            if (--self->pending == 0) {
+                (*finished)(std::move(self->results));
+            }
+        });
+        run->chargers.push_back(c);
+        c->start();
+    }
+    return run;
+}
+
+std::vector<ChargerResult> run_all(const std::vector<Scenario>& scenarios, const Overrides& overrides,
+                                   const ocpp::Logger& log, RestClient* rest,
+                                   const std::function<void(const ChargerResult&)>& on_result) {
+    std::vector<ChargerResult> all;
+    auto schemas = ocpp::validation::Registry::v16();
+    if (!schemas) {
+        ChargerResult r;
+        r.passed = false;
+        r.failure = Failure{"", {}, "setup", "the OCPP 1.6 schemas", schemas.error().message};
+        return {r};
+    }
+    auto loop = ocpp::net::EventLoop::create();
+    std::vector<std::shared_ptr<void>> runs;
+    std::size_t next = 0;
+    std::function<void()> start_next = [&] {
+        if (next >= scenarios.size()) {
+            loop->stop();
+            return;
+        }
+        const Scenario& s = scenarios[next++];
+        runs.push_back(run_scenario(*loop, s, overrides, *schemas, log, rest, [&](std::vector<ChargerResult> rs) {
+            for (auto& r : rs) {
+                if (on_result) {
+                    on_result(r);
+                }
+                all.push_back(std::move(r));
+            }
+            loop->post([&] { start_next(); });
+        }));
+    };
+    loop->post([&] { start_next(); });
+    loop->run();
+    runs.clear();
+    return all;
+}
+
+} // namespace scen

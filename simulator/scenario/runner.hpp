@@ -1,0 +1,63 @@
+#pragma once
+// Runs scenarios on one event loop: every charger of a scenario at once, each a chain of asynchronous steps on the
+// project's Client and Peer. Nothing here blocks; REST requests go to a RestClient that works off the loop.
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ocpp/net/event_loop.hpp"
+#include "ocpp/util/log.hpp"
+#include "ocpp/util/result.hpp"
+#include "ocpp/validation/registry.hpp"
+#include "simulator/scenario/scenario.hpp"
+
+namespace scen {
+
+// Where and why one charger's run failed.
+struct Failure {
+    std::string step; // "3", or "4.2 (iteration 3)" inside a repeat
+    Pos pos;          // of the step in the file
+    std::string kind; // "expect", "send", ...
+    std::string expected;
+    std::string got;
+};
+
+struct ChargerResult {
+    std::string scenario, file, charger;
+    bool passed = true;
+    std::optional<Failure> failure;
+    double seconds = 0;
+    int steps_run = 0;
+};
+
+// An HTTP answer from the REST API.
+struct RestReply {
+    int status = 0;
+    std::string body;
+    double latency_ms = 0;
+};
+
+// Sends REST requests off the event loop; `done` runs on the loop it was given.
+class RestClient {
+public:
+    using Done = std::function<void(ocpp::Result<RestReply>)>;
+    virtual ~RestClient() = default;
+    virtual void request(const std::string& base_url, const std::string& token, const std::string& method,
+                         const std::string& path, const std::string& body, ocpp::Executor& loop, Done done) = 0;
+};
+
+// Runs one scenario for all of its chargers on `loop`; `done` runs on the loop with one result per charger.
+// Call on the loop's thread. The returned handle keeps the run alive; drop it only after `done` ran (or after the
+// loop stopped).
+std::shared_ptr<void> run_scenario(ocpp::net::EventLoop& loop, const Scenario& scenario, const Overrides& overrides,
+                                   const ocpp::validation::Registry& schemas, const ocpp::Logger& log, RestClient* rest,
+                                   std::function<void(std::vector<ChargerResult>)> done);
+
+// Runs scenarios one after the other on a new event loop on this thread and returns every result.
+std::vector<ChargerResult> run_all(const std::vector<Scenario>& scenarios, const Overrides& overrides,
+                                   const ocpp::Logger& log, RestClient* rest,
+                                   const std::function<void(const ChargerResult&)>& on_result = {});
+
+} // namespace scen

@@ -1,0 +1,116 @@
+#pragma once
+// A YAML scenario as the runner sees it: target, chargers, variables and a tree of steps, each with its line in the
+// file so that a failure can point at it. scenarios/FORMAT.md describes the language.
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace scen {
+
+// Where something is in the scenario file (1-based).
+struct Pos {
+    int line = 0;
+    int column = 0;
+};
+
+// One check of a JSON value at a path ("idTagInfo.status", "$.meterValue[0].timestamp"; "" or "$" = the whole value).
+struct Matcher {
+    enum class Kind { Equals, Regex, Range, Exists, Absent };
+    std::string path;
+    Kind kind = Kind::Equals;
+    std::string json;               // Equals: the expected value as a JSON template (variables expanded at run time)
+    std::string regex;              // Regex
+    std::optional<double> min, max; // Range
+    Pos pos;
+};
+
+// What an answer (CALLRESULT or CALLERROR) must look like.
+struct Expectation {
+    bool error = false;                   // expect a CALLERROR (else a CALLRESULT)
+    std::vector<std::string> error_codes; // with one of these codes (empty = any code)
+    std::vector<Matcher> match;
+    std::map<std::string, std::string> capture; // variable -> path into the payload
+    std::optional<double> max_latency_ms;
+    double within_s = 10; // how long to wait for it
+    Pos pos;
+};
+
+struct Step {
+    enum class Kind {
+        Connect,    // open the WebSocket (or expect the handshake to be refused)
+        Disconnect, // close it (code 1000, or `code`)
+        Send,       // a CALL from the charger; optional inline expectation
+        Expect,     // the answer to the last send / raw frame
+        ExpectCall, // a CALL from the central system, answered
+        ExpectClose,
+        Wait,
+        Repeat,
+        Fault, // malformed, wrong_id, oversize, drop, raw
+        Rest,  // an HTTP request to the central system's REST API
+        Set,   // set variables
+    };
+    Kind kind = Kind::Wait;
+    Pos pos;
+    std::string action;  // Send, ExpectCall; Fault: its kind
+    std::string payload; // Send/Rest body/ExpectCall reply/Fault raw text: a JSON template ("" = none)
+    bool validate = true;
+    std::optional<Expectation> expect; // Send (inline), Expect, ExpectCall (on the request), Rest (on the body)
+    // ExpectCall
+    double within_s = 10;
+    std::string reply_error; // answer with this CALLERROR code instead of `payload`
+    double delay_s = 0;      // answer this much later (a delayed answer)
+    // Connect
+    std::optional<std::string> password; // overrides the target's
+    int refused_status = 0;              // expect the handshake refused with this HTTP status (0 = must succeed)
+    // Disconnect / ExpectClose
+    int code = 1000;
+    // Wait: seconds (may be a template such as "${interval}")
+    std::string seconds;
+    // Repeat
+    int times = 1;
+    std::vector<Matcher> until; // stop early when every matcher holds on the variables
+    std::vector<Step> steps;
+    // Fault
+    std::size_t bytes = 0; // oversize
+    std::string frame_id;  // the message id of a raw frame, when the runner cannot read it from the text
+    // Rest
+    std::string method, path;
+    int status = 0; // expected HTTP status (0 = any 2xx)
+    // Set
+    std::map<std::string, std::string> values; // variable -> JSON template
+};
+
+struct Target {
+    std::string url; // base, the charger ID is appended as a path segment
+    int security_profile = 0;
+    std::optional<std::string> password; // profiles 1 and 2; the user is the charger ID
+    std::string ca_file, cert_file, key_file;
+    std::string api;       // base URL of the REST API ("http://127.0.0.1:8180"); derived from url when empty
+    std::string api_token; // bearer token of the REST API
+};
+
+struct Scenario {
+    std::string file;
+    std::string name;
+    std::string description;
+    Target target;
+    int chargers = 1;
+    std::string id_pattern = "SCN{index:04}";     // {index} or {index:0N}
+    std::map<std::string, std::string> variables; // name -> JSON text
+    std::vector<Step> steps;
+};
+
+// Settings from the command line that win over the file.
+struct Overrides {
+    std::optional<std::string> url, password, ca_file, api, api_token;
+    std::optional<int> security_profile, chargers;
+};
+
+const char* to_string(Step::Kind kind);
+
+// The charger ID for 1-based index i under a pattern such as "CP-{index:03}".
+std::string charger_id(const std::string& pattern, int index);
+
+} // namespace scen

@@ -1,0 +1,241 @@
+// The scenario library run by the real ocpp-simulator against the real ocpp-centralsystem (started here on
+// 127.0.0.1, stopped by PID), the protocol-only scenarios also against ocpp-rpc in strict mode
+// (tests/interop/scenario_cs.js); a scenario written to fail fails and names its step; a capture becomes a scenario
+// that passes.
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+
+#include <gtest/gtest.h>
+
+#include "interop_support.hpp"
+#include "tests/net/test_support.hpp"
+#include "tests/tester/serve_support.hpp"
+
+namespace {
+
+using namespace std::chrono_literals;
+using tester::test::eventually;
+using tester::test::free_port;
+using tester::test::Process;
+
+const std::string kBin = OCPPKIT_BIN_DIR;
+const std::string kSource = OCPPKIT_SOURCE_DIR;
+const std::string kToken = "scenario-token-0123456789";
+
+std::string read_file(const std::string& path) {
+    std::ifstream in(path);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+std::string library(const std::string& name) {
+    return kSource + "/scenarios/" + name + ".yaml";
+}
+
+int count(const std::string& text, const std::string& what) {
+    int n = 0;
+    for (auto p = text.find(what); p != std::string::npos; p = text.find(what, p + 1)) {
+        ++n;
+    }
+    return n;
+}
+
+// The scenarios that need nothing but OCPP from the central system.
+const std::vector<std::string> kProtocolOnly{"boot_heartbeat", "boot_pending",    "charging_session", "unknown_action",
+                                             "offline_queue",  "reconnect_storm", "bad_frames"};
+// 1 + 1 + 2 + 1 + 1 + 50 + 1 chargers.
+constexpr int kProtocolOnlyRuns = 57;
+
+class ScenarioLibrary : public ::testing::Test {
+protected:
+    void SetUp() override {
+        base_ = "/tmp/scen-lib-" + std::to_string(::getpid()) + "-" +
+                ::testing::UnitTest::GetInstance()->current_test_info()->name();
+        cleanup();
+    }
+    void TearDown() override {
+        cs_.reset();
+        if (HasFailure()) {
+            std::fprintf(stderr, "--- central system log ---\n%s\n", read_file(base_ + ".cs.log").c_str());
+        }
+        cleanup();
+    }
+    void cleanup() {
+        for (const char* suffix : {".db", ".db-wal", ".db-shm", ".cs.log", ".out", ".xml", ".json", ".yaml"}) {
+            std::remove((base_ + suffix).c_str());
+        }
+    }
+    // Our central system with --auto-register, and the id tag the scenarios charge with.
+    void start_central_system(std::vector<std::string> extra = {}) {
+        port_ = free_port();
+        std::vector<std::string> args{"--listen",
+                                      "127.0.0.1:" + std::to_string(port_),
+                                      "--db",
+                                      "sqlite:" + base_ + ".db",
+                                      "--api-token",
+                                      kToken,
+                                      "--heartbeat-interval",
+                                      "5",
+                                      "--auto-register"};
+        args.insert(args.end(), extra.begin(), extra.end());
+        cs_ = std::make_unique<Process>(kBin + "/ocpp-centralsystem", args, base_ + ".cs.log");
+        const bool tls = !extra.empty();
+        ASSERT_TRUE(eventually(
+            [&] {
+                return tls ? ocpp::net::test::tcp_connect(port_) >= 0
+                           : tester::test::http(port_, "GET", "/healthz").status == 200;
+            },
+            10s))
+            << read_file(base_ + ".cs.log");
+        if (!tls) {
+            const auto r =
+                tester::test::http(port_, "POST", "/api/v1/idtags", R"({"idTag":"SCN-TAG-1","status":"Accepted"})",
+                                   {"Authorization: Bearer " + kToken}, 10000ms);
+            ASSERT_EQ(r.status / 100, 2) << r.body;
+        }
+    }
+    // Runs `ocpp-simulator scenario ARGS...`; its exit code (-1 when it had to be killed) and output.
+    int scenario(std::vector<std::string> args, std::string& output, std::chrono::seconds timeout = 120s) {
+        args.insert(args.begin(), "scenario");
+        Process sim(kBin + "/ocpp-simulator", args, base_ + ".out");
+        const int code = sim.wait_exit(timeout);
+        output = read_file(base_ + ".out");
+        return code;
+    }
+    std::string url() const { return "ws://127.0.0.1:" + std::to_string(port_) + "/ocpp"; }
+
+    std::string base_;
+    std::uint16_t port_ = 0;
+    std::unique_ptr<Process> cs_;
+};
+
+TEST_F(ScenarioLibrary, ProtocolScenariosPassAgainstOurCentralSystem) {
+    ASSERT_NO_FATAL_FAILURE(start_central_system());
+    std::vector<std::string> args;
+    for (const auto& name : kProtocolOnly) {
+        args.push_back(library(name));
+    }
+    for (const auto& name : {"oversize_frame", "security_profile1_wrong_password"}) {
+        args.push_back(library(name));
+    }
+    args.insert(args.end(), {"--url", url(), "--junit", base_ + ".xml", "--report", base_ + ".json"});
+    std::string out;
+    ASSERT_EQ(scenario(args, out), 0) << out;
+    EXPECT_NE(out.find(std::to_string(kProtocolOnlyRuns + 2) + " of " + std::to_string(kProtocolOnlyRuns + 2) +
+                       " runs passed (9 scenarios)"),
+              std::string::npos)
+        << out;
+    EXPECT_EQ(count(out, "FAIL "), 0) << out;
+    // JUnit: one testcase per scenario and charger, no failure.
+    const std::string junit = read_file(base_ + ".xml");
+    EXPECT_EQ(count(junit, "<testcase "), kProtocolOnlyRuns + 2) << junit;
+    EXPECT_EQ(count(junit, "<testsuite "), 9) << junit;
+    EXPECT_EQ(count(junit, "<failure"), 0) << junit;
+    EXPECT_NE(junit.find(R"(<testcase classname="reconnect storm" name="SCN-STORM-050")"), std::string::npos);
+    EXPECT_NE(read_file(base_ + ".json").find(R"("passed":true)"), std::string::npos);
+}
+
+TEST_F(ScenarioLibrary, ProtocolScenariosPassAgainstOcppRpcStrict) {
+    const auto setup = ocpp::interop::find_node_setup();
+    if (!setup.skip_reason.empty()) {
+        if (setup.required) {
+            FAIL() << setup.skip_reason;
+        }
+        GTEST_SKIP() << setup.skip_reason;
+    }
+    std::string error;
+    auto cs = ocpp::interop::ChildProcess::spawn({setup.node, setup.script_dir + "/scenario_cs.js"}, error);
+    ASSERT_TRUE(cs) << error;
+    const auto line = cs->wait_for_line("{\"listening\":", 15s);
+    ASSERT_TRUE(line) << cs->stderr_text();
+    const std::string port = line->substr(line->find(':') + 1, line->find('}') - line->find(':') - 1);
+    std::vector<std::string> args;
+    for (const auto& name : kProtocolOnly) {
+        args.push_back(library(name));
+    }
+    args.insert(args.end(), {"--url", "ws://127.0.0.1:" + port + "/ocpp"});
+    std::string out;
+    EXPECT_EQ(scenario(args, out), 0) << out << cs->stderr_text();
+    EXPECT_NE(out.find(std::to_string(kProtocolOnlyRuns) + " of " + std::to_string(kProtocolOnlyRuns) +
+                       " runs passed (7 scenarios)"),
+              std::string::npos)
+        << out;
+    // The pending charger booted twice here: Pending, then Accepted.
+    EXPECT_NE(out.find("PASS boot pending then accepted [SCN-PENDING-001] 8 steps"), std::string::npos) << out;
+    cs->kill();
+}
+
+TEST_F(ScenarioLibrary, SecurityProfile2OverTls) {
+    std::string error;
+    const auto* pki = ocpp::net::test::TestPki::get(&error);
+    ASSERT_NE(pki, nullptr) << error;
+    ASSERT_NO_FATAL_FAILURE(
+        start_central_system({"--tls-cert", pki->server_rsa_cert, "--tls-key", pki->server_rsa_key}));
+    std::string out;
+    ASSERT_EQ(scenario({library("security_profile2_tls"), "--url", "wss://127.0.0.1:" + std::to_string(port_) + "/ocpp",
+                        "--ca", pki->ca_cert},
+                       out),
+              0)
+        << out;
+    EXPECT_NE(out.find("PASS security profile 2 over TLS [SCN-SP2-001]"), std::string::npos) << out;
+    // Without the CA the server certificate is not trusted: the connect step fails and says why.
+    ASSERT_EQ(
+        scenario({library("security_profile2_tls"), "--url", "wss://127.0.0.1:" + std::to_string(port_) + "/ocpp"},
+                 out),
+        1)
+        << out;
+    EXPECT_NE(out.find("security_profile2_tls.yaml:8:5: step 1 (connect): expected a WebSocket connection"),
+              std::string::npos)
+        << out;
+}
+
+TEST_F(ScenarioLibrary, AScenarioWrittenToFailFailsAndNamesTheStep) {
+    ASSERT_NO_FATAL_FAILURE(start_central_system());
+    const std::string file = kSource + "/tests/scenario/fixtures/fails_on_purpose.yaml";
+    std::string out;
+    ASSERT_EQ(scenario({file, "--url", url(), "--junit", base_ + ".xml"}, out), 1) << out;
+    for (const char* id : {"SCN-FAIL-001", "SCN-FAIL-002"}) {
+        const std::string expected = "FAIL fails on purpose [" + std::string(id) + "] " + file +
+                                     ":9:5: step 3 (send): expected a CALLRESULT where currentTime equals "
+                                     "\"1999-01-01T00:00:00Z\" (line 12); got \"";
+        EXPECT_NE(out.find(expected), std::string::npos) << out;
+    }
+    EXPECT_NE(out.find("0 of 2 runs passed"), std::string::npos) << out;
+    const std::string junit = read_file(base_ + ".xml");
+    EXPECT_EQ(count(junit, "<failure message=\"" + file + ":9:5: step 3 (send)\">"), 2) << junit;
+}
+
+TEST_F(ScenarioLibrary, BadFilesAndUsageExitWithTwo) {
+    std::ofstream(base_ + ".yaml")
+        << "name: broken\nsteps:\n  - send: Heartbeat\n    expect: {result: {a: {regx: x}}}\n";
+    std::string out;
+    EXPECT_EQ(scenario({base_ + ".yaml", "--url", "ws://127.0.0.1:9/ocpp"}, out), 2);
+    EXPECT_NE(out.find(base_ + ".yaml:4:27: unknown key \"regx\" in the matcher of a"), std::string::npos) << out;
+    EXPECT_EQ(scenario({library("boot_heartbeat"), "--url", "http://127.0.0.1:9"}, out), 2);
+    EXPECT_NE(out.find("--url: expected ws://HOST:PORT/PATH or wss://..., got \"http://127.0.0.1:9\""),
+              std::string::npos)
+        << out;
+    EXPECT_EQ(scenario({"/nonexistent/x.yaml"}, out), 2);
+    EXPECT_NE(out.find("/nonexistent/x.yaml: cannot read"), std::string::npos) << out;
+}
+
+TEST_F(ScenarioLibrary, ACaptureBecomesAScenarioThatPasses) {
+    ASSERT_NO_FATAL_FAILURE(start_central_system());
+    std::string out;
+    ASSERT_EQ(scenario({"from-capture", kSource + "/tests/scenario/fixtures/charger.capture.jsonl", "--output",
+                        base_ + ".yaml", "--id", "SCN-REPLAY-{index}"},
+                       out),
+              0)
+        << out;
+    const std::string yaml = read_file(base_ + ".yaml");
+    EXPECT_NE(yaml.find("capture: {tx1: transactionId}"), std::string::npos) << yaml;
+    EXPECT_NE(yaml.find("\"transactionId\":\"${tx1}\""), std::string::npos) << yaml;
+    ASSERT_EQ(scenario({base_ + ".yaml", "--url", url()}, out), 0) << out << "\n" << yaml;
+    EXPECT_NE(out.find("PASS replay of "), std::string::npos) << out;
+}
+
+} // namespace

@@ -1,0 +1,135 @@
+// Reading scenarios: every step type, and errors that name file, line and column.
+#include <gtest/gtest.h>
+
+#include "simulator/scenario/parse.hpp"
+#include "simulator/scenario/report.hpp"
+
+namespace {
+
+using namespace scen;
+
+const char* const kFull = R"(name: everything
+description: one of each step
+target: {url: "ws://127.0.0.1:9/ocpp", security_profile: 1, password: secret}
+chargers: {count: 3, id: "CP-{index:03}"}
+variables:
+  tag: TAG-1
+  connector: 1
+steps:
+  - connect
+  - send: BootNotification
+    payload: {chargePointVendor: ocppkit, chargePointModel: "1"}
+    expect:
+      result:
+        status: Accepted
+        interval: {range: [1, ~]}
+        currentTime: {exists: true, regex: "^20"}
+      capture: {interval: interval}
+      max_latency_ms: 500
+  - send: Authorize
+    payload: {idTag: "${tag}"}
+  - expect: {result: {idTagInfo.status: {equals: Accepted}}, within: 2}
+  - expect_call: RemoteStartTransaction
+    within: 5
+    match: {idTag: "${tag}"}
+    reply: {status: Accepted}
+    delay: 0.5
+  - wait: "${interval}"
+  - repeat: 2
+    until: {status: Accepted}
+    steps:
+      - set: {status: Accepted}
+  - fault: malformed
+  - fault: raw
+    text: '[2,"x-1","BootNotification",{}]'
+    expect: {error: [OccurenceConstraintViolation, OccurrenceConstraintViolation]}
+  - fault: oversize
+    bytes: 100000
+  - expect_close: {within: 3, code: 1009}
+  - reconnect: {password: wrong, refused: 401}
+  - rest: POST /api/v1/idtags
+    body: {idTag: "${tag}"}
+    status: 201
+  - disconnect
+)";
+
+TEST(Parse, ReadsEveryStepType) {
+    auto s = parse_scenario(kFull, "full.yaml");
+    ASSERT_TRUE(s) << s.error().message;
+    EXPECT_EQ(s->name, "everything");
+    EXPECT_EQ(s->chargers, 3);
+    EXPECT_EQ(charger_id(s->id_pattern, 7), "CP-007");
+    EXPECT_EQ(s->target.security_profile, 1);
+    EXPECT_EQ(s->variables.at("connector"), "1");
+    EXPECT_EQ(s->variables.at("tag"), "\"TAG-1\"");
+    ASSERT_EQ(s->steps.size(), 15u); // reconnect is a disconnect and a connect
+    const Step& boot = s->steps[1];
+    EXPECT_EQ(boot.kind, Step::Kind::Send);
+    EXPECT_EQ(boot.pos.line, 10);
+    EXPECT_EQ(boot.payload, R"({"chargePointVendor":"ocppkit","chargePointModel":"1"})");
+    ASSERT_TRUE(boot.expect);
+    ASSERT_EQ(boot.expect->match.size(), 4u);
+    EXPECT_EQ(boot.expect->match[1].kind, Matcher::Kind::Range);
+    EXPECT_EQ(boot.expect->match[1].min, 1.0);
+    EXPECT_FALSE(boot.expect->match[1].max);
+    EXPECT_EQ(boot.expect->max_latency_ms, 500.0);
+    EXPECT_EQ(s->steps[4].kind, Step::Kind::ExpectCall);
+    EXPECT_EQ(s->steps[4].delay_s, 0.5);
+    EXPECT_EQ(s->steps[6].steps.size(), 1u);
+    EXPECT_EQ(s->steps[6].until.size(), 1u);
+    EXPECT_EQ(s->steps[8].expect->error_codes.size(), 2u);
+    EXPECT_EQ(s->steps[9].bytes, 100000u);
+    EXPECT_EQ(s->steps[10].code, 1009);
+    EXPECT_EQ(s->steps[11].kind, Step::Kind::Disconnect);
+    EXPECT_EQ(s->steps[12].refused_status, 401);
+    EXPECT_EQ(s->steps[13].method, "POST");
+    EXPECT_EQ(s->steps[13].path, "/api/v1/idtags");
+}
+
+std::string error_of(const std::string& yaml) {
+    auto s = parse_scenario(yaml, "bad.yaml");
+    EXPECT_FALSE(s) << yaml;
+    return s ? "" : s.error().message;
+}
+
+TEST(Parse, ErrorsNameFileLineAndColumn) {
+    EXPECT_EQ(error_of("name: x\nsteps:\n  - connect\n  - sned: Heartbeat\n"),
+              "bad.yaml:4:5: a step starts with one of connect, reconnect, disconnect, send, expect, expect_call, "
+              "expect_close, wait, repeat, fault, rest, set");
+    EXPECT_EQ(error_of("name: x\nsteps:\n  - send: Heartbeat\n    paylod: {}\n"),
+              "bad.yaml:4:5: unknown key \"paylod\" in send step (allowed: expect, payload, send, validate)");
+    EXPECT_EQ(error_of("name: x\ntarget: {url: ws://h, profile: 1}\nsteps: [connect]\n"),
+              "bad.yaml:2:23: unknown key \"profile\" in target (allowed: api, api_token, ca, cert, key, password, "
+              "security_profile, url)");
+    EXPECT_EQ(error_of("name: x\nsteps:\n  - wait: soon\n"), "bad.yaml:3:11: wait: expected a number, got \"soon\"");
+    EXPECT_EQ(error_of("name: x\nsteps:\n  - send: Heartbeat\n    expect: {error: Nope}\n"),
+              "bad.yaml:4:21: unknown CALLERROR code \"Nope\" (e.g. FormationViolation, NotImplemented)");
+    EXPECT_EQ(error_of("name: x\nsteps:\n  - send: A\n    expect:\n      result: {a: {equal: 1}}\n"),
+              "bad.yaml:5:20: unknown key \"equal\" in the matcher of a (allowed: absent, equals, exists, max, min, "
+              "range, regex)");
+    EXPECT_EQ(error_of("name: x\nsteps:\n  - fault: explode\n"),
+              "bad.yaml:3:12: fault: expected malformed, raw, wrong_id, oversize or drop, got \"explode\"");
+    EXPECT_EQ(error_of("name: x\nsteps: []\n"), "bad.yaml:2:8: steps: expected a list of at least one step");
+    EXPECT_EQ(error_of("steps: [connect]\n"), "bad.yaml:1:1: the scenario needs a name:");
+    // Errors of the YAML syntax itself carry the position yaml-cpp reports.
+    EXPECT_EQ(error_of("name: x\nsteps:\n  - send: [Heartbeat\n").rfind("bad.yaml:", 0), 0u);
+    EXPECT_NE(error_of("name: x\nsteps:\n  - send: {a: 1\n").find("bad.yaml:4:1: "), std::string::npos);
+}
+
+TEST(Report, LineNamesScenarioChargerStepAndBothSides) {
+    ChargerResult r;
+    r.scenario = "boot";
+    r.file = "boot.yaml";
+    r.charger = "CP-001";
+    r.passed = false;
+    r.failure = Failure{"3", {12, 5}, "expect", "a CALLRESULT", "CALLERROR NotImplemented \"no\""};
+    EXPECT_EQ(result_line(r), "FAIL boot [CP-001] boot.yaml:12:5: step 3 (expect): expected a CALLRESULT; got "
+                              "CALLERROR NotImplemented \"no\"");
+    const std::string junit = to_junit({r});
+    EXPECT_NE(junit.find(R"(<testcase classname="boot" name="CP-001" file="boot.yaml")"), std::string::npos);
+    EXPECT_NE(junit.find(R"x(<failure message="boot.yaml:12:5: step 3 (expect)">)x"), std::string::npos);
+    EXPECT_NE(junit.find("&quot;no&quot;"), std::string::npos);
+    EXPECT_NE(to_json_report({r}).find(R"("line":12)"), std::string::npos);
+}
+
+} // namespace
