@@ -45,43 +45,74 @@ void ChargerRun::do_rest(const Step& s) {
         fail("target.api and target.api_token to expand", (!base ? base : token).error().message);
         return;
     }
-    const std::string what = s.method + " " + *path;
-    std::weak_ptr<ChargerRun> weak = weak_from_this();
     auto reply = std::make_shared<std::optional<ocpp::Result<RestReply>>>();
-    wait_for(
-        30,
-        [this, reply, &s, what] {
-            if (!*reply) {
-                return Check::NotYet;
-            }
-            const auto& r = **reply;
-            if (!r) {
-                fail(what + " to answer", r.error().message);
-                return Check::Done;
-            }
-            const bool status_ok = s.status ? r->status == s.status : r->status / 100 == 2;
-            if (!status_ok) {
-                fail(what + " to answer " + (s.status ? std::to_string(s.status) : std::string("2xx")),
-                     std::to_string(r->status) + " " + r->body.substr(0, 300));
-                return Check::Done;
-            }
-            rapidjson::Document d;
-            d.Parse(r->body.c_str(), r->body.size());
-            if (d.HasParseError()) {
-                d.SetNull();
-            }
-            if (check_matchers(s.expect->match, d, what + " answer") && capture(s.expect->capture, d)) {
-                next();
-            }
-            return Check::Done;
-        },
-        [] { return std::string("no HTTP answer"); }, what + " to answer");
+    std::weak_ptr<ChargerRun> weak = weak_from_this();
     env_.rest->request(*base, *token, s.method, *path, body, *env_.loop, [weak, reply](ocpp::Result<RestReply> r) {
         if (auto self = weak.lock()) {
             reply->emplace(std::move(r));
             self->poke();
         }
     });
+    if (s.async) {
+        async_rest_ = &s;
+        async_reply_ = reply;
+        next();
+        return;
+    }
+    wait_for(
+        30,
+        [this, reply, &s] {
+            if (!*reply) {
+                return Check::NotYet;
+            }
+            if (check_rest(s, **reply)) {
+                next();
+            }
+            return Check::Done;
+        },
+        [] { return std::string("no HTTP answer"); }, s.method + " " + s.path + " to answer");
+}
+
+void ChargerRun::do_expect_rest(const Step& s) {
+    if (!async_rest_) {
+        fail("a rest step with async: true before this expect_rest", "none");
+        return;
+    }
+    const Step& request = *async_rest_;
+    auto reply = async_reply_;
+    wait_for(
+        s.within_s,
+        [this, reply, &request] {
+            if (!*reply) {
+                return Check::NotYet;
+            }
+            async_rest_ = nullptr;
+            if (check_rest(request, **reply)) {
+                next();
+            }
+            return Check::Done;
+        },
+        [] { return std::string("no HTTP answer"); }, request.method + " " + request.path + " to answer");
+}
+
+bool ChargerRun::check_rest(const Step& s, const ocpp::Result<RestReply>& r) {
+    const std::string what = s.method + " " + s.path;
+    if (!r) {
+        fail(what + " to answer", r.error().message);
+        return false;
+    }
+    const bool status_ok = s.status ? r->status == s.status : r->status / 100 == 2;
+    if (!status_ok) {
+        fail(what + " to answer " + (s.status ? std::to_string(s.status) : std::string("2xx")),
+             std::to_string(r->status) + " " + r->body.substr(0, 300));
+        return false;
+    }
+    rapidjson::Document d;
+    d.Parse(r->body.c_str(), r->body.size());
+    if (d.HasParseError()) {
+        d.SetNull();
+    }
+    return check_matchers(s.expect->match, d, "the answer to " + what) && capture(s.expect->capture, d);
 }
 
 } // namespace scen

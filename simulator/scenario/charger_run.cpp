@@ -147,6 +147,8 @@ void ChargerRun::run_step(const Step& s) {
         return do_fault(s);
     case Step::Kind::Rest:
         return do_rest(s);
+    case Step::Kind::ExpectRest:
+        return do_expect_rest(s);
     case Step::Kind::Set:
         return do_set(s);
     }

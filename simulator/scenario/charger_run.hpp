@@ -83,6 +83,9 @@ private:
     void do_expect_close(const Step& s);
     void do_wait(const Step& s);
     void do_rest(const Step& s);
+    void do_expect_rest(const Step& s);
+    // Checks a REST answer against the rest step's status, matchers and captures; true when it passed.
+    bool check_rest(const Step& s, const ocpp::Result<RestReply>& r);
     void do_set(const Step& s);
     // Checks an arrived answer; true when it passed (the failure is recorded otherwise).
     bool check_answer(const Expectation& e, const Answer& a);
@@ -110,6 +113,9 @@ private:
     std::chrono::steady_clock::time_point raw_sent_;
     std::set<std::string> our_call_ids_;
     std::deque<IncomingCall> inbox_;
+    // The last `rest` sent with async: true, and its answer once it came.
+    const Step* async_rest_ = nullptr;
+    std::shared_ptr<std::optional<ocpp::Result<RestReply>>> async_reply_;
 
     std::unique_ptr<ocpp::Timer> timer_;
     std::function<Check()> waiter_;

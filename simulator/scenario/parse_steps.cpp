@@ -16,6 +16,7 @@ void Parser::step(const YAML::Node& n, std::vector<Step>& out) {
                                                          {"fault", Step::Kind::Fault},
                                                          {"rest", Step::Kind::Rest},
                                                          {"set", Step::Kind::Set},
+                                                         {"expect_rest", Step::Kind::ExpectRest},
                                                          {"reconnect", Step::Kind::Connect}};
     Step s;
     s.pos = pos(n);
@@ -30,8 +31,9 @@ void Parser::step(const YAML::Node& n, std::vector<Step>& out) {
         value = first->second;
     }
     if (name.empty() || !kinds.count(name)) {
-        fail(n, "a step starts with one of connect, reconnect, disconnect, send, expect, expect_call, "
-                "expect_close, wait, repeat, fault, rest, set");
+        fail(n, (name.empty() ? std::string() : "\"" + name + "\" is not a step; ") +
+                    "a step starts with one of connect, reconnect, disconnect, send, expect, expect_call, "
+                    "expect_close, wait, repeat, fault, rest, expect_rest, set");
     }
     s.kind = kinds.at(name);
     const YAML::Node opts = n.IsMap() ? n : YAML::Node(YAML::NodeType::Map);
@@ -156,7 +158,10 @@ void Parser::step(const YAML::Node& n, std::vector<Step>& out) {
         s.bytes = opts["bytes"] ? static_cast<std::size_t>(integer(opts["bytes"], "bytes", 1)) : 70000;
         break;
     case Step::Kind::Rest: {
-        allow({"body", "status", "match", "capture"});
+        allow({"body", "status", "match", "capture", "async"});
+        if (opts["async"]) {
+            s.async = boolean(opts["async"], "async");
+        }
         const std::string line = text(value, "rest");
         const auto space = line.find(' ');
         s.method = line.substr(0, space);
@@ -180,6 +185,15 @@ void Parser::step(const YAML::Node& n, std::vector<Step>& out) {
         }
         break;
     }
+    case Step::Kind::ExpectRest:
+        allow({});
+        if (value.IsMap()) {
+            keys(value, {"within"}, "expect_rest");
+            if (value["within"]) {
+                s.within_s = number(value["within"], "expect_rest.within");
+            }
+        }
+        break;
     case Step::Kind::Set:
         allow({});
         if (!value.IsMap()) {

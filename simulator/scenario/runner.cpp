@@ -28,6 +28,8 @@ const char* to_string(Step::Kind kind) {
         return "fault";
     case Step::Kind::Rest:
         return "rest";
+    case Step::Kind::ExpectRest:
+        return "expect_rest";
     case Step::Kind::Set:
         return "set";
     }

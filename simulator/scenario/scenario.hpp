@@ -47,9 +47,10 @@ struct Step {
         ExpectClose,
         Wait,
         Repeat,
-        Fault, // malformed, wrong_id, oversize, drop, raw
-        Rest,  // an HTTP request to the central system's REST API
-        Set,   // set variables
+        Fault,      // malformed, wrong_id, oversize, drop, raw
+        Rest,       // an HTTP request to the central system's REST API
+        ExpectRest, // the answer to the last `rest` sent with async: true
+        Set,        // set variables
     };
     Kind kind = Kind::Wait;
     Pos pos;
@@ -77,7 +78,8 @@ struct Step {
     std::string frame_id;  // the message id of a raw frame, when the runner cannot read it from the text
     // Rest
     std::string method, path;
-    int status = 0; // expected HTTP status (0 = any 2xx)
+    int status = 0;     // expected HTTP status (0 = any 2xx)
+    bool async = false; // go on at once; expect_rest checks the answer later
     // Set
     std::map<std::string, std::string> values; // variable -> JSON template
 };

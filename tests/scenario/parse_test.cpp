@@ -94,8 +94,8 @@ std::string error_of(const std::string& yaml) {
 
 TEST(Parse, ErrorsNameFileLineAndColumn) {
     EXPECT_EQ(error_of("name: x\nsteps:\n  - connect\n  - sned: Heartbeat\n"),
-              "bad.yaml:4:5: a step starts with one of connect, reconnect, disconnect, send, expect, expect_call, "
-              "expect_close, wait, repeat, fault, rest, set");
+              "bad.yaml:4:5: \"sned\" is not a step; a step starts with one of connect, reconnect, disconnect, "
+              "send, expect, expect_call, expect_close, wait, repeat, fault, rest, expect_rest, set");
     EXPECT_EQ(error_of("name: x\nsteps:\n  - send: Heartbeat\n    paylod: {}\n"),
               "bad.yaml:4:5: unknown key \"paylod\" in send step (allowed: expect, payload, send, validate)");
     EXPECT_EQ(error_of("name: x\ntarget: {url: ws://h, profile: 1}\nsteps: [connect]\n"),
