@@ -17,7 +17,7 @@ std::string ChargerRun::Answer::summary() const {
 ChargerRun::ChargerRun(const RunEnv& env, int index, std::function<void(ChargerResult)> done)
     : env_(env)
     , index_(index)
-    , id_(charger_id(env.scenario->id_pattern, index))
+    , id_(charger_id(env.id_pattern, index))
     , done_(std::move(done)) {
     result_.scenario = env.scenario->name;
     result_.file = env.scenario->file;

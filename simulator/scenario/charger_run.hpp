@@ -22,7 +22,8 @@ namespace scen {
 // What the run needs from outside, shared by the chargers of one scenario.
 struct RunEnv {
     const Scenario* scenario = nullptr;
-    Target target; // with the overrides applied
+    Target target;          // with the overrides applied
+    std::string id_pattern; // the scenario's, with {index} appended when several chargers would share one ID
     ocpp::net::Client* client = nullptr;
     const ocpp::validation::Registry* schemas = nullptr;
     const ocpp::Logger* log = nullptr;

@@ -121,6 +121,10 @@ std::shared_ptr<void> run_scenario(ocpp::net::EventLoop& loop, const Scenario& s
     run->client = ocpp::net::Client::create(loop, cfg, log);
     run->env.client = run->client.get();
     const int n = overrides.chargers ? *overrides.chargers : scenario.chargers;
+    run->env.id_pattern = scenario.id_pattern;
+    if (n > 1 && scenario.id_pattern.find("{index") == std::string::npos) {
+        run->env.id_pattern += "{index:04}";
+    }
     run->pending = static_cast<std::size_t>(n);
     std::weak_ptr<ScenarioRun> weak = run;
     auto finished = std::make_shared<std::function<void(std::vector<ChargerResult>)>>(std::move(done));
