@@ -1,6 +1,8 @@
 // Routing of the REST API, bearer-token check and /healthz.
 #include "centralsystem/api.hpp"
 
+#include <memory>
+
 #include <openssl/crypto.h>
 
 #include "centralsystem/api_routes.hpp"
@@ -46,7 +48,7 @@ std::vector<std::string> split_path(std::string_view rest) {
     return parts;
 }
 
-void route(CentralSystem& cs, const ApiConfig& config, const HttpRequest& req, Respond respond) {
+void route(CentralSystem& cs, const ApiConfig& config, const Portal& portal, const HttpRequest& req, Respond respond) {
     std::string_view path = req.path;
     if (path == "/healthz") {
         return respond(json_response(200, json_object([&](Writer& w) {
@@ -62,6 +64,9 @@ void route(CentralSystem& cs, const ApiConfig& config, const HttpRequest& req, R
                                      })));
     }
     if (path.substr(0, kPrefix.size()) != kPrefix) {
+        if (auto page = portal.serve(req)) {
+            return respond(std::move(*page));
+        }
         return respond(json_error(404, "not found: the API lives under /api/v1/"));
     }
     if (!config.token.empty() && !token_ok(req, config.token)) {
@@ -121,8 +126,9 @@ void route(CentralSystem& cs, const ApiConfig& config, const HttpRequest& req, R
 } // namespace
 
 ocpp::net::HttpHandler make_api_handler(CentralSystem& cs, ApiConfig config) {
-    return [&cs, config = std::move(config)](const HttpRequest& req, ocpp::net::HttpResponder respond) {
-        route(cs, config, req, std::move(respond));
+    auto portal = std::make_shared<const Portal>(config.portal);
+    return [&cs, config = std::move(config), portal](const HttpRequest& req, ocpp::net::HttpResponder respond) {
+        route(cs, config, *portal, req, std::move(respond));
     };
 }
 

@@ -16,7 +16,7 @@ using ocpp::make_error;
 using ocpp::Result;
 
 const char* const kValued[] = {"listen",        "db",        "api-token", "heartbeat-interval", "tls-cert", "tls-key",
-                               "tls-client-ca", "log-level", "config"};
+                               "tls-client-ca", "log-level", "config",    "map-tile-url"};
 
 bool takes_value(const std::string& name) {
     for (const char* v : kValued) {
@@ -69,6 +69,19 @@ Result<void> apply(Options& o, const std::string& name, const std::string& value
             return make_error("--api-token must have at least 16 characters");
         }
         o.api_token = value;
+    } else if (name == "map-tile-url") {
+        const bool web = value.rfind("https://", 0) == 0 || value.rfind("http://", 0) == 0;
+        for (const char* part : {"{z}", "{x}", "{y}"}) {
+            if (!web || value.find(part) == std::string::npos) {
+                return make_error("--map-tile-url takes an http(s) URL with {z}, {x} and {y} (e.g. "
+                                  "https://tiles.example/{z}/{x}/{y}.png), not \"" +
+                                  value + "\"");
+            }
+        }
+        if (value.find_first_of("\"<> \\") != std::string::npos) {
+            return make_error("--map-tile-url must not contain quotes, spaces, < or >");
+        }
+        o.map_tile_url = value;
     } else if (name == "heartbeat-interval") {
         auto n = parse_number(name, value, 1, 86400);
         if (!n) {
@@ -133,9 +146,10 @@ std::string usage() {
     return "usage: ocpp-centralsystem [--config FILE.yaml] [--listen HOST:PORT] [--db URL] [--api-token TOKEN]\n"
            "                          [--auto-register] [--heartbeat-interval S]\n"
            "                          [--tls-cert PEM --tls-key PEM [--tls-client-ca PEM]] [--log-level LEVEL]\n"
+           "                          [--map-tile-url URL]\n"
            "\n"
            "A minimal OCPP 1.6-J central system. Chargers connect to ws(s)://HOST:PORT/ocpp/<ChargeBoxId>;\n"
-           "the REST API is under http(s)://HOST:PORT/api/v1/ on the same port.\n"
+           "the REST API is under http(s)://HOST:PORT/api/v1/ on the same port, the web portal at /.\n"
            "\n"
            "  --config FILE.yaml        settings by the same names without dashes (the command line wins)\n"
            "  --listen HOST:PORT        where chargers and the API connect (default 127.0.0.1:8180)\n"
@@ -145,6 +159,7 @@ std::string usage() {
            "  --heartbeat-interval S    the interval sent in BootNotification (default 300)\n"
            "  --tls-cert, --tls-key     serve wss:// and https:// with this certificate and key\n"
            "  --tls-client-ca PEM       require client certificates signed by this CA (security profile 3)\n"
+           "  --map-tile-url URL        map tiles for the portal, {z}/{x}/{y} (default: an offline background)\n"
            "  --log-level LEVEL         debug, info, warn, error or off (default info)\n"
            "  --help                    show this text\n";
 }

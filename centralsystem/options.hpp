@@ -19,6 +19,7 @@ struct Options {
     std::string tls_cert, tls_key, tls_client_ca;
     ocpp::LogLevel log_level = ocpp::LogLevel::Info;
     std::string config_file;
+    std::string map_tile_url; // the portal's map tiles; empty: offline background
     bool help = false;
 };
 

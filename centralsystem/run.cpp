@@ -79,7 +79,8 @@ int run(int argc, char** argv) {
     central->attach(*server);
     ocpp::net::Server* server_ptr = server.get();
     server->set_http_handler(
-        make_api_handler(*central, ApiConfig{o.api_token, [server_ptr] { return server_ptr->connection_count(); }}));
+        make_api_handler(*central, ApiConfig{o.api_token, [server_ptr] { return server_ptr->connection_count(); },
+                                             PortalConfig{o.map_tile_url}}));
     if (auto listening = server->listen(); !listening) {
         say(listening.error().message);
         return 1;
@@ -87,8 +88,8 @@ int run(int argc, char** argv) {
     const std::string s = sc.tls ? "s" : "";
     const std::string where = o.host + ":" + std::to_string(server->port());
     say("listening on " + where + " (chargers: ws" + s + "://" + where + "/ocpp/<ID>; API: http" + s + "://" + where +
-        "/api/v1/; " + std::to_string(known->size()) + " chargers in " + db_path +
-        (o.auto_register ? "; auto-register on" : "") + (o.api_token.empty() ? "; API without token" : "") +
+        "/api/v1/; portal: http" + s + "://" + where + "/; " + std::to_string(known->size()) + " chargers in " +
+        db_path + (o.auto_register ? "; auto-register on" : "") + (o.api_token.empty() ? "; API without token" : "") +
         "); Ctrl-C stops");
 
     ocpp::StopSignals signals;

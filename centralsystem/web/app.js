@@ -1,0 +1,166 @@
+// The portal's shell: sign-in, hash routing to one page module at a time, search, notifications, navigation.
+import { api, get, setToken, token, whenUnauthorized, ApiError } from './api.js';
+import { h, clear, field, poll, when } from './ui.js';
+
+const pages = {
+  dashboard: () => import('./dashboard.js'),
+  chargers: () => import('./infrastructure.js'),
+  new: () => import('./wizard.js'),
+  details: () => import('./details.js'),
+  commission: () => import('./commission.js'),
+  map: () => import('./chargers_map.js'),
+};
+
+const view = document.getElementById('view');
+let cleanup = null;
+let needsToken = true;
+let stopNotifications = null;
+let config = { mapTileUrl: '' };
+
+// "#/chargers/CB-1/commission?x" -> {page, id, query}
+function parseHash() {
+  const raw = location.hash.replace(/^#\/?/, '');
+  const [path, qs] = raw.split('?');
+  const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
+  const query = new URLSearchParams(qs || '');
+  if (parts[0] === 'chargers' && parts[1] === 'new') return { page: 'new', query };
+  if (parts[0] === 'chargers' && parts[1] && parts[2] === 'commission') return { page: 'commission', id: parts[1], query };
+  if (parts[0] === 'chargers' && parts[1]) return { page: 'details', id: parts[1], query };
+  if (parts[0] in pages) return { page: parts[0], query };
+  if (parts[0] === 'login') return { page: 'login', query };
+  return { page: 'dashboard', query };
+}
+
+async function route() {
+  if (cleanup) { cleanup(); cleanup = null; }
+  const r = parseHash();
+  document.querySelectorAll('[data-nav]').forEach((a) => {
+    const active = a.dataset.nav === r.page || (r.page === 'details' && a.dataset.nav === 'chargers');
+    if (active) a.setAttribute('aria-current', 'page'); else a.removeAttribute('aria-current');
+  });
+  closeMenu();
+  if (r.page === 'login' || (needsToken && !token())) {
+    showLogin();
+    return;
+  }
+  startNotifications();
+  clear(view, h('p', { class: 'muted' }, 'Loading…'));
+  try {
+    const mod = await pages[r.page]();
+    const ctx = { id: r.id, query: r.query, config, go: (hash) => { location.hash = hash; } };
+    cleanup = (await mod.render(view, ctx)) || null;
+  } catch (e) {
+    clear(view, h('h1', {}, 'Something went wrong'), h('p', { class: 'error', role: 'alert' }, e.message));
+  }
+  const heading = view.querySelector('h1');
+  document.title = `${heading ? heading.textContent : 'Portal'} · ocppkit central system`;
+  view.focus({ preventScroll: true });
+}
+
+function showLogin() {
+  stopNotifications && stopNotifications();
+  stopNotifications = null;
+  document.getElementById('logout').hidden = true;
+  const input = h('input', { type: 'password', name: 'token', required: true, autocomplete: 'current-password' });
+  const msg = h('p', { class: 'error', role: 'alert', hidden: true });
+  const form = h('form', { class: 'card login', novalidate: true },
+    h('h1', {}, 'Sign in'),
+    h('p', {}, 'Enter the API token the central system was started with (--api-token). It is kept in this browser tab only (sessionStorage) and sent as a bearer token.'),
+    field('API token', input), msg, h('button', { class: 'btn primary', type: 'submit' }, 'Sign in'));
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    msg.hidden = true;
+    try {
+      await api('GET', 'dashboard', undefined, { tokenOverride: input.value.trim() });
+      setToken(input.value.trim());
+      document.getElementById('logout').hidden = false;
+      location.hash = '#/dashboard';
+      if (parseHash().page === 'dashboard') route();
+    } catch (e) {
+      msg.textContent = e.status === 401 ? 'This token is not accepted by the central system.' : e.message;
+      msg.hidden = false;
+      input.setAttribute('aria-invalid', 'true');
+      input.focus();
+    }
+  });
+  clear(view, form);
+  document.title = 'Sign in · ocppkit central system';
+  input.focus();
+}
+
+function startNotifications() {
+  if (stopNotifications) return;
+  const list = document.getElementById('notif-list');
+  const count = document.getElementById('notif-count');
+  let seen = Number(localStorage.getItem('ocppkit.notificationsSeen') || 0);
+  let latest = 0;
+  const button = document.getElementById('notif-button');
+  button.onclick = () => {
+    const panel = document.getElementById('notif-panel');
+    panel.hidden = !panel.hidden;
+    button.setAttribute('aria-expanded', String(!panel.hidden));
+    if (!panel.hidden) {
+      seen = latest;
+      localStorage.setItem('ocppkit.notificationsSeen', String(seen));
+      count.hidden = true;
+    }
+  };
+  stopNotifications = poll(async () => {
+    const data = await get('notifications?limit=50');
+    const items = data.notifications || [];
+    latest = items.reduce((m, n) => Math.max(m, Date.parse(n.at) || 0), 0);
+    const unseen = items.filter((n) => (Date.parse(n.at) || 0) > seen).length;
+    count.textContent = String(unseen);
+    count.hidden = unseen === 0;
+    clear(list, items.length === 0 ? h('li', { class: 'muted' }, 'No notifications') : items.map((n) =>
+      h('li', { class: `n-${n.kind}` },
+        h('a', { href: `#/chargers/${encodeURIComponent(n.chargeBoxId)}` }, n.chargeBoxId), ' ',
+        h('span', {}, n.message), h('time', { datetime: n.at }, when(n.at)))));
+  }, 5000);
+}
+
+function closeMenu() {
+  document.body.classList.remove('menu-open');
+  document.getElementById('menu-toggle').setAttribute('aria-expanded', 'false');
+}
+
+async function start() {
+  try {
+    const res = await fetch('config.json');
+    if (res.ok) config = await res.json();
+  } catch (e) {
+    // defaults
+  }
+  // A central system without --api-token needs no sign-in (a lab setup).
+  try {
+    await api('GET', 'dashboard', undefined, { tokenOverride: '' });
+    needsToken = false;
+  } catch (e) {
+    needsToken = !(e instanceof ApiError) || e.status === 401;
+  }
+  document.getElementById('logout').hidden = !needsToken || !token();
+  whenUnauthorized(() => { setToken(''); location.hash = '#/login'; });
+  document.getElementById('logout').addEventListener('click', () => {
+    setToken('');
+    location.hash = '#/login';
+  });
+  document.getElementById('search-form').addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    const q = document.getElementById('search').value.trim();
+    location.hash = `#/chargers?q=${encodeURIComponent(q)}`;
+  });
+  document.getElementById('menu-toggle').addEventListener('click', () => {
+    const open = document.body.classList.toggle('menu-open');
+    document.getElementById('menu-toggle').setAttribute('aria-expanded', String(open));
+  });
+  document.addEventListener('keydown', (ev) => {
+    if (ev.key !== 'Escape') return;
+    const panel = document.getElementById('notif-panel');
+    if (!panel.hidden) { panel.hidden = true; document.getElementById('notif-button').focus(); }
+    closeMenu();
+  });
+  window.addEventListener('hashchange', route);
+  route();
+}
+
+start();
