@@ -1,0 +1,53 @@
+// What the portal's browser tests share: a central system with a token, REST calls for setting up, sign-in.
+import { http, expect } from './harness.mjs';
+
+export const TOKEN = 'browser-test-token-0123456789';
+
+// Starts ocpp-centralsystem on a free port with a fresh SQLite file; resolves the process with .api(method, path, body).
+export async function startCentralSystem(t, { db, extra = [] } = {}) {
+  const port = await t.freePort();
+  const cs = await t.start('ocpp-centralsystem', ['--listen', `127.0.0.1:${port}`, '--db', `sqlite:${db || t.tmp('cs.db')}`,
+    '--api-token', TOKEN, '--heartbeat-interval', '2', ...extra], { port });
+  cs.api = async (method, path, body, expectOk = true) => {
+    const r = await http(cs.url(''), method, `/api/v1/${path}`, body, { Authorization: `Bearer ${TOKEN}` });
+    if (expectOk) expect(r.status < 300, `${method} /api/v1/${path} answered ${r.status}: ${r.text}`);
+    return r;
+  };
+  cs.wsUrl = `ws://127.0.0.1:${port}/ocpp`;
+  return cs;
+}
+
+// Opens the portal and signs in with the token; resolves when the dashboard shows.
+export async function signIn(t, cs, pageOptions) {
+  const page = await t.page(pageOptions);
+  await page.goto(cs.url('/'));
+  await page.getByLabel('API token').fill(TOKEN);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { name: 'Dashboard', level: 1 }).waitFor();
+  return page;
+}
+
+// A charger created through the REST API (by hand), with one charge point per connector, put into operation.
+export async function createOperationalCharger(cs, id, password, connectors = 2) {
+  const chargePoints = [];
+  for (let i = 1; i <= connectors; i += 1) {
+    chargePoints.push({ connectorId: i, evseId: `DE*OKT*E${id.replace(/[^A-Z0-9]/gi, '')}*${i}`, standard: 'IEC_62196_T2',
+      format: 'SOCKET', powerType: 'AC_3_PHASE', maxPowerKw: 22 });
+  }
+  await cs.api('POST', 'chargers', { chargeBoxId: id, password, provider: 'acme', vendor: 'ocppkit', model: 'sim',
+    chargePoints });
+  await cs.api('POST', `chargers/${id}/commission`, {
+    address: { street: 'Invalidenstraße 1', postalCode: '10115', city: 'Berlin', country: 'DE' },
+    location: { latitude: 52.53, longitude: 13.38 }, hotline: '+49 30 1234567',
+    chargePoints: chargePoints.map((p) => ({ connectorId: p.connectorId, maxCurrentA: 32, phases: 3, maxPowerKw: 22 })),
+  });
+}
+
+// Text of the dashboard tile `key` (available, occupied, notAvailable, inoperative, potentialTurnover).
+export async function tile(page, key) {
+  return (await page.locator(`[data-tile="${key}"]`).textContent()).trim();
+}
+
+export async function stat(page, key) {
+  return (await page.locator(`[data-stat="${key}"]`).textContent()).trim();
+}
