@@ -1,7 +1,7 @@
 // The central system's web portal in headless chromium: the shell (serving, sign-in, navigation, phone width) and
 // the dashboard moving live with a simulated charger's session.
 import { suite, http, expect, expectEqual } from './harness.mjs';
-import { startCentralSystem, signIn, createOperationalCharger, tile, stat, TOKEN } from './portal_support.mjs';
+import { startCentralSystem, signIn, createOperationalCharger, tile, stat, expectLabelled, TOKEN } from './portal_support.mjs';
 
 suite('portal', {
   // The portal is served from the binary with content types and validators; sign-in refuses a wrong token.
@@ -30,6 +30,7 @@ suite('portal', {
     await page.keyboard.press('Enter');
     await page.getByText('This token is not accepted').waitFor();
     await t.screenshot(page, 'sign-in-refused');
+    await expectLabelled(page, 'the sign-in page');
     await page.getByLabel('API token').fill(TOKEN);
     await page.keyboard.press('Enter');
     await page.getByRole('heading', { name: 'Dashboard', level: 1 }).waitFor();
@@ -94,6 +95,7 @@ suite('portal', {
     expect(/^[1-9]\d*\.\d\d EUR$/.test(revenue), `revenue today at least the session fee 1.00 EUR (${revenue})`);
     await page.getByText('database: working').waitFor();
     await t.screenshot(page, 'dashboard');
+    await expectLabelled(page, 'the dashboard');
     await sim.stop();
   },
 });

@@ -2,7 +2,7 @@
 // wizard (by hand and from a claiming code the real ocpp-tester issued), put it into operation on the map, watch
 // it on the charger map, and work with its details page (live connectors, remote commands, accept any password).
 import { suite, expect, expectEqual } from './harness.mjs';
-import { startCentralSystem, signIn, createOperationalCharger } from './portal_support.mjs';
+import { startCentralSystem, signIn, createOperationalCharger, expectLabelled } from './portal_support.mjs';
 
 async function next(page) {
   await page.getByRole('button', { name: 'Next' }).click();
@@ -40,16 +40,19 @@ suite('portal_flow', {
     expect((await page.getByLabel('HTTP Basic password', { exact: true }).inputValue()).length === 20, 'a generated 20-character password');
     await page.getByLabel('Provider', { exact: true }).fill('acme');
     await t.screenshot(page, 'wizard-identity');
+    await expectLabelled(page, "the wizard's identity step");
     await next(page);
     await page.getByLabel('Vendor', { exact: true }).fill('KEBA');
     await page.getByLabel('Model', { exact: true }).fill('P30');
     await page.getByLabel('Number of charge points', { exact: true }).fill('2');
     await t.screenshot(page, 'wizard-hardware');
+    await expectLabelled(page, "the wizard's hardware step");
     await next(page);
     await page.getByLabel('EVSE ID', { exact: true }).fill('DE*OKT*E0001*1');
     await page.getByLabel('Connector type', { exact: true }).selectOption('IEC_62196_T2');
     await page.getByLabel('Charging mode', { exact: true }).selectOption('AC_3_PHASE');
     await t.screenshot(page, 'wizard-charge-point-1');
+    await expectLabelled(page, "a charge point step");
     await next(page);
     await page.getByLabel('EVSE ID', { exact: true }).fill('DE*OKT*E0001*1'); // the same twice: the server refuses it
     await page.getByLabel('Format', { exact: true }).selectOption('CABLE');
@@ -148,7 +151,14 @@ suite('portal_flow', {
     await page.mouse.up();
     const after = await page.getByLabel('Latitude', { exact: true }).inputValue();
     expect(Number(after) < Number(before), `dragging the marker down moves it south (${before} -> ${after})`);
+    await marker.focus();
+    await page.keyboard.press('ArrowUp');
+    const north = await page.getByLabel('Latitude', { exact: true }).inputValue();
+    expect(Number(north) > Number(after), `ArrowUp on the marker moves it north (${after} -> ${north})`);
+    await page.keyboard.press('ArrowDown');
+    expectEqual(await page.getByLabel('Latitude', { exact: true }).inputValue(), after, 'ArrowDown moves it back');
     await t.screenshot(page, 'commission-form');
+    await expectLabelled(page, "the commission form");
     await page.getByRole('button', { name: 'Put into operation' }).click();
     await page.getByRole('heading', { name: 'PLAN-1', level: 1 }).waitFor();
     await page.getByText('Friedrichstraße 100, 10117 Berlin, DE').waitFor();
@@ -162,6 +172,17 @@ suite('portal_flow', {
       await cs.api('POST', `chargers/${id}/commission`, { address: { street: 'x 1', postalCode: '1', city: 'y',
         country: 'DE' }, location: { latitude: lat, longitude: lon }, hotline: '1' });
     }
+    // The search at the top right finds a charger by its street; the filters narrow the list further.
+    await page.getByRole('searchbox', { name: 'Search chargers' }).fill('friedrich');
+    await page.keyboard.press('Enter');
+    await page.getByText('1 of 1 chargers, 1 charge points').waitFor();
+    await page.locator('tr[data-charger="PLAN-1"]').waitFor();
+    await page.getByRole('searchbox', { name: 'Search', exact: true }).fill('');
+    await page.getByText('4 of 4 chargers, 4 charge points').waitFor();
+    await page.getByLabel('Connection', { exact: true }).selectOption('online');
+    await page.getByText('No charger matches these filters.').waitFor();
+    await t.screenshot(page, 'infrastructure-filtered');
+    await expectLabelled(page, "the infrastructure list");
     await page.getByRole('link', { name: 'Map' }).click();
     await page.getByText('4 of 4 chargers have a position').waitFor();
     await page.locator('#charger-map .marker').first().waitFor();
@@ -176,6 +197,10 @@ suite('portal_flow', {
     }
     await page.locator('#charger-map [data-id="NEAR-2"]').waitFor();
     await t.screenshot(page, 'map-zoomed-in');
+    await expectLabelled(page, "the map");
+    await page.locator('#charger-map [data-id="NEAR-1"]').focus();
+    await page.keyboard.press('Enter'); // markers are buttons for the keyboard too
+    await page.locator('#map-details').getByRole('heading', { name: 'NEAR-1' }).waitFor();
     await page.locator('#charger-map [data-id="NEAR-2"]').click();
     await page.locator('#map-details').getByRole('heading', { name: 'NEAR-2' }).waitFor();
     await page.locator('#map-details').getByRole('link', { name: 'Go to details' }).click();
@@ -207,6 +232,7 @@ suite('portal_flow', {
     await row1.getByText('Charging').waitFor({ timeout: 15000 });
     await page.locator('tr[data-transaction]').getByText('charging').waitFor();
     await t.screenshot(page, 'details-charging');
+    await expectLabelled(page, "the details page");
     await page.getByLabel('Payload (JSON)', { exact: true }).fill('{"connectorId": "one"}');
     await page.getByRole('button', { name: 'Send command' }).click();
     await page.locator('#cmd-answer').getByText('Error 422').waitFor();

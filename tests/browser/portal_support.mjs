@@ -51,3 +51,13 @@ export async function tile(page, key) {
 export async function stat(page, key) {
   return (await page.locator(`[data-stat="${key}"]`).textContent()).trim();
 }
+
+// Every visible form control and button on the page has an accessible name (label, aria-label or text).
+export async function expectLabelled(page, where) {
+  const missing = await page.evaluate(() => [...document.querySelectorAll('input, select, textarea, button')]
+    .filter((el) => el.getClientRects().length > 0)
+    .filter((el) => !((el.labels && el.labels.length) || el.getAttribute('aria-label') ||
+      el.getAttribute('aria-labelledby') || (el.tagName === 'BUTTON' && el.textContent.trim())))
+    .map((el) => el.outerHTML.slice(0, 100)));
+  expect(missing.length === 0, `every control on ${where} has a label; without: ${missing.join(' ')}`);
+}
