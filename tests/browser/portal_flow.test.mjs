@@ -1,6 +1,7 @@
 // The operator's flow in the portal, in headless chromium against the real programs: create a charger with the
 // wizard (by hand and from a claiming code the real ocpp-tester issued), put it into operation on the map, watch
 // it on the charger map, and work with its details page (live connectors, remote commands, accept any password).
+import http from 'node:http';
 import { suite, expect, expectEqual } from './harness.mjs';
 import { startCentralSystem, signIn, createOperationalCharger, expectLabelled } from './portal_support.mjs';
 
@@ -205,6 +206,33 @@ suite('portal_flow', {
     await page.locator('#map-details').getByRole('heading', { name: 'NEAR-2' }).waitFor();
     await page.locator('#map-details').getByRole('link', { name: 'Go to details' }).click();
     await page.getByRole('heading', { name: 'NEAR-2', level: 1 }).waitFor();
+  },
+
+  // With --map-tile-url the map draws tiles from that server (here a local one that counts what it is asked for).
+  async map_tiles(t) {
+    const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
+    const asked = [];
+    const tiles = http.createServer((req, res) => {
+      asked.push(req.url);
+      res.writeHead(200, { 'Content-Type': 'image/png' });
+      res.end(png);
+    });
+    await new Promise((r) => tiles.listen(0, '127.0.0.1', r));
+    try {
+      const url = `http://127.0.0.1:${tiles.address().port}/tiles/{z}/{x}/{y}.png`;
+      const cs = await startCentralSystem(t, { extra: ['--map-tile-url', url] });
+      await createOperationalCharger(cs, 'TILE-1', 'tile-password-1', 1);
+      const page = await signIn(t, cs);
+      await page.getByRole('link', { name: 'Map' }).click();
+      await page.locator('#charger-map [data-id="TILE-1"]').waitFor();
+      await t.waitFor(() => asked.length > 0, 'tile requests');
+      const zoom = await page.locator('#charger-map').getAttribute('data-zoom');
+      expect(asked.every((u) => /^\/tiles\/\d+\/\d+\/\d+\.png$/.test(u)), `tile URLs filled in: ${asked.slice(0, 3)}`);
+      expect(asked.some((u) => u.startsWith(`/tiles/${zoom}/`)), `tiles of the shown zoom ${zoom}: ${asked.slice(0, 3)}`);
+      await page.getByText('Map tiles: configured tile server').waitFor();
+    } finally {
+      tiles.close();
+    }
   },
 
   // Details: live connector status, the reported configuration, a remote command and its answer, and the
