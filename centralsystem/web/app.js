@@ -1,5 +1,5 @@
 // The portal's shell: sign-in, hash routing to one page module at a time, search, notifications, navigation.
-import { api, get, setToken, token, whenUnauthorized, ApiError } from './api.js';
+import { api, get, post, setToken, token, whenUnauthorized, ApiError } from './api.js';
 import { h, clear, field, poll, when } from './ui.js';
 
 const pages = {
@@ -88,32 +88,44 @@ function showLogin() {
   input.focus();
 }
 
+// The bell: unread count and the newest notifications. A central system that keeps notifications marks them read
+// when the panel opens (POST notifications/read); an older one only has a time, remembered in localStorage.
 function startNotifications() {
   if (stopNotifications) return;
   const list = document.getElementById('notif-list');
   const count = document.getElementById('notif-count');
-  let seen = Number(localStorage.getItem('ocppkit.notificationsSeen') || 0);
-  let latest = 0;
   const button = document.getElementById('notif-button');
-  button.onclick = () => {
+  let seen = Number(localStorage.getItem('ocppkit.notificationsSeen') || 0);
+  let latest = { at: 0, id: 0, stored: false };
+  const showCount = (n) => {
+    count.textContent = String(n);
+    count.hidden = n === 0;
+    button.setAttribute('aria-label', n ? `Notifications, ${n} unread` : 'Notifications');
+  };
+  button.onclick = async () => {
     const panel = document.getElementById('notif-panel');
     panel.hidden = !panel.hidden;
     button.setAttribute('aria-expanded', String(!panel.hidden));
-    if (!panel.hidden) {
-      seen = latest;
-      localStorage.setItem('ocppkit.notificationsSeen', String(seen));
-      count.hidden = true;
+    if (panel.hidden) return;
+    seen = latest.at;
+    localStorage.setItem('ocppkit.notificationsSeen', String(seen));
+    showCount(0);
+    if (latest.stored && latest.id) {
+      try { await post('notifications/read', { upTo: latest.id }); } catch (e) { /* shown again next poll */ }
     }
   };
   stopNotifications = poll(async () => {
     const data = await get('notifications?limit=50');
     const items = data.notifications || [];
-    latest = items.reduce((m, n) => Math.max(m, Date.parse(n.at) || 0), 0);
-    const unseen = items.filter((n) => (Date.parse(n.at) || 0) > seen).length;
-    count.textContent = String(unseen);
-    count.hidden = unseen === 0;
+    const stored = typeof data.unread === 'number';
+    latest = { at: items.reduce((m, n) => Math.max(m, Date.parse(n.at) || 0), 0),
+      id: items.reduce((m, n) => Math.max(m, n.id || 0), 0), stored };
+    const isUnread = (n) => (stored ? !n.read : (Date.parse(n.at) || 0) > seen);
+    if (document.getElementById('notif-panel').hidden) {
+      showCount(stored ? data.unread : items.filter(isUnread).length);
+    }
     clear(list, items.length === 0 ? h('li', { class: 'muted' }, 'No notifications') : items.map((n) =>
-      h('li', { class: `n-${n.kind}` },
+      h('li', { class: `n-${n.kind}${isUnread(n) ? ' unread' : ''}` },
         h('a', { href: `#/chargers/${encodeURIComponent(n.chargeBoxId)}` }, n.chargeBoxId), ' ',
         h('span', {}, n.message), h('time', { datetime: n.at }, when(n.at)))));
   }, 5000);

@@ -1,6 +1,7 @@
 // Charger details: identity, connectors with live status, accept-any-password, remote commands with their answers,
 // the configuration the charger reports, and its sessions with energy and revenue.
 import { get, patch, post, enc } from './api.js';
+import { priceSection } from './prices.js';
 import { h, clear, poll, field, tileOf, statusBadge, labelOf, when, kwh, toast, STANDARDS, FORMATS, POWER_TYPES } from './ui.js';
 
 const TEMPLATES = {
@@ -143,7 +144,8 @@ export async function render(view, ctx) {
       h('button', { type: 'button', class: 'btn', onclick: readConfig }, 'Read configuration'),
       table('Configuration keys', ['Key', 'Value', 'Access'], config)),
     h('section', { 'aria-labelledby': 'h-sess' }, h('h2', { id: 'h-sess' }, 'Sessions'),
-      table('Sessions', ['Transaction', 'Connector', 'Id tag', 'Started', 'Stopped', 'Energy', 'Revenue'], sessions)));
+      table('Sessions', ['Transaction', 'Connector', 'Id tag', 'Started', 'Stopped', 'Energy', 'Revenue'], sessions)),
+    priceSection(id, charger).element);
   drawInfo();
   if (charger.connected) readConfig();
 

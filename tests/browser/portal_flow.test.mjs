@@ -246,6 +246,16 @@ suite('portal_flow', {
     await page.getByRole('heading', { name: 'DET000001', level: 1 }).waitFor();
     await page.getByRole('button', { name: 'Send command' }).click();
     await page.locator('#cmd-answer').getByText('the charger is not connected').waitFor();
+    // Prices: a wrong currency is named at its field; a session fee of 2.50 EUR is added.
+    const prices = page.getByRole('form', { name: 'New price set' });
+    await prices.getByLabel('Currency', { exact: true }).fill('EU1');
+    await prices.getByLabel('Per session', { exact: true }).fill('2.5');
+    await prices.getByRole('button', { name: 'Add price set' }).click();
+    await t.waitFor(async () => (await prices.getByLabel('Currency', { exact: true }).getAttribute('aria-invalid')) === 'true',
+      'the currency marked invalid');
+    await prices.getByLabel('Currency', { exact: true }).fill('EUR');
+    await prices.getByRole('button', { name: 'Add price set' }).click();
+    await page.locator('tr[data-price-set]').getByText('2.50 EUR').waitFor();
     const simArgs = (pw) => ['run', '--url', cs.wsUrl, '--chargers', '1', '--connectors', '2', '--id-prefix', 'DET',
       '--password', pw, '--sessions-per-hour', '0', '--meter-interval', '1', '--duration', '120'];
     let sim = await t.start('ocpp-simulator', simArgs('det-password-01'));
@@ -261,6 +271,15 @@ suite('portal_flow', {
     await page.locator('tr[data-transaction]').getByText('charging').waitFor();
     await t.screenshot(page, 'details-charging');
     await expectLabelled(page, "the details page");
+    const txId = await page.locator('tr[data-transaction]').first().getAttribute('data-transaction');
+    await new Promise((r) => setTimeout(r, 2000)); // some energy
+    await page.getByLabel('Command', { exact: true }).selectOption('RemoteStopTransaction');
+    await page.getByLabel('Payload (JSON)', { exact: true }).fill(`{"transactionId": ${txId}}`);
+    await page.getByRole('button', { name: 'Send command' }).click();
+    await page.locator('#cmd-answer').getByText('RemoteStopTransaction answered').waitFor();
+    const session = page.locator(`tr[data-transaction="${txId}"]`);
+    await session.getByText(/^2\.5\d EUR$/).waitFor({ timeout: 15000 });
+    await t.screenshot(page, 'details-session-revenue');
     await page.getByLabel('Payload (JSON)', { exact: true }).fill('{"connectorId": "one"}');
     await page.getByRole('button', { name: 'Send command' }).click();
     await page.locator('#cmd-answer').getByText('Error 422').waitFor();
