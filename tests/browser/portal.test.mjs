@@ -96,6 +96,18 @@ suite('portal', {
     await page.getByText('database: working').waitFor();
     await t.screenshot(page, 'dashboard');
     await expectLabelled(page, 'the dashboard');
+
+    // The provider selector counts one provider's charge points only.
+    await createOperationalCharger(cs, 'BETA000001', 'beta-password-12', 1, 'beta');
+    await t.waitFor(async () => (await tile(page, 'notAvailable')) === '1', 'the beta charger counted (offline)');
+    await page.reload();
+    await page.getByLabel('Provider', { exact: true }).selectOption('beta');
+    await t.waitFor(async () => (await tile(page, 'available')) === '0' && (await tile(page, 'notAvailable')) === '1',
+      "beta's tiles");
+    expect(page.url().endsWith('#/dashboard?provider=beta'), `the provider is in the address (${page.url()})`);
+    await page.getByLabel('Provider', { exact: true }).selectOption('acme');
+    await t.waitFor(async () => (await tile(page, 'available')) === '2' && (await tile(page, 'notAvailable')) === '0',
+      "acme's tiles");
     await sim.stop();
   },
 });

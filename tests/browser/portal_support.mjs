@@ -28,13 +28,13 @@ export async function signIn(t, cs, pageOptions) {
 }
 
 // A charger created through the REST API (by hand), with one charge point per connector, put into operation.
-export async function createOperationalCharger(cs, id, password, connectors = 2) {
+export async function createOperationalCharger(cs, id, password, connectors = 2, provider = 'acme') {
   const chargePoints = [];
   for (let i = 1; i <= connectors; i += 1) {
     chargePoints.push({ connectorId: i, evseId: `DE*OKT*E${id.replace(/[^A-Z0-9]/gi, '')}*${i}`, standard: 'IEC_62196_T2',
       format: 'SOCKET', powerType: 'AC_3_PHASE', maxPowerKw: 22 });
   }
-  await cs.api('POST', 'chargers', { chargeBoxId: id, password, provider: 'acme', vendor: 'ocppkit', model: 'sim',
+  await cs.api('POST', 'chargers', { chargeBoxId: id, password, provider, vendor: 'ocppkit', model: 'sim',
     chargePoints });
   await cs.api('POST', `chargers/${id}/commission`, {
     address: { street: 'Invalidenstraße 1', postalCode: '10115', city: 'Berlin', country: 'DE' },
