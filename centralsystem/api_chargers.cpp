@@ -124,7 +124,7 @@ void create_charger(CentralSystem& cs, const HttpRequest& req, Respond respond) 
     auto refused = std::make_shared<db::Conflict>();
     cs.store<Created>(
         [input = std::move(input), now, client = req.remote_address,
-         refused](store::Sqlite& db) -> ocpp::Result<Created> {
+         refused](store::Connection& db) -> ocpp::Result<Created> {
             Charger c = input.charger;
             Created out;
             if (input.claim_code) {
@@ -193,7 +193,7 @@ void list_chargers(CentralSystem& cs, const HttpRequest& req, Respond respond) {
     if (q.size() > 64 || provider.size() > 64) {
         return respond(json_error(400, "search terms are limited to 64 characters", q.size() > 64 ? "q" : "provider"));
     }
-    cs.store<std::vector<Charger>>([q, provider](store::Sqlite& db) { return db::list_chargers(db, q, provider); },
+    cs.store<std::vector<Charger>>([q, provider](store::Connection& db) { return db::list_chargers(db, q, provider); },
                                    [&cs, respond](ocpp::Result<std::vector<Charger>> r) {
                                        if (!r) {
                                            return respond(store_failed(cs, r.error()));
@@ -213,7 +213,7 @@ void list_chargers(CentralSystem& cs, const HttpRequest& req, Respond respond) {
 }
 
 void get_charger(CentralSystem& cs, const std::string& id, Respond respond) {
-    cs.store<std::optional<Charger>>([id](store::Sqlite& db) { return db::find_charger(db, id); },
+    cs.store<std::optional<Charger>>([id](store::Connection& db) { return db::find_charger(db, id); },
                                      [&cs, respond](ocpp::Result<std::optional<Charger>> r) {
                                          if (!r) {
                                              return respond(store_failed(cs, r.error()));
@@ -236,7 +236,7 @@ void patch_charger(CentralSystem& cs, const std::string& id, const HttpRequest& 
     }
     PatchInput input = std::move(std::get<PatchInput>(parsed));
     cs.store<std::optional<Charger>>(
-        [id, input = std::move(input)](store::Sqlite& db) -> ocpp::Result<std::optional<Charger>> {
+        [id, input = std::move(input)](store::Connection& db) -> ocpp::Result<std::optional<Charger>> {
             db::ChargerPatch patch = input.patch;
             if (input.password) {
                 patch.password_hash = store::hash_password(*input.password);
@@ -278,7 +278,7 @@ void commission_charger(CentralSystem& cs, const std::string& id, const HttpRequ
     auto refused = std::make_shared<db::Conflict>();
     cs.store<std::optional<Charger>>(
         [id, c = std::get<Commission>(parsed), now = cs.now_text(),
-         refused](store::Sqlite& db) -> ocpp::Result<std::optional<Charger>> {
+         refused](store::Connection& db) -> ocpp::Result<std::optional<Charger>> {
             auto done = db::commission(db, id, c, now);
             if (!done) {
                 return done.error();
@@ -314,7 +314,7 @@ void charger_transactions(CentralSystem& cs, const std::string& id, const HttpRe
         std::vector<PriceSet> prices;
     };
     cs.store<Out>(
-        [id, with_values](store::Sqlite& db) -> ocpp::Result<Out> {
+        [id, with_values](store::Connection& db) -> ocpp::Result<Out> {
             auto found = db::find_charger(db, id);
             if (!found) {
                 return found.error();

@@ -98,15 +98,15 @@ void dashboard(CentralSystem& cs, const HttpRequest& req, Respond respond) {
         return respond(json_error(400, "provider is limited to 64 characters", "provider"));
     }
     const std::string day = cs.now_text().substr(0, 10);
-    cs.store<db::DashboardData>([provider, day](store::Sqlite& db) { return db::dashboard_data(db, provider, day); },
-                                [&cs, respond](ocpp::Result<db::DashboardData> r) {
-                                    if (!r) {
-                                        cs.log().error("api", "dashboard: store: " + r.error().message);
-                                        return respond(
-                                            json_response(200, dashboard_json(cs, db::DashboardData{}, false)));
-                                    }
-                                    respond(json_response(200, dashboard_json(cs, *r, true)));
-                                });
+    cs.store<db::DashboardData>(
+        [provider, day](store::Connection& db) { return db::dashboard_data(db, provider, day); },
+        [&cs, respond](ocpp::Result<db::DashboardData> r) {
+            if (!r) {
+                cs.log().error("api", "dashboard: store: " + r.error().message);
+                return respond(json_response(200, dashboard_json(cs, db::DashboardData{}, false)));
+            }
+            respond(json_response(200, dashboard_json(cs, *r, true)));
+        });
 }
 
 void list_notifications(CentralSystem& cs, const HttpRequest& req, Respond respond) {

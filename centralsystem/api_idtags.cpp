@@ -34,7 +34,7 @@ void put_id_tag(CentralSystem& cs, const HttpRequest& req, Respond respond) {
     }
     const IdTag tag = std::get<IdTag>(parsed);
     cs.store<bool>(
-        [tag](store::Sqlite& db) -> ocpp::Result<bool> {
+        [tag](store::Connection& db) -> ocpp::Result<bool> {
             auto before = db::find_id_tag(db, tag.id_tag);
             if (!before) {
                 return before.error();
@@ -54,7 +54,7 @@ void put_id_tag(CentralSystem& cs, const HttpRequest& req, Respond respond) {
 
 void list_id_tags(CentralSystem& cs, Respond respond) {
     cs.store<std::vector<IdTag>>(
-        [](store::Sqlite& db) { return db::list_id_tags(db); },
+        [](store::Connection& db) { return db::list_id_tags(db); },
         [respond](ocpp::Result<std::vector<IdTag>> r) {
             if (!r) {
                 return respond(json_error(503, "the database could not do this now: " + r.error().message));
@@ -72,7 +72,7 @@ void list_id_tags(CentralSystem& cs, Respond respond) {
 
 void get_id_tag(CentralSystem& cs, const std::string& tag, Respond respond) {
     cs.store<std::optional<IdTag>>(
-        [tag](store::Sqlite& db) { return db::find_id_tag(db, tag); },
+        [tag](store::Connection& db) { return db::find_id_tag(db, tag); },
         [respond](ocpp::Result<std::optional<IdTag>> r) {
             if (!r) {
                 return respond(json_error(503, "the database could not do this now: " + r.error().message));

@@ -111,7 +111,7 @@ void post_price_set(CentralSystem& cs, const std::string& id, const HttpRequest&
     p.created_at = cs.now_text();
     using Out = std::pair<db::Conflict, PriceSet>;
     cs.store<Out>(
-        [p](store::Sqlite& db) mutable -> ocpp::Result<Out> {
+        [p](store::Connection& db) mutable -> ocpp::Result<Out> {
             auto r = db::insert_price_set(db, p);
             if (!r) {
                 return r.error();
@@ -138,7 +138,7 @@ void post_price_set(CentralSystem& cs, const std::string& id, const HttpRequest&
 void list_price_sets(CentralSystem& cs, const std::string& id, Respond respond) {
     using Out = std::optional<std::vector<PriceSet>>; // nullopt: no such charger
     cs.store<Out>(
-        [id](store::Sqlite& db) -> ocpp::Result<Out> {
+        [id](store::Connection& db) -> ocpp::Result<Out> {
             auto found = db::find_charger(db, id);
             if (!found) {
                 return found.error();

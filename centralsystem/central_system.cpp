@@ -59,7 +59,7 @@ HandshakeDecision CentralSystem::on_handshake(const ocpp::net::HandshakeInfo& in
         credentials_[id] = Credentials{hash, "planned", false};
         const std::string now = now_text();
         store<bool>(
-            [id, hash, now](store::Sqlite& db) -> ocpp::Result<bool> {
+            [id, hash, now](store::Connection& db) -> ocpp::Result<bool> {
                 if (auto r = db::auto_register(db, id, hash, now); !r) {
                     return r.error();
                 }
@@ -81,7 +81,7 @@ HandshakeDecision CentralSystem::on_handshake(const ocpp::net::HandshakeInfo& in
         c.password_hash = store::hash_password(presented);
         c.accept_any_password = false;
         store<bool>(
-            [id, hash = c.password_hash](store::Sqlite& db) -> ocpp::Result<bool> {
+            [id, hash = c.password_hash](store::Connection& db) -> ocpp::Result<bool> {
                 if (auto r = db::capture_password(db, id, hash); !r) {
                     return r.error();
                 }

@@ -56,7 +56,7 @@ public:
 
     // Runs work on the store worker and done(result) back on the loop; a full queue is an error result at once.
     template <class T>
-    void store(std::function<ocpp::Result<T>(store::Sqlite&)> work, std::function<void(ocpp::Result<T>)> done) {
+    void store(std::function<ocpp::Result<T>(store::Connection&)> work, std::function<void(ocpp::Result<T>)> done) {
         if (!worker_.submit<T>(std::move(work), loop_, done)) {
             loop_.post([done] { done(ocpp::make_error("the store queue is full; try again")); });
         }

@@ -21,7 +21,7 @@ IdTagInfo id_tag_info(const std::optional<IdTag>& tag, const std::string& now) {
 
 void add_authorize_handlers(CentralSystem& cs, ocpp::Peer& peer, const std::string& id) {
     peer.on<AuthorizeReq>([&cs, id](const AuthorizeReq& req, ocpp::Reply<AuthorizeConf> reply) {
-        cs.store<std::optional<IdTag>>([tag = req.idTag](store::Sqlite& db) { return db::find_id_tag(db, tag); },
+        cs.store<std::optional<IdTag>>([tag = req.idTag](store::Connection& db) { return db::find_id_tag(db, tag); },
                                        [&cs, id, reply](ocpp::Result<std::optional<IdTag>> r) mutable {
                                            if (!r) {
                                                cs.log().error("authorize", "\"" + id + "\": " + r.error().message);

@@ -18,7 +18,7 @@ void add_boot_handlers(CentralSystem& cs, ocpp::Peer& peer, const std::string& i
                         req.meterType.value_or(""),
                         cs.now_text()};
         cs.store<bool>(
-            [id, facts](store::Sqlite& db) -> ocpp::Result<bool> {
+            [id, facts](store::Connection& db) -> ocpp::Result<bool> {
                 if (auto r = db::record_boot(db, id, facts); !r) {
                     return r.error();
                 }

@@ -20,7 +20,7 @@ void add_status_handlers(CentralSystem& cs, ocpp::Peer& peer, const std::string&
                               " reports Faulted (" + error_code + ")");
             }
             cs.store<bool>(
-                [id, connector, status, error_code, ts](store::Sqlite& db) -> ocpp::Result<bool> {
+                [id, connector, status, error_code, ts](store::Connection& db) -> ocpp::Result<bool> {
                     if (auto r = db::record_status(db, id, connector, status, error_code, ts); !r) {
                         return r.error();
                     }

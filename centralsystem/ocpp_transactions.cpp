@@ -49,7 +49,7 @@ void add_transaction_handlers(CentralSystem& cs, ocpp::Peer& peer, const std::st
     peer.on<StartTransactionReq>([&cs, id](const StartTransactionReq& req, ocpp::Reply<StartTransactionConf> reply) {
         const std::string ts = ocpp::format_datetime(req.timestamp);
         cs.store<db::StartResult>(
-            [id, req, ts](store::Sqlite& db) {
+            [id, req, ts](store::Connection& db) {
                 return db::start_transaction(db, id, req.connectorId, req.idTag, req.meterStart, ts);
             },
             [&cs, id, reply](ocpp::Result<db::StartResult> r) mutable {
@@ -70,7 +70,7 @@ void add_transaction_handlers(CentralSystem& cs, ocpp::Peer& peer, const std::st
         }
         cs.store<bool>(
             [id, connector = req.connectorId, tx,
-             samples = samples_of(req.meterValue)](store::Sqlite& db) -> ocpp::Result<bool> {
+             samples = samples_of(req.meterValue)](store::Connection& db) -> ocpp::Result<bool> {
                 if (auto r = db::add_meter_values(db, id, connector, tx, samples); !r) {
                     return r.error();
                 }
@@ -96,7 +96,7 @@ void add_transaction_handlers(CentralSystem& cs, ocpp::Peer& peer, const std::st
         }
         const auto id_tag = req.idTag;
         cs.store<std::pair<db::StopResult, std::optional<IdTag>>>(
-            [id, in](store::Sqlite& db) -> ocpp::Result<std::pair<db::StopResult, std::optional<IdTag>>> {
+            [id, in](store::Connection& db) -> ocpp::Result<std::pair<db::StopResult, std::optional<IdTag>>> {
                 auto stopped = db::stop_transaction(db, id, in);
                 if (!stopped) {
                     return stopped.error();

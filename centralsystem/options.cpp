@@ -6,7 +6,7 @@
 
 #include <yaml-cpp/yaml.h>
 
-#include "store/sqlite.hpp"
+#include "store/database.hpp"
 
 namespace cs {
 
@@ -56,12 +56,8 @@ Result<void> apply(Options& o, const std::string& name, const std::string& value
         o.host = host;
         o.port = static_cast<std::uint16_t>(*port);
     } else if (name == "db") {
-        if (value.rfind("postgresql://", 0) == 0 || value.rfind("postgres://", 0) == 0) {
-            return make_error("--db " + value.substr(0, value.find(':')) +
-                              "://... is not supported yet: use sqlite:PATH (the embedded default)");
-        }
-        if (!store::sqlite_path_from_url(value)) {
-            return make_error("--db takes sqlite:PATH, not \"" + value + "\"");
+        if (auto ok = store::check_database_url(value); !ok) {
+            return make_error("--db: " + ok.error().message);
         }
         o.db = value;
     } else if (name == "api-token") {
@@ -153,7 +149,8 @@ std::string usage() {
            "\n"
            "  --config FILE.yaml        settings by the same names without dashes (the command line wins)\n"
            "  --listen HOST:PORT        where chargers and the API connect (default 127.0.0.1:8180)\n"
-           "  --db URL                  sqlite:PATH (default sqlite:ocppkit.db); shares the tester's claims\n"
+           "  --db URL                  sqlite:PATH (default sqlite:ocppkit.db) or postgresql://USER@HOST:PORT/DB\n"
+           "                            (several nodes on one database); shares the tester's claims\n"
            "  --api-token TOKEN         require \"Authorization: Bearer TOKEN\" on /api/v1 (16+ characters)\n"
            "  --auto-register           register unknown chargers as planned with the password they present\n"
            "  --heartbeat-interval S    the interval sent in BootNotification (default 300)\n"

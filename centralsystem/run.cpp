@@ -43,18 +43,18 @@ int run(int argc, char** argv) {
     }
     auto db = store::open_database(o.db);
     if (!db) {
-        say("--db " + o.db + ": " + db.error().message);
+        say("--db: " + db.error().message);
         return 1;
     }
-    const std::string db_path = (*db)->path();
+    const std::string db_path = (*db)->name();
     if (auto m = db::migrate(**db); !m) {
-        say("--db " + o.db + ": " + m.error().message);
+        say("--db: " + m.error().message);
         return 1;
     }
     // Read once before the worker owns the connection: the handshake cache.
     auto known = db::all_credentials(**db);
     if (!known) {
-        say("--db " + o.db + ": " + known.error().message);
+        say("--db: " + known.error().message);
         return 1;
     }
 

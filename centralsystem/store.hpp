@@ -1,5 +1,5 @@
 #pragma once
-// The central system's tables (component "centralsystem" in the shared SQLite file) and every query on them.
+// The central system's tables (component "centralsystem" in the shared database) and every query on them.
 // These functions run on the store worker's thread only (StoreWorker::submit); the loop never calls them directly.
 #include <optional>
 #include <string>
@@ -7,14 +7,14 @@
 #include <vector>
 
 #include "centralsystem/records.hpp"
-#include "store/sqlite.hpp"
+#include "store/connection.hpp"
 
 namespace cs::db {
 
 using ocpp::Result;
-using store::Sqlite;
+using store::Connection;
 
-Result<void> migrate(Sqlite& db);
+Result<void> migrate(Connection& db);
 
 // A write refused for a reason the client can fix: HTTP status, field (JSON pointer style) and words.
 struct Conflict {
@@ -23,34 +23,35 @@ struct Conflict {
 };
 
 // Creates a charger and its charge points; a taken Chargebox ID or EVSE ID is a Conflict (nothing written).
-Result<Conflict> insert_charger(Sqlite& db, const Charger& c);
-Result<std::optional<Charger>> find_charger(Sqlite& db, std::string_view id);
+Result<Conflict> insert_charger(Connection& db, const Charger& c);
+Result<std::optional<Charger>> find_charger(Connection& db, std::string_view id);
 // Search on Chargebox ID and EVSE IDs (substring, case-insensitive); provider matches exactly; empty = any.
 // A negative limit means no limit.
-Result<std::vector<Charger>> list_chargers(Sqlite& db, std::string_view q, std::string_view provider, int limit = 1000);
+Result<std::vector<Charger>> list_chargers(Connection& db, std::string_view q, std::string_view provider,
+                                           int limit = 1000);
 // Every charger's ID, password hash, status and switch, for the handshake cache at start-up.
-Result<std::vector<Charger>> all_credentials(Sqlite& db);
+Result<std::vector<Charger>> all_credentials(Connection& db);
 
 // The fields PATCH may change; unset ones stay.
 struct ChargerPatch {
     std::optional<std::string> provider, vendor, model, password_hash;
     std::optional<bool> accept_any_password;
 };
-Result<bool> patch_charger(Sqlite& db, std::string_view id, const ChargerPatch& p); // false: no such charger
+Result<bool> patch_charger(Connection& db, std::string_view id, const ChargerPatch& p); // false: no such charger
 // Sets the address and settings and the status operational; a connector the charger does not have is a Conflict.
-Result<Conflict> commission(Sqlite& db, std::string_view id, const Commission& c, std::string_view now);
+Result<Conflict> commission(Connection& db, std::string_view id, const Commission& c, std::string_view now);
 // Registers an unknown charger as planned (--auto-register); nothing when it exists already.
-Result<void> auto_register(Sqlite& db, std::string_view id, std::string_view password_hash, std::string_view now);
+Result<void> auto_register(Connection& db, std::string_view id, std::string_view password_hash, std::string_view now);
 // Stores a captured password and turns accept-any-password off.
-Result<void> capture_password(Sqlite& db, std::string_view id, std::string_view password_hash);
+Result<void> capture_password(Connection& db, std::string_view id, std::string_view password_hash);
 
-Result<void> record_boot(Sqlite& db, std::string_view id, const BootFacts& boot);
-Result<void> record_status(Sqlite& db, std::string_view id, int connector_id, std::string_view status,
+Result<void> record_boot(Connection& db, std::string_view id, const BootFacts& boot);
+Result<void> record_status(Connection& db, std::string_view id, int connector_id, std::string_view status,
                            std::string_view error_code, std::string_view ts);
 
-Result<void> upsert_id_tag(Sqlite& db, const IdTag& tag);
-Result<std::optional<IdTag>> find_id_tag(Sqlite& db, std::string_view id_tag);
-Result<std::vector<IdTag>> list_id_tags(Sqlite& db);
+Result<void> upsert_id_tag(Connection& db, const IdTag& tag);
+Result<std::optional<IdTag>> find_id_tag(Connection& db, std::string_view id_tag);
+Result<std::vector<IdTag>> list_id_tags(Connection& db);
 // Accepted / Blocked / Expired / Invalid as an Authorize answer gives it: unknown -> Invalid, past expiry -> Expired.
 std::string authorization_status(const std::optional<IdTag>& tag, std::string_view now);
 
@@ -59,7 +60,7 @@ struct StartResult {
     std::optional<IdTag> tag;
     bool duplicate = false; // the same start arrived before (offline replay): its first id is given again
 };
-Result<StartResult> start_transaction(Sqlite& db, std::string_view chargebox_id, int connector_id,
+Result<StartResult> start_transaction(Connection& db, std::string_view chargebox_id, int connector_id,
                                       std::string_view id_tag, std::int64_t meter_start, std::string_view ts);
 
 struct StopInput {
@@ -70,17 +71,17 @@ struct StopInput {
     std::vector<MeterSample> samples; // transactionData
 };
 enum class StopResult { Stopped, AlreadyStopped, Unknown };
-Result<StopResult> stop_transaction(Sqlite& db, std::string_view chargebox_id, const StopInput& in);
+Result<StopResult> stop_transaction(Connection& db, std::string_view chargebox_id, const StopInput& in);
 
-Result<void> add_meter_values(Sqlite& db, std::string_view chargebox_id, int connector_id,
+Result<void> add_meter_values(Connection& db, std::string_view chargebox_id, int connector_id,
                               std::optional<std::int64_t> transaction_id, const std::vector<MeterSample>& samples);
-Result<std::vector<Transaction>> list_transactions(Sqlite& db, std::string_view chargebox_id, int limit);
-Result<std::vector<MeterSample>> meter_values_of(Sqlite& db, std::int64_t transaction_id, int limit);
+Result<std::vector<Transaction>> list_transactions(Connection& db, std::string_view chargebox_id, int limit);
+Result<std::vector<MeterSample>> meter_values_of(Connection& db, std::int64_t transaction_id, int limit);
 
 // Price sets (store_prices.cpp). A missing charger is a 404 Conflict on "id", a connector it does not have a 422
 // on "connectorId".
-Result<Conflict> insert_price_set(Sqlite& db, PriceSet& p); // sets p.id
-Result<std::vector<PriceSet>> list_price_sets(Sqlite& db, std::string_view chargebox_id);
+Result<Conflict> insert_price_set(Connection& db, PriceSet& p); // sets p.id
+Result<std::vector<PriceSet>> list_price_sets(Connection& db, std::string_view chargebox_id);
 
 // What GET /api/v1/dashboard counts, for the chargers of `provider` ("" = all).
 struct DashboardData {
@@ -89,6 +90,6 @@ struct DashboardData {
     std::vector<Transaction> today; // sessions stopped on `day` (UTC, "2026-01-31")
     std::vector<PriceSet> prices;   // of those chargers
 };
-Result<DashboardData> dashboard_data(Sqlite& db, std::string_view provider, std::string_view day);
+Result<DashboardData> dashboard_data(Connection& db, std::string_view provider, std::string_view day);
 
 } // namespace cs::db

@@ -57,7 +57,8 @@ std::optional<std::string> normalize_claim_code(std::string_view typed) {
     return format_code(*symbols);
 }
 
-Result<void> Claims::migrate(Sqlite& db) {
+Result<void> Claims::migrate(Connection& db) {
+    // PostgreSQL's INTEGER is 32 bits: the millisecond times need BIGINT there (SQLite's INTEGER is 64 bits).
     return db.migrate("claims", {{1, R"sql(
         CREATE TABLE claims (
             code TEXT PRIMARY KEY,
@@ -72,62 +73,59 @@ Result<void> Claims::migrate(Sqlite& db) {
             redeemed_ms INTEGER);
         CREATE TABLE claim_failures (client TEXT NOT NULL, at_ms INTEGER NOT NULL);
         CREATE INDEX claim_failures_by_client ON claim_failures(client, at_ms);
+    )sql",
+                                  R"sql(
+        CREATE TABLE claims (
+            code TEXT PRIMARY KEY,
+            chargebox_id TEXT NOT NULL,
+            password_hash TEXT NOT NULL,
+            vendor TEXT NOT NULL, model TEXT NOT NULL, serial TEXT NOT NULL, firmware TEXT NOT NULL,
+            connectors INTEGER NOT NULL,
+            security_profile INTEGER NOT NULL,
+            test_id TEXT NOT NULL,
+            created_ms BIGINT NOT NULL,
+            expires_ms BIGINT NOT NULL,
+            redeemed_ms BIGINT);
+        CREATE TABLE claim_failures (client TEXT NOT NULL, at_ms BIGINT NOT NULL);
+        CREATE INDEX claim_failures_by_client ON claim_failures(client, at_ms);
     )sql"}});
 }
 
-Result<std::string> Claims::issue(Sqlite& db, Claim claim, std::chrono::seconds valid_for) {
-    auto q = db.prepare("INSERT OR IGNORE INTO claims(" + std::string(kColumns) +
-                        ") VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, NULL)");
-    if (!q) {
-        return q.error();
-    }
+Result<std::string> Claims::issue(Connection& db, Claim claim, std::chrono::seconds valid_for) {
+    const auto created_ms = static_cast<std::int64_t>(claim.created.unix_ms());
+    const auto expires_ms = created_ms + std::chrono::duration_cast<std::chrono::milliseconds>(valid_for).count();
+    const std::string sql = "INSERT INTO claims(" + std::string(kColumns) +
+                            ") VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, NULL) ON CONFLICT DO NOTHING";
     for (int attempt = 0; attempt < 8; ++attempt) {
         const std::string code = generate_claim_code();
-        q->reset();
-        q->bind(1, code).bind(2, claim.chargebox_id).bind(3, claim.password_hash).bind(4, claim.vendor);
-        q->bind(5, claim.model).bind(6, claim.serial).bind(7, claim.firmware);
-        q->bind(8, static_cast<std::int64_t>(claim.connectors))
-            .bind(9, static_cast<std::int64_t>(claim.security_profile));
-        q->bind(10, claim.test_id).bind(11, static_cast<std::int64_t>(claim.created.unix_ms()));
-        q->bind(12,
-                static_cast<std::int64_t>(claim.created.unix_ms() +
-                                          std::chrono::duration_cast<std::chrono::milliseconds>(valid_for).count()));
-        if (auto r = q->run(); !r) {
-            return r.error();
+        auto inserted =
+            db.execute(sql, code, claim.chargebox_id, claim.password_hash, claim.vendor, claim.model, claim.serial,
+                       claim.firmware, claim.connectors, claim.security_profile, claim.test_id, created_ms, expires_ms);
+        if (!inserted) {
+            return inserted.error();
         }
-        if (db.changes() == 1) {
+        if (*inserted == 1) {
             return code;
         }
     }
     return make_error("could not draw an unused claiming code");
 }
 
-Result<std::optional<Claim>> Claims::find(Sqlite& db, std::string_view code) {
-    auto q = db.prepare("SELECT " + std::string(kColumns) + " FROM claims WHERE code = ?1");
-    if (!q) {
-        return q.error();
-    }
-    q->bind(1, code);
-    auto row = q->step();
-    if (!row) {
-        return row.error();
-    }
-    return *row ? std::optional<Claim>(read_claim(*q)) : std::nullopt;
+Result<std::optional<Claim>> Claims::find(Connection& db, std::string_view code) {
+    return db.first(read_claim, "SELECT " + std::string(kColumns) + " FROM claims WHERE code = ?1", code);
 }
 
-Result<Redemption> Claims::redeem(Sqlite& db, std::string_view typed_code, ocpp::DateTime now,
+Result<Redemption> Claims::redeem(Connection& db, std::string_view typed_code, ocpp::DateTime now,
                                   std::string_view client) {
     const auto now_ms = static_cast<std::int64_t>(now.unix_ms());
     const auto window_start = now_ms - std::chrono::duration_cast<std::chrono::milliseconds>(kFailureWindow).count();
-    auto count = db.prepare("SELECT COUNT(*) FROM claim_failures WHERE client = ?1 AND at_ms > ?2");
-    if (!count) {
-        return count.error();
+    auto failures =
+        db.first([](const Statement& q) { return q.int64(0); },
+                 "SELECT COUNT(*) FROM claim_failures WHERE client = ?1 AND at_ms > ?2", client, window_start);
+    if (!failures) {
+        return failures.error();
     }
-    count->bind(1, client).bind(2, window_start);
-    if (auto r = count->step(); !r) {
-        return r.error();
-    }
-    if (count->int64(0) >= kMaxFailures) {
+    if (failures->value_or(0) >= kMaxFailures) {
         return Redemption{std::nullopt, 429,
                           "too many wrong claiming codes from " + std::string(client) + "; try again in " +
                               std::to_string(kFailureWindow.count()) + " minutes"};
@@ -154,16 +152,14 @@ Result<Redemption> Claims::redeem(Sqlite& db, std::string_view typed_code, ocpp:
                    "claiming code " + *code + " expired on " + ocpp::format_datetime((*found)->expires) +
                        "; run the connectivity test again for a new one"};
         } else {
-            // The WHERE clause makes the redemption single-use even if two redeem the same code at once.
-            auto use = db.prepare("UPDATE claims SET redeemed_ms = ?1 WHERE code = ?2 AND redeemed_ms IS NULL");
-            if (!use) {
-                return use.error();
+            // The WHERE clause makes the redemption single-use even if two redeem the same code at once (two
+            // nodes on one PostgreSQL database: the second UPDATE waits for the first and then matches no row).
+            auto used =
+                db.execute("UPDATE claims SET redeemed_ms = ?1 WHERE code = ?2 AND redeemed_ms IS NULL", now_ms, *code);
+            if (!used) {
+                return used.error();
             }
-            use->bind(1, now_ms).bind(2, *code);
-            if (auto r = use->run(); !r) {
-                return r.error();
-            }
-            if (db.changes() == 1) {
+            if (*used == 1) {
                 Claim c = std::move(**found);
                 c.redeemed = now;
                 return Redemption{std::move(c), 200, {}};
@@ -171,12 +167,7 @@ Result<Redemption> Claims::redeem(Sqlite& db, std::string_view typed_code, ocpp:
             out = {std::nullopt, 409, "claiming code " + *code + " was already used"};
         }
     }
-    auto fail = db.prepare("INSERT INTO claim_failures(client, at_ms) VALUES(?1, ?2)");
-    if (!fail) {
-        return fail.error();
-    }
-    fail->bind(1, client).bind(2, now_ms);
-    if (auto r = fail->run(); !r) {
+    if (auto r = db.execute("INSERT INTO claim_failures(client, at_ms) VALUES(?1, ?2)", client, now_ms); !r) {
         return r.error();
     }
     return out;

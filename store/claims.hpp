@@ -8,7 +8,7 @@
 #include <string_view>
 
 #include "ocpp/util/datetime.hpp"
-#include "store/sqlite.hpp"
+#include "store/connection.hpp"
 
 namespace store {
 
@@ -38,13 +38,13 @@ std::optional<std::string> normalize_claim_code(std::string_view typed);
 
 class Claims {
 public:
-    static Result<void> migrate(Sqlite& db);
+    static Result<void> migrate(Connection& db);
     // Stores a new claim and returns its code (a fresh one is drawn on the rare collision).
-    static Result<std::string> issue(Sqlite& db, Claim claim, std::chrono::seconds valid_for);
+    static Result<std::string> issue(Connection& db, Claim claim, std::chrono::seconds valid_for);
     // Redeems a code once. Failures are counted per client; 10 failures in 10 minutes lock that client out.
-    static Result<Redemption> redeem(Sqlite& db, std::string_view typed_code, ocpp::DateTime now,
+    static Result<Redemption> redeem(Connection& db, std::string_view typed_code, ocpp::DateTime now,
                                      std::string_view client);
-    static Result<std::optional<Claim>> find(Sqlite& db, std::string_view code);
+    static Result<std::optional<Claim>> find(Connection& db, std::string_view code);
 
     static constexpr int kMaxFailures = 10;
     static constexpr std::chrono::minutes kFailureWindow{10};

@@ -1,22 +1,49 @@
 #include "store/database.hpp"
 
 #include "store/claims.hpp"
+#include "store/postgres.hpp"
+#include "store/sqlite.hpp"
 
 namespace store {
 
-Result<std::unique_ptr<Sqlite>> open_database(std::string_view url) {
-    const auto path = sqlite_path_from_url(url);
-    if (!path) {
-        return ocpp::make_error("not a database URL (expected sqlite:PATH): \"" + std::string(url) + "\"");
+Result<void> check_database_url(std::string_view url) {
+    if (is_postgres_url(url)) {
+        return check_postgres_url(url);
     }
-    auto db = Sqlite::open(*path);
-    if (!db) {
-        return db.error();
+    if (!sqlite_path_from_url(url)) {
+        return ocpp::make_error(
+            "not a database URL (expected sqlite:PATH or postgresql://USER@HOST:PORT/DATABASE): \"" +
+            redact_postgres_url(url) + "\"");
     }
-    if (auto migrated = Claims::migrate(**db); !migrated) {
+    return {};
+}
+
+std::string redacted_url(std::string_view url) {
+    return redact_postgres_url(url);
+}
+
+Result<std::unique_ptr<Connection>> open_database(std::string_view url) {
+    if (auto ok = check_database_url(url); !ok) {
+        return ok.error();
+    }
+    std::unique_ptr<Connection> db;
+    if (is_postgres_url(url)) {
+        auto pg = Postgres::open(url);
+        if (!pg) {
+            return pg.error();
+        }
+        db = std::move(*pg);
+    } else {
+        auto lite = Sqlite::open(*sqlite_path_from_url(url));
+        if (!lite) {
+            return lite.error();
+        }
+        db = std::move(*lite);
+    }
+    if (auto migrated = Claims::migrate(*db); !migrated) {
         return migrated.error();
     }
-    return std::move(*db);
+    return db;
 }
 
 } // namespace store

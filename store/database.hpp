@@ -1,14 +1,22 @@
 #pragma once
-// Opening the database every program shares: the URL resolved, the file opened, the shared tables migrated.
+// Opening the database every program shares: the URL resolved, the connection opened, the shared tables migrated.
 #include <memory>
+#include <string>
 #include <string_view>
 
-#include "store/sqlite.hpp"
+#include "store/connection.hpp"
 
 namespace store {
 
-// Opens a "sqlite:PATH" URL and applies the migrations every program relies on (claiming codes). Errors say what
-// failed; the caller adds which option named the URL.
-Result<std::unique_ptr<Sqlite>> open_database(std::string_view url);
+// Checks a --db URL without opening it: "sqlite:PATH" (or a bare PATH ending in .db) or "postgresql://...".
+// The error says what is wrong; the caller adds which option named the URL.
+Result<void> check_database_url(std::string_view url);
+
+// The URL as messages and logs may show it: a PostgreSQL password replaced by "***".
+std::string redacted_url(std::string_view url);
+
+// Opens a database URL (see check_database_url) and applies the migrations every program relies on (claiming
+// codes). Errors say what failed; the caller adds which option named the URL.
+Result<std::unique_ptr<Connection>> open_database(std::string_view url);
 
 } // namespace store

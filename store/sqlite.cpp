@@ -6,83 +6,54 @@ namespace store {
 
 using ocpp::make_error;
 
-Statement& Statement::operator=(Statement&& o) noexcept {
-    if (this != &o) {
-        sqlite3_finalize(stmt_);
-        stmt_ = o.stmt_;
-        o.stmt_ = nullptr;
+namespace {
+
+class SqliteStatement final : public StatementImpl {
+public:
+    explicit SqliteStatement(sqlite3_stmt* s)
+        : stmt_(s) {}
+    ~SqliteStatement() override { sqlite3_finalize(stmt_); }
+    SqliteStatement(const SqliteStatement&) = delete;
+    SqliteStatement& operator=(const SqliteStatement&) = delete;
+
+    void bind_text(int index, std::string_view text) override {
+        sqlite3_bind_text(stmt_, index, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
     }
-    return *this;
-}
+    void bind_int(int index, std::int64_t value) override { sqlite3_bind_int64(stmt_, index, value); }
+    void bind_real(int index, double value) override { sqlite3_bind_double(stmt_, index, value); }
+    void bind_null(int index) override { sqlite3_bind_null(stmt_, index); }
 
-Statement::~Statement() {
-    sqlite3_finalize(stmt_);
-}
-
-Statement& Statement::bind(int index, std::string_view text) {
-    sqlite3_bind_text(stmt_, index, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
-    return *this;
-}
-Statement& Statement::bind(int index, std::int64_t value) {
-    sqlite3_bind_int64(stmt_, index, value);
-    return *this;
-}
-Statement& Statement::bind(int index, double value) {
-    sqlite3_bind_double(stmt_, index, value);
-    return *this;
-}
-Statement& Statement::bind_optional(int index, std::optional<std::string_view> text) {
-    return text ? bind(index, *text) : bind_null(index);
-}
-Statement& Statement::bind_null(int index) {
-    sqlite3_bind_null(stmt_, index);
-    return *this;
-}
-
-Result<bool> Statement::step() {
-    const int rc = sqlite3_step(stmt_);
-    if (rc == SQLITE_ROW) {
-        return true;
-    }
-    if (rc == SQLITE_DONE) {
-        return false;
-    }
-    sqlite3* db = sqlite3_db_handle(stmt_);
-    return make_error(std::string("database error: ") + sqlite3_errmsg(db) + " (in: " + sqlite3_sql(stmt_) + ")");
-}
-
-Result<void> Statement::run() {
-    for (;;) {
-        auto r = step();
-        if (!r) {
-            return r.error();
+    Result<bool> step() override {
+        const int rc = sqlite3_step(stmt_);
+        if (rc == SQLITE_ROW) {
+            return true;
         }
-        if (!*r) {
-            return {};
+        if (rc == SQLITE_DONE) {
+            return false;
         }
+        sqlite3* db = sqlite3_db_handle(stmt_);
+        return make_error(std::string("database error: ") + sqlite3_errmsg(db) + " (in: " + sqlite3_sql(stmt_) + ")");
     }
-}
+    void reset() override {
+        sqlite3_reset(stmt_);
+        sqlite3_clear_bindings(stmt_);
+    }
 
-void Statement::reset() {
-    sqlite3_reset(stmt_);
-    sqlite3_clear_bindings(stmt_);
-}
+    std::string text(int column) const override {
+        const auto* p = sqlite3_column_text(stmt_, column);
+        return p ? std::string(reinterpret_cast<const char*>(p),
+                               static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column)))
+                 : std::string();
+    }
+    std::int64_t int64(int column) const override { return sqlite3_column_int64(stmt_, column); }
+    double real(int column) const override { return sqlite3_column_double(stmt_, column); }
+    bool is_null(int column) const override { return sqlite3_column_type(stmt_, column) == SQLITE_NULL; }
 
-std::string Statement::text(int column) const {
-    const auto* p = sqlite3_column_text(stmt_, column);
-    return p ? std::string(reinterpret_cast<const char*>(p),
-                           static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column)))
-             : std::string();
-}
-std::int64_t Statement::int64(int column) const {
-    return sqlite3_column_int64(stmt_, column);
-}
-double Statement::real(int column) const {
-    return sqlite3_column_double(stmt_, column);
-}
-bool Statement::is_null(int column) const {
-    return sqlite3_column_type(stmt_, column) == SQLITE_NULL;
-}
+private:
+    sqlite3_stmt* stmt_;
+};
+
+} // namespace
 
 Result<std::unique_ptr<Sqlite>> Sqlite::open(const std::string& path) {
     sqlite3* db = nullptr;
@@ -127,59 +98,10 @@ Result<Statement> Sqlite::prepare(std::string_view sql) {
     if (sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &stmt, nullptr) != SQLITE_OK) {
         return make_error("database error: " + error_text() + " (in: " + std::string(sql) + ")");
     }
-    return Statement(stmt);
+    return Statement(std::make_unique<SqliteStatement>(stmt));
 }
 
-Result<void> Sqlite::migrate(std::string_view component, const std::vector<Migration>& migrations) {
-    if (auto r = exec("CREATE TABLE IF NOT EXISTS schema_versions (component TEXT PRIMARY KEY, version INTEGER "
-                      "NOT NULL)");
-        !r) {
-        return r;
-    }
-    auto q = prepare("SELECT version FROM schema_versions WHERE component = ?1");
-    if (!q) {
-        return q.error();
-    }
-    q->bind(1, component);
-    auto row = q->step();
-    if (!row) {
-        return row.error();
-    }
-    const std::int64_t current = *row ? q->int64(0) : 0;
-    for (const auto& m : migrations) {
-        if (m.version <= current) {
-            continue;
-        }
-        if (auto r = exec("BEGIN IMMEDIATE"); !r) {
-            return r;
-        }
-        auto applied = exec(m.sql);
-        if (applied) {
-            auto set = prepare("INSERT INTO schema_versions(component, version) VALUES(?1, ?2) "
-                               "ON CONFLICT(component) DO UPDATE SET version = excluded.version");
-            if (!set) {
-                applied = set.error();
-            } else {
-                set->bind(1, component).bind(2, static_cast<std::int64_t>(m.version));
-                applied = set->run();
-            }
-        }
-        if (!applied) {
-            (void)exec("ROLLBACK");
-            return make_error("migration " + std::string(component) + " v" + std::to_string(m.version) +
-                              " failed: " + applied.error().message);
-        }
-        if (auto r = exec("COMMIT"); !r) {
-            return r;
-        }
-    }
-    return {};
-}
-
-std::int64_t Sqlite::last_insert_rowid() const {
-    return sqlite3_last_insert_rowid(db_);
-}
-int Sqlite::changes() const {
+std::int64_t Sqlite::changes() const {
     return sqlite3_changes(db_);
 }
 

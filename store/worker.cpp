@@ -4,7 +4,7 @@
 
 namespace store {
 
-StoreWorker::StoreWorker(std::unique_ptr<Sqlite> db, std::size_t max_queue)
+StoreWorker::StoreWorker(std::unique_ptr<Connection> db, std::size_t max_queue)
     : db_(std::move(db))
     , max_queue_(max_queue)
     , thread_([this] { loop(); }) {}
@@ -18,7 +18,7 @@ StoreWorker::~StoreWorker() {
     thread_.join();
 }
 
-bool StoreWorker::enqueue(std::function<bool(Sqlite&)> run, std::function<void(const std::string&)> fail,
+bool StoreWorker::enqueue(std::function<bool(Connection&)> run, std::function<void(const std::string&)> fail,
                           std::function<void()> complete) {
     {
         std::lock_guard<std::mutex> lock(mutex_);
@@ -56,7 +56,7 @@ void StoreWorker::loop() {
                 queue_.pop_front();
             }
         }
-        auto begun = db_->exec("BEGIN IMMEDIATE");
+        auto begun = db_->begin();
         for (auto& item : batch) {
             if (!begun) {
                 item.fail(begun.error().message);
@@ -71,8 +71,8 @@ void StoreWorker::loop() {
             }
         }
         if (begun) {
-            if (auto committed = db_->exec("COMMIT"); !committed) {
-                (void)db_->exec("ROLLBACK");
+            if (auto committed = db_->commit(); !committed) {
+                (void)db_->rollback();
                 for (auto& item : batch) {
                     item.fail("not stored: " + committed.error().message);
                 }

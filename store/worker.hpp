@@ -10,25 +10,26 @@
 #include <thread>
 
 #include "ocpp/util/executor.hpp"
-#include "store/sqlite.hpp"
+#include "store/connection.hpp"
 
 namespace store {
 
 class StoreWorker {
 public:
-    using Job = std::function<void(Sqlite&)>; // runs on the worker thread inside a transaction
+    using Job = std::function<void(Connection&)>; // runs on the worker thread inside a transaction
 
-    StoreWorker(std::unique_ptr<Sqlite> db, std::size_t max_queue = 10000);
+    StoreWorker(std::unique_ptr<Connection> db, std::size_t max_queue = 10000);
     ~StoreWorker(); // finishes queued jobs, then stops
     StoreWorker(const StoreWorker&) = delete;
     StoreWorker& operator=(const StoreWorker&) = delete;
 
     // Runs work(db) on the worker, then done(result) on `reply_on`. False when the queue is full (nothing queued).
     template <class T>
-    bool submit(std::function<Result<T>(Sqlite&)> work, ocpp::Executor& reply_on, std::function<void(Result<T>)> done) {
+    bool submit(std::function<Result<T>(Connection&)> work, ocpp::Executor& reply_on,
+                std::function<void(Result<T>)> done) {
         auto result = std::make_shared<std::optional<Result<T>>>();
         return enqueue(
-            [work = std::move(work), result](Sqlite& db) -> bool {
+            [work = std::move(work), result](Connection& db) -> bool {
                 result->emplace(work(db));
                 return result->value().ok();
             },
@@ -43,15 +44,15 @@ public:
 
 private:
     struct Item {
-        std::function<bool(Sqlite&)> run;             // false: roll this job back to its savepoint
+        std::function<bool(Connection&)> run;         // false: roll this job back to its savepoint
         std::function<void(const std::string&)> fail; // the commit failed: the job's result becomes this error
         std::function<void()> complete;               // after the commit
     };
-    bool enqueue(std::function<bool(Sqlite&)> run, std::function<void(const std::string&)> fail,
+    bool enqueue(std::function<bool(Connection&)> run, std::function<void(const std::string&)> fail,
                  std::function<void()> complete);
     void loop();
 
-    std::unique_ptr<Sqlite> db_;
+    std::unique_ptr<Connection> db_;
     std::size_t max_queue_;
     mutable std::mutex mutex_;
     std::condition_variable wake_;

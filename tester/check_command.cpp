@@ -9,7 +9,7 @@
 #include <functional>
 #include <map>
 
-#include "store/sqlite.hpp"
+#include "store/database.hpp"
 #include "tester/check_command.hpp"
 #include "tester/checks.hpp"
 
@@ -123,10 +123,8 @@ const std::map<std::string, Setter>& value_options() {
         {"--call-timeout", seconds("--call-timeout", 600, &CheckOptions::call_timeout)},
         {"--db",
          [](const std::string& v, CheckOptions& o) -> ocpp::Result<void> {
-             if (!store::sqlite_path_from_url(v)) {
-                 return make_error("--db: expected sqlite:PATH (check stores claiming codes in SQLite; a central "
-                                   "system on PostgreSQL imports them from there), got " +
-                                   quote(v));
+             if (auto ok = store::check_database_url(v); !ok) {
+                 return make_error("--db: " + ok.error().message);
              }
              o.db_url = v;
              return {};

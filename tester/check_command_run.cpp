@@ -150,7 +150,7 @@ void print_code(const Report& report, const CheckOptions& o) {
                 "the tester saw.\nIt works once and is valid until %s. Stored in %s.\n",
                 warnings, warnings == 1 ? "" : "s", bar.c_str(), inner.c_str(), bar.c_str(),
                 report.charger.chargebox_id.c_str(), ocpp::format_datetime(report.claim_expires).c_str(),
-                o.db_url.c_str());
+                store::redacted_url(o.db_url).c_str());
 }
 
 } // namespace
@@ -159,8 +159,8 @@ int run_check(const CheckOptions& o) {
     ocpp::Logger log(o.log_level);
     auto db = store::open_database(o.db_url);
     if (!db) {
-        std::fprintf(stderr, "ocpp-tester check: cannot open the database %s: %s\n", o.db_url.c_str(),
-                     db.error().message.c_str());
+        std::fprintf(stderr, "ocpp-tester check: cannot open the database %s: %s\n",
+                     store::redacted_url(o.db_url).c_str(), db.error().message.c_str());
         return 2;
     }
     store::StoreWorker worker(std::move(*db));

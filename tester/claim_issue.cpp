@@ -29,7 +29,7 @@ bool submit_claim(store::StoreWorker& worker, store::Claim claim, std::optional<
                   std::chrono::seconds valid_for, ocpp::Executor& reply_on,
                   std::function<void(ocpp::Result<std::string>)> done) {
     return worker.submit<std::string>(
-        [claim = std::move(claim), password = std::move(password), valid_for](store::Sqlite& db) mutable {
+        [claim = std::move(claim), password = std::move(password), valid_for](store::Connection& db) mutable {
             claim.password_hash = password ? store::hash_password(*password) : std::string();
             return store::Claims::issue(db, std::move(claim), valid_for);
         },

@@ -65,7 +65,8 @@ std::string serve_usage() {
            "and configure the charger with the URL, ID and password of the answer (see tester/API.md).\n"
            "\n"
            "  --listen HOST:PORT        where chargers and the REST API connect (port 0: any free port)\n"
-           "  --db URL                  where claiming codes go: sqlite:PATH (default sqlite:ocppkit.db)\n"
+           "  --db URL                  where claiming codes go: sqlite:PATH (default sqlite:ocppkit.db) or\n"
+           "                            postgresql://USER@HOST:PORT/DB\n"
            "  --public-url URL          the address chargers reach, e.g. wss://tester.example.com:443\n"
            "                            (default: the Host the API request came to)\n"
            "  --heartbeat-interval S    the interval the tester sets in BootNotification (default 30)\n"
@@ -166,8 +167,8 @@ ocpp::Result<ServeOptions> parse_serve_options(int argc, char** argv) {
                                 "--heartbeat-interval (" + std::to_string(o.heartbeat_interval) +
                                 " s): the heartbeat check waits for one interval");
     }
-    if (!store::sqlite_path_from_url(o.db)) {
-        return ocpp::make_error("--db takes sqlite:PATH, not \"" + o.db + "\"");
+    if (auto ok = store::check_database_url(o.db); !ok) {
+        return ocpp::make_error("--db: " + ok.error().message);
     }
     return o;
 }
@@ -194,10 +195,10 @@ int run_serve(int argc, char** argv) {
     }
     auto db = store::open_database(o.db);
     if (!db) {
-        say("--db " + o.db + ": " + db.error().message);
+        say("--db: " + db.error().message);
         return 1;
     }
-    const std::string db_path = (*db)->path();
+    const std::string db_path = (*db)->name();
 
     // Destroyed in reverse: the server and the service first (loop stopped), then the worker, then the loop.
     auto loop = ocpp::net::EventLoop::create();

@@ -13,6 +13,7 @@
 #include "ocpp/util/manual_executor.hpp"
 #include "ocpp/v16/messages.hpp"
 #include "store/password.hpp"
+#include "store/sqlite.hpp"
 
 namespace {
 
@@ -147,7 +148,7 @@ TEST_F(HandlersTest, BootStatusAndAuthorize) {
     EXPECT_EQ(call(AuthorizeReq{"UNKNOWN"}).conf->idTagInfo.status, AuthorizationStatus::Invalid);
 
     std::optional<ocpp::Result<std::optional<cs::Charger>>> found;
-    central_->store<std::optional<cs::Charger>>([](store::Sqlite& db) { return cs::db::find_charger(db, "CB-1"); },
+    central_->store<std::optional<cs::Charger>>([](store::Connection& db) { return cs::db::find_charger(db, "CB-1"); },
                                                 [&](auto r) { found = std::move(r); });
     ASSERT_TRUE(run_until([&] { return found.has_value(); }));
     const cs::Charger& c = found->value().value();
@@ -186,7 +187,7 @@ TEST_F(HandlersTest, TransactionIsStoredAndStopIsIdempotent) {
 
     std::optional<ocpp::Result<std::vector<cs::Transaction>>> list;
     central_->store<std::vector<cs::Transaction>>(
-        [](store::Sqlite& db) { return cs::db::list_transactions(db, "CB-1", 10); },
+        [](store::Connection& db) { return cs::db::list_transactions(db, "CB-1", 10); },
         [&](auto r) { list = std::move(r); });
     ASSERT_TRUE(run_until([&] { return list.has_value(); }));
     ASSERT_EQ(list->value().size(), 1u);

@@ -68,7 +68,15 @@ ocpp::Result<Options> parse(std::vector<std::string> args) {
 }
 
 TEST(Options, ClearErrors) {
-    EXPECT_NE(parse({"--db", "postgresql://h/db"}).error().message.find("not supported yet"), std::string::npos);
+    EXPECT_TRUE(parse({"--db", "postgresql://ocpp@127.0.0.1:5432/ocppkit"}));
+    const auto scheme = parse({"--db", "mysql://u:secret@h/db"}).error().message;
+    EXPECT_NE(scheme.find("--db"), std::string::npos) << scheme;
+    EXPECT_NE(scheme.find("postgresql://"), std::string::npos) << "names the URL forms it takes: " << scheme;
+    EXPECT_EQ(scheme.find("secret"), std::string::npos) << "never the password: " << scheme;
+    const auto bad = parse({"--db", "postgresql://u:secret@h/db?sslmode=maybe&nonsense=1"}).error().message;
+    EXPECT_NE(bad.find("--db"), std::string::npos) << bad;
+    EXPECT_NE(bad.find("nonsense"), std::string::npos) << "names the bad part: " << bad;
+    EXPECT_EQ(bad.find("secret"), std::string::npos) << "never the password: " << bad;
     EXPECT_NE(parse({"--listen", "nope"}).error().message.find("HOST:PORT"), std::string::npos);
     EXPECT_NE(parse({"--heartbeat-interval", "0"}).error().message.find("1 to 86400"), std::string::npos);
     EXPECT_NE(parse({"--tls-cert", "a.pem"}).error().message.find("go together"), std::string::npos);

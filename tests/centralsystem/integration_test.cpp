@@ -11,6 +11,7 @@
 
 #include "store/claims.hpp"
 #include "store/password.hpp"
+#include "store/sqlite.hpp"
 #include "tests/tester/serve_support.hpp"
 
 namespace {

@@ -1,31 +1,50 @@
-// The central system's store on a temporary SQLite file: migrations, chargers, id tags, transactions.
+// The central system's store on both backends, a temporary SQLite file and a throwaway PostgreSQL server:
+// migrations, chargers, id tags, transactions, prices and the dashboard's queries.
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 
 #include <gtest/gtest.h>
 
 #include "centralsystem/store.hpp"
+#include "store/postgres.hpp"
+#include "store/sqlite.hpp"
+#include "tests/support/postgres_server.hpp"
 
 namespace {
 
 using namespace cs;
 
-class StoreTest : public ::testing::Test {
+class StoreTest : public ::testing::TestWithParam<store::Dialect> {
 protected:
     void SetUp() override {
-        path_ = "/tmp/cs-store-test-" + std::to_string(::getpid()) + "-" +
-                ::testing::UnitTest::GetInstance()->current_test_info()->name() + ".db";
-        std::remove(path_.c_str());
-        auto opened = store::Sqlite::open(path_);
-        ASSERT_TRUE(opened) << opened.error().message;
-        db_ = std::move(*opened);
-        ASSERT_TRUE(db::migrate(*db_));
+        if (GetParam() == store::Dialect::Postgresql) {
+            auto started = server_.start();
+            ASSERT_TRUE(started) << started.error().message;
+            auto url = server_.create_database("store_test");
+            ASSERT_TRUE(url) << url.error().message;
+            auto opened = store::Postgres::open(*url);
+            ASSERT_TRUE(opened) << opened.error().message;
+            db_ = std::move(*opened);
+        } else {
+            std::string test = ::testing::UnitTest::GetInstance()->current_test_info()->name();
+            std::replace(test.begin(), test.end(), '/', '-');
+            path_ = "/tmp/cs-store-test-" + std::to_string(::getpid()) + "-" + test + ".db";
+            std::remove(path_.c_str());
+            auto opened = store::Sqlite::open(path_);
+            ASSERT_TRUE(opened) << opened.error().message;
+            db_ = std::move(*opened);
+        }
+        auto migrated = db::migrate(*db_);
+        ASSERT_TRUE(migrated) << migrated.error().message;
     }
     void TearDown() override {
         db_.reset();
         for (const char* suffix : {"", "-wal", "-shm"}) {
-            std::remove((path_ + suffix).c_str());
+            if (!path_.empty()) {
+                std::remove((path_ + suffix).c_str());
+            }
         }
     }
     Charger charger(const std::string& id, const std::string& evse) {
@@ -41,15 +60,22 @@ protected:
         c.charge_points.push_back(cp);
         return c;
     }
+    testsupport::PostgresServer server_;
     std::string path_;
-    std::unique_ptr<store::Sqlite> db_;
+    std::unique_ptr<store::Connection> db_;
 };
 
-TEST_F(StoreTest, MigrationIsRepeatable) {
+std::string backend_name(const ::testing::TestParamInfo<store::Dialect>& info) {
+    return info.param == store::Dialect::Postgresql ? "PostgreSQL" : "SQLite";
+}
+INSTANTIATE_TEST_SUITE_P(Backends, StoreTest, ::testing::Values(store::Dialect::Sqlite, store::Dialect::Postgresql),
+                         backend_name);
+
+TEST_P(StoreTest, MigrationIsRepeatable) {
     EXPECT_TRUE(db::migrate(*db_));
 }
 
-TEST_F(StoreTest, ChargerRoundTripAndConflicts) {
+TEST_P(StoreTest, ChargerRoundTripAndConflicts) {
     auto r = db::insert_charger(*db_, charger("CB-1", "DE*ABC*E1*1"));
     ASSERT_TRUE(r);
     EXPECT_EQ(r->status, 0);
@@ -78,7 +104,7 @@ TEST_F(StoreTest, ChargerRoundTripAndConflicts) {
     EXPECT_TRUE(by_provider->empty());
 }
 
-TEST_F(StoreTest, CommissionNeedsExistingConnector) {
+TEST_P(StoreTest, CommissionNeedsExistingConnector) {
     ASSERT_TRUE(db::insert_charger(*db_, charger("CB-1", "DE*ABC*E1*1")));
     Commission c;
     c.address = Address{"Main St 1", "10115", "Berlin", "DE"};
@@ -98,7 +124,7 @@ TEST_F(StoreTest, CommissionNeedsExistingConnector) {
     EXPECT_EQ((*found)->charge_points[0].phases.value_or(0), 3);
 }
 
-TEST_F(StoreTest, IdTagStatusWithExpiry) {
+TEST_P(StoreTest, IdTagStatusWithExpiry) {
     ASSERT_TRUE(db::upsert_id_tag(*db_, IdTag{"T1", "Accepted", std::string("2026-06-01T00:00:00Z"), std::nullopt}));
     auto t = db::find_id_tag(*db_, "T1");
     ASSERT_TRUE(t);
@@ -109,7 +135,7 @@ TEST_F(StoreTest, IdTagStatusWithExpiry) {
     EXPECT_EQ(db::authorization_status(*db::find_id_tag(*db_, "T1"), "2026-01-01T00:00:00Z"), "Blocked");
 }
 
-TEST_F(StoreTest, TransactionsAreIdempotent) {
+TEST_P(StoreTest, TransactionsAreIdempotent) {
     ASSERT_TRUE(db::insert_charger(*db_, charger("CB-1", "DE*ABC*E1*1")));
     auto first = db::start_transaction(*db_, "CB-1", 1, "T1", 100, "2026-01-01T10:00:00Z");
     ASSERT_TRUE(first);
@@ -139,7 +165,7 @@ TEST_F(StoreTest, TransactionsAreIdempotent) {
     EXPECT_EQ(list->front().meter_values, 1);
 }
 
-TEST_F(StoreTest, PriceSetsAndDashboardData) {
+TEST_P(StoreTest, PriceSetsAndDashboardData) {
     ASSERT_TRUE(db::insert_charger(*db_, charger("CB-1", "DE*ABC*E1*1")));
     Charger other = charger("CB-2", "DE*ABC*E2*1");
     other.provider = "other";

@@ -6,6 +6,7 @@
 
 #include "store/claims.hpp"
 #include "store/password.hpp"
+#include "store/sqlite.hpp"
 
 using namespace std::chrono_literals;
 namespace fs = std::filesystem;

@@ -92,7 +92,7 @@ TEST(StoreWorker, AnswersOnTheCallersExecutorAfterCommittingABatch) {
         store::StoreWorker worker(std::move(*db));
         for (int i = 0; i < 200; ++i) {
             ASSERT_TRUE(worker.submit<int>(
-                [i](store::Sqlite& s) -> store::Result<int> {
+                [i](store::Connection& s) -> store::Result<int> {
                     auto q = s.prepare(i == 100 ? "INSERT INTO t VALUES (NULL)" : "INSERT INTO t VALUES (?1)");
                     if (!q) {
                         return q.error();
@@ -127,7 +127,7 @@ TEST(StoreWorker, RefusesJobsBeyondItsQueueBound) {
     ocpp::ManualExecutor ex(clock);
     std::atomic<bool> release{false};
     store::StoreWorker worker(std::move(*db), 2);
-    auto slow = [&](store::Sqlite&) -> store::Result<int> {
+    auto slow = [&](store::Connection&) -> store::Result<int> {
         while (!release) {
             std::this_thread::sleep_for(std::chrono::milliseconds(1));
         }

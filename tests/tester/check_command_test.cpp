@@ -85,7 +85,7 @@ TEST(CheckOptions, BadUsageIsOneClearLine) {
               std::string::npos);
     EXPECT_NE(error_of({"--listen", "h:1", "--chargebox-id", "CB-1", "--timeout", "0"}).find("--timeout: expected"),
               std::string::npos);
-    EXPECT_NE(error_of({"--listen", "h:1", "--chargebox-id", "CB-1", "--db", "postgresql://x/y"}).find("--db:"),
+    EXPECT_NE(error_of({"--listen", "h:1", "--chargebox-id", "CB-1", "--db", "mysql://x/y"}).find("--db:"),
               std::string::npos);
     EXPECT_NE(error_of({"--listen", "h:1", "--chargebox-id", "CB-1", "--tls-cert", "/nonexistent.pem"})
                   .find("--tls-cert: cannot read"),

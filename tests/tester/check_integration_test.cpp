@@ -2,6 +2,7 @@
 // simulator, and chargers broken on purpose (Client + Peer). Every process is stopped by its PID, every wait bounded.
 #include "check_support.hpp"
 #include "store/password.hpp"
+#include "store/sqlite.hpp"
 #include "tester/check_command.hpp"
 
 using namespace tester::test;

@@ -13,6 +13,7 @@
 #include "ocpp/net/client.hpp"
 #include "scripted_charger.hpp"
 #include "store/claims.hpp"
+#include "store/sqlite.hpp"
 
 namespace tester::test {
 

@@ -8,6 +8,7 @@
 #include "ocpp/util/manual_executor.hpp"
 #include "store/claims.hpp"
 #include "store/password.hpp"
+#include "store/sqlite.hpp"
 #include "tester/serve_service.hpp"
 
 using namespace tester;

@@ -11,6 +11,7 @@
 #include "serve_support.hpp"
 #include "store/claims.hpp"
 #include "store/password.hpp"
+#include "store/sqlite.hpp"
 #include "tester/serve_command.hpp"
 #include "tiny_charger.hpp"
 
@@ -301,7 +302,7 @@ TEST(ServeCommandLine, UsageErrorsExitWith2) {
     EXPECT_EQ(exit_code({"serve", "--help"}), 0);
     EXPECT_EQ(exit_code({"serve", "--bogus"}), 2);
     EXPECT_EQ(exit_code({"serve"}), 2);
-    EXPECT_EQ(exit_code({"serve", "--listen", "127.0.0.1:1", "--db", "postgresql://x"}), 2);
+    EXPECT_EQ(exit_code({"serve", "--listen", "127.0.0.1:1", "--db", "postgresql://x/y?bogus=1"}), 2);
     fs::remove(log);
 }
 
