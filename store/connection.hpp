@@ -101,6 +101,10 @@ private:
 enum class Dialect { Sqlite, Postgresql };
 
 struct Migration {
+    Migration(int v, std::string both, std::string own_postgresql = {})
+        : version(v)
+        , sql(std::move(both))
+        , postgresql(std::move(own_postgresql)) {}
     int version;
     std::string sql;        // for both dialects, or SQLite's when `postgresql` is set
     std::string postgresql; // PostgreSQL's own DDL where it differs (identity columns, BIGINT, DOUBLE PRECISION)
