@@ -223,6 +223,23 @@ TEST_F(ScenarioLibrary, BadFilesAndUsageExitWithTwo) {
     EXPECT_NE(out.find("/nonexistent/x.yaml: cannot read"), std::string::npos) << out;
 }
 
+TEST_F(ScenarioLibrary, AnUnreachableCentralSystemFailsTheConnectStep) {
+    const std::string closed_port = std::to_string(free_port());
+    std::string out;
+    ASSERT_EQ(scenario({library("boot_heartbeat"), "--url", "ws://127.0.0.1:" + closed_port + "/ocpp", "--report",
+                        base_ + ".json"},
+                       out),
+              1)
+        << out;
+    EXPECT_NE(out.find("boot_heartbeat.yaml:8:5: step 1 (connect): expected a WebSocket connection to ws://127.0.0.1:" +
+                       closed_port + "/ocpp/SCN-BOOT-001; got "),
+              std::string::npos)
+        << out;
+    const std::string report = read_file(base_ + ".json");
+    EXPECT_NE(report.find(R"("passed":false)"), std::string::npos) << report;
+    EXPECT_NE(report.find(R"("line":8,"column":5,"kind":"connect")"), std::string::npos) << report;
+}
+
 TEST_F(ScenarioLibrary, ACaptureBecomesAScenarioThatPasses) {
     ASSERT_NO_FATAL_FAILURE(start_central_system());
     std::string out;
