@@ -57,6 +57,23 @@ suite('portal', {
     await t.screenshot(phone, 'phone-dashboard');
   },
 
+  // Every page fits a phone's width (no sideways scrolling of the page; wide tables scroll inside their frame).
+  async phone(t) {
+    const cs = await startCentralSystem(t);
+    await createOperationalCharger(cs, 'PHONE00001', 'phone-password-1', 2);
+    const page = await signIn(t, cs, { width: 360, height: 740 });
+    for (const [hash, heading] of [['#/dashboard', 'Dashboard'], ['#/chargers', 'Charging infrastructure'],
+      ['#/chargers/PHONE00001', 'PHONE00001'], ['#/chargers/PHONE00001/commission', 'Put PHONE00001 into operation'],
+      ['#/map', 'Map'], ['#/chargers/new', 'Create charging station: Identity']]) {
+      await page.goto(cs.url(`/${hash}`));
+      await page.getByRole('heading', { name: heading, level: 1 }).waitFor();
+      await page.waitForTimeout(300); // let the page's first refresh land
+      const width = await page.evaluate(() => document.documentElement.scrollWidth);
+      expect(width <= 360, `${hash} fits 360 px (scroll width ${width})`);
+      await t.screenshot(page, `phone-${hash.replace(/[#/]+/g, '-').replace(/^-|-$/g, '')}`);
+    }
+  },
+
   // A simulated charger's remote-started session moves the tiles and today's statistics without a reload.
   async dashboard_live(t) {
     const cs = await startCentralSystem(t);
