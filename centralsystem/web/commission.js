@@ -66,6 +66,16 @@ export async function render(view, ctx) {
       h('a', { class: 'btn', href: `#/chargers/${enc(c.chargeBoxId)}` }, 'Cancel')));
   clear(view, h('h1', {}, `Put ${c.chargeBoxId} into operation`), h('div', { class: 'card' }, form));
 
+  if (c.connected) {
+    // What the charger says about itself now: its connectors, against the charge points it was created with.
+    post(`chargers/${enc(c.chargeBoxId)}/commands/GetConfiguration`, { key: ['NumberOfConnectors'] }).then((r) => {
+      const k = (r.response.configurationKey || []).find((x) => x.key === 'NumberOfConnectors');
+      if (!k) return;
+      const n = Number(k.value);
+      reported.append(` It reports ${n} connectors`, n === c.chargePoints.length ? '.'
+        : h('strong', {}, ` but has ${c.chargePoints.length} charge points here: check the charge points.`));
+    }).catch(() => {});
+  }
   const map = new MapView(mapBox, { tileUrl: ctx.config.mapTileUrl, zoom: c.location ? 15 : 11, label: 'Position of the charger' });
   map.setMarker(pos, (p) => { lat.value = p.lat.toFixed(6); lon.value = p.lon.toFixed(6); });
   const typed = () => {

@@ -263,6 +263,12 @@ suite('portal_flow', {
     const row1 = page.locator('tr[data-connector="1"] .cp-status');
     await row1.getByText('Available').waitFor({ timeout: 15000 });
     await page.getByRole('rowheader', { name: 'HeartbeatInterval', exact: true }).waitFor({ timeout: 15000 });
+    await page.getByRole('link', { name: 'Edit operation data' }).click();
+    await page.getByText('The charger reported: ocppkit ocpp-simulator, serial DET000001').waitFor();
+    await page.getByText('It reports 2 connectors.').waitFor();
+    await page.goBack();
+    await page.getByRole('heading', { name: 'DET000001', level: 1 }).waitFor();
+    await row1.getByText('Available').waitFor({ timeout: 15000 });
     await page.getByLabel('Command', { exact: true }).selectOption('RemoteStartTransaction');
     await page.getByLabel('Payload (JSON)', { exact: true }).fill('{"connectorId": 1, "idTag": "TAG-DET"}');
     await page.getByRole('button', { name: 'Send command' }).click();
