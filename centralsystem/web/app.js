@@ -1,5 +1,5 @@
 // The portal's shell: sign-in, hash routing to one page module at a time, search, notifications, navigation.
-import { api, get, post, setToken, token, whenUnauthorized, ApiError } from './api.js';
+import { api, get, post, setToken, token, whenUnauthorized } from './api.js';
 import { h, clear, field, poll, when } from './ui.js';
 
 const pages = {
@@ -148,7 +148,7 @@ async function start() {
     await api('GET', 'dashboard', undefined, { tokenOverride: '' });
     needsToken = false;
   } catch (e) {
-    needsToken = !(e instanceof ApiError) || e.status === 401;
+    needsToken = true; // 401, or not reachable now: the sign-in form says which when it tries
   }
   document.getElementById('logout').hidden = !needsToken || !token();
   whenUnauthorized(() => { setToken(''); location.hash = '#/login'; });

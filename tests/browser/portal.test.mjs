@@ -57,6 +57,16 @@ suite('portal', {
     await t.screenshot(phone, 'phone-dashboard');
   },
 
+  // A lab central system without --api-token: the portal opens without sign-in.
+  async lab_without_token(t) {
+    const cs = await startCentralSystem(t, { token: false });
+    const page = await t.page();
+    await page.goto(cs.url('/'));
+    await page.getByRole('heading', { name: 'Dashboard', level: 1 }).waitFor();
+    await t.waitFor(async () => (await tile(page, 'available')) === '0', 'the tiles to load');
+    expect(!(await page.getByRole('button', { name: 'Sign out' }).isVisible()), 'no sign-out without a token');
+  },
+
   // Every page fits a phone's width (no sideways scrolling of the page; wide tables scroll inside their frame).
   async phone(t) {
     const cs = await startCentralSystem(t);
