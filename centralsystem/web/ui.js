@@ -43,6 +43,10 @@ export function field(label, control, hint) {
   const hintEl = hint ? h('p', { class: 'hint', id: `${id}-hint` }, hint) : null;
   if (hintEl) control.setAttribute('aria-describedby', hintEl.id);
   const err = h('p', { class: 'field-error', id: `${id}-err`, hidden: true });
+  control.addEventListener('input', () => { // the mark goes once the value is edited
+    err.hidden = true;
+    control.removeAttribute('aria-invalid');
+  });
   return h('div', { class: 'field', dataset: { field: control.name || '' } }, h('label', { for: id }, label), control,
            hintEl, err);
 }
@@ -63,7 +67,8 @@ export function showError(form, error, fallback) {
       input.focus();
     }
   }
-  fallback.textContent = error.field ? `${error.field}: ${error.message}` : error.message;
+  // Next to the button too: the message alone when its field is marked, else with the field the server named.
+  fallback.textContent = error.field && !box ? `${error.field}: ${error.message}` : error.message;
   fallback.hidden = false;
 }
 
