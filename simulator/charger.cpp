@@ -221,6 +221,16 @@ void Charger::on_booted() {
         throughput_next();
         return;
     }
+    if (spec_.first_session_after && !first_session_armed_ && spec_.connectors >= 1 && !spec_.id_tags.empty()) {
+        first_session_armed_ = true;
+        conn(1).arrival_armed = true;
+        conn(1).arrival->start(*spec_.first_session_after, [this] {
+            conn(1).arrival_armed = false;
+            if (!plug_in(1, spec_.id_tags.front())) {
+                schedule_arrival(1);
+            }
+        });
+    }
     for (int c = 1; c <= spec_.connectors; ++c) {
         if (!conn(c).arrival_armed && conn(c).local_tx == 0) {
             schedule_arrival(c);

@@ -34,6 +34,9 @@ struct ChargerSpec {
     ocpp::Clock::Duration heartbeat_interval = std::chrono::seconds(300); // until the central system sets one
     ocpp::Clock::Duration meter_interval = std::chrono::seconds(60);
     double sessions_per_hour = 1.0; // arrivals per charger (realistic mode)
+    // When set, connector 1 starts one session this long after the first accepted boot (the flow's "charge one
+    // session"), with the first id tag, besides the random arrivals of sessions_per_hour.
+    std::optional<ocpp::Clock::Duration> first_session_after;
     ocpp::Clock::Duration session_min = std::chrono::minutes(10);
     ocpp::Clock::Duration session_mean = std::chrono::minutes(45);
     ocpp::Clock::Duration session_max = std::chrono::hours(4);
@@ -162,8 +165,9 @@ private:
     std::deque<Queued> offline_;
     bool replaying_ = false;
     bool connecting_ = false;
-    bool closing_ = false;  // we closed the connection ourselves (stop, reset): not counted as lost
-    bool accepted_ = false; // this connection's boot was accepted: transaction messages may go out
+    bool closing_ = false;             // we closed the connection ourselves (stop, reset): not counted as lost
+    bool accepted_ = false;            // this connection's boot was accepted: transaction messages may go out
+    bool first_session_armed_ = false; // spec_.first_session_after was scheduled (once per charger)
     ocpp::Clock::Duration heartbeat_interval_;
     ocpp::Clock::Duration backoff_;
     std::unique_ptr<ocpp::Timer> reconnect_timer_, boot_timer_, heartbeat_timer_, stop_timer_;

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "simulator/flow.hpp"
 #include "simulator/options.hpp"
 #include "simulator/run.hpp"
 #include "simulator/scenario/command.hpp"
@@ -12,6 +13,9 @@ int main(int argc, char** argv) {
     try {
         if (argc >= 2 && std::string(argv[1]) == "scenario") {
             return scen::scenario_main(std::vector<std::string>(argv + 2, argv + argc));
+        }
+        if (argc >= 2 && std::string(argv[1]) == "flow") {
+            return sim::flow_main(std::vector<std::string>(argv + 1, argv + argc));
         }
         auto command = sim::parse_command_line(argc, argv);
         if (!command) {

@@ -201,3 +201,31 @@ TEST_F(ChargerSession, StopEndsSessionsAndClosesTheConnection) {
 }
 
 } // namespace
+
+namespace {
+
+TEST_F(ChargerSession, FirstSessionAfterBootRunsOnceOnConnectorOne) {
+    spec.first_session_after = 5s;
+    spec.session_min = spec.session_mean = spec.session_max = 5s;
+    spec.meter_interval = 1s;
+    spec.id_tags = {"FLOW-TAG", "OTHER"};
+    auto ch = boot();
+    ex.advance(2s);
+    EXPECT_EQ(cs.starts.size(), 0u); // not before the delay
+    ex.advance(3s);
+    ASSERT_EQ(cs.starts.size(), 1u);
+    EXPECT_EQ(cs.starts[0].connectorId, 1);
+    EXPECT_EQ(cs.starts[0].idTag, "FLOW-TAG");
+    ex.advance(10s);
+    ASSERT_EQ(cs.stops.size(), 1u);
+    EXPECT_GT(cs.stops[0].meterStop, cs.starts[0].meterStart);
+    EXPECT_GE(cs.meter_values.size(), 3u);
+    // Once only, also after a reconnect (sessions_per_hour is 0: no other arrivals).
+    ch->drop_connection();
+    ex.advance(2min);
+    EXPECT_TRUE(ch->booted());
+    ex.advance(10min);
+    EXPECT_EQ(cs.starts.size(), 1u);
+}
+
+} // namespace
