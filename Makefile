@@ -12,8 +12,9 @@ build: setup
 	@cmake --preset release >/dev/null
 	@cmake --build --preset release
 
+# The operator's flow with the real programs (scripts/demo.sh); DEMO_SECONDS, DEMO_CHARGERS, DEMO_WAIT=0 shorten it.
 demo: build
-	@./build/bin/ocpp-demo
+	@bash scripts/demo.sh
 
 test: setup
 	@cmake --workflow --preset ci

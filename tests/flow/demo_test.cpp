@@ -1,0 +1,39 @@
+// `make demo` in its short mode (scripts/demo.sh with DEMO_SECONDS=5, 10 chargers, no wait for Ctrl-C): the real
+// programs on free loopback ports go through the whole operator flow, and everything started is stopped again.
+#include <cstdlib>
+
+#include <gtest/gtest.h>
+
+#include "tests/flow/flow_support.hpp"
+
+namespace {
+
+using namespace std::chrono_literals;
+
+TEST(Demo, ShortModeRunsTheWholeOperatorFlowAndStopsEverything) {
+    const std::string dir = "/tmp/flow-demo-" + std::to_string(::getpid());
+    const std::string log = dir + ".log";
+    tester::test::Process demo("/usr/bin/env",
+                               {"BIN=" + std::string(OCPPKIT_BIN_DIR), "DEMO_DIR=" + dir, "DEMO_SECONDS=5",
+                                "DEMO_CHARGERS=10", "DEMO_WAIT=0", "bash",
+                                std::string(OCPPKIT_SOURCE_DIR) + "/scripts/demo.sh"},
+                               log);
+    const int code = demo.wait_exit(240s);
+    const std::string out = flow::test::read_text(log);
+    ASSERT_EQ(code, 0) << out << flow::test::read_text(dir + "/centralsystem.log");
+    // The charger passed the tester and got a code; the operator flows passed; the dashboard was printed.
+    EXPECT_NE(out.find("PASSED: claiming code "), std::string::npos) << out;
+    EXPECT_NE(out.find("PASSED: 1 chargers"), std::string::npos) << out;
+    EXPECT_NE(out.find("PASSED: 10 chargers"), std::string::npos) << out;
+    EXPECT_NE(out.find("today           sessions "), std::string::npos) << out;
+    EXPECT_NE(out.find("token     "), std::string::npos) << out;
+    EXPECT_NE(out.find("demo: done"), std::string::npos) << out;
+    // Nothing it started still listens: the central system's URL no longer answers.
+    const auto url = out.find("URL       http://127.0.0.1:");
+    ASSERT_NE(url, std::string::npos) << out;
+    const auto port = static_cast<std::uint16_t>(std::stoi(out.substr(url + 27, 5)));
+    EXPECT_NE(tester::test::http(port, "GET", "/healthz", "", {}, 1000ms).status, 200);
+    std::system(("rm -rf '" + dir + "' '" + log + "'").c_str());
+}
+
+} // namespace
