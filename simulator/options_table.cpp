@@ -397,7 +397,9 @@ std::string usage() {
         out << def.help << "\n";
     }
     out << "\nExit status: 0 success, 1 the run could not start, 2 bad options, 3 a --max-p99-ms or --max-errors\n"
-           "threshold was exceeded.\n";
+           "threshold was exceeded.\n"
+           "\nAlso: ocpp-simulator flow --central http://HOST:PORT --chargers N ... (the operator flow through the\n"
+           "REST API; see ocpp-simulator flow --help).\n";
     return out.str();
 }
 
