@@ -53,10 +53,13 @@ HandshakeDecision CentralSystem::on_handshake(const ocpp::net::HandshakeInfo& in
     auto it = credentials_.find(id);
     if (it == credentials_.end()) {
         if (!config_.auto_register) {
+            if (config_.credentials_refresh.count() > 0) {
+                look_up_credentials(id); // perhaps created on another node since the last reload
+            }
             return refuse("unknown Chargebox ID");
         }
         const std::string hash = presented.empty() ? std::string() : store::hash_password(presented);
-        credentials_[id] = Credentials{hash, "planned", false};
+        put_credentials(id, Credentials{hash, "planned", false});
         const std::string now = now_text();
         store<bool>(
             [id, hash, now](store::Connection& db) -> ocpp::Result<bool> {
@@ -80,6 +83,7 @@ HandshakeDecision CentralSystem::on_handshake(const ocpp::net::HandshakeInfo& in
         }
         c.password_hash = store::hash_password(presented);
         c.accept_any_password = false;
+        changed_[id] = ++generation_;
         store<bool>(
             [id, hash = c.password_hash](store::Connection& db) -> ocpp::Result<bool> {
                 if (auto r = db::capture_password(db, id, hash); !r) {

@@ -23,6 +23,10 @@ struct CentralConfig {
     bool auto_register = false;   // unknown chargers are registered as planned instead of refused
     ocpp::validation::Mode mode = ocpp::validation::Mode::Strict;
     ocpp::Clock::Duration call_timeout = std::chrono::seconds(30);
+    // How often the credential cache is reloaded from the database; 0: never (the cache is the only writer's).
+    // Set when several nodes share one PostgreSQL database: each then sees the chargers, passwords and switches
+    // the others change, and an unknown Chargebox ID is also looked up (refused now, accepted at its next try).
+    ocpp::Clock::Duration credentials_refresh{0};
 };
 
 // What the handshake needs to know about a charger; kept in step with the store by whoever changes it.
@@ -46,7 +50,9 @@ public:
     void on_open(ocpp::net::SessionPtr session);
 
     // The credential cache; call on the loop.
-    void put_credentials(const std::string& id, Credentials c) { credentials_[id] = std::move(c); }
+    void put_credentials(const std::string& id, Credentials c);
+    // Starts reloading the cache every config().credentials_refresh (credentials.cpp); call on the loop.
+    void start_credentials_refresh();
     const Credentials* credentials(const std::string& id) const;
     std::size_t known_chargers() const { return credentials_.size(); }
 
@@ -84,6 +90,14 @@ private:
     const ocpp::Logger& log_;
     std::unordered_map<std::string, Credentials> credentials_;
     std::unordered_map<std::string, std::shared_ptr<ocpp::Peer>> peers_;
+    // Keeping the cache in step with a shared database (credentials.cpp).
+    void refresh_credentials();
+    void look_up_credentials(const std::string& id);
+    std::unique_ptr<ocpp::Timer> refresh_timer_;
+    std::uint64_t generation_ = 0;                                      // counts local changes to the cache
+    std::unordered_map<std::string, std::uint64_t> changed_;            // id -> generation of its last local change
+    std::unordered_map<std::string, ocpp::Clock::TimePoint> looked_up_; // recent cache-miss lookups
+    int lookups_in_flight_ = 0;
     Notifications notifications_;
 };
 

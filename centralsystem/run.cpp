@@ -72,11 +72,15 @@ int run(int argc, char** argv) {
     CentralConfig cc;
     cc.heartbeat_interval = o.heartbeat_interval;
     cc.auto_register = o.auto_register;
+    if (store::is_shared_database(o.db)) {
+        cc.credentials_refresh = std::chrono::seconds(2); // other nodes may add chargers or change passwords
+    }
     auto central = std::make_unique<CentralSystem>(cc, *loop, *worker, *schemas, log);
     for (const auto& c : *known) {
         central->put_credentials(c.chargebox_id, Credentials{c.password_hash, c.status, c.accept_any_password});
     }
     central->attach(*server);
+    loop->post([&central] { central->start_credentials_refresh(); });
     ocpp::net::Server* server_ptr = server.get();
     server->set_http_handler(
         make_api_handler(*central, ApiConfig{o.api_token, [server_ptr] { return server_ptr->connection_count(); },

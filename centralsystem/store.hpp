@@ -31,6 +31,8 @@ Result<std::vector<Charger>> list_chargers(Connection& db, std::string_view q, s
                                            int limit = 1000);
 // Every charger's ID, password hash, status and switch, for the handshake cache at start-up.
 Result<std::vector<Charger>> all_credentials(Connection& db);
+// One charger's ID, password hash, status and switch (a handshake cache miss on a shared database).
+Result<std::optional<Charger>> credentials_of(Connection& db, std::string_view id);
 
 // The fields PATCH may change; unset ones stay.
 struct ChargerPatch {

@@ -187,17 +187,25 @@ Result<std::vector<Charger>> list_chargers(Connection& db, std::string_view q_te
     return load(db, *q);
 }
 
+namespace {
+constexpr std::string_view kCredentialsSelect =
+    "SELECT chargebox_id, password_hash, status, accept_any_password FROM chargers";
+Charger read_credentials(const store::Statement& q) {
+    Charger c;
+    c.chargebox_id = q.text(0);
+    c.password_hash = q.text(1);
+    c.status = q.text(2);
+    c.accept_any_password = q.int64(3) != 0;
+    return c;
+}
+} // namespace
+
 Result<std::vector<Charger>> all_credentials(Connection& db) {
-    return db.all(
-        [](const store::Statement& q) {
-            Charger c;
-            c.chargebox_id = q.text(0);
-            c.password_hash = q.text(1);
-            c.status = q.text(2);
-            c.accept_any_password = q.int64(3) != 0;
-            return c;
-        },
-        "SELECT chargebox_id, password_hash, status, accept_any_password FROM chargers");
+    return db.all(read_credentials, kCredentialsSelect);
+}
+
+Result<std::optional<Charger>> credentials_of(Connection& db, std::string_view id) {
+    return db.first(read_credentials, std::string(kCredentialsSelect) + " WHERE chargebox_id = ?1", id);
 }
 
 Result<bool> patch_charger(Connection& db, std::string_view id, const ChargerPatch& p) {

@@ -18,6 +18,10 @@ Result<void> check_database_url(std::string_view url) {
     return {};
 }
 
+bool is_shared_database(std::string_view url) {
+    return is_postgres_url(url);
+}
+
 std::string redacted_url(std::string_view url) {
     return redact_postgres_url(url);
 }

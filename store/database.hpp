@@ -12,6 +12,9 @@ namespace store {
 // The error says what is wrong; the caller adds which option named the URL.
 Result<void> check_database_url(std::string_view url);
 
+// True for a database several processes on several machines may share (PostgreSQL).
+bool is_shared_database(std::string_view url);
+
 // The URL as messages and logs may show it: a PostgreSQL password replaced by "***".
 std::string redacted_url(std::string_view url);
 
