@@ -255,4 +255,27 @@ TEST_F(ScenarioLibrary, ACaptureBecomesAScenarioThatPasses) {
     EXPECT_NE(out.find("PASS replay of "), std::string::npos) << out;
 }
 
+TEST_F(ScenarioLibrary, RestScenariosAgainstOurCentralSystem) {
+    ASSERT_NO_FATAL_FAILURE(start_central_system());
+    std::string out;
+    ASSERT_EQ(scenario({library("create_commission_charge"), library("remote_start_stop"), "--url", url(),
+                        "--api-token", kToken, "--junit", base_ + ".xml"},
+                       out),
+              0)
+        << out;
+    EXPECT_NE(out.find("3 of 3 runs passed (2 scenarios)"), std::string::npos) << out;
+    // What the scenarios did through the API is in the central system: both chargers operational, sessions stored.
+    const auto charger = tester::test::http(port_, "GET", "/api/v1/chargers/SCN-FLOW-002", "",
+                                            {"Authorization: Bearer " + kToken}, 10000ms);
+    EXPECT_NE(charger.body.find(R"("status":"operational")"), std::string::npos) << charger.body;
+    // A wrong token is refused, and the report says which request and what came back.
+    ASSERT_EQ(scenario({library("create_commission_charge"), "--url", url(), "--api-token", "wrong-token-0123456789",
+                        "--chargers", "1"},
+                       out),
+              1)
+        << out;
+    EXPECT_NE(out.find("step 1 (rest): expected POST /api/v1/chargers to answer 201; got 401"), std::string::npos)
+        << out;
+}
+
 } // namespace
