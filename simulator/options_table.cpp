@@ -399,7 +399,9 @@ std::string usage() {
     out << "\nExit status: 0 success, 1 the run could not start, 2 bad options, 3 a --max-p99-ms or --max-errors\n"
            "threshold was exceeded.\n"
            "\nAlso: ocpp-simulator flow --central http://HOST:PORT --chargers N ... (the operator flow through the\n"
-           "REST API; see ocpp-simulator flow --help).\n";
+           "REST API; see ocpp-simulator flow --help).\n"
+           "      ocpp-simulator scenario FILE.yaml... --url ws://HOST:PORT/ocpp (YAML scenarios with assertions; see\n"
+           "ocpp-simulator scenario --help and scenarios/FORMAT.md).\n";
     return out.str();
 }
 
