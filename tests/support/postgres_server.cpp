@@ -5,6 +5,7 @@
 #include <netinet/in.h>
 #include <pwd.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -78,6 +79,9 @@ pid_t spawn(const RunAs& who, const std::vector<std::string>& args, const std::s
         if (who.switch_user && (::setgid(who.gid) != 0 || ::setuid(who.uid) != 0)) {
             ::_exit(126);
         }
+        // A test killed before it could stop the server (a timeout, SIGKILL) takes the server with it: fast
+        // shutdown when the parent goes. Set after setuid, which clears it.
+        ::prctl(PR_SET_PDEATHSIG, SIGINT);
         if (::chdir("/") != 0) {
             ::_exit(126);
         }
