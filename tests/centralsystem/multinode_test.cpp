@@ -1,6 +1,7 @@
 // Two real ocpp-centralsystem processes on one PostgreSQL database (a throwaway server the test starts): a charger
 // created through node A's REST API connects to node B and charges, transaction ids stay unique across the nodes,
-// and a node killed with SIGKILL during sessions loses no acknowledged transaction.
+// a password changed on A holds on B, a claiming code is redeemed once across both, and a node killed with SIGKILL
+// during sessions loses no acknowledged transaction.
 #include <signal.h>
 
 #include <fstream>
@@ -11,6 +12,9 @@
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
 
+#include "store/claims.hpp"
+#include "store/database.hpp"
+#include "store/password.hpp"
 #include "tests/support/postgres_server.hpp"
 #include "tests/tester/serve_support.hpp"
 
@@ -221,6 +225,36 @@ TEST_F(TwoNodes, APasswordChangedOnOneNodeHoldsOnTheOtherAfterItsReload) {
     std::this_thread::sleep_for(3s); // node B reloads its credential cache every 2 s
     EXPECT_EQ(boots_on_b("old-password-1", 2), 0) << "node B refuses the old password";
     EXPECT_EQ(boots_on_b("new-password-2", 3), 1) << "and accepts the new one";
+}
+
+TEST_F(TwoNodes, AClaimingCodeIsRedeemedOnceAcrossTheNodes) {
+    // The tester runs on the same database (it issues codes there; here one is issued the way it does).
+    const auto tester_port = free_port();
+    Process tester(kBin + "/ocpp-tester",
+                   {"serve", "--listen", "127.0.0.1:" + std::to_string(tester_port), "--db", url_},
+                   base_ + ".sim2.log");
+    ASSERT_TRUE(eventually([&] { return tester::test::http(tester_port, "GET", "/healthz").status == 200; }, 15s))
+        << read_file(base_ + ".sim2.log");
+    EXPECT_NE(read_file(base_ + ".sim2.log").find("claims in postgresql://"), std::string::npos)
+        << read_file(base_ + ".sim2.log");
+    std::string code;
+    {
+        auto db = store::open_database(url_);
+        ASSERT_TRUE(db) << db.error().message;
+        store::Claim claim;
+        claim.chargebox_id = "CLAIM00001";
+        claim.password_hash = store::hash_password("claimed-password", 1000);
+        claim.created = ocpp::DateTime::now();
+        auto issued = store::Claims::issue(**db, claim, std::chrono::hours(1));
+        ASSERT_TRUE(issued) << issued.error().message;
+        code = *issued;
+    }
+    const std::string body = R"({"claimCode":")" + code + R"(","provider":"acme"})";
+    const auto first = api(a_, "POST", "/api/v1/chargers", body);
+    EXPECT_EQ(first.status, 201) << first.body;
+    const auto second = api(b_, "POST", "/api/v1/chargers", body);
+    EXPECT_EQ(second.status, 409) << second.body;
+    EXPECT_NE(second.body.find("already used"), std::string::npos) << second.body;
 }
 
 TEST_F(TwoNodes, ABadDatabaseUrlIsRefusedNamingTheOption) {
