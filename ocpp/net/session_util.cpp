@@ -177,6 +177,22 @@ std::vector<std::string> split_subprotocols(std::string_view header_value) {
     return out;
 }
 
+bool bearer_token_matches(std::string_view authorization, std::string_view token) {
+    constexpr std::string_view kScheme = "Bearer ";
+    if (token.empty() || authorization.substr(0, kScheme.size()) != kScheme) {
+        return false;
+    }
+    const std::string_view given = authorization.substr(kScheme.size());
+    if (given.size() != token.size()) {
+        return false;
+    }
+    unsigned char diff = 0; // no early exit: the time taken does not tell how much of the token was right
+    for (std::size_t i = 0; i < token.size(); ++i) {
+        diff = static_cast<unsigned char>(diff | (given[i] ^ token[i]));
+    }
+    return diff == 0;
+}
+
 std::string_view HttpRequest::header(std::string_view name) const {
     for (const auto& [key, value] : headers) {
         if (detail::iequals(key, name)) {

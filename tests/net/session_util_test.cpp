@@ -87,6 +87,18 @@ TEST(BasicAuth, RejectsOtherSchemesAndBadBase64) {
     EXPECT_EQ(parse_basic_auth("Basic dXNlcjpwYXN6Y"), std::nullopt);
 }
 
+TEST(BearerToken, MatchesOnlyTheExactToken) {
+    const std::string token = "0123456789abcdef";
+    EXPECT_TRUE(bearer_token_matches("Bearer 0123456789abcdef", token));
+    EXPECT_FALSE(bearer_token_matches("Bearer 0123456789abcdeF", token)); // case matters in the token
+    EXPECT_FALSE(bearer_token_matches("Bearer 0123456789abcde", token));  // a prefix is not enough
+    EXPECT_FALSE(bearer_token_matches("Bearer 0123456789abcdef0", token));
+    EXPECT_FALSE(bearer_token_matches("Basic 0123456789abcdef", token));
+    EXPECT_FALSE(bearer_token_matches("0123456789abcdef", token));
+    EXPECT_FALSE(bearer_token_matches("", token));
+    EXPECT_FALSE(bearer_token_matches("Bearer ", "")); // no token configured never matches
+}
+
 TEST(Base64, EncodeRoundTrips) {
     for (const std::string text : {"", "a", "ab", "abc", "abcd", "user:password", "\x00\xff\x10"}) {
         auto p = parse_basic_auth("Basic " + detail::base64_encode("x:" + text));
