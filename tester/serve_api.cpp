@@ -183,18 +183,33 @@ std::variant<TestRequest, HttpResponse> parse_create(const HttpRequest& req) {
             }
             t.chargebox_id.assign(m.value.GetString(), m.value.GetStringLength());
             have_id = true;
+        } else if (name == "password") {
+            if (!m.value.IsString()) {
+                return json_error(422, "password must be a string", name);
+            }
+            t.password.emplace(m.value.GetString(), m.value.GetStringLength());
+            if (auto problem = password_problem(*t.password); !problem.empty()) {
+                return json_error(422, "password " + problem, name);
+            }
         } else if (name == "chargingTest" || name == "acceptAnyPassword") {
             if (!m.value.IsBool()) {
                 return json_error(422, name + " must be true or false", name);
             }
             (name == "chargingTest" ? t.charging_test : t.accept_any_password) = m.value.GetBool();
         } else {
-            return json_error(
-                422, "unknown field \"" + name + "\"; known: chargeBoxId, chargingTest, acceptAnyPassword", name);
+            return json_error(422,
+                              "unknown field \"" + name +
+                                  "\"; known: chargeBoxId, password, chargingTest, "
+                                  "acceptAnyPassword",
+                              name);
         }
     }
     if (!have_id) {
         return json_error(422, "chargeBoxId is required: the ID configured in the charger", "chargeBoxId");
+    }
+    if (t.password && t.accept_any_password) {
+        return json_error(422, "password and acceptAnyPassword exclude each other: give the password or accept any",
+                          "password");
     }
     t.host = usable_host(req.header("host"));
     return t;
@@ -251,7 +266,14 @@ HttpResponse method_not_allowed(const char* allowed) {
     return json_error(405, std::string("method not allowed here; use ") + allowed, "", {{"Allow", allowed}});
 }
 
-HttpResponse handle(TestService& service, const ApiStatus& status, const HttpRequest& req) {
+HttpResponse unauthorized() {
+    return json_error(401,
+                      "starting and listing tests needs the tester's access token: send \"Authorization: Bearer "
+                      "TOKEN\" (ask whoever runs the tester)",
+                      "Authorization", {{"WWW-Authenticate", "Bearer realm=\"ocpp-tester\""}});
+}
+
+HttpResponse handle(TestService& service, const ApiConfig& config, const HttpRequest& req) {
     std::string_view path = req.path;
     while (path.size() > 1 && path.back() == '/') {
         path.remove_suffix(1);
@@ -266,7 +288,7 @@ HttpResponse handle(TestService& service, const ApiStatus& status, const HttpReq
                            w.Key("maxTests");
                            w.Uint64(service.config().max_tests);
                            w.Key("connections");
-                           w.Uint64(status.connections ? status.connections() : 0);
+                           w.Uint64(config.connections ? config.connections() : 0);
                        }));
     }
     if (path.substr(0, kPrefix.size()) != kPrefix || (path.size() > kPrefix.size() && path[kPrefix.size()] != '/')) {
@@ -274,6 +296,12 @@ HttpResponse handle(TestService& service, const ApiStatus& status, const HttpReq
     }
     path.remove_prefix(kPrefix.size());
     if (path.empty()) {
+        // The collection is guarded; one test's URLs are not: its id is a 126-bit secret handed only to whoever
+        // started it, so the page (and a shared link to it) works without the token.
+        if (!config.token.empty() && (req.method == "POST" || req.method == "GET") &&
+            !ocpp::net::bearer_token_matches(req.header("authorization"), config.token)) {
+            return unauthorized();
+        }
         if (req.method == "POST") {
             return create(service, req);
         }
@@ -305,10 +333,10 @@ HttpResponse handle(TestService& service, const ApiStatus& status, const HttpReq
 
 } // namespace
 
-ocpp::net::HttpHandler make_api_handler(std::shared_ptr<TestService> service, ApiStatus status) {
-    return [service = std::move(service), status = std::move(status)](const HttpRequest& req,
+ocpp::net::HttpHandler make_api_handler(std::shared_ptr<TestService> service, ApiConfig config) {
+    return [service = std::move(service), config = std::move(config)](const HttpRequest& req,
                                                                       ocpp::net::HttpResponder respond_to) {
-        respond_to(handle(*service, status, req));
+        respond_to(handle(*service, config, req));
     };
 }
 

@@ -5,20 +5,22 @@
 #include <cstddef>
 #include <functional>
 #include <memory>
+#include <string>
 
 #include "ocpp/net/http.hpp"
 #include "tester/serve_service.hpp"
 
 namespace tester {
 
-// Figures for GET /healthz, read on the loop.
-struct ApiStatus {
-    std::function<std::size_t()> connections; // WebSocket connections open
+struct ApiConfig {
+    // When set, starting and listing tests need "Authorization: Bearer TOKEN"; a test's own URLs need only its id.
+    std::string token;
+    std::function<std::size_t()> connections; // WebSocket connections open, for GET /healthz (read on the loop)
 };
 
 // Request bodies above this many bytes are refused with 413 before parsing.
 inline constexpr std::size_t kMaxApiBody = 8 * 1024;
 
-ocpp::net::HttpHandler make_api_handler(std::shared_ptr<TestService> service, ApiStatus status = {});
+ocpp::net::HttpHandler make_api_handler(std::shared_ptr<TestService> service, ApiConfig config = {});
 
 } // namespace tester

@@ -14,6 +14,7 @@
 #include "store/worker.hpp"
 #include "tester/serve_api.hpp"
 #include "tester/serve_service.hpp"
+#include "tester/serve_web.hpp"
 
 namespace tester {
 
@@ -53,14 +54,20 @@ ocpp::Result<void> parse_listen(const std::string& text, ServeOptions& o) {
     return {};
 }
 
+bool is_loopback(const std::string& host) {
+    return host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0;
+}
+
 } // namespace
 
 std::string serve_usage() {
     return "usage: ocpp-tester serve --listen HOST:PORT [--db URL] [--public-url ws://host:port]\n"
            "                         [--heartbeat-interval S] [--timeout S] [--max-tests N]\n"
-           "                         [--tls-cert PEM --tls-key PEM [--tls-client-ca PEM]] [--log-level LEVEL]\n"
+           "                         [--api-token TOKEN] [--tls-cert PEM --tls-key PEM [--tls-client-ca PEM]]\n"
+           "                         [--log-level LEVEL]\n"
            "\n"
-           "Runs the connectivity tester as a service for many installers at once. Start a test with\n"
+           "Runs the connectivity tester as a service for many installers at once. Open http://HOST:PORT/ on a\n"
+           "phone or laptop (the installer page), or start a test with\n"
            "  curl -X POST http://HOST:PORT/api/v1/tests -d '{\"chargeBoxId\":\"CB-1\"}'\n"
            "and configure the charger with the URL, ID and password of the answer (see tester/API.md).\n"
            "\n"
@@ -72,6 +79,8 @@ std::string serve_usage() {
            "  --heartbeat-interval S    the interval the tester sets in BootNotification (default 30)\n"
            "  --timeout S               how long a test may take, from its start (default 300)\n"
            "  --max-tests N             tests in progress at once (default 1000)\n"
+           "  --api-token TOKEN         starting and listing tests needs \"Authorization: Bearer TOKEN\" (16+\n"
+           "                            characters; the page asks for it once); a test's own URLs need its id\n"
            "  --tls-cert, --tls-key     serve wss:// (security profile 2) with this certificate and key\n"
            "  --tls-client-ca PEM       require client certificates signed by this CA (profile 3)\n"
            "  --log-level LEVEL         debug, info, warn, error or off (default info)\n"
@@ -98,9 +107,9 @@ ocpp::Result<ServeOptions> parse_serve_options(int argc, char** argv) {
             o.help = true;
             continue;
         }
-        static const char* const kWithValue[] = {"--listen",    "--db",       "--public-url", "--heartbeat-interval",
-                                                 "--timeout",   "--tls-cert", "--tls-key",    "--tls-client-ca",
-                                                 "--max-tests", "--log-level"};
+        static const char* const kWithValue[] = {"--listen",    "--db",        "--public-url", "--heartbeat-interval",
+                                                 "--timeout",   "--tls-cert",  "--tls-key",    "--tls-client-ca",
+                                                 "--max-tests", "--log-level", "--api-token"};
         bool known = false;
         for (const char* name : kWithValue) {
             known = known || flag == name;
@@ -138,6 +147,17 @@ ocpp::Result<ServeOptions> parse_serve_options(int argc, char** argv) {
             } else {
                 o.max_tests = static_cast<std::size_t>(*n);
             }
+        } else if (flag == "--api-token") {
+            if (value.size() < 16) {
+                return ocpp::make_error("--api-token needs at least 16 characters (e.g. openssl rand -hex 16)");
+            }
+            for (char c : value) {
+                const auto b = static_cast<unsigned char>(c);
+                if (b <= 0x20 || b >= 0x7F) {
+                    return ocpp::make_error("--api-token takes printable ASCII without spaces");
+                }
+            }
+            o.api_token = value;
         } else if (flag == "--tls-cert") {
             o.tls_cert = value;
         } else if (flag == "--tls-key") {
@@ -222,16 +242,21 @@ int run_serve(int argc, char** argv) {
     auto service = TestService::create(config, *loop, *schemas, log, worker.get());
     service->attach(*server);
     ocpp::net::Server* server_ptr = server.get();
-    server->set_http_handler(
-        make_api_handler(service, ApiStatus{[server_ptr] { return server_ptr->connection_count(); }}));
+    server->set_http_handler(make_web_handler(
+        make_api_handler(service, ApiConfig{o.api_token, [server_ptr] { return server_ptr->connection_count(); }})));
     if (auto listening = server->listen(); !listening) {
         say(listening.error().message);
         return 1;
     }
     const std::string scheme = config.tls ? "s" : "";
     const std::string where = o.host + ":" + std::to_string(server->port());
-    say("listening on " + where + " (chargers: ws" + scheme + "://" + where + "/ocpp/<ID>; API: http" + scheme + "://" +
-        where + "/api/v1/tests; claims in " + db_path + "); Ctrl-C stops");
+    say("listening on " + where + " (chargers: ws" + scheme + "://" + where + "/ocpp/<ID>; installer page: http" +
+        scheme + "://" + where + "/; API: /api/v1/tests" + (o.api_token.empty() ? ", no token" : ", token required") +
+        "; claims in " + db_path + "); Ctrl-C stops");
+    if (o.api_token.empty() && !is_loopback(o.host)) {
+        say("warning: anyone who reaches this port can start and list tests and read their claiming codes; set "
+            "--api-token on a shared network");
+    }
 
     ocpp::StopSignals signals;
     std::promise<void> loop_done;

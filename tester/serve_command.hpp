@@ -18,6 +18,7 @@ struct ServeOptions {
     int timeout = 300;
     std::string tls_cert, tls_key, tls_client_ca;
     std::size_t max_tests = 1000;
+    std::string api_token; // required to start and list tests when set
     ocpp::LogLevel log_level = ocpp::LogLevel::Info;
     bool help = false;
 };

@@ -104,6 +104,20 @@ std::string chargebox_id_problem(std::string_view id) {
     return {};
 }
 
+std::string password_problem(std::string_view password) {
+    if (password.size() < kMinPassword || password.size() > kMaxPassword) {
+        return "is " + std::to_string(password.size()) + " characters long; use " + std::to_string(kMinPassword) +
+               " to " + std::to_string(kMaxPassword) + " (OCPP 1.6 security profiles 1 and 2)";
+    }
+    for (char c : password) {
+        const auto b = static_cast<unsigned char>(c);
+        if (b <= 0x20 || b >= 0x7F) {
+            return "contains a space, a control or a non-ASCII character; use printable ASCII only";
+        }
+    }
+    return {};
+}
+
 std::shared_ptr<TestService> TestService::create(ServiceConfig config, ocpp::Executor& loop,
                                                  const ocpp::validation::Registry& schemas, const ocpp::Logger& log,
                                                  store::StoreWorker* store, RunFactory factory) {
@@ -230,7 +244,7 @@ std::variant<Created, CreateError> TestService::create_test(const TestRequest& r
     entry->expires = entry->created + config_.timeout;
 
     Created created;
-    created.password = store::generate_password();
+    created.password = request.password ? *request.password : store::generate_password();
     TestConfig tc;
     tc.test_id = id;
     tc.chargebox_id = request.chargebox_id;

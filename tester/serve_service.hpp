@@ -42,7 +42,8 @@ struct TestRequest {
     std::string chargebox_id;
     bool charging_test = false;
     bool accept_any_password = false;
-    std::string host; // the request's Host header, for the URL when no public URL is configured
+    std::string host;                    // the request's Host header, for the URL when no public URL is configured
+    std::optional<std::string> password; // to keep the charger's password when testing it again; else generated
 };
 
 enum class TestState { Waiting, Running, Passed, Failed, Aborted };
@@ -145,5 +146,9 @@ private:
 // A valid Chargebox ID for a test: 1-48 characters of A-Z a-z 0-9 and . - _ * + | @ = (it becomes a URL path
 // segment and the HTTP Basic user name). Returns why not, or "" when valid.
 std::string chargebox_id_problem(std::string_view id);
+
+// A password given for a test: 16-40 printable ASCII characters without spaces. Returns why not, or "" when valid.
+inline constexpr std::size_t kMinPassword = 16, kMaxPassword = 40;
+std::string password_problem(std::string_view password);
 
 } // namespace tester

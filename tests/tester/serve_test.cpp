@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
 
+#include "serve_binary.hpp"
 #include "serve_support.hpp"
 #include "store/claims.hpp"
 #include "store/password.hpp"
@@ -17,77 +18,6 @@
 
 using namespace tester::test;
 namespace fs = std::filesystem;
-
-namespace {
-
-const std::string kBinary = std::string(OCPPKIT_BIN_DIR) + "/ocpp-tester";
-
-rapidjson::Document json(const std::string& text) {
-    rapidjson::Document doc;
-    doc.Parse(text.c_str());
-    if (doc.HasParseError()) {
-        doc.SetNull();
-    }
-    return doc;
-}
-
-std::string str(const rapidjson::Value& v, const char* name) {
-    return v.IsObject() && v.HasMember(name) && v[name].IsString() ? v[name].GetString() : "";
-}
-
-class ServeBinary : public ::testing::Test {
-protected:
-    void TearDown() override {
-        if (process_) {
-            EXPECT_EQ(process_->stop(), 0) << logs();
-        }
-        for (const char* suffix : {"", "-wal", "-shm"}) {
-            fs::remove(db_ + suffix);
-        }
-        fs::remove(log_);
-    }
-
-    void start(std::vector<std::string> extra = {}) {
-        const std::string name = ::testing::UnitTest::GetInstance()->current_test_info()->name();
-        db_ = (fs::temp_directory_path() / ("ocppkit-serve-" + name + ".db")).string();
-        log_ = (fs::temp_directory_path() / ("ocppkit-serve-" + name + ".log")).string();
-        fs::remove(db_);
-        // The free port may be taken between probing and binding: try a few.
-        for (int attempt = 0; attempt < 3; ++attempt) {
-            port_ = free_port();
-            std::vector<std::string> args{"serve", "--listen",      "127.0.0.1:" + std::to_string(port_),
-                                          "--db",  "sqlite:" + db_, "--heartbeat-interval",
-                                          "2",     "--timeout",     "30"};
-            args.insert(args.end(), extra.begin(), extra.end());
-            process_ = std::make_unique<Process>(kBinary, args, log_);
-            if (eventually(
-                    [&] {
-                        return http(port_, "GET", "/healthz", "", {}, 500ms).status == 200 ||
-                               process_->wait_exit(0ms) >= 0;
-                    },
-                    10s) &&
-                process_->pid() > 0) {
-                return;
-            }
-        }
-        FAIL() << "ocpp-tester serve did not come up\n" << logs();
-    }
-
-    std::string logs() const {
-        std::ifstream in(log_);
-        std::stringstream s;
-        s << in.rdbuf();
-        return "--- ocpp-tester serve output ---\n" + s.str();
-    }
-
-    HttpReply post_test(const std::string& body) { return http(port_, "POST", "/api/v1/tests", body); }
-
-    std::unique_ptr<Process> process_;
-    std::uint16_t port_ = 0;
-    std::string db_, log_;
-};
-
-} // namespace
 
 TEST_F(ServeBinary, WellBehavedChargerPassesAndGetsAClaimingCode) {
     ASSERT_NO_FATAL_FAILURE(start());
