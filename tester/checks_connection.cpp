@@ -231,10 +231,11 @@ AuthDecision check_auth(const HandshakeInfo& info, const TestConfig& config) {
         return d;
     }
     if (config.password && password != *config.password) {
-        d.outcome = Outcome::fail("user " + quote(user) + ", a password came but it does not match",
-                                  "Enter the password the tester was started with (--password) in the charger's "
-                                  "HTTP Basic password (AuthorizationKey) setting. Check for typing errors and "
-                                  "invisible spaces; some chargers expect the AuthorizationKey as hex digits.");
+        d.outcome = Outcome::fail(
+            "user " + quote(user) + ", a password came but it does not match",
+            "Enter the test's password (shown when the test started, or given with --password) in the charger's "
+            "HTTP Basic password (AuthorizationKey) setting. Check for typing errors and "
+            "invisible spaces; some chargers expect the AuthorizationKey as hex digits.");
         return d;
     }
     d.accept = true;
