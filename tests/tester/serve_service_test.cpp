@@ -100,7 +100,7 @@ protected:
     }
 
     const TestEntry& create(const std::string& id) {
-        auto result = service_->create_test(TestRequest{id, false, false, "10.0.0.5:8180"});
+        auto result = service_->create_test(TestRequest{id, false, false, "10.0.0.5:8180", std::nullopt});
         EXPECT_TRUE(std::holds_alternative<Created>(result));
         return *std::get<Created>(result).entry;
     }
@@ -206,7 +206,8 @@ TEST_F(ServiceTest, AbortEndsTheRunWithoutACode) {
     EXPECT_EQ(e.claim, ClaimStatus::None);
     EXPECT_FALSE(service_->abort("nope", "x"));
     // The ID is free again.
-    EXPECT_TRUE(std::holds_alternative<Created>(service_->create_test(TestRequest{"CB-1", false, false, "h"})));
+    EXPECT_TRUE(
+        std::holds_alternative<Created>(service_->create_test(TestRequest{"CB-1", false, false, "h", std::nullopt})));
 }
 
 TEST_F(ServiceTest, RefusesDuplicatesBadIdsAndTooManyTests) {
@@ -214,15 +215,15 @@ TEST_F(ServiceTest, RefusesDuplicatesBadIdsAndTooManyTests) {
     config.max_tests = 2;
     make(config);
     create("CB-1");
-    auto dup = service_->create_test(TestRequest{"CB-1", false, false, ""});
+    auto dup = service_->create_test(TestRequest{"CB-1", false, false, "", std::nullopt});
     ASSERT_TRUE(std::holds_alternative<CreateError>(dup));
     EXPECT_EQ(std::get<CreateError>(dup).status, 409);
     EXPECT_EQ(std::get<CreateError>(dup).field, "chargeBoxId");
-    auto bad = service_->create_test(TestRequest{"CB 1", false, false, ""});
+    auto bad = service_->create_test(TestRequest{"CB 1", false, false, "", std::nullopt});
     ASSERT_TRUE(std::holds_alternative<CreateError>(bad));
     EXPECT_EQ(std::get<CreateError>(bad).status, 422);
     create("CB-2");
-    auto full = service_->create_test(TestRequest{"CB-3", false, false, ""});
+    auto full = service_->create_test(TestRequest{"CB-3", false, false, "", std::nullopt});
     ASSERT_TRUE(std::holds_alternative<CreateError>(full));
     EXPECT_EQ(std::get<CreateError>(full).status, 503);
 }
