@@ -106,8 +106,11 @@ async function onStart(event) {
   } catch (e) {
     if (e instanceof ApiError && e.status === 401) {
       $('token-field').hidden = false;
-      setError($('start-error'), token ? 'The access code is wrong: ' + e.message + '.' : 'This tester needs its access code: enter it above and start again.');
+      setError($('start-error'), token
+        ? 'This access code is not accepted: check it with whoever runs the tester.'
+        : 'This tester needs its access code: enter it above and start again.');
       $('token').focus();
+      $('token').select();
     } else if (e instanceof ApiError && e.field === 'chargeBoxId') {
       fieldError(capitalize(e.message) + '.');
       $('cbid').focus();
