@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include <unistd.h>
+
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
 
@@ -43,7 +45,9 @@ protected:
     }
 
     void start(std::vector<std::string> extra = {}) {
-        const std::string name = ::testing::UnitTest::GetInstance()->current_test_info()->name();
+        // The PID keeps runs of the same test from other checkouts on this machine off each other's files.
+        const std::string name = std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()) + "-" +
+                                 std::to_string(::getpid());
         db_ = (std::filesystem::temp_directory_path() / ("ocppkit-serve-" + name + ".db")).string();
         log_ = (std::filesystem::temp_directory_path() / ("ocppkit-serve-" + name + ".log")).string();
         std::filesystem::remove(db_);

@@ -224,7 +224,8 @@ TEST_F(ServeBinary, RefusesTestsBeyondMaxTests) {
 }
 
 TEST(ServeCommandLine, UsageErrorsExitWith2) {
-    const auto log = (fs::temp_directory_path() / "ocppkit-serve-usage.log").string();
+    const auto log =
+        (fs::temp_directory_path() / ("ocppkit-serve-usage-" + std::to_string(::getpid()) + ".log")).string();
     auto exit_code = [&](std::vector<std::string> args) {
         Process p(kBinary, std::move(args), log);
         return p.wait_exit(10s);
