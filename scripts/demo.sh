@@ -44,7 +44,8 @@ cleanup() {
     done
 }
 trap cleanup EXIT
-trap 'echo; echo "demo: stopping"; exit 0' INT TERM
+waiting=0 # Ctrl-C while waiting at the end is the normal way out; before that it interrupts the demo
+trap 'echo; echo "demo: stopping"; ((waiting)) && exit 0; exit 130' INT TERM
 
 # A port nobody listens on right now.
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
@@ -162,6 +163,7 @@ echo "try       curl -H 'Authorization: Bearer $TOKEN' $CS/api/v1/chargers"
 echo "database  $DEMO_DIR/ocppkit.db, logs in $DEMO_DIR/"
 if [[ $DEMO_WAIT == 1 ]]; then
     echo "The $DEMO_CHARGERS simulated chargers stay connected. Ctrl-C stops them, the central system and the tester."
+    waiting=1
     while kill -0 "${pids[0]}" 2>/dev/null; do sleep 1; done
     fail "the central system exited; see $DEMO_DIR/centralsystem.log"
 fi
