@@ -70,8 +70,12 @@ public:
             for (const auto& v : values_) {
                 values.push_back(v ? v->c_str() : nullptr);
             }
-            result_.reset(PQexecParams(conn_, sql_.c_str(), static_cast<int>(values.size()), types_.data(),
-                                       values.data(), nullptr, nullptr, 0));
+            // Prepared once per connection: later runs skip parsing and planning.
+            const std::string name = owner_.prepared(sql_, types_);
+            result_.reset(name.empty() ? PQexecParams(conn_, sql_.c_str(), static_cast<int>(values.size()),
+                                                      types_.data(), values.data(), nullptr, nullptr, 0)
+                                       : PQexecPrepared(conn_, name.c_str(), static_cast<int>(values.size()),
+                                                        values.data(), nullptr, nullptr, 0));
             if (!result_ || !succeeded(result_.get())) {
                 std::string why =
                     result_ ? trimmed(PQresultErrorMessage(result_.get())) : trimmed(PQerrorMessage(conn_));
@@ -252,7 +256,8 @@ Result<Statement> Postgres::prepare(std::string_view sql) {
 
 Result<void> Postgres::begin() {
     if (PQstatus(conn_) != CONNECTION_OK) {
-        PQreset(conn_); // the server restarted or the network dropped: try once to get back
+        PQreset(conn_);    // the server restarted or the network dropped: try once to get back
+        prepared_.clear(); // a new session has none of them
         if (PQstatus(conn_) != CONNECTION_OK) {
             return make_error("lost the connection to " + name_ + ": " + trimmed(PQerrorMessage(conn_)));
         }
@@ -273,6 +278,26 @@ Result<void> Postgres::commit() {
         return make_error("database error: the transaction was rolled back by an earlier error");
     }
     return {};
+}
+
+std::string Postgres::prepared(const std::string& sql, const std::vector<unsigned int>& types) {
+    std::string key = sql;
+    for (const auto t : types) {
+        key += '\0' + std::to_string(t);
+    }
+    if (auto it = prepared_.find(key); it != prepared_.end()) {
+        return it->second;
+    }
+    if (prepared_.size() >= 500) {
+        return ""; // a bound: queries are fixed texts, so this means something builds SQL it should not
+    }
+    std::string name = "ocppkit_" + std::to_string(prepared_.size());
+    ResultPtr r(PQprepare(conn_, name.c_str(), sql.c_str(), static_cast<int>(types.size()), types.data()));
+    if (!r || PQresultStatus(r.get()) != PGRES_COMMAND_OK) {
+        return "";
+    }
+    prepared_.emplace(std::move(key), name);
+    return name;
 }
 
 Result<void> Postgres::lock_migrations() {

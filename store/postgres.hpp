@@ -4,6 +4,8 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <unordered_map>
+#include <vector>
 
 #include "store/connection.hpp"
 
@@ -28,6 +30,9 @@ public:
 
     // Called by this connection's statements after each command.
     void set_changes(std::int64_t n) { changes_ = n; }
+    // The server-side prepared statement for this SQL and these parameter types, prepared on first use; "" when it
+    // could not be prepared (the statement then runs unprepared and reports the error itself).
+    std::string prepared(const std::string& sql, const std::vector<unsigned int>& types);
 
 protected:
     Result<void> lock_migrations() override;
@@ -39,6 +44,7 @@ private:
     pg_conn* conn_;
     std::string name_;
     std::int64_t changes_ = 0;
+    std::unordered_map<std::string, std::string> prepared_; // SQL and parameter types -> statement name
 };
 
 // True for the URL schemes libpq reads: "postgresql://" and "postgres://".
