@@ -134,11 +134,12 @@ std::string make_dir(const RunAs& who, const std::string& pattern) {
     return templ;
 }
 
-// Memory-backed /dev/shm when there is one (copying and starting a server there takes a fraction of the time on a
-// busy disk), else /tmp.
+// Memory-backed /dev/shm when it has room (copying and starting a server there takes a fraction of the time on a
+// busy disk; a container's default 64 MiB holds only two servers of about 25 MiB), else /tmp.
 std::string scratch_root() {
     std::error_code ec;
-    return fs::is_directory("/dev/shm", ec) && ::access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp";
+    const auto space = fs::space("/dev/shm", ec);
+    return !ec && ::access("/dev/shm", W_OK) == 0 && space.available >= 512ull * 1024 * 1024 ? "/dev/shm" : "/tmp";
 }
 
 int free_port() {
