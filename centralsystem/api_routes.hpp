@@ -12,6 +12,12 @@ namespace cs::api {
 
 using Respond = ocpp::net::HttpResponder;
 
+// A charger as the API shows it (api_charger_json.cpp); `connected` says whether it is online now.
+void write_charger(Writer& w, const Charger& c, bool connected);
+std::string charger_json(CentralSystem& cs, const Charger& c);
+// 503 naming the store's failure (and logged).
+HttpResponse store_failed(CentralSystem& cs, const ocpp::Error& e);
+
 void create_charger(CentralSystem& cs, const HttpRequest& req, Respond respond);
 void list_chargers(CentralSystem& cs, const HttpRequest& req, Respond respond);
 void get_charger(CentralSystem& cs, const std::string& id, Respond respond);
