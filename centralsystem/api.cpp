@@ -84,6 +84,9 @@ void route(CentralSystem& cs, const ApiConfig& config, const Portal& portal, con
                                 : respond(method_not_allowed("GET, POST"));
         }
         const std::string& id = parts[1];
+        if (n == 2 && id == "import" && m == "POST") {
+            return import_chargers(cs, req, respond);
+        }
         if (n == 2) {
             return m == "GET"     ? get_charger(cs, id, respond)
                    : m == "PATCH" ? patch_charger(cs, id, req, respond)

@@ -130,6 +130,14 @@ bool read_charge_points(const rapidjson::Value& array, std::vector<ChargePoint>&
 
 } // namespace
 
+std::optional<std::string> check_choice(std::string_view name, const std::string& value) {
+    const std::set<std::string>& allowed = name == "standard" ? kStandards : name == "format" ? kFormats : kPowerTypes;
+    if (allowed.count(value)) {
+        return std::nullopt;
+    }
+    return std::string(name) + " \"" + value + "\" is not one of " + joined(allowed);
+}
+
 std::optional<std::string> normalize_evse_id(std::string_view text) {
     std::string s(text);
     std::transform(s.begin(), s.end(), s.begin(), [](char c) { return static_cast<char>(std::toupper(c)); });

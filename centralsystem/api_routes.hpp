@@ -31,6 +31,7 @@ void list_notifications(CentralSystem& cs, const HttpRequest& req, Respond respo
 void put_id_tag(CentralSystem& cs, const HttpRequest& req, Respond respond);
 void list_id_tags(CentralSystem& cs, Respond respond);
 void get_id_tag(CentralSystem& cs, const std::string& tag, Respond respond);
+void import_chargers(CentralSystem& cs, const HttpRequest& req, Respond respond);
 void send_command(CentralSystem& cs, const std::string& id, const std::string& action, const HttpRequest& req,
                   Respond respond);
 
@@ -49,6 +50,8 @@ std::variant<Commission, Problem> parse_commission(const rapidjson::Value& body)
 std::variant<IdTag, Problem> parse_id_tag(const rapidjson::Value& body);
 // POST /api/v1/chargers/{id}/prices; times come back normalized (UTC), chargebox_id and created_at unset.
 std::variant<PriceSet, Problem> parse_price_set(const rapidjson::Value& body);
+// Why `value` is not allowed for the charge point field `name` (standard, format or powerType), or nullopt.
+std::optional<std::string> check_choice(std::string_view name, const std::string& value);
 // "DE*ABC*E123456*1" (eMI3 / ISO 15118, separators optional); upper-cased, or nullopt when not of that form.
 std::optional<std::string> normalize_evse_id(std::string_view text);
 // Letters, digits and . - _ : * (they go into a URL path), 1 to 48 characters.

@@ -8,6 +8,7 @@
 #include <string>
 #include <unordered_map>
 
+#include "centralsystem/background.hpp"
 #include "centralsystem/notifications.hpp"
 #include "centralsystem/records.hpp"
 #include "ocpp/net/server.hpp"
@@ -79,6 +80,8 @@ public:
     const ocpp::Logger& log() const { return log_; }
     const ocpp::validation::Registry& schemas() const { return schemas_; }
     store::StoreWorker& worker() { return worker_; }
+    // CPU-heavy work away from the loop and the store worker (bulk password hashing).
+    Background& background() { return background_; }
     // Wall time now, as stored and sent ("2026-01-31T12:00:00Z", seconds precision).
     std::string now_text() const;
 
@@ -99,6 +102,7 @@ private:
     std::unordered_map<std::string, ocpp::Clock::TimePoint> looked_up_; // recent cache-miss lookups
     int lookups_in_flight_ = 0;
     Notifications notifications_;
+    Background background_; // last: stopped first, while everything its jobs reach still exists
 };
 
 // Each adds the handlers of one feature to a charger's Peer (one file each).

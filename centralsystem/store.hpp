@@ -1,7 +1,9 @@
 #pragma once
 // The central system's tables (component "centralsystem" in the shared database) and every query on them.
 // These functions run on the store worker's thread only (StoreWorker::submit); the loop never calls them directly.
+#include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -42,6 +44,14 @@ struct ChargerPatch {
 Result<bool> patch_charger(Connection& db, std::string_view id, const ChargerPatch& p); // false: no such charger
 // Sets the address and settings and the status operational; a connector the charger does not have is a Conflict.
 Result<Conflict> commission(Connection& db, std::string_view id, const Commission& c, std::string_view now);
+// For a CSV import (store_import.cpp): which of these Chargebox IDs exist already, and which EVSE IDs belong to a
+// stored charge point (EVSE ID -> its Chargebox ID).
+struct Taken {
+    std::set<std::string> chargers;
+    std::map<std::string, std::string> evse_ids;
+};
+Result<Taken> taken_ids(Connection& db, const std::vector<std::string>& chargebox_ids,
+                        const std::vector<std::string>& evse_ids);
 // Registers an unknown charger as planned (--auto-register); nothing when it exists already.
 Result<void> auto_register(Connection& db, std::string_view id, std::string_view password_hash, std::string_view now);
 // Stores a captured password and turns accept-any-password off.

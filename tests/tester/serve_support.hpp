@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -70,7 +71,9 @@ inline HttpReply http(std::uint16_t port, const std::string& method, const std::
     }
     std::string request = method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(port) +
                           "\r\nConnection: close\r\nContent-Length: " + std::to_string(body.size()) + "\r\n";
-    if (!body.empty()) {
+    const bool typed = std::any_of(extra_headers.begin(), extra_headers.end(),
+                                   [](const std::string& h) { return lower(h).rfind("content-type:", 0) == 0; });
+    if (!body.empty() && !typed) {
         request += "Content-Type: application/json\r\n";
     }
     for (const auto& h : extra_headers) {
