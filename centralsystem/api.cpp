@@ -103,6 +103,10 @@ void route(CentralSystem& cs, const ApiConfig& config, const Portal& portal, con
                    : m == "GET" ? list_price_sets(cs, id, respond)
                                 : respond(method_not_allowed("GET, POST"));
         }
+        if (n == 4 && parts[2] == "prices") {
+            return m == "PUT" || m == "DELETE" ? change_price_set(cs, id, parts[3], req, respond)
+                                               : respond(method_not_allowed("PUT, DELETE"));
+        }
         if (n == 4 && parts[2] == "commands") {
             return m == "POST" ? send_command(cs, id, parts[3], req, respond) : respond(method_not_allowed("POST"));
         }

@@ -171,3 +171,79 @@ void list_price_sets(CentralSystem& cs, const std::string& id, Respond respond) 
 }
 
 } // namespace cs::api
+
+namespace cs::api {
+
+namespace {
+
+std::optional<std::int64_t> price_set_id(const std::string& text) {
+    if (text.empty() || text.size() > 15 || text.find_first_not_of("0123456789") != std::string::npos) {
+        return std::nullopt;
+    }
+    return std::stoll(text);
+}
+
+} // namespace
+
+void change_price_set(CentralSystem& cs, const std::string& id, const std::string& price_id, const HttpRequest& req,
+                      Respond respond) {
+    const auto number = price_set_id(price_id);
+    if (!number) {
+        return respond(
+            json_error(404, "no price set \"" + price_id + "\": price set ids are whole numbers", "priceSetId"));
+    }
+    std::optional<PriceSet> replacement;
+    if (req.method == "PUT") {
+        rapidjson::Document doc;
+        if (auto bad = parse_object(req, doc)) {
+            return respond(std::move(*bad));
+        }
+        auto parsed = parse_price_set(doc);
+        if (auto* problem = std::get_if<Problem>(&parsed)) {
+            return respond(problem->response());
+        }
+        replacement = std::get<PriceSet>(std::move(parsed));
+    }
+    using Out = std::pair<db::Conflict, std::optional<PriceSet>>;
+    cs.store<Out>(
+        [id, n = *number, replacement](store::Connection& db) -> ocpp::Result<Out> {
+            auto r = db::change_price_set(db, id, n, replacement);
+            if (!r) {
+                return r.error();
+            }
+            Out out{std::move(*r), std::nullopt};
+            if (out.first.status == 0 && replacement) {
+                auto list = db::list_price_sets(db, id);
+                if (!list) {
+                    return list.error();
+                }
+                for (auto& p : *list) {
+                    if (p.id == n) {
+                        out.second = std::move(p);
+                    }
+                }
+            }
+            return out;
+        },
+        [&cs, respond, id, n = *number](ocpp::Result<Out> r) {
+            if (!r) {
+                return respond(failed(cs, r.error()));
+            }
+            if (r->first.status != 0) {
+                return respond(json_error(r->first.status, r->first.error, r->first.field));
+            }
+            cs.log().info("api", "price set " + std::to_string(n) + " of \"" + id + "\" " +
+                                     (r->second ? "changed" : "deleted"));
+            if (!r->second) {
+                HttpResponse gone;
+                gone.status = 204;
+                return respond(std::move(gone));
+            }
+            respond(json_response(200, json_object([&](Writer& w) {
+                                      w.Key("priceSet");
+                                      write_price_set(w, *r->second);
+                                  })));
+        });
+}
+
+} // namespace cs::api

@@ -26,6 +26,9 @@ void commission_charger(CentralSystem& cs, const std::string& id, const HttpRequ
 void charger_transactions(CentralSystem& cs, const std::string& id, const HttpRequest& req, Respond respond);
 void post_price_set(CentralSystem& cs, const std::string& id, const HttpRequest& req, Respond respond);
 void list_price_sets(CentralSystem& cs, const std::string& id, Respond respond);
+// PUT (replace, same body as POST) or DELETE /api/v1/chargers/{id}/prices/{priceSetId}.
+void change_price_set(CentralSystem& cs, const std::string& id, const std::string& price_id, const HttpRequest& req,
+                      Respond respond);
 void dashboard(CentralSystem& cs, const HttpRequest& req, Respond respond);
 void list_notifications(CentralSystem& cs, const HttpRequest& req, Respond respond);
 void put_id_tag(CentralSystem& cs, const HttpRequest& req, Respond respond);

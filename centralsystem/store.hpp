@@ -91,9 +91,18 @@ Result<std::vector<Transaction>> list_transactions(Connection& db, std::string_v
 Result<std::vector<MeterSample>> meter_values_of(Connection& db, std::int64_t transaction_id, int limit);
 
 // Price sets (store_prices.cpp). A missing charger is a 404 Conflict on "id", a connector it does not have a 422
-// on "connectorId".
+// on "connectorId", a set that would take over sessions that have run a 409.
 Result<Conflict> insert_price_set(Connection& db, PriceSet& p); // sets p.id
 Result<std::vector<PriceSet>> list_price_sets(Connection& db, std::string_view chargebox_id);
+// A 409 Conflict when some session of the charger (stopped or in progress) would be priced differently under `after`
+// than under `before` (another set, or other figures); none otherwise.
+Result<Conflict> repricing_conflict(Connection& db, std::string_view chargebox_id, const std::vector<PriceSet>& before,
+                                    const std::vector<PriceSet>& after);
+// Replaces price set `id` by `replacement` (its id, charger and createdAt stay), or deletes it (nullopt). Refused
+// with a 409 Conflict when a session of the charger that has run or is running would then cost differently; an
+// unknown charger or set is a 404 (store_price_edit.cpp).
+Result<Conflict> change_price_set(Connection& db, std::string_view chargebox_id, std::int64_t id,
+                                  const std::optional<PriceSet>& replacement);
 
 // What GET /api/v1/dashboard counts, for the chargers of `provider` ("" = all).
 struct DashboardData {

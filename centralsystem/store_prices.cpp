@@ -1,4 +1,6 @@
 // Price sets and the dashboard's queries.
+#include <cstdint>
+
 #include "centralsystem/store.hpp"
 
 namespace cs::db {
@@ -70,6 +72,18 @@ Result<Conflict> insert_price_set(Connection& db, PriceSet& p) {
             return Conflict{422, "connectorId",
                             "the charger has no charge point with connectorId " + std::to_string(*p.connector_id)};
         }
+    }
+    // A set that would take over sessions that have run (valid from before them) is refused: they keep their price.
+    auto before = list_price_sets(db, p.chargebox_id);
+    if (!before) {
+        return before.error();
+    }
+    std::vector<PriceSet> after = *before;
+    after.push_back(p);
+    after.back().id = INT64_MAX; // the newest
+    auto repriced = repricing_conflict(db, p.chargebox_id, *before, after);
+    if (!repriced || repriced->status != 0) {
+        return repriced;
     }
     auto id = db.first([](const store::Statement& q) { return q.int64(0); },
                        "INSERT INTO price_sets(chargebox_id, connector_id, currency, per_kwh, per_session, "

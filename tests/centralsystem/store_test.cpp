@@ -217,4 +217,68 @@ TEST_P(StoreTest, PriceSetsAndDashboardData) {
     EXPECT_TRUE(none->open.empty() && none->today.empty() && none->prices.empty());
 }
 
+TEST_F(StoreTest, PriceSetChangesNeverRepriceSessionsThatRan) {
+    ASSERT_EQ(db::insert_charger(*db_, charger("CB-1", "DE*ABC*E1*1"))->status, 0);
+    PriceSet used;
+    used.chargebox_id = "CB-1";
+    used.currency = "EUR";
+    used.per_kwh = 0.40;
+    used.valid_from = "2026-01-01T00:00:00Z";
+    used.created_at = used.valid_from;
+    ASSERT_EQ(db::insert_price_set(*db_, used)->status, 0);
+    PriceSet later = used;
+    later.valid_from = "2027-01-01T00:00:00Z";
+    later.per_kwh = 0.60;
+    ASSERT_EQ(db::insert_price_set(*db_, later)->status, 0);
+    auto t = db::start_transaction(*db_, "CB-1", 1, "T1", 0, "2026-02-01T10:00:00Z");
+    ASSERT_TRUE(t);
+
+    // The set the session ran under: its figures, its removal, or a validity that drops the session are refused.
+    PriceSet change = used;
+    change.per_kwh = 0.45;
+    auto refused = db::change_price_set(*db_, "CB-1", used.id, change);
+    ASSERT_TRUE(refused);
+    EXPECT_EQ(refused->status, 409);
+    EXPECT_NE(refused->error.find("1 session"), std::string::npos) << refused->error;
+    EXPECT_NE(refused->error.find("transaction " + std::to_string(t->transaction_id)), std::string::npos);
+    EXPECT_EQ(db::change_price_set(*db_, "CB-1", used.id, std::nullopt)->status, 409);
+    change = used;
+    change.valid_to = "2026-01-15T00:00:00Z";
+    EXPECT_EQ(db::change_price_set(*db_, "CB-1", used.id, change)->status, 409);
+    // A new set may not take the session over either: moving `later` back to before the session is refused.
+    PriceSet earlier = later;
+    earlier.valid_from = "2026-01-15T00:00:00Z";
+    EXPECT_EQ(db::change_price_set(*db_, "CB-1", later.id, earlier)->status, 409);
+
+    // Nor may a new set valid from before the session (one for its connector would win over `used`).
+    PriceSet backdated = used;
+    backdated.connector_id = 1;
+    backdated.valid_from = "2026-01-20T00:00:00Z";
+    auto stolen = db::insert_price_set(*db_, backdated);
+    EXPECT_EQ(stolen->status, 409);
+    EXPECT_EQ(stolen->field, "validFrom");
+    EXPECT_EQ(db::list_price_sets(*db_, "CB-1")->size(), 2u);
+
+    // Closing it after the session is fine, and so is any change of a set no session used.
+    change.valid_to = "2026-12-31T00:00:00Z";
+    EXPECT_EQ(db::change_price_set(*db_, "CB-1", used.id, change)->status, 0);
+    later.per_kwh = 0.55;
+    EXPECT_EQ(db::change_price_set(*db_, "CB-1", later.id, later)->status, 0);
+    auto sets = db::list_price_sets(*db_, "CB-1");
+    ASSERT_EQ(sets->size(), 2u);
+    EXPECT_EQ(sets->at(0).valid_to.value_or(""), "2026-12-31T00:00:00Z");
+    EXPECT_DOUBLE_EQ(sets->at(0).per_kwh, 0.40);
+    EXPECT_EQ(sets->at(0).created_at, used.created_at);
+    EXPECT_DOUBLE_EQ(sets->at(1).per_kwh, 0.55);
+    EXPECT_EQ(db::change_price_set(*db_, "CB-1", later.id, std::nullopt)->status, 0);
+    EXPECT_EQ(db::list_price_sets(*db_, "CB-1")->size(), 1u);
+
+    EXPECT_EQ(db::change_price_set(*db_, "CB-1", later.id, std::nullopt)->status, 404);
+    EXPECT_EQ(db::change_price_set(*db_, "CB-9", used.id, std::nullopt)->status, 404);
+    change.connector_id = 7;
+    auto no_connector = db::change_price_set(*db_, "CB-1", used.id, change);
+    EXPECT_EQ(no_connector->status, 422);
+    EXPECT_EQ(no_connector->field, "connectorId");
+}
+
 } // namespace
