@@ -117,6 +117,9 @@ void route(CentralSystem& cs, const ApiConfig& config, const Portal& portal, con
     if (n == 1 && parts[0] == "notifications") {
         return m == "GET" ? list_notifications(cs, req, respond) : respond(method_not_allowed("GET"));
     }
+    if (n == 2 && parts[0] == "notifications" && parts[1] == "read") {
+        return m == "POST" ? mark_notifications_read(cs, req, respond) : respond(method_not_allowed("POST"));
+    }
     if (n >= 1 && parts[0] == "idtags") {
         if (n == 1) {
             return m == "POST"  ? put_id_tag(cs, req, respond)

@@ -166,9 +166,6 @@ void patch_charger(CentralSystem& cs, const std::string& id, const HttpRequest& 
             }
             const Charger& c = **r;
             cs.put_credentials(c.chargebox_id, Credentials{c.password_hash, c.status, c.accept_any_password});
-            if (!c.claim_code.empty()) {
-                cs.notify(c.chargebox_id, "claimRedeemed", "claiming code " + c.claim_code + " was redeemed");
-            }
             respond(json_response(200, charger_json(cs, c)));
         });
 }
@@ -205,9 +202,6 @@ void commission_charger(CentralSystem& cs, const std::string& id, const HttpRequ
             }
             const Charger& c = **r;
             cs.put_credentials(c.chargebox_id, Credentials{c.password_hash, c.status, c.accept_any_password});
-            if (!c.claim_code.empty()) {
-                cs.notify(c.chargebox_id, "claimRedeemed", "claiming code " + c.claim_code + " was redeemed");
-            }
             cs.log().info("api", "charger \"" + c.chargebox_id + "\" put into operation");
             respond(json_response(200, charger_json(cs, c)));
         });

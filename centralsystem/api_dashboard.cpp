@@ -1,4 +1,4 @@
-// GET /api/v1/dashboard[?provider=P] and GET /api/v1/notifications.
+// GET /api/v1/dashboard[?provider=P].
 //
 // Dashboard figures (per currency, never converted):
 // - chargePoints: every charge point of the chargers counted once, by tile_of() (pricing.hpp).
@@ -107,31 +107,6 @@ void dashboard(CentralSystem& cs, const HttpRequest& req, Respond respond) {
             }
             respond(json_response(200, dashboard_json(cs, *r, true)));
         });
-}
-
-void list_notifications(CentralSystem& cs, const HttpRequest& req, Respond respond) {
-    std::size_t limit = 1000;
-    if (const std::string text = query_param(req.query, "limit"); !text.empty()) {
-        char* end = nullptr;
-        const long n = std::strtol(text.c_str(), &end, 10);
-        if (*end != '\0' || n < 1 || n > 1000) {
-            return respond(json_error(400, "limit must be a whole number from 1 to 1000", "limit"));
-        }
-        limit = static_cast<std::size_t>(n);
-    }
-    respond(json_response(200, json_object([&](Writer& w) {
-                              w.Key("notifications");
-                              w.StartArray();
-                              for (const auto& n : cs.notifications().newest(limit)) {
-                                  w.StartObject();
-                                  member(w, "at", n.at);
-                                  member(w, "chargeBoxId", n.chargebox_id);
-                                  member(w, "kind", n.kind);
-                                  member(w, "message", n.message);
-                                  w.EndObject();
-                              }
-                              w.EndArray();
-                          })));
 }
 
 } // namespace cs::api

@@ -31,6 +31,7 @@ void change_price_set(CentralSystem& cs, const std::string& id, const std::strin
                       Respond respond);
 void dashboard(CentralSystem& cs, const HttpRequest& req, Respond respond);
 void list_notifications(CentralSystem& cs, const HttpRequest& req, Respond respond);
+void mark_notifications_read(CentralSystem& cs, const HttpRequest& req, Respond respond);
 void put_id_tag(CentralSystem& cs, const HttpRequest& req, Respond respond);
 void list_id_tags(CentralSystem& cs, Respond respond);
 void get_id_tag(CentralSystem& cs, const std::string& tag, Respond respond);

@@ -31,6 +31,16 @@ const Credentials* CentralSystem::credentials(const std::string& id) const {
     return it == credentials_.end() ? nullptr : &it->second;
 }
 
+void CentralSystem::notify(const std::string& id, std::string kind, std::string message) {
+    Notification n{now_text(), id, std::move(kind), std::move(message), 0, std::nullopt};
+    store<void>([n](store::Connection& db) { return db::add_notification(db, n); },
+                [this, id](ocpp::Result<void> r) {
+                    if (!r) {
+                        log_.warn("notifications", "not stored for \"" + id + "\": " + r.error().message);
+                    }
+                });
+}
+
 std::string CentralSystem::now_text() const {
     const auto now = std::chrono::time_point_cast<std::chrono::seconds>(loop_.clock().wall_now());
     return ocpp::format_datetime(ocpp::DateTime{now});

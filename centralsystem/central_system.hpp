@@ -9,7 +9,6 @@
 #include <unordered_map>
 
 #include "centralsystem/background.hpp"
-#include "centralsystem/notifications.hpp"
 #include "centralsystem/records.hpp"
 #include "ocpp/net/server.hpp"
 #include "ocpp/peer/peer.hpp"
@@ -69,11 +68,9 @@ public:
         }
     }
 
-    // Records a notification (offline, faulted, claimRedeemed, passwordCaptured) stamped now; call on the loop.
-    void notify(const std::string& id, std::string kind, std::string message) {
-        notifications_.add(Notification{now_text(), id, std::move(kind), std::move(message)});
-    }
-    const Notifications& notifications() const { return notifications_; }
+    // Stores a notification (offline, faulted, claimRedeemed, passwordCaptured) stamped now, through the store
+    // worker (GET /api/v1/notifications reads them back); call on the loop.
+    void notify(const std::string& id, std::string kind, std::string message);
 
     const CentralConfig& config() const { return config_; }
     ocpp::Executor& loop() { return loop_; }
@@ -101,7 +98,6 @@ private:
     std::unordered_map<std::string, std::uint64_t> changed_;            // id -> generation of its last local change
     std::unordered_map<std::string, ocpp::Clock::TimePoint> looked_up_; // recent cache-miss lookups
     int lookups_in_flight_ = 0;
-    Notifications notifications_;
     Background background_; // last: stopped first, while everything its jobs reach still exists
 };
 

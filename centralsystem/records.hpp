@@ -96,6 +96,8 @@ struct Notification {
     std::string at, chargebox_id;
     std::string kind; // offline | faulted | claimRedeemed | passwordCaptured
     std::string message;
+    std::int64_t id = 0;                // set by the store, increasing
+    std::optional<std::string> read_at; // when the operator marked it read
 };
 
 } // namespace cs

@@ -104,6 +104,25 @@ Result<Conflict> repricing_conflict(Connection& db, std::string_view chargebox_i
 Result<Conflict> change_price_set(Connection& db, std::string_view chargebox_id, std::int64_t id,
                                   const std::optional<PriceSet>& replacement);
 
+// Notifications (store_notifications.cpp): the newest kNotificationsKept are kept, older ones are dropped.
+inline constexpr std::int64_t kNotificationsKept = 10000;
+Result<void> add_notification(Connection& db, const Notification& n, std::int64_t keep = kNotificationsKept);
+struct NotificationQuery {
+    std::optional<std::int64_t> before; // only ids below this (the next page)
+    std::string since;                  // only those at or after this RFC 3339 UTC time ("" = any)
+    bool unread_only = false;
+    int limit = 100;
+};
+struct NotificationPage {
+    std::vector<Notification> items; // newest first
+    std::int64_t unread = 0;         // unread notifications in all
+    bool more = false;               // older ones match too
+};
+Result<NotificationPage> list_notifications(Connection& db, const NotificationQuery& q);
+// Marks the notifications with these ids, and with every id up to `up_to`, read; how many were unread.
+Result<std::int64_t> mark_notifications_read(Connection& db, const std::vector<std::int64_t>& ids,
+                                             std::optional<std::int64_t> up_to, std::string_view now);
+
 // What GET /api/v1/dashboard counts, for the chargers of `provider` ("" = all).
 struct DashboardData {
     std::vector<Charger> chargers;

@@ -236,7 +236,14 @@ TEST_F(HandlersTest, NotificationsForFaultedCapturedAndOffline) {
     cp_->close(1000, "bye");
     ASSERT_TRUE(run_until([&] { return central_->connected() == 0; }));
 
-    const auto all = central_->notifications().newest(10);
+    // Stored through the worker: read them back the same way.
+    std::optional<ocpp::Result<cs::db::NotificationPage>> page;
+    central_->store<cs::db::NotificationPage>(
+        [](store::Connection& db) { return cs::db::list_notifications(db, cs::db::NotificationQuery{}); },
+        [&](ocpp::Result<cs::db::NotificationPage> r) { page = std::move(r); });
+    ASSERT_TRUE(run_until([&] { return page.has_value(); }));
+    ASSERT_TRUE(page->ok());
+    const auto& all = (*page)->items;
     ASSERT_EQ(all.size(), 3u);
     EXPECT_EQ(all[0].kind, "offline");
     EXPECT_EQ(all[1].kind, "faulted");

@@ -1,7 +1,6 @@
-// Money and overview rules: price set selection, revenue, totals per currency, dashboard tiles, notifications.
+// Money and overview rules: price set selection, revenue, totals per currency, dashboard tiles.
 #include <gtest/gtest.h>
 
-#include "centralsystem/notifications.hpp"
 #include "centralsystem/pricing.hpp"
 
 namespace {
@@ -135,19 +134,6 @@ TEST(Dashboard, OfflineBeatsStatusButNotPlanned) {
     EXPECT_EQ(tile_of(off, off.charge_points[1], true), Tile::Occupied);
     const Charger planned = charger("Y", "planned", {"Faulted"});
     EXPECT_EQ(tile_of(planned, planned.charge_points[1], false), Tile::Inoperative);
-}
-
-TEST(Notifications, NewestFirstAndBounded) {
-    Notifications log(3);
-    for (int i = 1; i <= 5; ++i) {
-        log.add(Notification{"2026-01-01T00:00:0" + std::to_string(i) + "Z", "CB-" + std::to_string(i), "offline", ""});
-    }
-    EXPECT_EQ(log.size(), 3u);
-    const auto all = log.newest(10);
-    ASSERT_EQ(all.size(), 3u);
-    EXPECT_EQ(all[0].chargebox_id, "CB-5");
-    EXPECT_EQ(all[2].chargebox_id, "CB-3");
-    EXPECT_EQ(log.newest(1).size(), 1u);
 }
 
 } // namespace

@@ -217,7 +217,7 @@ TEST_P(StoreTest, PriceSetsAndDashboardData) {
     EXPECT_TRUE(none->open.empty() && none->today.empty() && none->prices.empty());
 }
 
-TEST_F(StoreTest, PriceSetChangesNeverRepriceSessionsThatRan) {
+TEST_P(StoreTest, PriceSetChangesNeverRepriceSessionsThatRan) {
     ASSERT_EQ(db::insert_charger(*db_, charger("CB-1", "DE*ABC*E1*1"))->status, 0);
     PriceSet used;
     used.chargebox_id = "CB-1";
@@ -279,6 +279,48 @@ TEST_F(StoreTest, PriceSetChangesNeverRepriceSessionsThatRan) {
     auto no_connector = db::change_price_set(*db_, "CB-1", used.id, change);
     EXPECT_EQ(no_connector->status, 422);
     EXPECT_EQ(no_connector->field, "connectorId");
+}
+
+TEST_P(StoreTest, NotificationsNewestFirstPagedBoundedAndMarkedRead) {
+    for (int i = 1; i <= 7; ++i) {
+        ASSERT_TRUE(db::add_notification(*db_,
+                                         Notification{"2026-01-01T00:00:0" + std::to_string(i) + "Z",
+                                                      "CB-" + std::to_string(i), "offline", "gone", 0, std::nullopt},
+                                         5));
+    }
+    db::NotificationQuery q;
+    q.limit = 3;
+    auto page = db::list_notifications(*db_, q);
+    ASSERT_TRUE(page);
+    ASSERT_EQ(page->items.size(), 3u);
+    EXPECT_EQ(page->items[0].chargebox_id, "CB-7");
+    EXPECT_TRUE(page->more);
+    EXPECT_EQ(page->unread, 5); // only the newest 5 are kept
+    q.before = page->items.back().id;
+    auto next = db::list_notifications(*db_, q);
+    ASSERT_TRUE(next);
+    ASSERT_EQ(next->items.size(), 2u);
+    EXPECT_EQ(next->items[1].chargebox_id, "CB-3");
+    EXPECT_FALSE(next->more);
+
+    auto marked = db::mark_notifications_read(*db_, {page->items[0].id, page->items[0].id}, next->items[0].id,
+                                              "2026-01-02T00:00:00Z");
+    ASSERT_TRUE(marked);
+    EXPECT_EQ(*marked, 3); // CB-7, and CB-4 and CB-3 up to the id of CB-4
+    db::NotificationQuery unread;
+    unread.unread_only = true;
+    auto left = db::list_notifications(*db_, unread);
+    ASSERT_TRUE(left);
+    ASSERT_EQ(left->items.size(), 2u);
+    EXPECT_EQ(left->unread, 2);
+    EXPECT_EQ(left->items[0].chargebox_id, "CB-6");
+    db::NotificationQuery since;
+    since.since = "2026-01-01T00:00:06Z";
+    auto recent = db::list_notifications(*db_, since);
+    ASSERT_TRUE(recent);
+    ASSERT_EQ(recent->items.size(), 2u);
+    EXPECT_EQ(recent->items[1].read_at.value_or(""), "");
+    EXPECT_EQ(recent->items[0].read_at.value_or(""), "2026-01-02T00:00:00Z");
 }
 
 } // namespace
