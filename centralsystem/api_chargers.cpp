@@ -13,6 +13,17 @@ struct Created {
     std::optional<Charger> charger;
 };
 
+// The client's address without its port ("127.0.0.1:51234" -> "127.0.0.1", "[::1]:5" -> "::1"): wrong claiming
+// codes are counted per client, and each new connection has another port.
+std::string client_host(const std::string& remote) {
+    if (!remote.empty() && remote.front() == '[') {
+        const auto close = remote.find(']');
+        return close == std::string::npos ? remote : remote.substr(1, close - 1);
+    }
+    const auto colon = remote.rfind(':');
+    return colon == std::string::npos || remote.find(':') != colon ? remote : remote.substr(0, colon);
+}
+
 } // namespace
 
 void create_charger(CentralSystem& cs, const HttpRequest& req, Respond respond) {
@@ -30,7 +41,7 @@ void create_charger(CentralSystem& cs, const HttpRequest& req, Respond respond) 
     // A refusal found inside the job rolls the job back (a redeemed claim stays unused) and is reported from here.
     auto refused = std::make_shared<db::Conflict>();
     cs.store<Created>(
-        [input = std::move(input), now, client = req.remote_address,
+        [input = std::move(input), now, client = client_host(req.remote_address),
          refused](store::Connection& db) -> ocpp::Result<Created> {
             Charger c = input.charger;
             Created out;
