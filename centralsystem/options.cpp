@@ -1,5 +1,8 @@
 #include "centralsystem/options.hpp"
 
+#include <unistd.h>
+
+#include <cctype>
 #include <cerrno>
 #include <cstdlib>
 #include <map>
@@ -17,6 +20,13 @@ using ocpp::Result;
 
 const char* const kValued[] = {"listen",        "db",        "api-token", "heartbeat-interval", "tls-cert", "tls-key",
                                "tls-client-ca", "log-level", "config",    "map-tile-url"};
+
+// Every setting by its flag name (auto-register is the one without a value).
+std::vector<std::string> option_names() {
+    std::vector<std::string> out(std::begin(kValued), std::end(kValued));
+    out.emplace_back("auto-register");
+    return out;
+}
 
 bool takes_value(const std::string& name) {
     for (const char* v : kValued) {
@@ -147,7 +157,7 @@ std::string usage() {
            "A minimal OCPP 1.6-J central system. Chargers connect to ws(s)://HOST:PORT/ocpp/<ChargeBoxId>;\n"
            "the REST API is under http(s)://HOST:PORT/api/v1/ on the same port, the web portal at /.\n"
            "\n"
-           "  --config FILE.yaml        settings by the same names without dashes (the command line wins)\n"
+           "  --config FILE.yaml        settings by the same names without dashes\n"
            "  --listen HOST:PORT        where chargers and the API connect (default 127.0.0.1:8180)\n"
            "  --db URL                  sqlite:PATH (default sqlite:ocppkit.db) or postgresql://USER@HOST:PORT/DB\n"
            "                            (several nodes on one database); shares the tester's claims\n"
@@ -158,12 +168,28 @@ std::string usage() {
            "  --tls-client-ca PEM       require client certificates signed by this CA (security profile 3)\n"
            "  --map-tile-url URL        map tiles for the portal, {z}/{x}/{y} (default: an offline background)\n"
            "  --log-level LEVEL         debug, info, warn, error or off (default info)\n"
-           "  --help                    show this text\n";
+           "  --help                    show this text\n"
+           "\n"
+           "Every option can also come from the environment as OCPPKIT_ and its name in capitals with '_' for '-':\n"
+           "OCPPKIT_LISTEN, OCPPKIT_DB, OCPPKIT_API_TOKEN, OCPPKIT_AUTO_REGISTER=true|false, "
+           "OCPPKIT_HEARTBEAT_INTERVAL,\n"
+           "OCPPKIT_TLS_CERT, OCPPKIT_TLS_KEY, OCPPKIT_TLS_CLIENT_CA, OCPPKIT_LOG_LEVEL, OCPPKIT_CONFIG (empty = "
+           "unset).\n"
+           "Precedence: command line, then environment, then --config file, then the default.\n";
 }
 
-Result<Options> parse_options(int argc, char** argv) {
+std::string env_name(const std::string& option) {
+    std::string out = "OCPPKIT_";
+    for (char c : option) {
+        out += c == '-' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    }
+    return out;
+}
+
+Result<Options> parse_options(int argc, char** argv, const std::vector<std::string>& environment) {
     Options o;
     std::vector<std::pair<std::string, std::string>> settings;
+    bool config_flag = false;
     for (int i = 1; i < argc; ++i) {
         std::string arg = argv[i];
         if (arg == "--help" || arg == "-h") {
@@ -195,13 +221,43 @@ Result<Options> parse_options(int argc, char** argv) {
         }
         if (name == "config") {
             o.config_file = value;
+            config_flag = true;
         } else {
             settings.emplace_back(name, value);
+        }
+    }
+    // The environment: OCPPKIT_<OPTION> for every option; an empty value counts as unset.
+    std::vector<std::pair<std::string, std::string>> from_env;
+    for (const auto& entry : environment) {
+        const auto eq = entry.find('=');
+        const std::string var = entry.substr(0, eq);
+        if (var.rfind("OCPPKIT_", 0) != 0 || eq == std::string::npos || eq + 1 == entry.size()) {
+            continue;
+        }
+        std::string option;
+        for (const auto& name : option_names()) {
+            option = env_name(name) == var ? name : option;
+        }
+        if (option.empty()) {
+            o.warnings.push_back("ignoring " + var + ": not a setting of ocpp-centralsystem (see --help)");
+            continue;
+        }
+        if (option == "config") {
+            if (!config_flag) {
+                o.config_file = entry.substr(eq + 1);
+            }
+        } else {
+            from_env.emplace_back(option, entry.substr(eq + 1));
         }
     }
     if (!o.config_file.empty()) {
         if (auto r = read_config(o, o.config_file); !r) {
             return r.error();
+        }
+    }
+    for (const auto& [name, value] : from_env) {
+        if (auto r = apply(o, name, value); !r) {
+            return make_error(env_name(name) + " (environment): " + r.error().message);
         }
     }
     for (const auto& [name, value] : settings) {
@@ -216,6 +272,14 @@ Result<Options> parse_options(int argc, char** argv) {
         return make_error("--tls-client-ca needs --tls-cert and --tls-key");
     }
     return o;
+}
+
+Result<Options> parse_options(int argc, char** argv) {
+    std::vector<std::string> environment;
+    for (char** e = environ; e && *e; ++e) {
+        environment.emplace_back(*e);
+    }
+    return parse_options(argc, argv, environment);
 }
 
 } // namespace cs

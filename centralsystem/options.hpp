@@ -21,9 +21,13 @@ struct Options {
     std::string config_file;
     std::string map_tile_url; // the portal's map tiles; empty: offline background
     bool help = false;
+    std::vector<std::string> warnings; // e.g. an OCPPKIT_ variable that is no setting
 };
 
-// Parses argv (argv[0] is the program). A --config file is read first; the command line wins over it.
+// Parses argv (argv[0] is the program) and the environment ("NAME=value" entries): the command line wins over
+// OCPPKIT_* variables, which win over the --config file (or OCPPKIT_CONFIG), which wins over the defaults.
+ocpp::Result<Options> parse_options(int argc, char** argv, const std::vector<std::string>& environment);
+// The same with this process's environment.
 ocpp::Result<Options> parse_options(int argc, char** argv);
 std::string usage();
 

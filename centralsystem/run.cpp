@@ -35,6 +35,9 @@ int run(int argc, char** argv) {
         std::fputs(usage().c_str(), stdout);
         return 0;
     }
+    for (const auto& warning : o.warnings) {
+        say(warning);
+    }
     ocpp::Logger log(o.log_level);
     auto schemas = ocpp::validation::Registry::v16();
     if (!schemas) {

@@ -1,0 +1,150 @@
+// Settings from the command line, the environment (OCPPKIT_*) and a --config file, in that order of precedence, and
+// the errors for bad values from each of them.
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+
+#include <gtest/gtest.h>
+
+#include "centralsystem/options.hpp"
+#include "tests/tester/serve_support.hpp"
+
+namespace {
+
+using namespace std::chrono_literals;
+
+ocpp::Result<cs::Options> parse(std::vector<std::string> args, const std::vector<std::string>& env) {
+    std::vector<char*> argv{const_cast<char*>("ocpp-centralsystem")};
+    for (auto& a : args) {
+        argv.push_back(a.data());
+    }
+    return cs::parse_options(static_cast<int>(argv.size()), argv.data(), env);
+}
+
+class OptionsEnv : public ::testing::Test {
+protected:
+    void SetUp() override {
+        config_ = "/tmp/cs-options-" + std::to_string(::getpid()) + "-" +
+                  ::testing::UnitTest::GetInstance()->current_test_info()->name() + ".yaml";
+        std::ofstream(config_) << "listen: 127.0.0.1:7001\nheartbeat-interval: 11\nlog-level: warn\n"
+                                  "db: sqlite:/tmp/from-config.db\n";
+    }
+    void TearDown() override { std::remove(config_.c_str()); }
+    std::string config_;
+};
+
+TEST_F(OptionsEnv, FlagBeatsEnvironmentBeatsConfigBeatsDefault) {
+    const std::vector<std::string> env{"OCPPKIT_LISTEN=127.0.0.2:7002", "OCPPKIT_HEARTBEAT_INTERVAL=22",
+                                       "OCPPKIT_CONFIG=" + config_, "PATH=/usr/bin"};
+    auto o = parse({"--listen", "127.0.0.3:7003"}, env);
+    ASSERT_TRUE(o) << o.error().message;
+    EXPECT_EQ(o->host, "127.0.0.3"); // flag
+    EXPECT_EQ(o->port, 7003);
+    EXPECT_EQ(o->heartbeat_interval, 22);           // environment over config
+    EXPECT_EQ(o->log_level, ocpp::LogLevel::Warn);  // config over default
+    EXPECT_EQ(o->db, "sqlite:/tmp/from-config.db"); // config
+    EXPECT_EQ(o->api_token, "");                    // default
+    EXPECT_EQ(o->config_file, config_);             // OCPPKIT_CONFIG names the file
+    EXPECT_TRUE(o->warnings.empty());
+
+    o = parse({}, env);
+    ASSERT_TRUE(o);
+    EXPECT_EQ(o->host, "127.0.0.2");
+    EXPECT_EQ(o->port, 7002);
+    o = parse({"--config", "/nonexistent.yaml"}, env); // the flag names another file: that one is read
+    ASSERT_FALSE(o);
+    EXPECT_NE(o.error().message.find("/nonexistent.yaml"), std::string::npos);
+}
+
+TEST_F(OptionsEnv, EveryOptionHasItsVariable) {
+    auto o = parse({}, {"OCPPKIT_DB=sqlite:/tmp/env.db", "OCPPKIT_API_TOKEN=0123456789abcdef0123",
+                        "OCPPKIT_AUTO_REGISTER=true", "OCPPKIT_TLS_CERT=c.pem", "OCPPKIT_TLS_KEY=k.pem",
+                        "OCPPKIT_TLS_CLIENT_CA=ca.pem", "OCPPKIT_LOG_LEVEL=debug", "OCPPKIT_HEARTBEAT_INTERVAL=5",
+                        "OCPPKIT_LISTEN=127.0.0.1:0"});
+    ASSERT_TRUE(o) << o.error().message;
+    EXPECT_EQ(o->db, "sqlite:/tmp/env.db");
+    EXPECT_EQ(o->api_token, "0123456789abcdef0123");
+    EXPECT_TRUE(o->auto_register);
+    EXPECT_EQ(o->tls_cert, "c.pem");
+    EXPECT_EQ(o->tls_key, "k.pem");
+    EXPECT_EQ(o->tls_client_ca, "ca.pem");
+    EXPECT_EQ(o->log_level, ocpp::LogLevel::Debug);
+    EXPECT_EQ(o->heartbeat_interval, 5);
+    EXPECT_EQ(o->port, 0);
+    // The flag turns auto-register off again; an empty variable is unset.
+    o = parse({"--auto-register=false"}, {"OCPPKIT_AUTO_REGISTER=true", "OCPPKIT_DB="});
+    ASSERT_TRUE(o);
+    EXPECT_FALSE(o->auto_register);
+    EXPECT_EQ(o->db, "sqlite:ocppkit.db");
+}
+
+TEST_F(OptionsEnv, BadValuesNameTheirVariable) {
+    struct Case {
+        const char* entry;
+        const char* words;
+    };
+    for (const Case& c :
+         {Case{"OCPPKIT_LISTEN=nope", "HOST:PORT"}, Case{"OCPPKIT_HEARTBEAT_INTERVAL=0", "1 to 86400"},
+          Case{"OCPPKIT_HEARTBEAT_INTERVAL=ten", "whole number"}, Case{"OCPPKIT_API_TOKEN=short", "16 characters"},
+          Case{"OCPPKIT_DB=mysql://x", "sqlite:"}, Case{"OCPPKIT_AUTO_REGISTER=yes", "true or false"},
+          Case{"OCPPKIT_LOG_LEVEL=loud", "debug"}, Case{"OCPPKIT_TLS_CERT=c.pem", "go together"}}) {
+        auto o = parse({}, {c.entry});
+        ASSERT_FALSE(o) << c.entry;
+        EXPECT_NE(o.error().message.find(c.words), std::string::npos) << c.entry << ": " << o.error().message;
+        const std::string var = std::string(c.entry).substr(0, std::string(c.entry).find('='));
+        if (var != "OCPPKIT_TLS_CERT") {
+            EXPECT_NE(o.error().message.find(var + " (environment)"), std::string::npos) << o.error().message;
+        }
+    }
+    // A bad environment value is an error even when the flag would override it: nothing is silently dropped.
+    EXPECT_FALSE(parse({"--listen", "127.0.0.1:1"}, {"OCPPKIT_LISTEN=nope"}));
+    // An unknown OCPPKIT_ variable (a typo) is a warning, not silence.
+    auto o = parse({}, {"OCPPKIT_LISTNE=127.0.0.1:1"});
+    ASSERT_TRUE(o);
+    ASSERT_EQ(o->warnings.size(), 1u);
+    EXPECT_NE(o->warnings[0].find("OCPPKIT_LISTNE"), std::string::npos);
+}
+
+// The real binary: the environment decides where it listens, a flag wins, a bad variable stops it with exit code 2.
+TEST_F(OptionsEnv, BinaryReadsTheEnvironment) {
+    const std::string base = config_ + ".run";
+    const auto port = tester::test::free_port();
+    ::setenv("OCPPKIT_LISTEN", ("127.0.0.1:" + std::to_string(port)).c_str(), 1);
+    ::setenv("OCPPKIT_DB", ("sqlite:" + base + ".db").c_str(), 1);
+    ::setenv("OCPPKIT_API_TOKEN", "env-token-0123456789", 1);
+    {
+        tester::test::Process cs(std::string(OCPPKIT_BIN_DIR) + "/ocpp-centralsystem", {}, base + ".log");
+        ASSERT_TRUE(
+            tester::test::eventually([&] { return tester::test::http(port, "GET", "/healthz").status == 200; }, 10s));
+        EXPECT_EQ(tester::test::http(port, "GET", "/api/v1/chargers").status, 401);
+        EXPECT_EQ(
+            tester::test::http(port, "GET", "/api/v1/chargers", "", {"Authorization: Bearer env-token-0123456789"})
+                .status,
+            200);
+    }
+    const auto flag_port = tester::test::free_port();
+    {
+        tester::test::Process cs(std::string(OCPPKIT_BIN_DIR) + "/ocpp-centralsystem",
+                                 {"--listen", "127.0.0.1:" + std::to_string(flag_port)}, base + ".log");
+        EXPECT_TRUE(tester::test::eventually(
+            [&] { return tester::test::http(flag_port, "GET", "/healthz").status == 200; }, 10s));
+    }
+    ::setenv("OCPPKIT_HEARTBEAT_INTERVAL", "often", 1);
+    {
+        tester::test::Process cs(std::string(OCPPKIT_BIN_DIR) + "/ocpp-centralsystem", {}, base + ".log");
+        EXPECT_EQ(cs.wait_exit(10s), 2);
+    }
+    std::ifstream in(base + ".log");
+    const std::string log((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    EXPECT_NE(log.find("OCPPKIT_HEARTBEAT_INTERVAL (environment)"), std::string::npos) << log;
+    for (const char* var : {"OCPPKIT_LISTEN", "OCPPKIT_DB", "OCPPKIT_API_TOKEN", "OCPPKIT_HEARTBEAT_INTERVAL"}) {
+        ::unsetenv(var);
+    }
+    for (const char* suffix : {".db", ".db-wal", ".db-shm", ".log"}) {
+        std::remove((base + suffix).c_str());
+    }
+}
+
+} // namespace
