@@ -1,4 +1,5 @@
-// Routing of the REST API, bearer-token check and /healthz.
+// Routing of the REST API through a table of (method, path template, handler), bearer-token check and /healthz.
+// The same table is what the OpenAPI document is checked against (api_routes()).
 #include "centralsystem/api.hpp"
 
 #include <memory>
@@ -16,6 +17,49 @@ using namespace api;
 
 constexpr std::string_view kPrefix = "/api/v1/";
 
+// The values of a route's {parameters}, in order.
+using Params = std::vector<std::string>;
+struct Route {
+    const char* method;
+    const char* path; // OpenAPI path template, e.g. "/api/v1/chargers/{chargeBoxId}"
+    std::function<void(CentralSystem&, const HttpRequest&, const Params&, Respond)> handle;
+};
+
+// Literal segments are listed before a {parameter} in the same place ("import" before "{chargeBoxId}").
+const std::vector<Route>& route_table() {
+    static const std::vector<Route> table = {
+        {"GET", "/api/v1/chargers", [](auto& cs, auto& req, auto&, auto r) { list_chargers(cs, req, r); }},
+        {"POST", "/api/v1/chargers", [](auto& cs, auto& req, auto&, auto r) { create_charger(cs, req, r); }},
+        {"POST", "/api/v1/chargers/import", [](auto& cs, auto& req, auto&, auto r) { import_chargers(cs, req, r); }},
+        {"GET", "/api/v1/chargers/{chargeBoxId}", [](auto& cs, auto&, auto& p, auto r) { get_charger(cs, p[0], r); }},
+        {"PATCH", "/api/v1/chargers/{chargeBoxId}",
+         [](auto& cs, auto& req, auto& p, auto r) { patch_charger(cs, p[0], req, r); }},
+        {"POST", "/api/v1/chargers/{chargeBoxId}/commission",
+         [](auto& cs, auto& req, auto& p, auto r) { commission_charger(cs, p[0], req, r); }},
+        {"GET", "/api/v1/chargers/{chargeBoxId}/transactions",
+         [](auto& cs, auto& req, auto& p, auto r) { charger_transactions(cs, p[0], req, r); }},
+        {"GET", "/api/v1/chargers/{chargeBoxId}/prices",
+         [](auto& cs, auto&, auto& p, auto r) { list_price_sets(cs, p[0], r); }},
+        {"POST", "/api/v1/chargers/{chargeBoxId}/prices",
+         [](auto& cs, auto& req, auto& p, auto r) { post_price_set(cs, p[0], req, r); }},
+        {"PUT", "/api/v1/chargers/{chargeBoxId}/prices/{priceSetId}",
+         [](auto& cs, auto& req, auto& p, auto r) { change_price_set(cs, p[0], p[1], req, r); }},
+        {"DELETE", "/api/v1/chargers/{chargeBoxId}/prices/{priceSetId}",
+         [](auto& cs, auto& req, auto& p, auto r) { change_price_set(cs, p[0], p[1], req, r); }},
+        {"POST", "/api/v1/chargers/{chargeBoxId}/commands/{action}",
+         [](auto& cs, auto& req, auto& p, auto r) { send_command(cs, p[0], p[1], req, r); }},
+        {"GET", "/api/v1/dashboard", [](auto& cs, auto& req, auto&, auto r) { dashboard(cs, req, r); }},
+        {"GET", "/api/v1/notifications", [](auto& cs, auto& req, auto&, auto r) { list_notifications(cs, req, r); }},
+        {"POST", "/api/v1/notifications/read",
+         [](auto& cs, auto& req, auto&, auto r) { mark_notifications_read(cs, req, r); }},
+        {"GET", "/api/v1/idtags", [](auto& cs, auto&, auto&, auto r) { list_id_tags(cs, r); }},
+        {"POST", "/api/v1/idtags", [](auto& cs, auto& req, auto&, auto r) { put_id_tag(cs, req, r); }},
+        {"GET", "/api/v1/idtags/{idTag}", [](auto& cs, auto&, auto& p, auto r) { get_id_tag(cs, p[0], r); }},
+        {"GET", "/api/v1/openapi.yaml", [](auto&, auto&, auto&, auto r) { openapi_document(r); }},
+    };
+    return table;
+}
+
 bool token_ok(const HttpRequest& req, const std::string& token) {
     const std::string_view header = req.header("authorization");
     constexpr std::string_view kBearer = "Bearer ";
@@ -24,12 +68,6 @@ bool token_ok(const HttpRequest& req, const std::string& token) {
     }
     const std::string_view given = header.substr(kBearer.size());
     return given.size() == token.size() && CRYPTO_memcmp(given.data(), token.data(), token.size()) == 0;
-}
-
-HttpResponse method_not_allowed(const char* allowed) {
-    HttpResponse r = json_error(405, std::string("method not allowed here; use ") + allowed);
-    r.headers.emplace_back("Allow", allowed);
-    return r;
 }
 
 std::vector<std::string> split_path(std::string_view rest) {
@@ -46,6 +84,23 @@ std::vector<std::string> split_path(std::string_view rest) {
         rest.remove_prefix(slash + 1);
     }
     return parts;
+}
+
+// The {parameter} values when `parts` (the path, split) fits the template; nullopt when not.
+std::optional<Params> match(const char* path, const std::vector<std::string>& parts) {
+    const auto pattern = split_path(path);
+    if (pattern.size() != parts.size()) {
+        return std::nullopt;
+    }
+    Params params;
+    for (std::size_t i = 0; i < parts.size(); ++i) {
+        if (pattern[i].front() == '{') {
+            params.push_back(parts[i]);
+        } else if (pattern[i] != parts[i]) {
+            return std::nullopt;
+        }
+    }
+    return params;
 }
 
 void route(CentralSystem& cs, const ApiConfig& config, const Portal& portal, const HttpRequest& req, Respond respond) {
@@ -74,66 +129,37 @@ void route(CentralSystem& cs, const ApiConfig& config, const Portal& portal, con
         r.headers.emplace_back("WWW-Authenticate", "Bearer");
         return respond(std::move(r));
     }
-    const auto parts = split_path(path.substr(kPrefix.size()));
-    const std::string& m = req.method;
-    const std::size_t n = parts.size();
-    if (n >= 1 && parts[0] == "chargers") {
-        if (n == 1) {
-            return m == "POST"  ? create_charger(cs, req, respond)
-                   : m == "GET" ? list_chargers(cs, req, respond)
-                                : respond(method_not_allowed("GET, POST"));
+    const auto parts = split_path(path);
+    std::string allowed;
+    std::string matched; // the first template that fits: a literal one wins over a {parameter}
+    for (const auto& r : route_table()) {
+        auto params = match(r.path, parts);
+        if (!params || (!matched.empty() && matched != r.path)) {
+            continue;
         }
-        const std::string& id = parts[1];
-        if (n == 2 && id == "import" && m == "POST") {
-            return import_chargers(cs, req, respond);
+        matched = r.path;
+        if (req.method == r.method) {
+            return r.handle(cs, req, *params, std::move(respond));
         }
-        if (n == 2) {
-            return m == "GET"     ? get_charger(cs, id, respond)
-                   : m == "PATCH" ? patch_charger(cs, id, req, respond)
-                                  : respond(method_not_allowed("GET, PATCH"));
-        }
-        if (n == 3 && parts[2] == "commission") {
-            return m == "POST" ? commission_charger(cs, id, req, respond) : respond(method_not_allowed("POST"));
-        }
-        if (n == 3 && parts[2] == "transactions") {
-            return m == "GET" ? charger_transactions(cs, id, req, respond) : respond(method_not_allowed("GET"));
-        }
-        if (n == 3 && parts[2] == "prices") {
-            return m == "POST"  ? post_price_set(cs, id, req, respond)
-                   : m == "GET" ? list_price_sets(cs, id, respond)
-                                : respond(method_not_allowed("GET, POST"));
-        }
-        if (n == 4 && parts[2] == "prices") {
-            return m == "PUT" || m == "DELETE" ? change_price_set(cs, id, parts[3], req, respond)
-                                               : respond(method_not_allowed("PUT, DELETE"));
-        }
-        if (n == 4 && parts[2] == "commands") {
-            return m == "POST" ? send_command(cs, id, parts[3], req, respond) : respond(method_not_allowed("POST"));
-        }
+        allowed += (allowed.empty() ? "" : ", ") + std::string(r.method);
     }
-    if (n == 1 && parts[0] == "dashboard") {
-        return m == "GET" ? dashboard(cs, req, respond) : respond(method_not_allowed("GET"));
-    }
-    if (n == 1 && parts[0] == "notifications") {
-        return m == "GET" ? list_notifications(cs, req, respond) : respond(method_not_allowed("GET"));
-    }
-    if (n == 2 && parts[0] == "notifications" && parts[1] == "read") {
-        return m == "POST" ? mark_notifications_read(cs, req, respond) : respond(method_not_allowed("POST"));
-    }
-    if (n >= 1 && parts[0] == "idtags") {
-        if (n == 1) {
-            return m == "POST"  ? put_id_tag(cs, req, respond)
-                   : m == "GET" ? list_id_tags(cs, respond)
-                                : respond(method_not_allowed("GET, POST"));
-        }
-        if (n == 2) {
-            return m == "GET" ? get_id_tag(cs, parts[1], respond) : respond(method_not_allowed("GET"));
-        }
+    if (!allowed.empty()) {
+        HttpResponse r = json_error(405, "method not allowed here; use " + allowed);
+        r.headers.emplace_back("Allow", allowed);
+        return respond(std::move(r));
     }
     respond(json_error(404, "no such resource: " + std::string(path)));
 }
 
 } // namespace
+
+std::vector<std::pair<std::string, std::string>> api_routes() {
+    std::vector<std::pair<std::string, std::string>> out;
+    for (const auto& r : route_table()) {
+        out.emplace_back(r.method, r.path);
+    }
+    return out;
+}
 
 ocpp::net::HttpHandler make_api_handler(CentralSystem& cs, ApiConfig config) {
     auto portal = std::make_shared<const Portal>(config.portal);

@@ -35,6 +35,8 @@ void mark_notifications_read(CentralSystem& cs, const HttpRequest& req, Respond 
 void put_id_tag(CentralSystem& cs, const HttpRequest& req, Respond respond);
 void list_id_tags(CentralSystem& cs, Respond respond);
 void get_id_tag(CentralSystem& cs, const std::string& tag, Respond respond);
+// GET /api/v1/openapi.yaml (api_openapi.cpp).
+void openapi_document(Respond respond);
 void import_chargers(CentralSystem& cs, const HttpRequest& req, Respond respond);
 void send_command(CentralSystem& cs, const std::string& id, const std::string& action, const HttpRequest& req,
                   Respond respond);
