@@ -171,10 +171,9 @@ std::string usage() {
            "  --help                    show this text\n"
            "\n"
            "Every option can also come from the environment as OCPPKIT_ and its name in capitals with '_' for '-':\n"
-           "OCPPKIT_LISTEN, OCPPKIT_DB, OCPPKIT_API_TOKEN, OCPPKIT_AUTO_REGISTER=true|false, "
-           "OCPPKIT_HEARTBEAT_INTERVAL,\n"
-           "OCPPKIT_TLS_CERT, OCPPKIT_TLS_KEY, OCPPKIT_TLS_CLIENT_CA, OCPPKIT_LOG_LEVEL, OCPPKIT_CONFIG (empty = "
-           "unset).\n"
+           "  OCPPKIT_LISTEN, OCPPKIT_DB, OCPPKIT_API_TOKEN, OCPPKIT_AUTO_REGISTER=true|false,\n"
+           "  OCPPKIT_HEARTBEAT_INTERVAL, OCPPKIT_TLS_CERT, OCPPKIT_TLS_KEY, OCPPKIT_TLS_CLIENT_CA,\n"
+           "  OCPPKIT_LOG_LEVEL, OCPPKIT_MAP_TILE_URL, OCPPKIT_CONFIG (an empty value counts as unset).\n"
            "Precedence: command line, then environment, then --config file, then the default.\n";
 }
 

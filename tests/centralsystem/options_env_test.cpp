@@ -62,7 +62,7 @@ TEST_F(OptionsEnv, EveryOptionHasItsVariable) {
     auto o = parse({}, {"OCPPKIT_DB=sqlite:/tmp/env.db", "OCPPKIT_API_TOKEN=0123456789abcdef0123",
                         "OCPPKIT_AUTO_REGISTER=true", "OCPPKIT_TLS_CERT=c.pem", "OCPPKIT_TLS_KEY=k.pem",
                         "OCPPKIT_TLS_CLIENT_CA=ca.pem", "OCPPKIT_LOG_LEVEL=debug", "OCPPKIT_HEARTBEAT_INTERVAL=5",
-                        "OCPPKIT_LISTEN=127.0.0.1:0"});
+                        "OCPPKIT_LISTEN=127.0.0.1:0", "OCPPKIT_MAP_TILE_URL=https://tiles.example/{z}/{x}/{y}.png"});
     ASSERT_TRUE(o) << o.error().message;
     EXPECT_EQ(o->db, "sqlite:/tmp/env.db");
     EXPECT_EQ(o->api_token, "0123456789abcdef0123");
@@ -73,6 +73,7 @@ TEST_F(OptionsEnv, EveryOptionHasItsVariable) {
     EXPECT_EQ(o->log_level, ocpp::LogLevel::Debug);
     EXPECT_EQ(o->heartbeat_interval, 5);
     EXPECT_EQ(o->port, 0);
+    EXPECT_EQ(o->map_tile_url, "https://tiles.example/{z}/{x}/{y}.png");
     // The flag turns auto-register off again; an empty variable is unset.
     o = parse({"--auto-register=false"}, {"OCPPKIT_AUTO_REGISTER=true", "OCPPKIT_DB="});
     ASSERT_TRUE(o);
