@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "centralsystem/store.hpp"
+#include "store/sqlite.hpp"
 #include "tests/centralsystem/api_binary.hpp"
 
 namespace {
