@@ -58,7 +58,7 @@ public:
     RawReply(std::weak_ptr<Peer> peer, std::string id, std::string action);
     template <class Write> void ok_with(Write&& write_payload) {
         if (!state_->answered) {
-            send(rpc::serialize_result(state_->id, write_payload), false);
+            send(rpc::serialize_result(state_->id, write_payload), nullptr);
         }
     }
     void ok(const rapidjson::Value& payload);
@@ -76,7 +76,7 @@ private:
         bool answered = false;
         ~State();
     };
-    void send(std::string frame, bool is_error);
+    void send(std::string frame, const char* error_code); // nullptr: a CALLRESULT
     std::shared_ptr<State> state_;
 };
 

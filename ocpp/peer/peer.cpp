@@ -40,15 +40,16 @@ RawReply::State::~State() {
     if (!answered) {
         if (auto p = peer.lock()) {
             p->send_reply(id, action,
-                          rpc::serialize_error(id, rpc::ErrorCode::InternalError, "the handler gave no answer"), true);
+                          rpc::serialize_error(id, rpc::ErrorCode::InternalError, "the handler gave no answer"),
+                          "InternalError");
         }
     }
 }
 
-void RawReply::send(std::string frame, bool is_error) {
+void RawReply::send(std::string frame, const char* error_code) {
     state_->answered = true;
     if (auto p = state_->peer.lock()) {
-        p->send_reply(state_->id, state_->action, std::move(frame), is_error);
+        p->send_reply(state_->id, state_->action, std::move(frame), error_code);
     }
 }
 
@@ -58,7 +59,7 @@ void RawReply::ok(const rapidjson::Value& payload) {
 
 void RawReply::error(rpc::ErrorCode code, std::string description) {
     if (!state_->answered) {
-        send(rpc::serialize_error(state_->id, code, description), true);
+        send(rpc::serialize_error(state_->id, code, description), rpc::to_string(code).data());
     }
 }
 
@@ -156,7 +157,7 @@ void Peer::on_text(std::string_view text) {
 
 void Peer::on_call(rpc::Frame frame) {
     ++stats_.calls_received;
-    Incoming in{std::move(frame)};
+    Incoming in{std::move(frame), session_->executor().clock().now()};
     if (!answering_) {
         process(std::move(in));
         return;
@@ -173,6 +174,7 @@ void Peer::on_call(rpc::Frame frame) {
 
 void Peer::process(Incoming in) {
     answering_ = true;
+    answering_since_ = in.received;
     // The reply takes the id and action (no copies); they are read back from it below.
     RawReply reply(weak_from_this(), std::move(in.frame.id), std::move(in.frame.action));
     const std::string& action = reply.action();
@@ -199,10 +201,11 @@ void Peer::process(Incoming in) {
     handler->second(*in.frame.payload, std::move(reply));
 }
 
-void Peer::send_reply(const std::string& id, const std::string& action, std::string frame, bool is_error) {
+void Peer::send_reply(const std::string& id, const std::string& action, std::string frame, const char* error_code) {
     if (closed_) {
         return;
     }
+    bool is_error = error_code != nullptr;
     if (!is_error && cfg_.validate_outgoing) {
         const auto* schema = schemas_.find(action, validation::Direction::Response);
         std::vector<validation::Finding> findings;
@@ -216,11 +219,16 @@ void Peer::send_reply(const std::string& id, const std::string& action, std::str
             if (cfg_.mode == validation::Mode::Strict) {
                 frame = rpc::serialize_error(id, rpc::ErrorCode::InternalError, "answer failed validation: " + text);
                 is_error = true;
+                error_code = "InternalError";
             }
         }
     }
     ++(is_error ? stats_.errors_sent : stats_.results_sent);
     send_text(frame);
+    if (call_observer_) {
+        call_observer_(CallRecord{true, action, is_error ? std::string_view(error_code) : std::string_view("ok"),
+                                  session_->executor().clock().now() - answering_since_});
+    }
     answering_ = false;
     if (!incoming_.empty()) {
         Incoming next = std::move(incoming_.front());
@@ -301,6 +309,7 @@ void Peer::on_deadline() {
         out.status = CallStatus::Timeout;
         out.error_description = "no answer within " + seconds_text(call.timeout);
         out.latency = call.timeout;
+        observe_outgoing(call.action, out);
         call.data.done(std::move(out));
     }
     pump_calls();
@@ -334,8 +343,19 @@ void Peer::on_answer(rpc::Frame frame) {
         out.error_code = frame.error_code;
         out.error_description = frame.error_description;
     }
+    observe_outgoing(call->action, out);
     call->data.done(std::move(out));
     pump_calls();
+}
+
+void Peer::observe_outgoing(const std::string& action, const RawOutcome& out) {
+    if (!call_observer_) {
+        return;
+    }
+    const std::string_view result = out.status == CallStatus::Ok          ? std::string_view("ok")
+                                    : out.status == CallStatus::CallError ? std::string_view(out.error_code)
+                                                                          : std::string_view(to_string(out.status));
+    call_observer_(CallRecord{false, action, result, out.latency});
 }
 
 void Peer::on_closed(const net::CloseInfo& info) {
@@ -348,6 +368,7 @@ void Peer::on_closed(const net::CloseInfo& info) {
         RawOutcome out;
         out.status = CallStatus::Closed;
         out.error_description = "the connection closed before an answer (" + info.reason + ")";
+        observe_outgoing(call.action, out);
         call.data.done(std::move(out));
     }
     if (close_handler_) {

@@ -48,11 +48,20 @@ struct PeerStats {
     std::uint64_t deviations = 0;
 };
 
+// One CALL finished, for metrics: one we answered (incoming) or one we sent and got an answer to (or not).
+struct CallRecord {
+    bool incoming = true;
+    std::string_view action;
+    std::string_view result;   // "ok", a CALLERROR code ("NotImplemented"), or for our own calls "Timeout"/"Closed"/...
+    Clock::Duration latency{}; // incoming: from receipt to answer; outgoing: from sending to the answer
+};
+
 class Peer : public std::enable_shared_from_this<Peer> {
 public:
     using RawHandler = std::function<void(const rapidjson::Value& payload, RawReply reply)>;
     using FrameObserver = std::function<void(FrameDirection, std::string_view text)>;
     using DeviationObserver = std::function<void(const Deviation&)>;
+    using CallObserver = std::function<void(const CallRecord&)>;
 
     static std::shared_ptr<Peer> create(net::SessionPtr session, const validation::Registry& schemas, PeerConfig cfg,
                                         const Logger& log);
@@ -119,6 +128,7 @@ public:
 
     void set_frame_observer(FrameObserver f) { frame_observer_ = std::move(f); }
     void set_deviation_observer(DeviationObserver f) { deviation_observer_ = std::move(f); }
+    void set_call_observer(CallObserver f) { call_observer_ = std::move(f); }
     // Runs once when the connection has closed, after every pending call got its Closed outcome.
     void set_close_handler(std::function<void(const net::CloseInfo&)> f) { close_handler_ = std::move(f); }
 
@@ -126,6 +136,7 @@ private:
     friend class RawReply;
     struct Incoming {
         rpc::Frame frame; // a CALL: its id and action are in the frame
+        Clock::TimePoint received{};
     };
     struct Pending {
         std::function<void(RawOutcome)> done;
@@ -139,7 +150,9 @@ private:
     void on_call(rpc::Frame frame);
     void process(Incoming call);
     void on_answer(rpc::Frame frame);
-    void send_reply(const std::string& id, const std::string& action, std::string frame, bool is_error);
+    // error_code: nullptr for a CALLRESULT.
+    void send_reply(const std::string& id, const std::string& action, std::string frame, const char* error_code);
+    void observe_outgoing(const std::string& action, const RawOutcome& out);
     void reply_done();
     void pump_calls();
     void arm_deadline();
@@ -164,6 +177,8 @@ private:
     PeerStats stats_;
     FrameObserver frame_observer_;
     DeviationObserver deviation_observer_;
+    CallObserver call_observer_;
+    Clock::TimePoint answering_since_{}; // receipt of the CALL being answered
     std::function<void(const net::CloseInfo&)> close_handler_;
 };
 
