@@ -56,6 +56,7 @@ void StoreWorker::loop() {
                 queue_.pop_front();
             }
         }
+        const auto started = std::chrono::steady_clock::now();
         auto begun = db_->begin();
         for (auto& item : batch) {
             if (!begun) {
@@ -78,6 +79,7 @@ void StoreWorker::loop() {
                 }
             }
         }
+        commit_latency_.observe(std::chrono::steady_clock::now() - started);
         {
             std::lock_guard<std::mutex> lock(mutex_);
             ++commits_;

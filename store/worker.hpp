@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "ocpp/util/executor.hpp"
+#include "ocpp/util/histogram.hpp"
 #include "store/connection.hpp"
 
 namespace store {
@@ -41,6 +42,8 @@ public:
 
     std::size_t queue_depth() const;
     std::uint64_t commits() const; // transactions committed so far (a batch is one)
+    // Time from BEGIN to COMMIT of each batch (for /metrics); readable from any thread.
+    const ocpp::Histogram& commit_latency() const { return commit_latency_; }
 
 private:
     struct Item {
@@ -59,6 +62,7 @@ private:
     std::deque<Item> queue_;
     bool stopping_ = false;
     std::uint64_t commits_ = 0;
+    ocpp::Histogram commit_latency_;
     std::thread thread_;
 };
 
