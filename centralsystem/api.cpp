@@ -118,6 +118,12 @@ void route(CentralSystem& cs, const ApiConfig& config, const Portal& portal, con
                                          w.Uint64(cs.worker().queue_depth());
                                      })));
     }
+    if (path == "/metrics") {
+        HttpResponse r;
+        r.headers.emplace_back("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+        r.body = cs.render_metrics(config.connections ? config.connections() : cs.connected());
+        return respond(std::move(r));
+    }
     if (path.substr(0, kPrefix.size()) != kPrefix) {
         if (auto page = portal.serve(req)) {
             return respond(std::move(*page));

@@ -9,11 +9,14 @@
 #include <unordered_map>
 
 #include "centralsystem/background.hpp"
+#include "centralsystem/metrics.hpp"
 #include "centralsystem/records.hpp"
 #include "ocpp/net/server.hpp"
 #include "ocpp/peer/peer.hpp"
 #include "ocpp/util/datetime.hpp"
+#include "ocpp/util/worker_pool.hpp"
 #include "ocpp/v16/types.hpp"
+#include "store/password_memo.hpp"
 #include "store/worker.hpp"
 
 namespace cs {
@@ -44,16 +47,18 @@ public:
     CentralSystem(const CentralSystem&) = delete;
     CentralSystem& operator=(const CentralSystem&) = delete;
 
-    // Sets the server's handshake hook and open handler to this object (call before listen()).
+    // Sets the server's handshake hook, open and reject handlers to this object (call before listen()).
     void attach(ocpp::net::Server& server);
     ocpp::net::HandshakeDecision on_handshake(const ocpp::net::HandshakeInfo& info);
     void on_open(ocpp::net::SessionPtr session);
 
-    // The credential cache; call on the loop.
+    // The credential cache; call on the loop. The memo tags survive only if the password hash is unchanged.
     void put_credentials(const std::string& id, Credentials c);
     // Starts reloading the cache every config().credentials_refresh (credentials.cpp); call on the loop.
     void start_credentials_refresh();
     const Credentials* credentials(const std::string& id) const;
+    // True while a password taken at the handshake (accept-any-password, --auto-register) is being hashed.
+    bool password_pending(const std::string& id) const;
     std::size_t known_chargers() const { return credentials_.size(); }
 
     // The charger's current connection, or nullptr.
@@ -72,6 +77,10 @@ public:
     // worker (GET /api/v1/notifications reads them back); call on the loop.
     void notify(const std::string& id, std::string kind, std::string message);
 
+    // Counters for /metrics (call on the loop), and the text /metrics answers with.
+    Metrics& metrics() { return metrics_; }
+    std::string render_metrics(std::size_t connections) const;
+
     const CentralConfig& config() const { return config_; }
     ocpp::Executor& loop() { return loop_; }
     const ocpp::Logger& log() const { return log_; }
@@ -83,12 +92,26 @@ public:
     std::string now_text() const;
 
 private:
+    // A cache entry: the credentials, plus memo tags (store::PasswordMemo) of the last password that passed and the
+    // last one that failed PBKDF2, dropped whenever the hash changes.
+    struct Known : Credentials {
+        std::string verified_tag, refused_tag;
+        bool hash_pending = false; // only verified_tag passes until the hash is there
+    };
+    // The entry for c, keeping the memo tags of the current one when the password hash is the same.
+    Known remembered(const std::string& id, Credentials c) const;
+    // Hashes a newly taken password on the hasher pool, then runs done(hash) on the loop (if this still exists).
+    void hash_later(std::string password, std::function<void(std::string)> done);
+    // Stores a hash that hash_later() produced, if the charger's credentials still wait for that password.
+    void hash_ready(const std::string& id, const std::string& tag, std::string hash);
+    ocpp::net::HandshakeDecision refuse(const ocpp::net::HandshakeInfo& info, const char* key, const std::string& why);
+
     CentralConfig config_;
     ocpp::Executor& loop_;
     store::StoreWorker& worker_;
     const ocpp::validation::Registry& schemas_;
     const ocpp::Logger& log_;
-    std::unordered_map<std::string, Credentials> credentials_;
+    std::unordered_map<std::string, Known> credentials_;
     std::unordered_map<std::string, std::shared_ptr<ocpp::Peer>> peers_;
     // Keeping the cache in step with a shared database (credentials.cpp).
     void refresh_credentials();
@@ -98,6 +121,10 @@ private:
     std::unordered_map<std::string, std::uint64_t> changed_;            // id -> generation of its last local change
     std::unordered_map<std::string, ocpp::Clock::TimePoint> looked_up_; // recent cache-miss lookups
     int lookups_in_flight_ = 0;
+    Metrics metrics_;
+    store::PasswordMemo memo_;
+    std::shared_ptr<bool> alive_ = std::make_shared<bool>(true); // hash_later() answers only while this lives
+    ocpp::WorkerPool hasher_{1, 20000};                          // joined before the members above go
     Background background_; // last: stopped first, while everything its jobs reach still exists
 };
 

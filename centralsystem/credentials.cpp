@@ -11,11 +11,6 @@ constexpr std::size_t kMaxLookedUp = 10000;
 constexpr int kMaxLookupsInFlight = 64;
 } // namespace
 
-void CentralSystem::put_credentials(const std::string& id, Credentials c) {
-    credentials_[id] = std::move(c);
-    changed_[id] = ++generation_;
-}
-
 void CentralSystem::start_credentials_refresh() {
     if (config_.credentials_refresh.count() <= 0) {
         return;
@@ -38,10 +33,11 @@ void CentralSystem::refresh_credentials() {
                 log_.warn("store", "reloading the chargers' credentials failed: " + r.error().message);
                 return;
             }
-            std::unordered_map<std::string, Credentials> fresh;
+            std::unordered_map<std::string, Known> fresh;
             for (auto& c : *r) {
                 fresh[c.chargebox_id] =
-                    Credentials{std::move(c.password_hash), std::move(c.status), c.accept_any_password};
+                    remembered(c.chargebox_id,
+                               Credentials{std::move(c.password_hash), std::move(c.status), c.accept_any_password});
             }
             // What changed here after the reload was asked for is newer than it.
             for (auto it = changed_.begin(); it != changed_.end();) {
@@ -86,7 +82,8 @@ void CentralSystem::look_up_credentials(const std::string& id) {
                 return; // changed here meanwhile: that is newer
             }
             auto& c = **r;
-            credentials_[id] = Credentials{std::move(c.password_hash), std::move(c.status), c.accept_any_password};
+            credentials_[id] =
+                remembered(id, Credentials{std::move(c.password_hash), std::move(c.status), c.accept_any_password});
             log_.info("handshake", "\"" + id +
                                        "\" was created on another node; it is accepted "
                                        "from its next connection on");

@@ -127,6 +127,59 @@ TEST_F(HandlersTest, AutoRegisterTakesThePresentedPassword) {
     EXPECT_EQ(central_->on_handshake(handshake("NEW-1", std::string("other-password"))).status, 401);
 }
 
+// A reconnect with a password that passed before costs one HMAC, not PBKDF2; a new password forgets the old one.
+TEST_F(HandlersTest, HandshakeRemembersAVerifiedPasswordUntilItChanges) {
+    central_->put_credentials("CB-1", cs::Credentials{store::hash_password("slow-password"), "planned", false});
+    const auto t0 = std::chrono::steady_clock::now();
+    ASSERT_EQ(central_->on_handshake(handshake("CB-1", std::string("slow-password"))).status, 0);
+    const auto cold = std::chrono::steady_clock::now() - t0;
+    const auto t1 = std::chrono::steady_clock::now();
+    for (int i = 0; i < 50; ++i) {
+        ASSERT_EQ(central_->on_handshake(handshake("CB-1", std::string("slow-password"))).status, 0);
+    }
+    const auto warm = std::chrono::steady_clock::now() - t1;
+    EXPECT_LT(warm, cold) << "50 remembered handshakes should cost less than one PBKDF2";
+    EXPECT_EQ(central_->on_handshake(handshake("CB-1", std::string("slow-passwore"))).status, 401);
+    EXPECT_EQ(central_->on_handshake(handshake("CB-1", std::string("slow-passwore"))).status, 401) << "twice";
+    // The same hash again (e.g. a status change through the API) keeps the memo; a new hash drops it.
+    central_->put_credentials("CB-1", cs::Credentials{central_->credentials("CB-1")->password_hash, "operational"});
+    EXPECT_EQ(central_->on_handshake(handshake("CB-1", std::string("slow-password"))).status, 0);
+    central_->put_credentials("CB-1", cs::Credentials{store::hash_password("new-password", 1000), "operational"});
+    EXPECT_EQ(central_->on_handshake(handshake("CB-1", std::string("slow-password"))).status, 401);
+    EXPECT_EQ(central_->on_handshake(handshake("CB-1", std::string("new-password"))).status, 0);
+}
+
+// A captured or auto-registered password is hashed off the loop and then stored; a restart would verify it.
+TEST_F(HandlersTest, TakenPasswordsAreHashedOffTheLoopAndStored) {
+    auto stored_hash = [&](const std::string& id) {
+        std::optional<std::string> hash;
+        central_->store<std::string>(
+            [id](store::Sqlite& db) -> ocpp::Result<std::string> {
+                auto c = cs::db::find_charger(db, id);
+                if (!c) {
+                    return c.error();
+                }
+                return *c && !(*c)->accept_any_password ? (*c)->password_hash : std::string();
+            },
+            [&](ocpp::Result<std::string> r) { hash = r ? *r : std::string(); });
+        EXPECT_TRUE(run_until([&] { return hash.has_value(); }));
+        return hash.value_or("");
+    };
+    central_->put_credentials("CB-1", cs::Credentials{"", "planned", true});
+    ASSERT_EQ(central_->on_handshake(handshake("CB-1", std::string("captured-pass"))).status, 0);
+    EXPECT_TRUE(run_until([&] { return !central_->password_pending("CB-1"); }));
+    EXPECT_TRUE(store::verify_password("captured-pass", stored_hash("CB-1")));
+
+    cs::CentralConfig cfg;
+    cfg.auto_register = true;
+    central_ = std::make_unique<cs::CentralSystem>(cfg, loop_, *worker_, *schemas_, log_);
+    ASSERT_EQ(central_->on_handshake(handshake("NEW-2", std::string("lab-password"))).status, 0);
+    EXPECT_TRUE(run_until([&] { return !central_->password_pending("NEW-2"); }));
+    EXPECT_TRUE(store::verify_password("lab-password", stored_hash("NEW-2")));
+    EXPECT_EQ(central_->on_handshake(handshake("NEW-2", std::string("lab-password"))).status, 0);
+    EXPECT_EQ(central_->on_handshake(handshake("NEW-2", std::string("other-password"))).status, 401);
+}
+
 TEST_F(HandlersTest, BootStatusAndAuthorize) {
     connect();
     BootNotificationReq boot;

@@ -1,0 +1,131 @@
+#include "centralsystem/metrics.hpp"
+
+#include <cstdio>
+
+namespace cs {
+
+namespace {
+
+void bump(std::vector<std::pair<std::string, std::uint64_t>>& counts, std::string_view result) {
+    for (auto& [name, n] : counts) {
+        if (name == result) {
+            ++n;
+            return;
+        }
+    }
+    counts.emplace_back(std::string(result), 1);
+}
+
+// Label values here are action names and error codes: letters only, but escape anyway.
+std::string label(std::string_view v) {
+    std::string out;
+    for (char c : v) {
+        if (c == '\\' || c == '"') {
+            out += '\\';
+            out += c;
+        } else if (c == '\n') {
+            out += "\\n";
+        } else {
+            out += c;
+        }
+    }
+    return out;
+}
+
+std::string number(double v) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.9g", v);
+    return buf;
+}
+
+void head(std::string& out, const char* name, const char* type, const char* help) {
+    out += std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " " + type + "\n";
+}
+
+void gauge(std::string& out, const char* name, const char* help, double value) {
+    head(out, name, "gauge", help);
+    out += std::string(name) + " " + number(value) + "\n";
+}
+
+void histogram(std::string& out, const std::string& name, const std::string& labels, const ocpp::Histogram& h) {
+    const auto s = h.snapshot();
+    const std::string sep = labels.empty() ? "" : ",";
+    for (std::size_t i = 0; i < s.bounds.size(); ++i) {
+        out += name + "_bucket{" + labels + sep + "le=\"" + number(s.bounds[i]) + "\"} " +
+               std::to_string(s.cumulative[i]) + "\n";
+    }
+    out += name + "_bucket{" + labels + sep + "le=\"+Inf\"} " + std::to_string(s.count) + "\n";
+    const std::string braces = labels.empty() ? "" : "{" + labels + "}";
+    out += name + "_sum" + braces + " " + number(s.sum_seconds) + "\n";
+    out += name + "_count" + braces + " " + std::to_string(s.count) + "\n";
+}
+
+} // namespace
+
+void Metrics::call(const ocpp::CallRecord& r, bool known_action) {
+    const std::string_view action = known_action ? r.action : std::string_view("other");
+    auto it = actions_.find(action);
+    if (it == actions_.end()) {
+        it = actions_.emplace(std::string(action), PerAction{}).first;
+    }
+    PerAction& a = it->second;
+    bump(r.incoming ? a.received : a.sent, r.result);
+    if (r.incoming) {
+        if (!a.latency) {
+            a.latency = std::make_unique<ocpp::Histogram>();
+        }
+        a.latency->observe(r.latency);
+    }
+}
+
+void Metrics::refused(std::string_view reason) {
+    auto it = refusals_.find(reason);
+    if (it == refusals_.end()) {
+        refusals_.emplace(std::string(reason), 1);
+    } else {
+        ++it->second;
+    }
+}
+
+std::string Metrics::render(const Gauges& g) const {
+    std::string out;
+    out.reserve(4096 + actions_.size() * 1024);
+    gauge(out, "ocpp_chargers_connected", "Chargers with an open OCPP connection.",
+          static_cast<double>(g.chargers_connected));
+    gauge(out, "ocpp_websocket_connections", "Open WebSocket connections.", static_cast<double>(g.connections));
+    gauge(out, "ocpp_chargers_known", "Chargers in the registry.", static_cast<double>(g.chargers_known));
+    head(out, "ocpp_calls_total", "counter",
+         "OCPP calls by direction (received: the charger called us; sent: we called it), action and result.");
+    for (const auto& [action, a] : actions_) {
+        for (const auto& [dir, counts] : {std::make_pair("received", &a.received), std::make_pair("sent", &a.sent)}) {
+            for (const auto& [result, n] : *counts) {
+                out += "ocpp_calls_total{direction=\"" + std::string(dir) + "\",action=\"" + label(action) +
+                       "\",result=\"" + label(result) + "\"} " + std::to_string(n) + "\n";
+            }
+        }
+    }
+    head(out, "ocpp_call_duration_seconds", "histogram",
+         "Time from receiving a charger's call to sending our answer (durable writes included).");
+    for (const auto& [action, a] : actions_) {
+        if (a.latency) {
+            histogram(out, "ocpp_call_duration_seconds", "action=\"" + label(action) + "\"", *a.latency);
+        }
+    }
+    head(out, "ocpp_handshake_refusals_total", "counter", "Refused WebSocket upgrades by reason.");
+    for (const auto& [reason, n] : refusals_) {
+        out += "ocpp_handshake_refusals_total{reason=\"" + label(reason) + "\"} " + std::to_string(n) + "\n";
+    }
+    gauge(out, "ocpp_store_queue_depth", "Store jobs waiting for the store worker.",
+          static_cast<double>(g.store_queue));
+    gauge(out, "ocpp_password_hash_queue_depth", "Passwords waiting to be hashed off the event loop.",
+          static_cast<double>(g.hasher_queue));
+    head(out, "ocpp_store_commits_total", "counter", "Store transactions committed (one per batch of jobs).");
+    out += "ocpp_store_commits_total " + std::to_string(g.store_commits) + "\n";
+    if (g.store_commit_latency) {
+        head(out, "ocpp_store_commit_duration_seconds", "histogram", "Time from BEGIN to COMMIT of a store batch.");
+        histogram(out, "ocpp_store_commit_duration_seconds", "", *g.store_commit_latency);
+    }
+    return out;
+}
+
+} // namespace cs

@@ -1,0 +1,41 @@
+#pragma once
+// Metrics: what /metrics shows, in the Prometheus text format. Calls by direction, action and result, a latency
+// histogram of the calls we answered, handshake refusals by reason; the gauges are read when rendering.
+// Counting happens on the central system's loop (no locks); the store's commit histogram is its own.
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "ocpp/peer/peer.hpp"
+#include "ocpp/util/histogram.hpp"
+
+namespace cs {
+
+class Metrics {
+public:
+    // known_action: false for an action that is not OCPP 1.6 (counted as "other", so labels stay bounded).
+    void call(const ocpp::CallRecord& r, bool known_action);
+    void refused(std::string_view reason);
+
+    struct Gauges {
+        std::size_t chargers_connected = 0, connections = 0, chargers_known = 0;
+        std::size_t store_queue = 0, hasher_queue = 0;
+        std::uint64_t store_commits = 0;
+        const ocpp::Histogram* store_commit_latency = nullptr;
+    };
+    std::string render(const Gauges& g) const;
+
+private:
+    struct PerAction {
+        std::vector<std::pair<std::string, std::uint64_t>> received, sent; // by result
+        std::unique_ptr<ocpp::Histogram> latency;                          // calls we answered
+    };
+    std::map<std::string, PerAction, std::less<>> actions_;
+    std::map<std::string, std::uint64_t, std::less<>> refusals_;
+};
+
+} // namespace cs

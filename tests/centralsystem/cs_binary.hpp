@@ -1,0 +1,137 @@
+#pragma once
+// CentralSystemBinary: the real ocpp-centralsystem on 127.0.0.1 (free port, stopped by PID) on a temporary SQLite
+// file, with helpers to call its REST API and run ocpp-simulator chargers against it.
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+
+#include <gtest/gtest.h>
+#include <rapidjson/document.h>
+
+#include "store/claims.hpp"
+#include "store/password.hpp"
+#include "store/sqlite.hpp"
+#include "tests/tester/serve_support.hpp"
+
+namespace cs_test {
+
+using namespace std::chrono_literals;
+using tester::test::eventually;
+using tester::test::free_port;
+using tester::test::HttpReply;
+using tester::test::Process;
+
+inline const std::string kBin = OCPPKIT_BIN_DIR;
+inline const std::string kToken = "test-token-0123456789";
+
+inline rapidjson::Document parse(const std::string& text) {
+    rapidjson::Document d;
+    d.Parse(text.c_str());
+    return d;
+}
+
+inline std::string read_file(const std::string& path) {
+    std::ifstream in(path);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+class CentralSystemBinary : public ::testing::Test {
+protected:
+    void SetUp() override {
+        base_ = "/tmp/cs-int-" + std::to_string(::getpid()) + "-" +
+                ::testing::UnitTest::GetInstance()->current_test_info()->name();
+        db_ = base_ + ".db";
+        cleanup();
+        start();
+    }
+    void TearDown() override {
+        cs_.reset();
+        if (HasFailure()) {
+            std::fprintf(stderr, "--- central system log ---\n%s\n", read_file(base_ + ".cs.log").c_str());
+        }
+        cleanup();
+    }
+    void cleanup() {
+        for (const char* suffix : {".db", ".db-wal", ".db-shm", ".cs.log", ".sim.log", ".report.json"}) {
+            std::remove((base_ + suffix).c_str());
+        }
+    }
+    void start() {
+        port_ = free_port();
+        cs_ = std::make_unique<Process>(kBin + "/ocpp-centralsystem",
+                                        std::vector<std::string>{"--listen", "127.0.0.1:" + std::to_string(port_),
+                                                                 "--db", "sqlite:" + db_, "--api-token", kToken,
+                                                                 "--heartbeat-interval", "2"},
+                                        base_ + ".cs.log");
+        ASSERT_TRUE(eventually([&] { return tester::test::http(port_, "GET", "/healthz").status == 200; }, 10s))
+            << read_file(base_ + ".cs.log");
+    }
+    HttpReply api(const std::string& method, const std::string& target, const std::string& body = "",
+                  bool with_token = true) {
+        std::vector<std::string> headers;
+        if (with_token) {
+            headers.push_back("Authorization: Bearer " + kToken);
+        }
+        return tester::test::http(port_, method, target, body, headers, 10000ms);
+    }
+    // Runs the simulator to its end; returns its JSON report.
+    rapidjson::Document simulate(const std::string& prefix, const std::string& password, int seconds,
+                                 bool sessions = true) {
+        std::vector<std::string> args{"run",
+                                      "--url",
+                                      "ws://127.0.0.1:" + std::to_string(port_) + "/ocpp",
+                                      "--chargers",
+                                      "1",
+                                      "--connectors",
+                                      "2",
+                                      "--id-prefix",
+                                      prefix,
+                                      "--duration",
+                                      std::to_string(seconds),
+                                      "--heartbeat-interval",
+                                      "2",
+                                      "--meter-interval",
+                                      "1",
+                                      "--sessions-per-hour",
+                                      sessions ? "3600" : "0",
+                                      "--session-minutes",
+                                      "0.04,0.05,0.06",
+                                      "--seed",
+                                      "5",
+                                      "--report",
+                                      base_ + ".report.json"};
+        if (!password.empty()) {
+            args.push_back("--password");
+            args.push_back(password);
+        }
+        Process sim(kBin + "/ocpp-simulator", args, base_ + ".sim.log");
+        EXPECT_GE(sim.wait_exit(std::chrono::seconds(seconds + 20)), 0) << read_file(base_ + ".sim.log");
+        return parse(read_file(base_ + ".report.json"));
+    }
+    void create_charger(const std::string& id, const std::string& password) {
+        const auto r = api("POST", "/api/v1/chargers",
+                           R"({"chargeBoxId":")" + id + R"(","password":")" + password +
+                               R"(","provider":"acme","vendor":"KEBA","model":"P30","chargePoints":[)"
+                               R"({"connectorId":1,"evseId":"DE*ABC*E)" +
+                               id +
+                               R"(*1","standard":"IEC_62196_T2","format":"SOCKET","powerType":"AC_3_PHASE",)"
+                               R"("maxPowerKw":22}]})");
+        ASSERT_EQ(r.status, 201) << r.body;
+        ASSERT_EQ(api("POST", "/api/v1/idtags", R"({"idTag":"SIM-TAG-1","status":"Accepted"})").status / 100, 2);
+    }
+    rapidjson::Document transactions(const std::string& id) {
+        const auto r = api("GET", "/api/v1/chargers/" + id + "/transactions");
+        EXPECT_EQ(r.status, 200) << r.body;
+        return parse(r.body);
+    }
+
+    std::string base_, db_;
+    std::uint16_t port_ = 0;
+    std::unique_ptr<Process> cs_;
+};
+
+} // namespace cs_test
