@@ -48,7 +48,9 @@ struct ChargerSpec {
     ocpp::Clock::Duration reconnect_max = std::chrono::seconds(60);
     ocpp::Clock::Duration boot_retry_default = std::chrono::seconds(60); // when Pending/Rejected says interval 0
     Mode mode = Mode::Realistic;
-    std::string throughput_action = "Heartbeat"; // Heartbeat, StatusNotification, MeterValues or mix
+    // Heartbeat, StatusNotification, MeterValues, mix, or transactions (StartTransaction, 3 MeterValues,
+    // StopTransaction, over and over)
+    std::string throughput_action = "Heartbeat";
 };
 
 // What a charger needs from its surroundings; shared by all chargers of one loop.
@@ -142,6 +144,7 @@ private:
     void replay_offline();
     void maybe_finish_stop();
     void throughput_next();
+    void throughput_transactions();
     // Calls from the central system (charger_handlers.cpp)
     void register_handlers();
     void reset(bool hard);
@@ -172,6 +175,8 @@ private:
     ocpp::Clock::Duration backoff_;
     std::unique_ptr<ocpp::Timer> reconnect_timer_, boot_timer_, heartbeat_timer_, stop_timer_;
     std::uint64_t next_local_tx_ = 1;
+    std::uint64_t throughput_step_ = 0;
+    std::optional<int> throughput_tx_;              // the open transaction of the "transactions" throughput action
     std::unordered_map<std::uint64_t, int> tx_ids_; // local session reference -> the central system's id
     std::function<void()> stopped_;
 };

@@ -305,6 +305,10 @@ void Charger::throughput_next() {
         return;
     }
     std::string action = spec_.throughput_action;
+    if (action == "transactions") {
+        throughput_transactions();
+        return;
+    }
     if (action == "mix") {
         static constexpr const char* kMix[] = {"Heartbeat", "StatusNotification", "MeterValues"};
         action = kMix[next_local_tx_++ % 3];
@@ -335,6 +339,56 @@ void Charger::throughput_next() {
         call(req, again);
     } else {
         call(HeartbeatReq{}, again);
+    }
+}
+
+// One step of the "transactions" throughput action: StartTransaction, three MeterValues with the transaction id,
+// StopTransaction; the next call goes out as soon as the answer arrives.
+void Charger::throughput_transactions() {
+    std::weak_ptr<Charger> weak = weak_from_this();
+    auto again = [weak](auto&&) {
+        if (auto self = weak.lock()) {
+            self->throughput_next();
+        }
+    };
+    const std::uint64_t step = throughput_step_++ % 5;
+    const double wh = 1000.0 * static_cast<double>(throughput_step_);
+    if (step == 0 || !throughput_tx_) {
+        throughput_step_ = 1;
+        StartTransactionReq req;
+        req.connectorId = 1;
+        req.idTag = spec_.id_tags.empty() ? std::string("SIM-TAG-1") : spec_.id_tags.front();
+        req.meterStart = static_cast<int>(wh);
+        req.timestamp = wall_now();
+        call(req, [weak](ocpp::CallOutcome<StartTransactionConf> out) {
+            if (auto self = weak.lock()) {
+                self->throughput_tx_.reset();
+                if (out.ok()) {
+                    self->throughput_tx_ = out.conf->transactionId;
+                }
+                self->throughput_next();
+            }
+        });
+    } else if (step < 4) {
+        MeterValuesReq req;
+        req.connectorId = 1;
+        req.transactionId = throughput_tx_;
+        MeterValue mv;
+        mv.timestamp = wall_now();
+        mv.sampledValue.push_back(
+            sample(wh, Measurand::Energy_Active_Import_Register, UnitOfMeasure::Wh, ReadingContext::Sample_Periodic));
+        mv.sampledValue.push_back(
+            sample(11000.0, Measurand::Power_Active_Import, UnitOfMeasure::W, ReadingContext::Sample_Periodic));
+        req.meterValue.push_back(std::move(mv));
+        call(req, again);
+    } else {
+        StopTransactionReq req;
+        req.transactionId = *throughput_tx_;
+        req.meterStop = static_cast<int>(wh);
+        req.timestamp = wall_now();
+        req.reason = Reason::Local;
+        throughput_tx_.reset();
+        call(req, again);
     }
 }
 

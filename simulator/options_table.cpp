@@ -298,10 +298,11 @@ std::vector<OptionDef> make_table() {
                  return one_of(v, {"realistic", "throughput"});
              },
              [](Options& o, const std::string& v) { o.mode = v == "realistic" ? Mode::Realistic : Mode::Throughput; })},
-        {"action", "ACTION", "throughput mode: Heartbeat (default), StatusNotification, MeterValues or mix",
+        {"action", "ACTION",
+         "throughput mode: Heartbeat (default), StatusNotification, MeterValues, mix or transactions",
          checked(
              [](const std::string& v) {
-                 return one_of(v, {"Heartbeat", "StatusNotification", "MeterValues", "mix"});
+                 return one_of(v, {"Heartbeat", "StatusNotification", "MeterValues", "mix", "transactions"});
              },
              [](Options& o, const std::string& v) { o.action = v; })},
         {"churn", "PCT", "every minute PCT % of connected chargers drop their connection and come back",
