@@ -1,5 +1,6 @@
 // The JSON shape of a charger in REST answers, and the answer when the store fails; shared by the charger handlers.
 #include "centralsystem/api_routes.hpp"
+#include "centralsystem/reported_config.hpp"
 
 namespace cs::api {
 
@@ -79,6 +80,10 @@ void write_charger(Writer& w, const Charger& c, bool connected) {
         w.EndObject();
     }
     w.EndArray();
+    if (c.reported) {
+        w.Key("reported");
+        write_reported(w, *c.reported);
+    }
     w.EndObject();
 }
 

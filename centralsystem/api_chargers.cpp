@@ -131,16 +131,30 @@ void list_chargers(CentralSystem& cs, const HttpRequest& req, Respond respond) {
 }
 
 void get_charger(CentralSystem& cs, const std::string& id, Respond respond) {
-    cs.store<std::optional<Charger>>([id](store::Connection& db) { return db::find_charger(db, id); },
-                                     [&cs, respond](ocpp::Result<std::optional<Charger>> r) {
-                                         if (!r) {
-                                             return respond(store_failed(cs, r.error()));
-                                         }
-                                         if (!*r) {
-                                             return respond(json_error(404, "no charger with this Chargebox ID", "id"));
-                                         }
-                                         respond(json_response(200, charger_json(cs, **r)));
-                                     });
+    cs.store<std::optional<Charger>>(
+        [id](store::Connection& db) -> ocpp::Result<std::optional<Charger>> {
+            auto c = db::find_charger(db, id);
+            if (!c || !*c) {
+                return c;
+            }
+            auto reported = db::reported_config(db, id);
+            if (!reported) {
+                return reported.error();
+            }
+            if (!reported->keys.empty()) {
+                (*c)->reported = std::move(*reported);
+            }
+            return c;
+        },
+        [&cs, respond](ocpp::Result<std::optional<Charger>> r) {
+            if (!r) {
+                return respond(store_failed(cs, r.error()));
+            }
+            if (!*r) {
+                return respond(json_error(404, "no charger with this Chargebox ID", "id"));
+            }
+            respond(json_response(200, charger_json(cs, **r)));
+        });
 }
 
 void patch_charger(CentralSystem& cs, const std::string& id, const HttpRequest& req, Respond respond) {

@@ -1,5 +1,7 @@
-// BootNotification (Accepted with the configured interval; the boot facts are stored) and Heartbeat.
+// BootNotification (Accepted with the configured interval; the boot facts are stored; a planned charger is then
+// asked for its configuration) and Heartbeat.
 #include "centralsystem/central_system.hpp"
+#include "centralsystem/reported_config.hpp"
 #include "centralsystem/store.hpp"
 #include "ocpp/v16/messages.hpp"
 
@@ -35,6 +37,10 @@ void add_boot_handlers(CentralSystem& cs, ocpp::Peer& peer, const std::string& i
                 conf.interval = cs.config().heartbeat_interval;
                 conf.status = RegistrationStatus::Accepted;
                 reply(conf);
+                // A planned charger tells what commissioning needs (connectors, phases, current, meter settings).
+                if (const auto* c = cs.credentials(id); c != nullptr && c->status == "planned") {
+                    fetch_reported_config(cs, id);
+                }
             });
     });
     peer.on<HeartbeatReq>([&cs](const HeartbeatReq&, ocpp::Reply<HeartbeatConf> reply) {

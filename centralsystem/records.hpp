@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace cs {
@@ -25,6 +26,12 @@ struct BootFacts {
     std::string vendor, model, serial, firmware, iccid, imsi, meter_type, at;
 };
 
+// What the charger answered to GetConfiguration when it connected while planned (see reported_config.hpp).
+struct ReportedConfig {
+    std::vector<std::pair<std::string, std::string>> keys; // key, value ("" when the charger gave none), sorted
+    std::string at;                                        // when it was read, RFC 3339 UTC
+};
+
 struct Charger {
     std::string chargebox_id;
     std::string password_hash; // "" = no HTTP Basic auth
@@ -38,6 +45,7 @@ struct Charger {
     std::optional<double> latitude, longitude;
     std::string hotline, emergency_contact, accessibility, commissioned_at;
     std::vector<ChargePoint> charge_points;
+    std::optional<ReportedConfig> reported; // filled for the details view only
 };
 
 // Put into operation: POST /api/v1/chargers/{id}/commission.

@@ -58,6 +58,9 @@ Result<void> auto_register(Connection& db, std::string_view id, std::string_view
 Result<void> capture_password(Connection& db, std::string_view id, std::string_view password_hash);
 
 Result<void> record_boot(Connection& db, std::string_view id, const BootFacts& boot);
+// Replaces what the charger reported through GetConfiguration (store_config.cpp); reads it back (no keys: none).
+Result<void> store_reported_config(Connection& db, std::string_view id, const ReportedConfig& rc);
+Result<ReportedConfig> reported_config(Connection& db, std::string_view id);
 Result<void> record_status(Connection& db, std::string_view id, int connector_id, std::string_view status,
                            std::string_view error_code, std::string_view ts);
 

@@ -123,6 +123,14 @@ Result<void> migrate(Connection& db) {
             at TEXT NOT NULL, chargebox_id TEXT NOT NULL, kind TEXT NOT NULL, message TEXT NOT NULL,
             read_at TEXT);
         CREATE INDEX notifications_by_time ON notifications(at);
+    )sql"},
+                                        {4, R"sql(
+        CREATE TABLE charger_config (
+            chargebox_id TEXT NOT NULL REFERENCES chargers(chargebox_id) ON DELETE CASCADE,
+            config_key TEXT NOT NULL, value TEXT NOT NULL DEFAULT '',
+            PRIMARY KEY (chargebox_id, config_key));
+        ALTER TABLE chargers ADD COLUMN config_at TEXT NOT NULL DEFAULT '';
+        ALTER TABLE chargers ADD COLUMN status0_at TEXT NOT NULL DEFAULT '';
     )sql"}});
 }
 
