@@ -267,13 +267,17 @@ Result<void> record_boot(Connection& db, std::string_view id, const BootFacts& b
 
 Result<void> record_status(Connection& db, std::string_view id, int connector_id, std::string_view status,
                            std::string_view error_code, std::string_view ts) {
+    // A status older than the stored one (an offline queue replayed late) changes nothing. Stored times all come from
+    // format_datetime(), which leaves out ".000": without the 'Z' they compare as text in time order.
     if (connector_id == 0) {
-        return db.run("UPDATE chargers SET status0 = ?2, error_code0 = ?3 WHERE chargebox_id = ?1", id, status,
-                      error_code);
+        return db.run("UPDATE chargers SET status0 = ?2, error_code0 = ?3, status0_at = ?4 WHERE chargebox_id = ?1 "
+                      "AND rtrim(status0_at, 'Z') <= rtrim(?4, 'Z')",
+                      id, status, error_code, ts);
     }
     return db.run("INSERT INTO charge_points(chargebox_id, connector_id, status, error_code, updated_at) "
                   "VALUES(?1, ?2, ?3, ?4, ?5) ON CONFLICT(chargebox_id, connector_id) DO UPDATE SET "
-                  "status = ?3, error_code = ?4, updated_at = ?5",
+                  "status = ?3, error_code = ?4, updated_at = ?5 "
+                  "WHERE rtrim(charge_points.updated_at, 'Z') <= rtrim(?5, 'Z')",
                   id, connector_id, status, error_code, ts);
 }
 

@@ -103,7 +103,7 @@ Result<std::vector<Transaction>> list_transactions(Connection& db, std::string_v
         },
         "SELECT t.id, t.chargebox_id, t.connector_id, t.id_tag, t.meter_start, t.start_ts, t.meter_stop, t.stop_ts, "
         "t.stop_reason, (SELECT count(*) FROM meter_values m WHERE m.transaction_id = t.id) FROM transactions t "
-        "WHERE t.chargebox_id = ?1 ORDER BY t.id DESC LIMIT ?2",
+        "WHERE t.chargebox_id = ?1 ORDER BY rtrim(t.start_ts, 'Z') DESC, t.id DESC LIMIT ?2",
         chargebox_id, limit);
 }
 
@@ -113,7 +113,7 @@ Result<std::vector<MeterSample>> meter_values_of(Connection& db, std::int64_t tr
             return MeterSample{q.text(0), q.text(1), q.text(2), q.text(3), q.text(4), q.text(5), q.real(6)};
         },
         "SELECT ts, measurand, unit, phase, context, location, value FROM meter_values "
-        "WHERE transaction_id = ?1 ORDER BY ts, rowid LIMIT ?2",
+        "WHERE transaction_id = ?1 ORDER BY rtrim(ts, 'Z'), rowid LIMIT ?2",
         transaction_id, limit);
 }
 

@@ -31,7 +31,7 @@ constexpr const char* kSessionSelect =
     "SELECT t.id, t.chargebox_id, t.connector_id, t.id_tag, t.meter_start, t.start_ts, t.meter_stop, t.stop_ts, "
     "t.stop_reason, (SELECT CASE m.unit WHEN 'kWh' THEN m.value * 1000 ELSE m.value END FROM meter_values m "
     "WHERE m.transaction_id = t.id AND m.measurand = 'Energy.Active.Import.Register' AND m.phase = '' "
-    "ORDER BY m.ts DESC, m.rowid DESC LIMIT 1) FROM transactions t JOIN chargers c ON c.chargebox_id = "
+    "ORDER BY rtrim(m.ts, 'Z') DESC, m.rowid DESC LIMIT 1) FROM transactions t JOIN chargers c ON c.chargebox_id = "
     "t.chargebox_id WHERE (?1 = '' OR c.provider = ?1) AND ";
 
 Transaction read_session(const store::Statement& q) {

@@ -1,106 +1,12 @@
 // The handshake decisions and the OCPP handlers over the in-memory transport, on a ManualExecutor, with a real
 // store worker on a temporary SQLite file.
-#include <unistd.h>
-
-#include <cstdio>
-#include <thread>
-
-#include <gtest/gtest.h>
-
-#include "centralsystem/central_system.hpp"
-#include "centralsystem/store.hpp"
-#include "ocpp/net/memory_transport.hpp"
-#include "ocpp/util/manual_executor.hpp"
-#include "ocpp/v16/messages.hpp"
-#include "store/password.hpp"
-#include "store/sqlite.hpp"
+#include "tests/centralsystem/handlers_fixture.hpp"
 
 namespace {
 
+using namespace cs_test;
 using namespace ocpp::v16;
 using namespace std::chrono_literals;
-
-class HandlersTest : public ::testing::Test {
-protected:
-    void SetUp() override {
-        path_ = "/tmp/cs-handlers-test-" + std::to_string(::getpid()) + "-" +
-                ::testing::UnitTest::GetInstance()->current_test_info()->name() + ".db";
-        remove_files();
-        auto opened = store::Sqlite::open(path_);
-        ASSERT_TRUE(opened);
-        ASSERT_TRUE(cs::db::migrate(**opened));
-        cs::Charger c;
-        c.chargebox_id = "CB-1";
-        c.password_hash = store::hash_password("right-password", 1000);
-        c.created_at = "2026-01-01T00:00:00Z";
-        ASSERT_TRUE(cs::db::insert_charger(**opened, c));
-        ASSERT_TRUE(cs::db::upsert_id_tag(**opened, cs::IdTag{"TAG-OK", "Accepted", std::nullopt, std::nullopt}));
-        ASSERT_TRUE(cs::db::upsert_id_tag(
-            **opened, cs::IdTag{"TAG-OLD", "Accepted", std::string("2020-01-01T00:00:00Z"), std::nullopt}));
-        worker_ = std::make_unique<store::StoreWorker>(std::move(*opened));
-        auto schemas = ocpp::validation::Registry::v16();
-        ASSERT_TRUE(schemas);
-        schemas_ = std::make_unique<ocpp::validation::Registry>(std::move(*schemas));
-        cs::CentralConfig cfg;
-        cfg.heartbeat_interval = 42;
-        central_ = std::make_unique<cs::CentralSystem>(cfg, loop_, *worker_, *schemas_, log_);
-        central_->put_credentials("CB-1", cs::Credentials{c.password_hash, "planned", false});
-    }
-    void TearDown() override {
-        cp_.reset();
-        central_.reset();
-        worker_.reset();
-        remove_files();
-    }
-    void remove_files() {
-        for (const char* suffix : {"", "-wal", "-shm"}) {
-            std::remove((path_ + suffix).c_str());
-        }
-    }
-    // Connects a charge point side as CB-1 through the in-memory transport.
-    void connect() {
-        ocpp::net::HandshakeInfo info;
-        info.chargebox_id = "CB-1";
-        auto [server_side, cp_side] = ocpp::net::make_memory_pair(loop_, info);
-        central_->on_open(server_side);
-        cp_ = ocpp::Peer::create(cp_side, *schemas_, ocpp::PeerConfig{}, log_);
-    }
-    // Runs the loop until done() holds; the store worker answers from its own thread, so this waits (bounded).
-    bool run_until(const std::function<bool()>& done) {
-        const auto end = std::chrono::steady_clock::now() + 5s;
-        while (!done() && std::chrono::steady_clock::now() < end) {
-            if (loop_.run_pending() == 0) {
-                std::this_thread::sleep_for(1ms);
-            }
-        }
-        return done();
-    }
-    template <class Req> ocpp::CallOutcome<typename Req::Response> call(const Req& req) {
-        std::optional<ocpp::CallOutcome<typename Req::Response>> out;
-        cp_->call(req, [&](ocpp::CallOutcome<typename Req::Response> o) { out = std::move(o); });
-        EXPECT_TRUE(run_until([&] { return out.has_value(); }));
-        return out.value_or(ocpp::CallOutcome<typename Req::Response>{});
-    }
-    ocpp::net::HandshakeInfo handshake(const std::string& id, std::optional<std::string> password) {
-        ocpp::net::HandshakeInfo info;
-        info.chargebox_id = id;
-        info.remote_address = "127.0.0.1:1";
-        if (password) {
-            info.basic_user = id;
-            info.basic_password = password;
-        }
-        return info;
-    }
-
-    std::string path_;
-    ocpp::ManualClock clock_;
-    ocpp::ManualExecutor loop_{clock_};
-    ocpp::Logger log_{ocpp::LogLevel::Off};
-    std::unique_ptr<store::StoreWorker> worker_;
-    std::unique_ptr<ocpp::validation::Registry> schemas_;
-    std::unique_ptr<cs::CentralSystem> central_;
-    std::shared_ptr<ocpp::Peer> cp_;
-};
 
 TEST_F(HandlersTest, HandshakeRefusesUnknownAndWrongPassword) {
     EXPECT_EQ(central_->on_handshake(handshake("NOPE", std::string("x"))).status, 401);
@@ -154,7 +60,7 @@ TEST_F(HandlersTest, TakenPasswordsAreHashedOffTheLoopAndStored) {
     auto stored_hash = [&](const std::string& id) {
         std::optional<std::string> hash;
         central_->store<std::string>(
-            [id](store::Sqlite& db) -> ocpp::Result<std::string> {
+            [id](store::Connection& db) -> ocpp::Result<std::string> {
                 auto c = cs::db::find_charger(db, id);
                 if (!c) {
                     return c.error();
