@@ -124,7 +124,7 @@ private:
     Metrics metrics_;
     store::PasswordMemo memo_;
     std::shared_ptr<bool> alive_ = std::make_shared<bool>(true); // hash_later() answers only while this lives
-    ocpp::WorkerPool hasher_{1, 20000};                          // joined before the members above go
+    ocpp::WorkerPool hasher_{1, 20000, 10};                      // joined before the members above go
     Background background_; // last: stopped first, while everything its jobs reach still exists
 };
 

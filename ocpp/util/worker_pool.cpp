@@ -1,11 +1,15 @@
 #include "ocpp/util/worker_pool.hpp"
 
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
 namespace ocpp {
 
-WorkerPool::WorkerPool(std::size_t threads, std::size_t max_queue)
+WorkerPool::WorkerPool(std::size_t threads, std::size_t max_queue, int nice)
     : max_queue_(max_queue) {
     for (std::size_t i = 0; i < (threads == 0 ? 1 : threads); ++i) {
-        threads_.emplace_back([this] { run(); });
+        threads_.emplace_back([this, nice] { run(nice); });
     }
 }
 
@@ -13,6 +17,7 @@ WorkerPool::~WorkerPool() {
     {
         std::lock_guard<std::mutex> lock(mutex_);
         stopping_ = true;
+        queue_.clear();
     }
     wake_.notify_all();
     for (auto& t : threads_) {
@@ -37,14 +42,18 @@ std::size_t WorkerPool::queue_depth() const {
     return queue_.size();
 }
 
-void WorkerPool::run() {
+void WorkerPool::run(int nice) {
+    if (nice != 0) {
+        // Linux gives each thread its own nice value; failing to lower the priority is harmless.
+        (void)::setpriority(PRIO_PROCESS, static_cast<id_t>(::syscall(SYS_gettid)), nice);
+    }
     for (;;) {
         std::function<void()> job;
         {
             std::unique_lock<std::mutex> lock(mutex_);
             wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
-            if (queue_.empty()) {
-                return; // stopping, and nothing left
+            if (stopping_) {
+                return;
             }
             job = std::move(queue_.front());
             queue_.pop_front();
