@@ -287,6 +287,12 @@ done
 result load_end 0 "$(cut -d' ' -f1-3 /proc/loadavg)"
 result elapsed 0 "$(($(date +%s) - START))"
 
+# ---- The central system under load (its own table).
+if [[ -x $BIN/ocpp-centralsystem ]]; then
+    say "central system: boot storms, hold, throughput with persistence (bench/centralsystem.sh)"
+    bash "$ROOT/bench/centralsystem.sh" "$BUILD" >"$WORK/centralsystem.md"
+fi
+
 # ---- The table.
 python3 - "$RESULTS" <<'EOF'
 import collections, sys
@@ -357,3 +363,9 @@ print()
 for e in extra:
     print("- " + e)
 EOF
+if [[ -s $WORK/centralsystem.md ]]; then
+    echo
+    echo "Central system (bench/centralsystem.sh):"
+    echo
+    cat "$WORK/centralsystem.md"
+fi

@@ -1,0 +1,273 @@
+#!/usr/bin/env bash
+# The central-system benchmark: the real ocpp-centralsystem (Release, SQLite, validation on) with ocpp-simulator as
+# the chargers, both on 127.0.0.1. Builds nothing; prints a Markdown table. bench/run.sh calls it.
+#
+#   bash bench/centralsystem.sh [BUILD_DIR]        (default: build)
+#
+# Environment: CSB_CHARGERS (default 10000), CSB_STRETCH (default 19000; 0 skips the stretch run),
+# CSB_TP_CHARGERS (default 200), CSB_KEEP=1 keeps the work directory.
+# What it measures, in this order:
+#   1. boot storm, first contact: CSB_CHARGERS chargers with a password connect to a central system that has never
+#      seen them (--auto-register; each password hashed off the event loop); seconds until every boot was answered;
+#   2. hold: the same chargers stay connected with heartbeats every 30 s for 40 s; RssAnon per charger;
+#   3. restart storm, cold: a fresh process with CSB_CHARGERS operational chargers and their PBKDF2 hashes in the
+#      database, so every password goes through PBKDF2 once (on the event loop); boots answered after 10 s and 60 s;
+#   4. reconnect storm, warm: the simulator stops and starts again against the same process (passwords remembered);
+#   5. stretch: CSB_STRETCH chargers without passwords held by one process;
+#   6. throughput with persistence: CSB_TP_CHARGERS chargers in throughput mode, each repeating StartTransaction,
+#      3 MeterValues, StopTransaction; calls/s counted by the central system's /metrics, latency by the simulator.
+# Every process started here is stopped by its PID when the script ends, however it ends.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BUILD=${1:-$ROOT/build}
+BIN=$BUILD/bin
+N=${CSB_CHARGERS:-10000}
+STRETCH=${CSB_STRETCH:-19000}
+TP_N=${CSB_TP_CHARGERS:-200}
+TOKEN=bench-token-0123456789abcdef
+
+for exe in ocpp-centralsystem ocpp-simulator; do
+    if [[ ! -x $BIN/$exe ]]; then
+        echo "bench/centralsystem.sh: $BIN/$exe is missing; build Release first (make bench does)" >&2
+        exit 1
+    fi
+done
+
+WORK=$(mktemp -d /tmp/ocppkit-csbench.XXXXXX)
+PIDS=()
+cleanup() {
+    local pid
+    for pid in "${PIDS[@]}"; do
+        kill -TERM "$pid" 2>/dev/null || true
+    done
+    for pid in "${PIDS[@]}"; do
+        wait "$pid" 2>/dev/null || true
+    done
+    if [[ ${CSB_KEEP:-0} == 1 ]]; then
+        echo "bench/centralsystem.sh: logs kept in $WORK" >&2
+    else
+        rm -rf "$WORK"
+    fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+
+say() { echo "csbench: $*" >&2; }
+ROWS=$WORK/rows.md
+: >"$ROWS"
+row() { echo "| $1 | $2 | $3 | $4 |" >>"$ROWS"; } # measurement, value, target, status
+
+forget_pid() {
+    local keep=() p
+    for p in "${PIDS[@]}"; do
+        [[ $p == "$1" ]] || keep+=("$p")
+    done
+    PIDS=("${keep[@]}")
+}
+
+# Stops one process we started (SIGTERM, then SIGKILL after 20 s).
+stop_pid() {
+    local pid=$1 i
+    kill -TERM "$pid" 2>/dev/null || true
+    for ((i = 0; i < 200; i++)); do
+        kill -0 "$pid" 2>/dev/null || break
+        sleep 0.1
+    done
+    kill -KILL "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+    forget_pid "$pid"
+}
+
+PORT=0
+start_cs() { # args: db extra options...
+    local db=$1
+    shift
+    PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+    "$BIN/ocpp-centralsystem" --listen "127.0.0.1:$PORT" --db "sqlite:$db" --api-token "$TOKEN" --log-level warn \
+        --heartbeat-interval 30 "$@" >"$WORK/cs.$PORT.log" 2>&1 &
+    CS_PID=$!
+    PIDS+=("$CS_PID")
+    local i
+    for ((i = 0; i < 100; i++)); do
+        curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && return 0
+        sleep 0.1
+    done
+    say "the central system did not come up; see $WORK/cs.$PORT.log"
+    exit 1
+}
+
+start_sim() { # args: tag options...
+    local tag=$1
+    shift
+    "$BIN/ocpp-simulator" run --url "ws://127.0.0.1:$PORT/ocpp" --report "$WORK/sim.$tag.json" "$@" \
+        >"$WORK/sim.$tag.log" 2>&1 &
+    SIM_PID=$!
+    PIDS+=("$SIM_PID")
+}
+
+# A value from the central system's /metrics (0 when absent).
+metric() { curl -s "http://127.0.0.1:$PORT/metrics" | awk -v k="$1" '$1 == k {print $2; f = 1} END {if (!f) print 0}'; }
+boots() { metric 'ocpp_calls_total{direction="received",action="BootNotification",result="ok"}'; }
+rss_kib() { awk '/^RssAnon:/ {print $2}' "/proc/$1/status"; }
+
+# Polls until `boots` reaches $1 or $2 seconds pass; prints the seconds taken (or "-" on timeout).
+time_boots() {
+    local want=$1 limit=$2 t0 now b
+    t0=$(date +%s.%N)
+    while :; do
+        b=$(boots)
+        now=$(date +%s.%N)
+        if ((${b%.*} >= want)); then
+            awk -v a="$t0" -v b="$now" 'BEGIN {printf "%.2f", b - a}'
+            return
+        fi
+        if awk -v a="$t0" -v b="$now" -v l="$limit" 'BEGIN {exit !(b - a > l)}'; then
+            echo "-"
+            return
+        fi
+        sleep 0.2
+    done
+}
+
+sim_errors() { # connection errors and call timeouts of a simulator report
+    python3 - "$1" <<'EOF'
+import json, sys
+r = json.load(open(sys.argv[1]))
+errs = r["connections"]["errors"]
+print(f'{sum(errs.values())} connection errors {json.dumps(errs)}, {r["all_actions"]["timeouts"]} call timeouts')
+EOF
+}
+
+verdict() { awk -v v="$1" -v t="$2" -v op="$3" 'BEGIN {if (v == "-") print "NOT met"; else if ((op == "le" && v <= t) || (op == "ge" && v >= t)) print "met"; else print "NOT met"}'; }
+
+say "machine: $(nproc) cores, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1); load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
+START=$(date +%s)
+
+# ---- 1 and 2: first-contact boot storm, then the hold.
+DB=$WORK/storm.db
+start_cs "$DB" --auto-register
+BASE_RSS=$(rss_kib "$CS_PID")
+say "1. boot storm, first contact: $N chargers with passwords, --auto-register"
+start_sim storm --chargers "$N" --id-prefix BS --password bench-password-1 --ramp 20000 --handshakes-in-flight 2000 \
+    --heartbeat-interval 30 --sessions-per-hour 0 --threads 1 --duration 75
+T=$(time_boots "$N" 60)
+row "boot storm, first contact: $N chargers connect and boot (auto-register, password hashed off the loop)" "${T} s" "≤ 10 s" "$(verdict "$T" 10 le)"
+say "2. hold for 40 s with heartbeats every 30 s"
+sleep 40
+CONNECTED=$(metric ocpp_chargers_connected)
+HB=$(metric 'ocpp_calls_total{direction="received",action="Heartbeat",result="ok"}')
+HOLD_RSS=$(rss_kib "$CS_PID")
+row "chargers held by one process after 40 s (heartbeats answered meanwhile: ${HB%.*})" "${CONNECTED%.*}" "$N" "$(verdict "${CONNECTED%.*}" "$N" ge)"
+row "central-system memory per connected charger (RssAnon delta / chargers)" "$(awk -v a="$HOLD_RSS" -v b="$BASE_RSS" -v n="$N" 'BEGIN {printf "%.1f KiB", (a - b) / n}')" "" ""
+stop_pid "$SIM_PID"
+row "… simulator: storm and hold" "$(sim_errors "$WORK/sim.storm.json")" "no handshake timeout" ""
+stop_pid "$CS_PID"
+
+# ---- 3: a restart: $N operational chargers with PBKDF2 hashes in the database, none verified yet by this process.
+DB=$WORK/restart.db
+start_cs "$DB"
+stop_pid "$CS_PID" # the schema is there now
+python3 - "$DB" "$N" <<'EOF'
+import base64, hashlib, os, sqlite3, sys
+salt = os.urandom(16)
+dk = hashlib.pbkdf2_hmac("sha256", b"bench-password-1", salt, 20000, 32)
+h = "pbkdf2-sha256$20000$" + base64.b64encode(salt).decode() + "$" + base64.b64encode(dk).decode()
+db = sqlite3.connect(sys.argv[1])
+db.executemany("INSERT INTO chargers(chargebox_id, password_hash, status, created_at) VALUES(?, ?, 'operational', "
+               "'2026-01-01T00:00:00Z')", [(f"RS{i:06d}", h) for i in range(1, int(sys.argv[2]) + 1)])
+db.commit()
+EOF
+start_cs "$DB"
+say "3. restart storm, cold: $N known chargers with passwords against a fresh process"
+start_sim cold --chargers "$N" --id-prefix RS --password bench-password-1 --ramp 20000 --handshakes-in-flight 2000 \
+    --heartbeat-interval 30 --sessions-per-hour 0 --threads 1 --duration 75
+sleep 10
+B10=$(boots)
+T=$(time_boots "$N" 50)
+B60=$(boots)
+row "restart storm: boots answered 10 s after the start (each password through PBKDF2 once, on the event loop)" "${B10%.*} of $N" "$N" "$(verdict "${B10%.*}" "$N" ge)"
+row "… boots answered after 60 s; time to all" "${B60%.*}; ${T} s" "" ""
+stop_pid "$SIM_PID"
+row "… simulator: cold restart" "$(sim_errors "$WORK/sim.cold.json")" "" ""
+
+# ---- 4: the same chargers reconnect to the same process: passwords remembered.
+sleep 2
+BEFORE=$(boots)
+say "4. reconnect storm, warm: the same $N chargers again"
+start_sim warm --chargers "$N" --id-prefix RS --password bench-password-1 --ramp 20000 --handshakes-in-flight 2000 \
+    --heartbeat-interval 30 --sessions-per-hour 0 --threads 1 --duration 40
+T=$(time_boots "$((${BEFORE%.*} + N))" 60)
+row "reconnect storm, same process: $N chargers (passwords remembered)" "${T} s" "≤ 10 s" "$(verdict "$T" 10 le)"
+stop_pid "$SIM_PID"
+row "… simulator: warm reconnect" "$(sim_errors "$WORK/sim.warm.json")" "" ""
+stop_pid "$CS_PID"
+
+# ---- 5: stretch, no passwords.
+if ((STRETCH > 0)); then
+    start_cs "$WORK/stretch.db" --auto-register
+    BASE_RSS=$(rss_kib "$CS_PID")
+    say "5. stretch: $STRETCH chargers without passwords"
+    start_sim stretch --chargers "$STRETCH" --id-prefix ST --ramp 20000 --handshakes-in-flight 2000 \
+        --heartbeat-interval 30 --sessions-per-hour 0 --threads 1 --duration 75
+    T=$(time_boots "$STRETCH" 60)
+    sleep 10
+    CONNECTED=$(metric ocpp_chargers_connected)
+    HOLD_RSS=$(rss_kib "$CS_PID")
+    row "stretch: chargers held by one process (boots took ${T} s)" "${CONNECTED%.*}" "$STRETCH" "$(verdict "${CONNECTED%.*}" "$STRETCH" ge)"
+    row "… memory per charger" "$(awk -v a="$HOLD_RSS" -v b="$BASE_RSS" -v n="$STRETCH" 'BEGIN {printf "%.1f KiB", (a - b) / n}')" "" ""
+    stop_pid "$SIM_PID"
+    row "… simulator: stretch" "$(sim_errors "$WORK/sim.stretch.json")" "" ""
+    stop_pid "$CS_PID"
+fi
+
+# ---- 6: throughput with validation and persistence.
+start_cs "$WORK/tp.db" --auto-register
+curl -sf -X POST "http://127.0.0.1:$PORT/api/v1/idtags" -H "Authorization: Bearer $TOKEN" \
+    -d '{"idTag":"SIM-TAG-1","status":"Accepted"}' >/dev/null
+say "6. throughput: $TP_N chargers, StartTransaction + 3 MeterValues + StopTransaction, back to back"
+tx_calls() {
+    local m
+    m=$(curl -s "http://127.0.0.1:$PORT/metrics")
+    echo "$m" | awk '/^ocpp_calls_total\{direction="received",action="(StartTransaction|MeterValues|StopTransaction)",result="ok"\}/ {s += $2} END {print s + 0}'
+}
+start_sim tp --chargers "$TP_N" --id-prefix TP --ramp 2000 --mode throughput --action transactions --threads 1 \
+    --sessions-per-hour 0 --duration 25
+sleep 8
+C0=$(tx_calls)
+T0=$(date +%s.%N)
+sleep 12
+C1=$(tx_calls)
+T1=$(date +%s.%N)
+RATE=$(awk -v a="$C0" -v b="$C1" -v s="$T0" -v e="$T1" 'BEGIN {printf "%.0f", (b - a) / (e - s)}')
+wait "$SIM_PID" 2>/dev/null || true
+forget_pid "$SIM_PID"
+read -r P50 P99 MAXMS ANSWERED <<<"$(python3 - "$WORK/sim.tp.json" <<'EOF'
+import json, sys
+r = json.load(open(sys.argv[1]))
+l = r["all_actions"]["latency_ms"]
+print(f'{l["p50"]:.1f} {l["p99"]:.1f} {l["max"]:.1f} {r["all_actions"]["ok"]}')
+EOF
+)"
+STORED=$(python3 - "$WORK/tp.db" <<'EOF'
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+t = db.execute("SELECT count(*), count(stop_ts) FROM transactions").fetchone()
+m = db.execute("SELECT count(*) FROM meter_values").fetchone()[0]
+print(f"{t[0]} transactions ({t[1]} stopped), {m} meter samples")
+EOF
+)
+row "throughput: Start/MeterValues/Stop calls answered per second (validated, committed before the answer), $TP_N chargers" "$RATE" "≥ 5,000" "$(verdict "$RATE" 5000 ge)"
+row "… latency seen by the chargers, p50 / p99 / max (whole run, $ANSWERED calls answered)" "$P50 / $P99 / $MAXMS ms" "p99 < 50 ms" "$(verdict "$P99" 50 le)"
+row "… stored in the database at the end" "$STORED" "" ""
+COMMITS=$(metric ocpp_store_commits_total)
+ALL_TX=$(tx_calls)
+row "… store batches committed / transaction messages per batch (group commit)" "${COMMITS%.*} / $(awk -v t="$ALL_TX" -v c="$COMMITS" 'BEGIN {printf "%.1f", t / (c > 0 ? c : 1)}')" "" ""
+stop_pid "$CS_PID"
+
+echo "| measurement | value | target | |"
+echo "|---|---|---|---|"
+cat "$ROWS"
+echo
+echo "- load average at the end: $(cut -d' ' -f1-3 /proc/loadavg); run took $(($(date +%s) - START)) s"
