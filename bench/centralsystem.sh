@@ -12,7 +12,8 @@
 #   2. hold: the same chargers stay connected with heartbeats every 30 s for 40 s; RssAnon per charger;
 #   3. restart storm, cold: a fresh process with CSB_CHARGERS operational chargers and their PBKDF2 hashes in the
 #      database, so every password goes through PBKDF2 once (on the event loop); boots answered after 10 s and 60 s;
-#   4. reconnect storm, warm: the simulator stops and starts again against the same process (passwords remembered);
+#   4. reconnect storm: the simulator stops and starts again against the same process (verified passwords are
+#      remembered); boots answered within 10 s;
 #   5. stretch: CSB_STRETCH chargers without passwords held by one process;
 #   6. throughput with persistence: CSB_TP_CHARGERS chargers in throughput mode, each repeating StartTransaction,
 #      3 MeterValues, StopTransaction; calls/s counted by the central system's /metrics, latency by the simulator.
@@ -108,7 +109,7 @@ start_sim() { # args: tag options...
 }
 
 # A value from the central system's /metrics (0 when absent).
-metric() { curl -s "http://127.0.0.1:$PORT/metrics" | awk -v k="$1" '$1 == k {print $2; f = 1} END {if (!f) print 0}'; }
+metric() { curl -s --max-time 2 "http://127.0.0.1:$PORT/metrics" | awk -v k="$1" '$1 == k {print $2; f = 1} END {if (!f) print 0}'; }
 boots() { metric 'ocpp_calls_total{direction="received",action="BootNotification",result="ok"}'; }
 rss_kib() { awk '/^RssAnon:/ {print $2}' "/proc/$1/status"; }
 
@@ -151,7 +152,7 @@ start_cs "$DB" --auto-register
 BASE_RSS=$(rss_kib "$CS_PID")
 say "1. boot storm, first contact: $N chargers with passwords, --auto-register"
 start_sim storm --chargers "$N" --id-prefix BS --password bench-password-1 --ramp 20000 --handshakes-in-flight 2000 \
-    --heartbeat-interval 30 --sessions-per-hour 0 --threads 1 --duration 75
+    --heartbeat-interval 30 --sessions-per-hour 0 --threads 1 --duration 200
 T=$(time_boots "$N" 60)
 row "boot storm, first contact: $N chargers connect and boot (auto-register, password hashed off the loop)" "${T} s" "≤ 10 s" "$(verdict "$T" 10 le)"
 say "2. hold for 40 s with heartbeats every 30 s"
@@ -192,16 +193,17 @@ row "… boots answered after 60 s; time to all" "${B60%.*}; ${T} s" "" ""
 stop_pid "$SIM_PID"
 row "… simulator: cold restart" "$(sim_errors "$WORK/sim.cold.json")" "" ""
 
-# ---- 4: the same chargers reconnect to the same process: passwords remembered.
+# ---- 4: the same chargers reconnect to the same process: the passwords verified in step 3 are remembered.
 sleep 2
 BEFORE=$(boots)
-say "4. reconnect storm, warm: the same $N chargers again"
+say "4. reconnect storm: the same $N chargers again, same process"
 start_sim warm --chargers "$N" --id-prefix RS --password bench-password-1 --ramp 20000 --handshakes-in-flight 2000 \
     --heartbeat-interval 30 --sessions-per-hour 0 --threads 1 --duration 40
-T=$(time_boots "$((${BEFORE%.*} + N))" 60)
-row "reconnect storm, same process: $N chargers (passwords remembered)" "${T} s" "≤ 10 s" "$(verdict "$T" 10 le)"
+sleep 10
+B10=$(boots)
+row "reconnect storm, same process: boots answered within 10 s (passwords verified in step 3 are remembered)" "$((${B10%.*} - ${BEFORE%.*})) of $N" "$N" "$(verdict "$((${B10%.*} - ${BEFORE%.*}))" "$N" ge)"
 stop_pid "$SIM_PID"
-row "… simulator: warm reconnect" "$(sim_errors "$WORK/sim.warm.json")" "" ""
+row "… simulator: reconnect" "$(sim_errors "$WORK/sim.warm.json")" "" ""
 stop_pid "$CS_PID"
 
 # ---- 5: stretch, no passwords.
@@ -210,8 +212,8 @@ if ((STRETCH > 0)); then
     BASE_RSS=$(rss_kib "$CS_PID")
     say "5. stretch: $STRETCH chargers without passwords"
     start_sim stretch --chargers "$STRETCH" --id-prefix ST --ramp 20000 --handshakes-in-flight 2000 \
-        --heartbeat-interval 30 --sessions-per-hour 0 --threads 1 --duration 75
-    T=$(time_boots "$STRETCH" 60)
+        --heartbeat-interval 30 --sessions-per-hour 0 --threads 1 --duration 200
+    T=$(time_boots "$STRETCH" 120)
     sleep 10
     CONNECTED=$(metric ocpp_chargers_connected)
     HOLD_RSS=$(rss_kib "$CS_PID")
@@ -229,7 +231,7 @@ curl -sf -X POST "http://127.0.0.1:$PORT/api/v1/idtags" -H "Authorization: Beare
 say "6. throughput: $TP_N chargers, StartTransaction + 3 MeterValues + StopTransaction, back to back"
 tx_calls() {
     local m
-    m=$(curl -s "http://127.0.0.1:$PORT/metrics")
+    m=$(curl -s --max-time 2 "http://127.0.0.1:$PORT/metrics")
     echo "$m" | awk '/^ocpp_calls_total\{direction="received",action="(StartTransaction|MeterValues|StopTransaction)",result="ok"\}/ {s += $2} END {print s + 0}'
 }
 start_sim tp --chargers "$TP_N" --id-prefix TP --ramp 2000 --mode throughput --action transactions --threads 1 \
