@@ -6,17 +6,20 @@ import { MapView } from './mapview.js';
 
 const ACCESS = ['Public', 'Customers only', 'Residents only', 'Employees only', 'Restricted'];
 
-function phasesOf(p) {
+// r: what the charger reported for this connector (GetConfiguration while planned), or {}.
+function phasesOf(p, r = {}) {
   if (p.phases) return p.phases;
+  if (r.phases) return r.phases;
   if (p.powerType === 'AC_1_PHASE') return 1;
   if (p.powerType === 'AC_2_PHASE' || p.powerType === 'AC_2_PHASE_SPLIT') return 2;
   if (p.powerType === 'AC_3_PHASE') return 3;
   return '';
 }
 
-function currentOf(p) {
+function currentOf(p, r = {}) {
   if (p.maxCurrentA) return p.maxCurrentA;
-  const phases = phasesOf(p);
+  if (r.maxCurrentA) return r.maxCurrentA;
+  const phases = phasesOf(p, r);
   if (!p.maxPowerKw || !phases) return '';
   return Math.round((p.maxPowerKw * 1000) / (230 * phases));
 }
@@ -38,16 +41,23 @@ export async function render(view, ctx) {
   const hotline = input('hotline', c.hotline, { required: true, maxlength: 32, type: 'tel', autocomplete: 'tel' });
   const emergency = input('emergencyContact', c.emergencyContact, { maxlength: 128 });
   const mapBox = h('div', { id: 'position-map' });
+  const prefill = (c.reported && c.reported.prefill) || { chargePoints: [] };
   const points = c.chargePoints.map((p, i) => {
-    const current = input(`chargePoints/${i}/maxCurrentA`, currentOf(p), { type: 'number', min: 1, max: 1000, step: 'any' });
+    const r = prefill.chargePoints.find((x) => x.connectorId === p.connectorId) || {};
+    const current = input(`chargePoints/${i}/maxCurrentA`, currentOf(p, r), { type: 'number', min: 1, max: 1000, step: 'any' });
     const phases = h('select', { name: `chargePoints/${i}/phases` }, h('option', { value: '' }, 'DC / not applicable'),
-      [1, 2, 3].map((n) => h('option', { value: n, selected: n === phasesOf(p) }, String(n))));
+      [1, 2, 3].map((n) => h('option', { value: n, selected: n === phasesOf(p, r) }, String(n))));
     const power = input(`chargePoints/${i}/maxPowerKw`, p.maxPowerKw ?? '', { type: 'number', min: 0.1, max: 2000, step: 'any' });
     return { p, current, phases, power };
   });
   const msg = h('p', { class: 'error', role: 'alert', hidden: true });
+  const configured = prefill.numberOfConnectors
+    ? ` Its configuration: ${prefill.numberOfConnectors} connector(s)` +
+      (prefill.meterValueSampleInterval != null ? `, meter values every ${prefill.meterValueSampleInterval} s` : '') +
+      (prefill.meterValuesSampledData ? ` (${prefill.meterValuesSampledData})` : '') + '.'
+    : '';
   const reported = h('p', { class: 'muted' }, c.boot.at
-    ? `The charger reported: ${c.boot.vendor} ${c.boot.model}, serial ${c.boot.serial || '—'}, firmware ${c.boot.firmware || '—'}.`
+    ? `The charger reported: ${c.boot.vendor} ${c.boot.model}, serial ${c.boot.serial || '—'}, firmware ${c.boot.firmware || '—'}.${configured}`
     : 'The charger has not connected yet: settings come from the charger as created.');
   const form = h('form', { novalidate: true },
     reported,
