@@ -12,8 +12,8 @@
 //     },
 //   });
 //
-// `node file.test.mjs [case]` runs one case (as CTest does) or all. Environment: OCPPKIT_BIN_DIR (the programs),
-// OCPPKIT_ARTIFACTS_DIR (screenshots and logs, default ./browser-artifacts), CHROMIUM (default /usr/bin/chromium),
+// `node file.test.mjs [case]` runs one case (as CTest does) or all. Environment: BROWSER_TEST_BIN_DIR (the programs),
+// BROWSER_TEST_ARTIFACTS_DIR (screenshots and logs, default ./browser-artifacts), CHROMIUM (default /usr/bin/chromium),
 // OCPPKIT_BROWSER_KEEP=1 keeps the temporary files of passing cases.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -21,8 +21,8 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 
-const BIN_DIR = process.env.OCPPKIT_BIN_DIR || path.resolve('build-dev/bin');
-const ARTIFACTS = path.resolve(process.env.OCPPKIT_ARTIFACTS_DIR || 'browser-artifacts');
+const BIN_DIR = process.env.BROWSER_TEST_BIN_DIR || path.resolve('build-dev/bin');
+const ARTIFACTS = path.resolve(process.env.BROWSER_TEST_ARTIFACTS_DIR || 'browser-artifacts');
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));

@@ -1,7 +1,7 @@
 // The installer page of `ocpp-tester serve` in headless chromium at phone size, with ocpp-simulator as the charger:
 // a passing test (checks turn green live, the claiming code appears grouped and spelled out, the reports open), a
 // failing one (a wrong password turns HTTP Basic red live with its hint, the test ends failed, "Test again" keeps the
-// ID and the password), and a tester with an access code. OCPPKIT_DOCS_SCREENSHOT=FILE also saves the README's
+// ID and the password), and a tester with an access code. BROWSER_TEST_DOCS_SCREENSHOT=FILE also saves the README's
 // picture of the passed test.
 import { suite, http, expect, expectEqual } from './harness.mjs';
 
@@ -80,7 +80,7 @@ suite('installer', {
     await t.screenshot(page, 'passed');
     await page.evaluate(() => window.scrollTo(0, 0));
     await t.screenshot(page, 'passed-screen', { fullPage: false });
-    if (process.env.OCPPKIT_DOCS_SCREENSHOT) await page.screenshot({ path: process.env.OCPPKIT_DOCS_SCREENSHOT });
+    if (process.env.BROWSER_TEST_DOCS_SCREENSHOT) await page.screenshot({ path: process.env.BROWSER_TEST_DOCS_SCREENSHOT });
   },
 
   // A wrong password: HTTP Basic turns red with its hint while the test goes on, the test ends failed, and
