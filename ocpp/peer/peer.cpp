@@ -4,12 +4,13 @@ namespace ocpp {
 
 namespace {
 // Our own outgoing JSON is parsed again only to validate it; a document on a stack buffer keeps that free of heap
-// allocations for ordinary messages (RapidJSON's default pool takes a 64 KiB chunk per document).
+// allocations for ordinary messages (RapidJSON's default pool takes a 64 KiB chunk per document, and its parse
+// stacks two more blocks: here they come from the same buffer).
 class LocalDocument {
 public:
     LocalDocument()
         : pool_(buffer_, sizeof buffer_)
-        , doc_(&pool_) {}
+        , doc_(&pool_, 256, &pool_) {}
     // Parses text; nullptr when it is not JSON.
     const rapidjson::Value* parse(std::string_view text) {
         doc_.Parse<rapidjson::kParseIterativeFlag>(text.data(), text.size());
@@ -19,7 +20,8 @@ public:
 private:
     char buffer_[8192];
     rapidjson::MemoryPoolAllocator<> pool_;
-    rapidjson::GenericDocument<rapidjson::UTF8<>, rapidjson::MemoryPoolAllocator<>> doc_;
+    rapidjson::GenericDocument<rapidjson::UTF8<>, rapidjson::MemoryPoolAllocator<>, rapidjson::MemoryPoolAllocator<>>
+        doc_;
 };
 
 std::string seconds_text(Clock::Duration d) {

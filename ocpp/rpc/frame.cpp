@@ -62,13 +62,16 @@ std::string type_word(const rapidjson::Value& v) {
 
 bool parse_frame(std::string_view text, Frame& out, FrameError& error) {
     // Iterative parsing: deeply nested input cannot exhaust the stack.
-    out.doc.Parse<rapidjson::kParseIterativeFlag>(text.data(), text.size());
-    if (out.doc.HasParseError()) {
+    out.payload = nullptr;
+    out.doc = std::make_unique<FrameDocument>();
+    auto& doc = out.doc->get();
+    doc.Parse<rapidjson::kParseIterativeFlag>(text.data(), text.size());
+    if (doc.HasParseError()) {
         return fail(error, ErrorCode::FormationViolation,
-                    "message is not valid JSON (error at byte " + std::to_string(out.doc.GetErrorOffset()) + ")",
+                    "message is not valid JSON (error at byte " + std::to_string(doc.GetErrorOffset()) + ")",
                     recover_call_id(text));
     }
-    const auto& a = out.doc;
+    const auto& a = doc;
     if (!a.IsArray()) {
         return fail(error, ErrorCode::FormationViolation, "message is " + type_word(a) + ", not an OCPP-J array");
     }

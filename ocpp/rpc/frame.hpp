@@ -1,6 +1,8 @@
 #pragma once
 // OCPP-J framing: CALL [2,id,action,payload], CALLRESULT [3,id,payload], CALLERROR [4,id,code,description,details].
+#include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -20,14 +22,33 @@ enum class MessageType { Call = 2, CallResult = 3, CallError = 4 };
 
 constexpr std::size_t kMaxMessageIdLength = 36;
 
-// A parsed frame. It owns its document; payload points into it.
+// The JSON document of one parsed frame. Its values start in a small buffer inside this object, so an ordinary
+// message costs one allocation (RapidJSON's default pool takes a 64 KiB chunk for every document); larger messages
+// continue in further chunks.
+class FrameDocument {
+public:
+    FrameDocument()
+        : pool_(buffer_, sizeof buffer_, kChunkBytes)
+        , doc_(&pool_) {}
+    FrameDocument(const FrameDocument&) = delete;
+    FrameDocument& operator=(const FrameDocument&) = delete;
+    rapidjson::Document& get() { return doc_; }
+
+private:
+    static constexpr std::size_t kChunkBytes = 8 * 1024;
+    alignas(std::max_align_t) char buffer_[768];
+    rapidjson::MemoryPoolAllocator<> pool_;
+    rapidjson::Document doc_;
+};
+
+// A parsed frame. It owns its document (which does not move with the frame); payload points into it.
 struct Frame {
     MessageType type = MessageType::Call;
     std::string id;
     std::string action;            // CALL
     std::string error_code;        // CALLERROR, as received (may be a code this version does not know)
     std::string error_description; // CALLERROR
-    rapidjson::Document doc;
+    std::unique_ptr<FrameDocument> doc;
     const rapidjson::Value* payload = nullptr; // CALL/CALLRESULT payload, CALLERROR details
 
     Frame() = default;

@@ -76,6 +76,33 @@ TEST(ParseFrame, MovedFrameKeepsItsPayload) {
     EXPECT_EQ(str((*moved.payload)["idTag"]), "B4A63CDF");
 }
 
+// A payload far larger than the document's first block (MeterValues with many samples) is parsed whole, survives
+// moving the frame, and parsing another text into the same frame replaces it.
+TEST(ParseFrame, LargePayloadAndReparse) {
+    std::string values;
+    for (int i = 0; i < 500; ++i) {
+        values += std::string(i ? "," : "") + R"({"value":")" + std::to_string(i) +
+                  R"(","measurand":"Energy.Active.Import.Register"})";
+    }
+    const std::string text =
+        R"([2,"big","MeterValues",{"connectorId":1,"meterValue":[{"timestamp":"2026-11-25T10:00:00Z","sampledValue":[)" +
+        values + "]}]}]";
+    Frame f = parse_ok(text);
+    Frame moved = std::move(f);
+    ASSERT_NE(moved.payload, nullptr);
+    const auto& samples = (*moved.payload)["meterValue"][0]["sampledValue"];
+    ASSERT_EQ(samples.Size(), 500u);
+    EXPECT_EQ(str(samples[0]["value"]), "0");
+    EXPECT_EQ(str(samples[499]["value"]), "499");
+    EXPECT_EQ(str(samples[499]["measurand"]), "Energy.Active.Import.Register");
+
+    FrameError e;
+    ASSERT_TRUE(parse_frame(R"([3,"small",{"status":"Accepted"}])", moved, e)) << e.message;
+    EXPECT_EQ(moved.type, MessageType::CallResult);
+    EXPECT_EQ(moved.id, "small");
+    EXPECT_EQ(str((*moved.payload)["status"]), "Accepted");
+}
+
 TEST(ParseFrameError, BrokenCallJsonRecoversTheCallId) {
     const FrameError e = parse_bad(R"([2,"abc","Heartbeat",{)");
     EXPECT_EQ(e.code, ErrorCode::FormationViolation);
