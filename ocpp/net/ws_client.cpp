@@ -38,8 +38,7 @@ template <class ConT> std::shared_ptr<Attempt> attempt_of(ConT& con) {
 // websocketpp's Asio transport, with our own TCP connect: it binds the socket to a source address first (so many
 // 127.x addresses can be used beyond ~28k ports per address), which websocketpp's range connect cannot do.
 // Timeouts come from the attempt's deadline timer, not from websocketpp's compile-time connect timeouts.
-template <class Cfg>
-class BindingTransport : public websocketpp::transport::asio::endpoint<typename Cfg::transport_config> {
+template <class Cfg> class BindingTransport : public DirectTransport<typename Cfg::transport_config> {
     using Base = websocketpp::transport::asio::endpoint<typename Cfg::transport_config>;
     using TconPtr = typename Base::transport_con_ptr;
     using Callback = websocketpp::transport::connect_handler;
@@ -188,6 +187,7 @@ private:
     ClientConfig cfg_;
     Logger log_;
     Endpoint ep_;
+    MaskKeys masks_; // masking keys of our data frames
     std::shared_ptr<asio::ssl::context> tls_ctx_;
     std::unordered_map<const void*, std::weak_ptr<Con>> live_; // attempts and open sessions
     std::atomic<std::size_t> open_{0};                         // read from any thread by connection_count()
@@ -380,7 +380,7 @@ template <class Cfg> void ClientCore<Cfg>::on_open(Hdl hdl) {
         info.headers[to_lower(name)] = value;
     }
     info.opened = SteadyClock::now();
-    auto session = std::make_shared<WsSession<Cfg>>(std::move(info), loop_, cfg_.max_outbound_queue, con);
+    auto session = std::make_shared<WsSession<Cfg>>(std::move(info), loop_, cfg_.max_outbound_queue, con, &masks_);
     st.session = session;
     ++open_;
     arm_keepalive(con, static_cast<long>(cfg_.ping_interval.count()), static_cast<long>(cfg_.pong_timeout.count()));

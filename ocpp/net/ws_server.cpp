@@ -18,10 +18,10 @@ namespace {
 using ServerRng = websocketpp::random::none::int_generator<std::uint32_t>;
 struct PlainServerConfig
     : ConfigBase<PlainServerConfig, websocketpp::transport::asio::basic_socket::endpoint, ServerRng> {
-    typedef websocketpp::transport::asio::endpoint<transport_config> transport_type;
+    typedef DirectTransport<transport_config> transport_type;
 };
 struct TlsServerConfig : ConfigBase<TlsServerConfig, websocketpp::transport::asio::tls_socket::endpoint, ServerRng> {
-    typedef websocketpp::transport::asio::endpoint<transport_config> transport_type;
+    typedef DirectTransport<transport_config> transport_type;
 };
 
 using Hdl = websocketpp::connection_hdl;

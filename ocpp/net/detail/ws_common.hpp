@@ -3,13 +3,16 @@
 // Threading: every function here runs on the loop thread that owns the connection (one loop per endpoint).
 #include <websocketpp/concurrency/none.hpp>
 #include <websocketpp/config/core.hpp>
+#include <websocketpp/frame.hpp>
 #include <websocketpp/random/none.hpp>
 #include <websocketpp/random/random_device.hpp>
 #include <websocketpp/transport/asio/endpoint.hpp>
 #include <websocketpp/transport/asio/security/none.hpp>
 #include <websocketpp/transport/asio/security/tls.hpp>
+#include <websocketpp/utf8_validator.hpp>
 
 #include <chrono>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -18,6 +21,7 @@
 
 #include "ocpp/net/detail/net_util.hpp"
 #include "ocpp/net/detail/tls.hpp"
+#include "ocpp/net/detail/ws_transport.hpp"
 #include "ocpp/net/session.hpp"
 #include "ocpp/util/log.hpp"
 
@@ -175,9 +179,13 @@ protected:
 template <class Cfg> class WsSession final : public WsSessionBase {
 public:
     using Con = websocketpp::connection<Cfg>;
-    WsSession(HandshakeInfo info, Executor& executor, std::size_t max_queue, std::weak_ptr<Con> con)
+    // `masks` is set on the client side (client frames are masked); it belongs to the endpoint, which lives as long
+    // as any of its connections.
+    WsSession(HandshakeInfo info, Executor& executor, std::size_t max_queue, std::weak_ptr<Con> con,
+              MaskKeys* masks = nullptr)
         : WsSessionBase(std::move(info), executor, max_queue)
-        , con_(std::move(con)) {}
+        , con_(std::move(con))
+        , masks_(masks) {}
 
     bool send(std::string_view text) override {
         if (!is_open()) {
@@ -187,13 +195,34 @@ public:
         if (!con || con->get_state() != websocketpp::session::state::open) {
             return false;
         }
-        if (outbound_.pending(con->get_buffered_amount()) >= max_queue_) {
+        if (outbound_.pending(con->get_buffered_amount()) + con->writing_messages() >= max_queue_) {
             return false;
         }
-        if (con->send(text.data(), text.size(), websocketpp::frame::opcode::text)) {
+        // The frame is built here, as websocketpp's "prepared" message: one message object and one copy of the text
+        // per send (websocketpp's own path makes two of each), with the same checks and framing as its hybi13
+        // processor. The header goes in front of the text in the same buffer, so the frame leaves in one piece.
+        namespace frame = websocketpp::frame;
+        websocketpp::utf8_validator::validator utf8;
+        if (!utf8.decode(text.begin(), text.end()) || !utf8.complete()) {
             return false;
         }
-        outbound_.push(text.size());
+        const frame::basic_header header(frame::opcode::text, text.size(), true, masks_ != nullptr);
+        frame::masking_key_type key;
+        key.i = masks_ != nullptr ? masks_->next() : 0;
+        const std::string head = masks_ != nullptr
+                                     ? frame::prepare_header(header, frame::extended_header(text.size(), key.i))
+                                     : frame::prepare_header(header, frame::extended_header(text.size()));
+        auto msg = con->get_message(frame::opcode::text, head.size() + text.size());
+        std::string& payload = msg->get_raw_payload();
+        payload.assign(head).append(text.data(), text.size());
+        if (masks_ != nullptr) {
+            frame::word_mask_exact(reinterpret_cast<std::uint8_t*>(payload.data() + head.size()), text.size(), key);
+        }
+        msg->set_prepared(true);
+        if (con->send(msg)) {
+            return false;
+        }
+        outbound_.push(payload.size());
         return true;
     }
 
@@ -215,20 +244,21 @@ public:
 
 private:
     std::weak_ptr<Con> con_;
+    MaskKeys* masks_;
 };
 
 // Common parts of our websocketpp configs: single-threaded loops (no strands, no mutexes), a 4 KiB read buffer
-// instead of 16 KiB (an OCPP frame is usually far smaller; larger ones take a few reads), our loggers, our
-// per-connection state, and a TLS shutdown that gives up after 250 ms instead of 5 s.
+// instead of 16 KiB (an OCPP frame is usually far smaller; larger ones take a few reads), reused messages, our
+// loggers, our per-connection state, and a TLS shutdown that gives up after 250 ms instead of 5 s.
 template <class Self, class SocketType, class Rng> struct ConfigBase : public websocketpp::config::core {
     typedef Self type;
     typedef websocketpp::config::core base;
     typedef websocketpp::concurrency::none concurrency_type;
     typedef base::request_type request_type;
     typedef base::response_type response_type;
-    typedef base::message_type message_type;
-    typedef base::con_msg_manager_type con_msg_manager_type;
-    typedef base::endpoint_msg_manager_type endpoint_msg_manager_type;
+    typedef websocketpp::message_buffer::message<RecyclingMessages> message_type;
+    typedef RecyclingMessages<message_type> con_msg_manager_type;
+    typedef websocketpp::message_buffer::alloc::endpoint_msg_manager<con_msg_manager_type> endpoint_msg_manager_type;
     typedef AccessLog alog_type;
     typedef ErrorLog elog_type;
     typedef Rng rng_type;

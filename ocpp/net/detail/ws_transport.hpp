@@ -1,0 +1,159 @@
+#pragma once
+// The per-message path of our websocketpp transport (internal: only ws_common.hpp includes it): client masking keys
+// and an Asio transport connection without websocketpp's extra event-loop trip and handler copies per message.
+// Threading: everything here runs on the loop thread that owns the connection.
+#include <websocketpp/frame.hpp>
+#include <websocketpp/transport/asio/endpoint.hpp>
+
+#include <openssl/rand.h>
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <random>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace ocpp::net::detail {
+
+// Masking keys of client frames, which RFC 6455 (5.3) wants unpredictable: OpenSSL's CSPRNG, drawn 256 keys at a
+// time so that a frame does not pay for a call into it (websocketpp would read std::random_device per frame).
+// One per client endpoint, used on its loop thread only.
+class MaskKeys {
+public:
+    std::uint32_t next() {
+        if (pos_ == keys_.size()) {
+            refill();
+        }
+        return keys_[pos_++];
+    }
+
+private:
+    void refill() {
+        if (RAND_bytes(reinterpret_cast<unsigned char*>(keys_.data()), static_cast<int>(sizeof keys_)) != 1) {
+            std::random_device rd;
+            for (auto& key : keys_) {
+                key = rd();
+            }
+        }
+        pos_ = 0;
+    }
+    std::array<std::uint32_t, 256> keys_{};
+    std::size_t pos_ = keys_.size();
+};
+
+// websocketpp's Asio transport connection with a shorter path per message:
+// - websocketpp hands every write_frame (and pause/resume of reading) to dispatch(), which posts it to the io_context:
+//   one more trip through the event loop per message. Here it runs at once; it only starts an asynchronous write
+//   (whose completion is posted, as always), so nothing re-enters websocketpp.
+// - A write keeps the handler it is given instead of copying it twice more (each copy of that std::function
+//   allocates); errors still go through websocketpp's own handler. A write of one buffer (our data frames carry
+//   their header in the payload) is sent as one buffer. Reads stay as they are: their operation lives in storage
+//   inside the connection, which matters for idle connections (a read is always pending).
+// Writes take their operation's memory from Asio's per-thread cache instead of the connection's storage.
+template <class TransportCfg> class DirectConnection : public websocketpp::transport::asio::connection<TransportCfg> {
+    using Base = websocketpp::transport::asio::connection<TransportCfg>;
+    using WriteHandler = websocketpp::transport::write_handler;
+
+public:
+    using Base::Base;
+    // Messages in the write under way: written at once, they no longer show in websocketpp's queued bytes.
+    std::size_t writing_messages() const { return writing_; }
+
+protected:
+    using Base::async_write;
+
+    websocketpp::lib::error_code dispatch(websocketpp::transport::dispatch_handler handler) {
+        handler();
+        return {};
+    }
+
+    void async_write(std::vector<websocketpp::transport::buffer> const& bufs, WriteHandler handler) {
+        write_bufs_.clear();
+        writing_ = bufs.size() / 2; // websocketpp gives a header and a payload buffer per message
+        for (const auto& b : bufs) {
+            if (b.len > 0) {
+                write_bufs_.emplace_back(b.buf, b.len);
+            }
+        }
+        auto done = [self = this->get_shared(), handler = std::move(handler)](const asio::error_code& ec,
+                                                                              std::size_t n) mutable {
+            auto& con = static_cast<DirectConnection&>(*self);
+            con.write_bufs_.clear();
+            con.writing_ = 0;
+            if (ec) {
+                con.handle_async_write(std::move(handler), ec, n);
+            } else {
+                handler(websocketpp::lib::error_code());
+            }
+        };
+        if (write_bufs_.size() == 1) {
+            asio::async_write(this->get_socket(), write_bufs_.front(), std::move(done));
+        } else {
+            asio::async_write(this->get_socket(), write_bufs_, std::move(done));
+        }
+    }
+
+private:
+    std::vector<asio::const_buffer> write_bufs_;
+    std::size_t writing_ = 0;
+};
+
+// websocketpp's per-connection message manager, keeping the last two small messages it handed out for reuse: a
+// received message and our answer each took an object and a payload buffer from the heap before. A kept message is
+// reused only when nothing else holds it any more, and only for a small message. Nothing is kept before a
+// connection's first message, and at most two small ones after (one that grew, as a fragmented message can, is
+// dropped when next looked at).
+template <class Message> class RecyclingMessages : public std::enable_shared_from_this<RecyclingMessages<Message>> {
+public:
+    typedef RecyclingMessages<Message> type;
+    typedef std::shared_ptr<type> ptr;
+    typedef std::weak_ptr<type> weak_ptr;
+    typedef typename Message::ptr message_ptr;
+
+    message_ptr get_message() { return std::make_shared<Message>(this->shared_from_this()); }
+
+    message_ptr get_message(websocketpp::frame::opcode::value op, std::size_t size) {
+        if (size > kMaxKeptBytes) {
+            return std::make_shared<Message>(this->shared_from_this(), op, size); // never kept
+        }
+        message_ptr* empty = nullptr;
+        for (auto& kept : kept_) {
+            if (kept && kept.use_count() == 1 && kept->get_payload().capacity() <= 2 * kMaxKeptBytes) {
+                kept->set_opcode(op);
+                kept->set_header(std::string());
+                kept->set_prepared(false);
+                kept->set_fin(true);
+                kept->set_terminal(false);
+                kept->set_compressed(false);
+                kept->get_raw_payload().clear();
+                kept->get_raw_payload().reserve(size);
+                return kept;
+            }
+            if (!kept || kept.use_count() == 1) {
+                empty = &kept; // free, or too large to reuse: replaced below
+            }
+        }
+        auto msg = std::make_shared<Message>(this->shared_from_this(), op, size);
+        if (empty != nullptr) {
+            *empty = msg;
+        }
+        return msg;
+    }
+
+    bool recycle(Message*) { return false; }
+
+private:
+    static constexpr std::size_t kMaxKeptBytes = 1024;
+    std::array<message_ptr, 2> kept_;
+};
+
+// websocketpp's Asio transport endpoint with DirectConnection as its connections' transport.
+template <class TransportCfg> class DirectTransport : public websocketpp::transport::asio::endpoint<TransportCfg> {
+public:
+    typedef DirectConnection<TransportCfg> transport_con_type;
+};
+
+} // namespace ocpp::net::detail
