@@ -108,8 +108,8 @@ start_sim() { # args: tag options...
     PIDS+=("$SIM_PID")
 }
 
-# A value from the central system's /metrics (0 when absent).
-metric() { curl -s --max-time 2 "http://127.0.0.1:$PORT/metrics" | awk -v k="$1" '$1 == k {print $2; f = 1} END {if (!f) print 0}'; }
+# A value from the central system's /metrics (0 when absent, or when a busy loop does not answer within 2 s).
+metric() { { curl -s --max-time 2 "http://127.0.0.1:$PORT/metrics" || true; } | awk -v k="$1" '$1 == k {print $2; f = 1} END {if (!f) print 0}'; }
 boots() { metric 'ocpp_calls_total{direction="received",action="BootNotification",result="ok"}'; }
 rss_kib() { awk '/^RssAnon:/ {print $2}' "/proc/$1/status"; }
 
@@ -231,7 +231,7 @@ curl -sf -X POST "http://127.0.0.1:$PORT/api/v1/idtags" -H "Authorization: Beare
 say "6. throughput: $TP_N chargers, StartTransaction + 3 MeterValues + StopTransaction, back to back"
 tx_calls() {
     local m
-    m=$(curl -s --max-time 2 "http://127.0.0.1:$PORT/metrics")
+    m=$(curl -s --max-time 2 "http://127.0.0.1:$PORT/metrics" || true)
     echo "$m" | awk '/^ocpp_calls_total\{direction="received",action="(StartTransaction|MeterValues|StopTransaction)",result="ok"\}/ {s += $2} END {print s + 0}'
 }
 start_sim tp --chargers "$TP_N" --id-prefix TP --ramp 2000 --mode throughput --action transactions --threads 1 \
