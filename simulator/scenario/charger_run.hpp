@@ -25,6 +25,7 @@ struct RunEnv {
     Target target;          // with the overrides applied
     std::string id_pattern; // the scenario's, with {index} appended when several chargers would share one ID
     ocpp::net::Client* client = nullptr;
+    ocpp::net::Client* client_without_certificate = nullptr; // the same TLS settings, no client certificate
     const ocpp::validation::Registry* schemas = nullptr;
     const ocpp::Logger* log = nullptr;
     const ocpp::Logger* peer_log = nullptr; // quieter: raw frames make the Peer warn about answers it did not expect

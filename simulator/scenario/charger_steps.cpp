@@ -55,37 +55,42 @@ void ChargerRun::do_connect(const Step& s) {
     o.open_handshake_timeout = std::chrono::seconds(10);
     std::weak_ptr<ChargerRun> weak = weak_from_this();
     const int refused = s.refused_status;
+    const bool refused_tls = s.refused_tls;
     const std::string target = o.url;
-    env_.client->connect(
-        o, [weak, refused, target](ocpp::net::SessionPtr session, std::optional<ocpp::net::ConnectError> error) {
-            auto self = weak.lock();
-            if (!self || self->finished_) {
-                if (session) {
-                    session->close(1000, "scenario finished");
-                }
+    const std::string refusal = refused_tls ? "the TLS handshake with " + target + " to fail"
+                                            : "the handshake refused with HTTP " + std::to_string(refused);
+    auto* client = s.without_certificate ? env_.client_without_certificate : env_.client;
+    client->connect(o, [weak, refused, refused_tls, target, refusal](ocpp::net::SessionPtr session,
+                                                                     std::optional<ocpp::net::ConnectError> error) {
+        auto self = weak.lock();
+        if (!self || self->finished_) {
+            if (session) {
+                session->close(1000, "scenario finished");
+            }
+            return;
+        }
+        const bool expect_refusal = refused != 0 || refused_tls;
+        if (error) {
+            if ((refused != 0 && error->http_status == refused) ||
+                (refused_tls && error->kind == ocpp::net::ConnectError::Kind::Tls)) {
+                self->next();
                 return;
             }
-            if (error) {
-                if (refused != 0 && error->http_status == refused) {
-                    self->next();
-                    return;
-                }
-                self->fail(refused ? "the handshake refused with HTTP " + std::to_string(refused)
-                                   : "a WebSocket connection to " + target,
-                           error->message +
-                               (error->http_status ? " (HTTP " + std::to_string(error->http_status) + ")" : ""));
-                return;
-            }
-            if (refused != 0) {
-                session->close(1000, "expected a refusal");
-                self->fail("the handshake refused with HTTP " + std::to_string(refused), "the connection was accepted");
-                return;
-            }
-            ocpp::PeerConfig cfg;
-            cfg.call_timeout = std::chrono::seconds(30);
-            self->attach(ocpp::Peer::create(session, *self->env_.schemas, cfg, *self->env_.peer_log));
-            self->next();
-        });
+            self->fail(expect_refusal ? refusal : "a WebSocket connection to " + target,
+                       error->message +
+                           (error->http_status ? " (HTTP " + std::to_string(error->http_status) + ")" : ""));
+            return;
+        }
+        if (expect_refusal) {
+            session->close(1000, "expected a refusal");
+            self->fail(refusal, "the connection was accepted");
+            return;
+        }
+        ocpp::PeerConfig cfg;
+        cfg.call_timeout = std::chrono::seconds(30);
+        self->attach(ocpp::Peer::create(session, *self->env_.schemas, cfg, *self->env_.peer_log));
+        self->next();
+    });
 }
 
 void ChargerRun::do_disconnect(const Step& s) {

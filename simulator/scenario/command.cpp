@@ -80,6 +80,8 @@ std::string scenario_usage() {
            "  --password PW          HTTP Basic password (security profiles 1 and 2), instead of target.password\n"
            "  --security-profile N   0, 1, 2 or 3, instead of target.security_profile\n"
            "  --ca FILE              CA certificate to verify a wss:// server with\n"
+           "  --cert FILE            client certificate (security profile 3), instead of target.cert\n"
+           "  --key FILE             its private key, instead of target.key\n"
            "  --api URL              base URL of the REST API (default: from --url, http://HOST:PORT)\n"
            "  --api-token TOKEN      bearer token of the REST API\n"
            "  --chargers N           run every scenario with N chargers\n"
@@ -124,6 +126,10 @@ int scenario_main(const std::vector<std::string>& args) {
             o.password = v;
         } else if (a == "--ca") {
             o.ca_file = v;
+        } else if (a == "--cert") {
+            o.cert_file = v;
+        } else if (a == "--key") {
+            o.key_file = v;
         } else if (a == "--api") {
             o.api = v;
         } else if (a == "--api-token") {

@@ -43,16 +43,30 @@ void Parser::step(const YAML::Node& n, std::vector<Step>& out) {
     };
     switch (s.kind) {
     case Step::Kind::Connect: {
-        allow({"password", "refused"});
+        allow({"password", "refused", "certificate"});
         const YAML::Node o = value.IsMap() ? value : opts; // connect: {password: x} or sibling keys
         if (value.IsMap()) {
-            keys(value, {"password", "refused"}, name);
+            keys(value, {"password", "refused", "certificate"}, name);
         }
         if (o["password"]) {
             s.password = text(o["password"], "password");
         }
         if (o["refused"]) {
-            s.refused_status = integer(o["refused"], "refused", 100);
+            if (o["refused"].IsScalar() && o["refused"].Scalar() == "tls") {
+                s.refused_tls = true;
+            } else if (const std::string v = o["refused"].IsScalar() ? o["refused"].Scalar() : "";
+                       v.empty() || v.find_first_not_of("0123456789") != std::string::npos) {
+                fail(o["refused"], "refused: expected an HTTP status such as 401, or tls (the TLS handshake fails)");
+            } else {
+                s.refused_status = integer(o["refused"], "refused", 100);
+            }
+        }
+        if (o["certificate"]) {
+            if (text(o["certificate"], "certificate") != "none") {
+                fail(o["certificate"], "certificate: expected none (connect without the client certificate); the "
+                                       "certificate itself is target.cert and target.key");
+            }
+            s.without_certificate = true;
         }
         if (name == "reconnect") {
             Step d;

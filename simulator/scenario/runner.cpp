@@ -69,6 +69,7 @@ struct ScenarioRun {
     ocpp::Logger peer_log;
     RunEnv env;
     std::unique_ptr<ocpp::net::Client> client;
+    std::unique_ptr<ocpp::net::Client> client_without_certificate; // wss:// with a client certificate only
     std::vector<std::shared_ptr<ChargerRun>> chargers;
     std::vector<ChargerResult> results;
     std::size_t pending = 0;
@@ -84,6 +85,12 @@ Target with_overrides(Target t, const Overrides& o) {
     if (o.ca_file) {
         t.ca_file = *o.ca_file;
     }
+    if (o.cert_file) {
+        t.cert_file = *o.cert_file;
+    }
+    if (o.key_file) {
+        t.key_file = *o.key_file;
+    }
     if (o.api) {
         t.api = *o.api;
     }
@@ -94,6 +101,27 @@ Target with_overrides(Target t, const Overrides& o) {
         t.security_profile = *o.security_profile;
     }
     return t;
+}
+
+// What the target lacks before any charger can connect: {expected, got}, or nothing.
+std::optional<std::pair<std::string, std::string>> target_problem(const Target& t) {
+    if (t.url.empty()) {
+        return std::make_pair("a target URL (target.url in the file, or --url)", "none");
+    }
+    const bool wss = t.url.rfind("wss://", 0) == 0;
+    if (t.cert_file.empty() != t.key_file.empty()) {
+        return std::make_pair("a client certificate with its key (target.cert and target.key, or --cert and --key)",
+                              t.cert_file.empty() ? "only a key" : "only a certificate");
+    }
+    if (t.security_profile >= 2 && !wss) {
+        return std::make_pair("a wss:// URL for security profile " + std::to_string(t.security_profile), t.url);
+    }
+    if (t.security_profile == 3 && t.cert_file.empty()) {
+        return std::make_pair("a client certificate for security profile 3 (target.cert and target.key, or --cert "
+                              "and --key)",
+                              "none");
+    }
+    return std::nullopt;
 }
 
 } // namespace
@@ -110,16 +138,23 @@ std::shared_ptr<void> run_scenario(ocpp::net::EventLoop& loop, const Scenario& s
     run->env.rest = rest;
     run->env.loop = &loop;
     ocpp::net::ClientConfig cfg;
+    cfg.max_message_size = 256 * 1024; // room for oversize faults going out; answers are small
     if (run->env.target.url.rfind("wss://", 0) == 0) {
         ocpp::net::ClientTlsConfig tls;
         tls.ca_file = run->env.target.ca_file;
+        if (!run->env.target.cert_file.empty()) {
+            // `connect: {certificate: none}` uses a client that has the CA but no certificate.
+            cfg.tls = tls;
+            run->client_without_certificate = ocpp::net::Client::create(loop, cfg, log);
+        }
         tls.cert_file = run->env.target.cert_file;
         tls.key_file = run->env.target.key_file;
         cfg.tls = tls;
     }
-    cfg.max_message_size = 256 * 1024; // room for oversize faults going out; answers are small
     run->client = ocpp::net::Client::create(loop, cfg, log);
     run->env.client = run->client.get();
+    run->env.client_without_certificate =
+        run->client_without_certificate ? run->client_without_certificate.get() : run->client.get();
     const int n = overrides.chargers ? *overrides.chargers : scenario.chargers;
     run->env.id_pattern = scenario.id_pattern;
     if (n > 1 && scenario.id_pattern.find("{index") == std::string::npos) {
@@ -128,12 +163,12 @@ std::shared_ptr<void> run_scenario(ocpp::net::EventLoop& loop, const Scenario& s
     run->pending = static_cast<std::size_t>(n);
     std::weak_ptr<ScenarioRun> weak = run;
     auto finished = std::make_shared<std::function<void(std::vector<ChargerResult>)>>(std::move(done));
-    if (run->env.target.url.empty()) {
+    if (const auto problem = target_problem(run->env.target)) {
         ChargerResult r;
         r.scenario = scenario.name;
         r.file = scenario.file;
         r.passed = false;
-        r.failure = Failure{"", {}, "target", "a target URL (target.url in the file, or --url)", "none"};
+        r.failure = Failure{"", {}, "target", problem->first, problem->second};
         loop.post([finished, r] { (*finished)({r}); });
         return run;
     }

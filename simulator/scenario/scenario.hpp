@@ -65,6 +65,8 @@ struct Step {
     // Connect
     std::optional<std::string> password; // overrides the target's
     int refused_status = 0;              // expect the handshake refused with this HTTP status (0 = must succeed)
+    bool refused_tls = false;            // expect the TLS handshake to fail (e.g. no or an untrusted client cert)
+    bool without_certificate = false;    // connect without the target's client certificate (profile 3 refusals)
     // Disconnect / ExpectClose
     int code = 1000;
     // Wait: seconds (may be a template such as "${interval}")
@@ -106,7 +108,7 @@ struct Scenario {
 
 // Settings from the command line that win over the file.
 struct Overrides {
-    std::optional<std::string> url, password, ca_file, api, api_token;
+    std::optional<std::string> url, password, ca_file, cert_file, key_file, api, api_token;
     std::optional<int> security_profile, chargers;
 };
 

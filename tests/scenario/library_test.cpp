@@ -193,6 +193,60 @@ TEST_F(ScenarioLibrary, SecurityProfile2OverTls) {
         << out;
 }
 
+// Security profile 3: the central system requires client certificates from the test CA. The charger gets in with
+// its certificate and without a password, is refused in the TLS handshake without it; a certificate from another CA,
+// or none at all, fails the run and says why.
+TEST_F(ScenarioLibrary, SecurityProfile3ClientCertificate) {
+    std::string error;
+    const auto* pki = ocpp::net::test::TestPki::get(&error);
+    ASSERT_NE(pki, nullptr) << error;
+    ASSERT_NO_FATAL_FAILURE(start_central_system(
+        {"--tls-cert", pki->server_rsa_cert, "--tls-key", pki->server_rsa_key, "--tls-client-ca", pki->ca_cert}));
+    const std::string wss = "wss://127.0.0.1:" + std::to_string(port_) + "/ocpp";
+    const std::string file = library("sp3_client_certificate");
+    std::string out;
+    ASSERT_EQ(scenario({file, "--url", wss, "--ca", pki->ca_cert, "--cert", pki->client_cert, "--key", pki->client_key,
+                        "--junit", base_ + ".xml"},
+                       out),
+              0)
+        << out;
+    EXPECT_NE(out.find("PASS security profile 3 with a client certificate [CB-0001] 8 steps"), std::string::npos)
+        << out;
+    EXPECT_EQ(count(read_file(base_ + ".xml"), "<failure"), 0);
+    // The central system saw the refused attempt without a certificate, and says why.
+    EXPECT_TRUE(eventually(
+        [&] { return read_file(base_ + ".cs.log").find("peer did not return a certificate") != std::string::npos; },
+        5s))
+        << read_file(base_ + ".cs.log");
+
+    // A certificate from another CA: the first connect fails with the TLS reason.
+    ASSERT_EQ(scenario({file, "--url", wss, "--ca", pki->ca_cert, "--cert", pki->other_client_cert, "--key",
+                        pki->other_client_key, "--report", base_ + ".json"},
+                       out),
+              1)
+        << out;
+    EXPECT_NE(out.find("FAIL security profile 3 with a client certificate [CB-0001] " + file +
+                       ":12:5: step 1 (connect): expected a WebSocket connection to " + wss +
+                       "/CB-0001; got TLS handshake with 127.0.0.1:" + std::to_string(port_) + " failed: "),
+              std::string::npos)
+        << out;
+    EXPECT_NE(out.find("unknown CA"), std::string::npos) << out; // the server's alert, as OpenSSL names it
+    EXPECT_NE(read_file(base_ + ".json").find(R"("passed":false)"), std::string::npos);
+    EXPECT_TRUE(eventually(
+        [&] { return read_file(base_ + ".cs.log").find("certificate verify failed") != std::string::npos; }, 5s))
+        << read_file(base_ + ".cs.log");
+
+    // No certificate at all: the run says what profile 3 needs before it connects.
+    ASSERT_EQ(scenario({file, "--url", wss, "--ca", pki->ca_cert}, out), 1) << out;
+    EXPECT_NE(out.find("expected a client certificate for security profile 3 (target.cert and target.key, or --cert "
+                       "and --key)"),
+              std::string::npos)
+        << out;
+    // A certificate without its key is a mistake too.
+    ASSERT_EQ(scenario({file, "--url", wss, "--ca", pki->ca_cert, "--cert", pki->client_cert}, out), 1) << out;
+    EXPECT_NE(out.find("expected a client certificate with its key"), std::string::npos) << out;
+}
+
 TEST_F(ScenarioLibrary, AScenarioWrittenToFailFailsAndNamesTheStep) {
     ASSERT_NO_FATAL_FAILURE(start_central_system());
     const std::string file = kSource + "/tests/scenario/fixtures/fails_on_purpose.yaml";

@@ -92,6 +92,34 @@ std::string error_of(const std::string& yaml) {
     return s ? "" : s.error().message;
 }
 
+// Security profile 3: the charger connects with target.cert/key; `certificate: none` leaves it out and
+// `refused: tls` expects the TLS handshake to fail.
+TEST(Parse, ConnectWithoutTheCertificateExpectingATlsRefusal) {
+    auto s = parse_scenario("name: x\ntarget: {url: \"wss://h/ocpp\", security_profile: 3, cert: c.pem, key: k.pem}\n"
+                            "steps:\n  - connect\n  - connect: {certificate: none, refused: tls}\n"
+                            "  - reconnect: {refused: 403}\n",
+                            "sp3.yaml");
+    ASSERT_TRUE(s) << s.error().message;
+    EXPECT_EQ(s->target.security_profile, 3);
+    EXPECT_EQ(s->target.cert_file, "c.pem");
+    EXPECT_EQ(s->target.key_file, "k.pem");
+    ASSERT_EQ(s->steps.size(), 4u);
+    EXPECT_FALSE(s->steps[0].without_certificate);
+    EXPECT_FALSE(s->steps[0].refused_tls);
+    EXPECT_TRUE(s->steps[1].without_certificate);
+    EXPECT_TRUE(s->steps[1].refused_tls);
+    EXPECT_EQ(s->steps[1].refused_status, 0);
+    EXPECT_EQ(s->steps[3].refused_status, 403);
+    EXPECT_FALSE(s->steps[3].refused_tls);
+    EXPECT_EQ(error_of("name: x\nsteps:\n  - connect: {refused: ssl}\n"),
+              "bad.yaml:3:24: refused: expected an HTTP status such as 401, or tls (the TLS handshake fails)");
+    EXPECT_EQ(error_of("name: x\nsteps:\n  - connect: {certificate: other.pem}\n"),
+              "bad.yaml:3:28: certificate: expected none (connect without the client certificate); the certificate "
+              "itself is target.cert and target.key");
+    EXPECT_EQ(error_of("name: x\nsteps:\n  - connect: {cert: other.pem}\n"),
+              "bad.yaml:3:15: unknown key \"cert\" in connect (allowed: certificate, password, refused)");
+}
+
 TEST(Parse, ErrorsNameFileLineAndColumn) {
     EXPECT_EQ(error_of("name: x\nsteps:\n  - connect\n  - sned: Heartbeat\n"),
               "bad.yaml:4:5: \"sned\" is not a step; a step starts with one of connect, reconnect, disconnect, "
