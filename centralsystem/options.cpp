@@ -230,7 +230,9 @@ Result<Options> parse_options(int argc, char** argv, const std::vector<std::stri
     for (const auto& entry : environment) {
         const auto eq = entry.find('=');
         const std::string var = entry.substr(0, eq);
-        if (var.rfind("OCPPKIT_", 0) != 0 || eq == std::string::npos || eq + 1 == entry.size()) {
+        // OCPPKIT_TESTER_* belong to ocpp-tester serve, which may share this environment.
+        if (var.rfind("OCPPKIT_", 0) != 0 || var.rfind("OCPPKIT_TESTER_", 0) == 0 || eq == std::string::npos ||
+            eq + 1 == entry.size()) {
             continue;
         }
         std::string option;

@@ -1,5 +1,6 @@
 #include "tester/serve_command.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
@@ -8,6 +9,7 @@
 
 #include "ocpp/net/event_loop.hpp"
 #include "ocpp/net/server.hpp"
+#include "ocpp/util/env_settings.hpp"
 #include "ocpp/util/stop_signals.hpp"
 #include "store/claims.hpp"
 #include "store/database.hpp"
@@ -84,12 +86,87 @@ std::string serve_usage() {
            "  --tls-cert, --tls-key     serve wss:// (security profile 2) with this certificate and key\n"
            "  --tls-client-ca PEM       require client certificates signed by this CA (profile 3)\n"
            "  --log-level LEVEL         debug, info, warn, error or off (default info)\n"
-           "  --help                    show this text\n";
+           "  --help                    show this text\n"
+           "\n"
+           "Every option can also come from the environment as OCPPKIT_TESTER_ and its name in capitals with '_'\n"
+           "for '-': OCPPKIT_TESTER_LISTEN, OCPPKIT_TESTER_DB, OCPPKIT_TESTER_PUBLIC_URL,\n"
+           "OCPPKIT_TESTER_HEARTBEAT_INTERVAL, OCPPKIT_TESTER_TIMEOUT, OCPPKIT_TESTER_MAX_TESTS,\n"
+           "OCPPKIT_TESTER_API_TOKEN, OCPPKIT_TESTER_TLS_CERT, OCPPKIT_TESTER_TLS_KEY, OCPPKIT_TESTER_TLS_CLIENT_CA,\n"
+           "OCPPKIT_TESTER_LOG_LEVEL (an empty value counts as unset; a bad value stops the start, naming the\n"
+           "variable). The command line wins over the environment, which wins over the defaults. The central\n"
+           "system's OCPPKIT_* variables are its own: the tester does not read them.\n";
 }
 
-ocpp::Result<ServeOptions> parse_serve_options(int argc, char** argv) {
+namespace {
+
+// Every option of serve by its flag name without dashes; each has a value.
+const std::vector<std::string>& serve_option_names() {
+    static const std::vector<std::string> names{
+        "listen",    "db",       "public-url", "heartbeat-interval", "timeout",  "max-tests",
+        "api-token", "tls-cert", "tls-key",    "tls-client-ca",      "log-level"};
+    return names;
+}
+
+// Applies one setting (a flag without its dashes) to the options.
+ocpp::Result<void> apply(ServeOptions& o, const std::string& name, const std::string& value) {
+    const std::string flag = "--" + name;
+    if (name == "listen") {
+        return parse_listen(value, o);
+    }
+    if (name == "db") {
+        if (auto ok = store::check_database_url(value); !ok) {
+            return ocpp::make_error("--db: " + ok.error().message);
+        }
+        o.db = value;
+    } else if (name == "public-url") {
+        if (value.rfind("ws://", 0) != 0 && value.rfind("wss://", 0) != 0) {
+            return ocpp::make_error("--public-url must start with ws:// or wss://, not \"" + value + "\"");
+        }
+        o.public_url = value;
+    } else if (name == "heartbeat-interval" || name == "timeout" || name == "max-tests") {
+        auto n = name == "max-tests" ? parse_number(flag, value, 1, 100000) : parse_number(flag, value, 1, 86400);
+        if (!n) {
+            return n.error();
+        }
+        if (name == "heartbeat-interval") {
+            o.heartbeat_interval = static_cast<int>(*n);
+        } else if (name == "timeout") {
+            o.timeout = static_cast<int>(*n);
+        } else {
+            o.max_tests = static_cast<std::size_t>(*n);
+        }
+    } else if (name == "api-token") {
+        if (value.size() < 16) {
+            return ocpp::make_error("--api-token needs at least 16 characters (e.g. openssl rand -hex 16)");
+        }
+        for (char c : value) {
+            const auto b = static_cast<unsigned char>(c);
+            if (b <= 0x20 || b >= 0x7F) {
+                return ocpp::make_error("--api-token takes printable ASCII without spaces");
+            }
+        }
+        o.api_token = value;
+    } else if (name == "tls-cert") {
+        o.tls_cert = value;
+    } else if (name == "tls-key") {
+        o.tls_key = value;
+    } else if (name == "tls-client-ca") {
+        o.tls_client_ca = value;
+    } else if (name == "log-level") {
+        if (!ocpp::parse_log_level(value, o.log_level)) {
+            return ocpp::make_error("--log-level takes debug, info, warn, error or off, not \"" + value + "\"");
+        }
+    } else {
+        return ocpp::make_error("unknown option \"" + flag + "\"");
+    }
+    return {};
+}
+
+} // namespace
+
+ocpp::Result<ServeOptions> parse_serve_options(int argc, char** argv, const std::vector<std::string>& environment) {
     ServeOptions o;
-    bool listen_given = false;
+    std::vector<std::pair<std::string, std::string>> flags;
     int i = 1;
     if (i < argc && std::string(argv[i]) == "serve") {
         ++i;
@@ -105,16 +182,10 @@ ocpp::Result<ServeOptions> parse_serve_options(int argc, char** argv) {
         }
         if (flag == "--help" || flag == "-h") {
             o.help = true;
-            continue;
+            return o;
         }
-        static const char* const kWithValue[] = {"--listen",    "--db",        "--public-url", "--heartbeat-interval",
-                                                 "--timeout",   "--tls-cert",  "--tls-key",    "--tls-client-ca",
-                                                 "--max-tests", "--log-level", "--api-token"};
-        bool known = false;
-        for (const char* name : kWithValue) {
-            known = known || flag == name;
-        }
-        if (!known) {
+        const auto& names = serve_option_names();
+        if (flag.rfind("--", 0) != 0 || std::find(names.begin(), names.end(), flag.substr(2)) == names.end()) {
             return ocpp::make_error("unknown option \"" + flag + "\"");
         }
         if (!inline_value) {
@@ -123,58 +194,30 @@ ocpp::Result<ServeOptions> parse_serve_options(int argc, char** argv) {
             }
             value = argv[++i];
         }
-        if (flag == "--listen") {
-            if (auto r = parse_listen(value, o); !r) {
-                return r.error();
-            }
-            listen_given = true;
-        } else if (flag == "--db") {
-            o.db = value;
-        } else if (flag == "--public-url") {
-            if (value.rfind("ws://", 0) != 0 && value.rfind("wss://", 0) != 0) {
-                return ocpp::make_error("--public-url must start with ws:// or wss://, not \"" + value + "\"");
-            }
-            o.public_url = value;
-        } else if (flag == "--heartbeat-interval" || flag == "--timeout" || flag == "--max-tests") {
-            auto n = flag == "--max-tests" ? parse_number(flag, value, 1, 100000) : parse_number(flag, value, 1, 86400);
-            if (!n) {
-                return n.error();
-            }
-            if (flag == "--heartbeat-interval") {
-                o.heartbeat_interval = static_cast<int>(*n);
-            } else if (flag == "--timeout") {
-                o.timeout = static_cast<int>(*n);
-            } else {
-                o.max_tests = static_cast<std::size_t>(*n);
-            }
-        } else if (flag == "--api-token") {
-            if (value.size() < 16) {
-                return ocpp::make_error("--api-token needs at least 16 characters (e.g. openssl rand -hex 16)");
-            }
-            for (char c : value) {
-                const auto b = static_cast<unsigned char>(c);
-                if (b <= 0x20 || b >= 0x7F) {
-                    return ocpp::make_error("--api-token takes printable ASCII without spaces");
-                }
-            }
-            o.api_token = value;
-        } else if (flag == "--tls-cert") {
-            o.tls_cert = value;
-        } else if (flag == "--tls-key") {
-            o.tls_key = value;
-        } else if (flag == "--tls-client-ca") {
-            o.tls_client_ca = value;
-        } else if (flag == "--log-level") {
-            if (!ocpp::parse_log_level(value, o.log_level)) {
-                return ocpp::make_error("--log-level takes debug, info, warn, error or off, not \"" + value + "\"");
-            }
-        }
+        flags.emplace_back(flag.substr(2), value);
     }
-    if (o.help) {
-        return o;
+    // The command line wins over the environment, which wins over the defaults. A bad variable is an error even
+    // when a flag overrides it, so that nothing wrong is silently kept in the service's environment.
+    bool listen_given = false;
+    const auto env = ocpp::read_env_settings(environment, kServeEnvPrefix, serve_option_names());
+    for (const auto& var : env.unknown) {
+        o.warnings.push_back("ignoring " + var + ": not a setting of ocpp-tester serve (see --help)");
+    }
+    for (const auto& [name, value] : env.values) {
+        if (auto r = apply(o, name, value); !r) {
+            return ocpp::make_error(ocpp::env_variable(kServeEnvPrefix, name) + " (environment): " + r.error().message);
+        }
+        listen_given = listen_given || name == "listen";
+    }
+    for (const auto& [name, value] : flags) {
+        if (auto r = apply(o, name, value); !r) {
+            return r.error();
+        }
+        listen_given = listen_given || name == "listen";
     }
     if (!listen_given) {
-        return ocpp::make_error("--listen HOST:PORT is required");
+        return ocpp::make_error("--listen HOST:PORT is required (or " + ocpp::env_variable(kServeEnvPrefix, "listen") +
+                                ")");
     }
     if (o.tls_cert.empty() != o.tls_key.empty()) {
         return ocpp::make_error("--tls-cert and --tls-key go together");
@@ -187,10 +230,11 @@ ocpp::Result<ServeOptions> parse_serve_options(int argc, char** argv) {
                                 "--heartbeat-interval (" + std::to_string(o.heartbeat_interval) +
                                 " s): the heartbeat check waits for one interval");
     }
-    if (auto ok = store::check_database_url(o.db); !ok) {
-        return ocpp::make_error("--db: " + ok.error().message);
-    }
     return o;
+}
+
+ocpp::Result<ServeOptions> parse_serve_options(int argc, char** argv) {
+    return parse_serve_options(argc, argv, ocpp::process_environment());
 }
 
 } // namespace tester
@@ -206,6 +250,9 @@ int run_serve(int argc, char** argv) {
     if (o.help) {
         std::fputs(serve_usage().c_str(), stdout);
         return 0;
+    }
+    for (const auto& warning : o.warnings) {
+        say("warning: " + warning);
     }
     ocpp::Logger log(o.log_level);
     auto schemas = ocpp::validation::Registry::v16();

@@ -3,6 +3,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "ocpp/util/log.hpp"
 #include "ocpp/util/result.hpp"
@@ -21,9 +22,16 @@ struct ServeOptions {
     std::string api_token; // required to start and list tests when set
     ocpp::LogLevel log_level = ocpp::LogLevel::Info;
     bool help = false;
+    std::vector<std::string> warnings; // e.g. an OCPPKIT_TESTER_ variable that is no setting
 };
 
-// Parses the arguments after "serve" (argv[0] is "serve"; a leading "serve" in argv[1] is skipped as well).
+// The environment variables of serve: this prefix and the option's name ("OCPPKIT_TESTER_API_TOKEN").
+inline constexpr const char* kServeEnvPrefix = "OCPPKIT_TESTER_";
+
+// Parses the arguments after "serve" (argv[0] is "serve"; a leading "serve" in argv[1] is skipped as well) and the
+// environment ("NAME=value" entries): a flag wins over its OCPPKIT_TESTER_* variable, which wins over the default.
+ocpp::Result<ServeOptions> parse_serve_options(int argc, char** argv, const std::vector<std::string>& environment);
+// The same with this process's environment.
 ocpp::Result<ServeOptions> parse_serve_options(int argc, char** argv);
 std::string serve_usage();
 

@@ -102,9 +102,9 @@ TEST_F(OptionsEnv, BadValuesNameTheirVariable) {
     // A bad environment value is an error even when the flag would override it: nothing is silently dropped.
     EXPECT_FALSE(parse({"--listen", "127.0.0.1:1"}, {"OCPPKIT_LISTEN=nope"}));
     // An unknown OCPPKIT_ variable (a typo) is a warning, not silence.
-    auto o = parse({}, {"OCPPKIT_LISTNE=127.0.0.1:1"});
+    auto o = parse({}, {"OCPPKIT_LISTNE=127.0.0.1:1", "OCPPKIT_TESTER_API_TOKEN=the-testers-own-token"});
     ASSERT_TRUE(o);
-    ASSERT_EQ(o->warnings.size(), 1u);
+    ASSERT_EQ(o->warnings.size(), 1u); // the tester's variables are not the central system's typos
     EXPECT_NE(o->warnings[0].find("OCPPKIT_LISTNE"), std::string::npos);
 }
 
