@@ -264,6 +264,18 @@ std::vector<std::pair<CheckId, Outcome>> diagnose_rejection(const ocpp::net::Rej
                             (config.tls && rejected.status == 0 && info.tls_done == decltype(info.tls_done){});
     if (tls_failed) {
         out.emplace_back(CheckId::Tcp, check_tcp(info, attempt));
+        // OpenSSL names a plain HTTP request on the TLS port "http request": a charger set to ws:// instead of wss://.
+        if (rejected.reason.find("http request") != std::string::npos) {
+            out.emplace_back(CheckId::Tls,
+                             Outcome::fail("the charger sent a plain HTTP request without TLS (a ws:// URL) to the "
+                                           "tester's TLS port (" +
+                                               rejected.reason + ")",
+                                           "Set the central system URL in the charger to " + base_url(config) +
+                                               ": it starts with wss://, not ws://. If the charger has a separate "
+                                               "TLS or security profile setting, switch it on (security profile " +
+                                               std::string(config.client_certificates ? "3" : "2") + ")."));
+            return out;
+        }
         out.emplace_back(CheckId::Tls, Outcome::fail(rejected.reason, tls_hint(config)));
         return out;
     }

@@ -173,6 +173,7 @@ TestEntry* TestService::route(const ocpp::net::HandshakeInfo& info) {
         return nullptr;
     }
     TestEntry& entry = *tests_.at(found->second);
+    entry.reached = true;
     if (entry.state == TestState::Waiting) {
         entry.state = TestState::Running;
         ++entry.version;
@@ -199,10 +200,32 @@ ocpp::net::HandshakeDecision TestService::on_handshake(const ocpp::net::Handshak
 void TestService::on_rejected(const ocpp::net::RejectedHandshake& rejected) {
     if (TestEntry* entry = route(rejected.info)) {
         entry->run->on_rejected(rejected);
-    } else {
-        log_.debug("tester.serve", "refused connection from " + rejected.info.remote_address + " to " +
-                                       rejected.info.path + " belongs to no test: " + rejected.reason);
+        return;
     }
+    // A TLS handshake that failed on something the peer sent (a ws:// charger's plain HTTP request, an alert from a
+    // charger that does not trust the certificate) before it named a Chargebox ID goes to the one test no connection
+    // has reached yet. A peer that closed without a word (a port probe, a health check) is nobody's charger.
+    const std::string& why = rejected.reason;
+    TestEntry* only = nullptr;
+    std::size_t unreached = 0;
+    if (rejected.info.path.empty() && why.rfind("TLS handshake failed: ", 0) == 0 &&
+        why != "TLS handshake failed: handshake failed") {
+        for (const auto& [_, id] : by_chargebox_) {
+            TestEntry& e = *tests_.at(id);
+            unreached += !e.reached && !e.finished() ? 1 : 0;
+            only = !e.reached && !e.finished() ? &e : only;
+        }
+    }
+    if (unreached != 1) {
+        log_.debug("tester.serve", "refused connection from " + rejected.info.remote_address + " to \"" +
+                                       rejected.info.path + "\" belongs to no test: " + why);
+        return;
+    }
+    if (only->state == TestState::Waiting) {
+        only->state = TestState::Running;
+        ++only->version;
+    }
+    only->run->on_rejected(rejected);
 }
 
 void TestService::on_open(ocpp::net::SessionPtr session) {

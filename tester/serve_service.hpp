@@ -61,6 +61,7 @@ struct TestEntry {
     bool accept_any_password = false;
     ocpp::DateTime created, expires;
     TestState state = TestState::Waiting;
+    bool reached = false;      // a connection attempt named this test's Chargebox ID in its path
     bool aborted = false;      // ended by DELETE or shutdown: never gets a claiming code
     std::uint64_t version = 1; // grows with every visible change, so a page can poll cheaply
     ClaimStatus claim = ClaimStatus::None;

@@ -188,6 +188,24 @@ TEST(Rejections, ATlsFailureIsDiagnosedOnTheTlsCheck) {
     EXPECT_NE(out[1].second.hint.find("trusts the CA"), std::string::npos);
 }
 
+// A charger set to ws:// on a wss:// tester: OpenSSL sees a plain HTTP request; the hint gives the wss:// URL.
+TEST(Rejections, APlainHttpRequestOnTheTlsPortAsksForWss) {
+    auto c = config();
+    c.tls = true;
+    c.url = "wss://10.0.0.5:8443/ocpp/CB-1";
+    ocpp::net::RejectedHandshake r{HandshakeInfo{}, 0, "TLS handshake failed: http request"};
+    auto out = tester::diagnose_rejection(r, c, 1);
+    ASSERT_EQ(out.size(), 2u);
+    EXPECT_EQ(out[1].first, tester::CheckId::Tls);
+    EXPECT_EQ(out[1].second.verdict, Verdict::Fail);
+    EXPECT_NE(out[1].second.seen.find("plain HTTP request without TLS (a ws:// URL)"), std::string::npos);
+    EXPECT_NE(out[1].second.hint.find("Set the central system URL in the charger to wss://10.0.0.5:8443/ocpp: it "
+                                      "starts with wss://, not ws://"),
+              std::string::npos)
+        << out[1].second.hint;
+    EXPECT_NE(out[1].second.hint.find("security profile 2"), std::string::npos);
+}
+
 TEST(Rejections, ASubprotocolRefusalBeforeTheHookIsDiagnosed) {
     auto i = info("/ocpp/CB-1", "CB-1");
     i.offered_subprotocols = {"ocpp2.0.1"};

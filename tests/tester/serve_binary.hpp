@@ -44,7 +44,8 @@ protected:
         std::filesystem::remove(log_);
     }
 
-    void start(std::vector<std::string> extra = {}) {
+    // With tls, readiness is an accepted TCP connection (the plain /healthz probe cannot speak TLS).
+    void start(std::vector<std::string> extra = {}, bool tls = false) {
         // The PID keeps runs of the same test from other checkouts on this machine off each other's files.
         const std::string name = std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()) + "-" +
                                  std::to_string(::getpid());
@@ -61,7 +62,8 @@ protected:
             process_ = std::make_unique<Process>(kBinary, args, log_);
             if (eventually(
                     [&] {
-                        return http(port_, "GET", "/healthz", "", {}, 500ms).status == 200 ||
+                        return (tls ? accepts_tcp(port_)
+                                    : http(port_, "GET", "/healthz", "", {}, 500ms).status == 200) ||
                                process_->wait_exit(0ms) >= 0;
                     },
                     10s) &&

@@ -161,6 +161,35 @@ TEST_F(ServiceTest, RoutesHandshakesByChargeboxId) {
     EXPECT_NE(late.reason.find("has finished"), std::string::npos);
 }
 
+// A connection that failed before naming a Chargebox ID (a TLS handshake) goes to the one test that no connection
+// has reached yet; with two such tests it cannot be placed and goes to neither.
+TEST_F(ServiceTest, AFailureBeforeThePathGoesToTheOnlyUnreachedTest) {
+    make();
+    const TestEntry& first = create("CB-1");
+    const ocpp::net::RejectedHandshake tls_failed{ocpp::net::HandshakeInfo{}, 0, "TLS handshake failed: http request"};
+    // A peer that closed without a word (a port probe) or sat silent is nobody's charger.
+    service_->on_rejected({ocpp::net::HandshakeInfo{}, 0, "TLS handshake failed: handshake failed"});
+    service_->on_rejected({ocpp::net::HandshakeInfo{}, 0, "no WebSocket upgrade request within 10000 ms"});
+    EXPECT_EQ(runs_[0]->rejections, 0);
+    EXPECT_EQ(first.state, TestState::Waiting);
+    service_->on_rejected(tls_failed);
+    EXPECT_EQ(runs_[0]->rejections, 1);
+    EXPECT_EQ(first.state, TestState::Running);
+
+    const TestEntry& second = create("CB-2");
+    const TestEntry& third = create("CB-3");
+    service_->on_rejected(tls_failed); // CB-1, CB-2 and CB-3 all wait for their first connection by path
+    EXPECT_EQ(runs_[0]->rejections + runs_[1]->rejections + runs_[2]->rejections, 1);
+    EXPECT_EQ(service_->on_handshake(info("/ocpp/CB-1")).status, 0);
+    EXPECT_EQ(service_->on_handshake(info("/ocpp/CB-2")).status, 0);
+    service_->on_rejected(tls_failed); // only CB-3 has not been reached
+    EXPECT_EQ(runs_[2]->rejections, 1);
+    EXPECT_EQ(runs_[0]->rejections, 1);
+    EXPECT_EQ(runs_[1]->rejections, 0);
+    EXPECT_EQ(third.state, TestState::Running);
+    EXPECT_EQ(second.state, TestState::Running);
+}
+
 TEST_F(ServiceTest, PassIssuesAClaimThroughTheStoreWorker) {
     make();
     const TestEntry& e = create("CB-1");
