@@ -226,7 +226,7 @@ TEST_F(ScenarioLibrary, SecurityProfile3ClientCertificate) {
               1)
         << out;
     EXPECT_NE(out.find("FAIL security profile 3 with a client certificate [CB-0001] " + file +
-                       ":12:5: step 1 (connect): expected a WebSocket connection to " + wss +
+                       ":13:5: step 1 (connect): expected a WebSocket connection to " + wss +
                        "/CB-0001; got TLS handshake with 127.0.0.1:" + std::to_string(port_) + " failed: "),
               std::string::npos)
         << out;
