@@ -471,6 +471,14 @@ template <class Cfg> ConnectError ClientCore<Cfg>::classify(Con& con, Attempt& a
                 "no WebSocket upgrade response from " + attempt.where + " within " +
                     std::to_string(attempt.timeout_ms) + " ms"};
     }
+    if constexpr (!is_tls_v<Cfg>) {
+        // A TLS server drops a plain HTTP request without an answer: the usual sign of ws:// where wss:// belongs.
+        if (status == 0 && ec == websocketpp::transport::error::make_error_code(websocketpp::transport::error::eof)) {
+            return {Kind::Other, 0,
+                    "server " + attempt.where + " closed the connection without answering the WebSocket upgrade " +
+                        "(End of File); if it serves TLS, use a wss:// URL"};
+        }
+    }
     return {Kind::Other, 0,
             "connection to " + attempt.where + " failed: " + ec.message() +
                 (tec && tec.message() != ec.message() ? " (" + tec.message() + ")" : "")};

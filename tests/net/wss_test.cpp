@@ -119,6 +119,19 @@ TEST_F(WssTest, MutualTlsRefusesMissingOrForeignCertificates) {
     EXPECT_EQ(on_server([&] { return server_sessions.size(); }), 0u);
 }
 
+// A ws:// client on a wss:// port: the server drops the plain request; the error suggests wss://.
+TEST_F(WssTest, APlainClientOnATlsPortIsToldToTryWss) {
+    ASSERT_TRUE(start_server(tls_config()));
+    auto [c, probe] = open(opts("ws://127.0.0.1:" + std::to_string(port()) + "/ocpp/CB-0001"), ClientConfig{});
+    ASSERT_TRUE(c.error);
+    EXPECT_EQ(c.error->kind, ConnectError::Kind::Other);
+    EXPECT_NE(c.error->message.find("closed the connection without answering the WebSocket upgrade"), std::string::npos)
+        << c.error->message;
+    EXPECT_NE(c.error->message.find("if it serves TLS, use a wss:// URL"), std::string::npos) << c.error->message;
+    ASSERT_TRUE(wait_until([&] { return on_server([&] { return rejects.size(); }) == 1; }));
+    EXPECT_NE(on_server([&] { return rejects[0].reason; }).find("http request"), std::string::npos);
+}
+
 TEST_F(WssTest, ClientRejectsAnUntrustedServer) {
     ASSERT_TRUE(start_server(tls_config()));
     auto [c, probe] = open(opts(wss()), trusting(pki->other_ca_cert));
