@@ -18,8 +18,9 @@ namespace {
 using ocpp::make_error;
 using ocpp::Result;
 
-const char* const kValued[] = {"listen",        "db",        "api-token", "heartbeat-interval", "tls-cert", "tls-key",
-                               "tls-client-ca", "log-level", "config",    "map-tile-url"};
+const char* const kValued[] = {"listen",       "db",       "api-token",   "heartbeat-interval",
+                               "call-timeout", "tls-cert", "tls-key",     "tls-client-ca",
+                               "log-level",    "config",   "map-tile-url"};
 
 // Every setting by its flag name (auto-register is the one without a value).
 std::vector<std::string> option_names() {
@@ -94,6 +95,12 @@ Result<void> apply(Options& o, const std::string& name, const std::string& value
             return n.error();
         }
         o.heartbeat_interval = static_cast<int>(*n);
+    } else if (name == "call-timeout") {
+        auto n = parse_number(name, value, 1, 3600);
+        if (!n) {
+            return n.error();
+        }
+        o.call_timeout = static_cast<int>(*n);
     } else if (name == "tls-cert") {
         o.tls_cert = value;
     } else if (name == "tls-key") {
@@ -150,7 +157,7 @@ Result<void> read_config(Options& o, const std::string& file) {
 
 std::string usage() {
     return "usage: ocpp-centralsystem [--config FILE.yaml] [--listen HOST:PORT] [--db URL] [--api-token TOKEN]\n"
-           "                          [--auto-register] [--heartbeat-interval S]\n"
+           "                          [--auto-register] [--heartbeat-interval S] [--call-timeout S]\n"
            "                          [--tls-cert PEM --tls-key PEM [--tls-client-ca PEM]] [--log-level LEVEL]\n"
            "                          [--map-tile-url URL]\n"
            "\n"
@@ -164,6 +171,8 @@ std::string usage() {
            "  --api-token TOKEN         require \"Authorization: Bearer TOKEN\" on /api/v1 (16+ characters)\n"
            "  --auto-register           register unknown chargers as planned with the password they present\n"
            "  --heartbeat-interval S    the interval sent in BootNotification (default 300)\n"
+           "  --call-timeout S          how long a charger may take to answer a call (default 30); a REST command\n"
+           "                            may set its own with ?timeout=S\n"
            "  --tls-cert, --tls-key     serve wss:// and https:// with this certificate and key\n"
            "  --tls-client-ca PEM       require client certificates signed by this CA (security profile 3)\n"
            "  --map-tile-url URL        map tiles for the portal, {z}/{x}/{y} (default: an offline background)\n"
@@ -172,8 +181,9 @@ std::string usage() {
            "\n"
            "Every option can also come from the environment as OCPPKIT_ and its name in capitals with '_' for '-':\n"
            "  OCPPKIT_LISTEN, OCPPKIT_DB, OCPPKIT_API_TOKEN, OCPPKIT_AUTO_REGISTER=true|false,\n"
-           "  OCPPKIT_HEARTBEAT_INTERVAL, OCPPKIT_TLS_CERT, OCPPKIT_TLS_KEY, OCPPKIT_TLS_CLIENT_CA,\n"
-           "  OCPPKIT_LOG_LEVEL, OCPPKIT_MAP_TILE_URL, OCPPKIT_CONFIG (an empty value counts as unset).\n"
+           "  OCPPKIT_HEARTBEAT_INTERVAL, OCPPKIT_CALL_TIMEOUT, OCPPKIT_TLS_CERT, OCPPKIT_TLS_KEY,\n"
+           "  OCPPKIT_TLS_CLIENT_CA, OCPPKIT_LOG_LEVEL, OCPPKIT_MAP_TILE_URL, OCPPKIT_CONFIG (an empty value counts\n"
+           "  as unset).\n"
            "Precedence: command line, then environment, then --config file, then the default.\n";
 }
 

@@ -16,6 +16,7 @@ struct Options {
     std::string api_token;
     bool auto_register = false;
     int heartbeat_interval = 300;
+    int call_timeout = 30; // seconds a charger may take to answer one of our calls
     std::string tls_cert, tls_key, tls_client_ca;
     ocpp::LogLevel log_level = ocpp::LogLevel::Info;
     std::string config_file;

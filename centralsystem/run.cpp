@@ -74,6 +74,7 @@ int run(int argc, char** argv) {
     auto server = ocpp::net::Server::create(*loop, sc, log);
     CentralConfig cc;
     cc.heartbeat_interval = o.heartbeat_interval;
+    cc.call_timeout = std::chrono::seconds(o.call_timeout);
     cc.auto_register = o.auto_register;
     if (store::is_shared_database(o.db)) {
         cc.credentials_refresh = std::chrono::seconds(2); // other nodes may add chargers or change passwords

@@ -79,6 +79,11 @@ TEST(Options, ClearErrors) {
     EXPECT_EQ(bad.find("secret"), std::string::npos) << "never the password: " << bad;
     EXPECT_NE(parse({"--listen", "nope"}).error().message.find("HOST:PORT"), std::string::npos);
     EXPECT_NE(parse({"--heartbeat-interval", "0"}).error().message.find("1 to 86400"), std::string::npos);
+    EXPECT_NE(
+        parse({"--call-timeout", "3601"}).error().message.find("--call-timeout takes a whole number from 1 to 3600"),
+        std::string::npos);
+    EXPECT_EQ(parse({}).value().call_timeout, 30);
+    EXPECT_EQ(parse({"--call-timeout", "2"}).value().call_timeout, 2);
     EXPECT_NE(parse({"--tls-cert", "a.pem"}).error().message.find("go together"), std::string::npos);
     EXPECT_NE(parse({"--frobnicate"}).error().message.find("unknown option"), std::string::npos);
     auto ok = parse({"--listen", "0.0.0.0:9000", "--auto-register", "--db", "sqlite:/tmp/x.db"});

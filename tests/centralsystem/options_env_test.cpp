@@ -62,7 +62,8 @@ TEST_F(OptionsEnv, EveryOptionHasItsVariable) {
     auto o = parse({}, {"OCPPKIT_DB=sqlite:/tmp/env.db", "OCPPKIT_API_TOKEN=0123456789abcdef0123",
                         "OCPPKIT_AUTO_REGISTER=true", "OCPPKIT_TLS_CERT=c.pem", "OCPPKIT_TLS_KEY=k.pem",
                         "OCPPKIT_TLS_CLIENT_CA=ca.pem", "OCPPKIT_LOG_LEVEL=debug", "OCPPKIT_HEARTBEAT_INTERVAL=5",
-                        "OCPPKIT_LISTEN=127.0.0.1:0", "OCPPKIT_MAP_TILE_URL=https://tiles.example/{z}/{x}/{y}.png"});
+                        "OCPPKIT_CALL_TIMEOUT=7", "OCPPKIT_LISTEN=127.0.0.1:0",
+                        "OCPPKIT_MAP_TILE_URL=https://tiles.example/{z}/{x}/{y}.png"});
     ASSERT_TRUE(o) << o.error().message;
     EXPECT_EQ(o->db, "sqlite:/tmp/env.db");
     EXPECT_EQ(o->api_token, "0123456789abcdef0123");
@@ -72,6 +73,7 @@ TEST_F(OptionsEnv, EveryOptionHasItsVariable) {
     EXPECT_EQ(o->tls_client_ca, "ca.pem");
     EXPECT_EQ(o->log_level, ocpp::LogLevel::Debug);
     EXPECT_EQ(o->heartbeat_interval, 5);
+    EXPECT_EQ(o->call_timeout, 7);
     EXPECT_EQ(o->port, 0);
     EXPECT_EQ(o->map_tile_url, "https://tiles.example/{z}/{x}/{y}.png");
     // The flag turns auto-register off again; an empty variable is unset.
@@ -88,7 +90,9 @@ TEST_F(OptionsEnv, BadValuesNameTheirVariable) {
     };
     for (const Case& c :
          {Case{"OCPPKIT_LISTEN=nope", "HOST:PORT"}, Case{"OCPPKIT_HEARTBEAT_INTERVAL=0", "1 to 86400"},
-          Case{"OCPPKIT_HEARTBEAT_INTERVAL=ten", "whole number"}, Case{"OCPPKIT_API_TOKEN=short", "16 characters"},
+          Case{"OCPPKIT_HEARTBEAT_INTERVAL=ten", "whole number"},
+          Case{"OCPPKIT_CALL_TIMEOUT=0", "--call-timeout takes a whole number from 1 to 3600"},
+          Case{"OCPPKIT_CALL_TIMEOUT=2.5", "not \"2.5\""}, Case{"OCPPKIT_API_TOKEN=short", "16 characters"},
           Case{"OCPPKIT_DB=mysql://x", "sqlite:"}, Case{"OCPPKIT_AUTO_REGISTER=yes", "true or false"},
           Case{"OCPPKIT_LOG_LEVEL=loud", "debug"}, Case{"OCPPKIT_TLS_CERT=c.pem", "go together"}}) {
         auto o = parse({}, {c.entry});
