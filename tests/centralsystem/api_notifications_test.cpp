@@ -3,13 +3,13 @@
 
 #include "centralsystem/store.hpp"
 #include "store/sqlite.hpp"
-#include "tests/centralsystem/api_binary.hpp"
+#include "tests/centralsystem/cs_binary.hpp"
 
 namespace {
 
 using namespace cs::test;
 
-class NotificationApi : public ApiBinary {};
+class NotificationApi : public CentralSystemBinary {};
 
 TEST_F(NotificationApi, StoredPagedFilteredAndMarkedRead) {
     // A real event: an auto-registered charger connects and goes away -> "offline".

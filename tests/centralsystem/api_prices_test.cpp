@@ -1,13 +1,13 @@
 // Price sets through the REST API of the real binary: replace and delete, with their checks.
 #include <gtest/gtest.h>
 
-#include "tests/centralsystem/api_binary.hpp"
+#include "tests/centralsystem/cs_binary.hpp"
 
 namespace {
 
 using namespace cs::test;
 
-class PriceSetApi : public ApiBinary {};
+class PriceSetApi : public CentralSystemBinary {};
 
 TEST_F(PriceSetApi, ReplaceAndDeleteWithChecks) {
     ASSERT_EQ(csv("chargeBoxId,connectorId,evseId\nPRICE-1,1,DE*ABC*E5001*1\n").status, 201);

@@ -6,7 +6,7 @@
 
 namespace {
 
-using namespace cs_test;
+using namespace cs::test;
 
 double sent_get_configuration(std::uint16_t port) {
     const auto r = tester::test::http(port, "GET", "/metrics");
@@ -17,12 +17,12 @@ double sent_get_configuration(std::uint16_t port) {
 
 TEST_F(CentralSystemBinary, PlannedChargerReportsWhatCommissioningPrefills) {
     create_charger("CONF000001", "conf-password-1");
-    EXPECT_EQ(parse(api("GET", "/api/v1/chargers/CONF000001").body).HasMember("reported"), false);
+    EXPECT_EQ(parse_json(api("GET", "/api/v1/chargers/CONF000001").body).HasMember("reported"), false);
     auto report = simulate("CONF", "conf-password-1", 3, false);
     ASSERT_TRUE(report.IsObject());
     EXPECT_EQ(report["calls_answered"]["GetConfiguration"].GetInt64(), 1);
 
-    const auto c = parse(api("GET", "/api/v1/chargers/CONF000001").body);
+    const auto c = parse_json(api("GET", "/api/v1/chargers/CONF000001").body);
     ASSERT_TRUE(c.IsObject() && c.HasMember("reported")) << api("GET", "/api/v1/chargers/CONF000001").body;
     const auto& reported = c["reported"];
     EXPECT_STRNE(reported["at"].GetString(), "");
@@ -48,7 +48,7 @@ TEST_F(CentralSystemBinary, PlannedChargerReportsWhatCommissioningPrefills) {
     ASSERT_TRUE(report.IsObject());
     EXPECT_EQ(report["boots"]["accepted"].GetInt64(), 1);
     EXPECT_EQ(sent_get_configuration(port_), 1);
-    EXPECT_TRUE(parse(api("GET", "/api/v1/chargers/CONF000001").body).HasMember("reported"));
+    EXPECT_TRUE(parse_json(api("GET", "/api/v1/chargers/CONF000001").body).HasMember("reported"));
 }
 
 } // namespace

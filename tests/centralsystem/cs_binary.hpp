@@ -1,8 +1,10 @@
 #pragma once
-// CentralSystemBinary: the real ocpp-centralsystem on 127.0.0.1 (free port, stopped by PID) on a temporary SQLite
-// file, with helpers to call its REST API and run ocpp-simulator chargers against it.
+// CentralSystemBinary: the real ocpp-centralsystem on 127.0.0.1 (free port, stopped by its PID) on a temporary
+// SQLite file, restartable on the same file, with helpers to call its REST API and to run ocpp-simulator chargers
+// against it. Every integration test of the central system's REST API and OCPP endpoint derives from it.
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <sstream>
@@ -10,12 +12,9 @@
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
 
-#include "store/claims.hpp"
-#include "store/password.hpp"
-#include "store/sqlite.hpp"
 #include "tests/tester/serve_support.hpp"
 
-namespace cs_test {
+namespace cs::test {
 
 using namespace std::chrono_literals;
 using tester::test::eventually;
@@ -26,13 +25,13 @@ using tester::test::Process;
 inline const std::string kBin = OCPPKIT_BIN_DIR;
 inline const std::string kToken = "test-token-0123456789";
 
-inline rapidjson::Document parse(const std::string& text) {
+inline rapidjson::Document parse_json(const std::string& text) {
     rapidjson::Document d;
     d.Parse(text.c_str());
     return d;
 }
 
-inline std::string read_file(const std::string& path) {
+inline std::string file_text(const std::string& path) {
     std::ifstream in(path);
     std::stringstream ss;
     ss << in.rdbuf();
@@ -42,8 +41,9 @@ inline std::string read_file(const std::string& path) {
 class CentralSystemBinary : public ::testing::Test {
 protected:
     void SetUp() override {
-        base_ = "/tmp/cs-int-" + std::to_string(::getpid()) + "-" +
-                ::testing::UnitTest::GetInstance()->current_test_info()->name();
+        std::string test = ::testing::UnitTest::GetInstance()->current_test_info()->name();
+        std::replace(test.begin(), test.end(), '/', '-');
+        base_ = "/tmp/cs-int-" + std::to_string(::getpid()) + "-" + test;
         db_ = base_ + ".db";
         cleanup();
         start();
@@ -51,7 +51,7 @@ protected:
     void TearDown() override {
         cs_.reset();
         if (HasFailure()) {
-            std::fprintf(stderr, "--- central system log ---\n%s\n", read_file(base_ + ".cs.log").c_str());
+            std::fprintf(stderr, "--- central system log ---\n%s\n", file_text(base_ + ".cs.log").c_str());
         }
         cleanup();
     }
@@ -60,23 +60,39 @@ protected:
             std::remove((base_ + suffix).c_str());
         }
     }
-    void start() {
+    // Starts the binary on a new free port; `extra` options come last and so win over the defaults here.
+    void start(std::vector<std::string> extra = {}) {
         port_ = free_port();
-        cs_ = std::make_unique<Process>(kBin + "/ocpp-centralsystem",
-                                        std::vector<std::string>{"--listen", "127.0.0.1:" + std::to_string(port_),
-                                                                 "--db", "sqlite:" + db_, "--api-token", kToken,
-                                                                 "--heartbeat-interval", "2"},
-                                        base_ + ".cs.log");
+        std::vector<std::string> args{"--listen",
+                                      "127.0.0.1:" + std::to_string(port_),
+                                      "--db",
+                                      "sqlite:" + db_,
+                                      "--api-token",
+                                      kToken,
+                                      "--heartbeat-interval",
+                                      "2"};
+        args.insert(args.end(), extra.begin(), extra.end());
+        cs_ = std::make_unique<Process>(kBin + "/ocpp-centralsystem", args, base_ + ".cs.log");
         ASSERT_TRUE(eventually([&] { return tester::test::http(port_, "GET", "/healthz").status == 200; }, 10s))
-            << read_file(base_ + ".cs.log");
+            << file_text(base_ + ".cs.log");
     }
+    void restart(std::vector<std::string> extra = {}) {
+        cs_.reset();
+        start(std::move(extra));
+    }
+    // A request with the bearer token.
     HttpReply api(const std::string& method, const std::string& target, const std::string& body = "",
-                  bool with_token = true) {
-        std::vector<std::string> headers;
-        if (with_token) {
-            headers.push_back("Authorization: Bearer " + kToken);
-        }
-        return tester::test::http(port_, method, target, body, headers, 10000ms);
+                  std::vector<std::string> headers = {}) {
+        headers.push_back("Authorization: Bearer " + kToken);
+        return raw(method, target, body, std::move(headers));
+    }
+    // A request exactly as given (no token).
+    HttpReply raw(const std::string& method, const std::string& target, const std::string& body = "",
+                  const std::vector<std::string>& headers = {}) {
+        return tester::test::http(port_, method, target, body, headers, 30000ms);
+    }
+    HttpReply csv(const std::string& body, const std::string& query = "") {
+        return api("POST", "/api/v1/chargers/import" + query, body, {"Content-Type: text/csv"});
     }
     // Runs the simulator to its end; returns its JSON report.
     rapidjson::Document simulate(const std::string& prefix, const std::string& password, int seconds,
@@ -109,9 +125,10 @@ protected:
             args.push_back(password);
         }
         Process sim(kBin + "/ocpp-simulator", args, base_ + ".sim.log");
-        EXPECT_GE(sim.wait_exit(std::chrono::seconds(seconds + 20)), 0) << read_file(base_ + ".sim.log");
-        return parse(read_file(base_ + ".report.json"));
+        EXPECT_GE(sim.wait_exit(std::chrono::seconds(seconds + 20)), 0) << file_text(base_ + ".sim.log");
+        return parse_json(file_text(base_ + ".report.json"));
     }
+    // A charger with one charge point (EVSE ID DE*ABC*E<id>*1) and the id tag SIM-TAG-1 the simulator uses.
     void create_charger(const std::string& id, const std::string& password) {
         const auto r = api("POST", "/api/v1/chargers",
                            R"({"chargeBoxId":")" + id + R"(","password":")" + password +
@@ -126,7 +143,7 @@ protected:
     rapidjson::Document transactions(const std::string& id) {
         const auto r = api("GET", "/api/v1/chargers/" + id + "/transactions");
         EXPECT_EQ(r.status, 200) << r.body;
-        return parse(r.body);
+        return parse_json(r.body);
     }
 
     std::string base_, db_;
@@ -134,4 +151,4 @@ protected:
     std::unique_ptr<Process> cs_;
 };
 
-} // namespace cs_test
+} // namespace cs::test

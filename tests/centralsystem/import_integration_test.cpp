@@ -5,13 +5,13 @@
 
 #include "store/password.hpp"
 #include "store/sqlite.hpp"
-#include "tests/centralsystem/api_binary.hpp"
+#include "tests/centralsystem/cs_binary.hpp"
 
 namespace {
 
 using namespace cs::test;
 
-class Import : public ApiBinary {
+class Import : public CentralSystemBinary {
 protected:
     std::size_t charger_count() {
         const auto r = api("GET", "/api/v1/chargers");

@@ -1,10 +1,13 @@
 // The real ocpp-centralsystem on 127.0.0.1 (free port, stopped by PID), with ocpp-simulator as the chargers:
 // create by REST, connect, charge; refusals at the handshake; claim redemption; SIGKILL and restart; bad input.
+#include "store/claims.hpp"
+#include "store/password.hpp"
+#include "store/sqlite.hpp"
 #include "tests/centralsystem/cs_binary.hpp"
 
 namespace {
 
-using namespace cs_test;
+using namespace cs::test;
 
 TEST_F(CentralSystemBinary, ChargerCreatedByRestConnectsAndCharges) {
     create_charger("FLOW000001", "flow-password-1");
@@ -45,9 +48,9 @@ TEST_F(CentralSystemBinary, ChargerCreatedByRestConnectsAndCharges) {
     const auto bad_cmd = api("POST", "/api/v1/chargers/FLOW000001/commands/Reset", R"({"type":"Sometimes"})");
     EXPECT_EQ(bad_cmd.status, 422) << bad_cmd.body;
     EXPECT_NE(bad_cmd.body.find("\"field\":\"type\""), std::string::npos) << bad_cmd.body;
-    ASSERT_EQ(sim.wait_exit(30s), 0) << read_file(base_ + ".sim.log");
+    ASSERT_EQ(sim.wait_exit(30s), 0) << file_text(base_ + ".sim.log");
 
-    const auto charger = parse(api("GET", "/api/v1/chargers/FLOW000001").body);
+    const auto charger = parse_json(api("GET", "/api/v1/chargers/FLOW000001").body);
     ASSERT_TRUE(charger.IsObject());
     EXPECT_STRNE(charger["boot"]["vendor"].GetString(), "");
     EXPECT_STRNE(charger["chargePoints"][0]["status"].GetString(), "");
@@ -55,7 +58,7 @@ TEST_F(CentralSystemBinary, ChargerCreatedByRestConnectsAndCharges) {
 
     const auto tx = transactions("FLOW000001");
     ASSERT_TRUE(tx.IsObject() && tx["transactions"].IsArray());
-    ASSERT_GE(tx["transactions"].Size(), 1u) << read_file(base_ + ".sim.log");
+    ASSERT_GE(tx["transactions"].Size(), 1u) << file_text(base_ + ".sim.log");
     bool completed_with_values = false;
     for (const auto& t : tx["transactions"].GetArray()) {
         completed_with_values =
@@ -73,7 +76,7 @@ TEST_F(CentralSystemBinary, UnknownChargerAndWrongPasswordGet401) {
     report = simulate("NOBODY", "whatever-pass", 2, false);
     ASSERT_TRUE(report.IsObject());
     EXPECT_GE(report["connections"]["errors"]["http-401"].GetInt64(), 1);
-    const std::string log = read_file(base_ + ".cs.log");
+    const std::string log = file_text(base_ + ".cs.log");
     EXPECT_NE(log.find("refused \"AUTH000001\""), std::string::npos);
     EXPECT_NE(log.find("wrong password"), std::string::npos);
     EXPECT_NE(log.find("unknown Chargebox ID"), std::string::npos);
@@ -133,7 +136,7 @@ TEST_F(CentralSystemBinary, AcknowledgedTransactionsSurviveSigkill) {
 
 TEST_F(CentralSystemBinary, BadRestInputGetsA4xxNamingTheFieldAndChangesNothing) {
     create_charger("BAD0000001", "bad-password-1");
-    EXPECT_EQ(api("GET", "/api/v1/chargers", "", false).status, 401);
+    EXPECT_EQ(raw("GET", "/api/v1/chargers").status, 401);
     auto r = api("POST", "/api/v1/chargers", "{not json");
     EXPECT_EQ(r.status, 400);
     EXPECT_NE(r.body.find("\"field\":\"body\""), std::string::npos);
@@ -160,7 +163,7 @@ TEST_F(CentralSystemBinary, BadRestInputGetsA4xxNamingTheFieldAndChangesNothing)
     EXPECT_EQ(r.status, 413);
 
     // Nothing stored was lost or changed; a good commission still works.
-    const auto list = parse(api("GET", "/api/v1/chargers").body);
+    const auto list = parse_json(api("GET", "/api/v1/chargers").body);
     ASSERT_TRUE(list.IsObject());
     ASSERT_EQ(list["count"].GetInt(), 1);
     EXPECT_STREQ(list["chargers"][0]["status"].GetString(), "planned");
@@ -170,8 +173,8 @@ TEST_F(CentralSystemBinary, BadRestInputGetsA4xxNamingTheFieldAndChangesNothing)
             R"("chargePoints":[{"connectorId":1,"maxCurrentA":32,"phases":3,"maxPowerKw":22}]})");
     EXPECT_EQ(r.status, 200) << r.body;
     EXPECT_NE(r.body.find("\"status\":\"operational\""), std::string::npos);
-    EXPECT_EQ(parse(api("GET", "/api/v1/chargers?q=ebad0000001").body)["count"].GetInt(), 1);
-    EXPECT_EQ(parse(api("GET", "/api/v1/chargers?provider=other").body)["count"].GetInt(), 0);
+    EXPECT_EQ(parse_json(api("GET", "/api/v1/chargers?q=ebad0000001").body)["count"].GetInt(), 1);
+    EXPECT_EQ(parse_json(api("GET", "/api/v1/chargers?provider=other").body)["count"].GetInt(), 0);
 }
 
 } // namespace

@@ -6,7 +6,7 @@
 
 namespace {
 
-using namespace cs_test;
+using namespace cs::test;
 
 // "name{labels} value" lines into a map; comment lines must be HELP or TYPE, every other line must parse.
 std::map<std::string, double> parse_prometheus(const std::string& text, std::string& problem) {

@@ -13,7 +13,7 @@
 #include "store/claims.hpp"
 #include "store/password.hpp"
 #include "store/sqlite.hpp"
-#include "tests/centralsystem/api_binary.hpp"
+#include "tests/centralsystem/cs_binary.hpp"
 
 namespace {
 
@@ -126,15 +126,11 @@ private:
     YAML::Node doc_;
 };
 
-class OpenApi : public ApiBinary {
+class OpenApi : public CentralSystemBinary {
 protected:
     void SetUp() override {
-        ApiBinary::SetUp();
+        CentralSystemBinary::SetUp();
         restart({"--auto-register"});
-    }
-    HttpReply raw(const std::string& method, const std::string& target, const std::string& body = "",
-                  std::vector<std::string> headers = {}) {
-        return tester::test::http(port_, method, target, body, headers, 30000ms);
     }
 };
 
