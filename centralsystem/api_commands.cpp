@@ -1,5 +1,8 @@
 // POST /api/v1/chargers/{id}/commands/{Action}: sends the CALL through the charger's connection and answers with
-// the charger's answer (409 not connected, 504 timeout, 502 CALLERROR or a broken answer, 422 a bad payload).
+// the charger's answer (409 not connected, 504 timeout, 502 CALLERROR or a broken answer, 503 too many waiting,
+// 422 a bad payload). Errors after the charger is found name the action; a CALLERROR comes with its code and
+// description as the charger sent them, a timeout with the seconds waited.
+#include <optional>
 #include <set>
 
 #include "centralsystem/api_routes.hpp"
@@ -14,6 +17,36 @@ const std::set<std::string> kCommands = {
     "DataTransfer",           "GetCompositeSchedule",  "GetConfiguration",    "GetDiagnostics", "GetLocalListVersion",
     "RemoteStartTransaction", "RemoteStopTransaction", "ReserveNow",          "Reset",          "SendLocalList",
     "SetChargingProfile",     "TriggerMessage",        "UnlockConnector",     "UpdateFirmware"};
+
+// An error answer of the CommandError schema: the words, the field at fault (or none), the action, and for a
+// timeout the seconds waited, for a CALLERROR its code and description as received.
+struct CommandErrorDetails {
+    std::string field;
+    std::optional<long long> timeout_s;
+    const ocpp::RawOutcome* call_error = nullptr;
+};
+
+HttpResponse command_error(int status, const std::string& action, const std::string& error,
+                           const CommandErrorDetails& details = {}) {
+    return json_response(status, json_object([&](Writer& w) {
+                             member(w, "error", error);
+                             if (!details.field.empty()) {
+                                 member(w, "field", details.field);
+                             }
+                             member(w, "action", action);
+                             if (details.timeout_s) {
+                                 w.Key("timeoutSeconds");
+                                 w.Int64(*details.timeout_s);
+                             }
+                             if (details.call_error) {
+                                 w.Key("callError");
+                                 w.StartObject();
+                                 member(w, "errorCode", details.call_error->error_code);
+                                 member(w, "errorDescription", details.call_error->error_description);
+                                 w.EndObject();
+                             }
+                         }));
+}
 
 } // namespace
 
@@ -45,13 +78,18 @@ void send_command(CentralSystem& cs, const std::string& id, const std::string& a
     }
     auto peer = cs.peer(id);
     if (!peer) {
-        const bool known = cs.credentials(id) != nullptr;
-        return respond(known ? json_error(409, "the charger is not connected", "id")
-                             : json_error(404, "no charger with this Chargebox ID", "id"));
+        if (cs.credentials(id) == nullptr) {
+            return respond(json_error(404, "no charger with this Chargebox ID", "id"));
+        }
+        return respond(command_error(409, action, "the charger is not connected, so " + action + " was not sent",
+                                     CommandErrorDetails{"id", std::nullopt, nullptr}));
     }
+    const long long waits =
+        std::chrono::duration_cast<std::chrono::seconds>(timeout.count() > 0 ? timeout : cs.config().call_timeout)
+            .count();
     peer->call_text(
         action, body_req.body,
-        [respond, action, id](ocpp::RawOutcome out) {
+        [respond, action, waits](ocpp::RawOutcome out) {
             using ocpp::CallStatus;
             switch (out.status) {
             case CallStatus::Ok:
@@ -64,14 +102,21 @@ void send_command(CentralSystem& cs, const std::string& id, const std::string& a
                                                      std::chrono::duration<double, std::milli>(out.latency).count());
                                              })));
             case CallStatus::CallError:
-                return respond(json_error(502, "the charger answered with CALLERROR " + out.error_code + ": " +
-                                                   out.error_description));
+                return respond(command_error(502, action,
+                                             "the charger answered " + action + " with CALLERROR " + out.error_code +
+                                                 (out.error_description.empty() ? "" : ": " + out.error_description),
+                                             CommandErrorDetails{"", std::nullopt, &out}));
             case CallStatus::Timeout:
-                return respond(json_error(504, "the charger did not answer in time"));
+                return respond(command_error(
+                    504, action, "the charger did not answer " + action + " within " + std::to_string(waits) + " s",
+                    CommandErrorDetails{"", waits, nullptr}));
             case CallStatus::Closed:
-                return respond(json_error(409, "the charger disconnected before answering", "id"));
+                return respond(command_error(409, action, "the charger disconnected before answering " + action,
+                                             CommandErrorDetails{"id", std::nullopt, nullptr}));
             case CallStatus::QueueFull:
-                return respond(json_error(503, "too many commands are waiting for this charger; try again"));
+                return respond(command_error(503, action,
+                                             "too many commands are waiting for this charger; " + action +
+                                                 " was not sent, try again"));
             case CallStatus::InvalidRequest: {
                 std::string field = out.findings.empty() ? "" : out.findings.front().pointer;
                 if (!field.empty() && field.front() == '/') {
@@ -82,8 +127,9 @@ void send_command(CentralSystem& cs, const std::string& id, const std::string& a
                     field.empty() ? "body" : field));
             }
             case CallStatus::InvalidResponse:
-                return respond(json_error(502, "the charger's answer is not a valid " + action +
-                                                   " confirmation: " + out.error_description));
+                return respond(command_error(502, action,
+                                             "the charger's answer is not a valid " + action +
+                                                 " confirmation: " + out.error_description));
             }
         },
         timeout);

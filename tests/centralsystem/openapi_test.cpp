@@ -2,8 +2,11 @@
 // else; every documented method answers 401 without the token; and every documented status of every operation is
 // provoked against the real binary, its body checked against the documented schema (types, required and no
 // undocumented properties). A status nobody can provoke from outside is listed, with the reason, in kNotProvoked.
+#include <algorithm>
+#include <atomic>
 #include <map>
 #include <set>
+#include <thread>
 
 #include <gtest/gtest.h>
 #include <yaml-cpp/yaml.h>
@@ -13,118 +16,16 @@
 #include "store/claims.hpp"
 #include "store/password.hpp"
 #include "store/sqlite.hpp"
+#include "tests/centralsystem/controlled_charger.hpp"
 #include "tests/centralsystem/cs_binary.hpp"
+#include "tests/centralsystem/openapi_shape.hpp"
 
 namespace {
 
 using namespace cs::test;
 
-// "POST /api/v1/chargers/{chargeBoxId}/commands/{action} 504" and why no test provokes it.
-const std::map<std::string, std::string> kNotProvoked = {
-    {"POST /api/v1/chargers/{chargeBoxId}/commands/{action} 504",
-     "needs a charger that stays connected but never answers; the simulator always answers"},
-};
-
-// Checks `v` against an OpenAPI schema; the first mismatch, with its JSON path, or "".
-class ShapeCheck {
-public:
-    explicit ShapeCheck(YAML::Node doc)
-        : doc_(std::move(doc)) {}
-
-    std::string check(const YAML::Node& schema_in, const rapidjson::Value& v, const std::string& at) const {
-        const YAML::Node schema = resolve(schema_in);
-        if (schema["allOf"]) {
-            if (v.IsNull()) {
-                return schema["nullable"].as<bool>(false) ? "" : at + ": null is not allowed";
-            }
-            return check(schema["allOf"][0], v, at);
-        }
-        if (v.IsNull()) {
-            return schema["nullable"].as<bool>(false) ? "" : at + ": null where the document says not nullable";
-        }
-        const std::string type = schema["type"].as<std::string>("");
-        if (type == "object") {
-            if (!v.IsObject()) {
-                return at + ": not an object";
-            }
-            for (const auto& r : schema["required"]) {
-                if (!v.HasMember(r.as<std::string>().c_str())) {
-                    return at + ": required property " + r.as<std::string>() + " is missing";
-                }
-            }
-            const YAML::Node props = schema["properties"];
-            if (!props) {
-                return "";
-            }
-            for (const auto& m : v.GetObject()) {
-                const std::string name = m.name.GetString();
-                if (!props[name]) {
-                    return at + ": property " + name + " is not in the document";
-                }
-                if (auto e = check(props[name], m.value, at + "/" + name); !e.empty()) {
-                    return e;
-                }
-            }
-            return "";
-        }
-        if (type == "array") {
-            if (!v.IsArray()) {
-                return at + ": not an array";
-            }
-            for (rapidjson::SizeType i = 0; i < v.Size(); ++i) {
-                if (auto e = check(schema["items"], v[i], at + "/" + std::to_string(i)); !e.empty()) {
-                    return e;
-                }
-            }
-            return "";
-        }
-        if (type == "string") {
-            if (!v.IsString()) {
-                return at + ": not a string";
-            }
-            if (schema["enum"]) {
-                for (const auto& e : schema["enum"]) {
-                    if (e.as<std::string>() == v.GetString()) {
-                        return "";
-                    }
-                }
-                return at + ": \"" + v.GetString() + "\" is not in the documented enum";
-            }
-            return "";
-        }
-        if (type == "integer") {
-            return v.IsInt64() || v.IsUint64() ? "" : at + ": not an integer";
-        }
-        if (type == "number") {
-            return v.IsNumber() ? "" : at + ": not a number";
-        }
-        if (type == "boolean") {
-            return v.IsBool() ? "" : at + ": not a boolean";
-        }
-        return type.empty() ? "" : at + ": unknown type " + type;
-    }
-
-    // Follows "#/components/..." references (read-only: yaml-cpp's assignment would rewrite the tree).
-    YAML::Node resolve(const YAML::Node& n, int depth = 0) const {
-        if (!n.IsMap() || !n["$ref"] || depth > 10) {
-            return n;
-        }
-        const std::string ref = n["$ref"].as<std::string>();
-        std::vector<std::string> parts;
-        for (std::size_t pos = 2; pos < ref.size();) { // after "#/"
-            const auto slash = ref.find('/', pos);
-            parts.push_back(ref.substr(pos, slash - pos));
-            pos = slash == std::string::npos ? ref.size() : slash + 1;
-        }
-        return resolve(walk(doc_, parts, 0), depth + 1);
-    }
-
-private:
-    static YAML::Node walk(const YAML::Node& n, const std::vector<std::string>& parts, std::size_t i) {
-        return i == parts.size() ? n : walk(n[parts[i]], parts, i + 1);
-    }
-    YAML::Node doc_;
-};
+// "METHOD path status" of a documented answer no test can provoke from outside, and why (none today).
+const std::map<std::string, std::string> kNotProvoked = {};
 
 class OpenApi : public CentralSystemBinary {
 protected:
@@ -213,7 +114,8 @@ TEST_F(OpenApi, DocumentMatchesTheServer) {
     const std::string csv_header = "chargeBoxId,connectorId,evseId\n";
     const std::string big(70 * 1024, ' ');
     std::unique_ptr<Process> sim;
-    std::string used_set; // "/<id>" of the price set a session used
+    std::unique_ptr<ControlledCharger> quiet; // a charger that never answers Reset
+    std::string used_set;                     // "/<id>" of the price set a session used
     auto start_simulator = [&] {
         sim = std::make_unique<Process>(
             kBin + "/ocpp-simulator",
@@ -316,6 +218,31 @@ TEST_F(OpenApi, DocumentMatchesTheServer) {
          [&] {
              return api("POST", C + "/OASIM000001/commands/ReserveNow",
                         R"({"connectorId":1,"expiryDate":"2030-01-01T00:00:00Z","idTag":"OA-TAG","reservationId":1})");
+         }},
+        {"POST /api/v1/chargers/{chargeBoxId}/commands/{action} 504",
+         [&] {
+             quiet = std::make_unique<ControlledCharger>(port_, "OA-QUIET", "oa-quiet-password");
+             EXPECT_TRUE(quiet->start()) << quiet->error();
+             EXPECT_TRUE(eventually([&] { return quiet->calls("GetConfiguration") == 1; }, 10s));
+             quiet->answer("Reset", {ControlledCharger::Answer::Silent, "", ""});
+             return api("POST", C + "/OA-QUIET/commands/Reset?timeout=1", R"({"type":"Soft"})");
+         }},
+        {"POST /api/v1/chargers/{chargeBoxId}/commands/{action} 503",
+         [&] {
+             // The charger still sits on the Reset above: one call goes out, 64 wait, the 66th is refused at once.
+             std::atomic<int> answered{0};
+             std::vector<std::function<HttpReply()>> calls(66, [&] {
+                 auto r = api("POST", C + "/OA-QUIET/commands/Reset?timeout=60", R"({"type":"Soft"})");
+                 ++answered;
+                 return r;
+             });
+             std::vector<HttpReply> replies;
+             std::thread sender([&] { replies = all_at_once(calls); });
+             EXPECT_TRUE(eventually([&] { return answered == 1; }, 20s));
+             quiet->close(); // the 65 others end with 409
+             sender.join();
+             const auto refused = std::find_if(replies.begin(), replies.end(), [](auto& r) { return r.status == 503; });
+             return refused == replies.end() ? replies.front() : *refused;
          }},
         {"POST /api/v1/chargers 201", [&] { return api("POST", C, "{\"claimCode\":\"" + claim_code + "\"}"); }},
         {"POST /api/v1/chargers 409", [&] { return api("POST", C, "{\"claimCode\":\"" + claim_code + "\"}"); }},
