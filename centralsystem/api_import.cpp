@@ -44,49 +44,25 @@ HttpResponse problems_response(int status, std::vector<RowProblem> problems) {
                          }));
 }
 
-// The file is fine; now against the store: clashes are problems (409), else every charger is inserted.
+// The file is fine; now against the store, in one job: clashes are problems (409), else every charger is inserted.
 void store_import(CentralSystem& cs, std::shared_ptr<const ImportPlan> plan, bool dry_run, Respond respond) {
     cs.store<std::vector<RowProblem>>(
         [plan, dry_run](store::Connection& db) -> ocpp::Result<std::vector<RowProblem>> {
-            std::vector<std::string> ids, evse_ids;
+            std::vector<Charger> chargers;
+            chargers.reserve(plan->chargers.size());
             for (const auto& c : plan->chargers) {
-                ids.push_back(c.charger.chargebox_id);
-                for (const auto& cp : c.charger.charge_points) {
-                    evse_ids.push_back(*cp.evse_id);
-                }
+                chargers.push_back(c.charger);
             }
-            auto taken = db::taken_ids(db, ids, evse_ids);
-            if (!taken) {
-                return taken.error();
+            auto clashes = db::import_chargers(db, chargers, dry_run);
+            if (!clashes) {
+                return clashes.error();
             }
             std::vector<RowProblem> problems;
-            for (std::size_t i = 0; i < plan->chargers.size(); ++i) {
-                const Charger& c = plan->chargers[i].charger;
-                if (taken->chargers.count(c.chargebox_id)) {
-                    problems.push_back(
-                        RowProblem{plan->first_row[i], "chargeBoxId",
-                                   "a charger with Chargebox ID \"" + c.chargebox_id + "\" exists already"});
-                }
-                for (std::size_t j = 0; j < c.charge_points.size(); ++j) {
-                    const std::string& evse = *c.charge_points[j].evse_id;
-                    if (auto it = taken->evse_ids.find(evse); it != taken->evse_ids.end()) {
-                        problems.push_back(
-                            RowProblem{plan->rows[i][j], "evseId",
-                                       "evseId \"" + evse + "\" belongs to charger \"" + it->second + "\" already"});
-                    }
-                }
-            }
-            if (!problems.empty() || dry_run) {
-                return problems;
-            }
-            for (const auto& c : plan->chargers) {
-                auto inserted = db::insert_charger(db, c.charger);
-                if (!inserted) {
-                    return inserted.error();
-                }
-                if (inserted->status != 0) { // checked above; an error here rolls the whole import back
-                    return ocpp::make_error("charger \"" + c.charger.chargebox_id + "\": " + inserted->error);
-                }
+            for (const auto& clash : *clashes) {
+                problems.push_back(
+                    clash.charge_point
+                        ? RowProblem{plan->rows[clash.charger][*clash.charge_point], "evseId", clash.error}
+                        : RowProblem{plan->first_row[clash.charger], "chargeBoxId", clash.error});
             }
             return problems;
         },

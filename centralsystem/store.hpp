@@ -52,6 +52,17 @@ struct Taken {
 };
 Result<Taken> taken_ids(Connection& db, const std::vector<std::string>& chargebox_ids,
                         const std::vector<std::string>& evse_ids);
+// A charger of an import that clashes with a stored one: its index in the import, the index of its charge point
+// whose EVSE ID is taken (none: its Chargebox ID is), and the words.
+struct ImportClash {
+    std::size_t charger = 0;
+    std::optional<std::size_t> charge_point;
+    std::string error;
+};
+// A CSV import: checks every charger against the store and, when none clashes and this is no dry run, inserts them
+// all. Run it as one job of the store worker: an insert that fails after others succeeded (a node of a shared
+// database took the ID in between) is an error, and the job's rollback undoes the whole import.
+Result<std::vector<ImportClash>> import_chargers(Connection& db, const std::vector<Charger>& chargers, bool dry_run);
 // Registers an unknown charger as planned (--auto-register); nothing when it exists already.
 Result<void> auto_register(Connection& db, std::string_view id, std::string_view password_hash, std::string_view now);
 // Stores a captured password and turns accept-any-password off.

@@ -1,73 +1,11 @@
 // The central system's store on both backends, a temporary SQLite file and a throwaway PostgreSQL server:
 // migrations, chargers, id tags, transactions, prices and the dashboard's queries.
-#include <unistd.h>
-
-#include <algorithm>
-#include <cstdio>
-
-#include <gtest/gtest.h>
-
-#include "centralsystem/store.hpp"
-#include "store/postgres.hpp"
-#include "store/sqlite.hpp"
-#include "tests/support/postgres_server.hpp"
+#include "tests/centralsystem/store_fixture.hpp"
 
 namespace {
 
 using namespace cs;
 
-class StoreTest : public ::testing::TestWithParam<store::Dialect> {
-protected:
-    void SetUp() override {
-        if (GetParam() == store::Dialect::Postgresql) {
-            auto started = server_.start();
-            ASSERT_TRUE(started) << started.error().message;
-            auto url = server_.create_database("store_test");
-            ASSERT_TRUE(url) << url.error().message;
-            auto opened = store::Postgres::open(*url);
-            ASSERT_TRUE(opened) << opened.error().message;
-            db_ = std::move(*opened);
-        } else {
-            std::string test = ::testing::UnitTest::GetInstance()->current_test_info()->name();
-            std::replace(test.begin(), test.end(), '/', '-');
-            path_ = "/tmp/cs-store-test-" + std::to_string(::getpid()) + "-" + test + ".db";
-            std::remove(path_.c_str());
-            auto opened = store::Sqlite::open(path_);
-            ASSERT_TRUE(opened) << opened.error().message;
-            db_ = std::move(*opened);
-        }
-        auto migrated = db::migrate(*db_);
-        ASSERT_TRUE(migrated) << migrated.error().message;
-    }
-    void TearDown() override {
-        db_.reset();
-        for (const char* suffix : {"", "-wal", "-shm"}) {
-            if (!path_.empty()) {
-                std::remove((path_ + suffix).c_str());
-            }
-        }
-    }
-    Charger charger(const std::string& id, const std::string& evse) {
-        Charger c;
-        c.chargebox_id = id;
-        c.password_hash = "h";
-        c.provider = "acme";
-        c.created_at = "2026-01-01T00:00:00Z";
-        ChargePoint cp;
-        cp.connector_id = 1;
-        cp.evse_id = evse;
-        cp.standard = "IEC_62196_T2";
-        c.charge_points.push_back(cp);
-        return c;
-    }
-    testsupport::PostgresServer server_;
-    std::string path_;
-    std::unique_ptr<store::Connection> db_;
-};
-
-std::string backend_name(const ::testing::TestParamInfo<store::Dialect>& info) {
-    return info.param == store::Dialect::Postgresql ? "PostgreSQL" : "SQLite";
-}
 INSTANTIATE_TEST_SUITE_P(Backends, StoreTest, ::testing::Values(store::Dialect::Sqlite, store::Dialect::Postgresql),
                          backend_name);
 
