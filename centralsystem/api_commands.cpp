@@ -48,6 +48,25 @@ HttpResponse command_error(int status, const std::string& action, const std::str
                          }));
 }
 
+// The field a schema finding is about, as the API names fields ("chargingProfile/chargingSchedule"): for a missing
+// property the property itself, for the payload as a whole "body".
+std::string finding_field(const ocpp::validation::Finding& f) {
+    std::string field = f.pointer.empty() ? "" : f.pointer.substr(1);
+    if (f.rule == "required") {
+        const auto open = f.message.find('"');
+        const auto close = open == std::string::npos ? open : f.message.find('"', open + 1);
+        if (close != std::string::npos) {
+            field += (field.empty() ? "" : "/") + f.message.substr(open + 1, close - open - 1);
+        }
+    }
+    return field.empty() ? "body" : field;
+}
+
+HttpResponse invalid_payload(const std::string& action, const std::vector<ocpp::validation::Finding>& findings) {
+    return json_error(422, "the payload is not a valid " + action + " request: " + ocpp::describe(findings),
+                      findings.empty() ? "body" : finding_field(findings.front()));
+}
+
 } // namespace
 
 void send_command(CentralSystem& cs, const std::string& id, const std::string& action, const HttpRequest& req,
@@ -75,6 +94,13 @@ void send_command(CentralSystem& cs, const std::string& id, const std::string& a
             return respond(json_error(400, "timeout takes whole seconds from 1 to 300", "timeout"));
         }
         timeout = std::chrono::seconds(seconds);
+    }
+    // Checked here too (the charger's connection checks it again), so that a bad payload is a 422 naming its field
+    // whether or not the charger is connected.
+    std::vector<ocpp::validation::Finding> findings;
+    if (const auto* schema = cs.schemas().find(action, ocpp::validation::Direction::Request);
+        schema && !schema->validate(doc, findings)) {
+        return respond(invalid_payload(action, findings));
     }
     auto peer = cs.peer(id);
     if (!peer) {
@@ -117,15 +143,8 @@ void send_command(CentralSystem& cs, const std::string& id, const std::string& a
                 return respond(command_error(503, action,
                                              "too many commands are waiting for this charger; " + action +
                                                  " was not sent, try again"));
-            case CallStatus::InvalidRequest: {
-                std::string field = out.findings.empty() ? "" : out.findings.front().pointer;
-                if (!field.empty() && field.front() == '/') {
-                    field.erase(0, 1);
-                }
-                return respond(json_error(
-                    422, "the payload is not a valid " + action + " request: " + ocpp::describe(out.findings),
-                    field.empty() ? "body" : field));
-            }
+            case CallStatus::InvalidRequest:
+                return respond(invalid_payload(action, out.findings));
             case CallStatus::InvalidResponse:
                 return respond(command_error(502, action,
                                              "the charger's answer is not a valid " + action +
