@@ -5,7 +5,11 @@
 namespace cs::api {
 
 void charger_transactions(CentralSystem& cs, const std::string& id, const HttpRequest& req, Respond respond) {
-    const bool with_values = query_param(req.query, "meterValues") == "true";
+    const std::string values = query_param(req.query, "meterValues");
+    if (values != "" && values != "true" && values != "false") {
+        return respond(json_error(400, "meterValues takes true or false, not \"" + values + "\"", "meterValues"));
+    }
+    const bool with_values = values == "true";
     struct Out {
         std::vector<Transaction> first;
         std::vector<std::vector<MeterSample>> second;

@@ -161,6 +161,8 @@ TEST_F(OpenApi, DocumentMatchesTheServer) {
          [&] { return api("POST", C + "/OA-1/commission", R"({"hotline":"+49"})"); }},
         {"GET /api/v1/chargers/{chargeBoxId}/transactions 200",
          [&] { return api("GET", C + "/OA-1/transactions?meterValues=true"); }},
+        {"GET /api/v1/chargers/{chargeBoxId}/transactions 400",
+         [&] { return api("GET", C + "/OA-1/transactions?meterValues=yes"); }},
         {"GET /api/v1/chargers/{chargeBoxId}/transactions 404", [&] { return api("GET", C + "/NOBODY/transactions"); }},
         {"POST /api/v1/chargers/{chargeBoxId}/prices 201", [&] { return api("POST", C + "/OA-1/prices", price); }},
         {"POST /api/v1/chargers/{chargeBoxId}/prices 400", [&] { return api("POST", C + "/OA-1/prices", "{"); }},
