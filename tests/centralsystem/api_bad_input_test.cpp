@@ -1,0 +1,290 @@
+// Every bad REST input, handler by handler, against the real binary: malformed JSON, bodies that are no object,
+// wrong types, unknown fields, out-of-range numbers, bad query parameters and unknown IDs. Each gets its 4xx with a
+// JSON error naming the field at fault, and afterwards everything stored reads back exactly as before.
+#include <gtest/gtest.h>
+
+#include "tests/centralsystem/cs_binary.hpp"
+
+namespace {
+
+using namespace cs::test;
+
+struct Bad {
+    std::string method, target, body;
+    int status;
+    std::string field; // the "field" the answer names
+    std::string words; // part of its "error"
+};
+
+const std::string C = "/api/v1/chargers";
+const std::string kCp = R"({"connectorId":1,"evseId":"DE*BIX*E9*1"})";
+const std::string kAddress = R"("address":{"street":"Main 1","postalCode":"10115","city":"Berlin","country":"DE"})";
+const std::string kLocation = R"("location":{"latitude":52.5,"longitude":13.4})";
+const std::string kPrice = R"("currency":"EUR","validFrom":"2030-01-01T00:00:00Z")";
+
+std::string new_charger(const std::string& members) {
+    return R"({"chargeBoxId":"BI-2","password":"long-enough-1")" + (members.empty() ? "" : "," + members) + "}";
+}
+std::string with_cp(const std::string& cp) {
+    return new_charger(R"("chargePoints":[)" + cp + "]");
+}
+std::string commission(const std::string& members) {
+    return R"({"hotline":"+49 30 1",)" + kAddress + "," + kLocation + (members.empty() ? "" : "," + members) + "}";
+}
+std::string price(const std::string& members) {
+    return "{" + kPrice + "," + members + "}";
+}
+std::string many_cps(int n) {
+    std::string out;
+    for (int i = 1; i <= n; ++i) {
+        out += (i > 1 ? "," : "") + std::string(R"({"connectorId":)") + std::to_string(i) + R"(,"evseId":"DE*BIX*E)" +
+               std::to_string(i) + R"(*1"})";
+    }
+    return out;
+}
+
+std::vector<Bad> charger_cases() {
+    const std::string x65(65, 'x');
+    return {
+        {"POST", C, R"({"chargeBoxId":)", 400, "body", "not valid JSON"},
+        {"POST", C, "[]", 400, "body", "must be a JSON object"},
+        {"POST", C, R"("BI-2")", 400, "body", "must be a JSON object"},
+        {"POST", C, "{\"chargeBoxId\":\"BI-\xff\"}", 400, "body", "not valid JSON"},
+        {"POST", C, R"({"chargeBoxId":5})", 422, "chargeBoxId", "must be a string"},
+        {"POST", C, R"({"chargeBoxId":"BI 2"})", 422, "chargeBoxId", "may hold only"},
+        {"POST", C, R"({"chargeBoxId":")" + std::string(49, 'B') + R"("})", 422, "chargeBoxId", "at most 48"},
+        {"POST", C, R"({"password":"long-enough-1"})", 422, "chargeBoxId", "is required"},
+        {"POST", C, R"({"chargeBoxId":"BI-2","password":12345678})", 422, "password", "must be a string"},
+        {"POST", C, R"({"chargeBoxId":"BI-2","password":"short"})", 422, "password", "at least 8"},
+        {"POST", C, new_charger(R"("acceptAnyPassword":"yes")"), 422, "acceptAnyPassword", "true or false"},
+        {"POST", C, new_charger(R"("provider":")" + x65 + "\""), 422, "provider", "at most 64"},
+        {"POST", C, new_charger(R"("vendor":"a\u0001b")"), 422, "vendor", "control character"},
+        {"POST", C, new_charger(R"("colour":"red")"), 422, "colour", "unknown field"},
+        {"POST", C, R"({"claimCode":"7KQF-3M9X-TR","password":"long-enough-1"})", 422, "password", "leave them out"},
+        {"POST", C, new_charger(R"("chargePoints":{})"), 422, "chargePoints", "must be an array"},
+        {"POST", C, with_cp("1"), 422, "chargePoints/0", "must be an object"},
+        {"POST", C, with_cp(R"({"evseId":"DE*BIX*E9*1"})"), 422, "chargePoints/0/connectorId", "is required"},
+        {"POST", C, with_cp(R"({"connectorId":0,"evseId":"DE*BIX*E9*1"})"), 422, "chargePoints/0/connectorId",
+         "from 1 to 100"},
+        {"POST", C, with_cp(R"({"connectorId":"1","evseId":"DE*BIX*E9*1"})"), 422, "chargePoints/0/connectorId",
+         "whole number"},
+        {"POST", C, with_cp(R"({"connectorId":1.5,"evseId":"DE*BIX*E9*1"})"), 422, "chargePoints/0/connectorId",
+         "whole number"},
+        {"POST", C, with_cp(R"({"connectorId":1})"), 422, "chargePoints/0/evseId", "is required"},
+        {"POST", C, with_cp(R"({"connectorId":1,"evseId":"DE-1"})"), 422, "chargePoints/0/evseId", "is not an EVSE ID"},
+        {"POST", C, with_cp(R"({"connectorId":1,"evseId":"DE*BIX*E9*1","standard":"T2"})"), 422,
+         "chargePoints/0/standard", "is not one of"},
+        {"POST", C, with_cp(R"({"connectorId":1,"evseId":"DE*BIX*E9*1","format":"PLUG"})"), 422,
+         "chargePoints/0/format", "is not one of"},
+        {"POST", C, with_cp(R"({"connectorId":1,"evseId":"DE*BIX*E9*1","powerType":"AC"})"), 422,
+         "chargePoints/0/powerType", "is not one of"},
+        {"POST", C, with_cp(R"({"connectorId":1,"evseId":"DE*BIX*E9*1","maxPowerKw":0})"), 422,
+         "chargePoints/0/maxPowerKw", "from 0.1 to 2000"},
+        {"POST", C, with_cp(R"({"connectorId":1,"evseId":"DE*BIX*E9*1","maxPowerKw":1e9})"), 422,
+         "chargePoints/0/maxPowerKw", "from 0.1 to 2000"},
+        {"POST", C, with_cp(R"({"connectorId":1,"evseId":"DE*BIX*E9*1","maxPowerKw":"22"})"), 422,
+         "chargePoints/0/maxPowerKw", "must be a number"},
+        {"POST", C, with_cp(R"({"connectorId":1,"evseId":"DE*BIX*E9*1","colour":1})"), 422, "chargePoints/0/colour",
+         "unknown field"},
+        {"POST", C, with_cp(kCp + R"(,{"connectorId":1,"evseId":"DE*BIX*E8*1"})"), 422, "chargePoints/1/connectorId",
+         "is twice"},
+        {"POST", C, with_cp(kCp + R"(,{"connectorId":2,"evseId":"de*bix*e9*1"})"), 422, "chargePoints/1/evseId",
+         "is twice"},
+        {"POST", C, with_cp(many_cps(65)), 422, "chargePoints", "at most 64"},
+        {"POST", C, R"({"chargeBoxId":"BI-1","password":"long-enough-1"})", 409, "chargeBoxId", "exists already"},
+        {"POST", C, with_cp(R"({"connectorId":1,"evseId":"DE*BIX*E1*1"})"), 409, "chargePoints/0/evseId",
+         "belongs to another"},
+        {"POST", C, R"({"claimCode":"0000-0000-00"})", 404, "claimCode", ""},
+        {"POST", C, "{\"vendor\":\"" + std::string(70 * 1024, 'v') + "\"}", 413, "body", "exceeds"},
+        {"GET", C + "?q=" + x65, "", 400, "q", "64 characters"},
+        {"GET", C + "?provider=" + x65, "", 400, "provider", "64 characters"},
+        {"GET", C + "/NOBODY", "", 404, "id", "no charger"},
+        {"PATCH", C + "/BI-1", "{", 400, "body", "not valid JSON"},
+        {"PATCH", C + "/BI-1", "[1]", 400, "body", "must be a JSON object"},
+        {"PATCH", C + "/BI-1", R"({"chargeBoxId":"BI-9"})", 422, "chargeBoxId", "cannot be changed"},
+        {"PATCH", C + "/BI-1", R"({"chargePoints":[]})", 422, "chargePoints", "cannot be changed"},
+        {"PATCH", C + "/BI-1", R"({"evseId":"DE*BIX*E7*1"})", 422, "evseId", "cannot be changed"},
+        {"PATCH", C + "/BI-1", R"({"claimCode":"7KQF-3M9X-TR"})", 422, "claimCode", "cannot be changed"},
+        {"PATCH", C + "/BI-1", R"({"vendor":1})", 422, "vendor", "must be a string"},
+        {"PATCH", C + "/BI-1", R"({"password":"short"})", 422, "password", "at least 8"},
+        {"PATCH", C + "/BI-1", R"({"acceptAnyPassword":1})", 422, "acceptAnyPassword", "true or false"},
+        {"PATCH", C + "/BI-1", R"({"status":"operational"})", 422, "status", "unknown field"},
+        {"PATCH", C + "/NOBODY", R"({"vendor":"V"})", 404, "id", "no charger"},
+        {"DELETE", C + "/BI-1", "", 405, "", "use GET, PATCH"},
+    };
+}
+
+std::vector<Bad> commission_cases() {
+    const std::string path = C + "/BI-1/commission";
+    const std::string hotline_and_location = R"({"hotline":"+49",)" + kLocation + ",";
+    return {
+        {"POST", path, "nope", 400, "body", "not valid JSON"},
+        {"POST", path, "{}", 422, "hotline", "is required"},
+        {"POST", path, R"({"hotline":"+49",)" + kLocation + "}", 422, "address", "is required"},
+        {"POST", path, hotline_and_location + R"("address":"Main 1"})", 422, "address", "is required"},
+        {"POST", path, hotline_and_location + R"("address":{"street":"M 1","postalCode":"1","country":"DE"}})", 422,
+         "address/city", "is required"},
+        {"POST", path, hotline_and_location + R"("address":{"street":"M","postalCode":"1","city":"B","country":"de"}})",
+         422, "address/country", "ISO 3166"},
+        {"POST", path,
+         hotline_and_location + R"("address":{"street":"M","postalCode":"1","city":"B","country":"DEU"}})", 422,
+         "address/country", "at most 2"},
+        {"POST", path,
+         hotline_and_location + R"("address":{"street":"M","postalCode":"1","city":"B","country":"DE","floor":2}})",
+         422, "address/floor", "unknown field"},
+        {"POST", path, R"({"hotline":"+49",)" + kAddress + "}", 422, "location", "is required"},
+        {"POST", path, R"({"hotline":"+49",)" + kAddress + R"(,"location":{"latitude":"52","longitude":13}})", 422,
+         "location/latitude", "must be a number"},
+        {"POST", path, R"({"hotline":"+49",)" + kAddress + R"(,"location":{"latitude":52,"longitude":181}})", 422,
+         "location/longitude", "from -180 to 180"},
+        {"POST", path, commission(R"("chargePoints":{})"), 422, "chargePoints", "must be an array"},
+        {"POST", path, commission(R"("chargePoints":[{"maxCurrentA":32}])"), 422, "chargePoints/0/connectorId",
+         "is required"},
+        {"POST", path, commission(R"("chargePoints":[{"connectorId":1,"phases":4}])"), 422, "chargePoints/0/phases",
+         "from 1 to 3"},
+        {"POST", path, commission(R"("chargePoints":[{"connectorId":1,"maxCurrentA":0}])"), 422,
+         "chargePoints/0/maxCurrentA", "from 1 to 1000"},
+        {"POST", path, commission(R"("chargePoints":[{"connectorId":1,"maxCurrentA":16,"phases":1,"maxPowerKw":22}])"),
+         422, "chargePoints/0/maxPowerKw", "maxCurrentA x phases"},
+        {"POST", path, commission(R"("chargePoints":[{"connectorId":2}])"), 422, "chargePoints/0/connectorId", ""},
+        {"POST", path, R"({"hotline":")" + std::string(33, '1') + "\"," + kAddress + "," + kLocation + "}", 422,
+         "hotline", "at most 32"},
+        {"POST", path, commission(R"("status":"operational")"), 422, "status", "unknown field"},
+        {"POST", C + "/NOBODY/commission", commission(""), 404, "id", "no charger"},
+        {"GET", C + "/BI-1/transactions?meterValues=1", "", 400, "meterValues", "true or false"},
+        {"GET", C + "/NOBODY/transactions", "", 404, "id", "no charger"},
+    };
+}
+
+std::vector<Bad> price_cases() {
+    const std::string path = C + "/BI-1/prices";
+    return {
+        {"POST", path, "{", 400, "body", "not valid JSON"},
+        {"POST", path, R"({"currency":"EUR"})", 422, "validFrom", "is required"},
+        {"POST", path, R"({"currency":"eur","validFrom":"2030-01-01T00:00:00Z"})", 422, "currency", "ISO 4217"},
+        {"POST", path, price(R"("perKwh":-0.1)"), 422, "perKwh", "from 0"},
+        {"POST", path, price(R"("perSession":"1")"), 422, "perSession", "must be a number"},
+        {"POST", path, price(R"("perMinute":2e6)"), 422, "perMinute", "from 0"},
+        {"POST", path, price(R"("connectorId":0)"), 422, "connectorId", "from 1"},
+        {"POST", path, price(R"("connectorId":2)"), 422, "connectorId", ""},
+        {"POST", path, price(R"("validTo":"2029-01-01T00:00:00Z")"), 422, "validTo", "after validFrom"},
+        {"POST", path, price(R"("validTo":"soon")"), 422, "validTo", "RFC 3339"},
+        {"POST", path, price(R"("perkwh":1)"), 422, "perkwh", "unknown field"},
+        {"POST", C + "/NOBODY/prices", "{" + kPrice + "}", 404, "id", "no charger"},
+        {"GET", C + "/NOBODY/prices", "", 404, "id", "no charger"},
+        {"PUT", path + "/abc", "{" + kPrice + "}", 404, "priceSetId", "whole numbers"},
+        {"PUT", path + "/999999", "{" + kPrice + "}", 404, "priceSetId", ""},
+        {"PUT", path + "/PRICE", "[]", 400, "body", "must be a JSON object"},
+        {"PUT", path + "/PRICE", R"({"currency":"EURO","validFrom":"2030-01-01T00:00:00Z"})", 422, "currency", ""},
+        {"DELETE", path + "/-1", "", 404, "priceSetId", "whole numbers"},
+        {"DELETE", C + "/NOBODY/prices/PRICE", "", 404, "id", "no charger"},
+    };
+}
+
+std::vector<Bad> other_cases() {
+    const std::string tags = "/api/v1/idtags", read = "/api/v1/notifications/read";
+    const std::string cmd = C + "/BI-1/commands/";
+    return {
+        {"POST", tags, "1", 400, "body", "must be a JSON object"},
+        {"POST", tags, "{}", 422, "idTag", "is required"},
+        {"POST", tags, R"({"idTag":""})", 422, "idTag", "must not be empty"},
+        {"POST", tags, R"({"idTag":7})", 422, "idTag", "must be a string"},
+        {"POST", tags, R"({"idTag":")" + std::string(21, 'T') + "\"}", 422, "idTag", "at most 20"},
+        {"POST", tags, R"({"idTag":"BI-TAG","status":"Maybe"})", 422, "status", "is not one of"},
+        {"POST", tags, R"({"idTag":"BI-TAG","expiryDate":"tomorrow"})", 422, "expiryDate", "RFC 3339"},
+        {"POST", tags, R"({"idTag":"BI-TAG","parentIdTag":")" + std::string(21, 'P') + "\"}", 422, "parentIdTag",
+         "at most 20"},
+        {"POST", tags, R"({"idTag":"BI-TAG","colour":1})", 422, "colour", "unknown field"},
+        {"GET", tags + "/NOPE", "", 404, "idTag", "no such id tag"},
+        {"GET", "/api/v1/notifications?limit=0", "", 400, "limit", "1 to 1000"},
+        {"GET", "/api/v1/notifications?limit=1001", "", 400, "limit", "1 to 1000"},
+        {"GET", "/api/v1/notifications?limit=ten", "", 400, "limit", "1 to 1000"},
+        {"GET", "/api/v1/notifications?before=0", "", 400, "before", "whole number"},
+        {"GET", "/api/v1/notifications?since=yesterday", "", 400, "since", "RFC 3339"},
+        {"GET", "/api/v1/notifications?unread=yes", "", 400, "unread", "true or false"},
+        {"POST", read, "x", 400, "body", "not valid JSON"},
+        {"POST", read, "{}", 422, "ids", "give ids"},
+        {"POST", read, R"({"ids":"1"})", 422, "ids", "must be an array"},
+        {"POST", read, R"({"ids":[1,0]})", 422, "ids/1", "whole number from 1"},
+        {"POST", read, R"({"upTo":"5"})", 422, "upTo", "whole number from 1"},
+        {"POST", read, R"({"all":true})", 422, "all", "unknown field"},
+        {"GET", "/api/v1/dashboard?provider=" + std::string(65, 'p'), "", 400, "provider", "64 characters"},
+        {"POST", C + "/import?dryRun=maybe", "chargeBoxId\nBI-3\n", 400, "dryRun", "true or false"},
+        {"POST", C + "/import", "chargeBoxId,colour\nBI-3,red\n", 400, "body", "nothing was imported"},
+        {"POST", C + "/import", "chargeBoxId,connectorId,evseId\nBI-3,0,DE*BIX*E3*1\n", 422, "body",
+         "nothing was imported"},
+        {"POST", C + "/import", "chargeBoxId\nBI-1\n", 409, "body", "nothing was imported"},
+        {"POST", cmd + "Dance", "{}", 404, "action", "not a central-system action"},
+        {"POST", cmd + "Reset?timeout=0", R"({"type":"Soft"})", 400, "timeout", "1 to 300"},
+        {"POST", cmd + "Reset?timeout=301", R"({"type":"Soft"})", 400, "timeout", "1 to 300"},
+        {"POST", cmd + "Reset?timeout=1.5", R"({"type":"Soft"})", 400, "timeout", "1 to 300"},
+        {"POST", cmd + "Reset", "[1]", 400, "body", "must be a JSON object"},
+        {"POST", cmd + "Reset", "{", 400, "body", "not valid JSON"},
+        {"POST", cmd + "Reset", R"({"type":"Sometimes"})", 422, "type", "not a valid Reset request"},
+        {"POST", cmd + "Reset", "{}", 422, "type", "required property \"type\" is missing"},
+        {"POST", cmd + "Reset", R"({"type":"Soft","when":"now"})", 422, "when", "not allowed"},
+        {"POST", cmd + "ChangeAvailability", R"({"connectorId":"1","type":"Inoperative"})", 422, "connectorId", ""},
+        {"POST", cmd + "RemoteStartTransaction", R"({"idTag":")" + std::string(21, 'T') + "\"}", 422, "idTag", ""},
+        {"POST", cmd + "Reset", R"({"type":"Soft"})", 409, "id", "not connected"},
+        {"POST", C + "/NOBODY/commands/Reset", R"({"type":"Soft"})", 404, "id", "no charger"},
+    };
+}
+
+class BadInput : public CentralSystemBinary {
+protected:
+    // What the API shows of everything stored, read back in one string.
+    std::string snapshot() {
+        std::string out;
+        for (const std::string& path : {C, C + "/BI-1", C + "/BI-1/prices", C + "/BI-1/transactions?meterValues=true",
+                                        std::string("/api/v1/idtags"), std::string("/api/v1/notifications")}) {
+            const auto r = api("GET", path);
+            EXPECT_EQ(r.status, 200) << path << ": " << r.body;
+            out += path + " " + r.body + "\n";
+        }
+        return out;
+    }
+};
+
+TEST_F(BadInput, EveryHandlerAnswers4xxNamingTheFieldAndNothingChanges) {
+    ASSERT_EQ(api("POST", C,
+                  R"({"chargeBoxId":"BI-1","password":"long-enough-1","provider":"acme","chargePoints":[)"
+                  R"({"connectorId":1,"evseId":"DE*BIX*E1*1","powerType":"AC_3_PHASE"}]})")
+                  .status,
+              201);
+    const auto added = api("POST", C + "/BI-1/prices", "{" + kPrice + R"(,"perKwh":0.3})");
+    ASSERT_EQ(added.status, 201) << added.body;
+    const std::string price_id = std::to_string(parse_json(added.body)["priceSet"]["id"].GetInt64());
+    ASSERT_EQ(api("POST", "/api/v1/idtags", R"({"idTag":"BI-TAG","status":"Accepted"})").status, 201);
+    const std::string before = snapshot();
+
+    std::vector<Bad> cases;
+    for (auto part : {charger_cases(), commission_cases(), price_cases(), other_cases()}) {
+        cases.insert(cases.end(), part.begin(), part.end());
+    }
+    for (auto& c : cases) {
+        if (const auto at = c.target.find("PRICE"); at != std::string::npos) {
+            c.target.replace(at, 5, price_id);
+        }
+        const bool is_csv = c.target.find("/import") != std::string::npos;
+        const auto r = api(c.method, c.target, c.body,
+                           is_csv ? std::vector<std::string>{"Content-Type: text/csv"} : std::vector<std::string>{});
+        const std::string what = c.method + " " + c.target.substr(0, 80) + " " + c.body.substr(0, 120);
+        EXPECT_EQ(r.status, c.status) << what << "\n" << r.body;
+        const auto body = parse_json(r.body);
+        ASSERT_TRUE(body.IsObject() && body.HasMember("error") && body["error"].IsString()) << what << "\n" << r.body;
+        if (c.field.empty()) {
+            EXPECT_FALSE(body.HasMember("field")) << what << "\n" << r.body;
+        } else {
+            EXPECT_TRUE(body.HasMember("field") && body["field"] == c.field.c_str()) << what << "\n" << r.body;
+        }
+        EXPECT_NE(std::string(body["error"].GetString()).find(c.words), std::string::npos) << what << "\n" << r.body;
+    }
+    EXPECT_EQ(snapshot(), before);
+    // Without the token, nothing is read or written either.
+    const auto no_token = raw("POST", "/api/v1/idtags", R"({"idTag":"BI-NEW"})");
+    EXPECT_EQ(no_token.status, 401);
+    EXPECT_STREQ(parse_json(no_token.body)["field"].GetString(), "Authorization");
+    EXPECT_EQ(snapshot(), before);
+}
+
+} // namespace
