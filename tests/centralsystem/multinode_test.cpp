@@ -4,43 +4,20 @@
 // during sessions loses no acknowledged transaction.
 #include <signal.h>
 
-#include <fstream>
 #include <set>
-#include <sstream>
 #include <thread>
 
 #include <gtest/gtest.h>
-#include <rapidjson/document.h>
 
 #include "store/claims.hpp"
 #include "store/database.hpp"
 #include "store/password.hpp"
+#include "tests/centralsystem/cs_binary.hpp"
 #include "tests/support/postgres_server.hpp"
-#include "tests/tester/serve_support.hpp"
 
 namespace {
 
-using namespace std::chrono_literals;
-using tester::test::eventually;
-using tester::test::free_port;
-using tester::test::HttpReply;
-using tester::test::Process;
-
-const std::string kBin = OCPPKIT_BIN_DIR;
-const std::string kToken = "nodes-token-0123456789";
-
-std::string read_file(const std::string& path) {
-    std::ifstream in(path);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
-
-rapidjson::Document parse(const std::string& text) {
-    rapidjson::Document d;
-    d.Parse(text.c_str());
-    return d;
-}
+using namespace cs::test;
 
 // One central-system node: its process, port and log.
 struct Node {
@@ -64,7 +41,7 @@ protected:
         start(b_, "b");
         for (Node* n : {&a_, &b_}) {
             ASSERT_TRUE(eventually([&] { return tester::test::http(n->port, "GET", "/healthz").status == 200; }, 15s))
-                << read_file(n->log);
+                << file_text(n->log);
         }
     }
     void TearDown() override {
@@ -72,9 +49,9 @@ protected:
         b_.process.reset();
         if (HasFailure()) {
             for (Node* n : {&a_, &b_}) {
-                std::fprintf(stderr, "--- %s ---\n%s\n", n->log.c_str(), read_file(n->log).c_str());
+                std::fprintf(stderr, "--- %s ---\n%s\n", n->log.c_str(), file_text(n->log).c_str());
             }
-            std::fprintf(stderr, "--- simulator ---\n%s\n", read_file(base_ + ".sim.log").c_str());
+            std::fprintf(stderr, "--- simulator ---\n%s\n", file_text(base_ + ".sim.log").c_str());
         }
         for (const char* suffix : {".a.log", ".b.log", ".sim.log", ".sim2.log", ".report.json", ".report2.json"}) {
             std::remove((base_ + suffix).c_str());
@@ -132,7 +109,7 @@ protected:
     rapidjson::Document transactions(const Node& n, const std::string& id) {
         const auto r = api(n, "GET", "/api/v1/chargers/" + id + "/transactions");
         EXPECT_EQ(r.status, 200) << r.body;
-        return parse(r.body);
+        return parse_json(r.body);
     }
 
     testsupport::PostgresServer pg_;
@@ -147,12 +124,12 @@ TEST_F(TwoNodes, AChargerCreatedOnOneNodeChargesOnTheOtherWithUniqueTransactionI
     // Each charger connects to the node it was NOT created on; both charge at the same time.
     auto on_b = simulator(b_, "NODEB", "node-b-password", 8);
     auto on_a = simulator(a_, "NODEA", "node-a-password", 8, "2");
-    ASSERT_EQ(on_b->wait_exit(40s), 0) << read_file(base_ + ".sim.log");
-    ASSERT_EQ(on_a->wait_exit(40s), 0) << read_file(base_ + ".sim2.log");
-    const auto report = parse(read_file(base_ + ".report.json"));
+    ASSERT_EQ(on_b->wait_exit(40s), 0) << file_text(base_ + ".sim.log");
+    ASSERT_EQ(on_a->wait_exit(40s), 0) << file_text(base_ + ".sim2.log");
+    const auto report = parse_json(file_text(base_ + ".report.json"));
     ASSERT_TRUE(report.IsObject());
     EXPECT_EQ(report["boots"]["accepted"].GetInt64(), 1) << "node B accepted the charger node A created";
-    ASSERT_TRUE(report["actions"].HasMember("StartTransaction")) << read_file(base_ + ".sim.log");
+    ASSERT_TRUE(report["actions"].HasMember("StartTransaction")) << file_text(base_ + ".sim.log");
     const auto starts = report["actions"]["StartTransaction"]["ok"].GetInt64();
     ASSERT_GE(starts, 1);
 
@@ -189,10 +166,10 @@ TEST_F(TwoNodes, AKilledNodeLosesNoAcknowledgedTransaction) {
     ::kill(b_.process->pid(), SIGKILL);
     b_.process->wait_exit(5s);
     ASSERT_GE(sim->wait_exit(40s), 0);
-    const auto report = parse(read_file(base_ + ".report.json"));
+    const auto report = parse_json(file_text(base_ + ".report.json"));
     ASSERT_TRUE(report.IsObject());
     const auto& actions = report["actions"];
-    ASSERT_TRUE(actions.HasMember("StartTransaction")) << read_file(base_ + ".sim.log");
+    ASSERT_TRUE(actions.HasMember("StartTransaction")) << file_text(base_ + ".sim.log");
     const auto acknowledged_starts = actions["StartTransaction"]["ok"].GetInt64();
     // Stops the killed node never answered stay in the simulator's offline queue.
     const auto acknowledged_stops =
@@ -216,7 +193,7 @@ TEST_F(TwoNodes, APasswordChangedOnOneNodeHoldsOnTheOtherAfterItsReload) {
     auto boots_on_b = [&](const std::string& password, int seconds) {
         auto sim = simulator(b_, "PASSB", password, seconds);
         EXPECT_GE(sim->wait_exit(30s), 0);
-        const auto report = parse(read_file(base_ + ".report.json"));
+        const auto report = parse_json(file_text(base_ + ".report.json"));
         return report.IsObject() ? report["boots"]["accepted"].GetInt64() : -1;
     };
     ASSERT_EQ(boots_on_b("old-password-1", 3), 1) << "node B knows the charger now";
@@ -234,9 +211,9 @@ TEST_F(TwoNodes, AClaimingCodeIsRedeemedOnceAcrossTheNodes) {
                    {"serve", "--listen", "127.0.0.1:" + std::to_string(tester_port), "--db", url_},
                    base_ + ".sim2.log");
     ASSERT_TRUE(eventually([&] { return tester::test::http(tester_port, "GET", "/healthz").status == 200; }, 15s))
-        << read_file(base_ + ".sim2.log");
-    EXPECT_NE(read_file(base_ + ".sim2.log").find("claims in postgresql://"), std::string::npos)
-        << read_file(base_ + ".sim2.log");
+        << file_text(base_ + ".sim2.log");
+    EXPECT_NE(file_text(base_ + ".sim2.log").find("claims in postgresql://"), std::string::npos)
+        << file_text(base_ + ".sim2.log");
     std::string code;
     {
         auto db = store::open_database(url_);
@@ -264,7 +241,7 @@ TEST_F(TwoNodes, ABadDatabaseUrlIsRefusedNamingTheOption) {
                  "postgresql://ocpp:s3cret@127.0.0.1:" + std::to_string(pg_.port()) + "/ocppkit?nonsense=1"},
                 log);
     EXPECT_EQ(bad.wait_exit(10s), 2);
-    const auto text = read_file(log);
+    const auto text = file_text(log);
     EXPECT_NE(text.find("--db"), std::string::npos) << text;
     EXPECT_NE(text.find("nonsense"), std::string::npos) << text;
     EXPECT_EQ(text.find("s3cret"), std::string::npos) << text;
@@ -273,7 +250,7 @@ TEST_F(TwoNodes, ABadDatabaseUrlIsRefusedNamingTheOption) {
                      "postgresql://postgres@127.0.0.1:" + std::to_string(pg_.port()) + "/no_such_database"},
                     log);
     EXPECT_EQ(missing.wait_exit(10s), 1);
-    const auto text2 = read_file(log);
+    const auto text2 = file_text(log);
     EXPECT_NE(text2.find("--db"), std::string::npos) << text2;
     EXPECT_NE(text2.find("no_such_database"), std::string::npos) << text2;
 }
