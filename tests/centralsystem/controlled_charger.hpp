@@ -10,6 +10,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -34,7 +35,10 @@ public:
         , port_(port)
         , schemas_(ocpp::validation::Registry::v16().value()) {}
     ~ControlledCharger() {
-        close();
+        try {
+            close();
+        } catch (const std::exception&) { // the loop did not run the close in time: stop it all the same
+        }
         loop_.stop();
     }
     ControlledCharger(const ControlledCharger&) = delete;
