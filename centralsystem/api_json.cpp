@@ -174,7 +174,8 @@ std::string query_param(std::string_view query, std::string_view name) {
             for (auto& c : value) {
                 c = c == '+' ? ' ' : c;
             }
-            return ocpp::net::percent_decode(value).value_or("");
+            // Broken percent-encoding stays as sent, so that the parameter's own check refuses it by name.
+            return ocpp::net::percent_decode(value).value_or(value);
         }
         if (amp == std::string_view::npos) {
             break;

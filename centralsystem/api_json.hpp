@@ -72,7 +72,8 @@ private:
     std::optional<Problem> problem_;
 };
 
-// The value of one query parameter ("q" in "q=CB&provider=acme"), percent-decoded; empty when absent.
+// The value of one query parameter ("q" in "q=CB&provider=acme"), percent-decoded (as sent when the encoding is
+// broken); empty when absent.
 std::string query_param(std::string_view query, std::string_view name);
 
 } // namespace cs::api
