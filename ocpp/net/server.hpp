@@ -48,6 +48,11 @@ struct HandshakeDecision {
     static HandshakeDecision refuse(int status, std::string reason) { return {status, std::move(reason)}; }
 };
 
+// Answers a WebSocket upgrade that was not decided at once; call it once, on the loop's thread. Until then the client
+// waits for its HTTP answer, bounded by open_handshake_timeout; an answer after that finds the connection gone and
+// does nothing.
+using HandshakeAnswer = std::function<void(HandshakeDecision)>;
+
 // A refused or failed connection attempt, for diagnosis (the tester reports these).
 struct RejectedHandshake {
     HandshakeInfo info;
@@ -58,6 +63,9 @@ struct RejectedHandshake {
 class Server {
 public:
     using HandshakeHook = std::function<HandshakeDecision(const HandshakeInfo&)>;
+    // For decisions that take work off the loop (a password hash, a database lookup): the hook calls answer now or
+    // later. The loop serves other connections meanwhile.
+    using DeferredHandshakeHook = std::function<void(const HandshakeInfo&, HandshakeAnswer answer)>;
     using OpenHandler = std::function<void(SessionPtr)>;
     using RejectHandler = std::function<void(const RejectedHandshake&)>;
 
@@ -68,6 +76,8 @@ public:
 
     // Set handlers before listen(). The hook runs on the loop during the upgrade and must not block.
     virtual void set_handshake_hook(HandshakeHook hook) = 0;
+    // Replaces the handshake hook (and is replaced by it): the last one set decides.
+    virtual void set_deferred_handshake_hook(DeferredHandshakeHook hook) = 0;
     virtual void set_open_handler(OpenHandler h) = 0;
     virtual void set_reject_handler(RejectHandler h) = 0;
     virtual void set_http_handler(HttpHandler h) = 0;

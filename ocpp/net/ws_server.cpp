@@ -49,7 +49,7 @@ public:
         ep_.get_elog().attach(&log_);
     }
 
-    Server::HandshakeHook hook_;
+    Server::DeferredHandshakeHook hook_;
     Server::OpenHandler on_open_;
     Server::RejectHandler on_reject_;
     HttpHandler on_http_;
@@ -71,6 +71,8 @@ private:
     void on_tcp_post_init(Hdl hdl);
     bool on_validate(Hdl hdl);
     bool refuse(const ConPtr& con, int status, std::string reason);
+    // The hook's answer to an upgrade it did not decide at once (the 101 prepared by websocketpp is held meanwhile).
+    void answer_later(const ConPtr& con, HandshakeDecision decision);
     void on_open(Hdl hdl);
     void on_close(Hdl hdl);
     void on_fail(Hdl hdl);
@@ -91,6 +93,7 @@ private:
     Endpoint ep_;
     std::shared_ptr<asio::ssl::context> tls_ctx_;
     std::unordered_map<std::uint64_t, std::weak_ptr<WsSessionBase>> sessions_;
+    std::unordered_map<const void*, std::weak_ptr<typename Endpoint::connection_type>> undecided_; // deferred upgrades
     std::atomic<std::size_t> active_{0}; // read from any thread by connection_count()
     std::uint16_t port_ = 0;
     bool listening_ = false;
@@ -221,6 +224,12 @@ template <class Cfg> void ServerCore<Cfg>::shutdown(bool detach) {
         ep_.stop_listening(ec);
         listening_ = false;
     }
+    auto undecided = std::move(undecided_);
+    for (auto& [key, weak] : undecided) {
+        if (auto con = weak.lock()) {
+            answer_later(con, HandshakeDecision::refuse(503, "server is shutting down"));
+        }
+    }
     std::vector<std::weak_ptr<WsSessionBase>> sessions; // close() may erase from sessions_ synchronously
     for (auto& [id, weak] : sessions_) {
         sessions.push_back(weak);
@@ -318,26 +327,84 @@ template <class Cfg> bool ServerCore<Cfg>::on_validate(Hdl hdl) {
                           "; it offered: " + join(info.offered_subprotocols));
     }
     info.subprotocol = selected;
-    if (hook_) {
+    // The hook answers now (the usual case) or later; a later answer finds the 101 held (see answer_later).
+    struct Pending {
+        bool in_hook = true;
+        bool answered = false;
         HandshakeDecision decision;
+    };
+    auto pending = std::make_shared<Pending>();
+    if (hook_) {
+        std::weak_ptr<ServerCore> weak_core = this->shared_from_this();
+        std::weak_ptr<typename Endpoint::connection_type> weak_con = con;
+        HandshakeAnswer answer = [pending, weak_core, weak_con](HandshakeDecision decision) {
+            if (pending->answered) {
+                return;
+            }
+            pending->answered = true;
+            if (pending->in_hook) {
+                pending->decision = std::move(decision);
+                return;
+            }
+            auto core = weak_core.lock();
+            auto c = weak_con.lock();
+            if (core && c) {
+                core->answer_later(c, std::move(decision));
+            }
+        };
         try {
-            decision = hook_(info);
+            hook_(info, answer);
         } catch (const std::exception& e) {
             log_.error("net.server", std::string("handshake hook threw: ") + e.what());
-            decision = HandshakeDecision::refuse(500, "internal error");
+            answer(HandshakeDecision::refuse(500, "internal error"));
         }
-        if (decision.status != 0) {
-            return refuse(con, decision.status, decision.reason);
+        pending->in_hook = false;
+        if (pending->answered && pending->decision.status != 0) {
+            return refuse(con, pending->decision.status, pending->decision.reason);
         }
+    } else {
+        pending->answered = true;
     }
     websocketpp::lib::error_code ec;
     con->select_subprotocol(selected, ec);
     if (ec) {
         return refuse(con, 500, "cannot select subprotocol: " + ec.message());
     }
-    st.accepted = true;
+    st.accepted = true; // counted now, so that waiting upgrades count against max_connections
     ++active_;
+    if (!pending->answered) {
+        st.deferred = true;
+        con->hold_handshake_write();
+        undecided_.emplace(con.get(), con);
+    }
     return true;
+}
+
+template <class Cfg> void ServerCore<Cfg>::answer_later(const ConPtr& con, HandshakeDecision decision) {
+    ConnState& st = state(con);
+    undecided_.erase(con.get());
+    if (!st.deferred || !con->handshake_write_held()) {
+        return; // the connection failed meanwhile (handshake timeout, peer gone)
+    }
+    st.deferred = false;
+    if (shutting_down_ && decision.status == 0) {
+        decision = HandshakeDecision::refuse(503, "server is shutting down");
+    }
+    if (decision.status == 0) {
+        con->release_handshake_write({});
+        return;
+    }
+    st.accepted = false;
+    --active_;
+    try {
+        for (const char* header : {"Upgrade", "Connection", "Sec-WebSocket-Accept", "Sec-WebSocket-Protocol"}) {
+            con->remove_header(header);
+        }
+    } catch (const std::exception& e) {
+        log_.warn("net.server", std::string("cannot clear the upgrade headers: ") + e.what());
+    }
+    refuse(con, decision.status, std::move(decision.reason));
+    con->release_handshake_write(con->get_response().raw());
 }
 
 template <class Cfg> bool ServerCore<Cfg>::refuse(const ConPtr& con, int status, std::string reason) {
@@ -430,6 +497,12 @@ template <class Cfg> void ServerCore<Cfg>::on_fail(Hdl hdl) {
         st.accepted = false;
         --active_;
     }
+    const bool undecided = st.deferred;
+    if (undecided) {
+        st.deferred = false;
+        con->drop_handshake_write();
+        undecided_.erase(con.get());
+    }
     const auto ec = con->get_ec();
     if (st.reported || !st.info || ec == websocketpp::error::http_connection_ended) {
         return; // already reported, never accepted (listener closed), or a plain HTTP exchange
@@ -442,6 +515,9 @@ template <class Cfg> void ServerCore<Cfg>::on_fail(Hdl hdl) {
     const bool tls_failed = is_tls_v<Cfg> && rejected.info.tls_done == SteadyClock::time_point{};
     if (tls_failed) {
         rejected.reason = "TLS handshake failed: " + describe_tls_failure(ssl_of(*con), *st.tls);
+    } else if (ec == websocketpp::error::open_handshake_timeout && undecided) {
+        rejected.reason = "the upgrade was not decided within " + std::to_string(cfg_.open_handshake_timeout.count()) +
+                          " ms (the server was still checking the credentials)";
     } else if (ec == websocketpp::error::open_handshake_timeout) {
         rejected.reason =
             "no WebSocket upgrade request within " + std::to_string(cfg_.open_handshake_timeout.count()) + " ms";
@@ -526,7 +602,16 @@ public:
         : core_(std::make_shared<ServerCore<Cfg>>(loop, std::move(config), log)) {}
     ~WsServer() override { core_->shutdown(true); }
 
-    void set_handshake_hook(HandshakeHook hook) override { core_->hook_ = std::move(hook); }
+    void set_handshake_hook(HandshakeHook hook) override {
+        if (!hook) {
+            core_->hook_ = nullptr;
+            return;
+        }
+        core_->hook_ = [hook = std::move(hook)](const HandshakeInfo& info, HandshakeAnswer answer) {
+            answer(hook(info));
+        };
+    }
+    void set_deferred_handshake_hook(DeferredHandshakeHook hook) override { core_->hook_ = std::move(hook); }
     void set_open_handler(OpenHandler h) override { core_->on_open_ = std::move(h); }
     void set_reject_handler(RejectHandler h) override { core_->on_reject_ = std::move(h); }
     void set_http_handler(HttpHandler h) override { core_->on_http_ = std::move(h); }

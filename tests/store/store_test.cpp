@@ -1,6 +1,10 @@
+#include <openssl/evp.h>
+
 #include <atomic>
+#include <cstring>
 #include <filesystem>
 #include <thread>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -150,6 +154,34 @@ TEST(Password, HashesVerifyAndNeverContainThePassword) {
     EXPECT_NE(store::hash_password("s3cret-Passw0rd", 1000), h) << "salted";
     for (const char* bad : {"", "plain", "pbkdf2-sha256$x$y$z", "pbkdf2-sha256$0$AAAA$AAAA", "md5$1$a$b"}) {
         EXPECT_FALSE(store::verify_password("s3cret-Passw0rd", bad)) << bad;
+    }
+}
+
+// Our PBKDF2 must give exactly what the standard gives: RFC 7914's test vector, then OpenSSL's PKCS5_PBKDF2_HMAC over
+// passwords and salts of every length around the HMAC block size (64) and several iteration counts.
+TEST(Password, Pbkdf2MatchesTheStandard) {
+    const unsigned char salt[] = {'s', 'a', 'l', 't'};
+    const auto rfc = store::pbkdf2_sha256("passwd", salt, sizeof salt, 1);
+    const unsigned char expected[32] = {0x55, 0xac, 0x04, 0x6e, 0x56, 0xe3, 0x08, 0x9f, 0xec, 0x16, 0x91,
+                                        0xc2, 0x25, 0x44, 0xb6, 0x05, 0xf9, 0x41, 0x85, 0x21, 0x6d, 0xde,
+                                        0x04, 0x65, 0xe6, 0x8b, 0x9d, 0x57, 0xc2, 0x0d, 0xac, 0xbc};
+    EXPECT_EQ(0, std::memcmp(rfc.data(), expected, sizeof expected)) << "RFC 7914, section 11";
+    std::string password;
+    std::vector<unsigned char> long_salt;
+    for (int len = 0; len <= 130; len += (len < 60 || len > 70) ? 13 : 1) {
+        password.assign(static_cast<std::size_t>(len), '\0');
+        long_salt.assign(static_cast<std::size_t>(len) + 1, 0);
+        for (int i = 0; i < len; ++i) {
+            password[static_cast<std::size_t>(i)] = static_cast<char>('!' + (i * 7) % 90);
+            long_salt[static_cast<std::size_t>(i)] = static_cast<unsigned char>(i * 31);
+        }
+        for (int iterations : {1, 2, 1000}) {
+            unsigned char reference[32];
+            ASSERT_EQ(1, PKCS5_PBKDF2_HMAC(password.data(), len, long_salt.data(), static_cast<int>(long_salt.size()),
+                                           iterations, EVP_sha256(), 32, reference));
+            const auto ours = store::pbkdf2_sha256(password, long_salt.data(), long_salt.size(), iterations);
+            EXPECT_EQ(0, std::memcmp(ours.data(), reference, 32)) << "length " << len << ", " << iterations;
+        }
     }
 }
 

@@ -96,6 +96,7 @@ struct ConnState {
     std::optional<CloseInfo> close_override; // why we dropped it ourselves (pong timeout)
     bool accepted = false;                   // server side: passed validation, counted in connection_count()
     bool reported = false;                   // the failure was already reported
+    bool deferred = false;                   // server side: the upgrade waits for a deferred handshake answer
     bool awaiting_pong = false;
 };
 

@@ -62,12 +62,45 @@ public:
     // Messages in the write under way: written at once, they no longer show in websocketpp's queued bytes.
     std::size_t writing_messages() const { return writing_; }
 
+    // websocketpp writes its answer to an upgrade as soon as the validate handler returns. After this call that
+    // answer (the next single-buffer write) is held until release_handshake_write() or drop_handshake_write(), so
+    // that the decision can wait for work done elsewhere while the loop serves other connections.
+    void hold_handshake_write() { hold_next_ = true; }
+    bool handshake_write_held() const { return held_ != nullptr; }
+    // Sends the held answer as websocketpp prepared it, or `replacement` instead (a refusal in place of the 101).
+    void release_handshake_write(std::string replacement) {
+        if (!held_) {
+            return;
+        }
+        auto held = std::move(held_);
+        if (replacement.empty()) {
+            Base::async_write(held->buf, held->len, std::move(held->handler));
+            return;
+        }
+        replacement_ = std::make_unique<std::string>(std::move(replacement));
+        Base::async_write(replacement_->data(), replacement_->size(), std::move(held->handler));
+    }
+    // Forgets a held answer (the connection failed meanwhile); its handler holds the connection itself.
+    void drop_handshake_write() {
+        held_.reset();
+        hold_next_ = false;
+    }
+
 protected:
     using Base::async_write;
 
     websocketpp::lib::error_code dispatch(websocketpp::transport::dispatch_handler handler) {
         handler();
         return {};
+    }
+
+    void async_write(char const* buf, std::size_t len, WriteHandler handler) {
+        if (hold_next_) {
+            hold_next_ = false;
+            held_ = std::make_unique<HeldWrite>(HeldWrite{buf, len, std::move(handler)});
+            return;
+        }
+        Base::async_write(buf, len, std::move(handler));
     }
 
     void async_write(std::vector<websocketpp::transport::buffer> const& bufs, WriteHandler handler) {
@@ -97,8 +130,16 @@ protected:
     }
 
 private:
+    struct HeldWrite {
+        char const* buf; // websocketpp's own handshake buffer, which lives as long as the connection
+        std::size_t len;
+        WriteHandler handler;
+    };
     std::vector<asio::const_buffer> write_bufs_;
     std::size_t writing_ = 0;
+    bool hold_next_ = false;
+    std::unique_ptr<HeldWrite> held_;           // only while an upgrade waits for its decision
+    std::unique_ptr<std::string> replacement_; // a refusal written in place of the held answer
 };
 
 // websocketpp's per-connection message manager, keeping the last two small messages it handed out for reuse: a
