@@ -22,10 +22,13 @@ CentralSystem::~CentralSystem() {
 }
 
 void CentralSystem::attach(ocpp::net::Server& server) {
-    server.set_handshake_hook([this](const ocpp::net::HandshakeInfo& info) { return on_handshake(info); });
+    server.set_deferred_handshake_hook(
+        [this](const ocpp::net::HandshakeInfo& info, ocpp::net::HandshakeAnswer answer) {
+            on_handshake(info, std::move(answer));
+        });
     server.set_open_handler([this](ocpp::net::SessionPtr s) { on_open(std::move(s)); });
     server.set_reject_handler([this](const ocpp::net::RejectedHandshake& r) {
-        // Our own refusals (401) were counted with their reason in on_handshake().
+        // Our own refusals (401) were counted with their reason in on_handshake() (handshake.cpp).
         if (r.status == 401) {
             return;
         }
@@ -88,138 +91,6 @@ void CentralSystem::put_credentials(const std::string& id, Credentials c) {
 bool CentralSystem::password_pending(const std::string& id) const {
     auto it = credentials_.find(id);
     return it != credentials_.end() && it->second.hash_pending;
-}
-
-void CentralSystem::hash_later(std::string password, std::function<void(std::string)> done) {
-    std::weak_ptr<bool> alive = alive_;
-    auto job = [password = std::move(password), done, alive, &loop = loop_]() mutable {
-        std::string hash = store::hash_password(password);
-        loop.post([hash = std::move(hash), done = std::move(done), alive]() mutable {
-            if (alive.lock()) {
-                done(std::move(hash));
-            }
-        });
-    };
-    if (!hasher_.submit(job)) {
-        job(); // the pool is saturated: hash here rather than lose the password
-    }
-}
-
-void CentralSystem::hash_ready(const std::string& id, const std::string& tag, std::string hash) {
-    auto it = credentials_.find(id);
-    if (it == credentials_.end() || !it->second.hash_pending ||
-        !store::PasswordMemo::same(it->second.verified_tag, tag)) {
-        return; // replaced meanwhile (e.g. through the API)
-    }
-    it->second.password_hash = hash;
-    it->second.hash_pending = false;
-    changed_[id] = ++generation_;
-    store<bool>(
-        [id, hash = std::move(hash)](store::Connection& db) -> ocpp::Result<bool> {
-            if (auto r = db::capture_password(db, id, hash); !r) {
-                return r.error();
-            }
-            return true;
-        },
-        [this, id](ocpp::Result<bool> r) {
-            if (!r) {
-                log_.error("store", "storing the password of \"" + id + "\" failed: " + r.error().message);
-            }
-        });
-}
-
-HandshakeDecision CentralSystem::refuse(const ocpp::net::HandshakeInfo& info, const char* key, const std::string& why) {
-    metrics_.refused(key);
-    // Never the password: only who, from where and why.
-    log_.warn("handshake", "refused \"" + info.chargebox_id + "\" from " + info.remote_address + ": " + why);
-    return HandshakeDecision::refuse(401, why);
-}
-
-HandshakeDecision CentralSystem::on_handshake(const ocpp::net::HandshakeInfo& info) {
-    const std::string& id = info.chargebox_id;
-    if (id.empty()) {
-        return refuse(info, "no_chargebox_id", "no Chargebox ID in the URL path (expected /ocpp/<ID>)");
-    }
-    if (info.basic_user && *info.basic_user != id) {
-        return refuse(info, "user_mismatch", "HTTP Basic user \"" + *info.basic_user + "\" is not the Chargebox ID");
-    }
-    const std::string presented = info.basic_password.value_or("");
-    auto it = credentials_.find(id);
-    if (it == credentials_.end()) {
-        if (!config_.auto_register) {
-            if (config_.credentials_refresh.count() > 0) {
-                look_up_credentials(id); // perhaps created on another node since the last reload
-            }
-            return refuse(info, "unknown_chargebox_id", "unknown Chargebox ID");
-        }
-        // Registered at once with accept-any-password on; the presented password is hashed off the loop and then
-        // captured. Until then only this very password passes (and a restart in between captures it again).
-        put_credentials(id, Credentials{"", "planned", false});
-        Known& c = credentials_[id];
-        const bool with_password = !presented.empty();
-        const std::string now = now_text();
-        store<bool>(
-            [id, now, with_password](store::Connection& db) -> ocpp::Result<bool> {
-                if (auto r = db::auto_register(db, id, "", now); !r) {
-                    return r.error();
-                }
-                if (with_password) {
-                    db::ChargerPatch p;
-                    p.accept_any_password = true;
-                    if (auto r = db::patch_charger(db, id, p); !r) {
-                        return r.error();
-                    }
-                }
-                return true;
-            },
-            [this, id](ocpp::Result<bool> r) {
-                if (!r) {
-                    log_.error("store", "auto-registering \"" + id + "\" failed: " + r.error().message);
-                }
-            });
-        if (with_password) {
-            c.hash_pending = true;
-            c.verified_tag = memo_.tag(id, presented);
-            hash_later(presented,
-                       [this, id, tag = c.verified_tag](std::string hash) { hash_ready(id, tag, std::move(hash)); });
-        }
-        log_.info("handshake", "auto-registered \"" + id + "\" as planned");
-        return HandshakeDecision::accept();
-    }
-    Known& c = it->second;
-    if (c.accept_any_password) {
-        if (presented.empty()) {
-            return refuse(info, "no_password", "accept-any-password is on, but no HTTP Basic password was presented");
-        }
-        c.accept_any_password = false;
-        changed_[id] = ++generation_;
-        c.hash_pending = true;
-        c.refused_tag.clear();
-        c.verified_tag = memo_.tag(id, presented);
-        hash_later(presented,
-                   [this, id, tag = c.verified_tag](std::string hash) { hash_ready(id, tag, std::move(hash)); });
-        log_.info("handshake", "captured the password of \"" + id + "\"; accept-any-password is off again");
-        notify(id, "passwordCaptured", "the password presented at connection was stored; accept-any-password is off");
-        return HandshakeDecision::accept();
-    }
-    if (c.password_hash.empty() && !c.hash_pending) {
-        return HandshakeDecision::accept();
-    }
-    if (!info.basic_password) {
-        return refuse(info, "no_password", "no HTTP Basic credentials (this charger needs a password)");
-    }
-    // PBKDF2 only for a password not seen before: a reconnect (or a repeated wrong guess) costs one HMAC.
-    const std::string tag = memo_.tag(id, presented);
-    if (store::PasswordMemo::same(c.verified_tag, tag)) {
-        return HandshakeDecision::accept();
-    }
-    if (c.hash_pending || store::PasswordMemo::same(c.refused_tag, tag) ||
-        !store::verify_password(presented, c.password_hash)) {
-        c.refused_tag = tag;
-        return refuse(info, "wrong_password", "wrong password");
-    }
-    c.verified_tag = tag;
-    return HandshakeDecision::accept();
 }
 
 void CentralSystem::on_open(ocpp::net::SessionPtr session) {

@@ -2,11 +2,15 @@
 // CentralSystem: the chargers' connections on one event loop. It decides each WebSocket upgrade from an in-memory
 // cache of credentials (the handshake never touches the disk), gives each connection a Peer with the OCPP handlers,
 // replaces a charger's older connection by its newer one, and reaches the database only through the store worker.
+#include <algorithm>
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
+#include <thread>
 #include <unordered_map>
+#include <vector>
 
 #include "centralsystem/background.hpp"
 #include "centralsystem/metrics.hpp"
@@ -49,7 +53,8 @@ public:
 
     // Sets the server's handshake hook, open and reject handlers to this object (call before listen()).
     void attach(ocpp::net::Server& server);
-    ocpp::net::HandshakeDecision on_handshake(const ocpp::net::HandshakeInfo& info);
+    // Decides an upgrade (handshake.cpp): answer runs at once, or on the loop after a password check off the loop.
+    void on_handshake(const ocpp::net::HandshakeInfo& info, ocpp::net::HandshakeAnswer answer);
     void on_open(ocpp::net::SessionPtr session);
 
     // The credential cache; call on the loop. The memo tags survive only if the password hash is unchanged.
@@ -105,6 +110,14 @@ private:
     // Stores a hash that hash_later() produced, if the charger's credentials still wait for that password.
     void hash_ready(const std::string& id, const std::string& tag, std::string hash);
     ocpp::net::HandshakeDecision refuse(const ocpp::net::HandshakeInfo& info, const char* key, const std::string& why);
+    // The decision when the cache and the memo suffice; nullopt when the password needs PBKDF2.
+    std::optional<ocpp::net::HandshakeDecision> decide_now(const ocpp::net::HandshakeInfo& info);
+    // A PBKDF2 check of a presented password (memo tag) against hash finished: answers everyone waiting for it.
+    void password_checked(const std::string& tag, const std::string& hash, bool ok);
+    struct Waiting {
+        ocpp::net::HandshakeInfo info;
+        ocpp::net::HandshakeAnswer answer;
+    };
 
     CentralConfig config_;
     ocpp::Executor& loop_;
@@ -113,6 +126,7 @@ private:
     const ocpp::Logger& log_;
     std::unordered_map<std::string, Known> credentials_;
     std::unordered_map<std::string, std::shared_ptr<ocpp::Peer>> peers_;
+    std::unordered_map<std::string, std::vector<Waiting>> checking_; // memo tag -> upgrades waiting for its PBKDF2
     // Keeping the cache in step with a shared database (credentials.cpp).
     void refresh_credentials();
     void look_up_credentials(const std::string& id);
@@ -124,7 +138,8 @@ private:
     Metrics metrics_;
     store::PasswordMemo memo_;
     std::shared_ptr<bool> alive_ = std::make_shared<bool>(true); // hash_later() answers only while this lives
-    ocpp::WorkerPool hasher_{1, 20000, 10};                      // joined before the members above go
+    // Password hashing and checking, one thread per core; joined before the members above go.
+    ocpp::WorkerPool hasher_{std::max(1u, std::thread::hardware_concurrency()), 20000, 10};
     Background background_; // last: stopped first, while everything its jobs reach still exists
 };
 

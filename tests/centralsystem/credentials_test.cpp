@@ -64,7 +64,10 @@ protected:
         info.chargebox_id = id;
         info.basic_user = id;
         info.basic_password = password;
-        return central_->on_handshake(info).status;
+        std::optional<int> status;
+        central_->on_handshake(info, [&status](ocpp::net::HandshakeDecision d) { status = d.status; });
+        EXPECT_TRUE(run_until([&] { return status.has_value(); }));
+        return status.value_or(599);
     }
     // Runs the loop a while, for answers that change nothing one could wait for.
     void settle() {

@@ -94,6 +94,13 @@ protected:
         EXPECT_TRUE(run_until([&] { return out.has_value(); }));
         return out.value_or(ocpp::CallOutcome<typename Req::Response>{});
     }
+    // The decision on an upgrade, waiting (bounded) when a password check runs off the loop.
+    ocpp::net::HandshakeDecision decide(const ocpp::net::HandshakeInfo& info) {
+        std::optional<ocpp::net::HandshakeDecision> got;
+        central_->on_handshake(info, [&got](ocpp::net::HandshakeDecision d) { got = std::move(d); });
+        EXPECT_TRUE(run_until([&] { return got.has_value(); })) << "no answer for " << info.chargebox_id;
+        return got.value_or(ocpp::net::HandshakeDecision::refuse(599, "no answer"));
+    }
     ocpp::net::HandshakeInfo handshake(const std::string& id, std::optional<std::string> password) {
         ocpp::net::HandshakeInfo info;
         info.chargebox_id = id;

@@ -53,6 +53,9 @@ protected:
             if (hook) {
                 server->set_handshake_hook(hook);
             }
+            if (deferred_hook) {
+                server->set_deferred_handshake_hook(deferred_hook);
+            }
             if (http) {
                 server->set_http_handler(http);
             }
@@ -115,6 +118,7 @@ protected:
     std::unique_ptr<Server> server;
     std::unique_ptr<Client> client;
     Server::HandshakeHook hook;
+    Server::DeferredHandshakeHook deferred_hook;
     HttpHandler http;
     // Touched on lt only.
     std::vector<RejectedHandshake> rejects;
