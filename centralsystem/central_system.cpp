@@ -22,10 +22,9 @@ CentralSystem::~CentralSystem() {
 }
 
 void CentralSystem::attach(ocpp::net::Server& server) {
-    server.set_deferred_handshake_hook(
-        [this](const ocpp::net::HandshakeInfo& info, ocpp::net::HandshakeAnswer answer) {
-            on_handshake(info, std::move(answer));
-        });
+    server.set_deferred_handshake_hook([this](const ocpp::net::HandshakeInfo& info, ocpp::net::HandshakeAnswer answer) {
+        on_handshake(info, std::move(answer));
+    });
     server.set_open_handler([this](ocpp::net::SessionPtr s) { on_open(std::move(s)); });
     server.set_reject_handler([this](const ocpp::net::RejectedHandshake& r) {
         // Our own refusals (401) were counted with their reason in on_handshake() (handshake.cpp).

@@ -117,7 +117,7 @@ std::string Metrics::render(const Gauges& g) const {
     }
     gauge(out, "ocpp_store_queue_depth", "Store jobs waiting for the store worker.",
           static_cast<double>(g.store_queue));
-    gauge(out, "ocpp_password_hash_queue_depth", "Passwords waiting to be hashed off the event loop.",
+    gauge(out, "ocpp_password_hash_queue_depth", "Passwords waiting to be hashed or checked off the event loop.",
           static_cast<double>(g.hasher_queue));
     head(out, "ocpp_store_commits_total", "counter", "Store transactions committed (one per batch of jobs).");
     out += "ocpp_store_commits_total " + std::to_string(g.store_commits) + "\n";

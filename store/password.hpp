@@ -11,7 +11,7 @@ namespace store {
 // The iteration count of new hashes. Charger passwords are machine secrets (OCPP asks for at least 16 random bytes,
 // far beyond guessing at any iteration count); the count is what every charger costs once per process start, when
 // 10,000 of them reconnect at once (bench/centralsystem.sh, "cold restart storm"). Stored hashes keep their own.
-constexpr int kPasswordIterations = 20000;
+constexpr int kPasswordIterations = 10000;
 
 std::string hash_password(std::string_view password, int iterations = kPasswordIterations);
 // Constant-time comparison; false for a malformed stored hash.

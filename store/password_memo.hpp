@@ -1,6 +1,6 @@
 #pragma once
 // PasswordMemo: remembers which presented passwords already passed PBKDF2, so a reconnecting charger costs one HMAC
-// instead of 20,000 iterations. It keeps only HMAC-SHA256 tags under a random key made at start-up and held in
+// instead of a PBKDF2. It keeps only HMAC-SHA256 tags under a random key made at start-up and held in
 // memory: nothing it holds helps anyone guess a password, and every tag dies with the process.
 #include <array>
 #include <string>

@@ -138,7 +138,7 @@ private:
     std::vector<asio::const_buffer> write_bufs_;
     std::size_t writing_ = 0;
     bool hold_next_ = false;
-    std::unique_ptr<HeldWrite> held_;           // only while an upgrade waits for its decision
+    std::unique_ptr<HeldWrite> held_;          // only while an upgrade waits for its decision
     std::unique_ptr<std::string> replacement_; // a refusal written in place of the held answer
 };
 

@@ -1,0 +1,104 @@
+#pragma once
+// The server's core over websocketpp + Asio (internal: only ws_server.cpp includes this and ws_server_upgrade.hpp,
+// so websocketpp is compiled once for the server). Threading: everything runs on the server's loop thread.
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <websocketpp/server.hpp>
+
+#include <atomic>
+#include <unordered_map>
+
+#include "ocpp/net/detail/ws_common.hpp"
+#include "ocpp/net/event_loop.hpp"
+#include "ocpp/net/server.hpp"
+
+namespace ocpp::net::detail {
+namespace {
+
+using ServerRng = websocketpp::random::none::int_generator<std::uint32_t>;
+struct PlainServerConfig
+    : ConfigBase<PlainServerConfig, websocketpp::transport::asio::basic_socket::endpoint, ServerRng> {
+    typedef DirectTransport<transport_config> transport_type;
+};
+struct TlsServerConfig : ConfigBase<TlsServerConfig, websocketpp::transport::asio::tls_socket::endpoint, ServerRng> {
+    typedef DirectTransport<transport_config> transport_type;
+};
+
+using Hdl = websocketpp::connection_hdl;
+using SteadyClock = std::chrono::steady_clock;
+
+std::string join(const std::vector<std::string>& items) {
+    std::string out;
+    for (const auto& item : items) {
+        out += (out.empty() ? "" : ", ") + item;
+    }
+    return out.empty() ? "none" : out;
+}
+
+// The implementation lives in a shared core: every connection holds it, so it outlives the Server object until
+// the last connection has finished (websocketpp binds raw endpoint pointers into pending operations).
+template <class Cfg> class ServerCore : public std::enable_shared_from_this<ServerCore<Cfg>> {
+public:
+    using Endpoint = websocketpp::server<Cfg>;
+    using ConPtr = typename Endpoint::connection_ptr;
+
+    ServerCore(EventLoop& loop, ServerConfig config, const Logger& log)
+        : loop_(loop)
+        , cfg_(std::move(config))
+        , log_(log) {
+        ep_.get_elog().attach(&log_);
+    }
+
+    Server::DeferredHandshakeHook hook_;
+    Server::OpenHandler on_open_;
+    Server::RejectHandler on_reject_;
+    HttpHandler on_http_;
+
+    Result<void> listen();
+    // Stops accepting and closes every session with 1001. With `detach`, no callback into user code follows
+    // (the Server object is going away): handlers are dropped before the sessions are closed.
+    void shutdown(bool detach);
+    std::size_t connection_count() const { return active_; }
+    std::uint16_t port() const { return port_; }
+
+private:
+    ConPtr con_of(Hdl hdl) {
+        websocketpp::lib::error_code ec;
+        return ep_.get_con_from_hdl(std::move(hdl), ec);
+    }
+    void install_handlers();
+    void on_tcp_pre_init(Hdl hdl);
+    void on_tcp_post_init(Hdl hdl);
+    bool on_validate(Hdl hdl);
+    bool refuse(const ConPtr& con, int status, std::string reason);
+    // The hook's answer to an upgrade it did not decide at once (the 101 prepared by websocketpp is held meanwhile).
+    void answer_later(const ConPtr& con, HandshakeDecision decision);
+    void on_open(Hdl hdl);
+    void on_close(Hdl hdl);
+    void on_fail(Hdl hdl);
+    void on_http(Hdl hdl);
+    void report(const RejectedHandshake& rejected) {
+        if (on_reject_) {
+            try {
+                on_reject_(rejected);
+            } catch (const std::exception& e) {
+                log_.error("net.server", std::string("reject handler threw: ") + e.what());
+            }
+        }
+    }
+
+    EventLoop& loop_;
+    ServerConfig cfg_;
+    Logger log_; // a copy: the core may outlive the caller's logger
+    Endpoint ep_;
+    std::shared_ptr<asio::ssl::context> tls_ctx_;
+    std::unordered_map<std::uint64_t, std::weak_ptr<WsSessionBase>> sessions_;
+    std::unordered_map<const void*, std::weak_ptr<typename Endpoint::connection_type>> undecided_; // deferred upgrades
+    std::atomic<std::size_t> active_{0}; // read from any thread by connection_count()
+    std::uint16_t port_ = 0;
+    bool listening_ = false;
+    bool shutting_down_ = false;
+};
+
+} // namespace
+} // namespace ocpp::net::detail

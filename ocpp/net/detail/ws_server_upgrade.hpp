@@ -1,0 +1,251 @@
+#pragma once
+// The server's side of a connection before it opens (internal, see ws_server_core.hpp): TCP and TLS set-up, the
+// upgrade's validation and the handshake hook (answered at once or later), refusals, and failed attempts.
+#include "ocpp/net/detail/ws_server_core.hpp"
+
+namespace ocpp::net::detail {
+namespace {
+
+template <class Cfg> void ServerCore<Cfg>::on_tcp_pre_init(Hdl hdl) {
+    auto con = con_of(std::move(hdl));
+    if (!con) {
+        return;
+    }
+    ConnState& st = state(con);
+    set_no_delay(con); // here, not in the socket init handler: the socket is open only now
+    st.info = std::make_unique<HandshakeInfo>();
+    st.info->tcp_accepted = SteadyClock::now();
+    st.info->remote_address = remote_of(con);
+    if constexpr (is_tls_v<Cfg>) {
+        // websocketpp's own TLS timer is a compile-time constant; bound the TLS handshake by our setting.
+        std::weak_ptr<typename Endpoint::connection_type> weak = con;
+        const long ms = static_cast<long>(cfg_.open_handshake_timeout.count());
+        st.timer = con->set_timer(ms, [weak, ms](const std::error_code& ec) {
+            auto c = weak.lock();
+            if (ec || !c || !state(c).info || state(c).info->tls_done != SteadyClock::time_point{}) {
+                return;
+            }
+            state(c).tls->error = "no TLS handshake within " + std::to_string(ms) + " ms";
+            asio::error_code ignored;
+            c->get_raw_socket().cancel(ignored);
+        });
+    }
+}
+
+template <class Cfg> void ServerCore<Cfg>::on_tcp_post_init(Hdl hdl) {
+    auto con = con_of(std::move(hdl));
+    if (!con || !state(con).info) {
+        return;
+    }
+    ConnState& st = state(con);
+    cancel_timer(st);
+    if constexpr (is_tls_v<Cfg>) {
+        SSL* ssl = ssl_of(*con);
+        if (ssl != nullptr && SSL_is_init_finished(ssl) == 1) {
+            st.info->tls_done = SteadyClock::now();
+        }
+        fill_tls_info(ssl, true, *st.info);
+    }
+}
+
+template <class Cfg> bool ServerCore<Cfg>::on_validate(Hdl hdl) {
+    auto con = con_of(std::move(hdl));
+    if (!con) {
+        return false;
+    }
+    ConnState& st = state(con);
+    if (!st.info) {
+        st.info = std::make_unique<HandshakeInfo>();
+        st.info->remote_address = remote_of(con);
+    }
+    HandshakeInfo& info = *st.info;
+    split_target(con->get_resource(), info.path, info.query);
+    info.chargebox_id = chargebox_id_from_path(info.path).value_or("");
+    for (const auto& [name, value] : con->get_request().get_headers()) {
+        info.headers[to_lower(name)] = value;
+    }
+    info.offered_subprotocols = split_subprotocols(con->get_request_header("Sec-WebSocket-Protocol"));
+    const std::string& authorization = con->get_request_header("Authorization");
+    if (!authorization.empty()) {
+        if (auto credentials = parse_basic_auth(authorization)) {
+            info.basic_user = std::move(credentials->first);
+            info.basic_password = std::move(credentials->second);
+        }
+    }
+    if (shutting_down_) {
+        return refuse(con, 503, "server is shutting down");
+    }
+    if (active_ >= cfg_.max_connections) {
+        return refuse(con, 503, "connection limit reached (" + std::to_string(cfg_.max_connections) + ")");
+    }
+    std::string selected;
+    for (const auto& wanted : cfg_.subprotocols) {
+        for (const auto& offered : info.offered_subprotocols) {
+            if (selected.empty() && offered == wanted) {
+                selected = wanted;
+            }
+        }
+    }
+    if (!cfg_.subprotocols.empty() && selected.empty()) {
+        return refuse(con, 400,
+                      "client did not offer subprotocol " + join(cfg_.subprotocols) +
+                          "; it offered: " + join(info.offered_subprotocols));
+    }
+    info.subprotocol = selected;
+    // The hook answers now (the usual case) or later; a later answer finds the 101 held (see answer_later).
+    struct Pending {
+        bool in_hook = true;
+        bool answered = false;
+        HandshakeDecision decision;
+    };
+    auto pending = std::make_shared<Pending>();
+    if (hook_) {
+        std::weak_ptr<ServerCore> weak_core = this->shared_from_this();
+        std::weak_ptr<typename Endpoint::connection_type> weak_con = con;
+        HandshakeAnswer answer = [pending, weak_core, weak_con](HandshakeDecision decision) {
+            if (pending->answered) {
+                return;
+            }
+            pending->answered = true;
+            if (pending->in_hook) {
+                pending->decision = std::move(decision);
+                return;
+            }
+            auto core = weak_core.lock();
+            auto c = weak_con.lock();
+            if (core && c) {
+                core->answer_later(c, std::move(decision));
+            }
+        };
+        try {
+            hook_(info, answer);
+        } catch (const std::exception& e) {
+            log_.error("net.server", std::string("handshake hook threw: ") + e.what());
+            answer(HandshakeDecision::refuse(500, "internal error"));
+        }
+        pending->in_hook = false;
+        if (pending->answered && pending->decision.status != 0) {
+            return refuse(con, pending->decision.status, pending->decision.reason);
+        }
+    } else {
+        pending->answered = true;
+    }
+    websocketpp::lib::error_code ec;
+    con->select_subprotocol(selected, ec);
+    if (ec) {
+        return refuse(con, 500, "cannot select subprotocol: " + ec.message());
+    }
+    st.accepted = true; // counted now, so that waiting upgrades count against max_connections
+    ++active_;
+    if (!pending->answered) {
+        st.deferred = true;
+        con->hold_handshake_write();
+        undecided_.emplace(con.get(), con);
+    }
+    return true;
+}
+
+template <class Cfg> void ServerCore<Cfg>::answer_later(const ConPtr& con, HandshakeDecision decision) {
+    ConnState& st = state(con);
+    undecided_.erase(con.get());
+    if (!st.deferred || !con->handshake_write_held()) {
+        return; // the connection failed meanwhile (handshake timeout, peer gone)
+    }
+    st.deferred = false;
+    if (shutting_down_ && decision.status == 0) {
+        decision = HandshakeDecision::refuse(503, "server is shutting down");
+    }
+    if (decision.status == 0) {
+        con->release_handshake_write({});
+        return;
+    }
+    st.accepted = false;
+    --active_;
+    try {
+        for (const char* header : {"Upgrade", "Connection", "Sec-WebSocket-Accept", "Sec-WebSocket-Protocol"}) {
+            con->remove_header(header);
+        }
+    } catch (const std::exception& e) {
+        log_.warn("net.server", std::string("cannot clear the upgrade headers: ") + e.what());
+    }
+    refuse(con, decision.status, std::move(decision.reason));
+    con->release_handshake_write(con->get_response().raw());
+}
+
+template <class Cfg> bool ServerCore<Cfg>::refuse(const ConPtr& con, int status, std::string reason) {
+    ConnState& st = state(con);
+    st.reported = true;
+    if (status < 300 || status > 599) {
+        status = 500;
+    }
+    try {
+        con->set_status(static_cast<websocketpp::http::status_code::value>(status));
+        if (status == 401) {
+            con->append_header("WWW-Authenticate", "Basic realm=\"OCPP\"");
+        }
+        con->append_header("Content-Type", "text/plain; charset=utf-8");
+        con->set_body(reason);
+    } catch (const std::exception& e) {
+        log_.warn("net.server", std::string("cannot set refusal response: ") + e.what());
+    }
+    log_.info("net.server", "refused WebSocket upgrade from " + st.info->remote_address + " to " + st.info->path +
+                                ": " + std::to_string(status) + " " + reason);
+    report(RejectedHandshake{*st.info, status, std::move(reason)});
+    return false;
+}
+
+template <class Cfg> void ServerCore<Cfg>::on_fail(Hdl hdl) {
+    auto con = con_of(std::move(hdl));
+    if (!con) {
+        return;
+    }
+    ConnState& st = state(con);
+    cancel_timer(st);
+    if (st.accepted) {
+        st.accepted = false;
+        --active_;
+    }
+    const bool undecided = st.deferred;
+    if (undecided) {
+        st.deferred = false;
+        con->drop_handshake_write();
+        undecided_.erase(con.get());
+    }
+    const auto ec = con->get_ec();
+    if (st.reported || !st.info || ec == websocketpp::error::http_connection_ended) {
+        return; // already reported, never accepted (listener closed), or a plain HTTP exchange
+    }
+    st.reported = true;
+    const int status = con->get_response_code();
+    const bool plain_http = !con->get_request().get_method().empty() && con->get_request_header("Upgrade").empty();
+    RejectedHandshake rejected{std::move(*st.info), status, {}};
+    st.info.reset();
+    const bool tls_failed = is_tls_v<Cfg> && rejected.info.tls_done == SteadyClock::time_point{};
+    if (tls_failed) {
+        rejected.reason = "TLS handshake failed: " + describe_tls_failure(ssl_of(*con), *st.tls);
+    } else if (ec == websocketpp::error::open_handshake_timeout && undecided) {
+        rejected.reason = "the upgrade was not decided within " + std::to_string(cfg_.open_handshake_timeout.count()) +
+                          " ms (the server was still checking the credentials)";
+    } else if (ec == websocketpp::error::open_handshake_timeout) {
+        rejected.reason =
+            "no WebSocket upgrade request within " + std::to_string(cfg_.open_handshake_timeout.count()) + " ms";
+    } else {
+        const auto tec = con->get_transport_ec();
+        rejected.reason = ec.message() + (tec && tec.message() != ec.message() ? " (" + tec.message() + ")" : "");
+        if (status >= 400) {
+            rejected.reason = "bad request: " + rejected.reason;
+        }
+    }
+    if (plain_http) {
+        log_.debug("net.server", "HTTP request from " + rejected.info.remote_address +
+                                     " failed: " + std::to_string(status) + " " + rejected.reason);
+        return;
+    }
+    log_.info("net.server", "connection from " + rejected.info.remote_address + " failed: " + rejected.reason);
+    report(rejected);
+}
+
+// One answer per request, now or later (websocketpp's deferred HTTP response), always on the loop thread.
+
+} // namespace
+} // namespace ocpp::net::detail
