@@ -72,18 +72,22 @@ void RawReply::decode_failed(const v16::DecodeError& e) {
 
 // --- Peer -----------------------------------------------------------------------------------------------------
 
-Peer::Peer(net::SessionPtr session, const validation::Registry& schemas, PeerConfig cfg, const Logger& log)
+Peer::Peer(Key, net::SessionPtr session, const validation::Registry& schemas, PeerConfig cfg, const Logger& log)
     : session_(std::move(session))
     , schemas_(schemas)
     , cfg_(cfg)
     , log_(log)
     , calls_(cfg.max_queued_calls, 1) {}
 
-Peer::~Peer() = default;
+Peer::~Peer() {
+    // The session's handlers point at this Peer (a session has one Peer for its life).
+    session_->set_message_handler(nullptr);
+    session_->set_close_handler(nullptr);
+}
 
 std::shared_ptr<Peer> Peer::create(net::SessionPtr session, const validation::Registry& schemas, PeerConfig cfg,
                                    const Logger& log) {
-    std::shared_ptr<Peer> p(new Peer(std::move(session), schemas, cfg, log));
+    auto p = std::make_shared<Peer>(Key{}, std::move(session), schemas, cfg, log);
     p->attach();
     return p;
 }
@@ -91,16 +95,17 @@ std::shared_ptr<Peer> Peer::create(net::SessionPtr session, const validation::Re
 void Peer::attach() {
     tag_ = "peer " + session_->info().chargebox_id;
     deadline_ = session_->executor().make_timer();
-    std::weak_ptr<Peer> weak = weak_from_this();
-    session_->set_message_handler([weak](std::string_view text) {
-        if (auto p = weak.lock()) {
-            p->on_text(text);
-        }
+    // The handlers hold a plain pointer (it fits inside the std::function, and the Peer's reference counts sit
+    // beside the Peer): ~Peer removes them, so while they can run the Peer exists. Each holds a reference for the
+    // whole call, because a handler may drop the last outside reference.
+    Peer* self = this;
+    session_->set_message_handler([self](std::string_view text) {
+        auto keep = self->shared_from_this();
+        self->on_text(text);
     });
-    session_->set_close_handler([weak](const net::CloseInfo& info) {
-        if (auto p = weak.lock()) {
-            p->on_closed(info);
-        }
+    session_->set_close_handler([self](const net::CloseInfo& info) {
+        auto keep = self->shared_from_this();
+        self->on_closed(info);
     });
 }
 
@@ -273,6 +278,11 @@ void Peer::call_text(std::string action, std::string payload_json, std::function
     });
     call.action = std::move(action);
     call.data.done = std::move(done);
+    if (calls_.ready()) { // nothing in flight or waiting: it goes out now, without a queue entry
+        send_call(*calls_.start(std::move(call), session_->executor().clock().now()));
+        arm_deadline();
+        return;
+    }
     if (!calls_.push(std::move(call))) {
         out.status = CallStatus::QueueFull;
         out.error_description = "too many calls waiting (" + std::to_string(cfg_.max_queued_calls) + ")";
@@ -284,10 +294,14 @@ void Peer::call_text(std::string action, std::string payload_json, std::function
 
 void Peer::pump_calls() {
     while (const auto* call = calls_.start_next(session_->executor().clock().now())) {
-        ++stats_.calls_sent;
-        send_text(call->data.frame);
+        send_call(*call);
     }
     arm_deadline();
+}
+
+void Peer::send_call(const Calls::Call& call) {
+    ++stats_.calls_sent;
+    send_text(call.data.frame);
 }
 
 void Peer::arm_deadline() {

@@ -65,6 +65,12 @@ public:
 
     static std::shared_ptr<Peer> create(net::SessionPtr session, const validation::Registry& schemas, PeerConfig cfg,
                                         const Logger& log);
+    // Only create() can name the key: it allocates the Peer and its reference counts in one block.
+    class Key {
+        friend class Peer;
+        Key() = default;
+    };
+    Peer(Key, net::SessionPtr session, const validation::Registry& schemas, PeerConfig cfg, const Logger& log);
     ~Peer();
     Peer(const Peer&) = delete;
     Peer& operator=(const Peer&) = delete;
@@ -144,7 +150,6 @@ private:
     };
     using Calls = rpc::CallQueue<Pending>;
 
-    Peer(net::SessionPtr session, const validation::Registry& schemas, PeerConfig cfg, const Logger& log);
     void attach();
     void on_text(std::string_view text);
     void on_call(rpc::Frame frame);
@@ -153,8 +158,8 @@ private:
     // error_code: nullptr for a CALLRESULT.
     void send_reply(const std::string& id, const std::string& action, std::string frame, const char* error_code);
     void observe_outgoing(const std::string& action, const RawOutcome& out);
-    void reply_done();
     void pump_calls();
+    void send_call(const Calls::Call& call);
     void arm_deadline();
     void on_deadline();
     void on_closed(const net::CloseInfo& info);

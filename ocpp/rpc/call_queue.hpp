@@ -36,6 +36,17 @@ public:
         return true;
     }
 
+    // True when a new call can go into flight at once: nothing waits and there is room.
+    bool ready() const { return queue_.empty() && flight_.size() < max_in_flight_; }
+
+    // Puts a call into flight without queueing it (only when ready()); the result stays valid until the next change.
+    const Call* start(Call&& call, Clock::TimePoint now) {
+        call.sent_at = now;
+        call.deadline = now + call.timeout;
+        flight_.push_back(std::move(call));
+        return &flight_.back();
+    }
+
     // Moves the next waiting call into flight if there is room; the result stays valid until the next change.
     const Call* start_next(Clock::TimePoint now) {
         if (queue_.empty() || flight_.size() >= max_in_flight_) {
@@ -43,10 +54,7 @@ public:
         }
         Call call = std::move(queue_.front());
         queue_.pop_front();
-        call.sent_at = now;
-        call.deadline = now + call.timeout;
-        flight_.push_back(std::move(call));
-        return &flight_.back();
+        return start(std::move(call), now);
     }
 
     // Takes the outstanding call with this id (an answer arrived); nullopt when none is outstanding under it.

@@ -63,7 +63,11 @@ std::string type_word(const rapidjson::Value& v) {
 bool parse_frame(std::string_view text, Frame& out, FrameError& error) {
     // Iterative parsing: deeply nested input cannot exhaust the stack.
     out.payload = nullptr;
-    out.doc = std::make_unique<FrameDocument>();
+    // The parse stacks (the reader's and the document's) come from this buffer instead of two heap blocks per frame;
+    // deeply nested or very large frames continue in heap chunks that the pool frees on return.
+    alignas(std::max_align_t) char stacks_buffer[1024];
+    FrameDocument::Pool stacks(stacks_buffer, sizeof stacks_buffer, 8 * 1024);
+    out.doc = std::make_unique<FrameDocument>(&stacks);
     auto& doc = out.doc->get();
     doc.Parse<rapidjson::kParseIterativeFlag>(text.data(), text.size());
     if (doc.HasParseError()) {
@@ -85,29 +89,31 @@ bool parse_frame(std::string_view text, Frame& out, FrameError& error) {
     if (a.Size() < 2 || !a[1].IsString()) {
         return fail(error, ErrorCode::FormationViolation, "the second element must be the message id (a string)");
     }
-    std::string id(a[1].GetString(), a[1].GetStringLength());
-    auto call_id = type == 2 ? std::optional<std::string>(id) : std::nullopt;
+    const std::string_view id(a[1].GetString(), a[1].GetStringLength());
+    // The id a CALLERROR about a broken CALL answers to (copied only when there is such an error).
+    auto call_id = [&]() -> std::optional<std::string> {
+        return type == 2 && !id.empty() ? std::optional<std::string>(id) : std::nullopt;
+    };
     if (id.empty() || id.size() > kMaxMessageIdLength) {
         return fail(error, ErrorCode::FormationViolation,
-                    "the message id must be 1 to 36 characters long, it has " + std::to_string(id.size()),
-                    id.empty() ? std::nullopt : call_id);
+                    "the message id must be 1 to 36 characters long, it has " + std::to_string(id.size()), call_id());
     }
     out.type = static_cast<MessageType>(type);
-    out.id = std::move(id);
+    out.id.assign(id.data(), id.size());
     switch (out.type) {
     case MessageType::Call:
         if (a.Size() != 4) {
             return fail(error, ErrorCode::FormationViolation,
                         "a CALL has 4 elements [2, id, action, payload], this one has " + std::to_string(a.Size()),
-                        call_id);
+                        call_id());
         }
         if (!a[2].IsString() || a[2].GetStringLength() == 0) {
             return fail(error, ErrorCode::FormationViolation, "the action of a CALL must be a non-empty string",
-                        call_id);
+                        call_id());
         }
         if (!a[3].IsObject()) {
             return fail(error, ErrorCode::FormationViolation,
-                        "the payload of a CALL must be an object, not " + type_word(a[3]), call_id);
+                        "the payload of a CALL must be an object, not " + type_word(a[3]), call_id());
         }
         out.action.assign(a[2].GetString(), a[2].GetStringLength());
         out.payload = &a[3];
@@ -175,14 +181,22 @@ MessageIdGenerator::MessageIdGenerator() {
 }
 
 std::string MessageIdGenerator::next() {
+    // Built in place and copied once: the id is longer than std::string's inline capacity.
     static constexpr char kHex[] = "0123456789abcdef";
-    std::string id(16, '0');
+    char text[16 + 1 + 20];
     for (int i = 0; i < 16; ++i) {
-        id[static_cast<std::size_t>(15 - i)] = kHex[(prefix_ >> (4 * i)) & 0xf];
+        text[15 - i] = kHex[(prefix_ >> (4 * i)) & 0xf];
     }
-    id.push_back('-');
-    id += std::to_string(++counter_);
-    return id;
+    text[16] = '-';
+    char digits[20];
+    std::size_t n = 0;
+    for (std::uint64_t c = ++counter_; c != 0 || n == 0; c /= 10) {
+        digits[n++] = static_cast<char>('0' + c % 10);
+    }
+    for (std::size_t i = 0; i < n; ++i) {
+        text[17 + i] = digits[n - 1 - i];
+    }
+    return std::string(text, 17 + n);
 }
 
 } // namespace ocpp::rpc

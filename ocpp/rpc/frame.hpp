@@ -24,21 +24,26 @@ constexpr std::size_t kMaxMessageIdLength = 36;
 
 // The JSON document of one parsed frame. Its values start in a small buffer inside this object, so an ordinary
 // message costs one allocation (RapidJSON's default pool takes a 64 KiB chunk for every document); larger messages
-// continue in further chunks.
+// continue in further chunks. Its parse stacks come from an allocator the parser passes in, which needs to live only
+// while the text is parsed (the stacks are empty afterwards and the document is never parsed again).
 class FrameDocument {
 public:
-    FrameDocument()
+    using Pool = rapidjson::MemoryPoolAllocator<>;
+    using Doc = rapidjson::GenericDocument<rapidjson::UTF8<>, Pool, Pool>;
+    explicit FrameDocument(Pool* parse_stacks)
         : pool_(buffer_, sizeof buffer_, kChunkBytes)
-        , doc_(&pool_) {}
+        , doc_(&pool_, kStackBytes, parse_stacks) {}
     FrameDocument(const FrameDocument&) = delete;
     FrameDocument& operator=(const FrameDocument&) = delete;
-    rapidjson::Document& get() { return doc_; }
+    Doc& get() { return doc_; }
+
+    static constexpr std::size_t kStackBytes = 256; // initial value stack of the parser; it grows as needed
 
 private:
     static constexpr std::size_t kChunkBytes = 8 * 1024;
     alignas(std::max_align_t) char buffer_[768];
-    rapidjson::MemoryPoolAllocator<> pool_;
-    rapidjson::Document doc_;
+    Pool pool_;
+    Doc doc_;
 };
 
 // A parsed frame. It owns its document (which does not move with the frame); payload points into it.

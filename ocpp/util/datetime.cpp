@@ -51,9 +51,10 @@ bool digits(std::string_view s, std::size_t pos, std::size_t n, unsigned& out) {
     return true;
 }
 
-void put2(std::string& out, unsigned v) {
-    out.push_back(static_cast<char>('0' + v / 10));
-    out.push_back(static_cast<char>('0' + v % 10));
+char* put2(char* out, unsigned v) {
+    *out++ = static_cast<char>('0' + v / 10);
+    *out++ = static_cast<char>('0' + v % 10);
+    return out;
 }
 
 } // namespace
@@ -111,7 +112,7 @@ std::optional<DateTime> parse_datetime(std::string_view s) {
         system_clock::time_point{duration_cast<system_clock::duration>(seconds{secs} + nanoseconds{nanos})}};
 }
 
-void append_datetime(std::string& out, const DateTime& dt) {
+std::size_t format_datetime_into(char* buffer, const DateTime& dt) {
     using namespace std::chrono;
     const long long ms_total = duration_cast<milliseconds>(dt.time.time_since_epoch()).count();
     long long secs = ms_total / 1000;
@@ -130,25 +131,32 @@ void append_datetime(std::string& out, const DateTime& dt) {
     unsigned m = 0, d = 0;
     civil_from_days(days, y, m, d);
     const auto yy = static_cast<unsigned>(y);
-    out.push_back(static_cast<char>('0' + yy / 1000 % 10));
-    out.push_back(static_cast<char>('0' + yy / 100 % 10));
-    put2(out, yy % 100);
-    out.push_back('-');
-    put2(out, m);
-    out.push_back('-');
-    put2(out, d);
-    out.push_back('T');
-    put2(out, static_cast<unsigned>(rem / 3600));
-    out.push_back(':');
-    put2(out, static_cast<unsigned>(rem / 60 % 60));
-    out.push_back(':');
-    put2(out, static_cast<unsigned>(rem % 60));
+    char* out = buffer;
+    *out++ = static_cast<char>('0' + yy / 1000 % 10);
+    *out++ = static_cast<char>('0' + yy / 100 % 10);
+    out = put2(out, yy % 100);
+    *out++ = '-';
+    out = put2(out, m);
+    *out++ = '-';
+    out = put2(out, d);
+    *out++ = 'T';
+    out = put2(out, static_cast<unsigned>(rem / 3600));
+    *out++ = ':';
+    out = put2(out, static_cast<unsigned>(rem / 60 % 60));
+    *out++ = ':';
+    out = put2(out, static_cast<unsigned>(rem % 60));
     if (ms != 0) {
-        out.push_back('.');
-        out.push_back(static_cast<char>('0' + ms / 100));
-        put2(out, static_cast<unsigned>(ms % 100));
+        *out++ = '.';
+        *out++ = static_cast<char>('0' + ms / 100);
+        out = put2(out, static_cast<unsigned>(ms % 100));
     }
-    out.push_back('Z');
+    *out++ = 'Z';
+    return static_cast<std::size_t>(out - buffer);
+}
+
+void append_datetime(std::string& out, const DateTime& dt) {
+    char buffer[kDateTimeMaxChars];
+    out.append(buffer, format_datetime_into(buffer, dt));
 }
 
 std::string format_datetime(const DateTime& dt) {

@@ -1,6 +1,7 @@
 #pragma once
 // OCPP dateTime: RFC 3339 with optional fractional seconds and any UTC offset on input; UTC with 'Z' on output.
 #include <chrono>
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -33,5 +34,9 @@ std::optional<DateTime> parse_datetime(std::string_view text);
 std::string format_datetime(const DateTime& dt);
 // Appends the formatted time to out (no allocation when out has room).
 void append_datetime(std::string& out, const DateTime& dt);
+// The longest text format_datetime_into() writes ("2026-01-31T11:00:00.123Z").
+constexpr std::size_t kDateTimeMaxChars = 24;
+// Writes the formatted time to buffer (room for kDateTimeMaxChars) and returns its length; allocates nothing.
+std::size_t format_datetime_into(char* buffer, const DateTime& dt);
 
 } // namespace ocpp

@@ -120,10 +120,8 @@ void write_value(JsonWriter& w, bool v) {
     w.Bool(v);
 }
 void write_value(JsonWriter& w, const DateTime& v) {
-    std::string s;
-    s.reserve(32);
-    append_datetime(s, v);
-    w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
+    char text[kDateTimeMaxChars];
+    w.String(text, static_cast<rapidjson::SizeType>(format_datetime_into(text, v)));
 }
 
 } // namespace ocpp::v16

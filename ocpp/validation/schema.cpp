@@ -1,6 +1,7 @@
 #include "ocpp/validation/schema.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <cmath>
 #include <set>
@@ -132,16 +133,46 @@ struct Schema::Node {
     bool date_time = false;
     bool uri = false;
 
-    // The path is kept as segments and turned into a JSON pointer only when a finding is added: valid
-    // payloads (the common case) never build a string.
+    // The path of the value being checked, as segments (a key, or an index when the key is empty). The depths OCPP
+    // schemas have fit inline, so checking a payload allocates nothing; deeper paths continue on the heap.
+    class Path {
+    public:
+        using Segment = std::pair<std::string_view, rapidjson::SizeType>;
+        void push(std::string_view key, rapidjson::SizeType index) {
+            if (size_ < kInline) {
+                inline_[size_] = Segment(key, index);
+            } else {
+                overflow_.emplace_back(key, index);
+            }
+            ++size_;
+        }
+        void pop() {
+            --size_;
+            if (size_ >= kInline) {
+                overflow_.pop_back();
+            }
+        }
+        std::size_t size() const { return size_; }
+        const Segment& operator[](std::size_t i) const { return i < kInline ? inline_[i] : overflow_[i - kInline]; }
+
+    private:
+        static constexpr std::size_t kInline = 8;
+        std::array<Segment, kInline> inline_;
+        std::vector<Segment> overflow_;
+        std::size_t size_ = 0;
+    };
+
+    // The path is turned into a JSON pointer only when a finding is added: valid payloads (the common case) never
+    // build a string.
     struct Walk {
         std::vector<Finding>& out;
         std::size_t limit;
-        std::vector<std::pair<std::string_view, rapidjson::SizeType>> path; // key, or index when key is empty
+        Path path;
         bool add(std::string rule, std::string message) {
             if (out.size() < limit) {
                 std::string pointer;
-                for (const auto& [key, index] : path) {
+                for (std::size_t i = 0; i < path.size(); ++i) {
+                    const auto& [key, index] = path[i];
                     if (key.data() != nullptr) {
                         append_pointer(pointer, key);
                     } else {
@@ -372,13 +403,13 @@ bool Schema::Node::validate(const rapidjson::Value& v, Walk& w) const {
                     break;
                 }
             }
-            w.path.emplace_back(name, 0);
+            w.path.push(name, 0);
             if (child) {
                 ok = child->validate(m.value, w) && ok;
             } else if (!additional_allowed) {
                 ok = w.add("additionalProperties", "property \"" + std::string(name) + "\" is not allowed here");
             }
-            w.path.pop_back();
+            w.path.pop();
         }
     } else if (v.IsArray()) {
         const std::size_t n = v.Size();
@@ -392,9 +423,9 @@ bool Schema::Node::validate(const rapidjson::Value& v, Walk& w) const {
         }
         if (items) {
             for (rapidjson::SizeType i = 0; i < n; ++i) {
-                w.path.emplace_back(std::string_view(), i);
+                w.path.push(std::string_view(), i);
                 ok = items->validate(v[i], w) && ok;
-                w.path.pop_back();
+                w.path.pop();
             }
         }
     }
@@ -422,7 +453,6 @@ Result<Schema> Schema::compile(const rapidjson::Value& schema) {
 
 bool Schema::validate(const rapidjson::Value& value, std::vector<Finding>& out, std::size_t limit) const {
     Node::Walk w{out, limit, {}};
-    w.path.reserve(8);
     return root_->validate(value, w);
 }
 

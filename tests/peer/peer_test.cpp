@@ -186,3 +186,35 @@ TEST_F(PeerPair, AnInvalidAnswerIsReportedInStrictModeAndAcceptedInTolerantMode)
         EXPECT_EQ(cp->stats().deviations, 1u);
     }
 }
+
+TEST_F(PeerPair, APeerGoneBeforeItsSessionLeavesNoHandlerBehind) {
+    net::HandshakeInfo info;
+    info.chargebox_id = "CB-2";
+    auto [cs_session, cp_session] = net::make_memory_pair(ex, info);
+    auto gone = Peer::create(cs_session, schemas, PeerConfig{}, log);
+    auto charger = Peer::create(cp_session, schemas, PeerConfig{}, log);
+    gone.reset(); // its session lives on (held here), and messages still arrive on it
+    std::optional<CallOutcome<HeartbeatConf>> got;
+    charger->call(
+        HeartbeatReq{}, [&](CallOutcome<HeartbeatConf> o) { got = std::move(o); }, 5s);
+    settle();
+    EXPECT_FALSE(got) << "nobody answers, nothing crashes";
+    cs_session->close(1000, "bye");
+    settle();
+    ASSERT_TRUE(got);
+    EXPECT_EQ(got->status, CallStatus::Closed);
+}
+
+TEST_F(PeerPair, AHandlerMayDropTheLastReferenceToItsPeerAndStillAnswer) {
+    cs->on_raw("Heartbeat", [this](const rapidjson::Value&, RawReply r) {
+        cs.reset(); // the handler's call holds the Peer until it returns
+        r.error(rpc::ErrorCode::GenericError, "going away");
+    });
+    std::optional<CallOutcome<HeartbeatConf>> got;
+    cp->call(HeartbeatReq{}, [&](CallOutcome<HeartbeatConf> o) { got = std::move(o); });
+    settle();
+    EXPECT_EQ(cs, nullptr);
+    ASSERT_TRUE(got);
+    EXPECT_EQ(got->status, CallStatus::CallError);
+    EXPECT_EQ(got->error_code, "GenericError");
+}

@@ -41,6 +41,29 @@ TEST_F(CallQueueTest, OneCallInFlightAtATime) {
     EXPECT_EQ(second->id, "2");
 }
 
+TEST_F(CallQueueTest, ReadyCallStartsWithoutQueueing) {
+    Queue q(10);
+    EXPECT_TRUE(q.ready()) << "nothing in flight, nothing waiting";
+    const auto* started = q.start(call("1", 5s), clock_.now());
+    ASSERT_NE(started, nullptr);
+    EXPECT_EQ(started->id, "1");
+    EXPECT_EQ(started->deadline, clock_.now() + 5s);
+    EXPECT_EQ(q.in_flight(), 1u);
+    EXPECT_EQ(q.queued(), 0u);
+    EXPECT_FALSE(q.ready()) << "one CALL is outstanding";
+    ASSERT_TRUE(q.push(call("2")));
+    ASSERT_TRUE(q.complete("1"));
+    EXPECT_FALSE(q.ready()) << "a waiting call goes first";
+    const auto* next = q.start_next(clock_.now());
+    ASSERT_NE(next, nullptr);
+    EXPECT_EQ(next->id, "2");
+    clock_.advance(31s);
+    const auto expired = q.expire(clock_.now());
+    ASSERT_EQ(expired.size(), 1u);
+    EXPECT_EQ(expired[0].id, "2");
+    EXPECT_TRUE(q.ready());
+}
+
 TEST_F(CallQueueTest, FirstInFirstOut) {
     Queue q(10);
     for (const char* id : {"a", "b", "c", "d"}) {

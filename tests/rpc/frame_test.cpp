@@ -289,5 +289,52 @@ TEST(MessageIds, FixedPrefixIsDeterministicAndParses) {
     EXPECT_EQ(parse_ok(serialize_call(id, "Heartbeat", empty)).id, id);
 }
 
+TEST(MessageIds, CounterDigitsAndFullPrefix) {
+    MessageIdGenerator gen(0xfedcba9876543210ULL);
+    for (int i = 1; i < 10; ++i) {
+        gen.next();
+    }
+    EXPECT_EQ(gen.next(), "fedcba9876543210-10");
+    for (int i = 11; i < 1000; ++i) {
+        gen.next();
+    }
+    EXPECT_EQ(gen.next(), "fedcba9876543210-1000");
+}
+
+TEST(ParseFrameError, BrokenCallStillAnswersToItsIdAndAResultDoesNot) {
+    Frame f;
+    FrameError e;
+    ASSERT_FALSE(parse_frame(R"([2,"id-7","Heartbeat",[]])", f, e));
+    ASSERT_TRUE(e.call_id);
+    EXPECT_EQ(*e.call_id, "id-7");
+    ASSERT_FALSE(parse_frame(R"([3,"id-8",[]])", f, e));
+    EXPECT_FALSE(e.call_id) << "a broken CALLRESULT gets no CALLERROR";
+    const std::string long_id(37, 'x');
+    ASSERT_FALSE(parse_frame("[2,\"" + long_id + "\",\"Heartbeat\",{}]", f, e));
+    ASSERT_TRUE(e.call_id);
+    EXPECT_EQ(*e.call_id, long_id);
+}
+
+TEST(ParseFrame, DeepPayloadWithALongStringKeepsItsStructure) {
+    std::string payload;
+    for (int i = 0; i < 300; ++i) {
+        payload += "{\"a\":";
+    }
+    payload += "\"" + std::string(5000, 'v') + "\"";
+    for (int i = 0; i < 300; ++i) {
+        payload += "}";
+    }
+    Frame f;
+    FrameError e;
+    ASSERT_TRUE(parse_frame("[2,\"1\",\"DataTransfer\"," + payload + "]", f, e)) << e.message;
+    const rapidjson::Value* v = f.payload;
+    for (int i = 0; i < 300; ++i) {
+        ASSERT_TRUE(v->IsObject());
+        v = &(*v)["a"];
+    }
+    ASSERT_TRUE(v->IsString());
+    EXPECT_EQ(v->GetStringLength(), 5000u);
+}
+
 } // namespace
 } // namespace ocpp::rpc

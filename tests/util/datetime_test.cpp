@@ -40,3 +40,15 @@ TEST(DateTime, RoundTripsAcrossCenturiesAndLeapYears) {
         EXPECT_EQ(format_datetime(*dt), s);
     }
 }
+
+TEST(DateTime, FormatsIntoABufferLikeTheString) {
+    for (const char* s : {"1970-01-01T00:00:00Z", "2000-02-29T23:59:59.999Z", "9999-12-31T23:59:59.999Z"}) {
+        auto dt = parse_datetime(s);
+        ASSERT_TRUE(dt) << s;
+        char buffer[ocpp::kDateTimeMaxChars];
+        const std::size_t n = ocpp::format_datetime_into(buffer, *dt);
+        ASSERT_LE(n, ocpp::kDateTimeMaxChars) << s;
+        EXPECT_EQ(std::string(buffer, n), s);
+        EXPECT_EQ(std::string(buffer, n), format_datetime(*dt));
+    }
+}

@@ -187,6 +187,33 @@ TEST(SchemaValidate, ArraysObjectsAndPointers) {
               (std::set<std::pair<std::string, std::string>>{{"", "type"}}));
 }
 
+TEST(SchemaValidate, PointersDeeperThanTheInlinePath) {
+    // Twelve nested objects, deeper than the path the validator keeps inline, with findings on the way down and at
+    // the bottom; then a valid payload of the same depth, checked with the same schema.
+    std::string schema = R"({"type": "string", "maxLength": 3})";
+    std::string payload = R"("toolong")";
+    std::string pointer;
+    for (int i = 0; i < 12; ++i) {
+        const std::string key = "k" + std::to_string(11 - i);
+        schema = R"({"type": "object", "required": ["x"], "properties": {")" + key + R"(": )" + schema + "}}";
+        payload = R"({")" + key + R"(": )" + payload + "}";
+        pointer = "/" + key + pointer;
+    }
+    const Schema s = compile(schema);
+    const auto found = findings_of(s, payload);
+    ASSERT_EQ(found.size(), 13u);
+    EXPECT_EQ(found.front().pointer, "");
+    EXPECT_EQ(found.front().rule, "required");
+    EXPECT_EQ(found[11].pointer, pointer.substr(0, pointer.rfind('/')));
+    EXPECT_EQ(found.back().pointer, pointer);
+    EXPECT_EQ(found.back().rule, "maxLength");
+    std::string good = R"("ok")";
+    for (int i = 0; i < 12; ++i) {
+        good = R"({"x": 1, "k)" + std::to_string(11 - i) + R"(": )" + good + "}";
+    }
+    EXPECT_TRUE(findings_of(s, good).empty());
+}
+
 TEST(SchemaValidate, UriFormatWantsAnAbsoluteUri) {
     const Schema s = compile(R"({"type": "string", "format": "uri"})");
     for (const char* ok : {R"("https://example.com/fw.bin")", R"("ftp://user@host/dir/")", R"("urn:isbn:123")"}) {
