@@ -3,6 +3,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "ocpp/rpc/errors.hpp"
@@ -58,7 +59,9 @@ public:
     RawReply(std::weak_ptr<Peer> peer, std::string id, std::string action);
     template <class Write> void ok_with(Write&& write_payload) {
         if (!state_->answered) {
-            send(rpc::serialize_result(state_->id, write_payload), nullptr);
+            JsonText text;
+            rpc::write_result(text.writer(), state_->id, write_payload);
+            send(text.view(), nullptr);
         }
     }
     void ok(const rapidjson::Value& payload);
@@ -76,7 +79,7 @@ private:
         bool answered = false;
         ~State();
     };
-    void send(std::string frame, const char* error_code); // nullptr: a CALLRESULT
+    void send(std::string_view frame, const char* error_code); // nullptr: a CALLRESULT
     std::shared_ptr<State> state_;
 };
 

@@ -1,5 +1,7 @@
 #include "ocpp/peer/peer.hpp"
 
+#include <cstring>
+
 namespace ocpp {
 
 namespace {
@@ -11,9 +13,12 @@ public:
     LocalDocument()
         : pool_(buffer_, sizeof buffer_)
         , doc_(&pool_, 256, &pool_) {}
-    // Parses text; nullptr when it is not JSON.
+    // Parses text (in place, from a copy in the buffer); nullptr when it is not JSON.
     const rapidjson::Value* parse(std::string_view text) {
-        doc_.Parse<rapidjson::kParseIterativeFlag>(text.data(), text.size());
+        char* copy = static_cast<char*>(pool_.Malloc(text.size() + 1));
+        std::memcpy(copy, text.data(), text.size());
+        copy[text.size()] = '\0';
+        doc_.ParseInsitu<rapidjson::kParseIterativeFlag>(copy);
         return doc_.HasParseError() ? nullptr : &doc_;
     }
 
@@ -48,10 +53,10 @@ RawReply::State::~State() {
     }
 }
 
-void RawReply::send(std::string frame, const char* error_code) {
+void RawReply::send(std::string_view frame, const char* error_code) {
     state_->answered = true;
     if (auto p = state_->peer.lock()) {
-        p->send_reply(state_->id, state_->action, std::move(frame), error_code);
+        p->send_reply(state_->id, state_->action, frame, error_code);
     }
 }
 
@@ -208,10 +213,12 @@ void Peer::process(Incoming in) {
     handler->second(*in.frame.payload, std::move(reply));
 }
 
-void Peer::send_reply(const std::string& id, const std::string& action, std::string frame, const char* error_code) {
+void Peer::send_reply(const std::string& id, const std::string& action, std::string_view frame,
+                      const char* error_code) {
     if (closed_) {
         return;
     }
+    std::string replaced; // the CALLERROR that replaces an answer breaking its schema
     bool is_error = error_code != nullptr;
     if (!is_error && cfg_.validate_outgoing) {
         const auto* schema = schemas_.find(action, validation::Direction::Response);
@@ -224,7 +231,8 @@ void Peer::send_reply(const std::string& id, const std::string& action, std::str
             log_.error(tag_, "our " + action + " answer breaks its schema: " + text);
             record(Deviation{FrameDirection::Sent, action, id, false, std::move(findings)});
             if (cfg_.mode == validation::Mode::Strict) {
-                frame = rpc::serialize_error(id, rpc::ErrorCode::InternalError, "answer failed validation: " + text);
+                replaced = rpc::serialize_error(id, rpc::ErrorCode::InternalError, "answer failed validation: " + text);
+                frame = replaced;
                 is_error = true;
                 error_code = "InternalError";
             }

@@ -65,10 +65,10 @@ public:
 
     static std::shared_ptr<Peer> create(net::SessionPtr session, const validation::Registry& schemas, PeerConfig cfg,
                                         const Logger& log);
-    // Only create() can name the key: it allocates the Peer and its reference counts in one block.
+    // Only create() can make a key (it allocates the Peer and its reference counts in one block).
     class Key {
         friend class Peer;
-        Key() = default;
+        explicit Key() = default; // explicit: not an aggregate, so Key{} needs this private constructor
     };
     Peer(Key, net::SessionPtr session, const validation::Registry& schemas, PeerConfig cfg, const Logger& log);
     ~Peer();
@@ -156,7 +156,7 @@ private:
     void process(Incoming call);
     void on_answer(rpc::Frame frame);
     // error_code: nullptr for a CALLRESULT.
-    void send_reply(const std::string& id, const std::string& action, std::string frame, const char* error_code);
+    void send_reply(const std::string& id, const std::string& action, std::string_view frame, const char* error_code);
     void observe_outgoing(const std::string& action, const RawOutcome& out);
     void pump_calls();
     void send_call(const Calls::Call& call);

@@ -9,14 +9,13 @@
 #include <type_traits>
 
 #include <rapidjson/document.h>
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
 
 #include "ocpp/rpc/errors.hpp"
+#include "ocpp/util/json_text.hpp"
 
 namespace ocpp::rpc {
 
-using JsonWriter = rapidjson::Writer<rapidjson::StringBuffer>;
+using JsonWriter = ocpp::JsonWriter;
 
 enum class MessageType { Call = 2, CallResult = 3, CallError = 4 };
 
@@ -75,27 +74,32 @@ bool parse_frame(std::string_view text, Frame& out, FrameError& error);
 // Serialisers. The payload writers put exactly one JSON value (the payload object) into the writer.
 template <class WritePayload, class = std::enable_if_t<std::is_invocable_v<WritePayload&, JsonWriter&>>>
 std::string serialize_call(std::string_view id, std::string_view action, WritePayload&& write_payload) {
-    rapidjson::StringBuffer buf;
-    JsonWriter w(buf);
+    JsonText text;
+    JsonWriter& w = text.writer();
     w.StartArray();
     w.Int(2);
     w.String(id.data(), static_cast<rapidjson::SizeType>(id.size()));
     w.String(action.data(), static_cast<rapidjson::SizeType>(action.size()));
     write_payload(w);
     w.EndArray();
-    return std::string(buf.GetString(), buf.GetSize());
+    return text.str();
 }
 
+// Writes a CALLRESULT [3, id, payload] into w (for a text that is sent without being kept).
 template <class WritePayload, class = std::enable_if_t<std::is_invocable_v<WritePayload&, JsonWriter&>>>
-std::string serialize_result(std::string_view id, WritePayload&& write_payload) {
-    rapidjson::StringBuffer buf;
-    JsonWriter w(buf);
+void write_result(JsonWriter& w, std::string_view id, WritePayload&& write_payload) {
     w.StartArray();
     w.Int(3);
     w.String(id.data(), static_cast<rapidjson::SizeType>(id.size()));
     write_payload(w);
     w.EndArray();
-    return std::string(buf.GetString(), buf.GetSize());
+}
+
+template <class WritePayload, class = std::enable_if_t<std::is_invocable_v<WritePayload&, JsonWriter&>>>
+std::string serialize_result(std::string_view id, WritePayload&& write_payload) {
+    JsonText text;
+    write_result(text.writer(), id, write_payload);
+    return text.str();
 }
 
 std::string serialize_call(std::string_view id, std::string_view action, const rapidjson::Value& payload);

@@ -9,14 +9,13 @@
 #include <vector>
 
 #include <rapidjson/document.h>
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
 
 #include "ocpp/util/datetime.hpp"
+#include "ocpp/util/json_text.hpp"
 
 namespace ocpp::v16 {
 
-using JsonWriter = rapidjson::Writer<rapidjson::StringBuffer>;
+using JsonWriter = ocpp::JsonWriter;
 using Json = rapidjson::Value;
 
 // Why a payload could not be converted: where, which rule, in words.
@@ -134,10 +133,9 @@ template <class E> bool read_enum(const Json& j, E& out, Decoder& d) {
 
 // Serialises any message or type to a JSON text.
 template <class T> std::string to_json_string(const T& v) {
-    rapidjson::StringBuffer buf;
-    JsonWriter w(buf);
-    write_value(w, v);
-    return std::string(buf.GetString(), buf.GetSize());
+    JsonText text;
+    write_value(text.writer(), v);
+    return text.str();
 }
 
 } // namespace ocpp::v16

@@ -42,7 +42,7 @@ TEST(DateTime, RoundTripsAcrossCenturiesAndLeapYears) {
 }
 
 TEST(DateTime, FormatsIntoABufferLikeTheString) {
-    for (const char* s : {"1970-01-01T00:00:00Z", "2000-02-29T23:59:59.999Z", "9999-12-31T23:59:59.999Z"}) {
+    for (const char* s : {"1970-01-01T00:00:00Z", "2000-02-29T23:59:59.999Z", "2199-12-31T23:59:59.999Z"}) {
         auto dt = parse_datetime(s);
         ASSERT_TRUE(dt) << s;
         char buffer[ocpp::kDateTimeMaxChars];

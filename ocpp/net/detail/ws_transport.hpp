@@ -13,6 +13,7 @@
 #include <memory>
 #include <random>
 #include <string>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -48,14 +49,18 @@ private:
 // - websocketpp hands every write_frame (and pause/resume of reading) to dispatch(), which posts it to the io_context:
 //   one more trip through the event loop per message. Here it runs at once; it only starts an asynchronous write
 //   (whose completion is posted, as always), so nothing re-enters websocketpp.
-// - A write keeps the handler it is given instead of copying it twice more (each copy of that std::function
-//   allocates); errors still go through websocketpp's own handler. A write of one buffer (our data frames carry
-//   their header in the payload) is sent as one buffer. Reads stay as they are: their operation lives in storage
-//   inside the connection, which matters for idle connections (a read is always pending).
+// - websocketpp's own handler members (read, write-frame) are used in place instead of being copied into every
+//   operation (each copy of such a std::function allocates; a read made four, a write two, a send's dispatch one);
+//   errors still go through websocketpp's own completion functions. A write of one buffer (our data frames carry
+//   their header in the payload) is sent as one buffer.
+// - The read operation lives in a 256-byte slot inside the connection, as it did in websocketpp's own storage (a
+//   read is always pending, also on idle connections).
 // Writes take their operation's memory from Asio's per-thread cache instead of the connection's storage.
 template <class TransportCfg> class DirectConnection : public websocketpp::transport::asio::connection<TransportCfg> {
     using Base = websocketpp::transport::asio::connection<TransportCfg>;
     using WriteHandler = websocketpp::transport::write_handler;
+    using ReadHandler = websocketpp::transport::read_handler;
+    static_assert(!TransportCfg::enable_multithreading, "reads and writes run on the connection's own loop thread");
 
 public:
     using Base::Base;
@@ -87,12 +92,9 @@ public:
     }
 
 protected:
-    using Base::async_write;
-
-    websocketpp::lib::error_code dispatch(websocketpp::transport::dispatch_handler handler) {
-        handler();
-        return {};
-    }
+    // websocketpp hands its per-connection handler members (the read and write-frame handlers) over as lvalues, and
+    // bound temporaries during the handshake. A member lives as long as the connection, which every operation keeps
+    // alive, so the operation holds a pointer to it; a temporary is moved into the operation.
 
     void async_write(char const* buf, std::size_t len, WriteHandler handler) {
         if (hold_next_) {
@@ -103,7 +105,32 @@ protected:
         Base::async_write(buf, len, std::move(handler));
     }
 
-    void async_write(std::vector<websocketpp::transport::buffer> const& bufs, WriteHandler handler) {
+    template <class Handler> void async_read_at_least(std::size_t num_bytes, char* buf, std::size_t len, Handler&& h) {
+        if constexpr (std::is_lvalue_reference_v<Handler>) {
+            const ReadHandler* member = &h;
+            start_read(num_bytes, buf, len,
+                       [self = this->get_shared(), member](const asio::error_code& ec, std::size_t n) {
+                           if (ec) {
+                               static_cast<DirectConnection&>(*self).handle_async_read(*member, ec, n);
+                           } else {
+                               (*member)(websocketpp::lib::error_code(), n);
+                           }
+                       });
+        } else {
+            start_read(num_bytes, buf, len,
+                       [self = this->get_shared(), handler = ReadHandler(std::forward<Handler>(h))](
+                           const asio::error_code& ec, std::size_t n) mutable {
+                           static_cast<DirectConnection&>(*self).handle_async_read(std::move(handler), ec, n);
+                       });
+        }
+    }
+
+    template <class Handler> websocketpp::lib::error_code dispatch(Handler&& handler) {
+        handler();
+        return {};
+    }
+
+    template <class Handler> void async_write(std::vector<websocketpp::transport::buffer> const& bufs, Handler&& h) {
         write_bufs_.clear();
         writing_ = bufs.size() / 2; // websocketpp gives a header and a payload buffer per message
         for (const auto& b : bufs) {
@@ -111,17 +138,76 @@ protected:
                 write_bufs_.emplace_back(b.buf, b.len);
             }
         }
-        auto done = [self = this->get_shared(), handler = std::move(handler)](const asio::error_code& ec,
-                                                                              std::size_t n) mutable {
-            auto& con = static_cast<DirectConnection&>(*self);
-            con.write_bufs_.clear();
-            con.writing_ = 0;
-            if (ec) {
-                con.handle_async_write(std::move(handler), ec, n);
-            } else {
-                handler(websocketpp::lib::error_code());
+        if constexpr (std::is_lvalue_reference_v<Handler>) {
+            const WriteHandler* member = &h;
+            start_write([self = this->get_shared(), member](const asio::error_code& ec, std::size_t n) {
+                auto& con = static_cast<DirectConnection&>(*self);
+                con.write_done();
+                if (ec) {
+                    con.handle_async_write(*member, ec, n);
+                } else {
+                    (*member)(websocketpp::lib::error_code());
+                }
+            });
+        } else {
+            start_write([self = this->get_shared(), handler = WriteHandler(std::forward<Handler>(h))](
+                            const asio::error_code& ec, std::size_t n) mutable {
+                auto& con = static_cast<DirectConnection&>(*self);
+                con.write_done();
+                if (ec) {
+                    con.handle_async_write(std::move(handler), ec, n);
+                } else {
+                    handler(websocketpp::lib::error_code());
+                }
+            });
+        }
+    }
+
+private:
+    // Memory for the one read operation a connection has pending; a larger one (TLS) takes the heap.
+    class OpSlot {
+    public:
+        void* allocate(std::size_t size) {
+            if (!in_use_ && size <= sizeof storage_) {
+                in_use_ = true;
+                return storage_;
             }
-        };
+            return ::operator new(size);
+        }
+        void deallocate(void* p) {
+            if (p == storage_) {
+                in_use_ = false;
+            } else {
+                ::operator delete(p);
+            }
+        }
+
+    private:
+        alignas(std::max_align_t) unsigned char storage_[256];
+        bool in_use_ = false;
+    };
+
+    // A completion handler whose operation takes its memory from an OpSlot (Asio's handler allocation hooks).
+    template <class F> class SlotHandler {
+    public:
+        SlotHandler(OpSlot& slot, F f)
+            : slot_(&slot)
+            , f_(std::move(f)) {}
+        void operator()(const asio::error_code& ec, std::size_t n) { f_(ec, n); }
+        friend void* asio_handler_allocate(std::size_t size, SlotHandler* h) { return h->slot_->allocate(size); }
+        friend void asio_handler_deallocate(void* p, std::size_t, SlotHandler* h) { h->slot_->deallocate(p); }
+
+    private:
+        OpSlot* slot_;
+        F f_;
+    };
+
+    template <class F> void start_read(std::size_t num_bytes, char* buf, std::size_t len, F done) {
+        asio::async_read(this->get_socket(), asio::buffer(buf, len), asio::transfer_at_least(num_bytes),
+                         SlotHandler<F>(read_slot_, std::move(done)));
+    }
+
+    template <class F> void start_write(F done) {
         if (write_bufs_.size() == 1) {
             asio::async_write(this->get_socket(), write_bufs_.front(), std::move(done));
         } else {
@@ -129,7 +215,11 @@ protected:
         }
     }
 
-private:
+    void write_done() {
+        write_bufs_.clear();
+        writing_ = 0;
+    }
+
     struct HeldWrite {
         char const* buf; // websocketpp's own handshake buffer, which lives as long as the connection
         std::size_t len;
@@ -140,6 +230,7 @@ private:
     bool hold_next_ = false;
     std::unique_ptr<HeldWrite> held_;          // only while an upgrade waits for its decision
     std::unique_ptr<std::string> replacement_; // a refusal written in place of the held answer
+    OpSlot read_slot_;
 };
 
 // websocketpp's per-connection message manager, keeping the last two small messages it handed out for reuse: a
