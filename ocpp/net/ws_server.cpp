@@ -180,11 +180,7 @@ template <class Cfg> void ServerCore<Cfg>::on_close(Hdl hdl) {
         return;
     }
     ConnState& st = state(con);
-    cancel_timer(st);
-    if (st.accepted) {
-        st.accepted = false;
-        --active_;
-    }
+    release(st);
     auto session = std::move(st.session);
     if (!session) {
         return;

@@ -73,6 +73,14 @@ private:
     bool refuse(const ConPtr& con, int status, std::string reason);
     // The hook's answer to an upgrade it did not decide at once (the 101 prepared by websocketpp is held meanwhile).
     void answer_later(const ConPtr& con, HandshakeDecision decision);
+    // A connection ends (closed, or failed before it opened): its timer stops and it no longer counts.
+    void release(ConnState& st) {
+        cancel_timer(st);
+        if (st.accepted) {
+            st.accepted = false;
+            --active_;
+        }
+    }
     void on_open(Hdl hdl);
     void on_close(Hdl hdl);
     void on_fail(Hdl hdl);

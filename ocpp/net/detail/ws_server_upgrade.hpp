@@ -200,11 +200,7 @@ template <class Cfg> void ServerCore<Cfg>::on_fail(Hdl hdl) {
         return;
     }
     ConnState& st = state(con);
-    cancel_timer(st);
-    if (st.accepted) {
-        st.accepted = false;
-        --active_;
-    }
+    release(st);
     const bool undecided = st.deferred;
     if (undecided) {
         st.deferred = false;
