@@ -25,7 +25,7 @@ TP_CONNECTIONS=200    # connections of both load generators
 TP_WARMUP=3           # seconds before the counting window opens
 TP_WINDOW=10          # seconds counted
 
-for exe in codec_bench loopback_bench ocpp-bench-cs ocpp-bench-idle-clients ocpp-simulator; do
+for exe in codec_bench password_bench loopback_bench ocpp-bench-cs ocpp-bench-idle-clients ocpp-simulator; do
     if [[ ! -x $BIN/$exe ]]; then
         echo "bench/run.sh: $BIN/$exe is missing; build Release first (make bench does)" >&2
         exit 1
@@ -145,6 +145,23 @@ print(f"codec_parse_only_us {run} {ns['BM_Baseline_ParseOnly_BootNotification'] 
 print(f"codec_boot_vs_parse {run} {ns['BM_Receive_BootNotification'] / ns['BM_Baseline_ParseOnly_BootNotification']:.2f}")
 print(f"codec_boot_result_us {run} {ns['BM_Serialize_BootNotificationConf'] / 1000:.3f}")
 print(f"codec_meter10_receive_us {run} {ns['BM_Receive_MeterValues10'] / 1000:.3f}")
+EOF
+}
+
+# ---- 1b. PBKDF2 as a charger's first password check in a process derives it (store::pbkdf2_sha256 at the product's
+# iteration count), beside OpenSSL's PKCS5_PBKDF2_HMAC with the same inputs (the baseline, same run).
+password() {
+    local run=$1 json=$WORK/password.$1.json
+    say "password_bench, run $run"
+    run_wait "$WORK/password.$run.out" "$BIN/password_bench" --benchmark_min_time=0.5 --benchmark_out="$json" \
+        --benchmark_out_format=json
+    python3 - "$json" "$run" >>"$RESULTS" <<'EOF'
+import json, sys
+data = json.load(open(sys.argv[1]))
+ms = {b["name"]: b["cpu_time"] * {"ns": 1e-6, "us": 1e-3, "ms": 1}[b["time_unit"]] for b in data["benchmarks"]}
+run = sys.argv[2]
+print(f"pbkdf2_ms {run} {ms['BM_Pbkdf2Ours']:.3f}")
+print(f"pbkdf2_vs_openssl {run} {ms['BM_Pbkdf2Ours'] / ms['BM_Pbkdf2OpenSslBaseline']:.2f}")
 EOF
 }
 
@@ -278,6 +295,7 @@ say "machine: $(nproc) cores, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cp
 START=$(date +%s)
 for ((run = 1; run <= REPEAT; run++)); do
     codec "$run"
+    password "$run"
     loopback "$run"
     idle_memory "$run" 0 idle_kib
     idle_memory "$run" 1 idle_server_kib
@@ -321,6 +339,8 @@ ratio = lambda x: f"{x:.2f}"
 row("parse + validate + convert BootNotification CALL (CPU time)", "codec_boot_receive_us", "≤ 3 µs", "low", us, lambda b: b <= 3)
 row("… relative to RapidJSON parse alone (same run)", "codec_boot_vs_parse", "", "low", lambda x: f"{x:.2f}×", lambda b: True)
 row("serialize BootNotification CALLRESULT (CPU time)", "codec_boot_result_us", "≤ 0.5 µs", "low", us, lambda b: b <= 0.5)
+row("PBKDF2 of a first password check, 10,000 iterations (CPU time)", "pbkdf2_ms", "", "low", lambda x: f"{x:.3f} ms", lambda b: True)
+row("… relative to OpenSSL's PKCS5_PBKDF2_HMAC (same run)", "pbkdf2_vs_openssl", "", "low", lambda x: f"{x:.2f}×", lambda b: True)
 row("loopback OCPP CALL→CALLRESULT, 1,000 connections (round trips/s)", "loop_ocpp", "", "high", num, lambda b: True)
 row("loopback raw TCP baseline, same sizes and threads (round trips/s)", "loop_raw", "", "high", num, lambda b: True)
 row("loopback ratio OCPP / raw TCP", "loop_ratio", "≥ 0.50", "high", ratio, lambda b: b >= 0.5)
