@@ -60,10 +60,18 @@ TEST_F(WsFraming, InvalidUtf8IsNotSentAndTheConnectionStays) {
     ASSERT_TRUE(c.session);
     EXPECT_FALSE(on_client([&] { return c.session->send("caf\xc3"); }));           // truncated sequence
     EXPECT_FALSE(on_server([&] { return server_sessions[0]->send("\xff\xfe"); })); // never valid in UTF-8
+    // Long ASCII runs before the fault, so it is found past the eight-byte steps and in the bytes after them.
+    const std::string ascii16(16, 'a');
+    EXPECT_FALSE(on_client([&] { return c.session->send(ascii16 + "\xff" + ascii16); }));
+    EXPECT_FALSE(on_client([&] { return c.session->send(ascii16 + "abc\xc3"); }));
+    EXPECT_FALSE(on_server([&] { return server_sessions[0]->send(ascii16 + "\xed\xa0\x80"); })); // a surrogate
+    const std::string mixed = std::string(13, 'x') + "caf\xc3\xa9 " + ascii16;
     EXPECT_TRUE(on_client([&] { return c.session->send("still here"); }));
-    ASSERT_TRUE(wait_until([&] { return on_client([&] { return probe->messages.size(); }) == 1; }));
-    EXPECT_EQ(on_client([&] { return probe->messages[0]; }), "still here");
-    EXPECT_EQ(on_server([&] { return server_probes[0]->messages; }), std::vector<std::string>{"still here"});
+    EXPECT_TRUE(on_client([&] { return c.session->send(mixed); }));
+    const std::vector<std::string> sent{"still here", mixed};
+    ASSERT_TRUE(wait_until([&] { return on_client([&] { return probe->messages.size(); }) == sent.size(); }));
+    EXPECT_EQ(on_client([&] { return probe->messages; }), sent) << "the server echoes what it received";
+    EXPECT_EQ(on_server([&] { return server_probes[0]->messages; }), sent);
 }
 
 // A bare TCP listener on 127.0.0.1 that plays the server by hand, to see the client's frames as sent.

@@ -13,6 +13,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <optional>
 #include <string>
@@ -128,6 +129,27 @@ private:
     std::size_t total_ = 0;
 };
 
+// True when text is valid UTF-8. ASCII (OCPP messages are, but for free text) is checked eight bytes at a time;
+// websocketpp's validator takes over at the first byte above 0x7f, which starts a code point.
+inline bool valid_utf8(std::string_view text) {
+    std::size_t i = 0;
+    for (; i + 8 <= text.size(); i += 8) {
+        std::uint64_t word = 0;
+        std::memcpy(&word, text.data() + i, sizeof word);
+        if ((word & 0x8080808080808080ULL) != 0) {
+            break;
+        }
+    }
+    while (i < text.size() && static_cast<unsigned char>(text[i]) < 0x80) {
+        ++i;
+    }
+    if (i == text.size()) {
+        return true;
+    }
+    websocketpp::utf8_validator::validator utf8;
+    return utf8.decode(text.begin() + static_cast<std::ptrdiff_t>(i), text.end()) && utf8.complete();
+}
+
 // The part of a WebSocket session that does not depend on the websocketpp config.
 class WsSessionBase : public Session {
 public:
@@ -203,8 +225,7 @@ public:
         // per send (websocketpp's own path makes two of each), with the same checks and framing as its hybi13
         // processor. The header goes in front of the text in the same buffer, so the frame leaves in one piece.
         namespace frame = websocketpp::frame;
-        websocketpp::utf8_validator::validator utf8;
-        if (!utf8.decode(text.begin(), text.end()) || !utf8.complete()) {
+        if (!valid_utf8(text)) {
             return false;
         }
         const frame::basic_header header(frame::opcode::text, text.size(), true, masks_ != nullptr);
