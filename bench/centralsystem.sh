@@ -12,7 +12,7 @@
 #   2. hold: the same chargers stay connected with heartbeats every 30 s for 40 s; RssAnon per charger;
 #   3. restart storm, cold: a fresh process with CSB_CHARGERS operational chargers and their PBKDF2 hashes (the
 #      product's iteration count) in the database, so every password goes through PBKDF2 once (on the hasher
-#      threads, while the upgrade waits); boots answered after 10 s and 60 s;
+#      threads, while the upgrade waits); seconds until every boot was answered (at most 60 s);
 #   4. reconnect storm: the simulator stops and starts again against the same process (verified passwords are
 #      remembered); boots answered within 10 s;
 #   5. stretch: CSB_STRETCH chargers without passwords held by one process;
@@ -187,12 +187,10 @@ start_cs "$DB"
 say "3. restart storm, cold: $N known chargers with passwords against a fresh process"
 start_sim cold --chargers "$N" --id-prefix RS --password bench-password-1 --ramp 20000 --handshakes-in-flight 2000 \
     --heartbeat-interval 30 --sessions-per-hour 0 --threads 1 --duration 75
-sleep 10
-B10=$(boots)
-T=$(time_boots "$N" 50)
+T=$(time_boots "$N" 60)
 B60=$(boots)
-row "restart storm: boots answered 10 s after the start (each password through PBKDF2 once: $ITERATIONS iterations, off the event loop)" "${B10%.*} of $N" "$N" "$(verdict "${B10%.*}" "$N" ge)"
-row "… boots answered after 60 s; time to all" "${B60%.*}; ${T} s" "" ""
+row "restart storm: $N known chargers boot again (each password through PBKDF2 once: $ITERATIONS iterations, off the event loop)" "${T} s" "≤ 10 s" "$(verdict "$T" 10 le)"
+row "… boots answered when that was measured (within 60 s)" "${B60%.*} of $N" "" ""
 stop_pid "$SIM_PID"
 row "… simulator: cold restart" "$(sim_errors "$WORK/sim.cold.json")" "" ""
 
