@@ -29,58 +29,14 @@ STRETCH=${CSB_STRETCH:-19000}
 TP_N=${CSB_TP_CHARGERS:-200}
 TOKEN=bench-token-0123456789abcdef
 
-for exe in ocpp-centralsystem ocpp-simulator; do
-    if [[ ! -x $BIN/$exe ]]; then
-        echo "bench/centralsystem.sh: $BIN/$exe is missing; build Release first (make bench does)" >&2
-        exit 1
-    fi
-done
-
-WORK=$(mktemp -d /tmp/ocppkit-csbench.XXXXXX)
-PIDS=()
-cleanup() {
-    local pid
-    for pid in "${PIDS[@]}"; do
-        kill -TERM "$pid" 2>/dev/null || true
-    done
-    for pid in "${PIDS[@]}"; do
-        wait "$pid" 2>/dev/null || true
-    done
-    if [[ ${CSB_KEEP:-0} == 1 ]]; then
-        echo "bench/centralsystem.sh: logs kept in $WORK" >&2
-    else
-        rm -rf "$WORK"
-    fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+# shellcheck source=bench/lib.sh
+source "$ROOT/bench/lib.sh"
+bench_setup bench/centralsystem.sh CSB_KEEP "$BIN" ocpp-centralsystem ocpp-simulator
 
 say() { echo "csbench: $*" >&2; }
 ROWS=$WORK/rows.md
 : >"$ROWS"
 row() { echo "| $1 | $2 | $3 | $4 |" >>"$ROWS"; } # measurement, value, target, status
-
-forget_pid() {
-    local keep=() p
-    for p in "${PIDS[@]}"; do
-        [[ $p == "$1" ]] || keep+=("$p")
-    done
-    PIDS=("${keep[@]}")
-}
-
-# Stops one process we started (SIGTERM, then SIGKILL after 20 s).
-stop_pid() {
-    local pid=$1 i
-    kill -TERM "$pid" 2>/dev/null || true
-    for ((i = 0; i < 200; i++)); do
-        kill -0 "$pid" 2>/dev/null || break
-        sleep 0.1
-    done
-    kill -KILL "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-    forget_pid "$pid"
-}
 
 PORT=0
 start_cs() { # args: db extra options...

@@ -25,34 +25,10 @@ TP_CONNECTIONS=200    # connections of both load generators
 TP_WARMUP=3           # seconds before the counting window opens
 TP_WINDOW=10          # seconds counted
 
-for exe in codec_bench password_bench loopback_bench ocpp-bench-cs ocpp-bench-idle-clients ocpp-simulator; do
-    if [[ ! -x $BIN/$exe ]]; then
-        echo "bench/run.sh: $BIN/$exe is missing; build Release first (make bench does)" >&2
-        exit 1
-    fi
-done
-
-WORK=$(mktemp -d /tmp/ocppkit-bench.XXXXXX)
-PIDS=()
-cleanup() {
-    local pid
-    for pid in "${PIDS[@]}"; do
-        kill -TERM "$pid" 2>/dev/null || true
-    done
-    for pid in "${PIDS[@]}"; do
-        wait "$pid" 2>/dev/null || true
-    done
-    if [[ ${BENCH_KEEP:-0} == 1 ]]; then
-        echo "bench/run.sh: logs kept in $WORK" >&2
-    else
-        rm -rf "$WORK"
-    fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-# The process limit is 20,000 files here: raise the soft limit to the hard one.
-ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+# shellcheck source=bench/lib.sh
+source "$ROOT/bench/lib.sh"
+bench_setup bench/run.sh BENCH_KEEP "$BIN" codec_bench password_bench loopback_bench ocpp-bench-cs \
+    ocpp-bench-idle-clients ocpp-simulator
 
 say() { echo "bench: $*" >&2; }
 RESULTS=$WORK/results.txt
@@ -81,26 +57,6 @@ run_wait() {
     fi
 }
 
-forget_pid() {
-    local keep=() p
-    for p in "${PIDS[@]}"; do
-        [[ $p == "$1" ]] || keep+=("$p")
-    done
-    PIDS=("${keep[@]}")
-}
-
-# Stops one process we started (SIGTERM, then SIGKILL after 20 s) and forgets it.
-stop_pid() {
-    local pid=$1 i
-    kill -TERM "$pid" 2>/dev/null || true
-    for ((i = 0; i < 200; i++)); do
-        kill -0 "$pid" 2>/dev/null || break
-        sleep 0.1
-    done
-    kill -KILL "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-    forget_pid "$pid"
-}
 
 # Waits until FILE has a line matching REGEX (extended), at most SECONDS; fails otherwise.
 wait_line() {

@@ -1,0 +1,61 @@
+# Shared by bench/run.sh and bench/centralsystem.sh (sourced, not run): the check that the Release programs exist, a
+# work directory removed at the end unless kept, every process started here stopped by its PID however the script
+# ends, and the file limit raised to the hard one (20,000 here).
+#
+#   bench_setup NAME KEEP_VARIABLE BUILD_BIN PROGRAM...
+#
+# sets WORK and PIDS; NAME prefixes messages; the directory stays when the variable named KEEP_VARIABLE is 1.
+
+bench_setup() {
+    BENCH_NAME=$1
+    BENCH_KEEP_VAR=$2
+    local bin=$3 exe
+    shift 3
+    for exe in "$@"; do
+        if [[ ! -x $bin/$exe ]]; then
+            echo "$BENCH_NAME: $bin/$exe is missing; build Release first (make bench does)" >&2
+            exit 1
+        fi
+    done
+    WORK=$(mktemp -d "/tmp/ocppkit-$(basename "$BENCH_NAME" .sh).XXXXXX")
+    PIDS=()
+    trap bench_cleanup EXIT
+    trap 'exit 130' INT TERM
+    ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+}
+
+bench_cleanup() {
+    local pid
+    for pid in "${PIDS[@]}"; do
+        kill -TERM "$pid" 2>/dev/null || true
+    done
+    for pid in "${PIDS[@]}"; do
+        wait "$pid" 2>/dev/null || true
+    done
+    if [[ ${!BENCH_KEEP_VAR:-0} == 1 ]]; then
+        echo "$BENCH_NAME: logs kept in $WORK" >&2
+    else
+        rm -rf "$WORK"
+    fi
+}
+
+forget_pid() {
+    local keep=() p
+    for p in "${PIDS[@]}"; do
+        [[ $p == "$1" ]] || keep+=("$p")
+    done
+    PIDS=("${keep[@]}")
+}
+
+# Stops one process we started (SIGTERM, then SIGKILL after 20 s) and forgets it.
+stop_pid() {
+    local pid=$1 i
+    kill -TERM "$pid" 2>/dev/null || true
+    for ((i = 0; i < 200; i++)); do
+        kill -0 "$pid" 2>/dev/null || break
+        sleep 0.1
+    done
+    kill -KILL "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+    forget_pid "$pid"
+}
