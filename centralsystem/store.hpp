@@ -101,6 +101,9 @@ Result<StopResult> stop_transaction(Connection& db, std::string_view chargebox_i
 
 Result<void> add_meter_values(Connection& db, std::string_view chargebox_id, int connector_id,
                               std::optional<std::int64_t> transaction_id, const std::vector<MeterSample>& samples);
+// A transaction from the first nine columns of a row: id, chargebox_id, connector_id, id_tag, meter_start,
+// start_ts, meter_stop, stop_ts, stop_reason (the queries that list transactions select them in this order).
+Transaction read_transaction(const store::Statement& q);
 Result<std::vector<Transaction>> list_transactions(Connection& db, std::string_view chargebox_id, int limit);
 Result<std::vector<MeterSample>> meter_values_of(Connection& db, std::int64_t transaction_id, int limit);
 

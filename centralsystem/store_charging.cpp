@@ -83,21 +83,26 @@ Result<void> add_meter_values(Connection& db, std::string_view chargebox_id, int
     return {};
 }
 
+Transaction read_transaction(const store::Statement& q) {
+    Transaction t;
+    t.id = q.int64(0);
+    t.chargebox_id = q.text(1);
+    t.connector_id = static_cast<int>(q.int64(2));
+    t.id_tag = q.text(3);
+    t.meter_start = q.int64(4);
+    t.start_ts = q.text(5);
+    if (!q.is_null(6)) {
+        t.meter_stop = q.int64(6);
+    }
+    t.stop_ts = q.opt_text(7);
+    t.stop_reason = q.opt_text(8);
+    return t;
+}
+
 Result<std::vector<Transaction>> list_transactions(Connection& db, std::string_view chargebox_id, int limit) {
     return db.all(
         [](const store::Statement& q) {
-            Transaction t;
-            t.id = q.int64(0);
-            t.chargebox_id = q.text(1);
-            t.connector_id = static_cast<int>(q.int64(2));
-            t.id_tag = q.text(3);
-            t.meter_start = q.int64(4);
-            t.start_ts = q.text(5);
-            if (!q.is_null(6)) {
-                t.meter_stop = q.int64(6);
-            }
-            t.stop_ts = q.opt_text(7);
-            t.stop_reason = q.opt_text(8);
+            Transaction t = read_transaction(q);
             t.meter_values = q.int64(9);
             return t;
         },

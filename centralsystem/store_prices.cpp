@@ -35,18 +35,7 @@ constexpr const char* kSessionSelect =
     "t.chargebox_id WHERE (?1 = '' OR c.provider = ?1) AND ";
 
 Transaction read_session(const store::Statement& q) {
-    Transaction t;
-    t.id = q.int64(0);
-    t.chargebox_id = q.text(1);
-    t.connector_id = static_cast<int>(q.int64(2));
-    t.id_tag = q.text(3);
-    t.meter_start = q.int64(4);
-    t.start_ts = q.text(5);
-    if (!q.is_null(6)) {
-        t.meter_stop = q.int64(6);
-    }
-    t.stop_ts = q.opt_text(7);
-    t.stop_reason = q.opt_text(8);
+    Transaction t = read_transaction(q);
     if (!q.is_null(9)) {
         t.meter_last = static_cast<std::int64_t>(q.real(9));
     }
