@@ -1,4 +1,5 @@
 #include <fstream>
+#include <optional>
 #include <sstream>
 
 #include <gtest/gtest.h>
@@ -103,6 +104,45 @@ TEST_F(PeerPair, TolerantModeProcessesWhatIsSafeAndRecordsTheDeviation) {
     EXPECT_EQ(f[0].GetInt(), 4);
     EXPECT_STREQ(f[2].GetString(), "OccurenceConstraintViolation");
     EXPECT_NE(std::string(f[3].GetString()).find("/chargePointModel"), std::string::npos) << f[3].GetString();
+}
+
+// A negative connectorId (connectors are numbered from 0) breaks the schemas' minimum: a deviation that is still
+// processed in tolerant mode, a PropertyConstraintViolation in strict mode.
+TEST_F(PeerPair, ANegativeConnectorIdIsARecordedDeviationInTolerantMode) {
+    PeerConfig tolerant;
+    tolerant.mode = validation::Mode::Tolerant;
+    connect(tolerant, PeerConfig{});
+    std::vector<Deviation> deviations;
+    cs->set_deviation_observer([&](const Deviation& d) { deviations.push_back(d); });
+    std::optional<int> seen;
+    cs->on<v16::StatusNotificationReq>(
+        [&](const v16::StatusNotificationReq& req, Reply<v16::StatusNotificationConf> r) {
+            seen = req.connectorId;
+            r(v16::StatusNotificationConf{});
+        });
+    cp->send_raw(R"([2,"n1","StatusNotification",{"connectorId":-5,"errorCode":"NoError","status":"Available"}])");
+    settle();
+    EXPECT_EQ(last_frame(cs_sent)[0].GetInt(), 3);
+    EXPECT_EQ(seen, -5);
+    ASSERT_EQ(deviations.size(), 1u);
+    ASSERT_EQ(deviations[0].findings.size(), 1u);
+    EXPECT_EQ(deviations[0].findings[0].pointer, "/connectorId");
+    EXPECT_EQ(deviations[0].findings[0].rule, "minimum");
+}
+
+TEST_F(PeerPair, ANegativeConnectorIdIsAPropertyConstraintViolationInStrictMode) {
+    bool seen = false;
+    cs->on<v16::StatusNotificationReq>([&](const v16::StatusNotificationReq&, Reply<v16::StatusNotificationConf> r) {
+        seen = true;
+        r(v16::StatusNotificationConf{});
+    });
+    cp->send_raw(R"([2,"n1","StatusNotification",{"connectorId":-5,"errorCode":"NoError","status":"Available"}])");
+    settle();
+    auto f = last_frame(cs_sent);
+    EXPECT_EQ(f[0].GetInt(), 4);
+    EXPECT_STREQ(f[2].GetString(), "PropertyConstraintViolation");
+    EXPECT_NE(std::string(f[3].GetString()).find("/connectorId"), std::string::npos) << f[3].GetString();
+    EXPECT_FALSE(seen);
 }
 
 TEST_F(PeerPair, MalformedFramesAreAnsweredWhereAnIdCanBeRecoveredAndTheConnectionSurvives) {
