@@ -1,5 +1,8 @@
 #include "store/database.hpp"
 
+#include <filesystem>
+#include <system_error>
+
 #include "store/claims.hpp"
 #include "store/postgres.hpp"
 #include "store/sqlite.hpp"
@@ -26,8 +29,34 @@ std::string redacted_url(std::string_view url) {
     return redact_postgres_url(url);
 }
 
+Result<void> check_database_file(std::string_view url) {
+    if (is_postgres_url(url)) {
+        return {};
+    }
+    const auto path = sqlite_path_from_url(url);
+    if (!path) {
+        return {};
+    }
+    std::error_code ec;
+    const auto status = std::filesystem::status(*path, ec);
+    if (ec || !std::filesystem::is_regular_file(status)) {
+        return {}; // missing (created on open) or not a file (opening says why)
+    }
+    const auto size = std::filesystem::file_size(*path, ec);
+    if (!ec && size == 0) {
+        return ocpp::make_error("the database file " + *path +
+                                " is empty (0 bytes): it may have been truncated, and starting would begin a new, "
+                                "empty database in its place. Restore it from a backup, or delete the file to start "
+                                "with a new database");
+    }
+    return {};
+}
+
 Result<std::unique_ptr<Connection>> open_database(std::string_view url) {
     if (auto ok = check_database_url(url); !ok) {
+        return ok.error();
+    }
+    if (auto ok = check_database_file(url); !ok) {
         return ok.error();
     }
     std::unique_ptr<Connection> db;

@@ -18,6 +18,11 @@ bool is_shared_database(std::string_view url);
 // The URL as messages and logs may show it: a PostgreSQL password replaced by "***".
 std::string redacted_url(std::string_view url);
 
+// Refuses a SQLite database file that exists but is empty (0 bytes): a file truncated by accident would otherwise
+// start as a new, empty database without a word. The error names the file and says how to start afresh (delete
+// it). Any other URL passes. Programs call it at start and exit 2 on an error; open_database() checks it too.
+Result<void> check_database_file(std::string_view url);
+
 // Opens a database URL (see check_database_url) and applies the migrations every program relies on (claiming
 // codes). Errors say what failed; the caller adds which option named the URL.
 Result<std::unique_ptr<Connection>> open_database(std::string_view url);

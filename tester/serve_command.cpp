@@ -260,6 +260,10 @@ int run_serve(int argc, char** argv) {
         say("cannot load the OCPP 1.6 schemas: " + schemas.error().message);
         return 1;
     }
+    if (auto empty = store::check_database_file(o.db); !empty) {
+        say("--db: " + empty.error().message);
+        return 2;
+    }
     auto db = store::open_database(o.db);
     if (!db) {
         say("--db: " + db.error().message);
