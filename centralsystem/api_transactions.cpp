@@ -72,14 +72,18 @@ void charger_transactions(CentralSystem& cs, const std::string& id, const HttpRe
                                           w.Key("energyWh");
                                           t.meter_stop ? (void)w.Int64(*t.meter_stop - t.meter_start) : (void)w.Null();
                                           // Revenue under the price set valid at the start, once stopped.
-                                          const auto money =
-                                              t.stop_ts ? session_revenue(r->prices, t, t.start_ts) : std::nullopt;
+                                          // A blocked session (the charger was planned) earns nothing.
+                                          const auto money = t.stop_ts && !t.blocked
+                                                                 ? session_revenue(r->prices, t, t.start_ts)
+                                                                 : std::nullopt;
                                           w.Key("revenue");
                                           money ? (void)w.Double(money->amount) : (void)w.Null();
                                           w.Key("currency");
                                           money ? (void)w.String(money->currency.c_str()) : (void)w.Null();
                                           w.Key("meterValueCount");
                                           w.Int64(t.meter_values);
+                                          w.Key("blocked");
+                                          w.Bool(t.blocked);
                                           if (with_values) {
                                               w.Key("meterValues");
                                               w.StartArray();

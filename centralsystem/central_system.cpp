@@ -13,7 +13,8 @@ CentralSystem::CentralSystem(CentralConfig config, ocpp::Executor& loop, store::
     , loop_(loop)
     , worker_(worker)
     , schemas_(schemas)
-    , log_(log) {}
+    , log_(log)
+    , sample_budget_(std::make_shared<SampleBudget>(config.max_samples_per_minute)) {}
 
 CentralSystem::~CentralSystem() {
     for (auto& [id, peer] : peers_) {
@@ -63,6 +64,15 @@ void CentralSystem::notify(const std::string& id, std::string kind, std::string 
                         log_.warn("notifications", "not stored for \"" + id + "\": " + r.error().message);
                     }
                 });
+}
+
+bool CentralSystem::notify_once(const std::string& subject, const std::string& id, std::string kind,
+                                std::string message) {
+    if (!notices_.allow(subject, loop_.clock().now())) {
+        return false;
+    }
+    notify(id, std::move(kind), std::move(message));
+    return true;
 }
 
 std::string CentralSystem::now_text() const {

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "centralsystem/background.hpp"
+#include "centralsystem/limits.hpp"
 #include "centralsystem/metrics.hpp"
 #include "centralsystem/records.hpp"
 #include "ocpp/net/server.hpp"
@@ -34,6 +35,8 @@ struct CentralConfig {
     // Set when several nodes share one PostgreSQL database: each then sees the chargers, passwords and switches
     // the others change, and an unknown Chargebox ID is also looked up (refused now, accepted at its next try).
     ocpp::Clock::Duration credentials_refresh{0};
+    // Meter samples stored per transaction per minute (MeterValues and a stop's transactionData); 0: no limit.
+    int max_samples_per_minute = 600;
 };
 
 // What the handshake needs to know about a charger; kept in step with the store by whoever changes it.
@@ -81,6 +84,11 @@ public:
     // Stores a notification (offline, faulted, claimRedeemed, passwordCaptured) stamped now, through the store
     // worker (GET /api/v1/notifications reads them back); call on the loop.
     void notify(const std::string& id, std::string kind, std::string message);
+    // The same, at most once a minute per subject (a charger repeating itself does not flood the list); true when
+    // it was stored.
+    bool notify_once(const std::string& subject, const std::string& id, std::string kind, std::string message);
+    // The stored-sample budget; use it only inside store jobs (the store worker's thread), see limits.hpp.
+    const std::shared_ptr<SampleBudget>& sample_budget() { return sample_budget_; }
 
     // Counters for /metrics (call on the loop), and the text /metrics answers with.
     Metrics& metrics() { return metrics_; }
@@ -136,6 +144,8 @@ private:
     std::unordered_map<std::string, ocpp::Clock::TimePoint> looked_up_; // recent cache-miss lookups
     int lookups_in_flight_ = 0;
     Metrics metrics_;
+    NoticeThrottle notices_;
+    std::shared_ptr<SampleBudget> sample_budget_;
     store::PasswordMemo memo_;
     std::shared_ptr<bool> alive_ = std::make_shared<bool>(true); // hash_later() answers only while this lives
     // Password hashing and checking, one thread per core; joined before the members above go.

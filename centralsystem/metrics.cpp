@@ -16,7 +16,7 @@ void bump(std::vector<std::pair<std::string, std::uint64_t>>& counts, std::strin
     counts.emplace_back(std::string(result), 1);
 }
 
-// Label values here are action names and error codes: letters only, but escape anyway.
+// Label values: action names, error codes and Chargebox IDs; escaped as the text format requires.
 std::string label(std::string_view v) {
     std::string out;
     for (char c : v) {
@@ -87,6 +87,19 @@ void Metrics::refused(std::string_view reason) {
     }
 }
 
+void Metrics::foreign_transaction(std::string_view action, std::string_view reason, const std::string& sender,
+                                  const std::string& owner) {
+    std::pair<std::string, std::string> pair{sender, owner};
+    if (!foreign_pairs_.count(pair)) {
+        if (foreign_pairs_.size() < kForeignPairs) {
+            foreign_pairs_.insert(pair);
+        } else {
+            pair = {"other", "other"};
+        }
+    }
+    ++foreign_[{std::string(action), std::string(reason), pair.first, pair.second}];
+}
+
 std::string Metrics::render(const Gauges& g) const {
     std::string out;
     out.reserve(4096 + actions_.size() * 1024);
@@ -115,6 +128,16 @@ std::string Metrics::render(const Gauges& g) const {
     for (const auto& [reason, n] : refusals_) {
         out += "ocpp_handshake_refusals_total{reason=\"" + label(reason) + "\"} " + std::to_string(n) + "\n";
     }
+    head(out, "ocpp_foreign_transaction_messages_total", "counter",
+         "Messages naming a transaction that is not the sender's (or not on its connector), answered but not applied, "
+         "by action, reason, sender and owner (at most 100 sender/owner pairs, then \"other\").");
+    for (const auto& [key, n] : foreign_) {
+        out += "ocpp_foreign_transaction_messages_total{action=\"" + label(key[0]) + "\",reason=\"" + label(key[1]) +
+               "\",sender=\"" + label(key[2]) + "\",owner=\"" + label(key[3]) + "\"} " + std::to_string(n) + "\n";
+    }
+    head(out, "ocpp_meter_samples_trimmed_total", "counter",
+         "Meter samples answered but not stored: beyond the per-transaction budget (--max-samples-per-minute).");
+    out += "ocpp_meter_samples_trimmed_total " + std::to_string(samples_trimmed_) + "\n";
     gauge(out, "ocpp_store_queue_depth", "Store jobs waiting for the store worker.",
           static_cast<double>(g.store_queue));
     gauge(out, "ocpp_password_hash_queue_depth", "Passwords waiting to be hashed or checked off the event loop.",

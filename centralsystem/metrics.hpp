@@ -2,10 +2,12 @@
 // Metrics: what /metrics shows, in the Prometheus text format. Calls by direction, action and result, a latency
 // histogram of the calls we answered, handshake refusals by reason; the gauges are read when rendering.
 // Counting happens on the central system's loop (no locks); the store's commit histogram is its own.
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -20,6 +22,15 @@ public:
     // known_action: false for an action that is not OCPP 1.6 (counted as "other", so labels stay bounded).
     void call(const ocpp::CallRecord& r, bool known_action);
     void refused(std::string_view reason);
+    // A MeterValues or StopTransaction that named a transaction not of its sender (or not on its connector) and
+    // was not applied. reason: otherCharger | unknown | otherConnector; owner: "" when unknown. At most
+    // kForeignPairs distinct (sender, owner) pairs get their own series; the rest count as sender="other",
+    // owner="other".
+    static constexpr std::size_t kForeignPairs = 100;
+    void foreign_transaction(std::string_view action, std::string_view reason, const std::string& sender,
+                             const std::string& owner);
+    // Meter samples answered but not stored: beyond the per-transaction budget.
+    void samples_trimmed(std::size_t n) { samples_trimmed_ += n; }
 
     struct Gauges {
         std::size_t chargers_connected = 0, connections = 0, chargers_known = 0;
@@ -36,6 +47,10 @@ private:
     };
     std::map<std::string, PerAction, std::less<>> actions_;
     std::map<std::string, std::uint64_t, std::less<>> refusals_;
+    // (action, reason, sender, owner) -> count; distinct (sender, owner) pairs are capped (kForeignPairs).
+    std::map<std::array<std::string, 4>, std::uint64_t> foreign_;
+    std::set<std::pair<std::string, std::string>> foreign_pairs_;
+    std::uint64_t samples_trimmed_ = 0;
 };
 
 } // namespace cs

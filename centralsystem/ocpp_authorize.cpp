@@ -1,4 +1,5 @@
-// Authorize against the id-tag registry: Accepted / Blocked / Expired / Invalid, with expiry and parent.
+// Authorize against the id-tag registry: Accepted / Blocked / Expired / Invalid, with expiry and parent; Blocked
+// at a charger that is not in operation (planned).
 #include "centralsystem/central_system.hpp"
 #include "centralsystem/store.hpp"
 #include "ocpp/v16/messages.hpp"
@@ -21,6 +22,16 @@ IdTagInfo id_tag_info(const std::optional<IdTag>& tag, const std::string& now) {
 
 void add_authorize_handlers(CentralSystem& cs, ocpp::Peer& peer, const std::string& id) {
     peer.on<AuthorizeReq>([&cs, id](const AuthorizeReq& req, ocpp::Reply<AuthorizeConf> reply) {
+        // A planned charger may connect and boot, but nobody charges there before it is commissioned.
+        if (const Credentials* c = cs.credentials(id); !c || c->status != "operational") {
+            cs.notify_once("notInOperation:Authorize:" + id, id, "notInOperation",
+                           "Authorize of id tag \"" + req.idTag +
+                               "\" was answered Blocked: the charger is planned, not in operation");
+            AuthorizeConf conf;
+            conf.idTagInfo.status = AuthorizationStatus::Blocked;
+            reply(conf);
+            return;
+        }
         cs.store<std::optional<IdTag>>([tag = req.idTag](store::Connection& db) { return db::find_id_tag(db, tag); },
                                        [&cs, id, reply](ocpp::Result<std::optional<IdTag>> r) mutable {
                                            if (!r) {

@@ -16,7 +16,8 @@ struct Options {
     std::string api_token;
     bool auto_register = false;
     int heartbeat_interval = 300;
-    int call_timeout = 30; // seconds a charger may take to answer one of our calls
+    int call_timeout = 30;            // seconds a charger may take to answer one of our calls
+    int max_samples_per_minute = 600; // meter samples stored per transaction per minute; 0: no limit
     std::string tls_cert, tls_key, tls_client_ca;
     ocpp::LogLevel log_level = ocpp::LogLevel::Info;
     std::string config_file;

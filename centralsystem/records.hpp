@@ -77,6 +77,8 @@ struct Transaction {
     std::optional<std::int64_t> meter_stop;
     std::optional<std::string> stop_ts, stop_reason;
     std::int64_t meter_values = 0; // samples stored for it
+    // Started while the charger was planned (answered Blocked): kept, but no turnover, revenue or statistics.
+    bool blocked = false;
     // The latest energy register reading in Wh, for a session in progress (filled by the dashboard query only).
     std::optional<std::int64_t> meter_last;
 };
@@ -102,7 +104,8 @@ struct PriceSet {
 // One entry of GET /api/v1/notifications.
 struct Notification {
     std::string at, chargebox_id;
-    std::string kind; // offline | faulted | claimRedeemed | passwordCaptured
+    // offline | faulted | claimRedeemed | passwordCaptured | foreignTransaction | notInOperation | samplesTrimmed
+    std::string kind;
     std::string message;
     std::int64_t id = 0;                // set by the store, increasing
     std::optional<std::string> read_at; // when the operator marked it read

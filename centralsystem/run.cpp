@@ -44,6 +44,10 @@ int run(int argc, char** argv) {
         say("cannot load the OCPP 1.6 schemas: " + schemas.error().message);
         return 1;
     }
+    if (auto empty = store::check_database_file(o.db); !empty) {
+        say("--db: " + empty.error().message);
+        return 2;
+    }
     auto db = store::open_database(o.db);
     if (!db) {
         say("--db: " + db.error().message);
@@ -76,6 +80,7 @@ int run(int argc, char** argv) {
     cc.heartbeat_interval = o.heartbeat_interval;
     cc.call_timeout = std::chrono::seconds(o.call_timeout);
     cc.auto_register = o.auto_register;
+    cc.max_samples_per_minute = o.max_samples_per_minute;
     if (store::is_shared_database(o.db)) {
         cc.credentials_refresh = std::chrono::seconds(2); // other nodes may add chargers or change passwords
     }

@@ -86,8 +86,17 @@ struct StartResult {
     std::optional<IdTag> tag;
     bool duplicate = false; // the same start arrived before (offline replay): its first id is given again
 };
+// blocked: the charger is planned; the session is kept but answered Blocked and never counted (records.hpp).
 Result<StartResult> start_transaction(Connection& db, std::string_view chargebox_id, int connector_id,
-                                      std::string_view id_tag, std::int64_t meter_start, std::string_view ts);
+                                      std::string_view id_tag, std::int64_t meter_start, std::string_view ts,
+                                      bool blocked = false);
+// Which charger and connector a transaction id belongs to (nullopt: no such transaction). Messages that name a
+// transactionId are applied only when it is the sender's (and, for MeterValues, on the same connector).
+struct TransactionOwner {
+    std::string chargebox_id;
+    int connector_id = 0;
+};
+Result<std::optional<TransactionOwner>> transaction_owner(Connection& db, std::int64_t transaction_id);
 
 struct StopInput {
     std::int64_t transaction_id = 0;
@@ -96,6 +105,7 @@ struct StopInput {
     std::optional<std::string> id_tag;
     std::vector<MeterSample> samples; // transactionData
 };
+// Unknown: no transaction of this charger has the id (another charger's, or none); nothing is changed.
 enum class StopResult { Stopped, AlreadyStopped, Unknown };
 Result<StopResult> stop_transaction(Connection& db, std::string_view chargebox_id, const StopInput& in);
 

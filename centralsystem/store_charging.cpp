@@ -4,7 +4,8 @@
 namespace cs::db {
 
 Result<StartResult> start_transaction(Connection& db, std::string_view chargebox_id, int connector_id,
-                                      std::string_view id_tag, std::int64_t meter_start, std::string_view ts) {
+                                      std::string_view id_tag, std::int64_t meter_start, std::string_view ts,
+                                      bool blocked) {
     StartResult out;
     auto tag = find_id_tag(db, id_tag);
     if (!tag) {
@@ -15,9 +16,9 @@ Result<StartResult> start_transaction(Connection& db, std::string_view chargebox
     // The same start again (a charger replaying its offline queue) gets the id it got the first time. The id
     // comes from the database (identity or rowid), so it is unique across central-system nodes sharing it.
     auto id = db.first(read_id,
-                       "INSERT INTO transactions(chargebox_id, connector_id, id_tag, meter_start, start_ts) "
-                       "VALUES(?1, ?2, ?3, ?4, ?5) ON CONFLICT DO NOTHING RETURNING id",
-                       chargebox_id, connector_id, id_tag, meter_start, ts);
+                       "INSERT INTO transactions(chargebox_id, connector_id, id_tag, meter_start, start_ts, blocked) "
+                       "VALUES(?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT DO NOTHING RETURNING id",
+                       chargebox_id, connector_id, id_tag, meter_start, ts, blocked ? 1 : 0);
     if (!id) {
         return id.error();
     }
@@ -36,6 +37,14 @@ Result<StartResult> start_transaction(Connection& db, std::string_view chargebox
     }
     out.transaction_id = **id;
     return out;
+}
+
+Result<std::optional<TransactionOwner>> transaction_owner(Connection& db, std::int64_t transaction_id) {
+    return db.first(
+        [](const store::Statement& q) {
+            return TransactionOwner{q.text(0), static_cast<int>(q.int64(1))};
+        },
+        "SELECT chargebox_id, connector_id FROM transactions WHERE id = ?1", transaction_id);
 }
 
 Result<StopResult> stop_transaction(Connection& db, std::string_view chargebox_id, const StopInput& in) {
@@ -104,10 +113,12 @@ Result<std::vector<Transaction>> list_transactions(Connection& db, std::string_v
         [](const store::Statement& q) {
             Transaction t = read_transaction(q);
             t.meter_values = q.int64(9);
+            t.blocked = q.int64(10) != 0;
             return t;
         },
         "SELECT t.id, t.chargebox_id, t.connector_id, t.id_tag, t.meter_start, t.start_ts, t.meter_stop, t.stop_ts, "
-        "t.stop_reason, (SELECT count(*) FROM meter_values m WHERE m.transaction_id = t.id) FROM transactions t "
+        "t.stop_reason, (SELECT count(*) FROM meter_values m WHERE m.transaction_id = t.id), t.blocked "
+        "FROM transactions t "
         "WHERE t.chargebox_id = ?1 ORDER BY rtrim(t.start_ts, 'Z') DESC, t.id DESC LIMIT ?2",
         chargebox_id, limit);
 }

@@ -14,7 +14,9 @@ struct Session {
 };
 
 Result<std::vector<Session>> sessions_of(Connection& db, std::string_view chargebox_id) {
-    auto q = db.prepare("SELECT id, connector_id, start_ts FROM transactions WHERE chargebox_id = ?1 ORDER BY id");
+    // A blocked session (started while the charger was planned) is never priced.
+    auto q = db.prepare("SELECT id, connector_id, start_ts FROM transactions WHERE chargebox_id = ?1 AND blocked = 0 "
+                        "ORDER BY id");
     if (!q) {
         return q.error();
     }

@@ -25,14 +25,14 @@ PriceSet read_price(const store::Statement& q) {
     return p;
 }
 
-// Sessions: id, chargebox_id, connector_id, id_tag, meter_start, start_ts, meter_stop, stop_ts, stop_reason and
-// the latest energy register reading in Wh (or NULL).
+// Sessions that count (not blocked): id, chargebox_id, connector_id, id_tag, meter_start, start_ts, meter_stop,
+// stop_ts, stop_reason and the latest energy register reading in Wh (or NULL).
 constexpr const char* kSessionSelect =
     "SELECT t.id, t.chargebox_id, t.connector_id, t.id_tag, t.meter_start, t.start_ts, t.meter_stop, t.stop_ts, "
     "t.stop_reason, (SELECT CASE m.unit WHEN 'kWh' THEN m.value * 1000 ELSE m.value END FROM meter_values m "
     "WHERE m.transaction_id = t.id AND m.measurand = 'Energy.Active.Import.Register' AND m.phase = '' "
     "ORDER BY rtrim(m.ts, 'Z') DESC, m.rowid DESC LIMIT 1) FROM transactions t JOIN chargers c ON c.chargebox_id = "
-    "t.chargebox_id WHERE (?1 = '' OR c.provider = ?1) AND ";
+    "t.chargebox_id WHERE (?1 = '' OR c.provider = ?1) AND t.blocked = 0 AND ";
 
 Transaction read_session(const store::Statement& q) {
     Transaction t = read_transaction(q);

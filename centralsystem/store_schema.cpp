@@ -131,6 +131,11 @@ Result<void> migrate(Connection& db) {
             PRIMARY KEY (chargebox_id, config_key));
         ALTER TABLE chargers ADD COLUMN config_at TEXT NOT NULL DEFAULT '';
         ALTER TABLE chargers ADD COLUMN status0_at TEXT NOT NULL DEFAULT '';
+    )sql"},
+                                        // A session a charger started while planned: answered Blocked, kept, never
+                                        // counted in turnover, revenue or statistics.
+                                        {5, R"sql(
+        ALTER TABLE transactions ADD COLUMN blocked INTEGER NOT NULL DEFAULT 0;
     )sql"}});
 }
 

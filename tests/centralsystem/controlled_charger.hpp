@@ -14,6 +14,9 @@
 #include <string>
 #include <vector>
 
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
 #include "ocpp/net/client.hpp"
 #include "ocpp/peer/peer.hpp"
 #include "tests/tester/serve_support.hpp"
@@ -96,6 +99,46 @@ public:
         });
     }
     const std::string& error() const { return error_; }
+
+    // The central system's answer to a call this charger sent.
+    struct Answered {
+        bool result = false;    // a CALLRESULT (else a CALLERROR, or no answer: error_code says which)
+        std::string payload;    // the CALLRESULT payload as JSON text
+        std::string error_code; // the CALLERROR code; "timeout" or "not connected" when there was none
+    };
+    // Sends a call as this charger, its payload exactly as written (not validated here, so that tests can send what
+    // a broken charger sends), and waits (bounded) for the answer.
+    Answered send(const std::string& action, const std::string& payload,
+                  std::chrono::milliseconds timeout = std::chrono::seconds(30)) {
+        auto answered = std::make_shared<std::promise<Answered>>();
+        loop_.call([this, action, payload, answered] {
+            if (!peer_) {
+                answered->set_value(Answered{false, "", "not connected"});
+                return;
+            }
+            peer_->call_text(
+                action, payload,
+                [answered](ocpp::RawOutcome out) {
+                    Answered a;
+                    a.result = out.status == ocpp::CallStatus::Ok && out.payload;
+                    if (a.result) {
+                        rapidjson::StringBuffer buf;
+                        rapidjson::Writer<rapidjson::StringBuffer> w(buf);
+                        out.payload->Accept(w);
+                        a.payload = buf.GetString();
+                    } else {
+                        a.error_code = out.error_code.empty() ? "no answer" : out.error_code;
+                    }
+                    answered->set_value(std::move(a));
+                },
+                {}, false);
+        });
+        auto f = answered->get_future();
+        if (f.wait_for(timeout) != std::future_status::ready) {
+            return Answered{false, "", "timeout"};
+        }
+        return f.get();
+    }
 
 private:
     void connect(std::shared_ptr<std::promise<std::string>> booted) {

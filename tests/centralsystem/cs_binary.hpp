@@ -140,6 +140,14 @@ protected:
         ASSERT_EQ(r.status, 201) << r.body;
         ASSERT_EQ(api("POST", "/api/v1/idtags", R"({"idTag":"SIM-TAG-1","status":"Accepted"})").status / 100, 2);
     }
+    // Puts a charger made by create_charger() into operation (a planned charger's sessions are answered Blocked).
+    void commission_charger(const std::string& id) {
+        const auto r = api("POST", "/api/v1/chargers/" + id + "/commission",
+                           R"({"address":{"street":"A 1","postalCode":"10115","city":"Berlin","country":"DE"},)"
+                           R"("location":{"latitude":52.52,"longitude":13.4},"hotline":"+49 30 1",)"
+                           R"("chargePoints":[{"connectorId":1,"maxCurrentA":32,"phases":3,"maxPowerKw":22}]})");
+        ASSERT_EQ(r.status, 200) << r.body;
+    }
     rapidjson::Document transactions(const std::string& id) {
         const auto r = api("GET", "/api/v1/chargers/" + id + "/transactions");
         EXPECT_EQ(r.status, 200) << r.body;

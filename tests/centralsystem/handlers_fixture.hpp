@@ -59,6 +59,11 @@ protected:
             std::remove((path_ + suffix).c_str());
         }
     }
+    // Puts CB-1 into operation in the handshake cache (a planned charger's Authorize and StartTransaction are
+    // answered Blocked).
+    void make_operational() {
+        central_->put_credentials("CB-1", cs::Credentials{central_->credentials("CB-1")->password_hash, "operational"});
+    }
     // Connects a charge point side as CB-1 through the in-memory transport.
     void connect() {
         ocpp::net::HandshakeInfo info;

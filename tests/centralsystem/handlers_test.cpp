@@ -114,6 +114,7 @@ TEST_F(HandlersTest, TakenPasswordsAreHashedOffTheLoopAndStored) {
 }
 
 TEST_F(HandlersTest, BootStatusAndAuthorize) {
+    make_operational();
     connect();
     BootNotificationReq boot;
     boot.chargePointVendor = "ACME";
@@ -144,6 +145,7 @@ TEST_F(HandlersTest, BootStatusAndAuthorize) {
 }
 
 TEST_F(HandlersTest, TransactionIsStoredAndStopIsIdempotent) {
+    make_operational();
     connect();
     StartTransactionReq start;
     start.connectorId = 1;

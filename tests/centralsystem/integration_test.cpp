@@ -11,6 +11,7 @@ using namespace cs::test;
 
 TEST_F(CentralSystemBinary, ChargerCreatedByRestConnectsAndCharges) {
     create_charger("FLOW000001", "flow-password-1");
+    commission_charger("FLOW000001");
     // Remote command while the simulator is connected: run it in the background.
     Process sim(kBin + "/ocpp-simulator",
                 {"run",
@@ -116,6 +117,7 @@ TEST_F(CentralSystemBinary, ClaimingCodeCreatesTheChargerOnce) {
 
 TEST_F(CentralSystemBinary, AcknowledgedTransactionsSurviveSigkill) {
     create_charger("KILL000001", "kill-password-1");
+    commission_charger("KILL000001");
     auto report = simulate("KILL", "kill-password-1", 5);
     ASSERT_TRUE(report.IsObject());
     const auto acknowledged_starts = report["actions"]["StartTransaction"]["ok"].GetInt64();

@@ -13,6 +13,10 @@ ocpp::DateTime at(const std::string& text) {
 
 class LateMessages : public HandlersTest {
 protected:
+    void SetUp() override {
+        HandlersTest::SetUp();
+        make_operational();
+    }
     void status(int connector, ChargePointStatus s, const std::string& ts) {
         StatusNotificationReq req;
         req.connectorId = connector;

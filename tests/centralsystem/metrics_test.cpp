@@ -44,6 +44,7 @@ double value(const std::map<std::string, double>& m, const std::string& key) {
 
 TEST_F(CentralSystemBinary, MetricsCountWhatHappened) {
     create_charger("METR000001", "metrics-password");
+    commission_charger("METR000001");
     auto report = simulate("METR", "metrics-password", 5);
     ASSERT_TRUE(report.IsObject());
     (void)simulate("METR", "wrong-password-9", 2, false);

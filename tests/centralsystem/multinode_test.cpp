@@ -75,6 +75,12 @@ protected:
                                R"(","provider":"acme","chargePoints":[{"connectorId":1,"evseId":"DE*ABC*E)" + id +
                                R"(*1","standard":"IEC_62196_T2","format":"SOCKET","powerType":"AC_3_PHASE"}]})");
         ASSERT_EQ(r.status, 201) << r.body;
+        // In operation, so that its sessions are not answered Blocked.
+        const auto c = api(n, "POST", "/api/v1/chargers/" + id + "/commission",
+                           R"({"address":{"street":"A 1","postalCode":"10115","city":"Berlin","country":"DE"},)"
+                           R"("location":{"latitude":52.52,"longitude":13.4},"hotline":"+49 30 1",)"
+                           R"("chargePoints":[{"connectorId":1,"maxCurrentA":32,"phases":3,"maxPowerKw":22}]})");
+        ASSERT_EQ(c.status, 200) << c.body;
     }
     std::unique_ptr<Process> simulator(const Node& n, const std::string& prefix, const std::string& password,
                                        int seconds, const std::string& suffix = "") {

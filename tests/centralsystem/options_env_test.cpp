@@ -153,3 +153,21 @@ TEST_F(OptionsEnv, BinaryReadsTheEnvironment) {
 }
 
 } // namespace
+
+namespace {
+
+TEST(Options, TheStoredSampleBudgetComesFromFlagEnvironmentOrConfig) {
+    EXPECT_EQ(parse({}, {})->max_samples_per_minute, 600);
+    EXPECT_EQ(parse({"--max-samples-per-minute", "50"}, {})->max_samples_per_minute, 50);
+    EXPECT_EQ(parse({}, {"OCPPKIT_MAX_SAMPLES_PER_MINUTE=0"})->max_samples_per_minute, 0);
+    const std::string config = "/tmp/cs-options-" + std::to_string(::getpid()) + "-budget.yaml";
+    std::ofstream(config) << "max-samples-per-minute: 1200\n";
+    EXPECT_EQ(parse({"--config", config}, {})->max_samples_per_minute, 1200);
+    std::remove(config.c_str());
+    auto bad = parse({"--max-samples-per-minute=-1"}, {});
+    ASSERT_FALSE(bad);
+    EXPECT_NE(bad.error().message.find("--max-samples-per-minute takes a whole number from 0"), std::string::npos)
+        << bad.error().message;
+}
+
+} // namespace

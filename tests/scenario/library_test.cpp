@@ -96,6 +96,24 @@ protected:
                 tester::test::http(port_, "POST", "/api/v1/idtags", R"({"idTag":"SCN-TAG-1","status":"Accepted"})",
                                    {"Authorization: Bearer " + kToken}, 10000ms);
             ASSERT_EQ(r.status / 100, 2) << r.body;
+            // The chargers of the scenarios that charge, in operation (a planned charger's sessions are Blocked).
+            int n = 0;
+            for (const char* id : {"SCN-SESSION-001", "SCN-SESSION-002", "SCN-OFFLINE-001"}) {
+                const std::string evse = "DE*SCN*E" + std::to_string(++n) + "*1";
+                auto c = tester::test::http(
+                    port_, "POST", "/api/v1/chargers",
+                    std::string(R"({"chargeBoxId":")") + id + R"(","chargePoints":[{"connectorId":1,"evseId":")" +
+                        evse + R"(","standard":"IEC_62196_T2","format":"SOCKET","powerType":"AC_3_PHASE"}]})",
+                    {"Authorization: Bearer " + kToken}, 10000ms);
+                ASSERT_EQ(c.status, 201) << c.body;
+                c = tester::test::http(
+                    port_, "POST", std::string("/api/v1/chargers/") + id + "/commission",
+                    R"({"address":{"street":"A 1","postalCode":"10115","city":"Berlin","country":"DE"},)"
+                    R"("location":{"latitude":52.52,"longitude":13.4},"hotline":"+49 30 1",)"
+                    R"("chargePoints":[{"connectorId":1,"maxCurrentA":32,"phases":3,"maxPowerKw":22}]})",
+                    {"Authorization: Bearer " + kToken}, 10000ms);
+                ASSERT_EQ(c.status, 200) << c.body;
+            }
         }
     }
     // Runs `ocpp-simulator scenario ARGS...`; its exit code (-1 when it had to be killed) and output.
