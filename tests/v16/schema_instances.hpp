@@ -72,7 +72,12 @@ public:
             if (kind_ == Kind::Minimal) {
                 return rapidjson::Value(0);
             }
-            return rapidjson::Value(flip() ? std::numeric_limits<int>::max() : std::numeric_limits<int>::min());
+            if (flip()) {
+                return rapidjson::Value(std::numeric_limits<int>::max());
+            }
+            // The lowest value the schema allows (a connectorId has minimum 0).
+            return rapidjson::Value(schema.HasMember("minimum") ? schema["minimum"].GetInt()
+                                                                : std::numeric_limits<int>::min());
         }
         if (type == "number") {
             if (kind_ == Kind::Minimal) {
