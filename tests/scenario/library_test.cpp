@@ -96,9 +96,10 @@ protected:
                 tester::test::http(port_, "POST", "/api/v1/idtags", R"({"idTag":"SCN-TAG-1","status":"Accepted"})",
                                    {"Authorization: Bearer " + kToken}, 10000ms);
             ASSERT_EQ(r.status / 100, 2) << r.body;
-            // The chargers of the scenarios that charge, in operation (a planned charger's sessions are Blocked).
+            // The chargers of the scenarios (and the replayed capture) that charge, in operation (a planned charger's
+            // sessions are Blocked).
             int n = 0;
-            for (const char* id : {"SCN-SESSION-001", "SCN-SESSION-002", "SCN-OFFLINE-001"}) {
+            for (const char* id : {"SCN-SESSION-001", "SCN-SESSION-002", "SCN-OFFLINE-001", "SCN-REPLAY-1"}) {
                 const std::string evse = "DE*SCN*E" + std::to_string(++n) + "*1";
                 auto c = tester::test::http(
                     port_, "POST", "/api/v1/chargers",
