@@ -13,7 +13,9 @@ CentralSystem::CentralSystem(CentralConfig config, ocpp::Executor& loop, store::
     , loop_(loop)
     , worker_(worker)
     , schemas_(schemas)
-    , log_(log) {}
+    , log_(log)
+    , id_failures_(loop.clock(), config_.id_backoff)
+    , address_failures_(loop.clock(), config_.address_backoff) {}
 
 CentralSystem::~CentralSystem() {
     for (auto& [id, peer] : peers_) {
@@ -27,8 +29,8 @@ void CentralSystem::attach(ocpp::net::Server& server) {
     });
     server.set_open_handler([this](ocpp::net::SessionPtr s) { on_open(std::move(s)); });
     server.set_reject_handler([this](const ocpp::net::RejectedHandshake& r) {
-        // Our own refusals (401) were counted with their reason in on_handshake() (handshake.cpp).
-        if (r.status == 401) {
+        // Our own refusals (401, 429) were counted with their reason in on_handshake() (handshake.cpp).
+        if (r.status == 401 || r.status == 429) {
             return;
         }
         metrics_.refused(r.status == 0     ? "connection_failed"

@@ -87,6 +87,10 @@ void Metrics::refused(std::string_view reason) {
     }
 }
 
+void Metrics::hashed(std::string_view kind) {
+    ++(kind == "check" ? hashes_checked_ : hashes_stored_);
+}
+
 std::string Metrics::render(const Gauges& g) const {
     std::string out;
     out.reserve(4096 + actions_.size() * 1024);
@@ -115,6 +119,10 @@ std::string Metrics::render(const Gauges& g) const {
     for (const auto& [reason, n] : refusals_) {
         out += "ocpp_handshake_refusals_total{reason=\"" + label(reason) + "\"} " + std::to_string(n) + "\n";
     }
+    head(out, "ocpp_password_hashes_total", "counter",
+         "PBKDF2 runs for handshakes: check (a presented password) or store (a password taken at the handshake).");
+    out += "ocpp_password_hashes_total{kind=\"check\"} " + std::to_string(hashes_checked_) + "\n";
+    out += "ocpp_password_hashes_total{kind=\"store\"} " + std::to_string(hashes_stored_) + "\n";
     gauge(out, "ocpp_store_queue_depth", "Store jobs waiting for the store worker.",
           static_cast<double>(g.store_queue));
     gauge(out, "ocpp_password_hash_queue_depth", "Passwords waiting to be hashed or checked off the event loop.",

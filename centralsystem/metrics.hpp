@@ -20,6 +20,9 @@ public:
     // known_action: false for an action that is not OCPP 1.6 (counted as "other", so labels stay bounded).
     void call(const ocpp::CallRecord& r, bool known_action);
     void refused(std::string_view reason);
+    // One PBKDF2 run for a handshake: "check" (a presented password against the stored hash) or "store" (hashing a
+    // password taken at the handshake).
+    void hashed(std::string_view kind);
 
     struct Gauges {
         std::size_t chargers_connected = 0, connections = 0, chargers_known = 0;
@@ -36,6 +39,7 @@ private:
     };
     std::map<std::string, PerAction, std::less<>> actions_;
     std::map<std::string, std::uint64_t, std::less<>> refusals_;
+    std::uint64_t hashes_checked_ = 0, hashes_stored_ = 0;
 };
 
 } // namespace cs

@@ -125,7 +125,7 @@ template <class Cfg> bool ServerCore<Cfg>::on_validate(Hdl hdl) {
         }
         pending->in_hook = false;
         if (pending->answered && pending->decision.status != 0) {
-            return refuse(con, pending->decision.status, pending->decision.reason);
+            return refuse(con, pending->decision.status, pending->decision.reason, pending->decision.retry_after);
         }
     } else {
         pending->answered = true;
@@ -168,11 +168,11 @@ template <class Cfg> void ServerCore<Cfg>::answer_later(const ConPtr& con, Hands
     } catch (const std::exception& e) {
         log_.warn("net.server", std::string("cannot clear the upgrade headers: ") + e.what());
     }
-    refuse(con, decision.status, std::move(decision.reason));
+    refuse(con, decision.status, std::move(decision.reason), decision.retry_after);
     con->release_handshake_write(con->get_response().raw());
 }
 
-template <class Cfg> bool ServerCore<Cfg>::refuse(const ConPtr& con, int status, std::string reason) {
+template <class Cfg> bool ServerCore<Cfg>::refuse(const ConPtr& con, int status, std::string reason, int retry_after) {
     ConnState& st = state(con);
     st.reported = true;
     if (status < 300 || status > 599) {
@@ -182,6 +182,9 @@ template <class Cfg> bool ServerCore<Cfg>::refuse(const ConPtr& con, int status,
         con->set_status(static_cast<websocketpp::http::status_code::value>(status));
         if (status == 401) {
             con->append_header("WWW-Authenticate", "Basic realm=\"OCPP\"");
+        }
+        if (retry_after > 0) {
+            con->append_header("Retry-After", std::to_string(retry_after));
         }
         con->append_header("Content-Type", "text/plain; charset=utf-8");
         con->set_body(reason);
