@@ -239,7 +239,7 @@ void CentralSystem::on_handshake(const ocpp::net::HandshakeInfo& info, ocpp::net
         checking_.erase(tag);
         for (auto& w : busy) {
             log_.warn("handshake", "\"" + w.info.chargebox_id + "\" asked to wait: too many password checks queued");
-            w.answer(HandshakeDecision::refuse(503, "too many password checks are waiting; try again shortly"));
+            w.answer(HandshakeDecision::refuse(503, "too many password checks are waiting; try again shortly", 1));
         }
     }
 }

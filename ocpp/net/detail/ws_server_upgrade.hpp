@@ -191,8 +191,10 @@ template <class Cfg> bool ServerCore<Cfg>::refuse(const ConPtr& con, int status,
     } catch (const std::exception& e) {
         log_.warn("net.server", std::string("cannot set refusal response: ") + e.what());
     }
-    log_.info("net.server", "refused WebSocket upgrade from " + st.info->remote_address + " to " + st.info->path +
-                                ": " + std::to_string(status) + " " + reason);
+    // A 429 is the answer to a flood (the hook logs when it starts): one line each would let the flood fill the log.
+    log_.log(status == 429 ? LogLevel::Debug : LogLevel::Info, "net.server",
+             "refused WebSocket upgrade from " + st.info->remote_address + " to " + st.info->path + ": " +
+                 std::to_string(status) + " " + reason);
     report(RejectedHandshake{*st.info, status, std::move(reason)});
     return false;
 }
