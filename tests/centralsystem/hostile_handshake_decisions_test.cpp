@@ -102,7 +102,7 @@ TEST_F(HostileHandshakeDecisions, OneAddressGuessingManyIdsBacksOffButChargersTh
     ASSERT_TRUE(refused.has_value());
     EXPECT_EQ(refused->status, 429);
     EXPECT_NE(refused->reason.find(nat), std::string::npos) << refused->reason;
-    EXPECT_EQ(at_once("CB-1", "right-password", nat).value_or(ocpp::net::HandshakeDecision{599}).status, 0)
+    EXPECT_EQ(at_once("CB-1", "right-password", nat).value_or(ocpp::net::HandshakeDecision::refuse(599, "")).status, 0)
         << "only failures count: a charger whose password is known is not delayed";
     EXPECT_EQ(try_password("CB-G10", "pw-10", "198.51.100.1").status, 0) << "other addresses are checked as usual";
     EXPECT_EQ(checks(), 12);

@@ -111,6 +111,7 @@ TEST_F(HostileHandshake, AChargerWhosePasswordWasVerifiedGetsInDuringAStormOnIts
         const auto r = raw_upgrade(port_, "CB-A", "a-password-0123456", "127.0.0.1", true, 20s);
         EXPECT_EQ(r.status, 101) << "reconnect " << i << " during the storm on its own ID";
         EXPECT_LT(r.seconds, 3.0);
+        std::this_thread::sleep_for(200ms);
     }
     stop = true;
     for (auto& t : threads) {
