@@ -1,6 +1,7 @@
 // Password guessing against the handshake decisions, on a manual clock (the real binary: hostile_handshake_test.cpp):
 // one check per Chargebox ID at a time, the back-off per ID and per source address (answered without PBKDF2), a
 // password the memo knows passing through both, and the right password working once the back-off has expired.
+#include "centralsystem/options.hpp"
 #include "tests/centralsystem/handlers_fixture.hpp"
 
 namespace {
@@ -120,6 +121,32 @@ TEST_F(HostileHandshakeDecisions, IpV6SourcesAreGroupedByTheirSlash64) {
     const auto refused = at_once("CB-1", "guess", "[2001:db8:0:1:ffff::1]");
     ASSERT_TRUE(refused.has_value()) << "another host of the same /64 backs off too";
     EXPECT_EQ(refused->status, 429);
+}
+
+TEST(HostileHandshakeOptions, TheLimitsAreCheckedAndNamed) {
+    auto parse = [](std::vector<std::string> args) {
+        args.insert(args.begin(), "ocpp-centralsystem");
+        std::vector<char*> argv;
+        for (auto& a : args) {
+            argv.push_back(a.data());
+        }
+        return cs::parse_options(static_cast<int>(argv.size()), argv.data(), {});
+    };
+    const auto defaults = parse({});
+    ASSERT_TRUE(defaults);
+    EXPECT_EQ(defaults->password_failures_per_id, 3);
+    EXPECT_EQ(defaults->password_failures_per_address, 10);
+    EXPECT_EQ(defaults->password_backoff_max, 300);
+    const auto set = parse(
+        {"--password-failures-per-id", "5", "--password-failures-per-address=50", "--password-backoff-max", "60"});
+    ASSERT_TRUE(set) << set.error().message;
+    EXPECT_EQ(set->password_failures_per_id, 5);
+    EXPECT_EQ(set->password_failures_per_address, 50);
+    EXPECT_EQ(set->password_backoff_max, 60);
+    const auto zero = parse({"--password-failures-per-id", "0"});
+    ASSERT_FALSE(zero);
+    EXPECT_NE(zero.error().message.find("--password-failures-per-id"), std::string::npos) << zero.error().message;
+    EXPECT_FALSE(parse({"--password-backoff-max", "soon"}));
 }
 
 } // namespace
