@@ -18,7 +18,7 @@
 namespace ocpp {
 
 struct BackoffConfig {
-    int threshold = 3; // the failure that starts the first delay (1: the first)
+    int threshold = 3;                                       // the failure that starts the first delay (1: the first)
     Clock::Duration first_delay = std::chrono::seconds(1);   // the delay the threshold-th failure starts
     Clock::Duration max_delay = std::chrono::minutes(5);     // the delay stops doubling here
     Clock::Duration forget_after = std::chrono::minutes(30); // at least max_delay; a quiet key starts afresh
