@@ -266,6 +266,10 @@ if [[ -x $BIN/ocpp-centralsystem ]]; then
     say "central system: boot storms, hold, throughput with persistence (bench/centralsystem.sh)"
     bash "$ROOT/bench/centralsystem.sh" "$BUILD" >"$WORK/centralsystem.md"
 fi
+if [[ -x $BIN/ocpp-centralsystem && -x $BIN/ocpp-bench-handshake-storm ]]; then
+    say "central system: wrong-password guesses for one ID while other chargers connect (bench/handshake_attack.sh)"
+    bash "$ROOT/bench/handshake_attack.sh" "$BUILD" >"$WORK/handshake.md"
+fi
 
 # ---- The table.
 python3 - "$RESULTS" <<'EOF'
@@ -344,4 +348,10 @@ if [[ -s $WORK/centralsystem.md ]]; then
     echo "Central system (bench/centralsystem.sh):"
     echo
     cat "$WORK/centralsystem.md"
+fi
+if [[ -s $WORK/handshake.md ]]; then
+    echo
+    echo "The handshake under attack (bench/handshake_attack.sh):"
+    echo
+    cat "$WORK/handshake.md"
 fi

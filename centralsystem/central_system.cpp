@@ -14,7 +14,9 @@ CentralSystem::CentralSystem(CentralConfig config, ocpp::Executor& loop, store::
     , worker_(worker)
     , schemas_(schemas)
     , log_(log)
-    , sample_budget_(std::make_shared<SampleBudget>(config.max_samples_per_minute)) {}
+    , sample_budget_(std::make_shared<SampleBudget>(config.max_samples_per_minute))
+    , id_failures_(loop.clock(), config_.id_backoff)
+    , address_failures_(loop.clock(), config_.address_backoff) {}
 
 CentralSystem::~CentralSystem() {
     for (auto& [id, peer] : peers_) {
@@ -28,8 +30,8 @@ void CentralSystem::attach(ocpp::net::Server& server) {
     });
     server.set_open_handler([this](ocpp::net::SessionPtr s) { on_open(std::move(s)); });
     server.set_reject_handler([this](const ocpp::net::RejectedHandshake& r) {
-        // Our own refusals (401) were counted with their reason in on_handshake() (handshake.cpp).
-        if (r.status == 401) {
+        // Our own refusals (401, 429) were counted with their reason in on_handshake() (handshake.cpp).
+        if (r.status == 401 || r.status == 429) {
             return;
         }
         metrics_.refused(r.status == 0     ? "connection_failed"

@@ -19,12 +19,20 @@
 #include "ocpp/net/server.hpp"
 #include "ocpp/peer/peer.hpp"
 #include "ocpp/util/datetime.hpp"
+#include "ocpp/util/failure_backoff.hpp"
 #include "ocpp/util/worker_pool.hpp"
 #include "ocpp/v16/types.hpp"
 #include "store/password_memo.hpp"
 #include "store/worker.hpp"
 
 namespace cs {
+
+// The back-off after failed password checks: from the threshold-th failure on, 1 s doubling up to 5 minutes.
+inline ocpp::BackoffConfig password_backoff(int threshold) {
+    ocpp::BackoffConfig b;
+    b.threshold = threshold;
+    return b;
+}
 
 struct CentralConfig {
     int heartbeat_interval = 300; // seconds, sent in BootNotification
@@ -37,6 +45,10 @@ struct CentralConfig {
     ocpp::Clock::Duration credentials_refresh{0};
     // Meter samples stored per transaction per minute (MeterValues and a stop's transactionData); 0: no limit.
     int max_samples_per_minute = 600;
+    // Back-off after failed password checks at the handshake (handshake.cpp): per Chargebox ID, and per source
+    // address (a higher threshold there: many chargers may share one address behind NAT).
+    ocpp::BackoffConfig id_backoff = password_backoff(3);
+    ocpp::BackoffConfig address_backoff = password_backoff(10);
 };
 
 // What the handshake needs to know about a charger; kept in step with the store by whoever changes it.
@@ -118,6 +130,14 @@ private:
     // Stores a hash that hash_later() produced, if the charger's credentials still wait for that password.
     void hash_ready(const std::string& id, const std::string& tag, std::string hash);
     ocpp::net::HandshakeDecision refuse(const ocpp::net::HandshakeInfo& info, const char* key, const std::string& why);
+    // A refusal without a password check (429 with Retry-After): the ID or the address is backing off, or another
+    // check of this ID is running.
+    ocpp::net::HandshakeDecision throttle(const ocpp::net::HandshakeInfo& info, const char* key, const std::string& why,
+                                          ocpp::Clock::Duration wait);
+    // The refusal while the ID or the source address backs off after failed checks; nullopt when neither does.
+    std::optional<ocpp::net::HandshakeDecision> backing_off(const ocpp::net::HandshakeInfo& info);
+    // Counts a failed check against the ID and the source address.
+    void check_failed(const ocpp::net::HandshakeInfo& info);
     // The decision when the cache and the memo suffice; nullopt when the password needs PBKDF2.
     std::optional<ocpp::net::HandshakeDecision> decide_now(const ocpp::net::HandshakeInfo& info);
     // A PBKDF2 check of a presented password (memo tag) against hash finished: answers everyone waiting for it.
@@ -135,6 +155,8 @@ private:
     std::unordered_map<std::string, Known> credentials_;
     std::unordered_map<std::string, std::shared_ptr<ocpp::Peer>> peers_;
     std::unordered_map<std::string, std::vector<Waiting>> checking_; // memo tag -> upgrades waiting for its PBKDF2
+    std::unordered_map<std::string, std::string> checking_id_;       // Chargebox ID -> the tag of its check running
+    ocpp::FailureBackoff id_failures_, address_failures_;            // failed checks by Chargebox ID, by source
     // Keeping the cache in step with a shared database (credentials.cpp).
     void refresh_credentials();
     void look_up_credentials(const std::string& id);

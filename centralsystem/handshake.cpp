@@ -1,6 +1,9 @@
 // Deciding a charger's WebSocket upgrade: from the credential cache and the password memo at once, or, for a password
 // not checked since this process started, after PBKDF2 on the hasher pool (the loop serves other chargers meanwhile,
-// and the server holds the upgrade's answer until then). Also hashing passwords taken at the handshake.
+// and the server holds the upgrade's answer until then). Guessing is bounded: at most one check runs per Chargebox ID,
+// and after a few failed checks the ID and the source address back off (429 at once, no PBKDF2); a password the memo
+// knows passes first, so a charger that got in once is never held up by guesses. Also hashing passwords taken at the
+// handshake.
 #include "centralsystem/central_system.hpp"
 #include "centralsystem/store.hpp"
 #include "store/password.hpp"
@@ -8,6 +11,18 @@
 namespace cs {
 
 using ocpp::net::HandshakeDecision;
+
+namespace {
+
+// Upgrades that may wait for one running check of the same password (a charger retrying); more are refused at once.
+constexpr std::size_t kMaxWaitingPerCheck = 8;
+
+int whole_seconds(ocpp::Clock::Duration d) {
+    const auto s = std::chrono::ceil<std::chrono::seconds>(d).count();
+    return static_cast<int>(std::max<decltype(s)>(1, s));
+}
+
+} // namespace
 
 void CentralSystem::hash_later(std::string password, std::function<void(std::string)> done) {
     std::weak_ptr<bool> alive = alive_;
@@ -19,6 +34,7 @@ void CentralSystem::hash_later(std::string password, std::function<void(std::str
             }
         });
     };
+    metrics_.hashed("store");
     if (!hasher_.submit(job)) {
         job(); // the pool is saturated: hash here rather than lose the password
     }
@@ -52,6 +68,45 @@ HandshakeDecision CentralSystem::refuse(const ocpp::net::HandshakeInfo& info, co
     // Never the password: only who, from where and why.
     log_.warn("handshake", "refused \"" + info.chargebox_id + "\" from " + info.remote_address + ": " + why);
     return HandshakeDecision::refuse(401, why);
+}
+
+HandshakeDecision CentralSystem::throttle(const ocpp::net::HandshakeInfo& info, const char* key, const std::string& why,
+                                          ocpp::Clock::Duration wait) {
+    metrics_.refused(key);
+    log_.debug("handshake", "refused \"" + info.chargebox_id + "\" from " + info.remote_address + ": " + why);
+    return HandshakeDecision::refuse(429, why, whole_seconds(wait));
+}
+
+std::optional<HandshakeDecision> CentralSystem::backing_off(const ocpp::net::HandshakeInfo& info) {
+    const auto by_id = id_failures_.blocked(info.chargebox_id);
+    const std::string source = ocpp::source_of_endpoint(info.remote_address);
+    const auto by_address = address_failures_.blocked(source);
+    if (!by_id && !by_address) {
+        return std::nullopt;
+    }
+    const bool id_longer = by_id && (!by_address || *by_id >= *by_address);
+    const auto wait = id_longer ? *by_id : *by_address;
+    const std::string what = id_longer ? "for this Chargebox ID" : "from " + source;
+    return throttle(info, "throttled",
+                    "too many failed password checks " + what + "; try again in " +
+                        std::to_string(whole_seconds(wait)) + " s",
+                    wait);
+}
+
+void CentralSystem::check_failed(const ocpp::net::HandshakeInfo& info) {
+    const std::string source = ocpp::source_of_endpoint(info.remote_address);
+    const auto id_delay = id_failures_.failed(info.chargebox_id);
+    const auto address_delay = address_failures_.failed(source);
+    if (id_delay) {
+        log_.warn("handshake", "password checks for \"" + info.chargebox_id + "\" held off for " +
+                                   std::to_string(whole_seconds(*id_delay)) + " s after " +
+                                   std::to_string(id_failures_.failures(info.chargebox_id)) + " failed ones");
+    }
+    if (address_delay) {
+        log_.warn("handshake", "password checks from " + source + " held off for " +
+                                   std::to_string(whole_seconds(*address_delay)) + " s after " +
+                                   std::to_string(address_failures_.failures(source)) + " failed ones");
+    }
 }
 
 std::optional<HandshakeDecision> CentralSystem::decide_now(const ocpp::net::HandshakeInfo& info) {
@@ -127,14 +182,28 @@ std::optional<HandshakeDecision> CentralSystem::decide_now(const ocpp::net::Hand
     if (!info.basic_password) {
         return refuse(info, "no_password", "no HTTP Basic credentials (this charger needs a password)");
     }
-    // PBKDF2 only for a password not seen before: a reconnect (or a repeated wrong guess) costs one HMAC.
+    // PBKDF2 only for a password not seen before: a reconnect (or a repeated wrong guess) costs one HMAC. A password
+    // that passed before passes whatever else is going on, so guesses never lock the charger out.
     const std::string tag = memo_.tag(id, presented);
     if (store::PasswordMemo::same(c.verified_tag, tag)) {
         return HandshakeDecision::accept();
     }
+    if (auto refusal = backing_off(info)) {
+        return refusal;
+    }
     if (c.hash_pending || store::PasswordMemo::same(c.refused_tag, tag)) {
         c.refused_tag = tag;
         return refuse(info, "wrong_password", "wrong password");
+    }
+    if (auto running = checking_id_.find(id); running != checking_id_.end()) {
+        const auto waiting = checking_.find(running->second);
+        const bool join = store::PasswordMemo::same(running->second, tag) && waiting != checking_.end() &&
+                          waiting->second.size() < kMaxWaitingPerCheck;
+        if (!join) {
+            return throttle(info, "check_in_progress",
+                            "a password check for this Chargebox ID is running; try again shortly",
+                            std::chrono::seconds(1));
+        }
     }
     return std::nullopt;
 }
@@ -152,6 +221,7 @@ void CentralSystem::on_handshake(const ocpp::net::HandshakeInfo& info, ocpp::net
     if (waiting.size() > 1) {
         return; // this very password is being checked already (the charger retried): one PBKDF2 answers both
     }
+    checking_id_[id] = tag;
     std::weak_ptr<bool> alive = alive_;
     auto job = [this, &loop = loop_, alive, tag, presented, hash = credentials_.at(id).password_hash]() {
         const bool ok = store::verify_password(presented, hash);
@@ -161,12 +231,15 @@ void CentralSystem::on_handshake(const ocpp::net::HandshakeInfo& info, ocpp::net
             }
         });
     };
-    if (!hasher_.submit(std::move(job))) {
+    if (hasher_.submit(std::move(job))) {
+        metrics_.hashed("check");
+    } else {
+        checking_id_.erase(id);
         auto busy = std::move(checking_[tag]);
         checking_.erase(tag);
         for (auto& w : busy) {
             log_.warn("handshake", "\"" + w.info.chargebox_id + "\" asked to wait: too many password checks queued");
-            w.answer(HandshakeDecision::refuse(503, "too many password checks are waiting; try again shortly"));
+            w.answer(HandshakeDecision::refuse(503, "too many password checks are waiting; try again shortly", 1));
         }
     }
 }
@@ -176,6 +249,10 @@ void CentralSystem::password_checked(const std::string& tag, const std::string& 
     if (node.empty()) {
         return;
     }
+    if (!node.mapped().empty()) {
+        checking_id_.erase(node.mapped().front().info.chargebox_id);
+    }
+    bool counted = false;
     for (auto& w : node.mapped()) {
         auto it = credentials_.find(w.info.chargebox_id);
         if (it == credentials_.end() || it->second.password_hash != hash || it->second.hash_pending ||
@@ -186,6 +263,10 @@ void CentralSystem::password_checked(const std::string& tag, const std::string& 
             w.answer(HandshakeDecision::accept());
         } else {
             it->second.refused_tag = tag;
+            if (!counted) {
+                counted = true; // one check, one failure, however many waited for it
+                check_failed(w.info);
+            }
             w.answer(refuse(w.info, "wrong_password", "wrong password"));
         }
     }

@@ -98,6 +98,8 @@ void Metrics::foreign_transaction(std::string_view action, std::string_view reas
         }
     }
     ++foreign_[{std::string(action), std::string(reason), pair.first, pair.second}];
+void Metrics::hashed(std::string_view kind) {
+    ++(kind == "check" ? hashes_checked_ : hashes_stored_);
 }
 
 std::string Metrics::render(const Gauges& g) const {
@@ -138,6 +140,10 @@ std::string Metrics::render(const Gauges& g) const {
     head(out, "ocpp_meter_samples_trimmed_total", "counter",
          "Meter samples answered but not stored: beyond the per-transaction budget (--max-samples-per-minute).");
     out += "ocpp_meter_samples_trimmed_total " + std::to_string(samples_trimmed_) + "\n";
+    head(out, "ocpp_password_hashes_total", "counter",
+         "PBKDF2 runs for handshakes: check (a presented password) or store (a password taken at the handshake).");
+    out += "ocpp_password_hashes_total{kind=\"check\"} " + std::to_string(hashes_checked_) + "\n";
+    out += "ocpp_password_hashes_total{kind=\"store\"} " + std::to_string(hashes_stored_) + "\n";
     gauge(out, "ocpp_store_queue_depth", "Store jobs waiting for the store worker.",
           static_cast<double>(g.store_queue));
     gauge(out, "ocpp_password_hash_queue_depth", "Passwords waiting to be hashed or checked off the event loop.",

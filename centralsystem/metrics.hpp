@@ -31,6 +31,9 @@ public:
                              const std::string& owner);
     // Meter samples answered but not stored: beyond the per-transaction budget.
     void samples_trimmed(std::size_t n) { samples_trimmed_ += n; }
+    // One PBKDF2 run for a handshake: "check" (a presented password against the stored hash) or "store" (hashing a
+    // password taken at the handshake).
+    void hashed(std::string_view kind);
 
     struct Gauges {
         std::size_t chargers_connected = 0, connections = 0, chargers_known = 0;
@@ -51,6 +54,7 @@ private:
     std::map<std::array<std::string, 4>, std::uint64_t> foreign_;
     std::set<std::pair<std::string, std::string>> foreign_pairs_;
     std::uint64_t samples_trimmed_ = 0;
+    std::uint64_t hashes_checked_ = 0, hashes_stored_ = 0;
 };
 
 } // namespace cs

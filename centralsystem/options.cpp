@@ -18,9 +18,21 @@ namespace {
 using ocpp::make_error;
 using ocpp::Result;
 
-const char* const kValued[] = {"listen",       "db",       "api-token",    "heartbeat-interval",
-                               "call-timeout", "tls-cert", "tls-key",      "tls-client-ca",
-                               "log-level",    "config",   "map-tile-url", "max-samples-per-minute"};
+const char* const kValued[] = {"listen",
+                               "db",
+                               "api-token",
+                               "heartbeat-interval",
+                               "call-timeout",
+                               "tls-cert",
+                               "tls-key",
+                               "tls-client-ca",
+                               "log-level",
+                               "config",
+                               "map-tile-url",
+                               "max-samples-per-minute",
+                               "password-failures-per-id",
+                               "password-failures-per-address",
+                               "password-backoff-max"};
 
 // Every setting by its flag name (auto-register is the one without a value).
 std::vector<std::string> option_names() {
@@ -107,6 +119,19 @@ Result<void> apply(Options& o, const std::string& name, const std::string& value
             return n.error();
         }
         o.max_samples_per_minute = static_cast<int>(*n);
+    } else if (name == "password-failures-per-id" || name == "password-failures-per-address") {
+        auto n = parse_number(name, value, 1, 1000);
+        if (!n) {
+            return n.error();
+        }
+        (name == "password-failures-per-id" ? o.password_failures_per_id : o.password_failures_per_address) =
+            static_cast<int>(*n);
+    } else if (name == "password-backoff-max") {
+        auto n = parse_number(name, value, 1, 86400);
+        if (!n) {
+            return n.error();
+        }
+        o.password_backoff_max = static_cast<int>(*n);
     } else if (name == "tls-cert") {
         o.tls_cert = value;
     } else if (name == "tls-key") {
@@ -166,6 +191,8 @@ std::string usage() {
            "                          [--auto-register] [--heartbeat-interval S] [--call-timeout S]\n"
            "                          [--tls-cert PEM --tls-key PEM [--tls-client-ca PEM]] [--log-level LEVEL]\n"
            "                          [--map-tile-url URL] [--max-samples-per-minute N]\n"
+           "                          [--password-failures-per-id N] [--password-failures-per-address N]\n"
+           "                          [--password-backoff-max S]\n"
            "\n"
            "A minimal OCPP 1.6-J central system. Chargers connect to ws(s)://HOST:PORT/ocpp/<ChargeBoxId>;\n"
            "the REST API is under http(s)://HOST:PORT/api/v1/ on the same port, the web portal at /.\n"
@@ -184,6 +211,10 @@ std::string usage() {
            "  --tls-cert, --tls-key     serve wss:// and https:// with this certificate and key\n"
            "  --tls-client-ca PEM       require client certificates signed by this CA (security profile 3)\n"
            "  --map-tile-url URL        map tiles for the portal, {z}/{x}/{y} (default: an offline background)\n"
+           "  --password-failures-per-id N       failed password checks of one Chargebox ID that start\n"
+           "                                     its back-off (429 without a check, 1 s doubling; default 3)\n"
+           "  --password-failures-per-address N  the same per source address (IPv6: per /64; default 10)\n"
+           "  --password-backoff-max S           the longest back-off (default 300)\n"
            "  --log-level LEVEL         debug, info, warn, error or off (default info)\n"
            "  --help                    show this text\n"
            "\n"
@@ -191,6 +222,7 @@ std::string usage() {
            "  OCPPKIT_LISTEN, OCPPKIT_DB, OCPPKIT_API_TOKEN, OCPPKIT_AUTO_REGISTER=true|false,\n"
            "  OCPPKIT_HEARTBEAT_INTERVAL, OCPPKIT_CALL_TIMEOUT, OCPPKIT_TLS_CERT, OCPPKIT_TLS_KEY,\n"
            "  OCPPKIT_TLS_CLIENT_CA, OCPPKIT_LOG_LEVEL, OCPPKIT_MAP_TILE_URL, OCPPKIT_MAX_SAMPLES_PER_MINUTE,\n"
+           "  OCPPKIT_PASSWORD_FAILURES_PER_ID, OCPPKIT_PASSWORD_FAILURES_PER_ADDRESS, OCPPKIT_PASSWORD_BACKOFF_MAX,\n"
            "  OCPPKIT_CONFIG (an empty value counts as unset).\n"
            "Precedence: command line, then environment, then --config file, then the default.\n";
 }

@@ -22,6 +22,11 @@ struct Options {
     ocpp::LogLevel log_level = ocpp::LogLevel::Info;
     std::string config_file;
     std::string map_tile_url; // the portal's map tiles; empty: offline background
+    // Failed password checks before the handshake backs off (429, no PBKDF2), per ID and per source address, and
+    // the longest back-off in seconds.
+    int password_failures_per_id = 3;
+    int password_failures_per_address = 10;
+    int password_backoff_max = 300;
     bool help = false;
     std::vector<std::string> warnings; // e.g. an OCPPKIT_ variable that is no setting
 };

@@ -81,6 +81,12 @@ int run(int argc, char** argv) {
     cc.call_timeout = std::chrono::seconds(o.call_timeout);
     cc.auto_register = o.auto_register;
     cc.max_samples_per_minute = o.max_samples_per_minute;
+    cc.id_backoff = password_backoff(o.password_failures_per_id);
+    cc.address_backoff = password_backoff(o.password_failures_per_address);
+    for (auto* b : {&cc.id_backoff, &cc.address_backoff}) {
+        b->max_delay = std::chrono::seconds(o.password_backoff_max);
+        b->forget_after = std::max(b->forget_after, 2 * b->max_delay);
+    }
     if (store::is_shared_database(o.db)) {
         cc.credentials_refresh = std::chrono::seconds(2); // other nodes may add chargers or change passwords
     }

@@ -43,9 +43,12 @@ struct ServerConfig {
 // The decision on a WebSocket upgrade. Anything but 0 refuses it with that HTTP status (401 adds WWW-Authenticate).
 struct HandshakeDecision {
     int status = 0;
-    std::string reason; // sent as the response body and reported to the refusal observer
+    std::string reason;  // sent as the response body and reported to the refusal observer
+    int retry_after = 0; // seconds; above 0 a refusal carries "Retry-After" (429, 503)
     static HandshakeDecision accept() { return {}; }
-    static HandshakeDecision refuse(int status, std::string reason) { return {status, std::move(reason)}; }
+    static HandshakeDecision refuse(int status, std::string reason, int retry_after = 0) {
+        return {status, std::move(reason), retry_after};
+    }
 };
 
 // Answers a WebSocket upgrade that was not decided at once; call it once, on the loop's thread. Until then the client

@@ -70,7 +70,7 @@ private:
     void on_tcp_pre_init(Hdl hdl);
     void on_tcp_post_init(Hdl hdl);
     bool on_validate(Hdl hdl);
-    bool refuse(const ConPtr& con, int status, std::string reason);
+    bool refuse(const ConPtr& con, int status, std::string reason, int retry_after = 0);
     // The hook's answer to an upgrade it did not decide at once (the 101 prepared by websocketpp is held meanwhile).
     void answer_later(const ConPtr& con, HandshakeDecision decision);
     // A connection ends (closed, or failed before it opened): its timer stops and it no longer counts.

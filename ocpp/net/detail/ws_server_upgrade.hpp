@@ -125,7 +125,7 @@ template <class Cfg> bool ServerCore<Cfg>::on_validate(Hdl hdl) {
         }
         pending->in_hook = false;
         if (pending->answered && pending->decision.status != 0) {
-            return refuse(con, pending->decision.status, pending->decision.reason);
+            return refuse(con, pending->decision.status, pending->decision.reason, pending->decision.retry_after);
         }
     } else {
         pending->answered = true;
@@ -168,11 +168,11 @@ template <class Cfg> void ServerCore<Cfg>::answer_later(const ConPtr& con, Hands
     } catch (const std::exception& e) {
         log_.warn("net.server", std::string("cannot clear the upgrade headers: ") + e.what());
     }
-    refuse(con, decision.status, std::move(decision.reason));
+    refuse(con, decision.status, std::move(decision.reason), decision.retry_after);
     con->release_handshake_write(con->get_response().raw());
 }
 
-template <class Cfg> bool ServerCore<Cfg>::refuse(const ConPtr& con, int status, std::string reason) {
+template <class Cfg> bool ServerCore<Cfg>::refuse(const ConPtr& con, int status, std::string reason, int retry_after) {
     ConnState& st = state(con);
     st.reported = true;
     if (status < 300 || status > 599) {
@@ -183,13 +183,18 @@ template <class Cfg> bool ServerCore<Cfg>::refuse(const ConPtr& con, int status,
         if (status == 401) {
             con->append_header("WWW-Authenticate", "Basic realm=\"OCPP\"");
         }
+        if (retry_after > 0) {
+            con->append_header("Retry-After", std::to_string(retry_after));
+        }
         con->append_header("Content-Type", "text/plain; charset=utf-8");
         con->set_body(reason);
     } catch (const std::exception& e) {
         log_.warn("net.server", std::string("cannot set refusal response: ") + e.what());
     }
-    log_.info("net.server", "refused WebSocket upgrade from " + st.info->remote_address + " to " + st.info->path +
-                                ": " + std::to_string(status) + " " + reason);
+    // A 429 is the answer to a flood (the hook logs when it starts): one line each would let the flood fill the log.
+    log_.log(status == 429 ? LogLevel::Debug : LogLevel::Info, "net.server",
+             "refused WebSocket upgrade from " + st.info->remote_address + " to " + st.info->path + ": " +
+                 std::to_string(status) + " " + reason);
     report(RejectedHandshake{*st.info, status, std::move(reason)});
     return false;
 }
