@@ -11,6 +11,7 @@
 #include "ocpp/net/detail/ws_common.hpp"
 #include "ocpp/net/event_loop.hpp"
 #include "ocpp/net/server.hpp"
+#include "ocpp/util/file_limit.hpp"
 
 namespace ocpp::net::detail {
 namespace {
@@ -45,7 +46,8 @@ public:
     ServerCore(EventLoop& loop, ServerConfig config, const Logger& log)
         : loop_(loop)
         , cfg_(std::move(config))
-        , log_(log) {
+        , log_(log)
+        , max_connections_(cfg_.max_connections) {
         ep_.get_elog().attach(&log_);
     }
 
@@ -59,6 +61,7 @@ public:
     // (the Server object is going away): handlers are dropped before the sessions are closed.
     void shutdown(bool detach);
     std::size_t connection_count() const { return active_; }
+    std::size_t max_connections() const { return max_connections_; }
     std::uint16_t port() const { return port_; }
 
 private:
@@ -67,6 +70,12 @@ private:
         return ep_.get_con_from_hdl(std::move(hdl), ec);
     }
     void install_handlers();
+    // Keeps max_connections under the open-file limit (see ServerConfig::reserved_files).
+    void fit_connections_to_file_limit();
+    // Our accept loop in place of websocketpp's, which retries at once after a failure: out of descriptors (EMFILE,
+    // ENFILE) that spins on a connection it cannot take. Here a failure waits for a timer, doubling up to 1 s.
+    void accept_next();
+    void on_accept(const ConPtr& con, const websocketpp::lib::error_code& ec);
     void on_tcp_pre_init(Hdl hdl);
     void on_tcp_post_init(Hdl hdl);
     bool on_validate(Hdl hdl);
@@ -103,6 +112,11 @@ private:
     std::unordered_map<std::uint64_t, std::weak_ptr<WsSessionBase>> sessions_;
     std::unordered_map<const void*, std::weak_ptr<typename Endpoint::connection_type>> undecided_; // deferred upgrades
     std::atomic<std::size_t> active_{0}; // read from any thread by connection_count()
+    std::atomic<std::size_t> max_connections_{0};
+    std::unique_ptr<asio::steady_timer> accept_timer_;
+    std::chrono::milliseconds accept_delay_{0}; // the wait before the next attempt after a failure
+    std::size_t accept_failures_ = 0;           // since the last accepted connection
+    SteadyClock::time_point accept_failing_since_{};
     std::uint16_t port_ = 0;
     bool listening_ = false;
     bool shutting_down_ = false;

@@ -6,6 +6,84 @@
 namespace ocpp::net::detail {
 namespace {
 
+template <class Cfg> void ServerCore<Cfg>::fit_connections_to_file_limit() {
+    const std::uint64_t limit = current_file_limit();
+    const std::size_t open_now = open_file_count().value_or(0);
+    const std::size_t fit = connections_that_fit(limit, open_now, cfg_.reserved_files);
+    if (fit >= cfg_.max_connections) {
+        return;
+    }
+    max_connections_ = fit;
+    log_.warn("net.server", "max_connections lowered from " + std::to_string(cfg_.max_connections) + " to " +
+                                std::to_string(fit) + ": this process may open " + std::to_string(limit) +
+                                " files (ulimit -n), " + std::to_string(open_now) + " are open and " +
+                                std::to_string(limit > open_now + fit ? limit - open_now - fit : 0) +
+                                " stay free for the database, logs and HTTP requests; raise the hard limit for more");
+}
+
+template <class Cfg> void ServerCore<Cfg>::accept_next() {
+    if (!listening_ || shutting_down_) {
+        return;
+    }
+    ConPtr con = ep_.get_connection();
+    websocketpp::lib::error_code ec;
+    if (con) {
+        // As websocketpp's own loop: the pending connection (whose state holds this core) is bound into the handler.
+        ep_.async_accept(
+            con, [this, con](const websocketpp::lib::error_code& aec) { on_accept(con, aec); }, ec);
+        if (!ec) {
+            return;
+        }
+        con->terminate(websocketpp::lib::error_code());
+    } else {
+        ec = websocketpp::error::make_error_code(websocketpp::error::con_creation_failed);
+    }
+    on_accept(nullptr, ec);
+}
+
+template <class Cfg> void ServerCore<Cfg>::on_accept(const ConPtr& con, const websocketpp::lib::error_code& ec) {
+    if (!ec) {
+        if (accept_failures_ > 0) {
+            const auto ms =
+                std::chrono::duration_cast<std::chrono::milliseconds>(SteadyClock::now() - accept_failing_since_);
+            log_.info("net.server", "accepting connections again after " + std::to_string(accept_failures_) +
+                                        " failed attempts in " + std::to_string(ms.count()) + " ms");
+        }
+        accept_failures_ = 0;
+        accept_delay_ = std::chrono::milliseconds(0);
+        con->start();
+        accept_next();
+        return;
+    }
+    if (con) {
+        con->terminate(ec);
+    }
+    if (ec == websocketpp::error::operation_canceled || !listening_ || shutting_down_) {
+        return; // the listener was closed
+    }
+    // Out of descriptors (or another accept failure): the connection stays in the kernel's queue until a descriptor
+    // is free, so wait instead of asking again at once. Said once per episode; its end is said too.
+    if (accept_failures_++ == 0) {
+        accept_failing_since_ = SteadyClock::now();
+        const auto open_now = open_file_count(); // unknown when not even the directory can be opened
+        log_.warn("net.server", "cannot accept a connection: " + ec.message() + " (this process may open " +
+                                    std::to_string(current_file_limit()) + " files" +
+                                    (open_now ? ", " + std::to_string(*open_now) + " are open" : std::string()) +
+                                    "); retrying with a growing delay up to 1 s");
+    }
+    accept_delay_ = std::min<std::chrono::milliseconds>(
+        std::chrono::milliseconds(1000),
+        std::max<std::chrono::milliseconds>(std::chrono::milliseconds(10), 2 * accept_delay_));
+    accept_timer_->expires_after(accept_delay_);
+    std::weak_ptr<ServerCore> weak = this->shared_from_this();
+    accept_timer_->async_wait([weak](const asio::error_code& tec) {
+        auto core = weak.lock();
+        if (!tec && core) {
+            core->accept_next();
+        }
+    });
+}
+
 template <class Cfg> void ServerCore<Cfg>::on_tcp_pre_init(Hdl hdl) {
     auto con = con_of(std::move(hdl));
     if (!con) {
@@ -75,8 +153,8 @@ template <class Cfg> bool ServerCore<Cfg>::on_validate(Hdl hdl) {
     if (shutting_down_) {
         return refuse(con, 503, "server is shutting down");
     }
-    if (active_ >= cfg_.max_connections) {
-        return refuse(con, 503, "connection limit reached (" + std::to_string(cfg_.max_connections) + ")");
+    if (active_ >= max_connections_) {
+        return refuse(con, 503, "connection limit reached (" + std::to_string(max_connections_) + ")");
     }
     std::string selected;
     for (const auto& wanted : cfg_.subprotocols) {
