@@ -29,8 +29,7 @@ struct HttpResponse {
 using HttpResponder = std::function<void(HttpResponse)>;
 using HttpHandler = std::function<void(const HttpRequest&, HttpResponder respond)>;
 
-// True when an Authorization header value is "Bearer <token>" with exactly this token (compared in constant time);
-// the scheme is case-insensitive (RFC 7235), the token is not.
+// True when an Authorization header value is "Bearer <token>" with exactly this token (compared in constant time).
 bool bearer_token_matches(std::string_view authorization, std::string_view token);
 
 } // namespace ocpp::net

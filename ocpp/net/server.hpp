@@ -31,11 +31,7 @@ struct ServerConfig {
     std::vector<std::string> subprotocols{"ocpp1.6"}; // a client offering none of these is refused
     std::size_t max_message_size = 64 * 1024;
     std::size_t max_http_body = 1024 * 1024;
-    // WebSocket connections at once; further upgrades are refused with 503. listen() lowers it (and says so) to what
-    // fits under the process' open-file limit with reserved_files descriptors kept free for the database, logs and
-    // plain HTTP requests (such as /healthz), which then still get a descriptor when the chargers take all they may.
     std::size_t max_connections = 19000;
-    std::size_t reserved_files = 64;
     std::size_t max_outbound_queue = 256; // messages per session; send() returns false beyond it
     std::chrono::milliseconds open_handshake_timeout{10000};
     std::chrono::milliseconds close_handshake_timeout{2000};
@@ -92,8 +88,6 @@ public:
     // Stops accepting and closes every session (going away); call on the loop's thread or before run().
     virtual void shutdown() = 0;
     virtual std::size_t connection_count() const = 0;
-    // The limit in force: the configured max_connections, lowered by listen() where the open-file limit asks for it.
-    virtual std::size_t max_connections() const = 0;
 };
 
 } // namespace ocpp::net

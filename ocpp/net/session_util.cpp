@@ -178,7 +178,8 @@ std::vector<std::string> split_subprotocols(std::string_view header_value) {
 }
 
 bool bearer_token_matches(std::string_view authorization, std::string_view token) {
-    // RFC 7235 2.1: the scheme is case-insensitive ("bearer", "BEARER") and followed by one or more spaces.
+    // RFC 7235 2.1: the scheme is case-insensitive ("bearer", "BEARER") and followed by one or more spaces; the
+    // token is compared exactly.
     constexpr std::string_view kScheme = "Bearer";
     if (token.empty() || authorization.size() <= kScheme.size() ||
         !detail::iequals(authorization.substr(0, kScheme.size()), kScheme) || authorization[kScheme.size()] != ' ') {

@@ -238,6 +238,7 @@ template <class Cfg> void ServerCore<Cfg>::on_http(Hdl hdl) {
     if (!con) {
         return;
     }
+    state(con).requested = true;
     HttpRequest request;
     request.method = con->get_request().get_method();
     split_target(con->get_resource(), request.path, request.query);
@@ -286,7 +287,6 @@ public:
     std::uint16_t port() const override { return core_->port(); }
     void shutdown() override { core_->shutdown(false); }
     std::size_t connection_count() const override { return core_->connection_count(); }
-    std::size_t max_connections() const override { return core_->max_connections(); }
 
 private:
     std::shared_ptr<ServerCore<Cfg>> core_;

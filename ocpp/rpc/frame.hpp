@@ -64,8 +64,7 @@ struct Frame {
 struct FrameError {
     ErrorCode code = ErrorCode::FormationViolation;
     std::string message;
-    // The message id of a broken CALL (or of a message of an unknown type) when it could be recovered: such a
-    // message gets a CALLERROR with this id.
+    // The message id of a broken CALL when it could be recovered: such a CALL gets a CALLERROR with this id.
     std::optional<std::string> call_id;
 };
 

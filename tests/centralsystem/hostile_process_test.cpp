@@ -113,7 +113,7 @@ TEST_F(HostileProcessLimits, MoreConnectionsThanDescriptorsNeitherSpinNorSilence
     EXPECT_TRUE(eventually([&] { return healthz() == 200; }, 10s));
 
     // Connections that never send a request take the rest, and more wait in the kernel's queue: the accept loop
-    // waits for a descriptor instead of spinning on them.
+    // neither spins on them nor lets them keep /healthz out (the oldest silent ones make room).
     for (int i = 0; i < 100; ++i) {
         const int fd = connect_raw(port_);
         ASSERT_GE(fd, 0);
@@ -127,8 +127,9 @@ TEST_F(HostileProcessLimits, MoreConnectionsThanDescriptorsNeitherSpinNorSilence
     const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_before).count();
     ASSERT_GE(ticks_before, 0);
     const double cpu = static_cast<double>(ticks_after - ticks_before) / static_cast<double>(::sysconf(_SC_CLK_TCK));
-    EXPECT_LT(cpu, 0.15 * wall) << "the process used " << cpu << " s of CPU in " << wall << " s";
+    EXPECT_LT(cpu, 0.05 * wall) << "the process used " << cpu << " s of CPU in " << wall << " s";
     EXPECT_NE(file_text(base_ + ".cs.log").find("cannot accept a connection"), std::string::npos);
+    EXPECT_TRUE(eventually([&] { return healthz() == 200; }, 10s)) << "/healthz while silent connections hold the rest";
 
     // Once the clients are gone, the process serves again: HTTP and new chargers.
     close_all();

@@ -209,7 +209,9 @@ TEST_F(WsFraming, HostileABinaryFrameFromAChargerIsNotProcessedAndClosesWith1003
     ASSERT_TRUE(write_all(fd, upgrade_request("/ocpp/CB-BIN", "ocpp1.6")));
     ASSERT_NE(read_until(fd, "\r\n\r\n").find("101"), std::string::npos);
     ASSERT_TRUE(write_all(fd, small_frame(0x2, R"([2,"1","Heartbeat",{}])", true)));
-    const std::string answer = read_until(fd, "", 5000ms); // until the server closes
+    const std::string answer = read_until(fd, "text frames only", 5000ms); // the whole close frame of the server
+    ASSERT_TRUE(write_all(fd, small_frame(0x8, std::string("\x03\xeb", 2), true))); // the closing handshake
+    read_until(fd, "", 5000ms);                                                     // until the server closes
     close_fd(fd);
     EXPECT_EQ(close_code_in(answer), 1003) << "the server answered: " << answer;
     ASSERT_TRUE(wait_until([&] { return on_server([&] { return server_probes[0]->closes.size(); }) == 1u; }));
@@ -243,6 +245,9 @@ TEST_F(WsFraming, HostileABinaryFrameFromACentralSystemClosesTheClientWith1003) 
     ASSERT_TRUE(c.session) << c.error->message;
     auto probe = client_lt.call([&] { return Probe::attach(c.session); });
     ASSERT_TRUE(write_all(fd, small_frame(0x2, R"([2,"1","Reset",{"type":"Hard"}])", false)));
+    const std::string close_frame = read_until(fd, "\x88", 5000ms); // the client's (masked) close frame
+    ASSERT_NE(close_frame.find('\x88'), std::string::npos);
+    ASSERT_TRUE(write_all(fd, small_frame(0x8, std::string("\x03\xeb", 2), false))); // the closing handshake
     ASSERT_TRUE(wait_until([&] { return client_lt.call([&] { return probe->closes.size(); }) == 1u; }, 15000ms));
     EXPECT_TRUE(client_lt.call([&] { return probe->messages.empty(); })) << "a binary frame reached OCPP";
     EXPECT_EQ(client_lt.call([&] { return probe->closes[0].code; }), 1003);

@@ -78,6 +78,7 @@ struct ConnState {
     std::shared_ptr<void> attempt;           // client side: the pending connect attempt
     std::optional<CloseInfo> close_override; // why we dropped it ourselves (pong timeout)
     bool accepted = false;                   // server side: passed validation, counted in connection_count()
+    bool requested = false;                  // server side: its HTTP request (an upgrade or plain HTTP) arrived
     bool reported = false;                   // the failure was already reported
     bool deferred = false;                   // server side: the upgrade waits for a deferred handshake answer
     bool awaiting_pong = false;
