@@ -98,11 +98,9 @@ TEST_F(HostileProcessLimits, TheSoftFileLimitIsRaisedToTheHardOne) {
 
 TEST_F(HostileProcessLimits, MoreConnectionsThanDescriptorsNeitherSpinNorSilenceHealthz) {
     start("128:128");
-    ASSERT_TRUE(eventually(
-        [&] { return file_text(base_ + ".cs.log").find("max_connections lowered") != std::string::npos; }, 5s));
 
     // More chargers than descriptors: each gets an answer, the ones beyond the computed limit a 503.
-    const auto statuses = upgrade_many(150, "HOSTILE-", 60s);
+    const auto statuses = upgrade_many(150, "HOSTILE-", 30s);
     const auto count = [&](int status) { return std::count(statuses.begin(), statuses.end(), status); };
     EXPECT_EQ(count(0), 0) << "upgrades left without an answer (out of descriptors)";
     EXPECT_GE(count(101), 10);
@@ -111,6 +109,7 @@ TEST_F(HostileProcessLimits, MoreConnectionsThanDescriptorsNeitherSpinNorSilence
     EXPECT_EQ(count(101) + count(503), 150);
     // The chargers hold what they may; plain HTTP still gets a descriptor.
     EXPECT_TRUE(eventually([&] { return healthz() == 200; }, 10s));
+    EXPECT_NE(file_text(base_ + ".cs.log").find("max_connections lowered from 19000 to "), std::string::npos);
 
     // Connections that never send a request take the rest, and more wait in the kernel's queue: the accept loop
     // neither spins on them nor lets them keep /healthz out (the oldest silent ones make room).

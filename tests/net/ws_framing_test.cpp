@@ -248,10 +248,10 @@ TEST_F(WsFraming, HostileABinaryFrameFromACentralSystemClosesTheClientWith1003) 
     const std::string close_frame = read_until(fd, "\x88", 5000ms); // the client's (masked) close frame
     ASSERT_NE(close_frame.find('\x88'), std::string::npos);
     ASSERT_TRUE(write_all(fd, small_frame(0x8, std::string("\x03\xeb", 2), false))); // the closing handshake
+    ::close(fd); // the server closes the TCP connection first (RFC 6455 7.1.1)
     ASSERT_TRUE(wait_until([&] { return client_lt.call([&] { return probe->closes.size(); }) == 1u; }, 15000ms));
     EXPECT_TRUE(client_lt.call([&] { return probe->messages.empty(); })) << "a binary frame reached OCPP";
     EXPECT_EQ(client_lt.call([&] { return probe->closes[0].code; }), 1003);
-    ::close(fd);
 }
 
 } // namespace
