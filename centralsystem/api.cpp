@@ -4,8 +4,6 @@
 
 #include <memory>
 
-#include <openssl/crypto.h>
-
 #include "centralsystem/api_routes.hpp"
 #include "ocpp/net/session.hpp"
 
@@ -58,16 +56,6 @@ const std::vector<Route>& route_table() {
         {"GET", "/api/v1/openapi.yaml", [](auto&, auto&, auto&, auto r) { openapi_document(r); }},
     };
     return table;
-}
-
-bool token_ok(const HttpRequest& req, const std::string& token) {
-    const std::string_view header = req.header("authorization");
-    constexpr std::string_view kBearer = "Bearer ";
-    if (header.substr(0, kBearer.size()) != kBearer) {
-        return false;
-    }
-    const std::string_view given = header.substr(kBearer.size());
-    return given.size() == token.size() && CRYPTO_memcmp(given.data(), token.data(), token.size()) == 0;
 }
 
 std::vector<std::string> split_path(std::string_view rest) {
@@ -130,7 +118,7 @@ void route(CentralSystem& cs, const ApiConfig& config, const Portal& portal, con
         }
         return respond(json_error(404, "not found: the API lives under /api/v1/"));
     }
-    if (!config.token.empty() && !token_ok(req, config.token)) {
+    if (!config.token.empty() && !ocpp::net::bearer_token_matches(req.header("authorization"), config.token)) {
         HttpResponse r = json_error(401, "missing or wrong bearer token", "Authorization");
         r.headers.emplace_back("WWW-Authenticate", "Bearer");
         return respond(std::move(r));

@@ -1,10 +1,8 @@
 // Fleet planning: charger IDs and specs of this shard, seeds, limits. No sockets, no threads.
-#include <sys/resource.h>
-
 #include <algorithm>
 #include <cmath>
-#include <limits>
 
+#include "ocpp/util/file_limit.hpp"
 #include "simulator/fleet.hpp"
 
 namespace sim {
@@ -105,21 +103,8 @@ std::string with_commas(std::uint64_t n) {
 }
 
 FdLimit raise_fd_limit() {
-    rlimit lim{};
-    if (::getrlimit(RLIMIT_NOFILE, &lim) != 0) {
-        return {};
-    }
-    if (lim.rlim_cur < lim.rlim_max) {
-        rlimit raised = lim;
-        raised.rlim_cur = lim.rlim_max;
-        if (::setrlimit(RLIMIT_NOFILE, &raised) == 0) {
-            lim = raised;
-        }
-    }
-    auto value = [](rlim_t v) {
-        return v == RLIM_INFINITY ? std::numeric_limits<std::uint64_t>::max() : static_cast<std::uint64_t>(v);
-    };
-    return FdLimit{value(lim.rlim_cur), value(lim.rlim_max)};
+    const ocpp::FileLimit limit = ocpp::raise_file_limit();
+    return FdLimit{limit.soft, limit.hard};
 }
 
 std::optional<std::string> check_fd_limit(std::uint64_t chargers, std::uint64_t limit) {

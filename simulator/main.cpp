@@ -4,12 +4,14 @@
 #include <string>
 #include <vector>
 
+#include "ocpp/util/file_limit.hpp"
 #include "simulator/flow.hpp"
 #include "simulator/options.hpp"
 #include "simulator/run.hpp"
 #include "simulator/scenario/command.hpp"
 
 int main(int argc, char** argv) {
+    ocpp::raise_file_limit(); // every connection is a descriptor: take all the process may have
     try {
         if (argc >= 2 && std::string(argv[1]) == "scenario") {
             return scen::scenario_main(std::vector<std::string>(argv + 2, argv + argc));

@@ -3,6 +3,7 @@
 #include <cstring>
 #include <exception>
 
+#include "ocpp/util/file_limit.hpp"
 #include "tester/check_command.hpp"
 #include "tester/serve_command.hpp"
 
@@ -17,6 +18,7 @@ const char* const kUsage = "Usage: ocpp-tester check --listen HOST:PORT --charge
 } // namespace
 
 int main(int argc, char** argv) {
+    ocpp::raise_file_limit(); // every connection is a descriptor: take all the process may have
     if (argc < 2) {
         std::fputs(kUsage, stderr);
         return 2;

@@ -178,11 +178,17 @@ std::vector<std::string> split_subprotocols(std::string_view header_value) {
 }
 
 bool bearer_token_matches(std::string_view authorization, std::string_view token) {
-    constexpr std::string_view kScheme = "Bearer ";
-    if (token.empty() || authorization.substr(0, kScheme.size()) != kScheme) {
+    // RFC 7235 2.1: the scheme is case-insensitive ("bearer", "BEARER") and followed by one or more spaces; the
+    // token is compared exactly.
+    constexpr std::string_view kScheme = "Bearer";
+    if (token.empty() || authorization.size() <= kScheme.size() ||
+        !detail::iequals(authorization.substr(0, kScheme.size()), kScheme) || authorization[kScheme.size()] != ' ') {
         return false;
     }
-    const std::string_view given = authorization.substr(kScheme.size());
+    std::string_view given = authorization.substr(kScheme.size());
+    while (!given.empty() && given.front() == ' ') {
+        given.remove_prefix(1);
+    }
     if (given.size() != token.size()) {
         return false;
     }

@@ -73,7 +73,7 @@ template <class Cfg> Result<void> ClientCore<Cfg>::init() {
             return;
         }
         try {
-            state(con).session->deliver(msg->get_payload());
+            deliver_message(*state(con).session, msg, log_, "net.client");
         } catch (const std::exception& e) {
             log_.error("net.client", std::string("message handler threw: ") + e.what());
         }

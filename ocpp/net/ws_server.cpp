@@ -40,7 +40,7 @@ template <class Cfg> void ServerCore<Cfg>::install_handlers() {
             return;
         }
         try {
-            state(con).session->deliver(msg->get_payload());
+            deliver_message(*state(con).session, msg, log_, "net.server");
         } catch (const std::exception& e) {
             log_.error("net.server", std::string("message handler threw: ") + e.what());
         }
@@ -101,11 +101,10 @@ template <class Cfg> Result<void> ServerCore<Cfg>::listen() {
         return make_error("cannot listen on " + where + ": " + ec.message());
     }
     port_ = ep_.get_local_endpoint(aec).port();
-    ep_.start_accept(ec);
-    if (ec) {
-        return make_error("cannot accept on " + where + ": " + ec.message());
-    }
     listening_ = true;
+    fit_connections_to_file_limit();
+    accept_timer_ = std::make_unique<asio::steady_timer>(*static_cast<asio::io_context*>(loop_.native_handle()));
+    accept_next();
     log_.info("net.server", std::string("listening on ") + (is_tls_v<Cfg> ? "wss://" : "ws://") +
                                 format_endpoint(address.to_string(), port_));
     return {};
@@ -132,6 +131,9 @@ template <class Cfg> void ServerCore<Cfg>::shutdown(bool detach) {
         websocketpp::lib::error_code ec;
         ep_.stop_listening(ec);
         listening_ = false;
+    }
+    if (accept_timer_) {
+        accept_timer_->cancel();
     }
     auto undecided = std::move(undecided_);
     for (auto& [key, weak] : undecided) {
@@ -236,6 +238,7 @@ template <class Cfg> void ServerCore<Cfg>::on_http(Hdl hdl) {
     if (!con) {
         return;
     }
+    state(con).requested = true;
     HttpRequest request;
     request.method = con->get_request().get_method();
     split_target(con->get_resource(), request.path, request.query);

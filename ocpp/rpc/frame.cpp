@@ -20,11 +20,25 @@ void skip_ws(std::string_view s, std::size_t& i) {
     }
 }
 
-// Finds the id of something that starts like a CALL ("[2, \"id\"") in text that is not valid JSON, so that the
-// sender can still get a CALLERROR it can match.
+// Finds the id of something that starts like a CALL ("[2, \"id\"") or a message of an unknown type ("[9, \"id\"") in
+// text that is not valid JSON, so that the sender can still get a CALLERROR it can match. Answers (types 3 and 4) are
+// never answered.
 std::optional<std::string> recover_call_id(std::string_view s) {
     std::size_t i = 0;
-    for (char expected : {'[', '2', ',', '"'}) {
+    skip_ws(s, i);
+    if (i >= s.size() || s[i++] != '[') {
+        return std::nullopt;
+    }
+    skip_ws(s, i);
+    const std::size_t digits = i;
+    while (i < s.size() && s[i] >= '0' && s[i] <= '9') {
+        ++i;
+    }
+    const std::string_view type = s.substr(digits, i - digits);
+    if (type.empty() || type == "3" || type == "4") {
+        return std::nullopt;
+    }
+    for (char expected : {',', '"'}) {
         skip_ws(s, i);
         if (i >= s.size() || s[i++] != expected) {
             return std::nullopt;
@@ -90,7 +104,17 @@ bool parse_frame(std::string_view text, Frame& out, FrameError& error) {
     }
     const int type = a[0].GetInt();
     if (type < 2 || type > 4) {
-        return fail(error, ErrorCode::FormationViolation, "unknown message type " + std::to_string(type));
+        // OCPP-J 1.6 has no MessageTypeNotSupported (2.0.1 added it): the frame does not have the structure of the
+        // RPC framework, a FormationViolation. It is answered when its id can be read, as a CALL would be.
+        std::optional<std::string> id;
+        if (a.Size() >= 2 && a[1].IsString() && a[1].GetStringLength() > 0 &&
+            a[1].GetStringLength() <= kMaxMessageIdLength) {
+            id.emplace(a[1].GetString(), a[1].GetStringLength());
+        }
+        return fail(error, ErrorCode::FormationViolation,
+                    "unknown message type " + std::to_string(type) +
+                        "; OCPP-J 1.6 knows 2 (CALL), 3 (CALLRESULT) and 4 (CALLERROR)",
+                    std::move(id));
     }
     if (a.Size() < 2 || !a[1].IsString()) {
         return fail(error, ErrorCode::FormationViolation, "the second element must be the message id (a string)");

@@ -97,6 +97,19 @@ TEST(BearerToken, MatchesOnlyTheExactToken) {
     EXPECT_FALSE(bearer_token_matches("0123456789abcdef", token));
     EXPECT_FALSE(bearer_token_matches("", token));
     EXPECT_FALSE(bearer_token_matches("Bearer ", "")); // no token configured never matches
+    EXPECT_FALSE(bearer_token_matches("Bearer", token));
+    EXPECT_FALSE(bearer_token_matches("Bearer0123456789abcdef", token));
+    EXPECT_FALSE(bearer_token_matches("Bearers 0123456789abcdef", token));
+    EXPECT_FALSE(bearer_token_matches("Bear 0123456789abcdef", token));
+}
+
+TEST(BearerToken, TheSchemeIsCaseInsensitive) { // RFC 7235 2.1
+    const std::string token = "0123456789abcdef";
+    EXPECT_TRUE(bearer_token_matches("bearer 0123456789abcdef", token));
+    EXPECT_TRUE(bearer_token_matches("BEARER 0123456789abcdef", token));
+    EXPECT_TRUE(bearer_token_matches("bEaReR 0123456789abcdef", token));
+    EXPECT_TRUE(bearer_token_matches("Bearer   0123456789abcdef", token)); // 1*SP
+    EXPECT_FALSE(bearer_token_matches("bearer 0123456789ABCDEF", token));  // the token stays case-sensitive
 }
 
 TEST(Base64, EncodeRoundTrips) {

@@ -1,5 +1,6 @@
-// WebSocket framing of our data messages, both ways: every payload length encoding, UTF-8 checks on sending, and
-// the client's masking (RFC 6455 5.3: every client frame masked, with a fresh unpredictable key).
+// WebSocket framing of our data messages, both ways: every payload length encoding, UTF-8 checks on sending, the
+// client's masking (RFC 6455 5.3: every client frame masked, with a fresh unpredictable key), and binary frames, which
+// OCPP-J does not use: they close the connection with 1003 on either side.
 #include <netinet/in.h>
 #include <openssl/evp.h>
 #include <openssl/sha.h>
@@ -174,6 +175,83 @@ TEST_F(WsFraming, ClientMasksEveryFrameWithAFreshKey) {
     EXPECT_EQ(keys.count(std::string(4, '\0')), 0u);
     ::close(fd);
     EXPECT_TRUE(wait_until([&] { return client_lt.call([&] { return client->connection_count(); }) == 0; }));
+}
+
+// A frame of `opcode` with `payload` (under 126 bytes), masked when `mask` is set (client to server).
+std::string small_frame(unsigned char opcode, const std::string& payload, bool mask) {
+    std::string frame;
+    frame += static_cast<char>(0x80u | opcode);
+    frame += static_cast<char>((mask ? 0x80u : 0u) | payload.size());
+    const char key[4] = {0x11, 0x22, 0x33, 0x44};
+    if (mask) {
+        frame.append(key, 4);
+    }
+    for (std::size_t i = 0; i < payload.size(); ++i) {
+        frame += mask ? static_cast<char>(payload[i] ^ key[i % 4]) : payload[i];
+    }
+    return frame;
+}
+
+// The close code of the first close frame in `bytes` (an unmasked frame from the server), 0 when there is none.
+int close_code_in(const std::string& bytes) {
+    for (std::size_t i = 0; i + 3 < bytes.size(); ++i) {
+        if (static_cast<unsigned char>(bytes[i]) == 0x88u && (static_cast<unsigned char>(bytes[i + 1]) & 0x7fu) >= 2) {
+            return static_cast<unsigned char>(bytes[i + 2]) << 8 | static_cast<unsigned char>(bytes[i + 3]);
+        }
+    }
+    return 0;
+}
+
+TEST_F(WsFraming, HostileABinaryFrameFromAChargerIsNotProcessedAndClosesWith1003) {
+    ASSERT_TRUE(start_server());
+    const int fd = tcp_connect(port());
+    ASSERT_GE(fd, 0);
+    ASSERT_TRUE(write_all(fd, upgrade_request("/ocpp/CB-BIN", "ocpp1.6")));
+    ASSERT_NE(read_until(fd, "\r\n\r\n").find("101"), std::string::npos);
+    ASSERT_TRUE(write_all(fd, small_frame(0x2, R"([2,"1","Heartbeat",{}])", true)));
+    const std::string answer = read_until(fd, "text frames only", 5000ms); // the whole close frame of the server
+    ASSERT_TRUE(write_all(fd, small_frame(0x8, std::string("\x03\xeb", 2), true))); // the closing handshake
+    read_until(fd, "", 5000ms);                                                     // until the server closes
+    close_fd(fd);
+    EXPECT_EQ(close_code_in(answer), 1003) << "the server answered: " << answer;
+    ASSERT_TRUE(wait_until([&] { return on_server([&] { return server_probes[0]->closes.size(); }) == 1u; }));
+    EXPECT_TRUE(on_server([&] { return server_probes[0]->messages.empty(); })) << "a binary frame reached OCPP";
+    const CloseInfo close = on_server([&] { return server_probes[0]->closes[0]; });
+    EXPECT_EQ(close.code, 1003);
+    EXPECT_FALSE(close.by_peer);
+    EXPECT_NE(close.reason.find("text frames only"), std::string::npos) << close.reason;
+    EXPECT_TRUE(logs.contains("sent a binary frame")) << logs.all();
+}
+
+TEST_F(WsFraming, HostileABinaryFrameFromACentralSystemClosesTheClientWith1003) {
+    RawListener listener;
+    ConnectOptions o;
+    o.url = "ws://127.0.0.1:" + std::to_string(listener.port()) + "/ocpp/BIN";
+    client_lt.call([&] {
+        client = Client::create(client_lt.loop(), ClientConfig{}, logs.logger());
+        return 0;
+    });
+    auto pending = std::async(std::launch::async, [&] { return connect_sync(client_lt, *client, o); });
+    const int fd = listener.accept_one();
+    ASSERT_GE(fd, 0);
+    const std::string request = read_until(fd, "\r\n\r\n");
+    const auto at = request.find("Sec-WebSocket-Key: ");
+    ASSERT_NE(at, std::string::npos) << request;
+    const auto key = request.substr(at + 19, request.find("\r\n", at) - at - 19);
+    write_all(fd, "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                  "Sec-WebSocket-Accept: " +
+                      accept_key(key) + "\r\nSec-WebSocket-Protocol: ocpp1.6\r\n\r\n");
+    Connected c = pending.get();
+    ASSERT_TRUE(c.session) << c.error->message;
+    auto probe = client_lt.call([&] { return Probe::attach(c.session); });
+    ASSERT_TRUE(write_all(fd, small_frame(0x2, R"([2,"1","Reset",{"type":"Hard"}])", false)));
+    const std::string close_frame = read_until(fd, "\x88", 5000ms); // the client's (masked) close frame
+    ASSERT_NE(close_frame.find('\x88'), std::string::npos);
+    ASSERT_TRUE(write_all(fd, small_frame(0x8, std::string("\x03\xeb", 2), false))); // the closing handshake
+    ::close(fd); // the server closes the TCP connection first (RFC 6455 7.1.1)
+    ASSERT_TRUE(wait_until([&] { return client_lt.call([&] { return probe->closes.size(); }) == 1u; }, 15000ms));
+    EXPECT_TRUE(client_lt.call([&] { return probe->messages.empty(); })) << "a binary frame reached OCPP";
+    EXPECT_EQ(client_lt.call([&] { return probe->closes[0].code; }), 1003);
 }
 
 } // namespace

@@ -160,12 +160,26 @@ TEST_F(PeerPair, MalformedFramesAreAnsweredWhereAnIdCanBeRecoveredAndTheConnecti
     }
     settle();
     EXPECT_EQ(cs->stats().malformed_received, 9u);
-    // Only the last one (a CALL with a readable id) could be answered.
-    EXPECT_EQ(cs_sent.size(), sent_before + 1);
+    // Only a message of an unknown type with a readable id ([9,"x"]) and the last one (a CALL with a readable id) could
+    // be answered.
+    EXPECT_EQ(cs_sent.size(), sent_before + 2);
     std::optional<CallStatus> status;
     cp->call(v16::HeartbeatReq{}, [&](CallOutcome<v16::HeartbeatConf> o) { status = o.status; });
     settle();
     EXPECT_EQ(status, CallStatus::Ok);
+}
+
+TEST_F(PeerPair, AMessageOfAnUnknownTypeIsAnsweredWithAFormationViolationCarryingItsId) {
+    cp->send_raw(R"([9,"id-9","Heartbeat",{}])");
+    settle();
+    auto f = last_frame(cs_sent);
+    ASSERT_TRUE(f.IsArray());
+    ASSERT_EQ(f.Size(), 5u);
+    EXPECT_EQ(f[0].GetInt(), 4);
+    EXPECT_STREQ(f[1].GetString(), "id-9");
+    EXPECT_STREQ(f[2].GetString(), "FormationViolation"); // OCPP-J 1.6 has no MessageTypeNotSupported
+    EXPECT_NE(std::string(f[3].GetString()).find("unknown message type 9"), std::string::npos) << f[3].GetString();
+    EXPECT_EQ(cs->stats().malformed_received, 1u);
 }
 
 TEST_F(PeerPair, APeerThatFloodsCallsIsToldToWaitBeyondTheBound) {

@@ -157,9 +157,13 @@ INSTANTIATE_TEST_SUITE_P(
                     BadFrame{R"("[2]")", "a string", nullptr}, BadFrame{"42", "a number", nullptr},
                     BadFrame{"null", "null", nullptr}, BadFrame{"[]", "message type 2, 3 or 4", nullptr},
                     BadFrame{R"(["2","a","Heartbeat",{}])", "message type 2, 3 or 4", nullptr},
-                    BadFrame{R"([5,"a","Heartbeat",{}])", "unknown message type 5", nullptr},
-                    BadFrame{R"([1,"a",{}])", "unknown message type 1", nullptr},
-                    BadFrame{"[2]", "message id", nullptr},
+                    // An unknown message type keeps its id, so that the sender gets a CALLERROR it can match.
+                    BadFrame{R"([5,"a","Heartbeat",{}])", "unknown message type 5", "a"},
+                    BadFrame{R"([1,"a",{}])", "unknown message type 1", "a"},
+                    BadFrame{R"([9,"id-9","Heartbeat",{}])", "OCPP-J 1.6 knows 2 (CALL)", "id-9"},
+                    BadFrame{R"([9])", "unknown message type 9", nullptr},
+                    BadFrame{R"([9,7])", "unknown message type 9", nullptr},
+                    BadFrame{R"([9,""])", "unknown message type 9", nullptr}, BadFrame{"[2]", "message id", nullptr},
                     BadFrame{R"([2,19223201,"Heartbeat",{}])", "message id", nullptr},
                     BadFrame{R"([2,"","Heartbeat",{}])", "1 to 36 characters", nullptr},
                     // Too long, but a CALL: the id still comes back so the sender can match the CALLERROR.
@@ -187,6 +191,14 @@ TEST(ParseFrame, DeepNestingNeitherCrashesNorFails) {
     const Frame f = parse_ok(R"([2,"a","DataTransfer",{"x":)" + deep + "}]");
     EXPECT_TRUE((*f.payload)["x"].IsArray());
     EXPECT_FALSE(parse_bad(std::string(depth, '[')).call_id);
+}
+
+TEST(ParseFrame, TheIdOfABrokenMessageOfAnUnknownTypeIsRecoveredButNeverThatOfAnAnswer) {
+    EXPECT_EQ(parse_bad(R"([9,"id-9","Heartbeat",{)").call_id, std::optional<std::string>("id-9"));
+    EXPECT_EQ(parse_bad(R"( [ 17 , "x" ,)").call_id, std::optional<std::string>("x"));
+    EXPECT_FALSE(parse_bad(R"([3,"a",{)").call_id);
+    EXPECT_FALSE(parse_bad(R"([4,"a","GenericError",)").call_id);
+    EXPECT_FALSE(parse_bad(R"([,"a",{)").call_id);
 }
 
 TEST(ParseFrame, IdOfExactly36CharactersIsAccepted) {

@@ -54,29 +54,11 @@ private:
             level = LogLevel::Error;
         } else if (channel == wslog::elevel::warn) {
             level = LogLevel::Warn;
-        } else if (channel == wslog::elevel::rerror && msg.find("accept") != std::string_view::npos) {
-            // Accept-loop trouble (e.g. "Too many open files") is reported only here; websocketpp retries at once,
-            // so say it at most once a second. Per-connection errors are reported by our handlers in better words.
-            const auto now = std::chrono::steady_clock::now();
-            if (now - last_accept_warning_ < std::chrono::seconds(1)) {
-                ++suppressed_;
-                return;
-            }
-            last_accept_warning_ = now;
-            level = LogLevel::Warn;
-            if (suppressed_ > 0) {
-                log_->log(level, "net.websocketpp",
-                          std::string(msg) + " (and " + std::to_string(suppressed_) + " more in the last second)");
-                suppressed_ = 0;
-                return;
-            }
         }
         log_->log(level, "net.websocketpp", msg);
     }
     wslog::level dynamic_ = 0;
     const Logger* log_ = nullptr;
-    std::chrono::steady_clock::time_point last_accept_warning_{};
-    std::size_t suppressed_ = 0;
 };
 
 using AccessLog = WsLogger<wslog::alevel, wslog::alevel::none>;
@@ -96,6 +78,7 @@ struct ConnState {
     std::shared_ptr<void> attempt;           // client side: the pending connect attempt
     std::optional<CloseInfo> close_override; // why we dropped it ourselves (pong timeout)
     bool accepted = false;                   // server side: passed validation, counted in connection_count()
+    bool requested = false;                  // server side: its HTTP request (an upgrade or plain HTTP) arrived
     bool reported = false;                   // the failure was already reported
     bool deferred = false;                   // server side: the upgrade waits for a deferred handshake answer
     bool awaiting_pong = false;
@@ -268,6 +251,20 @@ private:
     std::weak_ptr<Con> con_;
     MaskKeys* masks_;
 };
+
+// Hands a received data message to the session's handler. OCPP-J uses text frames only: a binary message is not
+// processed, and the connection is closed with 1003 (unsupported data) instead.
+template <class MessagePtr>
+void deliver_message(WsSessionBase& session, const MessagePtr& msg, const Logger& log, const char* tag) {
+    if (msg->get_opcode() != websocketpp::frame::opcode::text) {
+        // Only the session number and the address: the Chargebox ID is the peer's text.
+        log.warn(tag, "session " + std::to_string(session.id()) + " from " + session.info().remote_address +
+                          " sent a binary frame; OCPP-J uses text frames only: closing with 1003");
+        session.close(websocketpp::close::status::unsupported_data, "OCPP-J uses text frames only");
+        return;
+    }
+    session.deliver(msg->get_payload());
+}
 
 // Common parts of our websocketpp configs: single-threaded loops (no strands, no mutexes), a 4 KiB read buffer
 // instead of 16 KiB (an OCPP frame is usually far smaller; larger ones take a few reads), reused messages, our

@@ -6,11 +6,13 @@
 #include <websocketpp/server.hpp>
 
 #include <atomic>
+#include <deque>
 #include <unordered_map>
 
 #include "ocpp/net/detail/ws_common.hpp"
 #include "ocpp/net/event_loop.hpp"
 #include "ocpp/net/server.hpp"
+#include "ocpp/util/file_limit.hpp"
 
 namespace ocpp::net::detail {
 namespace {
@@ -45,7 +47,8 @@ public:
     ServerCore(EventLoop& loop, ServerConfig config, const Logger& log)
         : loop_(loop)
         , cfg_(std::move(config))
-        , log_(log) {
+        , log_(log)
+        , max_connections_(cfg_.max_connections) {
         ep_.get_elog().attach(&log_);
     }
 
@@ -67,6 +70,18 @@ private:
         return ep_.get_con_from_hdl(std::move(hdl), ec);
     }
     void install_handlers();
+    // Lowers max_connections (and says so) to what fits under the process' open-file limit with kReservedFiles
+    // descriptors kept free for the database, logs and plain HTTP requests (such as /healthz), which then still get a
+    // descriptor when chargers take all they may.
+    void fit_connections_to_file_limit();
+    static constexpr std::size_t kReservedFiles = 64;
+    // Our accept loop in place of websocketpp's, which retries at once after a failure: out of descriptors (EMFILE,
+    // ENFILE) that spins on a connection it cannot take. Here a failure waits for a timer, doubling up to 1 s.
+    void accept_next();
+    void on_accept(const ConPtr& con, const websocketpp::lib::error_code& ec);
+    // Out of descriptors, the oldest connection that has not sent its request yet is dropped, so that a peer that
+    // opens connections and stays silent cannot keep /healthz and the chargers out until its connections time out.
+    bool drop_oldest_silent();
     void on_tcp_pre_init(Hdl hdl);
     void on_tcp_post_init(Hdl hdl);
     bool on_validate(Hdl hdl);
@@ -103,6 +118,14 @@ private:
     std::unordered_map<std::uint64_t, std::weak_ptr<WsSessionBase>> sessions_;
     std::unordered_map<const void*, std::weak_ptr<typename Endpoint::connection_type>> undecided_; // deferred upgrades
     std::atomic<std::size_t> active_{0}; // read from any thread by connection_count()
+    std::size_t max_connections_ = 0;    // cfg_.max_connections, or lower to fit the open-file limit
+    std::unique_ptr<asio::steady_timer> accept_timer_;
+    std::chrono::milliseconds accept_delay_{0}; // the wait before the next attempt after a failure
+    std::size_t accept_failures_ = 0;           // since the last warning about them
+    std::size_t silent_dropped_ = 0;            // since the last warning about accept failures
+    SteadyClock::time_point last_accept_warning_{};
+    // Accepted connections, oldest first, that may not have sent their request yet (checked when looked at).
+    std::deque<std::weak_ptr<typename Endpoint::connection_type>> silent_;
     std::uint16_t port_ = 0;
     bool listening_ = false;
     bool shutting_down_ = false;

@@ -6,6 +6,115 @@
 namespace ocpp::net::detail {
 namespace {
 
+template <class Cfg> void ServerCore<Cfg>::fit_connections_to_file_limit() {
+    const std::uint64_t limit = current_file_limit();
+    const std::size_t open_now = open_file_count().value_or(0);
+    const std::size_t fit = connections_that_fit(limit, open_now, kReservedFiles);
+    if (fit >= cfg_.max_connections) {
+        return;
+    }
+    max_connections_ = fit;
+    log_.warn("net.server", "max_connections lowered from " + std::to_string(cfg_.max_connections) + " to " +
+                                std::to_string(fit) + ": this process may open " + std::to_string(limit) +
+                                " files (ulimit -n), " + std::to_string(open_now) + " are open and " +
+                                std::to_string(limit > open_now + fit ? limit - open_now - fit : 0) +
+                                " stay free for the database, logs and HTTP requests; raise the hard limit for more");
+}
+
+template <class Cfg> void ServerCore<Cfg>::accept_next() {
+    if (!listening_ || shutting_down_) {
+        return;
+    }
+    ConPtr con = ep_.get_connection();
+    websocketpp::lib::error_code ec;
+    if (con) {
+        // As websocketpp's own loop: the pending connection (whose state holds this core) is bound into the handler.
+        ep_.async_accept(
+            con, [this, con](const websocketpp::lib::error_code& aec) { on_accept(con, aec); }, ec);
+        if (!ec) {
+            return;
+        }
+        con->terminate(websocketpp::lib::error_code());
+    } else {
+        ec = websocketpp::error::make_error_code(websocketpp::error::con_creation_failed);
+    }
+    on_accept(nullptr, ec);
+}
+
+template <class Cfg> void ServerCore<Cfg>::on_accept(const ConPtr& con, const websocketpp::lib::error_code& ec) {
+    if (!ec) {
+        accept_delay_ = std::chrono::milliseconds(0);
+        // Forget the front entries that have sent their request or are gone; the rest is bounded by what is open.
+        while (!silent_.empty() && (silent_.front().expired() || state(silent_.front().lock()).requested)) {
+            silent_.pop_front();
+        }
+        silent_.push_back(con);
+        con->start();
+        accept_next();
+        return;
+    }
+    if (con) {
+        con->terminate(ec);
+    }
+    if (ec == websocketpp::error::operation_canceled || !listening_ || shutting_down_) {
+        return; // the listener was closed
+    }
+    // Out of descriptors (or another accept failure): the connection stays in the kernel's queue until a descriptor
+    // is free. Drop the oldest silent connection to free one, and wait (10 ms, doubling up to 1 s while nothing can
+    // be dropped) instead of asking again at once. Said at most once every 10 s, with the counts.
+    ++accept_failures_;
+    const bool dropped = drop_oldest_silent();
+    const auto now = SteadyClock::now();
+    if (now - last_accept_warning_ >= std::chrono::seconds(10)) {
+        last_accept_warning_ = now;
+        const auto open_now = open_file_count(); // unknown when not even the directory can be opened
+        log_.warn("net.server", "cannot accept a connection: " + ec.message() + " (this process may open " +
+                                    std::to_string(current_file_limit()) + " files" +
+                                    (open_now ? ", " + std::to_string(*open_now) + " are open" : std::string()) +
+                                    "); retrying with a growing delay up to 1 s; " + std::to_string(accept_failures_) +
+                                    " failed attempts and " + std::to_string(silent_dropped_) +
+                                    " connections dropped that had sent no request, in the last 10 s");
+        accept_failures_ = 0;
+        silent_dropped_ = 0;
+    }
+    accept_delay_ = dropped
+                        ? std::chrono::milliseconds(10)
+                        : std::min<std::chrono::milliseconds>(
+                              std::chrono::milliseconds(1000),
+                              std::max<std::chrono::milliseconds>(std::chrono::milliseconds(10), 2 * accept_delay_));
+    accept_timer_->expires_after(accept_delay_);
+    std::weak_ptr<ServerCore> weak = this->shared_from_this();
+    accept_timer_->async_wait([weak](const asio::error_code& tec) {
+        auto core = weak.lock();
+        if (!tec && core) {
+            core->accept_next();
+        }
+    });
+}
+
+template <class Cfg> bool ServerCore<Cfg>::drop_oldest_silent() {
+    // A connection gets 2 s for its request (its TLS handshake included) before it counts as silent: one that has
+    // just been accepted may only be waiting for its turn on the loop.
+    const auto silent_since = SteadyClock::now() - std::chrono::seconds(2);
+    while (!silent_.empty()) {
+        auto con = silent_.front().lock();
+        if (!con || state(con).requested || con->get_state() != websocketpp::session::state::connecting) {
+            silent_.pop_front();
+            continue;
+        }
+        ConnState& st = state(con);
+        if (st.info && st.info->tcp_accepted > silent_since) {
+            return false; // the oldest is still young, and so are the others
+        }
+        silent_.pop_front();
+        st.reported = true; // counted in the warning instead of a line per connection
+        ++silent_dropped_;
+        con->terminate(websocketpp::lib::error_code());
+        return true;
+    }
+    return false;
+}
+
 template <class Cfg> void ServerCore<Cfg>::on_tcp_pre_init(Hdl hdl) {
     auto con = con_of(std::move(hdl));
     if (!con) {
@@ -54,6 +163,7 @@ template <class Cfg> bool ServerCore<Cfg>::on_validate(Hdl hdl) {
         return false;
     }
     ConnState& st = state(con);
+    st.requested = true;
     if (!st.info) {
         st.info = std::make_unique<HandshakeInfo>();
         st.info->remote_address = remote_of(con);
@@ -75,8 +185,8 @@ template <class Cfg> bool ServerCore<Cfg>::on_validate(Hdl hdl) {
     if (shutting_down_) {
         return refuse(con, 503, "server is shutting down");
     }
-    if (active_ >= cfg_.max_connections) {
-        return refuse(con, 503, "connection limit reached (" + std::to_string(cfg_.max_connections) + ")");
+    if (active_ >= max_connections_) {
+        return refuse(con, 503, "connection limit reached (" + std::to_string(max_connections_) + ")");
     }
     std::string selected;
     for (const auto& wanted : cfg_.subprotocols) {
