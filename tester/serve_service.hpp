@@ -53,8 +53,8 @@ struct TestRequest {
     bool charging_test = false;
     bool accept_any_password = false;
     std::string host;                    // the request's Host header, for the URL when no public URL is configured
-    std::string source;                  // the address the request came from, for the per-address limits
     std::optional<std::string> password; // to keep the charger's password when testing it again; else generated
+    std::string source = {};             // the address the request came from, for the per-address limits
 };
 
 enum class TestState { Waiting, Running, Passed, Failed, Aborted };

@@ -35,7 +35,7 @@ struct HttpResponse {
     int status = 200;
     std::vector<std::pair<std::string, std::string>> headers;
     std::string body;
-    std::shared_ptr<HttpBodyStream> stream; // when set, sent instead of `body`
+    std::shared_ptr<HttpBodyStream> stream = nullptr; // when set, sent instead of `body`
 };
 
 // Called on the server's loop. respond may be called later (from that loop) to answer asynchronously, exactly once.

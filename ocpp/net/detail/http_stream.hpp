@@ -12,7 +12,7 @@
 #include <memory>
 #include <string>
 
-#include "ocpp/net/detail/ws_common.hpp"
+#include "ocpp/net/detail/ws_server_core.hpp"
 #include "ocpp/net/http.hpp"
 #include "ocpp/util/log.hpp"
 
