@@ -301,7 +301,7 @@ std::variant<Created, CreateError> TestService::create_test(const TestRequest& r
         auto self = weak.lock();
         return self && self->admit(id, bytes);
     };
-    const auto tc_steps = 12 * tc.call_timeout + tc.charging_time;
+    const auto tc_steps = 12 * tc.call_timeout + (tc.charging_test ? tc.charging_time : std::chrono::seconds(0));
     entry->run = factory_(std::move(tc), loop_, schemas_, log_);
 
     entry->run->set_change_handler([weak, id](const Check&) {
