@@ -5,6 +5,7 @@
 // were logged.
 #include <atomic>
 #include <fstream>
+#include <iostream>
 #include <set>
 #include <sstream>
 
@@ -202,6 +203,8 @@ TEST_F(HostileServe, AFloodOfLargeFramesKeepsTheTesterWithinItsMemoryBudget) {
     const auto state = finished(t.id, 60s);
     peak = std::max(peak, rss_kib(process_->pid()));
 
+    std::cout << "[          ] VmRSS " << before / 1024 << " MiB before, " << peak / 1024 << " MiB at most after "
+              << charger->sent.load() << " frames of 60 KB" << std::endl;
     const long budget_kib = 8 * 1024, margin_kib = 56 * 1024;
     EXPECT_LE(peak - before, budget_kib + margin_kib)
         << "RSS grew from " << before << " KiB to " << peak << " KiB during a flood of " << charger->sent.load()
