@@ -105,7 +105,10 @@ std::string serve_usage() {
            "for '-': OCPPKIT_TESTER_LISTEN, OCPPKIT_TESTER_DB, OCPPKIT_TESTER_PUBLIC_URL,\n"
            "OCPPKIT_TESTER_HEARTBEAT_INTERVAL, OCPPKIT_TESTER_TIMEOUT, OCPPKIT_TESTER_MAX_TESTS,\n"
            "OCPPKIT_TESTER_API_TOKEN, OCPPKIT_TESTER_TLS_CERT, OCPPKIT_TESTER_TLS_KEY, OCPPKIT_TESTER_TLS_CLIENT_CA,\n"
-           "OCPPKIT_TESTER_LOG_LEVEL (an empty value counts as unset; a bad value stops the start, naming the\n"
+           "OCPPKIT_TESTER_LOG_LEVEL, OCPPKIT_TESTER_CHARGING_SECONDS, OCPPKIT_TESTER_MAX_KEPT_TESTS_MB,\n"
+           "OCPPKIT_TESTER_MAX_CAPTURE_KB, OCPPKIT_TESTER_MAX_FRAME_RATE, OCPPKIT_TESTER_MAX_TESTS_PER_ADDRESS,\n"
+           "OCPPKIT_TESTER_MAX_STARTS_PER_MINUTE (--no-api-token is a flag only; an empty value counts as unset; a\n"
+           "bad value stops the start, naming the\n"
            "variable). The command line wins over the environment, which wins over the defaults. The central\n"
            "system's OCPPKIT_* variables are its own: the tester does not read them.\n";
 }
