@@ -9,6 +9,7 @@
 #include <rapidjson/document.h>
 #include <rapidjson/error/en.h>
 
+#include "tester/capture_log.hpp"
 #include "tester/report_json.hpp"
 
 namespace tester {
@@ -45,34 +46,87 @@ void redact(rapidjson::Value& frame) {
     }
 }
 
+// One frame as one JSON Line, '\n' included.
+void append_line(std::string& out, ocpp::DateTime at, bool from_charger, std::string_view text) {
+    rapidjson::StringBuffer buf;
+    JsonWriter w(buf);
+    w.StartObject();
+    w.Key("at");
+    write_string(w, format_time_ms(at));
+    w.Key("dir");
+    w.String(from_charger ? "cp->cs" : "cs->cp");
+    // Invalid UTF-8 inside JSON counts as not JSON: the text then goes out sanitised as "raw".
+    rapidjson::Document doc;
+    doc.Parse<rapidjson::kParseValidateEncodingFlag>(text.data(), text.size());
+    if (!doc.HasParseError()) {
+        redact(doc);
+        w.Key("frame");
+        doc.Accept(w);
+    } else {
+        w.Key("raw");
+        write_string(w, text);
+    }
+    w.EndObject();
+    out.append(buf.GetString(), buf.GetSize());
+    out += '\n';
+}
+
 } // namespace
 
 std::string to_jsonl(const std::vector<CapturedFrame>& frames) {
     std::string out;
     for (const auto& f : frames) {
-        rapidjson::StringBuffer buf;
-        JsonWriter w(buf);
-        w.StartObject();
-        w.Key("at");
-        write_string(w, format_time_ms(f.at));
-        w.Key("dir");
-        w.String(f.from_charger ? "cp->cs" : "cs->cp");
-        // Invalid UTF-8 inside JSON counts as not JSON: the text then goes out sanitised as "raw".
-        rapidjson::Document doc;
-        doc.Parse<rapidjson::kParseValidateEncodingFlag>(f.text.data(), f.text.size());
-        if (!doc.HasParseError()) {
-            redact(doc);
-            w.Key("frame");
-            doc.Accept(w);
-        } else {
-            w.Key("raw");
-            write_string(w, f.text);
-        }
-        w.EndObject();
-        out.append(buf.GetString(), buf.GetSize());
-        out += '\n';
+        append_line(out, f.at, f.from_charger, f.text);
     }
     return out;
+}
+
+CaptureLog::CaptureLog(std::size_t budget, Admit admit)
+    : budget_(budget)
+    , admit_(std::move(admit))
+    , text_(std::make_shared<std::string>()) {}
+
+void CaptureLog::add(const CapturedFrame& frame) {
+    add(frame.at, frame.from_charger, frame.text);
+}
+
+void CaptureLog::add(ocpp::DateTime at, bool from_charger, std::string_view text) {
+    if (full_ == Full::No) {
+        std::string line;
+        append_line(line, at, from_charger, text);
+        if (bytes_ + line.size() > budget_) {
+            full_ = Full::Budget;
+        } else if (admit_ && !admit_(line.size())) {
+            full_ = Full::Tester;
+        } else {
+            if (text_->size() != bytes_) {
+                // Another copy appended after this one was made: go on in a text of our own.
+                text_ = std::make_shared<std::string>(text_->substr(0, bytes_));
+            }
+            text_->append(line);
+            bytes_ += line.size();
+            ++frames_;
+            return;
+        }
+    }
+    ++dropped_;
+}
+
+std::vector<CapturedFrame> CaptureLog::list() const {
+    auto frames = from_jsonl(text());
+    return frames ? std::move(*frames) : std::vector<CapturedFrame>{};
+}
+
+std::string CaptureLog::incomplete_note() const {
+    if (dropped_ == 0) {
+        return {};
+    }
+    const std::string kept = "the capture holds the first " + std::to_string(frames_) + " frames (" +
+                             std::to_string(bytes_ / 1024) + " KiB); " + std::to_string(dropped_) +
+                             " more were not kept: ";
+    return kept + (full_ == Full::Budget
+                       ? "the capture budget of one test (" + std::to_string(budget_ / 1024) + " KiB) was full"
+                       : std::string("the tester's memory for tests was full"));
 }
 
 ocpp::Result<std::vector<CapturedFrame>> from_jsonl(std::string_view text) {

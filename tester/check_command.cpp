@@ -121,6 +121,7 @@ const std::map<std::string, Setter>& value_options() {
         {"--timeout", seconds("--timeout", 86400, &CheckOptions::timeout)},
         {"--heartbeat-interval", seconds("--heartbeat-interval", 86400, &CheckOptions::heartbeat_interval)},
         {"--call-timeout", seconds("--call-timeout", 600, &CheckOptions::call_timeout)},
+        {"--charging-seconds", seconds("--charging-seconds", 3600, &CheckOptions::charging_time)},
         {"--db",
          [](const std::string& v, CheckOptions& o) -> ocpp::Result<void> {
              if (auto ok = store::check_database_url(v); !ok) {
@@ -171,7 +172,9 @@ check failed, prints a claiming code for the operator. Exit code 0 passed, 1 fai
                               a passing test takes about this long
   --call-timeout S            how long the charger may take to answer a call (default 30)
   --charging-test             also run RemoteStart/StopTransaction with meter values (needs a vehicle or
-                              test adapter on connector 1 if the charger requires one)
+                              test adapter on connector 1 that draws power: a session without energy fails)
+  --charging-seconds S        how long the charging test keeps the transaction before it stops it; a shorter
+                              session fails (default 10)
   --db URL                    where claiming codes go (default sqlite:ocppkit.db)
   --report FILE.json          write the JSON report, and the frame capture beside it (FILE.capture.jsonl)
   --junit FILE.xml            write JUnit XML, one testcase per check

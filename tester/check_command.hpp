@@ -23,6 +23,7 @@ struct CheckOptions {
     std::chrono::seconds heartbeat_interval{30};
     std::chrono::seconds call_timeout{30};
     bool charging_test = false;
+    std::chrono::seconds charging_time{10}; // --charging-seconds
     std::string db_url = "sqlite:ocppkit.db";
     std::string report_file, junit_file, html_file;
     std::string tls_cert, tls_key, tls_client_ca;

@@ -4,9 +4,12 @@
 #include <ifaddrs.h>
 #include <net/if.h>
 #include <netinet/in.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <random>
 
 #include "ocpp/net/event_loop.hpp"
@@ -103,7 +106,7 @@ void print_header(const CheckOptions& o, const TestConfig& tc) {
 }
 
 void write_outputs(const CheckOptions& o, const Report& report) {
-    auto write = [](const std::string& path, const std::string& text, const char* what) {
+    auto write = [](const std::string& path, std::string_view text, const char* what) {
         if (path.empty()) {
             return;
         }
@@ -115,10 +118,31 @@ void write_outputs(const CheckOptions& o, const Report& report) {
     };
     write(o.report_file, to_json(report), "JSON report");
     if (!o.report_file.empty()) {
-        write(capture_path_for(o.report_file), to_jsonl(report.frames), "frame capture");
+        write(capture_path_for(o.report_file), report.capture.text(), "frame capture");
     }
     write(o.junit_file, to_junit(report), "JUnit report");
     write(o.html_file, to_html(report), "HTML report");
+}
+
+// Why a report could not be written to `path`, or "" when it can: the directory must exist and be writable, and
+// the path must not be a directory. Checked at start, so that a typo does not cost a whole test.
+std::string output_problem(const std::string& path) {
+    struct stat st {};
+    if (::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
+        return "is a directory";
+    }
+    const auto slash = path.rfind('/');
+    const std::string dir = slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
+    if (::stat(dir.c_str(), &st) != 0) {
+        return "cannot be written: directory \"" + dir + "\": " + std::strerror(errno);
+    }
+    if (!S_ISDIR(st.st_mode)) {
+        return "cannot be written: \"" + dir + "\" is not a directory";
+    }
+    if (::access(dir.c_str(), W_OK | X_OK) != 0) {
+        return "cannot be written: directory \"" + dir + "\": " + std::strerror(errno);
+    }
+    return {};
 }
 
 void print_failure(const Report& report) {
@@ -156,6 +180,20 @@ void print_code(const Report& report, const CheckOptions& o) {
 } // namespace
 
 int run_check(const CheckOptions& o) {
+    const std::pair<const char*, std::string> outputs[] = {
+        {"--report", o.report_file},
+        {"--report (the capture beside it)", o.report_file.empty() ? "" : capture_path_for(o.report_file)},
+        {"--junit", o.junit_file},
+        {"--html", o.html_file}};
+    for (const auto& [flag, path] : outputs) {
+        if (path.empty()) {
+            continue;
+        }
+        if (auto problem = output_problem(path); !problem.empty()) {
+            std::fprintf(stderr, "ocpp-tester check: %s \"%s\" %s\n", flag, path.c_str(), problem.c_str());
+            return 2;
+        }
+    }
     ocpp::Logger log(o.log_level);
     auto db = store::open_database(o.db_url);
     if (!db) {
@@ -200,6 +238,7 @@ int run_check(const CheckOptions& o) {
     tc.heartbeat_interval = o.heartbeat_interval;
     tc.call_timeout = o.call_timeout;
     tc.charging_test = o.charging_test;
+    tc.charging_time = o.charging_time;
     tc.url = std::string(tc.tls ? "wss://" : "ws://") + url_host(o) + ":" + std::to_string(server->port()) + "/ocpp/" +
              percent_encode(o.chargebox_id);
     run = TestRun::create(tc, *loop, *schemas, log);

@@ -50,6 +50,7 @@ const std::vector<CheckDef>& check_catalogue() {
         {CheckId::MeterValues, "charging.meter_values", "MeterValues during the transaction, monotonic", ""},
         {CheckId::RemoteStop, "charging.remote_stop", "RemoteStopTransaction stops the transaction", ""},
         {CheckId::Stable, "connection.stable", "Connection stayed up for the whole test", ""},
+        {CheckId::FrameRate, "connection.frame_rate", "Charger sends messages at a sane rate", ""},
         {CheckId::Schema, "messages.schema", "Every message conformed to the OCPP 1.6 schemas", ""},
     };
     return catalogue;

@@ -32,9 +32,10 @@ enum class CheckId {
     MeterValues,
     RemoteStop,
     Stable,
+    FrameRate,
     Schema,
 };
-inline constexpr std::size_t kCheckCount = 17;
+inline constexpr std::size_t kCheckCount = 18;
 
 struct CheckDef {
     CheckId id;

@@ -67,14 +67,56 @@ Outcome check_energy(std::vector<EnergyReading> readings, int meter_messages, in
     return Outcome::pass(seen);
 }
 
+std::optional<Outcome> check_delivered(double meter_start_wh, double meter_stop_wh) {
+    if (meter_stop_wh > meter_start_wh) {
+        return std::nullopt;
+    }
+    return Outcome::fail("no energy delivered: the register went from " + wh_text(meter_start_wh) +
+                             " (meterStart) to " + wh_text(meter_stop_wh) + " (meterStop), " +
+                             wh_text(meter_stop_wh - meter_start_wh) + " charged",
+                         "A charging session must deliver energy. Connect a vehicle, or a test adapter with a load, "
+                         "that draws power during the test, and check that the meter counts it (meterStop must be "
+                         "above meterStart).");
+}
+
+Outcome check_session_span(const SessionSpan& span) {
+    char lasted[160];
+    std::snprintf(lasted, sizeof lasted, "the transaction lasted %.1f s; the tester asked for %.0f s", span.seen_s,
+                  span.asked_s);
+    if (span.seen_s + 0.5 < span.asked_s) {
+        return Outcome::fail(std::string(lasted) + "; " + span.stop,
+                             "The charger ended the transaction by itself before the tester asked it to (see the "
+                             "reason). Keep the vehicle or test adapter connected and charging for the whole test.");
+    }
+    // Timestamps have whole seconds on some chargers: allow 2 s.
+    if (span.reported_s + 2 < span.asked_s) {
+        char reported[200];
+        std::snprintf(reported, sizeof reported,
+                      "the charger's timestamps make the transaction %.1f s long, though it lasted %.1f s",
+                      span.reported_s, span.seen_s);
+        return Outcome::fail(std::string(reported) + "; " + span.stop,
+                             "StartTransaction and StopTransaction must carry the time they happened: a central "
+                             "system bills the session from these timestamps. Check the charger's clock handling "
+                             "in the firmware.");
+    }
+    if (!span.stopped_on_request) {
+        return Outcome::warn("the transaction ended before RemoteStopTransaction was sent; " + span.stop,
+                             "The charger stopped the transaction by itself (see the reason). Keep the vehicle or "
+                             "test adapter connected during the test.");
+    }
+    return Outcome::pass(span.stop);
+}
+
 ChargingTest::ChargingTest(std::shared_ptr<ocpp::Peer> peer, ocpp::Executor& loop, CheckBoard& board,
-                           ocpp::Clock::Duration wait, std::function<void()> done)
+                           ocpp::Clock::Duration wait, ocpp::Clock::Duration hold, std::function<void()> done)
     : peer_(std::move(peer))
     , loop_(loop)
     , board_(board)
     , wait_(wait)
+    , hold_(hold)
     , done_(std::move(done))
-    , timer_(loop.make_timer()) {}
+    , timer_(loop.make_timer())
+    , hold_timer_(loop.make_timer()) {}
 
 double ChargingTest::seconds_since(ocpp::Clock::TimePoint t) const {
     return std::chrono::duration<double>(loop_.clock().now() - t).count();
@@ -145,6 +187,15 @@ void ChargingTest::on_start_transaction(const StartTransactionReq& req, int tran
     }
     timer_->cancel();
     transaction_ = transaction_id;
+    started_at_ = loop_.clock().now();
+    start_stamp_ = req.timestamp;
+    meter_start_ = static_cast<double>(req.meterStart);
+    hold_timer_->start(hold_, [this] {
+        held_ = true;
+        if (stage_ == Stage::WaitMeter && metered_) {
+            request_stop();
+        }
+    });
     readings_.push_back(EnergyReading{req.timestamp, static_cast<double>(req.meterStart), "meterStart"});
     char buf[160];
     std::snprintf(buf, sizeof buf, "StartTransaction on connector %d after %.1f s: transaction %d, meterStart %d Wh",
@@ -176,18 +227,27 @@ void ChargingTest::on_meter_values(const MeterValuesReq& req) {
     const auto before = readings_.size();
     collect_energy(req.meterValue, "MeterValues", readings_);
     meter_readings_ += static_cast<int>(readings_.size() - before);
-    if (stage_ == Stage::WaitMeter && readings_.size() > before) {
+    if (stage_ == Stage::WaitMeter && readings_.size() > before && !metered_) {
+        metered_ = true;
         timer_->cancel();
-        board_.running(CheckId::MeterValues, "MeterValues arrived; waiting for the end of the transaction");
-        request_stop();
+        if (held_) {
+            board_.running(CheckId::MeterValues, "MeterValues arrived; waiting for the end of the transaction");
+            request_stop();
+        } else {
+            const auto secs = std::chrono::duration_cast<std::chrono::seconds>(hold_).count();
+            board_.running(CheckId::MeterValues, "MeterValues arrived; the tester keeps the transaction for " +
+                                                     std::to_string(secs) + " s, then stops it");
+        }
     }
 }
 
 void ChargingTest::request_stop() {
+    hold_timer_->cancel();
     if (!transaction_) {
         finish();
         return;
     }
+    stop_after_s_ = seconds_since(started_at_);
     stage_ = Stage::Stopping;
     asked_at_ = loop_.clock().now();
     board_.running(CheckId::RemoteStop, "sent RemoteStopTransaction for transaction " + std::to_string(*transaction_));
@@ -224,20 +284,31 @@ void ChargingTest::on_stop_transaction(const StopTransactionReq& req) {
         collect_energy(*req.transactionData, "transactionData", readings_);
     }
     readings_.push_back(EnergyReading{req.timestamp, static_cast<double>(req.meterStop), "meterStop"});
-    const double charged = req.meterStop - readings_.front().wh;
+    const double charged = req.meterStop - meter_start_;
     char buf[200];
     std::snprintf(buf, sizeof buf, "StopTransaction %.1f s after the request: meterStop %d Wh (%.0f Wh charged)%s%s",
                   seconds_since(asked_at_), req.meterStop, charged, req.reason ? ", reason " : "",
                   req.reason ? to_string(*req.reason) : "");
-    if (stage_ == Stage::WaitMeter || stage_ == Stage::WaitStart) {
-        board_.set(CheckId::RemoteStop,
-                   Outcome::warn(std::string("the transaction ended before RemoteStopTransaction was sent; ") + buf,
-                                 "The charger stopped the transaction by itself (see the reason). Keep the vehicle "
-                                 "or test adapter connected during the test."));
-    } else {
-        board_.set(CheckId::RemoteStop, Outcome::pass(buf));
+    SessionSpan span;
+    span.asked_s = std::chrono::duration<double>(hold_).count();
+    if (stop_after_s_ >= 0) {
+        span.asked_s = std::min(span.asked_s, stop_after_s_); // stopped early, e.g. when no MeterValues came
     }
-    board_.set(CheckId::MeterValues, check_energy(readings_, meter_messages_, meter_readings_));
+    span.seen_s = seconds_since(started_at_);
+    span.reported_s = static_cast<double>(req.timestamp.unix_ms() - start_stamp_.unix_ms()) / 1000.0;
+    span.stopped_on_request = stage_ != Stage::WaitMeter && stage_ != Stage::WaitStart;
+    span.stop = span.stopped_on_request
+                    ? buf
+                    : "meterStop " + std::to_string(req.meterStop) + " Wh, " + wh_text(charged) + " charged" +
+                          (req.reason ? std::string(", reason ") + to_string(*req.reason) : std::string());
+    board_.set(CheckId::RemoteStop, check_session_span(span));
+    Outcome energy = check_energy(readings_, meter_messages_, meter_readings_);
+    if (energy.verdict != Verdict::Fail) {
+        if (auto none = check_delivered(meter_start_, static_cast<double>(req.meterStop))) {
+            energy = std::move(*none);
+        }
+    }
+    board_.set(CheckId::MeterValues, std::move(energy));
     finish();
 }
 
@@ -246,6 +317,7 @@ void ChargingTest::finish() {
         return;
     }
     timer_->cancel();
+    hold_timer_->cancel();
     stage_ = Stage::Done;
     if (done_) {
         done_();
@@ -254,6 +326,7 @@ void ChargingTest::finish() {
 
 void ChargingTest::conclude() {
     timer_->cancel();
+    hold_timer_->cancel();
     alive_.reset();
     stage_ = Stage::Done;
 }

@@ -1,5 +1,6 @@
 #include "tester/checks_heartbeat.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -25,9 +26,14 @@ HeartbeatWatch::Duration HeartbeatWatch::tolerance() const {
     return duration_cast<Duration>(interval_) / 10 + std::chrono::seconds(2);
 }
 
+HeartbeatWatch::Duration HeartbeatWatch::shortest() const {
+    const Duration interval = interval_;
+    return std::max<Duration>(interval * 8 / 10, interval - tolerance());
+}
+
 bool HeartbeatWatch::fits(Duration d) const {
     const Duration expected = interval_;
-    return d >= expected - tolerance() && d <= expected + tolerance();
+    return d >= shortest() && d <= expected + tolerance();
 }
 
 void HeartbeatWatch::booted(TimePoint at) {
@@ -56,14 +62,14 @@ std::optional<Outcome> HeartbeatWatch::heartbeat(TimePoint at) {
             return Outcome::pass("came " + format_seconds(measured_ms_ / 1000) + " after " + ref.name + "; " + set);
         }
     }
-    if (!last_heartbeat_ && !sync_seen_ && at - *boot_ <= kSyncWindow && at - *boot_ < interval_ - tolerance()) {
+    if (!last_heartbeat_ && !sync_seen_ && at - *boot_ <= kSyncWindow && at - *boot_ < shortest()) {
         sync_seen_ = true;
         last_heartbeat_ = at;
         return std::nullopt;
     }
     const TimePoint from = last_heartbeat_.value_or(*boot_);
     measured_ms_ = ms_of(at - from);
-    const bool early = at - from < duration_cast<Duration>(interval_) - tolerance();
+    const bool early = at - from < shortest();
     last_heartbeat_ = at;
     return Outcome::fail("interval not applied: a Heartbeat came " + format_seconds(measured_ms_ / 1000) + " after " +
                              (from == *boot_ ? "the BootNotification answer" : "the previous Heartbeat") + "; " + set +

@@ -1,6 +1,9 @@
 #pragma once
-// Check 6: the Heartbeat arrives at the interval the tester set in its BootNotification answer (± 10 % + 2 s), and
-// the charger's clock agrees with the tester's (warning above 60 s, failure above 10 minutes).
+// Check 6: the Heartbeat arrives at the interval the tester set in its BootNotification answer, and the charger's
+// clock agrees with the tester's (warning above 60 s, failure above 10 minutes). A Heartbeat counts as evidence only
+// when it comes at least max(0.8 x interval, interval - tolerance) and at most interval + tolerance (10 % + 2 s)
+// after the BootNotification answer, the previous Heartbeat or the charger's previous message: a Heartbeat right
+// after boot proves nothing about the interval, whatever the interval.
 #include <chrono>
 #include <optional>
 #include <string>
@@ -25,10 +28,13 @@ public:
 
     std::chrono::seconds interval() const { return interval_; }
     Duration tolerance() const; // 10 % of the interval + 2 s
+    // The shortest gap that counts: 80 % of the interval, or interval - tolerance when that is longer.
+    Duration shortest() const;
     void booted(TimePoint at);
     // Any other message from the charger: OCPP lets a charger skip a heartbeat after other traffic.
     void message(TimePoint at);
-    // A Heartbeat arrived: the verdict, or nullopt when it does not count (before boot, or the sync right after it).
+    // A Heartbeat arrived: the verdict, or nullopt when it does not count (before boot, or the clock sync some
+    // chargers send right after boot, taken once: the next Heartbeat must then come one interval after it).
     std::optional<Outcome> heartbeat(TimePoint at);
     // When a missing Heartbeat becomes a failure (moves later with other traffic).
     TimePoint deadline() const;

@@ -27,7 +27,8 @@ std::shared_ptr<SessionChecks> SessionChecks::create(Context ctx, ocpp::net::Ses
 SessionChecks::SessionChecks(Context ctx, Handlers handlers)
     : ctx_(ctx)
     , handlers_(std::move(handlers))
-    , heartbeat_(ctx.config.heartbeat_interval) {}
+    , heartbeat_(ctx.config.heartbeat_interval)
+    , rate_(ctx.config.max_frames_per_window) {}
 
 SessionChecks::~SessionChecks() {
     if (peer_ && peer_->is_open()) {
@@ -65,16 +66,18 @@ void SessionChecks::attach(ocpp::net::SessionPtr session) {
 }
 
 void SessionChecks::on_frame(FrameDirection direction, std::string_view text) {
-    auto& frames = ctx_.report.frames;
-    if (frames.size() < kMaxFrames) {
-        frames.push_back(CapturedFrame{wall_now(), direction == FrameDirection::Received, std::string(text)});
-    } else {
-        ++frames_dropped_;
+    if (flooded_) {
+        return; // what still arrives before the close is neither kept nor judged
     }
+    ctx_.report.capture.add(wall_now(), direction == FrameDirection::Received, text);
     if (direction != FrameDirection::Received) {
         return;
     }
     ++received_;
+    if (!rate_.frame(ctx_.loop.clock().now())) {
+        flood();
+        return;
+    }
     const auto first = classify_first_message(text);
     if (!first.call || first.action != "Heartbeat") {
         heartbeat_.message(ctx_.loop.clock().now());
@@ -87,7 +90,22 @@ void SessionChecks::on_frame(FrameDirection direction, std::string_view text) {
     }
 }
 
+void SessionChecks::flood() {
+    flooded_ = true;
+    ctx_.board.set(CheckId::FrameRate, rate_.flooded());
+    ctx_.log.warn("tester", "'" + ctx_.config.chargebox_id + "' exceeded the frame rate (" +
+                                std::to_string(rate_.limit()) + " per 10 s): connection closed");
+    if (peer_ && peer_->is_open()) {
+        closing_ = true;
+        peer_->close(1008, "message rate limit exceeded (see connection.frame_rate)");
+    }
+    end(End::Completed);
+}
+
 void SessionChecks::on_deviation(const ocpp::Deviation& d) {
+    if (flooded_) {
+        return;
+    }
     if (d.direction != FrameDirection::Received) {
         ctx_.log.error("tester", "the tester's own " + d.action + " breaks its schema");
         return;
@@ -284,7 +302,13 @@ void SessionChecks::conclude(const std::string& why) {
             }
         }
     }
-    if (!dropped_ && (booted_ || first_seen_)) {
+    if (flooded_) {
+        board.set(CheckId::Stable, Outcome::skipped("the tester closed the connection: the charger exceeded the frame "
+                                                    "rate (see connection.frame_rate)"));
+    } else if (received_ > 0) {
+        board.set(CheckId::FrameRate, rate_.within());
+    }
+    if (!dropped_ && !flooded_ && (booted_ || first_seen_)) {
         const std::string up = "up for " + format_ms(ms_since(opened_at_)) + ", from the upgrade to the end";
         if (boots_ > 1) {
             board.set(CheckId::Stable,
@@ -313,9 +337,8 @@ void SessionChecks::conclude(const std::string& why) {
                                           "or report them to the manufacturer."));
         }
     }
-    if (frames_dropped_ > 0) {
-        board.add_detail(CheckId::Schema, "the capture holds the first " + std::to_string(kMaxFrames) + " frames; " +
-                                              std::to_string(frames_dropped_) + " more were not kept");
+    if (auto note = ctx_.report.capture.incomplete_note(); !note.empty()) {
+        board.add_detail(CheckId::Schema, std::move(note));
     }
     if (peer_ && peer_->is_open()) {
         closing_ = true;

@@ -15,6 +15,7 @@
 #include "tester/checks.hpp"
 #include "tester/checks_charging.hpp"
 #include "tester/checks_heartbeat.hpp"
+#include "tester/checks_rate.hpp"
 #include "tester/checks_status.hpp"
 
 namespace tester {
@@ -35,8 +36,6 @@ public:
         std::function<void()> booted;   // the BootNotification was answered
         std::function<void(End)> ended; // posted once: all checks settled, or the connection dropped
     };
-    static constexpr std::size_t kMaxFrames = 20000; // capture bound per test
-
     static std::shared_ptr<SessionChecks> create(Context ctx, ocpp::net::SessionPtr session, Handlers handlers);
     ~SessionChecks();
 
@@ -59,6 +58,7 @@ private:
     }
 
     void on_frame(ocpp::FrameDirection direction, std::string_view text);
+    void flood();
     void on_deviation(const ocpp::Deviation& deviation);
     void on_closed(const ocpp::net::CloseInfo& info);
     void on_boot(const rapidjson::Value& payload, ocpp::RawReply reply);
@@ -98,7 +98,9 @@ private:
     std::unique_ptr<ChargingTest> charging_;
     int next_transaction_id_ = 1;
 
-    std::size_t received_ = 0, deviating_messages_ = 0, frames_dropped_ = 0;
+    std::size_t received_ = 0, deviating_messages_ = 0;
+    FrameRate rate_;
+    bool flooded_ = false; // the charger exceeded the frame rate: the tester closed the connection
     std::string last_deviation_id_;
 };
 

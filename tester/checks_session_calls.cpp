@@ -151,7 +151,7 @@ void SessionChecks::calls_done() {
     calls_ = Calls::Done;
     if (ctx_.config.charging_test && !charging_) {
         charging_ = std::make_unique<ChargingTest>(peer_, ctx_.loop, ctx_.board, ctx_.config.call_timeout * 2,
-                                                   [w = weak_from_this()] {
+                                                   ctx_.config.charging_time, [w = weak_from_this()] {
                                                        if (auto self = w.lock()) {
                                                            self->maybe_complete();
                                                        }

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "ocpp/util/datetime.hpp"
+#include "tester/capture_log.hpp"
 
 namespace tester {
 
@@ -41,19 +42,13 @@ struct ChargerFacts {
     std::vector<std::pair<std::string, std::string>> configuration; // GetConfiguration key/value pairs
 };
 
-struct CapturedFrame {
-    ocpp::DateTime at;
-    bool from_charger = true;
-    std::string text;
-};
-
 struct Report {
     std::string test_id;
     ocpp::DateTime started, finished;
     std::string url; // what the installer configured, e.g. ws://host:port/ocpp/CB-1
     ChargerFacts charger;
     std::vector<Check> checks;
-    std::vector<CapturedFrame> frames;
+    CaptureLog capture;                    // every frame, up to its budget
     std::optional<std::string> claim_code; // set only when no check failed
     ocpp::DateTime claim_expires;
     bool passed() const; // no Fail among the checks, and the test finished

@@ -188,7 +188,7 @@ std::string to_html(const Report& r) {
     if (finished) {
         out += " · finished " + html_escape(format_time_ms(r.finished));
     }
-    out += " · " + std::to_string(r.frames.size()) + " OCPP messages captured · ocppkit ocpp-tester</footer>\n";
+    out += " · " + std::to_string(r.capture.frames()) + " OCPP messages captured · ocppkit ocpp-tester</footer>\n";
     out += "</body>\n</html>\n";
     return out;
 }

@@ -117,11 +117,15 @@ void write_report_members(JsonWriter& w, const Report& report, const JsonOptions
         w.Null();
     }
     w.Key("frameCount");
-    w.Uint64(report.frames.size());
+    w.Uint64(report.capture.frames());
+    if (report.capture.dropped() > 0) {
+        w.Key("framesNotCaptured");
+        w.Uint64(report.capture.dropped());
+    }
     if (options.frames) {
         w.Key("frames");
         w.StartArray();
-        for (const auto& f : report.frames) {
+        for (const auto& f : report.capture.list()) {
             w.StartObject();
             write_member(w, "at", format_time_ms(f.at));
             write_member(w, "dir", f.from_charger ? "cp->cs" : "cs->cp");

@@ -179,7 +179,7 @@ void read_frames(Reader& r, const rapidjson::Value& doc, Report& report) {
         }
         frame.from_charger = dir == "cp->cs";
         r.str(f, "text", frame.text, "frames[].");
-        report.frames.push_back(std::move(frame));
+        report.capture.add(frame);
     }
 }
 

@@ -136,7 +136,19 @@ HttpResponse document(const TestEntry& e, std::string_view what) {
                         {"Cache-Control", "no-cache"}});
     }
     if (what == "capture.jsonl") {
-        return respond(200, to_jsonl(r.frames), "application/x-ndjson", attachment("jsonl"));
+        // Streamed from the kept text: Content-Length is its size now, and the pieces follow as the client reads.
+        HttpResponse answer = respond(200, "", "application/x-ndjson", attachment("jsonl"));
+        answer.stream = std::make_shared<ocpp::net::HttpBodyStream>();
+        answer.stream->size = r.capture.bytes();
+        answer.stream->read = [text = r.capture.owner(), size = r.capture.bytes()](std::uint64_t offset,
+                                                                                   std::size_t max, std::string& out) {
+            if (offset + max > size || text->size() < size) {
+                return false;
+            }
+            out.append(*text, static_cast<std::size_t>(offset), max);
+            return true;
+        };
+        return answer;
     }
     return json_error(404, "no such document: use report.json, report.xml, report.html or capture.jsonl");
 }
@@ -154,6 +166,16 @@ std::string usable_host(std::string_view host) {
         }
     }
     return std::string(host);
+}
+
+// "10.0.0.7:51234" -> "10.0.0.7", "[::1]:51234" -> "::1": the per-address limits count addresses, not ports.
+std::string address_only(std::string_view remote) {
+    if (!remote.empty() && remote.front() == '[') {
+        const auto close = remote.find(']');
+        return std::string(remote.substr(1, close == std::string_view::npos ? std::string_view::npos : close - 1));
+    }
+    const auto colon = remote.rfind(':');
+    return std::string(colon == std::string_view::npos ? remote : remote.substr(0, colon));
 }
 
 // Parses the POST body; on failure returns the error response.
@@ -212,6 +234,7 @@ std::variant<TestRequest, HttpResponse> parse_create(const HttpRequest& req) {
                           "password");
     }
     t.host = usable_host(req.header("host"));
+    t.source = address_only(req.remote_address);
     return t;
 }
 
@@ -223,8 +246,8 @@ HttpResponse create(TestService& service, const HttpRequest& req) {
     auto result = service.create_test(std::get<TestRequest>(parsed));
     if (auto* error = std::get_if<CreateError>(&result)) {
         Headers extra;
-        if (error->status == 503) {
-            extra.emplace_back("Retry-After", "30");
+        if (error->status == 503 || error->status == 429) {
+            extra.emplace_back("Retry-After", error->status == 429 ? "60" : "30");
         }
         return json_error(error->status, error->error, error->field, std::move(extra));
     }

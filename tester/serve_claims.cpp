@@ -17,7 +17,7 @@ void TestService::on_finished(const std::string& id, const Report& report) {
     ++entry.version;
     by_chargebox_.erase(entry.chargebox_id);
     std::optional<std::string> password = entry.run->charger_password();
-    log_.info("tester.serve", "test " + id + " for '" + entry.chargebox_id + "' " + to_string(entry.state));
+    log_.info("tester.serve", log_name(entry) + " " + to_string(entry.state));
     // The run stays until the entry is evicted: its connection may still be closing and call back into it.
     // The guard timer may be the caller (abort on overrun): drop it once this call stack has unwound.
     std::weak_ptr<TestService> weak = weak_from_this();
@@ -44,27 +44,27 @@ void TestService::issue_claim(TestEntry& entry, std::optional<std::string> passw
     const auto valid_for = std::chrono::duration_cast<std::chrono::seconds>(config_.claim_valid_for);
     std::weak_ptr<TestService> weak = weak_from_this();
     const std::string id = entry.id;
-    const bool queued = submit_claim(
-        *store_, std::move(claim), std::move(password), valid_for, loop_,
-        [weak, id, expires](ocpp::Result<std::string> code) {
-            auto self = weak.lock();
-            TestEntry* found = self ? self->entry(id) : nullptr;
-            if (!found) {
-                return; // evicted or shut down meanwhile
-            }
-            TestEntry& e = *found;
-            if (code) {
-                e.final->claim_code = *code;
-                e.final->claim_expires = expires;
-                e.claim = ClaimStatus::Issued;
-                self->log_.info("tester.serve", "claiming code issued for '" + e.chargebox_id + "' (test " + id + ")");
-            } else {
-                e.claim = ClaimStatus::Failed;
-                e.claim_error = "the claiming code could not be stored: " + code.error().message;
-                self->log_.error("tester.serve", "test " + id + ": " + e.claim_error);
-            }
-            ++e.version;
-        });
+    const bool queued = submit_claim(*store_, std::move(claim), std::move(password), valid_for, loop_,
+                                     [weak, id, expires](ocpp::Result<std::string> code) {
+                                         auto self = weak.lock();
+                                         TestEntry* found = self ? self->entry(id) : nullptr;
+                                         if (!found) {
+                                             return; // evicted or shut down meanwhile
+                                         }
+                                         TestEntry& e = *found;
+                                         if (code) {
+                                             e.final->claim_code = *code;
+                                             e.final->claim_expires = expires;
+                                             e.claim = ClaimStatus::Issued;
+                                             self->log_.info("tester.serve", "claiming code issued for " + log_name(e));
+                                         } else {
+                                             e.claim = ClaimStatus::Failed;
+                                             e.claim_error =
+                                                 "the claiming code could not be stored: " + code.error().message;
+                                             self->log_.error("tester.serve", log_name(e) + ": " + e.claim_error);
+                                         }
+                                         ++e.version;
+                                     });
     if (!queued) {
         entry.claim = ClaimStatus::Failed;
         entry.claim_error = "the database is too busy to issue a claiming code";

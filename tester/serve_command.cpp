@@ -65,8 +65,10 @@ bool is_loopback(const std::string& host) {
 std::string serve_usage() {
     return "usage: ocpp-tester serve --listen HOST:PORT [--db URL] [--public-url ws://host:port]\n"
            "                         [--heartbeat-interval S] [--timeout S] [--max-tests N]\n"
-           "                         [--api-token TOKEN] [--tls-cert PEM --tls-key PEM [--tls-client-ca PEM]]\n"
-           "                         [--log-level LEVEL]\n"
+           "                         [--api-token TOKEN | --no-api-token] [--charging-seconds S]\n"
+           "                         [--tls-cert PEM --tls-key PEM [--tls-client-ca PEM]] [--log-level LEVEL]\n"
+           "                         [--max-kept-tests-mb MB] [--max-capture-kb KB] [--max-frame-rate N]\n"
+           "                         [--max-tests-per-address N] [--max-starts-per-minute N]\n"
            "\n"
            "Runs the connectivity tester as a service for many installers at once. Open http://HOST:PORT/ on a\n"
            "phone or laptop (the installer page), or start a test with\n"
@@ -82,7 +84,18 @@ std::string serve_usage() {
            "  --timeout S               how long a test may take, from its start (default 300)\n"
            "  --max-tests N             tests in progress at once (default 1000)\n"
            "  --api-token TOKEN         starting and listing tests needs \"Authorization: Bearer TOKEN\" (16+\n"
-           "                            characters; the page asks for it once); a test's own URLs need its id\n"
+           "                            characters; the page asks for it once); a test's own URLs need its id.\n"
+           "                            Required on a non-loopback --listen address, unless:\n"
+           "  --no-api-token            anyone who reaches the port may start and list tests (on purpose)\n"
+           "  --charging-seconds S      how long the charging test keeps its transaction (default 10)\n"
+           "  --max-kept-tests-mb MB    memory for all tests, running and finished; the oldest finished tests\n"
+           "                            are evicted first (default 256)\n"
+           "  --max-capture-kb KB       frame capture kept per test; beyond it frames are counted, not kept\n"
+           "                            (default 4096)\n"
+           "  --max-frame-rate N        frames a second from one charger, over 10 s; a charger above it fails\n"
+           "                            connection.frame_rate and is disconnected (default 50)\n"
+           "  --max-tests-per-address N tests in progress started from one address (default 20)\n"
+           "  --max-starts-per-minute N tests started from one address within a minute (default 60)\n"
            "  --tls-cert, --tls-key     serve wss:// (security profile 2) with this certificate and key\n"
            "  --tls-client-ca PEM       require client certificates signed by this CA (profile 3)\n"
            "  --log-level LEVEL         debug, info, warn, error or off (default info)\n"
@@ -92,7 +105,10 @@ std::string serve_usage() {
            "for '-': OCPPKIT_TESTER_LISTEN, OCPPKIT_TESTER_DB, OCPPKIT_TESTER_PUBLIC_URL,\n"
            "OCPPKIT_TESTER_HEARTBEAT_INTERVAL, OCPPKIT_TESTER_TIMEOUT, OCPPKIT_TESTER_MAX_TESTS,\n"
            "OCPPKIT_TESTER_API_TOKEN, OCPPKIT_TESTER_TLS_CERT, OCPPKIT_TESTER_TLS_KEY, OCPPKIT_TESTER_TLS_CLIENT_CA,\n"
-           "OCPPKIT_TESTER_LOG_LEVEL (an empty value counts as unset; a bad value stops the start, naming the\n"
+           "OCPPKIT_TESTER_LOG_LEVEL, OCPPKIT_TESTER_CHARGING_SECONDS, OCPPKIT_TESTER_MAX_KEPT_TESTS_MB,\n"
+           "OCPPKIT_TESTER_MAX_CAPTURE_KB, OCPPKIT_TESTER_MAX_FRAME_RATE, OCPPKIT_TESTER_MAX_TESTS_PER_ADDRESS,\n"
+           "OCPPKIT_TESTER_MAX_STARTS_PER_MINUTE (--no-api-token is a flag only; an empty value counts as unset; a\n"
+           "bad value stops the start, naming the\n"
            "variable). The command line wins over the environment, which wins over the defaults. The central\n"
            "system's OCPPKIT_* variables are its own: the tester does not read them.\n";
 }
@@ -101,9 +117,23 @@ namespace {
 
 // Every option of serve by its flag name without dashes; each has a value.
 const std::vector<std::string>& serve_option_names() {
-    static const std::vector<std::string> names{
-        "listen",    "db",       "public-url", "heartbeat-interval", "timeout",  "max-tests",
-        "api-token", "tls-cert", "tls-key",    "tls-client-ca",      "log-level"};
+    static const std::vector<std::string> names{"listen",
+                                                "db",
+                                                "public-url",
+                                                "heartbeat-interval",
+                                                "timeout",
+                                                "max-tests",
+                                                "api-token",
+                                                "tls-cert",
+                                                "tls-key",
+                                                "tls-client-ca",
+                                                "log-level",
+                                                "charging-seconds",
+                                                "max-kept-tests-mb",
+                                                "max-capture-kb",
+                                                "max-frame-rate",
+                                                "max-tests-per-address",
+                                                "max-starts-per-minute"};
     return names;
 }
 
@@ -135,6 +165,26 @@ ocpp::Result<void> apply(ServeOptions& o, const std::string& name, const std::st
         } else {
             o.max_tests = static_cast<std::size_t>(*n);
         }
+    } else if (name == "charging-seconds") {
+        auto n = parse_number(flag, value, 1, 3600);
+        if (!n) {
+            return n.error();
+        }
+        o.charging_seconds = static_cast<int>(*n);
+    } else if (name == "max-kept-tests-mb" || name == "max-capture-kb" || name == "max-frame-rate" ||
+               name == "max-tests-per-address" || name == "max-starts-per-minute") {
+        const long min = name == "max-capture-kb" ? 16 : 1;
+        const long max = name == "max-kept-tests-mb" ? 65536 : name == "max-capture-kb" ? 1048576 : 100000;
+        auto n = parse_number(flag, value, min, max);
+        if (!n) {
+            return n.error();
+        }
+        const auto v = static_cast<std::size_t>(*n);
+        (name == "max-kept-tests-mb"       ? o.max_kept_tests_mb
+         : name == "max-capture-kb"        ? o.max_capture_kb
+         : name == "max-frame-rate"        ? o.max_frame_rate
+         : name == "max-tests-per-address" ? o.max_tests_per_address
+                                           : o.max_starts_per_minute) = v;
     } else if (name == "api-token") {
         if (value.size() < 16) {
             return ocpp::make_error("--api-token needs at least 16 characters (e.g. openssl rand -hex 16)");
@@ -184,6 +234,10 @@ ocpp::Result<ServeOptions> parse_serve_options(int argc, char** argv, const std:
             o.help = true;
             return o;
         }
+        if (flag == "--no-api-token" && !inline_value) {
+            o.no_api_token = true;
+            continue;
+        }
         const auto& names = serve_option_names();
         if (flag.rfind("--", 0) != 0 || std::find(names.begin(), names.end(), flag.substr(2)) == names.end()) {
             return ocpp::make_error("unknown option \"" + flag + "\"");
@@ -229,6 +283,20 @@ ocpp::Result<ServeOptions> parse_serve_options(int argc, char** argv, const std:
         return ocpp::make_error("--timeout (" + std::to_string(o.timeout) + " s) must be longer than " +
                                 "--heartbeat-interval (" + std::to_string(o.heartbeat_interval) +
                                 " s): the heartbeat check waits for one interval");
+    }
+    if (o.max_capture_kb / 1024 > o.max_kept_tests_mb) {
+        return ocpp::make_error("--max-capture-kb (" + std::to_string(o.max_capture_kb) +
+                                ") must fit into --max-kept-tests-mb (" + std::to_string(o.max_kept_tests_mb) + ")");
+    }
+    if (!o.api_token.empty() && o.no_api_token) {
+        return ocpp::make_error("--api-token and --no-api-token exclude each other: give one");
+    }
+    if (o.api_token.empty() && !o.no_api_token && !is_loopback(o.host)) {
+        return ocpp::make_error("--listen " + o.host +
+                                " is reachable from other machines, and without a token "
+                                "anyone who reaches the port can start and list tests and read their claiming codes: "
+                                "set --api-token TOKEN (or OCPPKIT_TESTER_API_TOKEN), or give --no-api-token to "
+                                "allow that on purpose (a network of your own, or a proxy that authenticates)");
     }
     return o;
 }
@@ -290,6 +358,12 @@ int run_serve(int argc, char** argv) {
     config.heartbeat_interval = std::chrono::seconds(o.heartbeat_interval);
     config.timeout = std::chrono::seconds(o.timeout);
     config.max_tests = o.max_tests;
+    config.charging_time = std::chrono::seconds(o.charging_seconds);
+    config.max_kept_bytes = o.max_kept_tests_mb << 20;
+    config.capture_budget = o.max_capture_kb << 10;
+    config.max_frames_per_window = o.max_frame_rate * 10;
+    config.max_tests_per_address = o.max_tests_per_address;
+    config.max_starts_per_minute = o.max_starts_per_minute;
     auto service = TestService::create(config, *loop, *schemas, log, worker.get());
     service->attach(*server);
     ocpp::net::Server* server_ptr = server.get();
@@ -305,8 +379,8 @@ int run_serve(int argc, char** argv) {
         scheme + "://" + where + "/; API: /api/v1/tests" + (o.api_token.empty() ? ", no token" : ", token required") +
         "; claims in " + db_path + "); Ctrl-C stops");
     if (o.api_token.empty() && !is_loopback(o.host)) {
-        say("warning: anyone who reaches this port can start and list tests and read their claiming codes; set "
-            "--api-token on a shared network");
+        say("warning: --no-api-token: anyone who reaches this port can start and list tests and read their claiming "
+            "codes");
     }
 
     ocpp::StopSignals signals;

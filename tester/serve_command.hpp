@@ -19,7 +19,15 @@ struct ServeOptions {
     int timeout = 300;
     std::string tls_cert, tls_key, tls_client_ca;
     std::size_t max_tests = 1000;
-    std::string api_token; // required to start and list tests when set
+    std::string api_token;     // required to start and list tests when set
+    bool no_api_token = false; // --no-api-token: consent to an open API on a non-loopback address
+    int charging_seconds = 10;
+    // The budgets (README "The tester's budgets").
+    std::size_t max_kept_tests_mb = 256;
+    std::size_t max_capture_kb = 4096;
+    std::size_t max_frame_rate = 50; // frames a second from one charger, over 10 s
+    std::size_t max_tests_per_address = 20;
+    std::size_t max_starts_per_minute = 60;
     ocpp::LogLevel log_level = ocpp::LogLevel::Info;
     bool help = false;
     std::vector<std::string> warnings; // e.g. an OCPPKIT_TESTER_ variable that is no setting

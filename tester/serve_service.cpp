@@ -10,7 +10,6 @@ namespace {
 
 constexpr std::size_t kMaxChargeboxId = 48;
 constexpr std::size_t kTestIdLength = 22; // ~126 random bits: the id is the only key to a test's report and code
-constexpr auto kEvictEvery = std::chrono::seconds(60);
 constexpr auto kGuardGrace = std::chrono::seconds(60);
 
 bool id_char(char c) {
@@ -54,6 +53,10 @@ std::vector<std::string> path_segments(std::string_view path) {
 }
 
 } // namespace
+
+std::string log_name(const TestEntry& entry) {
+    return "test #" + std::to_string(entry.serial) + " for '" + entry.chargebox_id + "'";
+}
 
 const char* to_string(TestState state) {
     switch (state) {
@@ -252,6 +255,15 @@ std::variant<Created, CreateError> TestService::create_test(const TestRequest& r
         return CreateError{
             503, "too many tests in progress (" + std::to_string(config_.max_tests) + "); try again later", ""};
     }
+    if (auto limited = source_limits(request.source)) {
+        return std::move(*limited);
+    }
+    if (!make_room(kTestOverhead)) {
+        return CreateError{503,
+                           "the tester's memory for tests (" + std::to_string(config_.max_kept_bytes >> 20) +
+                               " MiB) is held by tests in progress; try again later",
+                           ""};
+    }
     std::string id;
     do {
         id = store::generate_password(kTestIdLength);
@@ -259,8 +271,10 @@ std::variant<Created, CreateError> TestService::create_test(const TestRequest& r
 
     auto entry = std::make_unique<TestEntry>();
     entry->id = id;
+    entry->serial = next_serial_++;
     entry->chargebox_id = request.chargebox_id;
     entry->url = url_for(request.chargebox_id, request.host);
+    entry->source = request.source;
     entry->charging_test = request.charging_test;
     entry->accept_any_password = request.accept_any_password;
     entry->created = ocpp::DateTime{loop_.clock().wall_now()};
@@ -279,10 +293,17 @@ std::variant<Created, CreateError> TestService::create_test(const TestRequest& r
     tc.heartbeat_interval = config_.heartbeat_interval;
     tc.charging_test = request.charging_test;
     tc.url = entry->url;
-    const auto tc_call_timeout = tc.call_timeout;
+    tc.charging_time = config_.charging_time;
+    tc.capture_budget = config_.capture_budget;
+    tc.max_frames_per_window = config_.max_frames_per_window;
+    std::weak_ptr<TestService> weak = weak_from_this();
+    tc.admit_capture = [weak, id](std::size_t bytes) {
+        auto self = weak.lock();
+        return self && self->admit(id, bytes);
+    };
+    const auto tc_steps = 12 * tc.call_timeout + (tc.charging_test ? tc.charging_time : std::chrono::seconds(0));
     entry->run = factory_(std::move(tc), loop_, schemas_, log_);
 
-    std::weak_ptr<TestService> weak = weak_from_this();
     entry->run->set_change_handler([weak, id](const Check&) {
         auto self = weak.lock();
         if (TestEntry* e = self ? self->entry(id) : nullptr) {
@@ -297,18 +318,20 @@ std::variant<Created, CreateError> TestService::create_test(const TestRequest& r
     entry->guard = loop_.make_timer();
     // The timeout bounds connecting and booting; later steps have their own bounds inside the run. This guard only
     // makes sure that a run which never ends (a bug) is ended well after all of them.
-    const auto steps = 2 * config_.heartbeat_interval + 12 * tc_call_timeout;
+    const auto steps = 2 * config_.heartbeat_interval + tc_steps;
     entry->guard->start(config_.timeout + steps + kGuardGrace, [weak, id] {
         if (auto self = weak.lock()) {
             self->abort(id, "the test did not finish within its timeout");
         }
     });
     TestEntry& stored = *(tests_[id] = std::move(entry));
+    used_bytes_ += kTestOverhead;
+    ++starts_[request.source].count;
     by_chargebox_[request.chargebox_id] = id;
     if (!eviction_) {
         arm_eviction();
     }
-    log_.info("tester.serve", "test " + id + " created for '" + request.chargebox_id + "' at " + stored.url);
+    log_.info("tester.serve", log_name(stored) + " created at " + stored.url);
     stored.run->start();
     created.entry = &stored;
     return created;
@@ -336,7 +359,7 @@ bool TestService::abort(const std::string& id, const std::string& reason) {
         auto run = entry.run; // keep it alive through its own finish handler
         run->abort(reason);
         if (!run->finished()) {
-            log_.warn("tester.serve", "test " + id + " did not finish when aborted");
+            log_.warn("tester.serve", log_name(entry) + " did not finish when aborted");
         }
     }
     return true;
@@ -361,40 +384,6 @@ std::vector<const TestEntry*> TestService::list() const {
     std::stable_sort(out.begin(), out.end(),
                      [](const TestEntry* a, const TestEntry* b) { return b->created < a->created; });
     return out;
-}
-
-void TestService::evict(std::chrono::steady_clock::time_point now) {
-    std::vector<std::pair<std::chrono::steady_clock::time_point, std::string>> finished;
-    for (auto it = tests_.begin(); it != tests_.end();) {
-        const TestEntry& e = *it->second;
-        if (e.finished() && now - e.finished_at >= config_.keep_finished) {
-            it = tests_.erase(it);
-            continue;
-        }
-        if (e.finished()) {
-            finished.emplace_back(e.finished_at, e.id);
-        }
-        ++it;
-    }
-    if (finished.size() > config_.max_finished) {
-        std::sort(finished.begin(), finished.end());
-        for (std::size_t i = 0; i < finished.size() - config_.max_finished; ++i) {
-            tests_.erase(finished[i].second);
-        }
-    }
-}
-
-void TestService::arm_eviction() {
-    if (!eviction_) {
-        eviction_ = loop_.make_timer();
-    }
-    std::weak_ptr<TestService> weak = weak_from_this();
-    eviction_->start(kEvictEvery, [weak] {
-        if (auto self = weak.lock()) {
-            self->evict(self->loop_.clock().now());
-            self->arm_eviction();
-        }
-    });
 }
 
 std::string TestService::url_for(const std::string& chargebox_id, const std::string& host) const {

@@ -35,7 +35,17 @@ struct ServiceConfig {
     std::chrono::seconds keep_finished{3600}; // finished tests stay fetchable this long...
     std::size_t max_finished = 2000;          // ...and at most this many (the oldest go first)
     std::chrono::hours claim_valid_for{24 * 7};
+    std::chrono::seconds charging_time{10}; // how long the charging test keeps its transaction
+    // What one charger or one stranger can cost:
+    std::size_t capture_budget = CaptureLog::kDefaultBudget; // capture bytes kept per test
+    std::size_t max_kept_bytes = 256u << 20;                 // all tests together; the oldest finished tests go first
+    std::size_t max_frames_per_window = 500; // frames from one charger within 10 s; more fail and disconnect
+    std::size_t max_tests_per_address = 20;  // tests in progress started from one address
+    std::size_t max_starts_per_minute = 60;  // tests started from one address within a minute
 };
+
+// What one kept test costs besides its capture (report, checks, connection), for the memory budget.
+inline constexpr std::size_t kTestOverhead = 64 * 1024;
 
 // What the installer asks for (POST /api/v1/tests).
 struct TestRequest {
@@ -44,6 +54,7 @@ struct TestRequest {
     bool accept_any_password = false;
     std::string host;                    // the request's Host header, for the URL when no public URL is configured
     std::optional<std::string> password; // to keep the charger's password when testing it again; else generated
+    std::string source = {};             // the address the request came from, for the per-address limits
 };
 
 enum class TestState { Waiting, Running, Passed, Failed, Aborted };
@@ -54,9 +65,12 @@ const char* to_string(ClaimStatus status);
 
 // One test as the API shows it.
 struct TestEntry {
-    std::string id;
+    std::string id;           // the key to the test's reports and claiming code: never logged
+    std::uint64_t serial = 0; // "test #12": how the log names a test
     std::string chargebox_id;
     std::string url;
+    std::string source;            // the address that started it
+    std::size_t capture_bytes = 0; // admitted into the memory budget
     bool charging_test = false;
     bool accept_any_password = false;
     ocpp::DateTime created, expires;
@@ -75,6 +89,9 @@ struct TestEntry {
     // The final report (with the claiming code once issued), or the live one.
     const Report& report() const { return final ? *final : run->report(); }
 };
+
+// How the log names a test ("test #12 for 'CB-1'"): never by its id, which is the key to its report and code.
+std::string log_name(const TestEntry& entry);
 
 // Why a test could not be created, with the HTTP status and the request field at fault.
 struct CreateError {
@@ -116,6 +133,8 @@ public:
     std::vector<const TestEntry*> list() const;
     std::size_t active() const { return by_chargebox_.size(); }
     std::size_t kept() const { return tests_.size(); }
+    // Bytes the kept tests hold (captures and kTestOverhead each), within config().max_kept_bytes.
+    std::size_t memory_in_use() const { return used_bytes_; }
     const ServiceConfig& config() const { return config_; }
 
     // Aborts every test in progress (shutdown); reports stay.
@@ -131,6 +150,13 @@ private:
     void on_finished(const std::string& id, const Report& report);
     void issue_claim(TestEntry& entry, std::optional<std::string> password);
     void arm_eviction();
+    // Drops one test (its memory leaves the budget).
+    void erase(std::map<std::string, std::unique_ptr<TestEntry>>::iterator it);
+    // Evicts the oldest finished tests until `bytes` more fit the budget; false when they still do not.
+    bool make_room(std::size_t bytes);
+    // The capture of test `id` asks for `bytes` more.
+    bool admit(const std::string& id, std::size_t bytes);
+    std::optional<CreateError> source_limits(const std::string& source);
     std::string url_for(const std::string& chargebox_id, const std::string& host) const;
 
     ServiceConfig config_;
@@ -142,6 +168,13 @@ private:
     std::map<std::string, std::unique_ptr<TestEntry>> tests_;   // by test id
     std::unordered_map<std::string, std::string> by_chargebox_; // Chargebox ID -> id, tests in progress
     std::unique_ptr<ocpp::Timer> eviction_;
+    std::uint64_t next_serial_ = 1;
+    std::size_t used_bytes_ = 0;
+    struct Starts {
+        std::chrono::steady_clock::time_point window;
+        std::size_t count = 0;
+    };
+    std::unordered_map<std::string, Starts> starts_; // per source address, this minute
 };
 
 // A valid Chargebox ID for a test: 1-48 characters of A-Z a-z 0-9 and . - _ * + | @ = (it becomes a URL path

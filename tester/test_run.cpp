@@ -24,6 +24,7 @@ public:
         report_.test_id = config_.test_id;
         report_.url = config_.url;
         report_.charger.chargebox_id = config_.chargebox_id;
+        report_.capture = CaptureLog(config_.capture_budget, config_.admit_capture);
         board_.set_listener([this](const Check& c) {
             if (change_handler_) {
                 change_handler_(c);
@@ -211,7 +212,7 @@ void RunImpl::on_booted() {
     const auto interval = config_.heartbeat_interval;
     auto budget = interval + interval / 10 + std::chrono::seconds(7) + 3 * config_.call_timeout;
     if (config_.charging_test) {
-        budget += 8 * config_.call_timeout;
+        budget += 8 * config_.call_timeout + config_.charging_time;
     }
     const auto now = loop_.clock().now();
     if (now + budget > deadline_at_) {

@@ -28,7 +28,11 @@ struct TestConfig {
     std::chrono::seconds heartbeat_interval{30};
     std::chrono::seconds call_timeout{30}; // for each answer to a call of the tester
     bool charging_test = false;
-    std::string url; // what the installer configures, e.g. ws://10.0.0.5:8180/ocpp/CB-1
+    std::chrono::seconds charging_time{10}; // how long the charging test keeps the transaction before stopping it
+    std::size_t capture_budget = CaptureLog::kDefaultBudget; // bytes of capture kept in memory; more are counted
+    CaptureLog::Admit admit_capture;         // asked before each kept capture line (the service's memory budget)
+    std::size_t max_frames_per_window = 500; // frames from the charger within 10 s; more fail connection.frame_rate
+    std::string url;                         // what the installer configures, e.g. ws://10.0.0.5:8180/ocpp/CB-1
 };
 
 class TestRun : public std::enable_shared_from_this<TestRun> {

@@ -1,6 +1,8 @@
 #pragma once
 // Plain HTTP requests arriving on the WebSocket port (REST API, web pages, metrics).
+#include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -19,10 +21,21 @@ struct HttpRequest {
     std::string_view header(std::string_view name) const;
 };
 
+// A body sent piece by piece, for large downloads: its size goes out first (Content-Length), then the pieces as the
+// client takes them, so the answer never sits in memory as one string. `read` appends exactly `max` bytes from
+// `offset` (the server never asks past `size`) and returns false when it cannot; the connection then closes short of
+// Content-Length, which clients report as an incomplete transfer. Check what can fail before answering: a stream
+// that cannot be read should be an error status instead.
+struct HttpBodyStream {
+    std::uint64_t size = 0;
+    std::function<bool(std::uint64_t offset, std::size_t max, std::string& out)> read;
+};
+
 struct HttpResponse {
     int status = 200;
     std::vector<std::pair<std::string, std::string>> headers;
     std::string body;
+    std::shared_ptr<HttpBodyStream> stream = nullptr; // when set, sent instead of `body`
 };
 
 // Called on the server's loop. respond may be called later (from that loop) to answer asynchronously, exactly once.

@@ -1,6 +1,7 @@
 // Server over websocketpp + Asio, ws and wss. One translation unit on purpose (each that includes websocketpp costs
 // 30-70 s to compile): the core's class and its upgrade path are in detail/ws_server_core.hpp and
 // detail/ws_server_upgrade.hpp; the handlers' wiring, listening, open sessions and plain HTTP are here.
+#include "ocpp/net/detail/http_stream.hpp"
 #include "ocpp/net/detail/ws_server_core.hpp"
 #include "ocpp/net/detail/ws_server_upgrade.hpp"
 
@@ -216,6 +217,10 @@ template <class ConPtr> struct HttpReply {
         }
         done = true;
         auto c = std::move(con);
+        if (response.stream) {
+            std::make_shared<HttpStreamWriter<ConPtr>>(std::move(c), std::move(response), *log)->start();
+            return;
+        }
         try {
             c->set_status(static_cast<websocketpp::http::status_code::value>(response.status));
             for (const auto& [name, value] : response.headers) {

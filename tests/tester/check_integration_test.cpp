@@ -41,8 +41,9 @@ TEST(CheckCommand, TheOcppRpcStrictChargePointPassesAndItsCodeRedeemsOnce) {
     }
     const auto db = temp_db("ocpp-rpc");
     const auto report = ::testing::TempDir() + "tester-ocpp-rpc-" + std::to_string(::getpid()) + ".json";
-    auto t = start_tester("CB-RPC-1", db,
-                          {"--password", kPassword, "--timeout", "15", "--charging-test", "--report", report});
+    auto t = start_tester(
+        "CB-RPC-1", db,
+        {"--password", kPassword, "--timeout", "15", "--charging-test", "--charging-seconds", "3", "--report", report});
     ASSERT_FALSE(t.url.empty());
     std::string error;
     auto cp =

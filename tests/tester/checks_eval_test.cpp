@@ -111,6 +111,52 @@ TEST(HeartbeatWatch, ExpiredNamesTheChargersOwnSetting) {
     EXPECT_NE(o.hint.find("interval not applied"), std::string::npos);
 }
 
+// A charger that ignores the interval but sends one Heartbeat right after boot: with a short interval the old
+// tolerance (10 % + 2 s) let 0.0 s count as the interval. A lone Heartbeat right after boot is no evidence.
+TEST(HeartbeatWatch, ALoneHeartbeatRightAfterBootIsNoEvidenceEvenAtShortIntervals) {
+    for (auto interval : {1s, 2s, 3s, 30s}) {
+        tester::HeartbeatWatch w(interval);
+        w.booted(TP{});
+        EXPECT_FALSE(w.heartbeat(TP{} + 10ms)) << interval.count() << " s: taken as a clock sync, not as a pass";
+        const auto deadline = w.deadline();
+        EXPECT_LE(deadline, TP{} + 10ms + interval + w.tolerance());
+        auto o = w.expired(deadline, 300);
+        EXPECT_EQ(o.verdict, Verdict::Fail) << interval.count() << " s";
+        EXPECT_NE(o.hint.find("interval not applied"), std::string::npos);
+    }
+}
+
+TEST(HeartbeatWatch, TwoHeartbeatsSpacedByAShortIntervalPass) {
+    tester::HeartbeatWatch w(2s);
+    w.booted(TP{});
+    EXPECT_FALSE(w.heartbeat(TP{} + 50ms)); // the clock sync
+    auto o = w.heartbeat(TP{} + 50ms + 2s);
+    ASSERT_TRUE(o);
+    EXPECT_EQ(o->verdict, Verdict::Pass) << o->seen;
+    EXPECT_NE(o->seen.find("after the previous Heartbeat"), std::string::npos) << o->seen;
+}
+
+TEST(HeartbeatWatch, AHeartbeatMustComeAtLeastFourFifthsOfTheIntervalAfterItsReference) {
+    EXPECT_EQ(tester::HeartbeatWatch(2s).shortest(), 1600ms);
+    EXPECT_EQ(tester::HeartbeatWatch(30s).shortest(), 25s); // interval - (10 % + 2 s) is the longer one here
+    tester::HeartbeatWatch w(2s);
+    w.booted(TP{});
+    EXPECT_FALSE(w.heartbeat(TP{} + 1s));    // early: a sync at most
+    auto o = w.heartbeat(TP{} + 1s + 500ms); // and a second one as early: its own, faster interval
+    ASSERT_TRUE(o);
+    EXPECT_EQ(o->verdict, Verdict::Fail);
+    EXPECT_NE(o->seen.find("too early"), std::string::npos) << o->seen;
+}
+
+TEST(HeartbeatWatch, AtTheIntervalAfterTheBootAnswerPassesDespiteTrafficInBetween) {
+    tester::HeartbeatWatch w(2s);
+    w.booted(TP{});
+    w.message(TP{} + 500ms); // e.g. the StatusNotification that TriggerMessage asked for
+    auto o = w.heartbeat(TP{} + 2s);
+    ASSERT_TRUE(o);
+    EXPECT_EQ(o->verdict, Verdict::Pass) << o->seen;
+}
+
 TEST(ClockSkew, ThresholdsAndTheClosestSample) {
     const ocpp::DateTime now = ocpp::DateTime::from_unix_ms(1767225600000);
     tester::ClockSkew none;
@@ -197,6 +243,40 @@ TEST(ChargingChecks, EnergyMustNeverDecrease) {
     EXPECT_NE(o.seen.find("went down from 1200 Wh"), std::string::npos) << o.seen;
     EXPECT_EQ(tester::check_energy({}, 0, 0).verdict, Verdict::Fail);
     EXPECT_EQ(tester::check_energy({}, 1, 0).verdict, Verdict::Warn);
+}
+
+// "0 Wh charged over 0.0 s" passed before: a session must deliver energy and last as long as the tester asked.
+TEST(ChargingChecks, NoEnergyDeliveredFails) {
+    EXPECT_FALSE(tester::check_delivered(1000, 1025));
+    auto o = tester::check_delivered(1000, 1000);
+    ASSERT_TRUE(o);
+    EXPECT_EQ(o->verdict, Verdict::Fail);
+    EXPECT_NE(o->seen.find("no energy delivered"), std::string::npos) << o->seen;
+    EXPECT_NE(o->seen.find("0 Wh charged"), std::string::npos) << o->seen;
+    EXPECT_TRUE(tester::check_delivered(1000, 990));
+}
+
+TEST(ChargingChecks, ASessionShorterThanAskedFails) {
+    tester::SessionSpan span;
+    span.asked_s = 10;
+    span.seen_s = 0.0;
+    span.reported_s = 0.0;
+    span.stopped_on_request = false;
+    span.stop = "meterStop 1000 Wh, 0 Wh charged, reason Local";
+    auto o = tester::check_session_span(span);
+    EXPECT_EQ(o.verdict, Verdict::Fail);
+    EXPECT_NE(o.seen.find("lasted 0.0 s; the tester asked for 10 s"), std::string::npos) << o.seen;
+
+    span.seen_s = 10.2; // long enough on the tester's clock, but the charger's own timestamps say 0 s
+    span.stopped_on_request = true;
+    o = tester::check_session_span(span);
+    EXPECT_EQ(o.verdict, Verdict::Fail);
+    EXPECT_NE(o.seen.find("timestamps make the transaction 0.0 s long"), std::string::npos) << o.seen;
+
+    span.reported_s = 10; // as asked
+    EXPECT_EQ(tester::check_session_span(span).verdict, Verdict::Pass);
+    span.stopped_on_request = false; // long enough, but ended by the charger itself
+    EXPECT_EQ(tester::check_session_span(span).verdict, Verdict::Warn);
 }
 
 } // namespace

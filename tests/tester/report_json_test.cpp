@@ -99,10 +99,11 @@ TEST(ReportJson, RoundTrips) {
         }
     }
     EXPECT_FALSE(back->claim_code);
-    ASSERT_EQ(back->frames.size(), 2u);
-    EXPECT_EQ(back->frames[1].text, original.frames[1].text);
-    EXPECT_FALSE(back->frames[1].from_charger);
-    EXPECT_EQ(back->frames[0].at, original.frames[0].at);
+    const auto frames = back->capture.list(), original_frames = original.capture.list();
+    ASSERT_EQ(frames.size(), 2u);
+    EXPECT_EQ(frames[1].text, original_frames[1].text);
+    EXPECT_FALSE(frames[1].from_charger);
+    EXPECT_EQ(frames[0].at, original_frames[0].at);
     // The same JSON again: a fixed point.
     EXPECT_EQ(to_json(*back, JsonOptions{true}), to_json(original, JsonOptions{true}));
 

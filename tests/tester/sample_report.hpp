@@ -66,10 +66,10 @@ inline Report sample_report(bool passed) {
                    {}};
     r.checks = {tcp, sub, status, boot, charging};
 
-    r.frames = {{ocpp::DateTime::from_unix_ms(1767225600200), true,
-                 R"([2,"1","BootNotification",{"chargePointVendor":"KEBA","chargePointModel":"P30"}])"},
-                {ocpp::DateTime::from_unix_ms(1767225600210), false,
-                 R"([3,"1",{"status":"Accepted","currentTime":"2026-01-01T00:00:00.210Z","interval":30}])"}};
+    r.capture.add({ocpp::DateTime::from_unix_ms(1767225600200), true,
+                   R"([2,"1","BootNotification",{"chargePointVendor":"KEBA","chargePointModel":"P30"}])"});
+    r.capture.add({ocpp::DateTime::from_unix_ms(1767225600210), false,
+                   R"([3,"1",{"status":"Accepted","currentTime":"2026-01-01T00:00:00.210Z","interval":30}])"});
     if (passed) {
         r.claim_code = "7KQF-3M9X-TR";
         r.claim_expires = ocpp::DateTime::from_unix_ms(1767830400000);

@@ -17,6 +17,7 @@ struct ChargerScript {
     bool apply_interval = true;              // false: heartbeats at old_interval
     int old_interval_s = 300;                // the HeartbeatInterval it has before boot
     bool heartbeats = true;                  // false: never sends a Heartbeat
+    bool heartbeat_after_boot = false;       // true: one Heartbeat right after the boot answer (a clock sync)
     bool answer_get_configuration = true;    // false: keeps the call unanswered
     bool invalid_status = false;             // sends a StatusNotification with an errorCode the schema does not know
     std::string error_code = "NoError";      // for connector 1
@@ -76,6 +77,10 @@ private:
             }
             if (self->script_.apply_interval) {
                 self->interval_s_ = out.conf->interval;
+            }
+            if (self->script_.heartbeat_after_boot) {
+                ++self->heartbeats_sent_;
+                self->peer_->call(ocpp::v16::HeartbeatReq{}, [](ocpp::CallOutcome<ocpp::v16::HeartbeatConf>) {});
             }
             for (int c = 0; c <= self->script_.connectors; ++c) {
                 self->status(c);

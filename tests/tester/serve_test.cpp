@@ -238,9 +238,10 @@ TEST(ServeCommandLine, UsageErrorsExitWith2) {
 }
 
 TEST(ServeCommandLine, ParsesOptions) {
-    std::vector<std::string> words{"serve",       "--listen", "[::]:8180",   "--public-url=wss://t.example:443",
-                                   "--timeout",   "120",      "--max-tests", "5",
-                                   "--log-level", "debug",    "--db",        "sqlite:/tmp/x.db"};
+    std::vector<std::string> words{"serve",         "--listen", "[::]:8180",   "--public-url=wss://t.example:443",
+                                   "--timeout",     "120",      "--max-tests", "5",
+                                   "--log-level",   "debug",    "--db",        "sqlite:/tmp/x.db",
+                                   "--no-api-token"};
     std::vector<char*> argv;
     for (auto& w : words) {
         argv.push_back(w.data());
@@ -269,4 +270,6 @@ TEST(ServeCommandLine, ParsesOptions) {
               std::string::npos);
     EXPECT_NE(parse({"serve", "--listen", "h:1", "--public-url", "http://x"}).find("ws://"), std::string::npos);
     EXPECT_NE(parse({"serve", "--listen", "h:1", "--max-tests", "0"}).find("--max-tests"), std::string::npos);
+    EXPECT_NE(parse({"serve", "--listen", "10.0.0.5:8180"}).find("--no-api-token"), std::string::npos);
+    EXPECT_EQ(parse({"serve", "--listen", "127.0.0.1:8180"}), "");
 }

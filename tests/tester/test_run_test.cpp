@@ -72,7 +72,7 @@ protected:
         for (const auto& c : run->report().checks) {
             std::printf("%s %s: %s | %s\n", tester::to_string(c.verdict), c.id.c_str(), c.seen.c_str(), c.hint.c_str());
         }
-        for (const auto& f : run->report().frames) {
+        for (const auto& f : run->report().capture.list()) {
             std::printf("  %lld %s %s\n", f.at.unix_ms() - 1767225600000LL, f.from_charger ? "<-" : "->",
                         f.text.c_str());
         }
@@ -118,7 +118,7 @@ TEST_F(RunTest, AWellBehavedChargerPassesWithinTheHeartbeatIntervalPlusFiveSecon
     EXPECT_EQ(facts.connectors, 2);
     EXPECT_EQ(facts.security_profile, 1);
     EXPECT_EQ(run->charger_password(), config.password);
-    EXPECT_GT(run->report().frames.size(), 10u);
+    EXPECT_GT(run->report().capture.frames(), 10u);
 }
 
 TEST_F(RunTest, AHeartbeatAtTheOldIntervalFailsInTime) {
