@@ -14,9 +14,9 @@ CentralSystem::CentralSystem(CentralConfig config, ocpp::Executor& loop, store::
     , worker_(worker)
     , schemas_(schemas)
     , log_(log)
-    , sample_budget_(std::make_shared<SampleBudget>(config.max_samples_per_minute))
     , id_failures_(loop.clock(), config_.id_backoff)
-    , address_failures_(loop.clock(), config_.address_backoff) {}
+    , address_failures_(loop.clock(), config_.address_backoff)
+    , sample_budget_(std::make_shared<SampleBudget>(config_.max_samples_per_minute)) {}
 
 CentralSystem::~CentralSystem() {
     for (auto& [id, peer] : peers_) {
