@@ -4,6 +4,7 @@
 #include <set>
 
 #include "centralsystem/api_routes.hpp"
+#include "ocpp/util/chargebox_id.hpp"
 #include "ocpp/util/datetime.hpp"
 
 namespace cs::api {
@@ -175,12 +176,11 @@ std::optional<std::string> normalize_evse_id(std::string_view text) {
     return s;
 }
 
-bool valid_chargebox_id(std::string_view id) {
-    if (id.empty() || id.size() > 48) {
-        return false;
+std::optional<std::string> chargebox_id_problem(std::string_view field, std::string_view id) {
+    if (auto p = ocpp::check_chargebox_id(id)) {
+        return std::string(field) + ": " + p->message;
     }
-    return std::all_of(id.begin(), id.end(),
-                       [](char c) { return is_alnum(c) || c == '.' || c == '-' || c == '_' || c == ':' || c == '*'; });
+    return std::nullopt;
 }
 
 std::variant<NewCharger, Problem> parse_new_charger(const rapidjson::Value& body) {
@@ -209,9 +209,8 @@ std::variant<NewCharger, Problem> parse_new_charger(const rapidjson::Value& body
         if (!id) {
             return Problem{422, "chargeBoxId", "chargeBoxId is required (or give a claimCode)"};
         }
-        if (!valid_chargebox_id(*id)) {
-            return Problem{422, "chargeBoxId",
-                           "chargeBoxId \"" + *id + "\" may hold only letters, digits and . - _ : * (at most 48)"};
+        if (auto problem = chargebox_id_problem("chargeBoxId", *id)) {
+            return Problem{422, "chargeBoxId", *problem};
         }
         out.charger.chargebox_id = *id;
     }

@@ -142,7 +142,8 @@ std::optional<std::string> chargebox_id_from_path(std::string_view path) {
     return decoded;
 }
 
-std::optional<std::pair<std::string, std::string>> parse_basic_auth(std::string_view header_value) {
+std::optional<std::pair<std::string, std::string>> parse_basic_auth(std::string_view header_value,
+                                                                    std::string_view expected_user) {
     std::string_view v = trim(header_value);
     constexpr std::string_view scheme = "basic";
     if (v.size() <= scheme.size() || !detail::iequals(v.substr(0, scheme.size()), scheme) ||
@@ -154,7 +155,10 @@ std::optional<std::pair<std::string, std::string>> parse_basic_auth(std::string_
     if (!decoded) {
         return std::nullopt;
     }
-    const auto colon = decoded->find(':');
+    const bool named = !expected_user.empty() && decoded->size() > expected_user.size() &&
+                       decoded->compare(0, expected_user.size(), expected_user) == 0 &&
+                       (*decoded)[expected_user.size()] == ':';
+    const auto colon = named ? expected_user.size() : decoded->find(':');
     if (colon == std::string::npos) {
         return std::nullopt;
     }
