@@ -69,9 +69,7 @@ std::optional<std::string> percent_decode(std::string_view text);
 // The last non-empty segment of a path, percent-decoded; nullopt when there is none or it is malformed.
 std::optional<std::string> chargebox_id_from_path(std::string_view path);
 // Parses "Basic base64(user:password)"; nullopt when the header is not Basic or does not decode.
-// With expected_user (the Chargebox ID, which may hold ':'), credentials starting with "expected_user:" split there.
-std::optional<std::pair<std::string, std::string>> parse_basic_auth(std::string_view header_value,
-                                                                    std::string_view expected_user = {});
+std::optional<std::pair<std::string, std::string>> parse_basic_auth(std::string_view header_value);
 // Splits a Sec-WebSocket-Protocol header ("ocpp1.6, ocpp2.0.1") into its tokens.
 std::vector<std::string> split_subprotocols(std::string_view header_value);
 
