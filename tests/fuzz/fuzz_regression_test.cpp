@@ -1,6 +1,6 @@
 // Replays a fuzz target (built without libFuzzer) on every input it once failed on (tests/fixtures/fuzz/<target>/)
 // and on its seeds, so a regression is caught by `make test` without clang. Built once per target, with
-// OCPPKIT_FUZZ_TARGET naming it, OCPPKIT_FUZZ_SEEDS its seed folders (";"-separated, under the source tree) and
+// OCPPKIT_FUZZ_TARGET naming it, OCPPKIT_FUZZ_SEEDS its seed folders (comma-separated, under the source tree) and
 // OCPPKIT_FUZZ_SUITE the test suite's name.
 #include <cstdint>
 #include <filesystem>
@@ -50,7 +50,7 @@ TEST(OCPPKIT_FUZZ_SUITE, EverySeedRunsCleanly) {
     std::stringstream seeds(OCPPKIT_FUZZ_SEEDS);
     std::string dir;
     int n = 0;
-    while (std::getline(seeds, dir, ';')) {
+    while (std::getline(seeds, dir, ',')) {
         n += replay_folder(dir);
     }
     EXPECT_GT(n, 0) << "no seeds found in " << OCPPKIT_FUZZ_SEEDS;
