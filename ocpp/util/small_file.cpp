@@ -29,9 +29,6 @@ std::optional<FileProblem> stat_problem(const std::string& path, const struct st
     if (S_ISDIR(st.st_mode)) {
         return FileProblem{FileProblem::Kind::Directory, quoted(path) + " is a directory, not a file"};
     }
-    if (!S_ISREG(st.st_mode)) {
-        return FileProblem{FileProblem::Kind::NotRegular, quoted(path) + " is not a regular file"};
-    }
     return std::nullopt;
 }
 
@@ -58,7 +55,7 @@ Result<std::string> read_small_file(const std::string& path, std::size_t max_byt
     if (path.empty()) {
         return make_error("expected a file name, got \"\"");
     }
-    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
         return make_error(from_errno(path, errno).message);
     }

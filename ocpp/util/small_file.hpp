@@ -1,6 +1,7 @@
 #pragma once
 // Reading a small file given on the command line (a configuration, a password list, a certificate) as a value:
 // a directory, a missing or unreadable file, or one too large is an error naming the path, never an exception.
+// Pipes and devices are read as they are (/dev/stdin, a shell's <(...)).
 #include <cstddef>
 #include <optional>
 #include <string>
@@ -11,7 +12,7 @@ namespace ocpp {
 
 // What keeps a file from being read, as a value; message names the path ("\"/etc\" is a directory, not a file").
 struct FileProblem {
-    enum class Kind { Missing, Directory, NotRegular, Unreadable, TooLarge };
+    enum class Kind { Missing, Directory, Unreadable, TooLarge };
     Kind kind = Kind::Unreadable;
     std::string message;
 };
