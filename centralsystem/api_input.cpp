@@ -188,10 +188,15 @@ std::variant<NewCharger, Problem> parse_new_charger(const rapidjson::Value& body
     NewCharger out;
     std::optional<std::string> id, provider, vendor, model;
     std::optional<bool> accept_any;
-    if (!(r.text("claimCode", out.claim_code, false, 32) && r.text("chargeBoxId", id, false, 48) &&
-          r.text("password", out.password, false, 64) && r.text("provider", provider, false, 64) &&
-          r.text("vendor", vendor, false, 64) && r.text("model", model, false, 64) &&
-          r.boolean("acceptAnyPassword", accept_any))) {
+    // The Chargebox ID is checked by the one rule below, which names the offending character or the length.
+    if (const auto* raw_id = r.raw("chargeBoxId"); raw_id && !raw_id->IsString()) {
+        return Problem{422, "chargeBoxId", "chargeBoxId must be a string"};
+    } else if (raw_id) {
+        id = std::string(raw_id->GetString(), raw_id->GetStringLength());
+    }
+    if (!(r.text("claimCode", out.claim_code, false, 32) && r.text("password", out.password, false, 64) &&
+          r.text("provider", provider, false, 64) && r.text("vendor", vendor, false, 64) &&
+          r.text("model", model, false, 64) && r.boolean("acceptAnyPassword", accept_any))) {
         return *r.problem();
     }
     if (const auto* cps = r.raw("chargePoints"); cps && !read_charge_points(*cps, out.charger.charge_points, r)) {

@@ -73,7 +73,9 @@ TEST_F(HostileChargerIdentity, RestCreateRefusesNamingTheCharacter) {
         const auto body = parse_json(r.body);
         ASSERT_TRUE(body.IsObject() && body.HasMember("error") && body.HasMember("field")) << r.body;
         EXPECT_STREQ(body["field"].GetString(), "chargeBoxId");
-        EXPECT_NE(std::string(body["error"].GetString()).find("chargeBoxId: " + id.words), std::string::npos) << r.body;
+        const std::string error = body["error"].GetString();
+        EXPECT_EQ(error.rfind("chargeBoxId: ", 0), 0u) << r.body;
+        EXPECT_NE(error.find(id.words), std::string::npos) << r.body;
     }
     EXPECT_EQ(chargers_known(), 0);
 }
