@@ -2,6 +2,7 @@
 SHELL := /bin/bash
 SETUP := scripts/setup.sh
 FUZZ_SECONDS ?= 60
+FUZZ_TARGETS := frames http_api scenario
 
 .PHONY: setup build demo test bench fuzz format clean
 
@@ -22,11 +23,12 @@ test: setup
 bench: build
 	@bash bench/run.sh
 
+# Every libFuzzer target for FUZZ_SECONDS each (clang); crash inputs land in tests/fixtures/fuzz/<target>/.
 fuzz:
 	@bash $(SETUP) fuzz
 	@cmake --preset fuzz >/dev/null
-	@cmake --build --preset fuzz --target fuzz_frames
-	@bash fuzz/run.sh build-fuzz/bin/fuzz_frames $(FUZZ_SECONDS)
+	@cmake --build --preset fuzz --target $(addprefix fuzz_,$(FUZZ_TARGETS))
+	@rc=0; for t in $(FUZZ_TARGETS); do bash fuzz/run.sh $$t $(FUZZ_SECONDS) || rc=1; done; exit $$rc
 
 format:
 	@git ls-files '*.cpp' '*.hpp' | xargs clang-format -i

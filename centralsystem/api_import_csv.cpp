@@ -165,8 +165,8 @@ ImportCheck parse_import(std::string_view text) {
             problem(kId, "chargeBoxId is empty");
             continue;
         }
-        if (!valid_chargebox_id(id)) {
-            problem(kId, "chargeBoxId \"" + id + "\" may hold only letters, digits and . - _ : * (at most 48)");
+        if (auto why = chargebox_id_problem("chargeBoxId", id)) {
+            problem(kId, *why);
             continue;
         }
         auto [it, fresh] = chargers.try_emplace(id);

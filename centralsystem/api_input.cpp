@@ -4,6 +4,7 @@
 #include <set>
 
 #include "centralsystem/api_routes.hpp"
+#include "ocpp/util/chargebox_id.hpp"
 #include "ocpp/util/datetime.hpp"
 
 namespace cs::api {
@@ -175,12 +176,11 @@ std::optional<std::string> normalize_evse_id(std::string_view text) {
     return s;
 }
 
-bool valid_chargebox_id(std::string_view id) {
-    if (id.empty() || id.size() > 48) {
-        return false;
+std::optional<std::string> chargebox_id_problem(std::string_view field, std::string_view id) {
+    if (auto p = ocpp::check_chargebox_id(id)) {
+        return std::string(field) + ": " + p->message;
     }
-    return std::all_of(id.begin(), id.end(),
-                       [](char c) { return is_alnum(c) || c == '.' || c == '-' || c == '_' || c == ':' || c == '*'; });
+    return std::nullopt;
 }
 
 std::variant<NewCharger, Problem> parse_new_charger(const rapidjson::Value& body) {
@@ -188,10 +188,15 @@ std::variant<NewCharger, Problem> parse_new_charger(const rapidjson::Value& body
     NewCharger out;
     std::optional<std::string> id, provider, vendor, model;
     std::optional<bool> accept_any;
-    if (!(r.text("claimCode", out.claim_code, false, 32) && r.text("chargeBoxId", id, false, 48) &&
-          r.text("password", out.password, false, 64) && r.text("provider", provider, false, 64) &&
-          r.text("vendor", vendor, false, 64) && r.text("model", model, false, 64) &&
-          r.boolean("acceptAnyPassword", accept_any))) {
+    // The Chargebox ID is checked by the one rule below, which names the offending character or the length.
+    if (const auto* raw_id = r.raw("chargeBoxId"); raw_id && !raw_id->IsString()) {
+        return Problem{422, "chargeBoxId", "chargeBoxId must be a string"};
+    } else if (raw_id) {
+        id = std::string(raw_id->GetString(), raw_id->GetStringLength());
+    }
+    if (!(r.text("claimCode", out.claim_code, false, 32) && r.text("password", out.password, false, 64) &&
+          r.text("provider", provider, false, 64) && r.text("vendor", vendor, false, 64) &&
+          r.text("model", model, false, 64) && r.boolean("acceptAnyPassword", accept_any))) {
         return *r.problem();
     }
     if (const auto* cps = r.raw("chargePoints"); cps && !read_charge_points(*cps, out.charger.charge_points, r)) {
@@ -209,9 +214,8 @@ std::variant<NewCharger, Problem> parse_new_charger(const rapidjson::Value& body
         if (!id) {
             return Problem{422, "chargeBoxId", "chargeBoxId is required (or give a claimCode)"};
         }
-        if (!valid_chargebox_id(*id)) {
-            return Problem{422, "chargeBoxId",
-                           "chargeBoxId \"" + *id + "\" may hold only letters, digits and . - _ : * (at most 48)"};
+        if (auto problem = chargebox_id_problem("chargeBoxId", *id)) {
+            return Problem{422, "chargeBoxId", *problem};
         }
         out.charger.chargebox_id = *id;
     }

@@ -60,7 +60,7 @@ std::variant<PriceSet, Problem> parse_price_set(const rapidjson::Value& body);
 std::optional<std::string> check_choice(std::string_view name, const std::string& value);
 // "DE*ABC*E123456*1" (eMI3 / ISO 15118, separators optional); upper-cased, or nullopt when not of that form.
 std::optional<std::string> normalize_evse_id(std::string_view text);
-// Letters, digits and . - _ : * (they go into a URL path), 1 to 48 characters.
-bool valid_chargebox_id(std::string_view id);
+// Why `id` is not a Chargebox ID (the one rule of ocpp/util/chargebox_id.hpp), as "<field>: <reason>", or nullopt.
+std::optional<std::string> chargebox_id_problem(std::string_view field, std::string_view id);
 
 } // namespace cs::api

@@ -6,6 +6,7 @@
 // handshake.
 #include "centralsystem/central_system.hpp"
 #include "centralsystem/store.hpp"
+#include "ocpp/util/chargebox_id.hpp"
 #include "store/password.hpp"
 
 namespace cs {
@@ -113,6 +114,14 @@ std::optional<HandshakeDecision> CentralSystem::decide_now(const ocpp::net::Hand
     const std::string& id = info.chargebox_id;
     if (id.empty()) {
         return refuse(info, "no_chargebox_id", "no Chargebox ID in the URL path (expected /ocpp/<ID>)");
+    }
+    if (auto problem = ocpp::check_chargebox_id(id)) {
+        // The REST API's rule: nothing is looked up or auto-registered for an ID it would refuse. The problem is
+        // printable whatever the ID holds, so the log line shows it rather than the ID.
+        metrics_.refused("invalid_chargebox_id");
+        log_.warn("handshake", "refused a connection from " + info.remote_address +
+                                   ": the Chargebox ID in the URL path: " + problem->message);
+        return HandshakeDecision::refuse(400, "invalid Chargebox ID in the URL path: " + problem->message);
     }
     if (info.basic_user && *info.basic_user != id) {
         return refuse(info, "user_mismatch", "HTTP Basic user \"" + *info.basic_user + "\" is not the Chargebox ID");

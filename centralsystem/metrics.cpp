@@ -98,6 +98,8 @@ void Metrics::foreign_transaction(std::string_view action, std::string_view reas
         }
     }
     ++foreign_[{std::string(action), std::string(reason), pair.first, pair.second}];
+}
+
 void Metrics::hashed(std::string_view kind) {
     ++(kind == "check" ? hashes_checked_ : hashes_stored_);
 }

@@ -9,6 +9,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include "ocpp/util/small_file.hpp"
 #include "store/database.hpp"
 
 namespace cs {
@@ -154,9 +155,13 @@ Result<void> apply(Options& o, const std::string& name, const std::string& value
 }
 
 Result<void> read_config(Options& o, const std::string& file) {
+    auto text = ocpp::read_small_file(file);
+    if (!text) {
+        return make_error("--config: " + text.error().message);
+    }
     YAML::Node root;
     try {
-        root = YAML::LoadFile(file);
+        root = YAML::Load(*text);
     } catch (const YAML::Exception& e) {
         return make_error("--config " + file + ": " + e.what());
     }
@@ -321,6 +326,15 @@ Result<Options> parse_options(int argc, char** argv, const std::vector<std::stri
     }
     if (!o.tls_client_ca.empty() && o.tls_cert.empty()) {
         return make_error("--tls-client-ca needs --tls-cert and --tls-key");
+    }
+    for (const auto& [flag, file] : {std::pair<const char*, const std::string&>{"--tls-cert", o.tls_cert},
+                                     {"--tls-key", o.tls_key},
+                                     {"--tls-client-ca", o.tls_client_ca}}) {
+        if (!file.empty()) {
+            if (auto problem = ocpp::file_problem(file)) {
+                return make_error(std::string(flag) + ": " + problem->message);
+            }
+        }
     }
     return o;
 }

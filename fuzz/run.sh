@@ -1,23 +1,33 @@
 #!/usr/bin/env bash
-# Runs a fuzz target for a bounded time on a seed corpus made from the test fixtures; copies any crash input to
-# tests/fixtures/fuzz/ so it becomes a regression test.
+# Runs one fuzz target (frames, http_api or scenario) for a bounded time on its seed corpus; copies any crash input
+# to tests/fixtures/fuzz/<target>/ so that it becomes a regression test (tests/fuzz replays that folder).
 set -euo pipefail
-target=$1
+name=$1
 seconds=${2:-60}
 cd "$(dirname "$0")/.."
-corpus=build-fuzz/corpus
-mkdir -p "$corpus" tests/fixtures/fuzz
-python3 fuzz/seed_corpus.py tests/fixtures/v16 "$corpus"
-cp tests/fixtures/fuzz/* "$corpus"/ 2>/dev/null || true
+binary=build-fuzz/bin/fuzz_$name
+corpus=build-fuzz/corpus/$name
+artifacts=build-fuzz/artifacts/$name/
+saved=tests/fixtures/fuzz/$name
+mkdir -p "$corpus" "$artifacts"
+case "$name" in
+frames) python3 fuzz/seed_corpus.py tests/fixtures/v16 "$corpus" && cp fuzz/seeds/frames/* "$corpus"/ ;;
+http_api) cp fuzz/seeds/http_api/* "$corpus"/ ;;
+scenario) cp scenarios/*.yaml tests/scenario/fixtures/*.yaml fuzz/seeds/scenario/* "$corpus"/ ;;
+*) echo "fuzz: unknown target $name (frames, http_api, scenario)" >&2; exit 2 ;;
+esac
+cp "$saved"/* "$corpus"/ 2>/dev/null || true
 set +e
-"$target" -max_total_time="$seconds" -max_len=8192 -timeout=5 -rss_limit_mb=2048 \
-    -artifact_prefix=build-fuzz/ "$corpus" 2>build-fuzz/fuzz.log
+"$binary" -max_total_time="$seconds" -max_len=8192 -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+    -artifact_prefix="$artifacts" "$corpus" 2>"build-fuzz/fuzz_$name.log"
 rc=$?
 set -e
-tail -n 3 build-fuzz/fuzz.log
-for f in build-fuzz/crash-* build-fuzz/leak-* build-fuzz/timeout-* build-fuzz/oom-*; do
+echo "fuzz_$name: $(grep -E '^(Done|stat::number_of_executed_units)' "build-fuzz/fuzz_$name.log" | tr '\n' ' ')"
+tail -n 2 "build-fuzz/fuzz_$name.log"
+for f in "$artifacts"crash-* "$artifacts"leak-* "$artifacts"timeout-* "$artifacts"oom-*; do
     [[ -e "$f" ]] || continue
-    cp "$f" tests/fixtures/fuzz/
-    echo "fuzz: $f saved to tests/fixtures/fuzz/ (add it to git: it is now a regression input)"
+    mkdir -p "$saved"
+    cp "$f" "$saved"/
+    echo "fuzz: $f saved to $saved/ (add it to git: it is now a regression input)"
 done
 exit $rc

@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "ocpp/util/chargebox_id.hpp"
 #include "ocpp/util/file_limit.hpp"
 #include "simulator/fleet.hpp"
 
@@ -26,6 +27,26 @@ std::string charger_id(const std::string& prefix, std::uint64_t index, std::uint
         digits.insert(0, width - digits.size(), '0');
     }
     return prefix + digits;
+}
+
+std::optional<std::string> fleet_id_problem(const std::string& prefix, std::uint64_t total) {
+    for (const std::uint64_t index : {std::uint64_t{1}, total}) {
+        const std::string id = charger_id(prefix, index, total);
+        if (auto problem = ocpp::check_chargebox_id(id)) {
+            return "the charger ID " +
+                   (problem->kind == ocpp::ChargeboxIdProblem::Kind::Character ? std::string() : id + " ") +
+                   "of charger " + std::to_string(index) + ": " + problem->message;
+        }
+    }
+    return std::nullopt;
+}
+
+std::optional<std::string> id_prefix_problem(const std::string& prefix) {
+    const auto problem = ocpp::check_chargebox_id(prefix);
+    if (problem && problem->kind == ocpp::ChargeboxIdProblem::Kind::Character) {
+        return problem->message + ", got " + quoted(prefix);
+    }
+    return std::nullopt;
 }
 
 std::uint64_t shard_size(std::uint64_t total, Shard shard) {

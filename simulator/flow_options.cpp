@@ -9,6 +9,7 @@
 #include <sstream>
 #include <thread>
 
+#include "ocpp/util/small_file.hpp"
 #include "simulator/flow.hpp"
 #include "simulator/http_client.hpp"
 #include "simulator/options.hpp"
@@ -43,10 +44,6 @@ template <class Int> std::optional<std::string> to_int(const std::string& v, lon
     }
     out = static_cast<Int>(n);
     return std::nullopt;
-}
-
-bool id_char(char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == '_' || c == ':' || c == '*';
 }
 
 const std::map<std::string, Apply>& flags() {
@@ -84,13 +81,8 @@ const std::map<std::string, Apply>& flags() {
         {"connectors", [](FlowOptions& o, const std::string& v) { return to_int(v, 1, 10, o.connectors); }},
         {"id-prefix",
          [](FlowOptions& o, const std::string& v) -> std::optional<std::string> {
-             if (v.empty() || v.size() > 40) {
-                 return "expected 1 to 40 characters, got " + quoted(v);
-             }
-             for (char c : v) {
-                 if (!id_char(c)) {
-                     return "only letters, digits and . - _ : * may go into a Chargebox ID, got " + quoted(v);
-                 }
+             if (auto problem = id_prefix_problem(v)) {
+                 return problem;
              }
              o.id_prefix = v;
              return std::nullopt;
@@ -188,13 +180,11 @@ ocpp::Result<void> finish(FlowOptions& o) {
         o.ocpp_url = (tls ? "wss://" : "ws://") + o.central.substr(tls ? 8 : 7) + "/ocpp";
     }
     if (!o.claim_codes_file.empty()) {
-        std::ifstream in(o.claim_codes_file, std::ios::binary);
-        if (!in) {
-            return make_error("--claim-codes: cannot read " + quoted(o.claim_codes_file) + ": " + std::strerror(errno));
+        auto text = ocpp::read_small_file(o.claim_codes_file);
+        if (!text) {
+            return make_error("--claim-codes: " + text.error().message);
         }
-        std::ostringstream text;
-        text << in.rdbuf();
-        auto claims = parse_claim_codes(text.str(), o.claim_codes_file);
+        auto claims = parse_claim_codes(*text, o.claim_codes_file);
         if (!claims) {
             return make_error("--claim-codes: " + claims.error().message);
         }
@@ -214,6 +204,10 @@ ocpp::Result<void> finish(FlowOptions& o) {
                                   " has no password (write CODE,PASSWORD) and no --password was given");
             }
         }
+    }
+    if (auto problem = fleet_id_problem(o.id_prefix, o.chargers)) {
+        return make_error("--id-prefix " + quoted(o.id_prefix) + " with --chargers " + std::to_string(o.chargers) +
+                          ": " + *problem);
     }
     if (o.price_per_session > 0 && !o.price_per_kwh) {
         return make_error("--price-per-session: needs --price-per-kwh (give 0 for a session fee alone)");

@@ -7,18 +7,18 @@
 #include <sstream>
 #include <thread>
 
+#include "ocpp/util/small_file.hpp"
+
 namespace sim {
 
 namespace {
 
 ocpp::Result<std::string> read_file(const std::string& flag, const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-        return ocpp::make_error(flag + ": cannot read " + quoted(path) + ": " + std::strerror(errno));
+    auto text = ocpp::read_small_file(path);
+    if (!text) {
+        return ocpp::make_error(flag + ": " + text.error().message);
     }
-    std::ostringstream text;
-    text << in.rdbuf();
-    return text.str();
+    return text;
 }
 
 } // namespace
@@ -67,6 +67,10 @@ ocpp::Result<void> finalize(Options& o) {
         if (!tls && !value.empty()) {
             return ocpp::make_error(std::string(flag) + ": TLS files need a wss:// URL, got --url " + quoted(o.url));
         }
+    }
+    if (auto problem = fleet_id_problem(o.id_prefix, o.chargers)) {
+        return ocpp::make_error("--id-prefix " + quoted(o.id_prefix) + " with --chargers " +
+                                std::to_string(o.chargers) + ": " + *problem);
     }
     if (o.shard.index > o.chargers) {
         return ocpp::make_error("--shard: " + std::to_string(o.shard.index) + "/" + std::to_string(o.shard.count) +

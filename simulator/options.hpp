@@ -69,6 +69,13 @@ std::string quoted(const std::string& s);
 // The --help text.
 std::string usage();
 
+// Why the IDs prefix + index of a fleet of `total` break the Chargebox ID rule (the first and the longest tell),
+// or nullopt when they all keep it.
+std::optional<std::string> fleet_id_problem(const std::string& prefix, std::uint64_t total);
+// Why `prefix` holds a character no Chargebox ID may hold (naming it and quoting the prefix), or nullopt.
+std::optional<std::string> id_prefix_problem(const std::string& prefix);
+// (Both in fleet_plan.cpp, next to charger_id.)
+
 // One settable option; `apply` parses a value into Options and returns what is wrong with it, if anything.
 struct OptionDef {
     const char* name;    // without dashes, as in the YAML file

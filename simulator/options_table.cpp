@@ -11,6 +11,7 @@
 #include <limits>
 #include <sstream>
 
+#include "ocpp/util/small_file.hpp"
 #include "simulator/options.hpp"
 
 namespace sim {
@@ -112,11 +113,8 @@ std::function<Problem(Options&, const std::string&)> number(double min, double m
 }
 
 Problem readable_file(const std::string& v) {
-    if (v.empty()) {
-        return std::string("expected a file name, got \"\"");
-    }
-    if (::access(v.c_str(), R_OK) != 0) {
-        return "cannot read " + quoted(v) + ": " + std::strerror(errno);
+    if (auto problem = ocpp::file_problem(v)) {
+        return problem->message;
     }
     return std::nullopt;
 }
@@ -194,11 +192,8 @@ Problem set_shard(Options& o, const std::string& v) {
 }
 
 Problem set_id_prefix(Options& o, const std::string& v) {
-    const bool ok = v.size() <= 40 && std::all_of(v.begin(), v.end(), [](char c) {
-                        return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '-' || c == '_' || c == '.';
-                    });
-    if (!ok) {
-        return "expected up to 40 letters, digits, '-', '_' or '.', got " + quoted(v);
+    if (auto problem = id_prefix_problem(v)) {
+        return problem;
     }
     o.id_prefix = v;
     return std::nullopt;

@@ -6,6 +6,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include "ocpp/util/chargebox_id.hpp"
 #include "simulator/options.hpp"
 
 namespace sim {
@@ -131,6 +132,9 @@ ocpp::Result<std::map<std::string, std::string>> parse_password_csv(const std::s
         const std::string password = line.substr(comma + 1);
         if (id.empty()) {
             return ocpp::make_error(where + "expected \"id,password\", the id is empty");
+        }
+        if (auto problem = ocpp::check_chargebox_id(id)) {
+            return ocpp::make_error(where + "the id is not a Chargebox ID: " + problem->message);
         }
         if (password.empty()) {
             return ocpp::make_error(where + "expected \"id,password\", the password of " + id + " is empty");

@@ -9,6 +9,8 @@
 #include <functional>
 #include <map>
 
+#include "ocpp/util/chargebox_id.hpp"
+#include "ocpp/util/small_file.hpp"
 #include "store/database.hpp"
 #include "tester/check_command.hpp"
 #include "tester/checks.hpp"
@@ -77,26 +79,11 @@ Setter path(std::string CheckOptions::*field) {
 Setter readable(const char* name, std::string CheckOptions::*field) {
     return [=](const std::string& v, CheckOptions& o) -> ocpp::Result<void> {
         o.*field = v;
-        if (v.empty() || ::access(v.c_str(), R_OK) != 0) {
-            return make_error(std::string(name) + ": cannot read " + quote(v) +
-                              (v.empty() ? std::string() : std::string(": ") + std::strerror(errno)));
+        if (auto problem = ocpp::file_problem(v)) {
+            return make_error(std::string(name) + ": " + problem->message);
         }
         return {};
     };
-}
-
-std::string chargebox_problem(const std::string& id) {
-    if (id.empty() || id.size() > 48) {
-        return "expected 1 to 48 characters";
-    }
-    for (char c : id) {
-        const bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-                        std::strchr(".-_*+|@=", c) != nullptr;
-        if (!ok) {
-            return "only letters, digits and . - _ * + | @ = are allowed";
-        }
-    }
-    return {};
 }
 
 const std::map<std::string, Setter>& value_options() {
@@ -104,8 +91,8 @@ const std::map<std::string, Setter>& value_options() {
         {"--listen", parse_listen},
         {"--chargebox-id",
          [](const std::string& v, CheckOptions& o) -> ocpp::Result<void> {
-             if (auto p = chargebox_problem(v); !p.empty()) {
-                 return make_error("--chargebox-id: " + p + ", got " + quote(v));
+             if (auto p = ocpp::check_chargebox_id(v)) {
+                 return make_error("--chargebox-id: " + p->message);
              }
              o.chargebox_id = v;
              return {};

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include "ocpp/util/chargebox_id.hpp"
+
 namespace tester {
 
 using ocpp::net::HandshakeInfo;
@@ -121,6 +123,11 @@ Outcome check_path(const HandshakeInfo& info, const TestConfig& config) {
         return Outcome::pass("path " + quote(path, 120));
     }
     const std::string seen = asked + " (Chargebox ID " + quote(got) + "); the tester waits for " + quote(expected);
+    if (auto problem = ocpp::check_chargebox_id(got)) {
+        return Outcome::fail(asked + ": the Chargebox ID in it is not valid: " + problem->message,
+                             "Set the charger's Chargebox ID to " + expected + " (1 to 48 characters of " +
+                                 std::string(ocpp::chargebox_id_alphabet()) + "). " + configure);
+    }
     if (lower(got) == lower(expected)) {
         return Outcome::fail(seen,
                              "Chargebox IDs are case-sensitive. Set the charger's ID to exactly " + expected + ".");

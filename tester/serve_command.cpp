@@ -10,6 +10,7 @@
 #include "ocpp/net/event_loop.hpp"
 #include "ocpp/net/server.hpp"
 #include "ocpp/util/env_settings.hpp"
+#include "ocpp/util/small_file.hpp"
 #include "ocpp/util/stop_signals.hpp"
 #include "store/claims.hpp"
 #include "store/database.hpp"
@@ -278,6 +279,15 @@ ocpp::Result<ServeOptions> parse_serve_options(int argc, char** argv, const std:
     }
     if (!o.tls_client_ca.empty() && o.tls_cert.empty()) {
         return ocpp::make_error("--tls-client-ca needs --tls-cert and --tls-key");
+    }
+    for (const auto& [flag, file] : {std::pair<const char*, const std::string&>{"--tls-cert", o.tls_cert},
+                                     {"--tls-key", o.tls_key},
+                                     {"--tls-client-ca", o.tls_client_ca}}) {
+        if (!file.empty()) {
+            if (auto problem = ocpp::file_problem(file)) {
+                return ocpp::make_error(std::string(flag) + ": " + problem->message);
+            }
+        }
     }
     if (o.timeout <= o.heartbeat_interval) {
         return ocpp::make_error("--timeout (" + std::to_string(o.timeout) + " s) must be longer than " +

@@ -2,26 +2,21 @@
 
 #include <algorithm>
 
+#include "ocpp/util/chargebox_id.hpp"
 #include "store/password.hpp"
 
 namespace tester {
 
 namespace {
 
-constexpr std::size_t kMaxChargeboxId = 48;
 constexpr std::size_t kTestIdLength = 22; // ~126 random bits: the id is the only key to a test's report and code
 constexpr auto kGuardGrace = std::chrono::seconds(60);
-
-bool id_char(char c) {
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-           std::string_view(".-_*+@=|").find(c) != std::string_view::npos;
-}
 
 std::string path_escape(std::string_view segment) {
     static constexpr char kHex[] = "0123456789ABCDEF";
     std::string out;
     for (char c : segment) {
-        if (id_char(c) && c != '|') {
+        if (ocpp::chargebox_id_char(c) && c != '|') {
             out += c;
         } else {
             const auto b = static_cast<unsigned char>(c);
@@ -89,22 +84,8 @@ const char* to_string(ClaimStatus status) {
 }
 
 std::string chargebox_id_problem(std::string_view id) {
-    if (id.empty()) {
-        return "must not be empty";
-    }
-    if (id.size() > kMaxChargeboxId) {
-        return "is " + std::to_string(id.size()) + " characters long, at most " + std::to_string(kMaxChargeboxId) +
-               " allowed";
-    }
-    for (char c : id) {
-        if (!id_char(c)) {
-            const auto b = static_cast<unsigned char>(c);
-            const std::string shown = b >= 0x20 && b < 0x7F ? "'" + std::string(1, c) + "'" : "a control or non-ASCII";
-            return "contains " + shown + " character; use letters, digits and . - _ * + | @ = only" +
-                   (c == '/' ? " (the ID becomes the last segment of the URL path)" : "");
-        }
-    }
-    return {};
+    const auto problem = ocpp::check_chargebox_id(id);
+    return problem ? problem->message : std::string();
 }
 
 std::string password_problem(std::string_view password) {
@@ -189,6 +170,11 @@ ocpp::net::HandshakeDecision TestService::on_handshake(const ocpp::net::Handshak
         return entry->run->on_handshake(info);
     }
     const std::string& id = info.chargebox_id;
+    if (auto problem = ocpp::check_chargebox_id(id); problem && !id.empty()) {
+        // No test can wait for such an ID (a test start refuses it): say what is wrong with it.
+        return ocpp::net::HandshakeDecision::refuse(400, "the Chargebox ID in the URL path is not valid: " +
+                                                             problem->message);
+    }
     for (const auto& [_, e] : tests_) {
         if (e->chargebox_id == id) {
             return ocpp::net::HandshakeDecision::refuse(404, "the test for Chargebox ID '" + id +
@@ -241,7 +227,7 @@ void TestService::on_open(ocpp::net::SessionPtr session) {
 
 std::variant<Created, CreateError> TestService::create_test(const TestRequest& request) {
     if (auto problem = chargebox_id_problem(request.chargebox_id); !problem.empty()) {
-        return CreateError{422, "chargeBoxId " + problem, "chargeBoxId"};
+        return CreateError{422, "chargeBoxId: " + problem, "chargeBoxId"};
     }
     if (by_chargebox_.count(request.chargebox_id) != 0) {
         // The running test's id stays out of the answer: it is the key to that test's report and code.

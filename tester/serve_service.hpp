@@ -177,8 +177,7 @@ private:
     std::unordered_map<std::string, Starts> starts_; // per source address, this minute
 };
 
-// A valid Chargebox ID for a test: 1-48 characters of A-Z a-z 0-9 and . - _ * + | @ = (it becomes a URL path
-// segment and the HTTP Basic user name). Returns why not, or "" when valid.
+// Why `id` cannot be a test's Chargebox ID (the one rule of ocpp/util/chargebox_id.hpp), or "" when it can.
 std::string chargebox_id_problem(std::string_view id);
 
 // A password given for a test: 16-40 printable ASCII characters without spaces. Returns why not, or "" when valid.

@@ -2,6 +2,7 @@
 // and the end of the test. The OCPP conversation of an accepted connection is SessionChecks' (checks_session.cpp).
 #include "tester/test_run.hpp"
 
+#include "ocpp/util/chargebox_id.hpp"
 #include "tester/checks.hpp"
 #include "tester/checks_connection.hpp"
 #include "tester/checks_session.hpp"
@@ -146,6 +147,10 @@ HandshakeDecision RunImpl::on_handshake(const HandshakeInfo& info) {
     board_.set(CheckId::Subprotocol, std::move(subprotocol));
     board_.set(CheckId::Auth, std::move(auth.outcome));
     if (!path_ok) {
+        if (auto problem = ocpp::check_chargebox_id(info.chargebox_id); problem && !info.chargebox_id.empty()) {
+            attempt_detail(info, "refused with 400 (websocket.path)");
+            return refuse(400, "invalid Chargebox ID in the URL path: " + problem->message, "websocket.path");
+        }
         attempt_detail(info, "refused with 404 (websocket.path)");
         return refuse(404, "unknown Chargebox ID or path", "websocket.path");
     }

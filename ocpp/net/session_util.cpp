@@ -143,22 +143,7 @@ std::optional<std::string> chargebox_id_from_path(std::string_view path) {
 }
 
 std::optional<std::pair<std::string, std::string>> parse_basic_auth(std::string_view header_value) {
-    std::string_view v = trim(header_value);
-    constexpr std::string_view scheme = "basic";
-    if (v.size() <= scheme.size() || !detail::iequals(v.substr(0, scheme.size()), scheme) ||
-        !is_space(v[scheme.size()])) {
-        return std::nullopt;
-    }
-    v = trim(v.substr(scheme.size()));
-    auto decoded = base64_decode_strict(v);
-    if (!decoded) {
-        return std::nullopt;
-    }
-    const auto colon = decoded->find(':');
-    if (colon == std::string::npos) {
-        return std::nullopt;
-    }
-    return std::make_pair(decoded->substr(0, colon), decoded->substr(colon + 1));
+    return detail::parse_basic_auth_as(header_value, {});
 }
 
 std::vector<std::string> split_subprotocols(std::string_view header_value) {
@@ -209,6 +194,28 @@ std::string_view HttpRequest::header(std::string_view name) const {
 }
 
 namespace detail {
+
+std::optional<std::pair<std::string, std::string>> parse_basic_auth_as(std::string_view header_value,
+                                                                       std::string_view expected_user) {
+    std::string_view v = trim(header_value);
+    constexpr std::string_view scheme = "basic";
+    if (v.size() <= scheme.size() || !iequals(v.substr(0, scheme.size()), scheme) || !is_space(v[scheme.size()])) {
+        return std::nullopt;
+    }
+    v = trim(v.substr(scheme.size()));
+    auto decoded = base64_decode_strict(v);
+    if (!decoded) {
+        return std::nullopt;
+    }
+    const bool named = !expected_user.empty() && decoded->size() > expected_user.size() &&
+                       decoded->compare(0, expected_user.size(), expected_user) == 0 &&
+                       (*decoded)[expected_user.size()] == ':';
+    const auto colon = named ? expected_user.size() : decoded->find(':');
+    if (colon == std::string::npos) {
+        return std::nullopt;
+    }
+    return std::make_pair(decoded->substr(0, colon), decoded->substr(colon + 1));
+}
 
 std::uint64_t next_session_id() {
     static std::atomic<std::uint64_t> counter{0};

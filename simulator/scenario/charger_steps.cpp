@@ -124,7 +124,7 @@ void ChargerRun::do_send(const Step& s) {
         fail("the payload of " + s.action + " to expand", r.error().message);
         return;
     }
-    last_.emplace();
+    last_ = Answer{}; // not emplace(): clang does not see Answer as default-constructible there (NSDMI)
     raw_id_.reset();
     const double timeout = s.expect ? s.expect->within_s : 30;
     std::weak_ptr<ChargerRun> weak = weak_from_this();
@@ -166,7 +166,7 @@ void ChargerRun::do_send(const Step& s) {
 }
 
 void ChargerRun::send_raw(const std::string& text, std::string id) {
-    last_.emplace();
+    last_ = Answer{}; // not emplace(): clang does not see Answer as default-constructible there (NSDMI)
     raw_id_ = std::move(id);
     raw_sent_ = std::chrono::steady_clock::now();
     peer_->send_raw(text);

@@ -169,6 +169,12 @@ int scenario_main(const std::vector<std::string>& args) {
             std::fprintf(stderr, "%s\n", s.error().message.c_str());
             return 2;
         }
+        if (o.chargers) {
+            if (auto problem = id_pattern_problem(s->id_pattern, *o.chargers)) {
+                return usage_error(f + ": chargers.id with --chargers " + std::to_string(*o.chargers) + ": " +
+                                   *problem);
+            }
+        }
         scenarios.push_back(std::move(*s));
     }
     ocpp::Logger log(level);

@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "ocpp/rpc/errors.hpp"
+#include "ocpp/util/small_file.hpp"
 #include "simulator/scenario/parser.hpp"
 
 namespace scen {
@@ -37,6 +38,9 @@ Scenario Parser::scenario(const YAML::Node& root) {
             if (c["id"]) {
                 s.id_pattern = text(c["id"], "chargers.id");
             }
+        }
+        if (auto problem = id_pattern_problem(s.id_pattern, s.chargers)) {
+            fail(c.IsMap() && c["id"] ? c["id"] : c, "chargers.id: " + *problem);
         }
     }
     if (const auto v = root["variables"]) {
@@ -264,13 +268,11 @@ ocpp::Result<Scenario> parse_scenario(const std::string& text, const std::string
 }
 
 ocpp::Result<Scenario> load_scenario(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-        return ocpp::make_error(path + ": cannot read: " + std::strerror(errno));
+    auto text = ocpp::read_small_file(path);
+    if (!text) {
+        return ocpp::make_error(text.error().message);
     }
-    std::ostringstream text;
-    text << in.rdbuf();
-    return parse_scenario(text.str(), path);
+    return parse_scenario(*text, path);
 }
 
 } // namespace scen

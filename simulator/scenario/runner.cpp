@@ -2,6 +2,7 @@
 
 #include <cstdio>
 
+#include "ocpp/util/chargebox_id.hpp"
 #include "simulator/scenario/charger_run.hpp"
 
 namespace scen {
@@ -58,6 +59,18 @@ std::string charger_id(const std::string& pattern, int index) {
     }
     out.append(pattern, pos, std::string::npos);
     return out;
+}
+
+std::optional<std::string> id_pattern_problem(const std::string& pattern, int chargers) {
+    for (const int index : {1, chargers}) {
+        const std::string id = charger_id(pattern, index);
+        if (auto problem = ocpp::check_chargebox_id(id)) {
+            const bool printable = problem->kind != ocpp::ChargeboxIdProblem::Kind::Character;
+            return "the ID of charger " + std::to_string(index) + (printable ? " (" + id + ")" : std::string()) +
+                   " is not a Chargebox ID: " + problem->message;
+        }
+    }
+    return std::nullopt;
 }
 
 namespace {

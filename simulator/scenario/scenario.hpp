@@ -116,5 +116,8 @@ const char* to_string(Step::Kind kind);
 
 // The charger ID for 1-based index i under a pattern such as "CP-{index:03}".
 std::string charger_id(const std::string& pattern, int index);
+// Why the IDs of `chargers` chargers under `pattern` break the Chargebox ID rule (the first and the last tell), or
+// nullopt when they all keep it.
+std::optional<std::string> id_pattern_problem(const std::string& pattern, int chargers);
 
 } // namespace scen

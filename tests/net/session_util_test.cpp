@@ -44,6 +44,20 @@ TEST(ChargeboxId, NoneWhenEmptyOrMalformed) {
     EXPECT_EQ(chargebox_id_from_path("/ocpp/CB%"), std::nullopt);
 }
 
+TEST(BasicAuth, AChargeboxIdWithAColonIsTheWholeUser) {
+    // The Chargebox ID may hold ':' (OCPP 2.0.1's identity rule); the path names it, so the split follows it.
+    auto p = detail::parse_basic_auth_as("Basic " + detail::base64_encode("CB:01:pa:ss"), "CB:01");
+    ASSERT_TRUE(p);
+    EXPECT_EQ(p->first, "CB:01");
+    EXPECT_EQ(p->second, "pa:ss");
+    p = detail::parse_basic_auth_as("Basic " + detail::base64_encode("CB:02:secret"), "CB:01");
+    ASSERT_TRUE(p);
+    EXPECT_EQ(p->first, "CB"); // another user: the first colon separates, and the user does not match
+    p = detail::parse_basic_auth_as("Basic " + detail::base64_encode("CB-1:x:y"), "CB-1");
+    ASSERT_TRUE(p);
+    EXPECT_EQ(p->second, "x:y");
+}
+
 TEST(BasicAuth, ParsesUserAndPassword) {
     auto p = parse_basic_auth("Basic dXNlcjpwYXNz"); // user:pass
     ASSERT_TRUE(p);

@@ -142,7 +142,7 @@ TEST_F(ServeBinary, BadRequestsAreRefusedWithTheFieldNamed) {
         {"{not json", 400, "body", "not valid JSON"},
         {"[1,2]", 400, "body", "JSON object"},
         {"{}", 422, "chargeBoxId", "required"},
-        {R"({"chargeBoxId":"CB/1"})", 422, "chargeBoxId", "'/'"},
+        {R"({"chargeBoxId":"CB/1"})", 422, "chargeBoxId", "character 3 is \"/\""},
         {R"({"chargeBoxId":""})", 422, "chargeBoxId", "empty"},
         {R"({"chargeBoxId":5})", 422, "chargeBoxId", "string"},
         {R"({"chargeBoxId":"CB-1","chargingtest":true})", 422, "chargingtest", "unknown field"},

@@ -1,8 +1,10 @@
 #pragma once
 // Internal helpers of ocpp/net shared by the transport implementations (not part of the public API).
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace ocpp::net::detail {
@@ -13,6 +15,11 @@ std::uint64_t next_session_id();
 std::string to_lower(std::string_view text);
 bool iequals(std::string_view a, std::string_view b);
 std::string base64_encode(std::string_view data);
+
+// parse_basic_auth for a server that knows the Chargebox ID from the path: credentials that start with
+// "expected_user:" split there, since the ID may hold ':' (OCPP 2.0.1's identity rule) and RFC 7617 user-ids may not.
+std::optional<std::pair<std::string, std::string>> parse_basic_auth_as(std::string_view header_value,
+                                                                       std::string_view expected_user);
 
 // Splits a request target "/a/b?x=1" into path and query; an absolute-form target keeps only its path.
 void split_target(std::string_view target, std::string& path, std::string& query);

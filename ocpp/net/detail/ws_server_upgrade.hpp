@@ -177,7 +177,7 @@ template <class Cfg> bool ServerCore<Cfg>::on_validate(Hdl hdl) {
     info.offered_subprotocols = split_subprotocols(con->get_request_header("Sec-WebSocket-Protocol"));
     const std::string& authorization = con->get_request_header("Authorization");
     if (!authorization.empty()) {
-        if (auto credentials = parse_basic_auth(authorization)) {
+        if (auto credentials = parse_basic_auth_as(authorization, info.chargebox_id)) {
             info.basic_user = std::move(credentials->first);
             info.basic_password = std::move(credentials->second);
         }
