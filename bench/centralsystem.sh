@@ -16,7 +16,7 @@
 #   4. reconnect storm: the simulator stops and starts again against the same process (verified passwords are
 #      remembered); boots answered within 10 s;
 #   5. stretch: CSB_STRETCH chargers without passwords held by one process;
-#   6. throughput with persistence: CSB_TP_CHARGERS chargers in throughput mode, each repeating StartTransaction,
+#   6. throughput with persistence: CSB_TP_CHARGERS operational chargers in throughput mode, each repeating StartTransaction,
 #      3 MeterValues, StopTransaction; calls/s counted by the central system's /metrics, latency by the simulator.
 # Every process started here is stopped by its PID when the script ends, however it ends.
 set -euo pipefail
@@ -181,8 +181,17 @@ if ((STRETCH > 0)); then
     stop_pid "$CS_PID"
 fi
 
-# ---- 6: throughput with validation and persistence.
-start_cs "$WORK/tp.db" --auto-register
+# ---- 6: throughput with validation and persistence, on operational chargers (a planned one cannot charge).
+start_cs "$WORK/tp.db"
+stop_pid "$CS_PID" # the schema is there now
+python3 - "$WORK/tp.db" "$TP_N" <<'EOF'
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+db.executemany("INSERT INTO chargers(chargebox_id, password_hash, status, created_at) VALUES(?, '', 'operational', "
+               "'2026-01-01T00:00:00Z')", [(f"TP{i:06d}",) for i in range(1, int(sys.argv[2]) + 1)])
+db.commit()
+EOF
+start_cs "$WORK/tp.db"
 curl -sf -X POST "http://127.0.0.1:$PORT/api/v1/idtags" -H "Authorization: Bearer $TOKEN" \
     -d '{"idTag":"SIM-TAG-1","status":"Accepted"}' >/dev/null
 say "6. throughput: $TP_N chargers, StartTransaction + 3 MeterValues + StopTransaction, back to back"
