@@ -181,8 +181,9 @@ if ((STRETCH > 0)); then
     stop_pid "$CS_PID"
 fi
 
-# ---- 6: throughput with validation and persistence.
-start_cs "$WORK/tp.db" --auto-register
+# ---- 6: throughput with validation and persistence (each simulated charger sends far more than the default
+# message-rate limit allows one charger).
+start_cs "$WORK/tp.db" --auto-register --max-message-rate 0
 curl -sf -X POST "http://127.0.0.1:$PORT/api/v1/idtags" -H "Authorization: Bearer $TOKEN" \
     -d '{"idTag":"SIM-TAG-1","status":"Accepted"}' >/dev/null
 say "6. throughput: $TP_N chargers, StartTransaction + 3 MeterValues + StopTransaction, back to back"

@@ -39,7 +39,7 @@ std::vector<MeterSample> samples_of(const std::vector<MeterValue>& values) {
 template <class Conf>
 void internal_error(CentralSystem& cs, const std::string& id, ocpp::Reply<Conf>& reply, const char* what,
                     const ocpp::Error& e) {
-    cs.log().error("transactions", "\"" + id + "\": " + what + ": " + e.message);
+    cs.log_charger(id, ocpp::LogLevel::Error, "store failures", std::string(what) + ": " + e.message);
     reply.error(ocpp::rpc::ErrorCode::InternalError, std::string(what) + "; try again");
 }
 
@@ -118,7 +118,8 @@ void add_transaction_handlers(CentralSystem& cs, ocpp::Peer& peer, const std::st
                     return;
                 }
                 if (r->first == db::StopResult::Unknown) {
-                    cs.log().warn("transactions", "\"" + id + "\" stopped unknown transaction " + std::to_string(tx));
+                    cs.log_charger(id, ocpp::LogLevel::Warn, "stops of unknown transactions",
+                                   "stopped unknown transaction " + std::to_string(tx));
                 }
                 StopTransactionConf conf;
                 if (id_tag) {

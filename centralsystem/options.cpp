@@ -18,9 +18,9 @@ namespace {
 using ocpp::make_error;
 using ocpp::Result;
 
-const char* const kValued[] = {"listen",       "db",       "api-token",   "heartbeat-interval",
-                               "call-timeout", "tls-cert", "tls-key",     "tls-client-ca",
-                               "log-level",    "config",   "map-tile-url"};
+const char* const kValued[] = {
+    "listen",        "db",        "api-token", "heartbeat-interval", "call-timeout",     "tls-cert",     "tls-key",
+    "tls-client-ca", "log-level", "config",    "map-tile-url",       "max-message-rate", "message-burst"};
 
 // Every setting by its flag name (auto-register is the one without a value).
 std::vector<std::string> option_names() {
@@ -101,6 +101,12 @@ Result<void> apply(Options& o, const std::string& name, const std::string& value
             return n.error();
         }
         o.call_timeout = static_cast<int>(*n);
+    } else if (name == "max-message-rate" || name == "message-burst") {
+        auto n = parse_number(name, value, name == "max-message-rate" ? 0 : 1, 100000);
+        if (!n) {
+            return n.error();
+        }
+        (name == "max-message-rate" ? o.max_message_rate : o.message_burst) = static_cast<int>(*n);
     } else if (name == "tls-cert") {
         o.tls_cert = value;
     } else if (name == "tls-key") {
@@ -159,7 +165,7 @@ std::string usage() {
     return "usage: ocpp-centralsystem [--config FILE.yaml] [--listen HOST:PORT] [--db URL] [--api-token TOKEN]\n"
            "                          [--auto-register] [--heartbeat-interval S] [--call-timeout S]\n"
            "                          [--tls-cert PEM --tls-key PEM [--tls-client-ca PEM]] [--log-level LEVEL]\n"
-           "                          [--map-tile-url URL]\n"
+           "                          [--map-tile-url URL] [--max-message-rate N] [--message-burst N]\n"
            "\n"
            "A minimal OCPP 1.6-J central system. Chargers connect to ws(s)://HOST:PORT/ocpp/<ChargeBoxId>;\n"
            "the REST API is under http(s)://HOST:PORT/api/v1/ on the same port, the web portal at /.\n"
@@ -175,6 +181,10 @@ std::string usage() {
            "                            may set its own with ?timeout=S\n"
            "  --tls-cert, --tls-key     serve wss:// and https:// with this certificate and key\n"
            "  --tls-client-ca PEM       require client certificates signed by this CA (security profile 3)\n"
+           "  --max-message-rate N      messages per second one charger may send, sustained (default 50; 0: no\n"
+           "                            limit); beyond it a CALL gets a GenericError, and a charger that keeps\n"
+           "                            exceeding it for 10 s is disconnected (1008)\n"
+           "  --message-burst N         messages one charger may send at once after a quiet time (default 200)\n"
            "  --map-tile-url URL        map tiles for the portal, {z}/{x}/{y} (default: an offline background)\n"
            "  --log-level LEVEL         debug, info, warn, error or off (default info)\n"
            "  --help                    show this text\n"
@@ -182,8 +192,8 @@ std::string usage() {
            "Every option can also come from the environment as OCPPKIT_ and its name in capitals with '_' for '-':\n"
            "  OCPPKIT_LISTEN, OCPPKIT_DB, OCPPKIT_API_TOKEN, OCPPKIT_AUTO_REGISTER=true|false,\n"
            "  OCPPKIT_HEARTBEAT_INTERVAL, OCPPKIT_CALL_TIMEOUT, OCPPKIT_TLS_CERT, OCPPKIT_TLS_KEY,\n"
-           "  OCPPKIT_TLS_CLIENT_CA, OCPPKIT_LOG_LEVEL, OCPPKIT_MAP_TILE_URL, OCPPKIT_CONFIG (an empty value counts\n"
-           "  as unset).\n"
+           "  OCPPKIT_TLS_CLIENT_CA, OCPPKIT_LOG_LEVEL, OCPPKIT_MAP_TILE_URL, OCPPKIT_MAX_MESSAGE_RATE,\n"
+           "  OCPPKIT_MESSAGE_BURST, OCPPKIT_CONFIG (an empty value counts as unset).\n"
            "Precedence: command line, then environment, then --config file, then the default.\n";
 }
 

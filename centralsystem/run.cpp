@@ -75,6 +75,8 @@ int run(int argc, char** argv) {
     CentralConfig cc;
     cc.heartbeat_interval = o.heartbeat_interval;
     cc.call_timeout = std::chrono::seconds(o.call_timeout);
+    cc.message_rate.per_second = o.max_message_rate;
+    cc.message_rate.burst = o.message_burst;
     cc.auto_register = o.auto_register;
     if (store::is_shared_database(o.db)) {
         cc.credentials_refresh = std::chrono::seconds(2); // other nodes may add chargers or change passwords

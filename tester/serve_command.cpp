@@ -66,7 +66,7 @@ std::string serve_usage() {
     return "usage: ocpp-tester serve --listen HOST:PORT [--db URL] [--public-url ws://host:port]\n"
            "                         [--heartbeat-interval S] [--timeout S] [--max-tests N]\n"
            "                         [--api-token TOKEN] [--tls-cert PEM --tls-key PEM [--tls-client-ca PEM]]\n"
-           "                         [--log-level LEVEL]\n"
+           "                         [--max-message-rate N] [--message-burst N] [--log-level LEVEL]\n"
            "\n"
            "Runs the connectivity tester as a service for many installers at once. Open http://HOST:PORT/ on a\n"
            "phone or laptop (the installer page), or start a test with\n"
@@ -85,6 +85,10 @@ std::string serve_usage() {
            "                            characters; the page asks for it once); a test's own URLs need its id\n"
            "  --tls-cert, --tls-key     serve wss:// (security profile 2) with this certificate and key\n"
            "  --tls-client-ca PEM       require client certificates signed by this CA (profile 3)\n"
+           "  --max-message-rate N      messages per second a charger may send, sustained (default 50; 0: no\n"
+           "                            limit); beyond it a CALL gets a GenericError, and a charger that keeps\n"
+           "                            exceeding it for 10 s is disconnected (1008)\n"
+           "  --message-burst N         messages a charger may send at once after a quiet time (default 200)\n"
            "  --log-level LEVEL         debug, info, warn, error or off (default info)\n"
            "  --help                    show this text\n"
            "\n"
@@ -92,7 +96,8 @@ std::string serve_usage() {
            "for '-': OCPPKIT_TESTER_LISTEN, OCPPKIT_TESTER_DB, OCPPKIT_TESTER_PUBLIC_URL,\n"
            "OCPPKIT_TESTER_HEARTBEAT_INTERVAL, OCPPKIT_TESTER_TIMEOUT, OCPPKIT_TESTER_MAX_TESTS,\n"
            "OCPPKIT_TESTER_API_TOKEN, OCPPKIT_TESTER_TLS_CERT, OCPPKIT_TESTER_TLS_KEY, OCPPKIT_TESTER_TLS_CLIENT_CA,\n"
-           "OCPPKIT_TESTER_LOG_LEVEL (an empty value counts as unset; a bad value stops the start, naming the\n"
+           "OCPPKIT_TESTER_MAX_MESSAGE_RATE, OCPPKIT_TESTER_MESSAGE_BURST, OCPPKIT_TESTER_LOG_LEVEL (an empty value "
+           "counts as unset; a bad value stops the start, naming the\n"
            "variable). The command line wins over the environment, which wins over the defaults. The central\n"
            "system's OCPPKIT_* variables are its own: the tester does not read them.\n";
 }
@@ -102,8 +107,8 @@ namespace {
 // Every option of serve by its flag name without dashes; each has a value.
 const std::vector<std::string>& serve_option_names() {
     static const std::vector<std::string> names{
-        "listen",    "db",       "public-url", "heartbeat-interval", "timeout",  "max-tests",
-        "api-token", "tls-cert", "tls-key",    "tls-client-ca",      "log-level"};
+        "listen",   "db",      "public-url",    "heartbeat-interval", "timeout",          "max-tests",    "api-token",
+        "tls-cert", "tls-key", "tls-client-ca", "log-level",          "max-message-rate", "message-burst"};
     return names;
 }
 
@@ -135,6 +140,12 @@ ocpp::Result<void> apply(ServeOptions& o, const std::string& name, const std::st
         } else {
             o.max_tests = static_cast<std::size_t>(*n);
         }
+    } else if (name == "max-message-rate" || name == "message-burst") {
+        auto n = parse_number(flag, value, name == "max-message-rate" ? 0 : 1, 100000);
+        if (!n) {
+            return n.error();
+        }
+        (name == "max-message-rate" ? o.max_message_rate : o.message_burst) = static_cast<int>(*n);
     } else if (name == "api-token") {
         if (value.size() < 16) {
             return ocpp::make_error("--api-token needs at least 16 characters (e.g. openssl rand -hex 16)");
@@ -286,6 +297,8 @@ int run_serve(int argc, char** argv) {
     config.heartbeat_interval = std::chrono::seconds(o.heartbeat_interval);
     config.timeout = std::chrono::seconds(o.timeout);
     config.max_tests = o.max_tests;
+    config.message_rate.per_second = o.max_message_rate;
+    config.message_rate.burst = o.message_burst;
     auto service = TestService::create(config, *loop, *schemas, log, worker.get());
     service->attach(*server);
     ocpp::net::Server* server_ptr = server.get();

@@ -19,7 +19,9 @@ struct ServeOptions {
     int timeout = 300;
     std::string tls_cert, tls_key, tls_client_ca;
     std::size_t max_tests = 1000;
-    std::string api_token; // required to start and list tests when set
+    int max_message_rate = 50; // messages per second one charger may send, sustained; 0: no limit
+    int message_burst = 200;   // messages one charger may send at once after a quiet time
+    std::string api_token;     // required to start and list tests when set
     ocpp::LogLevel log_level = ocpp::LogLevel::Info;
     bool help = false;
     std::vector<std::string> warnings; // e.g. an OCPPKIT_TESTER_ variable that is no setting
