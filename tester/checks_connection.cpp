@@ -129,7 +129,7 @@ Outcome check_path(const HandshakeInfo& info, const TestConfig& config) {
         return Outcome::fail(seen, "The charger did not append its Chargebox ID to the URL. " + configure);
     }
     return Outcome::fail(seen, "Set the charger's Chargebox ID (also called OCPP ID, identity or charge point ID) to " +
-                                   expected + ", or restart the tester with --chargebox-id " + got +
+                                   expected + ", or restart the tester with --chargebox-id " + quote(got) +
                                    " if that is the right ID.");
 }
 
