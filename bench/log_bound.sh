@@ -21,7 +21,7 @@ source "$ROOT/bench/lib.sh"
 bench_setup bench/log_bound.sh LOGB_KEEP "$BIN" ocpp-centralsystem
 
 cat >"$WORK/charger.py" <<'EOF'
-import os, socket, sys, time
+import select, socket, sys, time
 port, path, mode, seconds = int(sys.argv[1]), sys.argv[2], sys.argv[3], float(sys.argv[4])
 s = socket.create_connection(("127.0.0.1", port), timeout=10)
 if mode == "no-read":
@@ -54,19 +54,19 @@ while time.time() < end:
     try:
         s.sendall(frame(t))
         sent += 1
-    except (BlockingIOError, socket.timeout):
-        pass
+    except socket.timeout:
+        pass  # a charger that never reads: the central system's answers fill the socket
     except OSError:
         break  # closed by the central system
     if mode != "no-read":
-        try:
-            while s.recv(65536, socket.MSG_DONTWAIT):
-                pass
+        closed = False
+        while not closed and select.select([s], [], [], 0)[0]:
+            try:
+                closed = not s.recv(65536)
+            except OSError:
+                closed = True
+        if closed:
             break  # closed by the central system
-        except BlockingIOError:
-            pass
-        except OSError:
-            break
 print(sent)
 EOF
 
@@ -99,9 +99,9 @@ run() { # mode extra-options...
     echo "| $mode ($*) | $sent | $((b1 - b0)) | $((l1 - l0)) | $rate | ≤ 1,024 | $( ((rate <= 1024)) && echo met || echo missed) |" >>"$ROWS"
 }
 
-run garbage --max-message-rate 0
-run no-read --max-message-rate 0
-run rate
+[[ -n ${LOGB_ONLY:-} ]] || run garbage --max-message-rate 0
+[[ -n ${LOGB_ONLY:-} ]] || run no-read --max-message-rate 0
+run rate --max-message-rate 50
 
 echo "| charger misbehaving for $D s | frames sent | log bytes | log lines | bytes/s | target | |"
 echo "|---|---|---|---|---|---|---|"

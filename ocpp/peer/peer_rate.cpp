@@ -38,7 +38,7 @@ bool Peer::within_rate() {
     if (verdict == MessageRate::Verdict::Close) {
         const auto after = seconds_text(rate_.limit().close_after);
         policy_closed_ = true;
-        log_.warn(tag_, "closing with 1008: more than " + rate_rule() + " for " + after);
+        log_.warn(tag_, "closing with 1008: over the message-rate limit (" + rate_rule() + ") for " + after);
         session_->close(1008, "message rate limit exceeded for " + after);
         return false;
     }
