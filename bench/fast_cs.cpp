@@ -170,6 +170,7 @@ private:
         }
         PeerConfig pc;
         pc.mode = validation::Mode::Strict;
+        pc.rate.per_second = 0; // load generators send far more than a charger: no message-rate limit
         auto peer = Peer::create(std::move(session), schemas_, pc, log_);
         serve(*peer);
         peer->set_close_handler([this, id](const net::CloseInfo&) {

@@ -103,6 +103,13 @@ template <class Start> Rates measure(Drive& drive, Start start_all) {
 
 // ---- Our stack: Server + Client, a Peer on each end.
 
+// A load generator sends far more than a charger: no message-rate limit on either end.
+ocpp::PeerConfig bench_peer_config() {
+    ocpp::PeerConfig pc;
+    pc.rate.per_second = 0;
+    return pc;
+}
+
 class OcppLoopback {
 public:
     explicit OcppLoopback(std::size_t connections)
@@ -115,7 +122,7 @@ public:
         server_ = ocpp::net::Server::create(*server_loop_, sc, log_);
         server_->set_open_handler([this](ocpp::net::SessionPtr s) {
             const auto id = s->id();
-            auto peer = ocpp::Peer::create(std::move(s), schemas_, ocpp::PeerConfig{}, log_);
+            auto peer = ocpp::Peer::create(std::move(s), schemas_, bench_peer_config(), log_);
             peer->on<ocpp::v16::HeartbeatReq>(
                 [](const ocpp::v16::HeartbeatReq&, ocpp::Reply<ocpp::v16::HeartbeatConf> reply) {
                     reply(ocpp::v16::HeartbeatConf{ocpp::DateTime::now()});
@@ -188,7 +195,7 @@ private:
                     if (e) {
                         ++errors;
                     } else {
-                        client_peers_.push_back(ocpp::Peer::create(std::move(s), schemas_, ocpp::PeerConfig{}, log_));
+                        client_peers_.push_back(ocpp::Peer::create(std::move(s), schemas_, bench_peer_config(), log_));
                     }
                     if (--pending == 0) {
                         all_open.set_value();

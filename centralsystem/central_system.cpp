@@ -109,6 +109,7 @@ void CentralSystem::on_open(ocpp::net::SessionPtr session) {
     ocpp::PeerConfig pc;
     pc.mode = config_.mode;
     pc.call_timeout = config_.call_timeout;
+    pc.rate = config_.message_rate;
     auto peer = ocpp::Peer::create(std::move(session), schemas_, pc, log_);
     peer->set_call_observer([this](const ocpp::CallRecord& r) {
         metrics_.call(r, schemas_.find(r.action, ocpp::validation::Direction::Request) != nullptr);
@@ -141,6 +142,15 @@ void CentralSystem::on_open(ocpp::net::SessionPtr session) {
 std::shared_ptr<ocpp::Peer> CentralSystem::peer(const std::string& id) const {
     auto it = peers_.find(id);
     return it == peers_.end() ? nullptr : it->second;
+}
+
+void CentralSystem::log_charger(const std::string& id, ocpp::LogLevel level, std::string_view kind,
+                                std::string_view message) {
+    if (auto it = peers_.find(id); it != peers_.end()) {
+        it->second->warnings().log(level, kind, message);
+    } else {
+        log_.log(level, "peer " + id, message);
+    }
 }
 
 } // namespace cs

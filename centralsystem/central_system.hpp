@@ -39,6 +39,7 @@ struct CentralConfig {
     bool auto_register = false;   // unknown chargers are registered as planned instead of refused
     ocpp::validation::Mode mode = ocpp::validation::Mode::Strict;
     ocpp::Clock::Duration call_timeout = std::chrono::seconds(30);
+    ocpp::MessageRateLimit message_rate; // per charger connection
     // How often the credential cache is reloaded from the database; 0: never (the cache is the only writer's).
     // Set when several nodes share one PostgreSQL database: each then sees the chargers, passwords and switches
     // the others change, and an unknown Chargebox ID is also looked up (refused now, accepted at its next try).
@@ -83,6 +84,9 @@ public:
 
     // The charger's current connection, or nullptr.
     std::shared_ptr<ocpp::Peer> peer(const std::string& id) const;
+    // A line about something one charger caused, within its connection's log budget (kind: a plural noun for the
+    // summary, "unknown transactions"); call on the loop.
+    void log_charger(const std::string& id, ocpp::LogLevel level, std::string_view kind, std::string_view message);
     std::size_t connected() const { return peers_.size(); }
 
     // Runs work on the store worker and done(result) back on the loop; a full queue is an error result at once.

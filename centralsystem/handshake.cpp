@@ -7,6 +7,7 @@
 #include "centralsystem/central_system.hpp"
 #include "centralsystem/store.hpp"
 #include "ocpp/util/chargebox_id.hpp"
+#include "ocpp/util/log_text.hpp"
 #include "store/password.hpp"
 
 namespace cs {
@@ -67,7 +68,8 @@ void CentralSystem::hash_ready(const std::string& id, const std::string& tag, st
 HandshakeDecision CentralSystem::refuse(const ocpp::net::HandshakeInfo& info, const char* key, const std::string& why) {
     metrics_.refused(key);
     // Never the password: only who, from where and why.
-    log_.warn("handshake", "refused \"" + info.chargebox_id + "\" from " + info.remote_address + ": " + why);
+    log_.warn("handshake",
+              "refused " + ocpp::log_quote(info.chargebox_id) + " from " + info.remote_address + ": " + why);
     return HandshakeDecision::refuse(401, why);
 }
 
@@ -247,7 +249,8 @@ void CentralSystem::on_handshake(const ocpp::net::HandshakeInfo& info, ocpp::net
         auto busy = std::move(checking_[tag]);
         checking_.erase(tag);
         for (auto& w : busy) {
-            log_.warn("handshake", "\"" + w.info.chargebox_id + "\" asked to wait: too many password checks queued");
+            log_.warn("handshake",
+                      ocpp::log_quote(w.info.chargebox_id) + " asked to wait: too many password checks queued");
             w.answer(HandshakeDecision::refuse(503, "too many password checks are waiting; try again shortly", 1));
         }
     }

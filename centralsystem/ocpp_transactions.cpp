@@ -45,7 +45,7 @@ std::vector<MeterSample> samples_of(const std::vector<MeterValue>& values) {
 template <class Conf>
 void internal_error(CentralSystem& cs, const std::string& id, ocpp::Reply<Conf>& reply, const char* what,
                     const ocpp::Error& e) {
-    cs.log().error("transactions", "\"" + id + "\": " + what + ": " + e.message);
+    cs.log_charger(id, ocpp::LogLevel::Error, "store failures", std::string(what) + ": " + e.message);
     reply.error(ocpp::rpc::ErrorCode::InternalError, std::string(what) + "; try again");
 }
 
@@ -63,7 +63,7 @@ struct Applied {
 };
 
 // The message named transaction `tx`, which is not the sender's (or not on `connector`): count it, and say so once
-// a minute per sender and id, naming both chargers.
+// a minute per sender and reason, naming both chargers.
 void report_foreign(CentralSystem& cs, const std::string& id, const char* action, std::int64_t tx,
                     const std::optional<db::TransactionOwner>& owner, std::optional<int> connector,
                     const char* outcome) {
@@ -84,8 +84,10 @@ void report_foreign(CentralSystem& cs, const std::string& id, const char* action
     }
     cs.metrics().foreign_transaction(action, reason, id, owner_id);
     words += "; " + std::string(outcome) + " (the message was answered so that the charger's queue drains)";
-    if (cs.notify_once("foreign:" + id + ":" + std::to_string(tx), id, "foreignTransaction", words)) {
-        cs.log().warn("transactions", "\"" + id + "\": " + words);
+    // Once a minute per sender and reason: a charger can name a new id with every message, and must fill neither the
+    // notifications nor the log with them (the counter above counts each one).
+    if (cs.notify_once("foreign:" + id + ":" + reason, id, "foreignTransaction", words)) {
+        cs.log_charger(id, ocpp::LogLevel::Warn, "foreign transaction ids", words);
     }
 }
 

@@ -33,7 +33,9 @@ const char* const kValued[] = {"listen",
                                "max-samples-per-minute",
                                "password-failures-per-id",
                                "password-failures-per-address",
-                               "password-backoff-max"};
+                               "password-backoff-max",
+                               "max-message-rate",
+                               "message-burst"};
 
 // Every setting by its flag name (auto-register is the one without a value).
 std::vector<std::string> option_names() {
@@ -133,6 +135,12 @@ Result<void> apply(Options& o, const std::string& name, const std::string& value
             return n.error();
         }
         o.password_backoff_max = static_cast<int>(*n);
+    } else if (name == "max-message-rate" || name == "message-burst") {
+        auto n = parse_number(name, value, name == "max-message-rate" ? 0 : 1, 100000);
+        if (!n) {
+            return n.error();
+        }
+        (name == "max-message-rate" ? o.max_message_rate : o.message_burst) = static_cast<int>(*n);
     } else if (name == "tls-cert") {
         o.tls_cert = value;
     } else if (name == "tls-key") {
@@ -198,6 +206,7 @@ std::string usage() {
            "                          [--map-tile-url URL] [--max-samples-per-minute N]\n"
            "                          [--password-failures-per-id N] [--password-failures-per-address N]\n"
            "                          [--password-backoff-max S]\n"
+           "                          [--max-message-rate N] [--message-burst N]\n"
            "\n"
            "A minimal OCPP 1.6-J central system. Chargers connect to ws(s)://HOST:PORT/ocpp/<ChargeBoxId>;\n"
            "the REST API is under http(s)://HOST:PORT/api/v1/ on the same port, the web portal at /.\n"
@@ -215,6 +224,10 @@ std::string usage() {
            "                            limit); beyond it samples are answered but not stored, with a notification\n"
            "  --tls-cert, --tls-key     serve wss:// and https:// with this certificate and key\n"
            "  --tls-client-ca PEM       require client certificates signed by this CA (security profile 3)\n"
+           "  --max-message-rate N      messages per second one charger may send, sustained (default 50; 0: no\n"
+           "                            limit); beyond it a CALL gets a GenericError, and a charger that keeps\n"
+           "                            exceeding it for 10 s is disconnected (1008)\n"
+           "  --message-burst N         messages one charger may send at once after a quiet time (default 200)\n"
            "  --map-tile-url URL        map tiles for the portal, {z}/{x}/{y} (default: an offline background)\n"
            "  --password-failures-per-id N       failed password checks of one Chargebox ID that start\n"
            "                                     its back-off (429 without a check, 1 s doubling; default 3)\n"
@@ -228,7 +241,7 @@ std::string usage() {
            "  OCPPKIT_HEARTBEAT_INTERVAL, OCPPKIT_CALL_TIMEOUT, OCPPKIT_TLS_CERT, OCPPKIT_TLS_KEY,\n"
            "  OCPPKIT_TLS_CLIENT_CA, OCPPKIT_LOG_LEVEL, OCPPKIT_MAP_TILE_URL, OCPPKIT_MAX_SAMPLES_PER_MINUTE,\n"
            "  OCPPKIT_PASSWORD_FAILURES_PER_ID, OCPPKIT_PASSWORD_FAILURES_PER_ADDRESS, OCPPKIT_PASSWORD_BACKOFF_MAX,\n"
-           "  OCPPKIT_CONFIG (an empty value counts as unset).\n"
+           "  OCPPKIT_MAX_MESSAGE_RATE, OCPPKIT_MESSAGE_BURST, OCPPKIT_CONFIG (an empty value counts as unset).\n"
            "Precedence: command line, then environment, then --config file, then the default.\n";
 }
 

@@ -18,6 +18,8 @@ struct Options {
     int heartbeat_interval = 300;
     int call_timeout = 30;            // seconds a charger may take to answer one of our calls
     int max_samples_per_minute = 600; // meter samples stored per transaction per minute; 0: no limit
+    int max_message_rate = 50;        // messages per second one charger may send, sustained; 0: no limit
+    int message_burst = 200;          // messages one charger may send at once after a quiet time
     std::string tls_cert, tls_key, tls_client_ca;
     ocpp::LogLevel log_level = ocpp::LogLevel::Info;
     std::string config_file;

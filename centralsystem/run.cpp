@@ -79,6 +79,8 @@ int run(int argc, char** argv) {
     CentralConfig cc;
     cc.heartbeat_interval = o.heartbeat_interval;
     cc.call_timeout = std::chrono::seconds(o.call_timeout);
+    cc.message_rate.per_second = o.max_message_rate;
+    cc.message_rate.burst = o.message_burst;
     cc.auto_register = o.auto_register;
     cc.max_samples_per_minute = o.max_samples_per_minute;
     cc.id_backoff = password_backoff(o.password_failures_per_id);

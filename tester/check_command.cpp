@@ -67,6 +67,19 @@ Setter seconds(const char* name, long max, std::chrono::seconds CheckOptions::*f
     };
 }
 
+// A whole number from min to max.
+Setter count(const char* name, long min, long max, int CheckOptions::*field) {
+    return [=](const std::string& v, CheckOptions& o) -> ocpp::Result<void> {
+        const auto n = to_long(v);
+        if (!n || *n < min || *n > max) {
+            return make_error(std::string(name) + ": expected a whole number from " + std::to_string(min) + " to " +
+                              std::to_string(max) + ", got " + quote(v));
+        }
+        o.*field = static_cast<int>(*n);
+        return {};
+    };
+}
+
 // An output file's path, taken as given.
 Setter path(std::string CheckOptions::*field) {
     return [=](const std::string& v, CheckOptions& o) -> ocpp::Result<void> {
@@ -109,6 +122,8 @@ const std::map<std::string, Setter>& value_options() {
         {"--heartbeat-interval", seconds("--heartbeat-interval", 86400, &CheckOptions::heartbeat_interval)},
         {"--call-timeout", seconds("--call-timeout", 600, &CheckOptions::call_timeout)},
         {"--charging-seconds", seconds("--charging-seconds", 3600, &CheckOptions::charging_time)},
+        {"--max-message-rate", count("--max-message-rate", 0, 100000, &CheckOptions::max_message_rate)},
+        {"--message-burst", count("--message-burst", 1, 100000, &CheckOptions::message_burst)},
         {"--db",
          [](const std::string& v, CheckOptions& o) -> ocpp::Result<void> {
              if (auto ok = store::check_database_url(v); !ok) {
@@ -158,6 +173,10 @@ check failed, prints a claiming code for the operator. Exit code 0 passed, 1 fai
   --heartbeat-interval S      the interval the tester sets in its BootNotification answer (default 30);
                               a passing test takes about this long
   --call-timeout S            how long the charger may take to answer a call (default 30)
+  --max-message-rate N        messages per second the charger may send, sustained (default 50; 0: no limit);
+                              beyond it a CALL gets a GenericError, and a charger that keeps exceeding it
+                              for 10 s is disconnected (1008)
+  --message-burst N           messages the charger may send at once after a quiet time (default 200)
   --charging-test             also run RemoteStart/StopTransaction with meter values (needs a vehicle or
                               test adapter on connector 1 that draws power: a session without energy fails)
   --charging-seconds S        how long the charging test keeps the transaction before it stops it; a shorter

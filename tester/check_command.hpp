@@ -22,6 +22,8 @@ struct CheckOptions {
     std::chrono::seconds timeout{300};
     std::chrono::seconds heartbeat_interval{30};
     std::chrono::seconds call_timeout{30};
+    int max_message_rate = 50; // messages per second the charger may send, sustained; 0: no limit
+    int message_burst = 200;   // messages the charger may send at once after a quiet time
     bool charging_test = false;
     std::chrono::seconds charging_time{10}; // --charging-seconds
     std::string db_url = "sqlite:ocppkit.db";

@@ -237,6 +237,8 @@ int run_check(const CheckOptions& o) {
     tc.timeout = o.timeout;
     tc.heartbeat_interval = o.heartbeat_interval;
     tc.call_timeout = o.call_timeout;
+    tc.message_rate.per_second = o.max_message_rate;
+    tc.message_rate.burst = o.message_burst;
     tc.charging_test = o.charging_test;
     tc.charging_time = o.charging_time;
     tc.url = std::string(tc.tls ? "wss://" : "ws://") + url_host(o) + ":" + std::to_string(server->port()) + "/ocpp/" +

@@ -56,6 +56,14 @@ std::string tls_hint(const TestConfig& config) {
     return hint;
 }
 
+// An ID as the operator types it after a flag: as it is when it is plain printable text, else quoted and escaped.
+std::string as_argument(const std::string& id) {
+    const bool plain = !id.empty() && std::all_of(id.begin(), id.end(), [](char c) {
+        return c > ' ' && c < 0x7f && c != '"' && c != '\\' && c != '\'';
+    });
+    return plain ? id : quote(id);
+}
+
 } // namespace
 
 std::string base_url(const TestConfig& config) {
@@ -136,7 +144,7 @@ Outcome check_path(const HandshakeInfo& info, const TestConfig& config) {
         return Outcome::fail(seen, "The charger did not append its Chargebox ID to the URL. " + configure);
     }
     return Outcome::fail(seen, "Set the charger's Chargebox ID (also called OCPP ID, identity or charge point ID) to " +
-                                   expected + ", or restart the tester with --chargebox-id " + got +
+                                   expected + ", or restart the tester with --chargebox-id " + as_argument(got) +
                                    " if that is the right ID.");
 }
 

@@ -54,6 +54,7 @@ void SessionChecks::attach(ocpp::net::SessionPtr session) {
     ocpp::PeerConfig pc;
     pc.mode = ocpp::validation::Mode::Tolerant;
     pc.call_timeout = ctx_.config.call_timeout;
+    pc.rate = ctx_.config.message_rate;
     peer_ = ocpp::Peer::create(std::move(session), ctx_.schemas, pc, ctx_.log);
     peer_->set_frame_observer(weak(&SessionChecks::on_frame));
     peer_->set_deviation_observer(weak(&SessionChecks::on_deviation));

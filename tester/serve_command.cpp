@@ -70,6 +70,7 @@ std::string serve_usage() {
            "                         [--tls-cert PEM --tls-key PEM [--tls-client-ca PEM]] [--log-level LEVEL]\n"
            "                         [--max-kept-tests-mb MB] [--max-capture-kb KB] [--max-frame-rate N]\n"
            "                         [--max-tests-per-address N] [--max-starts-per-minute N]\n"
+           "                         [--max-message-rate N] [--message-burst N]\n"
            "\n"
            "Runs the connectivity tester as a service for many installers at once. Open http://HOST:PORT/ on a\n"
            "phone or laptop (the installer page), or start a test with\n"
@@ -99,6 +100,10 @@ std::string serve_usage() {
            "  --max-starts-per-minute N tests started from one address within a minute (default 60)\n"
            "  --tls-cert, --tls-key     serve wss:// (security profile 2) with this certificate and key\n"
            "  --tls-client-ca PEM       require client certificates signed by this CA (profile 3)\n"
+           "  --max-message-rate N      messages per second a charger may send, sustained (default 50; 0: no\n"
+           "                            limit); beyond it a CALL gets a GenericError, and a charger that keeps\n"
+           "                            exceeding it for 10 s is disconnected (1008)\n"
+           "  --message-burst N         messages a charger may send at once after a quiet time (default 200)\n"
            "  --log-level LEVEL         debug, info, warn, error or off (default info)\n"
            "  --help                    show this text\n"
            "\n"
@@ -108,7 +113,8 @@ std::string serve_usage() {
            "OCPPKIT_TESTER_API_TOKEN, OCPPKIT_TESTER_TLS_CERT, OCPPKIT_TESTER_TLS_KEY, OCPPKIT_TESTER_TLS_CLIENT_CA,\n"
            "OCPPKIT_TESTER_LOG_LEVEL, OCPPKIT_TESTER_CHARGING_SECONDS, OCPPKIT_TESTER_MAX_KEPT_TESTS_MB,\n"
            "OCPPKIT_TESTER_MAX_CAPTURE_KB, OCPPKIT_TESTER_MAX_FRAME_RATE, OCPPKIT_TESTER_MAX_TESTS_PER_ADDRESS,\n"
-           "OCPPKIT_TESTER_MAX_STARTS_PER_MINUTE (--no-api-token is a flag only; an empty value counts as unset; a\n"
+           "OCPPKIT_TESTER_MAX_STARTS_PER_MINUTE, OCPPKIT_TESTER_MAX_MESSAGE_RATE, OCPPKIT_TESTER_MESSAGE_BURST\n"
+           "(--no-api-token is a flag only; an empty value counts as unset; a\n"
            "bad value stops the start, naming the\n"
            "variable). The command line wins over the environment, which wins over the defaults. The central\n"
            "system's OCPPKIT_* variables are its own: the tester does not read them.\n";
@@ -134,7 +140,9 @@ const std::vector<std::string>& serve_option_names() {
                                                 "max-capture-kb",
                                                 "max-frame-rate",
                                                 "max-tests-per-address",
-                                                "max-starts-per-minute"};
+                                                "max-starts-per-minute",
+                                                "max-message-rate",
+                                                "message-burst"};
     return names;
 }
 
@@ -186,6 +194,12 @@ ocpp::Result<void> apply(ServeOptions& o, const std::string& name, const std::st
          : name == "max-frame-rate"        ? o.max_frame_rate
          : name == "max-tests-per-address" ? o.max_tests_per_address
                                            : o.max_starts_per_minute) = v;
+    } else if (name == "max-message-rate" || name == "message-burst") {
+        auto n = parse_number(flag, value, name == "max-message-rate" ? 0 : 1, 100000);
+        if (!n) {
+            return n.error();
+        }
+        (name == "max-message-rate" ? o.max_message_rate : o.message_burst) = static_cast<int>(*n);
     } else if (name == "api-token") {
         if (value.size() < 16) {
             return ocpp::make_error("--api-token needs at least 16 characters (e.g. openssl rand -hex 16)");
@@ -374,6 +388,8 @@ int run_serve(int argc, char** argv) {
     config.max_frames_per_window = o.max_frame_rate * 10;
     config.max_tests_per_address = o.max_tests_per_address;
     config.max_starts_per_minute = o.max_starts_per_minute;
+    config.message_rate.per_second = o.max_message_rate;
+    config.message_rate.burst = o.message_burst;
     auto service = TestService::create(config, *loop, *schemas, log, worker.get());
     service->attach(*server);
     ocpp::net::Server* server_ptr = server.get();

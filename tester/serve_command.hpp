@@ -28,6 +28,8 @@ struct ServeOptions {
     std::size_t max_frame_rate = 50; // frames a second from one charger, over 10 s
     std::size_t max_tests_per_address = 20;
     std::size_t max_starts_per_minute = 60;
+    int max_message_rate = 50; // messages per second one charger may send, sustained; 0: no limit
+    int message_burst = 200;   // messages one charger may send at once after a quiet time
     ocpp::LogLevel log_level = ocpp::LogLevel::Info;
     bool help = false;
     std::vector<std::string> warnings; // e.g. an OCPPKIT_TESTER_ variable that is no setting

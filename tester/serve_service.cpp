@@ -277,6 +277,7 @@ std::variant<Created, CreateError> TestService::create_test(const TestRequest& r
     tc.client_certificates = config_.client_certificates;
     tc.timeout = config_.timeout;
     tc.heartbeat_interval = config_.heartbeat_interval;
+    tc.message_rate = config_.message_rate;
     tc.charging_test = request.charging_test;
     tc.url = entry->url;
     tc.charging_time = config_.charging_time;

@@ -30,6 +30,7 @@ struct ServiceConfig {
     bool tls = false;                 // the server runs wss
     bool client_certificates = false; // and requires client certificates (security profile 3)
     std::chrono::seconds heartbeat_interval{30};
+    ocpp::MessageRateLimit message_rate;      // per charger connection
     std::chrono::seconds timeout{300};        // for the charger to connect and boot, from the test's creation
     std::size_t max_tests = 1000;             // tests in progress at once; more are refused (503)
     std::chrono::seconds keep_finished{3600}; // finished tests stay fetchable this long...

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "ocpp/net/server.hpp"
+#include "ocpp/peer/message_rate.hpp"
 #include "ocpp/util/executor.hpp"
 #include "ocpp/util/log.hpp"
 #include "ocpp/validation/registry.hpp"
@@ -27,6 +28,7 @@ struct TestConfig {
                                          // have their own bounds (heartbeat interval + 10 % + 2 s, calls)
     std::chrono::seconds heartbeat_interval{30};
     std::chrono::seconds call_timeout{30}; // for each answer to a call of the tester
+    ocpp::MessageRateLimit message_rate;   // what the charger may send; beyond it CALLs get a CALLERROR
     bool charging_test = false;
     std::chrono::seconds charging_time{10}; // how long the charging test keeps the transaction before stopping it
     std::size_t capture_budget = CaptureLog::kDefaultBudget; // bytes of capture kept in memory; more are counted

@@ -2,6 +2,8 @@
 
 #include <cstring>
 
+#include "ocpp/util/log_text.hpp"
+
 namespace ocpp {
 
 namespace {
@@ -34,47 +36,6 @@ std::string seconds_text(Clock::Duration d) {
 }
 } // namespace
 
-// --- RawReply -------------------------------------------------------------------------------------------------
-
-RawReply::RawReply(std::weak_ptr<Peer> peer, std::string id, std::string action)
-    : state_(std::make_shared<State>()) {
-    state_->peer = std::move(peer);
-    state_->id = std::move(id);
-    state_->action = std::move(action);
-}
-
-RawReply::State::~State() {
-    if (!answered) {
-        if (auto p = peer.lock()) {
-            p->send_reply(id, action,
-                          rpc::serialize_error(id, rpc::ErrorCode::InternalError, "the handler gave no answer"),
-                          "InternalError");
-        }
-    }
-}
-
-void RawReply::send(std::string_view frame, const char* error_code) {
-    state_->answered = true;
-    if (auto p = state_->peer.lock()) {
-        p->send_reply(state_->id, state_->action, frame, error_code);
-    }
-}
-
-void RawReply::ok(const rapidjson::Value& payload) {
-    ok_with([&](rpc::JsonWriter& w) { payload.Accept(w); });
-}
-
-void RawReply::error(rpc::ErrorCode code, std::string description) {
-    if (!state_->answered) {
-        send(rpc::serialize_error(state_->id, code, description), rpc::to_string(code).data());
-    }
-}
-
-void RawReply::decode_failed(const v16::DecodeError& e) {
-    error(error_code_for(e.rule, e.pointer),
-          (e.pointer.empty() ? std::string("payload") : e.pointer) + ": " + e.message);
-}
-
 // --- Peer -----------------------------------------------------------------------------------------------------
 
 Peer::Peer(Key, net::SessionPtr session, const validation::Registry& schemas, PeerConfig cfg, const Logger& log)
@@ -82,6 +43,9 @@ Peer::Peer(Key, net::SessionPtr session, const validation::Registry& schemas, Pe
     , schemas_(schemas)
     , cfg_(cfg)
     , log_(log)
+    , tag_("peer " + session_->info().chargebox_id)
+    , warnings_(log, session_->executor().clock(), tag_, session_->info().chargebox_id, cfg.log_limits)
+    , rate_(cfg.rate)
     , calls_(cfg.max_queued_calls, 1) {}
 
 Peer::~Peer() {
@@ -98,7 +62,6 @@ std::shared_ptr<Peer> Peer::create(net::SessionPtr session, const validation::Re
 }
 
 void Peer::attach() {
-    tag_ = "peer " + session_->info().chargebox_id;
     deadline_ = session_->executor().make_timer();
     // The handlers hold a plain pointer (it fits inside the std::function, and the Peer's reference counts sit
     // beside the Peer): ~Peer removes them, so while they can run the Peer exists. Each holds a reference for the
@@ -119,7 +82,7 @@ bool Peer::send_text(std::string_view text) {
         frame_observer_(FrameDirection::Sent, text);
     }
     if (!session_->send(text)) {
-        log_.warn(tag_, "could not send (connection closed or outbound queue full)");
+        warnings_.warn("failed sends", "could not send (connection closed or outbound queue full)");
         return false;
     }
     return true;
@@ -135,9 +98,8 @@ void Peer::close(int code, std::string_view reason) {
 
 void Peer::record(Deviation dev) {
     ++stats_.deviations;
-    if (log_.enabled(LogLevel::Debug)) {
-        log_.debug(tag_, dev.action + " deviates from its schema: " + describe(dev.findings));
-    }
+    warnings_.log_with(LogLevel::Debug, "schema deviations",
+                       [&] { return log_quote(dev.action) + " deviates from its schema: " + describe(dev.findings); });
     if (deviation_observer_) {
         deviation_observer_(dev);
     }
@@ -149,21 +111,35 @@ void Peer::on_text(std::string_view text) {
     if (frame_observer_) {
         frame_observer_(FrameDirection::Received, text);
     }
+    if (policy_closed_) {
+        return; // closed for its message rate: what is still arriving is not processed
+    }
     rpc::Frame frame;
     rpc::FrameError error;
     if (!rpc::parse_frame(text, frame, error)) {
         ++stats_.malformed_received;
-        log_.warn(tag_, "malformed message: " + error.message);
+        if (!within_rate()) {
+            return; // over the limit: not answered
+        }
+        warnings_.log_with(LogLevel::Warn, "malformed frames", [&] { return "malformed message: " + error.message; });
         if (error.call_id) {
             ++stats_.errors_sent;
             send_text(rpc::serialize_error(*error.call_id, error.code, error.message));
         }
         return;
     }
-    if (frame.type == rpc::MessageType::Call) {
-        on_call(std::move(frame));
-    } else {
+    if (frame.type != rpc::MessageType::Call) {
         on_answer(std::move(frame));
+    } else if (within_rate()) {
+        on_call(std::move(frame));
+    } else if (!policy_closed_) {
+        // The CALLERROR lets the charger's queue move on (a transaction message is sent again later, as OCPP 1.6
+        // asks after a CALLERROR). None of the ten 1.6 codes names a rate limit: InternalError would claim a fault
+        // of ours, NotSupported/NotImplemented would tell the charger not to send this action at all, SecurityError
+        // suggests it lacks a right. GenericError ("any other error") with the rule as description says what it is.
+        ++stats_.errors_sent;
+        send_text(rpc::serialize_error(frame.id, rpc::ErrorCode::GenericError,
+                                       "message rate limit exceeded: " + rate_rule() + "; slow down"));
     }
 }
 
@@ -228,7 +204,8 @@ void Peer::send_reply(const std::string& id, const std::string& action, std::str
         // The frame is [3, id, payload], as serialize_result() wrote it.
         if (parsed && parsed->IsArray() && parsed->Size() == 3 && !schema->validate((*parsed)[2], findings)) {
             const auto text = describe(findings);
-            log_.error(tag_, "our " + action + " answer breaks its schema: " + text);
+            warnings_.log_with(LogLevel::Error, "answers of ours breaking their schema",
+                               [&] { return "our " + action + " answer breaks its schema: " + text; });
             record(Deviation{FrameDirection::Sent, action, id, false, std::move(findings)});
             if (cfg_.mode == validation::Mode::Strict) {
                 replaced = rpc::serialize_error(id, rpc::ErrorCode::InternalError, "answer failed validation: " + text);
@@ -328,7 +305,8 @@ void Peer::on_deadline() {
     armed_deadline_.reset();
     for (auto& call : calls_.expire(session_->executor().clock().now())) {
         ++stats_.timeouts;
-        log_.warn(tag_, call.action + " got no answer within " + seconds_text(call.timeout));
+        warnings_.log_with(LogLevel::Warn, "unanswered calls",
+                           [&] { return call.action + " got no answer within " + seconds_text(call.timeout); });
         RawOutcome out;
         out.status = CallStatus::Timeout;
         out.error_description = "no answer within " + seconds_text(call.timeout);
@@ -343,7 +321,12 @@ void Peer::on_answer(rpc::Frame frame) {
     auto call = calls_.complete(frame.id);
     if (!call) {
         ++stats_.unmatched_received;
-        log_.warn(tag_, "answer with message id " + frame.id + " matches no outstanding call (late or unknown)");
+        if (!within_rate()) {
+            return;
+        }
+        warnings_.log_with(LogLevel::Warn, "unmatched answers", [&] {
+            return "answer with message id " + log_quote(frame.id) + " matches no outstanding call (late or unknown)";
+        });
         return;
     }
     RawOutcome out;
@@ -385,6 +368,7 @@ void Peer::observe_outgoing(const std::string& action, const RawOutcome& out) {
 void Peer::on_closed(const net::CloseInfo& info) {
     auto self = shared_from_this();
     closed_ = true;
+    warnings_.flush();
     deadline_->cancel();
     armed_deadline_.reset();
     incoming_.clear();

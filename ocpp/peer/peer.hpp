@@ -13,10 +13,12 @@
 #include <vector>
 
 #include "ocpp/net/session.hpp"
+#include "ocpp/peer/message_rate.hpp"
 #include "ocpp/peer/outcome.hpp"
 #include "ocpp/rpc/call_queue.hpp"
 #include "ocpp/rpc/frame.hpp"
 #include "ocpp/util/log.hpp"
+#include "ocpp/util/log_limiter.hpp"
 #include "ocpp/validation/registry.hpp"
 
 namespace ocpp {
@@ -27,6 +29,8 @@ struct PeerConfig {
     std::size_t max_queued_calls = 64;    // our CALLs waiting behind the one in flight
     std::size_t max_queued_incoming = 16; // their CALLs waiting while we answer one
     bool validate_outgoing = true;        // check our own payloads against the schemas before sending
+    MessageRateLimit rate;                // what the peer starts (CALLs, garbage, answers to nothing)
+    LogLimits log_limits;                 // log lines this connection may cause per window
 };
 
 enum class FrameDirection { Received, Sent };
@@ -46,6 +50,7 @@ struct PeerStats {
     std::uint64_t malformed_received = 0; // not JSON or not a frame
     std::uint64_t unmatched_received = 0; // answers to no outstanding call (late or unknown id)
     std::uint64_t deviations = 0;
+    std::uint64_t refused_over_rate = 0; // frames beyond the message-rate limit (not processed)
 };
 
 // One CALL finished, for metrics: one we answered (incoming) or one we sent and got an answer to (or not).
@@ -128,6 +133,10 @@ public:
     bool is_open() const { return session_->is_open(); }
     net::Session& session() { return *session_; }
     const PeerStats& stats() const { return stats_; }
+    // This connection's budget of log lines: every warning the peer can trigger goes through it.
+    LogLimiter& warnings() { return warnings_; }
+    // True once the connection is being closed for exceeding the message-rate limit.
+    bool closed_for_rate() const { return policy_closed_; }
     validation::Mode mode() const { return cfg_.mode; }
     void set_mode(validation::Mode mode) { cfg_.mode = mode; }
     std::size_t calls_waiting() const { return calls_.queued() + calls_.in_flight(); }
@@ -152,6 +161,9 @@ private:
 
     void attach();
     void on_text(std::string_view text);
+    // Counts one message the peer started against the rate limit; false: refuse it (and maybe close).
+    bool within_rate();
+    std::string rate_rule() const; // "at most 50 messages/s (bursts of 200)"
     void on_call(rpc::Frame frame);
     void process(Incoming call);
     void on_answer(rpc::Frame frame);
@@ -171,6 +183,9 @@ private:
     PeerConfig cfg_;
     const Logger& log_;
     std::string tag_; // "peer CB-0001" for log lines
+    LogLimiter warnings_;
+    MessageRate rate_;
+    bool policy_closed_ = false;
     std::unordered_map<std::string, RawHandler> handlers_;
     Calls calls_;
     rpc::MessageIdGenerator ids_;

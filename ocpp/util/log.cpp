@@ -4,6 +4,7 @@
 #include <mutex>
 
 #include "ocpp/util/datetime.hpp"
+#include "ocpp/util/log_text.hpp"
 
 namespace ocpp {
 
@@ -47,9 +48,21 @@ Logger::Logger(LogLevel level, Sink sink)
     , sink_(sink ? std::move(sink) : Sink(stderr_sink)) {}
 
 void Logger::log(LogLevel level, std::string_view component, std::string_view message) const {
-    if (enabled(level) && level != LogLevel::Off) {
-        sink_(level, component, message);
+    if (!enabled(level) || level == LogLevel::Off) {
+        return;
     }
+    // Whatever a peer put into the message, every sink gets one line of printable text.
+    constexpr std::size_t max_component = 128;
+    const bool clean_component = log_text_is_clean(component, max_component);
+    const bool clean_message = log_text_is_clean(message, kMaxLogMessageBytes);
+    if (clean_component && clean_message) {
+        sink_(level, component, message);
+        return;
+    }
+    const std::string safe_component = clean_component ? std::string() : escape_log_text(component, max_component);
+    const std::string safe_message = clean_message ? std::string() : escape_log_text(message, kMaxLogMessageBytes);
+    sink_(level, clean_component ? component : std::string_view(safe_component),
+          clean_message ? message : std::string_view(safe_message));
 }
 
 } // namespace ocpp

@@ -1,5 +1,6 @@
 #pragma once
-// Levelled logging through an injected Logger; the sink is replaceable (tests capture lines).
+// Levelled logging through an injected Logger; the sink is replaceable (tests capture lines). Every sink receives
+// log-safe text: control characters escaped and the message capped (see log_text.hpp), whatever a peer sent.
 #include <functional>
 #include <string>
 #include <string_view>

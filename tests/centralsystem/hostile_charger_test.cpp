@@ -117,7 +117,7 @@ TEST_F(HostileCharger, AnotherChargersTransactionIdChangesNothingOfItsSession) {
     EXPECT_TRUE(list["transactions"][0]["stopTimestamp"].IsNull());
     EXPECT_EQ(parse_json(session_of("HOSTILEB"))["transactions"].Size(), 0u);
 
-    // Said once per sender and id (a notification naming both chargers) and counted for each message.
+    // Said once per sender and reason (a notification naming both chargers) and counted for each message.
     const auto said = notifications("foreignTransaction");
     ASSERT_EQ(said.size(), 1u);
     EXPECT_EQ(said[0].rfind("HOSTILEB: ", 0), 0u) << said[0];
@@ -158,7 +158,7 @@ TEST_F(HostileCharger, AnUnknownTransactionIdOrAnotherConnectorStoresNothing) {
     EXPECT_NE(m.find(R"({action="StopTransaction",reason="unknown",sender="HOSTILEC",owner=""} 1)"), std::string::npos)
         << m;
     const auto said = notifications("foreignTransaction");
-    ASSERT_EQ(said.size(), 2u); // one per named id (the unknown id's stop came within the same minute)
+    ASSERT_EQ(said.size(), 2u); // one per reason (the unknown id's stop came within the same minute)
     bool connector = false, unknown = false;
     for (const auto& s : said) {
         connector = connector || s.find("runs on connector 1") != std::string::npos;

@@ -25,6 +25,7 @@
 #include "ocpp/net/detail/ws_transport.hpp"
 #include "ocpp/net/session.hpp"
 #include "ocpp/util/log.hpp"
+#include "ocpp/util/log_limiter.hpp"
 
 namespace ocpp::net::detail {
 
@@ -42,7 +43,10 @@ public:
     constexpr bool static_test(wslog::level channel) const { return (channel & StaticChannels) != 0; }
     bool dynamic_test(wslog::level channel) const { return (channel & dynamic_) != 0; }
     // The Logger must outlive every connection of the endpoint (the cores hold a copy).
-    void attach(const Logger* log) { log_ = log; }
+    void attach(const Logger* log) {
+        log_ = log;
+        warnings_ = log ? std::make_shared<Budget>(*log) : nullptr;
+    }
 
 private:
     void emit(wslog::level channel, std::string_view msg) {
@@ -53,12 +57,22 @@ private:
         if (channel == wslog::elevel::fatal) {
             level = LogLevel::Error;
         } else if (channel == wslog::elevel::warn) {
-            level = LogLevel::Warn;
+            // Peers can trigger these once per frame (e.g. "got non-close frame while closing"): one budget of
+            // lines for the whole endpoint.
+            warnings_->limiter.warn("warnings", msg);
+            return;
         }
         log_->log(level, "net.websocketpp", msg);
     }
     wslog::level dynamic_ = 0;
     const Logger* log_ = nullptr;
+    struct Budget {
+        explicit Budget(const Logger& log)
+            : limiter(log, clock, "net.websocketpp", "the WebSocket library") {}
+        SystemClock clock;
+        LogLimiter limiter;
+    };
+    std::shared_ptr<Budget> warnings_; // shared by copies of this logger
 };
 
 using AccessLog = WsLogger<wslog::alevel, wslog::alevel::none>;

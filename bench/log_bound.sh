@@ -1,0 +1,108 @@
+#!/usr/bin/env bash
+# What one misbehaving charger costs in log: the real ocpp-centralsystem (--auto-register, log level info) and one
+# charger on a raw WebSocket (python3, no packages) that misbehaves for D seconds in three ways:
+#   garbage   frames that are not OCPP-J, answers to calls never made, unknown message types, as fast as it can;
+#   no-read   Heartbeat CALLs as fast as it can, never reading an answer;
+#   rate      Heartbeat CALLs as fast as it can with the default message-rate limit (the first two run with
+#             --max-message-rate 0, so that they measure the log bound alone).
+# For each: frames sent, log bytes and lines written from the first frame until 1 s after the last, bytes per second.
+# Target: at most 1 KiB/s. Builds nothing; prints a Markdown table. 127.0.0.1 only.
+#
+#   bash bench/log_bound.sh [BUILD_DIR] [SECONDS]        (defaults: build, 15)
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BUILD=${1:-$ROOT/build}
+D=${2:-15}
+BIN=$BUILD/bin
+
+# shellcheck source=bench/lib.sh
+source "$ROOT/bench/lib.sh"
+bench_setup bench/log_bound.sh LOGB_KEEP "$BIN" ocpp-centralsystem
+
+cat >"$WORK/charger.py" <<'EOF'
+import select, socket, sys, time
+port, path, mode, seconds = int(sys.argv[1]), sys.argv[2], sys.argv[3], float(sys.argv[4])
+s = socket.create_connection(("127.0.0.1", port), timeout=10)
+if mode == "no-read":
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+s.sendall((f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+           "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+           "Sec-WebSocket-Protocol: ocpp1.6\r\n\r\n").encode())
+head = b""
+while b"\r\n\r\n" not in head:
+    c = s.recv(1)
+    if not c:
+        sys.exit("no upgrade")
+    head += c
+if not head.startswith(b"HTTP/1.1 101"):
+    sys.exit("upgrade refused: " + head.decode(errors="replace"))
+def frame(text):
+    p = text.encode()
+    n = len(p)
+    h = bytes([0x81, 0x80 | n]) if n < 126 else bytes([0x81, 0x80 | 126, n >> 8, n & 255])
+    return h + b"\0\0\0\0" + p  # mask of zeros: the payload goes as it is
+# A charger that never reads gives up on a send after 0.2 s (and sends the next); the others wait for the socket.
+s.settimeout(0.2 if mode == "no-read" else 5)
+sent, end, i = 0, time.time() + seconds, 0
+while time.time() < end:
+    if mode == "garbage":
+        t = [f"garbage {i}", f'[3,"nobody-{i}",{{}}]', '[7,"x"]'][i % 3]
+    else:
+        t = f'[2,"h{i}","Heartbeat",{{}}]'
+    i += 1
+    try:
+        s.sendall(frame(t))
+        sent += 1
+    except socket.timeout:
+        pass  # a charger that never reads: the central system's answers fill the socket
+    except OSError:
+        break  # closed by the central system
+    if mode != "no-read":
+        closed = False
+        while not closed and select.select([s], [], [], 0)[0]:
+            try:
+                closed = not s.recv(65536)
+            except OSError:
+                closed = True
+        if closed:
+            break  # closed by the central system
+print(sent)
+EOF
+
+ROWS=$WORK/rows.md
+: >"$ROWS"
+run() { # mode extra-options...
+    local mode=$1 port log pid sent b0 b1 l0 l1 t0 t1
+    shift
+    port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+    log=$WORK/cs.$mode.log
+    "$BIN/ocpp-centralsystem" --listen "127.0.0.1:$port" --db "sqlite:$WORK/$mode.db" --auto-register "$@" \
+        2>"$log" >/dev/null &
+    pid=$!
+    PIDS+=("$pid")
+    for ((i = 0; i < 100; i++)); do
+        curl -sf "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break
+        sleep 0.1
+    done
+    b0=$(stat -c %s "$log")
+    l0=$(wc -l <"$log")
+    t0=$(date +%s.%N)
+    sent=$(python3 "$WORK/charger.py" "$port" "/ocpp/CB-$mode" "$mode" "$D")
+    sleep 1
+    t1=$(date +%s.%N)
+    b1=$(stat -c %s "$log")
+    l1=$(wc -l <"$log")
+    stop_pid "$pid"
+    local rate
+    rate=$(python3 -c "print(round(($b1 - $b0) / ($t1 - $t0)))")
+    echo "| $mode ($*) | $sent | $((b1 - b0)) | $((l1 - l0)) | $rate | ≤ 1,024 | $( ((rate <= 1024)) && echo met || echo missed) |" >>"$ROWS"
+}
+
+[[ -n ${LOGB_ONLY:-} ]] || run garbage --max-message-rate 0
+[[ -n ${LOGB_ONLY:-} ]] || run no-read --max-message-rate 0
+run rate --max-message-rate 50
+
+echo "| charger misbehaving for $D s | frames sent | log bytes | log lines | bytes/s | target | |"
+echo "|---|---|---|---|---|---|---|"
+cat "$ROWS"
