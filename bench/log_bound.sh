@@ -4,9 +4,12 @@
 #   garbage   frames that are not OCPP-J, answers to calls never made, unknown message types, as fast as it can;
 #   no-read   Heartbeat CALLs as fast as it can, never reading an answer;
 #   rate      Heartbeat CALLs as fast as it can with the default message-rate limit (the first two run with
-#             --max-message-rate 0, so that they measure the log bound alone).
+#             --max-message-rate 0, so that they measure the log bound alone);
+#   meter     one StartTransaction, then MeterValues of 10 samples for that transaction as fast as it can
+#             (--max-message-rate 0, so that the stored-sample budget alone bounds what is stored).
 # For each: frames sent, log bytes and lines written from the first frame until 1 s after the last, bytes per second.
-# Target: at most 1 KiB/s. Builds nothing; prints a Markdown table. 127.0.0.1 only.
+# Targets: at most 1 KiB/s of log; for meter, at most the budget (--max-samples-per-minute, default 600) of rows per
+# transaction and minute. Builds nothing; prints two Markdown tables. 127.0.0.1 only.
 #
 #   bash bench/log_bound.sh [BUILD_DIR] [SECONDS]        (defaults: build, 15)
 set -euo pipefail
@@ -42,12 +45,37 @@ def frame(text):
     n = len(p)
     h = bytes([0x81, 0x80 | n]) if n < 126 else bytes([0x81, 0x80 | 126, n >> 8, n & 255])
     return h + b"\0\0\0\0" + p  # mask of zeros: the payload goes as it is
+def read_text():
+    def exact(n):
+        b = b""
+        while len(b) < n:
+            c = s.recv(n - len(b))
+            if not c:
+                sys.exit("closed")
+            b += c
+        return b
+    h = exact(2)
+    n = h[1] & 127
+    if n == 126:
+        n = int.from_bytes(exact(2), "big")
+    elif n == 127:
+        n = int.from_bytes(exact(8), "big")
+    return exact(n).decode()
+tx = 0
+if mode == "meter":
+    s.sendall(frame('[2,"start","StartTransaction",{"connectorId":1,"idTag":"TAG-1","meterStart":0,'
+                    '"timestamp":"2026-01-01T00:00:00Z"}]'))
+    tx = int(read_text().split('"transactionId":')[1].split("}")[0].split(",")[0])
 # A charger that never reads gives up on a send after 0.2 s (and sends the next); the others wait for the socket.
 s.settimeout(0.2 if mode == "no-read" else 5)
 sent, end, i = 0, time.time() + seconds, 0
 while time.time() < end:
     if mode == "garbage":
         t = [f"garbage {i}", f'[3,"nobody-{i}",{{}}]', '[7,"x"]'][i % 3]
+    elif mode == "meter":
+        v = ",".join(f'{{"value":"{i * 10 + k}"}}' for k in range(10))
+        t = (f'[2,"m{i}","MeterValues",{{"connectorId":1,"transactionId":{tx},'
+             f'"meterValue":[{{"timestamp":"2026-01-01T00:00:00Z","sampledValue":[{v}]}}]}}]')
     else:
         t = f'[2,"h{i}","Heartbeat",{{}}]'
     i += 1
@@ -97,12 +125,25 @@ run() { # mode extra-options...
     local rate
     rate=$(python3 -c "print(round(($b1 - $b0) / ($t1 - $t0)))")
     echo "| $mode ($*) | $sent | $((b1 - b0)) | $((l1 - l0)) | $rate | ≤ 1,024 | $( ((rate <= 1024)) && echo met || echo missed) |" >>"$ROWS"
+    if [[ $mode == meter ]]; then
+        local rows minutes
+        rows=$(python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('SELECT count(*) FROM meter_values').fetchone()[0])" "$WORK/$mode.db")
+        minutes=$(((D + 59) / 60))
+        echo "| one transaction, $sent MeterValues of 10 samples in $D s | $((sent * 10)) | $rows | ≤ $((600 * minutes)) | $( ((rows <= 600 * minutes)) && echo met || echo missed) |" >>"$WORK/stored.md"
+    fi
 }
 
 [[ -n ${LOGB_ONLY:-} ]] || run garbage --max-message-rate 0
 [[ -n ${LOGB_ONLY:-} ]] || run no-read --max-message-rate 0
 run rate --max-message-rate 50
+[[ -n ${LOGB_ONLY:-} ]] || run meter --max-message-rate 0
 
 echo "| charger misbehaving for $D s | frames sent | log bytes | log lines | bytes/s | target | |"
 echo "|---|---|---|---|---|---|---|"
 cat "$ROWS"
+if [[ -f $WORK/stored.md ]]; then
+    echo
+    echo "| stored samples (budget 600 per transaction and minute) | samples sent | rows stored | target | |"
+    echo "|---|---|---|---|---|"
+    cat "$WORK/stored.md"
+fi
