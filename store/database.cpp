@@ -1,7 +1,9 @@
 #include "store/database.hpp"
 
+#include <chrono>
 #include <filesystem>
 #include <system_error>
+#include <thread>
 
 #include "store/claims.hpp"
 #include "store/postgres.hpp"
@@ -42,7 +44,14 @@ Result<void> check_database_file(std::string_view url) {
     if (ec || !std::filesystem::is_regular_file(status)) {
         return {}; // missing (created on open) or not a file (opening says why)
     }
-    const auto size = std::filesystem::file_size(*path, ec);
+    // SQLite creates a new database file empty and writes its first page when the creating program commits its
+    // schema: a file that is empty now may be one that another program (the tester beside the central system) is
+    // creating at this moment. Only a file that stays empty for a few seconds is taken for a truncated one.
+    auto size = std::filesystem::file_size(*path, ec);
+    for (int i = 0; i < 60 && !ec && size == 0; ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        size = std::filesystem::file_size(*path, ec);
+    }
     if (!ec && size == 0) {
         return ocpp::make_error("the database file " + *path +
                                 " is empty (0 bytes): it may have been truncated, and starting would begin a new, "

@@ -44,6 +44,8 @@ ocpp::Result<ServeOptions> parse_serve_options(int argc, char** argv, const std:
 // The same with this process's environment.
 ocpp::Result<ServeOptions> parse_serve_options(int argc, char** argv);
 std::string serve_usage();
+// A host name or address that only this machine reaches (serve needs --api-token or --no-api-token elsewhere).
+bool is_loopback(const std::string& host);
 
 } // namespace tester
 

@@ -137,7 +137,7 @@ TEST_F(HostileProcessLimits, MoreConnectionsThanDescriptorsNeitherSpinNorSilence
 }
 
 // A charger that speaks OCPP-J wrongly on purpose, against the real central system.
-class HostileCharger : public CentralSystemBinary {
+class HostileFrames : public CentralSystemBinary {
 protected:
     // A raw WebSocket connection of an auto-registered charger; -1 when the upgrade failed.
     int connect_charger(const std::string& id) {
@@ -158,7 +158,7 @@ protected:
     std::vector<int> fds_;
 };
 
-TEST_F(HostileCharger, AnUnknownMessageTypeGetsACallErrorAndABinaryFrameClosesWith1003) {
+TEST_F(HostileFrames, AnUnknownMessageTypeGetsACallErrorAndABinaryFrameClosesWith1003) {
     restart({"--auto-register"});
     const int fd = connect_charger("HOSTILE-FRAMES");
     ASSERT_GE(fd, 0);

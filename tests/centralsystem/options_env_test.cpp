@@ -13,6 +13,13 @@
 
 namespace {
 
+// A readable file in the test's temporary folder: TLS file options are checked when they are parsed.
+std::string pem(const std::string& name) {
+    const std::string path = ::testing::TempDir() + name;
+    std::ofstream(path) << "not a certificate, but readable\n";
+    return path;
+}
+
 using namespace std::chrono_literals;
 
 ocpp::Result<cs::Options> parse(std::vector<std::string> args, const std::vector<std::string>& env) {
@@ -60,17 +67,17 @@ TEST_F(OptionsEnv, FlagBeatsEnvironmentBeatsConfigBeatsDefault) {
 
 TEST_F(OptionsEnv, EveryOptionHasItsVariable) {
     auto o = parse({}, {"OCPPKIT_DB=sqlite:/tmp/env.db", "OCPPKIT_API_TOKEN=0123456789abcdef0123",
-                        "OCPPKIT_AUTO_REGISTER=true", "OCPPKIT_TLS_CERT=c.pem", "OCPPKIT_TLS_KEY=k.pem",
-                        "OCPPKIT_TLS_CLIENT_CA=ca.pem", "OCPPKIT_LOG_LEVEL=debug", "OCPPKIT_HEARTBEAT_INTERVAL=5",
-                        "OCPPKIT_CALL_TIMEOUT=7", "OCPPKIT_LISTEN=127.0.0.1:0",
-                        "OCPPKIT_MAP_TILE_URL=https://tiles.example/{z}/{x}/{y}.png"});
+                        "OCPPKIT_AUTO_REGISTER=true", "OCPPKIT_TLS_CERT=" + pem("c.pem"),
+                        "OCPPKIT_TLS_KEY=" + pem("k.pem"), "OCPPKIT_TLS_CLIENT_CA=" + pem("ca.pem"),
+                        "OCPPKIT_LOG_LEVEL=debug", "OCPPKIT_HEARTBEAT_INTERVAL=5", "OCPPKIT_CALL_TIMEOUT=7",
+                        "OCPPKIT_LISTEN=127.0.0.1:0", "OCPPKIT_MAP_TILE_URL=https://tiles.example/{z}/{x}/{y}.png"});
     ASSERT_TRUE(o) << o.error().message;
     EXPECT_EQ(o->db, "sqlite:/tmp/env.db");
     EXPECT_EQ(o->api_token, "0123456789abcdef0123");
     EXPECT_TRUE(o->auto_register);
-    EXPECT_EQ(o->tls_cert, "c.pem");
-    EXPECT_EQ(o->tls_key, "k.pem");
-    EXPECT_EQ(o->tls_client_ca, "ca.pem");
+    EXPECT_EQ(o->tls_cert, pem("c.pem"));
+    EXPECT_EQ(o->tls_key, pem("k.pem"));
+    EXPECT_EQ(o->tls_client_ca, pem("ca.pem"));
     EXPECT_EQ(o->log_level, ocpp::LogLevel::Debug);
     EXPECT_EQ(o->heartbeat_interval, 5);
     EXPECT_EQ(o->call_timeout, 7);
@@ -85,7 +92,7 @@ TEST_F(OptionsEnv, EveryOptionHasItsVariable) {
 
 TEST_F(OptionsEnv, BadValuesNameTheirVariable) {
     struct Case {
-        const char* entry;
+        std::string entry;
         const char* words;
     };
     for (const Case& c :
@@ -94,11 +101,11 @@ TEST_F(OptionsEnv, BadValuesNameTheirVariable) {
           Case{"OCPPKIT_CALL_TIMEOUT=0", "--call-timeout takes a whole number from 1 to 3600"},
           Case{"OCPPKIT_CALL_TIMEOUT=2.5", "not \"2.5\""}, Case{"OCPPKIT_API_TOKEN=short", "16 characters"},
           Case{"OCPPKIT_DB=mysql://x", "sqlite:"}, Case{"OCPPKIT_AUTO_REGISTER=yes", "true or false"},
-          Case{"OCPPKIT_LOG_LEVEL=loud", "debug"}, Case{"OCPPKIT_TLS_CERT=c.pem", "go together"}}) {
+          Case{"OCPPKIT_LOG_LEVEL=loud", "debug"}, Case{"OCPPKIT_TLS_CERT=" + pem("c.pem"), "go together"}}) {
         auto o = parse({}, {c.entry});
         ASSERT_FALSE(o) << c.entry;
         EXPECT_NE(o.error().message.find(c.words), std::string::npos) << c.entry << ": " << o.error().message;
-        const std::string var = std::string(c.entry).substr(0, std::string(c.entry).find('='));
+        const std::string var = c.entry.substr(0, c.entry.find('='));
         if (var != "OCPPKIT_TLS_CERT") {
             EXPECT_NE(o.error().message.find(var + " (environment)"), std::string::npos) << o.error().message;
         }

