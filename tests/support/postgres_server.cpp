@@ -14,6 +14,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <random>
 #include <sstream>
 #include <thread>
 #include <vector>
@@ -142,19 +143,25 @@ std::string scratch_root() {
     return !ec && ::access("/dev/shm", W_OK) == 0 && space.available >= 512ull * 1024 * 1024 ? "/dev/shm" : "/tmp";
 }
 
+// A port below the kernel's ephemeral range (32768 and up), from a range of its own: a port taken with bind(0) can
+// be handed out again to a test running beside this one, or become another test's client source port, and a second
+// server would then find the first one's port taken (or a client would reach the other test's server).
 int free_port() {
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t len = sizeof a;
-    int port = 0;
-    if (::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0 &&
-        ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) == 0) {
-        port = ntohs(a.sin_port);
+    static std::mt19937 pick(std::random_device{}() ^ static_cast<unsigned>(::getpid()));
+    for (int attempt = 0; attempt < 1000; ++attempt) {
+        const int port = 12000 + static_cast<int>(pick() % 8000);
+        const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+        sockaddr_in a{};
+        a.sin_family = AF_INET;
+        a.sin_port = htons(static_cast<std::uint16_t>(port));
+        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        const bool ok = ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
+        ::close(fd);
+        if (ok) {
+            return port;
+        }
     }
-    ::close(fd);
-    return port;
+    return 0;
 }
 
 // The initialised data directory later servers copy; made once per bin directory and user.
