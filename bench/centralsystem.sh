@@ -42,18 +42,8 @@ PORT=0
 start_cs() { # args: db extra options...
     local db=$1
     shift
-    PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-    "$BIN/ocpp-centralsystem" --listen "127.0.0.1:$PORT" --db "sqlite:$db" --api-token "$TOKEN" --log-level warn \
-        --heartbeat-interval 30 "$@" >"$WORK/cs.$PORT.log" 2>&1 &
-    CS_PID=$!
-    PIDS+=("$CS_PID")
-    local i
-    for ((i = 0; i < 100; i++)); do
-        curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && return 0
-        sleep 0.1
-    done
-    say "the central system did not come up; see $WORK/cs.$PORT.log"
-    exit 1
+    PORT=$(free_port)
+    start_central_system "$PORT" "$db" "$WORK/cs.$PORT.log" --heartbeat-interval 30 "$@"
 }
 
 start_sim() { # args: tag options...

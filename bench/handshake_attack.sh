@@ -27,21 +27,9 @@ bench_setup bench/handshake_attack.sh HSB_KEEP "$BIN" ocpp-centralsystem ocpp-be
 
 say() { echo "hsbench: $*" >&2; }
 DB=$WORK/attack.db
-PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+PORT=$(free_port)
 
-start_cs() {
-    "$BIN/ocpp-centralsystem" --listen "127.0.0.1:$PORT" --db "sqlite:$DB" --api-token "$TOKEN" --log-level warn \
-        >>"$WORK/cs.log" 2>&1 &
-    CS_PID=$!
-    PIDS+=("$CS_PID")
-    local i
-    for ((i = 0; i < 100; i++)); do
-        curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && return 0
-        sleep 0.1
-    done
-    say "the central system did not come up; see $WORK/cs.log"
-    exit 1
-}
+start_cs() { start_central_system "$PORT" "$DB" "$WORK/cs.log"; }
 metric() { { curl -s --max-time 5 "http://127.0.0.1:$PORT/metrics" || true; } | awk -v k="$1" '$1 == k {print $2; f = 1} END {if (!f) print 0}'; }
 rss_mib() { awk '/^VmRSS:/ {printf "%.1f", $2 / 1024}' "/proc/$1/status"; }
 add_charger() {

@@ -1,4 +1,4 @@
-# Shared by bench/run.sh and bench/centralsystem.sh (sourced, not run): the check that the Release programs exist, a
+# Shared by the benchmark scripts (sourced, not run): the check that the Release programs exist, a
 # work directory removed at the end unless kept, every process started here stopped by its PID however the script
 # ends, and the file limit raised to the hard one (20,000 here).
 #
@@ -58,4 +58,27 @@ stop_pid() {
     kill -KILL "$pid" 2>/dev/null || true
     wait "$pid" 2>/dev/null || true
     forget_pid "$pid"
+}
+
+# A TCP port on 127.0.0.1 that nobody listens on right now.
+free_port() {
+    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+
+# Starts the real central system on 127.0.0.1:PORT with the SQLite file DB (bearer token TOKEN, log level warn), its
+# output appended to LOG, and waits up to 10 s for /healthz; sets CS_PID. BIN and TOKEN come from the caller.
+#   start_central_system PORT DB LOG [EXTRA OPTION...]
+start_central_system() {
+    local port=$1 db=$2 log=$3 i
+    shift 3
+    "$BIN/ocpp-centralsystem" --listen "127.0.0.1:$port" --db "sqlite:$db" --api-token "$TOKEN" --log-level warn \
+        "$@" >>"$log" 2>&1 &
+    CS_PID=$!
+    PIDS+=("$CS_PID")
+    for ((i = 0; i < 100; i++)); do
+        curl -sf "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && return 0
+        sleep 0.1
+    done
+    echo "$BENCH_NAME: the central system did not come up; see $log" >&2
+    exit 1
 }

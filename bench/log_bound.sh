@@ -103,7 +103,7 @@ ROWS=$WORK/rows.md
 run() { # mode extra-options...
     local mode=$1 port log pid sent b0 b1 l0 l1 t0 t1
     shift
-    port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+    port=$(free_port)
     log=$WORK/cs.$mode.log
     "$BIN/ocpp-centralsystem" --listen "127.0.0.1:$port" --db "sqlite:$WORK/$mode.db" --auto-register "$@" \
         2>"$log" >/dev/null &
