@@ -42,8 +42,8 @@ private:
     std::unordered_map<std::string, std::vector<Entry>> chargers_;
 };
 
-// One notification per subject (e.g. "foreign:CB-B:otherCharger") per minute; the loop's thread only. At most kSubjects are
-// remembered: when full, expired ones go, and a new subject beyond that is quiet until some expire.
+// One notification per subject (e.g. "foreign:CB-B:otherCharger") per minute; the loop's thread only. At most kSubjects
+// are remembered: when full, expired ones go, and a new subject beyond that is quiet until some expire.
 class NoticeThrottle {
 public:
     static constexpr std::size_t kSubjects = 1000;
