@@ -6,7 +6,7 @@
 
 #include <benchmark/benchmark.h>
 
-#include "centralsystem/store.hpp"
+#include "centralsystem/db/queries.hpp"
 #include "ocpp/util/manual_executor.hpp"
 #include "store/postgres.hpp"
 #include "store/sqlite.hpp"

@@ -1,6 +1,6 @@
 #include "centralsystem/central_system.hpp"
 
-#include "centralsystem/store.hpp"
+#include "centralsystem/db/queries.hpp"
 #include "store/password.hpp"
 
 namespace cs {

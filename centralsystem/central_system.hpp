@@ -13,12 +13,12 @@
 #include <vector>
 
 #include "centralsystem/background.hpp"
-#include "centralsystem/limits.hpp"
+#include "centralsystem/db/records.hpp"
 #include "centralsystem/metrics.hpp"
-#include "centralsystem/records.hpp"
+#include "centralsystem/protocol/limits.hpp"
 #include "ocpp/net/server.hpp"
 #include "ocpp/peer/peer.hpp"
-#include "ocpp/util/datetime.hpp"
+#include "ocpp/text/datetime.hpp"
 #include "ocpp/util/failure_backoff.hpp"
 #include "ocpp/util/worker_pool.hpp"
 #include "ocpp/v16/types.hpp"

@@ -9,7 +9,7 @@
 
 #include <yaml-cpp/yaml.h>
 
-#include "ocpp/util/small_file.hpp"
+#include "ocpp/system/small_file.hpp"
 #include "store/database.hpp"
 
 namespace cs {

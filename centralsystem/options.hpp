@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "ocpp/util/log.hpp"
+#include "ocpp/log/log.hpp"
 #include "ocpp/util/result.hpp"
 
 namespace cs {

@@ -4,7 +4,7 @@
 #include <chrono>
 #include <cmath>
 
-#include "ocpp/util/datetime.hpp"
+#include "ocpp/text/datetime.hpp"
 
 namespace cs {
 

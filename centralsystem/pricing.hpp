@@ -8,7 +8,7 @@
 #include <string_view>
 #include <vector>
 
-#include "centralsystem/records.hpp"
+#include "centralsystem/db/records.hpp"
 
 namespace cs {
 

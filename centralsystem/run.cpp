@@ -4,12 +4,12 @@
 #include <future>
 #include <thread>
 
-#include "centralsystem/api.hpp"
+#include "centralsystem/api/api.hpp"
 #include "centralsystem/central_system.hpp"
+#include "centralsystem/db/queries.hpp"
 #include "centralsystem/options.hpp"
-#include "centralsystem/store.hpp"
 #include "ocpp/net/event_loop.hpp"
-#include "ocpp/util/stop_signals.hpp"
+#include "ocpp/system/stop_signals.hpp"
 #include "store/claims.hpp"
 #include "store/database.hpp"
 

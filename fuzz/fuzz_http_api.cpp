@@ -12,9 +12,9 @@
 #include <string_view>
 #include <thread>
 
-#include "centralsystem/api.hpp"
+#include "centralsystem/api/api.hpp"
 #include "centralsystem/central_system.hpp"
-#include "centralsystem/store.hpp"
+#include "centralsystem/db/queries.hpp"
 #include "ocpp/util/manual_executor.hpp"
 #include "store/sqlite.hpp"
 

@@ -4,8 +4,8 @@
 #include <string>
 #include <vector>
 
-#include "ocpp/util/file_limit.hpp"
-#include "simulator/flow.hpp"
+#include "ocpp/system/file_limit.hpp"
+#include "simulator/flow/flow.hpp"
 #include "simulator/options.hpp"
 #include "simulator/run.hpp"
 #include "simulator/scenario/command.hpp"

@@ -7,7 +7,7 @@
 #include <sstream>
 #include <thread>
 
-#include "ocpp/util/small_file.hpp"
+#include "ocpp/system/small_file.hpp"
 
 namespace sim {
 

@@ -8,9 +8,9 @@
 #include <string>
 #include <vector>
 
-#include "ocpp/util/log.hpp"
+#include "ocpp/log/log.hpp"
 #include "ocpp/util/result.hpp"
-#include "simulator/charger.hpp"
+#include "simulator/charger/charger.hpp"
 
 namespace sim {
 

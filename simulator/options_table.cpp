@@ -11,7 +11,7 @@
 #include <limits>
 #include <sstream>
 
-#include "ocpp/util/small_file.hpp"
+#include "ocpp/system/small_file.hpp"
 #include "simulator/options.hpp"
 
 namespace sim {

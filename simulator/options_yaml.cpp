@@ -6,7 +6,7 @@
 
 #include <yaml-cpp/yaml.h>
 
-#include "ocpp/util/chargebox_id.hpp"
+#include "ocpp/text/chargebox_id.hpp"
 #include "simulator/options.hpp"
 
 namespace sim {

@@ -4,8 +4,8 @@
 
 #include <cstdio>
 
-#include "ocpp/util/stop_signals.hpp"
-#include "simulator/report.hpp"
+#include "ocpp/system/stop_signals.hpp"
+#include "simulator/fleet/report.hpp"
 
 namespace sim {
 

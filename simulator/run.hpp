@@ -1,7 +1,7 @@
 #pragma once
 // The `run` command: checks the limits, runs the fleet until --duration passes or SIGINT/SIGTERM arrives, stops it
 // gracefully and reports. Returns the process exit code (0, 1 could not run, 2 bad options, 3 threshold exceeded).
-#include "simulator/fleet.hpp"
+#include "simulator/fleet/fleet.hpp"
 #include "simulator/options.hpp"
 
 namespace sim {

@@ -2,7 +2,7 @@
 
 #include <openssl/rand.h>
 
-#include "ocpp/util/base32.hpp"
+#include "ocpp/text/base32.hpp"
 
 namespace store {
 

@@ -7,7 +7,7 @@
 #include <string>
 #include <string_view>
 
-#include "ocpp/util/datetime.hpp"
+#include "ocpp/text/datetime.hpp"
 #include "store/connection.hpp"
 
 namespace store {

@@ -3,9 +3,9 @@
 #include <cstring>
 #include <exception>
 
-#include "ocpp/util/file_limit.hpp"
-#include "tester/check_command.hpp"
-#include "tester/serve_command.hpp"
+#include "ocpp/system/file_limit.hpp"
+#include "tester/check/command.hpp"
+#include "tester/serve/command.hpp"
 
 namespace {
 const char* const kUsage = "Usage: ocpp-tester check --listen HOST:PORT --chargebox-id ID [options]\n"

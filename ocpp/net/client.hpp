@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "ocpp/log/log.hpp"
 #include "ocpp/net/session.hpp"
-#include "ocpp/util/log.hpp"
 #include "ocpp/util/result.hpp"
 
 namespace ocpp::net {

@@ -2,7 +2,7 @@
 
 #include <cstring>
 
-#include "ocpp/util/log_text.hpp"
+#include "ocpp/log/log_text.hpp"
 
 namespace ocpp {
 

@@ -12,13 +12,13 @@
 #include <unordered_map>
 #include <vector>
 
+#include "ocpp/log/log.hpp"
+#include "ocpp/log/log_limiter.hpp"
 #include "ocpp/net/session.hpp"
 #include "ocpp/peer/message_rate.hpp"
 #include "ocpp/peer/outcome.hpp"
 #include "ocpp/rpc/call_queue.hpp"
 #include "ocpp/rpc/frame.hpp"
-#include "ocpp/util/log.hpp"
-#include "ocpp/util/log_limiter.hpp"
 #include "ocpp/validation/registry.hpp"
 
 namespace ocpp {

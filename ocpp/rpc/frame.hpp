@@ -11,7 +11,7 @@
 #include <rapidjson/document.h>
 
 #include "ocpp/rpc/errors.hpp"
-#include "ocpp/util/json_text.hpp"
+#include "ocpp/text/json_text.hpp"
 
 namespace ocpp::rpc {
 

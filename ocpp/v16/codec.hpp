@@ -10,8 +10,8 @@
 
 #include <rapidjson/document.h>
 
-#include "ocpp/util/datetime.hpp"
-#include "ocpp/util/json_text.hpp"
+#include "ocpp/text/datetime.hpp"
+#include "ocpp/text/json_text.hpp"
 
 namespace ocpp::v16 {
 

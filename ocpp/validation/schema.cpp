@@ -6,7 +6,7 @@
 #include <cmath>
 #include <set>
 
-#include "ocpp/util/datetime.hpp"
+#include "ocpp/text/datetime.hpp"
 
 namespace ocpp::validation {
 

@@ -7,7 +7,7 @@
 
 #include <rapidjson/document.h>
 
-#include "ocpp/util/datetime.hpp"
+#include "ocpp/text/datetime.hpp"
 #include "simulator/scenario/values.hpp"
 
 namespace scen {

@@ -1,7 +1,7 @@
 #pragma once
-// Turns an ocpp-tester capture (tester/CAPTURE.md) into a scenario: the charger's frames are replayed, the central
-// system's answers are expected by shape (volatile values such as times and transaction ids only have to exist, and
-// transaction ids are captured into variables that later frames use), and its calls are expected and answered the
+// Turns an ocpp-tester capture (tester/capture/CAPTURE.md) into a scenario: the charger's frames are replayed, the
+// central system's answers are expected by shape (volatile values such as times and transaction ids only have to exist,
+// and transaction ids are captured into variables that later frames use), and its calls are expected and answered the
 // way the charger answered them.
 #include <string>
 

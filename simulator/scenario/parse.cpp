@@ -6,7 +6,7 @@
 #include <sstream>
 
 #include "ocpp/rpc/errors.hpp"
-#include "ocpp/util/small_file.hpp"
+#include "ocpp/system/small_file.hpp"
 #include "simulator/scenario/parser.hpp"
 
 namespace scen {

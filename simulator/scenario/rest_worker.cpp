@@ -6,7 +6,7 @@
 #include <mutex>
 #include <thread>
 
-#include "simulator/http_client.hpp"
+#include "simulator/rest/http_client.hpp"
 #include "simulator/scenario/command.hpp"
 
 namespace scen {

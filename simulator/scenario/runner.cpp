@@ -2,7 +2,7 @@
 
 #include <cstdio>
 
-#include "ocpp/util/chargebox_id.hpp"
+#include "ocpp/text/chargebox_id.hpp"
 #include "simulator/scenario/charger_run.hpp"
 
 namespace scen {

@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "ocpp/log/log.hpp"
 #include "ocpp/net/event_loop.hpp"
-#include "ocpp/util/log.hpp"
 #include "ocpp/util/result.hpp"
 #include "ocpp/validation/registry.hpp"
 #include "simulator/scenario/scenario.hpp"

@@ -9,7 +9,7 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
-#include "ocpp/util/datetime.hpp"
+#include "ocpp/text/datetime.hpp"
 
 namespace scen {
 

@@ -1,7 +1,7 @@
 // Notifications through the REST API of the real binary: they survive a restart, page, filter and are marked read.
 #include <gtest/gtest.h>
 
-#include "centralsystem/store.hpp"
+#include "centralsystem/db/queries.hpp"
 #include "store/sqlite.hpp"
 #include "tests/centralsystem/cs_binary.hpp"
 

@@ -10,7 +10,7 @@
 #include <gtest/gtest.h>
 
 #include "centralsystem/central_system.hpp"
-#include "centralsystem/store.hpp"
+#include "centralsystem/db/queries.hpp"
 #include "ocpp/net/memory_transport.hpp"
 #include "ocpp/util/manual_executor.hpp"
 #include "ocpp/v16/messages.hpp"

@@ -2,8 +2,8 @@
 // every problem named with its row and column.
 #include <gtest/gtest.h>
 
-#include "centralsystem/api_import.hpp"
-#include "centralsystem/csv.hpp"
+#include "centralsystem/api/csv.hpp"
+#include "centralsystem/api/import.hpp"
 
 namespace {
 

@@ -1,7 +1,7 @@
 // REST input checks and command-line parsing.
 #include <gtest/gtest.h>
 
-#include "centralsystem/api_routes.hpp"
+#include "centralsystem/api/routes.hpp"
 #include "centralsystem/options.hpp"
 
 namespace {

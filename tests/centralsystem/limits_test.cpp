@@ -1,7 +1,7 @@
 // The stored-sample budget and the notification throttle (limits.hpp), on a manual clock.
 #include <gtest/gtest.h>
 
-#include "centralsystem/limits.hpp"
+#include "centralsystem/protocol/limits.hpp"
 
 namespace {
 

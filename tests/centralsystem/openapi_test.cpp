@@ -11,8 +11,8 @@
 #include <gtest/gtest.h>
 #include <yaml-cpp/yaml.h>
 
-#include "centralsystem/api.hpp"
-#include "centralsystem/store.hpp"
+#include "centralsystem/api/api.hpp"
+#include "centralsystem/db/queries.hpp"
 #include "store/claims.hpp"
 #include "store/password.hpp"
 #include "store/sqlite.hpp"

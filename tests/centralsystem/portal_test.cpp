@@ -2,7 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "centralsystem/options.hpp"
-#include "centralsystem/portal.hpp"
+#include "centralsystem/web/portal.hpp"
 
 namespace {
 

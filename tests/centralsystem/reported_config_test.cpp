@@ -1,7 +1,7 @@
 // What commissioning pre-fills from a charger's GetConfiguration answer.
 #include <gtest/gtest.h>
 
-#include "centralsystem/reported_config.hpp"
+#include "centralsystem/protocol/reported_config.hpp"
 
 namespace {
 

@@ -10,7 +10,7 @@
 
 #include <gtest/gtest.h>
 
-#include "centralsystem/store.hpp"
+#include "centralsystem/db/queries.hpp"
 #include "store/postgres.hpp"
 #include "store/sqlite.hpp"
 #include "tests/support/postgres_server.hpp"

@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
 
-#include "simulator/http_client.hpp"
+#include "simulator/rest/http_client.hpp"
 #include "store/claims.hpp"
 #include "store/password.hpp"
 #include "store/sqlite.hpp"

@@ -7,8 +7,8 @@
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
 
-#include "simulator/flow.hpp"
-#include "simulator/flow_steps.hpp"
+#include "simulator/flow/flow.hpp"
+#include "simulator/flow/steps.hpp"
 
 namespace {
 

@@ -2,7 +2,7 @@
 // token, the server's error message in the error) and against a fake server for timeouts and odd answers.
 #include <gtest/gtest.h>
 
-#include "simulator/http_client.hpp"
+#include "simulator/rest/http_client.hpp"
 #include "tests/flow/fake_http_server.hpp"
 #include "tests/flow/flow_support.hpp"
 

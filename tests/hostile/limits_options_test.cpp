@@ -6,8 +6,8 @@
 #include <vector>
 
 #include "centralsystem/options.hpp"
-#include "tester/check_command.hpp"
-#include "tester/serve_command.hpp"
+#include "tester/check/command.hpp"
+#include "tester/serve/command.hpp"
 
 namespace {
 

@@ -12,10 +12,10 @@
 #include <thread>
 #include <vector>
 
+#include "ocpp/log/log.hpp"
 #include "ocpp/net/client.hpp"
 #include "ocpp/net/event_loop.hpp"
 #include "ocpp/net/server.hpp"
-#include "ocpp/util/log.hpp"
 
 namespace ocpp::net::test {
 

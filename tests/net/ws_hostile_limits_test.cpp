@@ -6,7 +6,7 @@
 
 #include <regex>
 
-#include "ocpp/util/file_limit.hpp"
+#include "ocpp/system/file_limit.hpp"
 #include "ws_fixture.hpp"
 
 namespace ocpp::net::test {

@@ -10,7 +10,7 @@
 #include "ocpp/peer/peer.hpp"
 #include "ocpp/util/manual_executor.hpp"
 #include "ocpp/v16/messages.hpp"
-#include "simulator/charger.hpp"
+#include "simulator/charger/charger.hpp"
 
 namespace sim::testing {
 

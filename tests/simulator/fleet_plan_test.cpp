@@ -4,7 +4,7 @@
 #include <limits>
 #include <set>
 
-#include "simulator/fleet.hpp"
+#include "simulator/fleet/fleet.hpp"
 
 namespace sim {
 namespace {

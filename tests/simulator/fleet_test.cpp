@@ -9,7 +9,7 @@
 
 #include "ocpp/net/server.hpp"
 #include "ocpp/v16/messages.hpp"
-#include "simulator/fleet.hpp"
+#include "simulator/fleet/fleet.hpp"
 #include "simulator/run.hpp"
 
 namespace sim {

@@ -6,7 +6,7 @@
 
 #include <rapidjson/document.h>
 
-#include "simulator/report.hpp"
+#include "simulator/fleet/report.hpp"
 
 namespace sim {
 namespace {

@@ -6,7 +6,7 @@
 #include <random>
 #include <vector>
 
-#include "simulator/stats.hpp"
+#include "simulator/fleet/stats.hpp"
 
 namespace sim {
 namespace {

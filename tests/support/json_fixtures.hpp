@@ -11,7 +11,7 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
-#include "ocpp/util/datetime.hpp"
+#include "ocpp/text/datetime.hpp"
 
 namespace ocpp::test {
 

@@ -5,7 +5,7 @@
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
 
-#include "tester/capture.hpp"
+#include "tester/capture/capture.hpp"
 
 using namespace tester;
 namespace fs = std::filesystem;

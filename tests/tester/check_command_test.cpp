@@ -3,7 +3,7 @@
 
 #include <vector>
 
-#include "tester/check_command.hpp"
+#include "tester/check/command.hpp"
 
 namespace {
 

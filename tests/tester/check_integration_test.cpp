@@ -3,7 +3,7 @@
 #include "check_support.hpp"
 #include "store/password.hpp"
 #include "store/sqlite.hpp"
-#include "tester/check_command.hpp"
+#include "tester/check/command.hpp"
 
 using namespace tester::test;
 

@@ -4,7 +4,7 @@
 #include <cstdio>
 #include <string>
 
-#include "tester/checklist.hpp"
+#include "tester/checks/checklist.hpp"
 
 using tester::Check;
 using tester::Verdict;

@@ -1,7 +1,7 @@
 // Checks 1–3 on handshakes as the server records them: the diagnoses installers need most.
 #include <gtest/gtest.h>
 
-#include "tester/checks_connection.hpp"
+#include "tester/checks/connection.hpp"
 
 using ocpp::net::HandshakeInfo;
 using tester::Verdict;

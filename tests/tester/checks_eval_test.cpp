@@ -2,11 +2,11 @@
 // meter readings.
 #include <gtest/gtest.h>
 
-#include "tester/checks_boot.hpp"
-#include "tester/checks_calls.hpp"
-#include "tester/checks_charging.hpp"
-#include "tester/checks_heartbeat.hpp"
-#include "tester/checks_status.hpp"
+#include "tester/checks/boot.hpp"
+#include "tester/checks/calls.hpp"
+#include "tester/checks/charging.hpp"
+#include "tester/checks/heartbeat.hpp"
+#include "tester/checks/status.hpp"
 
 using namespace std::chrono_literals;
 using tester::Verdict;

@@ -1,7 +1,7 @@
 #include <gtest/gtest.h>
 
 #include "sample_report.hpp"
-#include "tester/report_html.hpp"
+#include "tester/report/html.hpp"
 
 using namespace tester;
 using tester::test::kSecret;

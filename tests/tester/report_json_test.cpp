@@ -2,7 +2,7 @@
 #include <rapidjson/document.h>
 
 #include "sample_report.hpp"
-#include "tester/report_json.hpp"
+#include "tester/report/json.hpp"
 
 using namespace tester;
 using tester::test::kHostile;

@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "sample_report.hpp"
-#include "tester/report_junit.hpp"
+#include "tester/report/junit.hpp"
 
 using namespace tester;
 using tester::test::kSecret;

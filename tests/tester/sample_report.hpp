@@ -3,7 +3,7 @@
 // installer controls the text, and a secret in the configuration that must never be written out.
 #include <string>
 
-#include "tester/report.hpp"
+#include "tester/report/report.hpp"
 
 namespace tester::test {
 

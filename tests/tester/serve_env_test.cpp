@@ -10,7 +10,7 @@
 
 #include "serve_binary.hpp"
 #include "serve_support.hpp"
-#include "tester/serve_command.hpp"
+#include "tester/serve/command.hpp"
 
 using namespace tester::test;
 namespace fs = std::filesystem;

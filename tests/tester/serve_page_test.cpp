@@ -7,8 +7,8 @@
 
 #include "serve_binary.hpp"
 #include "serve_support.hpp"
-#include "tester/serve_command.hpp"
-#include "tester/serve_web.hpp"
+#include "tester/serve/command.hpp"
+#include "tester/web/installer_page.hpp"
 #include "tiny_charger.hpp"
 
 using namespace tester::test;

@@ -9,7 +9,7 @@
 #include "store/claims.hpp"
 #include "store/password.hpp"
 #include "store/sqlite.hpp"
-#include "tester/serve_service.hpp"
+#include "tester/serve/service.hpp"
 
 using namespace tester;
 using namespace std::chrono_literals;

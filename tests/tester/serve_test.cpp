@@ -13,7 +13,7 @@
 #include "store/claims.hpp"
 #include "store/password.hpp"
 #include "store/sqlite.hpp"
-#include "tester/serve_command.hpp"
+#include "tester/serve/command.hpp"
 #include "tiny_charger.hpp"
 
 using namespace tester::test;

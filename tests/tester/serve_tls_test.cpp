@@ -7,7 +7,7 @@
 #include "../net/test_support.hpp"
 #include "serve_binary.hpp"
 #include "serve_support.hpp"
-#include "simulator/http_client.hpp"
+#include "simulator/rest/http_client.hpp"
 
 using namespace tester::test;
 namespace fs = std::filesystem;

@@ -5,8 +5,8 @@
 #include "ocpp/net/memory_transport.hpp"
 #include "ocpp/util/manual_executor.hpp"
 #include "scripted_charger.hpp"
-#include "tester/checks.hpp"
-#include "tester/test_run.hpp"
+#include "tester/checks/checks.hpp"
+#include "tester/checks/test_run.hpp"
 
 using namespace std::chrono_literals;
 using tester::Verdict;

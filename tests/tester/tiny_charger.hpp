@@ -10,7 +10,7 @@
 #include "ocpp/net/client.hpp"
 #include "ocpp/net/event_loop.hpp"
 #include "ocpp/peer/peer.hpp"
-#include "ocpp/util/datetime.hpp"
+#include "ocpp/text/datetime.hpp"
 
 namespace tester::test {
 

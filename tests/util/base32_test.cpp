@@ -1,4 +1,4 @@
-#include "ocpp/util/base32.hpp"
+#include "ocpp/text/base32.hpp"
 
 #include <gtest/gtest.h>
 

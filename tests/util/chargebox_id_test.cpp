@@ -1,4 +1,4 @@
-#include "ocpp/util/chargebox_id.hpp"
+#include "ocpp/text/chargebox_id.hpp"
 
 #include <string>
 

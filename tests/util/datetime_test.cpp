@@ -1,4 +1,4 @@
-#include "ocpp/util/datetime.hpp"
+#include "ocpp/text/datetime.hpp"
 
 #include <gtest/gtest.h>
 

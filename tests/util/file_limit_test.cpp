@@ -1,5 +1,5 @@
 // The open-file limit: raised to the hard limit at start, and how many connections fit under it.
-#include "ocpp/util/file_limit.hpp"
+#include "ocpp/system/file_limit.hpp"
 
 #include <fcntl.h>
 #include <sys/resource.h>

@@ -1,5 +1,5 @@
 // A peer that triggers warnings without end costs a bounded number of log lines (hostile input: bounded logs).
-#include "ocpp/util/log_limiter.hpp"
+#include "ocpp/log/log_limiter.hpp"
 
 #include <gtest/gtest.h>
 #include <string>

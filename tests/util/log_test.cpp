@@ -1,4 +1,4 @@
-#include "ocpp/util/log.hpp"
+#include "ocpp/log/log.hpp"
 
 #include <gtest/gtest.h>
 #include <string>

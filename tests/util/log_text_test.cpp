@@ -1,11 +1,11 @@
 // Log lines stay one line of printable text whatever a peer sends (hostile input: log forging).
-#include "ocpp/util/log_text.hpp"
+#include "ocpp/log/log_text.hpp"
 
 #include <gtest/gtest.h>
 #include <string>
 #include <vector>
 
-#include "ocpp/util/log.hpp"
+#include "ocpp/log/log.hpp"
 
 namespace {
 

@@ -1,4 +1,4 @@
-#include "ocpp/util/small_file.hpp"
+#include "ocpp/system/small_file.hpp"
 
 #include <unistd.h>
 

@@ -1,4 +1,4 @@
-#include "ocpp/util/stop_signals.hpp"
+#include "ocpp/system/stop_signals.hpp"
 
 #include <poll.h>
 

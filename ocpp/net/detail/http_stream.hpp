@@ -12,9 +12,9 @@
 #include <memory>
 #include <string>
 
+#include "ocpp/log/log.hpp"
 #include "ocpp/net/detail/ws_server_core.hpp"
 #include "ocpp/net/http.hpp"
-#include "ocpp/util/log.hpp"
 
 namespace ocpp::net::detail {
 namespace {

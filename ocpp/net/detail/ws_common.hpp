@@ -20,12 +20,12 @@
 #include <type_traits>
 #include <vector>
 
+#include "ocpp/log/log.hpp"
+#include "ocpp/log/log_limiter.hpp"
 #include "ocpp/net/detail/net_util.hpp"
 #include "ocpp/net/detail/tls.hpp"
 #include "ocpp/net/detail/ws_transport.hpp"
 #include "ocpp/net/session.hpp"
-#include "ocpp/util/log.hpp"
-#include "ocpp/util/log_limiter.hpp"
 
 namespace ocpp::net::detail {
 

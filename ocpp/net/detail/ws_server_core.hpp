@@ -12,7 +12,7 @@
 #include "ocpp/net/detail/ws_common.hpp"
 #include "ocpp/net/event_loop.hpp"
 #include "ocpp/net/server.hpp"
-#include "ocpp/util/file_limit.hpp"
+#include "ocpp/system/file_limit.hpp"
 
 namespace ocpp::net::detail {
 namespace {

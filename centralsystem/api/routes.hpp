@@ -1,0 +1,66 @@
+#pragma once
+// The REST API's handlers, one file per resource; api.cpp routes to them. Each answers through `respond`,
+// usually later, when the store worker has done its part.
+#include <string>
+#include <variant>
+
+#include "centralsystem/api/json.hpp"
+#include "centralsystem/central_system.hpp"
+#include "centralsystem/db/queries.hpp"
+
+namespace cs::api {
+
+using Respond = ocpp::net::HttpResponder;
+
+// A charger as the API shows it (api_charger_json.cpp); `connected` says whether it is online now.
+void write_charger(Writer& w, const Charger& c, bool connected);
+std::string charger_json(CentralSystem& cs, const Charger& c);
+// 503 naming the store's failure (and logged).
+HttpResponse store_failed(CentralSystem& cs, const ocpp::Error& e);
+
+void create_charger(CentralSystem& cs, const HttpRequest& req, Respond respond);
+void list_chargers(CentralSystem& cs, const HttpRequest& req, Respond respond);
+void get_charger(CentralSystem& cs, const std::string& id, Respond respond);
+void patch_charger(CentralSystem& cs, const std::string& id, const HttpRequest& req, Respond respond);
+void commission_charger(CentralSystem& cs, const std::string& id, const HttpRequest& req, Respond respond);
+void charger_transactions(CentralSystem& cs, const std::string& id, const HttpRequest& req, Respond respond);
+void post_price_set(CentralSystem& cs, const std::string& id, const HttpRequest& req, Respond respond);
+void list_price_sets(CentralSystem& cs, const std::string& id, Respond respond);
+// PUT (replace, same body as POST) or DELETE /api/v1/chargers/{id}/prices/{priceSetId}.
+void change_price_set(CentralSystem& cs, const std::string& id, const std::string& price_id, const HttpRequest& req,
+                      Respond respond);
+void dashboard(CentralSystem& cs, const HttpRequest& req, Respond respond);
+void list_notifications(CentralSystem& cs, const HttpRequest& req, Respond respond);
+void mark_notifications_read(CentralSystem& cs, const HttpRequest& req, Respond respond);
+void put_id_tag(CentralSystem& cs, const HttpRequest& req, Respond respond);
+void list_id_tags(CentralSystem& cs, Respond respond);
+void get_id_tag(CentralSystem& cs, const std::string& tag, Respond respond);
+// GET /api/v1/openapi.yaml (api_openapi.cpp).
+void openapi_document(Respond respond);
+void import_chargers(CentralSystem& cs, const HttpRequest& req, Respond respond);
+void send_command(CentralSystem& cs, const std::string& id, const std::string& action, const HttpRequest& req,
+                  Respond respond);
+
+// Input checks (api_input.cpp).
+struct NewCharger {
+    Charger charger; // password_hash still empty
+    std::optional<std::string> password, claim_code;
+};
+std::variant<NewCharger, Problem> parse_new_charger(const rapidjson::Value& body);
+struct PatchInput {
+    db::ChargerPatch patch; // password_hash still empty
+    std::optional<std::string> password;
+};
+std::variant<PatchInput, Problem> parse_patch(const rapidjson::Value& body);
+std::variant<Commission, Problem> parse_commission(const rapidjson::Value& body);
+std::variant<IdTag, Problem> parse_id_tag(const rapidjson::Value& body);
+// POST /api/v1/chargers/{id}/prices; times come back normalized (UTC), chargebox_id and created_at unset.
+std::variant<PriceSet, Problem> parse_price_set(const rapidjson::Value& body);
+// Why `value` is not allowed for the charge point field `name` (standard, format or powerType), or nullopt.
+std::optional<std::string> check_choice(std::string_view name, const std::string& value);
+// "DE*ABC*E123456*1" (eMI3 / ISO 15118, separators optional); upper-cased, or nullopt when not of that form.
+std::optional<std::string> normalize_evse_id(std::string_view text);
+// Why `id` is not a Chargebox ID (the one rule of ocpp/text/chargebox_id.hpp), as "<field>: <reason>", or nullopt.
+std::optional<std::string> chargebox_id_problem(std::string_view field, std::string_view id);
+
+} // namespace cs::api

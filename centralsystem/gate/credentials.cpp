@@ -1,0 +1,93 @@
+// The handshake's credential cache kept in step with a database other nodes write too: a periodic reload, and a
+// lookup when an unknown Chargebox ID knocks. Local changes made while a reload was on its way win over it.
+#include "centralsystem/central_system.hpp"
+#include "centralsystem/db/queries.hpp"
+
+namespace cs {
+
+namespace {
+constexpr auto kLookupEvery = std::chrono::seconds(1); // per Chargebox ID
+constexpr std::size_t kMaxLookedUp = 10000;
+constexpr int kMaxLookupsInFlight = 64;
+} // namespace
+
+void CentralSystem::start_credentials_refresh() {
+    if (config_.credentials_refresh.count() <= 0) {
+        return;
+    }
+    if (!refresh_timer_) {
+        refresh_timer_ = loop_.make_timer();
+    }
+    refresh_timer_->start(config_.credentials_refresh, [this] {
+        refresh_credentials();
+        start_credentials_refresh();
+    });
+}
+
+void CentralSystem::refresh_credentials() {
+    const std::uint64_t asked_at = generation_;
+    store<std::vector<Charger>>(
+        [](store::Connection& db) { return db::all_credentials(db); },
+        [this, asked_at](ocpp::Result<std::vector<Charger>> r) {
+            if (!r) {
+                log_.warn("store", "reloading the chargers' credentials failed: " + r.error().message);
+                return;
+            }
+            std::unordered_map<std::string, Known> fresh;
+            for (auto& c : *r) {
+                fresh[c.chargebox_id] =
+                    remembered(c.chargebox_id,
+                               Credentials{std::move(c.password_hash), std::move(c.status), c.accept_any_password});
+            }
+            // What changed here after the reload was asked for is newer than it.
+            for (auto it = changed_.begin(); it != changed_.end();) {
+                if (it->second > asked_at) {
+                    if (auto mine = credentials_.find(it->first); mine != credentials_.end()) {
+                        fresh[it->first] = mine->second;
+                    }
+                    ++it;
+                } else {
+                    it = changed_.erase(it);
+                }
+            }
+            credentials_ = std::move(fresh);
+        });
+}
+
+void CentralSystem::look_up_credentials(const std::string& id) {
+    const auto now = loop_.clock().now();
+    if (auto it = looked_up_.find(id); it != looked_up_.end() && now - it->second < kLookupEvery) {
+        return;
+    }
+    if (looked_up_.size() >= kMaxLookedUp) {
+        for (auto it = looked_up_.begin(); it != looked_up_.end();) {
+            it = now - it->second >= kLookupEvery ? looked_up_.erase(it) : std::next(it);
+        }
+    }
+    if (looked_up_.size() >= kMaxLookedUp || lookups_in_flight_ >= kMaxLookupsInFlight) {
+        return; // a flood of unknown IDs: the periodic reload still brings real new chargers in
+    }
+    looked_up_[id] = now;
+    ++lookups_in_flight_;
+    const std::uint64_t asked_at = generation_;
+    store<std::optional<Charger>>(
+        [id](store::Connection& db) { return db::credentials_of(db, id); },
+        [this, id, asked_at](ocpp::Result<std::optional<Charger>> r) {
+            --lookups_in_flight_;
+            if (!r || !*r) {
+                return;
+            }
+            auto mine = changed_.find(id);
+            if (mine != changed_.end() && mine->second > asked_at) {
+                return; // changed here meanwhile: that is newer
+            }
+            auto& c = **r;
+            credentials_[id] =
+                remembered(id, Credentials{std::move(c.password_hash), std::move(c.status), c.accept_any_password});
+            log_.info("handshake", "\"" + id +
+                                       "\" was created on another node; it is accepted "
+                                       "from its next connection on");
+        });
+}
+
+} // namespace cs

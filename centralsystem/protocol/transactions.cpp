@@ -1,0 +1,263 @@
+// StartTransaction (committed before the answer; the transactionId is the database's), MeterValues (stored) and
+// StopTransaction (committed before the answer; a duplicate changes nothing and is answered the same way).
+//
+// Trust: a message that names a transactionId is applied only to a transaction of the sending charger (MeterValues:
+// on the same connector). Otherwise nothing is stored, the message is answered as usual (1.6 confirmations carry no
+// error for this, and the charger's offline queue must drain), and it is counted and notified naming both chargers.
+// A planned charger's StartTransaction is kept but answered Blocked and never counted (records.hpp). Meter samples
+// beyond the per-transaction budget are answered but not stored (limits.hpp).
+#include <cstdlib>
+
+#include "centralsystem/central_system.hpp"
+#include "centralsystem/db/queries.hpp"
+#include "ocpp/v16/messages.hpp"
+
+namespace cs {
+
+using namespace ocpp::v16;
+
+namespace {
+
+std::vector<MeterSample> samples_of(const std::vector<MeterValue>& values) {
+    std::vector<MeterSample> out;
+    for (const auto& mv : values) {
+        const std::string ts = ocpp::format_datetime(mv.timestamp);
+        for (const auto& sv : mv.sampledValue) {
+            char* end = nullptr;
+            const double value = std::strtod(sv.value.c_str(), &end);
+            if (sv.value.empty() || *end != '\0') {
+                continue; // SignedData and other non-numeric values are not kept in this table
+            }
+            MeterSample s;
+            s.ts = ts;
+            s.measurand = sv.measurand ? to_string(*sv.measurand) : "Energy.Active.Import.Register";
+            s.unit = sv.unit ? to_string(*sv.unit) : (sv.measurand ? "" : "Wh");
+            s.phase = sv.phase ? to_string(*sv.phase) : "";
+            s.context = sv.context ? to_string(*sv.context) : "";
+            s.location = sv.location ? to_string(*sv.location) : "";
+            s.value = value;
+            out.push_back(std::move(s));
+        }
+    }
+    return out;
+}
+
+template <class Conf>
+void internal_error(CentralSystem& cs, const std::string& id, ocpp::Reply<Conf>& reply, const char* what,
+                    const ocpp::Error& e) {
+    cs.log_charger(id, ocpp::LogLevel::Error, "store failures", std::string(what) + ": " + e.message);
+    reply.error(ocpp::rpc::ErrorCode::InternalError, std::string(what) + "; try again");
+}
+
+bool in_operation(const CentralSystem& cs, const std::string& id) {
+    const Credentials* c = cs.credentials(id);
+    return c && c->status == "operational";
+}
+
+// What a store job found about the transaction a message named, and what it stored.
+struct Applied {
+    bool own = true;                           // the sender's transaction (and connector): applied
+    std::optional<db::TransactionOwner> owner; // when not own: whose it is (nullopt: nobody's)
+    std::size_t trimmed = 0;                   // samples beyond the budget, not stored
+    bool first_trim = false;                   // the first trim of this transaction's minute
+};
+
+// The message named transaction `tx`, which is not the sender's (or not on `connector`): count it, and say so once
+// a minute per sender and reason, naming both chargers.
+void report_foreign(CentralSystem& cs, const std::string& id, const char* action, std::int64_t tx,
+                    const std::optional<db::TransactionOwner>& owner, std::optional<int> connector,
+                    const char* outcome) {
+    const std::string t = "transaction " + std::to_string(tx);
+    std::string reason, owner_id, words;
+    if (!owner) {
+        reason = "unknown";
+        words = std::string(action) + " names " + t + ", which does not exist";
+    } else if (owner->chargebox_id != id) {
+        reason = "otherCharger";
+        owner_id = owner->chargebox_id;
+        words = std::string(action) + " names " + t + ", which belongs to charger \"" + owner_id + "\"";
+    } else {
+        reason = "otherConnector";
+        owner_id = id;
+        words = std::string(action) + " for connector " + std::to_string(connector.value_or(0)) + " names " + t +
+                ", which runs on connector " + std::to_string(owner->connector_id);
+    }
+    cs.metrics().foreign_transaction(action, reason, id, owner_id);
+    words += "; " + std::string(outcome) + " (the message was answered so that the charger's queue drains)";
+    // Once a minute per sender and reason: a charger can name a new id with every message, and must fill neither the
+    // notifications nor the log with them (the counter above counts each one).
+    if (cs.notify_once("foreign:" + id + ":" + reason, id, "foreignTransaction", words)) {
+        cs.log_charger(id, ocpp::LogLevel::Warn, "foreign transaction ids", words);
+    }
+}
+
+void report_trim(CentralSystem& cs, const std::string& id, std::optional<std::int64_t> tx, const Applied& a) {
+    if (a.trimmed == 0) {
+        return;
+    }
+    cs.metrics().samples_trimmed(a.trimmed);
+    if (a.first_trim) {
+        const std::string of = tx ? "transaction " + std::to_string(*tx) : std::string("no transaction");
+        cs.notify(id, "samplesTrimmed",
+                  "meter samples of " + of + " beyond " + std::to_string(cs.sample_budget()->per_minute()) +
+                      " per minute are not stored for the rest of this minute (--max-samples-per-minute); the "
+                      "messages are still answered");
+    }
+}
+
+void on_start(CentralSystem& cs, const std::string& id, const StartTransactionReq& req,
+              ocpp::Reply<StartTransactionConf> reply) {
+    const std::string ts = ocpp::format_datetime(req.timestamp);
+    const bool blocked = !in_operation(cs, id);
+    if (blocked) {
+        cs.notify_once("notInOperation:StartTransaction:" + id, id, "notInOperation",
+                       "StartTransaction on connector " + std::to_string(req.connectorId) + " (id tag \"" + req.idTag +
+                           "\") was answered Blocked: the charger is planned, not in operation. The session is "
+                           "kept but not counted in turnover or statistics");
+    }
+    cs.store<db::StartResult>(
+        [id, req, ts, blocked](store::Connection& db) {
+            return db::start_transaction(db, id, req.connectorId, req.idTag, req.meterStart, ts, blocked);
+        },
+        [&cs, id, reply, blocked](ocpp::Result<db::StartResult> r) mutable {
+            if (!r) {
+                internal_error(cs, id, reply, "the transaction could not be stored", r.error());
+                return;
+            }
+            StartTransactionConf conf;
+            conf.idTagInfo = id_tag_info(r->tag, cs.now_text());
+            if (blocked) {
+                conf.idTagInfo = IdTagInfo{};
+                conf.idTagInfo.status = AuthorizationStatus::Blocked;
+            }
+            conf.transactionId = static_cast<int>(r->transaction_id);
+            reply(conf);
+        });
+}
+
+void on_meter_values(CentralSystem& cs, const std::string& id, const MeterValuesReq& req,
+                     ocpp::Reply<MeterValuesConf> reply) {
+    std::optional<std::int64_t> tx;
+    if (req.transactionId) {
+        tx = *req.transactionId;
+    }
+    const int connector = req.connectorId;
+    cs.store<Applied>(
+        [id, connector, tx, samples = samples_of(req.meterValue), budget = cs.sample_budget(),
+         now = cs.loop().clock().now()](store::Connection& db) mutable -> ocpp::Result<Applied> {
+            Applied a;
+            if (tx) {
+                auto owner = db::transaction_owner(db, *tx);
+                if (!owner) {
+                    return owner.error();
+                }
+                if (!*owner || (*owner)->chargebox_id != id || (*owner)->connector_id != connector) {
+                    a.own = false;
+                    a.owner = std::move(*owner);
+                    return a;
+                }
+            }
+            const auto take = budget->take(id, tx, samples.size(), now);
+            a.trimmed = samples.size() - take.allowed;
+            a.first_trim = take.first_trim;
+            samples.resize(take.allowed);
+            if (auto r = db::add_meter_values(db, id, connector, tx, samples); !r) {
+                return r.error();
+            }
+            return a;
+        },
+        [&cs, id, connector, tx, reply](ocpp::Result<Applied> r) mutable {
+            if (!r) {
+                internal_error(cs, id, reply, "the meter values could not be stored", r.error());
+                return;
+            }
+            if (!r->own) {
+                report_foreign(cs, id, "MeterValues", *tx, r->owner, connector, "nothing was stored");
+            }
+            report_trim(cs, id, tx, *r);
+            reply(MeterValuesConf{});
+        });
+}
+
+struct Stopped {
+    Applied applied;
+    db::StopResult result = db::StopResult::Unknown;
+    std::optional<IdTag> tag;
+};
+
+void on_stop(CentralSystem& cs, const std::string& id, const StopTransactionReq& req,
+             ocpp::Reply<StopTransactionConf> reply) {
+    db::StopInput in;
+    in.transaction_id = req.transactionId;
+    in.meter_stop = req.meterStop;
+    in.ts = ocpp::format_datetime(req.timestamp);
+    in.reason = req.reason ? to_string(*req.reason) : "Local";
+    in.id_tag = req.idTag;
+    if (req.transactionData) {
+        in.samples = samples_of(*req.transactionData);
+    }
+    const auto id_tag = req.idTag;
+    cs.store<Stopped>(
+        [id, in, budget = cs.sample_budget(),
+         now = cs.loop().clock().now()](store::Connection& db) mutable -> ocpp::Result<Stopped> {
+            Stopped out;
+            auto owner = db::transaction_owner(db, in.transaction_id);
+            if (!owner) {
+                return owner.error();
+            }
+            if (*owner && (*owner)->chargebox_id == id) {
+                const auto take = budget->take(id, in.transaction_id, in.samples.size(), now);
+                out.applied.trimmed = in.samples.size() - take.allowed;
+                out.applied.first_trim = take.first_trim;
+                in.samples.resize(take.allowed);
+                auto stopped = db::stop_transaction(db, id, in);
+                if (!stopped) {
+                    return stopped.error();
+                }
+                out.result = *stopped;
+            } else {
+                out.applied.own = false;
+                out.applied.owner = std::move(*owner);
+            }
+            if (in.id_tag) {
+                auto found = db::find_id_tag(db, *in.id_tag);
+                if (!found) {
+                    return found.error();
+                }
+                out.tag = std::move(*found);
+            }
+            return out;
+        },
+        [&cs, id, id_tag, tx = req.transactionId, reply](ocpp::Result<Stopped> r) mutable {
+            if (!r) {
+                internal_error(cs, id, reply, "the stop could not be stored", r.error());
+                return;
+            }
+            if (!r->applied.own) {
+                report_foreign(cs, id, "StopTransaction", tx, r->applied.owner, std::nullopt, "nothing was stopped");
+            } else if (r->result == db::StopResult::Stopped) {
+                report_trim(cs, id, tx, r->applied);
+            }
+            StopTransactionConf conf;
+            if (id_tag) {
+                conf.idTagInfo = id_tag_info(r->tag, cs.now_text());
+            }
+            reply(conf);
+        });
+}
+
+} // namespace
+
+void add_transaction_handlers(CentralSystem& cs, ocpp::Peer& peer, const std::string& id) {
+    peer.on<StartTransactionReq>([&cs, id](const StartTransactionReq& req, ocpp::Reply<StartTransactionConf> reply) {
+        on_start(cs, id, req, std::move(reply));
+    });
+    peer.on<MeterValuesReq>([&cs, id](const MeterValuesReq& req, ocpp::Reply<MeterValuesConf> reply) {
+        on_meter_values(cs, id, req, std::move(reply));
+    });
+    peer.on<StopTransactionReq>([&cs, id](const StopTransactionReq& req, ocpp::Reply<StopTransactionConf> reply) {
+        on_stop(cs, id, req, std::move(reply));
+    });
+}
+
+} // namespace cs

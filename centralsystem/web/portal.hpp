@@ -1,0 +1,32 @@
+#pragma once
+// The web portal: HTML, CSS and JavaScript modules embedded at build time (centralsystem/web/assets/), served at "/"
+// with their content types and ETags so browsers revalidate instead of downloading again.
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "ocpp/net/http.hpp"
+
+namespace cs {
+
+struct PortalConfig {
+    std::string map_tile_url; // "https://tiles.example/{z}/{x}/{y}.png"; empty: the offline map background
+};
+
+class Portal {
+public:
+    explicit Portal(PortalConfig config);
+    // The answer for a request outside /api/v1, or nullopt when the path is not one of the portal's files.
+    std::optional<ocpp::net::HttpResponse> serve(const ocpp::net::HttpRequest& req) const;
+
+private:
+    struct Asset {
+        std::string_view body;
+        std::string content_type, etag;
+    };
+    std::map<std::string, Asset, std::less<>> assets_; // by path: "/", "/app.js", "/config.json"
+    std::string config_json_;                          // owns the body of "/config.json"
+};
+
+} // namespace cs

@@ -1,0 +1,395 @@
+// Charging sessions, meter values and the ordered transaction-message queue of a simulated charger.
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+#include "simulator/charger/call.hpp"
+#include "simulator/charger/charger.hpp"
+
+namespace sim {
+
+using namespace ocpp::v16;
+using std::chrono::duration_cast;
+using std::chrono::seconds;
+
+namespace {
+constexpr double kVolts = 230.0;
+constexpr int kPhases = 3;
+constexpr auto kFinishing = std::chrono::seconds(2);
+
+SampledValue sample(double value, Measurand m, UnitOfMeasure unit, ReadingContext ctx) {
+    SampledValue v;
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.1f", value);
+    v.value = buf;
+    v.measurand = m;
+    v.unit = unit;
+    v.context = ctx;
+    return v;
+}
+} // namespace
+
+ocpp::Clock::Duration Charger::session_length() {
+    // Exponential around the mean, clamped: most sessions are short, a few take hours.
+    const double mean_s = duration_cast<std::chrono::duration<double>>(spec_.session_mean).count();
+    std::exponential_distribution<double> d(1.0 / std::max(1.0, mean_s));
+    auto len = duration_cast<ocpp::Clock::Duration>(std::chrono::duration<double>(d(rng_)));
+    return std::clamp(len, spec_.session_min, std::max(spec_.session_min, spec_.session_max));
+}
+
+void Charger::schedule_arrival(int c) {
+    if (spec_.sessions_per_hour <= 0 || spec_.mode != Mode::Realistic || state_ == State::Stopping ||
+        state_ == State::Stopped) {
+        return;
+    }
+    const double per_connector_per_s = spec_.sessions_per_hour / spec_.connectors / 3600.0;
+    std::exponential_distribution<double> d(per_connector_per_s);
+    const auto delay = duration_cast<ocpp::Clock::Duration>(std::chrono::duration<double>(d(rng_)));
+    conn(c).arrival_armed = true;
+    conn(c).arrival->start(delay, [this, c] {
+        conn(c).arrival_armed = false;
+        std::uniform_int_distribution<std::size_t> pick(0, spec_.id_tags.size() - 1);
+        if (!plug_in(c, spec_.id_tags[pick(rng_)])) {
+            schedule_arrival(c);
+        }
+    });
+}
+
+bool Charger::plug_in(int c, const std::string& id_tag, bool remote) {
+    if (c < 1 || c > spec_.connectors || state_ == State::Stopping || state_ == State::Stopped) {
+        return false;
+    }
+    auto& k = conn(c);
+    if (k.status != Status::Available || !k.operative || k.local_tx != 0) {
+        return false;
+    }
+    k.id_tag = id_tag;
+    set_status(c, Status::Preparing);
+    authorize_and_start(c, id_tag, remote);
+    return true;
+}
+
+void Charger::authorize_and_start(int c, const std::string& id_tag, bool remote) {
+    if (remote && !config_.bool_value("AuthorizeRemoteTxRequests", false)) {
+        start_transaction(c);
+        return;
+    }
+    auto give_up = [this, c] {
+        ++env_.stats.sessions_refused;
+        set_status(c, Status::Available);
+        schedule_arrival(c);
+    };
+    if (!connected() || !booted()) {
+        if (config_.bool_value("AllowOfflineTxForUnknownId", false)) {
+            start_transaction(c);
+        } else {
+            give_up();
+        }
+        return;
+    }
+    AuthorizeReq req;
+    req.idTag = id_tag;
+    call(req, [this, c, give_up](ocpp::CallOutcome<AuthorizeConf> out) {
+        if (conn(c).status != Status::Preparing) {
+            return; // unplugged or stopped meanwhile
+        }
+        if (out.ok() && out.conf->idTagInfo.status == AuthorizationStatus::Accepted) {
+            start_transaction(c);
+        } else {
+            give_up(); // Invalid, Blocked, Expired, ConcurrentTx, or no answer: the EV leaves
+        }
+    });
+}
+
+void Charger::start_transaction(int c) {
+    auto& k = conn(c);
+    k.local_tx = next_local_tx_++;
+    k.transaction_id.reset();
+    k.session_start_wh = k.meter_wh;
+    k.charging_since = now();
+    k.last_meter = now();
+    std::uniform_real_distribution<double> soc(10.0, 60.0);
+    k.soc_start = soc(rng_);
+    ++env_.stats.sessions_started;
+    StartTransactionReq req;
+    req.connectorId = c;
+    req.idTag = k.id_tag;
+    req.meterStart = static_cast<int>(std::lround(k.meter_wh));
+    req.timestamp = wall_now();
+    enqueue(Queued{req, k.local_tx, c});
+    set_status(c, Status::Charging);
+    const int interval_s = config_.int_value("MeterValueSampleInterval", 0);
+    if (interval_s > 0) {
+        k.meter->start(seconds(interval_s), [this, c] { send_meter_values(c, ReadingContext::Sample_Periodic); });
+    }
+    k.end->start(session_length(), [this, c] { finish_session(c, Reason::EVDisconnected); });
+}
+
+void Charger::advance_meter(int c) {
+    auto& k = conn(c);
+    const double hours = duration_cast<std::chrono::duration<double, std::ratio<3600>>>(now() - k.last_meter).count();
+    k.meter_wh += spec_.power_kw * 1000.0 * std::max(0.0, hours);
+    k.last_meter = now();
+}
+
+void Charger::send_meter_values(int c, ReadingContext context) {
+    auto& k = conn(c);
+    if (k.local_tx == 0) {
+        return;
+    }
+    advance_meter(c);
+    const double session_kwh = (k.meter_wh - k.session_start_wh) / 1000.0;
+    const double soc = std::min(100.0, k.soc_start + 100.0 * session_kwh / spec_.battery_kwh);
+    MeterValue mv;
+    mv.timestamp = wall_now();
+    mv.sampledValue = {
+        sample(k.meter_wh, Measurand::Energy_Active_Import_Register, UnitOfMeasure::Wh, context),
+        sample(spec_.power_kw * 1000.0, Measurand::Power_Active_Import, UnitOfMeasure::W, context),
+        sample(spec_.power_kw * 1000.0 / (kVolts * kPhases), Measurand::Current_Import, UnitOfMeasure::A, context),
+        sample(soc, Measurand::SoC, UnitOfMeasure::Percent, context),
+    };
+    MeterValuesReq req;
+    req.connectorId = c;
+    req.meterValue.push_back(std::move(mv));
+    enqueue(Queued{req, k.local_tx, c});
+    if (context == ReadingContext::Sample_Periodic) {
+        const int interval_s = config_.int_value("MeterValueSampleInterval", 0);
+        if (interval_s > 0) {
+            k.meter->start(seconds(interval_s), [this, c] { send_meter_values(c, ReadingContext::Sample_Periodic); });
+        }
+    }
+}
+
+void Charger::finish_session(int c, Reason reason, std::function<void()> then) {
+    auto& k = conn(c);
+    if (k.local_tx == 0) {
+        if (k.status == Status::Preparing) {
+            set_status(c, Status::Available);
+        }
+        if (then) {
+            then();
+        }
+        return;
+    }
+    advance_meter(c);
+    k.meter->cancel();
+    StopTransactionReq req;
+    req.meterStop = static_cast<int>(std::lround(k.meter_wh));
+    req.timestamp = wall_now();
+    req.reason = reason;
+    req.idTag = k.id_tag;
+    enqueue(Queued{req, k.local_tx, c});
+    ++env_.stats.sessions_completed;
+    k.local_tx = 0;
+    k.transaction_id.reset();
+    set_status(c, Status::Finishing);
+    const bool stopping = state_ == State::Stopping;
+    auto settle = [this, c, then = std::move(then)] {
+        auto& kk = conn(c);
+        const bool unavailable = kk.pending_unavailable || !kk.operative;
+        kk.pending_unavailable = false;
+        kk.operative = !unavailable;
+        set_status(c, unavailable ? Status::Unavailable : Status::Available);
+        if (then) {
+            then();
+        }
+        schedule_arrival(c);
+    };
+    if (stopping) {
+        settle();
+    } else {
+        k.end->start(kFinishing, std::move(settle));
+    }
+}
+
+void Charger::unplug(int c, Reason reason) {
+    if (c >= 1 && c <= spec_.connectors) {
+        finish_session(c, reason);
+    }
+}
+
+double Charger::energy_wh(int c) const {
+    return connectors_.at(static_cast<std::size_t>(c)).meter_wh;
+}
+
+void Charger::enqueue(Queued q) {
+    if (!connected() || !accepted_) {
+        ++env_.stats.offline_queued;
+        q.queued_offline = true;
+    }
+    if (offline_.size() >= spec_.offline_queue_limit) {
+        // Keep starts and stops (billing needs them); give up the oldest meter value first.
+        auto it = std::find_if(offline_.begin() + (replaying_ ? 1 : 0), offline_.end(),
+                               [](const Queued& e) { return std::holds_alternative<MeterValuesReq>(e.msg); });
+        if (it == offline_.end() && std::holds_alternative<MeterValuesReq>(q.msg)) {
+            ++env_.stats.offline_dropped;
+            return;
+        }
+        if (it != offline_.end()) {
+            offline_.erase(it);
+        } else {
+            offline_.erase(offline_.begin() + (replaying_ ? 1 : 0));
+        }
+        ++env_.stats.offline_dropped;
+    }
+    offline_.push_back(std::move(q));
+    replay_offline();
+}
+
+void Charger::replay_offline() {
+    if (replaying_ || offline_.empty() || !connected() || !accepted_) {
+        return;
+    }
+    replaying_ = true;
+    Queued& q = offline_.front();
+    std::optional<int> tx;
+    if (auto it = tx_ids_.find(q.local_tx); it != tx_ids_.end()) {
+        tx = it->second;
+    }
+    // Called with whether the message was answered: answered ones leave the queue, others wait for reconnection.
+    auto next = [this](bool answered, bool counted_replay) {
+        replaying_ = false;
+        if (answered && !offline_.empty()) {
+            offline_.pop_front();
+            if (counted_replay) {
+                ++env_.stats.offline_replayed;
+            }
+        }
+        maybe_finish_stop();
+        replay_offline();
+    };
+    const bool replay = q.queued_offline;
+    auto answered = [](ocpp::CallStatus s) {
+        return s == ocpp::CallStatus::Ok || s == ocpp::CallStatus::CallError || s == ocpp::CallStatus::InvalidRequest;
+    };
+    if (auto* start = std::get_if<StartTransactionReq>(&q.msg)) {
+        const auto local = q.local_tx;
+        const int c = q.connector;
+        call(*start, [this, local, c, next, answered, replay](ocpp::CallOutcome<StartTransactionConf> out) {
+            if (out.ok()) {
+                tx_ids_[local] = out.conf->transactionId;
+                if (conn(c).local_tx == local) {
+                    conn(c).transaction_id = out.conf->transactionId;
+                    if (out.conf->idTagInfo.status != AuthorizationStatus::Accepted &&
+                        config_.bool_value("StopTransactionOnInvalidId", true)) {
+                        finish_session(c, Reason::DeAuthorized);
+                    }
+                }
+            }
+            next(answered(out.status), replay);
+        });
+    } else if (auto* mv = std::get_if<MeterValuesReq>(&q.msg)) {
+        mv->transactionId = tx;
+        call(*mv,
+             [next, answered, replay](ocpp::CallOutcome<MeterValuesConf> out) { next(answered(out.status), replay); });
+    } else if (auto* stop = std::get_if<StopTransactionReq>(&q.msg)) {
+        if (!tx) {
+            // The start was never accepted: there is no transaction to stop.
+            ++env_.stats.offline_dropped;
+            next(true, false);
+            return;
+        }
+        stop->transactionId = *tx;
+        const auto local = q.local_tx;
+        call(*stop, [this, local, next, answered, replay](ocpp::CallOutcome<StopTransactionConf> out) {
+            if (answered(out.status)) {
+                tx_ids_.erase(local);
+            }
+            next(answered(out.status), replay);
+        });
+    }
+}
+
+void Charger::throughput_next() {
+    if (state_ != State::Running || !connected()) {
+        return;
+    }
+    std::string action = spec_.throughput_action;
+    if (action == "transactions") {
+        throughput_transactions();
+        return;
+    }
+    if (action == "mix") {
+        static constexpr const char* kMix[] = {"Heartbeat", "StatusNotification", "MeterValues"};
+        action = kMix[next_local_tx_++ % 3];
+    }
+    std::weak_ptr<Charger> weak = weak_from_this();
+    auto again = [weak](auto&&) {
+        if (auto self = weak.lock()) {
+            self->throughput_next();
+        }
+    };
+    if (action == "StatusNotification") {
+        StatusNotificationReq req;
+        req.connectorId = 1;
+        req.errorCode = ChargePointErrorCode::NoError;
+        req.status = ChargePointStatus::Available;
+        req.timestamp = wall_now();
+        call(req, again);
+    } else if (action == "MeterValues") {
+        MeterValuesReq req;
+        req.connectorId = 1;
+        MeterValue mv;
+        mv.timestamp = wall_now();
+        for (int i = 0; i < 10; ++i) {
+            mv.sampledValue.push_back(sample(1000.0 + i, Measurand::Energy_Active_Import_Register, UnitOfMeasure::Wh,
+                                             ReadingContext::Sample_Periodic));
+        }
+        req.meterValue.push_back(std::move(mv));
+        call(req, again);
+    } else {
+        call(HeartbeatReq{}, again);
+    }
+}
+
+// One step of the "transactions" throughput action: StartTransaction, three MeterValues with the transaction id,
+// StopTransaction; the next call goes out as soon as the answer arrives.
+void Charger::throughput_transactions() {
+    std::weak_ptr<Charger> weak = weak_from_this();
+    auto again = [weak](auto&&) {
+        if (auto self = weak.lock()) {
+            self->throughput_next();
+        }
+    };
+    const std::uint64_t step = throughput_step_++ % 5;
+    const double wh = 1000.0 * static_cast<double>(throughput_step_);
+    if (step == 0 || !throughput_tx_) {
+        throughput_step_ = 1;
+        StartTransactionReq req;
+        req.connectorId = 1;
+        req.idTag = spec_.id_tags.empty() ? std::string("SIM-TAG-1") : spec_.id_tags.front();
+        req.meterStart = static_cast<int>(wh);
+        req.timestamp = wall_now();
+        call(req, [weak](ocpp::CallOutcome<StartTransactionConf> out) {
+            if (auto self = weak.lock()) {
+                self->throughput_tx_.reset();
+                if (out.ok()) {
+                    self->throughput_tx_ = out.conf->transactionId;
+                }
+                self->throughput_next();
+            }
+        });
+    } else if (step < 4) {
+        MeterValuesReq req;
+        req.connectorId = 1;
+        req.transactionId = throughput_tx_;
+        MeterValue mv;
+        mv.timestamp = wall_now();
+        mv.sampledValue.push_back(
+            sample(wh, Measurand::Energy_Active_Import_Register, UnitOfMeasure::Wh, ReadingContext::Sample_Periodic));
+        mv.sampledValue.push_back(
+            sample(11000.0, Measurand::Power_Active_Import, UnitOfMeasure::W, ReadingContext::Sample_Periodic));
+        req.meterValue.push_back(std::move(mv));
+        call(req, again);
+    } else {
+        StopTransactionReq req;
+        req.transactionId = *throughput_tx_;
+        req.meterStop = static_cast<int>(wh);
+        req.timestamp = wall_now();
+        req.reason = Reason::Local;
+        throughput_tx_.reset();
+        call(req, again);
+    }
+}
+
+} // namespace sim

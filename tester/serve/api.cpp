@@ -1,0 +1,366 @@
+#include "tester/serve/api.hpp"
+
+#include <rapidjson/document.h>
+#include <rapidjson/error/en.h>
+
+#include "tester/capture/capture.hpp"
+#include "tester/report/html.hpp"
+#include "tester/report/json.hpp"
+#include "tester/report/junit.hpp"
+
+namespace tester {
+
+namespace {
+
+using ocpp::net::HttpRequest;
+using ocpp::net::HttpResponse;
+using Headers = std::vector<std::pair<std::string, std::string>>;
+
+constexpr std::string_view kPrefix = "/api/v1/tests";
+
+HttpResponse respond(int status, std::string body, std::string type = "application/json", Headers extra = {}) {
+    HttpResponse r;
+    r.status = status;
+    r.headers = {{"Content-Type", std::move(type)}, {"X-Content-Type-Options", "nosniff"}};
+    for (auto& h : extra) {
+        r.headers.push_back(std::move(h));
+    }
+    r.body = std::move(body);
+    return r;
+}
+
+HttpResponse json_error(int status, std::string_view error, std::string_view field = {}, Headers extra = {}) {
+    rapidjson::StringBuffer buf;
+    JsonWriter w(buf);
+    w.StartObject();
+    w.Key("error");
+    write_string(w, error);
+    if (!field.empty()) {
+        w.Key("field");
+        write_string(w, field);
+    }
+    w.EndObject();
+    return respond(status, std::string(buf.GetString(), buf.GetSize()) + "\n", "application/json", std::move(extra));
+}
+
+template <class Fill> std::string json_object(Fill&& fill) {
+    rapidjson::StringBuffer buf;
+    JsonWriter w(buf);
+    w.StartObject();
+    fill(w);
+    w.EndObject();
+    return std::string(buf.GetString(), buf.GetSize()) + "\n";
+}
+
+void member(JsonWriter& w, const char* name, std::string_view value) {
+    w.Key(name);
+    write_string(w, value);
+}
+
+// The members every view of a test shares (list items, the live state, the creation answer).
+void summary_members(JsonWriter& w, const TestEntry& e) {
+    member(w, "id", e.id);
+    member(w, "chargeBoxId", e.chargebox_id);
+    member(w, "state", to_string(e.state));
+    w.Key("version");
+    w.Uint64(e.version);
+    member(w, "createdAt", format_time_ms(e.created));
+    member(w, "expiresAt", format_time_ms(e.expires));
+    w.Key("chargingTest");
+    w.Bool(e.charging_test);
+    w.Key("acceptAnyPassword");
+    w.Bool(e.accept_any_password);
+    member(w, "claimStatus", to_string(e.claim));
+    if (!e.claim_error.empty()) {
+        member(w, "claimError", e.claim_error);
+    }
+}
+
+void links(JsonWriter& w, const TestEntry& e) {
+    const std::string self = std::string(kPrefix) + "/" + e.id;
+    w.Key("links");
+    w.StartObject();
+    member(w, "self", self);
+    member(w, "reportJson", self + "/report.json");
+    member(w, "reportXml", self + "/report.xml");
+    member(w, "reportHtml", self + "/report.html");
+    member(w, "capture", self + "/capture.jsonl");
+    w.EndObject();
+}
+
+std::string etag_of(const TestEntry& e) {
+    return "\"" + e.id + "-" + std::to_string(e.version) + "\"";
+}
+
+HttpResponse live_state(const HttpRequest& req, const TestEntry& e) {
+    const std::string etag = etag_of(e);
+    Headers headers{{"ETag", etag}, {"Cache-Control", "no-cache"}};
+    if (req.header("if-none-match") == etag) {
+        HttpResponse r = respond(304, "", "application/json", std::move(headers));
+        return r;
+    }
+    return respond(200, json_object([&](JsonWriter& w) {
+                       summary_members(w, e);
+                       links(w, e);
+                       write_report_members(w, e.report());
+                   }),
+                   "application/json", std::move(headers));
+}
+
+std::string file_name(const TestEntry& e, const char* ext) {
+    std::string name = "ocpp-test-";
+    for (char c : e.chargebox_id) {
+        const bool safe = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+                          c == '_' || c == '.';
+        name += safe ? c : '_';
+    }
+    return name + "-" + e.id.substr(0, 8) + "." + ext;
+}
+
+HttpResponse document(const TestEntry& e, std::string_view what) {
+    const Report& r = e.report();
+    auto attachment = [&](const char* ext) {
+        return Headers{{"Content-Disposition", "attachment; filename=\"" + file_name(e, ext) + "\""},
+                       {"Cache-Control", "no-cache"}};
+    };
+    if (what == "report.json") {
+        return respond(200, to_json(r) + "\n", "application/json", attachment("json"));
+    }
+    if (what == "report.xml") {
+        return respond(200, to_junit(r), "application/xml; charset=utf-8", attachment("xml"));
+    }
+    if (what == "report.html") {
+        // The page has no scripts and no external assets: a strict policy costs nothing and contains any slip.
+        return respond(200, to_html(r), "text/html; charset=utf-8",
+                       {{"Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'"},
+                        {"Cache-Control", "no-cache"}});
+    }
+    if (what == "capture.jsonl") {
+        // Streamed from the kept text: Content-Length is its size now, and the pieces follow as the client reads.
+        HttpResponse answer = respond(200, "", "application/x-ndjson", attachment("jsonl"));
+        answer.stream = std::make_shared<ocpp::net::HttpBodyStream>();
+        answer.stream->size = r.capture.bytes();
+        answer.stream->read = [text = r.capture.owner(), size = r.capture.bytes()](std::uint64_t offset,
+                                                                                   std::size_t max, std::string& out) {
+            if (offset + max > size || text->size() < size) {
+                return false;
+            }
+            out.append(*text, static_cast<std::size_t>(offset), max);
+            return true;
+        };
+        return answer;
+    }
+    return json_error(404, "no such document: use report.json, report.xml, report.html or capture.jsonl");
+}
+
+// Only a plain host[:port] from the Host header goes into a URL we hand out.
+std::string usable_host(std::string_view host) {
+    if (host.empty() || host.size() > 255) {
+        return {};
+    }
+    for (char c : host) {
+        const bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' ||
+                        c == '-' || c == ':' || c == '[' || c == ']';
+        if (!ok) {
+            return {};
+        }
+    }
+    return std::string(host);
+}
+
+// "10.0.0.7:51234" -> "10.0.0.7", "[::1]:51234" -> "::1": the per-address limits count addresses, not ports.
+std::string address_only(std::string_view remote) {
+    if (!remote.empty() && remote.front() == '[') {
+        const auto close = remote.find(']');
+        return std::string(remote.substr(1, close == std::string_view::npos ? std::string_view::npos : close - 1));
+    }
+    const auto colon = remote.rfind(':');
+    return std::string(colon == std::string_view::npos ? remote : remote.substr(0, colon));
+}
+
+// Parses the POST body; on failure returns the error response.
+std::variant<TestRequest, HttpResponse> parse_create(const HttpRequest& req) {
+    if (req.body.size() > kMaxApiBody) {
+        return json_error(413, "request body exceeds " + std::to_string(kMaxApiBody) + " bytes", "body");
+    }
+    rapidjson::Document doc;
+    doc.Parse<rapidjson::kParseValidateEncodingFlag>(req.body.data(), req.body.size());
+    if (doc.HasParseError()) {
+        return json_error(400,
+                          std::string("request body is not valid JSON: ") +
+                              rapidjson::GetParseError_En(doc.GetParseError()) + " (at byte " +
+                              std::to_string(doc.GetErrorOffset()) + ")",
+                          "body");
+    }
+    if (!doc.IsObject()) {
+        return json_error(400, "request body must be a JSON object like {\"chargeBoxId\": \"CB-1\"}", "body");
+    }
+    TestRequest t;
+    bool have_id = false;
+    for (const auto& m : doc.GetObject()) {
+        const std::string name(m.name.GetString(), m.name.GetStringLength());
+        if (name == "chargeBoxId") {
+            if (!m.value.IsString()) {
+                return json_error(422, "chargeBoxId must be a string", name);
+            }
+            t.chargebox_id.assign(m.value.GetString(), m.value.GetStringLength());
+            have_id = true;
+        } else if (name == "password") {
+            if (!m.value.IsString()) {
+                return json_error(422, "password must be a string", name);
+            }
+            t.password.emplace(m.value.GetString(), m.value.GetStringLength());
+            if (auto problem = password_problem(*t.password); !problem.empty()) {
+                return json_error(422, "password " + problem, name);
+            }
+        } else if (name == "chargingTest" || name == "acceptAnyPassword") {
+            if (!m.value.IsBool()) {
+                return json_error(422, name + " must be true or false", name);
+            }
+            (name == "chargingTest" ? t.charging_test : t.accept_any_password) = m.value.GetBool();
+        } else {
+            return json_error(422,
+                              "unknown field \"" + name +
+                                  "\"; known: chargeBoxId, password, chargingTest, "
+                                  "acceptAnyPassword",
+                              name);
+        }
+    }
+    if (!have_id) {
+        return json_error(422, "chargeBoxId is required: the ID configured in the charger", "chargeBoxId");
+    }
+    if (t.password && t.accept_any_password) {
+        return json_error(422, "password and acceptAnyPassword exclude each other: give the password or accept any",
+                          "password");
+    }
+    t.host = usable_host(req.header("host"));
+    t.source = address_only(req.remote_address);
+    return t;
+}
+
+HttpResponse create(TestService& service, const HttpRequest& req) {
+    auto parsed = parse_create(req);
+    if (auto* error = std::get_if<HttpResponse>(&parsed)) {
+        return std::move(*error);
+    }
+    auto result = service.create_test(std::get<TestRequest>(parsed));
+    if (auto* error = std::get_if<CreateError>(&result)) {
+        Headers extra;
+        if (error->status == 503 || error->status == 429) {
+            extra.emplace_back("Retry-After", error->status == 429 ? "60" : "30");
+        }
+        return json_error(error->status, error->error, error->field, std::move(extra));
+    }
+    const auto& created = std::get<Created>(result);
+    const TestEntry& e = *created.entry;
+    // The password appears here once, so the installer can type it into the charger; it is never shown again.
+    return respond(201, json_object([&](JsonWriter& w) {
+                       summary_members(w, e);
+                       member(w, "url", e.url);
+                       member(w, "username", e.chargebox_id);
+                       member(w, "password", created.password);
+                       w.Key("heartbeatInterval");
+                       w.Int64(service.config().heartbeat_interval.count());
+                       links(w, e);
+                   }),
+                   "application/json",
+                   {{"Location", std::string(kPrefix) + "/" + e.id}, {"Cache-Control", "no-store"}});
+}
+
+HttpResponse list(const TestService& service) {
+    return respond(200, json_object([&](JsonWriter& w) {
+                       w.Key("tests");
+                       w.StartArray();
+                       for (const TestEntry* e : service.list()) {
+                           w.StartObject();
+                           summary_members(w, *e);
+                           w.EndObject();
+                       }
+                       w.EndArray();
+                       w.Key("inProgress");
+                       w.Uint64(service.active());
+                       w.Key("maxTests");
+                       w.Uint64(service.config().max_tests);
+                   }),
+                   "application/json", {{"Cache-Control", "no-cache"}});
+}
+
+HttpResponse method_not_allowed(const char* allowed) {
+    return json_error(405, std::string("method not allowed here; use ") + allowed, "", {{"Allow", allowed}});
+}
+
+HttpResponse unauthorized() {
+    return json_error(401,
+                      "starting and listing tests needs the tester's access token: send \"Authorization: Bearer "
+                      "TOKEN\" (ask whoever runs the tester)",
+                      "Authorization", {{"WWW-Authenticate", "Bearer realm=\"ocpp-tester\""}});
+}
+
+HttpResponse handle(TestService& service, const ApiConfig& config, const HttpRequest& req) {
+    std::string_view path = req.path;
+    while (path.size() > 1 && path.back() == '/') {
+        path.remove_suffix(1);
+    }
+    if (path == "/healthz") {
+        return respond(200, json_object([&](JsonWriter& w) {
+                           member(w, "status", "ok");
+                           w.Key("testsInProgress");
+                           w.Uint64(service.active());
+                           w.Key("testsKept");
+                           w.Uint64(service.kept());
+                           w.Key("maxTests");
+                           w.Uint64(service.config().max_tests);
+                           w.Key("connections");
+                           w.Uint64(config.connections ? config.connections() : 0);
+                       }));
+    }
+    if (path.substr(0, kPrefix.size()) != kPrefix || (path.size() > kPrefix.size() && path[kPrefix.size()] != '/')) {
+        return json_error(404, "not found: the API lives under /api/v1/tests");
+    }
+    path.remove_prefix(kPrefix.size());
+    if (path.empty()) {
+        // The collection is guarded; one test's URLs are not: its id is a 126-bit secret handed only to whoever
+        // started it, so the page (and a shared link to it) works without the token.
+        if (!config.token.empty() && (req.method == "POST" || req.method == "GET") &&
+            !ocpp::net::bearer_token_matches(req.header("authorization"), config.token)) {
+            return unauthorized();
+        }
+        if (req.method == "POST") {
+            return create(service, req);
+        }
+        return req.method == "GET" ? list(service) : method_not_allowed("GET, POST");
+    }
+    path.remove_prefix(1); // '/'
+    const auto slash = path.find('/');
+    const std::string id(path.substr(0, slash));
+    const std::string_view rest = slash == std::string_view::npos ? std::string_view{} : path.substr(slash + 1);
+    const TestEntry* e = service.find(id);
+    if (!e) {
+        return json_error(404, "no test with this id (tests are kept for an hour after they finish)", "id");
+    }
+    if (rest.empty()) {
+        if (req.method == "GET") {
+            return live_state(req, *e);
+        }
+        if (req.method == "DELETE") {
+            service.abort(id, "aborted through the API");
+            return live_state(HttpRequest{}, *service.find(id));
+        }
+        return method_not_allowed("GET, DELETE");
+    }
+    if (req.method != "GET") {
+        return method_not_allowed("GET");
+    }
+    return document(*e, rest);
+}
+
+} // namespace
+
+ocpp::net::HttpHandler make_api_handler(std::shared_ptr<TestService> service, ApiConfig config) {
+    return [service = std::move(service), config = std::move(config)](const HttpRequest& req,
+                                                                      ocpp::net::HttpResponder respond_to) {
+        respond_to(handle(*service, config, req));
+    };
+}
+
+} // namespace tester

@@ -1,0 +1,135 @@
+#include "tester/serve/command.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <future>
+#include <thread>
+
+#include "ocpp/net/event_loop.hpp"
+#include "ocpp/net/server.hpp"
+#include "ocpp/system/env_settings.hpp"
+#include "ocpp/system/small_file.hpp"
+#include "ocpp/system/stop_signals.hpp"
+#include "store/claims.hpp"
+#include "store/database.hpp"
+#include "store/worker.hpp"
+#include "tester/serve/api.hpp"
+#include "tester/serve/service.hpp"
+#include "tester/web/installer_page.hpp"
+
+namespace tester {
+
+namespace {
+
+void say(const std::string& line) {
+    std::fprintf(stderr, "ocpp-tester serve: %s\n", line.c_str());
+    std::fflush(stderr);
+}
+
+} // namespace
+
+} // namespace tester
+
+int run_serve(int argc, char** argv) {
+    using namespace tester;
+    auto parsed = parse_serve_options(argc, argv);
+    if (!parsed) {
+        std::fprintf(stderr, "ocpp-tester serve: %s\n%s", parsed.error().message.c_str(), serve_usage().c_str());
+        return 2;
+    }
+    const ServeOptions& o = *parsed;
+    if (o.help) {
+        std::fputs(serve_usage().c_str(), stdout);
+        return 0;
+    }
+    for (const auto& warning : o.warnings) {
+        say("warning: " + warning);
+    }
+    ocpp::Logger log(o.log_level);
+    auto schemas = ocpp::validation::Registry::v16();
+    if (!schemas) {
+        say("cannot load the OCPP 1.6 schemas: " + schemas.error().message);
+        return 1;
+    }
+    if (auto empty = store::check_database_file(o.db); !empty) {
+        say("--db: " + empty.error().message);
+        return 2;
+    }
+    auto db = store::open_database(o.db);
+    if (!db) {
+        say("--db: " + db.error().message);
+        return 1;
+    }
+    const std::string db_path = (*db)->name();
+
+    // Destroyed in reverse: the server and the service first (loop stopped), then the worker, then the loop.
+    auto loop = ocpp::net::EventLoop::create();
+    auto worker = std::make_unique<store::StoreWorker>(std::move(*db));
+    ocpp::net::ServerConfig sc;
+    sc.host = o.host;
+    sc.port = o.port;
+    sc.max_http_body = 64 * 1024;
+    if (!o.tls_cert.empty()) {
+        sc.tls = ocpp::net::ServerTlsConfig{o.tls_cert, o.tls_key, o.tls_client_ca, false};
+    }
+    auto server = ocpp::net::Server::create(*loop, sc, log);
+
+    ServiceConfig config;
+    config.public_url = o.public_url;
+    config.tls = sc.tls.has_value();
+    config.client_certificates = !o.tls_client_ca.empty();
+    config.heartbeat_interval = std::chrono::seconds(o.heartbeat_interval);
+    config.timeout = std::chrono::seconds(o.timeout);
+    config.max_tests = o.max_tests;
+    config.charging_time = std::chrono::seconds(o.charging_seconds);
+    config.max_kept_bytes = o.max_kept_tests_mb << 20;
+    config.capture_budget = o.max_capture_kb << 10;
+    config.max_frames_per_window = o.max_frame_rate * 10;
+    config.max_tests_per_address = o.max_tests_per_address;
+    config.max_starts_per_minute = o.max_starts_per_minute;
+    config.message_rate.per_second = o.max_message_rate;
+    config.message_rate.burst = o.message_burst;
+    auto service = TestService::create(config, *loop, *schemas, log, worker.get());
+    service->attach(*server);
+    ocpp::net::Server* server_ptr = server.get();
+    server->set_http_handler(make_web_handler(
+        make_api_handler(service, ApiConfig{o.api_token, [server_ptr] { return server_ptr->connection_count(); }})));
+    if (auto listening = server->listen(); !listening) {
+        say(listening.error().message);
+        return 1;
+    }
+    const std::string scheme = config.tls ? "s" : "";
+    const std::string where = o.host + ":" + std::to_string(server->port());
+    say("listening on " + where + " (chargers: ws" + scheme + "://" + where + "/ocpp/<ID>; installer page: http" +
+        scheme + "://" + where + "/; API: /api/v1/tests" + (o.api_token.empty() ? ", no token" : ", token required") +
+        "; claims in " + db_path + "); Ctrl-C stops");
+    if (o.api_token.empty() && !is_loopback(o.host)) {
+        say("warning: --no-api-token: anyone who reaches this port can start and list tests and read their claiming "
+            "codes");
+    }
+
+    ocpp::StopSignals signals;
+    std::promise<void> loop_done;
+    auto loop_finished = loop_done.get_future();
+    std::thread loop_thread([&] {
+        loop->run();
+        loop_done.set_value();
+    });
+    signals.wait();
+    say("stopping: aborting the tests in progress and closing connections");
+    loop->post([&] {
+        service->abort_all("the tester is shutting down");
+        server->shutdown();
+    });
+    // Give close frames a moment to go out, then stop the loop whatever state it is in.
+    if (loop_finished.wait_for(std::chrono::milliseconds(500)) != std::future_status::ready) {
+        loop->stop();
+    }
+    loop_thread.join();
+    server.reset();
+    service.reset();
+    worker.reset();
+    return 0;
+}
