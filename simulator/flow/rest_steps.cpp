@@ -6,24 +6,22 @@
 #include <random>
 #include <thread>
 
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
-
+#include "ocpp/text/json_text.hpp"
 #include "simulator/fleet/fleet.hpp"
 
 namespace sim::flow {
 
 namespace {
 
-using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
+using Writer = ocpp::JsonWriter;
 
+// A JSON object whose members `fill` writes.
 template <class Fill> std::string json_object(Fill&& fill) {
-    rapidjson::StringBuffer buf;
-    Writer w(buf);
-    w.StartObject();
-    fill(w);
-    w.EndObject();
-    return std::string(buf.GetString(), buf.GetSize());
+    ocpp::JsonText text;
+    text.writer().StartObject();
+    fill(text.writer());
+    text.writer().EndObject();
+    return text.str();
 }
 
 void member(Writer& w, const char* name, const std::string& value) {

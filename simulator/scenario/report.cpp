@@ -2,11 +2,11 @@
 
 #include <cstdint>
 #include <map>
-#include <type_traits>
 
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include "simulator/json_member.hpp"
 #include "simulator/scenario/values.hpp"
 
 namespace scen {
@@ -15,21 +15,7 @@ namespace {
 
 using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
 
-// Writes "name": value into the object the writer is in.
-template <class T> void member(Writer& w, const char* name, const T& value) {
-    w.Key(name);
-    if constexpr (std::is_same_v<T, bool>) {
-        w.Bool(value);
-    } else if constexpr (std::is_same_v<T, int>) {
-        w.Int(value);
-    } else if constexpr (std::is_same_v<T, std::uint64_t>) {
-        w.Uint64(value);
-    } else if constexpr (std::is_same_v<T, double>) {
-        w.Double(value);
-    } else {
-        w.String(value);
-    }
-}
+using sim::member;
 
 std::string xml_escape(const std::string& s) {
     std::string out;
