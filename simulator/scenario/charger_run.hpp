@@ -69,17 +69,18 @@ struct Link {
 class ChargerRun : public std::enable_shared_from_this<ChargerRun> {
 public:
     ChargerRun(const RunEnv& env, int index, std::function<void(ChargerResult)> done);
-    void start();
+    void start(); // sets the variables and runs the first step (posted)
 
     // What the step kinds (steps/*.cpp) work with.
     enum class Check { NotYet, Done };
     void next(); // the step is done: moves on to the next (posted)
+    // The step failed: records what it expected and what it got, and ends the run.
     void fail(const std::string& expected, const std::string& got);
     // Waits until `ready` returns Done (it may call next() or fail()), or fails after `seconds`.
     void wait_for(double seconds, std::function<Check()> ready, std::function<std::string()> timeout_got,
                   std::string expected);
-    void poke(); // something arrived: re-checks what wait_for waits for
-    void next_after(double seconds);
+    void poke();                     // something arrived: re-checks what wait_for waits for
+    void next_after(double seconds); // the step is done after a pause (wait)
     // Runs `f` after `seconds` unless the run finished (one at a time: a delayed answer to an expect_call).
     void later(double seconds, std::function<void()> f);
     // Runs the steps of `holder` (a repeat) as a nested list; its kind's `again` decides on another round.
@@ -88,11 +89,11 @@ public:
     void attach(std::shared_ptr<ocpp::Peer> peer);
     // Sends a frame as it is and waits for the answer with message id `id` ("" = any id we did not send).
     void send_raw(const std::string& text, std::string id);
-    const RunEnv& env() const { return env_; }
-    const std::string& id() const { return id_; }
-    Context& ctx() { return ctx_; }
-    Link& link() { return link_; }
-    bool finished() const { return finished_; }
+    const RunEnv& env() const { return env_; }    // target, clients, schemas, loop
+    const std::string& id() const { return id_; } // this charger's ID
+    Context& ctx() { return ctx_; }               // its variables
+    Link& link() { return link_; }                // its connection
+    bool finished() const { return finished_; }   // passed or failed: steps must not go on
 
 private:
     // A list of steps being worked through (the scenario's, or a repeat's).
