@@ -71,6 +71,15 @@ void expect_inline(ChargerRun& run, const std::optional<Expectation>& e) {
     }
 }
 
+std::optional<std::string> expand_or_fail(ChargerRun& run, const std::string& text, const std::string& what) {
+    auto expanded = expand_text(text, run.ctx());
+    if (!expanded) {
+        run.fail(what + " to expand", expanded.error().message);
+        return std::nullopt;
+    }
+    return std::move(*expanded);
+}
+
 bool check_matchers(ChargerRun& run, const std::vector<Matcher>& match, const rapidjson::Value& value,
                     const std::string& what) {
     for (const auto& m : match) {

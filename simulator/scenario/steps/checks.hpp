@@ -19,6 +19,8 @@ bool check_matchers(ChargerRun& run, const std::vector<Matcher>& match, const ra
                     const std::string& what);
 // The inline expect of a send or fault: waits for the answer and checks it, or goes on when there is none.
 void expect_inline(ChargerRun& run, const std::optional<Expectation>& e);
+// `text` with its ${...} expanded; nullopt when it does not expand, and the run failed ("`what` to expand").
+std::optional<std::string> expand_or_fail(ChargerRun& run, const std::string& text, const std::string& what);
 // Sets each variable to the value at its path; fails the run when a path leads nowhere.
 bool capture(ChargerRun& run, const std::map<std::string, std::string>& capture, const rapidjson::Value& value);
 // Waits up to 5 s for the close the step started (disconnect, fault: drop), then goes on without the connection.

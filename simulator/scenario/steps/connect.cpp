@@ -53,9 +53,8 @@ void run_connect(ChargerRun& run, const Step& s) {
         run.fail("a closed connection before connect", "the connection is still open (add disconnect first)");
         return;
     }
-    auto url = expand_text(env.target.url, run.ctx());
+    const auto url = expand_or_fail(run, env.target.url, "target.url");
     if (!url) {
-        run.fail("target.url to expand", url.error().message);
         return;
     }
     ocpp::net::ConnectOptions o;
@@ -63,9 +62,8 @@ void run_connect(ChargerRun& run, const Step& s) {
     const auto password = s.password ? s.password : env.target.password;
     if (env.target.security_profile == 1 || env.target.security_profile == 2 || s.password) {
         if (password) {
-            auto pw = expand_text(*password, run.ctx());
+            const auto pw = expand_or_fail(run, *password, "the password");
             if (!pw) {
-                run.fail("the password to expand", pw.error().message);
                 return;
             }
             o.basic_user = run.id();

@@ -66,9 +66,8 @@ void run_fault(ChargerRun& run, const Step& s) {
         run.fail("an open connection for the fault", "not connected");
         return;
     }
-    auto text = expand_text(s.payload, run.ctx());
+    const auto text = expand_or_fail(run, s.payload, "the frame text");
     if (!text) {
-        run.fail("the frame text to expand", text.error().message);
         return;
     }
     const std::string n = std::to_string(++run.ctx().counters["fault"]);

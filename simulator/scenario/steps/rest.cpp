@@ -102,9 +102,8 @@ void run_rest(ChargerRun& run, const Step& s) {
         run.fail("a REST client", "this build has no REST client");
         return;
     }
-    auto path = expand_text(s.path, run.ctx());
+    const auto path = expand_or_fail(run, s.path, "the path");
     if (!path) {
-        run.fail("the path to expand", path.error().message);
         return;
     }
     std::string body;
