@@ -1,6 +1,6 @@
 #pragma once
 // What several step kinds share on a run: waiting for and checking the answer to a CALL, matching values, capturing
-// them into variables, and waiting for the connection to close.
+// them into variables, expanding a template, and waiting for the connection to close.
 #include <map>
 #include <optional>
 #include <string>
