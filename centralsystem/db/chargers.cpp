@@ -86,18 +86,17 @@ Result<std::vector<Charger>> load(Connection& db, store::Statement& q) {
     if (out.size() == 1) {
         p->bind(1, out.front().chargebox_id);
     }
-    for (;;) {
-        auto row = p->step();
-        if (!row) {
-            return row.error();
-        }
-        if (!*row) {
-            return chargers;
-        }
-        if (auto it = index.find(p->text(0)); it != index.end()) {
-            out[it->second].charge_points.push_back(read_point(*p));
+    auto points =
+        Connection::collect(*p, [](const store::Statement& s) { return std::make_pair(s.text(0), read_point(s)); });
+    if (!points) {
+        return points.error();
+    }
+    for (auto& [id, point] : *points) {
+        if (auto it = index.find(id); it != index.end()) {
+            out[it->second].charge_points.push_back(std::move(point));
         }
     }
+    return chargers;
 }
 
 // A LIKE pattern matching `text` anywhere, lower-cased, with the wildcards in it escaped by '!'.
@@ -120,7 +119,8 @@ Result<Conflict> insert_charger(Connection& db, const Charger& c) {
         return taken.error();
     }
     if (*taken) {
-        return Conflict{409, "chargeBoxId", "a charger with Chargebox ID \"" + c.chargebox_id + "\" exists already"};
+        return Conflict{ConflictKind::ChargerExists, "chargeBoxId",
+                        "a charger with Chargebox ID \"" + c.chargebox_id + "\" exists already"};
     }
     for (std::size_t i = 0; i < c.charge_points.size(); ++i) {
         if (!c.charge_points[i].evse_id) {
@@ -131,7 +131,7 @@ Result<Conflict> insert_charger(Connection& db, const Charger& c) {
             return used.error();
         }
         if (*used) {
-            return Conflict{409, "chargePoints/" + std::to_string(i) + "/evseId",
+            return Conflict{ConflictKind::EvseIdTaken, "chargePoints/" + std::to_string(i) + "/evseId",
                             "EVSE ID \"" + *c.charge_points[i].evse_id + "\" belongs to another charge point"};
         }
     }
@@ -229,7 +229,7 @@ Result<Conflict> commission(Connection& db, std::string_view id, const Commissio
         return changed.error();
     }
     if (*changed == 0) {
-        return Conflict{404, "id", "no charger with this Chargebox ID"};
+        return Conflict{ConflictKind::NoSuchCharger, "id", "no charger with this Chargebox ID"};
     }
     for (std::size_t i = 0; i < c.charge_points.size(); ++i) {
         const auto& cp = c.charge_points[i];
@@ -241,7 +241,7 @@ Result<Conflict> commission(Connection& db, std::string_view id, const Commissio
             return point.error();
         }
         if (*point == 0) {
-            return Conflict{422, "chargePoints/" + std::to_string(i) + "/connectorId",
+            return Conflict{ConflictKind::NoSuchConnector, "chargePoints/" + std::to_string(i) + "/connectorId",
                             "this charger has no connector " + std::to_string(cp.connector_id)};
         }
     }
