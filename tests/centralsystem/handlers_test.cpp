@@ -29,7 +29,7 @@ TEST_F(HandlersTest, AutoRegisterTakesThePresentedPassword) {
     central_ = std::make_unique<cs::CentralSystem>(cfg, loop_, *worker_, *schemas_, log_);
     EXPECT_EQ(decide(handshake("NEW-1", std::string("lab-password"))).status, 0);
     ASSERT_NE(central_->credentials("NEW-1"), nullptr);
-    EXPECT_EQ(central_->credentials("NEW-1")->status, "planned");
+    EXPECT_EQ(central_->credentials("NEW-1")->status, cs::ChargerStatus::Planned);
     EXPECT_EQ(decide(handshake("NEW-1", std::string("other-password"))).status, 401);
 }
 
