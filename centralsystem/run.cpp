@@ -1,15 +1,13 @@
 #include "centralsystem/run.hpp"
 
 #include <cstdio>
-#include <future>
-#include <thread>
 
 #include "centralsystem/api/api.hpp"
 #include "centralsystem/central_system.hpp"
 #include "centralsystem/db/queries.hpp"
 #include "centralsystem/options.hpp"
 #include "ocpp/net/event_loop.hpp"
-#include "ocpp/system/stop_signals.hpp"
+#include "ocpp/program/serve_loop.hpp"
 #include "store/claims.hpp"
 #include "store/database.hpp"
 
@@ -113,20 +111,8 @@ int run(int argc, char** argv) {
         db_path + (o.auto_register ? "; auto-register on" : "") + (o.api_token.empty() ? "; API without token" : "") +
         "); Ctrl-C stops");
 
-    ocpp::StopSignals signals;
-    std::promise<void> loop_done;
-    auto loop_finished = loop_done.get_future();
-    std::thread loop_thread([&] {
-        loop->run();
-        loop_done.set_value();
-    });
-    signals.wait();
-    say("stopping: closing connections");
-    loop->post([&] { server->shutdown(); });
-    if (loop_finished.wait_for(std::chrono::milliseconds(500)) != std::future_status::ready) {
-        loop->stop();
-    }
-    loop_thread.join();
+    ocpp::program::run_until_stop_signal(
+        *loop, [] { say("stopping: closing connections"); }, [&] { server->shutdown(); });
     server.reset();
     central.reset();
     worker.reset(); // finishes and commits what is queued
