@@ -11,14 +11,12 @@ const std::vector<ocpp::EmbeddedFile>& portal_files(); // generated from central
 
 namespace {
 
+// Map tiles may come from the configured tile server (any http(s) origin); everything else from the portal. GET and
+// HEAD read the files.
 ocpp::http::AssetPolicy portal_policy() {
-    ocpp::http::AssetPolicy p;
-    // Map tiles may come from the configured tile server (any http(s) origin); everything else from the portal.
-    p.content_security_policy = "default-src 'self'; img-src 'self' data: https: http:; style-src 'self' "
-                                "'unsafe-inline'; frame-ancestors 'none'";
-    p.head = true;
-    p.refusal = "method not allowed: the portal's files are read with GET\n";
-    return p;
+    return {"default-src 'self'; img-src 'self' data: https: http:; style-src 'self' 'unsafe-inline'; "
+            "frame-ancestors 'none'",
+            true, "method not allowed: the portal's files are read with GET\n"};
 }
 
 } // namespace

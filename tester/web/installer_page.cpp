@@ -12,15 +12,12 @@ namespace {
 
 using ocpp::net::HttpRequest;
 
+// The page loads only its own files and talks only to its own origin; it may not be framed (clickjacking of the abort
+// button) and sends no Referer (the test id is in the fragment, but be sure). Its files are read with GET only.
 ocpp::http::AssetPolicy page_policy() {
-    ocpp::http::AssetPolicy p;
-    // The page loads only its own files and talks only to its own origin; it may not be framed (clickjacking of the
-    // abort button) and sends no Referer (the test id is in the fragment, but be sure).
-    p.content_security_policy = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-                                "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
-    p.head = false;
-    p.refusal = "method not allowed: the page's files are read with GET\n";
-    return p;
+    return {"default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+            "base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+            false, "method not allowed: the page's files are read with GET\n"};
 }
 
 bool is_api(std::string_view path) {
