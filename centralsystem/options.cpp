@@ -119,9 +119,11 @@ Result<void> apply(Options& o, const std::string& name, const std::string& value
     } else if (name == "tls-client-ca") {
         o.tls_client_ca = value;
     } else if (name == "log-level") {
-        if (!ocpp::parse_log_level(value, o.log_level)) {
-            return make_error("--log-level takes debug, info, warn, error or off, not \"" + value + "\"");
+        auto level = ocpp::program::parse_log_level_flag(value);
+        if (!level) {
+            return level.error();
         }
+        o.log_level = *level;
     } else if (name == "auto-register") {
         if (value != "true" && value != "false") {
             return make_error("auto-register takes true or false, not \"" + value + "\"");

@@ -7,6 +7,7 @@
 #include "centralsystem/db/queries.hpp"
 #include "centralsystem/options.hpp"
 #include "ocpp/net/event_loop.hpp"
+#include "ocpp/program/flags.hpp"
 #include "ocpp/program/serve_loop.hpp"
 #include "store/claims.hpp"
 #include "store/database.hpp"
@@ -66,13 +67,8 @@ int run(int argc, char** argv) {
     // Destroyed in reverse: the server and the central system first (loop stopped), then the worker, then the loop.
     auto loop = ocpp::net::EventLoop::create();
     auto worker = std::make_unique<store::StoreWorker>(std::move(*db));
-    ocpp::net::ServerConfig sc;
-    sc.host = o.host;
-    sc.port = o.port;
+    auto sc = ocpp::program::server_config({o.host, o.port}, o.tls_cert, o.tls_key, o.tls_client_ca);
     sc.max_http_body = 9 * 1024 * 1024; // a CSV import (8 MiB, refused above with a clear 413); JSON: 64 KiB
-    if (!o.tls_cert.empty()) {
-        sc.tls = ocpp::net::ServerTlsConfig{o.tls_cert, o.tls_key, o.tls_client_ca, false};
-    }
     auto server = ocpp::net::Server::create(*loop, sc, log);
     CentralConfig cc;
     cc.heartbeat_interval = o.heartbeat_interval;

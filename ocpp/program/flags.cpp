@@ -65,6 +65,25 @@ Result<HostPort> parse_listen(std::string_view text) {
     return HostPort{std::string(host), static_cast<std::uint16_t>(*port)};
 }
 
+Result<LogLevel> parse_log_level_flag(std::string_view text) {
+    LogLevel level = LogLevel::Info;
+    if (!parse_log_level(text, level)) {
+        return make_error("--log-level takes debug, info, warn, error or off, not \"" + std::string(text) + "\"");
+    }
+    return level;
+}
+
+net::ServerConfig server_config(const HostPort& listen, const std::string& cert, const std::string& key,
+                                const std::string& client_ca) {
+    net::ServerConfig sc;
+    sc.host = listen.host;
+    sc.port = listen.port;
+    if (!cert.empty()) {
+        sc.tls = net::ServerTlsConfig{cert, key, client_ca, false};
+    }
+    return sc;
+}
+
 Result<void> check_tls_flags(const std::string& cert, const std::string& key, const std::string& client_ca) {
     if (cert.empty() != key.empty()) {
         return make_error("--tls-cert and --tls-key go together");

@@ -6,6 +6,8 @@
 #include <string>
 #include <string_view>
 
+#include "ocpp/log/log.hpp"
+#include "ocpp/net/server.hpp"
 #include "ocpp/util/result.hpp"
 
 namespace ocpp::program {
@@ -36,7 +38,15 @@ struct HostPort {
 };
 Result<HostPort> parse_listen(std::string_view text);
 
+// "--log-level": debug, info, warn, error or off.
+Result<LogLevel> parse_log_level_flag(std::string_view text);
+
 // --tls-cert, --tls-key (both or neither) and --tls-client-ca (only with both): each given file must be readable.
 Result<void> check_tls_flags(const std::string& cert, const std::string& key, const std::string& client_ca);
+
+// The settings of a server listening on `listen`, with TLS when `cert` is given (security profile 2; 3 with a
+// client CA); the rest at net::ServerConfig's defaults.
+net::ServerConfig server_config(const HostPort& listen, const std::string& cert, const std::string& key,
+                                const std::string& client_ca);
 
 } // namespace ocpp::program

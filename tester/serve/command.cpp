@@ -7,6 +7,7 @@
 
 #include "ocpp/net/event_loop.hpp"
 #include "ocpp/net/server.hpp"
+#include "ocpp/program/flags.hpp"
 #include "ocpp/program/serve_loop.hpp"
 #include "ocpp/system/env_settings.hpp"
 #include "ocpp/system/small_file.hpp"
@@ -65,13 +66,8 @@ int run_serve(int argc, char** argv) {
     // Destroyed in reverse: the server and the service first (loop stopped), then the worker, then the loop.
     auto loop = ocpp::net::EventLoop::create();
     auto worker = std::make_unique<store::StoreWorker>(std::move(*db));
-    ocpp::net::ServerConfig sc;
-    sc.host = o.host;
-    sc.port = o.port;
+    auto sc = ocpp::program::server_config({o.host, o.port}, o.tls_cert, o.tls_key, o.tls_client_ca);
     sc.max_http_body = 64 * 1024;
-    if (!o.tls_cert.empty()) {
-        sc.tls = ocpp::net::ServerTlsConfig{o.tls_cert, o.tls_key, o.tls_client_ca, false};
-    }
     auto server = ocpp::net::Server::create(*loop, sc, log);
 
     ServiceConfig config;

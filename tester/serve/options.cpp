@@ -181,9 +181,11 @@ ocpp::Result<void> apply(ServeOptions& o, const std::string& name, const std::st
     } else if (name == "tls-client-ca") {
         o.tls_client_ca = value;
     } else if (name == "log-level") {
-        if (!ocpp::parse_log_level(value, o.log_level)) {
-            return ocpp::make_error("--log-level takes debug, info, warn, error or off, not \"" + value + "\"");
+        auto level = ocpp::program::parse_log_level_flag(value);
+        if (!level) {
+            return level.error();
         }
+        o.log_level = *level;
     } else {
         return ocpp::make_error("unknown option \"" + flag + "\"");
     }

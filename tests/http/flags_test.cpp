@@ -87,5 +87,39 @@ TEST(ParseListen, RefusesWithTheFlagNamed) {
     }
 }
 
+TEST(LogLevelFlag, NamesTheChoices) {
+    EXPECT_EQ(*parse_log_level_flag("debug"), LogLevel::Debug);
+    EXPECT_EQ(*parse_log_level_flag("off"), LogLevel::Off);
+    for (const char* bad : {"", "verbose", "DEBUG "}) {
+        const auto r = parse_log_level_flag(bad);
+        ASSERT_FALSE(r) << bad;
+        EXPECT_EQ(r.error().message,
+                  std::string("--log-level takes debug, info, warn, error or off, not \"") + bad + "\"");
+    }
+}
+
+TEST(ServerConfig, TlsOnlyWithACertificate) {
+    auto sc = server_config({"0.0.0.0", 8180}, "", "", "");
+    EXPECT_EQ(sc.host, "0.0.0.0");
+    EXPECT_EQ(sc.port, 8180);
+    EXPECT_FALSE(sc.tls);
+    sc = server_config({"::", 443}, "c.pem", "k.pem", "ca.pem");
+    ASSERT_TRUE(sc.tls);
+    EXPECT_EQ(sc.tls->cert_file, "c.pem");
+    EXPECT_EQ(sc.tls->key_file, "k.pem");
+    EXPECT_EQ(sc.tls->client_ca_file, "ca.pem");
+    EXPECT_FALSE(sc.tls->tls13_only);
+}
+
+TEST(TlsFlags, GoTogetherAndMustBeReadable) {
+    EXPECT_TRUE(check_tls_flags("", "", ""));
+    EXPECT_EQ(check_tls_flags("c.pem", "", "").error().message, "--tls-cert and --tls-key go together");
+    EXPECT_EQ(check_tls_flags("", "k.pem", "").error().message, "--tls-cert and --tls-key go together");
+    EXPECT_EQ(check_tls_flags("", "", "ca.pem").error().message, "--tls-client-ca needs --tls-cert and --tls-key");
+    const auto missing = check_tls_flags("/nonexistent/c.pem", "/nonexistent/k.pem", "");
+    ASSERT_FALSE(missing);
+    EXPECT_EQ(missing.error().message.rfind("--tls-cert: ", 0), 0u) << missing.error().message;
+}
+
 } // namespace
 } // namespace ocpp::program
