@@ -3,12 +3,12 @@
 #include <unistd.h>
 
 #include <cctype>
-#include <cerrno>
 #include <cstdlib>
 #include <map>
 
 #include <yaml-cpp/yaml.h>
 
+#include "ocpp/program/flags.hpp"
 #include "ocpp/system/small_file.hpp"
 #include "store/database.hpp"
 
@@ -53,34 +53,42 @@ bool takes_value(const std::string& name) {
     return false;
 }
 
-Result<long> parse_number(const std::string& flag, const std::string& text, long min, long max) {
-    char* end = nullptr;
-    errno = 0;
-    const long value = std::strtol(text.c_str(), &end, 10);
-    if (text.empty() || *end != '\0' || errno != 0 || value < min || value > max) {
-        return make_error("--" + flag + " takes a whole number from " + std::to_string(min) + " to " +
-                          std::to_string(max) + ", not \"" + text + "\"");
-    }
-    return value;
-}
+// The settings that are whole numbers: field and range.
+struct NumberSetting {
+    const char* name;
+    int Options::*field;
+    long min, max;
+};
+constexpr NumberSetting kNumbers[] = {
+    {"heartbeat-interval", &Options::heartbeat_interval, 1, 86400},
+    {"call-timeout", &Options::call_timeout, 1, 3600},
+    {"max-samples-per-minute", &Options::max_samples_per_minute, 0, 1000000},
+    {"password-failures-per-id", &Options::password_failures_per_id, 1, 1000},
+    {"password-failures-per-address", &Options::password_failures_per_address, 1, 1000},
+    {"password-backoff-max", &Options::password_backoff_max, 1, 86400},
+    {"max-message-rate", &Options::max_message_rate, 0, 100000},
+    {"message-burst", &Options::message_burst, 1, 100000},
+};
 
 // Applies one setting (a flag without its dashes) to the options.
 Result<void> apply(Options& o, const std::string& name, const std::string& value) {
+    for (const auto& n : kNumbers) {
+        if (name == n.name) {
+            auto number = ocpp::program::number_in_range("--" + name, value, n.min, n.max);
+            if (!number) {
+                return number.error();
+            }
+            o.*n.field = static_cast<int>(*number);
+            return {};
+        }
+    }
     if (name == "listen") {
-        const auto colon = value.rfind(':');
-        if (colon == std::string::npos || colon == 0) {
-            return make_error("--listen takes HOST:PORT (e.g. 0.0.0.0:8180), not \"" + value + "\"");
+        auto listen = ocpp::program::parse_listen(value);
+        if (!listen) {
+            return listen.error();
         }
-        std::string host = value.substr(0, colon);
-        if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
-            host = host.substr(1, host.size() - 2);
-        }
-        auto port = parse_number("listen port", value.substr(colon + 1), 0, 65535);
-        if (!port) {
-            return port.error();
-        }
-        o.host = host;
-        o.port = static_cast<std::uint16_t>(*port);
+        o.host = listen->host;
+        o.port = listen->port;
     } else if (name == "db") {
         if (auto ok = store::check_database_url(value); !ok) {
             return make_error("--db: " + ok.error().message);
@@ -104,43 +112,6 @@ Result<void> apply(Options& o, const std::string& name, const std::string& value
             return make_error("--map-tile-url must not contain quotes, spaces, < or >");
         }
         o.map_tile_url = value;
-    } else if (name == "heartbeat-interval") {
-        auto n = parse_number(name, value, 1, 86400);
-        if (!n) {
-            return n.error();
-        }
-        o.heartbeat_interval = static_cast<int>(*n);
-    } else if (name == "call-timeout") {
-        auto n = parse_number(name, value, 1, 3600);
-        if (!n) {
-            return n.error();
-        }
-        o.call_timeout = static_cast<int>(*n);
-    } else if (name == "max-samples-per-minute") {
-        auto n = parse_number(name, value, 0, 1000000);
-        if (!n) {
-            return n.error();
-        }
-        o.max_samples_per_minute = static_cast<int>(*n);
-    } else if (name == "password-failures-per-id" || name == "password-failures-per-address") {
-        auto n = parse_number(name, value, 1, 1000);
-        if (!n) {
-            return n.error();
-        }
-        (name == "password-failures-per-id" ? o.password_failures_per_id : o.password_failures_per_address) =
-            static_cast<int>(*n);
-    } else if (name == "password-backoff-max") {
-        auto n = parse_number(name, value, 1, 86400);
-        if (!n) {
-            return n.error();
-        }
-        o.password_backoff_max = static_cast<int>(*n);
-    } else if (name == "max-message-rate" || name == "message-burst") {
-        auto n = parse_number(name, value, name == "max-message-rate" ? 0 : 1, 100000);
-        if (!n) {
-            return n.error();
-        }
-        (name == "max-message-rate" ? o.max_message_rate : o.message_burst) = static_cast<int>(*n);
     } else if (name == "tls-cert") {
         o.tls_cert = value;
     } else if (name == "tls-key") {
@@ -148,9 +119,11 @@ Result<void> apply(Options& o, const std::string& name, const std::string& value
     } else if (name == "tls-client-ca") {
         o.tls_client_ca = value;
     } else if (name == "log-level") {
-        if (!ocpp::parse_log_level(value, o.log_level)) {
-            return make_error("--log-level takes debug, info, warn, error or off, not \"" + value + "\"");
+        auto level = ocpp::program::parse_log_level_flag(value);
+        if (!level) {
+            return level.error();
         }
+        o.log_level = *level;
     } else if (name == "auto-register") {
         if (value != "true" && value != "false") {
             return make_error("auto-register takes true or false, not \"" + value + "\"");
@@ -266,26 +239,20 @@ Result<Options> parse_options(int argc, char** argv, const std::vector<std::stri
         if (arg.rfind("--", 0) != 0) {
             return make_error("unexpected argument \"" + arg + "\" (options start with --)");
         }
-        std::string name = arg.substr(2), value;
-        bool inline_value = false;
-        if (const auto eq = name.find('='); eq != std::string::npos) {
-            value = name.substr(eq + 1);
-            name = name.substr(0, eq);
-            inline_value = true;
-        }
+        const auto split = ocpp::program::split_flag(arg);
+        const std::string name = split.flag.substr(2);
         if (name == "auto-register") {
-            settings.emplace_back(name, inline_value ? value : "true");
+            settings.emplace_back(name, split.inline_value ? split.value : "true");
             continue;
         }
         if (!takes_value(name)) {
             return make_error("unknown option \"--" + name + "\"");
         }
-        if (!inline_value) {
-            if (i + 1 >= argc) {
-                return make_error("--" + name + " needs a value");
-            }
-            value = argv[++i];
+        auto taken = ocpp::program::take_value(split, i, argc, argv);
+        if (!taken) {
+            return make_error("--" + name + " needs a value");
         }
+        const std::string& value = *taken;
         if (name == "config") {
             o.config_file = value;
             config_flag = true;
@@ -334,20 +301,8 @@ Result<Options> parse_options(int argc, char** argv, const std::vector<std::stri
             return r.error();
         }
     }
-    if (o.tls_cert.empty() != o.tls_key.empty()) {
-        return make_error("--tls-cert and --tls-key go together");
-    }
-    if (!o.tls_client_ca.empty() && o.tls_cert.empty()) {
-        return make_error("--tls-client-ca needs --tls-cert and --tls-key");
-    }
-    for (const auto& [flag, file] : {std::pair<const char*, const std::string&>{"--tls-cert", o.tls_cert},
-                                     {"--tls-key", o.tls_key},
-                                     {"--tls-client-ca", o.tls_client_ca}}) {
-        if (!file.empty()) {
-            if (auto problem = ocpp::file_problem(file)) {
-                return make_error(std::string(flag) + ": " + problem->message);
-            }
-        }
+    if (auto tls = ocpp::program::check_tls_flags(o.tls_cert, o.tls_key, o.tls_client_ca); !tls) {
+        return tls.error();
     }
     return o;
 }

@@ -1,15 +1,14 @@
 #include "centralsystem/run.hpp"
 
 #include <cstdio>
-#include <future>
-#include <thread>
 
 #include "centralsystem/api/api.hpp"
 #include "centralsystem/central_system.hpp"
 #include "centralsystem/db/queries.hpp"
 #include "centralsystem/options.hpp"
 #include "ocpp/net/event_loop.hpp"
-#include "ocpp/system/stop_signals.hpp"
+#include "ocpp/program/flags.hpp"
+#include "ocpp/program/serve_loop.hpp"
 #include "store/claims.hpp"
 #include "store/database.hpp"
 
@@ -68,13 +67,8 @@ int run(int argc, char** argv) {
     // Destroyed in reverse: the server and the central system first (loop stopped), then the worker, then the loop.
     auto loop = ocpp::net::EventLoop::create();
     auto worker = std::make_unique<store::StoreWorker>(std::move(*db));
-    ocpp::net::ServerConfig sc;
-    sc.host = o.host;
-    sc.port = o.port;
+    auto sc = ocpp::program::server_config({o.host, o.port}, o.tls_cert, o.tls_key, o.tls_client_ca);
     sc.max_http_body = 9 * 1024 * 1024; // a CSV import (8 MiB, refused above with a clear 413); JSON: 64 KiB
-    if (!o.tls_cert.empty()) {
-        sc.tls = ocpp::net::ServerTlsConfig{o.tls_cert, o.tls_key, o.tls_client_ca, false};
-    }
     auto server = ocpp::net::Server::create(*loop, sc, log);
     CentralConfig cc;
     cc.heartbeat_interval = o.heartbeat_interval;
@@ -113,20 +107,8 @@ int run(int argc, char** argv) {
         db_path + (o.auto_register ? "; auto-register on" : "") + (o.api_token.empty() ? "; API without token" : "") +
         "); Ctrl-C stops");
 
-    ocpp::StopSignals signals;
-    std::promise<void> loop_done;
-    auto loop_finished = loop_done.get_future();
-    std::thread loop_thread([&] {
-        loop->run();
-        loop_done.set_value();
-    });
-    signals.wait();
-    say("stopping: closing connections");
-    loop->post([&] { server->shutdown(); });
-    if (loop_finished.wait_for(std::chrono::milliseconds(500)) != std::future_status::ready) {
-        loop->stop();
-    }
-    loop_thread.join();
+    ocpp::program::run_until_stop_signal(
+        *loop, [] { say("stopping: closing connections"); }, [&] { server->shutdown(); });
     server.reset();
     central.reset();
     worker.reset(); // finishes and commits what is queued

@@ -2,59 +2,11 @@
 
 #include <cmath>
 
-#include <rapidjson/error/en.h>
-
-#include "ocpp/net/session.hpp"
-
 namespace cs::api {
 
-HttpResponse json_response(int status, std::string body) {
-    HttpResponse r;
-    r.status = status;
-    r.headers = {
-        {"Content-Type", "application/json"}, {"X-Content-Type-Options", "nosniff"}, {"Cache-Control", "no-store"}};
-    r.body = std::move(body);
-    return r;
-}
-
-void member(Writer& w, const char* name, std::string_view value) {
-    w.Key(name);
-    w.String(value.data(), static_cast<rapidjson::SizeType>(value.size()));
-}
-
-void member_or_null(Writer& w, const char* name, const std::optional<std::string>& value) {
-    w.Key(name);
-    value ? (void)w.String(value->data(), static_cast<rapidjson::SizeType>(value->size())) : (void)w.Null();
-}
-
-void member_or_null(Writer& w, const char* name, const std::optional<double>& value) {
-    w.Key(name);
-    value ? (void)w.Double(*value) : (void)w.Null();
-}
-
-HttpResponse json_error(int status, std::string_view error, std::string_view field) {
-    return json_response(status, json_object([&](Writer& w) {
-                             member(w, "error", error);
-                             if (!field.empty()) {
-                                 member(w, "field", field);
-                             }
-                         }));
-}
-
 std::optional<HttpResponse> parse_object(const HttpRequest& req, rapidjson::Document& doc) {
-    if (req.body.size() > kMaxBody) {
-        return json_error(413, "request body exceeds " + std::to_string(kMaxBody) + " bytes", "body");
-    }
-    doc.Parse<rapidjson::kParseValidateEncodingFlag>(req.body.data(), req.body.size());
-    if (doc.HasParseError()) {
-        return json_error(400,
-                          std::string("request body is not valid JSON: ") +
-                              rapidjson::GetParseError_En(doc.GetParseError()) + " (at byte " +
-                              std::to_string(doc.GetErrorOffset()) + ")",
-                          "body");
-    }
-    if (!doc.IsObject()) {
-        return json_error(400, "request body must be a JSON object", "body");
+    if (auto problem = ocpp::http::parse_json_object(req.body, kMaxBody, doc)) {
+        return problem->response();
     }
     return std::nullopt;
 }
@@ -162,27 +114,6 @@ bool ObjectReader::no_unknown_members() {
         }
     }
     return !problem_;
-}
-
-std::string query_param(std::string_view query, std::string_view name) {
-    while (!query.empty()) {
-        const auto amp = query.find('&');
-        const std::string_view pair = query.substr(0, amp);
-        const auto eq = pair.find('=');
-        if (pair.substr(0, eq) == name) {
-            std::string value(eq == std::string_view::npos ? std::string_view{} : pair.substr(eq + 1));
-            for (auto& c : value) {
-                c = c == '+' ? ' ' : c;
-            }
-            // Broken percent-encoding stays as sent, so that the parameter's own check refuses it by name.
-            return ocpp::net::percent_decode(value).value_or(value);
-        }
-        if (amp == std::string_view::npos) {
-            break;
-        }
-        query.remove_prefix(amp + 1);
-    }
-    return {};
 }
 
 } // namespace cs::api

@@ -1,5 +1,5 @@
 #pragma once
-// JSON in and out for the REST API: responses, {"error","field"} errors, and a reader that checks a request
+// JSON in and out for the REST API: the shared answers of ocpp/http, and a reader that checks a request
 // object field by field (types, ranges, lengths, unknown names) and names the first problem with its field path.
 #include <cstddef>
 #include <optional>
@@ -8,37 +8,28 @@
 #include <string_view>
 
 #include <rapidjson/document.h>
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
 
+#include "ocpp/http/json.hpp"
+#include "ocpp/http/query.hpp"
 #include "ocpp/net/http.hpp"
 
 namespace cs::api {
 
-using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
+using Writer = ocpp::http::JsonWriter;
 using ocpp::net::HttpRequest;
 using ocpp::net::HttpResponse;
+// The shared JSON answers (ocpp/http/json.hpp): errors are {"error", "field"}.
+using ocpp::http::json_error;
+using ocpp::http::json_object;
+using ocpp::http::json_response;
+using ocpp::http::member;
+using ocpp::http::member_or_null;
+using ocpp::http::query_param;
 
 // Request bodies above this many bytes are refused with 413 before parsing.
 inline constexpr std::size_t kMaxBody = 64 * 1024;
 
-HttpResponse json_response(int status, std::string body);
-HttpResponse json_error(int status, std::string_view error, std::string_view field = {});
-
-template <class Fill> std::string json_object(Fill&& fill) {
-    rapidjson::StringBuffer buf;
-    Writer w(buf);
-    w.StartObject();
-    fill(w);
-    w.EndObject();
-    return std::string(buf.GetString(), buf.GetSize()) + "\n";
-}
-
-void member(Writer& w, const char* name, std::string_view value);
-void member_or_null(Writer& w, const char* name, const std::optional<std::string>& value);
-void member_or_null(Writer& w, const char* name, const std::optional<double>& value);
-
-// Parses the body as a JSON object; on failure returns the 400/413 answer.
+// Parses the body as a JSON object of at most kMaxBody bytes; on failure returns the 400/413 answer.
 std::optional<HttpResponse> parse_object(const HttpRequest& req, rapidjson::Document& doc);
 
 // What is wrong with a request, for json_error().
@@ -71,9 +62,5 @@ private:
     std::set<std::string> known_;
     std::optional<Problem> problem_;
 };
-
-// The value of one query parameter ("q" in "q=CB&provider=acme"), percent-decoded (as sent when the encoding is
-// broken); empty when absent.
-std::string query_param(std::string_view query, std::string_view name);
 
 } // namespace cs::api

@@ -1,11 +1,10 @@
 #pragma once
 // The web portal: HTML, CSS and JavaScript modules embedded at build time (centralsystem/web/assets/), served at "/"
 // with their content types and ETags so browsers revalidate instead of downloading again.
-#include <map>
 #include <optional>
 #include <string>
-#include <string_view>
 
+#include "ocpp/http/assets.hpp"
 #include "ocpp/net/http.hpp"
 
 namespace cs {
@@ -21,12 +20,7 @@ public:
     std::optional<ocpp::net::HttpResponse> serve(const ocpp::net::HttpRequest& req) const;
 
 private:
-    struct Asset {
-        std::string_view body;
-        std::string content_type, etag;
-    };
-    std::map<std::string, Asset, std::less<>> assets_; // by path: "/", "/app.js", "/config.json"
-    std::string config_json_;                          // owns the body of "/config.json"
+    ocpp::http::AssetServer assets_; // the embedded files and "/config.json"
 };
 
 } // namespace cs

@@ -42,7 +42,4 @@ struct HttpResponse {
 using HttpResponder = std::function<void(HttpResponse)>;
 using HttpHandler = std::function<void(const HttpRequest&, HttpResponder respond)>;
 
-// True when an Authorization header value is "Bearer <token>" with exactly this token (compared in constant time).
-bool bearer_token_matches(std::string_view authorization, std::string_view token);
-
 } // namespace ocpp::net

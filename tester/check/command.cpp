@@ -3,12 +3,12 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <charconv>
 #include <cstdio>
 #include <cstring>
 #include <functional>
 #include <map>
 
+#include "ocpp/program/flags.hpp"
 #include "ocpp/system/small_file.hpp"
 #include "ocpp/text/chargebox_id.hpp"
 #include "store/database.hpp"
@@ -21,14 +21,7 @@ using ocpp::make_error;
 
 namespace {
 
-std::optional<long> to_long(const std::string& s) {
-    long v = 0;
-    auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-    if (s.empty() || ec != std::errc() || p != s.data() + s.size()) {
-        return std::nullopt;
-    }
-    return v;
-}
+using ocpp::program::whole_number;
 
 ocpp::Result<void> parse_listen(const std::string& v, CheckOptions& o) {
     const std::string what = "--listen: expected HOST:PORT such as 0.0.0.0:8180 or [::]:8180, got " + quote(v);
@@ -43,7 +36,7 @@ ocpp::Result<void> parse_listen(const std::string& v, CheckOptions& o) {
         }
         host = host.substr(1, host.size() - 2);
     }
-    const auto port = to_long(v.substr(colon + 1));
+    const auto port = whole_number(v.substr(colon + 1));
     if (host.empty() || !port || *port < 0 || *port > 65535) {
         return make_error(what);
     }
@@ -57,7 +50,7 @@ using Setter = std::function<ocpp::Result<void>(const std::string&, CheckOptions
 
 Setter seconds(const char* name, long max, std::chrono::seconds CheckOptions::*field) {
     return [=](const std::string& v, CheckOptions& o) -> ocpp::Result<void> {
-        const auto n = to_long(v);
+        const auto n = whole_number(v);
         if (!n || *n < 1 || *n > max) {
             return make_error(std::string(name) + ": expected whole seconds from 1 to " + std::to_string(max) +
                               ", got " + quote(v));
@@ -70,7 +63,7 @@ Setter seconds(const char* name, long max, std::chrono::seconds CheckOptions::*f
 // A whole number from min to max.
 Setter count(const char* name, long min, long max, int CheckOptions::*field) {
     return [=](const std::string& v, CheckOptions& o) -> ocpp::Result<void> {
-        const auto n = to_long(v);
+        const auto n = whole_number(v);
         if (!n || *n < min || *n > max) {
             return make_error(std::string(name) + ": expected a whole number from " + std::to_string(min) + " to " +
                               std::to_string(max) + ", got " + quote(v));
@@ -198,7 +191,7 @@ ocpp::Result<CheckCommand> parse_check_command(int argc, const char* const* argv
     CheckCommand cmd;
     bool listen_given = false;
     for (int i = 1; i < argc; ++i) {
-        std::string arg = argv[i];
+        const std::string arg = argv[i];
         if (arg == "-h" || arg == "--help") {
             cmd.help = true;
             return cmd;
@@ -207,31 +200,23 @@ ocpp::Result<CheckCommand> parse_check_command(int argc, const char* const* argv
             (arg == "--charging-test" ? cmd.options.charging_test : cmd.options.accept_any_password) = true;
             continue;
         }
-        std::string value;
-        bool has_value = false;
-        if (const auto eq = arg.find('='); arg.rfind("--", 0) == 0 && eq != std::string::npos) {
-            value = arg.substr(eq + 1);
-            arg = arg.substr(0, eq);
-            has_value = true;
-        }
+        const auto split = ocpp::program::split_flag(arg);
         const auto& options = value_options();
-        auto it = options.find(arg);
+        auto it = options.find(split.flag);
         if (it == options.end()) {
-            if (arg.rfind("-", 0) != 0) {
-                return make_error("unexpected argument " + quote(arg) + " (options start with --)");
+            if (split.flag.rfind("-", 0) != 0) {
+                return make_error("unexpected argument " + quote(split.flag) + " (options start with --)");
             }
-            return make_error("unknown option " + arg + " (see ocpp-tester check --help)");
+            return make_error("unknown option " + split.flag + " (see ocpp-tester check --help)");
         }
-        if (!has_value) {
-            if (i + 1 >= argc) {
-                return make_error(arg + ": expects a value");
-            }
-            value = argv[++i];
+        auto value = ocpp::program::take_value(split, i, argc, argv);
+        if (!value) {
+            return make_error(split.flag + ": expects a value");
         }
-        if (auto r = it->second(value, cmd.options); !r) {
+        if (auto r = it->second(*value, cmd.options); !r) {
             return r.error();
         }
-        listen_given = listen_given || arg == "--listen";
+        listen_given = listen_given || split.flag == "--listen";
     }
     const auto& o = cmd.options;
     if (!listen_given) {

@@ -1,8 +1,12 @@
 #include "tester/serve/api.hpp"
 
-#include <rapidjson/document.h>
-#include <rapidjson/error/en.h>
+#include <functional>
 
+#include <rapidjson/document.h>
+
+#include "ocpp/http/bearer_token.hpp"
+#include "ocpp/http/json.hpp"
+#include "ocpp/http/router.hpp"
 #include "tester/capture/capture.hpp"
 #include "tester/report/html.hpp"
 #include "tester/report/json.hpp"
@@ -18,43 +22,25 @@ using Headers = std::vector<std::pair<std::string, std::string>>;
 
 constexpr std::string_view kPrefix = "/api/v1/tests";
 
-HttpResponse respond(int status, std::string body, std::string type = "application/json", Headers extra = {}) {
-    HttpResponse r;
-    r.status = status;
-    r.headers = {{"Content-Type", std::move(type)}, {"X-Content-Type-Options", "nosniff"}};
+using ocpp::http::json_object;
+using ocpp::http::member;
+
+void add_headers(HttpResponse& r, Headers extra) {
     for (auto& h : extra) {
         r.headers.push_back(std::move(h));
     }
-    r.body = std::move(body);
+}
+
+HttpResponse respond(int status, std::string body, std::string type = "application/json", Headers extra = {}) {
+    HttpResponse r = ocpp::http::response(status, std::move(body), std::move(type));
+    add_headers(r, std::move(extra));
     return r;
 }
 
 HttpResponse json_error(int status, std::string_view error, std::string_view field = {}, Headers extra = {}) {
-    rapidjson::StringBuffer buf;
-    JsonWriter w(buf);
-    w.StartObject();
-    w.Key("error");
-    write_string(w, error);
-    if (!field.empty()) {
-        w.Key("field");
-        write_string(w, field);
-    }
-    w.EndObject();
-    return respond(status, std::string(buf.GetString(), buf.GetSize()) + "\n", "application/json", std::move(extra));
-}
-
-template <class Fill> std::string json_object(Fill&& fill) {
-    rapidjson::StringBuffer buf;
-    JsonWriter w(buf);
-    w.StartObject();
-    fill(w);
-    w.EndObject();
-    return std::string(buf.GetString(), buf.GetSize()) + "\n";
-}
-
-void member(JsonWriter& w, const char* name, std::string_view value) {
-    w.Key(name);
-    write_string(w, value);
+    HttpResponse r = ocpp::http::json_error(status, error, field);
+    add_headers(r, std::move(extra));
+    return r;
 }
 
 // The members every view of a test shares (list items, the live state, the creation answer).
@@ -180,20 +166,12 @@ std::string address_only(std::string_view remote) {
 
 // Parses the POST body; on failure returns the error response.
 std::variant<TestRequest, HttpResponse> parse_create(const HttpRequest& req) {
-    if (req.body.size() > kMaxApiBody) {
-        return json_error(413, "request body exceeds " + std::to_string(kMaxApiBody) + " bytes", "body");
-    }
     rapidjson::Document doc;
-    doc.Parse<rapidjson::kParseValidateEncodingFlag>(req.body.data(), req.body.size());
-    if (doc.HasParseError()) {
-        return json_error(400,
-                          std::string("request body is not valid JSON: ") +
-                              rapidjson::GetParseError_En(doc.GetParseError()) + " (at byte " +
-                              std::to_string(doc.GetErrorOffset()) + ")",
-                          "body");
-    }
-    if (!doc.IsObject()) {
-        return json_error(400, "request body must be a JSON object like {\"chargeBoxId\": \"CB-1\"}", "body");
+    if (auto problem = ocpp::http::parse_json_object(req.body, kMaxApiBody, doc)) {
+        if (problem->kind == ocpp::http::BodyProblem::Kind::NotObject) {
+            problem->message = "request body must be a JSON object like {\"chargeBoxId\": \"CB-1\"}";
+        }
+        return problem->response();
     }
     TestRequest t;
     bool have_id = false;
@@ -285,15 +263,59 @@ HttpResponse list(const TestService& service) {
                    "application/json", {{"Cache-Control", "no-cache"}});
 }
 
-HttpResponse method_not_allowed(const char* allowed) {
-    return json_error(405, std::string("method not allowed here; use ") + allowed, "", {{"Allow", allowed}});
-}
-
 HttpResponse unauthorized() {
     return json_error(401,
                       "starting and listing tests needs the tester's access token: send \"Authorization: Bearer "
                       "TOKEN\" (ask whoever runs the tester)",
                       "Authorization", {{"WWW-Authenticate", "Bearer realm=\"ocpp-tester\""}});
+}
+
+// The collection is guarded; one test's URLs are not: its id is a 126-bit secret handed only to whoever started it,
+// so the page (and a shared link to it) works without the token.
+bool authorized(const ApiConfig& config, const HttpRequest& req) {
+    return config.token.empty() || ocpp::http::bearer_token_matches(req.header("authorization"), config.token);
+}
+
+using Params = ocpp::http::PathParams;
+using Handler = std::function<HttpResponse(TestService&, const ApiConfig&, const HttpRequest&, const Params&)>;
+using Router = ocpp::http::Router<Handler>;
+
+HttpResponse no_such_test() {
+    return json_error(404, "no test with this id (tests are kept for an hour after they finish)", "id");
+}
+
+const Router& router() {
+    static const Router table = [] {
+        Router routes;
+        routes.add("GET", "/api/v1/tests",
+                   [](TestService& service, const ApiConfig& config, const HttpRequest& req, const Params&) {
+                       return authorized(config, req) ? list(service) : unauthorized();
+                   });
+        routes.add("POST", "/api/v1/tests",
+                   [](TestService& service, const ApiConfig& config, const HttpRequest& req, const Params&) {
+                       return authorized(config, req) ? create(service, req) : unauthorized();
+                   });
+        routes.add("GET", "/api/v1/tests/{id}",
+                   [](TestService& service, const ApiConfig&, const HttpRequest& req, const Params& p) {
+                       const TestEntry* e = service.find(p[0]);
+                       return e ? live_state(req, *e) : no_such_test();
+                   });
+        routes.add("DELETE", "/api/v1/tests/{id}",
+                   [](TestService& service, const ApiConfig&, const HttpRequest&, const Params& p) {
+                       if (!service.find(p[0])) {
+                           return no_such_test();
+                       }
+                       service.abort(p[0], "aborted through the API");
+                       return live_state(HttpRequest{}, *service.find(p[0]));
+                   });
+        routes.add("GET", "/api/v1/tests/{id}/{document}",
+                   [](TestService& service, const ApiConfig&, const HttpRequest&, const Params& p) {
+                       const TestEntry* e = service.find(p[0]);
+                       return e ? document(*e, p[1]) : no_such_test();
+                   });
+        return routes;
+    }();
+    return table;
 }
 
 HttpResponse handle(TestService& service, const ApiConfig& config, const HttpRequest& req) {
@@ -317,41 +339,20 @@ HttpResponse handle(TestService& service, const ApiConfig& config, const HttpReq
     if (path.substr(0, kPrefix.size()) != kPrefix || (path.size() > kPrefix.size() && path[kPrefix.size()] != '/')) {
         return json_error(404, "not found: the API lives under /api/v1/tests");
     }
-    path.remove_prefix(kPrefix.size());
-    if (path.empty()) {
-        // The collection is guarded; one test's URLs are not: its id is a 126-bit secret handed only to whoever
-        // started it, so the page (and a shared link to it) works without the token.
-        if (!config.token.empty() && (req.method == "POST" || req.method == "GET") &&
-            !ocpp::net::bearer_token_matches(req.header("authorization"), config.token)) {
-            return unauthorized();
-        }
-        if (req.method == "POST") {
-            return create(service, req);
-        }
-        return req.method == "GET" ? list(service) : method_not_allowed("GET, POST");
+    auto found = router().find(req.method, path);
+    if (auto* hit = std::get_if<Router::Found>(&found)) {
+        return (*hit->handler)(service, config, req, hit->params);
     }
-    path.remove_prefix(1); // '/'
-    const auto slash = path.find('/');
-    const std::string id(path.substr(0, slash));
-    const std::string_view rest = slash == std::string_view::npos ? std::string_view{} : path.substr(slash + 1);
-    const TestEntry* e = service.find(id);
-    if (!e) {
-        return json_error(404, "no test with this id (tests are kept for an hour after they finish)", "id");
+    const auto& miss = std::get<ocpp::http::NoRoute>(found);
+    if (miss.status == 405) {
+        return ocpp::http::method_not_allowed(miss.allow);
     }
-    if (rest.empty()) {
-        if (req.method == "GET") {
-            return live_state(req, *e);
-        }
-        if (req.method == "DELETE") {
-            service.abort(id, "aborted through the API");
-            return live_state(HttpRequest{}, *service.find(id));
-        }
-        return method_not_allowed("GET, DELETE");
+    // Deeper than a test's documents ("/api/v1/tests/ID/report.json/x"), or a broken escape.
+    const auto segments = ocpp::http::path_segments(path);
+    if (segments.size() > 3 && service.find(std::string(segments[3]))) {
+        return json_error(404, "no such document: use report.json, report.xml, report.html or capture.jsonl");
     }
-    if (req.method != "GET") {
-        return method_not_allowed("GET");
-    }
-    return document(*e, rest);
+    return no_such_test();
 }
 
 } // namespace

@@ -4,14 +4,13 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
-#include <future>
-#include <thread>
 
 #include "ocpp/net/event_loop.hpp"
 #include "ocpp/net/server.hpp"
+#include "ocpp/program/flags.hpp"
+#include "ocpp/program/serve_loop.hpp"
 #include "ocpp/system/env_settings.hpp"
 #include "ocpp/system/small_file.hpp"
-#include "ocpp/system/stop_signals.hpp"
 #include "store/claims.hpp"
 #include "store/database.hpp"
 #include "store/worker.hpp"
@@ -67,13 +66,8 @@ int run_serve(int argc, char** argv) {
     // Destroyed in reverse: the server and the service first (loop stopped), then the worker, then the loop.
     auto loop = ocpp::net::EventLoop::create();
     auto worker = std::make_unique<store::StoreWorker>(std::move(*db));
-    ocpp::net::ServerConfig sc;
-    sc.host = o.host;
-    sc.port = o.port;
+    auto sc = ocpp::program::server_config({o.host, o.port}, o.tls_cert, o.tls_key, o.tls_client_ca);
     sc.max_http_body = 64 * 1024;
-    if (!o.tls_cert.empty()) {
-        sc.tls = ocpp::net::ServerTlsConfig{o.tls_cert, o.tls_key, o.tls_client_ca, false};
-    }
     auto server = ocpp::net::Server::create(*loop, sc, log);
 
     ServiceConfig config;
@@ -110,24 +104,12 @@ int run_serve(int argc, char** argv) {
             "codes");
     }
 
-    ocpp::StopSignals signals;
-    std::promise<void> loop_done;
-    auto loop_finished = loop_done.get_future();
-    std::thread loop_thread([&] {
-        loop->run();
-        loop_done.set_value();
-    });
-    signals.wait();
-    say("stopping: aborting the tests in progress and closing connections");
-    loop->post([&] {
-        service->abort_all("the tester is shutting down");
-        server->shutdown();
-    });
-    // Give close frames a moment to go out, then stop the loop whatever state it is in.
-    if (loop_finished.wait_for(std::chrono::milliseconds(500)) != std::future_status::ready) {
-        loop->stop();
-    }
-    loop_thread.join();
+    ocpp::program::run_until_stop_signal(
+        *loop, [] { say("stopping: aborting the tests in progress and closing connections"); },
+        [&] {
+            service->abort_all("the tester is shutting down");
+            server->shutdown();
+        });
     server.reset();
     service.reset();
     worker.reset();

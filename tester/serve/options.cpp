@@ -1,9 +1,6 @@
 // Options of `ocpp-tester serve`: the flags, their OCPPKIT_TESTER_* variables, defaults and checks.
-#include <cerrno>
-#include <cstdlib>
-
+#include "ocpp/program/flags.hpp"
 #include "ocpp/system/env_settings.hpp"
-#include "ocpp/system/small_file.hpp"
 #include "store/database.hpp"
 #include "tester/serve/command.hpp"
 
@@ -11,32 +8,15 @@ namespace tester {
 
 namespace {
 
-ocpp::Result<long> parse_number(const std::string& flag, const std::string& text, long min, long max) {
-    char* end = nullptr;
-    errno = 0;
-    const long value = std::strtol(text.c_str(), &end, 10);
-    if (text.empty() || *end != '\0' || errno != 0 || value < min || value > max) {
-        return ocpp::make_error(flag + " takes a whole number from " + std::to_string(min) + " to " +
-                                std::to_string(max) + ", not \"" + text + "\"");
-    }
-    return value;
-}
+using ocpp::program::number_in_range;
 
 ocpp::Result<void> parse_listen(const std::string& text, ServeOptions& o) {
-    const auto colon = text.rfind(':');
-    if (colon == std::string::npos || colon == 0) {
-        return ocpp::make_error("--listen takes HOST:PORT (e.g. 0.0.0.0:8180), not \"" + text + "\"");
+    auto listen = ocpp::program::parse_listen(text);
+    if (!listen) {
+        return listen.error();
     }
-    std::string host = text.substr(0, colon);
-    if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
-        host = host.substr(1, host.size() - 2); // [::]:8180
-    }
-    auto port = parse_number("--listen port", text.substr(colon + 1), 0, 65535);
-    if (!port) {
-        return port.error();
-    }
-    o.host = host;
-    o.port = static_cast<std::uint16_t>(*port);
+    o.host = listen->host;
+    o.port = listen->port;
     return {};
 }
 
@@ -146,7 +126,7 @@ ocpp::Result<void> apply(ServeOptions& o, const std::string& name, const std::st
         }
         o.public_url = value;
     } else if (name == "heartbeat-interval" || name == "timeout" || name == "max-tests") {
-        auto n = name == "max-tests" ? parse_number(flag, value, 1, 100000) : parse_number(flag, value, 1, 86400);
+        auto n = name == "max-tests" ? number_in_range(flag, value, 1, 100000) : number_in_range(flag, value, 1, 86400);
         if (!n) {
             return n.error();
         }
@@ -158,7 +138,7 @@ ocpp::Result<void> apply(ServeOptions& o, const std::string& name, const std::st
             o.max_tests = static_cast<std::size_t>(*n);
         }
     } else if (name == "charging-seconds") {
-        auto n = parse_number(flag, value, 1, 3600);
+        auto n = number_in_range(flag, value, 1, 3600);
         if (!n) {
             return n.error();
         }
@@ -167,7 +147,7 @@ ocpp::Result<void> apply(ServeOptions& o, const std::string& name, const std::st
                name == "max-tests-per-address" || name == "max-starts-per-minute") {
         const long min = name == "max-capture-kb" ? 16 : 1;
         const long max = name == "max-kept-tests-mb" ? 65536 : name == "max-capture-kb" ? 1048576 : 100000;
-        auto n = parse_number(flag, value, min, max);
+        auto n = number_in_range(flag, value, min, max);
         if (!n) {
             return n.error();
         }
@@ -178,7 +158,7 @@ ocpp::Result<void> apply(ServeOptions& o, const std::string& name, const std::st
          : name == "max-tests-per-address" ? o.max_tests_per_address
                                            : o.max_starts_per_minute) = v;
     } else if (name == "max-message-rate" || name == "message-burst") {
-        auto n = parse_number(flag, value, name == "max-message-rate" ? 0 : 1, 100000);
+        auto n = number_in_range(flag, value, name == "max-message-rate" ? 0 : 1, 100000);
         if (!n) {
             return n.error();
         }
@@ -201,9 +181,11 @@ ocpp::Result<void> apply(ServeOptions& o, const std::string& name, const std::st
     } else if (name == "tls-client-ca") {
         o.tls_client_ca = value;
     } else if (name == "log-level") {
-        if (!ocpp::parse_log_level(value, o.log_level)) {
-            return ocpp::make_error("--log-level takes debug, info, warn, error or off, not \"" + value + "\"");
+        auto level = ocpp::program::parse_log_level_flag(value);
+        if (!level) {
+            return level.error();
         }
+        o.log_level = *level;
     } else {
         return ocpp::make_error("unknown option \"" + flag + "\"");
     }
@@ -220,19 +202,13 @@ ocpp::Result<ServeOptions> parse_serve_options(int argc, char** argv, const std:
         ++i;
     }
     for (; i < argc; ++i) {
-        std::string flag = argv[i];
-        std::string value;
-        bool inline_value = false;
-        if (const auto eq = flag.find('='); flag.rfind("--", 0) == 0 && eq != std::string::npos) {
-            value = flag.substr(eq + 1);
-            flag = flag.substr(0, eq);
-            inline_value = true;
-        }
+        const auto split = ocpp::program::split_flag(argv[i]);
+        const std::string& flag = split.flag;
         if (flag == "--help" || flag == "-h") {
             o.help = true;
             return o;
         }
-        if (flag == "--no-api-token" && !inline_value) {
+        if (flag == "--no-api-token" && !split.inline_value) {
             o.no_api_token = true;
             continue;
         }
@@ -240,13 +216,11 @@ ocpp::Result<ServeOptions> parse_serve_options(int argc, char** argv, const std:
         if (flag.rfind("--", 0) != 0 || std::find(names.begin(), names.end(), flag.substr(2)) == names.end()) {
             return ocpp::make_error("unknown option \"" + flag + "\"");
         }
-        if (!inline_value) {
-            if (i + 1 >= argc) {
-                return ocpp::make_error(flag + " needs a value");
-            }
-            value = argv[++i];
+        auto value = ocpp::program::take_value(split, i, argc, argv);
+        if (!value) {
+            return ocpp::make_error(flag + " needs a value");
         }
-        flags.emplace_back(flag.substr(2), value);
+        flags.emplace_back(flag.substr(2), *value);
     }
     // The command line wins over the environment, which wins over the defaults. A bad variable is an error even
     // when a flag overrides it, so that nothing wrong is silently kept in the service's environment.
@@ -271,20 +245,8 @@ ocpp::Result<ServeOptions> parse_serve_options(int argc, char** argv, const std:
         return ocpp::make_error("--listen HOST:PORT is required (or " + ocpp::env_variable(kServeEnvPrefix, "listen") +
                                 ")");
     }
-    if (o.tls_cert.empty() != o.tls_key.empty()) {
-        return ocpp::make_error("--tls-cert and --tls-key go together");
-    }
-    if (!o.tls_client_ca.empty() && o.tls_cert.empty()) {
-        return ocpp::make_error("--tls-client-ca needs --tls-cert and --tls-key");
-    }
-    for (const auto& [flag, file] : {std::pair<const char*, const std::string&>{"--tls-cert", o.tls_cert},
-                                     {"--tls-key", o.tls_key},
-                                     {"--tls-client-ca", o.tls_client_ca}}) {
-        if (!file.empty()) {
-            if (auto problem = ocpp::file_problem(file)) {
-                return ocpp::make_error(std::string(flag) + ": " + problem->message);
-            }
-        }
+    if (auto tls = ocpp::program::check_tls_flags(o.tls_cert, o.tls_key, o.tls_client_ca); !tls) {
+        return tls.error();
     }
     if (o.timeout <= o.heartbeat_interval) {
         return ocpp::make_error("--timeout (" + std::to_string(o.timeout) + " s) must be longer than " +

@@ -15,6 +15,10 @@ std::uint64_t next_session_id();
 std::string to_lower(std::string_view text);
 bool iequals(std::string_view a, std::string_view b);
 std::string base64_encode(std::string_view data);
+// Optional white space of HTTP (RFC 9110 5.6.3): space and horizontal tab.
+bool is_space(char c);
+// `s` without leading and trailing optional white space.
+std::string_view trim(std::string_view s);
 
 // parse_basic_auth for a server that knows the Chargebox ID from the path: credentials that start with
 // "expected_user:" split there, since the ID may hold ':' (OCPP 2.0.1's identity rule) and RFC 7617 user-ids may not.
