@@ -11,6 +11,7 @@
 #include "ocpp/v16/messages.hpp"
 #include "simulator/fleet/fleet.hpp"
 #include "simulator/run.hpp"
+#include "tests/support/loop_thread.hpp"
 #include "tests/support/wait.hpp"
 
 namespace sim {
@@ -24,7 +25,7 @@ using ocppkit::test::wait_until;
 class LoopbackCentralSystem {
 public:
     LoopbackCentralSystem() {
-        server_ = ocpp::net::Server::create(*loop_, ocpp::net::ServerConfig{}, log_);
+        server_ = ocpp::net::Server::create(lt_.loop(), ocpp::net::ServerConfig{}, log_);
         server_->set_open_handler([this](ocpp::net::SessionPtr session) {
             {
                 std::lock_guard<std::mutex> lock(mutex_);
@@ -41,15 +42,13 @@ public:
             peers_.push_back(peer);
         });
         EXPECT_TRUE(server_->listen());
-        thread_ = std::thread([this] { loop_->run(); });
+        lt_.start();
     }
     ~LoopbackCentralSystem() {
-        loop_->post([this] {
+        lt_.stop([this] {
             server_->shutdown();
             peers_.clear();
-            loop_->stop();
         });
-        thread_.join();
     }
     std::string url() const { return "ws://127.0.0.1:" + std::to_string(server_->port()) + "/ocpp"; }
     int opened() const { return opened_; }
@@ -94,14 +93,13 @@ private:
 
     ocpp::Logger log_{ocpp::LogLevel::Off};
     ocpp::validation::Registry schemas_ = ocpp::validation::Registry::v16().value();
-    std::unique_ptr<ocpp::net::EventLoop> loop_ = ocpp::net::EventLoop::create();
+    ocppkit::test::LoopThread lt_{ocppkit::test::LoopThread::Start::Later};
     std::unique_ptr<ocpp::net::Server> server_;
     std::vector<std::shared_ptr<ocpp::Peer>> peers_; // loop thread only
     int next_tx_ = 0;                                // loop thread only
     std::atomic<int> opened_{0};
     mutable std::mutex mutex_;
     std::set<std::string> ids_, paths_, basic_;
-    std::thread thread_;
 };
 
 Options fleet_options(const std::string& url, std::uint64_t chargers) {
