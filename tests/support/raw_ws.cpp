@@ -11,6 +11,8 @@
 #include <cerrno>
 #include <cstdlib>
 
+#include "ocpp/net/detail/net_util.hpp"
+
 namespace ocppkit::test {
 
 namespace {
@@ -112,23 +114,8 @@ int status_of(const std::string& answer) {
     return answer.rfind("HTTP/1.", 0) == 0 && answer.size() >= 12 ? std::atoi(answer.substr(9, 3).c_str()) : 0;
 }
 
-std::string base64(std::string_view in) {
-    static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    std::string out;
-    for (std::size_t i = 0; i < in.size(); i += 3) {
-        std::uint32_t n = static_cast<std::uint32_t>(static_cast<unsigned char>(in[i])) << 16;
-        n |= i + 1 < in.size() ? static_cast<std::uint32_t>(static_cast<unsigned char>(in[i + 1])) << 8 : 0;
-        n |= i + 2 < in.size() ? static_cast<unsigned char>(in[i + 2]) : 0;
-        out += kAlphabet[(n >> 18) & 63];
-        out += kAlphabet[(n >> 12) & 63];
-        out += i + 1 < in.size() ? kAlphabet[(n >> 6) & 63] : '=';
-        out += i + 2 < in.size() ? kAlphabet[n & 63] : '=';
-    }
-    return out;
-}
-
 std::string basic_auth(const std::string& user, const std::string& password) {
-    return "Basic " + base64(user + ":" + password);
+    return "Basic " + ocpp::net::detail::base64_encode(user + ":" + password);
 }
 
 std::string client_frame(unsigned char opcode, std::string_view payload) {

@@ -26,7 +26,6 @@ std::string upgrade_request(const std::string& path, const std::string& protocol
                             const std::string& extra = "");
 // The HTTP status of an answer ("HTTP/1.1 101 ..." -> 101), 0 when there is none.
 int status_of(const std::string& answer);
-std::string base64(std::string_view in);
 // "Basic <base64(user:password)>".
 std::string basic_auth(const std::string& user, const std::string& password);
 
