@@ -296,7 +296,8 @@ public:
             auto* session = s.get();
             session->set_message_handler([this, session](std::string_view) {
                 drive_.completed.fetch_add(1, std::memory_order_relaxed);
-                if (!drive_.running.load(std::memory_order_relaxed) || !session->send(request_)) {
+                if (!drive_.running.load(std::memory_order_relaxed) ||
+                    session->send(request_) != ocpp::net::SendStatus::Queued) {
                     drive_.in_flight.fetch_sub(1);
                 }
             });
@@ -317,7 +318,7 @@ public:
             pair_.client_loop().post([this] {
                 for (auto& s : client_sessions_) {
                     drive_.in_flight.fetch_add(1);
-                    if (!s->send(request_)) {
+                    if (s->send(request_) != ocpp::net::SendStatus::Queued) {
                         drive_.failed.fetch_add(1);
                         drive_.in_flight.fetch_sub(1);
                     }

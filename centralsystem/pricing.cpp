@@ -113,6 +113,12 @@ Tile tile_of(const Charger& charger, const ChargePoint& point, bool online) {
     return point.status == "Available" ? Tile::Available : Tile::NotAvailable;
 }
 
+namespace {
+// The counter of each Tile, in the enum's order.
+constexpr int TileCounts::*kCounter[] = {&TileCounts::available, &TileCounts::occupied, &TileCounts::not_available,
+                                         &TileCounts::inoperative};
+} // namespace
+
 TileCounts count_tiles(const std::vector<Charger>& chargers, const std::function<bool(const std::string&)>& online) {
     TileCounts n;
     for (const auto& c : chargers) {
@@ -121,20 +127,7 @@ TileCounts count_tiles(const std::vector<Charger>& chargers, const std::function
             if (p.connector_id < 1) {
                 continue;
             }
-            switch (tile_of(c, p, on)) {
-            case Tile::Available:
-                ++n.available;
-                break;
-            case Tile::Occupied:
-                ++n.occupied;
-                break;
-            case Tile::NotAvailable:
-                ++n.not_available;
-                break;
-            case Tile::Inoperative:
-                ++n.inoperative;
-                break;
-            }
+            ++(n.*kCounter[static_cast<std::size_t>(tile_of(c, p, on))]);
         }
     }
     return n;

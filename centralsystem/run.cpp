@@ -94,7 +94,7 @@ int run(int argc, char** argv) {
     }
     auto central = std::make_unique<CentralSystem>(cc, *loop, *worker, *schemas, log);
     for (const auto& c : *known) {
-        central->put_credentials(c.chargebox_id, Credentials{c.password_hash, c.status, c.accept_any_password});
+        central->put_credentials(c.chargebox_id, credentials_of(c));
     }
     central->attach(*server);
     loop->post([&central] { central->start_credentials_refresh(); });

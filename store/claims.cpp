@@ -3,6 +3,7 @@
 #include <openssl/rand.h>
 
 #include "ocpp/text/base32.hpp"
+#include "store/ddl.hpp"
 
 namespace store {
 
@@ -59,7 +60,7 @@ std::optional<std::string> normalize_claim_code(std::string_view typed) {
 
 Result<void> Claims::migrate(Connection& db) {
     // PostgreSQL's INTEGER is 32 bits: the millisecond times need BIGINT there (SQLite's INTEGER is 64 bits).
-    return db.migrate("claims", {{1, R"sql(
+    return db.migrate("claims", {portable_migration(1, R"sql(
         CREATE TABLE claims (
             code TEXT PRIMARY KEY,
             chargebox_id TEXT NOT NULL,
@@ -68,27 +69,12 @@ Result<void> Claims::migrate(Connection& db) {
             connectors INTEGER NOT NULL,
             security_profile INTEGER NOT NULL,
             test_id TEXT NOT NULL,
-            created_ms INTEGER NOT NULL,
-            expires_ms INTEGER NOT NULL,
-            redeemed_ms INTEGER);
-        CREATE TABLE claim_failures (client TEXT NOT NULL, at_ms INTEGER NOT NULL);
+            created_ms {int64} NOT NULL,
+            expires_ms {int64} NOT NULL,
+            redeemed_ms {int64});
+        CREATE TABLE claim_failures (client TEXT NOT NULL, at_ms {int64} NOT NULL);
         CREATE INDEX claim_failures_by_client ON claim_failures(client, at_ms);
-    )sql",
-                                  R"sql(
-        CREATE TABLE claims (
-            code TEXT PRIMARY KEY,
-            chargebox_id TEXT NOT NULL,
-            password_hash TEXT NOT NULL,
-            vendor TEXT NOT NULL, model TEXT NOT NULL, serial TEXT NOT NULL, firmware TEXT NOT NULL,
-            connectors INTEGER NOT NULL,
-            security_profile INTEGER NOT NULL,
-            test_id TEXT NOT NULL,
-            created_ms BIGINT NOT NULL,
-            expires_ms BIGINT NOT NULL,
-            redeemed_ms BIGINT);
-        CREATE TABLE claim_failures (client TEXT NOT NULL, at_ms BIGINT NOT NULL);
-        CREATE INDEX claim_failures_by_client ON claim_failures(client, at_ms);
-    )sql"}});
+    )sql")});
 }
 
 Result<std::string> Claims::issue(Connection& db, Claim claim, std::chrono::seconds valid_for) {

@@ -2,15 +2,14 @@
 // StoreWorker: the one thread that touches the database. Event loops submit jobs and get the result posted back to
 // their own executor, so no loop ever waits on the disk. Jobs waiting together are committed in one transaction
 // (group commit), each inside its own savepoint so that one failing job does not undo the others.
-#include <condition_variable>
-#include <deque>
+#include <atomic>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <thread>
 
 #include "ocpp/util/executor.hpp"
 #include "ocpp/util/histogram.hpp"
+#include "ocpp/util/job_queue.hpp"
 #include "store/connection.hpp"
 
 namespace store {
@@ -56,12 +55,8 @@ private:
     void loop();
 
     std::unique_ptr<Connection> db_;
-    std::size_t max_queue_;
-    mutable std::mutex mutex_;
-    std::condition_variable wake_;
-    std::deque<Item> queue_;
-    bool stopping_ = false;
-    std::uint64_t commits_ = 0;
+    ocpp::JobQueue<Item> queue_;
+    std::atomic<std::uint64_t> commits_{0};
     ocpp::Histogram commit_latency_;
     std::thread thread_;
 };

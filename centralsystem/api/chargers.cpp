@@ -1,4 +1,5 @@
 // /api/v1/chargers: create (by hand or from a claiming code), list with search, details, patch, commission.
+#include "centralsystem/api/conflicts.hpp"
 #include "centralsystem/api/routes.hpp"
 #include "store/claims.hpp"
 #include "store/password.hpp"
@@ -9,7 +10,7 @@ namespace {
 
 // After a create: the charger as stored (with 201), and the handshake cache learns it.
 struct Created {
-    db::Conflict problem;
+    std::optional<store::Redemption> refused_claim;
     std::optional<Charger> charger;
 };
 
@@ -51,7 +52,7 @@ void create_charger(CentralSystem& cs, const HttpRequest& req, Respond respond) 
                     return redeemed.error();
                 }
                 if (!redeemed->claim) {
-                    out.problem = db::Conflict{redeemed->status, "claimCode", redeemed->error};
+                    out.refused_claim = std::move(*redeemed);
                     return out; // failures are counted (rate limit): commit them
                 }
                 const store::Claim& claim = *redeemed->claim;
@@ -71,7 +72,7 @@ void create_charger(CentralSystem& cs, const HttpRequest& req, Respond respond) 
             if (!conflict) {
                 return conflict.error();
             }
-            if (conflict->status != 0) {
+            if (*conflict) {
                 *refused = *conflict;
                 return ocpp::make_error("refused");
             }
@@ -84,16 +85,16 @@ void create_charger(CentralSystem& cs, const HttpRequest& req, Respond respond) 
         },
         [&cs, respond, refused](ocpp::Result<Created> r) {
             if (!r) {
-                if (refused->status != 0) {
-                    return respond(json_error(refused->status, refused->error, refused->field));
+                if (*refused) {
+                    return respond(conflict_response(*refused));
                 }
                 return respond(store_failed(cs, r.error()));
             }
-            if (r->problem.status != 0) {
-                return respond(json_error(r->problem.status, r->problem.error, r->problem.field));
+            if (const auto& claim = r->refused_claim) {
+                return respond(json_error(claim->status, claim->error, "claimCode"));
             }
             const Charger& c = *r->charger;
-            cs.put_credentials(c.chargebox_id, Credentials{c.password_hash, c.status, c.accept_any_password});
+            cs.put_credentials(c.chargebox_id, credentials_of(c));
             if (!c.claim_code.empty()) {
                 cs.notify(c.chargebox_id, "claimRedeemed", "claiming code " + c.claim_code + " was redeemed");
             }
@@ -190,7 +191,7 @@ void patch_charger(CentralSystem& cs, const std::string& id, const HttpRequest& 
                 return respond(json_error(404, "no charger with this Chargebox ID", "id"));
             }
             const Charger& c = **r;
-            cs.put_credentials(c.chargebox_id, Credentials{c.password_hash, c.status, c.accept_any_password});
+            cs.put_credentials(c.chargebox_id, credentials_of(c));
             respond(json_response(200, charger_json(cs, c)));
         });
 }
@@ -212,7 +213,7 @@ void commission_charger(CentralSystem& cs, const std::string& id, const HttpRequ
             if (!done) {
                 return done.error();
             }
-            if (done->status != 0) {
+            if (*done) {
                 *refused = *done;
                 return ocpp::make_error("refused");
             }
@@ -220,13 +221,13 @@ void commission_charger(CentralSystem& cs, const std::string& id, const HttpRequ
         },
         [&cs, respond, refused](ocpp::Result<std::optional<Charger>> r) {
             if (!r) {
-                if (refused->status != 0) {
-                    return respond(json_error(refused->status, refused->error, refused->field));
+                if (*refused) {
+                    return respond(conflict_response(*refused));
                 }
                 return respond(store_failed(cs, r.error()));
             }
             const Charger& c = **r;
-            cs.put_credentials(c.chargebox_id, Credentials{c.password_hash, c.status, c.accept_any_password});
+            cs.put_credentials(c.chargebox_id, credentials_of(c));
             cs.log().info("api", "charger \"" + c.chargebox_id + "\" put into operation");
             respond(json_response(200, charger_json(cs, c)));
         });

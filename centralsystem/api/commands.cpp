@@ -52,12 +52,8 @@ HttpResponse command_error(int status, const std::string& action, const std::str
 // property the property itself, for the payload as a whole "body".
 std::string finding_field(const ocpp::validation::Finding& f) {
     std::string field = f.pointer.empty() ? "" : f.pointer.substr(1);
-    if (f.rule == "required") {
-        const auto open = f.message.find('"');
-        const auto close = open == std::string::npos ? open : f.message.find('"', open + 1);
-        if (close != std::string::npos) {
-            field += (field.empty() ? "" : "/") + f.message.substr(open + 1, close - open - 1);
-        }
+    if (!f.property.empty()) {
+        field += (field.empty() ? "" : "/") + f.property;
     }
     return field.empty() ? "body" : field;
 }

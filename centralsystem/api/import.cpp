@@ -75,8 +75,8 @@ void store_import(CentralSystem& cs, std::shared_ptr<const ImportPlan> plan, boo
             }
             if (!dry_run) {
                 for (const auto& c : plan->chargers) {
-                    cs.put_credentials(c.charger.chargebox_id,
-                                       Credentials{c.charger.password_hash, c.charger.status, false});
+                    cs.put_credentials(c.charger.chargebox_id, Credentials{c.charger.password_hash,
+                                                                           charger_status_of(c.charger.status), false});
                 }
                 cs.log().info("api", "imported " + std::to_string(plan->chargers.size()) + " chargers with " +
                                          std::to_string(plan->charge_points) + " charge points from CSV");

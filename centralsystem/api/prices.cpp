@@ -1,6 +1,7 @@
 // /api/v1/chargers/{id}/prices: price sets per charge point (one connector, or all when connectorId is absent).
 #include <cctype>
 
+#include "centralsystem/api/conflicts.hpp"
 #include "centralsystem/api/routes.hpp"
 #include "ocpp/text/datetime.hpp"
 
@@ -122,8 +123,8 @@ void post_price_set(CentralSystem& cs, const std::string& id, const HttpRequest&
             if (!r) {
                 return respond(failed(cs, r.error()));
             }
-            if (r->first.status != 0) {
-                return respond(json_error(r->first.status, r->first.error, r->first.field));
+            if (r->first) {
+                return respond(conflict_response(r->first));
             }
             const PriceSet& added = r->second;
             cs.log().info("api", "price set " + std::to_string(added.id) + " added to \"" + added.chargebox_id + "\"");
@@ -212,7 +213,7 @@ void change_price_set(CentralSystem& cs, const std::string& id, const std::strin
                 return r.error();
             }
             Out out{std::move(*r), std::nullopt};
-            if (out.first.status == 0 && replacement) {
+            if (!out.first && replacement) {
                 auto list = db::list_price_sets(db, id);
                 if (!list) {
                     return list.error();
@@ -229,8 +230,8 @@ void change_price_set(CentralSystem& cs, const std::string& id, const std::strin
             if (!r) {
                 return respond(failed(cs, r.error()));
             }
-            if (r->first.status != 0) {
-                return respond(json_error(r->first.status, r->first.error, r->first.field));
+            if (r->first) {
+                return respond(conflict_response(r->first));
             }
             cs.log().info("api", "price set " + std::to_string(n) + " of \"" + id + "\" " +
                                      (r->second ? "changed" : "deleted"));

@@ -22,7 +22,7 @@ void charger_transactions(CentralSystem& cs, const std::string& id, const HttpRe
                 return found.error();
             }
             if (!*found) {
-                return ocpp::make_error("not found");
+                return ocpp::make_error(ocpp::ErrorKind::NotFound, "no charger with this Chargebox ID");
             }
             auto list = db::list_transactions(db, id, 200);
             if (!list) {
@@ -46,7 +46,7 @@ void charger_transactions(CentralSystem& cs, const std::string& id, const HttpRe
         },
         [&cs, respond, with_values](ocpp::Result<Out> r) {
             if (!r) {
-                if (r.error().message == "not found") {
+                if (r.error().kind == ocpp::ErrorKind::NotFound) {
                     return respond(json_error(404, "no charger with this Chargebox ID", "id"));
                 }
                 return respond(store_failed(cs, r.error()));

@@ -18,7 +18,12 @@ constexpr std::string_view kChargerColumns =
 constexpr std::string_view kPointColumns = "chargebox_id, connector_id, evse_id, standard, format, power_type, "
                                            "max_power_kw, max_current_a, phases, status, error_code, updated_at";
 
-Charger read_charger(const store::Statement& q) {
+// The first columns of kChargerColumns (chargebox_id, password_hash, provider, vendor, model, status,
+// accept_any_password): all the handshake's credential cache needs.
+constexpr std::string_view kCredentialColumns =
+    "chargebox_id, password_hash, provider, vendor, model, status, accept_any_password";
+
+Charger read_credentials(const store::Statement& q) {
     Charger c;
     c.chargebox_id = q.text(0);
     c.password_hash = q.text(1);
@@ -27,6 +32,11 @@ Charger read_charger(const store::Statement& q) {
     c.model = q.text(4);
     c.status = q.text(5);
     c.accept_any_password = q.int64(6) != 0;
+    return c;
+}
+
+Charger read_charger(const store::Statement& q) {
+    Charger c = read_credentials(q);
     c.created_at = q.text(7);
     c.claim_code = q.text(8);
     c.boot = BootFacts{q.text(9), q.text(10), q.text(11), q.text(12), q.text(13), q.text(14), q.text(15), q.text(16)};
@@ -86,18 +96,17 @@ Result<std::vector<Charger>> load(Connection& db, store::Statement& q) {
     if (out.size() == 1) {
         p->bind(1, out.front().chargebox_id);
     }
-    for (;;) {
-        auto row = p->step();
-        if (!row) {
-            return row.error();
-        }
-        if (!*row) {
-            return chargers;
-        }
-        if (auto it = index.find(p->text(0)); it != index.end()) {
-            out[it->second].charge_points.push_back(read_point(*p));
+    auto points =
+        Connection::collect(*p, [](const store::Statement& s) { return std::make_pair(s.text(0), read_point(s)); });
+    if (!points) {
+        return points.error();
+    }
+    for (auto& [id, point] : *points) {
+        if (auto it = index.find(id); it != index.end()) {
+            out[it->second].charge_points.push_back(std::move(point));
         }
     }
+    return chargers;
 }
 
 // A LIKE pattern matching `text` anywhere, lower-cased, with the wildcards in it escaped by '!'.
@@ -120,7 +129,8 @@ Result<Conflict> insert_charger(Connection& db, const Charger& c) {
         return taken.error();
     }
     if (*taken) {
-        return Conflict{409, "chargeBoxId", "a charger with Chargebox ID \"" + c.chargebox_id + "\" exists already"};
+        return Conflict{ConflictKind::ChargerExists, "chargeBoxId",
+                        "a charger with Chargebox ID \"" + c.chargebox_id + "\" exists already"};
     }
     for (std::size_t i = 0; i < c.charge_points.size(); ++i) {
         if (!c.charge_points[i].evse_id) {
@@ -131,7 +141,7 @@ Result<Conflict> insert_charger(Connection& db, const Charger& c) {
             return used.error();
         }
         if (*used) {
-            return Conflict{409, "chargePoints/" + std::to_string(i) + "/evseId",
+            return Conflict{ConflictKind::EvseIdTaken, "chargePoints/" + std::to_string(i) + "/evseId",
                             "EVSE ID \"" + *c.charge_points[i].evse_id + "\" belongs to another charge point"};
         }
     }
@@ -187,25 +197,13 @@ Result<std::vector<Charger>> list_chargers(Connection& db, std::string_view q_te
     return load(db, *q);
 }
 
-namespace {
-constexpr std::string_view kCredentialsSelect =
-    "SELECT chargebox_id, password_hash, status, accept_any_password FROM chargers";
-Charger read_credentials(const store::Statement& q) {
-    Charger c;
-    c.chargebox_id = q.text(0);
-    c.password_hash = q.text(1);
-    c.status = q.text(2);
-    c.accept_any_password = q.int64(3) != 0;
-    return c;
-}
-} // namespace
-
 Result<std::vector<Charger>> all_credentials(Connection& db) {
-    return db.all(read_credentials, kCredentialsSelect);
+    return db.all(read_credentials, "SELECT " + std::string(kCredentialColumns) + " FROM chargers");
 }
 
 Result<std::optional<Charger>> credentials_of(Connection& db, std::string_view id) {
-    return db.first(read_credentials, std::string(kCredentialsSelect) + " WHERE chargebox_id = ?1", id);
+    return db.first(read_credentials,
+                    "SELECT " + std::string(kCredentialColumns) + " FROM chargers WHERE chargebox_id = ?1", id);
 }
 
 Result<bool> patch_charger(Connection& db, std::string_view id, const ChargerPatch& p) {
@@ -229,7 +227,7 @@ Result<Conflict> commission(Connection& db, std::string_view id, const Commissio
         return changed.error();
     }
     if (*changed == 0) {
-        return Conflict{404, "id", "no charger with this Chargebox ID"};
+        return Conflict{ConflictKind::NoSuchCharger, "id", "no charger with this Chargebox ID"};
     }
     for (std::size_t i = 0; i < c.charge_points.size(); ++i) {
         const auto& cp = c.charge_points[i];
@@ -241,7 +239,7 @@ Result<Conflict> commission(Connection& db, std::string_view id, const Commissio
             return point.error();
         }
         if (*point == 0) {
-            return Conflict{422, "chargePoints/" + std::to_string(i) + "/connectorId",
+            return Conflict{ConflictKind::NoSuchConnector, "chargePoints/" + std::to_string(i) + "/connectorId",
                             "this charger has no connector " + std::to_string(cp.connector_id)};
         }
     }

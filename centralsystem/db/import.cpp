@@ -4,38 +4,44 @@
 
 namespace cs::db {
 
+namespace {
+
+// Runs `sql` (one parameter) for every key on one prepared statement; found(key, row) for each key it finds.
+template <class Found>
+Result<void> look_up_each(Connection& db, std::string_view sql, const std::vector<std::string>& keys, Found found) {
+    auto q = db.prepare(sql);
+    if (!q) {
+        return q.error();
+    }
+    for (const auto& key : keys) {
+        q->reset();
+        q->bind(1, std::string_view(key));
+        auto row = q->step();
+        if (!row) {
+            return row.error();
+        }
+        if (*row) {
+            found(key, *q);
+        }
+    }
+    return {};
+}
+
+} // namespace
+
 Result<Taken> taken_ids(Connection& db, const std::vector<std::string>& chargebox_ids,
                         const std::vector<std::string>& evse_ids) {
     Taken out;
-    auto c = db.prepare("SELECT 1 FROM chargers WHERE chargebox_id = ?1");
-    if (!c) {
-        return c.error();
+    if (auto r = look_up_each(db, "SELECT 1 FROM chargers WHERE chargebox_id = ?1", chargebox_ids,
+                              [&](const std::string& id, const store::Statement&) { out.chargers.insert(id); });
+        !r) {
+        return r.error();
     }
-    for (const auto& id : chargebox_ids) {
-        c->reset();
-        c->bind(1, std::string_view(id));
-        auto row = c->step();
-        if (!row) {
-            return row.error();
-        }
-        if (*row) {
-            out.chargers.insert(id);
-        }
-    }
-    auto e = db.prepare("SELECT chargebox_id FROM charge_points WHERE evse_id = ?1");
-    if (!e) {
-        return e.error();
-    }
-    for (const auto& evse : evse_ids) {
-        e->reset();
-        e->bind(1, std::string_view(evse));
-        auto row = e->step();
-        if (!row) {
-            return row.error();
-        }
-        if (*row) {
-            out.evse_ids.emplace(evse, e->text(0));
-        }
+    if (auto r = look_up_each(
+            db, "SELECT chargebox_id FROM charge_points WHERE evse_id = ?1", evse_ids,
+            [&](const std::string& evse, const store::Statement& q) { out.evse_ids.emplace(evse, q.text(0)); });
+        !r) {
+        return r.error();
     }
     return out;
 }
@@ -77,7 +83,7 @@ Result<std::vector<ImportClash>> import_chargers(Connection& db, const std::vect
         if (!inserted) {
             return inserted.error();
         }
-        if (inserted->status != 0) { // taken since the check: the error rolls the whole import back
+        if (*inserted) { // taken since the check: the error rolls the whole import back
             return ocpp::make_error("charger \"" + c.chargebox_id + "\": " + inserted->error);
         }
     }

@@ -15,23 +15,12 @@ struct Session {
 
 Result<std::vector<Session>> sessions_of(Connection& db, std::string_view chargebox_id) {
     // A blocked session (started while the charger was planned) is never priced.
-    auto q = db.prepare("SELECT id, connector_id, start_ts FROM transactions WHERE chargebox_id = ?1 AND blocked = 0 "
-                        "ORDER BY id");
-    if (!q) {
-        return q.error();
-    }
-    q->bind(1, chargebox_id);
-    std::vector<Session> out;
-    for (;;) {
-        auto row = q->step();
-        if (!row) {
-            return row.error();
-        }
-        if (!*row) {
-            return out;
-        }
-        out.push_back(Session{q->int64(0), static_cast<int>(q->int64(1)), q->text(2)});
-    }
+    return db.all(
+        [](const store::Statement& q) {
+            return Session{q.int64(0), static_cast<int>(q.int64(1)), q.text(2)};
+        },
+        "SELECT id, connector_id, start_ts FROM transactions WHERE chargebox_id = ?1 AND blocked = 0 ORDER BY id",
+        chargebox_id);
 }
 
 // The same price for a session: the same set with the same figures, or no set both times.
@@ -63,7 +52,7 @@ Result<Conflict> repricing_conflict(Connection& db, std::string_view chargebox_i
     if (changed == 0) {
         return Conflict{};
     }
-    return Conflict{409, "validFrom",
+    return Conflict{ConflictKind::WouldReprice, "validFrom",
                     std::to_string(changed) + (changed == 1 ? " session" : " sessions") + " (the first: transaction " +
                         std::to_string(first->id) + ", started " + first->start +
                         ") would cost differently; past sessions keep their price: set validTo on the price set "
@@ -77,7 +66,7 @@ Result<Conflict> change_price_set(Connection& db, std::string_view chargebox_id,
         return found.error();
     }
     if (!*found) {
-        return Conflict{404, "id", "no charger with this Chargebox ID"};
+        return Conflict{ConflictKind::NoSuchCharger, "id", "no charger with this Chargebox ID"};
     }
     auto before = list_price_sets(db, chargebox_id);
     if (!before) {
@@ -99,7 +88,7 @@ Result<Conflict> change_price_set(Connection& db, std::string_view chargebox_id,
         }
     }
     if (!old) {
-        return Conflict{404, "priceSetId",
+        return Conflict{ConflictKind::NoSuchPriceSet, "priceSetId",
                         "charger \"" + std::string(chargebox_id) + "\" has no price set " + std::to_string(id)};
     }
     if (replacement && replacement->connector_id) {
@@ -108,7 +97,7 @@ Result<Conflict> change_price_set(Connection& db, std::string_view chargebox_id,
             known = known || cp.connector_id == *replacement->connector_id;
         }
         if (!known) {
-            return Conflict{422, "connectorId",
+            return Conflict{ConflictKind::NoSuchConnector, "connectorId",
                             "the charger has no charge point with connectorId " +
                                 std::to_string(*replacement->connector_id)};
         }
@@ -117,7 +106,7 @@ Result<Conflict> change_price_set(Connection& db, std::string_view chargebox_id,
     if (!conflict) {
         return conflict.error();
     }
-    if (conflict->status != 0) {
+    if (*conflict) {
         conflict->field = "priceSetId";
         return conflict;
     }

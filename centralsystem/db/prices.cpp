@@ -50,7 +50,7 @@ Result<Conflict> insert_price_set(Connection& db, PriceSet& p) {
         return found.error();
     }
     if (!*found) {
-        return Conflict{404, "id", "no charger with this Chargebox ID"};
+        return Conflict{ConflictKind::NoSuchCharger, "id", "no charger with this Chargebox ID"};
     }
     if (p.connector_id) {
         bool known = false;
@@ -58,7 +58,7 @@ Result<Conflict> insert_price_set(Connection& db, PriceSet& p) {
             known = known || cp.connector_id == *p.connector_id;
         }
         if (!known) {
-            return Conflict{422, "connectorId",
+            return Conflict{ConflictKind::NoSuchConnector, "connectorId",
                             "the charger has no charge point with connectorId " + std::to_string(*p.connector_id)};
         }
     }
@@ -71,7 +71,7 @@ Result<Conflict> insert_price_set(Connection& db, PriceSet& p) {
     after.push_back(p);
     after.back().id = INT64_MAX; // the newest
     auto repriced = repricing_conflict(db, p.chargebox_id, *before, after);
-    if (!repriced || repriced->status != 0) {
+    if (!repriced || *repriced) {
         return repriced;
     }
     auto id = db.first([](const store::Statement& q) { return q.int64(0); },

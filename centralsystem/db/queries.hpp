@@ -18,10 +18,21 @@ using store::Connection;
 
 Result<void> migrate(Connection& db);
 
-// A write refused for a reason the client can fix: HTTP status, field (JSON pointer style) and words.
+// Why a write was refused, in the domain's terms (the API maps each kind to an HTTP status: api/conflicts.cpp).
+enum class ConflictKind {
+    None,
+    ChargerExists,   // the Chargebox ID is taken
+    EvseIdTaken,     // an EVSE ID belongs to another charge point
+    NoSuchCharger,   // the charger named in the path does not exist
+    NoSuchConnector, // the charger has no such connector
+    NoSuchPriceSet,  // the charger has no such price set
+    WouldReprice,    // sessions that have run would then cost differently
+};
+// A write refused for a reason the client can fix: the kind, the field (JSON pointer style) and the words.
 struct Conflict {
-    int status = 0; // 0 = none
+    ConflictKind kind = ConflictKind::None;
     std::string field, error;
+    explicit operator bool() const { return kind != ConflictKind::None; }
 };
 
 // Creates a charger and its charge points; a taken Chargebox ID or EVSE ID is a Conflict (nothing written).
@@ -117,17 +128,17 @@ Transaction read_transaction(const store::Statement& q);
 Result<std::vector<Transaction>> list_transactions(Connection& db, std::string_view chargebox_id, int limit);
 Result<std::vector<MeterSample>> meter_values_of(Connection& db, std::int64_t transaction_id, int limit);
 
-// Price sets (store_prices.cpp). A missing charger is a 404 Conflict on "id", a connector it does not have a 422
-// on "connectorId", a set that would take over sessions that have run a 409.
+// Price sets (prices.cpp). A missing charger is a NoSuchCharger Conflict on "id", a connector it does not have a
+// NoSuchConnector on "connectorId", a set that would take over sessions that have run WouldReprice.
 Result<Conflict> insert_price_set(Connection& db, PriceSet& p); // sets p.id
 Result<std::vector<PriceSet>> list_price_sets(Connection& db, std::string_view chargebox_id);
-// A 409 Conflict when some session of the charger (stopped or in progress) would be priced differently under `after`
-// than under `before` (another set, or other figures); none otherwise.
+// A WouldReprice Conflict when some session of the charger (stopped or in progress) would be priced differently under
+// `after` than under `before` (another set, or other figures); none otherwise.
 Result<Conflict> repricing_conflict(Connection& db, std::string_view chargebox_id, const std::vector<PriceSet>& before,
                                     const std::vector<PriceSet>& after);
 // Replaces price set `id` by `replacement` (its id, charger and createdAt stay), or deletes it (nullopt). Refused
-// with a 409 Conflict when a session of the charger that has run or is running would then cost differently; an
-// unknown charger or set is a 404 (store_price_edit.cpp).
+// (WouldReprice) when a session of the charger that has run or is running would then cost differently; an unknown
+// charger or set is NoSuchCharger or NoSuchPriceSet (price_edit.cpp).
 Result<Conflict> change_price_set(Connection& db, std::string_view chargebox_id, std::int64_t id,
                                   const std::optional<PriceSet>& replacement);
 

@@ -1,13 +1,14 @@
 // The central system's schema (versioned migrations) and the id-tag registry.
 #include "centralsystem/db/queries.hpp"
+#include "store/ddl.hpp"
 
 namespace cs::db {
 
 Result<void> migrate(Connection& db) {
-    // Each version in SQLite's DDL and PostgreSQL's: identity instead of AUTOINCREMENT, BIGINT where SQLite's
-    // 64-bit INTEGER holds meter readings and ids, DOUBLE PRECISION for REAL, and an explicit rowid on meter_values
-    // (SQLite has it implicitly) so that queries order samples by arrival in both.
-    return db.migrate("centralsystem", {{1, R"sql(
+    // Each version written once for SQLite and PostgreSQL (store/ddl.hpp): identity instead of AUTOINCREMENT, BIGINT
+    // where SQLite's 64-bit INTEGER holds meter readings and ids, DOUBLE PRECISION for REAL, and an explicit rowid on
+    // meter_values (SQLite has it implicitly) so that queries order samples by arrival in both.
+    return db.migrate("centralsystem", {store::portable_migration(1, R"sql(
         CREATE TABLE chargers (
             chargebox_id TEXT PRIMARY KEY,
             password_hash TEXT NOT NULL DEFAULT '',
@@ -20,7 +21,7 @@ Result<void> migrate(Connection& db) {
             boot_iccid TEXT NOT NULL DEFAULT '', boot_imsi TEXT NOT NULL DEFAULT '',
             boot_meter_type TEXT NOT NULL DEFAULT '', boot_at TEXT NOT NULL DEFAULT '',
             status0 TEXT NOT NULL DEFAULT '', error_code0 TEXT NOT NULL DEFAULT '',
-            street TEXT, postal_code TEXT, city TEXT, country TEXT, latitude REAL, longitude REAL,
+            street TEXT, postal_code TEXT, city TEXT, country TEXT, latitude {real}, longitude {real},
             hotline TEXT NOT NULL DEFAULT '', emergency_contact TEXT NOT NULL DEFAULT '',
             accessibility TEXT NOT NULL DEFAULT '', commissioned_at TEXT NOT NULL DEFAULT '');
         CREATE INDEX chargers_by_provider ON chargers(provider);
@@ -29,7 +30,7 @@ Result<void> migrate(Connection& db) {
             connector_id INTEGER NOT NULL,
             evse_id TEXT UNIQUE,
             standard TEXT NOT NULL DEFAULT '', format TEXT NOT NULL DEFAULT '', power_type TEXT NOT NULL DEFAULT '',
-            max_power_kw REAL, max_current_a REAL, phases INTEGER,
+            max_power_kw {real}, max_current_a {real}, phases INTEGER,
             status TEXT NOT NULL DEFAULT '', error_code TEXT NOT NULL DEFAULT '', updated_at TEXT NOT NULL DEFAULT '',
             PRIMARY KEY (chargebox_id, connector_id));
         CREATE TABLE id_tags (
@@ -37,93 +38,35 @@ Result<void> migrate(Connection& db) {
             status TEXT NOT NULL CHECK (status IN ('Accepted', 'Blocked', 'Expired', 'Invalid')),
             expiry_date TEXT, parent_id_tag TEXT);
         CREATE TABLE transactions (
-            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            id {id},
             chargebox_id TEXT NOT NULL, connector_id INTEGER NOT NULL, id_tag TEXT NOT NULL,
-            meter_start INTEGER NOT NULL, start_ts TEXT NOT NULL,
-            meter_stop INTEGER, stop_ts TEXT, stop_reason TEXT);
+            meter_start {int64} NOT NULL, start_ts TEXT NOT NULL,
+            meter_stop {int64}, stop_ts TEXT, stop_reason TEXT);
         CREATE UNIQUE INDEX transactions_once ON transactions(chargebox_id, connector_id, start_ts, id_tag);
         CREATE TABLE meter_values (
-            transaction_id INTEGER, chargebox_id TEXT NOT NULL, connector_id INTEGER NOT NULL,
-            ts TEXT NOT NULL, measurand TEXT NOT NULL, value REAL NOT NULL, unit TEXT NOT NULL DEFAULT '',
+            {rowid}
+            transaction_id {int64}, chargebox_id TEXT NOT NULL, connector_id INTEGER NOT NULL,
+            ts TEXT NOT NULL, measurand TEXT NOT NULL, value {real} NOT NULL, unit TEXT NOT NULL DEFAULT '',
             phase TEXT NOT NULL DEFAULT '', context TEXT NOT NULL DEFAULT '', location TEXT NOT NULL DEFAULT '');
         CREATE INDEX meter_values_by_transaction ON meter_values(transaction_id, ts);
-    )sql",
-                                         R"sql(
-        CREATE TABLE chargers (
-            chargebox_id TEXT PRIMARY KEY,
-            password_hash TEXT NOT NULL DEFAULT '',
-            provider TEXT NOT NULL DEFAULT '', vendor TEXT NOT NULL DEFAULT '', model TEXT NOT NULL DEFAULT '',
-            status TEXT NOT NULL DEFAULT 'planned' CHECK (status IN ('planned', 'operational')),
-            accept_any_password INTEGER NOT NULL DEFAULT 0,
-            created_at TEXT NOT NULL, claim_code TEXT NOT NULL DEFAULT '',
-            boot_vendor TEXT NOT NULL DEFAULT '', boot_model TEXT NOT NULL DEFAULT '',
-            boot_serial TEXT NOT NULL DEFAULT '', boot_firmware TEXT NOT NULL DEFAULT '',
-            boot_iccid TEXT NOT NULL DEFAULT '', boot_imsi TEXT NOT NULL DEFAULT '',
-            boot_meter_type TEXT NOT NULL DEFAULT '', boot_at TEXT NOT NULL DEFAULT '',
-            status0 TEXT NOT NULL DEFAULT '', error_code0 TEXT NOT NULL DEFAULT '',
-            street TEXT, postal_code TEXT, city TEXT, country TEXT, latitude DOUBLE PRECISION, longitude DOUBLE PRECISION,
-            hotline TEXT NOT NULL DEFAULT '', emergency_contact TEXT NOT NULL DEFAULT '',
-            accessibility TEXT NOT NULL DEFAULT '', commissioned_at TEXT NOT NULL DEFAULT '');
-        CREATE INDEX chargers_by_provider ON chargers(provider);
-        CREATE TABLE charge_points (
-            chargebox_id TEXT NOT NULL REFERENCES chargers(chargebox_id) ON DELETE CASCADE,
-            connector_id INTEGER NOT NULL,
-            evse_id TEXT UNIQUE,
-            standard TEXT NOT NULL DEFAULT '', format TEXT NOT NULL DEFAULT '', power_type TEXT NOT NULL DEFAULT '',
-            max_power_kw DOUBLE PRECISION, max_current_a DOUBLE PRECISION, phases INTEGER,
-            status TEXT NOT NULL DEFAULT '', error_code TEXT NOT NULL DEFAULT '', updated_at TEXT NOT NULL DEFAULT '',
-            PRIMARY KEY (chargebox_id, connector_id));
-        CREATE TABLE id_tags (
-            id_tag TEXT PRIMARY KEY,
-            status TEXT NOT NULL CHECK (status IN ('Accepted', 'Blocked', 'Expired', 'Invalid')),
-            expiry_date TEXT, parent_id_tag TEXT);
-        CREATE TABLE transactions (
-            id BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
-            chargebox_id TEXT NOT NULL, connector_id INTEGER NOT NULL, id_tag TEXT NOT NULL,
-            meter_start BIGINT NOT NULL, start_ts TEXT NOT NULL,
-            meter_stop BIGINT, stop_ts TEXT, stop_reason TEXT);
-        CREATE UNIQUE INDEX transactions_once ON transactions(chargebox_id, connector_id, start_ts, id_tag);
-        CREATE TABLE meter_values (
-            rowid BIGINT GENERATED ALWAYS AS IDENTITY,
-            transaction_id BIGINT, chargebox_id TEXT NOT NULL, connector_id INTEGER NOT NULL,
-            ts TEXT NOT NULL, measurand TEXT NOT NULL, value DOUBLE PRECISION NOT NULL, unit TEXT NOT NULL DEFAULT '',
-            phase TEXT NOT NULL DEFAULT '', context TEXT NOT NULL DEFAULT '', location TEXT NOT NULL DEFAULT '');
-        CREATE INDEX meter_values_by_transaction ON meter_values(transaction_id, ts);
-    )sql"},
-                                        {2, R"sql(
+    )sql"),
+                                        store::portable_migration(2, R"sql(
         CREATE TABLE price_sets (
-            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            id {id},
             chargebox_id TEXT NOT NULL REFERENCES chargers(chargebox_id) ON DELETE CASCADE,
             connector_id INTEGER, currency TEXT NOT NULL,
-            per_kwh REAL NOT NULL DEFAULT 0, per_session REAL NOT NULL DEFAULT 0, per_minute REAL NOT NULL DEFAULT 0,
+            per_kwh {real} NOT NULL DEFAULT 0, per_session {real} NOT NULL DEFAULT 0, per_minute {real} NOT NULL DEFAULT 0,
             valid_from TEXT NOT NULL, valid_to TEXT, created_at TEXT NOT NULL);
         CREATE INDEX price_sets_by_charger ON price_sets(chargebox_id);
         CREATE INDEX transactions_by_stop ON transactions(stop_ts);
-    )sql",
-                                         R"sql(
-        CREATE TABLE price_sets (
-            id BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
-            chargebox_id TEXT NOT NULL REFERENCES chargers(chargebox_id) ON DELETE CASCADE,
-            connector_id INTEGER, currency TEXT NOT NULL,
-            per_kwh DOUBLE PRECISION NOT NULL DEFAULT 0, per_session DOUBLE PRECISION NOT NULL DEFAULT 0, per_minute DOUBLE PRECISION NOT NULL DEFAULT 0,
-            valid_from TEXT NOT NULL, valid_to TEXT, created_at TEXT NOT NULL);
-        CREATE INDEX price_sets_by_charger ON price_sets(chargebox_id);
-        CREATE INDEX transactions_by_stop ON transactions(stop_ts);
-    )sql"},
-                                        {3, R"sql(
+    )sql"),
+                                        store::portable_migration(3, R"sql(
         CREATE TABLE notifications (
-            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            id {id},
             at TEXT NOT NULL, chargebox_id TEXT NOT NULL, kind TEXT NOT NULL, message TEXT NOT NULL,
             read_at TEXT);
         CREATE INDEX notifications_by_time ON notifications(at);
-    )sql",
-                                         R"sql(
-        CREATE TABLE notifications (
-            id BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
-            at TEXT NOT NULL, chargebox_id TEXT NOT NULL, kind TEXT NOT NULL, message TEXT NOT NULL,
-            read_at TEXT);
-        CREATE INDEX notifications_by_time ON notifications(at);
-    )sql"},
+    )sql"),
                                         {4, R"sql(
         CREATE TABLE charger_config (
             chargebox_id TEXT NOT NULL REFERENCES chargers(chargebox_id) ON DELETE CASCADE,

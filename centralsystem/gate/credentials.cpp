@@ -1,9 +1,48 @@
 // The handshake's credential cache kept in step with a database other nodes write too: a periodic reload, and a
 // lookup when an unknown Chargebox ID knocks. Local changes made while a reload was on its way win over it.
-#include "centralsystem/central_system.hpp"
 #include "centralsystem/db/queries.hpp"
+#include "centralsystem/gate/gate.hpp"
 
 namespace cs {
+
+std::string_view to_string(ChargerStatus s) {
+    return s == ChargerStatus::Operational ? "operational" : "planned";
+}
+
+ChargerStatus charger_status_of(std::string_view text) {
+    return text == "operational" ? ChargerStatus::Operational : ChargerStatus::Planned;
+}
+
+Credentials credentials_of(const Charger& c) {
+    return Credentials{c.password_hash, charger_status_of(c.status), c.accept_any_password};
+}
+
+KnownCredentials HandshakeGate::remembered(const std::string& id, Credentials c) const {
+    KnownCredentials k;
+    auto it = credentials_.find(id);
+    if (it != credentials_.end() && it->second.password_hash == c.password_hash && !c.accept_any_password &&
+        !it->second.hash_pending) {
+        k.verified_tag = it->second.verified_tag;
+        k.refused_tag = it->second.refused_tag;
+    }
+    static_cast<Credentials&>(k) = std::move(c);
+    return k;
+}
+
+void HandshakeGate::put_credentials(const std::string& id, Credentials c) {
+    credentials_[id] = remembered(id, std::move(c));
+    changed_[id] = ++generation_;
+}
+
+const Credentials* HandshakeGate::credentials(const std::string& id) const {
+    auto it = credentials_.find(id);
+    return it == credentials_.end() ? nullptr : &it->second;
+}
+
+bool HandshakeGate::password_pending(const std::string& id) const {
+    auto it = credentials_.find(id);
+    return it != credentials_.end() && it->second.hash_pending;
+}
 
 namespace {
 constexpr auto kLookupEvery = std::chrono::seconds(1); // per Chargebox ID
@@ -11,7 +50,7 @@ constexpr std::size_t kMaxLookedUp = 10000;
 constexpr int kMaxLookupsInFlight = 64;
 } // namespace
 
-void CentralSystem::start_credentials_refresh() {
+void HandshakeGate::start_credentials_refresh() {
     if (config_.credentials_refresh.count() <= 0) {
         return;
     }
@@ -24,20 +63,18 @@ void CentralSystem::start_credentials_refresh() {
     });
 }
 
-void CentralSystem::refresh_credentials() {
+void HandshakeGate::refresh_credentials() {
     const std::uint64_t asked_at = generation_;
-    store<std::vector<Charger>>(
+    db_.run<std::vector<Charger>>(
         [](store::Connection& db) { return db::all_credentials(db); },
         [this, asked_at](ocpp::Result<std::vector<Charger>> r) {
             if (!r) {
                 log_.warn("store", "reloading the chargers' credentials failed: " + r.error().message);
                 return;
             }
-            std::unordered_map<std::string, Known> fresh;
+            std::unordered_map<std::string, KnownCredentials> fresh;
             for (auto& c : *r) {
-                fresh[c.chargebox_id] =
-                    remembered(c.chargebox_id,
-                               Credentials{std::move(c.password_hash), std::move(c.status), c.accept_any_password});
+                fresh[c.chargebox_id] = remembered(c.chargebox_id, credentials_of(c));
             }
             // What changed here after the reload was asked for is newer than it.
             for (auto it = changed_.begin(); it != changed_.end();) {
@@ -54,7 +91,7 @@ void CentralSystem::refresh_credentials() {
         });
 }
 
-void CentralSystem::look_up_credentials(const std::string& id) {
+void HandshakeGate::look_up_credentials(const std::string& id) {
     const auto now = loop_.clock().now();
     if (auto it = looked_up_.find(id); it != looked_up_.end() && now - it->second < kLookupEvery) {
         return;
@@ -70,24 +107,22 @@ void CentralSystem::look_up_credentials(const std::string& id) {
     looked_up_[id] = now;
     ++lookups_in_flight_;
     const std::uint64_t asked_at = generation_;
-    store<std::optional<Charger>>(
-        [id](store::Connection& db) { return db::credentials_of(db, id); },
-        [this, id, asked_at](ocpp::Result<std::optional<Charger>> r) {
-            --lookups_in_flight_;
-            if (!r || !*r) {
-                return;
-            }
-            auto mine = changed_.find(id);
-            if (mine != changed_.end() && mine->second > asked_at) {
-                return; // changed here meanwhile: that is newer
-            }
-            auto& c = **r;
-            credentials_[id] =
-                remembered(id, Credentials{std::move(c.password_hash), std::move(c.status), c.accept_any_password});
-            log_.info("handshake", "\"" + id +
-                                       "\" was created on another node; it is accepted "
-                                       "from its next connection on");
-        });
+    db_.run<std::optional<Charger>>([id](store::Connection& db) { return db::credentials_of(db, id); },
+                                    [this, id, asked_at](ocpp::Result<std::optional<Charger>> r) {
+                                        --lookups_in_flight_;
+                                        if (!r || !*r) {
+                                            return;
+                                        }
+                                        auto mine = changed_.find(id);
+                                        if (mine != changed_.end() && mine->second > asked_at) {
+                                            return; // changed here meanwhile: that is newer
+                                        }
+                                        auto& c = **r;
+                                        credentials_[id] = remembered(id, credentials_of(c));
+                                        log_.info("handshake", "\"" + id +
+                                                                   "\" was created on another node; it is accepted "
+                                                                   "from its next connection on");
+                                    });
 }
 
 } // namespace cs

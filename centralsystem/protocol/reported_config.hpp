@@ -12,7 +12,7 @@
 
 namespace cs {
 
-class CentralSystem;
+struct HandlerContext;
 
 // Keeps at most this many keys (a charger answering with thousands would not get them stored).
 constexpr std::size_t kMaxReportedKeys = 500;
@@ -37,6 +37,6 @@ Prefill derive_prefill(const std::vector<std::pair<std::string, std::string>>& k
 void write_reported(api::Writer& w, const ReportedConfig& rc);
 
 // Asks a connected charger for its whole configuration and stores the answer (on the loop; failures are logged).
-void fetch_reported_config(CentralSystem& cs, const std::string& id);
+void fetch_reported_config(HandlerContext& ctx, const std::string& id);
 
 } // namespace cs

@@ -8,8 +8,8 @@
 // beyond the per-transaction budget are answered but not stored (limits.hpp).
 #include <cstdlib>
 
-#include "centralsystem/central_system.hpp"
 #include "centralsystem/db/queries.hpp"
+#include "centralsystem/protocol/context.hpp"
 #include "ocpp/v16/messages.hpp"
 
 namespace cs {
@@ -43,15 +43,10 @@ std::vector<MeterSample> samples_of(const std::vector<MeterValue>& values) {
 }
 
 template <class Conf>
-void internal_error(CentralSystem& cs, const std::string& id, ocpp::Reply<Conf>& reply, const char* what,
+void internal_error(HandlerContext& ctx, const std::string& id, ocpp::Reply<Conf>& reply, const char* what,
                     const ocpp::Error& e) {
-    cs.log_charger(id, ocpp::LogLevel::Error, "store failures", std::string(what) + ": " + e.message);
+    ctx.links.log_charger(id, ocpp::LogLevel::Error, "store failures", std::string(what) + ": " + e.message);
     reply.error(ocpp::rpc::ErrorCode::InternalError, std::string(what) + "; try again");
-}
-
-bool in_operation(const CentralSystem& cs, const std::string& id) {
-    const Credentials* c = cs.credentials(id);
-    return c && c->status == "operational";
 }
 
 // What a store job found about the transaction a message named, and what it stored.
@@ -64,7 +59,7 @@ struct Applied {
 
 // The message named transaction `tx`, which is not the sender's (or not on `connector`): count it, and say so once
 // a minute per sender and reason, naming both chargers.
-void report_foreign(CentralSystem& cs, const std::string& id, const char* action, std::int64_t tx,
+void report_foreign(HandlerContext& ctx, const std::string& id, const char* action, std::int64_t tx,
                     const std::optional<db::TransactionOwner>& owner, std::optional<int> connector,
                     const char* outcome) {
     const std::string t = "transaction " + std::to_string(tx);
@@ -82,50 +77,51 @@ void report_foreign(CentralSystem& cs, const std::string& id, const char* action
         words = std::string(action) + " for connector " + std::to_string(connector.value_or(0)) + " names " + t +
                 ", which runs on connector " + std::to_string(owner->connector_id);
     }
-    cs.metrics().foreign_transaction(action, reason, id, owner_id);
+    ctx.metrics.foreign_transaction(action, reason, id, owner_id);
     words += "; " + std::string(outcome) + " (the message was answered so that the charger's queue drains)";
     // Once a minute per sender and reason: a charger can name a new id with every message, and must fill neither the
     // notifications nor the log with them (the counter above counts each one).
-    if (cs.notify_once("foreign:" + id + ":" + reason, id, "foreignTransaction", words)) {
-        cs.log_charger(id, ocpp::LogLevel::Warn, "foreign transaction ids", words);
+    if (ctx.notices.notify_once("foreign:" + id + ":" + reason, id, "foreignTransaction", words)) {
+        ctx.links.log_charger(id, ocpp::LogLevel::Warn, "foreign transaction ids", words);
     }
 }
 
-void report_trim(CentralSystem& cs, const std::string& id, std::optional<std::int64_t> tx, const Applied& a) {
+void report_trim(HandlerContext& ctx, const std::string& id, std::optional<std::int64_t> tx, const Applied& a) {
     if (a.trimmed == 0) {
         return;
     }
-    cs.metrics().samples_trimmed(a.trimmed);
+    ctx.metrics.samples_trimmed(a.trimmed);
     if (a.first_trim) {
         const std::string of = tx ? "transaction " + std::to_string(*tx) : std::string("no transaction");
-        cs.notify(id, "samplesTrimmed",
-                  "meter samples of " + of + " beyond " + std::to_string(cs.sample_budget()->per_minute()) +
-                      " per minute are not stored for the rest of this minute (--max-samples-per-minute); the "
-                      "messages are still answered");
+        ctx.notices.notify(id, "samplesTrimmed",
+                           "meter samples of " + of + " beyond " + std::to_string(ctx.sample_budget->per_minute()) +
+                               " per minute are not stored for the rest of this minute (--max-samples-per-minute); the "
+                               "messages are still answered");
     }
 }
 
-void on_start(CentralSystem& cs, const std::string& id, const StartTransactionReq& req,
+void on_start(HandlerContext& ctx, const std::string& id, const StartTransactionReq& req,
               ocpp::Reply<StartTransactionConf> reply) {
     const std::string ts = ocpp::format_datetime(req.timestamp);
-    const bool blocked = !in_operation(cs, id);
+    const bool blocked = !ctx.in_operation(id);
     if (blocked) {
-        cs.notify_once("notInOperation:StartTransaction:" + id, id, "notInOperation",
-                       "StartTransaction on connector " + std::to_string(req.connectorId) + " (id tag \"" + req.idTag +
-                           "\") was answered Blocked: the charger is planned, not in operation. The session is "
-                           "kept but not counted in turnover or statistics");
+        ctx.notices.notify_once(
+            "notInOperation:StartTransaction:" + id, id, "notInOperation",
+            "StartTransaction on connector " + std::to_string(req.connectorId) + " (id tag \"" + req.idTag +
+                "\") was answered Blocked: the charger is planned, not in operation. The session is "
+                "kept but not counted in turnover or statistics");
     }
-    cs.store<db::StartResult>(
+    ctx.db.run<db::StartResult>(
         [id, req, ts, blocked](store::Connection& db) {
             return db::start_transaction(db, id, req.connectorId, req.idTag, req.meterStart, ts, blocked);
         },
-        [&cs, id, reply, blocked](ocpp::Result<db::StartResult> r) mutable {
+        [&ctx, id, reply, blocked](ocpp::Result<db::StartResult> r) mutable {
             if (!r) {
-                internal_error(cs, id, reply, "the transaction could not be stored", r.error());
+                internal_error(ctx, id, reply, "the transaction could not be stored", r.error());
                 return;
             }
             StartTransactionConf conf;
-            conf.idTagInfo = id_tag_info(r->tag, cs.now_text());
+            conf.idTagInfo = id_tag_info(r->tag, ctx.now_text());
             if (blocked) {
                 conf.idTagInfo = IdTagInfo{};
                 conf.idTagInfo.status = AuthorizationStatus::Blocked;
@@ -135,16 +131,16 @@ void on_start(CentralSystem& cs, const std::string& id, const StartTransactionRe
         });
 }
 
-void on_meter_values(CentralSystem& cs, const std::string& id, const MeterValuesReq& req,
+void on_meter_values(HandlerContext& ctx, const std::string& id, const MeterValuesReq& req,
                      ocpp::Reply<MeterValuesConf> reply) {
     std::optional<std::int64_t> tx;
     if (req.transactionId) {
         tx = *req.transactionId;
     }
     const int connector = req.connectorId;
-    cs.store<Applied>(
-        [id, connector, tx, samples = samples_of(req.meterValue), budget = cs.sample_budget(),
-         now = cs.loop().clock().now()](store::Connection& db) mutable -> ocpp::Result<Applied> {
+    ctx.db.run<Applied>(
+        [id, connector, tx, samples = samples_of(req.meterValue), budget = ctx.sample_budget,
+         now = ctx.loop.clock().now()](store::Connection& db) mutable -> ocpp::Result<Applied> {
             Applied a;
             if (tx) {
                 auto owner = db::transaction_owner(db, *tx);
@@ -166,15 +162,15 @@ void on_meter_values(CentralSystem& cs, const std::string& id, const MeterValues
             }
             return a;
         },
-        [&cs, id, connector, tx, reply](ocpp::Result<Applied> r) mutable {
+        [&ctx, id, connector, tx, reply](ocpp::Result<Applied> r) mutable {
             if (!r) {
-                internal_error(cs, id, reply, "the meter values could not be stored", r.error());
+                internal_error(ctx, id, reply, "the meter values could not be stored", r.error());
                 return;
             }
             if (!r->own) {
-                report_foreign(cs, id, "MeterValues", *tx, r->owner, connector, "nothing was stored");
+                report_foreign(ctx, id, "MeterValues", *tx, r->owner, connector, "nothing was stored");
             }
-            report_trim(cs, id, tx, *r);
+            report_trim(ctx, id, tx, *r);
             reply(MeterValuesConf{});
         });
 }
@@ -185,7 +181,7 @@ struct Stopped {
     std::optional<IdTag> tag;
 };
 
-void on_stop(CentralSystem& cs, const std::string& id, const StopTransactionReq& req,
+void on_stop(HandlerContext& ctx, const std::string& id, const StopTransactionReq& req,
              ocpp::Reply<StopTransactionConf> reply) {
     db::StopInput in;
     in.transaction_id = req.transactionId;
@@ -197,9 +193,9 @@ void on_stop(CentralSystem& cs, const std::string& id, const StopTransactionReq&
         in.samples = samples_of(*req.transactionData);
     }
     const auto id_tag = req.idTag;
-    cs.store<Stopped>(
-        [id, in, budget = cs.sample_budget(),
-         now = cs.loop().clock().now()](store::Connection& db) mutable -> ocpp::Result<Stopped> {
+    ctx.db.run<Stopped>(
+        [id, in, budget = ctx.sample_budget,
+         now = ctx.loop.clock().now()](store::Connection& db) mutable -> ocpp::Result<Stopped> {
             Stopped out;
             auto owner = db::transaction_owner(db, in.transaction_id);
             if (!owner) {
@@ -228,19 +224,19 @@ void on_stop(CentralSystem& cs, const std::string& id, const StopTransactionReq&
             }
             return out;
         },
-        [&cs, id, id_tag, tx = req.transactionId, reply](ocpp::Result<Stopped> r) mutable {
+        [&ctx, id, id_tag, tx = req.transactionId, reply](ocpp::Result<Stopped> r) mutable {
             if (!r) {
-                internal_error(cs, id, reply, "the stop could not be stored", r.error());
+                internal_error(ctx, id, reply, "the stop could not be stored", r.error());
                 return;
             }
             if (!r->applied.own) {
-                report_foreign(cs, id, "StopTransaction", tx, r->applied.owner, std::nullopt, "nothing was stopped");
+                report_foreign(ctx, id, "StopTransaction", tx, r->applied.owner, std::nullopt, "nothing was stopped");
             } else if (r->result == db::StopResult::Stopped) {
-                report_trim(cs, id, tx, r->applied);
+                report_trim(ctx, id, tx, r->applied);
             }
             StopTransactionConf conf;
             if (id_tag) {
-                conf.idTagInfo = id_tag_info(r->tag, cs.now_text());
+                conf.idTagInfo = id_tag_info(r->tag, ctx.now_text());
             }
             reply(conf);
         });
@@ -248,15 +244,15 @@ void on_stop(CentralSystem& cs, const std::string& id, const StopTransactionReq&
 
 } // namespace
 
-void add_transaction_handlers(CentralSystem& cs, ocpp::Peer& peer, const std::string& id) {
-    peer.on<StartTransactionReq>([&cs, id](const StartTransactionReq& req, ocpp::Reply<StartTransactionConf> reply) {
-        on_start(cs, id, req, std::move(reply));
+void add_transaction_handlers(HandlerContext& ctx, ocpp::Peer& peer, const std::string& id) {
+    peer.on<StartTransactionReq>([&ctx, id](const StartTransactionReq& req, ocpp::Reply<StartTransactionConf> reply) {
+        on_start(ctx, id, req, std::move(reply));
     });
-    peer.on<MeterValuesReq>([&cs, id](const MeterValuesReq& req, ocpp::Reply<MeterValuesConf> reply) {
-        on_meter_values(cs, id, req, std::move(reply));
+    peer.on<MeterValuesReq>([&ctx, id](const MeterValuesReq& req, ocpp::Reply<MeterValuesConf> reply) {
+        on_meter_values(ctx, id, req, std::move(reply));
     });
-    peer.on<StopTransactionReq>([&cs, id](const StopTransactionReq& req, ocpp::Reply<StopTransactionConf> reply) {
-        on_stop(cs, id, req, std::move(reply));
+    peer.on<StopTransactionReq>([&ctx, id](const StopTransactionReq& req, ocpp::Reply<StopTransactionConf> reply) {
+        on_stop(ctx, id, req, std::move(reply));
     });
 }
 

@@ -2,6 +2,8 @@
 #include "ocpp/net/memory_transport.hpp"
 
 #include "ocpp/net/detail/net_util.hpp"
+#include "ocpp/net/detail/session_handlers.hpp"
+#include "ocpp/net/detail/utf8.hpp"
 
 namespace ocpp::net {
 
@@ -9,10 +11,11 @@ namespace {
 
 class MemorySession final : public Session, public std::enable_shared_from_this<MemorySession> {
 public:
-    MemorySession(Executor& executor, HandshakeInfo info)
+    MemorySession(Executor& executor, HandshakeInfo info, MemoryPairOptions options)
         : executor_(executor)
         , info_(std::move(info))
-        , id_(detail::next_session_id()) {}
+        , id_(detail::next_session_id())
+        , options_(options) {}
 
     void link(const std::shared_ptr<MemorySession>& peer) { peer_ = peer; }
 
@@ -20,19 +23,30 @@ public:
     const HandshakeInfo& info() const override { return info_; }
     Executor& executor() override { return executor_; }
     bool is_open() const override { return open_; }
-    void set_message_handler(MessageHandler h) override { on_message_ = std::move(h); }
-    void set_close_handler(CloseHandler h) override { on_close_ = std::move(h); }
+    void set_message_handler(MessageHandler h) override { handlers_.set_message(std::move(h)); }
+    void set_close_handler(CloseHandler h) override { handlers_.set_close(std::move(h)); }
 
-    bool send(std::string_view text) override {
+    // The same checks, in the same order, as the WebSocket sessions.
+    SendStatus send(std::string_view text) override {
         if (!open_) {
-            return false;
+            return SendStatus::Closed;
         }
-        executor_.post([peer = peer_, msg = std::string(text)] {
-            if (auto p = peer.lock(); p && p->open_ && p->on_message_) {
-                p->on_message_(msg);
+        if (in_flight_ >= options_.max_queue) {
+            return SendStatus::QueueFull;
+        }
+        if (options_.check_utf8 && !detail::valid_utf8(text)) {
+            return SendStatus::InvalidUtf8;
+        }
+        ++in_flight_;
+        executor_.post([self = weak_from_this(), peer = peer_, msg = std::string(text)] {
+            if (auto s = self.lock()) {
+                --s->in_flight_;
+            }
+            if (auto p = peer.lock(); p && p->open_) {
+                p->handlers_.deliver(msg);
             }
         });
-        return true;
+        return SendStatus::Queued;
     }
 
     void close(int code, std::string_view reason) override {
@@ -43,41 +57,29 @@ public:
         CloseInfo mine{code, std::string(reason), false};
         // Messages sent before close() were posted earlier and are delivered first.
         executor_.post([self = shared_from_this(), peer = peer_, mine] {
-            self->finish(mine);
+            self->handlers_.finish(mine);
             if (auto p = peer.lock()) {
                 p->open_ = false;
-                p->finish(CloseInfo{mine.code, mine.reason, true});
+                p->handlers_.finish(CloseInfo{mine.code, mine.reason, true});
             }
         });
     }
 
 private:
-    void finish(const CloseInfo& info) {
-        if (closed_) {
-            return;
-        }
-        closed_ = true;
-        auto handler = std::move(on_close_);
-        on_close_ = nullptr;
-        on_message_ = nullptr;
-        if (handler) {
-            handler(info);
-        }
-    }
-
     Executor& executor_;
     HandshakeInfo info_;
     std::uint64_t id_;
+    MemoryPairOptions options_;
+    std::size_t in_flight_ = 0; // sent, not yet delivered
     std::weak_ptr<MemorySession> peer_;
-    MessageHandler on_message_;
-    CloseHandler on_close_;
+    detail::SessionHandlers handlers_;
     bool open_ = true;
-    bool closed_ = false; // the close handler ran
 };
 
 } // namespace
 
-std::pair<SessionPtr, SessionPtr> make_memory_pair(Executor& executor, HandshakeInfo server_info) {
+std::pair<SessionPtr, SessionPtr> make_memory_pair(Executor& executor, HandshakeInfo server_info,
+                                                   MemoryPairOptions options) {
     HandshakeInfo client_info;
     client_info.path = server_info.path;
     client_info.query = server_info.query;
@@ -94,8 +96,8 @@ std::pair<SessionPtr, SessionPtr> make_memory_pair(Executor& executor, Handshake
     if (server_info.remote_address.empty()) {
         server_info.remote_address = "memory:client";
     }
-    auto server = std::make_shared<MemorySession>(executor, std::move(server_info));
-    auto client = std::make_shared<MemorySession>(executor, std::move(client_info));
+    auto server = std::make_shared<MemorySession>(executor, std::move(server_info), options);
+    auto client = std::make_shared<MemorySession>(executor, std::move(client_info), options);
     server->link(client);
     client->link(server);
     return {server, client};

@@ -32,7 +32,7 @@ struct ServerConfig {
     std::size_t max_message_size = 64 * 1024;
     std::size_t max_http_body = 1024 * 1024;
     std::size_t max_connections = 19000;
-    std::size_t max_outbound_queue = 256; // messages per session; send() returns false beyond it
+    std::size_t max_outbound_queue = 256; // messages per session; send() returns QueueFull beyond it
     std::chrono::milliseconds open_handshake_timeout{10000};
     std::chrono::milliseconds close_handshake_timeout{2000};
     std::chrono::milliseconds ping_interval{60000}; // 0 = no pings
@@ -56,11 +56,23 @@ struct HandshakeDecision {
 // does nothing.
 using HandshakeAnswer = std::function<void(HandshakeDecision)>;
 
-// A refused or failed connection attempt, for diagnosis (the tester reports these).
+// A refused or failed connection attempt, for diagnosis (the tester reports these): what happened as a kind to
+// switch on, and in words for people.
 struct RejectedHandshake {
+    enum class Kind {
+        Refused,        // answered with an HTTP refusal (the handshake hook, a limit, no common subprotocol)
+        TlsHandshake,   // the TLS handshake failed: an alert, a certificate the peer or we did not accept, ...
+        PlainHttpOnTls, // a plain HTTP request arrived on the TLS port (a charger set to ws:// instead of wss://)
+        TlsAbandoned,   // the peer closed during the TLS handshake without a word (a port probe, a health check)
+        NoUpgrade,      // no WebSocket upgrade request arrived within the open-handshake timeout
+        Undecided,      // a deferred handshake decision did not come within the open-handshake timeout
+        BadRequest,     // the upgrade request was malformed and answered with an HTTP error
+        Other,          // the connection failed otherwise (e.g. dropped before its request was complete)
+    };
     HandshakeInfo info;
-    int status = 0; // HTTP status sent, 0 when the connection failed before an HTTP answer (e.g. TLS)
-    std::string reason;
+    int status = 0;     // HTTP status sent, 0 when the connection failed before an HTTP answer (e.g. TLS)
+    std::string reason; // for people (logs, reports); code switches on kind
+    Kind kind = Kind::Other;
 };
 
 class Server {

@@ -41,6 +41,33 @@ struct CloseInfo {
     bool by_peer = false; // the peer closed (or the connection dropped), not us
 };
 
+// What became of a message handed to Session::send(). Only Queued means it will be sent; the others leave the
+// session as it was (a send is refused, the connection is not closed for it).
+enum class SendStatus {
+    Queued,      // accepted: queued or written to the connection
+    Closed,      // the session is closed or closing (close() was called, or the peer went away)
+    QueueFull,   // the outbound queue holds its maximum of unsent messages; try again once it drains
+    InvalidUtf8, // the text is not valid UTF-8, which a WebSocket text frame must be (RFC 6455 5.6)
+    WriteError,  // the transport refused the frame for another reason
+};
+
+// The status in words, for logs ("outbound queue full").
+constexpr std::string_view to_string(SendStatus status) {
+    switch (status) {
+    case SendStatus::Queued:
+        return "queued";
+    case SendStatus::Closed:
+        return "connection closed";
+    case SendStatus::QueueFull:
+        return "outbound queue full";
+    case SendStatus::InvalidUtf8:
+        return "not valid UTF-8";
+    case SendStatus::WriteError:
+        return "write error";
+    }
+    return "unknown";
+}
+
 class Session {
 public:
     using MessageHandler = std::function<void(std::string_view text)>;
@@ -51,9 +78,9 @@ public:
     virtual const HandshakeInfo& info() const = 0;
     // The loop this connection lives on; other threads reach the session only through executor().post().
     virtual Executor& executor() = 0;
-    // Queues a text message. False when the session is closed or its outbound queue is full.
+    // Queues a text message; anything but SendStatus::Queued says why it was not.
     // send() and close() must be called on executor()'s thread (post() to it from elsewhere).
-    virtual bool send(std::string_view text) = 0;
+    virtual SendStatus send(std::string_view text) = 0;
     // Starts the closing handshake (1000 = normal). The close handler runs once, when it is done.
     virtual void close(int code, std::string_view reason) = 0;
     virtual bool is_open() const = 0;

@@ -55,6 +55,7 @@ void info_callback(const SSL* ssl, int where, int ret) {
         if (unsigned long e = ERR_peek_error()) {
             const char* reason = ERR_reason_error_string(e);
             diag->error = reason != nullptr ? reason : "error " + std::to_string(e);
+            diag->reason = ERR_GET_REASON(e);
         }
     }
 }
@@ -65,7 +66,7 @@ struct CtxDeleter {
 using CtxPtr = std::unique_ptr<SSL_CTX, CtxDeleter>;
 
 Error ctx_error(const std::string& what) {
-    return make_error(what + ": " + drain_openssl_errors());
+    return make_error(ErrorKind::Invalid, what + ": " + drain_openssl_errors());
 }
 
 Result<void> load_identity(SSL_CTX* ctx, const std::string& cert_file, const std::string& key_file) {
@@ -193,6 +194,15 @@ std::string describe_tls_failure(SSL* ssl, const TlsDiag& diag) {
         text += "; " + diag.alert;
     }
     return text;
+}
+
+RejectedHandshake::Kind classify_tls_failure(SSL* ssl, const TlsDiag& diag) {
+    using Kind = RejectedHandshake::Kind;
+    if (diag.reason == SSL_R_HTTP_REQUEST) {
+        return Kind::PlainHttpOnTls;
+    }
+    const bool verified = ssl == nullptr || SSL_get_verify_result(ssl) == X509_V_OK;
+    return diag.error.empty() && diag.alert.empty() && verified ? Kind::TlsAbandoned : Kind::TlsHandshake;
 }
 
 void fill_tls_info(SSL* ssl, bool server_side, HandshakeInfo& info) {

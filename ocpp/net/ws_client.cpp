@@ -67,22 +67,9 @@ template <class Cfg> Result<void> ClientCore<Cfg>::init() {
     ep_.set_open_handler([this](Hdl hdl) { on_open(std::move(hdl)); });
     ep_.set_close_handler([this](Hdl hdl) { on_close(std::move(hdl)); });
     ep_.set_fail_handler([this](Hdl hdl) { on_fail(std::move(hdl)); });
-    ep_.set_message_handler([this](Hdl hdl, typename Endpoint::message_ptr msg) {
-        auto con = con_of(std::move(hdl));
-        if (!con || !state(con).session) {
-            return;
-        }
-        try {
-            deliver_message(*state(con).session, msg, log_, "net.client");
-        } catch (const std::exception& e) {
-            log_.error("net.client", std::string("message handler threw: ") + e.what());
-        }
-    });
-    ep_.set_pong_handler([this](Hdl hdl, std::string) {
-        if (auto con = con_of(std::move(hdl))) {
-            on_pong(con, static_cast<long>(cfg_.ping_interval.count()), static_cast<long>(cfg_.pong_timeout.count()));
-        }
-    });
+    set_session_handlers(
+        ep_, [this](Hdl hdl) { return con_of(std::move(hdl)); }, log_, "net.client",
+        static_cast<long>(cfg_.ping_interval.count()), static_cast<long>(cfg_.pong_timeout.count()));
     return {};
 }
 

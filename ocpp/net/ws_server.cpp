@@ -35,22 +35,9 @@ template <class Cfg> void ServerCore<Cfg>::install_handlers() {
     ep_.set_close_handler([this](Hdl hdl) { on_close(std::move(hdl)); });
     ep_.set_fail_handler([this](Hdl hdl) { on_fail(std::move(hdl)); });
     ep_.set_http_handler([this](Hdl hdl) { on_http(std::move(hdl)); });
-    ep_.set_message_handler([this](Hdl hdl, typename Endpoint::message_ptr msg) {
-        auto con = con_of(std::move(hdl));
-        if (!con || !state(con).session) {
-            return;
-        }
-        try {
-            deliver_message(*state(con).session, msg, log_, "net.server");
-        } catch (const std::exception& e) {
-            log_.error("net.server", std::string("message handler threw: ") + e.what());
-        }
-    });
-    ep_.set_pong_handler([this](Hdl hdl, std::string) {
-        if (auto con = con_of(std::move(hdl))) {
-            on_pong(con, static_cast<long>(cfg_.ping_interval.count()), static_cast<long>(cfg_.pong_timeout.count()));
-        }
-    });
+    set_session_handlers(
+        ep_, [this](Hdl hdl) { return con_of(std::move(hdl)); }, log_, "net.server",
+        static_cast<long>(cfg_.ping_interval.count()), static_cast<long>(cfg_.pong_timeout.count()));
 }
 
 template <class Cfg> Result<void> ServerCore<Cfg>::listen() {
@@ -92,14 +79,14 @@ template <class Cfg> Result<void> ServerCore<Cfg>::listen() {
         asio::ip::tcp::resolver resolver(*static_cast<asio::io_context*>(loop_.native_handle()));
         auto results = resolver.resolve(cfg_.host, std::to_string(cfg_.port), aec);
         if (aec || results.empty()) {
-            return make_error("cannot resolve listen host '" + cfg_.host + "': " + aec.message());
+            return make_error(ErrorKind::Io, "cannot resolve listen host '" + cfg_.host + "': " + aec.message());
         }
         address = results.begin()->endpoint().address();
     }
     const std::string where = format_endpoint(address.to_string(), cfg_.port);
     ep_.listen(asio::ip::tcp::endpoint(address, cfg_.port), ec);
     if (ec) {
-        return make_error("cannot listen on " + where + ": " + ec.message());
+        return make_error(ErrorKind::Io, "cannot listen on " + where + ": " + ec.message());
     }
     port_ = ep_.get_local_endpoint(aec).port();
     listening_ = true;

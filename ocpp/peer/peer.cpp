@@ -77,18 +77,33 @@ void Peer::attach() {
     });
 }
 
-bool Peer::send_text(std::string_view text) {
+net::SendStatus Peer::send_text(std::string_view text) {
     if (frame_observer_) {
         frame_observer_(FrameDirection::Sent, text);
     }
-    if (!session_->send(text)) {
-        warnings_.warn("failed sends", "could not send (connection closed or outbound queue full)");
-        return false;
+    const net::SendStatus status = session_->send(text);
+    const char* why = nullptr;
+    switch (status) {
+    case net::SendStatus::Queued:
+        return status;
+    case net::SendStatus::Closed:
+        why = "the connection is closed";
+        break;
+    case net::SendStatus::QueueFull:
+        why = "the outbound queue is full (the peer reads too slowly)";
+        break;
+    case net::SendStatus::InvalidUtf8:
+        why = "the message is not valid UTF-8";
+        break;
+    case net::SendStatus::WriteError:
+        why = "the transport refused the write";
+        break;
     }
-    return true;
+    warnings_.warn("failed sends", std::string("could not send: ") + why);
+    return status;
 }
 
-bool Peer::send_raw(std::string_view text) {
+net::SendStatus Peer::send_raw(std::string_view text) {
     return send_text(text);
 }
 

@@ -127,7 +127,7 @@ public:
     void call_text(std::string action, std::string payload_json, std::function<void(RawOutcome)> done,
                    Clock::Duration timeout = {}, bool validate = true);
     // Sends text exactly as given, bypassing framing and checks (fault injection in tests and scenarios).
-    bool send_raw(std::string_view text);
+    net::SendStatus send_raw(std::string_view text);
 
     void close(int code = 1000, std::string_view reason = "");
     bool is_open() const { return session_->is_open(); }
@@ -175,7 +175,7 @@ private:
     void arm_deadline();
     void on_deadline();
     void on_closed(const net::CloseInfo& info);
-    bool send_text(std::string_view text);
+    net::SendStatus send_text(std::string_view text); // logs why when the text was not queued
     void record(Deviation dev);
 
     net::SessionPtr session_;

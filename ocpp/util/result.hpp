@@ -7,8 +7,18 @@
 
 namespace ocpp {
 
+// What kind of failure an Error is, for code that must tell failures apart: code switches on the kind and never
+// matches the message, which is for people. A new kind comes with the caller that needs it.
+enum class ErrorKind {
+    Other,    // nothing more specific is known or needed
+    NotFound, // what was asked for does not exist (an API answers 404)
+    Invalid,  // the input (a value, a file's content, a URL) is not acceptable; trying again will not help
+    Io,       // the network, a file or the database failed; trying again later may help
+};
+
 struct Error {
-    std::string message;
+    std::string message;               // for people: logs, reports, API answers
+    ErrorKind kind = ErrorKind::Other; // for code
 };
 
 template <class T> class [[nodiscard]] Result {
@@ -50,6 +60,10 @@ private:
 
 inline Error make_error(std::string message) {
     return Error{std::move(message)};
+}
+
+inline Error make_error(ErrorKind kind, std::string message) {
+    return Error{std::move(message), kind};
 }
 
 } // namespace ocpp

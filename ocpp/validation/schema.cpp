@@ -168,7 +168,7 @@ struct Schema::Node {
         std::vector<Finding>& out;
         std::size_t limit;
         Path path;
-        bool add(std::string rule, std::string message) {
+        bool add(std::string rule, std::string message, std::string property = {}) {
             if (out.size() < limit) {
                 std::string pointer;
                 for (std::size_t i = 0; i < path.size(); ++i) {
@@ -179,7 +179,7 @@ struct Schema::Node {
                         pointer += "/" + std::to_string(index);
                     }
                 }
-                out.push_back(Finding{std::move(pointer), std::move(rule), std::move(message)});
+                out.push_back(Finding{std::move(pointer), std::move(rule), std::move(message), std::move(property)});
             }
             return false;
         }
@@ -223,6 +223,21 @@ Result<unsigned> parse_type(const rapidjson::Value& t, const std::string& where)
         return make_error(where + ": unsupported \"type\"");
     }
     return bits;
+}
+
+// Reads a keyword's array of strings (required, enum) into out; the errors are given.
+Result<void> string_list(const rapidjson::Value& list, std::string not_array, std::string not_strings,
+                         std::vector<std::string>& out) {
+    if (!list.IsArray()) {
+        return make_error(std::move(not_array));
+    }
+    for (const auto& item : list.GetArray()) {
+        if (!item.IsString()) {
+            return make_error(std::move(not_strings));
+        }
+        out.emplace_back(item.GetString(), item.GetStringLength());
+    }
+    return {};
 }
 
 Result<std::unique_ptr<Schema::Node>> compile_node(const rapidjson::Value& s, const std::string& where) {
@@ -282,26 +297,18 @@ Result<std::unique_ptr<Schema::Node>> compile_node(const rapidjson::Value& s, co
         node->additional_allowed = s["additionalProperties"].GetBool();
     }
     if (s.HasMember("required")) {
-        if (!s["required"].IsArray()) {
-            return make_error(where + ": required must be an array");
-        }
-        for (const auto& r : s["required"].GetArray()) {
-            if (!r.IsString()) {
-                return make_error(where + ": required must list strings");
-            }
-            node->required.emplace_back(r.GetString(), r.GetStringLength());
+        if (auto r = string_list(s["required"], where + ": required must be an array",
+                                 where + ": required must list strings", node->required);
+            !r) {
+            return r.error();
         }
     }
     if (s.HasMember("enum")) {
-        if (!s["enum"].IsArray()) {
-            return make_error(where + ": enum must be an array");
-        }
         node->has_enum = true;
-        for (const auto& e : s["enum"].GetArray()) {
-            if (!e.IsString()) {
-                return make_error(where + ": only string enums are supported");
-            }
-            node->enum_values.emplace_back(e.GetString(), e.GetStringLength());
+        if (auto r = string_list(s["enum"], where + ": enum must be an array",
+                                 where + ": only string enums are supported", node->enum_values);
+            !r) {
+            return r.error();
         }
     }
     if (s.HasMember("properties")) {
@@ -391,7 +398,7 @@ bool Schema::Node::validate(const rapidjson::Value& v, Walk& w) const {
     } else if (v.IsObject()) {
         for (const auto& r : required) {
             if (!v.HasMember(rapidjson::StringRef(r.data(), r.size()))) {
-                ok = w.add("required", "required property \"" + r + "\" is missing");
+                ok = w.add("required", "required property \"" + r + "\" is missing", r);
             }
         }
         for (const auto& m : v.GetObject()) {

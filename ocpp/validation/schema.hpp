@@ -15,9 +15,10 @@ namespace ocpp::validation {
 
 // One deviation from a schema.
 struct Finding {
-    std::string pointer; // JSON pointer of the offending value ("" for the payload itself)
-    std::string rule;    // the schema keyword: type, required, additionalProperties, enum, maxLength, format, ...
-    std::string message; // in words, with the offending value where that helps
+    std::string pointer;       // JSON pointer of the offending value ("" for the payload itself)
+    std::string rule;          // the schema keyword: type, required, additionalProperties, enum, maxLength, format, ...
+    std::string message;       // in words, with the offending value where that helps (for people, never parsed)
+    std::string property = {}; // rule "required": the name of the missing property (not in the pointer); else empty
 };
 
 class Schema {

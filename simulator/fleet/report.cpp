@@ -11,6 +11,7 @@
 
 #include "ocpp/text/datetime.hpp"
 #include "simulator/fleet/fleet.hpp"
+#include "simulator/json_member.hpp"
 
 namespace sim {
 
@@ -63,8 +64,7 @@ using Counts = std::initializer_list<std::pair<const char*, std::uint64_t>>;
 // Writes "key": n members into the object the caller has opened.
 void write_members(Writer& w, Counts counts) {
     for (const auto& [key, n] : counts) {
-        w.Key(key);
-        w.Uint64(n);
+        member(w, key, n);
     }
 }
 
@@ -85,16 +85,12 @@ void write_action(Writer& w, const ActionStats& a) {
                       {"failed", a.failed}});
     w.Key("latency_ms");
     w.StartObject();
-    w.Key("count");
-    w.Uint64(a.latency.count());
+    member(w, "count", a.latency.count());
     for (const auto& [key, q] : {std::pair<const char*, double>{"p50", 0.50}, {"p95", 0.95}, {"p99", 0.99}}) {
-        w.Key(key);
-        w.Double(a.latency.quantile_ms(q));
+        member(w, key, a.latency.quantile_ms(q));
     }
-    w.Key("max");
-    w.Double(a.latency.max_ms());
-    w.Key("mean");
-    w.Double(a.latency.mean_ms());
+    member(w, "max", a.latency.max_ms());
+    member(w, "mean", a.latency.mean_ms());
     w.EndObject();
     w.EndObject();
 }
@@ -102,8 +98,7 @@ void write_action(Writer& w, const ActionStats& a) {
 void write_counts(Writer& w, const std::map<std::string, std::uint64_t>& counts) {
     w.StartObject();
     for (const auto& [name, n] : counts) {
-        w.Key(name);
-        w.Uint64(n);
+        member(w, name.c_str(), n);
     }
     w.EndObject();
 }
@@ -126,14 +121,8 @@ void write_options(Writer& w, const Options& o) {
             w.String(v);
         }
     };
-    auto number = [&w](const char* key, double v) {
-        w.Key(key);
-        w.Double(v);
-    };
-    auto integer = [&w](const char* key, std::uint64_t v) {
-        w.Key(key);
-        w.Uint64(v);
-    };
+    auto number = [&w](const char* key, double v) { member(w, key, v); };
+    auto integer = [&w](const char* key, std::uint64_t v) { member(w, key, v); };
     w.StartObject();
     text("url", o.url);
     integer("chargers", o.chargers);
@@ -165,10 +154,8 @@ void write_options(Writer& w, const Options& o) {
     number("churn", o.churn_pct);
     number("call-timeout", o.call_timeout_s);
     text("report", o.report_file);
-    w.Key("max-p99-ms");
-    o.max_p99_ms ? w.Double(*o.max_p99_ms) : w.Null();
-    w.Key("max-errors");
-    o.max_errors ? w.Uint64(*o.max_errors) : w.Null();
+    member(w, "max-p99-ms", o.max_p99_ms);
+    member(w, "max-errors", o.max_errors);
     text("log-level", ocpp::to_string(o.log_level));
     text("config", o.config_file);
     w.EndObject();
@@ -277,18 +264,12 @@ std::string report_json(const RunSummary& run, const Options& options, const std
     Writer w(buffer);
     w.SetIndent(' ', 2);
     w.StartObject();
-    w.Key("tool");
-    w.String("ocpp-simulator");
-    w.Key("started");
-    w.String(ocpp::format_datetime(ocpp::DateTime{run.started}));
-    w.Key("ended");
-    w.String(ocpp::format_datetime(ocpp::DateTime{run.ended}));
-    w.Key("duration_s");
-    w.Double(run.duration_s);
-    w.Key("interrupted");
-    w.Bool(run.interrupted);
-    w.Key("stopped_in_time");
-    w.Bool(run.stopped_in_time);
+    member(w, "tool", "ocpp-simulator");
+    member(w, "started", ocpp::format_datetime(ocpp::DateTime{run.started}));
+    member(w, "ended", ocpp::format_datetime(ocpp::DateTime{run.ended}));
+    member(w, "duration_s", run.duration_s);
+    member(w, "interrupted", run.interrupted);
+    member(w, "stopped_in_time", run.stopped_in_time);
     w.Key("options");
     write_options(w, options);
 
@@ -326,12 +307,9 @@ std::string report_json(const RunSummary& run, const Options& options, const std
 
     w.Key("thresholds");
     w.StartObject();
-    w.Key("max-p99-ms");
-    options.max_p99_ms ? w.Double(*options.max_p99_ms) : w.Null();
-    w.Key("max-errors");
-    options.max_errors ? w.Uint64(*options.max_errors) : w.Null();
-    w.Key("passed");
-    w.Bool(failures.empty());
+    member(w, "max-p99-ms", options.max_p99_ms);
+    member(w, "max-errors", options.max_errors);
+    member(w, "passed", failures.empty());
     w.Key("failures");
     write_strings(w, failures);
     w.EndObject();

@@ -8,7 +8,7 @@
 #include "ocpp/system/stop_signals.hpp"
 #include "simulator/fleet/fleet.hpp"
 #include "simulator/fleet/report.hpp"
-#include "simulator/flow/steps.hpp"
+#include "simulator/flow/rest_steps.hpp"
 #include "simulator/run.hpp"
 
 namespace sim {

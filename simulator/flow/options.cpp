@@ -46,6 +46,25 @@ template <class Int> std::optional<std::string> to_int(const std::string& v, lon
     return std::nullopt;
 }
 
+// Why a text is not a value of an option, or nullopt.
+using Problem = std::optional<std::string> (*)(const std::string&);
+
+// The problem `message` when `bad`, else none.
+std::optional<std::string> problem_if(bool bad, std::string message) {
+    return bad ? std::optional<std::string>(std::move(message)) : std::nullopt;
+}
+
+// An option whose text goes into `field` as it is, once `problem` (if any) finds nothing wrong with it.
+Apply text_into(std::string FlowOptions::*field, Problem problem = nullptr) {
+    return [field, problem](FlowOptions& o, const std::string& v) -> std::optional<std::string> {
+        if (auto p = problem ? problem(v) : std::nullopt) {
+            return p;
+        }
+        o.*field = v;
+        return std::nullopt;
+    };
+}
+
 const std::map<std::string, Apply>& flags() {
     static const std::map<std::string, Apply> table{
         {"central",
@@ -57,70 +76,45 @@ const std::map<std::string, Apply>& flags() {
              o.central = *base;
              return std::nullopt;
          }},
-        {"ocpp-url",
-         [](FlowOptions& o, const std::string& v) -> std::optional<std::string> {
-             if (v.rfind("ws://", 0) != 0 && v.rfind("wss://", 0) != 0) {
-                 return "expected ws://HOST:PORT/ocpp or wss://..., got " + quoted(v);
-             }
-             o.ocpp_url = v;
-             return std::nullopt;
-         }},
-        {"api-token",
-         [](FlowOptions& o, const std::string& v) -> std::optional<std::string> {
-             if (v.empty() || v.find_first_of(" \t\r\n") != std::string::npos) {
-                 return std::string("expected the token without spaces");
-             }
-             o.api_token = v;
-             return std::nullopt;
-         }},
+        {"ocpp-url", text_into(&FlowOptions::ocpp_url,
+                               [](const std::string& v) {
+                                   return problem_if(v.rfind("ws://", 0) != 0 && v.rfind("wss://", 0) != 0,
+                                                     "expected ws://HOST:PORT/ocpp or wss://..., got " + quoted(v));
+                               })},
+        {"api-token", text_into(&FlowOptions::api_token,
+                                [](const std::string& v) {
+                                    return problem_if(v.empty() || v.find_first_of(" \t\r\n") != std::string::npos,
+                                                      "expected the token without spaces");
+                                })},
         {"chargers",
          [](FlowOptions& o, const std::string& v) {
              o.chargers_given = true;
              return to_int(v, 1, 100000, o.chargers);
          }},
         {"connectors", [](FlowOptions& o, const std::string& v) { return to_int(v, 1, 10, o.connectors); }},
-        {"id-prefix",
-         [](FlowOptions& o, const std::string& v) -> std::optional<std::string> {
-             if (auto problem = id_prefix_problem(v)) {
-                 return problem;
-             }
-             o.id_prefix = v;
-             return std::nullopt;
-         }},
-        {"password",
-         [](FlowOptions& o, const std::string& v) -> std::optional<std::string> {
-             if (v.size() < 8 || v.size() > 40) {
-                 return std::string("expected 8 to 40 characters (OCPP 1.6 security: 16 or more recommended)");
-             }
-             o.password = v;
-             return std::nullopt;
-         }},
-        {"claim-codes",
-         [](FlowOptions& o, const std::string& v) {
-             o.claim_codes_file = v;
-             return std::optional<std::string>();
-         }},
-        {"provider",
-         [](FlowOptions& o, const std::string& v) -> std::optional<std::string> {
-             if (v.empty() || v.size() > 64) {
-                 return "expected 1 to 64 characters, got " + quoted(v);
-             }
-             o.provider = v;
-             return std::nullopt;
-         }},
+        {"id-prefix", text_into(&FlowOptions::id_prefix, id_prefix_problem)},
+        {"password", text_into(&FlowOptions::password,
+                               [](const std::string& v) {
+                                   return problem_if(
+                                       v.size() < 8 || v.size() > 40,
+                                       "expected 8 to 40 characters (OCPP 1.6 security: 16 or more recommended)");
+                               })},
+        {"claim-codes", text_into(&FlowOptions::claim_codes_file)},
+        {"provider", text_into(&FlowOptions::provider,
+                               [](const std::string& v) {
+                                   return problem_if(v.empty() || v.size() > 64,
+                                                     "expected 1 to 64 characters, got " + quoted(v));
+                               })},
         {"evse-operator",
-         [](FlowOptions& o, const std::string& v) -> std::optional<std::string> {
-             const bool ok = v.size() == 6 && std::isalpha(static_cast<unsigned char>(v[0])) &&
-                             std::isalpha(static_cast<unsigned char>(v[1])) && v[2] == '*' &&
-                             std::isalnum(static_cast<unsigned char>(v[3])) &&
-                             std::isalnum(static_cast<unsigned char>(v[4])) &&
-                             std::isalnum(static_cast<unsigned char>(v[5]));
-             if (!ok) {
-                 return "expected country and operator like DE*ABC, got " + quoted(v);
-             }
-             o.evse_operator = v;
-             return std::nullopt;
-         }},
+         text_into(&FlowOptions::evse_operator,
+                   [](const std::string& v) {
+                       const bool ok = v.size() == 6 && std::isalpha(static_cast<unsigned char>(v[0])) &&
+                                       std::isalpha(static_cast<unsigned char>(v[1])) && v[2] == '*' &&
+                                       std::isalnum(static_cast<unsigned char>(v[3])) &&
+                                       std::isalnum(static_cast<unsigned char>(v[4])) &&
+                                       std::isalnum(static_cast<unsigned char>(v[5]));
+                       return problem_if(!ok, "expected country and operator like DE*ABC, got " + quoted(v));
+                   })},
         {"price-per-kwh",
          [](FlowOptions& o, const std::string& v) {
              double d = 0;
@@ -130,17 +124,13 @@ const std::map<std::string, Apply>& flags() {
          }},
         {"price-per-session",
          [](FlowOptions& o, const std::string& v) { return to_number(v, 0, 1000, o.price_per_session); }},
-        {"currency",
-         [](FlowOptions& o, const std::string& v) -> std::optional<std::string> {
-             const bool ok = v.size() == 3 && std::isupper(static_cast<unsigned char>(v[0])) &&
-                             std::isupper(static_cast<unsigned char>(v[1])) &&
-                             std::isupper(static_cast<unsigned char>(v[2]));
-             if (!ok) {
-                 return "expected an ISO 4217 code like EUR, got " + quoted(v);
-             }
-             o.currency = v;
-             return std::nullopt;
-         }},
+        {"currency", text_into(&FlowOptions::currency,
+                               [](const std::string& v) {
+                                   const bool ok = v.size() == 3 && std::isupper(static_cast<unsigned char>(v[0])) &&
+                                                   std::isupper(static_cast<unsigned char>(v[1])) &&
+                                                   std::isupper(static_cast<unsigned char>(v[2]));
+                                   return problem_if(!ok, "expected an ISO 4217 code like EUR, got " + quoted(v));
+                               })},
         {"power-kw", [](FlowOptions& o, const std::string& v) { return to_number(v, 1, 350, o.power_kw); }},
         {"session-seconds",
          [](FlowOptions& o, const std::string& v) { return to_number(v, 1, 3600, o.session_seconds); }},
@@ -155,11 +145,7 @@ const std::map<std::string, Apply>& flags() {
         {"timeout", [](FlowOptions& o, const std::string& v) { return to_number(v, 1, 86400, o.timeout_s); }},
         {"http-timeout", [](FlowOptions& o, const std::string& v) { return to_number(v, 0.1, 600, o.http_timeout_s); }},
         {"threads", [](FlowOptions& o, const std::string& v) { return to_int(v, 1, 64, o.threads); }},
-        {"report",
-         [](FlowOptions& o, const std::string& v) {
-             o.report_file = v;
-             return std::optional<std::string>();
-         }},
+        {"report", text_into(&FlowOptions::report_file)},
         {"log-level",
          [](FlowOptions& o, const std::string& v) -> std::optional<std::string> {
              if (!ocpp::parse_log_level(v, o.log_level)) {

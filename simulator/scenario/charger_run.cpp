@@ -1,10 +1,11 @@
 #include "simulator/scenario/charger_run.hpp"
 
 #include "ocpp/rpc/frame.hpp"
+#include "simulator/scenario/steps/registry.hpp"
 
 namespace scen {
 
-std::string ChargerRun::Answer::summary() const {
+std::string Answer::summary() const {
     if (status == "CALLRESULT") {
         return "CALLRESULT " + to_json(payload, 300);
     }
@@ -48,7 +49,7 @@ std::string ChargerRun::step_path() const {
         path += (path.empty() ? "" : ".") + std::to_string(l.index + 1);
     }
     for (const auto& l : levels_) {
-        if (l.repeat) {
+        if (l.holder) {
             path += " (iteration " + std::to_string(l.iteration) + ")";
         }
     }
@@ -80,78 +81,54 @@ void ChargerRun::advance() {
     }
     current_ = &(*levels_.back().steps)[levels_.back().index];
     ++result_.steps_run;
-    env_.log->debug("scenario", id_ + ": step " + step_path() + " " + to_string(current_->kind));
-    run_step(*current_);
+    env_.log->debug("scenario", id_ + ": step " + step_path() + " " + kind_name(*current_));
+    current_->kind->run(*this, *current_);
 }
 
 void ChargerRun::end_of_level() {
-    Level& l = levels_.back();
-    const Step* repeat = l.repeat;
-    if (!repeat) {
-        levels_.pop_back();
+    Level l = levels_.back();
+    levels_.pop_back();
+    if (!l.holder) {
         return;
     }
-    bool stop = l.iteration >= repeat->times;
-    if (!repeat->until.empty()) {
-        bool all = true;
-        for (const auto& m : repeat->until) {
-            all = all && !check(m, ctx_.vars, ctx_);
-        }
-        if (all) {
-            stop = true;
-        } else if (stop) {
-            std::string expected;
-            for (const auto& m : repeat->until) {
-                expected += (expected.empty() ? "" : " and ") + describe(m);
-            }
-            levels_.pop_back();
-            current_ = repeat;
-            fail("repeat until " + expected + " within " + std::to_string(repeat->times) + " iterations",
-                 "variables " + to_json(ctx_.vars, 300));
-            return;
-        }
+    current_ = l.holder; // a failure now points at the holder
+    const auto again = l.holder->kind->again;
+    if (again && again(*this, *l.holder, l.iteration)) {
+        ++l.iteration;
+        l.index = 0;
+        ctx_.set_int("iteration", l.iteration);
+        levels_.push_back(l);
+    } else if (!finished_) {
+        ++levels_.back().index; // past the holder
     }
-    if (stop) {
-        levels_.pop_back();
-        ++levels_.back().index; // past the repeat step
-        return;
-    }
-    ++l.iteration;
-    l.index = 0;
-    ctx_.set_int("iteration", l.iteration);
+    current_ = nullptr;
 }
 
-void ChargerRun::run_step(const Step& s) {
-    switch (s.kind) {
-    case Step::Kind::Connect:
-        return do_connect(s);
-    case Step::Kind::Disconnect:
-        return do_disconnect(s);
-    case Step::Kind::Send:
-        return do_send(s);
-    case Step::Kind::Expect:
-        return do_expect(*s.expect);
-    case Step::Kind::ExpectCall:
-        return do_expect_call(s);
-    case Step::Kind::ExpectClose:
-        return do_expect_close(s);
-    case Step::Kind::Wait:
-        return do_wait(s);
-    case Step::Kind::Repeat:
-        ctx_.set_int("iteration", 1);
-        levels_.push_back(Level{&s.steps, 0, &s, 1});
-        current_ = nullptr;
-        env_.loop->post([self = shared_from_this()] { self->advance(); });
-        return;
-    case Step::Kind::Fault:
-        return do_fault(s);
-    case Step::Kind::Rest:
-        return do_rest(s);
-    case Step::Kind::ExpectRest:
-        return do_expect_rest(s);
-    case Step::Kind::Set:
-        return do_set(s);
-    }
+void ChargerRun::enter(const Step& holder) {
+    ctx_.set_int("iteration", 1);
+    levels_.push_back(Level{&holder.steps, 0, &holder, 1});
+    current_ = nullptr;
+    env_.loop->post([self = shared_from_this()] { self->advance(); });
+}
+
+void ChargerRun::next_after(double seconds) {
+    std::weak_ptr<ChargerRun> weak = weak_from_this();
+    timer_->start(std::chrono::milliseconds(static_cast<long long>(seconds * 1000)), [weak] {
+        if (auto self = weak.lock()) {
+            self->next();
+        }
+    });
+}
+
+void ChargerRun::later(double seconds, std::function<void()> f) {
+    reply_timer_->start(std::chrono::milliseconds(static_cast<long long>(seconds * 1000)), std::move(f));
+}
+
+void ChargerRun::send_raw(const std::string& text, std::string id) {
+    link_.last = Answer{}; // not emplace(): clang does not see Answer as default-constructible there (NSDMI)
+    link_.raw_id = std::move(id);
+    link_.raw_sent = std::chrono::steady_clock::now();
+    link_.peer->send_raw(text);
 }
 
 void ChargerRun::fail(const std::string& expected, const std::string& got) {
@@ -162,7 +139,7 @@ void ChargerRun::fail(const std::string& expected, const std::string& got) {
     f.step = step_path();
     if (current_) {
         f.pos = current_->pos;
-        f.kind = to_string(current_->kind);
+        f.kind = kind_name(*current_);
     }
     f.expected = expected;
     f.got = got;
@@ -179,28 +156,28 @@ void ChargerRun::finish() {
     waiter_ = nullptr;
     timer_->cancel();
     reply_timer_->cancel();
-    inbox_.clear();
+    link_.inbox.clear();
     result_.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
     auto done = std::move(done_);
-    if (peer_ && peer_->is_open()) {
+    if (link_.peer && link_.peer->is_open()) {
         auto self = shared_from_this();
-        peer_->set_close_handler([self, done](const ocpp::net::CloseInfo&) {
+        link_.peer->set_close_handler([self, done](const ocpp::net::CloseInfo&) {
             auto d = done;
-            self->peer_.reset();
+            self->link_.peer.reset();
             d(self->result_);
         });
-        peer_->close(1000, "scenario finished");
+        link_.peer->close(1000, "scenario finished");
         // A close handshake that never completes still ends the run.
         timer_->start(std::chrono::seconds(3), [self, done] {
-            if (self->peer_) {
-                self->peer_->set_close_handler(nullptr);
-                self->peer_.reset();
+            if (self->link_.peer) {
+                self->link_.peer->set_close_handler(nullptr);
+                self->link_.peer.reset();
                 done(self->result_);
             }
         });
         return;
     }
-    peer_.reset();
+    link_.peer.reset();
     done(result_);
 }
 
@@ -216,9 +193,7 @@ void ChargerRun::wait_for(double seconds, std::function<Check()> ready, std::fun
             return;
         }
         self->waiter_ = nullptr;
-        char buf[32];
-        std::snprintf(buf, sizeof buf, "%g", seconds);
-        self->fail(expected + " within " + buf + " s", timeout_got());
+        self->fail(expected + " within " + number_text(seconds) + " s", timeout_got());
     });
     poke();
 }
@@ -236,29 +211,29 @@ void ChargerRun::poke() {
 }
 
 void ChargerRun::attach(std::shared_ptr<ocpp::Peer> peer) {
-    peer_ = std::move(peer);
-    closed_.reset();
+    link_.peer = std::move(peer);
+    link_.closed.reset();
     std::weak_ptr<ChargerRun> weak = weak_from_this();
-    peer_->set_frame_observer([weak](ocpp::FrameDirection dir, std::string_view text) {
+    link_.peer->set_frame_observer([weak](ocpp::FrameDirection dir, std::string_view text) {
         if (auto self = weak.lock()) {
             self->observe(dir, text);
         }
     });
-    peer_->set_close_handler([weak](const ocpp::net::CloseInfo& info) {
+    link_.peer->set_close_handler([weak](const ocpp::net::CloseInfo& info) {
         if (auto self = weak.lock()) {
-            self->closed_ = info;
+            self->link_.closed = info;
             self->poke();
         }
     });
     for (const auto& action : env_.schemas->actions()) {
-        peer_->on_raw(action, [weak, action](const rapidjson::Value& payload, ocpp::RawReply reply) {
+        link_.peer->on_raw(action, [weak, action](const rapidjson::Value& payload, ocpp::RawReply reply) {
             auto self = weak.lock();
             if (!self) {
                 return;
             }
             IncomingCall call{action, rapidjson::Document(), std::move(reply)};
             call.payload.CopyFrom(payload, call.payload.GetAllocator());
-            self->inbox_.push_back(std::move(call));
+            self->link_.inbox.push_back(std::move(call));
             self->poke();
         });
     }
@@ -270,12 +245,12 @@ void ChargerRun::observe(ocpp::FrameDirection dir, std::string_view text) {
             ocpp::rpc::Frame f;
             ocpp::rpc::FrameError e;
             if (ocpp::rpc::parse_frame(text, f, e)) {
-                our_call_ids_.insert(f.id);
+                link_.our_call_ids.insert(f.id);
             }
         }
         return;
     }
-    if (dir != ocpp::FrameDirection::Received || !raw_id_ || !last_ || last_->arrived) {
+    if (dir != ocpp::FrameDirection::Received || !link_.raw_id || !link_.last || link_.last->arrived) {
         return;
     }
     ocpp::rpc::Frame f;
@@ -283,12 +258,12 @@ void ChargerRun::observe(ocpp::FrameDirection dir, std::string_view text) {
     if (!ocpp::rpc::parse_frame(text, f, e) || f.type == ocpp::rpc::MessageType::Call) {
         return;
     }
-    if (raw_id_->empty() ? our_call_ids_.count(f.id) > 0 : f.id != *raw_id_) {
+    if (link_.raw_id->empty() ? link_.our_call_ids.count(f.id) > 0 : f.id != *link_.raw_id) {
         return;
     }
-    Answer& a = *last_;
+    Answer& a = *link_.last;
     a.arrived = true;
-    a.latency_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - raw_sent_).count();
+    a.latency_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - link_.raw_sent).count();
     a.error = f.type == ocpp::rpc::MessageType::CallError;
     a.status = a.error ? "CALLERROR" : "CALLRESULT";
     a.code = f.error_code;
@@ -296,7 +271,7 @@ void ChargerRun::observe(ocpp::FrameDirection dir, std::string_view text) {
     if (f.payload) {
         a.payload.CopyFrom(*f.payload, a.payload.GetAllocator());
     }
-    raw_id_.reset();
+    link_.raw_id.reset();
     poke();
 }
 

@@ -1,6 +1,7 @@
 #pragma once
-// One charger working through a scenario's steps on the event loop. Every step either completes (next()), fails
-// (fail()) or waits for an event with a deadline (wait_for()); events re-check the waiting condition (poke()).
+// One charger working through a scenario's steps on the event loop. Each step runs through its kind
+// (steps/registry.hpp) and either completes (next()), fails (fail()) or waits for an event with a deadline
+// (wait_for()); events re-check the waiting condition (poke()).
 #include <cstdint>
 #include <deque>
 #include <functional>
@@ -33,69 +34,81 @@ struct RunEnv {
     ocpp::Executor* loop = nullptr;
 };
 
+// The answer to the last send or raw frame.
+struct Answer {
+    bool arrived = false;
+    bool error = false;
+    std::string status; // "CALLRESULT", "CALLERROR", or what happened instead ("Timeout", "Closed", ...)
+    std::string code, description;
+    rapidjson::Document payload; // CALLRESULT payload or CALLERROR details
+    double latency_ms = 0;
+    std::string summary() const;
+};
+
+// A CALL from the central system, waiting for an expect_call step to answer it.
+struct IncomingCall {
+    std::string action;
+    rapidjson::Document payload;
+    ocpp::RawReply reply;
+};
+
+// The connection of one charger's run and what arrived on it; the step kinds read and change it.
+struct Link {
+    std::shared_ptr<ocpp::Peer> peer;
+    std::optional<ocpp::net::CloseInfo> closed;
+    std::optional<Answer> last;
+    std::optional<std::string> raw_id; // the raw frame whose answer we wait for ("" = any unknown id)
+    std::chrono::steady_clock::time_point raw_sent;
+    std::set<std::string> our_call_ids;
+    std::deque<IncomingCall> inbox;
+    // The last `rest` sent with async: true, and its answer once it came.
+    const Step* async_rest = nullptr;
+    std::shared_ptr<std::optional<ocpp::Result<RestReply>>> async_reply;
+};
+
 class ChargerRun : public std::enable_shared_from_this<ChargerRun> {
 public:
     ChargerRun(const RunEnv& env, int index, std::function<void(ChargerResult)> done);
-    void start();
+    void start(); // sets the variables and runs the first step (posted)
+
+    // What the step kinds (steps/*.cpp) work with.
+    enum class Check { NotYet, Done };
+    void next(); // the step is done: moves on to the next (posted)
+    // The step failed: records what it expected and what it got, and ends the run.
+    void fail(const std::string& expected, const std::string& got);
+    // Waits until `ready` returns Done (it may call next() or fail()), or fails after `seconds`.
+    void wait_for(double seconds, std::function<Check()> ready, std::function<std::string()> timeout_got,
+                  std::string expected);
+    void poke();                     // something arrived: re-checks what wait_for waits for
+    void next_after(double seconds); // the step is done after a pause (wait)
+    // Runs `f` after `seconds` unless the run finished (one at a time: a delayed answer to an expect_call).
+    void later(double seconds, std::function<void()> f);
+    // Runs the steps of `holder` (a repeat) as a nested list; its kind's `again` decides on another round.
+    void enter(const Step& holder);
+    // Takes a new connection: its frames, calls and close come to this run.
+    void attach(std::shared_ptr<ocpp::Peer> peer);
+    // Sends a frame as it is and waits for the answer with message id `id` ("" = any id we did not send).
+    void send_raw(const std::string& text, std::string id);
+    const RunEnv& env() const { return env_; }    // target, clients, schemas, loop
+    const std::string& id() const { return id_; } // this charger's ID
+    Context& ctx() { return ctx_; }               // its variables
+    Link& link() { return link_; }                // its connection
+    bool finished() const { return finished_; }   // passed or failed: steps must not go on
 
 private:
-    // The answer to the last send or raw frame.
-    struct Answer {
-        bool arrived = false;
-        bool error = false;
-        std::string status; // "CALLRESULT", "CALLERROR", or what happened instead ("Timeout", "Closed", ...)
-        std::string code, description;
-        rapidjson::Document payload; // CALLRESULT payload or CALLERROR details
-        double latency_ms = 0;
-        std::string summary() const;
-    };
-    struct IncomingCall {
-        std::string action;
-        rapidjson::Document payload;
-        ocpp::RawReply reply;
-    };
     // A list of steps being worked through (the scenario's, or a repeat's).
     struct Level {
         const std::vector<Step>* steps;
         std::size_t index = 0;
-        const Step* repeat = nullptr;
+        const Step* holder = nullptr;
         int iteration = 1;
     };
-    enum class Check { NotYet, Done };
 
-    void next();    // moves on to the next step (posted)
-    void advance(); // ... the posted part
-    void run_step(const Step& s);
+    void advance(); // the posted part of next()
     void end_of_level();
-    void fail(const std::string& expected, const std::string& got);
     void finish();
     std::string step_path() const;
-    // Waits until `ready` returns Done (it may call next() or fail()), or fails after `seconds`.
-    void wait_for(double seconds, std::function<Check()> ready, std::function<std::string()> timeout_got,
-                  std::string expected);
-    void poke();
-
-    // steps (charger_steps.cpp)
-    void do_connect(const Step& s);
-    void do_disconnect(const Step& s);
-    void do_send(const Step& s);
-    void do_fault(const Step& s);
-    void do_expect(const Expectation& e);
-    void do_expect_call(const Step& s);
-    void do_expect_close(const Step& s);
-    void do_wait(const Step& s);
-    void do_rest(const Step& s);
-    void do_expect_rest(const Step& s);
-    // Checks a REST answer against the rest step's status, matchers and captures; true when it passed.
-    bool check_rest(const Step& s, const ocpp::Result<RestReply>& r);
-    void do_set(const Step& s);
-    // Checks an arrived answer; true when it passed (the failure is recorded otherwise).
-    bool check_answer(const Expectation& e, const Answer& a);
-    bool check_matchers(const std::vector<Matcher>& match, const rapidjson::Value& value, const std::string& what);
-    bool capture(const std::map<std::string, std::string>& capture, const rapidjson::Value& value);
-    void attach(std::shared_ptr<ocpp::Peer> peer);
     void observe(ocpp::FrameDirection dir, std::string_view text);
-    void send_raw(const std::string& text, std::string id);
 
     RunEnv env_;
     int index_;
@@ -107,17 +120,7 @@ private:
     std::vector<Level> levels_;
     const Step* current_ = nullptr;
     bool finished_ = false;
-
-    std::shared_ptr<ocpp::Peer> peer_;
-    std::optional<ocpp::net::CloseInfo> closed_;
-    std::optional<Answer> last_;
-    std::optional<std::string> raw_id_; // the raw frame whose answer we wait for ("" = any unknown id)
-    std::chrono::steady_clock::time_point raw_sent_;
-    std::set<std::string> our_call_ids_;
-    std::deque<IncomingCall> inbox_;
-    // The last `rest` sent with async: true, and its answer once it came.
-    const Step* async_rest_ = nullptr;
-    std::shared_ptr<std::optional<ocpp::Result<RestReply>>> async_reply_;
+    Link link_;
 
     std::unique_ptr<ocpp::Timer> timer_;
     std::function<Check()> waiter_;

@@ -1,5 +1,6 @@
 #include "simulator/scenario/command.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -28,6 +29,21 @@ int usage_error(const std::string& message) {
     std::fprintf(stderr, "ocpp-simulator scenario: %s (see ocpp-simulator scenario --help)\n", message.c_str());
     return 2;
 }
+
+// The options whose value overrides a text of the scenario's target as it is.
+struct TextOption {
+    const char* flag;
+    std::optional<std::string> Overrides::*field;
+};
+const TextOption kTextOptions[] = {
+    {"--url", &Overrides::url},
+    {"--password", &Overrides::password},
+    {"--ca", &Overrides::ca_file},
+    {"--cert", &Overrides::cert_file},
+    {"--key", &Overrides::key_file},
+    {"--api", &Overrides::api},
+    {"--api-token", &Overrides::api_token},
+};
 
 int from_capture_main(const std::vector<std::string>& args) {
     std::string input, output, id = "REPLAY{index:04}", name;
@@ -120,20 +136,10 @@ int scenario_main(const std::vector<std::string>& args) {
             }
             return static_cast<int>(n);
         };
-        if (a == "--url") {
-            o.url = v;
-        } else if (a == "--password") {
-            o.password = v;
-        } else if (a == "--ca") {
-            o.ca_file = v;
-        } else if (a == "--cert") {
-            o.cert_file = v;
-        } else if (a == "--key") {
-            o.key_file = v;
-        } else if (a == "--api") {
-            o.api = v;
-        } else if (a == "--api-token") {
-            o.api_token = v;
+        const auto text = std::find_if(std::begin(kTextOptions), std::end(kTextOptions),
+                                       [&](const TextOption& t) { return a == t.flag; });
+        if (text != std::end(kTextOptions)) {
+            o.*(text->field) = v;
         } else if (a == "--security-profile") {
             o.security_profile = number(0, 3);
             if (!o.security_profile) {

@@ -8,6 +8,7 @@
 #include "ocpp/rpc/errors.hpp"
 #include "ocpp/system/small_file.hpp"
 #include "simulator/scenario/parser.hpp"
+#include "simulator/scenario/steps/registry.hpp"
 
 namespace scen {
 
@@ -89,6 +90,42 @@ std::vector<Step> Parser::steps(const YAML::Node& list) {
         step(n, out);
     }
     return out;
+}
+
+void Parser::step(const YAML::Node& n, std::vector<Step>& out) {
+    std::string name;
+    YAML::Node value;
+    if (n.IsScalar()) {
+        name = n.Scalar();
+    } else if (n.IsMap()) {
+        // The first key names the step; the others are its options.
+        const auto first = n.begin();
+        name = first->first.as<std::string>();
+        value = first->second;
+    }
+    const StepKind* kind = name.empty() ? nullptr : find_step_kind(name);
+    if (!kind) {
+        fail(n, (name.empty() ? std::string() : "\"" + name + "\" is not a step; ") + "a step starts with one of " +
+                    step_kind_keys());
+    }
+    Step s;
+    s.kind = kind;
+    s.pos = pos(n);
+    const YAML::Node opts = n.IsMap() ? n : YAML::Node(YAML::NodeType::Map);
+    kind->parse(StepSource{*this, n, name, value, opts}, s, out);
+    out.push_back(std::move(s));
+}
+
+Expectation Parser::checks(const YAML::Node& opts, Pos at) {
+    Expectation e;
+    e.pos = at;
+    if (opts["match"]) {
+        e.match = matchers(opts["match"], "match");
+    }
+    if (opts["capture"]) {
+        e.capture = captures(opts["capture"]);
+    }
+    return e;
 }
 
 std::vector<Matcher> Parser::matchers(const YAML::Node& map, const std::string& what) {

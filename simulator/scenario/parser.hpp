@@ -1,6 +1,7 @@
 #pragma once
-// The scenario parser's internals, shared by parse.cpp and parse_steps.cpp: a YAML walker that throws ParseError
-// (caught at the boundary of parse_scenario and turned into a Result) with "FILE:LINE:COLUMN: what is wrong".
+// The scenario parser's internals, shared by parse.cpp and the step kinds (steps/*.cpp): a YAML walker that throws
+// ParseError (caught at the boundary of parse_scenario and turned into a Result) with "FILE:LINE:COLUMN: what is
+// wrong".
 #include <cmath>
 #include <cstdlib>
 #include <map>
@@ -93,6 +94,9 @@ public:
     // A CALLERROR code: those of OCPP-J 1.6, plus the errata's spelling OccurrenceConstraintViolation.
     std::string code(const YAML::Node& n) const;
     Expectation expectation(const YAML::Node& n);
+    // The checks of a step's answer from its `match:` and `capture:` options (expect_call, rest).
+    Expectation checks(const YAML::Node& opts, Pos at);
+    // Reads one step through its kind (steps/registry.hpp) and appends it, after any steps it runs first.
     void step(const YAML::Node& n, std::vector<Step>& out);
 
 private:

@@ -1,20 +1,21 @@
 #include "simulator/scenario/report.hpp"
 
-#include <cstdio>
+#include <cstdint>
 #include <map>
 
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include "simulator/json_member.hpp"
+#include "simulator/scenario/values.hpp"
+
 namespace scen {
 
 namespace {
 
-std::string seconds(double s) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.3f", s);
-    return buf;
-}
+using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
+
+using sim::member;
 
 std::string xml_escape(const std::string& s) {
     std::string out;
@@ -62,57 +63,42 @@ std::string failure_text(const ChargerResult& r) {
 std::string result_line(const ChargerResult& r) {
     const std::string head = (r.passed ? "PASS " : "FAIL ") + r.scenario + " [" + r.charger + "] ";
     if (r.passed) {
-        return head + std::to_string(r.steps_run) + " steps, " + seconds(r.seconds) + " s";
+        return head + std::to_string(r.steps_run) + " steps, " + number_text(r.seconds, 3) + " s";
     }
     return head + failure_text(r);
 }
 
 std::string to_json_report(const std::vector<ChargerResult>& results) {
     rapidjson::StringBuffer buf;
-    rapidjson::Writer<rapidjson::StringBuffer> w(buf);
+    Writer w(buf);
     std::size_t failed = 0;
     for (const auto& r : results) {
         failed += r.passed ? 0 : 1;
     }
     w.StartObject();
-    w.Key("passed");
-    w.Bool(failed == 0);
-    w.Key("runs");
-    w.Uint64(results.size());
-    w.Key("failed");
-    w.Uint64(failed);
+    member(w, "passed", failed == 0);
+    member(w, "runs", static_cast<std::uint64_t>(results.size()));
+    member(w, "failed", static_cast<std::uint64_t>(failed));
     w.Key("results");
     w.StartArray();
     for (const auto& r : results) {
         w.StartObject();
-        w.Key("scenario");
-        w.String(r.scenario);
-        w.Key("file");
-        w.String(r.file);
-        w.Key("charger");
-        w.String(r.charger);
-        w.Key("passed");
-        w.Bool(r.passed);
-        w.Key("seconds");
-        w.Double(r.seconds);
-        w.Key("stepsRun");
-        w.Int(r.steps_run);
+        member(w, "scenario", r.scenario);
+        member(w, "file", r.file);
+        member(w, "charger", r.charger);
+        member(w, "passed", r.passed);
+        member(w, "seconds", r.seconds);
+        member(w, "stepsRun", r.steps_run);
         if (r.failure) {
             const Failure& f = *r.failure;
             w.Key("failure");
             w.StartObject();
-            w.Key("step");
-            w.String(f.step);
-            w.Key("line");
-            w.Int(f.pos.line);
-            w.Key("column");
-            w.Int(f.pos.column);
-            w.Key("kind");
-            w.String(f.kind);
-            w.Key("expected");
-            w.String(f.expected);
-            w.Key("got");
-            w.String(f.got);
+            member(w, "step", f.step);
+            member(w, "line", f.pos.line);
+            member(w, "column", f.pos.column);
+            member(w, "kind", f.kind);
+            member(w, "expected", f.expected);
+            member(w, "got", f.got);
             w.EndObject();
         }
         w.EndObject();
@@ -135,7 +121,7 @@ std::string to_junit(const std::vector<ChargerResult>& results) {
     }
     std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
     out += "<testsuites name=\"ocpp-simulator scenario\" tests=\"" + std::to_string(results.size()) + "\" failures=\"" +
-           std::to_string(failed) + "\" time=\"" + seconds(total) + "\">\n";
+           std::to_string(failed) + "\" time=\"" + number_text(total, 3) + "\">\n";
     for (const auto& [name, runs] : suites) {
         std::size_t f = 0;
         double t = 0;
@@ -144,10 +130,10 @@ std::string to_junit(const std::vector<ChargerResult>& results) {
             t += r->seconds;
         }
         out += "  <testsuite name=\"" + xml_escape(name) + "\" tests=\"" + std::to_string(runs.size()) +
-               "\" failures=\"" + std::to_string(f) + "\" time=\"" + seconds(t) + "\">\n";
+               "\" failures=\"" + std::to_string(f) + "\" time=\"" + number_text(t, 3) + "\">\n";
         for (const auto* r : runs) {
             out += "    <testcase classname=\"" + xml_escape(name) + "\" name=\"" + xml_escape(r->charger) +
-                   "\" file=\"" + xml_escape(r->file) + "\" time=\"" + seconds(r->seconds) + "\"";
+                   "\" file=\"" + xml_escape(r->file) + "\" time=\"" + number_text(r->seconds, 3) + "\"";
             if (r->passed) {
                 out += "/>\n";
                 continue;

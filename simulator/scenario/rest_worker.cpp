@@ -1,11 +1,9 @@
-// The RestClient of ocpp-simulator: libcurl (sim::HttpClient) on one worker thread, so that the event loop never
-// waits on HTTP. Answers are posted back to the loop that asked.
-#include <condition_variable>
-#include <deque>
+// The RestClient of ocpp-simulator: libcurl (sim::HttpClient) on one worker thread (an ocpp::WorkerPool), so that
+// the event loop never waits on HTTP. Answers are posted back to the loop that asked.
 #include <map>
-#include <mutex>
-#include <thread>
+#include <memory>
 
+#include "ocpp/util/worker_pool.hpp"
 #include "simulator/rest/http_client.hpp"
 #include "simulator/scenario/command.hpp"
 
@@ -15,30 +13,19 @@ namespace {
 
 class RestWorker final : public RestClient {
 public:
-    RestWorker()
-        : thread_([this] { work(); }) {}
-    ~RestWorker() override {
-        {
-            std::lock_guard<std::mutex> lock(mutex_);
-            stop_ = true;
-        }
-        wake_.notify_one();
-        thread_.join();
-    }
-
     void request(const std::string& base_url, const std::string& token, const std::string& method,
                  const std::string& path, const std::string& body, ocpp::Executor& loop, Done done) override {
-        {
-            std::lock_guard<std::mutex> lock(mutex_);
-            if (jobs_.size() < kMaxWaiting) {
-                jobs_.push_back(Job{base_url, token, method, path, body, &loop, std::move(done)});
-                wake_.notify_one();
-                return;
-            }
-        }
-        loop.post([done = std::move(done)] {
-            done(ocpp::make_error("too many REST requests waiting (" + std::to_string(kMaxWaiting) + ")"));
+        Job job{base_url, token, method, path, body, &loop, done};
+        const bool queued = pool_.submit([this, job = std::move(job)]() mutable {
+            auto result = run(job);
+            job.loop->post(
+                [done = std::move(job.done), result = std::move(result)]() mutable { done(std::move(result)); });
         });
+        if (!queued) {
+            loop.post([done = std::move(done)] {
+                done(ocpp::make_error("too many REST requests waiting (" + std::to_string(kMaxWaiting) + ")"));
+            });
+        }
     }
 
 private:
@@ -48,24 +35,6 @@ private:
         ocpp::Executor* loop;
         Done done;
     };
-
-    void work() {
-        for (;;) {
-            Job job;
-            {
-                std::unique_lock<std::mutex> lock(mutex_);
-                wake_.wait(lock, [this] { return stop_ || !jobs_.empty(); });
-                if (stop_) {
-                    return;
-                }
-                job = std::move(jobs_.front());
-                jobs_.pop_front();
-            }
-            auto result = run(job);
-            job.loop->post(
-                [done = std::move(job.done), result = std::move(result)]() mutable { done(std::move(result)); });
-        }
-    }
 
     ocpp::Result<RestReply> run(const Job& job) {
         auto base = sim::parse_base_url(job.base);
@@ -86,12 +55,8 @@ private:
         return RestReply{r->status, r->body, std::chrono::duration<double, std::milli>(r->elapsed).count()};
     }
 
-    std::mutex mutex_;
-    std::condition_variable wake_;
-    std::deque<Job> jobs_;
-    bool stop_ = false;
-    std::map<std::string, std::unique_ptr<sim::HttpClient>> clients_; // worker thread only
-    std::thread thread_;                                              // last: starts after the members above
+    std::map<std::string, std::unique_ptr<sim::HttpClient>> clients_; // the worker thread only
+    ocpp::WorkerPool pool_{1, kMaxWaiting}; // one thread, so clients_ needs no lock; last: stops before the rest goes
 };
 
 } // namespace

@@ -7,36 +7,6 @@
 
 namespace scen {
 
-const char* to_string(Step::Kind kind) {
-    switch (kind) {
-    case Step::Kind::Connect:
-        return "connect";
-    case Step::Kind::Disconnect:
-        return "disconnect";
-    case Step::Kind::Send:
-        return "send";
-    case Step::Kind::Expect:
-        return "expect";
-    case Step::Kind::ExpectCall:
-        return "expect_call";
-    case Step::Kind::ExpectClose:
-        return "expect_close";
-    case Step::Kind::Wait:
-        return "wait";
-    case Step::Kind::Repeat:
-        return "repeat";
-    case Step::Kind::Fault:
-        return "fault";
-    case Step::Kind::Rest:
-        return "rest";
-    case Step::Kind::ExpectRest:
-        return "expect_rest";
-    case Step::Kind::Set:
-        return "set";
-    }
-    return "?";
-}
-
 std::string charger_id(const std::string& pattern, int index) {
     std::string out;
     std::size_t pos = 0;
@@ -88,31 +58,24 @@ struct ScenarioRun {
     std::size_t pending = 0;
 };
 
+// Sets `field` to the override when there is one.
+template <class T> void take(T& field, const std::optional<T>& override_value) {
+    if (override_value) {
+        field = *override_value;
+    }
+}
+
 Target with_overrides(Target t, const Overrides& o) {
-    if (o.url) {
-        t.url = *o.url;
-    }
+    take(t.url, o.url);
     if (o.password) {
-        t.password = *o.password;
+        t.password = o.password;
     }
-    if (o.ca_file) {
-        t.ca_file = *o.ca_file;
-    }
-    if (o.cert_file) {
-        t.cert_file = *o.cert_file;
-    }
-    if (o.key_file) {
-        t.key_file = *o.key_file;
-    }
-    if (o.api) {
-        t.api = *o.api;
-    }
-    if (o.api_token) {
-        t.api_token = *o.api_token;
-    }
-    if (o.security_profile) {
-        t.security_profile = *o.security_profile;
-    }
+    take(t.ca_file, o.ca_file);
+    take(t.cert_file, o.cert_file);
+    take(t.key_file, o.key_file);
+    take(t.api, o.api);
+    take(t.api_token, o.api_token);
+    take(t.security_profile, o.security_profile);
     return t;
 }
 

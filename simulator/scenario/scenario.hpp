@@ -37,52 +37,42 @@ struct Expectation {
     Pos pos;
 };
 
+struct StepKind; // simulator/scenario/steps/registry.hpp
+
+// One step of a scenario. Its kind parses and runs it; the fields below are those the kinds fill in, several kinds
+// sharing a field where the meaning is the same.
 struct Step {
-    enum class Kind {
-        Connect,    // open the WebSocket (or expect the handshake to be refused)
-        Disconnect, // close it (code 1000, or `code`)
-        Send,       // a CALL from the charger; optional inline expectation
-        Expect,     // the answer to the last send / raw frame
-        ExpectCall, // a CALL from the central system, answered
-        ExpectClose,
-        Wait,
-        Repeat,
-        Fault,      // malformed, wrong_id, oversize, drop, raw
-        Rest,       // an HTTP request to the central system's REST API
-        ExpectRest, // the answer to the last `rest` sent with async: true
-        Set,        // set variables
-    };
-    Kind kind = Kind::Wait;
+    const StepKind* kind = nullptr; // never null in a parsed scenario
     Pos pos;
-    std::string action;  // Send, ExpectCall; Fault: its kind
-    std::string payload; // Send/Rest body/ExpectCall reply/Fault raw text: a JSON template ("" = none)
+    std::string action;  // send, expect_call; fault: its kind
+    std::string payload; // send; rest body; expect_call reply; fault raw text: a JSON template ("" = none)
     bool validate = true;
-    std::optional<Expectation> expect; // Send (inline), Expect, ExpectCall (on the request), Rest (on the body)
-    // ExpectCall
+    std::optional<Expectation> expect; // send, fault (inline), expect, expect_call (on the request), rest (body)
+    // expect_call; expect_close, expect_rest: how long to wait
     double within_s = 10;
     std::string reply_error; // answer with this CALLERROR code instead of `payload`
     double delay_s = 0;      // answer this much later (a delayed answer)
-    // Connect
+    // connect
     std::optional<std::string> password; // overrides the target's
     int refused_status = 0;              // expect the handshake refused with this HTTP status (0 = must succeed)
     bool refused_tls = false;            // expect the TLS handshake to fail (e.g. no or an untrusted client cert)
     bool without_certificate = false;    // connect without the target's client certificate (profile 3 refusals)
-    // Disconnect / ExpectClose
+    // disconnect, expect_close (0 = any code)
     int code = 1000;
-    // Wait: seconds (may be a template such as "${interval}")
+    // wait: seconds (may be a template such as "${interval}")
     std::string seconds;
-    // Repeat
+    // repeat
     int times = 1;
     std::vector<Matcher> until; // stop early when every matcher holds on the variables
     std::vector<Step> steps;
-    // Fault
+    // fault
     std::size_t bytes = 0; // oversize
     std::string frame_id;  // the message id of a raw frame, when the runner cannot read it from the text
-    // Rest
+    // rest
     std::string method, path;
     int status = 0;     // expected HTTP status (0 = any 2xx)
     bool async = false; // go on at once; expect_rest checks the answer later
-    // Set
+    // set
     std::map<std::string, std::string> values; // variable -> JSON template
 };
 
@@ -112,7 +102,8 @@ struct Overrides {
     std::optional<int> security_profile, chargers;
 };
 
-const char* to_string(Step::Kind kind);
+// The name of a step's kind as a scenario writes it ("send"); "?" for none.
+const char* kind_name(const Step& step);
 
 // The charger ID for 1-based index i under a pattern such as "CP-{index:03}".
 std::string charger_id(const std::string& pattern, int index);

@@ -3,6 +3,7 @@
 #include <cctype>
 #include <cmath>
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <regex>
 
@@ -340,6 +341,16 @@ std::string to_json(const rapidjson::Value& value, std::size_t limit) {
         s += "...";
     }
     return s;
+}
+
+std::string number_text(double value, int decimals) {
+    char buf[64];
+    if (decimals < 0) {
+        std::snprintf(buf, sizeof buf, "%g", value);
+    } else {
+        std::snprintf(buf, sizeof buf, "%.*f", decimals, value);
+    }
+    return buf;
 }
 
 } // namespace scen

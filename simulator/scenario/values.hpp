@@ -47,6 +47,9 @@ std::optional<std::string> check(const Matcher& m, const rapidjson::Value& root,
 // What the matcher expects, in words ("idTagInfo.status equals \"Accepted\"").
 std::string describe(const Matcher& m);
 
+// A number as a failure or a report shows it: "0.5", "30" (shortest), or with `decimals` fixed ("0.210").
+std::string number_text(double value, int decimals = -1);
+
 // Compact JSON text of a value (long texts cut to `limit` characters with "...").
 std::string to_json(const rapidjson::Value& value, std::size_t limit = 0);
 

@@ -275,12 +275,15 @@ std::vector<std::pair<CheckId, Outcome>> diagnose_rejection(const ocpp::net::Rej
     std::vector<std::pair<CheckId, Outcome>> out;
     const std::string refused =
         rejected.status > 0 ? "refused with HTTP " + std::to_string(rejected.status) + ": " : std::string("failed: ");
-    const bool tls_failed = rejected.reason.rfind("TLS", 0) == 0 ||
-                            (config.tls && rejected.status == 0 && info.tls_done == decltype(info.tls_done){});
+    using Kind = ocpp::net::RejectedHandshake::Kind;
+    const bool tls_kind = rejected.kind == Kind::TlsHandshake || rejected.kind == Kind::PlainHttpOnTls ||
+                          rejected.kind == Kind::TlsAbandoned;
+    const bool tls_failed =
+        tls_kind || (config.tls && rejected.status == 0 && info.tls_done == decltype(info.tls_done){});
     if (tls_failed) {
         out.emplace_back(CheckId::Tcp, check_tcp(info, attempt));
-        // OpenSSL names a plain HTTP request on the TLS port "http request": a charger set to ws:// instead of wss://.
-        if (rejected.reason.find("http request") != std::string::npos) {
+        // A plain HTTP request on the TLS port: a charger set to ws:// instead of wss://.
+        if (rejected.kind == Kind::PlainHttpOnTls) {
             out.emplace_back(CheckId::Tls,
                              Outcome::fail("the charger sent a plain HTTP request without TLS (a ws:// URL) to the "
                                            "tester's TLS port (" +
@@ -305,7 +308,7 @@ std::vector<std::pair<CheckId, Outcome>> diagnose_rejection(const ocpp::net::Rej
         return out;
     }
     std::string hint;
-    if (rejected.reason.find("no WebSocket upgrade") != std::string::npos) {
+    if (rejected.kind == Kind::NoUpgrade) {
         hint = "The charger opened a TCP connection but never started the WebSocket handshake. Check that it uses "
                "the scheme the tester listens on (" +
                std::string(config.tls ? "wss://" : "ws://") + "), and that no proxy or firewall is in between.";

@@ -194,11 +194,25 @@ void TestService::on_rejected(const ocpp::net::RejectedHandshake& rejected) {
     // A TLS handshake that failed on something the peer sent (a ws:// charger's plain HTTP request, an alert from a
     // charger that does not trust the certificate) before it named a Chargebox ID goes to the one test no connection
     // has reached yet. A peer that closed without a word (a port probe, a health check) is nobody's charger.
+    using Kind = ocpp::net::RejectedHandshake::Kind;
     const std::string& why = rejected.reason;
     TestEntry* only = nullptr;
     std::size_t unreached = 0;
-    if (rejected.info.path.empty() && why.rfind("TLS handshake failed: ", 0) == 0 &&
-        why != "TLS handshake failed: handshake failed") {
+    bool from_a_charger = false;
+    switch (rejected.kind) {
+    case Kind::TlsHandshake:
+    case Kind::PlainHttpOnTls:
+        from_a_charger = rejected.info.path.empty();
+        break;
+    case Kind::TlsAbandoned:
+    case Kind::Refused:
+    case Kind::NoUpgrade:
+    case Kind::Undecided:
+    case Kind::BadRequest:
+    case Kind::Other:
+        break;
+    }
+    if (from_a_charger) {
         for (const auto& [_, id] : by_chargebox_) {
             TestEntry& e = *tests_.at(id);
             unreached += !e.reached && !e.finished() ? 1 : 0;

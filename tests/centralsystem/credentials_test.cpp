@@ -139,7 +139,7 @@ TEST_F(CredentialsTest, ALocalChangeMadeWhileAReloadIsOnItsWayWins) {
         },
         [](ocpp::Result<bool>) {});
     loop_.advance(2s); // the reload is asked for
-    central_->put_credentials("CB-1", cs::Credentials{"local-hash", "operational", false});
+    central_->put_credentials("CB-1", cs::Credentials{"local-hash", cs::ChargerStatus::Operational, false});
     release = true;
     settle(); // the reload's answer arrives, read from the database before the change
     EXPECT_EQ(hash_of("CB-1"), "local-hash");

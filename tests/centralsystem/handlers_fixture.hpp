@@ -46,7 +46,7 @@ protected:
         cs::CentralConfig cfg;
         cfg.heartbeat_interval = 42;
         central_ = std::make_unique<cs::CentralSystem>(cfg, loop_, *worker_, *schemas_, log_);
-        central_->put_credentials("CB-1", cs::Credentials{c.password_hash, "planned", false});
+        central_->put_credentials("CB-1", cs::Credentials{c.password_hash, cs::ChargerStatus::Planned, false});
     }
     void TearDown() override {
         cp_.reset();
@@ -62,7 +62,8 @@ protected:
     // Puts CB-1 into operation in the handshake cache (a planned charger's Authorize and StartTransaction are
     // answered Blocked).
     void make_operational() {
-        central_->put_credentials("CB-1", cs::Credentials{central_->credentials("CB-1")->password_hash, "operational"});
+        central_->put_credentials(
+            "CB-1", cs::Credentials{central_->credentials("CB-1")->password_hash, cs::ChargerStatus::Operational});
     }
     // Connects a charge point side as CB-1 through the in-memory transport.
     void connect() {

@@ -16,7 +16,7 @@ TEST_F(HandlersTest, HandshakeRefusesUnknownAndWrongPassword) {
 }
 
 TEST_F(HandlersTest, AcceptAnyPasswordCapturesOnce) {
-    central_->put_credentials("CB-1", cs::Credentials{"", "planned", true});
+    central_->put_credentials("CB-1", cs::Credentials{"", cs::ChargerStatus::Planned, true});
     EXPECT_EQ(decide(handshake("CB-1", std::string("captured-pass"))).status, 0);
     EXPECT_FALSE(central_->credentials("CB-1")->accept_any_password);
     EXPECT_EQ(decide(handshake("CB-1", std::string("another-pass"))).status, 401);
@@ -29,14 +29,15 @@ TEST_F(HandlersTest, AutoRegisterTakesThePresentedPassword) {
     central_ = std::make_unique<cs::CentralSystem>(cfg, loop_, *worker_, *schemas_, log_);
     EXPECT_EQ(decide(handshake("NEW-1", std::string("lab-password"))).status, 0);
     ASSERT_NE(central_->credentials("NEW-1"), nullptr);
-    EXPECT_EQ(central_->credentials("NEW-1")->status, "planned");
+    EXPECT_EQ(central_->credentials("NEW-1")->status, cs::ChargerStatus::Planned);
     EXPECT_EQ(decide(handshake("NEW-1", std::string("other-password"))).status, 401);
 }
 
 // A password not seen before is checked (PBKDF2) off the loop and answered later; once it passed, a reconnect is
 // answered at once (one HMAC); a new password forgets the old one.
 TEST_F(HandlersTest, HandshakeChecksNewPasswordsOffTheLoopAndRemembersThem) {
-    central_->put_credentials("CB-1", cs::Credentials{store::hash_password("slow-password"), "planned", false});
+    central_->put_credentials(
+        "CB-1", cs::Credentials{store::hash_password("slow-password"), cs::ChargerStatus::Planned, false});
     std::optional<ocpp::net::HandshakeDecision> first;
     central_->on_handshake(handshake("CB-1", std::string("slow-password")),
                            [&](ocpp::net::HandshakeDecision d) { first = std::move(d); });
@@ -57,9 +58,11 @@ TEST_F(HandlersTest, HandshakeChecksNewPasswordsOffTheLoopAndRemembersThem) {
     ASSERT_TRUE(wrong.has_value()) << "a repeated wrong password is refused at once";
     EXPECT_EQ(wrong->status, 401);
     // The same hash again (e.g. a status change through the API) keeps the memo; a new hash drops it.
-    central_->put_credentials("CB-1", cs::Credentials{central_->credentials("CB-1")->password_hash, "operational"});
+    central_->put_credentials(
+        "CB-1", cs::Credentials{central_->credentials("CB-1")->password_hash, cs::ChargerStatus::Operational});
     EXPECT_EQ(decide(handshake("CB-1", std::string("slow-password"))).status, 0);
-    central_->put_credentials("CB-1", cs::Credentials{store::hash_password("new-password", 1000), "operational"});
+    central_->put_credentials(
+        "CB-1", cs::Credentials{store::hash_password("new-password", 1000), cs::ChargerStatus::Operational});
     EXPECT_EQ(decide(handshake("CB-1", std::string("slow-password"))).status, 401);
     EXPECT_EQ(decide(handshake("CB-1", std::string("new-password"))).status, 0);
 }
@@ -77,7 +80,8 @@ TEST_F(HandlersTest, HandshakesWaitingForOneCheckShareItAndSeeChangesMadeMeanwhi
 
     statuses.clear();
     central_->on_handshake(handshake("CB-1", std::string("old-password")), keep);
-    central_->put_credentials("CB-1", cs::Credentials{store::hash_password("old-password", 1000), "operational"});
+    central_->put_credentials(
+        "CB-1", cs::Credentials{store::hash_password("old-password", 1000), cs::ChargerStatus::Operational});
     ASSERT_TRUE(run_until([&] { return statuses.size() == 1; }));
     EXPECT_EQ(statuses[0], 0) << "checked again against the hash that is there now";
 }
@@ -98,7 +102,7 @@ TEST_F(HandlersTest, TakenPasswordsAreHashedOffTheLoopAndStored) {
         EXPECT_TRUE(run_until([&] { return hash.has_value(); }));
         return hash.value_or("");
     };
-    central_->put_credentials("CB-1", cs::Credentials{"", "planned", true});
+    central_->put_credentials("CB-1", cs::Credentials{"", cs::ChargerStatus::Planned, true});
     ASSERT_EQ(decide(handshake("CB-1", std::string("captured-pass"))).status, 0);
     EXPECT_TRUE(run_until([&] { return !central_->password_pending("CB-1"); }));
     EXPECT_TRUE(store::verify_password("captured-pass", stored_hash("CB-1")));
@@ -210,7 +214,7 @@ TEST_F(HandlersTest, StrictModeRefusesABadPayload) {
 }
 
 TEST_F(HandlersTest, NotificationsForFaultedCapturedAndOffline) {
-    central_->put_credentials("CB-1", cs::Credentials{"", "planned", true});
+    central_->put_credentials("CB-1", cs::Credentials{"", cs::ChargerStatus::Planned, true});
     EXPECT_EQ(decide(handshake("CB-1", std::string("captured-pass"))).status, 0);
     connect();
     StatusNotificationReq st;

@@ -91,8 +91,9 @@ TEST_F(HostileHandshakeDecisions, AVerifiedPasswordPassesWhileItsIdBacksOff) {
 TEST_F(HostileHandshakeDecisions, OneAddressGuessingManyIdsBacksOffButChargersTheMemoKnowsStillPass) {
     const std::string nat = "203.0.113.7";
     for (int i = 0; i < 12; ++i) {
-        central_->put_credentials("CB-G" + std::to_string(i),
-                                  cs::Credentials{store::hash_password("pw-" + std::to_string(i), 1000), "planned"});
+        central_->put_credentials(
+            "CB-G" + std::to_string(i),
+            cs::Credentials{store::hash_password("pw-" + std::to_string(i), 1000), cs::ChargerStatus::Planned});
     }
     ASSERT_EQ(try_password("CB-1", "right-password", nat).status, 0); // a charger behind the same NAT, verified
     for (int i = 0; i < 10; ++i) {
@@ -114,7 +115,7 @@ TEST_F(HostileHandshakeDecisions, OneAddressGuessingManyIdsBacksOffButChargersTh
 TEST_F(HostileHandshakeDecisions, IpV6SourcesAreGroupedByTheirSlash64) {
     for (int i = 1; i <= 10; ++i) {
         central_->put_credentials("CB-V" + std::to_string(i),
-                                  cs::Credentials{store::hash_password("pw", 1000), "planned"});
+                                  cs::Credentials{store::hash_password("pw", 1000), cs::ChargerStatus::Planned});
         EXPECT_EQ(try_password("CB-V" + std::to_string(i), "guess", "[2001:db8:0:1::" + std::to_string(i) + "]").status,
                   401);
     }

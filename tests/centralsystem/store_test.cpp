@@ -16,14 +16,14 @@ TEST_P(StoreTest, MigrationIsRepeatable) {
 TEST_P(StoreTest, ChargerRoundTripAndConflicts) {
     auto r = db::insert_charger(*db_, charger("CB-1", "DE*ABC*E1*1"));
     ASSERT_TRUE(r);
-    EXPECT_EQ(r->status, 0);
+    EXPECT_EQ(r->kind, db::ConflictKind::None);
     auto again = db::insert_charger(*db_, charger("CB-1", "DE*ABC*E2*1"));
     ASSERT_TRUE(again);
-    EXPECT_EQ(again->status, 409);
+    EXPECT_EQ(again->kind, db::ConflictKind::ChargerExists);
     EXPECT_EQ(again->field, "chargeBoxId");
     auto evse = db::insert_charger(*db_, charger("CB-2", "DE*ABC*E1*1"));
     ASSERT_TRUE(evse);
-    EXPECT_EQ(evse->status, 409);
+    EXPECT_EQ(evse->kind, db::ConflictKind::EvseIdTaken);
     EXPECT_EQ(evse->field, "chargePoints/0/evseId");
 
     auto found = db::find_charger(*db_, "CB-1");
@@ -56,7 +56,7 @@ TEST_P(StoreTest, CommissionNeedsExistingConnector) {
     c.charge_points[0].connector_id = 1;
     auto ok = db::commission(*db_, "CB-1", c, "2026-01-01T00:00:00Z");
     ASSERT_TRUE(ok);
-    EXPECT_EQ(ok->status, 0);
+    EXPECT_EQ(ok->kind, db::ConflictKind::None);
     auto found = db::find_charger(*db_, "CB-1");
     EXPECT_EQ((*found)->status, "operational");
     EXPECT_EQ((*found)->charge_points[0].phases.value_or(0), 3);
@@ -114,15 +114,15 @@ TEST_P(StoreTest, PriceSetsAndDashboardData) {
     p.currency = "EUR";
     p.valid_from = "2026-01-01T00:00:00Z";
     p.created_at = p.valid_from;
-    EXPECT_EQ(db::insert_price_set(*db_, p)->status, 404);
+    EXPECT_EQ(db::insert_price_set(*db_, p)->kind, db::ConflictKind::NoSuchCharger);
     p.chargebox_id = "CB-1";
     p.connector_id = 3;
     auto bad = db::insert_price_set(*db_, p);
-    EXPECT_EQ(bad->status, 422);
+    EXPECT_EQ(bad->kind, db::ConflictKind::NoSuchConnector);
     EXPECT_EQ(bad->field, "connectorId");
     p.connector_id = 1;
     p.per_kwh = 0.5;
-    EXPECT_EQ(db::insert_price_set(*db_, p)->status, 0);
+    EXPECT_EQ(db::insert_price_set(*db_, p)->kind, db::ConflictKind::None);
     EXPECT_GT(p.id, 0);
     auto prices = db::list_price_sets(*db_, "CB-1");
     ASSERT_EQ(prices->size(), 1u);
@@ -156,18 +156,18 @@ TEST_P(StoreTest, PriceSetsAndDashboardData) {
 }
 
 TEST_P(StoreTest, PriceSetChangesNeverRepriceSessionsThatRan) {
-    ASSERT_EQ(db::insert_charger(*db_, charger("CB-1", "DE*ABC*E1*1"))->status, 0);
+    ASSERT_EQ(db::insert_charger(*db_, charger("CB-1", "DE*ABC*E1*1"))->kind, db::ConflictKind::None);
     PriceSet used;
     used.chargebox_id = "CB-1";
     used.currency = "EUR";
     used.per_kwh = 0.40;
     used.valid_from = "2026-01-01T00:00:00Z";
     used.created_at = used.valid_from;
-    ASSERT_EQ(db::insert_price_set(*db_, used)->status, 0);
+    ASSERT_EQ(db::insert_price_set(*db_, used)->kind, db::ConflictKind::None);
     PriceSet later = used;
     later.valid_from = "2027-01-01T00:00:00Z";
     later.per_kwh = 0.60;
-    ASSERT_EQ(db::insert_price_set(*db_, later)->status, 0);
+    ASSERT_EQ(db::insert_price_set(*db_, later)->kind, db::ConflictKind::None);
     auto t = db::start_transaction(*db_, "CB-1", 1, "T1", 0, "2026-02-01T10:00:00Z");
     ASSERT_TRUE(t);
 
@@ -176,46 +176,46 @@ TEST_P(StoreTest, PriceSetChangesNeverRepriceSessionsThatRan) {
     change.per_kwh = 0.45;
     auto refused = db::change_price_set(*db_, "CB-1", used.id, change);
     ASSERT_TRUE(refused);
-    EXPECT_EQ(refused->status, 409);
+    EXPECT_EQ(refused->kind, db::ConflictKind::WouldReprice);
     EXPECT_NE(refused->error.find("1 session"), std::string::npos) << refused->error;
     EXPECT_NE(refused->error.find("transaction " + std::to_string(t->transaction_id)), std::string::npos);
-    EXPECT_EQ(db::change_price_set(*db_, "CB-1", used.id, std::nullopt)->status, 409);
+    EXPECT_EQ(db::change_price_set(*db_, "CB-1", used.id, std::nullopt)->kind, db::ConflictKind::WouldReprice);
     change = used;
     change.valid_to = "2026-01-15T00:00:00Z";
-    EXPECT_EQ(db::change_price_set(*db_, "CB-1", used.id, change)->status, 409);
+    EXPECT_EQ(db::change_price_set(*db_, "CB-1", used.id, change)->kind, db::ConflictKind::WouldReprice);
     // A new set may not take the session over either: moving `later` back to before the session is refused.
     PriceSet earlier = later;
     earlier.valid_from = "2026-01-15T00:00:00Z";
-    EXPECT_EQ(db::change_price_set(*db_, "CB-1", later.id, earlier)->status, 409);
+    EXPECT_EQ(db::change_price_set(*db_, "CB-1", later.id, earlier)->kind, db::ConflictKind::WouldReprice);
 
     // Nor may a new set valid from before the session (one for its connector would win over `used`).
     PriceSet backdated = used;
     backdated.connector_id = 1;
     backdated.valid_from = "2026-01-20T00:00:00Z";
     auto stolen = db::insert_price_set(*db_, backdated);
-    EXPECT_EQ(stolen->status, 409);
+    EXPECT_EQ(stolen->kind, db::ConflictKind::WouldReprice);
     EXPECT_EQ(stolen->field, "validFrom");
     EXPECT_EQ(db::list_price_sets(*db_, "CB-1")->size(), 2u);
 
     // Closing it after the session is fine, and so is any change of a set no session used.
     change.valid_to = "2026-12-31T00:00:00Z";
-    EXPECT_EQ(db::change_price_set(*db_, "CB-1", used.id, change)->status, 0);
+    EXPECT_EQ(db::change_price_set(*db_, "CB-1", used.id, change)->kind, db::ConflictKind::None);
     later.per_kwh = 0.55;
-    EXPECT_EQ(db::change_price_set(*db_, "CB-1", later.id, later)->status, 0);
+    EXPECT_EQ(db::change_price_set(*db_, "CB-1", later.id, later)->kind, db::ConflictKind::None);
     auto sets = db::list_price_sets(*db_, "CB-1");
     ASSERT_EQ(sets->size(), 2u);
     EXPECT_EQ(sets->at(0).valid_to.value_or(""), "2026-12-31T00:00:00Z");
     EXPECT_DOUBLE_EQ(sets->at(0).per_kwh, 0.40);
     EXPECT_EQ(sets->at(0).created_at, used.created_at);
     EXPECT_DOUBLE_EQ(sets->at(1).per_kwh, 0.55);
-    EXPECT_EQ(db::change_price_set(*db_, "CB-1", later.id, std::nullopt)->status, 0);
+    EXPECT_EQ(db::change_price_set(*db_, "CB-1", later.id, std::nullopt)->kind, db::ConflictKind::None);
     EXPECT_EQ(db::list_price_sets(*db_, "CB-1")->size(), 1u);
 
-    EXPECT_EQ(db::change_price_set(*db_, "CB-1", later.id, std::nullopt)->status, 404);
-    EXPECT_EQ(db::change_price_set(*db_, "CB-9", used.id, std::nullopt)->status, 404);
+    EXPECT_EQ(db::change_price_set(*db_, "CB-1", later.id, std::nullopt)->kind, db::ConflictKind::NoSuchPriceSet);
+    EXPECT_EQ(db::change_price_set(*db_, "CB-9", used.id, std::nullopt)->kind, db::ConflictKind::NoSuchCharger);
     change.connector_id = 7;
     auto no_connector = db::change_price_set(*db_, "CB-1", used.id, change);
-    EXPECT_EQ(no_connector->status, 422);
+    EXPECT_EQ(no_connector->kind, db::ConflictKind::NoSuchConnector);
     EXPECT_EQ(no_connector->field, "connectorId");
 }
 

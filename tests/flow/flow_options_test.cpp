@@ -8,7 +8,7 @@
 #include <rapidjson/document.h>
 
 #include "simulator/flow/flow.hpp"
-#include "simulator/flow/steps.hpp"
+#include "simulator/flow/rest_steps.hpp"
 
 namespace {
 

@@ -106,6 +106,7 @@ TEST_F(Deferred, AnAnswerThatNeverComesEndsInATimeoutThatSaysSo) {
     const RejectedHandshake r = on_server([&] { return rejects[0]; });
     EXPECT_EQ(r.info.chargebox_id, "SLOW");
     EXPECT_EQ(r.reason, "the upgrade was not decided within 300 ms (the server was still checking the credentials)");
+    EXPECT_EQ(r.kind, RejectedHandshake::Kind::Undecided);
     EXPECT_EQ(on_server([&] { return server->connection_count(); }), 0u);
     answer(0, HandshakeDecision::accept()); // too late: nothing happens
     EXPECT_EQ(server_session_count(), 0u);

@@ -46,7 +46,7 @@ TEST_F(WsFraming, EveryLengthEncodingRoundTripsIntact) {
     // 7-bit lengths (0..125), the 16-bit form (126..65535) and the 64-bit form (65536 and up).
     const std::vector<std::size_t> sizes = {0, 1, 125, 126, 127, 4096, 65535, 65536, 150000};
     for (std::size_t size : sizes) {
-        EXPECT_TRUE(on_client([&, size] { return c.session->send(text_of(size)); })) << size;
+        EXPECT_EQ(on_client([&, size] { return c.session->send(text_of(size)); }), SendStatus::Queued) << size;
     }
     ASSERT_TRUE(wait_until([&] { return on_client([&] { return probe->messages.size(); }) == sizes.size(); }));
     for (std::size_t i = 0; i < sizes.size(); ++i) {
@@ -59,16 +59,18 @@ TEST_F(WsFraming, InvalidUtf8IsNotSentAndTheConnectionStays) {
     ASSERT_TRUE(start_server());
     auto [c, probe] = open_url(url());
     ASSERT_TRUE(c.session);
-    EXPECT_FALSE(on_client([&] { return c.session->send("caf\xc3"); }));           // truncated sequence
-    EXPECT_FALSE(on_server([&] { return server_sessions[0]->send("\xff\xfe"); })); // never valid in UTF-8
+    EXPECT_EQ(on_client([&] { return c.session->send("caf\xc3"); }), SendStatus::InvalidUtf8); // truncated sequence
+    EXPECT_EQ(on_server([&] { return server_sessions[0]->send("\xff\xfe"); }),
+              SendStatus::InvalidUtf8); // never valid in UTF-8
     // Long ASCII runs before the fault, so it is found past the eight-byte steps and in the bytes after them.
     const std::string ascii16(16, 'a');
-    EXPECT_FALSE(on_client([&] { return c.session->send(ascii16 + "\xff" + ascii16); }));
-    EXPECT_FALSE(on_client([&] { return c.session->send(ascii16 + "abc\xc3"); }));
-    EXPECT_FALSE(on_server([&] { return server_sessions[0]->send(ascii16 + "\xed\xa0\x80"); })); // a surrogate
+    EXPECT_EQ(on_client([&] { return c.session->send(ascii16 + "\xff" + ascii16); }), SendStatus::InvalidUtf8);
+    EXPECT_EQ(on_client([&] { return c.session->send(ascii16 + "abc\xc3"); }), SendStatus::InvalidUtf8);
+    EXPECT_EQ(on_server([&] { return server_sessions[0]->send(ascii16 + "\xed\xa0\x80"); }),
+              SendStatus::InvalidUtf8); // a surrogate
     const std::string mixed = std::string(13, 'x') + "caf\xc3\xa9 " + ascii16;
-    EXPECT_TRUE(on_client([&] { return c.session->send("still here"); }));
-    EXPECT_TRUE(on_client([&] { return c.session->send(mixed); }));
+    EXPECT_EQ(on_client([&] { return c.session->send("still here"); }), SendStatus::Queued);
+    EXPECT_EQ(on_client([&] { return c.session->send(mixed); }), SendStatus::Queued);
     const std::vector<std::string> sent{"still here", mixed};
     ASSERT_TRUE(wait_until([&] { return on_client([&] { return probe->messages.size(); }) == sent.size(); }));
     EXPECT_EQ(on_client([&] { return probe->messages; }), sent) << "the server echoes what it received";
@@ -152,7 +154,7 @@ TEST_F(WsFraming, ClientMasksEveryFrameWithAFreshKey) {
 
     constexpr int kFrames = 20;
     for (int i = 0; i < kFrames; ++i) {
-        EXPECT_TRUE(client_lt.call([&, i] { return c.session->send("hello " + std::to_string(i)); }));
+        EXPECT_EQ(client_lt.call([&, i] { return c.session->send("hello " + std::to_string(i)); }), SendStatus::Queued);
     }
     std::set<std::string> keys;
     for (int i = 0; i < kFrames; ++i) {

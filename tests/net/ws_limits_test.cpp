@@ -301,7 +301,7 @@ TEST_F(WsLimits, ThroughputWithLargeFrames) {
     while (sent < kFrames) {
         sent += on_client([&] {
             std::size_t n = 0;
-            while (n < 64 && sent + n < kFrames && c.session->send(frame)) {
+            while (n < 64 && sent + n < kFrames && c.session->send(frame) == SendStatus::Queued) {
                 ++n;
             }
             return n;

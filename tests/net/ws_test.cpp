@@ -19,7 +19,7 @@ TEST_F(WsTest, EchoRoundTripWithHandshakeInfo) {
     EXPECT_EQ(c.session->info().subprotocol, "ocpp1.6");
     EXPECT_EQ(c.session->info().chargebox_id, "CB-0001");
     EXPECT_EQ(c.session->info().remote_address, "127.0.0.1:" + std::to_string(port()));
-    EXPECT_TRUE(on_client([&] { return c.session->send("[2,\"1\",\"Heartbeat\",{}]"); }));
+    EXPECT_EQ(on_client([&] { return c.session->send("[2,\"1\",\"Heartbeat\",{}]"); }), SendStatus::Queued);
     ASSERT_TRUE(wait_until([&] { return on_client([&] { return probe->messages.size(); }) == 1; }));
     EXPECT_EQ(on_client([&] { return probe->messages[0]; }), "[2,\"1\",\"Heartbeat\",{}]");
 
@@ -53,7 +53,7 @@ TEST_F(WsTest, EchoRoundTripWithHandshakeInfo) {
     const CloseInfo at_client = on_client([&] { return probe->closes[0]; });
     EXPECT_EQ(at_client.code, 1000);
     EXPECT_FALSE(at_client.by_peer);
-    EXPECT_FALSE(on_client([&] { return c.session->send("after close"); }));
+    EXPECT_EQ(on_client([&] { return c.session->send("after close"); }), SendStatus::Closed);
     EXPECT_TRUE(wait_until([&] { return on_server([&] { return server->connection_count(); }) == 0; }));
     EXPECT_TRUE(wait_until([&] { return on_client([&] { return client->connection_count(); }) == 0; }));
     std::this_thread::sleep_for(50ms);
@@ -102,6 +102,7 @@ TEST_F(WsTest, BasicAuthAcceptedAndRefusedWith401) {
     const RejectedHandshake r = on_server([&] { return rejects[0]; });
     EXPECT_EQ(r.status, 401);
     EXPECT_EQ(r.reason, "unknown charger or wrong password for CB-0001");
+    EXPECT_EQ(r.kind, RejectedHandshake::Kind::Refused);
     EXPECT_EQ(r.info.basic_password, "wrong");
     EXPECT_EQ(r.info.chargebox_id, "CB-0001");
 
@@ -248,6 +249,7 @@ TEST_F(WsTest, SilentPeerHitsTheOpenHandshakeTimeout) {
     ASSERT_TRUE(wait_until([&] { return on_server([&] { return rejects.size(); }) == 1; }, 3000ms));
     const RejectedHandshake r = on_server([&] { return rejects[0]; });
     EXPECT_EQ(r.reason, "no WebSocket upgrade request within 200 ms");
+    EXPECT_EQ(r.kind, RejectedHandshake::Kind::NoUpgrade);
     EXPECT_EQ(r.info.remote_address.rfind("127.0.0.1:", 0), 0u);
     close_fd(fd);
 }
@@ -258,17 +260,21 @@ TEST_F(WsTest, OutboundQueueIsBounded) {
     ASSERT_TRUE(start_server(config, false));
     auto [c, probe] = open_url(url());
     ASSERT_TRUE(c.session);
-    const int accepted = on_server([&] {
-        int n = 0;
+    const std::vector<SendStatus> statuses = on_server([&] {
+        std::vector<SendStatus> out;
         for (int i = 0; i < 10; ++i) {
-            n += server_sessions[0]->send("message " + std::to_string(i)) ? 1 : 0;
+            out.push_back(server_sessions[0]->send("message " + std::to_string(i)));
         }
-        return n;
+        return out;
     });
-    EXPECT_EQ(accepted, 4);
+    ASSERT_EQ(statuses.size(), 10u);
+    for (std::size_t i = 0; i < statuses.size(); ++i) {
+        EXPECT_EQ(statuses[i], i < 4 ? SendStatus::Queued : SendStatus::QueueFull) << i;
+    }
     ASSERT_TRUE(wait_until([&] { return on_client([&] { return probe->messages.size(); }) == 4; }));
     // Once written, the queue has room again.
-    ASSERT_TRUE(wait_until([&] { return on_server([&] { return server_sessions[0]->send("more"); }); }));
+    ASSERT_TRUE(
+        wait_until([&] { return on_server([&] { return server_sessions[0]->send("more"); }) == SendStatus::Queued; }));
     ASSERT_TRUE(wait_until([&] { return on_client([&] { return probe->messages.size(); }) == 5; }));
     EXPECT_EQ(on_client([&] { return probe->messages[4]; }), "more");
 }
@@ -294,6 +300,7 @@ TEST_F(WsTest, ReusePortLetsTwoServersShareAPort) {
     EXPECT_NE(r3.error().message.find("cannot listen on 127.0.0.1:" + std::to_string(port())), std::string::npos)
         << r3.error().message;
     EXPECT_NE(r3.error().message.find("in use"), std::string::npos) << r3.error().message;
+    EXPECT_EQ(r3.error().kind, ErrorKind::Io);
     lt.call([&] {
         second.reset();
         third.reset();

@@ -104,6 +104,7 @@ TEST_F(WssTest, MutualTlsRefusesMissingOrForeignCertificates) {
     RejectedHandshake r = on_server([&] { return rejects[0]; });
     EXPECT_EQ(r.status, 0);
     EXPECT_NE(r.reason.find("peer did not return a certificate"), std::string::npos) << r.reason;
+    EXPECT_EQ(r.kind, RejectedHandshake::Kind::TlsHandshake);
 
     client_lt.call([&] {
         client.reset();
@@ -116,6 +117,7 @@ TEST_F(WssTest, MutualTlsRefusesMissingOrForeignCertificates) {
     r = on_server([&] { return rejects[1]; });
     EXPECT_EQ(r.status, 0);
     EXPECT_NE(r.reason.find("certificate verify failed"), std::string::npos) << r.reason;
+    EXPECT_EQ(r.kind, RejectedHandshake::Kind::TlsHandshake);
     EXPECT_EQ(on_server([&] { return server_sessions.size(); }), 0u);
 }
 
@@ -130,6 +132,20 @@ TEST_F(WssTest, APlainClientOnATlsPortIsToldToTryWss) {
     EXPECT_NE(c.error->message.find("if it serves TLS, use a wss:// URL"), std::string::npos) << c.error->message;
     ASSERT_TRUE(wait_until([&] { return on_server([&] { return rejects.size(); }) == 1; }));
     EXPECT_NE(on_server([&] { return rejects[0].reason; }).find("http request"), std::string::npos);
+    EXPECT_EQ(on_server([&] { return rejects[0].kind; }), RejectedHandshake::Kind::PlainHttpOnTls);
+}
+
+// A port probe: TCP connected and closed without a TLS record. Nothing says why, which the kind tells apart from a
+// handshake that failed on something the peer sent.
+TEST_F(WssTest, APeerClosingBeforeItsTlsHelloIsReportedAsAbandoned) {
+    ASSERT_TRUE(start_server(tls_config()));
+    const int fd = connect_raw(port());
+    ASSERT_GE(fd, 0);
+    close_fd(fd);
+    ASSERT_TRUE(wait_until([&] { return on_server([&] { return rejects.size(); }) == 1; }));
+    const RejectedHandshake r = on_server([&] { return rejects[0]; });
+    EXPECT_EQ(r.status, 0);
+    EXPECT_EQ(r.kind, RejectedHandshake::Kind::TlsAbandoned) << r.reason;
 }
 
 TEST_F(WssTest, ClientRejectsAnUntrustedServer) {
@@ -140,6 +156,7 @@ TEST_F(WssTest, ClientRejectsAnUntrustedServer) {
     EXPECT_NE(c.error->message.find("certificate verify failed"), std::string::npos) << c.error->message;
     ASSERT_TRUE(wait_until([&] { return on_server([&] { return rejects.size(); }) == 1; }));
     EXPECT_NE(on_server([&] { return rejects[0].reason; }).find("TLS handshake failed"), std::string::npos);
+    EXPECT_EQ(on_server([&] { return rejects[0].kind; }), RejectedHandshake::Kind::TlsHandshake);
 }
 
 TEST_F(WssTest, ClientChecksTheHostName) {
@@ -193,6 +210,7 @@ TEST_F(WssTest, CertificateErrorsComeBackFromListen) {
     ASSERT_FALSE(r);
     EXPECT_NE(r.error().message.find("cannot load private key '" + pki->ca_cert + "'"), std::string::npos)
         << r.error().message;
+    EXPECT_EQ(r.error().kind, ErrorKind::Invalid);
     lt.call([&] {
         server.reset();
         return 0;
@@ -233,6 +251,7 @@ TEST_F(WssTest, Tls11ClientIsRefused) {
     EXPECT_EQ(r.status, 0);
     EXPECT_TRUE(r.info.tls);
     EXPECT_NE(r.reason.find("unsupported protocol"), std::string::npos) << r.reason << " / client: " << client_reason;
+    EXPECT_EQ(r.kind, RejectedHandshake::Kind::TlsHandshake);
 }
 
 TEST_F(WssTest, Tls13OnlyRefusesTls12) {

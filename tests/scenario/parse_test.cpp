@@ -3,6 +3,7 @@
 
 #include "simulator/scenario/parse.hpp"
 #include "simulator/scenario/report.hpp"
+#include "simulator/scenario/steps/registry.hpp"
 
 namespace {
 
@@ -64,7 +65,7 @@ TEST(Parse, ReadsEveryStepType) {
     EXPECT_EQ(s->variables.at("tag"), "\"TAG-1\"");
     ASSERT_EQ(s->steps.size(), 15u); // reconnect is a disconnect and a connect
     const Step& boot = s->steps[1];
-    EXPECT_EQ(boot.kind, Step::Kind::Send);
+    EXPECT_STREQ(kind_name(boot), "send");
     EXPECT_EQ(boot.pos.line, 10);
     EXPECT_EQ(boot.payload, R"({"chargePointVendor":"ocppkit","chargePointModel":"1"})");
     ASSERT_TRUE(boot.expect);
@@ -73,14 +74,15 @@ TEST(Parse, ReadsEveryStepType) {
     EXPECT_EQ(boot.expect->match[1].min, 1.0);
     EXPECT_FALSE(boot.expect->match[1].max);
     EXPECT_EQ(boot.expect->max_latency_ms, 500.0);
-    EXPECT_EQ(s->steps[4].kind, Step::Kind::ExpectCall);
+    EXPECT_STREQ(kind_name(s->steps[4]), "expect_call");
     EXPECT_EQ(s->steps[4].delay_s, 0.5);
     EXPECT_EQ(s->steps[6].steps.size(), 1u);
     EXPECT_EQ(s->steps[6].until.size(), 1u);
     EXPECT_EQ(s->steps[8].expect->error_codes.size(), 2u);
     EXPECT_EQ(s->steps[9].bytes, 100000u);
     EXPECT_EQ(s->steps[10].code, 1009);
-    EXPECT_EQ(s->steps[11].kind, Step::Kind::Disconnect);
+    EXPECT_STREQ(kind_name(s->steps[11]), "disconnect");
+    EXPECT_STREQ(kind_name(s->steps[12]), "connect");
     EXPECT_EQ(s->steps[12].refused_status, 401);
     EXPECT_EQ(s->steps[13].method, "POST");
     EXPECT_EQ(s->steps[13].path, "/api/v1/idtags");
@@ -118,6 +120,28 @@ TEST(Parse, ConnectWithoutTheCertificateExpectingATlsRefusal) {
               "itself is target.cert and target.key");
     EXPECT_EQ(error_of("name: x\nsteps:\n  - connect: {cert: other.pem}\n"),
               "bad.yaml:3:15: unknown key \"cert\" in connect (allowed: certificate, password, refused)");
+}
+
+// The parser and the runner know the step kinds only through the registry: every key it lists names a kind that
+// parses and runs, and reconnect parses into a disconnect and a connect.
+TEST(StepKinds, EveryKeyOfTheRegistryNamesAKindThatParsesAndRuns) {
+    const std::string keys = step_kind_keys();
+    EXPECT_EQ(keys, "connect, reconnect, disconnect, send, expect, expect_call, expect_close, wait, repeat, fault, "
+                    "rest, expect_rest, set");
+    std::size_t from = 0;
+    while (from < keys.size()) {
+        const auto comma = keys.find(", ", from);
+        const std::string key = keys.substr(from, comma == std::string::npos ? std::string::npos : comma - from);
+        const StepKind* kind = find_step_kind(key);
+        ASSERT_NE(kind, nullptr) << key;
+        EXPECT_EQ(std::string(kind->key), key);
+        EXPECT_NE(kind->parse, nullptr) << key;
+        EXPECT_NE(kind->run, nullptr) << key;
+        from = comma == std::string::npos ? keys.size() : comma + 2;
+    }
+    EXPECT_EQ(find_step_kind("sned"), nullptr);
+    EXPECT_EQ(find_step_kind(""), nullptr);
+    EXPECT_NE(find_step_kind("repeat")->again, nullptr);
 }
 
 TEST(Parse, ErrorsNameFileLineAndColumn) {

@@ -9,7 +9,7 @@ using sim::testing::FakeCentralSystem;
 
 namespace {
 
-class ChargerTest : public ::testing::Test {
+class ChargerTest : public ::testing::Test, protected sim::testing::ChargerWorld {
 protected:
     std::shared_ptr<Charger> make(sim::ChargerSpec spec = {}) {
         if (spec.id.empty()) {
@@ -20,17 +20,6 @@ protected:
     }
 
     double sessions_per_hour = 0; // no random arrivals unless a test wants them
-    ocpp::ManualClock clock;
-    ocpp::ManualExecutor ex{clock};
-    FakeCentralSystem cs{ex};
-    sim::Stats stats;
-    ocpp::Logger log{ocpp::LogLevel::Off};
-    sim::ChargerEnv env{ex,
-                        cs.schemas,
-                        log,
-                        stats,
-                        ocpp::PeerConfig{},
-                        [this](const sim::ChargerSpec& s, ocpp::net::Client::ConnectHandler h) { cs.connect(s, h); }};
 };
 
 TEST_F(ChargerTest, BootsThenReportsEveryConnectorThenBeatsAtTheIntervalTheCentralSystemSet) {

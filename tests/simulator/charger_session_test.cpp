@@ -11,7 +11,7 @@ using sim::testing::FakeCentralSystem;
 
 namespace {
 
-class ChargerSession : public ::testing::Test {
+class ChargerSession : public ::testing::Test, protected sim::testing::ChargerWorld {
 protected:
     void SetUp() override {
         spec.id = "SIM000001";
@@ -37,17 +37,6 @@ protected:
     }
 
     sim::ChargerSpec spec;
-    ocpp::ManualClock clock;
-    ocpp::ManualExecutor ex{clock};
-    FakeCentralSystem cs{ex};
-    sim::Stats stats;
-    ocpp::Logger log{ocpp::LogLevel::Off};
-    sim::ChargerEnv env{ex,
-                        cs.schemas,
-                        log,
-                        stats,
-                        ocpp::PeerConfig{},
-                        [this](const sim::ChargerSpec& s, ocpp::net::Client::ConnectHandler h) { cs.connect(s, h); }};
 };
 
 TEST_F(ChargerSession, AFullSessionWithEnergyGrowingAtTheConnectorsPower) {

@@ -107,4 +107,20 @@ inline void FakeCentralSystem::install(ocpp::Peer& p) {
     });
 }
 
+// A charger's world in a test: the manual clock and executor, the fake central system, and the environment a
+// Charger is made with. Test fixtures derive from it.
+struct ChargerWorld {
+    ocpp::ManualClock clock;
+    ocpp::ManualExecutor ex{clock};
+    FakeCentralSystem cs{ex};
+    sim::Stats stats;
+    ocpp::Logger log{ocpp::LogLevel::Off};
+    sim::ChargerEnv env{ex,
+                        cs.schemas,
+                        log,
+                        stats,
+                        ocpp::PeerConfig{},
+                        [this](const sim::ChargerSpec& s, ocpp::net::Client::ConnectHandler h) { cs.connect(s, h); }};
+};
+
 } // namespace sim::testing

@@ -179,7 +179,8 @@ TEST(TlsCheck, RecordsVersionCipherAndSniAndRefusesOldVersions) {
 TEST(Rejections, ATlsFailureIsDiagnosedOnTheTlsCheck) {
     auto c = config();
     c.tls = true;
-    ocpp::net::RejectedHandshake r{HandshakeInfo{}, 0, "TLS handshake failed: alert unknown ca"};
+    ocpp::net::RejectedHandshake r{HandshakeInfo{}, 0, "TLS handshake failed: alert unknown ca",
+                                   ocpp::net::RejectedHandshake::Kind::TlsHandshake};
     r.info.remote_address = "10.0.0.77:40001";
     auto out = tester::diagnose_rejection(r, c, 1);
     ASSERT_EQ(out.size(), 2u);
@@ -193,7 +194,8 @@ TEST(Rejections, APlainHttpRequestOnTheTlsPortAsksForWss) {
     auto c = config();
     c.tls = true;
     c.url = "wss://10.0.0.5:8443/ocpp/CB-1";
-    ocpp::net::RejectedHandshake r{HandshakeInfo{}, 0, "TLS handshake failed: http request"};
+    ocpp::net::RejectedHandshake r{HandshakeInfo{}, 0, "TLS handshake failed: http request",
+                                   ocpp::net::RejectedHandshake::Kind::PlainHttpOnTls};
     auto out = tester::diagnose_rejection(r, c, 1);
     ASSERT_EQ(out.size(), 2u);
     EXPECT_EQ(out[1].first, tester::CheckId::Tls);
@@ -209,7 +211,9 @@ TEST(Rejections, APlainHttpRequestOnTheTlsPortAsksForWss) {
 TEST(Rejections, ASubprotocolRefusalBeforeTheHookIsDiagnosed) {
     auto i = info("/ocpp/CB-1", "CB-1");
     i.offered_subprotocols = {"ocpp2.0.1"};
-    auto out = tester::diagnose_rejection(ocpp::net::RejectedHandshake{i, 400, "no subprotocol"}, config(), 3);
+    auto out = tester::diagnose_rejection(
+        ocpp::net::RejectedHandshake{i, 400, "no subprotocol", ocpp::net::RejectedHandshake::Kind::Refused}, config(),
+        3);
     bool found = false;
     for (const auto& [id, o] : out) {
         if (id == tester::CheckId::Subprotocol) {
@@ -224,7 +228,8 @@ TEST(Rejections, ASubprotocolRefusalBeforeTheHookIsDiagnosed) {
 }
 
 TEST(Rejections, AnUpgradeThatNeverCameFailsTcpWithASchemeHint) {
-    ocpp::net::RejectedHandshake r{info("", ""), 0, "no WebSocket upgrade request within 10000 ms"};
+    ocpp::net::RejectedHandshake r{info("", ""), 0, "no WebSocket upgrade request within 10000 ms",
+                                   ocpp::net::RejectedHandshake::Kind::NoUpgrade};
     auto out = tester::diagnose_rejection(r, config(), 1);
     ASSERT_EQ(out.size(), 1u);
     EXPECT_EQ(out[0].second.verdict, Verdict::Fail);

@@ -97,7 +97,7 @@ private:
         while (session_ && session_->is_open() && sent < count_) {
             const std::string frame = R"([2,"f)" + std::to_string(sent.load()) +
                                       R"(","DataTransfer",{"vendorId":"hostile","data":")" + data_ + "\"}]";
-            if (!session_->send(frame)) {
+            if (session_->send(frame) != ocpp::net::SendStatus::Queued) {
                 break; // the outbound queue is full: go on when it drained a little
             }
             ++sent;

@@ -146,7 +146,8 @@ TEST_F(ServiceTest, RoutesHandshakesByChargeboxId) {
     EXPECT_EQ(service_->on_handshake(info("/ocpp/CB-1/CB-1")).status, 0);
     EXPECT_EQ(service_->on_handshake(info("/CB-1/ocpp")).status, 0);
     EXPECT_EQ(runs_[0]->handshakes, 3);
-    service_->on_rejected(ocpp::net::RejectedHandshake{info("/ocpp/CB-1"), 400, "no subprotocol"});
+    service_->on_rejected(ocpp::net::RejectedHandshake{info("/ocpp/CB-1"), 400, "no subprotocol",
+                                                       ocpp::net::RejectedHandshake::Kind::Refused});
     EXPECT_EQ(runs_[0]->rejections, 1);
 
     const auto unknown = service_->on_handshake(info("/ocpp/CB-2"));
@@ -166,10 +167,14 @@ TEST_F(ServiceTest, RoutesHandshakesByChargeboxId) {
 TEST_F(ServiceTest, AFailureBeforeThePathGoesToTheOnlyUnreachedTest) {
     make();
     const TestEntry& first = create("CB-1");
-    const ocpp::net::RejectedHandshake tls_failed{ocpp::net::HandshakeInfo{}, 0, "TLS handshake failed: http request"};
+    using Kind = ocpp::net::RejectedHandshake::Kind;
+    const ocpp::net::RejectedHandshake tls_failed{ocpp::net::HandshakeInfo{}, 0, "TLS handshake failed: http request",
+                                                  Kind::PlainHttpOnTls};
     // A peer that closed without a word (a port probe) or sat silent is nobody's charger.
-    service_->on_rejected({ocpp::net::HandshakeInfo{}, 0, "TLS handshake failed: handshake failed"});
-    service_->on_rejected({ocpp::net::HandshakeInfo{}, 0, "no WebSocket upgrade request within 10000 ms"});
+    service_->on_rejected(
+        {ocpp::net::HandshakeInfo{}, 0, "TLS handshake failed: handshake failed", Kind::TlsAbandoned});
+    service_->on_rejected(
+        {ocpp::net::HandshakeInfo{}, 0, "no WebSocket upgrade request within 10000 ms", Kind::NoUpgrade});
     EXPECT_EQ(runs_[0]->rejections, 0);
     EXPECT_EQ(first.state, TestState::Waiting);
     service_->on_rejected(tls_failed);

@@ -251,7 +251,7 @@ TEST_F(RunTest, WrongCredentialsAreRefusedAndDiagnosedUntilACorrectAttempt) {
     start();
     auto bad = handshake("wrong-password-123");
     EXPECT_EQ(run->on_handshake(bad).status, 401);
-    run->on_rejected(ocpp::net::RejectedHandshake{bad, 401, "refused"});
+    run->on_rejected(ocpp::net::RejectedHandshake{bad, 401, "refused", ocpp::net::RejectedHandshake::Kind::Refused});
     EXPECT_EQ(check("auth.basic").verdict, Verdict::Fail);
     EXPECT_NE(check("auth.basic").seen.find("does not match"), std::string::npos);
     EXPECT_EQ(check("auth.basic").seen.find("wrong-password"), std::string::npos) << "never show the password";
@@ -268,7 +268,8 @@ TEST_F(RunTest, OnlyRefusedAttemptsUntilTheTimeoutFailWithTheLastDiagnosis) {
     auto info = handshake(*config.password);
     info.offered_subprotocols = {"ocpp2.0.1"};
     info.subprotocol.clear();
-    run->on_rejected(ocpp::net::RejectedHandshake{info, 400, "client did not offer subprotocol ocpp1.6"});
+    run->on_rejected(ocpp::net::RejectedHandshake{info, 400, "client did not offer subprotocol ocpp1.6",
+                                                  ocpp::net::RejectedHandshake::Kind::Refused});
     exec.advance(config.timeout + 1s);
     EXPECT_EQ(finished, 1);
     EXPECT_EQ(failed(), std::vector<std::string>{"websocket.subprotocol"});

@@ -2,11 +2,13 @@
 #include <atomic>
 #include <chrono>
 #include <future>
+#include <optional>
 #include <thread>
 
 #include <gtest/gtest.h>
 
 #include "ocpp/util/histogram.hpp"
+#include "ocpp/util/manual_executor.hpp"
 #include "ocpp/util/worker_pool.hpp"
 
 namespace {
@@ -57,6 +59,54 @@ TEST(WorkerPool, DestructionDropsQueuedJobsAndFinishesTheRunningOne) {
         }
     }
     EXPECT_EQ(ran, 1);
+}
+
+TEST(WorkerPool, SubmitWithAResultAnswersOnTheCallersExecutor) {
+    ocpp::ManualClock clock;
+    ocpp::ManualExecutor loop(clock);
+    ocpp::WorkerPool pool(1, 4);
+    std::thread::id worker;
+    std::optional<int> got;
+    ASSERT_TRUE(pool.submit<int>(
+        [&](const std::atomic<bool>& stop) {
+            worker = std::this_thread::get_id();
+            return stop ? 0 : 42;
+        },
+        loop, [&](int v) { got = v; }));
+    const auto end = std::chrono::steady_clock::now() + 5s;
+    while (!got && std::chrono::steady_clock::now() < end) {
+        if (loop.run_pending() == 0) {
+            std::this_thread::sleep_for(1ms);
+        }
+    }
+    EXPECT_EQ(got, 42);
+    EXPECT_NE(worker, std::this_thread::get_id()) << "the work ran on the pool, the answer on the loop";
+}
+
+TEST(WorkerPool, DestructionTellsTheRunningJobToStopAndDropsItsAnswer) {
+    ocpp::ManualClock clock;
+    ocpp::ManualExecutor loop(clock);
+    std::promise<void> started;
+    std::atomic<bool> saw_stop{false};
+    bool answered = false;
+    {
+        ocpp::WorkerPool pool(1, 4);
+        ASSERT_TRUE(pool.submit<int>(
+            [&](const std::atomic<bool>& stop) {
+                started.set_value();
+                const auto end = std::chrono::steady_clock::now() + 5s;
+                while (!stop && std::chrono::steady_clock::now() < end) {
+                    std::this_thread::sleep_for(1ms);
+                }
+                saw_stop = stop.load();
+                return 1;
+            },
+            loop, [&](int) { answered = true; }));
+        started.get_future().wait();
+    }
+    EXPECT_TRUE(saw_stop);
+    loop.run_pending();
+    EXPECT_FALSE(answered);
 }
 
 TEST(Histogram, CountsIntoCumulativeBuckets) {

@@ -13,6 +13,7 @@ namespace ocpp::net::detail {
 struct TlsDiag {
     std::string error; // first OpenSSL reason seen when a handshake step failed, e.g. "certificate verify failed"
     std::string alert; // last fatal alert, e.g. "sent alert: handshake failure"
+    int reason = 0;    // OpenSSL reason code of `error` (ERR_GET_REASON), 0 when none
 };
 
 // A server context: TLS >= 1.2 (or 1.3 only), a cipher list without RC4/3DES/NULL/EXPORT, RSA or ECDSA certificate,
@@ -27,6 +28,9 @@ void attach_tls_diag(SSL* ssl, TlsDiag* diag);
 void set_expected_peer_name(SSL* ssl, const std::string& host);
 // A failed handshake in words: OpenSSL reason, certificate verification detail and alert.
 std::string describe_tls_failure(SSL* ssl, const TlsDiag& diag);
+// A failed server-side handshake as a kind: TlsHandshake, PlainHttpOnTls, or TlsAbandoned when nothing (no OpenSSL
+// reason, no certificate problem, no alert) says why.
+RejectedHandshake::Kind classify_tls_failure(SSL* ssl, const TlsDiag& diag);
 // Version, cipher, SNI and (server side) the verified client certificate's subject.
 void fill_tls_info(SSL* ssl, bool server_side, HandshakeInfo& info);
 

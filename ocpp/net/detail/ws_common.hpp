@@ -9,11 +9,9 @@
 #include <websocketpp/transport/asio/endpoint.hpp>
 #include <websocketpp/transport/asio/security/none.hpp>
 #include <websocketpp/transport/asio/security/tls.hpp>
-#include <websocketpp/utf8_validator.hpp>
 
 #include <chrono>
 #include <cstdint>
-#include <cstring>
 #include <memory>
 #include <optional>
 #include <string>
@@ -23,7 +21,9 @@
 #include "ocpp/log/log.hpp"
 #include "ocpp/log/log_limiter.hpp"
 #include "ocpp/net/detail/net_util.hpp"
+#include "ocpp/net/detail/session_handlers.hpp"
 #include "ocpp/net/detail/tls.hpp"
+#include "ocpp/net/detail/utf8.hpp"
 #include "ocpp/net/detail/ws_transport.hpp"
 #include "ocpp/net/session.hpp"
 
@@ -126,27 +126,6 @@ private:
     std::size_t total_ = 0;
 };
 
-// True when text is valid UTF-8. ASCII (OCPP messages are, but for free text) is checked eight bytes at a time;
-// websocketpp's validator takes over at the first byte above 0x7f, which starts a code point.
-inline bool valid_utf8(std::string_view text) {
-    std::size_t i = 0;
-    for (; i + 8 <= text.size(); i += 8) {
-        std::uint64_t word = 0;
-        std::memcpy(&word, text.data() + i, sizeof word);
-        if ((word & 0x8080808080808080ULL) != 0) {
-            break;
-        }
-    }
-    while (i < text.size() && static_cast<unsigned char>(text[i]) < 0x80) {
-        ++i;
-    }
-    if (i == text.size()) {
-        return true;
-    }
-    websocketpp::utf8_validator::validator utf8;
-    return utf8.decode(text.begin() + static_cast<std::ptrdiff_t>(i), text.end()) && utf8.complete();
-}
-
 // The part of a WebSocket session that does not depend on the websocketpp config.
 class WsSessionBase : public Session {
 public:
@@ -159,29 +138,14 @@ public:
     std::uint64_t id() const override { return id_; }
     const HandshakeInfo& info() const override { return info_; }
     Executor& executor() override { return executor_; }
-    bool is_open() const override { return open_ && !closing_; }
-    void set_message_handler(MessageHandler h) override { on_message_ = std::move(h); }
-    void set_close_handler(CloseHandler h) override { on_close_ = std::move(h); }
+    bool is_open() const override { return handlers_.live() && !closing_; }
+    void set_message_handler(MessageHandler h) override { handlers_.set_message(std::move(h)); }
+    void set_close_handler(CloseHandler h) override { handlers_.set_close(std::move(h)); }
 
     bool closing_by_us() const { return closing_; }
-    void deliver(std::string_view text) {
-        if (on_message_ && open_) {
-            on_message_(text);
-        }
-    }
+    void deliver(std::string_view text) { handlers_.deliver(text); }
     // Runs the close handler exactly once, then drops the handlers (and whatever they captured).
-    void finish(const CloseInfo& close) {
-        if (!open_) {
-            return;
-        }
-        open_ = false;
-        auto handler = std::move(on_close_);
-        on_close_ = nullptr;
-        on_message_ = nullptr;
-        if (handler) {
-            handler(close);
-        }
-    }
+    void finish(const CloseInfo& close) { handlers_.finish(close); }
 
 protected:
     HandshakeInfo info_;
@@ -189,10 +153,8 @@ protected:
     std::uint64_t id_;
     std::size_t max_queue_;
     OutboundTracker outbound_;
-    MessageHandler on_message_;
-    CloseHandler on_close_;
-    bool open_ = true;     // until the close handler ran
-    bool closing_ = false; // close() was called (or we dropped the connection)
+    SessionHandlers handlers_; // live until the close handler ran
+    bool closing_ = false;     // close() was called (or we dropped the connection)
 };
 
 // send() and close() must be called on the loop thread that owns the connection.
@@ -207,24 +169,24 @@ public:
         , con_(std::move(con))
         , masks_(masks) {}
 
-    bool send(std::string_view text) override {
+    SendStatus send(std::string_view text) override {
         if (!is_open()) {
-            return false;
+            return SendStatus::Closed;
         }
         auto con = con_.lock();
         if (!con || con->get_state() != websocketpp::session::state::open) {
-            return false;
+            return SendStatus::Closed;
         }
         if (outbound_.pending(con->get_buffered_amount()) + con->writing_messages() >= max_queue_) {
-            return false;
+            return SendStatus::QueueFull;
+        }
+        if (!valid_utf8(text)) {
+            return SendStatus::InvalidUtf8;
         }
         // The frame is built here, as websocketpp's "prepared" message: one message object and one copy of the text
         // per send (websocketpp's own path makes two of each), with the same checks and framing as its hybi13
         // processor. The header goes in front of the text in the same buffer, so the frame leaves in one piece.
         namespace frame = websocketpp::frame;
-        if (!valid_utf8(text)) {
-            return false;
-        }
         const frame::basic_header header(frame::opcode::text, text.size(), true, masks_ != nullptr);
         frame::masking_key_type key;
         key.i = masks_ != nullptr ? masks_->next() : 0;
@@ -238,11 +200,12 @@ public:
             frame::word_mask_exact(reinterpret_cast<std::uint8_t*>(payload.data() + head.size()), text.size(), key);
         }
         msg->set_prepared(true);
-        if (con->send(msg)) {
-            return false;
+        if (const auto ec = con->send(msg)) {
+            // websocketpp refuses a prepared message only when the connection left the open state.
+            return ec == websocketpp::error::invalid_state ? SendStatus::Closed : SendStatus::WriteError;
         }
         outbound_.push(payload.size());
-        return true;
+        return SendStatus::Queued;
     }
 
     void close(int code, std::string_view reason) override {
@@ -431,6 +394,30 @@ inline void cancel_timer(ConnState& st) {
         st.timer->cancel();
         st.timer.reset();
     }
+}
+
+// Installs the message and pong handlers, which servers and clients share: messages go to the connection's session
+// (an exception from its handler is logged, not let into the loop), pongs re-arm the keepalive. `con_of` turns a
+// handle into the connection (null when it is gone); `log` must outlive the endpoint.
+template <class Endpoint, class ConOf>
+void set_session_handlers(Endpoint& ep, ConOf con_of, const Logger& log, const char* tag, long ping_interval_ms,
+                          long pong_timeout_ms) {
+    ep.set_message_handler([con_of, &log, tag](websocketpp::connection_hdl hdl, typename Endpoint::message_ptr msg) {
+        auto con = con_of(std::move(hdl));
+        if (!con || !state(con).session) {
+            return;
+        }
+        try {
+            deliver_message(*state(con).session, msg, log, tag);
+        } catch (const std::exception& e) {
+            log.error(tag, std::string("message handler threw: ") + e.what());
+        }
+    });
+    ep.set_pong_handler([con_of, ping_interval_ms, pong_timeout_ms](websocketpp::connection_hdl hdl, std::string) {
+        if (auto con = con_of(std::move(hdl))) {
+            on_pong(con, ping_interval_ms, pong_timeout_ms);
+        }
+    });
 }
 
 } // namespace ocpp::net::detail

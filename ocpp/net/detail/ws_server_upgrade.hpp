@@ -305,7 +305,7 @@ template <class Cfg> bool ServerCore<Cfg>::refuse(const ConPtr& con, int status,
     log_.log(status == 429 ? LogLevel::Debug : LogLevel::Info, "net.server",
              "refused WebSocket upgrade from " + st.info->remote_address + " to " + st.info->path + ": " +
                  std::to_string(status) + " " + reason);
-    report(RejectedHandshake{*st.info, status, std::move(reason)});
+    report(RejectedHandshake{*st.info, status, std::move(reason), RejectedHandshake::Kind::Refused});
     return false;
 }
 
@@ -329,22 +329,27 @@ template <class Cfg> void ServerCore<Cfg>::on_fail(Hdl hdl) {
     st.reported = true;
     const int status = con->get_response_code();
     const bool plain_http = !con->get_request().get_method().empty() && con->get_request_header("Upgrade").empty();
-    RejectedHandshake rejected{std::move(*st.info), status, {}};
+    using Kind = RejectedHandshake::Kind;
+    RejectedHandshake rejected{std::move(*st.info), status, {}, Kind::Other};
     st.info.reset();
     const bool tls_failed = is_tls_v<Cfg> && rejected.info.tls_done == SteadyClock::time_point{};
     if (tls_failed) {
         rejected.reason = "TLS handshake failed: " + describe_tls_failure(ssl_of(*con), *st.tls);
+        rejected.kind = classify_tls_failure(ssl_of(*con), *st.tls);
     } else if (ec == websocketpp::error::open_handshake_timeout && undecided) {
         rejected.reason = "the upgrade was not decided within " + std::to_string(cfg_.open_handshake_timeout.count()) +
                           " ms (the server was still checking the credentials)";
+        rejected.kind = Kind::Undecided;
     } else if (ec == websocketpp::error::open_handshake_timeout) {
         rejected.reason =
             "no WebSocket upgrade request within " + std::to_string(cfg_.open_handshake_timeout.count()) + " ms";
+        rejected.kind = Kind::NoUpgrade;
     } else {
         const auto tec = con->get_transport_ec();
         rejected.reason = ec.message() + (tec && tec.message() != ec.message() ? " (" + tec.message() + ")" : "");
         if (status >= 400) {
             rejected.reason = "bad request: " + rejected.reason;
+            rejected.kind = Kind::BadRequest;
         }
     }
     if (plain_http) {

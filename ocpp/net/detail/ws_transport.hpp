@@ -17,6 +17,8 @@
 #include <utility>
 #include <vector>
 
+#include "ocpp/net/detail/op_slot.hpp"
+
 namespace ocpp::net::detail {
 
 // Masking keys of client frames, which RFC 6455 (5.3) wants unpredictable: OpenSSL's CSPRNG, drawn 256 keys at a
@@ -53,9 +55,31 @@ private:
 //   operation (each copy of such a std::function allocates; a read made four, a write two, a send's dispatch one);
 //   errors still go through websocketpp's own completion functions. A write of one buffer (our data frames carry
 //   their header in the payload) is sent as one buffer.
-// - The read operation lives in a 256-byte slot inside the connection, as it did in websocketpp's own storage (a
-//   read is always pending, also on idle connections).
+// - The read operation lives in a 256-byte slot inside the connection (OpSlot, found by Asio as the read handler's
+//   associated allocator), as it did in websocketpp's own storage (a read is always pending, also on idle
+//   connections).
 // Writes take their operation's memory from Asio's per-thread cache instead of the connection's storage.
+//
+// What this subclass assumes of websocketpp 0.8.2 (cmake/Dependencies.cmake refuses any other release: check each
+// point against a new one before allowing it):
+// - websocketpp::connection<config> derives from config::transport_type::transport_con_type, and DirectTransport's
+//   typedef replaces asio::endpoint's, so every connection of our endpoints is a DirectConnection.
+// - websocketpp::connection calls transport_con_type::async_read_at_least, ::async_write (one buffer, and a vector
+//   of buffers) and ::dispatch by qualified name, not virtually: the members below hide the base's at compile time,
+//   and must keep the base's signatures (websocketpp/transport/asio/connection.hpp).
+// - The read and write-frame handlers it passes as lvalues are its own members (m_handle_read_frame,
+//   m_write_frame_handler): they live as long as the connection and are not reassigned while an operation is
+//   pending. Other handlers (handshake, close) come as bound temporaries (rvalues).
+// - The base's handle_async_read and handle_async_write (accessible to subclasses) turn an Asio error into
+//   websocketpp's and call the handler; get_shared() and get_socket() give the connection and its (plain or TLS)
+//   socket. With enable_multithreading off, the base uses no strand, so an operation may start on the loop thread
+//   directly.
+// - write_frame hands over two buffers per message (header, payload; the header is empty for a prepared message),
+//   and get_buffered_amount() stops counting a message's bytes once write_frame took it from the send queue.
+// - The server's answer to an upgrade is the first single-buffer async_write of a connection, started as soon as
+//   the validate handler returns (hold_handshake_write relies on this).
+// - dispatch() is used only for work that starts asynchronous operations (write_frame, pause/resume of reading),
+//   so running it at once does not re-enter websocketpp.
 template <class TransportCfg> class DirectConnection : public websocketpp::transport::asio::connection<TransportCfg> {
     using Base = websocketpp::transport::asio::connection<TransportCfg>;
     using WriteHandler = websocketpp::transport::write_handler;
@@ -164,44 +188,6 @@ protected:
     }
 
 private:
-    // Memory for the one read operation a connection has pending; a larger one (TLS) takes the heap.
-    class OpSlot {
-    public:
-        void* allocate(std::size_t size) {
-            if (!in_use_ && size <= sizeof storage_) {
-                in_use_ = true;
-                return storage_;
-            }
-            return ::operator new(size);
-        }
-        void deallocate(void* p) {
-            if (p == storage_) {
-                in_use_ = false;
-            } else {
-                ::operator delete(p);
-            }
-        }
-
-    private:
-        alignas(std::max_align_t) unsigned char storage_[256];
-        bool in_use_ = false;
-    };
-
-    // A completion handler whose operation takes its memory from an OpSlot (Asio's handler allocation hooks).
-    template <class F> class SlotHandler {
-    public:
-        SlotHandler(OpSlot& slot, F f)
-            : slot_(&slot)
-            , f_(std::move(f)) {}
-        void operator()(const asio::error_code& ec, std::size_t n) { f_(ec, n); }
-        friend void* asio_handler_allocate(std::size_t size, SlotHandler* h) { return h->slot_->allocate(size); }
-        friend void asio_handler_deallocate(void* p, std::size_t, SlotHandler* h) { h->slot_->deallocate(p); }
-
-    private:
-        OpSlot* slot_;
-        F f_;
-    };
-
     template <class F> void start_read(std::size_t num_bytes, char* buf, std::size_t len, F done) {
         asio::async_read(this->get_socket(), asio::buffer(buf, len), asio::transfer_at_least(num_bytes),
                          SlotHandler<F>(read_slot_, std::move(done)));

@@ -1,5 +1,5 @@
 #pragma once
-// The REST side of `ocpp-simulator flow` (flow_steps.cpp): the request bodies, and the steps run for many chargers
+// The REST side of `ocpp-simulator flow` (rest_steps.cpp): the request bodies, and the steps run for many chargers
 // at once by a few threads with one HTTP client each.
 #include <functional>
 #include <mutex>

@@ -1,29 +1,27 @@
 // The REST steps of `ocpp-simulator flow`: create, commission, id tag, verify; run by a few threads at once.
-#include "simulator/flow/steps.hpp"
+#include "simulator/flow/rest_steps.hpp"
 
 #include <atomic>
 #include <cstdio>
 #include <random>
 #include <thread>
 
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
-
+#include "ocpp/text/json_text.hpp"
 #include "simulator/fleet/fleet.hpp"
 
 namespace sim::flow {
 
 namespace {
 
-using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
+using Writer = ocpp::JsonWriter;
 
+// A JSON object whose members `fill` writes.
 template <class Fill> std::string json_object(Fill&& fill) {
-    rapidjson::StringBuffer buf;
-    Writer w(buf);
-    w.StartObject();
-    fill(w);
-    w.EndObject();
-    return std::string(buf.GetString(), buf.GetSize());
+    ocpp::JsonText text;
+    text.writer().StartObject();
+    fill(text.writer());
+    text.writer().EndObject();
+    return text.str();
 }
 
 void member(Writer& w, const char* name, const std::string& value) {
@@ -59,6 +57,22 @@ std::string path_segment(const std::string& id) {
 
 std::string charger_path(const FlowCharger& c, const char* rest = "") {
     return "/api/v1/chargers/" + path_segment(c.id) + rest;
+}
+
+// "chargePoints": one object per connector with its connectorId, what `fill` writes, and its maxPowerKw.
+template <class Fill> void charge_points(Writer& w, const FlowOptions& o, Fill&& fill) {
+    w.Key("chargePoints");
+    w.StartArray();
+    for (int k = 1; k <= o.connectors; ++k) {
+        w.StartObject();
+        w.Key("connectorId");
+        w.Int(k);
+        fill(k);
+        w.Key("maxPowerKw");
+        w.Double(o.power_kw);
+        w.EndObject();
+    }
+    w.EndArray();
 }
 
 } // namespace
@@ -120,21 +134,12 @@ std::string create_body(const FlowOptions& o, const FlowCharger& c) {
         member(w, "provider", o.provider);
         { // a claim's Chargebox ID is known only from the answer: its EVSE IDs come from the code
             const std::string& evse_name = c.claim_code.empty() ? c.id : c.claim_code;
-            w.Key("chargePoints");
-            w.StartArray();
-            for (int k = 1; k <= o.connectors; ++k) {
-                w.StartObject();
-                w.Key("connectorId");
-                w.Int(k);
+            charge_points(w, o, [&](int k) {
                 member(w, "evseId", evse_id(o.evse_operator, evse_name, k));
                 member(w, "standard", "IEC_62196_T2");
                 member(w, "format", "SOCKET");
                 member(w, "powerType", "AC_3_PHASE");
-                w.Key("maxPowerKw");
-                w.Double(o.power_kw);
-                w.EndObject();
-            }
-            w.EndArray();
+            });
         }
     });
 }
@@ -157,21 +162,12 @@ std::string commission_body(const FlowOptions& o, const FlowCharger& c) {
         w.EndObject();
         member(w, "hotline", "+49 30 1234567");
         member(w, "emergencyContact", "+49 30 7654321");
-        w.Key("chargePoints");
-        w.StartArray();
-        for (int k = 1; k <= o.connectors; ++k) {
-            w.StartObject();
-            w.Key("connectorId");
-            w.Int(k);
+        charge_points(w, o, [&](int) {
             w.Key("maxCurrentA");
             w.Int(32);
             w.Key("phases");
             w.Int(3);
-            w.Key("maxPowerKw");
-            w.Double(o.power_kw);
-            w.EndObject();
-        }
-        w.EndArray();
+        });
     });
 }
 
