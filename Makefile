@@ -1,11 +1,13 @@
-# The two commands: `make demo` (set up, build, run the main job) and `make test` (set up, build, run every test).
+# The two commands: `make demo` (set up, build, run the main job) and `make test` (set up, check the formatting, build,
+# run every test, then the unit tests of the network layer under ASan + UBSan).
 SHELL := /bin/bash
 SETUP := scripts/setup.sh
 FUZZ_SECONDS ?= 60
 FUZZ_TARGETS := frames http_api scenario
 
-.PHONY: setup build demo test bench fuzz format clean
+.PHONY: setup build demo test format-check asan-test bench fuzz format clean
 
+# Ends at once when nothing changed since its last complete run (a stamp in build/, see scripts/setup.sh).
 setup:
 	@bash $(SETUP)
 
@@ -17,13 +19,22 @@ build: setup
 demo: build
 	@bash scripts/demo.sh
 
-test: setup
+test: setup format-check
 	@cmake --workflow --preset ci
+	@$(MAKE) --no-print-directory asan-test
+
+# Every tracked C++ file as .clang-format wants it (`make format` fixes them).
+format-check:
+	@git ls-files -z '*.cpp' '*.hpp' | xargs -0 -r -P 2 -n 50 clang-format --dry-run -Werror
+
+# The unit tests of ocpp/net and ocpp/peer built with ASan + UBSan and run (the asan-unit presets).
+asan-test:
+	@cmake --workflow --preset asan-unit
 
 bench: build
 	@bash bench/run.sh
 
-# Every libFuzzer target for FUZZ_SECONDS each (clang); crash inputs land in tests/fixtures/fuzz/<target>/.
+# Every libFuzzer target for FUZZ_SECONDS each (clang); crash inputs land in fuzz/crashes/<target>/.
 fuzz:
 	@bash $(SETUP) fuzz
 	@cmake --preset fuzz >/dev/null
@@ -31,7 +42,7 @@ fuzz:
 	@rc=0; for t in $(FUZZ_TARGETS); do bash fuzz/run.sh $$t $(FUZZ_SECONDS) || rc=1; done; exit $$rc
 
 format:
-	@git ls-files '*.cpp' '*.hpp' | xargs clang-format -i
+	@git ls-files -z '*.cpp' '*.hpp' | xargs -0 -r clang-format -i
 
 clean:
 	rm -rf build build-dev build-ci build-asan build-fuzz

@@ -21,22 +21,31 @@
 # Every process started here is stopped by its PID when the script ends, however it ends.
 set -euo pipefail
 
-ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-BUILD=${1:-$ROOT/build}
-BIN=$BUILD/bin
+# shellcheck source=bench/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+bench_setup bench/centralsystem.sh CSB_KEEP "${1:-}" ocpp-centralsystem ocpp-simulator
 N=${CSB_CHARGERS:-10000}
 STRETCH=${CSB_STRETCH:-19000}
 TP_N=${CSB_TP_CHARGERS:-200}
 TOKEN=bench-token-0123456789abcdef
 
-# shellcheck source=bench/lib.sh
-source "$ROOT/bench/lib.sh"
-bench_setup bench/centralsystem.sh CSB_KEEP "$BIN" ocpp-centralsystem ocpp-simulator
-
 say() { echo "csbench: $*" >&2; }
 ROWS=$WORK/rows.md
 : >"$ROWS"
 row() { echo "| $1 | $2 | $3 | $4 |" >>"$ROWS"; } # measurement, value, target, status
+# Two rows: the chargers the central system holds now (target: $2) and its memory per charger since BASE_RSS.
+held() { # args: label, chargers, memory label
+    local connected rss
+    connected=$(metric ocpp_chargers_connected)
+    rss=$(rss_kib "$CS_PID")
+    row "$1" "${connected%.*}" "$2" "$(verdict "${connected%.*}" "$2" ge)"
+    row "$3" "$(awk -v a="$rss" -v b="$BASE_RSS" -v n="$2" 'BEGIN {printf "%.1f KiB", (a - b) / n}')" "" ""
+}
+# Stops the simulator run NAME (its report: sim.NAME.json) and adds its errors as a row.
+sim_done() { # args: name, label, target
+    stop_pid "$SIM_PID"
+    row "… simulator: $2" "$(sim_errors "$WORK/sim.$1.json")" "${3:-}" ""
+}
 
 PORT=0
 start_cs() { # args: db extra options...
@@ -104,13 +113,10 @@ T=$(time_boots "$N" 60)
 row "boot storm, first contact: $N chargers connect and boot (auto-register, password hashed off the loop)" "${T} s" "≤ 10 s" "$(verdict "$T" 10 le)"
 say "2. hold for 40 s with heartbeats every 30 s"
 sleep 40
-CONNECTED=$(metric ocpp_chargers_connected)
 HB=$(metric 'ocpp_calls_total{direction="received",action="Heartbeat",result="ok"}')
-HOLD_RSS=$(rss_kib "$CS_PID")
-row "chargers held by one process after 40 s (heartbeats answered meanwhile: ${HB%.*})" "${CONNECTED%.*}" "$N" "$(verdict "${CONNECTED%.*}" "$N" ge)"
-row "central-system memory per connected charger (RssAnon delta / chargers)" "$(awk -v a="$HOLD_RSS" -v b="$BASE_RSS" -v n="$N" 'BEGIN {printf "%.1f KiB", (a - b) / n}')" "" ""
-stop_pid "$SIM_PID"
-row "… simulator: storm and hold" "$(sim_errors "$WORK/sim.storm.json")" "no handshake timeout" ""
+held "chargers held by one process after 40 s (heartbeats answered meanwhile: ${HB%.*})" "$N" \
+    "central-system memory per connected charger (RssAnon delta / chargers)"
+sim_done storm "storm and hold" "no handshake timeout"
 stop_pid "$CS_PID"
 
 # ---- 3: a restart: $N operational chargers with PBKDF2 hashes in the database, none verified yet by this process.
@@ -137,8 +143,7 @@ T=$(time_boots "$N" 60)
 B60=$(boots)
 row "restart storm: $N known chargers boot again (each password through PBKDF2 once: $ITERATIONS iterations, off the event loop)" "${T} s" "≤ 10 s" "$(verdict "$T" 10 le)"
 row "… boots answered when that was measured (within 60 s)" "${B60%.*} of $N" "" ""
-stop_pid "$SIM_PID"
-row "… simulator: cold restart" "$(sim_errors "$WORK/sim.cold.json")" "" ""
+sim_done cold "cold restart"
 
 # ---- 4: the same chargers reconnect to the same process: the passwords verified in step 3 are remembered.
 sleep 2
@@ -149,8 +154,7 @@ start_sim warm --chargers "$N" --id-prefix RS --password bench-password-1 --ramp
 sleep 10
 B10=$(boots)
 row "reconnect storm, same process: boots answered within 10 s (passwords verified in step 3 are remembered)" "$((${B10%.*} - ${BEFORE%.*})) of $N" "$N" "$(verdict "$((${B10%.*} - ${BEFORE%.*}))" "$N" ge)"
-stop_pid "$SIM_PID"
-row "… simulator: reconnect" "$(sim_errors "$WORK/sim.warm.json")" "" ""
+sim_done warm "reconnect"
 stop_pid "$CS_PID"
 
 # ---- 5: stretch, no passwords.
@@ -162,12 +166,8 @@ if ((STRETCH > 0)); then
         --heartbeat-interval 30 --sessions-per-hour 0 --threads 1 --duration 200
     T=$(time_boots "$STRETCH" 120)
     sleep 10
-    CONNECTED=$(metric ocpp_chargers_connected)
-    HOLD_RSS=$(rss_kib "$CS_PID")
-    row "stretch: chargers held by one process (boots took ${T} s)" "${CONNECTED%.*}" "$STRETCH" "$(verdict "${CONNECTED%.*}" "$STRETCH" ge)"
-    row "… memory per charger" "$(awk -v a="$HOLD_RSS" -v b="$BASE_RSS" -v n="$STRETCH" 'BEGIN {printf "%.1f KiB", (a - b) / n}')" "" ""
-    stop_pid "$SIM_PID"
-    row "… simulator: stretch" "$(sim_errors "$WORK/sim.stretch.json")" "" ""
+    held "stretch: chargers held by one process (boots took ${T} s)" "$STRETCH" "… memory per charger"
+    sim_done stretch stretch
     stop_pid "$CS_PID"
 fi
 

@@ -10,9 +10,6 @@
 // script can compute the steady answered-call rate of whatever load generator runs against it. On SIGINT or SIGTERM
 // it prints the totals per action to stderr and exits. --no-peer 1 keeps bare sessions without a Peer and answers
 // nothing: the memory of the Server's connections alone.
-#include <pthread.h>
-#include <signal.h>
-
 #include <array>
 #include <atomic>
 #include <chrono>
@@ -25,9 +22,11 @@
 #include <unordered_map>
 #include <vector>
 
+#include "bench/flags.hpp"
 #include "ocpp/net/event_loop.hpp"
 #include "ocpp/net/server.hpp"
 #include "ocpp/peer/peer.hpp"
+#include "ocpp/system/stop_signals.hpp"
 #include "ocpp/v16/messages.hpp"
 
 using namespace ocpp;
@@ -66,12 +65,7 @@ long number_arg(const std::string& flag, const std::string& v, long min, long ma
 
 Options parse(int argc, char** argv) {
     Options o;
-    for (int i = 1; i < argc; ++i) {
-        const std::string flag = argv[i];
-        if (i + 1 >= argc) {
-            usage_error(flag + ": expected a value");
-        }
-        const std::string v = argv[++i];
+    bench::each_flag(argc, argv, usage_error, [&](const std::string& flag, const std::string& v) {
         if (flag == "--listen") {
             const auto colon = v.rfind(':');
             if (colon == std::string::npos || colon == 0) {
@@ -96,7 +90,7 @@ Options parse(int argc, char** argv) {
         } else {
             usage_error("unknown option " + flag);
         }
-    }
+    });
     return o;
 }
 
@@ -253,13 +247,8 @@ int main(int argc, char** argv) {
         return 1;
     }
 
-    // The loops' threads inherit a blocked SIGINT/SIGTERM/SIGPIPE; the main thread waits for the first two.
-    sigset_t signals;
-    sigemptyset(&signals);
-    sigaddset(&signals, SIGINT);
-    sigaddset(&signals, SIGTERM);
-    sigaddset(&signals, SIGPIPE);
-    pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+    // SIGINT/SIGTERM end the run (the main thread waits for them); SIGPIPE is ignored meanwhile.
+    ocpp::StopSignals stop_signals;
 
     std::vector<std::unique_ptr<Worker>> workers;
     const bool reuse_port = shared.options.threads > 1;
@@ -279,12 +268,10 @@ int main(int argc, char** argv) {
     std::printf("%u\n", static_cast<unsigned>(port));
     std::fflush(stdout);
 
-    sigdelset(&signals, SIGPIPE);
     const auto started = std::chrono::steady_clock::now();
     const long tick_ms = shared.options.stats_ms > 0 ? shared.options.stats_ms : 3'600'000;
     for (;;) {
-        const timespec timeout{tick_ms / 1000, (tick_ms % 1000) * 1'000'000};
-        if (sigtimedwait(&signals, nullptr, &timeout) >= 0) {
+        if (stop_signals.wait_for(std::chrono::milliseconds(tick_ms))) {
             break;
         }
         if (shared.options.stats_ms > 0) {

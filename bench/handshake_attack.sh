@@ -13,17 +13,13 @@
 # by its PID when the script ends, however it ends.
 set -euo pipefail
 
-ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-BUILD=${1:-$ROOT/build}
-BIN=$BUILD/bin
+# shellcheck source=bench/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+bench_setup bench/handshake_attack.sh HSB_KEEP "${1:-}" ocpp-centralsystem ocpp-bench-handshake-storm
 GUESSES=${HSB_GUESSES:-9000}
 WINDOW=${HSB_SECONDS:-60}
 COLD=${HSB_COLD:-40}
 TOKEN=bench-token-0123456789abcdef
-
-# shellcheck source=bench/lib.sh
-source "$ROOT/bench/lib.sh"
-bench_setup bench/handshake_attack.sh HSB_KEEP "$BIN" ocpp-centralsystem ocpp-bench-handshake-storm
 
 say() { echo "hsbench: $*" >&2; }
 DB=$WORK/attack.db

@@ -19,24 +19,11 @@
 #include <thread>
 #include <vector>
 
+#include "ocpp/net/detail/net_util.hpp"
+
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-std::string base64(const std::string& in) {
-    static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    std::string out;
-    for (std::size_t i = 0; i < in.size(); i += 3) {
-        std::uint32_t n = static_cast<std::uint32_t>(static_cast<unsigned char>(in[i])) << 16;
-        n |= i + 1 < in.size() ? static_cast<std::uint32_t>(static_cast<unsigned char>(in[i + 1])) << 8 : 0;
-        n |= i + 2 < in.size() ? static_cast<unsigned char>(in[i + 2]) : 0;
-        out += kAlphabet[(n >> 18) & 63];
-        out += kAlphabet[(n >> 12) & 63];
-        out += i + 1 < in.size() ? kAlphabet[(n >> 6) & 63] : '=';
-        out += i + 2 < in.size() ? kAlphabet[n & 63] : '=';
-    }
-    return out;
-}
 
 // One upgrade; the HTTP status (0: none within 20 s) and the seconds it took.
 std::pair<int, double> upgrade(std::uint16_t port, const std::string& id, const std::string& password) {
@@ -57,7 +44,8 @@ std::pair<int, double> upgrade(std::uint16_t port, const std::string& id, const 
         const std::string request = "GET /ocpp/" + id + " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n" +
                                     "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n" +
                                     "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: ocpp1.6\r\n" +
-                                    "Authorization: Basic " + base64(id + ":" + password) + "\r\n\r\n";
+                                    "Authorization: Basic " + ocpp::net::detail::base64_encode(id + ":" + password) +
+                                    "\r\n\r\n";
         if (::send(fd, request.data(), request.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(request.size())) {
             std::string got;
             char buf[1024];

@@ -4,9 +4,6 @@
 //   ocpp-bench-idle-clients --url ws://127.0.0.1:PORT/ocpp --connections 5000 [--source-ips 127.0.0.1,127.0.0.2]
 //
 // Prints "open N failed F" on stdout once every attempt has finished, then waits for SIGINT/SIGTERM.
-#include <pthread.h>
-#include <signal.h>
-
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
@@ -14,8 +11,10 @@
 #include <thread>
 #include <vector>
 
+#include "bench/flags.hpp"
 #include "ocpp/net/client.hpp"
 #include "ocpp/net/event_loop.hpp"
+#include "ocpp/system/stop_signals.hpp"
 
 namespace {
 
@@ -36,12 +35,7 @@ struct Options {
 
 Options parse(int argc, char** argv) {
     Options o;
-    for (int i = 1; i < argc; ++i) {
-        const std::string flag = argv[i];
-        if (i + 1 >= argc) {
-            usage_error(flag + ": expected a value");
-        }
-        const std::string v = argv[++i];
+    bench::each_flag(argc, argv, usage_error, [&](const std::string& flag, const std::string& v) {
         if (flag == "--url") {
             o.url = v;
         } else if (flag == "--connections" || flag == "--in-flight") {
@@ -64,7 +58,7 @@ Options parse(int argc, char** argv) {
         } else {
             usage_error("unknown option " + flag);
         }
-    }
+    });
     if (o.url.empty()) {
         usage_error("--url is required");
     }
@@ -120,12 +114,7 @@ private:
 
 int main(int argc, char** argv) {
     const Options options = parse(argc, argv);
-    sigset_t signals;
-    sigemptyset(&signals);
-    sigaddset(&signals, SIGINT);
-    sigaddset(&signals, SIGTERM);
-    sigaddset(&signals, SIGPIPE);
-    pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+    ocpp::StopSignals stop_signals; // SIGINT/SIGTERM end the run; SIGPIPE is ignored meanwhile
 
     ocpp::Logger log(ocpp::LogLevel::Error);
     auto loop = ocpp::net::EventLoop::create();
@@ -134,9 +123,7 @@ int main(int argc, char** argv) {
     loop->post([&] { opener.start(); });
     std::thread runner([&] { loop->run(); });
 
-    sigdelset(&signals, SIGPIPE);
-    int received = 0;
-    sigwait(&signals, &received);
+    stop_signals.wait();
     loop->stop();
     runner.join();
     std::_Exit(0); // the server side is what is measured; skip closing thousands of connections one by one

@@ -2,18 +2,24 @@
 # work directory removed at the end unless kept, every process started here stopped by its PID however the script
 # ends, and the file limit raised to the hard one (20,000 here).
 #
-#   bench_setup NAME KEEP_VARIABLE BUILD_BIN PROGRAM...
+#   source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"      (sets ROOT, the source tree)
+#   bench_setup NAME KEEP_VARIABLE BUILD_DIR PROGRAM...
 #
-# sets WORK and PIDS; NAME prefixes messages; the directory stays when the variable named KEEP_VARIABLE is 1.
+# sets BUILD (BUILD_DIR, or build/ of the tree when it is empty), BIN, WORK and PIDS; NAME prefixes messages; the
+# directory stays when the variable named KEEP_VARIABLE is 1.
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
 bench_setup() {
     BENCH_NAME=$1
     BENCH_KEEP_VAR=$2
-    local bin=$3 exe
+    BUILD=${3:-$ROOT/build}
+    BIN=$BUILD/bin
+    local exe
     shift 3
     for exe in "$@"; do
-        if [[ ! -x $bin/$exe ]]; then
-            echo "$BENCH_NAME: $bin/$exe is missing; build Release first (make bench does)" >&2
+        if [[ ! -x $BIN/$exe ]]; then
+            echo "$BENCH_NAME: $BIN/$exe is missing; build Release first (make bench does)" >&2
             exit 1
         fi
     done

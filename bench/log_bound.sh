@@ -14,14 +14,10 @@
 #   bash bench/log_bound.sh [BUILD_DIR] [SECONDS]        (defaults: build, 15)
 set -euo pipefail
 
-ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-BUILD=${1:-$ROOT/build}
-D=${2:-15}
-BIN=$BUILD/bin
-
 # shellcheck source=bench/lib.sh
-source "$ROOT/bench/lib.sh"
-bench_setup bench/log_bound.sh LOGB_KEEP "$BIN" ocpp-centralsystem
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+bench_setup bench/log_bound.sh LOGB_KEEP "${1:-}" ocpp-centralsystem
+D=${2:-15}
 
 cat >"$WORK/charger.py" <<'EOF'
 import select, socket, sys, time

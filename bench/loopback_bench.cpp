@@ -19,6 +19,7 @@
 #include <cstdint>
 #include <cstring>
 #include <ctime>
+#include <functional>
 #include <future>
 #include <memory>
 #include <stdexcept>
@@ -101,6 +102,85 @@ template <class Start> Rates measure(Drive& drive, Start start_all) {
     return {n / std::chrono::duration<double>(t1 - t0).count(), cpu1 > cpu0 ? n / (cpu1 - cpu0) : 0};
 }
 
+// ---- What both of our stacks share: our Server and Client on 127.0.0.1, each on its own loop thread.
+
+class LoopPair {
+public:
+    LoopPair()
+        : server_loop_(ocpp::net::EventLoop::create())
+        , client_loop_(ocpp::net::EventLoop::create()) {}
+
+    // Listens on a free port, hands every accepted session to on_open (server loop), then runs both loops.
+    void start(std::function<void(ocpp::net::SessionPtr)> on_open) {
+        ocpp::net::ServerConfig sc;
+        sc.ping_interval = 0ms;
+        sc.open_handshake_timeout = 60s;
+        server_ = ocpp::net::Server::create(*server_loop_, sc, log_);
+        server_->set_open_handler(std::move(on_open));
+        if (auto ok = server_->listen(); !ok) {
+            throw std::runtime_error("listen: " + ok.error().message);
+        }
+        client_ = ocpp::net::Client::create(*client_loop_, ocpp::net::ClientConfig{}, log_);
+        server_thread_ = std::thread([this] { server_loop_->run(); });
+        client_thread_ = std::thread([this] { client_loop_->run(); });
+    }
+
+    // Opens `connections` sessions to /ocpp/<prefix><i>, each handed to on_open (client loop); throws when one fails.
+    void connect(std::size_t connections, const std::string& prefix,
+                 std::function<void(ocpp::net::SessionPtr)> on_open) {
+        std::promise<void> all_open;
+        std::atomic<std::size_t> pending{connections};
+        std::atomic<std::size_t> errors{0};
+        const std::string base = "ws://127.0.0.1:" + std::to_string(server_->port()) + "/ocpp/" + prefix;
+        client_loop_->post([&, base] {
+            for (std::size_t i = 0; i < connections; ++i) {
+                ocpp::net::ConnectOptions options;
+                options.url = base + std::to_string(i);
+                options.open_handshake_timeout = 60s;
+                client_->connect(options, [&](ocpp::net::SessionPtr s, std::optional<ocpp::net::ConnectError> e) {
+                    if (e) {
+                        ++errors;
+                    } else {
+                        on_open(std::move(s));
+                    }
+                    if (--pending == 0) {
+                        all_open.set_value();
+                    }
+                });
+            }
+        });
+        all_open.get_future().get();
+        if (errors > 0) {
+            throw std::runtime_error(std::to_string(errors.load()) + " connections failed");
+        }
+    }
+
+    // Runs close_all on the client loop, waits (5 s at most) until the server has no connection left, then shuts the
+    // server down and stops and joins both loops.
+    void stop(std::function<void()> close_all) {
+        on_loop(*client_loop_, std::move(close_all));
+        const auto deadline = Steady::now() + 5s;
+        while (on_loop(*server_loop_, [this] { return server_->connection_count(); }) > 0 && Steady::now() < deadline) {
+            std::this_thread::sleep_for(5ms);
+        }
+        on_loop(*server_loop_, [this] { server_->shutdown(); });
+        server_loop_->stop();
+        client_loop_->stop();
+        server_thread_.join();
+        client_thread_.join();
+    }
+
+    ocpp::net::EventLoop& client_loop() { return *client_loop_; }
+    const ocpp::Logger& log() const { return log_; }
+
+private:
+    ocpp::Logger log_{ocpp::LogLevel::Error};
+    std::unique_ptr<ocpp::net::EventLoop> server_loop_, client_loop_;
+    std::unique_ptr<ocpp::net::Server> server_;
+    std::unique_ptr<ocpp::net::Client> client_;
+    std::thread server_thread_, client_thread_;
+};
+
 // ---- Our stack: Server + Client, a Peer on each end.
 
 // A load generator sends far more than a charger: no message-rate limit on either end.
@@ -113,51 +193,30 @@ ocpp::PeerConfig bench_peer_config() {
 class OcppLoopback {
 public:
     explicit OcppLoopback(std::size_t connections)
-        : schemas_(load_schemas())
-        , server_loop_(ocpp::net::EventLoop::create())
-        , client_loop_(ocpp::net::EventLoop::create()) {
-        ocpp::net::ServerConfig sc;
-        sc.ping_interval = 0ms;
-        sc.open_handshake_timeout = 60s;
-        server_ = ocpp::net::Server::create(*server_loop_, sc, log_);
-        server_->set_open_handler([this](ocpp::net::SessionPtr s) {
+        : schemas_(load_schemas()) {
+        pair_.start([this](ocpp::net::SessionPtr s) {
             const auto id = s->id();
-            auto peer = ocpp::Peer::create(std::move(s), schemas_, bench_peer_config(), log_);
+            auto peer = ocpp::Peer::create(std::move(s), schemas_, bench_peer_config(), pair_.log());
             peer->on<ocpp::v16::HeartbeatReq>(
                 [](const ocpp::v16::HeartbeatReq&, ocpp::Reply<ocpp::v16::HeartbeatConf> reply) {
                     reply(ocpp::v16::HeartbeatConf{ocpp::DateTime::now()});
                 });
             server_peers_.emplace(id, std::move(peer));
         });
-        if (auto ok = server_->listen(); !ok) {
-            throw std::runtime_error("listen: " + ok.error().message);
-        }
-        client_ = ocpp::net::Client::create(*client_loop_, ocpp::net::ClientConfig{}, log_);
-        server_thread_ = std::thread([this] { server_loop_->run(); });
-        client_thread_ = std::thread([this] { client_loop_->run(); });
         connect(connections);
     }
 
     ~OcppLoopback() {
-        on_loop(*client_loop_, [this] {
+        pair_.stop([this] {
             for (auto& p : client_peers_) {
                 p->close(1000, "done");
             }
         });
-        const auto deadline = Steady::now() + 5s;
-        while (on_loop(*server_loop_, [this] { return server_->connection_count(); }) > 0 && Steady::now() < deadline) {
-            std::this_thread::sleep_for(5ms);
-        }
-        on_loop(*server_loop_, [this] { server_->shutdown(); });
-        server_loop_->stop();
-        client_loop_->stop();
-        server_thread_.join();
-        client_thread_.join();
     }
 
     Rates run_slice() {
         return measure(drive_, [this] {
-            client_loop_->post([this] {
+            pair_.client_loop().post([this] {
                 for (auto& p : client_peers_) {
                     drive_.in_flight.fetch_add(1);
                     send_next(p.get());
@@ -181,34 +240,12 @@ private:
     }
 
     void connect(std::size_t connections) {
-        std::promise<void> all_open;
-        std::atomic<std::size_t> pending{connections};
-        std::atomic<std::size_t> errors{0};
-        const std::string base = "ws://127.0.0.1:" + std::to_string(server_->port()) + "/ocpp/BENCH-";
-        client_loop_->post([&, base] {
-            client_peers_.reserve(connections);
-            for (std::size_t i = 0; i < connections; ++i) {
-                ocpp::net::ConnectOptions options;
-                options.url = base + std::to_string(i);
-                options.open_handshake_timeout = 60s;
-                client_->connect(options, [&](ocpp::net::SessionPtr s, std::optional<ocpp::net::ConnectError> e) {
-                    if (e) {
-                        ++errors;
-                    } else {
-                        client_peers_.push_back(ocpp::Peer::create(std::move(s), schemas_, bench_peer_config(), log_));
-                    }
-                    if (--pending == 0) {
-                        all_open.set_value();
-                    }
-                });
-            }
+        client_peers_.reserve(connections);
+        pair_.connect(connections, "BENCH-", [this](ocpp::net::SessionPtr s) {
+            client_peers_.push_back(ocpp::Peer::create(std::move(s), schemas_, bench_peer_config(), pair_.log()));
         });
-        all_open.get_future().get();
-        if (errors > 0) {
-            throw std::runtime_error(std::to_string(errors.load()) + " connections failed");
-        }
         // The frame sizes of one round trip, for the raw baseline.
-        on_loop(*client_loop_, [this] {
+        on_loop(pair_.client_loop(), [this] {
             auto* peer = client_peers_.front().get();
             peer->set_frame_observer([this](ocpp::FrameDirection d, std::string_view text) {
                 (d == ocpp::FrameDirection::Sent ? request_text_ : response_text_) = std::string(text);
@@ -217,7 +254,8 @@ private:
                        [peer](ocpp::CallOutcome<ocpp::v16::HeartbeatConf>) { peer->set_frame_observer(nullptr); });
         });
         const auto deadline = Steady::now() + 10s;
-        while (on_loop(*client_loop_, [this] { return response_text_.size(); }) == 0 && Steady::now() < deadline) {
+        while (on_loop(pair_.client_loop(), [this] { return response_text_.size(); }) == 0 &&
+               Steady::now() < deadline) {
             std::this_thread::sleep_for(1ms);
         }
     }
@@ -233,15 +271,11 @@ private:
         });
     }
 
-    ocpp::Logger log_{ocpp::LogLevel::Error};
+    LoopPair pair_;
     ocpp::validation::Registry schemas_;
-    std::unique_ptr<ocpp::net::EventLoop> server_loop_, client_loop_;
-    std::unique_ptr<ocpp::net::Server> server_;
-    std::unique_ptr<ocpp::net::Client> client_;
     std::unordered_map<std::uint64_t, std::shared_ptr<ocpp::Peer>> server_peers_; // server loop only
     std::vector<std::shared_ptr<ocpp::Peer>> client_peers_;                       // client loop only
-    std::thread server_thread_, client_thread_;
-    std::string request_text_, response_text_; // client loop only
+    std::string request_text_, response_text_;                                    // client loop only
     Drive drive_;
 };
 
@@ -252,47 +286,36 @@ class WsLoopback {
 public:
     WsLoopback(std::size_t connections, std::string request, std::string response)
         : request_(std::move(request))
-        , response_(std::move(response))
-        , server_loop_(ocpp::net::EventLoop::create())
-        , client_loop_(ocpp::net::EventLoop::create()) {
-        ocpp::net::ServerConfig sc;
-        sc.ping_interval = 0ms;
-        sc.open_handshake_timeout = 60s;
-        server_ = ocpp::net::Server::create(*server_loop_, sc, log_);
-        server_->set_open_handler([this](ocpp::net::SessionPtr s) {
+        , response_(std::move(response)) {
+        pair_.start([this](ocpp::net::SessionPtr s) {
             auto* session = s.get();
             session->set_message_handler([this, session](std::string_view) { session->send(response_); });
             server_sessions_.push_back(std::move(s));
         });
-        if (auto ok = server_->listen(); !ok) {
-            throw std::runtime_error("listen: " + ok.error().message);
-        }
-        client_ = ocpp::net::Client::create(*client_loop_, ocpp::net::ClientConfig{}, log_);
-        server_thread_ = std::thread([this] { server_loop_->run(); });
-        client_thread_ = std::thread([this] { client_loop_->run(); });
-        connect(connections);
+        pair_.connect(connections, "WS-", [this](ocpp::net::SessionPtr s) {
+            auto* session = s.get();
+            session->set_message_handler([this, session](std::string_view) {
+                drive_.completed.fetch_add(1, std::memory_order_relaxed);
+                if (!drive_.running.load(std::memory_order_relaxed) ||
+                    session->send(request_) != ocpp::net::SendStatus::Queued) {
+                    drive_.in_flight.fetch_sub(1);
+                }
+            });
+            client_sessions_.push_back(std::move(s));
+        });
     }
 
     ~WsLoopback() {
-        on_loop(*client_loop_, [this] {
+        pair_.stop([this] {
             for (auto& s : client_sessions_) {
                 s->close(1000, "done");
             }
         });
-        const auto deadline = Steady::now() + 5s;
-        while (on_loop(*server_loop_, [this] { return server_->connection_count(); }) > 0 && Steady::now() < deadline) {
-            std::this_thread::sleep_for(5ms);
-        }
-        on_loop(*server_loop_, [this] { server_->shutdown(); });
-        server_loop_->stop();
-        client_loop_->stop();
-        server_thread_.join();
-        client_thread_.join();
     }
 
     Rates run_slice() {
         return measure(drive_, [this] {
-            client_loop_->post([this] {
+            pair_.client_loop().post([this] {
                 for (auto& s : client_sessions_) {
                     drive_.in_flight.fetch_add(1);
                     if (s->send(request_) != ocpp::net::SendStatus::Queued) {
@@ -306,50 +329,10 @@ public:
     std::uint64_t failed() const { return drive_.failed.load(); }
 
 private:
-    void connect(std::size_t connections) {
-        std::promise<void> all_open;
-        std::atomic<std::size_t> pending{connections};
-        std::atomic<std::size_t> errors{0};
-        const std::string base = "ws://127.0.0.1:" + std::to_string(server_->port()) + "/ocpp/WS-";
-        client_loop_->post([&, base] {
-            for (std::size_t i = 0; i < connections; ++i) {
-                ocpp::net::ConnectOptions options;
-                options.url = base + std::to_string(i);
-                options.open_handshake_timeout = 60s;
-                client_->connect(options, [&](ocpp::net::SessionPtr s, std::optional<ocpp::net::ConnectError> e) {
-                    if (e) {
-                        ++errors;
-                    } else {
-                        auto* session = s.get();
-                        session->set_message_handler([this, session](std::string_view) {
-                            drive_.completed.fetch_add(1, std::memory_order_relaxed);
-                            if (!drive_.running.load(std::memory_order_relaxed) ||
-                                session->send(request_) != ocpp::net::SendStatus::Queued) {
-                                drive_.in_flight.fetch_sub(1);
-                            }
-                        });
-                        client_sessions_.push_back(std::move(s));
-                    }
-                    if (--pending == 0) {
-                        all_open.set_value();
-                    }
-                });
-            }
-        });
-        all_open.get_future().get();
-        if (errors > 0) {
-            throw std::runtime_error(std::to_string(errors.load()) + " connections failed");
-        }
-    }
-
-    ocpp::Logger log_{ocpp::LogLevel::Error};
+    LoopPair pair_;
     std::string request_, response_;
-    std::unique_ptr<ocpp::net::EventLoop> server_loop_, client_loop_;
-    std::unique_ptr<ocpp::net::Server> server_;
-    std::unique_ptr<ocpp::net::Client> client_;
     std::vector<ocpp::net::SessionPtr> server_sessions_; // server loop only
     std::vector<ocpp::net::SessionPtr> client_sessions_; // client loop only
-    std::thread server_thread_, client_thread_;
     Drive drive_;
 };
 

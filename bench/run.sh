@@ -9,9 +9,10 @@
 # Only 127.0.0.1 is used. Every process started here is stopped by its PID when the script ends, however it ends.
 set -euo pipefail
 
-ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-BUILD=${1:-$ROOT/build}
-BIN=$BUILD/bin
+# shellcheck source=bench/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+bench_setup bench/run.sh BENCH_KEEP "${1:-}" codec_bench password_bench loopback_bench ocpp-bench-cs \
+    ocpp-bench-idle-clients ocpp-simulator
 REPEAT=${BENCH_REPEAT:-2}
 NODE_LOADGEN=$ROOT/bench/node_loadgen.js
 
@@ -24,11 +25,6 @@ RAMP=5000             # --ramp of the simulator (connections per second)
 TP_CONNECTIONS=200    # connections of both load generators
 TP_WARMUP=3           # seconds before the counting window opens
 TP_WINDOW=10          # seconds counted
-
-# shellcheck source=bench/lib.sh
-source "$ROOT/bench/lib.sh"
-bench_setup bench/run.sh BENCH_KEEP "$BIN" codec_bench password_bench loopback_bench ocpp-bench-cs \
-    ocpp-bench-idle-clients ocpp-simulator
 
 say() { echo "bench: $*" >&2; }
 RESULTS=$WORK/results.txt
@@ -57,7 +53,6 @@ run_wait() {
     fi
 }
 
-
 # Waits until FILE has a line matching REGEX (extended), at most SECONDS; fails otherwise.
 wait_line() {
     local file=$1 regex=$2 seconds=$3 i
@@ -85,39 +80,40 @@ rss_anon_kib() { awk '/^RssAnon:/ {print $2}' "/proc/$1/status"; }
 # "SECONDS CALLS" of the last stats line of the central system.
 cs_sample() { grep '^stats ' "$CS_OUT" | tail -1 | sed -E 's/^stats t=([0-9.]+) calls=([0-9]+).*/\1 \2/'; }
 
+# Runs the Google Benchmark binary bench/<NAME>_bench for run RUN (CPU time per operation) and appends to the results
+# what the Python lines on stdin print from its JSON output: there `t` maps each benchmark's name to its CPU time in
+# UNIT (ns, us or ms) and `run` is the run's number.
+micro() {
+    local name=$1 run=$2 unit=$3 json=$WORK/$1.$2.json body
+    body=$(cat)
+    say "${name}_bench, run $run"
+    run_wait "$WORK/$name.$run.out" "$BIN/${name}_bench" --benchmark_min_time=0.5 --benchmark_out="$json" \
+        --benchmark_out_format=json
+    python3 -c 'import json, sys
+scale = {"ns": 1, "us": 1e3, "ms": 1e6}
+t = {b["name"]: b["cpu_time"] * scale[b["time_unit"]] / scale[sys.argv[3]]
+     for b in json.load(open(sys.argv[1]))["benchmarks"]}
+run = sys.argv[2]
+'"$body" "$json" "$run" "$unit" >>"$RESULTS"
+}
+
 # ---- 1. Codec micro benchmarks (CPU time per operation, and the parse-only baseline of the same run).
 codec() {
-    local run=$1 json=$WORK/codec.$1.json
-    say "codec_bench, run $run"
-    run_wait "$WORK/codec.$run.out" "$BIN/codec_bench" --benchmark_min_time=0.5 --benchmark_out="$json" \
-        --benchmark_out_format=json
-    python3 - "$json" "$run" >>"$RESULTS" <<'EOF'
-import json, sys
-data = json.load(open(sys.argv[1]))
-ns = {b["name"]: b["cpu_time"] * {"ns": 1, "us": 1e3, "ms": 1e6}[b["time_unit"]] for b in data["benchmarks"]}
-run = sys.argv[2]
-print(f"codec_boot_receive_us {run} {ns['BM_Receive_BootNotification'] / 1000:.3f}")
-print(f"codec_parse_only_us {run} {ns['BM_Baseline_ParseOnly_BootNotification'] / 1000:.3f}")
-print(f"codec_boot_vs_parse {run} {ns['BM_Receive_BootNotification'] / ns['BM_Baseline_ParseOnly_BootNotification']:.2f}")
-print(f"codec_boot_result_us {run} {ns['BM_Serialize_BootNotificationConf'] / 1000:.3f}")
-print(f"codec_meter10_receive_us {run} {ns['BM_Receive_MeterValues10'] / 1000:.3f}")
+    micro codec "$1" us <<'EOF'
+print(f"codec_boot_receive_us {run} {t['BM_Receive_BootNotification']:.3f}")
+print(f"codec_parse_only_us {run} {t['BM_Baseline_ParseOnly_BootNotification']:.3f}")
+print(f"codec_boot_vs_parse {run} {t['BM_Receive_BootNotification'] / t['BM_Baseline_ParseOnly_BootNotification']:.2f}")
+print(f"codec_boot_result_us {run} {t['BM_Serialize_BootNotificationConf']:.3f}")
+print(f"codec_meter10_receive_us {run} {t['BM_Receive_MeterValues10']:.3f}")
 EOF
 }
 
 # ---- 1b. PBKDF2 as a charger's first password check in a process derives it (store::pbkdf2_sha256 at the product's
 # iteration count), beside OpenSSL's PKCS5_PBKDF2_HMAC with the same inputs (the baseline, same run).
 password() {
-    local run=$1 json=$WORK/password.$1.json
-    say "password_bench, run $run"
-    run_wait "$WORK/password.$run.out" "$BIN/password_bench" --benchmark_min_time=0.5 --benchmark_out="$json" \
-        --benchmark_out_format=json
-    python3 - "$json" "$run" >>"$RESULTS" <<'EOF'
-import json, sys
-data = json.load(open(sys.argv[1]))
-ms = {b["name"]: b["cpu_time"] * {"ns": 1e-6, "us": 1e-3, "ms": 1}[b["time_unit"]] for b in data["benchmarks"]}
-run = sys.argv[2]
-print(f"pbkdf2_ms {run} {ms['BM_Pbkdf2Ours']:.3f}")
-print(f"pbkdf2_vs_openssl {run} {ms['BM_Pbkdf2Ours'] / ms['BM_Pbkdf2OpenSslBaseline']:.2f}")
+    micro password "$1" ms <<'EOF'
+print(f"pbkdf2_ms {run} {t['BM_Pbkdf2Ours']:.3f}")
+print(f"pbkdf2_vs_openssl {run} {t['BM_Pbkdf2Ours'] / t['BM_Pbkdf2OpenSslBaseline']:.2f}")
 EOF
 }
 

@@ -1,6 +1,6 @@
 // The store worker on both backends: StartTransaction, two meter values and StopTransaction per charging session,
 // submitted 500 at a time as event loops do, answered after the group commit. SQLite (a file, WAL) is the
-// baseline; PostgreSQL is a throwaway local server (tests/support), so both pay the same machine.
+// baseline; PostgreSQL is a throwaway local server (store/testing), so both pay the same machine.
 #include <atomic>
 #include <thread>
 
@@ -10,8 +10,8 @@
 #include "ocpp/util/manual_executor.hpp"
 #include "store/postgres.hpp"
 #include "store/sqlite.hpp"
+#include "store/testing/postgres_server.hpp"
 #include "store/worker.hpp"
-#include "tests/support/postgres_server.hpp"
 
 namespace {
 

@@ -3,6 +3,9 @@ find_package(Threads REQUIRED)
 find_package(OpenSSL REQUIRED)
 find_package(Python3 REQUIRED COMPONENTS Interpreter)
 find_package(yaml-cpp REQUIRED) # target yaml-cpp (no namespace in 0.7)
+find_package(SQLite3 REQUIRED) # SQLite::SQLite3, the embedded store
+find_package(PostgreSQL REQUIRED) # PostgreSQL::PostgreSQL (libpq), the server store and its throwaway test server
+find_package(CURL REQUIRED) # CURL::libcurl, the simulator's REST client
 
 # Asio ships no CMake package: header-only, standalone (without it websocketpp falls back to Boost.Asio).
 find_path(ASIO_INCLUDE_DIR asio.hpp REQUIRED)

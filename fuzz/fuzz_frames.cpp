@@ -1,5 +1,5 @@
 // libFuzzer target: a message as it arrives off the wire goes through framing, schema validation and conversion.
-// Any crash, hang, leak or sanitizer report is a bug; found inputs go to tests/fixtures/fuzz/ as regression tests.
+// Any crash, hang, leak or sanitizer report is a bug; found inputs go to fuzz/crashes/ as regression tests.
 #include <cstddef>
 #include <cstdint>
 #include <string_view>

@@ -2,7 +2,7 @@
 // token) goes through the router, the bearer check, the JSON and CSV body parsers and the handlers, on an in-memory
 // SQLite store. Input: "METHOD TARGET" on the first line, "Name: value" header lines, an empty line, the body.
 // A crash, a sanitizer report or a request that is never answered is a bug; found inputs go to
-// tests/fixtures/fuzz/http_api/ as regression tests.
+// fuzz/crashes/http_api/ as regression tests.
 #include <chrono>
 #include <cstddef>
 #include <cstdint>

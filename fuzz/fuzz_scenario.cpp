@@ -1,6 +1,6 @@
 // libFuzzer target: a YAML scenario file as someone hands it to `ocpp-simulator scenario` goes through the YAML
 // reader and the scenario parser (steps, matchers, charger IDs). A crash, hang or sanitizer report is a bug; a
-// parse error is the expected answer to a bad file. Found inputs go to tests/fixtures/fuzz/scenario/.
+// parse error is the expected answer to a bad file. Found inputs go to fuzz/crashes/scenario/.
 #include <cstddef>
 #include <cstdint>
 #include <string>

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs one fuzz target (frames, http_api or scenario) for a bounded time on its seed corpus; copies any crash input
-# to tests/fixtures/fuzz/<target>/ so that it becomes a regression test (tests/fuzz replays that folder).
+# to fuzz/crashes/<target>/ so that it becomes a regression test (fuzz/regression_test.cpp replays that folder).
 set -euo pipefail
 name=$1
 seconds=${2:-60}
@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 binary=build-fuzz/bin/fuzz_$name
 corpus=build-fuzz/corpus/$name
 artifacts=build-fuzz/artifacts/$name/
-saved=tests/fixtures/fuzz/$name
+saved=fuzz/crashes/$name
 mkdir -p "$corpus" "$artifacts"
 case "$name" in
 frames) python3 fuzz/seed_corpus.py tests/fixtures/v16 "$corpus" && cp fuzz/seeds/frames/* "$corpus"/ ;;

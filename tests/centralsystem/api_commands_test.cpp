@@ -25,7 +25,7 @@ protected:
     std::unique_ptr<ControlledCharger> connect(const std::string& id) {
         auto c = std::make_unique<ControlledCharger>(port_, id, "controlled-password");
         EXPECT_TRUE(c->start()) << c->error();
-        EXPECT_TRUE(eventually([&] { return c->calls("GetConfiguration") == 1; }, 10s));
+        EXPECT_TRUE(wait_until([&] { return c->calls("GetConfiguration") == 1; }, 10s));
         c->answer("ClearCache", {Answer::Result, R"({"status":"Accepted"})", ""});
         // Nothing in flight any more once a command has come back.
         EXPECT_EQ(command(id, "ClearCache").status, 200);
@@ -71,7 +71,7 @@ TEST_F(Commands, AChargerThatNeverAnswersGets504NamingTheActionAndTheTimeout) {
     // timeouts.
     EXPECT_EQ(command("QUIET-1", "ClearCache").status, 200);
     EXPECT_NE(api("GET", "/api/v1/chargers/QUIET-1").body.find("\"connected\":true"), std::string::npos);
-    const std::string metrics = tester::test::http(port_, "GET", "/metrics").body;
+    const std::string metrics = ocppkit::test::http(port_, "GET", "/metrics").body;
     EXPECT_NE(metrics.find(R"(ocpp_calls_total{direction="sent",action="Reset",result="timeout"} 2)"),
               std::string::npos)
         << metrics;
@@ -127,7 +127,7 @@ TEST_F(Commands, AChargerNotConnectedOrGoneBeforeAnsweringGets409) {
     body = parse_json(r.body);
     EXPECT_STREQ(body["error"].GetString(), "the charger disconnected before answering TriggerMessage");
     EXPECT_STREQ(body["action"].GetString(), "TriggerMessage");
-    ASSERT_TRUE(eventually(
+    ASSERT_TRUE(wait_until(
         [&] { return api("GET", "/api/v1/chargers/GONE-1").body.find("\"connected\":false") != std::string::npos; },
         5s));
     EXPECT_EQ(command("GONE-1", "ClearCache").status, 409);
@@ -146,7 +146,7 @@ TEST_F(Commands, MoreCommandsThanTheQueueHoldsGet503AndTheRestEndWhenTheChargerG
     });
     std::vector<HttpReply> replies;
     std::thread sender([&] { replies = all_at_once(calls); });
-    const bool five_refused = eventually([&] { return answered == 5; }, 20s);
+    const bool five_refused = wait_until([&] { return answered == 5; }, 20s);
     EXPECT_EQ(charger->calls("Reset"), 1);
     charger->close();
     sender.join();

@@ -15,14 +15,14 @@ TEST_F(NotificationApi, StoredPagedFilteredAndMarkedRead) {
     // A real event: an auto-registered charger connects and goes away -> "offline".
     restart({"--auto-register"});
     {
-        Process sim(kBin + "/ocpp-simulator",
-                    {"run", "--url", "ws://127.0.0.1:" + std::to_string(port_) + "/ocpp", "--chargers", "1",
-                     "--id-prefix", "NOTE", "--password", "note-password-1", "--duration", "1", "--sessions-per-hour",
-                     "0"},
-                    base_ + ".sim.log");
+        ChildProcess sim(kBin + "/ocpp-simulator",
+                         {"run", "--url", "ws://127.0.0.1:" + std::to_string(port_) + "/ocpp", "--chargers", "1",
+                          "--id-prefix", "NOTE", "--password", "note-password-1", "--duration", "1",
+                          "--sessions-per-hour", "0"},
+                         base_ + ".sim.log");
         ASSERT_GE(sim.wait_exit(20s), 0);
     }
-    ASSERT_TRUE(tester::test::eventually(
+    ASSERT_TRUE(ocppkit::test::wait_until(
         [&] { return api("GET", "/api/v1/notifications").body.find("\"offline\"") != std::string::npos; }, 10s));
     // More, written straight into the file while the server is down; all of them survive the restart.
     cs_.reset();

@@ -9,7 +9,7 @@ namespace {
 using namespace cs::test;
 
 double sent_get_configuration(std::uint16_t port) {
-    const auto r = tester::test::http(port, "GET", "/metrics");
+    const auto r = ocppkit::test::http(port, "GET", "/metrics");
     const std::string key = "ocpp_calls_total{direction=\"sent\",action=\"GetConfiguration\",result=\"ok\"} ";
     const auto at = r.body.find(key);
     return at == std::string::npos ? 0 : std::stod(r.body.substr(at + key.size()));

@@ -19,7 +19,10 @@
 
 #include "ocpp/net/client.hpp"
 #include "ocpp/peer/peer.hpp"
-#include "tests/tester/serve_support.hpp"
+#include "tests/support/child_process.hpp"
+#include "tests/support/http_client.hpp"
+#include "tests/support/loop_thread.hpp"
+#include "tests/support/wait.hpp"
 
 namespace cs::test {
 
@@ -239,17 +242,17 @@ private:
     std::vector<ocpp::RawReply> silent_;
     std::unique_ptr<ocpp::net::Client> client_;
     std::shared_ptr<ocpp::Peer> peer_;
-    tester::test::LoopThread loop_; // last: stopped (in the destructor) while everything it touches exists
+    ocppkit::test::LoopThread loop_; // last: stopped (in the destructor) while everything it touches exists
 };
 
 // Sends every request at once, each from its own thread; the replies in the same order.
-inline std::vector<tester::test::HttpReply>
-all_at_once(const std::vector<std::function<tester::test::HttpReply()>>& calls) {
-    std::vector<std::future<tester::test::HttpReply>> pending;
+inline std::vector<ocppkit::test::HttpReply>
+all_at_once(const std::vector<std::function<ocppkit::test::HttpReply()>>& calls) {
+    std::vector<std::future<ocppkit::test::HttpReply>> pending;
     for (const auto& call : calls) {
         pending.push_back(std::async(std::launch::async, call));
     }
-    std::vector<tester::test::HttpReply> replies;
+    std::vector<ocppkit::test::HttpReply> replies;
     for (auto& p : pending) {
         replies.push_back(p.get());
     }

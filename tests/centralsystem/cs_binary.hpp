@@ -12,15 +12,19 @@
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
 
-#include "tests/tester/serve_support.hpp"
+#include "tests/support/child_process.hpp"
+#include "tests/support/http_client.hpp"
+#include "tests/support/loop_thread.hpp"
+#include "tests/support/wait.hpp"
 
 namespace cs::test {
 
 using namespace std::chrono_literals;
-using tester::test::eventually;
-using tester::test::free_port;
-using tester::test::HttpReply;
-using tester::test::Process;
+using ocppkit::test::ChildProcess;
+using ocppkit::test::file_text;
+using ocppkit::test::free_port;
+using ocppkit::test::HttpReply;
+using ocppkit::test::wait_until;
 
 inline const std::string kBin = OCPPKIT_BIN_DIR;
 inline const std::string kToken = "test-token-0123456789";
@@ -29,13 +33,6 @@ inline rapidjson::Document parse_json(const std::string& text) {
     rapidjson::Document d;
     d.Parse(text.c_str());
     return d;
-}
-
-inline std::string file_text(const std::string& path) {
-    std::ifstream in(path);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
 }
 
 class CentralSystemBinary : public ::testing::Test {
@@ -74,10 +71,10 @@ protected:
                                           "--heartbeat-interval",
                                           "2"};
             args.insert(args.end(), extra.begin(), extra.end());
-            cs_ = std::make_unique<Process>(kBin + "/ocpp-centralsystem", args, base_ + ".cs.log");
-            const bool up = eventually(
+            cs_ = std::make_unique<ChildProcess>(kBin + "/ocpp-centralsystem", args, base_ + ".cs.log");
+            const bool up = wait_until(
                 [&] {
-                    return tester::test::http(port_, "GET", "/healthz").status == 200 ||
+                    return ocppkit::test::http(port_, "GET", "/healthz").status == 200 ||
                            file_text(base_ + ".cs.log").find("Address already in use") != std::string::npos;
                 },
                 10s);
@@ -85,7 +82,7 @@ protected:
                 cs_.reset();
                 continue;
             }
-            ASSERT_TRUE(up && tester::test::http(port_, "GET", "/healthz").status == 200)
+            ASSERT_TRUE(up && ocppkit::test::http(port_, "GET", "/healthz").status == 200)
                 << file_text(base_ + ".cs.log");
             return;
         }
@@ -103,7 +100,7 @@ protected:
     // A request exactly as given (no token).
     HttpReply raw(const std::string& method, const std::string& target, const std::string& body = "",
                   const std::vector<std::string>& headers = {}) {
-        return tester::test::http(port_, method, target, body, headers, 30000ms);
+        return ocppkit::test::http(port_, method, target, body, headers, 30000ms);
     }
     HttpReply csv(const std::string& body, const std::string& query = "") {
         return api("POST", "/api/v1/chargers/import" + query, body, {"Content-Type: text/csv"});
@@ -138,7 +135,7 @@ protected:
             args.push_back("--password");
             args.push_back(password);
         }
-        Process sim(kBin + "/ocpp-simulator", args, base_ + ".sim.log");
+        ChildProcess sim(kBin + "/ocpp-simulator", args, base_ + ".sim.log");
         EXPECT_GE(sim.wait_exit(std::chrono::seconds(seconds + 20)), 0) << file_text(base_ + ".sim.log");
         return parse_json(file_text(base_ + ".report.json"));
     }
@@ -170,7 +167,7 @@ protected:
 
     std::string base_, db_;
     std::uint16_t port_ = 0;
-    std::unique_ptr<Process> cs_;
+    std::unique_ptr<ChildProcess> cs_;
 };
 
 } // namespace cs::test

@@ -252,11 +252,11 @@ TEST_F(CentralSystemBinary, HostileDatabaseAnEmptyDatabaseFileIsRefusedAtStart) 
         std::string program;
         std::vector<std::string> args;
     };
-    const std::string port = std::to_string(tester::test::free_port());
+    const std::string port = std::to_string(ocppkit::test::free_port());
     for (const Run& run :
          {Run{kBin + "/ocpp-centralsystem", {"--listen", "127.0.0.1:" + port, "--db", "sqlite:" + empty}},
           Run{kBin + "/ocpp-tester", {"serve", "--listen", "127.0.0.1:" + port, "--db", "sqlite:" + empty}}}) {
-        Process p(run.program, run.args, base_ + ".sim.log");
+        ChildProcess p(run.program, run.args, base_ + ".sim.log");
         EXPECT_EQ(p.wait_exit(std::chrono::seconds(30)), 2) << run.program;
         const std::string said = file_text(base_ + ".sim.log");
         EXPECT_NE(said.find(empty), std::string::npos) << said;

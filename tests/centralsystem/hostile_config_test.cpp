@@ -6,8 +6,8 @@
 
 namespace {
 
-using ocppkit_test::run_binary;
-using ocppkit_test::ScratchDir;
+using ocppkit::test::run_binary;
+using ocppkit::test::ScratchDir;
 
 const std::string kCentral = std::string(OCPPKIT_BIN_DIR) + "/ocpp-centralsystem";
 

@@ -5,12 +5,12 @@
 
 #include "ocpp/net/detail/net_util.hpp"
 #include "tests/centralsystem/cs_binary.hpp"
-#include "tests/support/ws_upgrade.hpp"
+#include "tests/support/raw_ws.hpp"
 
 namespace {
 
 using namespace cs::test;
-using ocppkit_test::ws_upgrade;
+using ocppkit::test::ws_upgrade;
 
 struct HostileId {
     std::string segment; // as it goes into the URL path, percent-encoded
@@ -58,9 +58,9 @@ TEST_F(HostileChargerIdentity, AnIdWithEveryAllowedCharacterConnectsAndRegisters
     // ':' is allowed (OCPP 2.0.1's identity rule): as the HTTP Basic user it is the whole ID, not a separator.
     const std::string id = "Az09*-_=:+|@.";
     const std::string basic = "Basic " + ocpp::net::detail::base64_encode(id + ":some-password-16chars");
-    const auto r = ws_upgrade(port_, "/ocpp/Az09*-_=:+%7C@.", basic);
+    const auto r = ws_upgrade(port_, "/ocpp/Az09*-_=:+%7C@.", {basic});
     EXPECT_EQ(r.status, 101) << r.raw.substr(0, 400);
-    EXPECT_TRUE(eventually([&] { return chargers_known() == 1; }, 10s));
+    EXPECT_TRUE(wait_until([&] { return chargers_known() == 1; }, 10s));
     const auto got = api("GET", "/api/v1/chargers/Az09*-_%3D%3A%2B%7C%40.");
     EXPECT_EQ(got.status, 200) << got.body;
 }

@@ -4,7 +4,8 @@
 #include <unistd.h>
 
 #include "tests/centralsystem/cs_binary.hpp"
-#include "tests/support/hostile_socket.hpp"
+#include "tests/support/child_process.hpp"
+#include "tests/support/raw_ws.hpp"
 
 namespace cs::test {
 namespace {
@@ -46,15 +47,15 @@ protected:
     }
     void start(const std::string& nofile) {
         port_ = free_port();
-        cs_ = std::make_unique<Process>(kPrlimit,
-                                        std::vector<std::string>{"--nofile=" + nofile, kBin + "/ocpp-centralsystem",
-                                                                 "--listen", "127.0.0.1:" + std::to_string(port_),
-                                                                 "--db", "sqlite:" + base_ + ".db", "--api-token",
-                                                                 kToken, "--auto-register"},
-                                        base_ + ".cs.log");
-        ASSERT_TRUE(eventually([&] { return healthz() == 200; }, 15s)) << file_text(base_ + ".cs.log");
+        cs_ = std::make_unique<ChildProcess>(
+            kPrlimit,
+            std::vector<std::string>{"--nofile=" + nofile, kBin + "/ocpp-centralsystem", "--listen",
+                                     "127.0.0.1:" + std::to_string(port_), "--db", "sqlite:" + base_ + ".db",
+                                     "--api-token", kToken, "--auto-register"},
+            base_ + ".cs.log");
+        ASSERT_TRUE(wait_until([&] { return healthz() == 200; }, 15s)) << file_text(base_ + ".cs.log");
     }
-    int healthz() { return tester::test::http(port_, "GET", "/healthz", "", {}, 3000ms).status; }
+    int healthz() { return ocppkit::test::http(port_, "GET", "/healthz", "", {}, 3000ms).status; }
     // Opens `n` connections that ask for a WebSocket upgrade (as chargers "<prefix>1".."<prefix>n") and returns the
     // HTTP status each got (0: none within the shared deadline). The sockets stay open.
     std::vector<int> upgrade_many(int n, const std::string& prefix, std::chrono::seconds within) {
@@ -87,7 +88,7 @@ protected:
 
     std::string base_;
     std::uint16_t port_ = 0;
-    std::unique_ptr<Process> cs_;
+    std::unique_ptr<ChildProcess> cs_;
     std::vector<int> fds_;
 };
 
@@ -108,7 +109,7 @@ TEST_F(HostileProcessLimits, MoreConnectionsThanDescriptorsNeitherSpinNorSilence
     EXPECT_GE(count(503), 1);
     EXPECT_EQ(count(101) + count(503), 150);
     // The chargers hold what they may; plain HTTP still gets a descriptor.
-    EXPECT_TRUE(eventually([&] { return healthz() == 200; }, 10s));
+    EXPECT_TRUE(wait_until([&] { return healthz() == 200; }, 10s));
     EXPECT_NE(file_text(base_ + ".cs.log").find("max_connections lowered from 19000 to "), std::string::npos);
 
     // Connections that never send a request take the rest, and more wait in the kernel's queue: the accept loop
@@ -128,12 +129,12 @@ TEST_F(HostileProcessLimits, MoreConnectionsThanDescriptorsNeitherSpinNorSilence
     const double cpu = static_cast<double>(ticks_after - ticks_before) / static_cast<double>(::sysconf(_SC_CLK_TCK));
     EXPECT_LT(cpu, 0.05 * wall) << "the process used " << cpu << " s of CPU in " << wall << " s";
     EXPECT_NE(file_text(base_ + ".cs.log").find("cannot accept a connection"), std::string::npos);
-    EXPECT_TRUE(eventually([&] { return healthz() == 200; }, 10s)) << "/healthz while silent connections hold the rest";
+    EXPECT_TRUE(wait_until([&] { return healthz() == 200; }, 10s)) << "/healthz while silent connections hold the rest";
 
     // Once the clients are gone, the process serves again: HTTP and new chargers.
     close_all();
-    EXPECT_TRUE(eventually([&] { return healthz() == 200; }, 15s));
-    EXPECT_TRUE(eventually([&] { return upgrade_many(1, "HOSTILE-AFTER-", 5s) == std::vector<int>{101}; }, 15s));
+    EXPECT_TRUE(wait_until([&] { return healthz() == 200; }, 15s));
+    EXPECT_TRUE(wait_until([&] { return upgrade_many(1, "HOSTILE-AFTER-", 5s) == std::vector<int>{101}; }, 15s));
 }
 
 // A charger that speaks OCPP-J wrongly on purpose, against the real central system.
@@ -165,7 +166,7 @@ TEST_F(HostileFrames, AnUnknownMessageTypeGetsACallErrorAndABinaryFrameClosesWit
     ASSERT_TRUE(send_all(fd, ocppkit::test::client_frame(0x1, R"([9,"id-9","Heartbeat",{}])")));
     std::string bytes;
     std::string answer;
-    ASSERT_TRUE(eventually(
+    ASSERT_TRUE(wait_until(
         [&] {
             bytes += receive(fd, "id-9", 500ms);
             for (const auto& [opcode, payload] : ocppkit::test::server_frames(bytes)) {

@@ -140,7 +140,7 @@ TEST_F(Import, TwoThousandChargersAtOnceOrNotAtAll) {
     std::fprintf(stderr, "imported 2000 chargers in %lld ms\n",
                  static_cast<long long>(std::chrono::duration_cast<std::chrono::milliseconds>(took).count()));
     // The central system stayed responsive and the handshake cache knows them all.
-    const auto health = parse_json(tester::test::http(port_, "GET", "/healthz").body);
+    const auto health = parse_json(ocppkit::test::http(port_, "GET", "/healthz").body);
     EXPECT_EQ(health["chargersKnown"].GetUint64(), 2000u);
 
     // 2,000 more whose very last row clashes: one transaction, so none of them is stored.
@@ -148,7 +148,7 @@ TEST_F(Import, TwoThousandChargersAtOnceOrNotAtAll) {
     ASSERT_EQ(clash.status, 409) << clash.body.substr(0, 2000);
     EXPECT_EQ(error_cells(clash), (std::vector<std::string>{"2001/evseId"}));
     EXPECT_EQ(api("GET", "/api/v1/chargers/MORE00001").status, 404);
-    EXPECT_EQ(parse_json(tester::test::http(port_, "GET", "/healthz").body)["chargersKnown"].GetUint64(), 2000u);
+    EXPECT_EQ(parse_json(ocppkit::test::http(port_, "GET", "/healthz").body)["chargersKnown"].GetUint64(), 2000u);
 }
 
 } // namespace

@@ -50,7 +50,7 @@ TEST_F(CentralSystemBinary, MetricsCountWhatHappened) {
     (void)simulate("METR", "wrong-password-9", 2, false);
     (void)simulate("NOBODY", "whatever-pass", 2, false);
 
-    const auto r = tester::test::http(port_, "GET", "/metrics");
+    const auto r = ocppkit::test::http(port_, "GET", "/metrics");
     ASSERT_EQ(r.status, 200);
     std::string problem;
     const auto m = parse_prometheus(r.body, problem);
@@ -82,7 +82,7 @@ TEST_F(CentralSystemBinary, MetricsCountWhatHappened) {
     EXPECT_GE(value(m, "ocpp_store_commits_total"), 2);
     EXPECT_EQ(value(m, "ocpp_store_commit_duration_seconds_count"), value(m, "ocpp_store_commits_total"));
 
-    const auto health = tester::test::http(port_, "GET", "/healthz");
+    const auto health = ocppkit::test::http(port_, "GET", "/healthz");
     EXPECT_EQ(health.status, 200);
     EXPECT_NE(health.body.find("\"status\":\"ok\""), std::string::npos) << health.body;
 }

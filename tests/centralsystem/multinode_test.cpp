@@ -12,8 +12,8 @@
 #include "store/claims.hpp"
 #include "store/database.hpp"
 #include "store/password.hpp"
+#include "store/testing/postgres_server.hpp"
 #include "tests/centralsystem/cs_binary.hpp"
-#include "tests/support/postgres_server.hpp"
 
 namespace {
 
@@ -23,7 +23,7 @@ using namespace cs::test;
 struct Node {
     std::uint16_t port = 0;
     std::string log;
-    std::unique_ptr<Process> process;
+    std::unique_ptr<ChildProcess> process;
 };
 
 class TwoNodes : public ::testing::Test {
@@ -40,7 +40,7 @@ protected:
         start(a_, "a");
         start(b_, "b");
         for (Node* n : {&a_, &b_}) {
-            ASSERT_TRUE(eventually([&] { return tester::test::http(n->port, "GET", "/healthz").status == 200; }, 15s))
+            ASSERT_TRUE(wait_until([&] { return ocppkit::test::http(n->port, "GET", "/healthz").status == 200; }, 15s))
                 << file_text(n->log);
         }
     }
@@ -60,14 +60,14 @@ protected:
     void start(Node& n, const std::string& name) {
         n.port = free_port();
         n.log = base_ + "." + name + ".log";
-        n.process = std::make_unique<Process>(
+        n.process = std::make_unique<ChildProcess>(
             kBin + "/ocpp-centralsystem",
             std::vector<std::string>{"--listen", "127.0.0.1:" + std::to_string(n.port), "--db", url_, "--api-token",
                                      kToken, "--heartbeat-interval", "2"},
             n.log);
     }
     HttpReply api(const Node& n, const std::string& method, const std::string& target, const std::string& body = "") {
-        return tester::test::http(n.port, method, target, body, {"Authorization: Bearer " + kToken}, 10000ms);
+        return ocppkit::test::http(n.port, method, target, body, {"Authorization: Bearer " + kToken}, 10000ms);
     }
     void create_charger(const Node& n, const std::string& id, const std::string& password) {
         const auto r = api(n, "POST", "/api/v1/chargers",
@@ -82,35 +82,36 @@ protected:
                            R"("chargePoints":[{"connectorId":1,"maxCurrentA":32,"phases":3,"maxPowerKw":22}]})");
         ASSERT_EQ(c.status, 200) << c.body;
     }
-    std::unique_ptr<Process> simulator(const Node& n, const std::string& prefix, const std::string& password,
-                                       int seconds, const std::string& suffix = "") {
-        return std::make_unique<Process>(kBin + "/ocpp-simulator",
-                                         std::vector<std::string>{"run",
-                                                                  "--url",
-                                                                  "ws://127.0.0.1:" + std::to_string(n.port) + "/ocpp",
-                                                                  "--chargers",
-                                                                  "1",
-                                                                  "--connectors",
-                                                                  "2",
-                                                                  "--id-prefix",
-                                                                  prefix,
-                                                                  "--password",
-                                                                  password,
-                                                                  "--duration",
-                                                                  std::to_string(seconds),
-                                                                  "--heartbeat-interval",
-                                                                  "2",
-                                                                  "--meter-interval",
-                                                                  "1",
-                                                                  "--sessions-per-hour",
-                                                                  "3600",
-                                                                  "--session-minutes",
-                                                                  "0.03,0.04,0.05",
-                                                                  "--seed",
-                                                                  "7",
-                                                                  "--report",
-                                                                  base_ + ".report" + suffix + ".json"},
-                                         base_ + ".sim" + suffix + ".log");
+    std::unique_ptr<ChildProcess> simulator(const Node& n, const std::string& prefix, const std::string& password,
+                                            int seconds, const std::string& suffix = "") {
+        return std::make_unique<ChildProcess>(
+            kBin + "/ocpp-simulator",
+            std::vector<std::string>{"run",
+                                     "--url",
+                                     "ws://127.0.0.1:" + std::to_string(n.port) + "/ocpp",
+                                     "--chargers",
+                                     "1",
+                                     "--connectors",
+                                     "2",
+                                     "--id-prefix",
+                                     prefix,
+                                     "--password",
+                                     password,
+                                     "--duration",
+                                     std::to_string(seconds),
+                                     "--heartbeat-interval",
+                                     "2",
+                                     "--meter-interval",
+                                     "1",
+                                     "--sessions-per-hour",
+                                     "3600",
+                                     "--session-minutes",
+                                     "0.03,0.04,0.05",
+                                     "--seed",
+                                     "7",
+                                     "--report",
+                                     base_ + ".report" + suffix + ".json"},
+            base_ + ".sim" + suffix + ".log");
     }
     rapidjson::Document transactions(const Node& n, const std::string& id) {
         const auto r = api(n, "GET", "/api/v1/chargers/" + id + "/transactions");
@@ -162,7 +163,7 @@ TEST_F(TwoNodes, AKilledNodeLosesNoAcknowledgedTransaction) {
     create_charger(a_, "KILLB000001", "kill-b-password");
     auto sim = simulator(b_, "KILLB", "kill-b-password", 10);
     // Kill node B once a session has started there (node A reads the shared database).
-    ASSERT_TRUE(eventually(
+    ASSERT_TRUE(wait_until(
         [&] {
             const auto tx = transactions(a_, "KILLB000001");
             return tx.IsObject() && tx["transactions"].IsArray() && tx["transactions"].Size() >= 1;
@@ -213,10 +214,10 @@ TEST_F(TwoNodes, APasswordChangedOnOneNodeHoldsOnTheOtherAfterItsReload) {
 TEST_F(TwoNodes, AClaimingCodeIsRedeemedOnceAcrossTheNodes) {
     // The tester runs on the same database (it issues codes there; here one is issued the way it does).
     const auto tester_port = free_port();
-    Process tester(kBin + "/ocpp-tester",
-                   {"serve", "--listen", "127.0.0.1:" + std::to_string(tester_port), "--db", url_},
-                   base_ + ".sim2.log");
-    ASSERT_TRUE(eventually([&] { return tester::test::http(tester_port, "GET", "/healthz").status == 200; }, 15s))
+    ChildProcess tester(kBin + "/ocpp-tester",
+                        {"serve", "--listen", "127.0.0.1:" + std::to_string(tester_port), "--db", url_},
+                        base_ + ".sim2.log");
+    ASSERT_TRUE(wait_until([&] { return ocppkit::test::http(tester_port, "GET", "/healthz").status == 200; }, 15s))
         << file_text(base_ + ".sim2.log");
     EXPECT_NE(file_text(base_ + ".sim2.log").find("claims in postgresql://"), std::string::npos)
         << file_text(base_ + ".sim2.log");
@@ -242,19 +243,19 @@ TEST_F(TwoNodes, AClaimingCodeIsRedeemedOnceAcrossTheNodes) {
 
 TEST_F(TwoNodes, ABadDatabaseUrlIsRefusedNamingTheOption) {
     const std::string log = base_ + ".sim.log";
-    Process bad(kBin + "/ocpp-centralsystem",
-                {"--listen", "127.0.0.1:" + std::to_string(free_port()), "--db",
-                 "postgresql://ocpp:s3cret@127.0.0.1:" + std::to_string(pg_.port()) + "/ocppkit?nonsense=1"},
-                log);
+    ChildProcess bad(kBin + "/ocpp-centralsystem",
+                     {"--listen", "127.0.0.1:" + std::to_string(free_port()), "--db",
+                      "postgresql://ocpp:s3cret@127.0.0.1:" + std::to_string(pg_.port()) + "/ocppkit?nonsense=1"},
+                     log);
     EXPECT_EQ(bad.wait_exit(10s), 2);
     const auto text = file_text(log);
     EXPECT_NE(text.find("--db"), std::string::npos) << text;
     EXPECT_NE(text.find("nonsense"), std::string::npos) << text;
     EXPECT_EQ(text.find("s3cret"), std::string::npos) << text;
-    Process missing(kBin + "/ocpp-centralsystem",
-                    {"--listen", "127.0.0.1:" + std::to_string(free_port()), "--db",
-                     "postgresql://postgres@127.0.0.1:" + std::to_string(pg_.port()) + "/no_such_database"},
-                    log);
+    ChildProcess missing(kBin + "/ocpp-centralsystem",
+                         {"--listen", "127.0.0.1:" + std::to_string(free_port()), "--db",
+                          "postgresql://postgres@127.0.0.1:" + std::to_string(pg_.port()) + "/no_such_database"},
+                         log);
     EXPECT_EQ(missing.wait_exit(10s), 1);
     const auto text2 = file_text(log);
     EXPECT_NE(text2.find("--db"), std::string::npos) << text2;

@@ -113,17 +113,17 @@ TEST_F(OpenApi, DocumentMatchesTheServer) {
                                    R"("country":"DE"},"location":{"latitude":52.5,"longitude":13.4},"hotline":"+49"})";
     const std::string csv_header = "chargeBoxId,connectorId,evseId\n";
     const std::string big(70 * 1024, ' ');
-    std::unique_ptr<Process> sim;
+    std::unique_ptr<ChildProcess> sim;
     std::unique_ptr<ControlledCharger> quiet; // a charger that never answers Reset
     std::string used_set;                     // "/<id>" of the price set a session used
     auto start_simulator = [&] {
-        sim = std::make_unique<Process>(
+        sim = std::make_unique<ChildProcess>(
             kBin + "/ocpp-simulator",
             std::vector<std::string>{"run", "--url", "ws://127.0.0.1:" + std::to_string(port_) + "/ocpp", "--chargers",
                                      "1", "--id-prefix", "OASIM", "--password", "oasim-password", "--duration", "30",
                                      "--sessions-per-hour", "0"},
             base_ + ".sim.log");
-        return tester::test::eventually(
+        return ocppkit::test::wait_until(
             [&] {
                 return api("GET", "/api/v1/chargers/OASIM000001").body.find("\"connected\":true") != std::string::npos;
             },
@@ -225,7 +225,7 @@ TEST_F(OpenApi, DocumentMatchesTheServer) {
          [&] {
              quiet = std::make_unique<ControlledCharger>(port_, "OA-QUIET", "oa-quiet-password");
              EXPECT_TRUE(quiet->start()) << quiet->error();
-             EXPECT_TRUE(eventually([&] { return quiet->calls("GetConfiguration") == 1; }, 10s));
+             EXPECT_TRUE(wait_until([&] { return quiet->calls("GetConfiguration") == 1; }, 10s));
              quiet->answer("Reset", {ControlledCharger::Answer::Silent, "", ""});
              return api("POST", C + "/OA-QUIET/commands/Reset?timeout=1", R"({"type":"Soft"})");
          }},
@@ -240,7 +240,7 @@ TEST_F(OpenApi, DocumentMatchesTheServer) {
              });
              std::vector<HttpReply> replies;
              std::thread sender([&] { replies = all_at_once(calls); });
-             EXPECT_TRUE(eventually([&] { return answered == 1; }, 20s));
+             EXPECT_TRUE(wait_until([&] { return answered == 1; }, 20s));
              quiet->close(); // the 65 others end with 409
              sender.join();
              const auto refused = std::find_if(replies.begin(), replies.end(), [](auto& r) { return r.status == 503; });

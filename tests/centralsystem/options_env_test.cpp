@@ -9,7 +9,10 @@
 #include <gtest/gtest.h>
 
 #include "centralsystem/options.hpp"
-#include "tests/tester/serve_support.hpp"
+#include "tests/support/child_process.hpp"
+#include "tests/support/http_client.hpp"
+#include "tests/support/loop_thread.hpp"
+#include "tests/support/wait.hpp"
 
 namespace {
 
@@ -122,30 +125,30 @@ TEST_F(OptionsEnv, BadValuesNameTheirVariable) {
 // The real binary: the environment decides where it listens, a flag wins, a bad variable stops it with exit code 2.
 TEST_F(OptionsEnv, BinaryReadsTheEnvironment) {
     const std::string base = config_ + ".run";
-    const auto port = tester::test::free_port();
+    const auto port = ocppkit::test::free_port();
     ::setenv("OCPPKIT_LISTEN", ("127.0.0.1:" + std::to_string(port)).c_str(), 1);
     ::setenv("OCPPKIT_DB", ("sqlite:" + base + ".db").c_str(), 1);
     ::setenv("OCPPKIT_API_TOKEN", "env-token-0123456789", 1);
     {
-        tester::test::Process cs(std::string(OCPPKIT_BIN_DIR) + "/ocpp-centralsystem", {}, base + ".log");
+        ocppkit::test::ChildProcess cs(std::string(OCPPKIT_BIN_DIR) + "/ocpp-centralsystem", {}, base + ".log");
         ASSERT_TRUE(
-            tester::test::eventually([&] { return tester::test::http(port, "GET", "/healthz").status == 200; }, 10s));
-        EXPECT_EQ(tester::test::http(port, "GET", "/api/v1/chargers").status, 401);
+            ocppkit::test::wait_until([&] { return ocppkit::test::http(port, "GET", "/healthz").status == 200; }, 10s));
+        EXPECT_EQ(ocppkit::test::http(port, "GET", "/api/v1/chargers").status, 401);
         EXPECT_EQ(
-            tester::test::http(port, "GET", "/api/v1/chargers", "", {"Authorization: Bearer env-token-0123456789"})
+            ocppkit::test::http(port, "GET", "/api/v1/chargers", "", {"Authorization: Bearer env-token-0123456789"})
                 .status,
             200);
     }
-    const auto flag_port = tester::test::free_port();
+    const auto flag_port = ocppkit::test::free_port();
     {
-        tester::test::Process cs(std::string(OCPPKIT_BIN_DIR) + "/ocpp-centralsystem",
-                                 {"--listen", "127.0.0.1:" + std::to_string(flag_port)}, base + ".log");
-        EXPECT_TRUE(tester::test::eventually(
-            [&] { return tester::test::http(flag_port, "GET", "/healthz").status == 200; }, 10s));
+        ocppkit::test::ChildProcess cs(std::string(OCPPKIT_BIN_DIR) + "/ocpp-centralsystem",
+                                       {"--listen", "127.0.0.1:" + std::to_string(flag_port)}, base + ".log");
+        EXPECT_TRUE(ocppkit::test::wait_until(
+            [&] { return ocppkit::test::http(flag_port, "GET", "/healthz").status == 200; }, 10s));
     }
     ::setenv("OCPPKIT_HEARTBEAT_INTERVAL", "often", 1);
     {
-        tester::test::Process cs(std::string(OCPPKIT_BIN_DIR) + "/ocpp-centralsystem", {}, base + ".log");
+        ocppkit::test::ChildProcess cs(std::string(OCPPKIT_BIN_DIR) + "/ocpp-centralsystem", {}, base + ".log");
         EXPECT_EQ(cs.wait_exit(10s), 2);
     }
     std::ifstream in(base + ".log");

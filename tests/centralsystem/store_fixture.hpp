@@ -13,7 +13,7 @@
 #include "centralsystem/db/queries.hpp"
 #include "store/postgres.hpp"
 #include "store/sqlite.hpp"
-#include "tests/support/postgres_server.hpp"
+#include "store/testing/postgres_server.hpp"
 
 namespace cs {
 

@@ -13,11 +13,11 @@ using namespace std::chrono_literals;
 TEST(Demo, ShortModeRunsTheWholeOperatorFlowAndStopsEverything) {
     const std::string dir = "/tmp/flow-demo-" + std::to_string(::getpid());
     const std::string log = dir + ".log";
-    tester::test::Process demo("/usr/bin/env",
-                               {"BIN=" + std::string(OCPPKIT_BIN_DIR), "DEMO_DIR=" + dir, "DEMO_SECONDS=5",
-                                "DEMO_CHARGERS=10", "DEMO_WAIT=0", "bash",
-                                std::string(OCPPKIT_SOURCE_DIR) + "/scripts/demo.sh"},
-                               log);
+    ocppkit::test::ChildProcess demo("/usr/bin/env",
+                                     {"BIN=" + std::string(OCPPKIT_BIN_DIR), "DEMO_DIR=" + dir, "DEMO_SECONDS=5",
+                                      "DEMO_CHARGERS=10", "DEMO_WAIT=0", "bash",
+                                      std::string(OCPPKIT_SOURCE_DIR) + "/scripts/demo.sh"},
+                                     log);
     const int code = demo.wait_exit(240s);
     const std::string out = flow::test::read_text(log);
     ASSERT_EQ(code, 0) << out << flow::test::read_text(dir + "/centralsystem.log");
@@ -32,7 +32,7 @@ TEST(Demo, ShortModeRunsTheWholeOperatorFlowAndStopsEverything) {
     const auto url = out.find("URL       http://127.0.0.1:");
     ASSERT_NE(url, std::string::npos) << out;
     const auto port = static_cast<std::uint16_t>(std::stoi(out.substr(url + 27, 5)));
-    EXPECT_NE(tester::test::http(port, "GET", "/healthz", "", {}, 1000ms).status, 200);
+    EXPECT_NE(ocppkit::test::http(port, "GET", "/healthz", "", {}, 1000ms).status, 200);
     std::system(("rm -rf '" + dir + "' '" + log + "'").c_str());
 }
 

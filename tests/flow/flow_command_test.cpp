@@ -50,7 +50,7 @@ protected:
         all.insert(all.end(), {"--report", cs_.file(".flow.json"), "--session-seconds", "2", "--threads", "1"});
         all.insert(all.end(), args.begin(), args.end());
         std::remove(cs_.file(".flow.json").c_str());
-        tester::test::Process p(std::string(OCPPKIT_BIN_DIR) + "/ocpp-simulator", all, cs_.file(".flow.log"));
+        ocppkit::test::ChildProcess p(std::string(OCPPKIT_BIN_DIR) + "/ocpp-simulator", all, cs_.file(".flow.log"));
         FlowRun r;
         r.exit = p.wait_exit(90s);
         r.output = read_text(cs_.file(".flow.log"));
@@ -167,7 +167,7 @@ TEST_F(FlowCommand, ClaimingCodesCreateTheChargersWithTheirPasswords) {
 }
 
 TEST_F(FlowCommand, UnreachableCentralSystemAndBadOptions) {
-    const std::string nowhere = "http://127.0.0.1:" + std::to_string(tester::test::free_port());
+    const std::string nowhere = "http://127.0.0.1:" + std::to_string(ocppkit::test::free_port());
     auto r = flow({"--central", nowhere, "--chargers", "2"}, false);
     EXPECT_EQ(r.exit, 1) << r.output;
     EXPECT_NE(r.output.find("POST " + nowhere + "/api/v1/chargers: cannot connect"), std::string::npos) << r.output;

@@ -11,7 +11,10 @@
 
 #include <gtest/gtest.h>
 
-#include "tests/tester/serve_support.hpp"
+#include "tests/support/child_process.hpp"
+#include "tests/support/http_client.hpp"
+#include "tests/support/loop_thread.hpp"
+#include "tests/support/wait.hpp"
 
 namespace flow::test {
 
@@ -33,7 +36,7 @@ public:
         base_ = "/tmp/flow-" + name + "-" + std::to_string(::getpid()) + "-" +
                 ::testing::UnitTest::GetInstance()->current_test_info()->name();
         remove_files();
-        port_ = tester::test::free_port();
+        port_ = ocppkit::test::free_port();
         std::vector<std::string> args{"--listen",
                                       "127.0.0.1:" + std::to_string(port_),
                                       "--db",
@@ -43,10 +46,10 @@ public:
                                       "--heartbeat-interval",
                                       "5"};
         args.insert(args.end(), extra.begin(), extra.end());
-        process_ = std::make_unique<tester::test::Process>(std::string(OCPPKIT_BIN_DIR) + "/ocpp-centralsystem", args,
-                                                           log_file());
+        process_ = std::make_unique<ocppkit::test::ChildProcess>(std::string(OCPPKIT_BIN_DIR) + "/ocpp-centralsystem",
+                                                                 args, log_file());
         ASSERT_TRUE(
-            tester::test::eventually([&] { return tester::test::http(port_, "GET", "/healthz").status == 200; }, 10s))
+            ocppkit::test::wait_until([&] { return ocppkit::test::http(port_, "GET", "/healthz").status == 200; }, 10s))
             << read_text(log_file());
     }
     void stop() {
@@ -73,7 +76,7 @@ private:
     }
     std::string base_;
     std::uint16_t port_ = 0;
-    std::unique_ptr<tester::test::Process> process_;
+    std::unique_ptr<ocppkit::test::ChildProcess> process_;
 };
 
 } // namespace flow::test

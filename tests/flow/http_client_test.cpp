@@ -110,7 +110,7 @@ TEST_F(HttpClientAgainstCentralSystem, ErrorsNameTheUrlTheStatusAndTheServersMes
 
 TEST(HttpClientFaults, RefusedConnectionNamesTheUrl) {
     HttpClientConfig c;
-    c.base_url = "http://127.0.0.1:" + std::to_string(tester::test::free_port());
+    c.base_url = "http://127.0.0.1:" + std::to_string(ocppkit::test::free_port());
     c.timeout = 3000ms;
     HttpClient client(c);
     const auto start = std::chrono::steady_clock::now();
@@ -132,7 +132,7 @@ TEST(HttpClientFaults, SilentServerTimesOut) {
     const auto took = std::chrono::steady_clock::now() - start;
     ASSERT_FALSE(r);
     EXPECT_GE(took, 450ms);
-    EXPECT_LT(took, 3s);
+    EXPECT_LT(took, 5s); // generous: the point is that it ends, near the 500 ms timeout
     EXPECT_NE(r.error().message.find("no answer within 500 ms"), std::string::npos) << r.error().message;
 }
 

@@ -11,7 +11,7 @@
 namespace cs::test {
 namespace {
 
-using ocpp::testing::RawWs;
+using ocppkit::test::RawWs;
 
 std::size_t file_size(const std::string& path) {
     struct stat st {};
@@ -43,7 +43,7 @@ TEST_F(HostileChargerLog, APathOrAFieldWithALineBreakForgesNoLogLine) {
     ASSERT_TRUE(ws.send_text("[2,\"c2\",\"Heartbeat\",{}]\n\x1b[2Jforged: raw"));
     ws.read_some(2s);
     ws.close();
-    ASSERT_TRUE(eventually([&] { return file_text(log_path()).find("CB-C") != std::string::npos; }, 10s));
+    ASSERT_TRUE(wait_until([&] { return file_text(log_path()).find("CB-C") != std::string::npos; }, 10s));
     cs_.reset(); // the log is complete once the process is gone
     const std::string log = file_text(log_path());
     EXPECT_EQ(hostile::forged_line(log), "") << log;
@@ -65,7 +65,7 @@ TEST_F(HostileChargerLog, GarbageCostsAtMostOneKibPerSecondOfLog) {
     restart({"--auto-register", "--max-message-rate", "0"}); // the log bound alone, without the rate limit
     RawWs ws;
     ASSERT_EQ(ws.upgrade(port_, "/ocpp/CB-G"), 101);
-    ASSERT_TRUE(eventually([&] { return file_text(log_path()).find("\"CB-G\" connected") != std::string::npos; }, 10s));
+    ASSERT_TRUE(wait_until([&] { return file_text(log_path()).find("\"CB-G\" connected") != std::string::npos; }, 10s));
     const auto before = file_size(log_path());
     const auto t0 = std::chrono::steady_clock::now();
     const int sent = flood(ws, 6s, [](int i) {
@@ -75,7 +75,7 @@ TEST_F(HostileChargerLog, GarbageCostsAtMostOneKibPerSecondOfLog) {
     });
     // Closing flushes the summary of what was held back.
     ws.close();
-    EXPECT_TRUE(eventually(
+    EXPECT_TRUE(wait_until(
         [&] { return file_text(log_path()).find("more malformed frames from \"CB-G\"") != std::string::npos; }, 10s))
         << file_text(log_path());
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -89,7 +89,7 @@ TEST_F(HostileChargerLog, AChargerThatNeverReadsCostsAtMostOneKibPerSecondOfLog)
     restart({"--auto-register", "--max-message-rate", "0"});
     RawWs ws;
     ASSERT_EQ(ws.upgrade(port_, "/ocpp/CB-R"), 101);
-    ASSERT_TRUE(eventually([&] { return file_text(log_path()).find("\"CB-R\" connected") != std::string::npos; }, 10s));
+    ASSERT_TRUE(wait_until([&] { return file_text(log_path()).find("\"CB-R\" connected") != std::string::npos; }, 10s));
     ws.set_timeout(200ms); // the central system may stop reading too: then a send gives up, and the test goes on
     const auto before = file_size(log_path());
     const auto t0 = std::chrono::steady_clock::now();
@@ -113,7 +113,7 @@ TEST_F(HostileChargerLog, CallsBeyondTheRateLimitGetAGenericErrorAndAPersistentF
         ASSERT_TRUE(ws.send_text("[2,\"b" + std::to_string(i) + "\",\"Heartbeat\",{}]"));
     }
     std::string received;
-    ASSERT_TRUE(eventually(
+    ASSERT_TRUE(wait_until(
         [&] {
             received += ws.read_some(200ms);
             return received.find("message rate limit exceeded: at most 20 messages/s (bursts of 40)") !=
@@ -137,7 +137,7 @@ TEST_F(HostileChargerLog, CallsBeyondTheRateLimitGetAGenericErrorAndAPersistentF
         closed = received.find("\x03\xf0") != std::string::npos;
     }
     EXPECT_TRUE(closed) << "no close frame with 1008";
-    ASSERT_TRUE(eventually([&] { return file_text(log_path()).find("closing with 1008") != std::string::npos; }, 10s))
+    ASSERT_TRUE(wait_until([&] { return file_text(log_path()).find("closing with 1008") != std::string::npos; }, 10s))
         << file_text(log_path());
 }
 

@@ -8,17 +8,20 @@
 #include <gtest/gtest.h>
 
 #include "tests/hostile/log_check.hpp"
+#include "tests/support/child_process.hpp"
+#include "tests/support/http_client.hpp"
+#include "tests/support/loop_thread.hpp"
 #include "tests/support/raw_ws.hpp"
-#include "tests/tester/serve_support.hpp"
+#include "tests/support/wait.hpp"
 
 namespace {
 
 using namespace std::chrono_literals;
-using ocpp::testing::RawWs;
-using tester::test::accepts_tcp;
-using tester::test::eventually;
-using tester::test::free_port;
-using tester::test::Process;
+using ocppkit::test::accepts_tcp;
+using ocppkit::test::ChildProcess;
+using ocppkit::test::free_port;
+using ocppkit::test::RawWs;
+using ocppkit::test::wait_until;
 
 std::string file_text(const std::string& path) {
     std::ifstream in(path);
@@ -33,12 +36,12 @@ TEST(HostileChargerTesterLog, APathOrAFieldWithALineBreakForgesNoLogLine) {
     const auto port = free_port();
     std::string out;
     {
-        Process tester(std::string(OCPPKIT_BIN_DIR) + "/ocpp-tester",
-                       {"check", "--listen", "127.0.0.1:" + std::to_string(port), "--chargebox-id", "CB-A",
-                        "--password", password, "--db", "sqlite:" + base + ".db", "--timeout", "60",
-                        "--heartbeat-interval", "2", "--log-level", "debug"},
-                       base + ".out");
-        ASSERT_TRUE(eventually([&] { return accepts_tcp(port); }, 10s)) << file_text(base + ".out");
+        ChildProcess tester(std::string(OCPPKIT_BIN_DIR) + "/ocpp-tester",
+                            {"check", "--listen", "127.0.0.1:" + std::to_string(port), "--chargebox-id", "CB-A",
+                             "--password", password, "--db", "sqlite:" + base + ".db", "--timeout", "60",
+                             "--heartbeat-interval", "2", "--log-level", "debug"},
+                            base + ".out");
+        ASSERT_TRUE(wait_until([&] { return accepts_tcp(port); }, 10s)) << file_text(base + ".out");
         {
             RawWs ws;
             ws.upgrade(port, "/ocpp/CB-A%0Afake%20log%20line", "CB-A", password);
@@ -53,7 +56,7 @@ TEST(HostileChargerTesterLog, APathOrAFieldWithALineBreakForgesNoLogLine) {
         ASSERT_TRUE(ws.send_text(R"([2,"c1","Foo\nforged: action",{}])"));
         ASSERT_TRUE(ws.send_text("[2,\"c2\",\"Heartbeat\",{}]\n\x1b[2Jforged: raw"));
         ws.read_some(1s);
-        EXPECT_TRUE(eventually(
+        EXPECT_TRUE(wait_until(
             [&] { return file_text(base + ".out").find("matches no outstanding call") != std::string::npos; }, 10s))
             << "the tester logged the answer to no call\n"
             << file_text(base + ".out");

@@ -1,23 +1,14 @@
-#include "interop_support.hpp"
+#include "tests/interop/interop_support.hpp"
 
-#include <fcntl.h>
-#include <signal.h>
-#include <spawn.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
-#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
-#include <cstring>
-#include <fstream>
 #include <sstream>
 
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
-
-extern char** environ;
 
 namespace ocpp::interop {
 
@@ -51,25 +42,6 @@ std::string find_in_path(const std::string& name) {
         }
     }
     return {};
-}
-
-std::string read_all(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
-
-// A temporary file for a child's output; the caller owns the returned descriptor.
-int make_temp(std::string& path, std::string& error) {
-    std::string templ = "/tmp/ocppkit-interop-XXXXXX";
-    const int fd = ::mkstemp(templ.data());
-    if (fd < 0) {
-        error = std::string("mkstemp: ") + std::strerror(errno);
-        return -1;
-    }
-    path = templ;
-    return fd;
 }
 
 std::set<std::string> string_set(const rapidjson::Value& doc, const char* name) {
@@ -119,111 +91,6 @@ NodeSetup find_node_setup() {
     return setup;
 }
 
-std::unique_ptr<ChildProcess> ChildProcess::spawn(const std::vector<std::string>& argv, std::string& error) {
-    std::string out_path, err_path;
-    const int out_fd = make_temp(out_path, error);
-    if (out_fd < 0) {
-        return nullptr;
-    }
-    const int err_fd = make_temp(err_path, error);
-    if (err_fd < 0) {
-        ::close(out_fd);
-        ::unlink(out_path.c_str());
-        return nullptr;
-    }
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_adddup2(&actions, out_fd, 1);
-    posix_spawn_file_actions_adddup2(&actions, err_fd, 2);
-    posix_spawn_file_actions_addclose(&actions, out_fd);
-    posix_spawn_file_actions_addclose(&actions, err_fd);
-    std::vector<char*> args;
-    for (const auto& a : argv) {
-        args.push_back(const_cast<char*>(a.c_str()));
-    }
-    args.push_back(nullptr);
-    pid_t pid = -1;
-    const int rc = ::posix_spawn(&pid, args[0], &actions, nullptr, args.data(), environ);
-    posix_spawn_file_actions_destroy(&actions);
-    ::close(out_fd);
-    ::close(err_fd);
-    if (rc != 0) {
-        error = "cannot start " + argv[0] + ": " + std::strerror(rc);
-        ::unlink(out_path.c_str());
-        ::unlink(err_path.c_str());
-        return nullptr;
-    }
-    return std::unique_ptr<ChildProcess>(new ChildProcess(pid, std::move(out_path), std::move(err_path)));
-}
-
-ChildProcess::ChildProcess(pid_t pid, std::string out_path, std::string err_path)
-    : pid_(pid)
-    , out_path_(std::move(out_path))
-    , err_path_(std::move(err_path)) {}
-
-ChildProcess::~ChildProcess() {
-    kill();
-    ::unlink(out_path_.c_str());
-    ::unlink(err_path_.c_str());
-}
-
-bool ChildProcess::reap(bool block) {
-    if (exited_) {
-        return true;
-    }
-    int status = 0;
-    const pid_t r = ::waitpid(pid_, &status, block ? 0 : WNOHANG);
-    if (r == pid_) {
-        exited_ = true;
-        exit_code_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    } else if (r < 0 && errno != EINTR) {
-        exited_ = true; // not our child any more (or never was): nothing left to wait for
-    }
-    return exited_;
-}
-
-std::optional<int> ChildProcess::wait(std::chrono::milliseconds timeout) {
-    const auto until = std::chrono::steady_clock::now() + timeout;
-    while (!reap(false)) {
-        if (std::chrono::steady_clock::now() >= until) {
-            return std::nullopt;
-        }
-        std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-    return exit_code_;
-}
-
-void ChildProcess::kill() {
-    if (!reap(false)) {
-        ::kill(pid_, SIGKILL);
-        reap(true);
-    }
-}
-
-std::optional<std::string> ChildProcess::wait_for_line(std::string_view prefix, std::chrono::milliseconds timeout) {
-    const auto until = std::chrono::steady_clock::now() + timeout;
-    for (;;) {
-        std::istringstream lines(stdout_text());
-        for (std::string line; std::getline(lines, line);) {
-            if (!lines.eof() && line.compare(0, prefix.size(), prefix) == 0) {
-                return line;
-            }
-        }
-        if (reap(false) || std::chrono::steady_clock::now() >= until) {
-            return std::nullopt;
-        }
-        std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-}
-
-std::string ChildProcess::stdout_text() const {
-    return read_all(out_path_);
-}
-std::string ChildProcess::stderr_text() const {
-    return read_all(err_path_);
-}
-
 NodeSummary parse_summary(const std::string& stdout_text) {
     NodeSummary summary;
     std::istringstream lines(stdout_text);
@@ -245,30 +112,6 @@ NodeSummary parse_summary(const std::string& stdout_text) {
     summary.call_errors = number(doc, "callErrors");
     summary.bad_messages = number(doc, "badMessages");
     return summary;
-}
-
-LoopThread::LoopThread()
-    : loop_(net::EventLoop::create()) {}
-
-LoopThread::~LoopThread() {
-    if (thread_.joinable()) {
-        loop_->stop();
-        thread_.join();
-    }
-}
-
-void LoopThread::start() {
-    thread_ = std::thread([this] { loop_->run(); });
-}
-
-void LoopThread::stop(std::function<void()> teardown) {
-    loop_->post([this, teardown = std::move(teardown)] {
-        teardown();
-        loop_->stop();
-    });
-    if (thread_.joinable()) {
-        thread_.join();
-    }
 }
 
 PeerConfig strict_peer_config() {
@@ -293,8 +136,9 @@ void watch_peer(Peer& peer, SideReport& report, const char* side) {
     });
 }
 
-void expect_node_clean(const ChildProcess& child, std::optional<int> exit_code, const NodeSummary& summary,
-                       const std::vector<std::string>& node_sends, const std::vector<std::string>& node_receives) {
+void expect_node_clean(const ocppkit::test::ChildProcess& child, std::optional<int> exit_code,
+                       const NodeSummary& summary, const std::vector<std::string>& node_sends,
+                       const std::vector<std::string>& node_receives) {
     const std::string output =
         "\n--- node stdout ---\n" + child.stdout_text() + "--- node stderr ---\n" + child.stderr_text();
     ASSERT_TRUE(exit_code.has_value()) << "the ocpp-rpc script did not finish within " << kRunTimeout.count() << " s"

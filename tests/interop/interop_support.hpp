@@ -1,20 +1,16 @@
 #pragma once
 // Support for the ocpp-rpc interoperability tests: finding node and the scripts, running a script as a child
-// process, reading its JSON summary line, running our event loop on a thread, and recording what our side saw.
-#include <sys/types.h>
-
+// process (tests/support/child_process.hpp), reading its JSON summary line, and recording what our side saw.
 #include <chrono>
 #include <functional>
-#include <memory>
 #include <optional>
 #include <set>
 #include <string>
 #include <string_view>
-#include <thread>
 #include <vector>
 
-#include "ocpp/net/event_loop.hpp"
 #include "ocpp/peer/peer.hpp"
+#include "tests/support/child_process.hpp"
 
 namespace ocpp::interop {
 
@@ -36,34 +32,6 @@ struct NodeSetup {
 };
 NodeSetup find_node_setup();
 
-// A child process whose stdout and stderr go to temporary files. Killed (by PID) and reaped on destruction.
-class ChildProcess {
-public:
-    static std::unique_ptr<ChildProcess> spawn(const std::vector<std::string>& argv, std::string& error);
-    ~ChildProcess();
-    ChildProcess(const ChildProcess&) = delete;
-    ChildProcess& operator=(const ChildProcess&) = delete;
-
-    // The exit code (128 + signal when it was killed by one), or nullopt when it is still running after timeout.
-    std::optional<int> wait(std::chrono::milliseconds timeout);
-    // SIGKILL and reap; nothing when it has already exited.
-    void kill();
-    // Waits until stdout holds a complete line starting with prefix; nullopt on timeout or when the child exits.
-    std::optional<std::string> wait_for_line(std::string_view prefix, std::chrono::milliseconds timeout);
-    std::string stdout_text() const;
-    std::string stderr_text() const;
-    pid_t pid() const { return pid_; }
-
-private:
-    ChildProcess(pid_t pid, std::string out_path, std::string err_path);
-    bool reap(bool block);
-
-    pid_t pid_;
-    std::string out_path_, err_path_;
-    bool exited_ = false;
-    int exit_code_ = -1;
-};
-
 // The summary line cp.js and cs.js print last.
 struct NodeSummary {
     bool found = false;
@@ -74,25 +42,10 @@ struct NodeSummary {
 };
 NodeSummary parse_summary(const std::string& stdout_text);
 
-// Our event loop on its own thread.
-class LoopThread {
-public:
-    LoopThread();
-    ~LoopThread();
-    net::EventLoop& loop() { return *loop_; }
-    void start();
-    // Runs teardown on the loop, stops it and joins the thread.
-    void stop(std::function<void()> teardown);
-
-private:
-    std::unique_ptr<net::EventLoop> loop_;
-    std::thread thread_;
-};
-
 // Strict validation both ways: what the test asks of our Peer.
 PeerConfig strict_peer_config();
 
-// What our side saw; written on the loop thread, read after LoopThread::stop().
+// What our side saw; written on the loop thread, read after the loop thread stopped.
 struct SideReport {
     std::set<std::string> received;    // CALLs whose handler ran and answered
     std::set<std::string> answered;    // our CALLs answered with a valid, expected CALLRESULT
@@ -140,8 +93,9 @@ template <class Req, class Answer> void answer_with(Peer& peer, SideReport& repo
 }
 
 // The shared assertions: the script exited 0 with a clean summary, and our side saw every action without a problem.
-void expect_node_clean(const ChildProcess& child, std::optional<int> exit_code, const NodeSummary& summary,
-                       const std::vector<std::string>& node_sends, const std::vector<std::string>& node_receives);
+void expect_node_clean(const ocppkit::test::ChildProcess& child, std::optional<int> exit_code,
+                       const NodeSummary& summary, const std::vector<std::string>& node_sends,
+                       const std::vector<std::string>& node_receives);
 void expect_our_side_clean(const SideReport& report, const std::vector<std::string>& we_receive,
                            const std::vector<std::string>& we_send);
 

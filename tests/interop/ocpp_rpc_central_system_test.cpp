@@ -5,9 +5,10 @@
 
 #include <algorithm>
 
-#include "interop_support.hpp"
 #include "ocpp/net/client.hpp"
 #include "ocpp/v16/messages.hpp"
+#include "tests/interop/interop_support.hpp"
+#include "tests/support/loop_thread.hpp"
 
 using namespace ocpp;
 using namespace ocpp::v16;
@@ -222,7 +223,7 @@ TEST(OcppRpcInterop, CentralSystemAgainstOurClient) {
     ASSERT_TRUE(schemas) << schemas.error().message;
 
     std::string error;
-    auto child = interop::ChildProcess::spawn({setup.node, setup.script_dir + "/cs.js"}, error);
+    auto child = ocppkit::test::ChildProcess::spawn({setup.node, setup.script_dir + "/cs.js"}, error);
     ASSERT_TRUE(child) << error;
     const auto listening = child->wait_for_line("{\"listening\":", std::chrono::seconds(15));
     ASSERT_TRUE(listening) << "cs.js did not start listening\n" << child->stdout_text() << child->stderr_text();
@@ -230,7 +231,7 @@ TEST(OcppRpcInterop, CentralSystemAgainstOurClient) {
     doc.Parse(listening->c_str());
     ASSERT_TRUE(doc.IsObject() && doc["listening"].IsInt()) << *listening;
 
-    interop::LoopThread loop;
+    ocppkit::test::LoopThread loop{ocppkit::test::LoopThread::Start::Later};
     auto client = net::Client::create(loop.loop(), net::ClientConfig{}, log);
     ChargePointRun run;
     run.report.on_call_settled = [&run] { run.maybe_close(); };

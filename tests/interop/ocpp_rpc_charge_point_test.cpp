@@ -2,9 +2,10 @@
 // strict mode: every CP->CS action in, every CS->CP action out, no validation failure on either side.
 #include <gtest/gtest.h>
 
-#include "interop_support.hpp"
 #include "ocpp/net/server.hpp"
 #include "ocpp/v16/messages.hpp"
+#include "tests/interop/interop_support.hpp"
+#include "tests/support/loop_thread.hpp"
 
 using namespace ocpp;
 using namespace ocpp::v16;
@@ -142,7 +143,7 @@ TEST(OcppRpcInterop, ChargePointAgainstOurServer) {
     auto schemas = validation::Registry::v16();
     ASSERT_TRUE(schemas) << schemas.error().message;
 
-    interop::LoopThread loop;
+    ocppkit::test::LoopThread loop{ocppkit::test::LoopThread::Start::Later};
     auto server = net::Server::create(loop.loop(), net::ServerConfig{}, log);
     std::shared_ptr<Peer> peer;
     SideReport report;
@@ -163,7 +164,7 @@ TEST(OcppRpcInterop, ChargePointAgainstOurServer) {
 
     const std::string url = "ws://127.0.0.1:" + std::to_string(server->port()) + "/ocpp/INTEROP-CP";
     std::string error;
-    auto child = interop::ChildProcess::spawn({setup.node, setup.script_dir + "/cp.js", url}, error);
+    auto child = ocppkit::test::ChildProcess::spawn({setup.node, setup.script_dir + "/cp.js", url}, error);
     ASSERT_TRUE(child) << error;
     loop.start();
     const auto exit_code = child->wait(interop::kRunTimeout);

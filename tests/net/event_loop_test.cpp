@@ -1,10 +1,19 @@
 // EventLoop: posting across threads and steady timers as ocpp::Timer.
 #include <atomic>
+#include <future>
 #include <gtest/gtest.h>
+#include <memory>
+#include <thread>
 
-#include "test_support.hpp"
+#include "tests/support/loop_thread.hpp"
+#include "tests/support/net_support.hpp"
+#include "tests/support/raw_ws.hpp"
+#include "tests/support/wait.hpp"
 
 namespace ocpp::net::test {
+
+using namespace std::chrono_literals;
+using namespace ocppkit::test;
 namespace {
 
 TEST(EventLoop, PostRunsOnTheLoopThread) {
@@ -26,12 +35,25 @@ TEST(EventLoop, PostRunsOnTheLoopThread) {
     EXPECT_TRUE(wait_until([&] { return n == 1000; }));
 }
 
+// A stop() that comes before run() is sticky: run() returns at once, and a handler posted before the stop stays
+// queued (it does not run) because the loop never started.
 TEST(EventLoop, StopBeforeRunIsNotLost) {
-    auto loop = EventLoop::create();
+    std::shared_ptr<EventLoop> loop = EventLoop::create();
+    auto ran = std::make_shared<std::atomic<bool>>(false);
+    loop->post([ran] { *ran = true; });
     loop->stop();
-    std::thread t([&] { loop->run(); }); // returns at once
+    auto returned = std::make_shared<std::promise<void>>();
+    auto done = returned->get_future();
+    std::thread t([loop, returned] {
+        loop->run();
+        returned->set_value();
+    });
+    if (done.wait_for(10s) != std::future_status::ready) {
+        t.detach(); // the thread holds the loop; leaking both beats hanging the suite
+        FAIL() << "run() after stop() did not return within 10 s";
+    }
     t.join();
-    SUCCEED();
+    EXPECT_FALSE(*ran) << "a handler posted before stop() ran although the loop was stopped before run()";
 }
 
 TEST(EventLoop, TimerFiresAndCancelPreventsIt) {

@@ -40,18 +40,18 @@ protected:
 
 TEST_F(Deferred, AcceptedLaterOpensTheSessionThen) {
     ASSERT_TRUE(start_server());
-    const int fd = tcp_connect(port());
+    const int fd = connect_raw(port());
     ASSERT_GE(fd, 0);
-    ASSERT_TRUE(write_all(fd, upgrade_request("/ocpp/LATER", "ocpp1.6")));
+    ASSERT_TRUE(send_all(fd, upgrade_request("/ocpp/LATER", "ocpp1.6")));
     ASSERT_TRUE(wait_until([&] { return waiting() == 1; }));
-    EXPECT_EQ(read_until(fd, "\r\n\r\n", 300ms), "") << "no answer before the hook's";
+    EXPECT_EQ(receive(fd, "\r\n\r\n", 300ms), "") << "no answer before the hook's";
     EXPECT_EQ(on_server([&] { return server->connection_count(); }), 1u) << "a waiting upgrade counts";
     // Meanwhile the loop serves others: an upgrade decided at once goes through.
     auto [other, probe] = open_url(url("/ocpp/AT-ONCE"));
     ASSERT_TRUE(other.session) << other.error->message;
 
     answer(0, HandshakeDecision::accept());
-    const std::string response = read_until(fd, "\r\n\r\n");
+    const std::string response = receive(fd, "\r\n\r\n");
     EXPECT_EQ(response.rfind("HTTP/1.1 101", 0), 0u) << response;
     EXPECT_NE(response.find("Sec-WebSocket-Protocol: ocpp1.6"), std::string::npos) << response;
     ASSERT_TRUE(wait_until([&] { return server_session_count() == 2; }));
@@ -62,12 +62,12 @@ TEST_F(Deferred, AcceptedLaterOpensTheSessionThen) {
 
 TEST_F(Deferred, RefusedLaterGetsTheStatusChallengeAndReason) {
     ASSERT_TRUE(start_server());
-    const int fd = tcp_connect(port());
+    const int fd = connect_raw(port());
     ASSERT_GE(fd, 0);
-    ASSERT_TRUE(write_all(fd, upgrade_request("/ocpp/CB-9", "ocpp1.6")));
+    ASSERT_TRUE(send_all(fd, upgrade_request("/ocpp/CB-9", "ocpp1.6")));
     ASSERT_TRUE(wait_until([&] { return waiting() == 1; }));
     answer(0, HandshakeDecision::refuse(401, "wrong password"));
-    const std::string response = read_until(fd, "wrong password");
+    const std::string response = receive(fd, "wrong password");
     EXPECT_EQ(response.rfind("HTTP/1.1 401", 0), 0u) << response;
     EXPECT_NE(response.find("WWW-Authenticate: Basic realm=\"OCPP\""), std::string::npos) << response;
     EXPECT_EQ(response.find("Upgrade:"), std::string::npos) << "the prepared 101's headers are gone: " << response;
@@ -99,9 +99,9 @@ TEST_F(Deferred, AnAnswerThatNeverComesEndsInATimeoutThatSaysSo) {
     ServerConfig config;
     config.open_handshake_timeout = 300ms;
     ASSERT_TRUE(start_server(config));
-    const int fd = tcp_connect(port());
+    const int fd = connect_raw(port());
     ASSERT_GE(fd, 0);
-    ASSERT_TRUE(write_all(fd, upgrade_request("/ocpp/SLOW", "ocpp1.6")));
+    ASSERT_TRUE(send_all(fd, upgrade_request("/ocpp/SLOW", "ocpp1.6")));
     ASSERT_TRUE(wait_until([&] { return on_server([&] { return rejects.size(); }) == 1; }, 3000ms));
     const RejectedHandshake r = on_server([&] { return rejects[0]; });
     EXPECT_EQ(r.info.chargebox_id, "SLOW");
@@ -116,15 +116,15 @@ TEST_F(Deferred, AnAnswerThatNeverComesEndsInATimeoutThatSaysSo) {
 
 TEST_F(Deferred, ShutdownAnswersWaitingUpgradesWith503) {
     ASSERT_TRUE(start_server());
-    const int fd = tcp_connect(port());
+    const int fd = connect_raw(port());
     ASSERT_GE(fd, 0);
-    ASSERT_TRUE(write_all(fd, upgrade_request("/ocpp/WAITING", "ocpp1.6")));
+    ASSERT_TRUE(send_all(fd, upgrade_request("/ocpp/WAITING", "ocpp1.6")));
     ASSERT_TRUE(wait_until([&] { return waiting() == 1; }));
     on_server([&] {
         server->shutdown();
         return 0;
     });
-    const std::string response = read_until(fd, "shutting down");
+    const std::string response = receive(fd, "shutting down");
     EXPECT_EQ(response.rfind("HTTP/1.1 503", 0), 0u) << response;
     answer(0, HandshakeDecision::accept()); // after the shutdown: nothing happens
     EXPECT_EQ(server_session_count(), 0u);
@@ -133,13 +133,13 @@ TEST_F(Deferred, ShutdownAnswersWaitingUpgradesWith503) {
 
 TEST_F(Deferred, AnsweringTwiceCountsOnce) {
     ASSERT_TRUE(start_server());
-    const int fd = tcp_connect(port());
+    const int fd = connect_raw(port());
     ASSERT_GE(fd, 0);
-    ASSERT_TRUE(write_all(fd, upgrade_request("/ocpp/TWICE", "ocpp1.6")));
+    ASSERT_TRUE(send_all(fd, upgrade_request("/ocpp/TWICE", "ocpp1.6")));
     ASSERT_TRUE(wait_until([&] { return waiting() == 1; }));
     answer(0, HandshakeDecision::accept());
     answer(0, HandshakeDecision::refuse(401, "changed my mind"));
-    const std::string response = read_until(fd, "\r\n\r\n");
+    const std::string response = receive(fd, "\r\n\r\n");
     EXPECT_EQ(response.rfind("HTTP/1.1 101", 0), 0u) << response;
     ASSERT_TRUE(wait_until([&] { return server_session_count() == 1; }));
     EXPECT_EQ(on_server([&] { return rejects.size(); }), 0u);

@@ -2,9 +2,18 @@
 // A server and a client on real sockets (127.0.0.1, port 0), with everything they report recorded.
 #include <gtest/gtest.h>
 
-#include "test_support.hpp"
+#include "ocpp/net/client.hpp"
+#include "ocpp/net/event_loop.hpp"
+#include "ocpp/net/server.hpp"
+#include "tests/support/loop_thread.hpp"
+#include "tests/support/net_support.hpp"
+#include "tests/support/raw_ws.hpp"
+#include "tests/support/wait.hpp"
 
 namespace ocpp::net::test {
+
+using namespace std::chrono_literals;
+using namespace ocppkit::test;
 
 // What one session saw; touched only on its loop thread.
 struct Probe {

@@ -142,13 +142,13 @@ TEST_F(WsFraming, ClientMasksEveryFrameWithAFreshKey) {
     auto pending = std::async(std::launch::async, [&] { return connect_sync(client_lt, *client, o); });
     const int fd = listener.accept_one();
     ASSERT_GE(fd, 0);
-    const std::string request = read_until(fd, "\r\n\r\n");
+    const std::string request = receive(fd, "\r\n\r\n");
     const auto at = request.find("Sec-WebSocket-Key: ");
     ASSERT_NE(at, std::string::npos) << request;
     const auto key = request.substr(at + 19, request.find("\r\n", at) - at - 19);
-    write_all(fd, "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                  "Sec-WebSocket-Accept: " +
-                      accept_key(key) + "\r\nSec-WebSocket-Protocol: ocpp1.6\r\n\r\n");
+    send_all(fd, "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                 "Sec-WebSocket-Accept: " +
+                     accept_key(key) + "\r\nSec-WebSocket-Protocol: ocpp1.6\r\n\r\n");
     Connected c = pending.get();
     ASSERT_TRUE(c.session) << c.error->message;
 
@@ -206,14 +206,14 @@ int close_code_in(const std::string& bytes) {
 
 TEST_F(WsFraming, HostileABinaryFrameFromAChargerIsNotProcessedAndClosesWith1003) {
     ASSERT_TRUE(start_server());
-    const int fd = tcp_connect(port());
+    const int fd = connect_raw(port());
     ASSERT_GE(fd, 0);
-    ASSERT_TRUE(write_all(fd, upgrade_request("/ocpp/CB-BIN", "ocpp1.6")));
-    ASSERT_NE(read_until(fd, "\r\n\r\n").find("101"), std::string::npos);
-    ASSERT_TRUE(write_all(fd, small_frame(0x2, R"([2,"1","Heartbeat",{}])", true)));
-    const std::string answer = read_until(fd, "text frames only", 5000ms); // the whole close frame of the server
-    ASSERT_TRUE(write_all(fd, small_frame(0x8, std::string("\x03\xeb", 2), true))); // the closing handshake
-    read_until(fd, "", 5000ms);                                                     // until the server closes
+    ASSERT_TRUE(send_all(fd, upgrade_request("/ocpp/CB-BIN", "ocpp1.6")));
+    ASSERT_NE(receive(fd, "\r\n\r\n").find("101"), std::string::npos);
+    ASSERT_TRUE(send_all(fd, small_frame(0x2, R"([2,"1","Heartbeat",{}])", true)));
+    const std::string answer = receive(fd, "text frames only", 5000ms); // the whole close frame of the server
+    ASSERT_TRUE(send_all(fd, small_frame(0x8, std::string("\x03\xeb", 2), true))); // the closing handshake
+    receive(fd, "", 5000ms);                                                       // until the server closes
     close_fd(fd);
     EXPECT_EQ(close_code_in(answer), 1003) << "the server answered: " << answer;
     ASSERT_TRUE(wait_until([&] { return on_server([&] { return server_probes[0]->closes.size(); }) == 1u; }));
@@ -236,20 +236,20 @@ TEST_F(WsFraming, HostileABinaryFrameFromACentralSystemClosesTheClientWith1003) 
     auto pending = std::async(std::launch::async, [&] { return connect_sync(client_lt, *client, o); });
     const int fd = listener.accept_one();
     ASSERT_GE(fd, 0);
-    const std::string request = read_until(fd, "\r\n\r\n");
+    const std::string request = receive(fd, "\r\n\r\n");
     const auto at = request.find("Sec-WebSocket-Key: ");
     ASSERT_NE(at, std::string::npos) << request;
     const auto key = request.substr(at + 19, request.find("\r\n", at) - at - 19);
-    write_all(fd, "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                  "Sec-WebSocket-Accept: " +
-                      accept_key(key) + "\r\nSec-WebSocket-Protocol: ocpp1.6\r\n\r\n");
+    send_all(fd, "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                 "Sec-WebSocket-Accept: " +
+                     accept_key(key) + "\r\nSec-WebSocket-Protocol: ocpp1.6\r\n\r\n");
     Connected c = pending.get();
     ASSERT_TRUE(c.session) << c.error->message;
     auto probe = client_lt.call([&] { return Probe::attach(c.session); });
-    ASSERT_TRUE(write_all(fd, small_frame(0x2, R"([2,"1","Reset",{"type":"Hard"}])", false)));
-    const std::string close_frame = read_until(fd, "\x88", 5000ms); // the client's (masked) close frame
+    ASSERT_TRUE(send_all(fd, small_frame(0x2, R"([2,"1","Reset",{"type":"Hard"}])", false)));
+    const std::string close_frame = receive(fd, "\x88", 5000ms); // the client's (masked) close frame
     ASSERT_NE(close_frame.find('\x88'), std::string::npos);
-    ASSERT_TRUE(write_all(fd, small_frame(0x8, std::string("\x03\xeb", 2), false))); // the closing handshake
+    ASSERT_TRUE(send_all(fd, small_frame(0x8, std::string("\x03\xeb", 2), false))); // the closing handshake
     ::close(fd); // the server closes the TCP connection first (RFC 6455 7.1.1)
     ASSERT_TRUE(wait_until([&] { return client_lt.call([&] { return probe->closes.size(); }) == 1u; }, 15000ms));
     EXPECT_TRUE(client_lt.call([&] { return probe->messages.empty(); })) << "a binary frame reached OCPP";

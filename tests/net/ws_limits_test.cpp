@@ -1,6 +1,8 @@
 // Limits and hostile peers: oversize frames, garbage, dead peers, plain HTTP, many connections, memory.
 #include <arpa/inet.h>
+#include <atomic>
 #include <malloc.h>
+#include <memory>
 #include <netinet/in.h>
 #include <random>
 #include <sys/resource.h>
@@ -76,9 +78,9 @@ TEST_F(WsLimits, SurvivesGarbageOnTheTcpPort) {
     }
     std::vector<int> fds;
     for (const auto& payload : payloads) {
-        const int fd = tcp_connect(port());
+        const int fd = connect_raw(port());
         ASSERT_GE(fd, 0);
-        write_all(fd, payload);
+        send_all(fd, payload);
         fds.push_back(fd);
     }
     std::this_thread::sleep_for(200ms); // let the server chew on it, then hang up on it
@@ -86,10 +88,10 @@ TEST_F(WsLimits, SurvivesGarbageOnTheTcpPort) {
         close_fd(fd);
     }
     // Half a WebSocket frame after a good handshake, then gone.
-    const int fd = tcp_connect(port());
-    write_all(fd, upgrade_request("/ocpp/HALF", "ocpp1.6"));
-    read_until(fd, "\r\n\r\n");
-    write_all(fd, std::string("\x81\xfe\xff", 3));
+    const int fd = connect_raw(port());
+    send_all(fd, upgrade_request("/ocpp/HALF", "ocpp1.6"));
+    receive(fd, "\r\n\r\n");
+    send_all(fd, std::string("\x81\xfe\xff", 3));
     close_fd(fd);
 
     auto [c, probe] = open_url(url());
@@ -119,19 +121,22 @@ TEST_F(WsLimits, PingPongKeepsAliveAndDropsAPeerThatStopsAnswering) {
     EXPECT_EQ(on_server([&] { return server_probes[0]->closes.size(); }), 0u);
     EXPECT_TRUE(on_server([&] { return server_sessions[0]->is_open(); }));
 
-    // Freeze the client's loop: it can no longer answer pings.
-    const auto frozen_at = std::chrono::steady_clock::now();
-    client_lt.loop().post([] { std::this_thread::sleep_for(1500ms); });
-    ASSERT_TRUE(wait_until([&] { return on_server([&] { return server_probes[0]->closes.size(); }) == 1; }, 3000ms));
-    const auto dropped_after = std::chrono::steady_clock::now() - frozen_at;
-    EXPECT_LT(dropped_after, 1200ms);
+    // Freeze the client's loop: it can no longer answer pings. The server must drop it while it is still frozen (the
+    // order of the two events, not a wall-clock bound, so a loaded machine does not fail the test).
+    auto woke = std::make_shared<std::atomic<bool>>(false);
+    client_lt.loop().post([woke] {
+        std::this_thread::sleep_for(2500ms);
+        *woke = true;
+    });
+    ASSERT_TRUE(wait_until([&] { return on_server([&] { return server_probes[0]->closes.size(); }) == 1; }, 5000ms));
+    EXPECT_FALSE(*woke) << "the server dropped the peer only after it had woken up";
     const CloseInfo seen = on_server([&] { return server_probes[0]->closes[0]; });
     EXPECT_EQ(seen.code, 1006);
     EXPECT_FALSE(seen.by_peer);
     EXPECT_EQ(seen.reason, "no pong within 300 ms; connection dropped");
     EXPECT_EQ(on_server([&] { return server->connection_count(); }), 0u);
     // When the client wakes up it finds the connection gone.
-    ASSERT_TRUE(wait_until([&] { return on_client([&] { return probe->closes.size(); }) == 1; }, 3000ms));
+    ASSERT_TRUE(wait_until([&] { return on_client([&] { return probe->closes.size(); }) == 1; }, 5000ms));
     EXPECT_EQ(on_client([&] { return probe->closes[0].code; }), 1006);
 }
 
@@ -328,9 +333,9 @@ TEST_F(WsLimits, MemoryPerIdleConnection) {
     fds.reserve(kConnections);
     // Warm up allocator caches and the server's containers with a few connections first.
     for (int i = 0; i < 20; ++i) {
-        fds.push_back(tcp_connect(port()));
-        write_all(fds.back(), request);
-        read_until(fds.back(), "\r\n\r\n");
+        fds.push_back(connect_raw(port()));
+        send_all(fds.back(), request);
+        receive(fds.back(), "\r\n\r\n");
     }
     ASSERT_TRUE(wait_until([&] { return on_server([&] { return server->connection_count(); }) == 20; }));
     on_server([&] {
@@ -340,13 +345,13 @@ TEST_F(WsLimits, MemoryPerIdleConnection) {
     });
     const long before = on_server([&] { return heap_in_use(); });
     for (int i = 0; i < kConnections; ++i) {
-        const int fd = tcp_connect(port());
+        const int fd = connect_raw(port());
         ASSERT_GE(fd, 0);
-        write_all(fd, request);
+        send_all(fd, request);
         fds.push_back(fd);
     }
     for (int i = 20; i < kConnections + 20; ++i) {
-        ASSERT_NE(read_until(fds[static_cast<std::size_t>(i)], "\r\n\r\n").find(" 101 "), std::string::npos);
+        ASSERT_NE(receive(fds[static_cast<std::size_t>(i)], "\r\n\r\n").find(" 101 "), std::string::npos);
     }
     ASSERT_TRUE(wait_until([&] {
         return on_server([&] { return server->connection_count(); }) == static_cast<std::size_t>(kConnections + 20);
@@ -396,7 +401,7 @@ TEST_F(WsLimits, ClientReportsBadUrlRefusedAndTimeout) {
     ASSERT_TRUE(timeout.error);
     EXPECT_EQ(timeout.error->kind, ConnectError::Kind::Timeout) << timeout.error->message;
     EXPECT_NE(timeout.error->message.find("within 300 ms"), std::string::npos) << timeout.error->message;
-    EXPECT_LT(took, 2000ms);
+    EXPECT_LT(took, 5000ms); // generous: a loaded machine is slow, a missing timeout hangs far longer
     ::close(probe_fd);
 }
 

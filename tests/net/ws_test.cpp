@@ -225,10 +225,10 @@ TEST_F(WsTest, ShutdownClosesSessionsWithGoingAway) {
 
 TEST_F(WsTest, DroppedConnectionIsReportedAs1006) {
     ASSERT_TRUE(start_server());
-    const int fd = tcp_connect(port());
+    const int fd = connect_raw(port());
     ASSERT_GE(fd, 0);
-    ASSERT_TRUE(write_all(fd, upgrade_request("/ocpp/RAW", "ocpp1.6")));
-    const std::string response = read_until(fd, "\r\n\r\n");
+    ASSERT_TRUE(send_all(fd, upgrade_request("/ocpp/RAW", "ocpp1.6")));
+    const std::string response = receive(fd, "\r\n\r\n");
     EXPECT_EQ(response.rfind("HTTP/1.1 101", 0), 0u) << response;
     ASSERT_TRUE(wait_until([&] { return server_session_count() == 1; }));
     close_fd(fd);
@@ -244,7 +244,7 @@ TEST_F(WsTest, SilentPeerHitsTheOpenHandshakeTimeout) {
     ServerConfig config;
     config.open_handshake_timeout = 200ms;
     ASSERT_TRUE(start_server(config));
-    const int fd = tcp_connect(port());
+    const int fd = connect_raw(port());
     ASSERT_GE(fd, 0);
     ASSERT_TRUE(wait_until([&] { return on_server([&] { return rejects.size(); }) == 1; }, 3000ms));
     const RejectedHandshake r = on_server([&] { return rejects[0]; });

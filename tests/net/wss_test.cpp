@@ -82,7 +82,7 @@ TEST_F(WssTest, TlsCloseIsQuick) {
     });
     ASSERT_TRUE(wait_until([&] { return on_server([&] { return server_probes[0]->closes.size(); }) == 1; }));
     ASSERT_TRUE(wait_until([&] { return on_client([&] { return probe->closes.size(); }) == 1; }));
-    EXPECT_LT(std::chrono::steady_clock::now() - t0, 600ms); // not websocketpp's 5 s TLS shutdown wait
+    EXPECT_LT(std::chrono::steady_clock::now() - t0, 3000ms); // well under websocketpp's 5 s TLS shutdown wait
     EXPECT_EQ(on_client([&] { return probe->closes[0].code; }), 1000);
 }
 
@@ -139,7 +139,7 @@ TEST_F(WssTest, APlainClientOnATlsPortIsToldToTryWss) {
 // handshake that failed on something the peer sent.
 TEST_F(WssTest, APeerClosingBeforeItsTlsHelloIsReportedAsAbandoned) {
     ASSERT_TRUE(start_server(tls_config()));
-    const int fd = tcp_connect(port());
+    const int fd = connect_raw(port());
     ASSERT_GE(fd, 0);
     close_fd(fd);
     ASSERT_TRUE(wait_until([&] { return on_server([&] { return rejects.size(); }) == 1; }));
@@ -231,7 +231,7 @@ TEST_F(WssTest, Tls11ClientIsRefused) {
     SSL_CTX_set_min_proto_version(ctx, TLS1_VERSION);
     SSL_CTX_set_max_proto_version(ctx, TLS1_1_VERSION);
     SSL_CTX_set_cipher_list(ctx, "DEFAULT:@SECLEVEL=0");
-    const int fd = tcp_connect(port());
+    const int fd = connect_raw(port());
     ASSERT_GE(fd, 0);
     SSL* ssl = SSL_new(ctx);
     SSL_set_fd(ssl, fd);
@@ -260,7 +260,7 @@ TEST_F(WssTest, Tls13OnlyRefusesTls12) {
     ASSERT_TRUE(start_server(config));
     SSL_CTX* ctx = SSL_CTX_new(TLS_client_method());
     SSL_CTX_set_max_proto_version(ctx, TLS1_2_VERSION);
-    const int fd = tcp_connect(port());
+    const int fd = connect_raw(port());
     SSL* ssl = SSL_new(ctx);
     SSL_set_fd(ssl, fd);
     EXPECT_NE(SSL_connect(ssl), 1);
@@ -278,7 +278,7 @@ TEST_F(WssTest, Tls12ClientGetsAnAeadCipher) {
     SSL_CTX* ctx = SSL_CTX_new(TLS_client_method());
     SSL_CTX_set_max_proto_version(ctx, TLS1_2_VERSION);
     SSL_CTX_set_cipher_list(ctx, "ALL:@SECLEVEL=0");
-    const int fd = tcp_connect(port());
+    const int fd = connect_raw(port());
     SSL* ssl = SSL_new(ctx);
     SSL_set_fd(ssl, fd);
     ASSERT_EQ(SSL_connect(ssl), 1);
@@ -293,7 +293,7 @@ TEST_F(WssTest, Tls12ClientGetsAnAeadCipher) {
     SSL_CTX_set_security_level(ctx, 0);
     SSL_CTX_set_max_proto_version(ctx, TLS1_2_VERSION);
     SSL_CTX_set_cipher_list(ctx, "3DES:RC4:NULL:@SECLEVEL=0");
-    const int fd2 = tcp_connect(port());
+    const int fd2 = connect_raw(port());
     ssl = SSL_new(ctx);
     SSL_set_fd(ssl, fd2);
     EXPECT_NE(SSL_connect(ssl), 1);

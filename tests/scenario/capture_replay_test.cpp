@@ -9,13 +9,16 @@
 
 #include <gtest/gtest.h>
 
-#include "tests/tester/serve_support.hpp"
+#include "tests/support/child_process.hpp"
+#include "tests/support/http_client.hpp"
+#include "tests/support/loop_thread.hpp"
+#include "tests/support/wait.hpp"
 
 namespace {
 
 using namespace std::chrono_literals;
-using tester::test::free_port;
-using tester::test::Process;
+using ocppkit::test::ChildProcess;
+using ocppkit::test::free_port;
 
 const std::string kBin = OCPPKIT_BIN_DIR;
 const std::string kPassword = "kx7Qm2Vt9pLr4Wz8";
@@ -41,8 +44,8 @@ protected:
         }
     }
     // Starts `ocpp-tester check` for SIM000001 on a free port; `n` names its files.
-    std::unique_ptr<Process> tester(const std::string& n, std::uint16_t port) {
-        return std::make_unique<Process>(
+    std::unique_ptr<ChildProcess> tester(const std::string& n, std::uint16_t port) {
+        return std::make_unique<ChildProcess>(
             kBin + "/ocpp-tester",
             std::vector<std::string>{"check", "--listen", "127.0.0.1:" + std::to_string(port), "--chargebox-id",
                                      "SIM000001", "--password", kPassword, "--heartbeat-interval", "2", "--db",
@@ -58,19 +61,19 @@ TEST_F(CaptureReplay, ACapturedSessionReplaysAndPassesTheTesterAgain) {
     const auto port1 = free_port();
     auto check1 = tester("1", port1);
     std::this_thread::sleep_for(500ms);
-    Process sim(kBin + "/ocpp-simulator",
-                {"run", "--url", "ws://127.0.0.1:" + std::to_string(port1) + "/ocpp", "--chargers", "1", "--password",
-                 kPassword, "--duration", "6"},
-                base_ + ".sim");
+    ChildProcess sim(kBin + "/ocpp-simulator",
+                     {"run", "--url", "ws://127.0.0.1:" + std::to_string(port1) + "/ocpp", "--chargers", "1",
+                      "--password", kPassword, "--duration", "6"},
+                     base_ + ".sim");
     ASSERT_EQ(check1->wait_exit(40s), 0) << read_file(base_ + "-1.tester");
     sim.wait_exit(20s);
     const std::string capture = base_ + "-1.capture.jsonl";
     ASSERT_NE(read_file(capture).find("GetConfiguration"), std::string::npos) << read_file(capture);
 
     // 2. The capture becomes a scenario.
-    Process convert(kBin + "/ocpp-simulator",
-                    {"scenario", "from-capture", capture, "--id", "SIM000001", "--output", base_ + ".yaml"},
-                    base_ + ".out");
+    ChildProcess convert(kBin + "/ocpp-simulator",
+                         {"scenario", "from-capture", capture, "--id", "SIM000001", "--output", base_ + ".yaml"},
+                         base_ + ".out");
     ASSERT_EQ(convert.wait_exit(20s), 0) << read_file(base_ + ".out");
     const std::string yaml = read_file(base_ + ".yaml");
     EXPECT_NE(yaml.find("  - expect_call: GetConfiguration"), std::string::npos) << yaml;
@@ -80,10 +83,10 @@ TEST_F(CaptureReplay, ACapturedSessionReplaysAndPassesTheTesterAgain) {
     const auto port2 = free_port();
     auto check2 = tester("2", port2);
     std::this_thread::sleep_for(500ms);
-    Process replay(kBin + "/ocpp-simulator",
-                   {"scenario", base_ + ".yaml", "--url", "ws://127.0.0.1:" + std::to_string(port2) + "/ocpp",
-                    "--security-profile", "1", "--password", kPassword},
-                   base_ + ".out");
+    ChildProcess replay(kBin + "/ocpp-simulator",
+                        {"scenario", base_ + ".yaml", "--url", "ws://127.0.0.1:" + std::to_string(port2) + "/ocpp",
+                         "--security-profile", "1", "--password", kPassword},
+                        base_ + ".out");
     EXPECT_EQ(replay.wait_exit(60s), 0) << read_file(base_ + ".out") << "\n" << yaml;
     EXPECT_EQ(check2->wait_exit(40s), 0) << read_file(base_ + "-2.tester");
     EXPECT_NE(read_file(base_ + "-2.tester").find("PASSED: no check failed"), std::string::npos)

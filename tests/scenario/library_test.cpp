@@ -10,16 +10,20 @@
 
 #include <gtest/gtest.h>
 
-#include "interop_support.hpp"
-#include "tests/net/test_support.hpp"
-#include "tests/tester/serve_support.hpp"
+#include "tests/interop/interop_support.hpp"
+#include "tests/support/child_process.hpp"
+#include "tests/support/http_client.hpp"
+#include "tests/support/loop_thread.hpp"
+#include "tests/support/net_support.hpp"
+#include "tests/support/raw_ws.hpp"
+#include "tests/support/wait.hpp"
 
 namespace {
 
 using namespace std::chrono_literals;
-using tester::test::eventually;
-using tester::test::free_port;
-using tester::test::Process;
+using ocppkit::test::ChildProcess;
+using ocppkit::test::free_port;
+using ocppkit::test::wait_until;
 
 const std::string kBin = OCPPKIT_BIN_DIR;
 const std::string kSource = OCPPKIT_SOURCE_DIR;
@@ -82,32 +86,32 @@ protected:
                                       "5",
                                       "--auto-register"};
         args.insert(args.end(), extra.begin(), extra.end());
-        cs_ = std::make_unique<Process>(kBin + "/ocpp-centralsystem", args, base_ + ".cs.log");
+        cs_ = std::make_unique<ChildProcess>(kBin + "/ocpp-centralsystem", args, base_ + ".cs.log");
         const bool tls = !extra.empty();
-        ASSERT_TRUE(eventually(
+        ASSERT_TRUE(wait_until(
             [&] {
-                return tls ? ocpp::net::test::tcp_connect(port_) >= 0
-                           : tester::test::http(port_, "GET", "/healthz").status == 200;
+                return tls ? ocppkit::test::connect_raw(port_) >= 0
+                           : ocppkit::test::http(port_, "GET", "/healthz").status == 200;
             },
             10s))
             << read_file(base_ + ".cs.log");
         if (!tls) {
             const auto r =
-                tester::test::http(port_, "POST", "/api/v1/idtags", R"({"idTag":"SCN-TAG-1","status":"Accepted"})",
-                                   {"Authorization: Bearer " + kToken}, 10000ms);
+                ocppkit::test::http(port_, "POST", "/api/v1/idtags", R"({"idTag":"SCN-TAG-1","status":"Accepted"})",
+                                    {"Authorization: Bearer " + kToken}, 10000ms);
             ASSERT_EQ(r.status / 100, 2) << r.body;
             // The chargers of the scenarios (and the replayed capture) that charge, in operation (a planned charger's
             // sessions are Blocked).
             int n = 0;
             for (const char* id : {"SCN-SESSION-001", "SCN-SESSION-002", "SCN-OFFLINE-001", "SCN-REPLAY-1"}) {
                 const std::string evse = "DE*SCN*E" + std::to_string(++n) + "*1";
-                auto c = tester::test::http(
+                auto c = ocppkit::test::http(
                     port_, "POST", "/api/v1/chargers",
                     std::string(R"({"chargeBoxId":")") + id + R"(","chargePoints":[{"connectorId":1,"evseId":")" +
                         evse + R"(","standard":"IEC_62196_T2","format":"SOCKET","powerType":"AC_3_PHASE"}]})",
                     {"Authorization: Bearer " + kToken}, 10000ms);
                 ASSERT_EQ(c.status, 201) << c.body;
-                c = tester::test::http(
+                c = ocppkit::test::http(
                     port_, "POST", std::string("/api/v1/chargers/") + id + "/commission",
                     R"({"address":{"street":"A 1","postalCode":"10115","city":"Berlin","country":"DE"},)"
                     R"("location":{"latitude":52.52,"longitude":13.4},"hotline":"+49 30 1",)"
@@ -120,7 +124,7 @@ protected:
     // Runs `ocpp-simulator scenario ARGS...`; its exit code (-1 when it had to be killed) and output.
     int scenario(std::vector<std::string> args, std::string& output, std::chrono::seconds timeout = 120s) {
         args.insert(args.begin(), "scenario");
-        Process sim(kBin + "/ocpp-simulator", args, base_ + ".out");
+        ChildProcess sim(kBin + "/ocpp-simulator", args, base_ + ".out");
         const int code = sim.wait_exit(timeout);
         output = read_file(base_ + ".out");
         return code;
@@ -129,7 +133,7 @@ protected:
 
     std::string base_;
     std::uint16_t port_ = 0;
-    std::unique_ptr<Process> cs_;
+    std::unique_ptr<ChildProcess> cs_;
 };
 
 TEST_F(ScenarioLibrary, ProtocolScenariosPassAgainstOurCentralSystem) {
@@ -167,7 +171,7 @@ TEST_F(ScenarioLibrary, ProtocolScenariosPassAgainstOcppRpcStrict) {
         GTEST_SKIP() << setup.skip_reason;
     }
     std::string error;
-    auto cs = ocpp::interop::ChildProcess::spawn({setup.node, setup.script_dir + "/scenario_cs.js"}, error);
+    auto cs = ocppkit::test::ChildProcess::spawn({setup.node, setup.script_dir + "/scenario_cs.js"}, error);
     ASSERT_TRUE(cs) << error;
     const auto line = cs->wait_for_line("{\"listening\":", 15s);
     ASSERT_TRUE(line) << cs->stderr_text();
@@ -190,7 +194,7 @@ TEST_F(ScenarioLibrary, ProtocolScenariosPassAgainstOcppRpcStrict) {
 
 TEST_F(ScenarioLibrary, SecurityProfile2OverTls) {
     std::string error;
-    const auto* pki = ocpp::net::test::TestPki::get(&error);
+    const auto* pki = ocppkit::test::TestPki::get(&error);
     ASSERT_NE(pki, nullptr) << error;
     ASSERT_NO_FATAL_FAILURE(
         start_central_system({"--tls-cert", pki->server_rsa_cert, "--tls-key", pki->server_rsa_key}));
@@ -217,7 +221,7 @@ TEST_F(ScenarioLibrary, SecurityProfile2OverTls) {
 // or none at all, fails the run and says why.
 TEST_F(ScenarioLibrary, SecurityProfile3ClientCertificate) {
     std::string error;
-    const auto* pki = ocpp::net::test::TestPki::get(&error);
+    const auto* pki = ocppkit::test::TestPki::get(&error);
     ASSERT_NE(pki, nullptr) << error;
     ASSERT_NO_FATAL_FAILURE(start_central_system(
         {"--tls-cert", pki->server_rsa_cert, "--tls-key", pki->server_rsa_key, "--tls-client-ca", pki->ca_cert}));
@@ -233,7 +237,7 @@ TEST_F(ScenarioLibrary, SecurityProfile3ClientCertificate) {
         << out;
     EXPECT_EQ(count(read_file(base_ + ".xml"), "<failure"), 0);
     // The central system saw the refused attempt without a certificate, and says why.
-    EXPECT_TRUE(eventually(
+    EXPECT_TRUE(wait_until(
         [&] { return read_file(base_ + ".cs.log").find("peer did not return a certificate") != std::string::npos; },
         5s))
         << read_file(base_ + ".cs.log");
@@ -251,7 +255,7 @@ TEST_F(ScenarioLibrary, SecurityProfile3ClientCertificate) {
         << out;
     EXPECT_NE(out.find("unknown CA"), std::string::npos) << out; // the server's alert, as OpenSSL names it
     EXPECT_NE(read_file(base_ + ".json").find(R"("passed":false)"), std::string::npos);
-    EXPECT_TRUE(eventually(
+    EXPECT_TRUE(wait_until(
         [&] { return read_file(base_ + ".cs.log").find("certificate verify failed") != std::string::npos; }, 5s))
         << read_file(base_ + ".cs.log");
 
@@ -338,8 +342,8 @@ TEST_F(ScenarioLibrary, RestScenariosAgainstOurCentralSystem) {
         << out;
     EXPECT_NE(out.find("3 of 3 runs passed (2 scenarios)"), std::string::npos) << out;
     // What the scenarios did through the API is in the central system: both chargers operational, sessions stored.
-    const auto charger = tester::test::http(port_, "GET", "/api/v1/chargers/SCN-FLOW-002", "",
-                                            {"Authorization: Bearer " + kToken}, 10000ms);
+    const auto charger = ocppkit::test::http(port_, "GET", "/api/v1/chargers/SCN-FLOW-002", "",
+                                             {"Authorization: Bearer " + kToken}, 10000ms);
     EXPECT_NE(charger.body.find(R"("status":"operational")"), std::string::npos) << charger.body;
     // A wrong token is refused, and the report says which request and what came back.
     ASSERT_EQ(scenario({library("create_commission_charge"), "--url", url(), "--api-token", "wrong-token-0123456789",

@@ -11,18 +11,21 @@
 #include "ocpp/v16/messages.hpp"
 #include "simulator/fleet/fleet.hpp"
 #include "simulator/run.hpp"
+#include "tests/support/loop_thread.hpp"
+#include "tests/support/wait.hpp"
 
 namespace sim {
 namespace {
 
 using namespace std::chrono_literals;
 using namespace ocpp::v16;
+using ocppkit::test::wait_until;
 
 // A minimal central system on its own loop and thread: accepts everything, answers the charger's CALLs.
 class LoopbackCentralSystem {
 public:
     LoopbackCentralSystem() {
-        server_ = ocpp::net::Server::create(*loop_, ocpp::net::ServerConfig{}, log_);
+        server_ = ocpp::net::Server::create(lt_.loop(), ocpp::net::ServerConfig{}, log_);
         server_->set_open_handler([this](ocpp::net::SessionPtr session) {
             {
                 std::lock_guard<std::mutex> lock(mutex_);
@@ -39,15 +42,13 @@ public:
             peers_.push_back(peer);
         });
         EXPECT_TRUE(server_->listen());
-        thread_ = std::thread([this] { loop_->run(); });
+        lt_.start();
     }
     ~LoopbackCentralSystem() {
-        loop_->post([this] {
+        lt_.stop([this] {
             server_->shutdown();
             peers_.clear();
-            loop_->stop();
         });
-        thread_.join();
     }
     std::string url() const { return "ws://127.0.0.1:" + std::to_string(server_->port()) + "/ocpp"; }
     int opened() const { return opened_; }
@@ -92,26 +93,14 @@ private:
 
     ocpp::Logger log_{ocpp::LogLevel::Off};
     ocpp::validation::Registry schemas_ = ocpp::validation::Registry::v16().value();
-    std::unique_ptr<ocpp::net::EventLoop> loop_ = ocpp::net::EventLoop::create();
+    ocppkit::test::LoopThread lt_{ocppkit::test::LoopThread::Start::Later};
     std::unique_ptr<ocpp::net::Server> server_;
     std::vector<std::shared_ptr<ocpp::Peer>> peers_; // loop thread only
     int next_tx_ = 0;                                // loop thread only
     std::atomic<int> opened_{0};
     mutable std::mutex mutex_;
     std::set<std::string> ids_, paths_, basic_;
-    std::thread thread_;
 };
-
-template <class F> bool eventually(F condition, std::chrono::milliseconds limit = 10s) {
-    const auto deadline = std::chrono::steady_clock::now() + limit;
-    while (std::chrono::steady_clock::now() < deadline) {
-        if (condition()) {
-            return true;
-        }
-        std::this_thread::sleep_for(20ms);
-    }
-    return condition();
-}
 
 Options fleet_options(const std::string& url, std::uint64_t chargers) {
     Options o;
@@ -135,7 +124,7 @@ TEST(Fleet, BootsEveryChargerOverLoopbackAndStopsGracefully) {
     Fleet fleet(config, std::move(*planned), cs.schemas(), log, default_transport());
     EXPECT_EQ(fleet.size(), 12u);
     fleet.start();
-    ASSERT_TRUE(eventually([&] { return fleet.snapshot().booted == 12; })) << fleet.snapshot().booted;
+    ASSERT_TRUE(wait_until([&] { return fleet.snapshot().booted == 12; }, 10s)) << fleet.snapshot().booted;
     const Stats running = fleet.snapshot();
     EXPECT_EQ(running.connected, 12u);
     EXPECT_TRUE(fleet.stop(10s));
@@ -168,8 +157,8 @@ TEST(Fleet, ChurnDropsAndReconnects) {
     config.churn_interval = 300ms;
     Fleet fleet(config, std::move(*planned), cs.schemas(), log, default_transport());
     fleet.start();
-    ASSERT_TRUE(eventually([&] { return fleet.snapshot().disconnects >= 3; }));
-    ASSERT_TRUE(eventually([&] { return fleet.snapshot().connects > 6; })) << "dropped chargers come back";
+    ASSERT_TRUE(wait_until([&] { return fleet.snapshot().disconnects >= 3; }, 10s));
+    ASSERT_TRUE(wait_until([&] { return fleet.snapshot().connects > 6; }, 10s)) << "dropped chargers come back";
     EXPECT_TRUE(fleet.stop(10s));
 }
 
@@ -234,14 +223,16 @@ TEST(Fleet, CapsConnectionAttemptsInFlight) {
     ASSERT_TRUE(schemas);
     Fleet fleet(fleet_config(o), std::move(*planned), *schemas, log, refusing_transport(attempts));
     fleet.start();
-    ASSERT_TRUE(eventually([&] { return attempts.attempts >= 40; }));
+    ASSERT_TRUE(wait_until([&] { return attempts.attempts >= 40; }, 10s));
     // Refusals are counted while running (the snapshot is published once a second); once stopping, an abandoned
     // attempt is no error.
-    ASSERT_TRUE(eventually([&] {
-        const Stats now = fleet.snapshot();
-        auto it = now.connect_errors.find("refused");
-        return it != now.connect_errors.end() && it->second >= 40u;
-    }));
+    ASSERT_TRUE(wait_until(
+        [&] {
+            const Stats now = fleet.snapshot();
+            auto it = now.connect_errors.find("refused");
+            return it != now.connect_errors.end() && it->second >= 40u;
+        },
+        10s));
     EXPECT_TRUE(fleet.stop(10s));
     EXPECT_LE(attempts.max_in_flight.load(), 4);
     EXPECT_GE(attempts.max_in_flight.load(), 2);

@@ -6,8 +6,8 @@
 
 namespace {
 
-using ocppkit_test::run_binary;
-using ocppkit_test::ScratchDir;
+using ocppkit::test::run_binary;
+using ocppkit::test::ScratchDir;
 
 const std::string kSimulator = OCPPKIT_SIMULATOR_BIN;
 const std::string kUrl = "ws://127.0.0.1:9/ocpp";

@@ -13,7 +13,7 @@
 
 namespace simint {
 
-using ocpp::interop::ChildProcess;
+using ocppkit::test::ChildProcess;
 
 namespace {
 

@@ -9,7 +9,8 @@
 
 #include <rapidjson/document.h>
 
-#include "interop_support.hpp"
+#include "tests/interop/interop_support.hpp"
+#include "tests/support/loop_thread.hpp"
 
 namespace simint {
 

@@ -10,8 +10,8 @@
 #include "store/database.hpp"
 #include "store/password.hpp"
 #include "store/postgres.hpp"
+#include "store/testing/postgres_server.hpp"
 #include "store/worker.hpp"
-#include "tests/support/postgres_server.hpp"
 
 using namespace std::chrono_literals;
 

@@ -1,39 +1,66 @@
 #pragma once
-// RawWs: a hostile WebSocket client on a plain socket, for the hostile-input suites. It upgrades with any path and
-// Basic credentials, sends text frames exactly as given (as fast as the test likes), and reads only when asked, so
-// a test can play a charger that never reads. 127.0.0.1 only; every wait is bounded.
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
-#include <cerrno>
+// Raw sockets to 127.0.0.1 for the hostile-input tests: hand-made HTTP and WebSocket upgrades, frames written byte by
+// byte, a client that never reads. Every wait is bounded.
 #include <chrono>
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
-namespace ocpp::testing {
+namespace ocppkit::test {
 
-inline std::string base64(std::string_view in) {
-    static const char* abc = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    std::string out;
-    std::size_t i = 0;
-    for (; i + 2 < in.size(); i += 3) {
-        const auto n = (static_cast<unsigned char>(in[i]) << 16) | (static_cast<unsigned char>(in[i + 1]) << 8) |
-                       static_cast<unsigned char>(in[i + 2]);
-        out += {abc[(n >> 18) & 63], abc[(n >> 12) & 63], abc[(n >> 6) & 63], abc[n & 63]};
-    }
-    if (i + 1 == in.size()) {
-        const auto n = static_cast<unsigned char>(in[i]) << 16;
-        out += {abc[(n >> 18) & 63], abc[(n >> 12) & 63], '=', '='};
-    } else if (i + 2 == in.size()) {
-        const auto n = (static_cast<unsigned char>(in[i]) << 16) | (static_cast<unsigned char>(in[i + 1]) << 8);
-        out += {abc[(n >> 18) & 63], abc[(n >> 12) & 63], abc[(n >> 6) & 63], '='};
-    }
-    return out;
-}
+// A blocking TCP connection (TCP_NODELAY) to host:port, bound to `source` when one is given; -1 when it fails.
+int connect_raw(std::uint16_t port, const char* host = "127.0.0.1", const std::string& source = "");
+// Writes all of data; false when the socket would not take it.
+bool send_all(int fd, std::string_view data);
+// What arrives within `timeout`, until `until` appears (empty: until the peer closes).
+std::string receive(int fd, const std::string& until, std::chrono::milliseconds timeout = std::chrono::seconds(3));
+void close_fd(int fd);
 
+// Sends a raw HTTP request and returns the whole response (the server closes after answering).
+std::string http_exchange(std::uint16_t port, const std::string& request);
+// A WebSocket upgrade request for path; protocols goes into Sec-WebSocket-Protocol unless empty, extra (whole header
+// lines) after it.
+std::string upgrade_request(const std::string& path, const std::string& protocols = "ocpp1.6",
+                            const std::string& extra = "");
+// The HTTP status of an answer ("HTTP/1.1 101 ..." -> 101), 0 when there is none.
+int status_of(const std::string& answer);
+// "Basic <base64(user:password)>".
+std::string basic_auth(const std::string& user, const std::string& password);
+
+// A masked frame (client to server) of `opcode` with `payload`, any length.
+std::string client_frame(unsigned char opcode, std::string_view payload);
+// The frames of an unmasked stream (server to client) as (opcode, payload), as far as they are complete.
+std::vector<std::pair<int, std::string>> server_frames(const std::string& bytes);
+// The close code in a close frame's payload, 0 when it has none.
+int close_code(const std::string& payload);
+
+struct UpgradeReply {
+    int status = 0;          // 101 when upgraded; 0 when there was no HTTP answer
+    std::string body;        // the refusal's body (its reason)
+    std::string raw;         // everything read
+    std::string retry_after; // the Retry-After header of a throttled refusal
+    double seconds = 0;      // from connect to the answer's headers
+};
+
+struct UpgradeOptions {
+    std::string authorization;        // the Authorization header's value, if any
+    std::string source = "127.0.0.1"; // the 127.x address to connect from
+    bool read_answer = true;          // false: send the request and close without reading, as a flood does
+    std::chrono::milliseconds timeout = std::chrono::seconds(30);
+};
+
+// One WebSocket upgrade request (subprotocol ocpp1.6) with `target` sent byte for byte, and its answer.
+UpgradeReply ws_upgrade(std::uint16_t port, const std::string& target, const UpgradeOptions& options = {});
+// ws_upgrade() of /ocpp/<id> with HTTP Basic credentials, as a password guesser sends it.
+UpgradeReply basic_upgrade(std::uint16_t port, const std::string& id, const std::string& password,
+                           const std::string& source = "127.0.0.1", bool answer = true,
+                           std::chrono::milliseconds timeout = std::chrono::seconds(20));
+
+// A hostile WebSocket client on a plain socket: upgrades with any target and Basic credentials, sends text frames
+// exactly as given (as fast as the test likes) and reads only when asked, so a test can play a charger that never
+// reads.
 class RawWs {
 public:
     RawWs() = default;
@@ -44,126 +71,20 @@ public:
     // Sends the upgrade request for `target` (e.g. "/ocpp/CB-A%0Afake") and returns the HTTP status of the answer
     // (101 when upgraded), or 0 when nothing came within the timeout.
     int upgrade(std::uint16_t port, const std::string& target, const std::string& user = "",
-                const std::string& password = "", std::chrono::milliseconds timeout = std::chrono::seconds(10)) {
-        close();
-        fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        if (fd_ < 0) {
-            return 0;
-        }
-        set_timeout(timeout);
-        sockaddr_in addr{};
-        addr.sin_family = AF_INET;
-        addr.sin_port = htons(port);
-        ::inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr);
-        if (::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-            close();
-            return 0;
-        }
-        std::string request = "GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(port) +
-                              "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: "
-                              "dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
-                              "Sec-WebSocket-Protocol: ocpp1.6\r\n";
-        if (!user.empty()) {
-            request += "Authorization: Basic " + base64(user + ":" + password) + "\r\n";
-        }
-        request += "\r\n";
-        if (!send_all(request)) {
-            return 0;
-        }
-        // Read the answer's head byte by byte, so that no frame after it is consumed.
-        std::string head;
-        char c = 0;
-        while (head.size() < 16384 && head.find("\r\n\r\n") == std::string::npos && ::recv(fd_, &c, 1, 0) == 1) {
-            head += c;
-        }
-        if (head.rfind("HTTP/1.", 0) != 0 || head.size() < 12) {
-            return 0;
-        }
-        return std::stoi(head.substr(9, 3));
-    }
-
+                const std::string& password = "", std::chrono::milliseconds timeout = std::chrono::seconds(10));
     // One masked text frame; false when the socket would not take it within the send timeout.
-    bool send_text(std::string_view payload) {
-        std::string frame;
-        frame += static_cast<char>(0x81);
-        if (payload.size() < 126) {
-            frame += static_cast<char>(0x80 | payload.size());
-        } else if (payload.size() < 65536) {
-            frame += static_cast<char>(0x80 | 126);
-            frame += static_cast<char>(payload.size() >> 8);
-            frame += static_cast<char>(payload.size() & 0xFF);
-        } else {
-            frame += static_cast<char>(0x80 | 127);
-            for (int shift = 56; shift >= 0; shift -= 8) {
-                frame += static_cast<char>((static_cast<std::uint64_t>(payload.size()) >> shift) & 0xFF);
-            }
-        }
-        const char mask[4] = {0x12, 0x34, 0x56, 0x78};
-        frame.append(mask, 4);
-        for (std::size_t i = 0; i < payload.size(); ++i) {
-            frame += static_cast<char>(payload[i] ^ mask[i % 4]);
-        }
-        return send_all(frame);
-    }
-
+    bool send_text(std::string_view payload);
     // Reads whatever arrives within the timeout (raw bytes, frames not decoded); empty when the peer closed.
-    std::string read_some(std::chrono::milliseconds timeout) {
-        set_timeout(timeout);
-        char buf[65536];
-        const auto n = fd_ < 0 ? -1 : ::recv(fd_, buf, sizeof buf, 0);
-        return n > 0 ? std::string(buf, static_cast<std::size_t>(n)) : std::string();
-    }
-
+    std::string read_some(std::chrono::milliseconds timeout);
     // Reads until the peer closes the connection or the timeout passes; true when it closed.
-    bool wait_closed(std::chrono::milliseconds timeout, std::string* received = nullptr) {
-        const auto end = std::chrono::steady_clock::now() + timeout;
-        set_timeout(std::chrono::milliseconds(200));
-        char buf[65536];
-        while (fd_ >= 0 && std::chrono::steady_clock::now() < end) {
-            const auto n = ::recv(fd_, buf, sizeof buf, 0);
-            if (n == 0) {
-                return true;
-            }
-            if (n > 0 && received) {
-                received->append(buf, static_cast<std::size_t>(n));
-            }
-            if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
-                return true; // reset
-            }
-        }
-        return false;
-    }
-
-    void set_timeout(std::chrono::milliseconds timeout) {
-        if (fd_ < 0) {
-            return;
-        }
-        timeval tv{static_cast<time_t>(timeout.count() / 1000),
-                   static_cast<suseconds_t>(timeout.count() % 1000 * 1000)};
-        ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-        ::setsockopt(fd_, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
-    }
-    void close() {
-        if (fd_ >= 0) {
-            ::close(fd_);
-            fd_ = -1;
-        }
-    }
+    bool wait_closed(std::chrono::milliseconds timeout, std::string* received = nullptr);
+    // The socket's send and receive timeouts.
+    void set_timeout(std::chrono::milliseconds timeout);
+    void close();
     bool is_open() const { return fd_ >= 0; }
 
 private:
-    bool send_all(std::string_view data) {
-        for (std::size_t sent = 0; sent < data.size();) {
-            const auto n = ::send(fd_, data.data() + sent, data.size() - sent, MSG_NOSIGNAL);
-            if (n <= 0) {
-                return false;
-            }
-            sent += static_cast<std::size_t>(n);
-        }
-        return true;
-    }
-
     int fd_ = -1;
 };
 
-} // namespace ocpp::testing
+} // namespace ocppkit::test

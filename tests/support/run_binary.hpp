@@ -1,18 +1,18 @@
 #pragma once
-// Runs a program to its end (bounded), for the tests of what a program says and how it exits on bad start-up input.
+// Runs a program to its end (bounded), for the tests of what a program says and how it exits on bad start-up input;
+// and a scratch directory for the files such a test hands it.
 #include <unistd.h>
 
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
-#include <sstream>
 #include <string>
 #include <vector>
 
-#include "tests/tester/serve_support.hpp"
+#include "tests/support/child_process.hpp"
 
-namespace ocppkit_test {
+namespace ocppkit::test {
 
 struct RunResult {
     int exit_code = -1; // -1: still running after the timeout (then stopped)
@@ -26,13 +26,10 @@ inline RunResult run_binary(const std::string& program, const std::vector<std::s
         "/tmp/ocppkit-run-" + std::to_string(::getpid()) + "-" + std::to_string(++counter) + ".out";
     RunResult r;
     {
-        tester::test::Process p(program, args, out_file);
+        ChildProcess p(program, args, out_file);
         r.exit_code = p.wait_exit(timeout);
     }
-    std::ifstream in(out_file);
-    std::stringstream s;
-    s << in.rdbuf();
-    r.output = s.str();
+    r.output = file_text(out_file);
     std::remove(out_file.c_str());
     return r;
 }
@@ -57,4 +54,4 @@ struct ScratchDir {
     }
 };
 
-} // namespace ocppkit_test
+} // namespace ocppkit::test

@@ -6,6 +6,7 @@
 #include "tester/check/command.hpp"
 
 using namespace tester::test;
+using namespace ocppkit::test;
 
 namespace {
 

@@ -9,16 +9,17 @@
 #include <cstdio>
 #include <regex>
 
-#include "../interop/interop_support.hpp"
 #include "ocpp/net/client.hpp"
 #include "scripted_charger.hpp"
 #include "store/claims.hpp"
 #include "store/sqlite.hpp"
+#include "tests/interop/interop_support.hpp"
+#include "tests/support/loop_thread.hpp"
 
 namespace tester::test {
 
 using namespace std::chrono_literals;
-using ocpp::interop::ChildProcess;
+using ocppkit::test::ChildProcess;
 
 inline constexpr const char* kPassword = "Xk29fLq8Zr4mTw7pBq";
 
@@ -149,7 +150,7 @@ private:
             });
     }
 
-    ocpp::interop::LoopThread loop_;
+    ocppkit::test::LoopThread loop_{ocppkit::test::LoopThread::Start::Later};
     ocpp::Logger log_{ocpp::LogLevel::Off};
     ocpp::validation::Registry schemas_;
     std::unique_ptr<ocpp::net::Client> client_;

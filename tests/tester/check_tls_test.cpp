@@ -1,14 +1,15 @@
 // `ocpp-tester check` over wss:// (security profiles 2 and 3) with throwaway certificates from tests/net's PKI.
-#include "../net/test_support.hpp"
 #include "check_support.hpp"
+#include "tests/support/net_support.hpp"
 
 using namespace tester::test;
+using namespace ocppkit::test;
 
 namespace {
 
-const ocpp::net::test::TestPki* pki_or_skip() {
+const ocppkit::test::TestPki* pki_or_skip() {
     std::string error;
-    const auto* pki = ocpp::net::test::TestPki::get(&error);
+    const auto* pki = ocppkit::test::TestPki::get(&error);
     if (!pki) {
         ADD_FAILURE() << "cannot make test certificates: " << error;
     }

@@ -4,6 +4,7 @@
 #include "check_support.hpp"
 
 using namespace tester::test;
+using namespace ocppkit::test;
 
 namespace {
 

@@ -5,15 +5,15 @@
 
 #include "check_support.hpp"
 #include "serve_binary.hpp"
+#include "tests/support/raw_ws.hpp"
 #include "tests/support/run_binary.hpp"
-#include "tests/support/ws_upgrade.hpp"
 
 namespace tester::test {
 namespace {
 
-using ocppkit_test::run_binary;
-using ocppkit_test::ScratchDir;
-using ocppkit_test::ws_upgrade;
+using ocppkit::test::run_binary;
+using ocppkit::test::ScratchDir;
+using ocppkit::test::ws_upgrade;
 
 std::uint16_t port_of(const std::string& url) {
     const auto colon = url.rfind(':');

@@ -13,10 +13,14 @@
 #include <rapidjson/document.h>
 
 #include "serve_binary.hpp"
-#include "serve_support.hpp"
+#include "tests/support/child_process.hpp"
+#include "tests/support/http_client.hpp"
+#include "tests/support/loop_thread.hpp"
+#include "tests/support/wait.hpp"
 #include "tiny_charger.hpp"
 
 using namespace tester::test;
+using namespace ocppkit::test;
 
 namespace {
 
@@ -133,7 +137,7 @@ protected:
     // Polls the test until it finished; its live state.
     rapidjson::Document finished(const std::string& id, std::chrono::seconds limit) {
         std::string body;
-        const bool ended = eventually(
+        const bool ended = wait_until(
             [&] {
                 body = http(port_, "GET", "/api/v1/tests/" + id).body;
                 const auto s = json(body);
@@ -186,7 +190,7 @@ TEST_F(HostileServe, AFloodOfLargeFramesKeepsTheTesterWithinItsMemoryBudget) {
         charger->connect(t.url, "CB-FLOOD-1", t.password);
     });
     long peak = before;
-    const bool sent = eventually(
+    const bool sent = wait_until(
         [&] {
             peak = std::max(peak, rss_kib(process_->pid()));
             return charger->done.load();
@@ -257,7 +261,7 @@ TEST_F(HostileServe, AChargerOverTheFrameRateFailsConnectionFrameRateAndIsDiscon
         charger->connect(t.url, "CB-FLOOD-2", t.password);
     });
     const auto state = finished(t.id, 60s);
-    EXPECT_TRUE(eventually([&] { return charger->close_code.load() != 0; }, 10s));
+    EXPECT_TRUE(wait_until([&] { return charger->close_code.load() != 0; }, 10s));
     // 1008 (policy violation); 1006 when the flooding charger, busy writing on a loaded machine, lets the closing
     // handshake time out. Either way the tester ended the connection.
     const int code = charger->close_code.load();
@@ -280,7 +284,7 @@ TEST_F(HostileServe, ANonLoopbackAddressNeedsATokenOrExplicitConsent) {
         "sqlite:" + ::testing::TempDir() + "hostile-serve-consent-" + std::to_string(::getpid()) + ".db";
     const std::string listen = "0.0.0.0:" + std::to_string(free_port());
     {
-        Process refused(kBinary, {"serve", "--listen", listen, "--db", db}, log);
+        ChildProcess refused(kBinary, {"serve", "--listen", listen, "--db", db}, log);
         EXPECT_EQ(refused.wait_exit(10000ms), 2);
     }
     std::ifstream in(log);
@@ -325,7 +329,7 @@ TEST_F(HostileServe, TestIdsNeverReachTheLog) {
         charger->connect({t.url, "CB-LOG-1", t.password, 2});
     });
     std::string body;
-    ASSERT_TRUE(eventually(
+    ASSERT_TRUE(wait_until(
         [&] {
             body = http(port_, "GET", "/api/v1/tests/" + t.id).body;
             return str(json(body), "claimStatus") == "issued";

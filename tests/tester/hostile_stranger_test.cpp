@@ -5,10 +5,14 @@
 #include <gtest/gtest.h>
 
 #include "serve_binary.hpp"
-#include "serve_support.hpp"
-#include "tests/support/hostile_socket.hpp"
+#include "tests/support/child_process.hpp"
+#include "tests/support/http_client.hpp"
+#include "tests/support/loop_thread.hpp"
+#include "tests/support/raw_ws.hpp"
+#include "tests/support/wait.hpp"
 
 using namespace tester::test;
+using namespace ocppkit::test;
 
 namespace {
 
@@ -33,11 +37,11 @@ TEST(HostileProcessLimits, TheTesterRaisesItsSoftFileLimitToTheHardOne) {
     const std::string base = "/tmp/ocppkit-hostile-tester-" + std::to_string(::getpid());
     const std::string log = base + ".log";
     const std::uint16_t port = free_port();
-    Process tester(prlimit,
-                   {"--nofile=100:400", kBinary, "serve", "--listen", "127.0.0.1:" + std::to_string(port), "--db",
-                    "sqlite:" + base + ".db"},
-                   log);
-    EXPECT_TRUE(eventually([&] { return http(port, "GET", "/healthz", "", {}, 500ms).status == 200; }, 15s));
+    ChildProcess tester(prlimit,
+                        {"--nofile=100:400", kBinary, "serve", "--listen", "127.0.0.1:" + std::to_string(port), "--db",
+                         "sqlite:" + base + ".db"},
+                        log);
+    EXPECT_TRUE(wait_until([&] { return http(port, "GET", "/healthz", "", {}, 500ms).status == 200; }, 15s));
     EXPECT_EQ(ocppkit::test::soft_file_limit(tester.pid()), 400);
     tester.stop();
     for (const char* suffix : {".log", ".db", ".db-wal", ".db-shm"}) {

@@ -13,9 +13,15 @@
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
 
-#include "serve_support.hpp"
+#include "tests/support/child_process.hpp"
+#include "tests/support/http_client.hpp"
+#include "tests/support/loop_thread.hpp"
+#include "tests/support/wait.hpp"
 
 namespace tester::test {
+
+using namespace std::chrono_literals;
+using namespace ocppkit::test;
 
 inline const std::string kBinary = std::string(OCPPKIT_BIN_DIR) + "/ocpp-tester";
 
@@ -59,15 +65,15 @@ protected:
                                           "--db",  "sqlite:" + db_, "--heartbeat-interval",
                                           "2",     "--timeout",     "30"};
             args.insert(args.end(), extra.begin(), extra.end());
-            process_ = std::make_unique<Process>(kBinary, args, log_);
-            if (eventually(
+            process_ = std::make_unique<ChildProcess>(kBinary, args, log_);
+            if (wait_until(
                     [&] {
                         return (tls ? accepts_tcp(port_)
                                     : http(port_, "GET", "/healthz", "", {}, 500ms).status == 200) ||
                                process_->wait_exit(0ms) >= 0;
                     },
                     10s) &&
-                process_->pid() > 0) {
+                process_->running()) {
                 return;
             }
         }
@@ -85,7 +91,7 @@ protected:
         return http(port_, "POST", "/api/v1/tests", body, headers);
     }
 
-    std::unique_ptr<Process> process_;
+    std::unique_ptr<ChildProcess> process_;
     std::uint16_t port_ = 0;
     std::string db_, log_;
 };

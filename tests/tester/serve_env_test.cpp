@@ -9,10 +9,14 @@
 #include <gtest/gtest.h>
 
 #include "serve_binary.hpp"
-#include "serve_support.hpp"
 #include "tester/serve/command.hpp"
+#include "tests/support/child_process.hpp"
+#include "tests/support/http_client.hpp"
+#include "tests/support/loop_thread.hpp"
+#include "tests/support/wait.hpp"
 
 using namespace tester::test;
+using namespace ocppkit::test;
 namespace fs = std::filesystem;
 
 namespace {
@@ -132,8 +136,8 @@ TEST(ServeEnvironment, BinaryReadsTheEnvironment) {
     ::setenv("OCPPKIT_TESTER_DB", ("sqlite:" + base + ".db").c_str(), 1);
     ::setenv("OCPPKIT_TESTER_API_TOKEN", "env-token-0123456789", 1);
     {
-        Process tester(kBinary, {"serve"}, base + ".log");
-        ASSERT_TRUE(eventually([&] { return http(port, "GET", "/healthz").status == 200; }, 10s))
+        ChildProcess tester(kBinary, {"serve"}, base + ".log");
+        ASSERT_TRUE(wait_until([&] { return http(port, "GET", "/healthz").status == 200; }, 10s))
             << read_all(base + ".log");
         const std::string body = R"({"chargeBoxId":"CB-ENV-1"})";
         EXPECT_EQ(http(port, "POST", "/api/v1/tests", body).status, 401);
@@ -143,7 +147,7 @@ TEST(ServeEnvironment, BinaryReadsTheEnvironment) {
     }
     ::setenv("OCPPKIT_TESTER_TIMEOUT", "often", 1);
     {
-        Process tester(kBinary, {"serve"}, base + ".log");
+        ChildProcess tester(kBinary, {"serve"}, base + ".log");
         EXPECT_EQ(tester.wait_exit(10s), 2);
     }
     const std::string log = read_all(base + ".log");
@@ -154,7 +158,7 @@ TEST(ServeEnvironment, BinaryReadsTheEnvironment) {
         ::unsetenv(var);
     }
     {
-        Process help(kBinary, {"serve", "--help"}, base + ".log");
+        ChildProcess help(kBinary, {"serve", "--help"}, base + ".log");
         EXPECT_EQ(help.wait_exit(10s), 0);
     }
     EXPECT_NE(read_all(base + ".log").find("OCPPKIT_TESTER_API_TOKEN"), std::string::npos);

@@ -6,12 +6,16 @@
 #include <gtest/gtest.h>
 
 #include "serve_binary.hpp"
-#include "serve_support.hpp"
 #include "tester/serve/command.hpp"
 #include "tester/web/installer_page.hpp"
+#include "tests/support/child_process.hpp"
+#include "tests/support/http_client.hpp"
+#include "tests/support/loop_thread.hpp"
+#include "tests/support/wait.hpp"
 #include "tiny_charger.hpp"
 
 using namespace tester::test;
+using namespace ocppkit::test;
 
 namespace {
 
@@ -131,7 +135,7 @@ TEST_F(ServeBinary, RetestKeepsTheGivenPassword) {
         charger->connect({str(c, "url"), "CB-PW", password, 1});
     });
     std::string seen;
-    EXPECT_TRUE(eventually(
+    EXPECT_TRUE(wait_until(
         [&] {
             const auto state = json(http(port_, "GET", "/api/v1/tests/" + id).body);
             if (!state.IsObject() || !state["checks"].IsArray()) {

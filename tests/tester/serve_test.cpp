@@ -9,14 +9,18 @@
 #include <rapidjson/document.h>
 
 #include "serve_binary.hpp"
-#include "serve_support.hpp"
 #include "store/claims.hpp"
 #include "store/password.hpp"
 #include "store/sqlite.hpp"
 #include "tester/serve/command.hpp"
+#include "tests/support/child_process.hpp"
+#include "tests/support/http_client.hpp"
+#include "tests/support/loop_thread.hpp"
+#include "tests/support/wait.hpp"
 #include "tiny_charger.hpp"
 
 using namespace tester::test;
+using namespace ocppkit::test;
 namespace fs = std::filesystem;
 
 TEST_F(ServeBinary, WellBehavedChargerPassesAndGetsAClaimingCode) {
@@ -46,7 +50,7 @@ TEST_F(ServeBinary, WellBehavedChargerPassesAndGetsAClaimingCode) {
     // Poll like a page would: cheap 304s while nothing changed, the full state when the version moved.
     std::string state_body, etag;
     int not_modified = 0;
-    const bool done = eventually(
+    const bool done = wait_until(
         [&] {
             auto r =
                 http(port_, "GET", "/api/v1/tests/" + id, "",
@@ -187,7 +191,7 @@ TEST_F(ServeBinary, BadRequestsAreRefusedWithTheFieldNamed) {
         wrong = TinyCharger::create(lt.loop(), *schemas, quiet);
         wrong->connect({str(json(first.body), "url"), "CB-DUP", "not-the-password", 1});
     });
-    EXPECT_TRUE(eventually([&] { return stranger->http_status == 404 && wrong->http_status == 401; }, 5s));
+    EXPECT_TRUE(wait_until([&] { return stranger->http_status == 404 && wrong->http_status == 401; }, 5s));
     const auto live = json(http(port_, "GET", "/api/v1/tests/" + id).body);
     EXPECT_EQ(str(live, "state"), "running");
     bool auth_failed = false;
@@ -227,7 +231,7 @@ TEST(ServeCommandLine, UsageErrorsExitWith2) {
     const auto log =
         (fs::temp_directory_path() / ("ocppkit-serve-usage-" + std::to_string(::getpid()) + ".log")).string();
     auto exit_code = [&](std::vector<std::string> args) {
-        Process p(kBinary, std::move(args), log);
+        ChildProcess p(kBinary, std::move(args), log);
         return p.wait_exit(10s);
     };
     EXPECT_EQ(exit_code({"serve", "--help"}), 0);

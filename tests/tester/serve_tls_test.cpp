@@ -4,12 +4,16 @@
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
 
-#include "../net/test_support.hpp"
 #include "serve_binary.hpp"
-#include "serve_support.hpp"
 #include "simulator/rest/http_client.hpp"
+#include "tests/support/child_process.hpp"
+#include "tests/support/http_client.hpp"
+#include "tests/support/loop_thread.hpp"
+#include "tests/support/net_support.hpp"
+#include "tests/support/wait.hpp"
 
 using namespace tester::test;
+using namespace ocppkit::test;
 namespace fs = std::filesystem;
 
 namespace {
@@ -20,7 +24,7 @@ class ServeTls : public ServeBinary {
 protected:
     void SetUp() override {
         std::string error;
-        pki_ = ocpp::net::test::TestPki::get(&error);
+        pki_ = ocppkit::test::TestPki::get(&error);
         ASSERT_NE(pki_, nullptr) << "cannot make test certificates: " << error;
         ASSERT_NO_FATAL_FAILURE(start({"--tls-cert", pki_->server_rsa_cert, "--tls-key", pki_->server_rsa_key}, true));
         sim::HttpClientConfig config;
@@ -43,7 +47,7 @@ protected:
         if (url.rfind("wss://", 0) == 0) {
             args.insert(args.end(), {"--ca", ca.empty() ? pki_->ca_cert : ca});
         }
-        simulator_ = std::make_unique<Process>(kSimulator, args, sim_log_);
+        simulator_ = std::make_unique<ChildProcess>(kSimulator, args, sim_log_);
     }
     rapidjson::Document get(const std::string& path) {
         auto r = https_->request("GET", path);
@@ -53,7 +57,7 @@ protected:
     rapidjson::Document wait_for_test(const std::string& id, const std::function<bool(const rapidjson::Value&)>& pred,
                                       std::chrono::seconds timeout) {
         rapidjson::Document last;
-        eventually(
+        wait_until(
             [&] {
                 last = get("/api/v1/tests/" + id);
                 return last.IsObject() && pred(last);
@@ -73,9 +77,9 @@ protected:
         return nullptr;
     }
 
-    const ocpp::net::test::TestPki* pki_ = nullptr;
+    const ocppkit::test::TestPki* pki_ = nullptr;
     std::unique_ptr<sim::HttpClient> https_;
-    std::unique_ptr<Process> simulator_;
+    std::unique_ptr<ChildProcess> simulator_;
     std::string sim_log_;
 };
 

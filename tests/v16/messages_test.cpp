@@ -3,9 +3,9 @@
 #include <rapidjson/pointer.h>
 
 #include "ocpp/validation/registry.hpp"
-#include "support/json_fixtures.hpp"
-#include "v16/message_table.hpp"
-#include "v16/schema_instances.hpp"
+#include "tests/support/json_fixtures.hpp"
+#include "tests/v16/message_table.hpp"
+#include "tests/v16/schema_instances.hpp"
 
 namespace ocpp::test {
 namespace {

@@ -11,7 +11,7 @@
 #include <rapidjson/document.h>
 
 #include "ocpp/v16/schemas.hpp"
-#include "support/json_fixtures.hpp"
+#include "tests/support/json_fixtures.hpp"
 
 namespace ocpp::test {
 

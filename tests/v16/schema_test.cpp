@@ -4,7 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "ocpp/validation/registry.hpp"
-#include "support/json_fixtures.hpp"
+#include "tests/support/json_fixtures.hpp"
 
 namespace ocpp::test {
 namespace {

@@ -1,31 +1,22 @@
-#include "test_support.hpp"
+#include "tests/support/net_support.hpp"
 
-#include <arpa/inet.h>
+#include <unistd.h>
+
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <future>
+#include <memory>
+#include <stdexcept>
+
 #include <gtest/gtest.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
-#include <poll.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
-namespace ocpp::net::test {
-
-bool wait_until(const std::function<bool()>& pred, std::chrono::milliseconds timeout) {
-    const auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (std::chrono::steady_clock::now() < deadline) {
-        if (pred()) {
-            return true;
-        }
-        std::this_thread::sleep_for(2ms);
-    }
-    return pred();
-}
+namespace ocppkit::test {
 
 LogCapture::LogCapture()
-    : logger_(LogLevel::Debug, [this](LogLevel level, std::string_view component, std::string_view message) {
+    : logger_(ocpp::LogLevel::Debug, [this](ocpp::LogLevel level, std::string_view component,
+                                            std::string_view message) {
         std::lock_guard lock(mutex_);
         lines_.push_back(std::string(to_string(level)) + " " + std::string(component) + ": " + std::string(message));
     }) {}
@@ -164,96 +155,19 @@ const TestPki* TestPki::get(std::string* error) {
     return holder.pki_ ? &*holder.pki_ : nullptr;
 }
 
-Connected connect_sync(LoopThread& lt, Client& client, const ConnectOptions& options) {
+Connected connect_sync(LoopThread& lt, ocpp::net::Client& client, const ocpp::net::ConnectOptions& options) {
     auto promise = std::make_shared<std::promise<Connected>>();
     auto future = promise->get_future();
     lt.call([&] {
-        client.connect(options, [promise](SessionPtr session, std::optional<ConnectError> error) {
+        client.connect(options, [promise](ocpp::net::SessionPtr session, std::optional<ocpp::net::ConnectError> error) {
             promise->set_value(Connected{std::move(session), std::move(error)});
         });
         return 0;
     });
-    if (future.wait_for(10s) != std::future_status::ready) {
+    if (future.wait_for(std::chrono::seconds(10)) != std::future_status::ready) {
         throw std::runtime_error("connect did not complete");
     }
     return future.get();
 }
 
-int tcp_connect(std::uint16_t port, const char* host) {
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    if (fd < 0) {
-        return -1;
-    }
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(port);
-    ::inet_pton(AF_INET, host, &addr.sin_addr);
-    if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-        ::close(fd);
-        return -1;
-    }
-    const int one = 1;
-    ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-    return fd;
-}
-
-bool write_all(int fd, const std::string& data) {
-    std::size_t done = 0;
-    while (done < data.size()) {
-        const ssize_t n = ::send(fd, data.data() + done, data.size() - done, MSG_NOSIGNAL);
-        if (n <= 0) {
-            return false;
-        }
-        done += static_cast<std::size_t>(n);
-    }
-    return true;
-}
-
-std::string read_until(int fd, const std::string& until, std::chrono::milliseconds timeout) {
-    std::string out;
-    const auto deadline = std::chrono::steady_clock::now() + timeout;
-    char buf[4096];
-    while (until.empty() || out.find(until) == std::string::npos) {
-        const auto left =
-            std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-        if (left.count() <= 0) {
-            break;
-        }
-        pollfd pfd{fd, POLLIN, 0};
-        if (::poll(&pfd, 1, static_cast<int>(left.count())) <= 0) {
-            break;
-        }
-        const ssize_t n = ::recv(fd, buf, sizeof buf, 0);
-        if (n <= 0) {
-            break;
-        }
-        out.append(buf, static_cast<std::size_t>(n));
-    }
-    return out;
-}
-
-std::string http_exchange(std::uint16_t port, const std::string& request) {
-    const int fd = tcp_connect(port);
-    if (fd < 0) {
-        return {};
-    }
-    write_all(fd, request);
-    std::string response = read_until(fd, "");
-    ::close(fd);
-    return response;
-}
-
-std::string upgrade_request(const std::string& path, const std::string& protocols, const std::string& extra) {
-    return "GET " + path +
-           " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-           "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n" +
-           (protocols.empty() ? std::string() : "Sec-WebSocket-Protocol: " + protocols + "\r\n") + extra + "\r\n";
-}
-
-void close_fd(int fd) {
-    if (fd >= 0) {
-        ::close(fd);
-    }
-}
-
-} // namespace ocpp::net::test
+} // namespace ocppkit::test

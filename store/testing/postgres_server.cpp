@@ -1,4 +1,4 @@
-#include "tests/support/postgres_server.hpp"
+#include "store/testing/postgres_server.hpp"
 
 #include <fcntl.h>
 #include <libpq-fe.h>

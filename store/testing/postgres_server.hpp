@@ -1,7 +1,8 @@
 #pragma once
-// A throwaway PostgreSQL server for tests: its own data directory under /dev/shm (or /tmp), a free port on 127.0.0.1,
-// run as an unprivileged user when the tests run as root (PostgreSQL refuses root), stopped by its PID when the object
-// goes. The first server initialises a template data directory (initdb takes seconds); later ones copy it.
+// A throwaway PostgreSQL server for the tests and the store benchmark: its own data directory under /dev/shm (or /tmp),
+// a free port on 127.0.0.1, run as an unprivileged user when the tests run as root (PostgreSQL refuses root), stopped
+// by its PID when the object goes. The first server initialises a template data directory (initdb takes seconds); later
+// ones copy it.
 #include <sys/types.h>
 
 #include <string>
