@@ -73,6 +73,26 @@ Result<LogLevel> parse_log_level_flag(std::string_view text) {
     return level;
 }
 
+Result<bool> set_server_flag(std::string_view name, const std::string& value, std::string& tls_cert,
+                             std::string& tls_key, std::string& tls_client_ca, LogLevel& log_level) {
+    if (name == "tls-cert") {
+        tls_cert = value;
+    } else if (name == "tls-key") {
+        tls_key = value;
+    } else if (name == "tls-client-ca") {
+        tls_client_ca = value;
+    } else if (name == "log-level") {
+        auto level = parse_log_level_flag(value);
+        if (!level) {
+            return level.error();
+        }
+        log_level = *level;
+    } else {
+        return false;
+    }
+    return true;
+}
+
 net::ServerConfig server_config(const HostPort& listen, const std::string& cert, const std::string& key,
                                 const std::string& client_ca) {
     net::ServerConfig sc;

@@ -41,6 +41,12 @@ Result<HostPort> parse_listen(std::string_view text);
 // "--log-level": debug, info, warn, error or off.
 Result<LogLevel> parse_log_level_flag(std::string_view text);
 
+// Sets one of the flags every server program takes alike, `name` without "--": --tls-cert, --tls-key and
+// --tls-client-ca (a file name each, checked later by check_tls_flags) or --log-level. False when `name` is none of
+// them; an error for a bad level.
+Result<bool> set_server_flag(std::string_view name, const std::string& value, std::string& tls_cert,
+                             std::string& tls_key, std::string& tls_client_ca, LogLevel& log_level);
+
 // --tls-cert, --tls-key (both or neither) and --tls-client-ca (only with both): each given file must be readable.
 Result<void> check_tls_flags(const std::string& cert, const std::string& key, const std::string& client_ca);
 
