@@ -32,8 +32,7 @@ void write_price_set(Writer& w, const PriceSet& p) {
     w.Key("id");
     w.Int64(p.id);
     member(w, "chargeBoxId", p.chargebox_id);
-    w.Key("connectorId");
-    p.connector_id ? (void)w.Int(*p.connector_id) : (void)w.Null();
+    member_or_null(w, "connectorId", p.connector_id);
     member(w, "currency", p.currency);
     w.Key("perKwh");
     w.Double(p.per_kwh);
