@@ -1,6 +1,7 @@
 #include "ocpp/program/flags.hpp"
 
 #include <charconv>
+#include <cstdio>
 #include <utility>
 
 #include "ocpp/system/small_file.hpp"
@@ -91,6 +92,14 @@ Result<bool> set_server_flag(std::string_view name, const std::string& value, st
         return false;
     }
     return true;
+}
+
+void print_parse_error(std::string_view prefix, const Error& error) {
+    std::fprintf(stderr, "%.*s%s\n", static_cast<int>(prefix.size()), prefix.data(), error.message.c_str());
+}
+
+void print_usage(const std::string& usage) {
+    std::fputs(usage.c_str(), stdout);
 }
 
 net::ServerConfig server_config(const HostPort& listen, const std::string& cert, const std::string& key,

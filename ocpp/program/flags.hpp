@@ -55,4 +55,24 @@ Result<void> check_tls_flags(const std::string& cert, const std::string& key, co
 net::ServerConfig server_config(const HostPort& listen, const std::string& cert, const std::string& key,
                                 const std::string& client_ca);
 
+// Prints "<prefix><message>" and a newline to stderr: how a command reports arguments it cannot parse.
+void print_parse_error(std::string_view prefix, const Error& error);
+// Prints a command's usage text to stdout, for --help.
+void print_usage(const std::string& usage);
+
+// How a command starts once its arguments are parsed: an error is printed after `prefix` (exit code 2), --help
+// prints `usage()` (exit code 0); otherwise the exit code of `run(parsed)`.
+template <class Parsed, class Run>
+int run_parsed(const Result<Parsed>& parsed, std::string_view prefix, std::string (*usage)(), Run&& run) {
+    if (!parsed) {
+        print_parse_error(prefix, parsed.error());
+        return 2;
+    }
+    if (parsed->help) {
+        print_usage(usage());
+        return 0;
+    }
+    return run(*parsed);
+}
+
 } // namespace ocpp::program
