@@ -112,18 +112,12 @@ Result<void> apply(Options& o, const std::string& name, const std::string& value
             return make_error("--map-tile-url must not contain quotes, spaces, < or >");
         }
         o.map_tile_url = value;
-    } else if (name == "tls-cert") {
-        o.tls_cert = value;
-    } else if (name == "tls-key") {
-        o.tls_key = value;
-    } else if (name == "tls-client-ca") {
-        o.tls_client_ca = value;
-    } else if (name == "log-level") {
-        auto level = ocpp::program::parse_log_level_flag(value);
-        if (!level) {
-            return level.error();
+    } else if (auto server =
+                   ocpp::program::set_server_flag(name, value, o.tls_cert, o.tls_key, o.tls_client_ca, o.log_level);
+               !server || *server) {
+        if (!server) {
+            return server.error();
         }
-        o.log_level = *level;
     } else if (name == "auto-register") {
         if (value != "true" && value != "false") {
             return make_error("auto-register takes true or false, not \"" + value + "\"");

@@ -43,22 +43,18 @@ int run(int argc, char** argv) {
         say("cannot load the OCPP 1.6 schemas: " + schemas.error().message);
         return 1;
     }
-    if (auto empty = store::check_database_file(o.db); !empty) {
-        say("--db: " + empty.error().message);
-        return 2;
+    auto db = store::open_checked(o.db);
+    if (!db.connection) {
+        say(db.message);
+        return db.exit_code;
     }
-    auto db = store::open_database(o.db);
-    if (!db) {
-        say("--db: " + db.error().message);
-        return 1;
-    }
-    const std::string db_path = (*db)->name();
-    if (auto m = db::migrate(**db); !m) {
+    const std::string db_path = db.connection->name();
+    if (auto m = db::migrate(*db.connection); !m) {
         say("--db: " + m.error().message);
         return 1;
     }
     // Read once before the worker owns the connection: the handshake cache.
-    auto known = db::all_credentials(**db);
+    auto known = db::all_credentials(*db.connection);
     if (!known) {
         say("--db: " + known.error().message);
         return 1;
@@ -66,7 +62,7 @@ int run(int argc, char** argv) {
 
     // Destroyed in reverse: the server and the central system first (loop stopped), then the worker, then the loop.
     auto loop = ocpp::net::EventLoop::create();
-    auto worker = std::make_unique<store::StoreWorker>(std::move(*db));
+    auto worker = std::make_unique<store::StoreWorker>(std::move(db.connection));
     auto sc = ocpp::program::server_config({o.host, o.port}, o.tls_cert, o.tls_key, o.tls_client_ca);
     sc.max_http_body = 9 * 1024 * 1024; // a CSV import (8 MiB, refused above with a clear 413); JSON: 64 KiB
     auto server = ocpp::net::Server::create(*loop, sc, log);

@@ -88,4 +88,21 @@ Result<std::unique_ptr<Connection>> open_database(std::string_view url) {
     return db;
 }
 
+CheckedDatabase open_checked(std::string_view url) {
+    CheckedDatabase out;
+    if (auto empty = check_database_file(url); !empty) {
+        out.exit_code = 2;
+        out.message = "--db: " + empty.error().message;
+        return out;
+    }
+    auto db = open_database(url);
+    if (!db) {
+        out.exit_code = 1;
+        out.message = "--db: " + db.error().message;
+        return out;
+    }
+    out.connection = std::move(*db);
+    return out;
+}
+
 } // namespace store

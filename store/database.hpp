@@ -27,4 +27,14 @@ Result<void> check_database_file(std::string_view url);
 // codes). Errors say what failed; the caller adds which option named the URL.
 Result<std::unique_ptr<Connection>> open_database(std::string_view url);
 
+// A program's database at start: the connection, or why the program must exit and with which code.
+struct CheckedDatabase {
+    std::unique_ptr<Connection> connection; // null when opening failed
+    int exit_code = 0;                      // on failure: 2 for a file refused as it is, 1 for anything else
+    std::string message;                    // on failure: the reason, prefixed with "--db: "
+};
+
+// What a program does with its --db URL at start: check_database_file(), then open_database().
+CheckedDatabase open_checked(std::string_view url);
+
 } // namespace store

@@ -72,8 +72,7 @@ void write_charger(Writer& w, const Charger& c, bool connected) {
         member(w, "powerType", p.power_type);
         member_or_null(w, "maxPowerKw", p.max_power_kw);
         member_or_null(w, "maxCurrentA", p.max_current_a);
-        w.Key("phases");
-        p.phases ? (void)w.Int(*p.phases) : (void)w.Null();
+        member_or_null(w, "phases", p.phases);
         member(w, "status", p.status);
         member(w, "errorCode", p.error_code);
         member(w, "updatedAt", p.updated_at);

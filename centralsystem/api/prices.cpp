@@ -32,8 +32,7 @@ void write_price_set(Writer& w, const PriceSet& p) {
     w.Key("id");
     w.Int64(p.id);
     member(w, "chargeBoxId", p.chargebox_id);
-    w.Key("connectorId");
-    p.connector_id ? (void)w.Int(*p.connector_id) : (void)w.Null();
+    member_or_null(w, "connectorId", p.connector_id);
     member(w, "currency", p.currency);
     w.Key("perKwh");
     w.Double(p.per_kwh);
@@ -98,14 +97,27 @@ std::variant<PriceSet, Problem> parse_price_set(const rapidjson::Value& body) {
     return p;
 }
 
-void post_price_set(CentralSystem& cs, const std::string& id, const HttpRequest& req, Respond respond) {
+namespace {
+
+// The request's body as a price set, or the answer refusing it (not a JSON object, or not a valid price set).
+std::variant<PriceSet, HttpResponse> price_set_from(const HttpRequest& req) {
     rapidjson::Document doc;
     if (auto bad = parse_object(req, doc)) {
-        return respond(std::move(*bad));
+        return std::move(*bad);
     }
     auto parsed = parse_price_set(doc);
     if (auto* problem = std::get_if<Problem>(&parsed)) {
-        return respond(problem->response());
+        return problem->response();
+    }
+    return std::get<PriceSet>(std::move(parsed));
+}
+
+} // namespace
+
+void post_price_set(CentralSystem& cs, const std::string& id, const HttpRequest& req, Respond respond) {
+    auto parsed = price_set_from(req);
+    if (auto* refused = std::get_if<HttpResponse>(&parsed)) {
+        return respond(std::move(*refused));
     }
     PriceSet p = std::get<PriceSet>(std::move(parsed));
     p.chargebox_id = id;
@@ -195,13 +207,9 @@ void change_price_set(CentralSystem& cs, const std::string& id, const std::strin
     }
     std::optional<PriceSet> replacement;
     if (req.method == "PUT") {
-        rapidjson::Document doc;
-        if (auto bad = parse_object(req, doc)) {
-            return respond(std::move(*bad));
-        }
-        auto parsed = parse_price_set(doc);
-        if (auto* problem = std::get_if<Problem>(&parsed)) {
-            return respond(problem->response());
+        auto parsed = price_set_from(req);
+        if (auto* refused = std::get_if<HttpResponse>(&parsed)) {
+            return respond(std::move(*refused));
         }
         replacement = std::get<PriceSet>(std::move(parsed));
     }

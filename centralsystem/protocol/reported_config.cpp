@@ -156,12 +156,8 @@ void write_reported(api::Writer& w, const ReportedConfig& rc) {
     const Prefill p = derive_prefill(rc.keys);
     w.Key("prefill");
     w.StartObject();
-    auto opt_int = [&](const char* name, const std::optional<int>& v) {
-        w.Key(name);
-        v ? (void)w.Int(*v) : (void)w.Null();
-    };
-    opt_int("numberOfConnectors", p.number_of_connectors);
-    opt_int("meterValueSampleInterval", p.meter_value_sample_interval);
+    api::member_or_null(w, "numberOfConnectors", p.number_of_connectors);
+    api::member_or_null(w, "meterValueSampleInterval", p.meter_value_sample_interval);
     api::member_or_null(w, "meterValuesSampledData", p.meter_values_sampled_data);
     w.Key("chargePoints");
     w.StartArray();
@@ -169,7 +165,7 @@ void write_reported(api::Writer& w, const ReportedConfig& rc) {
         w.StartObject();
         w.Key("connectorId");
         w.Int(point.connector_id);
-        opt_int("phases", point.phases);
+        api::member_or_null(w, "phases", point.phases);
         api::member_or_null(w, "maxCurrentA", point.max_current_a);
         w.EndObject();
     }

@@ -106,6 +106,11 @@ void member_or_null(JsonWriter& w, const char* name, const std::optional<double>
     value ? (void)w.Double(*value) : (void)w.Null();
 }
 
+void member_or_null(JsonWriter& w, const char* name, const std::optional<int>& value) {
+    w.Key(name);
+    value ? (void)w.Int(*value) : (void)w.Null();
+}
+
 int BodyProblem::status() const {
     return kind == Kind::TooLarge ? 413 : 400;
 }

@@ -34,8 +34,10 @@ std::string valid_utf8(std::string_view text);
 void write_string(JsonWriter& w, std::string_view value);
 // Writes "name": value.
 void member(JsonWriter& w, const char* name, std::string_view value);
+// Writes "name": value, or "name": null when there is none.
 void member_or_null(JsonWriter& w, const char* name, const std::optional<std::string>& value);
 void member_or_null(JsonWriter& w, const char* name, const std::optional<double>& value);
+void member_or_null(JsonWriter& w, const char* name, const std::optional<int>& value);
 
 // One JSON object, filled by `fill(writer)`, as text with a final newline.
 template <class Fill> std::string json_object(Fill&& fill) {

@@ -3,6 +3,7 @@
 #include <optional>
 
 #include "ocpp/net/session.hpp"
+#include "ocpp/text/split.hpp"
 
 namespace ocpp::http {
 
@@ -31,19 +32,7 @@ std::optional<PathParams> fit(const std::vector<std::string>& pattern, const std
 } // namespace
 
 std::vector<std::string_view> path_segments(std::string_view path) {
-    std::vector<std::string_view> out;
-    while (!path.empty()) {
-        const auto slash = path.find('/');
-        const std::string_view segment = path.substr(0, slash);
-        if (!segment.empty()) {
-            out.push_back(segment);
-        }
-        if (slash == std::string_view::npos) {
-            break;
-        }
-        path.remove_prefix(slash + 1);
-    }
-    return out;
+    return text::split_nonempty(path, '/');
 }
 
 void RouteTable::add(std::string method, std::string pattern) {

@@ -5,21 +5,14 @@
 #include "ocpp/net/detail/net_util.hpp"
 #include "ocpp/net/http.hpp"
 #include "ocpp/net/session.hpp"
+#include "ocpp/text/split.hpp"
 
 namespace ocpp::net {
 
 std::vector<std::string> split_subprotocols(std::string_view header_value) {
     std::vector<std::string> out;
-    while (!header_value.empty()) {
-        const auto comma = header_value.find(',');
-        const std::string_view token = detail::trim(header_value.substr(0, comma));
-        if (!token.empty()) {
-            out.emplace_back(token);
-        }
-        if (comma == std::string_view::npos) {
-            break;
-        }
-        header_value.remove_prefix(comma + 1);
+    for (const auto token : text::split_nonempty(header_value, ',', " \t")) {
+        out.emplace_back(token);
     }
     return out;
 }

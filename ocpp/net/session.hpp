@@ -93,6 +93,8 @@ using SessionPtr = std::shared_ptr<Session>;
 
 // Percent-decodes a path segment ("CB%201" -> "CB 1"); nullopt when an escape is malformed.
 std::optional<std::string> percent_decode(std::string_view text);
+// Percent-encodes one URL component: every byte but A-Z, a-z, 0-9, "-._~" and those in `keep` becomes "%XX".
+std::string percent_encode(std::string_view text, std::string_view keep = {});
 // The last non-empty segment of a path, percent-decoded; nullopt when there is none or it is malformed.
 std::optional<std::string> chargebox_id_from_path(std::string_view path);
 // Parses "Basic base64(user:password)"; nullopt when the header is not Basic or does not decode.

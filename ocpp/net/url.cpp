@@ -1,4 +1,4 @@
-// URLs and request targets: percent-decoding, the Chargebox ID in a path, ws:// URLs, printed endpoints.
+// URLs and request targets: percent-encoding and -decoding, the Chargebox ID in a path, ws:// URLs, printed endpoints.
 #include <charconv>
 
 #include "ocpp/net/detail/net_util.hpp"
@@ -41,6 +41,25 @@ std::optional<std::string> percent_decode(std::string_view text) {
         }
         out.push_back(static_cast<char>(hi * 16 + lo));
         i += 2;
+    }
+    return out;
+}
+
+std::string percent_encode(std::string_view text, std::string_view keep) {
+    static constexpr char hex[] = "0123456789ABCDEF";
+    std::string out;
+    out.reserve(text.size());
+    for (const char ch : text) {
+        const auto c = static_cast<unsigned char>(ch);
+        const bool unreserved = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+                                c == '-' || c == '.' || c == '_' || c == '~';
+        if (unreserved || keep.find(ch) != std::string_view::npos) {
+            out.push_back(ch);
+        } else {
+            out.push_back('%');
+            out.push_back(hex[c >> 4]);
+            out.push_back(hex[c & 0x0F]);
+        }
     }
     return out;
 }

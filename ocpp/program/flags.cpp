@@ -1,6 +1,7 @@
 #include "ocpp/program/flags.hpp"
 
 #include <charconv>
+#include <cstdio>
 #include <utility>
 
 #include "ocpp/system/small_file.hpp"
@@ -71,6 +72,34 @@ Result<LogLevel> parse_log_level_flag(std::string_view text) {
         return make_error("--log-level takes debug, info, warn, error or off, not \"" + std::string(text) + "\"");
     }
     return level;
+}
+
+Result<bool> set_server_flag(std::string_view name, const std::string& value, std::string& tls_cert,
+                             std::string& tls_key, std::string& tls_client_ca, LogLevel& log_level) {
+    if (name == "tls-cert") {
+        tls_cert = value;
+    } else if (name == "tls-key") {
+        tls_key = value;
+    } else if (name == "tls-client-ca") {
+        tls_client_ca = value;
+    } else if (name == "log-level") {
+        auto level = parse_log_level_flag(value);
+        if (!level) {
+            return level.error();
+        }
+        log_level = *level;
+    } else {
+        return false;
+    }
+    return true;
+}
+
+void print_parse_error(std::string_view prefix, const Error& error) {
+    std::fprintf(stderr, "%.*s%s\n", static_cast<int>(prefix.size()), prefix.data(), error.message.c_str());
+}
+
+void print_usage(const std::string& usage) {
+    std::fputs(usage.c_str(), stdout);
 }
 
 net::ServerConfig server_config(const HostPort& listen, const std::string& cert, const std::string& key,

@@ -41,6 +41,12 @@ Result<HostPort> parse_listen(std::string_view text);
 // "--log-level": debug, info, warn, error or off.
 Result<LogLevel> parse_log_level_flag(std::string_view text);
 
+// Sets one of the flags every server program takes alike, `name` without "--": --tls-cert, --tls-key and
+// --tls-client-ca (a file name each, checked later by check_tls_flags) or --log-level. False when `name` is none of
+// them; an error for a bad level.
+Result<bool> set_server_flag(std::string_view name, const std::string& value, std::string& tls_cert,
+                             std::string& tls_key, std::string& tls_client_ca, LogLevel& log_level);
+
 // --tls-cert, --tls-key (both or neither) and --tls-client-ca (only with both): each given file must be readable.
 Result<void> check_tls_flags(const std::string& cert, const std::string& key, const std::string& client_ca);
 
@@ -48,5 +54,25 @@ Result<void> check_tls_flags(const std::string& cert, const std::string& key, co
 // client CA); the rest at net::ServerConfig's defaults.
 net::ServerConfig server_config(const HostPort& listen, const std::string& cert, const std::string& key,
                                 const std::string& client_ca);
+
+// Prints "<prefix><message>" and a newline to stderr: how a command reports arguments it cannot parse.
+void print_parse_error(std::string_view prefix, const Error& error);
+// Prints a command's usage text to stdout, for --help.
+void print_usage(const std::string& usage);
+
+// How a command starts once its arguments are parsed: an error is printed after `prefix` (exit code 2), --help
+// prints `usage()` (exit code 0); otherwise the exit code of `run(parsed)`.
+template <class Parsed, class Run>
+int run_parsed(const Result<Parsed>& parsed, std::string_view prefix, std::string (*usage)(), Run&& run) {
+    if (!parsed) {
+        print_parse_error(prefix, parsed.error());
+        return 2;
+    }
+    if (parsed->help) {
+        print_usage(usage());
+        return 0;
+    }
+    return run(*parsed);
+}
 
 } // namespace ocpp::program

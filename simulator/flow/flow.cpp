@@ -5,6 +5,7 @@
 
 #include <cstdio>
 
+#include "ocpp/program/flags.hpp"
 #include "ocpp/system/stop_signals.hpp"
 #include "simulator/fleet/fleet.hpp"
 #include "simulator/fleet/report.hpp"
@@ -287,16 +288,8 @@ int run_flow(const FlowOptions& o) {
 }
 
 int flow_main(const std::vector<std::string>& args) {
-    auto options = parse_flow_options(std::vector<std::string>(args.begin() + 1, args.end()));
-    if (!options) {
-        std::fprintf(stderr, "ocpp-simulator %s\n", options.error().message.c_str());
-        return 2;
-    }
-    if (options->help) {
-        std::fputs(flow_usage().c_str(), stdout);
-        return 0;
-    }
-    return run_flow(*options);
+    return ocpp::program::run_parsed(parse_flow_options(std::vector<std::string>(args.begin() + 1, args.end())),
+                                     "ocpp-simulator ", flow_usage, run_flow);
 }
 
 } // namespace sim

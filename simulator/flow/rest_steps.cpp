@@ -6,6 +6,7 @@
 #include <random>
 #include <thread>
 
+#include "ocpp/net/session.hpp"
 #include "ocpp/text/json_text.hpp"
 #include "simulator/fleet/fleet.hpp"
 
@@ -40,19 +41,9 @@ std::string random_password() {
     return pw;
 }
 
-// A Chargebox ID as one URL path segment.
+// A Chargebox ID as one URL path segment (':' and '*' are left as they are: legal in a segment, and readable).
 std::string path_segment(const std::string& id) {
-    std::string out;
-    for (unsigned char c : id) {
-        if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~' || c == ':' || c == '*') {
-            out += static_cast<char>(c);
-        } else {
-            char buf[4];
-            std::snprintf(buf, sizeof buf, "%%%02X", c);
-            out += buf;
-        }
-    }
-    return out;
+    return ocpp::net::percent_encode(id, ":*");
 }
 
 std::string charger_path(const FlowCharger& c, const char* rest = "") {

@@ -238,16 +238,8 @@ ocpp::Result<CheckCommand> parse_check_command(int argc, const char* const* argv
 }
 
 int check_main(int argc, char** argv) {
-    auto cmd = parse_check_command(argc, argv);
-    if (!cmd) {
-        std::fprintf(stderr, "ocpp-tester check: %s\n", cmd.error().message.c_str());
-        return 2;
-    }
-    if (cmd->help) {
-        std::fputs(check_usage().c_str(), stdout);
-        return 0;
-    }
-    return run_check(cmd->options);
+    return ocpp::program::run_parsed(parse_check_command(argc, argv), "ocpp-tester check: ", check_usage,
+                                     [](const CheckCommand& cmd) { return run_check(cmd.options); });
 }
 
 std::string capture_path_for(const std::string& report_file) {

@@ -14,6 +14,7 @@
 
 #include "ocpp/net/event_loop.hpp"
 #include "ocpp/net/server.hpp"
+#include "ocpp/net/session.hpp"
 #include "ocpp/system/stop_signals.hpp"
 #include "store/claims.hpp"
 #include "store/database.hpp"
@@ -37,20 +38,6 @@ std::string random_test_id() {
     char buf[16];
     std::snprintf(buf, sizeof buf, "t-%08x", rd());
     return buf;
-}
-
-std::string percent_encode(const std::string& s) {
-    std::string out;
-    for (unsigned char c : s) {
-        if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
-            out += static_cast<char>(c);
-        } else {
-            char buf[4];
-            std::snprintf(buf, sizeof buf, "%%%02X", c);
-            out += buf;
-        }
-    }
-    return out;
 }
 
 // The address a charger on the local network would use: the first non-loopback IPv4 address that is up.
@@ -242,7 +229,7 @@ int run_check(const CheckOptions& o) {
     tc.charging_test = o.charging_test;
     tc.charging_time = o.charging_time;
     tc.url = std::string(tc.tls ? "wss://" : "ws://") + url_host(o) + ":" + std::to_string(server->port()) + "/ocpp/" +
-             percent_encode(o.chargebox_id);
+             ocpp::net::percent_encode(o.chargebox_id);
     run = TestRun::create(tc, *loop, *schemas, log);
     print_header(o, tc);
 

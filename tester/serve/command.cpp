@@ -52,20 +52,16 @@ int run_serve(int argc, char** argv) {
         say("cannot load the OCPP 1.6 schemas: " + schemas.error().message);
         return 1;
     }
-    if (auto empty = store::check_database_file(o.db); !empty) {
-        say("--db: " + empty.error().message);
-        return 2;
+    auto db = store::open_checked(o.db);
+    if (!db.connection) {
+        say(db.message);
+        return db.exit_code;
     }
-    auto db = store::open_database(o.db);
-    if (!db) {
-        say("--db: " + db.error().message);
-        return 1;
-    }
-    const std::string db_path = (*db)->name();
+    const std::string db_path = db.connection->name();
 
     // Destroyed in reverse: the server and the service first (loop stopped), then the worker, then the loop.
     auto loop = ocpp::net::EventLoop::create();
-    auto worker = std::make_unique<store::StoreWorker>(std::move(*db));
+    auto worker = std::make_unique<store::StoreWorker>(std::move(db.connection));
     auto sc = ocpp::program::server_config({o.host, o.port}, o.tls_cert, o.tls_key, o.tls_client_ca);
     sc.max_http_body = 64 * 1024;
     auto server = ocpp::net::Server::create(*loop, sc, log);

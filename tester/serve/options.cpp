@@ -174,18 +174,12 @@ ocpp::Result<void> apply(ServeOptions& o, const std::string& name, const std::st
             }
         }
         o.api_token = value;
-    } else if (name == "tls-cert") {
-        o.tls_cert = value;
-    } else if (name == "tls-key") {
-        o.tls_key = value;
-    } else if (name == "tls-client-ca") {
-        o.tls_client_ca = value;
-    } else if (name == "log-level") {
-        auto level = ocpp::program::parse_log_level_flag(value);
-        if (!level) {
-            return level.error();
+    } else if (auto server =
+                   ocpp::program::set_server_flag(name, value, o.tls_cert, o.tls_key, o.tls_client_ca, o.log_level);
+               !server || *server) {
+        if (!server) {
+            return server.error();
         }
-        o.log_level = *level;
     } else {
         return ocpp::make_error("unknown option \"" + flag + "\"");
     }

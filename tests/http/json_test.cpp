@@ -74,8 +74,10 @@ TEST(JsonObject, WritesMembers) {
         member_or_null(w, "b", std::optional<std::string>{});
         member_or_null(w, "c", std::optional<double>{1.5});
         member_or_null(w, "d", std::optional<double>{});
+        member_or_null(w, "e", std::optional<int>{3});
+        member_or_null(w, "f", std::optional<int>{});
     });
-    EXPECT_EQ(text, "{\"a\":\"x\",\"b\":null,\"c\":1.5,\"d\":null}\n");
+    EXPECT_EQ(text, "{\"a\":\"x\",\"b\":null,\"c\":1.5,\"d\":null,\"e\":3,\"f\":null}\n");
 }
 
 TEST(ParseJsonObject, AcceptsAnObject) {

@@ -27,6 +27,30 @@ TEST(PercentDecode, RejectsMalformedEscapes) {
     EXPECT_EQ(percent_decode("% 1"), std::nullopt);
 }
 
+TEST(PercentEncode, EscapesAllButUnreserved) {
+    EXPECT_EQ(percent_encode("plain-id_1.2~"), "plain-id_1.2~");
+    EXPECT_EQ(percent_encode("CB 1/2"), "CB%201%2F2");
+    EXPECT_EQ(percent_encode("a:b*c"), "a%3Ab%2Ac");
+    EXPECT_EQ(percent_encode("\xC3\xA9"), "%C3%A9");
+    EXPECT_EQ(percent_encode(""), "");
+}
+
+TEST(PercentEncode, KeepsTheGivenCharacters) {
+    EXPECT_EQ(percent_encode("a:b*c d", ":*"), "a:b*c%20d");
+    EXPECT_EQ(percent_encode("%", ":*"), "%25");
+}
+
+TEST(PercentEncode, RoundTripsThroughDecode) {
+    const std::string all = [] {
+        std::string s;
+        for (int c = 0; c < 256; ++c) {
+            s.push_back(static_cast<char>(c));
+        }
+        return s;
+    }();
+    EXPECT_EQ(percent_decode(percent_encode(all)), all);
+}
+
 TEST(ChargeboxId, TakesTheLastSegmentDecoded) {
     EXPECT_EQ(chargebox_id_from_path("/ocpp/CB-0001"), "CB-0001");
     EXPECT_EQ(chargebox_id_from_path("/ocpp/CB%201"), "CB 1");
