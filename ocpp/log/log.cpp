@@ -5,33 +5,29 @@
 
 #include "ocpp/log/log_text.hpp"
 #include "ocpp/text/datetime.hpp"
+#include "ocpp/util/enum_names.hpp"
 
 namespace ocpp {
 
+namespace {
+// The level names of the config files and the command line.
+constexpr EnumName<LogLevel> kLevelNames[] = {
+    {LogLevel::Debug, "debug"}, {LogLevel::Info, "info"}, {LogLevel::Warn, "warn"},
+    {LogLevel::Error, "error"}, {LogLevel::Off, "off"},
+};
+} // namespace
+
 const char* to_string(LogLevel level) {
-    switch (level) {
-    case LogLevel::Debug:
-        return "debug";
-    case LogLevel::Info:
-        return "info";
-    case LogLevel::Warn:
-        return "warn";
-    case LogLevel::Error:
-        return "error";
-    case LogLevel::Off:
-        return "off";
-    }
-    return "?";
+    return name_of(kLevelNames, level, "?");
 }
 
 bool parse_log_level(std::string_view text, LogLevel& out) {
-    for (auto level : {LogLevel::Debug, LogLevel::Info, LogLevel::Warn, LogLevel::Error, LogLevel::Off}) {
-        if (text == to_string(level)) {
-            out = level;
-            return true;
-        }
+    const auto level = value_of(kLevelNames, text);
+    if (!level) {
+        return false;
     }
-    return false;
+    out = *level;
+    return true;
 }
 
 namespace {

@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "ocpp/util/enum_names.hpp"
 #include "ocpp/util/executor.hpp"
 
 namespace ocpp::net {
@@ -53,19 +54,14 @@ enum class SendStatus {
 
 // The status in words, for logs ("outbound queue full").
 constexpr std::string_view to_string(SendStatus status) {
-    switch (status) {
-    case SendStatus::Queued:
-        return "queued";
-    case SendStatus::Closed:
-        return "connection closed";
-    case SendStatus::QueueFull:
-        return "outbound queue full";
-    case SendStatus::InvalidUtf8:
-        return "not valid UTF-8";
-    case SendStatus::WriteError:
-        return "write error";
-    }
-    return "unknown";
+    constexpr ocpp::EnumName<SendStatus> names[] = {
+        {SendStatus::Queued, "queued"},
+        {SendStatus::Closed, "connection closed"},
+        {SendStatus::QueueFull, "outbound queue full"},
+        {SendStatus::InvalidUtf8, "not valid UTF-8"},
+        {SendStatus::WriteError, "write error"},
+    };
+    return ocpp::name_of(names, status, "unknown");
 }
 
 class Session {

@@ -1,25 +1,24 @@
 #include "ocpp/peer/outcome.hpp"
 
+#include "ocpp/util/enum_names.hpp"
+
 namespace ocpp {
 
+namespace {
+// The outcome names of logs and reports.
+constexpr EnumName<CallStatus> kCallStatusNames[] = {
+    {CallStatus::Ok, "ok"},
+    {CallStatus::CallError, "call-error"},
+    {CallStatus::Timeout, "timeout"},
+    {CallStatus::Closed, "closed"},
+    {CallStatus::QueueFull, "queue-full"},
+    {CallStatus::InvalidRequest, "invalid-request"},
+    {CallStatus::InvalidResponse, "invalid-response"},
+};
+} // namespace
+
 const char* to_string(CallStatus status) {
-    switch (status) {
-    case CallStatus::Ok:
-        return "ok";
-    case CallStatus::CallError:
-        return "call-error";
-    case CallStatus::Timeout:
-        return "timeout";
-    case CallStatus::Closed:
-        return "closed";
-    case CallStatus::QueueFull:
-        return "queue-full";
-    case CallStatus::InvalidRequest:
-        return "invalid-request";
-    case CallStatus::InvalidResponse:
-        return "invalid-response";
-    }
-    return "?";
+    return name_of(kCallStatusNames, status, "?");
 }
 
 rpc::ErrorCode error_code_for(const std::string& rule, const std::string& pointer) {

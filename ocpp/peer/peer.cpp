@@ -3,10 +3,19 @@
 #include <cstring>
 
 #include "ocpp/log/log_text.hpp"
+#include "ocpp/util/enum_names.hpp"
 
 namespace ocpp {
 
 namespace {
+// Why a send was refused, in the words of the "failed sends" warning.
+constexpr EnumName<net::SendStatus> kSendFailureReasons[] = {
+    {net::SendStatus::Closed, "the connection is closed"},
+    {net::SendStatus::QueueFull, "the outbound queue is full (the peer reads too slowly)"},
+    {net::SendStatus::InvalidUtf8, "the message is not valid UTF-8"},
+    {net::SendStatus::WriteError, "the transport refused the write"},
+};
+
 // Our own outgoing JSON is parsed again only to validate it; a document on a stack buffer keeps that free of heap
 // allocations for ordinary messages (RapidJSON's default pool takes a 64 KiB chunk per document, and its parse
 // stacks two more blocks: here they come from the same buffer).
@@ -82,23 +91,10 @@ net::SendStatus Peer::send_text(std::string_view text) {
         frame_observer_(FrameDirection::Sent, text);
     }
     const net::SendStatus status = session_->send(text);
-    const char* why = nullptr;
-    switch (status) {
-    case net::SendStatus::Queued:
+    if (status == net::SendStatus::Queued) {
         return status;
-    case net::SendStatus::Closed:
-        why = "the connection is closed";
-        break;
-    case net::SendStatus::QueueFull:
-        why = "the outbound queue is full (the peer reads too slowly)";
-        break;
-    case net::SendStatus::InvalidUtf8:
-        why = "the message is not valid UTF-8";
-        break;
-    case net::SendStatus::WriteError:
-        why = "the transport refused the write";
-        break;
     }
+    const char* why = name_of(kSendFailureReasons, status, "the send failed");
     warnings_.warn("failed sends", std::string("could not send: ") + why);
     return status;
 }

@@ -1,8 +1,11 @@
 #include "ocpp/rpc/errors.hpp"
 
+#include "ocpp/util/enum_names.hpp"
+
 namespace ocpp::rpc {
 namespace {
-constexpr std::pair<ErrorCode, std::string_view> kCodes[] = {
+// The OCPP-J 1.6 CALLERROR codes as they stand on the wire (section 4.2.3).
+constexpr EnumName<ErrorCode> kCodes[] = {
     {ErrorCode::NotImplemented, "NotImplemented"},
     {ErrorCode::NotSupported, "NotSupported"},
     {ErrorCode::InternalError, "InternalError"},
@@ -17,21 +20,11 @@ constexpr std::pair<ErrorCode, std::string_view> kCodes[] = {
 } // namespace
 
 std::string_view to_string(ErrorCode code) {
-    for (const auto& [c, text] : kCodes) {
-        if (c == code) {
-            return text;
-        }
-    }
-    return "GenericError";
+    return name_of(kCodes, code, "GenericError");
 }
 
 std::optional<ErrorCode> parse_error_code(std::string_view text) {
-    for (const auto& [c, t] : kCodes) {
-        if (t == text) {
-            return c;
-        }
-    }
-    return std::nullopt;
+    return value_of(kCodes, text);
 }
 
 } // namespace ocpp::rpc

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "ocpp/util/enum_names.hpp"
 #include "simulator/charger/call.hpp"
 
 namespace sim {
@@ -10,22 +11,17 @@ using namespace ocpp::v16;
 using std::chrono::duration_cast;
 using std::chrono::seconds;
 
+namespace {
+// The OCPP 1.6 ChargePointStatus names a StatusNotification sends.
+constexpr ocpp::EnumName<Charger::Status> kStatusNames[] = {
+    {Charger::Status::Available, "Available"},     {Charger::Status::Preparing, "Preparing"},
+    {Charger::Status::Charging, "Charging"},       {Charger::Status::Finishing, "Finishing"},
+    {Charger::Status::Unavailable, "Unavailable"}, {Charger::Status::Faulted, "Faulted"},
+};
+} // namespace
+
 const char* to_string(Charger::Status s) {
-    switch (s) {
-    case Charger::Status::Available:
-        return "Available";
-    case Charger::Status::Preparing:
-        return "Preparing";
-    case Charger::Status::Charging:
-        return "Charging";
-    case Charger::Status::Finishing:
-        return "Finishing";
-    case Charger::Status::Unavailable:
-        return "Unavailable";
-    case Charger::Status::Faulted:
-        return "Faulted";
-    }
-    return "?";
+    return ocpp::name_of(kStatusNames, s, "?");
 }
 
 Charger::Charger(ChargerSpec spec, ChargerEnv& env, std::uint64_t seed)

@@ -3,24 +3,20 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "ocpp/util/enum_names.hpp"
+
 namespace tester {
 
+namespace {
+// The verdict names of reports and the web page.
+constexpr ocpp::EnumName<Verdict> kVerdictNames[] = {
+    {Verdict::Pending, "pending"}, {Verdict::Running, "running"}, {Verdict::Pass, "pass"},
+    {Verdict::Warn, "warn"},       {Verdict::Fail, "fail"},       {Verdict::Skipped, "skipped"},
+};
+} // namespace
+
 const char* to_string(Verdict v) {
-    switch (v) {
-    case Verdict::Pending:
-        return "pending";
-    case Verdict::Running:
-        return "running";
-    case Verdict::Pass:
-        return "pass";
-    case Verdict::Warn:
-        return "warn";
-    case Verdict::Fail:
-        return "fail";
-    case Verdict::Skipped:
-        return "skipped";
-    }
-    return "unknown";
+    return ocpp::name_of(kVerdictNames, v, "unknown");
 }
 
 bool Report::passed() const {

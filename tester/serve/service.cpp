@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "ocpp/text/chargebox_id.hpp"
+#include "ocpp/util/enum_names.hpp"
 #include "store/password.hpp"
 
 namespace tester {
@@ -53,34 +54,27 @@ std::string log_name(const TestEntry& entry) {
     return "test #" + std::to_string(entry.serial) + " for '" + entry.chargebox_id + "'";
 }
 
+namespace {
+// The state names of the service's JSON and logs.
+constexpr ocpp::EnumName<TestState> kTestStateNames[] = {
+    {TestState::Waiting, "waiting"}, {TestState::Running, "running"}, {TestState::Passed, "passed"},
+    {TestState::Failed, "failed"},   {TestState::Aborted, "aborted"},
+};
+// The claim names of the service's JSON and logs.
+constexpr ocpp::EnumName<ClaimStatus> kClaimStatusNames[] = {
+    {ClaimStatus::None, "none"},
+    {ClaimStatus::Issuing, "issuing"},
+    {ClaimStatus::Issued, "issued"},
+    {ClaimStatus::Failed, "failed"},
+};
+} // namespace
+
 const char* to_string(TestState state) {
-    switch (state) {
-    case TestState::Waiting:
-        return "waiting";
-    case TestState::Running:
-        return "running";
-    case TestState::Passed:
-        return "passed";
-    case TestState::Failed:
-        return "failed";
-    case TestState::Aborted:
-        return "aborted";
-    }
-    return "unknown";
+    return ocpp::name_of(kTestStateNames, state, "unknown");
 }
 
 const char* to_string(ClaimStatus status) {
-    switch (status) {
-    case ClaimStatus::None:
-        return "none";
-    case ClaimStatus::Issuing:
-        return "issuing";
-    case ClaimStatus::Issued:
-        return "issued";
-    case ClaimStatus::Failed:
-        return "failed";
-    }
-    return "unknown";
+    return ocpp::name_of(kClaimStatusNames, status, "unknown");
 }
 
 std::string chargebox_id_problem(std::string_view id) {

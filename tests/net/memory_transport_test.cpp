@@ -118,3 +118,8 @@ TEST(SendStatusText, NamesEveryStatus) {
 
 } // namespace
 } // namespace ocpp::net
+
+TEST(SendStatusNames, AreConstantAndFallBackForAnUnknownValue) {
+    static_assert(ocpp::net::to_string(ocpp::net::SendStatus::QueueFull) == "outbound queue full");
+    EXPECT_EQ(ocpp::net::to_string(static_cast<ocpp::net::SendStatus>(99)), "unknown");
+}

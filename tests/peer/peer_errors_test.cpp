@@ -203,3 +203,13 @@ TEST_F(PeerPair, APeerThatFloodsCallsIsToldToWaitBeyondTheBound) {
     held.clear();
     EXPECT_EQ(cs->stats().errors_sent, 3u + 17u);
 }
+
+TEST(CallStatusNames, EveryStatusHasAName) {
+    EXPECT_STREQ(to_string(CallStatus::Ok), "ok");
+    EXPECT_STREQ(to_string(CallStatus::CallError), "call-error");
+    EXPECT_STREQ(to_string(CallStatus::Timeout), "timeout");
+    EXPECT_STREQ(to_string(CallStatus::Closed), "closed");
+    EXPECT_STREQ(to_string(CallStatus::QueueFull), "queue-full");
+    EXPECT_STREQ(to_string(CallStatus::InvalidRequest), "invalid-request");
+    EXPECT_STREQ(to_string(CallStatus::InvalidResponse), "invalid-response");
+}

@@ -151,3 +151,12 @@ TEST_F(ChargerTest, UnknownCallsGetNotSupported) {
 }
 
 } // namespace
+
+TEST(ChargerStatusNames, EveryStatusHasItsOcppName) {
+    EXPECT_STREQ(sim::to_string(Charger::Status::Available), "Available");
+    EXPECT_STREQ(sim::to_string(Charger::Status::Preparing), "Preparing");
+    EXPECT_STREQ(sim::to_string(Charger::Status::Charging), "Charging");
+    EXPECT_STREQ(sim::to_string(Charger::Status::Finishing), "Finishing");
+    EXPECT_STREQ(sim::to_string(Charger::Status::Unavailable), "Unavailable");
+    EXPECT_STREQ(sim::to_string(Charger::Status::Faulted), "Faulted");
+}

@@ -280,3 +280,12 @@ TEST(ChargingChecks, ASessionShorterThanAskedFails) {
 }
 
 } // namespace
+
+TEST(VerdictNames, EveryVerdictHasAName) {
+    EXPECT_STREQ(tester::to_string(Verdict::Pending), "pending");
+    EXPECT_STREQ(tester::to_string(Verdict::Running), "running");
+    EXPECT_STREQ(tester::to_string(Verdict::Pass), "pass");
+    EXPECT_STREQ(tester::to_string(Verdict::Warn), "warn");
+    EXPECT_STREQ(tester::to_string(Verdict::Fail), "fail");
+    EXPECT_STREQ(tester::to_string(Verdict::Skipped), "skipped");
+}

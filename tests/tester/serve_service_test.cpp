@@ -318,3 +318,15 @@ TEST(ChargeboxId, Problems) {
     EXPECT_NE(chargebox_id_problem("a\xC3\xA9"), "");
     EXPECT_NE(chargebox_id_problem("a\nb"), "");
 }
+
+TEST(ServiceNames, EveryStateAndClaimStatusHasAName) {
+    EXPECT_STREQ(to_string(TestState::Waiting), "waiting");
+    EXPECT_STREQ(to_string(TestState::Running), "running");
+    EXPECT_STREQ(to_string(TestState::Passed), "passed");
+    EXPECT_STREQ(to_string(TestState::Failed), "failed");
+    EXPECT_STREQ(to_string(TestState::Aborted), "aborted");
+    EXPECT_STREQ(to_string(ClaimStatus::None), "none");
+    EXPECT_STREQ(to_string(ClaimStatus::Issuing), "issuing");
+    EXPECT_STREQ(to_string(ClaimStatus::Issued), "issued");
+    EXPECT_STREQ(to_string(ClaimStatus::Failed), "failed");
+}

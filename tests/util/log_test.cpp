@@ -21,3 +21,17 @@ TEST(Logger, ParsesLevelNames) {
     EXPECT_EQ(level, ocpp::LogLevel::Debug);
     EXPECT_FALSE(ocpp::parse_log_level("verbose", level));
 }
+
+TEST(LogLevel, EveryLevelHasANameThatParsesBack) {
+    for (auto level : {ocpp::LogLevel::Debug, ocpp::LogLevel::Info, ocpp::LogLevel::Warn, ocpp::LogLevel::Error,
+                       ocpp::LogLevel::Off}) {
+        const std::string name = ocpp::to_string(level);
+        EXPECT_NE(name, "?");
+        ocpp::LogLevel parsed = ocpp::LogLevel::Off;
+        ASSERT_TRUE(ocpp::parse_log_level(name, parsed)) << name;
+        EXPECT_EQ(parsed, level);
+    }
+    ocpp::LogLevel untouched = ocpp::LogLevel::Info;
+    EXPECT_FALSE(ocpp::parse_log_level("verbose", untouched));
+    EXPECT_EQ(untouched, ocpp::LogLevel::Info);
+}
