@@ -29,7 +29,7 @@ Charger::Charger(ChargerSpec spec, ChargerEnv& env, std::uint64_t seed)
     , env_(env)
     , rng_(seed)
     , config_(spec_.connectors, static_cast<int>(duration_cast<seconds>(spec_.heartbeat_interval).count()),
-              static_cast<int>(duration_cast<seconds>(spec_.meter_interval).count()))
+              static_cast<int>(duration_cast<seconds>(spec_.meter_interval).count()), spec_.profiles.csv())
     , heartbeat_interval_(spec_.heartbeat_interval)
     , backoff_(spec_.reconnect_min) {
     connectors_.resize(static_cast<std::size_t>(spec_.connectors) + 1);
@@ -176,7 +176,7 @@ void Charger::send_boot() {
     req.chargePointVendor = spec_.vendor;
     req.chargePointModel = spec_.model;
     req.chargePointSerialNumber = spec_.id.substr(0, 25);
-    req.firmwareVersion = "1.0.0";
+    req.firmwareVersion = spec_.firmware_version;
     call(req, [this](ocpp::CallOutcome<BootNotificationConf> out) {
         if (state_ == State::Stopping) {
             return;

@@ -17,6 +17,7 @@
 #include "ocpp/peer/peer.hpp"
 #include "ocpp/v16/messages.hpp"
 #include "simulator/charger/config_store.hpp"
+#include "simulator/charger/profiles.hpp"
 #include "simulator/fleet/stats.hpp"
 
 namespace sim {
@@ -43,6 +44,12 @@ struct ChargerSpec {
     std::vector<std::string> id_tags{"SIM-TAG-1"};
     std::string vendor = "ocppkit";
     std::string model = "ocpp-simulator";
+    FeatureProfiles profiles; // which optional profiles this model supports (all by default)
+    std::string firmware_version = "1.0.0";
+    double voltage = 230.0;                   // per phase, for smart charging limits in A or W
+    int phases = 3;                           // phases the connectors charge on
+    bool install_firmware_in_session = false; // install a downloaded firmware while a session runs (else wait)
+    std::vector<std::string> data_transfer_vendors{"ocppkit"}; // DataTransfer vendorIds this model answers
     std::size_t offline_queue_limit = 1000;
     ocpp::Clock::Duration reconnect_min = std::chrono::seconds(1);
     ocpp::Clock::Duration reconnect_max = std::chrono::seconds(60);
@@ -147,6 +154,12 @@ private:
     void throughput_transactions();
     // Calls from the central system (charger_handlers.cpp)
     void register_handlers();
+    // One per optional feature profile, each in its own file; called only when the model supports the profile.
+    void register_smart_charging(); // smart_charging.cpp
+    void register_firmware();       // firmware.cpp
+    void register_local_list();     // local_list.cpp
+    void register_reservation();    // reservation.cpp
+    void register_remote_trigger(); // remote_trigger.cpp
     void reset(bool hard);
 
     template <class Req>
@@ -174,6 +187,8 @@ private:
     ocpp::Clock::Duration heartbeat_interval_;
     ocpp::Clock::Duration backoff_;
     std::unique_ptr<ocpp::Timer> reconnect_timer_, boot_timer_, heartbeat_timer_, stop_timer_;
+    ocpp::v16::FirmwareStatus firmware_status_ = ocpp::v16::FirmwareStatus::Idle;          // the last one sent
+    ocpp::v16::DiagnosticsStatus diagnostics_status_ = ocpp::v16::DiagnosticsStatus::Idle; // the last one sent
     std::uint64_t next_local_tx_ = 1;
     std::uint64_t throughput_step_ = 0;
     std::optional<int> throughput_tx_;              // the open transaction of the "transactions" throughput action

@@ -5,7 +5,7 @@
 
 namespace sim {
 
-ConfigStore::ConfigStore(int connectors, int heartbeat_s, int meter_s) {
+ConfigStore::ConfigStore(int connectors, int heartbeat_s, int meter_s, const std::string& profiles) {
     using K = Kind;
     const std::string measurands = "Energy.Active.Import.Register,Power.Active.Import,Current.Import,SoC";
     entries_ = {
@@ -28,7 +28,7 @@ ConfigStore::ConfigStore(int connectors, int heartbeat_s, int meter_s) {
         {"StopTransactionOnInvalidId", "true", false, K::Bool},
         {"StopTxnAlignedData", "", false, K::List},
         {"StopTxnSampledData", "Energy.Active.Import.Register", false, K::List},
-        {"SupportedFeatureProfiles", "Core,RemoteTrigger", true, K::List},
+        {"SupportedFeatureProfiles", profiles, true, K::List},
         {"TransactionMessageAttempts", "3", false, K::Int},
         {"TransactionMessageRetryInterval", "60", false, K::Int},
         {"UnlockConnectorOnEVSideDisconnect", "true", false, K::Bool},

@@ -19,7 +19,8 @@ public:
         Kind kind = Kind::Text;
     };
 
-    ConfigStore(int connectors, int heartbeat_s, int meter_s);
+    // `profiles` is the value of SupportedFeatureProfiles (FeatureProfiles::csv()).
+    ConfigStore(int connectors, int heartbeat_s, int meter_s, const std::string& profiles);
 
     // Known keys (all when `keys` is empty) and the names that are not known.
     ocpp::v16::GetConfigurationConf get(const std::vector<std::string>& keys) const;

@@ -75,44 +75,6 @@ void Charger::register_handlers() {
         });
     });
 
-    p.on<TriggerMessageReq>([this, counted](const TriggerMessageReq& req, Reply<TriggerMessageConf> reply) {
-        counted(req.action);
-        const int c = req.connectorId.value_or(-1);
-        if (req.connectorId && (c < 0 || c > spec_.connectors)) {
-            reply(TriggerMessageConf{TriggerMessageStatus::Rejected});
-            return;
-        }
-        reply(TriggerMessageConf{TriggerMessageStatus::Accepted});
-        switch (req.requestedMessage) {
-        case MessageTrigger::BootNotification:
-            send_boot();
-            break;
-        case MessageTrigger::Heartbeat:
-            send_heartbeat();
-            break;
-        case MessageTrigger::StatusNotification:
-            for (int k = 0; k <= spec_.connectors; ++k) {
-                if (c < 0 || c == k) {
-                    send_status(k);
-                }
-            }
-            break;
-        case MessageTrigger::MeterValues:
-            for (int k = 1; k <= spec_.connectors; ++k) {
-                if (c <= 0 || c == k) {
-                    send_meter_values(k, ReadingContext::Trigger);
-                }
-            }
-            break;
-        case MessageTrigger::DiagnosticsStatusNotification:
-            call(DiagnosticsStatusNotificationReq{DiagnosticsStatus::Idle});
-            break;
-        case MessageTrigger::FirmwareStatusNotification:
-            call(FirmwareStatusNotificationReq{FirmwareStatus::Idle});
-            break;
-        }
-    });
-
     p.on<ChangeAvailabilityReq>([this, counted](const ChangeAvailabilityReq& req, Reply<ChangeAvailabilityConf> reply) {
         counted(req.action);
         if (req.connectorId < 0 || req.connectorId > spec_.connectors) {
@@ -164,6 +126,23 @@ void Charger::register_handlers() {
         conf.status = DataTransferStatus::UnknownVendorId; // the simulator has no vendor extensions
         reply(conf);
     });
+
+    const auto& profiles = spec_.profiles;
+    if (profiles.smart_charging) {
+        register_smart_charging();
+    }
+    if (profiles.firmware) {
+        register_firmware();
+    }
+    if (profiles.local_list) {
+        register_local_list();
+    }
+    if (profiles.reservation) {
+        register_reservation();
+    }
+    if (profiles.remote_trigger) {
+        register_remote_trigger();
+    }
 }
 
 void Charger::reset(bool hard) {
