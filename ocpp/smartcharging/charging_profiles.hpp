@@ -66,6 +66,7 @@ struct Limit {
     double watts = 0;     // the most the connector may draw
     double min_watts = 0; // minChargingRate of the profile in force: below it the EV cannot charge
     int phases = 3;
+    std::int64_t until_ms = INT64_MAX; // unix ms when it may change next
 };
 
 // The installed profiles of one charger and the transactions running on its connectors.

@@ -128,6 +128,7 @@ Limit combine(const Stacks& st, std::int64_t t, std::int64_t start_ms, double hw
     const Sample def = lead(st.tx_default, t, start_ms, lim);
     const Sample max = lead(st.max, t, start_ms, lim);
     next = std::min({tx.next, def.next, max.next});
+    out.until_ms = next;
     const Sample& session = tx.defined ? tx : def; // §3.13.2: a TxProfile overrides the TxDefaultProfile
     if (session.defined) {
         out.phases = session.phases;

@@ -14,9 +14,10 @@ using std::chrono::seconds;
 namespace {
 // The OCPP 1.6 ChargePointStatus names a StatusNotification sends.
 constexpr ocpp::EnumName<Charger::Status> kStatusNames[] = {
-    {Charger::Status::Available, "Available"},     {Charger::Status::Preparing, "Preparing"},
-    {Charger::Status::Charging, "Charging"},       {Charger::Status::Finishing, "Finishing"},
-    {Charger::Status::Unavailable, "Unavailable"}, {Charger::Status::Faulted, "Faulted"},
+    {Charger::Status::Available, "Available"},         {Charger::Status::Preparing, "Preparing"},
+    {Charger::Status::Charging, "Charging"},           {Charger::Status::Finishing, "Finishing"},
+    {Charger::Status::Unavailable, "Unavailable"},     {Charger::Status::Faulted, "Faulted"},
+    {Charger::Status::SuspendedEVSE, "SuspendedEVSE"},
 };
 } // namespace
 
@@ -252,9 +253,10 @@ void Charger::send_status(int connector) {
     if (!booted() || !connected()) {
         return; // the current status of every connector is sent after the next boot
     }
-    static constexpr ChargePointStatus kMap[] = {ChargePointStatus::Available,   ChargePointStatus::Preparing,
-                                                 ChargePointStatus::Charging,    ChargePointStatus::Finishing,
-                                                 ChargePointStatus::Unavailable, ChargePointStatus::Faulted};
+    static constexpr ChargePointStatus kMap[] = {ChargePointStatus::Available,    ChargePointStatus::Preparing,
+                                                 ChargePointStatus::Charging,     ChargePointStatus::Finishing,
+                                                 ChargePointStatus::Unavailable,  ChargePointStatus::Faulted,
+                                                 ChargePointStatus::SuspendedEVSE};
     StatusNotificationReq req;
     req.connectorId = connector;
     req.errorCode = ChargePointErrorCode::NoError;

@@ -15,6 +15,7 @@
 
 #include "ocpp/net/client.hpp"
 #include "ocpp/peer/peer.hpp"
+#include "ocpp/smartcharging/charging_profiles.hpp"
 #include "ocpp/v16/messages.hpp"
 #include "simulator/charger/config_store.hpp"
 #include "simulator/charger/profiles.hpp"
@@ -74,7 +75,7 @@ struct ChargerEnv {
 class Charger : public std::enable_shared_from_this<Charger> {
 public:
     enum class State { Idle, Connecting, WaitingToReconnect, Booting, BootPending, Running, Stopping, Stopped };
-    enum class Status { Available, Preparing, Charging, Finishing, Unavailable, Faulted };
+    enum class Status { Available, Preparing, Charging, Finishing, Unavailable, Faulted, SuspendedEVSE };
 
     Charger(ChargerSpec spec, ChargerEnv& env, std::uint64_t seed);
     ~Charger();
@@ -100,6 +101,10 @@ public:
     Status connector_status(int connector) const { return connectors_.at(static_cast<std::size_t>(connector)).status; }
     std::optional<int> transaction_id(int connector) const;
     double energy_wh(int connector) const;
+    // The power a session on `connector` draws now: the connector's power lowered to the composite limit.
+    double power_w(int connector) const;
+    // The charging profiles installed (null until the SmartCharging profile first answered or was used).
+    const ocpp::smartcharging::ProfileStore* charging_profiles() const { return charging_profiles_.get(); }
     ConfigStore& config() { return config_; }
 
 private:
@@ -161,6 +166,16 @@ private:
     void register_reservation();    // reservation.cpp
     void register_remote_trigger(); // remote_trigger.cpp
     void reset(bool hard);
+    // Smart charging hooks of the sessions (smart_charging.cpp).
+    ocpp::smartcharging::ProfileStore& profile_store();
+    bool accept_remote_start_profile(int connector, const std::optional<ocpp::v16::ChargingProfile>& profile);
+    void smart_session_started(int connector);
+    void smart_transaction_id(int connector, int transaction_id);
+    void smart_session_ended(int connector);
+    void settle_meters();
+    void follow_limits(); // Charging <-> SuspendedEVSE where the limit is 0, and the timer for the next change
+    double drawn_wh(int connector, ocpp::Clock::TimePoint from, ocpp::Clock::TimePoint to) const;
+    ocpp::DateTime wall_at(ocpp::Clock::TimePoint t) const;
 
     template <class Req>
     void call(const Req& req, std::function<void(ocpp::CallOutcome<typename Req::Response>)> done = {});
@@ -194,6 +209,8 @@ private:
     std::optional<int> throughput_tx_;              // the open transaction of the "transactions" throughput action
     std::unordered_map<std::uint64_t, int> tx_ids_; // local session reference -> the central system's id
     std::function<void()> stopped_;
+    std::unique_ptr<ocpp::smartcharging::ProfileStore> charging_profiles_; // created on first use
+    std::unique_ptr<ocpp::Timer> limit_timer_;                             // the next change of a limit
 };
 
 const char* to_string(Charger::Status s);

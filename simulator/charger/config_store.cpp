@@ -34,6 +34,13 @@ ConfigStore::ConfigStore(int connectors, int heartbeat_s, int meter_s, const std
         {"UnlockConnectorOnEVSideDisconnect", "true", false, K::Bool},
         {"WebSocketPingInterval", "0", false, K::Int},
     };
+    if (profiles.find("SmartCharging") != std::string::npos) {
+        // Read-only (OCPP 1.6 section 9.4), enforced on every SetChargingProfile.
+        entries_.push_back({"ChargeProfileMaxStackLevel", "10", true, K::Int});
+        entries_.push_back({"ChargingScheduleAllowedChargingRateUnit", "Current,Power", true, K::List});
+        entries_.push_back({"ChargingScheduleMaxPeriods", "24", true, K::Int});
+        entries_.push_back({"MaxChargingProfilesInstalled", "10", true, K::Int});
+    }
 }
 
 ConfigStore::Entry* ConfigStore::find(std::string_view key) {

@@ -40,8 +40,10 @@ void Charger::register_handlers() {
                     }
                 }
             }
-            const bool free = target >= 1 && target <= spec_.connectors && conn(target).status == Status::Available &&
-                              conn(target).operative;
+            bool free = target >= 1 && target <= spec_.connectors && conn(target).status == Status::Available &&
+                        conn(target).operative;
+            // A chargingProfile must be a TxProfile for this session (smart_charging.cpp), else Rejected.
+            free = free && accept_remote_start_profile(target, req.chargingProfile);
             reply(RemoteStartTransactionConf{free ? RemoteStartStopStatus::Accepted : RemoteStartStopStatus::Rejected});
             if (free) {
                 conn(target).arrival->cancel();

@@ -13,8 +13,6 @@ using std::chrono::duration_cast;
 using std::chrono::seconds;
 
 namespace {
-constexpr double kVolts = 230.0;
-constexpr int kPhases = 3;
 constexpr auto kFinishing = std::chrono::seconds(2);
 
 SampledValue sample(double value, Measurand m, UnitOfMeasure unit, ReadingContext ctx) {
@@ -76,6 +74,7 @@ void Charger::authorize_and_start(int c, const std::string& id_tag, bool remote)
     }
     auto give_up = [this, c] {
         ++env_.stats.sessions_refused;
+        smart_session_ended(c); // a TxProfile sent with RemoteStartTransaction ends with the refused start
         set_status(c, Status::Available);
         schedule_arrival(c);
     };
@@ -118,6 +117,7 @@ void Charger::start_transaction(int c) {
     req.timestamp = wall_now();
     enqueue(Queued{req, k.local_tx, c});
     set_status(c, Status::Charging);
+    smart_session_started(c);
     const int interval_s = config_.int_value("MeterValueSampleInterval", 0);
     if (interval_s > 0) {
         k.meter->start(seconds(interval_s), [this, c] { send_meter_values(c, ReadingContext::Sample_Periodic); });
@@ -127,8 +127,7 @@ void Charger::start_transaction(int c) {
 
 void Charger::advance_meter(int c) {
     auto& k = conn(c);
-    const double hours = duration_cast<std::chrono::duration<double, std::ratio<3600>>>(now() - k.last_meter).count();
-    k.meter_wh += spec_.power_kw * 1000.0 * std::max(0.0, hours);
+    k.meter_wh += drawn_wh(c, k.last_meter, now()); // follows the charging profiles' limits
     k.last_meter = now();
 }
 
@@ -144,8 +143,8 @@ void Charger::send_meter_values(int c, ReadingContext context) {
     mv.timestamp = wall_now();
     mv.sampledValue = {
         sample(k.meter_wh, Measurand::Energy_Active_Import_Register, UnitOfMeasure::Wh, context),
-        sample(spec_.power_kw * 1000.0, Measurand::Power_Active_Import, UnitOfMeasure::W, context),
-        sample(spec_.power_kw * 1000.0 / (kVolts * kPhases), Measurand::Current_Import, UnitOfMeasure::A, context),
+        sample(power_w(c), Measurand::Power_Active_Import, UnitOfMeasure::W, context),
+        sample(power_w(c) / (spec_.voltage * spec_.phases), Measurand::Current_Import, UnitOfMeasure::A, context),
         sample(soc, Measurand::SoC, UnitOfMeasure::Percent, context),
     };
     MeterValuesReq req;
@@ -182,6 +181,7 @@ void Charger::finish_session(int c, Reason reason, std::function<void()> then) {
     ++env_.stats.sessions_completed;
     k.local_tx = 0;
     k.transaction_id.reset();
+    smart_session_ended(c);
     set_status(c, Status::Finishing);
     const bool stopping = state_ == State::Stopping;
     auto settle = [this, c, then = std::move(then)] {
@@ -270,6 +270,7 @@ void Charger::replay_offline() {
                 tx_ids_[local] = out.conf->transactionId;
                 if (conn(c).local_tx == local) {
                     conn(c).transaction_id = out.conf->transactionId;
+                    smart_transaction_id(c, out.conf->transactionId);
                     if (out.conf->idTagInfo.status != AuthorizationStatus::Accepted &&
                         config_.bool_value("StopTransactionOnInvalidId", true)) {
                         finish_session(c, Reason::DeAuthorized);
