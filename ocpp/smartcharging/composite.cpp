@@ -24,8 +24,11 @@ struct Sample {
     std::int64_t next = kNever;
 };
 
+// A profile of a stack and its last sample, reused until that sample's next change (time only moves forward).
 struct Ref {
     const ProfileStore::Installed* p;
+    Sample cached{};
+    bool fresh = false;
 };
 
 std::int64_t floor_div(std::int64_t a, std::int64_t b) {
@@ -90,13 +93,17 @@ Sample evaluate(const ChargingProfile& p, std::int64_t t, std::int64_t start_ms,
 
 // The leading sample of one purpose's stack: the highest stack level that defines a limit at t (on a tie, the
 // profile of the connector itself over one of connector 0). `next` is the earliest change of any of them.
-Sample lead(const std::vector<Ref>& stack, std::int64_t t, std::int64_t start_ms, const Limits& lim) {
+Sample lead(std::vector<Ref>& stack, std::int64_t t, std::int64_t start_ms, const Limits& lim) {
     Sample best;
     int best_level = -1;
     int best_connector = -1;
     std::int64_t next = kNever;
-    for (const auto& r : stack) {
-        const Sample s = evaluate(r.p->profile, t, start_ms, lim);
+    for (auto& r : stack) {
+        if (!r.fresh || t >= r.cached.next) {
+            r.cached = evaluate(r.p->profile, t, start_ms, lim);
+            r.fresh = true;
+        }
+        const Sample& s = r.cached;
         next = std::min(next, s.next);
         const int level = r.p->profile.stackLevel;
         if (s.defined && (level > best_level || (level == best_level && r.p->connector > best_connector))) {
@@ -120,7 +127,7 @@ double round1(double v) {
 
 namespace {
 // Everything in force on one connector at t, in watts.
-Limit combine(const Stacks& st, std::int64_t t, std::int64_t start_ms, double hw_watts, const Limits& lim,
+Limit combine(Stacks& st, std::int64_t t, std::int64_t start_ms, double hw_watts, const Limits& lim,
               std::int64_t& next) {
     Limit out{hw_watts, 0, lim.phases};
     next = kNever;
@@ -182,7 +189,7 @@ GetCompositeScheduleConf ProfileStore::composite(int connector, DateTime now, in
     const std::int64_t t0 = now.unix_ms();
     // Without a transaction a Relative schedule is shown as if one started now.
     const std::int64_t start_ms = tx ? tx->start_ms : t0;
-    const Stacks st = collect(installed_, connector, tx != nullptr, tx ? tx->id : std::nullopt);
+    Stacks st = collect(installed_, connector, tx != nullptr, tx ? tx->id : std::nullopt);
     const double hw = connector == 0 ? limits_.connector_max_w * limits_.connectors : limits_.connector_max_w;
     const std::int64_t t_end = t0 + static_cast<std::int64_t>(duration_s) * 1000;
 
@@ -190,7 +197,7 @@ GetCompositeScheduleConf ProfileStore::composite(int connector, DateTime now, in
     sch.chargingRateUnit = rate_unit;
     sch.duration = duration_s;
     sch.startSchedule = now;
-    sch.chargingSchedulePeriod.reserve(8);
+    sch.chargingSchedulePeriod.reserve(32);
     double min_rate = 0;
     std::int64_t t = t0;
     for (std::size_t step = 0; t < t_end && step < kMaxSteps; ++step) {
@@ -233,7 +240,7 @@ Limit ProfileStore::limit_at(int connector, DateTime t) const {
     }
     const Transaction* tx = transaction(connector);
     const std::int64_t ms = t.unix_ms();
-    const Stacks st = collect(installed_, connector, tx != nullptr, tx ? tx->id : std::nullopt);
+    Stacks st = collect(installed_, connector, tx != nullptr, tx ? tx->id : std::nullopt);
     const double hw = connector == 0 ? limits_.connector_max_w * limits_.connectors : limits_.connector_max_w;
     std::int64_t next = kNever;
     return combine(st, ms, tx ? tx->start_ms : ms, hw, limits_, next);
