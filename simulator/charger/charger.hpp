@@ -175,6 +175,7 @@ private:
     void settle_meters();
     void follow_limits(); // Charging <-> SuspendedEVSE where the limit is 0, and the timer for the next change
     double drawn_wh(int connector, ocpp::Clock::TimePoint from, ocpp::Clock::TimePoint to) const;
+    double current_a(int connector) const; // per phase, on the phases the limit in force allows
     ocpp::DateTime wall_at(ocpp::Clock::TimePoint t) const;
 
     template <class Req>

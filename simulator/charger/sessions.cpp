@@ -144,7 +144,7 @@ void Charger::send_meter_values(int c, ReadingContext context) {
     mv.sampledValue = {
         sample(k.meter_wh, Measurand::Energy_Active_Import_Register, UnitOfMeasure::Wh, context),
         sample(power_w(c), Measurand::Power_Active_Import, UnitOfMeasure::W, context),
-        sample(power_w(c) / (spec_.voltage * spec_.phases), Measurand::Current_Import, UnitOfMeasure::A, context),
+        sample(current_a(c), Measurand::Current_Import, UnitOfMeasure::A, context),
         sample(soc, Measurand::SoC, UnitOfMeasure::Percent, context),
     };
     MeterValuesReq req;

@@ -60,6 +60,11 @@ double Charger::power_w(int c) const {
     return drawn(charging_profiles_->limit_at(c, wall_now()));
 }
 
+double Charger::current_a(int c) const {
+    const int phases = charging_profiles_ ? charging_profiles_->limit_at(c, wall_now()).phases : spec_.phases;
+    return power_w(c) / (spec_.voltage * std::max(1, phases));
+}
+
 double Charger::drawn_wh(int c, ocpp::Clock::TimePoint from, ocpp::Clock::TimePoint to) const {
     using Hours = std::chrono::duration<double, std::ratio<3600>>;
     if (to <= from) {
@@ -137,9 +142,9 @@ void Charger::follow_limits() {
         limit_timer_->cancel();
         return;
     }
-    const auto wait = std::min<ocpp::Clock::Duration>(
-        duration_cast<ocpp::Clock::Duration>(std::chrono::milliseconds(std::max<std::int64_t>(1, next - wall.unix_ms()))),
-        kLongestWait);
+    const auto wait = std::min<ocpp::Clock::Duration>(duration_cast<ocpp::Clock::Duration>(std::chrono::milliseconds(
+                                                          std::max<std::int64_t>(1, next - wall.unix_ms()))),
+                                                      kLongestWait);
     limit_timer_->start(wait, [this] { follow_limits(); });
 }
 

@@ -138,6 +138,31 @@ TEST_F(ChargerSmartCharging, PowerFollowsAScheduleThatChangesAndSuspendsAtZero) 
     }
 }
 
+TEST_F(ChargerSmartCharging, OnePhaseProfileMetersItsCurrentOnOnePhase) {
+    auto ch = boot();
+    auto p = profile(1, ChargingProfilePurposeType::TxDefaultProfile, {{0, 16}});
+    p.chargingSchedule.chargingSchedulePeriod[0].numberPhases = 1;
+    ASSERT_EQ(set(0, p), ChargingProfileStatus::Accepted);
+    ASSERT_TRUE(ch->plug_in(1, "TAG-1"));
+    ex.advance(2min);
+    ASSERT_FALSE(cs.meter_values.empty());
+    EXPECT_DOUBLE_EQ(measured(cs.meter_values.back(), Measurand::Power_Active_Import), 16 * 230.0);
+    EXPECT_DOUBLE_EQ(measured(cs.meter_values.back(), Measurand::Current_Import), 16.0);
+}
+
+TEST_F(ChargerSmartCharging, ALimitBelowMinChargingRateSuspendsTheSession) {
+    auto ch = boot();
+    auto p = profile(1, ChargingProfilePurposeType::TxDefaultProfile, {{0, 10}, {300, 4}});
+    p.chargingSchedule.minChargingRate = 6;
+    ASSERT_EQ(set(1, p), ChargingProfileStatus::Accepted);
+    ASSERT_TRUE(ch->plug_in(1, "TAG-1"));
+    ex.advance(4min);
+    EXPECT_EQ(ch->connector_status(1), Charger::Status::Charging);
+    ex.advance(2min);
+    EXPECT_EQ(ch->connector_status(1), Charger::Status::SuspendedEVSE);
+    EXPECT_DOUBLE_EQ(ch->power_w(1), 0.0);
+}
+
 TEST_F(ChargerSmartCharging, RejectsBadProfilesAndKeepsTheInstalledOnes) {
     auto ch = boot();
     ASSERT_EQ(set(1, profile(1, ChargingProfilePurposeType::TxDefaultProfile, {{0, 16}})),
