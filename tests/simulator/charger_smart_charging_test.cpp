@@ -185,6 +185,22 @@ TEST_F(ChargerSmartCharging, RejectsBadProfilesAndKeepsTheInstalledOnes) {
     EXPECT_EQ(ch->charging_profiles()->installed()[0].profile.chargingSchedule.chargingSchedulePeriod[0].limit, 16);
 }
 
+TEST_F(ChargerSmartCharging, AnUnknownUnitIsACallErrorAndInstallsNothing) {
+    auto ch = boot();
+    std::optional<ocpp::RawOutcome> out;
+    cs.peer->call_text(
+        "SetChargingProfile",
+        R"({"connectorId":1,"csChargingProfiles":{"chargingProfileId":1,"stackLevel":0,)"
+        R"("chargingProfilePurpose":"TxDefaultProfile","chargingProfileKind":"Relative",)"
+        R"("chargingSchedule":{"chargingRateUnit":"kW","chargingSchedulePeriod":)"
+        R"([{"startPeriod":0,"limit":7.0}]}}})",
+        [&](ocpp::RawOutcome o) { out = std::move(o); }, {}, false);
+    ex.advance(1s);
+    ASSERT_TRUE(out);
+    EXPECT_EQ(out->status, ocpp::CallStatus::CallError);
+    EXPECT_TRUE(ch->charging_profiles() == nullptr || ch->charging_profiles()->size() == 0u);
+}
+
 TEST_F(ChargerSmartCharging, MaxChargingProfilesInstalledIsEnforced) {
     auto ch = boot();
     for (int i = 0; i < 10; ++i) {
