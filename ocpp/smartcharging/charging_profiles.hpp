@@ -91,8 +91,12 @@ public:
     // The transaction ended: its TxProfiles end with it.
     void transaction_ended(int connector);
 
-    // GetCompositeSchedule as §3.13 combines the profiles, starting at `now`. Rejected for a connector out of
-    // range, a duration <= 0 or beyond Limits::max_composite_seconds, or a unit the charger does not allow.
+    // GetCompositeSchedule as §3.13 combines the profiles, starting at `now`, in `unit` (A when absent and allowed,
+    // else W). Rejected for a connector out of range or a duration <= 0 or beyond Limits::max_composite_seconds.
+    // Choices: where no profile applies the limit is the hardware's (Limits::connector_max_w); connector 0 reports
+    // the ChargePointMaxProfile (else the hardware of all connectors); every connector is capped by the whole
+    // ChargePointMaxProfile: sharing it among connectors charging at once is the charger's matter, not the
+    // composite's. Without a transaction a Relative schedule is shown as if one started at `now`.
     v16::GetCompositeScheduleConf composite(int connector, DateTime now, int duration_s,
                                             std::optional<v16::ChargingRateUnitType> unit) const;
     // The limit in force on a connector at `t` (never above Limits::connector_max_w).

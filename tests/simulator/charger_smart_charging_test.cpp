@@ -315,6 +315,11 @@ TEST_F(ChargerSmartCharging, WithoutTheProfileTheActionsAreNotSupported) {
     ex.advance(1s);
     EXPECT_EQ(status, ocpp::CallStatus::CallError);
     EXPECT_EQ(ch->charging_profiles(), nullptr);
+    GetConfigurationReq req;
+    req.key = std::vector<std::string>{"ChargeProfileMaxStackLevel"};
+    const auto conf = ask(req);
+    ASSERT_TRUE(conf && conf->unknownKey);
+    EXPECT_EQ((*conf->unknownKey)[0], "ChargeProfileMaxStackLevel");
 }
 
 } // namespace
