@@ -102,6 +102,7 @@ void Charger::authorize_and_start(int c, const std::string& id_tag, bool remote)
 
 void Charger::start_transaction(int c) {
     auto& k = conn(c);
+    settle_meters(); // the others' energy at their share before this session takes part of the charge point's limit
     k.local_tx = next_local_tx_++;
     k.transaction_id.reset();
     k.session_start_wh = k.meter_wh;
@@ -171,6 +172,7 @@ void Charger::finish_session(int c, Reason reason, std::function<void()> then) {
         return;
     }
     advance_meter(c);
+    settle_meters(); // the others' energy at their share before this session frees its part
     k.meter->cancel();
     StopTransactionReq req;
     req.meterStop = static_cast<int>(std::lround(k.meter_wh));

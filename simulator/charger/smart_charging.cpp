@@ -40,6 +40,16 @@ sc::Limits limits_of(const ConfigStore& config, const ChargerSpec& spec) {
 double drawn(const sc::Limit& l) {
     return l.watts < l.min_watts ? 0.0 : std::max(0.0, l.watts);
 }
+// What connector c may draw at t: its own composite limit, and no more than an equal share of the charge point's
+// limit (its ChargePointMaxProfile, else the hardware of all connectors) among the sessions running.
+sc::Limit share(const sc::ProfileStore& store, int c, int sessions, std::int64_t t_ms) {
+    const auto t = ocpp::DateTime::from_unix_ms(t_ms);
+    auto own = store.limit_at(c, t);
+    const auto site = store.limit_at(0, t);
+    own.watts = std::min(own.watts, site.watts / std::max(1, sessions));
+    own.until_ms = std::min(own.until_ms, site.until_ms);
+    return own;
+}
 } // namespace
 
 sc::ProfileStore& Charger::profile_store() {
@@ -57,7 +67,7 @@ double Charger::power_w(int c) const {
     if (!charging_profiles_) {
         return spec_.power_kw * 1000.0;
     }
-    return drawn(charging_profiles_->limit_at(c, wall_now()));
+    return drawn(share(*charging_profiles_, c, charging(), wall_now().unix_ms()));
 }
 
 double Charger::current_a(int c) const {
@@ -78,7 +88,7 @@ double Charger::drawn_wh(int c, ocpp::Clock::TimePoint from, ocpp::Clock::TimePo
     long long t = wall_at(from).unix_ms();
     double wh = 0;
     for (int i = 0; t < end_ms && i < kMaxSegments; ++i) {
-        const auto l = charging_profiles_->limit_at(c, ocpp::DateTime::from_unix_ms(t));
+        const auto l = share(*charging_profiles_, c, charging(), t);
         const long long until = std::min<long long>(end_ms, std::max<long long>(l.until_ms, t + 1));
         wh += drawn(l) * static_cast<double>(until - t) / 3600000.0;
         t = until;
@@ -134,7 +144,7 @@ void Charger::follow_limits() {
             continue;
         }
         advance_meter(c); // the energy so far, at the old limit
-        const auto l = charging_profiles_->limit_at(c, wall);
+        const auto l = share(*charging_profiles_, c, charging(), wall.unix_ms());
         set_status(c, drawn(l) > 0 ? Status::Charging : Status::SuspendedEVSE);
         next = std::min(next, l.until_ms);
     }

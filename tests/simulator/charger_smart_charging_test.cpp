@@ -138,6 +138,24 @@ TEST_F(ChargerSmartCharging, PowerFollowsAScheduleThatChangesAndSuspendsAtZero) 
     }
 }
 
+TEST_F(ChargerSmartCharging, SessionsShareTheChargePointMaxProfile) {
+    auto ch = boot();
+    ASSERT_EQ(set(0, profile(1, ChargingProfilePurposeType::ChargePointMaxProfile, {{0, 16}})),
+              ChargingProfileStatus::Accepted);
+    ASSERT_TRUE(ch->plug_in(1, "TAG-1"));
+    ex.advance(10min);
+    EXPECT_DOUBLE_EQ(ch->power_w(1), 11000.0); // alone: 16 A is more than the connector's 11 kW
+    ASSERT_TRUE(ch->plug_in(2, "TAG-2"));
+    ex.advance(1s);
+    EXPECT_DOUBLE_EQ(ch->power_w(1), 8 * kWattsPerAmp);
+    EXPECT_DOUBLE_EQ(ch->power_w(2), 8 * kWattsPerAmp);
+    ex.advance(20min + 5s); // session 1 ends at 30 min
+    ASSERT_EQ(cs.stops.size(), 1u);
+    EXPECT_DOUBLE_EQ(ch->power_w(2), 11000.0);
+    // Session 1: 10 min at 11 kW, then 20 min at 5520 W.
+    EXPECT_NEAR(cs.stops[0].meterStop - cs.starts[0].meterStart, 11000.0 / 6 + 5520.0 / 3, 15);
+}
+
 TEST_F(ChargerSmartCharging, OnePhaseProfileMetersItsCurrentOnOnePhase) {
     auto ch = boot();
     auto p = profile(1, ChargingProfilePurposeType::TxDefaultProfile, {{0, 16}});
