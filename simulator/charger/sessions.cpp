@@ -49,7 +49,8 @@ void Charger::schedule_arrival(int c) {
     conn(c).arrival->start(delay, [this, c] {
         conn(c).arrival_armed = false;
         std::uniform_int_distribution<std::size_t> pick(0, spec_.id_tags.size() - 1);
-        if (!plug_in(c, spec_.id_tags[pick(rng_)])) {
+        // A random driver never takes a reserved connector; the holder comes through plug_in or a remote start.
+        if (conn(c).status == Status::Reserved || !plug_in(c, spec_.id_tags[pick(rng_)])) {
             schedule_arrival(c);
         }
     });
@@ -60,8 +61,12 @@ bool Charger::plug_in(int c, const std::string& id_tag, bool remote) {
         return false;
     }
     auto& k = conn(c);
-    if (k.status != Status::Available || !k.operative || k.local_tx != 0) {
+    const bool reserved_here = k.status == Status::Reserved && reservation_permits(c, id_tag, std::nullopt, false);
+    if ((k.status != Status::Available && !reserved_here) || !k.operative || k.local_tx != 0) {
         return false;
+    }
+    if (!reservation_permits(c, id_tag, std::nullopt, false)) {
+        return false; // the last free connector is held by a reservation on connector 0
     }
     k.id_tag = id_tag;
     set_status(c, Status::Preparing);
@@ -69,34 +74,82 @@ bool Charger::plug_in(int c, const std::string& id_tag, bool remote) {
     return true;
 }
 
-void Charger::authorize_and_start(int c, const std::string& id_tag, bool remote) {
-    if (remote && !config_.bool_value("AuthorizeRemoteTxRequests", false)) {
-        start_transaction(c);
+std::optional<IdTagInfo> Charger::local_authorization(const std::string& id_tag) const {
+    if (spec_.profiles.local_list && config_.bool_value("LocalAuthListEnabled", false)) {
+        if (auto info = auth_.from_list(id_tag)) {
+            return info; // the list takes precedence over the cache
+        }
+    }
+    if (config_.bool_value("AuthorizationCacheEnabled", false)) {
+        return auth_.from_cache(id_tag);
+    }
+    return std::nullopt;
+}
+
+void Charger::refuse(int c) {
+    ++env_.stats.sessions_refused;
+    conn(c).reservation_id.reset();
+    set_status(c, reservations_[static_cast<std::size_t>(c)] ? Status::Reserved : Status::Available);
+    schedule_arrival(c);
+}
+
+void Charger::admit(int c, const std::optional<IdTagInfo>& info) {
+    auto& k = conn(c);
+    const auto parent = info ? info->parentIdTag : std::nullopt;
+    if (!reservation_permits(c, k.id_tag, parent, true)) {
+        refuse(c); // reserved for another tag (and not one of its group)
         return;
     }
-    auto give_up = [this, c] {
-        ++env_.stats.sessions_refused;
-        set_status(c, Status::Available);
-        schedule_arrival(c);
+    k.reservation_id = reservation_for(c, k.id_tag, parent);
+    start_transaction(c);
+}
+
+void Charger::authorize_and_start(int c, const std::string& id_tag, bool remote) {
+    const auto local = local_authorization(id_tag);
+    if (remote && !config_.bool_value("AuthorizeRemoteTxRequests", false)) {
+        admit(c, local);
+        return;
+    }
+    const ocpp::DateTime at = wall_now();
+    // Offline: the local list and cache decide for known tags, AllowOfflineTxForUnknownId for the others.
+    auto offline = [this, c, local, at] {
+        if (local && config_.bool_value("LocalAuthorizeOffline", false)) {
+            if (AuthStore::valid(*local, at)) {
+                admit(c, local);
+            } else {
+                refuse(c);
+            }
+        } else if (!local && config_.bool_value("AllowOfflineTxForUnknownId", false)) {
+            admit(c, std::nullopt);
+        } else {
+            refuse(c);
+        }
     };
     if (!connected() || !booted()) {
-        if (config_.bool_value("AllowOfflineTxForUnknownId", false)) {
-            start_transaction(c);
-        } else {
-            give_up();
-        }
+        offline();
+        return;
+    }
+    if (local && config_.bool_value("LocalPreAuthorize", false) && AuthStore::valid(*local, at)) {
+        admit(c, local); // valid in the list or cache: start at once, no Authorize round trip
         return;
     }
     AuthorizeReq req;
     req.idTag = id_tag;
-    call(req, [this, c, give_up](ocpp::CallOutcome<AuthorizeConf> out) {
+    call(req, [this, c, id_tag, offline](ocpp::CallOutcome<AuthorizeConf> out) {
         if (conn(c).status != Status::Preparing) {
             return; // unplugged or stopped meanwhile
         }
-        if (out.ok() && out.conf->idTagInfo.status == AuthorizationStatus::Accepted) {
-            start_transaction(c);
+        if (!out.ok()) {
+            offline(); // no answer: decide as an offline charger would
+            return;
+        }
+        if (config_.bool_value("AuthorizationCacheEnabled", false)) {
+            auth_.remember(id_tag, out.conf->idTagInfo);
+        }
+        if (out.conf->idTagInfo.status == AuthorizationStatus::Accepted) {
+            admit(c, out.conf->idTagInfo);
         } else {
-            give_up(); // Invalid, Blocked, Expired, ConcurrentTx, or no answer: the EV leaves
+            refuse(c); // Invalid, Blocked, Expired, ConcurrentTx: the EV leaves
         }
     });
 }
@@ -116,6 +169,16 @@ void Charger::start_transaction(int c) {
     req.idTag = k.id_tag;
     req.meterStart = static_cast<int>(std::lround(k.meter_wh));
     req.timestamp = wall_now();
+    req.reservationId = k.reservation_id;
+    if (k.reservation_id) {
+        for (int r = 0; r <= spec_.connectors; ++r) {
+            const auto& held = reservations_[static_cast<std::size_t>(r)];
+            if (held && held->id == *k.reservation_id) {
+                end_reservation(r); // used by this session
+            }
+        }
+        k.reservation_id.reset();
+    }
     enqueue(Queued{req, k.local_tx, c});
     set_status(c, Status::Charging);
     const int interval_s = config_.int_value("MeterValueSampleInterval", 0);
@@ -265,19 +328,23 @@ void Charger::replay_offline() {
     if (auto* start = std::get_if<StartTransactionReq>(&q.msg)) {
         const auto local = q.local_tx;
         const int c = q.connector;
-        call(*start, [this, local, c, next, answered, replay](ocpp::CallOutcome<StartTransactionConf> out) {
-            if (out.ok()) {
-                tx_ids_[local] = out.conf->transactionId;
-                if (conn(c).local_tx == local) {
-                    conn(c).transaction_id = out.conf->transactionId;
-                    if (out.conf->idTagInfo.status != AuthorizationStatus::Accepted &&
-                        config_.bool_value("StopTransactionOnInvalidId", true)) {
-                        finish_session(c, Reason::DeAuthorized);
-                    }
-                }
-            }
-            next(answered(out.status), replay);
-        });
+        call(*start,
+             [this, local, c, tag = start->idTag, next, answered, replay](ocpp::CallOutcome<StartTransactionConf> out) {
+                 if (out.ok()) {
+                     tx_ids_[local] = out.conf->transactionId;
+                     if (config_.bool_value("AuthorizationCacheEnabled", false)) {
+                         auth_.remember(tag, out.conf->idTagInfo);
+                     }
+                     if (conn(c).local_tx == local) {
+                         conn(c).transaction_id = out.conf->transactionId;
+                         if (out.conf->idTagInfo.status != AuthorizationStatus::Accepted &&
+                             config_.bool_value("StopTransactionOnInvalidId", true)) {
+                             finish_session(c, Reason::DeAuthorized);
+                         }
+                     }
+                 }
+                 next(answered(out.status), replay);
+             });
     } else if (auto* mv = std::get_if<MeterValuesReq>(&q.msg)) {
         mv->transactionId = tx;
         call(*mv,
