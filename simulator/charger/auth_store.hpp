@@ -2,7 +2,7 @@
 // A simulated charger's Local Authorization List and authorization cache (OCPP 1.6 §3.5, §5.15, §9.1). Plain state:
 // no network, no clock of its own, so it is tested on its own.
 #include <cstddef>
-#include <deque>
+#include <list>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -47,7 +47,7 @@ private:
     std::unordered_map<std::string, ocpp::v16::IdTagInfo> list_;
     int version_ = 0;
     std::unordered_map<std::string, ocpp::v16::IdTagInfo> cache_;
-    std::deque<std::string> cache_order_; // insertion order, oldest first, for eviction
+    std::list<std::string> cache_order_; // insertion order, oldest first, for eviction
     std::size_t cache_capacity_;
 };
 
