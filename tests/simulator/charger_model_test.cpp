@@ -167,6 +167,18 @@ TEST(ModelOption, FileAndShareAreReadAndBadSharesAreErrors) {
     EXPECT_TRUE(sim::add_models(o, ""));
 }
 
+TEST(ModelOption, AConfigFileListsModelsWithShares) {
+    sim::Options o;
+    auto applied = sim::apply_yaml("model: [a.yaml:70, b.yaml:30]\n", "load.yaml", o);
+    ASSERT_TRUE(applied) << applied.error().message;
+    ASSERT_EQ(o.models.size(), 2u);
+    EXPECT_EQ(o.models[1].file, "b.yaml");
+    EXPECT_DOUBLE_EQ(o.models[1].share, 30);
+    auto bad = sim::apply_yaml("model: a.yaml:-1\n", "load.yaml", o);
+    ASSERT_FALSE(bad);
+    EXPECT_EQ(bad.error().message.rfind("load.yaml:1:8: model: ", 0), 0u) << bad.error().message;
+}
+
 TEST(ModelOption, TheFleetPlanMixesTheModels) {
     const std::string dir = std::string(OCPPKIT_SOURCE_DIR) + "/models/";
     const std::string ac = dir + "ac-wallbox.yaml:3", dc = dir + "dc-basic.yaml:1";
