@@ -179,7 +179,7 @@ private:
     void reset(bool hard);
     void register_data_transfer(); // data_transfer.cpp: answers DataTransfer for the model's vendor ids
     void arm_data_transfer();      // data_transfer.cpp: the model's periodic DataTransfer
-    // Authorization (sessions.cpp): the tag's entry in the local list or the cache, when those are enabled.
+    // Authorization (authorize.cpp): the tag's entry in the local list or the cache, when those are enabled.
     std::optional<ocpp::v16::IdTagInfo> local_authorization(const std::string& id_tag) const;
     void admit(int connector, const std::optional<ocpp::v16::IdTagInfo>& info); // reservation check, then start
     void refuse(int connector);                                                 // the EV leaves without charging
