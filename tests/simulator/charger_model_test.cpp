@@ -1,12 +1,14 @@
 // Charger model files: the examples in models/, every bad input with its file:line:column and key, the shares of a
 // mixed fleet, and the --model option.
 #include <gtest/gtest.h>
+#include <rapidjson/document.h>
 
 #include <fstream>
 #include <sstream>
 
 #include "simulator/charger_model.hpp"
 #include "simulator/fleet/fleet.hpp"
+#include "simulator/fleet/report.hpp"
 #include "simulator/options.hpp"
 
 using sim::ChargerModel;
@@ -197,6 +199,20 @@ TEST(ModelOption, TheFleetPlanMixesTheModels) {
     EXPECT_EQ(plan->front().spec.model, "AC-Wallbox-11");
     EXPECT_EQ(plan->back().spec.connectors, 1);
     EXPECT_EQ(plan->back().spec.profiles.csv(), "Core,RemoteTrigger");
+}
+
+TEST(ModelOption, TheReportNamesTheModelsAndShares) {
+    sim::Options o;
+    o.url = "ws://127.0.0.1:9/ocpp";
+    ASSERT_FALSE(sim::add_models(o, "a.yaml:70,b.yaml"));
+    const std::string json = sim::report_json(sim::RunSummary{}, o, {});
+    rapidjson::Document doc;
+    ASSERT_FALSE(doc.Parse(json.c_str()).HasParseError()) << json;
+    const auto& models = doc["options"]["model"];
+    ASSERT_TRUE(models.IsArray()) << json;
+    ASSERT_EQ(models.Size(), 2u);
+    EXPECT_STREQ(models[0].GetString(), "a.yaml:70");
+    EXPECT_STREQ(models[1].GetString(), "b.yaml:1");
 }
 
 TEST(ModelOption, ABadModelFileStopsTheCommandLine) {
