@@ -177,6 +177,56 @@ std::optional<std::string> read_config(const ModelReader& r, const YAML::Node& n
     return std::nullopt;
 }
 
+std::optional<std::string> read_profiles(const ModelReader& r, const YAML::Node& v, ChargerModel& m) {
+    std::vector<std::string> names;
+    if (auto problem = r.list(v, "profiles", names)) {
+        return problem;
+    }
+    std::string csv;
+    for (const auto& name : names) {
+        csv += (csv.empty() ? "" : ",") + name;
+    }
+    auto parsed = FeatureProfiles::parse(csv);
+    if (!parsed) {
+        return r.fail(v, "profiles", parsed.error().message);
+    }
+    m.profiles = *parsed;
+    return std::nullopt;
+}
+
+// The keys of a model file and how each is read; the "allowed" list of an unknown key comes from here.
+using ReadField = std::optional<std::string> (*)(const ModelReader&, const YAML::Node&, ChargerModel&);
+struct Field {
+    const char* key;
+    ReadField read;
+};
+using R = const ModelReader&;
+using N = const YAML::Node&;
+using M = ChargerModel&;
+constexpr Field kFields[] = {
+    // vendor and model are CiString20 in BootNotification, firmwareVersion CiString50.
+    {"vendor", [](R r, N v, M m) { return r.text(v, "vendor", 20, m.vendor); }},
+    {"model", [](R r, N v, M m) { return r.text(v, "model", 20, m.model); }},
+    {"firmware_version", [](R r, N v, M m) { return r.text(v, "firmware_version", 50, m.firmware_version); }},
+    {"connectors", [](R r, N v, M m) { return r.integer(v, "connectors", 1, 100, m.connectors); }},
+    {"power_kw", [](R r, N v, M m) { return r.number(v, "power_kw", 0, 1000, m.power_kw); }},
+    {"voltage", [](R r, N v, M m) { return r.number(v, "voltage", 0, 1000, m.voltage); }},
+    {"phases", [](R r, N v, M m) { return r.integer(v, "phases", 1, 3, m.phases); }},
+    {"profiles", read_profiles},
+    {"config", read_config},
+    {"install_firmware_in_session",
+     [](R r, N v, M m) { return r.boolean(v, "install_firmware_in_session", m.install_firmware_in_session); }},
+    {"data_transfer", read_data_transfer},
+};
+
+std::string allowed_keys() {
+    std::string out;
+    for (const auto& f : kFields) {
+        out += (out.empty() ? "" : ", ") + std::string(f.key);
+    }
+    return out;
+}
+
 } // namespace
 
 ocpp::Result<ChargerModel> parse_charger_model(const std::string& text, const std::string& file_name) {
@@ -194,52 +244,17 @@ ocpp::Result<ChargerModel> parse_charger_model(const std::string& text, const st
     std::set<std::string> seen;
     for (const auto& item : root) {
         const YAML::Node& key_node = item.first;
-        const YAML::Node& v = item.second;
         const std::string key = key_node.IsScalar() ? key_node.Scalar() : std::string();
         if (!seen.insert(key).second) {
             return ocpp::make_error(at(file_name, key_node.Mark()) + key + ": given twice");
         }
-        std::optional<std::string> problem;
-        if (key == "vendor") {
-            problem = r.text(v, key, 20, m.vendor); // CiString20 in BootNotification
-        } else if (key == "model") {
-            problem = r.text(v, key, 20, m.model);
-        } else if (key == "firmware_version") {
-            problem = r.text(v, key, 50, m.firmware_version);
-        } else if (key == "connectors") {
-            problem = r.integer(v, key, 1, 100, m.connectors);
-        } else if (key == "power_kw") {
-            problem = r.number(v, key, 0, 1000, m.power_kw);
-        } else if (key == "voltage") {
-            problem = r.number(v, key, 0, 1000, m.voltage);
-        } else if (key == "phases") {
-            problem = r.integer(v, key, 1, 3, m.phases);
-        } else if (key == "install_firmware_in_session") {
-            problem = r.boolean(v, key, m.install_firmware_in_session);
-        } else if (key == "profiles") {
-            std::vector<std::string> names;
-            problem = r.list(v, key, names);
-            if (!problem) {
-                std::string csv;
-                for (const auto& name : names) {
-                    csv += (csv.empty() ? "" : ",") + name;
-                }
-                auto parsed = FeatureProfiles::parse(csv);
-                if (!parsed) {
-                    problem = r.fail(v, key, parsed.error().message);
-                } else {
-                    m.profiles = *parsed;
-                }
+        const Field* field = nullptr;
+        for (const auto& f : kFields) {
+            if (key == f.key) {
+                field = &f;
             }
-        } else if (key == "config") {
-            problem = read_config(r, v, m);
-        } else if (key == "data_transfer") {
-            problem = read_data_transfer(r, v, m);
-        } else {
-            problem = r.unknown(key_node, "model",
-                                "vendor, model, firmware_version, connectors, power_kw, voltage, phases, profiles, "
-                                "config, install_firmware_in_session, data_transfer");
         }
+        auto problem = field ? field->read(r, item.second, m) : r.unknown(key_node, "model", allowed_keys().c_str());
         if (problem) {
             return ocpp::make_error(*problem);
         }
