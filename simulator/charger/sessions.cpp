@@ -278,12 +278,16 @@ void Charger::replay_offline() {
         }
         stop->transactionId = *tx;
         const auto local = q.local_tx;
-        call(*stop, [this, local, next, answered, replay](ocpp::CallOutcome<StopTransactionConf> out) {
-            if (answered(out.status)) {
-                tx_ids_.erase(local);
-            }
-            next(answered(out.status), replay);
-        });
+        call(*stop,
+             [this, local, tag = stop->idTag, next, answered, replay](ocpp::CallOutcome<StopTransactionConf> out) {
+                 if (answered(out.status)) {
+                     tx_ids_.erase(local);
+                 }
+                 if (out.ok() && out.conf->idTagInfo && tag && config_.bool_value("AuthorizationCacheEnabled", false)) {
+                     auth_.remember(*tag, *out.conf->idTagInfo); // the stop's answer updates the cache too
+                 }
+                 next(answered(out.status), replay);
+             });
     }
 }
 

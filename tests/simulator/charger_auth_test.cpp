@@ -191,6 +191,23 @@ TEST_F(ChargerAuth, TheCacheRemembersAuthorizeAnswersForOfflineUseUntilClearCach
     EXPECT_EQ(ch_->connector_status(1), Charger::Status::Available); // forgotten: refused offline
 }
 
+TEST_F(ChargerAuth, TheStopTransactionAnswerUpdatesTheCache) {
+    ch_ = boot();
+    ASSERT_EQ(ch_->config().set("AuthorizationCacheEnabled", "true"), ConfigurationStatus::Accepted);
+    cs.peer->on<StopTransactionReq>([](const StopTransactionReq&, ocpp::Reply<StopTransactionConf> r) {
+        StopTransactionConf conf;
+        conf.idTagInfo = IdTagInfo{};
+        conf.idTagInfo->status = AuthorizationStatus::Blocked;
+        r(conf);
+    });
+    ASSERT_TRUE(ch_->plug_in(1, "TAG"));
+    ex.advance(1s);
+    ASSERT_EQ(ch_->auth().from_cache("TAG")->status, AuthorizationStatus::Accepted);
+    ch_->unplug(1, Reason::Local);
+    ex.advance(1s);
+    EXPECT_EQ(ch_->auth().from_cache("TAG")->status, AuthorizationStatus::Blocked);
+}
+
 TEST_F(ChargerAuth, WithTheCacheDisabledNothingIsRemembered) {
     ch_ = boot();
     ASSERT_TRUE(ch_->plug_in(1, "TAG"));
