@@ -50,6 +50,10 @@ Charger::Charger(ChargerSpec spec, ChargerEnv& env, std::uint64_t seed)
     data_transfer_timer_ = env_.executor.make_timer();
     for (const auto& [key, value] : spec_.config_overrides) {
         (void)config_.override_value(key, value); // checked when the model was read
+        if (key == "HeartbeatInterval") {
+            heartbeat_interval_ =
+                seconds(config_.int_value("HeartbeatInterval", 0)); // until the central system sets one
+        }
     }
 }
 

@@ -85,6 +85,16 @@ TEST_F(ChargerDataTransfer, ThePeriodicDataTransferGoesOutAndIsCounted) {
     EXPECT_EQ(stats.action("DataTransfer").ok, 3u);
 }
 
+TEST_F(ChargerDataTransfer, AModelsConfigurationKeysAreInForceFromTheStart) {
+    spec.config_overrides = {{"HeartbeatInterval", "0"}, {"SendLocalListMaxLength", "5"}};
+    cs.interval = 0; // the central system leaves the interval to the charger
+    auto ch = boot();
+    EXPECT_EQ(ch->heartbeat_interval().count(), 0);
+    EXPECT_EQ(ch->config().int_value("SendLocalListMaxLength", 0), 5);
+    ex.advance(30min);
+    EXPECT_EQ(cs.count("Heartbeat"), 0u);
+}
+
 TEST_F(ChargerDataTransfer, NoPeriodicDataTransferUnlessTheModelSaysSo) {
     auto ch = boot();
     ex.advance(30min);
