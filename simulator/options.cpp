@@ -76,6 +76,9 @@ ocpp::Result<void> finalize(Options& o) {
         return ocpp::make_error("--shard: " + std::to_string(o.shard.index) + "/" + std::to_string(o.shard.count) +
                                 " gets no chargers from a fleet of " + std::to_string(o.chargers) + " (--chargers)");
     }
+    if (auto loaded = load_models(o); !loaded) {
+        return loaded.error();
+    }
     if (o.threads == 0) {
         o.threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
     }

@@ -11,6 +11,7 @@
 #include "ocpp/log/log.hpp"
 #include "ocpp/util/result.hpp"
 #include "simulator/charger/charger.hpp"
+#include "simulator/charger_model.hpp"
 
 namespace sim {
 
@@ -50,6 +51,7 @@ struct Options {
     std::optional<std::uint64_t> max_errors; // exit 3 when Stats::total_errors() is above
     ocpp::LogLevel log_level = ocpp::LogLevel::Warn;
     std::string config_file;
+    std::vector<ModelChoice> models; // --model FILE[:SHARE], repeatable; the files are read by finalize()
 };
 
 // What the command line asked for.
@@ -99,6 +101,11 @@ ocpp::Result<std::map<std::string, std::string>> parse_password_csv(const std::s
 
 // Expands "127.0.0.1-127.0.0.8", "127.0.0.1-8" and comma lists into addresses; the error says what is malformed.
 ocpp::Result<std::vector<std::string>> parse_source_ips(const std::string& text);
+
+// Adds the models of a --model value ("FILE[:SHARE]", several comma-separated in a config file); files are read later.
+std::optional<std::string> add_models(Options& options, const std::string& value);
+// Reads and checks every model file of options.models; errors name FILE:LINE:COLUMN and the key.
+ocpp::Result<void> load_models(Options& options);
 
 // Checks the combination of options after all sources were applied (and loads the password file).
 ocpp::Result<void> finalize(Options& options);

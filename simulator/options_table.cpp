@@ -280,6 +280,7 @@ std::vector<OptionDef> make_table() {
          number(0, 3600, false, &Options::sessions_per_hour)},
         {"session-minutes", "MIN,MEAN,MAX", "session length distribution (default 10,45,240)", set_session_minutes},
         {"power-kw", "P", "charging power per connector in kW (default 11)", number(0, 1000, true, &Options::power_kw)},
+        {"model", "FILE[:SHARE]", "charger model file (YAML, see models/); repeat to mix models by share", add_models},
         {"id-tags", "A,B,C", "id tags presented at the start of sessions (default SIM-TAG-1)", set_id_tags},
         {"seed", "N", "random seed; the same seed replays the same run (default 1)",
          integer(0, std::numeric_limits<std::uint64_t>::max(), &Options::seed)},

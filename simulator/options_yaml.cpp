@@ -6,6 +6,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include "ocpp/system/small_file.hpp"
 #include "ocpp/text/chargebox_id.hpp"
 #include "simulator/options.hpp"
 
@@ -94,6 +95,49 @@ ocpp::Result<void> apply_yaml(const std::string& text, const std::string& file_n
         if (auto problem = def->apply(options, joined)) {
             return ocpp::make_error(at(file_name, value.Mark()) + name + ": " + *problem);
         }
+    }
+    return {};
+}
+
+std::optional<std::string> add_models(Options& o, const std::string& value) {
+    std::string::size_type start = 0;
+    while (start <= value.size()) {
+        const auto comma = value.find(',', start);
+        const std::string item = trim(value.substr(start, comma == std::string::npos ? comma : comma - start));
+        start = comma == std::string::npos ? value.size() + 1 : comma + 1;
+        ModelChoice choice;
+        choice.file = item;
+        if (const auto colon = item.rfind(':'); colon != std::string::npos) {
+            const std::string share = item.substr(colon + 1);
+            char* end = nullptr;
+            choice.share = std::strtod(share.c_str(), &end);
+            if (share.empty() || *end != '\0' || !(choice.share > 0) || choice.share > 1e6) {
+                return "expected FILE or FILE:SHARE with a share above 0, got " + quoted(item);
+            }
+            choice.file = item.substr(0, colon);
+        }
+        if (choice.file.empty()) {
+            return "expected FILE or FILE:SHARE, got " + quoted(value);
+        }
+        if (o.models.size() >= 100) {
+            return "at most 100 models";
+        }
+        o.models.push_back(std::move(choice));
+    }
+    return std::nullopt;
+}
+
+ocpp::Result<void> load_models(Options& o) {
+    for (auto& choice : o.models) {
+        auto text = ocpp::read_small_file(choice.file);
+        if (!text) {
+            return ocpp::make_error("--model: " + text.error().message);
+        }
+        auto model = parse_charger_model(*text, choice.file);
+        if (!model) {
+            return ocpp::make_error("--model: " + model.error().message);
+        }
+        choice.model = std::move(*model);
     }
     return {};
 }

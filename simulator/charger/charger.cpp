@@ -17,7 +17,7 @@ constexpr ocpp::EnumName<Charger::Status> kStatusNames[] = {
     {Charger::Status::Available, "Available"},         {Charger::Status::Preparing, "Preparing"},
     {Charger::Status::Charging, "Charging"},           {Charger::Status::Finishing, "Finishing"},
     {Charger::Status::Unavailable, "Unavailable"},     {Charger::Status::Faulted, "Faulted"},
-    {Charger::Status::SuspendedEVSE, "SuspendedEVSE"},
+    {Charger::Status::SuspendedEVSE, "SuspendedEVSE"}, {Charger::Status::Reserved, "Reserved"},
 };
 } // namespace
 
@@ -43,6 +43,18 @@ Charger::Charger(ChargerSpec spec, ChargerEnv& env, std::uint64_t seed)
     boot_timer_ = env_.executor.make_timer();
     heartbeat_timer_ = env_.executor.make_timer();
     stop_timer_ = env_.executor.make_timer();
+    reservations_.resize(connectors_.size());
+    for (std::size_t c = 0; c < connectors_.size(); ++c) {
+        reservation_end_.push_back(env_.executor.make_timer());
+    }
+    data_transfer_timer_ = env_.executor.make_timer();
+    for (const auto& [key, value] : spec_.config_overrides) {
+        (void)config_.override_value(key, value); // checked when the model was read
+        if (key == "HeartbeatInterval") {
+            heartbeat_interval_ =
+                seconds(config_.int_value("HeartbeatInterval", 0)); // until the central system sets one
+        }
+    }
 }
 
 Charger::~Charger() = default;
@@ -154,6 +166,7 @@ void Charger::on_disconnected(const ocpp::net::CloseInfo& info) {
     closing_ = false;
     env_.log.debug(spec_.id, "disconnected: " + std::to_string(info.code) + " " + info.reason);
     heartbeat_timer_->cancel();
+    data_transfer_timer_->cancel();
     boot_timer_->cancel();
     replaying_ = false;
     accepted_ = false;
@@ -213,6 +226,7 @@ void Charger::on_booted() {
         send_status(c);
     }
     arm_heartbeat();
+    arm_data_transfer();
     replay_offline();
     if (spec_.mode == Mode::Throughput) {
         throughput_next();
@@ -253,10 +267,10 @@ void Charger::send_status(int connector) {
     if (!booted() || !connected()) {
         return; // the current status of every connector is sent after the next boot
     }
-    static constexpr ChargePointStatus kMap[] = {ChargePointStatus::Available,    ChargePointStatus::Preparing,
-                                                 ChargePointStatus::Charging,     ChargePointStatus::Finishing,
-                                                 ChargePointStatus::Unavailable,  ChargePointStatus::Faulted,
-                                                 ChargePointStatus::SuspendedEVSE};
+    static constexpr ChargePointStatus kMap[] = {ChargePointStatus::Available,     ChargePointStatus::Preparing,
+                                                 ChargePointStatus::Charging,      ChargePointStatus::Finishing,
+                                                 ChargePointStatus::Unavailable,   ChargePointStatus::Faulted,
+                                                 ChargePointStatus::SuspendedEVSE, ChargePointStatus::Reserved};
     StatusNotificationReq req;
     req.connectorId = connector;
     req.errorCode = ChargePointErrorCode::NoError;
@@ -291,6 +305,7 @@ void Charger::stop(std::function<void()> done) {
     state_ = State::Stopping;
     stopped_ = std::move(done);
     heartbeat_timer_->cancel();
+    data_transfer_timer_->cancel();
     boot_timer_->cancel();
     reconnect_timer_->cancel();
     for (int c = 1; c <= spec_.connectors; ++c) {

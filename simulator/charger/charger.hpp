@@ -17,6 +17,7 @@
 #include "ocpp/peer/peer.hpp"
 #include "ocpp/smartcharging/charging_profiles.hpp"
 #include "ocpp/v16/messages.hpp"
+#include "simulator/charger/auth_store.hpp"
 #include "simulator/charger/config_store.hpp"
 #include "simulator/charger/profiles.hpp"
 #include "simulator/fleet/stats.hpp"
@@ -24,6 +25,14 @@
 namespace sim {
 
 enum class Mode { Realistic, Throughput };
+
+// A DataTransfer the charger sends by itself, every `every` (a model's vendor telemetry).
+struct PeriodicDataTransfer {
+    std::string vendor_id;
+    std::string message_id; // empty: none sent
+    std::string data;       // empty: none sent
+    ocpp::Clock::Duration every = std::chrono::minutes(5);
+};
 
 struct ChargerSpec {
     std::string id;                      // Chargebox ID, appended to the URL path
@@ -50,7 +59,10 @@ struct ChargerSpec {
     double voltage = 230.0;                   // per phase, for smart charging limits in A or W
     int phases = 3;                           // phases the connectors charge on
     bool install_firmware_in_session = false; // install a downloaded firmware while a session runs (else wait)
-    std::vector<std::string> data_transfer_vendors{"ocppkit"}; // DataTransfer vendorIds this model answers
+    std::vector<std::string> data_transfer_vendors{"ocppkit"};  // DataTransfer vendorIds this model answers
+    std::optional<PeriodicDataTransfer> periodic_data_transfer; // sent while booted, when set
+    // Configuration key values that replace the defaults (a model's settings; read-only keys included).
+    std::vector<std::pair<std::string, std::string>> config_overrides;
     std::size_t offline_queue_limit = 1000;
     ocpp::Clock::Duration reconnect_min = std::chrono::seconds(1);
     ocpp::Clock::Duration reconnect_max = std::chrono::seconds(60);
@@ -75,7 +87,7 @@ struct ChargerEnv {
 class Charger : public std::enable_shared_from_this<Charger> {
 public:
     enum class State { Idle, Connecting, WaitingToReconnect, Booting, BootPending, Running, Stopping, Stopped };
-    enum class Status { Available, Preparing, Charging, Finishing, Unavailable, Faulted, SuspendedEVSE };
+    enum class Status { Available, Preparing, Charging, Finishing, Unavailable, Faulted, SuspendedEVSE, Reserved };
 
     Charger(ChargerSpec spec, ChargerEnv& env, std::uint64_t seed);
     ~Charger();
@@ -106,6 +118,9 @@ public:
     // The charging profiles installed (null until the SmartCharging profile first answered or was used).
     const ocpp::smartcharging::ProfileStore* charging_profiles() const { return charging_profiles_.get(); }
     ConfigStore& config() { return config_; }
+    const AuthStore& auth() const { return auth_; }
+    // The id of the reservation on a connector (0 = the charge point), if one holds.
+    std::optional<int> reservation_id(int connector) const;
 
 private:
     struct Connector {
@@ -115,7 +130,8 @@ private:
         std::optional<int> transaction_id; // from the central system
         std::uint64_t local_tx = 0;        // our reference until the id is known (offline start)
         std::string id_tag;
-        double meter_wh = 0; // register reading
+        std::optional<int> reservation_id; // the reservation this session fulfils (sent in StartTransaction)
+        double meter_wh = 0;               // register reading
         double session_start_wh = 0;
         ocpp::Clock::TimePoint charging_since{};
         ocpp::Clock::TimePoint last_meter{};
@@ -177,6 +193,26 @@ private:
     double drawn_wh(int connector, ocpp::Clock::TimePoint from, ocpp::Clock::TimePoint to) const;
     double current_a(int connector) const; // per phase, on the phases the limit in force allows
     ocpp::DateTime wall_at(ocpp::Clock::TimePoint t) const;
+    void register_data_transfer(); // data_transfer.cpp: answers DataTransfer for the model's vendor ids
+    void arm_data_transfer();      // data_transfer.cpp: the model's periodic DataTransfer
+    // Authorization (authorize.cpp): the tag's entry in the local list or the cache, when those are enabled.
+    std::optional<ocpp::v16::IdTagInfo> local_authorization(const std::string& id_tag) const;
+    void admit(int connector, const std::optional<ocpp::v16::IdTagInfo>& info); // reservation check, then start
+    void refuse(int connector);                                                 // the EV leaves without charging
+    // Reservations (reservation.cpp)
+    struct Reservation {
+        int id = 0;
+        std::string id_tag;
+        std::optional<std::string> parent_id_tag;
+    };
+    // Whether the tag may begin on a connector with respect to reservations (parent from its idTagInfo if known).
+    // `authorized`: the parent is as known as it gets (after authorization); before, a group reservation lets it try.
+    bool reservation_permits(int connector, const std::string& id_tag, const std::optional<std::string>& parent,
+                             bool authorized) const;
+    // The reservation the tag fulfils by starting on a connector, if any (the connector's own or connector 0's).
+    std::optional<int> reservation_for(int connector, const std::string& id_tag,
+                                       const std::optional<std::string>& parent) const;
+    void end_reservation(int connector); // expired, cancelled or used; the connector goes Available again
 
     template <class Req>
     void call(const Req& req, std::function<void(ocpp::CallOutcome<typename Req::Response>)> done = {});
@@ -212,6 +248,10 @@ private:
     std::function<void()> stopped_;
     std::unique_ptr<ocpp::smartcharging::ProfileStore> charging_profiles_; // created on first use
     std::unique_ptr<ocpp::Timer> limit_timer_;                             // the next change of a limit
+    AuthStore auth_;                                                       // local authorization list and cache
+    std::vector<std::optional<Reservation>> reservations_;                 // per connector, index 0 = the charge point
+    std::vector<std::unique_ptr<ocpp::Timer>> reservation_end_;            // per connector: the reservation's expiry
+    std::unique_ptr<ocpp::Timer> data_transfer_timer_;
 };
 
 const char* to_string(Charger::Status s);

@@ -18,11 +18,15 @@ ConfigStore::ConfigStore(int connectors, int heartbeat_s, int meter_s, const std
         {"HeartbeatInterval", std::to_string(heartbeat_s), false, K::Int},
         {"LocalAuthorizeOffline", "false", false, K::Bool},
         {"LocalPreAuthorize", "false", false, K::Bool},
+        {"LocalAuthListEnabled", "true", false, K::Bool},
+        {"LocalAuthListMaxLength", "1000", true, K::Int},
         {"MeterValuesAlignedData", "Energy.Active.Import.Register", false, K::List},
         {"MeterValuesSampledData", measurands, false, K::List},
         {"MeterValueSampleInterval", std::to_string(meter_s), false, K::Int},
         {"NumberOfConnectors", std::to_string(connectors), true, K::Int},
         {"ResetRetries", "3", false, K::Int},
+        {"ReserveConnectorZeroSupported", "false", true, K::Bool},
+        {"SendLocalListMaxLength", "250", true, K::Int},
         {"ConnectorPhaseRotation", "0.RST", false, K::List},
         {"StopTransactionOnEVSideDisconnect", "true", false, K::Bool},
         {"StopTransactionOnInvalidId", "true", false, K::Bool},
@@ -99,6 +103,26 @@ ocpp::v16::ConfigurationStatus ConfigStore::set(std::string_view key, std::strin
     }
     e->value = std::string(value);
     return S::Accepted;
+}
+
+std::optional<std::string> ConfigStore::override_value(std::string_view key, std::string_view value) {
+    Entry* e = find(key);
+    if (!e) {
+        return "unknown configuration key \"" + std::string(key) + "\"";
+    }
+    if (e->kind == Kind::Bool && value != "true" && value != "false") {
+        return std::string(key) + " takes true or false, got \"" + std::string(value) + "\"";
+    }
+    if (e->kind == Kind::Int) {
+        const std::string v(value);
+        char* end = nullptr;
+        const long n = std::strtol(v.c_str(), &end, 10);
+        if (v.empty() || *end != '\0' || n < 0 || n > 1000000000L) {
+            return std::string(key) + " takes a whole number from 0, got \"" + v + "\"";
+        }
+    }
+    e->value = std::string(value);
+    return std::nullopt;
 }
 
 std::optional<std::string> ConfigStore::value(std::string_view key) const {

@@ -26,6 +26,9 @@ public:
     ocpp::v16::GetConfigurationConf get(const std::vector<std::string>& keys) const;
     // Accepted, Rejected (read-only or a value of the wrong kind) or NotSupported (unknown key).
     ocpp::v16::ConfigurationStatus set(std::string_view key, std::string_view value);
+    // Replaces a key's value, read-only ones too (a charger model's settings); the problem when the key is unknown
+    // or the value of the wrong kind.
+    std::optional<std::string> override_value(std::string_view key, std::string_view value);
     std::optional<std::string> value(std::string_view key) const;
     int int_value(std::string_view key, int fallback) const;
     bool bool_value(std::string_view key, bool fallback) const;

@@ -40,7 +40,10 @@ void Charger::register_handlers() {
                     }
                 }
             }
-            bool free = target >= 1 && target <= spec_.connectors && conn(target).status == Status::Available &&
+            bool free = target >= 1 && target <= spec_.connectors &&
+                        (conn(target).status == Status::Available ||
+                         (conn(target).status == Status::Reserved &&
+                          reservation_permits(target, req.idTag, std::nullopt, false))) &&
                         conn(target).operative;
             // A chargingProfile must be a TxProfile for this session (smart_charging.cpp), else Rejected.
             free = free && accept_remote_start_profile(target, req.chargingProfile);
@@ -117,17 +120,13 @@ void Charger::register_handlers() {
         finish_session(req.connectorId, Reason::UnlockCommand);
     });
 
-    p.on<ClearCacheReq>([counted](const ClearCacheReq& req, Reply<ClearCacheConf> reply) {
+    p.on<ClearCacheReq>([this, counted](const ClearCacheReq& req, Reply<ClearCacheConf> reply) {
         counted(req.action);
+        auth_.clear_cache();
         reply(ClearCacheConf{ClearCacheStatus::Accepted});
     });
 
-    p.on<DataTransferReq>([counted](const DataTransferReq& req, Reply<DataTransferConf> reply) {
-        counted(req.action);
-        DataTransferConf conf;
-        conf.status = DataTransferStatus::UnknownVendorId; // the simulator has no vendor extensions
-        reply(conf);
-    });
+    register_data_transfer();
 
     const auto& profiles = spec_.profiles;
     if (profiles.smart_charging) {

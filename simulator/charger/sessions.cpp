@@ -47,7 +47,8 @@ void Charger::schedule_arrival(int c) {
     conn(c).arrival->start(delay, [this, c] {
         conn(c).arrival_armed = false;
         std::uniform_int_distribution<std::size_t> pick(0, spec_.id_tags.size() - 1);
-        if (!plug_in(c, spec_.id_tags[pick(rng_)])) {
+        // A random driver never takes a reserved connector; the holder comes through plug_in or a remote start.
+        if (conn(c).status == Status::Reserved || !plug_in(c, spec_.id_tags[pick(rng_)])) {
             schedule_arrival(c);
         }
     });
@@ -58,46 +59,17 @@ bool Charger::plug_in(int c, const std::string& id_tag, bool remote) {
         return false;
     }
     auto& k = conn(c);
-    if (k.status != Status::Available || !k.operative || k.local_tx != 0) {
+    const bool reserved_here = k.status == Status::Reserved && reservation_permits(c, id_tag, std::nullopt, false);
+    if ((k.status != Status::Available && !reserved_here) || !k.operative || k.local_tx != 0) {
         return false;
+    }
+    if (!reservation_permits(c, id_tag, std::nullopt, false)) {
+        return false; // the last free connector is held by a reservation on connector 0
     }
     k.id_tag = id_tag;
     set_status(c, Status::Preparing);
     authorize_and_start(c, id_tag, remote);
     return true;
-}
-
-void Charger::authorize_and_start(int c, const std::string& id_tag, bool remote) {
-    if (remote && !config_.bool_value("AuthorizeRemoteTxRequests", false)) {
-        start_transaction(c);
-        return;
-    }
-    auto give_up = [this, c] {
-        ++env_.stats.sessions_refused;
-        smart_session_ended(c); // a TxProfile sent with RemoteStartTransaction ends with the refused start
-        set_status(c, Status::Available);
-        schedule_arrival(c);
-    };
-    if (!connected() || !booted()) {
-        if (config_.bool_value("AllowOfflineTxForUnknownId", false)) {
-            start_transaction(c);
-        } else {
-            give_up();
-        }
-        return;
-    }
-    AuthorizeReq req;
-    req.idTag = id_tag;
-    call(req, [this, c, give_up](ocpp::CallOutcome<AuthorizeConf> out) {
-        if (conn(c).status != Status::Preparing) {
-            return; // unplugged or stopped meanwhile
-        }
-        if (out.ok() && out.conf->idTagInfo.status == AuthorizationStatus::Accepted) {
-            start_transaction(c);
-        } else {
-            give_up(); // Invalid, Blocked, Expired, ConcurrentTx, or no answer: the EV leaves
-        }
-    });
 }
 
 void Charger::start_transaction(int c) {
@@ -116,6 +88,16 @@ void Charger::start_transaction(int c) {
     req.idTag = k.id_tag;
     req.meterStart = static_cast<int>(std::lround(k.meter_wh));
     req.timestamp = wall_now();
+    req.reservationId = k.reservation_id;
+    if (k.reservation_id) {
+        for (int r = 0; r <= spec_.connectors; ++r) {
+            const auto& held = reservations_[static_cast<std::size_t>(r)];
+            if (held && held->id == *k.reservation_id) {
+                end_reservation(r); // used by this session
+            }
+        }
+        k.reservation_id.reset();
+    }
     enqueue(Queued{req, k.local_tx, c});
     set_status(c, Status::Charging);
     smart_session_started(c);
@@ -267,20 +249,24 @@ void Charger::replay_offline() {
     if (auto* start = std::get_if<StartTransactionReq>(&q.msg)) {
         const auto local = q.local_tx;
         const int c = q.connector;
-        call(*start, [this, local, c, next, answered, replay](ocpp::CallOutcome<StartTransactionConf> out) {
-            if (out.ok()) {
-                tx_ids_[local] = out.conf->transactionId;
-                if (conn(c).local_tx == local) {
-                    conn(c).transaction_id = out.conf->transactionId;
-                    smart_transaction_id(c, out.conf->transactionId);
-                    if (out.conf->idTagInfo.status != AuthorizationStatus::Accepted &&
-                        config_.bool_value("StopTransactionOnInvalidId", true)) {
-                        finish_session(c, Reason::DeAuthorized);
-                    }
-                }
-            }
-            next(answered(out.status), replay);
-        });
+        call(*start,
+             [this, local, c, tag = start->idTag, next, answered, replay](ocpp::CallOutcome<StartTransactionConf> out) {
+                 if (out.ok()) {
+                     tx_ids_[local] = out.conf->transactionId;
+                     if (config_.bool_value("AuthorizationCacheEnabled", false)) {
+                         auth_.remember(tag, out.conf->idTagInfo);
+                     }
+                     if (conn(c).local_tx == local) {
+                         conn(c).transaction_id = out.conf->transactionId;
+                         smart_transaction_id(c, out.conf->transactionId);
+                         if (out.conf->idTagInfo.status != AuthorizationStatus::Accepted &&
+                             config_.bool_value("StopTransactionOnInvalidId", true)) {
+                             finish_session(c, Reason::DeAuthorized);
+                         }
+                     }
+                 }
+                 next(answered(out.status), replay);
+             });
     } else if (auto* mv = std::get_if<MeterValuesReq>(&q.msg)) {
         mv->transactionId = tx;
         call(*mv,
@@ -294,12 +280,16 @@ void Charger::replay_offline() {
         }
         stop->transactionId = *tx;
         const auto local = q.local_tx;
-        call(*stop, [this, local, next, answered, replay](ocpp::CallOutcome<StopTransactionConf> out) {
-            if (answered(out.status)) {
-                tx_ids_.erase(local);
-            }
-            next(answered(out.status), replay);
-        });
+        call(*stop,
+             [this, local, tag = stop->idTag, next, answered, replay](ocpp::CallOutcome<StopTransactionConf> out) {
+                 if (answered(out.status)) {
+                     tx_ids_.erase(local);
+                 }
+                 if (out.ok() && out.conf->idTagInfo && tag && config_.bool_value("AuthorizationCacheEnabled", false)) {
+                     auth_.remember(*tag, *out.conf->idTagInfo); // the stop's answer updates the cache too
+                 }
+                 next(answered(out.status), replay);
+             });
     }
 }
 

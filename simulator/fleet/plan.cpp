@@ -110,6 +110,9 @@ ocpp::Result<std::vector<PlannedCharger>> plan_chargers(const Options& o) {
         s.id_tags = o.id_tags;
         s.mode = o.mode;
         s.throughput_action = o.action;
+        if (!o.models.empty()) {
+            apply_model(o.models[model_for(o.models, g, o.chargers)].model, s);
+        }
         out.push_back(PlannedCharger{std::move(s), g, charger_seed(o.seed, g)});
     }
     return out;

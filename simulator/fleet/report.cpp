@@ -158,6 +158,12 @@ void write_options(Writer& w, const Options& o) {
     member(w, "max-errors", o.max_errors);
     text("log-level", ocpp::to_string(o.log_level));
     text("config", o.config_file);
+    std::vector<std::string> models; // the charger models and their shares, as given
+    for (const auto& m : o.models) {
+        models.push_back(m.file + ":" + plain(m.share));
+    }
+    w.Key("model");
+    write_strings(w, models);
     w.EndObject();
 }
 

@@ -53,7 +53,7 @@ protected:
         cleanup();
     }
     void cleanup() {
-        for (const char* suffix : {".db", ".db-wal", ".db-shm", ".cs.log", ".sim.log", ".report.json"}) {
+        for (const char* suffix : {".db", ".db-wal", ".db-shm", ".cs.log", ".sim.log", ".report.json", ".model.yaml"}) {
             std::remove((base_ + suffix).c_str());
         }
     }

@@ -117,11 +117,15 @@ TEST_F(OpenApi, DocumentMatchesTheServer) {
     std::unique_ptr<ControlledCharger> quiet; // a charger that never answers Reset
     std::string used_set;                     // "/<id>" of the price set a session used
     auto start_simulator = [&] {
+        // A model without the Reservation profile: its ReserveNow CALLERROR is the 502 case below.
+        const std::string model = base_ + ".model.yaml";
+        std::ofstream(model) << "profiles: [Core, FirmwareManagement, LocalAuthListManagement, SmartCharging, "
+                                "RemoteTrigger]\n";
         sim = std::make_unique<ChildProcess>(
             kBin + "/ocpp-simulator",
             std::vector<std::string>{"run", "--url", "ws://127.0.0.1:" + std::to_string(port_) + "/ocpp", "--chargers",
                                      "1", "--id-prefix", "OASIM", "--password", "oasim-password", "--duration", "30",
-                                     "--sessions-per-hour", "0"},
+                                     "--sessions-per-hour", "0", "--model", model},
             base_ + ".sim.log");
         return ocppkit::test::wait_until(
             [&] {

@@ -140,7 +140,9 @@ TEST_F(ChargerTest, ResetMakesTheChargerReconnectAndBootAgain) {
 }
 
 TEST_F(ChargerTest, UnknownCallsGetNotSupported) {
-    auto ch = make();
+    sim::ChargerSpec spec;
+    spec.profiles.local_list = false; // its actions are then unknown to this charger
+    auto ch = make(spec);
     ch->start();
     ex.advance(1s);
     std::optional<ocpp::CallOutcome<GetLocalListVersionConf>> got;
@@ -159,4 +161,5 @@ TEST(ChargerStatusNames, EveryStatusHasItsOcppName) {
     EXPECT_STREQ(sim::to_string(Charger::Status::Finishing), "Finishing");
     EXPECT_STREQ(sim::to_string(Charger::Status::Unavailable), "Unavailable");
     EXPECT_STREQ(sim::to_string(Charger::Status::Faulted), "Faulted");
+    EXPECT_STREQ(sim::to_string(Charger::Status::Reserved), "Reserved");
 }
