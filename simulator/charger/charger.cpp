@@ -152,6 +152,7 @@ void Charger::on_disconnected(const ocpp::net::CloseInfo& info) {
     }
     closing_ = false;
     env_.log.debug(spec_.id, "disconnected: " + std::to_string(info.code) + " " + info.reason);
+    remember(EventLog::Kind::Disconnected);
     heartbeat_timer_->cancel();
     boot_timer_->cancel();
     replaying_ = false;
@@ -208,9 +209,11 @@ void Charger::send_boot() {
 
 void Charger::on_booted() {
     state_ = State::Running;
+    remember(EventLog::Kind::Boot);
     for (int c = 0; c <= spec_.connectors; ++c) {
         send_status(c);
     }
+    firmware_after_boot();
     arm_heartbeat();
     replay_offline();
     if (spec_.mode == Mode::Throughput) {
@@ -265,6 +268,7 @@ void Charger::send_status(int connector) {
 
 void Charger::set_status(int connector, Status s) {
     if (conn(connector).status != s) {
+        remember(EventLog::Kind::Status, connector, static_cast<int>(s));
         conn(connector).status = s;
         send_status(connector);
     }

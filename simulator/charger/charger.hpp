@@ -15,8 +15,10 @@
 
 #include "ocpp/net/client.hpp"
 #include "ocpp/peer/peer.hpp"
+#include "ocpp/transfer/transfer.hpp"
 #include "ocpp/v16/messages.hpp"
 #include "simulator/charger/config_store.hpp"
+#include "simulator/charger/event_log.hpp"
 #include "simulator/charger/profiles.hpp"
 #include "simulator/fleet/stats.hpp"
 
@@ -49,6 +51,7 @@ struct ChargerSpec {
     double voltage = 230.0;                   // per phase, for smart charging limits in A or W
     int phases = 3;                           // phases the connectors charge on
     bool install_firmware_in_session = false; // install a downloaded firmware while a session runs (else wait)
+    bool diagnostics_http_put = false;        // upload diagnostics over HTTP with PUT (else multipart POST)
     std::vector<std::string> data_transfer_vendors{"ocppkit"}; // DataTransfer vendorIds this model answers
     std::size_t offline_queue_limit = 1000;
     ocpp::Clock::Duration reconnect_min = std::chrono::seconds(1);
@@ -69,6 +72,8 @@ struct ChargerEnv {
     ocpp::PeerConfig peer;
     // Opens a connection for this charger (real client or in-memory transport); calls back on the loop.
     std::function<void(const ChargerSpec&, ocpp::net::Client::ConnectHandler)> connect;
+    // Firmware downloads and diagnostics uploads, shared by the whole process; none: every transfer fails.
+    ocpp::transfer::TransferService* transfers = nullptr;
 };
 
 class Charger : public std::enable_shared_from_this<Charger> {
@@ -161,6 +166,18 @@ private:
     void register_reservation();    // reservation.cpp
     void register_remote_trigger(); // remote_trigger.cpp
     void reset(bool hard);
+    // Firmware Management (firmware.cpp)
+    struct FirmwareUpdate;    // an UpdateFirmware from retrieveDate to Installed
+    struct DiagnosticsUpload; // a GetDiagnostics until Uploaded or UploadFailed
+    void firmware_download();
+    void firmware_downloaded(std::string file);
+    void firmware_install();
+    void firmware_after_boot(); // after every accepted boot: Installed once the new firmware runs
+    void send_firmware_status(ocpp::v16::FirmwareStatus status);
+    void diagnostics_upload();
+    void send_diagnostics_status(ocpp::v16::DiagnosticsStatus status);
+    std::string diagnostics_file(std::optional<ocpp::DateTime> from, std::optional<ocpp::DateTime> to) const;
+    void remember(EventLog::Kind kind, int connector = 0, int value = 0);
 
     template <class Req>
     void call(const Req& req, std::function<void(ocpp::CallOutcome<typename Req::Response>)> done = {});
@@ -189,6 +206,9 @@ private:
     std::unique_ptr<ocpp::Timer> reconnect_timer_, boot_timer_, heartbeat_timer_, stop_timer_;
     ocpp::v16::FirmwareStatus firmware_status_ = ocpp::v16::FirmwareStatus::Idle;          // the last one sent
     ocpp::v16::DiagnosticsStatus diagnostics_status_ = ocpp::v16::DiagnosticsStatus::Idle; // the last one sent
+    std::shared_ptr<FirmwareUpdate> firmware_;       // the update in progress, if any
+    std::shared_ptr<DiagnosticsUpload> diagnostics_; // the upload in progress, if any
+    EventLog events_;                                // recent events for the diagnostics file
     std::uint64_t next_local_tx_ = 1;
     std::uint64_t throughput_step_ = 0;
     std::optional<int> throughput_tx_;              // the open transaction of the "transactions" throughput action

@@ -272,6 +272,7 @@ void Fleet::start() {
     sigaddset(&block, SIGINT);
     sigaddset(&block, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &block, &previous);
+    transfers_ = std::make_unique<ocpp::transfer::TransferService>();
     for (auto& w : workers_) {
         w->loop = transport_.make_loop();
         w->client = transport_.make_client(*w->loop, config_.client, log_);
@@ -280,7 +281,8 @@ void Fleet::start() {
             ChargerEnv{*w->loop, schemas_, log_, w->stats, config_.peer,
                        [raw](const ChargerSpec& spec, ocpp::net::Client::ConnectHandler done) {
                            raw->connect(spec, std::move(done));
-                       }});
+                       },
+                       transfers_.get()});
         w->loop->post([raw] { raw->setup(); });
         w->thread = std::thread([raw] { raw->loop->run(); });
     }
