@@ -6,7 +6,7 @@
 #
 #   bench/firmware_rollout.sh [BUILD_DIR] [CHARGERS] [DURATION_S]
 set -euo pipefail
-build="${1:-build-release}"
+build="${1:-build}"
 chargers="${2:-1000}"
 duration="${3:-60}"
 bin="$build/bin"
