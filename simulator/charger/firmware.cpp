@@ -263,6 +263,9 @@ void Charger::firmware_install() {
             send_firmware_status(FirmwareStatus::InstallationFailed);
             return;
         }
+        if (state_ == State::Stopping || state_ == State::Stopped) {
+            return; // the simulator ends: no reboot
+        }
         // Reboot into the new firmware: sessions end, the connection closes, the charger reconnects and boots.
         spec_.firmware_version = current.verdict.version;
         current.rebooting = true;
