@@ -210,6 +210,17 @@ TEST_F(FirmwareTest, UnreachableServerAndBadSchemeFailTheDownload) {
     EXPECT_EQ(firmware, (Statuses{"Downloading", "DownloadFailed"}));
 }
 
+TEST_F(FirmwareTest, RetriesAreBoundedAndAMissingIntervalMeansOneMinute) {
+    boot();
+    update_firmware("http://127.0.0.1:" + std::to_string(ocppkit::test::free_port()) + "/fw.bin", 1000, 0);
+    ASSERT_TRUE(pump_until([&] { return firmware.size() >= 1; }));
+    std::this_thread::sleep_for(200ms);
+    pass(59s);
+    EXPECT_EQ(firmware.size(), 1u); // the next attempt comes a minute after the first failure
+    ASSERT_TRUE(pump_until([&] { return !firmware.empty() && firmware.back() == "DownloadFailed"; }, 1s));
+    EXPECT_EQ(std::count(firmware.begin(), firmware.end(), "Downloading"), 11); // 1 + at most 10 retries
+}
+
 TEST_F(FirmwareTest, EmptyOrCorruptFileFailsTheInstallationWithoutReboot) {
     auto http = server(FileServer::Kind::HttpDownload);
     http->dir().write("empty.bin", "");
