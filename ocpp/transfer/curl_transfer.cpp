@@ -100,6 +100,9 @@ void common_options(CURL* c, const std::string& url, const TransferLimits& limit
     curl_easy_setopt(c, CURLOPT_XFERINFODATA, &stop);
     curl_easy_setopt(c, CURLOPT_ERRORBUFFER, error_buffer);
     curl_easy_setopt(c, CURLOPT_USERAGENT, "ocppkit");
+    if (!limits.ca_file.empty()) {
+        curl_easy_setopt(c, CURLOPT_CAINFO, limits.ca_file.c_str());
+    }
 }
 
 // Maps curl's outcome and the server's status to a result.
@@ -108,8 +111,14 @@ TransferResult finish(CURL* c, CURLcode code, const std::string& url, const char
     long status = 0;
     curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
     const std::string where = redact_url(url);
-    // curl's own messages may quote the URL; ours name it redacted instead.
-    const std::string detail = error_buffer[0] ? std::string(": ") + curl_easy_strerror(code) : std::string();
+    // curl's detailed message, unless it quotes the URL's user and password; ours name the URL redacted.
+    std::string detail = std::string(": ") + (error_buffer[0] ? error_buffer : curl_easy_strerror(code));
+    if (where != url) {
+        const auto start = url.find("://") + 3;
+        if (detail.find(url.substr(start, url.find('@', start) - start)) != std::string::npos) {
+            detail = std::string(": ") + curl_easy_strerror(code);
+        }
+    }
     if (too_large || code == CURLE_FILESIZE_EXCEEDED) {
         return failure(TransferErrorKind::TooLarge, where + " is larger than " + std::to_string(limit) + " bytes");
     }
@@ -127,6 +136,9 @@ TransferResult finish(CURL* c, CURLcode code, const std::string& url, const char
         return failure(TransferErrorKind::Timeout, where + " timed out" + detail);
     case CURLE_LOGIN_DENIED:
         return failure(TransferErrorKind::LoginFailed, "login refused by " + where, status);
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_CONNECT_ERROR:
+        return failure(TransferErrorKind::Tls, "TLS with " + where + " failed" + detail);
     case CURLE_ABORTED_BY_CALLBACK:
         return failure(TransferErrorKind::Cancelled, "transfer of " + where + " cancelled");
     case CURLE_REMOTE_FILE_NOT_FOUND:

@@ -10,15 +10,11 @@ namespace ocpp::transfer {
 
 namespace {
 constexpr EnumName<TransferErrorKind> kKindNames[] = {
-    {TransferErrorKind::BadUrl, "bad-url"},
-    {TransferErrorKind::Unreachable, "unreachable"},
-    {TransferErrorKind::Timeout, "timeout"},
-    {TransferErrorKind::Status, "status"},
-    {TransferErrorKind::LoginFailed, "login-failed"},
-    {TransferErrorKind::TooLarge, "too-large"},
-    {TransferErrorKind::Busy, "busy"},
-    {TransferErrorKind::Cancelled, "cancelled"},
-    {TransferErrorKind::Other, "other"},
+    {TransferErrorKind::BadUrl, "bad-url"},           {TransferErrorKind::Unreachable, "unreachable"},
+    {TransferErrorKind::Timeout, "timeout"},          {TransferErrorKind::Status, "status"},
+    {TransferErrorKind::LoginFailed, "login-failed"}, {TransferErrorKind::Tls, "tls"},
+    {TransferErrorKind::TooLarge, "too-large"},       {TransferErrorKind::Busy, "busy"},
+    {TransferErrorKind::Cancelled, "cancelled"},      {TransferErrorKind::Other, "other"},
 };
 } // namespace
 

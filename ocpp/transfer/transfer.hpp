@@ -23,6 +23,7 @@ enum class TransferErrorKind {
     Timeout,     // connect or total timeout
     Status,      // the server answered with an error (HTTP status >= 400, an FTP reply such as 550)
     LoginFailed, // the FTP server refused the user or password
+    Tls,         // the TLS handshake failed or the server certificate is not trusted
     TooLarge,    // the download is bigger than the cap
     Busy,        // the queue of waiting transfers is full
     Cancelled,   // the handle was cancelled or the service is shutting down
@@ -52,6 +53,7 @@ struct TransferLimits {
     std::chrono::milliseconds connect_timeout{10000};
     std::chrono::milliseconds total_timeout{120000};
     std::size_t max_download_bytes = 16 * 1024 * 1024;
+    std::string ca_file; // trust anchors for https servers; empty: the system's
 };
 
 struct DownloadRequest {

@@ -272,7 +272,11 @@ void Fleet::start() {
     sigaddset(&block, SIGINT);
     sigaddset(&block, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &block, &previous);
-    transfers_ = std::make_unique<ocpp::transfer::TransferService>();
+    ocpp::transfer::TransferLimits limits;
+    if (config_.client.tls) {
+        limits.ca_file = config_.client.tls->ca_file; // --ca: the trust anchors of https firmware servers too
+    }
+    transfers_ = std::make_unique<ocpp::transfer::TransferService>(limits);
     for (auto& w : workers_) {
         w->loop = transport_.make_loop();
         w->client = transport_.make_client(*w->loop, config_.client, log_);

@@ -61,6 +61,9 @@ bool FileServer::start(std::string& error) {
     if (kind_ == Kind::HttpUpload) {
         argv.insert(argv.end(), {"-u", std::string(OCPPKIT_SOURCE_DIR) + "/tests/support/upload_server.py", dir_.path(),
                                  "0", std::to_string(slow_)});
+        if (!cert_.empty()) {
+            argv.insert(argv.end(), {cert_, key_});
+        }
     } else {
         port_ = free_port();
         if (kind_ == Kind::HttpDownload) {
@@ -96,7 +99,7 @@ std::string FileServer::url(const std::string& path) const {
     if (kind_ == Kind::Ftp) {
         return std::string("ftp://") + kFtpUser + ":" + kFtpPassword + "@127.0.0.1:" + std::to_string(port_) + p;
     }
-    return "http://127.0.0.1:" + std::to_string(port_) + p;
+    return std::string(cert_.empty() ? "http" : "https") + "://127.0.0.1:" + std::to_string(port_) + p;
 }
 
 } // namespace ocppkit::test

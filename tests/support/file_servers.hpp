@@ -39,11 +39,16 @@ public:
     FileServer(const FileServer&) = delete;
     FileServer& operator=(const FileServer&) = delete;
 
+    // The upload server speaks HTTPS with this certificate and key (call before start()).
+    void use_tls(std::string cert, std::string key) {
+        cert_ = std::move(cert);
+        key_ = std::move(key);
+    }
     // Starts the server; false with the reason in `error` when it does not come up within 10 s.
     bool start(std::string& error);
     std::uint16_t port() const { return port_; }
     const TempDir& dir() const { return dir_; }
-    // "http://127.0.0.1:PORT/path", or "ftp://USER:PASSWORD@127.0.0.1:PORT/path" for FTP.
+    // "http://127.0.0.1:PORT/path" ("https://" with TLS), or "ftp://USER:PASSWORD@127.0.0.1:PORT/path" for FTP.
     std::string url(const std::string& path) const;
     static constexpr const char* kFtpUser = "charger";
     static constexpr const char* kFtpPassword = "s3cret-pw";
@@ -53,6 +58,7 @@ private:
     double slow_;
     TempDir dir_;
     std::uint16_t port_ = 0;
+    std::string cert_, key_;
     std::unique_ptr<ChildProcess> process_;
 };
 

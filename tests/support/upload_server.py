@@ -4,12 +4,14 @@
 PUT /path stores the body as DIR/path; POST /path stores the "file" part of a multipart/form-data body as DIR/<the
 part's file name> (or DIR/path when it has none). GET /path serves DIR/path. A path starting with /slow/ waits
 SLOW seconds before answering. Prints "listening PORT" once it accepts connections.
-Usage: upload_server.py DIR [PORT] [SLOW]
+With CERT and KEY it speaks HTTPS.
+Usage: upload_server.py DIR [PORT] [SLOW] [CERT KEY]
 """
 import email.parser
 import email.policy
 import http.server
 import os
+import ssl
 import sys
 import time
 
@@ -91,5 +93,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
 
 server = http.server.ThreadingHTTPServer(("127.0.0.1", PORT), Handler)
+if len(sys.argv) > 5:
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(sys.argv[4], sys.argv[5])
+    server.socket = context.wrap_socket(server.socket, server_side=True)
 print("listening", server.server_address[1], flush=True)
 server.serve_forever()

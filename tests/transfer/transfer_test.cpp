@@ -8,6 +8,7 @@
 #include "tests/support/file_servers.hpp"
 #include "tests/support/http_client.hpp"
 #include "tests/support/loop_thread.hpp"
+#include "tests/support/net_support.hpp"
 #include "tests/support/wait.hpp"
 
 using namespace std::chrono_literals;
@@ -154,6 +155,39 @@ TEST_F(TransferTest, UploadToAPathTheServerRefusesIsAStatusError) {
     ASSERT_FALSE(r.ok());
     EXPECT_EQ(r.error->kind, TransferErrorKind::Status);
     EXPECT_GE(r.error->status, 400);
+}
+
+TEST_F(TransferTest, HttpsWithTheTrustedCaDownloadsAndUploadsAndAnUntrustedServerIsATlsError) {
+    std::string error;
+    const auto* pki = ocppkit::test::TestPki::get(&error);
+    ASSERT_NE(pki, nullptr) << error;
+    FileServer https(FileServer::Kind::HttpUpload);
+    https.use_tls(pki->server_rsa_cert, pki->server_rsa_key);
+    ASSERT_TRUE(https.start(error)) << error;
+    https.dir().write("fw.bin", "version=7.7\n");
+    ASSERT_EQ(https.url("/fw.bin").rfind("https://", 0), 0u);
+
+    const auto untrusted = download(https.url("/fw.bin")); // the system's trust anchors do not know our CA
+    ASSERT_FALSE(untrusted.ok());
+    EXPECT_EQ(untrusted.error->kind, TransferErrorKind::Tls) << untrusted.error->message;
+
+    TransferLimits trusting = limits;
+    trusting.ca_file = pki->ca_cert;
+    TransferService with_ca{trusting};
+    const auto r = run([&](TransferDone done) {
+        return with_ca.download(DownloadRequest{https.url("/fw.bin"), 0, {}}, lt.loop(), std::move(done));
+    });
+    ASSERT_TRUE(r.ok()) << r.error->message;
+    EXPECT_EQ(r.data, "version=7.7\n");
+    const auto up = run([&](TransferDone done) {
+        UploadRequest u;
+        u.url = https.url("/diag/");
+        u.data = "over tls";
+        u.file_name = "cp.txt";
+        return with_ca.upload(std::move(u), lt.loop(), std::move(done));
+    });
+    ASSERT_TRUE(up.ok()) << up.error->message;
+    EXPECT_EQ(https.dir().read("cp.txt"), "over tls");
 }
 
 TEST_F(TransferTest, FtpDownloadAndUploadCreatingTheFile) {
