@@ -167,6 +167,16 @@ TEST_F(FirmwareTest, WithoutAVersionLineTheFileNameGivesTheVersion) {
     EXPECT_EQ(versions.back(), "fw-3.0.7");
 }
 
+TEST_F(FirmwareTest, AVersionLongerThanBootNotificationAllowsIsCutTo50Characters) {
+    auto http = server(FileServer::Kind::HttpDownload);
+    http->dir().write("fw.bin", "version=" + std::string(80, '9') + "\n");
+    boot();
+    update_firmware(http->url("/fw.bin"));
+    ASSERT_TRUE(pump_until([&] { return firmware.size() >= 4; })) << ::testing::PrintToString(firmware);
+    EXPECT_EQ(firmware.back(), "Installed");
+    EXPECT_EQ(versions.back(), std::string(50, '9')); // the boot passed strict validation (CiString50)
+}
+
 TEST_F(FirmwareTest, NothingHappensBeforeTheRetrieveDate) {
     auto http = server(FileServer::Kind::HttpDownload);
     http->dir().write("fw.bin", "version=5\n");

@@ -236,6 +236,27 @@ TEST_F(TransferTest, ACancelledTransferNeverCallsBack) {
     EXPECT_EQ(called.load(), 0);
 }
 
+TEST_F(TransferTest, DestroyingTheServiceStopsARunningTransferWithoutCallingBack) {
+    auto up = server(FileServer::Kind::HttpUpload, 30);
+    up->dir().write("slow/fw.bin", "x");
+    std::atomic<int> called{0};
+    auto own = std::make_unique<TransferService>(limits);
+    TransferHandle handle = lt.call([&] {
+        return own->download(DownloadRequest{up->url("/slow/fw.bin"), 0, std::chrono::milliseconds(60000)}, lt.loop(),
+                             [&](TransferResult) { ++called; });
+    });
+    std::this_thread::sleep_for(300ms); // the transfer runs, the server stalls
+    const auto begin = std::chrono::steady_clock::now();
+    own.reset();
+    EXPECT_LT(std::chrono::steady_clock::now() - begin, 3s); // not the server's 30 s
+    lt.call([] { return 0; });
+    EXPECT_EQ(called.load(), 0);
+    lt.call([&] {
+        handle.cancel();
+        return 0;
+    });
+}
+
 TEST_F(TransferTest, AFullQueueAnswersBusyAtOnce) {
     TransferLimits tiny = limits;
     tiny.threads = 1;
