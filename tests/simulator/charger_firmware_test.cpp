@@ -293,6 +293,7 @@ TEST_F(FirmwareTest, DiagnosticsArePostedWithTheAnsweredFileName) {
     const std::string file = up->dir().read(*name);
     EXPECT_NE(file.find("chargePointId: CP-FW-1"), std::string::npos) << file;
     EXPECT_NE(file.find("HeartbeatInterval=300"), std::string::npos) << file;
+    EXPECT_NE(file.find("SupportedFileTransferProtocols=FTP,HTTP,HTTPS (read-only)"), std::string::npos) << file;
     EXPECT_NE(file.find("1 Available"), std::string::npos) << file;
     EXPECT_NE(file.find("boot accepted"), std::string::npos) << file;
     EXPECT_EQ(stats.firmware.diagnostics["Uploaded"], 1u);
