@@ -110,7 +110,8 @@ public:
     TransferService(const TransferService&) = delete;
     TransferService& operator=(const TransferService&) = delete;
 
-    // Fetches url's bytes; done runs on reply_on unless the handle was cancelled or dropped first.
+    // Fetches url's bytes; done runs on reply_on unless the handle was cancelled or dropped first. reply_on must
+    // outlive the service; a copy of done may be destroyed on a pool thread, so it should capture plain references.
     [[nodiscard]] TransferHandle download(DownloadRequest request, Executor& reply_on, TransferDone done);
     // Sends data to url (HTTP POST multipart or PUT, FTP STOR creating the file); done as for download().
     [[nodiscard]] TransferHandle upload(UploadRequest request, Executor& reply_on, TransferDone done);
