@@ -172,7 +172,8 @@ private:
     void firmware_download();
     void firmware_downloaded(std::string file);
     void firmware_install();
-    void firmware_after_boot(); // after every accepted boot: Installed once the new firmware runs
+    void firmware_after_boot();           // after every accepted boot: Installed once the new firmware runs
+    bool firmware_holds_sessions() const; // a downloaded firmware waits for the sessions to end: no new arrivals
     void send_firmware_status(ocpp::v16::FirmwareStatus status);
     void diagnostics_upload();
     void send_diagnostics_status(ocpp::v16::DiagnosticsStatus status);

@@ -4,7 +4,8 @@
 // honoured, every attempt reports Downloading) and reports Downloaded or DownloadFailed. It installs only when no
 // session runs, unless the model installs during sessions (ChargerSpec::install_firmware_in_session), reporting
 // Installing; then it reboots (closes the connection, reconnects, BootNotification with the new firmwareVersion) and
-// reports Installed after the boot. The rule for the file:
+// reports Installed after the boot; while it waits for sessions to end, no new random arrivals start. The rule for the
+// file:
 //   - empty, or a line that reads exactly "corrupt": InstallationFailed, the old firmware stays;
 //   - a first line "version=X": the new firmwareVersion is X (at most 50 characters);
 //   - otherwise the file name of the location without its extension ("fw-2.1.0.bin" -> "fw-2.1.0").
@@ -129,7 +130,8 @@ struct Charger::FirmwareUpdate {
     std::unique_ptr<ocpp::Timer> timer;
     ocpp::transfer::TransferHandle transfer;
     Verdict verdict;
-    bool rebooting = false; // installed: Installed goes out after the next accepted boot
+    bool rebooting = false;            // installed: Installed goes out after the next accepted boot
+    bool waiting_for_sessions = false; // downloaded, waiting until no session runs
 };
 
 struct Charger::DiagnosticsUpload {
@@ -252,7 +254,8 @@ void Charger::firmware_install() {
     if (!update) {
         return;
     }
-    if (charging() > 0 && !spec_.install_firmware_in_session) {
+    update->waiting_for_sessions = charging() > 0 && !spec_.install_firmware_in_session;
+    if (update->waiting_for_sessions) {
         update->timer->start(kSessionWaitPoll, [this] { firmware_install(); }); // after the sessions end
         return;
     }
@@ -279,6 +282,10 @@ void Charger::firmware_install() {
             }
         });
     });
+}
+
+bool Charger::firmware_holds_sessions() const {
+    return firmware_ && firmware_->waiting_for_sessions;
 }
 
 void Charger::firmware_after_boot() {

@@ -49,7 +49,7 @@ void Charger::schedule_arrival(int c) {
     conn(c).arrival->start(delay, [this, c] {
         conn(c).arrival_armed = false;
         std::uniform_int_distribution<std::size_t> pick(0, spec_.id_tags.size() - 1);
-        if (!plug_in(c, spec_.id_tags[pick(rng_)])) {
+        if (firmware_holds_sessions() || !plug_in(c, spec_.id_tags[pick(rng_)])) {
             schedule_arrival(c);
         }
     });

@@ -267,6 +267,31 @@ TEST_F(FirmwareTest, InstallWaitsForTheRunningSessionToEnd) {
     EXPECT_EQ(cs.stops[0].reason, Reason::EVDisconnected);
 }
 
+TEST_F(FirmwareTest, NoNewSessionArrivesWhileTheInstallWaitsSoItHappensOnceTheLastOneEnds) {
+    auto http = server(FileServer::Kind::HttpDownload);
+    http->dir().write("fw.bin", "version=7.1\n");
+    sim::ChargerSpec spec;
+    spec.sessions_per_hour = 120; // two connectors, a new session every minute on average
+    spec.session_min = std::chrono::minutes(2);
+    spec.session_mean = std::chrono::minutes(3);
+    spec.session_max = std::chrono::minutes(5);
+    spec.id = "CP-FW-1";
+    charger = std::make_shared<Charger>(spec, env, 7);
+    charger->start();
+    ex.advance(1s);
+    ASSERT_TRUE(charger->booted());
+    ASSERT_TRUE(charger->plug_in(1, "TAG-1"));
+    ex.advance(2s);
+    update_firmware(http->url("/fw.bin"));
+    ASSERT_TRUE(pump_until([&] { return firmware.size() >= 2; }));
+    const std::size_t starts_at_download = cs.starts.size();
+    const std::size_t charging_at_download = static_cast<std::size_t>(charger->charging());
+    ASSERT_TRUE(pump_until([&] { return !firmware.empty() && firmware.back() == "Installed"; }, 1s));
+    EXPECT_EQ(cs.starts.size(), starts_at_download) << "a session started while the install waited";
+    EXPECT_GE(charging_at_download, 1u);
+    EXPECT_EQ(versions.back(), "7.1");
+}
+
 TEST_F(FirmwareTest, AModelThatInstallsDuringSessionsEndsThemWithReasonReboot) {
     auto http = server(FileServer::Kind::HttpDownload);
     http->dir().write("fw.bin", "version=8\n");
