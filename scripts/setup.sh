@@ -8,7 +8,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(build-essential cmake ninja-build ccache pkg-config python3 git openssl ca-certificates
+packages=(build-essential cmake ninja-build ccache pkg-config python3 python3-pyftpdlib git openssl ca-certificates
           curl libwebsocketpp-dev libasio-dev rapidjson-dev libssl-dev libyaml-cpp-dev libsqlite3-dev libcurl4-openssl-dev
           libgtest-dev libgmock-dev libbenchmark-dev nodejs npm
           postgresql libpq-dev chromium clang-format)

@@ -165,6 +165,7 @@ void Charger::on_disconnected(const ocpp::net::CloseInfo& info) {
     }
     closing_ = false;
     env_.log.debug(spec_.id, "disconnected: " + std::to_string(info.code) + " " + info.reason);
+    remember(EventLog::Kind::Disconnected);
     heartbeat_timer_->cancel();
     data_transfer_timer_->cancel();
     boot_timer_->cancel();
@@ -222,9 +223,11 @@ void Charger::send_boot() {
 
 void Charger::on_booted() {
     state_ = State::Running;
+    remember(EventLog::Kind::Boot);
     for (int c = 0; c <= spec_.connectors; ++c) {
         send_status(c);
     }
+    firmware_after_boot();
     arm_heartbeat();
     arm_data_transfer();
     replay_offline();
@@ -281,6 +284,7 @@ void Charger::send_status(int connector) {
 
 void Charger::set_status(int connector, Status s) {
     if (conn(connector).status != s) {
+        remember(EventLog::Kind::Status, connector, static_cast<int>(s));
         conn(connector).status = s;
         send_status(connector);
     }

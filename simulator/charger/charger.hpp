@@ -16,9 +16,11 @@
 #include "ocpp/net/client.hpp"
 #include "ocpp/peer/peer.hpp"
 #include "ocpp/smartcharging/charging_profiles.hpp"
+#include "ocpp/transfer/transfer.hpp"
 #include "ocpp/v16/messages.hpp"
 #include "simulator/charger/auth_store.hpp"
 #include "simulator/charger/config_store.hpp"
+#include "simulator/charger/event_log.hpp"
 #include "simulator/charger/profiles.hpp"
 #include "simulator/fleet/stats.hpp"
 
@@ -63,6 +65,7 @@ struct ChargerSpec {
     std::optional<PeriodicDataTransfer> periodic_data_transfer; // sent while booted, when set
     // Configuration key values that replace the defaults (a model's settings; read-only keys included).
     std::vector<std::pair<std::string, std::string>> config_overrides;
+    bool diagnostics_http_put = false; // upload diagnostics over HTTP with PUT (else multipart POST)
     std::size_t offline_queue_limit = 1000;
     ocpp::Clock::Duration reconnect_min = std::chrono::seconds(1);
     ocpp::Clock::Duration reconnect_max = std::chrono::seconds(60);
@@ -82,6 +85,8 @@ struct ChargerEnv {
     ocpp::PeerConfig peer;
     // Opens a connection for this charger (real client or in-memory transport); calls back on the loop.
     std::function<void(const ChargerSpec&, ocpp::net::Client::ConnectHandler)> connect;
+    // Firmware downloads and diagnostics uploads, shared by the whole process; none: every transfer fails.
+    ocpp::transfer::TransferService* transfers = nullptr;
 };
 
 class Charger : public std::enable_shared_from_this<Charger> {
@@ -213,6 +218,19 @@ private:
     std::optional<int> reservation_for(int connector, const std::string& id_tag,
                                        const std::optional<std::string>& parent) const;
     void end_reservation(int connector); // expired, cancelled or used; the connector goes Available again
+    // Firmware Management (firmware.cpp)
+    struct FirmwareUpdate;    // an UpdateFirmware from retrieveDate to Installed
+    struct DiagnosticsUpload; // a GetDiagnostics until Uploaded or UploadFailed
+    void firmware_download();
+    void firmware_downloaded(std::string file);
+    void firmware_install();
+    void firmware_after_boot();           // after every accepted boot: Installed once the new firmware runs
+    bool firmware_holds_sessions() const; // a downloaded firmware waits for the sessions to end: no new arrivals
+    void send_firmware_status(ocpp::v16::FirmwareStatus status);
+    void diagnostics_upload();
+    void send_diagnostics_status(ocpp::v16::DiagnosticsStatus status);
+    std::string diagnostics_file(std::optional<ocpp::DateTime> from, std::optional<ocpp::DateTime> to) const;
+    void remember(EventLog::Kind kind, int connector = 0, int value = 0);
 
     template <class Req>
     void call(const Req& req, std::function<void(ocpp::CallOutcome<typename Req::Response>)> done = {});
@@ -241,6 +259,9 @@ private:
     std::unique_ptr<ocpp::Timer> reconnect_timer_, boot_timer_, heartbeat_timer_, stop_timer_;
     ocpp::v16::FirmwareStatus firmware_status_ = ocpp::v16::FirmwareStatus::Idle;          // the last one sent
     ocpp::v16::DiagnosticsStatus diagnostics_status_ = ocpp::v16::DiagnosticsStatus::Idle; // the last one sent
+    std::shared_ptr<FirmwareUpdate> firmware_;       // the update in progress, if any
+    std::shared_ptr<DiagnosticsUpload> diagnostics_; // the upload in progress, if any
+    EventLog events_;                                // recent events for the diagnostics file
     std::uint64_t next_local_tx_ = 1;
     std::uint64_t throughput_step_ = 0;
     std::optional<int> throughput_tx_;              // the open transaction of the "transactions" throughput action

@@ -33,6 +33,7 @@ ConfigStore::ConfigStore(int connectors, int heartbeat_s, int meter_s, const std
         {"StopTxnAlignedData", "", false, K::List},
         {"StopTxnSampledData", "Energy.Active.Import.Register", false, K::List},
         {"SupportedFeatureProfiles", profiles, true, K::List},
+        {"SupportedFileTransferProtocols", "FTP,HTTP,HTTPS", true, K::List}, // UpdateFirmware, GetDiagnostics
         {"TransactionMessageAttempts", "3", false, K::Int},
         {"TransactionMessageRetryInterval", "60", false, K::Int},
         {"UnlockConnectorOnEVSideDisconnect", "true", false, K::Bool},

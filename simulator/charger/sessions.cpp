@@ -47,8 +47,9 @@ void Charger::schedule_arrival(int c) {
     conn(c).arrival->start(delay, [this, c] {
         conn(c).arrival_armed = false;
         std::uniform_int_distribution<std::size_t> pick(0, spec_.id_tags.size() - 1);
-        // A random driver never takes a reserved connector; the holder comes through plug_in or a remote start.
-        if (conn(c).status == Status::Reserved || !plug_in(c, spec_.id_tags[pick(rng_)])) {
+        // A random driver never takes a reserved connector; the holder comes through plug_in or a remote start. A
+        // downloaded firmware waiting for the sessions to end holds new ones back.
+        if (conn(c).status == Status::Reserved || firmware_holds_sessions() || !plug_in(c, spec_.id_tags[pick(rng_)])) {
             schedule_arrival(c);
         }
     });

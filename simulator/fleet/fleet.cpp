@@ -272,6 +272,11 @@ void Fleet::start() {
     sigaddset(&block, SIGINT);
     sigaddset(&block, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &block, &previous);
+    ocpp::transfer::TransferLimits limits;
+    if (config_.client.tls) {
+        limits.ca_file = config_.client.tls->ca_file; // --ca: the trust anchors of https firmware servers too
+    }
+    transfers_ = std::make_unique<ocpp::transfer::TransferService>(limits);
     for (auto& w : workers_) {
         w->loop = transport_.make_loop();
         w->client = transport_.make_client(*w->loop, config_.client, log_);
@@ -280,7 +285,8 @@ void Fleet::start() {
             ChargerEnv{*w->loop, schemas_, log_, w->stats, config_.peer,
                        [raw](const ChargerSpec& spec, ocpp::net::Client::ConnectHandler done) {
                            raw->connect(spec, std::move(done));
-                       }});
+                       },
+                       transfers_.get()});
         w->loop->post([raw] { raw->setup(); });
         w->thread = std::thread([raw] { raw->loop->run(); });
     }

@@ -110,6 +110,9 @@ private:
     FleetTransport transport_;
     std::size_t total_ = 0;
     std::vector<std::unique_ptr<Worker>> workers_;
+    // Firmware downloads and diagnostics uploads of every charger; declared after workers_ so that it goes first and
+    // no transfer posts to a loop that is gone.
+    std::unique_ptr<ocpp::transfer::TransferService> transfers_;
     bool started_ = false;
     bool stopped_ = false;
 };

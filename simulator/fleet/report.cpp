@@ -167,6 +167,30 @@ void write_options(Writer& w, const Options& o) {
     w.EndObject();
 }
 
+// "  firmware Installed 997 DownloadFailed 3 (roll-out 41.2 s)" when the fleet reported firmware statuses, else "".
+std::string firmware_part(const FirmwareStats& f) {
+    if (f.firmware.empty() && f.diagnostics.empty()) {
+        return {};
+    }
+    std::string out;
+    if (!f.firmware.empty()) {
+        out += "  firmware";
+        for (const auto& [status, n] : f.firmware) {
+            out += " " + status + " " + with_commas(n);
+        }
+        if (f.rollout_s() >= 0) {
+            out += " (roll-out " + fixed(f.rollout_s()) + " s)";
+        }
+    }
+    if (!f.diagnostics.empty()) {
+        out += "  diagnostics";
+        for (const auto& [status, n] : f.diagnostics) {
+            out += " " + status + " " + with_commas(n);
+        }
+    }
+    return out;
+}
+
 } // namespace
 
 LatencyHistogram all_latency(const Stats& stats) {
@@ -177,7 +201,8 @@ std::string status_line(const Stats& stats, std::uint64_t chargers, double calls
     return "connected " + with_commas(stats.connected) + "/" + with_commas(chargers) + "  booted " +
            with_commas(stats.booted) + "  charging " + with_commas(stats.charging) + "  calls/s " +
            with_commas(static_cast<std::uint64_t>(std::max(0.0, calls_per_second) + 0.5)) + "  p99 " +
-           fixed(all_latency(stats).quantile_ms(0.99)) + " ms  errors " + with_commas(stats.total_errors());
+           fixed(all_latency(stats).quantile_ms(0.99)) + " ms  errors " + with_commas(stats.total_errors()) +
+           firmware_part(stats.firmware);
 }
 
 StatusPrinter::StatusPrinter(std::FILE* out, bool terminal, std::chrono::steady_clock::time_point started,
@@ -250,6 +275,9 @@ std::string summary_table(const RunSummary& run) {
            " completed, " + with_commas(s.sessions_refused) + " refused\n";
     out += "offline: " + with_commas(s.offline_queued) + " queued, " + with_commas(s.offline_replayed) + " replayed, " +
            with_commas(s.offline_dropped) + " dropped\n";
+    if (const std::string fw = firmware_part(s.firmware); !fw.empty()) {
+        out += fw.substr(2) + "\n";
+    }
     if (!s.calls_answered.empty()) {
         out += "answered for the central system:";
         for (const auto& [name, n] : s.calls_answered) {
@@ -309,6 +337,19 @@ std::string report_json(const RunSummary& run, const Options& options, const std
         {{"started", s.sessions_started}, {"completed", s.sessions_completed}, {"refused", s.sessions_refused}});
     write_group(w, "offline",
                 {{"queued", s.offline_queued}, {"replayed", s.offline_replayed}, {"dropped", s.offline_dropped}});
+    w.Key("firmware");
+    w.StartObject();
+    w.Key("statuses");
+    write_counts(w, s.firmware.firmware);
+    w.Key("diagnostics");
+    write_counts(w, s.firmware.diagnostics);
+    w.Key("rollout_s"); // first UpdateFirmware to last Installed; null until both happened
+    if (s.firmware.rollout_s() >= 0) {
+        w.Double(s.firmware.rollout_s());
+    } else {
+        w.Null();
+    }
+    w.EndObject();
     write_members(w, {{"total_sent", s.total_sent()}, {"total_errors", s.total_errors()}});
 
     w.Key("thresholds");

@@ -100,6 +100,27 @@ void Stats::merge(const Stats& o) {
                    &Stats::connected, &Stats::booted, &Stats::charging}) {
         this->*n += o.*n;
     }
+    firmware.merge(o.firmware);
+}
+
+void FirmwareStats::merge(const FirmwareStats& o) {
+    for (const auto& [status, n] : o.firmware) {
+        firmware[status] += n;
+    }
+    for (const auto& [status, n] : o.diagnostics) {
+        diagnostics[status] += n;
+    }
+    if (o.first_update_ms != 0 && (first_update_ms == 0 || o.first_update_ms < first_update_ms)) {
+        first_update_ms = o.first_update_ms;
+    }
+    last_installed_ms = std::max(last_installed_ms, o.last_installed_ms);
+}
+
+double FirmwareStats::rollout_s() const {
+    if (first_update_ms == 0 || last_installed_ms == 0) {
+        return -1;
+    }
+    return static_cast<double>(last_installed_ms - first_update_ms) / 1000.0;
 }
 
 std::uint64_t Stats::total_sent() const {

@@ -42,6 +42,17 @@ struct ActionStats {
     void merge(const ActionStats& o);
 };
 
+// Firmware Management of a fleet: the status notifications sent, by status, and the span of a firmware roll-out.
+struct FirmwareStats {
+    std::map<std::string, std::uint64_t> firmware;    // FirmwareStatusNotification sent, by status
+    std::map<std::string, std::uint64_t> diagnostics; // DiagnosticsStatusNotification sent, by status
+    std::int64_t first_update_ms = 0;                 // wall clock of the first UpdateFirmware received; 0: none
+    std::int64_t last_installed_ms = 0;               // wall clock of the last Installed sent; 0: none
+    void merge(const FirmwareStats& o);
+    // Seconds from the first UpdateFirmware to the last Installed; negative until both happened.
+    double rollout_s() const;
+};
+
 struct Stats {
     std::map<std::string, ActionStats> actions;          // by action name, CALLs the chargers sent
     std::map<std::string, std::uint64_t> calls_answered; // CALLs from the central system, by action
@@ -54,6 +65,7 @@ struct Stats {
     std::uint64_t offline_queued = 0, offline_replayed = 0, offline_dropped = 0;
     // Gauges, set by the owner when it takes a snapshot.
     std::uint64_t connected = 0, booted = 0, charging = 0;
+    FirmwareStats firmware; // UpdateFirmware and GetDiagnostics (charger/firmware.cpp)
 
     ActionStats& action(const std::string& name) { return actions[name]; }
     void merge(const Stats& o); // adds counters and gauges

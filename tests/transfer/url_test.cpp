@@ -1,0 +1,22 @@
+#include <gtest/gtest.h>
+
+#include "ocpp/transfer/transfer.hpp"
+
+using namespace ocpp::transfer;
+
+TEST(TransferUrl, PasswordsAreRedactedAndEverythingElseIsKept) {
+    EXPECT_EQ(redact_url("ftp://user:pw@host:21/dir/fw.bin"), "ftp://user:***@host:21/dir/fw.bin");
+    EXPECT_EQ(redact_url("ftp://user:p@ss@host/x"), "ftp://user:***@host/x");
+    EXPECT_EQ(redact_url("ftp://user@host/x"), "ftp://user@host/x");
+    EXPECT_EQ(redact_url("http://host/a@b"), "http://host/a@b");
+    EXPECT_EQ(redact_url("http://host:8080/x?u=a:b@c"), "http://host:8080/x?u=a:b@c");
+    EXPECT_EQ(redact_url("not a url"), "not a url");
+}
+
+TEST(TransferUrl, SchemeAndFileName) {
+    EXPECT_EQ(url_scheme("HTTPS://h/x"), "https");
+    EXPECT_EQ(url_scheme("/just/a/path"), "");
+    EXPECT_EQ(url_file_name("http://h/fw/v2.bin?sig=1"), "v2.bin");
+    EXPECT_EQ(url_file_name("ftp://u:p@h/diag/"), "");
+    EXPECT_EQ(url_file_name("http://h"), "");
+}
