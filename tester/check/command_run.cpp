@@ -228,6 +228,7 @@ int run_check(const CheckOptions& o) {
     tc.message_rate.burst = o.message_burst;
     tc.charging_test = o.charging_test;
     tc.charging_time = o.charging_time;
+    tc.profiles = o.profiles;
     tc.url = std::string(tc.tls ? "wss://" : "ws://") + url_host(o) + ":" + std::to_string(server->port()) + "/ocpp/" +
              ocpp::net::percent_encode(o.chargebox_id);
     run = TestRun::create(tc, *loop, *schemas, log);

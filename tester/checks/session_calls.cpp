@@ -27,11 +27,18 @@ void SessionChecks::register_other_handlers() {
             if (charging_) {
                 charging_->on_start_transaction(req, id);
             }
+            if (groups_) {
+                groups_->on_start_transaction(req, id);
+            }
         });
     p.on<MeterValuesReq>([w = weak_from_this()](const MeterValuesReq& req, ocpp::Reply<MeterValuesConf> reply) {
         reply(MeterValuesConf{});
-        if (auto self = w.lock(); self && self->charging_) {
+        auto self = w.lock();
+        if (self && self->charging_) {
             self->charging_->on_meter_values(req);
+        }
+        if (self && self->groups_) {
+            self->groups_->on_meter_values(req);
         }
     });
     p.on<StopTransactionReq>(
@@ -44,6 +51,9 @@ void SessionChecks::register_other_handlers() {
             skew_.sample(req.timestamp, now(), "StopTransaction");
             if (charging_) {
                 charging_->on_stop_transaction(req);
+            }
+            if (groups_) {
+                groups_->on_stop_transaction(req);
             }
         });
     p.on<DataTransferReq>([](const DataTransferReq&, ocpp::Reply<DataTransferConf> reply) {

@@ -26,6 +26,7 @@ public:
         report_.url = config_.url;
         report_.charger.chargebox_id = config_.chargebox_id;
         report_.capture = CaptureLog(config_.capture_budget, config_.admit_capture);
+        profiles::add_group_checks(board_, config_.profiles);
         board_.set_listener([this](const Check& c) {
             if (change_handler_) {
                 change_handler_(c);
@@ -219,6 +220,7 @@ void RunImpl::on_booted() {
     if (config_.charging_test) {
         budget += 8 * config_.call_timeout + config_.charging_time;
     }
+    budget += profiles::group_budget(config_);
     const auto now = loop_.clock().now();
     if (now + budget > deadline_at_) {
         arm_deadline(budget);

@@ -7,6 +7,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "ocpp/log/log.hpp"
 #include "ocpp/net/server.hpp"
@@ -31,6 +32,7 @@ struct TestConfig {
     ocpp::MessageRateLimit message_rate;   // what the charger may send; beyond it CALLs get a CALLERROR
     bool charging_test = false;
     std::chrono::seconds charging_time{10}; // how long the charging test keeps the transaction before stopping it
+    std::vector<std::string> profiles;      // optional profile groups to run after the core checks ("firmware")
     std::size_t capture_budget = CaptureLog::kDefaultBudget; // bytes of capture kept in memory; more are counted
     CaptureLog::Admit admit_capture;         // asked before each kept capture line (the service's memory budget)
     std::size_t max_frames_per_window = 500; // frames from the charger within 10 s; more fail connection.frame_rate
