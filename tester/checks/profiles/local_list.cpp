@@ -160,13 +160,16 @@ private:
                 return;
             }
             const bool ok = out.ok() && out.conf->status == UpdateStatus::Accepted;
-            ctx_.board.add_detail(
-                kDifferential,
+            const std::string note =
                 (ok ? "the tester emptied the list afterwards (version " + std::to_string(version_ + 2) + ")"
                     : std::string("emptying the list afterwards failed: the tester's tags OCPPKIT-LIST-1 and "
                                   "OCPPKIT-LIST-3 may still be on it")) +
-                    "; the list the charger held before (version " + std::to_string(before_) +
-                    ") cannot be read over OCPP and was not restored: send it again from your central system");
+                "; the list the charger held before (version " + std::to_string(before_) +
+                ") cannot be read over OCPP and was not restored: send it again from your central system";
+            // Shown with the verdict (details of passed checks stay in the report only).
+            if (const Check* c = ctx_.board.get(std::string_view(kDifferential))) {
+                ctx_.board.set(kDifferential, Outcome{c->verdict, c->seen + "; " + note, c->hint, {}});
+            }
             finish();
         });
     }

@@ -1,0 +1,138 @@
+#pragma once
+// The optional profiles for a ScriptedCharger: handlers for SetChargingProfile, GetCompositeSchedule,
+// ClearChargingProfile, SendLocalList, GetLocalListVersion, ReserveNow, CancelReservation and every TriggerMessage,
+// well behaved by default, with one switch per fault the tester's profile groups must catch.
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "scripted_charger.hpp"
+
+namespace tester::test {
+
+struct ProfileFaults {
+    bool reject_profile = false;      // SetChargingProfile answered Rejected
+    bool composite_without = false;   // GetCompositeSchedule ignores the profile (32 A)
+    bool wrong_list_version = false;  // GetLocalListVersion keeps reporting the old version
+    bool never_reserved = false;      // ReserveNow Accepted, but no StatusNotification Reserved
+    bool silent_diagnostics = false;  // TriggerMessage(DiagnosticsStatusNotification) Accepted, nothing follows
+    bool unimplemented_meter = false; // TriggerMessage(MeterValues) answered NotImplemented
+};
+
+inline constexpr const char* kAllProfiles = "Core,SmartCharging,LocalAuthListManagement,Reservation,RemoteTrigger";
+
+// A script for a charger that declares `profiles` and has `faults`.
+inline ChargerScript profile_script(ProfileFaults faults, std::string profiles = kAllProfiles) {
+    ChargerScript script;
+    script.supported_profiles = std::move(profiles);
+    script.more_handlers = [faults](ocpp::Peer& peer, ocpp::Executor& exec) {
+        using namespace ocpp::v16;
+        struct State {
+            std::optional<ChargingProfile> profile;
+            int list_version = 0;
+        };
+        auto state = std::make_shared<State>();
+        auto* p = &peer;
+        auto stamp = [&exec] { return ocpp::DateTime{exec.clock().wall_now()}; };
+        auto status = [p, stamp](int connector, ChargePointStatus s) {
+            StatusNotificationReq req;
+            req.connectorId = connector;
+            req.errorCode = ChargePointErrorCode::NoError;
+            req.status = s;
+            req.timestamp = stamp();
+            p->call(req, [](ocpp::CallOutcome<StatusNotificationConf>) {});
+        };
+        peer.on<SetChargingProfileReq>([=](const SetChargingProfileReq& req, ocpp::Reply<SetChargingProfileConf> r) {
+            if (faults.reject_profile) {
+                return r(SetChargingProfileConf{ChargingProfileStatus::Rejected});
+            }
+            state->profile = req.csChargingProfiles;
+            r(SetChargingProfileConf{ChargingProfileStatus::Accepted});
+        });
+        peer.on<GetCompositeScheduleReq>(
+            [=](const GetCompositeScheduleReq& req, ocpp::Reply<GetCompositeScheduleConf> r) {
+                GetCompositeScheduleConf conf;
+                conf.status = GetCompositeScheduleStatus::Accepted;
+                conf.connectorId = req.connectorId;
+                conf.scheduleStart = stamp();
+                ChargingSchedule s;
+                s.duration = req.duration;
+                s.chargingRateUnit = req.chargingRateUnit.value_or(ChargingRateUnitType::A);
+                const double limit = state->profile && !faults.composite_without
+                                         ? state->profile->chargingSchedule.chargingSchedulePeriod.front().limit
+                                         : 32.0;
+                s.chargingSchedulePeriod = {ChargingSchedulePeriod{0, limit, std::nullopt}};
+                conf.chargingSchedule = s;
+                r(conf);
+            });
+        peer.on<ClearChargingProfileReq>(
+            [=](const ClearChargingProfileReq& req, ocpp::Reply<ClearChargingProfileConf> r) {
+                const bool known = state->profile && req.id && *req.id == state->profile->chargingProfileId;
+                state->profile.reset();
+                r(ClearChargingProfileConf{known ? ClearChargingProfileStatus::Accepted
+                                                 : ClearChargingProfileStatus::Unknown});
+            });
+        peer.on<SendLocalListReq>([=](const SendLocalListReq& req, ocpp::Reply<SendLocalListConf> r) {
+            if (!faults.wrong_list_version) {
+                state->list_version = req.listVersion;
+            }
+            r(SendLocalListConf{UpdateStatus::Accepted});
+        });
+        peer.on<GetLocalListVersionReq>([=](const GetLocalListVersionReq&, ocpp::Reply<GetLocalListVersionConf> r) {
+            r(GetLocalListVersionConf{state->list_version});
+        });
+        peer.on<ReserveNowReq>([=](const ReserveNowReq& req, ocpp::Reply<ReserveNowConf> r) {
+            r(ReserveNowConf{ReservationStatus::Accepted});
+            if (!faults.never_reserved) {
+                status(req.connectorId, ChargePointStatus::Reserved);
+            }
+        });
+        peer.on<CancelReservationReq>([=](const CancelReservationReq&, ocpp::Reply<CancelReservationConf> r) {
+            r(CancelReservationConf{CancelReservationStatus::Accepted});
+            status(1, ChargePointStatus::Available);
+        });
+        peer.on<TriggerMessageReq>([=](const TriggerMessageReq& req, ocpp::Reply<TriggerMessageConf> r) {
+            if (faults.unimplemented_meter && req.requestedMessage == MessageTrigger::MeterValues) {
+                return r(TriggerMessageConf{TriggerMessageStatus::NotImplemented});
+            }
+            r(TriggerMessageConf{TriggerMessageStatus::Accepted});
+            switch (req.requestedMessage) {
+            case MessageTrigger::BootNotification: {
+                BootNotificationReq boot;
+                boot.chargePointVendor = "ExampleVendor";
+                boot.chargePointModel = "AC22";
+                p->call(boot, [](ocpp::CallOutcome<BootNotificationConf>) {});
+                break;
+            }
+            case MessageTrigger::DiagnosticsStatusNotification:
+                if (!faults.silent_diagnostics) {
+                    p->call(DiagnosticsStatusNotificationReq{DiagnosticsStatus::Idle},
+                            [](ocpp::CallOutcome<DiagnosticsStatusNotificationConf>) {});
+                }
+                break;
+            case MessageTrigger::FirmwareStatusNotification:
+                p->call(FirmwareStatusNotificationReq{FirmwareStatus::Idle},
+                        [](ocpp::CallOutcome<FirmwareStatusNotificationConf>) {});
+                break;
+            case MessageTrigger::Heartbeat:
+                p->call(HeartbeatReq{}, [](ocpp::CallOutcome<HeartbeatConf>) {});
+                break;
+            case MessageTrigger::MeterValues: {
+                MeterValuesReq mv;
+                mv.connectorId = req.connectorId.value_or(1);
+                SampledValue v;
+                v.value = "1000";
+                mv.meterValue = {MeterValue{stamp(), {v}}};
+                p->call(mv, [](ocpp::CallOutcome<MeterValuesConf>) {});
+                break;
+            }
+            case MessageTrigger::StatusNotification:
+                status(req.connectorId.value_or(0), ChargePointStatus::Available);
+                break;
+            }
+        });
+    };
+    return script;
+}
+
+} // namespace tester::test
