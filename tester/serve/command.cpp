@@ -74,6 +74,7 @@ int run_serve(int argc, char** argv) {
     config.timeout = std::chrono::seconds(o.timeout);
     config.max_tests = o.max_tests;
     config.charging_time = std::chrono::seconds(o.charging_seconds);
+    config.profiles = o.profiles;
     config.max_kept_bytes = o.max_kept_tests_mb << 20;
     config.capture_budget = o.max_capture_kb << 10;
     config.max_frames_per_window = o.max_frame_rate * 10;
