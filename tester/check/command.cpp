@@ -185,8 +185,9 @@ check failed, prints a claiming code for the operator. Exit code 0 passed, 1 fai
   --charging-seconds S        how long the charging test keeps the transaction before it stops it; a shorter
                               session fails (default 10)
   --profiles LIST             also run the checks of these optional profiles, comma-separated:
-                              smart-charging, local-list, reservation, trigger (a profile the charger
-                              does not declare is reported as not supported, not as failed)
+                              smart-charging, local-list, reservation, trigger, firmware (a profile
+                              the charger does not declare is reported as not supported, not as failed;
+                              firmware serves its file and takes the diagnostics upload on this port)
   --db URL                    where claiming codes go (default sqlite:ocppkit.db)
   --report FILE.json          write the JSON report, and the frame capture beside it (FILE.capture.jsonl)
   --junit FILE.xml            write JUnit XML, one testcase per check

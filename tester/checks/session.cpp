@@ -133,6 +133,13 @@ void SessionChecks::on_closed(const ocpp::net::CloseInfo& info) {
     if (closing_ || ended_) {
         return;
     }
+    if (groups_ && groups_->expects_reboot()) {
+        closing_ = true; // it restarts to install the firmware the tester sent: the test ends here
+        ctx_.board.set(CheckId::Stable, Outcome::pass("up for " + format_ms(ms_since(opened_at_)) +
+                                                      ", until the charger restarted to install the new firmware"));
+        end(End::Completed);
+        return;
+    }
     dropped_ = true;
     char when[64];
     std::snprintf(when, sizeof when, "%.1f s", ms_since(opened_at_) / 1000);
@@ -253,7 +260,7 @@ void SessionChecks::maybe_complete() {
     if (booted_ && ctx_.board.done(CheckId::Heartbeat) && calls_ == Calls::Done &&
         (!charging_ || charging_->finished())) {
         if (!ctx_.config.profiles.empty() && !groups_) {
-            profiles::GroupContext gc{peer_, ctx_.loop, ctx_.board, ctx_.config, ctx_.report};
+            profiles::GroupContext gc{peer_, ctx_.loop, ctx_.board, ctx_.config, ctx_.report, ctx_.files};
             groups_ = std::make_unique<profiles::GroupRunner>(gc, [w = weak_from_this()] {
                 if (auto self = w.lock()) {
                     self->maybe_complete();

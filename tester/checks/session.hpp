@@ -31,6 +31,7 @@ public:
         const ocpp::Logger& log;
         CheckBoard& board;
         Report& report;
+        profiles::FileHost& files;
     };
     enum class End { Completed, Dropped };
     struct Handlers {

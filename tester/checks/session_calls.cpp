@@ -59,13 +59,20 @@ void SessionChecks::register_other_handlers() {
     p.on<DataTransferReq>([](const DataTransferReq&, ocpp::Reply<DataTransferConf> reply) {
         reply(DataTransferConf{DataTransferStatus::UnknownVendorId, std::nullopt});
     });
-    p.on<FirmwareStatusNotificationReq>(
-        [](const FirmwareStatusNotificationReq&, ocpp::Reply<FirmwareStatusNotificationConf> reply) {
-            reply(FirmwareStatusNotificationConf{});
-        });
+    p.on<FirmwareStatusNotificationReq>([w = weak_from_this()](const FirmwareStatusNotificationReq& req,
+                                                               ocpp::Reply<FirmwareStatusNotificationConf> reply) {
+        reply(FirmwareStatusNotificationConf{});
+        if (auto self = w.lock(); self && self->groups_) {
+            self->groups_->on_firmware_status(req);
+        }
+    });
     p.on<DiagnosticsStatusNotificationReq>(
-        [](const DiagnosticsStatusNotificationReq&, ocpp::Reply<DiagnosticsStatusNotificationConf> reply) {
+        [w = weak_from_this()](const DiagnosticsStatusNotificationReq& req,
+                               ocpp::Reply<DiagnosticsStatusNotificationConf> reply) {
             reply(DiagnosticsStatusNotificationConf{});
+            if (auto self = w.lock(); self && self->groups_) {
+                self->groups_->on_diagnostics_status(req);
+            }
         });
 }
 

@@ -52,6 +52,10 @@ public:
     virtual ocpp::net::HandshakeDecision on_handshake(const ocpp::net::HandshakeInfo& info) = 0;
     virtual void on_rejected(const ocpp::net::RejectedHandshake& rejected) = 0;
     virtual void on_open(ocpp::net::SessionPtr session) = 0;
+    // A plain HTTP request for the run's files or uploads (the firmware group); false when the path is not the run's.
+    virtual bool on_http(const ocpp::net::HttpRequest& /*req*/, const ocpp::net::HttpResponder& /*respond*/) {
+        return false;
+    }
 
     // Arms the overall timeout; checks start when the charger connects.
     virtual void start() = 0;

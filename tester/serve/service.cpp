@@ -138,6 +138,15 @@ void TestService::attach(ocpp::net::Server& server) {
     });
 }
 
+bool TestService::serve_file(const ocpp::net::HttpRequest& req, const ocpp::net::HttpResponder& respond) {
+    for (auto& [id, entry] : tests_) {
+        if (entry->run && !entry->finished() && entry->run->on_http(req, respond)) {
+            return true;
+        }
+    }
+    return false;
+}
+
 TestEntry* TestService::route(const ocpp::net::HandshakeInfo& info) {
     auto found = by_chargebox_.find(info.chargebox_id);
     if (found == by_chargebox_.end()) {

@@ -127,6 +127,9 @@ public:
     void on_open(ocpp::net::SessionPtr session);
     // Routes the server's WebSocket hooks here (the HTTP handler is the API's).
     void attach(ocpp::net::Server& server);
+    // Answers a request for a running test's files or upload endpoints (the firmware group); false when none
+    // of them owns the path.
+    bool serve_file(const ocpp::net::HttpRequest& req, const ocpp::net::HttpResponder& respond);
 
     // Starts a test, or says why not (400/409/422/503).
     std::variant<Created, CreateError> create_test(const TestRequest& request);

@@ -7,19 +7,42 @@
 #include <string>
 
 #include "scripted_charger.hpp"
+#include "tests/support/http_client.hpp"
 
 namespace tester::test {
 
+// "http://127.0.0.1:8180/files/x/y" -> port 8180 and target "/files/x/y"; port 0 when it is no such URL.
+inline std::pair<std::uint16_t, std::string> split_local_url(const std::string& url) {
+    const std::string prefix = "http://127.0.0.1:";
+    if (url.rfind(prefix, 0) != 0) {
+        return {0, ""};
+    }
+    const auto slash = url.find('/', prefix.size());
+    return {static_cast<std::uint16_t>(std::stoi(url.substr(prefix.size(), slash - prefix.size()))),
+            slash == std::string::npos ? "/" : url.substr(slash)};
+}
+
 struct ProfileFaults {
-    bool reject_profile = false;      // SetChargingProfile answered Rejected
-    bool composite_without = false;   // GetCompositeSchedule ignores the profile (32 A)
-    bool wrong_list_version = false;  // GetLocalListVersion keeps reporting the old version
-    bool never_reserved = false;      // ReserveNow Accepted, but no StatusNotification Reserved
-    bool silent_diagnostics = false;  // TriggerMessage(DiagnosticsStatusNotification) Accepted, nothing follows
-    bool unimplemented_meter = false; // TriggerMessage(MeterValues) answered NotImplemented
+    bool reject_profile = false;     // SetChargingProfile answered Rejected
+    bool composite_without = false;  // GetCompositeSchedule ignores the profile (32 A)
+    bool wrong_list_version = false; // GetLocalListVersion keeps reporting the old version
+    bool never_reserved = false;     // ReserveNow Accepted, but no StatusNotification Reserved
+    bool silent_diagnostics = false; // TriggerMessage(DiagnosticsStatusNotification) Accepted, nothing follows
+    bool unimplemented_meter = false;
+    // Firmware: the statuses it reports after UpdateFirmware, whether it fetches the file, how it uploads.
+    std::vector<ocpp::v16::FirmwareStatus> firmware_statuses = {
+        ocpp::v16::FirmwareStatus::Downloading, ocpp::v16::FirmwareStatus::Downloaded,
+        ocpp::v16::FirmwareStatus::Installing, ocpp::v16::FirmwareStatus::Installed};
+    bool fetch_firmware = true;
+    bool upload_diagnostics = true; // false: reports Uploading → Uploaded without uploading
+    std::string upload_method = "PUT";
+    std::shared_ptr<std::string> fetched =
+        std::make_shared<std::string>(); // the firmware file it got // TriggerMessage(MeterValues) answered
+                                         // NotImplemented
 };
 
-inline constexpr const char* kAllProfiles = "Core,SmartCharging,LocalAuthListManagement,Reservation,RemoteTrigger";
+inline constexpr const char* kAllProfiles =
+    "Core,FirmwareManagement,SmartCharging,LocalAuthListManagement,Reservation,RemoteTrigger";
 
 // A script for a charger that declares `profiles` and has `faults`.
 inline ChargerScript profile_script(ProfileFaults faults, std::string profiles = kAllProfiles) {
@@ -90,6 +113,29 @@ inline ChargerScript profile_script(ProfileFaults faults, std::string profiles =
         peer.on<CancelReservationReq>([=](const CancelReservationReq&, ocpp::Reply<CancelReservationConf> r) {
             r(CancelReservationConf{CancelReservationStatus::Accepted});
             status(1, ChargePointStatus::Available);
+        });
+        peer.on<UpdateFirmwareReq>([=](const UpdateFirmwareReq& req, ocpp::Reply<UpdateFirmwareConf> r) {
+            r(UpdateFirmwareConf{});
+            if (faults.fetch_firmware) {
+                // A blocking fetch from the tester, another process: the test charger may wait for it.
+                const auto [port, target] = split_local_url(req.location);
+                *faults.fetched = ocppkit::test::http(port, "GET", target).body;
+            }
+            for (auto s : faults.firmware_statuses) {
+                p->call(FirmwareStatusNotificationReq{s}, [](ocpp::CallOutcome<FirmwareStatusNotificationConf>) {});
+            }
+        });
+        peer.on<GetDiagnosticsReq>([=](const GetDiagnosticsReq& req, ocpp::Reply<GetDiagnosticsConf> r) {
+            r(GetDiagnosticsConf{std::string("diagnostics.log")});
+            p->call(DiagnosticsStatusNotificationReq{DiagnosticsStatus::Uploading},
+                    [](ocpp::CallOutcome<DiagnosticsStatusNotificationConf>) {});
+            if (faults.upload_diagnostics) {
+                const auto [port, target] = split_local_url(req.location);
+                ocppkit::test::http(port, faults.upload_method, target + "diagnostics.log", std::string(2048, 'd'),
+                                    {"Content-Type: text/plain"});
+            }
+            p->call(DiagnosticsStatusNotificationReq{DiagnosticsStatus::Uploaded},
+                    [](ocpp::CallOutcome<DiagnosticsStatusNotificationConf>) {});
         });
         peer.on<TriggerMessageReq>([=](const TriggerMessageReq& req, ocpp::Reply<TriggerMessageConf> r) {
             if (faults.unimplemented_meter && req.requestedMessage == MessageTrigger::MeterValues) {

@@ -13,7 +13,7 @@ const std::vector<std::string> kGroupChecks = {
     "smart_charging.set_profile",  "smart_charging.composite", "smart_charging.clear", "local_list.full",
     "local_list.differential",     "reservation.reserve",      "reservation.cancel",   "trigger.boot_notification",
     "trigger.diagnostics_status",  "trigger.firmware_status",  "trigger.heartbeat",    "trigger.meter_values",
-    "trigger.status_notification",
+    "trigger.status_notification", "firmware.diagnostics",     "firmware.update",
 };
 
 CheckResult run_with(const std::string& profiles, ChargerScript script, const std::string& name) {
@@ -27,7 +27,8 @@ CheckResult run_with(const std::string& profiles, ChargerScript script, const st
 }
 
 TEST(ProfileChecks, AWellBehavedChargerPassesEveryGroup) {
-    auto r = run_with("trigger,smart-charging,reservation,local-list", profile_script({}), "profiles-good");
+    ProfileFaults good;
+    auto r = run_with("firmware,trigger,smart-charging,reservation,local-list", profile_script(good), "profiles-good");
     EXPECT_EQ(r.exit_code, 0) << r.out;
     for (const auto& id : kGroupChecks) {
         EXPECT_NE(r.out.find("  ✓ " + id), std::string::npos) << id << "\n" << r.out;
@@ -36,6 +37,8 @@ TEST(ProfileChecks, AWellBehavedChargerPassesEveryGroup) {
         << r.out;
     EXPECT_FALSE(claim_code_in(r.out).empty()) << r.out;
     EXPECT_EQ(r.out.find("booted again"), std::string::npos) << "a triggered boot is no reboot\n" << r.out;
+    EXPECT_EQ(*good.fetched, "version=1.2.3+ocppkit-test\n") << "the file the tester served";
+    EXPECT_NE(r.out.find("received \"diagnostics.log\", 2048 bytes by PUT"), std::string::npos) << r.out;
 }
 
 TEST(ProfileChecks, AProfileTheChargerDoesNotDeclareIsNotSupportedNotFailed) {
@@ -99,6 +102,44 @@ TEST(ProfileChecks, ATriggerWithoutItsMessage) {
     EXPECT_NE(r.out.find("  ✓ trigger.boot_notification"), std::string::npos) << r.out;
 }
 
+TEST(ProfileChecks, InstallationFailedAfterAGoodDownloadIsAWarningThatExplains) {
+    ProfileFaults f;
+    f.firmware_statuses = {ocpp::v16::FirmwareStatus::Downloading, ocpp::v16::FirmwareStatus::Downloaded,
+                           ocpp::v16::FirmwareStatus::Installing, ocpp::v16::FirmwareStatus::InstallationFailed};
+    f.upload_method = "POST";
+    auto r = run_with("firmware", profile_script(f), "profiles-fw-warn");
+    EXPECT_EQ(r.exit_code, 0) << r.out;
+    EXPECT_NE(r.out.find("  ! firmware.update"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("InstallationFailed is expected here"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("The download itself passed"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("2048 bytes by POST"), std::string::npos) << r.out;
+}
+
+TEST(ProfileChecks, AFirmwareStatusSequenceOutOfOrder) {
+    ProfileFaults f;
+    f.firmware_statuses = {ocpp::v16::FirmwareStatus::Downloaded, ocpp::v16::FirmwareStatus::Installing,
+                           ocpp::v16::FirmwareStatus::Installed};
+    auto r = run_with("firmware", profile_script(f), "profiles-fw-order");
+    expect_failure(r, "firmware.update", "report each step of a firmware update in order");
+    EXPECT_NE(r.out.find("status sequence broken: Downloaded"), std::string::npos) << r.out;
+}
+
+TEST(ProfileChecks, AFirmwareFileNeverFetched) {
+    ProfileFaults f;
+    f.fetch_firmware = false;
+    f.firmware_statuses = {ocpp::v16::FirmwareStatus::Downloading, ocpp::v16::FirmwareStatus::DownloadFailed};
+    expect_failure(run_with("firmware", profile_script(f), "profiles-fw-fetch"), "firmware.update",
+                   "did not fetch the file");
+}
+
+TEST(ProfileChecks, AnUploadThatNeverComes) {
+    ProfileFaults f;
+    f.upload_diagnostics = false;
+    auto r = run_with("firmware", profile_script(f), "profiles-upload");
+    expect_failure(r, "firmware.diagnostics", "nothing arrived");
+    EXPECT_NE(r.out.find("  ✓ firmware.update"), std::string::npos) << "the update runs after it\n" << r.out;
+}
+
 CheckResult bad_usage(const std::string& profiles) {
     std::string error;
     auto child = ChildProcess::spawn(
@@ -118,7 +159,7 @@ TEST(ProfileChecks, AnUnknownProfileNameIsAnErrorThatListsTheValidOnes) {
     auto r = bad_usage("smart-charging,firmwar");
     EXPECT_EQ(r.exit_code, 2);
     EXPECT_EQ(r.out, "ocpp-tester check: --profiles: unknown profile \"firmwar\"; valid: smart-charging, "
-                     "local-list, reservation, trigger\n");
+                     "local-list, reservation, trigger, firmware\n");
 }
 
 TEST(ProfileChecks, AnEmptyProfileNameIsAnError) {
@@ -126,7 +167,7 @@ TEST(ProfileChecks, AnEmptyProfileNameIsAnError) {
         auto r = bad_usage(bad);
         EXPECT_EQ(r.exit_code, 2) << bad;
         EXPECT_NE(r.out.find("--profiles: expected profile names separated by commas, got an empty one; valid: "
-                             "smart-charging, local-list, reservation, trigger"),
+                             "smart-charging, local-list, reservation, trigger, firmware"),
                   std::string::npos)
             << bad << ": " << r.out;
     }

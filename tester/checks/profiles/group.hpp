@@ -13,6 +13,7 @@
 #include "ocpp/util/result.hpp"
 #include "ocpp/v16/messages.hpp"
 #include "tester/checks/checks.hpp"
+#include "tester/checks/profiles/file_host.hpp"
 
 namespace tester::profiles {
 
@@ -23,6 +24,7 @@ struct GroupContext {
     CheckBoard& board;
     const TestConfig& config;
     const Report& report;
+    FileHost& files; // the run's files and upload endpoints on the tester's port
 };
 
 // One group's driver. Handlers run on the session's loop; a group calls `done` once when its checks are settled.
@@ -36,8 +38,12 @@ public:
     virtual void on_meter_values(const ocpp::v16::MeterValuesReq& /*req*/) {}
     virtual void on_start_transaction(const ocpp::v16::StartTransactionReq& /*req*/, int /*transaction_id*/) {}
     virtual void on_stop_transaction(const ocpp::v16::StopTransactionReq& /*req*/) {}
+    virtual void on_firmware_status(const ocpp::v16::FirmwareStatusNotificationReq& /*req*/) {}
+    virtual void on_diagnostics_status(const ocpp::v16::DiagnosticsStatusNotificationReq& /*req*/) {}
     // True while a BootNotification is the group's doing (TriggerMessage), so it is no sign of a reboot.
     virtual bool expects_boot() const { return false; }
+    // True once the charger announced a restart (firmware Installed): its closing the connection is no fault.
+    virtual bool expects_reboot() const { return false; }
     // Stops waiting (the test ends); the board settles what is still running.
     virtual void conclude() = 0;
 };
@@ -59,7 +65,7 @@ struct GroupDef {
 // Every group, in the order they run.
 const std::vector<GroupDef>& group_registry();
 const GroupDef* find_group(std::string_view name);
-// "smart-charging, local-list, reservation, trigger".
+// "smart-charging, local-list, reservation, trigger, firmware".
 std::string group_names();
 // A comma-separated list of group names, in registry order without duplicates; a bad name is an error that names it
 // and lists the valid ones.
@@ -71,6 +77,7 @@ std::chrono::seconds group_budget(const TestConfig& config);
 
 // The factories of the registry, one per file.
 std::unique_ptr<Group> make_smart_charging(GroupContext ctx);
+std::unique_ptr<Group> make_firmware(GroupContext ctx);
 std::unique_ptr<Group> make_local_list(GroupContext ctx);
 std::unique_ptr<Group> make_reservation(GroupContext ctx);
 std::unique_ptr<Group> make_trigger(GroupContext ctx);

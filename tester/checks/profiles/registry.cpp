@@ -46,6 +46,15 @@ const std::vector<GroupDef>& group_registry() {
          },
          12,
          make_trigger},
+        // Last: an installed firmware restarts the charger, which ends the test.
+        {"firmware",
+         "FirmwareManagement",
+         {
+             {"firmware.diagnostics", "GetDiagnostics uploads a file to the tester (Uploading → Uploaded)", "TC_045"},
+             {"firmware.update", "UpdateFirmware from the tester's file: every status in order", "TC_044"},
+         },
+         14,
+         make_firmware},
     };
     return registry;
 }

@@ -120,6 +120,18 @@ void GroupRunner::on_stop_transaction(const ocpp::v16::StopTransactionReq& req) 
     }
 }
 
+void GroupRunner::on_firmware_status(const ocpp::v16::FirmwareStatusNotificationReq& req) {
+    if (current_) {
+        current_->on_firmware_status(req);
+    }
+}
+
+void GroupRunner::on_diagnostics_status(const ocpp::v16::DiagnosticsStatusNotificationReq& req) {
+    if (current_) {
+        current_->on_diagnostics_status(req);
+    }
+}
+
 void GroupRunner::conclude() {
     alive_.reset();
     if (current_) {

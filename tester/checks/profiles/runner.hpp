@@ -24,7 +24,10 @@ public:
     void on_meter_values(const ocpp::v16::MeterValuesReq& req);
     void on_start_transaction(const ocpp::v16::StartTransactionReq& req, int transaction_id);
     void on_stop_transaction(const ocpp::v16::StopTransactionReq& req);
+    void on_firmware_status(const ocpp::v16::FirmwareStatusNotificationReq& req);
+    void on_diagnostics_status(const ocpp::v16::DiagnosticsStatusNotificationReq& req);
     bool expects_boot() const { return current_ && current_->expects_boot(); }
+    bool expects_reboot() const { return current_ && current_->expects_reboot(); }
     // Stops the running group; the board settles its checks.
     void conclude();
 
