@@ -36,6 +36,7 @@ struct ProfileFaults {
     bool fetch_firmware = true;
     bool upload_diagnostics = true; // false: reports Uploading → Uploaded without uploading
     std::string upload_method = "PUT";
+    bool restart_after_install = false; // closes the connection after Installed, as a charger that restarts
     std::shared_ptr<std::string> fetched =
         std::make_shared<std::string>(); // the firmware file it got // TriggerMessage(MeterValues) answered
                                          // NotImplemented
@@ -122,7 +123,13 @@ inline ChargerScript profile_script(ProfileFaults faults, std::string profiles =
                 *faults.fetched = ocppkit::test::http(port, "GET", target).body;
             }
             for (auto s : faults.firmware_statuses) {
-                p->call(FirmwareStatusNotificationReq{s}, [](ocpp::CallOutcome<FirmwareStatusNotificationConf>) {});
+                const bool restart = faults.restart_after_install && s == FirmwareStatus::Installed;
+                p->call(FirmwareStatusNotificationReq{s},
+                        [p, restart](ocpp::CallOutcome<FirmwareStatusNotificationConf>) {
+                            if (restart) {
+                                p->close(1001, "restarting with the new firmware");
+                            }
+                        });
             }
         });
         peer.on<GetDiagnosticsReq>([=](const GetDiagnosticsReq& req, ocpp::Reply<GetDiagnosticsConf> r) {

@@ -4,6 +4,8 @@
 #include "check_support.hpp"
 #include "profile_charger.hpp"
 
+#include <fstream>
+
 using namespace tester::test;
 using namespace ocppkit::test;
 
@@ -113,6 +115,27 @@ TEST(ProfileChecks, InstallationFailedAfterAGoodDownloadIsAWarningThatExplains) 
     EXPECT_NE(r.out.find("InstallationFailed is expected here"), std::string::npos) << r.out;
     EXPECT_NE(r.out.find("The download itself passed"), std::string::npos) << r.out;
     EXPECT_NE(r.out.find("2048 bytes by POST"), std::string::npos) << r.out;
+}
+
+TEST(ProfileChecks, ARestartAfterInstalledEndsTheTestWithoutFailingIt) {
+    ProfileFaults f;
+    f.restart_after_install = true;
+    const std::string report = ::testing::TempDir() + "profiles-restart-" + std::to_string(::getpid()) + ".json";
+    auto t = start_tester("CB-1", temp_db("profiles-restart"),
+                          {"--password", kPassword, "--timeout", "10", "--profiles", "firmware", "--report", report});
+    ASSERT_FALSE(t.url.empty());
+    ChargerThread charger;
+    charger.run(t.url, basic(), profile_script(f));
+    auto r = finish(t, 40s);
+    EXPECT_EQ(r.exit_code, 0) << r.out;
+    EXPECT_NE(r.out.find("  ✓ firmware.update"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("until the charger restarted to install the new firmware"), std::string::npos) << r.out;
+    // The JSON report carries the group's checks with their OCTT cases.
+    std::ifstream in(report);
+    const std::string json((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    EXPECT_NE(json.find("\"firmware.diagnostics\""), std::string::npos) << json;
+    EXPECT_NE(json.find("\"TC_044\""), std::string::npos) << json;
+    std::remove(report.c_str());
 }
 
 TEST(ProfileChecks, AFirmwareStatusSequenceOutOfOrder) {

@@ -147,11 +147,25 @@ public:
                                                    "The charger reports an installation of a file it never "
                                                    "downloaded. Update the firmware."));
             }
+            // The charger restarts now: the test ends when it closes the connection (or after a bound).
             reboot_expected_ = true;
-            return firmware_done(Outcome::pass(joined(seen_) +
-                                               "; the file was fetched; the charger restarts with "
-                                               "version " +
-                                               quote(new_version_)));
+            wait_.cancel();
+            fw_ = Fw::Done;
+            withdraw();
+            ctx_.board.set(kUpdate, Outcome::pass(joined(seen_) +
+                                                  "; the file was fetched; the charger restarts "
+                                                  "with version " +
+                                                  quote(new_version_)));
+            const auto secs = std::chrono::duration_cast<std::chrono::seconds>(step_wait_).count();
+            wait_.start(step_wait_, [this, secs] {
+                ctx_.board.add_detail(kUpdate,
+                                      "the charger did not restart within " + std::to_string(secs) + " s of Installed");
+                if (auto done = std::move(done_)) {
+                    done_ = nullptr;
+                    done();
+                }
+            });
+            return;
         }
         ctx_.board.running(kUpdate, joined(seen_) + "; waiting for the next status");
         arm_firmware_timeout();
