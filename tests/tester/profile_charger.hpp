@@ -36,6 +36,7 @@ struct ProfileFaults {
     bool fetch_firmware = true;
     bool upload_diagnostics = true; // false: reports Uploading → Uploaded without uploading
     std::string upload_method = "PUT";
+    double power_w = 5000;              // Power.Active.Import in its transactions (the limit is 10 A, 6900 W)
     bool restart_after_install = false; // closes the connection after Installed, as a charger that restarts
     std::shared_ptr<std::string> fetched =
         std::make_shared<std::string>(); // the firmware file it got // TriggerMessage(MeterValues) answered
@@ -115,6 +116,42 @@ inline ChargerScript profile_script(ProfileFaults faults, std::string profiles =
             r(CancelReservationConf{CancelReservationStatus::Accepted});
             status(1, ChargePointStatus::Available);
         });
+        // Transactions for the charging test: started and stopped remotely, metered with their power.
+        auto transaction = std::make_shared<int>(0);
+        peer.on<RemoteStartTransactionReq>(
+            [=](const RemoteStartTransactionReq& req, ocpp::Reply<RemoteStartTransactionConf> r) {
+                r(RemoteStartTransactionConf{RemoteStartStopStatus::Accepted});
+                StartTransactionReq start;
+                start.connectorId = req.connectorId.value_or(1);
+                start.idTag = req.idTag;
+                start.meterStart = 0;
+                start.timestamp = stamp();
+                p->call(start, [=](ocpp::CallOutcome<StartTransactionConf> out) {
+                    if (!out.ok()) {
+                        return;
+                    }
+                    *transaction = out.conf->transactionId;
+                    MeterValuesReq mv;
+                    mv.connectorId = start.connectorId;
+                    mv.transactionId = out.conf->transactionId;
+                    SampledValue power;
+                    power.value = std::to_string(static_cast<int>(faults.power_w));
+                    power.measurand = Measurand::Power_Active_Import;
+                    power.unit = UnitOfMeasure::W;
+                    mv.meterValue = {MeterValue{stamp(), {power}}};
+                    p->call(mv, [](ocpp::CallOutcome<MeterValuesConf>) {});
+                });
+            });
+        peer.on<RemoteStopTransactionReq>(
+            [=](const RemoteStopTransactionReq& req, ocpp::Reply<RemoteStopTransactionConf> r) {
+                r(RemoteStopTransactionConf{RemoteStartStopStatus::Accepted});
+                StopTransactionReq stop;
+                stop.transactionId = req.transactionId;
+                stop.meterStop = 2000;
+                stop.timestamp = stamp();
+                stop.reason = Reason::Remote;
+                p->call(stop, [](ocpp::CallOutcome<StopTransactionConf>) {});
+            });
         peer.on<UpdateFirmwareReq>([=](const UpdateFirmwareReq& req, ocpp::Reply<UpdateFirmwareConf> r) {
             r(UpdateFirmwareConf{});
             if (faults.fetch_firmware) {

@@ -61,6 +61,42 @@ TEST(ProfileChecks, OnlyTheChosenGroupsRun) {
     EXPECT_EQ(r.out.find("trigger.heartbeat"), std::string::npos) << r.out;
 }
 
+CheckResult charging_run(ProfileFaults f, const std::string& name) {
+    auto t = start_tester("CB-1", temp_db(name),
+                          {"--password", kPassword, "--timeout", "10", "--profiles", "smart-charging",
+                           "--charging-test", "--charging-seconds", "1"});
+    if (t.url.empty()) {
+        return {};
+    }
+    ChargerThread charger;
+    charger.run(t.url, basic(), profile_script(f));
+    return finish(t, 40s);
+}
+
+TEST(ProfileChecks, WithTheChargingTestThePowerFollowsTheProfile) {
+    auto r = charging_run({}, "profiles-power");
+    EXPECT_EQ(r.exit_code, 0) << r.out;
+    EXPECT_NE(r.out.find("  ✓ smart_charging.power"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("metered up to 5000 W, within the profile's 10 A (6900 W at 230 V, 3 phases)"),
+              std::string::npos)
+        << r.out;
+    EXPECT_NE(r.out.find("  ✓ smart_charging.clear"), std::string::npos) << r.out;
+}
+
+TEST(ProfileChecks, APowerAboveTheProfile) {
+    ProfileFaults f;
+    f.power_w = 11000;
+    auto r = charging_run(f, "profiles-power-over");
+    expect_failure(r, "smart_charging.power", "does not apply the limit to the charging session");
+    EXPECT_NE(r.out.find("metered up to 11000 W, above the profile's 10 A"), std::string::npos) << r.out;
+}
+
+TEST(ProfileChecks, WithoutTheChargingTestThePowerIsNotChecked) {
+    auto r = run_with("smart-charging", profile_script({}), "profiles-nopower");
+    EXPECT_NE(r.out.find("  - smart_charging.power"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("not requested (run with --charging-test)"), std::string::npos) << r.out;
+}
+
 TEST(ProfileChecks, ARejectedProfile) {
     ProfileFaults f;
     f.reject_profile = true;

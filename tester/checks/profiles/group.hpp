@@ -58,7 +58,8 @@ struct GroupDef {
     const char* name;    // as given to --profiles: "smart-charging"
     const char* profile; // as the charger lists it in SupportedFeatureProfiles: "SmartCharging"
     std::vector<GroupCheck> checks;
-    int calls; // how many call timeouts the group may take at most, for the test's overall bound
+    int calls;    // how many call timeouts the group may take at most, for the test's overall bound
+    bool charges; // with the charging test it also keeps a transaction for the charging time
     std::function<std::unique_ptr<Group>(GroupContext)> make;
 };
 

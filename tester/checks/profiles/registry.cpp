@@ -12,9 +12,11 @@ const std::vector<GroupDef>& group_registry() {
          {
              {"smart_charging.set_profile", "SetChargingProfile (TxDefaultProfile) accepted", "TC_056"},
              {"smart_charging.composite", "GetCompositeSchedule shows the profile's limit", "TC_066"},
+             {"smart_charging.power", "With the charging test: the metered power stays within the profile", "TC_056"},
              {"smart_charging.clear", "ClearChargingProfile removes the profile", "TC_067"},
          },
-         4,
+         8,
+         true,
          make_smart_charging},
         {"local-list",
          "LocalAuthListManagement",
@@ -24,6 +26,7 @@ const std::vector<GroupDef>& group_registry() {
               "TC_043"},
          },
          7,
+         false,
          make_local_list},
         {"reservation",
          "Reservation",
@@ -32,6 +35,7 @@ const std::vector<GroupDef>& group_registry() {
              {"reservation.cancel", "CancelReservation, StatusNotification Available", "TC_051"},
          },
          4,
+         false,
          make_reservation},
         {"trigger",
          "RemoteTrigger",
@@ -45,6 +49,7 @@ const std::vector<GroupDef>& group_registry() {
              {"trigger.status_notification", "TriggerMessage(StatusNotification), then StatusNotification", "TC_054"},
          },
          12,
+         false,
          make_trigger},
         // Last: an installed firmware restarts the charger, which ends the test.
         {"firmware",
@@ -54,6 +59,7 @@ const std::vector<GroupDef>& group_registry() {
              {"firmware.update", "UpdateFirmware from the tester's file: every status in order", "TC_044"},
          },
          14,
+         false,
          make_firmware},
     };
     return registry;
@@ -133,6 +139,9 @@ std::chrono::seconds group_budget(const TestConfig& config) {
     for (const auto& name : config.profiles) {
         if (const auto* def = find_group(name)) {
             total += def->calls * config.call_timeout + std::chrono::seconds(2);
+            if (def->charges && config.charging_test) {
+                total += config.charging_time;
+            }
         }
     }
     return total;

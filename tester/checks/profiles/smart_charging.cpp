@@ -8,6 +8,7 @@
 
 #include "tester/checks/calls.hpp"
 #include "tester/checks/profiles/group.hpp"
+#include "tester/checks/profiles/smart_charging_power.hpp"
 
 namespace tester::profiles {
 
@@ -18,6 +19,8 @@ using namespace ocpp::v16;
 constexpr const char* kSet = "smart_charging.set_profile";
 constexpr const char* kComposite = "smart_charging.composite";
 constexpr const char* kClear = "smart_charging.clear";
+constexpr const char* kPower = "smart_charging.power";
+constexpr double kVolts = 230; // the charger's voltage is not known: a nominal one for an A limit in W
 constexpr int kConnector = 1;
 
 std::string number(double v) {
@@ -43,6 +46,9 @@ public:
 
     void start(std::function<void()> done) override {
         done_ = std::move(done);
+        if (!ctx_.config.charging_test) {
+            ctx_.board.set(kPower, Outcome::skipped("not requested (run with --charging-test)"));
+        }
         SetChargingProfileReq req;
         req.connectorId = kConnector;
         ChargingProfile& p = req.csChargingProfiles;
@@ -81,6 +87,7 @@ public:
                         : call_failed("SetChargingProfile", out.status, out.error_code, out.error_description, false));
                 ctx_.board.set(kComposite, Outcome::skipped("not tried: the profile was not accepted"));
                 ctx_.board.set(kClear, Outcome::skipped("not tried: the profile was not accepted"));
+                ctx_.board.set(kPower, Outcome::skipped("not tried: the profile was not accepted"));
                 return finish();
             }
             ctx_.board.set(kSet, Outcome::pass("Accepted: " + what));
@@ -88,9 +95,28 @@ public:
         });
     }
 
+    void on_start_transaction(const StartTransactionReq& req, int transaction_id) override {
+        if (power_) {
+            power_->on_start_transaction(req, transaction_id);
+        }
+    }
+    void on_meter_values(const MeterValuesReq& req) override {
+        if (power_) {
+            power_->on_meter_values(req);
+        }
+    }
+    void on_stop_transaction(const StopTransactionReq& req) override {
+        if (power_) {
+            power_->on_stop_transaction(req);
+        }
+    }
+
     void conclude() override {
         wait_.stop();
         done_ = nullptr;
+        if (power_) {
+            power_->conclude();
+        }
     }
 
 private:
@@ -107,7 +133,24 @@ private:
                 return;
             }
             ctx_.board.set(kComposite, judge_composite(out));
-            clear();
+            if (!ctx_.config.charging_test) {
+                return clear();
+            }
+            const bool amps = unit_ == ChargingRateUnitType::A;
+            const double limit_w = amps ? limit_ * kVolts * 3 : limit_;
+            const std::string text =
+                number(limit_) + (amps ? " A (" + number(limit_w) + " W at 230 V, 3 phases)" : std::string(" W"));
+            ctx_.board.running(kPower, "started a transaction on connector 1 under the profile; watching its power");
+            power_ = std::make_unique<PowerFollow>(ctx_, limit_w, text, [this](Outcome o) {
+                ctx_.board.set(kPower, std::move(o));
+                auto t = wait_.token();
+                ctx_.loop.post([this, t] {
+                    if (!t.expired()) {
+                        clear();
+                    }
+                });
+            });
+            power_->start();
         });
     }
 
@@ -185,6 +228,7 @@ private:
     int profile_id_ = 0, stack_level_ = 0;
     ChargingRateUnitType unit_ = ChargingRateUnitType::A;
     double limit_ = 10;
+    std::unique_ptr<PowerFollow> power_;
 };
 
 } // namespace
