@@ -58,7 +58,7 @@ const std::vector<GroupDef>& group_registry() {
              {"firmware.diagnostics", "GetDiagnostics uploads a file to the tester (Uploading → Uploaded)", "TC_045"},
              {"firmware.update", "UpdateFirmware from the tester's file: every status in order", "TC_044"},
          },
-         14,
+         28, // each status may take three call timeouts (a download or an upload), and the restart as long
          false,
          make_firmware},
     };
