@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
 
+#include "check_support.hpp"
+#include "profile_charger.hpp"
 #include "serve_binary.hpp"
 #include "tester/serve/command.hpp"
 #include "tests/support/http_client.hpp"
@@ -85,6 +87,36 @@ TEST_F(ServeBinary, ChosenProfilesRunAndUndeclaredOnesAreNotSupported) {
     EXPECT_NE(checks["trigger.status_notification"].first, "skipped") << checks["trigger.status_notification"].second;
     EXPECT_NE(checks["trigger.heartbeat"].first, "skipped");
     EXPECT_EQ(checks.count("smart_charging.set_profile"), 0u) << "the service default is not added to a choice";
+}
+
+TEST_F(ServeBinary, TheFirmwareGroupServesItsFileAndTakesTheUploadOnTheServicePort) {
+    ASSERT_NO_FATAL_FAILURE(start());
+    const auto created = post_test(R"({"chargeBoxId":"CB-FW","profiles":["firmware"]})");
+    ASSERT_EQ(created.status, 201) << created.body;
+    const auto c = json(created.body);
+    const std::string id = str(c, "id");
+    ProfileFaults faults;
+    faults.restart_after_install = true; // as a real charger does; serve waits up to 90 s for it otherwise
+    ChargerThread charger;
+    charger.run(str(c, "url"), basic("CB-FW", str(c, "password")), profile_script(faults));
+    std::string body;
+    const bool done = wait_until(
+        [&] {
+            body = http(port_, "GET", "/api/v1/tests/" + id).body;
+            const auto s = json(body);
+            return s.IsObject() && str(s, "state") != "waiting" && str(s, "state") != "running";
+        },
+        40s, 100ms);
+    ASSERT_TRUE(done) << body << logs();
+    const auto state = json(body);
+    EXPECT_EQ(str(state, "state"), "passed") << body;
+    for (const auto& check : state["checks"].GetArray()) {
+        if (str(check, "id").rfind("firmware.", 0) == 0) {
+            EXPECT_EQ(str(check, "verdict"), "pass") << str(check, "id") << ": " << str(check, "seen");
+        }
+    }
+    EXPECT_EQ(*faults.fetched, "version=1.2.3+ocppkit-test\n");
+    EXPECT_EQ(http(port_, "GET", "/files/notatoken/firmware.txt").status, 404) << "nothing else is served there";
 }
 
 TEST(ServeCommandLine, ParsesProfiles) {
