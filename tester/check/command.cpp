@@ -14,6 +14,7 @@
 #include "store/database.hpp"
 #include "tester/check/command.hpp"
 #include "tester/checks/checks.hpp"
+#include "tester/checks/profiles/group.hpp"
 
 namespace tester {
 
@@ -125,6 +126,15 @@ const std::map<std::string, Setter>& value_options() {
              o.db_url = v;
              return {};
          }},
+        {"--profiles",
+         [](const std::string& v, CheckOptions& o) -> ocpp::Result<void> {
+             auto chosen = profiles::parse_profiles(v);
+             if (!chosen) {
+                 return make_error("--profiles: " + chosen.error().message);
+             }
+             o.profiles = std::move(*chosen);
+             return {};
+         }},
         {"--report", path(&CheckOptions::report_file)},
         {"--junit", path(&CheckOptions::junit_file)},
         {"--html", path(&CheckOptions::html_file)},
@@ -174,6 +184,10 @@ check failed, prints a claiming code for the operator. Exit code 0 passed, 1 fai
                               test adapter on connector 1 that draws power: a session without energy fails)
   --charging-seconds S        how long the charging test keeps the transaction before it stops it; a shorter
                               session fails (default 10)
+  --profiles LIST             also run the checks of these optional profiles, comma-separated:
+                              smart-charging, local-list, reservation, trigger, firmware (a profile
+                              the charger does not declare is reported as not supported, not as failed;
+                              firmware serves its file and takes the diagnostics upload on this port)
   --db URL                    where claiming codes go (default sqlite:ocppkit.db)
   --report FILE.json          write the JSON report, and the frame capture beside it (FILE.capture.jsonl)
   --junit FILE.xml            write JUnit XML, one testcase per check

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "ocpp/log/log.hpp"
 #include "ocpp/util/result.hpp"
@@ -26,6 +27,7 @@ struct CheckOptions {
     int message_burst = 200;   // messages the charger may send at once after a quiet time
     bool charging_test = false;
     std::chrono::seconds charging_time{10}; // --charging-seconds
+    std::vector<std::string> profiles;      // --profiles: optional profile groups, in the order they run
     std::string db_url = "sqlite:ocppkit.db";
     std::string report_file, junit_file, html_file;
     std::string tls_cert, tls_key, tls_client_ca;

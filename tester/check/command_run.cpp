@@ -208,6 +208,12 @@ int run_check(const CheckOptions& o) {
     server->set_handshake_hook([&](const ocpp::net::HandshakeInfo& info) { return run->on_handshake(info); });
     server->set_reject_handler([&](const ocpp::net::RejectedHandshake& r) { run->on_rejected(r); });
     server->set_open_handler([&](ocpp::net::SessionPtr s) { run->on_open(std::move(s)); });
+    // The firmware group's files and upload endpoints; nothing else is served over plain HTTP.
+    server->set_http_handler([&](const ocpp::net::HttpRequest& req, ocpp::net::HttpResponder respond) {
+        if (!run || !run->on_http(req, respond)) {
+            respond({404, {{"Content-Type", "text/plain"}}, "not found\n", nullptr});
+        }
+    });
     if (auto listening = server->listen(); !listening) {
         std::fprintf(stderr, "ocpp-tester check: cannot listen on %s:%u: %s\n", o.host.c_str(), o.port,
                      listening.error().message.c_str());
@@ -228,6 +234,7 @@ int run_check(const CheckOptions& o) {
     tc.message_rate.burst = o.message_burst;
     tc.charging_test = o.charging_test;
     tc.charging_time = o.charging_time;
+    tc.profiles = o.profiles;
     tc.url = std::string(tc.tls ? "wss://" : "ws://") + url_host(o) + ":" + std::to_string(server->port()) + "/ocpp/" +
              ocpp::net::percent_encode(o.chargebox_id);
     run = TestRun::create(tc, *loop, *schemas, log);

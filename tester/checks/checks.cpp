@@ -108,22 +108,59 @@ CheckBoard::CheckBoard(std::vector<Check>& checks, const TestConfig& config)
     }
 }
 
-void CheckBoard::changed(CheckId id) {
+void CheckBoard::changed(std::size_t i) {
     if (listener_) {
-        listener_(checks_[index(id)]);
+        listener_(checks_[i]);
     }
 }
 
-void CheckBoard::running(CheckId id, std::string seen) {
-    Check& c = checks_[index(id)];
+void CheckBoard::append(Check check) {
+    checks_.push_back(std::move(check));
+    dropped_details_.push_back(0);
+}
+
+std::optional<std::size_t> CheckBoard::find(std::string_view key) const {
+    for (std::size_t i = 0; i < checks_.size(); ++i) {
+        if (checks_[i].id == key) {
+            return i;
+        }
+    }
+    return std::nullopt;
+}
+
+const Check* CheckBoard::get(std::string_view key) const {
+    const auto i = find(key);
+    return i ? &checks_[*i] : nullptr;
+}
+
+void CheckBoard::running(std::string_view key, std::string seen) {
+    if (auto i = find(key)) {
+        running_at(*i, std::move(seen));
+    }
+}
+
+void CheckBoard::set(std::string_view key, Outcome outcome) {
+    if (auto i = find(key)) {
+        set_at(*i, std::move(outcome));
+    }
+}
+
+void CheckBoard::add_detail(std::string_view key, std::string detail) {
+    if (auto i = find(key)) {
+        detail_at(*i, std::move(detail));
+    }
+}
+
+void CheckBoard::running_at(std::size_t i, std::string seen) {
+    Check& c = checks_[i];
     c.verdict = Verdict::Running;
     c.seen = std::move(seen);
     c.hint.clear();
-    changed(id);
+    changed(i);
 }
 
-void CheckBoard::set(CheckId id, Outcome outcome) {
-    Check& c = checks_[index(id)];
+void CheckBoard::set_at(std::size_t i, Outcome outcome) {
+    Check& c = checks_[i];
     c.verdict = outcome.verdict;
     c.seen = std::move(outcome.seen);
     c.hint = outcome.verdict == Verdict::Pass ? std::string() : std::move(outcome.hint);
@@ -131,18 +168,18 @@ void CheckBoard::set(CheckId id, Outcome outcome) {
         if (c.details.size() < kMaxDetails) {
             c.details.push_back(std::move(d));
         } else {
-            ++dropped_details_[index(id)];
+            ++dropped_details_[i];
         }
     }
-    changed(id);
+    changed(i);
 }
 
-void CheckBoard::add_detail(CheckId id, std::string detail) {
-    Check& c = checks_[index(id)];
+void CheckBoard::detail_at(std::size_t i, std::string detail) {
+    Check& c = checks_[i];
     if (c.details.size() < kMaxDetails) {
         c.details.push_back(std::move(detail));
     } else {
-        ++dropped_details_[index(id)];
+        ++dropped_details_[i];
     }
 }
 
@@ -158,20 +195,20 @@ void CheckBoard::add_timing(CheckId id, std::string name, double ms) {
 }
 
 void CheckBoard::settle_rest(Verdict running_verdict, const std::string& why) {
-    for (const auto& def : check_catalogue()) {
-        Check& c = checks_[index(def.id)];
-        if (dropped_details_[index(def.id)] > 0) {
-            c.details.push_back("… and " + std::to_string(dropped_details_[index(def.id)]) + " more");
-            dropped_details_[index(def.id)] = 0;
+    for (std::size_t i = 0; i < checks_.size(); ++i) {
+        Check& c = checks_[i];
+        if (dropped_details_[i] > 0) {
+            c.details.push_back("… and " + std::to_string(dropped_details_[i]) + " more");
+            dropped_details_[i] = 0;
         }
         if (c.verdict == Verdict::Running) {
             c.verdict = running_verdict;
             c.seen = c.seen.empty() ? why : c.seen + "; " + why;
-            changed(def.id);
+            changed(i);
         } else if (c.verdict == Verdict::Pending) {
             c.verdict = Verdict::Skipped;
             c.seen = "not reached: " + why;
-            changed(def.id);
+            changed(i);
         }
     }
 }

@@ -84,17 +84,30 @@ public:
     bool done(CheckId id) const { return is_final(get(id).verdict); }
 
     // Marks a check as running with what it waits for.
-    void running(CheckId id, std::string seen);
+    void running(CheckId id, std::string seen) { running_at(index(id), std::move(seen)); }
     // Sets verdict, seen and hint; the outcome's details are appended.
-    void set(CheckId id, Outcome outcome);
-    void add_detail(CheckId id, std::string detail);
+    void set(CheckId id, Outcome outcome) { set_at(index(id), std::move(outcome)); }
+    void add_detail(CheckId id, std::string detail) { detail_at(index(id), std::move(detail)); }
     void add_timing(CheckId id, std::string name, double ms);
+
+    // Appends a check after the catalogue (the optional profile groups); it starts Pending unless set otherwise.
+    void append(Check check);
+    // The same operations for appended checks, by their key; unknown keys are ignored.
+    bool has(std::string_view key) const { return find(key).has_value(); }
+    const Check* get(std::string_view key) const;
+    void running(std::string_view key, std::string seen);
+    void set(std::string_view key, Outcome outcome);
+    void add_detail(std::string_view key, std::string detail);
     // Checks that never got a verdict: Running ones get `running_verdict`, Pending ones become Skipped.
     void settle_rest(Verdict running_verdict, const std::string& why);
 
 private:
     static std::size_t index(CheckId id) { return static_cast<std::size_t>(id); }
-    void changed(CheckId id);
+    std::optional<std::size_t> find(std::string_view key) const;
+    void running_at(std::size_t i, std::string seen);
+    void set_at(std::size_t i, Outcome outcome);
+    void detail_at(std::size_t i, std::string detail);
+    void changed(std::size_t i);
 
     std::vector<Check>& checks_;
     std::vector<std::size_t> dropped_details_;

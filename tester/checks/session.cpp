@@ -80,6 +80,9 @@ void SessionChecks::on_frame(FrameDirection direction, std::string_view text) {
         return;
     }
     const auto first = classify_first_message(text);
+    if (groups_ && first.call) {
+        groups_->on_call(first.action);
+    }
     if (!first.call || first.action != "Heartbeat") {
         heartbeat_.message(ctx_.loop.clock().now());
     }
@@ -130,6 +133,13 @@ void SessionChecks::on_closed(const ocpp::net::CloseInfo& info) {
     if (closing_ || ended_) {
         return;
     }
+    if (groups_ && groups_->expects_reboot()) {
+        closing_ = true; // it restarts to install the firmware the tester sent: the test ends here
+        ctx_.board.set(CheckId::Stable, Outcome::pass("up for " + format_ms(ms_since(opened_at_)) +
+                                                      ", until the charger restarted to install the new firmware"));
+        end(End::Completed);
+        return;
+    }
     dropped_ = true;
     char when[64];
     std::snprintf(when, sizeof when, "%.1f s", ms_since(opened_at_) / 1000);
@@ -149,6 +159,11 @@ void SessionChecks::on_boot(const rapidjson::Value& payload, ocpp::RawReply repl
     ++boots_;
     BootNotificationConf conf{wall_now(), static_cast<int>(ctx_.config.heartbeat_interval.count()),
                               RegistrationStatus::Accepted};
+    if (boots_ > 1 && groups_ && groups_->expects_boot()) {
+        --boots_; // asked for by TriggerMessage: no sign of a reboot
+        reply.ok_with([&](ocpp::rpc::JsonWriter& w) { write_value(w, conf); });
+        return;
+    }
     if (boots_ > 1) {
         ctx_.board.add_detail(CheckId::Stable, "BootNotification again " + format_ms(ms_since(opened_at_)) +
                                                    " after the connection opened (did the charger reboot?)");
@@ -199,6 +214,9 @@ void SessionChecks::on_status(const StatusNotificationReq& req, ocpp::Reply<Stat
     if (calls_ == Calls::WaitStatus) {
         trigger_status_arrived(s);
     }
+    if (groups_) {
+        groups_->on_status(req);
+    }
 }
 
 void SessionChecks::on_heartbeat(const HeartbeatReq&, ocpp::Reply<HeartbeatConf> reply) {
@@ -241,6 +259,19 @@ void SessionChecks::arm_heartbeat_deadline() {
 void SessionChecks::maybe_complete() {
     if (booted_ && ctx_.board.done(CheckId::Heartbeat) && calls_ == Calls::Done &&
         (!charging_ || charging_->finished())) {
+        if (!ctx_.config.profiles.empty() && !groups_) {
+            profiles::GroupContext gc{peer_, ctx_.loop, ctx_.board, ctx_.config, ctx_.report, ctx_.files};
+            groups_ = std::make_unique<profiles::GroupRunner>(gc, [w = weak_from_this()] {
+                if (auto self = w.lock()) {
+                    self->maybe_complete();
+                }
+            });
+            groups_->start();
+            return;
+        }
+        if (groups_ && !groups_->finished()) {
+            return;
+        }
         end(End::Completed);
     }
 }
@@ -264,6 +295,9 @@ void SessionChecks::conclude(const std::string& why) {
     trigger_timer_->cancel();
     if (charging_) {
         charging_->conclude();
+    }
+    if (groups_) {
+        groups_->conclude();
     }
     auto& board = ctx_.board;
     auto& facts = ctx_.report.charger;

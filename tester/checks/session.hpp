@@ -15,6 +15,7 @@
 #include "tester/checks/charging.hpp"
 #include "tester/checks/checks.hpp"
 #include "tester/checks/heartbeat.hpp"
+#include "tester/checks/profiles/runner.hpp"
 #include "tester/checks/rate.hpp"
 #include "tester/checks/status.hpp"
 
@@ -30,6 +31,7 @@ public:
         const ocpp::Logger& log;
         CheckBoard& board;
         Report& report;
+        profiles::FileHost& files;
     };
     enum class End { Completed, Dropped };
     struct Handlers {
@@ -96,6 +98,7 @@ private:
     std::size_t statuses_before_trigger_ = 0;
     ocpp::Clock::TimePoint trigger_answered_at_{};
     std::unique_ptr<ChargingTest> charging_;
+    std::unique_ptr<profiles::GroupRunner> groups_; // the optional profile groups, after the core checks
     int next_transaction_id_ = 1;
 
     std::size_t received_ = 0, deviating_messages_ = 0;

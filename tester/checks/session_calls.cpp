@@ -27,11 +27,18 @@ void SessionChecks::register_other_handlers() {
             if (charging_) {
                 charging_->on_start_transaction(req, id);
             }
+            if (groups_) {
+                groups_->on_start_transaction(req, id);
+            }
         });
     p.on<MeterValuesReq>([w = weak_from_this()](const MeterValuesReq& req, ocpp::Reply<MeterValuesConf> reply) {
         reply(MeterValuesConf{});
-        if (auto self = w.lock(); self && self->charging_) {
+        auto self = w.lock();
+        if (self && self->charging_) {
             self->charging_->on_meter_values(req);
+        }
+        if (self && self->groups_) {
+            self->groups_->on_meter_values(req);
         }
     });
     p.on<StopTransactionReq>(
@@ -45,17 +52,27 @@ void SessionChecks::register_other_handlers() {
             if (charging_) {
                 charging_->on_stop_transaction(req);
             }
+            if (groups_) {
+                groups_->on_stop_transaction(req);
+            }
         });
     p.on<DataTransferReq>([](const DataTransferReq&, ocpp::Reply<DataTransferConf> reply) {
         reply(DataTransferConf{DataTransferStatus::UnknownVendorId, std::nullopt});
     });
-    p.on<FirmwareStatusNotificationReq>(
-        [](const FirmwareStatusNotificationReq&, ocpp::Reply<FirmwareStatusNotificationConf> reply) {
-            reply(FirmwareStatusNotificationConf{});
-        });
+    p.on<FirmwareStatusNotificationReq>([w = weak_from_this()](const FirmwareStatusNotificationReq& req,
+                                                               ocpp::Reply<FirmwareStatusNotificationConf> reply) {
+        reply(FirmwareStatusNotificationConf{});
+        if (auto self = w.lock(); self && self->groups_) {
+            self->groups_->on_firmware_status(req);
+        }
+    });
     p.on<DiagnosticsStatusNotificationReq>(
-        [](const DiagnosticsStatusNotificationReq&, ocpp::Reply<DiagnosticsStatusNotificationConf> reply) {
+        [w = weak_from_this()](const DiagnosticsStatusNotificationReq& req,
+                               ocpp::Reply<DiagnosticsStatusNotificationConf> reply) {
             reply(DiagnosticsStatusNotificationConf{});
+            if (auto self = w.lock(); self && self->groups_) {
+                self->groups_->on_diagnostics_status(req);
+            }
         });
 }
 

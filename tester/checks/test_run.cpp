@@ -26,6 +26,7 @@ public:
         report_.url = config_.url;
         report_.charger.chargebox_id = config_.chargebox_id;
         report_.capture = CaptureLog(config_.capture_budget, config_.admit_capture);
+        profiles::add_group_checks(board_, config_.profiles);
         board_.set_listener([this](const Check& c) {
             if (change_handler_) {
                 change_handler_(c);
@@ -36,6 +37,9 @@ public:
     HandshakeDecision on_handshake(const HandshakeInfo& info) override;
     void on_rejected(const ocpp::net::RejectedHandshake& rejected) override;
     void on_open(ocpp::net::SessionPtr session) override;
+    bool on_http(const ocpp::net::HttpRequest& req, const ocpp::net::HttpResponder& respond) override {
+        return files_.handle(req, respond);
+    }
     void start() override;
     void abort(const std::string& reason) override { finish(reason, true); }
 
@@ -63,6 +67,7 @@ private:
     const ocpp::Logger& log_;
     Report report_;
     CheckBoard board_;
+    profiles::FileHost files_;
     std::optional<std::string> password_;
     std::optional<std::string> candidate_password_; // from the accepted handshake, until the session opens
     std::shared_ptr<SessionChecks> session_;
@@ -205,7 +210,7 @@ void RunImpl::on_open(ocpp::net::SessionPtr session) {
     }
     password_ = std::move(candidate_password_);
     candidate_password_.reset();
-    SessionChecks::Context ctx{config_, loop_, schemas_, log_, board_, report_};
+    SessionChecks::Context ctx{config_, loop_, schemas_, log_, board_, report_, files_};
     SessionChecks::Handlers handlers;
     handlers.booted = [this] { on_booted(); };
     handlers.ended = [this](SessionChecks::End how) { on_session_end(how); };
@@ -219,6 +224,7 @@ void RunImpl::on_booted() {
     if (config_.charging_test) {
         budget += 8 * config_.call_timeout + config_.charging_time;
     }
+    budget += profiles::group_budget(config_);
     const auto now = loop_.clock().now();
     if (now + budget > deadline_at_) {
         arm_deadline(budget);

@@ -7,6 +7,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "ocpp/log/log.hpp"
 #include "ocpp/net/server.hpp"
@@ -31,6 +32,7 @@ struct TestConfig {
     ocpp::MessageRateLimit message_rate;   // what the charger may send; beyond it CALLs get a CALLERROR
     bool charging_test = false;
     std::chrono::seconds charging_time{10}; // how long the charging test keeps the transaction before stopping it
+    std::vector<std::string> profiles;      // optional profile groups to run after the core checks ("firmware")
     std::size_t capture_budget = CaptureLog::kDefaultBudget; // bytes of capture kept in memory; more are counted
     CaptureLog::Admit admit_capture;         // asked before each kept capture line (the service's memory budget)
     std::size_t max_frames_per_window = 500; // frames from the charger within 10 s; more fail connection.frame_rate
@@ -50,6 +52,10 @@ public:
     virtual ocpp::net::HandshakeDecision on_handshake(const ocpp::net::HandshakeInfo& info) = 0;
     virtual void on_rejected(const ocpp::net::RejectedHandshake& rejected) = 0;
     virtual void on_open(ocpp::net::SessionPtr session) = 0;
+    // A plain HTTP request for the run's files or uploads (the firmware group); false when the path is not the run's.
+    virtual bool on_http(const ocpp::net::HttpRequest& /*req*/, const ocpp::net::HttpResponder& /*respond*/) {
+        return false;
+    }
 
     // Arms the overall timeout; checks start when the charger connects.
     virtual void start() = 0;

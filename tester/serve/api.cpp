@@ -8,6 +8,7 @@
 #include "ocpp/http/json.hpp"
 #include "ocpp/http/router.hpp"
 #include "tester/capture/capture.hpp"
+#include "tester/checks/profiles/group.hpp"
 #include "tester/report/html.hpp"
 #include "tester/report/json.hpp"
 #include "tester/report/junit.hpp"
@@ -56,6 +57,12 @@ void summary_members(JsonWriter& w, const TestEntry& e) {
     w.Bool(e.charging_test);
     w.Key("acceptAnyPassword");
     w.Bool(e.accept_any_password);
+    w.Key("profiles");
+    w.StartArray();
+    for (const auto& p : e.profiles) {
+        w.String(p.c_str(), static_cast<rapidjson::SizeType>(p.size()));
+    }
+    w.EndArray();
     member(w, "claimStatus", to_string(e.claim));
     if (!e.claim_error.empty()) {
         member(w, "claimError", e.claim_error);
@@ -196,11 +203,34 @@ std::variant<TestRequest, HttpResponse> parse_create(const HttpRequest& req) {
                 return json_error(422, name + " must be true or false", name);
             }
             (name == "chargingTest" ? t.charging_test : t.accept_any_password) = m.value.GetBool();
+        } else if (name == "profiles") {
+            if (!m.value.IsArray() || m.value.Size() > 16) {
+                return json_error(422,
+                                  "profiles must be a list of names, such as [\"smart-charging\"]; valid: " +
+                                      profiles::group_names(),
+                                  name);
+            }
+            std::string csv;
+            for (const auto& v : m.value.GetArray()) {
+                if (!v.IsString()) {
+                    return json_error(422, "profiles must be a list of names; valid: " + profiles::group_names(), name);
+                }
+                csv += (csv.empty() ? "" : ",") + std::string(v.GetString(), v.GetStringLength());
+            }
+            if (m.value.Size() == 0) {
+                t.profiles.emplace();
+                continue;
+            }
+            auto chosen = profiles::parse_profiles(csv);
+            if (!chosen) {
+                return json_error(422, "profiles: " + chosen.error().message, name);
+            }
+            t.profiles = std::move(*chosen);
         } else {
             return json_error(422,
                               "unknown field \"" + name +
                                   "\"; known: chargeBoxId, password, chargingTest, "
-                                  "acceptAnyPassword",
+                                  "acceptAnyPassword, profiles",
                               name);
         }
     }

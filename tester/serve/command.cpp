@@ -74,6 +74,7 @@ int run_serve(int argc, char** argv) {
     config.timeout = std::chrono::seconds(o.timeout);
     config.max_tests = o.max_tests;
     config.charging_time = std::chrono::seconds(o.charging_seconds);
+    config.profiles = o.profiles;
     config.max_kept_bytes = o.max_kept_tests_mb << 20;
     config.capture_budget = o.max_capture_kb << 10;
     config.max_frames_per_window = o.max_frame_rate * 10;
@@ -84,8 +85,15 @@ int run_serve(int argc, char** argv) {
     auto service = TestService::create(config, *loop, *schemas, log, worker.get());
     service->attach(*server);
     ocpp::net::Server* server_ptr = server.get();
-    server->set_http_handler(make_web_handler(
-        make_api_handler(service, ApiConfig{o.api_token, [server_ptr] { return server_ptr->connection_count(); }})));
+    auto web = make_web_handler(
+        make_api_handler(service, ApiConfig{o.api_token, [server_ptr] { return server_ptr->connection_count(); }}));
+    // A running test's files and diagnostics uploads (the firmware group) come first; their paths hold a token.
+    server->set_http_handler([service, web](const ocpp::net::HttpRequest& req, ocpp::net::HttpResponder respond) {
+        if (req.path.rfind("/files/", 0) == 0 && service->serve_file(req, respond)) {
+            return;
+        }
+        web(req, std::move(respond));
+    });
     if (auto listening = server->listen(); !listening) {
         say(listening.error().message);
         return 1;

@@ -22,6 +22,7 @@ struct ServeOptions {
     std::string api_token;     // required to start and list tests when set
     bool no_api_token = false; // --no-api-token: consent to an open API on a non-loopback address
     int charging_seconds = 10;
+    std::vector<std::string> profiles; // --profiles: optional profile groups for tests that do not choose their own
     // The budgets (README "The tester's budgets").
     std::size_t max_kept_tests_mb = 256;
     std::size_t max_capture_kb = 4096;

@@ -2,6 +2,7 @@
 #include "ocpp/program/flags.hpp"
 #include "ocpp/system/env_settings.hpp"
 #include "store/database.hpp"
+#include "tester/checks/profiles/group.hpp"
 #include "tester/serve/command.hpp"
 
 namespace tester {
@@ -33,7 +34,7 @@ std::string serve_usage() {
            "                         [--tls-cert PEM --tls-key PEM [--tls-client-ca PEM]] [--log-level LEVEL]\n"
            "                         [--max-kept-tests-mb MB] [--max-capture-kb KB] [--max-frame-rate N]\n"
            "                         [--max-tests-per-address N] [--max-starts-per-minute N]\n"
-           "                         [--max-message-rate N] [--message-burst N]\n"
+           "                         [--max-message-rate N] [--message-burst N] [--profiles LIST]\n"
            "\n"
            "Runs the connectivity tester as a service for many installers at once. Open http://HOST:PORT/ on a\n"
            "phone or laptop (the installer page), or start a test with\n"
@@ -53,6 +54,9 @@ std::string serve_usage() {
            "                            Required on a non-loopback --listen address, unless:\n"
            "  --no-api-token            anyone who reaches the port may start and list tests (on purpose)\n"
            "  --charging-seconds S      how long the charging test keeps its transaction (default 10)\n"
+           "  --profiles LIST           optional profile groups for tests that choose none themselves,\n"
+           "                            comma-separated: smart-charging, local-list, reservation, trigger,\n"
+           "                            firmware\n"
            "  --max-kept-tests-mb MB    memory for all tests, running and finished; the oldest finished tests\n"
            "                            are evicted first (default 256)\n"
            "  --max-capture-kb KB       frame capture kept per test; beyond it frames are counted, not kept\n"
@@ -105,7 +109,8 @@ const std::vector<std::string>& serve_option_names() {
                                                 "max-tests-per-address",
                                                 "max-starts-per-minute",
                                                 "max-message-rate",
-                                                "message-burst"};
+                                                "message-burst",
+                                                "profiles"};
     return names;
 }
 
@@ -137,6 +142,12 @@ ocpp::Result<void> apply(ServeOptions& o, const std::string& name, const std::st
         } else {
             o.max_tests = static_cast<std::size_t>(*n);
         }
+    } else if (name == "profiles") {
+        auto chosen = profiles::parse_profiles(value);
+        if (!chosen) {
+            return ocpp::make_error("--profiles: " + chosen.error().message);
+        }
+        o.profiles = std::move(*chosen);
     } else if (name == "charging-seconds") {
         auto n = number_in_range(flag, value, 1, 3600);
         if (!n) {

@@ -5,6 +5,7 @@
 #include "ocpp/text/chargebox_id.hpp"
 #include "ocpp/util/enum_names.hpp"
 #include "store/password.hpp"
+#include "tester/checks/profiles/group.hpp"
 
 namespace tester {
 
@@ -135,6 +136,15 @@ void TestService::attach(ocpp::net::Server& server) {
             session->close(1001, "shutting down");
         }
     });
+}
+
+bool TestService::serve_file(const ocpp::net::HttpRequest& req, const ocpp::net::HttpResponder& respond) {
+    for (auto& [id, entry] : tests_) {
+        if (entry->run && !entry->finished() && entry->run->on_http(req, respond)) {
+            return true;
+        }
+    }
+    return false;
 }
 
 TestEntry* TestService::route(const ocpp::net::HandshakeInfo& info) {
@@ -271,6 +281,7 @@ std::variant<Created, CreateError> TestService::create_test(const TestRequest& r
     entry->source = request.source;
     entry->charging_test = request.charging_test;
     entry->accept_any_password = request.accept_any_password;
+    entry->profiles = request.profiles.value_or(config_.profiles);
     entry->created = ocpp::DateTime{loop_.clock().wall_now()};
     entry->expires = entry->created + config_.timeout;
 
@@ -289,6 +300,7 @@ std::variant<Created, CreateError> TestService::create_test(const TestRequest& r
     tc.charging_test = request.charging_test;
     tc.url = entry->url;
     tc.charging_time = config_.charging_time;
+    tc.profiles = entry->profiles;
     tc.capture_budget = config_.capture_budget;
     tc.max_frames_per_window = config_.max_frames_per_window;
     std::weak_ptr<TestService> weak = weak_from_this();
@@ -296,7 +308,8 @@ std::variant<Created, CreateError> TestService::create_test(const TestRequest& r
         auto self = weak.lock();
         return self && self->admit(id, bytes);
     };
-    const auto tc_steps = 12 * tc.call_timeout + (tc.charging_test ? tc.charging_time : std::chrono::seconds(0));
+    const auto tc_steps = 12 * tc.call_timeout + (tc.charging_test ? tc.charging_time : std::chrono::seconds(0)) +
+                          profiles::group_budget(tc);
     entry->run = factory_(std::move(tc), loop_, schemas_, log_);
 
     entry->run->set_change_handler([weak, id](const Check&) {

@@ -37,6 +37,7 @@ struct ServiceConfig {
     std::size_t max_finished = 2000;          // ...and at most this many (the oldest go first)
     std::chrono::hours claim_valid_for{24 * 7};
     std::chrono::seconds charging_time{10}; // how long the charging test keeps its transaction
+    std::vector<std::string> profiles;      // optional profile groups for tests that do not choose their own
     // What one charger or one stranger can cost:
     std::size_t capture_budget = CaptureLog::kDefaultBudget; // capture bytes kept per test
     std::size_t max_kept_bytes = 256u << 20;                 // all tests together; the oldest finished tests go first
@@ -56,6 +57,7 @@ struct TestRequest {
     std::string host;                    // the request's Host header, for the URL when no public URL is configured
     std::optional<std::string> password; // to keep the charger's password when testing it again; else generated
     std::string source = {};             // the address the request came from, for the per-address limits
+    std::optional<std::vector<std::string>> profiles = {}; // optional profile groups; none given: the default
 };
 
 enum class TestState { Waiting, Running, Passed, Failed, Aborted };
@@ -74,6 +76,7 @@ struct TestEntry {
     std::size_t capture_bytes = 0; // admitted into the memory budget
     bool charging_test = false;
     bool accept_any_password = false;
+    std::vector<std::string> profiles; // the optional profile groups it runs
     ocpp::DateTime created, expires;
     TestState state = TestState::Waiting;
     bool reached = false;      // a connection attempt named this test's Chargebox ID in its path
@@ -124,6 +127,9 @@ public:
     void on_open(ocpp::net::SessionPtr session);
     // Routes the server's WebSocket hooks here (the HTTP handler is the API's).
     void attach(ocpp::net::Server& server);
+    // Answers a request for a running test's files or upload endpoints (the firmware group); false when none
+    // of them owns the path.
+    bool serve_file(const ocpp::net::HttpRequest& req, const ocpp::net::HttpResponder& respond);
 
     // Starts a test, or says why not (400/409/422/503).
     std::variant<Created, CreateError> create_test(const TestRequest& request);

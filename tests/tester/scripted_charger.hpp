@@ -2,6 +2,7 @@
 // A charge point for the check-engine tests, on any Session (the in-memory transport with a manual clock, or a real
 // Client connection): well behaved by default, with switches for the faults installers meet. Lives on one executor.
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -23,7 +24,9 @@ struct ChargerScript {
     std::string error_code = "NoError";      // for connector 1
     std::chrono::milliseconds drop_after{0}; // > 0: closes the connection this long after boot
     std::string vendor = "ExampleVendor", model = "AC22";
-    std::chrono::seconds clock_offset{0}; // added to the timestamps it sends
+    std::chrono::seconds clock_offset{0};                            // added to the timestamps it sends
+    std::string supported_profiles = "Core,RemoteTrigger";           // its SupportedFeatureProfiles
+    std::function<void(ocpp::Peer&, ocpp::Executor&)> more_handlers; // registered after (and over) its own
 };
 
 class ScriptedCharger : public std::enable_shared_from_this<ScriptedCharger> {
@@ -36,6 +39,9 @@ public:
         pc.validate_outgoing = false; // it must be able to send broken payloads
         c->peer_ = ocpp::Peer::create(std::move(session), schemas, pc, log);
         c->register_handlers();
+        if (c->script_.more_handlers) {
+            c->script_.more_handlers(*c->peer_, exec);
+        }
         return c;
     }
 
@@ -144,7 +150,7 @@ private:
                 conf.configurationKey = std::vector<ocpp::v16::KeyValue>{
                     {"HeartbeatInterval", false, std::to_string(self->interval_s_)},
                     {"NumberOfConnectors", true, std::to_string(self->script_.connectors)},
-                    {"SupportedFeatureProfiles", true, std::string("Core,RemoteTrigger")},
+                    {"SupportedFeatureProfiles", true, self->script_.supported_profiles},
                     {"MeterValueSampleInterval", false, std::string("60")},
                 };
                 reply(conf);

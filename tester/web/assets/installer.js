@@ -61,6 +61,8 @@ function showForm(prefill) {
   $('cbid').value = prefill ? prefill.chargeBoxId : '';
   $('charging').checked = !!(prefill && prefill.chargingTest);
   $('anypw').checked = !!(prefill && prefill.acceptAnyPassword);
+  const chosen = (prefill && prefill.profiles) || [];
+  for (const box of document.querySelectorAll('#profiles input')) box.checked = chosen.includes(box.value);
   $('token').value = savedToken();
   $('again-note').hidden = !$('start-form').dataset.password;
   fieldError('');
@@ -84,6 +86,7 @@ async function onStart(event) {
     return;
   }
   const fields = { chargeBoxId, chargingTest: $('charging').checked, acceptAnyPassword: $('anypw').checked };
+  fields.profiles = Array.from(document.querySelectorAll('#profiles input:checked'), (box) => box.value);
   // Testing the same charger again keeps the password it was configured with, so nothing needs retyping.
   const again = $('start-form').dataset.password;
   if (again && $('start-form').dataset.chargeBoxId === chargeBoxId && !fields.acceptAnyPassword) fields.password = again;
@@ -318,7 +321,7 @@ function onAgain(fresh) {
   const form = $('start-form');
   form.dataset.password = fresh || !secret.password ? '' : secret.password;
   form.dataset.chargeBoxId = fresh || !s ? '' : s.chargeBoxId;
-  showForm(fresh || !s ? null : { chargeBoxId: s.chargeBoxId, chargingTest: s.chargingTest, acceptAnyPassword: s.acceptAnyPassword });
+  showForm(fresh || !s ? null : { chargeBoxId: s.chargeBoxId, chargingTest: s.chargingTest, acceptAnyPassword: s.acceptAnyPassword, profiles: s.profiles });
 }
 
 function route() {

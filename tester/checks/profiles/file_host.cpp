@@ -1,0 +1,89 @@
+#include "tester/checks/profiles/file_host.hpp"
+
+#include "store/password.hpp"
+
+namespace tester::profiles {
+
+namespace {
+constexpr const char* kRoot = "/files/";
+constexpr std::size_t kTokenLength = 32; // letters and digits: far beyond guessing
+} // namespace
+
+std::string FileHost::prefix_of(const std::string& path) {
+    if (path.rfind(kRoot, 0) != 0) {
+        return {};
+    }
+    const auto slash = path.find('/', std::char_traits<char>::length(kRoot));
+    return slash == std::string::npos ? path + "/" : path.substr(0, slash + 1);
+}
+
+std::string FileHost::offer(const std::string& name, std::string content, Observer fetched) {
+    const std::string prefix = kRoot + store::generate_password(kTokenLength) + "/";
+    entries_[prefix] = Entry{false, std::move(content), 0, std::move(fetched)};
+    return prefix + name;
+}
+
+std::string FileHost::accept_uploads(std::size_t max_bytes, Observer received) {
+    const std::string prefix = kRoot + store::generate_password(kTokenLength) + "/";
+    entries_[prefix] = Entry{true, {}, max_bytes, std::move(received)};
+    return prefix;
+}
+
+void FileHost::withdraw(const std::string& path) {
+    entries_.erase(prefix_of(path));
+}
+
+bool FileHost::owns(const std::string& path) const {
+    return entries_.count(prefix_of(path)) != 0;
+}
+
+bool FileHost::handle(const ocpp::net::HttpRequest& req, const ocpp::net::HttpResponder& respond) {
+    auto it = entries_.find(prefix_of(req.path));
+    if (it == entries_.end()) {
+        return false;
+    }
+    Entry& e = it->second;
+    ocpp::net::HttpResponse r;
+    Transfer t{req.method, 0, req.remote_address};
+    if (!e.upload) {
+        if (req.method != "GET" && req.method != "HEAD") {
+            respond({405, {{"Allow", "GET"}}, "only GET here\n", nullptr});
+            return true;
+        }
+        r.headers.emplace_back("Content-Type", "text/plain");
+        r.body = req.method == "GET" ? e.content : std::string();
+        t.bytes = r.body.size();
+    } else {
+        if (req.method != "PUT" && req.method != "POST") {
+            respond({405, {{"Allow", "PUT, POST"}}, "upload with PUT or POST\n", nullptr});
+            return true;
+        }
+        if (req.body.size() > e.max_bytes) {
+            respond({413, {}, "the upload exceeds " + std::to_string(e.max_bytes) + " bytes\n", nullptr});
+            return true;
+        }
+        t.bytes = req.body.size();
+        r.status = req.method == "PUT" ? 201 : 200;
+        r.body = "received " + std::to_string(t.bytes) + " bytes\n";
+    }
+    auto observer = e.observer; // the observer may withdraw the entry
+    respond(std::move(r));
+    if (observer) {
+        observer(t);
+    }
+    return true;
+}
+
+std::string http_base(const std::string& ws_url) {
+    std::string rest = ws_url;
+    std::string scheme = "http://";
+    if (rest.rfind("wss://", 0) == 0) {
+        scheme = "https://";
+        rest = rest.substr(6);
+    } else if (rest.rfind("ws://", 0) == 0) {
+        rest = rest.substr(5);
+    }
+    return scheme + rest.substr(0, rest.find('/'));
+}
+
+} // namespace tester::profiles

@@ -1,0 +1,316 @@
+// The firmware group. GetDiagnostics to an upload endpoint the tester hosts (HTTP PUT or POST, bounded by the
+// test's memory budget): DiagnosticsStatusNotification Uploading → Uploaded and the file received. Then
+// UpdateFirmware with a small text file the tester serves itself ("version=<new>"): each FirmwareStatusNotification
+// in order, Downloading → Downloaded → Installing → Installed. A real charger will not install a file that is not
+// its vendor's: InstallationFailed after a good download is a warning that explains this, not a failure.
+#include <string>
+#include <vector>
+
+#include "tester/checks/calls.hpp"
+#include "tester/checks/profiles/group.hpp"
+
+namespace tester::profiles {
+
+namespace {
+
+using namespace ocpp::v16;
+
+constexpr const char* kDiagnostics = "firmware.diagnostics";
+constexpr const char* kUpdate = "firmware.update";
+
+std::string joined(const std::vector<FirmwareStatus>& seen) {
+    std::string out;
+    for (auto s : seen) {
+        out += (out.empty() ? "" : " → ") + std::string(to_string(s));
+    }
+    return out.empty() ? "none" : out;
+}
+
+class FirmwareGroup : public Group {
+public:
+    explicit FirmwareGroup(GroupContext ctx)
+        : ctx_(ctx)
+        , wait_(ctx.loop)
+        , base_(http_base(ctx.config.url))
+        , step_wait_(3 * ctx.config.call_timeout) {}
+
+    ~FirmwareGroup() override { withdraw(); }
+
+    void start(std::function<void()> done) override {
+        done_ = std::move(done);
+        upload_path_ = ctx_.files.accept_uploads(ctx_.config.capture_budget, [this](const FileHost::Transfer& t) {
+            uploaded_ = t;
+            if (diag_ == Diag::WaitFile) {
+                diagnostics_passed();
+            }
+        });
+        GetDiagnosticsReq req;
+        req.location = base_ + upload_path_;
+        ctx_.board.running(kDiagnostics, "sent GetDiagnostics with an upload URL of the tester; waiting for the "
+                                         "answer");
+        auto token = wait_.token();
+        ctx_.peer->call(req, [this, token](ocpp::CallOutcome<GetDiagnosticsConf> out) {
+            if (token.expired()) {
+                return;
+            }
+            if (!out.ok()) {
+                ctx_.board.set(kDiagnostics,
+                               call_failed("GetDiagnostics", out.status, out.error_code, out.error_description, false));
+                return update_firmware();
+            }
+            if (!out.conf->fileName || out.conf->fileName->empty()) {
+                ctx_.board.set(kDiagnostics,
+                               Outcome::warn("GetDiagnostics answered without a fileName: no diagnostics available",
+                                             "The charger says it has no diagnostics to upload. Most chargers "
+                                             "always have a log; check its logging settings and test again."));
+                return update_firmware();
+            }
+            file_name_ = *out.conf->fileName;
+            diag_ = Diag::WaitUploading;
+            ctx_.board.running(kDiagnostics, "answered fileName " + quote(file_name_) +
+                                                 "; waiting for DiagnosticsStatusNotification Uploading");
+            arm_diagnostics_timeout();
+        });
+    }
+
+    void on_diagnostics_status(const DiagnosticsStatusNotificationReq& req) override {
+        if (diag_ == Diag::Idle || diag_ == Diag::Done || req.status == DiagnosticsStatus::Idle) {
+            return;
+        }
+        if (req.status == DiagnosticsStatus::Uploading) {
+            uploading_seen_ = true;
+            diag_ = Diag::WaitUploaded;
+            ctx_.board.running(kDiagnostics, "Uploading; waiting for the file and for Uploaded");
+            arm_diagnostics_timeout();
+        } else if (req.status == DiagnosticsStatus::UploadFailed) {
+            diagnostics_failed(Outcome::fail(
+                "DiagnosticsStatusNotification UploadFailed" +
+                    std::string(uploaded_
+                                    ? ", although the tester received " + std::to_string(uploaded_->bytes) + " bytes"
+                                    : "; no upload reached the tester"),
+                "The charger could not upload its diagnostics to " + base_ +
+                    ". Check that the charger can reach this address (firewall, routing, the same network) and that "
+                    "it uploads over HTTP (PUT or POST); some chargers only upload over FTP."));
+        } else if (req.status == DiagnosticsStatus::Uploaded) {
+            if (!uploading_seen_) {
+                return diagnostics_failed(Outcome::fail(
+                    "Uploaded came without Uploading before it",
+                    "The charger must report Uploading when the upload starts and Uploaded when it is done, so a "
+                    "central system can follow it; update the firmware."));
+            }
+            if (uploaded_) {
+                return diagnostics_passed();
+            }
+            diag_ = Diag::WaitFile;
+            ctx_.board.running(kDiagnostics, "Uploaded reported; waiting for the file to arrive");
+            arm_diagnostics_timeout();
+        }
+    }
+
+    void on_firmware_status(const FirmwareStatusNotificationReq& req) override {
+        if (fw_ != Fw::Waiting || req.status == FirmwareStatus::Idle) {
+            return;
+        }
+        seen_.push_back(req.status);
+        static const FirmwareStatus order[] = {FirmwareStatus::Downloading, FirmwareStatus::Downloaded,
+                                               FirmwareStatus::Installing, FirmwareStatus::Installed};
+        const std::size_t at = seen_.size() - 1;
+        const bool downloaded =
+            seen_.size() >= 3 && seen_[0] == FirmwareStatus::Downloading && seen_[1] == FirmwareStatus::Downloaded;
+        if (req.status == FirmwareStatus::DownloadFailed) {
+            return firmware_done(Outcome::fail(
+                "FirmwareStatusNotification " + joined(seen_) +
+                    (fetched_ ? "; the tester had served the file" : "; the charger never fetched the file"),
+                fetched_ ? "The charger fetched the file but reported DownloadFailed. Check the charger's log for "
+                           "why (free space, a size or checksum check)."
+                         : "The charger did not fetch the file from " + base_ +
+                               ". Check that it can reach this address (firewall, routing, the same network) and that "
+                               "it downloads over HTTP."));
+        }
+        if (req.status == FirmwareStatus::InstallationFailed && downloaded && fetched_) {
+            return firmware_done(Outcome::warn(
+                "the download passed (file fetched, " + joined(seen_) + ")",
+                "InstallationFailed is expected here: the tester's file is a small text file, not the vendor's "
+                "firmware, and a real charger refuses to install it. The download itself passed. To test an "
+                "installation, update with the manufacturer's firmware from your central system."));
+        }
+        if (at >= std::size(order) || req.status != order[at]) {
+            return firmware_done(Outcome::fail(
+                "status sequence broken: " + joined(seen_),
+                "The charger must report each step of a firmware update in order: Downloading, Downloaded, "
+                "Installing, then Installed (or DownloadFailed / InstallationFailed). A central system follows "
+                "roll-outs by these notifications; update the firmware."));
+        }
+        if (req.status == FirmwareStatus::Installed) {
+            if (!fetched_) {
+                return firmware_done(Outcome::fail("Installed reported, but the charger never fetched the file",
+                                                   "The charger reports an installation of a file it never "
+                                                   "downloaded. Update the firmware."));
+            }
+            // The charger restarts now: the test ends when it closes the connection (or after a bound).
+            reboot_expected_ = true;
+            wait_.cancel();
+            fw_ = Fw::Done;
+            withdraw();
+            ctx_.board.set(kUpdate, Outcome::pass(joined(seen_) +
+                                                  "; the file was fetched; the charger restarts "
+                                                  "with version " +
+                                                  quote(new_version_)));
+            const auto secs = std::chrono::duration_cast<std::chrono::seconds>(step_wait_).count();
+            wait_.start(step_wait_, [this, secs] {
+                ctx_.board.add_detail(kUpdate,
+                                      "the charger did not restart within " + std::to_string(secs) + " s of Installed");
+                if (auto done = std::move(done_)) {
+                    done_ = nullptr;
+                    done();
+                }
+            });
+            return;
+        }
+        ctx_.board.running(kUpdate, joined(seen_) + "; waiting for the next status");
+        arm_firmware_timeout();
+    }
+
+    bool expects_reboot() const override { return reboot_expected_; }
+
+    void conclude() override {
+        wait_.stop();
+        done_ = nullptr;
+        withdraw();
+    }
+
+private:
+    enum class Diag { Idle, WaitUploading, WaitUploaded, WaitFile, Done };
+    enum class Fw { Idle, Waiting, Done };
+
+    void arm_diagnostics_timeout() {
+        wait_.start(step_wait_, [this] {
+            const std::string secs =
+                std::to_string(std::chrono::duration_cast<std::chrono::seconds>(step_wait_).count());
+            if (diag_ == Diag::WaitFile) {
+                return diagnostics_failed(Outcome::fail(
+                    "Uploaded reported, but no file reached the tester within " + secs + " s",
+                    "The charger says the upload succeeded but nothing arrived at " + base_ +
+                        ". It may have uploaded elsewhere or not at all; check its log and update the firmware."));
+            }
+            diagnostics_failed(Outcome::fail(
+                std::string(diag_ == Diag::WaitUploading ? "no DiagnosticsStatusNotification Uploading"
+                                                         : "Uploading, but no Uploaded") +
+                    " within " + secs + " s" +
+                    (uploaded_ ? "; " + std::to_string(uploaded_->bytes) + " bytes arrived"
+                               : "; the upload never came"),
+                "The charger did not upload its diagnostics (or did not say so). Check that it can reach " + base_ +
+                    " and uploads over HTTP PUT or POST, and that it reports DiagnosticsStatusNotification."));
+        });
+    }
+
+    void diagnostics_passed() {
+        wait_.cancel();
+        diag_ = Diag::Done;
+        ctx_.board.set(kDiagnostics,
+                       Outcome::pass("Uploading → Uploaded; received " + quote(file_name_) + ", " +
+                                     std::to_string(uploaded_->bytes) + " bytes by " + uploaded_->method));
+        post([this] { update_firmware(); });
+    }
+
+    void diagnostics_failed(Outcome o) {
+        wait_.cancel();
+        diag_ = Diag::Done;
+        ctx_.board.set(kDiagnostics, std::move(o));
+        post([this] { update_firmware(); });
+    }
+
+    void update_firmware() {
+        ctx_.files.withdraw(upload_path_);
+        upload_path_.clear();
+        const auto& current = ctx_.report.charger.firmware;
+        new_version_ = (current.empty() ? std::string("0") : current) + "+ocppkit-test";
+        file_path_ = ctx_.files.offer("firmware.txt", "version=" + new_version_ + "\n",
+                                      [this](const FileHost::Transfer&) { fetched_ = true; });
+        UpdateFirmwareReq req;
+        req.location = base_ + file_path_;
+        req.retrieveDate = ocpp::DateTime{ctx_.loop.clock().wall_now()};
+        req.retries = 1;
+        ctx_.board.running(kUpdate, "sent UpdateFirmware (version " + quote(new_version_) +
+                                        ", served by the "
+                                        "tester); waiting");
+        auto token = wait_.token();
+        ctx_.peer->call(req, [this, token](ocpp::CallOutcome<UpdateFirmwareConf> out) {
+            if (token.expired()) {
+                return;
+            }
+            if (!out.ok()) {
+                return firmware_done(
+                    call_failed("UpdateFirmware", out.status, out.error_code, out.error_description, false));
+            }
+            if (fw_ == Fw::Idle) {
+                fw_ = Fw::Waiting;
+                ctx_.board.running(kUpdate, "answered; waiting for FirmwareStatusNotification Downloading");
+                arm_firmware_timeout();
+            }
+        });
+    }
+
+    void arm_firmware_timeout() {
+        wait_.start(step_wait_, [this] {
+            const auto secs = std::chrono::duration_cast<std::chrono::seconds>(step_wait_).count();
+            firmware_done(Outcome::fail(
+                "after " + joined(seen_) + ", no further FirmwareStatusNotification within " + std::to_string(secs) +
+                    " s" + (fetched_ ? " (the file was fetched)" : " (the file was not fetched)"),
+                "The charger must report each step of a firmware update with a FirmwareStatusNotification "
+                "(Downloading, Downloaded, Installing, Installed, or a failure). Without them a central system "
+                "cannot follow a roll-out; update the firmware."));
+        });
+    }
+
+    void firmware_done(Outcome o) {
+        wait_.cancel();
+        fw_ = Fw::Done;
+        ctx_.board.set(kUpdate, std::move(o));
+        withdraw();
+        if (auto done = std::move(done_)) {
+            done_ = nullptr;
+            done();
+        }
+    }
+
+    void withdraw() {
+        if (!upload_path_.empty()) {
+            ctx_.files.withdraw(upload_path_);
+            upload_path_.clear();
+        }
+        if (!file_path_.empty()) {
+            ctx_.files.withdraw(file_path_);
+            file_path_.clear();
+        }
+    }
+
+    void post(std::function<void()> f) {
+        auto token = wait_.token();
+        ctx_.loop.post([token, f = std::move(f)] {
+            if (!token.expired()) {
+                f();
+            }
+        });
+    }
+
+    GroupContext ctx_;
+    Waiter wait_;
+    std::string base_;
+    ocpp::Clock::Duration step_wait_;
+    std::function<void()> done_;
+    std::string upload_path_, file_path_, file_name_, new_version_;
+    std::optional<FileHost::Transfer> uploaded_;
+    bool uploading_seen_ = false, fetched_ = false, reboot_expected_ = false;
+    Diag diag_ = Diag::Idle;
+    Fw fw_ = Fw::Idle;
+    std::vector<FirmwareStatus> seen_;
+};
+
+} // namespace
+
+std::unique_ptr<Group> make_firmware(GroupContext ctx) {
+    return std::make_unique<FirmwareGroup>(ctx);
+}
+
+} // namespace tester::profiles

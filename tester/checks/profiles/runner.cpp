@@ -1,0 +1,143 @@
+#include "tester/checks/profiles/runner.hpp"
+
+#include <cctype>
+
+#include "tester/checks/calls.hpp"
+
+namespace tester::profiles {
+
+bool declares_profile(const std::string& supported, std::string_view profile) {
+    std::size_t at = 0;
+    while (at <= supported.size()) {
+        auto comma = supported.find(',', at);
+        if (comma == std::string::npos) {
+            comma = supported.size();
+        }
+        std::string name;
+        for (std::size_t i = at; i < comma; ++i) {
+            if (supported[i] != ' ') {
+                name += static_cast<char>(std::tolower(static_cast<unsigned char>(supported[i])));
+            }
+        }
+        std::string want;
+        for (char ch : profile) {
+            want += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+        }
+        if (name == want) {
+            return true;
+        }
+        at = comma + 1;
+    }
+    return false;
+}
+
+GroupRunner::GroupRunner(GroupContext ctx, std::function<void()> done)
+    : ctx_(ctx)
+    , done_(std::move(done)) {
+    for (const auto& name : ctx_.config.profiles) {
+        if (const auto* def = find_group(name)) {
+            queue_.push_back(def);
+        }
+    }
+}
+
+GroupRunner::~GroupRunner() {
+    if (current_) {
+        current_->conclude();
+    }
+}
+
+void GroupRunner::start() {
+    if (started_) {
+        return;
+    }
+    started_ = true;
+    next();
+}
+
+void GroupRunner::next() {
+    current_.reset();
+    while (at_ < queue_.size()) {
+        const GroupDef& def = *queue_[at_++];
+        const auto supported = config_value(ctx_.report.charger, "SupportedFeatureProfiles");
+        if (supported && !declares_profile(*supported, def.profile)) {
+            for (const auto& gc : def.checks) {
+                ctx_.board.set(gc.key, Outcome::skipped("not supported by this charger: its SupportedFeatureProfiles "
+                                                        "(" +
+                                                        quote(*supported, 120) + ") does not list " + def.profile));
+            }
+            continue;
+        }
+        current_ = def.make(ctx_);
+        if (!supported) {
+            ctx_.board.add_detail(def.checks.front().key,
+                                  "SupportedFeatureProfiles unknown (GetConfiguration gave no value): run anyway");
+        }
+        std::weak_ptr<bool> alive = alive_;
+        current_->start([this, alive] {
+            // Posted: the group may still be on the stack when it says it is done.
+            ctx_.loop.post([this, alive] {
+                if (!alive.expired() && !finished_) {
+                    next();
+                }
+            });
+        });
+        return;
+    }
+    finished_ = true;
+    if (done_) {
+        done_();
+    }
+}
+
+void GroupRunner::on_call(std::string_view action) {
+    if (current_) {
+        current_->on_call(action);
+    }
+}
+
+void GroupRunner::on_status(const ocpp::v16::StatusNotificationReq& req) {
+    if (current_) {
+        current_->on_status(req);
+    }
+}
+
+void GroupRunner::on_meter_values(const ocpp::v16::MeterValuesReq& req) {
+    if (current_) {
+        current_->on_meter_values(req);
+    }
+}
+
+void GroupRunner::on_start_transaction(const ocpp::v16::StartTransactionReq& req, int transaction_id) {
+    if (current_) {
+        current_->on_start_transaction(req, transaction_id);
+    }
+}
+
+void GroupRunner::on_stop_transaction(const ocpp::v16::StopTransactionReq& req) {
+    if (current_) {
+        current_->on_stop_transaction(req);
+    }
+}
+
+void GroupRunner::on_firmware_status(const ocpp::v16::FirmwareStatusNotificationReq& req) {
+    if (current_) {
+        current_->on_firmware_status(req);
+    }
+}
+
+void GroupRunner::on_diagnostics_status(const ocpp::v16::DiagnosticsStatusNotificationReq& req) {
+    if (current_) {
+        current_->on_diagnostics_status(req);
+    }
+}
+
+void GroupRunner::conclude() {
+    alive_.reset();
+    if (current_) {
+        current_->conclude();
+    }
+    finished_ = true;
+}
+
+} // namespace tester::profiles

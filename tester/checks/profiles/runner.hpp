@@ -1,0 +1,49 @@
+#pragma once
+// Runs the chosen profile groups one after another once the core checks are done. A group whose profile the
+// charger does not list in SupportedFeatureProfiles is not run: its checks say "not supported by this charger".
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "tester/checks/profiles/group.hpp"
+
+namespace tester::profiles {
+
+class GroupRunner {
+public:
+    // `done` is called once, from the loop, when the last group has finished.
+    GroupRunner(GroupContext ctx, std::function<void()> done);
+    ~GroupRunner();
+    void start();
+    bool started() const { return started_; }
+    bool finished() const { return finished_; }
+    // The charger's messages, forwarded to the running group.
+    void on_call(std::string_view action);
+    void on_status(const ocpp::v16::StatusNotificationReq& req);
+    void on_meter_values(const ocpp::v16::MeterValuesReq& req);
+    void on_start_transaction(const ocpp::v16::StartTransactionReq& req, int transaction_id);
+    void on_stop_transaction(const ocpp::v16::StopTransactionReq& req);
+    void on_firmware_status(const ocpp::v16::FirmwareStatusNotificationReq& req);
+    void on_diagnostics_status(const ocpp::v16::DiagnosticsStatusNotificationReq& req);
+    bool expects_boot() const { return current_ && current_->expects_boot(); }
+    bool expects_reboot() const { return current_ && current_->expects_reboot(); }
+    // Stops the running group; the board settles its checks.
+    void conclude();
+
+private:
+    void next();
+
+    GroupContext ctx_;
+    std::function<void()> done_;
+    std::vector<const GroupDef*> queue_;
+    std::size_t at_ = 0;
+    std::unique_ptr<Group> current_;
+    bool started_ = false, finished_ = false;
+    std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+};
+
+// Whether `profile` is in the comma-separated SupportedFeatureProfiles value (case-insensitive, spaces ignored).
+bool declares_profile(const std::string& supported, std::string_view profile);
+
+} // namespace tester::profiles
