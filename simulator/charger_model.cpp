@@ -216,6 +216,8 @@ constexpr Field kFields[] = {
     {"config", read_config},
     {"install_firmware_in_session",
      [](R r, N v, M m) { return r.boolean(v, "install_firmware_in_session", m.install_firmware_in_session); }},
+    {"diagnostics_http_put",
+     [](R r, N v, M m) { return r.boolean(v, "diagnostics_http_put", m.diagnostics_http_put); }},
     {"data_transfer", read_data_transfer},
 };
 
@@ -272,6 +274,7 @@ void apply_model(const ChargerModel& m, ChargerSpec& s) {
     s.phases = m.phases.value_or(s.phases);
     s.profiles = m.profiles.value_or(s.profiles);
     s.install_firmware_in_session = m.install_firmware_in_session.value_or(s.install_firmware_in_session);
+    s.diagnostics_http_put = m.diagnostics_http_put.value_or(s.diagnostics_http_put);
     s.data_transfer_vendors = m.data_transfer_vendors.value_or(s.data_transfer_vendors);
     if (m.periodic_data_transfer) {
         s.periodic_data_transfer = m.periodic_data_transfer;

@@ -46,6 +46,7 @@ TEST(ChargerModelFile, AModelSetsTheSpecAndItsConfigurationKeys) {
     auto m = parse_charger_model("vendor: ACME\nmodel: X1\nfirmware_version: 9.9\nconnectors: 3\npower_kw: 7.4\n"
                                  "voltage: 120\nphases: 1\nprofiles: [Core, Reservation]\n"
                                  "install_firmware_in_session: true\n"
+                                 "diagnostics_http_put: true\n"
                                  "config: {ReserveConnectorZeroSupported: true, LocalAuthListMaxLength: 7}\n"
                                  "data_transfer: {vendors: [com.acme]}\n",
                                  "m.yaml");
@@ -61,6 +62,7 @@ TEST(ChargerModelFile, AModelSetsTheSpecAndItsConfigurationKeys) {
     EXPECT_EQ(s.phases, 1);
     EXPECT_EQ(s.profiles.csv(), "Core,Reservation");
     EXPECT_TRUE(s.install_firmware_in_session);
+    EXPECT_TRUE(s.diagnostics_http_put);
     EXPECT_EQ(s.data_transfer_vendors, std::vector<std::string>{"com.acme"});
     sim::ConfigStore config(s.connectors, 300, 60, s.profiles.csv());
     for (const auto& [k, v] : s.config_overrides) {
@@ -83,7 +85,8 @@ TEST(ChargerModelFile, UnsetFieldsKeepTheSpec) {
 TEST(ChargerModelFile, BadInputsNameFileLineColumnAndKey) {
     EXPECT_EQ(problem("vendor: A\npower_kv: 3\n"),
               "m.yaml:2:1: unknown key \"power_kv\" in model (allowed: vendor, model, firmware_version, connectors, "
-              "power_kw, voltage, phases, profiles, config, install_firmware_in_session, data_transfer)");
+              "power_kw, voltage, phases, profiles, config, install_firmware_in_session, diagnostics_http_put, "
+              "data_transfer)");
     EXPECT_EQ(problem("connectors: 0\n"), "m.yaml:1:13: connectors: expected a whole number from 1 to 100");
     EXPECT_EQ(problem("connectors: two\n"), "m.yaml:1:13: connectors: expected a whole number from 1 to 100");
     EXPECT_EQ(problem("phases: 4\n"), "m.yaml:1:9: phases: expected a whole number from 1 to 3");
