@@ -127,7 +127,7 @@ TEST(Parse, ConnectWithoutTheCertificateExpectingATlsRefusal) {
 TEST(StepKinds, EveryKeyOfTheRegistryNamesAKindThatParsesAndRuns) {
     const std::string keys = step_kind_keys();
     EXPECT_EQ(keys, "connect, reconnect, disconnect, send, expect, expect_call, expect_close, wait, repeat, fault, "
-                    "rest, expect_rest, set");
+                    "rest, expect_rest, set, accept, serve_file, expect_download, expect_upload");
     std::size_t from = 0;
     while (from < keys.size()) {
         const auto comma = keys.find(", ", from);
@@ -142,12 +142,14 @@ TEST(StepKinds, EveryKeyOfTheRegistryNamesAKindThatParsesAndRuns) {
     EXPECT_EQ(find_step_kind("sned"), nullptr);
     EXPECT_EQ(find_step_kind(""), nullptr);
     EXPECT_NE(find_step_kind("repeat")->again, nullptr);
+    EXPECT_NE(find_step_kind("expect_upload")->prepare, nullptr);
 }
 
 TEST(Parse, ErrorsNameFileLineAndColumn) {
     EXPECT_EQ(error_of("name: x\nsteps:\n  - connect\n  - sned: Heartbeat\n"),
               "bad.yaml:4:5: \"sned\" is not a step; a step starts with one of connect, reconnect, disconnect, "
-              "send, expect, expect_call, expect_close, wait, repeat, fault, rest, expect_rest, set");
+              "send, expect, expect_call, expect_close, wait, repeat, fault, rest, expect_rest, set, accept, serve_file, "
+              "expect_download, expect_upload");
     EXPECT_EQ(error_of("name: x\nsteps:\n  - send: Heartbeat\n    paylod: {}\n"),
               "bad.yaml:4:5: unknown key \"paylod\" in send step (allowed: expect, payload, send, validate)");
     EXPECT_EQ(error_of("name: x\ntarget: {url: ws://h, profile: 1}\nsteps: [connect]\n"),

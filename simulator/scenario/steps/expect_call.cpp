@@ -37,7 +37,9 @@ ChargerRun::Check answer(ChargerRun& run, const Step& s, IncomingCall call) {
         return ChargerRun::Check::Done;
     }
     auto reply = std::make_shared<ocpp::RawReply>(std::move(call.reply));
-    if (!s.reply_error.empty()) {
+    if (reply->answered()) {
+        // It came before this step and was answered by default (central-system role).
+    } else if (!s.reply_error.empty()) {
         const auto code = ocpp::rpc::parse_error_code(s.reply_error);
         reply->error(code.value_or(ocpp::rpc::ErrorCode::GenericError), "answered by the scenario");
     } else {
@@ -57,7 +59,60 @@ ChargerRun::Check answer(ChargerRun& run, const Step& s, IncomingCall call) {
     return ChargerRun::Check::Done;
 }
 
+// Central-system role: the first call of the action, in the order they came, whose matchers hold; it and the
+// earlier calls of that action are used up, so that a sequence of expect_call steps follows the charger's order.
+ChargerRun::Check take_matching(ChargerRun& run, const Step& s) {
+    auto& inbox = run.link().inbox;
+    for (std::size_t i = 0; i < inbox.size(); ++i) {
+        if (inbox[i].action != s.action) {
+            continue;
+        }
+        bool holds = true;
+        for (const auto& m : s.expect->match) {
+            holds = holds && !check(m, inbox[i].payload, run.ctx());
+        }
+        if (!holds) {
+            continue;
+        }
+        IncomingCall call = std::move(inbox[i]);
+        inbox.erase(inbox.begin() + static_cast<std::ptrdiff_t>(i));
+        // Deque erasure invalidates iterators: go by index, from the back of the used-up range.
+        for (std::size_t j = i; j-- > 0;) {
+            if (inbox[j].action == s.action && inbox[j].reply.answered()) {
+                inbox.erase(inbox.begin() + static_cast<std::ptrdiff_t>(j));
+            }
+        }
+        return answer(run, s, std::move(call));
+    }
+    return ChargerRun::Check::NotYet;
+}
+
+// What came of the action instead (central-system role), for the failure.
+std::string seen_instead(ChargerRun& run, const Step& s) {
+    std::string seen, last;
+    for (const auto& c : run.link().inbox) {
+        if (c.action == s.action) {
+            last = to_json(c.payload, 300);
+        } else if (seen.find(c.action) == std::string::npos) {
+            seen += (seen.empty() ? "" : ", ") + c.action;
+        }
+    }
+    if (!last.empty()) {
+        return "no " + s.action + " that matches; the last was " + last;
+    }
+    return seen.empty() ? std::string("no call") : "only " + seen;
+}
+
 void run_expect_call(ChargerRun& run, const Step& s) {
+    if (run.env().role == Role::CentralSystem) {
+        run.wait_for(
+            s.within_s, [&run, &s] { return take_matching(run, s); }, [&run, &s] { return seen_instead(run, s); },
+            "a " + s.action + " call from the charger" +
+                (s.expect->match.empty()
+                     ? ""
+                     : " where " + describe(s.expect->match.front()) + (s.expect->match.size() > 1 ? ", ..." : "")));
+        return;
+    }
     if (!run.link().peer) {
         run.fail("an open connection to receive " + s.action, "not connected");
         return;
