@@ -243,7 +243,7 @@ void ChargerRun::attach(std::shared_ptr<ocpp::Peer> peer) {
                 return;
             }
             IncomingCall call{action, rapidjson::Document(), std::move(reply)};
-            call.payload.CopyFrom(payload, call.payload.GetAllocator());
+            deep_copy(payload, call.payload);
             self->take_call(std::move(call));
         });
     }
@@ -310,7 +310,7 @@ void ChargerRun::observe(ocpp::FrameDirection dir, std::string_view text) {
     a.code = f.error_code;
     a.description = f.error_description;
     if (f.payload) {
-        a.payload.CopyFrom(*f.payload, a.payload.GetAllocator());
+        deep_copy(*f.payload, a.payload);
     }
     link_.raw_id.reset();
     poke();

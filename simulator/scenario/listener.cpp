@@ -79,7 +79,7 @@ ocpp::Result<std::string> Listener::listen(const ListenUrl& at) {
     ocpp::net::ServerConfig cfg;
     cfg.host = at.host;
     cfg.port = at.port;
-    cfg.max_connections = 20000;
+    cfg.max_connections = 4096;
     path_ = at.path;
     auto server = ocpp::net::Server::create(loop_, cfg, log_);
     server->set_handshake_hook([this](const ocpp::net::HandshakeInfo& info) { return decide(info); });

@@ -51,8 +51,9 @@ struct Step {
     std::optional<Expectation> expect; // send, fault (inline), expect, expect_call (on the request), rest (body)
     // expect_call; expect_close, expect_rest: how long to wait
     double within_s = 10;
-    std::string reply_error; // answer with this CALLERROR code instead of `payload`
-    double delay_s = 0;      // answer this much later (a delayed answer)
+    std::string reply_error;    // answer with this CALLERROR code instead of `payload`
+    std::vector<Matcher> where; // expect_call: which call of the action to take (the first where these hold)
+    double delay_s = 0;         // answer this much later (a delayed answer)
     // connect
     std::optional<std::string> password; // overrides the target's
     int refused_status = 0;              // expect the handshake refused with this HTTP status (0 = must succeed)

@@ -379,4 +379,9 @@ std::string number_text(double value, int decimals) {
     return buf;
 }
 
+void deep_copy(const rapidjson::Value& value, rapidjson::Document& out) {
+    const std::string text = to_json(value);
+    out.Parse(text.c_str(), text.size());
+}
+
 } // namespace scen
