@@ -169,7 +169,13 @@ void FileHost::handle(const ocpp::net::HttpRequest& req, ocpp::net::HttpResponde
         respond(std::move(res));
         return;
     }
-    if (auto e = endpoints_.find(req.path); e != endpoints_.end()) {
+    // An upload may go to the endpoint or below it (chargers append the file name to a location ending in '/').
+    auto e = endpoints_.upper_bound(req.path);
+    if (e != endpoints_.begin()) {
+        --e;
+    }
+    const bool under = e != endpoints_.end() && (req.path == e->first || req.path.rfind(e->first + "/", 0) == 0);
+    if (under) {
         if (req.method != "PUT" && req.method != "POST") {
             res.status = 405;
             res.body = "PUT or POST only\n";
