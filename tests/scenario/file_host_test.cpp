@@ -7,6 +7,7 @@
 #include "simulator/scenario/file_host.hpp"
 #include "tests/support/http_client.hpp"
 #include "tests/support/loop_thread.hpp"
+#include "tests/support/wait.hpp"
 
 namespace {
 
@@ -50,7 +51,7 @@ TEST_F(FileHostTest, ServesAFileAndCountsItsDownloads) {
     EXPECT_EQ(r.body, "version=2.0");
     EXPECT_EQ(http(port, "GET", path).status, 200);
     EXPECT_EQ(loop_.call([&] { return host_->downloads(*url); }), 2u);
-    EXPECT_EQ(events_.load(), 2);
+    EXPECT_TRUE(ocppkit::test::wait_until([&] { return events_.load() == 2; }, std::chrono::seconds(5)));
     // Only GET; another path is not found; a file served as failing answers its status.
     EXPECT_EQ(http(port, "PUT", path, "x").status, 405);
     EXPECT_EQ(http(port, "GET", path + "x").status, 404);
@@ -89,7 +90,7 @@ TEST_F(FileHostTest, TakesUploadsByPutAndMultipartPostAndKeepsTheLatest) {
     EXPECT_EQ(uploads[1].text, "third");
     EXPECT_EQ(http(port, "PUT", path, std::string(5000, 'x')).status / 100, 4);
     EXPECT_EQ(loop_.call([&] { return host_->uploads(*url)->size(); }), 2u);
-    EXPECT_EQ(events_.load(), 3);
+    EXPECT_TRUE(ocppkit::test::wait_until([&] { return events_.load() == 3; }, std::chrono::seconds(5)));
     // GET on an upload URL, and a path beside the endpoint, are refused.
     EXPECT_EQ(http(port, "GET", path).status, 405);
     EXPECT_EQ(http(port, "PUT", path + "x", "y").status, 404);
