@@ -1,5 +1,5 @@
 // The central-system role with the real binaries: the runner listens and prints where; another runner playing
-// chargers, and our ocpp-simulator, connect to it. The library's central-system scenarios (scenarios/cs_*.yaml)
+// chargers, and our ocpp-simulator, connect to it. The library's central-system scenarios (scenarios/central_system/)
 // pass against `ocpp-simulator run`.
 #include <unistd.h>
 
@@ -122,7 +122,7 @@ TEST_F(CentralRole, AbsentChargerAndUnmatchedCallFailTheirStep) {
 class CentralRoleLibrary : public CentralRole, public ::testing::WithParamInterface<const char*> {};
 
 TEST_P(CentralRoleLibrary, PassesAgainstOurSimulator) {
-    const std::string file = kSource + "/scenarios/" + GetParam() + ".yaml";
+    const std::string file = kSource + "/scenarios/central_system/" + GetParam() + ".yaml";
     const std::string url = listen({file, "--junit", base_ + ".xml"});
     ASSERT_FALSE(url.empty());
     ChildProcess sim(
@@ -138,9 +138,9 @@ TEST_P(CentralRoleLibrary, PassesAgainstOurSimulator) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Scenarios, CentralRoleLibrary,
-                         ::testing::Values("cs_smart_charging_tx_default", "cs_clear_charging_profile",
-                                           "cs_firmware_update", "cs_diagnostics_upload", "cs_local_list",
-                                           "cs_reservation_cancel", "cs_reservation_used", "cs_trigger_messages",
-                                           "cs_data_transfer"));
+                         ::testing::Values("smart_charging_tx_default", "clear_charging_profile",
+                                           "firmware_update", "diagnostics_upload", "local_list",
+                                           "reservation_cancel", "reservation_used", "trigger_messages",
+                                           "data_transfer"));
 
 } // namespace
