@@ -79,9 +79,10 @@ std::string FileHost::url_of(const std::string& path) const {
     return "http://" + host_ + ":" + std::to_string(server_ ? server_->port() : 0) + path;
 }
 
-ocpp::Result<std::string> FileHost::serve(const std::string& owner, const std::string& name, std::string content,
-                                          int status, std::function<void()> on_download) {
-    if (content.size() > limits_.max_served_bytes) {
+ocpp::Result<std::string> FileHost::serve(const std::string& owner, const std::string& name,
+                                          std::shared_ptr<const std::string> content, int status,
+                                          std::function<void()> on_download) {
+    if (!content || content->size() > limits_.max_served_bytes) {
         return ocpp::make_error("a file of at most " + std::to_string(limits_.max_served_bytes) + " bytes to serve");
     }
     if (auto r = start(); !r) {
@@ -122,6 +123,17 @@ const std::deque<Upload>* FileHost::uploads(const std::string& url) const {
     return nullptr;
 }
 
+void FileHost::downloaded(const std::string& path) {
+    auto f = files_.find(path);
+    if (f == files_.end()) {
+        return;
+    }
+    ++f->second.downloads;
+    if (f->second.on_download) {
+        loop_.post(f->second.on_download);
+    }
+}
+
 Upload FileHost::read_upload(const ocpp::net::HttpRequest& req) const {
     Upload u;
     u.method = req.method;
@@ -158,11 +170,27 @@ void FileHost::handle(const ocpp::net::HttpRequest& req, ocpp::net::HttpResponde
         } else {
             res.status = f->second.status;
             res.headers[0].second = "application/octet-stream";
-            res.body = f->second.status == 200 ? f->second.content : "not served\n";
-            if (req.method == "GET") {
-                ++f->second.downloads;
-                if (f->second.on_download) {
-                    loop_.post(f->second.on_download);
+            if (f->second.status != 200) {
+                res.body = "not served\n";
+                if (req.method == "GET") {
+                    downloaded(req.path); // a fetch the scenario made fail on purpose
+                }
+            } else if (req.method == "GET") {
+                // Streamed from the one shared copy (many chargers fetching a large file hold no copies of it), and
+                // counted as a download once its last byte went out.
+                auto content = f->second.content;
+                res.stream = std::make_shared<ocpp::net::HttpBodyStream>();
+                res.stream->size = content->size();
+                res.stream->read = [this, content, path = req.path](std::uint64_t offset, std::size_t max,
+                                                                    std::string& out) {
+                    out.append(*content, static_cast<std::size_t>(offset), max);
+                    if (offset + max >= content->size()) {
+                        downloaded(path);
+                    }
+                    return true;
+                };
+                if (content->empty()) {
+                    downloaded(req.path);
                 }
             }
         }

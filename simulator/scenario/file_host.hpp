@@ -42,9 +42,10 @@ public:
     FileHost& operator=(const FileHost&) = delete;
 
     // Serves `content` under a new path ending in `name`, answering `status` (200 normally); returns its URL.
-    ocpp::Result<std::string> serve(const std::string& owner, const std::string& name, std::string content, int status,
+    ocpp::Result<std::string> serve(const std::string& owner, const std::string& name,
+                                    std::shared_ptr<const std::string> content, int status,
                                     std::function<void()> on_download);
-    // How often the file at `url` was fetched (GET); 0 for an unknown URL.
+    // How often the file at `url` was fetched whole (GET, its last byte sent); 0 for an unknown URL.
     std::size_t downloads(const std::string& url) const;
     // A new upload endpoint ending in `name`; returns its URL. `on_upload` runs on the loop when a file arrives.
     ocpp::Result<std::string> upload_endpoint(const std::string& owner, const std::string& name,
@@ -56,7 +57,7 @@ public:
 
 private:
     struct Served {
-        std::string content;
+        std::shared_ptr<const std::string> content; // shared by every run that serves the same file
         int status = 200;
         std::size_t downloads = 0;
         std::function<void()> on_download;
@@ -69,6 +70,7 @@ private:
     std::string url_of(const std::string& path) const;
     void handle(const ocpp::net::HttpRequest& req, ocpp::net::HttpResponder respond);
     Upload read_upload(const ocpp::net::HttpRequest& req) const;
+    void downloaded(const std::string& path); // the whole file went out
 
     ocpp::net::EventLoop& loop_;
     std::string host_;

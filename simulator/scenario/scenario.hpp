@@ -78,9 +78,9 @@ struct Step {
     std::map<std::string, std::string> values; // variable -> JSON template
     // serve_file, expect_download, expect_upload: the variable that holds the file's URL
     std::string variable;
-    std::string file_name; // serve_file, expect_upload: the last segment of the URL
-    std::string file_path; // serve_file: the file to serve ("" = `text`)
-    std::string text;      // serve_file: the content when no file is given (a template)
+    std::string file_name;                      // serve_file, expect_upload: the last segment of the URL
+    std::string file_path;                      // serve_file: the file to serve ("" = `text`)
+    std::shared_ptr<const std::string> content; // serve_file: the file's content, read once, shared by the runs
 };
 
 // Which side of the connection a scenario plays.

@@ -40,8 +40,10 @@ protected:
 };
 
 TEST_F(FileHostTest, ServesAFileAndCountsItsDownloads) {
-    const auto url =
-        loop_.call([&] { return host_->serve("CP 1", "fw-2.0.bin", "version=2.0", 200, [&] { ++events_; }); });
+    const auto url = loop_.call([&] {
+        return host_->serve("CP 1", "fw-2.0.bin", std::make_shared<const std::string>("version=2.0"), 200,
+                            [&] { ++events_; });
+    });
     ASSERT_TRUE(url) << url.error().message;
     EXPECT_NE(url->find("/CP%201/fw-2.0.bin"), std::string::npos) << *url;
     const auto [port, path] = split(*url);
@@ -55,9 +57,22 @@ TEST_F(FileHostTest, ServesAFileAndCountsItsDownloads) {
     // Only GET; another path is not found; a file served as failing answers its status.
     EXPECT_EQ(http(port, "PUT", path, "x").status, 405);
     EXPECT_EQ(http(port, "GET", path + "x").status, 404);
-    const auto failing = loop_.call([&] { return host_->serve("CP 1", "fw.bin", "x", 404, nullptr); });
+    const auto failing = loop_.call(
+        [&] { return host_->serve("CP 1", "fw.bin", std::make_shared<const std::string>("x"), 404, nullptr); });
     ASSERT_TRUE(failing);
     EXPECT_EQ(http(port, "GET", split(*failing).second).status, 404);
+    // A large file goes out whole, streamed from its one copy.
+    std::string big(3 * 1024 * 1024 + 17, 'x');
+    for (std::size_t i = 0; i < big.size(); i += 4096) {
+        big[i] = static_cast<char>('a' + i / 4096 % 26);
+    }
+    const auto large = loop_.call(
+        [&] { return host_->serve("CP 1", "big.bin", std::make_shared<const std::string>(big), 200, nullptr); });
+    ASSERT_TRUE(large);
+    const auto r2 = http(port, "GET", split(*large).second, "", {}, std::chrono::seconds(20));
+    EXPECT_EQ(r2.status, 200);
+    EXPECT_TRUE(r2.body == big) << r2.body.size();
+    EXPECT_EQ(loop_.call([&] { return host_->downloads(*large); }), 1u);
 }
 
 TEST_F(FileHostTest, TakesUploadsByPutAndMultipartPostAndKeepsTheLatest) {

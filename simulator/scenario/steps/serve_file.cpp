@@ -24,7 +24,7 @@ void parse_serve_file(const StepSource& src, Step& s, std::vector<Step>&) {
         if (!content) {
             p.fail(o["file"], "file: " + content.error().message);
         }
-        s.text = std::move(*content);
+        s.content = std::make_shared<const std::string>(std::move(*content));
         s.file_name = s.file_path.substr(s.file_path.rfind('/') + 1);
     } else {
         s.payload = p.text(o["text"], "text"); // a template, expanded when the step runs
@@ -43,13 +43,13 @@ void parse_serve_file(const StepSource& src, Step& s, std::vector<Step>&) {
 }
 
 void run_serve_file(ChargerRun& run, const Step& s) {
-    std::string content = s.text;
-    if (s.file_path.empty()) {
+    auto content = s.content;
+    if (!content) {
         const auto text = expand_or_fail(run, s.payload, "the text of the served file");
         if (!text) {
             return;
         }
-        content = *text;
+        content = std::make_shared<const std::string>(*text);
     }
     std::weak_ptr<ChargerRun> weak = run.weak_from_this();
     auto url = run.env().files->serve(run.id(), s.file_name, std::move(content), s.status, [weak] {
