@@ -140,6 +140,7 @@ TEST_P(CentralRoleLibrary, PassesAgainstOurSimulator) {
 INSTANTIATE_TEST_SUITE_P(Scenarios, CentralRoleLibrary,
                          ::testing::Values("smart_charging_tx_default", "clear_charging_profile", "firmware_update",
                                            "diagnostics_upload", "local_list", "reservation_cancel", "reservation_used",
-                                           "trigger_messages", "data_transfer"));
+                                           "trigger_messages", "data_transfer"),
+                         [](const ::testing::TestParamInfo<const char*>& p) { return std::string(p.param); });
 
 } // namespace
