@@ -171,6 +171,7 @@ private:
     void authorize_and_start(int connector, const std::string& id_tag, bool remote);
     void start_transaction(int connector);
     void send_meter_values(int connector, ocpp::v16::ReadingContext context);
+    void send_idle_meter_values(int connector); // a TriggerMessage outside a transaction (remote_trigger.cpp)
     void finish_session(int connector, ocpp::v16::Reason reason, std::function<void()> then = {});
     void advance_meter(int connector);
     void enqueue(Queued q);

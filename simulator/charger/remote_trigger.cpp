@@ -1,4 +1,6 @@
 // The RemoteTrigger profile of a simulated charger: TriggerMessage for every requestedMessage.
+#include <cstdio>
+
 #include "simulator/charger/call.hpp"
 #include "simulator/charger/charger.hpp"
 
@@ -6,6 +8,36 @@ namespace sim {
 
 using namespace ocpp::v16;
 using ocpp::Reply;
+
+namespace {
+
+SampledValue triggered(const std::string& value, Measurand m, UnitOfMeasure unit) {
+    SampledValue v;
+    v.value = value;
+    v.measurand = m;
+    v.unit = unit;
+    v.context = ReadingContext::Trigger;
+    return v;
+}
+
+} // namespace
+
+// A triggered MeterValues outside a transaction (OCPP 1.6 5.17): the connector's register and no power, without a
+// transactionId; not queued for replay, as it belongs to no transaction.
+void Charger::send_idle_meter_values(int c) {
+    char register_wh[32];
+    std::snprintf(register_wh, sizeof register_wh, "%.1f", conn(c).meter_wh);
+    MeterValue mv;
+    mv.timestamp = wall_now();
+    mv.sampledValue = {
+        triggered(register_wh, Measurand::Energy_Active_Import_Register, UnitOfMeasure::Wh),
+        triggered("0.0", Measurand::Power_Active_Import, UnitOfMeasure::W),
+    };
+    MeterValuesReq req;
+    req.connectorId = c;
+    req.meterValue.push_back(std::move(mv));
+    call(req);
+}
 
 void Charger::register_remote_trigger() {
     auto counted = [this](std::string_view action) { ++env_.stats.calls_answered[std::string(action)]; };
@@ -34,7 +66,11 @@ void Charger::register_remote_trigger() {
         case MessageTrigger::MeterValues:
             for (int k = 1; k <= spec_.connectors; ++k) {
                 if (c <= 0 || c == k) {
-                    send_meter_values(k, ReadingContext::Trigger);
+                    if (conn(k).local_tx == 0) {
+                        send_idle_meter_values(k);
+                    } else {
+                        send_meter_values(k, ReadingContext::Trigger);
+                    }
                 }
             }
             break;

@@ -1,6 +1,7 @@
 #include "simulator/scenario/charger_run.hpp"
 
 #include "ocpp/rpc/frame.hpp"
+#include "simulator/scenario/central_defaults.hpp"
 #include "simulator/scenario/steps/registry.hpp"
 
 namespace scen {
@@ -38,6 +39,10 @@ void ChargerRun::start() {
             return;
         }
         ctx_.set(name, v);
+    }
+    prepare(env_.scenario->steps);
+    if (finished_) {
+        return;
     }
     levels_.push_back(Level{&env_.scenario->steps});
     env_.loop->post([self = shared_from_this()] { self->advance(); });
@@ -211,6 +216,12 @@ void ChargerRun::poke() {
 }
 
 void ChargerRun::attach(std::shared_ptr<ocpp::Peer> peer) {
+    if (link_.peer && link_.peer->is_open()) {
+        // The charger connected again (central-system role): the new connection replaces the old one.
+        link_.peer->set_close_handler(nullptr);
+        link_.peer->close(1000, "replaced by a new connection");
+    }
+    ++link_.connections;
     link_.peer = std::move(peer);
     link_.closed.reset();
     std::weak_ptr<ChargerRun> weak = weak_from_this();
@@ -232,10 +243,40 @@ void ChargerRun::attach(std::shared_ptr<ocpp::Peer> peer) {
                 return;
             }
             IncomingCall call{action, rapidjson::Document(), std::move(reply)};
-            call.payload.CopyFrom(payload, call.payload.GetAllocator());
-            self->link_.inbox.push_back(std::move(call));
-            self->poke();
+            deep_copy(payload, call.payload);
+            self->take_call(std::move(call));
         });
+    }
+    poke(); // an accept may wait for this connection
+}
+
+void ChargerRun::take_call(IncomingCall call) {
+    const std::string id = call.reply.message_id();
+    link_.inbox.push_back(std::move(call));
+    poke();
+    if (env_.role != Role::CentralSystem) {
+        return;
+    }
+    // No step took it: answer as a small central system would, and keep it for a later expect_call.
+    for (auto& c : link_.inbox) {
+        if (c.reply.message_id() == id && !c.reply.answered()) {
+            answer_by_default(c.action, c.reply, ctx_);
+        }
+    }
+    while (link_.inbox.size() > Link::kMaxInbox && link_.inbox.front().reply.answered()) {
+        link_.inbox.pop_front();
+    }
+}
+
+void ChargerRun::prepare(const std::vector<Step>& steps) {
+    for (const auto& s : steps) {
+        if (finished_) {
+            return;
+        }
+        if (s.kind->prepare) {
+            s.kind->prepare(*this, s);
+        }
+        prepare(s.steps);
     }
 }
 
@@ -269,7 +310,7 @@ void ChargerRun::observe(ocpp::FrameDirection dir, std::string_view text) {
     a.code = f.error_code;
     a.description = f.error_description;
     if (f.payload) {
-        a.payload.CopyFrom(*f.payload, a.payload.GetAllocator());
+        deep_copy(*f.payload, a.payload);
     }
     link_.raw_id.reset();
     poke();

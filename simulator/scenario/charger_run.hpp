@@ -15,6 +15,7 @@
 
 #include "ocpp/net/client.hpp"
 #include "ocpp/peer/peer.hpp"
+#include "simulator/scenario/file_host.hpp"
 #include "simulator/scenario/runner.hpp"
 #include "simulator/scenario/values.hpp"
 
@@ -32,6 +33,8 @@ struct RunEnv {
     const ocpp::Logger* peer_log = nullptr; // quieter: raw frames make the Peer warn about answers it did not expect
     RestClient* rest = nullptr;
     ocpp::Executor* loop = nullptr;
+    Role role = Role::Charger;
+    FileHost* files = nullptr; // files served to and uploaded by chargers
 };
 
 // The answer to the last send or raw frame.
@@ -60,7 +63,14 @@ struct Link {
     std::optional<std::string> raw_id; // the raw frame whose answer we wait for ("" = any unknown id)
     std::chrono::steady_clock::time_point raw_sent;
     std::set<std::string> our_call_ids;
+    // Calls waiting for an expect_call; in the central-system role also those answered by default already, kept
+    // (at most kMaxInbox) so that a later expect_call can find one that came early.
     std::deque<IncomingCall> inbox;
+    static constexpr std::size_t kMaxInbox = 256;
+    // Central-system role: the password the charger must send (set by accept), connections seen and accepted.
+    std::optional<std::string> expected_password;
+    int connections = 0;
+    int accepted = 0;
     // The last `rest` sent with async: true, and its answer once it came.
     const Step* async_rest = nullptr;
     std::shared_ptr<std::optional<ocpp::Result<RestReply>>> async_reply;
@@ -109,6 +119,8 @@ private:
     void finish();
     std::string step_path() const;
     void observe(ocpp::FrameDirection dir, std::string_view text);
+    void take_call(IncomingCall call); // a CALL arrived: to the waiting step, else (central system) by default
+    void prepare(const std::vector<Step>& steps); // the kinds' work before the first step (upload endpoints)
 
     RunEnv env_;
     int index_;

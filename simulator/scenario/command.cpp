@@ -43,6 +43,8 @@ const TextOption kTextOptions[] = {
     {"--key", &Overrides::key_file},
     {"--api", &Overrides::api},
     {"--api-token", &Overrides::api_token},
+    {"--listen", &Overrides::listen},
+    {"--id", &Overrides::id_pattern},
 };
 
 int from_capture_main(const std::vector<std::string>& args) {
@@ -101,6 +103,10 @@ std::string scenario_usage() {
            "  --api URL              base URL of the REST API (default: from --url, http://HOST:PORT)\n"
            "  --api-token TOKEN      bearer token of the REST API\n"
            "  --chargers N           run every scenario with N chargers\n"
+           "  --id PATTERN           the chargers' IDs, instead of chargers.id (CP-{index:03}, or a real charger's "
+           "ID)\n"
+           "  --listen URL           role central_system: listen on ws://HOST:PORT/PATH (port 0: a free one), instead "
+           "of listen:\n"
            "  --report FILE.json     write the results as JSON\n"
            "  --junit FILE.xml       write JUnit XML: one testcase per scenario and charger\n"
            "  --log-level LEVEL      debug, info, warn (default), error\n";
@@ -168,6 +174,16 @@ int scenario_main(const std::vector<std::string>& args) {
     if (o.url && o.url->rfind("ws://", 0) != 0 && o.url->rfind("wss://", 0) != 0) {
         return usage_error("--url: expected ws://HOST:PORT/PATH or wss://..., got \"" + *o.url + "\"");
     }
+    if (o.listen) {
+        if (auto problem = listen_problem(*o.listen)) {
+            return usage_error("--listen: " + *problem);
+        }
+    }
+    if (o.id_pattern) {
+        if (auto problem = id_pattern_problem(*o.id_pattern, o.chargers.value_or(1))) {
+            return usage_error("--id: " + *problem);
+        }
+    }
     std::vector<Scenario> scenarios;
     for (const auto& f : files) {
         auto s = load_scenario(f);
@@ -185,10 +201,17 @@ int scenario_main(const std::vector<std::string>& args) {
     }
     ocpp::Logger log(level);
     auto rest = make_rest_client();
-    const auto results = run_all(scenarios, o, log, rest.get(), [](const ChargerResult& r) {
-        std::fprintf(stdout, "%s\n", result_line(r).c_str());
-        std::fflush(stdout);
-    });
+    const auto results = run_all(
+        scenarios, o, log, rest.get(),
+        [](const ChargerResult& r) {
+            std::fprintf(stdout, "%s\n", result_line(r).c_str());
+            std::fflush(stdout);
+        },
+        [](const std::string& url) {
+            // One line a test or a user reads to point a charger at the runner.
+            std::fprintf(stdout, "listening %s\n", url.c_str());
+            std::fflush(stdout);
+        });
     std::size_t failed = 0;
     for (const auto& r : results) {
         failed += r.passed ? 0 : 1;

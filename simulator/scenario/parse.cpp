@@ -15,7 +15,7 @@ namespace scen {
 namespace detail {
 
 Scenario Parser::scenario(const YAML::Node& root) {
-    keys(root, {"name", "description", "target", "chargers", "variables", "steps"}, "the scenario");
+    keys(root, {"name", "description", "role", "listen", "target", "chargers", "variables", "steps"}, "the scenario");
     Scenario s;
     s.file = file_;
     if (!root["name"]) {
@@ -24,6 +24,22 @@ Scenario Parser::scenario(const YAML::Node& root) {
     s.name = text(root["name"], "name");
     if (root["description"]) {
         s.description = text(root["description"], "description");
+    }
+    if (const auto r = root["role"]) {
+        const std::string role = text(r, "role");
+        if (role != "charger" && role != "central_system") {
+            fail(r, "role: expected charger or central_system, got \"" + role + "\"");
+        }
+        s.role = role == "charger" ? Role::Charger : Role::CentralSystem;
+    }
+    if (const auto l = root["listen"]) {
+        if (s.role != Role::CentralSystem) {
+            fail(l, "listen: only for role: central_system");
+        }
+        s.listen = text(l, "listen");
+        if (auto problem = listen_problem(s.listen)) {
+            fail(l, "listen: " + *problem);
+        }
     }
     if (const auto t = root["target"]) {
         target(t, s.target);

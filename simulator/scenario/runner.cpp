@@ -4,6 +4,7 @@
 
 #include "ocpp/text/chargebox_id.hpp"
 #include "simulator/scenario/charger_run.hpp"
+#include "simulator/scenario/listener.hpp"
 
 namespace scen {
 
@@ -56,6 +57,10 @@ struct ScenarioRun {
     std::vector<std::shared_ptr<ChargerRun>> chargers;
     std::vector<ChargerResult> results;
     std::size_t pending = 0;
+    std::unique_ptr<FileHost> files;
+    std::unique_ptr<Listener> listener;                     // central-system role
+    std::map<std::string, std::weak_ptr<ChargerRun>> by_id; // central-system role: the run of each charger
+    std::string listening;                                  // the URL the listener is bound to
 };
 
 // Sets `field` to the override when there is one.
@@ -100,11 +105,33 @@ std::optional<std::pair<std::string, std::string>> target_problem(const Target& 
     return std::nullopt;
 }
 
+// Central-system role: binds the listener; {expected, got} when it cannot.
+std::optional<std::pair<std::string, std::string>> listen_setup(ScenarioRun& run, ocpp::net::EventLoop& loop,
+                                                                const std::optional<ListenUrl>& at,
+                                                                const ocpp::validation::Registry& schemas,
+                                                                const ocpp::Logger& log) {
+    if (!at) {
+        return std::make_pair("a listen URL such as ws://127.0.0.1:0/ocpp (listen: in the file, or --listen)",
+                              "an unusable one");
+    }
+    run.listener = std::make_unique<Listener>(loop, schemas, log, run.peer_log, [&run](const std::string& id) {
+        auto it = run.by_id.find(id);
+        return it == run.by_id.end() ? nullptr : it->second.lock();
+    });
+    auto url = run.listener->listen(*at);
+    if (!url) {
+        return std::make_pair("a socket to listen on for chargers", url.error().message);
+    }
+    run.listening = *url;
+    return std::nullopt;
+}
+
 } // namespace
 
 std::shared_ptr<void> run_scenario(ocpp::net::EventLoop& loop, const Scenario& scenario, const Overrides& overrides,
                                    const ocpp::validation::Registry& schemas, const ocpp::Logger& log, RestClient* rest,
-                                   std::function<void(std::vector<ChargerResult>)> done) {
+                                   std::function<void(std::vector<ChargerResult>)> done,
+                                   const std::function<void(const std::string&)>& on_listening) {
     auto run = std::make_shared<ScenarioRun>(log);
     run->env.peer_log = &run->peer_log;
     run->env.scenario = &scenario;
@@ -132,14 +159,21 @@ std::shared_ptr<void> run_scenario(ocpp::net::EventLoop& loop, const Scenario& s
     run->env.client_without_certificate =
         run->client_without_certificate ? run->client_without_certificate.get() : run->client.get();
     const int n = overrides.chargers ? *overrides.chargers : scenario.chargers;
-    run->env.id_pattern = scenario.id_pattern;
-    if (n > 1 && scenario.id_pattern.find("{index") == std::string::npos) {
+    run->env.id_pattern = overrides.id_pattern ? *overrides.id_pattern : scenario.id_pattern;
+    if (n > 1 && run->env.id_pattern.find("{index") == std::string::npos) {
         run->env.id_pattern += "{index:04}";
     }
     run->pending = static_cast<std::size_t>(n);
     std::weak_ptr<ScenarioRun> weak = run;
     auto finished = std::make_shared<std::function<void(std::vector<ChargerResult>)>>(std::move(done));
-    if (const auto problem = target_problem(run->env.target)) {
+    run->env.role = scenario.role;
+    const std::string listen = overrides.listen ? *overrides.listen : scenario.listen;
+    const auto listen_at = parse_listen_url(listen.empty() ? "ws://127.0.0.1:0/ocpp" : listen);
+    run->files = std::make_unique<FileHost>(loop, listen_at ? listen_at->host : "127.0.0.1", log);
+    run->env.files = run->files.get();
+    const auto problem = scenario.role == Role::CentralSystem ? listen_setup(*run, loop, listen_at, schemas, log)
+                                                              : target_problem(run->env.target);
+    if (problem) {
         ChargerResult r;
         r.scenario = scenario.name;
         r.file = scenario.file;
@@ -156,10 +190,21 @@ std::shared_ptr<void> run_scenario(ocpp::net::EventLoop& loop, const Scenario& s
             }
             self->results.push_back(std::move(r));
             if (--self->pending == 0) {
+                // Free the ports for the next scenario, which may listen on the same one.
+                if (self->listener) {
+                    self->listener->shutdown();
+                }
+                self->files->shutdown();
                 (*finished)(std::move(self->results));
             }
         });
         run->chargers.push_back(c);
+        run->by_id[c->id()] = c;
+    }
+    if (run->listener && on_listening) {
+        on_listening(run->listening);
+    }
+    for (const auto& c : run->chargers) {
         c->start();
     }
     return run;
@@ -167,7 +212,8 @@ std::shared_ptr<void> run_scenario(ocpp::net::EventLoop& loop, const Scenario& s
 
 std::vector<ChargerResult> run_all(const std::vector<Scenario>& scenarios, const Overrides& overrides,
                                    const ocpp::Logger& log, RestClient* rest,
-                                   const std::function<void(const ChargerResult&)>& on_result) {
+                                   const std::function<void(const ChargerResult&)>& on_result,
+                                   const std::function<void(const std::string&)>& on_listening) {
     std::vector<ChargerResult> all;
     auto schemas = ocpp::validation::Registry::v16();
     if (!schemas) {
@@ -185,15 +231,18 @@ std::vector<ChargerResult> run_all(const std::vector<Scenario>& scenarios, const
             return;
         }
         const Scenario& s = scenarios[next++];
-        runs.push_back(run_scenario(*loop, s, overrides, *schemas, log, rest, [&](std::vector<ChargerResult> rs) {
-            for (auto& r : rs) {
-                if (on_result) {
-                    on_result(r);
+        runs.push_back(run_scenario(
+            *loop, s, overrides, *schemas, log, rest,
+            [&](std::vector<ChargerResult> rs) {
+                for (auto& r : rs) {
+                    if (on_result) {
+                        on_result(r);
+                    }
+                    all.push_back(std::move(r));
                 }
-                all.push_back(std::move(r));
-            }
-            loop->post([&] { start_next(); });
-        }));
+                loop->post([&] { start_next(); });
+            },
+            on_listening));
     };
     loop->post([&] { start_next(); });
     loop->run();

@@ -48,16 +48,19 @@ public:
                          const std::string& path, const std::string& body, ocpp::Executor& loop, Done done) = 0;
 };
 
-// Runs one scenario for all of its chargers on `loop`; `done` runs on the loop with one result per charger.
+// Runs one scenario for all of its chargers on `loop`; `done` runs on the loop with one result per charger. In the
+// central-system role `on_listening` gets the URL chargers connect to, once bound.
 // Call on the loop's thread. The returned handle keeps the run alive; drop it only after `done` ran (or after the
 // loop stopped).
 std::shared_ptr<void> run_scenario(ocpp::net::EventLoop& loop, const Scenario& scenario, const Overrides& overrides,
                                    const ocpp::validation::Registry& schemas, const ocpp::Logger& log, RestClient* rest,
-                                   std::function<void(std::vector<ChargerResult>)> done);
+                                   std::function<void(std::vector<ChargerResult>)> done,
+                                   const std::function<void(const std::string&)>& on_listening = {});
 
 // Runs scenarios one after the other on a new event loop on this thread and returns every result.
 std::vector<ChargerResult> run_all(const std::vector<Scenario>& scenarios, const Overrides& overrides,
                                    const ocpp::Logger& log, RestClient* rest,
-                                   const std::function<void(const ChargerResult&)>& on_result = {});
+                                   const std::function<void(const ChargerResult&)>& on_result = {},
+                                   const std::function<void(const std::string&)>& on_listening = {});
 
 } // namespace scen

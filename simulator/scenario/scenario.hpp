@@ -1,6 +1,7 @@
 #pragma once
 // A YAML scenario as the runner sees it: target, chargers, variables and a tree of steps, each with its line in the
 // file so that a failure can point at it. scenarios/FORMAT.md describes the language.
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <optional>
@@ -50,8 +51,9 @@ struct Step {
     std::optional<Expectation> expect; // send, fault (inline), expect, expect_call (on the request), rest (body)
     // expect_call; expect_close, expect_rest: how long to wait
     double within_s = 10;
-    std::string reply_error; // answer with this CALLERROR code instead of `payload`
-    double delay_s = 0;      // answer this much later (a delayed answer)
+    std::string reply_error;    // answer with this CALLERROR code instead of `payload`
+    std::vector<Matcher> where; // expect_call: which call of the action to take (the first where these hold)
+    double delay_s = 0;         // answer this much later (a delayed answer)
     // connect
     std::optional<std::string> password; // overrides the target's
     int refused_status = 0;              // expect the handshake refused with this HTTP status (0 = must succeed)
@@ -74,6 +76,17 @@ struct Step {
     bool async = false; // go on at once; expect_rest checks the answer later
     // set
     std::map<std::string, std::string> values; // variable -> JSON template
+    // serve_file, expect_download, expect_upload: the variable that holds the file's URL
+    std::string variable;
+    std::string file_name;                      // serve_file, expect_upload: the last segment of the URL
+    std::string file_path;                      // serve_file: the file to serve ("" = `text`)
+    std::shared_ptr<const std::string> content; // serve_file: the file's content, read once, shared by the runs
+};
+
+// Which side of the connection a scenario plays.
+enum class Role {
+    Charger,       // the chargers connect to the target URL
+    CentralSystem, // the runner listens and the chargers (ours or real ones) connect to it
 };
 
 struct Target {
@@ -89,6 +102,8 @@ struct Scenario {
     std::string file;
     std::string name;
     std::string description;
+    Role role = Role::Charger;
+    std::string listen; // central-system role: "ws://127.0.0.1:PORT/ocpp" (port 0 picks a free one)
     Target target;
     int chargers = 1;
     std::string id_pattern = "SCN{index:04}";     // {index} or {index:0N}
@@ -99,6 +114,8 @@ struct Scenario {
 // Settings from the command line that win over the file.
 struct Overrides {
     std::optional<std::string> url, password, ca_file, cert_file, key_file, api, api_token;
+    std::optional<std::string> listen;     // central-system role: where to listen
+    std::optional<std::string> id_pattern; // the chargers' IDs (e.g. a real charger's ID)
     std::optional<int> security_profile, chargers;
 };
 
@@ -110,5 +127,16 @@ std::string charger_id(const std::string& pattern, int index);
 // Why the IDs of `chargers` chargers under `pattern` break the Chargebox ID rule (the first and the last tell), or
 // nullopt when they all keep it.
 std::optional<std::string> id_pattern_problem(const std::string& pattern, int chargers);
+
+// Where the central-system role listens, read from "ws://HOST:PORT/PATH" (port 0 = any free port).
+struct ListenUrl {
+    std::string host;
+    std::uint16_t port = 0;
+    std::string path; // "/ocpp"; the charger ID follows it
+};
+// Reads a listen URL; nullopt when it is not a ws:// URL with a host and a port.
+std::optional<ListenUrl> parse_listen_url(const std::string& url);
+// Why `url` cannot be listened on, or nullopt.
+std::optional<std::string> listen_problem(const std::string& url);
 
 } // namespace scen

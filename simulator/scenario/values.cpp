@@ -33,6 +33,20 @@ std::string text_of(const rapidjson::Value& v) {
     return to_json(v);
 }
 
+// The first element of `list` that is an object whose `field` (a dotted path) has the text `value`.
+const rapidjson::Value* find_element(const rapidjson::Value& list, const std::string& field, const std::string& value) {
+    for (const auto& e : list.GetArray()) {
+        if (!e.IsObject()) {
+            continue;
+        }
+        const rapidjson::Value* f = find_path(e, field);
+        if (f && !f->IsObject() && !f->IsArray() && text_of(*f) == value) {
+            return &e;
+        }
+    }
+    return nullptr;
+}
+
 // "name(args)" -> args when expr calls name; nullopt otherwise.
 std::optional<std::string> call_args(const std::string& expr, const std::string& name) {
     if (expr.rfind(name + "(", 0) != 0 || expr.back() != ')') {
@@ -221,9 +235,21 @@ const rapidjson::Value* find_path(const rapidjson::Value& root, const std::strin
         if (path[i] == '[') {
             const auto close = path.find(']', i);
             const std::string index = close == std::string::npos ? "" : path.substr(i + 1, close - i - 1);
+            if (const auto eq = index.find('='); eq != std::string::npos && eq > 0) {
+                // [field=value]: the first element of the list whose field holds that value (as its text).
+                if (!v->IsArray()) {
+                    return nullptr;
+                }
+                v = find_element(*v, index.substr(0, eq), index.substr(eq + 1));
+                if (!v) {
+                    return nullptr;
+                }
+                i = close + 1;
+                continue;
+            }
             if (index.empty() || index.find_first_not_of("0123456789") != std::string::npos) {
                 if (error) {
-                    *error = "bad index in path \"" + path + "\" (expected [0], [1], ...)";
+                    *error = "bad index in path \"" + path + "\" (expected [0], [1], ... or [field=value])";
                 }
                 return nullptr;
             }
@@ -351,6 +377,11 @@ std::string number_text(double value, int decimals) {
         std::snprintf(buf, sizeof buf, "%.*f", decimals, value);
     }
     return buf;
+}
+
+void deep_copy(const rapidjson::Value& value, rapidjson::Document& out) {
+    const std::string text = to_json(value);
+    out.Parse(text.c_str(), text.size());
 }
 
 } // namespace scen

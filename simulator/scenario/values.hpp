@@ -50,6 +50,10 @@ std::string describe(const Matcher& m);
 // A number as a failure or a report shows it: "0.5", "30" (shortest), or with `decimals` fixed ("0.210").
 std::string number_text(double value, int decimals = -1);
 
+// A copy of `value` that owns all of its strings. rapidjson's CopyFrom keeps referring to the strings of a document
+// parsed in place (the Peer parses frames so), which are gone once the frame is; what is kept past it needs this.
+void deep_copy(const rapidjson::Value& value, rapidjson::Document& out);
+
 // Compact JSON text of a value (long texts cut to `limit` characters with "...").
 std::string to_json(const rapidjson::Value& value, std::size_t limit = 0);
 

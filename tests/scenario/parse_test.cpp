@@ -94,6 +94,62 @@ std::string error_of(const std::string& yaml) {
     return s ? "" : s.error().message;
 }
 
+// The central-system role: listen:, accept, expect_call with where:, and the file steps; their mistakes.
+TEST(Parse, CentralSystemRoleAndFileSteps) {
+    auto s = parse_scenario("name: x\nrole: central_system\nlisten: \"ws://127.0.0.1:0/ocpp\"\nsteps:\n"
+                            "  - accept: {within: 5, password: pw}\n"
+                            "  - expect_call: StatusNotification\n    where: {connectorId: 1}\n"
+                            "    match: {status: Reserved}\n"
+                            "  - serve_file: fw\n    text: \"version=2\"\n    name: a.bin\n    status: 404\n"
+                            "  - expect_download: fw\n"
+                            "  - expect_upload: up\n    match: {size: {min: 1}}\n",
+                            "cs.yaml");
+    ASSERT_TRUE(s) << s.error().message;
+    EXPECT_EQ(s->role, Role::CentralSystem);
+    EXPECT_EQ(s->listen, "ws://127.0.0.1:0/ocpp");
+    ASSERT_EQ(s->steps.size(), 5u);
+    EXPECT_EQ(s->steps[0].within_s, 5);
+    EXPECT_EQ(*s->steps[0].password, "pw");
+    ASSERT_EQ(s->steps[1].where.size(), 1u);
+    EXPECT_EQ(s->steps[1].where[0].path, "connectorId");
+    EXPECT_EQ(s->steps[1].expect->match.size(), 1u);
+    EXPECT_EQ(s->steps[2].variable, "fw");
+    EXPECT_EQ(s->steps[2].file_name, "a.bin");
+    EXPECT_EQ(s->steps[2].status, 404);
+    EXPECT_EQ(s->steps[3].variable, "fw");
+    EXPECT_EQ(s->steps[4].variable, "up");
+    EXPECT_EQ(parse_scenario("name: x\nsteps:\n  - accept\n", "x.yaml")->role, Role::Charger);
+
+    const auto listen = parse_listen_url("ws://0.0.0.0:9000/ocpp/");
+    ASSERT_TRUE(listen);
+    EXPECT_EQ(listen->host, "0.0.0.0");
+    EXPECT_EQ(listen->port, 9000);
+    EXPECT_EQ(listen->path, "/ocpp");
+    for (const char* bad : {"wss://h:1/ocpp", "ws://h/ocpp", "ws://:1/ocpp", "ws://h:70000/ocpp", "ws://h:1/a?b"}) {
+        EXPECT_FALSE(parse_listen_url(bad)) << bad;
+    }
+    EXPECT_EQ(error_of("name: x\nrole: centralsystem\nsteps: [wait: 1]\n"),
+              "bad.yaml:2:7: role: expected charger or central_system, got \"centralsystem\"");
+    EXPECT_EQ(error_of("name: x\nlisten: \"ws://h:1/o\"\nsteps: [wait: 1]\n"),
+              "bad.yaml:2:9: listen: only for role: central_system");
+    EXPECT_EQ(error_of("name: x\nrole: central_system\nlisten: \"http://h:1/o\"\nsteps: [wait: 1]\n"),
+              "bad.yaml:3:9: listen: expected ws://HOST:PORT/PATH (port 0 picks a free one), got \"http://h:1/o\"");
+    EXPECT_EQ(error_of("name: x\nsteps:\n  - serve_file: fw\n"),
+              "bad.yaml:3:5: serve_file: give text: (the content) or file: (a path), one of them");
+    EXPECT_EQ(error_of("name: x\nsteps:\n  - serve_file: fw\n    text: a\n    file: b\n"),
+              "bad.yaml:3:5: serve_file: give text: (the content) or file: (a path), one of them");
+    EXPECT_NE(
+        error_of("name: x\nsteps:\n  - serve_file: fw\n    file: /nonexistent/fw.bin\n").find("bad.yaml:4:11: file: "),
+        std::string::npos);
+    EXPECT_EQ(error_of("name: x\nsteps:\n  - serve_file: fw\n    text: a\n    name: a/b\n"),
+              "bad.yaml:5:11: name: expected a file name without '/'");
+    EXPECT_EQ(error_of("name: x\nsteps:\n  - expect_upload: up\n    size: 3\n"),
+              "bad.yaml:4:5: unknown key \"size\" in expect_upload step (allowed: capture, expect_upload, match, name, "
+              "within)");
+    EXPECT_EQ(error_of("name: x\nsteps:\n  - expect_call: X\n    where: 3\n"),
+              "bad.yaml:4:12: where: expected a mapping of paths to matchers");
+}
+
 // Security profile 3: the charger connects with target.cert/key; `certificate: none` leaves it out and
 // `refused: tls` expects the TLS handshake to fail.
 TEST(Parse, ConnectWithoutTheCertificateExpectingATlsRefusal) {
@@ -127,7 +183,7 @@ TEST(Parse, ConnectWithoutTheCertificateExpectingATlsRefusal) {
 TEST(StepKinds, EveryKeyOfTheRegistryNamesAKindThatParsesAndRuns) {
     const std::string keys = step_kind_keys();
     EXPECT_EQ(keys, "connect, reconnect, disconnect, send, expect, expect_call, expect_close, wait, repeat, fault, "
-                    "rest, expect_rest, set");
+                    "rest, expect_rest, set, accept, serve_file, expect_download, expect_upload");
     std::size_t from = 0;
     while (from < keys.size()) {
         const auto comma = keys.find(", ", from);
@@ -142,12 +198,15 @@ TEST(StepKinds, EveryKeyOfTheRegistryNamesAKindThatParsesAndRuns) {
     EXPECT_EQ(find_step_kind("sned"), nullptr);
     EXPECT_EQ(find_step_kind(""), nullptr);
     EXPECT_NE(find_step_kind("repeat")->again, nullptr);
+    EXPECT_NE(find_step_kind("expect_upload")->prepare, nullptr);
 }
 
 TEST(Parse, ErrorsNameFileLineAndColumn) {
-    EXPECT_EQ(error_of("name: x\nsteps:\n  - connect\n  - sned: Heartbeat\n"),
-              "bad.yaml:4:5: \"sned\" is not a step; a step starts with one of connect, reconnect, disconnect, "
-              "send, expect, expect_call, expect_close, wait, repeat, fault, rest, expect_rest, set");
+    EXPECT_EQ(
+        error_of("name: x\nsteps:\n  - connect\n  - sned: Heartbeat\n"),
+        "bad.yaml:4:5: \"sned\" is not a step; a step starts with one of connect, reconnect, disconnect, "
+        "send, expect, expect_call, expect_close, wait, repeat, fault, rest, expect_rest, set, accept, serve_file, "
+        "expect_download, expect_upload");
     EXPECT_EQ(error_of("name: x\nsteps:\n  - send: Heartbeat\n    paylod: {}\n"),
               "bad.yaml:4:5: unknown key \"paylod\" in send step (allowed: expect, payload, send, validate)");
     EXPECT_EQ(error_of("name: x\ntarget: {url: ws://h, profile: 1}\nsteps: [connect]\n"),

@@ -69,6 +69,33 @@ TEST(Path, DotsIndexesAndRoot) {
     EXPECT_NE(error.find("bad index"), std::string::npos);
 }
 
+// [field=value] picks the element of a list by a field, as MeterValues need (the sampledValue of one measurand).
+TEST(Path, ElementOfAListByAField) {
+    const auto d = json(R"({"meterValue": [{"sampledValue": [
+        {"value": "1200.5", "measurand": "Energy.Active.Import.Register"},
+        {"value": "7360", "measurand": "Power.Active.Import", "unit": "W"},
+        {"value": "32", "measurand": "Current.Import", "phase": "L1"},
+        {"value": "31", "measurand": "Current.Import", "phase": "L2"}, 5]}], "n": [{"a": {"b": 2}}, {"a": {"b": 3}}]})");
+    EXPECT_STREQ(find_path(d, "meterValue[0].sampledValue[measurand=Power.Active.Import].value")->GetString(), "7360");
+    EXPECT_STREQ(find_path(d, "meterValue[0].sampledValue[phase=L2].value")->GetString(), "31");
+    EXPECT_STREQ(find_path(d, "meterValue[0].sampledValue[measurand=Current.Import].phase")->GetString(), "L1");
+    EXPECT_EQ(find_path(d, "n[a.b=3].a.b")->GetInt(), 3); // a dotted field, a number as its text
+    EXPECT_EQ(find_path(d, "meterValue[0].sampledValue[measurand=SoC]"), nullptr);
+    EXPECT_EQ(find_path(d, "meterValue[measurand=SoC]"), nullptr);
+    EXPECT_EQ(find_path(d, "n[0].a[b=2]"), nullptr); // not a list
+    std::string error;
+    EXPECT_EQ(find_path(d, "n[=2]", &error), nullptr);
+    EXPECT_NE(error.find("[field=value]"), std::string::npos) << error;
+    Matcher m;
+    m.kind = Matcher::Kind::Range;
+    m.path = "meterValue[0].sampledValue[measurand=Power.Active.Import].value";
+    m.max = 7400;
+    Context ctx;
+    EXPECT_FALSE(check(m, d, ctx));
+    m.max = 7000;
+    EXPECT_TRUE(check(m, d, ctx));
+}
+
 Matcher matcher(Matcher::Kind kind, const std::string& path) {
     Matcher m;
     m.kind = kind;

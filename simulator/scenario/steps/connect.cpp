@@ -49,6 +49,10 @@ void parse_connect(const StepSource& src, Step& s, std::vector<Step>& out) {
 void run_connect(ChargerRun& run, const Step& s) {
     Link& link = run.link();
     const RunEnv& env = run.env();
+    if (env.role == Role::CentralSystem) {
+        run.fail("role: charger for connect", "role: central_system (the charger connects: use accept)");
+        return;
+    }
     if (link.peer && link.peer->is_open()) {
         run.fail("a closed connection before connect", "the connection is still open (add disconnect first)");
         return;

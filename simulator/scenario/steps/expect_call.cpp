@@ -1,5 +1,6 @@
 // expect_call: a CALL from the central system, checked and answered (a reply, a CALLERROR, or a delayed reply).
 #include "ocpp/rpc/errors.hpp"
+#include "simulator/scenario/central_defaults.hpp"
 #include "simulator/scenario/parser.hpp"
 #include "simulator/scenario/steps/checks.hpp"
 #include "simulator/scenario/steps/registry.hpp"
@@ -11,16 +12,19 @@ namespace {
 void parse_expect_call(const StepSource& src, Step& s, std::vector<Step>&) {
     detail::Parser& p = src.parser;
     const YAML::Node& opts = src.opts;
-    src.allow({"within", "match", "capture", "reply", "reply_error", "delay"});
+    src.allow({"within", "where", "match", "capture", "reply", "reply_error", "delay"});
     s.action = p.text(src.value, "expect_call");
     s.expect = p.checks(opts, s.pos);
+    if (opts["where"]) {
+        s.where = p.matchers(opts["where"], "where");
+    }
     if (opts["within"]) {
         s.within_s = p.number(opts["within"], "within");
     }
     if (opts["reply"] && opts["reply_error"]) {
         p.fail(opts["reply_error"], "expect_call: give reply or reply_error, not both");
     }
-    s.payload = opts["reply"] ? p.json(opts["reply"]) : "{}";
+    s.payload = opts["reply"] ? p.json(opts["reply"]) : ""; // "": {} or, as central system, the default answer
     if (opts["reply_error"]) {
         s.reply_error = p.code(opts["reply_error"]);
     }
@@ -37,12 +41,16 @@ ChargerRun::Check answer(ChargerRun& run, const Step& s, IncomingCall call) {
         return ChargerRun::Check::Done;
     }
     auto reply = std::make_shared<ocpp::RawReply>(std::move(call.reply));
-    if (!s.reply_error.empty()) {
+    if (reply->answered()) {
+        // It came before this step and was answered by default (central-system role).
+    } else if (!s.reply_error.empty()) {
         const auto code = ocpp::rpc::parse_error_code(s.reply_error);
         reply->error(code.value_or(ocpp::rpc::ErrorCode::GenericError), "answered by the scenario");
+    } else if (s.payload.empty() && run.env().role == Role::CentralSystem) {
+        answer_by_default(s.action, *reply, run.ctx());
     } else {
         rapidjson::Document payload;
-        if (auto r = expand_json(s.payload, run.ctx(), payload); !r) {
+        if (auto r = expand_json(s.payload.empty() ? "{}" : s.payload, run.ctx(), payload); !r) {
             run.fail("the reply to " + s.action + " to expand", r.error().message);
             return ChargerRun::Check::Done;
         }
@@ -57,34 +65,57 @@ ChargerRun::Check answer(ChargerRun& run, const Step& s, IncomingCall call) {
     return ChargerRun::Check::Done;
 }
 
+// The first call of the action, in the order they came, whose `where` matchers hold (central-system role: calls
+// answered by default are kept for this); nullopt when none came yet.
+std::optional<IncomingCall> take_call(ChargerRun& run, const Step& s) {
+    auto& inbox = run.link().inbox;
+    for (auto it = inbox.begin(); it != inbox.end(); ++it) {
+        bool holds = it->action == s.action;
+        for (const auto& m : s.where) {
+            holds = holds && !check(m, it->payload, run.ctx());
+        }
+        if (holds) {
+            IncomingCall call = std::move(*it);
+            inbox.erase(it);
+            return call;
+        }
+    }
+    return std::nullopt;
+}
+
+// What came instead, for the failure.
+std::string seen_instead(ChargerRun& run, const Step& s) {
+    std::string seen, last;
+    for (const auto& c : run.link().inbox) {
+        if (c.action == s.action) {
+            last = to_json(c.payload, 300);
+        } else if (seen.find(c.action) == std::string::npos) {
+            seen += (seen.empty() ? "" : ", ") + c.action;
+        }
+    }
+    if (!last.empty()) {
+        return "no " + s.action + " where the where: matchers hold; the last was " + last;
+    }
+    return seen.empty() ? std::string("no call") : "only " + seen;
+}
+
 void run_expect_call(ChargerRun& run, const Step& s) {
-    if (!run.link().peer) {
+    if (!run.link().peer && run.env().role == Role::Charger) {
         run.fail("an open connection to receive " + s.action, "not connected");
         return;
+    }
+    std::string expected =
+        "a " + s.action + " call from the " + (run.env().role == Role::Charger ? "central system" : "charger");
+    for (const auto& m : s.where) {
+        expected += (&m == &s.where.front() ? " where " : " and ") + describe(m);
     }
     run.wait_for(
         s.within_s,
         [&run, &s] {
-            auto& inbox = run.link().inbox;
-            auto it = inbox.begin();
-            while (it != inbox.end() && it->action != s.action) {
-                ++it;
-            }
-            if (it == inbox.end()) {
-                return ChargerRun::Check::NotYet;
-            }
-            IncomingCall call = std::move(*it);
-            inbox.erase(it);
-            return answer(run, s, std::move(call));
+            auto call = take_call(run, s);
+            return call ? answer(run, s, std::move(*call)) : ChargerRun::Check::NotYet;
         },
-        [&run] {
-            std::string seen;
-            for (const auto& c : run.link().inbox) {
-                seen += (seen.empty() ? "" : ", ") + c.action;
-            }
-            return seen.empty() ? std::string("no call") : "only " + seen;
-        },
-        "a " + s.action + " call from the central system");
+        [&run, &s] { return seen_instead(run, s); }, expected);
 }
 
 } // namespace

@@ -19,6 +19,10 @@ extern const StepKind fault_step;
 extern const StepKind rest_step;
 extern const StepKind expect_rest_step;
 extern const StepKind set_step;
+extern const StepKind accept_step;
+extern const StepKind serve_file_step;
+extern const StepKind expect_download_step;
+extern const StepKind expect_upload_step;
 
 namespace {
 
@@ -38,6 +42,10 @@ const StepKind* const kinds[] = {
     &rest_step,
     &expect_rest_step,
     &set_step,
+    &accept_step,
+    &serve_file_step,
+    &expect_download_step,
+    &expect_upload_step,
 };
 // clang-format on
 

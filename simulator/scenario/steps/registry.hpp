@@ -48,6 +48,9 @@ struct StepKind {
     // For a kind holding steps: whether its steps run once more after `iteration` runs (nullptr: they ran once).
     // It may fail the run instead, and then returns false.
     bool (*again)(ChargerRun& run, const Step& step, int iteration) = nullptr;
+    // Work done for the step when the run starts, before any step runs (an upload URL that earlier steps send);
+    // it may fail the run (nullptr: none).
+    void (*prepare)(ChargerRun& run, const Step& step) = nullptr;
 };
 
 // The kind a scenario names with `key`, or nullptr.

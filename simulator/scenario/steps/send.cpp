@@ -28,7 +28,7 @@ void take_outcome(ChargerRun& run, const ocpp::RawOutcome& out) {
     switch (out.status) {
     case ocpp::CallStatus::Ok:
         a.status = "CALLRESULT";
-        a.payload.CopyFrom(*out.payload, a.payload.GetAllocator());
+        deep_copy(*out.payload, a.payload);
         break;
     case ocpp::CallStatus::CallError:
         a.status = "CALLERROR";

@@ -1,0 +1,104 @@
+#include "simulator/scenario/listener.hpp"
+
+#include "ocpp/peer/peer.hpp"
+#include "simulator/scenario/charger_run.hpp"
+
+namespace scen {
+
+std::optional<ListenUrl> parse_listen_url(const std::string& url) {
+    const std::string scheme = "ws://";
+    if (url.rfind(scheme, 0) != 0) {
+        return std::nullopt;
+    }
+    const auto slash = url.find('/', scheme.size());
+    const std::string authority = url.substr(scheme.size(), slash == std::string::npos ? slash : slash - scheme.size());
+    const auto colon = authority.rfind(':');
+    if (colon == std::string::npos || colon == 0) {
+        return std::nullopt;
+    }
+    const std::string port = authority.substr(colon + 1);
+    if (port.empty() || port.size() > 5 || port.find_first_not_of("0123456789") != std::string::npos ||
+        std::stoul(port) > 65535) {
+        return std::nullopt;
+    }
+    ListenUrl out;
+    out.host = authority.substr(0, colon);
+    out.port = static_cast<std::uint16_t>(std::stoul(port));
+    out.path = slash == std::string::npos ? "" : url.substr(slash);
+    while (!out.path.empty() && out.path.back() == '/') {
+        out.path.pop_back();
+    }
+    if (out.path.find_first_of("?# ") != std::string::npos) {
+        return std::nullopt;
+    }
+    return out;
+}
+
+std::optional<std::string> listen_problem(const std::string& url) {
+    if (parse_listen_url(url)) {
+        return std::nullopt;
+    }
+    return "expected ws://HOST:PORT/PATH (port 0 picks a free one), got \"" + url + "\"";
+}
+
+Listener::Listener(ocpp::net::EventLoop& loop, const ocpp::validation::Registry& schemas, const ocpp::Logger& log,
+                   const ocpp::Logger& peer_log, Lookup lookup)
+    : loop_(loop)
+    , schemas_(schemas)
+    , log_(log)
+    , peer_log_(peer_log)
+    , lookup_(std::move(lookup)) {}
+
+Listener::~Listener() {
+    shutdown();
+}
+
+void Listener::shutdown() {
+    if (server_) {
+        server_->shutdown();
+        server_.reset();
+    }
+}
+
+ocpp::net::HandshakeDecision Listener::decide(const ocpp::net::HandshakeInfo& info) const {
+    if (info.path.rfind(path_ + "/", 0) != 0) {
+        return ocpp::net::HandshakeDecision::refuse(404, "connect to " + path_ + "/CHARGEBOXID");
+    }
+    const auto run = lookup_(info.chargebox_id);
+    if (!run) {
+        return ocpp::net::HandshakeDecision::refuse(404, "no run of this scenario plays this Chargebox ID");
+    }
+    const auto& expected = run->link().expected_password;
+    if (expected && (info.basic_user != info.chargebox_id || info.basic_password != *expected)) {
+        return ocpp::net::HandshakeDecision::refuse(401, "wrong or missing password");
+    }
+    return ocpp::net::HandshakeDecision::accept();
+}
+
+ocpp::Result<std::string> Listener::listen(const ListenUrl& at) {
+    ocpp::net::ServerConfig cfg;
+    cfg.host = at.host;
+    cfg.port = at.port;
+    cfg.max_connections = 4096;
+    path_ = at.path;
+    auto server = ocpp::net::Server::create(loop_, cfg, log_);
+    server->set_handshake_hook([this](const ocpp::net::HandshakeInfo& info) { return decide(info); });
+    server->set_open_handler([this](ocpp::net::SessionPtr session) {
+        const auto run = lookup_(session->info().chargebox_id);
+        if (!run || run->finished()) {
+            session->close(1000, "the scenario run is over");
+            return;
+        }
+        ocpp::PeerConfig peer_cfg;
+        peer_cfg.call_timeout = std::chrono::seconds(30);
+        run->attach(ocpp::Peer::create(session, schemas_, peer_cfg, peer_log_));
+    });
+    if (auto r = server->listen(); !r) {
+        return ocpp::make_error("cannot listen on " + at.host + ":" + std::to_string(at.port) + ": " +
+                                r.error().message);
+    }
+    server_ = std::move(server);
+    return "ws://" + at.host + ":" + std::to_string(server_->port()) + at.path;
+}
+
+} // namespace scen

@@ -1,0 +1,46 @@
+#pragma once
+// The central-system role's socket: chargers connect to the runner, each to the run of its Chargebox ID. An ID that
+// no run of the scenario plays is refused (404); a run that expects a password refuses a wrong one (401).
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "ocpp/log/log.hpp"
+#include "ocpp/net/event_loop.hpp"
+#include "ocpp/net/server.hpp"
+#include "ocpp/util/result.hpp"
+#include "ocpp/validation/registry.hpp"
+#include "simulator/scenario/scenario.hpp"
+
+namespace scen {
+
+class ChargerRun;
+
+class Listener {
+public:
+    // The run for a Chargebox ID, or nullptr.
+    using Lookup = std::function<std::shared_ptr<ChargerRun>(const std::string& id)>;
+    Listener(ocpp::net::EventLoop& loop, const ocpp::validation::Registry& schemas, const ocpp::Logger& log,
+             const ocpp::Logger& peer_log, Lookup lookup);
+    ~Listener();
+    Listener(const Listener&) = delete;
+    Listener& operator=(const Listener&) = delete;
+
+    // Binds to `at`; returns the URL chargers connect to (the bound port instead of 0).
+    ocpp::Result<std::string> listen(const ListenUrl& at);
+    // Stops accepting and closes every connection, freeing the port for the next scenario.
+    void shutdown();
+
+private:
+    ocpp::net::HandshakeDecision decide(const ocpp::net::HandshakeInfo& info) const;
+
+    ocpp::net::EventLoop& loop_;
+    const ocpp::validation::Registry& schemas_;
+    const ocpp::Logger& log_;
+    const ocpp::Logger& peer_log_;
+    Lookup lookup_;
+    std::string path_;
+    std::unique_ptr<ocpp::net::Server> server_;
+};
+
+} // namespace scen

@@ -1,0 +1,146 @@
+// The central-system role with the real binaries: the runner listens and prints where; another runner playing
+// chargers, and our ocpp-simulator, connect to it. The library's central-system scenarios (scenarios/central_system/)
+// pass against `ocpp-simulator run`.
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+
+#include <gtest/gtest.h>
+
+#include "tests/support/child_process.hpp"
+
+namespace {
+
+using namespace std::chrono_literals;
+using ocppkit::test::ChildProcess;
+using ocppkit::test::file_text;
+
+const std::string kBin = OCPPKIT_BIN_DIR;
+const std::string kSource = OCPPKIT_SOURCE_DIR;
+
+int count(const std::string& text, const std::string& what) {
+    int n = 0;
+    for (auto p = text.find(what); p != std::string::npos; p = text.find(what, p + 1)) {
+        ++n;
+    }
+    return n;
+}
+
+class CentralRole : public ::testing::Test {
+protected:
+    void SetUp() override { base_ = "/tmp/scen-cs-" + std::to_string(::getpid()); }
+    void TearDown() override {
+        for (const char* suffix : {".xml", ".yaml", ".sim.log"}) {
+            std::remove((base_ + suffix).c_str());
+        }
+    }
+    // Starts `ocpp-simulator scenario ARGS...` in the central-system role; the URL it listens on.
+    std::string listen(std::vector<std::string> args) {
+        args.insert(args.begin(), {kBin + "/ocpp-simulator", "scenario"});
+        std::string error;
+        cs_ = ChildProcess::spawn(args, error);
+        EXPECT_TRUE(cs_) << error;
+        if (!cs_) {
+            return "";
+        }
+        const auto line = cs_->wait_for_line("listening ", 15s);
+        EXPECT_TRUE(line) << cs_->stdout_text() << cs_->stderr_text();
+        return line ? line->substr(10) : "";
+    }
+    // Runs `ocpp-simulator scenario ARGS...` (the charger side) to its end: exit code and output.
+    int charger_side(std::vector<std::string> args, std::string& out) {
+        args.insert(args.begin(), "scenario");
+        ChildProcess p(kBin + "/ocpp-simulator", args);
+        const int code = p.wait_exit(60s);
+        out = p.stdout_text() + p.stderr_text();
+        return code;
+    }
+    std::string base_;
+    std::unique_ptr<ChildProcess> cs_;
+};
+
+// One runner plays the central system for another that plays two chargers: passwords per charger (a wrong one is
+// refused with 401), calls answered by default and kept for a later step, where: picking the call, a CALL to the
+// charger, a step's own reply, NotImplemented for an action without a default; an unknown Chargebox ID gets 404.
+TEST_F(CentralRole, ARunnerPlaysTheCentralSystemForAnotherRunner) {
+    const std::string fixtures = kSource + "/tests/scenario/fixtures/";
+    const std::string url = listen({fixtures + "cs_role_central.yaml", "--junit", base_ + ".xml"});
+    ASSERT_EQ(url.rfind("ws://127.0.0.1:", 0), 0u) << url;
+    ASSERT_NE(url.find("/ocpp"), std::string::npos) << url;
+
+    std::ofstream(base_ + ".yaml") << "name: stranger\nchargers: {count: 1, id: STRANGER}\nsteps:\n"
+                                      "  - connect: {refused: 404}\n";
+    std::string out;
+    EXPECT_EQ(charger_side({base_ + ".yaml", "--url", url}, out), 0) << out;
+
+    EXPECT_EQ(charger_side({fixtures + "cs_role_charger.yaml", "--url", url}, out), 0) << out;
+    EXPECT_NE(out.find("2 of 2 runs passed"), std::string::npos) << out;
+    ASSERT_EQ(cs_->wait_exit(30s), 0) << cs_->stdout_text() << cs_->stderr_text();
+    EXPECT_NE(cs_->stdout_text().find("PASS central system role [CSR-1] 7 steps"), std::string::npos)
+        << cs_->stdout_text();
+    EXPECT_NE(cs_->stdout_text().find("PASS central system role [CSR-2] 7 steps"), std::string::npos);
+    // The JUnit report keeps its shape: one testcase per charger.
+    const std::string junit = file_text(base_ + ".xml");
+    EXPECT_EQ(count(junit, "<testcase "), 2) << junit;
+    EXPECT_EQ(count(junit, "<failure"), 0) << junit;
+}
+
+// A charger that never comes, and a call that never matches, fail their step and say what was awaited.
+TEST_F(CentralRole, AbsentChargerAndUnmatchedCallFailTheirStep) {
+    std::ofstream(base_ + ".yaml") << "name: waiting\nrole: central_system\nchargers: {count: 1, id: LATE-1}\n"
+                                      "steps:\n  - accept: {within: 0.5}\n";
+    const std::string url = listen({base_ + ".yaml", "--listen", "ws://127.0.0.1:0/cs"});
+    EXPECT_NE(url.find("/cs"), std::string::npos) << url;
+    EXPECT_EQ(cs_->wait_exit(20s), 1);
+    EXPECT_NE(cs_->stdout_text().find("step 1 (accept): expected charger LATE-1 to connect within 0.5 s; got no "
+                                      "connection"),
+              std::string::npos)
+        << cs_->stdout_text();
+
+    std::ofstream(base_ + ".yaml") << "name: unmatched\nrole: central_system\nchargers: {count: 1, id: CSR-1}\n"
+                                      "steps:\n  - accept\n  - expect_call: StatusNotification\n    within: 1\n"
+                                      "    where: {connectorId: 1, status: Charging}\n";
+    const std::string url2 = listen({base_ + ".yaml"});
+    std::ofstream(base_ + ".sim.log") << "name: c\nchargers: {count: 1, id: CSR-1}\nsteps:\n  - connect\n"
+                                         "  - send: StatusNotification\n"
+                                         "    payload: {connectorId: 1, errorCode: NoError, status: Available}\n"
+                                         "    expect: {result: {}}\n  - wait: 2\n";
+    std::string out;
+    charger_side({base_ + ".sim.log", "--url", url2}, out);
+    EXPECT_EQ(cs_->wait_exit(20s), 1);
+    EXPECT_NE(cs_->stdout_text().find("expected a StatusNotification call from the charger where connectorId equals 1 "
+                                      "and status equals \"Charging\" within 1 s; got no StatusNotification where the "
+                                      "where: matchers hold; the last was "
+                                      "{\"connectorId\":1,\"errorCode\":\"NoError\",\"status\":\"Available\"}"),
+              std::string::npos)
+        << cs_->stdout_text();
+}
+
+// The library's central-system scenarios against the real simulator: the runner listens, `ocpp-simulator run`
+// connects one charger (SIM000001) to it.
+class CentralRoleLibrary : public CentralRole, public ::testing::WithParamInterface<const char*> {};
+
+TEST_P(CentralRoleLibrary, PassesAgainstOurSimulator) {
+    const std::string file = kSource + "/scenarios/central_system/" + GetParam() + ".yaml";
+    const std::string url = listen({file, "--junit", base_ + ".xml"});
+    ASSERT_FALSE(url.empty());
+    ChildProcess sim(
+        kBin + "/ocpp-simulator",
+        {"run", "--url", url, "--chargers", "1", "--meter-interval", "5", "--duration", "300", "--log-level", "warn"},
+        base_ + ".sim.log");
+    const int code = cs_->wait_exit(240s);
+    sim.stop();
+    EXPECT_EQ(code, 0) << cs_->stdout_text() << cs_->stderr_text() << "--- simulator ---\n"
+                       << file_text(base_ + ".sim.log");
+    EXPECT_NE(cs_->stdout_text().find("1 of 1 runs passed"), std::string::npos) << cs_->stdout_text();
+    EXPECT_EQ(count(file_text(base_ + ".xml"), "<failure"), 0);
+}
+
+INSTANTIATE_TEST_SUITE_P(Scenarios, CentralRoleLibrary,
+                         ::testing::Values("smart_charging_tx_default", "clear_charging_profile", "firmware_update",
+                                           "diagnostics_upload", "local_list", "reservation_cancel", "reservation_used",
+                                           "trigger_messages", "data_transfer"),
+                         [](const ::testing::TestParamInfo<const char*>& p) { return std::string(p.param); });
+
+} // namespace
