@@ -83,11 +83,12 @@ TEST_F(OcppRpcProfiles, StrictChargePointAnswersEveryProfileActionOfTheScenarioR
 
 // Library scenarios that need only OCPP run against the strict charge point as they run against our simulator.
 TEST_F(OcppRpcProfiles, LibraryScenariosPassAgainstTheStrictChargePoint) {
-    for (const char* name :
-         {"reservation_cancel", "trigger_messages", "data_transfer", "diagnostics_upload"}) {
+    for (const char* name : {"reservation_cancel", "trigger_messages", "data_transfer", "diagnostics_upload"}) {
         std::string out;
         ocpp::interop::NodeSummary summary;
-        EXPECT_EQ(scenario_against_strict_cp(kSource + "/scenarios/central_system/" + name + ".yaml", "SIM000001", out, summary), 0)
+        EXPECT_EQ(scenario_against_strict_cp(kSource + "/scenarios/central_system/" + name + ".yaml", "SIM000001", out,
+                                             summary),
+                  0)
             << name << "\n"
             << out;
         EXPECT_NE(out.find("1 of 1 runs passed"), std::string::npos) << out;
