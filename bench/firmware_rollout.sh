@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Firmware roll-out benchmark: N simulated chargers (ocpp-simulator) boot at ocpp-bench-firmware-cs, which sends each
+# Firmware roll-out benchmark: N simulated chargers (ocpp-simulator) boot at ocpp-bench-rollout-cs, which sends each
 # of them UpdateFirmware for a file served by a local HTTP server (python3 -m http.server). Every charger downloads,
 # installs, reboots and boots with the new version. Prints the statuses counted on both sides, the protocol errors
 # and the time from the first UpdateFirmware to the last Installed.
@@ -10,7 +10,7 @@ build="${1:-build}"
 chargers="${2:-1000}"
 duration="${3:-60}"
 bin="$build/bin"
-for b in ocpp-simulator ocpp-bench-firmware-cs; do
+for b in ocpp-simulator ocpp-bench-rollout-cs; do
     [[ -x "$bin/$b" ]] || { echo "firmware_rollout: $bin/$b not built" >&2; exit 2; }
 done
 
@@ -34,7 +34,7 @@ for _ in $(seq 100); do
     sleep 0.1
 done
 
-"$bin/ocpp-bench-firmware-cs" --listen 127.0.0.1:0 --firmware "http://127.0.0.1:$http_port/fw-2.0.0.bin" \
+"$bin/ocpp-bench-rollout-cs" --listen 127.0.0.1:0 --firmware "http://127.0.0.1:$http_port/fw-2.0.0.bin" \
     --version 2.0.0 --expect "$chargers" > "$work/cs.out" 2> "$work/cs.err" &
 cs_pid=$!
 pids+=($cs_pid)

@@ -43,11 +43,10 @@ Charger::Charger(ChargerSpec spec, ChargerEnv& env, std::uint64_t seed)
     boot_timer_ = env_.executor.make_timer();
     heartbeat_timer_ = env_.executor.make_timer();
     stop_timer_ = env_.executor.make_timer();
+    // The timers of reservations and of the periodic DataTransfer are made when first needed: most chargers of a
+    // large fleet never use them, and each costs memory.
     reservations_.resize(connectors_.size());
-    for (std::size_t c = 0; c < connectors_.size(); ++c) {
-        reservation_end_.push_back(env_.executor.make_timer());
-    }
-    data_transfer_timer_ = env_.executor.make_timer();
+    reservation_end_.resize(connectors_.size());
     for (const auto& [key, value] : spec_.config_overrides) {
         (void)config_.override_value(key, value); // checked when the model was read
         if (key == "HeartbeatInterval") {
@@ -167,7 +166,9 @@ void Charger::on_disconnected(const ocpp::net::CloseInfo& info) {
     env_.log.debug(spec_.id, "disconnected: " + std::to_string(info.code) + " " + info.reason);
     remember(EventLog::Kind::Disconnected);
     heartbeat_timer_->cancel();
-    data_transfer_timer_->cancel();
+    if (data_transfer_timer_) {
+        data_transfer_timer_->cancel();
+    }
     boot_timer_->cancel();
     replaying_ = false;
     accepted_ = false;
@@ -309,7 +310,9 @@ void Charger::stop(std::function<void()> done) {
     state_ = State::Stopping;
     stopped_ = std::move(done);
     heartbeat_timer_->cancel();
-    data_transfer_timer_->cancel();
+    if (data_transfer_timer_) {
+        data_transfer_timer_->cancel();
+    }
     boot_timer_->cancel();
     reconnect_timer_->cancel();
     for (int c = 1; c <= spec_.connectors; ++c) {

@@ -272,8 +272,8 @@ private:
     std::unique_ptr<ocpp::Timer> limit_timer_;                             // the next change of a limit
     AuthStore auth_;                                                       // local authorization list and cache
     std::vector<std::optional<Reservation>> reservations_;                 // per connector, index 0 = the charge point
-    std::vector<std::unique_ptr<ocpp::Timer>> reservation_end_;            // per connector: the reservation's expiry
-    std::unique_ptr<ocpp::Timer> data_transfer_timer_;
+    std::vector<std::unique_ptr<ocpp::Timer>> reservation_end_; // per connector: the reservation's expiry (made on use)
+    std::unique_ptr<ocpp::Timer> data_transfer_timer_;          // made when a periodic DataTransfer is first armed
 };
 
 const char* to_string(Charger::Status s);

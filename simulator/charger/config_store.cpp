@@ -60,7 +60,7 @@ const ConfigStore::Entry* ConfigStore::find(std::string_view key) const {
 ocpp::v16::GetConfigurationConf ConfigStore::get(const std::vector<std::string>& keys) const {
     ocpp::v16::GetConfigurationConf conf;
     std::vector<ocpp::v16::KeyValue> known;
-    auto add = [&](const Entry& e) { known.push_back(ocpp::v16::KeyValue{e.key, e.readonly, e.value}); };
+    auto add = [&](const Entry& e) { known.push_back(ocpp::v16::KeyValue{std::string(e.key), e.readonly, e.value}); };
     if (keys.empty()) {
         std::for_each(entries_.begin(), entries_.end(), add);
     } else {

@@ -13,7 +13,7 @@ class ConfigStore {
 public:
     enum class Kind { Bool, Int, List, Text };
     struct Entry {
-        std::string key;
+        std::string_view key; // a string literal: the keys are fixed, and a fleet holds thousands of these
         std::string value;
         bool readonly = false;
         Kind kind = Kind::Text;

@@ -38,6 +38,9 @@ void Charger::arm_data_transfer() {
     if (!periodic || periodic->every.count() <= 0 || spec_.mode == Mode::Throughput) {
         return;
     }
+    if (!data_transfer_timer_) {
+        data_transfer_timer_ = env_.executor.make_timer();
+    }
     data_transfer_timer_->start(periodic->every, [this] {
         if (!booted() || !connected()) {
             return; // armed again after the next boot

@@ -65,7 +65,9 @@ std::optional<int> Charger::reservation_for(int c, const std::string& id_tag,
 
 void Charger::end_reservation(int c) {
     reservations_[static_cast<std::size_t>(c)].reset();
-    reservation_end_[static_cast<std::size_t>(c)]->cancel();
+    if (auto& timer = reservation_end_[static_cast<std::size_t>(c)]) {
+        timer->cancel();
+    }
     if (c > 0 && conn(c).status == Status::Reserved) {
         set_status(c, conn(c).operative ? Status::Available : Status::Unavailable);
     }
@@ -116,7 +118,11 @@ void Charger::register_reservation() {
         reservations_[static_cast<std::size_t>(c)] = Reservation{req.reservationId, req.idTag, req.parentIdTag};
         const auto left = std::chrono::duration_cast<ocpp::Clock::Duration>(req.expiryDate.time - wall_now().time);
         const int id = req.reservationId;
-        reservation_end_[static_cast<std::size_t>(c)]->start(left, [this, c, id] {
+        auto& timer = reservation_end_[static_cast<std::size_t>(c)];
+        if (!timer) {
+            timer = env_.executor.make_timer();
+        }
+        timer->start(left, [this, c, id] {
             if (reservation_id(c) == id) {
                 end_reservation(c); // expired unused
             }

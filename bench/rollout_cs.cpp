@@ -1,13 +1,20 @@
-// ocpp-bench-firmware-cs: a central system for the firmware roll-out benchmark (bench/firmware_rollout.sh). It answers
-// the Core messages of a charge point at once and, after every BootNotification whose firmwareVersion is not the
-// target one, sends that charger UpdateFirmware for the file at --firmware (retrieveDate now). It validates every
-// frame strictly and counts the FirmwareStatusNotifications by status.
+// ocpp-bench-rollout-cs: a central system for the roll-out benchmarks (bench/firmware_rollout.sh,
+// bench/profile_rollout.sh). It answers the Core messages of a charge point at once and, after every
+// BootNotification:
+// - with --firmware URL --version V, when the charger's firmwareVersion is not V: UpdateFirmware for URL
+//   (retrieveDate now), counting the FirmwareStatusNotifications by status;
+// - with --profile-periods P (1-1000): SetChargingProfile, a TxDefaultProfile on connector 0 whose Absolute daily
+//   schedule has P periods (limits in A), counting the answers.
+// It validates every frame strictly. Without either it only answers (a baseline).
 //
-//   ocpp-bench-firmware-cs --listen 127.0.0.1:0 --firmware URL --version V [--expect N] [--log-level warn]
+//   ocpp-bench-rollout-cs --listen 127.0.0.1:0 [--firmware URL --version V] [--profile-periods P] [--expect N]
+//                         [--log-level warn]
 //
-// Prints the port as the first stdout line. With --expect N it prints one more line when the N-th Installed arrives:
-// "installed N in S s (first UpdateFirmware to N-th Installed)". On SIGINT or SIGTERM it prints the totals to stderr:
-// "ocpp-bench-firmware-cs: UpdateFirmware sent A accepted B failed C; Downloading D, ...; call errors E".
+// Prints the port as the first stdout line. With --expect N it prints a line when the N-th BootNotification arrives,
+// "booted N in S s", one when the N-th Installed arrives,
+// "installed N in S s (first UpdateFirmware to N-th Installed)", and one when the N-th charging profile was
+// accepted, "profiles N in S s (first SetChargingProfile to N-th Accepted)". On SIGINT or SIGTERM it prints the
+// totals to stderr.
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -33,16 +40,17 @@ namespace {
 struct Options {
     std::string host = "127.0.0.1";
     std::uint16_t port = 0;
-    std::string firmware; // the location sent in UpdateFirmware
-    std::string version;  // chargers booting with this version are done
+    std::string firmware;    // the location sent in UpdateFirmware
+    std::string version;     // chargers booting with this version are done
+    int profile_periods = 0; // 0: no SetChargingProfile
     std::uint64_t expect = 0;
     LogLevel log_level = LogLevel::Warn;
 };
 
 [[noreturn]] void usage_error(const std::string& message) {
     std::fprintf(stderr,
-                 "ocpp-bench-firmware-cs: %s\nusage: ocpp-bench-firmware-cs --firmware URL --version V "
-                 "[--listen HOST:PORT] [--expect N] [--log-level LEVEL]\n",
+                 "ocpp-bench-rollout-cs: %s\nusage: ocpp-bench-rollout-cs [--firmware URL --version V] "
+                 "[--profile-periods P] [--listen HOST:PORT] [--expect N] [--log-level LEVEL]\n",
                  message.c_str());
     std::exit(2);
 }
@@ -61,6 +69,11 @@ Options parse(int argc, char** argv) {
             o.firmware = v;
         } else if (flag == "--version") {
             o.version = v;
+        } else if (flag == "--profile-periods") {
+            o.profile_periods = std::atoi(v.c_str());
+            if (o.profile_periods < 1 || o.profile_periods > 1000) {
+                usage_error("--profile-periods: expected 1-1000, got \"" + v + "\"");
+            }
         } else if (flag == "--expect") {
             o.expect = std::strtoull(v.c_str(), nullptr, 10);
         } else if (flag == "--log-level") {
@@ -71,8 +84,8 @@ Options parse(int argc, char** argv) {
             usage_error("unknown option " + flag);
         }
     });
-    if (o.firmware.empty() || o.version.empty()) {
-        usage_error("--firmware and --version are required");
+    if (o.firmware.empty() != o.version.empty()) {
+        usage_error("--firmware and --version go together");
     }
     return o;
 }
@@ -118,7 +131,9 @@ public:
         for (const auto& [status, n] : statuses_) {
             out += " " + status + " " + std::to_string(n);
         }
-        return out + "; boots " + std::to_string(boots_);
+        return out + "; SetChargingProfile sent " + std::to_string(profiles_sent_) + " accepted " +
+               std::to_string(profiles_accepted_) + " other " + std::to_string(profiles_other_) + "; boots " +
+               std::to_string(boots_);
     }
 
 private:
@@ -146,19 +161,68 @@ private:
         peer->call(req, [this](CallOutcome<UpdateFirmwareConf> out) { ++(out.ok() ? accepted_ : failed_); });
     }
 
+    // A TxDefaultProfile for the whole charge point: P periods spread over a day, 6-32 A.
+    void set_profile(const std::shared_ptr<Peer>& peer) {
+        SetChargingProfileReq req;
+        req.connectorId = 0;
+        auto& p = req.csChargingProfiles;
+        p.chargingProfileId = 1;
+        p.stackLevel = 1;
+        p.chargingProfilePurpose = ChargingProfilePurposeType::TxDefaultProfile;
+        p.chargingProfileKind = ChargingProfileKindType::Absolute;
+        p.chargingSchedule.startSchedule = DateTime::now();
+        p.chargingSchedule.duration = 86400;
+        p.chargingSchedule.chargingRateUnit = ChargingRateUnitType::A;
+        const int periods = options_.profile_periods;
+        for (int i = 0; i < periods; ++i) {
+            ChargingSchedulePeriod period;
+            period.startPeriod = i * (86400 / periods);
+            period.limit = 6.0 + (i * 7) % 27;
+            p.chargingSchedule.chargingSchedulePeriod.push_back(period);
+        }
+        if (first_profile_ns_ == 0) {
+            first_profile_ns_ = now_ns();
+        }
+        ++profiles_sent_;
+        peer->call(req, [this](CallOutcome<SetChargingProfileConf> out) {
+            if (!out.ok() || out.conf->status != ChargingProfileStatus::Accepted) {
+                ++profiles_other_;
+                return;
+            }
+            if (++profiles_accepted_ == options_.expect) {
+                std::printf("profiles %llu in %.3f s (first SetChargingProfile to N-th Accepted)\n",
+                            static_cast<unsigned long long>(profiles_accepted_),
+                            static_cast<double>(now_ns() - first_profile_ns_) / 1e9);
+                std::fflush(stdout);
+            }
+        });
+    }
+
     void serve(const std::shared_ptr<Peer>& shared) {
         Peer& peer = *shared;
         std::weak_ptr<Peer> weak = shared;
         peer.on<BootNotificationReq>([this, weak](const BootNotificationReq& req, Reply<BootNotificationConf> reply) {
             reply(BootNotificationConf{DateTime::now(), 86400, RegistrationStatus::Accepted});
-            ++boots_;
-            if (req.firmwareVersion.value_or("") != options_.version) {
-                loop_->post([this, weak] {
-                    if (auto p = weak.lock()) {
-                        update(p);
-                    }
-                });
+            if (++boots_ == 1) {
+                first_boot_ns_ = now_ns();
             }
+            if (boots_ == options_.expect) {
+                std::printf("booted %llu in %.3f s (first to N-th BootNotification)\n",
+                            static_cast<unsigned long long>(boots_),
+                            static_cast<double>(now_ns() - first_boot_ns_) / 1e9);
+                std::fflush(stdout);
+            }
+            const bool firmware = !options_.version.empty() && req.firmwareVersion.value_or("") != options_.version;
+            const bool profile = options_.profile_periods > 0;
+            loop_->post([this, weak, firmware, profile] {
+                auto p = weak.lock();
+                if (p && profile) {
+                    set_profile(p);
+                }
+                if (p && firmware) {
+                    update(p);
+                }
+            });
         });
         peer.on<FirmwareStatusNotificationReq>([this](const FirmwareStatusNotificationReq& req,
                                                       Reply<FirmwareStatusNotificationConf> reply) {
@@ -199,7 +263,8 @@ private:
     std::thread thread_;
     std::map<std::string, std::uint64_t> statuses_;
     std::uint64_t sent_ = 0, accepted_ = 0, failed_ = 0, boots_ = 0;
-    std::int64_t first_update_ns_ = 0;
+    std::uint64_t profiles_sent_ = 0, profiles_accepted_ = 0, profiles_other_ = 0;
+    std::int64_t first_update_ns_ = 0, first_profile_ns_ = 0, first_boot_ns_ = 0;
     int next_transaction_ = 1;
 };
 
@@ -210,14 +275,14 @@ int main(int argc, char** argv) {
     Logger log(options.log_level);
     auto schemas = validation::Registry::v16();
     if (!schemas) {
-        std::fprintf(stderr, "ocpp-bench-firmware-cs: %s\n", schemas.error().message.c_str());
+        std::fprintf(stderr, "ocpp-bench-rollout-cs: %s\n", schemas.error().message.c_str());
         return 1;
     }
     ocpp::StopSignals stop_signals;
     RolloutCs cs(options, *schemas, log);
     auto port = cs.listen();
     if (!port) {
-        std::fprintf(stderr, "ocpp-bench-firmware-cs: %s\n", port.error().message.c_str());
+        std::fprintf(stderr, "ocpp-bench-rollout-cs: %s\n", port.error().message.c_str());
         return 1;
     }
     cs.start();
@@ -225,6 +290,6 @@ int main(int argc, char** argv) {
     std::fflush(stdout);
     stop_signals.wait();
     cs.stop();
-    std::fprintf(stderr, "ocpp-bench-firmware-cs: %s\n", cs.totals().c_str());
+    std::fprintf(stderr, "ocpp-bench-rollout-cs: %s\n", cs.totals().c_str());
     std::_Exit(0);
 }
