@@ -45,7 +45,7 @@ void SessionChecks::attach(ocpp::net::SessionPtr session) {
     handshake_ = session->info();
     opened_at_ = ctx_.loop.clock().now();
     const auto zero = std::chrono::steady_clock::time_point{};
-    if (handshake_.opened != zero && handshake_.tcp_accepted != zero) {
+    if (!first_seen_ && handshake_.opened != zero && handshake_.tcp_accepted != zero) {
         ctx_.board.add_timing(CheckId::Subprotocol, "upgrade", ms_between(handshake_.tcp_accepted, handshake_.opened));
     }
     settle_timer_ = ctx_.loop.make_timer();
@@ -63,7 +63,19 @@ void SessionChecks::attach(ocpp::net::SessionPtr session) {
     peer_->on<StatusNotificationReq>(weak(&SessionChecks::on_status));
     peer_->on<HeartbeatReq>(weak(&SessionChecks::on_heartbeat));
     register_other_handlers();
-    ctx_.board.running(CheckId::BootFirst, "connected; waiting for the first message");
+    if (!first_seen_) {
+        ctx_.board.running(CheckId::BootFirst, "connected; waiting for the first message");
+    }
+}
+
+void SessionChecks::reconnect(ocpp::net::SessionPtr session) {
+    if (peer_) {
+        malformed_before_ += peer_->stats().malformed_received;
+    }
+    closing_ = false;
+    attach(std::move(session));
+    ctx_.board.add_detail(CheckId::Stable, "connected again " + format_ms(ms_since(away_at_)) +
+                                               " after the restart; waiting for its BootNotification");
 }
 
 void SessionChecks::on_frame(FrameDirection direction, std::string_view text) {
@@ -134,10 +146,17 @@ void SessionChecks::on_closed(const ocpp::net::CloseInfo& info) {
         return;
     }
     if (groups_ && groups_->expects_reboot()) {
-        closing_ = true; // it restarts to install the firmware the tester sent: the test ends here
-        ctx_.board.set(CheckId::Stable, Outcome::pass("up for " + format_ms(ms_since(opened_at_)) +
-                                                      ", until the charger restarted to install the new firmware"));
-        end(End::Completed);
+        // It restarts to install the firmware the tester sent: the test waits for it to come back (the group
+        // bounds the wait).
+        closing_ = true;
+        if (!away_) {
+            away_ = true;
+            away_at_ = ctx_.loop.clock().now();
+            up_before_restart_ = "up for " + format_ms(ms_since(opened_at_)) +
+                                 ", until the charger restarted to install the new firmware";
+            ctx_.board.set(CheckId::Stable, Outcome::pass(up_before_restart_));
+        }
+        groups_->on_restarting();
         return;
     }
     dropped_ = true;
@@ -156,9 +175,29 @@ void SessionChecks::on_closed(const ocpp::net::CloseInfo& info) {
 }
 
 void SessionChecks::on_boot(const rapidjson::Value& payload, ocpp::RawReply reply) {
-    ++boots_;
     BootNotificationConf conf{wall_now(), static_cast<int>(ctx_.config.heartbeat_interval.count()),
                               RegistrationStatus::Accepted};
+    if (away_) {
+        // The boot after the announced restart: no sign of a fault; the groups judge its firmwareVersion.
+        away_ = false;
+        restarted_ = true;
+        reply.ok_with([&](ocpp::rpc::JsonWriter& w) { write_value(w, conf); });
+        std::string version;
+        if (payload.IsObject()) {
+            const auto it = payload.FindMember("firmwareVersion");
+            if (it != payload.MemberEnd() && it->value.IsString()) {
+                version.assign(it->value.GetString(), std::min<std::size_t>(it->value.GetStringLength(), 50));
+            }
+        }
+        const double away_ms = ms_since(away_at_);
+        opened_at_ = ctx_.loop.clock().now();
+        up_before_restart_ += "; back after " + format_ms(away_ms) + " with firmware " + quote(version);
+        if (groups_) {
+            groups_->on_restarted(peer_, version, away_ms);
+        }
+        return;
+    }
+    ++boots_;
     if (boots_ > 1 && groups_ && groups_->expects_boot()) {
         --boots_; // asked for by TriggerMessage: no sign of a reboot
         reply.ok_with([&](ocpp::rpc::JsonWriter& w) { write_value(w, conf); });
@@ -343,7 +382,10 @@ void SessionChecks::conclude(const std::string& why) {
     } else if (received_ > 0) {
         board.set(CheckId::FrameRate, rate_.within());
     }
-    if (!dropped_ && !flooded_ && (booted_ || first_seen_)) {
+    if (!dropped_ && !flooded_ && !away_ && restarted_) {
+        board.set(CheckId::Stable, Outcome::pass(up_before_restart_ + ", then up for " +
+                                                 format_ms(ms_since(opened_at_)) + " until the end"));
+    } else if (!dropped_ && !flooded_ && !away_ && (booted_ || first_seen_)) {
         const std::string up = "up for " + format_ms(ms_since(opened_at_)) + ", from the upgrade to the end";
         if (boots_ > 1) {
             board.set(CheckId::Stable,
@@ -355,7 +397,7 @@ void SessionChecks::conclude(const std::string& why) {
         }
     }
     if (received_ > 0) {
-        const auto malformed = peer_ ? peer_->stats().malformed_received : 0;
+        const auto malformed = malformed_before_ + (peer_ ? peer_->stats().malformed_received : 0);
         if (deviating_messages_ == 0 && malformed == 0) {
             board.set(CheckId::Schema, Outcome::pass(std::to_string(received_) + " messages from the charger, all "
                                                                                  "valid"));

@@ -146,6 +146,14 @@ private:
                 }
                 connected_at_ = std::chrono::steady_clock::now();
                 charger_ = ScriptedCharger::create(std::move(s), loop_.loop(), schemas_, log_, script);
+                if (script.reconnect) {
+                    // A restart: when it closed the connection itself, it connects again.
+                    charger_->peer().set_close_handler([this, options, script](const ocpp::net::CloseInfo& info) {
+                        if (!info.by_peer) {
+                            retry_->start(300ms, [this, options, script] { attempt(options, script); });
+                        }
+                    });
+                }
                 charger_->start();
             });
     }

@@ -132,6 +132,19 @@ void GroupRunner::on_diagnostics_status(const ocpp::v16::DiagnosticsStatusNotifi
     }
 }
 
+void GroupRunner::on_restarting() {
+    if (current_) {
+        current_->on_restarting();
+    }
+}
+
+void GroupRunner::on_restarted(std::shared_ptr<ocpp::Peer> peer, const std::string& firmware_version, double away_ms) {
+    ctx_.peer = peer;
+    if (current_) {
+        current_->on_restarted(std::move(peer), firmware_version, away_ms);
+    }
+}
+
 void GroupRunner::conclude() {
     alive_.reset();
     if (current_) {

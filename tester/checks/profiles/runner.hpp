@@ -28,6 +28,9 @@ public:
     void on_diagnostics_status(const ocpp::v16::DiagnosticsStatusNotificationReq& req);
     bool expects_boot() const { return current_ && current_->expects_boot(); }
     bool expects_reboot() const { return current_ && current_->expects_reboot(); }
+    // The charger went away for an expected restart, and came back on a new connection (later groups use it).
+    void on_restarting();
+    void on_restarted(std::shared_ptr<ocpp::Peer> peer, const std::string& firmware_version, double away_ms);
     // Stops the running group; the board settles its checks.
     void conclude();
 
