@@ -305,6 +305,12 @@ void SessionChecks::maybe_complete() {
                     self->maybe_complete();
                 }
             });
+            for (auto it = statuses_.rbegin(); it != statuses_.rend(); ++it) {
+                if (it->connector == 1) {
+                    groups_->note_connector_status(it->status); // e.g. the charging test just stopped
+                    break;
+                }
+            }
             groups_->start();
             return;
         }
