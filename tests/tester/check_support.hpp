@@ -153,6 +153,10 @@ private:
                             retry_->start(300ms, [this, options, script] { attempt(options, script); });
                         }
                     });
+                    if (script.flap_after_restart && ++connections_ > 1) {
+                        charger_->peer().close(1001, "flapping");
+                        return;
+                    }
                 }
                 charger_->start();
             });
@@ -164,6 +168,7 @@ private:
     std::unique_ptr<ocpp::net::Client> client_;
     std::unique_ptr<ocpp::Timer> retry_;
     std::shared_ptr<ScriptedCharger> charger_;
+    int connections_ = 0; // loop thread only
     std::atomic<std::chrono::steady_clock::time_point> connected_at_{};
 };
 

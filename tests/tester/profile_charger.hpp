@@ -41,6 +41,7 @@ struct ProfileFaults {
     bool restart_after_installing = false; // closes it after Installing and reports Installed after the boot
     bool comes_back = true;                // after a restart it connects again and boots
     bool keeps_old_version = false;        // ... with its old firmwareVersion, not the one in the file
+    bool flaps = false;                    // ... or connects and closes again and again without booting
     std::shared_ptr<std::string> fetched =
         std::make_shared<std::string>(); // the firmware file it got // TriggerMessage(MeterValues) answered
                                          // NotImplemented
@@ -56,6 +57,7 @@ inline ChargerScript profile_script(ProfileFaults faults, std::string profiles =
     // What survives its restart: the firmware it runs, and an Installed still to report after the boot.
     script.firmware_version = std::make_shared<std::string>("1.2.3");
     script.reconnect = faults.comes_back && (faults.restart_after_install || faults.restart_after_installing);
+    script.flap_after_restart = faults.flaps;
     auto installed_pending = std::make_shared<bool>(false);
     script.after_boot = [installed_pending](ocpp::Peer& peer) {
         if (*installed_pending) {

@@ -203,6 +203,18 @@ TEST(ProfileChecks, AChargerThatNeverComesBackAfterItsRestartFails) {
     EXPECT_LE(std::chrono::steady_clock::now() - started, 30s) << "the wait is bounded by --timeout";
 }
 
+TEST(ProfileChecks, AChargerThatReconnectsInALoopAfterItsRestartCannotExtendTheTest) {
+    ProfileFaults f;
+    f.restart_after_installing = true;
+    f.flaps = true; // connects and closes every 300 ms, never boots
+    const auto started = std::chrono::steady_clock::now();
+    auto r = run_with("firmware", profile_script(f), "profiles-restart-flap");
+    expect_failure(r, "firmware.update", "keeps its OCPP settings");
+    EXPECT_NE(r.out.find("did not come back within 10 s"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("(attempt 5)"), std::string::npos) << "the reconnections are taken up and counted\n" << r.out;
+    EXPECT_LE(std::chrono::steady_clock::now() - started, 30s) << "the first close starts the only wait";
+}
+
 TEST(ProfileChecks, AChargerThatComesBackWithItsOldVersionFailsWithAHint) {
     for (bool installing : {true, false}) {
         ProfileFaults f;

@@ -29,7 +29,8 @@ struct ChargerScript {
     std::function<void(ocpp::Peer&, ocpp::Executor&)> more_handlers; // registered after (and over) its own
     std::shared_ptr<std::string> firmware_version; // its BootNotification's firmwareVersion; nullptr: "1.2.3"
     bool reconnect = false;                        // connects again after it closed the connection (a restart)
-    std::function<void(ocpp::Peer&)> after_boot;   // runs once its BootNotification was answered
+    bool flap_after_restart = false;             // with reconnect: each later connection closes at once, without a boot
+    std::function<void(ocpp::Peer&)> after_boot; // runs once its BootNotification was answered
 };
 
 class ScriptedCharger : public std::enable_shared_from_this<ScriptedCharger> {
