@@ -68,16 +68,6 @@ void SessionChecks::attach(ocpp::net::SessionPtr session) {
     }
 }
 
-void SessionChecks::reconnect(ocpp::net::SessionPtr session) {
-    if (peer_) {
-        malformed_before_ += peer_->stats().malformed_received;
-    }
-    closing_ = false;
-    attach(std::move(session));
-    ctx_.board.add_detail(CheckId::Stable, "connected again " + format_ms(ms_since(away_at_)) +
-                                               " after the restart; waiting for its BootNotification");
-}
-
 void SessionChecks::on_frame(FrameDirection direction, std::string_view text) {
     if (flooded_) {
         return; // what still arrives before the close is neither kept nor judged
@@ -146,17 +136,7 @@ void SessionChecks::on_closed(const ocpp::net::CloseInfo& info) {
         return;
     }
     if (groups_ && groups_->expects_reboot()) {
-        // It restarts to install the firmware the tester sent: the test waits for it to come back (the group
-        // bounds the wait).
-        closing_ = true;
-        if (!away_) {
-            away_ = true;
-            away_at_ = ctx_.loop.clock().now();
-            up_before_restart_ = "up for " + format_ms(ms_since(opened_at_)) +
-                                 ", until the charger restarted to install the new firmware";
-            ctx_.board.set(CheckId::Stable, Outcome::pass(up_before_restart_));
-        }
-        groups_->on_restarting();
+        went_away(); // it restarts to install the firmware the tester sent (session_restart.cpp)
         return;
     }
     dropped_ = true;
@@ -178,24 +158,7 @@ void SessionChecks::on_boot(const rapidjson::Value& payload, ocpp::RawReply repl
     BootNotificationConf conf{wall_now(), static_cast<int>(ctx_.config.heartbeat_interval.count()),
                               RegistrationStatus::Accepted};
     if (away_) {
-        // The boot after the announced restart: no sign of a fault; the groups judge its firmwareVersion.
-        away_ = false;
-        restarted_ = true;
-        reply.ok_with([&](ocpp::rpc::JsonWriter& w) { write_value(w, conf); });
-        std::string version;
-        if (payload.IsObject()) {
-            const auto it = payload.FindMember("firmwareVersion");
-            if (it != payload.MemberEnd() && it->value.IsString()) {
-                version.assign(it->value.GetString(), std::min<std::size_t>(it->value.GetStringLength(), 50));
-            }
-        }
-        const double away_ms = ms_since(away_at_);
-        opened_at_ = ctx_.loop.clock().now();
-        up_before_restart_ += "; back after " + format_ms(away_ms) + " with firmware " + quote(version);
-        if (groups_) {
-            groups_->on_restarted(peer_, version, away_ms);
-        }
-        return;
+        return restart_boot(payload, conf, std::move(reply));
     }
     ++boots_;
     if (boots_ > 1 && groups_ && groups_->expects_boot()) {

@@ -72,6 +72,10 @@ private:
     void on_status(const ocpp::v16::StatusNotificationReq& req, ocpp::Reply<ocpp::v16::StatusNotificationConf> reply);
     void on_heartbeat(const ocpp::v16::HeartbeatReq& req, ocpp::Reply<ocpp::v16::HeartbeatConf> reply);
     void register_other_handlers();
+    // The announced restart (session_restart.cpp): the close, and the BootNotification on the new connection.
+    void went_away();
+    void restart_boot(const rapidjson::Value& payload, const ocpp::v16::BootNotificationConf& conf,
+                      ocpp::RawReply reply);
 
     void arm_heartbeat_deadline();
     void start_calls();
