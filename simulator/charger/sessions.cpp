@@ -118,6 +118,17 @@ void Charger::advance_meter(int c) {
 void Charger::send_meter_values(int c, ReadingContext context) {
     auto& k = conn(c);
     if (k.local_tx == 0) {
+        if (context == ReadingContext::Trigger) {
+            // TriggerMessage(MeterValues) was answered Accepted, so a reading must follow even without a
+            // transaction: the connector's energy register, drawing nothing.
+            MeterValuesReq idle;
+            idle.connectorId = c;
+            idle.meterValue.push_back(
+                MeterValue{wall_now(),
+                           {sample(k.meter_wh, Measurand::Energy_Active_Import_Register, UnitOfMeasure::Wh, context),
+                            sample(0.0, Measurand::Power_Active_Import, UnitOfMeasure::W, context)}});
+            enqueue(Queued{idle, 0, c});
+        }
         return;
     }
     advance_meter(c);

@@ -45,7 +45,7 @@ void SessionChecks::attach(ocpp::net::SessionPtr session) {
     handshake_ = session->info();
     opened_at_ = ctx_.loop.clock().now();
     const auto zero = std::chrono::steady_clock::time_point{};
-    if (handshake_.opened != zero && handshake_.tcp_accepted != zero) {
+    if (!first_seen_ && handshake_.opened != zero && handshake_.tcp_accepted != zero) {
         ctx_.board.add_timing(CheckId::Subprotocol, "upgrade", ms_between(handshake_.tcp_accepted, handshake_.opened));
     }
     settle_timer_ = ctx_.loop.make_timer();
@@ -63,7 +63,9 @@ void SessionChecks::attach(ocpp::net::SessionPtr session) {
     peer_->on<StatusNotificationReq>(weak(&SessionChecks::on_status));
     peer_->on<HeartbeatReq>(weak(&SessionChecks::on_heartbeat));
     register_other_handlers();
-    ctx_.board.running(CheckId::BootFirst, "connected; waiting for the first message");
+    if (!first_seen_) {
+        ctx_.board.running(CheckId::BootFirst, "connected; waiting for the first message");
+    }
 }
 
 void SessionChecks::on_frame(FrameDirection direction, std::string_view text) {
@@ -134,10 +136,7 @@ void SessionChecks::on_closed(const ocpp::net::CloseInfo& info) {
         return;
     }
     if (groups_ && groups_->expects_reboot()) {
-        closing_ = true; // it restarts to install the firmware the tester sent: the test ends here
-        ctx_.board.set(CheckId::Stable, Outcome::pass("up for " + format_ms(ms_since(opened_at_)) +
-                                                      ", until the charger restarted to install the new firmware"));
-        end(End::Completed);
+        went_away(); // it restarts to install the firmware the tester sent (session_restart.cpp)
         return;
     }
     dropped_ = true;
@@ -156,9 +155,12 @@ void SessionChecks::on_closed(const ocpp::net::CloseInfo& info) {
 }
 
 void SessionChecks::on_boot(const rapidjson::Value& payload, ocpp::RawReply reply) {
-    ++boots_;
     BootNotificationConf conf{wall_now(), static_cast<int>(ctx_.config.heartbeat_interval.count()),
                               RegistrationStatus::Accepted};
+    if (away_) {
+        return restart_boot(payload, conf, std::move(reply));
+    }
+    ++boots_;
     if (boots_ > 1 && groups_ && groups_->expects_boot()) {
         --boots_; // asked for by TriggerMessage: no sign of a reboot
         reply.ok_with([&](ocpp::rpc::JsonWriter& w) { write_value(w, conf); });
@@ -266,6 +268,12 @@ void SessionChecks::maybe_complete() {
                     self->maybe_complete();
                 }
             });
+            for (auto it = statuses_.rbegin(); it != statuses_.rend(); ++it) {
+                if (it->connector == 1) {
+                    groups_->note_connector_status(it->status); // e.g. the charging test just stopped
+                    break;
+                }
+            }
             groups_->start();
             return;
         }
@@ -343,7 +351,10 @@ void SessionChecks::conclude(const std::string& why) {
     } else if (received_ > 0) {
         board.set(CheckId::FrameRate, rate_.within());
     }
-    if (!dropped_ && !flooded_ && (booted_ || first_seen_)) {
+    if (!dropped_ && !flooded_ && !away_ && restarted_) {
+        board.set(CheckId::Stable, Outcome::pass(up_before_restart_ + ", then up for " +
+                                                 format_ms(ms_since(opened_at_)) + " until the end"));
+    } else if (!dropped_ && !flooded_ && !away_ && (booted_ || first_seen_)) {
         const std::string up = "up for " + format_ms(ms_since(opened_at_)) + ", from the upgrade to the end";
         if (boots_ > 1) {
             board.set(CheckId::Stable,
@@ -355,7 +366,7 @@ void SessionChecks::conclude(const std::string& why) {
         }
     }
     if (received_ > 0) {
-        const auto malformed = peer_ ? peer_->stats().malformed_received : 0;
+        const auto malformed = malformed_before_ + (peer_ ? peer_->stats().malformed_received : 0);
         if (deviating_messages_ == 0 && malformed == 0) {
             board.set(CheckId::Schema, Outcome::pass(std::to_string(received_) + " messages from the charger, all "
                                                                                  "valid"));

@@ -46,6 +46,11 @@ public:
     void conclude(const std::string& why);
     bool booted() const { return booted_; }
     bool open() const { return peer_ && peer_->is_open() && !dropped_; }
+    // True while the charger is away for a restart a group announced (firmware): its next connection is taken up.
+    bool awaiting_restart() const { return away_ && !ended_; }
+    // The charger's connection after its restart: the conversation goes on there; its BootNotification is answered
+    // and handed to the groups.
+    void reconnect(ocpp::net::SessionPtr session);
 
 private:
     SessionChecks(Context ctx, Handlers handlers);
@@ -67,6 +72,10 @@ private:
     void on_status(const ocpp::v16::StatusNotificationReq& req, ocpp::Reply<ocpp::v16::StatusNotificationConf> reply);
     void on_heartbeat(const ocpp::v16::HeartbeatReq& req, ocpp::Reply<ocpp::v16::HeartbeatConf> reply);
     void register_other_handlers();
+    // The announced restart (session_restart.cpp): the close, and the BootNotification on the new connection.
+    void went_away();
+    void restart_boot(const rapidjson::Value& payload, const ocpp::v16::BootNotificationConf& conf,
+                      ocpp::RawReply reply);
 
     void arm_heartbeat_deadline();
     void start_calls();
@@ -87,6 +96,11 @@ private:
 
     bool first_seen_ = false, booted_ = false, ended_ = false, closing_ = false, dropped_ = false;
     int boots_ = 0;
+    // The restart a group announced: away from the close until the BootNotification on the new connection.
+    bool away_ = false, restarted_ = false;
+    ocpp::Clock::TimePoint away_at_{};
+    std::string up_before_restart_;      // how long the first connection was up, for connection.stable
+    std::uint64_t malformed_before_ = 0; // malformed frames on the connections before the restart
     std::string boot_findings_id_;
     std::vector<ocpp::validation::Finding> boot_findings_;
     std::vector<StatusSeen> statuses_;

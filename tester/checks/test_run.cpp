@@ -203,6 +203,14 @@ void RunImpl::on_open(ocpp::net::SessionPtr session) {
         session->close(1008, finished_ ? "the connectivity test has finished" : "a test connection is already open");
         return;
     }
+    if (session_ && session_->awaiting_restart()) {
+        // The charger is back after a restart a group announced (firmware): the conversation goes on. The
+        // handshake passed the same checks as the first one.
+        password_ = std::move(candidate_password_);
+        candidate_password_.reset();
+        session_->reconnect(std::move(session));
+        return;
+    }
     if (session_) {
         // A reconnection after a drop: the test already ended on the drop, so this cannot happen; stay safe.
         session->close(1008, "the connectivity test has ended");

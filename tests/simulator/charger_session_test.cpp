@@ -146,6 +146,24 @@ TEST_F(ChargerSession, RemoteStartAndStopDriveARealSession) {
     EXPECT_EQ(status, RemoteStartStopStatus::Rejected) << "connector 2 is still Finishing";
 }
 
+TEST_F(ChargerSession, ATriggeredMeterValuesComesEvenWithoutATransaction) {
+    auto ch = boot();
+    std::optional<TriggerMessageStatus> status;
+    TriggerMessageReq trigger;
+    trigger.requestedMessage = MessageTrigger::MeterValues;
+    trigger.connectorId = 1;
+    cs.peer->call(trigger, [&](ocpp::CallOutcome<TriggerMessageConf> o) { status = o.conf->status; });
+    ex.advance(1s);
+    EXPECT_EQ(status, TriggerMessageStatus::Accepted);
+    ASSERT_EQ(cs.meter_values.size(), 1u) << "Accepted obliges the charger to send the message";
+    const auto& mv = cs.meter_values[0];
+    EXPECT_EQ(mv.connectorId, 1);
+    EXPECT_FALSE(mv.transactionId) << "no transaction runs";
+    EXPECT_EQ(energy(mv), 0.0);
+    EXPECT_EQ(mv.meterValue[0].sampledValue[0].context, ReadingContext::Trigger);
+    EXPECT_EQ(mv.meterValue[0].sampledValue[1].value, "0.0") << "an idle connector draws nothing";
+}
+
 TEST_F(ChargerSession, ChangeAvailabilityDuringASessionIsScheduled) {
     auto ch = boot();
     ASSERT_TRUE(ch->plug_in(1, "TAG-1"));

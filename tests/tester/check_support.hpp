@@ -146,6 +146,18 @@ private:
                 }
                 connected_at_ = std::chrono::steady_clock::now();
                 charger_ = ScriptedCharger::create(std::move(s), loop_.loop(), schemas_, log_, script);
+                if (script.reconnect) {
+                    // A restart: when it closed the connection itself, it connects again.
+                    charger_->peer().set_close_handler([this, options, script](const ocpp::net::CloseInfo& info) {
+                        if (!info.by_peer) {
+                            retry_->start(300ms, [this, options, script] { attempt(options, script); });
+                        }
+                    });
+                    if (script.flap_after_restart && ++connections_ > 1) {
+                        charger_->peer().close(1001, "flapping");
+                        return;
+                    }
+                }
                 charger_->start();
             });
     }
@@ -156,6 +168,7 @@ private:
     std::unique_ptr<ocpp::net::Client> client_;
     std::unique_ptr<ocpp::Timer> retry_;
     std::shared_ptr<ScriptedCharger> charger_;
+    int connections_ = 0; // loop thread only
     std::atomic<std::chrono::steady_clock::time_point> connected_at_{};
 };
 

@@ -36,8 +36,12 @@ struct ProfileFaults {
     bool fetch_firmware = true;
     bool upload_diagnostics = true; // false: reports Uploading → Uploaded without uploading
     std::string upload_method = "PUT";
-    double power_w = 5000;              // Power.Active.Import in its transactions (the limit is 10 A, 6900 W)
-    bool restart_after_install = false; // closes the connection after Installed, as a charger that restarts
+    double power_w = 5000;                 // Power.Active.Import in its transactions (the limit is 10 A, 6900 W)
+    bool restart_after_install = false;    // closes the connection after Installed, as a charger that restarts
+    bool restart_after_installing = false; // closes it after Installing and reports Installed after the boot
+    bool comes_back = true;                // after a restart it connects again and boots
+    bool keeps_old_version = false;        // ... with its old firmwareVersion, not the one in the file
+    bool flaps = false;                    // ... or connects and closes again and again without booting
     std::shared_ptr<std::string> fetched =
         std::make_shared<std::string>(); // the firmware file it got // TriggerMessage(MeterValues) answered
                                          // NotImplemented
@@ -50,7 +54,20 @@ inline constexpr const char* kAllProfiles =
 inline ChargerScript profile_script(ProfileFaults faults, std::string profiles = kAllProfiles) {
     ChargerScript script;
     script.supported_profiles = std::move(profiles);
-    script.more_handlers = [faults](ocpp::Peer& peer, ocpp::Executor& exec) {
+    // What survives its restart: the firmware it runs, and an Installed still to report after the boot.
+    script.firmware_version = std::make_shared<std::string>("1.2.3");
+    script.reconnect = faults.comes_back && (faults.restart_after_install || faults.restart_after_installing);
+    script.flap_after_restart = faults.flaps;
+    auto installed_pending = std::make_shared<bool>(false);
+    script.after_boot = [installed_pending](ocpp::Peer& peer) {
+        if (*installed_pending) {
+            *installed_pending = false;
+            peer.call(ocpp::v16::FirmwareStatusNotificationReq{ocpp::v16::FirmwareStatus::Installed},
+                      [](ocpp::CallOutcome<ocpp::v16::FirmwareStatusNotificationConf>) {});
+        }
+    };
+    auto version = script.firmware_version;
+    script.more_handlers = [faults, installed_pending, version](ocpp::Peer& peer, ocpp::Executor& exec) {
         using namespace ocpp::v16;
         struct State {
             std::optional<ChargingProfile> profile;
@@ -159,8 +176,18 @@ inline ChargerScript profile_script(ProfileFaults faults, std::string profiles =
                 const auto [port, target] = split_local_url(req.location);
                 *faults.fetched = ocppkit::test::http(port, "GET", target).body;
             }
+            const std::string prefix = "version=";
+            if (!faults.keeps_old_version && faults.fetched->rfind(prefix, 0) == 0) {
+                // The restart boots the version in the file (up to the end of its first line).
+                *version = faults.fetched->substr(prefix.size(), faults.fetched->find('\n') - prefix.size());
+            }
             for (auto s : faults.firmware_statuses) {
-                const bool restart = faults.restart_after_install && s == FirmwareStatus::Installed;
+                if (faults.restart_after_installing && s == FirmwareStatus::Installed) {
+                    *installed_pending = true; // reported after the boot
+                    continue;
+                }
+                const bool restart = (faults.restart_after_install && s == FirmwareStatus::Installed) ||
+                                     (faults.restart_after_installing && s == FirmwareStatus::Installing);
                 p->call(FirmwareStatusNotificationReq{s},
                         [p, restart](ocpp::CallOutcome<FirmwareStatusNotificationConf>) {
                             if (restart) {

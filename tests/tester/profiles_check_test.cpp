@@ -154,7 +154,7 @@ TEST(ProfileChecks, InstallationFailedAfterAGoodDownloadIsAWarningThatExplains) 
     EXPECT_NE(r.out.find("2048 bytes by POST"), std::string::npos) << r.out;
 }
 
-TEST(ProfileChecks, ARestartAfterInstalledEndsTheTestWithoutFailingIt) {
+TEST(ProfileChecks, ARestartAfterInstalledIsFollowedUntilTheNewVersionBoots) {
     ProfileFaults f;
     f.restart_after_install = true;
     const std::string report = ::testing::TempDir() + "profiles-restart-" + std::to_string(::getpid()) + ".json";
@@ -166,13 +166,66 @@ TEST(ProfileChecks, ARestartAfterInstalledEndsTheTestWithoutFailingIt) {
     auto r = finish(t, 40s);
     EXPECT_EQ(r.exit_code, 0) << r.out;
     EXPECT_NE(r.out.find("  ✓ firmware.update"), std::string::npos) << r.out;
-    EXPECT_NE(r.out.find("until the charger restarted to install the new firmware"), std::string::npos) << r.out;
-    // The JSON report carries the group's checks with their OCTT cases.
+    EXPECT_NE(r.out.find("the charger restarted with version \"1.2.3+ocppkit-test\""), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("until the charger restarted to install the new firmware; back after"), std::string::npos)
+        << r.out;
+    EXPECT_EQ(r.out.find("booted again"), std::string::npos) << "an announced restart is no fault\n" << r.out;
+    // The JSON report carries the group's checks with their OCTT cases, and the restart.
     std::ifstream in(report);
     const std::string json((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     EXPECT_NE(json.find("\"firmware.diagnostics\""), std::string::npos) << json;
     EXPECT_NE(json.find("\"TC_044\""), std::string::npos) << json;
+    EXPECT_NE(json.find("restarted: back after"), std::string::npos) << json;
     std::remove(report.c_str());
+}
+
+TEST(ProfileChecks, ARestartAfterInstallingWithInstalledAfterTheBootPasses) {
+    ProfileFaults f;
+    f.restart_after_installing = true; // as OCTT TC_044 and our simulator
+    auto r = run_with("firmware", profile_script(f), "profiles-restart-installing");
+    EXPECT_EQ(r.exit_code, 0) << r.out;
+    EXPECT_NE(r.out.find("  ✓ firmware.update"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("Downloading → Downloaded → Installing → Installed; the file was fetched; the charger "
+                         "restarted with version \"1.2.3+ocppkit-test\""),
+              std::string::npos)
+        << r.out;
+    EXPECT_NE(r.out.find("  ✓ connection.stable"), std::string::npos) << r.out;
+}
+
+TEST(ProfileChecks, AChargerThatNeverComesBackAfterItsRestartFails) {
+    ProfileFaults f;
+    f.restart_after_installing = true;
+    f.comes_back = false;
+    const auto started = std::chrono::steady_clock::now();
+    auto r = run_with("firmware", profile_script(f), "profiles-restart-gone");
+    expect_failure(r, "firmware.update", "keeps its OCPP settings");
+    EXPECT_NE(r.out.find("the charger restarted but did not come back within 10 s"), std::string::npos) << r.out;
+    EXPECT_LE(std::chrono::steady_clock::now() - started, 30s) << "the wait is bounded by --timeout";
+}
+
+TEST(ProfileChecks, AChargerThatReconnectsInALoopAfterItsRestartCannotExtendTheTest) {
+    ProfileFaults f;
+    f.restart_after_installing = true;
+    f.flaps = true; // connects and closes every 300 ms, never boots
+    const auto started = std::chrono::steady_clock::now();
+    auto r = run_with("firmware", profile_script(f), "profiles-restart-flap");
+    expect_failure(r, "firmware.update", "keeps its OCPP settings");
+    EXPECT_NE(r.out.find("did not come back within 10 s"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("(attempt 5)"), std::string::npos) << "the reconnections are taken up and counted\n" << r.out;
+    EXPECT_LE(std::chrono::steady_clock::now() - started, 30s) << "the first close starts the only wait";
+}
+
+TEST(ProfileChecks, AChargerThatComesBackWithItsOldVersionFailsWithAHint) {
+    for (bool installing : {true, false}) {
+        ProfileFaults f;
+        f.restart_after_installing = installing;
+        f.restart_after_install = !installing;
+        f.keeps_old_version = true;
+        auto r = run_with("firmware", profile_script(f), "profiles-restart-old");
+        expect_failure(r, "firmware.update", "expected when the file is not the vendor's");
+        EXPECT_NE(r.out.find("still runs version \"1.2.3\""), std::string::npos) << r.out;
+        EXPECT_NE(r.out.find("the download itself passed"), std::string::npos) << r.out;
+    }
 }
 
 TEST(ProfileChecks, AFirmwareStatusSequenceOutOfOrder) {

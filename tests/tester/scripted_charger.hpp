@@ -27,6 +27,10 @@ struct ChargerScript {
     std::chrono::seconds clock_offset{0};                            // added to the timestamps it sends
     std::string supported_profiles = "Core,RemoteTrigger";           // its SupportedFeatureProfiles
     std::function<void(ocpp::Peer&, ocpp::Executor&)> more_handlers; // registered after (and over) its own
+    std::shared_ptr<std::string> firmware_version; // its BootNotification's firmwareVersion; nullptr: "1.2.3"
+    bool reconnect = false;                        // connects again after it closed the connection (a restart)
+    bool flap_after_restart = false;             // with reconnect: each later connection closes at once, without a boot
+    std::function<void(ocpp::Peer&)> after_boot; // runs once its BootNotification was answered
 };
 
 class ScriptedCharger : public std::enable_shared_from_this<ScriptedCharger> {
@@ -74,7 +78,7 @@ private:
         req.chargePointVendor = script_.vendor;
         req.chargePointModel = script_.model;
         req.chargePointSerialNumber = "SN-1";
-        req.firmwareVersion = "1.2.3";
+        req.firmwareVersion = script_.firmware_version ? *script_.firmware_version : std::string("1.2.3");
         std::weak_ptr<ScriptedCharger> weak = weak_from_this();
         peer_->call(req, [weak](ocpp::CallOutcome<ocpp::v16::BootNotificationConf> out) {
             auto self = weak.lock();
@@ -92,6 +96,9 @@ private:
                 self->status(c);
             }
             self->arm_heartbeat();
+            if (self->script_.after_boot) {
+                self->script_.after_boot(*self->peer_);
+            }
             if (self->script_.drop_after.count() > 0) {
                 self->drop_timer_->start(self->script_.drop_after, [weak] {
                     if (auto s = weak.lock()) {

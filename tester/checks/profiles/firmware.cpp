@@ -1,8 +1,10 @@
 // The firmware group. GetDiagnostics to an upload endpoint the tester hosts (HTTP PUT or POST, bounded by the
 // test's memory budget): DiagnosticsStatusNotification Uploading → Uploaded and the file received. Then
 // UpdateFirmware with a small text file the tester serves itself ("version=<new>"): each FirmwareStatusNotification
-// in order, Downloading → Downloaded → Installing → Installed. A real charger will not install a file that is not
-// its vendor's: InstallationFailed after a good download is a warning that explains this, not a failure.
+// in order, Downloading → Downloaded → Installing → Installed, and the restart that follows Installing or Installed:
+// the charger comes back and boots with the version in the file (OCTT TC_044). A real charger will not install a
+// file that is not its vendor's: InstallationFailed after a good download is a warning that explains this, not a
+// failure; Installed followed by a boot with the old version fails.
 #include <string>
 #include <vector>
 
@@ -147,31 +149,66 @@ public:
                                                    "The charger reports an installation of a file it never "
                                                    "downloaded. Update the firmware."));
             }
-            // The charger restarts now: the test ends when it closes the connection (or after a bound).
-            reboot_expected_ = true;
-            wait_.cancel();
-            fw_ = Fw::Done;
-            withdraw();
-            ctx_.board.set(kUpdate, Outcome::pass(joined(seen_) +
-                                                  "; the file was fetched; the charger restarts "
-                                                  "with version " +
-                                                  quote(new_version_)));
+            installed_ = true;
+            if (restart_ == Restart::Back) {
+                return judge_version(); // Installing, the restart, then Installed (as OCTT TC_044)
+            }
+            // Installed, then the restart: wait for the connection to close and the charger to come back.
+            ctx_.board.running(kUpdate, joined(seen_) + "; waiting for the charger to restart with version " +
+                                            quote(new_version_));
             const auto secs = std::chrono::duration_cast<std::chrono::seconds>(step_wait_).count();
             wait_.start(step_wait_, [this, secs] {
-                ctx_.board.add_detail(kUpdate,
-                                      "the charger did not restart within " + std::to_string(secs) + " s of Installed");
-                if (auto done = std::move(done_)) {
-                    done_ = nullptr;
-                    done();
-                }
+                ctx_.board.add_detail(kUpdate, "the charger did not restart within " + std::to_string(secs) +
+                                                   " s of Installed: its new version was not checked");
+                firmware_done(Outcome::pass(joined(seen_) + "; the file was fetched"));
             });
             return;
+        }
+        if (req.status == FirmwareStatus::Installing) {
+            installing_ = true;
         }
         ctx_.board.running(kUpdate, joined(seen_) + "; waiting for the next status");
         arm_firmware_timeout();
     }
 
-    bool expects_reboot() const override { return reboot_expected_; }
+    bool expects_reboot() const override {
+        return fw_ == Fw::Waiting && (installing_ || installed_) && restart_ != Restart::Back;
+    }
+
+    void on_restarting() override {
+        if (!expects_reboot() || restart_ == Restart::Away) {
+            return; // a charger that connects and drops again is bounded by the first wait
+        }
+        restart_ = Restart::Away;
+        const auto limit = restart_wait(ctx_.config);
+        const auto secs = std::to_string(limit.count());
+        ctx_.board.running(kUpdate, joined(seen_) + "; the charger restarted (connection closed); waiting up to " +
+                                        secs + " s for it to come back");
+        wait_.start(limit, [this, secs] {
+            firmware_done(Outcome::fail(
+                joined(seen_) + "; the charger restarted but did not come back within " + secs + " s",
+                "After installing, a charger restarts, connects again and sends a BootNotification. Check that it "
+                "powers up again, that it keeps its OCPP settings (URL, Chargebox ID, password) across the update, "
+                "and its log for a failed installation."));
+        });
+    }
+
+    void on_restarted(std::shared_ptr<ocpp::Peer> peer, const std::string& version, double away_ms) override {
+        ctx_.peer = std::move(peer);
+        if (restart_ != Restart::Away) {
+            return;
+        }
+        restart_ = Restart::Back;
+        booted_version_ = version;
+        ctx_.board.add_detail(kUpdate, "restarted: back after " + format_ms(away_ms) +
+                                           ", BootNotification firmwareVersion " + quote(version));
+        if (installed_) {
+            return judge_version();
+        }
+        ctx_.board.running(kUpdate, joined(seen_) + "; back after " + format_ms(away_ms) + " with version " +
+                                        quote(version) + "; waiting for Installed");
+        arm_firmware_timeout();
+    }
 
     void conclude() override {
         wait_.stop();
@@ -223,8 +260,8 @@ private:
     void update_firmware() {
         ctx_.files.withdraw(upload_path_);
         upload_path_.clear();
-        const auto& current = ctx_.report.charger.firmware;
-        new_version_ = (current.empty() ? std::string("0") : current) + "+ocppkit-test";
+        old_version_ = ctx_.report.charger.firmware;
+        new_version_ = (old_version_.empty() ? std::string("0") : old_version_) + "+ocppkit-test";
         file_path_ = ctx_.files.offer("firmware.txt", "version=" + new_version_ + "\n",
                                       [this](const FileHost::Transfer&) { fetched_ = true; });
         UpdateFirmwareReq req;
@@ -274,6 +311,29 @@ private:
         }
     }
 
+    // After Installed and the restart: the version the charger booted with must be the one in the served file.
+    void judge_version() {
+        const std::string seen = joined(seen_) + "; the file was fetched; ";
+        if (booted_version_ == new_version_) {
+            return firmware_done(Outcome::pass(seen + "the charger restarted with version " + quote(new_version_)));
+        }
+        if (booted_version_ == old_version_) {
+            return firmware_done(Outcome::fail(
+                seen + "the charger restarted but still runs version " + quote(old_version_) + ", not " +
+                    quote(new_version_),
+                "The charger reported Installed and restarted, but booted with its old firmware. This is expected "
+                "when the file is not the vendor's: the tester serves a small text file, which a real charger does "
+                "not install (the download itself passed). A charger should then report InstallationFailed, not "
+                "Installed. To test an installation, update with the manufacturer's firmware from your central "
+                "system."));
+        }
+        firmware_done(Outcome::fail(
+            seen + "the charger restarted with version " + quote(booted_version_) + ", expected " + quote(new_version_),
+            "The charger booted with a version that is neither the old one (" + quote(old_version_) +
+                ") nor the one in the tester's file. Check which firmware it installed and "
+                "that its BootNotification reports the running version."));
+    }
+
     void withdraw() {
         if (!upload_path_.empty()) {
             ctx_.files.withdraw(upload_path_);
@@ -299,9 +359,10 @@ private:
     std::string base_;
     ocpp::Clock::Duration step_wait_;
     std::function<void()> done_;
-    std::string upload_path_, file_path_, file_name_, new_version_;
+    std::string upload_path_, file_path_, file_name_, new_version_, old_version_, booted_version_;
     std::optional<FileHost::Transfer> uploaded_;
-    bool uploading_seen_ = false, fetched_ = false, reboot_expected_ = false;
+    bool uploading_seen_ = false, fetched_ = false, installing_ = false, installed_ = false;
+    enum class Restart { None, Away, Back } restart_ = Restart::None;
     Diag diag_ = Diag::Idle;
     Fw fw_ = Fw::Idle;
     std::vector<FirmwareStatus> seen_;

@@ -42,8 +42,15 @@ public:
     virtual void on_diagnostics_status(const ocpp::v16::DiagnosticsStatusNotificationReq& /*req*/) {}
     // True while a BootNotification is the group's doing (TriggerMessage), so it is no sign of a reboot.
     virtual bool expects_boot() const { return false; }
-    // True once the charger announced a restart (firmware Installed): its closing the connection is no fault.
+    // True once the charger announced a restart (firmware Installing or Installed): its closing the connection is
+    // no fault, and the test waits for it to come back.
     virtual bool expects_reboot() const { return false; }
+    // The connection closed while a restart was expected.
+    virtual void on_restarting() {}
+    // The charger is back on `peer` after a restart and booted with `firmware_version` ("" when it sent none),
+    // `away_ms` after the connection closed.
+    virtual void on_restarted(std::shared_ptr<ocpp::Peer> /*peer*/, const std::string& /*firmware_version*/,
+                              double /*away_ms*/) {}
     // Stops waiting (the test ends); the board settles what is still running.
     virtual void conclude() = 0;
 };
@@ -61,6 +68,7 @@ struct GroupDef {
     int calls;    // how many call timeouts the group may take at most, for the test's overall bound
     bool charges; // with the charging test it also keeps a transaction for the charging time
     std::function<std::unique_ptr<Group>(GroupContext)> make;
+    bool restarts = false; // the charger may restart during the group (the test waits for it to come back)
 };
 
 // Every group, in the order they run.
@@ -75,6 +83,9 @@ ocpp::Result<std::vector<std::string>> parse_profiles(std::string_view csv);
 void add_group_checks(CheckBoard& board, const std::vector<std::string>& chosen);
 // How long the chosen groups may take at most after the core checks.
 std::chrono::seconds group_budget(const TestConfig& config);
+// How long the test waits for a charger that restarted to connect again: the time it has to connect at all
+// (--timeout), at most 180 s.
+std::chrono::seconds restart_wait(const TestConfig& config);
 
 // The factories of the registry, one per file.
 std::unique_ptr<Group> make_smart_charging(GroupContext ctx);

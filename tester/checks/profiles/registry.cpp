@@ -51,16 +51,18 @@ const std::vector<GroupDef>& group_registry() {
          12,
          false,
          make_trigger},
-        // Last: an installed firmware restarts the charger, which ends the test.
+        // Last: an installed firmware restarts the charger; the test follows it until it is back.
         {"firmware",
          "FirmwareManagement",
          {
              {"firmware.diagnostics", "GetDiagnostics uploads a file to the tester (Uploading → Uploaded)", "TC_045"},
-             {"firmware.update", "UpdateFirmware from the tester's file: every status in order", "TC_044"},
+             {"firmware.update", "UpdateFirmware from the tester's file: every status in order, the new version booted",
+              "TC_044"},
          },
          28, // each status may take three call timeouts (a download or an upload), and the restart as long
          false,
-         make_firmware},
+         make_firmware,
+         true},
     };
     return registry;
 }
@@ -135,16 +137,24 @@ void add_group_checks(CheckBoard& board, const std::vector<std::string>& chosen)
 }
 
 std::chrono::seconds group_budget(const TestConfig& config) {
-    std::chrono::seconds total{0};
+    // Once per test a group may wait for connector 1 to leave Finishing (GroupRunner).
+    std::chrono::seconds total = config.profiles.empty() ? std::chrono::seconds(0) : 2 * config.call_timeout;
     for (const auto& name : config.profiles) {
         if (const auto* def = find_group(name)) {
             total += def->calls * config.call_timeout + std::chrono::seconds(2);
             if (def->charges && config.charging_test) {
                 total += config.charging_time;
             }
+            if (def->restarts) {
+                total += restart_wait(config);
+            }
         }
     }
     return total;
+}
+
+std::chrono::seconds restart_wait(const TestConfig& config) {
+    return std::min(config.timeout, std::chrono::seconds(180));
 }
 
 } // namespace tester::profiles

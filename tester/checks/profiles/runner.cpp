@@ -1,6 +1,7 @@
 #include "tester/checks/profiles/runner.hpp"
 
 #include <cctype>
+#include <utility>
 
 #include "tester/checks/calls.hpp"
 
@@ -31,6 +32,10 @@ bool declares_profile(const std::string& supported, std::string_view profile) {
     return false;
 }
 
+bool connector_busy(std::string_view status) {
+    return status == "Charging" || status == "SuspendedEV" || status == "SuspendedEVSE" || status == "Finishing";
+}
+
 GroupRunner::GroupRunner(GroupContext ctx, std::function<void()> done)
     : ctx_(ctx)
     , done_(std::move(done)) {
@@ -42,6 +47,9 @@ GroupRunner::GroupRunner(GroupContext ctx, std::function<void()> done)
 }
 
 GroupRunner::~GroupRunner() {
+    if (free_wait_) {
+        free_wait_->cancel();
+    }
     if (current_) {
         current_->conclude();
     }
@@ -68,26 +76,48 @@ void GroupRunner::next() {
             }
             continue;
         }
-        current_ = def.make(ctx_);
-        if (!supported) {
-            ctx_.board.add_detail(def.checks.front().key,
-                                  "SupportedFeatureProfiles unknown (GetConfiguration gave no value): run anyway");
-        }
-        std::weak_ptr<bool> alive = alive_;
-        current_->start([this, alive] {
-            // Posted: the group may still be on the stack when it says it is done.
-            ctx_.loop.post([this, alive] {
-                if (!alive.expired() && !finished_) {
-                    next();
+        if (busy_ && !gave_up_waiting_) {
+            pending_ = &def;
+            free_wait_ = ctx_.loop.make_timer();
+            std::weak_ptr<bool> alive = alive_;
+            free_wait_->start(2 * ctx_.config.call_timeout, [this, alive] {
+                if (alive.expired() || !pending_) {
+                    return;
                 }
+                gave_up_waiting_ = true;
+                const GroupDef& waited = *std::exchange(pending_, nullptr);
+                ctx_.board.add_detail(waited.checks.front().key,
+                                      "connector 1 was still busy (charging or Finishing) after " +
+                                          std::to_string((2 * ctx_.config.call_timeout).count()) +
+                                          " s (a vehicle still plugged in?); started anyway");
+                launch(waited);
             });
-        });
+            return;
+        }
+        launch(def);
         return;
     }
     finished_ = true;
     if (done_) {
         done_();
     }
+}
+
+void GroupRunner::launch(const GroupDef& def) {
+    current_ = def.make(ctx_);
+    if (!config_value(ctx_.report.charger, "SupportedFeatureProfiles")) {
+        ctx_.board.add_detail(def.checks.front().key,
+                              "SupportedFeatureProfiles unknown (GetConfiguration gave no value): run anyway");
+    }
+    std::weak_ptr<bool> alive = alive_;
+    current_->start([this, alive] {
+        // Posted: the group may still be on the stack when it says it is done.
+        ctx_.loop.post([this, alive] {
+            if (!alive.expired() && !finished_) {
+                next();
+            }
+        });
+    });
 }
 
 void GroupRunner::on_call(std::string_view action) {
@@ -97,6 +127,21 @@ void GroupRunner::on_call(std::string_view action) {
 }
 
 void GroupRunner::on_status(const ocpp::v16::StatusNotificationReq& req) {
+    if (req.connectorId == 1) {
+        busy_ = connector_busy(ocpp::v16::to_string(req.status));
+        if (!busy_ && pending_ && !finished_) {
+            free_wait_->cancel();
+            const GroupDef& def = *std::exchange(pending_, nullptr);
+            // Posted: the status is answered first, and the group starts from the loop.
+            std::weak_ptr<bool> alive = alive_;
+            ctx_.loop.post([this, alive, &def] {
+                if (!alive.expired() && !finished_) {
+                    launch(def);
+                }
+            });
+            return;
+        }
+    }
     if (current_) {
         current_->on_status(req);
     }
@@ -132,8 +177,25 @@ void GroupRunner::on_diagnostics_status(const ocpp::v16::DiagnosticsStatusNotifi
     }
 }
 
+void GroupRunner::on_restarting() {
+    if (current_) {
+        current_->on_restarting();
+    }
+}
+
+void GroupRunner::on_restarted(std::shared_ptr<ocpp::Peer> peer, const std::string& firmware_version, double away_ms) {
+    ctx_.peer = peer;
+    if (current_) {
+        current_->on_restarted(std::move(peer), firmware_version, away_ms);
+    }
+}
+
 void GroupRunner::conclude() {
     alive_.reset();
+    pending_ = nullptr;
+    if (free_wait_) {
+        free_wait_->cancel();
+    }
     if (current_) {
         current_->conclude();
     }

@@ -10,6 +10,9 @@
 
 namespace tester::profiles {
 
+// Whether a connector in `status` ("Charging", "Finishing", ...) still holds a transaction or its end.
+bool connector_busy(std::string_view status);
+
 class GroupRunner {
 public:
     // `done` is called once, from the loop, when the last group has finished.
@@ -28,11 +31,24 @@ public:
     void on_diagnostics_status(const ocpp::v16::DiagnosticsStatusNotificationReq& req);
     bool expects_boot() const { return current_ && current_->expects_boot(); }
     bool expects_reboot() const { return current_ && current_->expects_reboot(); }
+    // The charger went away for an expected restart, and came back on a new connection (later groups use it).
+    void on_restarting();
+    void on_restarted(std::shared_ptr<ocpp::Peer> peer, const std::string& firmware_version, double away_ms);
     // Stops the running group; the board settles its checks.
     void conclude();
+    // Connector 1's last status before the runner existed (e.g. Charging or Finishing from the charging test).
+    void note_connector_status(std::string_view status) { busy_ = connector_busy(status); }
 
 private:
     void next();
+    void launch(const GroupDef& def);
+
+    // A transaction that just ended leaves connector 1 Finishing for a moment, and a charger refuses to start or
+    // reserve on it: the next group waits (for at most two call timeouts, once per test) until connector 1 is
+    // reported neither charging nor Finishing.
+    std::unique_ptr<ocpp::Timer> free_wait_;
+    const GroupDef* pending_ = nullptr;
+    bool busy_ = false, gave_up_waiting_ = false;
 
     GroupContext ctx_;
     std::function<void()> done_;

@@ -1,0 +1,55 @@
+// SessionChecks across a restart a group announced (the firmware group, after Installing or Installed): the close
+// is no fault, the charger's next connection is taken up, and its BootNotification goes to the groups instead of
+// counting as a reboot. The group bounds the wait; a charger that connects and drops again does not restart it.
+#include <algorithm>
+
+#include "tester/checks/calls.hpp"
+#include "tester/checks/session.hpp"
+
+namespace tester {
+
+using namespace ocpp::v16;
+
+void SessionChecks::went_away() {
+    closing_ = true;
+    if (!away_) {
+        away_ = true;
+        away_at_ = ctx_.loop.clock().now();
+        up_before_restart_ =
+            "up for " + format_ms(ms_since(opened_at_)) + ", until the charger restarted to install the new firmware";
+        ctx_.board.set(CheckId::Stable, Outcome::pass(up_before_restart_));
+    }
+    groups_->on_restarting();
+}
+
+void SessionChecks::reconnect(ocpp::net::SessionPtr session) {
+    if (peer_) {
+        malformed_before_ += peer_->stats().malformed_received;
+    }
+    closing_ = false;
+    attach(std::move(session));
+    ctx_.board.add_detail(CheckId::Stable, "connected again " + format_ms(ms_since(away_at_)) +
+                                               " after the restart; waiting for its BootNotification");
+}
+
+void SessionChecks::restart_boot(const rapidjson::Value& payload, const BootNotificationConf& conf,
+                                 ocpp::RawReply reply) {
+    away_ = false;
+    restarted_ = true;
+    reply.ok_with([&](ocpp::rpc::JsonWriter& w) { write_value(w, conf); });
+    std::string version; // at most the schema's 50 characters, whatever the charger sent
+    if (payload.IsObject()) {
+        const auto it = payload.FindMember("firmwareVersion");
+        if (it != payload.MemberEnd() && it->value.IsString()) {
+            version.assign(it->value.GetString(), std::min<std::size_t>(it->value.GetStringLength(), 50));
+        }
+    }
+    const double away_ms = ms_since(away_at_);
+    opened_at_ = ctx_.loop.clock().now();
+    up_before_restart_ += "; back after " + format_ms(away_ms) + " with firmware " + quote(version);
+    if (groups_) {
+        groups_->on_restarted(peer_, version, away_ms);
+    }
+}
+
+} // namespace tester
