@@ -118,18 +118,7 @@ void Charger::advance_meter(int c) {
 void Charger::send_meter_values(int c, ReadingContext context) {
     auto& k = conn(c);
     if (k.local_tx == 0) {
-        if (context == ReadingContext::Trigger) {
-            // TriggerMessage(MeterValues) was answered Accepted, so a reading must follow even without a
-            // transaction: the connector's energy register, drawing nothing.
-            MeterValuesReq idle;
-            idle.connectorId = c;
-            idle.meterValue.push_back(
-                MeterValue{wall_now(),
-                           {sample(k.meter_wh, Measurand::Energy_Active_Import_Register, UnitOfMeasure::Wh, context),
-                            sample(0.0, Measurand::Power_Active_Import, UnitOfMeasure::W, context)}});
-            enqueue(Queued{idle, 0, c});
-        }
-        return;
+        return; // a triggered reading outside a transaction is send_idle_meter_values (remote_trigger.cpp)
     }
     advance_meter(c);
     const double session_kwh = (k.meter_wh - k.session_start_wh) / 1000.0;
