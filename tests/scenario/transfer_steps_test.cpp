@@ -1,6 +1,6 @@
 // The charger role's fetch and upload steps with the real ocpp-simulator: real HTTP transfers against the runner's
-// own file host (serve_file, expect_upload), a failed download and a file that is not what the matchers want fail
-// the step with the reason, and bad options are errors that name the line.
+// own file host (serve_file, expect_upload) and a real FTP server (pyftpdlib), a failed download and a file that is not
+// what the matchers want fail the step with the reason, and bad options are errors that name the line.
 #include <unistd.h>
 
 #include <cstdio>
@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include "tests/support/child_process.hpp"
+#include "tests/support/file_servers.hpp"
 
 namespace {
 
@@ -60,6 +61,19 @@ TEST_F(TransferSteps, FetchesAServedFileAndUploadsByPutAndPost) {
                          out);
     EXPECT_EQ(code, 0) << out;
     EXPECT_NE(out.find("PASS transfers [CP-T]"), std::string::npos) << out;
+}
+
+TEST_F(TransferSteps, UploadsToAndFetchesFromARealFtpServer) {
+    ocppkit::test::FileServer ftp(ocppkit::test::FileServer::Kind::Ftp);
+    std::string error;
+    ASSERT_TRUE(ftp.start(error)) << error;
+    std::string out;
+    const int code = run("  - upload: \"" + ftp.url("/diag/CP-T.log") + "\"\n    text: \"log of ${id}\"\n" +
+                             "  - fetch: \"" + ftp.url("/diag/CP-T.log") + "\"\n    match: {text: \"log of CP-T\"}\n",
+                         out);
+    EXPECT_EQ(code, 0) << out;
+    EXPECT_EQ(ftp.dir().read("diag/CP-T.log"), "log of CP-T") << "the file the FTP server stored";
+    EXPECT_EQ(out.find(ocppkit::test::FileServer::kFtpPassword), std::string::npos) << "no password in the output";
 }
 
 TEST_F(TransferSteps, AFailedDownloadFailsTheStepWithTheReason) {
