@@ -15,6 +15,7 @@
 
 #include "ocpp/net/client.hpp"
 #include "ocpp/peer/peer.hpp"
+#include "ocpp/transfer/transfer.hpp"
 #include "simulator/scenario/file_host.hpp"
 #include "simulator/scenario/runner.hpp"
 #include "simulator/scenario/values.hpp"
@@ -35,6 +36,8 @@ struct RunEnv {
     ocpp::Executor* loop = nullptr;
     Role role = Role::Charger;
     FileHost* files = nullptr; // files served to and uploaded by chargers
+    // The transfers of the charger role's fetch and upload steps.
+    ocpp::transfer::TransferService* transfers = nullptr;
 };
 
 // The answer to the last send or raw frame.
@@ -74,6 +77,8 @@ struct Link {
     // The last `rest` sent with async: true, and its answer once it came.
     const Step* async_rest = nullptr;
     std::shared_ptr<std::optional<ocpp::Result<RestReply>>> async_reply;
+    // The running fetch or upload; dropping it stops the transfer and its callback.
+    ocpp::transfer::TransferHandle transfer;
 };
 
 class ChargerRun : public std::enable_shared_from_this<ChargerRun> {

@@ -61,6 +61,8 @@ struct ScenarioRun {
     std::unique_ptr<Listener> listener;                     // central-system role
     std::map<std::string, std::weak_ptr<ChargerRun>> by_id; // central-system role: the run of each charger
     std::string listening;                                  // the URL the listener is bound to
+    // fetch and upload steps, two transfers at a time.
+    std::unique_ptr<ocpp::transfer::TransferService> transfers;
 };
 
 // Sets `field` to the override when there is one.
@@ -171,6 +173,10 @@ std::shared_ptr<void> run_scenario(ocpp::net::EventLoop& loop, const Scenario& s
     const auto listen_at = parse_listen_url(listen.empty() ? "ws://127.0.0.1:0/ocpp" : listen);
     run->files = std::make_unique<FileHost>(loop, listen_at ? listen_at->host : "127.0.0.1", log);
     run->env.files = run->files.get();
+    ocpp::transfer::TransferLimits limits;
+    limits.threads = 2;
+    run->transfers = std::make_unique<ocpp::transfer::TransferService>(limits);
+    run->env.transfers = run->transfers.get();
     const auto problem = scenario.role == Role::CentralSystem ? listen_setup(*run, loop, listen_at, schemas, log)
                                                               : target_problem(run->env.target);
     if (problem) {

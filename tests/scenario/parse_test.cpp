@@ -183,7 +183,7 @@ TEST(Parse, ConnectWithoutTheCertificateExpectingATlsRefusal) {
 TEST(StepKinds, EveryKeyOfTheRegistryNamesAKindThatParsesAndRuns) {
     const std::string keys = step_kind_keys();
     EXPECT_EQ(keys, "connect, reconnect, disconnect, send, expect, expect_call, expect_close, wait, repeat, fault, "
-                    "rest, expect_rest, set, accept, serve_file, expect_download, expect_upload");
+                    "rest, expect_rest, set, accept, serve_file, expect_download, expect_upload, fetch, upload");
     std::size_t from = 0;
     while (from < keys.size()) {
         const auto comma = keys.find(", ", from);
@@ -206,7 +206,7 @@ TEST(Parse, ErrorsNameFileLineAndColumn) {
         error_of("name: x\nsteps:\n  - connect\n  - sned: Heartbeat\n"),
         "bad.yaml:4:5: \"sned\" is not a step; a step starts with one of connect, reconnect, disconnect, "
         "send, expect, expect_call, expect_close, wait, repeat, fault, rest, expect_rest, set, accept, serve_file, "
-        "expect_download, expect_upload");
+        "expect_download, expect_upload, fetch, upload");
     EXPECT_EQ(error_of("name: x\nsteps:\n  - send: Heartbeat\n    paylod: {}\n"),
               "bad.yaml:4:5: unknown key \"paylod\" in send step (allowed: expect, payload, send, validate)");
     EXPECT_EQ(error_of("name: x\ntarget: {url: ws://h, profile: 1}\nsteps: [connect]\n"),

@@ -23,6 +23,8 @@ extern const StepKind accept_step;
 extern const StepKind serve_file_step;
 extern const StepKind expect_download_step;
 extern const StepKind expect_upload_step;
+extern const StepKind fetch_step;
+extern const StepKind upload_step;
 
 namespace {
 
@@ -46,6 +48,8 @@ const StepKind* const kinds[] = {
     &serve_file_step,
     &expect_download_step,
     &expect_upload_step,
+    &fetch_step,
+    &upload_step,
 };
 // clang-format on
 
