@@ -15,12 +15,7 @@ for b in ocpp-simulator ocpp-bench-rollout-cs; do
 done
 
 work="$(mktemp -d)"
-pids=()
-cleanup() {
-    for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-    wait 2>/dev/null || true
-    rm -rf "$work"
-}
+cleanup() { rm -rf "$work"; }
 trap cleanup EXIT
 rss_anon_kib() { awk '/^RssAnon:/ {print $2}' "/proc/$1/status"; }
 
@@ -31,14 +26,12 @@ run() {
     "$bin/ocpp-bench-rollout-cs" --listen 127.0.0.1:0 --expect "$n" "$@" > "$work/$name.cs.out" \
         2> "$work/$name.cs.err" &
     local cs=$!
-    pids+=($cs)
     for _ in $(seq 100); do [[ -s "$work/$name.cs.out" ]] && break; sleep 0.1; done
     local port
     port=$(head -1 "$work/$name.cs.out")
     "$bin/ocpp-simulator" run --url "ws://127.0.0.1:$port/ocpp" --chargers "$n" --threads 2 --ramp 5000 \
         --sessions-per-hour 0 --duration 600 --report "$work/$name.json" --log-level warn > "$work/$name.sim.out" 2>&1 &
     local sim=$!
-    pids+=($sim)
     local line=""
     for _ in $(seq 1200); do
         line=$(grep "^$wait_for" "$work/$name.cs.out" || true)
@@ -46,7 +39,14 @@ run() {
         kill -0 "$sim" 2>/dev/null || break
         sleep 0.1
     done
-    [[ -n "$line" ]] || { echo "$name: the central system never printed \"$wait_for\""; tail -5 "$work/$name.sim.out"; return 1; }
+    # run() runs in a command substitution, whose pids the EXIT trap does not see: stop both here on every path.
+    if [[ -z "$line" ]]; then
+        echo "$name: the central system never printed \"$wait_for\""
+        tail -5 "$work/$name.sim.out"
+        kill "$sim" "$cs" 2>/dev/null || true
+        wait "$sim" "$cs" 2>/dev/null || true
+        return 1
+    fi
     sleep 2
     local rss
     rss=$(rss_anon_kib "$sim")
@@ -58,11 +58,11 @@ run() {
 }
 
 echo "smart charging roll-out: $chargers chargers, TxDefaultProfile of 24 periods each"
-small=$(run small 100 booted)
+small=$(run small 100 booted) || { echo "$small"; exit 1; }
 echo "$small"
-base=$(run baseline "$chargers" booted)
+base=$(run baseline "$chargers" booted) || { echo "$base"; exit 1; }
 echo "$base"
-with=$(run profile "$chargers" profiles --profile-periods 24)
+with=$(run profile "$chargers" profiles --profile-periods 24) || { echo "$with"; exit 1; }
 echo "$with"
 python3 - "$chargers" "$small" "$base" "$with" "$work/profile.json" <<'PY'
 import json, sys
