@@ -28,11 +28,10 @@ std::string joined(const std::vector<FirmwareStatus>& seen) {
     return out.empty() ? "none" : out;
 }
 
-class FirmwareGroup : public Group {
+class FirmwareGroup : public GroupBase {
 public:
     explicit FirmwareGroup(GroupContext ctx)
-        : ctx_(ctx)
-        , wait_(ctx.loop)
+        : GroupBase(ctx)
         , base_(http_base(ctx.config.url))
         , step_wait_(3 * ctx.config.call_timeout) {}
 
@@ -354,11 +353,8 @@ private:
         });
     }
 
-    GroupContext ctx_;
-    Waiter wait_;
     std::string base_;
     ocpp::Clock::Duration step_wait_;
-    std::function<void()> done_;
     std::string upload_path_, file_path_, file_name_, new_version_, old_version_, booted_version_;
     std::optional<FileHost::Transfer> uploaded_;
     bool uploading_seen_ = false, fetched_ = false, installing_ = false, installed_ = false;

@@ -115,4 +115,23 @@ private:
     std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
 
+// What every group driver holds: its context, one Waiter, and the callback it calls once when it is done.
+class GroupBase : public Group {
+protected:
+    explicit GroupBase(GroupContext ctx)
+        : ctx_(ctx)
+        , wait_(ctx.loop) {}
+    // Calls `done` once; later calls do nothing.
+    void finish() {
+        if (auto done = std::move(done_)) {
+            done_ = nullptr;
+            done();
+        }
+    }
+
+    GroupContext ctx_;
+    Waiter wait_;
+    std::function<void()> done_;
+};
+
 } // namespace tester::profiles

@@ -37,11 +37,10 @@ std::string update_hint(UpdateStatus status, const char* kind) {
     }
 }
 
-class LocalListGroup : public Group {
+class LocalListGroup : public GroupBase {
 public:
     explicit LocalListGroup(GroupContext ctx)
-        : ctx_(ctx)
-        , wait_(ctx.loop) {}
+        : GroupBase(ctx) {}
 
     void start(std::function<void()> done) override {
         done_ = std::move(done);
@@ -178,16 +177,6 @@ private:
         ctx_.board.set(kDifferential, Outcome::skipped("not tried: the Full update did not pass"));
     }
 
-    void finish() {
-        if (auto done = std::move(done_)) {
-            done_ = nullptr;
-            done();
-        }
-    }
-
-    GroupContext ctx_;
-    Waiter wait_;
-    std::function<void()> done_;
     int before_ = 0, version_ = 1;
 };
 

@@ -31,11 +31,10 @@ std::string reserve_hint(ReservationStatus status) {
     }
 }
 
-class ReservationGroup : public Group {
+class ReservationGroup : public GroupBase {
 public:
     explicit ReservationGroup(GroupContext ctx)
-        : ctx_(ctx)
-        , wait_(ctx.loop) {
+        : GroupBase(ctx) {
         std::random_device rd;
         reservation_id_ = 100000 + static_cast<int>(rd() % 800000);
     }
@@ -159,16 +158,6 @@ private:
         });
     }
 
-    void finish() {
-        if (auto done = std::move(done_)) {
-            done_ = nullptr;
-            done();
-        }
-    }
-
-    GroupContext ctx_;
-    Waiter wait_;
-    std::function<void()> done_;
     Stage stage_ = Stage::Idle;
     bool reserved_seen_ = false;
     int reservation_id_ = 0;

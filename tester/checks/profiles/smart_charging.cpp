@@ -29,11 +29,10 @@ std::string number(double v) {
     return buf;
 }
 
-class SmartChargingGroup : public Group {
+class SmartChargingGroup : public GroupBase {
 public:
     explicit SmartChargingGroup(GroupContext ctx)
-        : ctx_(ctx)
-        , wait_(ctx.loop) {
+        : GroupBase(ctx) {
         std::random_device rd;
         profile_id_ = 900000 + static_cast<int>(rd() % 90000);
         const auto units = config_value(ctx_.report.charger, "ChargingScheduleAllowedChargingRateUnit");
@@ -215,16 +214,6 @@ private:
         });
     }
 
-    void finish() {
-        if (auto done = std::move(done_)) {
-            done_ = nullptr;
-            done();
-        }
-    }
-
-    GroupContext ctx_;
-    Waiter wait_;
-    std::function<void()> done_;
     int profile_id_ = 0, stack_level_ = 0;
     ChargingRateUnitType unit_ = ChargingRateUnitType::A;
     double limit_ = 10;

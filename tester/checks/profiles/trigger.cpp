@@ -27,11 +27,10 @@ constexpr Item kItems[] = {
     {MessageTrigger::StatusNotification, "trigger.status_notification", true},
 };
 
-class TriggerGroup : public Group {
+class TriggerGroup : public GroupBase {
 public:
     explicit TriggerGroup(GroupContext ctx)
-        : ctx_(ctx)
-        , wait_(ctx.loop) {}
+        : GroupBase(ctx) {}
 
     void start(std::function<void()> done) override {
         done_ = std::move(done);
@@ -152,9 +151,6 @@ private:
         });
     }
 
-    GroupContext ctx_;
-    Waiter wait_;
-    std::function<void()> done_;
     std::size_t at_ = 0;
     bool waiting_ = false, seen_ = false, boot_asked_ = false;
 };
