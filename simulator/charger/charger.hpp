@@ -260,6 +260,8 @@ private:
     std::unique_ptr<ocpp::Timer> reconnect_timer_, boot_timer_, heartbeat_timer_, stop_timer_;
     ocpp::v16::FirmwareStatus firmware_status_ = ocpp::v16::FirmwareStatus::Idle;          // the last one sent
     ocpp::v16::DiagnosticsStatus diagnostics_status_ = ocpp::v16::DiagnosticsStatus::Idle; // the last one sent
+    bool firmware_status_unsent_ = false;            // firmware_status_ could not be sent: it goes after the next boot
+    bool diagnostics_status_unsent_ = false;         // the same for diagnostics_status_
     std::shared_ptr<FirmwareUpdate> firmware_;       // the update in progress, if any
     std::shared_ptr<DiagnosticsUpload> diagnostics_; // the upload in progress, if any
     EventLog events_;                                // recent events for the diagnostics file

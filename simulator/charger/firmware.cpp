@@ -195,8 +195,11 @@ void Charger::register_firmware() {
 void Charger::send_firmware_status(FirmwareStatus status) {
     firmware_status_ = status;
     remember(EventLog::Kind::Firmware, 0, static_cast<int>(status));
+    firmware_status_unsent_ = false;
     call(FirmwareStatusNotificationReq{status}, [this, status](ocpp::CallOutcome<FirmwareStatusNotificationConf> out) {
         if (!out.ok()) {
+            // Offline (or unanswered): the latest status goes out after the next boot, as a real charger's would.
+            firmware_status_unsent_ = firmware_status_unsent_ || firmware_status_ == status;
             return;
         }
         ++env_.stats.firmware.firmware[to_string(status)];
@@ -292,15 +295,22 @@ void Charger::firmware_after_boot() {
     if (firmware_ && firmware_->rebooting) {
         firmware_->rebooting = false;
         send_firmware_status(FirmwareStatus::Installed);
+    } else if (firmware_status_unsent_) {
+        send_firmware_status(firmware_status_); // the latest status, which fell while the charger was offline
+    }
+    if (diagnostics_status_unsent_) {
+        send_diagnostics_status(diagnostics_status_);
     }
 }
 
 void Charger::send_diagnostics_status(DiagnosticsStatus status) {
     diagnostics_status_ = status;
     remember(EventLog::Kind::Diagnostics, 0, static_cast<int>(status));
+    diagnostics_status_unsent_ = false;
     call(DiagnosticsStatusNotificationReq{status},
          [this, status](ocpp::CallOutcome<DiagnosticsStatusNotificationConf> out) {
              if (!out.ok()) {
+                 diagnostics_status_unsent_ = diagnostics_status_unsent_ || diagnostics_status_ == status;
                  return;
              }
              ++env_.stats.firmware.diagnostics[to_string(status)];

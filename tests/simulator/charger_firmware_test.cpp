@@ -21,7 +21,9 @@ protected:
         env.transfers = &transfers;
         env.connect = [this](const sim::ChargerSpec& s, ocpp::net::Client::ConnectHandler h) {
             cs.connect(s, h);
-            install(*cs.peer);
+            if (cs.online) {
+                install(*cs.peer);
+            }
         };
     }
     ~FirmwareTest() override {
@@ -206,6 +208,27 @@ TEST_F(FirmwareTest, AMissingFileIsRetriedThenDownloadFailedAndTheOldFirmwareSta
     pass(10s);
     EXPECT_EQ(versions, Statuses{"1.0.0"});
     EXPECT_EQ(cs.connections, 1);
+    EXPECT_EQ(triggered_firmware_status(), "Idle");
+}
+
+TEST_F(FirmwareTest, AStatusThatFellWhileOfflineIsSentAfterTheNextBoot) {
+    auto http = server(FileServer::Kind::HttpDownload);
+    boot();
+    update_firmware(http->url("/does_not_exist_fw.bin"), 1, 30);
+    ASSERT_TRUE(pump_until([&] { return firmware.size() >= 1; }));
+    std::this_thread::sleep_for(500ms); // the first attempt fails on the transfer thread; the retry is 30 s later
+    pass(1s);
+    cs.online = false;
+    charger->drop_connection(); // offline before the retry fails for good
+    pass(31s);
+    std::this_thread::sleep_for(500ms); // the retry's download fails on the transfer thread
+    pass(2s);
+    EXPECT_EQ(firmware, Statuses{"Downloading"}) << ::testing::PrintToString(firmware);
+    cs.online = true;
+    ASSERT_TRUE(pump_until([&] { return firmware.size() >= 2; })) << ::testing::PrintToString(firmware);
+    EXPECT_EQ(firmware, (Statuses{"Downloading", "DownloadFailed"})); // only the latest status, once
+    pass(70s);
+    EXPECT_EQ(firmware.size(), 2u) << ::testing::PrintToString(firmware);
     EXPECT_EQ(triggered_firmware_status(), "Idle");
 }
 
