@@ -160,7 +160,7 @@ std::optional<std::string> read_config(const ModelReader& r, const YAML::Node& n
     if (!n.IsMap()) {
         return r.fail(n, "config", "expected a mapping of configuration keys to values");
     }
-    ConfigStore probe(1, 300, 60, "Core"); // knows every key and its kind
+    ConfigStore probe(1, 300, 60, FeatureProfiles{}.csv()); // every profile on: knows every key and its kind
     for (const auto& item : n) {
         const std::string key = item.first.Scalar();
         if (!item.second.IsScalar()) {

@@ -147,6 +147,7 @@ void Charger::finish_session(int c, Reason reason, std::function<void()> then) {
     auto& k = conn(c);
     if (k.local_tx == 0) {
         if (k.status == Status::Preparing) {
+            smart_session_ended(c); // a TxProfile sent with RemoteStartTransaction ends with the start that never came
             set_status(c, Status::Available);
         }
         if (then) {

@@ -54,7 +54,7 @@ ocpp::Result<void> FileHost::start() {
     cfg.host = host_;
     cfg.port = 0;
     cfg.max_http_body = limits_.max_upload_bytes;
-    cfg.max_connections = 1000;
+    cfg.max_connections = 64; // with 16 MiB bodies at most 1 GiB in flight, whoever connects
     auto server = ocpp::net::Server::create(loop_, cfg, log_);
     server->set_handshake_hook(
         [](const ocpp::net::HandshakeInfo&) { return ocpp::net::HandshakeDecision::refuse(404, "files only"); });
@@ -88,10 +88,23 @@ ocpp::Result<std::string> FileHost::serve(const std::string& owner, const std::s
     if (auto r = start(); !r) {
         return r.error();
     }
-    const std::string path = "/files/" + std::to_string(++next_) + "/" + ocpp::net::percent_encode(owner) + "/" +
-                             ocpp::net::percent_encode(name);
+    const std::string path =
+        "/files/" + unguessable() + "/" + ocpp::net::percent_encode(owner) + "/" + ocpp::net::percent_encode(name);
     files_[path] = Served{std::move(content), status, 0, std::move(on_download)};
     return url_of(path);
+}
+
+// 128 random bits in hex: one charger's file or upload URL cannot be guessed from another's.
+std::string FileHost::unguessable() {
+    static constexpr char kHex[] = "0123456789abcdef";
+    std::string out;
+    for (int i = 0; i < 4; ++i) {
+        const std::uint32_t r = rng_();
+        for (int nibble = 0; nibble < 8; ++nibble) {
+            out += kHex[(r >> (4 * nibble)) & 0xf];
+        }
+    }
+    return out;
 }
 
 ocpp::Result<std::string> FileHost::upload_endpoint(const std::string& owner, const std::string& name,
@@ -99,8 +112,8 @@ ocpp::Result<std::string> FileHost::upload_endpoint(const std::string& owner, co
     if (auto r = start(); !r) {
         return r.error();
     }
-    const std::string path = "/uploads/" + std::to_string(++next_) + "/" + ocpp::net::percent_encode(owner) + "/" +
-                             ocpp::net::percent_encode(name);
+    const std::string path =
+        "/uploads/" + unguessable() + "/" + ocpp::net::percent_encode(owner) + "/" + ocpp::net::percent_encode(name);
     endpoints_[path] = Endpoint{{}, std::move(on_upload)};
     return url_of(path);
 }

@@ -7,6 +7,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <random>
 #include <string>
 
 #include "ocpp/log/log.hpp"
@@ -77,7 +78,8 @@ private:
     ocpp::Logger log_;
     FileHostLimits limits_;
     std::unique_ptr<ocpp::net::Server> server_;
-    std::uint64_t next_ = 0;
+    std::string unguessable();
+    std::random_device rng_;                    // per URL: 128 bits, so no charger can reach another's files
     std::map<std::string, Served> files_;       // by path
     std::map<std::string, Endpoint> endpoints_; // by path
 };

@@ -72,6 +72,19 @@ TEST(ChargerModelFile, AModelSetsTheSpecAndItsConfigurationKeys) {
     EXPECT_EQ(config.int_value("LocalAuthListMaxLength", 0), 7);
 }
 
+TEST(ChargerModelFile, TheKeysOfEveryProfileCanBeSet) {
+    auto m =
+        parse_charger_model("config: {ChargingScheduleMaxPeriods: 48, MaxChargingProfilesInstalled: 20}\n", "m.yaml");
+    ASSERT_TRUE(m) << m.error().message;
+    sim::ChargerSpec s;
+    sim::apply_model(*m, s);
+    sim::ConfigStore config(s.connectors, 300, 60, s.profiles.csv());
+    for (const auto& [key, value] : s.config_overrides) {
+        ASSERT_FALSE(config.override_value(key, value)) << key;
+    }
+    EXPECT_EQ(config.int_value("ChargingScheduleMaxPeriods", 0), 48);
+}
+
 TEST(ChargerModelFile, UnsetFieldsKeepTheSpec) {
     auto m = parse_charger_model("vendor: ACME\n", "m.yaml");
     ASSERT_TRUE(m);

@@ -68,7 +68,7 @@ bool FileHost::handle(const ocpp::net::HttpRequest& req, const ocpp::net::HttpRe
     }
     auto observer = e.observer; // the observer may withdraw the entry
     respond(std::move(r));
-    if (observer) {
+    if (observer && req.method != "HEAD") { // a HEAD fetches nothing: not a download
         observer(t);
     }
     return true;
