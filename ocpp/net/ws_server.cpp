@@ -213,6 +213,9 @@ template <class ConPtr> struct HttpReply {
             for (const auto& [name, value] : response.headers) {
                 c->append_header(name, value);
             }
+            // websocketpp ends a plain HTTP connection after one answer; saying so keeps a client that pools its
+            // connections (Node's fetch, Python's http.client) from sending its next request into the closing socket.
+            c->replace_header("Connection", "close");
             c->set_body(response.body);
         } catch (const std::exception& e) {
             log->warn("net.server", std::string("cannot send HTTP response: ") + e.what());

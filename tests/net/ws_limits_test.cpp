@@ -182,6 +182,7 @@ TEST_F(WsLimits, PlainHttpOnTheSamePort) {
     std::string r = http_exchange(port(), "GET /healthz?verbose=1 HTTP/1.1\r\nHost: x\r\nX-Custom: Value\r\n\r\n");
     EXPECT_EQ(r.rfind("HTTP/1.1 200", 0), 0u) << r;
     EXPECT_NE(r.find("\r\n\r\nok"), std::string::npos) << r;
+    EXPECT_NE(r.find("Connection: close\r\n"), std::string::npos) << "the close after one answer is announced: " << r;
     r = http_exchange(port(), "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 11\r\n\r\nhello world");
     EXPECT_EQ(r.rfind("HTTP/1.1 201", 0), 0u) << r;
     EXPECT_NE(r.find("X-Echo: yes"), std::string::npos) << r;
@@ -189,6 +190,7 @@ TEST_F(WsLimits, PlainHttpOnTheSamePort) {
     r = http_exchange(port(), "GET /later HTTP/1.1\r\nHost: x\r\n\r\n");
     EXPECT_EQ(r.rfind("HTTP/1.1 202", 0), 0u) << r;
     EXPECT_NE(r.find("deferred answer"), std::string::npos) << r;
+    EXPECT_NE(r.find("Connection: close\r\n"), std::string::npos) << r;
     r = http_exchange(port(),
                       "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 5000\r\n\r\n" + std::string(5000, 'b'));
     EXPECT_EQ(r.rfind("HTTP/1.1 413", 0), 0u) << r;

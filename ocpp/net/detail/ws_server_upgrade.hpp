@@ -297,6 +297,7 @@ template <class Cfg> bool ServerCore<Cfg>::refuse(const ConPtr& con, int status,
             con->append_header("Retry-After", std::to_string(retry_after));
         }
         con->append_header("Content-Type", "text/plain; charset=utf-8");
+        con->replace_header("Connection", "close"); // a refused upgrade ends the connection
         con->set_body(reason);
     } catch (const std::exception& e) {
         log_.warn("net.server", std::string("cannot set refusal response: ") + e.what());
