@@ -14,12 +14,18 @@ import sys
 # Who sends the CALL of each action (the specification's direction); DataTransfer goes both ways.
 CHARGE_POINT = {'Authorize', 'BootNotification', 'DataTransfer', 'DiagnosticsStatusNotification',
                 'FirmwareStatusNotification', 'Heartbeat', 'MeterValues', 'StartTransaction', 'StatusNotification',
-                'StopTransaction'}
+                'StopTransaction',
+                # the security whitepaper ("Improved security for OCPP 1.6-J")
+                'LogStatusNotification', 'SecurityEventNotification', 'SignCertificate',
+                'SignedFirmwareStatusNotification'}
 CENTRAL_SYSTEM = {'CancelReservation', 'ChangeAvailability', 'ChangeConfiguration', 'ClearCache',
                   'ClearChargingProfile', 'DataTransfer', 'GetCompositeSchedule', 'GetConfiguration',
                   'GetDiagnostics', 'GetLocalListVersion', 'RemoteStartTransaction', 'RemoteStopTransaction',
                   'ReserveNow', 'Reset', 'SendLocalList', 'SetChargingProfile', 'TriggerMessage', 'UnlockConnector',
-                  'UpdateFirmware'}
+                  'UpdateFirmware',
+                  # the security whitepaper
+                  'CertificateSigned', 'DeleteCertificate', 'ExtendedTriggerMessage', 'GetInstalledCertificateIds',
+                  'GetLog', 'InstallCertificate', 'SignedUpdateFirmware'}
 ANNOTATIONS = {'$schema', 'id', 'title', 'description', 'typeName'}
 
 

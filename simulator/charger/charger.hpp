@@ -187,6 +187,13 @@ private:
     void register_local_list();     // local_list.cpp
     void register_reservation();    // reservation.cpp
     void register_remote_trigger(); // remote_trigger.cpp
+    // The security whitepaper, when the model has it (FeatureProfiles::security):
+    void register_security();     // security.cpp: keys, CSRs, certificates, SecurityProfile and AuthorizationKey
+    void register_security_log(); // security_log.cpp: GetLog, SignedUpdateFirmware, ExtendedTriggerMessage
+    // A new key pair and CSR sent with SignCertificate (security.cpp), e.g. for ExtendedTriggerMessage.
+    void request_certificate();
+    // Sends a SecurityEventNotification (security_events.cpp); `type` is one of the whitepaper's event names.
+    void security_event(std::string_view type, std::string tech_info = {});
     void reset(bool hard);
     // Smart charging hooks of the sessions (smart_charging.cpp).
     ocpp::smartcharging::ProfileStore& profile_store();

@@ -144,6 +144,10 @@ void Charger::register_handlers() {
     if (profiles.remote_trigger) {
         register_remote_trigger();
     }
+    if (profiles.security) {
+        register_security();
+        register_security_log();
+    }
 }
 
 void Charger::reset(bool hard) {

@@ -15,6 +15,9 @@ struct FeatureProfiles {
     bool reservation = true;    // Reservation: ReserveNow, CancelReservation
     bool smart_charging = true; // SmartCharging: Set/ClearChargingProfile, GetCompositeSchedule
     bool remote_trigger = true; // RemoteTrigger: TriggerMessage
+    // The security whitepaper's messages (not a feature profile of 1.6: never in SupportedFeatureProfiles; a model
+    // switches it with `security:`).
+    bool security = true;
 
     // The value of SupportedFeatureProfiles, e.g. "Core,FirmwareManagement,SmartCharging".
     std::string csv() const;
