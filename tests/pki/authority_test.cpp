@@ -1,6 +1,9 @@
 // The certificate authority: creating and loading roots, signing CSRs for each usage, and chains it issues.
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <thread>
+
 #include "tests/pki/pki_test_support.hpp"
 
 namespace ocppkit::test::pki {
@@ -150,6 +153,31 @@ TEST(Authority, EachCertificateGetsItsOwnSerial) {
     auto b = root_ca().issue(subject("CP-1"), client_options());
     EXPECT_NE(ocpp::pki::read_certificates(a->second)->front().serial_hex,
               ocpp::pki::read_certificates(b->second)->front().serial_hex);
+}
+
+TEST(Authority, OneCaSignsFromSeveralThreadsAtOnce) {
+    // A central system signs on a worker pool with one CA object.
+    std::vector<std::string> csrs;
+    for (int i = 0; i < 4; ++i)
+        csrs.push_back(
+            ocpp::pki::make_csr(ocpp::pki::generate_key()->private_pem, subject("CP-" + std::to_string(i))).value());
+    std::atomic<int> good{0};
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 4; ++t) {
+        threads.emplace_back([&, t] {
+            ocpp::pki::VerifyOptions options;
+            options.at = t0() + kDay;
+            options.expected_common_name = "CP-" + std::to_string(t);
+            for (int i = 0; i < 25; ++i) {
+                auto cert = root_ca().sign(csrs[static_cast<std::size_t>(t)], client_options());
+                if (cert && ocpp::pki::verify_chain(cert.value(), {root_ca().certificate_pem()}, options))
+                    ++good;
+            }
+        });
+    }
+    for (auto& thread : threads)
+        thread.join();
+    EXPECT_EQ(good.load(), 100);
 }
 
 TEST(Authority, RefusesABadCsr) {
