@@ -151,10 +151,11 @@ TEST_P(SecurityLogLibrary, PassesAgainstOurSimulator) {
     const std::string file = kSource + "/scenarios/security/" + GetParam() + ".yaml";
     const std::string url = listen({file, "--junit", base_ + ".xml"});
     ASSERT_FALSE(url.empty());
-    ChildProcess sim(
-        kBin + "/ocpp-simulator",
-        {"run", "--url", url, "--chargers", "1", "--meter-interval", "5", "--duration", "300", "--log-level", "warn"},
-        base_ + ".sim.log");
+    // The model trusts the example manufacturer root that signed the firmware of the signed firmware scenarios.
+    ChildProcess sim(kBin + "/ocpp-simulator",
+                     {"run", "--model", kSource + "/scenarios/security/signed_firmware_model.yaml", "--url", url,
+                      "--chargers", "1", "--meter-interval", "5", "--duration", "300", "--log-level", "warn"},
+                     base_ + ".sim.log");
     const int code = cs_->wait_exit(240s);
     sim.stop();
     EXPECT_EQ(code, 0) << cs_->stdout_text() << cs_->stderr_text() << "--- simulator ---\n"
@@ -163,7 +164,8 @@ TEST_P(SecurityLogLibrary, PassesAgainstOurSimulator) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Scenarios, SecurityLogLibrary,
-                         ::testing::Values("events_reset", "log_security_upload", "signed_firmware_foreign_certificate",
+                         ::testing::Values("events_reset", "log_security_upload", "signed_firmware_install",
+                                           "signed_firmware_bad_signature", "signed_firmware_foreign_certificate",
                                            "trigger_extended"),
                          [](const ::testing::TestParamInfo<const char*>& p) { return std::string(p.param); });
 
