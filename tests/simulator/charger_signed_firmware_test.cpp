@@ -145,6 +145,13 @@ TEST_F(SignedFirmwareTest, ABadSignatureIsInvalidSignatureWithItsEventAndNothing
     pass(10s);
     EXPECT_EQ(firmware, (Strings{"Downloading#5", "Downloaded#5", "InvalidSignature#5"}));
     EXPECT_EQ(events, Strings{"InvalidFirmwareSignature"});
+    // A signature that is not even base64 fails the same way.
+    firmware.clear();
+    EXPECT_EQ(update(http->url("/fw.bin"), pki.pem("signer"), "not base64 !!", 6), "Accepted");
+    ASSERT_TRUE(pump_until([&] { return firmware.size() >= 3; })) << ::testing::PrintToString(firmware);
+    EXPECT_EQ(firmware.back(), "InvalidSignature#6");
+    EXPECT_EQ(events, (Strings{"InvalidFirmwareSignature", "InvalidFirmwareSignature"}));
+    pass(10s);
     EXPECT_EQ(versions(), Strings{"1.0.0"});
     EXPECT_EQ(cs.connections, 1);
 }
