@@ -7,6 +7,9 @@
 #include "ocpp/pki/authorization_key.hpp"
 #include "ocpp/pki/pki.hpp"
 #include "simulator/charger/security_state.hpp"
+#include "simulator/charger_model.hpp"
+#include "simulator/fleet/fleet.hpp"
+#include "simulator/options.hpp"
 
 using namespace std::chrono_literals;
 using namespace ocpp::v16;
@@ -381,6 +384,57 @@ TEST_F(ChargerSecurityTest, AnRsaModelAsksForAnRsaCertificate) {
     auto csr = ocpp::pki::read_csr(csrs[0]);
     ASSERT_TRUE(csr.ok());
     EXPECT_EQ(csr->key_type, ocpp::pki::KeyType::Rsa2048);
+}
+
+} // namespace
+
+namespace {
+
+TEST(SecurityOptions, ModelKeysAndTheSecureUrlReachTheChargerSpec) {
+    auto model = sim::parse_charger_model("security: true\nsecurity_profile: 1\ncpo_name: Example CPO\n"
+                                          "key_type: rsa-2048\nauthorization_key_reading: decoded\n"
+                                          "certificate_store_max: 4\n",
+                                          "m.yaml");
+    ASSERT_TRUE(model) << model.error().message;
+    sim::ChargerSpec spec;
+    sim::apply_model(*model, spec);
+    EXPECT_TRUE(spec.profiles.security);
+    EXPECT_EQ(spec.security_profile, 1);
+    EXPECT_EQ(spec.cpo_name, "Example CPO");
+    EXPECT_EQ(spec.key_type, ocpp::pki::KeyType::Rsa2048);
+    EXPECT_EQ(spec.authorization_key_reading, sim::AuthorizationKeyReading::Decoded);
+    EXPECT_EQ(spec.certificate_store_max, 4);
+
+    auto off = sim::parse_charger_model("security: false\n", "m.yaml");
+    ASSERT_TRUE(off);
+    sim::apply_model(*off, spec);
+    EXPECT_FALSE(spec.profiles.security);
+
+    const char* argv[] = {
+        "ocpp-simulator", "run",      "--url", "ws://127.0.0.1:9000/ocpp", "--secure-url", "wss://127.0.0.1:9443/ocpp",
+        "--ca",           "/dev/null"};
+    auto command = sim::parse_command_line(8, argv);
+    ASSERT_TRUE(command) << command.error().message;
+    auto planned = sim::plan_chargers(command->options);
+    ASSERT_TRUE(planned);
+    EXPECT_EQ(planned->front().spec.secure_url, "wss://127.0.0.1:9443/ocpp");
+    EXPECT_TRUE(sim::fleet_config(command->options).client.tls); // --ca trusts the secure URL's server
+}
+
+TEST(SecurityOptions, BadModelValuesNameTheKey) {
+    auto problem = [](const std::string& text) {
+        auto m = sim::parse_charger_model(text, "m.yaml");
+        return m ? std::string() : m.error().message;
+    };
+    EXPECT_EQ(problem("key_type: dsa-1024\n"),
+              "m.yaml:1:11: key_type: expected one of ec-p256, ec-p384, rsa-2048, rsa-3072, rsa-4096");
+    EXPECT_EQ(problem("security_profile: 4\n"), "m.yaml:1:19: security_profile: expected a whole number from 0 to 3");
+    EXPECT_EQ(problem("authorization_key_reading: base64\n"),
+              "m.yaml:1:28: authorization_key_reading: expected one of whitepaper, hex, decoded");
+    EXPECT_EQ(problem("certificate_store_max: 0\n"),
+              "m.yaml:1:24: certificate_store_max: expected a whole number from 1 to 100");
+    EXPECT_EQ(problem("cpo_name: " + std::string(65, 'x') + "\n"),
+              "m.yaml:1:11: cpo_name: expected a text of 1 to 64 characters");
 }
 
 } // namespace
