@@ -223,10 +223,11 @@ Result<void> apply_connection_tls(SSL* ssl, const ConnectTls& tls) {
                    &BIO_free);
         std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)> key(
             bio ? PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr) : nullptr, &EVP_PKEY_free);
-        if (!key || SSL_use_PrivateKey(ssl, key.get()) != 1) {
-            return ctx_error("cannot use the client key");
+        if (!key) {
+            return ctx_error("cannot read the client key");
         }
-        if (SSL_check_private_key(ssl) != 1) {
+        // OpenSSL checks here that the key belongs to the certificate.
+        if (SSL_use_PrivateKey(ssl, key.get()) != 1 || SSL_check_private_key(ssl) != 1) {
             return ctx_error("the client key does not match its certificate");
         }
     }
