@@ -225,6 +225,32 @@ std::optional<std::string> read_manufacturer_roots(const ModelReader& r, const Y
     return std::nullopt;
 }
 
+// A name from a fixed list, e.g. key_type: ec-p256.
+template <class T, std::size_t N>
+std::optional<std::string> choice(const ModelReader& r, const YAML::Node& n, const std::string& key,
+                                  const std::pair<const char*, T> (&names)[N], std::optional<T>& out) {
+    std::string allowed;
+    for (const auto& [name, value] : names) {
+        if (n.IsScalar() && n.Scalar() == name) {
+            out = value;
+            return std::nullopt;
+        }
+        allowed += (allowed.empty() ? "" : ", ") + std::string(name);
+    }
+    return r.fail(n, key, "expected one of " + allowed);
+}
+
+using KeyType = ocpp::pki::KeyType;
+constexpr std::pair<const char*, KeyType> kKeyTypes[] = {
+    {"ec-p256", KeyType::EcP256},   {"ec-p384", KeyType::EcP384},   {"rsa-2048", KeyType::Rsa2048},
+    {"rsa-3072", KeyType::Rsa3072}, {"rsa-4096", KeyType::Rsa4096},
+};
+constexpr std::pair<const char*, AuthorizationKeyReading> kReadings[] = {
+    {"whitepaper", AuthorizationKeyReading::Whitepaper},
+    {"hex", AuthorizationKeyReading::Hex},
+    {"decoded", AuthorizationKeyReading::Decoded},
+};
+
 // The keys of a model file and how each is read; the "allowed" list of an unknown key comes from here.
 using ReadField = std::optional<std::string> (*)(const ModelReader&, const YAML::Node&, ChargerModel&);
 struct Field {
@@ -251,6 +277,15 @@ constexpr Field kFields[] = {
      [](R r, N v, M m) { return r.boolean(v, "diagnostics_http_put", m.diagnostics_http_put); }},
     {"data_transfer", read_data_transfer},
     {"manufacturer_roots", read_manufacturer_roots},
+    {"security", [](R r, N v, M m) { return r.boolean(v, "security", m.security); }},
+    {"security_profile", [](R r, N v, M m) { return r.integer(v, "security_profile", 0, 3, m.security_profile); }},
+    // CpoName goes into the O of a CSR: an X.509 organizationName has at most 64 characters.
+    {"cpo_name", [](R r, N v, M m) { return r.text(v, "cpo_name", 64, m.cpo_name); }},
+    {"key_type", [](R r, N v, M m) { return choice(r, v, "key_type", kKeyTypes, m.key_type); }},
+    {"authorization_key_reading",
+     [](R r, N v, M m) { return choice(r, v, "authorization_key_reading", kReadings, m.authorization_key_reading); }},
+    {"certificate_store_max",
+     [](R r, N v, M m) { return r.integer(v, "certificate_store_max", 1, 100, m.certificate_store_max); }},
 };
 
 std::string allowed_keys() {
@@ -313,6 +348,16 @@ void apply_model(const ChargerModel& m, ChargerSpec& s) {
         s.periodic_data_transfer = m.periodic_data_transfer;
     }
     s.config_overrides = m.config;
+    if (m.security) {
+        s.profiles.security = *m.security;
+    }
+    if (m.security_profile) {
+        s.security_profile = m.security_profile;
+    }
+    s.cpo_name = m.cpo_name.value_or(s.cpo_name);
+    s.key_type = m.key_type.value_or(s.key_type);
+    s.authorization_key_reading = m.authorization_key_reading.value_or(s.authorization_key_reading);
+    s.certificate_store_max = m.certificate_store_max.value_or(s.certificate_store_max);
 }
 
 std::size_t model_for(const std::vector<ModelChoice>& models, std::uint64_t index, std::uint64_t total) {

@@ -26,6 +26,14 @@ struct ChargerModel {
     std::optional<std::vector<std::string>> data_transfer_vendors;
     std::optional<PeriodicDataTransfer> periodic_data_transfer;
     std::vector<std::pair<std::string, std::string>> config; // configuration key values, checked against the keys
+    // The security whitepaper: whether the model has it, the profile it starts with, CpoName, the key type of its
+    // certificate requests, its reading of a hex AuthorizationKey and CertificateStoreMaxLength.
+    std::optional<bool> security;
+    std::optional<int> security_profile;
+    std::optional<std::string> cpo_name;
+    std::optional<ocpp::pki::KeyType> key_type;
+    std::optional<AuthorizationKeyReading> authorization_key_reading;
+    std::optional<int> certificate_store_max;
 };
 
 // A model and its share of the fleet (`--model FILE[:SHARE]`, share 1 when left out).

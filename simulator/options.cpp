@@ -60,12 +60,14 @@ ocpp::Result<void> finalize(Options& o) {
         return ocpp::make_error(std::string(o.cert_file.empty() ? "--key" : "--cert") +
                                 ": a client certificate needs both --cert and --key");
     }
-    const bool tls = o.url.rfind("wss://", 0) == 0;
+    const bool tls = o.url.rfind("wss://", 0) == 0 || o.secure_url.rfind("wss://", 0) == 0;
     for (const auto& [flag, value] : {std::pair<const char*, const std::string&>{"--ca", o.ca_file},
                                       {"--cert", o.cert_file},
                                       {"--key", o.key_file}}) {
         if (!tls && !value.empty()) {
-            return ocpp::make_error(std::string(flag) + ": TLS files need a wss:// URL, got --url " + quoted(o.url));
+            return ocpp::make_error(std::string(flag) +
+                                    ": TLS files need a wss:// URL (--url or --secure-url), got --url " +
+                                    quoted(o.url));
         }
     }
     if (auto problem = fleet_id_problem(o.id_prefix, o.chargers)) {

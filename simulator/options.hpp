@@ -29,10 +29,11 @@ struct Options {
     std::string password_file;           // CSV of id,password
     std::map<std::string, std::string> passwords; // loaded from password_file
     std::string ca_file, cert_file, key_file;     // TLS (wss://)
-    double ramp = 200;                            // new connections per second, whole process
-    int handshakes_in_flight = 500;               // connection attempts outstanding at once, whole process
-    double duration_s = 0;                        // 0 = until Ctrl-C
-    int heartbeat_interval_s = 300;               // until the central system sets one
+    std::string secure_url;         // base URL of security profiles 2 and 3 after an upgrade (empty: url with wss://)
+    double ramp = 200;              // new connections per second, whole process
+    int handshakes_in_flight = 500; // connection attempts outstanding at once, whole process
+    double duration_s = 0;          // 0 = until Ctrl-C
+    int heartbeat_interval_s = 300; // until the central system sets one
     int meter_interval_s = 60;
     double sessions_per_hour = 1.0; // per charger
     double session_min_minutes = 10, session_mean_minutes = 45, session_max_minutes = 240;

@@ -255,6 +255,8 @@ std::vector<OptionDef> make_table() {
     return {
         {"url", "URL", "central system base URL, ws://HOST:PORT/PATH or wss://...; the ID is appended (required)",
          checked(check_url, [](Options& o, const std::string& v) { o.url = v; })},
+        {"secure-url", "URL", "base URL of security profiles 2 and 3 after an upgrade (default: --url with wss://)",
+         checked(check_url, [](Options& o, const std::string& v) { o.secure_url = v; })},
         {"chargers", "N", "chargers in the whole fleet (default 1)", integer(1, 10'000'000, &Options::chargers)},
         {"connectors", "K", "connectors per charger (default 2)", integer(1, 100, &Options::connectors)},
         {"id-prefix", "P", "charger IDs are P000001, P000002, ... (default SIM)", set_id_prefix},

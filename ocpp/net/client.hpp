@@ -22,6 +22,15 @@ struct ClientTlsConfig {
     bool verify_peer = true;
 };
 
+// TLS material of one connection (PEM text), for a charge point that keeps its own trust store and client
+// certificate (the security whitepaper's InstallCertificate and CertificateSigned): replaces the client's ca_file,
+// cert_file and key_file for this connection only. Shared, since a fleet reuses one for many attempts.
+struct ConnectTls {
+    std::vector<std::string> trusted_roots_pem; // the server certificate must chain to one of these
+    std::string certificate_chain_pem;          // client certificate (leaf first); empty = none
+    std::string private_key_pem;                // its key
+};
+
 struct ConnectOptions {
     std::string url; // "ws://127.0.0.1:8180/ocpp/CB-0001" or "wss://..."; the id is already in the path
     std::optional<std::string> basic_user; // security profiles 1 and 2
@@ -29,6 +38,7 @@ struct ConnectOptions {
     std::vector<std::string> subprotocols{"ocpp1.6"}; // empty = offer none
     std::string source_address;                       // bind to this local address (e.g. 127.0.0.2), empty = any
     std::chrono::milliseconds open_handshake_timeout{30000};
+    std::shared_ptr<const ConnectTls> tls; // wss:// only; none = the client's TlsConfig
 };
 
 struct ClientConfig {
@@ -44,6 +54,7 @@ struct ConnectError {
     enum class Kind { BadUrl, Refused, Timeout, Tls, HttpStatus, NoSubprotocol, Other } kind = Kind::Other;
     int http_status = 0;
     std::string message;
+    bool server_untrusted = false; // Tls: the server's certificate did not verify against the trusted roots
 };
 
 class Client {

@@ -22,6 +22,9 @@ struct ServerTlsConfig {
     std::string key_file;       // PEM private key
     std::string client_ca_file; // when set, clients must present a certificate signed by it (security profile 3)
     bool tls13_only = false;    // otherwise TLS 1.2 and 1.3
+    // With client_ca_file: a client without a certificate is let in too (profile 2 beside 3 on one listener); one
+    // that presents a certificate must still chain to client_ca_file.
+    bool client_cert_optional = false;
 };
 
 struct ServerConfig {

@@ -2,6 +2,7 @@
 #include <arpa/inet.h>
 #include <memory>
 #include <openssl/err.h>
+#include <openssl/pem.h>
 #include <openssl/x509v3.h>
 
 #include "ocpp/net/detail/tls.hpp"
@@ -120,7 +121,9 @@ Result<SSL_CTX*> make_server_ssl_ctx(const ServerTlsConfig& config) {
             return ctx_error("no CA certificate names in client CA file '" + config.client_ca_file + "'");
         }
         SSL_CTX_set_client_CA_list(ctx.get(), names);
-        SSL_CTX_set_verify(ctx.get(), SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, nullptr);
+        SSL_CTX_set_verify(
+            ctx.get(),
+            config.client_cert_optional ? SSL_VERIFY_PEER : SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, nullptr);
     }
     SSL_CTX_set_info_callback(ctx.get(), info_callback);
     ERR_clear_error();
@@ -160,6 +163,75 @@ Result<SSL_CTX*> make_client_ssl_ctx(const ClientTlsConfig& config) {
     SSL_CTX_set_info_callback(ctx.get(), info_callback);
     ERR_clear_error();
     return ctx.release();
+}
+
+Result<void> apply_connection_tls(SSL* ssl, const ConnectTls& tls) {
+    if (ssl == nullptr) {
+        return make_error(ErrorKind::Other, "no TLS object for the connection");
+    }
+    ERR_clear_error();
+    using BioPtr = std::unique_ptr<BIO, decltype(&BIO_free)>;
+    using X509Ptr = std::unique_ptr<X509, decltype(&X509_free)>;
+    auto read_all = [](const std::string& pem, auto&& each) {
+        BioPtr bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())), &BIO_free);
+        int n = 0;
+        while (bio) {
+            X509Ptr cert(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr), &X509_free);
+            if (!cert) {
+                break;
+            }
+            ++n;
+            if (!each(std::move(cert))) {
+                return -1;
+            }
+        }
+        ERR_clear_error(); // the end of the PEM text is reported as an error
+        return n;
+    };
+    if (!tls.trusted_roots_pem.empty()) {
+        std::unique_ptr<X509_STORE, decltype(&X509_STORE_free)> store(X509_STORE_new(), &X509_STORE_free);
+        int loaded = 0;
+        for (const auto& pem : tls.trusted_roots_pem) {
+            const int n =
+                read_all(pem, [&](X509Ptr cert) { return X509_STORE_add_cert(store.get(), cert.get()) == 1; });
+            if (n < 0) {
+                return ctx_error("cannot add a trusted root certificate");
+            }
+            loaded += n;
+        }
+        if (loaded == 0) {
+            return make_error(ErrorKind::Invalid, "no certificate in the trusted roots");
+        }
+        if (SSL_set1_verify_cert_store(ssl, store.get()) != 1) {
+            return ctx_error("cannot set the trusted roots");
+        }
+        SSL_set_verify(ssl, SSL_VERIFY_PEER, nullptr);
+    }
+    if (!tls.certificate_chain_pem.empty()) {
+        bool leaf = true;
+        const int n = read_all(tls.certificate_chain_pem, [&](X509Ptr cert) {
+            if (leaf) {
+                leaf = false;
+                return SSL_use_certificate(ssl, cert.get()) == 1;
+            }
+            return SSL_add1_chain_cert(ssl, cert.get()) == 1;
+        });
+        if (n <= 0) {
+            return ctx_error("cannot use the client certificate");
+        }
+        BioPtr bio(BIO_new_mem_buf(tls.private_key_pem.data(), static_cast<int>(tls.private_key_pem.size())),
+                   &BIO_free);
+        std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)> key(
+            bio ? PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr) : nullptr, &EVP_PKEY_free);
+        if (!key) {
+            return ctx_error("cannot read the client key");
+        }
+        // OpenSSL checks here that the key belongs to the certificate.
+        if (SSL_use_PrivateKey(ssl, key.get()) != 1 || SSL_check_private_key(ssl) != 1) {
+            return ctx_error("the client key does not match its certificate");
+        }
+    }
+    return {};
 }
 
 void attach_tls_diag(SSL* ssl, TlsDiag* diag) {

@@ -91,6 +91,14 @@ void ClientCore<Cfg>::connect(const WsUrl& url, const ConnectOptions& options, C
         fail_later(ConnectError::Kind::BadUrl, "invalid URL '" + options.url + "': " + ec.message());
         return;
     }
+    if constexpr (is_tls_v<Cfg>) {
+        if (options.tls) {
+            if (auto r = apply_connection_tls(ssl_of(*con), *options.tls); !r) {
+                fail_later(ConnectError::Kind::Tls, r.error().message);
+                return;
+            }
+        }
+    }
     auto attempt = std::make_shared<Attempt>();
     attempt->subprotocols = options.subprotocols;
     attempt->where = format_endpoint(url.host, url.port);
@@ -258,8 +266,10 @@ template <class Cfg> ConnectError ClientCore<Cfg>::classify(Con& con, Attempt& a
             if (diag.error.empty() && ssl_error) {
                 diag.error = tec.message();
             }
-            return {Kind::Tls, 0,
-                    "TLS handshake with " + attempt.where + " failed: " + describe_tls_failure(ssl_of(con), diag)};
+            SSL* ssl = ssl_of(con);
+            const bool untrusted = ssl != nullptr && SSL_get_verify_result(ssl) != X509_V_OK;
+            return {Kind::Tls, 0, "TLS handshake with " + attempt.where + " failed: " + describe_tls_failure(ssl, diag),
+                    untrusted};
         }
     }
     if (status != 0 && status != 101) {

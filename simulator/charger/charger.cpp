@@ -5,6 +5,7 @@
 #include "ocpp/util/enum_names.hpp"
 #include "simulator/charger/call.hpp"
 #include "simulator/charger/security_log_state.hpp"
+#include "simulator/charger/security_state.hpp"
 
 namespace sim {
 
@@ -48,6 +49,9 @@ Charger::Charger(ChargerSpec spec, ChargerEnv& env, std::uint64_t seed)
     // large fleet never use them, and each costs memory.
     reservations_.resize(connectors_.size());
     reservation_end_.resize(connectors_.size());
+    if (spec_.profiles.security) {
+        add_security_keys(config_, spec_);
+    }
     for (const auto& [key, value] : spec_.config_overrides) {
         (void)config_.override_value(key, value); // checked when the model was read
         if (key == "HeartbeatInterval") {
@@ -120,6 +124,7 @@ void Charger::connect() {
             }
             ++self->env_.stats.connect_errors[cause];
             self->env_.log.debug(self->spec_.id, "connection failed: " + error->message);
+            self->security_connect_failed(*error);
             self->schedule_reconnect();
             return;
         }
@@ -142,6 +147,7 @@ void Charger::schedule_reconnect() {
 void Charger::on_connected(ocpp::net::SessionPtr session) {
     ++env_.stats.connects;
     backoff_ = spec_.reconnect_min;
+    security_connected();
     peer_ = ocpp::Peer::create(std::move(session), env_.schemas, env_.peer, env_.log);
     register_handlers();
     std::weak_ptr<Charger> weak = weak_from_this();

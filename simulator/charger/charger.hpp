@@ -15,8 +15,10 @@
 
 #include "ocpp/net/client.hpp"
 #include "ocpp/peer/peer.hpp"
+#include "ocpp/pki/pki.hpp"
 #include "ocpp/smartcharging/charging_profiles.hpp"
 #include "ocpp/transfer/transfer.hpp"
+#include "ocpp/util/worker_pool.hpp"
 #include "ocpp/v16/messages.hpp"
 #include "simulator/charger/auth_store.hpp"
 #include "simulator/charger/config_store.hpp"
@@ -27,6 +29,13 @@
 namespace sim {
 
 enum class Mode { Realistic, Throughput };
+
+// Which Basic password a charger sends for a hex AuthorizationKey: the whitepaper's reading
+// (ocpp::pki::basic_passwords_for_key), the hex text, or the decoded bytes (real chargers differ).
+enum class AuthorizationKeyReading { Whitepaper, Hex, Decoded };
+
+struct SecurityState;      // security_state.hpp: certificates, keys and connection fallback, made on first use
+struct ConnectionSettings; // security_state.hpp: profile, URL, password and TLS of a connection
 
 // A DataTransfer the charger sends by itself, every `every` (a model's vendor telemetry).
 struct PeriodicDataTransfer {
@@ -76,6 +85,19 @@ struct ChargerSpec {
     // Heartbeat, StatusNotification, MeterValues, mix, or transactions (StartTransaction, 3 MeterValues,
     // StopTransaction, over and over)
     std::string throughput_action = "Heartbeat";
+    // The security whitepaper (when profiles.security): the profile it starts with (none: 3 with a client
+    // certificate over wss://, 2 over wss://, 1 with a password, else 0), the base URL of profiles 2 and 3 (empty:
+    // `url` with wss://), CpoName (O of its certificate requests), the key type of its CSRs, how it reads a hex
+    // AuthorizationKey as Basic password, and CertificateStoreMaxLength.
+    std::optional<int> security_profile;
+    bool client_certificate = false; // the client's TLS settings carry a client certificate (--cert)
+    std::string secure_url;
+    std::string cpo_name;
+    ocpp::pki::KeyType key_type = ocpp::pki::KeyType::EcP256;
+    AuthorizationKeyReading authorization_key_reading = AuthorizationKeyReading::Whitepaper;
+    int certificate_store_max = 10;
+    // Its own trust store and client certificate for wss:// (set by the charger once it installed a root).
+    std::shared_ptr<const ocpp::net::ConnectTls> tls;
 };
 
 // What a charger needs from its surroundings; shared by all chargers of one loop.
@@ -89,6 +111,8 @@ struct ChargerEnv {
     std::function<void(const ChargerSpec&, ocpp::net::Client::ConnectHandler)> connect;
     // Firmware downloads and diagnostics uploads, shared by the whole process; none: every transfer fails.
     ocpp::transfer::TransferService* transfers = nullptr;
+    // CPU work off the loop (RSA key pairs for certificate requests); none: done on the loop.
+    ocpp::WorkerPool* workers = nullptr;
 };
 
 class Charger : public std::enable_shared_from_this<Charger> {
@@ -135,6 +159,14 @@ public:
     void raise_security_event(std::string_view type, std::string tech_info = {}) {
         security_event(type, std::move(tech_info));
     }
+    // The security profile it connects with now (the SecurityProfile configuration key).
+    int security_profile() const;
+    // The PEM of its installed certificates of one kind (InstallCertificate), oldest first.
+    std::vector<std::string> installed_certificates(ocpp::v16::CertificateUse use) const;
+    // Its charge point certificate chain (CertificateSigned), empty when none.
+    std::string charge_point_certificate() const;
+    // A new key pair and CSR sent with SignCertificate (certificates.cpp), e.g. for ExtendedTriggerMessage.
+    void request_certificate();
 
 private:
     struct Connector {
@@ -199,8 +231,19 @@ private:
     // The security whitepaper, when the model has it (FeatureProfiles::security):
     void register_security();     // security.cpp: keys, CSRs, certificates, SecurityProfile and AuthorizationKey
     void register_security_log(); // security_log.cpp: GetLog, SignedUpdateFirmware, ExtendedTriggerMessage
-    // A new key pair and CSR sent with SignCertificate (security.cpp), e.g. for ExtendedTriggerMessage.
-    void request_certificate();
+    void register_certificates(); // certificates.cpp: the certificate store, SignCertificate, CertificateSigned
+    SecurityState& security_state();
+    // ChangeConfiguration of a key of the whitepaper's (security.cpp); nullopt for the other keys.
+    std::optional<ocpp::v16::ConfigurationStatus> change_security_key(const std::string& key, const std::string& value);
+    void security_connect_failed(const ocpp::net::ConnectError& error); // events, fallback to the previous settings
+    void security_connected();                                          // the new settings got in
+    ConnectionSettings settings_for(int profile); // what a connection with this profile is made with
+    std::shared_ptr<const ocpp::net::ConnectTls> connection_tls(int profile) const; // installed roots (+ certificate)
+    void refresh_connection_tls(); // after the store or the certificate changed
+    void apply_settings(const ConnectionSettings& settings);
+    void switch_settings(ConnectionSettings next); // keeps the current ones to fall back to, then reconnects
+    bool valid_charge_point_certificate() const;   // certificates.cpp: stored, or the command line's, and not expired
+    void check_certificate_expiry(); // certificates.cpp: SignCertificate when the certificate nears its end
     // Sends a SecurityEventNotification (security_events.cpp); `type` is one of the whitepaper's event names.
     void security_event(std::string_view type, std::string tech_info = {});
     // The security log, the event queue, GetLog and SignedUpdateFirmware state (security_log_state.hpp, made on
@@ -317,6 +360,7 @@ private:
     std::vector<std::unique_ptr<ocpp::Timer>> reservation_end_; // per connector: the reservation's expiry (made on use)
     std::unique_ptr<ocpp::Timer> data_transfer_timer_;          // made when a periodic DataTransfer is first armed
     std::unique_ptr<SecurityLogState> security_log_;            // made on first use (security_log_state.hpp)
+    std::unique_ptr<SecurityState> security_;                   // made on first use (security_state())
 };
 
 const char* to_string(Charger::Status s);

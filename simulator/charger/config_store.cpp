@@ -60,7 +60,10 @@ const ConfigStore::Entry* ConfigStore::find(std::string_view key) const {
 ocpp::v16::GetConfigurationConf ConfigStore::get(const std::vector<std::string>& keys) const {
     ocpp::v16::GetConfigurationConf conf;
     std::vector<ocpp::v16::KeyValue> known;
-    auto add = [&](const Entry& e) { known.push_back(ocpp::v16::KeyValue{std::string(e.key), e.readonly, e.value}); };
+    auto add = [&](const Entry& e) {
+        known.push_back(ocpp::v16::KeyValue{std::string(e.key), e.readonly,
+                                            e.write_only ? std::nullopt : std::optional<std::string>(e.value)});
+    };
     if (keys.empty()) {
         std::for_each(entries_.begin(), entries_.end(), add);
     } else {
@@ -129,6 +132,20 @@ std::optional<std::string> ConfigStore::override_value(std::string_view key, std
 std::optional<std::string> ConfigStore::value(std::string_view key) const {
     const Entry* e = find(key);
     return e ? std::optional<std::string>(e->value) : std::nullopt;
+}
+
+void ConfigStore::add(Entry entry) {
+    if (!find(entry.key)) {
+        entries_.push_back(std::move(entry));
+    }
+}
+
+bool ConfigStore::store(std::string_view key, std::string value) {
+    Entry* e = find(key);
+    if (e) {
+        e->value = std::move(value);
+    }
+    return e != nullptr;
 }
 
 int ConfigStore::int_value(std::string_view key, int fallback) const {

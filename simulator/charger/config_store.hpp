@@ -17,6 +17,7 @@ public:
         std::string value;
         bool readonly = false;
         Kind kind = Kind::Text;
+        bool write_only = false; // GetConfiguration names the key without its value (AuthorizationKey)
     };
 
     // `profiles` is the value of SupportedFeatureProfiles (FeatureProfiles::csv()).
@@ -30,6 +31,10 @@ public:
     // or the value of the wrong kind.
     std::optional<std::string> override_value(std::string_view key, std::string_view value);
     std::optional<std::string> value(std::string_view key) const;
+    // Adds a key unless it is there already (keys of the security whitepaper, when the model has it).
+    void add(Entry entry);
+    // Sets a key's value without the checks of set() (values the charger decided itself); false when unknown.
+    bool store(std::string_view key, std::string value);
     int int_value(std::string_view key, int fallback) const;
     bool bool_value(std::string_view key, bool fallback) const;
     const std::vector<Entry>& entries() const { return entries_; }

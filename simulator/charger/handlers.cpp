@@ -19,6 +19,10 @@ void Charger::register_handlers() {
     p.on<ChangeConfigurationReq>(
         [this, counted](const ChangeConfigurationReq& req, Reply<ChangeConfigurationConf> reply) {
             counted(req.action);
+            if (auto handled = change_security_key(req.key, req.value)) { // security.cpp
+                reply(ChangeConfigurationConf{*handled});
+                return;
+            }
             const auto status = config_.set(req.key, req.value);
             reply(ChangeConfigurationConf{status});
             if (status == ConfigurationStatus::Accepted && req.key == "HeartbeatInterval") {

@@ -34,11 +34,14 @@ bool is_final(SignedFirmwareStatus s) {
 
 } // namespace
 
+// The roots of one kind a signature or chain is checked against: those installed with InstallCertificate, and for
+// firmware also the ones the model was built with (its manufacturer_roots).
 std::vector<std::string> Charger::installed_roots(CertificateUse use) const {
+    auto roots = installed_certificates(use);
     if (use == CertificateUse::ManufacturerRootCertificate) {
-        return spec_.manufacturer_roots;
+        roots.insert(roots.end(), spec_.manufacturer_roots.begin(), spec_.manufacturer_roots.end());
     }
-    return {};
+    return roots;
 }
 
 void Charger::register_signed_firmware() {

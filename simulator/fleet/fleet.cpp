@@ -125,6 +125,7 @@ void Fleet::Worker::connect(const ChargerSpec& spec, ocpp::net::Client::ConnectH
         options.basic_password = spec.password;
     }
     options.source_address = spec.source_address;
+    options.tls = spec.tls;
     options.open_handshake_timeout = fleet.config_.open_handshake_timeout;
     if (stopping) {
         loop->post([done = std::move(done)] { done(nullptr, ConnectError{ConnectError::Kind::Other, 0, "stopping"}); });
@@ -277,6 +278,8 @@ void Fleet::start() {
         limits.ca_file = config_.client.tls->ca_file; // --ca: the trust anchors of https firmware servers too
     }
     transfers_ = std::make_unique<ocpp::transfer::TransferService>(limits);
+    // One low-priority thread for key pairs of certificate requests (RSA takes tens of milliseconds).
+    workers_pool_ = std::make_unique<ocpp::WorkerPool>(1, 10000, 10);
     for (auto& w : workers_) {
         w->loop = transport_.make_loop();
         w->client = transport_.make_client(*w->loop, config_.client, log_);
@@ -286,7 +289,7 @@ void Fleet::start() {
                        [raw](const ChargerSpec& spec, ocpp::net::Client::ConnectHandler done) {
                            raw->connect(spec, std::move(done));
                        },
-                       transfers_.get()});
+                       transfers_.get(), workers_pool_.get()});
         w->loop->post([raw] { raw->setup(); });
         w->thread = std::thread([raw] { raw->loop->run(); });
     }

@@ -113,6 +113,7 @@ private:
     // Firmware downloads and diagnostics uploads of every charger; declared after workers_ so that it goes first and
     // no transfer posts to a loop that is gone.
     std::unique_ptr<ocpp::transfer::TransferService> transfers_;
+    std::unique_ptr<ocpp::WorkerPool> workers_pool_; // key pairs of certificate requests; after workers_ likewise
     bool started_ = false;
     bool stopped_ = false;
 };

@@ -86,6 +86,8 @@ ocpp::Result<std::vector<PlannedCharger>> plan_chargers(const Options& o) {
         ChargerSpec s;
         s.id = charger_id(o.id_prefix, g, o.chargers);
         s.url = o.url;
+        s.secure_url = o.secure_url;
+        s.client_certificate = !o.cert_file.empty();
         if (!o.passwords.empty()) {
             const auto it = o.passwords.find(s.id);
             if (it == o.passwords.end()) {
@@ -161,7 +163,7 @@ FleetConfig fleet_config(const Options& o) {
     c.handshakes_in_flight = static_cast<std::size_t>(o.handshakes_in_flight);
     c.churn_pct = o.churn_pct;
     c.seed = o.seed;
-    if (o.url.rfind("wss://", 0) == 0) {
+    if (o.url.rfind("wss://", 0) == 0 || !o.ca_file.empty()) {
         ocpp::net::ClientTlsConfig tls;
         tls.ca_file = o.ca_file;
         tls.cert_file = o.cert_file;

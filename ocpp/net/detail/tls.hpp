@@ -22,6 +22,8 @@ Result<SSL_CTX*> make_server_ssl_ctx(const ServerTlsConfig& config);
 // A client context: TLS >= 1.2, verification against ca_file (or the system store), optional client certificate.
 Result<SSL_CTX*> make_client_ssl_ctx(const ClientTlsConfig& config);
 
+// Gives one connection its own trust store and client certificate (ConnectOptions::tls).
+Result<void> apply_connection_tls(SSL* ssl, const ConnectTls& tls);
 // Points the connection's SSL object at its diagnostics (they must outlive the SSL object).
 void attach_tls_diag(SSL* ssl, TlsDiag* diag);
 // Checks the server certificate against the URL host: IP SAN for an IP literal, DNS name otherwise.
