@@ -79,6 +79,23 @@ HttpResponse status_answer(const std::string& action, const std::string& status)
                          }));
 }
 
+// A PEM text member (line breaks allowed, unlike ObjectReader::text); false with the problem set when it is wrong.
+bool pem_text(ObjectReader& reader, const char* name, std::optional<std::string>& out, bool required,
+              std::size_t max_length) {
+    const rapidjson::Value* v = reader.raw(name);
+    if (v == nullptr) {
+        return !required || reader.fail(name, std::string(name) + " is required (PEM text)");
+    }
+    if (!v->IsString() || v->GetStringLength() == 0) {
+        return reader.fail(name, std::string(name) + " must be PEM text");
+    }
+    if (v->GetStringLength() > max_length) {
+        return reader.fail(name, std::string(name) + " has at most " + std::to_string(max_length) + " characters");
+    }
+    out = std::string(v->GetString(), v->GetStringLength());
+    return true;
+}
+
 std::optional<CertificateUse> certificate_use(ObjectReader& reader, bool& ok) {
     std::optional<std::string> type;
     ok = reader.text("certificateType", type, true, 64);
@@ -115,7 +132,8 @@ void import_operator_ca(CentralSystem& cs, const HttpRequest& req, Respond respo
     }
     ObjectReader reader(doc, "");
     std::optional<std::string> certificate, key, key_passphrase, cpo_name;
-    if (!reader.text("certificate", certificate, true, 16384) || !reader.text("privateKey", key, true, 16384) ||
+    if (!pem_text(reader, "certificate", certificate, true, 16384) ||
+        !pem_text(reader, "privateKey", key, true, 16384) ||
         !reader.text("keyPassphrase", key_passphrase, false, 1024) || !reader.text("cpoName", cpo_name, false, 64) ||
         !reader.no_unknown_members()) {
         return respond(reader.problem()->response());
@@ -232,7 +250,7 @@ void install_certificate(CentralSystem& cs, const std::string& id, const HttpReq
     bool ok = true;
     const auto use = certificate_use(reader, ok);
     std::optional<std::string> certificate;
-    if (!ok || !reader.text("certificate", certificate, false, 5500) || !reader.no_unknown_members()) {
+    if (!ok || !pem_text(reader, "certificate", certificate, false, 5500) || !reader.no_unknown_members()) {
         return respond(reader.problem()->response());
     }
     InstallCertificateReq call;

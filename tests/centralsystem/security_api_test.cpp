@@ -19,7 +19,7 @@ TEST_F(SecurityBinary, EventsAreStoredSearchableAndRaisedBySeverity) {
     ASSERT_TRUE(
         c->send("SecurityEventNotification", event("ResetOrReboot", "2026-03-01T10:00:00Z", "watchdog")).result);
     ASSERT_TRUE(c->send("SecurityEventNotification", event("InvalidMessages", "2026-03-01T11:00:00Z")).result);
-    ASSERT_TRUE(d->send("SecurityEventNotification", event("VendorThing", "2026-03-01T12:00:00.500+01:00")).result);
+    ASSERT_TRUE(d->send("SecurityEventNotification", event("VendorThing", "2026-03-01T13:00:00.500+01:00")).result);
 
     auto list = [&](const std::string& query) {
         const auto r = api("GET", "/api/v1/security-events" + query);
@@ -36,7 +36,7 @@ TEST_F(SecurityBinary, EventsAreStoredSearchableAndRaisedBySeverity) {
     EXPECT_EQ(list("?from=2026-03-01T10:30:00Z&to=2026-03-01T11:30:00Z")["events"].Size(), 1u);
     const auto vendor = list("?chargeBoxId=CB-EV2");
     ASSERT_EQ(vendor["events"].Size(), 1u);
-    EXPECT_EQ(std::string(vendor["events"][0]["timestamp"].GetString()), "2026-03-01T11:00:00Z") << "stored in UTC";
+    EXPECT_EQ(std::string(vendor["events"][0]["timestamp"].GetString()), "2026-03-01T12:00:00Z") << "stored in UTC";
     const auto page = list("?limit=2");
     ASSERT_FALSE(page["nextBefore"].IsNull());
     EXPECT_EQ(list("?limit=2&before=" + std::to_string(page["nextBefore"].GetInt64()))["events"].Size(), 1u);
@@ -73,7 +73,7 @@ TEST_F(SecurityBinary, BadEventQueriesAreClearAndNameTheirField) {
 }
 
 TEST_F(SecurityBinary, BadCertificateCommandsAreClearAndChangeNothing) {
-    create_charger("CB-OFF", "password-of-CB-OFF");
+    add_charger("CB-OFF", "password-of-CB-OFF");
     struct Case {
         std::string path, body;
         int status;
@@ -143,6 +143,36 @@ TEST_F(SecurityBinary, CertificateCommandsReachTheChargerAndTheInventoryKeepsIts
     EXPECT_EQ(std::string(parse_json(r.body)["status"].GetString()), "Accepted");
     EXPECT_EQ(std::string(parse_json(c->last_payload("InstallCertificate"))["certificate"].GetString()), ca_pem())
         << "the operator CA's certificate by default";
+
+    // An uploaded root goes as given; a certificate that is no CA is refused before anything is sent.
+    auto install_body = [](const std::string& pem) {
+        rapidjson::StringBuffer buf;
+        rapidjson::Writer<rapidjson::StringBuffer> w(buf);
+        w.StartObject();
+        w.Key("certificateType");
+        w.String("ManufacturerRootCertificate");
+        w.Key("certificate");
+        w.String(pem.c_str());
+        w.EndObject();
+        return std::string(buf.GetString());
+    };
+    ocpp::pki::Subject root_subject;
+    root_subject.common_name = "Maker Root";
+    auto maker = ocpp::pki::CertificateAuthority::create(root_subject, std::chrono::system_clock::now(), 48h);
+    ASSERT_TRUE(maker) << maker.error().message;
+    r = api("POST", p + "install", install_body(maker->certificate_pem()));
+    ASSERT_EQ(r.status, 200) << r.body;
+    EXPECT_EQ(std::string(parse_json(c->last_payload("InstallCertificate"))["certificate"].GetString()),
+              maker->certificate_pem());
+    ocpp::pki::Subject leaf_subject;
+    leaf_subject.common_name = "not-a-ca";
+    auto leaf = maker->issue(leaf_subject, ocpp::pki::IssueOptions{});
+    ASSERT_TRUE(leaf) << leaf.error().message;
+    const int installs = c->calls("InstallCertificate");
+    r = api("POST", p + "install", install_body(leaf->second));
+    EXPECT_EQ(r.status, 422) << r.body;
+    EXPECT_EQ(std::string(parse_json(r.body)["field"].GetString()), "certificate");
+    EXPECT_EQ(c->calls("InstallCertificate"), installs);
 
     r = api("POST", p + "query", R"({"certificateType":"CentralSystemRootCertificate"})");
     ASSERT_EQ(r.status, 200) << r.body;

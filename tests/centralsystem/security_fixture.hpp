@@ -37,9 +37,21 @@ protected:
         const auto d = parse_json(r.body);
         return d.HasMember("ca") ? d["ca"]["certificate"].GetString() : "";
     }
+    // A planned charger with one charge point (its EVSE ID made from the Chargebox ID without dashes).
+    void add_charger(const std::string& id, const std::string& password) {
+        std::string evse;
+        for (char ch : id) {
+            evse += ch == '-' ? "" : std::string(1, ch);
+        }
+        const auto r = api("POST", "/api/v1/chargers",
+                           R"({"chargeBoxId":")" + id + R"(","password":")" + password +
+                               R"(","provider":"acme","chargePoints":[{"connectorId":1,"evseId":"DE*ABC*E)" + evse +
+                               R"(*1","standard":"IEC_62196_T2","format":"SOCKET","powerType":"AC_3_PHASE"}]})");
+        ASSERT_EQ(r.status, 201) << r.body;
+    }
     // A connected, booted charger the test controls; CertificateSigned is answered Accepted.
     std::unique_ptr<ControlledCharger> charger(const std::string& id) {
-        create_charger(id, "password-of-" + id);
+        add_charger(id, "password-of-" + id);
         auto c = std::make_unique<ControlledCharger>(port_, id, "password-of-" + id);
         c->answer("CertificateSigned", {ControlledCharger::Answer::Result, R"({"status":"Accepted"})", ""});
         EXPECT_TRUE(c->start()) << c->error();

@@ -22,8 +22,8 @@ protected:
             GTEST_SKIP() << "cannot generate test certificates with the openssl tool: " << why;
         }
         SecurityBinary::SetUp();
-        create_charger("CB-0001", "password-of-CB-0001");
-        create_charger("CB-0002", "password-of-CB-0002");
+        add_charger("CB-0001", "password-of-CB-0001");
+        add_charger("CB-0002", "password-of-CB-0002");
         cs_.reset();
         tls_port_ = free_port();
         tls_ = std::make_unique<ChildProcess>(
