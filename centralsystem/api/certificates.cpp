@@ -8,6 +8,8 @@
 //   POST /api/v1/chargers/{id}/certificates/renew     ExtendedTriggerMessage(SignChargePointCertificate)
 // A charger command answers 404 (unknown charger), 409 (not connected), 504 (no answer), 502 (CALLERROR) or 200
 // with the charger's status.
+#include <cstdlib>
+
 #include "centralsystem/api/routes.hpp"
 #include "centralsystem/db/security.hpp"
 #include "centralsystem/security/operator_ca.hpp"
@@ -51,6 +53,22 @@ std::shared_ptr<ocpp::Peer> connected_peer(CentralSystem& cs, const std::string&
         respond(json_error(409, "the charger is not connected, so " + action + " was not sent", "id"));
     }
     return peer;
+}
+
+// ?timeout=S (1 to 300 s): how long to wait for the charger; zero: the central system's --call-timeout. False after
+// answering 400.
+bool call_timeout(const HttpRequest& req, ocpp::Clock::Duration& out, Respond& respond) {
+    const std::string t = query_param(req.query, "timeout");
+    if (t.empty()) {
+        return true;
+    }
+    const int seconds = std::atoi(t.c_str());
+    if (seconds < 1 || seconds > 300 || std::to_string(seconds) != t) {
+        respond(json_error(400, "timeout takes whole seconds from 1 to 300", "timeout"));
+        return false;
+    }
+    out = std::chrono::seconds(seconds);
+    return true;
 }
 
 // The HTTP answer to a call that did not come back with a confirmation.
@@ -266,23 +284,31 @@ void install_certificate(CentralSystem& cs, const std::string& id, const HttpReq
             return respond(json_error(422, "certificate must be a CA (root) certificate", "certificate"));
         }
         call.certificate = *certificate;
-    } else {
+    }
+    ocpp::Clock::Duration timeout{};
+    if (!call_timeout(req, timeout, respond)) {
+        return;
+    }
+    auto peer = connected_peer(cs, id, "InstallCertificate", respond);
+    if (!peer) {
+        return;
+    }
+    if (!certificate) {
         const auto ca = cs.certificates().authority();
         if (!ca) {
             return respond(json_error(422, "give certificate (PEM): no operator CA is configured", "certificate"));
         }
         call.certificate = ca->certificate_pem();
     }
-    auto peer = connected_peer(cs, id, "InstallCertificate", respond);
-    if (!peer) {
-        return;
-    }
-    peer->call<InstallCertificateReq>(call, [respond](ocpp::CallOutcome<InstallCertificateConf> out) {
-        if (!out.ok()) {
-            return respond(call_failed(out, "InstallCertificate"));
-        }
-        respond(status_answer("InstallCertificate", to_string(out.conf->status)));
-    });
+    peer->call<InstallCertificateReq>(
+        call,
+        [respond](ocpp::CallOutcome<InstallCertificateConf> out) {
+            if (!out.ok()) {
+                return respond(call_failed(out, "InstallCertificate"));
+            }
+            respond(status_answer("InstallCertificate", to_string(out.conf->status)));
+        },
+        timeout);
 }
 
 void delete_certificate(CentralSystem& cs, const std::string& id, const HttpRequest& req, Respond respond) {
@@ -324,16 +350,23 @@ void delete_certificate(CentralSystem& cs, const std::string& id, const HttpRequ
     call.certificateHashData.issuerNameHash = *name_hash;
     call.certificateHashData.issuerKeyHash = *key_hash;
     call.certificateHashData.serialNumber = *serial;
+    ocpp::Clock::Duration timeout{};
+    if (!call_timeout(req, timeout, respond)) {
+        return;
+    }
     auto peer = connected_peer(cs, id, "DeleteCertificate", respond);
     if (!peer) {
         return;
     }
-    peer->call<DeleteCertificateReq>(call, [respond](ocpp::CallOutcome<DeleteCertificateConf> out) {
-        if (!out.ok()) {
-            return respond(call_failed(out, "DeleteCertificate"));
-        }
-        respond(status_answer("DeleteCertificate", to_string(out.conf->status)));
-    });
+    peer->call<DeleteCertificateReq>(
+        call,
+        [respond](ocpp::CallOutcome<DeleteCertificateConf> out) {
+            if (!out.ok()) {
+                return respond(call_failed(out, "DeleteCertificate"));
+            }
+            respond(status_answer("DeleteCertificate", to_string(out.conf->status)));
+        },
+        timeout);
 }
 
 void query_installed_certificates(CentralSystem& cs, const std::string& id, const HttpRequest& req, Respond respond) {
@@ -347,6 +380,10 @@ void query_installed_certificates(CentralSystem& cs, const std::string& id, cons
     if (!ok || !reader.no_unknown_members()) {
         return respond(reader.problem()->response());
     }
+    ocpp::Clock::Duration timeout{};
+    if (!call_timeout(req, timeout, respond)) {
+        return;
+    }
     auto peer = connected_peer(cs, id, "GetInstalledCertificateIds", respond);
     if (!peer) {
         return;
@@ -354,7 +391,8 @@ void query_installed_certificates(CentralSystem& cs, const std::string& id, cons
     GetInstalledCertificateIdsReq call;
     call.certificateType = *use;
     peer->call<GetInstalledCertificateIdsReq>(
-        call, [&cs, id, use, respond](ocpp::CallOutcome<GetInstalledCertificateIdsConf> out) {
+        call,
+        [&cs, id, use, respond](ocpp::CallOutcome<GetInstalledCertificateIdsConf> out) {
             if (!out.ok()) {
                 return respond(call_failed(out, "GetInstalledCertificateIds"));
             }
@@ -390,7 +428,8 @@ void query_installed_certificates(CentralSystem& cs, const std::string& id, cons
                                                          w.EndArray();
                                                      })));
                            });
-        });
+        },
+        timeout);
 }
 
 void renew_certificate(CentralSystem& cs, const std::string& id, const HttpRequest& req, Respond respond) {
@@ -404,21 +443,28 @@ void renew_certificate(CentralSystem& cs, const std::string& id, const HttpReque
             return respond(reader.problem()->response());
         }
     }
-    if (!cs.certificates().authority()) {
-        return respond(json_error(409, "no operator CA is configured, so a new certificate could not be signed"));
+    ocpp::Clock::Duration timeout{};
+    if (!call_timeout(req, timeout, respond)) {
+        return;
     }
     auto peer = connected_peer(cs, id, "ExtendedTriggerMessage", respond);
     if (!peer) {
         return;
     }
+    if (!cs.certificates().authority()) {
+        return respond(json_error(409, "no operator CA is configured, so a new certificate could not be signed"));
+    }
     ExtendedTriggerMessageReq call;
     call.requestedMessage = ExtendedMessageTrigger::SignChargePointCertificate;
-    peer->call<ExtendedTriggerMessageReq>(call, [respond](ocpp::CallOutcome<ExtendedTriggerMessageConf> out) {
-        if (!out.ok()) {
-            return respond(call_failed(out, "ExtendedTriggerMessage"));
-        }
-        respond(status_answer("ExtendedTriggerMessage", to_string(out.conf->status)));
-    });
+    peer->call<ExtendedTriggerMessageReq>(
+        call,
+        [respond](ocpp::CallOutcome<ExtendedTriggerMessageConf> out) {
+            if (!out.ok()) {
+                return respond(call_failed(out, "ExtendedTriggerMessage"));
+            }
+            respond(status_answer("ExtendedTriggerMessage", to_string(out.conf->status)));
+        },
+        timeout);
 }
 
 } // namespace cs::api
