@@ -48,6 +48,7 @@ suite('security', {
     expectEqual(await page.locator('#security-events tr[data-severity="high"]').count(), 1, 'one critical event');
     expect((await page.locator('#security-events tr[data-severity="high"]').textContent()).includes('lid opened'),
       'the critical row shows its techInfo');
+    expect(!(await page.getByRole('button', { name: 'Older events' }).isVisible()), 'no older page to show');
     await t.screenshot(page, 'security-events');
     await expectLabelled(page, 'the security page');
 

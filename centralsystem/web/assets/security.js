@@ -42,7 +42,7 @@ export async function render(view, ctx) {
     h('div', { class: 'field' }, h('label', {}, critical, ' Critical only')),
     h('div', { class: 'field' }, h('button', { type: 'submit', class: 'btn primary' }, 'Filter')), msg);
   const body = h('tbody', { id: 'security-events' });
-  const more = h('button', { type: 'button', class: 'btn', hidden: true }, 'Older events');
+  const more = h('button', { type: 'button', class: 'btn', style: 'display: none' }, 'Older events');
   const caBox = h('div', {}, h('p', { class: 'muted' }, 'Loading…'));
   let next = null;
 
@@ -67,7 +67,7 @@ export async function render(view, ctx) {
     if (append && next) q.set('before', String(next));
     const data = await get(`security-events?${q}`);
     next = data.nextBefore;
-    more.hidden = next === null;
+    more.style.display = next === null ? 'none' : ''; // .btn's display would win over [hidden]
     if (append) body.append(...rows(data.events));
     else clear(body, data.events.length ? rows(data.events)
       : h('tr', {}, h('td', { colspan: 5 }, 'No security events match.')));
