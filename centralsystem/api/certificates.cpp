@@ -1,6 +1,4 @@
-// The operator CA and the chargers' certificates:
-//   GET  /api/v1/ca                                   the operator CA (certificate PEM, subject, validity)
-//   POST /api/v1/ca/import                            replaces it by a given certificate and key (sealed at rest)
+// The chargers' certificates (the operator CA itself: operator_ca.cpp):
 //   GET  /api/v1/chargers/{id}/certificates           issued certificates, installed roots, recent requests
 //   POST /api/v1/chargers/{id}/certificates/install   InstallCertificate (the operator CA's or a given root)
 //   POST /api/v1/chargers/{id}/certificates/delete    DeleteCertificate by certificateHashData
@@ -12,8 +10,6 @@
 
 #include "centralsystem/api/routes.hpp"
 #include "centralsystem/db/security.hpp"
-#include "centralsystem/security/operator_ca.hpp"
-#include "ocpp/text/datetime.hpp"
 #include "ocpp/v16/messages.hpp"
 
 namespace cs::api {
@@ -21,25 +17,6 @@ namespace cs::api {
 namespace {
 
 using namespace ocpp::v16;
-
-std::string time_text(ocpp::pki::TimePoint t) {
-    return ocpp::format_datetime(ocpp::DateTime{std::chrono::time_point_cast<std::chrono::seconds>(t)});
-}
-
-void write_ca(Writer& w, const security::OperatorCa& ca) {
-    const auto& info = ca.authority->info();
-    w.StartObject();
-    member(w, "subject", info.subject.one_line());
-    member(w, "cpoName", ca.cpo_name);
-    member(w, "serialNumber", info.serial_hex);
-    member(w, "notBefore", time_text(info.not_before));
-    member(w, "notAfter", time_text(info.not_after));
-    member(w, "sha256Fingerprint", info.sha256_fingerprint);
-    member(w, "keyType", ocpp::pki::key_type_name(info.key_type));
-    member(w, "origin", ca.origin);
-    member(w, "certificate", ca.authority->certificate_pem());
-    w.EndObject();
-}
 
 // 404 for an unknown charger, 409 when it is not connected; nullptr after answering.
 std::shared_ptr<ocpp::Peer> connected_peer(CentralSystem& cs, const std::string& id, const std::string& action,
@@ -97,23 +74,6 @@ HttpResponse status_answer(const std::string& action, const std::string& status)
                          }));
 }
 
-// A PEM text member (line breaks allowed, unlike ObjectReader::text); false with the problem set when it is wrong.
-bool pem_text(ObjectReader& reader, const char* name, std::optional<std::string>& out, bool required,
-              std::size_t max_length) {
-    const rapidjson::Value* v = reader.raw(name);
-    if (v == nullptr) {
-        return !required || reader.fail(name, std::string(name) + " is required (PEM text)");
-    }
-    if (!v->IsString() || v->GetStringLength() == 0) {
-        return reader.fail(name, std::string(name) + " must be PEM text");
-    }
-    if (v->GetStringLength() > max_length) {
-        return reader.fail(name, std::string(name) + " has at most " + std::to_string(max_length) + " characters");
-    }
-    out = std::string(v->GetString(), v->GetStringLength());
-    return true;
-}
-
 std::optional<CertificateUse> certificate_use(ObjectReader& reader, bool& ok) {
     std::optional<std::string> type;
     ok = reader.text("certificateType", type, true, 64);
@@ -131,62 +91,20 @@ std::optional<CertificateUse> certificate_use(ObjectReader& reader, bool& ok) {
 
 } // namespace
 
-void get_operator_ca(CentralSystem& cs, Respond respond) {
-    const auto& ca = cs.certificates().operator_ca();
-    if (!ca.authority) {
-        return respond(json_error(404, "no operator CA is configured: start with --cpo-name and "
-                                       "--ca-passphrase-file (or OCPPKIT_CA_PASSPHRASE)"));
+bool pem_member(ObjectReader& reader, const char* name, std::optional<std::string>& out, bool required,
+                std::size_t max_length) {
+    const rapidjson::Value* v = reader.raw(name);
+    if (v == nullptr) {
+        return !required || reader.fail(name, std::string(name) + " is required (PEM text)");
     }
-    respond(json_response(200, json_object([&](Writer& w) {
-                              w.Key("ca");
-                              write_ca(w, ca);
-                          })));
-}
-
-void import_operator_ca(CentralSystem& cs, const HttpRequest& req, Respond respond) {
-    rapidjson::Document doc;
-    if (auto bad = parse_object(req, doc)) {
-        return respond(std::move(*bad));
+    if (!v->IsString() || v->GetStringLength() == 0) {
+        return reader.fail(name, std::string(name) + " must be PEM text");
     }
-    ObjectReader reader(doc, "");
-    std::optional<std::string> certificate, key, key_passphrase, cpo_name;
-    if (!pem_text(reader, "certificate", certificate, true, 16384) ||
-        !pem_text(reader, "privateKey", key, true, 16384) ||
-        !reader.text("keyPassphrase", key_passphrase, false, 1024) || !reader.text("cpoName", cpo_name, false, 64) ||
-        !reader.no_unknown_members()) {
-        return respond(reader.problem()->response());
+    if (v->GetStringLength() > max_length) {
+        return reader.fail(name, std::string(name) + " has at most " + std::to_string(max_length) + " characters");
     }
-    if (cs.certificates().passphrase().empty()) {
-        return respond(json_error(409, "no CA passphrase is configured (--ca-passphrase-file or "
-                                       "OCPPKIT_CA_PASSPHRASE), so an imported key could not be kept encrypted"));
-    }
-    const std::string cpo = cpo_name.value_or(cs.certificates().operator_ca().cpo_name);
-    const bool started = cs.certificates().run<ocpp::Result<security::SealedCa>>(
-        [cert_pem = *certificate, key_pem = *key, key_secret = key_passphrase.value_or(""),
-         sealing = cs.certificates().passphrase(), cpo,
-         now = cs.now_text()] { return security::seal_imported_ca(cert_pem, key_pem, key_secret, sealing, cpo, now); },
-        [&cs, respond](ocpp::Result<security::SealedCa> sealed) {
-            if (!sealed) {
-                return respond(json_error(422, sealed.error().message, "certificate"));
-            }
-            auto ca = sealed->ca;
-            cs.store<void>(
-                [stored = sealed->stored](store::Connection& db) { return db::store_operator_ca(db, stored); },
-                [&cs, respond, ca](ocpp::Result<void> r) {
-                    if (!r) {
-                        return respond(store_failed(cs, r.error()));
-                    }
-                    cs.certificates().replace(ca);
-                    cs.log().info("certificates", "operator CA imported: " + ca.authority->info().subject.one_line());
-                    respond(json_response(200, json_object([&](Writer& w) {
-                                              w.Key("ca");
-                                              write_ca(w, ca);
-                                          })));
-                });
-        });
-    if (!started) {
-        respond(json_error(503, "the CA is busy; try again"));
-    }
+    out = std::string(v->GetString(), v->GetStringLength());
+    return true;
 }
 
 void charger_certificates(CentralSystem& cs, const std::string& id, Respond respond) {
@@ -268,7 +186,7 @@ void install_certificate(CentralSystem& cs, const std::string& id, const HttpReq
     bool ok = true;
     const auto use = certificate_use(reader, ok);
     std::optional<std::string> certificate;
-    if (!ok || !pem_text(reader, "certificate", certificate, false, 5500) || !reader.no_unknown_members()) {
+    if (!ok || !pem_member(reader, "certificate", certificate, false, 5500) || !reader.no_unknown_members()) {
         return respond(reader.problem()->response());
     }
     InstallCertificateReq call;
