@@ -25,20 +25,32 @@ protected:
         add_charger("CB-0001", "password-of-CB-0001");
         add_charger("CB-0002", "password-of-CB-0002");
         cs_.reset();
+        start_tls(pki_->ca_cert);
+    }
+    // The binary on the same database, serving wss with the test's server certificate and requiring client
+    // certificates of `client_ca`.
+    void start_tls(const std::string& client_ca, std::vector<std::string> extra = {}) {
+        tls_.reset();
         tls_port_ = free_port();
-        tls_ = std::make_unique<ChildProcess>(
-            kBin + "/ocpp-centralsystem",
-            std::vector<std::string>{"--listen", "127.0.0.1:" + std::to_string(tls_port_), "--db", "sqlite:" + db_,
-                                     "--tls-cert", pki_->server_ec_cert, "--tls-key", pki_->server_ec_key,
-                                     "--tls-client-ca", pki_->ca_cert},
-            base_ + ".cs.log");
+        std::vector<std::string> args{"--listen",
+                                      "127.0.0.1:" + std::to_string(tls_port_),
+                                      "--db",
+                                      "sqlite:" + db_,
+                                      "--tls-cert",
+                                      pki_->server_ec_cert,
+                                      "--tls-key",
+                                      pki_->server_ec_key,
+                                      "--tls-client-ca",
+                                      client_ca};
+        args.insert(args.end(), extra.begin(), extra.end());
+        tls_ = std::make_unique<ChildProcess>(kBin + "/ocpp-centralsystem", args, base_ + ".cs.log");
         ASSERT_TRUE(
             wait_until([&] { return file_text(base_ + ".cs.log").find("listening on") != std::string::npos; }, 10s))
             << file_text(base_ + ".cs.log");
     }
     void TearDown() override {
         tls_.reset();
-        for (const char* f : {".expired.pem", ".expired.key"}) {
+        for (const char* f : {".expired.pem", ".expired.key", ".leaf.pem", ".leaf.key", ".operator-ca.pem"}) {
             std::remove((base_ + f).c_str());
         }
         SecurityBinary::TearDown();
@@ -104,6 +116,34 @@ TEST_F(Profile3Gate, AForeignOrExpiredCertificateNeverGetsIn) {
     make_expired();
     EXPECT_NE(connect("CB-0001", base_ + ".expired.pem", base_ + ".expired.key"), "");
     EXPECT_EQ(connect("CB-0001", pki_->client_cert, pki_->client_key), "") << "the right one still does";
+}
+
+TEST_F(Profile3Gate, ACertificateSignedByTheOperatorCaOpensProfile3) {
+    // Profile 2 first: the charger asks for a certificate over its password connection and gets it signed.
+    tls_.reset();
+    start_with_ca();
+    const std::string ca = ca_pem();
+    auto c = charger("CB-P3");
+    auto key = ocpp::pki::generate_key();
+    ASSERT_TRUE(key) << key.error().message;
+    ocpp::pki::Subject subject;
+    subject.common_name = "CB-P3";
+    subject.organization = kCpo;
+    auto request = ocpp::pki::make_csr(key->private_pem, subject);
+    ASSERT_TRUE(request) << request.error().message;
+    ASSERT_EQ(sign(*c, *request), "Accepted");
+    ASSERT_TRUE(wait_until([&] { return c->calls("CertificateSigned") == 1; }, 10s));
+    const std::string chain = parse_json(c->last_payload("CertificateSigned"))["certificateChain"].GetString();
+    c.reset();
+    std::ofstream(base_ + ".leaf.pem") << chain;
+    std::ofstream(base_ + ".leaf.key") << key->private_pem;
+    std::ofstream(base_ + ".operator-ca.pem") << ca;
+    // Then profile 3: the operator CA is the client CA, and the certificate is the charger's credential.
+    cs_.reset();
+    start_tls(base_ + ".operator-ca.pem", {"--cpo-name", kCpo, "--ca-passphrase-file", base_ + ".pass"});
+    EXPECT_EQ(connect("CB-P3", base_ + ".leaf.pem", base_ + ".leaf.key"), "");
+    EXPECT_NE(connect("CB-0001", base_ + ".leaf.pem", base_ + ".leaf.key"), "") << "not another charger's";
+    EXPECT_NE(connect("CB-P3", pki_->client_cert, pki_->client_key), "") << "a certificate of another CA";
 }
 
 } // namespace
