@@ -15,9 +15,10 @@ CentralSystem::CentralSystem(CentralConfig config, ocpp::Executor& loop, store::
                  notices_.notify(id, "offline", "the connection closed (" + std::to_string(code) + ")");
              })
     , gate_(config_, loop, db_, metrics_, notices_, log)
-    , context_{config_, loop,     log,
-               db_,     metrics_, notices_,
-               links_,  gate_,    std::make_shared<SampleBudget>(config_.max_samples_per_minute)} {}
+    , context_{config_,      loop,     log,
+               db_,          metrics_, notices_,
+               links_,       gate_,    std::make_shared<SampleBudget>(config_.max_samples_per_minute),
+               certificates_} {}
 
 CentralSystem::~CentralSystem() = default;
 

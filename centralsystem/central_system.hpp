@@ -15,6 +15,7 @@
 #include "centralsystem/protocol/context.hpp"
 #include "centralsystem/protocol/limits.hpp"
 #include "centralsystem/protocol/links.hpp"
+#include "centralsystem/security/certificate_service.hpp"
 #include "ocpp/net/server.hpp"
 #include "ocpp/peer/peer.hpp"
 #include "ocpp/util/worker_pool.hpp"
@@ -67,6 +68,13 @@ public:
     const ocpp::Logger& log() const { return log_; }
     const ocpp::validation::Registry& schemas() const { return schemas_; }
     store::StoreWorker& worker() { return db_.worker(); }
+    // The certificate work (security/): the operator CA in use and CSR signing off the loop.
+    security::CertificateService& certificates() { return certificates_; }
+    // Starts the hourly check for charger certificates expiring within 30 days (call on the loop).
+    void start_certificate_watch() {
+        expiry_timer_ = loop_.make_timer();
+        watch_certificate_expiry(context_, *expiry_timer_, std::chrono::hours(24 * 30), std::chrono::hours(1));
+    }
     // CPU-heavy work away from the loop and the store worker (a CSV import's password hashing): one thread.
     ocpp::WorkerPool& background() { return background_; }
     // Wall time now, as stored and sent ("2026-01-31T12:00:00Z", seconds precision).
@@ -82,7 +90,9 @@ private:
     Notifier notices_;
     ChargerLinks links_;
     HandshakeGate gate_; // joins its hasher pool first when it goes
+    security::CertificateService certificates_{loop_};
     HandlerContext context_;
+    std::unique_ptr<ocpp::Timer> expiry_timer_;
     ocpp::WorkerPool background_{1, 4}; // last: stopped first, while everything its jobs reach still exists
 };
 

@@ -35,7 +35,12 @@ const char* const kValued[] = {"listen",
                                "password-failures-per-address",
                                "password-backoff-max",
                                "max-message-rate",
-                               "message-burst"};
+                               "message-burst",
+                               "cpo-name",
+                               "ca-cert",
+                               "ca-key",
+                               "ca-passphrase-file",
+                               "ca-passphrase"};
 
 // Every setting by its flag name (auto-register is the one without a value).
 std::vector<std::string> option_names() {
@@ -112,6 +117,32 @@ Result<void> apply(Options& o, const std::string& name, const std::string& value
             return make_error("--map-tile-url must not contain quotes, spaces, < or >");
         }
         o.map_tile_url = value;
+    } else if (name == "cpo-name") {
+        if (value.empty() || value.size() > 64 || value.find_first_of("\r\n\"/\\") != std::string::npos) {
+            return make_error("--cpo-name takes the operator's name (1 to 64 characters, no quotes, slashes or "
+                              "line breaks), as chargers have it in their CpoName key");
+        }
+        o.cpo_name = value;
+    } else if (name == "ca-cert" || name == "ca-key") {
+        (name == "ca-cert" ? o.ca_cert : o.ca_key) = value;
+    } else if (name == "ca-passphrase-file") {
+        auto text = ocpp::read_small_file(value, 4096);
+        if (!text) {
+            return make_error("--ca-passphrase-file: " + text.error().message);
+        }
+        std::string passphrase = *text;
+        while (!passphrase.empty() && (passphrase.back() == '\n' || passphrase.back() == '\r')) {
+            passphrase.pop_back();
+        }
+        if (passphrase.size() < 8) {
+            return make_error("--ca-passphrase-file: the CA passphrase must have at least 8 characters");
+        }
+        o.ca_passphrase = passphrase;
+    } else if (name == "ca-passphrase") {
+        if (value.size() < 8) {
+            return make_error("the CA passphrase must have at least 8 characters");
+        }
+        o.ca_passphrase = value;
     } else if (auto server =
                    ocpp::program::set_server_flag(name, value, o.tls_cert, o.tls_key, o.tls_client_ca, o.log_level);
                !server || *server) {
@@ -174,6 +205,7 @@ std::string usage() {
            "                          [--password-failures-per-id N] [--password-failures-per-address N]\n"
            "                          [--password-backoff-max S]\n"
            "                          [--max-message-rate N] [--message-burst N]\n"
+           "                          [--cpo-name NAME] [--ca-passphrase-file FILE] [--ca-cert PEM --ca-key PEM]\n"
            "\n"
            "A minimal OCPP 1.6-J central system. Chargers connect to ws(s)://HOST:PORT/ocpp/<ChargeBoxId>;\n"
            "the REST API is under http(s)://HOST:PORT/api/v1/ on the same port, the web portal at /.\n"
@@ -200,6 +232,12 @@ std::string usage() {
            "                                     its back-off (429 without a check, 1 s doubling; default 3)\n"
            "  --password-failures-per-address N  the same per source address (IPv6: per /64; default 10)\n"
            "  --password-backoff-max S           the longest back-off (default 300)\n"
+           "  --cpo-name NAME           the operator's name: organizationName of the operator CA and of every\n"
+           "                            charger certificate it signs (the chargers' CpoName key)\n"
+           "  --ca-passphrase-file FILE the passphrase that encrypts the operator CA's key in the database (or\n"
+           "                            OCPPKIT_CA_PASSPHRASE); with it the CA is opened, or created on first start\n"
+           "  --ca-cert, --ca-key PEM   import this CA certificate and key as the operator CA (an encrypted key\n"
+           "                            is opened with the same passphrase)\n"
            "  --log-level LEVEL         debug, info, warn, error or off (default info)\n"
            "  --help                    show this text\n"
            "\n"
@@ -208,7 +246,9 @@ std::string usage() {
            "  OCPPKIT_HEARTBEAT_INTERVAL, OCPPKIT_CALL_TIMEOUT, OCPPKIT_TLS_CERT, OCPPKIT_TLS_KEY,\n"
            "  OCPPKIT_TLS_CLIENT_CA, OCPPKIT_LOG_LEVEL, OCPPKIT_MAP_TILE_URL, OCPPKIT_MAX_SAMPLES_PER_MINUTE,\n"
            "  OCPPKIT_PASSWORD_FAILURES_PER_ID, OCPPKIT_PASSWORD_FAILURES_PER_ADDRESS, OCPPKIT_PASSWORD_BACKOFF_MAX,\n"
-           "  OCPPKIT_MAX_MESSAGE_RATE, OCPPKIT_MESSAGE_BURST, OCPPKIT_CONFIG (an empty value counts as unset).\n"
+           "  OCPPKIT_MAX_MESSAGE_RATE, OCPPKIT_MESSAGE_BURST, OCPPKIT_CPO_NAME, OCPPKIT_CA_PASSPHRASE_FILE,\n"
+           "  OCPPKIT_CA_PASSPHRASE, OCPPKIT_CA_CERT, OCPPKIT_CA_KEY, OCPPKIT_CONFIG (an empty value counts as "
+           "unset).\n"
            "Precedence: command line, then environment, then --config file, then the default.\n";
 }
 
@@ -238,6 +278,10 @@ Result<Options> parse_options(int argc, char** argv, const std::vector<std::stri
         if (name == "auto-register") {
             settings.emplace_back(name, split.inline_value ? split.value : "true");
             continue;
+        }
+        if (name == "ca-passphrase") {
+            return make_error("the CA passphrase is not taken on the command line (other users see it there): use "
+                              "--ca-passphrase-file FILE or OCPPKIT_CA_PASSPHRASE");
         }
         if (!takes_value(name)) {
             return make_error("unknown option \"--" + name + "\"");

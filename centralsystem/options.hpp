@@ -29,6 +29,9 @@ struct Options {
     int password_failures_per_id = 3;
     int password_failures_per_address = 10;
     int password_backoff_max = 300;
+    // The operator CA (security/operator_ca.hpp): the CpoName, a CA to import, and the passphrase that seals its
+    // key (from a file, or OCPPKIT_CA_PASSPHRASE; never on the command line). Never log the passphrase.
+    std::string cpo_name, ca_cert, ca_key, ca_passphrase;
     bool help = false;
     std::vector<std::string> warnings; // e.g. an OCPPKIT_ variable that is no setting
 };

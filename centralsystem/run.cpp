@@ -6,6 +6,7 @@
 #include "centralsystem/central_system.hpp"
 #include "centralsystem/db/queries.hpp"
 #include "centralsystem/options.hpp"
+#include "centralsystem/security/operator_ca.hpp"
 #include "ocpp/net/event_loop.hpp"
 #include "ocpp/program/flags.hpp"
 #include "ocpp/program/serve_loop.hpp"
@@ -53,6 +54,18 @@ int run(int argc, char** argv) {
         say("--db: " + m.error().message);
         return 1;
     }
+    // The operator CA: opened with the passphrase, imported, or created on first start (its key sealed in the store).
+    security::CaSetup ca_setup;
+    ca_setup.cpo_name = o.cpo_name;
+    ca_setup.passphrase = o.ca_passphrase;
+    ca_setup.cert_file = o.ca_cert;
+    ca_setup.key_file = o.ca_key;
+    const auto wall = std::chrono::system_clock::now();
+    auto operator_ca = security::open_operator_ca(*db.connection, ca_setup, now_text(ocpp::SystemClock{}), wall);
+    if (!operator_ca) {
+        say("operator CA: " + operator_ca.error().message);
+        return 1;
+    }
     // Read once before the worker owns the connection: the handshake cache.
     auto known = db::all_credentials(*db.connection);
     if (!known) {
@@ -86,8 +99,16 @@ int run(int argc, char** argv) {
     for (const auto& c : *known) {
         central->put_credentials(c.chargebox_id, credentials_of(c));
     }
+    central->certificates().configure(*operator_ca, o.ca_passphrase);
+    if (const auto& ca = operator_ca->authority) {
+        say("operator CA (" + operator_ca->origin + "): " + ca->info().subject.one_line() + ", serial " +
+            ca->info().serial_hex + "; chargers' CpoName \"" + operator_ca->cpo_name + "\"");
+    }
     central->attach(*server);
-    loop->post([&central] { central->start_credentials_refresh(); });
+    loop->post([&central] {
+        central->start_credentials_refresh();
+        central->start_certificate_watch();
+    });
     ocpp::net::Server* server_ptr = server.get();
     server->set_http_handler(
         make_api_handler(*central, ApiConfig{o.api_token, [server_ptr] { return server_ptr->connection_count(); },

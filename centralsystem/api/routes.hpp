@@ -41,6 +41,20 @@ void import_chargers(CentralSystem& cs, const HttpRequest& req, Respond respond)
 void send_command(CentralSystem& cs, const std::string& id, const std::string& action, const HttpRequest& req,
                   Respond respond);
 
+// The operator CA (operator_ca.cpp), the chargers' certificates (certificates.cpp), security events
+// (security_events.cpp).
+void get_operator_ca(CentralSystem& cs, Respond respond);
+void import_operator_ca(CentralSystem& cs, const HttpRequest& req, Respond respond);
+void charger_certificates(CentralSystem& cs, const std::string& id, Respond respond);
+void install_certificate(CentralSystem& cs, const std::string& id, const HttpRequest& req, Respond respond);
+void delete_certificate(CentralSystem& cs, const std::string& id, const HttpRequest& req, Respond respond);
+void query_installed_certificates(CentralSystem& cs, const std::string& id, const HttpRequest& req, Respond respond);
+void renew_certificate(CentralSystem& cs, const std::string& id, const HttpRequest& req, Respond respond);
+void list_security_events(CentralSystem& cs, const HttpRequest& req, Respond respond);
+// A PEM text member (line breaks allowed, unlike ObjectReader::text); false with the problem set when it is wrong.
+bool pem_member(ObjectReader& reader, const char* name, std::optional<std::string>& out, bool required,
+                std::size_t max_length);
+
 // Input checks (api_input.cpp).
 struct NewCharger {
     Charger charger; // password_hash still empty

@@ -1,5 +1,6 @@
 // The central system's schema (versioned migrations) and the id-tag registry.
 #include "centralsystem/db/queries.hpp"
+#include "centralsystem/db/security.hpp"
 #include "store/ddl.hpp"
 
 namespace cs::db {
@@ -79,7 +80,9 @@ Result<void> migrate(Connection& db) {
                                         // counted in turnover, revenue or statistics.
                                         {5, R"sql(
         ALTER TABLE transactions ADD COLUMN blocked INTEGER NOT NULL DEFAULT 0;
-    )sql"}});
+    )sql"},
+                                        // The operator CA, certificates and security events (db/security.cpp).
+                                        security_migration()});
 }
 
 Result<void> upsert_id_tag(Connection& db, const IdTag& tag) {

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "centralsystem/security/csr_policy.hpp"
 #include "ocpp/text/chargebox_id.hpp"
 #include "store/password_memo.hpp"
 
@@ -80,6 +81,18 @@ GateDecision decide_handshake(const GateInput& in) {
         d.detail = problem->message;
         return d;
     }
+    // Security profile 3: the TLS layer verified the client certificate against the operator CA; it must also be
+    // this charger's (its commonName is the Chargebox ID), and then it stands in for the password.
+    bool certificate_holder = false;
+    if (!info.client_cert_subject.empty()) {
+        const std::string cn = security::common_name_of(info.client_cert_subject);
+        if (cn != id) {
+            return answer(Kind::Unauthorized, "certificate_mismatch",
+                          "the client certificate's commonName \"" + cn.substr(0, 64) +
+                              "\" is not the Chargebox ID in the URL");
+        }
+        certificate_holder = true;
+    }
     if (info.basic_user && *info.basic_user != id) {
         return answer(Kind::Unauthorized, "user_mismatch",
                       "HTTP Basic user \"" + *info.basic_user + "\" is not the Chargebox ID");
@@ -88,6 +101,9 @@ GateDecision decide_handshake(const GateInput& in) {
         return unknown(in);
     }
     const KnownCredentials& c = *in.known;
+    if (certificate_holder && !c.accept_any_password) {
+        return accept();
+    }
     if (c.accept_any_password) {
         if (!info.basic_password || info.basic_password->empty()) {
             return answer(Kind::Unauthorized, "no_password",

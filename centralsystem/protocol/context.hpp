@@ -13,6 +13,7 @@
 #include "centralsystem/notifier.hpp"
 #include "centralsystem/protocol/limits.hpp"
 #include "centralsystem/protocol/links.hpp"
+#include "centralsystem/security/certificate_service.hpp"
 #include "ocpp/peer/peer.hpp"
 #include "ocpp/v16/types.hpp"
 
@@ -28,6 +29,7 @@ struct HandlerContext {
     ChargerLinks& links;
     const HandshakeGate& gate;                   // the chargers' credentials and status
     std::shared_ptr<SampleBudget> sample_budget; // use it only inside store jobs (limits.hpp)
+    security::CertificateService& certificates;  // the operator CA and CSR signing (security/)
 
     // Wall time now, as stored and sent.
     std::string now_text() const { return cs::now_text(loop.clock()); }
@@ -43,6 +45,12 @@ void add_boot_handlers(HandlerContext& ctx, ocpp::Peer& peer, const std::string&
 void add_status_handlers(HandlerContext& ctx, ocpp::Peer& peer, const std::string& id);
 void add_authorize_handlers(HandlerContext& ctx, ocpp::Peer& peer, const std::string& id);
 void add_transaction_handlers(HandlerContext& ctx, ocpp::Peer& peer, const std::string& id);
+void add_security_event_handlers(HandlerContext& ctx, ocpp::Peer& peer, const std::string& id);
+void add_certificate_handlers(HandlerContext& ctx, ocpp::Peer& peer, const std::string& id);
+// Warns (notification "certificateExpiring") about issued charger certificates that expire within `ahead`; runs
+// now and then every `every` on the loop while `timer` lives (protocol/certificates.cpp).
+void watch_certificate_expiry(HandlerContext& ctx, ocpp::Timer& timer, std::chrono::hours ahead,
+                              ocpp::Clock::Duration every);
 // Every feature's handlers, in registration order.
 void add_handlers(HandlerContext& ctx, ocpp::Peer& peer, const std::string& id);
 // The idTagInfo of an Authorize or StartTransaction answer for a registry entry (nullopt: unknown tag).

@@ -7,10 +7,12 @@ namespace {
 
 using AddHandlers = void (*)(HandlerContext&, ocpp::Peer&, const std::string&);
 constexpr AddHandlers kFeatures[] = {
-    add_boot_handlers,
-    add_status_handlers,
-    add_authorize_handlers,
-    add_transaction_handlers,
+    add_boot_handlers,           // BootNotification, Heartbeat
+    add_status_handlers,         // StatusNotification
+    add_authorize_handlers,      // Authorize
+    add_transaction_handlers,    // StartTransaction, MeterValues, StopTransaction
+    add_security_event_handlers, // SecurityEventNotification
+    add_certificate_handlers,    // SignCertificate
 };
 
 } // namespace

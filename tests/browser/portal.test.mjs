@@ -74,7 +74,7 @@ suite('portal', {
     const page = await signIn(t, cs, { width: 360, height: 740 });
     for (const [hash, heading] of [['#/dashboard', 'Dashboard'], ['#/chargers', 'Charging infrastructure'],
       ['#/chargers/PHONE00001', 'PHONE00001'], ['#/chargers/PHONE00001/commission', 'Put PHONE00001 into operation'],
-      ['#/map', 'Map'], ['#/chargers/new', 'Create charging station: Identity']]) {
+      ['#/map', 'Map'], ['#/chargers/new', 'Create charging station: Identity'], ['#/security', 'Security']]) {
       await page.goto(cs.url(`/${hash}`));
       await page.getByRole('heading', { name: heading, level: 1 }).waitFor();
       await page.waitForTimeout(300); // let the page's first refresh land

@@ -101,6 +101,12 @@ public:
             silent_.clear();
         });
     }
+    // The payload of the last call of this action that arrived, as JSON text ("" when none did).
+    std::string last_payload(const std::string& action) const {
+        std::lock_guard<std::mutex> lock(mutex_);
+        const auto it = payloads_.find(action);
+        return it == payloads_.end() ? "" : it->second;
+    }
     const std::string& error() const { return error_; }
 
     // The central system's answer to a call this charger sent.
@@ -159,10 +165,17 @@ private:
             ocpp::PeerConfig pc;
             pc.validate_outgoing = false; // the test's payloads go out as written
             peer_ = ocpp::Peer::create(std::move(session), schemas_, pc, log_);
-            for (const char* action : kActions) {
-                peer_->on_raw(action, [this, action](const rapidjson::Value&, ocpp::RawReply reply) {
+            auto handle = [this](const char* action) {
+                peer_->on_raw(action, [this, action](const rapidjson::Value& payload, ocpp::RawReply reply) {
+                    remember(action, payload);
                     on_call(action, std::move(reply));
                 });
+            };
+            for (const char* action : kActions) {
+                handle(action);
+            }
+            for (const char* action : kSecurityActions) {
+                handle(action);
             }
             peer_->call_text("BootNotification", R"({"chargePointVendor":"ocppkit","chargePointModel":"Controlled"})",
                              [booted](ocpp::RawOutcome out) {
@@ -171,6 +184,13 @@ private:
                                  booted->set_value(ok ? "" : "boot not accepted: " + out.error_description);
                              });
         });
+    }
+    void remember(const std::string& action, const rapidjson::Value& payload) {
+        rapidjson::StringBuffer buf;
+        rapidjson::Writer<rapidjson::StringBuffer> w(buf);
+        payload.Accept(w);
+        std::lock_guard<std::mutex> lock(mutex_);
+        payloads_[action] = buf.GetString();
     }
     void on_call(const std::string& action, ocpp::RawReply reply) {
         Rule rule;
@@ -230,6 +250,10 @@ private:
                                                "TriggerMessage",
                                                "UnlockConnector",
                                                "UpdateFirmware"};
+    // And the security whitepaper's.
+    static constexpr const char* kSecurityActions[] = {"CertificateSigned", "DeleteCertificate",
+                                                       "ExtendedTriggerMessage", "GetInstalledCertificateIds",
+                                                       "InstallCertificate"};
 
     std::string id_, password_;
     std::uint16_t port_;
@@ -239,6 +263,7 @@ private:
     mutable std::mutex mutex_; // rules_, calls_ and silent_: the test's thread and the loop's
     std::map<std::string, Rule> rules_;
     std::map<std::string, int> calls_;
+    std::map<std::string, std::string> payloads_;
     std::vector<ocpp::RawReply> silent_;
     std::unique_ptr<ocpp::net::Client> client_;
     std::shared_ptr<ocpp::Peer> peer_;

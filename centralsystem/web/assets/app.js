@@ -9,6 +9,7 @@ const pages = {
   details: () => import('./details.js'),
   commission: () => import('./commission.js'),
   map: () => import('./chargers_map.js'),
+  security: () => import('./security.js'),
 };
 
 const view = document.getElementById('view');

@@ -2,6 +2,7 @@
 // the configuration the charger reports, and its sessions with energy and revenue.
 import { get, patch, post, enc } from './api.js';
 import { priceSection } from './prices.js';
+import { certificateSection } from './certificates.js';
 import { h, clear, poll, field, tileOf, statusBadge, labelOf, when, kwh, toast, STANDARDS, FORMATS, POWER_TYPES } from './ui.js';
 
 const TEMPLATES = {
@@ -145,7 +146,8 @@ export async function render(view, ctx) {
       table('Configuration keys', ['Key', 'Value', 'Access'], config)),
     h('section', { 'aria-labelledby': 'h-sess' }, h('h2', { id: 'h-sess' }, 'Sessions'),
       table('Sessions', ['Transaction', 'Connector', 'Id tag', 'Started', 'Stopped', 'Energy', 'Revenue'], sessions)),
-    priceSection(id, charger).element);
+    priceSection(id, charger).element,
+    certificateSection(id).element);
   drawInfo();
   if (charger.connected) readConfig();
 

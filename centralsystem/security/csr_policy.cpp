@@ -1,0 +1,76 @@
+#include "centralsystem/security/csr_policy.hpp"
+
+namespace cs::security {
+
+namespace {
+
+// The key types a charge point certificate may have (whitepaper: RSA of 2048 bits or more, or ECDSA of 224 bits or
+// more; ocpp::pki reads only the types it supports, all of which qualify).
+bool allowed_key(ocpp::pki::KeyType type) {
+    using ocpp::pki::KeyType;
+    switch (type) {
+    case KeyType::EcP256:
+    case KeyType::EcP384:
+    case KeyType::Rsa2048:
+    case KeyType::Rsa3072:
+    case KeyType::Rsa4096:
+        return true;
+    }
+    return false;
+}
+
+std::string quoted(const std::string& text) {
+    return "\"" + text.substr(0, 64) + (text.size() > 64 ? "..." : "") + "\"";
+}
+
+} // namespace
+
+std::optional<std::string> csr_refusal(const ocpp::pki::CsrInfo& csr, const std::string& chargebox_id,
+                                       const std::string& cpo_name) {
+    if (csr.subject.common_name != chargebox_id) {
+        return "the CSR's commonName " + quoted(csr.subject.common_name) + " is not the Chargebox ID " +
+               quoted(chargebox_id);
+    }
+    if (csr.subject.organization != cpo_name) {
+        return "the CSR's organizationName " + quoted(csr.subject.organization) + " is not the operator's CpoName " +
+               quoted(cpo_name);
+    }
+    if (!allowed_key(csr.key_type)) {
+        return "the CSR's key type " + std::string(ocpp::pki::key_type_name(csr.key_type)) + " is not allowed";
+    }
+    return std::nullopt;
+}
+
+std::string common_name_of(const std::string& subject) {
+    // RFC 2253: attributes separated by unescaped ',' (or '+' within one RDN); '\' escapes the next character.
+    std::size_t i = 0;
+    while (i < subject.size()) {
+        std::string attr, value;
+        bool in_value = false;
+        for (; i < subject.size(); ++i) {
+            const char c = subject[i];
+            if (c == '\\' && i + 1 < subject.size()) {
+                (in_value ? value : attr) += subject[++i];
+                continue;
+            }
+            if (c == ',' || c == '+') {
+                ++i;
+                break;
+            }
+            if (c == '=' && !in_value) {
+                in_value = true;
+                continue;
+            }
+            (in_value ? value : attr) += c;
+        }
+        while (!attr.empty() && attr.front() == ' ') {
+            attr.erase(attr.begin());
+        }
+        if (attr == "CN" || attr == "commonName") {
+            return value;
+        }
+    }
+    return {};
+}
+
+} // namespace cs::security
