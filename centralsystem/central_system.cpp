@@ -17,7 +17,11 @@ CentralSystem::CentralSystem(CentralConfig config, ocpp::Executor& loop, store::
     , gate_(config_, loop, db_, metrics_, notices_, log)
     , context_{config_, loop,     log,
                db_,     metrics_, notices_,
-               links_,  gate_,    std::make_shared<SampleBudget>(config_.max_samples_per_minute)} {}
+               links_,  gate_,    std::make_shared<SampleBudget>(config_.max_samples_per_minute)}
+    , jobs_(JobsDeps{loop, db_, links_, gate_, log}) {
+    gate_.set_events(GateEvents{[this](const std::string& id) { jobs_.password_rotated(id); },
+                                [this](const std::string& id, int profile) { jobs_.profile_raised(id, profile); }});
+}
 
 CentralSystem::~CentralSystem() = default;
 

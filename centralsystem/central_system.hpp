@@ -15,6 +15,7 @@
 #include "centralsystem/protocol/context.hpp"
 #include "centralsystem/protocol/limits.hpp"
 #include "centralsystem/protocol/links.hpp"
+#include "centralsystem/security/jobs.hpp"
 #include "ocpp/net/server.hpp"
 #include "ocpp/peer/peer.hpp"
 #include "ocpp/util/worker_pool.hpp"
@@ -71,6 +72,8 @@ public:
     ocpp::WorkerPool& background() { return background_; }
     // Wall time now, as stored and sent ("2026-01-31T12:00:00Z", seconds precision).
     std::string now_text() const { return cs::now_text(loop_.clock()); }
+    // Bulk password rotations and security profile upgrades (security/jobs.hpp).
+    SecurityJobs& security_jobs() { return jobs_; }
 
 private:
     CentralConfig config_;
@@ -83,6 +86,7 @@ private:
     ChargerLinks links_;
     HandshakeGate gate_; // joins its hasher pool first when it goes
     HandlerContext context_;
+    SecurityJobs jobs_;
     ocpp::WorkerPool background_{1, 4}; // last: stopped first, while everything its jobs reach still exists
 };
 

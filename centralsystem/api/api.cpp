@@ -57,6 +57,12 @@ const Router& router() {
                  {"POST", "/api/v1/idtags", [](auto&cs, auto&req, auto&, auto r) { put_id_tag(cs, req, r); }},
                  {"GET", "/api/v1/idtags/{idTag}", [](auto&cs, auto&, auto&p, auto r) { get_id_tag(cs, p[0], r); }},
                  {"GET", "/api/v1/openapi.yaml", [](auto&, auto&, auto&, auto r) { openapi_document(r); }},
+                 {"GET", "/api/v1/security-jobs",
+                  [](auto&cs, auto&req, auto&, auto r) { list_security_jobs(cs, req, r); }},
+                 {"POST", "/api/v1/security-jobs",
+                  [](auto&cs, auto&req, auto&, auto r) { create_security_job(cs, req, r); }},
+                 {"GET", "/api/v1/security-jobs/{jobId}",
+                  [](auto&cs, auto&, auto&p, auto r) { get_security_job(cs, p[0], r); }},
              }) {
             routes.add(method, path, std::move(handle));
         }

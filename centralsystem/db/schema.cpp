@@ -79,7 +79,8 @@ Result<void> migrate(Connection& db) {
                                         // counted in turnover, revenue or statistics.
                                         {5, R"sql(
         ALTER TABLE transactions ADD COLUMN blocked INTEGER NOT NULL DEFAULT 0;
-    )sql"}});
+    )sql"},
+                                        security_jobs_migration()});
 }
 
 Result<void> upsert_id_tag(Connection& db, const IdTag& tag) {

@@ -9,6 +9,7 @@ const pages = {
   details: () => import('./details.js'),
   commission: () => import('./commission.js'),
   map: () => import('./chargers_map.js'),
+  jobs: () => import('./security_jobs.js'),
 };
 
 const view = document.getElementById('view');
