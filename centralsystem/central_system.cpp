@@ -1,5 +1,7 @@
 #include "centralsystem/central_system.hpp"
 
+#include "centralsystem/files/file_store.hpp"
+
 namespace cs {
 
 CentralSystem::CentralSystem(CentralConfig config, ocpp::Executor& loop, store::StoreWorker& worker,
@@ -24,6 +26,10 @@ CentralSystem::CentralSystem(CentralConfig config, ocpp::Executor& loop, store::
 }
 
 CentralSystem::~CentralSystem() = default;
+
+void CentralSystem::set_files(std::unique_ptr<FileStore> files) {
+    files_ = std::move(files);
+}
 
 void CentralSystem::attach(ocpp::net::Server& server) {
     server.set_deferred_handshake_hook([this](const ocpp::net::HandshakeInfo& info, ocpp::net::HandshakeAnswer answer) {

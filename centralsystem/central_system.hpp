@@ -23,6 +23,8 @@
 
 namespace cs {
 
+class FileStore;
+
 class CentralSystem {
 public:
     CentralSystem(CentralConfig config, ocpp::Executor& loop, store::StoreWorker& worker,
@@ -74,6 +76,9 @@ public:
     std::string now_text() const { return cs::now_text(loop_.clock()); }
     // Bulk password rotations and security profile upgrades (security/jobs.hpp).
     SecurityJobs& security_jobs() { return jobs_; }
+    // The files the central system keeps (uploaded logs); nullptr when it has none. Use it off the loop only.
+    void set_files(std::unique_ptr<FileStore> files);
+    FileStore* files() { return files_.get(); }
 
 private:
     CentralConfig config_;
@@ -87,6 +92,7 @@ private:
     HandshakeGate gate_; // joins its hasher pool first when it goes
     HandlerContext context_;
     SecurityJobs jobs_;
+    std::unique_ptr<FileStore> files_;
     ocpp::WorkerPool background_{1, 4}; // last: stopped first, while everything its jobs reach still exists
 };
 

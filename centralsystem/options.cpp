@@ -29,6 +29,7 @@ const char* const kValued[] = {"listen",
                                "tls-client-ca",
                                "tls-listen",
                                "tls-root-ca",
+                               "file-store",
                                "log-level",
                                "config",
                                "map-tile-url",
@@ -101,6 +102,8 @@ Result<void> apply(Options& o, const std::string& name, const std::string& value
         o.tls_port = listen->port;
     } else if (name == "tls-root-ca") {
         o.tls_root_ca = value;
+    } else if (name == "file-store") {
+        o.file_store = value;
     } else if (name == "db") {
         if (auto ok = store::check_database_url(value); !ok) {
             return make_error("--db: " + ok.error().message);
@@ -205,6 +208,8 @@ std::string usage() {
            "  --tls-client-ca PEM       require client certificates signed by this CA (security profile 3)\n"
            "  --tls-listen HOST:PORT    serve TLS (the --tls-* files) on this second listener, --listen stays plain\n"
            "  --tls-root-ca PEM         the CA that signed --tls-cert: installed on chargers upgraded to profile 2\n"
+           "  --file-store DIR          where logs uploaded after GetLog are kept (default: the SQLite file's name\n"
+           "                            and .files, or ./ocppkit-files; the newest 1000 files and 1 GiB)\n"
            "  --max-message-rate N      messages per second one charger may send, sustained (default 50; 0: no\n"
            "                            limit); beyond it a CALL gets a GenericError, and a charger that keeps\n"
            "                            exceeding it for 10 s is disconnected (1008)\n"

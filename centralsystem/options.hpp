@@ -24,6 +24,7 @@ struct Options {
     std::string tls_listen; // --tls-listen as given; empty: --listen serves TLS when --tls-cert is given
     std::string tls_host;
     std::uint16_t tls_port = 0;
+    std::string file_store;  // directory of uploaded logs; empty: beside the SQLite file, or ./ocppkit-files
     std::string tls_root_ca; // PEM file of the CA behind --tls-cert, installed on chargers moving to profile 2
     ocpp::LogLevel log_level = ocpp::LogLevel::Info;
     std::string config_file;

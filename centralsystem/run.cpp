@@ -6,6 +6,7 @@
 #include "centralsystem/central_system.hpp"
 #include "centralsystem/db/queries.hpp"
 #include "centralsystem/db/security_jobs.hpp"
+#include "centralsystem/files/file_store.hpp"
 #include "centralsystem/options.hpp"
 #include "ocpp/net/event_loop.hpp"
 #include "ocpp/program/flags.hpp"
@@ -110,6 +111,18 @@ int run(int argc, char** argv) {
             return 1;
         }
         central->security_jobs().set_root_certificate([pem = *root] { return pem; });
+    }
+    {
+        std::string dir = o.file_store;
+        if (dir.empty()) {
+            dir = store::is_shared_database(o.db) ? "ocppkit-files" : db_path + ".files";
+        }
+        auto files = std::make_unique<FileStore>(dir, 1000, std::uint64_t{1} << 30);
+        if (auto opened = files->open(); !opened) {
+            say("--file-store: " + opened.error().message);
+            return 1;
+        }
+        central->set_files(std::move(files));
     }
     central->attach(*server);
     loop->post([&central] { central->start_credentials_refresh(); });

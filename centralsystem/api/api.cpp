@@ -5,6 +5,7 @@
 #include <memory>
 #include <tuple>
 
+#include "centralsystem/api/logs.hpp"
 #include "centralsystem/api/routes.hpp"
 #include "ocpp/http/bearer_token.hpp"
 #include "ocpp/http/router.hpp"
@@ -46,6 +47,10 @@ const Router& router() {
                   [](auto&cs, auto&req, auto&p, auto r) { change_price_set(cs, p[0], p[1], req, r); }},
                  {"DELETE", "/api/v1/chargers/{chargeBoxId}/prices/{priceSetId}",
                   [](auto&cs, auto&req, auto&p, auto r) { change_price_set(cs, p[0], p[1], req, r); }},
+                 {"GET", "/api/v1/chargers/{chargeBoxId}/logs",
+                  [](auto&cs, auto&, auto&p, auto r) { list_logs(cs, p[0], r); }},
+                 {"POST", "/api/v1/chargers/{chargeBoxId}/logs",
+                  [](auto&cs, auto&req, auto&p, auto r) { request_log(cs, p[0], req, r); }},
                  {"POST", "/api/v1/chargers/{chargeBoxId}/commands/{action}",
                   [](auto&cs, auto&req, auto&p, auto r) { send_command(cs, p[0], p[1], req, r); }},
                  {"GET", "/api/v1/dashboard", [](auto&cs, auto&req, auto&, auto r) { dashboard(cs, req, r); }},
@@ -56,6 +61,8 @@ const Router& router() {
                  {"GET", "/api/v1/idtags", [](auto&cs, auto&, auto&, auto r) { list_id_tags(cs, r); }},
                  {"POST", "/api/v1/idtags", [](auto&cs, auto&req, auto&, auto r) { put_id_tag(cs, req, r); }},
                  {"GET", "/api/v1/idtags/{idTag}", [](auto&cs, auto&, auto&p, auto r) { get_id_tag(cs, p[0], r); }},
+                 {"GET", "/api/v1/logs/{logId}/file",
+                  [](auto&cs, auto&, auto&p, auto r) { download_log(cs, p[0], r); }},
                  {"GET", "/api/v1/openapi.yaml", [](auto&, auto&, auto&, auto r) { openapi_document(r); }},
                  {"GET", "/api/v1/security-jobs",
                   [](auto&cs, auto&req, auto&, auto r) { list_security_jobs(cs, req, r); }},
@@ -91,6 +98,10 @@ void route(CentralSystem& cs, const ApiConfig& config, const Portal& portal, con
         r.headers.emplace_back("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
         r.body = cs.render_metrics(config.connections ? config.connections() : cs.connected());
         return respond(std::move(r));
+    }
+    if (path.substr(0, kUploadPrefix.size()) == kUploadPrefix) {
+        // A charger's log upload: the path's token authorizes it, not the API's bearer token.
+        return upload_log(cs, std::string(path.substr(kUploadPrefix.size())), req, std::move(respond));
     }
     if (path.substr(0, kPrefix.size()) != kPrefix) {
         if (auto page = portal.serve(req)) {

@@ -20,6 +20,18 @@ store::Migration security_jobs_migration() {
             chargebox_id TEXT NOT NULL, outcome TEXT NOT NULL DEFAULT 'pending', reason TEXT NOT NULL DEFAULT '',
             attempts INTEGER NOT NULL DEFAULT 0, updated_at TEXT NOT NULL DEFAULT '',
             PRIMARY KEY (job_id, chargebox_id));
+        CREATE TABLE status_reports (
+            id {id},
+            chargebox_id TEXT NOT NULL, kind TEXT NOT NULL, request_id {int64}, status TEXT NOT NULL,
+            at TEXT NOT NULL);
+        CREATE INDEX status_reports_by_charger ON status_reports(chargebox_id, id);
+        CREATE TABLE log_requests (
+            id {id},
+            chargebox_id TEXT NOT NULL, log_type TEXT NOT NULL, token TEXT NOT NULL UNIQUE, created_at TEXT NOT NULL,
+            answer TEXT NOT NULL DEFAULT '', file_name TEXT NOT NULL DEFAULT '',
+            stored_name TEXT NOT NULL DEFAULT '', file_size {int64} NOT NULL DEFAULT 0,
+            sha256 TEXT NOT NULL DEFAULT '', uploaded_at TEXT NOT NULL DEFAULT '');
+        CREATE INDEX log_requests_by_charger ON log_requests(chargebox_id, id);
     )sql");
 }
 
@@ -36,6 +48,33 @@ Result<void> finish_rotation(Connection& db, std::string_view id, std::string_vi
     return db.run("UPDATE chargers SET password_hash = ?2, pending_password_hashes = '', accept_any_password = 0 "
                   "WHERE chargebox_id = ?1",
                   id, hash);
+}
+
+Result<void> record_status_report(Connection& db, const StatusReport& report) {
+    if (auto r = db.run("INSERT INTO status_reports(chargebox_id, kind, request_id, status, at) "
+                        "VALUES(?1, ?2, ?3, ?4, ?5)",
+                        report.chargebox_id, report.kind, report.request_id, report.status, report.at);
+        !r) {
+        return r.error();
+    }
+    // Bounded: a charger repeating itself keeps only its newest reports.
+    return db.run("DELETE FROM status_reports WHERE chargebox_id = ?1 AND id NOT IN (SELECT id FROM status_reports "
+                  "WHERE chargebox_id = ?1 ORDER BY id DESC LIMIT ?2)",
+                  report.chargebox_id, kKeptReports);
+}
+
+Result<std::vector<StatusReport>> status_reports(Connection& db, std::string_view id, std::string_view kind) {
+    return db.all(
+        [](const store::Statement& q) {
+            std::optional<int> request;
+            if (!q.is_null(2)) {
+                request = static_cast<int>(q.int64(2));
+            }
+            return StatusReport{q.text(0), q.text(1), request, q.text(3), q.text(4)};
+        },
+        "SELECT chargebox_id, kind, request_id, status, at FROM status_reports WHERE chargebox_id = ?1 AND kind = ?2 "
+        "ORDER BY id DESC",
+        id, kind);
 }
 
 Result<std::vector<std::string>> unknown_chargers(Connection& db, const std::vector<std::string>& ids) {

@@ -61,4 +61,18 @@ Result<std::optional<SecurityJobRow>> find_security_job(Connection& db, std::int
 
 inline constexpr int kKeptJobs = 200;
 
+// A status a charger reported about a log upload or a signed firmware update (LogStatusNotification,
+// SignedFirmwareStatusNotification), against the request it answers.
+struct StatusReport {
+    std::string chargebox_id;
+    std::string kind; // log | firmware
+    std::optional<int> request_id;
+    std::string status, at;
+};
+// Stores a report; the newest kKeptReports per charger are kept.
+Result<void> record_status_report(Connection& db, const StatusReport& report);
+// The charger's reports of one kind, newest first.
+Result<std::vector<StatusReport>> status_reports(Connection& db, std::string_view id, std::string_view kind);
+inline constexpr int kKeptReports = 200;
+
 } // namespace cs::db
