@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs one fuzz target (frames, http_api or scenario) for a bounded time on its seed corpus; copies any crash input
+# Runs one fuzz target (frames, http_api, scenario or pki) for a bounded time on its seed corpus; copies any crash input
 # to fuzz/crashes/<target>/ so that it becomes a regression test (fuzz/regression_test.cpp replays that folder).
 set -euo pipefail
 name=$1
@@ -14,7 +14,8 @@ case "$name" in
 frames) python3 fuzz/seed_corpus.py tests/fixtures/v16 "$corpus" && cp fuzz/seeds/frames/* "$corpus"/ ;;
 http_api) cp fuzz/seeds/http_api/* "$corpus"/ ;;
 scenario) cp scenarios/*.yaml tests/scenario/fixtures/*.yaml fuzz/seeds/scenario/* "$corpus"/ ;;
-*) echo "fuzz: unknown target $name (frames, http_api, scenario)" >&2; exit 2 ;;
+pki) cp fuzz/seeds/pki/* "$corpus"/ ;;
+*) echo "fuzz: unknown target $name (frames, http_api, scenario, pki)" >&2; exit 2 ;;
 esac
 cp "$saved"/* "$corpus"/ 2>/dev/null || true
 set +e

@@ -5,6 +5,8 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include "ocpp/system/small_file.hpp"
+
 namespace sim {
 
 namespace {
@@ -88,6 +90,7 @@ public:
         }
         return std::nullopt;
     }
+    const std::string& file() const { return file_; } // the model file's name as given
     std::optional<std::string> fail(const YAML::Node& n, const std::string& key, const std::string& what) const {
         return at(file_, n.Mark()) + key + ": " + what;
     }
@@ -194,6 +197,34 @@ std::optional<std::string> read_profiles(const ModelReader& r, const YAML::Node&
     return std::nullopt;
 }
 
+// manufacturer_roots: PEM certificate files (relative to the model file), at most kMaxRoots of up to 64 KiB each.
+std::optional<std::string> read_manufacturer_roots(const ModelReader& r, const YAML::Node& v, ChargerModel& m) {
+    constexpr std::size_t kMaxRoots = 16;
+    std::vector<std::string> files;
+    if (auto problem = r.list(v, "manufacturer_roots", files)) {
+        return problem;
+    }
+    if (files.size() > kMaxRoots) {
+        return r.fail(v, "manufacturer_roots", "at most " + std::to_string(kMaxRoots) + " files");
+    }
+    const std::string dir =
+        r.file().find('/') == std::string::npos ? std::string() : r.file().substr(0, r.file().rfind('/') + 1);
+    std::vector<std::string> pems;
+    for (const auto& file : files) {
+        const std::string path = file.empty() || file.front() == '/' ? file : dir + file;
+        auto text = ocpp::read_small_file(path, 64 * 1024);
+        if (!text) {
+            return r.fail(v, "manufacturer_roots", text.error().message);
+        }
+        if (text->find("-----BEGIN CERTIFICATE-----") == std::string::npos) {
+            return r.fail(v, "manufacturer_roots", path + " holds no PEM certificate");
+        }
+        pems.push_back(std::move(*text));
+    }
+    m.manufacturer_roots = std::move(pems);
+    return std::nullopt;
+}
+
 // The keys of a model file and how each is read; the "allowed" list of an unknown key comes from here.
 using ReadField = std::optional<std::string> (*)(const ModelReader&, const YAML::Node&, ChargerModel&);
 struct Field {
@@ -219,6 +250,7 @@ constexpr Field kFields[] = {
     {"diagnostics_http_put",
      [](R r, N v, M m) { return r.boolean(v, "diagnostics_http_put", m.diagnostics_http_put); }},
     {"data_transfer", read_data_transfer},
+    {"manufacturer_roots", read_manufacturer_roots},
 };
 
 std::string allowed_keys() {
@@ -275,6 +307,7 @@ void apply_model(const ChargerModel& m, ChargerSpec& s) {
     s.profiles = m.profiles.value_or(s.profiles);
     s.install_firmware_in_session = m.install_firmware_in_session.value_or(s.install_firmware_in_session);
     s.diagnostics_http_put = m.diagnostics_http_put.value_or(s.diagnostics_http_put);
+    s.manufacturer_roots = m.manufacturer_roots.value_or(s.manufacturer_roots);
     s.data_transfer_vendors = m.data_transfer_vendors.value_or(s.data_transfer_vendors);
     if (m.periodic_data_transfer) {
         s.periodic_data_transfer = m.periodic_data_transfer;

@@ -21,6 +21,8 @@ struct ChargerModel {
     std::optional<FeatureProfiles> profiles;
     std::optional<bool> install_firmware_in_session;
     std::optional<bool> diagnostics_http_put; // upload diagnostics over HTTP with PUT instead of multipart POST
+    // ManufacturerRootCertificates installed at the factory: PEM text read from the files the model names.
+    std::optional<std::vector<std::string>> manufacturer_roots;
     std::optional<std::vector<std::string>> data_transfer_vendors;
     std::optional<PeriodicDataTransfer> periodic_data_transfer;
     std::vector<std::pair<std::string, std::string>> config; // configuration key values, checked against the keys

@@ -4,6 +4,7 @@
 
 #include "ocpp/util/enum_names.hpp"
 #include "simulator/charger/call.hpp"
+#include "simulator/charger/security_log_state.hpp"
 
 namespace sim {
 
@@ -228,6 +229,7 @@ void Charger::on_booted() {
     for (int c = 0; c <= spec_.connectors; ++c) {
         send_status(c);
     }
+    security_after_boot();
     firmware_after_boot();
     arm_heartbeat();
     arm_data_transfer();

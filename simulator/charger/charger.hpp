@@ -66,6 +66,8 @@ struct ChargerSpec {
     // Configuration key values that replace the defaults (a model's settings; read-only keys included).
     std::vector<std::pair<std::string, std::string>> config_overrides;
     bool diagnostics_http_put = false; // upload diagnostics over HTTP with PUT (else multipart POST)
+    // The ManufacturerRootCertificates installed at the factory (PEM each): SignedUpdateFirmware trusts these.
+    std::vector<std::string> manufacturer_roots;
     std::size_t offline_queue_limit = 1000;
     ocpp::Clock::Duration reconnect_min = std::chrono::seconds(1);
     ocpp::Clock::Duration reconnect_max = std::chrono::seconds(60);
@@ -126,6 +128,13 @@ public:
     const AuthStore& auth() const { return auth_; }
     // The id of the reservation on a connector (0 = the charge point), if one holds.
     std::optional<int> reservation_id(int connector) const;
+    // Security events raised and not yet delivered (kept while offline), and those dropped from the full queue.
+    std::size_t security_events_waiting() const;
+    std::uint64_t security_events_dropped() const;
+    // Raises a security event of the whitepaper's list from outside the protocol (a tamper switch, an operator).
+    void raise_security_event(std::string_view type, std::string tech_info = {}) {
+        security_event(type, std::move(tech_info));
+    }
 
 private:
     struct Connector {
@@ -194,6 +203,30 @@ private:
     void request_certificate();
     // Sends a SecurityEventNotification (security_events.cpp); `type` is one of the whitepaper's event names.
     void security_event(std::string_view type, std::string tech_info = {});
+    // The security log, the event queue, GetLog and SignedUpdateFirmware state (security_log_state.hpp, made on
+    // first use).
+    struct SecurityLogState;
+    SecurityLogState& security_log_state();
+    void security_after_boot();                     // StartupOfTheDevice after a start, queued events, unsent statuses
+    void security_rebooting(std::string tech_info); // ResetOrReboot now, StartupOfTheDevice after the next boot
+    void send_security_events();                    // the queue in order, one at a time, while the boot is accepted
+    std::string security_log_file(std::optional<ocpp::DateTime> from, std::optional<ocpp::DateTime> to) const;
+    void log_upload();                                       // security_log.cpp: GetLog's upload
+    void send_log_status(ocpp::v16::UploadLogStatus status); // LogStatusNotification with the requestId
+    void register_extended_trigger();                        // extended_trigger.cpp
+    void register_signed_firmware();                         // signed_firmware.cpp
+    void signed_firmware_download();
+    void signed_firmware_downloaded(std::string file);
+    void signed_firmware_install();
+    void send_signed_firmware_status(ocpp::v16::SignedFirmwareStatus status);
+    bool signed_firmware_holds_sessions() const; // a verified signed firmware waits for the sessions to end
+    // The installed certificates of a type, PEM each (now the model's manufacturer_roots; the certificate store
+    // backs it once it holds roots).
+    std::vector<std::string> installed_roots(ocpp::v16::CertificateUse use) const;
+    // Ends the sessions with `reason` and closes the connection after `after`, as a reboot does (handlers.cpp).
+    void reboot(ocpp::v16::Reason reason, ocpp::Clock::Duration after, const char* why);
+    void trigger_status_notifications(int connector); // remote_trigger.cpp: -1 = every connector
+    void trigger_meter_values(int connector);         // remote_trigger.cpp: -1 or 0 = every connector
     void reset(bool hard);
     // Smart charging hooks of the sessions (smart_charging.cpp).
     ocpp::smartcharging::ProfileStore& profile_store();
@@ -283,6 +316,7 @@ private:
     std::vector<std::optional<Reservation>> reservations_;                 // per connector, index 0 = the charge point
     std::vector<std::unique_ptr<ocpp::Timer>> reservation_end_; // per connector: the reservation's expiry (made on use)
     std::unique_ptr<ocpp::Timer> data_transfer_timer_;          // made when a periodic DataTransfer is first armed
+    std::unique_ptr<SecurityLogState> security_log_;            // made on first use (security_log_state.hpp)
 };
 
 const char* to_string(Charger::Status s);

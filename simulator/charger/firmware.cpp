@@ -16,11 +16,10 @@
 // After a final status (Installed, DownloadFailed, InstallationFailed, Uploaded, UploadFailed) the charger is idle
 // again: a TriggerMessage for the status notification then reports Idle.
 #include <algorithm>
-#include <cctype>
 
-#include "ocpp/text/datetime.hpp"
 #include "simulator/charger/call.hpp"
 #include "simulator/charger/charger.hpp"
+#include "simulator/charger/transfer_steps.hpp"
 
 namespace sim {
 
@@ -30,95 +29,20 @@ using ocpp::transfer::TransferResult;
 
 namespace {
 
-constexpr int kMaxRetries = 10;                                  // more retries than this are not honoured
-constexpr auto kDefaultRetryInterval = std::chrono::seconds(60); // when the request gives none
-constexpr auto kMaxRetryInterval = std::chrono::hours(24);
+using transfer_steps::attempts;
+using transfer_steps::compact_time;
+using transfer_steps::FirmwareVerdict;
+using transfer_steps::is_transfer_url;
+using transfer_steps::judge_firmware;
+using transfer_steps::retry_interval;
+using transfer_steps::safe_chars;
+
 constexpr auto kInstallTime = std::chrono::seconds(2);     // from Installing to the reboot
 constexpr auto kSessionWaitPoll = std::chrono::seconds(5); // how often a waiting install looks at the sessions
-constexpr std::size_t kMaxVersion = 50;                    // BootNotification's firmwareVersion is CiString50
-
-ocpp::Clock::Duration retry_interval(const std::optional<int>& seconds) {
-    if (!seconds || *seconds <= 0) {
-        return kDefaultRetryInterval;
-    }
-    return std::min<ocpp::Clock::Duration>(std::chrono::seconds(*seconds), kMaxRetryInterval);
-}
-
-int attempts(const std::optional<int>& retries) {
-    return 1 + std::clamp(retries.value_or(0), 0, kMaxRetries);
-}
 
 bool is_final(FirmwareStatus s) {
     return s == FirmwareStatus::Installed || s == FirmwareStatus::DownloadFailed ||
            s == FirmwareStatus::InstallationFailed;
-}
-
-std::string trim(std::string s) {
-    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) {
-        s.pop_back();
-    }
-    std::size_t i = 0;
-    while (i < s.size() && std::isspace(static_cast<unsigned char>(s[i]))) {
-        ++i;
-    }
-    return s.substr(i);
-}
-
-// Keeps letters, digits, '.', '-', '_' (a file name and a version stay printable and safe).
-std::string safe_chars(const std::string& s) {
-    std::string out;
-    for (char c : s) {
-        const auto u = static_cast<unsigned char>(c);
-        out += std::isalnum(u) || c == '.' || c == '-' || c == '_' ? c : '_';
-    }
-    return out;
-}
-
-// The outcome of "installing" a firmware file (see the rule at the top).
-struct Verdict {
-    bool installable = false;
-    std::string version;
-};
-
-Verdict judge_firmware(const std::string& file, const std::string& location) {
-    Verdict v;
-    if (file.empty()) {
-        return v;
-    }
-    std::size_t pos = 0;
-    bool first = true;
-    while (pos < file.size()) {
-        const auto end = std::min(file.find('\n', pos), file.size());
-        const std::string line = trim(file.substr(pos, std::min<std::size_t>(end - pos, 256)));
-        if (line == "corrupt") {
-            return v;
-        }
-        if (first && line.rfind("version=", 0) == 0) {
-            v.version = trim(line.substr(8));
-        }
-        first = false;
-        pos = end + 1;
-    }
-    if (v.version.empty()) {
-        const std::string name = ocpp::transfer::url_file_name(location);
-        const auto dot = name.rfind('.');
-        v.version = dot == std::string::npos || dot == 0 ? name : name.substr(0, dot);
-    }
-    v.version = v.version.substr(0, kMaxVersion);
-    v.installable = !v.version.empty();
-    return v;
-}
-
-bool is_transfer_url(const std::string& url) {
-    const std::string scheme = ocpp::transfer::url_scheme(url);
-    return scheme == "http" || scheme == "https" || scheme == "ftp";
-}
-
-// "20260131T120000Z"
-std::string compact_time(const ocpp::DateTime& t) {
-    std::string s = ocpp::format_datetime(ocpp::DateTime{std::chrono::time_point_cast<std::chrono::seconds>(t.time)});
-    s.erase(std::remove_if(s.begin(), s.end(), [](char c) { return c == '-' || c == ':'; }), s.end());
-    return s;
 }
 
 } // namespace
@@ -129,7 +53,7 @@ struct Charger::FirmwareUpdate {
     ocpp::Clock::Duration retry_interval{};
     std::unique_ptr<ocpp::Timer> timer;
     ocpp::transfer::TransferHandle transfer;
-    Verdict verdict;
+    FirmwareVerdict verdict;
     bool rebooting = false;            // installed: Installed goes out after the next accepted boot
     bool waiting_for_sessions = false; // downloaded, waiting until no session runs
 };
@@ -175,13 +99,7 @@ void Charger::register_firmware() {
         }
         auto upload = std::make_shared<DiagnosticsUpload>();
         upload->file_name = safe_chars(spec_.id).substr(0, 180) + "-diagnostics-" + compact_time(wall_now()) + ".txt";
-        const bool ftp = ocpp::transfer::url_scheme(req.location) == "ftp";
-        upload->url = req.location;
-        if (!req.location.empty() && req.location.back() == '/') {
-            upload->url += upload->file_name;
-        } else if (ftp) {
-            upload->url += "/" + upload->file_name;
-        }
+        upload->url = transfer_steps::upload_url(req.location, upload->file_name);
         upload->content = diagnostics_file(req.startTime, req.stopTime);
         upload->attempts_left = attempts(req.retries);
         upload->retry_interval = retry_interval(req.retryInterval);
@@ -275,26 +193,19 @@ void Charger::firmware_install() {
         // Reboot into the new firmware: sessions end, the connection closes, the charger reconnects and boots.
         spec_.firmware_version = current.verdict.version;
         current.rebooting = true;
-        for (int c = 1; c <= spec_.connectors; ++c) {
-            finish_session(c, Reason::Reboot);
-        }
-        stop_timer_->start(std::chrono::milliseconds(500), [this] {
-            if (peer_) {
-                closing_ = true;
-                peer_->close(1012, "installing firmware");
-            }
-        });
+        reboot(Reason::Reboot, std::chrono::milliseconds(500), "installing firmware");
     });
 }
 
 bool Charger::firmware_holds_sessions() const {
-    return firmware_ && firmware_->waiting_for_sessions;
+    return (firmware_ && firmware_->waiting_for_sessions) || signed_firmware_holds_sessions();
 }
 
 void Charger::firmware_after_boot() {
     if (firmware_ && firmware_->rebooting) {
         firmware_->rebooting = false;
         send_firmware_status(FirmwareStatus::Installed);
+        security_event("FirmwareUpdated", "version " + spec_.firmware_version);
     } else if (firmware_status_unsent_) {
         send_firmware_status(firmware_status_); // the latest status, which fell while the charger was offline
     }

@@ -151,16 +151,20 @@ void Charger::register_handlers() {
 }
 
 void Charger::reset(bool hard) {
-    const auto reason = hard ? Reason::HardReset : Reason::SoftReset;
+    reboot(hard ? Reason::HardReset : Reason::SoftReset, std::chrono::milliseconds(hard ? 500 : 100), "rebooting");
+}
+
+void Charger::reboot(Reason reason, ocpp::Clock::Duration after, const char* why) {
     for (int c = 1; c <= spec_.connectors; ++c) {
         finish_session(c, reason);
     }
-    // Reboot: the connection closes once the stop messages are out; the charger reconnects and boots again.
+    security_rebooting(reason == Reason::Reboot ? "firmware" : to_string(reason));
+    // The connection closes once the stop messages are out; the charger reconnects and boots again.
     std::weak_ptr<Charger> weak = weak_from_this();
-    stop_timer_->start(std::chrono::milliseconds(hard ? 500 : 100), [weak] {
+    stop_timer_->start(after, [weak, why] {
         if (auto self = weak.lock(); self && self->peer_) {
             self->closing_ = true;
-            self->peer_->close(1012, "rebooting");
+            self->peer_->close(1012, why);
         }
     });
 }

@@ -39,6 +39,26 @@ void Charger::send_idle_meter_values(int c) {
     call(req);
 }
 
+void Charger::trigger_status_notifications(int c) {
+    for (int k = 0; k <= spec_.connectors; ++k) {
+        if (c < 0 || c == k) {
+            send_status(k);
+        }
+    }
+}
+
+void Charger::trigger_meter_values(int c) {
+    for (int k = 1; k <= spec_.connectors; ++k) {
+        if (c <= 0 || c == k) {
+            if (conn(k).local_tx == 0) {
+                send_idle_meter_values(k);
+            } else {
+                send_meter_values(k, ReadingContext::Trigger);
+            }
+        }
+    }
+}
+
 void Charger::register_remote_trigger() {
     auto counted = [this](std::string_view action) { ++env_.stats.calls_answered[std::string(action)]; };
     peer_->on<TriggerMessageReq>([this, counted](const TriggerMessageReq& req, Reply<TriggerMessageConf> reply) {
@@ -57,22 +77,10 @@ void Charger::register_remote_trigger() {
             send_heartbeat();
             break;
         case MessageTrigger::StatusNotification:
-            for (int k = 0; k <= spec_.connectors; ++k) {
-                if (c < 0 || c == k) {
-                    send_status(k);
-                }
-            }
+            trigger_status_notifications(c);
             break;
         case MessageTrigger::MeterValues:
-            for (int k = 1; k <= spec_.connectors; ++k) {
-                if (c <= 0 || c == k) {
-                    if (conn(k).local_tx == 0) {
-                        send_idle_meter_values(k);
-                    } else {
-                        send_meter_values(k, ReadingContext::Trigger);
-                    }
-                }
-            }
+            trigger_meter_values(c);
             break;
         case MessageTrigger::DiagnosticsStatusNotification:
             call(DiagnosticsStatusNotificationReq{diagnostics_status_});

@@ -194,6 +194,9 @@ function answer(client, charger, epoch) {
     handle('DataTransfer', () => ({status: 'UnknownVendorId'}));
     handle('FirmwareStatusNotification', () => ({}));
     handle('DiagnosticsStatusNotification', () => ({}));
+    handle('SecurityEventNotification', () => ({}));
+    handle('LogStatusNotification', () => ({}));
+    handle('SignedFirmwareStatusNotification', () => ({}));
     handle('StartTransaction', (p) => {
         const d = opts.drops.get(charger);
         if (d && d.when === 'start' && !d.droppedAt) {

@@ -143,4 +143,30 @@ INSTANTIATE_TEST_SUITE_P(Scenarios, CentralRoleLibrary,
                                            "trigger_messages", "data_transfer"),
                          [](const ::testing::TestParamInfo<const char*>& p) { return std::string(p.param); });
 
+// The library's security scenarios of events, logs, signed firmware and extended triggers (scenarios/security/)
+// against the real simulator, as above.
+class SecurityLogLibrary : public CentralRole, public ::testing::WithParamInterface<const char*> {};
+
+TEST_P(SecurityLogLibrary, PassesAgainstOurSimulator) {
+    const std::string file = kSource + "/scenarios/security/" + GetParam() + ".yaml";
+    const std::string url = listen({file, "--junit", base_ + ".xml"});
+    ASSERT_FALSE(url.empty());
+    // The model trusts the example manufacturer root that signed the firmware of the signed firmware scenarios.
+    ChildProcess sim(kBin + "/ocpp-simulator",
+                     {"run", "--model", kSource + "/scenarios/security/signed_firmware_model.yaml", "--url", url,
+                      "--chargers", "1", "--meter-interval", "5", "--duration", "300", "--log-level", "warn"},
+                     base_ + ".sim.log");
+    const int code = cs_->wait_exit(240s);
+    sim.stop();
+    EXPECT_EQ(code, 0) << cs_->stdout_text() << cs_->stderr_text() << "--- simulator ---\n"
+                       << file_text(base_ + ".sim.log");
+    EXPECT_NE(cs_->stdout_text().find("1 of 1 runs passed"), std::string::npos) << cs_->stdout_text();
+}
+
+INSTANTIATE_TEST_SUITE_P(Scenarios, SecurityLogLibrary,
+                         ::testing::Values("events_reset", "log_security_upload", "signed_firmware_install",
+                                           "signed_firmware_bad_signature", "signed_firmware_foreign_certificate",
+                                           "trigger_extended"),
+                         [](const ::testing::TestParamInfo<const char*>& p) { return std::string(p.param); });
+
 } // namespace

@@ -99,7 +99,7 @@ TEST(ChargerModelFile, BadInputsNameFileLineColumnAndKey) {
     EXPECT_EQ(problem("vendor: A\npower_kv: 3\n"),
               "m.yaml:2:1: unknown key \"power_kv\" in model (allowed: vendor, model, firmware_version, connectors, "
               "power_kw, voltage, phases, profiles, config, install_firmware_in_session, diagnostics_http_put, "
-              "data_transfer)");
+              "data_transfer, manufacturer_roots)");
     EXPECT_EQ(problem("connectors: 0\n"), "m.yaml:1:13: connectors: expected a whole number from 1 to 100");
     EXPECT_EQ(problem("connectors: two\n"), "m.yaml:1:13: connectors: expected a whole number from 1 to 100");
     EXPECT_EQ(problem("phases: 4\n"), "m.yaml:1:9: phases: expected a whole number from 1 to 3");
@@ -236,6 +236,24 @@ TEST(ModelOption, ABadModelFileStopsTheCommandLine) {
     auto cmd = sim::parse_command_line(6, argv);
     ASSERT_FALSE(cmd);
     EXPECT_EQ(cmd.error().message.rfind("--model: ", 0), 0u) << cmd.error().message;
+}
+
+TEST(ChargerModelFile, ManufacturerRootsAreReadFromPemFilesBesideTheModel) {
+    const std::string dir = ::testing::TempDir();
+    std::ofstream(dir + "/mfr-root.pem") << "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
+    std::ofstream(dir + "/not-pem.txt") << "hello\n";
+    auto m = parse_charger_model("manufacturer_roots: [mfr-root.pem]\n", dir + "/m.yaml");
+    ASSERT_TRUE(m) << m.error().message;
+    sim::ChargerSpec s;
+    sim::apply_model(*m, s);
+    ASSERT_EQ(s.manufacturer_roots.size(), 1u);
+    EXPECT_EQ(s.manufacturer_roots[0].rfind("-----BEGIN CERTIFICATE-----", 0), 0u);
+    auto missing = parse_charger_model("manufacturer_roots: [nowhere.pem]\n", dir + "/m.yaml");
+    ASSERT_FALSE(missing);
+    EXPECT_NE(missing.error().message.find("manufacturer_roots: "), std::string::npos) << missing.error().message;
+    auto text = parse_charger_model("manufacturer_roots: [not-pem.txt]\n", dir + "/m.yaml");
+    ASSERT_FALSE(text);
+    EXPECT_NE(text.error().message.find("holds no PEM certificate"), std::string::npos) << text.error().message;
 }
 
 } // namespace

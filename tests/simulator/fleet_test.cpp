@@ -89,6 +89,9 @@ private:
         peer.on<StopTransactionReq>(
             [](const StopTransactionReq&, ocpp::Reply<StopTransactionConf> reply) { reply({}); });
         peer.on<MeterValuesReq>([](const MeterValuesReq&, ocpp::Reply<MeterValuesConf> reply) { reply({}); });
+        // A charger with the security extension reports StartupOfTheDevice after its boot.
+        peer.on<SecurityEventNotificationReq>(
+            [](const SecurityEventNotificationReq&, ocpp::Reply<SecurityEventNotificationConf> reply) { reply({}); });
     }
 
     ocpp::Logger log_{ocpp::LogLevel::Off};
