@@ -336,11 +336,11 @@ TEST_F(SecurityJobs, GetLogUploadIsStoredAndDownloadableAndAWrongTokenRefused) {
 }
 
 TEST(AuthorizationKeyReadings, BothReadingsOfAPrintableKeyPass) {
-    // "41424344..." is "ABCD..." decoded: some chargers send the hex, others the bytes.
+    // "41424344..." is "ABCD..." decoded: the whitepaper's reading is the bytes, many chargers send the hex.
     const auto readings = cs::passwords_for_key("4142434445464748494A4B4C4D4E4F5051525354");
     ASSERT_EQ(readings.size(), 2u);
-    EXPECT_EQ(readings[0], "4142434445464748494A4B4C4D4E4F5051525354");
-    EXPECT_EQ(readings[1], "ABCDEFGHIJKLMNOPQRST");
+    EXPECT_EQ(readings[0], "ABCDEFGHIJKLMNOPQRST");
+    EXPECT_EQ(readings[1], "4142434445464748494A4B4C4D4E4F5051525354");
     const auto key = cs::new_authorization_key();
     EXPECT_EQ(key.size(), 40u);
     EXPECT_NE(key, cs::new_authorization_key());
