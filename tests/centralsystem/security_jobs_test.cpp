@@ -335,6 +335,35 @@ TEST_F(SecurityJobs, GetLogUploadIsStoredAndDownloadableAndAWrongTokenRefused) {
     EXPECT_EQ(backwards.status, 422) << backwards.body;
 }
 
+TEST_F(SecurityJobs, ASimulatedChargerUploadsItsSecurityLogIntoTheFileStore) {
+    create("LOGSIM000001", "logsim-password");
+    ChildProcess sim(kBin + "/ocpp-simulator",
+                     {"run", "--url", "ws://127.0.0.1:" + std::to_string(port_) + "/ocpp", "--chargers", "1",
+                      "--id-prefix", "LOGSIM", "--password", "logsim-password", "--duration", "60",
+                      "--sessions-per-hour", "0"},
+                     base_ + ".sim.log");
+    ASSERT_TRUE(wait_until(
+        [&] {
+            return api("GET", "/api/v1/chargers/LOGSIM000001").body.find("\"connected\":true") != std::string::npos;
+        },
+        15s))
+        << file_text(base_ + ".sim.log");
+    const auto asked = api("POST", "/api/v1/chargers/LOGSIM000001/logs", R"({"logType":"SecurityLog"})");
+    ASSERT_EQ(asked.status, 201) << asked.body;
+    const std::string id = std::to_string(parse_json(asked.body)["log"]["id"].GetInt64());
+    // The charger uploads, then reports Uploaded against the request.
+    std::string list;
+    EXPECT_TRUE(wait_until(
+        [&] {
+            list = api("GET", "/api/v1/chargers/LOGSIM000001/logs").body;
+            return list.find("\"uploaded\":true") != std::string::npos &&
+                   list.find("\"status\":\"Uploaded\"") != std::string::npos;
+        },
+        20s))
+        << list << file_text(base_ + ".sim.log");
+    EXPECT_EQ(api("GET", "/api/v1/logs/" + id + "/file").status, 200);
+}
+
 TEST(AuthorizationKeyReadings, BothReadingsOfAPrintableKeyPass) {
     // "41424344..." is "ABCD..." decoded: the whitepaper's reading is the bytes, many chargers send the hex.
     const auto readings = cs::passwords_for_key("4142434445464748494A4B4C4D4E4F5051525354");
