@@ -1,5 +1,7 @@
 #include "centralsystem/central_system.hpp"
 
+#include "centralsystem/files/file_store.hpp"
+
 namespace cs {
 
 CentralSystem::CentralSystem(CentralConfig config, ocpp::Executor& loop, store::StoreWorker& worker,
@@ -18,9 +20,18 @@ CentralSystem::CentralSystem(CentralConfig config, ocpp::Executor& loop, store::
     , context_{config_,      loop,     log,
                db_,          metrics_, notices_,
                links_,       gate_,    std::make_shared<SampleBudget>(config_.max_samples_per_minute),
-               certificates_} {}
+               certificates_}
+    , jobs_(JobsDeps{loop, db_, links_, gate_, log}) {
+    gate_.set_events(GateEvents{[this](const std::string& id) { jobs_.password_rotated(id); },
+                                [this](const std::string& id, int profile) { jobs_.profile_raised(id, profile); }});
+    certificates_.on_installed([this](const std::string& id) { jobs_.certificate_installed(id); });
+}
 
 CentralSystem::~CentralSystem() = default;
+
+void CentralSystem::set_files(std::unique_ptr<FileStore> files) {
+    files_ = std::move(files);
+}
 
 void CentralSystem::attach(ocpp::net::Server& server) {
     server.set_deferred_handshake_hook([this](const ocpp::net::HandshakeInfo& info, ocpp::net::HandshakeAnswer answer) {

@@ -16,12 +16,15 @@
 #include "centralsystem/protocol/limits.hpp"
 #include "centralsystem/protocol/links.hpp"
 #include "centralsystem/security/certificate_service.hpp"
+#include "centralsystem/security/jobs.hpp"
 #include "ocpp/net/server.hpp"
 #include "ocpp/peer/peer.hpp"
 #include "ocpp/util/worker_pool.hpp"
 #include "store/worker.hpp"
 
 namespace cs {
+
+class FileStore;
 
 class CentralSystem {
 public:
@@ -79,6 +82,11 @@ public:
     ocpp::WorkerPool& background() { return background_; }
     // Wall time now, as stored and sent ("2026-01-31T12:00:00Z", seconds precision).
     std::string now_text() const { return cs::now_text(loop_.clock()); }
+    // Bulk password rotations and security profile upgrades (security/jobs.hpp).
+    SecurityJobs& security_jobs() { return jobs_; }
+    // The files the central system keeps (uploaded logs); nullptr when it has none. Use it off the loop only.
+    void set_files(std::unique_ptr<FileStore> files);
+    FileStore* files() { return files_.get(); }
 
 private:
     CentralConfig config_;
@@ -93,6 +101,8 @@ private:
     security::CertificateService certificates_{loop_};
     HandlerContext context_;
     std::unique_ptr<ocpp::Timer> expiry_timer_;
+    SecurityJobs jobs_;
+    std::unique_ptr<FileStore> files_;
     ocpp::WorkerPool background_{1, 4}; // last: stopped first, while everything its jobs reach still exists
 };
 

@@ -27,6 +27,9 @@ const char* const kValued[] = {"listen",
                                "tls-cert",
                                "tls-key",
                                "tls-client-ca",
+                               "tls-listen",
+                               "tls-root-ca",
+                               "file-store",
                                "log-level",
                                "config",
                                "map-tile-url",
@@ -94,6 +97,18 @@ Result<void> apply(Options& o, const std::string& name, const std::string& value
         }
         o.host = listen->host;
         o.port = listen->port;
+    } else if (name == "tls-listen") {
+        auto listen = ocpp::program::parse_listen(value);
+        if (!listen) {
+            return make_error("--tls-listen: " + listen.error().message);
+        }
+        o.tls_listen = value;
+        o.tls_host = listen->host;
+        o.tls_port = listen->port;
+    } else if (name == "tls-root-ca") {
+        o.tls_root_ca = value;
+    } else if (name == "file-store") {
+        o.file_store = value;
     } else if (name == "db") {
         if (auto ok = store::check_database_url(value); !ok) {
             return make_error("--db: " + ok.error().message);
@@ -223,6 +238,10 @@ std::string usage() {
            "                            limit); beyond it samples are answered but not stored, with a notification\n"
            "  --tls-cert, --tls-key     serve wss:// and https:// with this certificate and key\n"
            "  --tls-client-ca PEM       require client certificates signed by this CA (security profile 3)\n"
+           "  --tls-listen HOST:PORT    serve TLS (the --tls-* files) on this second listener, --listen stays plain\n"
+           "  --tls-root-ca PEM         the CA that signed --tls-cert: installed on chargers upgraded to profile 2\n"
+           "  --file-store DIR          where logs uploaded after GetLog are kept (default: the SQLite file's name\n"
+           "                            and .files, or ./ocppkit-files; the newest 1000 files and 1 GiB)\n"
            "  --max-message-rate N      messages per second one charger may send, sustained (default 50; 0: no\n"
            "                            limit); beyond it a CALL gets a GenericError, and a charger that keeps\n"
            "                            exceeding it for 10 s is disconnected (1008)\n"
@@ -341,6 +360,14 @@ Result<Options> parse_options(int argc, char** argv, const std::vector<std::stri
     }
     if (auto tls = ocpp::program::check_tls_flags(o.tls_cert, o.tls_key, o.tls_client_ca); !tls) {
         return tls.error();
+    }
+    if (!o.tls_listen.empty() && o.tls_cert.empty()) {
+        return make_error("--tls-listen needs --tls-cert and --tls-key");
+    }
+    if (!o.tls_root_ca.empty()) {
+        if (auto root = ocpp::read_small_file(o.tls_root_ca, 64 * 1024); !root) {
+            return make_error("--tls-root-ca: " + root.error().message);
+        }
     }
     return o;
 }

@@ -21,6 +21,11 @@ struct Options {
     int max_message_rate = 50;        // messages per second one charger may send, sustained; 0: no limit
     int message_burst = 200;          // messages one charger may send at once after a quiet time
     std::string tls_cert, tls_key, tls_client_ca;
+    std::string tls_listen; // --tls-listen as given; empty: --listen serves TLS when --tls-cert is given
+    std::string tls_host;
+    std::uint16_t tls_port = 0;
+    std::string file_store;  // directory of uploaded logs; empty: beside the SQLite file, or ./ocppkit-files
+    std::string tls_root_ca; // PEM file of the CA behind --tls-cert, installed on chargers moving to profile 2
     ocpp::LogLevel log_level = ocpp::LogLevel::Info;
     std::string config_file;
     std::string map_tile_url; // the portal's map tiles; empty: offline background

@@ -5,11 +5,14 @@
 #include "centralsystem/api/api.hpp"
 #include "centralsystem/central_system.hpp"
 #include "centralsystem/db/queries.hpp"
+#include "centralsystem/db/security_jobs.hpp"
+#include "centralsystem/files/file_store.hpp"
 #include "centralsystem/options.hpp"
 #include "centralsystem/security/operator_ca.hpp"
 #include "ocpp/net/event_loop.hpp"
 #include "ocpp/program/flags.hpp"
 #include "ocpp/program/serve_loop.hpp"
+#include "ocpp/system/small_file.hpp"
 #include "store/claims.hpp"
 #include "store/database.hpp"
 
@@ -66,6 +69,11 @@ int run(int argc, char** argv) {
         say("operator CA: " + operator_ca.error().message);
         return 1;
     }
+    // Jobs an earlier process left running cannot go on (their in-memory steps are gone): say so in their outcomes.
+    if (auto i = db::interrupt_security_jobs(*db.connection, now_text(ocpp::SystemClock())); !i) {
+        say("--db: " + i.error().message);
+        return 1;
+    }
     // Read once before the worker owns the connection: the handshake cache.
     auto known = db::all_credentials(*db.connection);
     if (!known) {
@@ -76,9 +84,24 @@ int run(int argc, char** argv) {
     // Destroyed in reverse: the server and the central system first (loop stopped), then the worker, then the loop.
     auto loop = ocpp::net::EventLoop::create();
     auto worker = std::make_unique<store::StoreWorker>(std::move(db.connection));
-    auto sc = ocpp::program::server_config({o.host, o.port}, o.tls_cert, o.tls_key, o.tls_client_ca);
+    // With --tls-listen, --listen stays plain and TLS is served beside it: a charger is taken before and after its
+    // upgrade to profile 2, and with --tls-client-ca to 3 on the same listener: a certificate is optional there (a
+    // profile 2 charger has none), one that is presented must chain to the CA, and the gate holds each charger to
+    // the profile it proved.
+    const bool beside = !o.tls_listen.empty();
+    auto sc = beside ? ocpp::program::server_config({o.host, o.port}, "", "", "")
+                     : ocpp::program::server_config({o.host, o.port}, o.tls_cert, o.tls_key, o.tls_client_ca);
     sc.max_http_body = 9 * 1024 * 1024; // a CSV import (8 MiB, refused above with a clear 413); JSON: 64 KiB
     auto server = ocpp::net::Server::create(*loop, sc, log);
+    std::unique_ptr<ocpp::net::Server> tls_server;
+    if (beside) {
+        auto tc = ocpp::program::server_config({o.tls_host, o.tls_port}, o.tls_cert, o.tls_key, o.tls_client_ca);
+        tc.max_http_body = sc.max_http_body;
+        if (tc.tls) {
+            tc.tls->client_cert_optional = true;
+        }
+        tls_server = ocpp::net::Server::create(*loop, tc, log);
+    }
     CentralConfig cc;
     cc.heartbeat_interval = o.heartbeat_interval;
     cc.call_timeout = std::chrono::seconds(o.call_timeout);
@@ -104,20 +127,65 @@ int run(int argc, char** argv) {
         say("operator CA (" + operator_ca->origin + "): " + ca->info().subject.one_line() + ", serial " +
             ca->info().serial_hex + "; chargers' CpoName \"" + operator_ca->cpo_name + "\"");
     }
+    // The root a profile upgrade installs on chargers: --tls-root-ca (the CA that signed --tls-cert) when given, else
+    // the operator CA in use (when it signed the central system's TLS certificate too).
+    if (!o.tls_root_ca.empty()) {
+        auto root = ocpp::read_small_file(o.tls_root_ca, 64 * 1024);
+        if (!root) {
+            say("--tls-root-ca: " + root.error().message);
+            return 1;
+        }
+        central->security_jobs().set_root_certificate([pem = *root] { return pem; });
+    } else {
+        CentralSystem* cs = central.get();
+        central->security_jobs().set_root_certificate([cs] {
+            const auto ca = cs->certificates().authority();
+            return ca ? ca->certificate_pem() : std::string();
+        });
+    }
+    {
+        std::string dir = o.file_store;
+        if (dir.empty()) {
+            dir = store::is_shared_database(o.db) ? "ocppkit-files" : db_path + ".files";
+        }
+        auto files = std::make_unique<FileStore>(dir, 1000, std::uint64_t{1} << 30);
+        if (auto opened = files->open(); !opened) {
+            say("--file-store: " + opened.error().message);
+            return 1;
+        }
+        central->set_files(std::move(files));
+    }
     central->attach(*server);
     loop->post([&central] {
         central->start_credentials_refresh();
         central->start_certificate_watch();
     });
     ocpp::net::Server* server_ptr = server.get();
-    server->set_http_handler(
-        make_api_handler(*central, ApiConfig{o.api_token, [server_ptr] { return server_ptr->connection_count(); },
-                                             PortalConfig{o.map_tile_url}}));
+    ocpp::net::Server* tls_ptr = tls_server.get();
+    const ApiConfig api{
+        o.api_token,
+        [server_ptr, tls_ptr] { return server_ptr->connection_count() + (tls_ptr ? tls_ptr->connection_count() : 0); },
+        PortalConfig{o.map_tile_url}};
+    server->set_http_handler(make_api_handler(*central, api));
+    if (tls_server) {
+        central->attach(*tls_server);
+        tls_server->set_http_handler(make_api_handler(*central, api));
+    }
     if (auto listening = server->listen(); !listening) {
         say(listening.error().message);
         return 1;
     }
+    if (tls_server) {
+        if (auto listening = tls_server->listen(); !listening) {
+            say("--tls-listen: " + listening.error().message);
+            return 1;
+        }
+        const std::string tls_where = o.tls_host + ":" + std::to_string(tls_server->port());
+        say("TLS listening on " + tls_where + " (chargers: wss://" + tls_where + "/ocpp/<ID>; API: https://" +
+            tls_where + "/api/v1/)");
+    }
     const std::string s = sc.tls ? "s" : "";
+    // (with --tls-listen the line above names the TLS port)
     const std::string where = o.host + ":" + std::to_string(server->port());
     say("listening on " + where + " (chargers: ws" + s + "://" + where + "/ocpp/<ID>; API: http" + s + "://" + where +
         "/api/v1/; portal: http" + s + "://" + where + "/; " + std::to_string(known->size()) + " chargers in " +
@@ -125,7 +193,14 @@ int run(int argc, char** argv) {
         "); Ctrl-C stops");
 
     ocpp::program::run_until_stop_signal(
-        *loop, [] { say("stopping: closing connections"); }, [&] { server->shutdown(); });
+        *loop, [] { say("stopping: closing connections"); },
+        [&] {
+            server->shutdown();
+            if (tls_server) {
+                tls_server->shutdown();
+            }
+        });
+    tls_server.reset();
     server.reset();
     central.reset();
     worker.reset(); // finishes and commits what is queued

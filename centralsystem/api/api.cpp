@@ -5,6 +5,7 @@
 #include <memory>
 #include <tuple>
 
+#include "centralsystem/api/logs.hpp"
 #include "centralsystem/api/routes.hpp"
 #include "ocpp/http/bearer_token.hpp"
 #include "ocpp/http/router.hpp"
@@ -56,6 +57,10 @@ const Router& router() {
                   [](auto&cs, auto&req, auto&p, auto r) { query_installed_certificates(cs, p[0], req, r); }},
                  {"POST", "/api/v1/chargers/{chargeBoxId}/certificates/renew",
                   [](auto&cs, auto&req, auto&p, auto r) { renew_certificate(cs, p[0], req, r); }},
+                 {"GET", "/api/v1/chargers/{chargeBoxId}/logs",
+                  [](auto&cs, auto&, auto&p, auto r) { list_logs(cs, p[0], r); }},
+                 {"POST", "/api/v1/chargers/{chargeBoxId}/logs",
+                  [](auto&cs, auto&req, auto&p, auto r) { request_log(cs, p[0], req, r); }},
                  {"POST", "/api/v1/chargers/{chargeBoxId}/commands/{action}",
                   [](auto&cs, auto&req, auto&p, auto r) { send_command(cs, p[0], p[1], req, r); }},
                  {"GET", "/api/v1/dashboard", [](auto&cs, auto&req, auto&, auto r) { dashboard(cs, req, r); }},
@@ -71,7 +76,15 @@ const Router& router() {
                  {"GET", "/api/v1/idtags", [](auto&cs, auto&, auto&, auto r) { list_id_tags(cs, r); }},
                  {"POST", "/api/v1/idtags", [](auto&cs, auto&req, auto&, auto r) { put_id_tag(cs, req, r); }},
                  {"GET", "/api/v1/idtags/{idTag}", [](auto&cs, auto&, auto&p, auto r) { get_id_tag(cs, p[0], r); }},
+                 {"GET", "/api/v1/logs/{logId}/file",
+                  [](auto&cs, auto&, auto&p, auto r) { download_log(cs, p[0], r); }},
                  {"GET", "/api/v1/openapi.yaml", [](auto&, auto&, auto&, auto r) { openapi_document(r); }},
+                 {"GET", "/api/v1/security-jobs",
+                  [](auto&cs, auto&req, auto&, auto r) { list_security_jobs(cs, req, r); }},
+                 {"POST", "/api/v1/security-jobs",
+                  [](auto&cs, auto&req, auto&, auto r) { create_security_job(cs, req, r); }},
+                 {"GET", "/api/v1/security-jobs/{jobId}",
+                  [](auto&cs, auto&, auto&p, auto r) { get_security_job(cs, p[0], r); }},
              }) {
             routes.add(method, path, std::move(handle));
         }
@@ -100,6 +113,10 @@ void route(CentralSystem& cs, const ApiConfig& config, const Portal& portal, con
         r.headers.emplace_back("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
         r.body = cs.render_metrics(config.connections ? config.connections() : cs.connected());
         return respond(std::move(r));
+    }
+    if (path.substr(0, kUploadPrefix.size()) == kUploadPrefix) {
+        // A charger's log upload: the path's token authorizes it, not the API's bearer token.
+        return upload_log(cs, std::string(path.substr(kUploadPrefix.size())), req, std::move(respond));
     }
     if (path.substr(0, kPrefix.size()) != kPrefix) {
         if (auto page = portal.serve(req)) {

@@ -14,7 +14,7 @@ constexpr std::string_view kChargerColumns =
     "chargebox_id, password_hash, provider, vendor, model, status, accept_any_password, created_at, claim_code, "
     "boot_vendor, boot_model, boot_serial, boot_firmware, boot_iccid, boot_imsi, boot_meter_type, boot_at, status0, "
     "error_code0, street, postal_code, city, country, latitude, longitude, hotline, emergency_contact, "
-    "accessibility, commissioned_at";
+    "accessibility, commissioned_at, security_profile, pending_password_hashes";
 constexpr std::string_view kPointColumns = "chargebox_id, connector_id, evse_id, standard, format, power_type, "
                                            "max_power_kw, max_current_a, phases, status, error_code, updated_at";
 
@@ -51,6 +51,8 @@ Charger read_charger(const store::Statement& q) {
     c.emergency_contact = q.text(26);
     c.accessibility = q.text(27);
     c.commissioned_at = q.text(28);
+    c.security_profile = static_cast<int>(q.int64(29));
+    c.pending_password_hashes = q.text(30);
     return c;
 }
 
@@ -197,13 +199,26 @@ Result<std::vector<Charger>> list_chargers(Connection& db, std::string_view q_te
     return load(db, *q);
 }
 
+// The credential columns and the security state the gate enforces (security profile, rotation in progress).
+constexpr std::string_view kGateColumns = ", security_profile, pending_password_hashes";
+
+Charger read_gate_credentials(const store::Statement& q) {
+    Charger c = read_credentials(q);
+    c.security_profile = static_cast<int>(q.int64(7));
+    c.pending_password_hashes = q.text(8);
+    return c;
+}
+
 Result<std::vector<Charger>> all_credentials(Connection& db) {
-    return db.all(read_credentials, "SELECT " + std::string(kCredentialColumns) + " FROM chargers");
+    return db.all(read_gate_credentials,
+                  "SELECT " + std::string(kCredentialColumns) + std::string(kGateColumns) + " FROM chargers");
 }
 
 Result<std::optional<Charger>> credentials_of(Connection& db, std::string_view id) {
-    return db.first(read_credentials,
-                    "SELECT " + std::string(kCredentialColumns) + " FROM chargers WHERE chargebox_id = ?1", id);
+    return db.first(read_gate_credentials,
+                    "SELECT " + std::string(kCredentialColumns) + std::string(kGateColumns) +
+                        " FROM chargers WHERE chargebox_id = ?1",
+                    id);
 }
 
 Result<bool> patch_charger(Connection& db, std::string_view id, const ChargerPatch& p) {

@@ -17,6 +17,9 @@ using ocpp::Result;
 using store::Connection;
 
 Result<void> migrate(Connection& db);
+// Version 7: the security profile and password rotation per charger, bulk security jobs, requested logs and signed
+// firmware (security_jobs.cpp).
+store::Migration security_jobs_migration();
 
 // Why a write was refused, in the domain's terms (the API maps each kind to an HTTP status: api/conflicts.cpp).
 enum class ConflictKind {

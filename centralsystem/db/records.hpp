@@ -46,6 +46,8 @@ struct Charger {
     std::string hotline, emergency_contact, accessibility, commissioned_at;
     std::vector<ChargePoint> charge_points;
     std::optional<ReportedConfig> reported; // filled for the details view only
+    int security_profile = 0;               // the highest security profile the charger proved (0..3)
+    std::string pending_password_hashes;    // a password rotation in progress: the new hashes, space-separated
 };
 
 // Put into operation: POST /api/v1/chargers/{id}/commission.

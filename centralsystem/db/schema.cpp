@@ -82,7 +82,9 @@ Result<void> migrate(Connection& db) {
         ALTER TABLE transactions ADD COLUMN blocked INTEGER NOT NULL DEFAULT 0;
     )sql"},
                                         // The operator CA, certificates and security events (db/security.cpp).
-                                        security_migration()});
+                                        security_migration(),
+                                        // Security profiles, pending passwords, jobs, logs (db/security_jobs.cpp).
+                                        security_jobs_migration()});
 }
 
 Result<void> upsert_id_tag(Connection& db, const IdTag& tag) {

@@ -14,7 +14,16 @@ ChargerStatus charger_status_of(std::string_view text) {
 }
 
 Credentials credentials_of(const Charger& c) {
-    return Credentials{c.password_hash, charger_status_of(c.status), c.accept_any_password};
+    Credentials k{c.password_hash, charger_status_of(c.status), c.accept_any_password, {}, c.security_profile};
+    std::size_t at = 0;
+    while (at < c.pending_password_hashes.size()) {
+        const std::size_t end = std::min(c.pending_password_hashes.find(' ', at), c.pending_password_hashes.size());
+        if (end > at) {
+            k.pending_hashes.push_back(c.pending_password_hashes.substr(at, end - at));
+        }
+        at = end + 1;
+    }
+    return k;
 }
 
 KnownCredentials HandshakeGate::remembered(const std::string& id, Credentials c) const {
@@ -23,7 +32,10 @@ KnownCredentials HandshakeGate::remembered(const std::string& id, Credentials c)
     if (it != credentials_.end() && it->second.password_hash == c.password_hash && !c.accept_any_password &&
         !it->second.hash_pending) {
         k.verified_tag = it->second.verified_tag;
-        k.refused_tag = it->second.refused_tag;
+        // A password refused before may be one of the new ones of a rotation started since.
+        if (it->second.pending_hashes == c.pending_hashes) {
+            k.refused_tag = it->second.refused_tag;
+        }
     }
     static_cast<Credentials&>(k) = std::move(c);
     return k;

@@ -3,6 +3,7 @@
 // The status is typed here; the database keeps its text ("planned", "operational"), converted at the edge.
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "centralsystem/db/records.hpp"
 
@@ -19,6 +20,10 @@ struct Credentials {
     std::string password_hash; // "" = no HTTP Basic auth
     ChargerStatus status = ChargerStatus::Planned;
     bool accept_any_password = false;
+    // A password rotation in progress: hashes of the new password (each reading of the AuthorizationKey). The old
+    // password and these pass until the charger comes with one of these, which then becomes the password.
+    std::vector<std::string> pending_hashes{};
+    int security_profile = 0; // the highest profile the charger proved: below 2 plain is refused, below 3 no cert
 };
 
 // The credentials of a stored charger.

@@ -63,6 +63,13 @@ GateDecision unknown(const GateInput& in) {
 
 } // namespace
 
+int proven_profile(const ocpp::net::HandshakeInfo& info) {
+    if (info.tls) {
+        return info.client_cert_subject.empty() ? 2 : 3;
+    }
+    return info.basic_password && !info.basic_password->empty() ? 1 : 0;
+}
+
 int whole_seconds(ocpp::Clock::Duration d) {
     const auto s = std::chrono::ceil<std::chrono::seconds>(d).count();
     return static_cast<int>(std::max<decltype(s)>(1, s));
@@ -101,6 +108,21 @@ GateDecision decide_handshake(const GateInput& in) {
         return unknown(in);
     }
     const KnownCredentials& c = *in.known;
+    // A charger that proved profile 2 (or 3) never comes back below it: plain, or over TLS without its certificate,
+    // is someone else or a downgrade attack. Decided before any password check, which would tell a guesser more.
+    if (c.security_profile >= 2 && !info.tls) {
+        GateDecision d = answer(Kind::Unauthorized, "downgrade_attempt",
+                                "this charger uses security profile " + std::to_string(c.security_profile) +
+                                    ": connect over TLS (wss://)");
+        d.downgrade = true;
+        return d;
+    }
+    if (c.security_profile >= 3 && info.client_cert_subject.empty()) {
+        GateDecision d = answer(Kind::Unauthorized, "downgrade_attempt",
+                                "this charger uses security profile 3: present its client certificate");
+        d.downgrade = true;
+        return d;
+    }
     if (certificate_holder && !c.accept_any_password) {
         return accept();
     }
@@ -114,7 +136,8 @@ GateDecision decide_handshake(const GateInput& in) {
         d.notify_captured = true;
         return d;
     }
-    if (c.password_hash.empty() && !c.hash_pending) {
+    if (c.password_hash.empty() && !c.hash_pending &&
+        (c.pending_hashes.empty() || !info.basic_password || info.basic_password->empty())) {
         return accept();
     }
     if (!info.basic_password) {
@@ -128,7 +151,7 @@ GateDecision decide_handshake(const GateInput& in) {
     if (auto refusal = backing_off(in)) {
         return *refusal;
     }
-    if (c.hash_pending || store::PasswordMemo::same(c.refused_tag, in.tag)) {
+    if (c.hash_pending || (store::PasswordMemo::same(c.refused_tag, in.tag) && !c.password_hash.empty())) {
         GateDecision d = answer(Kind::Unauthorized, "wrong_password", "wrong password");
         d.remember_refused = true;
         return d;

@@ -51,7 +51,12 @@ struct GateDecision {
     bool capture_password = false; // hash the presented password and store it (accept-any-password off)
     bool notify_captured = false;  // tell the operator the password was captured
     bool remember_refused = false; // the presented password is known wrong from now on
+    bool downgrade = false;        // a refusal for coming below the recorded security profile: log and notify it
 };
+
+// The security profile a connection proves by how it came: 3 over TLS with a verified client certificate, 2 over TLS,
+// 1 plain with a password, 0 plain without.
+int proven_profile(const ocpp::net::HandshakeInfo& info);
 
 // Upgrades that may wait for one running check of the same password (a charger retrying); more are throttled.
 constexpr std::size_t kMaxWaitingPerCheck = 8;

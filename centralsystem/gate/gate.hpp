@@ -5,6 +5,7 @@
 // start a hash, notify, answer). Runs on the central system's loop; PBKDF2 runs on the hasher pool's threads only,
 // and a full pool answers 503 with Retry-After instead of hashing on the loop.
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -23,6 +24,12 @@
 #include "store/password_memo.hpp"
 
 namespace cs {
+
+// What the gate tells the security jobs (security/jobs.hpp) about chargers getting in; called on the loop.
+struct GateEvents {
+    std::function<void(const std::string& id)> password_rotated;            // came with a new password of a rotation
+    std::function<void(const std::string& id, int profile)> profile_raised; // proved a higher security profile
+};
 
 class HandshakeGate {
 public:
@@ -44,6 +51,10 @@ public:
     // Starts reloading the cache every config.credentials_refresh (credentials.cpp); call on the loop.
     void start_credentials_refresh();
     std::size_t hasher_queue() const { return hasher_.queue_depth(); }
+    void set_events(GateEvents events) { events_ = std::move(events); }
+    // A password rotation: from now on the old password and these new hashes pass (security.cpp); the caller
+    // stores them. An empty list ends the rotation, keeping the old password.
+    void set_pending_passwords(const std::string& id, std::vector<std::string> hashes);
 
 private:
     struct Waiting {
@@ -63,8 +74,16 @@ private:
     void hash_ready(const std::string& id, const std::string& tag, std::string hash);
     // Queues PBKDF2 of the presented password for everyone waiting on tag; false when the pool is full.
     bool start_check(const std::string& id, const std::string& tag, const std::string& presented);
-    // A PBKDF2 check of a presented password (memo tag) against hash finished: answers everyone waiting for it.
-    void password_checked(const std::string& tag, const std::string& hash, bool ok);
+    // A PBKDF2 check of a presented password (memo tag) against hash and the pending ones of a rotation finished:
+    // matched is 0 for none, 1 for hash, 1 + i for pending[i]. Answers everyone waiting for it.
+    void password_checked(const std::string& tag, const std::string& hash, const std::vector<std::string>& pending,
+                          std::size_t matched);
+    // Accepts: raises the charger's recorded security profile to what this connection proves (security.cpp).
+    ocpp::net::HandshakeDecision accepted(const ocpp::net::HandshakeInfo& info);
+    // Makes pending hash `hash` the charger's password: its rotation is done, the old password retired.
+    void finish_rotation(const std::string& id, const std::string& hash, const std::string& tag);
+    // Logs and notifies a refused downgrade.
+    void downgrade_refused(const ocpp::net::HandshakeInfo& info, const GateDecision& d);
     // Counts a failed check against the ID and the source address.
     void check_failed(const ocpp::net::HandshakeInfo& info);
     ocpp::net::HandshakeDecision busy(const ocpp::net::HandshakeInfo& info, const std::string& why);
@@ -84,6 +103,7 @@ private:
     std::unordered_map<std::string, std::vector<Waiting>> checking_; // memo tag -> upgrades waiting for its PBKDF2
     std::unordered_map<std::string, std::string> checking_id_;       // Chargebox ID -> the tag of its check running
     ocpp::FailureBackoff id_failures_, address_failures_;            // failed checks by Chargebox ID, by source
+    GateEvents events_;
     std::unique_ptr<ocpp::Timer> refresh_timer_;
     std::uint64_t generation_ = 0;                                      // counts local changes to the cache
     std::unordered_map<std::string, std::uint64_t> changed_;            // id -> generation of its last local change

@@ -82,7 +82,7 @@ void HandshakeGate::carry_out(const ocpp::net::HandshakeInfo& info, const std::s
             notices_.notify(id, "passwordCaptured",
                             "the password presented at connection was stored; accept-any-password is off");
         }
-        return answer(HandshakeDecision::accept());
+        return answer(accepted(info));
     case HandshakeAnswerKind::CheckPassword: {
         auto& waiting = checking_[tag];
         waiting.push_back(Waiting{info, std::move(answer)});
@@ -101,6 +101,9 @@ void HandshakeGate::carry_out(const ocpp::net::HandshakeInfo& info, const std::s
         return;
     }
     default:
+        if (d.downgrade) {
+            downgrade_refused(info, d);
+        }
         return answer(refusal(info, d));
     }
 }
@@ -202,11 +205,15 @@ void HandshakeGate::hash_ready(const std::string& id, const std::string& tag, st
 
 bool HandshakeGate::start_check(const std::string& id, const std::string& tag, const std::string& presented) {
     std::weak_ptr<bool> alive = alive_;
-    auto job = [this, &loop = loop_, alive, tag, presented, hash = credentials_.at(id).password_hash]() {
-        const bool ok = store::verify_password(presented, hash);
-        loop.post([this, alive, tag, hash, ok] {
+    const KnownCredentials& c = credentials_.at(id);
+    auto job = [this, &loop = loop_, alive, tag, presented, hash = c.password_hash, pending = c.pending_hashes]() {
+        std::size_t matched = !hash.empty() && store::verify_password(presented, hash) ? 1 : 0;
+        for (std::size_t i = 0; matched == 0 && i < pending.size(); ++i) {
+            matched = store::verify_password(presented, pending[i]) ? 2 + i : 0;
+        }
+        loop.post([this, alive, tag, hash, pending, matched] {
             if (alive.lock()) {
-                password_checked(tag, hash, ok);
+                password_checked(tag, hash, pending, matched);
             }
         });
     };
@@ -217,7 +224,8 @@ bool HandshakeGate::start_check(const std::string& id, const std::string& tag, c
     return true;
 }
 
-void HandshakeGate::password_checked(const std::string& tag, const std::string& hash, bool ok) {
+void HandshakeGate::password_checked(const std::string& tag, const std::string& hash,
+                                     const std::vector<std::string>& pending, std::size_t matched) {
     auto node = checking_.extract(tag);
     if (node.empty()) {
         return;
@@ -228,12 +236,19 @@ void HandshakeGate::password_checked(const std::string& tag, const std::string& 
     bool counted = false;
     for (auto& w : node.mapped()) {
         auto it = credentials_.find(w.info.chargebox_id);
-        if (it == credentials_.end() || it->second.password_hash != hash || it->second.hash_pending ||
-            it->second.accept_any_password) {
+        if (it == credentials_.end() || it->second.password_hash != hash || it->second.pending_hashes != pending ||
+            it->second.hash_pending || it->second.accept_any_password) {
             on_handshake(w.info, std::move(w.answer)); // changed while the check ran: decide on what is there now
-        } else if (ok) {
-            it->second.verified_tag = tag;
-            w.answer(HandshakeDecision::accept());
+        } else if (matched > 1) {
+            finish_rotation(w.info.chargebox_id, pending[matched - 2], tag);
+            w.answer(accepted(w.info));
+        } else if (matched == 1 || hash.empty()) {
+            // The old password still passes while a rotation is pending (an interrupted one must not lock the
+            // charger out); a charger without a password, which gets its first one, passes as before.
+            if (matched == 1) {
+                it->second.verified_tag = tag;
+            }
+            w.answer(accepted(w.info));
         } else {
             it->second.refused_tag = tag;
             if (!counted) {

@@ -55,6 +55,8 @@ void deliver(HandlerContext& ctx, const std::string& id, std::int64_t certificat
         set_delivery(status);
         if (out.conf->status != CertificateSignedStatus::Accepted) {
             ctx.notices.notify(id, "certificateRejected", "the charger rejected the certificate signed for it");
+        } else {
+            ctx.certificates.installed(id);
         }
     });
 }

@@ -58,8 +58,17 @@ public:
     // How long the certificates issued to chargers are valid.
     std::chrono::seconds certificate_validity{std::chrono::hours(24 * 365)};
 
+    // Told (on the loop) when a charger accepted the certificate signed for it: a profile upgrade to 3 waits for it.
+    void on_installed(std::function<void(const std::string&)> observer) { installed_ = std::move(observer); }
+    void installed(const std::string& chargebox_id) const {
+        if (installed_) {
+            installed_(chargebox_id);
+        }
+    }
+
 private:
     ocpp::Executor& loop_;
+    std::function<void(const std::string&)> installed_;
     OperatorCa ca_;
     std::string passphrase_;
     SignLimiter limiter_;

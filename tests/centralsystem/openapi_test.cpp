@@ -20,6 +20,7 @@
 #include "tests/centralsystem/controlled_charger.hpp"
 #include "tests/centralsystem/cs_binary.hpp"
 #include "tests/centralsystem/openapi_shape.hpp"
+#include "tests/centralsystem/security_charger.hpp"
 
 namespace {
 
@@ -73,8 +74,12 @@ TEST_F(OpenApi, DocumentMatchesTheServer) {
 
     // 2. Without the token, every operation is a 401 as documented.
     auto concrete = [](std::string path) {
-        for (const auto& [param, value] : std::vector<std::pair<std::string, std::string>>{
-                 {"{chargeBoxId}", "X-1"}, {"{priceSetId}", "1"}, {"{action}", "Reset"}, {"{idTag}", "T"}}) {
+        for (const auto& [param, value] : std::vector<std::pair<std::string, std::string>>{{"{chargeBoxId}", "X-1"},
+                                                                                           {"{priceSetId}", "1"},
+                                                                                           {"{action}", "Reset"},
+                                                                                           {"{idTag}", "T"},
+                                                                                           {"{jobId}", "1"},
+                                                                                           {"{logId}", "1"}}) {
             if (auto at = path.find(param); at != std::string::npos) {
                 path.replace(at, param.size(), value);
             }
@@ -119,6 +124,8 @@ TEST_F(OpenApi, DocumentMatchesTheServer) {
     std::unique_ptr<ChildProcess> sim;
     std::unique_ptr<ControlledCharger> quiet; // a charger that never answers Reset
     std::string used_set;                     // "/<id>" of the price set a session used
+    std::unique_ptr<SecurityCharger> logger;  // a charger that answers GetLog
+    std::string log_id;                       // the log request it accepted
     auto start_simulator = [&] {
         // A model without the Reservation profile: its ReserveNow CALLERROR is the 502 case below.
         const std::string model = base_ + ".model.yaml";
@@ -141,6 +148,7 @@ TEST_F(OpenApi, DocumentMatchesTheServer) {
         std::function<HttpReply()> call;
     };
     const std::string C = "/api/v1/chargers";
+    const std::string J = "/api/v1/security-jobs";
     std::vector<Recipe> recipes = {
         {"POST /api/v1/chargers 201", [&] { return api("POST", C, charger); }},
         {"POST /api/v1/chargers 409", [&] { return api("POST", C, charger); }},
@@ -236,6 +244,8 @@ TEST_F(OpenApi, DocumentMatchesTheServer) {
              quiet->answer("Reset", {ControlledCharger::Answer::Silent, "", ""});
              return api("POST", C + "/OA-QUIET/commands/Reset?timeout=1", R"({"type":"Soft"})");
          }},
+        {"POST /api/v1/chargers/{chargeBoxId}/logs 502",
+         [&] { return api("POST", C + "/OA-QUIET/logs", R"({"logType":"SecurityLog"})"); }},
         {"POST /api/v1/chargers/{chargeBoxId}/commands/{action} 503",
          [&] {
              // The charger still sits on the Reset above: one call goes out, 64 wait, the 66th is refused at once.
@@ -280,6 +290,57 @@ TEST_F(OpenApi, DocumentMatchesTheServer) {
         {"POST /api/v1/notifications/read 422",
          [&] { return api("POST", "/api/v1/notifications/read", R"({"ids":[-1]})"); }},
         {"GET /api/v1/openapi.yaml 200", [&] { return api("GET", "/api/v1/openapi.yaml"); }},
+        {"GET /api/v1/chargers/{chargeBoxId}/logs 200", [&] { return api("GET", C + "/OA-1/logs"); }},
+        {"GET /api/v1/chargers/{chargeBoxId}/logs 404", [&] { return api("GET", C + "/NOBODY/logs"); }},
+        {"POST /api/v1/chargers/{chargeBoxId}/logs 400", [&] { return api("POST", C + "/OA-1/logs", "{"); }},
+        {"POST /api/v1/chargers/{chargeBoxId}/logs 404",
+         [&] { return api("POST", C + "/NOBODY/logs", R"({"logType":"SecurityLog"})"); }},
+        {"POST /api/v1/chargers/{chargeBoxId}/logs 409",
+         [&] { return api("POST", C + "/OA-1/logs", R"({"logType":"SecurityLog"})"); }},
+        {"POST /api/v1/chargers/{chargeBoxId}/logs 413",
+         [&] { return api("POST", C + "/OA-1/logs", "{" + big + "}"); }},
+        {"POST /api/v1/chargers/{chargeBoxId}/logs 422",
+         [&] { return api("POST", C + "/OA-1/logs", R"({"logType":"AllOfIt"})"); }},
+        {"POST /api/v1/chargers/{chargeBoxId}/logs 201",
+         [&] {
+             EXPECT_EQ(api("POST", C, R"({"chargeBoxId":"OA-LOG","password":"oa-log-password"})").status, 201);
+             SecurityCharger::Setup s;
+             s.id = "OA-LOG";
+             s.password = "oa-log-password";
+             s.port = port_;
+             logger = std::make_unique<SecurityCharger>(s);
+             logger->start();
+             EXPECT_TRUE(wait_until([&] { return logger->booted(); }, 10s)) << logger->last_error();
+             auto r = api("POST", C + "/OA-LOG/logs", R"({"logType":"DiagnosticsLog"})");
+             const auto d = parse_json(r.body);
+             if (d.IsObject() && d.HasMember("log")) {
+                 log_id = std::to_string(d["log"]["id"].GetInt64());
+             }
+             return r;
+         }},
+        {"GET /api/v1/logs/{logId}/file 200",
+         [&] {
+             const std::string at = logger->log_location();
+             const std::string path = at.substr(at.find("/uploads/"));
+             EXPECT_EQ(ocppkit::test::http(port_, "PUT", path, "line 1\n").status, 201);
+             return api("GET", "/api/v1/logs/" + log_id + "/file");
+         }},
+        {"GET /api/v1/logs/{logId}/file 400", [&] { return api("GET", "/api/v1/logs/x/file"); }},
+        {"GET /api/v1/logs/{logId}/file 404", [&] { return api("GET", "/api/v1/logs/999/file"); }},
+        {"POST /api/v1/security-jobs 201",
+         [&] { return api("POST", J, R"({"kind":"passwordRotation","chargers":["OA-1"],"retrySeconds":3600})"); }},
+        {"POST /api/v1/security-jobs 409",
+         [&] { return api("POST", J, R"({"kind":"passwordRotation","chargers":["OA-1"]})"); }},
+        {"POST /api/v1/security-jobs 400", [&] { return api("POST", J, "{"); }},
+        {"POST /api/v1/security-jobs 404",
+         [&] { return api("POST", J, R"({"kind":"passwordRotation","chargers":["NOBODY"]})"); }},
+        {"POST /api/v1/security-jobs 413", [&] { return api("POST", J, "{" + big + "}"); }},
+        {"POST /api/v1/security-jobs 422", [&] { return api("POST", J, R"({"kind":"reboot"})"); }},
+        {"GET /api/v1/security-jobs 200", [&] { return api("GET", J); }},
+        {"GET /api/v1/security-jobs 400", [&] { return api("GET", J + "?limit=0"); }},
+        {"GET /api/v1/security-jobs/{jobId} 200", [&] { return api("GET", J + "/1"); }},
+        {"GET /api/v1/security-jobs/{jobId} 400", [&] { return api("GET", J + "/x"); }},
+        {"GET /api/v1/security-jobs/{jobId} 404", [&] { return api("GET", J + "/999"); }},
         {"POST /api/v1/chargers 429",
          [&] {
              HttpReply r;

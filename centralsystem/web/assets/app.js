@@ -10,6 +10,7 @@ const pages = {
   commission: () => import('./commission.js'),
   map: () => import('./chargers_map.js'),
   security: () => import('./security.js'),
+  jobs: () => import('./security_jobs.js'),
 };
 
 const view = document.getElementById('view');

@@ -1,0 +1,48 @@
+#pragma once
+// FileStore: the files the central system keeps for itself (logs chargers uploaded after GetLog) in one directory,
+// bounded by count and bytes: beyond either, the oldest files go. Names are chosen here, never by a peer. Blocking
+// file I/O: call it from a worker thread (the central system's background pool), never from the loop.
+#include <cstdint>
+#include <mutex>
+#include <string>
+#include <string_view>
+
+#include "ocpp/util/result.hpp"
+
+namespace cs {
+
+struct StoredFile {
+    std::string name; // the name in the store
+    std::uint64_t size = 0;
+    std::string sha256; // hex
+};
+
+class FileStore {
+public:
+    FileStore(std::string dir, std::size_t max_files, std::uint64_t max_bytes)
+        : dir_(std::move(dir))
+        , max_files_(max_files)
+        , max_bytes_(max_bytes) {}
+
+    // Creates the directory when missing; why not, when it cannot.
+    ocpp::Result<void> open() const;
+    // Writes content as a new file named `name` ([A-Za-z0-9._-] only), then makes room: the oldest files beyond the
+    // bounds are removed.
+    ocpp::Result<StoredFile> put(const std::string& name, std::string_view content);
+    // The whole file; an error of kind NotFound when it is gone (made room for).
+    ocpp::Result<std::string> read(const std::string& name) const;
+    const std::string& dir() const { return dir_; }
+
+private:
+    void make_room(const std::string& keep);
+
+    std::string dir_;
+    std::size_t max_files_;
+    std::uint64_t max_bytes_;
+    std::mutex mutex_; // put() from more than one worker thread
+};
+
+// A fresh unguessable token: 32 random bytes in hex.
+std::string random_token();
+
+} // namespace cs

@@ -1,0 +1,78 @@
+// The gate's part in the security profiles and password rotation: recording the highest profile a charger proved,
+// refusing (and reporting) a connection below it, and a rotation's pending passwords, of which the first one a
+// charger comes with becomes its password and retires the old one.
+#include "centralsystem/db/security_jobs.hpp"
+#include "centralsystem/gate/gate.hpp"
+#include "ocpp/log/log_text.hpp"
+
+namespace cs {
+
+void HandshakeGate::set_pending_passwords(const std::string& id, std::vector<std::string> hashes) {
+    auto it = credentials_.find(id);
+    if (it == credentials_.end()) {
+        return;
+    }
+    it->second.pending_hashes = std::move(hashes);
+    it->second.refused_tag.clear(); // a password refused before may be a new one now
+    changed_[id] = ++generation_;
+}
+
+ocpp::net::HandshakeDecision HandshakeGate::accepted(const ocpp::net::HandshakeInfo& info) {
+    const std::string& id = info.chargebox_id;
+    auto it = credentials_.find(id);
+    const int proven = proven_profile(info);
+    if (it != credentials_.end() && proven > it->second.security_profile) {
+        const int before = it->second.security_profile;
+        it->second.security_profile = proven;
+        changed_[id] = ++generation_;
+        db_.run<void>([id, proven](store::Connection& db) { return db::raise_security_profile(db, id, proven); },
+                      [this, id](ocpp::Result<void> r) {
+                          if (!r) {
+                              log_.error("store", "recording the security profile of " + ocpp::log_quote(id) +
+                                                      " failed: " + r.error().message);
+                          }
+                      });
+        if (proven >= 2) {
+            log_.info("handshake", ocpp::log_quote(id) + " proved security profile " + std::to_string(proven) +
+                                       " (was " + std::to_string(before) + "); it is held to it from now on");
+        }
+        if (events_.profile_raised) {
+            events_.profile_raised(id, proven);
+        }
+    }
+    return ocpp::net::HandshakeDecision::accept();
+}
+
+void HandshakeGate::finish_rotation(const std::string& id, const std::string& hash, const std::string& tag) {
+    auto it = credentials_.find(id);
+    if (it == credentials_.end()) {
+        return;
+    }
+    it->second.password_hash = hash;
+    it->second.pending_hashes.clear();
+    it->second.verified_tag = tag;
+    it->second.refused_tag.clear();
+    changed_[id] = ++generation_;
+    db_.run<void>([id, hash](store::Connection& db) { return db::finish_rotation(db, id, hash); },
+                  [this, id](ocpp::Result<void> r) {
+                      if (!r) {
+                          log_.error("store", "storing the rotated password of " + ocpp::log_quote(id) +
+                                                  " failed: " + r.error().message);
+                      }
+                  });
+    log_.info("handshake", ocpp::log_quote(id) + " came with its new password; the old one is retired");
+    if (events_.password_rotated) {
+        events_.password_rotated(id);
+    }
+}
+
+void HandshakeGate::downgrade_refused(const ocpp::net::HandshakeInfo& info, const GateDecision& d) {
+    const std::string& id = info.chargebox_id;
+    log_.warn("handshake", "downgrade attempt: " + ocpp::log_quote(id) + " from " + info.remote_address +
+                               (info.tls ? " over TLS without a client certificate" : " over plain WebSocket"));
+    notices_.notify_once("downgrade:" + id, id, "downgradeAttempt",
+                         "a connection below the charger's security profile was refused (" + d.why + ") from " +
+                             ocpp::source_of_endpoint(info.remote_address));
+}
+
+} // namespace cs

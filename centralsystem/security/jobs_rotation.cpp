@@ -1,0 +1,96 @@
+// Password rotation of one charger: a fresh AuthorizationKey, its passwords (both readings) hashed off the loop and
+// stored as pending before the charger hears of it, so that its reconnect with the new password is accepted even
+// when the answer to ChangeConfiguration never comes. The old password passes too until the charger has come with
+// the new one (the gate then retires it); a Rejected key ends the rotation with the old password alone.
+#include "centralsystem/db/security_jobs.hpp"
+#include "centralsystem/security/jobs.hpp"
+#include "ocpp/http/json.hpp"
+#include "ocpp/log/log_text.hpp"
+#include "store/password.hpp"
+
+namespace cs {
+
+void SecurityJobs::rotate(Job& job, std::size_t i) {
+    const std::string key = new_authorization_key();
+    auto resume = later(job, i);
+    auto hashed = [this, key, resume](std::vector<std::string> hashes) {
+        resume([&](Job& j, std::size_t k) { send_key(j, k, key, std::move(hashes)); });
+    };
+    const bool queued = hasher_.submit<std::vector<std::string>>(
+        [key](const std::atomic<bool>&) {
+            std::vector<std::string> hashes;
+            for (const auto& password : passwords_for_key(key)) {
+                hashes.push_back(store::hash_password(password));
+            }
+            return hashes;
+        },
+        deps_.loop, hashed);
+    if (!queued) {
+        settle(job, i, "failed", "the central system was too busy to hash a new password; run the job again");
+    }
+}
+
+void SecurityJobs::send_key(Job& job, std::size_t i, const std::string& key, std::vector<std::string> hashes) {
+    const std::string id = job.entries[i].id;
+    std::string joined;
+    for (const auto& h : hashes) {
+        joined += (joined.empty() ? "" : " ") + h;
+    }
+    auto resume = later(job, i);
+    // Stored before the charger hears of the key: whatever happens next, its reconnect with it is accepted.
+    deps_.db.run<void>(
+        [id, joined](store::Connection& db) { return db::set_pending_passwords(db, id, joined); },
+        [this, resume, key, id, hashes = std::move(hashes)](ocpp::Result<void> r) mutable {
+            resume([&](Job& j, std::size_t k) {
+                if (!r) {
+                    return settle(j, k, "failed", "storing the new password failed: " + r.error().message);
+                }
+                deps_.gate.set_pending_passwords(id, std::move(hashes));
+                if (!deps_.links.peer(id)) {
+                    drop_pending(id);
+                    return offline(j, k);
+                }
+                std::string payload = ocpp::http::json_object([&](ocpp::http::JsonWriter& w) {
+                    ocpp::http::member(w, "key", "AuthorizationKey");
+                    ocpp::http::member(w, "value", key);
+                });
+                call(j, k, "ChangeConfiguration", std::move(payload),
+                     [this](Job& j2, std::size_t k2, const ocpp::RawOutcome& out) { key_answered(j2, k2, out); });
+            });
+        });
+}
+
+void SecurityJobs::key_answered(Job& job, std::size_t i, const ocpp::RawOutcome& out) {
+    const std::string id = job.entries[i].id;
+    const std::string status = answer_status(out);
+    if (out.status == ocpp::CallStatus::Ok) {
+        if (status == "Accepted" || status == "RebootRequired") {
+            return await(job, i, Await::Password,
+                         "AuthorizationKey " + status + "; waiting for the charger to come back with its new password");
+        }
+        drop_pending(id);
+        return settle(job, i, "rejected",
+                      "the charger answered " + status + " to the new AuthorizationKey; it keeps its old password");
+    }
+    if (out.status == ocpp::CallStatus::Timeout || out.status == ocpp::CallStatus::Closed) {
+        // It may have taken the key before going: both passwords pass until it comes back.
+        return await(job, i, Await::Password,
+                     describe_failure("ChangeConfiguration", out) +
+                         "; its old and new password both pass until it comes back");
+    }
+    drop_pending(id);
+    settle(job, i, "failed", describe_failure("ChangeConfiguration", out));
+}
+
+void SecurityJobs::drop_pending(const std::string& charger) {
+    deps_.gate.set_pending_passwords(charger, {});
+    deps_.db.run<void>([charger](store::Connection& db) { return db::set_pending_passwords(db, charger, ""); },
+                       [this, charger](ocpp::Result<void> r) {
+                           if (!r) {
+                               deps_.log.error("store", "ending the rotation of " + ocpp::log_quote(charger) +
+                                                            " failed: " + r.error().message);
+                           }
+                       });
+}
+
+} // namespace cs
