@@ -56,7 +56,7 @@ std::string serve_usage() {
            "  --charging-seconds S      how long the charging test keeps its transaction (default 10)\n"
            "  --profiles LIST           optional profile groups for tests that choose none themselves,\n"
            "                            comma-separated: smart-charging, local-list, reservation, trigger,\n"
-           "                            firmware\n"
+           "                            firmware, security\n"
            "  --max-kept-tests-mb MB    memory for all tests, running and finished; the oldest finished tests\n"
            "                            are evicted first (default 256)\n"
            "  --max-capture-kb KB       frame capture kept per test; beyond it frames are counted, not kept\n"
