@@ -1,8 +1,14 @@
 #pragma once
 // The AuthorizationKey configuration key of the security whitepaper: the HTTP Basic password of security profiles 1
-// and 2, written by the central system as hexadecimal (hexBinary). Chargers in the field read it in two ways: some
-// send the hex text itself as their Basic password, others decode it and send the bytes. A central system checks a
-// presented password against both readings.
+// and 2. The whitepaper (editions 2 and 3, configuration key table) defines it as a password of at least 16 bytes,
+// advised to be random binary for entropy, "hexadecimal represented (20 bytes maximum, represented as a string of up
+// to 40 hexadecimal digits)"; it is write-only. So the hex text is how the key travels in ChangeConfiguration, and the
+// password a charger presents is the decoded bytes (which may be unprintable): the OCA test tool checks exactly that
+// (TC_085_CS: "Basic <Base64 of <ChargePointId>:<configured (non hex representation) password>>", TC_073_CS: the value
+// is "the hex encoded representation of the basic authentication password"). The OCPP-J 1.6 base text already said
+// "a 40-character hexadecimal representation of the 20-byte authorization key"; the whitepaper lowered the minimum to
+// 16 bytes. No later edition we read changes the reading. Chargers in the field differ: many send the hex text itself
+// as their password. A central system therefore checks a presented password against both readings, decoded first.
 #include <optional>
 #include <string>
 #include <string_view>
@@ -16,8 +22,8 @@ std::optional<std::string> authorization_key_problem(std::string_view value);
 // The bytes the hex text stands for; nullopt when it is not hex.
 std::optional<std::string> decode_hex(std::string_view hex);
 std::string encode_hex(std::string_view bytes); // upper-case, as the whitepaper's examples
-// The passwords a charger may present for this key: the hex text, and the decoded bytes (when they are printable
-// and differ). First is the whitepaper's reading.
+// The passwords a charger may present for this key: first the decoded bytes (the whitepaper's reading, also when they
+// are unprintable), then the hex text itself (the common field reading). A key that is not hex gives only itself.
 std::vector<std::string> basic_passwords_for_key(std::string_view key);
 // A fresh random key of `bytes` bytes (16..20), hex-encoded, from a cryptographic source.
 std::string random_authorization_key(std::size_t bytes = 20);

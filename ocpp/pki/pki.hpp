@@ -2,10 +2,16 @@
 // ocpp/pki: the certificate work of the OCPP 1.6 security whitepaper ("Improved security for OCPP 1.6-J") through
 // OpenSSL: key pairs, certificate signing requests, a certificate authority that signs them, chains checked against
 // installed roots, certificateHashData, and firmware signatures. Values are PEM text and small structs; OpenSSL stays
-// inside the .cpp files. Everything here is CPU work without I/O or clocks (times are passed in): run it off the
-// event loop where it is slow (RSA keys, signing in bulk).
+// inside the .cpp files. Everything here is CPU work without I/O (times are passed in; a default time means "now"):
+// run it off the event loop where it is slow (RSA keys, signing in bulk). All functions and the const members of
+// CertificateAuthority may be called from several threads at once.
+//
+// Bounds on what a peer sends: a PEM text over 64 KiB or with more than 16 certificates is refused (ChainTooLong for
+// certificates, BadPem for keys), a CSR over 5,500 bytes (SignCertificate's maxLength) is BadCsr, a signature over
+// 8 KiB is BadSignature. Garbage and truncated PEM never crash; they are BadPem / BadCsr.
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -59,7 +65,9 @@ private:
     std::variant<T, PkiError> data_;
 };
 
-// Key types the whitepaper allows for charge point and central system certificates.
+// Key types for charge point and central system certificates. The whitepaper's certificate properties ask for RSA of
+// at least 2048 bits or elliptic curves of at least 224 bits; we take the ones TLS stacks of chargers share (secp256r1,
+// secp384r1, RSA 2048/3072/4096) and refuse every other key as BadKey (RSA 1024, P-521, Ed25519, ...).
 enum class KeyType { EcP256, EcP384, Rsa2048, Rsa3072, Rsa4096 };
 std::string_view key_type_name(KeyType type); // "ECDSA P-256", "RSA 2048", ...
 
@@ -75,7 +83,9 @@ PkiResult<KeyPair> read_private_key(std::string_view pem, std::string_view passp
 // read_private_key(pem, passphrase).
 PkiResult<std::string> encrypt_private_key(std::string_view private_pem, std::string_view passphrase);
 
-// The parts of a distinguished name the whitepaper uses.
+// The parts of a distinguished name the whitepaper uses. A charge point certificate's subject (and so the CSR the
+// charger sends in SignCertificate) carries organizationName = the configuration key CpoName and commonName = the
+// charger's identity (its Chargebox ID / serial number); a central system checks both on the leaf it gets.
 struct Subject {
     std::string common_name;  // CN: the Chargebox ID for a charge point certificate
     std::string organization; // O: the CPO's name (configuration key CpoName) for a charge point certificate
@@ -101,7 +111,7 @@ struct CertificateInfo {
     std::string serial_hex; // lower-case hex, no leading zeros (as in certificateHashData)
     TimePoint not_before{};
     TimePoint not_after{};
-    KeyType key_type = KeyType::EcP256;
+    KeyType key_type = KeyType::EcP256; // EcP256 also for a key type outside KeyType (verify_chain refuses those)
     bool is_ca = false;
     std::string sha256_fingerprint; // lower-case hex of the DER
     std::string pem;                // this certificate alone
@@ -120,7 +130,7 @@ PkiResult<v16::CertificateHashData> hash_data(std::string_view certificate_pem, 
 bool same_certificate(const v16::CertificateHashData& a, const v16::CertificateHashData& b);
 
 struct VerifyOptions {
-    TimePoint at{};                    // validity is checked at this time
+    TimePoint at{};                    // validity is checked at this time; the default (epoch) means "now"
     std::size_t max_chain_bytes = 0;   // 0 = no limit (CertificateSignedMaxChainSize)
     std::string expected_common_name;  // checked on the leaf when not empty
     std::string expected_organization; // checked on the leaf when not empty
@@ -140,7 +150,7 @@ enum class Usage {
 
 struct IssueOptions {
     Usage usage = Usage::ChargePointClient;
-    TimePoint not_before{};
+    TimePoint not_before{}; // the default (epoch) means "now"
     std::chrono::seconds validity = std::chrono::hours(24 * 365);
     std::vector<std::string> dns_names;    // subjectAltName DNS entries (server certificates)
     std::vector<std::string> ip_addresses; // subjectAltName IP entries (server certificates)
@@ -161,17 +171,20 @@ public:
     const CertificateInfo& info() const { return info_; }
 
     // Signs a CSR (read_csr checks it first): the subject and public key of the CSR, this CA as issuer, a random
-    // 128-bit serial. Answers the certificate in PEM.
+    // 128-bit serial, the extensions of the usage; notAfter is cut to the CA's own. Answers the certificate in PEM.
     PkiResult<std::string> sign(std::string_view csr_pem, const IssueOptions& options) const;
     // A key and a certificate in one step (for servers and tests).
     PkiResult<std::pair<KeyPair, std::string>> issue(const Subject& subject, const IssueOptions& options,
                                                      KeyType type = KeyType::EcP256) const;
+
+    struct Loaded; // the parsed certificate and key, parsed once (defined in authority.cpp)
 
 private:
     CertificateAuthority() = default;
     std::string certificate_pem_;
     std::string private_key_pem_;
     CertificateInfo info_;
+    std::shared_ptr<const Loaded> loaded_;
 };
 
 // Firmware signatures as SignedUpdateFirmware carries them: base64 of the SHA-256 signature (RSA PKCS#1 v1.5 or

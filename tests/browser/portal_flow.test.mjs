@@ -112,7 +112,7 @@ suite('portal_flow', {
     await t.screenshot(page, 'wizard-claim-created');
     await page.getByRole('link', { name: 'Go to details' }).click();
     await page.getByRole('heading', { name: 'CLAIM000001', level: 1 }).waitFor();
-    await page.getByText(code).waitFor();
+    await page.getByText(code, { exact: true }).waitFor(); // a notification may name the code too
     const stored = (await cs.api('GET', 'chargers/CLAIM000001')).body;
     expectEqual([stored.vendor, stored.model, stored.hasPassword, stored.claimCode],
       ['ocppkit', 'ocpp-simulator', true, code], 'hardware and password from the claim');
