@@ -30,11 +30,12 @@ KeyReading read_password(const std::string& key, const std::optional<std::string
     if (!presented) {
         return KeyReading::Unknown;
     }
-    const auto readings = ocpp::pki::basic_passwords_for_key(key);
-    for (std::size_t i = 0; i < readings.size(); ++i) {
-        if (*presented == readings[i]) {
-            return i == 0 ? KeyReading::Hex : KeyReading::Decoded;
-        }
+    // Both readings of ocpp::pki::basic_passwords_for_key, told apart.
+    if (const auto decoded = ocpp::pki::decode_hex(key); decoded && *presented == *decoded) {
+        return KeyReading::Decoded;
+    }
+    if (*presented == key) {
+        return KeyReading::Hex;
     }
     if (old_password && *presented == *old_password) {
         return KeyReading::Old;
@@ -44,10 +45,10 @@ KeyReading read_password(const std::string& key, const std::optional<std::string
 
 const char* describe(KeyReading reading) {
     switch (reading) {
-    case KeyReading::Hex:
-        return "the key's hex text (the whitepaper's reading)";
     case KeyReading::Decoded:
-        return "the key's decoded bytes (the other reading found in the field)";
+        return "the key's decoded bytes (the whitepaper's reading)";
+    case KeyReading::Hex:
+        return "the key's hex text (the reading common in the field)";
     case KeyReading::Old:
         return "the old password";
     case KeyReading::Unknown:

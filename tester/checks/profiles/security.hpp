@@ -14,7 +14,7 @@ std::string printable_authorization_key();
 enum class KeyReading { Hex, Decoded, Old, Unknown };
 KeyReading read_password(const std::string& key, const std::optional<std::string>& old_password,
                          const std::optional<std::string>& presented);
-// "the key's hex text (the whitepaper's reading)", ...
+// "the key's decoded bytes (the whitepaper's reading)", ...
 const char* describe(KeyReading reading);
 
 // The certificate to install as CentralSystemRootCertificate from the tester's certificate file: its last
