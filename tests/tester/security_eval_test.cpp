@@ -4,9 +4,11 @@
 #include <gtest/gtest.h>
 
 #include "ocpp/pki/authorization_key.hpp"
+#include "ocpp/pki/pki.hpp"
 #include "ocpp/system/small_file.hpp"
 #include "tester/checks/profiles/security.hpp"
 #include "tester/checks/profiles/security_tls.hpp"
+#include "tester/serve/command.hpp"
 #include "tests/support/net_support.hpp"
 
 using namespace tester;
@@ -110,6 +112,52 @@ TEST(SecurityKey, EachReadingIsRecognised) {
     EXPECT_EQ(read_password(key, old, old), KeyReading::Old);
     EXPECT_EQ(read_password(key, old, std::string("something else")), KeyReading::Unknown);
     EXPECT_EQ(read_password(key, old, std::nullopt), KeyReading::Unknown);
+}
+
+} // namespace
+
+namespace {
+
+ocpp::Result<tester::ServeOptions> parse_serve(std::vector<std::string> args) {
+    std::vector<char*> v;
+    for (auto& a : args) {
+        v.push_back(a.data());
+    }
+    return tester::parse_serve_options(static_cast<int>(v.size()), v.data());
+}
+
+TEST(SecurityServeOptions, TlsListenNeedsACertificateAndTakesItsAddress) {
+    auto bad = parse_serve({"serve", "--listen", "127.0.0.1:0", "--tls-listen", "127.0.0.1:0"});
+    ASSERT_FALSE(bad);
+    EXPECT_EQ(bad.error().message, "--tls-listen needs --tls-cert and --tls-key");
+    std::string error;
+    const auto* pki = ocppkit::test::TestPki::get(&error);
+    ASSERT_TRUE(pki) << error;
+    auto ok = parse_serve({"serve", "--listen", "127.0.0.1:0", "--tls-listen", "127.0.0.1:8443", "--tls-cert",
+                           pki->server_ec_cert, "--tls-key", pki->server_ec_key, "--tls-root", pki->ca_cert});
+    ASSERT_TRUE(ok) << ok.error().message;
+    EXPECT_TRUE(ok->tls_listen);
+    EXPECT_EQ(ok->tls_listen_port, 8443);
+    EXPECT_EQ(ok->tls_root, pki->ca_cert);
+    auto missing = parse_serve({"serve", "--listen", "127.0.0.1:0", "--tls-root", "/nonexistent/root.pem"});
+    ASSERT_FALSE(missing);
+    EXPECT_EQ(missing.error().message.rfind("--tls-root: ", 0), 0u) << missing.error().message;
+}
+
+TEST(SecurityRoot, TheLastCertificateOfAChainOrASelfSignedOneIsTheRoot) {
+    std::string error;
+    const auto* pki = ocppkit::test::TestPki::get(&error);
+    ASSERT_TRUE(pki) << error;
+    const auto ca = ocpp::read_small_file(pki->ca_cert).value();
+    const auto leaf = ocpp::read_small_file(pki->server_ec_cert).value();
+    const auto fingerprint = [](const std::string& pem) {
+        auto certs = ocpp::pki::read_certificates(pem);
+        return certs ? certs->front().sha256_fingerprint : std::string("unreadable");
+    };
+    EXPECT_EQ(fingerprint(root_of_chain(ca)), fingerprint(ca)) << "a self-signed CA is its own root";
+    EXPECT_EQ(fingerprint(root_of_chain(leaf + ca)), fingerprint(ca)) << "the last certificate of a chain";
+    EXPECT_EQ(root_of_chain(leaf), "") << "a leaf alone names no root (give --tls-root)";
+    EXPECT_EQ(root_of_chain("garbage"), "");
 }
 
 } // namespace
