@@ -6,6 +6,7 @@
 #include <openssl/err.h>
 #include <openssl/pem.h>
 #include <openssl/x509v3.h>
+#include <utility>
 
 #include "ocpp/net/detail/tls.hpp"
 
@@ -316,12 +317,15 @@ void fill_tls_info(SSL* ssl, bool server_side, HandshakeInfo& info) {
 }
 
 void take_offered_tls(TlsDiag& diag, HandshakeInfo& info) {
-    info.tls_offered_ciphers = std::move(diag.offered_ciphers);
-    info.tls_offered_versions = std::move(diag.offered_versions);
-    info.client_cert_chain_pem = std::move(diag.presented_chain_pem);
-    diag.offered_ciphers = std::string();
-    diag.offered_versions = std::string();
-    diag.presented_chain_pem = std::string();
+    // Called after the handshake and again when it failed: what was taken once stays where it went.
+    for (auto [from, to] : {std::pair{&diag.offered_ciphers, &info.tls_offered_ciphers},
+                            std::pair{&diag.offered_versions, &info.tls_offered_versions},
+                            std::pair{&diag.presented_chain_pem, &info.client_cert_chain_pem}}) {
+        if (!from->empty()) {
+            *to = std::move(*from);
+            *from = std::string();
+        }
+    }
 }
 
 } // namespace ocpp::net::detail

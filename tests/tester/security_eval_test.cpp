@@ -69,28 +69,39 @@ TEST(SecurityClientCertificate, NoCertificateFails) {
     EXPECT_NE(o.hint.find("--tls-client-ca"), std::string::npos);
 }
 
-TEST(SecurityClientCertificate, TheRightCnWithoutOrganizationFailsAndGarbageIsNamed) {
+TEST(SecurityClientCertificate, ChainOrganizationAndExpiryAreJudged) {
     std::string error;
     const auto* pki = ocppkit::test::TestPki::get(&error);
     ASSERT_TRUE(pki) << error;
+    const auto now = std::chrono::system_clock::now();
     TestConfig config;
     config.chargebox_id = "CB-0001";
     config.client_ca_pem = ocpp::read_small_file(pki->ca_cert).value();
     ocpp::net::HandshakeInfo info;
     info.tls = true;
     info.client_cert_chain_pem = ocpp::read_small_file(pki->client_cert).value();
-    auto o = check_client_certificate(info, config, std::chrono::system_clock::now());
+    // The test PKI's certificates are valid for two days: a warning to renew.
+    auto o = check_client_certificate(info, config, now);
+    EXPECT_EQ(o.verdict, Verdict::Warn) << o.seen;
+    EXPECT_NE(o.seen.find("expires in 1 day"), std::string::npos) << o.seen;
+    EXPECT_NE(o.seen.find("ECDSA"), std::string::npos) << o.seen;
+    EXPECT_NE(o.hint.find("Renew"), std::string::npos) << o.hint;
+    EXPECT_EQ(check_client_certificate(info, config, now - std::chrono::hours(24 * 3)).verdict, Verdict::Fail)
+        << "not valid yet three days ago";
+
+    config.client_ca_pem = ocpp::read_small_file(pki->other_ca_cert).value();
+    o = check_client_certificate(info, config, now);
+    EXPECT_EQ(o.verdict, Verdict::Fail) << o.seen;
+    EXPECT_NE(o.seen.find("not signed by the client CA"), std::string::npos) << o.seen;
+
+    info.client_cert_chain_pem = ocpp::read_small_file(pki->other_client_cert).value(); // no O
+    o = check_client_certificate(info, config, now);
     EXPECT_EQ(o.verdict, Verdict::Fail) << o.seen;
     EXPECT_NE(o.seen.find("no O (organizationName)"), std::string::npos) << o.seen;
     EXPECT_NE(o.hint.find("CpoName"), std::string::npos);
 
-    config.client_ca_pem = ocpp::read_small_file(pki->other_ca_cert).value();
-    o = check_client_certificate(info, config, std::chrono::system_clock::now());
-    EXPECT_EQ(o.verdict, Verdict::Fail) << o.seen;
-    EXPECT_NE(o.seen.find("not signed by the client CA"), std::string::npos) << o.seen;
-
     info.client_cert_chain_pem = "-----BEGIN CERTIFICATE-----\nnot base64\n-----END CERTIFICATE-----\n";
-    o = check_client_certificate(info, config, std::chrono::system_clock::now());
+    o = check_client_certificate(info, config, now);
     EXPECT_EQ(o.verdict, Verdict::Fail);
     EXPECT_NE(o.seen.find("cannot be read"), std::string::npos) << o.seen;
 }

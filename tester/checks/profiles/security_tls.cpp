@@ -184,7 +184,7 @@ Outcome check_client_certificate(const HandshakeInfo& info, const TestConfig& co
     }
     const auto left = std::chrono::duration_cast<std::chrono::hours>(leaf.not_after - now).count() / 24;
     if (left < 30) {
-        return Outcome::warn(seen + ": expires in " + std::to_string(left) + " days",
+        return Outcome::warn(seen + ": expires in " + std::to_string(left) + (left == 1 ? " day" : " days"),
                              "Renew the certificate before it expires, or the charger cannot connect any more." +
                                  std::string(kRenew));
     }
