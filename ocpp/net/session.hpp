@@ -31,6 +31,13 @@ struct HandshakeInfo {
     std::string tls_cipher;          // "TLS_AES_256_GCM_SHA384"
     std::string sni;                 // server name the client asked for
     std::string client_cert_subject; // subject of the verified client certificate (security profile 3)
+    // What the client offered in its ClientHello (server side): cipher suites by their IANA names, comma-separated,
+    // and the protocol versions ("TLSv1.3,TLSv1.2"); also filled for a handshake that failed after the ClientHello.
+    std::string tls_offered_ciphers;
+    std::string tls_offered_versions;
+    // The certificates the client presented (PEM, leaf first, at most 16 KiB), whether or not they verified; only
+    // when the server asks for client certificates.
+    std::string client_cert_chain_pem;
     std::chrono::steady_clock::time_point tcp_accepted{}; // when the TCP connection was accepted
     std::chrono::steady_clock::time_point tls_done{};     // when the TLS handshake finished (tls only)
     std::chrono::steady_clock::time_point opened{};       // when the WebSocket handshake completed

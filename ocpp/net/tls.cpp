@@ -1,9 +1,12 @@
 // OpenSSL contexts and TLS diagnostics for ocpp/net (no Asio, no websocketpp here).
+#include <algorithm>
 #include <arpa/inet.h>
+#include <cstdio>
 #include <memory>
 #include <openssl/err.h>
 #include <openssl/pem.h>
 #include <openssl/x509v3.h>
+#include <utility>
 
 #include "ocpp/net/detail/tls.hpp"
 
@@ -59,6 +62,95 @@ void info_callback(const SSL* ssl, int where, int ret) {
             diag->reason = ERR_GET_REASON(e);
         }
     }
+}
+
+// The cipher suites and versions a client offers, for the tester's TLS report; a ClientHello is never refused here.
+int client_hello_callback(SSL* ssl, int* /*alert*/, void* /*arg*/) {
+    auto* diag = static_cast<TlsDiag*>(SSL_get_ex_data(ssl, diag_index()));
+    if (diag == nullptr) {
+        return SSL_CLIENT_HELLO_SUCCESS;
+    }
+    const unsigned char* ids = nullptr;
+    const std::size_t len = SSL_client_hello_get0_ciphers(ssl, &ids);
+    std::string names;
+    for (std::size_t i = 0; i + 1 < len && i < 256; i += 2) {
+        const unsigned id = (static_cast<unsigned>(ids[i]) << 8) | ids[i + 1];
+        if ((id & 0x0f0f) == 0x0a0a || id == 0x00ff || id == 0x5600) {
+            continue; // GREASE values and signalling suites name no cipher
+        }
+        const SSL_CIPHER* cipher = SSL_CIPHER_find(ssl, ids + i);
+        const char* name = cipher != nullptr ? SSL_CIPHER_standard_name(cipher) : nullptr;
+        char unknown[16];
+        if (name == nullptr) {
+            std::snprintf(unknown, sizeof unknown, "0x%04X", id);
+            name = unknown;
+        }
+        names += (names.empty() ? "" : ",") + std::string(name);
+    }
+    diag->offered_ciphers = std::move(names);
+    auto version_name = [](unsigned v) -> std::string {
+        switch (v) {
+        case 0x0304:
+            return "TLSv1.3";
+        case 0x0303:
+            return "TLSv1.2";
+        case 0x0302:
+            return "TLSv1.1";
+        case 0x0301:
+            return "TLSv1";
+        case 0x0300:
+            return "SSLv3";
+        default:
+            return {};
+        }
+    };
+    std::string versions;
+    const unsigned char* ext = nullptr;
+    std::size_t ext_len = 0;
+    if (SSL_client_hello_get0_ext(ssl, TLSEXT_TYPE_supported_versions, &ext, &ext_len) == 1 && ext_len >= 1) {
+        const std::size_t n = std::min<std::size_t>(ext[0], ext_len - 1);
+        for (std::size_t i = 1; i + 1 <= n; i += 2) {
+            const auto name = version_name((static_cast<unsigned>(ext[i]) << 8) | ext[i + 1]);
+            if (!name.empty()) {
+                versions += (versions.empty() ? "" : ",") + name;
+            }
+        }
+    } else {
+        // No supported_versions extension: the legacy field is the highest version offered.
+        const auto name = version_name(SSL_client_hello_get0_legacy_version(ssl));
+        versions = name.empty() ? std::string() : "up to " + name;
+    }
+    diag->offered_versions = std::move(versions);
+    return SSL_CLIENT_HELLO_SUCCESS;
+}
+
+// Keeps the certificates a client presents (leaf first), verified or not, and leaves the verdict to OpenSSL.
+int keep_presented_chain(int preverify_ok, X509_STORE_CTX* store) {
+    auto* ssl = static_cast<SSL*>(X509_STORE_CTX_get_ex_data(store, SSL_get_ex_data_X509_STORE_CTX_idx()));
+    auto* diag = ssl != nullptr ? static_cast<TlsDiag*>(SSL_get_ex_data(ssl, diag_index())) : nullptr;
+    if (diag == nullptr || !diag->presented_chain_pem.empty()) {
+        return preverify_ok;
+    }
+    std::unique_ptr<BIO, decltype(&BIO_free)> bio(BIO_new(BIO_s_mem()), &BIO_free);
+    X509* leaf = X509_STORE_CTX_get0_cert(store);
+    if (!bio || leaf == nullptr) {
+        return preverify_ok;
+    }
+    PEM_write_bio_X509(bio.get(), leaf);
+    if (STACK_OF(X509)* sent = X509_STORE_CTX_get0_untrusted(store)) {
+        for (int i = 0; i < sk_X509_num(sent) && i < 8; ++i) {
+            X509* cert = sk_X509_value(sent, i);
+            if (cert != leaf && X509_cmp(cert, leaf) != 0) {
+                PEM_write_bio_X509(bio.get(), cert);
+            }
+        }
+    }
+    char* data = nullptr;
+    const long len = BIO_get_mem_data(bio.get(), &data);
+    if (len > 0 && len <= 16 * 1024) {
+        diag->presented_chain_pem.assign(data, static_cast<std::size_t>(len));
+    }
+    return preverify_ok;
 }
 
 struct CtxDeleter {
@@ -121,11 +213,13 @@ Result<SSL_CTX*> make_server_ssl_ctx(const ServerTlsConfig& config) {
             return ctx_error("no CA certificate names in client CA file '" + config.client_ca_file + "'");
         }
         SSL_CTX_set_client_CA_list(ctx.get(), names);
-        SSL_CTX_set_verify(
-            ctx.get(),
-            config.client_cert_optional ? SSL_VERIFY_PEER : SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, nullptr);
+        SSL_CTX_set_verify(ctx.get(),
+                           config.client_cert_optional ? SSL_VERIFY_PEER
+                                                       : SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT,
+                           keep_presented_chain);
     }
     SSL_CTX_set_info_callback(ctx.get(), info_callback);
+    SSL_CTX_set_client_hello_cb(ctx.get(), client_hello_callback, nullptr);
     ERR_clear_error();
     return ctx.release();
 }
@@ -290,6 +384,18 @@ void fill_tls_info(SSL* ssl, bool server_side, HandshakeInfo& info) {
     if (server_side && SSL_get_verify_result(ssl) == X509_V_OK) {
         if (X509* peer = SSL_get0_peer_certificate(ssl)) {
             info.client_cert_subject = name_to_string(X509_get_subject_name(peer));
+        }
+    }
+}
+
+void take_offered_tls(TlsDiag& diag, HandshakeInfo& info) {
+    // Called after the handshake and again when it failed: what was taken once stays where it went.
+    for (auto [from, to] : {std::pair{&diag.offered_ciphers, &info.tls_offered_ciphers},
+                            std::pair{&diag.offered_versions, &info.tls_offered_versions},
+                            std::pair{&diag.presented_chain_pem, &info.client_cert_chain_pem}}) {
+        if (!from->empty()) {
+            *to = std::move(*from);
+            *from = std::string();
         }
     }
 }

@@ -24,8 +24,10 @@ namespace {
 
 using ocpp::program::whole_number;
 
-ocpp::Result<void> parse_listen(const std::string& v, CheckOptions& o) {
-    const std::string what = "--listen: expected HOST:PORT such as 0.0.0.0:8180 or [::]:8180, got " + quote(v);
+ocpp::Result<void> parse_host_port(const char* flag, const std::string& v, std::string& host_out,
+                                   std::uint16_t& port_out) {
+    const std::string what =
+        std::string(flag) + ": expected HOST:PORT such as 0.0.0.0:8180 or [::]:8180, got " + quote(v);
     const auto colon = v.rfind(':');
     if (colon == std::string::npos || colon == 0) {
         return make_error(what);
@@ -41,9 +43,18 @@ ocpp::Result<void> parse_listen(const std::string& v, CheckOptions& o) {
     if (host.empty() || !port || *port < 0 || *port > 65535) {
         return make_error(what);
     }
-    o.host = host;
-    o.port = static_cast<std::uint16_t>(*port);
+    host_out = host;
+    port_out = static_cast<std::uint16_t>(*port);
     return {};
+}
+
+ocpp::Result<void> parse_listen(const std::string& v, CheckOptions& o) {
+    return parse_host_port("--listen", v, o.host, o.port);
+}
+
+ocpp::Result<void> parse_tls_listen(const std::string& v, CheckOptions& o) {
+    o.tls_listen = true;
+    return parse_host_port("--tls-listen", v, o.tls_host, o.tls_port);
 }
 
 // Sets one option from its value, or says what is wrong with the value.
@@ -141,6 +152,8 @@ const std::map<std::string, Setter>& value_options() {
         {"--tls-cert", readable("--tls-cert", &CheckOptions::tls_cert)},
         {"--tls-key", readable("--tls-key", &CheckOptions::tls_key)},
         {"--tls-client-ca", readable("--tls-client-ca", &CheckOptions::tls_client_ca)},
+        {"--tls-listen", parse_tls_listen},
+        {"--tls-root", readable("--tls-root", &CheckOptions::tls_root)},
         {"--public-host",
          [](const std::string& v, CheckOptions& o) -> ocpp::Result<void> {
              if (v.empty() || v.find_first_of("/ ") != std::string::npos) {
@@ -185,7 +198,7 @@ check failed, prints a claiming code for the operator. Exit code 0 passed, 1 fai
   --charging-seconds S        how long the charging test keeps the transaction before it stops it; a shorter
                               session fails (default 10)
   --profiles LIST             also run the checks of these optional profiles, comma-separated:
-                              smart-charging, local-list, reservation, trigger, firmware (a profile
+                              smart-charging, local-list, reservation, trigger, firmware, security (a profile
                               the charger does not declare is reported as not supported, not as failed;
                               firmware serves its file and takes the diagnostics upload on this port)
   --db URL                    where claiming codes go (default sqlite:ocppkit.db)
@@ -195,6 +208,11 @@ check failed, prints a claiming code for the operator. Exit code 0 passed, 1 fai
   --tls-cert PEM --tls-key PEM
                               listen with wss:// (security profile 2)
   --tls-client-ca PEM         require client certificates signed by this CA (security profile 3)
+  --tls-listen HOST:PORT      with --tls-cert/--tls-key: wss:// on this address beside ws:// on --listen, so
+                              that the security profile can go from 1 to 2 in one test (--profiles security)
+  --tls-root PEM              the CA certificate that signed --tls-cert; the security group installs it on
+                              the charger as CentralSystemRootCertificate (default: the last certificate of
+                              --tls-cert when it is a CA)
   --public-host HOST          the host name or address the charger uses, for the URL shown
   --log-level LEVEL           debug, info, warn (default), error or off; logs go to stderr
   -h, --help                  this text
@@ -244,6 +262,9 @@ ocpp::Result<CheckCommand> parse_check_command(int argc, const char* const* argv
     }
     if (o.tls_cert.empty() != o.tls_key.empty()) {
         return make_error(o.tls_cert.empty() ? "--tls-key needs --tls-cert" : "--tls-cert needs --tls-key");
+    }
+    if (o.tls_listen && o.tls_cert.empty()) {
+        return make_error("--tls-listen needs --tls-cert and --tls-key");
     }
     if (!o.tls_client_ca.empty() && o.tls_cert.empty()) {
         return make_error("--tls-client-ca needs --tls-cert and --tls-key (client certificates need wss://)");

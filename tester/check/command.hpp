@@ -31,6 +31,11 @@ struct CheckOptions {
     std::string db_url = "sqlite:ocppkit.db";
     std::string report_file, junit_file, html_file;
     std::string tls_cert, tls_key, tls_client_ca;
+    // --tls-listen: a TLS listener beside the plain one (--listen stays ws://), for the security group's upgrade.
+    bool tls_listen = false;
+    std::string tls_host;
+    std::uint16_t tls_port = 0;
+    std::string tls_root;    // --tls-root: the CA certificate that signed --tls-cert (installed on the charger)
     std::string public_host; // host name or address the charger uses, for the URL shown; default: guessed
     ocpp::LogLevel log_level = ocpp::LogLevel::Warn;
     std::chrono::hours claim_valid_for{24 * 7};

@@ -15,6 +15,7 @@
 #include "ocpp/net/event_loop.hpp"
 #include "ocpp/net/server.hpp"
 #include "ocpp/net/session.hpp"
+#include "ocpp/system/small_file.hpp"
 #include "ocpp/system/stop_signals.hpp"
 #include "store/claims.hpp"
 #include "store/database.hpp"
@@ -23,6 +24,7 @@
 #include "tester/check/command.hpp"
 #include "tester/checks/checklist.hpp"
 #include "tester/checks/checks.hpp"
+#include "tester/checks/profiles/security.hpp"
 #include "tester/checks/test_run.hpp"
 #include "tester/report/html.hpp"
 #include "tester/report/json.hpp"
@@ -74,6 +76,10 @@ std::string url_host(const CheckOptions& o) {
 
 void print_header(const CheckOptions& o, const TestConfig& tc) {
     const auto cut = tc.url.rfind('/');
+    const std::string secure = tc.tls_url.empty()
+                                   ? std::string()
+                                   : "  TLS URL (profile 2)  " + tc.tls_url.substr(0, tc.tls_url.rfind('/')) +
+                                         "   (after the security group's upgrade)\n";
     std::string password = "none (security profile 0)";
     if (o.password) {
         password = "the one given with --password";
@@ -85,10 +91,12 @@ void print_header(const CheckOptions& o, const TestConfig& tc) {
         "Configure the charger:\n"
         "  Central system URL   %s   (whole URL: %s)\n"
         "  Chargebox ID         %s\n"
+        "%s"
         "  HTTP Basic password  %s\n"
         "Waiting up to %lld s for the charger; the tester sets a heartbeat interval of %lld s. Ctrl-C stops.\n\n",
-        tc.test_id.c_str(), tc.url.substr(0, cut).c_str(), tc.url.c_str(), tc.chargebox_id.c_str(), password.c_str(),
-        static_cast<long long>(tc.timeout.count()), static_cast<long long>(tc.heartbeat_interval.count()));
+        tc.test_id.c_str(), tc.url.substr(0, cut).c_str(), tc.url.c_str(), tc.chargebox_id.c_str(), secure.c_str(),
+        password.c_str(), static_cast<long long>(tc.timeout.count()),
+        static_cast<long long>(tc.heartbeat_interval.count()));
     std::fflush(stdout);
 }
 
@@ -164,6 +172,28 @@ void print_code(const Report& report, const CheckOptions& o) {
                 store::redacted_url(o.db_url).c_str());
 }
 
+// The security group's certificates: the client CA (profile 3) and the root the charger must trust.
+ocpp::Result<void> security_files(const CheckOptions& o, TestConfig& tc) {
+    if (!o.tls_client_ca.empty()) {
+        auto ca = ocpp::read_small_file(o.tls_client_ca);
+        if (!ca) {
+            return ocpp::make_error("--tls-client-ca: " + ca.error().message);
+        }
+        tc.client_ca_pem = std::move(*ca);
+    }
+    const std::string& root_file = o.tls_root.empty() ? o.tls_cert : o.tls_root;
+    if (root_file.empty()) {
+        return {};
+    }
+    auto pem = ocpp::read_small_file(root_file);
+    if (!pem) {
+        return ocpp::make_error((o.tls_root.empty() ? "--tls-cert: " : "--tls-root: ") + pem.error().message);
+    }
+    tc.root_certificate_pem = o.tls_root.empty() ? profiles::root_of_chain(*pem) : *pem;
+    tc.root_certificate_file = root_file;
+    return {};
+}
+
 } // namespace
 
 int run_check(const CheckOptions& o) {
@@ -200,25 +230,54 @@ int run_check(const CheckOptions& o) {
     sc.host = o.host;
     sc.port = o.port;
     sc.max_connections = 64;
+    std::optional<ocpp::net::ServerTlsConfig> tls;
     if (!o.tls_cert.empty()) {
-        sc.tls = ocpp::net::ServerTlsConfig{o.tls_cert, o.tls_key, o.tls_client_ca, false};
+        tls = ocpp::net::ServerTlsConfig{o.tls_cert, o.tls_key, o.tls_client_ca, false};
     }
-    auto server = ocpp::net::Server::create(*loop, sc, log);
+    if (!o.tls_listen) {
+        sc.tls = tls;
+    }
     std::shared_ptr<TestRun> run;
-    server->set_handshake_hook([&](const ocpp::net::HandshakeInfo& info) { return run->on_handshake(info); });
-    server->set_reject_handler([&](const ocpp::net::RejectedHandshake& r) { run->on_rejected(r); });
-    server->set_open_handler([&](ocpp::net::SessionPtr s) { run->on_open(std::move(s)); });
-    // The firmware group's files and upload endpoints; nothing else is served over plain HTTP.
-    server->set_http_handler([&](const ocpp::net::HttpRequest& req, ocpp::net::HttpResponder respond) {
-        if (!run || !run->on_http(req, respond)) {
-            respond({404, {{"Content-Type", "text/plain"}}, "not found\n", nullptr});
-        }
-    });
+    auto wire = [&](ocpp::net::Server& server) {
+        server.set_handshake_hook([&](const ocpp::net::HandshakeInfo& info) { return run->on_handshake(info); });
+        server.set_reject_handler([&](const ocpp::net::RejectedHandshake& r) { run->on_rejected(r); });
+        server.set_open_handler([&](ocpp::net::SessionPtr s) { run->on_open(std::move(s)); });
+        // The firmware group's files and upload endpoints; nothing else is served over plain HTTP.
+        server.set_http_handler([&](const ocpp::net::HttpRequest& req, ocpp::net::HttpResponder respond) {
+            if (!run || !run->on_http(req, respond)) {
+                respond({404, {{"Content-Type", "text/plain"}}, "not found\n", nullptr});
+            }
+        });
+    };
+    auto server = ocpp::net::Server::create(*loop, sc, log);
+    wire(*server);
     if (auto listening = server->listen(); !listening) {
         std::fprintf(stderr, "ocpp-tester check: cannot listen on %s:%u: %s\n", o.host.c_str(), o.port,
                      listening.error().message.c_str());
         return 2;
     }
+    // The TLS listener beside the plain one (--tls-listen): the charger's connection after its upgrade.
+    std::unique_ptr<ocpp::net::Server> tls_server;
+    if (o.tls_listen) {
+        ocpp::net::ServerConfig tsc = sc;
+        tsc.host = o.tls_host;
+        tsc.port = o.tls_port;
+        tsc.tls = tls;
+        tls_server = ocpp::net::Server::create(*loop, tsc, log);
+        wire(*tls_server);
+        if (auto listening = tls_server->listen(); !listening) {
+            std::fprintf(stderr, "ocpp-tester check: cannot listen on %s:%u: %s\n", o.tls_host.c_str(), o.tls_port,
+                         listening.error().message.c_str());
+            return 2;
+        }
+    }
+    auto connections = [&] { return server->connection_count() + (tls_server ? tls_server->connection_count() : 0); };
+    auto shutdown = [&] {
+        server->shutdown();
+        if (tls_server) {
+            tls_server->shutdown();
+        }
+    };
 
     TestConfig tc;
     tc.test_id = random_test_id();
@@ -226,6 +285,10 @@ int run_check(const CheckOptions& o) {
     tc.password = o.password;
     tc.accept_any_password = o.accept_any_password;
     tc.tls = sc.tls.has_value();
+    if (auto security = security_files(o, tc); !security) {
+        std::fprintf(stderr, "ocpp-tester check: %s\n", security.error().message.c_str());
+        return 2;
+    }
     tc.client_certificates = !o.tls_client_ca.empty();
     tc.timeout = o.timeout;
     tc.heartbeat_interval = o.heartbeat_interval;
@@ -237,6 +300,12 @@ int run_check(const CheckOptions& o) {
     tc.profiles = o.profiles;
     tc.url = std::string(tc.tls ? "wss://" : "ws://") + url_host(o) + ":" + std::to_string(server->port()) + "/ocpp/" +
              ocpp::net::percent_encode(o.chargebox_id);
+    if (tls_server) {
+        CheckOptions tls_options = o;
+        tls_options.host = o.tls_host;
+        tc.tls_url = "wss://" + url_host(tls_options) + ":" + std::to_string(tls_server->port()) + "/ocpp/" +
+                     ocpp::net::percent_encode(o.chargebox_id);
+    }
     run = TestRun::create(tc, *loop, *schemas, log);
     print_header(o, tc);
 
@@ -246,11 +315,11 @@ int run_check(const CheckOptions& o) {
     std::function<void()> watch_signals;
     std::function<void(int)> wind_down = [&](int attempts) {
         // Let the charger's connection close cleanly (bounded), then stop.
-        if (server->connection_count() > 0 && attempts < 50) {
+        if (connections() > 0 && attempts < 50) {
             poll->start(std::chrono::milliseconds(20), [&, attempts] { wind_down(attempts + 1); });
             return;
         }
-        server->shutdown();
+        shutdown();
         loop->stop();
     };
     run->set_change_handler([&](const Check&) {
@@ -292,7 +361,7 @@ int run_check(const CheckOptions& o) {
     auto signal_poll = loop->make_timer();
     watch_signals = [&] {
         if (signals.count() >= 2) {
-            server->shutdown();
+            shutdown();
             loop->stop();
             return;
         }

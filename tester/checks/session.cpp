@@ -263,6 +263,7 @@ void SessionChecks::maybe_complete() {
         (!charging_ || charging_->finished())) {
         if (!ctx_.config.profiles.empty() && !groups_) {
             profiles::GroupContext gc{peer_, ctx_.loop, ctx_.board, ctx_.config, ctx_.report, ctx_.files};
+            gc.password = handshake_.basic_password;
             groups_ = std::make_unique<profiles::GroupRunner>(gc, [w = weak_from_this()] {
                 if (auto self = w.lock()) {
                     self->maybe_complete();

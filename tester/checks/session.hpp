@@ -51,6 +51,10 @@ public:
     // The charger's connection after its restart: the conversation goes on there; its BootNotification is answered
     // and handed to the groups.
     void reconnect(ocpp::net::SessionPtr session);
+    // While the charger is away: the running group's decision on a connection attempt (nullopt: the usual checks),
+    // and the attempts the server refused before asking.
+    std::optional<ocpp::net::HandshakeDecision> restart_attempt(const ocpp::net::HandshakeInfo& info);
+    void restart_rejected(const ocpp::net::RejectedHandshake& rejected);
 
 private:
     SessionChecks(Context ctx, Handlers handlers);
@@ -72,6 +76,8 @@ private:
     void on_status(const ocpp::v16::StatusNotificationReq& req, ocpp::Reply<ocpp::v16::StatusNotificationConf> reply);
     void on_heartbeat(const ocpp::v16::HeartbeatReq& req, ocpp::Reply<ocpp::v16::HeartbeatConf> reply);
     void register_other_handlers();
+    void on_security_event(const ocpp::v16::SecurityEventNotificationReq& req,
+                           ocpp::Reply<ocpp::v16::SecurityEventNotificationConf> reply);
     // The announced restart (session_restart.cpp): the close, and the BootNotification on the new connection.
     void went_away();
     void restart_boot(const rapidjson::Value& payload, const ocpp::v16::BootNotificationConf& conf,

@@ -9,8 +9,17 @@ namespace tester {
 
 using namespace ocpp::v16;
 
+void SessionChecks::on_security_event(const SecurityEventNotificationReq& req,
+                                      ocpp::Reply<SecurityEventNotificationConf> reply) {
+    reply(SecurityEventNotificationConf{});
+    if (groups_) {
+        groups_->on_security_event(req);
+    }
+}
+
 void SessionChecks::register_other_handlers() {
     auto& p = *peer_;
+    p.on<SecurityEventNotificationReq>(weak(&SessionChecks::on_security_event));
     auto now = [this] { return wall_now(); };
     p.on<AuthorizeReq>([](const AuthorizeReq&, ocpp::Reply<AuthorizeConf> reply) {
         reply(AuthorizeConf{IdTagInfo{std::nullopt, std::nullopt, AuthorizationStatus::Accepted}});

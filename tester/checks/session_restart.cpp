@@ -16,7 +16,7 @@ void SessionChecks::went_away() {
         away_ = true;
         away_at_ = ctx_.loop.clock().now();
         up_before_restart_ =
-            "up for " + format_ms(ms_since(opened_at_)) + ", until the charger restarted to install the new firmware";
+            "up for " + format_ms(ms_since(opened_at_)) + ", until the charger " + groups_->away_reason();
         ctx_.board.set(CheckId::Stable, Outcome::pass(up_before_restart_));
     }
     groups_->on_restarting();
@@ -28,8 +28,31 @@ void SessionChecks::reconnect(ocpp::net::SessionPtr session) {
     }
     closing_ = false;
     attach(std::move(session));
+    if (groups_ && !groups_->boots_after_reconnect()) {
+        // A reconnect, not a reboot: the conversation goes on at once.
+        away_ = false;
+        restarted_ = true;
+        const double away_ms = ms_since(away_at_);
+        opened_at_ = ctx_.loop.clock().now();
+        up_before_restart_ += "; back after " + format_ms(away_ms);
+        groups_->on_reconnected(peer_);
+        return;
+    }
     ctx_.board.add_detail(CheckId::Stable, "connected again " + format_ms(ms_since(away_at_)) +
                                                " after the restart; waiting for its BootNotification");
+    if (groups_) {
+        groups_->on_reconnected(peer_);
+    }
+}
+
+std::optional<ocpp::net::HandshakeDecision> SessionChecks::restart_attempt(const ocpp::net::HandshakeInfo& info) {
+    return groups_ ? groups_->on_reconnect_attempt(info) : std::nullopt;
+}
+
+void SessionChecks::restart_rejected(const ocpp::net::RejectedHandshake& rejected) {
+    if (groups_) {
+        groups_->on_reconnect_rejected(rejected);
+    }
 }
 
 void SessionChecks::restart_boot(const rapidjson::Value& payload, const BootNotificationConf& conf,

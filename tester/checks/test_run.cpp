@@ -2,9 +2,12 @@
 // and the end of the test. The OCPP conversation of an accepted connection is SessionChecks' (checks_session.cpp).
 #include "tester/checks/test_run.hpp"
 
+#include <algorithm>
+
 #include "ocpp/text/chargebox_id.hpp"
 #include "tester/checks/checks.hpp"
 #include "tester/checks/connection.hpp"
+#include "tester/checks/profiles/security_tls.hpp"
 #include "tester/checks/session.hpp"
 
 namespace tester {
@@ -52,6 +55,10 @@ public:
 private:
     HandshakeDecision refuse(int status, std::string reason, const std::string& check);
     void attempt_detail(const HandshakeInfo& info, const std::string& what);
+    // A connection attempt while the charger is away for a reconnect its group asked for; nullopt: the usual checks.
+    std::optional<HandshakeDecision> reconnect_attempt(const HandshakeInfo& info);
+    // The security group's TLS and client-certificate verdicts, from every attempt that tells something.
+    void judge_security(const HandshakeInfo& info);
     void on_booted();
     void on_session_end(SessionChecks::End how);
     void arm_deadline(ocpp::Clock::Duration in);
@@ -120,6 +127,43 @@ HandshakeDecision RunImpl::refuse(int status, std::string reason, const std::str
     return HandshakeDecision::refuse(status, std::move(reason) + " (see " + check + ")");
 }
 
+void RunImpl::judge_security(const HandshakeInfo& info) {
+    if (!board_.has(profiles::kSecurityTls)) {
+        return; // the security group was not chosen
+    }
+    if (info.tls && !info.tls_version.empty()) {
+        board_.set(profiles::kSecurityTls, profiles::check_whitepaper_tls(info));
+    }
+    if (config_.client_certificates && (info.tls || !info.client_cert_chain_pem.empty())) {
+        board_.set(profiles::kSecurityClientCertificate,
+                   profiles::check_client_certificate(info, config_, loop_.clock().wall_now()));
+    }
+}
+
+std::optional<HandshakeDecision> RunImpl::reconnect_attempt(const HandshakeInfo& info) {
+    auto decision = session_->restart_attempt(info);
+    if (!decision) {
+        return std::nullopt;
+    }
+    ++attempts_;
+    judge_security(info);
+    if (decision->status != 0) {
+        refused_by_us_ = true;
+        attempt_detail(info, "refused with " + std::to_string(decision->status) + " (" + decision->reason + ")");
+        return decision;
+    }
+    attempt_detail(info, "accepted");
+    candidate_password_ = info.basic_password;
+    auto& facts = report_.charger;
+    facts.remote_address = info.remote_address;
+    facts.security_profile = std::max(facts.security_profile, security_profile(info));
+    if (info.tls) {
+        facts.tls_version = info.tls_version;
+        facts.tls_cipher = info.tls_cipher;
+    }
+    return decision;
+}
+
 HandshakeDecision RunImpl::on_handshake(const HandshakeInfo& info) {
     if (finished_) {
         refused_by_us_ = true;
@@ -131,10 +175,16 @@ HandshakeDecision RunImpl::on_handshake(const HandshakeInfo& info) {
                           "a second connection from " + info.remote_address + " was refused while the first was open");
         return HandshakeDecision::refuse(409, "a test connection for this charger is already open");
     }
+    if (session_ && session_->awaiting_restart()) {
+        if (auto decision = reconnect_attempt(info)) {
+            return *decision;
+        }
+    }
     ++attempts_;
+    judge_security(info);
     board_.add_timing(CheckId::Tcp, "tcp-accept", ms_since_start());
     board_.set(CheckId::Tcp, check_tcp(info, attempts_));
-    if (config_.tls) {
+    if (config_.tls || info.tls) {
         board_.set(CheckId::Tls, check_tls(info, config_));
         const auto zero = std::chrono::steady_clock::time_point{};
         if (info.tls_done != zero && info.tcp_accepted != zero) {
@@ -147,7 +197,7 @@ HandshakeDecision RunImpl::on_handshake(const HandshakeInfo& info) {
     AuthDecision auth = check_auth(info, config_);
     const bool path_ok = path.verdict != Verdict::Fail;
     const bool subprotocol_ok = subprotocol.verdict != Verdict::Fail;
-    const bool tls_ok = !config_.tls || board_.get(CheckId::Tls).verdict != Verdict::Fail;
+    const bool tls_ok = !(config_.tls || info.tls) || board_.get(CheckId::Tls).verdict != Verdict::Fail;
     board_.set(CheckId::Path, std::move(path));
     board_.set(CheckId::Subprotocol, std::move(subprotocol));
     board_.set(CheckId::Auth, std::move(auth.outcome));
@@ -190,6 +240,15 @@ void RunImpl::on_rejected(const ocpp::net::RejectedHandshake& rejected) {
         return;
     }
     ++attempts_;
+    judge_security(rejected.info);
+    if (session_ && session_->awaiting_restart()) {
+        // The group that asked for the reconnect judges it; the first connection's checks stay as they were.
+        session_->restart_rejected(rejected);
+        attempt_detail(rejected.info, (rejected.status ? "refused with " + std::to_string(rejected.status) + ": "
+                                                       : std::string("failed: ")) +
+                                          rejected.reason);
+        return;
+    }
     for (auto& [id, outcome] : diagnose_rejection(rejected, config_, attempts_)) {
         board_.set(id, std::move(outcome));
     }

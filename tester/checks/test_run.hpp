@@ -37,6 +37,12 @@ struct TestConfig {
     CaptureLog::Admit admit_capture;         // asked before each kept capture line (the service's memory budget)
     std::size_t max_frames_per_window = 500; // frames from the charger within 10 s; more fail connection.frame_rate
     std::string url;                         // what the installer configures, e.g. ws://10.0.0.5:8180/ocpp/CB-1
+    // The security group: the wss:// URL of a TLS listener beside the plain one (empty without one), the CA
+    // certificate that signed the tester's TLS certificate (PEM, installed as CentralSystemRootCertificate) and the
+    // file it came from, and the client CA's certificates (PEM) that profile 3 certificates are checked against.
+    std::string tls_url;
+    std::string root_certificate_pem, root_certificate_file;
+    std::string client_ca_pem;
 };
 
 class TestRun : public std::enable_shared_from_this<TestRun> {

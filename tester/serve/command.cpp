@@ -14,6 +14,7 @@
 #include "store/claims.hpp"
 #include "store/database.hpp"
 #include "store/worker.hpp"
+#include "tester/checks/profiles/security.hpp"
 #include "tester/serve/api.hpp"
 #include "tester/serve/service.hpp"
 #include "tester/web/installer_page.hpp"
@@ -25,6 +26,28 @@ namespace {
 void say(const std::string& line) {
     std::fprintf(stderr, "ocpp-tester serve: %s\n", line.c_str());
     std::fflush(stderr);
+}
+
+// The security group's certificates: the client CA (profile 3) and the root chargers must trust after the upgrade.
+ocpp::Result<void> security_certificates(const ServeOptions& o, ServiceConfig& config) {
+    if (!o.tls_client_ca.empty()) {
+        auto ca = ocpp::read_small_file(o.tls_client_ca);
+        if (!ca) {
+            return ocpp::make_error("--tls-client-ca: " + ca.error().message);
+        }
+        config.client_ca_pem = std::move(*ca);
+    }
+    const std::string& root_file = o.tls_root.empty() ? o.tls_cert : o.tls_root;
+    if (root_file.empty()) {
+        return {};
+    }
+    auto pem = ocpp::read_small_file(root_file);
+    if (!pem) {
+        return ocpp::make_error((o.tls_root.empty() ? "--tls-cert: " : "--tls-root: ") + pem.error().message);
+    }
+    config.root_certificate_pem = o.tls_root.empty() ? profiles::root_of_chain(*pem) : *pem;
+    config.root_certificate_file = root_file;
+    return {};
 }
 
 } // namespace
@@ -64,12 +87,25 @@ int run_serve(int argc, char** argv) {
     auto worker = std::make_unique<store::StoreWorker>(std::move(db.connection));
     auto sc = ocpp::program::server_config({o.host, o.port}, o.tls_cert, o.tls_key, o.tls_client_ca);
     sc.max_http_body = 64 * 1024;
+    // With --tls-listen the TLS settings go to a second listener; --listen stays plain.
+    std::unique_ptr<ocpp::net::Server> tls_server;
+    if (o.tls_listen) {
+        auto tsc = sc;
+        tsc.host = o.tls_listen_host;
+        tsc.port = o.tls_listen_port;
+        sc.tls.reset();
+        tls_server = ocpp::net::Server::create(*loop, tsc, log);
+    }
     auto server = ocpp::net::Server::create(*loop, sc, log);
 
     ServiceConfig config;
     config.public_url = o.public_url;
     config.tls = sc.tls.has_value();
     config.client_certificates = !o.tls_client_ca.empty();
+    if (auto security = security_certificates(o, config); !security) {
+        say(security.error().message);
+        return 1;
+    }
     config.heartbeat_interval = std::chrono::seconds(o.heartbeat_interval);
     config.timeout = std::chrono::seconds(o.timeout);
     config.max_tests = o.max_tests;
@@ -84,6 +120,16 @@ int run_serve(int argc, char** argv) {
     config.message_rate.burst = o.message_burst;
     auto service = TestService::create(config, *loop, *schemas, log, worker.get());
     service->attach(*server);
+    if (tls_server) {
+        service->attach(*tls_server);
+        if (auto listening = tls_server->listen(); !listening) {
+            say(listening.error().message);
+            return 1;
+        }
+        service->set_tls_port(tls_server->port());
+        say("TLS listener for the security group's upgrade on " + o.tls_listen_host + ":" +
+            std::to_string(tls_server->port()));
+    }
     ocpp::net::Server* server_ptr = server.get();
     auto web = make_web_handler(
         make_api_handler(service, ApiConfig{o.api_token, [server_ptr] { return server_ptr->connection_count(); }}));
@@ -113,7 +159,11 @@ int run_serve(int argc, char** argv) {
         [&] {
             service->abort_all("the tester is shutting down");
             server->shutdown();
+            if (tls_server) {
+                tls_server->shutdown();
+            }
         });
+    tls_server.reset();
     server.reset();
     service.reset();
     worker.reset();

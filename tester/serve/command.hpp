@@ -18,6 +18,12 @@ struct ServeOptions {
     int heartbeat_interval = 30;
     int timeout = 300;
     std::string tls_cert, tls_key, tls_client_ca;
+    // --tls-listen: wss:// on a second address beside ws:// on --listen (the security group's upgrade), and
+    // --tls-root: the CA certificate that signed --tls-cert, installed on chargers by that group.
+    std::string tls_listen_host;
+    std::uint16_t tls_listen_port = 0;
+    bool tls_listen = false;
+    std::string tls_root;
     std::size_t max_tests = 1000;
     std::string api_token;     // required to start and list tests when set
     bool no_api_token = false; // --no-api-token: consent to an open API on a non-loopback address

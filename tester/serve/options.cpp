@@ -1,6 +1,7 @@
 // Options of `ocpp-tester serve`: the flags, their OCPPKIT_TESTER_* variables, defaults and checks.
 #include "ocpp/program/flags.hpp"
 #include "ocpp/system/env_settings.hpp"
+#include "ocpp/system/small_file.hpp"
 #include "store/database.hpp"
 #include "tester/checks/profiles/group.hpp"
 #include "tester/serve/command.hpp"
@@ -56,7 +57,7 @@ std::string serve_usage() {
            "  --charging-seconds S      how long the charging test keeps its transaction (default 10)\n"
            "  --profiles LIST           optional profile groups for tests that choose none themselves,\n"
            "                            comma-separated: smart-charging, local-list, reservation, trigger,\n"
-           "                            firmware\n"
+           "                            firmware, security\n"
            "  --max-kept-tests-mb MB    memory for all tests, running and finished; the oldest finished tests\n"
            "                            are evicted first (default 256)\n"
            "  --max-capture-kb KB       frame capture kept per test; beyond it frames are counted, not kept\n"
@@ -67,6 +68,10 @@ std::string serve_usage() {
            "  --max-starts-per-minute N tests started from one address within a minute (default 60)\n"
            "  --tls-cert, --tls-key     serve wss:// (security profile 2) with this certificate and key\n"
            "  --tls-client-ca PEM       require client certificates signed by this CA (profile 3)\n"
+           "  --tls-listen HOST:PORT    with --tls-cert/--tls-key: wss:// here beside ws:// on --listen, for the\n"
+           "                            security group's upgrade from profile 1 to 2\n"
+           "  --tls-root PEM            the CA certificate that signed --tls-cert (installed on chargers by the\n"
+           "                            security group; default: the last certificate of --tls-cert when a CA)\n"
            "  --max-message-rate N      messages per second a charger may send, sustained (default 50; 0: no\n"
            "                            limit); beyond it a CALL gets a GenericError, and a charger that keeps\n"
            "                            exceeding it for 10 s is disconnected (1008)\n"
@@ -101,6 +106,8 @@ const std::vector<std::string>& serve_option_names() {
                                                 "tls-cert",
                                                 "tls-key",
                                                 "tls-client-ca",
+                                                "tls-listen",
+                                                "tls-root",
                                                 "log-level",
                                                 "charging-seconds",
                                                 "max-kept-tests-mb",
@@ -119,6 +126,23 @@ ocpp::Result<void> apply(ServeOptions& o, const std::string& name, const std::st
     const std::string flag = "--" + name;
     if (name == "listen") {
         return parse_listen(value, o);
+    }
+    if (name == "tls-listen") {
+        auto listen = ocpp::program::parse_listen(value);
+        if (!listen) {
+            return ocpp::make_error("--tls-listen: " + listen.error().message);
+        }
+        o.tls_listen = true;
+        o.tls_listen_host = listen->host;
+        o.tls_listen_port = listen->port;
+        return {};
+    }
+    if (name == "tls-root") {
+        if (auto problem = ocpp::file_problem(value)) {
+            return ocpp::make_error("--tls-root: " + problem->message);
+        }
+        o.tls_root = value;
+        return {};
     }
     if (name == "db") {
         if (auto ok = store::check_database_url(value); !ok) {
@@ -249,6 +273,9 @@ ocpp::Result<ServeOptions> parse_serve_options(int argc, char** argv, const std:
     if (!listen_given) {
         return ocpp::make_error("--listen HOST:PORT is required (or " + ocpp::env_variable(kServeEnvPrefix, "listen") +
                                 ")");
+    }
+    if (o.tls_listen && o.tls_cert.empty()) {
+        return ocpp::make_error("--tls-listen needs --tls-cert and --tls-key");
     }
     if (auto tls = ocpp::program::check_tls_flags(o.tls_cert, o.tls_key, o.tls_client_ca); !tls) {
         return tls.error();

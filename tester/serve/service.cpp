@@ -299,6 +299,21 @@ std::variant<Created, CreateError> TestService::create_test(const TestRequest& r
     tc.message_rate = config_.message_rate;
     tc.charging_test = request.charging_test;
     tc.url = entry->url;
+    if (config_.tls_port != 0) {
+        // The same host as the plain URL, on the TLS listener's port.
+        const auto host_start = tc.url.find("://") + 3;
+        const auto path_start = tc.url.find('/', host_start);
+        std::string host = tc.url.substr(host_start, path_start - host_start);
+        const auto colon = host.rfind(':');
+        if (colon != std::string::npos && host.find(']', colon) == std::string::npos) {
+            host.resize(colon);
+        }
+        tc.tls_url =
+            "wss://" + host + ":" + std::to_string(config_.tls_port) + "/ocpp/" + path_escape(request.chargebox_id);
+    }
+    tc.root_certificate_pem = config_.root_certificate_pem;
+    tc.root_certificate_file = config_.root_certificate_file;
+    tc.client_ca_pem = config_.client_ca_pem;
     tc.charging_time = config_.charging_time;
     tc.profiles = entry->profiles;
     tc.capture_budget = config_.capture_budget;

@@ -29,6 +29,10 @@ struct ServiceConfig {
     std::string public_url;           // "ws://host:port" the chargers reach; empty = from the request's Host
     bool tls = false;                 // the server runs wss
     bool client_certificates = false; // and requires client certificates (security profile 3)
+    // The security group: the port of a TLS listener beside the plain one (0: none), the root certificate to
+    // install (PEM) and its file, and the client CA's certificates (PEM).
+    std::uint16_t tls_port = 0;
+    std::string root_certificate_pem, root_certificate_file, client_ca_pem;
     std::chrono::seconds heartbeat_interval{30};
     ocpp::MessageRateLimit message_rate;      // per charger connection
     std::chrono::seconds timeout{300};        // for the charger to connect and boot, from the test's creation
@@ -127,6 +131,8 @@ public:
     void on_open(ocpp::net::SessionPtr session);
     // Routes the server's WebSocket hooks here (the HTTP handler is the API's).
     void attach(ocpp::net::Server& server);
+    // The port of the TLS listener beside the plain one, once it listens (tests created later get its URL).
+    void set_tls_port(std::uint16_t port) { config_.tls_port = port; }
     // Answers a request for a running test's files or upload endpoints (the firmware group); false when none
     // of them owns the path.
     bool serve_file(const ocpp::net::HttpRequest& req, const ocpp::net::HttpResponder& respond);

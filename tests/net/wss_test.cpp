@@ -302,5 +302,30 @@ TEST_F(WssTest, Tls12ClientGetsAnAeadCipher) {
     close_fd(fd2);
 }
 
+// What the tester's security group reads: the suites and versions of the ClientHello, and the client's
+// certificates, also when they failed verification.
+TEST_F(WssTest, TheClientHelloAndThePresentedCertificatesAreRecorded) {
+    ASSERT_TRUE(start_server(tls_config(true, true)));
+    auto [c, probe] = open(opts(wss()), trusting(pki->ca_cert, pki->client_cert, pki->client_key));
+    expect_echo(c, probe);
+    const HandshakeInfo info = on_server([&] { return server_sessions.at(0)->info(); });
+    EXPECT_NE(info.tls_offered_ciphers.find("TLS_AES_128_GCM_SHA256"), std::string::npos) << info.tls_offered_ciphers;
+    EXPECT_NE(info.tls_offered_ciphers.find("TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384"), std::string::npos)
+        << info.tls_offered_ciphers;
+    EXPECT_EQ(info.tls_offered_versions, "TLSv1.3,TLSv1.2");
+    EXPECT_EQ(info.client_cert_chain_pem.rfind("-----BEGIN CERTIFICATE-----", 0), 0u) << info.client_cert_chain_pem;
+
+    client_lt.call([&] {
+        client.reset();
+        return 0;
+    });
+    auto [foreign, p2] = open(opts(wss()), trusting(pki->ca_cert, pki->other_client_cert, pki->other_client_key));
+    ASSERT_TRUE(foreign.error);
+    ASSERT_TRUE(wait_until([&] { return on_server([&] { return rejects.size(); }) == 1; }));
+    const RejectedHandshake r = on_server([&] { return rejects[0]; });
+    EXPECT_EQ(r.info.client_cert_chain_pem.rfind("-----BEGIN CERTIFICATE-----", 0), 0u) << "kept although refused";
+    EXPECT_FALSE(r.info.tls_offered_ciphers.empty());
+}
+
 } // namespace
 } // namespace ocpp::net::test

@@ -272,7 +272,7 @@ TEST(ProfileChecks, AnUnknownProfileNameIsAnErrorThatListsTheValidOnes) {
     auto r = bad_usage("smart-charging,firmwar");
     EXPECT_EQ(r.exit_code, 2);
     EXPECT_EQ(r.out, "ocpp-tester check: --profiles: unknown profile \"firmwar\"; valid: smart-charging, "
-                     "local-list, reservation, trigger, firmware\n");
+                     "local-list, reservation, trigger, firmware, security\n");
 }
 
 TEST(ProfileChecks, AnEmptyProfileNameIsAnError) {
@@ -280,7 +280,7 @@ TEST(ProfileChecks, AnEmptyProfileNameIsAnError) {
         auto r = bad_usage(bad);
         EXPECT_EQ(r.exit_code, 2) << bad;
         EXPECT_NE(r.out.find("--profiles: expected profile names separated by commas, got an empty one; valid: "
-                             "smart-charging, local-list, reservation, trigger, firmware"),
+                             "smart-charging, local-list, reservation, trigger, firmware, security"),
                   std::string::npos)
             << bad << ": " << r.out;
     }

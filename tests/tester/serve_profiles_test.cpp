@@ -30,7 +30,8 @@ TEST_F(ServeBinary, UnknownProfilesAreRefusedWithTheNameAndTheValidOnes) {
     ASSERT_NO_FATAL_FAILURE(start());
     const std::pair<std::string, std::string> cases[] = {
         {R"({"chargeBoxId":"CB-1","profiles":["trigger","firmwar"]})",
-         "profiles: unknown profile \"firmwar\"; valid: smart-charging, local-list, reservation, trigger, firmware"},
+         "profiles: unknown profile \"firmwar\"; valid: smart-charging, local-list, reservation, trigger, firmware, "
+         "security"},
         {R"({"chargeBoxId":"CB-1","profiles":"trigger"})", "profiles must be a list of names"},
         {R"({"chargeBoxId":"CB-1","profiles":[1]})", "profiles must be a list of names"},
         {R"({"chargeBoxId":"CB-1","profiles":[""]})", "got an empty one"},
@@ -133,7 +134,7 @@ TEST(ServeCommandLine, ParsesProfiles) {
     auto bad = parse({"serve", "--listen", "127.0.0.1:0", "--profiles", "reservations"});
     ASSERT_FALSE(bad);
     EXPECT_EQ(bad.error().message, "--profiles: unknown profile \"reservations\"; valid: smart-charging, local-list, "
-                                   "reservation, trigger, firmware");
+                                   "reservation, trigger, firmware, security");
 }
 
 } // namespace

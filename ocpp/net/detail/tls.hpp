@@ -14,6 +14,8 @@ struct TlsDiag {
     std::string error; // first OpenSSL reason seen when a handshake step failed, e.g. "certificate verify failed"
     std::string alert; // last fatal alert, e.g. "sent alert: handshake failure"
     int reason = 0;    // OpenSSL reason code of `error` (ERR_GET_REASON), 0 when none
+    // From the ClientHello and the client's Certificate message (server side), until copied into HandshakeInfo.
+    std::string offered_ciphers, offered_versions, presented_chain_pem;
 };
 
 // A server context: TLS >= 1.2 (or 1.3 only), a cipher list without RC4/3DES/NULL/EXPORT, RSA or ECDSA certificate,
@@ -35,5 +37,8 @@ std::string describe_tls_failure(SSL* ssl, const TlsDiag& diag);
 RejectedHandshake::Kind classify_tls_failure(SSL* ssl, const TlsDiag& diag);
 // Version, cipher, SNI and (server side) the verified client certificate's subject.
 void fill_tls_info(SSL* ssl, bool server_side, HandshakeInfo& info);
+// Moves what the ClientHello offered and the certificates the client presented from `diag` into `info` (server
+// side; also after a failed handshake).
+void take_offered_tls(TlsDiag& diag, HandshakeInfo& info);
 
 } // namespace ocpp::net::detail

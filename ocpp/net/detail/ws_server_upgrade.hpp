@@ -154,6 +154,9 @@ template <class Cfg> void ServerCore<Cfg>::on_tcp_post_init(Hdl hdl) {
             st.info->tls_done = SteadyClock::now();
         }
         fill_tls_info(ssl, true, *st.info);
+        if (st.tls) {
+            take_offered_tls(*st.tls, *st.info);
+        }
     }
 }
 
@@ -337,6 +340,7 @@ template <class Cfg> void ServerCore<Cfg>::on_fail(Hdl hdl) {
     if (tls_failed) {
         rejected.reason = "TLS handshake failed: " + describe_tls_failure(ssl_of(*con), *st.tls);
         rejected.kind = classify_tls_failure(ssl_of(*con), *st.tls);
+        take_offered_tls(*st.tls, rejected.info);
     } else if (ec == websocketpp::error::open_handshake_timeout && undecided) {
         rejected.reason = "the upgrade was not decided within " + std::to_string(cfg_.open_handshake_timeout.count()) +
                           " ms (the server was still checking the credentials)";

@@ -5,10 +5,12 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "ocpp/net/server.hpp"
 #include "ocpp/peer/peer.hpp"
 #include "ocpp/util/result.hpp"
 #include "ocpp/v16/messages.hpp"
@@ -24,7 +26,8 @@ struct GroupContext {
     CheckBoard& board;
     const TestConfig& config;
     const Report& report;
-    FileHost& files; // the run's files and upload endpoints on the tester's port
+    FileHost& files;                                    // the run's files and upload endpoints on the tester's port
+    std::optional<std::string> password = std::nullopt; // the HTTP Basic password of the charger's connection
 };
 
 // One group's driver. Handlers run on the session's loop; a group calls `done` once when its checks are settled.
@@ -51,6 +54,21 @@ public:
     // `away_ms` after the connection closed.
     virtual void on_restarted(std::shared_ptr<ocpp::Peer> /*peer*/, const std::string& /*firmware_version*/,
                               double /*away_ms*/) {}
+    // Why the charger went away while a restart was expected, for connection.stable ("up until the charger ...").
+    virtual std::string away_reason() const { return "restarted to install the new firmware"; }
+    // While the charger is away: the group's decision on its next connection attempt (a new password, a new
+    // security profile), or nullopt to leave it to the usual checks.
+    virtual std::optional<ocpp::net::HandshakeDecision> on_reconnect_attempt(const ocpp::net::HandshakeInfo& /*info*/) {
+        return std::nullopt;
+    }
+    // While the charger is away: an attempt the server refused before the handshake hook (a TLS failure).
+    virtual void on_reconnect_rejected(const ocpp::net::RejectedHandshake& /*rejected*/) {}
+    // False when the charger comes back without a BootNotification (a reconnect, not a reboot): the conversation
+    // goes on from the new connection's opening.
+    virtual bool boots_after_reconnect() const { return true; }
+    // The charger's new connection is open (before its BootNotification, if one comes).
+    virtual void on_reconnected(std::shared_ptr<ocpp::Peer> /*peer*/) {}
+    virtual void on_security_event(const ocpp::v16::SecurityEventNotificationReq& /*req*/) {}
     // Stops waiting (the test ends); the board settles what is still running.
     virtual void conclude() = 0;
 };
@@ -69,12 +87,13 @@ struct GroupDef {
     bool charges; // with the charging test it also keeps a transaction for the charging time
     std::function<std::unique_ptr<Group>(GroupContext)> make;
     bool restarts = false; // the charger may restart during the group (the test waits for it to come back)
+    int reconnects = 0;    // how many reconnects the group asks for, each waited for as long as a restart
 };
 
 // Every group, in the order they run.
 const std::vector<GroupDef>& group_registry();
 const GroupDef* find_group(std::string_view name);
-// "smart-charging, local-list, reservation, trigger, firmware".
+// "smart-charging, local-list, reservation, trigger, firmware, security".
 std::string group_names();
 // A comma-separated list of group names, in registry order without duplicates; a bad name is an error that names it
 // and lists the valid ones.
@@ -93,6 +112,7 @@ std::unique_ptr<Group> make_firmware(GroupContext ctx);
 std::unique_ptr<Group> make_local_list(GroupContext ctx);
 std::unique_ptr<Group> make_reservation(GroupContext ctx);
 std::unique_ptr<Group> make_trigger(GroupContext ctx);
+std::unique_ptr<Group> make_security(GroupContext ctx);
 
 // Waits of a group: one timer, callbacks dropped once the group is gone or concluded.
 class Waiter {

@@ -63,6 +63,25 @@ const std::vector<GroupDef>& group_registry() {
          false,
          make_firmware,
          true},
+        // After firmware: a failed upgrade can leave the charger unable to come back.
+        {"security",
+         "", // the whitepaper adds no feature profile: run whatever the charger declares
+         {
+             {"security.tls", "TLS version and cipher suites as the security whitepaper requires", "TC_086_CS"},
+             {"security.client_certificate", "Profile 3 client certificate: chain, key, validity, CN and O",
+              "TC_087_CS"},
+             {"security.installed_certificates", "GetInstalledCertificateIds answered for both certificate types",
+              "TC_076_CS"},
+             {"security.password_rotation", "A new AuthorizationKey: the charger comes back with it", "TC_073_CS"},
+             {"security.profile_upgrade", "SecurityProfile 1 → 2: the tester's root installed, back over TLS",
+              "TC_083_CS"},
+             {"security.event", "SecurityEventNotification for a provoked event", ""},
+         },
+         10,
+         false,
+         make_security,
+         false,
+         2},
     };
     return registry;
 }
@@ -148,6 +167,7 @@ std::chrono::seconds group_budget(const TestConfig& config) {
             if (def->restarts) {
                 total += restart_wait(config);
             }
+            total += def->reconnects * restart_wait(config);
         }
     }
     return total;

@@ -68,7 +68,8 @@ void GroupRunner::next() {
     while (at_ < queue_.size()) {
         const GroupDef& def = *queue_[at_++];
         const auto supported = config_value(ctx_.report.charger, "SupportedFeatureProfiles");
-        if (supported && !declares_profile(*supported, def.profile)) {
+        // A group without a feature profile (security) runs whatever the charger declares.
+        if (supported && *def.profile != '\0' && !declares_profile(*supported, def.profile)) {
             for (const auto& gc : def.checks) {
                 ctx_.board.set(gc.key, Outcome::skipped("not supported by this charger: its SupportedFeatureProfiles "
                                                         "(" +
@@ -105,7 +106,7 @@ void GroupRunner::next() {
 
 void GroupRunner::launch(const GroupDef& def) {
     current_ = def.make(ctx_);
-    if (!config_value(ctx_.report.charger, "SupportedFeatureProfiles")) {
+    if (*def.profile != '\0' && !config_value(ctx_.report.charger, "SupportedFeatureProfiles")) {
         ctx_.board.add_detail(def.checks.front().key,
                               "SupportedFeatureProfiles unknown (GetConfiguration gave no value): run anyway");
     }
@@ -187,6 +188,33 @@ void GroupRunner::on_restarted(std::shared_ptr<ocpp::Peer> peer, const std::stri
     ctx_.peer = peer;
     if (current_) {
         current_->on_restarted(std::move(peer), firmware_version, away_ms);
+    }
+}
+
+std::string GroupRunner::away_reason() const {
+    return current_ ? current_->away_reason() : std::string("restarted");
+}
+
+std::optional<ocpp::net::HandshakeDecision> GroupRunner::on_reconnect_attempt(const ocpp::net::HandshakeInfo& info) {
+    return current_ ? current_->on_reconnect_attempt(info) : std::nullopt;
+}
+
+void GroupRunner::on_reconnect_rejected(const ocpp::net::RejectedHandshake& rejected) {
+    if (current_) {
+        current_->on_reconnect_rejected(rejected);
+    }
+}
+
+void GroupRunner::on_reconnected(std::shared_ptr<ocpp::Peer> peer) {
+    ctx_.peer = peer;
+    if (current_) {
+        current_->on_reconnected(std::move(peer));
+    }
+}
+
+void GroupRunner::on_security_event(const ocpp::v16::SecurityEventNotificationReq& req) {
+    if (current_) {
+        current_->on_security_event(req);
     }
 }
 

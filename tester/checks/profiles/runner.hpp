@@ -34,6 +34,13 @@ public:
     // The charger went away for an expected restart, and came back on a new connection (later groups use it).
     void on_restarting();
     void on_restarted(std::shared_ptr<ocpp::Peer> peer, const std::string& firmware_version, double away_ms);
+    // Reconnects a group asked for (security): see Group.
+    std::string away_reason() const;
+    std::optional<ocpp::net::HandshakeDecision> on_reconnect_attempt(const ocpp::net::HandshakeInfo& info);
+    void on_reconnect_rejected(const ocpp::net::RejectedHandshake& rejected);
+    bool boots_after_reconnect() const { return !current_ || current_->boots_after_reconnect(); }
+    void on_reconnected(std::shared_ptr<ocpp::Peer> peer);
+    void on_security_event(const ocpp::v16::SecurityEventNotificationReq& req);
     // Stops the running group; the board settles its checks.
     void conclude();
     // Connector 1's last status before the runner existed (e.g. Charging or Finishing from the charging test).
