@@ -144,6 +144,12 @@ int run(int argc, char** argv) {
         });
     }
     {
+        CentralSystem* cs = central.get();
+        central->security_jobs().set_cpo_name([cs] {
+            return cs->certificates().authority() ? cs->certificates().operator_ca().cpo_name : std::string();
+        });
+    }
+    {
         std::string dir = o.file_store;
         if (dir.empty()) {
             dir = store::is_shared_database(o.db) ? "ocppkit-files" : db_path + ".files";

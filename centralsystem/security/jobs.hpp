@@ -58,6 +58,9 @@ public:
     // The root certificate (PEM) installed on chargers moving to profile 2; "" when there is none.
     void set_root_certificate(std::function<std::string()> source) { root_ = std::move(source); }
     std::string root_certificate() const { return root_ ? root_() : std::string(); }
+    // The operator's CpoName, set on a charger (ChangeConfiguration CpoName) before it is asked for a CSR, so that
+    // the CSR's organizationName is what the CA checks; empty: not set.
+    void set_cpo_name(std::function<std::string()> source) { cpo_name_ = std::move(source); }
     // Runs a job already stored with `id` over `chargers` (each pending).
     void start(std::int64_t id, JobSpec spec, std::vector<std::string> chargers);
     // True when the charger takes part in a running job (a second job for it is refused).
@@ -117,12 +120,14 @@ private:
     // Profile upgrades (jobs_upgrade.cpp).
     void upgrade(Job& job, std::size_t i);
     void set_profile(Job& job, std::size_t i);
+    void ask_certificate(Job& job, std::size_t i); // 2 -> 3: CpoName, then ExtendedTriggerMessage
     // Sends a call to the charger; then(outcome) runs when it is answered and the entry is still at this step.
     void call(Job& job, std::size_t i, const std::string& action, std::string payload,
               std::function<void(Job&, std::size_t, const ocpp::RawOutcome&)> then);
 
     JobsDeps deps_;
     std::function<std::string()> root_;
+    std::function<std::string()> cpo_name_;
     std::map<std::int64_t, std::unique_ptr<Job>> jobs_;
     std::unordered_map<std::string, Ref> owner_; // charger -> its entry in a running job
     std::uint64_t tokens_ = 0;

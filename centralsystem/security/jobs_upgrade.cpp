@@ -1,8 +1,9 @@
 // Security profile upgrades of one charger. 1 → 2: InstallCertificate(CentralSystemRootCertificate) with the root
 // that signed the central system's TLS certificate, then SecurityProfile=2; confirmed when the charger comes back over
-// TLS. 2 → 3: ExtendedTriggerMessage(SignChargePointCertificate); once the certificate authority reports the new
-// certificate installed (certificate_installed), SecurityProfile=3; confirmed when the charger comes back with it.
-// The gate holds a charger to the highest profile it proved, so a confirmed upgrade cannot be undone by the charger.
+// TLS. 2 → 3: ChangeConfiguration(CpoName) with the operator's name,
+// ExtendedTriggerMessage(SignChargePointCertificate); once the certificate authority reports the new certificate
+// installed (certificate_installed), SecurityProfile=3; confirmed when the charger comes back with it. The gate holds a
+// charger to the highest profile it proved, so a confirmed upgrade cannot be undone by the charger.
 #include "centralsystem/security/jobs.hpp"
 #include "ocpp/http/json.hpp"
 
@@ -25,17 +26,18 @@ void SecurityJobs::upgrade(Job& job, std::size_t i) {
         return settle(job, i, "confirmed", "already at security profile " + std::to_string(c->security_profile));
     }
     if (target == 3) {
-        std::string payload = ocpp::http::json_object(
-            [](ocpp::http::JsonWriter& w) { ocpp::http::member(w, "requestedMessage", "SignChargePointCertificate"); });
-        return call(job, i, "ExtendedTriggerMessage", std::move(payload),
-                    [this](Job& j, std::size_t k, const ocpp::RawOutcome& out) {
-                        if (answer_status(out) == "Accepted") {
-                            return await(j, k, Await::Certificate,
-                                         "asked for a charger certificate; waiting for it to be signed and installed");
-                        }
-                        settle(j, k, out.status == ocpp::CallStatus::Ok ? "rejected" : "failed",
-                               describe_failure("ExtendedTriggerMessage", out));
-                    });
+        const std::string cpo = cpo_name_ ? cpo_name_() : std::string();
+        if (cpo.empty()) {
+            return ask_certificate(job, i);
+        }
+        std::string payload = ocpp::http::json_object([&](ocpp::http::JsonWriter& w) {
+            ocpp::http::member(w, "key", "CpoName");
+            ocpp::http::member(w, "value", cpo);
+        });
+        // Whatever the answer (a charger may keep CpoName read-only, set at the factory), the CSR is asked for next;
+        // the CA judges its organizationName.
+        return call(job, i, "ChangeConfiguration", std::move(payload),
+                    [this](Job& j, std::size_t k, const ocpp::RawOutcome&) { ask_certificate(j, k); });
     }
     const std::string root = root_certificate();
     if (root.empty()) {
@@ -52,6 +54,20 @@ void SecurityJobs::upgrade(Job& job, std::size_t i) {
         settle(j, k, out.status == ocpp::CallStatus::Ok ? "rejected" : "failed",
                describe_failure("InstallCertificate", out) + "; its security profile is unchanged");
     });
+}
+
+void SecurityJobs::ask_certificate(Job& job, std::size_t i) {
+    std::string payload = ocpp::http::json_object(
+        [](ocpp::http::JsonWriter& w) { ocpp::http::member(w, "requestedMessage", "SignChargePointCertificate"); });
+    call(job, i, "ExtendedTriggerMessage", std::move(payload),
+         [this](Job& j, std::size_t k, const ocpp::RawOutcome& out) {
+             if (answer_status(out) == "Accepted") {
+                 return await(j, k, Await::Certificate,
+                              "asked for a charger certificate; waiting for it to be signed and installed");
+             }
+             settle(j, k, out.status == ocpp::CallStatus::Ok ? "rejected" : "failed",
+                    describe_failure("ExtendedTriggerMessage", out));
+         });
 }
 
 void SecurityJobs::set_profile(Job& job, std::size_t i) {

@@ -1,9 +1,9 @@
 // A simulated fleet moves from security profile 1 to 2 to 3 with the real binaries, as an operator does it: the
 // central system holds an operator CA (imported, its key sealed with a passphrase) that also signed its TLS
 // certificate, serves plain and TLS side by side, and two bulk jobs move every charger. 1 -> 2: the operator root is
-// installed and SecurityProfile set; each charger comes back over wss://. 2 -> 3: each charger is asked for a CSR, the
-// CA signs it, the charger installs the certificate and comes back presenting it. Afterwards a plain connection, and
-// a TLS one without the charger's certificate, are refused downgrade attempts.
+// installed and SecurityProfile set; each charger comes back over wss://. 2 -> 3: each charger is given the operator's
+// CpoName and asked for a CSR, the CA signs it, the charger installs the certificate and comes back presenting it.
+// Afterwards a plain connection, and a TLS one without the charger's certificate, are refused downgrade attempts.
 #include <fstream>
 
 #include "ocpp/pki/pki.hpp"
@@ -47,7 +47,6 @@ protected:
         write_file(base_ + ".server.pem", issued->second);
         write_file(base_ + ".server.key", issued->first.private_pem);
         write_file(base_ + ".passphrase", "migration passphrase of the operator");
-        write_file(base_ + ".model.yaml", "cpo_name: " + kCpo + "\n");
         tls_port_ = free_port();
         restart({"--tls-listen", "127.0.0.1:" + std::to_string(tls_port_), "--tls-cert", base_ + ".server.pem",
                  "--tls-key", base_ + ".server.key", "--tls-client-ca", base_ + ".ca.pem", "--ca-cert",
@@ -101,8 +100,8 @@ TEST_F(SecurityMigration, AFleetMovesFromProfile1To2To3AndCannotComeBackLower) {
         kBin + "/ocpp-simulator",
         std::vector<std::string>{"run", "--url", "ws://127.0.0.1:" + std::to_string(port_) + "/ocpp", "--secure-url",
                                  "wss://127.0.0.1:" + std::to_string(tls_port_) + "/ocpp", "--chargers",
-                                 std::to_string(kChargers), "--id-prefix", "MIG", "--password", kPassword, "--model",
-                                 base_ + ".model.yaml", "--duration", "300", "--sessions-per-hour", "0"},
+                                 std::to_string(kChargers), "--id-prefix", "MIG", "--password", kPassword, "--duration",
+                                 "300", "--sessions-per-hour", "0"},
         base_ + ".sim.log");
     ASSERT_TRUE(wait_until([&] { return connected() == kChargers; }, 30s)) << file_text(base_ + ".sim.log");
 
