@@ -5,6 +5,7 @@
 // The database is reached only through the store worker. The REST API (api/) uses the few accessors below.
 #include <memory>
 #include <string>
+#include <unordered_set>
 
 #include "centralsystem/central_config.hpp"
 #include "centralsystem/db/database.hpp"
@@ -87,6 +88,9 @@ public:
     // The files the central system keeps (uploaded logs); nullptr when it has none. Use it off the loop only.
     void set_files(std::unique_ptr<FileStore> files);
     FileStore* files() { return files_.get(); }
+    // Upload tokens whose upload is being stored now (on the loop): a second upload with the same token meanwhile is
+    // refused. Holds only tokens found in the database, so a stranger cannot grow it.
+    std::unordered_set<std::string>& uploads_in_flight() { return uploads_in_flight_; }
 
 private:
     CentralConfig config_;
@@ -103,6 +107,7 @@ private:
     std::unique_ptr<ocpp::Timer> expiry_timer_;
     SecurityJobs jobs_;
     std::unique_ptr<FileStore> files_;
+    std::unordered_set<std::string> uploads_in_flight_;
     ocpp::WorkerPool background_{1, 4}; // last: stopped first, while everything its jobs reach still exists
 };
 

@@ -277,6 +277,9 @@ void upload_log(CentralSystem& cs, const std::string& token, const HttpRequest& 
         return respond(json_error(413, "the upload has " + std::to_string(req.body.size()) + " bytes, at most " +
                                            std::to_string(kMaxLogUpload)));
     }
+    if (token.size() != 64 || cs.files() == nullptr) {
+        return respond(json_error(404, "no upload is expected at this address"));
+    }
     auto part = std::make_shared<Part>();
     const std::string_view type = req.header("content-type");
     if (req.method == "POST" && type.substr(0, 19) == "multipart/form-data") {
@@ -288,12 +291,9 @@ void upload_log(CentralSystem& cs, const std::string& token, const HttpRequest& 
     } else {
         part->content = req.body;
     }
-    if (token.size() != 64 || cs.files() == nullptr) {
-        return respond(json_error(404, "no upload is expected at this address"));
-    }
     cs.store<std::optional<db::LogRequest>>(
         [token](store::Connection& db) { return db::find_log_by_token(db, token); },
-        [&cs, part, respond](ocpp::Result<std::optional<db::LogRequest>> r) {
+        [&cs, part, respond](ocpp::Result<std::optional<db::LogRequest>> r) mutable {
             if (!r) {
                 return respond(store_failed(cs, r.error()));
             }
@@ -301,9 +301,15 @@ void upload_log(CentralSystem& cs, const std::string& token, const HttpRequest& 
                 return respond(json_error(404, "no upload is expected at this address"));
             }
             const db::LogRequest found = **r;
-            if (!found.uploaded_at.empty()) {
+            if (!found.uploaded_at.empty() || cs.uploads_in_flight().count(found.token) > 0) {
                 return respond(json_error(409, "this log was uploaded already"));
             }
+            cs.uploads_in_flight().insert(found.token);
+            // Whatever happens from here, the token is free again when the answer goes out.
+            respond = [&cs, token = found.token, respond](ocpp::net::HttpResponse r) {
+                cs.uploads_in_flight().erase(token);
+                respond(std::move(r));
+            };
             const std::string stored_name =
                 "log-" + std::to_string(found.id) + "-" + found.token.substr(0, 16) + ".bin";
             const std::string file_name = part->file_name.empty()

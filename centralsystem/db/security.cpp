@@ -95,7 +95,8 @@ Result<void> add_issued_certificate(Connection& db, IssuedCertificate& c) {
         return id.error();
     }
     c.id = id->value_or(0);
-    return {};
+    // A charger renews now and then; its newest certificates are what matters (and the throttle bounds the rate).
+    return prune_per_charger(db, "issued_certificates", c.chargebox_id, kIssuedListed);
 }
 
 Result<void> set_certificate_delivery(Connection& db, std::int64_t id, std::string_view delivery) {
@@ -110,8 +111,11 @@ Result<std::vector<IssuedCertificate>> issued_certificates(Connection& db, std::
 Result<std::vector<IssuedCertificate>> take_expiring(Connection& db, std::string_view until, int limit) {
     auto due = db.all(read_issued,
                       std::string(kIssuedColumns) +
-                          "WHERE expiry_warned = 0 AND delivery = 'Accepted' AND not_after < ?1 ORDER BY not_after "
-                          "LIMIT ?2",
+                          "WHERE expiry_warned = 0 AND delivery = 'Accepted' AND not_after < ?1 "
+                          // a certificate the charger has since replaced is not a warning
+                          "AND NOT EXISTS (SELECT 1 FROM issued_certificates n WHERE n.chargebox_id = "
+                          "issued_certificates.chargebox_id AND n.delivery = 'Accepted' AND n.id > "
+                          "issued_certificates.id) ORDER BY not_after LIMIT ?2",
                       until, limit);
     if (!due) {
         return due.error();

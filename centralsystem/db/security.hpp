@@ -61,7 +61,7 @@ inline constexpr std::int64_t kSecurityEventsPerCharger = 1000;
 inline constexpr std::int64_t kSecurityEventsKept = 100000;
 // Certificate requests kept per charger.
 inline constexpr std::int64_t kCertificateRequestsPerCharger = 100;
-// Certificates listed per charger (newest first).
+// Certificates kept and listed per charger (newest first).
 inline constexpr int kIssuedListed = 100;
 
 // Migration 6 of the central system's schema (db/schema.cpp lists it).

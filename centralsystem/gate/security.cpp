@@ -21,7 +21,13 @@ ocpp::net::HandshakeDecision HandshakeGate::accepted(const ocpp::net::HandshakeI
     const std::string& id = info.chargebox_id;
     auto it = credentials_.find(id);
     const int proven = proven_profile(info);
-    if (it != credentials_.end() && proven > it->second.security_profile) {
+    // Only a connection that proved who it is raises the profile: a verified client certificate, or a password that
+    // was checked. A charger let in without one (no password stored, accept-any-password) could be anyone, and
+    // raising its profile would let a stranger lock the real charger out as a "downgrade".
+    const bool authenticated =
+        it != credentials_.end() &&
+        (!info.client_cert_subject.empty() || (!it->second.password_hash.empty() && !it->second.accept_any_password));
+    if (authenticated && proven > it->second.security_profile) {
         const int before = it->second.security_profile;
         it->second.security_profile = proven;
         changed_[id] = ++generation_;

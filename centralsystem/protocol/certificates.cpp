@@ -114,7 +114,7 @@ void on_sign_certificate(HandlerContext& ctx, const std::string& id, const SignC
             });
     });
     if (!started) {
-        ctx.certificates.limiter().done(id);
+        ctx.certificates.limiter().cancel(id);
         refuse("Rejected", "the CA is busy signing other requests; try again later", false);
     }
 }

@@ -31,7 +31,10 @@ void add_security_event_handlers(HandlerContext& ctx, ocpp::Peer& peer, const st
         e.tech_info = req.techInfo;
         e.critical = security::is_critical_event(req.type);
         const std::string kind = e.critical ? "securityEventCritical" : "securityEvent";
-        ctx.notices.notify_once("security:" + id + ":" + e.type, id, kind,
+        // Throttled per charger and known type: an unknown type shares one subject per charger, so a charger that
+        // invents types cannot fill the shared throttle and silence everyone else's alerts.
+        const std::string subject = security::is_known_event(e.type) ? e.type : std::string("other");
+        ctx.notices.notify_once("security:" + id + ":" + subject, id, kind,
                                 (e.critical ? "critical security event " : "security event ") + e.type +
                                     (e.tech_info ? " (" + *e.tech_info + ")" : std::string()) + " at " + e.at);
         ctx.db.run<void>(

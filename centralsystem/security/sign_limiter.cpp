@@ -42,4 +42,15 @@ void SignLimiter::forget_old(ocpp::Clock::TimePoint now) {
     }
 }
 
+void SignLimiter::cancel(const std::string& id) {
+    auto it = entries_.find(id);
+    if (it == entries_.end()) {
+        return;
+    }
+    it->second.in_flight = false;
+    if (!it->second.started.empty()) {
+        it->second.started.pop_back(); // the start refuse() recorded for this attempt
+    }
+}
+
 } // namespace cs::security

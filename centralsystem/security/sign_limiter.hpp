@@ -27,6 +27,8 @@ public:
     std::string refuse(const std::string& id, ocpp::Clock::TimePoint now);
     // The signing for `id` finished (signed or not).
     void done(const std::string& id);
+    // The signing for `id` could not even be queued (the CA is busy): it does not count against the charger.
+    void cancel(const std::string& id);
 
 private:
     struct Entry {

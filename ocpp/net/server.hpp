@@ -25,6 +25,9 @@ struct ServerTlsConfig {
     // With client_ca_file: a client without a certificate is let in too (profile 2 beside 3 on one listener); one
     // that presents a certificate must still chain to client_ca_file.
     bool client_cert_optional = false;
+    // Keep what a client offered and presented (cipher suites, versions, its certificate chain) in HandshakeInfo for
+    // a report (the tester); off, a session carries none of it.
+    bool record_client_details = false;
 };
 
 struct ServerConfig {

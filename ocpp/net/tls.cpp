@@ -216,10 +216,12 @@ Result<SSL_CTX*> make_server_ssl_ctx(const ServerTlsConfig& config) {
         SSL_CTX_set_verify(ctx.get(),
                            config.client_cert_optional ? SSL_VERIFY_PEER
                                                        : SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT,
-                           keep_presented_chain);
+                           config.record_client_details ? keep_presented_chain : nullptr);
     }
     SSL_CTX_set_info_callback(ctx.get(), info_callback);
-    SSL_CTX_set_client_hello_cb(ctx.get(), client_hello_callback, nullptr);
+    if (config.record_client_details) {
+        SSL_CTX_set_client_hello_cb(ctx.get(), client_hello_callback, nullptr);
+    }
     ERR_clear_error();
     return ctx.release();
 }

@@ -214,9 +214,19 @@ PkiResult<std::string> CertificateAuthority::sign(std::string_view csr_pem, cons
     const TimePoint until = std::min(from + options.validity, info_.not_after);
     if (until <= from)
         return PkiError{PkiErrorKind::Expired, "the CA is not valid after the requested start"};
+    // The subject is rebuilt from what read_csr reports (and the caller checked), never copied: a repeated or
+    // multi-valued name could say one thing to the check and another to whoever reads the certificate.
+    const X509_NAME* asked = X509_REQ_get_subject_name(request.value().get());
+    if (auto why = ambiguity_of(asked))
+        return PkiError{PkiErrorKind::SubjectMismatch, *why};
+    NamePtr subject(X509_NAME_new());
+    if (!subject)
+        return fail(PkiErrorKind::Internal, "cannot build the subject");
+    if (auto filled = fill_name(subject.get(), subject_of(asked)); !filled)
+        return filled.error();
     X509Ptr cert(X509_new());
     if (!cert || X509_set_version(cert.get(), 2) != 1 || !set_random_serial(cert.get()) ||
-        X509_set_subject_name(cert.get(), X509_REQ_get_subject_name(request.value().get())) != 1 ||
+        X509_set_subject_name(cert.get(), subject.get()) != 1 ||
         X509_set_issuer_name(cert.get(), X509_get_subject_name(issuer)) != 1 ||
         !set_validity(cert.get(), from, until) || !copy_public_key(cert.get(), request.value().get()))
         return fail(PkiErrorKind::Internal, "cannot build the certificate");

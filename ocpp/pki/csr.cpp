@@ -54,6 +54,8 @@ PkiResult<CsrInfo> read_csr(std::string_view csr_pem) {
         return request.error();
     EVP_PKEY* key = X509_REQ_get0_pubkey(request.value().get());
     CsrInfo info;
+    if (auto why = ambiguity_of(X509_REQ_get_subject_name(request.value().get())))
+        return PkiError{PkiErrorKind::SubjectMismatch, *why};
     info.subject = subject_of(X509_REQ_get_subject_name(request.value().get()));
     info.key_type = *key_type_of(key);
     info.public_key_pem = public_key_pem(key);

@@ -218,6 +218,23 @@ Subject subject_of(const X509_NAME* name) {
     return subject;
 }
 
+std::optional<std::string> ambiguity_of(const X509_NAME* name) {
+    for (const auto& [nid, what] :
+         {std::pair{NID_commonName, "commonName"}, std::pair{NID_organizationName, "organizationName"},
+          std::pair{NID_organizationalUnitName, "organizationalUnitName"}, std::pair{NID_countryName, "countryName"}}) {
+        const int first = X509_NAME_get_index_by_NID(name, nid, -1);
+        if (first >= 0 && X509_NAME_get_index_by_NID(name, nid, first) >= 0)
+            return std::string("the subject has more than one ") + what;
+    }
+    // A multi-valued name (two attributes in one RDN) reads differently to different parsers.
+    const int count = X509_NAME_entry_count(name);
+    for (int i = 1; i < count; ++i) {
+        if (X509_NAME_ENTRY_set(X509_NAME_get_entry(name, i)) == X509_NAME_ENTRY_set(X509_NAME_get_entry(name, i - 1)))
+            return std::string("the subject has a multi-valued name");
+    }
+    return std::nullopt;
+}
+
 PkiResult<bool> fill_name(X509_NAME* name, const Subject& subject) {
     if (!subject.country.empty() &&
         (subject.country.size() != 2 || !std::isalpha(static_cast<unsigned char>(subject.country[0])) ||

@@ -156,6 +156,15 @@ void Charger::register_certificates() {
             reject(verified.error().message);
             return;
         }
+        // The certificate must be for the key of our request: a proof signed with that key verifies with it.
+        const std::string proof = "certificate for " + spec_.id;
+        auto signature = ocpp::pki::sign_data(st.pending_key_pem, proof);
+        const auto matches = signature.ok() ? ocpp::pki::verify_data(verified->pem, proof, *signature)
+                                            : ocpp::pki::PkiResult<bool>(signature.error());
+        if (!matches.ok() || !matches.value()) {
+            reject("the certificate is not for the key of this charger's certificate request");
+            return;
+        }
         st.client_chain_pem = req.certificateChain;
         st.client_key_pem = std::move(st.pending_key_pem);
         st.pending_key_pem.clear();
@@ -258,6 +267,14 @@ void Charger::check_certificate_expiry() {
         st.renewal->start(kRenewalRetry, again);
         return;
     }
+    // At most one renewal a day: a CA that issues certificates already inside the renewal window (its own end is
+    // near, or a short validity) must not get a request after every CertificateSigned.
+    const auto steady_now = this->now();
+    if (st.last_renewal_request && steady_now - *st.last_renewal_request < kExpiryCheckEvery) {
+        st.renewal->start(kExpiryCheckEvery - (steady_now - *st.last_renewal_request), again);
+        return;
+    }
+    st.last_renewal_request = steady_now;
     request_certificate();
     st.renewal->start(kExpiryCheckEvery, again); // a new certificate re-arms this when it arrives
 }

@@ -38,9 +38,10 @@ struct SecurityState {
     std::string authorization_key;                  // the hex text last accepted
     std::optional<ConnectionSettings> fallback;     // the previous settings while new ones have not got in yet
     int failures_with_new = 0;                      // failed attempts with the new settings
-    bool csr_in_flight = false;                     // a SignCertificate is waiting for its answer
-    std::unique_ptr<ocpp::Timer> reconnect;         // closes the connection after a change, once the reply is out
-    std::unique_ptr<ocpp::Timer> renewal;           // the next look at the certificate's expiry
+    std::optional<ocpp::Clock::TimePoint> last_renewal_request; // the last renewal asked for because of expiry
+    bool csr_in_flight = false;                                 // a SignCertificate is waiting for its answer
+    std::unique_ptr<ocpp::Timer> reconnect; // closes the connection after a change, once the reply is out
+    std::unique_ptr<ocpp::Timer> renewal;   // the next look at the certificate's expiry
 };
 
 // Adds the whitepaper's configuration keys (AuthorizationKey, SecurityProfile, CpoName, ...) for a charger's spec.

@@ -233,6 +233,7 @@ int run_check(const CheckOptions& o) {
     std::optional<ocpp::net::ServerTlsConfig> tls;
     if (!o.tls_cert.empty()) {
         tls = ocpp::net::ServerTlsConfig{o.tls_cert, o.tls_key, o.tls_client_ca, false};
+        tls->record_client_details = true; // the TLS and client-certificate checks report them
     }
     if (!o.tls_listen) {
         sc.tls = tls;

@@ -87,6 +87,9 @@ int run_serve(int argc, char** argv) {
     auto worker = std::make_unique<store::StoreWorker>(std::move(db.connection));
     auto sc = ocpp::program::server_config({o.host, o.port}, o.tls_cert, o.tls_key, o.tls_client_ca);
     sc.max_http_body = 64 * 1024;
+    if (sc.tls) {
+        sc.tls->record_client_details = true; // the TLS and client-certificate checks report them
+    }
     // With --tls-listen the TLS settings go to a second listener; --listen stays plain.
     std::unique_ptr<ocpp::net::Server> tls_server;
     if (o.tls_listen) {

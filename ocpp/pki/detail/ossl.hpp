@@ -65,6 +65,9 @@ std::string public_key_pem(EVP_PKEY* key);
 std::string certificate_pem(X509* cert);
 
 Subject subject_of(const X509_NAME* name);
+// Why a name cannot be read one way only (a repeated commonName, organizationName, OU or country, or a
+// multi-valued RDN), or nullopt: such a subject could name one charger to one check and another to the next.
+std::optional<std::string> ambiguity_of(const X509_NAME* name);
 // CN, O, OU and C of the subject added to a name (C must be two letters when set).
 PkiResult<bool> fill_name(X509_NAME* name, const Subject& subject);
 std::string lower_hex(const unsigned char* data, std::size_t size);
