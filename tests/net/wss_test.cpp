@@ -305,7 +305,9 @@ TEST_F(WssTest, Tls12ClientGetsAnAeadCipher) {
 // What the tester's security group reads: the suites and versions of the ClientHello, and the client's
 // certificates, also when they failed verification.
 TEST_F(WssTest, TheClientHelloAndThePresentedCertificatesAreRecorded) {
-    ASSERT_TRUE(start_server(tls_config(true, true)));
+    auto config = tls_config(true, true);
+    config.tls->record_client_details = true;
+    ASSERT_TRUE(start_server(config));
     auto [c, probe] = open(opts(wss()), trusting(pki->ca_cert, pki->client_cert, pki->client_key));
     expect_echo(c, probe);
     const HandshakeInfo info = on_server([&] { return server_sessions.at(0)->info(); });
@@ -325,6 +327,17 @@ TEST_F(WssTest, TheClientHelloAndThePresentedCertificatesAreRecorded) {
     const RejectedHandshake r = on_server([&] { return rejects[0]; });
     EXPECT_EQ(r.info.client_cert_chain_pem.rfind("-----BEGIN CERTIFICATE-----", 0), 0u) << "kept although refused";
     EXPECT_FALSE(r.info.tls_offered_ciphers.empty());
+}
+
+// A server that does not ask for them (the central system) keeps none of it: no memory per session for a report.
+TEST_F(WssTest, WithoutRecordingNothingOfTheClientHelloIsKept) {
+    ASSERT_TRUE(start_server(tls_config(true, true)));
+    auto [c, probe] = open(opts(wss()), trusting(pki->ca_cert, pki->client_cert, pki->client_key));
+    expect_echo(c, probe);
+    const HandshakeInfo info = on_server([&] { return server_sessions.at(0)->info(); });
+    EXPECT_TRUE(info.tls_offered_ciphers.empty());
+    EXPECT_TRUE(info.client_cert_chain_pem.empty());
+    EXPECT_FALSE(info.client_cert_subject.empty()) << "the verified subject is still known";
 }
 
 } // namespace
