@@ -186,5 +186,24 @@ TEST(Authority, RefusesABadCsr) {
     EXPECT_EQ(cert.error().kind, PkiErrorKind::BadCsr);
 }
 
+// A subject that names two commonNames reads as one charger to one parser and another to the next: a CSR like that
+// is refused, and nothing the CA signs carries a repeated name.
+TEST(Authority, RefusesACsrThatNamesTwoCommonNames) {
+    ScratchDir dir;
+    auto key = ocpp::pki::generate_key();
+    ASSERT_TRUE(key.ok());
+    const std::string key_path = dir.file("k.pem", key->private_pem);
+    const std::string csr_path = dir.path + "/two.csr";
+    openssl({"req", "-new", "-key", key_path, "-subj", "/O=Acme CPO/CN=CP-0001/CN=CP-0002", "-out", csr_path});
+    const std::string csr = openssl({"req", "-in", csr_path});
+    auto read = ocpp::pki::read_csr(csr);
+    ASSERT_FALSE(read.ok());
+    EXPECT_EQ(read.error().kind, PkiErrorKind::SubjectMismatch);
+    EXPECT_NE(read.error().message.find("commonName"), std::string::npos) << read.error().message;
+    auto cert = root_ca().sign(csr, client_options());
+    ASSERT_FALSE(cert.ok());
+    EXPECT_EQ(cert.error().kind, PkiErrorKind::SubjectMismatch);
+}
+
 } // namespace
 } // namespace ocppkit::test::pki
