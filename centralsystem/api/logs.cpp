@@ -306,9 +306,9 @@ void upload_log(CentralSystem& cs, const std::string& token, const HttpRequest& 
             }
             cs.uploads_in_flight().insert(found.token);
             // Whatever happens from here, the token is free again when the answer goes out.
-            respond = [&cs, token = found.token, respond](ocpp::net::HttpResponse r) {
+            respond = [&cs, token = found.token, respond](ocpp::net::HttpResponse answer) {
                 cs.uploads_in_flight().erase(token);
-                respond(std::move(r));
+                respond(std::move(answer));
             };
             const std::string stored_name =
                 "log-" + std::to_string(found.id) + "-" + found.token.substr(0, 16) + ".bin";
