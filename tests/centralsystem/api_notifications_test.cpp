@@ -1,6 +1,8 @@
 // Notifications through the REST API of the real binary: they survive a restart, page, filter and are marked read.
 #include <gtest/gtest.h>
 
+#include <fstream>
+
 #include "centralsystem/db/queries.hpp"
 #include "store/sqlite.hpp"
 #include "tests/centralsystem/cs_binary.hpp"
@@ -13,12 +15,14 @@ class NotificationApi : public CentralSystemBinary {};
 
 TEST_F(NotificationApi, StoredPagedFilteredAndMarkedRead) {
     // A real event: an auto-registered charger connects and goes away -> "offline".
+    // (A charger without the security whitepaper: its StartupOfTheDevice event would be one more notification.)
     restart({"--auto-register"});
     {
+        std::ofstream(base_ + ".model.yaml") << "security: false\n";
         ChildProcess sim(kBin + "/ocpp-simulator",
                          {"run", "--url", "ws://127.0.0.1:" + std::to_string(port_) + "/ocpp", "--chargers", "1",
                           "--id-prefix", "NOTE", "--password", "note-password-1", "--duration", "1",
-                          "--sessions-per-hour", "0"},
+                          "--sessions-per-hour", "0", "--model", base_ + ".model.yaml"},
                          base_ + ".sim.log");
         ASSERT_GE(sim.wait_exit(20s), 0);
     }
