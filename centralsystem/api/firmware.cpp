@@ -176,11 +176,6 @@ void finish_one(CentralSystem& cs, std::shared_ptr<Pending> pending, std::int64_
 
 } // namespace
 
-std::int64_t positive_id(const std::string& text) {
-    const long long n = std::atoll(text.c_str());
-    return n >= 1 && std::to_string(n) == text ? n : 0;
-}
-
 bool firmware_update_ended(const db::FirmwareUpdateRow& u) {
     for (const auto& c : u.chargers) {
         if (c.outcome == "pending") {
@@ -191,20 +186,6 @@ bool firmware_update_ended(const db::FirmwareUpdateRow& u) {
         }
     }
     return true;
-}
-
-void write_firmware(Writer& w, const db::FirmwareRow& f) {
-    w.StartObject();
-    w.Key("id");
-    w.Int64(f.id);
-    member(w, "name", f.name);
-    w.Key("size");
-    w.Int64(f.size);
-    member(w, "sha256", f.sha256);
-    member(w, "createdAt", f.created_at);
-    member(w, "signingCertificate", f.signing_certificate);
-    member(w, "signature", f.signature);
-    w.EndObject();
 }
 
 void list_firmware(CentralSystem& cs, Respond respond) {

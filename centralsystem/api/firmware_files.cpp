@@ -44,8 +44,11 @@ std::optional<std::map<std::string, std::string>> form_parts(std::string_view co
             return std::nullopt;
         }
         const std::string headers = body.substr(start, headers_end - start);
-        const auto n = headers.find("name=\"");
-        if (n != std::string::npos && (n == 0 || headers[n - 1] != 'e')) { // not filename="
+        auto n = headers.find("name=\"");
+        while (n != std::string::npos && n > 0 && headers[n - 1] != ' ' && headers[n - 1] != ';') {
+            n = headers.find("name=\"", n + 1); // filename="..." is not the part's name
+        }
+        if (n != std::string::npos) {
             const auto close = headers.find('"', n + 6);
             if (close != std::string::npos) {
                 parts.emplace(headers.substr(n + 6, close - n - 6),
@@ -82,6 +85,25 @@ std::int64_t unix_now() {
 }
 
 } // namespace
+
+std::int64_t positive_id(const std::string& text) {
+    const long long n = std::atoll(text.c_str());
+    return n >= 1 && std::to_string(n) == text ? n : 0;
+}
+
+void write_firmware(Writer& w, const db::FirmwareRow& f) {
+    w.StartObject();
+    w.Key("id");
+    w.Int64(f.id);
+    member(w, "name", f.name);
+    w.Key("size");
+    w.Int64(f.size);
+    member(w, "sha256", f.sha256);
+    member(w, "createdAt", f.created_at);
+    member(w, "signingCertificate", f.signing_certificate);
+    member(w, "signature", f.signature);
+    w.EndObject();
+}
 
 void upload_firmware(CentralSystem& cs, const HttpRequest& req, Respond respond) {
     if (req.body.size() > kMaxFirmwareUpload) {

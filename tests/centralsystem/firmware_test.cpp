@@ -134,6 +134,14 @@ TEST_F(Firmware, AnUploadIsStoredOnlyWhenItsSignatureVerifies) {
     EXPECT_EQ(huge.status, 413) << huge.body.substr(0, 200);
     EXPECT_EQ(firmware_count(), 1u);
 
+    // The part's name after its filename, as some clients write it.
+    std::string reversed = form({{"signingCertificate", signer.certificate_pem}, {"signature", sign(signer, file)}});
+    reversed.insert(0, "--XyZboundary\r\nContent-Disposition: form-data; filename=\"a.bin\"; name=\"file\"\r\n\r\n" +
+                           file + "\r\n");
+    const auto swapped = api("POST", "/api/v1/firmware", reversed, kForm);
+    EXPECT_EQ(swapped.status, 201) << swapped.body;
+    EXPECT_EQ(firmware_count(), 2u);
+
     // The raw body with the certificate and signature as query parameters.
     const std::string raw_file = "version=3.0.0\n";
     const auto raw = api("POST",
@@ -141,7 +149,7 @@ TEST_F(Firmware, AnUploadIsStoredOnlyWhenItsSignatureVerifies) {
                              "&signature=" + url_encode(sign(signer, raw_file)),
                          raw_file, {"Content-Type: application/octet-stream"});
     EXPECT_EQ(raw.status, 201) << raw.body;
-    EXPECT_EQ(firmware_count(), 2u);
+    EXPECT_EQ(firmware_count(), 3u);
     const auto one = api("GET", "/api/v1/firmware/1");
     EXPECT_EQ(one.status, 200) << one.body;
     EXPECT_EQ(api("GET", "/api/v1/firmware/999").status, 404);
