@@ -80,8 +80,8 @@ std::variant<UpdateRequest, Problem> parse_update(const rapidjson::Value& body) 
     return out;
 }
 
-// Where one charger stands: pending (not answered yet), offline, rejected, failed, sent (no status yet),
-// inProgress, done (Installed).
+// Where one charger stands: pending (not answered yet), offline, rejected, failed, replaced, sent (no status
+// yet), inProgress, done (Installed).
 std::string result_of(const db::FirmwareUpdateCharger& c) {
     if (c.outcome != "sent") {
         return c.outcome;
@@ -147,9 +147,14 @@ struct Pending {
 };
 
 void finish_one(CentralSystem& cs, std::shared_ptr<Pending> pending, std::int64_t request_id, std::string outcome,
-                std::string reason) {
+                std::string reason, std::string chargebox_id = {}) {
     cs.store<void>(
-        [request_id, outcome, reason](store::Connection& db) {
+        [request_id, outcome, reason, chargebox_id](store::Connection& db) -> ocpp::Result<void> {
+            if (reason == "AcceptedCanceled") {
+                if (auto r = db::replace_earlier_firmware_updates(db, chargebox_id, request_id); !r) {
+                    return r;
+                }
+            }
             return db::set_firmware_update_outcome(db, request_id, outcome, reason);
         },
         [&cs, pending](ocpp::Result<void> done) {
@@ -349,16 +354,17 @@ void start_firmware_update(CentralSystem& cs, const std::string& id, const HttpR
                     member(w, "signature", firmware.signature);
                     w.EndObject();
                 });
-                link->call_text("SignedUpdateFirmware", payload,
-                                [&cs, pending, request_id = c.request_id](ocpp::RawOutcome out) {
-                                    const std::string answer = answer_status(out);
-                                    if (answer.empty()) {
-                                        return finish_one(cs, pending, request_id, "failed",
-                                                          describe_failure("SignedUpdateFirmware", out));
-                                    }
-                                    const bool accepted = answer == "Accepted" || answer == "AcceptedCanceled";
-                                    finish_one(cs, pending, request_id, accepted ? "sent" : "rejected", answer);
-                                });
+                link->call_text(
+                    "SignedUpdateFirmware", payload,
+                    [&cs, pending, request_id = c.request_id, charger = c.chargebox_id](ocpp::RawOutcome out) {
+                        const std::string answer = answer_status(out);
+                        if (answer.empty()) {
+                            return finish_one(cs, pending, request_id, "failed",
+                                              describe_failure("SignedUpdateFirmware", out));
+                        }
+                        const bool accepted = answer == "Accepted" || answer == "AcceptedCanceled";
+                        finish_one(cs, pending, request_id, accepted ? "sent" : "rejected", answer, charger);
+                    });
             }
         });
 }

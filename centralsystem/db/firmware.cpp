@@ -193,6 +193,15 @@ Result<void> set_firmware_update_outcome(Connection& db, std::int64_t request_id
                   outcome, reason);
 }
 
+Result<void> replace_earlier_firmware_updates(Connection& db, std::string_view chargebox_id, std::int64_t request_id) {
+    return db.run("UPDATE firmware_update_chargers SET outcome = 'replaced', reason = ?3 WHERE chargebox_id = ?1 AND "
+                  "request_id < ?2 AND outcome = 'sent' AND NOT EXISTS (SELECT 1 FROM status_reports s WHERE "
+                  "s.chargebox_id = ?1 AND s.kind = 'firmware' AND s.request_id = firmware_update_chargers.request_id "
+                  "AND s.status IN ('Installed', 'DownloadFailed', 'InstallationFailed', "
+                  "'InstallVerificationFailed', 'InvalidSignature', 'InvalidCertificate'))",
+                  chargebox_id, request_id, "the charger cancelled it for request " + std::to_string(request_id));
+}
+
 Result<std::optional<FirmwareUpdateRow>> find_firmware_update(Connection& db, std::int64_t id) {
     return with_chargers(
         db, db.first(read_update, "SELECT " + std::string(kUpdateColumns) + " FROM firmware_updates WHERE id = ?1", id),

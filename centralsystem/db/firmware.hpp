@@ -51,6 +51,9 @@ Result<FirmwareUpdateRow> create_firmware_update(Connection& db, const FirmwareU
                                                  const std::vector<std::string>& chargers);
 Result<void> set_firmware_update_outcome(Connection& db, std::int64_t request_id, std::string_view outcome,
                                          std::string_view reason);
+// The charger cancelled its running update for `request_id` (AcceptedCanceled): its earlier updates that have not
+// ended are marked replaced.
+Result<void> replace_earlier_firmware_updates(Connection& db, std::string_view chargebox_id, std::int64_t request_id);
 // The update with each charger's status reports.
 Result<std::optional<FirmwareUpdateRow>> find_firmware_update(Connection& db, std::int64_t id);
 Result<std::optional<FirmwareUpdateRow>> find_firmware_update_by_token(Connection& db, std::string_view token);

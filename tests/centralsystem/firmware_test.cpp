@@ -217,8 +217,12 @@ TEST_F(Firmware, ASimulatedChargerRefusesAnUntrustedSignerAndInstallsTheTrustedO
     EXPECT_EQ(std::string((*refused)["result"].GetString()), "rejected");
     EXPECT_EQ(std::string((*refused)["reason"].GetString()), "InvalidCertificate");
 
-    // Signed under its root: downloaded, verified, installed, booted with the new version.
+    // Signed under its root: downloaded, verified, installed, booted with the new version. An update scheduled
+    // for later is cancelled by the charger for it (AcceptedCanceled) and shows as replaced.
     const auto id = uploaded("version=2.0.0\nnew firmware\n", maker);
+    const auto later = update(id, R"({"chargers":["FWSIM000001"],"retrieveDateTime":"2099-01-01T00:00:00Z"})");
+    const std::string later_path =
+        "/api/v1/firmware/" + std::to_string(id) + "/updates/" + std::to_string(later["update"]["id"].GetInt64());
     const auto started = update(id, R"({"chargers":["FWSIM000001"],"retries":1,"retryInterval":5})");
     const auto* sent = charger_of(started["update"], "FWSIM000001");
     ASSERT_NE(sent, nullptr);
@@ -237,6 +241,12 @@ TEST_F(Firmware, ASimulatedChargerRefusesAnUntrustedSignerAndInstallsTheTrustedO
         EXPECT_NE(body.find(std::string("\"status\":\"") + status + "\""), std::string::npos) << status << body;
     }
     EXPECT_NE(body.find("\"ended\":true"), std::string::npos) << body;
+    const auto replaced = parse_json(api("GET", later_path).body);
+    const auto* cancelled = charger_of(replaced["update"], "FWSIM000001");
+    ASSERT_NE(cancelled, nullptr);
+    EXPECT_EQ(std::string((*cancelled)["result"].GetString()), "replaced");
+    EXPECT_TRUE(replaced["update"]["ended"].GetBool());
+    EXPECT_NE(body.find("AcceptedCanceled"), std::string::npos) << body;
     EXPECT_TRUE(wait_until(
         [&] {
             return api("GET", "/api/v1/chargers/FWSIM000001").body.find("\"firmware\":\"2.0.0\"") != std::string::npos;
