@@ -240,7 +240,7 @@ std::string usage() {
            "  --tls-client-ca PEM       require client certificates signed by this CA (security profile 3)\n"
            "  --tls-listen HOST:PORT    serve TLS (the --tls-* files) on this second listener, --listen stays plain\n"
            "  --tls-root-ca PEM         the CA that signed --tls-cert: installed on chargers upgraded to profile 2\n"
-           "  --file-store DIR          where logs uploaded after GetLog are kept (default: the SQLite file's name\n"
+           "  --file-store DIR          where GetLog uploads and signed firmware are kept (default: the SQLite file's name\n"
            "                            and .files, or ./ocppkit-files; the newest 1000 files and 1 GiB)\n"
            "  --max-message-rate N      messages per second one charger may send, sustained (default 50; 0: no\n"
            "                            limit); beyond it a CALL gets a GenericError, and a charger that keeps\n"

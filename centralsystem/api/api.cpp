@@ -5,6 +5,7 @@
 #include <memory>
 #include <tuple>
 
+#include "centralsystem/api/firmware.hpp"
 #include "centralsystem/api/logs.hpp"
 #include "centralsystem/api/routes.hpp"
 #include "ocpp/http/bearer_token.hpp"
@@ -73,6 +74,14 @@ const Router& router() {
                  {"GET", "/api/v1/ca", [](auto&cs, auto&, auto&, auto r) { get_operator_ca(cs, r); }},
                  {"POST", "/api/v1/ca/import",
                   [](auto&cs, auto&req, auto&, auto r) { import_operator_ca(cs, req, r); }},
+                 {"GET", "/api/v1/firmware", [](auto&cs, auto&, auto&, auto r) { list_firmware(cs, r); }},
+                 {"POST", "/api/v1/firmware", [](auto&cs, auto&req, auto&, auto r) { upload_firmware(cs, req, r); }},
+                 {"GET", "/api/v1/firmware/{firmwareId}",
+                  [](auto&cs, auto&, auto&p, auto r) { get_firmware(cs, p[0], r); }},
+                 {"POST", "/api/v1/firmware/{firmwareId}/updates",
+                  [](auto&cs, auto&req, auto&p, auto r) { start_firmware_update(cs, p[0], req, r); }},
+                 {"GET", "/api/v1/firmware/{firmwareId}/updates/{updateId}",
+                  [](auto&cs, auto&, auto&p, auto r) { get_firmware_update(cs, p[0], p[1], r); }},
                  {"GET", "/api/v1/idtags", [](auto&cs, auto&, auto&, auto r) { list_id_tags(cs, r); }},
                  {"POST", "/api/v1/idtags", [](auto&cs, auto&req, auto&, auto r) { put_id_tag(cs, req, r); }},
                  {"GET", "/api/v1/idtags/{idTag}", [](auto&cs, auto&, auto&p, auto r) { get_id_tag(cs, p[0], r); }},
@@ -117,6 +126,10 @@ void route(CentralSystem& cs, const ApiConfig& config, const Portal& portal, con
     if (path.substr(0, kUploadPrefix.size()) == kUploadPrefix) {
         // A charger's log upload: the path's token authorizes it, not the API's bearer token.
         return upload_log(cs, std::string(path.substr(kUploadPrefix.size())), req, std::move(respond));
+    }
+    if (path.substr(0, kFirmwarePrefix.size()) == kFirmwarePrefix) {
+        // A charger's firmware download: the path's token authorizes it, not the API's bearer token.
+        return serve_firmware_file(cs, std::string(path.substr(kFirmwarePrefix.size())), req, std::move(respond));
     }
     if (path.substr(0, kPrefix.size()) != kPrefix) {
         if (auto page = portal.serve(req)) {

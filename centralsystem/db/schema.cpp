@@ -1,4 +1,5 @@
 // The central system's schema (versioned migrations) and the id-tag registry.
+#include "centralsystem/db/firmware.hpp"
 #include "centralsystem/db/queries.hpp"
 #include "centralsystem/db/security.hpp"
 #include "store/ddl.hpp"
@@ -6,6 +7,10 @@
 namespace cs::db {
 
 Result<void> migrate(Connection& db) {
+    // Signed firmware keeps a migration track of its own (db/firmware.cpp).
+    if (auto firmware = migrate_firmware(db); !firmware) {
+        return firmware;
+    }
     // Each version written once for SQLite and PostgreSQL (store/ddl.hpp): identity instead of AUTOINCREMENT, BIGINT
     // where SQLite's 64-bit INTEGER holds meter readings and ids, DOUBLE PRECISION for REAL, and an explicit rowid on
     // meter_values (SQLite has it implicitly) so that queries order samples by arrival in both.

@@ -126,6 +126,13 @@ TEST_F(OpenApi, DocumentMatchesTheServer) {
     std::string used_set;                     // "/<id>" of the price set a session used
     std::unique_ptr<SecurityCharger> logger;  // a charger that answers GetLog
     std::string log_id;                       // the log request it accepted
+    std::string firmware_cert;                // the signing certificate of the firmware uploaded
+    auto firmware_form = [](const std::string& file, const std::string& cert, const std::string& signature) {
+        return "--OAB\r\nContent-Disposition: form-data; name=\"file\"; filename=\"fw.bin\"\r\n\r\n" + file +
+               "\r\n--OAB\r\nContent-Disposition: form-data; name=\"signingCertificate\"\r\n\r\n" + cert +
+               "\r\n--OAB\r\nContent-Disposition: form-data; name=\"signature\"\r\n\r\n" + signature +
+               "\r\n--OAB--\r\n";
+    };
     auto start_simulator = [&] {
         // A model without the Reservation profile: its ReserveNow CALLERROR is the 502 case below.
         const std::string model = base_ + ".model.yaml";
@@ -341,6 +348,55 @@ TEST_F(OpenApi, DocumentMatchesTheServer) {
         {"GET /api/v1/security-jobs/{jobId} 200", [&] { return api("GET", J + "/1"); }},
         {"GET /api/v1/security-jobs/{jobId} 400", [&] { return api("GET", J + "/x"); }},
         {"GET /api/v1/security-jobs/{jobId} 404", [&] { return api("GET", J + "/999"); }},
+        {"POST /api/v1/firmware 201",
+         [&] {
+             ocpp::pki::Subject subject;
+             subject.common_name = "OA Firmware Root";
+             auto root = ocpp::pki::CertificateAuthority::create(subject, std::chrono::system_clock::now(),
+                                                                 std::chrono::hours(24));
+             EXPECT_TRUE(root);
+             ocpp::pki::IssueOptions o;
+             o.usage = ocpp::pki::Usage::FirmwareSigning;
+             subject.common_name = "OA Firmware Signing";
+             auto signer = root->issue(subject, o);
+             EXPECT_TRUE(signer);
+             firmware_cert = signer->second;
+             return api("POST", "/api/v1/firmware",
+                        firmware_form("version=9\n", firmware_cert,
+                                      *ocpp::pki::sign_data(signer->first.private_pem, "version=9\n")),
+                        {"Content-Type: multipart/form-data; boundary=OAB"});
+         }},
+        {"POST /api/v1/firmware 400",
+         [&] {
+             return api("POST", "/api/v1/firmware", "--OAB\r\n", {"Content-Type: multipart/form-data; boundary=OAB"});
+         }},
+        {"POST /api/v1/firmware 413",
+         [&] { return api("POST", "/api/v1/firmware", std::string(8 * 1024 * 1024 + 1, 'x')); }},
+        {"POST /api/v1/firmware 422",
+         [&] {
+             return api("POST", "/api/v1/firmware", firmware_form("version=9\n", firmware_cert, "AAAA"),
+                        {"Content-Type: multipart/form-data; boundary=OAB"});
+         }},
+        {"GET /api/v1/firmware 200", [&] { return api("GET", "/api/v1/firmware"); }},
+        {"GET /api/v1/firmware/{firmwareId} 200", [&] { return api("GET", "/api/v1/firmware/1"); }},
+        {"GET /api/v1/firmware/{firmwareId} 400", [&] { return api("GET", "/api/v1/firmware/x"); }},
+        {"GET /api/v1/firmware/{firmwareId} 404", [&] { return api("GET", "/api/v1/firmware/999"); }},
+        {"POST /api/v1/firmware/{firmwareId}/updates 201",
+         [&] { return api("POST", "/api/v1/firmware/1/updates", R"({"chargers":["OA-1"]})"); }},
+        {"POST /api/v1/firmware/{firmwareId}/updates 400",
+         [&] { return api("POST", "/api/v1/firmware/1/updates", "{"); }},
+        {"POST /api/v1/firmware/{firmwareId}/updates 404",
+         [&] { return api("POST", "/api/v1/firmware/999/updates", R"({"chargers":["OA-1"]})"); }},
+        {"POST /api/v1/firmware/{firmwareId}/updates 413",
+         [&] { return api("POST", "/api/v1/firmware/1/updates", "{" + big + "}"); }},
+        {"POST /api/v1/firmware/{firmwareId}/updates 422",
+         [&] { return api("POST", "/api/v1/firmware/1/updates", R"({"chargers":[]})"); }},
+        {"GET /api/v1/firmware/{firmwareId}/updates/{updateId} 200",
+         [&] { return api("GET", "/api/v1/firmware/1/updates/1"); }},
+        {"GET /api/v1/firmware/{firmwareId}/updates/{updateId} 400",
+         [&] { return api("GET", "/api/v1/firmware/1/updates/x"); }},
+        {"GET /api/v1/firmware/{firmwareId}/updates/{updateId} 404",
+         [&] { return api("GET", "/api/v1/firmware/1/updates/999"); }},
         {"POST /api/v1/chargers 429",
          [&] {
              HttpReply r;

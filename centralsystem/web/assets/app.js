@@ -11,6 +11,7 @@ const pages = {
   map: () => import('./chargers_map.js'),
   security: () => import('./security.js'),
   jobs: () => import('./security_jobs.js'),
+  firmware: () => import('./firmware.js'),
 };
 
 const view = document.getElementById('view');

@@ -1,0 +1,276 @@
+// The files of signed firmware (firmware.hpp): an upload is checked (size, certificate, signature over its bytes)
+// off the loop before anything is stored, and the file is served to chargers at a per-update token address.
+#include <chrono>
+#include <map>
+
+#include "centralsystem/api/firmware.hpp"
+#include "centralsystem/files/file_store.hpp"
+#include "ocpp/http/query.hpp"
+#include "ocpp/pki/pki.hpp"
+
+namespace cs::api {
+
+namespace {
+
+constexpr std::size_t kMaxCertificate = 16 * 1024;
+constexpr std::size_t kMaxSignature = 4096;
+
+// The named parts of a multipart/form-data body; nullopt when the body is not such.
+std::optional<std::map<std::string, std::string>> form_parts(std::string_view content_type, const std::string& body) {
+    const auto b = content_type.find("boundary=");
+    if (b == std::string_view::npos) {
+        return std::nullopt;
+    }
+    std::string boundary(content_type.substr(b + 9));
+    if (auto semi = boundary.find(';'); semi != std::string::npos) {
+        boundary.resize(semi);
+    }
+    if (boundary.size() >= 2 && boundary.front() == '"' && boundary.back() == '"') {
+        boundary = boundary.substr(1, boundary.size() - 2);
+    }
+    if (boundary.empty()) {
+        return std::nullopt;
+    }
+    const std::string open = "--" + boundary;
+    std::map<std::string, std::string> parts;
+    auto start = body.find(open);
+    while (start != std::string::npos && body.compare(start + open.size(), 2, "--") != 0) {
+        const auto headers_end = body.find("\r\n\r\n", start);
+        if (headers_end == std::string::npos) {
+            return std::nullopt;
+        }
+        const auto end = body.find("\r\n" + open, headers_end + 4);
+        if (end == std::string::npos) {
+            return std::nullopt;
+        }
+        const std::string headers = body.substr(start, headers_end - start);
+        auto n = headers.find("name=\"");
+        while (n != std::string::npos && n > 0 && headers[n - 1] != ' ' && headers[n - 1] != ';') {
+            n = headers.find("name=\"", n + 1); // filename="..." is not the part's name
+        }
+        if (n != std::string::npos) {
+            const auto close = headers.find('"', n + 6);
+            if (close != std::string::npos) {
+                parts.emplace(headers.substr(n + 6, close - n - 6),
+                              body.substr(headers_end + 4, end - headers_end - 4));
+            }
+        }
+        start = end + 2;
+    }
+    return parts;
+}
+
+// A name for people and for the download address: [A-Za-z0-9._-], at most 100 characters, never leading dots.
+std::string clean_file_name(const std::string& name) {
+    std::string out;
+    for (char c : name) {
+        const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+                        c == '_' || c == '-';
+        if (ok && out.size() < 100 && !(out.empty() && c == '.')) {
+            out += c;
+        }
+    }
+    return out.empty() ? "firmware.bin" : out;
+}
+
+using Served = std::optional<std::pair<db::FirmwareUpdateRow, db::FirmwareRow>>;
+
+struct Upload {
+    std::string file, certificate, signature, name;
+};
+
+std::int64_t unix_now() {
+    return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+} // namespace
+
+std::int64_t positive_id(const std::string& text) {
+    const long long n = std::atoll(text.c_str());
+    return n >= 1 && std::to_string(n) == text ? n : 0;
+}
+
+void write_firmware(Writer& w, const db::FirmwareRow& f) {
+    w.StartObject();
+    w.Key("id");
+    w.Int64(f.id);
+    member(w, "name", f.name);
+    w.Key("size");
+    w.Int64(f.size);
+    member(w, "sha256", f.sha256);
+    member(w, "createdAt", f.created_at);
+    member(w, "signingCertificate", f.signing_certificate);
+    member(w, "signature", f.signature);
+    w.EndObject();
+}
+
+void upload_firmware(CentralSystem& cs, const HttpRequest& req, Respond respond) {
+    if (req.body.size() > kMaxFirmwareUpload) {
+        return respond(json_error(413,
+                                  "the firmware has " + std::to_string(req.body.size()) + " bytes, at most " +
+                                      std::to_string(kMaxFirmwareUpload),
+                                  "file"));
+    }
+    auto up = std::make_shared<Upload>();
+    const std::string_view type = req.header("content-type");
+    if (type.substr(0, 19) == "multipart/form-data") {
+        auto parts = form_parts(type, req.body);
+        if (!parts) {
+            return respond(json_error(400, "the multipart body is not complete", "body"));
+        }
+        up->file = (*parts)["file"];
+        up->certificate = (*parts)["signingCertificate"];
+        up->signature = (*parts)["signature"];
+        up->name = (*parts)["name"];
+    } else {
+        up->file = req.body;
+        up->certificate = ocpp::http::query_param(req.query, "signingCertificate");
+        up->signature = ocpp::http::query_param(req.query, "signature");
+        up->name = ocpp::http::query_param(req.query, "name");
+    }
+    if (up->file.empty()) {
+        return respond(json_error(422, "file is required: the firmware's bytes (a part \"file\" or the body)", "file"));
+    }
+    if (up->certificate.empty() || up->certificate.size() > kMaxCertificate) {
+        return respond(json_error(422,
+                                  "signingCertificate is required: the PEM certificate that signed the firmware, at "
+                                  "most " +
+                                      std::to_string(kMaxCertificate) + " bytes",
+                                  "signingCertificate"));
+    }
+    while (!up->signature.empty() && (up->signature.back() == '\n' || up->signature.back() == '\r')) {
+        up->signature.pop_back();
+    }
+    if (up->signature.empty() || up->signature.size() > kMaxSignature) {
+        return respond(json_error(422,
+                                  "signature is required: the base64 signature over the file, at most " +
+                                      std::to_string(kMaxSignature) + " characters",
+                                  "signature"));
+    }
+    if (cs.files() == nullptr) {
+        return respond(json_error(503, "the central system has no file store for firmware"));
+    }
+    up->name = clean_file_name(up->name);
+    const std::string token = random_token();
+    if (token.empty()) {
+        return respond(json_error(503, "no random name could be made; try again"));
+    }
+    // The certificate and signature are checked and the file written off the loop: hashing megabytes takes a while.
+    const bool queued = cs.background().submit<std::variant<Problem, StoredFile>>(
+        [files = cs.files(), up, token](const std::atomic<bool>&) -> std::variant<Problem, StoredFile> {
+            auto certs = ocpp::pki::read_certificates(up->certificate);
+            if (!certs || certs->empty()) {
+                return Problem{422, "signingCertificate",
+                               "signingCertificate is not a PEM certificate" +
+                                   (certs ? std::string() : ": " + certs.error().message)};
+            }
+            auto verified = ocpp::pki::verify_data(up->certificate, up->file, up->signature);
+            if (!verified || !*verified) {
+                return Problem{422, "signature",
+                               "signature does not verify over the file with signingCertificate" +
+                                   (verified ? std::string() : ": " + verified.error().message)};
+            }
+            auto stored = files->put("firmware-" + token.substr(0, 24) + ".bin", up->file);
+            if (!stored) {
+                return Problem{503, "", "the firmware could not be stored: " + stored.error().message};
+            }
+            return *stored;
+        },
+        cs.loop(),
+        [&cs, up, respond](std::variant<Problem, StoredFile> checked) {
+            if (auto* p = std::get_if<Problem>(&checked)) {
+                return respond(p->response());
+            }
+            db::FirmwareRow row;
+            const auto& f = std::get<StoredFile>(checked);
+            row.name = up->name;
+            row.stored_name = f.name;
+            row.size = static_cast<std::int64_t>(f.size);
+            row.sha256 = f.sha256;
+            row.signing_certificate = up->certificate;
+            row.signature = up->signature;
+            row.created_at = cs.now_text();
+            cs.store<std::int64_t>([row](store::Connection& db) { return db::create_firmware(db, row); },
+                                   [&cs, row, respond](ocpp::Result<std::int64_t> id) mutable {
+                                       if (!id) {
+                                           return respond(store_failed(cs, id.error()));
+                                       }
+                                       row.id = *id;
+                                       cs.log().info("firmware", "firmware " + std::to_string(row.id) + " (" +
+                                                                     row.name + ", " + std::to_string(row.size) +
+                                                                     " bytes) uploaded, signature verified");
+                                       respond(json_response(201, json_object([&](Writer& w) {
+                                                                 w.Key("firmware");
+                                                                 write_firmware(w, row);
+                                                             })));
+                                   });
+        });
+    if (!queued) {
+        respond(json_error(503, "the file store is busy; try again"));
+    }
+}
+
+void serve_firmware_file(CentralSystem& cs, const std::string& rest, const HttpRequest& req, Respond respond) {
+    if (req.method != "GET") {
+        return respond(ocpp::http::method_not_allowed("GET"));
+    }
+    const std::string token = rest.substr(0, rest.find('/'));
+    if (token.size() != 64 || cs.files() == nullptr) {
+        return respond(json_error(404, "no firmware is served at this address"));
+    }
+    cs.store<Served>(
+        [token](store::Connection& db) -> ocpp::Result<Served> {
+            auto u = db::find_firmware_update_by_token(db, token);
+            if (!u) {
+                return u.error();
+            }
+            if (!*u) {
+                return Served(std::nullopt);
+            }
+            auto f = db::find_firmware(db, (*u)->firmware_id);
+            if (!f) {
+                return f.error();
+            }
+            if (!*f) {
+                return Served(std::nullopt);
+            }
+            return Served(std::make_pair(std::move(**u), std::move(**f)));
+        },
+        [&cs, respond](ocpp::Result<Served> r) {
+            if (!r) {
+                return respond(store_failed(cs, r.error()));
+            }
+            if (!*r) {
+                return respond(json_error(404, "no firmware is served at this address"));
+            }
+            const auto& [update, firmware] = **r;
+            if (unix_now() > update.expires_at) {
+                return respond(json_error(410, "this firmware address has expired"));
+            }
+            if (firmware_update_ended(update)) {
+                return respond(json_error(410, "this firmware update has ended"));
+            }
+            const bool queued = cs.background().submit<ocpp::Result<std::string>>(
+                [files = cs.files(), name = firmware.stored_name](const std::atomic<bool>&) {
+                    return files->read(name);
+                },
+                cs.loop(),
+                [respond, name = firmware.name](ocpp::Result<std::string> content) {
+                    if (!content) {
+                        return respond(json_error(content.error().kind == ocpp::ErrorKind::NotFound ? 410 : 503,
+                                                  content.error().message));
+                    }
+                    HttpResponse out;
+                    out.headers.emplace_back("Content-Type", "application/octet-stream");
+                    out.headers.emplace_back("Content-Disposition", "attachment; filename=\"" + name + "\"");
+                    out.body = std::move(*content);
+                    respond(std::move(out));
+                });
+            if (!queued) {
+                respond(json_error(503, "the file store is busy; try again"));
+            }
+        });
+}
+
+} // namespace cs::api
