@@ -183,6 +183,9 @@ server.on('client', (client) => {
     handle('DataTransfer', () => ({status: 'UnknownVendorId'}));
     handle('FirmwareStatusNotification', (p) => { firmwareStatuses.push(p.status); return {}; });
     handle('DiagnosticsStatusNotification', (p) => { diagnosticsStatuses.push(p.status); return {}; });
+    // The simulator implements the security whitepaper too: its events (StartupOfTheDevice, FirmwareUpdated, ...)
+    // are validated strictly like every other message.
+    handle('SecurityEventNotification', () => ({}));
     client.handle(({method}) => {
         tracker.fail('unexpected', {method});
         throw createRPCError('NotImplemented', `profiles_cs.js does not expect ${method}`);
