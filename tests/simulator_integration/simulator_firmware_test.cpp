@@ -85,6 +85,10 @@ private:
                     });
                 }
             });
+        // The simulated chargers speak the security whitepaper: their events (StartupOfTheDevice, FirmwareUpdated)
+        // are answered as a backend with the whitepaper does.
+        peer->on<SecurityEventNotificationReq>(
+            [](const SecurityEventNotificationReq&, Reply<SecurityEventNotificationConf> reply) { reply({}); });
         peer->on<FirmwareStatusNotificationReq>(
             [this, id, weak](const FirmwareStatusNotificationReq& r, Reply<FirmwareStatusNotificationConf> reply) {
                 reply(FirmwareStatusNotificationConf{});
