@@ -39,7 +39,7 @@ suite('security', {
       { type: 'InvalidMessages', timestamp: '2026-03-01T11:00:00Z' },
     ]);
 
-    await page.getByRole('link', { name: 'Security' }).click();
+    await page.getByRole('link', { name: 'Security', exact: true }).click();
     await page.getByRole('heading', { name: 'Security', level: 1 }).waitFor();
     await page.locator('#ca-subject').waitFor();
     expect((await page.locator('#ca-subject').textContent()).includes('O=Browser CPO'), 'the CA subject names the CPO');

@@ -121,6 +121,7 @@ TEST_P(SecurityStoreTest, ExpiringCertificatesAreTakenOnce) {
         0,     "CB-1",    "0a", "CN=CB-1", "2026-01-01T00:00:00Z", "2026-02-01T00:00:00Z", "2026-01-01T00:00:00Z",
         "PEM", "Accepted"};
     IssuedCertificate later = soon;
+    later.chargebox_id = "CB-2";
     later.not_after = "2027-02-01T00:00:00Z";
     IssuedCertificate undelivered = soon;
     undelivered.delivery = "Rejected";
@@ -130,7 +131,7 @@ TEST_P(SecurityStoreTest, ExpiringCertificatesAreTakenOnce) {
     EXPECT_GT(soon.id, 0);
     auto due = db::take_expiring(*db_, "2026-03-01T00:00:00Z", 100);
     ASSERT_TRUE(due) << due.error().message;
-    ASSERT_EQ(due->size(), 1u);
+    ASSERT_EQ(due->size(), 1u) << "a newer certificate the charger refused does not replace the one in use";
     EXPECT_EQ(due->front().id, soon.id);
     due = db::take_expiring(*db_, "2026-03-01T00:00:00Z", 100);
     ASSERT_TRUE(due);
@@ -138,7 +139,22 @@ TEST_P(SecurityStoreTest, ExpiringCertificatesAreTakenOnce) {
     ASSERT_TRUE(db::set_certificate_delivery(*db_, undelivered.id, "Accepted"));
     auto listed = db::issued_certificates(*db_, "CB-1");
     ASSERT_TRUE(listed);
-    EXPECT_EQ(listed->size(), 3u);
+    EXPECT_EQ(listed->size(), 2u);
+}
+
+// A certificate the charger has since replaced with a newer one it accepted raises no expiry warning.
+TEST_P(SecurityStoreTest, AReplacedCertificateIsNoExpiryWarning) {
+    IssuedCertificate old_one{
+        0,     "CB-3",    "0b", "CN=CB-3", "2026-01-01T00:00:00Z", "2026-02-01T00:00:00Z", "2026-01-01T00:00:00Z",
+        "PEM", "Accepted"};
+    IssuedCertificate renewed = old_one;
+    renewed.serial_hex = "0c";
+    renewed.not_after = "2027-01-15T00:00:00Z";
+    ASSERT_TRUE(db::add_issued_certificate(*db_, old_one));
+    ASSERT_TRUE(db::add_issued_certificate(*db_, renewed));
+    auto due = db::take_expiring(*db_, "2026-03-01T00:00:00Z", 100);
+    ASSERT_TRUE(due) << due.error().message;
+    EXPECT_TRUE(due->empty());
 }
 
 } // namespace
