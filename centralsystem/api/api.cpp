@@ -5,9 +5,9 @@
 #include <memory>
 #include <tuple>
 
-#include "centralsystem/api/firmware.hpp"
-#include "centralsystem/api/logs.hpp"
 #include "centralsystem/api/routes.hpp"
+#include "centralsystem/api/security/firmware.hpp"
+#include "centralsystem/api/security/logs.hpp"
 #include "ocpp/http/bearer_token.hpp"
 #include "ocpp/http/router.hpp"
 

@@ -40,12 +40,12 @@ void openapi_document(Respond respond);
 void import_chargers(CentralSystem& cs, const HttpRequest& req, Respond respond);
 void send_command(CentralSystem& cs, const std::string& id, const std::string& action, const HttpRequest& req,
                   Respond respond);
-// /api/v1/security-jobs: bulk password rotation and profile upgrades (api/security_jobs.cpp).
+// /api/v1/security-jobs: bulk password rotation and profile upgrades (api/security/security_jobs.cpp).
 void create_security_job(CentralSystem& cs, const HttpRequest& req, Respond respond);
 void list_security_jobs(CentralSystem& cs, const HttpRequest& req, Respond respond);
 void get_security_job(CentralSystem& cs, const std::string& id, Respond respond);
 
-// The operator CA (operator_ca.cpp), the chargers' certificates (certificates.cpp), security events
+// In api/security/: the operator CA (operator_ca.cpp), the chargers' certificates (certificates.cpp), security events
 // (security_events.cpp).
 void get_operator_ca(CentralSystem& cs, Respond respond);
 void import_operator_ca(CentralSystem& cs, const HttpRequest& req, Respond respond);

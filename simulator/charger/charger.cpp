@@ -4,8 +4,8 @@
 
 #include "ocpp/util/enum_names.hpp"
 #include "simulator/charger/call.hpp"
-#include "simulator/charger/security_log_state.hpp"
-#include "simulator/charger/security_state.hpp"
+#include "simulator/charger/security/security_log_state.hpp"
+#include "simulator/charger/security/security_state.hpp"
 
 namespace sim {
 

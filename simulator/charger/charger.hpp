@@ -228,7 +228,7 @@ private:
     void register_local_list();     // local_list.cpp
     void register_reservation();    // reservation.cpp
     void register_remote_trigger(); // remote_trigger.cpp
-    // The security whitepaper, when the model has it (FeatureProfiles::security):
+    // The security whitepaper, when the model has it (FeatureProfiles::security); its files are in security/:
     void register_security();     // security.cpp: keys, CSRs, certificates, SecurityProfile and AuthorizationKey
     void register_security_log(); // security_log.cpp: GetLog, SignedUpdateFirmware, ExtendedTriggerMessage
     void register_certificates(); // certificates.cpp: the certificate store, SignCertificate, CertificateSigned

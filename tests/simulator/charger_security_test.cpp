@@ -6,7 +6,7 @@
 #include "fake_central_system.hpp"
 #include "ocpp/pki/authorization_key.hpp"
 #include "ocpp/pki/pki.hpp"
-#include "simulator/charger/security_state.hpp"
+#include "simulator/charger/security/security_state.hpp"
 #include "simulator/charger_model.hpp"
 #include "simulator/fleet/fleet.hpp"
 #include "simulator/options.hpp"

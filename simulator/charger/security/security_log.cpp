@@ -9,7 +9,7 @@
 // LogStatusNotification then reports Idle.
 #include "simulator/charger/call.hpp"
 #include "simulator/charger/charger.hpp"
-#include "simulator/charger/security_log_state.hpp"
+#include "simulator/charger/security/security_log_state.hpp"
 
 namespace sim {
 

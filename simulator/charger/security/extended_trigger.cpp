@@ -6,7 +6,7 @@
 // SignCertificate. Every requestedMessage of the schema is implemented: none is answered NotImplemented.
 #include "simulator/charger/call.hpp"
 #include "simulator/charger/charger.hpp"
-#include "simulator/charger/security_log_state.hpp"
+#include "simulator/charger/security/security_log_state.hpp"
 
 namespace sim {
 

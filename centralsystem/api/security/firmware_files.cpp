@@ -3,7 +3,7 @@
 #include <chrono>
 #include <map>
 
-#include "centralsystem/api/firmware.hpp"
+#include "centralsystem/api/security/firmware.hpp"
 #include "centralsystem/files/file_store.hpp"
 #include "ocpp/http/query.hpp"
 #include "ocpp/pki/pki.hpp"

@@ -4,7 +4,7 @@
 #include <chrono>
 #include <set>
 
-#include "centralsystem/api/firmware.hpp"
+#include "centralsystem/api/security/firmware.hpp"
 #include "centralsystem/files/file_store.hpp"
 #include "centralsystem/security/jobs.hpp"
 #include "ocpp/text/datetime.hpp"

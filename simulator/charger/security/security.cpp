@@ -5,7 +5,7 @@
 #include "ocpp/pki/authorization_key.hpp"
 #include "simulator/charger/call.hpp"
 #include "simulator/charger/charger.hpp"
-#include "simulator/charger/security_state.hpp"
+#include "simulator/charger/security/security_state.hpp"
 
 namespace sim {
 

@@ -1,6 +1,6 @@
 // The signed firmware checks through the certificate library: the signing certificate must chain to an installed
 // root and be valid now; the signature (SHA-256, ECDSA or RSA, base64) must verify over the file's bytes.
-#include "simulator/charger/firmware_signature.hpp"
+#include "simulator/charger/security/firmware_signature.hpp"
 
 #include "ocpp/pki/pki.hpp"
 

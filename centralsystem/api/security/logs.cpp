@@ -1,7 +1,7 @@
 // GetLog into the central system's own file store (logs.hpp). The upload address carries a token of 32 random bytes
 // made for that one request; a wrong token, a second upload or an oversized one is refused, and the file is written
 // off the loop (the background pool) under a name the central system chooses.
-#include "centralsystem/api/logs.hpp"
+#include "centralsystem/api/security/logs.hpp"
 
 #include "centralsystem/db/logs.hpp"
 #include "centralsystem/files/file_store.hpp"

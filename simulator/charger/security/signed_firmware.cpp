@@ -12,8 +12,8 @@
 // A status that could not be sent goes out after the next boot; after a final status a trigger reports Idle.
 #include "simulator/charger/call.hpp"
 #include "simulator/charger/charger.hpp"
-#include "simulator/charger/firmware_signature.hpp"
-#include "simulator/charger/security_log_state.hpp"
+#include "simulator/charger/security/firmware_signature.hpp"
+#include "simulator/charger/security/security_log_state.hpp"
 
 namespace sim {
 

@@ -4,7 +4,7 @@
 #include "ocpp/pki/pki.hpp"
 #include "simulator/charger/call.hpp"
 #include "simulator/charger/charger.hpp"
-#include "simulator/charger/security_state.hpp"
+#include "simulator/charger/security/security_state.hpp"
 
 namespace sim {
 
