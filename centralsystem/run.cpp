@@ -13,6 +13,7 @@
 #include "ocpp/program/flags.hpp"
 #include "ocpp/program/serve_loop.hpp"
 #include "ocpp/system/small_file.hpp"
+#include "ocpp/system/version.hpp"
 #include "store/claims.hpp"
 #include "store/database.hpp"
 
@@ -28,9 +29,14 @@ void say(const std::string& line) {
 } // namespace
 
 int run(int argc, char** argv) {
+    if (argc >= 2 && ocpp::is_version_flag(argv[1])) {
+        std::fputs(ocpp::version_line("ocpp-centralsystem").c_str(), stdout);
+        return 0;
+    }
     auto parsed = parse_options(argc, argv);
     if (!parsed) {
-        std::fprintf(stderr, "ocpp-centralsystem: %s\n%s", parsed.error().message.c_str(), usage().c_str());
+        // One line naming what is wrong; the whole usage would bury it.
+        std::fprintf(stderr, "ocpp-centralsystem: %s (see --help)\n", parsed.error().message.c_str());
         return 2;
     }
     const Options& o = *parsed;
@@ -171,7 +177,7 @@ int run(int argc, char** argv) {
     const ApiConfig api{
         o.api_token,
         [server_ptr, tls_ptr] { return server_ptr->connection_count() + (tls_ptr ? tls_ptr->connection_count() : 0); },
-        PortalConfig{o.map_tile_url}};
+        PortalConfig{o.map_tile_url, !o.api_token.empty()}};
     server->set_http_handler(make_api_handler(*central, api));
     if (tls_server) {
         central->attach(*tls_server);

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "ocpp/system/file_limit.hpp"
+#include "ocpp/system/version.hpp"
 #include "simulator/flow/flow.hpp"
 #include "simulator/options.hpp"
 #include "simulator/run.hpp"
@@ -12,6 +13,10 @@
 
 int main(int argc, char** argv) {
     ocpp::raise_file_limit(); // every connection is a descriptor: take all the process may have
+    if (argc >= 2 && ocpp::is_version_flag(argv[1])) {
+        std::fputs(ocpp::version_line("ocpp-simulator").c_str(), stdout);
+        return 0;
+    }
     try {
         if (argc >= 2 && std::string(argv[1]) == "scenario") {
             return scen::scenario_main(std::vector<std::string>(argv + 2, argv + argc));

@@ -4,6 +4,7 @@
 #include <exception>
 
 #include "ocpp/system/file_limit.hpp"
+#include "ocpp/system/version.hpp"
 #include "tester/check/command.hpp"
 #include "tester/serve/command.hpp"
 
@@ -26,6 +27,10 @@ int main(int argc, char** argv) {
     const char* command = argv[1];
     if (std::strcmp(command, "-h") == 0 || std::strcmp(command, "--help") == 0 || std::strcmp(command, "help") == 0) {
         std::fputs(kUsage, stdout);
+        return 0;
+    }
+    if (ocpp::is_version_flag(command)) {
+        std::fputs(ocpp::version_line("ocpp-tester").c_str(), stdout);
         return 0;
     }
     try {

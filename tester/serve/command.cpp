@@ -58,7 +58,7 @@ int run_serve(int argc, char** argv) {
     using namespace tester;
     auto parsed = parse_serve_options(argc, argv);
     if (!parsed) {
-        std::fprintf(stderr, "ocpp-tester serve: %s\n%s", parsed.error().message.c_str(), serve_usage().c_str());
+        std::fprintf(stderr, "ocpp-tester serve: %s (see --help)\n", parsed.error().message.c_str());
         return 2;
     }
     const ServeOptions& o = *parsed;
