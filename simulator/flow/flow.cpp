@@ -49,19 +49,40 @@ PlannedCharger planned(const FlowOptions& o, const FlowCharger& c) {
     return PlannedCharger{std::move(s), c.index, charger_seed(1, c.index)};
 }
 
-// Step from the fleet's statistics: `ok` of `expected`, latency of the given actions.
+// Step from the fleet's statistics: `ok` of `expected`, latency of the given actions. After an interrupt only what
+// went wrong (`errors`: CALLERRORs, timeouts, refusals) is failed; the rest had no time and is skipped.
 FlowStep fleet_step(const char* name, std::uint64_t ok, std::uint64_t expected, const Stats& stats,
-                    std::initializer_list<const char*> actions) {
+                    std::initializer_list<const char*> actions, bool interrupted, std::uint64_t errors) {
     FlowStep step;
     step.name = name;
     step.ok = std::min(ok, expected);
     step.failed = expected - step.ok;
+    if (interrupted) {
+        step.skipped = step.failed - std::min(step.failed, errors);
+        step.failed -= step.skipped;
+    }
     for (const char* a : actions) {
         if (auto it = stats.actions.find(a); it != stats.actions.end()) {
             step.latency.merge(it->second.latency);
         }
     }
     return step;
+}
+
+// What went wrong with the given actions: CALLERRORs, timeouts and calls that failed.
+std::uint64_t action_errors(const Stats& stats, std::initializer_list<const char*> actions) {
+    std::uint64_t n = 0;
+    for (const char* a : actions) {
+        if (auto it = stats.actions.find(a); it != stats.actions.end()) {
+            n += it->second.call_errors + it->second.timeouts + it->second.failed;
+        }
+    }
+    return n;
+}
+
+// "1 charger", "1,000 chargers".
+std::string chargers_text(std::uint64_t n) {
+    return with_commas(n) + (n == 1 ? " charger" : " chargers");
 }
 
 std::string fixed(double v) {
@@ -72,14 +93,14 @@ std::string fixed(double v) {
 
 std::string steps_table(const std::vector<FlowStep>& steps) {
     char line[256];
-    std::snprintf(line, sizeof line, "%-14s %9s %9s %9s %9s %9s %9s\n", "step", "ok", "failed", "p50 ms", "p95 ms",
-                  "p99 ms", "max ms");
+    std::snprintf(line, sizeof line, "%-14s %9s %9s %9s %9s %9s %9s %9s\n", "step", "ok", "failed", "skipped", "p50 ms",
+                  "p95 ms", "p99 ms", "max ms");
     std::string out = line;
     for (const auto& s : steps) {
-        std::snprintf(line, sizeof line, "%-14s %9s %9s %9s %9s %9s %9s\n", s.name.c_str(), with_commas(s.ok).c_str(),
-                      with_commas(s.failed).c_str(), fixed(s.latency.quantile_ms(0.5)).c_str(),
-                      fixed(s.latency.quantile_ms(0.95)).c_str(), fixed(s.latency.quantile_ms(0.99)).c_str(),
-                      fixed(s.latency.max_ms()).c_str());
+        std::snprintf(line, sizeof line, "%-14s %9s %9s %9s %9s %9s %9s %9s\n", s.name.c_str(),
+                      with_commas(s.ok).c_str(), with_commas(s.failed).c_str(), with_commas(s.skipped).c_str(),
+                      fixed(s.latency.quantile_ms(0.5)).c_str(), fixed(s.latency.quantile_ms(0.95)).c_str(),
+                      fixed(s.latency.quantile_ms(0.99)).c_str(), fixed(s.latency.max_ms()).c_str());
         out += line;
     }
     return out;
@@ -111,7 +132,7 @@ std::string flow_report(const FlowOptions& o, const std::vector<FlowStep>& steps
     for (std::size_t i = 0; i < steps.size(); ++i) {
         const auto& s = steps[i];
         out += std::string(i ? "," : "") + "{\"name\":" + json_string(s.name) + ",\"ok\":" + std::to_string(s.ok) +
-               ",\"failed\":" + std::to_string(s.failed) +
+               ",\"failed\":" + std::to_string(s.failed) + ",\"skipped\":" + std::to_string(s.skipped) +
                ",\"latencyMs\":{\"p50\":" + fixed(s.latency.quantile_ms(0.5)) +
                ",\"p95\":" + fixed(s.latency.quantile_ms(0.95)) + ",\"p99\":" + fixed(s.latency.quantile_ms(0.99)) +
                ",\"max\":" + fixed(s.latency.max_ms()) + "},\"errors\":[";
@@ -186,7 +207,7 @@ int run_flow(const FlowOptions& o) {
     }
     ocpp::StopSignals signals;
     auto chargers = flow::plan_flow_chargers(o);
-    say(with_commas(o.chargers) + " chargers: create" + (o.claims.empty() ? "" : " from claiming codes") +
+    say(chargers_text(o.chargers) + ": create" + (o.claims.empty() ? "" : " from claiming codes") +
         ", commission and register an id tag through " + o.central + "/api/v1, then connect to " + o.ocpp_url +
         " and charge one session each; Ctrl-C stops");
     std::vector<FlowStep> steps;
@@ -194,13 +215,9 @@ int run_flow(const FlowOptions& o) {
                          const std::function<flow::StepResult(HttpClient&, FlowCharger&)>& work) {
         FlowStep step;
         step.name = name;
-        flow::run_step(o, chargers, step, wanted, [&](HttpClient& h, FlowCharger& c) -> flow::StepResult {
-            if (signals.count() > 0) {
-                return std::string("not done: interrupted");
-            }
-            return work(h, c);
-        });
-        say(std::string(name) + ": " + with_commas(step.ok) + " ok, " + with_commas(step.failed) + " failed");
+        flow::run_step(o, chargers, step, wanted, work, [&] { return signals.count() > 0; });
+        say(std::string(name) + ": " + with_commas(step.ok) + " ok, " + with_commas(step.failed) + " failed" +
+            (step.skipped > 0 ? ", " + with_commas(step.skipped) + " skipped (interrupted)" : ""));
         steps.push_back(std::move(step));
     };
     rest_step(
@@ -227,13 +244,20 @@ int run_flow(const FlowOptions& o) {
     if (ready > 0 && !interrupted) {
         stats = run_fleet(o, chargers, ready, signals, interrupted);
     }
-    steps.push_back(fleet_step("connect+boot", stats.boots_accepted, ready, stats, {"BootNotification"}));
+    std::uint64_t refused_connections = 0;
+    for (const auto& [cause, n] : stats.connect_errors) {
+        refused_connections += n;
+    }
+    steps.push_back(fleet_step("connect+boot", stats.boots_accepted, ready, stats, {"BootNotification"}, interrupted,
+                               refused_connections + action_errors(stats, {"BootNotification"})));
     for (const auto& [cause, n] : stats.connect_errors) {
         steps.back().errors.push_back(with_commas(n) + " connection attempt(s) failed: " + cause);
     }
     const auto stop_it = stats.actions.find("StopTransaction");
     steps.push_back(fleet_step("charge", stop_it == stats.actions.end() ? 0 : stop_it->second.ok, ready, stats,
-                               {"Authorize", "StartTransaction", "MeterValues", "StopTransaction"}));
+                               {"Authorize", "StartTransaction", "MeterValues", "StopTransaction"}, interrupted,
+                               stats.sessions_refused + action_errors(stats, {"Authorize", "StartTransaction",
+                                                                              "MeterValues", "StopTransaction"})));
     if (stats.sessions_refused > 0) {
         steps.back().errors.push_back(with_commas(stats.sessions_refused) +
                                       " session(s) refused (Authorize not Accepted, or not connected)");
@@ -261,8 +285,10 @@ int run_flow(const FlowOptions& o) {
         }
     }
     bool passed = !interrupted;
+    bool failed = false; // something went wrong (an interrupted run may have no failure, only skipped work)
     for (const auto& s : steps) {
         passed = passed && s.failed == 0 && s.ok == o.chargers;
+        failed = failed || s.failed > 0;
     }
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     std::string out = "\n" + steps_table(steps);
@@ -271,8 +297,9 @@ int run_flow(const FlowOptions& o) {
             out += s.name + ": " + e + "\n";
         }
     }
-    out += std::string(passed ? "PASSED" : "FAILED") + ": " + with_commas(o.chargers) + " chargers in " +
-           fixed(seconds) + " s" + (interrupted ? " (interrupted)" : "") + "\n";
+    const char* verdict = passed ? "PASSED" : (interrupted && !failed ? "INTERRUPTED" : "FAILED");
+    out += std::string(verdict) + ": " + chargers_text(o.chargers) + " in " + fixed(seconds) + " s" +
+           (interrupted && failed ? " (interrupted)" : "") + "\n";
     if (!dashboard.empty()) {
         out += "dashboard: " + dashboard + "\n";
     }
@@ -283,6 +310,9 @@ int run_flow(const FlowOptions& o) {
             say("--report: " + w.error().message);
             return 1;
         }
+    }
+    if (interrupted && !failed) {
+        return 130; // stopped by Ctrl-C, as shells report it; nothing failed
     }
     return passed ? 0 : 1;
 }

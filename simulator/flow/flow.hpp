@@ -66,6 +66,7 @@ ocpp::Result<std::vector<ClaimLine>> parse_claim_codes(const std::string& text, 
 struct FlowStep {
     std::string name;
     std::uint64_t ok = 0, failed = 0;
+    std::uint64_t skipped = 0; // not tried or not finished because the run was interrupted (Ctrl-C): not failures
     LatencyHistogram latency;
     std::vector<std::string> errors; // the first kErrorsKept, each naming the charger
     static constexpr std::size_t kErrorsKept = 20;

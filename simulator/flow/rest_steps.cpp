@@ -191,7 +191,8 @@ HttpClientConfig http_config(const FlowOptions& o) {
 
 void run_step(const FlowOptions& o, std::vector<FlowCharger>& chargers, FlowStep& step,
               const std::function<bool(const FlowCharger&)>& wanted,
-              const std::function<StepResult(HttpClient&, FlowCharger&)>& work) {
+              const std::function<StepResult(HttpClient&, FlowCharger&)>& work,
+              const std::function<bool()>& interrupted) {
     std::atomic<std::size_t> next{0};
     std::mutex merge;
     auto worker = [&] {
@@ -200,6 +201,10 @@ void run_step(const FlowOptions& o, std::vector<FlowCharger>& chargers, FlowStep
         for (std::size_t i = next++; i < chargers.size(); i = next++) {
             FlowCharger& c = chargers[i];
             if (!wanted(c)) {
+                continue;
+            }
+            if (interrupted()) {
+                ++mine.skipped;
                 continue;
             }
             const auto start = std::chrono::steady_clock::now();
@@ -214,6 +219,7 @@ void run_step(const FlowOptions& o, std::vector<FlowCharger>& chargers, FlowStep
         std::lock_guard<std::mutex> lock(merge);
         step.ok += mine.ok;
         step.failed += mine.failed;
+        step.skipped += mine.skipped;
         step.latency.merge(mine.latency);
         for (auto& e : mine.errors) {
             if (step.errors.size() < FlowStep::kErrorsKept) {

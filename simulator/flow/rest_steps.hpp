@@ -42,10 +42,11 @@ std::string id_tag_for(const std::string& charger_id);
 // A step's outcome for one charger: an error message naming what went wrong, or nothing.
 using StepResult = std::optional<std::string>;
 // Runs `work` for each charger for which `wanted` holds, on `concurrency` threads with one client each; each call is
-// timed and counted into `step`.
+// timed and counted into `step`. Once `interrupted` holds, the chargers left are counted as skipped.
 void run_step(const FlowOptions& o, std::vector<FlowCharger>& chargers, FlowStep& step,
               const std::function<bool(const FlowCharger&)>& wanted,
-              const std::function<StepResult(HttpClient&, FlowCharger&)>& work);
+              const std::function<StepResult(HttpClient&, FlowCharger&)>& work,
+              const std::function<bool()>& interrupted);
 
 // The steps (each returns the error for one charger).
 StepResult create_charger(const FlowOptions& o, HttpClient& http, FlowCharger& c);

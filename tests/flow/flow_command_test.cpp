@@ -2,6 +2,9 @@
 // shows what it did; a wrong token, an existing charger, a claiming code, an unreachable central system, bad options.
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
+#include <signal.h>
+
+#include <thread>
 
 #include "simulator/rest/http_client.hpp"
 #include "store/claims.hpp"
@@ -32,6 +35,7 @@ struct FlowRun {
     }
     long long ok(const char* name) const { return step(name) ? (*step(name))["ok"].GetInt64() : -1; }
     long long failed(const char* name) const { return step(name) ? (*step(name))["failed"].GetInt64() : -1; }
+    long long skipped(const char* name) const { return step(name) ? (*step(name))["skipped"].GetInt64() : -1; }
 };
 
 class FlowCommand : public ::testing::Test {
@@ -65,6 +69,36 @@ protected:
     }
     CentralSystem cs_;
 };
+
+// Ctrl-C in the middle of the charging: the work the run had no time for is skipped, not failed, and the run says
+// INTERRUPTED with exit 130 (it once reported every charger failed at the verify step).
+TEST_F(FlowCommand, CtrlCDuringTheChargingSkipsWhatIsLeftInsteadOfFailingIt) {
+    const std::string log = cs_.file(".flow.log");
+    std::remove(cs_.file(".flow.json").c_str());
+    ocppkit::test::ChildProcess p(std::string(OCPPKIT_BIN_DIR) + "/ocpp-simulator",
+                                  {"flow", "--central", cs_.base_url(), "--report", cs_.file(".flow.json"),
+                                   "--session-seconds", "60", "--duration", "60", "--threads", "1", "--api-token",
+                                   cs_.token(), "--chargers", "3", "--id-prefix", "CC"},
+                                  log);
+    ASSERT_TRUE(ocppkit::test::wait_until([&] { return read_text(log).find("idtag: 3 ok") != std::string::npos; }, 30s))
+        << read_text(log);
+    std::this_thread::sleep_for(2s); // connected and booted; the sessions run for a minute
+    ::kill(p.pid(), SIGINT);
+    FlowRun r;
+    r.exit = p.wait_exit(40s);
+    r.output = read_text(log);
+    r.report.Parse(read_text(cs_.file(".flow.json")).c_str());
+    EXPECT_EQ(r.exit, 130) << r.output;
+    ASSERT_TRUE(r.report.IsObject()) << r.output;
+    EXPECT_FALSE(r.report["passed"].GetBool());
+    EXPECT_EQ(r.ok("create"), 3);
+    // The stop ends the running sessions (StopTransaction), so they count; what the run had no time for is skipped.
+    EXPECT_EQ(r.failed("charge"), 0) << r.output;
+    EXPECT_EQ(r.failed("verify"), 0) << r.output;
+    EXPECT_EQ(r.skipped("verify"), 3) << r.output;
+    EXPECT_NE(r.output.find("INTERRUPTED: 3 chargers"), std::string::npos) << r.output;
+    EXPECT_EQ(r.output.find("FAILED"), std::string::npos) << r.output;
+}
 
 TEST_F(FlowCommand, CreatesCommissionsConnectsChargesAndVerifies) {
     const auto r = flow({"--api-token", cs_.token(), "--chargers", "5", "--id-prefix", "FT", "--connectors", "2",
