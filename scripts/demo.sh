@@ -120,8 +120,10 @@ echo "PASSED: claiming code $code"
 
 say "3. The operator creates the charger from the code, puts it into operation; it connects and charges"
 echo "$code,$password" >"$DEMO_DIR/claim-codes.txt"
+connectors=$(json_get "$final" charger connectors)
 "$BIN/ocpp-simulator" flow --central "$CS" --api-token "$TOKEN" --claim-codes "$DEMO_DIR/claim-codes.txt" \
-    --price-per-kwh 0.39 --price-per-session 0.50 --session-seconds 5 --report "$DEMO_DIR/flow-claimed.json" ||
+    --connectors "${connectors:-1}" --price-per-kwh 0.39 --price-per-session 0.50 --session-seconds 5 \
+    --report "$DEMO_DIR/flow-claimed.json" ||
     fail "the claimed charger's flow failed (report: $DEMO_DIR/flow-claimed.json)"
 
 say "4. $DEMO_CHARGERS more chargers: created, put into operation, charging for $DEMO_SECONDS s"
@@ -137,9 +139,13 @@ say "5. Dashboard and today's statistics"
     --password "$FLEET_PASSWORD" --connectors 2 --sessions-per-hour 4 --session-minutes 1,3,10 --meter-interval 30 \
     >"$DEMO_DIR/fleet.log" 2>&1 &
 pids+=($!)
+# The claimed charger comes back too, with the tester's password and the connectors the tester saw.
+"$BIN/ocpp-simulator" run --url "ws://127.0.0.1:$CS_PORT/ocpp" --chargers 1 --id-prefix DEMO --password "$password" \
+    --connectors "${connectors:-1}" --sessions-per-hour 0 --meter-interval 30 >"$DEMO_DIR/claimed.log" 2>&1 &
+pids+=($!)
 for _ in $(seq 100); do # up to about 10 s until every charger is connected again
     connected=$(json_get "$(curl -fsS --max-time 2 "$CS/healthz" || echo '{}')" chargersConnected)
-    [[ ${connected:-0} -ge $DEMO_CHARGERS ]] && break
+    [[ ${connected:-0} -ge $((DEMO_CHARGERS + 1)) ]] && break
     sleep 0.1
 done
 dashboard=$(curl -fsS --max-time 10 -H "Authorization: Bearer $TOKEN" "$CS/api/v1/dashboard") ||
@@ -156,13 +162,18 @@ print("system status   " + "  ".join("%s %s" % (s["component"], "ok" if s["ok"] 
 print()
 print(json.dumps(d, indent=2))' "$dashboard"
 
-say "The central system stays up for you to explore"
+if [[ $DEMO_WAIT == 1 ]]; then
+    say "The central system stays up for you to explore"
+else
+    say "DEMO_WAIT=0: everything is stopped now; the database and logs stay for you to read"
+fi
 echo "URL       $CS            (REST API under $CS/api/v1/)"
 echo "token     $TOKEN"
 echo "try       curl -H 'Authorization: Bearer $TOKEN' $CS/api/v1/chargers"
 echo "database  $DEMO_DIR/ocppkit.db, logs in $DEMO_DIR/"
 if [[ $DEMO_WAIT == 1 ]]; then
-    echo "The $DEMO_CHARGERS simulated chargers stay connected. Ctrl-C stops them, the central system and the tester."
+    echo "The $DEMO_CHARGERS simulated chargers and DEMO000001 stay connected." \
+        "Ctrl-C stops them, the central system and the tester."
     waiting=1
     while kill -0 "${pids[0]}" 2>/dev/null; do sleep 1; done
     fail "the central system exited; see $DEMO_DIR/centralsystem.log"
