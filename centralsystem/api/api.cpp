@@ -62,6 +62,7 @@ const Router& router() {
                   [](auto&cs, auto&, auto&p, auto r) { list_logs(cs, p[0], r); }},
                  {"POST", "/api/v1/chargers/{chargeBoxId}/logs",
                   [](auto&cs, auto&req, auto&p, auto r) { request_log(cs, p[0], req, r); }},
+                 {"GET", "/api/v1/commands", [](auto&, auto&, auto&, auto r) { list_commands(r); }},
                  {"POST", "/api/v1/chargers/{chargeBoxId}/commands/{action}",
                   [](auto&cs, auto&req, auto&p, auto r) { send_command(cs, p[0], p[1], req, r); }},
                  {"GET", "/api/v1/dashboard", [](auto&cs, auto&req, auto&, auto r) { dashboard(cs, req, r); }},

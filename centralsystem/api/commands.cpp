@@ -6,6 +6,7 @@
 #include <set>
 
 #include "centralsystem/api/routes.hpp"
+#include "ocpp/v16/schemas.hpp"
 
 namespace cs::api {
 
@@ -64,6 +65,28 @@ HttpResponse invalid_payload(const std::string& action, const std::vector<ocpp::
 }
 
 } // namespace
+
+void list_commands(Respond respond) {
+    // The request schemas as the validator uses them, so that a form built from them asks what the charger expects.
+    const std::string body = json_object([](Writer& w) {
+        w.Key("commands");
+        w.StartArray();
+        for (const auto& action : kCommands) {
+            const std::string name = action + ".req.json";
+            for (const auto& file : ocpp::v16::embedded_schemas()) {
+                if (file.name == name) {
+                    w.StartObject();
+                    member(w, "action", action);
+                    w.Key("schema");
+                    w.RawValue(file.contents.data(), file.contents.size(), rapidjson::kObjectType);
+                    w.EndObject();
+                }
+            }
+        }
+        w.EndArray();
+    });
+    respond(json_response(200, body));
+}
 
 void send_command(CentralSystem& cs, const std::string& id, const std::string& action, const HttpRequest& req,
                   Respond respond) {

@@ -40,6 +40,8 @@ void openapi_document(Respond respond);
 void import_chargers(CentralSystem& cs, const HttpRequest& req, Respond respond);
 void send_command(CentralSystem& cs, const std::string& id, const std::string& action, const HttpRequest& req,
                   Respond respond);
+// GET /api/v1/commands: the actions send_command takes, each with its OCPP 1.6 request schema (for forms).
+void list_commands(Respond respond);
 // /api/v1/security-jobs: bulk password rotation and profile upgrades (api/security/security_jobs.cpp).
 void create_security_job(CentralSystem& cs, const HttpRequest& req, Respond respond);
 void list_security_jobs(CentralSystem& cs, const HttpRequest& req, Respond respond);

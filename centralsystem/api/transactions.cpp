@@ -1,4 +1,6 @@
 // GET /api/v1/chargers/{id}/transactions: a charger's sessions with energy, revenue and (optionally) meter values.
+#include <algorithm>
+
 #include "centralsystem/api/routes.hpp"
 #include "centralsystem/pricing.hpp"
 
@@ -69,8 +71,16 @@ void charger_transactions(CentralSystem& cs, const std::string& id, const HttpRe
                                           t.meter_stop ? (void)w.Int64(*t.meter_stop) : (void)w.Null();
                                           member_or_null(w, "stopTimestamp", t.stop_ts);
                                           member_or_null(w, "stopReason", t.stop_reason);
+                                          // Stopped: meterStop - meterStart. Running: the energy so far, from
+                                          // the latest register reading (null before the first one).
                                           w.Key("energyWh");
-                                          t.meter_stop ? (void)w.Int64(*t.meter_stop - t.meter_start) : (void)w.Null();
+                                          if (t.meter_stop) {
+                                              w.Int64(*t.meter_stop - t.meter_start);
+                                          } else if (t.meter_last) {
+                                              w.Int64(std::max<std::int64_t>(0, *t.meter_last - t.meter_start));
+                                          } else {
+                                              w.Null();
+                                          }
                                           // Revenue under the price set valid at the start, once stopped.
                                           // A blocked session (the charger was planned) earns nothing.
                                           const auto money = t.stop_ts && !t.blocked

@@ -114,10 +114,17 @@ Result<std::vector<Transaction>> list_transactions(Connection& db, std::string_v
             Transaction t = read_transaction(q);
             t.meter_values = q.int64(9);
             t.blocked = q.int64(10) != 0;
+            if (!q.is_null(11)) {
+                t.meter_last = static_cast<std::int64_t>(q.real(11));
+            }
             return t;
         },
+        // A running session's latest energy register reading (Wh), so that its energy so far can be shown.
         "SELECT t.id, t.chargebox_id, t.connector_id, t.id_tag, t.meter_start, t.start_ts, t.meter_stop, t.stop_ts, "
-        "t.stop_reason, (SELECT count(*) FROM meter_values m WHERE m.transaction_id = t.id), t.blocked "
+        "t.stop_reason, (SELECT count(*) FROM meter_values m WHERE m.transaction_id = t.id), t.blocked, "
+        "CASE WHEN t.stop_ts IS NULL THEN (SELECT CASE m.unit WHEN 'kWh' THEN m.value * 1000 ELSE m.value END "
+        "FROM meter_values m WHERE m.transaction_id = t.id AND m.measurand = 'Energy.Active.Import.Register' AND "
+        "m.phase = '' ORDER BY rtrim(m.ts, 'Z') DESC, m.rowid DESC LIMIT 1) END "
         "FROM transactions t "
         "WHERE t.chargebox_id = ?1 ORDER BY rtrim(t.start_ts, 'Z') DESC, t.id DESC LIMIT ?2",
         chargebox_id, limit);

@@ -81,7 +81,7 @@ struct Transaction {
     std::int64_t meter_values = 0; // samples stored for it
     // Started while the charger was planned (answered Blocked): kept, but no turnover, revenue or statistics.
     bool blocked = false;
-    // The latest energy register reading in Wh, for a session in progress (filled by the dashboard query only).
+    // The latest energy register reading in Wh, for a session in progress (the dashboard and transaction lists).
     std::optional<std::int64_t> meter_last;
 };
 

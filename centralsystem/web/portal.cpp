@@ -23,8 +23,11 @@ ocpp::http::AssetPolicy portal_policy() {
 
 Portal::Portal(PortalConfig config)
     : assets_(portal_files(), portal_policy()) {
-    assets_.add("/config.json",
-                api::json_object([&](api::Writer& w) { api::member(w, "mapTileUrl", config.map_tile_url); }),
+    assets_.add("/config.json", api::json_object([&](api::Writer& w) {
+                    api::member(w, "mapTileUrl", config.map_tile_url);
+                    w.Key("signIn");
+                    w.Bool(config.sign_in);
+                }),
                 "application/json");
 }
 

@@ -99,6 +99,12 @@ std::optional<std::pair<std::string, std::string>> target_problem(const Target& 
     if (t.security_profile >= 2 && !wss) {
         return std::make_pair("a wss:// URL for security profile " + std::to_string(t.security_profile), t.url);
     }
+    if (t.password && (t.security_profile == 0 || t.security_profile == 3)) {
+        // Profiles 0 and 3 send no HTTP Basic password: taking it silently would test something else than asked.
+        return std::make_pair("security profile 1 or 2 for a password (target.security_profile, or --security-profile "
+                              "1): profiles 0 and 3 send none",
+                              "security profile " + std::to_string(t.security_profile));
+    }
     if (t.security_profile == 3 && t.cert_file.empty()) {
         return std::make_pair("a client certificate for security profile 3 (target.cert and target.key, or --cert "
                               "and --key)",

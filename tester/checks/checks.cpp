@@ -103,7 +103,8 @@ CheckBoard::CheckBoard(std::vector<Check>& checks, const TestConfig& config)
     for (CheckId id : {CheckId::RemoteStart, CheckId::MeterValues, CheckId::RemoteStop}) {
         if (!config.charging_test) {
             checks_[index(id)].verdict = Verdict::Skipped;
-            checks_[index(id)].seen = "not requested (run with --charging-test)";
+            checks_[index(id)].seen =
+                "not requested (the charging test: --charging-test, or its box on the installer page)";
         }
     }
 }

@@ -71,6 +71,9 @@ suite('installer', {
     expect(verdicts.length >= 13 && !verdicts.includes('fail') && !verdicts.includes('pending'),
       `every check decided and none failed: ${verdicts.join(',')}`);
     expect((await page.locator('#facts').textContent()).includes('ocpp-simulator'), "the charger's model is shown");
+    // Long check names such as "TriggerMessage(StatusNotification)" wrap instead of widening the page (it was 396 px).
+    const width = await page.evaluate(() => document.documentElement.scrollWidth);
+    expect(width <= PHONE.width, `the finished test fits the phone (scroll width ${width})`);
 
     // The reports behind the buttons: the printable page and the JSON carry the code.
     const report = await http(tester.url(''), 'GET', await page.locator('#r-html').getAttribute('href'));

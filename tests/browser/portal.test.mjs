@@ -24,8 +24,12 @@ suite('portal', {
     expectEqual((await http(cs.url(''), 'GET', '/api/v1/dashboard')).status, 401, 'the API still needs the token');
 
     const page = await t.page();
+    // Loading the portal makes no request only to be refused (it used to probe the API: a 401 in the console).
+    const refused = [];
+    page.on('response', (r) => { if (r.status() === 401) refused.push(r.url()); });
     await page.goto(cs.url('/'));
     await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    expectEqual(refused.join(' '), '', 'requests refused with 401 while the sign-in page loaded');
     await page.getByLabel('API token').fill('wrong-token-0000000000');
     await page.keyboard.press('Enter');
     await page.getByText('This token is not accepted').waitFor();

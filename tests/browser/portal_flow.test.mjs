@@ -176,7 +176,7 @@ suite('portal_flow', {
     // The search at the top right finds a charger by its street; the filters narrow the list further.
     await page.getByRole('searchbox', { name: 'Search chargers' }).fill('friedrich');
     await page.keyboard.press('Enter');
-    await page.getByText('1 of 1 chargers, 1 charge points').waitFor();
+    await page.getByText('1 of 1 charger, 1 charge point').waitFor();
     await page.locator('tr[data-charger="PLAN-1"]').waitFor();
     await page.getByRole('searchbox', { name: 'Search', exact: true }).fill('');
     await page.getByText('4 of 4 chargers, 4 charge points').waitFor();
@@ -245,6 +245,16 @@ suite('portal_flow', {
     const page = await signIn(t, cs);
     await page.goto(cs.url('/#/chargers/DET000001'));
     await page.getByRole('heading', { name: 'DET000001', level: 1 }).waitFor();
+    // The command box offers every central-system action of OCPP 1.6, each as a form made from its schema.
+    await t.waitFor(async () => (await page.locator('#cmd-action option').count()) === 19, 'the 19 actions offered');
+    await page.getByLabel('Command', { exact: true }).selectOption('SetChargingProfile');
+    await page.locator('fieldset[data-path="SetChargingProfile/csChargingProfiles/chargingSchedule"]').waitFor();
+    await page.getByLabel('Command', { exact: true }).selectOption('RemoteStopTransaction');
+    await page.getByRole('button', { name: 'Send command' }).click();
+    await page.locator('#cmd-answer').getByText('Not sent: RemoteStopTransaction/transactionId is required.').waitFor();
+    expectEqual(await page.getByLabel('Transaction Id', { exact: true }).getAttribute('aria-invalid'), 'true',
+      'the missing field marked');
+    await page.getByLabel('Command', { exact: true }).selectOption('RemoteStartTransaction');
     await page.getByRole('button', { name: 'Send command' }).click();
     await page.locator('#cmd-answer').getByText('the charger is not connected').waitFor();
     // Prices: a wrong currency is named at its field; a session fee of 2.50 EUR is added.
@@ -271,7 +281,8 @@ suite('portal_flow', {
     await page.getByRole('heading', { name: 'DET000001', level: 1 }).waitFor();
     await row1.getByText('Available').waitFor({ timeout: 15000 });
     await page.getByLabel('Command', { exact: true }).selectOption('RemoteStartTransaction');
-    await page.getByLabel('Payload (JSON)', { exact: true }).fill('{"connectorId": 1, "idTag": "TAG-DET"}');
+    await page.getByLabel('Connector Id (optional)', { exact: true }).fill('1');
+    await page.getByLabel('Id Tag', { exact: true }).fill('TAG-DET');
     await page.getByRole('button', { name: 'Send command' }).click();
     await page.locator('#cmd-answer').getByText('"Accepted"').waitFor();
     await row1.getByText('Charging').waitFor({ timeout: 15000 });
@@ -281,12 +292,14 @@ suite('portal_flow', {
     const txId = await page.locator('tr[data-transaction]').first().getAttribute('data-transaction');
     await new Promise((r) => setTimeout(r, 2000)); // some energy
     await page.getByLabel('Command', { exact: true }).selectOption('RemoteStopTransaction');
-    await page.getByLabel('Payload (JSON)', { exact: true }).fill(`{"transactionId": ${txId}}`);
+    await page.getByLabel('Transaction Id', { exact: true }).fill(String(txId));
     await page.getByRole('button', { name: 'Send command' }).click();
     await page.locator('#cmd-answer').getByText('RemoteStopTransaction answered').waitFor();
     const session = page.locator(`tr[data-transaction="${txId}"]`);
     await session.getByText(/^2\.5\d EUR$/).waitFor({ timeout: 15000 });
     await t.screenshot(page, 'details-session-revenue');
+    // A raw payload still goes through "Edit as JSON"; the server's 422 names the field.
+    await page.getByLabel('Edit as JSON').check();
     await page.getByLabel('Payload (JSON)', { exact: true }).fill('{"connectorId": "one"}');
     await page.getByRole('button', { name: 'Send command' }).click();
     await page.locator('#cmd-answer').getByText('Error 422').waitFor();

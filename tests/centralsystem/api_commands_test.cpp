@@ -2,6 +2,7 @@
 // (504 naming the action and the seconds waited, from --call-timeout or ?timeout), one that answers with a CALLERROR
 // (502 with the charger's code and description), one that is not connected or goes away before answering (409), and
 // more commands than the charger's queue holds (503). After each, the connection still carries commands.
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <thread>
@@ -167,6 +168,33 @@ TEST_F(Commands, MoreCommandsThanTheQueueHoldsGet503AndTheRestEndWhenTheChargerG
     EXPECT_EQ(refused, 5);
     EXPECT_EQ(gone, 65);
     EXPECT_EQ(charger->calls("Reset"), 1) << "one call at a time: the waiting ones were never sent";
+}
+
+} // namespace
+
+namespace {
+
+// The portal builds a form per action from this list: all 19 central-system actions, each with the request schema
+// the central system validates with (so a form cannot ask for what the validator refuses).
+TEST_F(Commands, TheCommandListHasEveryCentralSystemActionWithItsRequestSchema) {
+    const auto r = api("GET", "/api/v1/commands");
+    ASSERT_EQ(r.status, 200) << r.body;
+    const auto body = parse_json(r.body);
+    ASSERT_TRUE(body["commands"].IsArray());
+    ASSERT_EQ(body["commands"].Size(), 19u);
+    std::vector<std::string> names;
+    for (const auto& c : body["commands"].GetArray()) {
+        names.emplace_back(c["action"].GetString());
+        EXPECT_STREQ(c["schema"]["type"].GetString(), "object") << names.back();
+        EXPECT_STREQ(c["schema"]["title"].GetString(), (names.back() + "Request").c_str());
+    }
+    EXPECT_TRUE(std::is_sorted(names.begin(), names.end()));
+    EXPECT_EQ(names.front(), "CancelReservation");
+    EXPECT_EQ(names.back(), "UpdateFirmware");
+    const auto& set = body["commands"][15]; // SetChargingProfile
+    ASSERT_STREQ(set["action"].GetString(), "SetChargingProfile");
+    EXPECT_TRUE(set["schema"]["properties"]["csChargingProfiles"]["properties"].HasMember("chargingSchedule"));
+    EXPECT_EQ(raw("GET", "/api/v1/commands").status, 401);
 }
 
 } // namespace

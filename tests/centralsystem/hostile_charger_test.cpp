@@ -115,6 +115,8 @@ TEST_F(HostileCharger, AnotherChargersTransactionIdChangesNothingOfItsSession) {
     ASSERT_EQ(list["transactions"].Size(), 1u);
     EXPECT_EQ(list["transactions"][0]["meterValueCount"].GetInt(), 1);
     EXPECT_TRUE(list["transactions"][0]["stopTimestamp"].IsNull());
+    // The running session shows its energy so far (2000 - 1000 Wh), not B's forged reading.
+    EXPECT_EQ(list["transactions"][0]["energyWh"].GetInt64(), 1000);
     EXPECT_EQ(parse_json(session_of("HOSTILEB"))["transactions"].Size(), 0u);
 
     // Said once per sender and reason (a notification naming both chargers) and counted for each message.

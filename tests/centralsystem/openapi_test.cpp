@@ -206,6 +206,7 @@ TEST_F(OpenApi, DocumentMatchesTheServer) {
         {"DELETE /api/v1/chargers/{chargeBoxId}/prices/{priceSetId} 404",
          [&] { return api("DELETE", C + "/OA-1/prices/1"); }},
         {"GET /api/v1/dashboard 200", [&] { return api("GET", "/api/v1/dashboard?provider=acme"); }},
+        {"GET /api/v1/commands 200", [&] { return api("GET", "/api/v1/commands"); }},
         {"GET /api/v1/dashboard 400", [&] { return api("GET", "/api/v1/dashboard?provider=" + std::string(65, 'p')); }},
         {"GET /api/v1/idtags 200", [&] { return api("GET", "/api/v1/idtags"); }},
         {"POST /api/v1/idtags 201", [&] { return api("POST", "/api/v1/idtags", R"({"idTag":"OA-NEW"})"); }},

@@ -77,9 +77,10 @@ TEST(Portal, LeavesOtherPathsAndRefusesWrites) {
 
 TEST(Portal, TellsThePagesTheTileUrl) {
     const Portal none(PortalConfig{});
-    EXPECT_EQ(none.serve(get("/config.json"))->body, "{\"mapTileUrl\":\"\"}\n");
-    const Portal tiles(PortalConfig{"https://tiles.example/{z}/{x}/{y}.png"});
-    EXPECT_EQ(tiles.serve(get("/config.json"))->body, "{\"mapTileUrl\":\"https://tiles.example/{z}/{x}/{y}.png\"}\n");
+    EXPECT_EQ(none.serve(get("/config.json"))->body, "{\"mapTileUrl\":\"\",\"signIn\":true}\n");
+    const Portal tiles(PortalConfig{"https://tiles.example/{z}/{x}/{y}.png", false});
+    EXPECT_EQ(tiles.serve(get("/config.json"))->body,
+              "{\"mapTileUrl\":\"https://tiles.example/{z}/{x}/{y}.png\",\"signIn\":false}\n");
 }
 
 ocpp::Result<cs::Options> parse(std::vector<std::string> args) {

@@ -265,6 +265,16 @@ TEST_F(ScenarioLibrary, SecurityProfile3ClientCertificate) {
                        "and --key)"),
               std::string::npos)
         << out;
+    // A password where profile 3 sends none is named, not ignored.
+    ASSERT_EQ(scenario({file, "--url", wss, "--ca", pki->ca_cert, "--cert", pki->client_cert, "--key", pki->client_key,
+                        "--password", "some-password-1"},
+                       out),
+              1)
+        << out;
+    EXPECT_NE(out.find("expected security profile 1 or 2 for a password (target.security_profile, or "
+                       "--security-profile 1): profiles 0 and 3 send none; got security profile 3"),
+              std::string::npos)
+        << out;
     // A certificate without its key is a mistake too.
     ASSERT_EQ(scenario({file, "--url", wss, "--ca", pki->ca_cert, "--cert", pki->client_cert}, out), 1) << out;
     EXPECT_NE(out.find("expected a client certificate with its key"), std::string::npos) << out;

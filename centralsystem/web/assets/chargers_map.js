@@ -1,7 +1,7 @@
 // Map of all chargers with a position: individual chargers when zoomed in, numbered clusters when zoomed out;
 // choosing a charger shows its charge points and a link to its details.
 import { get, enc } from './api.js';
-import { h, clear, poll, tileOf, statusBadge, TILE_LABELS } from './ui.js';
+import { h, clear, poll, plural, tileOf, statusBadge, TILE_LABELS } from './ui.js';
 import { MapView } from './mapview.js';
 
 const ORDER = ['available', 'occupied', 'notAvailable', 'inoperative'];
@@ -32,7 +32,7 @@ export async function render(view, ctx) {
       const tiles = c.chargePoints.map((cp) => tileOf(c, cp));
       const tile = ORDER.find((t) => tiles.includes(t)) || 'inoperative';
       return { id: c.chargeBoxId, lat: c.location.latitude, lon: c.location.longitude, tile,
-        label: `${c.chargeBoxId}: ${TILE_LABELS[tile]}, ${c.chargePoints.length} charge points` };
+        label: `${c.chargeBoxId}: ${TILE_LABELS[tile]}, ${plural(c.chargePoints.length, 'charge point')}` };
     });
     count.textContent = `${points.length} of ${chargers.length} chargers have a position` +
       (chargers.length > points.length ? ' (the others are not put into operation yet)' : '');

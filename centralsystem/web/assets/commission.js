@@ -1,7 +1,7 @@
 // Put into operation: address, geo position (draggable marker on the map, or typed), accessibility, hotline,
 // emergency contact, and per charge point the settings for plausibility checks, pre-filled from what is known.
 import { get, post, enc } from './api.js';
-import { h, clear, field, showError, toast } from './ui.js';
+import { h, clear, field, plural, showError, toast } from './ui.js';
 import { MapView } from './mapview.js';
 
 const ACCESS = ['Public', 'Customers only', 'Residents only', 'Employees only', 'Restricted'];
@@ -52,7 +52,7 @@ export async function render(view, ctx) {
   });
   const msg = h('p', { class: 'error', role: 'alert', hidden: true });
   const configured = prefill.numberOfConnectors
-    ? ` Its configuration: ${prefill.numberOfConnectors} connector(s)` +
+    ? ` Its configuration: ${plural(Number(prefill.numberOfConnectors), 'connector')}` +
       (prefill.meterValueSampleInterval != null ? `, meter values every ${prefill.meterValueSampleInterval} s` : '') +
       (prefill.meterValuesSampledData ? ` (${prefill.meterValuesSampledData})` : '') + '.'
     : '';
@@ -82,8 +82,8 @@ export async function render(view, ctx) {
       const k = (r.response.configurationKey || []).find((x) => x.key === 'NumberOfConnectors');
       if (!k) return;
       const n = Number(k.value);
-      reported.append(` It reports ${n} connectors`, n === c.chargePoints.length ? '.'
-        : h('strong', {}, ` but has ${c.chargePoints.length} charge points here: check the charge points.`));
+      reported.append(` It reports ${plural(n, 'connector')}`, n === c.chargePoints.length ? '.'
+        : h('strong', {}, ` but has ${plural(c.chargePoints.length, 'charge point')} here: check the charge points.`));
     }).catch(() => {});
   }
   const map = new MapView(mapBox, { tileUrl: ctx.config.mapTileUrl, zoom: c.location ? 15 : 11, label: 'Position of the charger' });

@@ -3,20 +3,8 @@
 import { get, patch, post, enc } from './api.js';
 import { priceSection } from './prices.js';
 import { certificateSection } from './certificates.js';
+import { commandSection } from './command_form.js';
 import { h, clear, poll, field, tileOf, statusBadge, labelOf, when, kwh, toast, STANDARDS, FORMATS, POWER_TYPES } from './ui.js';
-
-const TEMPLATES = {
-  RemoteStartTransaction: { connectorId: 1, idTag: 'TAG-1' },
-  RemoteStopTransaction: { transactionId: 1 },
-  Reset: { type: 'Soft' },
-  UnlockConnector: { connectorId: 1 },
-  ChangeAvailability: { connectorId: 0, type: 'Operative' },
-  TriggerMessage: { requestedMessage: 'StatusNotification', connectorId: 1 },
-  GetConfiguration: {},
-  ChangeConfiguration: { key: 'HeartbeatInterval', value: '300' },
-  ClearCache: {},
-  DataTransfer: { vendorId: 'ocppkit', messageId: 'ping', data: '' },
-};
 
 export async function render(view, ctx) {
   const id = ctx.id;
@@ -40,35 +28,6 @@ export async function render(view, ctx) {
     }
     accept.disabled = false;
     drawInfo();
-  });
-
-  const action = h('select', { name: 'action', id: 'cmd-action' },
-    Object.keys(TEMPLATES).map((a) => h('option', { value: a }, a)));
-  const payload = h('textarea', { name: 'payload', id: 'cmd-payload', rows: 4, spellcheck: 'false' });
-  const setTemplate = () => { payload.value = JSON.stringify(TEMPLATES[action.value]); };
-  action.addEventListener('change', setTemplate);
-  setTemplate();
-  const answer = h('pre', { class: 'answer', id: 'cmd-answer', 'aria-live': 'polite', tabindex: 0 }, 'No command sent yet.');
-  const cmdForm = h('form', { novalidate: true }, field('Command', action), field('Payload (JSON)', payload),
-    h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'btn primary' }, 'Send command')),
-    h('h3', {}, 'Answer'), answer);
-  cmdForm.addEventListener('submit', async (ev) => {
-    ev.preventDefault();
-    let body;
-    try {
-      body = JSON.parse(payload.value || '{}');
-    } catch (e) {
-      answer.textContent = `The payload is not JSON: ${e.message}`;
-      return;
-    }
-    answer.textContent = `Sending ${action.value}…`;
-    try {
-      const r = await post(`chargers/${enc(id)}/commands/${action.value}`, body);
-      answer.textContent = `${r.action} answered in ${Math.round(r.latencyMs)} ms:\n${JSON.stringify(r.response, null, 2)}`;
-      if (action.value === 'GetConfiguration') showConfig(r.response);
-    } catch (e) {
-      answer.textContent = `Error ${e.status || ''}: ${e.message}${e.field ? ` (${e.field})` : ''}`;
-    }
   });
 
   const config = h('tbody');
@@ -140,7 +99,8 @@ export async function render(view, ctx) {
         h('p', { class: 'hint' }, 'The next connection is accepted whatever its password; that password is kept as the new one and the switch turns off.'))),
     h('section', { 'aria-labelledby': 'h-cp' }, h('h2', { id: 'h-cp' }, 'Connectors'),
       table('Connectors', ['Connector', 'EVSE ID', 'Type', 'Status', 'Error', 'Updated'], connectors)),
-    h('section', { class: 'card', 'aria-labelledby': 'h-cmd' }, h('h2', { id: 'h-cmd' }, 'Remote commands'), cmdForm),
+    h('section', { class: 'card', 'aria-labelledby': 'h-cmd' }, h('h2', { id: 'h-cmd' }, 'Remote commands'),
+      commandSection(id, showConfig)),
     h('section', { 'aria-labelledby': 'h-conf' }, h('h2', { id: 'h-conf' }, 'Reported configuration'), configNote,
       h('button', { type: 'button', class: 'btn', onclick: readConfig }, 'Read configuration'),
       table('Configuration keys', ['Key', 'Value', 'Access'], config)),

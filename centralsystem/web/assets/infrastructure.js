@@ -1,7 +1,7 @@
 // Monitor -> Charging infrastructure: every charger with its charge points, operational and planned; search and
 // filters (status, connection, charge point state, provider); refreshed while open.
 import { get, enc } from './api.js';
-import { h, clear, poll, field, tileOf, statusBadge, TILE_LABELS, labelOf, STANDARDS } from './ui.js';
+import { h, clear, poll, plural, field, tileOf, statusBadge, TILE_LABELS, labelOf, STANDARDS } from './ui.js';
 
 export async function render(view, ctx) {
   const state = {
@@ -47,7 +47,7 @@ export async function render(view, ctx) {
       return true;
     });
     const points = shown.reduce((n, c) => n + c.chargePoints.length, 0);
-    count.textContent = `${shown.length} of ${chargers.length} chargers, ${points} charge points`;
+    count.textContent = `${shown.length} of ${plural(chargers.length, 'charger')}, ${plural(points, 'charge point')}`;
     clear(body, shown.length === 0
       ? h('tr', {}, h('td', { colspan: 7 }, chargers.length ? 'No charger matches these filters.'
         : 'No chargers yet. Create a charging station to begin.'))

@@ -24,6 +24,11 @@ function append(el, children) {
   }
 }
 
+// "1 charge point", "2 charge points".
+export function plural(n, one, many = `${one}s`) {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
 export function clear(el, ...children) {
   el.replaceChildren();
   append(el, children);

@@ -46,7 +46,9 @@ public:
     void start(std::function<void()> done) override {
         done_ = std::move(done);
         if (!ctx_.config.charging_test) {
-            ctx_.board.set(kPower, Outcome::skipped("not requested (run with --charging-test)"));
+            ctx_.board.set(kPower,
+                           Outcome::skipped(
+                               "not requested (the charging test: --charging-test, or its box on the installer page)"));
         }
         SetChargingProfileReq req;
         req.connectorId = kConnector;
