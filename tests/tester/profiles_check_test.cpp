@@ -253,6 +253,45 @@ TEST(ProfileChecks, AnUploadThatNeverComes) {
     EXPECT_NE(r.out.find("  ✓ firmware.update"), std::string::npos) << "the update runs after it\n" << r.out;
 }
 
+// Real diagnostics files run to megabytes: they are taken up to 16 MiB, above the tester's request limit of 1 MiB.
+TEST(ProfileChecks, ADiagnosticsFileOfMegabytesIsTaken) {
+    ProfileFaults f;
+    f.upload_bytes = 3 << 20;
+    auto r = run_with("firmware", profile_script(f), "profiles-upload-big");
+    EXPECT_NE(r.out.find("  ✓ firmware.diagnostics"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("3145728 bytes by PUT from 127.0.0.1:"), std::string::npos) << "the sender is shown\n"
+                                                                                     << r.out;
+}
+
+// A file above 16 MiB is refused with 413, and the check blames its size, not the charger's upload.
+TEST(ProfileChecks, ADiagnosticsFileAboveTheLimitIsReportedAsTooLarge) {
+    ProfileFaults f;
+    f.upload_bytes = (16u << 20) + (64u << 10) + 1;
+    auto r = run_with("firmware", profile_script(f), "profiles-upload-huge");
+    expect_failure(r, "firmware.diagnostics", "not a fault of the charger's upload");
+    EXPECT_NE(r.out.find("is larger than the 16 MiB the tester takes; refused with 413"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("  ✓ firmware.update"), std::string::npos) << "the update runs after it\n" << r.out;
+}
+
+// Only the address the charger is connected from may upload: another sender is refused (403) and does not pass.
+TEST(ProfileChecks, AnUploadFromAnotherAddressIsRefusedAndDoesNotPass) {
+    ProfileFaults f;
+    f.upload_diagnostics = false;
+    f.stranger_status = std::make_shared<int>(0);
+    auto r = run_with("firmware", profile_script(f), "profiles-upload-stranger");
+    EXPECT_EQ(*f.stranger_status, 403);
+    expect_failure(r, "firmware.diagnostics", "An upload from 127.0.0.2:");
+    EXPECT_NE(r.out.find("it is not the address the charger is connected from (127.0.0.1:"), std::string::npos)
+        << r.out;
+
+    ProfileFaults both;
+    both.stranger_status = std::make_shared<int>(0);
+    auto ok = run_with("firmware", profile_script(both), "profiles-upload-both");
+    EXPECT_EQ(*both.stranger_status, 403);
+    EXPECT_NE(ok.out.find("  ✓ firmware.diagnostics"), std::string::npos) << ok.out;
+    EXPECT_NE(ok.out.find("2048 bytes by PUT from 127.0.0.1:"), std::string::npos) << ok.out;
+}
+
 CheckResult bad_usage(const std::string& profiles) {
     std::string error;
     auto child = ChildProcess::spawn(
