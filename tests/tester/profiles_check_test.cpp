@@ -176,6 +176,10 @@ TEST(ProfileChecks, ARestartAfterInstalledIsFollowedUntilTheNewVersionBoots) {
     EXPECT_NE(json.find("\"firmware.diagnostics\""), std::string::npos) << json;
     EXPECT_NE(json.find("\"TC_044\""), std::string::npos) << json;
     EXPECT_NE(json.find("restarted: back after"), std::string::npos) << json;
+    // The reconnect is recorded as such, beside the first connection's results, which it does not replace.
+    EXPECT_NE(json.find("reconnect after the restart (attempt 2) from 127.0.0.1:"), std::string::npos) << json;
+    EXPECT_NE(json.find("accepted (reconnect after the restart)"), std::string::npos) << json;
+    EXPECT_EQ(r.out.find("(attempt 2)"), std::string::npos) << "connection.tcp is the first connection's\n" << r.out;
     std::remove(report.c_str());
 }
 
@@ -198,8 +202,14 @@ TEST(ProfileChecks, AChargerThatNeverComesBackAfterItsRestartFails) {
     f.comes_back = false;
     const auto started = std::chrono::steady_clock::now();
     auto r = run_with("firmware", profile_script(f), "profiles-restart-gone");
-    expect_failure(r, "firmware.update", "keeps its OCPP settings");
+    // The connection did not stay up either: a restart it never returns from does not leave connection.stable passed.
+    expect_failure(r, "connection.stable", "never connected again", {"firmware.update"});
+    EXPECT_NE(r.out.find("keeps its OCPP settings"), std::string::npos) << r.out;
     EXPECT_NE(r.out.find("the charger restarted but did not come back within 10 s"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("until the charger restarted to install the new firmware; it did not come back before the "
+                         "test ended"),
+              std::string::npos)
+        << r.out;
     EXPECT_LE(std::chrono::steady_clock::now() - started, 30s) << "the wait is bounded by --timeout";
 }
 
@@ -208,10 +218,21 @@ TEST(ProfileChecks, AChargerThatReconnectsInALoopAfterItsRestartCannotExtendTheT
     f.restart_after_installing = true;
     f.flaps = true; // connects and closes every 300 ms, never boots
     const auto started = std::chrono::steady_clock::now();
-    auto r = run_with("firmware", profile_script(f), "profiles-restart-flap");
-    expect_failure(r, "firmware.update", "keeps its OCPP settings");
+    const std::string report = ::testing::TempDir() + "profiles-flap-" + std::to_string(::getpid()) + ".json";
+    auto t = start_tester("CB-1", temp_db("profiles-restart-flap"),
+                          {"--password", kPassword, "--timeout", "10", "--profiles", "firmware", "--report", report});
+    ASSERT_FALSE(t.url.empty());
+    ChargerThread charger;
+    charger.run(t.url, basic(), profile_script(f));
+    auto r = finish(t, 40s);
+    expect_failure(r, "connection.stable", "never connected again", {"firmware.update"});
     EXPECT_NE(r.out.find("did not come back within 10 s"), std::string::npos) << r.out;
-    EXPECT_NE(r.out.find("(attempt 5)"), std::string::npos) << "the reconnections are taken up and counted\n" << r.out;
+    // The reconnections are taken up and counted as reconnects; the first connection's results stay.
+    std::ifstream in(report);
+    const std::string json((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    EXPECT_NE(json.find("reconnect after the restart (attempt 5) from 127.0.0.1:"), std::string::npos) << json;
+    EXPECT_EQ(r.out.find("(attempt 5)"), std::string::npos) << "connection.tcp is the first connection's\n" << r.out;
+    std::remove(report.c_str());
     EXPECT_LE(std::chrono::steady_clock::now() - started, 30s) << "the first close starts the only wait";
 }
 
