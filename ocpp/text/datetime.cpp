@@ -1,5 +1,7 @@
 #include "ocpp/text/datetime.hpp"
 
+#include "ocpp/text/datetime_read.hpp"
+
 namespace ocpp {
 namespace {
 
@@ -59,16 +61,33 @@ char* put2(char* out, unsigned v) {
 
 } // namespace
 
-std::optional<DateTime> parse_datetime(std::string_view s) {
+DateTime latest_datetime() {
+    using namespace std::chrono;
+    return DateTime{system_clock::time_point{duration_cast<seconds>(system_clock::duration::max())}};
+}
+
+bool is_latest_datetime(const DateTime& dt) {
+    return dt == latest_datetime();
+}
+
+std::optional<DateTime> parse_datetime(std::string_view text) {
+    auto parsed = read_datetime(text);
+    return parsed ? std::optional<DateTime>(*parsed) : std::nullopt;
+}
+
+Result<DateTime> read_datetime(std::string_view s) {
+    const auto not_rfc3339 = [] {
+        return Error{"is not an RFC 3339 date-time (e.g. 2026-01-31T12:00:00Z)", ErrorKind::Invalid};
+    };
     unsigned year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
     if (!digits(s, 0, 4, year) || s.size() < 20 || s[4] != '-' || !digits(s, 5, 2, month) || s[7] != '-' ||
         !digits(s, 8, 2, day) || (s[10] != 'T' && s[10] != 't') || !digits(s, 11, 2, hour) || s[13] != ':' ||
         !digits(s, 14, 2, minute) || s[16] != ':' || !digits(s, 17, 2, second)) {
-        return std::nullopt;
+        return not_rfc3339();
     }
     if (month < 1 || month > 12 || day < 1 || day > days_in_month(year, month) || hour > 23 || minute > 59 ||
         second > 60) {
-        return std::nullopt;
+        return not_rfc3339();
     }
     std::size_t pos = 19;
     long long nanos = 0;
@@ -82,11 +101,11 @@ std::optional<DateTime> parse_datetime(std::string_view s) {
             ++pos;
         }
         if (pos == start) {
-            return std::nullopt;
+            return not_rfc3339();
         }
     }
     if (pos >= s.size()) {
-        return std::nullopt; // RFC 3339 requires an offset
+        return not_rfc3339(); // RFC 3339 requires an offset
     }
     long long offset_s = 0;
     if (s[pos] == 'Z' || s[pos] == 'z') {
@@ -95,19 +114,29 @@ std::optional<DateTime> parse_datetime(std::string_view s) {
         unsigned oh = 0, om = 0;
         if (!digits(s, pos + 1, 2, oh) || pos + 3 >= s.size() || s[pos + 3] != ':' || !digits(s, pos + 4, 2, om) ||
             oh > 23 || om > 59) {
-            return std::nullopt;
+            return not_rfc3339();
         }
         offset_s = (oh * 3600LL + om * 60LL) * (s[pos] == '-' ? -1 : 1);
         pos += 6;
     } else {
-        return std::nullopt;
+        return not_rfc3339();
     }
     if (pos != s.size()) {
-        return std::nullopt;
+        return not_rfc3339();
     }
     const long long secs = days_from_civil(year, month, day) * 86400LL + hour * 3600LL + minute * 60LL + second -
                            offset_s; // a leap second (:60) folds into the next second
     using namespace std::chrono;
+    // The clock counts nanoseconds in 64 bits: 1677-09-21 to 2262-04-11. Outside, the conversion would wrap.
+    static_assert(duration_cast<seconds>(system_clock::duration::min()).count() < -9223286400LL,
+                  "1677-09-22 must be within the clock's range");
+    constexpr long long kLast = duration_cast<seconds>(system_clock::duration::max()).count();
+    if (secs >= kLast) {
+        return latest_datetime(); // "never": a far-future expiry or validity end
+    }
+    if (secs < days_from_civil(1677, 9, 22) * 86400LL) {
+        return Error{"is before 1677-09-22, the earliest date-time this program can hold", ErrorKind::Invalid};
+    }
     return DateTime{
         system_clock::time_point{duration_cast<system_clock::duration>(seconds{secs} + nanoseconds{nanos})}};
 }

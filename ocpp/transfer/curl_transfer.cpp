@@ -7,16 +7,14 @@
 #include <memory>
 #include <mutex>
 
+#include "ocpp/transfer/transfer_url.hpp"
+
 namespace ocpp::transfer::detail {
 
 namespace {
 
 // The schemes a transfer may use, also for redirects: a URL a peer sends must not reach file:// or others.
 constexpr const char* kProtocols = "http,https,ftp";
-
-bool allowed_scheme(const std::string& scheme) {
-    return scheme == "http" || scheme == "https" || scheme == "ftp";
-}
 
 struct Sink {
     std::string* body;
@@ -74,7 +72,7 @@ std::optional<TransferResult> refuse_url(const std::string& url) {
     if (scheme.empty()) {
         return failure(TransferErrorKind::BadUrl, "not a URL: " + redact_url(url));
     }
-    if (!allowed_scheme(scheme)) {
+    if (!is_transfer_url(url)) {
         return failure(TransferErrorKind::BadUrl, "unsupported scheme " + scheme + " (http, https, ftp)");
     }
     if (url.size() > 2048) {

@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "ocpp/transfer/curl_transfer.hpp"
+#include "ocpp/transfer/transfer_url.hpp"
 #include "ocpp/util/enum_names.hpp"
 
 namespace ocpp::transfer {
@@ -32,6 +33,11 @@ std::string url_scheme(const std::string& url) {
         c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     }
     return scheme;
+}
+
+bool is_transfer_url(const std::string& url) {
+    const std::string scheme = url_scheme(url);
+    return scheme == "http" || scheme == "https" || scheme == "ftp";
 }
 
 std::string redact_url(const std::string& url) {

@@ -3,6 +3,8 @@
 #include <cmath>
 #include <limits>
 
+#include "ocpp/text/datetime_read.hpp"
+
 namespace ocpp::v16 {
 
 bool Decoder::fail(std::string rule, std::string message) {
@@ -98,10 +100,10 @@ bool read_value(const Json& j, DateTime& out, Decoder& d) {
     if (!j.IsString()) {
         return d.fail("type", "expected a date-time string");
     }
-    auto parsed = parse_datetime(std::string_view(j.GetString(), j.GetStringLength()));
+    auto parsed = read_datetime(std::string_view(j.GetString(), j.GetStringLength()));
     if (!parsed) {
-        return d.fail("format", "\"" + std::string(j.GetString(), j.GetStringLength()) +
-                                    "\" is not an RFC 3339 date-time (e.g. 2026-01-31T12:00:00Z)");
+        return d.fail("format",
+                      "\"" + std::string(j.GetString(), j.GetStringLength()) + "\" " + parsed.error().message);
     }
     out = *parsed;
     return true;

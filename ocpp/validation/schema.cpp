@@ -7,6 +7,7 @@
 #include <set>
 
 #include "ocpp/text/datetime.hpp"
+#include "ocpp/text/datetime_read.hpp"
 
 namespace ocpp::validation {
 
@@ -374,8 +375,10 @@ bool Schema::Node::validate(const rapidjson::Value& v, Walk& w) const {
             ok = w.add("minLength", "is " + std::to_string(len) + " characters long, at least " +
                                         std::to_string(*min_length) + " required");
         }
-        if (date_time && !parse_datetime(text)) {
-            ok = w.add("format", describe(v) + " is not an RFC 3339 date-time (e.g. 2026-01-31T12:00:00Z)");
+        if (date_time) {
+            if (auto parsed = read_datetime(text); !parsed) {
+                ok = w.add("format", describe(v) + " " + parsed.error().message);
+            }
         }
         if (uri && !is_absolute_uri(text)) {
             ok = w.add("format", describe(v) + " is not an absolute URI (e.g. ftp://host/path)");

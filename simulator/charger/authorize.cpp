@@ -70,8 +70,10 @@ void Charger::authorize_and_start(int c, const std::string& id_tag, bool remote)
     AuthorizeReq req;
     req.idTag = id_tag;
     call(req, [this, c, id_tag, offline](ocpp::CallOutcome<AuthorizeConf> out) {
-        if (conn(c).status != Status::Preparing) {
-            return; // unplugged or stopped meanwhile
+        // The answer belongs to the driver who asked: after an unplug, another driver may be at the connector now,
+        // and a late answer must not decide for (or cache the answer as) them.
+        if (conn(c).status != Status::Preparing || conn(c).id_tag != id_tag) {
+            return; // unplugged or stopped meanwhile, or someone else there now
         }
         if (!out.ok()) {
             offline(); // no answer: decide as an offline charger would

@@ -17,6 +17,7 @@
 // again: a TriggerMessage for the status notification then reports Idle.
 #include <algorithm>
 
+#include "ocpp/transfer/transfer_url.hpp"
 #include "simulator/charger/call.hpp"
 #include "simulator/charger/charger.hpp"
 #include "simulator/charger/transfer_steps.hpp"
@@ -32,7 +33,6 @@ namespace {
 using transfer_steps::attempts;
 using transfer_steps::compact_time;
 using transfer_steps::FirmwareVerdict;
-using transfer_steps::is_transfer_url;
 using transfer_steps::judge_firmware;
 using transfer_steps::retry_interval;
 using transfer_steps::safe_chars;
@@ -93,7 +93,7 @@ void Charger::register_firmware() {
 
     peer_->on<GetDiagnosticsReq>([this, counted](const GetDiagnosticsReq& req, Reply<GetDiagnosticsConf> reply) {
         counted(req.action);
-        if (!is_transfer_url(req.location)) {
+        if (!ocpp::transfer::is_transfer_url(req.location)) {
             reply(GetDiagnosticsConf{}); // no file name: nothing will be uploaded
             return;
         }

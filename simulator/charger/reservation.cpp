@@ -83,22 +83,28 @@ void Charger::register_reservation() {
             reply(ReserveNowConf{ReservationStatus::Rejected});
             return;
         }
-        // The same reservationId again replaces the reservation it names, wherever it is.
+        // The same reservationId again replaces the reservation it names, wherever it is, but only once the new one is
+        // accepted: it is judged as if the old one were gone, and a refused one leaves the old in place.
+        std::optional<int> replaced;
         for (int r = 0; r <= spec_.connectors; ++r) {
             if (reservation_id(r) == req.reservationId) {
-                end_reservation(r);
+                replaced = r;
             }
         }
+        const auto status_of = [&](int k) {
+            return replaced == k && conn(k).status == Status::Reserved ? Status::Available : conn(k).status;
+        };
+        const auto reserved = [&](int k) { return reservations_[static_cast<std::size_t>(k)] && replaced != k; };
         auto status = ReservationStatus::Accepted;
         if (c == 0) {
             bool free = false, operative = false;
             for (int k = 1; k <= spec_.connectors; ++k) {
                 operative = operative || conn(k).operative;
-                free = free || (conn(k).status == Status::Available && conn(k).operative);
+                free = free || (status_of(k) == Status::Available && conn(k).operative);
             }
             status = free ? ReservationStatus::Accepted
                           : (operative ? ReservationStatus::Occupied : ReservationStatus::Unavailable);
-            if (reservations_[0]) {
+            if (reserved(0)) {
                 status = ReservationStatus::Occupied;
             }
         } else {
@@ -107,13 +113,16 @@ void Charger::register_reservation() {
                 status = ReservationStatus::Faulted;
             } else if (!k.operative || k.status == Status::Unavailable) {
                 status = ReservationStatus::Unavailable;
-            } else if (k.status != Status::Available || k.local_tx != 0 || reservations_[static_cast<std::size_t>(c)]) {
+            } else if (status_of(c) != Status::Available || k.local_tx != 0 || reserved(c)) {
                 status = ReservationStatus::Occupied;
             }
         }
         reply(ReserveNowConf{status});
         if (status != ReservationStatus::Accepted) {
             return;
+        }
+        if (replaced && *replaced != c) {
+            end_reservation(*replaced); // moved to another connector; on the same one it is overwritten below
         }
         reservations_[static_cast<std::size_t>(c)] = Reservation{req.reservationId, req.idTag, req.parentIdTag};
         const auto left = std::chrono::duration_cast<ocpp::Clock::Duration>(req.expiryDate.time - wall_now().time);
@@ -127,7 +136,7 @@ void Charger::register_reservation() {
                 end_reservation(c); // expired unused
             }
         });
-        if (c > 0) {
+        if (c > 0 && conn(c).status != Status::Reserved) {
             conn(c).arrival->cancel();
             conn(c).arrival_armed = false;
             set_status(c, Status::Reserved);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <string_view>
 
 #include "ocpp/transfer/transfer.hpp"
 
@@ -13,15 +14,14 @@ constexpr auto kDefaultRetryInterval = std::chrono::seconds(60); // when the req
 constexpr auto kMaxRetryInterval = std::chrono::hours(24);
 constexpr std::size_t kMaxVersion = 50; // BootNotification's firmwareVersion is CiString50
 
-std::string trim(std::string s) {
+std::string_view trim(std::string_view s) {
     while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) {
-        s.pop_back();
+        s.remove_suffix(1);
     }
-    std::size_t i = 0;
-    while (i < s.size() && std::isspace(static_cast<unsigned char>(s[i]))) {
-        ++i;
+    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) {
+        s.remove_prefix(1);
     }
-    return s.substr(i);
+    return s;
 }
 
 } // namespace
@@ -35,11 +35,6 @@ ocpp::Clock::Duration retry_interval(const std::optional<int>& seconds) {
 
 int attempts(const std::optional<int>& retries) {
     return 1 + std::clamp(retries.value_or(0), 0, kMaxRetries);
-}
-
-bool is_transfer_url(const std::string& url) {
-    const std::string scheme = ocpp::transfer::url_scheme(url);
-    return scheme == "http" || scheme == "https" || scheme == "ftp";
 }
 
 std::string safe_chars(const std::string& s) {
@@ -72,16 +67,18 @@ FirmwareVerdict judge_firmware(const std::string& file, const std::string& locat
     if (file.empty()) {
         return v;
     }
+    // Views into the file: a scan of up to the download cap (16 MiB) allocates nothing per line.
+    const std::string_view all(file);
     std::size_t pos = 0;
     bool first = true;
-    while (pos < file.size()) {
-        const auto end = std::min(file.find('\n', pos), file.size());
-        const std::string line = trim(file.substr(pos, std::min<std::size_t>(end - pos, 256)));
+    while (pos < all.size()) {
+        const auto end = std::min(all.find('\n', pos), all.size());
+        const std::string_view line = trim(all.substr(pos, std::min<std::size_t>(end - pos, 256)));
         if (line == "corrupt") {
             return v;
         }
         if (first && line.rfind("version=", 0) == 0) {
-            v.version = trim(line.substr(8));
+            v.version = std::string(trim(line.substr(8)));
         }
         first = false;
         pos = end + 1;

@@ -1,7 +1,7 @@
 #pragma once
 // The rules a simulated charger's file transfers share (UpdateFirmware, GetDiagnostics, SignedUpdateFirmware,
-// GetLog): how retries and retry intervals are bounded, which locations are transfer URLs, the names of uploaded
-// files and the verdict on a downloaded firmware file.
+// GetLog): how retries and retry intervals are bounded, the names of uploaded files and the verdict on a downloaded
+// firmware file.
 #include <optional>
 #include <string>
 
@@ -16,8 +16,6 @@ constexpr int kMaxRetries = 10; // more retries than this are not honoured
 ocpp::Clock::Duration retry_interval(const std::optional<int>& seconds);
 // 1 + retries, with retries clamped to 0..kMaxRetries.
 int attempts(const std::optional<int>& retries);
-// Whether a location is an http, https or ftp URL (the schemes the TransferService speaks).
-bool is_transfer_url(const std::string& url);
 // Keeps letters, digits, '.', '-', '_' and replaces the rest with '_' (a file name stays printable and safe).
 std::string safe_chars(const std::string& s);
 // "20260131T120000Z"

@@ -72,7 +72,22 @@ ocpp::net::HandshakeDecision Listener::decide(const ocpp::net::HandshakeInfo& in
     if (expected && (info.basic_user != info.chargebox_id || info.basic_password != *expected)) {
         return ocpp::net::HandshakeDecision::refuse(401, "wrong or missing password");
     }
+    if (!expected && live(*run, info.chargebox_id, info.remote_address)) {
+        return ocpp::net::HandshakeDecision::refuse(409, "this Chargebox ID is connected already");
+    }
     return ocpp::net::HandshakeDecision::accept();
+}
+
+bool Listener::live(ChargerRun& run, const std::string& id, const std::string& from) const {
+    // Without a password anyone who knows the ID could take the run's connection over; with one, a reconnect that
+    // proves it replaces the old connection (a charger back from a reboot before its old socket timed out).
+    const auto& peer = run.link().peer;
+    if (!peer || !peer->is_open()) {
+        return false;
+    }
+    log_.warn("scenario", "refused a second connection for " + id + " from " + from +
+                              ": its first connection is live (give accept a password: to let a reconnect replace it)");
+    return true;
 }
 
 ocpp::Result<std::string> Listener::listen(const ListenUrl& at) {
@@ -87,6 +102,11 @@ ocpp::Result<std::string> Listener::listen(const ListenUrl& at) {
         const auto run = lookup_(session->info().chargebox_id);
         if (!run || run->finished()) {
             session->close(1000, "the scenario run is over");
+            return;
+        }
+        if (!run->link().expected_password &&
+            live(*run, session->info().chargebox_id, session->info().remote_address)) {
+            session->close(1008, "this Chargebox ID is connected already"); // two handshakes at once
             return;
         }
         ocpp::PeerConfig peer_cfg;

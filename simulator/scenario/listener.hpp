@@ -1,6 +1,7 @@
 #pragma once
 // The central-system role's socket: chargers connect to the runner, each to the run of its Chargebox ID. An ID that
-// no run of the scenario plays is refused (404); a run that expects a password refuses a wrong one (401).
+// no run of the scenario plays is refused (404); a run that expects a password refuses a wrong one (401). Without a
+// password, a second connection for a charger that is connected is refused (409) instead of replacing it.
 #include <functional>
 #include <memory>
 #include <string>
@@ -33,6 +34,8 @@ public:
 
 private:
     ocpp::net::HandshakeDecision decide(const ocpp::net::HandshakeInfo& info) const;
+    // Whether the run's charger is connected now; logs the refusal of a second connection `from` when it is.
+    bool live(ChargerRun& run, const std::string& id, const std::string& from) const;
 
     ocpp::net::EventLoop& loop_;
     const ocpp::validation::Registry& schemas_;

@@ -61,8 +61,6 @@ struct ScenarioRun {
     std::unique_ptr<Listener> listener;                     // central-system role
     std::map<std::string, std::weak_ptr<ChargerRun>> by_id; // central-system role: the run of each charger
     std::string listening;                                  // the URL the listener is bound to
-    // fetch and upload steps, two transfers at a time.
-    std::unique_ptr<ocpp::transfer::TransferService> transfers;
 };
 
 // Sets `field` to the override when there is one.
@@ -134,12 +132,12 @@ std::optional<std::pair<std::string, std::string>> listen_setup(ScenarioRun& run
     return std::nullopt;
 }
 
-} // namespace
-
-std::shared_ptr<void> run_scenario(ocpp::net::EventLoop& loop, const Scenario& scenario, const Overrides& overrides,
-                                   const ocpp::validation::Registry& schemas, const ocpp::Logger& log, RestClient* rest,
-                                   std::function<void(std::vector<ChargerResult>)> done,
-                                   const std::function<void(const std::string&)>& on_listening) {
+// run_scenario() with the process's TransferService (run_all shares one among its runs, as the fleet does).
+std::shared_ptr<ScenarioRun> run_with(ocpp::net::EventLoop& loop, const Scenario& scenario, const Overrides& overrides,
+                                      const ocpp::validation::Registry& schemas, const ocpp::Logger& log,
+                                      RestClient* rest, ocpp::transfer::TransferService& transfers,
+                                      std::function<void(std::vector<ChargerResult>)> done,
+                                      const std::function<void(const std::string&)>& on_listening) {
     auto run = std::make_shared<ScenarioRun>(log);
     run->env.peer_log = &run->peer_log;
     run->env.scenario = &scenario;
@@ -179,10 +177,7 @@ std::shared_ptr<void> run_scenario(ocpp::net::EventLoop& loop, const Scenario& s
     const auto listen_at = parse_listen_url(listen.empty() ? "ws://127.0.0.1:0/ocpp" : listen);
     run->files = std::make_unique<FileHost>(loop, listen_at ? listen_at->host : "127.0.0.1", log);
     run->env.files = run->files.get();
-    ocpp::transfer::TransferLimits limits;
-    limits.threads = 2;
-    run->transfers = std::make_unique<ocpp::transfer::TransferService>(limits);
-    run->env.transfers = run->transfers.get();
+    run->env.transfers = &transfers;
     const auto problem = scenario.role == Role::CentralSystem ? listen_setup(*run, loop, listen_at, schemas, log)
                                                               : target_problem(run->env.target);
     if (problem) {
@@ -222,6 +217,25 @@ std::shared_ptr<void> run_scenario(ocpp::net::EventLoop& loop, const Scenario& s
     return run;
 }
 
+} // namespace
+
+std::shared_ptr<void> run_scenario(ocpp::net::EventLoop& loop, const Scenario& scenario, const Overrides& overrides,
+                                   const ocpp::validation::Registry& schemas, const ocpp::Logger& log, RestClient* rest,
+                                   std::function<void(std::vector<ChargerResult>)> done,
+                                   const std::function<void(const std::string&)>& on_listening) {
+    // A run on its own owns its transfers; they are joined when the handle goes (after the loop, per the contract).
+    struct Own {
+        std::unique_ptr<ocpp::transfer::TransferService> transfers;
+        std::shared_ptr<ScenarioRun> run;
+    };
+    auto own = std::make_shared<Own>();
+    ocpp::transfer::TransferLimits limits;
+    limits.threads = 2;
+    own->transfers = std::make_unique<ocpp::transfer::TransferService>(limits);
+    own->run = run_with(loop, scenario, overrides, schemas, log, rest, *own->transfers, std::move(done), on_listening);
+    return std::shared_ptr<void>(own, own->run.get());
+}
+
 std::vector<ChargerResult> run_all(const std::vector<Scenario>& scenarios, const Overrides& overrides,
                                    const ocpp::Logger& log, RestClient* rest,
                                    const std::function<void(const ChargerResult&)>& on_result,
@@ -235,6 +249,11 @@ std::vector<ChargerResult> run_all(const std::vector<Scenario>& scenarios, const
         return {r};
     }
     auto loop = ocpp::net::EventLoop::create();
+    // One for every run (as the fleet does): its threads start once, and it is joined here, off the loop, after the
+    // runs that hold its handles are gone.
+    ocpp::transfer::TransferLimits limits;
+    limits.threads = 2; // fetch and upload steps, two transfers at a time
+    ocpp::transfer::TransferService transfers(limits);
     std::vector<std::shared_ptr<void>> runs;
     std::size_t next = 0;
     std::function<void()> start_next = [&] {
@@ -243,8 +262,8 @@ std::vector<ChargerResult> run_all(const std::vector<Scenario>& scenarios, const
             return;
         }
         const Scenario& s = scenarios[next++];
-        runs.push_back(run_scenario(
-            *loop, s, overrides, *schemas, log, rest,
+        runs.push_back(run_with(
+            *loop, s, overrides, *schemas, log, rest, transfers,
             [&](std::vector<ChargerResult> rs) {
                 for (auto& r : rs) {
                     if (on_result) {

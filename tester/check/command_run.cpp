@@ -24,6 +24,7 @@
 #include "tester/check/command.hpp"
 #include "tester/checks/checklist.hpp"
 #include "tester/checks/checks.hpp"
+#include "tester/checks/profiles/file_host.hpp"
 #include "tester/checks/profiles/security.hpp"
 #include "tester/checks/test_run.hpp"
 #include "tester/report/html.hpp"
@@ -230,6 +231,7 @@ int run_check(const CheckOptions& o) {
     sc.host = o.host;
     sc.port = o.port;
     sc.max_connections = 64;
+    sc.max_http_body = profiles::kMaxHttpBody; // diagnostics uploads; nothing else takes a body here
     std::optional<ocpp::net::ServerTlsConfig> tls;
     if (!o.tls_cert.empty()) {
         tls = ocpp::net::ServerTlsConfig{o.tls_cert, o.tls_key, o.tls_client_ca, false};

@@ -352,7 +352,13 @@ void SessionChecks::conclude(const std::string& why) {
     } else if (received_ > 0) {
         board.set(CheckId::FrameRate, rate_.within());
     }
-    if (!dropped_ && !flooded_ && !away_ && restarted_) {
+    if (!dropped_ && !flooded_ && away_) {
+        board.set(CheckId::Stable,
+                  Outcome::fail(up_before_restart_ + "; it did not come back before the test ended",
+                                "The charger closed the connection to restart and never connected again. Check that "
+                                "it keeps its central system URL and password across a restart, and its log for a "
+                                "failed boot (see the check that made it restart)."));
+    } else if (!dropped_ && !flooded_ && !away_ && restarted_) {
         board.set(CheckId::Stable, Outcome::pass(up_before_restart_ + ", then up for " +
                                                  format_ms(ms_since(opened_at_)) + " until the end"));
     } else if (!dropped_ && !flooded_ && !away_ && (booted_ || first_seen_)) {

@@ -17,7 +17,8 @@ void SessionChecks::went_away() {
         away_at_ = ctx_.loop.clock().now();
         up_before_restart_ =
             "up for " + format_ms(ms_since(opened_at_)) + ", until the charger " + groups_->away_reason();
-        ctx_.board.set(CheckId::Stable, Outcome::pass(up_before_restart_));
+        // Passed only once it is back (settle() fails it otherwise): a restart it never returns from is no success.
+        ctx_.board.running(CheckId::Stable, up_before_restart_ + "; waiting for it to come back");
     }
     groups_->on_restarting();
 }

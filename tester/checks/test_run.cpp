@@ -57,6 +57,9 @@ private:
     void attempt_detail(const HandshakeInfo& info, const std::string& what);
     // A connection attempt while the charger is away for a reconnect its group asked for; nullopt: the usual checks.
     std::optional<HandshakeDecision> reconnect_attempt(const HandshakeInfo& info);
+    // The charger's connection after a planned restart: judged like the first, but recorded as the reconnect (in
+    // connection.stable), so the first connection's tcp, tls, path, subprotocol and auth results stay.
+    HandshakeDecision judge_reconnect(const HandshakeInfo& info);
     // The security group's TLS and client-certificate verdicts, from every attempt that tells something.
     void judge_security(const HandshakeInfo& info);
     void on_booted();
@@ -164,6 +167,43 @@ std::optional<HandshakeDecision> RunImpl::reconnect_attempt(const HandshakeInfo&
     return decision;
 }
 
+HandshakeDecision RunImpl::judge_reconnect(const HandshakeInfo& info) {
+    ++attempts_;
+    judge_security(info);
+    const bool tls = config_.tls || info.tls;
+    const Outcome tls_outcome = tls ? check_tls(info, config_) : Outcome::pass("");
+    const Outcome path = check_path(info, config_);
+    const Outcome subprotocol = check_subprotocol(info);
+    AuthDecision auth = check_auth(info, config_);
+    const std::string what =
+        "reconnect after the restart (attempt " + std::to_string(attempts_) + ") from " + info.remote_address + ": ";
+    // The first failing step, as for the first connection, with what was seen.
+    const std::pair<const Outcome*, std::pair<int, const char*>> steps[] = {
+        {&path, {404, "websocket.path"}},
+        {&subprotocol, {400, "websocket.subprotocol"}},
+        {&auth.outcome, {401, "auth.basic"}},
+        {&tls_outcome, {403, "connection.tls"}},
+    };
+    for (const auto& [outcome, refusal] : steps) {
+        if (outcome->verdict == Verdict::Fail) {
+            board_.add_detail(CheckId::Stable,
+                              what + "refused with " + std::to_string(refusal.first) + ": " + outcome->seen);
+            attempt_detail(info, "refused with " + std::to_string(refusal.first) + " (reconnect after the restart)");
+            return refuse(refusal.first, "the reconnect after the restart failed " + std::string(refusal.second),
+                          "connection.stable");
+        }
+    }
+    board_.add_detail(CheckId::Stable, what + "accepted" + (tls ? "; " + tls_outcome.seen : std::string()));
+    attempt_detail(info, "accepted (reconnect after the restart)");
+    candidate_password_ = std::move(auth.password);
+    auto& facts = report_.charger;
+    facts.remote_address = info.remote_address;
+    facts.security_profile = std::max(facts.security_profile, security_profile(info));
+    facts.tls_version = info.tls_version;
+    facts.tls_cipher = info.tls_cipher;
+    return HandshakeDecision::accept();
+}
+
 HandshakeDecision RunImpl::on_handshake(const HandshakeInfo& info) {
     if (finished_) {
         refused_by_us_ = true;
@@ -179,6 +219,7 @@ HandshakeDecision RunImpl::on_handshake(const HandshakeInfo& info) {
         if (auto decision = reconnect_attempt(info)) {
             return *decision;
         }
+        return judge_reconnect(info);
     }
     ++attempts_;
     judge_security(info);

@@ -161,16 +161,6 @@ std::string usable_host(std::string_view host) {
     return std::string(host);
 }
 
-// "10.0.0.7:51234" -> "10.0.0.7", "[::1]:51234" -> "::1": the per-address limits count addresses, not ports.
-std::string address_only(std::string_view remote) {
-    if (!remote.empty() && remote.front() == '[') {
-        const auto close = remote.find(']');
-        return std::string(remote.substr(1, close == std::string_view::npos ? std::string_view::npos : close - 1));
-    }
-    const auto colon = remote.rfind(':');
-    return std::string(colon == std::string_view::npos ? remote : remote.substr(0, colon));
-}
-
 // Parses the POST body; on failure returns the error response.
 std::variant<TestRequest, HttpResponse> parse_create(const HttpRequest& req) {
     rapidjson::Document doc;
@@ -242,7 +232,7 @@ std::variant<TestRequest, HttpResponse> parse_create(const HttpRequest& req) {
                           "password");
     }
     t.host = usable_host(req.header("host"));
-    t.source = address_only(req.remote_address);
+    t.source = profiles::address_only(req.remote_address); // the per-address limits count addresses
     return t;
 }
 

@@ -14,6 +14,7 @@
 #include "store/claims.hpp"
 #include "store/database.hpp"
 #include "store/worker.hpp"
+#include "tester/checks/profiles/file_host.hpp"
 #include "tester/checks/profiles/security.hpp"
 #include "tester/serve/api.hpp"
 #include "tester/serve/service.hpp"
@@ -22,6 +23,9 @@
 namespace tester {
 
 namespace {
+
+// Requests to the API and the pages; a diagnostics upload to a test's /files/ path may be larger (kMaxHttpBody).
+constexpr std::size_t kMaxBody = 64 * 1024;
 
 void say(const std::string& line) {
     std::fprintf(stderr, "ocpp-tester serve: %s\n", line.c_str());
@@ -86,7 +90,8 @@ int run_serve(int argc, char** argv) {
     auto loop = ocpp::net::EventLoop::create();
     auto worker = std::make_unique<store::StoreWorker>(std::move(db.connection));
     auto sc = ocpp::program::server_config({o.host, o.port}, o.tls_cert, o.tls_key, o.tls_client_ca);
-    sc.max_http_body = 64 * 1024;
+    // The port takes a diagnostics upload (the firmware group); every other request keeps its body under kMaxBody.
+    sc.max_http_body = profiles::kMaxHttpBody;
     if (sc.tls) {
         sc.tls->record_client_details = true; // the TLS and client-certificate checks report them
     }
@@ -139,6 +144,13 @@ int run_serve(int argc, char** argv) {
     // A running test's files and diagnostics uploads (the firmware group) come first; their paths hold a token.
     server->set_http_handler([service, web](const ocpp::net::HttpRequest& req, ocpp::net::HttpResponder respond) {
         if (req.path.rfind("/files/", 0) == 0 && service->serve_file(req, respond)) {
+            return;
+        }
+        if (req.body.size() > kMaxBody) {
+            respond({413,
+                     {{"Content-Type", "text/plain"}},
+                     "the request body exceeds " + std::to_string(kMaxBody) + " bytes\n",
+                     nullptr});
             return;
         }
         web(req, std::move(respond));

@@ -117,6 +117,28 @@ TEST_F(CentralRole, AbsentChargerAndUnmatchedCallFailTheirStep) {
         << cs_->stdout_text();
 }
 
+// Without a password, knowing a charger's ID is not enough to take its run's connection over: a second connection is
+// refused (409) while the first is live, the runner logs it, and the run goes on with the first connection.
+TEST_F(CentralRole, ASecondConnectionWithTheIdDoesNotReplaceTheLiveOne) {
+    std::ofstream(base_ + ".yaml") << "name: single\nrole: central_system\nchargers: {count: 1, id: DUP-1}\n"
+                                      "steps:\n  - accept\n  - expect_call: Heartbeat\n    within: 20\n";
+    const std::string url = listen({base_ + ".yaml"});
+    ASSERT_FALSE(url.empty());
+    const std::string first = base_ + ".sim.log";
+    std::ofstream(first) << "name: first\nchargers: {count: 1, id: DUP-1}\nsteps:\n  - connect\n  - wait: 4\n"
+                            "  - send: Heartbeat\n    expect: {result: {}}\n";
+    ChildProcess holder(kBin + "/ocpp-simulator", {"scenario", first, "--url", url});
+    std::ofstream(base_ + ".xml") << "name: second\nchargers: {count: 1, id: DUP-1}\nsteps:\n  - wait: 1.5\n"
+                                     "  - connect: {refused: 409}\n";
+    std::string out;
+    EXPECT_EQ(charger_side({base_ + ".xml", "--url", url}, out), 0) << out;
+    EXPECT_EQ(holder.wait_exit(30s), 0) << holder.stdout_text() << holder.stderr_text();
+    ASSERT_EQ(cs_->wait_exit(30s), 0) << cs_->stdout_text() << cs_->stderr_text();
+    EXPECT_NE(cs_->stdout_text().find("PASS single [DUP-1]"), std::string::npos) << cs_->stdout_text();
+    const std::string logged = cs_->stdout_text() + cs_->stderr_text();
+    EXPECT_NE(logged.find("refused a second connection for DUP-1 from 127.0.0.1:"), std::string::npos) << logged;
+}
+
 // The library's central-system scenarios against the real simulator: the runner listens, `ocpp-simulator run`
 // connects one charger (SIM000001) to it.
 class CentralRoleLibrary : public CentralRole, public ::testing::WithParamInterface<const char*> {};

@@ -191,6 +191,38 @@ TEST_F(ChargerAuth, TheCacheRemembersAuthorizeAnswersForOfflineUseUntilClearCach
     EXPECT_EQ(ch_->connector_status(1), Charger::Status::Available); // forgotten: refused offline
 }
 
+// An Authorize answer that comes after its driver left is not applied to the next driver on the connector.
+TEST_F(ChargerAuth, ALateAuthorizeAnswerIsNotAppliedToANewerDriver) {
+    spec.connectors = 1;
+    ch_ = boot();
+    std::vector<std::pair<std::string, ocpp::Reply<AuthorizeConf>>> pending;
+    cs.peer->on<AuthorizeReq>([&pending](const AuthorizeReq& req, ocpp::Reply<AuthorizeConf> r) {
+        pending.emplace_back(req.idTag, std::move(r)); // answered later, by the test
+    });
+    auto answer = [&pending](std::size_t i, AuthorizationStatus status) {
+        AuthorizeConf conf;
+        conf.idTagInfo.status = status;
+        pending.at(i).second(conf);
+    };
+    ASSERT_TRUE(ch_->plug_in(1, "EARLIER"));
+    ex.advance(1s);
+    ch_->unplug(1, Reason::Local); // gone before the answer
+    ex.advance(1s);
+    ASSERT_TRUE(ch_->plug_in(1, "BLOCKED-ONE"));
+    ex.advance(1s);
+    ASSERT_EQ(pending.size(), 1u) << "one CALL at a time: the new driver's Authorize waits for the old answer";
+    answer(0, AuthorizationStatus::Accepted); // the earlier driver's answer, late
+    ex.advance(1s);
+    EXPECT_EQ(ch_->connector_status(1), Charger::Status::Preparing);
+    EXPECT_TRUE(cs.starts.empty()) << "started for " << cs.starts[0].idTag;
+    ASSERT_EQ(pending.size(), 2u);
+    EXPECT_EQ(pending[1].first, "BLOCKED-ONE");
+    answer(1, AuthorizationStatus::Blocked);
+    ex.advance(1s);
+    EXPECT_EQ(ch_->connector_status(1), Charger::Status::Available);
+    EXPECT_TRUE(cs.starts.empty());
+}
+
 TEST_F(ChargerAuth, TheStopTransactionAnswerUpdatesTheCache) {
     ch_ = boot();
     ASSERT_EQ(ch_->config().set("AuthorizationCacheEnabled", "true"), ConfigurationStatus::Accepted);

@@ -135,6 +135,28 @@ TEST_F(ChargerReservation, TheSameReservationIdReplacesTheOldReservation) {
     EXPECT_FALSE(ch->plug_in(2, "HOLDER"));
 }
 
+// The old reservation ends only when its replacement is accepted: a refused ReserveNow with the same id leaves it.
+TEST_F(ChargerReservation, ARefusedReplacementLeavesTheOldReservationInPlace) {
+    auto ch = boot();
+    ASSERT_EQ(reserve(1, 9, "HOLDER"), ReservationStatus::Accepted);
+    ASSERT_TRUE(ch->plug_in(2, "DRIVER"));
+    ex.advance(1s);
+    EXPECT_EQ(reserve(2, 9, "NEW-HOLDER"), ReservationStatus::Occupied);        // charging there
+    EXPECT_EQ(reserve(1, 9, "NEW-HOLDER", -1min), ReservationStatus::Rejected); // already expired
+    EXPECT_EQ(ch->connector_status(1), Charger::Status::Reserved);
+    EXPECT_EQ(ch->reservation_id(1), 9);
+    EXPECT_EQ(last_status(1), ChargePointStatus::Reserved);
+    // Replaced on its own connector: no Available in between, and the new holder has it.
+    const auto sent = cs.statuses.size();
+    EXPECT_EQ(reserve(1, 9, "NEW-HOLDER"), ReservationStatus::Accepted);
+    EXPECT_EQ(cs.statuses.size(), sent) << "no status change for a reservation replaced in place";
+    EXPECT_FALSE(ch->plug_in(1, "HOLDER"));
+    ASSERT_TRUE(ch->plug_in(1, "NEW-HOLDER"));
+    ex.advance(1s);
+    ASSERT_EQ(cs.starts.size(), 2u);
+    EXPECT_EQ(cs.starts[1].reservationId, 9);
+}
+
 TEST_F(ChargerReservation, CancelReservationFreesTheConnectorAndRejectsUnknownIds) {
     auto ch = boot();
     ASSERT_EQ(reserve(1, 4, "HOLDER"), ReservationStatus::Accepted);

@@ -37,11 +37,27 @@ std::string lower(std::string s) {
 
 HttpReply http(std::uint16_t port, const std::string& method, const std::string& target, const std::string& body,
                const std::vector<std::string>& extra_headers, std::chrono::milliseconds timeout) {
+    return http_from("", port, method, target, body, extra_headers, timeout);
+}
+
+HttpReply http_from(const std::string& source, std::uint16_t port, const std::string& method, const std::string& target,
+                    const std::string& body, const std::vector<std::string>& extra_headers,
+                    std::chrono::milliseconds timeout) {
     HttpReply reply;
     const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd < 0) {
         reply.error = "socket failed";
         return reply;
+    }
+    if (!source.empty()) {
+        sockaddr_in from{};
+        from.sin_family = AF_INET;
+        if (::inet_pton(AF_INET, source.c_str(), &from.sin_addr) != 1 ||
+            ::bind(fd, reinterpret_cast<const sockaddr*>(&from), sizeof from) != 0) {
+            ::close(fd);
+            reply.error = "cannot send from " + source;
+            return reply;
+        }
     }
     timeval tv{static_cast<time_t>(timeout.count() / 1000), static_cast<suseconds_t>(timeout.count() % 1000 * 1000)};
     ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);

@@ -27,6 +27,11 @@ HttpReply http(std::uint16_t port, const std::string& method, const std::string&
                const std::vector<std::string>& extra_headers = {},
                std::chrono::milliseconds timeout = std::chrono::seconds(5));
 
+// As http(), from the loopback address `source` ("127.0.0.2"): a second sender on this machine.
+HttpReply http_from(const std::string& source, std::uint16_t port, const std::string& method, const std::string& target,
+                    const std::string& body = "", const std::vector<std::string>& extra_headers = {},
+                    std::chrono::milliseconds timeout = std::chrono::seconds(5));
+
 // Whether something accepts TCP connections on 127.0.0.1:port.
 bool accepts_tcp(std::uint16_t port);
 

@@ -15,8 +15,10 @@ struct Answer {
     ocpp::net::HttpResponse response;
 };
 
-Answer ask(FileHost& host, std::string method, std::string path, std::string body = {}) {
+Answer ask(FileHost& host, std::string method, std::string path, std::string body = {},
+           std::string from = "127.0.0.1:40000") {
     ocpp::net::HttpRequest req;
+    req.remote_address = std::move(from);
     req.method = std::move(method);
     req.path = std::move(path);
     req.body = std::move(body);
@@ -58,18 +60,38 @@ TEST(FileHost, PathsAreUnguessableAndForeignPathsAreNotAnswered) {
     EXPECT_FALSE(ask(host, "GET", "/api/v1/tests").handled);
 }
 
-TEST(FileHost, TakesUploadsUpToTheirBound) {
+TEST(FileHost, TakesOneUploadUpToItsBoundFromItsSender) {
     FileHost host;
     std::vector<FileHost::Transfer> got;
-    const auto path = host.accept_uploads(100, [&](const FileHost::Transfer& t) { got.push_back(t); });
-    EXPECT_EQ(ask(host, "PUT", path + "diag.log", std::string(100, 'a')).response.status, 201);
-    EXPECT_EQ(ask(host, "POST", path, std::string(10, 'a')).response.status, 200);
-    EXPECT_EQ(ask(host, "PUT", path + "big.log", std::string(101, 'a')).response.status, 413);
+    const auto path =
+        host.accept_uploads(100, "127.0.0.1:40000", [&](const FileHost::Transfer& t) { got.push_back(t); });
+    EXPECT_EQ(ask(host, "PUT", path + "big.log", std::string(101, 'a'), "127.0.0.1:40001").response.status, 413);
+    EXPECT_EQ(ask(host, "PUT", path + "x.log", "x", "127.0.0.2:40001").response.status, 403) << "another sender";
     EXPECT_EQ(ask(host, "GET", path).response.status, 405);
-    ASSERT_EQ(got.size(), 2u);
-    EXPECT_EQ(got[0].bytes, 100u);
-    EXPECT_EQ(got[0].method, "PUT");
-    EXPECT_EQ(got[1].method, "POST");
+    EXPECT_EQ(ask(host, "PUT", path + "diag.log", std::string(100, 'a'), "127.0.0.1:40002").response.status, 201);
+    EXPECT_EQ(ask(host, "POST", path, std::string(10, 'a'), "127.0.0.1:40003").response.status, 409)
+        << "one upload per test";
+    ASSERT_EQ(got.size(), 4u);
+    EXPECT_EQ(got[0].status, 413);
+    EXPECT_EQ(got[0].bytes, 101u);
+    EXPECT_EQ(got[1].status, 403);
+    EXPECT_EQ(got[1].remote_address, "127.0.0.2:40001");
+    EXPECT_EQ(got[2].status, 201);
+    EXPECT_EQ(got[2].bytes, 100u);
+    EXPECT_EQ(got[2].method, "PUT");
+    EXPECT_EQ(got[3].status, 409);
+
+    const auto post = host.accept_uploads(100, "", [&](const FileHost::Transfer& t) { got.push_back(t); });
+    EXPECT_EQ(ask(host, "POST", post, "y", "10.9.9.9:1").response.status, 200) << "no sender named: anyone";
+}
+
+TEST(FileHost, SenderAddressesWithoutTheirPort) {
+    using tester::profiles::address_only;
+    EXPECT_EQ(address_only("10.0.0.7:51234"), "10.0.0.7");
+    EXPECT_EQ(address_only("[::1]:51234"), "::1");
+    EXPECT_EQ(address_only("[::ffff:10.0.0.7]:51234"), "10.0.0.7");
+    EXPECT_EQ(address_only("10.0.0.7"), "10.0.0.7");
+    EXPECT_EQ(address_only("fe80::1"), "fe80::1");
 }
 
 TEST(FileHost, HttpBaseFromTheChargersUrl) {

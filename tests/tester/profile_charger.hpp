@@ -36,6 +36,9 @@ struct ProfileFaults {
     bool fetch_firmware = true;
     bool upload_diagnostics = true; // false: reports Uploading → Uploaded without uploading
     std::string upload_method = "PUT";
+    std::size_t upload_bytes = 2048;
+    // Another sender on this machine (127.0.0.2) uploads to the URL first; its answer's status lands here.
+    std::shared_ptr<int> stranger_status = nullptr;
     double power_w = 5000;                 // Power.Active.Import in its transactions (the limit is 10 A, 6900 W)
     bool restart_after_install = false;    // closes the connection after Installed, as a charger that restarts
     bool restart_after_installing = false; // closes it after Installing and reports Installed after the boot
@@ -200,10 +203,16 @@ inline ChargerScript profile_script(ProfileFaults faults, std::string profiles =
             r(GetDiagnosticsConf{std::string("diagnostics.log")});
             p->call(DiagnosticsStatusNotificationReq{DiagnosticsStatus::Uploading},
                     [](ocpp::CallOutcome<DiagnosticsStatusNotificationConf>) {});
+            const auto [port, target] = split_local_url(req.location);
+            if (faults.stranger_status) {
+                *faults.stranger_status = ocppkit::test::http_from("127.0.0.2", port, "PUT", target + "stranger.log",
+                                                                   "not the charger's", {"Content-Type: text/plain"})
+                                              .status;
+            }
             if (faults.upload_diagnostics) {
-                const auto [port, target] = split_local_url(req.location);
-                ocppkit::test::http(port, faults.upload_method, target + "diagnostics.log", std::string(2048, 'd'),
-                                    {"Content-Type: text/plain"});
+                ocppkit::test::http(port, faults.upload_method, target + "diagnostics.log",
+                                    std::string(faults.upload_bytes, 'd'), {"Content-Type: text/plain"},
+                                    std::chrono::seconds(20));
             }
             p->call(DiagnosticsStatusNotificationReq{DiagnosticsStatus::Uploaded},
                     [](ocpp::CallOutcome<DiagnosticsStatusNotificationConf>) {});

@@ -178,6 +178,10 @@ TEST(ProfileChecks, ARestartAfterInstalledIsFollowedUntilTheNewVersionBoots) {
     EXPECT_NE(json.find("\"firmware.diagnostics\""), std::string::npos) << json;
     EXPECT_NE(json.find("\"TC_044\""), std::string::npos) << json;
     EXPECT_NE(json.find("restarted: back after"), std::string::npos) << json;
+    // The reconnect is recorded as such, beside the first connection's results, which it does not replace.
+    EXPECT_NE(json.find("reconnect after the restart (attempt 2) from 127.0.0.1:"), std::string::npos) << json;
+    EXPECT_NE(json.find("accepted (reconnect after the restart)"), std::string::npos) << json;
+    EXPECT_EQ(r.out.find("(attempt 2)"), std::string::npos) << "connection.tcp is the first connection's\n" << r.out;
     std::remove(report.c_str());
 }
 
@@ -200,8 +204,14 @@ TEST(ProfileChecks, AChargerThatNeverComesBackAfterItsRestartFails) {
     f.comes_back = false;
     const auto started = std::chrono::steady_clock::now();
     auto r = run_with("firmware", profile_script(f), "profiles-restart-gone");
-    expect_failure(r, "firmware.update", "keeps its OCPP settings");
+    // The connection did not stay up either: a restart it never returns from does not leave connection.stable passed.
+    expect_failure(r, "connection.stable", "never connected again", {"firmware.update"});
+    EXPECT_NE(r.out.find("keeps its OCPP settings"), std::string::npos) << r.out;
     EXPECT_NE(r.out.find("the charger restarted but did not come back within 10 s"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("until the charger restarted to install the new firmware; it did not come back before the "
+                         "test ended"),
+              std::string::npos)
+        << r.out;
     EXPECT_LE(std::chrono::steady_clock::now() - started, 30s) << "the wait is bounded by --timeout";
 }
 
@@ -210,10 +220,21 @@ TEST(ProfileChecks, AChargerThatReconnectsInALoopAfterItsRestartCannotExtendTheT
     f.restart_after_installing = true;
     f.flaps = true; // connects and closes every 300 ms, never boots
     const auto started = std::chrono::steady_clock::now();
-    auto r = run_with("firmware", profile_script(f), "profiles-restart-flap");
-    expect_failure(r, "firmware.update", "keeps its OCPP settings");
+    const std::string report = ::testing::TempDir() + "profiles-flap-" + std::to_string(::getpid()) + ".json";
+    auto t = start_tester("CB-1", temp_db("profiles-restart-flap"),
+                          {"--password", kPassword, "--timeout", "10", "--profiles", "firmware", "--report", report});
+    ASSERT_FALSE(t.url.empty());
+    ChargerThread charger;
+    charger.run(t.url, basic(), profile_script(f));
+    auto r = finish(t, 40s);
+    expect_failure(r, "connection.stable", "never connected again", {"firmware.update"});
     EXPECT_NE(r.out.find("did not come back within 10 s"), std::string::npos) << r.out;
-    EXPECT_NE(r.out.find("(attempt 5)"), std::string::npos) << "the reconnections are taken up and counted\n" << r.out;
+    // The reconnections are taken up and counted as reconnects; the first connection's results stay.
+    std::ifstream in(report);
+    const std::string json((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    EXPECT_NE(json.find("reconnect after the restart (attempt 5) from 127.0.0.1:"), std::string::npos) << json;
+    EXPECT_EQ(r.out.find("(attempt 5)"), std::string::npos) << "connection.tcp is the first connection's\n" << r.out;
+    std::remove(report.c_str());
     EXPECT_LE(std::chrono::steady_clock::now() - started, 30s) << "the first close starts the only wait";
 }
 
@@ -253,6 +274,45 @@ TEST(ProfileChecks, AnUploadThatNeverComes) {
     auto r = run_with("firmware", profile_script(f), "profiles-upload");
     expect_failure(r, "firmware.diagnostics", "nothing arrived");
     EXPECT_NE(r.out.find("  ✓ firmware.update"), std::string::npos) << "the update runs after it\n" << r.out;
+}
+
+// Real diagnostics files run to megabytes: they are taken up to 16 MiB, above the tester's request limit of 1 MiB.
+TEST(ProfileChecks, ADiagnosticsFileOfMegabytesIsTaken) {
+    ProfileFaults f;
+    f.upload_bytes = 3 << 20;
+    auto r = run_with("firmware", profile_script(f), "profiles-upload-big");
+    EXPECT_NE(r.out.find("  ✓ firmware.diagnostics"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("3145728 bytes by PUT from 127.0.0.1:"), std::string::npos) << "the sender is shown\n"
+                                                                                     << r.out;
+}
+
+// A file above 16 MiB is refused with 413, and the check blames its size, not the charger's upload.
+TEST(ProfileChecks, ADiagnosticsFileAboveTheLimitIsReportedAsTooLarge) {
+    ProfileFaults f;
+    f.upload_bytes = (16u << 20) + (64u << 10) + 1;
+    auto r = run_with("firmware", profile_script(f), "profiles-upload-huge");
+    expect_failure(r, "firmware.diagnostics", "not a fault of the charger's upload");
+    EXPECT_NE(r.out.find("is larger than the 16 MiB the tester takes; refused with 413"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("  ✓ firmware.update"), std::string::npos) << "the update runs after it\n" << r.out;
+}
+
+// Only the address the charger is connected from may upload: another sender is refused (403) and does not pass.
+TEST(ProfileChecks, AnUploadFromAnotherAddressIsRefusedAndDoesNotPass) {
+    ProfileFaults f;
+    f.upload_diagnostics = false;
+    f.stranger_status = std::make_shared<int>(0);
+    auto r = run_with("firmware", profile_script(f), "profiles-upload-stranger");
+    EXPECT_EQ(*f.stranger_status, 403);
+    expect_failure(r, "firmware.diagnostics", "An upload from 127.0.0.2:");
+    EXPECT_NE(r.out.find("it is not the address the charger is connected from (127.0.0.1:"), std::string::npos)
+        << r.out;
+
+    ProfileFaults both;
+    both.stranger_status = std::make_shared<int>(0);
+    auto ok = run_with("firmware", profile_script(both), "profiles-upload-both");
+    EXPECT_EQ(*both.stranger_status, 403);
+    EXPECT_NE(ok.out.find("  ✓ firmware.diagnostics"), std::string::npos) << ok.out;
+    EXPECT_NE(ok.out.find("2048 bytes by PUT from 127.0.0.1:"), std::string::npos) << ok.out;
 }
 
 CheckResult bad_usage(const std::string& profiles) {

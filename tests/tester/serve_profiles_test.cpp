@@ -98,6 +98,7 @@ TEST_F(ServeBinary, TheFirmwareGroupServesItsFileAndTakesTheUploadOnTheServicePo
     const std::string id = str(c, "id");
     ProfileFaults faults;
     faults.restart_after_install = true; // as a real charger does; serve waits up to 90 s for it otherwise
+    faults.upload_bytes = 3 << 20;       // a real diagnostics file, far above the API's 64 KiB request limit
     ChargerThread charger;
     charger.run(str(c, "url"), basic("CB-FW", str(c, "password")), profile_script(faults));
     std::string body;
@@ -116,6 +117,9 @@ TEST_F(ServeBinary, TheFirmwareGroupServesItsFileAndTakesTheUploadOnTheServicePo
             EXPECT_EQ(str(check, "verdict"), "pass") << str(check, "id") << ": " << str(check, "seen");
         }
     }
+    EXPECT_NE(body.find("3145728 bytes by PUT from 127.0.0.1:"), std::string::npos) << body;
+    EXPECT_EQ(http(port_, "POST", "/api/v1/tests", std::string(70 * 1024, ' ')).status, 413)
+        << "other requests keep their limit";
     EXPECT_EQ(*faults.fetched, "version=1.2.3+ocppkit-test\n");
     EXPECT_EQ(http(port_, "GET", "/files/notatoken/firmware.txt").status, 404) << "nothing else is served there";
 }

@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include "ocpp/transfer/transfer.hpp"
+#include "ocpp/transfer/transfer_url.hpp"
 
 using namespace ocpp::transfer;
 
@@ -19,4 +20,13 @@ TEST(TransferUrl, SchemeAndFileName) {
     EXPECT_EQ(url_file_name("http://h/fw/v2.bin?sig=1"), "v2.bin");
     EXPECT_EQ(url_file_name("ftp://u:p@h/diag/"), "");
     EXPECT_EQ(url_file_name("http://h"), "");
+}
+
+TEST(TransferUrl, OnlyTheSchemesTheServiceSpeaksAreTransferUrls) {
+    for (const char* yes : {"http://h/fw.bin", "HTTPS://h/x", "ftp://u:p@h/diag/"}) {
+        EXPECT_TRUE(ocpp::transfer::is_transfer_url(yes)) << yes;
+    }
+    for (const char* no : {"file:///etc/passwd", "sftp://h/x", "/just/a/path", "://h", "gopher://h/"}) {
+        EXPECT_FALSE(ocpp::transfer::is_transfer_url(no)) << no;
+    }
 }

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "ocpp/text/datetime_read.hpp"
+
 using ocpp::format_datetime;
 using ocpp::parse_datetime;
 
@@ -51,4 +53,38 @@ TEST(DateTime, FormatsIntoABufferLikeTheString) {
         EXPECT_EQ(std::string(buffer, n), s);
         EXPECT_EQ(std::string(buffer, n), format_datetime(*dt));
     }
+}
+
+TEST(DateTime, FarFutureDatesSaturateToTheLatestTimeInsteadOfWrapping) {
+    // Backends send 9999-12-31 for "never expires"; the 64-bit nanosecond clock ends in 2262.
+    for (const char* far : {"9999-12-31T23:59:59Z", "2262-04-11T23:47:17Z", "3000-01-01T00:00:00.5+05:00"}) {
+        auto dt = ocpp::read_datetime(far);
+        ASSERT_TRUE(dt) << far;
+        EXPECT_TRUE(ocpp::is_latest_datetime(*dt)) << far;
+        EXPECT_LT(*parse_datetime("2262-04-11T23:47:15Z"), *dt) << far;
+        EXPECT_EQ(format_datetime(*dt), "2262-04-11T23:47:16Z") << far;
+    }
+    auto last_exact = parse_datetime("2262-04-11T23:47:15Z");
+    ASSERT_TRUE(last_exact);
+    EXPECT_FALSE(ocpp::is_latest_datetime(*last_exact));
+    EXPECT_EQ(format_datetime(*last_exact), "2262-04-11T23:47:15Z");
+    EXPECT_LT(ocpp::DateTime::now(), ocpp::latest_datetime());
+}
+
+TEST(DateTime, DatesBeforeTheClockStartsAreRefusedWithTheReason) {
+    for (const char* early : {"0000-01-01T00:00:00Z", "1500-06-01T12:00:00Z", "1677-09-21T23:59:59Z"}) {
+        auto dt = ocpp::read_datetime(early);
+        ASSERT_FALSE(dt) << early << " became " << format_datetime(*dt);
+        EXPECT_EQ(dt.error().kind, ocpp::ErrorKind::Invalid);
+        EXPECT_NE(dt.error().message.find("1677-09-22"), std::string::npos) << dt.error().message;
+        EXPECT_FALSE(parse_datetime(early)) << early;
+    }
+    EXPECT_TRUE(parse_datetime("1677-09-22T00:00:00Z"));
+    auto first = parse_datetime("1678-01-01T00:00:00Z");
+    ASSERT_TRUE(first);
+    EXPECT_EQ(format_datetime(*first), "1678-01-01T00:00:00Z");
+    auto malformed = ocpp::read_datetime("2026-01-31");
+    ASSERT_FALSE(malformed);
+    EXPECT_EQ(malformed.error().kind, ocpp::ErrorKind::Invalid);
+    EXPECT_NE(malformed.error().message.find("RFC 3339"), std::string::npos);
 }

@@ -81,6 +81,20 @@ TEST(SpecExamples, OffsetDateTimesAreReEncodedAsUtc) {
     EXPECT_NE(rt.json->find(R"("timestamp":"2013-02-01T21:15:00Z")"), std::string::npos) << *rt.json;
 }
 
+TEST(DateRange, NeverExpiringTagSaturatesAndAnAncientOneIsRefusedWithTheReason) {
+    const RoundTrip far =
+        decode("Authorize.conf", R"({"idTagInfo": {"status": "Accepted", "expiryDate": "9999-12-31T23:59:59Z"}})");
+    ASSERT_TRUE(far.json) << far.error->message;
+    EXPECT_NE(far.json->find(R"("expiryDate":"2262-04-11T23:47:16Z")"), std::string::npos) << *far.json;
+
+    const RoundTrip old =
+        decode("Authorize.conf", R"({"idTagInfo": {"status": "Accepted", "expiryDate": "0001-01-01T00:00:00Z"}})");
+    ASSERT_FALSE(old.json) << *old.json;
+    EXPECT_EQ(old.error->pointer, "/idTagInfo/expiryDate");
+    EXPECT_EQ(old.error->rule, "format");
+    EXPECT_NE(old.error->message.find("1677-09-22"), std::string::npos) << old.error->message;
+}
+
 TEST(TolerantConversion, UnknownMembersAndOverlongStringsStillDecode) {
     // Both break the schema, and the validator says so; the decoder keeps the data and ignores the extra member.
     const std::string vendor = "VendorX-International"; // 21 characters, CiString20

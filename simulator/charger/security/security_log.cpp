@@ -7,6 +7,7 @@
 // or a window whose oldest time is after its latest, is Rejected. A GetLog while another upload runs cancels that one
 // and is answered AcceptedCanceled. After a final status the charger is idle again: a triggered
 // LogStatusNotification then reports Idle.
+#include "ocpp/transfer/transfer_url.hpp"
 #include "simulator/charger/call.hpp"
 #include "simulator/charger/charger.hpp"
 #include "simulator/charger/security/security_log_state.hpp"
@@ -38,7 +39,7 @@ void Charger::register_security_log() {
     peer_->on<GetLogReq>([this, counted](const GetLogReq& req, Reply<GetLogConf> reply) {
         counted(req.action);
         const auto& where = req.log;
-        if (!transfer_steps::is_transfer_url(where.remoteLocation) ||
+        if (!ocpp::transfer::is_transfer_url(where.remoteLocation) ||
             (where.oldestTimestamp && where.latestTimestamp && *where.latestTimestamp < *where.oldestTimestamp)) {
             reply(GetLogConf{GetLogStatus::Rejected, std::nullopt});
             return;

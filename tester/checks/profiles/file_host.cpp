@@ -19,14 +19,49 @@ std::string FileHost::prefix_of(const std::string& path) {
 
 std::string FileHost::offer(const std::string& name, std::string content, Observer fetched) {
     const std::string prefix = kRoot + store::generate_password(kTokenLength) + "/";
-    entries_[prefix] = Entry{false, std::move(content), 0, std::move(fetched)};
+    entries_[prefix] = Entry{false, std::move(content), 0, std::move(fetched), {}, false};
     return prefix + name;
 }
 
-std::string FileHost::accept_uploads(std::size_t max_bytes, Observer received) {
+std::string FileHost::accept_uploads(std::size_t max_bytes, std::string sender, Observer received) {
     const std::string prefix = kRoot + store::generate_password(kTokenLength) + "/";
-    entries_[prefix] = Entry{true, {}, max_bytes, std::move(received)};
+    entries_[prefix] = Entry{true, {}, max_bytes, std::move(received), address_only(sender), false};
     return prefix;
+}
+
+std::string address_only(std::string_view remote) {
+    std::string_view host = remote;
+    if (!host.empty() && host.front() == '[') {
+        const auto close = host.find(']');
+        host = host.substr(1, close == std::string_view::npos ? std::string_view::npos : close - 1);
+    } else if (host.find(':') == host.rfind(':')) { // IPv4 or a name, with or without a port
+        host = host.substr(0, host.find(':'));
+    }
+    constexpr std::string_view kMapped = "::ffff:"; // an IPv4 peer on a dual-stack socket
+    if (host.size() > kMapped.size() && host.substr(0, kMapped.size()) == kMapped &&
+        host.find('.') != std::string_view::npos) {
+        host.remove_prefix(kMapped.size());
+    }
+    return std::string(host);
+}
+
+ocpp::net::HttpResponse FileHost::take_upload(Entry& e, const ocpp::net::HttpRequest& req, Transfer& t) {
+    t.bytes = req.body.size();
+    if (!e.sender.empty() && address_only(req.remote_address) != e.sender) {
+        t.status = 403; // anyone holding the URL must not pass the charger's check
+        return {403, {}, "uploads here are taken from the charger's address only\n", nullptr};
+    }
+    if (e.taken) {
+        t.status = 409;
+        return {409, {}, "a file was uploaded here already\n", nullptr};
+    }
+    if (req.body.size() > e.max_bytes) {
+        t.status = 413;
+        return {413, {}, "the upload exceeds " + std::to_string(e.max_bytes) + " bytes\n", nullptr};
+    }
+    e.taken = true;
+    t.status = req.method == "PUT" ? 201 : 200;
+    return {t.status, {}, "received " + std::to_string(t.bytes) + " bytes\n", nullptr};
 }
 
 void FileHost::withdraw(const std::string& path) {
@@ -44,7 +79,7 @@ bool FileHost::handle(const ocpp::net::HttpRequest& req, const ocpp::net::HttpRe
     }
     Entry& e = it->second;
     ocpp::net::HttpResponse r;
-    Transfer t{req.method, 0, req.remote_address};
+    Transfer t{req.method, 0, req.remote_address, 200};
     if (!e.upload) {
         if (req.method != "GET" && req.method != "HEAD") {
             respond({405, {{"Allow", "GET"}}, "only GET here\n", nullptr});
@@ -58,13 +93,7 @@ bool FileHost::handle(const ocpp::net::HttpRequest& req, const ocpp::net::HttpRe
             respond({405, {{"Allow", "PUT, POST"}}, "upload with PUT or POST\n", nullptr});
             return true;
         }
-        if (req.body.size() > e.max_bytes) {
-            respond({413, {}, "the upload exceeds " + std::to_string(e.max_bytes) + " bytes\n", nullptr});
-            return true;
-        }
-        t.bytes = req.body.size();
-        r.status = req.method == "PUT" ? 201 : 200;
-        r.body = "received " + std::to_string(t.bytes) + " bytes\n";
+        r = take_upload(e, req, t);
     }
     auto observer = e.observer; // the observer may withdraw the entry
     respond(std::move(r));

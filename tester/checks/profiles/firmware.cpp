@@ -1,5 +1,5 @@
-// The firmware group. GetDiagnostics to an upload endpoint the tester hosts (HTTP PUT or POST, bounded by the
-// test's memory budget): DiagnosticsStatusNotification Uploading → Uploaded and the file received. Then
+// The firmware group. GetDiagnostics to an upload endpoint the tester hosts (HTTP PUT or POST of up to 16 MiB, from
+// the charger's address only): DiagnosticsStatusNotification Uploading → Uploaded and the file received. Then
 // UpdateFirmware with a small text file the tester serves itself ("version=<new>"): each FirmwareStatusNotification
 // in order, Downloading → Downloaded → Installing → Installed, and the restart that follows Installing or Installed:
 // the charger comes back and boots with the version in the file (OCTT TC_044). A real charger will not install a
@@ -39,12 +39,9 @@ public:
 
     void start(std::function<void()> done) override {
         done_ = std::move(done);
-        upload_path_ = ctx_.files.accept_uploads(ctx_.config.capture_budget, [this](const FileHost::Transfer& t) {
-            uploaded_ = t;
-            if (diag_ == Diag::WaitFile) {
-                diagnostics_passed();
-            }
-        });
+        // Only from the address the charger is connected from: anyone else holding the URL must not pass the check.
+        upload_path_ = ctx_.files.accept_uploads(kMaxUploadBytes + kUploadSlack, ctx_.report.charger.remote_address,
+                                                 [this](const FileHost::Transfer& t) { on_upload(t); });
         GetDiagnosticsReq req;
         req.location = base_ + upload_path_;
         ctx_.board.running(kDiagnostics, "sent GetDiagnostics with an upload URL of the tester; waiting for the "
@@ -84,6 +81,9 @@ public:
             ctx_.board.running(kDiagnostics, "Uploading; waiting for the file and for Uploaded");
             arm_diagnostics_timeout();
         } else if (req.status == DiagnosticsStatus::UploadFailed) {
+            if (oversize_) {
+                return diagnostics_failed(too_large());
+            }
             diagnostics_failed(Outcome::fail(
                 "DiagnosticsStatusNotification UploadFailed" +
                     std::string(uploaded_
@@ -91,7 +91,9 @@ public:
                                     : "; no upload reached the tester"),
                 "The charger could not upload its diagnostics to " + base_ +
                     ". Check that the charger can reach this address (firewall, routing, the same network) and that "
-                    "it uploads over HTTP (PUT or POST); some chargers only upload over FTP."));
+                    "it uploads over HTTP (PUT or POST); some chargers only upload over FTP. The tester takes files "
+                    "up to " +
+                    mib(kMaxUploadBytes) + "; a larger one is refused (413) before it is seen." + refused_note()));
         } else if (req.status == DiagnosticsStatus::Uploaded) {
             if (!uploading_seen_) {
                 return diagnostics_failed(Outcome::fail(
@@ -101,6 +103,9 @@ public:
             }
             if (uploaded_) {
                 return diagnostics_passed();
+            }
+            if (oversize_) {
+                return diagnostics_failed(too_large());
             }
             diag_ = Diag::WaitFile;
             ctx_.board.running(kDiagnostics, "Uploaded reported; waiting for the file to arrive");
@@ -219,15 +224,62 @@ private:
     enum class Diag { Idle, WaitUploading, WaitUploaded, WaitFile, Done };
     enum class Fw { Idle, Waiting, Done };
 
+    // An upload reached the tester: taken, or refused (another sender, too large, a second one).
+    void on_upload(const FileHost::Transfer& t) {
+        if (t.status == 403) {
+            refused_from_ = t.remote_address;
+            ctx_.board.running(kDiagnostics, "refused an upload from " + t.remote_address +
+                                                 ": not the charger's address; waiting for the charger's");
+            return;
+        }
+        if (t.status == 413) {
+            oversize_ = t;
+            if (diag_ != Diag::Idle && diag_ != Diag::Done) {
+                diagnostics_failed(too_large());
+            }
+            return;
+        }
+        if (t.status >= 300) {
+            return; // a second upload: the first one counts
+        }
+        uploaded_ = t;
+        if (diag_ == Diag::WaitFile) {
+            diagnostics_passed();
+        }
+    }
+
+    static std::string mib(std::size_t bytes) { return std::to_string(bytes >> 20) + " MiB"; }
+
+    Outcome too_large() const {
+        return Outcome::fail(
+            "the diagnostics file (" + std::to_string(oversize_->bytes) + " bytes by " + oversize_->method +
+                ") is larger than the " + mib(kMaxUploadBytes) + " the tester takes; refused with 413",
+            "The charger uploaded, but its file is larger than the tester's limit of " + mib(kMaxUploadBytes) +
+                ". This is a limit of the test, not a fault of the charger's upload; narrow the "
+                "diagnostics (a shorter log period) and test again.");
+    }
+
+    std::string refused_note() const {
+        return refused_from_.empty() ? std::string()
+                                     : " An upload from " + refused_from_ +
+                                           " was refused: it is not the address "
+                                           "the charger is connected from (" +
+                                           ctx_.report.charger.remote_address + ").";
+    }
+
     void arm_diagnostics_timeout() {
         wait_.start(step_wait_, [this] {
             const std::string secs =
                 std::to_string(std::chrono::duration_cast<std::chrono::seconds>(step_wait_).count());
+            if (oversize_) {
+                return diagnostics_failed(too_large());
+            }
             if (diag_ == Diag::WaitFile) {
                 return diagnostics_failed(Outcome::fail(
                     "Uploaded reported, but no file reached the tester within " + secs + " s",
                     "The charger says the upload succeeded but nothing arrived at " + base_ +
-                        ". It may have uploaded elsewhere or not at all; check its log and update the firmware."));
+                        ". It may have uploaded elsewhere or not at all; check its log and update the firmware." +
+                        refused_note()));
             }
             diagnostics_failed(Outcome::fail(
                 std::string(diag_ == Diag::WaitUploading ? "no DiagnosticsStatusNotification Uploading"
@@ -236,16 +288,17 @@ private:
                     (uploaded_ ? "; " + std::to_string(uploaded_->bytes) + " bytes arrived"
                                : "; the upload never came"),
                 "The charger did not upload its diagnostics (or did not say so). Check that it can reach " + base_ +
-                    " and uploads over HTTP PUT or POST, and that it reports DiagnosticsStatusNotification."));
+                    " and uploads over HTTP PUT or POST, and that it reports DiagnosticsStatusNotification." +
+                    refused_note()));
         });
     }
 
     void diagnostics_passed() {
         wait_.cancel();
         diag_ = Diag::Done;
-        ctx_.board.set(kDiagnostics,
-                       Outcome::pass("Uploading → Uploaded; received " + quote(file_name_) + ", " +
-                                     std::to_string(uploaded_->bytes) + " bytes by " + uploaded_->method));
+        ctx_.board.set(kDiagnostics, Outcome::pass("Uploading → Uploaded; received " + quote(file_name_) + ", " +
+                                                   std::to_string(uploaded_->bytes) + " bytes by " + uploaded_->method +
+                                                   " from " + uploaded_->remote_address));
         post([this] { update_firmware(); });
     }
 
@@ -357,6 +410,8 @@ private:
     ocpp::Clock::Duration step_wait_;
     std::string upload_path_, file_path_, file_name_, new_version_, old_version_, booted_version_;
     std::optional<FileHost::Transfer> uploaded_;
+    std::optional<FileHost::Transfer> oversize_; // an upload refused as too large
+    std::string refused_from_;                   // the last sender refused as not the charger
     bool uploading_seen_ = false, fetched_ = false, installing_ = false, installed_ = false;
     enum class Restart { None, Away, Back } restart_ = Restart::None;
     Diag diag_ = Diag::Idle;
