@@ -72,7 +72,9 @@ private:
     OperatorCa ca_;
     std::string passphrase_;
     SignLimiter limiter_;
-    ocpp::WorkerPool signer_{1, 256}; // last: joined first, while what its jobs reach still exists
+    // Last: joined first, while what its jobs reach still exists. Nice 10: on a busy machine the loop, which answers
+    // every other charger, gets the CPU before the signing does.
+    ocpp::WorkerPool signer_{1, 256, 10};
 };
 
 } // namespace cs::security
