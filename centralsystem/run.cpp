@@ -8,6 +8,7 @@
 #include "centralsystem/db/security_jobs.hpp"
 #include "centralsystem/files/file_store.hpp"
 #include "centralsystem/options.hpp"
+#include "centralsystem/security/client_ca_trust.hpp"
 #include "centralsystem/security/operator_ca.hpp"
 #include "ocpp/net/event_loop.hpp"
 #include "ocpp/program/flags.hpp"
@@ -195,6 +196,18 @@ int run(int argc, char** argv) {
         const std::string tls_where = o.tls_host + ":" + std::to_string(tls_server->port());
         say("TLS listening on " + tls_where + " (chargers: wss://" + tls_where + "/ocpp/<ID>; API: https://" +
             tls_where + "/api/v1/)");
+    }
+    // Profile 3 under a CA imported while running: the listeners that verify client certificates trust the
+    // --tls-client-ca file, the operator CA in use and every one imported since the start.
+    std::unique_ptr<security::ClientCaTrust> client_cas;
+    if (!o.tls_client_ca.empty()) {
+        auto started = security::trust_client_cas(central->certificates(), o.tls_client_ca,
+                                                  {sc.tls ? server.get() : tls_server.get()}, log);
+        if (!started) {
+            say("--tls-client-ca: " + started.error().message);
+            return 1;
+        }
+        client_cas = std::move(*started);
     }
     const std::string s = sc.tls ? "s" : "";
     // (with --tls-listen the line above names the TLS port)

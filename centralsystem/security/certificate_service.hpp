@@ -41,8 +41,15 @@ public:
     // The CA in use, or nullptr when none is configured.
     std::shared_ptr<const ocpp::pki::CertificateAuthority> authority() const { return ca_.authority; }
     const OperatorCa& operator_ca() const { return ca_; }
-    // Replaces the CA (an import through the API); call on the loop.
-    void replace(OperatorCa ca) { ca_ = std::move(ca); }
+    // Replaces the CA (an import through the API) and tells the observer; call on the loop.
+    void replace(OperatorCa ca) {
+        ca_ = std::move(ca);
+        if (replaced_) {
+            replaced_(ca_);
+        }
+    }
+    // Told (on the loop) when an import replaced the CA: the TLS listeners trust it from then on.
+    void on_replaced(std::function<void(const OperatorCa&)> observer) { replaced_ = std::move(observer); }
     const std::string& passphrase() const { return passphrase_; }
     SignLimiter& limiter() { return limiter_; }
 
@@ -69,10 +76,13 @@ public:
 private:
     ocpp::Executor& loop_;
     std::function<void(const std::string&)> installed_;
+    std::function<void(const OperatorCa&)> replaced_;
     OperatorCa ca_;
     std::string passphrase_;
     SignLimiter limiter_;
-    ocpp::WorkerPool signer_{1, 256}; // last: joined first, while what its jobs reach still exists
+    // Last: joined first, while what its jobs reach still exists. Nice 10: on a busy machine the loop, which answers
+    // every other charger, gets the CPU before the signing does.
+    ocpp::WorkerPool signer_{1, 256, 10};
 };
 
 } // namespace cs::security

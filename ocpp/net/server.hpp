@@ -109,6 +109,13 @@ public:
     // Stops accepting and closes every session (going away); call on the loop's thread or before run().
     virtual void shutdown() = 0;
     virtual std::size_t connection_count() const = 0;
+    // A listening TLS server that verifies client certificates (client_ca_file): from now on they must chain to one
+    // of these CA certificates (PEM) instead; open connections are kept. Call on the loop's thread. An error, and
+    // nothing changed, for another server or when no certificate is readable.
+    virtual Result<void> replace_client_cas(const std::vector<std::string>& ca_pems) {
+        (void)ca_pems;
+        return make_error(ErrorKind::Invalid, "this server does not verify client certificates");
+    }
 };
 
 } // namespace ocpp::net

@@ -282,6 +282,12 @@ public:
     std::uint16_t port() const override { return core_->port(); }
     void shutdown() override { core_->shutdown(false); }
     std::size_t connection_count() const override { return core_->connection_count(); }
+    Result<void> replace_client_cas(const std::vector<std::string>& ca_pems) override {
+        if (SSL_CTX* ctx = core_->client_verifying_ctx()) {
+            return set_client_ca_store(ctx, ca_pems);
+        }
+        return Server::replace_client_cas(ca_pems);
+    }
 
 private:
     std::shared_ptr<ServerCore<Cfg>> core_;

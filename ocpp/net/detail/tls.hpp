@@ -2,6 +2,7 @@
 // OpenSSL helpers of ocpp/net (internal): contexts built from our configs, and per-connection TLS diagnostics.
 #include <openssl/ssl.h>
 #include <string>
+#include <vector>
 
 #include "ocpp/net/client.hpp"
 #include "ocpp/net/server.hpp"
@@ -24,6 +25,9 @@ Result<SSL_CTX*> make_server_ssl_ctx(const ServerTlsConfig& config);
 // A client context: TLS >= 1.2, verification against ca_file (or the system store), optional client certificate.
 Result<SSL_CTX*> make_client_ssl_ctx(const ClientTlsConfig& config);
 
+// Replaces the CAs that client certificates must chain to (PEM texts, each one or more certificates) for the
+// handshakes that start from now on; the server's own certificate chain stays. Errors when none is readable.
+Result<void> set_client_ca_store(SSL_CTX* ctx, const std::vector<std::string>& ca_pems);
 // Gives one connection its own trust store and client certificate (ConnectOptions::tls).
 Result<void> apply_connection_tls(SSL* ssl, const ConnectTls& tls);
 // Points the connection's SSL object at its diagnostics (they must outlive the SSL object).

@@ -58,6 +58,10 @@ public:
     HttpHandler on_http_;
 
     Result<void> listen();
+    // The context of a listening TLS server that verifies client certificates, else nullptr.
+    SSL_CTX* client_verifying_ctx() const {
+        return tls_ctx_ && cfg_.tls && !cfg_.tls->client_ca_file.empty() ? tls_ctx_->native_handle() : nullptr;
+    }
     // Stops accepting and closes every session with 1001. With `detach`, no callback into user code follows
     // (the Server object is going away): handlers are dropped before the sessions are closed.
     void shutdown(bool detach);

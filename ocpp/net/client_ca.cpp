@@ -1,0 +1,54 @@
+// The client-CA store of a running TLS server, replaced whole: a CA imported while the server runs verifies the
+// client certificates of connections accepted from then on (connections already open keep what they verified with).
+#include <openssl/err.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+
+#include <memory>
+
+#include "ocpp/net/detail/tls.hpp"
+
+namespace ocpp::net::detail {
+
+Result<void> set_client_ca_store(SSL_CTX* ctx, const std::vector<std::string>& ca_pems) {
+    using StorePtr = std::unique_ptr<X509_STORE, decltype(&X509_STORE_free)>;
+    using NamesPtr = std::unique_ptr<STACK_OF(X509_NAME), void (*)(STACK_OF(X509_NAME)*)>;
+    StorePtr store(X509_STORE_new(), &X509_STORE_free);
+    NamesPtr names(sk_X509_NAME_new_null(), [](STACK_OF(X509_NAME) * s) { sk_X509_NAME_pop_free(s, X509_NAME_free); });
+    if (!store || !names) {
+        return make_error("cannot allocate a client CA store");
+    }
+    int loaded = 0;
+    for (const auto& pem : ca_pems) {
+        std::unique_ptr<BIO, decltype(&BIO_free)> bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())),
+                                                      &BIO_free);
+        while (bio) {
+            std::unique_ptr<X509, decltype(&X509_free)> cert(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr),
+                                                             &X509_free);
+            if (!cert) {
+                break;
+            }
+            X509_NAME* name = X509_NAME_dup(X509_get_subject_name(cert.get()));
+            if (X509_STORE_add_cert(store.get(), cert.get()) != 1 || name == nullptr ||
+                sk_X509_NAME_push(names.get(), name) <= 0) {
+                X509_NAME_free(name);
+                ERR_clear_error();
+                return make_error(ErrorKind::Invalid, "a client CA certificate cannot be added to the store");
+            }
+            ++loaded;
+        }
+        ERR_clear_error(); // the end of the PEM text is reported as an error
+    }
+    if (loaded == 0) {
+        return make_error(ErrorKind::Invalid, "no CA certificate among the client CAs");
+    }
+    // The verify store, not the context's own chain store: the server's certificate chain stays as loaded.
+    if (SSL_CTX_set1_verify_cert_store(ctx, store.get()) != 1) {
+        ERR_clear_error();
+        return make_error("cannot set the client CA store");
+    }
+    SSL_CTX_set_client_CA_list(ctx, names.release()); // the names a CertificateRequest announces
+    return {};
+}
+
+} // namespace ocpp::net::detail
