@@ -91,8 +91,22 @@ public:
             complete(std::forward<Handler>(handler), {}, 0, false);
             return;
         }
-        drive([b](SSL* ssl, std::size_t& n) { return SSL_read_ex(ssl, b.data(), b.size(), &n); },
-              std::forward<Handler>(handler));
+        auto step = [b](SSL* ssl, std::size_t& n) { return SSL_read_ex(ssl, b.data(), b.size(), &n); };
+        if (SSL_has_pending(ssl_) == 1) {
+            drive(step, std::forward<Handler>(handler));
+            return;
+        }
+        // Nothing buffered: wait for the socket first, so that an idle connection's pending read does not make
+        // OpenSSL allocate its read buffer for a record that is not there.
+        socket_.async_wait(asio::socket_base::wait_read,
+                           [this, step, h = std::decay_t<Handler>(std::forward<Handler>(handler))](
+                               const asio::error_code& ec) mutable {
+                               if (ec) {
+                                   h(ec, std::size_t{0});
+                               } else {
+                                   drive(step, std::move(h), true);
+                               }
+                           });
     }
 
     // Handler: void(asio::error_code, std::size_t). Writes (part of) the first non-empty buffer.
@@ -129,6 +143,11 @@ private:
             return;
         }
         const int err = SSL_get_error(ssl_, r);
+        if (err == SSL_ERROR_WANT_READ && SSL_is_init_finished(ssl_) == 1) {
+            // Waiting for the rest of the peer's data: OpenSSL's buffers go back unless they hold part of a record
+            // or of a write (then SSL_free_buffers keeps them).
+            SSL_free_buffers(ssl_);
+        }
         if (err == SSL_ERROR_WANT_READ || err == SSL_ERROR_WANT_WRITE) {
             const auto what = err == SSL_ERROR_WANT_READ ? asio::socket_base::wait_read : asio::socket_base::wait_write;
             socket_.async_wait(what, [this, step, h = std::decay_t<Handler>(std::forward<Handler>(handler))](
