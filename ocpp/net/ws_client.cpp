@@ -19,7 +19,7 @@ template <class Cfg> Result<void> ClientCore<Cfg>::init() {
     ep_.set_close_handshake_timeout(2000);
     if constexpr (is_tls_v<Cfg>) {
         ep_.set_tls_init_handler([this](Hdl) { return tls_ctx_; });
-        ep_.set_socket_init_handler([this](Hdl hdl, asio::ssl::stream<tcp::socket>& stream) {
+        ep_.set_socket_init_handler([this](Hdl hdl, TlsStream& stream) {
             if (auto con = con_of(std::move(hdl))) {
                 state(con).owner = this->shared_from_this();
                 state(con).tls = std::make_unique<TlsDiag>();

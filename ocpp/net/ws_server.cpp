@@ -13,7 +13,7 @@ namespace {
 template <class Cfg> void ServerCore<Cfg>::install_handlers() {
     if constexpr (is_tls_v<Cfg>) {
         ep_.set_tls_init_handler([this](Hdl) { return tls_ctx_; });
-        ep_.set_socket_init_handler([this](Hdl hdl, asio::ssl::stream<asio::ip::tcp::socket>& stream) {
+        ep_.set_socket_init_handler([this](Hdl hdl, TlsStream& stream) {
             if (auto con = con_of(hdl)) {
                 ConnState& st = state(con);
                 st.owner = this->shared_from_this();
@@ -49,7 +49,7 @@ template <class Cfg> Result<void> ServerCore<Cfg>::listen() {
         if (!ctx) {
             return ctx.error();
         }
-        tls_ctx_ = std::make_shared<asio::ssl::context>(ctx.value());
+        tls_ctx_ = share_ssl_ctx(ctx.value());
     }
     websocketpp::lib::error_code ec;
     ep_.init_asio(static_cast<asio::io_context*>(loop_.native_handle()), ec);

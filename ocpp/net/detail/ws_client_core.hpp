@@ -129,7 +129,7 @@ struct PlainClientConfig
     : ConfigBase<PlainClientConfig, websocketpp::transport::asio::basic_socket::endpoint, ClientRng> {
     typedef BindingTransport<PlainClientConfig> transport_type;
 };
-struct TlsClientConfig : ConfigBase<TlsClientConfig, websocketpp::transport::asio::tls_socket::endpoint, ClientRng> {
+struct TlsClientConfig : ConfigBase<TlsClientConfig, tls_socket::endpoint, ClientRng> {
     typedef BindingTransport<TlsClientConfig> transport_type;
 };
 
@@ -146,7 +146,7 @@ public:
         , log_(log) {
         ep_.get_elog().attach(&log_);
         if (ctx != nullptr) {
-            tls_ctx_ = std::make_shared<asio::ssl::context>(ctx);
+            tls_ctx_ = share_ssl_ctx(ctx);
         }
     }
 
@@ -189,7 +189,7 @@ private:
     Logger log_;
     Endpoint ep_;
     MaskKeys masks_; // masking keys of our data frames
-    std::shared_ptr<asio::ssl::context> tls_ctx_;
+    SslCtxPtr tls_ctx_;
     std::unordered_map<const void*, std::weak_ptr<Con>> live_; // attempts and open sessions
     std::atomic<std::size_t> open_{0};                         // read from any thread by connection_count()
     bool detached_ = false;

@@ -8,7 +8,6 @@
 #include <websocketpp/random/random_device.hpp>
 #include <websocketpp/transport/asio/endpoint.hpp>
 #include <websocketpp/transport/asio/security/none.hpp>
-#include <websocketpp/transport/asio/security/tls.hpp>
 
 #include <chrono>
 #include <cstdint>
@@ -23,6 +22,7 @@
 #include "ocpp/net/detail/net_util.hpp"
 #include "ocpp/net/detail/session_handlers.hpp"
 #include "ocpp/net/detail/tls.hpp"
+#include "ocpp/net/detail/tls_socket.hpp"
 #include "ocpp/net/detail/utf8.hpp"
 #include "ocpp/net/detail/ws_transport.hpp"
 #include "ocpp/net/session.hpp"
@@ -303,8 +303,7 @@ template <class ConPtr> void set_no_delay(const ConPtr& con) {
 }
 
 template <class Cfg>
-constexpr bool is_tls_v =
-    std::is_same_v<typename Cfg::transport_config::socket_type, websocketpp::transport::asio::tls_socket::endpoint>;
+constexpr bool is_tls_v = std::is_same_v<typename Cfg::transport_config::socket_type, tls_socket::endpoint>;
 
 // The connection's SSL object (nullptr for plain ws).
 template <class Cfg> SSL* ssl_of(websocketpp::connection<Cfg>& con) {

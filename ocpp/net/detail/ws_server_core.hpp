@@ -22,7 +22,7 @@ struct PlainServerConfig
     : ConfigBase<PlainServerConfig, websocketpp::transport::asio::basic_socket::endpoint, ServerRng> {
     typedef DirectTransport<transport_config> transport_type;
 };
-struct TlsServerConfig : ConfigBase<TlsServerConfig, websocketpp::transport::asio::tls_socket::endpoint, ServerRng> {
+struct TlsServerConfig : ConfigBase<TlsServerConfig, tls_socket::endpoint, ServerRng> {
     typedef DirectTransport<transport_config> transport_type;
 };
 
@@ -118,7 +118,7 @@ private:
     ServerConfig cfg_;
     Logger log_; // a copy: the core may outlive the caller's logger
     Endpoint ep_;
-    std::shared_ptr<asio::ssl::context> tls_ctx_;
+    SslCtxPtr tls_ctx_;
     std::unordered_map<std::uint64_t, std::weak_ptr<WsSessionBase>> sessions_;
     std::unordered_map<const void*, std::weak_ptr<typename Endpoint::connection_type>> undecided_; // deferred upgrades
     std::atomic<std::size_t> active_{0}; // read from any thread by connection_count()
