@@ -181,9 +181,7 @@ void Fleet::Worker::publish() {
         while (due <= now) {
             due = publish_epoch + fleet.config_.publish_interval * static_cast<std::int64_t>(++publishes);
         }
-        publish_timer->start(std::chrono::duration_cast<std::chrono::milliseconds>(due - now) +
-                                 std::chrono::milliseconds(1),
-                             [this] { publish(); });
+        publish_timer->start(std::chrono::ceil<std::chrono::milliseconds>(due - now), [this] { publish(); });
     }
 }
 

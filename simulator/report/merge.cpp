@@ -16,6 +16,9 @@ using Alloc = rapidjson::Document::AllocatorType;
 
 // Adds every number of `from` into `into`, member by member and through nested objects.
 void add_numbers(rapidjson::Value& into, const rapidjson::Value& from, Alloc& alloc) {
+    if (!into.IsObject() || !from.IsObject()) {
+        return; // a shape this merge does not know stays as the first shard has it
+    }
     for (const auto& m : from.GetObject()) {
         auto it = into.FindMember(m.name);
         if (it == into.MemberEnd()) {
@@ -90,6 +93,11 @@ void keep(rapidjson::Value& doc, const char* key, const rapidjson::Value& other,
     }
 }
 
+void set_number(rapidjson::Value& doc, const char* key, double v, Alloc& alloc) {
+    doc.RemoveMember(key);
+    doc.AddMember(rapidjson::StringRef(key), v, alloc);
+}
+
 } // namespace
 
 ocpp::Result<std::string> merge_reports(const std::vector<rapidjson::Document>& shards,
@@ -125,7 +133,7 @@ ocpp::Result<std::string> merge_reports(const std::vector<rapidjson::Document>& 
                 if (!out.HasMember(group)) {
                     out.AddMember(rapidjson::StringRef(group), rapidjson::Value(rapidjson::kObjectType), alloc);
                 }
-                add_numbers(out[group], *g, alloc);
+                add_numbers(out[group], *g, alloc); // nothing when the first shard's is not an object
             }
         }
         for (const char* total : {"total_sent", "total_errors"}) {
@@ -133,15 +141,17 @@ ocpp::Result<std::string> merge_reports(const std::vector<rapidjson::Document>& 
                 out[total].SetUint64(out[total].GetUint64() + d[total].GetUint64());
             }
         }
-        out["duration_s"].SetDouble(std::max(number_at(out, "duration_s"), number_at(d, "duration_s")));
+        set_number(out, "duration_s", std::max(number_at(out, "duration_s"), number_at(d, "duration_s")), alloc);
         keep(out, "started", d, false, alloc);
         keep(out, "ended", d, true, alloc);
         if (d.HasMember("interrupted") && d["interrupted"].IsTrue()) {
-            out["interrupted"].SetBool(true);
+            out.RemoveMember("interrupted");
+            out.AddMember("interrupted", true, alloc);
         }
-        if (object_at(out, "thresholds") && object_at(d, "thresholds") && d["thresholds"].HasMember("passed") &&
-            d["thresholds"]["passed"].IsFalse()) {
-            out["thresholds"]["passed"].SetBool(false);
+        const rapidjson::Value* theirs = object_at(d, "thresholds");
+        if (object_at(out, "thresholds") && theirs && theirs->HasMember("passed") && (*theirs)["passed"].IsFalse()) {
+            out["thresholds"].RemoveMember("passed");
+            out["thresholds"].AddMember("passed", false, alloc);
         }
     }
     for (auto& m : out["actions"].GetObject()) {

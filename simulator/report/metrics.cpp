@@ -1,5 +1,6 @@
 #include "simulator/report/metrics.hpp"
 
+#include <charconv>
 #include <cstdio>
 #include <future>
 #include <initializer_list>
@@ -126,7 +127,13 @@ ocpp::Result<std::unique_ptr<MetricsServer>> MetricsServer::start(const std::str
     m->loop_ = ocpp::net::EventLoop::create();
     ocpp::net::ServerConfig cfg;
     cfg.host = host;
-    cfg.port = static_cast<std::uint16_t>(std::stoul(host_port.substr(colon + 1)));
+    unsigned port = 0;
+    const std::string digits = host_port.substr(colon + 1);
+    const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), port);
+    if (ec != std::errc() || end != digits.data() + digits.size() || port > 65535) {
+        return ocpp::make_error(ocpp::ErrorKind::Invalid, "--metrics-listen: expected HOST:PORT, got " + host_port);
+    }
+    cfg.port = static_cast<std::uint16_t>(port);
     cfg.max_connections = 32; // scrapers, not chargers
     cfg.max_http_body = 4096; // GET only
     m->server_ = ocpp::net::Server::create(*m->loop_, cfg, log);

@@ -39,6 +39,17 @@ ocpp::Result<rapidjson::Document> parse_report(const std::string& text, const st
     if (!doc.HasMember("actions") || !doc["actions"].IsObject()) {
         return ocpp::make_error(ocpp::ErrorKind::Invalid, name + ": \"actions\" is missing or not an object");
     }
+    for (const auto& m : doc["actions"].GetObject()) {
+        if (!m.value.IsObject()) {
+            return ocpp::make_error(ocpp::ErrorKind::Invalid,
+                                    name + ": actions." + m.name.GetString() + " is not an object");
+        }
+    }
+    for (const char* key : {"all_actions", "timeseries", "options", "thresholds"}) {
+        if (doc.HasMember(key) && !doc[key].IsObject() && !doc[key].IsNull()) {
+            return ocpp::make_error(ocpp::ErrorKind::Invalid, name + ": \"" + key + "\" is not an object");
+        }
+    }
     return doc;
 }
 

@@ -149,6 +149,11 @@ TEST(ReportFile, BadInputsGiveClearErrors) {
     ASSERT_FALSE(future);
     EXPECT_NE(future.error().message.find("format version 3"), std::string::npos);
 
+    auto not_object =
+        parse_report(R"({"tool": "ocpp-simulator", "format_version": 2, "actions": {"Heartbeat": 3}})", "odd.json");
+    ASSERT_FALSE(not_object);
+    EXPECT_NE(not_object.error().message.find("odd.json: actions.Heartbeat is not an object"), std::string::npos);
+
     auto broken_series = parsed(report_of(3, 1, milliseconds(1)));
     broken_series["timeseries"]["interval_s"].SetInt(0);
     auto page = render_html(broken_series);
