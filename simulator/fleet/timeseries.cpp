@@ -75,7 +75,7 @@ void write_row(JsonWriter& w, double t, const ActionPoint& a, bool with_sketch) 
 }
 
 ocpp::Error bad(const std::string& where, const std::string& what) {
-    return ocpp::Error{"timeseries." + where + ": " + what, ocpp::ErrorKind::Invalid};
+    return ocpp::Error{"timeseries" + (where.empty() ? "" : "." + where) + ": " + what, ocpp::ErrorKind::Invalid};
 }
 
 } // namespace
