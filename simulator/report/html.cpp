@@ -143,7 +143,7 @@ std::string action_charts(const Series& s, std::size_t action, const std::string
             false));
     }
     latency.lines.push_back(line_of(
-        s, "max", kColors[4], action, [](const ActionPoint& p) { return p.latency.max_ms(); }, false));
+        s, "max", kColors[5], action, [](const ActionPoint& p) { return p.latency.max_ms(); }, false));
     return "<div class=\"pair\">" + render_chart(rate) + render_chart(latency) + "</div>\n";
 }
 
