@@ -91,9 +91,9 @@ std::string to_html_report(const std::vector<ChargerResult>& results) {
                  "</td><td><div class=\"bar\"><i style=\"left:" + pct(s.start_s / total) +
                  ";width:" + pct(std::max(s.seconds / total, 0.004)) + "\"></i></div></td></tr>\n";
         }
-        if (static_cast<std::size_t>(r.steps_run) > r.steps.size()) {
-            h += "<tr><td colspan=\"6\">" + std::to_string(r.steps_run - static_cast<int>(r.steps.size())) +
-                 " further steps not itemised</td></tr>\n";
+        if (r.steps.size() >= kMaxStepTimings) {
+            h += "<tr><td colspan=\"6\">later steps not itemised (the first " + std::to_string(kMaxStepTimings) +
+                 " are)</td></tr>\n";
         }
         h += "</table></section>\n";
     }
