@@ -8,6 +8,7 @@
 #include "ocpp/system/version.hpp"
 #include "simulator/flow/flow.hpp"
 #include "simulator/options.hpp"
+#include "simulator/report/compare.hpp"
 #include "simulator/run.hpp"
 #include "simulator/scenario/command.hpp"
 
@@ -20,6 +21,9 @@ int main(int argc, char** argv) {
     try {
         if (argc >= 2 && std::string(argv[1]) == "scenario") {
             return scen::scenario_main(std::vector<std::string>(argv + 2, argv + argc));
+        }
+        if (argc >= 2 && std::string(argv[1]) == "report") {
+            return sim::report_main(std::vector<std::string>(argv + 2, argv + argc));
         }
         if (argc >= 2 && std::string(argv[1]) == "flow") {
             return sim::flow_main(std::vector<std::string>(argv + 1, argv + argc));

@@ -48,6 +48,9 @@ struct Options {
     double churn_pct = 0;             // share of connected chargers dropped every minute
     double call_timeout_s = 30;
     std::string report_file;                 // JSON report, empty = none
+    std::string html_file;                   // HTML report, empty = none
+    std::string metrics_listen;              // HOST:PORT of the Prometheus endpoint, empty = none
+    bool timeseries = true;                  // record the per-second time series
     std::optional<double> max_p99_ms;        // exit 3 when the p99 of all actions is above
     std::optional<std::uint64_t> max_errors; // exit 3 when Stats::total_errors() is above
     ocpp::LogLevel log_level = ocpp::LogLevel::Warn;

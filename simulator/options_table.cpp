@@ -199,6 +199,16 @@ Problem set_id_prefix(Options& o, const std::string& v) {
     return std::nullopt;
 }
 
+// HOST:PORT with a port from 1 to 65535 (an IPv6 host in brackets).
+Problem host_port(const std::string& v) {
+    const auto colon = v.rfind(':');
+    const auto port = colon == std::string::npos ? std::nullopt : to_uint(v.substr(colon + 1));
+    if (colon == std::string::npos || colon == 0 || !port || *port == 0 || *port > 65535) {
+        return "expected HOST:PORT with a port from 1 to 65535, got " + quoted(v);
+    }
+    return std::nullopt;
+}
+
 Problem writable_path(const std::string& v) {
     if (v.empty()) {
         return std::string("expected a file name, got \"\"");
@@ -309,6 +319,16 @@ std::vector<OptionDef> make_table() {
          number(0, 3600, true, &Options::call_timeout_s)},
         {"report", "FILE.json", "write the JSON report there",
          checked(writable_path, [](Options& o, const std::string& v) { o.report_file = v; })},
+        {"html", "FILE.html", "write a self-contained HTML report with plots over time there",
+         checked(writable_path, [](Options& o, const std::string& v) { o.html_file = v; })},
+        {"metrics-listen", "HOST:PORT", "serve Prometheus metrics at http://HOST:PORT/metrics during the run",
+         checked(host_port, [](Options& o, const std::string& v) { o.metrics_listen = v; })},
+        {"timeseries", "on|off", "record the per-second time series for the reports (default on)",
+         checked(
+             [](const std::string& v) {
+                 return one_of(v, {"on", "off"});
+             },
+             [](Options& o, const std::string& v) { o.timeseries = v == "on"; })},
         {"max-p99-ms", "X", "exit 3 when the p99 latency of all actions is above X ms",
          checked(
              [](const std::string& v) {
@@ -400,7 +420,9 @@ std::string usage() {
            "\nAlso: ocpp-simulator flow --central http://HOST:PORT --chargers N ... (the operator flow through the\n"
            "REST API; see ocpp-simulator flow --help).\n"
            "      ocpp-simulator scenario FILE.yaml... --url ws://HOST:PORT/ocpp (YAML scenarios with assertions; see\n"
-           "ocpp-simulator scenario --help and scenarios/FORMAT.md).\n";
+           "ocpp-simulator scenario --help and scenarios/FORMAT.md).\n"
+           "      ocpp-simulator report html|compare|merge ... (render, compare and merge JSON reports; see\n"
+           "ocpp-simulator report --help).\n";
     return out.str();
 }
 

@@ -2,10 +2,15 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
+#include <optional>
 
 #include "ocpp/system/stop_signals.hpp"
 #include "simulator/fleet/report.hpp"
+#include "simulator/report/html.hpp"
+#include "simulator/report/metrics.hpp"
+#include "simulator/report/report_file.hpp"
 
 namespace sim {
 
@@ -13,6 +18,23 @@ namespace {
 
 void say(const std::string& line) {
     std::fprintf(stderr, "ocpp-simulator: %s\n", line.c_str());
+}
+
+// The ramp and the churn rounds on the time axis of the plots.
+void add_markers(SeriesRecorder& recorder, const Options& options, std::uint64_t chargers, double duration_s) {
+    if (options.ramp > 0 && chargers > 1) {
+        const double until = std::min(duration_s, static_cast<double>(chargers) / options.ramp);
+        recorder.mark(Marker{0, until, "ramp",
+                             with_commas(chargers) + " chargers started at " +
+                                 with_commas(static_cast<std::uint64_t>(options.ramp)) + "/s"});
+    }
+    if (options.churn_pct > 0) {
+        for (double t = 60; t < duration_s; t += 60) { // Fleet churns every minute
+            char text[64];
+            std::snprintf(text, sizeof text, "%g %% of connected chargers dropped", options.churn_pct);
+            recorder.mark(Marker{t, t, "churn", text});
+        }
+    }
 }
 
 } // namespace
@@ -48,6 +70,22 @@ int run_simulator(const Options& options) {
         return 2;
     }
 
+    std::unique_ptr<MetricsServer> metrics;
+    if (!options.metrics_listen.empty()) {
+        auto started = MetricsServer::start(options.metrics_listen, log);
+        if (!started) {
+            say(started.error().message);
+            return 1;
+        }
+        metrics = std::move(*started);
+        say("Prometheus metrics at http://" + options.metrics_listen.substr(0, options.metrics_listen.rfind(':')) +
+            ":" + std::to_string(metrics->port()) + "/metrics");
+    }
+    std::optional<SeriesRecorder> recorder;
+    if (options.timeseries) {
+        recorder.emplace();
+    }
+
     ocpp::StopSignals signals;
     RunSummary run;
     run.chargers = chargers;
@@ -64,7 +102,11 @@ int run_simulator(const Options& options) {
     StatusPrinter status(stdout, ::isatty(::fileno(stdout)) == 1, start);
     const auto duration = std::chrono::duration_cast<std::chrono::steady_clock::duration>(
         std::chrono::duration<double>(options.duration_s));
-    auto next_tick = start + std::chrono::seconds(1);
+    // The loops publish at whole seconds since they started; reading a quarter second later finds every loop's
+    // figures of the same second.
+    constexpr auto kReadLag = std::chrono::milliseconds(250);
+    std::int64_t tick = 1;
+    auto next_tick = start + std::chrono::seconds(tick) + kReadLag;
     while (true) {
         const auto now = std::chrono::steady_clock::now();
         if (options.duration_s > 0 && now - start >= duration) {
@@ -80,8 +122,18 @@ int run_simulator(const Options& options) {
             break;
         }
         if (std::chrono::steady_clock::now() >= next_tick) {
-            status.update(fleet.snapshot(), chargers, std::chrono::steady_clock::now());
-            next_tick += std::chrono::seconds(1);
+            const Stats latest = fleet.snapshot();
+            std::optional<double> last_p99;
+            if (recorder) {
+                recorder->record(static_cast<double>(tick), latest);
+                last_p99 = recorder->last_p99_ms();
+            }
+            status.update(latest, chargers, std::chrono::steady_clock::now(), last_p99);
+            if (metrics) {
+                metrics->update(prometheus_text(latest, chargers));
+            }
+            ++tick;
+            next_tick = start + std::chrono::seconds(tick) + kReadLag;
         }
     }
     status.finish();
@@ -95,15 +147,34 @@ int run_simulator(const Options& options) {
     run.ended = std::chrono::system_clock::now();
     run.duration_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     run.stats = fleet.snapshot();
+    if (metrics) {
+        metrics->update(prometheus_text(run.stats, chargers));
+    }
+    if (recorder) {
+        // The last, partial interval holds the stop (sessions ended, connections closed).
+        recorder->record(std::max(run.duration_s, static_cast<double>(tick - 1) + 0.001), run.stats);
+        add_markers(*recorder, options, chargers, run.duration_s);
+        run.series = recorder->series();
+    }
 
     const auto failures = threshold_failures(run.stats, options);
     std::fputs(("\n" + summary_table(run)).c_str(), stdout);
     std::fflush(stdout);
     int code = failures.empty() ? 0 : 3;
+    const std::string json = report_json(run, options, failures);
     if (!options.report_file.empty()) {
-        auto written = write_file(options.report_file, report_json(run, options, failures));
+        auto written = write_file(options.report_file, json);
         if (!written) {
             say("--report: " + written.error().message);
+            code = code == 0 ? 1 : code;
+        }
+    }
+    if (!options.html_file.empty()) {
+        auto doc = parse_report(json, "the report");
+        auto page = doc ? render_html(*doc) : ocpp::Result<std::string>(doc.error());
+        auto written = page ? write_file(options.html_file, *page) : ocpp::Result<void>(page.error());
+        if (!written) {
+            say("--html: " + written.error().message);
             code = code == 0 ? 1 : code;
         }
     }

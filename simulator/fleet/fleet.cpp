@@ -54,6 +54,8 @@ struct Fleet::Worker {
     double rate = 1;   // chargers started per second on this loop
     double tokens = 0; // starts earned but not yet made
     ocpp::Clock::TimePoint last_tick{};
+    ocpp::Clock::TimePoint publish_epoch{}; // publishes keep to epoch + k * publish_interval, so they never drift
+    std::uint64_t publishes = 0;
     std::unique_ptr<ocpp::Timer> ramp_timer, publish_timer, churn_timer;
     std::mt19937_64 rng;
     bool stopping = false;
@@ -86,6 +88,7 @@ void Fleet::Worker::setup() {
     publish_timer = loop->make_timer();
     churn_timer = loop->make_timer();
     last_tick = loop->clock().now();
+    publish_epoch = last_tick;
     tokens = 1; // the first charger starts at once
     ramp_tick();
     publish(); // and every publish_interval after, re-armed by publish() itself
@@ -172,7 +175,13 @@ void Fleet::Worker::publish() {
         slot = std::move(copy);
     }
     if (publish_timer && !finished) {
-        publish_timer->start(fleet.config_.publish_interval, [this] { publish(); });
+        // Aimed at the next whole interval since the start: the time series reads whole seconds of every loop.
+        const auto now = loop->clock().now();
+        auto due = publish_epoch + fleet.config_.publish_interval * static_cast<std::int64_t>(++publishes);
+        while (due <= now) {
+            due = publish_epoch + fleet.config_.publish_interval * static_cast<std::int64_t>(++publishes);
+        }
+        publish_timer->start(std::chrono::ceil<std::chrono::milliseconds>(due - now), [this] { publish(); });
     }
 }
 

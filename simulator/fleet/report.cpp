@@ -91,6 +91,13 @@ void write_action(Writer& w, const ActionStats& a) {
     }
     member(w, "max", a.latency.max_ms());
     member(w, "mean", a.latency.mean_ms());
+    w.Key("sketch"); // the histogram's non-empty buckets as bucket, count pairs: `report merge` adds them up
+    w.StartArray();
+    for (const auto& [bucket, n] : to_sketch(a.latency).buckets) {
+        w.Uint(bucket);
+        w.Uint(n);
+    }
+    w.EndArray();
     w.EndObject();
     w.EndObject();
 }
@@ -154,6 +161,9 @@ void write_options(Writer& w, const Options& o) {
     number("churn", o.churn_pct);
     number("call-timeout", o.call_timeout_s);
     text("report", o.report_file);
+    text("html", o.html_file);
+    text("metrics-listen", o.metrics_listen);
+    text("timeseries", o.timeseries ? "on" : "off");
     member(w, "max-p99-ms", o.max_p99_ms);
     member(w, "max-errors", o.max_errors);
     text("log-level", ocpp::to_string(o.log_level));
@@ -197,12 +207,14 @@ LatencyHistogram all_latency(const Stats& stats) {
     return all_actions(stats).latency;
 }
 
-std::string status_line(const Stats& stats, std::uint64_t chargers, double calls_per_second) {
+std::string status_line(const Stats& stats, std::uint64_t chargers, double calls_per_second,
+                        std::optional<double> last_p99_ms) {
+    const std::string last = last_p99_ms ? " (last 1 s " + fixed(*last_p99_ms) + " ms)" : "";
     return "connected " + with_commas(stats.connected) + "/" + with_commas(chargers) + "  booted " +
            with_commas(stats.booted) + "  charging " + with_commas(stats.charging) + "  calls/s " +
            with_commas(static_cast<std::uint64_t>(std::max(0.0, calls_per_second) + 0.5)) + "  p99 " +
-           fixed(all_latency(stats).quantile_ms(0.99)) + " ms  errors " + with_commas(stats.total_errors()) +
-           firmware_part(stats.firmware);
+           fixed(all_latency(stats).quantile_ms(0.99)) + " ms" + last + "  errors " +
+           with_commas(stats.total_errors()) + firmware_part(stats.firmware);
 }
 
 StatusPrinter::StatusPrinter(std::FILE* out, bool terminal, std::chrono::steady_clock::time_point started,
@@ -213,14 +225,16 @@ StatusPrinter::StatusPrinter(std::FILE* out, bool terminal, std::chrono::steady_
     , started_(started)
     , last_update_(started) {}
 
-void StatusPrinter::update(const Stats& stats, std::uint64_t chargers, std::chrono::steady_clock::time_point now) {
+void StatusPrinter::update(const Stats& stats, std::uint64_t chargers, std::chrono::steady_clock::time_point now,
+                           std::optional<double> last_p99_ms) {
     const std::uint64_t sent = stats.total_sent();
     const double seconds = std::chrono::duration<double>(now - last_update_).count();
     const double rate = seconds > 0 ? static_cast<double>(sent - std::min(sent, last_sent_)) / seconds : 0;
     last_update_ = now;
     last_sent_ = sent;
     const auto elapsed = std::chrono::duration_cast<std::chrono::seconds>(now - started_).count();
-    const std::string line = "[" + pad_left(std::to_string(elapsed), 5) + " s] " + status_line(stats, chargers, rate);
+    const std::string line =
+        "[" + pad_left(std::to_string(elapsed), 5) + " s] " + status_line(stats, chargers, rate, last_p99_ms);
     if (terminal_) {
         // Rewrite in place; spaces cover what a longer previous line left behind.
         std::fprintf(out_, "\r%s%s", line.c_str(),
@@ -297,8 +311,10 @@ std::string report_json(const RunSummary& run, const Options& options, const std
     rapidjson::StringBuffer buffer;
     Writer w(buffer);
     w.SetIndent(' ', 2);
+    w.SetFormatOptions(rapidjson::kFormatSingleLineArray); // rows of the time series on one line each
     w.StartObject();
     member(w, "tool", "ocpp-simulator");
+    member(w, "format_version", kReportFormatVersion);
     member(w, "started", ocpp::format_datetime(ocpp::DateTime{run.started}));
     member(w, "ended", ocpp::format_datetime(ocpp::DateTime{run.ended}));
     member(w, "duration_s", run.duration_s);
@@ -360,6 +376,12 @@ std::string report_json(const RunSummary& run, const Options& options, const std
     w.Key("failures");
     write_strings(w, failures);
     w.EndObject();
+    w.Key("timeseries");
+    if (run.series) {
+        write_series(w, *run.series);
+    } else {
+        w.Null();
+    }
     w.EndObject();
     return std::string(buffer.GetString(), buffer.GetSize()) + "\n";
 }

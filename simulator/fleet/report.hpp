@@ -3,12 +3,14 @@
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "ocpp/util/clock.hpp"
 #include "ocpp/util/result.hpp"
 #include "simulator/fleet/stats.hpp"
+#include "simulator/fleet/timeseries.hpp"
 #include "simulator/options.hpp"
 
 namespace sim {
@@ -20,15 +22,21 @@ struct RunSummary {
     ocpp::Clock::WallTime started{};
     ocpp::Clock::WallTime ended{};
     double duration_s = 0;
-    bool interrupted = false;    // stopped by SIGINT/SIGTERM rather than --duration
-    bool stopped_in_time = true; // every charger finished its stop within the grace period
+    bool interrupted = false;     // stopped by SIGINT/SIGTERM rather than --duration
+    bool stopped_in_time = true;  // every charger finished its stop within the grace period
+    std::optional<Series> series; // per interval; none with --timeseries off
 };
+
+// The version of the JSON report's layout; `report` reads this one only.
+inline constexpr int kReportFormatVersion = 2;
 
 // The latency of all actions together.
 LatencyHistogram all_latency(const Stats& stats);
 
 // "connected 9,998/10,000  booted 9,990  charging 1,234  calls/s 2,345  p99 12.3 ms  errors 0"
-std::string status_line(const Stats& stats, std::uint64_t chargers, double calls_per_second);
+// With `last_p99_ms`, the p99 of the last interval follows the cumulative one: "p99 12.3 ms (last 1 s 9.8 ms)".
+std::string status_line(const Stats& stats, std::uint64_t chargers, double calls_per_second,
+                        std::optional<double> last_p99_ms = std::nullopt);
 
 // Prints the status line: rewritten in place on a terminal, a plain line every `plain_every` otherwise.
 class StatusPrinter {
@@ -37,7 +45,8 @@ public:
     StatusPrinter(std::FILE* out, bool terminal, std::chrono::steady_clock::time_point started,
                   std::chrono::seconds plain_every = std::chrono::seconds(10));
     // Called about once per second with the latest merged statistics.
-    void update(const Stats& stats, std::uint64_t chargers, std::chrono::steady_clock::time_point now);
+    void update(const Stats& stats, std::uint64_t chargers, std::chrono::steady_clock::time_point now,
+                std::optional<double> last_p99_ms = std::nullopt);
     // Ends an in-place line so that what follows starts on a fresh one.
     void finish();
 

@@ -41,6 +41,24 @@ void LatencyHistogram::record(ocpp::Clock::Duration d) {
     max_us_ = std::max(max_us_, us);
 }
 
+double LatencyHistogram::bucket_value_us(int bucket) {
+    if (bucket < kSubBuckets) {
+        return bucket; // exact
+    }
+    return (bucket_upper_us(bucket - 1) + bucket_upper_us(bucket)) / 2.0;
+}
+
+void LatencyHistogram::add_bucket(int bucket, std::uint64_t n) {
+    if (bucket < 0 || bucket >= kBuckets || n == 0) {
+        return;
+    }
+    buckets_[static_cast<std::size_t>(bucket)] += n;
+    count_ += n;
+    const double us = bucket_value_us(bucket);
+    sum_us_ += us * static_cast<double>(n);
+    max_us_ = std::max(max_us_, static_cast<std::uint64_t>(us));
+}
+
 void LatencyHistogram::merge(const LatencyHistogram& other) {
     for (std::size_t i = 0; i < buckets_.size(); ++i) {
         buckets_[i] += other.buckets_[i];
@@ -62,13 +80,7 @@ double LatencyHistogram::quantile_ms(double q) const {
     for (int b = 0; b < kBuckets; ++b) {
         seen += buckets_[static_cast<std::size_t>(b)];
         if (seen >= rank) {
-            double us = 0;
-            if (b < kSubBuckets) {
-                us = b; // exact
-            } else {
-                us = (bucket_upper_us(b - 1) + bucket_upper_us(b)) / 2.0;
-            }
-            return std::min(us, static_cast<double>(max_us_)) / 1000.0;
+            return std::min(bucket_value_us(b), static_cast<double>(max_us_)) / 1000.0;
         }
     }
     return max_ms();

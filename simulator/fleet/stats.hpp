@@ -21,11 +21,20 @@ public:
     double max_ms() const { return max_us_ / 1000.0; }
     double mean_ms() const { return count_ ? sum_us_ / 1000.0 / static_cast<double>(count_) : 0.0; }
 
+    // Bucket access, for the per-interval sketches of the time series (timeseries.cpp) and the Prometheus buckets.
+    static constexpr int kBucketCount = 32 * 32;
+    std::uint64_t in_bucket(int bucket) const { return buckets_[static_cast<std::size_t>(bucket)]; }
+    // Adds `n` samples at a bucket's representative value (rebuilding a histogram from a saved sketch).
+    void add_bucket(int bucket, std::uint64_t n);
+    // The value that stands for a bucket's samples, in microseconds: exact below 32, else the bucket's midpoint.
+    static double bucket_value_us(int bucket);
+    // Exclusive upper bound of a bucket, in microseconds.
+    static double bucket_upper_us(int bucket);
+
 private:
     static constexpr int kSubBuckets = 32; // per power of two
     static constexpr int kBuckets = 32 * kSubBuckets;
     static int bucket_of(std::uint64_t us);
-    static double bucket_upper_us(int bucket);
     std::array<std::uint64_t, kBuckets> buckets_{};
     std::uint64_t count_ = 0;
     double sum_us_ = 0;

@@ -71,6 +71,7 @@ void ChargerRun::advance() {
         return;
     }
     if (current_) {
+        record_step(true);
         ++levels_.back().index;
         current_ = nullptr;
     }
@@ -85,6 +86,7 @@ void ChargerRun::advance() {
         return;
     }
     current_ = &(*levels_.back().steps)[levels_.back().index];
+    step_started_ = std::chrono::steady_clock::now();
     ++result_.steps_run;
     env_.log->debug("scenario", id_ + ": step " + step_path() + " " + kind_name(*current_));
     current_->kind->run(*this, *current_);
@@ -148,9 +150,27 @@ void ChargerRun::fail(const std::string& expected, const std::string& got) {
     }
     f.expected = expected;
     f.got = got;
+    if (current_) {
+        record_step(false);
+    }
     result_.passed = false;
     result_.failure = f;
     finish();
+}
+
+void ChargerRun::record_step(bool passed) {
+    if (result_.steps.size() >= kMaxStepTimings) {
+        return;
+    }
+    const auto now = std::chrono::steady_clock::now();
+    StepTiming t;
+    t.step = step_path();
+    t.kind = kind_name(*current_);
+    t.line = current_->pos.line;
+    t.start_s = std::chrono::duration<double>(step_started_ - started_).count();
+    t.seconds = std::chrono::duration<double>(now - step_started_).count();
+    t.passed = passed;
+    result_.steps.push_back(std::move(t));
 }
 
 void ChargerRun::finish() {

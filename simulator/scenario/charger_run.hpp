@@ -122,6 +122,7 @@ private:
     void advance(); // the posted part of next()
     void end_of_level();
     void finish();
+    void record_step(bool passed); // the timing of current_, which just ended
     std::string step_path() const;
     void observe(ocpp::FrameDirection dir, std::string_view text);
     void take_call(IncomingCall call); // a CALL arrived: to the waiting step, else (central system) by default
@@ -134,6 +135,7 @@ private:
     std::function<void(ChargerResult)> done_;
     ChargerResult result_;
     std::chrono::steady_clock::time_point started_;
+    std::chrono::steady_clock::time_point step_started_;
     std::vector<Level> levels_;
     const Step* current_ = nullptr;
     bool finished_ = false;

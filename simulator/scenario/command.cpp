@@ -7,6 +7,7 @@
 #include <fstream>
 
 #include "simulator/scenario/from_capture.hpp"
+#include "simulator/scenario/html_report.hpp"
 #include "simulator/scenario/parse.hpp"
 #include "simulator/scenario/report.hpp"
 
@@ -109,6 +110,7 @@ std::string scenario_usage() {
            "of listen:\n"
            "  --report FILE.json     write the results as JSON\n"
            "  --junit FILE.xml       write JUnit XML: one testcase per scenario and charger\n"
+           "  --html FILE.html       write an HTML summary: each run's steps with their timings\n"
            "  --log-level LEVEL      debug, info, warn (default), error\n";
 }
 
@@ -118,7 +120,7 @@ int scenario_main(const std::vector<std::string>& args) {
     }
     Overrides o;
     std::vector<std::string> files;
-    std::string report, junit;
+    std::string report, junit, html;
     ocpp::LogLevel level = ocpp::LogLevel::Warn;
     for (std::size_t i = 0; i < args.size(); ++i) {
         const std::string& a = args[i];
@@ -160,6 +162,8 @@ int scenario_main(const std::vector<std::string>& args) {
             report = v;
         } else if (a == "--junit") {
             junit = v;
+        } else if (a == "--html") {
+            html = v;
         } else if (a == "--log-level") {
             if (!ocpp::parse_log_level(v, level)) {
                 return usage_error("--log-level: expected debug, info, warn or error, got \"" + v + "\"");
@@ -224,6 +228,9 @@ int scenario_main(const std::vector<std::string>& args) {
     }
     if (!junit.empty()) {
         written = write_file(junit, to_junit(results)) && written;
+    }
+    if (!html.empty()) {
+        written = write_file(html, to_html_report(results)) && written;
     }
     return failed == 0 && written ? 0 : 1;
 }

@@ -24,13 +24,26 @@ struct Failure {
     std::string got;
 };
 
+// One step as it ran: for the HTML summary of step timings.
+struct StepTiming {
+    std::string step;                // "3", "4.2 (iteration 3)"
+    std::string kind;                // "send", "expect", ...
+    int line = 0;                    // of the step in the file
+    double start_s = 0, seconds = 0; // since the charger's run started; how long the step took
+    bool passed = true;
+};
+
 struct ChargerResult {
     std::string scenario, file, charger;
     bool passed = true;
     std::optional<Failure> failure;
     double seconds = 0;
     int steps_run = 0;
+    std::vector<StepTiming> steps; // the first kMaxStepTimings steps run
 };
+
+// Step timings kept per charger; a long repeat records its first rounds only.
+inline constexpr std::size_t kMaxStepTimings = 2000;
 
 // An HTTP answer from the REST API.
 struct RestReply {
