@@ -9,6 +9,7 @@
 #include "centralsystem/files/file_store.hpp"
 #include "centralsystem/options.hpp"
 #include "centralsystem/security/operator_ca.hpp"
+#include "centralsystem/sites/load_manager.hpp"
 #include "ocpp/net/event_loop.hpp"
 #include "ocpp/program/flags.hpp"
 #include "ocpp/program/serve_loop.hpp"
@@ -165,6 +166,7 @@ int run(int argc, char** argv) {
     loop->post([&central] {
         central->start_credentials_refresh();
         central->start_certificate_watch();
+        central->load_manager().start();
     });
     ocpp::net::Server* server_ptr = server.get();
     ocpp::net::Server* tls_ptr = tls_server.get();
