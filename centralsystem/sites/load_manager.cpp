@@ -404,6 +404,7 @@ void LoadManager::send_limit(Site& site, Session& s, double limit) {
             session.in_flight.reset();
             if (out.status == ocpp::CallStatus::Ok && out.conf && out.conf->status == ChargingProfileStatus::Accepted) {
                 session.confirmed_a = limit;
+                session.has_profile = true;
                 session.failures = 0;
                 session.error.clear();
             } else {
