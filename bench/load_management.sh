@@ -48,18 +48,30 @@ SIM_PID=$!
 PIDS+=("$SIM_PID")
 api -X POST "$CS/api/v1/idtags" -d '{"idTag":"SIM-TAG-1","status":"Accepted"}' >/dev/null
 
-over=0 polls=0 most=0
-while kill -0 "$SIM_PID" 2>/dev/null; do
-    live=$(api "$CS/api/v1/sites/$SITE" 2>/dev/null || echo '{}')
-    read -r sum sessions < <(python3 -c 'import json,sys
-d=json.loads(sys.argv[1]).get("live") or {}
-print(d.get("limitsSumA", 0), len(d.get("sessions", [])))' "$live")
-    polls=$((polls + 1))
-    python3 -c 'import sys; sys.exit(0 if float(sys.argv[1]) <= float(sys.argv[2]) + 1e-6 else 1)' "$sum" "$LIMIT" ||
-        over=$((over + 1))
-    ((sessions > most)) && most=$sessions
-    sleep 0.5
-done
+# One poller for the whole run: every 0.5 s the sum of the limits in force against the site's limit.
+read -r polls over most < <(python3 - "$CS/api/v1/sites/$SITE" "$TOKEN" "$LIMIT" "$SIM_PID" <<'PY'
+import json, os, sys, time, urllib.request
+url, token, limit, pid = sys.argv[1], sys.argv[2], float(sys.argv[3]), int(sys.argv[4])
+polls = over = most = 0
+def alive():
+    try:
+        os.kill(pid, 0)
+        return True
+    except OSError:
+        return False
+while alive():
+    try:
+        req = urllib.request.Request(url, headers={"Authorization": "Bearer " + token})
+        live = json.load(urllib.request.urlopen(req, timeout=10)).get("live") or {}
+        polls += 1
+        over += live.get("limitsSumA", 0) > limit + 1e-6
+        most = max(most, len(live.get("sessions", [])))
+    except OSError:
+        pass
+    time.sleep(0.5)
+print(polls, over, most)
+PY
+)
 wait "$SIM_PID" 2>/dev/null || true
 forget_pid "$SIM_PID"
 

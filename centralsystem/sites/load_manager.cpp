@@ -42,6 +42,14 @@ ChargingProfile profile(int id, ChargingProfilePurposeType purpose, int stack_le
     return p;
 }
 
+// Whether a session held to `current` must be sent `target`: every lowering; a raise only from kSmallestRaise on
+// (a smaller one leaves the session a little below its share, which is safe, and saves a message per session
+// whenever one of hundreds stops).
+constexpr double kSmallestRaise = 0.5;
+bool needs_change(double current, double target) {
+    return target < current - 0.05 || target > current + kSmallestRaise - 1e-9;
+}
+
 std::string outcome_text(const ocpp::CallOutcome<SetChargingProfileConf>& out) {
     if (out.status == ocpp::CallStatus::Ok && out.conf) {
         return std::string("the charger answered ") + to_string(out.conf->status);
@@ -316,7 +324,7 @@ void LoadManager::rebalance(std::int64_t site_id, bool changed) {
         Session& s = *online[i];
         s.target_a = shares[i];
         const double current = s.in_flight.value_or(s.confirmed_a);
-        if (std::abs(current - s.target_a) > 0.05 || (!s.in_flight && (!s.error.empty() || !s.has_profile))) {
+        if (needs_change(current, s.target_a) || (!s.in_flight && (!s.error.empty() || !s.has_profile))) {
             changes.push_back({s.transaction, s.confirmed_a, s.target_a});
         }
     }
@@ -354,8 +362,7 @@ void LoadManager::rebalance(std::int64_t site_id, bool changed) {
     site.peak_sum_a = std::max(site.peak_sum_a, sent);
     // Every new limit sent (or accepted already): the change is done.
     const bool all_sent = std::all_of(online.begin(), online.end(), [](const Session* s) {
-        return (s->has_profile || s->in_flight) &&
-               std::abs(s->in_flight.value_or(s->confirmed_a) - s->target_a) <= 0.05;
+        return (s->has_profile || s->in_flight) && !needs_change(s->in_flight.value_or(s->confirmed_a), s->target_a);
     });
     if (all_sent && site.changed_at) {
         const double ms = std::chrono::duration<double, std::milli>(now - *site.changed_at).count();

@@ -95,7 +95,7 @@ TEST(SitesAllocation, KilowattsConvertAtTheSitesVoltageAndPhases) {
 }
 
 TEST(SitesAllocation, LoweringsGoOutBeforeRaises) {
-    const auto ordered = order_changes({{1, 10, 16}, {2, 32, 16}, {3, 0, 6}, {4, 20, 18}});
+    const auto ordered = order_changes({{1, 10, 16}, {2, 32, 16}, {3, 0, 4}, {4, 20, 18}});
     ASSERT_EQ(ordered.size(), 4u);
     EXPECT_EQ(ordered[0].key, 2); // the largest lowering first
     EXPECT_EQ(ordered[1].key, 4);

@@ -57,35 +57,35 @@ std::vector<Bad> cases(const std::string& one) {
         {"POST", S, site(R"("schedule":[{"start":"07:00","limit":5},{"start":"06:00","limit":5}])"), 422,
          "schedule/1/start", "ascending"},
         {"POST", S, site(R"("schedule":[)" + many_periods + "]"), 422, "schedule", "at most 48"},
-        {"POST", S, site(R"("chargers":"SITE-A")"), 422, "chargers", "must be an array"},
+        {"POST", S, site(R"("chargers":"SITEA01")"), 422, "chargers", "must be an array"},
         {"POST", S, site(R"("chargers":[7])"), 422, "chargers/0", "Chargebox ID"},
         {"POST", S, site(R"("chargers":["bad id"])"), 422, "chargers/0", "chargers/0"},
-        {"POST", S, site(R"("chargers":["SITE-B","SITE-B"])"), 422, "chargers/1", "twice"},
+        {"POST", S, site(R"("chargers":["SITEB02","SITEB02"])"), 422, "chargers/1", "twice"},
         {"POST", S, site(R"("chargers":["NOBODY"])"), 422, "chargers/0", "no charger"},
-        {"POST", S, R"({"name":"Depot 2","limit":63,"chargers":["SITE-A"]})", 409, "chargers/0", "belongs to site"},
+        {"POST", S, R"({"name":"Depot 2","limit":63,"chargers":["SITEA01"]})", 409, "chargers/0", "belongs to site"},
         {"POST", S, R"({"name":"Depot","limit":10})", 409, "name", "named so already"},
-        {"PUT", S + "/" + one, site(R"("limit":-5)"), 422, "limit", "must be from"},
+        {"PUT", S + "/" + one, R"({"name":"Yard","limit":-5})", 422, "limit", "must be from"},
         {"PUT", S + "/" + one, site(R"("chargers":["NOBODY"])"), 422, "chargers/0", "no charger"},
         {"PUT", S + "/999", site(""), 404, "siteId", "no site"},
         {"PUT", S + "/abc", site(""), 404, "siteId", "no site"},
         {"GET", S + "/999", "", 404, "siteId", "no site"},
         {"DELETE", S + "/0", "", 404, "siteId", "no site"},
-        {"GET", "/api/v1/chargers/SITE-A/connectors/x/composite-schedule", "", 422, "connectorId", "whole number"},
-        {"GET", "/api/v1/chargers/SITE-A/connectors/1/composite-schedule?duration=0", "", 422, "duration", "seconds"},
-        {"GET", "/api/v1/chargers/SITE-A/connectors/1/composite-schedule?unit=kW", "", 422, "unit", "A or W"},
-        {"GET", "/api/v1/chargers/SITE-A/connectors/1/composite-schedule", "", 409, "chargeBoxId", "not connected"},
+        {"GET", "/api/v1/chargers/SITEA01/connectors/x/composite-schedule", "", 422, "connectorId", "whole number"},
+        {"GET", "/api/v1/chargers/SITEA01/connectors/1/composite-schedule?duration=0", "", 422, "duration", "seconds"},
+        {"GET", "/api/v1/chargers/SITEA01/connectors/1/composite-schedule?unit=kW", "", 422, "unit", "A or W"},
+        {"GET", "/api/v1/chargers/SITEA01/connectors/1/composite-schedule", "", 409, "chargeBoxId", "not connected"},
     };
 }
 
 class SitesApi : public CentralSystemBinary {};
 
 TEST_F(SitesApi, CreateReadReplaceDelete) {
-    create_charger("SITE-A", "");
-    create_charger("SITE-B", "");
+    create_charger("SITEA01", "site-password-1");
+    create_charger("SITEB02", "site-password-1");
     auto made = api("POST", S,
                     R"({"name":"Depot","unit":"kW","limit":44,"phases":3,"voltage":230,"minSessionCurrent":6,)"
                     R"("failsafeCurrent":10,"schedule":[{"start":"07:00","limit":22},{"start":"19:00","limit":44}],)"
-                    R"("chargers":["SITE-A"]})");
+                    R"("chargers":["SITEA01"]})");
     ASSERT_EQ(made.status, 201) << made.body;
     auto d = parse_json(made.body);
     const std::string id = std::to_string(d["id"].GetInt64());
@@ -97,7 +97,7 @@ TEST_F(SitesApi, CreateReadReplaceDelete) {
     const double now_a = d["live"]["limitNowA"].GetDouble();
     EXPECT_TRUE(std::abs(now_a - 22000.0 / 690) < 0.01 || std::abs(now_a - 44000.0 / 690) < 0.01) << now_a;
 
-    auto put = api("PUT", S + "/" + id, R"({"name":"Depot","limit":32,"chargers":["SITE-A","SITE-B"]})");
+    auto put = api("PUT", S + "/" + id, R"({"name":"Depot","limit":32,"chargers":["SITEA01","SITEB02"]})");
     ASSERT_EQ(put.status, 200) << put.body;
     d = parse_json(put.body);
     EXPECT_STREQ(d["unit"].GetString(), "A");
@@ -110,13 +110,13 @@ TEST_F(SitesApi, CreateReadReplaceDelete) {
     EXPECT_EQ(api("DELETE", S + "/" + id).status, 204);
     EXPECT_EQ(api("GET", S + "/" + id).status, 404);
     // Its chargers are free again.
-    EXPECT_EQ(api("POST", S, R"({"name":"Other","limit":16,"chargers":["SITE-A","SITE-B"]})").status, 201);
+    EXPECT_EQ(api("POST", S, R"({"name":"Other","limit":16,"chargers":["SITEA01","SITEB02"]})").status, 201);
 }
 
 TEST_F(SitesApi, EveryBadInputAnswers4xxNamingTheFieldAndNothingChanges) {
-    create_charger("SITE-A", "");
-    create_charger("SITE-B", "");
-    auto made = api("POST", S, R"({"name":"Depot","limit":63,"chargers":["SITE-A"]})");
+    create_charger("SITEA01", "site-password-1");
+    create_charger("SITEB02", "site-password-1");
+    auto made = api("POST", S, R"({"name":"Depot","limit":63,"chargers":["SITEA01"]})");
     ASSERT_EQ(made.status, 201) << made.body;
     const std::string one = std::to_string(parse_json(made.body)["id"].GetInt64());
     // The stored sites without the live part (it moves with the clock).

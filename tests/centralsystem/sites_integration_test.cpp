@@ -10,6 +10,8 @@ namespace {
 
 using namespace cs::test;
 
+const std::string kPassword = "lm-password-123";
+
 class Sites : public CentralSystemBinary {
 protected:
     // Chargers <prefix>000001.. registered, commissioned (32 A per phase) and put on a new site; its id.
@@ -18,7 +20,7 @@ protected:
         for (int i = 1; i <= chargers; ++i) {
             char id[32];
             std::snprintf(id, sizeof id, "%s%06d", prefix.c_str(), i);
-            create_charger(id, "");
+            create_charger(id, kPassword);
             commission_charger(id);
             ids += std::string(ids.empty() ? "" : ",") + "\"" + id + "\"";
         }
