@@ -35,6 +35,8 @@ protected:
         return std::make_unique<ChildProcess>(
             kBin + "/ocpp-simulator",
             std::vector<std::string>{"run",
+                                     "--password",
+                                     kPassword,
                                      "--url",
                                      "ws://127.0.0.1:" + std::to_string(port_) + "/ocpp",
                                      "--chargers",
@@ -124,6 +126,8 @@ TEST_F(Sites, AChargerGoingOfflineKeepsItsLimitReservedAndTheOthersAreRebalanced
     auto a =
         std::make_unique<ChildProcess>(kBin + "/ocpp-simulator",
                                        std::vector<std::string>{"run",
+                                                                "--password",
+                                                                kPassword,
                                                                 "--url",
                                                                 "ws://127.0.0.1:" + std::to_string(port_) + "/ocpp",
                                                                 "--chargers",
@@ -148,6 +152,8 @@ TEST_F(Sites, AChargerGoingOfflineKeepsItsLimitReservedAndTheOthersAreRebalanced
     auto b =
         std::make_unique<ChildProcess>(kBin + "/ocpp-simulator",
                                        std::vector<std::string>{"run",
+                                                                "--password",
+                                                                kPassword,
                                                                 "--url",
                                                                 "ws://127.0.0.1:" + std::to_string(port_) + "/ocpp",
                                                                 "--chargers",
