@@ -7,8 +7,8 @@ import { startCentralSystem, signIn, createOperationalCharger, expectLabelled } 
 suite('sites', {
   async sites(t) {
     const cs = await startCentralSystem(t);
-    await createOperationalCharger(cs, 'SITEP00001', 'site-password-1', 1);
-    await createOperationalCharger(cs, 'SITEP00002', 'site-password-1', 1);
+    await createOperationalCharger(cs, 'SITEP000001', 'site-password-1', 1);
+    await createOperationalCharger(cs, 'SITEP000002', 'site-password-1', 1);
     await cs.api('POST', 'idtags', { idTag: 'SIM-TAG-1', status: 'Accepted' });
 
     const page = await signIn(t, cs);
@@ -16,14 +16,14 @@ suite('sites', {
     await page.getByRole('heading', { name: 'Sites', level: 1 }).waitFor();
     await expectLabelled(page, 'the sites page');
     // A bad limit is named next to its field; nothing is stored.
-    await page.getByLabel('Name').fill('Depot');
-    await page.getByLabel('Grid limit').fill('-4');
-    await page.getByLabel('Chargers').fill('SITEP00001\nSITEP00002');
+    await page.getByLabel('Name', { exact: true }).fill('Depot');
+    await page.getByLabel('Grid limit', { exact: true }).fill('-4');
+    await page.getByLabel('Chargers', { exact: true }).fill('SITEP000001\nSITEP000002');
     await page.getByRole('button', { name: 'Create site' }).click();
     await page.locator('[data-field="limit"] .field-error:not([hidden])').waitFor();
-    await page.getByLabel('Grid limit').fill('40');
+    await page.getByLabel('Grid limit', { exact: true }).fill('40');
     await page.getByRole('button', { name: 'Create site' }).click();
-    await page.getByRole('heading', { name: 'Depot', level: 2 }).waitFor();
+    await page.getByRole('heading', { name: 'Depot', level: 2, exact: true }).waitFor();
 
     const sim = await t.start('ocpp-simulator', ['run', '--url', cs.wsUrl, '--chargers', '2', '--connectors', '1',
       '--id-prefix', 'SITEP', '--password', 'site-password-1', '--sessions-per-hour', '3600', '--session-minutes',
@@ -39,7 +39,7 @@ suite('sites', {
     await page.waitForTimeout(2500);
     const d = await page.locator('svg.site-chart path[data-series="power"]').getAttribute('d');
     expect(d.split('L').length >= 2, `the chart grows with the refreshes (${label1})`);
-    for (const id of ['SITEP00001', 'SITEP00002']) {
+    for (const id of ['SITEP000001', 'SITEP000002']) {
       await t.waitFor(async () => (await page.locator(`tr[data-charger="${id}"]`).textContent()).includes('installed'),
         `the fail-safe profile of ${id}`);
     }

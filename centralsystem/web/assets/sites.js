@@ -94,6 +94,12 @@ function sessionRows(live) {
     h('td', {}, x.error ? `${x.state}: ${x.error}` : x.state)));
 }
 
+function chargerRows(live) {
+  return (live ? live.chargers : []).map((c) => h('tr', { dataset: { charger: c.chargeBoxId } },
+    h('td', {}, c.chargeBoxId), h('td', {}, c.online ? 'yes' : 'no'),
+    h('td', {}, c.error ? `${c.failsafe}: ${c.error}` : c.failsafe || '–')));
+}
+
 export async function render(view, ctx) {
   const list = h('tbody');
   const detail = h('div', { 'aria-live': 'polite' });
@@ -119,6 +125,8 @@ export async function render(view, ctx) {
     if (chartBox) clear(chartBox, chart(points));
     const rows = detail.querySelector('[data-sessions]');
     if (rows) clear(rows, sessionRows(live));
+    const chargers = detail.querySelector('[data-chargers]');
+    if (chargers) clear(chargers, chargerRows(live));
     if (!first) return;
     clear(detail, h('section', { class: 'card', 'aria-labelledby': 'h-site' },
       h('h2', { id: 'h-site' }, site.name),
@@ -129,9 +137,7 @@ export async function render(view, ctx) {
           .map((c) => h('th', { scope: 'col' }, c)))), h('tbody', { dataset: { sessions: '' } }, sessionRows(live)))),
       h('div', { class: 'table-wrap' }, h('table', {}, h('caption', { class: 'sr-only' }, 'Chargers of the site'),
         h('thead', {}, h('tr', {}, ['Charger', 'Online', 'Fail-safe profile'].map((c) => h('th', { scope: 'col' }, c)))),
-        h('tbody', {}, (live ? live.chargers : []).map((c) => h('tr', { dataset: { charger: c.chargeBoxId } },
-          h('td', {}, c.chargeBoxId), h('td', {}, c.online ? 'yes' : 'no'),
-          h('td', {}, c.error ? `${c.failsafe}: ${c.error}` : c.failsafe || '–'))))))),
+        h('tbody', { dataset: { chargers: '' } }, chargerRows(live))))),
     siteForm(site, () => ctx.go(`#/sites?site=${site.id}&saved=${Date.now()}`)),
     h('button', { class: 'btn danger', type: 'button', onclick: async () => {
       await api('DELETE', `sites/${site.id}`);
