@@ -26,6 +26,7 @@ TEST(Demo, ShortModeRunsTheWholeOperatorFlowAndStopsEverything) {
     EXPECT_NE(out.find("PASSED: 1 chargers"), std::string::npos) << out;
     EXPECT_NE(out.find("PASSED: 10 chargers"), std::string::npos) << out;
     EXPECT_NE(out.find("today           sessions "), std::string::npos) << out;
+    EXPECT_NE(out.find("site Demo depot: limit 40 A per phase"), std::string::npos) << out; // load management
     EXPECT_NE(out.find("token     "), std::string::npos) << out;
     EXPECT_NE(out.find("demo: done"), std::string::npos) << out;
     // Nothing it started still listens: the central system's URL no longer answers.
