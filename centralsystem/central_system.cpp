@@ -1,6 +1,7 @@
 #include "centralsystem/central_system.hpp"
 
 #include "centralsystem/files/file_store.hpp"
+#include "centralsystem/sites/load_manager.hpp"
 
 namespace cs {
 
@@ -21,7 +22,8 @@ CentralSystem::CentralSystem(CentralConfig config, ocpp::Executor& loop, store::
                db_,          metrics_, notices_,
                links_,       gate_,    std::make_shared<SampleBudget>(config_.max_samples_per_minute),
                certificates_}
-    , jobs_(JobsDeps{loop, db_, links_, gate_, log}) {
+    , jobs_(JobsDeps{loop, db_, links_, gate_, log})
+    , load_(std::make_unique<sites::LoadManager>(loop, db_, links_, log)) {
     gate_.set_events(GateEvents{[this](const std::string& id) { jobs_.password_rotated(id); },
                                 [this](const std::string& id, int profile) { jobs_.profile_raised(id, profile); }});
     certificates_.on_installed([this](const std::string& id) { jobs_.certificate_installed(id); });

@@ -26,6 +26,9 @@
 namespace cs {
 
 class FileStore;
+namespace sites {
+class LoadManager;
+}
 
 class CentralSystem {
 public:
@@ -88,6 +91,8 @@ public:
     // The files the central system keeps (uploaded logs); nullptr when it has none. Use it off the loop only.
     void set_files(std::unique_ptr<FileStore> files);
     FileStore* files() { return files_.get(); }
+    // Load management: the sites' sharing of their limits (sites/load_manager.hpp).
+    sites::LoadManager& load_manager() { return *load_; }
     // Upload tokens whose upload is being stored now (on the loop): a second upload with the same token meanwhile is
     // refused. Holds only tokens found in the database, so a stranger cannot grow it.
     std::unordered_set<std::string>& uploads_in_flight() { return uploads_in_flight_; }
@@ -106,6 +111,7 @@ private:
     HandlerContext context_;
     std::unique_ptr<ocpp::Timer> expiry_timer_;
     SecurityJobs jobs_;
+    std::unique_ptr<sites::LoadManager> load_; // listens to links_'s observers, so it goes before links_
     std::unique_ptr<FileStore> files_;
     std::unordered_set<std::string> uploads_in_flight_;
     ocpp::WorkerPool background_{1, 4}; // last: stopped first, while everything its jobs reach still exists

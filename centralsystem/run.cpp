@@ -10,6 +10,7 @@
 #include "centralsystem/options.hpp"
 #include "centralsystem/security/client_ca_trust.hpp"
 #include "centralsystem/security/operator_ca.hpp"
+#include "centralsystem/sites/load_manager.hpp"
 #include "ocpp/net/event_loop.hpp"
 #include "ocpp/program/flags.hpp"
 #include "ocpp/program/serve_loop.hpp"
@@ -172,6 +173,7 @@ int run(int argc, char** argv) {
     loop->post([&central] {
         central->start_credentials_refresh();
         central->start_certificate_watch();
+        central->load_manager().start();
     });
     ocpp::net::Server* server_ptr = server.get();
     ocpp::net::Server* tls_ptr = tls_server.get();

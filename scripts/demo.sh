@@ -162,6 +162,30 @@ print("system status   " + "  ".join("%s %s" % (s["component"], "ok" if s["ok"] 
 print()
 print(json.dumps(d, indent=2))' "$dashboard"
 
+site_size=$((DEMO_CHARGERS < 4 ? DEMO_CHARGERS : 4))
+say "6. Load management: a site of $site_size chargers shares 40 A among their sessions"
+site_chargers=$(python3 -c 'import json,sys; print(json.dumps(["DEMO-FLEET-%06d" % i for i in range(1, int(sys.argv[1]) + 1)]))' "$site_size")
+site=$(curl -fsS --max-time 10 -H "Authorization: Bearer $TOKEN" -X POST "$CS/api/v1/sites" \
+    -d "{\"name\":\"Demo depot\",\"limit\":40,\"minSessionCurrent\":6,\"failsafeCurrent\":8,\"chargers\":$site_chargers}") ||
+    fail "POST $CS/api/v1/sites failed"
+site_id=$(json_get "$site" id)
+for i in $(seq "$site_size"); do # a session on each (a connector already charging answers Rejected: fine)
+    id=$(printf 'DEMO-FLEET-%06d' "$i")
+    curl -fsS -o /dev/null --max-time 40 -H "Authorization: Bearer $TOKEN" -X POST \
+        "$CS/api/v1/chargers/$id/commands/RemoteStartTransaction" -d "{\"connectorId\":1,\"idTag\":\"$id\"}" || true
+done
+sleep 4
+python3 -c 'import json,sys
+s=json.loads(sys.argv[1]); live=s.get("live") or {"sessions": [], "limitNowA": s["limit"], "limitsSumA": 0}
+print("site %s: limit %.0f A per phase, %d sessions, limits accepted %.1f A in all"
+      % (s["name"], live["limitNowA"], len(live["sessions"]), live["limitsSumA"]))
+for x in live["sessions"]:
+    print("  %-20s connector %d  limit %5.1f A  (share %5.1f A, %s)"
+          % (x["chargeBoxId"], x["connectorId"], x["limitA"], x["targetA"], x["state"]))' \
+    "$(curl -fsS --max-time 10 -H "Authorization: Bearer $TOKEN" "$CS/api/v1/sites/$site_id")" ||
+    fail "GET $CS/api/v1/sites/$site_id failed"
+echo "portal    $CS/#/sites?site=$site_id  (the site's power against its limit, live)"
+
 if [[ $DEMO_WAIT == 1 ]]; then
     say "The central system stays up for you to explore"
 else

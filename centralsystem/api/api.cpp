@@ -8,6 +8,7 @@
 #include "centralsystem/api/routes.hpp"
 #include "centralsystem/api/security/firmware.hpp"
 #include "centralsystem/api/security/logs.hpp"
+#include "centralsystem/api/sites/sites.hpp"
 #include "ocpp/http/bearer_token.hpp"
 #include "ocpp/http/router.hpp"
 
@@ -58,6 +59,8 @@ const Router& router() {
                   [](auto&cs, auto&req, auto&p, auto r) { query_installed_certificates(cs, p[0], req, r); }},
                  {"POST", "/api/v1/chargers/{chargeBoxId}/certificates/renew",
                   [](auto&cs, auto&req, auto&p, auto r) { renew_certificate(cs, p[0], req, r); }},
+                 {"GET", "/api/v1/chargers/{chargeBoxId}/connectors/{connectorId}/composite-schedule",
+                  [](auto&cs, auto&req, auto&p, auto r) { composite_schedule(cs, p[0], p[1], req, r); }},
                  {"GET", "/api/v1/chargers/{chargeBoxId}/logs",
                   [](auto&cs, auto&, auto&p, auto r) { list_logs(cs, p[0], r); }},
                  {"POST", "/api/v1/chargers/{chargeBoxId}/logs",
@@ -89,6 +92,12 @@ const Router& router() {
                  {"GET", "/api/v1/logs/{logId}/file",
                   [](auto&cs, auto&, auto&p, auto r) { download_log(cs, p[0], r); }},
                  {"GET", "/api/v1/openapi.yaml", [](auto&, auto&, auto&, auto r) { openapi_document(r); }},
+                 {"GET", "/api/v1/sites", [](auto&cs, auto&, auto&, auto r) { list_sites(cs, r); }},
+                 {"POST", "/api/v1/sites", [](auto&cs, auto&req, auto&, auto r) { create_site(cs, req, r); }},
+                 {"GET", "/api/v1/sites/{siteId}", [](auto&cs, auto&, auto&p, auto r) { get_site(cs, p[0], r); }},
+                 {"PUT", "/api/v1/sites/{siteId}",
+                  [](auto&cs, auto&req, auto&p, auto r) { update_site(cs, p[0], req, r); }},
+                 {"DELETE", "/api/v1/sites/{siteId}", [](auto&cs, auto&, auto&p, auto r) { delete_site(cs, p[0], r); }},
                  {"GET", "/api/v1/security-jobs",
                   [](auto&cs, auto&req, auto&, auto r) { list_security_jobs(cs, req, r); }},
                  {"POST", "/api/v1/security-jobs",

@@ -2,6 +2,7 @@
 #include "centralsystem/db/firmware.hpp"
 #include "centralsystem/db/queries.hpp"
 #include "centralsystem/db/security.hpp"
+#include "centralsystem/db/sites.hpp"
 #include "store/ddl.hpp"
 
 namespace cs::db {
@@ -10,6 +11,9 @@ Result<void> migrate(Connection& db) {
     // Signed firmware keeps a migration track of its own (db/firmware.cpp).
     if (auto firmware = migrate_firmware(db); !firmware) {
         return firmware;
+    }
+    if (auto sites = migrate_sites(db); !sites) { // load-management sites (db/sites.cpp)
+        return sites;
     }
     // Each version written once for SQLite and PostgreSQL (store/ddl.hpp): identity instead of AUTOINCREMENT, BIGINT
     // where SQLite's 64-bit INTEGER holds meter readings and ids, DOUBLE PRECISION for REAL, and an explicit rowid on

@@ -31,6 +31,7 @@ void add_boot_handlers(HandlerContext& ctx, ocpp::Peer& peer, const std::string&
                              conf.interval = ctx.config.heartbeat_interval;
                              conf.status = RegistrationStatus::Accepted;
                              reply(conf);
+                             ChargerObservers::tell(ctx.links.observers().booted, id);
                              // A planned charger tells what commissioning needs (connectors, phases, current, meter
                              // settings).
                              if (const auto* c = ctx.gate.credentials(id);

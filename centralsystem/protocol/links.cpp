@@ -18,6 +18,7 @@ void ChargerLinks::add(const std::string& id, std::shared_ptr<ocpp::Peer> peer) 
             if (gone_) {
                 gone_(id, info.code);
             }
+            ChargerObservers::tell(observers_.gone, id);
         }
     });
     auto& slot = peers_[id];

@@ -8,6 +8,7 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "centralsystem/protocol/observers.hpp"
 #include "ocpp/log/log.hpp"
 #include "ocpp/peer/peer.hpp"
 
@@ -41,10 +42,13 @@ public:
     // summary, "unknown transactions").
     void log_charger(const std::string& id, ocpp::LogLevel level, std::string_view kind, std::string_view message);
     std::size_t size() const { return peers_.size(); }
+    // Who hears of sessions, boots and chargers going away (protocol/observers.hpp); `gone` is told here.
+    ChargerObservers& observers() { return observers_; }
 
 private:
     const ocpp::Logger& log_;
     GoneHandler gone_;
+    ChargerObservers observers_;
     std::unordered_map<std::string, std::shared_ptr<ocpp::Peer>> peers_;
 };
 

@@ -42,6 +42,35 @@ std::vector<MeterSample> samples_of(const std::vector<MeterValue>& values) {
     return out;
 }
 
+// The Power.Active.Import of the last meter value that has it (W; kW converted, phases summed), or nullopt.
+std::optional<double> power_of(const std::vector<MeterValue>& values) {
+    std::optional<double> out;
+    for (const auto& mv : values) {
+        std::optional<double> total, per_phase;
+        for (const auto& sv : mv.sampledValue) {
+            if (!sv.measurand || *sv.measurand != Measurand::Power_Active_Import) {
+                continue;
+            }
+            char* end = nullptr;
+            const double v = std::strtod(sv.value.c_str(), &end);
+            if (sv.value.empty() || *end != '\0') {
+                continue;
+            }
+            const double w = sv.unit && *sv.unit == UnitOfMeasure::kW ? v * 1000.0 : v;
+            if (!sv.phase) {
+                total = w;
+            } else if (*sv.phase == Phase::L1 || *sv.phase == Phase::L2 || *sv.phase == Phase::L3 ||
+                       *sv.phase == Phase::L1_N || *sv.phase == Phase::L2_N || *sv.phase == Phase::L3_N) {
+                per_phase = per_phase.value_or(0) + w; // one value per phase adds up
+            }
+        }
+        if (total || per_phase) {
+            out = total ? total : per_phase;
+        }
+    }
+    return out;
+}
+
 template <class Conf>
 void internal_error(HandlerContext& ctx, const std::string& id, ocpp::Reply<Conf>& reply, const char* what,
                     const ocpp::Error& e) {
@@ -115,7 +144,7 @@ void on_start(HandlerContext& ctx, const std::string& id, const StartTransaction
         [id, req, ts, blocked](store::Connection& db) {
             return db::start_transaction(db, id, req.connectorId, req.idTag, req.meterStart, ts, blocked);
         },
-        [&ctx, id, reply, blocked](ocpp::Result<db::StartResult> r) mutable {
+        [&ctx, id, reply, blocked, connector = req.connectorId](ocpp::Result<db::StartResult> r) mutable {
             if (!r) {
                 internal_error(ctx, id, reply, "the transaction could not be stored", r.error());
                 return;
@@ -128,6 +157,9 @@ void on_start(HandlerContext& ctx, const std::string& id, const StartTransaction
             }
             conf.transactionId = static_cast<int>(r->transaction_id);
             reply(conf);
+            if (conf.idTagInfo.status == AuthorizationStatus::Accepted) {
+                ChargerObservers::tell(ctx.links.observers().session_started, id, connector, r->transaction_id);
+            }
         });
 }
 
@@ -162,13 +194,15 @@ void on_meter_values(HandlerContext& ctx, const std::string& id, const MeterValu
             }
             return a;
         },
-        [&ctx, id, connector, tx, reply](ocpp::Result<Applied> r) mutable {
+        [&ctx, id, connector, tx, reply, power = power_of(req.meterValue)](ocpp::Result<Applied> r) mutable {
             if (!r) {
                 internal_error(ctx, id, reply, "the meter values could not be stored", r.error());
                 return;
             }
             if (!r->own) {
                 report_foreign(ctx, id, "MeterValues", *tx, r->owner, connector, "nothing was stored");
+            } else if (tx && power) {
+                ChargerObservers::tell(ctx.links.observers().power_metered, id, *tx, *power);
             }
             report_trim(ctx, id, tx, *r);
             reply(MeterValuesConf{});
@@ -233,6 +267,7 @@ void on_stop(HandlerContext& ctx, const std::string& id, const StopTransactionRe
                 report_foreign(ctx, id, "StopTransaction", tx, r->applied.owner, std::nullopt, "nothing was stopped");
             } else if (r->result == db::StopResult::Stopped) {
                 report_trim(ctx, id, tx, r->applied);
+                ChargerObservers::tell(ctx.links.observers().session_stopped, id, std::int64_t{tx});
             }
             StopTransactionConf conf;
             if (id_tag) {

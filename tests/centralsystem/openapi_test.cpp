@@ -492,6 +492,53 @@ TEST_F(OpenApi, DocumentMatchesTheServer) {
         {"POST /api/v1/ca/import 413", [&] { return api("POST", "/api/v1/ca/import", "{" + big + "}"); }});
     recipes.push_back({"POST /api/v1/ca/import 422",
                        [&] { return api("POST", "/api/v1/ca/import", R"({"certificate":"no","privateKey":"no"})"); }});
+    // Load-management sites and the composite schedule (the holder OA-1 is connected).
+    const std::string site_body = R"({"name":"OA site","limit":32,"chargers":["OA-1"]})";
+    const std::string composite = C + "/OA-1/connectors/1/composite-schedule";
+    for (Recipe r : std::vector<Recipe>{
+             {"POST /api/v1/sites 201", [&] { return api("POST", "/api/v1/sites", site_body); }},
+             {"POST /api/v1/sites 409", [&] { return api("POST", "/api/v1/sites", site_body); }},
+             {"POST /api/v1/sites 400", [&] { return api("POST", "/api/v1/sites", "{"); }},
+             {"POST /api/v1/sites 413", [&] { return api("POST", "/api/v1/sites", "{" + big + "}"); }},
+             {"POST /api/v1/sites 422", [&] { return api("POST", "/api/v1/sites", R"({"name":"x"})"); }},
+             {"GET /api/v1/sites 200", [&] { return api("GET", "/api/v1/sites"); }},
+             {"GET /api/v1/sites/{siteId} 200", [&] { return api("GET", "/api/v1/sites/1"); }},
+             {"GET /api/v1/sites/{siteId} 404", [&] { return api("GET", "/api/v1/sites/999"); }},
+             {"PUT /api/v1/sites/{siteId} 200", [&] { return api("PUT", "/api/v1/sites/1", site_body); }},
+             {"PUT /api/v1/sites/{siteId} 400", [&] { return api("PUT", "/api/v1/sites/1", "{"); }},
+             {"PUT /api/v1/sites/{siteId} 404", [&] { return api("PUT", "/api/v1/sites/999", site_body); }},
+             {"PUT /api/v1/sites/{siteId} 409",
+              [&] {
+                  EXPECT_EQ(api("POST", "/api/v1/sites", R"({"name":"OA other","limit":10})").status, 201);
+                  return api("PUT", "/api/v1/sites/2", site_body);
+              }},
+             {"PUT /api/v1/sites/{siteId} 413", [&] { return api("PUT", "/api/v1/sites/1", "{" + big + "}"); }},
+             {"PUT /api/v1/sites/{siteId} 422", [&] { return api("PUT", "/api/v1/sites/1", R"({"limit":1})"); }},
+             {"DELETE /api/v1/sites/{siteId} 204", [&] { return api("DELETE", "/api/v1/sites/2"); }},
+             {"DELETE /api/v1/sites/{siteId} 404", [&] { return api("DELETE", "/api/v1/sites/2"); }},
+             {"GET /api/v1/chargers/{chargeBoxId}/connectors/{connectorId}/composite-schedule 200",
+              [&] {
+                  holder->answer("GetCompositeSchedule",
+                                 {ControlledCharger::Answer::Result, R"({"status":"Rejected"})", ""});
+                  return api("GET", composite);
+              }},
+             {"GET /api/v1/chargers/{chargeBoxId}/connectors/{connectorId}/composite-schedule 502",
+              [&] {
+                  holder->answer("GetCompositeSchedule", {ControlledCharger::Answer::CallError, "NotSupported", ""});
+                  return api("GET", composite);
+              }},
+             {"GET /api/v1/chargers/{chargeBoxId}/connectors/{connectorId}/composite-schedule 504",
+              [&] {
+                  holder->answer("GetCompositeSchedule", {ControlledCharger::Answer::Silent, "", ""});
+                  return api("GET", composite + "?timeout=1");
+              }},
+             {"GET /api/v1/chargers/{chargeBoxId}/connectors/{connectorId}/composite-schedule 409",
+              [&] { return api("GET", C + "/NOBODY/connectors/1/composite-schedule"); }},
+             {"GET /api/v1/chargers/{chargeBoxId}/connectors/{connectorId}/composite-schedule 422",
+              [&] { return api("GET", composite + "?duration=0"); }},
+         }) {
+        recipes.push_back(std::move(r));
+    }
     std::set<std::string> provoked;
     for (const auto& recipe : recipes) {
         const auto sp2 = recipe.key.rfind(' ');

@@ -27,6 +27,7 @@ TEST(Demo, ShortModeRunsTheWholeOperatorFlowAndStopsEverything) {
     EXPECT_NE(out.find("PASSED: 1 charger in"), std::string::npos) << out;
     EXPECT_NE(out.find("PASSED: 10 chargers"), std::string::npos) << out;
     EXPECT_NE(out.find("today           sessions "), std::string::npos) << out;
+    EXPECT_NE(out.find("site Demo depot: limit 40 A per phase"), std::string::npos) << out; // load management
     EXPECT_NE(out.find("token     "), std::string::npos) << out;
     EXPECT_NE(out.find("demo: done"), std::string::npos) << out;
     // With DEMO_WAIT=0 it says that it stops, not that it stays up.

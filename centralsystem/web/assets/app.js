@@ -12,6 +12,7 @@ const pages = {
   security: () => import('./security.js'),
   jobs: () => import('./security_jobs.js'),
   firmware: () => import('./firmware.js'),
+  sites: () => import('./sites.js'),
 };
 
 const view = document.getElementById('view');

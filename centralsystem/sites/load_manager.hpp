@@ -1,0 +1,131 @@
+#pragma once
+// LoadManager: load management on the central system's loop. It keeps each site's running sessions (from the
+// ChargerObservers), shares the site's limit among them (allocation.hpp) and sends each session whose limit changed a
+// TxProfile: lowerings first, raises only when the limits the chargers confirmed leave room, so that the sum of the
+// limits in force never exceeds the site's limit. Each charger of a site gets the fail-safe TxDefaultProfile when it
+// boots. A refused or unanswered profile is retried with backoff and shown per session and charger.
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "centralsystem/db/database.hpp"
+#include "centralsystem/db/sites.hpp"
+#include "centralsystem/protocol/links.hpp"
+#include "centralsystem/sites/allocation.hpp"
+#include "ocpp/log/log.hpp"
+#include "ocpp/util/executor.hpp"
+
+namespace cs::sites {
+
+// The TxProfile and TxDefaultProfile ids load management installs (other ids are the operator's).
+inline constexpr int kTxProfileId = 160001;
+inline constexpr int kFailsafeProfileId = 160000;
+
+class LoadManager {
+public:
+    LoadManager(ocpp::Executor& loop, Database& db, ChargerLinks& links, const ocpp::Logger& log);
+    ~LoadManager();
+    LoadManager(const LoadManager&) = delete;
+    LoadManager& operator=(const LoadManager&) = delete;
+
+    // Loads the sites and their chargers' maximums from the store (call on the loop, after the migrations).
+    void start();
+    // The API stored a site (new or changed, chargers included) or deleted one: the sharing follows.
+    void site_saved(const db::SiteRow& site);
+    void site_deleted(std::int64_t id);
+
+    // What the API and the portal show of one site now.
+    struct SessionView {
+        std::string charger;
+        int connector = 0;
+        std::int64_t transaction = 0;
+        double max_a = 0, target_a = 0;
+        std::optional<double> limit_a; // the TxProfile limit the charger accepted last (none yet: its fail-safe)
+        std::string state;             // "ok", "sending", "failed", "offline"
+        std::string error;
+        std::optional<double> power_w;
+    };
+    struct ChargerView {
+        std::string id;
+        bool online = false;
+        std::string failsafe; // "", "sending", "installed", "failed"
+        std::string error;
+    };
+    // How long it took from a change (a session started or stopped, a charger gone or back, the site edited) until
+    // the last new limit it caused was sent, over the last kLatencies changes (ms).
+    struct Latency {
+        std::size_t count = 0;
+        double p50_ms = 0, p99_ms = 0, max_ms = 0;
+    };
+    static constexpr std::size_t kLatencies = 10000;
+    struct SiteView {
+        double limit_a = 0, power_w = 0, limit_w = 0;
+        double limits_sum_a = 0;                        // the accepted TxProfile limits together
+        double peak_limits_sum_a = 0, peak_power_w = 0; // since the central system started
+        Latency latency;
+        std::vector<SessionView> sessions;
+        std::vector<ChargerView> chargers;
+    };
+    std::optional<SiteView> view(std::int64_t site) const;
+
+private:
+    struct Session {
+        std::string charger;
+        int connector = 0;
+        std::int64_t transaction = 0;
+        double max_a = 0;
+        double target_a = 0;
+        double confirmed_a = 0;          // what the charger is held to now (the fail-safe until it accepts ours)
+        bool has_profile = false;        // it accepted a TxProfile of ours
+        std::optional<double> in_flight; // a limit sent and not yet answered
+        bool offline = false;            // its charger is gone: its limit stays reserved
+        int failures = 0;
+        std::string error;
+        ocpp::Clock::TimePoint retry_at{}; // after a failure, not before
+        std::optional<double> power_w;
+    };
+    struct Site {
+        db::SiteRow row;
+        SiteRules rules;
+        std::map<std::int64_t, Session> sessions; // by transaction id
+        double peak_sum_a = 0, power_w = 0, peak_power_w = 0;
+        std::optional<ocpp::Clock::TimePoint> changed_at; // a change whose limits are not all sent yet
+        std::vector<double> latencies_ms;                 // ring of kLatencies
+        std::size_t next_latency = 0;
+        std::unique_ptr<ocpp::Timer> timer; // the next retry or time-of-day change
+    };
+    struct ChargerState {
+        std::string failsafe, error;
+        int failures = 0;
+    };
+
+    void on_started(const std::string& id, int connector, std::int64_t transaction);
+    void on_stopped(const std::string& id, std::int64_t transaction);
+    void on_power(const std::string& id, std::int64_t transaction, double watts);
+    void on_booted(const std::string& id);
+    void on_gone(const std::string& id);
+    void load_maxima(std::int64_t site_id);
+    void send_failsafe(const std::string& id);
+    // Shares the limit anew and sends what may go now; arms the timer for what must wait.
+    void rebalance(std::int64_t site_id, bool changed = false);
+    void send_limit(Site& site, Session& s, double limit);
+    int minute_of_day() const;
+    Site* site_of(const std::string& charger);
+
+    ocpp::Executor& loop_;
+    Database& db_;
+    ChargerLinks& links_;
+    const ocpp::Logger& log_;
+    std::map<std::int64_t, Site> sites_;
+    std::unordered_map<std::string, std::int64_t> charger_site_;
+    std::map<std::pair<std::string, int>, double> connector_max_; // commissioned maximum, A per phase
+    std::unordered_map<std::string, ChargerState> chargers_;
+    std::shared_ptr<bool> alive_ = std::make_shared<bool>(true); // store answers after teardown do nothing
+};
+
+} // namespace cs::sites

@@ -1,0 +1,106 @@
+// Sharing a site's limit (centralsystem/sites/allocation): equal shares, connector caps with the surplus passed on,
+// the minimum per session (later sessions suspended), the time-of-day limit, and lowerings ordered before raises.
+#include <numeric>
+
+#include <gtest/gtest.h>
+
+#include "centralsystem/sites/allocation.hpp"
+
+namespace {
+
+using namespace cs::sites;
+
+double sum(const std::vector<double>& v) {
+    return std::accumulate(v.begin(), v.end(), 0.0);
+}
+
+TEST(SitesAllocation, EqualSharesWhenNothingCaps) {
+    const auto s = share(60, 6, {{1, 32}, {2, 32}, {3, 32}});
+    EXPECT_EQ(s, (std::vector<double>{20, 20, 20}));
+}
+
+TEST(SitesAllocation, SharesAreRoundedDownSoTheSumNeverExceedsTheLimit) {
+    const auto s = share(50, 6, {{1, 32}, {2, 32}, {3, 32}});
+    EXPECT_LE(sum(s), 50.0 + 1e-9);
+    for (double a : s) {
+        EXPECT_GE(a, 16.6);
+        EXPECT_LE(a, 16.8);
+    }
+}
+
+TEST(SitesAllocation, ACappedConnectorPassesItsSurplusToTheOthers) {
+    // 90 A among three: the 16 A connector takes 16, the other two share 74.
+    const auto s = share(90, 6, {{1, 32}, {2, 16}, {3, 63}});
+    EXPECT_DOUBLE_EQ(s[1], 16);
+    EXPECT_DOUBLE_EQ(s[0], 32); // capped too: 37 would be its equal share of the rest
+    EXPECT_DOUBLE_EQ(s[2], 42);
+    EXPECT_LE(sum(s), 90.0);
+}
+
+TEST(SitesAllocation, EveryConnectorCappedLeavesLimitUnused) {
+    const auto s = share(100, 6, {{1, 16}, {2, 10}});
+    EXPECT_EQ(s, (std::vector<double>{16, 10}));
+}
+
+TEST(SitesAllocation, SessionsBeyondTheMinimumAreSuspendedLatestFirst) {
+    // 20 A with a 6 A minimum gives three sessions their minimum; the fourth and fifth (started last) get 0.
+    const auto s = share(20, 6, {{5, 32}, {1, 32}, {4, 32}, {2, 32}, {3, 32}});
+    EXPECT_DOUBLE_EQ(s[0], 0); // key 5
+    EXPECT_DOUBLE_EQ(s[2], 0); // key 4
+    EXPECT_GE(s[1], 6);
+    EXPECT_GE(s[3], 6);
+    EXPECT_GE(s[4], 6);
+    EXPECT_LE(sum(s), 20.0);
+}
+
+TEST(SitesAllocation, NoLimitOrNoSessionsGivesNothing) {
+    EXPECT_TRUE(share(100, 6, {}).empty());
+    EXPECT_EQ(share(0, 6, {{1, 32}}), (std::vector<double>{0}));
+    EXPECT_EQ(share(5, 6, {{1, 32}}), (std::vector<double>{0}));
+}
+
+TEST(SitesAllocation, ZeroMinimumSharesAmongAll) {
+    const auto s = share(10, 0, {{1, 32}, {2, 32}, {3, 32}, {4, 32}});
+    EXPECT_EQ(s, (std::vector<double>{2.5, 2.5, 2.5, 2.5}));
+}
+
+TEST(SitesAllocation, TimeOfDayScheduleAppliesAndWraps) {
+    SiteRules r;
+    r.limit_a = 100;
+    EXPECT_DOUBLE_EQ(limit_at(r, 0), 100);
+    r.schedule = {{7 * 60, 40}, {22 * 60, 120}};
+    EXPECT_DOUBLE_EQ(limit_at(r, 6 * 60 + 59), 120); // the previous day's last period
+    EXPECT_DOUBLE_EQ(limit_at(r, 7 * 60), 40);
+    EXPECT_DOUBLE_EQ(limit_at(r, 21 * 60 + 59), 40);
+    EXPECT_DOUBLE_EQ(limit_at(r, 22 * 60), 120);
+    EXPECT_EQ(minutes_to_next_change(r, 6 * 60), 60);
+    EXPECT_EQ(minutes_to_next_change(r, 23 * 60), 8 * 60);
+    r.schedule.clear();
+    EXPECT_EQ(minutes_to_next_change(r, 5), 24 * 60);
+}
+
+TEST(SitesAllocation, ATimeOfDayChangeReshares) {
+    SiteRules r;
+    r.limit_a = 64;
+    r.schedule = {{0, 64}, {12 * 60, 24}};
+    const std::vector<Demand> d{{1, 32}, {2, 32}};
+    EXPECT_EQ(share(limit_at(r, 60), 6, d), (std::vector<double>{32, 32}));
+    EXPECT_EQ(share(limit_at(r, 13 * 60), 6, d), (std::vector<double>{12, 12}));
+}
+
+TEST(SitesAllocation, KilowattsConvertAtTheSitesVoltageAndPhases) {
+    EXPECT_NEAR(amps_from_kw(22.08, 230, 3), 32.0, 1e-9);
+    EXPECT_NEAR(kw_from_amps(32, 230, 3), 22.08, 1e-9);
+    EXPECT_DOUBLE_EQ(amps_from_kw(10, 0, 3), 0);
+}
+
+TEST(SitesAllocation, LoweringsGoOutBeforeRaises) {
+    const auto ordered = order_changes({{1, 10, 16}, {2, 32, 16}, {3, 0, 4}, {4, 20, 18}});
+    ASSERT_EQ(ordered.size(), 4u);
+    EXPECT_EQ(ordered[0].key, 2); // the largest lowering first
+    EXPECT_EQ(ordered[1].key, 4);
+    EXPECT_EQ(ordered[2].key, 3); // then the smallest raise
+    EXPECT_EQ(ordered[3].key, 1);
+}
+
+} // namespace
