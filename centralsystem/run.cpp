@@ -7,6 +7,7 @@
 #include "centralsystem/db/queries.hpp"
 #include "centralsystem/db/security_jobs.hpp"
 #include "centralsystem/files/file_store.hpp"
+#include "centralsystem/operations/rollouts.hpp"
 #include "centralsystem/options.hpp"
 #include "centralsystem/security/operator_ca.hpp"
 #include "ocpp/net/event_loop.hpp"
@@ -162,9 +163,11 @@ int run(int argc, char** argv) {
         central->set_files(std::move(files));
     }
     central->attach(*server);
-    loop->post([&central] {
+    auto rollouts = std::make_unique<operations::RolloutScheduler>(*central); // firmware roll-out jobs
+    loop->post([&central, &rollouts] {
         central->start_credentials_refresh();
         central->start_certificate_watch();
+        rollouts->start();
     });
     ocpp::net::Server* server_ptr = server.get();
     ocpp::net::Server* tls_ptr = tls_server.get();
@@ -208,6 +211,7 @@ int run(int argc, char** argv) {
         });
     tls_server.reset();
     server.reset();
+    rollouts.reset();
     central.reset();
     worker.reset(); // finishes and commits what is queued
     return 0;
