@@ -202,9 +202,7 @@ Result<std::optional<RolloutFile>> find_rollout_file(Connection& db, std::int64_
 }
 
 Result<std::int64_t> create_rollout_job(Connection& db, const RolloutJob& j) {
-    if (auto b = db.begin(); !b) {
-        return b.error();
-    }
+    // The store worker runs each job in a transaction: the job and its chargers are stored together or not at all.
     auto id =
         db.first([](const store::Statement& q) { return q.int64(0); },
                  "INSERT INTO rollout_jobs(file_id, token, location, created_at, state, start_at, concurrency, "
@@ -213,7 +211,6 @@ Result<std::int64_t> create_rollout_job(Connection& db, const RolloutJob& j) {
                  j.file_id, j.token, j.location, j.created_at, j.state, j.start_at, j.concurrency, j.retries,
                  j.retry_interval, j.timeout, j.ocpp_retries, j.ocpp_retry_interval, j.force);
     if (!id || !*id) {
-        (void)db.rollback(); // the error before it is the one to report
         return id ? ocpp::make_error("the roll-out job got no id") : id.error();
     }
     for (const auto& c : j.chargers) {
@@ -221,12 +218,8 @@ Result<std::int64_t> create_rollout_job(Connection& db, const RolloutJob& j) {
                             "detail, updated_at) VALUES(?1, ?2, 'queued', 0, 0, 0, '', ?3)",
                             **id, c.chargebox_id, j.created_at);
             !i) {
-            (void)db.rollback(); // the error before it is the one to report
             return i.error();
         }
-    }
-    if (auto c = db.commit(); !c) {
-        return c.error();
     }
     return **id;
 }

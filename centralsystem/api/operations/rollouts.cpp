@@ -17,6 +17,7 @@ namespace {
 struct NewRollout {
     db::RolloutJob job;
     std::int64_t file_id = 0;
+    std::optional<std::string> download_base; // where chargers reach this server, when not the API's Host
 };
 
 std::variant<NewRollout, Problem> parse_rollout(CentralSystem& cs, const rapidjson::Value& body) {
@@ -31,8 +32,21 @@ std::variant<NewRollout, Problem> parse_rollout(CentralSystem& cs, const rapidjs
         !r.integer("timeoutSeconds", timeout, false, 10, 86400) ||
         !r.integer("ocppRetries", ocpp_retries, false, 0, 10) ||
         !r.integer("ocppRetryInterval", ocpp_interval, false, 1, 86400) || !r.boolean("force", force) ||
-        !r.text("startAt", start, false, 40)) {
+        !r.text("startAt", start, false, 40) || !r.text("downloadBase", out.download_base, false, 200)) {
         return *r.problem();
+    }
+    if (out.download_base) {
+        auto& base = *out.download_base;
+        while (!base.empty() && base.back() == '/') {
+            base.pop_back();
+        }
+        const bool web = base.rfind("http://", 0) == 0 || base.rfind("https://", 0) == 0;
+        if (!web || base.size() < 9 || base.find_first_of(" \"\\<>?#\r\n") != std::string::npos) {
+            return Problem{422, "downloadBase",
+                           "downloadBase is the http(s) address chargers reach this server at (http://host:port), "
+                           "not \"" +
+                               base + "\""};
+        }
     }
     const rapidjson::Value* list = r.raw("chargers");
     if (!r.no_unknown_members()) {
@@ -160,9 +174,11 @@ void create_rollout(CentralSystem& cs, const HttpRequest& req, Respond respond) 
         return respond(p->response());
     }
     const std::string host(req.header("host"));
-    if (host.empty() || host.find_first_of("/\\ @?#") != std::string::npos) {
+    if (!std::get<NewRollout>(parsed).download_base &&
+        (host.empty() || host.find_first_of("/\\ @?#") != std::string::npos)) {
         return respond(json_error(400, "the request names no usable Host for the download address", "Host"));
     }
+    const std::string base = std::get<NewRollout>(parsed).download_base.value_or("http://" + host);
     auto job = std::get<NewRollout>(std::move(parsed)).job;
     job.token = random_token();
     if (job.token.empty()) {
@@ -170,7 +186,7 @@ void create_rollout(CentralSystem& cs, const HttpRequest& req, Respond respond) 
     }
     job.created_at = cs.now_text();
     cs.store<FoundJob>(
-        [job, host](store::Connection& db) mutable -> ocpp::Result<FoundJob> {
+        [job, base](store::Connection& db) mutable -> ocpp::Result<FoundJob> {
             auto file = db::find_rollout_file(db, job.file_id);
             if (!file) {
                 return file.error();
@@ -178,7 +194,7 @@ void create_rollout(CentralSystem& cs, const HttpRequest& req, Respond respond) 
             if (!*file) {
                 return FoundJob();
             }
-            job.location = "http://" + host + std::string(kRolloutPrefix) + job.token + "/" + (*file)->name;
+            job.location = base + std::string(kRolloutPrefix) + job.token + "/" + (*file)->name;
             auto id = db::create_rollout_job(db, job);
             if (!id) {
                 return id.error();

@@ -12,6 +12,9 @@ const pages = {
   security: () => import('./security.js'),
   jobs: () => import('./security_jobs.js'),
   firmware: () => import('./firmware.js'),
+  rollouts: () => import('./rollouts.js'),
+  diagnostics: () => import('./diagnostics.js'),
+  datatransfer: () => import('./datatransfer.js'),
 };
 
 const view = document.getElementById('view');
