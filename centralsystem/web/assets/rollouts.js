@@ -56,7 +56,7 @@ export async function render(view, ctx) {
   const retries = h('input', { type: 'number', name: 'retries', min: 0, max: 10, value: 0 });
   const force = h('input', { type: 'checkbox', name: 'force' });
   const jobForm = h('form', { class: 'card', dataset: { form: 'rollout' } }, h('h2', {}, 'Start a roll-out'),
-    field('Firmware file id', fileSelect), field('Chargers', chargers, 'Chargebox IDs, separated by spaces or commas'),
+    field('Firmware file id', fileSelect), field('Chargebox IDs', chargers, 'Chargebox IDs, separated by spaces or commas'),
     field('Start at', startAt, 'empty: now'), field('At most at once', concurrency), field('Retries', retries),
     field('Install during sessions', force), h('button', { type: 'submit' }, 'Start'));
   const formError = h('p', { class: 'error', role: 'alert', hidden: true });
