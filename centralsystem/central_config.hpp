@@ -1,6 +1,8 @@
 #pragma once
 // CentralConfig: the central system's settings for the chargers' side (handshake, OCPP handlers, limits).
 #include <chrono>
+#include <string>
+#include <vector>
 
 #include "ocpp/peer/peer.hpp"
 #include "ocpp/util/clock.hpp"
@@ -35,6 +37,8 @@ struct CentralConfig {
     // Password hashing at the handshake: threads (0: one per core) and queued jobs; a full queue answers 503.
     unsigned hasher_threads = 0;
     std::size_t hasher_queue = 20000;
+    // The vendor ids the built-in DataTransfer vendor answers for (operations/vendors.hpp).
+    std::vector<std::string> data_transfer_vendors{"org.ocppkit"};
 };
 
 } // namespace cs

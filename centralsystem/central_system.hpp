@@ -13,6 +13,7 @@
 #include "centralsystem/gate/gate.hpp"
 #include "centralsystem/metrics.hpp"
 #include "centralsystem/notifier.hpp"
+#include "centralsystem/operations/served_files.hpp"
 #include "centralsystem/protocol/context.hpp"
 #include "centralsystem/protocol/limits.hpp"
 #include "centralsystem/protocol/links.hpp"
@@ -96,6 +97,8 @@ public:
     // Upload tokens whose upload is being stored now (on the loop): a second upload with the same token meanwhile is
     // refused. Holds only tokens found in the database, so a stranger cannot grow it.
     std::unordered_set<std::string>& uploads_in_flight() { return uploads_in_flight_; }
+    // The roll-out firmware files held in memory while chargers download them (operations/served_files.hpp).
+    operations::ServedFiles& served_files() { return served_files_; }
 
 private:
     CentralConfig config_;
@@ -114,6 +117,7 @@ private:
     std::unique_ptr<sites::LoadManager> load_; // listens to links_'s observers, so it goes before links_
     std::unique_ptr<FileStore> files_;
     std::unordered_set<std::string> uploads_in_flight_;
+    operations::ServedFiles served_files_;
     ocpp::WorkerPool background_{1, 4}; // last: stopped first, while everything its jobs reach still exists
 };
 

@@ -7,6 +7,7 @@
 #include "centralsystem/db/queries.hpp"
 #include "centralsystem/db/security_jobs.hpp"
 #include "centralsystem/files/file_store.hpp"
+#include "centralsystem/operations/rollouts.hpp"
 #include "centralsystem/options.hpp"
 #include "centralsystem/security/client_ca_trust.hpp"
 #include "centralsystem/security/operator_ca.hpp"
@@ -170,10 +171,12 @@ int run(int argc, char** argv) {
         central->set_files(std::move(files));
     }
     central->attach(*server);
-    loop->post([&central] {
+    auto rollouts = std::make_unique<operations::RolloutScheduler>(*central); // firmware roll-out jobs
+    loop->post([&central, &rollouts] {
         central->start_credentials_refresh();
         central->start_certificate_watch();
         central->load_manager().start();
+        rollouts->start();
     });
     ocpp::net::Server* server_ptr = server.get();
     ocpp::net::Server* tls_ptr = tls_server.get();
@@ -229,6 +232,7 @@ int run(int argc, char** argv) {
         });
     tls_server.reset();
     server.reset();
+    rollouts.reset();
     central.reset();
     worker.reset(); // finishes and commits what is queued
     return 0;

@@ -5,6 +5,7 @@
 #include <memory>
 #include <tuple>
 
+#include "centralsystem/api/operations/operations.hpp"
 #include "centralsystem/api/routes.hpp"
 #include "centralsystem/api/security/firmware.hpp"
 #include "centralsystem/api/security/logs.hpp"
@@ -86,6 +87,22 @@ const Router& router() {
                   [](auto&cs, auto&req, auto&p, auto r) { start_firmware_update(cs, p[0], req, r); }},
                  {"GET", "/api/v1/firmware/{firmwareId}/updates/{updateId}",
                   [](auto&cs, auto&, auto&p, auto r) { get_firmware_update(cs, p[0], p[1], r); }},
+                 {"GET", "/api/v1/chargers/{chargeBoxId}/data-transfers",
+                  [](auto&cs, auto&req, auto&p, auto r) { charger_data_transfers(cs, p[0], req, r); }},
+                 {"GET", "/api/v1/chargers/{chargeBoxId}/diagnostics",
+                  [](auto&cs, auto&, auto&p, auto r) { list_diagnostics(cs, p[0], r); }},
+                 {"POST", "/api/v1/chargers/{chargeBoxId}/diagnostics",
+                  [](auto&cs, auto&req, auto&p, auto r) { request_diagnostics(cs, p[0], req, r); }},
+                 {"GET", "/api/v1/data-transfers",
+                  [](auto&cs, auto&req, auto&, auto r) { list_data_transfers(cs, req, r); }},
+                 {"GET", "/api/v1/rollouts", [](auto&cs, auto&, auto&, auto r) { list_rollouts(cs, r); }},
+                 {"POST", "/api/v1/rollouts", [](auto&cs, auto&req, auto&, auto r) { create_rollout(cs, req, r); }},
+                 {"GET", "/api/v1/rollouts/files", [](auto&cs, auto&, auto&, auto r) { list_rollout_files(cs, r); }},
+                 {"POST", "/api/v1/rollouts/files",
+                  [](auto&cs, auto&req, auto&, auto r) { upload_rollout_file(cs, req, r); }},
+                 {"GET", "/api/v1/rollouts/{jobId}", [](auto&cs, auto&, auto&p, auto r) { get_rollout(cs, p[0], r); }},
+                 {"POST", "/api/v1/rollouts/{jobId}/cancel",
+                  [](auto&cs, auto&, auto&p, auto r) { cancel_rollout(cs, p[0], r); }},
                  {"GET", "/api/v1/idtags", [](auto&cs, auto&, auto&, auto r) { list_id_tags(cs, r); }},
                  {"POST", "/api/v1/idtags", [](auto&cs, auto&req, auto&, auto r) { put_id_tag(cs, req, r); }},
                  {"GET", "/api/v1/idtags/{idTag}", [](auto&cs, auto&, auto&p, auto r) { get_id_tag(cs, p[0], r); }},
@@ -140,6 +157,10 @@ void route(CentralSystem& cs, const ApiConfig& config, const Portal& portal, con
     if (path.substr(0, kFirmwarePrefix.size()) == kFirmwarePrefix) {
         // A charger's firmware download: the path's token authorizes it, not the API's bearer token.
         return serve_firmware_file(cs, std::string(path.substr(kFirmwarePrefix.size())), req, std::move(respond));
+    }
+    if (path.substr(0, kRolloutPrefix.size()) == kRolloutPrefix) {
+        // A charger's roll-out download: the path's token authorizes it, not the API's bearer token.
+        return serve_rollout_file(cs, std::string(path.substr(kRolloutPrefix.size())), req, std::move(respond));
     }
     if (path.substr(0, kPrefix.size()) != kPrefix) {
         if (auto page = portal.serve(req)) {

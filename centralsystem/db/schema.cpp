@@ -1,5 +1,6 @@
 // The central system's schema (versioned migrations) and the id-tag registry.
 #include "centralsystem/db/firmware.hpp"
+#include "centralsystem/db/operations.hpp"
 #include "centralsystem/db/queries.hpp"
 #include "centralsystem/db/security.hpp"
 #include "centralsystem/db/sites.hpp"
@@ -8,6 +9,10 @@
 namespace cs::db {
 
 Result<void> migrate(Connection& db) {
+    // Roll-outs and DataTransfer keep a migration track of their own (db/operations.cpp).
+    if (auto operations = migrate_operations(db); !operations) {
+        return operations;
+    }
     // Signed firmware keeps a migration track of its own (db/firmware.cpp).
     if (auto firmware = migrate_firmware(db); !firmware) {
         return firmware;

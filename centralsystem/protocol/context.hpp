@@ -47,6 +47,7 @@ void add_authorize_handlers(HandlerContext& ctx, ocpp::Peer& peer, const std::st
 void add_transaction_handlers(HandlerContext& ctx, ocpp::Peer& peer, const std::string& id);
 void add_security_event_handlers(HandlerContext& ctx, ocpp::Peer& peer, const std::string& id);
 void add_certificate_handlers(HandlerContext& ctx, ocpp::Peer& peer, const std::string& id);
+void add_operations_handlers(HandlerContext& ctx, ocpp::Peer& peer, const std::string& id);
 // Warns (notification "certificateExpiring") about issued charger certificates that expire within `ahead`; runs
 // now and then every `every` on the loop while `timer` lives (protocol/certificates.cpp).
 void watch_certificate_expiry(HandlerContext& ctx, ocpp::Timer& timer, std::chrono::hours ahead,

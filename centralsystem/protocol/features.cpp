@@ -15,6 +15,7 @@ constexpr AddHandlers kFeatures[] = {
     add_security_event_handlers,  // SecurityEventNotification
     add_certificate_handlers,     // SignCertificate
     add_security_status_handlers, // LogStatusNotification, SignedFirmwareStatusNotification
+    add_operations_handlers,      // DataTransfer, FirmwareStatusNotification, DiagnosticsStatusNotification
 };
 
 } // namespace

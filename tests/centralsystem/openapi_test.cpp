@@ -407,6 +407,90 @@ TEST_F(OpenApi, DocumentMatchesTheServer) {
              return r;
          }},
     };
+    // Roll-outs, diagnostics and the DataTransfer log (before the restart below).
+    std::unique_ptr<ControlledCharger> ops; // a charger that answers GetDiagnostics as the recipe says
+    std::string rollout_file = "1", rollout_job = "1";
+    const std::string R = "/api/v1/rollouts";
+    for (Recipe r : std::vector<Recipe>{
+             {"GET /api/v1/chargers/{chargeBoxId}/data-transfers 200",
+              [&] { return api("GET", C + "/OA-1/data-transfers"); }},
+             {"GET /api/v1/chargers/{chargeBoxId}/data-transfers 400",
+              [&] { return api("GET", C + "/OA-1/data-transfers?limit=0"); }},
+             {"GET /api/v1/chargers/{chargeBoxId}/data-transfers 404",
+              [&] { return api("GET", C + "/NOBODY/data-transfers"); }},
+             {"GET /api/v1/data-transfers 200", [&] { return api("GET", "/api/v1/data-transfers?limit=5"); }},
+             {"GET /api/v1/data-transfers 400", [&] { return api("GET", "/api/v1/data-transfers?limit=x"); }},
+             {"GET /api/v1/data-transfers 404",
+              [&] { return api("GET", "/api/v1/data-transfers?chargeBoxId=NOBODY"); }},
+             {"GET /api/v1/chargers/{chargeBoxId}/diagnostics 200",
+              [&] { return api("GET", C + "/OA-1/diagnostics"); }},
+             {"GET /api/v1/chargers/{chargeBoxId}/diagnostics 404",
+              [&] { return api("GET", C + "/NOBODY/diagnostics"); }},
+             {"POST /api/v1/chargers/{chargeBoxId}/diagnostics 400",
+              [&] { return api("POST", C + "/OA-1/diagnostics", "{"); }},
+             {"POST /api/v1/chargers/{chargeBoxId}/diagnostics 404",
+              [&] { return api("POST", C + "/NOBODY/diagnostics", "{}"); }},
+             {"POST /api/v1/chargers/{chargeBoxId}/diagnostics 409",
+              [&] { return api("POST", C + "/OA-1/diagnostics", "{}"); }},
+             {"POST /api/v1/chargers/{chargeBoxId}/diagnostics 413",
+              [&] { return api("POST", C + "/OA-1/diagnostics", "{" + big + "}"); }},
+             {"POST /api/v1/chargers/{chargeBoxId}/diagnostics 422",
+              [&] { return api("POST", C + "/OA-1/diagnostics", R"({"retries":99})"); }},
+             {"POST /api/v1/chargers/{chargeBoxId}/diagnostics 201",
+              [&] {
+                  EXPECT_EQ(api("POST", C, R"({"chargeBoxId":"OA-OPS","password":"oa-ops-password"})").status, 201);
+                  ops = std::make_unique<ControlledCharger>(port_, "OA-OPS", "oa-ops-password");
+                  EXPECT_TRUE(ops->start()) << ops->error();
+                  ops->answer("GetDiagnostics", {ControlledCharger::Answer::Result, R"({"fileName":"d.txt"})", ""});
+                  return api("POST", C + "/OA-OPS/diagnostics", R"({"startTime":"2030-01-01T00:00:00Z"})");
+              }},
+             {"POST /api/v1/chargers/{chargeBoxId}/diagnostics 502",
+              [&] {
+                  ops->answer("GetDiagnostics", {ControlledCharger::Answer::CallError, "InternalError", "broken"});
+                  return api("POST", C + "/OA-OPS/diagnostics", "{}");
+              }},
+             {"POST /api/v1/rollouts/files 201",
+              [&] {
+                  auto r = api("POST", R + "/files?name=fw-2.bin", "version=2\n");
+                  const auto d = parse_json(r.body);
+                  if (d.IsObject() && d.HasMember("file")) {
+                      rollout_file = std::to_string(d["file"]["id"].GetInt64());
+                  }
+                  return r;
+              }},
+             {"POST /api/v1/rollouts/files 400",
+              [&] {
+                  return api("POST", R + "/files", "--OAB\r\n", {"Content-Type: multipart/form-data; boundary=OAB"});
+              }},
+             {"POST /api/v1/rollouts/files 413",
+              [&] { return api("POST", R + "/files", std::string(8 * 1024 * 1024 + 1, 'x')); }},
+             {"POST /api/v1/rollouts/files 422", [&] { return api("POST", R + "/files", ""); }},
+             {"GET /api/v1/rollouts/files 200", [&] { return api("GET", R + "/files"); }},
+             {"POST /api/v1/rollouts 201",
+              [&] {
+                  auto r = api("POST", R, R"({"fileId":)" + rollout_file + R"(,"chargers":["OA-1"]})");
+                  const auto d = parse_json(r.body);
+                  if (d.IsObject() && d.HasMember("rollout")) {
+                      rollout_job = std::to_string(d["rollout"]["id"].GetInt64());
+                  }
+                  return r;
+              }},
+             {"POST /api/v1/rollouts 400", [&] { return api("POST", R, "{"); }},
+             {"POST /api/v1/rollouts 413", [&] { return api("POST", R, "{" + big + "}"); }},
+             {"POST /api/v1/rollouts 422", [&] { return api("POST", R, R"({"fileId":1,"chargers":["NOBODY"]})"); }},
+             {"GET /api/v1/rollouts 200", [&] { return api("GET", R); }},
+             {"GET /api/v1/rollouts/{jobId} 200", [&] { return api("GET", R + "/" + rollout_job); }},
+             {"GET /api/v1/rollouts/{jobId} 400", [&] { return api("GET", R + "/x"); }},
+             {"GET /api/v1/rollouts/{jobId} 404", [&] { return api("GET", R + "/999"); }},
+             {"POST /api/v1/rollouts/{jobId}/cancel 200",
+              [&] { return api("POST", R + "/" + rollout_job + "/cancel"); }},
+             {"POST /api/v1/rollouts/{jobId}/cancel 409",
+              [&] { return api("POST", R + "/" + rollout_job + "/cancel"); }},
+             {"POST /api/v1/rollouts/{jobId}/cancel 400", [&] { return api("POST", R + "/x/cancel"); }},
+             {"POST /api/v1/rollouts/{jobId}/cancel 404", [&] { return api("POST", R + "/999/cancel"); }},
+         }) {
+        recipes.push_back(std::move(r));
+    }
     // The security endpoints, last: the restart that gives the central system its operator CA changes the port.
     std::unique_ptr<ControlledCharger> holder; // a charger whose certificate commands the recipes answer
     const std::string cert_path = C + "/OA-1/certificates/";

@@ -2,6 +2,8 @@
 // Signed firmware from the central system: uploads checked against their signature (firmware_files.cpp), updates
 // sent to chargers with SignedUpdateFirmware and followed through their status reports (firmware.cpp), and the file
 // served to the chargers at an address holding an unguessable per-update token.
+#include <map>
+#include <optional>
 #include <string>
 
 #include "centralsystem/api/routes.hpp"
@@ -36,6 +38,10 @@ void serve_firmware_file(CentralSystem& cs, const std::string& rest, const HttpR
 void write_firmware(Writer& w, const db::FirmwareRow& f);
 // Whether every charger of the update has ended (Installed, a failure, or never reached).
 bool firmware_update_ended(const db::FirmwareUpdateRow& u);
+// The named parts of a multipart/form-data body; nullopt when the body is not such (also for plain firmware uploads).
+std::optional<std::map<std::string, std::string>> form_parts(std::string_view content_type, const std::string& body);
+// A name for people and for the download address: [A-Za-z0-9._-], at most 100 characters, never leading dots.
+std::string clean_file_name(const std::string& name);
 // "id" as a whole number from 1 on, or 0.
 std::int64_t positive_id(const std::string& text);
 

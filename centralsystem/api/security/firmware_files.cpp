@@ -15,7 +15,19 @@ namespace {
 constexpr std::size_t kMaxCertificate = 16 * 1024;
 constexpr std::size_t kMaxSignature = 4096;
 
-// The named parts of a multipart/form-data body; nullopt when the body is not such.
+using Served = std::optional<std::pair<db::FirmwareUpdateRow, db::FirmwareRow>>;
+
+struct Upload {
+    std::string file, certificate, signature, name;
+};
+
+std::int64_t unix_now() {
+    return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+} // namespace
+
 std::optional<std::map<std::string, std::string>> form_parts(std::string_view content_type, const std::string& body) {
     const auto b = content_type.find("boundary=");
     if (b == std::string_view::npos) {
@@ -60,7 +72,6 @@ std::optional<std::map<std::string, std::string>> form_parts(std::string_view co
     return parts;
 }
 
-// A name for people and for the download address: [A-Za-z0-9._-], at most 100 characters, never leading dots.
 std::string clean_file_name(const std::string& name) {
     std::string out;
     for (char c : name) {
@@ -72,19 +83,6 @@ std::string clean_file_name(const std::string& name) {
     }
     return out.empty() ? "firmware.bin" : out;
 }
-
-using Served = std::optional<std::pair<db::FirmwareUpdateRow, db::FirmwareRow>>;
-
-struct Upload {
-    std::string file, certificate, signature, name;
-};
-
-std::int64_t unix_now() {
-    return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
-
-} // namespace
 
 std::int64_t positive_id(const std::string& text) {
     const long long n = std::atoll(text.c_str());

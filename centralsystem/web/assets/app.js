@@ -13,6 +13,9 @@ const pages = {
   jobs: () => import('./security_jobs.js'),
   firmware: () => import('./firmware.js'),
   sites: () => import('./sites.js'),
+  rollouts: () => import('./rollouts.js'),
+  diagnostics: () => import('./diagnostics.js'),
+  datatransfer: () => import('./datatransfer.js'),
 };
 
 const view = document.getElementById('view');

@@ -1,0 +1,188 @@
+// Plain firmware files for roll-out jobs (operations.hpp): uploaded through the API (size-limited, hashed and written
+// off the loop into the central system's file store, shared with the logs and signed firmware) and served to the
+// chargers of a job at an address holding the job's unguessable token.
+#include "centralsystem/api/operations/operations.hpp"
+#include "centralsystem/api/security/firmware.hpp"
+#include "centralsystem/db/operations.hpp"
+#include "centralsystem/files/file_store.hpp"
+
+namespace cs::api {
+
+namespace {
+
+void write_file(Writer& w, const db::RolloutFile& f) {
+    w.StartObject();
+    w.Key("id");
+    w.Int64(f.id);
+    member(w, "name", f.name);
+    w.Key("size");
+    w.Int64(f.size);
+    member(w, "sha256", f.sha256);
+    member(w, "createdAt", f.created_at);
+    w.EndObject();
+}
+
+} // namespace
+
+void upload_rollout_file(CentralSystem& cs, const HttpRequest& req, Respond respond) {
+    if (req.body.size() > kMaxRolloutFile) {
+        return respond(json_error(413,
+                                  "the firmware has " + std::to_string(req.body.size()) + " bytes, at most " +
+                                      std::to_string(kMaxRolloutFile),
+                                  "file"));
+    }
+    auto file = std::make_shared<std::string>();
+    std::string name;
+    const std::string_view type = req.header("content-type");
+    if (type.substr(0, 19) == "multipart/form-data") {
+        auto parts = form_parts(type, req.body);
+        if (!parts) {
+            return respond(json_error(400, "the multipart body is not complete", "body"));
+        }
+        *file = std::move((*parts)["file"]);
+        name = (*parts)["name"];
+    } else {
+        *file = req.body;
+        name = query_param(req.query, "name");
+    }
+    if (file->empty()) {
+        return respond(json_error(422, "file is required: the firmware's bytes (a part \"file\" or the body)", "file"));
+    }
+    if (name.size() > 100) {
+        return respond(json_error(422, "name has at most 100 characters", "name"));
+    }
+    if (cs.files() == nullptr) {
+        return respond(json_error(503, "the central system has no file store for firmware"));
+    }
+    name = clean_file_name(name);
+    const std::string token = random_token();
+    if (token.empty()) {
+        return respond(json_error(503, "no random name could be made; try again"));
+    }
+    // Hashing and writing megabytes runs off the loop.
+    const bool queued = cs.background().submit<ocpp::Result<StoredFile>>(
+        [files = cs.files(), file, token](const std::atomic<bool>&) {
+            return files->put("rollout-" + token.substr(0, 24) + ".bin", *file);
+        },
+        cs.loop(),
+        [&cs, name, respond](ocpp::Result<StoredFile> stored) {
+            if (!stored) {
+                return respond(json_error(503, "the firmware could not be stored: " + stored.error().message));
+            }
+            db::RolloutFile row;
+            row.name = name;
+            row.stored_name = stored->name;
+            row.size = static_cast<std::int64_t>(stored->size);
+            row.sha256 = stored->sha256;
+            row.created_at = cs.now_text();
+            cs.store<std::int64_t>([row](store::Connection& db) { return db::create_rollout_file(db, row); },
+                                   [&cs, row, respond](ocpp::Result<std::int64_t> id) mutable {
+                                       if (!id) {
+                                           return respond(store_failed(cs, id.error()));
+                                       }
+                                       row.id = *id;
+                                       cs.log().info("rollout", "firmware file " + std::to_string(row.id) + " (" +
+                                                                    row.name + ", " + std::to_string(row.size) +
+                                                                    " bytes, SHA-256 " + row.sha256 + ") uploaded");
+                                       respond(json_response(201, json_object([&](Writer& w) {
+                                                                 w.Key("file");
+                                                                 write_file(w, row);
+                                                             })));
+                                   });
+        });
+    if (!queued) {
+        respond(json_error(503, "the file store is busy; try again"));
+    }
+}
+
+void list_rollout_files(CentralSystem& cs, Respond respond) {
+    cs.store<std::vector<db::RolloutFile>>([](store::Connection& db) { return db::list_rollout_files(db); },
+                                           [&cs, respond](ocpp::Result<std::vector<db::RolloutFile>> r) {
+                                               if (!r) {
+                                                   return respond(store_failed(cs, r.error()));
+                                               }
+                                               respond(json_response(200, json_object([&](Writer& w) {
+                                                                         w.Key("files");
+                                                                         w.StartArray();
+                                                                         for (const auto& f : *r) {
+                                                                             write_file(w, f);
+                                                                         }
+                                                                         w.EndArray();
+                                                                     })));
+                                           });
+}
+
+void serve_rollout_file(CentralSystem& cs, const std::string& rest, const HttpRequest& req, Respond respond) {
+    if (req.method != "GET") {
+        return respond(ocpp::http::method_not_allowed("GET"));
+    }
+    const std::string token = rest.substr(0, rest.find('/'));
+    if (token.size() != 64 || cs.files() == nullptr) {
+        return respond(json_error(404, "no firmware is served at this address"));
+    }
+    using Found = std::optional<std::pair<db::RolloutJob, db::RolloutFile>>;
+    cs.store<Found>(
+        [token](store::Connection& db) -> ocpp::Result<Found> {
+            auto job = db::find_rollout_job_by_token(db, token);
+            if (!job) {
+                return job.error();
+            }
+            if (!*job) {
+                return Found();
+            }
+            auto file = db::find_rollout_file(db, (*job)->file_id);
+            if (!file) {
+                return file.error();
+            }
+            if (!*file) {
+                return Found();
+            }
+            return Found(std::make_pair(std::move(**job), std::move(**file)));
+        },
+        [&cs, respond](ocpp::Result<Found> r) {
+            if (!r) {
+                return respond(store_failed(cs, r.error()));
+            }
+            if (!*r) {
+                return respond(json_error(404, "no firmware is served at this address"));
+            }
+            const auto& [job, file] = **r;
+            if (job.state == "done") {
+                return respond(json_error(410, "this roll-out has ended"));
+            }
+            auto answer = [respond, name = file.name](std::shared_ptr<const std::string> content) {
+                HttpResponse out;
+                out.headers.emplace_back("Content-Type", "application/octet-stream");
+                out.headers.emplace_back("Content-Disposition", "attachment; filename=\"" + name + "\"");
+                out.body = *content;
+                respond(std::move(out));
+            };
+            if (auto held = cs.served_files().find(file.stored_name)) {
+                return answer(std::move(held));
+            }
+            const bool queued = cs.background().submit<ocpp::Result<std::shared_ptr<const std::string>>>(
+                [&cs, files = cs.files(), name = file.stored_name](
+                    const std::atomic<bool>&) -> ocpp::Result<std::shared_ptr<const std::string>> {
+                    auto content = files->read(name);
+                    if (!content) {
+                        return content.error();
+                    }
+                    auto shared = std::make_shared<const std::string>(std::move(*content));
+                    cs.served_files().keep(name, shared);
+                    return shared;
+                },
+                cs.loop(),
+                [respond, answer](ocpp::Result<std::shared_ptr<const std::string>> content) {
+                    if (!content) {
+                        return respond(json_error(content.error().kind == ocpp::ErrorKind::NotFound ? 410 : 503,
+                                                  content.error().message));
+                    }
+                    answer(std::move(*content));
+                });
+            if (!queued) {
+                respond(json_error(503, "the file store is busy; try again"));
+            }
+        });
+}
+
+} // namespace cs::api
