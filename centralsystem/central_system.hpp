@@ -16,6 +16,7 @@
 #include "centralsystem/protocol/context.hpp"
 #include "centralsystem/protocol/limits.hpp"
 #include "centralsystem/protocol/links.hpp"
+#include "centralsystem/reservations/reservations.hpp"
 #include "centralsystem/security/certificate_service.hpp"
 #include "centralsystem/security/jobs.hpp"
 #include "ocpp/net/server.hpp"
@@ -91,6 +92,8 @@ public:
     // Upload tokens whose upload is being stored now (on the loop): a second upload with the same token meanwhile is
     // refused. Holds only tokens found in the database, so a stranger cannot grow it.
     std::unordered_set<std::string>& uploads_in_flight() { return uploads_in_flight_; }
+    // Reservations sent to chargers and their expiry (reservations/).
+    Reservations& reservations() { return reservations_; }
 
 private:
     CentralConfig config_;
@@ -108,6 +111,7 @@ private:
     SecurityJobs jobs_;
     std::unique_ptr<FileStore> files_;
     std::unordered_set<std::string> uploads_in_flight_;
+    Reservations reservations_{loop_, db_, links_, gate_, log_};
     ocpp::WorkerPool background_{1, 4}; // last: stopped first, while everything its jobs reach still exists
 };
 

@@ -165,6 +165,7 @@ int run(int argc, char** argv) {
     loop->post([&central] {
         central->start_credentials_refresh();
         central->start_certificate_watch();
+        central->reservations().start();
     });
     ocpp::net::Server* server_ptr = server.get();
     ocpp::net::Server* tls_ptr = tls_server.get();

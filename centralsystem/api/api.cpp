@@ -5,6 +5,7 @@
 #include <memory>
 #include <tuple>
 
+#include "centralsystem/api/reservations.hpp"
 #include "centralsystem/api/routes.hpp"
 #include "centralsystem/api/security/firmware.hpp"
 #include "centralsystem/api/security/logs.hpp"
@@ -88,6 +89,14 @@ const Router& router() {
                  {"GET", "/api/v1/logs/{logId}/file",
                   [](auto&cs, auto&, auto&p, auto r) { download_log(cs, p[0], r); }},
                  {"GET", "/api/v1/openapi.yaml", [](auto&, auto&, auto&, auto r) { openapi_document(r); }},
+                 {"GET", "/api/v1/reservations",
+                  [](auto&cs, auto&req, auto&, auto r) { list_reservations(cs, req, r); }},
+                 {"POST", "/api/v1/reservations",
+                  [](auto&cs, auto&req, auto&, auto r) { create_reservation(cs, req, r); }},
+                 {"GET", "/api/v1/reservations/{reservationId}",
+                  [](auto&cs, auto&, auto&p, auto r) { get_reservation(cs, p[0], r); }},
+                 {"DELETE", "/api/v1/reservations/{reservationId}",
+                  [](auto&cs, auto&, auto&p, auto r) { cancel_reservation(cs, p[0], r); }},
                  {"GET", "/api/v1/security-jobs",
                   [](auto&cs, auto&req, auto&, auto r) { list_security_jobs(cs, req, r); }},
                  {"POST", "/api/v1/security-jobs",

@@ -1,6 +1,7 @@
 // The central system's schema (versioned migrations) and the id-tag registry.
 #include "centralsystem/db/firmware.hpp"
 #include "centralsystem/db/queries.hpp"
+#include "centralsystem/db/reservations.hpp"
 #include "centralsystem/db/security.hpp"
 #include "store/ddl.hpp"
 
@@ -10,6 +11,9 @@ Result<void> migrate(Connection& db) {
     // Signed firmware keeps a migration track of its own (db/firmware.cpp).
     if (auto firmware = migrate_firmware(db); !firmware) {
         return firmware;
+    }
+    if (auto reservations = migrate_reservations(db); !reservations) {
+        return reservations;
     }
     // Each version written once for SQLite and PostgreSQL (store/ddl.hpp): identity instead of AUTOINCREMENT, BIGINT
     // where SQLite's 64-bit INTEGER holds meter readings and ids, DOUBLE PRECISION for REAL, and an explicit rowid on
