@@ -7,6 +7,7 @@
 #include <string>
 #include <unordered_set>
 
+#include "centralsystem/authlists/local_lists.hpp"
 #include "centralsystem/central_config.hpp"
 #include "centralsystem/db/database.hpp"
 #include "centralsystem/db/records.hpp"
@@ -94,6 +95,8 @@ public:
     std::unordered_set<std::string>& uploads_in_flight() { return uploads_in_flight_; }
     // Reservations sent to chargers and their expiry (reservations/).
     Reservations& reservations() { return reservations_; }
+    // The chargers' local authorization lists kept in sync with the id tags (authlists/).
+    LocalLists& local_lists() { return local_lists_; }
 
 private:
     CentralConfig config_;
@@ -112,6 +115,7 @@ private:
     std::unique_ptr<FileStore> files_;
     std::unordered_set<std::string> uploads_in_flight_;
     Reservations reservations_{loop_, db_, links_, gate_, log_};
+    LocalLists local_lists_{loop_, db_, links_, gate_, log_};
     ocpp::WorkerPool background_{1, 4}; // last: stopped first, while everything its jobs reach still exists
 };
 

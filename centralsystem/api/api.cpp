@@ -5,6 +5,7 @@
 #include <memory>
 #include <tuple>
 
+#include "centralsystem/api/local_lists.hpp"
 #include "centralsystem/api/reservations.hpp"
 #include "centralsystem/api/routes.hpp"
 #include "centralsystem/api/security/firmware.hpp"
@@ -86,6 +87,9 @@ const Router& router() {
                  {"GET", "/api/v1/idtags", [](auto&cs, auto&, auto&, auto r) { list_id_tags(cs, r); }},
                  {"POST", "/api/v1/idtags", [](auto&cs, auto&req, auto&, auto r) { put_id_tag(cs, req, r); }},
                  {"GET", "/api/v1/idtags/{idTag}", [](auto&cs, auto&, auto&p, auto r) { get_id_tag(cs, p[0], r); }},
+                 {"GET", "/api/v1/local-lists", [](auto&cs, auto&, auto&, auto r) { list_local_lists(cs, r); }},
+                 {"POST", "/api/v1/local-lists/{group}/sync",
+                  [](auto&cs, auto&req, auto&p, auto r) { sync_local_list(cs, p[0], req, r); }},
                  {"GET", "/api/v1/logs/{logId}/file",
                   [](auto&cs, auto&, auto&p, auto r) { download_log(cs, p[0], r); }},
                  {"GET", "/api/v1/openapi.yaml", [](auto&, auto&, auto&, auto r) { openapi_document(r); }},

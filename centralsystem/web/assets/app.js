@@ -12,6 +12,8 @@ const pages = {
   security: () => import('./security.js'),
   jobs: () => import('./security_jobs.js'),
   firmware: () => import('./firmware.js'),
+  reservations: () => import('./reservations.js'),
+  lists: () => import('./local_lists.js'),
 };
 
 const view = document.getElementById('view');
