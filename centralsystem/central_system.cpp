@@ -72,8 +72,11 @@ void CentralSystem::on_open(ocpp::net::SessionPtr session) {
     pc.call_timeout = config_.call_timeout;
     pc.rate = config_.message_rate;
     auto peer = ocpp::Peer::create(std::move(session), schemas_, pc, log_);
-    peer->set_call_observer([this](const ocpp::CallRecord& r) {
+    peer->set_call_observer([this, id](const ocpp::CallRecord& r) {
         metrics_.call(r, schemas_.find(r.action, ocpp::validation::Direction::Request) != nullptr);
+        if (r.incoming && r.action == "BootNotification" && r.result == "ok") {
+            local_lists_.sync(id); // a charger that was offline gets what changed meanwhile
+        }
     });
     add_handlers(context_, *peer, id);
     links_.add(id, std::move(peer));

@@ -7,6 +7,7 @@
 #include <string>
 #include <unordered_set>
 
+#include "centralsystem/authlists/local_lists.hpp"
 #include "centralsystem/central_config.hpp"
 #include "centralsystem/db/database.hpp"
 #include "centralsystem/db/records.hpp"
@@ -17,6 +18,7 @@
 #include "centralsystem/protocol/context.hpp"
 #include "centralsystem/protocol/limits.hpp"
 #include "centralsystem/protocol/links.hpp"
+#include "centralsystem/reservations/reservations.hpp"
 #include "centralsystem/security/certificate_service.hpp"
 #include "centralsystem/security/jobs.hpp"
 #include "ocpp/net/server.hpp"
@@ -99,6 +101,10 @@ public:
     std::unordered_set<std::string>& uploads_in_flight() { return uploads_in_flight_; }
     // The roll-out firmware files held in memory while chargers download them (operations/served_files.hpp).
     operations::ServedFiles& served_files() { return served_files_; }
+    // Reservations sent to chargers and their expiry (reservations/).
+    Reservations& reservations() { return reservations_; }
+    // The chargers' local authorization lists kept in sync with the id tags (authlists/).
+    LocalLists& local_lists() { return local_lists_; }
 
 private:
     CentralConfig config_;
@@ -118,6 +124,8 @@ private:
     std::unique_ptr<FileStore> files_;
     std::unordered_set<std::string> uploads_in_flight_;
     operations::ServedFiles served_files_;
+    Reservations reservations_{loop_, db_, links_, gate_, log_};
+    LocalLists local_lists_{loop_, db_, links_, gate_, log_};
     ocpp::WorkerPool background_{1, 4}; // last: stopped first, while everything its jobs reach still exists
 };
 

@@ -177,6 +177,7 @@ int run(int argc, char** argv) {
         central->start_certificate_watch();
         central->load_manager().start();
         rollouts->start();
+        central->reservations().start();
     });
     ocpp::net::Server* server_ptr = server.get();
     ocpp::net::Server* tls_ptr = tls_server.get();

@@ -5,7 +5,9 @@
 #include <memory>
 #include <tuple>
 
+#include "centralsystem/api/local_lists.hpp"
 #include "centralsystem/api/operations/operations.hpp"
+#include "centralsystem/api/reservations.hpp"
 #include "centralsystem/api/routes.hpp"
 #include "centralsystem/api/security/firmware.hpp"
 #include "centralsystem/api/security/logs.hpp"
@@ -106,6 +108,9 @@ const Router& router() {
                  {"GET", "/api/v1/idtags", [](auto&cs, auto&, auto&, auto r) { list_id_tags(cs, r); }},
                  {"POST", "/api/v1/idtags", [](auto&cs, auto&req, auto&, auto r) { put_id_tag(cs, req, r); }},
                  {"GET", "/api/v1/idtags/{idTag}", [](auto&cs, auto&, auto&p, auto r) { get_id_tag(cs, p[0], r); }},
+                 {"GET", "/api/v1/local-lists", [](auto&cs, auto&, auto&, auto r) { list_local_lists(cs, r); }},
+                 {"POST", "/api/v1/local-lists/{group}/sync",
+                  [](auto&cs, auto&req, auto&p, auto r) { sync_local_list(cs, p[0], req, r); }},
                  {"GET", "/api/v1/logs/{logId}/file",
                   [](auto&cs, auto&, auto&p, auto r) { download_log(cs, p[0], r); }},
                  {"GET", "/api/v1/openapi.yaml", [](auto&, auto&, auto&, auto r) { openapi_document(r); }},
@@ -115,6 +120,14 @@ const Router& router() {
                  {"PUT", "/api/v1/sites/{siteId}",
                   [](auto&cs, auto&req, auto&p, auto r) { update_site(cs, p[0], req, r); }},
                  {"DELETE", "/api/v1/sites/{siteId}", [](auto&cs, auto&, auto&p, auto r) { delete_site(cs, p[0], r); }},
+                 {"GET", "/api/v1/reservations",
+                  [](auto&cs, auto&req, auto&, auto r) { list_reservations(cs, req, r); }},
+                 {"POST", "/api/v1/reservations",
+                  [](auto&cs, auto&req, auto&, auto r) { create_reservation(cs, req, r); }},
+                 {"GET", "/api/v1/reservations/{reservationId}",
+                  [](auto&cs, auto&, auto&p, auto r) { get_reservation(cs, p[0], r); }},
+                 {"DELETE", "/api/v1/reservations/{reservationId}",
+                  [](auto&cs, auto&, auto&p, auto r) { cancel_reservation(cs, p[0], r); }},
                  {"GET", "/api/v1/security-jobs",
                   [](auto&cs, auto&req, auto&, auto r) { list_security_jobs(cs, req, r); }},
                  {"POST", "/api/v1/security-jobs",

@@ -1,5 +1,6 @@
 // /api/v1/idtags: the id-tag registry Authorize and StartTransaction answer from.
 #include "centralsystem/api/routes.hpp"
+#include "centralsystem/db/local_lists.hpp"
 
 namespace cs::api {
 
@@ -42,12 +43,20 @@ void put_id_tag(CentralSystem& cs, const HttpRequest& req, Respond respond) {
             if (auto r = db::upsert_id_tag(db, tag); !r) {
                 return r.error();
             }
+            // A new or changed tag is a new version of the chargers' local lists (db/local_lists.hpp).
+            if (!*before || (*before)->status != tag.status || (*before)->expiry_date != tag.expiry_date ||
+                (*before)->parent_id_tag != tag.parent_id_tag) {
+                if (auto r = db::local_list_changed(db, tag.id_tag); !r) {
+                    return r.error();
+                }
+            }
             return !before->has_value();
         },
-        [respond, tag](ocpp::Result<bool> created) {
+        [&cs, respond, tag](ocpp::Result<bool> created) {
             if (!created) {
                 return respond(json_error(503, "the database could not do this now: " + created.error().message));
             }
+            cs.local_lists().sync_all();
             respond(json_response(*created ? 201 : 200, tag_json(tag)));
         });
 }

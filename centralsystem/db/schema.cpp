@@ -1,7 +1,9 @@
 // The central system's schema (versioned migrations) and the id-tag registry.
 #include "centralsystem/db/firmware.hpp"
+#include "centralsystem/db/local_lists.hpp"
 #include "centralsystem/db/operations.hpp"
 #include "centralsystem/db/queries.hpp"
+#include "centralsystem/db/reservations.hpp"
 #include "centralsystem/db/security.hpp"
 #include "centralsystem/db/sites.hpp"
 #include "store/ddl.hpp"
@@ -19,6 +21,12 @@ Result<void> migrate(Connection& db) {
     }
     if (auto sites = migrate_sites(db); !sites) { // load-management sites (db/sites.cpp)
         return sites;
+    }
+    if (auto reservations = migrate_reservations(db); !reservations) {
+        return reservations;
+    }
+    if (auto lists = migrate_local_lists(db); !lists) {
+        return lists;
     }
     // Each version written once for SQLite and PostgreSQL (store/ddl.hpp): identity instead of AUTOINCREMENT, BIGINT
     // where SQLite's 64-bit INTEGER holds meter readings and ids, DOUBLE PRECISION for REAL, and an explicit rowid on

@@ -5,10 +5,12 @@
 // on the same connector). Otherwise nothing is stored, the message is answered as usual (1.6 confirmations carry no
 // error for this, and the charger's offline queue must drain), and it is counted and notified naming both chargers.
 // A planned charger's StartTransaction is kept but answered Blocked and never counted (records.hpp). Meter samples
-// beyond the per-transaction budget are answered but not stored (limits.hpp).
+// beyond the per-transaction budget are answered but not stored (limits.hpp). A StartTransaction's reservationId ends
+// that reservation as used when it is an open one of the same charger and connector (db/reservations.hpp).
 #include <cstdlib>
 
 #include "centralsystem/db/queries.hpp"
+#include "centralsystem/db/reservations.hpp"
 #include "centralsystem/protocol/context.hpp"
 #include "ocpp/v16/messages.hpp"
 
@@ -129,6 +131,26 @@ void report_trim(HandlerContext& ctx, const std::string& id, std::optional<std::
     }
 }
 
+// What a StartTransaction stored, and what became of the reservation it named.
+struct Started {
+    db::StartResult start;
+    std::optional<db::ReservationUse> use;
+};
+
+// A StartTransaction named a reservation that is not an open one of this charger and connector: nothing of it was
+// changed; say so (once a minute per charger), the session itself is kept.
+void report_reservation(HandlerContext& ctx, const std::string& id, int reservation, db::ReservationUse use) {
+    const std::string r = "reservation " + std::to_string(reservation);
+    const char* why = use == db::ReservationUse::Unknown          ? "which does not exist"
+                      : use == db::ReservationUse::OtherCharger   ? "which belongs to another charger"
+                      : use == db::ReservationUse::OtherConnector ? "which holds another connector"
+                                                                  : "which has ended already";
+    const std::string words = "StartTransaction names " + r + ", " + why + "; the reservation was left as it was";
+    if (ctx.notices.notify_once("reservation:" + id, id, "foreignReservation", words)) {
+        ctx.links.log_charger(id, ocpp::LogLevel::Warn, "foreign reservation ids", words);
+    }
+}
+
 void on_start(HandlerContext& ctx, const std::string& id, const StartTransactionReq& req,
               ocpp::Reply<StartTransactionConf> reply) {
     const std::string ts = ocpp::format_datetime(req.timestamp);
@@ -140,15 +162,34 @@ void on_start(HandlerContext& ctx, const std::string& id, const StartTransaction
                 "\") was answered Blocked: the charger is planned, not in operation. The session is "
                 "kept but not counted in turnover or statistics");
     }
-    ctx.db.run<db::StartResult>(
-        [id, req, ts, blocked](store::Connection& db) {
-            return db::start_transaction(db, id, req.connectorId, req.idTag, req.meterStart, ts, blocked);
+    ctx.db.run<Started>(
+        [id, req, ts, blocked](store::Connection& db) -> ocpp::Result<Started> {
+            auto start = db::start_transaction(db, id, req.connectorId, req.idTag, req.meterStart, ts, blocked);
+            if (!start) {
+                return start.error();
+            }
+            Started out{std::move(*start), std::nullopt};
+            // The reservation the session honours ends as used; only one of this charger and connector.
+            if (req.reservationId && !blocked) {
+                auto use =
+                    db::use_reservation(db, id, req.connectorId, *req.reservationId, out.start.transaction_id, ts);
+                if (!use) {
+                    return use.error();
+                }
+                out.use = *use;
+            }
+            return out;
         },
-        [&ctx, id, reply, blocked, connector = req.connectorId](ocpp::Result<db::StartResult> r) mutable {
-            if (!r) {
-                internal_error(ctx, id, reply, "the transaction could not be stored", r.error());
+        [&ctx, id, reply, blocked, connector = req.connectorId,
+         reservation = req.reservationId](ocpp::Result<Started> started) mutable {
+            if (!started) {
+                internal_error(ctx, id, reply, "the transaction could not be stored", started.error());
                 return;
             }
+            if (started->use && *started->use != db::ReservationUse::Used) {
+                report_reservation(ctx, id, *reservation, *started->use);
+            }
+            const db::StartResult* r = &started->start;
             StartTransactionConf conf;
             conf.idTagInfo = id_tag_info(r->tag, ctx.now_text());
             if (blocked) {

@@ -14,6 +14,7 @@
 #include "centralsystem/api/api.hpp"
 #include "centralsystem/db/queries.hpp"
 #include "ocpp/pki/pki.hpp"
+#include "ocpp/text/datetime.hpp"
 #include "store/claims.hpp"
 #include "store/password.hpp"
 #include "store/sqlite.hpp"
@@ -554,6 +555,58 @@ TEST_F(OpenApi, DocumentMatchesTheServer) {
                  return api("POST", cert_path + w + "?timeout=1", b);
              }});
     }
+    // Reservations and local lists, with OA-1 connected as `holder` (commissioned; OA-TAG is registered).
+    const std::string R = "/api/v1/reservations";
+    const std::string reservation =
+        R"({"chargeBoxId":"OA-1","connectorId":1,"idTag":"OA-TAG","expiryDate":")" +
+        ocpp::format_datetime(ocpp::DateTime{std::chrono::system_clock::now() + std::chrono::hours(1)}) + R"("})";
+    using Rule = ControlledCharger::Rule;
+    recipes.push_back(
+        {"POST /api/v1/reservations 201", [&] {
+             holder->answer("ReserveNow", Rule{ControlledCharger::Answer::Result, R"({"status":"Accepted"})", ""});
+             return api("POST", R, reservation);
+         }});
+    recipes.push_back({"POST /api/v1/reservations 409", [&] { return api("POST", R, reservation); }});
+    recipes.push_back({"POST /api/v1/reservations 400", [&] { return api("POST", R, "{"); }});
+    recipes.push_back({"POST /api/v1/reservations 413", [&] { return api("POST", R, "{" + big + "}"); }});
+    recipes.push_back({"POST /api/v1/reservations 422", [&] { return api("POST", R, "{}"); }});
+    recipes.push_back({"GET /api/v1/reservations 200", [&] { return api("GET", R + "?chargeBoxId=OA-1"); }});
+    recipes.push_back({"GET /api/v1/reservations 400", [&] { return api("GET", R + "?status=maybe"); }});
+    recipes.push_back({"GET /api/v1/reservations/{reservationId} 200", [&] { return api("GET", R + "/1"); }});
+    recipes.push_back({"GET /api/v1/reservations/{reservationId} 400", [&] { return api("GET", R + "/x"); }});
+    recipes.push_back({"GET /api/v1/reservations/{reservationId} 404", [&] { return api("GET", R + "/999"); }});
+    recipes.push_back(
+        {"DELETE /api/v1/reservations/{reservationId} 502", [&] {
+             holder->answer("CancelReservation", Rule{ControlledCharger::Answer::CallError, "NotSupported", ""});
+             return api("DELETE", R + "/1");
+         }});
+    recipes.push_back({"DELETE /api/v1/reservations/{reservationId} 200", [&] {
+                           holder->answer("CancelReservation",
+                                          Rule{ControlledCharger::Answer::Result, R"({"status":"Accepted"})", ""});
+                           return api("DELETE", R + "/1");
+                       }});
+    recipes.push_back({"DELETE /api/v1/reservations/{reservationId} 409", [&] { return api("DELETE", R + "/1"); }});
+    recipes.push_back({"DELETE /api/v1/reservations/{reservationId} 400", [&] { return api("DELETE", R + "/x"); }});
+    recipes.push_back({"DELETE /api/v1/reservations/{reservationId} 404", [&] { return api("DELETE", R + "/999"); }});
+    recipes.push_back({"POST /api/v1/reservations 502", [&] {
+                           holder->answer("ReserveNow", Rule{ControlledCharger::Answer::CallError, "NotSupported", ""});
+                           return api("POST", R, reservation);
+                       }});
+    const std::string L = "/api/v1/local-lists";
+    recipes.push_back({"GET /api/v1/local-lists 200", [&] { return api("GET", L); }});
+    recipes.push_back({"POST /api/v1/local-lists/{group}/sync 202", [&] { return api("POST", L + "/default/sync"); }});
+    recipes.push_back(
+        {"POST /api/v1/local-lists/{group}/sync 400", [&] { return api("POST", L + "/default/sync", "{"); }});
+    recipes.push_back(
+        {"POST /api/v1/local-lists/{group}/sync 404", [&] { return api("POST", L + "/other/sync", "{}"); }});
+    recipes.push_back({"POST /api/v1/local-lists/{group}/sync 413",
+                       [&] { return api("POST", L + "/default/sync", "{" + big + "}"); }});
+    recipes.push_back(
+        {"POST /api/v1/local-lists/{group}/sync 422", [&] { return api("POST", L + "/default/sync", R"({"x":1})"); }});
+    recipes.push_back({"POST /api/v1/local-lists/{group}/sync 409", [&] {
+                           EXPECT_EQ(api("POST", C, R"({"chargeBoxId":"OA-LL-OFF"})").status, 201);
+                           return api("POST", L + "/default/sync", R"({"chargeBoxId":"OA-LL-OFF"})");
+                       }});
     recipes.push_back({"POST /api/v1/ca/import 200", [&] {
                            ocpp::pki::Subject s;
                            s.common_name = "OpenAPI Root";

@@ -16,6 +16,8 @@ const pages = {
   rollouts: () => import('./rollouts.js'),
   diagnostics: () => import('./diagnostics.js'),
   datatransfer: () => import('./datatransfer.js'),
+  reservations: () => import('./reservations.js'),
+  lists: () => import('./local_lists.js'),
 };
 
 const view = document.getElementById('view');

@@ -4,6 +4,7 @@ import { get, patch, post, enc } from './api.js';
 import { priceSection } from './prices.js';
 import { certificateSection } from './certificates.js';
 import { commandSection } from './command_form.js';
+import { markReserved } from './reservations.js';
 import { h, clear, poll, field, tileOf, statusBadge, labelOf, when, kwh, toast, STANDARDS, FORMATS, POWER_TYPES } from './ui.js';
 
 export async function render(view, ctx) {
@@ -117,6 +118,7 @@ export async function render(view, ctx) {
       const wasConnected = charger.connected;
       charger = c;
       if (!accept.disabled) drawInfo();
+      await markReserved(connectors, id);
       drawSessions(tx.transactions || []);
       if (!wasConnected && c.connected) readConfig();
       problem.hidden = true;

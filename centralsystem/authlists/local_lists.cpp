@@ -1,0 +1,298 @@
+// Local authorization lists kept in sync (local_lists.hpp).
+#include "centralsystem/authlists/local_lists.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <cstdlib>
+
+#include "centralsystem/notifier.hpp"
+#include "centralsystem/security/jobs.hpp"
+#include "ocpp/text/datetime.hpp"
+#include "ocpp/v16/messages.hpp"
+
+namespace cs {
+
+using namespace ocpp::v16;
+
+namespace {
+
+template <class Conf> std::string failure_of(const std::string& action, const ocpp::CallOutcome<Conf>& out) {
+    ocpp::RawOutcome raw;
+    raw.status = out.status;
+    raw.error_code = out.error_code;
+    raw.error_description = out.error_description;
+    return describe_failure(action, raw);
+}
+
+std::string lower(std::string text) {
+    std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return std::tolower(c); });
+    return text;
+}
+
+AuthorizationData entry_of(const IdTag& t) {
+    AuthorizationData d;
+    d.idTag = t.id_tag;
+    IdTagInfo info;
+    AuthorizationStatus status = AuthorizationStatus::Invalid;
+    from_string(t.status, status);
+    info.status = status;
+    if (t.expiry_date) {
+        if (auto when = ocpp::parse_datetime(*t.expiry_date)) {
+            info.expiryDate = *when;
+        }
+    }
+    if (t.parent_id_tag && !t.parent_id_tag->empty()) {
+        info.parentIdTag = *t.parent_id_tag;
+    }
+    d.idTagInfo = info;
+    return d;
+}
+
+} // namespace
+
+bool LocalLists::sync(const std::string& id, bool full) {
+    const Credentials* c = gate_.credentials(id);
+    if (!links_.peer(id) || c == nullptr || c->status != ChargerStatus::Operational) {
+        return false;
+    }
+    if (running_.count(id) > 0) {
+        again_.insert(id);
+        if (full) {
+            again_full_.insert(id);
+        }
+        return true;
+    }
+    auto [it, added] = waiting_.emplace(id, full);
+    it->second = it->second || full;
+    if (added) {
+        queue_.push_back(id);
+    }
+    pump();
+    return true;
+}
+
+void LocalLists::sync_all(bool full) {
+    db_.run<std::vector<db::ChargerListState>>(
+        [](store::Connection& db) { return db::charger_list_states(db, 1000000); },
+        [this, full, alive = alive_](ocpp::Result<std::vector<db::ChargerListState>> r) {
+            if (!*alive) {
+                return;
+            }
+            if (!r) {
+                log_.error("local lists", "listing the chargers failed: " + r.error().message);
+                return;
+            }
+            for (const auto& s : *r) {
+                sync(s.chargebox_id, full);
+            }
+        });
+}
+
+void LocalLists::pump() {
+    while (running_.size() < kMaxSyncsRunning && !queue_.empty()) {
+        const std::string id = queue_.front();
+        queue_.pop_front();
+        const bool full = waiting_[id];
+        waiting_.erase(id);
+        running_.insert(id);
+        run(id, full);
+    }
+}
+
+void LocalLists::run(const std::string& id, bool full) {
+    auto peer = links_.peer(id);
+    if (!peer) {
+        return finish(id, -2, "offline", "the charger is not connected; it is synced when it boots");
+    }
+    GetConfigurationReq ask;
+    ask.key = std::vector<std::string>{"LocalAuthListEnabled", "LocalAuthListMaxLength", "SendLocalListMaxLength"};
+    peer->call(ask, [this, id, full, alive = alive_](ocpp::CallOutcome<GetConfigurationConf> out) {
+        if (!*alive) {
+            return;
+        }
+        if (!out.ok()) {
+            return finish(id, -2, "failed", failure_of("GetConfiguration", out));
+        }
+        Limits limits;
+        for (const auto& kv : out.conf->configurationKey.value_or(std::vector<KeyValue>{})) {
+            const std::string value = kv.value.value_or("");
+            char* end = nullptr;
+            const long long n = std::strtoll(value.c_str(), &end, 10);
+            const bool number = !value.empty() && *end == '\0' && n >= 0;
+            if (kv.key == "LocalAuthListEnabled") {
+                limits.enabled = lower(value) != "false";
+            } else if (kv.key == "LocalAuthListMaxLength" && number) {
+                limits.list_max = n;
+            } else if (kv.key == "SendLocalListMaxLength" && number) {
+                limits.send_max = n;
+            }
+        }
+        if (!limits.enabled) {
+            return finish(id, -2, "disabled", "the charger's LocalAuthListEnabled is false; nothing was sent");
+        }
+        auto link = links_.peer(id);
+        if (!link) {
+            return finish(id, -2, "offline", "the charger went offline during the sync");
+        }
+        link->call(GetLocalListVersionReq{},
+                   [this, id, full, limits, alive = alive_](ocpp::CallOutcome<GetLocalListVersionConf> v) {
+                       if (!*alive) {
+                           return;
+                       }
+                       if (!v.ok()) {
+                           return finish(id, -2, "failed", failure_of("GetLocalListVersion", v));
+                       }
+                       decide(id, full, limits, v.conf->listVersion);
+                   });
+    });
+}
+
+void LocalLists::decide(const std::string& id, bool full, Limits limits, int charger_version) {
+    struct Plan {
+        bool in_sync = false, differential = false;
+        db::LocalListContent content;
+    };
+    db_.run<Plan>(
+        [id, full, charger_version](store::Connection& db) -> ocpp::Result<Plan> {
+            Plan plan;
+            auto state = db::charger_list_state(db, id);
+            if (!state) {
+                return state.error();
+            }
+            auto version = db::local_list_version(db);
+            if (!version) {
+                return version.error();
+            }
+            // A version this central system gave the charger, and the charger still holds it.
+            const bool ours = *state && (*state)->version == charger_version && charger_version > 0;
+            if (!full && ours && charger_version == *version) {
+                plan.in_sync = true;
+                plan.content.version = *version;
+                return plan;
+            }
+            auto content = (!full && ours && charger_version < *version) ? db::local_list_since(db, charger_version)
+                                                                         : db::local_list_full(db);
+            if (!content) {
+                return content.error();
+            }
+            plan.differential = !full && ours && charger_version < *version;
+            plan.content = std::move(*content);
+            return plan;
+        },
+        [this, id, limits, alive = alive_](ocpp::Result<Plan> plan) {
+            if (!*alive) {
+                return;
+            }
+            if (!plan) {
+                return finish(id, -2, "failed", "the list could not be read: " + plan.error().message);
+            }
+            if (plan->in_sync) {
+                return finish(id, plan->content.version, "Accepted",
+                              "in sync: the charger holds version " + std::to_string(plan->content.version));
+            }
+            send(id, limits, std::move(plan->content), plan->differential, "");
+        });
+}
+
+void LocalLists::send(const std::string& id, Limits limits, db::LocalListContent content, bool differential,
+                      std::string note) {
+    const auto count = static_cast<std::int64_t>(content.tags.size());
+    if (content.total > limits.list_max || content.total > db::kMaxLocalListTags) {
+        return finish(id, -2, "tooLong",
+                      note + "the list has " + std::to_string(content.total) + " id tags; the charger keeps at most " +
+                          std::to_string(std::min<std::int64_t>(limits.list_max, db::kMaxLocalListTags)) +
+                          " (LocalAuthListMaxLength); nothing was sent");
+    }
+    if (count > limits.send_max) {
+        if (differential) {
+            return decide(id, true, limits, -1);
+        }
+        return finish(id, -2, "tooLong",
+                      note + "the list has " + std::to_string(count) + " id tags; the charger takes at most " +
+                          std::to_string(limits.send_max) +
+                          " per SendLocalList (SendLocalListMaxLength); nothing "
+                          "was sent");
+    }
+    auto peer = links_.peer(id);
+    if (!peer) {
+        return finish(id, -2, "offline", note + "the charger went offline during the sync");
+    }
+    SendLocalListReq req;
+    req.listVersion = static_cast<int>(content.version);
+    req.updateType = differential ? UpdateType::Differential : UpdateType::Full;
+    std::vector<AuthorizationData> entries;
+    entries.reserve(content.tags.size());
+    for (const auto& t : content.tags) {
+        entries.push_back(entry_of(t));
+    }
+    req.localAuthorizationList = std::move(entries);
+    const std::string what = std::string(differential ? "Differential" : "Full") + " update to version " +
+                             std::to_string(content.version) + " with " + std::to_string(count) + " id tags";
+    peer->call(req, [this, id, limits, differential, what, note, version = content.version,
+                     alive = alive_](ocpp::CallOutcome<SendLocalListConf> out) {
+        if (!*alive) {
+            return;
+        }
+        if (!out.ok()) {
+            return finish(id, -2, "failed", note + failure_of("SendLocalList", out));
+        }
+        const UpdateStatus status = out.conf->status;
+        if (status == UpdateStatus::Accepted) {
+            return finish(id, version, "Accepted", note + what + " accepted");
+        }
+        if (differential && (status == UpdateStatus::VersionMismatch || status == UpdateStatus::Failed)) {
+            // The charger does not hold what we thought: it gets the whole list.
+            const std::string again = what + " answered " + to_string(status) + "; ";
+            db_.run<db::LocalListContent>(
+                [](store::Connection& db) { return db::local_list_full(db); },
+                [this, id, limits, again, alive](ocpp::Result<db::LocalListContent> full) {
+                    if (!*alive) {
+                        return;
+                    }
+                    if (!full) {
+                        return finish(id, -2, "failed", again + "the list could not be read: " + full.error().message);
+                    }
+                    send(id, limits, std::move(*full), false, again);
+                });
+            return;
+        }
+        finish(id, -2, to_string(status), note + what + " answered " + to_string(status));
+    });
+}
+
+void LocalLists::finish(const std::string& id, std::int64_t version, std::string result, std::string detail) {
+    // version -2: keep the version stored for the charger (it did not change).
+    db_.run<void>(
+        [id, version, result, detail, at = now_text(loop_.clock())](store::Connection& db) -> ocpp::Result<void> {
+            db::ChargerListState s;
+            s.chargebox_id = id;
+            s.version = version;
+            if (version == -2) {
+                auto old = db::charger_list_state(db, id);
+                if (!old) {
+                    return old.error();
+                }
+                s.version = *old ? (*old)->version : -1;
+            }
+            s.result = result;
+            s.detail = detail;
+            s.at = at;
+            return db::set_charger_list_state(db, s);
+        },
+        [this, id, alive = alive_](ocpp::Result<void> r) {
+            if (!*alive) {
+                return;
+            }
+            if (!r) {
+                log_.error("local lists", "\"" + id + "\": storing the sync result failed: " + r.error().message);
+            }
+            running_.erase(id);
+            if (again_.erase(id) > 0) {
+                const bool full = again_full_.erase(id) > 0;
+                sync(id, full);
+            }
+            pump();
+        });
+}
+
+} // namespace cs
