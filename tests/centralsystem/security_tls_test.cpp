@@ -3,6 +3,9 @@
 // the reason); an expired certificate or one of a foreign CA never gets past the TLS handshake.
 #include <fstream>
 
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
 #include "ocpp/net/client.hpp"
 #include "ocpp/system/small_file.hpp"
 #include "tests/centralsystem/security_fixture.hpp"
@@ -50,7 +53,8 @@ protected:
     }
     void TearDown() override {
         tls_.reset();
-        for (const char* f : {".expired.pem", ".expired.key", ".leaf.pem", ".leaf.key", ".operator-ca.pem"}) {
+        for (const char* f :
+             {".expired.pem", ".expired.key", ".leaf.pem", ".leaf.key", ".operator-ca.pem", ".new.pem", ".new.key"}) {
             std::remove((base_ + f).c_str());
         }
         SecurityBinary::TearDown();
@@ -144,6 +148,54 @@ TEST_F(Profile3Gate, ACertificateSignedByTheOperatorCaOpensProfile3) {
     EXPECT_EQ(connect("CB-P3", base_ + ".leaf.pem", base_ + ".leaf.key"), "");
     EXPECT_NE(connect("CB-0001", base_ + ".leaf.pem", base_ + ".leaf.key"), "") << "not another charger's";
     EXPECT_NE(connect("CB-P3", pki_->client_cert, pki_->client_key), "") << "a certificate of another CA";
+}
+
+TEST_F(Profile3Gate, AnImportedCaOpensProfile3AtOnceAndTheEarlierOnesStay) {
+    // The plain listener serves the API, the TLS listener beside it wants client certificates of the file's CA; the
+    // operator CA in use (the test CA, imported at start) is trusted there too.
+    tls_.reset();
+    tls_port_ = free_port();
+    restart({"--tls-listen", "127.0.0.1:" + std::to_string(tls_port_), "--tls-cert", pki_->server_ec_cert, "--tls-key",
+             pki_->server_ec_key, "--tls-client-ca", pki_->other_ca_cert, "--ca-cert", pki_->ca_cert, "--ca-key",
+             pki_->dir + "/ca.key", "--ca-passphrase-file", passphrase_file("correct horse battery"), "--cpo-name",
+             kCpo});
+    ASSERT_TRUE(
+        wait_until([&] { return file_text(base_ + ".cs.log").find("TLS listening") != std::string::npos; }, 10s))
+        << file_text(base_ + ".cs.log");
+    EXPECT_EQ(connect("CB-0001", pki_->other_client_cert, pki_->other_client_key), "") << "the file's CA";
+    EXPECT_EQ(connect("CB-0001", pki_->client_cert, pki_->client_key), "") << "the operator CA in use";
+
+    // A new operator CA and a certificate of it for CB-0002: refused until the CA is imported, taken right after.
+    ocpp::pki::Subject root;
+    root.common_name = "Renewed Operator Root";
+    root.organization = kCpo;
+    auto renewed = ocpp::pki::CertificateAuthority::create(root, std::chrono::system_clock::now() - 1h, 24h);
+    ASSERT_TRUE(renewed) << renewed.error().message;
+    ocpp::pki::IssueOptions leaf;
+    leaf.usage = ocpp::pki::Usage::ChargePointClient;
+    leaf.not_before = std::chrono::system_clock::now() - 1h;
+    leaf.validity = 12h;
+    auto issued = renewed->issue({"CB-0002", kCpo, "", ""}, leaf);
+    ASSERT_TRUE(issued) << issued.error().message;
+    std::ofstream(base_ + ".new.pem") << issued->second;
+    std::ofstream(base_ + ".new.key") << issued->first.private_pem;
+    EXPECT_NE(connect("CB-0002", base_ + ".new.pem", base_ + ".new.key"), "") << "not yet trusted";
+
+    rapidjson::StringBuffer body;
+    rapidjson::Writer<rapidjson::StringBuffer> w(body);
+    w.StartObject();
+    w.Key("certificate");
+    w.String(renewed->certificate_pem().c_str());
+    w.Key("privateKey");
+    w.String(renewed->private_key_pem().c_str());
+    w.EndObject();
+    const auto imported = api("POST", "/api/v1/ca/import", body.GetString());
+    ASSERT_EQ(imported.status, 200) << imported.body;
+
+    EXPECT_EQ(connect("CB-0002", base_ + ".new.pem", base_ + ".new.key"), "") << "the imported CA, no restart";
+    EXPECT_EQ(connect("CB-0001", pki_->client_cert, pki_->client_key), "") << "the earlier operator CA stays";
+    EXPECT_EQ(connect("CB-0001", pki_->other_client_cert, pki_->other_client_key), "") << "the file's CA stays";
+    EXPECT_NE(connect("CB-0001", base_ + ".new.pem", base_ + ".new.key"), "") << "still only its own charger";
 }
 
 } // namespace
