@@ -60,7 +60,7 @@ public:
     Result<void> listen();
     // The context of a listening TLS server that verifies client certificates, else nullptr.
     SSL_CTX* client_verifying_ctx() const {
-        return tls_ctx_ && cfg_.tls && !cfg_.tls->client_ca_file.empty() ? tls_ctx_->native_handle() : nullptr;
+        return tls_ctx_ && cfg_.tls && !cfg_.tls->client_ca_file.empty() ? tls_ctx_.get() : nullptr;
     }
     // Stops accepting and closes every session with 1001. With `detach`, no callback into user code follows
     // (the Server object is going away): handlers are dropped before the sessions are closed.
