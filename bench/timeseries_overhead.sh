@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # What the per-second time series costs the simulator: ocpp-simulator --mode throughput against ocpp-bench-cs,
-# rounds alternating --timeseries off and on (same chargers, same duration, one event loop each), answered calls per
-# second from each run's JSON report, and the ratio on/off. Then the bounds of an hour-long series of 10,000
+# rounds of --timeseries off and on (which one goes first alternates; same chargers, same duration, one event loop
+# each), answered calls per second and per CPU second from each run's JSON report, and the ratio on/off. Then the bounds of an hour-long series of 10,000
 # chargers by a synthetic fill (simulator_report_tests' Series.AnHourOfTenThousandChargersFitsItsBounds): a real hour
 # is too long for a benchmark run.
 #
@@ -25,7 +25,9 @@ done
 PORT=$(head -1 "$WORK/cs.out")
 
 for ((round = 1; round <= ROUNDS; round++)); do
-    for mode in off on; do
+    order="off on"
+    ((round % 2 == 0)) && order="on off" # alternate which goes first: the machine's load drifts
+    for mode in $order; do
         say "round $round, --timeseries $mode: $CHARGERS chargers for $SECONDS_PER_RUN s"
         # Run through wait4 to get the simulator's CPU seconds: calls per CPU second are far less sensitive to
         # other programs on a shared machine than calls per wall-clock second.
