@@ -30,6 +30,31 @@ PkiErrorKind kind_of_verify_error(int code) {
         return PkiErrorKind::Untrusted;
     }
 }
+
+// Why a leaf's extendedKeyUsage rules out `usage`, or nothing (no extension: any use; a CA usage: not checked here).
+std::optional<std::string> usage_problem(X509* leaf, Usage usage) {
+    std::uint32_t needed = 0;
+    const char* name = "";
+    switch (usage) {
+    case Usage::ChargePointClient:
+        needed = XKU_SSL_CLIENT;
+        name = "clientAuth (a TLS client)";
+        break;
+    case Usage::CentralSystemServer:
+        needed = XKU_SSL_SERVER;
+        name = "serverAuth (a TLS server)";
+        break;
+    case Usage::FirmwareSigning:
+        needed = XKU_CODE_SIGN;
+        name = "codeSigning (a firmware signer)";
+        break;
+    case Usage::IntermediateCa:
+        return std::nullopt;
+    }
+    if ((X509_get_extension_flags(leaf) & EXFLAG_XKUSAGE) == 0 || (X509_get_extended_key_usage(leaf) & needed) != 0)
+        return std::nullopt;
+    return "the certificate's extendedKeyUsage does not include " + std::string(name) + ": it is for another use";
+}
 } // namespace
 
 PkiResult<CertificateInfo> verify_chain(std::string_view chain_pem, const std::vector<std::string>& roots_pem,
@@ -84,6 +109,9 @@ PkiResult<CertificateInfo> verify_chain(std::string_view chain_pem, const std::v
     if (!key_type_of(X509_get0_pubkey(leaf)))
         return PkiError{PkiErrorKind::BadKey,
                         "the certificate's key is neither ECDSA P-256/P-384 nor RSA 2048/3072/4096"};
+    if (options.usage)
+        if (auto problem = usage_problem(leaf, *options.usage))
+            return PkiError{PkiErrorKind::WrongUsage, *problem};
     CertificateInfo info = certificate_info(leaf);
     if (!options.expected_common_name.empty() && info.subject.common_name != options.expected_common_name)
         return PkiError{PkiErrorKind::SubjectMismatch, "the certificate's commonName is \"" + info.subject.common_name +

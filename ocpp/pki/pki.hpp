@@ -37,6 +37,7 @@ enum class PkiErrorKind {
     ChainTooLong,    // more bytes or certificates than allowed (CertificateSignedMaxChainSize)
     BadSignature,    // a signature (firmware, data) that does not verify with the given certificate
     BadPassphrase,   // an encrypted private key that the passphrase does not open
+    WrongUsage,      // a certificate whose extended key usage is for something else (VerifyOptions::usage)
     Internal,        // OpenSSL failed for a reason of its own (the message carries its error text)
 };
 
@@ -129,17 +130,6 @@ PkiResult<v16::CertificateHashData> hash_data(std::string_view certificate_pem, 
 // leading zeros).
 bool same_certificate(const v16::CertificateHashData& a, const v16::CertificateHashData& b);
 
-struct VerifyOptions {
-    TimePoint at{};                    // validity is checked at this time; the default (epoch) means "now"
-    std::size_t max_chain_bytes = 0;   // 0 = no limit (CertificateSignedMaxChainSize)
-    std::string expected_common_name;  // checked on the leaf when not empty
-    std::string expected_organization; // checked on the leaf when not empty
-};
-// Verifies a PEM chain (leaf first, intermediates after) against trusted roots (PEM, one or more each). The answer
-// is the leaf's information, or the first reason it is not acceptable.
-PkiResult<CertificateInfo> verify_chain(std::string_view chain_pem, const std::vector<std::string>& roots_pem,
-                                        const VerifyOptions& options);
-
 // What a certificate the authority issues is for.
 enum class Usage {
     ChargePointClient,   // TLS client (security profile 3): digitalSignature, keyAgreement, clientAuth
@@ -147,6 +137,21 @@ enum class Usage {
     FirmwareSigning,     // codeSigning
     IntermediateCa,      // a CA below the root, pathlen 0
 };
+
+struct VerifyOptions {
+    TimePoint at{};                    // validity is checked at this time; the default (epoch) means "now"
+    std::size_t max_chain_bytes = 0;   // 0 = no limit (CertificateSignedMaxChainSize)
+    std::string expected_common_name;  // checked on the leaf when not empty
+    std::string expected_organization; // checked on the leaf when not empty
+    // When set, a leaf that lists extended key usages must list this use's (clientAuth, serverAuth, codeSigning;
+    // WrongUsage otherwise): a TLS client certificate under a manufacturer root is no firmware signer. A leaf without
+    // the extension is taken for any use (RFC 5280 §4.2.1.12).
+    std::optional<Usage> usage;
+};
+// Verifies a PEM chain (leaf first, intermediates after) against trusted roots (PEM, one or more each). The answer
+// is the leaf's information, or the first reason it is not acceptable.
+PkiResult<CertificateInfo> verify_chain(std::string_view chain_pem, const std::vector<std::string>& roots_pem,
+                                        const VerifyOptions& options);
 
 struct IssueOptions {
     Usage usage = Usage::ChargePointClient;

@@ -128,6 +128,32 @@ TEST_F(Verify, AnExpiredRootMakesTheChainExpired) {
     EXPECT_EQ(info.error().kind, PkiErrorKind::Expired);
 }
 
+// A certificate is taken only for what its extendedKeyUsage says: a TLS client certificate under a manufacturer root
+// is no firmware signer. Without a usage asked for, or without the extension, any use is fine.
+TEST_F(Verify, TheExtendedKeyUsageMustFitTheUse) {
+    auto firmware = at(t0() + kDay);
+    firmware.usage = ocpp::pki::Usage::FirmwareSigning;
+    auto client = ocpp::pki::verify_chain(leaf_, roots(), firmware);
+    ASSERT_FALSE(client.ok());
+    EXPECT_EQ(client.error().kind, PkiErrorKind::WrongUsage);
+    EXPECT_NE(client.error().message.find("codeSigning"), std::string::npos) << client.error().message;
+
+    ocpp::pki::IssueOptions signer_options = client_options();
+    signer_options.usage = ocpp::pki::Usage::FirmwareSigning;
+    auto signer = root_ca().issue(subject("Firmware Signer", "Acme"), signer_options);
+    ASSERT_TRUE(signer.ok()) << signer.error().message;
+    auto fits = ocpp::pki::verify_chain(signer->second, roots(), firmware);
+    EXPECT_TRUE(fits.ok()) << fits.error().message;
+
+    auto as_client = at(t0() + kDay);
+    as_client.usage = ocpp::pki::Usage::ChargePointClient;
+    EXPECT_TRUE(ocpp::pki::verify_chain(leaf_, roots(), as_client).ok());
+    auto signer_as_client = ocpp::pki::verify_chain(signer->second, roots(), as_client);
+    ASSERT_FALSE(signer_as_client.ok());
+    EXPECT_EQ(signer_as_client.error().kind, PkiErrorKind::WrongUsage);
+    EXPECT_TRUE(ocpp::pki::verify_chain(leaf_, roots(), at(t0() + kDay)).ok()) << "no usage asked for";
+}
+
 TEST_F(Verify, GarbageChainsAreBadPem) {
     for (const std::string& text : {std::string(), std::string("garbage"), leaf_.substr(0, leaf_.size() / 2)}) {
         auto info = ocpp::pki::verify_chain(text, roots(), at(t0() + kDay));

@@ -14,6 +14,7 @@ std::optional<std::string> signing_certificate_problem(const std::string& certif
     }
     ocpp::pki::VerifyOptions options;
     options.at = at;
+    options.usage = ocpp::pki::Usage::FirmwareSigning; // a TLS client certificate under the root signs no firmware
     const auto leaf = ocpp::pki::verify_chain(certificate_pem, roots_pem, options);
     if (!leaf) {
         return leaf.error().message;
