@@ -195,8 +195,9 @@ TEST_F(LocalLists, AListedTagChargesWhileTheCentralSystemIsAwayAndAnUnlistedOneD
     create_charger("LLU000001", "llu-password");
     commission_charger("LLU000001");
     const std::string model = "config:\n  LocalAuthorizeOffline: \"true\"\n";
-    const std::vector<std::string> busy{"--connectors",      "1",    "--sessions-per-hour", "2400",
-                                        "--session-minutes", "0.04", "--meter-interval",    "5"};
+    const std::vector<std::string> busy{
+        "--connectors",     "1", "--sessions-per-hour", "2400", "--session-minutes", "0.04,0.05,0.06",
+        "--meter-interval", "5"};
     std::vector<std::string> listed = busy, unlisted = busy;
     listed.insert(listed.end(), {"--id-tags", "LL-A"});
     start_charger(model, listed);
@@ -220,6 +221,7 @@ TEST_F(LocalLists, AListedTagChargesWhileTheCentralSystemIsAwayAndAnUnlistedOneD
                                                                   "--db", "sqlite:" + db_, "--api-token", kToken,
                                                                   "--heartbeat-interval", "2"},
                                          base_ + ".cs.log");
+    ASSERT_TRUE(wait_until([&] { return ocppkit::test::http(port_, "GET", "/healthz").status == 200; }, 10s));
     // A session of the listed tag started while it was away, replayed once the charger reconnected.
     auto started_away = [&] {
         const auto tx = transactions("LLS000001");
