@@ -1,8 +1,9 @@
 #pragma once
 // ClientCaTrust: the CAs the TLS listeners verify chargers' client certificates (security profile 3) with, kept up
 // to date while the process runs. It starts with the --tls-client-ca file and the operator CA in use; an operator CA
-// imported through the API is added at once, and the ones before it stay trusted (their certificates keep working
-// until they expire), up to `kMaxOperatorCas` of them. Lives on the central system's loop.
+// imported through the API is added at once, and the ones before it stay trusted while the process runs (up to
+// `kMaxOperatorCas`, the oldest dropped first); after a restart only the file and the CA in use are. To keep an
+// earlier CA's chargers after a restart, put that CA into the --tls-client-ca file. Lives on the central system's loop.
 #include <memory>
 #include <string>
 #include <vector>

@@ -26,6 +26,11 @@ Result<void> set_client_ca_store(SSL_CTX* ctx, const std::vector<std::string>& c
             std::unique_ptr<X509, decltype(&X509_free)> cert(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr),
                                                              &X509_free);
             if (!cert) {
+                // The end of the text ends the loop; a broken block is an error, not a silently shorter trust list.
+                if (ERR_GET_REASON(ERR_peek_last_error()) != PEM_R_NO_START_LINE) {
+                    ERR_clear_error();
+                    return make_error(ErrorKind::Invalid, "a client CA certificate is not valid PEM");
+                }
                 break;
             }
             X509_NAME* name = X509_NAME_dup(X509_get_subject_name(cert.get()));
