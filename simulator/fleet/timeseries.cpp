@@ -249,7 +249,13 @@ Series merge_series(const std::vector<Series>& shards) {
     }
     for (const auto& s : shards) {
         for (const auto& in : s.intervals) {
+            if (!std::isfinite(in.t_s) || in.t_s < 0) {
+                continue; // read_series lets none through; a series built in code might
+            }
             const std::size_t i = index_of(in.t_s, out.interval_s);
+            if (i >= kMaxSeriesRows) {
+                continue; // beyond what a report may hold: never grow the merge without bound
+            }
             while (out.intervals.size() <= i) {
                 Interval blank;
                 blank.t_s = static_cast<double>(out.intervals.size() + 1) * out.interval_s;

@@ -102,6 +102,11 @@ std::string render_chart(const Chart& chart) {
             y_max = std::max(y_max, y);
         }
     }
+    if (!std::isfinite(x_max) || !std::isfinite(y_max)) {
+        // An infinite axis has no ticks to stop at: say so instead of drawing.
+        return "<figure><h3>" + html_escape(chart.title) +
+               "</h3><p>Not plotted: the values are not finite.</p></figure>\n";
+    }
     x_max = std::max(x_max, 1.0);
     const double y_step = nice_step(y_max > 0 ? y_max : 1, 4);
     const double y_top = std::max(y_step, std::ceil(y_max / y_step) * y_step);
