@@ -82,6 +82,26 @@ TEST(ReportHostile, MergeSeriesSkipsIndexesBeyondTheRows) {
     EXPECT_EQ(merged.intervals[1].fleet.connected, 14u);
 }
 
+TEST(ReportHostile, DeepNestingIsAnErrorNotACrash) {
+    const std::string deep = std::string(2'000'000, '[') + std::string(2'000'000, ']');
+    auto doc = parse_report(deep, "deep.json");
+    ASSERT_FALSE(doc);
+    EXPECT_NE(doc.error().message.find("deep.json: nested deeper than 32 levels"), std::string::npos)
+        << doc.error().message;
+    const std::string in_options =
+        report_with("1", "1", "{}", R"( "options": {"x": )" + std::string(40, '[') + std::string(40, ']') + "},");
+    EXPECT_NE(error_of(in_options).find("nested deeper than 32 levels"), std::string::npos);
+}
+
+TEST(ReportHostile, NestedSettingsShowAsTextToALimitedDepth) {
+    const std::string nested = report_with("1", "1", "{}", R"( "options": {"x": [1, [2, [3, [4, [5, [6]]]]]]},)");
+    auto doc = parse_report(nested, "n.json");
+    ASSERT_TRUE(doc) << doc.error().message;
+    auto page = render_html(*doc);
+    ASSERT_TRUE(page) << page.error().message;
+    EXPECT_NE(page->find("<b>x</b> 1, 2, 3, 4, …"), std::string::npos);
+}
+
 TEST(ReportHostile, InfiniteValuesAreNotPlotted) {
     Chart chart{"Odd", "ms", 0, {}, {}};
     chart.lines.push_back(ChartLine{"p99", "#000", {{1, std::numeric_limits<double>::infinity()}}});
