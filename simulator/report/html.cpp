@@ -93,7 +93,7 @@ std::string groups_table(const rapidjson::Value& doc) {
             } else if (m.value.IsObject() && m.value.MemberCount() > 0) {
                 cells += html_escape(m.name.GetString()) + ": ";
                 for (const auto& e : m.value.GetObject()) {
-                    cells += html_escape(e.name.GetString()) + " <b>" + text_of(e.value) + "</b> ";
+                    cells += html_escape(e.name.GetString()) + " <b>" + html_escape(text_of(e.value)) + "</b> ";
                 }
             }
         }

@@ -102,6 +102,18 @@ TEST(ReportHostile, NestedSettingsShowAsTextToALimitedDepth) {
     EXPECT_NE(page->find("<b>x</b> 1, 2, 3, 4, …"), std::string::npos);
 }
 
+TEST(ReportHostile, GroupValuesAreEscaped) {
+    const std::string text = report_with(
+        "1", "1", "{}", R"( "boots": {"by_status": {"<script>x</script>": "<img src=x onerror=alert(1)>"}},)");
+    auto doc = parse_report(text, "x.json");
+    ASSERT_TRUE(doc) << doc.error().message;
+    auto page = render_html(*doc);
+    ASSERT_TRUE(page) << page.error().message;
+    EXPECT_EQ(page->find("<script"), std::string::npos);
+    EXPECT_EQ(page->find("<img"), std::string::npos);
+    EXPECT_NE(page->find("&lt;img src=x onerror=alert(1)&gt;"), std::string::npos);
+}
+
 TEST(ReportHostile, InfiniteValuesAreNotPlotted) {
     Chart chart{"Odd", "ms", 0, {}, {}};
     chart.lines.push_back(ChartLine{"p99", "#000", {{1, std::numeric_limits<double>::infinity()}}});
