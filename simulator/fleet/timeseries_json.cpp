@@ -191,10 +191,18 @@ ocpp::Result<Series> read_series(const rapidjson::Value& v) {
     for (std::size_t i = 0; i < s.intervals.size(); ++i) {
         position.emplace(s.intervals[i].t_s, i);
     }
+    if (v["actions"].MemberCount() > kMaxSeriesActions) {
+        return bad("actions", "more than " + std::to_string(kMaxSeriesActions) + " actions");
+    }
+    std::size_t action_rows = 0;
     for (const auto& m : v["actions"].GetObject()) {
         const std::string name = m.name.GetString();
         if (!m.value.IsArray()) {
             return bad("actions." + name, "expected an array of rows");
+        }
+        action_rows += m.value.Size();
+        if (action_rows > kMaxSeriesActionRows) {
+            return bad("actions", "more than " + std::to_string(kMaxSeriesActionRows) + " rows of all actions");
         }
         const std::size_t k = s.actions.size();
         s.actions.push_back(name);

@@ -114,6 +114,23 @@ TEST(ReportHostile, GroupValuesAreEscaped) {
     EXPECT_NE(page->find("&lt;img src=x onerror=alert(1)&gt;"), std::string::npos);
 }
 
+TEST(ReportHostile, ActionNamesAndRowsAreBounded) {
+    std::string actions = "{";
+    for (std::size_t i = 0; i <= kMaxSeriesActions; ++i) {
+        actions += (i ? ", \"A" : "\"A") + std::to_string(i) + "\": []";
+    }
+    actions += "}";
+    EXPECT_NE(error_of(report_with("1", "1", actions)).find("timeseries.actions: more than 256 actions"),
+              std::string::npos);
+    std::string rows = "{\"Heartbeat\": [";
+    for (std::size_t i = 0; i <= kMaxSeriesActionRows; ++i) {
+        rows += i ? ",[]" : "[]";
+    }
+    rows += "]}";
+    EXPECT_NE(error_of(report_with("1", "1", rows)).find("timeseries.actions: more than 4000000 rows of all actions"),
+              std::string::npos);
+}
+
 TEST(ReportHostile, InfiniteValuesAreNotPlotted) {
     Chart chart{"Odd", "ms", 0, {}, {}};
     chart.lines.push_back(ChartLine{"p99", "#000", {{1, std::numeric_limits<double>::infinity()}}});
