@@ -66,33 +66,6 @@ std::vector<std::pair<double, double>> thin(const std::vector<std::pair<double, 
 
 } // namespace
 
-std::string html_escape(const std::string& s) {
-    std::string out;
-    out.reserve(s.size());
-    for (char c : s) {
-        switch (c) {
-        case '&':
-            out += "&amp;";
-            break;
-        case '<':
-            out += "&lt;";
-            break;
-        case '>':
-            out += "&gt;";
-            break;
-        case '"':
-            out += "&quot;";
-            break;
-        case '\'':
-            out += "&#39;";
-            break;
-        default:
-            out += c;
-        }
-    }
-    return out;
-}
-
 std::string render_chart(const Chart& chart) {
     double x_max = chart.x_max;
     double y_max = 0;
