@@ -247,9 +247,24 @@ Series merge_series(const std::vector<Series>& shards) {
     for (const auto& s : shards) {
         out.interval_s = std::max(out.interval_s, s.interval_s);
     }
+    std::map<std::string, std::size_t> action_at; // name to index in out.actions
     for (const auto& s : shards) {
+        std::vector<std::size_t> index_here; // this shard's action k is out.actions[index_here[k]]
+        for (const auto& name : s.actions) {
+            const auto [it, added] = action_at.emplace(name, out.actions.size());
+            if (added) {
+                out.actions.push_back(name);
+            }
+            index_here.push_back(it->second);
+        }
         for (const auto& in : s.intervals) {
+            if (!std::isfinite(in.t_s) || in.t_s < 0) {
+                continue; // read_series lets none through; a series built in code might
+            }
             const std::size_t i = index_of(in.t_s, out.interval_s);
+            if (i >= kMaxSeriesRows) {
+                continue; // beyond what a report may hold: never grow the merge without bound
+            }
             while (out.intervals.size() <= i) {
                 Interval blank;
                 blank.t_s = static_cast<double>(out.intervals.size() + 1) * out.interval_s;
@@ -261,12 +276,8 @@ Series merge_series(const std::vector<Series>& shards) {
             target.fleet.connected = gauges.connected + in.fleet.connected;
             target.fleet.booted = gauges.booted + in.fleet.booted;
             target.fleet.charging = gauges.charging + in.fleet.charging;
-            for (std::size_t k = 0; k < in.actions.size(); ++k) {
-                const auto it = std::find(out.actions.begin(), out.actions.end(), s.actions[k]);
-                const auto j = static_cast<std::size_t>(it - out.actions.begin());
-                if (it == out.actions.end()) {
-                    out.actions.push_back(s.actions[k]);
-                }
+            for (std::size_t k = 0; k < in.actions.size() && k < index_here.size(); ++k) {
+                const std::size_t j = index_here[k];
                 if (target.actions.size() <= j) {
                     target.actions.resize(j + 1);
                 }

@@ -94,6 +94,13 @@ private:
     Stats previous_;
 };
 
+// What read_series accepts from a report file: bounds that keep every rate, axis and merge finite and small.
+constexpr double kMinIntervalS = 0.001, kMaxIntervalS = 86400;
+constexpr std::size_t kMaxSeriesRows = 1'000'000;       // fleet rows; every t lies within rows * interval_s
+constexpr std::size_t kMaxSeriesActions = 256;          // action names
+constexpr std::size_t kMaxSeriesActionRows = 4'000'000; // per-action rows of all actions together
+constexpr std::size_t kMaxSeriesMarkers = 10'000;
+
 // Writes the "timeseries" object (its value) with the writer.
 void write_series(JsonWriter& w, const Series& s);
 // Reads what write_series wrote; the error names the field that is wrong.

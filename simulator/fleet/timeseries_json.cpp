@@ -1,5 +1,6 @@
 // The time series as JSON: compact rows of numbers under named columns, the per-action rows with their sketches.
 #include <cmath>
+#include <cstdio>
 #include <map>
 
 #include "simulator/fleet/timeseries.hpp"
@@ -59,6 +60,16 @@ void write_row(JsonWriter& w, double t, const ActionPoint& a, bool with_sketch) 
 
 ocpp::Error bad(const std::string& where, const std::string& what) {
     return ocpp::Error{"timeseries" + (where.empty() ? "" : "." + where) + ": " + what, ocpp::ErrorKind::Invalid};
+}
+
+bool valid_t(double t, double last_t) {
+    return std::isfinite(t) && t >= 0 && t <= last_t;
+}
+
+std::string seconds(double t) {
+    char buf[48];
+    std::snprintf(buf, sizeof buf, "%.0f", t);
+    return buf;
 }
 
 std::optional<std::uint32_t> count_at(const rapidjson::Value& row, rapidjson::SizeType i) {
@@ -139,21 +150,27 @@ ocpp::Result<Series> read_series(const rapidjson::Value& v) {
         return bad("", "expected an object");
     }
     Series s;
-    if (!v.HasMember("interval_s") || !v["interval_s"].IsNumber() || v["interval_s"].GetDouble() <= 0) {
-        return bad("interval_s", "expected a positive number");
+    // A tiny interval would make every per-second rate and every axis of the plots infinite.
+    if (!v.HasMember("interval_s") || !v["interval_s"].IsNumber() || !std::isfinite(v["interval_s"].GetDouble()) ||
+        v["interval_s"].GetDouble() < kMinIntervalS || v["interval_s"].GetDouble() > kMaxIntervalS) {
+        return bad("interval_s", "expected a number of seconds from 0.001 to 86400");
     }
     s.interval_s = v["interval_s"].GetDouble();
     if (!v.HasMember("fleet") || !v["fleet"].IsArray()) {
         return bad("fleet", "expected an array of rows");
     }
-    constexpr std::size_t kMaxRows = 1'000'000;
-    if (v["fleet"].Size() > kMaxRows) {
-        return bad("fleet", "more than " + std::to_string(kMaxRows) + " rows");
+    if (v["fleet"].Size() > kMaxSeriesRows) {
+        return bad("fleet", "more than " + std::to_string(kMaxSeriesRows) + " rows");
     }
+    const double last_t = static_cast<double>(kMaxSeriesRows) * s.interval_s;
     for (const auto& row : v["fleet"].GetArray()) {
         if (!row.IsArray() || row.Size() != kFleetCount || !row[0].IsNumber()) {
             return bad("fleet[" + std::to_string(s.intervals.size()) + "]",
                        "expected " + std::to_string(kFleetCount) + " numbers");
+        }
+        if (!valid_t(row[0].GetDouble(), last_t)) {
+            return bad("fleet[" + std::to_string(s.intervals.size()) + "][0]",
+                       "t must be a number of seconds from 0 to " + seconds(last_t));
         }
         Interval in;
         in.t_s = row[0].GetDouble();
@@ -174,10 +191,18 @@ ocpp::Result<Series> read_series(const rapidjson::Value& v) {
     for (std::size_t i = 0; i < s.intervals.size(); ++i) {
         position.emplace(s.intervals[i].t_s, i);
     }
+    if (v["actions"].MemberCount() > kMaxSeriesActions) {
+        return bad("actions", "more than " + std::to_string(kMaxSeriesActions) + " actions");
+    }
+    std::size_t action_rows = 0;
     for (const auto& m : v["actions"].GetObject()) {
         const std::string name = m.name.GetString();
         if (!m.value.IsArray()) {
             return bad("actions." + name, "expected an array of rows");
+        }
+        action_rows += m.value.Size();
+        if (action_rows > kMaxSeriesActionRows) {
+            return bad("actions", "more than " + std::to_string(kMaxSeriesActionRows) + " rows of all actions");
         }
         const std::size_t k = s.actions.size();
         s.actions.push_back(name);
@@ -216,6 +241,9 @@ ocpp::Result<Series> read_series(const rapidjson::Value& v) {
         }
     }
     if (v.HasMember("markers") && v["markers"].IsArray()) {
+        if (v["markers"].Size() > kMaxSeriesMarkers) {
+            return bad("markers", "more than " + std::to_string(kMaxSeriesMarkers) + " markers");
+        }
         for (const auto& m : v["markers"].GetArray()) {
             if (!m.IsObject() || !m.HasMember("t") || !m["t"].IsNumber() || !m.HasMember("kind") ||
                 !m["kind"].IsString()) {
@@ -224,6 +252,9 @@ ocpp::Result<Series> read_series(const rapidjson::Value& v) {
             Marker mk;
             mk.t_s = m["t"].GetDouble();
             mk.until_s = m.HasMember("until") && m["until"].IsNumber() ? m["until"].GetDouble() : mk.t_s;
+            if (!valid_t(mk.t_s, last_t) || !valid_t(mk.until_s, last_t)) {
+                return bad("markers", "t and until must be numbers of seconds from 0 to " + seconds(last_t));
+            }
             mk.kind = m["kind"].GetString();
             mk.text = m.HasMember("text") && m["text"].IsString() ? m["text"].GetString() : "";
             s.markers.push_back(std::move(mk));

@@ -32,7 +32,8 @@ std::string count(double v) {
     return out;
 }
 
-std::string text_of(const rapidjson::Value& v) {
+// A value as plain text (not escaped); arrays nest at most `depth` levels, deeper ones show as "…".
+std::string text_of(const rapidjson::Value& v, int depth = 4) {
     if (v.IsString()) {
         return v.GetString();
     }
@@ -53,10 +54,10 @@ std::string text_of(const rapidjson::Value& v) {
         std::snprintf(buf, sizeof buf, "%g", v.GetDouble());
         return buf;
     }
-    if (v.IsArray()) {
+    if (v.IsArray() && depth > 0) {
         std::string out;
         for (const auto& e : v.GetArray()) {
-            out += (out.empty() ? "" : ", ") + text_of(e);
+            out += (out.empty() ? "" : ", ") + text_of(e, depth - 1);
         }
         return out.empty() ? "-" : out;
     }
@@ -92,7 +93,7 @@ std::string groups_table(const rapidjson::Value& doc) {
             } else if (m.value.IsObject() && m.value.MemberCount() > 0) {
                 cells += html_escape(m.name.GetString()) + ": ";
                 for (const auto& e : m.value.GetObject()) {
-                    cells += html_escape(e.name.GetString()) + " <b>" + text_of(e.value) + "</b> ";
+                    cells += html_escape(e.name.GetString()) + " <b>" + html_escape(text_of(e.value)) + "</b> ";
                 }
             }
         }

@@ -1,11 +1,46 @@
 #include "simulator/report/report_file.hpp"
 
+#include <algorithm>
+#include <utility>
+#include <vector>
+
 #include <rapidjson/error/en.h>
 
 #include "ocpp/system/small_file.hpp"
 #include "simulator/fleet/report.hpp"
 
 namespace sim {
+
+namespace {
+
+// Copying, writing and rendering a document recurse into it, so a report's nesting is bounded before any of that.
+constexpr std::size_t kMaxReportDepth = 32;
+
+// The deepest nesting of arrays and objects, walked with a stack of our own (never the call stack).
+std::size_t nesting_depth(const rapidjson::Value& root) {
+    std::vector<std::pair<const rapidjson::Value*, std::size_t>> todo{{&root, 1}};
+    std::size_t deepest = 0;
+    while (!todo.empty()) {
+        const auto [v, depth] = todo.back();
+        todo.pop_back();
+        deepest = std::max(deepest, depth);
+        if (depth > kMaxReportDepth) {
+            break;
+        }
+        if (v->IsArray()) {
+            for (const auto& e : v->GetArray()) {
+                todo.emplace_back(&e, depth + 1);
+            }
+        } else if (v->IsObject()) {
+            for (const auto& m : v->GetObject()) {
+                todo.emplace_back(&m.value, depth + 1);
+            }
+        }
+    }
+    return deepest;
+}
+
+} // namespace
 
 ocpp::Result<rapidjson::Document> load_report(const std::string& path) {
     auto text = ocpp::read_small_file(path, kMaxReportBytes);
@@ -17,11 +52,16 @@ ocpp::Result<rapidjson::Document> load_report(const std::string& path) {
 
 ocpp::Result<rapidjson::Document> parse_report(const std::string& text, const std::string& name) {
     rapidjson::Document doc;
-    doc.Parse(text.data(), text.size());
+    doc.Parse<rapidjson::kParseIterativeFlag>(text.data(), text.size()); // deep nesting must not use the stack
     if (doc.HasParseError()) {
         return ocpp::make_error(ocpp::ErrorKind::Invalid, name + ": not JSON (" +
                                                               rapidjson::GetParseError_En(doc.GetParseError()) +
                                                               " at byte " + std::to_string(doc.GetErrorOffset()) + ")");
+    }
+    if (nesting_depth(doc) > kMaxReportDepth) {
+        return ocpp::make_error(ocpp::ErrorKind::Invalid, name + ": nested deeper than " +
+                                                              std::to_string(kMaxReportDepth) +
+                                                              " levels; a load report is not");
     }
     if (!doc.IsObject() || !doc.HasMember("tool") || !doc["tool"].IsString() ||
         std::string(doc["tool"].GetString()) != "ocpp-simulator") {

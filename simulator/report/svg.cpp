@@ -66,33 +66,6 @@ std::vector<std::pair<double, double>> thin(const std::vector<std::pair<double, 
 
 } // namespace
 
-std::string html_escape(const std::string& s) {
-    std::string out;
-    out.reserve(s.size());
-    for (char c : s) {
-        switch (c) {
-        case '&':
-            out += "&amp;";
-            break;
-        case '<':
-            out += "&lt;";
-            break;
-        case '>':
-            out += "&gt;";
-            break;
-        case '"':
-            out += "&quot;";
-            break;
-        case '\'':
-            out += "&#39;";
-            break;
-        default:
-            out += c;
-        }
-    }
-    return out;
-}
-
 std::string render_chart(const Chart& chart) {
     double x_max = chart.x_max;
     double y_max = 0;
@@ -101,6 +74,11 @@ std::string render_chart(const Chart& chart) {
             x_max = std::max(x_max, x);
             y_max = std::max(y_max, y);
         }
+    }
+    if (!std::isfinite(x_max) || !std::isfinite(y_max)) {
+        // An infinite axis has no ticks to stop at: say so instead of drawing.
+        return "<figure><h3>" + html_escape(chart.title) +
+               "</h3><p>Not plotted: the values are not finite.</p></figure>\n";
     }
     x_max = std::max(x_max, 1.0);
     const double y_step = nice_step(y_max > 0 ? y_max : 1, 4);

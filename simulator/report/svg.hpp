@@ -4,6 +4,8 @@
 #include <utility>
 #include <vector>
 
+#include "ocpp/util/html_escape.hpp"
+
 namespace sim {
 
 struct ChartLine {
@@ -29,7 +31,7 @@ struct Chart {
 // <figure> with the chart's title, the SVG and a legend; lines with more points than the width are thinned to the
 // maximum of each pixel column, so spikes stay visible.
 std::string render_chart(const Chart& chart);
-// Text for HTML content and attribute values.
-std::string html_escape(const std::string& s);
+// Text for HTML content and attribute values: the one escape of the core.
+using ocpp::html_escape;
 
 } // namespace sim

@@ -3,32 +3,11 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "ocpp/util/html_escape.hpp"
+
 namespace scen {
 
 namespace {
-
-std::string esc(const std::string& s) {
-    std::string out;
-    for (char c : s) {
-        switch (c) {
-        case '&':
-            out += "&amp;";
-            break;
-        case '<':
-            out += "&lt;";
-            break;
-        case '>':
-            out += "&gt;";
-            break;
-        case '"':
-            out += "&quot;";
-            break;
-        default:
-            out += c;
-        }
-    }
-    return out;
-}
 
 std::string ms(double seconds) {
     char buf[48];
@@ -68,26 +47,28 @@ std::string to_html_report(const std::vector<ChargerResult>& results) {
     for (const auto& r : results) {
         char secs[32];
         std::snprintf(secs, sizeof secs, "%.2f", r.seconds);
-        h += "<tr><td>" + esc(r.scenario) + "</td><td>" + esc(r.charger) + "</td><td class=\"" +
-             (r.passed ? "pass\">PASS" : "fail\">FAIL") + "</td><td class=\"n\">" + std::to_string(r.steps_run) +
-             "</td><td class=\"n\">" + secs + "</td></tr>\n";
+        h += "<tr><td>" + ocpp::html_escape(r.scenario) + "</td><td>" + ocpp::html_escape(r.charger) +
+             "</td><td class=\"" + (r.passed ? "pass\">PASS" : "fail\">FAIL") + "</td><td class=\"n\">" +
+             std::to_string(r.steps_run) + "</td><td class=\"n\">" + secs + "</td></tr>\n";
     }
     h += "</table>\n";
     for (const auto& r : results) {
-        h += "<section><h2>" + esc(r.scenario) + " &middot; " + esc(r.charger) + " <span class=\"" +
-             (r.passed ? "pass\">PASS" : "fail\">FAIL") + "</span></h2><p>" + esc(r.file) + "</p>\n";
+        h += "<section><h2>" + ocpp::html_escape(r.scenario) + " &middot; " + ocpp::html_escape(r.charger) +
+             " <span class=\"" + (r.passed ? "pass\">PASS" : "fail\">FAIL") + "</span></h2><p>" +
+             ocpp::html_escape(r.file) + "</p>\n";
         if (r.failure) {
             const Failure& f = *r.failure;
-            h += "<div class=\"why\">step " + esc(f.step) + " (line " + std::to_string(f.pos.line) + ", " +
-                 esc(f.kind) + "): expected " + esc(f.expected) + "; got " + esc(f.got) + "</div>\n";
+            h += "<div class=\"why\">step " + ocpp::html_escape(f.step) + " (line " + std::to_string(f.pos.line) +
+                 ", " + ocpp::html_escape(f.kind) + "): expected " + ocpp::html_escape(f.expected) + "; got " +
+                 ocpp::html_escape(f.got) + "</div>\n";
         }
         h += "<table><tr><th>step</th><th>kind</th><th>line</th><th>start ms</th><th>duration ms</th>"
              "<th>time line</th></tr>\n";
         const double total = std::max(r.seconds, 1e-6);
         for (const auto& s : r.steps) {
-            h += std::string("<tr") + (s.passed ? "" : " class=\"failed\"") + "><td>" + esc(s.step) + "</td><td>" +
-                 esc(s.kind) + "</td><td class=\"n\">" + std::to_string(s.line) + "</td><td class=\"n\">" +
-                 ms(s.start_s) + "</td><td class=\"n\">" + ms(s.seconds) +
+            h += std::string("<tr") + (s.passed ? "" : " class=\"failed\"") + "><td>" + ocpp::html_escape(s.step) +
+                 "</td><td>" + ocpp::html_escape(s.kind) + "</td><td class=\"n\">" + std::to_string(s.line) +
+                 "</td><td class=\"n\">" + ms(s.start_s) + "</td><td class=\"n\">" + ms(s.seconds) +
                  "</td><td><div class=\"bar\"><i style=\"left:" + pct(s.start_s / total) +
                  ";width:" + pct(std::max(s.seconds / total, 0.004)) + "\"></i></div></td></tr>\n";
         }
