@@ -78,10 +78,16 @@ public:
               [h = std::forward<Handler>(handler)](const asio::error_code& ec, std::size_t) mutable { h(ec); });
     }
 
-    // Sends our close_notify and completes; it does not wait for the peer's (the socket is closed next anyway).
+    // Sends our close_notify, then shuts the TCP socket down both ways and completes; it does not wait for the
+    // peer's close_notify. The shutdown wakes the read every open session keeps pending, so a terminated connection
+    // (and its descriptor) goes at once instead of when a silent or hostile peer finally sends or closes.
     template <class Handler> void async_shutdown(Handler&& handler) {
         drive([](SSL* ssl, std::size_t&) { return SSL_shutdown(ssl) >= 0 ? 1 : -1; },
-              [h = std::forward<Handler>(handler)](const asio::error_code& ec, std::size_t) mutable { h(ec); });
+              [this, h = std::forward<Handler>(handler)](const asio::error_code& ec, std::size_t) mutable {
+                  asio::error_code ignored;
+                  socket_.shutdown(asio::socket_base::shutdown_both, ignored);
+                  h(ec);
+              });
     }
 
     // Handler: void(asio::error_code, std::size_t). Reads into the first non-empty buffer, as asio::ssl::stream does.
@@ -142,12 +148,9 @@ private:
             complete(std::forward<Handler>(handler), {}, n, waited);
             return;
         }
+        // No SSL_free_buffers here: SSL_MODE_RELEASE_BUFFERS already gives the buffers back once they are empty,
+        // and freeing them while a record is half read is what CVE-2024-4741 was about in older OpenSSL 3.0.
         const int err = SSL_get_error(ssl_, r);
-        if (err == SSL_ERROR_WANT_READ && SSL_is_init_finished(ssl_) == 1) {
-            // Waiting for the rest of the peer's data: OpenSSL's buffers go back unless they hold part of a record
-            // or of a write (then SSL_free_buffers keeps them).
-            SSL_free_buffers(ssl_);
-        }
         if (err == SSL_ERROR_WANT_READ || err == SSL_ERROR_WANT_WRITE) {
             const auto what = err == SSL_ERROR_WANT_READ ? asio::socket_base::wait_read : asio::socket_base::wait_write;
             socket_.async_wait(what, [this, step, h = std::decay_t<Handler>(std::forward<Handler>(handler))](
