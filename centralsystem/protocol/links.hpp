@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 #include "ocpp/log/log.hpp"
 #include "ocpp/peer/peer.hpp"
@@ -41,6 +42,15 @@ public:
     // summary, "unknown transactions").
     void log_charger(const std::string& id, ocpp::LogLevel level, std::string_view kind, std::string_view message);
     std::size_t size() const { return peers_.size(); }
+    // The Chargebox IDs connected now.
+    std::vector<std::string> ids() const {
+        std::vector<std::string> out;
+        out.reserve(peers_.size());
+        for (const auto& [id, peer] : peers_) {
+            out.push_back(id);
+        }
+        return out;
+    }
 
 private:
     const ocpp::Logger& log_;
