@@ -34,8 +34,12 @@ void put_id_tag(CentralSystem& cs, const HttpRequest& req, Respond respond) {
         return respond(p->response());
     }
     const IdTag tag = std::get<IdTag>(parsed);
-    cs.store<bool>(
-        [tag](store::Connection& db) -> ocpp::Result<bool> {
+    // What the PUT did: whether the tag is new, and whether the local lists' version rose.
+    struct Put {
+        bool created = false, changed = false;
+    };
+    cs.store<Put>(
+        [tag](store::Connection& db) -> ocpp::Result<Put> {
             auto before = db::find_id_tag(db, tag.id_tag);
             if (!before) {
                 return before.error();
@@ -44,20 +48,24 @@ void put_id_tag(CentralSystem& cs, const HttpRequest& req, Respond respond) {
                 return r.error();
             }
             // A new or changed tag is a new version of the chargers' local lists (db/local_lists.hpp).
-            if (!*before || (*before)->status != tag.status || (*before)->expiry_date != tag.expiry_date ||
-                (*before)->parent_id_tag != tag.parent_id_tag) {
+            Put put{!before->has_value(), false};
+            put.changed = !*before || (*before)->status != tag.status || (*before)->expiry_date != tag.expiry_date ||
+                          (*before)->parent_id_tag != tag.parent_id_tag;
+            if (put.changed) {
                 if (auto r = db::local_list_changed(db, tag.id_tag); !r) {
                     return r.error();
                 }
             }
-            return !before->has_value();
+            return put;
         },
-        [&cs, respond, tag](ocpp::Result<bool> created) {
-            if (!created) {
-                return respond(json_error(503, "the database could not do this now: " + created.error().message));
+        [&cs, respond, tag](ocpp::Result<Put> put) {
+            if (!put) {
+                return respond(json_error(503, "the database could not do this now: " + put.error().message));
             }
-            cs.local_lists().sync_all();
-            respond(json_response(*created ? 201 : 200, tag_json(tag)));
+            if (put->changed) {
+                cs.local_lists().list_changed(); // an unchanged tag leaves the chargers alone
+            }
+            respond(json_response(put->created ? 201 : 200, tag_json(tag)));
         });
 }
 

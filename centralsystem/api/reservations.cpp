@@ -71,6 +71,8 @@ HttpResponse answer_of(CentralSystem& cs, const ReserveResult& r, int done_statu
         return json_error(409, "the charger is not connected; nothing was sent or changed", "chargeBoxId");
     case ReserveOutcome::NoSuchIdTag:
         return json_error(422, "idTag: no such id tag in the registry", "idTag");
+    case ReserveOutcome::TagNotAccepted:
+        return json_error(422, "idTag: the id tag is blocked, expired or invalid", "idTag");
     case ReserveOutcome::ConnectorTaken:
         return json_error(409, which + " holds this connector until " + r.row->expiry_date, "connectorId");
     case ReserveOutcome::TooMany:

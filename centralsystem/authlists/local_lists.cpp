@@ -72,20 +72,27 @@ bool LocalLists::sync(const std::string& id, bool full) {
 }
 
 void LocalLists::sync_all(bool full) {
-    db_.run<std::vector<db::ChargerListState>>(
-        [](store::Connection& db) { return db::charger_list_states(db, 1000000); },
-        [this, full, alive = alive_](ocpp::Result<std::vector<db::ChargerListState>> r) {
-            if (!*alive) {
-                return;
+    for (const auto& id : links_.ids()) {
+        sync(id, full);
+    }
+}
+
+void LocalLists::list_changed() {
+    if (change_armed_) {
+        return; // the armed sync sends this change too
+    }
+    if (!change_timer_) {
+        change_timer_ = loop_.make_timer();
+    }
+    change_armed_ = true;
+    change_timer_->start(kListChangeDelay, [this] {
+        change_armed_ = false;
+        for (const auto& id : links_.ids()) {
+            if (no_list_.count(id) == 0) {
+                sync(id);
             }
-            if (!r) {
-                log_.error("local lists", "listing the chargers failed: " + r.error().message);
-                return;
-            }
-            for (const auto& s : *r) {
-                sync(s.chargebox_id, full);
-            }
-        });
+        }
+    });
 }
 
 void LocalLists::pump() {
@@ -134,16 +141,18 @@ void LocalLists::run(const std::string& id, bool full) {
         if (!link) {
             return finish(id, -2, "offline", "the charger went offline during the sync");
         }
-        link->call(GetLocalListVersionReq{},
-                   [this, id, full, limits, alive = alive_](ocpp::CallOutcome<GetLocalListVersionConf> v) {
-                       if (!*alive) {
-                           return;
-                       }
-                       if (!v.ok()) {
-                           return finish(id, -2, "failed", failure_of("GetLocalListVersion", v));
-                       }
-                       decide(id, full, limits, v.conf->listVersion);
-                   });
+        link->call(GetLocalListVersionReq{}, [this, id, full, limits,
+                                              alive = alive_](ocpp::CallOutcome<GetLocalListVersionConf> v) {
+            if (!*alive) {
+                return;
+            }
+            if (!v.ok()) {
+                // A charger without the LocalAuthListManagement profile: remembered, not retried per edit.
+                const bool unsupported = v.error_code == "NotImplemented" || v.error_code == "NotSupported";
+                return finish(id, -2, unsupported ? "NotSupported" : "failed", failure_of("GetLocalListVersion", v));
+            }
+            decide(id, full, limits, v.conf->listVersion);
+        });
     });
 }
 
@@ -203,44 +212,75 @@ void LocalLists::send(const std::string& id, Limits limits, db::LocalListContent
                           std::to_string(std::min<std::int64_t>(limits.list_max, db::kMaxLocalListTags)) +
                           " (LocalAuthListMaxLength); nothing was sent");
     }
-    if (count > limits.send_max) {
+    // More tags than one SendLocalList takes go in pieces of send_max: the first as the update itself, the rest as
+    // Differential updates, each one version on, so that the last carries the list's version.
+    const std::int64_t pieces =
+        count == 0 ? 1 : (limits.send_max > 0 ? (count + limits.send_max - 1) / limits.send_max : 0);
+    const std::int64_t first_version = content.version - (pieces - 1);
+    if (pieces == 0 || first_version < 1) {
         if (differential) {
             return decide(id, true, limits, -1);
         }
         return finish(id, -2, "tooLong",
                       note + "the list has " + std::to_string(count) + " id tags; the charger takes at most " +
-                          std::to_string(limits.send_max) +
-                          " per SendLocalList (SendLocalListMaxLength); nothing "
+                          std::to_string(limits.send_max) + " per SendLocalList (SendLocalListMaxLength) and version " +
+                          std::to_string(content.version) +
+                          " leaves too few versions to send them in pieces; nothing "
                           "was sent");
     }
+    auto batch = std::make_shared<Batch>();
+    batch->tags = std::move(content.tags);
+    batch->version = content.version;
+    batch->first_version = first_version;
+    batch->pieces = pieces;
+    batch->per_piece = count == 0 ? 1 : limits.send_max;
+    batch->differential = differential;
+    batch->note = std::move(note);
+    send_piece(id, limits, std::move(batch), 0);
+}
+
+void LocalLists::send_piece(const std::string& id, Limits limits, std::shared_ptr<Batch> b, std::int64_t index) {
     auto peer = links_.peer(id);
     if (!peer) {
-        return finish(id, -2, "offline", note + "the charger went offline during the sync");
+        // A charger holding part of the list must get the whole one next time.
+        return finish(id, index > 0 ? -1 : -2, "offline", b->note + "the charger went offline during the sync");
     }
+    const auto from = static_cast<std::size_t>(index * b->per_piece);
+    const auto to = std::min(b->tags.size(), from + static_cast<std::size_t>(b->per_piece));
+    const bool differential = b->differential || index > 0;
     SendLocalListReq req;
-    req.listVersion = static_cast<int>(content.version);
+    req.listVersion = static_cast<int>(b->first_version + index);
     req.updateType = differential ? UpdateType::Differential : UpdateType::Full;
     std::vector<AuthorizationData> entries;
-    entries.reserve(content.tags.size());
-    for (const auto& t : content.tags) {
-        entries.push_back(entry_of(t));
+    entries.reserve(to - from);
+    for (auto i = from; i < to; ++i) {
+        entries.push_back(entry_of(b->tags[i]));
     }
     req.localAuthorizationList = std::move(entries);
-    const std::string what = std::string(differential ? "Differential" : "Full") + " update to version " +
-                             std::to_string(content.version) + " with " + std::to_string(count) + " id tags";
-    peer->call(req, [this, id, limits, differential, what, note, version = content.version,
-                     alive = alive_](ocpp::CallOutcome<SendLocalListConf> out) {
+    const std::string what =
+        std::string(differential ? "Differential" : "Full") + " update to version " + std::to_string(req.listVersion) +
+        " with " + std::to_string(to - from) + " id tags" +
+        (b->pieces > 1 ? " (piece " + std::to_string(index + 1) + " of " + std::to_string(b->pieces) +
+                             ", SendLocalListMaxLength " + std::to_string(b->per_piece) + ")"
+                       : std::string());
+    peer->call(req, [this, id, limits, b, index, what, alive = alive_](ocpp::CallOutcome<SendLocalListConf> out) {
         if (!*alive) {
             return;
         }
+        const std::int64_t keep = index > 0 ? -1 : -2; // after a piece was taken, the charger's list is partial
         if (!out.ok()) {
-            return finish(id, -2, "failed", note + failure_of("SendLocalList", out));
+            return finish(id, keep, "failed", b->note + failure_of("SendLocalList", out));
         }
         const UpdateStatus status = out.conf->status;
         if (status == UpdateStatus::Accepted) {
-            return finish(id, version, "Accepted", note + what + " accepted");
+            if (index + 1 < b->pieces) {
+                return send_piece(id, limits, b, index + 1);
+            }
+            // The version is the charger's only once the last piece is in.
+            return finish(id, b->version, "Accepted", b->note + what + " accepted");
         }
-        if (differential && (status == UpdateStatus::VersionMismatch || status == UpdateStatus::Failed)) {
+        // Only a sync that began as Differential falls back to Full (a Full one refused again ends here, no loop).
+        if (b->differential && (status == UpdateStatus::VersionMismatch || status == UpdateStatus::Failed)) {
             // The charger does not hold what we thought: it gets the whole list.
             const std::string again = what + " answered " + to_string(status) + "; ";
             db_.run<db::LocalListContent>(
@@ -256,7 +296,7 @@ void LocalLists::send(const std::string& id, Limits limits, db::LocalListContent
                 });
             return;
         }
-        finish(id, -2, to_string(status), note + what + " answered " + to_string(status));
+        finish(id, keep, to_string(status), b->note + what + " answered " + to_string(status));
     });
 }
 
@@ -279,7 +319,7 @@ void LocalLists::finish(const std::string& id, std::int64_t version, std::string
             s.at = at;
             return db::set_charger_list_state(db, s);
         },
-        [this, id, alive = alive_](ocpp::Result<void> r) {
+        [this, id, result, alive = alive_](ocpp::Result<void> r) {
             if (!*alive) {
                 return;
             }
@@ -287,6 +327,12 @@ void LocalLists::finish(const std::string& id, std::int64_t version, std::string
                 log_.error("local lists", "\"" + id + "\": storing the sync result failed: " + r.error().message);
             }
             running_.erase(id);
+            // A charger without a usable list is not asked again at every id-tag change; it is when it boots.
+            if (result == "disabled" || result == "NotSupported") {
+                no_list_.insert(id);
+            } else {
+                no_list_.erase(id);
+            }
             if (again_.erase(id) > 0) {
                 const bool full = again_full_.erase(id) > 0;
                 sync(id, full);

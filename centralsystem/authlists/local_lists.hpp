@@ -3,10 +3,15 @@
 // default one: every charger gets the same list. A sync asks the charger for its limits (LocalAuthListMaxLength,
 // SendLocalListMaxLength, LocalAuthListEnabled) and its GetLocalListVersion, then sends what it lacks: the tags changed
 // since its version as a Differential update when the charger holds a version this central system gave it, else the
-// whole list as a Full update; a Differential answered VersionMismatch or Failed is followed by a Full one. A list
-// longer than the charger takes is not sent and the result says why. Chargers sync when they boot, after every id-tag
-// change, and on request. Bounded: one sync per charger at a time (a request meanwhile runs once after it), at most
-// kMaxSyncsRunning at once, the rest queued once each. Everything here runs on the central system's loop.
+// whole list as a Full update; a Differential answered VersionMismatch or Failed is followed by a Full one. More tags
+// than SendLocalListMaxLength go in pieces (the update with the first, Differential updates with the rest, one version
+// apart, the last at the list's version, recorded once it is accepted); a list longer than LocalAuthListMaxLength is
+// not sent and the result says why. Chargers sync when they boot, on request, and after the list's version rose
+// (debounced: one sync of the connected chargers kListChangeDelay after the first change, however many edits came
+// meanwhile; chargers whose lists are disabled or unsupported are left out until they boot or are synced on request).
+// Bounded: one sync per charger at a time (a request meanwhile runs once after it), at most kMaxSyncsRunning at once,
+// the rest queued once each. Everything here runs on the central system's loop.
+#include <chrono>
 #include <cstddef>
 #include <deque>
 #include <memory>
@@ -22,6 +27,8 @@
 namespace cs {
 
 inline constexpr std::size_t kMaxSyncsRunning = 32;
+// How long id-tag changes gather before the connected chargers are synced.
+inline constexpr std::chrono::seconds kListChangeDelay{3};
 
 class LocalLists {
 public:
@@ -39,8 +46,11 @@ public:
     // Queues a sync of one connected charger in operation (full: send the whole list whatever it holds); false when it
     // is not connected or planned (nobody charges at a planned charger).
     bool sync(const std::string& id, bool full = false);
-    // Queues a sync of every connected charger (after an id-tag change); how many were queued is not waited for.
+    // Queues a sync of every connected charger now (on request), also of those whose lists were disabled.
     void sync_all(bool full = false);
+    // The list's version rose: syncs the connected chargers that keep lists once, kListChangeDelay from the first
+    // change on.
+    void list_changed();
     // Whether a sync of this charger is queued or running.
     bool syncing(const std::string& id) const { return running_.count(id) > 0 || waiting_.count(id) > 0; }
 
@@ -52,7 +62,15 @@ private:
     void pump();
     void run(const std::string& id, bool full);
     void decide(const std::string& id, bool full, Limits limits, int charger_version);
+    // What one sync sends: the tags, in pieces of per_piece, at versions first_version .. version.
+    struct Batch {
+        std::vector<IdTag> tags;
+        std::int64_t version = 0, first_version = 0, pieces = 1, per_piece = 1;
+        bool differential = false;
+        std::string note;
+    };
     void send(const std::string& id, Limits limits, db::LocalListContent content, bool differential, std::string note);
+    void send_piece(const std::string& id, Limits limits, std::shared_ptr<Batch> b, std::int64_t index);
     void finish(const std::string& id, std::int64_t version, std::string result, std::string detail);
 
     ocpp::Executor& loop_;
@@ -65,6 +83,9 @@ private:
     std::unordered_set<std::string> running_;       // syncing now
     std::unordered_set<std::string> again_full_;    // running chargers that must then sync in full
     std::unordered_set<std::string> again_;         // running chargers that must then sync again
+    std::unordered_set<std::string> no_list_;       // chargers whose last answer: lists disabled or not supported
+    std::unique_ptr<ocpp::Timer> change_timer_;     // armed while list changes gather
+    bool change_armed_ = false;
     std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
 

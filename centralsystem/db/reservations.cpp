@@ -10,6 +10,7 @@ namespace {
 constexpr std::string_view kColumns = "id, chargebox_id, connector_id, id_tag, parent_id_tag, expiry_date, "
                                       "expires_at, status, answer, created_at, ended_at, transaction_id";
 constexpr std::string_view kOpen = "status IN ('pending', 'active')";
+constexpr std::int64_t kMaxReservationId = 2147483647;
 
 ReservationRow read_row(const store::Statement& q) {
     ReservationRow r;
@@ -85,6 +86,10 @@ Result<Reserved> create_reservation(Connection& db, ReservationRow row, std::int
         out.refusal = ReserveRefusal::NoSuchIdTag;
         return out;
     }
+    if (authorization_status(*tag, row.created_at) != "Accepted") {
+        out.refusal = ReserveRefusal::TagNotAccepted; // the charger would refuse the driver anyway
+        return out;
+    }
     row.id_tag = (*tag)->id_tag; // as registered
     row.parent_id_tag = (*tag)->parent_id_tag.value_or("");
     // One open reservation per connector; one on connector 0 holds the whole charger against another on 0.
@@ -107,6 +112,14 @@ Result<Reserved> create_reservation(Connection& db, ReservationRow row, std::int
         out.refusal = ReserveRefusal::TooMany;
         return out;
     }
+    // The id is the reservationId, an OCPP integer: refuse before a row is stored that could never be sent.
+    auto last = count(db, "SELECT COALESCE(MAX(id), 0) FROM reservations");
+    if (!last) {
+        return last.error();
+    }
+    if (*last >= kMaxReservationId) {
+        return ocpp::make_error("the reservation ids are used up: the next would not fit a reservationId");
+    }
     auto id = db.first([](const store::Statement& q) { return q.int64(0); },
                        "INSERT INTO reservations(chargebox_id, connector_id, id_tag, parent_id_tag, expiry_date, "
                        "expires_at, status, created_at) VALUES(?1, ?2, ?3, ?4, ?5, ?6, 'pending', ?7) RETURNING id",
@@ -115,7 +128,13 @@ Result<Reserved> create_reservation(Connection& db, ReservationRow row, std::int
     if (!id) {
         return id.error();
     }
-    if (!*id || **id > 2147483647) {
+    if (!*id || **id > kMaxReservationId) {
+        // A sequence ahead of the rows: take the row back so that no open reservation stays behind.
+        if (*id) {
+            if (auto d = db.run("DELETE FROM reservations WHERE id = ?1", **id); !d) {
+                return d.error();
+            }
+        }
         return ocpp::make_error("the reservation got no id that fits a reservationId");
     }
     row.id = **id;
@@ -124,9 +143,10 @@ Result<Reserved> create_reservation(Connection& db, ReservationRow row, std::int
     return out;
 }
 
-Result<void> set_reservation_answer(Connection& db, std::int64_t id, std::string_view status, std::string_view answer) {
-    return db.run("UPDATE reservations SET status = ?2, answer = ?3 WHERE id = ?1 AND " + std::string(kOpen), id,
-                  status, answer);
+Result<std::int64_t> set_reservation_answer(Connection& db, std::int64_t id, std::string_view status,
+                                            std::string_view answer) {
+    return db.execute("UPDATE reservations SET status = ?2, answer = ?3 WHERE id = ?1 AND " + std::string(kOpen), id,
+                      status, answer);
 }
 
 Result<bool> end_reservation(Connection& db, std::int64_t id, std::string_view status, std::string_view at,
@@ -148,14 +168,15 @@ Result<bool> end_reservation(Connection& db, std::int64_t id, std::string_view s
     return true;
 }
 
-Result<std::int64_t> expire_reservations(Connection& db, std::int64_t now_unix, std::string_view at) {
+Result<std::optional<std::int64_t>> expire_reservations(Connection& db, std::int64_t now_unix, std::string_view at) {
     if (auto r = db.run("UPDATE reservations SET status = 'expired', ended_at = ?2 WHERE " + std::string(kOpen) +
                             " AND expires_at <= ?1",
                         now_unix, at);
         !r) {
         return r.error();
     }
-    return count(db, "SELECT COUNT(*) FROM reservations WHERE " + std::string(kOpen));
+    return db.first([](const store::Statement& q) { return q.int64(0); },
+                    "SELECT expires_at FROM reservations WHERE " + std::string(kOpen) + " ORDER BY expires_at LIMIT 1");
 }
 
 Result<std::optional<ReservationRow>> find_reservation(Connection& db, std::int64_t id) {
@@ -174,7 +195,8 @@ Result<std::vector<ReservationRow>> open_reservations(Connection& db, std::strin
 }
 
 Result<ReservationUse> use_reservation(Connection& db, std::string_view chargebox_id, int connector,
-                                       std::int64_t reservation_id, std::int64_t tx, std::string_view at) {
+                                       std::int64_t reservation_id, std::int64_t tx, std::string_view at,
+                                       const std::optional<IdTag>& tag, std::string_view now) {
     auto found = find_reservation(db, reservation_id);
     if (!found) {
         return found.error();
@@ -191,6 +213,14 @@ Result<ReservationUse> use_reservation(Connection& db, std::string_view chargebo
     }
     if (!reservation_open(r.status)) {
         return ReservationUse::NotOpen;
+    }
+    // Only the reserved driver (or one of the same parentIdTag), and only while the tag is good, ends it.
+    const bool accepted = authorization_status(tag, now) == "Accepted";
+    const bool same_tag = tag && tag->id_tag == r.id_tag;
+    const bool same_parent = tag && tag->parent_id_tag && !tag->parent_id_tag->empty() && !r.parent_id_tag.empty() &&
+                             *tag->parent_id_tag == r.parent_id_tag;
+    if (!accepted || !(same_tag || same_parent)) {
+        return ReservationUse::OtherTag;
     }
     if (auto u = db.run("UPDATE reservations SET status = 'used', ended_at = ?2, transaction_id = ?3 WHERE id = ?1",
                         reservation_id, at, tx);

@@ -33,21 +33,25 @@ store::Migration reservations_migration();
 Result<void> migrate_reservations(Connection& db);
 
 // Why a new reservation was not stored.
-enum class ReserveRefusal { None, NoSuchCharger, NoSuchIdTag, ConnectorTaken, TooMany };
+enum class ReserveRefusal { None, NoSuchCharger, NoSuchIdTag, TagNotAccepted, ConnectorTaken, TooMany };
 struct Reserved {
     ReserveRefusal refusal = ReserveRefusal::None;
     std::optional<ReservationRow> row; // the stored row (refusal None); the open one in the way (ConnectorTaken)
 };
-// Stores a pending reservation unless the charger or id tag is unknown, the connector (or the charger, for 0) has an
-// open one, or `max_open` reservations are open altogether.
+// Stores a pending reservation unless the charger or id tag is unknown, the tag is not Accepted at row.created_at
+// (blocked, expired, invalid), the connector (or the charger, for 0) has an open one, or `max_open` reservations are
+// open altogether.
 Result<Reserved> create_reservation(Connection& db, ReservationRow row, std::int64_t max_open);
-// Records the charger's answer (status active, rejected or failed) of an open reservation.
-Result<void> set_reservation_answer(Connection& db, std::int64_t id, std::string_view status, std::string_view answer);
+// Records the charger's answer (status active, rejected or failed) of an open reservation; how many rows changed
+// (0: it ended meanwhile, e.g. a cancel overtook the answer).
+Result<std::int64_t> set_reservation_answer(Connection& db, std::int64_t id, std::string_view status,
+                                            std::string_view answer);
 // Ends an open reservation (cancelled, expired), noting `answer` when not empty; false when it was not open.
 Result<bool> end_reservation(Connection& db, std::int64_t id, std::string_view status, std::string_view at,
                              std::string_view answer = {});
-// Ends the open reservations due at `now_unix` (expired); how many stay open afterwards.
-Result<std::int64_t> expire_reservations(Connection& db, std::int64_t now_unix, std::string_view at);
+// Ends the open reservations due at `now_unix` (expired); when the next open one is due (Unix seconds; nullopt: none
+// is open).
+Result<std::optional<std::int64_t>> expire_reservations(Connection& db, std::int64_t now_unix, std::string_view at);
 Result<std::optional<ReservationRow>> find_reservation(Connection& db, std::int64_t id);
 // Newest first, at most `limit`; empty filters match all.
 Result<std::vector<ReservationRow>> list_reservations(Connection& db, std::string_view chargebox_id,
@@ -56,10 +60,12 @@ Result<std::vector<ReservationRow>> list_reservations(Connection& db, std::strin
 Result<std::vector<ReservationRow>> open_reservations(Connection& db, std::string_view chargebox_id);
 
 // What a StartTransaction's reservationId named.
-enum class ReservationUse { Used, Unknown, OtherCharger, OtherConnector, NotOpen };
+enum class ReservationUse { Used, Unknown, OtherCharger, OtherConnector, NotOpen, OtherTag };
 // Ends the reservation `reservation_id` as used by transaction `tx` when it is an open one of this charger on this
-// connector (or on connector 0); otherwise changes nothing and says why.
+// connector (or on connector 0) and the session's id tag `tag` is Accepted at `now` and is the reserved one (or
+// shares its parentIdTag); otherwise changes nothing and says why.
 Result<ReservationUse> use_reservation(Connection& db, std::string_view chargebox_id, int connector,
-                                       std::int64_t reservation_id, std::int64_t tx, std::string_view at);
+                                       std::int64_t reservation_id, std::int64_t tx, std::string_view at,
+                                       const std::optional<IdTag>& tag, std::string_view now);
 
 } // namespace cs::db

@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 #include "centralsystem/protocol/observers.hpp"
 #include "ocpp/log/log.hpp"
@@ -44,6 +45,15 @@ public:
     std::size_t size() const { return peers_.size(); }
     // Who hears of sessions, boots and chargers going away (protocol/observers.hpp); `gone` is told here.
     ChargerObservers& observers() { return observers_; }
+    // The Chargebox IDs connected now.
+    std::vector<std::string> ids() const {
+        std::vector<std::string> out;
+        out.reserve(peers_.size());
+        for (const auto& [id, peer] : peers_) {
+            out.push_back(id);
+        }
+        return out;
+    }
 
 private:
     const ocpp::Logger& log_;

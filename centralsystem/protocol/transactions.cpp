@@ -144,7 +144,9 @@ void report_reservation(HandlerContext& ctx, const std::string& id, int reservat
     const char* why = use == db::ReservationUse::Unknown          ? "which does not exist"
                       : use == db::ReservationUse::OtherCharger   ? "which belongs to another charger"
                       : use == db::ReservationUse::OtherConnector ? "which holds another connector"
-                                                                  : "which has ended already";
+                      : use == db::ReservationUse::OtherTag
+                          ? "which is held for another id tag (or this one is not Accepted)"
+                          : "which has ended already";
     const std::string words = "StartTransaction names " + r + ", " + why + "; the reservation was left as it was";
     if (ctx.notices.notify_once("reservation:" + id, id, "foreignReservation", words)) {
         ctx.links.log_charger(id, ocpp::LogLevel::Warn, "foreign reservation ids", words);
@@ -163,16 +165,17 @@ void on_start(HandlerContext& ctx, const std::string& id, const StartTransaction
                 "kept but not counted in turnover or statistics");
     }
     ctx.db.run<Started>(
-        [id, req, ts, blocked](store::Connection& db) -> ocpp::Result<Started> {
+        [id, req, ts, blocked, now = ctx.now_text()](store::Connection& db) -> ocpp::Result<Started> {
             auto start = db::start_transaction(db, id, req.connectorId, req.idTag, req.meterStart, ts, blocked);
             if (!start) {
                 return start.error();
             }
             Started out{std::move(*start), std::nullopt};
-            // The reservation the session honours ends as used; only one of this charger and connector.
-            if (req.reservationId && !blocked) {
-                auto use =
-                    db::use_reservation(db, id, req.connectorId, *req.reservationId, out.start.transaction_id, ts);
+            // The reservation the session honours ends as used; only one of this charger and connector, for its tag.
+            // An offline replay (duplicate) was handled when the start first arrived.
+            if (req.reservationId && !blocked && !out.start.duplicate) {
+                auto use = db::use_reservation(db, id, req.connectorId, *req.reservationId, out.start.transaction_id,
+                                               ts, out.start.tag, now);
                 if (!use) {
                     return use.error();
                 }

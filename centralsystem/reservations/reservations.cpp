@@ -23,6 +23,12 @@ template <class Conf> std::string failure_of(const std::string& action, const oc
     return describe_failure(action, raw);
 }
 
+// What recording a charger's answer did: whether the row was still open, and the row as it is now.
+struct Answered {
+    bool recorded = false;
+    std::optional<db::ReservationRow> row;
+};
+
 bool is_true(std::string text) {
     std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return std::tolower(c); });
     return text == "true";
@@ -38,31 +44,29 @@ void Reservations::start() {
     if (!timer_) {
         timer_ = loop_.make_timer();
     }
-    if (sweeping_) {
-        return;
-    }
-    sweeping_ = true;
-    timer_->start(std::chrono::seconds(1), [this] { sweep(); });
+    // Sweep once now: it arms the timer for the earliest open expiry, which a new reservation may have moved closer.
+    timer_->start(std::chrono::seconds(0), [this] { sweep(); });
 }
 
 void Reservations::sweep() {
     const auto now =
         std::chrono::duration_cast<std::chrono::seconds>(loop_.clock().wall_now().time_since_epoch()).count();
-    db_.run<std::int64_t>(
+    db_.run<std::optional<std::int64_t>>(
         [now, at = now_text()](store::Connection& db) { return db::expire_reservations(db, now, at); },
-        [this, alive = alive_](ocpp::Result<std::int64_t> open) {
+        [this, now, alive = alive_](ocpp::Result<std::optional<std::int64_t>> next) {
             if (!*alive) {
                 return;
             }
-            if (!open) {
-                log_.error("reservations", "the expiry sweep failed: " + open.error().message);
+            if (!next) {
+                log_.error("reservations", "the expiry sweep failed: " + next.error().message);
             }
-            // Sweep on while any is open (or the store failed: try again); stop when none is.
-            if (!open || *open > 0) {
-                timer_->start(std::chrono::seconds(1), [this] { sweep(); });
-            } else {
-                sweeping_ = false;
+            // Wake at the next expiry (at least a second on, at most a minute: a failed store or a clock that moved
+            // is looked at again soon); none open: sleep until a reservation is made (start()).
+            if (next && !*next) {
+                return;
             }
+            const std::int64_t wait = next ? std::clamp<std::int64_t>(**next - now, 1, 60) : 60;
+            timer_->start(std::chrono::seconds(wait), [this] { sweep(); });
         });
 }
 
@@ -100,6 +104,8 @@ void Reservations::reserve(const ReserveRequest& req, Done done) {
                     return done(ReserveResult{ReserveOutcome::NoSuchCharger, std::nullopt, {}});
                 case db::ReserveRefusal::NoSuchIdTag:
                     return done(ReserveResult{ReserveOutcome::NoSuchIdTag, std::nullopt, {}});
+                case db::ReserveRefusal::TagNotAccepted:
+                    return done(ReserveResult{ReserveOutcome::TagNotAccepted, std::nullopt, {}});
                 case db::ReserveRefusal::ConnectorTaken:
                     return done(ReserveResult{ReserveOutcome::ConnectorTaken, r->row, {}});
                 case db::ReserveRefusal::TooMany:
@@ -165,25 +171,34 @@ void Reservations::send_reserve(db::ReservationRow row, std::shared_ptr<ocpp::Pe
 
 void Reservations::answered(db::ReservationRow row, std::string status, std::string answer, ReserveOutcome outcome,
                             Done done) {
-    db_.run<std::optional<db::ReservationRow>>(
-        [id = row.id, status, answer](store::Connection& db) -> ocpp::Result<std::optional<db::ReservationRow>> {
-            if (auto r = db::set_reservation_answer(db, id, status, answer); !r) {
-                return r.error();
+    db_.run<Answered>(
+        [id = row.id, status, answer](store::Connection& db) -> ocpp::Result<Answered> {
+            auto changed = db::set_reservation_answer(db, id, status, answer);
+            if (!changed) {
+                return changed.error();
             }
-            return db::find_reservation(db, id);
+            auto found = db::find_reservation(db, id);
+            if (!found) {
+                return found.error();
+            }
+            return Answered{*changed > 0, std::move(*found)};
         },
-        [this, outcome, answer, done, alive = alive_](ocpp::Result<std::optional<db::ReservationRow>> r) {
+        [this, outcome, answer, done, alive = alive_](ocpp::Result<Answered> a) mutable {
             if (!*alive) {
                 return;
             }
-            if (!r || !*r) {
+            if (!a || !a->row) {
                 return done(ReserveResult{ReserveOutcome::StoreFailed, std::nullopt,
-                                          r ? "the reservation is gone" : r.error().message});
+                                          a ? "the reservation is gone" : a.error().message});
+            }
+            // It ended meanwhile (a cancel overtook the answer, or it expired): the answer changed nothing.
+            if (!a->recorded) {
+                return done(ReserveResult{ReserveOutcome::NotOpen, std::move(a->row), {}});
             }
             if (outcome == ReserveOutcome::Done) {
                 start(); // the sweep ends it at its time
             }
-            done(ReserveResult{outcome, std::move(*r), outcome == ReserveOutcome::Failed ? answer : ""});
+            done(ReserveResult{outcome, std::move(a->row), outcome == ReserveOutcome::Failed ? answer : ""});
         });
 }
 

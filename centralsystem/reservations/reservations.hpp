@@ -1,7 +1,7 @@
 #pragma once
 // Reservations made by the central system: ReserveNow with a unique reservationId (the stored row's id) and the
 // charger's answer stored, CancelReservation, and expiry: open reservations whose expiryDate has passed end by
-// themselves (a sweep on the loop, every second while any is open). A session that starts with the reservationId
+// themselves (a sweep on the loop, woken at the earliest open expiry). A session that starts with the reservationId
 // ends it as used (protocol/transactions.cpp, db::use_reservation). Everything here runs on the central system's loop.
 #include <chrono>
 #include <cstdint>
@@ -36,6 +36,7 @@ enum class ReserveOutcome {
     NotInOperation,  // the charger is planned
     Offline,         // the charger is not connected: nothing stored
     NoSuchIdTag,     // field idTag
+    TagNotAccepted,  // field idTag: blocked, expired or invalid
     ConnectorTaken,  // an open reservation holds the connector (row: that one)
     TooMany,         // kMaxOpenReservations are open
     NoConnectorZero, // connector 0 asked, the charger does not declare ReserveConnectorZeroSupported
@@ -65,7 +66,8 @@ public:
     Reservations& operator=(const Reservations&) = delete;
     ~Reservations() { *alive_ = false; }
 
-    // Starts the expiry sweep (call on the loop once it runs): open reservations past their time end as expired.
+    // Sweeps now and arms the expiry timer for the earliest open reservation (call on the loop once it runs, and after
+    // each new reservation): open reservations past their time end as expired.
     void start();
     // Stores a pending reservation, sends ReserveNow and stores the answer; done runs once, on the loop.
     void reserve(const ReserveRequest& req, Done done);
@@ -84,7 +86,6 @@ private:
     const HandshakeGate& gate_;
     const ocpp::Logger& log_;
     std::unique_ptr<ocpp::Timer> timer_;
-    bool sweeping_ = false; // a sweep is armed or running
     std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
 

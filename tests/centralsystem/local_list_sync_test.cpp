@@ -1,9 +1,10 @@
 // Local authorization lists from the real ocpp-centralsystem: a simulated charger gets the whole list when it boots,
 // then a Differential update after each id-tag change, and shows in sync at the list's version; a charger answering a
 // Differential update with VersionMismatch gets the whole list again; a list longer than the charger's
-// SendLocalListMaxLength is not sent and says why; a listed tag starts a session while the central system is away
-// (LocalAuthorizeOffline) and an unlisted one does not, and the session is stored once it is back; every bad input of
-// the resync endpoint is a 4xx naming the field.
+// SendLocalListMaxLength goes in pieces, one longer than its LocalAuthListMaxLength is not sent and says why; id-tag
+// edits sync the chargers once after they gathered, only when the list changed, and not those without lists; a listed
+// tag starts a session while the central system is away (LocalAuthorizeOffline) and an unlisted one does not, and the
+// session is stored once it is back; every bad input of the resync endpoint is a 4xx naming the field.
 #include <algorithm>
 #include <fstream>
 #include <thread>
@@ -174,10 +175,33 @@ TEST_F(LocalLists, AVersionMismatchGetsTheWholeListAgain) {
     EXPECT_FALSE(s.in_sync);
 }
 
-TEST_F(LocalLists, AListLongerThanTheChargerTakesIsNotSentAndSaysWhy) {
+TEST_F(LocalLists, AListLongerThanOneSendLocalListGoesInPieces) {
     tag("LL-A");
     tag("LL-B");
+    tag("LL-C");
     start_charger("config:\n  SendLocalListMaxLength: \"2\"\n");
+    State s;
+    ASSERT_TRUE(wait_until(
+        [&] {
+            s = state("LLS000001");
+            return s.in_sync;
+        },
+        20s))
+        << s.result << " " << s.detail << file_text(base_ + ".sim.log");
+    // SIM-TAG-1 and three more: a Full update with two, then a Differential update with two at the list's version.
+    EXPECT_EQ(s.version, s.group_version);
+    EXPECT_NE(s.detail.find("Differential update to version " + std::to_string(s.group_version) +
+                            " with 2 id tags (piece 2 of 2"),
+              std::string::npos)
+        << s.detail;
+    EXPECT_NE(charger_list_version("LLS000001").find("\"listVersion\":" + std::to_string(s.group_version)),
+              std::string::npos);
+}
+
+TEST_F(LocalLists, AListLongerThanTheChargerKeepsIsNotSentAndSaysWhy) {
+    tag("LL-A");
+    tag("LL-B");
+    start_charger("config:\n  LocalAuthListMaxLength: \"2\"\n");
     State s;
     ASSERT_TRUE(wait_until(
         [&] {
@@ -186,8 +210,46 @@ TEST_F(LocalLists, AListLongerThanTheChargerTakesIsNotSentAndSaysWhy) {
         },
         20s))
         << s.result << " " << s.detail;
-    EXPECT_NE(s.detail.find("SendLocalListMaxLength"), std::string::npos) << s.detail;
+    EXPECT_NE(s.detail.find("LocalAuthListMaxLength"), std::string::npos) << s.detail;
     EXPECT_FALSE(s.in_sync);
+}
+
+TEST_F(LocalLists, IdTagEditsSyncOnceWhenTheListChangedAndSkipChargersWithoutLists) {
+    create_charger("LLCTRL0002", "ctrl-password");
+    commission_charger("LLCTRL0002");
+    create_charger("LLCTRL0003", "ctrl-password");
+    commission_charger("LLCTRL0003");
+    ControlledCharger c(port_, "LLCTRL0002", "ctrl-password");
+    c.answer("GetConfiguration", {ControlledCharger::Answer::Result, R"({"configurationKey":[]})", ""});
+    c.answer("GetLocalListVersion", {ControlledCharger::Answer::Result, R"({"listVersion":0})", ""});
+    c.answer("SendLocalList", {ControlledCharger::Answer::Result, R"({"status":"Accepted"})", ""});
+    ControlledCharger off(port_, "LLCTRL0003", "ctrl-password");
+    off.answer("GetConfiguration",
+               {ControlledCharger::Answer::Result,
+                R"({"configurationKey":[{"key":"LocalAuthListEnabled","readonly":false,"value":"false"}]})", ""});
+    ASSERT_TRUE(c.start()) << c.error();
+    ASSERT_TRUE(off.start()) << off.error();
+    ASSERT_TRUE(
+        wait_until([&] { return state("LLCTRL0002").in_sync && state("LLCTRL0003").result == "disabled"; }, 15s))
+        << state("LLCTRL0002").detail << " / " << state("LLCTRL0003").detail;
+    const int sends = c.calls("SendLocalList");
+    const int asked = off.calls("GetConfiguration");
+    // Three edits in a row: one sync after they gathered, not one per edit.
+    tag("LL-1");
+    tag("LL-2");
+    tag("LL-3");
+    ASSERT_TRUE(wait_until([&] { return c.calls("SendLocalList") > sends; }, 10s));
+    std::this_thread::sleep_for(5s);
+    EXPECT_EQ(c.calls("SendLocalList"), sends + 1);
+    // The same values again: the list did not change, nobody is asked.
+    const int configs = c.calls("GetConfiguration");
+    tag("LL-1");
+    std::this_thread::sleep_for(5s);
+    EXPECT_EQ(c.calls("GetConfiguration"), configs);
+    // The charger whose list is disabled was not asked at any edit; a request asks it again.
+    EXPECT_EQ(off.calls("GetConfiguration"), asked);
+    ASSERT_EQ(api("POST", "/api/v1/local-lists/default/sync", R"({"chargeBoxId":"LLCTRL0003"})").status, 202);
+    EXPECT_TRUE(wait_until([&] { return off.calls("GetConfiguration") == asked + 1; }, 10s));
 }
 
 TEST_F(LocalLists, AListedTagChargesWhileTheCentralSystemIsAwayAndAnUnlistedOneDoesNot) {

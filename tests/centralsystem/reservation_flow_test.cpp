@@ -195,6 +195,7 @@ TEST_F(Reservations, AnotherChargerCannotEndAReservationByNamingItsId) {
 
 TEST_F(Reservations, EveryBadInputIsA4xxNamingTheFieldAndStoresNothing) {
     start_charger();
+    ASSERT_EQ(api("POST", "/api/v1/idtags", R"({"idTag":"DRIVER-BLK","status":"Blocked"})").status / 100, 2);
     const std::string later = in_seconds(600);
     struct Case {
         std::string body;
@@ -220,6 +221,8 @@ TEST_F(Reservations, EveryBadInputIsA4xxNamingTheFieldAndStoresNothing) {
              R"("})",
          422, "idTag"},
         {R"({"chargeBoxId":"RSV000001","connectorId":1,"idTag":"UNKNOWN-TAG","expiryDate":")" + later + R"("})", 422,
+         "idTag"},
+        {R"({"chargeBoxId":"RSV000001","connectorId":1,"idTag":"DRIVER-BLK","expiryDate":")" + later + R"("})", 422,
          "idTag"},
         {R"({"chargeBoxId":"RSV000001","connectorId":1,"idTag":"DRIVER-A"})", 422, "expiryDate"},
         {R"({"chargeBoxId":"RSV000001","connectorId":1,"idTag":"DRIVER-A","expiryDate":"tomorrow"})", 422,
