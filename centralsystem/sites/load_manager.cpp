@@ -156,8 +156,7 @@ void LoadManager::load_maxima(std::int64_t site_id) {
             }
             if (auto s = sites_.find(site_id); s != sites_.end()) {
                 for (auto& [tx, session] : s->second.sessions) {
-                    auto m = connector_max_.find({session.charger, session.connector});
-                    session.max_a = m != connector_max_.end() ? m->second : s->second.rules.limit_a;
+                    session.max_a = connector_max(s->second, session.charger, session.connector).value_or(0);
                 }
             }
             rebalance(site_id, true);
@@ -173,17 +172,47 @@ LoadManager::Site* LoadManager::site_of(const std::string& charger) {
     return s == sites_.end() ? nullptr : &s->second;
 }
 
+std::optional<double> LoadManager::connector_max(const Site& site, const std::string& charger, int connector) const {
+    auto m = connector_max_.find({charger, connector});
+    if (m == connector_max_.end()) {
+        return std::nullopt;
+    }
+    return m->second > 0 ? m->second : site.rules.limit_a;
+}
+
 void LoadManager::on_started(const std::string& id, int connector, std::int64_t transaction) {
     Site* site = site_of(id);
-    if (site == nullptr || site->sessions.size() >= kMaxChargersPerSite * 2) {
+    if (site == nullptr) {
+        return;
+    }
+    // Only a connector the charger was registered with takes part: a charger cannot make up connectors (or ids) to
+    // take the others' shares.
+    const auto max_a = connector_max(*site, id, connector);
+    if (!max_a) {
+        links_.log_charger(id, ocpp::LogLevel::Warn, "unshared sessions",
+                           "transaction " + std::to_string(transaction) + " on connector " + std::to_string(connector) +
+                               ", which is not registered: load management leaves it out");
+        return;
+    }
+    // A connector runs one session: a new start on it ends the sharing of the one before (its stop was lost).
+    std::size_t of_charger = 0;
+    for (auto it = site->sessions.begin(); it != site->sessions.end();) {
+        if (it->second.charger == id && it->second.connector == connector) {
+            site->power_w -= it->second.power_w.value_or(0);
+            it = site->sessions.erase(it);
+        } else {
+            of_charger += it->second.charger == id;
+            ++it;
+        }
+    }
+    if (of_charger >= kMaxSessionsPerCharger || site->sessions.size() >= kMaxChargersPerSite * 2) {
         return;
     }
     Session s;
     s.charger = id;
     s.connector = connector;
     s.transaction = transaction;
-    auto m = connector_max_.find({id, connector});
-    s.max_a = m != connector_max_.end() ? m->second : site->rules.limit_a;
+    s.max_a = *max_a;
     // Until it accepts a TxProfile the session is held by the fail-safe TxDefaultProfile sent at boot.
     s.confirmed_a = std::min(s.max_a, site->rules.failsafe_a);
     site->sessions[transaction] = std::move(s);

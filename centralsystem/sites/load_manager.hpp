@@ -25,6 +25,8 @@ namespace cs::sites {
 // The TxProfile and TxDefaultProfile ids load management installs (other ids are the operator's).
 inline constexpr int kTxProfileId = 160001;
 inline constexpr int kFailsafeProfileId = 160000;
+// At most this many sessions of one charger are shared at once (one per registered connector in any case).
+inline constexpr std::size_t kMaxSessionsPerCharger = 16;
 
 class LoadManager {
 public:
@@ -116,6 +118,8 @@ private:
     void send_limit(Site& site, Session& s, double limit);
     int minute_of_day() const;
     Site* site_of(const std::string& charger);
+    // A registered connector's maximum (the site's limit when commissioning gave none); nullopt: not registered.
+    std::optional<double> connector_max(const Site& site, const std::string& charger, int connector) const;
 
     ocpp::Executor& loop_;
     Database& db_;

@@ -60,4 +60,21 @@ TEST_F(SitesCharger, AStartReplayedAfterItsStopIsNoNewSession) {
     EXPECT_EQ(live()["sessions"].Size(), 0u);
 }
 
+TEST_F(SitesCharger, AConnectorHoldsOneSessionAndUnregisteredConnectorsTakeNoShare) {
+    auto c = on_site("LMC000001");
+    started(*c, 1, "2026-03-01T10:00:00Z");
+    // The charger starts again on the same connector (its stop was lost): the new session replaces the old one.
+    const auto second = started(*c, 1, "2026-03-01T11:00:00Z");
+    auto l = live();
+    ASSERT_EQ(l["sessions"].Size(), 1u);
+    EXPECT_EQ(l["sessions"][0]["transactionId"].GetInt64(), second);
+    // Connectors the charger was not registered with are left out of the sharing.
+    for (int connector : {2, 7, 1000}) {
+        started(*c, connector, "2026-03-01T12:00:00Z");
+    }
+    l = live();
+    ASSERT_EQ(l["sessions"].Size(), 1u);
+    EXPECT_EQ(l["sessions"][0]["transactionId"].GetInt64(), second);
+}
+
 } // namespace
