@@ -270,6 +270,8 @@ void LoadManager::on_gone(const std::string& id) {
     for (auto& [tx, s] : site->sessions) {
         if (s.charger == id) {
             s.offline = true;
+            // A limit sent and not answered may be in force: its reservation counts the higher one.
+            s.confirmed_a = std::max(s.confirmed_a, s.in_flight.value_or(0.0));
             s.in_flight.reset();
         }
     }
@@ -444,6 +446,11 @@ void LoadManager::send_limit(Site& site, Session& s, double limit) {
                 session.failures = 0;
                 session.error.clear();
             } else {
+                if (out.status == ocpp::CallStatus::Timeout || out.status == ocpp::CallStatus::Closed) {
+                    // No answer: the charger may have applied the limit. Until one is accepted it counts as holding
+                    // the higher of the two, so that the sum in force stays within the site's limit.
+                    session.confirmed_a = std::max(session.confirmed_a, limit);
+                }
                 session.error = outcome_text(out);
                 ++session.failures;
                 session.retry_at = loop_.clock().now() + backoff(session.failures);
