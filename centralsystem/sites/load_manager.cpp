@@ -299,7 +299,12 @@ void LoadManager::send_failsafe(const std::string& id) {
         }
         auto& st = chargers_[id];
         if (out.status == ocpp::CallStatus::Ok && out.conf && out.conf->status == ChargingProfileStatus::Accepted) {
-            st = ChargerState{"installed", "", 0};
+            st.failsafe = "installed";
+            st.error.clear();
+            st.failures = 0;
+            if (st.retry) {
+                st.retry->cancel();
+            }
             return;
         }
         st.failsafe = "failed";
@@ -307,8 +312,10 @@ void LoadManager::send_failsafe(const std::string& id) {
         ++st.failures;
         links_.log_charger(id, ocpp::LogLevel::Warn, "fail-safe profiles",
                            "the fail-safe TxDefaultProfile: " + st.error);
-        auto timer = std::shared_ptr<ocpp::Timer>(loop_.make_timer());
-        timer->start(backoff(st.failures), [this, alive, id, timer] {
+        if (!st.retry) {
+            st.retry = loop_.make_timer();
+        }
+        st.retry->start(backoff(st.failures), [this, alive, id] {
             if (!alive.expired() && links_.peer(id)) {
                 send_failsafe(id);
             }

@@ -104,6 +104,7 @@ private:
     struct ChargerState {
         std::string failsafe, error;
         int failures = 0;
+        std::unique_ptr<ocpp::Timer> retry; // the one pending retry of the fail-safe (restarted, never added)
     };
 
     void on_started(const std::string& id, int connector, std::int64_t transaction);
