@@ -70,6 +70,7 @@ LoadManager::LoadManager(ocpp::Executor& loop, Database& db, ChargerLinks& links
     o.power_metered.push_back([this](const std::string& id, std::int64_t tx, double w) { on_power(id, tx, w); });
     o.booted.push_back([this](const std::string& id) { on_booted(id); });
     o.gone.push_back([this](const std::string& id) { on_gone(id); });
+    o.connected.push_back([this](const std::string& id) { on_connected(id); });
 }
 
 LoadManager::~LoadManager() {
@@ -245,6 +246,13 @@ void LoadManager::on_power(const std::string& id, std::int64_t transaction, doub
 }
 
 void LoadManager::on_booted(const std::string& id) {
+    if (site_of(id) != nullptr) {
+        on_connected(id);
+        send_failsafe(id);
+    }
+}
+
+void LoadManager::on_connected(const std::string& id) {
     Site* site = site_of(id);
     if (site == nullptr) {
         return;
@@ -256,7 +264,6 @@ void LoadManager::on_booted(const std::string& id) {
             changed = true;
         }
     }
-    send_failsafe(id);
     if (changed) {
         rebalance(site->row.id, true);
     }

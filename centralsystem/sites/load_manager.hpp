@@ -112,6 +112,8 @@ private:
     void on_power(const std::string& id, std::int64_t transaction, double watts);
     void on_booted(const std::string& id);
     void on_gone(const std::string& id);
+    // The charger is back (with or without a BootNotification): its sessions can be steered again.
+    void on_connected(const std::string& id);
     void load_maxima(std::int64_t site_id);
     void send_failsafe(const std::string& id);
     // Shares the limit anew and sends what may go now; arms the timer for what must wait.
