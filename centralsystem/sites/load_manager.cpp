@@ -238,6 +238,16 @@ void LoadManager::on_power(const std::string& id, std::int64_t transaction, doub
     if (Site* site = site_of(id)) {
         auto it = site->sessions.find(transaction);
         if (it != site->sessions.end() && it->second.charger == id) {
+            // What the connector can draw at most, with room for measuring: a larger, negative or non-finite value
+            // is no reading and would distort the site's power and its peak.
+            const double most = it->second.max_a * site->row.voltage * site->row.phases * 2;
+            if (!std::isfinite(watts) || watts < 0 || watts > most) {
+                links_.log_charger(id, ocpp::LogLevel::Warn, "implausible power readings",
+                                   "Power.Active.Import " + std::to_string(watts) + " W for transaction " +
+                                       std::to_string(transaction) + " is outside 0.." + std::to_string(most) +
+                                       " W: ignored");
+                return;
+            }
             site->power_w += watts - it->second.power_w.value_or(0);
             it->second.power_w = watts;
             site->peak_power_w = std::max(site->peak_power_w, site->power_w);
