@@ -214,8 +214,11 @@ void LoadManager::on_started(const std::string& id, int connector, std::int64_t 
     s.connector = connector;
     s.transaction = transaction;
     s.max_a = *max_a;
-    // Until it accepts a TxProfile the session is held by the fail-safe TxDefaultProfile sent at boot.
-    s.confirmed_a = std::min(s.max_a, site->rules.failsafe_a);
+    // Until it accepts a TxProfile the session is held by the fail-safe TxDefaultProfile, if the charger installed it;
+    // otherwise it may draw its maximum.
+    const auto st = chargers_.find(id);
+    const bool failsafe = st != chargers_.end() && st->second.failsafe == "installed";
+    s.confirmed_a = failsafe ? std::min(s.max_a, site->rules.failsafe_a) : s.max_a;
     site->sessions[transaction] = std::move(s);
     rebalance(site->row.id, true);
 }
