@@ -150,7 +150,7 @@ TEST_F(SitesCharger, OnlyPlausiblePowerReadingsCount) {
         return session_field("LMP000001", "powerW");
     };
     // 32 A x 230 V x 3 phases x 2 = 44,160 W at most.
-    for (const char* forged : {"-5000", "1e12", "NaN", "inf", "44161"}) {
+    for (const char* forged : {"-5000", "1e12", "inf", "-inf", "44161"}) {
         EXPECT_EQ(power(forged), "null") << forged;
     }
     EXPECT_EQ(power("7000"), std::to_string(7000.0));
