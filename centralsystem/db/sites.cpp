@@ -250,9 +250,8 @@ Result<std::vector<ConnectorMax>> connector_maxima(Connection& db, const std::ve
             return rows.error();
         }
         for (auto& m : *rows) {
-            if (m.max_a > 0) {
-                out.push_back(std::move(m));
-            }
+            m.max_a = std::max(0.0, m.max_a);
+            out.push_back(std::move(m));
         }
     }
     return out;

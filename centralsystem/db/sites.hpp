@@ -31,7 +31,7 @@ struct SiteRow {
 // The rules the sharing works with: every limit converted to A per phase.
 sites::SiteRules rules_of(const SiteRow& site);
 
-// A connector's maximum from commissioning (A per phase; nullopt when neither current nor power was given).
+// A connector's maximum from commissioning (A per phase; 0 when neither current nor power was given).
 struct ConnectorMax {
     std::string chargebox_id;
     int connector_id = 0;
@@ -63,7 +63,7 @@ Result<std::optional<AssignProblem>> site_chargers_problem(Connection& db, std::
                                                            const std::vector<std::string>& chargers);
 Result<std::optional<AssignProblem>> set_site_chargers(Connection& db, std::int64_t id,
                                                        const std::vector<std::string>& chargers);
-// The commissioned maximum of every connector of these chargers (connectors with no figure are left out).
+// Every connector of these chargers with its commissioned maximum (0: no figure given).
 Result<std::vector<ConnectorMax>> connector_maxima(Connection& db, const std::vector<std::string>& chargers,
                                                    double voltage);
 

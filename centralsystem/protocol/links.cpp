@@ -31,6 +31,7 @@ void ChargerLinks::add(const std::string& id, std::shared_ptr<ocpp::Peer> peer) 
         log_.info("connection", "\"" + id + "\" connected");
     }
     slot = std::move(peer);
+    ChargerObservers::tell(observers_.connected, id);
 }
 
 std::shared_ptr<ocpp::Peer> ChargerLinks::peer(const std::string& id) const {

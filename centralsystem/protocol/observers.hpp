@@ -20,6 +20,8 @@ struct ChargerObservers {
     std::vector<std::function<void(const std::string& id)>> booted;
     // The charger's current connection closed.
     std::vector<std::function<void(const std::string& id)>> gone;
+    // The charger connected (a new connection, before any BootNotification).
+    std::vector<std::function<void(const std::string& id)>> connected;
 
     template <class List, class... Args> static void tell(const List& list, const Args&... args) {
         for (const auto& f : list) {

@@ -201,7 +201,8 @@ void on_start(HandlerContext& ctx, const std::string& id, const StartTransaction
             }
             conf.transactionId = static_cast<int>(r->transaction_id);
             reply(conf);
-            if (conf.idTagInfo.status == AuthorizationStatus::Accepted) {
+            // A replayed start (stopped already or not) is no new session: load management must not share for it.
+            if (conf.idTagInfo.status == AuthorizationStatus::Accepted && !r->duplicate) {
                 ChargerObservers::tell(ctx.links.observers().session_started, id, connector, r->transaction_id);
             }
         });

@@ -70,6 +70,7 @@ LoadManager::LoadManager(ocpp::Executor& loop, Database& db, ChargerLinks& links
     o.power_metered.push_back([this](const std::string& id, std::int64_t tx, double w) { on_power(id, tx, w); });
     o.booted.push_back([this](const std::string& id) { on_booted(id); });
     o.gone.push_back([this](const std::string& id) { on_gone(id); });
+    o.connected.push_back([this](const std::string& id) { on_connected(id); });
 }
 
 LoadManager::~LoadManager() {
@@ -156,8 +157,7 @@ void LoadManager::load_maxima(std::int64_t site_id) {
             }
             if (auto s = sites_.find(site_id); s != sites_.end()) {
                 for (auto& [tx, session] : s->second.sessions) {
-                    auto m = connector_max_.find({session.charger, session.connector});
-                    session.max_a = m != connector_max_.end() ? m->second : s->second.rules.limit_a;
+                    session.max_a = connector_max(s->second, session.charger, session.connector).value_or(0);
                 }
             }
             rebalance(site_id, true);
@@ -173,19 +173,52 @@ LoadManager::Site* LoadManager::site_of(const std::string& charger) {
     return s == sites_.end() ? nullptr : &s->second;
 }
 
+std::optional<double> LoadManager::connector_max(const Site& site, const std::string& charger, int connector) const {
+    auto m = connector_max_.find({charger, connector});
+    if (m == connector_max_.end()) {
+        return std::nullopt;
+    }
+    return m->second > 0 ? m->second : site.rules.limit_a;
+}
+
 void LoadManager::on_started(const std::string& id, int connector, std::int64_t transaction) {
     Site* site = site_of(id);
-    if (site == nullptr || site->sessions.size() >= kMaxChargersPerSite * 2) {
+    if (site == nullptr) {
+        return;
+    }
+    // Only a connector the charger was registered with takes part: a charger cannot make up connectors (or ids) to
+    // take the others' shares.
+    const auto max_a = connector_max(*site, id, connector);
+    if (!max_a) {
+        links_.log_charger(id, ocpp::LogLevel::Warn, "unshared sessions",
+                           "transaction " + std::to_string(transaction) + " on connector " + std::to_string(connector) +
+                               ", which is not registered: load management leaves it out");
+        return;
+    }
+    // A connector runs one session: a new start on it ends the sharing of the one before (its stop was lost).
+    std::size_t of_charger = 0;
+    for (auto it = site->sessions.begin(); it != site->sessions.end();) {
+        if (it->second.charger == id && it->second.connector == connector) {
+            site->power_w -= it->second.power_w.value_or(0);
+            it = site->sessions.erase(it);
+        } else {
+            of_charger += it->second.charger == id;
+            ++it;
+        }
+    }
+    if (of_charger >= kMaxSessionsPerCharger || site->sessions.size() >= kMaxChargersPerSite * 2) {
         return;
     }
     Session s;
     s.charger = id;
     s.connector = connector;
     s.transaction = transaction;
-    auto m = connector_max_.find({id, connector});
-    s.max_a = m != connector_max_.end() ? m->second : site->rules.limit_a;
-    // Until it accepts a TxProfile the session is held by the fail-safe TxDefaultProfile sent at boot.
-    s.confirmed_a = std::min(s.max_a, site->rules.failsafe_a);
+    s.max_a = *max_a;
+    // Until it accepts a TxProfile the session is held by the fail-safe TxDefaultProfile, if the charger installed it;
+    // otherwise it may draw its maximum.
+    const auto st = chargers_.find(id);
+    const bool failsafe = st != chargers_.end() && st->second.failsafe == "installed";
+    s.confirmed_a = failsafe ? std::min(s.max_a, site->rules.failsafe_a) : s.max_a;
     site->sessions[transaction] = std::move(s);
     rebalance(site->row.id, true);
 }
@@ -208,6 +241,16 @@ void LoadManager::on_power(const std::string& id, std::int64_t transaction, doub
     if (Site* site = site_of(id)) {
         auto it = site->sessions.find(transaction);
         if (it != site->sessions.end() && it->second.charger == id) {
+            // What the connector can draw at most, with room for measuring: a larger, negative or non-finite value
+            // is no reading and would distort the site's power and its peak.
+            const double most = it->second.max_a * site->row.voltage * site->row.phases * 2;
+            if (!std::isfinite(watts) || watts < 0 || watts > most) {
+                links_.log_charger(id, ocpp::LogLevel::Warn, "implausible power readings",
+                                   "Power.Active.Import " + std::to_string(watts) + " W for transaction " +
+                                       std::to_string(transaction) + " is outside 0.." + std::to_string(most) +
+                                       " W: ignored");
+                return;
+            }
             site->power_w += watts - it->second.power_w.value_or(0);
             it->second.power_w = watts;
             site->peak_power_w = std::max(site->peak_power_w, site->power_w);
@@ -216,6 +259,13 @@ void LoadManager::on_power(const std::string& id, std::int64_t transaction, doub
 }
 
 void LoadManager::on_booted(const std::string& id) {
+    if (site_of(id) != nullptr) {
+        on_connected(id);
+        send_failsafe(id);
+    }
+}
+
+void LoadManager::on_connected(const std::string& id) {
     Site* site = site_of(id);
     if (site == nullptr) {
         return;
@@ -227,7 +277,6 @@ void LoadManager::on_booted(const std::string& id) {
             changed = true;
         }
     }
-    send_failsafe(id);
     if (changed) {
         rebalance(site->row.id, true);
     }
@@ -241,6 +290,8 @@ void LoadManager::on_gone(const std::string& id) {
     for (auto& [tx, s] : site->sessions) {
         if (s.charger == id) {
             s.offline = true;
+            // A limit sent and not answered may be in force: its reservation counts the higher one.
+            s.confirmed_a = std::max(s.confirmed_a, s.in_flight.value_or(0.0));
             s.in_flight.reset();
         }
     }
@@ -268,7 +319,12 @@ void LoadManager::send_failsafe(const std::string& id) {
         }
         auto& st = chargers_[id];
         if (out.status == ocpp::CallStatus::Ok && out.conf && out.conf->status == ChargingProfileStatus::Accepted) {
-            st = ChargerState{"installed", "", 0};
+            st.failsafe = "installed";
+            st.error.clear();
+            st.failures = 0;
+            if (st.retry) {
+                st.retry->cancel();
+            }
             return;
         }
         st.failsafe = "failed";
@@ -276,8 +332,10 @@ void LoadManager::send_failsafe(const std::string& id) {
         ++st.failures;
         links_.log_charger(id, ocpp::LogLevel::Warn, "fail-safe profiles",
                            "the fail-safe TxDefaultProfile: " + st.error);
-        auto timer = std::shared_ptr<ocpp::Timer>(loop_.make_timer());
-        timer->start(backoff(st.failures), [this, alive, id, timer] {
+        if (!st.retry) {
+            st.retry = loop_.make_timer();
+        }
+        st.retry->start(backoff(st.failures), [this, alive, id] {
             if (!alive.expired() && links_.peer(id)) {
                 send_failsafe(id);
             }
@@ -415,6 +473,11 @@ void LoadManager::send_limit(Site& site, Session& s, double limit) {
                 session.failures = 0;
                 session.error.clear();
             } else {
+                if (out.status == ocpp::CallStatus::Timeout || out.status == ocpp::CallStatus::Closed) {
+                    // No answer: the charger may have applied the limit. Until one is accepted it counts as holding
+                    // the higher of the two, so that the sum in force stays within the site's limit.
+                    session.confirmed_a = std::max(session.confirmed_a, limit);
+                }
                 session.error = outcome_text(out);
                 ++session.failures;
                 session.retry_at = loop_.clock().now() + backoff(session.failures);

@@ -25,6 +25,8 @@ namespace cs::sites {
 // The TxProfile and TxDefaultProfile ids load management installs (other ids are the operator's).
 inline constexpr int kTxProfileId = 160001;
 inline constexpr int kFailsafeProfileId = 160000;
+// At most this many sessions of one charger are shared at once (one per registered connector in any case).
+inline constexpr std::size_t kMaxSessionsPerCharger = 16;
 
 class LoadManager {
 public:
@@ -102,6 +104,7 @@ private:
     struct ChargerState {
         std::string failsafe, error;
         int failures = 0;
+        std::unique_ptr<ocpp::Timer> retry; // the one pending retry of the fail-safe (restarted, never added)
     };
 
     void on_started(const std::string& id, int connector, std::int64_t transaction);
@@ -109,6 +112,8 @@ private:
     void on_power(const std::string& id, std::int64_t transaction, double watts);
     void on_booted(const std::string& id);
     void on_gone(const std::string& id);
+    // The charger is back (with or without a BootNotification): its sessions can be steered again.
+    void on_connected(const std::string& id);
     void load_maxima(std::int64_t site_id);
     void send_failsafe(const std::string& id);
     // Shares the limit anew and sends what may go now; arms the timer for what must wait.
@@ -116,6 +121,8 @@ private:
     void send_limit(Site& site, Session& s, double limit);
     int minute_of_day() const;
     Site* site_of(const std::string& charger);
+    // A registered connector's maximum (the site's limit when commissioning gave none); nullopt: not registered.
+    std::optional<double> connector_max(const Site& site, const std::string& charger, int connector) const;
 
     ocpp::Executor& loop_;
     Database& db_;
