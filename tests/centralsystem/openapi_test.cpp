@@ -560,7 +560,7 @@ TEST_F(OpenApi, DocumentMatchesTheServer) {
              }});
     }
     // Reservations and local lists, with OA-1 connected as `holder` (commissioned; OA-TAG is registered).
-    const std::string R = "/api/v1/reservations";
+    const std::string RES = "/api/v1/reservations";
     const std::string reservation =
         R"({"chargeBoxId":"OA-1","connectorId":1,"idTag":"OA-TAG","expiryDate":")" +
         ocpp::format_datetime(ocpp::DateTime{std::chrono::system_clock::now() + std::chrono::hours(1)}) + R"("})";
@@ -573,33 +573,33 @@ TEST_F(OpenApi, DocumentMatchesTheServer) {
                  std::this_thread::sleep_for(std::chrono::milliseconds(300));
              }
              holder->answer("ReserveNow", Rule{ControlledCharger::Answer::Result, R"({"status":"Accepted"})", ""});
-             return api("POST", R, reservation);
+             return api("POST", RES, reservation);
          }});
-    recipes.push_back({"POST /api/v1/reservations 409", [&] { return api("POST", R, reservation); }});
-    recipes.push_back({"POST /api/v1/reservations 400", [&] { return api("POST", R, "{"); }});
-    recipes.push_back({"POST /api/v1/reservations 413", [&] { return api("POST", R, "{" + big + "}"); }});
-    recipes.push_back({"POST /api/v1/reservations 422", [&] { return api("POST", R, "{}"); }});
-    recipes.push_back({"GET /api/v1/reservations 200", [&] { return api("GET", R + "?chargeBoxId=OA-1"); }});
-    recipes.push_back({"GET /api/v1/reservations 400", [&] { return api("GET", R + "?status=maybe"); }});
-    recipes.push_back({"GET /api/v1/reservations/{reservationId} 200", [&] { return api("GET", R + "/1"); }});
-    recipes.push_back({"GET /api/v1/reservations/{reservationId} 400", [&] { return api("GET", R + "/x"); }});
-    recipes.push_back({"GET /api/v1/reservations/{reservationId} 404", [&] { return api("GET", R + "/999"); }});
+    recipes.push_back({"POST /api/v1/reservations 409", [&] { return api("POST", RES, reservation); }});
+    recipes.push_back({"POST /api/v1/reservations 400", [&] { return api("POST", RES, "{"); }});
+    recipes.push_back({"POST /api/v1/reservations 413", [&] { return api("POST", RES, "{" + big + "}"); }});
+    recipes.push_back({"POST /api/v1/reservations 422", [&] { return api("POST", RES, "{}"); }});
+    recipes.push_back({"GET /api/v1/reservations 200", [&] { return api("GET", RES + "?chargeBoxId=OA-1"); }});
+    recipes.push_back({"GET /api/v1/reservations 400", [&] { return api("GET", RES + "?status=maybe"); }});
+    recipes.push_back({"GET /api/v1/reservations/{reservationId} 200", [&] { return api("GET", RES + "/1"); }});
+    recipes.push_back({"GET /api/v1/reservations/{reservationId} 400", [&] { return api("GET", RES + "/x"); }});
+    recipes.push_back({"GET /api/v1/reservations/{reservationId} 404", [&] { return api("GET", RES + "/999"); }});
     recipes.push_back(
         {"DELETE /api/v1/reservations/{reservationId} 502", [&] {
              holder->answer("CancelReservation", Rule{ControlledCharger::Answer::CallError, "NotSupported", ""});
-             return api("DELETE", R + "/1");
+             return api("DELETE", RES + "/1");
          }});
     recipes.push_back({"DELETE /api/v1/reservations/{reservationId} 200", [&] {
                            holder->answer("CancelReservation",
                                           Rule{ControlledCharger::Answer::Result, R"({"status":"Accepted"})", ""});
-                           return api("DELETE", R + "/1");
+                           return api("DELETE", RES + "/1");
                        }});
-    recipes.push_back({"DELETE /api/v1/reservations/{reservationId} 409", [&] { return api("DELETE", R + "/1"); }});
-    recipes.push_back({"DELETE /api/v1/reservations/{reservationId} 400", [&] { return api("DELETE", R + "/x"); }});
-    recipes.push_back({"DELETE /api/v1/reservations/{reservationId} 404", [&] { return api("DELETE", R + "/999"); }});
+    recipes.push_back({"DELETE /api/v1/reservations/{reservationId} 409", [&] { return api("DELETE", RES + "/1"); }});
+    recipes.push_back({"DELETE /api/v1/reservations/{reservationId} 400", [&] { return api("DELETE", RES + "/x"); }});
+    recipes.push_back({"DELETE /api/v1/reservations/{reservationId} 404", [&] { return api("DELETE", RES + "/999"); }});
     recipes.push_back({"POST /api/v1/reservations 502", [&] {
                            holder->answer("ReserveNow", Rule{ControlledCharger::Answer::CallError, "NotSupported", ""});
-                           return api("POST", R, reservation);
+                           return api("POST", RES, reservation);
                        }});
     const std::string L = "/api/v1/local-lists";
     recipes.push_back({"GET /api/v1/local-lists 200", [&] { return api("GET", L); }});
