@@ -7,6 +7,7 @@
 // A planned charger's StartTransaction is kept but answered Blocked and never counted (records.hpp). Meter samples
 // beyond the per-transaction budget are answered but not stored (limits.hpp). A StartTransaction's reservationId ends
 // that reservation as used when it is an open one of the same charger and connector (db/reservations.hpp).
+#include <cmath>
 #include <cstdlib>
 
 #include "centralsystem/db/queries.hpp"
@@ -27,8 +28,8 @@ std::vector<MeterSample> samples_of(const std::vector<MeterValue>& values) {
         for (const auto& sv : mv.sampledValue) {
             char* end = nullptr;
             const double value = std::strtod(sv.value.c_str(), &end);
-            if (sv.value.empty() || *end != '\0') {
-                continue; // SignedData and other non-numeric values are not kept in this table
+            if (sv.value.empty() || *end != '\0' || !std::isfinite(value)) {
+                continue; // SignedData, other non-numeric values and "NaN"/"inf" are not kept in this table
             }
             MeterSample s;
             s.ts = ts;
@@ -55,7 +56,7 @@ std::optional<double> power_of(const std::vector<MeterValue>& values) {
             }
             char* end = nullptr;
             const double v = std::strtod(sv.value.c_str(), &end);
-            if (sv.value.empty() || *end != '\0') {
+            if (sv.value.empty() || *end != '\0' || !std::isfinite(v)) {
                 continue;
             }
             const double w = sv.unit && *sv.unit == UnitOfMeasure::kW ? v * 1000.0 : v;

@@ -169,6 +169,23 @@ TEST_F(HostileCharger, AnUnknownTransactionIdOrAnotherConnectorStoresNothing) {
     EXPECT_TRUE(connector && unknown) << said[0] << "\n" << said[1];
 }
 
+// "NaN" and "inf" parse as numbers but are no meter readings: answered, not stored (a NaN once failed the insert and
+// answered the charger with an InternalError), and the session's energy stays what the real readings say.
+TEST_F(HostileCharger, NotANumberReadingsAreAnsweredAndNotStored) {
+    auto a = charger("HOSTILEN");
+    const std::int64_t tx = start_session(*a)["transactionId"].GetInt64();
+    for (const char* value : {"NaN", "nan", "inf", "-Infinity"}) {
+        const Answered mv = a->send("MeterValues", meter_values(1, tx, value));
+        EXPECT_TRUE(mv.result) << value << ": " << mv.error_code;
+        EXPECT_EQ(mv.payload, "{}") << value;
+    }
+    ASSERT_TRUE(a->send("MeterValues", meter_values(1, tx, "1500")).result);
+    const auto list = parse_json(session_of("HOSTILEN"));
+    ASSERT_EQ(list["transactions"].Size(), 1u);
+    EXPECT_EQ(list["transactions"][0]["meterValueCount"].GetInt(), 1);
+    EXPECT_EQ(list["transactions"][0]["energyWh"].GetInt64(), 500);
+}
+
 TEST_F(HostileCharger, APlannedChargerBootsButCannotChargeAndWhatItSentIsKept) {
     auto p = charger("HOSTILEP", false);
     price("HOSTILEP");
