@@ -154,7 +154,13 @@ void serve_rollout_file(CentralSystem& cs, const std::string& rest, const HttpRe
                 HttpResponse out;
                 out.headers.emplace_back("Content-Type", "application/octet-stream");
                 out.headers.emplace_back("Content-Disposition", "attachment; filename=\"" + name + "\"");
-                out.body = *content;
+                // Streamed from the one shared copy: a thousand chargers downloading at once hold no copies of it.
+                out.stream = std::make_shared<ocpp::net::HttpBodyStream>();
+                out.stream->size = content->size();
+                out.stream->read = [content](std::uint64_t offset, std::size_t max, std::string& piece) {
+                    piece.append(*content, static_cast<std::size_t>(offset), max);
+                    return true;
+                };
                 respond(std::move(out));
             };
             if (auto held = cs.served_files().find(file.stored_name)) {
