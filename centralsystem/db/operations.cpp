@@ -93,14 +93,10 @@ Result<void> attach_chargers(Connection& db, RolloutJob& job, bool boot_facts) {
     return {};
 }
 
-Result<std::optional<RolloutJob>> job_where(Connection& db, std::string_view where, std::string_view key,
-                                            std::int64_t id) {
-    auto job =
-        key.empty()
-            ? db.first(read_job,
-                       "SELECT " + std::string(kJobColumns) + " FROM rollout_jobs WHERE " + std::string(where), id)
-            : db.first(read_job,
-                       "SELECT " + std::string(kJobColumns) + " FROM rollout_jobs WHERE " + std::string(where), key);
+} // namespace
+
+Result<std::optional<RolloutJob>> find_rollout_job(Connection& db, std::int64_t id) {
+    auto job = db.first(read_job, "SELECT " + std::string(kJobColumns) + " FROM rollout_jobs WHERE id = ?1", id);
     if (!job || !*job) {
         return job;
     }
@@ -109,8 +105,6 @@ Result<std::optional<RolloutJob>> job_where(Connection& db, std::string_view whe
     }
     return job;
 }
-
-} // namespace
 
 store::Migration operations_migration() {
     return store::portable_migration(1, R"sql(
@@ -238,12 +232,11 @@ Result<std::vector<RolloutJob>> list_rollout_jobs(Connection& db, int limit) {
     return jobs;
 }
 
-Result<std::optional<RolloutJob>> find_rollout_job(Connection& db, std::int64_t id) {
-    return job_where(db, "id = ?1", "", id);
-}
-
-Result<std::optional<RolloutJob>> find_rollout_job_by_token(Connection& db, std::string_view token) {
-    return job_where(db, "token = ?1", token, 0);
+Result<std::optional<RolloutFile>> served_rollout_file(Connection& db, std::string_view token, std::int64_t /*now*/) {
+    return db.first(read_file,
+                    "SELECT f.id, f.name, f.stored_name, f.size, f.sha256, f.created_at FROM rollout_jobs j JOIN "
+                    "rollout_files f ON f.id = j.file_id WHERE j.token = ?1 AND j.state <> 'done'",
+                    token);
 }
 
 Result<bool> cancel_rollout_job(Connection& db, std::int64_t id, std::string_view now) {
