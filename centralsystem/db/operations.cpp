@@ -232,11 +232,12 @@ Result<std::vector<RolloutJob>> list_rollout_jobs(Connection& db, int limit) {
     return jobs;
 }
 
-Result<std::optional<RolloutFile>> served_rollout_file(Connection& db, std::string_view token, std::int64_t /*now*/) {
+Result<std::optional<RolloutFile>> served_rollout_file(Connection& db, std::string_view token, std::int64_t now) {
     return db.first(read_file,
                     "SELECT f.id, f.name, f.stored_name, f.size, f.sha256, f.created_at FROM rollout_jobs j JOIN "
-                    "rollout_files f ON f.id = j.file_id WHERE j.token = ?1 AND j.state <> 'done'",
-                    token);
+                    "rollout_files f ON f.id = j.file_id WHERE j.token = ?1 AND j.state IN ('scheduled', 'running') "
+                    "AND j.start_at + ?3 > ?2",
+                    token, now, kRolloutLongest);
 }
 
 Result<bool> cancel_rollout_job(Connection& db, std::int64_t id, std::string_view now) {

@@ -75,8 +75,11 @@ Result<std::int64_t> create_rollout_job(Connection& db, const RolloutJob& job);
 Result<std::vector<RolloutJob>> list_rollout_jobs(Connection& db, int limit);
 // With its chargers and their boot facts.
 Result<std::optional<RolloutJob>> find_rollout_job(Connection& db, std::int64_t id);
-// The file a job serves at its token, alone (no charger rows); nullopt when there is none or the job is done.
+// The file a job serves at its token, alone (no charger rows): only while the job is scheduled or running and
+// before its end (start_at + kRolloutLongest); nullopt otherwise.
 Result<std::optional<RolloutFile>> served_rollout_file(Connection& db, std::string_view token, std::int64_t now);
+// A job ends this long after its start at the latest: chargers still waiting then are not sent, its file not served.
+inline constexpr std::int64_t kRolloutLongest = 7 * 24 * 3600;
 // Cancels a job that has not ended: its waiting chargers are never sent. False when it had ended already.
 Result<bool> cancel_rollout_job(Connection& db, std::int64_t id, std::string_view now);
 // Jobs due (scheduled or running, start_at reached) with their chargers; chargers with a running session.

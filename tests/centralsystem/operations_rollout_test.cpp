@@ -167,6 +167,8 @@ TEST_F(OperationsRollout, ACancelledJobSendsNoMoreAndTheFileIsServedOnlyWithItsT
     ASSERT_EQ(cancelled.status, 200) << cancelled.body;
     EXPECT_EQ(count(parse_json(cancelled.body), "cancelled"), 2);
     EXPECT_EQ(api("POST", "/api/v1/rollouts/" + id + "/cancel").status, 409);
+    // A cancelled job's token serves the file no longer.
+    EXPECT_EQ(raw("GET", path).status, 404);
     std::this_thread::sleep_for(2s);
     EXPECT_EQ(count(job(id), "cancelled"), 2);
     EXPECT_EQ(job(id)["rollout"]["state"], "cancelled");

@@ -121,7 +121,7 @@ void serve_rollout_file(CentralSystem& cs, const std::string& rest, const HttpRe
         return respond(json_error(404, "no firmware is served at this address"));
     }
     // The file alone is looked up (a job's charger rows are not read for each of its many downloads), and only a
-    // job not done serves it.
+    // job still scheduled or running, before its end, serves it: a cancelled or ended job's token serves nothing.
     const std::int64_t now = ocpp::DateTime{cs.loop().clock().wall_now()}.unix_ms() / 1000;
     using Found = std::optional<db::RolloutFile>;
     cs.store<Found>([token, now](store::Connection& db) { return db::served_rollout_file(db, token, now); },
