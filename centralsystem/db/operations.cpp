@@ -133,7 +133,11 @@ store::Migration operations_migration() {
 }
 
 Result<void> migrate_operations(Connection& db) {
-    return db.migrate("centralsystem-operations", {operations_migration()});
+    // 2: the scheduler reads the open jobs each second by their state.
+    return db.migrate(
+        "centralsystem-operations",
+        {operations_migration(),
+         store::portable_migration(2, "CREATE INDEX rollout_jobs_by_state ON rollout_jobs(state, start_at);")});
 }
 
 Result<void> record_data_transfer(Connection& db, const DataTransferRow& r) {
@@ -207,6 +211,15 @@ Result<std::int64_t> create_rollout_job(Connection& db, const RolloutJob& j) {
     if (!id || !*id) {
         return id ? ocpp::make_error("the roll-out job got no id") : id.error();
     }
+    // Bounded: ended jobs beyond the newest kKeptRolloutJobs go, with their chargers.
+    const std::string old_jobs = "SELECT id FROM rollout_jobs WHERE state IN ('done', 'cancelled') AND id NOT IN "
+                                 "(SELECT id FROM rollout_jobs ORDER BY id DESC LIMIT ?1)";
+    if (auto d = db.run("DELETE FROM rollout_chargers WHERE job_id IN (" + old_jobs + ")", kKeptRolloutJobs); !d) {
+        return d.error();
+    }
+    if (auto d = db.run("DELETE FROM rollout_jobs WHERE id IN (" + old_jobs + ")", kKeptRolloutJobs); !d) {
+        return d.error();
+    }
     for (const auto& c : j.chargers) {
         if (auto i = db.run("INSERT INTO rollout_chargers(job_id, chargebox_id, status, attempts, sent_at, next_at, "
                             "detail, updated_at) VALUES(?1, ?2, 'queued', 0, 0, 0, '', ?3)",
@@ -260,17 +273,29 @@ Result<bool> cancel_rollout_job(Connection& db, std::int64_t id, std::string_vie
 }
 
 Result<std::vector<RolloutJob>> due_rollout_jobs(Connection& db, std::int64_t now) {
+    // Cancelled jobs too while a charger of theirs is still in progress (it times out like any other).
     auto jobs = db.all(read_job,
                        "SELECT " + std::string(kJobColumns) +
-                           " FROM rollout_jobs WHERE state IN ('scheduled', 'running') AND start_at <= ?1 ORDER BY id",
+                           " FROM rollout_jobs j WHERE (state IN ('scheduled', 'running') AND start_at <= ?1) OR "
+                           "(state = 'cancelled' AND EXISTS (SELECT 1 FROM rollout_chargers r WHERE r.job_id = j.id "
+                           "AND r.status IN ('sent', 'Downloading', 'Downloaded', 'Installing'))) ORDER BY id",
                        now);
     if (!jobs) {
         return jobs;
     }
     for (auto& j : *jobs) {
-        if (auto a = attach_chargers(db, j, false); !a) {
-            return a.error();
+        // Only the rows not ended yet: waiting, in progress, or failed with a retry left.
+        auto rows = db.all(read_charger,
+                           "SELECT " + std::string(kChargerColumns) +
+                               " FROM rollout_chargers r WHERE r.job_id = ?1 AND (r.status IN ('queued', 'offline', "
+                               "'busy-charging', 'sent', 'Downloading', 'Downloaded', 'Installing') OR (r.status IN "
+                               "('DownloadFailed', 'InstallationFailed', 'timeout', 'rejected') AND r.attempts <= ?2)) "
+                               "ORDER BY r.id",
+                           j.id, j.retries);
+        if (!rows) {
+            return rows.error();
         }
+        j.chargers = std::move(*rows);
     }
     return jobs;
 }

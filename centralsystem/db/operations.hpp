@@ -52,6 +52,9 @@ struct RolloutJob {
 // and final ones.
 inline const std::set<std::string, std::less<>> kRolloutWaiting = {"queued", "offline", "busy-charging"};
 inline const std::set<std::string, std::less<>> kRolloutActive = {"sent", "Downloading", "Downloaded", "Installing"};
+// Final statuses of the scheduler's own: a charger offline at each of its attempts, one still waiting at the job's end.
+inline constexpr std::string_view kRolloutUnreachable = "unreachable";
+inline constexpr std::string_view kRolloutExpired = "expired";
 inline const std::set<std::string, std::less<>> kRolloutFailed = {"DownloadFailed", "InstallationFailed", "timeout",
                                                                   "rejected"};
 
@@ -70,7 +73,9 @@ Result<std::vector<RolloutFile>> list_rollout_files(Connection& db);
 Result<std::optional<RolloutFile>> find_rollout_file(Connection& db, std::int64_t id);
 inline constexpr int kKeptRolloutFiles = 50;
 
+// Stores a job with its chargers; ended jobs beyond the newest kKeptRolloutJobs are forgotten.
 Result<std::int64_t> create_rollout_job(Connection& db, const RolloutJob& job);
+inline constexpr int kKeptRolloutJobs = 200;
 // Newest first, without chargers; at most `limit`.
 Result<std::vector<RolloutJob>> list_rollout_jobs(Connection& db, int limit);
 // With its chargers and their boot facts.
@@ -82,7 +87,8 @@ Result<std::optional<RolloutFile>> served_rollout_file(Connection& db, std::stri
 inline constexpr std::int64_t kRolloutLongest = 7 * 24 * 3600;
 // Cancels a job that has not ended: its waiting chargers are never sent. False when it had ended already.
 Result<bool> cancel_rollout_job(Connection& db, std::int64_t id, std::string_view now);
-// Jobs due (scheduled or running, start_at reached) with their chargers; chargers with a running session.
+// Jobs due (scheduled or running, start_at reached; cancelled with a charger in progress) with their chargers not
+// ended yet; chargers with a running session.
 Result<std::vector<RolloutJob>> due_rollout_jobs(Connection& db, std::int64_t now);
 Result<std::set<std::string>> chargers_in_session(Connection& db);
 // Changes a job charger's row only if its status is still `expected`; whether it did.

@@ -174,6 +174,27 @@ TEST_F(OperationsRollout, ACancelledJobSendsNoMoreAndTheFileIsServedOnlyWithItsT
     EXPECT_EQ(job(id)["rollout"]["state"], "cancelled");
 }
 
+TEST_F(OperationsRollout, AChargerThatStaysOfflineEndsUnreachableAndTheJobEnds) {
+    start_chargers(2);
+    ASSERT_TRUE(wait_until([&] { return connected() == 2; }, 30s));
+    sim_.reset(); // both known, neither connected
+    ASSERT_TRUE(wait_until([&] { return connected() == 0; }, 30s));
+    const std::string file = upload("fw-4.bin", "version=4\n");
+    // Offline counts as an attempt: with one retry a charger is tried twice, then ends unreachable.
+    const auto r = api("POST", "/api/v1/rollouts",
+                       R"({"fileId":)" + file + R"(,"chargers":[")" + id_of(1) + R"(",")" + id_of(2) +
+                           R"("],"retries":1,"retryInterval":1})");
+    ASSERT_EQ(r.status, 201) << r.body;
+    const auto d = parse_json(r.body);
+    const std::string id = std::to_string(d["rollout"]["id"].GetInt64());
+    const std::string location = d["rollout"]["location"].GetString();
+    ASSERT_TRUE(wait_until([&] { return count(job(id), "unreachable") == 2; }, 20s))
+        << api("GET", "/api/v1/rollouts/" + id).body;
+    ASSERT_TRUE(wait_until([&] { return job(id)["rollout"]["state"] == "done"; }, 10s));
+    // An ended job serves its file no longer.
+    EXPECT_EQ(raw("GET", location.substr(location.find("/files/rollouts/"))).status, 404);
+}
+
 TEST_F(OperationsRollout, EveryBadInputNamesItsFieldAndStoresNothing) {
     start_chargers(1);
     ASSERT_TRUE(wait_until([&] { return connected() == 1; }, 30s));
