@@ -107,6 +107,20 @@ TEST_F(OperationsMessages, DiagnosticsAreUploadedToTheCentralSystemListedAndDown
     EXPECT_EQ(api("POST", "/api/v1/chargers/NOBODY/diagnostics", "{}").status, 404);
 }
 
+TEST_F(OperationsMessages, ADiagnosticsFileNameFromTheChargerIsCleanedBeforeItIsStoredOrShown) {
+    ControlledCharger charger(port_, "DN000001", "dn-password-1");
+    ASSERT_TRUE(charger.start()) << charger.error();
+    // Quotes, line breaks and slashes would break out of the download's Content-Disposition header.
+    charger.answer("GetDiagnostics",
+                   {ControlledCharger::Answer::Result, R"({"fileName":"a\"b\r\nX-Injected: 1/../c.txt"})", ""});
+    const auto r = api("POST", "/api/v1/chargers/DN000001/diagnostics", "{}");
+    ASSERT_EQ(r.status, 201) << r.body;
+    EXPECT_EQ(parse_json(r.body)["diagnostics"]["fileName"], "abX-Injected: 1..c.txt") << r.body;
+    const auto l = parse_json(api("GET", "/api/v1/chargers/DN000001/diagnostics").body);
+    ASSERT_EQ(l["diagnostics"].Size(), 1u);
+    EXPECT_EQ(l["diagnostics"][0]["fileName"], "abX-Injected: 1..c.txt");
+}
+
 TEST_F(OperationsMessages, DiagnosticsOfAnFtpChargerLandOnTheOperatorsFtpServer) {
     FileServer ftp(FileServer::Kind::Ftp);
     std::string error;
