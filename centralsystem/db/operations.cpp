@@ -141,21 +141,36 @@ Result<void> migrate_operations(Connection& db) {
 }
 
 Result<void> record_data_transfer(Connection& db, const DataTransferRow& r) {
-    if (auto i = db.run("INSERT INTO data_transfers(chargebox_id, vendor_id, message_id, data, status, answer_data, "
-                        "at) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                        r.chargebox_id, r.vendor_id, r.message_id, r.data, r.status, r.answer_data, r.at);
-        !i) {
-        return i;
+    auto id = db.first([](const store::Statement& q) { return q.int64(0); },
+                       "INSERT INTO data_transfers(chargebox_id, vendor_id, message_id, data, status, answer_data, at) "
+                       "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7) RETURNING id",
+                       r.chargebox_id, r.vendor_id, r.message_id, r.data, r.status, r.answer_data, r.at);
+    if (!id) {
+        return id.error();
     }
-    if (auto d = db.run("DELETE FROM data_transfers WHERE chargebox_id = ?1 AND id <= (SELECT id FROM data_transfers "
-                        "WHERE chargebox_id = ?1 ORDER BY id DESC LIMIT 1 OFFSET ?2)",
-                        r.chargebox_id, kKeptDataTransfersPerCharger);
+    // Trimmed every kTrimDataTransfersEvery inserts, not on each: first every charger's rows beyond its share
+    // (a chatty charger loses its own oldest, not the others'), then the oldest beyond the total.
+    if (!*id || **id % kTrimDataTransfersEvery != 0) {
+        return {};
+    }
+    if (auto d =
+            db.run("DELETE FROM data_transfers WHERE id IN (SELECT id FROM (SELECT id, ROW_NUMBER() OVER "
+                   "(PARTITION BY chargebox_id ORDER BY id DESC) AS n FROM data_transfers) AS ranked WHERE n > ?1)",
+                   kKeptDataTransfersPerCharger);
         !d) {
         return d;
     }
-    return db.run("DELETE FROM data_transfers WHERE id <= (SELECT id FROM data_transfers ORDER BY id DESC LIMIT 1 "
-                  "OFFSET ?1)",
-                  kKeptDataTransfers);
+    auto count = db.first([](const store::Statement& q) { return q.int64(0); }, "SELECT COUNT(*) FROM data_transfers");
+    if (!count) {
+        return count.error();
+    }
+    const std::int64_t extra = count->value_or(0) - kKeptDataTransfers;
+    if (extra <= 0) {
+        return {};
+    }
+    return db.run(
+        "DELETE FROM data_transfers WHERE id <= (SELECT id FROM data_transfers ORDER BY id LIMIT 1 OFFSET ?1)",
+        extra - 1);
 }
 
 Result<std::vector<DataTransferRow>> list_data_transfers(Connection& db, std::string_view chargebox_id, int limit) {

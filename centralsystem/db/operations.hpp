@@ -61,12 +61,14 @@ inline const std::set<std::string, std::less<>> kRolloutFailed = {"DownloadFaile
 store::Migration operations_migration();
 Result<void> migrate_operations(Connection& db);
 
-// Stores a DataTransfer; the oldest beyond the bounds (per charger, in all) go.
+// Stores a DataTransfer; every kTrimDataTransfersEvery inserts the oldest beyond the bounds (per charger first, then
+// in all) go.
 Result<void> record_data_transfer(Connection& db, const DataTransferRow& row);
 // Newest first; all chargers when chargebox_id is empty.
 Result<std::vector<DataTransferRow>> list_data_transfers(Connection& db, std::string_view chargebox_id, int limit);
 inline constexpr int kKeptDataTransfersPerCharger = 1000;
 inline constexpr int kKeptDataTransfers = 100000;
+inline constexpr int kTrimDataTransfersEvery = 100; // the bounds may be exceeded by this many rows in between
 
 Result<std::int64_t> create_rollout_file(Connection& db, const RolloutFile& f);
 Result<std::vector<RolloutFile>> list_rollout_files(Connection& db);

@@ -51,7 +51,9 @@ TEST_F(OperationsMessages, DataTransferIsAnsweredByVendorAndStoredPerCharger) {
     ASSERT_TRUE(echo.result) << echo.error_code;
     EXPECT_EQ(parse_json(echo.payload)["status"], "Accepted");
     EXPECT_EQ(parse_json(echo.payload)["data"], "hello");
-    auto unknown_vendor = a.send("DataTransfer", R"({"vendorId":"com.nobody","messageId":"echo"})");
+    // An unknown vendor's data is kept only up to 256 bytes.
+    auto unknown_vendor = a.send("DataTransfer", R"({"vendorId":"com.nobody","messageId":"echo","data":")" +
+                                                     std::string(1000, 'u') + "\"}");
     ASSERT_TRUE(unknown_vendor.result);
     EXPECT_EQ(parse_json(unknown_vendor.payload)["status"], "UnknownVendorId");
     auto unknown_message = a.send("DataTransfer", R"({"vendorId":"org.ocppkit","messageId":"reboot"})");
@@ -70,6 +72,7 @@ TEST_F(OperationsMessages, DataTransferIsAnsweredByVendorAndStoredPerCharger) {
     ASSERT_EQ(of_a["dataTransfers"].Size(), 3u);
     EXPECT_EQ(of_a["dataTransfers"][0]["status"], "UnknownMessageId"); // newest first
     EXPECT_EQ(of_a["dataTransfers"][1]["status"], "UnknownVendorId");
+    EXPECT_EQ(std::string(of_a["dataTransfers"][1]["data"].GetString()), std::string(256, 'u'));
     EXPECT_EQ(of_a["dataTransfers"][2]["data"], "hello");
     EXPECT_EQ(of_a["dataTransfers"][2]["answerData"], "hello");
     for (const auto& t : of_a["dataTransfers"].GetArray()) {
