@@ -83,6 +83,15 @@ void RolloutScheduler::plan(const Snapshot& s) {
     const std::string now_text = cs_.now_text();
     std::vector<Change> changes;
     std::vector<std::pair<std::int64_t, std::string>> states; // job id → new state
+    // A charger updating in one job is not sent another job's firmware until that ends (it stays queued).
+    std::set<std::string> updating;
+    for (const auto& job : s.jobs) {
+        for (const auto& row : job.chargers) {
+            if (db::kRolloutActive.count(row.status)) {
+                updating.insert(row.chargebox_id);
+            }
+        }
+    }
     for (const auto& job : s.jobs) {
         const bool cancelled = job.state == "cancelled";
         // Past its end a job sends nothing more: its waiting chargers are marked and it ends once none is in progress.
@@ -146,6 +155,9 @@ void RolloutScheduler::plan(const Snapshot& s) {
                 }
                 continue;
             }
+            if (updating.count(row.chargebox_id)) {
+                continue;
+            }
             if (!job.force && s.in_session.count(row.chargebox_id)) {
                 if (row.status != "busy-charging") {
                     change(row, "busy-charging", "a session is running; sent when it ends");
@@ -159,6 +171,7 @@ void RolloutScheduler::plan(const Snapshot& s) {
             c->location = job.location;
             c->retries = job.ocpp_retries;
             c->retry_interval = job.ocpp_retry_interval;
+            updating.insert(row.chargebox_id);
             ++active;
         }
         if (!open && !cancelled) {

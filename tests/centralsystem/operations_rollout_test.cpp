@@ -5,6 +5,7 @@
 #include <set>
 #include <thread>
 
+#include "tests/centralsystem/controlled_charger.hpp"
 #include "tests/centralsystem/cs_binary.hpp"
 
 namespace {
@@ -193,6 +194,24 @@ TEST_F(OperationsRollout, AChargerThatStaysOfflineEndsUnreachableAndTheJobEnds) 
     ASSERT_TRUE(wait_until([&] { return job(id)["rollout"]["state"] == "done"; }, 10s));
     // An ended job serves its file no longer.
     EXPECT_EQ(raw("GET", location.substr(location.find("/files/rollouts/"))).status, 404);
+}
+
+TEST_F(OperationsRollout, AChargerUpdatingInOneJobIsNotSentAnothersFirmware) {
+    ControlledCharger charger(port_, "RX000001", "rx-password-1");
+    ASSERT_TRUE(charger.start()) << charger.error();
+    charger.answer("UpdateFirmware", {ControlledCharger::Answer::Result, "{}", ""}); // and never reports a status
+    const std::string file = upload("fw-5.bin", "version=5\n");
+    const std::string body = R"({"fileId":)" + file + R"(,"chargers":["RX000001"]})";
+    const auto first = api("POST", "/api/v1/rollouts", body);
+    ASSERT_EQ(first.status, 201) << first.body;
+    const std::string a = std::to_string(parse_json(first.body)["rollout"]["id"].GetInt64());
+    ASSERT_TRUE(wait_until([&] { return status_of(job(a), "RX000001") == "sent"; }, 10s));
+    const auto second = api("POST", "/api/v1/rollouts", body);
+    ASSERT_EQ(second.status, 201) << second.body;
+    const std::string b = std::to_string(parse_json(second.body)["rollout"]["id"].GetInt64());
+    std::this_thread::sleep_for(3s);
+    EXPECT_EQ(status_of(job(b), "RX000001"), "queued");
+    EXPECT_EQ(charger.calls("UpdateFirmware"), 1);
 }
 
 TEST_F(OperationsRollout, EveryBadInputNamesItsFieldAndStoresNothing) {
