@@ -63,18 +63,8 @@ RolloutCharger read_charger(const store::Statement& q) {
     return c;
 }
 
-Result<void> attach_chargers(Connection& db, RolloutJob& job, bool boot_facts) {
-    if (!boot_facts) {
-        auto rows = db.all(read_charger,
-                           "SELECT " + std::string(kChargerColumns) +
-                               " FROM rollout_chargers r WHERE r.job_id = ?1 ORDER BY r.id",
-                           job.id);
-        if (!rows) {
-            return rows.error();
-        }
-        job.chargers = std::move(*rows);
-        return {};
-    }
+// A job's chargers with the facts of their last BootNotification.
+Result<void> attach_chargers(Connection& db, RolloutJob& job) {
     auto rows = db.all(
         [](const store::Statement& q) {
             RolloutCharger c = read_charger(q);
@@ -100,7 +90,7 @@ Result<std::optional<RolloutJob>> find_rollout_job(Connection& db, std::int64_t 
     if (!job || !*job) {
         return job;
     }
-    if (auto a = attach_chargers(db, **job, true); !a) {
+    if (auto a = attach_chargers(db, **job); !a) {
         return a.error();
     }
     return job;
@@ -253,9 +243,13 @@ Result<std::vector<RolloutJob>> list_rollout_jobs(Connection& db, int limit) {
         return jobs;
     }
     for (auto& j : *jobs) {
-        if (auto a = attach_chargers(db, j, false); !a) {
-            return a.error();
+        auto counts =
+            db.all([](const store::Statement& q) { return std::make_pair(q.text(0), static_cast<int>(q.int64(1))); },
+                   "SELECT status, COUNT(*) FROM rollout_chargers WHERE job_id = ?1 GROUP BY status", j.id);
+        if (!counts) {
+            return counts.error();
         }
+        j.counts = std::map<std::string, int>(counts->begin(), counts->end());
     }
     return jobs;
 }

@@ -4,6 +4,7 @@
 // charger with its live status), and the charger statuses that belong to a job (FirmwareStatusNotification,
 // DiagnosticsStatusNotification). Kept in a migration track of its own ("centralsystem-operations").
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
@@ -46,6 +47,7 @@ struct RolloutJob {
     std::optional<int> ocpp_retries, ocpp_retry_interval; // UpdateFirmware's own fields
     bool force = false;
     std::vector<RolloutCharger> chargers;
+    std::map<std::string, int> counts; // chargers per status (list_rollout_jobs only; else derived from chargers)
 };
 
 // The statuses of a charger in a job: waiting ones, those in progress (they take a place of the concurrency limit)
@@ -78,7 +80,7 @@ inline constexpr int kKeptRolloutFiles = 50;
 // Stores a job with its chargers; ended jobs beyond the newest kKeptRolloutJobs are forgotten.
 Result<std::int64_t> create_rollout_job(Connection& db, const RolloutJob& job);
 inline constexpr int kKeptRolloutJobs = 200;
-// Newest first, without chargers; at most `limit`.
+// Newest first, without chargers but with their counts per status; at most `limit`.
 Result<std::vector<RolloutJob>> list_rollout_jobs(Connection& db, int limit);
 // With its chargers and their boot facts.
 Result<std::optional<RolloutJob>> find_rollout_job(Connection& db, std::int64_t id);

@@ -212,6 +212,11 @@ TEST_F(OperationsRollout, AChargerUpdatingInOneJobIsNotSentAnothersFirmware) {
     std::this_thread::sleep_for(3s);
     EXPECT_EQ(status_of(job(b), "RX000001"), "queued");
     EXPECT_EQ(charger.calls("UpdateFirmware"), 1);
+    // The job list counts the chargers per status, newest job first.
+    const auto list = parse_json(api("GET", "/api/v1/rollouts").body);
+    ASSERT_EQ(list["rollouts"].Size(), 2u);
+    EXPECT_EQ(list["rollouts"][0]["counts"]["queued"], 1);
+    EXPECT_EQ(list["rollouts"][1]["counts"]["sent"], 1);
 }
 
 TEST_F(OperationsRollout, EveryBadInputNamesItsFieldAndStoresNothing) {
