@@ -63,18 +63,8 @@ RolloutCharger read_charger(const store::Statement& q) {
     return c;
 }
 
-Result<void> attach_chargers(Connection& db, RolloutJob& job, bool boot_facts) {
-    if (!boot_facts) {
-        auto rows = db.all(read_charger,
-                           "SELECT " + std::string(kChargerColumns) +
-                               " FROM rollout_chargers r WHERE r.job_id = ?1 ORDER BY r.id",
-                           job.id);
-        if (!rows) {
-            return rows.error();
-        }
-        job.chargers = std::move(*rows);
-        return {};
-    }
+// A job's chargers with the facts of their last BootNotification.
+Result<void> attach_chargers(Connection& db, RolloutJob& job) {
     auto rows = db.all(
         [](const store::Statement& q) {
             RolloutCharger c = read_charger(q);
@@ -93,24 +83,18 @@ Result<void> attach_chargers(Connection& db, RolloutJob& job, bool boot_facts) {
     return {};
 }
 
-Result<std::optional<RolloutJob>> job_where(Connection& db, std::string_view where, std::string_view key,
-                                            std::int64_t id) {
-    auto job =
-        key.empty()
-            ? db.first(read_job,
-                       "SELECT " + std::string(kJobColumns) + " FROM rollout_jobs WHERE " + std::string(where), id)
-            : db.first(read_job,
-                       "SELECT " + std::string(kJobColumns) + " FROM rollout_jobs WHERE " + std::string(where), key);
+} // namespace
+
+Result<std::optional<RolloutJob>> find_rollout_job(Connection& db, std::int64_t id) {
+    auto job = db.first(read_job, "SELECT " + std::string(kJobColumns) + " FROM rollout_jobs WHERE id = ?1", id);
     if (!job || !*job) {
         return job;
     }
-    if (auto a = attach_chargers(db, **job, true); !a) {
+    if (auto a = attach_chargers(db, **job); !a) {
         return a.error();
     }
     return job;
 }
-
-} // namespace
 
 store::Migration operations_migration() {
     return store::portable_migration(1, R"sql(
@@ -139,25 +123,44 @@ store::Migration operations_migration() {
 }
 
 Result<void> migrate_operations(Connection& db) {
-    return db.migrate("centralsystem-operations", {operations_migration()});
+    // 2: the scheduler reads the open jobs each second by their state.
+    return db.migrate(
+        "centralsystem-operations",
+        {operations_migration(),
+         store::portable_migration(2, "CREATE INDEX rollout_jobs_by_state ON rollout_jobs(state, start_at);")});
 }
 
 Result<void> record_data_transfer(Connection& db, const DataTransferRow& r) {
-    if (auto i = db.run("INSERT INTO data_transfers(chargebox_id, vendor_id, message_id, data, status, answer_data, "
-                        "at) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                        r.chargebox_id, r.vendor_id, r.message_id, r.data, r.status, r.answer_data, r.at);
-        !i) {
-        return i;
+    auto id = db.first([](const store::Statement& q) { return q.int64(0); },
+                       "INSERT INTO data_transfers(chargebox_id, vendor_id, message_id, data, status, answer_data, at) "
+                       "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7) RETURNING id",
+                       r.chargebox_id, r.vendor_id, r.message_id, r.data, r.status, r.answer_data, r.at);
+    if (!id) {
+        return id.error();
     }
-    if (auto d = db.run("DELETE FROM data_transfers WHERE chargebox_id = ?1 AND id <= (SELECT id FROM data_transfers "
-                        "WHERE chargebox_id = ?1 ORDER BY id DESC LIMIT 1 OFFSET ?2)",
-                        r.chargebox_id, kKeptDataTransfersPerCharger);
+    // Trimmed every kTrimDataTransfersEvery inserts, not on each: first every charger's rows beyond its share
+    // (a chatty charger loses its own oldest, not the others'), then the oldest beyond the total.
+    if (!*id || **id % kTrimDataTransfersEvery != 0) {
+        return {};
+    }
+    if (auto d =
+            db.run("DELETE FROM data_transfers WHERE id IN (SELECT id FROM (SELECT id, ROW_NUMBER() OVER "
+                   "(PARTITION BY chargebox_id ORDER BY id DESC) AS n FROM data_transfers) AS ranked WHERE n > ?1)",
+                   kKeptDataTransfersPerCharger);
         !d) {
         return d;
     }
-    return db.run("DELETE FROM data_transfers WHERE id <= (SELECT id FROM data_transfers ORDER BY id DESC LIMIT 1 "
-                  "OFFSET ?1)",
-                  kKeptDataTransfers);
+    auto count = db.first([](const store::Statement& q) { return q.int64(0); }, "SELECT COUNT(*) FROM data_transfers");
+    if (!count) {
+        return count.error();
+    }
+    const std::int64_t extra = count->value_or(0) - kKeptDataTransfers;
+    if (extra <= 0) {
+        return {};
+    }
+    return db.run(
+        "DELETE FROM data_transfers WHERE id <= (SELECT id FROM data_transfers ORDER BY id LIMIT 1 OFFSET ?1)",
+        extra - 1);
 }
 
 Result<std::vector<DataTransferRow>> list_data_transfers(Connection& db, std::string_view chargebox_id, int limit) {
@@ -213,6 +216,15 @@ Result<std::int64_t> create_rollout_job(Connection& db, const RolloutJob& j) {
     if (!id || !*id) {
         return id ? ocpp::make_error("the roll-out job got no id") : id.error();
     }
+    // Bounded: ended jobs beyond the newest kKeptRolloutJobs go, with their chargers.
+    const std::string old_jobs = "SELECT id FROM rollout_jobs WHERE state IN ('done', 'cancelled') AND id NOT IN "
+                                 "(SELECT id FROM rollout_jobs ORDER BY id DESC LIMIT ?1)";
+    if (auto d = db.run("DELETE FROM rollout_chargers WHERE job_id IN (" + old_jobs + ")", kKeptRolloutJobs); !d) {
+        return d.error();
+    }
+    if (auto d = db.run("DELETE FROM rollout_jobs WHERE id IN (" + old_jobs + ")", kKeptRolloutJobs); !d) {
+        return d.error();
+    }
     for (const auto& c : j.chargers) {
         if (auto i = db.run("INSERT INTO rollout_chargers(job_id, chargebox_id, status, attempts, sent_at, next_at, "
                             "detail, updated_at) VALUES(?1, ?2, 'queued', 0, 0, 0, '', ?3)",
@@ -231,19 +243,23 @@ Result<std::vector<RolloutJob>> list_rollout_jobs(Connection& db, int limit) {
         return jobs;
     }
     for (auto& j : *jobs) {
-        if (auto a = attach_chargers(db, j, false); !a) {
-            return a.error();
+        auto counts =
+            db.all([](const store::Statement& q) { return std::make_pair(q.text(0), static_cast<int>(q.int64(1))); },
+                   "SELECT status, COUNT(*) FROM rollout_chargers WHERE job_id = ?1 GROUP BY status", j.id);
+        if (!counts) {
+            return counts.error();
         }
+        j.counts = std::map<std::string, int>(counts->begin(), counts->end());
     }
     return jobs;
 }
 
-Result<std::optional<RolloutJob>> find_rollout_job(Connection& db, std::int64_t id) {
-    return job_where(db, "id = ?1", "", id);
-}
-
-Result<std::optional<RolloutJob>> find_rollout_job_by_token(Connection& db, std::string_view token) {
-    return job_where(db, "token = ?1", token, 0);
+Result<std::optional<RolloutFile>> served_rollout_file(Connection& db, std::string_view token, std::int64_t now) {
+    return db.first(read_file,
+                    "SELECT f.id, f.name, f.stored_name, f.size, f.sha256, f.created_at FROM rollout_jobs j JOIN "
+                    "rollout_files f ON f.id = j.file_id WHERE j.token = ?1 AND j.state IN ('scheduled', 'running') "
+                    "AND j.start_at + ?3 > ?2",
+                    token, now, kRolloutLongest);
 }
 
 Result<bool> cancel_rollout_job(Connection& db, std::int64_t id, std::string_view now) {
@@ -266,17 +282,29 @@ Result<bool> cancel_rollout_job(Connection& db, std::int64_t id, std::string_vie
 }
 
 Result<std::vector<RolloutJob>> due_rollout_jobs(Connection& db, std::int64_t now) {
+    // Cancelled jobs too while a charger of theirs is still in progress (it times out like any other).
     auto jobs = db.all(read_job,
                        "SELECT " + std::string(kJobColumns) +
-                           " FROM rollout_jobs WHERE state IN ('scheduled', 'running') AND start_at <= ?1 ORDER BY id",
+                           " FROM rollout_jobs j WHERE (state IN ('scheduled', 'running') AND start_at <= ?1) OR "
+                           "(state = 'cancelled' AND EXISTS (SELECT 1 FROM rollout_chargers r WHERE r.job_id = j.id "
+                           "AND r.status IN ('sent', 'Downloading', 'Downloaded', 'Installing'))) ORDER BY id",
                        now);
     if (!jobs) {
         return jobs;
     }
     for (auto& j : *jobs) {
-        if (auto a = attach_chargers(db, j, false); !a) {
-            return a.error();
+        // Only the rows not ended yet: waiting, in progress, or failed with a retry left.
+        auto rows = db.all(read_charger,
+                           "SELECT " + std::string(kChargerColumns) +
+                               " FROM rollout_chargers r WHERE r.job_id = ?1 AND (r.status IN ('queued', 'offline', "
+                               "'busy-charging', 'sent', 'Downloading', 'Downloaded', 'Installing') OR (r.status IN "
+                               "('DownloadFailed', 'InstallationFailed', 'timeout', 'rejected') AND r.attempts <= ?2)) "
+                               "ORDER BY r.id",
+                           j.id, j.retries);
+        if (!rows) {
+            return rows.error();
         }
+        j.chargers = std::move(*rows);
     }
     return jobs;
 }

@@ -4,6 +4,7 @@
 // charger with its live status), and the charger statuses that belong to a job (FirmwareStatusNotification,
 // DiagnosticsStatusNotification). Kept in a migration track of its own ("centralsystem-operations").
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
@@ -46,39 +47,52 @@ struct RolloutJob {
     std::optional<int> ocpp_retries, ocpp_retry_interval; // UpdateFirmware's own fields
     bool force = false;
     std::vector<RolloutCharger> chargers;
+    std::map<std::string, int> counts; // chargers per status (list_rollout_jobs only; else derived from chargers)
 };
 
 // The statuses of a charger in a job: waiting ones, those in progress (they take a place of the concurrency limit)
 // and final ones.
 inline const std::set<std::string, std::less<>> kRolloutWaiting = {"queued", "offline", "busy-charging"};
 inline const std::set<std::string, std::less<>> kRolloutActive = {"sent", "Downloading", "Downloaded", "Installing"};
+// Final statuses of the scheduler's own: a charger offline at each of its attempts, one still waiting at the job's end.
+inline constexpr std::string_view kRolloutUnreachable = "unreachable";
+inline constexpr std::string_view kRolloutExpired = "expired";
 inline const std::set<std::string, std::less<>> kRolloutFailed = {"DownloadFailed", "InstallationFailed", "timeout",
                                                                   "rejected"};
 
 store::Migration operations_migration();
 Result<void> migrate_operations(Connection& db);
 
-// Stores a DataTransfer; the oldest beyond the bounds (per charger, in all) go.
+// Stores a DataTransfer; every kTrimDataTransfersEvery inserts the oldest beyond the bounds (per charger first, then
+// in all) go.
 Result<void> record_data_transfer(Connection& db, const DataTransferRow& row);
 // Newest first; all chargers when chargebox_id is empty.
 Result<std::vector<DataTransferRow>> list_data_transfers(Connection& db, std::string_view chargebox_id, int limit);
 inline constexpr int kKeptDataTransfersPerCharger = 1000;
 inline constexpr int kKeptDataTransfers = 100000;
+inline constexpr int kTrimDataTransfersEvery = 100; // the bounds may be exceeded by this many rows in between
 
 Result<std::int64_t> create_rollout_file(Connection& db, const RolloutFile& f);
 Result<std::vector<RolloutFile>> list_rollout_files(Connection& db);
 Result<std::optional<RolloutFile>> find_rollout_file(Connection& db, std::int64_t id);
 inline constexpr int kKeptRolloutFiles = 50;
 
+// Stores a job with its chargers; ended jobs beyond the newest kKeptRolloutJobs are forgotten.
 Result<std::int64_t> create_rollout_job(Connection& db, const RolloutJob& job);
-// Newest first, without chargers; at most `limit`.
+inline constexpr int kKeptRolloutJobs = 200;
+// Newest first, without chargers but with their counts per status; at most `limit`.
 Result<std::vector<RolloutJob>> list_rollout_jobs(Connection& db, int limit);
 // With its chargers and their boot facts.
 Result<std::optional<RolloutJob>> find_rollout_job(Connection& db, std::int64_t id);
-Result<std::optional<RolloutJob>> find_rollout_job_by_token(Connection& db, std::string_view token);
+// The file a job serves at its token, alone (no charger rows): only while the job is scheduled or running and
+// before its end (start_at + kRolloutLongest); nullopt otherwise.
+Result<std::optional<RolloutFile>> served_rollout_file(Connection& db, std::string_view token, std::int64_t now);
+// A job ends this long after its start at the latest: chargers still waiting then are not sent, its file not served.
+inline constexpr std::int64_t kRolloutLongest = 7 * 24 * 3600;
 // Cancels a job that has not ended: its waiting chargers are never sent. False when it had ended already.
 Result<bool> cancel_rollout_job(Connection& db, std::int64_t id, std::string_view now);
-// Jobs due (scheduled or running, start_at reached) with their chargers; chargers with a running session.
+// Jobs due (scheduled or running, start_at reached; cancelled with a charger in progress) with their chargers not
+// ended yet; chargers with a running session.
 Result<std::vector<RolloutJob>> due_rollout_jobs(Connection& db, std::int64_t now);
 Result<std::set<std::string>> chargers_in_session(Connection& db);
 // Changes a job charger's row only if its status is still `expected`; whether it did.

@@ -83,7 +83,19 @@ void RolloutScheduler::plan(const Snapshot& s) {
     const std::string now_text = cs_.now_text();
     std::vector<Change> changes;
     std::vector<std::pair<std::int64_t, std::string>> states; // job id → new state
+    // A charger updating in one job is not sent another job's firmware until that ends (it stays queued).
+    std::set<std::string> updating;
     for (const auto& job : s.jobs) {
+        for (const auto& row : job.chargers) {
+            if (db::kRolloutActive.count(row.status)) {
+                updating.insert(row.chargebox_id);
+            }
+        }
+    }
+    for (const auto& job : s.jobs) {
+        const bool cancelled = job.state == "cancelled";
+        // Past its end a job sends nothing more: its waiting chargers are marked and it ends once none is in progress.
+        const bool ended = cancelled || s.now >= job.start_at + db::kRolloutLongest;
         if (job.state == "scheduled") {
             states.emplace_back(job.id, "running");
         }
@@ -99,36 +111,51 @@ void RolloutScheduler::plan(const Snapshot& s) {
             changes.push_back(std::move(c));
             return &changes.back();
         };
+        // The rows read are those not ended: waiting, in progress, or failed with a retry left.
         for (const auto& row : job.chargers) {
             if (db::kRolloutActive.count(row.status)) {
                 if (s.now - row.sent_at > job.timeout) {
                     change(row, "timeout", "no final status within " + std::to_string(job.timeout) + " s");
-                    open = open || row.attempts <= job.retries;
+                    open = open || (!ended && row.attempts <= job.retries);
                 } else {
                     ++active;
                     open = true;
                 }
-            } else if (db::kRolloutFailed.count(row.status) && row.attempts <= job.retries) {
+            } else if (ended) {
+                if (!cancelled) {
+                    change(row, std::string(db::kRolloutExpired), "still " + row.status + " when the job ended");
+                }
+            } else if (db::kRolloutFailed.count(row.status)) {
                 auto* c = change(row, "queued",
                                  row.status + " on attempt " + std::to_string(row.attempts) + "; retried after " +
                                      std::to_string(job.retry_interval) + " s");
                 c->row.next_at = s.now + job.retry_interval;
                 open = true;
-            } else if (db::kRolloutWaiting.count(row.status)) {
+            } else {
                 open = true;
             }
         }
         for (const auto& row : job.chargers) {
-            if (!db::kRolloutWaiting.count(row.status) || row.next_at > s.now || job.state == "cancelled") {
+            if (ended || !db::kRolloutWaiting.count(row.status) || row.next_at > s.now) {
                 continue;
             }
             if (active >= job.concurrency) {
                 break;
             }
             if (!cs_.peer(row.chargebox_id)) {
-                if (row.status != "offline") {
-                    change(row, "offline", "not connected; sent when it comes back");
+                // Offline counts as an attempt: a charger that stays away ends as unreachable after the retries.
+                if (row.status == "offline" && row.attempts > job.retries) {
+                    change(row, std::string(db::kRolloutUnreachable),
+                           "not connected at any of " + std::to_string(row.attempts) + " attempts");
+                } else {
+                    auto* c = change(row, "offline",
+                                     "not connected; tried again after " + std::to_string(job.retry_interval) + " s");
+                    c->row.attempts = row.attempts + 1;
+                    c->row.next_at = s.now + job.retry_interval;
                 }
+                continue;
+            }
+            if (updating.count(row.chargebox_id)) {
                 continue;
             }
             if (!job.force && s.in_session.count(row.chargebox_id)) {
@@ -144,9 +171,10 @@ void RolloutScheduler::plan(const Snapshot& s) {
             c->location = job.location;
             c->retries = job.ocpp_retries;
             c->retry_interval = job.ocpp_retry_interval;
+            updating.insert(row.chargebox_id);
             ++active;
         }
-        if (!open) {
+        if (!open && !cancelled) {
             states.emplace_back(job.id, "done");
         }
     }

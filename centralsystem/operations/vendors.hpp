@@ -45,5 +45,7 @@ private:
 VendorRegistry builtin_vendors(const std::vector<std::string>& vendor_ids);
 // The answer data a handler may send, and the request data that is stored, at most this long (longer is cut).
 inline constexpr std::size_t kMaxDataTransferData = 4096;
+// An unknown vendor's data is kept only this long: nobody here can read it, and it costs the others' history.
+inline constexpr std::size_t kMaxUnknownVendorData = 256;
 
 } // namespace cs::operations

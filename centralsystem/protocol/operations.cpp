@@ -20,10 +20,10 @@ namespace {
 const std::set<std::string> kReportedFirmware = {"Downloading", "Downloaded",     "Installing",
                                                  "Installed",   "DownloadFailed", "InstallationFailed"};
 
-std::string capped(const std::optional<std::string>& data) {
+std::string capped(const std::optional<std::string>& data, std::size_t max = operations::kMaxDataTransferData) {
     std::string out = data.value_or("");
-    if (out.size() > operations::kMaxDataTransferData) {
-        out.resize(operations::kMaxDataTransferData);
+    if (out.size() > max) {
+        out.resize(max);
     }
     return out;
 }
@@ -55,7 +55,9 @@ void add_operations_handlers(HandlerContext& ctx, ocpp::Peer& peer, const std::s
                                 id,
                                 req.vendorId,
                                 req.messageId.value_or(""),
-                                capped(req.data),
+                                capped(req.data, answer.status == DataTransferStatus::UnknownVendorId
+                                                     ? operations::kMaxUnknownVendorData
+                                                     : operations::kMaxDataTransferData),
                                 to_string(answer.status),
                                 capped(answer.data),
                                 now};

@@ -51,7 +51,9 @@ TEST_F(OperationsMessages, DataTransferIsAnsweredByVendorAndStoredPerCharger) {
     ASSERT_TRUE(echo.result) << echo.error_code;
     EXPECT_EQ(parse_json(echo.payload)["status"], "Accepted");
     EXPECT_EQ(parse_json(echo.payload)["data"], "hello");
-    auto unknown_vendor = a.send("DataTransfer", R"({"vendorId":"com.nobody","messageId":"echo"})");
+    // An unknown vendor's data is kept only up to 256 bytes.
+    auto unknown_vendor = a.send("DataTransfer", R"({"vendorId":"com.nobody","messageId":"echo","data":")" +
+                                                     std::string(1000, 'u') + "\"}");
     ASSERT_TRUE(unknown_vendor.result);
     EXPECT_EQ(parse_json(unknown_vendor.payload)["status"], "UnknownVendorId");
     auto unknown_message = a.send("DataTransfer", R"({"vendorId":"org.ocppkit","messageId":"reboot"})");
@@ -70,6 +72,7 @@ TEST_F(OperationsMessages, DataTransferIsAnsweredByVendorAndStoredPerCharger) {
     ASSERT_EQ(of_a["dataTransfers"].Size(), 3u);
     EXPECT_EQ(of_a["dataTransfers"][0]["status"], "UnknownMessageId"); // newest first
     EXPECT_EQ(of_a["dataTransfers"][1]["status"], "UnknownVendorId");
+    EXPECT_EQ(std::string(of_a["dataTransfers"][1]["data"].GetString()), std::string(256, 'u'));
     EXPECT_EQ(of_a["dataTransfers"][2]["data"], "hello");
     EXPECT_EQ(of_a["dataTransfers"][2]["answerData"], "hello");
     for (const auto& t : of_a["dataTransfers"].GetArray()) {
@@ -105,6 +108,20 @@ TEST_F(OperationsMessages, DiagnosticsAreUploadedToTheCentralSystemListedAndDown
     EXPECT_GT(l["diagnostics"][0]["size"].GetInt64(), 0);
     EXPECT_EQ(std::string(l["diagnostics"][0]["sha256"].GetString()).size(), 64u);
     EXPECT_EQ(api("POST", "/api/v1/chargers/NOBODY/diagnostics", "{}").status, 404);
+}
+
+TEST_F(OperationsMessages, ADiagnosticsFileNameFromTheChargerIsCleanedBeforeItIsStoredOrShown) {
+    ControlledCharger charger(port_, "DN000001", "dn-password-1");
+    ASSERT_TRUE(charger.start()) << charger.error();
+    // Quotes, line breaks and slashes would break out of the download's Content-Disposition header.
+    charger.answer("GetDiagnostics",
+                   {ControlledCharger::Answer::Result, R"({"fileName":"a\"b\r\nX-Injected: 1/../c.txt"})", ""});
+    const auto r = api("POST", "/api/v1/chargers/DN000001/diagnostics", "{}");
+    ASSERT_EQ(r.status, 201) << r.body;
+    EXPECT_EQ(parse_json(r.body)["diagnostics"]["fileName"], "abX-Injected: 1..c.txt") << r.body;
+    const auto l = parse_json(api("GET", "/api/v1/chargers/DN000001/diagnostics").body);
+    ASSERT_EQ(l["diagnostics"].Size(), 1u);
+    EXPECT_EQ(l["diagnostics"][0]["fileName"], "abX-Injected: 1..c.txt");
 }
 
 TEST_F(OperationsMessages, DiagnosticsOfAnFtpChargerLandOnTheOperatorsFtpServer) {

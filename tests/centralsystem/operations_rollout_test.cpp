@@ -5,6 +5,7 @@
 #include <set>
 #include <thread>
 
+#include "tests/centralsystem/controlled_charger.hpp"
 #include "tests/centralsystem/cs_binary.hpp"
 
 namespace {
@@ -167,9 +168,55 @@ TEST_F(OperationsRollout, ACancelledJobSendsNoMoreAndTheFileIsServedOnlyWithItsT
     ASSERT_EQ(cancelled.status, 200) << cancelled.body;
     EXPECT_EQ(count(parse_json(cancelled.body), "cancelled"), 2);
     EXPECT_EQ(api("POST", "/api/v1/rollouts/" + id + "/cancel").status, 409);
+    // A cancelled job's token serves the file no longer.
+    EXPECT_EQ(raw("GET", path).status, 404);
     std::this_thread::sleep_for(2s);
     EXPECT_EQ(count(job(id), "cancelled"), 2);
     EXPECT_EQ(job(id)["rollout"]["state"], "cancelled");
+}
+
+TEST_F(OperationsRollout, AChargerThatStaysOfflineEndsUnreachableAndTheJobEnds) {
+    start_chargers(2);
+    ASSERT_TRUE(wait_until([&] { return connected() == 2; }, 30s));
+    sim_.reset(); // both known, neither connected
+    ASSERT_TRUE(wait_until([&] { return connected() == 0; }, 30s));
+    const std::string file = upload("fw-4.bin", "version=4\n");
+    // Offline counts as an attempt: with one retry a charger is tried twice, then ends unreachable.
+    const auto r = api("POST", "/api/v1/rollouts",
+                       R"({"fileId":)" + file + R"(,"chargers":[")" + id_of(1) + R"(",")" + id_of(2) +
+                           R"("],"retries":1,"retryInterval":1})");
+    ASSERT_EQ(r.status, 201) << r.body;
+    const auto d = parse_json(r.body);
+    const std::string id = std::to_string(d["rollout"]["id"].GetInt64());
+    const std::string location = d["rollout"]["location"].GetString();
+    ASSERT_TRUE(wait_until([&] { return count(job(id), "unreachable") == 2; }, 20s))
+        << api("GET", "/api/v1/rollouts/" + id).body;
+    ASSERT_TRUE(wait_until([&] { return job(id)["rollout"]["state"] == "done"; }, 10s));
+    // An ended job serves its file no longer.
+    EXPECT_EQ(raw("GET", location.substr(location.find("/files/rollouts/"))).status, 404);
+}
+
+TEST_F(OperationsRollout, AChargerUpdatingInOneJobIsNotSentAnothersFirmware) {
+    ControlledCharger charger(port_, "RX000001", "rx-password-1");
+    ASSERT_TRUE(charger.start()) << charger.error();
+    charger.answer("UpdateFirmware", {ControlledCharger::Answer::Result, "{}", ""}); // and never reports a status
+    const std::string file = upload("fw-5.bin", "version=5\n");
+    const std::string body = R"({"fileId":)" + file + R"(,"chargers":["RX000001"]})";
+    const auto first = api("POST", "/api/v1/rollouts", body);
+    ASSERT_EQ(first.status, 201) << first.body;
+    const std::string a = std::to_string(parse_json(first.body)["rollout"]["id"].GetInt64());
+    ASSERT_TRUE(wait_until([&] { return status_of(job(a), "RX000001") == "sent"; }, 10s));
+    const auto second = api("POST", "/api/v1/rollouts", body);
+    ASSERT_EQ(second.status, 201) << second.body;
+    const std::string b = std::to_string(parse_json(second.body)["rollout"]["id"].GetInt64());
+    std::this_thread::sleep_for(3s);
+    EXPECT_EQ(status_of(job(b), "RX000001"), "queued");
+    EXPECT_EQ(charger.calls("UpdateFirmware"), 1);
+    // The job list counts the chargers per status, newest job first.
+    const auto list = parse_json(api("GET", "/api/v1/rollouts").body);
+    ASSERT_EQ(list["rollouts"].Size(), 2u);
+    EXPECT_EQ(list["rollouts"][0]["counts"]["queued"], 1);
+    EXPECT_EQ(list["rollouts"][1]["counts"]["sent"], 1);
 }
 
 TEST_F(OperationsRollout, EveryBadInputNamesItsFieldAndStoresNothing) {

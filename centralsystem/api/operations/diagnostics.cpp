@@ -132,7 +132,7 @@ void request_diagnostics(CentralSystem& cs, const std::string& id, const HttpReq
                     const bool ok = out.status == ocpp::CallStatus::Ok;
                     std::string file_name;
                     if (ok && out.payload->HasMember("fileName") && (*out.payload)["fileName"].IsString()) {
-                        file_name = std::string((*out.payload)["fileName"].GetString()).substr(0, 255);
+                        file_name = clean_name((*out.payload)["fileName"].GetString());
                     }
                     const std::string stored =
                         ok ? (file_name.empty() ? "NoFile" : "Accepted") : describe_failure("GetDiagnostics", out);

@@ -120,69 +120,60 @@ void serve_rollout_file(CentralSystem& cs, const std::string& rest, const HttpRe
     if (token.size() != 64 || cs.files() == nullptr) {
         return respond(json_error(404, "no firmware is served at this address"));
     }
-    using Found = std::optional<std::pair<db::RolloutJob, db::RolloutFile>>;
-    cs.store<Found>(
-        [token](store::Connection& db) -> ocpp::Result<Found> {
-            auto job = db::find_rollout_job_by_token(db, token);
-            if (!job) {
-                return job.error();
-            }
-            if (!*job) {
-                return Found();
-            }
-            auto file = db::find_rollout_file(db, (*job)->file_id);
-            if (!file) {
-                return file.error();
-            }
-            if (!*file) {
-                return Found();
-            }
-            return Found(std::make_pair(std::move(**job), std::move(**file)));
-        },
-        [&cs, respond](ocpp::Result<Found> r) {
-            if (!r) {
-                return respond(store_failed(cs, r.error()));
-            }
-            if (!*r) {
-                return respond(json_error(404, "no firmware is served at this address"));
-            }
-            const auto& [job, file] = **r;
-            if (job.state == "done") {
-                return respond(json_error(410, "this roll-out has ended"));
-            }
-            auto answer = [respond, name = file.name](std::shared_ptr<const std::string> content) {
-                HttpResponse out;
-                out.headers.emplace_back("Content-Type", "application/octet-stream");
-                out.headers.emplace_back("Content-Disposition", "attachment; filename=\"" + name + "\"");
-                out.body = *content;
-                respond(std::move(out));
-            };
-            if (auto held = cs.served_files().find(file.stored_name)) {
-                return answer(std::move(held));
-            }
-            const bool queued = cs.background().submit<ocpp::Result<std::shared_ptr<const std::string>>>(
-                [&cs, files = cs.files(), name = file.stored_name](
-                    const std::atomic<bool>&) -> ocpp::Result<std::shared_ptr<const std::string>> {
-                    auto content = files->read(name);
-                    if (!content) {
-                        return content.error();
-                    }
-                    auto shared = std::make_shared<const std::string>(std::move(*content));
-                    cs.served_files().keep(name, shared);
-                    return shared;
-                },
-                cs.loop(),
-                [respond, answer](ocpp::Result<std::shared_ptr<const std::string>> content) {
-                    if (!content) {
-                        return respond(json_error(content.error().kind == ocpp::ErrorKind::NotFound ? 410 : 503,
-                                                  content.error().message));
-                    }
-                    answer(std::move(*content));
-                });
-            if (!queued) {
-                respond(json_error(503, "the file store is busy; try again"));
-            }
-        });
+    // The file alone is looked up (a job's charger rows are not read for each of its many downloads), and only a
+    // job still scheduled or running, before its end, serves it: a cancelled or ended job's token serves nothing.
+    const std::int64_t now = ocpp::DateTime{cs.loop().clock().wall_now()}.unix_ms() / 1000;
+    using Found = std::optional<db::RolloutFile>;
+    cs.store<Found>([token, now](store::Connection& db) { return db::served_rollout_file(db, token, now); },
+                    [&cs, respond](ocpp::Result<Found> r) {
+                        if (!r) {
+                            return respond(store_failed(cs, r.error()));
+                        }
+                        if (!*r) {
+                            return respond(json_error(404, "no firmware is served at this address"));
+                        }
+                        const auto& file = **r;
+                        auto answer = [respond, name = file.name](std::shared_ptr<const std::string> content) {
+                            HttpResponse out;
+                            out.headers.emplace_back("Content-Type", "application/octet-stream");
+                            out.headers.emplace_back("Content-Disposition", "attachment; filename=\"" + name + "\"");
+                            // Streamed from the one shared copy: a thousand chargers downloading at once hold no copies
+                            // of it.
+                            out.stream = std::make_shared<ocpp::net::HttpBodyStream>();
+                            out.stream->size = content->size();
+                            out.stream->read = [content](std::uint64_t offset, std::size_t max, std::string& piece) {
+                                piece.append(*content, static_cast<std::size_t>(offset), max);
+                                return true;
+                            };
+                            respond(std::move(out));
+                        };
+                        if (auto held = cs.served_files().find(file.stored_name)) {
+                            return answer(std::move(held));
+                        }
+                        const bool queued = cs.background().submit<ocpp::Result<std::shared_ptr<const std::string>>>(
+                            [&cs, files = cs.files(), name = file.stored_name](
+                                const std::atomic<bool>&) -> ocpp::Result<std::shared_ptr<const std::string>> {
+                                auto content = files->read(name);
+                                if (!content) {
+                                    return content.error();
+                                }
+                                auto shared = std::make_shared<const std::string>(std::move(*content));
+                                cs.served_files().keep(name, shared);
+                                return shared;
+                            },
+                            cs.loop(),
+                            [respond, answer](ocpp::Result<std::shared_ptr<const std::string>> content) {
+                                if (!content) {
+                                    return respond(
+                                        json_error(content.error().kind == ocpp::ErrorKind::NotFound ? 410 : 503,
+                                                   content.error().message));
+                                }
+                                answer(std::move(*content));
+                            });
+                        if (!queued) {
+                            respond(json_error(503, "the file store is busy; try again"));
+                        }
+                    });
 }
 
 } // namespace cs::api

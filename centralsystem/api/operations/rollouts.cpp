@@ -122,9 +122,12 @@ void write_job(Writer& w, const db::RolloutJob& j, bool with_chargers) {
     w.Int(j.retry_interval);
     w.Key("timeoutSeconds");
     w.Int(j.timeout);
-    std::map<std::string, int> counts;
-    for (const auto& c : j.chargers) {
-        ++counts[c.status];
+    std::map<std::string, int> counts = j.counts;
+    if (with_chargers) {
+        counts.clear();
+        for (const auto& c : j.chargers) {
+            ++counts[c.status];
+        }
     }
     w.Key("counts");
     w.StartObject();

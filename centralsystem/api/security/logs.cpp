@@ -57,17 +57,6 @@ std::optional<Part> first_part(std::string_view content_type, const std::string&
     return p;
 }
 
-// A file name as the charger gave it, kept for people only: printable ASCII, at most 255 characters.
-std::string clean_name(const std::string& name) {
-    std::string out;
-    for (char c : name) {
-        if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\' && c != '/' && out.size() < 255) {
-            out += c;
-        }
-    }
-    return out;
-}
-
 void write_request(Writer& w, const db::LogRequest& r) {
     w.StartObject();
     w.Key("id");
@@ -105,6 +94,16 @@ std::optional<Problem> check_time(ObjectReader& r, const char* name, std::option
 }
 
 } // namespace
+
+std::string clean_name(const std::string& name) {
+    std::string out;
+    for (char c : name) {
+        if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\' && c != '/' && out.size() < 255) {
+            out += c;
+        }
+    }
+    return out;
+}
 
 void request_log(CentralSystem& cs, const std::string& id, const HttpRequest& req, Respond respond) {
     rapidjson::Document doc;

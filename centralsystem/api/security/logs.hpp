@@ -12,6 +12,9 @@ inline constexpr std::size_t kMaxLogUpload = 8 * 1024 * 1024;
 // Where a charger uploads the log of one request: /uploads/logs/<token>.
 inline constexpr std::string_view kUploadPrefix = "/uploads/logs/";
 
+// A file name as a charger gave it, kept for people only (and safe in a header): printable ASCII without quotes,
+// backslashes or slashes, at most 255 characters.
+std::string clean_name(const std::string& name);
 // POST /api/v1/chargers/{id}/logs: sends GetLog with an upload address holding a fresh unguessable token.
 void request_log(CentralSystem& cs, const std::string& id, const HttpRequest& req, Respond respond);
 // GET /api/v1/chargers/{id}/logs: the requests, their files and the statuses the charger reported.
