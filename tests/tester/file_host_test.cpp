@@ -85,6 +85,23 @@ TEST(FileHost, TakesOneUploadUpToItsBoundFromItsSender) {
     EXPECT_EQ(ask(host, "POST", post, "y", "10.9.9.9:1").response.status, 200) << "no sender named: anyone";
 }
 
+TEST(FileHost, OnlyALiveUploadPathTakesALargeBody) {
+    using tester::profiles::kMaxHttpBody;
+    FileHost host;
+    const auto upload = host.accept_uploads(100, "127.0.0.1", nullptr);
+    const auto file = host.offer("fw.txt", "version=1", nullptr);
+    EXPECT_EQ(host.body_limit("PUT", upload + "diag.log"), kMaxHttpBody);
+    EXPECT_EQ(host.body_limit("POST", upload), kMaxHttpBody);
+    EXPECT_EQ(host.body_limit("GET", upload), 0u);
+    EXPECT_EQ(host.body_limit("PUT", file), 0u) << "an offered file takes no upload";
+    EXPECT_EQ(host.body_limit("PUT", "/files/guess/diag.log"), 0u);
+    EXPECT_EQ(host.body_limit("POST", "/api/v1/tests"), 0u);
+    EXPECT_EQ(ask(host, "PUT", upload + "diag.log", "x").response.status, 201);
+    EXPECT_EQ(host.body_limit("PUT", upload + "again.log"), 0u) << "taken: a second large body is not held";
+    host.withdraw(upload);
+    EXPECT_EQ(host.body_limit("PUT", upload + "diag.log"), 0u);
+}
+
 TEST(FileHost, SenderAddressesWithoutTheirPort) {
     using tester::profiles::address_only;
     EXPECT_EQ(address_only("10.0.0.7:51234"), "10.0.0.7");

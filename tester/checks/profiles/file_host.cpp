@@ -68,6 +68,15 @@ void FileHost::withdraw(const std::string& path) {
     entries_.erase(prefix_of(path));
 }
 
+std::size_t FileHost::body_limit(std::string_view method, std::string_view path) const {
+    if (method != "PUT" && method != "POST") {
+        return 0;
+    }
+    auto it = entries_.find(prefix_of(std::string(path)));
+    const bool open = it != entries_.end() && it->second.upload && !it->second.taken;
+    return open ? kMaxHttpBody : 0;
+}
+
 bool FileHost::owns(const std::string& path) const {
     return entries_.count(prefix_of(path)) != 0;
 }

@@ -46,6 +46,9 @@ public:
     void withdraw(const std::string& path);
     // Answers a request when it is for one of this host's paths and returns true; false otherwise.
     bool handle(const ocpp::net::HttpRequest& req, const ocpp::net::HttpResponder& respond);
+    // The body a request to `path` may carry, decided before it is read: kMaxHttpBody for a PUT or POST to an upload
+    // path that still takes one, 0 for anything else of this host's or not its own (the port's small limit then).
+    std::size_t body_limit(std::string_view method, std::string_view path) const;
     // True when `path` belongs to this host (for a service that routes requests to many tests).
     bool owns(const std::string& path) const;
 
