@@ -39,8 +39,9 @@ public:
     // Serves `content` at the returned path ("/files/<token>/<name>") until withdrawn; `fetched` sees each GET.
     std::string offer(const std::string& name, std::string content, Observer fetched);
     // Takes one PUT or POST of at most `max_bytes` at the returned path ("/files/<token>/") or below it until
-    // withdrawn, from `sender` (an address without port; empty: anyone). Larger bodies are refused with 413, other
-    // senders with 403, uploads after the first with 409. `received` sees each, taken or refused.
+    // withdrawn, from `sender` (an address without port; empty: unknown, so every upload is refused with 403). Larger
+    // bodies are refused with 413, other senders with 403, uploads after the first with 409. `received` sees each,
+    // taken or refused.
     std::string accept_uploads(std::size_t max_bytes, std::string sender, Observer received);
     // Removes a path made by offer or accept_uploads: later requests get 404.
     void withdraw(const std::string& path);
@@ -58,7 +59,7 @@ private:
         std::string content;
         std::size_t max_bytes = 0;
         Observer observer;
-        std::string sender; // uploads only from this address, when set
+        std::string sender; // uploads only from this address; empty (unknown): from nobody
         bool taken = false; // an upload was taken: later ones are refused
     };
     // "/files/<token>/", the key of every entry.
