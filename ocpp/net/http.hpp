@@ -1,5 +1,6 @@
 #pragma once
 // Plain HTTP requests arriving on the WebSocket port (REST API, web pages, metrics).
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -41,5 +42,9 @@ struct HttpResponse {
 // Called on the server's loop. respond may be called later (from that loop) to answer asynchronously, exactly once.
 using HttpResponder = std::function<void(HttpResponse)>;
 using HttpHandler = std::function<void(const HttpRequest&, HttpResponder respond)>;
+// The largest body a plain HTTP request to `path` (without the query) may carry, decided from its request line
+// before any of the body is read; a larger Content-Length is answered 413 at once, so a port that takes large bodies
+// on a few paths does not hold them for any other.
+using HttpBodyLimit = std::function<std::size_t(std::string_view method, std::string_view path)>;
 
 } // namespace ocpp::net

@@ -102,6 +102,8 @@ public:
     virtual void set_open_handler(OpenHandler h) = 0;
     virtual void set_reject_handler(RejectHandler h) = 0;
     virtual void set_http_handler(HttpHandler h) = 0;
+    // Lowers max_http_body per request (never raises it); unset, every request may carry max_http_body.
+    virtual void set_http_body_limit(HttpBodyLimit limit) = 0;
 
     // Binds and starts accepting; errors (port in use, bad certificate) come back as values.
     virtual Result<void> listen() = 0;

@@ -17,6 +17,7 @@ template <class Cfg> void ServerCore<Cfg>::install_handlers() {
             if (auto con = con_of(hdl)) {
                 ConnState& st = state(con);
                 st.owner = this->shared_from_this();
+                limit_body(con);
                 st.tls = std::make_unique<TlsDiag>();
                 attach_tls_diag(stream.native_handle(), st.tls.get());
             }
@@ -25,6 +26,7 @@ template <class Cfg> void ServerCore<Cfg>::install_handlers() {
         ep_.set_socket_init_handler([this](Hdl hdl, asio::ip::tcp::socket&) {
             if (auto con = con_of(hdl)) {
                 state(con).owner = this->shared_from_this();
+                limit_body(con);
             }
         });
     }
@@ -104,6 +106,7 @@ template <class Cfg> void ServerCore<Cfg>::shutdown(bool detach) {
         on_open_ = nullptr;
         on_reject_ = nullptr;
         on_http_ = nullptr;
+        body_limit_ = nullptr; // a request still being read keeps max_http_body
         for (auto& [id, weak] : sessions_) {
             if (auto session = weak.lock()) {
                 session->set_message_handler(nullptr);
@@ -278,6 +281,7 @@ public:
     void set_open_handler(OpenHandler h) override { core_->on_open_ = std::move(h); }
     void set_reject_handler(RejectHandler h) override { core_->on_reject_ = std::move(h); }
     void set_http_handler(HttpHandler h) override { core_->on_http_ = std::move(h); }
+    void set_http_body_limit(HttpBodyLimit limit) override { core_->body_limit_ = std::move(limit); }
     Result<void> listen() override { return core_->listen(); }
     std::uint16_t port() const override { return core_->port(); }
     void shutdown() override { core_->shutdown(false); }

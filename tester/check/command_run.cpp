@@ -246,6 +246,11 @@ int run_check(const CheckOptions& o) {
         server.set_reject_handler([&](const ocpp::net::RejectedHandshake& r) { run->on_rejected(r); });
         server.set_open_handler([&](ocpp::net::SessionPtr s) { run->on_open(std::move(s)); });
         // The firmware group's files and upload endpoints; nothing else is served over plain HTTP.
+        // Only a live upload path takes a large body; anything else is refused before its body is read.
+        server.set_http_body_limit([&](std::string_view method, std::string_view path) {
+            const std::size_t limit = run ? run->http_body_limit(method, path) : 0;
+            return limit != 0 ? limit : std::size_t{64 * 1024};
+        });
         server.set_http_handler([&](const ocpp::net::HttpRequest& req, ocpp::net::HttpResponder respond) {
             if (!run || !run->on_http(req, respond)) {
                 respond({404, {{"Content-Type", "text/plain"}}, "not found\n", nullptr});

@@ -43,6 +43,9 @@ public:
     bool on_http(const ocpp::net::HttpRequest& req, const ocpp::net::HttpResponder& respond) override {
         return files_.handle(req, respond);
     }
+    std::size_t http_body_limit(std::string_view method, std::string_view path) const override {
+        return files_.body_limit(method, path);
+    }
     void start() override;
     void abort(const std::string& reason) override { finish(reason, true); }
 

@@ -3,10 +3,12 @@
 // it sees the handshake (or its refusal), answers the charger in tolerant mode, drives the checks of SPEC §2 in
 // order and fills a Report. It lives on one event loop; a Server routes the charger's connection to it.
 #include <chrono>
+#include <cstddef>
 #include <functional>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "ocpp/log/log.hpp"
@@ -62,6 +64,9 @@ public:
     virtual bool on_http(const ocpp::net::HttpRequest& /*req*/, const ocpp::net::HttpResponder& /*respond*/) {
         return false;
     }
+
+    // The body a plain HTTP request to `path` may carry (decided before it is read); 0 when the path takes none here.
+    virtual std::size_t http_body_limit(std::string_view /*method*/, std::string_view /*path*/) const { return 0; }
 
     // Arms the overall timeout; checks start when the charger connects.
     virtual void start() = 0;

@@ -90,7 +90,8 @@ int run_serve(int argc, char** argv) {
     auto loop = ocpp::net::EventLoop::create();
     auto worker = std::make_unique<store::StoreWorker>(std::move(db.connection));
     auto sc = ocpp::program::server_config({o.host, o.port}, o.tls_cert, o.tls_key, o.tls_client_ca);
-    // The port takes a diagnostics upload (the firmware group); every other request keeps its body under kMaxBody.
+    // The port takes a diagnostics upload (the firmware group); every other request keeps its body under kMaxBody,
+    // refused before it is read (body_limit below), so a stranger cannot make the tester hold 16 MiB per connection.
     sc.max_http_body = profiles::kMaxHttpBody;
     if (sc.tls) {
         sc.tls->record_client_details = true; // the TLS and client-certificate checks report them
@@ -137,6 +138,14 @@ int run_serve(int argc, char** argv) {
         service->set_tls_port(tls_server->port());
         say("TLS listener for the security group's upgrade on " + o.tls_listen_host + ":" +
             std::to_string(tls_server->port()));
+    }
+    const ocpp::net::HttpBodyLimit body_limit = [service](std::string_view method, std::string_view path) {
+        const std::size_t limit = service->http_body_limit(method, path);
+        return limit != 0 ? limit : kMaxBody;
+    };
+    server->set_http_body_limit(body_limit);
+    if (tls_server) {
+        tls_server->set_http_body_limit(body_limit);
     }
     ocpp::net::Server* server_ptr = server.get();
     auto web = make_web_handler(

@@ -147,6 +147,17 @@ bool TestService::serve_file(const ocpp::net::HttpRequest& req, const ocpp::net:
     return false;
 }
 
+std::size_t TestService::http_body_limit(std::string_view method, std::string_view path) const {
+    for (const auto& [id, entry] : tests_) {
+        if (entry->run && !entry->finished()) {
+            if (const std::size_t limit = entry->run->http_body_limit(method, path); limit != 0) {
+                return limit;
+            }
+        }
+    }
+    return 0;
+}
+
 TestEntry* TestService::route(const ocpp::net::HandshakeInfo& info) {
     auto found = by_chargebox_.find(info.chargebox_id);
     if (found == by_chargebox_.end()) {

@@ -136,6 +136,8 @@ public:
     // Answers a request for a running test's files or upload endpoints (the firmware group); false when none
     // of them owns the path.
     bool serve_file(const ocpp::net::HttpRequest& req, const ocpp::net::HttpResponder& respond);
+    // The body a request to `path` may carry: a running test's upload endpoint takes a diagnostics file; 0 otherwise.
+    std::size_t http_body_limit(std::string_view method, std::string_view path) const;
 
     // Starts a test, or says why not (400/409/422/503).
     std::variant<Created, CreateError> create_test(const TestRequest& request);

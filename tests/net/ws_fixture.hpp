@@ -68,6 +68,9 @@ protected:
             if (http) {
                 server->set_http_handler(http);
             }
+            if (body_limit) {
+                server->set_http_body_limit(body_limit);
+            }
             return server->listen();
         });
     }
@@ -129,6 +132,7 @@ protected:
     Server::HandshakeHook hook;
     Server::DeferredHandshakeHook deferred_hook;
     HttpHandler http;
+    HttpBodyLimit body_limit;
     // Touched on lt only.
     std::vector<RejectedHandshake> rejects;
     std::vector<SessionPtr> server_sessions;

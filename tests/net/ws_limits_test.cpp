@@ -287,6 +287,38 @@ TEST_F(WsLimits, ThousandConcurrentClients) {
 }
 
 // Bulk transfer through the 4 KiB read buffer: large OCPP frames take a few reads, which must not matter.
+TEST_F(WsLimits, BodyLimitPerPathIsDecidedBeforeTheBodyIsRead) {
+    std::vector<std::string> seen; // on lt
+    ServerConfig config;
+    config.max_http_body = 1024 * 1024;
+    http = [&](const HttpRequest& req, HttpResponder respond) {
+        seen.push_back(req.method + " " + req.path + " " + std::to_string(req.body.size()));
+        respond(HttpResponse{200, {}, "ok"});
+    };
+    body_limit = [](std::string_view method, std::string_view path) {
+        return method == "PUT" && path == "/big" ? std::size_t{1024 * 1024} : std::size_t{1024};
+    };
+    ASSERT_TRUE(start_server(config));
+    // Only the request line and headers go out: the refusal must come without the body.
+    const int fd = ocppkit::test::connect_raw(port());
+    ASSERT_GE(fd, 0);
+    ocppkit::test::send_all(fd, "POST /small?big=1 HTTP/1.1\r\nHost: x\r\nContent-Length: 500000\r\n\r\n");
+    const std::string refused = ocppkit::test::receive(fd, "\r\n\r\n", 2000ms);
+    ocppkit::test::close_fd(fd);
+    EXPECT_EQ(ocppkit::test::status_of(refused), 413) << refused;
+    std::string r = http_exchange(port(), "PUT /big?x=1 HTTP/1.1\r\nHost: x\r\nContent-Length: 500000\r\n\r\n" +
+                                              std::string(500000, 'b'));
+    EXPECT_EQ(ocppkit::test::status_of(r), 200) << "the path that takes large bodies still does: " << r.substr(0, 80);
+    r = http_exchange(port(), "POST /big HTTP/1.1\r\nHost: x\r\nContent-Length: 2000\r\n\r\n" + std::string(2000, 'c'));
+    EXPECT_EQ(ocppkit::test::status_of(r), 413) << "per method too: " << r;
+    r = http_exchange(port(), "POST /small HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\n0123456789");
+    EXPECT_EQ(ocppkit::test::status_of(r), 200) << r;
+    r = http_exchange(port(), "GET /small HTTP/1.1\r\nHost: x\r\n\r\n");
+    EXPECT_EQ(ocppkit::test::status_of(r), 200) << "no body, nothing to judge: " << r;
+    const auto requests = on_server([&] { return seen; });
+    EXPECT_EQ(requests, (std::vector<std::string>{"PUT /big 500000", "POST /small 10", "GET /small 0"}));
+}
+
 TEST_F(WsLimits, ThroughputWithLargeFrames) {
     std::size_t received = 0; // on lt
     ASSERT_TRUE(start_server(ServerConfig{}, false));

@@ -80,9 +80,34 @@ TEST(FileHost, TakesOneUploadUpToItsBoundFromItsSender) {
     EXPECT_EQ(got[2].bytes, 100u);
     EXPECT_EQ(got[2].method, "PUT");
     EXPECT_EQ(got[3].status, 409);
+}
 
+TEST(FileHost, RefusesEveryUploadWhenTheChargersAddressIsUnknown) {
+    FileHost host;
+    std::vector<FileHost::Transfer> got;
     const auto post = host.accept_uploads(100, "", [&](const FileHost::Transfer& t) { got.push_back(t); });
-    EXPECT_EQ(ask(host, "POST", post, "y", "10.9.9.9:1").response.status, 200) << "no sender named: anyone";
+    EXPECT_EQ(ask(host, "POST", post, "y", "10.9.9.9:1").response.status, 403) << "an unknown sender is nobody";
+    EXPECT_EQ(ask(host, "PUT", post + "d.log", "y", "127.0.0.1:1").response.status, 403);
+    ASSERT_EQ(got.size(), 2u);
+    EXPECT_EQ(got[0].status, 403);
+    EXPECT_EQ(host.body_limit("PUT", post + "d.log"), 0u) << "no large body for an endpoint nobody may use";
+}
+
+TEST(FileHost, OnlyALiveUploadPathTakesALargeBody) {
+    using tester::profiles::kMaxHttpBody;
+    FileHost host;
+    const auto upload = host.accept_uploads(100, "127.0.0.1", nullptr);
+    const auto file = host.offer("fw.txt", "version=1", nullptr);
+    EXPECT_EQ(host.body_limit("PUT", upload + "diag.log"), kMaxHttpBody);
+    EXPECT_EQ(host.body_limit("POST", upload), kMaxHttpBody);
+    EXPECT_EQ(host.body_limit("GET", upload), 0u);
+    EXPECT_EQ(host.body_limit("PUT", file), 0u) << "an offered file takes no upload";
+    EXPECT_EQ(host.body_limit("PUT", "/files/guess/diag.log"), 0u);
+    EXPECT_EQ(host.body_limit("POST", "/api/v1/tests"), 0u);
+    EXPECT_EQ(ask(host, "PUT", upload + "diag.log", "x").response.status, 201);
+    EXPECT_EQ(host.body_limit("PUT", upload + "again.log"), 0u) << "taken: a second large body is not held";
+    host.withdraw(upload);
+    EXPECT_EQ(host.body_limit("PUT", upload + "diag.log"), 0u);
 }
 
 TEST(FileHost, SenderAddressesWithoutTheirPort) {

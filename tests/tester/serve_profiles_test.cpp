@@ -10,6 +10,7 @@
 #include "tester/serve/command.hpp"
 #include "tests/support/http_client.hpp"
 #include "tests/support/loop_thread.hpp"
+#include "tests/support/raw_ws.hpp"
 #include "tests/support/wait.hpp"
 #include "tiny_charger.hpp"
 
@@ -122,6 +123,26 @@ TEST_F(ServeBinary, TheFirmwareGroupServesItsFileAndTakesTheUploadOnTheServicePo
         << "other requests keep their limit";
     EXPECT_EQ(*faults.fetched, "version=1.2.3+ocppkit-test\n");
     EXPECT_EQ(http(port_, "GET", "/files/notatoken/firmware.txt").status, 404) << "nothing else is served there";
+}
+
+TEST_F(ServeBinary, LargeBodiesAreRefusedBeforeTheyAreReadUnlessATestTakesAnUploadThere) {
+    ASSERT_NO_FATAL_FAILURE(start());
+    // Strangers announce 16 MiB bodies at once, to the API and to made-up upload paths, and send none of it: each is
+    // refused at once, so the service holds none of them (before, each connection waited for its 16 MiB).
+    std::vector<int> fds;
+    for (int i = 0; i < 24; ++i) {
+        const std::string target = i % 2 == 0 ? "/api/v1/tests" : "/files/" + std::string(32, 'a') + "/diag.log";
+        const int fd = connect_raw(port_);
+        ASSERT_GE(fd, 0);
+        send_all(fd, "PUT " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 16000000\r\n\r\n");
+        fds.push_back(fd);
+    }
+    for (const int fd : fds) {
+        const std::string answer = receive(fd, "\r\n\r\n", 3s);
+        EXPECT_EQ(status_of(answer), 413) << answer;
+        close_fd(fd);
+    }
+    EXPECT_EQ(http(port_, "GET", "/healthz").status, 200) << logs();
 }
 
 TEST(ServeCommandLine, ParsesProfiles) {

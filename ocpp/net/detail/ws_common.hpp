@@ -11,6 +11,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <cstdlib>
 #include <memory>
 #include <optional>
 #include <string>
@@ -25,6 +26,7 @@
 #include "ocpp/net/detail/tls_socket.hpp"
 #include "ocpp/net/detail/utf8.hpp"
 #include "ocpp/net/detail/ws_transport.hpp"
+#include "ocpp/net/http.hpp"
 #include "ocpp/net/session.hpp"
 
 namespace ocpp::net::detail {
@@ -243,6 +245,38 @@ void deliver_message(WsSessionBase& session, const MessagePtr& msg, const Logger
     session.deliver(msg->get_payload());
 }
 
+// websocketpp's request parser, with a body limit per request: once the request line and headers are in, a
+// Content-Length above what `limit` allows for the path is refused with 413 before the body is read (at most one read
+// buffer of it has arrived). Without a limit it is websocketpp's parser unchanged (clients, servers without one).
+class LimitedRequest : public websocketpp::http::parser::request {
+public:
+    void set_body_limit(const HttpBodyLimit* limit) { limit_ = limit; }
+    // Shadows the base's consume (websocketpp calls it through the config's request_type, not virtually).
+    std::size_t consume(char const* buf, std::size_t len) {
+        const bool headers_pending = !ready() && m_body_bytes_needed == 0;
+        const std::size_t used = request::consume(buf, len);
+        if (limit_ == nullptr || !*limit_ || !headers_pending || judged_ || (!ready() && m_body_bytes_needed == 0)) {
+            return used;
+        }
+        judged_ = true; // the headers are complete: judge once
+        const std::string& length = get_header("Content-Length");
+        if (length.empty()) {
+            return used;
+        }
+        const std::string& uri = get_uri();
+        const std::size_t max = (*limit_)(get_method(), std::string_view(uri).substr(0, uri.find('?')));
+        if (std::strtoull(length.c_str(), nullptr, 10) > max) {
+            throw websocketpp::http::exception("the request body exceeds " + std::to_string(max) + " bytes",
+                                               websocketpp::http::status_code::request_entity_too_large);
+        }
+        return used;
+    }
+
+private:
+    const HttpBodyLimit* limit_ = nullptr;
+    bool judged_ = false;
+};
+
 // Common parts of our websocketpp configs: single-threaded loops (no strands, no mutexes), a 4 KiB read buffer
 // instead of 16 KiB (an OCPP frame is usually far smaller; larger ones take a few reads), reused messages, our
 // loggers, our per-connection state, and a TLS shutdown that gives up after 250 ms instead of 5 s.
@@ -250,7 +284,7 @@ template <class Self, class SocketType, class Rng> struct ConfigBase : public we
     typedef Self type;
     typedef websocketpp::config::core base;
     typedef websocketpp::concurrency::none concurrency_type;
-    typedef base::request_type request_type;
+    typedef LimitedRequest request_type;
     typedef base::response_type response_type;
     typedef websocketpp::message_buffer::message<RecyclingMessages> message_type;
     typedef RecyclingMessages<message_type> con_msg_manager_type;
@@ -270,7 +304,7 @@ template <class Self, class SocketType, class Rng> struct ConfigBase : public we
         typedef websocketpp::concurrency::none concurrency_type;
         typedef AccessLog alog_type;
         typedef ErrorLog elog_type;
-        typedef base::request_type request_type;
+        typedef LimitedRequest request_type;
         typedef base::response_type response_type;
         typedef SocketType socket_type;
         static const bool enable_multithreading = false;

@@ -56,6 +56,7 @@ public:
     Server::OpenHandler on_open_;
     Server::RejectHandler on_reject_;
     HttpHandler on_http_;
+    HttpBodyLimit body_limit_; // read by every connection's request parser; the core outlives its connections
 
     Result<void> listen();
     // The context of a listening TLS server that verifies client certificates, else nullptr.
@@ -69,6 +70,13 @@ public:
     std::uint16_t port() const { return port_; }
 
 private:
+    // The request parser asks body_limit_ once the request line and headers are in (websocketpp exposes the request
+    // only as const; the object itself is the connection's own, mutable member).
+    void limit_body(const ConPtr& con) {
+        if (body_limit_) {
+            const_cast<typename Cfg::request_type&>(con->get_request()).set_body_limit(&body_limit_);
+        }
+    }
     ConPtr con_of(Hdl hdl) {
         websocketpp::lib::error_code ec;
         return ep_.get_con_from_hdl(std::move(hdl), ec);

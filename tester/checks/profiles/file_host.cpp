@@ -47,7 +47,11 @@ std::string address_only(std::string_view remote) {
 
 ocpp::net::HttpResponse FileHost::take_upload(Entry& e, const ocpp::net::HttpRequest& req, Transfer& t) {
     t.bytes = req.body.size();
-    if (!e.sender.empty() && address_only(req.remote_address) != e.sender) {
+    if (e.sender.empty()) {
+        t.status = 403; // the charger's address is unknown: nobody can be told apart from it
+        return {403, {}, "the charger's address is unknown: uploads here are refused\n", nullptr};
+    }
+    if (address_only(req.remote_address) != e.sender) {
         t.status = 403; // anyone holding the URL must not pass the charger's check
         return {403, {}, "uploads here are taken from the charger's address only\n", nullptr};
     }
@@ -66,6 +70,15 @@ ocpp::net::HttpResponse FileHost::take_upload(Entry& e, const ocpp::net::HttpReq
 
 void FileHost::withdraw(const std::string& path) {
     entries_.erase(prefix_of(path));
+}
+
+std::size_t FileHost::body_limit(std::string_view method, std::string_view path) const {
+    if (method != "PUT" && method != "POST") {
+        return 0;
+    }
+    auto it = entries_.find(prefix_of(std::string(path)));
+    const bool open = it != entries_.end() && it->second.upload && !it->second.taken && !it->second.sender.empty();
+    return open ? kMaxHttpBody : 0;
 }
 
 bool FileHost::owns(const std::string& path) const {

@@ -39,13 +39,17 @@ public:
     // Serves `content` at the returned path ("/files/<token>/<name>") until withdrawn; `fetched` sees each GET.
     std::string offer(const std::string& name, std::string content, Observer fetched);
     // Takes one PUT or POST of at most `max_bytes` at the returned path ("/files/<token>/") or below it until
-    // withdrawn, from `sender` (an address without port; empty: anyone). Larger bodies are refused with 413, other
-    // senders with 403, uploads after the first with 409. `received` sees each, taken or refused.
+    // withdrawn, from `sender` (an address without port; empty: unknown, so every upload is refused with 403). Larger
+    // bodies are refused with 413, other senders with 403, uploads after the first with 409. `received` sees each,
+    // taken or refused.
     std::string accept_uploads(std::size_t max_bytes, std::string sender, Observer received);
     // Removes a path made by offer or accept_uploads: later requests get 404.
     void withdraw(const std::string& path);
     // Answers a request when it is for one of this host's paths and returns true; false otherwise.
     bool handle(const ocpp::net::HttpRequest& req, const ocpp::net::HttpResponder& respond);
+    // The body a request to `path` may carry, decided before it is read: kMaxHttpBody for a PUT or POST to an upload
+    // path that still takes one, 0 for anything else of this host's or not its own (the port's small limit then).
+    std::size_t body_limit(std::string_view method, std::string_view path) const;
     // True when `path` belongs to this host (for a service that routes requests to many tests).
     bool owns(const std::string& path) const;
 
@@ -55,7 +59,7 @@ private:
         std::string content;
         std::size_t max_bytes = 0;
         Observer observer;
-        std::string sender; // uploads only from this address, when set
+        std::string sender; // uploads only from this address; empty (unknown): from nobody
         bool taken = false; // an upload was taken: later ones are refused
     };
     // "/files/<token>/", the key of every entry.

@@ -228,8 +228,8 @@ private:
     void on_upload(const FileHost::Transfer& t) {
         if (t.status == 403) {
             refused_from_ = t.remote_address;
-            ctx_.board.running(kDiagnostics, "refused an upload from " + t.remote_address +
-                                                 ": not the charger's address; waiting for the charger's");
+            ctx_.board.running(kDiagnostics, "refused an upload from " + t.remote_address + ": " + why_refused() +
+                                                 "; waiting for the charger's");
             return;
         }
         if (t.status == 413) {
@@ -259,12 +259,15 @@ private:
                 "diagnostics (a shorter log period) and test again.");
     }
 
+    std::string why_refused() const {
+        const std::string& charger = ctx_.report.charger.remote_address;
+        return charger.empty() ? "the charger's address is unknown, so no sender can be told to be the charger"
+                               : "it is not the address the charger is connected from (" + charger + ")";
+    }
+
     std::string refused_note() const {
         return refused_from_.empty() ? std::string()
-                                     : " An upload from " + refused_from_ +
-                                           " was refused: it is not the address "
-                                           "the charger is connected from (" +
-                                           ctx_.report.charger.remote_address + ").";
+                                     : " An upload from " + refused_from_ + " was refused: " + why_refused() + ".";
     }
 
     void arm_diagnostics_timeout() {
