@@ -23,7 +23,7 @@ suite('reservations', {
     await page.getByRole('link', { name: 'Reservations' }).click();
     await page.getByRole('heading', { name: 'Reservations', level: 1 }).waitFor();
     await expectLabelled(page, 'the reservations page');
-    await page.getByLabel('Charger').fill('RSVP000001');
+    await page.getByLabel('Charger', { exact: true }).fill('RSVP000001');
     await page.getByLabel('Connector').fill('1');
     await page.getByLabel('Id tag').fill('NOBODY');
     await page.getByRole('button', { name: 'Reserve', exact: true }).click();
