@@ -18,6 +18,13 @@ std::string wh_text(double wh) {
     return buf;
 }
 
+// Shows the fraction when whole Wh would make two different readings look equal.
+std::string wh_text_exact(double wh) {
+    char buf[48];
+    std::snprintf(buf, sizeof buf, wh == static_cast<double>(static_cast<long long>(wh)) ? "%.0f Wh" : "%.3f Wh", wh);
+    return buf;
+}
+
 } // namespace
 
 void collect_energy(const std::vector<MeterValue>& values, const std::string& source, std::vector<EnergyReading>& out) {
@@ -49,9 +56,11 @@ Outcome check_energy(std::vector<EnergyReading> readings, int meter_messages, in
     std::stable_sort(readings.begin(), readings.end(),
                      [](const EnergyReading& a, const EnergyReading& b) { return a.at < b.at; });
     for (std::size_t i = 1; i < readings.size(); ++i) {
-        if (readings[i].wh < readings[i - 1].wh) {
-            return Outcome::fail("the energy register went down from " + wh_text(readings[i - 1].wh) + " (" +
-                                     readings[i - 1].source + ") to " + wh_text(readings[i].wh) + " (" +
+        const double drop = readings[i - 1].wh - readings[i].wh;
+        const double resolution = std::max(readings[i - 1].resolution_wh, readings[i].resolution_wh);
+        if (drop > 0 && drop >= resolution) {
+            return Outcome::fail("the energy register went down from " + wh_text_exact(readings[i - 1].wh) + " (" +
+                                     readings[i - 1].source + ") to " + wh_text_exact(readings[i].wh) + " (" +
                                      readings[i].source + ", " + ocpp::format_datetime(readings[i].at) + ")",
                                  "Energy.Active.Import.Register must never decrease. Check the meter configuration "
                                  "(an interval value reported as a register, kWh and Wh mixed up, or a meter that "
@@ -196,7 +205,7 @@ void ChargingTest::on_start_transaction(const StartTransactionReq& req, int tran
             request_stop();
         }
     });
-    readings_.push_back(EnergyReading{req.timestamp, static_cast<double>(req.meterStart), "meterStart"});
+    readings_.push_back(EnergyReading{req.timestamp, static_cast<double>(req.meterStart), "meterStart", 1.0});
     char buf[160];
     std::snprintf(buf, sizeof buf, "StartTransaction on connector %d after %.1f s: transaction %d, meterStart %d Wh",
                   req.connectorId, seconds_since(asked_at_), transaction_id, req.meterStart);
@@ -283,7 +292,7 @@ void ChargingTest::on_stop_transaction(const StopTransactionReq& req) {
     if (req.transactionData) {
         collect_energy(*req.transactionData, "transactionData", readings_);
     }
-    readings_.push_back(EnergyReading{req.timestamp, static_cast<double>(req.meterStop), "meterStop"});
+    readings_.push_back(EnergyReading{req.timestamp, static_cast<double>(req.meterStop), "meterStop", 1.0});
     const double charged = req.meterStop - meter_start_;
     char buf[200];
     std::snprintf(buf, sizeof buf, "StopTransaction %.1f s after the request: meterStop %d Wh (%.0f Wh charged)%s%s",

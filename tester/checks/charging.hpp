@@ -21,6 +21,9 @@ struct EnergyReading {
     ocpp::DateTime at;
     double wh = 0;
     std::string source;
+    // How coarse the value is: meterStart and meterStop are whole Wh, so a MeterValues reading of 9.4 Wh followed
+    // by a meterStop of 9 Wh is rounding, not a register going down.
+    double resolution_wh = 0;
 };
 
 // Appends the Energy.Active.Import.Register readings (Wh; kWh converted) of `values` to `out`.

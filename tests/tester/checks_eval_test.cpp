@@ -245,6 +245,22 @@ TEST(ChargingChecks, EnergyMustNeverDecrease) {
     EXPECT_EQ(tester::check_energy({}, 1, 0).verdict, Verdict::Warn);
 }
 
+// meterStart and meterStop are whole Wh: 9.4 Wh in MeterValues then meterStop 9 is rounding, not a decrease. A drop
+// of a whole Wh or more still fails, and between two MeterValues readings any drop does.
+TEST(ChargingChecks, WholeWattHourFieldsRoundWithoutFailing) {
+    std::vector<tester::EnergyReading> r{{ocpp::DateTime::from_unix_ms(1000), 0, "meterStart", 1.0}};
+    tester::collect_energy({mv(2000, "9.4")}, "MeterValues", r);
+    r.push_back({ocpp::DateTime::from_unix_ms(3000), 9, "meterStop", 1.0});
+    EXPECT_EQ(tester::check_energy(r, 1, 1).verdict, Verdict::Pass);
+    r.back().wh = 8;
+    auto o = tester::check_energy(r, 1, 1);
+    EXPECT_EQ(o.verdict, Verdict::Fail);
+    EXPECT_NE(o.seen.find("from 9.400 Wh (MeterValues) to 8 Wh (meterStop"), std::string::npos) << o.seen;
+    std::vector<tester::EnergyReading> m;
+    tester::collect_energy({mv(2000, "9.4"), mv(3000, "9.3")}, "MeterValues", m);
+    EXPECT_EQ(tester::check_energy(m, 2, 2).verdict, Verdict::Fail);
+}
+
 // "0 Wh charged over 0.0 s" passed before: a session must deliver energy and last as long as the tester asked.
 TEST(ChargingChecks, NoEnergyDeliveredFails) {
     EXPECT_FALSE(tester::check_delivered(1000, 1025));
