@@ -15,6 +15,7 @@
 #include "tests/support/child_process.hpp"
 #include "tests/support/http_client.hpp"
 #include "tests/support/loop_thread.hpp"
+#include "tests/support/paths.hpp"
 #include "tests/support/wait.hpp"
 
 namespace cs::test {
@@ -26,7 +27,7 @@ using ocppkit::test::free_port;
 using ocppkit::test::HttpReply;
 using ocppkit::test::wait_until;
 
-inline const std::string kBin = OCPPKIT_BIN_DIR;
+inline const std::string kBin = ocppkit::test::bin_dir();
 inline const std::string kToken = "test-token-0123456789";
 
 inline rapidjson::Document parse_json(const std::string& text) {

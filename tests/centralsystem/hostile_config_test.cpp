@@ -2,6 +2,7 @@
 // aborting (it once died of an uncaught std::ios_base::failure, exit 134, on --config DIR).
 #include <gtest/gtest.h>
 
+#include "tests/support/paths.hpp"
 #include "tests/support/run_binary.hpp"
 
 namespace {
@@ -9,7 +10,7 @@ namespace {
 using ocppkit::test::run_binary;
 using ocppkit::test::ScratchDir;
 
-const std::string kCentral = std::string(OCPPKIT_BIN_DIR) + "/ocpp-centralsystem";
+const std::string kCentral = std::string(ocppkit::test::bin_dir()) + "/ocpp-centralsystem";
 
 TEST(HostileConfigPath, CentralSystemConfigDirectoryExits2NamingIt) {
     ScratchDir dir;

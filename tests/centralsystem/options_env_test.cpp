@@ -12,6 +12,7 @@
 #include "tests/support/child_process.hpp"
 #include "tests/support/http_client.hpp"
 #include "tests/support/loop_thread.hpp"
+#include "tests/support/paths.hpp"
 #include "tests/support/wait.hpp"
 
 namespace {
@@ -130,7 +131,8 @@ TEST_F(OptionsEnv, BinaryReadsTheEnvironment) {
     ::setenv("OCPPKIT_DB", ("sqlite:" + base + ".db").c_str(), 1);
     ::setenv("OCPPKIT_API_TOKEN", "env-token-0123456789", 1);
     {
-        ocppkit::test::ChildProcess cs(std::string(OCPPKIT_BIN_DIR) + "/ocpp-centralsystem", {}, base + ".log");
+        ocppkit::test::ChildProcess cs(std::string(ocppkit::test::bin_dir()) + "/ocpp-centralsystem", {},
+                                       base + ".log");
         ASSERT_TRUE(
             ocppkit::test::wait_until([&] { return ocppkit::test::http(port, "GET", "/healthz").status == 200; }, 10s));
         EXPECT_EQ(ocppkit::test::http(port, "GET", "/api/v1/chargers").status, 401);
@@ -141,14 +143,15 @@ TEST_F(OptionsEnv, BinaryReadsTheEnvironment) {
     }
     const auto flag_port = ocppkit::test::free_port();
     {
-        ocppkit::test::ChildProcess cs(std::string(OCPPKIT_BIN_DIR) + "/ocpp-centralsystem",
+        ocppkit::test::ChildProcess cs(std::string(ocppkit::test::bin_dir()) + "/ocpp-centralsystem",
                                        {"--listen", "127.0.0.1:" + std::to_string(flag_port)}, base + ".log");
         EXPECT_TRUE(ocppkit::test::wait_until(
             [&] { return ocppkit::test::http(flag_port, "GET", "/healthz").status == 200; }, 10s));
     }
     ::setenv("OCPPKIT_HEARTBEAT_INTERVAL", "often", 1);
     {
-        ocppkit::test::ChildProcess cs(std::string(OCPPKIT_BIN_DIR) + "/ocpp-centralsystem", {}, base + ".log");
+        ocppkit::test::ChildProcess cs(std::string(ocppkit::test::bin_dir()) + "/ocpp-centralsystem", {},
+                                       base + ".log");
         EXPECT_EQ(cs.wait_exit(10s), 2);
     }
     std::ifstream in(base + ".log");

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "tests/flow/flow_support.hpp"
+#include "tests/support/paths.hpp"
 
 namespace {
 
@@ -15,9 +16,9 @@ TEST(Demo, ShortModeRunsTheWholeOperatorFlowAndStopsEverything) {
     const std::string dir = "/tmp/flow-demo-" + std::to_string(::getpid());
     const std::string log = dir + ".log";
     ocppkit::test::ChildProcess demo("/usr/bin/env",
-                                     {"BIN=" + std::string(OCPPKIT_BIN_DIR), "DEMO_DIR=" + dir, "DEMO_SECONDS=5",
-                                      "DEMO_CHARGERS=10", "DEMO_WAIT=0", "bash",
-                                      std::string(OCPPKIT_SOURCE_DIR) + "/scripts/demo.sh"},
+                                     {"BIN=" + std::string(ocppkit::test::bin_dir()), "DEMO_DIR=" + dir,
+                                      "DEMO_SECONDS=5", "DEMO_CHARGERS=10", "DEMO_WAIT=0", "bash",
+                                      std::string(ocppkit::test::source_dir()) + "/scripts/demo.sh"},
                                      log);
     const int code = demo.wait_exit(240s);
     const std::string out = flow::test::read_text(log);

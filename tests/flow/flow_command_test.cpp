@@ -11,6 +11,7 @@
 #include "store/password.hpp"
 #include "store/sqlite.hpp"
 #include "tests/flow/flow_support.hpp"
+#include "tests/support/paths.hpp"
 
 namespace {
 
@@ -54,7 +55,8 @@ protected:
         all.insert(all.end(), {"--report", cs_.file(".flow.json"), "--session-seconds", "2", "--threads", "1"});
         all.insert(all.end(), args.begin(), args.end());
         std::remove(cs_.file(".flow.json").c_str());
-        ocppkit::test::ChildProcess p(std::string(OCPPKIT_BIN_DIR) + "/ocpp-simulator", all, cs_.file(".flow.log"));
+        ocppkit::test::ChildProcess p(std::string(ocppkit::test::bin_dir()) + "/ocpp-simulator", all,
+                                      cs_.file(".flow.log"));
         FlowRun r;
         r.exit = p.wait_exit(90s);
         r.output = read_text(cs_.file(".flow.log"));
@@ -75,7 +77,7 @@ protected:
 TEST_F(FlowCommand, CtrlCDuringTheChargingSkipsWhatIsLeftInsteadOfFailingIt) {
     const std::string log = cs_.file(".flow.log");
     std::remove(cs_.file(".flow.json").c_str());
-    ocppkit::test::ChildProcess p(std::string(OCPPKIT_BIN_DIR) + "/ocpp-simulator",
+    ocppkit::test::ChildProcess p(std::string(ocppkit::test::bin_dir()) + "/ocpp-simulator",
                                   {"flow", "--central", cs_.base_url(), "--report", cs_.file(".flow.json"),
                                    "--session-seconds", "60", "--duration", "60", "--threads", "1", "--api-token",
                                    cs_.token(), "--chargers", "3", "--id-prefix", "CC"},

@@ -14,6 +14,7 @@
 #include "tests/support/child_process.hpp"
 #include "tests/support/http_client.hpp"
 #include "tests/support/loop_thread.hpp"
+#include "tests/support/paths.hpp"
 #include "tests/support/wait.hpp"
 
 namespace flow::test {
@@ -46,8 +47,8 @@ public:
                                       "--heartbeat-interval",
                                       "5"};
         args.insert(args.end(), extra.begin(), extra.end());
-        process_ = std::make_unique<ocppkit::test::ChildProcess>(std::string(OCPPKIT_BIN_DIR) + "/ocpp-centralsystem",
-                                                                 args, log_file());
+        process_ = std::make_unique<ocppkit::test::ChildProcess>(
+            std::string(ocppkit::test::bin_dir()) + "/ocpp-centralsystem", args, log_file());
         ASSERT_TRUE(
             ocppkit::test::wait_until([&] { return ocppkit::test::http(port_, "GET", "/healthz").status == 200; }, 10s))
             << read_text(log_file());

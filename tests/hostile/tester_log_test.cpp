@@ -11,6 +11,7 @@
 #include "tests/support/child_process.hpp"
 #include "tests/support/http_client.hpp"
 #include "tests/support/loop_thread.hpp"
+#include "tests/support/paths.hpp"
 #include "tests/support/raw_ws.hpp"
 #include "tests/support/wait.hpp"
 
@@ -36,7 +37,7 @@ TEST(HostileChargerTesterLog, APathOrAFieldWithALineBreakForgesNoLogLine) {
     const auto port = free_port();
     std::string out;
     {
-        ChildProcess tester(std::string(OCPPKIT_BIN_DIR) + "/ocpp-tester",
+        ChildProcess tester(std::string(ocppkit::test::bin_dir()) + "/ocpp-tester",
                             {"check", "--listen", "127.0.0.1:" + std::to_string(port), "--chargebox-id", "CB-A",
                              "--password", password, "--db", "sqlite:" + base + ".db", "--timeout", "60",
                              "--heartbeat-interval", "2", "--log-level", "debug"},

@@ -1,4 +1,5 @@
 #include "tests/interop/interop_support.hpp"
+#include "tests/support/paths.hpp"
 
 #include <sys/stat.h>
 #include <unistd.h>
@@ -74,7 +75,7 @@ std::string join(const std::vector<std::string>& items) {
 
 NodeSetup find_node_setup() {
     NodeSetup setup;
-    setup.script_dir = std::string(OCPPKIT_SOURCE_DIR) + "/tests/interop";
+    setup.script_dir = std::string(ocppkit::test::source_dir()) + "/tests/interop";
     const char* ci = std::getenv("CI");
     setup.required = ci != nullptr && std::string(ci) == "true";
     setup.node = find_in_path("node");

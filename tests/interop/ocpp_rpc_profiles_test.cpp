@@ -6,14 +6,15 @@
 
 #include "tests/interop/interop_support.hpp"
 #include "tests/support/child_process.hpp"
+#include "tests/support/paths.hpp"
 
 namespace {
 
 using namespace std::chrono_literals;
 using ocppkit::test::ChildProcess;
 
-const std::string kBin = OCPPKIT_BIN_DIR;
-const std::string kSource = OCPPKIT_SOURCE_DIR;
+const std::string kBin = ocppkit::test::bin_dir();
+const std::string kSource = ocppkit::test::source_dir();
 
 class OcppRpcProfiles : public ::testing::Test {
 protected:

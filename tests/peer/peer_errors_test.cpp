@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "peer_fixture.hpp"
+#include "tests/support/paths.hpp"
 
 using namespace ocpp;
 using ocpp::testing::PeerPair;
@@ -44,7 +45,7 @@ TEST_F(PeerPair, EveryInvalidPayloadGetsTheCallErrorOfItsRuleInStrictMode) {
     lax.validate_outgoing = false;
     connect(PeerConfig{}, lax);
     accept_everything(*cs, schemas);
-    std::ifstream in(std::string(OCPPKIT_SOURCE_DIR) + "/tests/fixtures/v16/invalid_examples.json");
+    std::ifstream in(std::string(ocppkit::test::source_dir()) + "/tests/fixtures/v16/invalid_examples.json");
     std::stringstream text;
     text << in.rdbuf();
     rapidjson::Document cases;

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "tests/support/paths.hpp"
 #include "tests/support/run_binary.hpp"
 
 namespace {
@@ -11,7 +12,7 @@ namespace {
 using ocppkit::test::run_binary;
 
 std::string bin(const std::string& name) {
-    return std::string(OCPPKIT_BIN_DIR) + "/" + name;
+    return std::string(ocppkit::test::bin_dir()) + "/" + name;
 }
 
 long lines(const std::string& text) {

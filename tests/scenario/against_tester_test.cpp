@@ -10,6 +10,7 @@
 #include <rapidjson/document.h>
 
 #include "tests/support/child_process.hpp"
+#include "tests/support/paths.hpp"
 
 namespace {
 
@@ -17,8 +18,8 @@ using namespace std::chrono_literals;
 using ocppkit::test::ChildProcess;
 using ocppkit::test::file_text;
 
-const std::string kBin = OCPPKIT_BIN_DIR;
-const std::string kSource = OCPPKIT_SOURCE_DIR;
+const std::string kBin = ocppkit::test::bin_dir();
+const std::string kSource = ocppkit::test::source_dir();
 constexpr const char* kId = "TESTER-CB-1"; // the scenarios' charger ID
 constexpr const char* kPassword = "Qw8rTz3mLp6vNx2kB7";
 

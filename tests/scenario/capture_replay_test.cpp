@@ -12,6 +12,7 @@
 #include "tests/support/child_process.hpp"
 #include "tests/support/http_client.hpp"
 #include "tests/support/loop_thread.hpp"
+#include "tests/support/paths.hpp"
 #include "tests/support/wait.hpp"
 
 namespace {
@@ -20,7 +21,7 @@ using namespace std::chrono_literals;
 using ocppkit::test::ChildProcess;
 using ocppkit::test::free_port;
 
-const std::string kBin = OCPPKIT_BIN_DIR;
+const std::string kBin = ocppkit::test::bin_dir();
 const std::string kPassword = "kx7Qm2Vt9pLr4Wz8";
 
 std::string read_file(const std::string& path) {

@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include "tests/support/child_process.hpp"
+#include "tests/support/paths.hpp"
 
 namespace {
 
@@ -16,8 +17,8 @@ using namespace std::chrono_literals;
 using ocppkit::test::ChildProcess;
 using ocppkit::test::file_text;
 
-const std::string kBin = OCPPKIT_BIN_DIR;
-const std::string kSource = OCPPKIT_SOURCE_DIR;
+const std::string kBin = ocppkit::test::bin_dir();
+const std::string kSource = ocppkit::test::source_dir();
 
 int count(const std::string& text, const std::string& what) {
     int n = 0;

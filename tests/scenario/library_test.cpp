@@ -15,6 +15,7 @@
 #include "tests/support/http_client.hpp"
 #include "tests/support/loop_thread.hpp"
 #include "tests/support/net_support.hpp"
+#include "tests/support/paths.hpp"
 #include "tests/support/raw_ws.hpp"
 #include "tests/support/wait.hpp"
 
@@ -25,8 +26,8 @@ using ocppkit::test::ChildProcess;
 using ocppkit::test::free_port;
 using ocppkit::test::wait_until;
 
-const std::string kBin = OCPPKIT_BIN_DIR;
-const std::string kSource = OCPPKIT_SOURCE_DIR;
+const std::string kBin = ocppkit::test::bin_dir();
+const std::string kSource = ocppkit::test::source_dir();
 const std::string kToken = "scenario-token-0123456789";
 
 std::string read_file(const std::string& path) {

@@ -10,13 +10,14 @@
 
 #include "tests/support/child_process.hpp"
 #include "tests/support/file_servers.hpp"
+#include "tests/support/paths.hpp"
 
 namespace {
 
 using namespace std::chrono_literals;
 using ocppkit::test::ChildProcess;
 
-const std::string kBin = OCPPKIT_BIN_DIR;
+const std::string kBin = ocppkit::test::bin_dir();
 
 class TransferSteps : public ::testing::Test {
 protected:

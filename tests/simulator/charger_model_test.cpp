@@ -10,6 +10,7 @@
 #include "simulator/fleet/fleet.hpp"
 #include "simulator/fleet/report.hpp"
 #include "simulator/options.hpp"
+#include "tests/support/paths.hpp"
 
 using sim::ChargerModel;
 using sim::parse_charger_model;
@@ -17,7 +18,7 @@ using sim::parse_charger_model;
 namespace {
 
 std::string source(const std::string& path) {
-    std::ifstream in(std::string(OCPPKIT_SOURCE_DIR) + "/" + path);
+    std::ifstream in(std::string(ocppkit::test::source_dir()) + "/" + path);
     std::stringstream s;
     s << in.rdbuf();
     return s.str();
@@ -199,7 +200,7 @@ TEST(ModelOption, AConfigFileListsModelsWithShares) {
 }
 
 TEST(ModelOption, TheFleetPlanMixesTheModels) {
-    const std::string dir = std::string(OCPPKIT_SOURCE_DIR) + "/models/";
+    const std::string dir = std::string(ocppkit::test::source_dir()) + "/models/";
     const std::string ac = dir + "ac-wallbox.yaml:3", dc = dir + "dc-basic.yaml:1";
     const char* argv[] = {"ocpp-simulator", "run",     "--url",   "ws://127.0.0.1:9/ocpp", "--chargers", "8", "--model",
                           ac.c_str(),       "--model", dc.c_str()};

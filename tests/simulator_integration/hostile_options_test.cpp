@@ -2,6 +2,7 @@
 // make a charger ID outside the Chargebox ID rule, and a configuration or input file that is a directory.
 #include <gtest/gtest.h>
 
+#include "tests/support/paths.hpp"
 #include "tests/support/run_binary.hpp"
 
 namespace {
@@ -9,7 +10,7 @@ namespace {
 using ocppkit::test::run_binary;
 using ocppkit::test::ScratchDir;
 
-const std::string kSimulator = OCPPKIT_SIMULATOR_BIN;
+const std::string kSimulator = ocppkit::test::program("ocpp-simulator");
 const std::string kUrl = "ws://127.0.0.1:9/ocpp";
 
 void expect_exit2(const std::vector<std::string>& args, const std::string& words) {

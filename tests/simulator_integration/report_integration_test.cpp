@@ -7,6 +7,7 @@
 #include "simulator/fleet/timeseries.hpp"
 #include "simulator/report/report_file.hpp"
 #include "tests/flow/flow_support.hpp"
+#include "tests/support/paths.hpp"
 #include "tests/support/run_binary.hpp"
 
 using namespace std::chrono_literals;
@@ -35,7 +36,7 @@ TEST(SimulatorReport, AgreesWithTheCentralSystemsOwnCounts) {
     ASSERT_NO_FATAL_FAILURE(cs.start("report", {"--auto-register"}));
     ocppkit::test::ScratchDir dir;
     const std::uint16_t metrics_port = ocppkit::test::free_port();
-    ocppkit::test::ChildProcess sim(OCPPKIT_SIMULATOR_BIN,
+    ocppkit::test::ChildProcess sim(ocppkit::test::program("ocpp-simulator"),
                                     {"run", "--url", "ws://127.0.0.1:" + std::to_string(cs.port()) + "/ocpp",
                                      "--chargers", "5", "--id-prefix", "RPT", "--ramp", "50", "--duration", "12",
                                      "--report", dir.path + "/run.json", "--html", dir.path + "/run.html",
@@ -97,13 +98,14 @@ TEST(SimulatorReport, AgreesWithTheCentralSystemsOwnCounts) {
     EXPECT_NE(html.find("<th>Heartbeat</th><td>" + std::to_string(count_at(r, "Heartbeat", "sent")) + "</td>"),
               std::string::npos);
     // And `report html` renders the saved JSON to the same page.
-    auto rendered = ocppkit::test::run_binary(
-        OCPPKIT_SIMULATOR_BIN, {"report", "html", dir.path + "/run.json", "-o", dir.path + "/again.html"});
+    auto rendered =
+        ocppkit::test::run_binary(ocppkit::test::program("ocpp-simulator"),
+                                  {"report", "html", dir.path + "/run.json", "-o", dir.path + "/again.html"});
     EXPECT_EQ(rendered.exit_code, 0) << rendered.output;
     EXPECT_EQ(ocppkit::test::file_text(dir.path + "/again.html"), html);
 
     // Comparing the run with itself passes any threshold.
-    auto same = ocppkit::test::run_binary(OCPPKIT_SIMULATOR_BIN,
+    auto same = ocppkit::test::run_binary(ocppkit::test::program("ocpp-simulator"),
                                           {"report", "compare", dir.path + "/run.json", dir.path + "/run.json",
                                            "--max-p99-regression", "0", "--max-throughput-drop", "0"});
     EXPECT_EQ(same.exit_code, 0) << same.output;
@@ -112,12 +114,13 @@ TEST(SimulatorReport, AgreesWithTheCentralSystemsOwnCounts) {
 TEST(SimulatorReport, MetricsListenOnAnAddressInUseStopsTheRun) {
     flow::test::CentralSystem cs;
     ASSERT_NO_FATAL_FAILURE(cs.start("report-busy", {"--auto-register"}));
-    auto r = ocppkit::test::run_binary(
-        OCPPKIT_SIMULATOR_BIN, {"run", "--url", "ws://127.0.0.1:" + std::to_string(cs.port()) + "/ocpp", "--duration",
-                                "2", "--metrics-listen", "127.0.0.1:" + std::to_string(cs.port())});
+    auto r =
+        ocppkit::test::run_binary(ocppkit::test::program("ocpp-simulator"),
+                                  {"run", "--url", "ws://127.0.0.1:" + std::to_string(cs.port()) + "/ocpp",
+                                   "--duration", "2", "--metrics-listen", "127.0.0.1:" + std::to_string(cs.port())});
     EXPECT_EQ(r.exit_code, 1) << r.output;
     EXPECT_NE(r.output.find("--metrics-listen 127.0.0.1:" + std::to_string(cs.port())), std::string::npos) << r.output;
-    auto bad = ocppkit::test::run_binary(OCPPKIT_SIMULATOR_BIN,
+    auto bad = ocppkit::test::run_binary(ocppkit::test::program("ocpp-simulator"),
                                          {"run", "--url", "ws://127.0.0.1:1/ocpp", "--metrics-listen", "localhost"});
     EXPECT_EQ(bad.exit_code, 2);
     EXPECT_NE(bad.output.find("--metrics-listen: expected HOST:PORT"), std::string::npos) << bad.output;

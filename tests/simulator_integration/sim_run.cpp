@@ -1,4 +1,5 @@
 #include "sim_run.hpp"
+#include "tests/support/paths.hpp"
 
 #include <signal.h>
 #include <unistd.h>
@@ -76,7 +77,8 @@ void run_simulator(const ocpp::interop::NodeSetup& setup, const std::vector<std:
 
     TempFile report;
     ASSERT_FALSE(report.path.empty()) << "mkstemp failed";
-    std::vector<std::string> sim_argv = {OCPPKIT_SIMULATOR_BIN, "run", "--url", url, "--report", report.path};
+    std::vector<std::string> sim_argv = {
+        ocppkit::test::program("ocpp-simulator"), "run", "--url", url, "--report", report.path};
     sim_argv.insert(sim_argv.end(), sim_args.begin(), sim_args.end());
     auto sim = ChildProcess::spawn(sim_argv, error);
     ASSERT_TRUE(sim) << error;

@@ -14,6 +14,7 @@
 #include "tests/support/child_process.hpp"
 #include "tests/support/file_servers.hpp"
 #include "tests/support/loop_thread.hpp"
+#include "tests/support/paths.hpp"
 #include "tests/support/wait.hpp"
 
 using namespace std::chrono_literals;
@@ -150,7 +151,7 @@ TEST(SimulatorFirmware, TheBinaryInstallsServedFirmwareRebootsIntoItAndUploadsDi
 
     ocppkit::test::TempDir out;
     const std::string report = out.path() + "/report.json";
-    ocppkit::test::ChildProcess sim(OCPPKIT_SIMULATOR_BIN,
+    ocppkit::test::ChildProcess sim(ocppkit::test::program("ocpp-simulator"),
                                     {"run", "--url", "ws://127.0.0.1:" + std::to_string(port) + "/ocpp", "--chargers",
                                      "3", "--sessions-per-hour", "0", "--duration", "60", "--report", report},
                                     out.path() + "/sim.log");

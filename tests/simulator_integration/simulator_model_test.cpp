@@ -11,6 +11,7 @@
 #include "ocpp/peer/peer.hpp"
 #include "ocpp/v16/messages.hpp"
 #include "tests/support/loop_thread.hpp"
+#include "tests/support/paths.hpp"
 #include "tests/support/run_binary.hpp"
 
 namespace {
@@ -105,11 +106,11 @@ private:
     std::map<std::string, std::string> answers_;
 };
 
-const std::string kModel = std::string(OCPPKIT_SOURCE_DIR) + "/models/dc-basic.yaml";
+const std::string kModel = std::string(ocppkit::test::source_dir()) + "/models/dc-basic.yaml";
 
 TEST(SimulatorModel, AProfileSwitchedOffByTheModelIsNotSupportedAndNotDeclared) {
     AskingCentralSystem cs;
-    const auto run = ocppkit::test::run_binary(OCPPKIT_SIMULATOR_BIN,
+    const auto run = ocppkit::test::run_binary(ocppkit::test::program("ocpp-simulator"),
                                                {"run", "--url", cs.url(), "--chargers", "1", "--model", kModel,
                                                 "--sessions-per-hour", "0", "--duration", "3", "--threads", "1"},
                                                30s);
@@ -128,15 +129,16 @@ TEST(SimulatorModel, AProfileSwitchedOffByTheModelIsNotSupportedAndNotDeclared) 
 TEST(SimulatorModel, ABadModelFileIsAnErrorNamingFileLineAndKey) {
     ocppkit::test::ScratchDir dir;
     const auto file = dir.file("bad.yaml", "vendor: ACME\nconnectors: 2\npower_kv: 22\n");
-    const auto run = ocppkit::test::run_binary(OCPPKIT_SIMULATOR_BIN,
+    const auto run = ocppkit::test::run_binary(ocppkit::test::program("ocpp-simulator"),
                                                {"run", "--url", "ws://127.0.0.1:9/ocpp", "--model", file + ":50"}, 30s);
     EXPECT_EQ(run.exit_code, 2) << run.output;
     EXPECT_NE(run.output.find(file + ":3:1: unknown key \"power_kv\" in model"), std::string::npos) << run.output;
 }
 
 TEST(SimulatorModel, AMissingModelFileIsAnError) {
-    const auto run = ocppkit::test::run_binary(
-        OCPPKIT_SIMULATOR_BIN, {"run", "--url", "ws://127.0.0.1:9/ocpp", "--model", "/nonexistent/model.yaml"}, 30s);
+    const auto run =
+        ocppkit::test::run_binary(ocppkit::test::program("ocpp-simulator"),
+                                  {"run", "--url", "ws://127.0.0.1:9/ocpp", "--model", "/nonexistent/model.yaml"}, 30s);
     EXPECT_EQ(run.exit_code, 2) << run.output;
     EXPECT_NE(run.output.find("--model"), std::string::npos) << run.output;
 }

@@ -17,6 +17,7 @@
 #include "tests/support/child_process.hpp"
 #include "tests/support/file_servers.hpp"
 #include "tests/support/loop_thread.hpp"
+#include "tests/support/paths.hpp"
 #include "tests/support/wait.hpp"
 
 using namespace std::chrono_literals;
@@ -187,7 +188,7 @@ protected:
         cs.accept_password(kOldPassword);
         ASSERT_TRUE(cs.start());
         sim = std::make_unique<ocppkit::test::ChildProcess>(
-            OCPPKIT_SIMULATOR_BIN,
+            ocppkit::test::program("ocpp-simulator"),
             std::vector<std::string>{"run", "--url", "ws://127.0.0.1:" + std::to_string(cs.plain_port()) + "/ocpp",
                                      "--secure-url", "wss://127.0.0.1:" + std::to_string(cs.tls_port()) + "/ocpp",
                                      "--id-prefix", "SEC", "--password", kOldPassword, "--sessions-per-hour", "0",

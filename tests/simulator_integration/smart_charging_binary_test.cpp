@@ -12,6 +12,7 @@
 #include "ocpp/v16/messages.hpp"
 #include "tests/support/child_process.hpp"
 #include "tests/support/loop_thread.hpp"
+#include "tests/support/paths.hpp"
 
 using namespace ocpp;
 using namespace ocpp::v16;
@@ -132,7 +133,7 @@ TEST(SimulatorSmartCharging, MeteredPowerFollowsTheProfileTheCentralSystemSent) 
     lt.start();
 
     const std::string url = "ws://127.0.0.1:" + std::to_string(server->port()) + "/ocpp";
-    ocppkit::test::ChildProcess sim(OCPPKIT_SIMULATOR_BIN,
+    ocppkit::test::ChildProcess sim(ocppkit::test::program("ocpp-simulator"),
                                     {"run", "--url", url, "--chargers", "1", "--connectors", "1", "--meter-interval",
                                      "1", "--sessions-per-hour", "0", "--session-minutes", "1,1,1", "--duration", "10",
                                      "--log-level", "off"});

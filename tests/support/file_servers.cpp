@@ -6,6 +6,7 @@
 #include <fstream>
 
 #include "tests/support/http_client.hpp"
+#include "tests/support/paths.hpp"
 #include "tests/support/wait.hpp"
 
 namespace ocppkit::test {
@@ -59,8 +60,8 @@ bool FileServer::start(std::string& error) {
     const std::string py = system_python();
     std::vector<std::string> argv{py};
     if (kind_ == Kind::HttpUpload) {
-        argv.insert(argv.end(), {"-u", std::string(OCPPKIT_SOURCE_DIR) + "/tests/support/upload_server.py", dir_.path(),
-                                 "0", std::to_string(slow_)});
+        argv.insert(argv.end(), {"-u", std::string(ocppkit::test::source_dir()) + "/tests/support/upload_server.py",
+                                 dir_.path(), "0", std::to_string(slow_)});
         if (!cert_.empty()) {
             argv.insert(argv.end(), {cert_, key_});
         }

@@ -12,12 +12,13 @@
 #include <rapidjson/writer.h>
 
 #include "ocpp/text/datetime.hpp"
+#include "tests/support/paths.hpp"
 
 namespace ocpp::test {
 
-// Reads a file given relative to the source tree (OCPPKIT_SOURCE_DIR); throws when it cannot be read.
+// Reads a file given relative to the source tree (the source tree); throws when it cannot be read.
 inline std::string read_source_file(std::string_view relative) {
-    const std::string path = std::string(OCPPKIT_SOURCE_DIR) + "/" + std::string(relative);
+    const std::string path = std::string(ocppkit::test::source_dir()) + "/" + std::string(relative);
     std::ifstream in(path, std::ios::binary);
     if (!in) {
         throw std::runtime_error("cannot read " + path);

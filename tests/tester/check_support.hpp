@@ -15,6 +15,7 @@
 #include "store/sqlite.hpp"
 #include "tests/interop/interop_support.hpp"
 #include "tests/support/loop_thread.hpp"
+#include "tests/support/paths.hpp"
 
 namespace tester::test {
 
@@ -24,7 +25,7 @@ using ocppkit::test::ChildProcess;
 inline constexpr const char* kPassword = "Xk29fLq8Zr4mTw7pBq";
 
 inline std::string bin(const char* name) {
-    return std::string(OCPPKIT_BIN_DIR) + "/" + name;
+    return std::string(ocppkit::test::bin_dir()) + "/" + name;
 }
 
 inline std::string temp_db(const std::string& name) {

@@ -16,6 +16,7 @@
 #include "tests/support/child_process.hpp"
 #include "tests/support/http_client.hpp"
 #include "tests/support/loop_thread.hpp"
+#include "tests/support/paths.hpp"
 #include "tests/support/wait.hpp"
 
 namespace tester::test {
@@ -23,7 +24,7 @@ namespace tester::test {
 using namespace std::chrono_literals;
 using namespace ocppkit::test;
 
-inline const std::string kBinary = std::string(OCPPKIT_BIN_DIR) + "/ocpp-tester";
+inline const std::string kBinary = std::string(ocppkit::test::bin_dir()) + "/ocpp-tester";
 
 inline rapidjson::Document json(const std::string& text) {
     rapidjson::Document doc;

@@ -10,6 +10,7 @@
 #include "tests/support/http_client.hpp"
 #include "tests/support/loop_thread.hpp"
 #include "tests/support/net_support.hpp"
+#include "tests/support/paths.hpp"
 #include "tests/support/wait.hpp"
 
 using namespace tester::test;
@@ -18,7 +19,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const std::string kSimulator = std::string(OCPPKIT_BIN_DIR) + "/ocpp-simulator";
+const std::string kSimulator = std::string(ocppkit::test::bin_dir()) + "/ocpp-simulator";
 
 class ServeTls : public ServeBinary {
 protected:
