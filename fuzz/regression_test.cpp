@@ -14,6 +14,8 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/support/paths.hpp"
+
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size);
 
 namespace {
@@ -41,7 +43,7 @@ std::vector<fs::path> inputs_of(const fs::path& dir) {
 // Feeds every input of `dir` (relative to the source tree; it must exist) to the target.
 Replayed replay_folder(const std::string& dir) {
     Replayed r;
-    const fs::path path = fs::path(OCPPKIT_SOURCE_DIR) / dir;
+    const fs::path path = fs::path(ocppkit::test::source_dir()) / dir;
     if (!fs::is_directory(path)) {
         return r;
     }
@@ -67,7 +69,7 @@ Replayed replay_folder(const std::string& dir) {
 TEST(OCPPKIT_FUZZ_SUITE, EverySavedInputRunsCleanly) {
     // The home of the saved inputs must be where fuzz/run.sh writes them; a target's own folder appears with its
     // first crash.
-    ASSERT_TRUE(fs::is_directory(fs::path(OCPPKIT_SOURCE_DIR) / "fuzz/crashes")) << "fuzz/crashes is missing";
+    ASSERT_TRUE(fs::is_directory(fs::path(ocppkit::test::source_dir()) / "fuzz/crashes")) << "fuzz/crashes is missing";
     const std::string dir = std::string("fuzz/crashes/") + OCPPKIT_FUZZ_TARGET;
     const Replayed r = replay_folder(dir);
     EXPECT_EQ(r.fed, r.found) << dir << ": " << r.found << " inputs, " << r.fed << " replayed cleanly";
@@ -77,7 +79,8 @@ TEST(OCPPKIT_FUZZ_SUITE, EverySeedRunsCleanly) {
     std::stringstream seeds(OCPPKIT_FUZZ_SEEDS);
     int total = 0;
     for (std::string dir; std::getline(seeds, dir, ',');) {
-        ASSERT_TRUE(fs::is_directory(fs::path(OCPPKIT_SOURCE_DIR) / dir)) << "seed folder " << dir << " is missing";
+        ASSERT_TRUE(fs::is_directory(fs::path(ocppkit::test::source_dir()) / dir))
+            << "seed folder " << dir << " is missing";
         const Replayed r = replay_folder(dir);
         EXPECT_GT(r.found, 0) << "no seeds in " << dir;
         EXPECT_EQ(r.fed, r.found) << dir << ": " << r.found << " seeds, " << r.fed << " replayed cleanly";
