@@ -2,6 +2,9 @@
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 
+#include <fstream>
+#include <iterator>
+
 #include "ws_fixture.hpp"
 
 namespace ocpp::net::test {
@@ -119,6 +122,38 @@ TEST_F(WssTest, MutualTlsRefusesMissingOrForeignCertificates) {
     EXPECT_NE(r.reason.find("certificate verify failed"), std::string::npos) << r.reason;
     EXPECT_EQ(r.kind, RejectedHandshake::Kind::TlsHandshake);
     EXPECT_EQ(on_server([&] { return server_sessions.size(); }), 0u);
+}
+
+// Client CAs replaced while the server runs: the very next connection verifies against the new set, though the
+// server made that connection's object before the replacement (it waits for its accept); a CA left out is refused.
+TEST_F(WssTest, ReplacedClientCasApplyToTheNextConnection) {
+    ASSERT_TRUE(start_server(tls_config(false, true)));
+    const auto as = [&](const std::string& cert, const std::string& key) {
+        client_lt.call([&] { // a client's certificate is part of its configuration: a new client each time
+            client.reset();
+            return 0;
+        });
+        return open(opts(wss()), trusting(pki->ca_cert, cert, key)).first;
+    };
+    const Connected before = as(pki->other_client_cert, pki->other_client_key);
+    ASSERT_TRUE(before.error) << "the other CA is not trusted yet";
+    const auto read = [](const std::string& path) {
+        std::ifstream in(path);
+        return std::string(std::istreambuf_iterator<char>(in), {});
+    };
+    const std::string ca = read(pki->ca_cert), other = read(pki->other_ca_cert);
+    ASSERT_TRUE(on_server([&] { return static_cast<bool>(server->replace_client_cas({ca, other})); }));
+    const Connected first = as(pki->other_client_cert, pki->other_client_key);
+    EXPECT_FALSE(first.error) << first.error->message;
+    const Connected old = as(pki->client_cert, pki->client_key);
+    EXPECT_FALSE(old.error) << old.error->message;
+
+    ASSERT_TRUE(on_server([&] { return static_cast<bool>(server->replace_client_cas({other})); }));
+    const Connected dropped = as(pki->client_cert, pki->client_key);
+    EXPECT_TRUE(dropped.error) << "a CA left out is no longer trusted";
+    EXPECT_FALSE(on_server([&] { return static_cast<bool>(server->replace_client_cas({"not a certificate"})); }));
+    const Connected still = as(pki->other_client_cert, pki->other_client_key);
+    EXPECT_FALSE(still.error) << "a refused replacement changes nothing";
 }
 
 // A ws:// client on a wss:// port: the server drops the plain request; the error suggests wss://.

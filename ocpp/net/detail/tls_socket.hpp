@@ -64,22 +64,25 @@ public:
     static websocketpp::lib::error_code translate_ec(websocketpp::lib::error_code ec) { return ec; }
 
 protected:
+    // A server connection is made before its accept and may wait long for it: its SSL object is made after the
+    // accept (pre_init), so it takes the context as it is then (a client-CA store replaced meanwhile included).
     websocketpp::lib::error_code init_asio(io_service_ptr service, strand_ptr, bool is_server) {
         if (!tls_init_) {
             return wsock::make_error_code(wsock::error::missing_tls_init_handler);
         }
+        is_server_ = is_server;
+        socket_ = std::make_unique<TlsStream>(*service, nullptr);
+        return is_server ? websocketpp::lib::error_code() : make_ssl();
+    }
+
+    websocketpp::lib::error_code make_ssl() {
         SslCtxPtr ctx = tls_init_(hdl_);
-        if (!ctx) {
-            return wsock::make_error_code(wsock::error::invalid_tls_context);
-        }
-        socket_ = std::make_unique<TlsStream>(*service, ctx.get());
-        if (socket_->native_handle() == nullptr) {
+        if (!ctx || !socket_->make_ssl(ctx.get())) {
             return wsock::make_error_code(wsock::error::invalid_tls_context);
         }
         if (socket_init_) {
             socket_init_(hdl_, *socket_);
         }
-        is_server_ = is_server;
         return websocketpp::lib::error_code();
     }
 
@@ -87,6 +90,10 @@ protected:
 
     // The client names the host it connects to (SNI), as websocketpp's own TLS policy does.
     void pre_init(wsock::init_handler callback) {
+        if (is_server_) {
+            callback(make_ssl());
+            return;
+        }
         // SSL_set_tlsext_host_name without its C cast.
         if (!is_server_ && SSL_ctrl(socket_->native_handle(), SSL_CTRL_SET_TLSEXT_HOSTNAME, TLSEXT_NAMETYPE_host_name,
                                     const_cast<char*>(uri_->get_host().c_str())) != 1) {

@@ -32,17 +32,28 @@ public:
     using next_layer_type = asio::ip::tcp::socket;
     enum HandshakeType { client, server };
 
+    // With a context the SSL object is made at once; without one it is made by make_ssl later.
     TlsStream(asio::io_context& io, SSL_CTX* ctx)
-        : socket_(io)
-        , ssl_(SSL_new(ctx)) {
+        : socket_(io) {
+        if (ctx != nullptr) {
+            make_ssl(ctx);
+        }
+    }
+    // Makes the connection's SSL object from `ctx` as it is now (its verify store included); false when OpenSSL
+    // cannot (out of memory). Before the handshake only.
+    bool make_ssl(SSL_CTX* ctx) {
+        if (ssl_ != nullptr) {
+            SSL_free(ssl_);
+        }
+        ssl_ = SSL_new(ctx);
         if (ssl_ == nullptr) {
-            return;
+            return false;
         }
         BIO* bio = BIO_new(socket_bio_method());
         if (bio == nullptr) {
             SSL_free(ssl_);
             ssl_ = nullptr;
-            return;
+            return false;
         }
         BIO_set_data(bio, this);
         BIO_set_init(bio, 1);
@@ -52,6 +63,7 @@ public:
         // Whole socket reads into OpenSSL's buffer (released when drained) instead of a header and a body read per
         // record: fewer system calls.
         SSL_set_read_ahead(ssl_, 1);
+        return true;
     }
     ~TlsStream() {
         if (ssl_ != nullptr) {
@@ -61,7 +73,7 @@ public:
     TlsStream(const TlsStream&) = delete;
     TlsStream& operator=(const TlsStream&) = delete;
 
-    // nullptr when OpenSSL could not make the connection's SSL object (out of memory).
+    // nullptr before make_ssl, or when OpenSSL could not make the connection's SSL object (out of memory).
     SSL* native_handle() { return ssl_; }
     executor_type get_executor() { return socket_.get_executor(); }
     asio::ip::tcp::socket& lowest_layer() { return socket_; }
@@ -69,9 +81,9 @@ public:
 
     // Handler: void(asio::error_code).
     template <class Handler> void async_handshake(HandshakeType type, Handler&& handler) {
-        if (type == client) {
+        if (ssl_ != nullptr && type == client) {
             SSL_set_connect_state(ssl_);
-        } else {
+        } else if (ssl_ != nullptr) {
             SSL_set_accept_state(ssl_);
         }
         drive([](SSL* ssl, std::size_t&) { return SSL_do_handshake(ssl); },
@@ -82,6 +94,13 @@ public:
     // peer's close_notify. The shutdown wakes the read every open session keeps pending, so a terminated connection
     // (and its descriptor) goes at once instead of when a silent or hostile peer finally sends or closes.
     template <class Handler> void async_shutdown(Handler&& handler) {
+        if (ssl_ == nullptr) { // never got as far as TLS: only the TCP socket to close
+            asio::error_code ignored;
+            socket_.shutdown(asio::socket_base::shutdown_both, ignored);
+            complete([h = std::forward<Handler>(handler)](const asio::error_code& ec, std::size_t) mutable { h(ec); },
+                     {}, 0, false);
+            return;
+        }
         drive([](SSL* ssl, std::size_t&) { return SSL_shutdown(ssl) >= 0 ? 1 : -1; },
               [this, h = std::forward<Handler>(handler)](const asio::error_code& ec, std::size_t) mutable {
                   asio::error_code ignored;
@@ -98,7 +117,7 @@ public:
             return;
         }
         auto step = [b](SSL* ssl, std::size_t& n) { return SSL_read_ex(ssl, b.data(), b.size(), &n); };
-        if (SSL_has_pending(ssl_) == 1) {
+        if (ssl_ != nullptr && SSL_has_pending(ssl_) == 1) {
             drive(step, std::forward<Handler>(handler));
             return;
         }
@@ -140,6 +159,10 @@ private:
     // Runs one OpenSSL step; waits for the socket when OpenSSL wants it and runs the step again. A result found at
     // once is posted, so that no handler runs inside the call that started its operation.
     template <class Step, class Handler> void drive(Step step, Handler&& handler, bool waited = false) {
+        if (ssl_ == nullptr) {
+            complete(std::forward<Handler>(handler), asio::error::not_connected, 0, waited);
+            return;
+        }
         std::size_t n = 0;
         ERR_clear_error();
         errno_ = 0;
@@ -250,7 +273,7 @@ private:
     }
 
     asio::ip::tcp::socket socket_;
-    SSL* ssl_;
+    SSL* ssl_ = nullptr;
     int errno_ = 0; // the socket error of the last OpenSSL step, for SSL_ERROR_SYSCALL
 };
 

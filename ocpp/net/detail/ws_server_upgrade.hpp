@@ -337,7 +337,9 @@ template <class Cfg> void ServerCore<Cfg>::on_fail(Hdl hdl) {
     RejectedHandshake rejected{std::move(*st.info), status, {}, Kind::Other};
     st.info.reset();
     const bool tls_failed = is_tls_v<Cfg> && rejected.info.tls_done == SteadyClock::time_point{};
-    if (tls_failed) {
+    if (tls_failed && !st.tls) {
+        rejected.reason = "TLS handshake failed: the connection's TLS state could not be made (out of memory)";
+    } else if (tls_failed) {
         rejected.reason = "TLS handshake failed: " + describe_tls_failure(ssl_of(*con), *st.tls);
         rejected.kind = classify_tls_failure(ssl_of(*con), *st.tls);
         take_offered_tls(*st.tls, rejected.info);
