@@ -109,25 +109,17 @@ Result<bool> delete_profile_template(Connection& db, std::int64_t id) {
 }
 
 Result<void> record_installed_profile(Connection& db, const InstalledProfileRow& row) {
-    if (auto began = db.begin(); !began) {
-        return began.error();
-    }
+    // Both statements in the caller's transaction (the store worker runs each task in one).
     auto replaced = db.run("DELETE FROM charger_profiles WHERE chargebox_id = ?1 AND connector_id = ?2 AND "
                            "(profile_id = ?3 OR (purpose = ?4 AND stack_level = ?5))",
                            row.chargebox_id, row.connector_id, row.profile_id, row.purpose, row.stack_level);
     if (!replaced) {
-        (void)db.rollback();
         return replaced.error();
     }
-    auto added = db.run("INSERT INTO charger_profiles(chargebox_id, connector_id, profile_id, template_id, purpose, "
-                        "stack_level, installed_at) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                        row.chargebox_id, row.connector_id, row.profile_id, row.template_id, row.purpose,
-                        row.stack_level, row.installed_at);
-    if (!added) {
-        (void)db.rollback();
-        return added.error();
-    }
-    return db.commit();
+    return db.run("INSERT INTO charger_profiles(chargebox_id, connector_id, profile_id, template_id, purpose, "
+                  "stack_level, installed_at) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                  row.chargebox_id, row.connector_id, row.profile_id, row.template_id, row.purpose, row.stack_level,
+                  row.installed_at);
 }
 
 Result<void> forget_installed_profile(Connection& db, const std::string& chargebox_id, int profile_id) {
