@@ -202,6 +202,7 @@ TEST_F(OperationsRollout, AChargerUpdatingInOneJobIsNotSentAnothersFirmware) {
     ControlledCharger charger(port_, "RX000001", "rx-password-1");
     ASSERT_TRUE(charger.start()) << charger.error();
     charger.answer("UpdateFirmware", {ControlledCharger::Answer::Result, "{}", ""}); // and never reports a status
+    create_charger(id_of(1), "ro-password-1");
     const std::string file = upload("fw-5.bin", "version=5\n");
     const std::string body = R"({"fileId":)" + file + R"(,"chargers":["RX000001"]})";
     const auto first = api("POST", "/api/v1/rollouts", body);
@@ -290,6 +291,7 @@ TEST_F(OperationsRollout, AJobMadeOverTlsHandsOutAnHttpsAddressAndOneMadeOverPla
     const auto tls_port = free_port();
     restart({"--auto-register", "--tls-listen", "127.0.0.1:" + std::to_string(tls_port), "--tls-cert",
              pki->server_ec_cert, "--tls-key", pki->server_ec_key});
+    create_charger(id_of(1), "ro-password-1");
     const std::string file = upload("fw-5.bin", "version=5\n");
     const std::string body =
         R"({"fileId":)" + file + R"(,"chargers":[")" + id_of(1) + R"("],"startAt":"2100-01-01T00:00:00Z"})";
