@@ -694,9 +694,13 @@ TEST_F(OpenApi, DocumentMatchesTheServer) {
              {"GET /api/v1/profile-templates/{templateId} 404", [&] { return api("GET", T + "/999"); }},
              {"POST /api/v1/profile-templates/{templateId}/apply 200",
               [&] {
+                  // The holder still holds the GetCompositeSchedule kept silent above: answered now, it takes the next.
+                  holder->answer_held(R"({"status":"Rejected"})");
                   holder->answer("SetChargingProfile",
                                  {ControlledCharger::Answer::Result, R"({"status":"Accepted"})", ""});
-                  return api("POST", T + "/1/apply", to_holder);
+                  const auto r = api("POST", T + "/1/apply", to_holder);
+                  EXPECT_NE(r.body.find(R"("status":"Accepted")"), std::string::npos) << r.body;
+                  return r;
               }},
              {"POST /api/v1/profile-templates/{templateId}/apply 400",
               [&] { return api("POST", T + "/1/apply", "{"); }},
