@@ -11,7 +11,7 @@ suite('profiles', {
     await createOperationalCharger(cs, 'PROF000001', 'prof-password-1', 1);
     const sim = await t.start('ocpp-simulator', ['run', '--url', cs.wsUrl, '--chargers', '1', '--connectors', '1',
       '--id-prefix', 'PROF', '--password', 'prof-password-1', '--sessions-per-hour', '0', '--duration', '120']);
-    await t.waitFor(async () => (await cs.api('GET', 'chargers/PROF000001')).connected === true, 'the charger is online');
+    await t.waitFor(async () => (await cs.api('GET', 'chargers/PROF000001')).body.connected === true, 'the charger is online');
 
     const page = await signIn(t, cs);
     await page.getByRole('link', { name: 'Charging profiles' }).click();
@@ -25,7 +25,7 @@ suite('profiles', {
     await page.locator('[data-field="profile/stackLevel"] .field-error:not([hidden])').waitFor();
     const error = await page.locator('[data-field="profile/stackLevel"] .field-error').textContent();
     expect(error.includes('reserved'), `the reason is shown: ${error}`);
-    expect((await cs.api('GET', 'profile-templates')).templates.length === 0, 'nothing stored');
+    expect((await cs.api('GET', 'profile-templates')).body.templates.length === 0, 'nothing stored');
 
     await page.getByLabel('Template name', { exact: true }).fill('Max 16');
     await page.getByLabel('Purpose', { exact: true }).selectOption('ChargePointMaxProfile');
@@ -45,13 +45,13 @@ suite('profiles', {
     await page.locator('[data-installed] tr[data-profile]').first().waitFor();
     const installed = await page.locator('[data-installed]').textContent();
     expect(installed.includes('ChargePointMaxProfile') && installed.includes('template Max 16'), installed);
-    await t.waitFor(async () => /\b(15\.[89]|16) A\b/.test(await page.locator('[data-composite]').textContent()),
+    await t.waitFor(async () => /(15\.[89]|16) A$/.test(await page.locator('[data-composite]').textContent()),
       'the composite schedule shows the 16 A cap');
     await t.screenshot(page, 'profiles');
 
     await page.getByRole('button', { name: 'Clear', exact: true }).click();
     await page.locator('tr[data-result="PROF000001"][data-status="Accepted"]').waitFor();
-    const left = await cs.api('GET', 'chargers/PROF000001/profiles');
+    const left = (await cs.api('GET', 'chargers/PROF000001/profiles')).body;
     expect(left.profiles.length === 0, `cleared: ${JSON.stringify(left)}`);
     await sim.stop(2000);
   },
