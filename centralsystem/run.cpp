@@ -185,10 +185,10 @@ int run(int argc, char** argv) {
         o.api_token,
         [server_ptr, tls_ptr] { return server_ptr->connection_count() + (tls_ptr ? tls_ptr->connection_count() : 0); },
         PortalConfig{o.map_tile_url, !o.api_token.empty()}};
-    server->set_http_handler(make_api_handler(*central, api));
+    server->set_http_handler(sc.tls ? over_tls(make_api_handler(*central, api)) : make_api_handler(*central, api));
     if (tls_server) {
         central->attach(*tls_server);
-        tls_server->set_http_handler(make_api_handler(*central, api));
+        tls_server->set_http_handler(over_tls(make_api_handler(*central, api)));
     }
     if (auto listening = server->listen(); !listening) {
         say(listening.error().message);

@@ -64,6 +64,8 @@ const Router& router() {
                   [](auto&cs, auto&req, auto&p, auto r) { renew_certificate(cs, p[0], req, r); }},
                  {"GET", "/api/v1/chargers/{chargeBoxId}/connectors/{connectorId}/composite-schedule",
                   [](auto&cs, auto&req, auto&p, auto r) { composite_schedule(cs, p[0], p[1], req, r); }},
+                 {"GET", "/api/v1/chargers/{chargeBoxId}/profiles",
+                  [](auto&cs, auto&, auto&p, auto r) { charger_profiles(cs, p[0], r); }},
                  {"GET", "/api/v1/chargers/{chargeBoxId}/logs",
                   [](auto&cs, auto&, auto&p, auto r) { list_logs(cs, p[0], r); }},
                  {"POST", "/api/v1/chargers/{chargeBoxId}/logs",
@@ -114,6 +116,18 @@ const Router& router() {
                  {"GET", "/api/v1/logs/{logId}/file",
                   [](auto&cs, auto&, auto&p, auto r) { download_log(cs, p[0], r); }},
                  {"GET", "/api/v1/openapi.yaml", [](auto&, auto&, auto&, auto r) { openapi_document(r); }},
+                 {"GET", "/api/v1/profile-templates",
+                  [](auto&cs, auto&, auto&, auto r) { list_profile_templates(cs, r); }},
+                 {"POST", "/api/v1/profile-templates",
+                  [](auto&cs, auto&req, auto&, auto r) { create_profile_template(cs, req, r); }},
+                 {"GET", "/api/v1/profile-templates/{templateId}",
+                  [](auto&cs, auto&, auto&p, auto r) { get_profile_template(cs, p[0], r); }},
+                 {"DELETE", "/api/v1/profile-templates/{templateId}",
+                  [](auto&cs, auto&, auto&p, auto r) { delete_profile_template(cs, p[0], r); }},
+                 {"POST", "/api/v1/profile-templates/{templateId}/apply",
+                  [](auto&cs, auto&req, auto&p, auto r) { apply_profile_template(cs, p[0], req, r); }},
+                 {"POST", "/api/v1/profile-templates/{templateId}/clear",
+                  [](auto&cs, auto&req, auto&p, auto r) { clear_profile_template(cs, p[0], req, r); }},
                  {"GET", "/api/v1/sites", [](auto&cs, auto&, auto&, auto r) { list_sites(cs, r); }},
                  {"POST", "/api/v1/sites", [](auto&cs, auto&req, auto&, auto r) { create_site(cs, req, r); }},
                  {"GET", "/api/v1/sites/{siteId}", [](auto&cs, auto&, auto&p, auto r) { get_site(cs, p[0], r); }},
@@ -207,6 +221,14 @@ ocpp::net::HttpHandler make_api_handler(CentralSystem& cs, ApiConfig config) {
     auto portal = std::make_shared<const Portal>(config.portal);
     return [&cs, config = std::move(config), portal](const HttpRequest& req, ocpp::net::HttpResponder respond) {
         route(cs, config, *portal, req, std::move(respond));
+    };
+}
+
+ocpp::net::HttpHandler over_tls(ocpp::net::HttpHandler handler) {
+    return [handler = std::move(handler)](const HttpRequest& req, ocpp::net::HttpResponder respond) {
+        HttpRequest marked = req;
+        marked.headers.insert(marked.headers.begin(), {"x-forwarded-proto", "https"});
+        handler(marked, std::move(respond));
     };
 }
 

@@ -15,6 +15,11 @@ using Respond = ocpp::net::HttpResponder;
 // A charger as the API shows it (api_charger_json.cpp); `connected` says whether it is online now.
 void write_charger(Writer& w, const Charger& c, bool connected);
 std::string charger_json(CentralSystem& cs, const Charger& c);
+// "https://" when the request came in on a TLS listener or through a TLS-terminating proxy (X-Forwarded-Proto), else
+// "http://": the scheme of the addresses this server hands out for it.
+inline std::string request_scheme(const HttpRequest& req) {
+    return req.header("x-forwarded-proto") == "https" ? "https://" : "http://";
+}
 // 503 naming the store's failure (and logged).
 HttpResponse store_failed(CentralSystem& cs, const ocpp::Error& e);
 

@@ -1,10 +1,13 @@
 // Load-management sites in the store (sites.hpp).
 #include "centralsystem/db/sites.hpp"
 
+#include "centralsystem/db/profile_templates.hpp"
+
 #include <algorithm>
 #include <cstdlib>
 #include <map>
 
+#include "ocpp/smartcharging/units.hpp"
 #include "store/ddl.hpp"
 
 namespace cs::db {
@@ -71,7 +74,7 @@ Result<void> add_chargers(Connection& db, SiteRow& site) {
 
 sites::SiteRules rules_of(const SiteRow& site) {
     const auto amps = [&](double v) {
-        return site.unit == "kW" ? sites::amps_from_kw(v, site.voltage, site.phases) : v;
+        return site.unit == "kW" ? ocpp::smartcharging::amps_from_watts(v * 1000.0, site.phases, site.voltage) : v;
     };
     sites::SiteRules r;
     r.limit_a = amps(site.limit);
@@ -98,7 +101,7 @@ store::Migration sites_migration() {
 }
 
 Result<void> migrate_sites(Connection& db) {
-    return db.migrate("centralsystem-sites", {sites_migration()});
+    return db.migrate("centralsystem-sites", {sites_migration(), profile_templates_migration()});
 }
 
 Result<std::vector<SiteRow>> list_sites(Connection& db) {
@@ -242,7 +245,9 @@ Result<std::vector<ConnectorMax>> connector_maxima(Connection& db, const std::ve
                 const auto amps = q.opt_real(1);
                 const auto kw = q.opt_real(2);
                 const int phases = q.is_null(3) ? 3 : static_cast<int>(q.int64(3));
-                m.max_a = amps ? *amps : kw ? sites::amps_from_kw(*kw, voltage, std::max(1, phases)) : -1.0;
+                m.max_a = amps ? *amps
+                          : kw ? ocpp::smartcharging::amps_from_watts(*kw * 1000.0, std::max(1, phases), voltage)
+                               : -1.0;
                 return m;
             },
             "SELECT connector_id, max_current_a, max_power_kw, phases FROM charge_points WHERE chargebox_id = ?1", id);

@@ -41,14 +41,6 @@ int minutes_to_next_change(const SiteRules& rules, int minute_of_day) {
     return rules.schedule.front().start_minute + kDay - minute_of_day;
 }
 
-double amps_from_kw(double kw, double voltage, int phases) {
-    return voltage <= 0 || phases <= 0 ? 0.0 : kw * 1000.0 / (voltage * phases);
-}
-
-double kw_from_amps(double amps, double voltage, int phases) {
-    return amps * voltage * phases / 1000.0;
-}
-
 std::vector<double> share(double limit_a, double min_a, const std::vector<Demand>& sessions) {
     std::vector<double> out(sessions.size(), 0.0);
     if (sessions.empty() || limit_a <= 0) {
@@ -82,6 +74,15 @@ std::vector<double> share(double limit_a, double min_a, const std::vector<Demand
         left -= given;
     }
     return out;
+}
+
+double start_headroom(double limit_a, std::size_t sessions) {
+    if (limit_a <= 0) {
+        return 0;
+    }
+    const double n = static_cast<double>(sessions);
+    const double room = std::min(kHeadroomSessions * limit_a / (n + kHeadroomSessions), kHeadroomFraction * limit_a);
+    return room + 1e-9 >= limit_a / (n + 1) ? room : 0.0;
 }
 
 std::vector<Change> order_changes(std::vector<Change> changes) {

@@ -32,10 +32,6 @@ double limit_at(const SiteRules& rules, int minute_of_day);
 // Minutes until the limit may change next (1..1440): when a time-of-day re-balance is due.
 int minutes_to_next_change(const SiteRules& rules, int minute_of_day);
 
-// A kW figure as A per phase at `voltage` per phase over `phases` phases.
-double amps_from_kw(double kw, double voltage, int phases);
-double kw_from_amps(double amps, double voltage, int phases);
-
 // One running session's demand: its key, and the most its connector can take (A per phase).
 struct Demand {
     std::int64_t key = 0; // the transaction id: lower keys started earlier and keep their place first
@@ -47,6 +43,14 @@ struct Demand {
 // sessions that started first (lowest keys) get it and the later ones get 0 (suspended until some stop or the limit
 // rises). Each share is rounded down to 0.1 A, so their sum never exceeds limit_a. The result is in input order.
 std::vector<double> share(double limit_a, double min_a, const std::vector<Demand>& sessions);
+
+// Room kept free on a large site for sessions about to start, so that a new session's limit can go out at once
+// instead of after the other sessions' lowerings are confirmed (a round trip to hundreds of chargers): the shares
+// of kHeadroomSessions more sessions, at most kHeadroomFraction of `limit_a`, and 0 where that would not hold even
+// one new session's share (a small site, whose round trip is short, keeps its whole limit).
+inline constexpr double kHeadroomSessions = 8;
+inline constexpr double kHeadroomFraction = 0.025;
+double start_headroom(double limit_a, std::size_t sessions);
 
 // A limit to send: the session's key and its new limit.
 struct Change {

@@ -2,8 +2,11 @@
 // LoadManager: load management on the central system's loop. It keeps each site's running sessions (from the
 // ChargerObservers), shares the site's limit among them (allocation.hpp) and sends each session whose limit changed a
 // TxProfile: lowerings first, raises only when the limits the chargers confirmed leave room, so that the sum of the
-// limits in force never exceeds the site's limit. Each charger of a site gets the fail-safe TxDefaultProfile when it
-// boots. A refused or unanswered profile is retried with backoff and shown per session and charger.
+// limits in force never exceeds the site's limit. A large site keeps some room free (start_headroom) so that a new
+// session's limit goes out in the same pass as the others' lowerings, and a session lowered again before its last
+// limit was answered gets the next one queued behind it (kPipelined). Each charger of a site gets the fail-safe
+// TxDefaultProfile when it boots. A refused or unanswered profile is retried with backoff and shown per session and
+// charger. The sending side is in load_manager_send.cpp.
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -25,8 +28,13 @@ namespace cs::sites {
 // The TxProfile and TxDefaultProfile ids load management installs (other ids are the operator's).
 inline constexpr int kTxProfileId = 160001;
 inline constexpr int kFailsafeProfileId = 160000;
+// A charging-profile template's chargingProfileId is this plus the template's id (below load management's ids).
+inline constexpr std::int64_t kTemplateProfileIdBase = 100000;
 // At most this many sessions of one charger are shared at once (one per registered connector in any case).
 inline constexpr std::size_t kMaxSessionsPerCharger = 16;
+// At most this many limits of one session on their way at once (queued on the charger's connection behind the one
+// in flight): a session lowered again before its last lowering was answered need not wait for that answer.
+inline constexpr std::size_t kPipelined = 4;
 
 class LoadManager {
 public:
@@ -74,6 +82,8 @@ public:
         std::vector<ChargerView> chargers;
     };
     std::optional<SiteView> view(std::int64_t site) const;
+    // The site whose load management steers this charger, if any.
+    std::optional<std::int64_t> site_of_charger(const std::string& id) const;
 
 private:
     struct Session {
@@ -82,14 +92,23 @@ private:
         std::int64_t transaction = 0;
         double max_a = 0;
         double target_a = 0;
-        double confirmed_a = 0;          // what the charger is held to now (the fail-safe until it accepts ours)
-        bool has_profile = false;        // it accepted a TxProfile of ours
-        std::optional<double> in_flight; // a limit sent and not yet answered
-        bool offline = false;            // its charger is gone: its limit stays reserved
+        double confirmed_a = 0;   // what the charger is held to now (the fail-safe until it accepts ours)
+        bool has_profile = false; // it accepted a TxProfile of ours
+        struct Sent {
+            std::uint64_t call = 0;
+            double limit_a = 0;
+        };
+        std::vector<Sent> in_flight; // limits sent and not yet answered, oldest first (at most kPipelined)
+        std::uint64_t calls = 0;     // numbers the calls; an answer whose call is no longer in flight is stale
+        bool offline = false;        // its charger is gone: its limit stays reserved
         int failures = 0;
         std::string error;
         ocpp::Clock::TimePoint retry_at{}; // after a failure, not before
         std::optional<double> power_w;
+        // The newest limit sent and not answered, if any.
+        std::optional<double> last_sent() const;
+        // The highest limit sent and not answered (0: none): the charger may already be held to it.
+        double highest_in_flight() const;
     };
     struct Site {
         db::SiteRow row;
@@ -100,6 +119,7 @@ private:
         std::vector<double> latencies_ms;                 // ring of kLatencies
         std::size_t next_latency = 0;
         std::unique_ptr<ocpp::Timer> timer; // the next retry or time-of-day change
+        bool rebalance_posted = false;      // answers arriving together re-balance once
     };
     struct ChargerState {
         std::string failsafe, error;
@@ -119,6 +139,8 @@ private:
     // Shares the limit anew and sends what may go now; arms the timer for what must wait.
     void rebalance(std::int64_t site_id, bool changed = false);
     void send_limit(Site& site, Session& s, double limit);
+    // Re-balances on a later turn of the loop (once for all answers that arrive together, never from inside a pass).
+    void post_rebalance(std::int64_t site_id);
     int minute_of_day() const;
     Site* site_of(const std::string& charger);
     // A registered connector's maximum (the site's limit when commissioning gave none); nullopt: not registered.

@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "ocpp/smartcharging/charging_profiles.hpp"
+#include "ocpp/smartcharging/units.hpp"
 
 namespace ocpp::smartcharging {
 
@@ -37,7 +38,7 @@ std::int64_t floor_div(std::int64_t a, std::int64_t b) {
 }
 
 double to_watts(double limit, ChargingRateUnitType unit, int phases, double voltage) {
-    return unit == ChargingRateUnitType::A ? limit * voltage * phases : limit;
+    return unit == ChargingRateUnitType::A ? watts_from_amps(limit, phases, voltage) : limit;
 }
 
 // `start_ms` anchors Relative schedules (and Absolute ones without startSchedule): the transaction's start.
@@ -203,9 +204,9 @@ GetCompositeScheduleConf ProfileStore::composite(int connector, DateTime now, in
     for (std::size_t step = 0; t < t_end && step < kMaxSteps; ++step) {
         std::int64_t next = kNever;
         const Limit l = combine(st, t, start_ms, hw, limits_, next);
-        const double per_phase = limits_.voltage * l.phases;
-        const double value = rate_unit == ChargingRateUnitType::A ? l.watts / per_phase : l.watts;
-        min_rate = std::max(min_rate, rate_unit == ChargingRateUnitType::A ? l.min_watts / per_phase : l.min_watts);
+        const bool amps = rate_unit == ChargingRateUnitType::A;
+        const double value = amps ? amps_from_watts(l.watts, l.phases, limits_.voltage) : l.watts;
+        min_rate = std::max(min_rate, amps ? amps_from_watts(l.min_watts, l.phases, limits_.voltage) : l.min_watts);
         ChargingSchedulePeriod per;
         per.startPeriod = static_cast<int>((t - t0) / 1000);
         per.limit = round1(value);

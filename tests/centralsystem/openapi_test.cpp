@@ -675,6 +675,63 @@ TEST_F(OpenApi, DocumentMatchesTheServer) {
          }) {
         recipes.push_back(std::move(r));
     }
+    // Charging-profile templates applied to the holder OA-1 (not in a site) and cleared again.
+    const std::string T = "/api/v1/profile-templates";
+    const std::string tmpl =
+        R"({"name":"OA max","profile":{"stackLevel":1,"chargingProfilePurpose":"ChargePointMaxProfile",)"
+        R"("chargingProfileKind":"Absolute","chargingSchedule":{"chargingRateUnit":"A",)"
+        R"("chargingSchedulePeriod":[{"startPeriod":0,"limit":16}]}}})";
+    const std::string to_holder = R"({"chargers":["OA-1"],"connectorId":0})";
+    const std::string from_holder = R"({"chargers":["OA-1"]})";
+    for (Recipe r : std::vector<Recipe>{
+             {"POST /api/v1/profile-templates 201", [&] { return api("POST", T, tmpl); }},
+             {"POST /api/v1/profile-templates 409", [&] { return api("POST", T, tmpl); }},
+             {"POST /api/v1/profile-templates 400", [&] { return api("POST", T, "{"); }},
+             {"POST /api/v1/profile-templates 413", [&] { return api("POST", T, "{" + big + "}"); }},
+             {"POST /api/v1/profile-templates 422", [&] { return api("POST", T, R"({"name":"x"})"); }},
+             {"GET /api/v1/profile-templates 200", [&] { return api("GET", T); }},
+             {"GET /api/v1/profile-templates/{templateId} 200", [&] { return api("GET", T + "/1"); }},
+             {"GET /api/v1/profile-templates/{templateId} 404", [&] { return api("GET", T + "/999"); }},
+             {"POST /api/v1/profile-templates/{templateId}/apply 200",
+              [&] {
+                  // The holder still holds the GetCompositeSchedule kept silent above: answered now, it takes the next.
+                  holder->answer_held(R"({"status":"Rejected"})");
+                  holder->answer("SetChargingProfile",
+                                 {ControlledCharger::Answer::Result, R"({"status":"Accepted"})", ""});
+                  const auto r = api("POST", T + "/1/apply", to_holder);
+                  EXPECT_NE(r.body.find(R"("status":"Accepted")"), std::string::npos) << r.body;
+                  return r;
+              }},
+             {"POST /api/v1/profile-templates/{templateId}/apply 400",
+              [&] { return api("POST", T + "/1/apply", "{"); }},
+             {"POST /api/v1/profile-templates/{templateId}/apply 404",
+              [&] { return api("POST", T + "/999/apply", to_holder); }},
+             {"POST /api/v1/profile-templates/{templateId}/apply 413",
+              [&] { return api("POST", T + "/1/apply", "{" + big + "}"); }},
+             {"POST /api/v1/profile-templates/{templateId}/apply 422",
+              [&] { return api("POST", T + "/1/apply", R"({"chargers":[],"connectorId":0})"); }},
+             {"DELETE /api/v1/profile-templates/{templateId} 409", [&] { return api("DELETE", T + "/1"); }},
+             {"GET /api/v1/chargers/{chargeBoxId}/profiles 200", [&] { return api("GET", C + "/OA-1/profiles"); }},
+             {"GET /api/v1/chargers/{chargeBoxId}/profiles 404", [&] { return api("GET", C + "/NOBODY/profiles"); }},
+             {"POST /api/v1/profile-templates/{templateId}/clear 200",
+              [&] {
+                  holder->answer("ClearChargingProfile",
+                                 {ControlledCharger::Answer::Result, R"({"status":"Accepted"})", ""});
+                  return api("POST", T + "/1/clear", from_holder);
+              }},
+             {"POST /api/v1/profile-templates/{templateId}/clear 400",
+              [&] { return api("POST", T + "/1/clear", "{"); }},
+             {"POST /api/v1/profile-templates/{templateId}/clear 404",
+              [&] { return api("POST", T + "/999/clear", from_holder); }},
+             {"POST /api/v1/profile-templates/{templateId}/clear 413",
+              [&] { return api("POST", T + "/1/clear", "{" + big + "}"); }},
+             {"POST /api/v1/profile-templates/{templateId}/clear 422",
+              [&] { return api("POST", T + "/1/clear", R"({"chargers":"OA-1"})"); }},
+             {"DELETE /api/v1/profile-templates/{templateId} 204", [&] { return api("DELETE", T + "/1"); }},
+             {"DELETE /api/v1/profile-templates/{templateId} 404", [&] { return api("DELETE", T + "/1"); }},
+         }) {
+        recipes.push_back(std::move(r));
+    }
     std::set<std::string> provoked;
     for (const auto& recipe : recipes) {
         const auto sp2 = recipe.key.rfind(' ');

@@ -7,6 +7,8 @@
 
 #include "tests/centralsystem/controlled_charger.hpp"
 #include "tests/centralsystem/cs_binary.hpp"
+#include "tests/support/net_support.hpp"
+#include "tests/support/run_binary.hpp"
 
 namespace {
 
@@ -200,6 +202,7 @@ TEST_F(OperationsRollout, AChargerUpdatingInOneJobIsNotSentAnothersFirmware) {
     ControlledCharger charger(port_, "RX000001", "rx-password-1");
     ASSERT_TRUE(charger.start()) << charger.error();
     charger.answer("UpdateFirmware", {ControlledCharger::Answer::Result, "{}", ""}); // and never reports a status
+    create_charger(id_of(1), "ro-password-1");
     const std::string file = upload("fw-5.bin", "version=5\n");
     const std::string body = R"({"fileId":)" + file + R"(,"chargers":["RX000001"]})";
     const auto first = api("POST", "/api/v1/rollouts", body);
@@ -279,6 +282,35 @@ TEST_F(OperationsRollout, EveryBadInputNamesItsFieldAndStoresNothing) {
     EXPECT_EQ(parse_json(api("GET", diag).body)["diagnostics"].Size(), 0u);
     EXPECT_EQ(api("GET", "/api/v1/data-transfers?limit=1001").status, 400);
     EXPECT_EQ(api("GET", "/api/v1/rollouts/0").status, 400);
+}
+
+TEST_F(OperationsRollout, AJobMadeOverTlsHandsOutAnHttpsAddressAndOneMadeOverPlainHttpAnHttpOne) {
+    std::string error;
+    const auto* pki = ocppkit::test::TestPki::get(&error);
+    ASSERT_NE(pki, nullptr) << error;
+    const auto tls_port = free_port();
+    restart({"--auto-register", "--tls-listen", "127.0.0.1:" + std::to_string(tls_port), "--tls-cert",
+             pki->server_ec_cert, "--tls-key", pki->server_ec_key});
+    create_charger(id_of(1), "ro-password-1");
+    const std::string file = upload("fw-5.bin", "version=5\n");
+    const std::string body =
+        R"({"fileId":)" + file + R"(,"chargers":[")" + id_of(1) + R"("],"startAt":"2100-01-01T00:00:00Z"})";
+    // The same request through the TLS listener (a real TLS client, verifying the server against the test CA).
+    const auto over_tls = ocppkit::test::run_binary(
+        "/usr/bin/curl", {"-sS", "--max-time", "10", "--cacert", pki->ca_cert, "-H", "Authorization: Bearer " + kToken,
+                          "-H", "Content-Type: application/json", "-d", body,
+                          "https://127.0.0.1:" + std::to_string(tls_port) + "/api/v1/rollouts"});
+    ASSERT_EQ(over_tls.exit_code, 0) << over_tls.output;
+    const auto tls_job = parse_json(over_tls.output);
+    ASSERT_TRUE(tls_job.IsObject() && tls_job.HasMember("rollout")) << over_tls.output;
+    const std::string tls_location = tls_job["rollout"]["location"].GetString();
+    EXPECT_EQ(tls_location.rfind("https://127.0.0.1:" + std::to_string(tls_port) + "/files/rollouts/", 0), 0u)
+        << tls_location;
+    const auto plain = api("POST", "/api/v1/rollouts", body);
+    ASSERT_EQ(plain.status, 201) << plain.body;
+    const std::string plain_location = parse_json(plain.body)["rollout"]["location"].GetString();
+    EXPECT_EQ(plain_location.rfind("http://127.0.0.1:" + std::to_string(port_) + "/files/rollouts/", 0), 0u)
+        << plain_location;
 }
 
 } // namespace

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "centralsystem/sites/allocation.hpp"
+#include "ocpp/smartcharging/units.hpp"
 
 namespace {
 
@@ -89,9 +90,12 @@ TEST(SitesAllocation, ATimeOfDayChangeReshares) {
 }
 
 TEST(SitesAllocation, KilowattsConvertAtTheSitesVoltageAndPhases) {
-    EXPECT_NEAR(amps_from_kw(22.08, 230, 3), 32.0, 1e-9);
-    EXPECT_NEAR(kw_from_amps(32, 230, 3), 22.08, 1e-9);
-    EXPECT_DOUBLE_EQ(amps_from_kw(10, 0, 3), 0);
+    using ocpp::smartcharging::amps_from_watts;
+    using ocpp::smartcharging::watts_from_amps;
+    EXPECT_NEAR(amps_from_watts(22080, 3, 230), 32.0, 1e-9);
+    EXPECT_NEAR(watts_from_amps(32, 3, 230), 22080, 1e-9);
+    EXPECT_DOUBLE_EQ(amps_from_watts(10000, 3, 0), 0);
+    EXPECT_DOUBLE_EQ(amps_from_watts(10000, 0, 230), 0);
 }
 
 TEST(SitesAllocation, LoweringsGoOutBeforeRaises) {
@@ -101,6 +105,26 @@ TEST(SitesAllocation, LoweringsGoOutBeforeRaises) {
     EXPECT_EQ(ordered[1].key, 4);
     EXPECT_EQ(ordered[2].key, 3); // then the smallest raise
     EXPECT_EQ(ordered[3].key, 1);
+}
+
+TEST(SitesAllocation, ALargeSiteKeepsRoomForTheNextStartsAndASmallSiteSharesItsWholeLimit) {
+    // Two sessions on 30 A: reserving room would cost each of them more than a new session could get from it.
+    EXPECT_DOUBLE_EQ(start_headroom(30, 2), 0);
+    EXPECT_DOUBLE_EQ(start_headroom(0, 500), 0);
+    // 330 sessions on 4,000 A: several new sessions' shares fit in the room at once, and it costs at most 2.5 %.
+    const double room = start_headroom(4000, 330);
+    EXPECT_GE(room, 4 * 4000.0 / 331);
+    EXPECT_LE(room, 0.025 * 4000 + 1e-9);
+    std::vector<Demand> d;
+    for (int i = 1; i <= 330; ++i) {
+        d.push_back({i, 32});
+    }
+    const double in_force = sum(share(4000 - room, 6, d));
+    // A new session's share (of 331, with the room for 331) fits beside the limits in force without any lowering.
+    d.push_back({331, 32});
+    const auto next = share(4000 - start_headroom(4000, 331), 6, d);
+    EXPECT_LE(in_force + next.back(), 4000.0);
+    EXPECT_GT(next.back(), 6.0);
 }
 
 } // namespace

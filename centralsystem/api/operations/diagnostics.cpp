@@ -97,7 +97,7 @@ void request_diagnostics(CentralSystem& cs, const std::string& id, const HttpReq
     if (row.token.empty()) {
         return respond(json_error(503, "no random token could be made; try again"));
     }
-    const std::string location = in.ftp ? *in.ftp : "http://" + host + std::string(kUploadPrefix) + row.token;
+    const std::string location = in.ftp ? *in.ftp : request_scheme(req) + host + std::string(kUploadPrefix) + row.token;
     cs.store<std::int64_t>(
         [row](store::Connection& db) { return db::create_log_request(db, row); },
         [&cs, id, in, location, respond](ocpp::Result<std::int64_t> created) {

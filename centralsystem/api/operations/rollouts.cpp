@@ -181,7 +181,7 @@ void create_rollout(CentralSystem& cs, const HttpRequest& req, Respond respond) 
         (host.empty() || host.find_first_of("/\\ @?#") != std::string::npos)) {
         return respond(json_error(400, "the request names no usable Host for the download address", "Host"));
     }
-    const std::string base = std::get<NewRollout>(parsed).download_base.value_or("http://" + host);
+    const std::string base = std::get<NewRollout>(parsed).download_base.value_or(request_scheme(req) + host);
     auto job = std::get<NewRollout>(std::move(parsed)).job;
     job.token = random_token();
     if (job.token.empty()) {

@@ -13,6 +13,7 @@ const pages = {
   jobs: () => import('./security_jobs.js'),
   firmware: () => import('./firmware.js'),
   sites: () => import('./sites.js'),
+  profiles: () => import('./profiles.js'),
   rollouts: () => import('./rollouts.js'),
   diagnostics: () => import('./diagnostics.js'),
   datatransfer: () => import('./datatransfer.js'),

@@ -1,0 +1,389 @@
+// Applying a charging-profile template to chargers and clearing it again (sites.hpp): SetChargingProfile or
+// ClearChargingProfile to each listed charger at once, the outcome per charger in one answer, and what the chargers
+// accepted kept as installed (GET /api/v1/chargers/{id}/profiles lists it beside load management's own profiles).
+#include <functional>
+#include <limits>
+#include <memory>
+#include <set>
+
+#include "centralsystem/api/sites/sites.hpp"
+#include "centralsystem/db/profile_templates.hpp"
+#include "centralsystem/sites/load_manager.hpp"
+#include "ocpp/v16/messages.hpp"
+
+namespace cs::api {
+
+using namespace ocpp::v16;
+
+namespace {
+
+constexpr std::size_t kMaxApplyChargers = 500;
+
+struct Target {
+    std::vector<std::string> chargers;
+    int connector = 0;
+    std::optional<int> transaction;
+};
+
+std::variant<Target, Problem> parse_target(const rapidjson::Value& body, bool apply) {
+    ObjectReader r(body, "");
+    Target t;
+    std::optional<int> connector, transaction;
+    if (apply && (!r.integer("connectorId", connector, true, 0, 99) ||
+                  !r.integer("transactionId", transaction, false, std::numeric_limits<int>::min(),
+                             std::numeric_limits<int>::max()))) {
+        return *r.problem();
+    }
+    const auto* chargers = r.raw("chargers");
+    if (!r.no_unknown_members()) {
+        return *r.problem();
+    }
+    if (chargers == nullptr || !chargers->IsArray() || chargers->Empty()) {
+        return Problem{422, "chargers", "chargers must be a non-empty array of Chargebox IDs"};
+    }
+    if (chargers->Size() > kMaxApplyChargers) {
+        return Problem{422, "chargers",
+                       "chargers has " + std::to_string(chargers->Size()) + " entries, at most " +
+                           std::to_string(kMaxApplyChargers)};
+    }
+    std::set<std::string> seen;
+    for (rapidjson::SizeType i = 0; i < chargers->Size(); ++i) {
+        const std::string field = "chargers/" + std::to_string(i);
+        if (!(*chargers)[i].IsString()) {
+            return Problem{422, field, "each charger must be a Chargebox ID (a string)"};
+        }
+        const std::string id((*chargers)[i].GetString(), (*chargers)[i].GetStringLength());
+        if (auto bad = chargebox_id_problem(field, id)) {
+            return Problem{422, field, *bad};
+        }
+        if (!seen.insert(id).second) {
+            return Problem{422, field, "charger \"" + id + "\" is listed twice"};
+        }
+        t.chargers.push_back(id);
+    }
+    t.connector = connector.value_or(0);
+    t.transaction = transaction;
+    return t;
+}
+
+// The outcome of one charger.
+struct Outcome {
+    std::string charger, status, error;
+};
+
+// Collects the answers of all chargers and answers once, after `finish` stored what must be stored.
+struct Batch {
+    std::vector<Outcome> outcomes;
+    std::size_t waiting = 0;
+    std::function<void(std::vector<Outcome>)> finish;
+    void done(std::size_t i, std::string status, std::string error) {
+        outcomes[i].status = std::move(status);
+        outcomes[i].error = std::move(error);
+        if (--waiting == 0) {
+            finish(std::move(outcomes));
+        }
+    }
+};
+
+std::string outcome_error(ocpp::CallStatus status, const std::string& description) {
+    if (status == ocpp::CallStatus::Timeout || status == ocpp::CallStatus::Closed) {
+        return "the charger did not answer";
+    }
+    return description.empty() ? "the charger's answer could not be used" : description;
+}
+
+HttpResponse outcomes_json(const db::ProfileTemplateRow& t, const std::vector<Outcome>& outcomes) {
+    return json_response(200, json_object([&](Writer& w) {
+                             w.Key("templateId");
+                             w.Int64(t.id);
+                             w.Key("chargingProfileId");
+                             w.Int64(sites::kTemplateProfileIdBase + t.id);
+                             w.Key("results");
+                             w.StartArray();
+                             for (const auto& o : outcomes) {
+                                 w.StartObject();
+                                 member(w, "chargeBoxId", o.charger);
+                                 member(w, "status", o.status);
+                                 member(w, "error", o.error);
+                                 w.EndObject();
+                             }
+                             w.EndArray();
+                         }));
+}
+
+using FoundTemplate = std::optional<db::ProfileTemplateRow>;
+
+// Finds the template, then runs `go` with it on the loop (404 when there is none).
+void with_template(CentralSystem& cs, const std::string& id, Respond respond,
+                   std::function<void(const db::ProfileTemplateRow&)> go) {
+    const auto n = template_id(id);
+    if (n == 0) {
+        return respond(json_error(404, "no template " + id, "templateId"));
+    }
+    cs.store<FoundTemplate>([n](store::Connection& db) { return db::find_profile_template(db, n); },
+                            [&cs, respond, id, go](ocpp::Result<FoundTemplate> r) {
+                                if (!r) {
+                                    return respond(store_failed(cs, r.error()));
+                                }
+                                if (!*r) {
+                                    return respond(json_error(404, "no template " + id, "templateId"));
+                                }
+                                go(**r);
+                            });
+}
+
+// Load management's own profiles on this charger: the fail-safe and the TxProfile of each of its shared sessions.
+void write_load_management_profiles(Writer& w, std::int64_t site, const sites::LoadManager::SiteView& live,
+                                    const std::string& id) {
+    for (const auto& c : live.chargers) {
+        if (c.id != id) {
+            continue;
+        }
+        w.StartObject();
+        w.Key("connectorId");
+        w.Int(0);
+        w.Key("chargingProfileId");
+        w.Int(sites::kFailsafeProfileId);
+        member(w, "purpose", "TxDefaultProfile");
+        w.Key("stackLevel");
+        w.Int(0);
+        member(w, "source", "site");
+        w.Key("siteId");
+        w.Int64(site);
+        member(w, "state", c.failsafe);
+        w.EndObject();
+    }
+    for (const auto& s : live.sessions) {
+        if (s.charger != id) {
+            continue;
+        }
+        w.StartObject();
+        w.Key("connectorId");
+        w.Int(s.connector);
+        w.Key("chargingProfileId");
+        w.Int(sites::kTxProfileId);
+        member(w, "purpose", "TxProfile");
+        w.Key("stackLevel");
+        w.Int(1);
+        member(w, "source", "site");
+        w.Key("siteId");
+        w.Int64(site);
+        member(w, "state", s.state);
+        w.Key("transactionId");
+        w.Int64(s.transaction);
+        w.Key("limitA");
+        if (s.limit_a) {
+            w.Double(*s.limit_a);
+        } else {
+            w.Null();
+        }
+        w.EndObject();
+    }
+}
+
+} // namespace
+
+void apply_profile_template(CentralSystem& cs, const std::string& id, const HttpRequest& req, Respond respond) {
+    rapidjson::Document doc;
+    if (auto bad = parse_object(req, doc)) {
+        return respond(std::move(*bad));
+    }
+    auto parsed = parse_target(doc, true);
+    if (auto* p = std::get_if<Problem>(&parsed)) {
+        return respond(p->response());
+    }
+    auto target = std::get<Target>(std::move(parsed));
+    with_template(cs, id, respond, [&cs, respond, target](const db::ProfileTemplateRow& t) {
+        auto profile = template_profile(t);
+        if (!profile) {
+            return respond(json_error(500, "template " + std::to_string(t.id) + " is stored unreadable"));
+        }
+        const auto purpose = profile->chargingProfilePurpose;
+        if (purpose == ChargingProfilePurposeType::ChargePointMaxProfile && target.connector != 0) {
+            return respond(
+                json_error(422, "a ChargePointMaxProfile goes on connector 0 (the whole charger)", "connectorId"));
+        }
+        if (purpose == ChargingProfilePurposeType::TxProfile) {
+            if (target.connector == 0) {
+                return respond(
+                    json_error(422, "a TxProfile goes on the connector of its session (1 or more)", "connectorId"));
+            }
+            if (!target.transaction || target.chargers.size() != 1) {
+                return respond(json_error(422,
+                                          "a TxProfile is for one running session: give transactionId and one charger",
+                                          "transactionId"));
+            }
+            profile->transactionId = target.transaction;
+        } else if (target.transaction) {
+            return respond(json_error(422, "transactionId belongs to TxProfile templates only", "transactionId"));
+        }
+        auto batch = std::make_shared<Batch>();
+        batch->outcomes.resize(target.chargers.size());
+        batch->waiting = target.chargers.size();
+        batch->finish = [&cs, respond, t, target](std::vector<Outcome> outcomes) {
+            std::vector<db::InstalledProfileRow> rows;
+            for (const auto& o : outcomes) {
+                if (o.status == "Accepted") {
+                    rows.push_back({o.charger, target.connector, static_cast<int>(sites::kTemplateProfileIdBase + t.id),
+                                    t.id, t.name, t.purpose, t.stack_level, cs.now_text()});
+                }
+            }
+            cs.store<bool>(
+                [rows](store::Connection& db) -> ocpp::Result<bool> {
+                    for (const auto& row : rows) {
+                        if (auto r = db::record_installed_profile(db, row); !r) {
+                            return r.error();
+                        }
+                    }
+                    return true;
+                },
+                [&cs, respond, t, outcomes](ocpp::Result<bool> stored) {
+                    if (!stored) {
+                        return respond(store_failed(cs, stored.error()));
+                    }
+                    respond(outcomes_json(t, outcomes));
+                });
+        };
+        SetChargingProfileReq call;
+        call.connectorId = target.connector;
+        call.csChargingProfiles = *profile;
+        for (std::size_t i = 0; i < target.chargers.size(); ++i) {
+            const auto& charger = target.chargers[i];
+            batch->outcomes[i].charger = charger;
+            // A site's chargers get their TxProfiles and TxDefaultProfile from its load management alone: a template
+            // of either purpose would override the shares that keep the site within its limit.
+            const auto site = cs.load_manager().site_of_charger(charger);
+            if (site && purpose != ChargingProfilePurposeType::ChargePointMaxProfile) {
+                batch->done(i, "refused",
+                            "the charger belongs to site " + std::to_string(*site) +
+                                ", whose load management sets its TxProfiles and TxDefaultProfile");
+                continue;
+            }
+            auto peer = cs.peer(charger);
+            if (!peer) {
+                batch->done(i, "not connected", "the charger is not connected");
+                continue;
+            }
+            peer->call(call, [batch, i](ocpp::CallOutcome<SetChargingProfileConf> out) {
+                if (out.status == ocpp::CallStatus::Ok && out.conf) {
+                    return batch->done(i, to_string(out.conf->status), "");
+                }
+                batch->done(i, "failed", outcome_error(out.status, out.error_description));
+            });
+        }
+    });
+}
+
+void clear_profile_template(CentralSystem& cs, const std::string& id, const HttpRequest& req, Respond respond) {
+    rapidjson::Document doc;
+    if (auto bad = parse_object(req, doc)) {
+        return respond(std::move(*bad));
+    }
+    auto parsed = parse_target(doc, false);
+    if (auto* p = std::get_if<Problem>(&parsed)) {
+        return respond(p->response());
+    }
+    auto target = std::get<Target>(std::move(parsed));
+    with_template(cs, id, respond, [&cs, respond, target](const db::ProfileTemplateRow& t) {
+        const int profile_id = static_cast<int>(sites::kTemplateProfileIdBase + t.id);
+        auto batch = std::make_shared<Batch>();
+        batch->outcomes.resize(target.chargers.size());
+        batch->waiting = target.chargers.size();
+        batch->finish = [&cs, respond, t, profile_id](std::vector<Outcome> outcomes) {
+            // Cleared, or unknown to the charger: either way it holds the profile no longer.
+            std::vector<std::string> gone;
+            for (const auto& o : outcomes) {
+                if (o.status == "Accepted" || o.status == "Unknown") {
+                    gone.push_back(o.charger);
+                }
+            }
+            cs.store<bool>(
+                [gone, profile_id](store::Connection& db) -> ocpp::Result<bool> {
+                    for (const auto& c : gone) {
+                        if (auto r = db::forget_installed_profile(db, c, profile_id); !r) {
+                            return r.error();
+                        }
+                    }
+                    return true;
+                },
+                [&cs, respond, t, outcomes](ocpp::Result<bool> stored) {
+                    if (!stored) {
+                        return respond(store_failed(cs, stored.error()));
+                    }
+                    respond(outcomes_json(t, outcomes));
+                });
+        };
+        ClearChargingProfileReq call;
+        call.id = profile_id;
+        for (std::size_t i = 0; i < target.chargers.size(); ++i) {
+            batch->outcomes[i].charger = target.chargers[i];
+            auto peer = cs.peer(target.chargers[i]);
+            if (!peer) {
+                batch->done(i, "not connected", "the charger is not connected");
+                continue;
+            }
+            peer->call(call, [batch, i](ocpp::CallOutcome<ClearChargingProfileConf> out) {
+                if (out.status == ocpp::CallStatus::Ok && out.conf) {
+                    return batch->done(i, to_string(out.conf->status), "");
+                }
+                batch->done(i, "failed", outcome_error(out.status, out.error_description));
+            });
+        }
+    });
+}
+
+void charger_profiles(CentralSystem& cs, const std::string& id, Respond respond) {
+    using Found = std::optional<std::vector<db::InstalledProfileRow>>;
+    cs.store<Found>(
+        [id](store::Connection& db) -> ocpp::Result<Found> {
+            auto charger = db::find_charger(db, id);
+            if (!charger) {
+                return charger.error();
+            }
+            if (!*charger) {
+                return Found();
+            }
+            auto rows = db::installed_profiles(db, id);
+            if (!rows) {
+                return rows.error();
+            }
+            return Found(std::move(*rows));
+        },
+        [&cs, respond, id](ocpp::Result<Found> found) {
+            if (!found) {
+                return respond(store_failed(cs, found.error()));
+            }
+            if (!*found) {
+                return respond(json_error(404, "no charger \"" + id + "\"", "chargeBoxId"));
+            }
+            const auto& r = *found;
+            const auto site = cs.load_manager().site_of_charger(id);
+            const auto live = site ? cs.load_manager().view(*site) : std::nullopt;
+            respond(json_response(200, json_object([&](Writer& w) {
+                                      w.Key("profiles");
+                                      w.StartArray();
+                                      for (const auto& p : *r) {
+                                          w.StartObject();
+                                          w.Key("connectorId");
+                                          w.Int(p.connector_id);
+                                          w.Key("chargingProfileId");
+                                          w.Int(p.profile_id);
+                                          member(w, "purpose", p.purpose);
+                                          w.Key("stackLevel");
+                                          w.Int(p.stack_level);
+                                          member(w, "source", "template");
+                                          w.Key("templateId");
+                                          w.Int64(p.template_id);
+                                          member(w, "templateName", p.template_name);
+                                          member(w, "installedAt", p.installed_at);
+                                          w.EndObject();
+                                      }
+                                      if (live) {
+                                          write_load_management_profiles(w, *site, *live, id);
+                                      }
+                                      w.EndArray();
+                                  })));
+        });
+}
+
+} // namespace cs::api
