@@ -137,16 +137,16 @@ suite('portal_data', {
 
   async sessions(t) {
     const cs = await startCentralSystem(t);
-    await createOperationalCharger(cs, 'SES0000001', 'ses-password-12', 2);
-    await cs.api('POST', 'chargers/SES0000001/prices', { currency: 'EUR', perKwh: 0.5, perSession: 1.0,
+    await createOperationalCharger(cs, 'SES000001', 'ses-password-12', 2);
+    await cs.api('POST', 'chargers/SES000001/prices', { currency: 'EUR', perKwh: 0.5, perSession: 1.0,
       validFrom: '2020-01-01T00:00:00Z' });
     await cs.api('POST', 'idtags', { idTag: 'TAG-SES' });
     await t.start('ocpp-simulator', ['run', '--url', cs.wsUrl, '--chargers', '1', '--connectors', '2',
       '--id-prefix', 'SES', '--password', 'ses-password-12', '--sessions-per-hour', '0', '--meter-interval', '1',
       '--power-kw', '22', '--duration', '120']);
-    await t.waitFor(async () => (await cs.api('GET', 'chargers/SES0000001')).body.connected, 'the charger online',
+    await t.waitFor(async () => (await cs.api('GET', 'chargers/SES000001')).body.connected, 'the charger online',
       { timeoutMs: 20000 });
-    await cs.api('POST', 'chargers/SES0000001/commands/RemoteStartTransaction', { connectorId: 1, idTag: 'TAG-SES' });
+    await cs.api('POST', 'chargers/SES000001/commands/RemoteStartTransaction', { connectorId: 1, idTag: 'TAG-SES' });
 
     const page = await signIn(t, cs);
     await page.getByRole('link', { name: 'Sessions' }).click();
@@ -158,8 +158,8 @@ suite('portal_data', {
       { timeoutMs: 20000 });
     await t.screenshot(page, 'sessions-running');
 
-    const open = (await cs.api('GET', 'chargers/SES0000001/transactions')).body.transactions.find((x) => !x.stopTimestamp);
-    await cs.api('POST', 'chargers/SES0000001/commands/RemoteStopTransaction', { transactionId: open.transactionId });
+    const open = (await cs.api('GET', 'chargers/SES000001/transactions')).body.transactions.find((x) => !x.stopTimestamp);
+    await cs.api('POST', 'chargers/SES000001/commands/RemoteStopTransaction', { transactionId: open.transactionId });
     await page.locator('tr[data-running="false"]').waitFor({ timeout: 20000 });
     await page.getByLabel('Id tag').fill('NOBODY');
     await page.getByRole('button', { name: 'Apply filters' }).click();
@@ -179,11 +179,11 @@ suite('portal_data', {
       page.getByRole('button', { name: 'Export CSV' }).click()]);
     const csv = readFileSync(await download.path(), 'utf8');
     expect(csv.startsWith('transactionId,chargeBoxId'), `a CSV header (${csv.slice(0, 60)})`);
-    expect(csv.includes('SES0000001,1,') && csv.includes(',EUR'), `the session with its price: ${csv}`);
+    expect(csv.includes('SES000001,1,') && csv.includes(',EUR'), `the session with its price: ${csv}`);
     const [cdrs] = await Promise.all([page.waitForEvent('download'),
       page.getByRole('button', { name: 'Export OCPI CDRs' }).click()]);
     const cdr = JSON.parse(readFileSync(await cdrs.path(), 'utf8'))[0];
-    expectEqual(cdr.cdr_location.evse_id, 'DE*OKT*ESES0000001*1', 'the CDR names the EVSE');
+    expectEqual(cdr.cdr_location.evse_id, 'DE*OKT*ESES000001*1', 'the CDR names the EVSE');
     expect(cdr.total_cost.excl_vat >= 1, `the CDR is priced (${cdr.total_cost.excl_vat})`);
     await expectLabelled(page, 'the sessions page');
     await t.screenshot(page, 'sessions');

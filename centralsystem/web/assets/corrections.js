@@ -1,7 +1,7 @@
 // Correcting a charger on its details page: delete a planned one, take an operational one out of operation (each
 // after a confirmation), edit a planned charger's charge points, and the audit trail of who changed what.
 import { api, get, patch, post, enc } from './api.js';
-import { h, clear, field, showError, toast, when, options, STANDARDS, FORMATS, POWER_TYPES } from './ui.js';
+import { h, clear, field, showError, toast, when, options, labelCells, STANDARDS, FORMATS, POWER_TYPES } from './ui.js';
 
 // An inline confirmation: the question with a confirming and a cancelling button; resolves true or false.
 function confirmIn(box, question, yes) {
@@ -91,6 +91,7 @@ export function correctionSection(id, charger, changed) {
         : data.entries.map((e) => h('tr', { dataset: { audit: e.action } },
           h('td', {}, when(e.at)), h('td', {}, e.actor), h('td', {}, e.action + (e.field ? `: ${e.field}` : '')),
           h('td', { class: 'wrap' }, e.oldValue || '—'), h('td', { class: 'wrap' }, e.newValue || '—'))));
+      labelCells(trail);
     } catch (e) {
       clear(trail, h('tr', {}, h('td', { colspan: 5 }, `Cannot load the trail: ${e.message}`)));
     }
@@ -139,7 +140,7 @@ export function correctionSection(id, charger, changed) {
     charger.decommissionedAt ? h('p', { class: 'muted' }, `Taken out of operation ${when(charger.decommissionedAt)}.`) : null,
     buttons, ask, editorBox,
     h('h3', { id: 'h-audit' }, 'Audit trail'),
-    h('div', { class: 'table-wrap' }, h('table', { 'aria-labelledby': 'h-audit' },
+    h('div', { class: 'table-wrap' }, h('table', { class: 'stack', 'aria-labelledby': 'h-audit' },
       h('thead', {}, h('tr', {}, ['When', 'Who', 'What', 'Old', 'New'].map((t) => h('th', { scope: 'col' }, t)))),
       trail)));
   return { element, update, reloadTrail: loadTrail };
