@@ -167,6 +167,7 @@ suite('portal_data', {
     await page.getByLabel('Id tag').fill('TAG-SES');
     await page.getByRole('button', { name: 'Apply filters' }).click();
     await page.locator('tr[data-running="false"]').waitFor();
+    expect(!(await page.getByRole('button', { name: 'Older sessions' }).isVisible()), 'no older page offered');
 
     // The export asks for days first, then downloads CSV with our price.
     await page.getByRole('button', { name: 'Export CSV' }).click();
