@@ -52,6 +52,7 @@ public:
 
     // The handshake gate's credential cache (call on the loop).
     void put_credentials(const std::string& id, Credentials c) { gate_.put_credentials(id, std::move(c)); }
+    void forget_credentials(const std::string& id) { gate_.forget_credentials(id); }
     void start_credentials_refresh() { gate_.start_credentials_refresh(); }
     const Credentials* credentials(const std::string& id) const { return gate_.credentials(id); }
     bool password_pending(const std::string& id) const { return gate_.password_pending(id); }

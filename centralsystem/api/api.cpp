@@ -11,6 +11,7 @@
 #include "centralsystem/api/routes.hpp"
 #include "centralsystem/api/security/firmware.hpp"
 #include "centralsystem/api/security/logs.hpp"
+#include "centralsystem/api/sessions.hpp"
 #include "centralsystem/api/sites/sites.hpp"
 #include "ocpp/http/bearer_token.hpp"
 #include "ocpp/http/router.hpp"
@@ -42,6 +43,12 @@ const Router& router() {
                   [](auto&cs, auto&req, auto&p, auto r) { patch_charger(cs, p[0], req, r); }},
                  {"POST", "/api/v1/chargers/{chargeBoxId}/commission",
                   [](auto&cs, auto&req, auto&p, auto r) { commission_charger(cs, p[0], req, r); }},
+                 {"DELETE", "/api/v1/chargers/{chargeBoxId}",
+                  [](auto&cs, auto&req, auto&p, auto r) { delete_charger(cs, p[0], req, r); }},
+                 {"POST", "/api/v1/chargers/{chargeBoxId}/decommission",
+                  [](auto&cs, auto&req, auto&p, auto r) { decommission_charger(cs, p[0], req, r); }},
+                 {"GET", "/api/v1/chargers/{chargeBoxId}/audit",
+                  [](auto&cs, auto&req, auto&p, auto r) { charger_audit(cs, p[0], req, r); }},
                  {"GET", "/api/v1/chargers/{chargeBoxId}/transactions",
                   [](auto&cs, auto&req, auto&p, auto r) { charger_transactions(cs, p[0], req, r); }},
                  {"GET", "/api/v1/chargers/{chargeBoxId}/prices",
@@ -107,9 +114,12 @@ const Router& router() {
                  {"GET", "/api/v1/rollouts/{jobId}", [](auto&cs, auto&, auto&p, auto r) { get_rollout(cs, p[0], r); }},
                  {"POST", "/api/v1/rollouts/{jobId}/cancel",
                   [](auto&cs, auto&, auto&p, auto r) { cancel_rollout(cs, p[0], r); }},
-                 {"GET", "/api/v1/idtags", [](auto&cs, auto&, auto&, auto r) { list_id_tags(cs, r); }},
+                 {"GET", "/api/v1/idtags", [](auto&cs, auto&req, auto&, auto r) { list_id_tags(cs, req, r); }},
                  {"POST", "/api/v1/idtags", [](auto&cs, auto&req, auto&, auto r) { put_id_tag(cs, req, r); }},
                  {"GET", "/api/v1/idtags/{idTag}", [](auto&cs, auto&, auto&p, auto r) { get_id_tag(cs, p[0], r); }},
+                 {"GET", "/api/v1/sessions", [](auto&cs, auto&req, auto&, auto r) { list_sessions(cs, req, r); }},
+                 {"GET", "/api/v1/sessions/export",
+                  [](auto&cs, auto&req, auto&, auto r) { export_sessions(cs, req, r); }},
                  {"GET", "/api/v1/local-lists", [](auto&cs, auto&, auto&, auto r) { list_local_lists(cs, r); }},
                  {"POST", "/api/v1/local-lists/{group}/sync",
                   [](auto&cs, auto&req, auto&p, auto r) { sync_local_list(cs, p[0], req, r); }},

@@ -4,7 +4,7 @@
 
 namespace cs::api {
 
-void write_charger(Writer& w, const Charger& c, bool connected) {
+void write_charger(Writer& w, const Charger& c, bool connected, std::string_view decommissioned_at) {
     w.StartObject();
     member(w, "chargeBoxId", c.chargebox_id);
     member(w, "status", c.status);
@@ -60,6 +60,9 @@ void write_charger(Writer& w, const Charger& c, bool connected) {
     member(w, "emergencyContact", c.emergency_contact);
     member(w, "accessibility", c.accessibility);
     member(w, "commissionedAt", c.commissioned_at);
+    if (!decommissioned_at.empty()) {
+        member(w, "decommissionedAt", decommissioned_at);
+    }
     w.Key("chargePoints");
     w.StartArray();
     for (const auto& p : c.charge_points) {
@@ -86,10 +89,10 @@ void write_charger(Writer& w, const Charger& c, bool connected) {
     w.EndObject();
 }
 
-std::string charger_json(CentralSystem& cs, const Charger& c) {
+std::string charger_json(CentralSystem& cs, const Charger& c, std::string_view decommissioned_at) {
     rapidjson::StringBuffer buf;
     Writer w(buf);
-    write_charger(w, c, cs.peer(c.chargebox_id) != nullptr);
+    write_charger(w, c, cs.peer(c.chargebox_id) != nullptr, decommissioned_at);
     return std::string(buf.GetString(), buf.GetSize()) + "\n";
 }
 

@@ -1,4 +1,5 @@
 // /api/v1/chargers: create (by hand or from a claiming code), list with search, details, patch, commission.
+#include "centralsystem/api/audit.hpp"
 #include "centralsystem/api/conflicts.hpp"
 #include "centralsystem/api/routes.hpp"
 #include "store/claims.hpp"
@@ -42,8 +43,8 @@ void create_charger(CentralSystem& cs, const HttpRequest& req, Respond respond) 
     // A refusal found inside the job rolls the job back (a redeemed claim stays unused) and is reported from here.
     auto refused = std::make_shared<db::Conflict>();
     cs.store<Created>(
-        [input = std::move(input), now, client = client_host(req.remote_address),
-         refused](store::Connection& db) -> ocpp::Result<Created> {
+        [input = std::move(input), now, client = client_host(req.remote_address), actor = request_actor(req),
+         now_text = cs.now_text(), refused](store::Connection& db) -> ocpp::Result<Created> {
             Charger c = input.charger;
             Created out;
             if (input.claim_code) {
@@ -79,6 +80,13 @@ void create_charger(CentralSystem& cs, const HttpRequest& req, Respond respond) 
             auto stored = db::find_charger(db, c.chargebox_id);
             if (!stored) {
                 return stored.error();
+            }
+            auto audit = db::add_audit(
+                db, db::AuditEntry{0, c.chargebox_id, now_text, actor,
+                                   c.claim_code.empty() ? "created" : "created from claiming code " + c.claim_code,
+                                   "chargePoints", "", *stored ? charge_points_text((*stored)->charge_points) : ""});
+            if (!audit) {
+                return audit.error();
             }
             out.charger = std::move(*stored);
             return out;
@@ -132,8 +140,9 @@ void list_chargers(CentralSystem& cs, const HttpRequest& req, Respond respond) {
 }
 
 void get_charger(CentralSystem& cs, const std::string& id, Respond respond) {
+    auto decommissioned = std::make_shared<std::string>(); // when it was taken out of operation ("" = not)
     cs.store<std::optional<Charger>>(
-        [id](store::Connection& db) -> ocpp::Result<std::optional<Charger>> {
+        [id, decommissioned](store::Connection& db) -> ocpp::Result<std::optional<Charger>> {
             auto c = db::find_charger(db, id);
             if (!c || !*c) {
                 return c;
@@ -145,16 +154,21 @@ void get_charger(CentralSystem& cs, const std::string& id, Respond respond) {
             if (!reported->keys.empty()) {
                 (*c)->reported = std::move(*reported);
             }
+            auto out_of_operation = db::decommissioned_at(db, id);
+            if (!out_of_operation) {
+                return out_of_operation.error();
+            }
+            *decommissioned = std::move(*out_of_operation);
             return c;
         },
-        [&cs, respond](ocpp::Result<std::optional<Charger>> r) {
+        [&cs, respond, decommissioned](ocpp::Result<std::optional<Charger>> r) {
             if (!r) {
                 return respond(store_failed(cs, r.error()));
             }
             if (!*r) {
                 return respond(json_error(404, "no charger with this Chargebox ID", "id"));
             }
-            respond(json_response(200, charger_json(cs, **r)));
+            respond(json_response(200, charger_json(cs, **r, *decommissioned)));
         });
 }
 
@@ -168,8 +182,24 @@ void patch_charger(CentralSystem& cs, const std::string& id, const HttpRequest& 
         return respond(p->response());
     }
     PatchInput input = std::move(std::get<PatchInput>(parsed));
+    auto refused = std::make_shared<db::Correction>();
     cs.store<std::optional<Charger>>(
-        [id, input = std::move(input)](store::Connection& db) -> ocpp::Result<std::optional<Charger>> {
+        [id, input = std::move(input), actor = request_actor(req), now = cs.now_text(),
+         refused](store::Connection& db) -> ocpp::Result<std::optional<Charger>> {
+            auto before = db::find_charger(db, id);
+            if (!before || !*before) {
+                return before;
+            }
+            if (input.charge_points) {
+                auto replaced = db::replace_charge_points(db, id, *input.charge_points);
+                if (!replaced) {
+                    return replaced.error();
+                }
+                if (*replaced) {
+                    *refused = *replaced;
+                    return ocpp::make_error("refused"); // nothing of the job is kept
+                }
+            }
             db::ChargerPatch patch = input.patch;
             if (input.password) {
                 patch.password_hash = store::hash_password(*input.password);
@@ -178,14 +208,18 @@ void patch_charger(CentralSystem& cs, const std::string& id, const HttpRequest& 
             if (!changed) {
                 return changed.error();
             }
-            if (!*changed) {
-                return std::optional<Charger>();
+            auto after = db::find_charger(db, id);
+            if (!after || !*after) {
+                return after;
             }
-            return db::find_charger(db, id);
+            if (auto audit = audit_changes(db, **before, **after, actor, "edited", now); !audit) {
+                return audit.error();
+            }
+            return after;
         },
-        [&cs, respond](ocpp::Result<std::optional<Charger>> r) {
+        [&cs, respond, refused](ocpp::Result<std::optional<Charger>> r) {
             if (!r) {
-                return respond(store_failed(cs, r.error()));
+                return respond(*refused ? correction_response(*refused) : store_failed(cs, r.error()));
             }
             if (!*r) {
                 return respond(json_error(404, "no charger with this Chargebox ID", "id"));
@@ -207,8 +241,12 @@ void commission_charger(CentralSystem& cs, const std::string& id, const HttpRequ
     }
     auto refused = std::make_shared<db::Conflict>();
     cs.store<std::optional<Charger>>(
-        [id, c = std::get<Commission>(parsed), now = cs.now_text(),
+        [id, c = std::get<Commission>(parsed), now = cs.now_text(), actor = request_actor(req),
          refused](store::Connection& db) -> ocpp::Result<std::optional<Charger>> {
+            auto before = db::find_charger(db, id);
+            if (!before) {
+                return before.error();
+            }
             auto done = db::commission(db, id, c, now);
             if (!done) {
                 return done.error();
@@ -217,7 +255,17 @@ void commission_charger(CentralSystem& cs, const std::string& id, const HttpRequ
                 *refused = *done;
                 return ocpp::make_error("refused");
             }
-            return db::find_charger(db, id);
+            if (auto cleared = db::clear_decommissioned(db, id); !cleared) {
+                return cleared.error();
+            }
+            auto after = db::find_charger(db, id);
+            if (!after || !*after || !*before) {
+                return after;
+            }
+            if (auto audit = audit_changes(db, **before, **after, actor, "put into operation", now); !audit) {
+                return audit.error();
+            }
+            return after;
         },
         [&cs, respond, refused](ocpp::Result<std::optional<Charger>> r) {
             if (!r) {

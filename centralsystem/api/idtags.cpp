@@ -1,6 +1,7 @@
 // /api/v1/idtags: the id-tag registry Authorize and StartTransaction answer from.
 #include "centralsystem/api/routes.hpp"
 #include "centralsystem/db/local_lists.hpp"
+#include "centralsystem/db/tag_search.hpp"
 
 namespace cs::api {
 
@@ -13,6 +14,14 @@ void write_tag(Writer& w, const IdTag& t) {
     member_or_null(w, "expiryDate", t.expiry_date);
     member_or_null(w, "parentIdTag", t.parent_id_tag);
     w.EndObject();
+}
+
+// A whole number of up to 10 digits, or nullopt.
+std::optional<std::int64_t> whole_number(const std::string& text) {
+    if (text.empty() || text.size() > 10 || text.find_first_not_of("0123456789") != std::string::npos) {
+        return std::nullopt;
+    }
+    return std::stoll(text);
 }
 
 std::string tag_json(const IdTag& t) {
@@ -69,22 +78,55 @@ void put_id_tag(CentralSystem& cs, const HttpRequest& req, Respond respond) {
         });
 }
 
-void list_id_tags(CentralSystem& cs, Respond respond) {
-    cs.store<std::vector<IdTag>>(
-        [](store::Connection& db) { return db::list_id_tags(db); },
-        [respond](ocpp::Result<std::vector<IdTag>> r) {
-            if (!r) {
-                return respond(json_error(503, "the database could not do this now: " + r.error().message));
-            }
-            respond(json_response(200, json_object([&](Writer& w) {
-                                      w.Key("idTags");
-                                      w.StartArray();
-                                      for (const auto& t : *r) {
-                                          write_tag(w, t);
-                                      }
-                                      w.EndArray();
-                                  })));
-        });
+void list_id_tags(CentralSystem& cs, const HttpRequest& req, Respond respond) {
+    db::TagQuery query;
+    query.q = query_param(req.query, "q");
+    query.status = query_param(req.query, "status");
+    if (query.q.size() > 20) {
+        return respond(json_error(400, "q is limited to 20 characters (an id tag's length)", "q"));
+    }
+    if (!query.status.empty() && query.status != "Accepted" && query.status != "Blocked" && query.status != "Expired" &&
+        query.status != "Invalid") {
+        return respond(json_error(400, "status must be Accepted, Blocked, Expired or Invalid", "status"));
+    }
+    // offset and limit: whole numbers in their range, else 400 naming the parameter.
+    const auto bounded = [&req](const char* name, std::int64_t min, std::int64_t max, std::int64_t& out) {
+        const std::string text = query_param(req.query, name);
+        if (text.empty()) {
+            return true;
+        }
+        const auto n = whole_number(text);
+        if (!n || *n < min || *n > max) {
+            return false;
+        }
+        out = *n;
+        return true;
+    };
+    std::int64_t limit = query.limit;
+    if (!bounded("offset", 0, 1000000000, query.offset)) {
+        return respond(json_error(400, "offset must be a whole number from 0 to 1000000000", "offset"));
+    }
+    if (!bounded("limit", 1, 10000, limit)) {
+        return respond(json_error(400, "limit must be a whole number from 1 to 10000", "limit"));
+    }
+    query.limit = static_cast<int>(limit);
+    cs.store<db::TagPage>([query](store::Connection& db) { return db::search_id_tags(db, query); },
+                          [respond](ocpp::Result<db::TagPage> r) {
+                              if (!r) {
+                                  return respond(
+                                      json_error(503, "the database could not do this now: " + r.error().message));
+                              }
+                              respond(json_response(200, json_object([&](Writer& w) {
+                                                        w.Key("idTags");
+                                                        w.StartArray();
+                                                        for (const auto& t : r->tags) {
+                                                            write_tag(w, t);
+                                                        }
+                                                        w.EndArray();
+                                                        w.Key("total");
+                                                        w.Int64(r->total);
+                                                    })));
+                          });
 }
 
 void get_id_tag(CentralSystem& cs, const std::string& tag, Respond respond) {

@@ -231,18 +231,27 @@ std::variant<NewCharger, Problem> parse_new_charger(const rapidjson::Value& body
 
 std::variant<PatchInput, Problem> parse_patch(const rapidjson::Value& body) {
     // Identity fields cannot change: say so rather than calling them unknown.
-    for (const char* fixed : {"chargeBoxId", "chargePoints", "evseId", "claimCode"}) {
+    for (const char* fixed : {"chargeBoxId", "evseId", "claimCode"}) {
         if (body.HasMember(fixed)) {
             return Problem{422, fixed,
-                           std::string(fixed) + " cannot be changed after creation (Chargebox ID and EVSE IDs are "
-                                                "fixed; create a new charger instead)"};
+                           std::string(fixed) + " cannot be changed after creation (the Chargebox ID is fixed; "
+                                                "EVSE IDs change through chargePoints while the charger is planned)"};
         }
     }
     ObjectReader r(body, "");
     PatchInput out;
     if (!(r.text("provider", out.patch.provider, false, 64) && r.text("vendor", out.patch.vendor, false, 64) &&
           r.text("model", out.patch.model, false, 64) && r.text("password", out.password, false, 64) &&
-          r.boolean("acceptAnyPassword", out.patch.accept_any_password) && r.no_unknown_members())) {
+          r.boolean("acceptAnyPassword", out.patch.accept_any_password))) {
+        return *r.problem();
+    }
+    if (const auto* cps = r.raw("chargePoints")) {
+        out.charge_points.emplace();
+        if (!read_charge_points(*cps, *out.charge_points, r)) {
+            return *r.problem();
+        }
+    }
+    if (!r.no_unknown_members()) {
         return *r.problem();
     }
     if (out.password && out.password->size() < 8) {

@@ -12,9 +12,10 @@ namespace cs::api {
 
 using Respond = ocpp::net::HttpResponder;
 
-// A charger as the API shows it (api_charger_json.cpp); `connected` says whether it is online now.
-void write_charger(Writer& w, const Charger& c, bool connected);
-std::string charger_json(CentralSystem& cs, const Charger& c);
+// A charger as the API shows it (api_charger_json.cpp); `connected` says whether it is online now;
+// `decommissioned_at` when it was taken out of operation (details only; "" = leave the member out).
+void write_charger(Writer& w, const Charger& c, bool connected, std::string_view decommissioned_at = {});
+std::string charger_json(CentralSystem& cs, const Charger& c, std::string_view decommissioned_at = {});
 // "https://" when the request came in on a TLS listener or through a TLS-terminating proxy (X-Forwarded-Proto), else
 // "http://": the scheme of the addresses this server hands out for it.
 inline std::string request_scheme(const HttpRequest& req) {
@@ -28,6 +29,10 @@ void list_chargers(CentralSystem& cs, const HttpRequest& req, Respond respond);
 void get_charger(CentralSystem& cs, const std::string& id, Respond respond);
 void patch_charger(CentralSystem& cs, const std::string& id, const HttpRequest& req, Respond respond);
 void commission_charger(CentralSystem& cs, const std::string& id, const HttpRequest& req, Respond respond);
+// Correcting data (corrections.cpp, audit.cpp): delete a planned charger, take one out of operation, its audit trail.
+void delete_charger(CentralSystem& cs, const std::string& id, const HttpRequest& req, Respond respond);
+void decommission_charger(CentralSystem& cs, const std::string& id, const HttpRequest& req, Respond respond);
+void charger_audit(CentralSystem& cs, const std::string& id, const HttpRequest& req, Respond respond);
 void charger_transactions(CentralSystem& cs, const std::string& id, const HttpRequest& req, Respond respond);
 void post_price_set(CentralSystem& cs, const std::string& id, const HttpRequest& req, Respond respond);
 void list_price_sets(CentralSystem& cs, const std::string& id, Respond respond);
@@ -38,7 +43,8 @@ void dashboard(CentralSystem& cs, const HttpRequest& req, Respond respond);
 void list_notifications(CentralSystem& cs, const HttpRequest& req, Respond respond);
 void mark_notifications_read(CentralSystem& cs, const HttpRequest& req, Respond respond);
 void put_id_tag(CentralSystem& cs, const HttpRequest& req, Respond respond);
-void list_id_tags(CentralSystem& cs, Respond respond);
+// GET /api/v1/idtags?q=&status=&offset=&limit=: searched and paged, with the total.
+void list_id_tags(CentralSystem& cs, const HttpRequest& req, Respond respond);
 void get_id_tag(CentralSystem& cs, const std::string& tag, Respond respond);
 // GET /api/v1/openapi.yaml (api_openapi.cpp).
 void openapi_document(Respond respond);
@@ -75,6 +81,7 @@ std::variant<NewCharger, Problem> parse_new_charger(const rapidjson::Value& body
 struct PatchInput {
     db::ChargerPatch patch; // password_hash still empty
     std::optional<std::string> password;
+    std::optional<std::vector<ChargePoint>> charge_points; // replaces them all (planned chargers only)
 };
 std::variant<PatchInput, Problem> parse_patch(const rapidjson::Value& body);
 std::variant<Commission, Problem> parse_commission(const rapidjson::Value& body);

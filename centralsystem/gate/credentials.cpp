@@ -46,6 +46,11 @@ void HandshakeGate::put_credentials(const std::string& id, Credentials c) {
     changed_[id] = ++generation_;
 }
 
+void HandshakeGate::forget_credentials(const std::string& id) {
+    credentials_.erase(id);
+    changed_[id] = ++generation_;
+}
+
 const Credentials* HandshakeGate::credentials(const std::string& id) const {
     auto it = credentials_.find(id);
     return it == credentials_.end() ? nullptr : &it->second;

@@ -45,6 +45,8 @@ public:
     // The credential cache; call on the loop. The memo tags survive only if the password hash is unchanged.
     void put_credentials(const std::string& id, Credentials c);
     const Credentials* credentials(const std::string& id) const;
+    // The charger was deleted: its ID is unknown from now on.
+    void forget_credentials(const std::string& id);
     // True while a password taken at the handshake (accept-any-password, --auto-register) is being hashed.
     bool password_pending(const std::string& id) const;
     std::size_t known() const { return credentials_.size(); }

@@ -186,6 +186,27 @@ TEST_F(OpenApi, DocumentMatchesTheServer) {
          [&] { return api("POST", C + "/NOBODY/commission", commission); }},
         {"POST /api/v1/chargers/{chargeBoxId}/commission 422",
          [&] { return api("POST", C + "/OA-1/commission", R"({"hotline":"+49"})"); }},
+        {"PATCH /api/v1/chargers/{chargeBoxId} 409",
+         [&] { return api("PATCH", C + "/OA-1", R"({"chargePoints":[{"connectorId":1,"evseId":"DE*OAP*E1*2"}]})"); }},
+        {"DELETE /api/v1/chargers/{chargeBoxId} 409", [&] { return api("DELETE", C + "/OA-1"); }},
+        {"DELETE /api/v1/chargers/{chargeBoxId} 404", [&] { return api("DELETE", C + "/NOBODY"); }},
+        {"DELETE /api/v1/chargers/{chargeBoxId} 204",
+         [&] {
+             EXPECT_EQ(api("POST", C, R"({"chargeBoxId":"OA-DEL"})").status, 201);
+             return api("DELETE", C + "/OA-DEL");
+         }},
+        {"POST /api/v1/chargers/{chargeBoxId}/decommission 200",
+         [&] {
+             EXPECT_EQ(api("POST", C, R"({"chargeBoxId":"OA-DEC"})").status, 201);
+             EXPECT_EQ(api("POST", C + "/OA-DEC/commission", commission).status, 200);
+             return api("POST", C + "/OA-DEC/decommission");
+         }},
+        {"POST /api/v1/chargers/{chargeBoxId}/decommission 409",
+         [&] { return api("POST", C + "/OA-DEC/decommission"); }},
+        {"POST /api/v1/chargers/{chargeBoxId}/decommission 404",
+         [&] { return api("POST", C + "/NOBODY/decommission"); }},
+        {"GET /api/v1/chargers/{chargeBoxId}/audit 200", [&] { return api("GET", C + "/OA-DEL/audit?limit=5"); }},
+        {"GET /api/v1/chargers/{chargeBoxId}/audit 400", [&] { return api("GET", C + "/OA-1/audit?limit=0"); }},
         {"GET /api/v1/chargers/{chargeBoxId}/transactions 200",
          [&] { return api("GET", C + "/OA-1/transactions?meterValues=true"); }},
         {"GET /api/v1/chargers/{chargeBoxId}/transactions 400",
@@ -213,7 +234,8 @@ TEST_F(OpenApi, DocumentMatchesTheServer) {
         {"GET /api/v1/dashboard 200", [&] { return api("GET", "/api/v1/dashboard?provider=acme"); }},
         {"GET /api/v1/commands 200", [&] { return api("GET", "/api/v1/commands"); }},
         {"GET /api/v1/dashboard 400", [&] { return api("GET", "/api/v1/dashboard?provider=" + std::string(65, 'p')); }},
-        {"GET /api/v1/idtags 200", [&] { return api("GET", "/api/v1/idtags"); }},
+        {"GET /api/v1/idtags 200", [&] { return api("GET", "/api/v1/idtags?q=oa&offset=0&limit=5"); }},
+        {"GET /api/v1/idtags 400", [&] { return api("GET", "/api/v1/idtags?status=Maybe"); }},
         {"POST /api/v1/idtags 201", [&] { return api("POST", "/api/v1/idtags", R"({"idTag":"OA-NEW"})"); }},
         {"POST /api/v1/idtags 200",
          [&] { return api("POST", "/api/v1/idtags", R"({"idTag":"OA-NEW","status":"Blocked"})"); }},
@@ -662,6 +684,14 @@ TEST_F(OpenApi, DocumentMatchesTheServer) {
              {"PUT /api/v1/sites/{siteId} 422", [&] { return api("PUT", "/api/v1/sites/1", R"({"limit":1})"); }},
              {"DELETE /api/v1/sites/{siteId} 204", [&] { return api("DELETE", "/api/v1/sites/2"); }},
              {"DELETE /api/v1/sites/{siteId} 404", [&] { return api("DELETE", "/api/v1/sites/2"); }},
+             {"GET /api/v1/sessions 200", [&] { return api("GET", "/api/v1/sessions?limit=1"); }},
+             {"GET /api/v1/sessions 400", [&] { return api("GET", "/api/v1/sessions?state=paused"); }},
+             {"GET /api/v1/sessions/export 200",
+              [&] {
+                  return api("GET",
+                             "/api/v1/sessions/export?format=ocpi&from=2020-01-01T00:00:00Z&to=2020-12-31T00:00:00Z");
+              }},
+             {"GET /api/v1/sessions/export 400", [&] { return api("GET", "/api/v1/sessions/export?format=xml"); }},
 
              {"GET /api/v1/chargers/{chargeBoxId}/connectors/{connectorId}/composite-schedule 504",
               [&] {

@@ -19,6 +19,9 @@ const pages = {
   datatransfer: () => import('./datatransfer.js'),
   reservations: () => import('./reservations.js'),
   lists: () => import('./local_lists.js'),
+  idtags: () => import('./idtags.js'),
+  import: () => import('./import.js'),
+  sessions: () => import('./sessions.js'),
 };
 
 const view = document.getElementById('view');

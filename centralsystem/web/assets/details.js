@@ -4,8 +4,9 @@ import { get, patch, post, enc } from './api.js';
 import { priceSection } from './prices.js';
 import { certificateSection } from './certificates.js';
 import { commandSection } from './command_form.js';
+import { correctionSection } from './corrections.js';
 import { markReserved } from './reservations.js';
-import { h, clear, poll, field, tileOf, statusBadge, labelOf, when, kwh, toast, STANDARDS, FORMATS, POWER_TYPES } from './ui.js';
+import { h, clear, poll, field, tileOf, statusBadge, labelOf, when, kwh, toast, STANDARDS, FORMATS, POWER_TYPES, labelCells } from './ui.js';
 
 export async function render(view, ctx) {
   const id = ctx.id;
@@ -77,6 +78,7 @@ export async function render(view, ctx) {
         h('td', { class: 'cp-status' }, statusBadge(tileOf(c, p), c.connected && p.status ? p.status : undefined)),
         h('td', {}, p.errorCode && p.errorCode !== 'NoError' ? p.errorCode : '—'),
         h('td', {}, when(p.updatedAt)))));
+    labelCells(connectors);
   };
 
   const drawSessions = (list) => {
@@ -88,10 +90,11 @@ export async function render(view, ctx) {
         h('td', {}, t.revenue === null ? '—' : `${t.revenue.toFixed(2)} ${t.currency}`))));
   };
 
-  const table = (caption, cols, tbody) => h('div', { class: 'table-wrap' }, h('table', {},
+  const table = (caption, cols, tbody, stack) => h('div', { class: 'table-wrap' }, h('table', { class: stack ? 'stack' : undefined },
     h('caption', { class: 'sr-only' }, caption),
     h('thead', {}, h('tr', {}, cols.map((c) => h('th', { scope: 'col' }, c)))), tbody));
 
+  const fix = correctionSection(id, charger, (c) => { charger = c; drawInfo(); fix.update(c); });
   clear(view, head, problem,
     h('div', { class: 'columns' },
       h('section', { class: 'card', 'aria-labelledby': 'h-info' }, h('h2', { id: 'h-info' }, 'Charger'), info),
@@ -99,7 +102,7 @@ export async function render(view, ctx) {
         h('div', { class: 'switch' }, accept, h('label', { for: 'accept-any' }, 'Accept any password')), acceptState,
         h('p', { class: 'hint' }, 'The next connection is accepted whatever its password; that password is kept as the new one and the switch turns off.'))),
     h('section', { 'aria-labelledby': 'h-cp' }, h('h2', { id: 'h-cp' }, 'Connectors'),
-      table('Connectors', ['Connector', 'EVSE ID', 'Type', 'Status', 'Error', 'Updated'], connectors)),
+      table('Connectors', ['Connector', 'EVSE ID', 'Type', 'Status', 'Error', 'Updated'], connectors, true)),
     h('section', { class: 'card', 'aria-labelledby': 'h-cmd' }, h('h2', { id: 'h-cmd' }, 'Remote commands'),
       commandSection(id, showConfig)),
     h('section', { 'aria-labelledby': 'h-conf' }, h('h2', { id: 'h-conf' }, 'Reported configuration'), configNote,
@@ -108,7 +111,8 @@ export async function render(view, ctx) {
     h('section', { 'aria-labelledby': 'h-sess' }, h('h2', { id: 'h-sess' }, 'Sessions'),
       table('Sessions', ['Transaction', 'Connector', 'Id tag', 'Started', 'Stopped', 'Energy', 'Revenue'], sessions)),
     priceSection(id, charger).element,
-    certificateSection(id).element);
+    certificateSection(id).element,
+    fix.element);
   drawInfo();
   if (charger.connected) readConfig();
 
@@ -118,6 +122,7 @@ export async function render(view, ctx) {
       const wasConnected = charger.connected;
       charger = c;
       if (!accept.disabled) drawInfo();
+      fix.update(c);
       await markReserved(connectors, id);
       drawSessions(tx.transactions || []);
       if (!wasConnected && c.connected) readConfig();

@@ -1,7 +1,7 @@
 // Monitor -> Charging infrastructure: every charger with its charge points, operational and planned; search and
 // filters (status, connection, charge point state, provider); refreshed while open.
 import { get, enc } from './api.js';
-import { h, clear, poll, plural, field, tileOf, statusBadge, TILE_LABELS, labelOf, STANDARDS } from './ui.js';
+import { h, clear, poll, plural, field, tileOf, statusBadge, TILE_LABELS, labelOf, STANDARDS, labelCells } from './ui.js';
 
 export async function render(view, ctx) {
   const state = {
@@ -31,7 +31,7 @@ export async function render(view, ctx) {
     h('div', { class: 'page-head' }, h('h1', {}, 'Charging infrastructure'),
       h('a', { class: 'btn primary', href: '#/chargers/new' }, 'Create charging station')),
     filters, problem, count,
-    h('div', { class: 'table-wrap' }, h('table', {},
+    h('div', { class: 'table-wrap' }, h('table', { class: 'stack' },
       h('caption', { class: 'sr-only' }, 'Chargers and their charge points'),
       h('thead', {}, h('tr', {}, ['Chargebox ID', 'Status', 'Connection', 'Provider', 'Hardware', 'Location',
         'Charge points'].map((t) => h('th', { scope: 'col' }, t)))),
@@ -62,6 +62,7 @@ export async function render(view, ctx) {
           h('li', { dataset: { connector: p.connectorId } }, `${p.evseId || `#${p.connectorId}`} `,
             h('span', { class: 'muted small' }, labelOf(STANDARDS, p.standard), ' '),
             statusBadge(tileOf(c, p), p.status && c.connected ? p.status : undefined))))))));
+    labelCells(body);
   };
 
   const providers = new Set();

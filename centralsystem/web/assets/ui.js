@@ -156,3 +156,12 @@ export function labelOf(list, value) {
   const found = list.find(([v]) => v === value);
   return found ? found[1] : value || '—';
 }
+
+// Names each cell of `tbody` after its column's heading (data-label), so that a table of class "stack" can show
+// every row as a small card on a phone (app.css) with the state visible instead of off-screen.
+export function labelCells(tbody) {
+  const heads = [...tbody.closest('table').querySelectorAll('thead th')].map((th) => th.textContent);
+  tbody.querySelectorAll('tr').forEach((tr) => [...tr.children].forEach((cell, i) => {
+    if (heads[i] && !cell.hasAttribute('colspan')) cell.dataset.label = heads[i];
+  }));
+}
