@@ -78,7 +78,7 @@ TEST(Portal, LeavesOtherPathsAndRefusesWrites) {
 TEST(Portal, TellsThePagesTheTileUrl) {
     const Portal none(PortalConfig{});
     EXPECT_EQ(none.serve(get("/config.json"))->body, "{\"mapTileUrl\":\"\",\"signIn\":true,\"geocoderUrl\":\"\"}\n");
-    const Portal tiles(PortalConfig{"https://tiles.example/{z}/{x}/{y}.png", false});
+    const Portal tiles(PortalConfig{"https://tiles.example/{z}/{x}/{y}.png", false, ""});
     EXPECT_EQ(tiles.serve(get("/config.json"))->body,
               "{\"mapTileUrl\":\"https://tiles.example/{z}/{x}/{y}.png\",\"signIn\":false,\"geocoderUrl\":\"\"}\n");
 }

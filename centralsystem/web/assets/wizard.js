@@ -39,6 +39,7 @@ export async function render(view, ctx) {
     s.claimError = '';
     if (!CLAIM_PATTERN.test(code)) { clear(status); return; }
     checking = code;
+    status.hidden = false; // a refused Next hides the field's messages
     clear(status, 'Checking the code…');
     try {
       const c = await get(`claims/${enc(code.toUpperCase())}`);
@@ -54,11 +55,13 @@ export async function render(view, ctx) {
         c.serial ? `, serial ${c.serial}` : '', c.firmware ? `, firmware ${c.firmware}` : '',
         `, ${c.connectors === 1 ? '1 connector' : `${c.connectors} connectors`} seen by the tester.`);
       status.className = 'hint ok';
+      status.hidden = false;
     } catch (e) {
       if (checking !== code) return;
       s.claimError = e.message;
       clear(status, e.message);
-      status.className = 'field-error';
+      status.className = 'hint claim-error';
+      status.hidden = false;
     }
   };
   get('hardware-models').then((d) => { s.models = d.models || []; if (s.step === 1) draw(); }).catch(() => {});
