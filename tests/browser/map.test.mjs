@@ -83,8 +83,8 @@ async function mapFlow(t, pageOptions, width) {
   // A place search moves the map.
   await page.getByLabel('Find a place').fill('Marienplatz');
   await page.getByRole('button', { name: 'Search', exact: true }).click();
+  await t.waitFor(async () => (await map.getAttribute('data-zoom')) === '15', 'the map zoomed to the place');
   await map.locator('.marker[data-id="MUC-1"]').waitFor();
-  expectEqual(await map.getAttribute('data-zoom'), '15', 'the map zoomed to the place');
   const scroll = await page.evaluate(() => document.documentElement.scrollWidth);
   expect(scroll <= width, `the map page fits ${width} px (scroll width ${scroll})`);
   await t.screenshot(page, 'map-searched');
