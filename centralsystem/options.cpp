@@ -33,6 +33,7 @@ const char* const kValued[] = {"listen",
                                "log-level",
                                "config",
                                "map-tile-url",
+                               "geocoder-url",
                                "max-samples-per-minute",
                                "password-failures-per-id",
                                "password-failures-per-address",
@@ -132,6 +133,14 @@ Result<void> apply(Options& o, const std::string& name, const std::string& value
             return make_error("--map-tile-url must not contain quotes, spaces, < or >");
         }
         o.map_tile_url = value;
+    } else if (name == "geocoder-url") {
+        const bool web = value.rfind("https://", 0) == 0 || value.rfind("http://", 0) == 0;
+        if (!web || value.size() > 200 || value.find_first_of("\"<> \\?#'") != std::string::npos) {
+            return make_error("--geocoder-url takes the http(s) base URL of a Nominatim server (its /search answers "
+                              "address searches), without quotes, spaces, ? or #, not \"" +
+                              value + "\"");
+        }
+        o.geocoder_url = value.back() == '/' ? value.substr(0, value.size() - 1) : value;
     } else if (name == "cpo-name") {
         if (value.empty() || value.size() > 64 || value.find_first_of("\r\n\"/\\") != std::string::npos) {
             return make_error("--cpo-name takes the operator's name (1 to 64 characters, no quotes, slashes or "
@@ -216,7 +225,7 @@ std::string usage() {
     return "usage: ocpp-centralsystem [--config FILE.yaml] [--listen HOST:PORT] [--db URL] [--api-token TOKEN]\n"
            "                          [--auto-register] [--heartbeat-interval S] [--call-timeout S]\n"
            "                          [--tls-cert PEM --tls-key PEM [--tls-client-ca PEM]] [--log-level LEVEL]\n"
-           "                          [--map-tile-url URL] [--max-samples-per-minute N]\n"
+           "                          [--map-tile-url URL] [--geocoder-url URL] [--max-samples-per-minute N]\n"
            "                          [--password-failures-per-id N] [--password-failures-per-address N]\n"
            "                          [--password-backoff-max S]\n"
            "                          [--max-message-rate N] [--message-burst N]\n"
@@ -248,6 +257,8 @@ std::string usage() {
            "                            exceeding it for 10 s is disconnected (1008)\n"
            "  --message-burst N         messages one charger may send at once after a quiet time (default 200)\n"
            "  --map-tile-url URL        map tiles for the portal, {z}/{x}/{y} (default: an offline background)\n"
+           "  --geocoder-url URL        a Nominatim server for the portal's address search (default: none; typed\n"
+           "                            coordinates and the map marker still work)\n"
            "  --password-failures-per-id N       failed password checks of one Chargebox ID that start\n"
            "                                     its back-off (429 without a check, 1 s doubling; default 3)\n"
            "  --password-failures-per-address N  the same per source address (IPv6: per /64; default 10)\n"

@@ -29,6 +29,7 @@ struct Options {
     ocpp::LogLevel log_level = ocpp::LogLevel::Info;
     std::string config_file;
     std::string map_tile_url; // the portal's map tiles; empty: offline background
+    std::string geocoder_url; // a Nominatim server's base URL for the portal's address search; empty: none
     // Failed password checks before the handshake backs off (429, no PBKDF2), per ID and per source address, and
     // the longest back-off in seconds.
     int password_failures_per_id = 3;

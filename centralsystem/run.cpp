@@ -181,14 +181,17 @@ int run(int argc, char** argv) {
     });
     ocpp::net::Server* server_ptr = server.get();
     ocpp::net::Server* tls_ptr = tls_server.get();
-    const ApiConfig api{
+    ApiConfig api{
         o.api_token,
         [server_ptr, tls_ptr] { return server_ptr->connection_count() + (tls_ptr ? tls_ptr->connection_count() : 0); },
-        PortalConfig{o.map_tile_url, !o.api_token.empty()}};
+        PortalConfig{o.map_tile_url, !o.api_token.empty(), o.geocoder_url}};
+    api.secure_cookies = static_cast<bool>(sc.tls); // the session cookie is Secure where the API is served over TLS
     server->set_http_handler(sc.tls ? over_tls(make_api_handler(*central, api)) : make_api_handler(*central, api));
     if (tls_server) {
         central->attach(*tls_server);
-        tls_server->set_http_handler(over_tls(make_api_handler(*central, api)));
+        ApiConfig tls_api = api;
+        tls_api.secure_cookies = true;
+        tls_server->set_http_handler(over_tls(make_api_handler(*central, tls_api)));
     }
     if (auto listening = server->listen(); !listening) {
         say(listening.error().message);

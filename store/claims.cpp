@@ -103,6 +103,16 @@ Result<std::optional<Claim>> Claims::find(Connection& db, std::string_view code)
 
 Result<Redemption> Claims::redeem(Connection& db, std::string_view typed_code, ocpp::DateTime now,
                                   std::string_view client) {
+    return look_up(db, typed_code, now, client, true);
+}
+
+Result<Redemption> Claims::check(Connection& db, std::string_view typed_code, ocpp::DateTime now,
+                                 std::string_view client) {
+    return look_up(db, typed_code, now, client, false);
+}
+
+Result<Redemption> Claims::look_up(Connection& db, std::string_view typed_code, ocpp::DateTime now,
+                                   std::string_view client, bool redeem) {
     const auto now_ms = static_cast<std::int64_t>(now.unix_ms());
     const auto window_start = now_ms - std::chrono::duration_cast<std::chrono::milliseconds>(kFailureWindow).count();
     auto failures =
@@ -137,6 +147,8 @@ Result<Redemption> Claims::redeem(Connection& db, std::string_view typed_code, o
             out = {std::nullopt, 410,
                    "claiming code " + *code + " expired on " + ocpp::format_datetime((*found)->expires) +
                        "; run the connectivity test again for a new one"};
+        } else if (!redeem) {
+            return Redemption{std::move(**found), 200, {}};
         } else {
             // The WHERE clause makes the redemption single-use even if two redeem the same code at once (two
             // nodes on one PostgreSQL database: the second UPDATE waits for the first and then matches no row).

@@ -44,10 +44,17 @@ public:
     // Redeems a code once. Failures are counted per client; 10 failures in 10 minutes lock that client out.
     static Result<Redemption> redeem(Connection& db, std::string_view typed_code, ocpp::DateTime now,
                                      std::string_view client);
+    // What redeem would answer, without using the code up (failures count alike): for checking a code as it is typed.
+    static Result<Redemption> check(Connection& db, std::string_view typed_code, ocpp::DateTime now,
+                                    std::string_view client);
     static Result<std::optional<Claim>> find(Connection& db, std::string_view code);
 
     static constexpr int kMaxFailures = 10;
     static constexpr std::chrono::minutes kFailureWindow{10};
+
+private:
+    static Result<Redemption> look_up(Connection& db, std::string_view typed_code, ocpp::DateTime now,
+                                      std::string_view client, bool redeem);
 };
 
 } // namespace store

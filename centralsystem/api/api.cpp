@@ -5,6 +5,7 @@
 #include <memory>
 #include <tuple>
 
+#include "centralsystem/api/access/access.hpp"
 #include "centralsystem/api/local_lists.hpp"
 #include "centralsystem/api/operations/operations.hpp"
 #include "centralsystem/api/reservations.hpp"
@@ -13,6 +14,7 @@
 #include "centralsystem/api/security/logs.hpp"
 #include "centralsystem/api/sessions.hpp"
 #include "centralsystem/api/sites/sites.hpp"
+#include "centralsystem/api/wizard/wizard.hpp"
 #include "ocpp/http/bearer_token.hpp"
 #include "ocpp/http/router.hpp"
 
@@ -158,6 +160,11 @@ const Router& router() {
                   [](auto&cs, auto&req, auto&, auto r) { create_security_job(cs, req, r); }},
                  {"GET", "/api/v1/security-jobs/{jobId}",
                   [](auto&cs, auto&, auto&p, auto r) { get_security_job(cs, p[0], r); }},
+                 {"GET", "/api/v1/hardware-models", [](auto&cs, auto&, auto&, auto r) { list_hardware_models(cs, r); }},
+                 {"POST", "/api/v1/hardware-models",
+                  [](auto&cs, auto&req, auto&, auto r) { add_hardware_model(cs, req, r); }},
+                 {"GET", "/api/v1/claims/{claimCode}",
+                  [](auto&cs, auto&req, auto&p, auto r) { check_claim(cs, p[0], req, r); }},
              }) {
             routes.add(method, path, std::move(handle));
         }
@@ -166,7 +173,10 @@ const Router& router() {
     return table;
 }
 
-void route(CentralSystem& cs, const ApiConfig& config, const Portal& portal, const HttpRequest& req, Respond respond) {
+void dispatch(CentralSystem& cs, const HttpRequest& req, Respond respond);
+
+void route(CentralSystem& cs, const ApiConfig& config, const Portal& portal, Access& access, const HttpRequest& req,
+           Respond respond) {
     std::string_view path = req.path;
     if (path == "/healthz") {
         return respond(json_response(200, json_object([&](Writer& w) {
@@ -205,11 +215,13 @@ void route(CentralSystem& cs, const ApiConfig& config, const Portal& portal, con
         }
         return respond(json_error(404, "not found: the API lives under /api/v1/"));
     }
-    if (!config.token.empty() && !ocpp::http::bearer_token_matches(req.header("authorization"), config.token)) {
-        HttpResponse r = json_error(401, "missing or wrong bearer token", "Authorization");
-        r.headers.emplace_back("WWW-Authenticate", "Bearer");
-        return respond(std::move(r));
-    }
+    // Who is asking and whether they may (api/access/): then the route's handler.
+    access.admit(req, std::move(respond),
+                 [&cs](const HttpRequest& admitted, Respond out) { dispatch(cs, admitted, std::move(out)); });
+}
+
+void dispatch(CentralSystem& cs, const HttpRequest& req, Respond respond) {
+    std::string_view path = req.path;
     auto found = router().find(req.method, path);
     if (auto* hit = std::get_if<Router::Found>(&found)) {
         return (*hit->handler)(cs, req, hit->params, std::move(respond));
@@ -224,13 +236,18 @@ void route(CentralSystem& cs, const ApiConfig& config, const Portal& portal, con
 } // namespace
 
 std::vector<std::pair<std::string, std::string>> api_routes() {
-    return router().routes();
+    auto routes = router().routes();
+    for (auto& r : Access::routes()) { // the session and user routes (api/access/)
+        routes.push_back(std::move(r));
+    }
+    return routes;
 }
 
 ocpp::net::HttpHandler make_api_handler(CentralSystem& cs, ApiConfig config) {
     auto portal = std::make_shared<const Portal>(config.portal);
-    return [&cs, config = std::move(config), portal](const HttpRequest& req, ocpp::net::HttpResponder respond) {
-        route(cs, config, *portal, req, std::move(respond));
+    auto access = std::make_shared<Access>(cs, AccessConfig{config.token, config.secure_cookies});
+    return [&cs, config = std::move(config), portal, access](const HttpRequest& req, ocpp::net::HttpResponder respond) {
+        route(cs, config, *portal, *access, req, std::move(respond));
     };
 }
 

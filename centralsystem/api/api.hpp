@@ -16,6 +16,7 @@ struct ApiConfig {
     std::string token;                        // empty: no authentication (a lab setup)
     std::function<std::size_t()> connections; // open WebSocket connections, for /healthz
     PortalConfig portal;                      // the web portal at "/"
+    bool secure_cookies = false;              // served over TLS: the session cookie is marked Secure
 };
 
 // Every route under /api/v1 as (method, OpenAPI path template such as "/api/v1/chargers/{chargeBoxId}"), in

@@ -7,6 +7,7 @@
 #include <tuple>
 #include <vector>
 
+#include "centralsystem/api/access/access.hpp"
 #include "centralsystem/api/routes.hpp"
 
 namespace cs::api {
@@ -16,7 +17,8 @@ HttpResponse correction_response(const db::Correction& c) {
 }
 
 std::string request_actor(const HttpRequest& req) {
-    return req.header("authorization").empty() ? "anonymous" : "api-token";
+    const std::string_view name = req.header(kActorHeader); // set by the access layer (api/access)
+    return name.empty() ? "anonymous" : std::string(name);
 }
 
 std::string charge_points_text(const std::vector<ChargePoint>& points) {

@@ -9,7 +9,7 @@ namespace cs::api {
 
 // 404 for an unknown charger, 409 for the other refusals, naming the field.
 HttpResponse correction_response(const db::Correction& c);
-// The name the request carried: "api-token" for the bearer token, "anonymous" without one (a lab set-up).
+// Who made the change: the signed-in user's or token's user name, "admin" for the bootstrap token (api/access).
 std::string request_actor(const HttpRequest& req);
 // The charge points as one line of text ("1 DE*ABC*E1*1 IEC_62196_T2 SOCKET AC_3_PHASE 22 kW; 2 ..."), for the trail.
 std::string charge_points_text(const std::vector<ChargePoint>& points);

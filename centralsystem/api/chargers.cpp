@@ -15,8 +15,8 @@ struct Created {
     std::optional<Charger> charger;
 };
 
-// The client's address without its port ("127.0.0.1:51234" -> "127.0.0.1", "[::1]:5" -> "::1"): wrong claiming
-// codes are counted per client, and each new connection has another port.
+} // namespace
+
 std::string client_host(const std::string& remote) {
     if (!remote.empty() && remote.front() == '[') {
         const auto close = remote.find(']');
@@ -25,8 +25,6 @@ std::string client_host(const std::string& remote) {
     const auto colon = remote.rfind(':');
     return colon == std::string::npos || remote.find(':') != colon ? remote : remote.substr(0, colon);
 }
-
-} // namespace
 
 void create_charger(CentralSystem& cs, const HttpRequest& req, Respond respond) {
     rapidjson::Document doc;

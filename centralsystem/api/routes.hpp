@@ -24,6 +24,9 @@ inline std::string request_scheme(const HttpRequest& req) {
 // 503 naming the store's failure (and logged).
 HttpResponse store_failed(CentralSystem& cs, const ocpp::Error& e);
 
+// The client's address without its port ("127.0.0.1:51234" -> "127.0.0.1", "[::1]:5" -> "::1"): wrong claiming
+// codes are counted per client, and each new connection has another port.
+std::string client_host(const std::string& remote);
 void create_charger(CentralSystem& cs, const HttpRequest& req, Respond respond);
 void list_chargers(CentralSystem& cs, const HttpRequest& req, Respond respond);
 void get_charger(CentralSystem& cs, const std::string& id, Respond respond);

@@ -1,12 +1,14 @@
 // The central system's schema (versioned migrations) and the id-tag registry.
 #include "centralsystem/db/corrections.hpp"
 #include "centralsystem/db/firmware.hpp"
+#include "centralsystem/db/hardware_models.hpp"
 #include "centralsystem/db/local_lists.hpp"
 #include "centralsystem/db/operations.hpp"
 #include "centralsystem/db/queries.hpp"
 #include "centralsystem/db/reservations.hpp"
 #include "centralsystem/db/security.hpp"
 #include "centralsystem/db/sites.hpp"
+#include "centralsystem/db/users.hpp"
 #include "store/ddl.hpp"
 
 namespace cs::db {
@@ -31,6 +33,12 @@ Result<void> migrate(Connection& db) {
     }
     if (auto corrections = migrate_corrections(db); !corrections) { // audit trail (db/corrections.cpp)
         return corrections;
+    }
+    if (auto users = migrate_users(db); !users) { // portal and API users (db/users.cpp)
+        return users;
+    }
+    if (auto models = migrate_hardware_models(db); !models) { // the operators' hardware models
+        return models;
     }
     // Each version written once for SQLite and PostgreSQL (store/ddl.hpp): identity instead of AUTOINCREMENT, BIGINT
     // where SQLite's 64-bit INTEGER holds meter readings and ids, DOUBLE PRECISION for REAL, and an explicit rowid on

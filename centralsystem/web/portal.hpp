@@ -12,6 +12,7 @@ namespace cs {
 struct PortalConfig {
     std::string map_tile_url; // "https://tiles.example/{z}/{x}/{y}.png"; empty: the offline map background
     bool sign_in = true;      // the API wants a token (--api-token given): the pages ask for it before any request
+    std::string geocoder_url; // a Nominatim server the pages may ask for addresses; empty: none
 };
 
 class Portal {

@@ -33,7 +33,7 @@ suite('portal_data', {
     await t.waitFor(async () => (await page.locator('tr[data-connector]').count()) === 2, 'two connectors listed');
     await t.waitFor(async () => (await page.locator('tr[data-audit="edited"]').count()) === 1, 'the edit in the trail');
     expect((await page.locator('tr[data-audit="edited"]').textContent()).includes('DE*FIX*E1*2'), 'new value shown');
-    expect((await page.locator('tr[data-audit="edited"]').textContent()).includes('api-token'), 'who is shown');
+    expect((await page.locator('tr[data-audit="edited"]').textContent()).includes('admin'), 'who is shown');
     await expectLabelled(page, 'the correction section');
     await t.screenshot(page, 'corrections-planned');
 

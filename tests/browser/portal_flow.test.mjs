@@ -93,20 +93,29 @@ suite('portal_flow', {
     const code = await claimingCode(t, db, 'CLAIM000001', 'claim-password-42');
     const page = await signIn(t, cs);
     await page.goto(cs.url('/#/chargers/new'));
-    await page.getByLabel('Claiming code', { exact: true }).fill('0000-0000-00');
-    await next(page);
-    await next(page); // hardware: empty, taken from the tester
-    await page.getByLabel('EVSE ID', { exact: true }).fill('DE*OKT*ECLAIM1*1');
-    await next(page);
-    await page.getByRole('button', { name: 'Create charging station' }).click();
+    // The code is checked as soon as it is typed: a wrong one stops the first step.
     const field = page.getByLabel('Claiming code', { exact: true });
+    await field.fill('0000-0000-00');
+    await t.waitFor(async () => (await page.locator('[data-claim-status]').textContent()).includes('claiming code'),
+      'the code checked as typed');
+    await next(page);
     await t.waitFor(async () => (await field.getAttribute('aria-invalid')) === 'true', 'the code marked invalid');
     await t.screenshot(page, 'wizard-claim-refused');
+    // A good code fills in what the tester saw: the ID, vendor, model and its 2 connectors.
     await field.fill(code);
+    await page.locator('[data-claim-status]').getByText('CLAIM000001').waitFor();
     await next(page);
+    expectEqual(await page.getByLabel('Vendor', { exact: true }).inputValue(), 'ocppkit', 'vendor from the claim');
+    expectEqual(await page.getByLabel('Model', { exact: true }).inputValue(), 'ocpp-simulator', 'model from the claim');
+    expectEqual(await page.getByLabel('Number of charge points', { exact: true }).inputValue(), '2',
+      'the tester\'s connector count');
     await next(page);
+    await page.getByLabel('EVSE ID', { exact: true }).fill('DE*OKT*ECLAIM1*1');
     await next(page);
-    await page.getByText(`from claiming code ${code}`).waitFor();
+    await page.getByLabel('EVSE ID', { exact: true }).fill('DE*OKT*ECLAIM1*2');
+    await next(page);
+    await page.locator('.summary').getByText('CLAIM000001').first().waitFor();
+    expectEqual(await page.locator('.summary svg[data-qr]').count(), 2, 'a QR code per EVSE ID');
     await page.getByRole('button', { name: 'Create charging station' }).click();
     await page.getByText('CLAIM000001 was created').waitFor();
     await t.screenshot(page, 'wizard-claim-created');

@@ -22,7 +22,7 @@ export async function signIn(t, cs, pageOptions) {
   const page = await t.page(pageOptions);
   await page.goto(cs.url('/'));
   await page.getByLabel('API token').fill(TOKEN);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Use this token' }).click();
   await page.getByRole('heading', { name: 'Dashboard', level: 1 }).waitFor();
   return page;
 }

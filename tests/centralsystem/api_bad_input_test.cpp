@@ -319,4 +319,60 @@ TEST_F(BadInput, EveryHandlerAnswers4xxNamingTheFieldAndNothingChanges) {
     EXPECT_EQ(snapshot(), before);
 }
 
+// Users, sign-in, the hardware catalogue and claim checks: each bad input named, nothing stored changes.
+TEST_F(BadInput, UsersSignInCatalogueAndClaimsAnswer4xxNamingTheField) {
+    const std::string U = "/api/v1/users";
+    const std::string M = "/api/v1/hardware-models";
+    const std::string user = R"({"name":"bi-user","password":"bi-password-long","role":"operator"})";
+    ASSERT_EQ(api("POST", U, user).status, 201);
+    const std::string cp = R"({"standard":"IEC_62196_T2","format":"SOCKET","powerType":"AC_3_PHASE","maxPowerKw":11})";
+    auto stored = [&] { return api("GET", U).body + api("GET", M).body + api("GET", "/api/v1/idtags").body; };
+    const std::string before = stored();
+    const std::vector<Bad> cases = {
+        {"POST", U, "[]", 400, "body", "must be a JSON object"},
+        {"POST", U, R"({"password":"bi-password-long","role":"admin"})", 422, "name", "is required"},
+        {"POST", U, R"({"name":"a b","password":"bi-password-long","role":"admin"})", 422, "name", "letters, digits"},
+        {"POST", U, R"({"name":")" + std::string(65, 'n') + R"(","password":"bi-password-long","role":"admin"})", 422,
+         "name", "at most 64"},
+        {"POST", U, R"({"name":"bi-2","password":"short","role":"admin"})", 422, "password", "at least 12"},
+        {"POST", U, R"({"name":"bi-2","password":"bi-password-long","role":"root"})", 422, "role", "one of"},
+        {"POST", U, R"({"name":"bi-2","password":"bi-password-long","role":"admin","x":1})", 422, "x", "unknown"},
+        {"POST", U, R"({"name":"bi-2","password":"bi-password-long","role":"admin","provider":5})", 422, "provider",
+         "must be a string"},
+        {"POST", U, user, 409, "name", "exists"},
+        {"DELETE", U + "/nobody", "", 404, "userName", "no user"},
+        {"POST", U + "/nobody/tokens", "", 404, "userName", "no user"},
+        {"POST", U + "/bi-user/tokens", R"({"label":7})", 422, "label", "must be a string"},
+        {"POST", "/api/v1/session", "{", 400, "body", "not valid JSON"},
+        {"POST", "/api/v1/session", R"({"name":"bi-user"})", 422, "password", "is required"},
+        {"POST", "/api/v1/session", R"({"name":"bi-user","password":"wrong-password"})", 401, "password", "wrong"},
+        {"POST", M, "{", 400, "body", "not valid JSON"},
+        {"POST", M, R"({"model":"X","connectors":[)" + cp + "]}", 422, "vendor", "is required"},
+        {"POST", M, R"({"vendor":"V","model":"X"})", 422, "connectors", "1 to 16"},
+        {"POST", M, R"({"vendor":"V","model":"X","connectors":[1]})", 422, "connectors/0", "object"},
+        {"POST", M,
+         R"({"vendor":"V","model":"X","connectors":[{"standard":"PLUG","format":"SOCKET",)"
+         R"("powerType":"DC","maxPowerKw":50}]})",
+         422, "connectors/0/standard", "not one of"},
+        {"POST", M,
+         R"({"vendor":"V","model":"X","connectors":[{"standard":"CHADEMO","format":"SOCKET",)"
+         R"("powerType":"DC","maxPowerKw":0}]})",
+         422, "connectors/0/maxPowerKw", ""},
+        {"POST", M, R"({"vendor":"ABB","model":"Terra 184","connectors":[)" + cp + "]}", 409, "model", "ships"},
+        {"POST", M, R"({"vendor":"V","model":"X","connectors":[)" + cp + R"(],"colour":"red"})", 422, "colour",
+         "unknown"},
+        {"GET", "/api/v1/claims/NOT-A-CODE", "", 400, "claimCode", "not a claiming code"},
+    };
+    for (const auto& c : cases) {
+        const auto r = api(c.method, c.target, c.body);
+        const std::string what = c.method + " " + c.target + " " + c.body.substr(0, 120);
+        EXPECT_EQ(r.status, c.status) << what << "\n" << r.body;
+        const auto body = parse_json(r.body);
+        ASSERT_TRUE(body.IsObject() && body.HasMember("error") && body["error"].IsString()) << what << "\n" << r.body;
+        EXPECT_TRUE(body.HasMember("field") && body["field"] == c.field.c_str()) << what << "\n" << r.body;
+        EXPECT_NE(std::string(body["error"].GetString()).find(c.words), std::string::npos) << what << "\n" << r.body;
+    }
+    EXPECT_EQ(stored(), before);
+}
+
 } // namespace

@@ -53,7 +53,7 @@ TEST_F(Corrections, PlannedChargerIsEditedThenDeletedAndItsIdsAreFreeAgain) {
     EXPECT_EQ(parse_json(r.body)["chargePoints"].Size(), 1u);
 
     auto lines = audit_lines(parse_json(api("GET", C + "/CORR000001/audit").body));
-    EXPECT_TRUE(has_line(lines, "edited vendor KEBA->ABB by api-token")) << ::testing::PrintToString(lines);
+    EXPECT_TRUE(has_line(lines, "edited vendor KEBA->ABB by admin")) << ::testing::PrintToString(lines);
     EXPECT_TRUE(has_line(lines, "edited chargePoints 1 DE*ABC*ECORR000001*1")) << ::testing::PrintToString(lines);
     EXPECT_TRUE(has_line(lines, "created chargePoints")) << ::testing::PrintToString(lines);
     EXPECT_FALSE(has_line(lines, "vendor ABB->X")) << "a refused change is not in the trail";
@@ -101,7 +101,7 @@ TEST_F(Corrections, ChargerWithSessionsIsTakenOutOfOperationAndKeepsItsHistory) 
     EXPECT_EQ(transactions("KEEP000001")["transactions"].Size(), before["transactions"].Size());
     EXPECT_EQ(api("POST", C, R"({"chargeBoxId":"KEEP000001"})").status, 409) << "the ID is not free";
     const auto lines = audit_lines(parse_json(api("GET", C + "/KEEP000001/audit").body));
-    EXPECT_TRUE(has_line(lines, "decommissioned status operational->planned by api-token"))
+    EXPECT_TRUE(has_line(lines, "decommissioned status operational->planned by admin"))
         << ::testing::PrintToString(lines);
     EXPECT_TRUE(has_line(lines, "put into operation status planned->operational")) << ::testing::PrintToString(lines);
 

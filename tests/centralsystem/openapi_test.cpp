@@ -92,6 +92,10 @@ TEST_F(OpenApi, DocumentMatchesTheServer) {
         return path;
     };
     for (const auto& [method, path] : documented) {
+        const YAML::Node security = operations.at(method + " " + path)["security"];
+        if (security && security.size() == 0) {
+            continue; // open to everyone (signing in)
+        }
         const auto r = raw(method, concrete(path), "{}");
         EXPECT_EQ(r.status, 401) << method << " " << path;
         const YAML::Node& op = operations.at(method + " " + path);
@@ -100,7 +104,7 @@ TEST_F(OpenApi, DocumentMatchesTheServer) {
 
     // 3. Every documented status, provoked. Recipes run in order against one server and one database.
     ASSERT_EQ(api("POST", "/api/v1/idtags", R"({"idTag":"OA-TAG"})").status / 100, 2);
-    std::string claim_code, expired_code;
+    std::string claim_code, expired_code, fresh_code;
     const std::string unknown_code = store::generate_claim_code();
     {
         auto db = store::Sqlite::open(db_);
@@ -118,6 +122,12 @@ TEST_F(OpenApi, DocumentMatchesTheServer) {
         auto old = store::Claims::issue(**db, c, std::chrono::hours(1));
         ASSERT_TRUE(old.ok());
         expired_code = *old;
+        c.chargebox_id = "OA-FRESH"; // a claim only checked, never redeemed
+        c.connectors = 2;
+        c.created = ocpp::DateTime{std::chrono::system_clock::now()};
+        auto fresh = store::Claims::issue(**db, c, std::chrono::hours(1));
+        ASSERT_TRUE(fresh.ok());
+        fresh_code = *fresh;
     }
     const std::string charger = R"({"chargeBoxId":"OA-1","password":"oa-password-1","chargePoints":[)"
                                 R"({"connectorId":1,"evseId":"DE*OAP*E1*1","powerType":"AC_3_PHASE"}]})";
@@ -425,6 +435,12 @@ TEST_F(OpenApi, DocumentMatchesTheServer) {
          [&] { return api("GET", "/api/v1/firmware/1/updates/x"); }},
         {"GET /api/v1/firmware/{firmwareId}/updates/{updateId} 404",
          [&] { return api("GET", "/api/v1/firmware/1/updates/999"); }},
+        // Checking claiming codes (before the 429 below: wrong codes count alike).
+        {"GET /api/v1/claims/{claimCode} 200", [&] { return api("GET", "/api/v1/claims/" + fresh_code); }},
+        {"GET /api/v1/claims/{claimCode} 400", [&] { return api("GET", "/api/v1/claims/NOT-A-CODE"); }},
+        {"GET /api/v1/claims/{claimCode} 404", [&] { return api("GET", "/api/v1/claims/" + unknown_code); }},
+        {"GET /api/v1/claims/{claimCode} 409", [&] { return api("GET", "/api/v1/claims/" + claim_code); }},
+        {"GET /api/v1/claims/{claimCode} 410", [&] { return api("GET", "/api/v1/claims/" + expired_code); }},
         {"POST /api/v1/chargers 429",
          [&] {
              HttpReply r;
@@ -759,6 +775,90 @@ TEST_F(OpenApi, DocumentMatchesTheServer) {
               [&] { return api("POST", T + "/1/clear", R"({"chargers":"OA-1"})"); }},
              {"DELETE /api/v1/profile-templates/{templateId} 204", [&] { return api("DELETE", T + "/1"); }},
              {"DELETE /api/v1/profile-templates/{templateId} 404", [&] { return api("DELETE", T + "/1"); }},
+         }) {
+        recipes.push_back(std::move(r));
+    }
+    // Users, their tokens and sessions; the read-only user's token provokes the 403s.
+    const std::string U = "/api/v1/users";
+    const std::string reader = R"({"name":"oa-reader","password":"oa-reader-password","role":"read-only"})";
+    const std::string sign_in = R"({"name":"oa-reader","password":"oa-reader-password"})";
+    std::string reader_token, cookie, csrf;
+    const std::string model = R"({"vendor":"OA","model":"Box","connectors":[{"standard":"IEC_62196_T2",)"
+                              R"("format":"SOCKET","powerType":"AC_3_PHASE","maxPowerKw":11}]})";
+
+    auto as_reader = [&](const std::string& method, const std::string& target, const std::string& body = "") {
+        return raw(method, target, body, {"Authorization: Bearer " + reader_token});
+    };
+    for (Recipe r : std::vector<Recipe>{
+             {"POST /api/v1/users 201", [&] { return api("POST", U, reader); }},
+             {"POST /api/v1/users 409", [&] { return api("POST", U, reader); }},
+             {"POST /api/v1/users 400", [&] { return api("POST", U, "{"); }},
+             {"POST /api/v1/users 413", [&] { return api("POST", U, "{" + big + "}"); }},
+             {"POST /api/v1/users 422",
+              [&] { return api("POST", U, R"({"name":"oa-x","password":"short","role":"read-only"})"); }},
+             {"GET /api/v1/users 200", [&] { return api("GET", U); }},
+             {"POST /api/v1/users/{userName}/tokens 201",
+              [&] {
+                  auto r = api("POST", U + "/oa-reader/tokens", R"({"label":"openapi"})");
+                  auto d = parse_json(r.body);
+                  reader_token = d.IsObject() && d.HasMember("token") ? d["token"].GetString() : "";
+                  return r;
+              }},
+             {"POST /api/v1/users/{userName}/tokens 400", [&] { return api("POST", U + "/oa-reader/tokens", "{"); }},
+             {"POST /api/v1/users/{userName}/tokens 404", [&] { return api("POST", U + "/nobody/tokens"); }},
+             {"POST /api/v1/users/{userName}/tokens 422",
+              [&] { return api("POST", U + "/oa-reader/tokens", R"({"x":1})"); }},
+             {"GET /api/v1/users 403", [&] { return as_reader("GET", U); }},
+             {"POST /api/v1/users 403", [&] { return as_reader("POST", U, reader); }},
+             {"POST /api/v1/users/{userName}/tokens 403", [&] { return as_reader("POST", U + "/oa-reader/tokens"); }},
+             {"DELETE /api/v1/users/{userName} 403", [&] { return as_reader("DELETE", U + "/oa-reader"); }},
+             {"POST /api/v1/session 200",
+              [&] {
+                  auto r = raw("POST", "/api/v1/session", sign_in);
+                  const std::string set = r.headers.count("set-cookie") ? r.headers.at("set-cookie") : "";
+                  cookie = set.substr(0, set.find(';'));
+                  auto d = parse_json(r.body);
+                  csrf = d.IsObject() && d["csrfToken"].IsString() ? d["csrfToken"].GetString() : "";
+                  return r;
+              }},
+             {"GET /api/v1/session 200", [&] { return raw("GET", "/api/v1/session", "", {"Cookie: " + cookie}); }},
+             {"DELETE /api/v1/session 204",
+              [&] {
+                  return raw("DELETE", "/api/v1/session", "", {"Cookie: " + cookie, "X-CSRF-Token: " + csrf});
+              }},
+             {"POST /api/v1/session 400", [&] { return raw("POST", "/api/v1/session", "{"); }},
+             {"POST /api/v1/session 413", [&] { return raw("POST", "/api/v1/session", "{" + big + "}"); }},
+             {"POST /api/v1/session 422", [&] { return raw("POST", "/api/v1/session", R"({"name":"oa-reader"})"); }},
+             {"POST /api/v1/session 401",
+              [&] { return raw("POST", "/api/v1/session", R"({"name":"oa-reader","password":"wrong-password"})"); }},
+             {"POST /api/v1/session 429",
+              [&] {
+                  HttpReply r;
+                  for (int i = 0; i < 6 && r.status != 429; ++i) {
+                      r = raw("POST", "/api/v1/session", R"({"name":"oa-reader","password":"wrong-password"})");
+                  }
+                  return r;
+              }},
+             {"GET /api/v1/hardware-models 200", [&] { return api("GET", "/api/v1/hardware-models"); }},
+             {"POST /api/v1/hardware-models 201", [&] { return api("POST", "/api/v1/hardware-models", model); }},
+             {"POST /api/v1/hardware-models 409", [&] { return api("POST", "/api/v1/hardware-models", model); }},
+             {"POST /api/v1/hardware-models 400", [&] { return api("POST", "/api/v1/hardware-models", "{"); }},
+             {"POST /api/v1/hardware-models 413",
+              [&] { return api("POST", "/api/v1/hardware-models", "{" + big + "}"); }},
+             {"POST /api/v1/hardware-models 422",
+              [&] { return api("POST", "/api/v1/hardware-models", R"({"vendor":"V","model":"M","connectors":[]})"); }},
+             {"POST /api/v1/hardware-models 403", [&] { return as_reader("POST", "/api/v1/hardware-models", model); }},
+             {"GET /api/v1/claims/{claimCode} 403", [&] { return as_reader("GET", "/api/v1/claims/" + fresh_code); }},
+             {"GET /api/v1/claims/{claimCode} 429",
+              [&] {
+                  HttpReply r;
+                  for (int i = 0; i < 12 && r.status != 429; ++i) {
+                      r = api("GET", "/api/v1/claims/" + unknown_code);
+                  }
+                  return r;
+              }},
+             {"DELETE /api/v1/users/{userName} 204", [&] { return api("DELETE", U + "/oa-reader"); }},
+             {"DELETE /api/v1/users/{userName} 404", [&] { return api("DELETE", U + "/oa-reader"); }},
          }) {
         recipes.push_back(std::move(r));
     }

@@ -77,10 +77,10 @@ TEST(Portal, LeavesOtherPathsAndRefusesWrites) {
 
 TEST(Portal, TellsThePagesTheTileUrl) {
     const Portal none(PortalConfig{});
-    EXPECT_EQ(none.serve(get("/config.json"))->body, "{\"mapTileUrl\":\"\",\"signIn\":true}\n");
-    const Portal tiles(PortalConfig{"https://tiles.example/{z}/{x}/{y}.png", false});
+    EXPECT_EQ(none.serve(get("/config.json"))->body, "{\"mapTileUrl\":\"\",\"signIn\":true,\"geocoderUrl\":\"\"}\n");
+    const Portal tiles(PortalConfig{"https://tiles.example/{z}/{x}/{y}.png", false, ""});
     EXPECT_EQ(tiles.serve(get("/config.json"))->body,
-              "{\"mapTileUrl\":\"https://tiles.example/{z}/{x}/{y}.png\",\"signIn\":false}\n");
+              "{\"mapTileUrl\":\"https://tiles.example/{z}/{x}/{y}.png\",\"signIn\":false,\"geocoderUrl\":\"\"}\n");
 }
 
 ocpp::Result<cs::Options> parse(std::vector<std::string> args) {
@@ -100,6 +100,26 @@ TEST(PortalOptions, MapTileUrlNeedsAWebUrlWithZXY) {
     EXPECT_NE(parse({"--map-tile-url", "file:///{z}/{x}/{y}"}).error().message.find("http(s) URL"), std::string::npos);
     EXPECT_NE(parse({"--map-tile-url", "https://t.example/{z}/{x}/{y}\".png"}).error().message.find("quotes"),
               std::string::npos);
+}
+
+TEST(PortalOptions, GeocoderUrlIsAWebBaseUrlAndOpensOnlyItsOrigin) {
+    EXPECT_EQ(parse({})->geocoder_url, "");
+    EXPECT_EQ(parse({"--geocoder-url", "https://geo.example/nominatim/"})->geocoder_url,
+              "https://geo.example/nominatim");
+    for (const char* bad : {"geo.example", "ftp://geo.example", "https://geo.example/search?q=", "https://a b"}) {
+        const auto r = parse({"--geocoder-url", bad});
+        ASSERT_FALSE(r) << bad;
+        EXPECT_NE(r.error().message.find("--geocoder-url"), std::string::npos) << bad;
+    }
+    const Portal portal(PortalConfig{"", true, "http://127.0.0.1:8088/geo"});
+    const auto page = portal.serve(get("/"));
+    EXPECT_NE(header(*page, "Content-Security-Policy").find("connect-src 'self' http://127.0.0.1:8088;"),
+              std::string::npos)
+        << header(*page, "Content-Security-Policy");
+    EXPECT_NE(portal.serve(get("/config.json"))->body.find("\"geocoderUrl\":\"http://127.0.0.1:8088/geo\""),
+              std::string::npos);
+    const Portal plain(PortalConfig{});
+    EXPECT_EQ(header(*plain.serve(get("/")), "Content-Security-Policy").find("connect-src"), std::string::npos);
 }
 
 } // namespace

@@ -1,5 +1,7 @@
-// The REST API from the browser: bearer token from sessionStorage, errors as ApiError with the field the server named.
+// The REST API from the browser: a user's session cookie (its CSRF token sent with every change) or a bearer token
+// from sessionStorage; errors as ApiError with the field the server named.
 const TOKEN_KEY = 'ocppkit.token';
+const CSRF_KEY = 'ocppkit.csrf';
 
 export class ApiError extends Error {
   constructor(status, message, field) {
@@ -18,6 +20,16 @@ export function setToken(value) {
   else sessionStorage.removeItem(TOKEN_KEY);
 }
 
+// The CSRF token of the signed-in user's session (the cookie itself is HttpOnly); empty when not signed in.
+export function csrf() {
+  return sessionStorage.getItem(CSRF_KEY) || '';
+}
+
+export function setCsrf(value) {
+  if (value) sessionStorage.setItem(CSRF_KEY, value);
+  else sessionStorage.removeItem(CSRF_KEY);
+}
+
 let onUnauthorized = () => {};
 export function whenUnauthorized(fn) {
   onUnauthorized = fn;
@@ -28,6 +40,7 @@ export async function api(method, path, body, { tokenOverride, timeoutMs = 35000
   const headers = { Accept: 'application/json' };
   const t = tokenOverride !== undefined ? tokenOverride : token();
   if (t) headers.Authorization = `Bearer ${t}`;
+  else if (csrf() && method !== 'GET') headers['X-CSRF-Token'] = csrf();
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   const ctrl = new AbortController();
   const timer = setTimeout(() => ctrl.abort(), timeoutMs);

@@ -1,5 +1,5 @@
 // The portal's shell: sign-in, hash routing to one page module at a time, search, notifications, navigation.
-import { api, get, post, setToken, token, whenUnauthorized } from './api.js';
+import { api, csrf, get, post, setCsrf, setToken, token, whenUnauthorized } from './api.js';
 import { h, clear, field, poll, when } from './ui.js';
 
 const pages = {
@@ -22,6 +22,7 @@ const pages = {
   idtags: () => import('./idtags.js'),
   import: () => import('./import.js'),
   sessions: () => import('./sessions.js'),
+  users: () => import('./users.js'),
 };
 
 const view = document.getElementById('view');
@@ -52,7 +53,7 @@ async function route() {
     if (active) a.setAttribute('aria-current', 'page'); else a.removeAttribute('aria-current');
   });
   closeMenu();
-  if (r.page === 'login' || (needsToken && !token())) {
+  if (r.page === 'login' || (needsToken && !token() && !csrf())) {
     showLogin();
     return;
   }
@@ -74,31 +75,60 @@ function showLogin() {
   stopNotifications && stopNotifications();
   stopNotifications = null;
   document.getElementById('logout').hidden = true;
-  const input = h('input', { type: 'password', name: 'token', required: true, autocomplete: 'current-password' });
+  const name = h('input', { type: 'text', name: 'name', required: true, autocomplete: 'username', maxlength: 64 });
+  const password = h('input', { type: 'password', name: 'password', required: true,
+    autocomplete: 'current-password', maxlength: 256 });
+  const input = h('input', { type: 'password', name: 'token', autocomplete: 'off' });
   const msg = h('p', { class: 'error', role: 'alert', hidden: true });
-  const form = h('form', { class: 'card login', novalidate: true },
+  const tokenMsg = h('p', { class: 'error', role: 'alert', hidden: true });
+  const signedIn = () => {
+    document.getElementById('logout').hidden = false;
+    location.hash = '#/dashboard';
+    if (parseHash().page === 'dashboard') route();
+  };
+  const form = h('form', { class: 'card login', novalidate: true, id: 'login-user' },
     h('h1', {}, 'Sign in'),
-    h('p', {}, 'Enter the API token the central system was started with (--api-token). It is kept in this browser tab only (sessionStorage) and sent as a bearer token.'),
-    field('API token', input), msg, h('button', { class: 'btn primary', type: 'submit' }, 'Sign in'));
+    h('p', {}, 'Sign in with your user name and password.'),
+    field('User name', name), field('Password', password), msg,
+    h('button', { class: 'btn primary', type: 'submit' }, 'Sign in'));
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     msg.hidden = true;
     try {
-      await api('GET', 'dashboard', undefined, { tokenOverride: input.value.trim() });
-      setToken(input.value.trim());
-      document.getElementById('logout').hidden = false;
-      location.hash = '#/dashboard';
-      if (parseHash().page === 'dashboard') route();
+      const who = await api('POST', 'session', { name: name.value.trim(), password: password.value },
+        { tokenOverride: '' });
+      setToken('');
+      setCsrf(who.csrfToken);
+      signedIn();
     } catch (e) {
-      msg.textContent = e.status === 401 ? 'This token is not accepted by the central system.' : e.message;
+      msg.textContent = e.status === 401 ? 'Wrong user name or password.' : e.message;
       msg.hidden = false;
+      password.setAttribute('aria-invalid', 'true');
+      password.focus();
+    }
+  });
+  const tokenForm = h('form', { class: 'card login', novalidate: true, id: 'login-token' },
+    h('h2', {}, 'Or with an API token'),
+    h('p', {}, 'The token the central system was started with (--api-token), or a user\'s API token. It is kept in this browser tab only (sessionStorage) and sent as a bearer token.'),
+    field('API token', input), tokenMsg, h('button', { class: 'btn', type: 'submit' }, 'Use this token'));
+  tokenForm.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    tokenMsg.hidden = true;
+    try {
+      await api('GET', 'session', undefined, { tokenOverride: input.value.trim() });
+      setCsrf('');
+      setToken(input.value.trim());
+      signedIn();
+    } catch (e) {
+      tokenMsg.textContent = e.status === 401 ? 'This token is not accepted by the central system.' : e.message;
+      tokenMsg.hidden = false;
       input.setAttribute('aria-invalid', 'true');
       input.focus();
     }
   });
-  clear(view, form);
+  clear(view, form, tokenForm);
   document.title = 'Sign in · ocppkit central system';
-  input.focus();
+  name.focus();
 }
 
 // The bell: unread count and the newest notifications. A central system that keeps notifications marks them read
@@ -159,10 +189,14 @@ async function start() {
   // A central system without --api-token needs no sign-in (a lab setup); config.json says so, so that no request
   // is made only to be refused (a 401 in the browser's console on every page load).
   needsToken = config.signIn !== false;
-  document.getElementById('logout').hidden = !needsToken || !token();
-  whenUnauthorized(() => { setToken(''); location.hash = '#/login'; });
-  document.getElementById('logout').addEventListener('click', () => {
+  document.getElementById('logout').hidden = !needsToken || (!token() && !csrf());
+  whenUnauthorized(() => { setToken(''); setCsrf(''); location.hash = '#/login'; });
+  document.getElementById('logout').addEventListener('click', async () => {
+    if (csrf()) {
+      try { await api('DELETE', 'session'); } catch (e) { /* the session may have ended already */ }
+    }
     setToken('');
+    setCsrf('');
     location.hash = '#/login';
   });
   document.getElementById('search-form').addEventListener('submit', (ev) => {

@@ -1,8 +1,10 @@
-// Map of all chargers with a position: individual chargers when zoomed in, numbered clusters when zoomed out;
-// choosing a charger shows its charge points and a link to its details.
+// Map of all chargers with a position: individual chargers when zoomed in, numbered clusters when zoomed out (a
+// cluster fans its chargers out when clicked); choosing a charger shows its charge points and a link to its details.
+// With a geocoder configured, a place search moves the map there.
 import { get, enc } from './api.js';
-import { h, clear, poll, plural, tileOf, statusBadge, TILE_LABELS } from './ui.js';
+import { h, clear, field, poll, plural, tileOf, statusBadge, TILE_LABELS } from './ui.js';
 import { MapView } from './mapview.js';
+import { searchControl } from './geocode.js';
 
 const ORDER = ['available', 'occupied', 'notAvailable', 'inoperative'];
 
@@ -12,7 +14,16 @@ export async function render(view, ctx) {
     h('p', { class: 'muted' }, 'Choose a charger on the map (click, or Tab and Enter).'));
   const count = h('p', { class: 'muted' });
   const legend = h('p', { class: 'small' }, ORDER.map((t) => [statusBadge(t), ' ']));
-  clear(view, h('h1', {}, 'Map'), count, legend, box, panel);
+  const place = h('input', { type: 'search', name: 'place', maxlength: 200, autocomplete: 'off' });
+  const search = ctx.config.geocoderUrl ? h('div', { class: 'card' }, field('Find a place', place),
+    searchControl(ctx.config.geocoderUrl, 'Search', () => place.value, (p) => {
+      map.center = { lat: p.lat, lon: p.lon };
+      map.zoom = 15;
+      map.root.dataset.zoom = '15';
+      map.fanned = null;
+      map.draw();
+    })) : null;
+  clear(view, h('h1', {}, 'Map'), count, legend, search, box, panel);
   let chargers = [];
   const select = (p) => {
     const c = chargers.find((x) => x.chargeBoxId === p.id);

@@ -3,6 +3,7 @@
 import { get, post, enc } from './api.js';
 import { h, clear, field, plural, showError, toast } from './ui.js';
 import { MapView } from './mapview.js';
+import { searchControl } from './geocode.js';
 
 const ACCESS = ['Public', 'Customers only', 'Residents only', 'Employees only', 'Restricted'];
 
@@ -64,7 +65,13 @@ export async function render(view, ctx) {
     h('fieldset', {}, h('legend', {}, 'Address'), field('Street and number', street), field('Postal code', postal),
       field('City', city), field('Country (two letters, ISO 3166)', country)),
     h('fieldset', {}, h('legend', {}, 'Geo position'),
-      h('p', { class: 'hint' }, 'Drag the marker, click the map, or type the coordinates.'), mapBox,
+      h('p', { class: 'hint' }, ctx.config.geocoderUrl ? 'Find the address, drag the marker, click the map, or type the coordinates.'
+        : 'Drag the marker, click the map, or type the coordinates.'),
+      ctx.config.geocoderUrl ? searchControl(ctx.config.geocoderUrl, 'Find the address on the map',
+        () => [street.value, `${postal.value} ${city.value}`, country.value].map((x) => x.trim()).filter(Boolean).join(', '),
+        (p) => { lat.value = p.lat.toFixed(6); lon.value = p.lon.toFixed(6); lat.dispatchEvent(new Event('change')); })
+        : null,
+      mapBox,
       h('div', { class: 'columns' }, field('Latitude', lat), field('Longitude', lon))),
     h('fieldset', {}, h('legend', {}, 'Access and contacts'), field('Accessibility', access),
       field('Hotline', hotline, 'Shown to drivers; required.'), field('Emergency contact', emergency)),

@@ -1,6 +1,7 @@
 // A small offline map in SVG (Web Mercator): a graticule background, or tiles when a tile URL is configured; pan by
-// dragging or arrow keys, zoom by wheel, buttons or +/-; markers cluster when they come closer than CELL pixels;
-// one draggable marker for picking a position. No library, nothing fetched unless a tile URL is set.
+// dragging or arrow keys, zoom by wheel, buttons or +/-; markers cluster when they come closer than CELL pixels (and
+// clusters never overlap); a cluster fans its chargers out when clicked, so each is two clicks away; one draggable
+// marker for picking a position. No library, nothing fetched unless a tile URL is set.
 const NS = 'http://www.w3.org/2000/svg';
 const TILE = 256;
 const CELL = 44;
@@ -26,20 +27,64 @@ export function unproject(x, y, zoom) {
   return { lat: (180 / Math.PI) * Math.atan(0.5 * (Math.exp(n) - Math.exp(-n))), lon };
 }
 
-// Groups points whose screen positions share a CELL-sized grid cell at `zoom`.
+// Groups points that come closer than CELL pixels at `zoom`: each point joins the first group within CELL of it,
+// then groups whose centres are closer than CELL merge until none are (so no two markers overlap). A group's position
+// is its members' mean.
 export function cluster(points, zoom) {
-  const cells = new Map();
+  let groups = [];
   for (const p of points) {
-    const { x, y } = project(p.lat, p.lon, zoom);
-    const key = `${Math.floor(x / CELL)}:${Math.floor(y / CELL)}`;
-    if (!cells.has(key)) cells.set(key, []);
-    cells.get(key).push(p);
+    const at = project(p.lat, p.lon, zoom);
+    const near = groups.find((g) => Math.hypot(g.x - at.x, g.y - at.y) < CELL);
+    if (near) {
+      near.members.push(p);
+      near.sx += at.x;
+      near.sy += at.y;
+      near.x = near.sx / near.members.length;
+      near.y = near.sy / near.members.length;
+    } else {
+      groups.push({ members: [p], sx: at.x, sy: at.y, x: at.x, y: at.y });
+    }
   }
-  return [...cells.values()].map((members) => ({
-    members,
-    lat: members.reduce((a, p) => a + p.lat, 0) / members.length,
-    lon: members.reduce((a, p) => a + p.lon, 0) / members.length,
-  }));
+  for (let merged = true; merged;) {
+    merged = false;
+    for (let i = 0; i < groups.length && !merged; i += 1) {
+      for (let j = i + 1; j < groups.length; j += 1) {
+        const a = groups[i];
+        const b = groups[j];
+        if (Math.hypot(a.x - b.x, a.y - b.y) >= CELL) continue;
+        a.members.push(...b.members);
+        a.sx += b.sx;
+        a.sy += b.sy;
+        a.x = a.sx / a.members.length;
+        a.y = a.sy / a.members.length;
+        groups.splice(j, 1);
+        merged = true;
+        break;
+      }
+    }
+  }
+  groups = groups.map((g) => ({ members: g.members, ...unproject(g.x, g.y, zoom) }));
+  return groups;
+}
+
+// Screen offsets for fanning out `n` markers around their cluster: a circle for a few, a spiral for many (each
+// marker at least FOOT pixels from the next).
+export function fanOffsets(n) {
+  const FOOT = 30;
+  if (n <= 8) {
+    const r = Math.max(36, (FOOT * n) / (2 * Math.PI));
+    return Array.from({ length: n }, (_, i) => ({ x: r * Math.cos((2 * Math.PI * i) / n - Math.PI / 2),
+      y: r * Math.sin((2 * Math.PI * i) / n - Math.PI / 2) }));
+  }
+  const out = [];
+  let leg = 28;
+  let angle = 0;
+  for (let i = 0; i < n; i += 1) {
+    angle += FOOT / leg + i * 0.0005;
+    out.push({ x: leg * Math.cos(angle), y: leg * Math.sin(angle) });
+    leg += (2 * Math.PI * 5) / angle;
+  }
+  return out;
 }
 
 export class MapView {
@@ -48,6 +93,7 @@ export class MapView {
     this.zoom = zoom;
     this.center = { lat: center[0], lon: center[1] };
     this.points = [];
+    this.fanned = null; // the ids of the cluster fanned out, until the view changes
     this.marker = null;
     this.onSelect = onSelect;
     this.svg = s('svg', { role: 'application', 'aria-label': `${label}: arrow keys pan, + and - zoom`, tabindex: 0 });
@@ -102,6 +148,7 @@ export class MapView {
       this.zoom = nz;
     }
     this.root.dataset.zoom = String(this.zoom);
+    this.fanned = null;
     this.draw();
   }
 
@@ -178,6 +225,9 @@ export class MapView {
       if (drag.marker && drag.moved) this.moveMarker(this.marker);
       else if (!drag.moved && this.marker && !drag.onAny) {
         this.moveMarker(this.fromScreen(ev.clientX - r.left, ev.clientY - r.top));
+      } else if (!drag.moved && !drag.onAny && this.fanned) {
+        this.fanned = null; // a click beside the fan folds it
+        this.draw();
       }
       drag = null;
     };
@@ -218,7 +268,14 @@ export class MapView {
       s('circle', { cy: -26, r: 5, fill: '#fff' }));
       layers.push(m);
     }
-    for (const c of cluster(this.points, this.zoom)) layers.push(this.clusterMark(c));
+    let open = null;
+    for (const c of cluster(this.points, this.zoom)) {
+      const key = c.members.map((m) => m.id).sort().join('\n');
+      if (c.members.length > 1 && this.fanned === key) open = c;
+      else layers.push(this.clusterMark(c));
+    }
+    if (open) layers.push(this.fan(open));
+    else this.fanned = null;
     const focused = document.activeElement && document.activeElement.classList &&
       document.activeElement.classList.contains('drag-marker');
     this.svg.replaceChildren(...layers);
@@ -229,7 +286,8 @@ export class MapView {
     const p = this.toScreen(c.lat, c.lon);
     const single = c.members.length === 1;
     const first = c.members[0];
-    const label = single ? first.label : `${c.members.length} chargers: ${c.members.map((m) => m.id).join(', ')}; zoom in`;
+    const label = single ? first.label
+      : `${c.members.length} chargers: ${c.members.map((m) => m.id).join(', ')}; open to show each`;
     const g = s('g', { class: `marker ${single ? 'single' : 'cluster'}`, transform: `translate(${p.x},${p.y})`,
       tabindex: 0, role: 'button', 'aria-label': label, 'data-count': c.members.length, 'data-id': single ? first.id : '' },
     s('title', {}, label));
@@ -241,12 +299,31 @@ export class MapView {
     }
     const activate = () => {
       if (single) { if (this.onSelect) this.onSelect(first); } else {
-        this.center = { lat: c.lat, lon: c.lon };
-        this.setZoom(this.zoom + 2);
+        this.fanned = c.members.map((m) => m.id).sort().join('\n');
+        this.draw();
+        const firstFanned = this.svg.querySelector('.fan .marker');
+        if (firstFanned) firstFanned.focus();
       }
     };
     g.addEventListener('click', activate);
     g.addEventListener('keydown', (ev) => { if (ev.key === 'Enter' || ev.key === ' ') { ev.preventDefault(); activate(); } });
+    return g;
+  }
+
+  // A cluster's chargers around its position, each a marker of its own joined to the centre by a line.
+  fan(c) {
+    const centre = this.toScreen(c.lat, c.lon);
+    const g = s('g', { class: 'fan', 'data-count': c.members.length });
+    const offsets = fanOffsets(c.members.length);
+    g.append(s('circle', { cx: centre.x, cy: centre.y, r: 5, fill: '#14243a' }));
+    c.members.forEach((m, i) => {
+      const at = { x: centre.x + offsets[i].x, y: centre.y + offsets[i].y };
+      g.append(s('line', { x1: centre.x, y1: centre.y, x2: at.x, y2: at.y, stroke: '#14243a', 'stroke-width': 1.5 }));
+    });
+    c.members.forEach((m, i) => {
+      const at = this.fromScreen(centre.x + offsets[i].x, centre.y + offsets[i].y);
+      g.append(this.clusterMark({ members: [m], lat: at.lat, lon: at.lon }));
+    });
     return g;
   }
 

@@ -1,11 +1,27 @@
-// Create-charger wizard: claiming code or free choice, hardware, one step per charge point, a summary that marks
-// what cannot be changed later (printable), then the charger is created and "Go to details" leads on.
-import { post, enc } from './api.js';
+// Create-charger wizard: claiming code (checked as it is typed; what the tester saw fills in the rest) or free choice,
+// hardware (a catalogue model fills in the charge points), one step per charge point, a summary that marks what
+// cannot be changed later (printable, with SIM data and a QR code per EVSE ID), then "Go to details" leads on.
+import { get, post, enc } from './api.js';
 import { h, clear, field, showError, options, labelOf, STANDARDS, FORMATS, POWER_TYPES } from './ui.js';
+import { qrSvg } from './qr.js';
 
 function newPoint(i) {
   return { connectorId: i + 1, evseId: '', standard: 'IEC_62196_T2', format: 'SOCKET', powerType: 'AC_3_PHASE',
     maxPowerKw: '22' };
+}
+
+const CLAIM_PATTERN = /^[0-9A-Za-z]{4}-?[0-9A-Za-z]{4}-?[0-9A-Za-z]{2}$/;
+
+// The charge points of `count` connectors, keeping what was entered and taking a catalogue model's connectors.
+function resize(points, count, connectors) {
+  const out = [];
+  for (let i = 0; i < count; i += 1) {
+    const p = points[i] || newPoint(i);
+    const c = connectors && connectors[Math.min(i, connectors.length - 1)];
+    out.push(c ? { ...p, standard: c.standard, format: c.format, powerType: c.powerType, maxPowerKw: String(c.maxPowerKw) }
+      : p);
+  }
+  return out;
 }
 
 function randomPassword() {
@@ -16,7 +32,39 @@ function randomPassword() {
 
 export async function render(view, ctx) {
   const s = { useClaim: true, claimCode: '', chargeBoxId: '', password: '', provider: '', vendor: '', model: '',
-    count: 1, points: [newPoint(0)], step: 0, created: null };
+    count: 1, points: [newPoint(0)], step: 0, created: null, claim: null, claimError: '', models: [], modelKey: '' };
+  let checking = null; // the claiming code being checked
+  const checkClaim = async (code, status) => {
+    s.claim = null;
+    s.claimError = '';
+    if (!CLAIM_PATTERN.test(code)) { clear(status); return; }
+    checking = code;
+    status.hidden = false; // a refused Next hides the field's messages
+    clear(status, 'Checking the code…');
+    try {
+      const c = await get(`claims/${enc(code.toUpperCase())}`);
+      if (checking !== code) return;
+      s.claim = c;
+      s.vendor = s.vendor || c.vendor;
+      s.model = s.model || c.model;
+      if (c.connectors > 0) {
+        s.count = Math.min(8, c.connectors);
+        s.points = resize(s.points, s.count);
+      }
+      clear(status, h('strong', {}, `${c.chargeBoxId}`), `: ${[c.vendor, c.model].filter(Boolean).join(' ') || 'vendor not reported'}`,
+        c.serial ? `, serial ${c.serial}` : '', c.firmware ? `, firmware ${c.firmware}` : '',
+        `, ${c.connectors === 1 ? '1 connector' : `${c.connectors} connectors`} seen by the tester.`);
+      status.className = 'hint ok';
+      status.hidden = false;
+    } catch (e) {
+      if (checking !== code) return;
+      s.claimError = e.message;
+      clear(status, e.message);
+      status.className = 'hint claim-error';
+      status.hidden = false;
+    }
+  };
+  get('hardware-models').then((d) => { s.models = d.models || []; if (s.step === 1) draw(); }).catch(() => {});
   const stepNames = () => ['Identity', 'Hardware', ...s.points.map((_, i) => `Charge point ${i + 1}`), 'Summary'];
 
   const draw = () => {
@@ -48,9 +96,13 @@ export async function render(view, ctx) {
         h('label', { class: 'switch' }, yes, 'Yes: the code fills in the Chargebox ID and password'),
         h('label', { class: 'switch' }, no, 'No: I choose the Chargebox ID and password')));
       if (s.useClaim) {
-        form.append(field('Claiming code', bind(h('input', { name: 'claimCode', value: s.claimCode, required: true,
-          autocomplete: 'off', placeholder: '7KQF-3M9X-TR', autocapitalize: 'characters' }), s, 'claimCode'),
-        'The code ocpp-tester printed after the charger passed its test. It works once.'));
+        const status = h('p', { class: s.claim ? 'hint ok' : 'hint', role: 'status', dataset: { claimStatus: '' } });
+        const input = bind(h('input', { name: 'claimCode', value: s.claimCode, required: true,
+          autocomplete: 'off', placeholder: '7KQF-3M9X-TR', autocapitalize: 'characters' }), s, 'claimCode');
+        input.addEventListener('input', () => checkClaim(input.value.trim(), status));
+        form.append(field('Claiming code', input,
+          'The code ocpp-tester printed after the charger passed its test. It works once.'), status);
+        if (s.claim) status.append(`${s.claim.chargeBoxId} (${s.claim.connectors} connectors) is ready to create.`);
       } else {
         form.append(
           field('Chargebox ID', bind(h('input', { name: 'chargeBoxId', value: s.chargeBoxId, required: true,
@@ -67,6 +119,28 @@ export async function render(view, ctx) {
       form.append(field('Provider', bind(h('input', { name: 'provider', value: s.provider, maxlength: 64 }), s,
         'provider'), 'Optional: the operator or customer this charger belongs to.'));
     } else if (s.step === 1) {
+      const pick = h('select', { name: 'hardwareModel' }, h('option', { value: '' }, 'Enter by hand'),
+        s.models.map((m) => h('option', { value: `${m.vendor}\u0000${m.model}`,
+          selected: `${m.vendor}\u0000${m.model}` === s.modelKey },
+        `${m.vendor} ${m.model} (${m.connectors.length} × ${m.connectors.map((c) => `${c.maxPowerKw} kW`)[0]}${m.shipped ? '' : ', own'})`)));
+      pick.addEventListener('change', () => {
+        s.modelKey = pick.value;
+        const m = s.models.find((x) => `${x.vendor}\u0000${x.model}` === pick.value);
+        if (m) {
+          s.vendor = m.vendor;
+          s.model = m.model;
+          s.count = s.claim && s.claim.connectors > 0 ? Math.min(8, s.claim.connectors) : m.connectors.length;
+          s.points = resize(s.points, s.count, m.connectors);
+        }
+        draw();
+      });
+      form.append(field('Hardware model', pick,
+        'A model from the catalogue fills in vendor, model and each charge point\'s connector type, format, mode and power.'));
+      if (s.claim) {
+        form.append(h('p', { class: 'hint' }, `The tester saw: ${[s.claim.vendor, s.claim.model].filter(Boolean).join(' ')}`,
+          s.claim.serial ? `, serial ${s.claim.serial}` : '', s.claim.firmware ? `, firmware ${s.claim.firmware}` : '',
+          `, ${s.claim.connectors} connectors.`));
+      }
       form.append(
         field('Vendor', bind(h('input', { name: 'vendor', value: s.vendor, maxlength: 64 }), s, 'vendor'),
           s.useClaim ? 'Leave empty to take what the tester saw.' : 'For example KEBA, ABB, Alfen.'),
@@ -131,9 +205,10 @@ export async function render(view, ctx) {
 
   // Checks the current step before moving on; returns {field, message} or null.
   const check = (form) => {
-    if (s.step === 0 && s.useClaim && !/^[0-9A-Za-z]{4}-?[0-9A-Za-z]{4}-?[0-9A-Za-z]{2}$/.test(s.claimCode.trim())) {
+    if (s.step === 0 && s.useClaim && !CLAIM_PATTERN.test(s.claimCode.trim())) {
       return { field: 'claimCode', message: 'Enter the claiming code as printed, like 7KQF-3M9X-TR.' };
     }
+    if (s.step === 0 && s.useClaim && s.claimError) return { field: 'claimCode', message: s.claimError };
     if (s.step === 0 && !s.useClaim && !/^[A-Za-z0-9.\-_:*]{1,48}$/.test(s.chargeBoxId.trim())) {
       return { field: 'chargeBoxId', message: 'The Chargebox ID takes 1 to 48 letters, digits or . - _ : *.' };
     }
@@ -156,7 +231,9 @@ export async function render(view, ctx) {
   const summary = (charger) => {
     const fixed = h('span', { class: 'fixed' }, ' (cannot be changed later)');
     const row = (label, value, isFixed) => [h('dt', {}, label, isFixed ? fixed.cloneNode(true) : null), h('dd', {}, value || '—')];
-    const id = charger ? charger.chargeBoxId : s.useClaim ? `from claiming code ${s.claimCode.trim().toUpperCase()}` : s.chargeBoxId;
+    const id = charger ? charger.chargeBoxId : s.claim ? s.claim.chargeBoxId
+      : s.useClaim ? `from claiming code ${s.claimCode.trim().toUpperCase()}` : s.chargeBoxId;
+    const seen = (charger && charger.boot) || s.claim || {};
     return h('section', { class: 'summary', 'aria-label': 'Summary' },
       h('h2', {}, 'Summary'),
       h('dl', {},
@@ -164,9 +241,14 @@ export async function render(view, ctx) {
         row('HTTP Basic password', s.useClaim ? 'from the claiming code' : s.password ? 'set (not shown)' : 'captured at the first connection'),
         row('Provider', charger ? charger.provider : s.provider),
         row('Vendor / model', charger ? `${charger.vendor} ${charger.model}` : `${s.vendor} ${s.model}`.trim() ||
-          (s.useClaim ? 'from the tester' : ''))),
-      s.points.map((p) => h('dl', { class: 'card' },
+          (s.useClaim ? 'from the tester' : '')),
+        row('Serial number', seen.serial),
+        row('Firmware', seen.firmware),
+        row('SIM card ICCID', seen.iccid || (charger ? 'not reported yet (the charger sends it when it boots)' : '')),
+        row('SIM card IMSI', seen.imsi || (charger ? 'not reported yet' : ''))),
+      s.points.map((p) => h('dl', { class: 'card sticker', dataset: { evse: p.evseId } },
         row(`Charge point ${p.connectorId}: EVSE ID`, p.evseId, true),
+        p.evseId ? h('dd', { class: 'qr' }, qrSvg(p.evseId.trim().toUpperCase(), `QR code of EVSE ID ${p.evseId}`)) : null,
         row('Connector type', labelOf(STANDARDS, p.standard)),
         row('Format', labelOf(FORMATS, p.format)),
         row('Charging mode', labelOf(POWER_TYPES, p.powerType)),

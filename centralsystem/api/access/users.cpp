@@ -1,0 +1,301 @@
+// /api/v1/session (sign in with a user's password: a session cookie and its CSRF token; sign out; who am I) and
+// /api/v1/users (admin: list, create, delete users, issue API tokens). Passwords are PBKDF2-SHA256 with a per-user
+// salt; tokens and session ids are stored as SHA-256 hashes only. Hashing runs on the store worker, not the loop.
+#include <cctype>
+#include <chrono>
+
+#include "centralsystem/api/access/access.hpp"
+#include "centralsystem/db/users.hpp"
+#include "centralsystem/files/file_store.hpp"
+#include "store/password.hpp"
+
+namespace cs::api {
+
+namespace {
+
+// PBKDF2-HMAC-SHA256 iterations of a user's password (OWASP's 2021 figure for this function). Users' passwords are
+// chosen by people, unlike chargers' (store::kPasswordIterations), so each guess is made expensive.
+constexpr int kUserPasswordIterations = 310000;
+constexpr std::size_t kMinPassword = 12;
+
+std::int64_t unix_now() {
+    return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+HttpResponse db_failed(const ocpp::Error& e) {
+    return json_error(503, "the database could not do this now: " + e.message);
+}
+
+void write_user(Writer& w, const db::UserRow& u) {
+    w.StartObject();
+    member(w, "name", u.name);
+    member(w, "role", u.role);
+    member_or_null(w, "provider", u.provider.empty() ? std::optional<std::string>() : u.provider);
+    member(w, "createdAt", u.created_at);
+    w.EndObject();
+}
+
+std::string user_json(const db::UserRow& u) {
+    rapidjson::StringBuffer buf;
+    Writer w(buf);
+    write_user(w, u);
+    return std::string(buf.GetString(), buf.GetSize()) + "\n";
+}
+
+// Why `name` is not a user name, or empty.
+std::string name_problem(const std::string& name) {
+    if (name.empty() || name.size() > 64) {
+        return "name must have 1 to 64 characters";
+    }
+    for (unsigned char c : name) {
+        if (std::isalnum(c) == 0 && c != '.' && c != '_' && c != '-' && c != '@') {
+            return "name may hold letters, digits and . _ - @ only";
+        }
+    }
+    return {};
+}
+
+std::string session_cookie(const std::string& value, std::int64_t max_age, bool secure) {
+    return std::string(kSessionCookie) + "=" + value + "; Path=/; Max-Age=" + std::to_string(max_age) +
+           "; HttpOnly; SameSite=Strict" + (secure ? "; Secure" : "");
+}
+
+// Parses a body that may be empty (as {}).
+std::optional<HttpResponse> parse_optional_object(const HttpRequest& req, rapidjson::Document& doc) {
+    if (req.body.find_first_not_of(" \t\r\n") == std::string::npos) {
+        doc.SetObject();
+        return std::nullopt;
+    }
+    return parse_object(req, doc);
+}
+
+} // namespace
+
+std::string principal_json(const Principal& who) {
+    return json_object([&](Writer& w) {
+        member(w, "name", who.name);
+        member(w, "role", std::string(role_name(who.role)));
+        member_or_null(w, "provider", who.provider.empty() ? std::optional<std::string>() : who.provider);
+        member_or_null(w, "csrfToken", who.cookie ? std::optional<std::string>(who.csrf) : std::nullopt);
+        w.Key("bootstrap");
+        w.Bool(who.bootstrap);
+    });
+}
+
+void who_am_i(const Principal& who, Respond respond) {
+    respond(json_response(200, principal_json(who)));
+}
+
+void sign_in(Access& access, const HttpRequest& req, Respond respond) {
+    rapidjson::Document doc;
+    if (auto bad = parse_object(req, doc)) {
+        return respond(std::move(*bad));
+    }
+    ObjectReader r(doc, "");
+    std::optional<std::string> name, password;
+    if (!r.text("name", name, true, 64) || !r.text("password", password, true, 256) || !r.no_unknown_members()) {
+        return respond(r.problem()->response());
+    }
+    const std::int64_t now = unix_now();
+    const std::string by_name = "name:" + *name, by_address = "address:" + req.remote_address;
+    const std::int64_t wait = std::max(access.limiter().wait(by_name, now), access.limiter().wait(by_address, now));
+    if (wait > 0) {
+        HttpResponse too_many =
+            json_error(429, "too many failed sign-ins: try again in " + std::to_string(wait) + " s", "password");
+        too_many.headers.emplace_back("Retry-After", std::to_string(wait));
+        return respond(std::move(too_many));
+    }
+    struct Outcome {
+        std::optional<db::UserRow> user;
+        std::string session, csrf;
+    };
+    auto self = access.shared_from_this();
+    access.cs().store<Outcome>(
+        [name = *name, password = *password, now](store::Connection& db) -> ocpp::Result<Outcome> {
+            // An unknown name costs the same hashing as a wrong password, so timing does not tell names apart.
+            static const std::string decoy = store::hash_password("decoy password", kUserPasswordIterations);
+            auto user = db::find_user(db, name);
+            if (!user) {
+                return user.error();
+            }
+            const bool good = store::verify_password(password, *user ? (*user)->password_hash : decoy) && *user;
+            if (!good) {
+                return Outcome{};
+            }
+            Outcome out{*user, random_token(), random_token()};
+            if (out.session.empty() || out.csrf.empty()) {
+                return ocpp::make_error("no random bytes for a session");
+            }
+            db::SessionRow row{name, out.csrf, now + Access::kSessionSeconds};
+            if (auto added = db::add_session(db, sha256_hex(out.session), row, now); !added) {
+                return added.error();
+            }
+            return out;
+        },
+        [self, respond, by_name, by_address, now](ocpp::Result<Outcome> outcome) {
+            if (!outcome) {
+                return respond(db_failed(outcome.error()));
+            }
+            if (!outcome->user) {
+                self->limiter().failed(by_name, now);
+                self->limiter().failed(by_address, now);
+                self->cs().log().warn("api", "failed sign-in for user \"" + by_name.substr(5) + "\" from " +
+                                                 by_address.substr(8));
+                return respond(json_error(401, "wrong user name or password", "password"));
+            }
+            self->limiter().succeeded(by_name);
+            Principal who;
+            who.name = outcome->user->name;
+            who.role = role_from(outcome->user->role).value_or(Role::ReadOnly);
+            who.provider = outcome->user->provider;
+            who.cookie = true;
+            who.csrf = outcome->csrf;
+            HttpResponse answer = json_response(200, principal_json(who));
+            answer.headers.emplace_back(
+                "Set-Cookie", session_cookie(outcome->session, Access::kSessionSeconds, self->config().secure_cookies));
+            answer.headers.emplace_back("Cache-Control", "no-store");
+            respond(std::move(answer));
+        });
+}
+
+void sign_out(Access& access, const HttpRequest& req, const Principal& who, Respond respond) {
+    HttpResponse done;
+    done.status = 204;
+    if (!who.cookie) {
+        return respond(std::move(done));
+    }
+    done.headers.emplace_back("Set-Cookie", session_cookie("", 0, access.config().secure_cookies));
+    const std::string session = cookie_value(req.header("cookie"), kSessionCookie);
+    access.cs().store<bool>(
+        [hash = sha256_hex(session)](store::Connection& db) -> ocpp::Result<bool> {
+            if (auto r = db::delete_session(db, hash); !r) {
+                return r.error();
+            }
+            return true;
+        },
+        [respond, done](ocpp::Result<bool> r) { respond(r ? done : db_failed(r.error())); });
+}
+
+void list_users(Access& access, Respond respond) {
+    access.cs().store<std::vector<db::UserRow>>([](store::Connection& db) { return db::list_users(db); },
+                                                [respond](ocpp::Result<std::vector<db::UserRow>> users) {
+                                                    if (!users) {
+                                                        return respond(db_failed(users.error()));
+                                                    }
+                                                    respond(json_response(200, json_object([&](Writer& w) {
+                                                                              w.Key("users");
+                                                                              w.StartArray();
+                                                                              for (const auto& u : *users) {
+                                                                                  write_user(w, u);
+                                                                              }
+                                                                              w.EndArray();
+                                                                              w.Key("count");
+                                                                              w.Uint64(users->size());
+                                                                          })));
+                                                });
+}
+
+void create_user(Access& access, const HttpRequest& req, Respond respond) {
+    rapidjson::Document doc;
+    if (auto bad = parse_object(req, doc)) {
+        return respond(std::move(*bad));
+    }
+    ObjectReader r(doc, "");
+    std::optional<std::string> name, password, role, provider;
+    if (!r.text("name", name, true, 64) || !r.text("password", password, true, 256) ||
+        !r.text("role", role, true, 16) || !r.text("provider", provider, false, 64) || !r.no_unknown_members()) {
+        return respond(r.problem()->response());
+    }
+    if (auto problem = name_problem(*name); !problem.empty()) {
+        return respond(json_error(422, problem, "name"));
+    }
+    if (password->size() < kMinPassword) {
+        return respond(json_error(422, "password must have at least 12 characters", "password"));
+    }
+    if (!role_from(*role)) {
+        return respond(json_error(422, "role must be one of admin, operator, installer, read-only", "role"));
+    }
+    db::UserRow user{*name, *role, provider.value_or(""), "", access.cs().now_text()};
+    access.cs().store<bool>(
+        [user, password = *password](store::Connection& db) mutable {
+            user.password_hash = store::hash_password(password, kUserPasswordIterations);
+            return db::create_user(db, user);
+        },
+        [self = access.shared_from_this(), user, respond](ocpp::Result<bool> created) {
+            if (!created) {
+                return respond(db_failed(created.error()));
+            }
+            if (!*created) {
+                return respond(json_error(409, "user \"" + user.name + "\" exists", "name"));
+            }
+            self->cs().log().info("api", "user \"" + user.name + "\" created, role " + user.role +
+                                             (user.provider.empty() ? "" : ", provider " + user.provider));
+            HttpResponse resp = json_response(201, user_json(user));
+            resp.headers.emplace_back("Location", "/api/v1/users/" + user.name);
+            respond(std::move(resp));
+        });
+}
+
+void delete_user(Access& access, const std::string& name, Respond respond) {
+    access.cs().store<bool>([name](store::Connection& db) { return db::delete_user(db, name); },
+                            [name, respond](ocpp::Result<bool> deleted) {
+                                if (!deleted) {
+                                    return respond(db_failed(deleted.error()));
+                                }
+                                if (!*deleted) {
+                                    return respond(json_error(404, "no user \"" + name + "\"", "userName"));
+                                }
+                                HttpResponse done;
+                                done.status = 204;
+                                respond(std::move(done));
+                            });
+}
+
+void create_user_token(Access& access, const std::string& name, const HttpRequest& req, Respond respond) {
+    rapidjson::Document doc;
+    if (auto bad = parse_optional_object(req, doc)) {
+        return respond(std::move(*bad));
+    }
+    ObjectReader r(doc, "");
+    std::optional<std::string> label;
+    if (!r.text("label", label, false, 64) || !r.no_unknown_members()) {
+        return respond(r.problem()->response());
+    }
+    const std::string token = random_token();
+    if (token.empty()) {
+        return respond(json_error(503, "no random bytes for a token"));
+    }
+    access.cs().store<bool>(
+        [name, token, label = label.value_or(""),
+         now = access.cs().now_text()](store::Connection& db) -> ocpp::Result<bool> {
+            auto user = db::find_user(db, name);
+            if (!user) {
+                return user.error();
+            }
+            if (!*user) {
+                return false;
+            }
+            if (auto added = db::add_user_token(db, name, sha256_hex(token), label, now); !added) {
+                return added.error();
+            }
+            return true;
+        },
+        [name, token, label = label.value_or(""), respond](ocpp::Result<bool> added) {
+            if (!added) {
+                return respond(db_failed(added.error()));
+            }
+            if (!*added) {
+                return respond(json_error(404, "no user \"" + name + "\"", "userName"));
+            }
+            HttpResponse resp = json_response(201, json_object([&](Writer& w) {
+                                                  member(w, "userName", name);
+                                                  member(w, "label", label);
+                                                  member(w, "token", token); // shown once; only its hash is kept
+                                              }));
+            resp.headers.emplace_back("Cache-Control", "no-store");
+            respond(std::move(resp));
+        });
+}
+
+} // namespace cs::api

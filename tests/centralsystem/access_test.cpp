@@ -1,0 +1,204 @@
+// Users, roles and providers against the real binary: every write route refuses a read-only user and a user of
+// another provider (the route table iterated, nothing stored changes), a provider's user sees only that provider's
+// chargers, cookie writes need the CSRF token, and the permission table covers every route.
+#include <map>
+#include <set>
+
+#include <gtest/gtest.h>
+
+#include "centralsystem/api/access/access.hpp"
+#include "centralsystem/api/api.hpp"
+#include "tests/centralsystem/cs_binary.hpp"
+
+namespace {
+
+using namespace cs::test;
+
+const std::string C = "/api/v1/chargers";
+const std::string U = "/api/v1/users";
+
+TEST(AccessTable, EveryRouteHasAPermission) {
+    std::set<std::pair<std::string, std::string>> listed;
+    for (const auto& [method, path, permission] : cs::api::permission_table()) {
+        EXPECT_TRUE(listed.emplace(method, path).second) << "listed twice: " << method << " " << path;
+    }
+    for (const auto& route : cs::api_routes()) {
+        EXPECT_TRUE(listed.count(route)) << "no permission decided for " << route.first << " " << route.second;
+    }
+}
+
+TEST(AccessTable, RolesAllowWhatTheyShould) {
+    using cs::api::Need;
+    using cs::api::Role;
+    EXPECT_TRUE(cs::api::allows(Role::ReadOnly, Need::Read));
+    EXPECT_FALSE(cs::api::allows(Role::ReadOnly, Need::Install));
+    EXPECT_TRUE(cs::api::allows(Role::Installer, Need::Install));
+    EXPECT_FALSE(cs::api::allows(Role::Installer, Need::Operate));
+    EXPECT_TRUE(cs::api::allows(Role::Operator, Need::Operate));
+    EXPECT_FALSE(cs::api::allows(Role::Operator, Need::Admin));
+    EXPECT_TRUE(cs::api::allows(Role::Admin, Need::Admin));
+    EXPECT_EQ(cs::api::role_from("read-only"), Role::ReadOnly);
+    EXPECT_FALSE(cs::api::role_from("root"));
+}
+
+TEST(AccessCookie, TheSessionCookieIsFoundAmongOthers) {
+    EXPECT_EQ(cs::api::cookie_value("a=1; ocppkit_session=abc; b=2", "ocppkit_session"), "abc");
+    EXPECT_EQ(cs::api::cookie_value("xocppkit_session=abc", "ocppkit_session"), "");
+    EXPECT_EQ(cs::api::cookie_value("", "ocppkit_session"), "");
+}
+
+class Access : public CentralSystemBinary {
+protected:
+    // Creates a user and returns an API token of theirs.
+    std::string user(const std::string& name, const std::string& role, const std::string& provider = "") {
+        const std::string body = R"({"name":")" + name + R"(","password":"password-of-)" + name + R"(","role":")" +
+                                 role + "\"" + (provider.empty() ? "" : R"(,"provider":")" + provider + "\"") + "}";
+        EXPECT_EQ(api("POST", U, body).status, 201) << name;
+        const auto t = api("POST", U + "/" + name + "/tokens");
+        EXPECT_EQ(t.status, 201) << t.body;
+        return parse_json(t.body)["token"].GetString();
+    }
+    HttpReply as(const std::string& token, const std::string& method, const std::string& target,
+                 const std::string& body = "", std::vector<std::string> headers = {}) {
+        headers.push_back("Authorization: Bearer " + token);
+        return raw(method, target, body, headers);
+    }
+    void two_providers() {
+        for (const auto& [id, provider] : std::vector<std::pair<std::string, std::string>>{
+                 {"ACME-1", "acme"}, {"ACME-2", "acme"}, {"OTHER-1", "other"}, {"NOBODY-1", ""}}) {
+            const std::string evse = "DE*ACC*E" + id.substr(0, id.find('-')) + id.substr(id.find('-') + 1) + "*1";
+            const std::string body = R"({"chargeBoxId":")" + id + R"(","password":"password-)" + id +
+                                     R"(","provider":")" + provider +
+                                     R"(","chargePoints":[{"connectorId":1,"evseId":")" + evse + R"("}]})";
+            ASSERT_EQ(api("POST", C, body).status, 201) << id;
+        }
+    }
+    // Everything stored that a write could change, as the admin reads it.
+    std::string snapshot() {
+        std::string out;
+        for (const std::string& path :
+             {C, C + "/ACME-1", C + "/ACME-1/prices", std::string("/api/v1/idtags"), std::string("/api/v1/sites"), U,
+              std::string("/api/v1/rollouts"), std::string("/api/v1/reservations")}) {
+            out += path + " " + api("GET", path).body + "\n";
+        }
+        return out;
+    }
+};
+
+std::string concrete(std::string path) {
+    for (const auto& [param, value] : std::vector<std::pair<std::string, std::string>>{{"{chargeBoxId}", "ACME-1"},
+                                                                                       {"{priceSetId}", "1"},
+                                                                                       {"{action}", "Reset"},
+                                                                                       {"{userName}", "acme-op"},
+                                                                                       {"{connectorId}", "1"}}) {
+        if (auto at = path.find(param); at != std::string::npos) {
+            path.replace(at, param.size(), value);
+        }
+    }
+    for (auto at = path.find('{'); at != std::string::npos; at = path.find('{')) {
+        path.replace(at, path.find('}', at) - at + 1, "1");
+    }
+    return path;
+}
+
+TEST_F(Access, ReadOnlyAndOtherProviderUsersAreRefusedForEveryWriteRoute) {
+    two_providers();
+    const std::string reader = user("reader", "read-only");
+    const std::string stranger = user("other-op", "operator", "other");
+    user("acme-op", "operator", "acme");
+    const std::string before = snapshot();
+    std::map<std::pair<std::string, std::string>, cs::api::Permission> permissions;
+    for (const auto& [method, path, permission] : cs::api::permission_table()) {
+        permissions[{method, path}] = permission;
+    }
+    int writes = 0;
+    for (const auto& route : cs::api_routes()) {
+        const auto& [method, path] = route;
+        const cs::api::Permission permission = permissions.at(route);
+        if (method == "GET" || permission.need == cs::api::Need::Read) {
+            continue; // reads, and the caller's own session
+        }
+        ++writes;
+        const std::string target = concrete(path);
+        const bool csv = path.find("/import") != std::string::npos;
+        const std::string body = csv ? "chargeBoxId\nACME-9\n" : "{}";
+        const std::vector<std::string> type =
+            csv ? std::vector<std::string>{"Content-Type: text/csv"} : std::vector<std::string>{};
+        const auto r = as(reader, method, target, body, type);
+        EXPECT_EQ(r.status, 403) << "read-only: " << method << " " << target << ": " << r.body;
+        EXPECT_TRUE(parse_json(r.body)["field"] == "role") << method << " " << target;
+        if (permission.reach == cs::api::Reach::Own) {
+            continue; // no provider's data (the hardware catalogue)
+        }
+        const auto s = as(stranger, method, target, body, type);
+        EXPECT_TRUE(s.status == 403 || s.status == 404)
+            << "other provider: " << method << " " << target << ": " << s.status << " " << s.body;
+    }
+    EXPECT_GE(writes, 33); // every write route of this build (more as routes are added)
+    EXPECT_EQ(snapshot(), before);
+}
+
+TEST_F(Access, AProvidersUserSeesOnlyThatProvidersChargers) {
+    two_providers();
+    const std::string acme = user("acme-reader", "read-only", "acme");
+    for (const std::string& target : {C, C + "?provider=other", C + "?provider=", C + "?q=1&provider=other"}) {
+        const auto r = as(acme, "GET", target);
+        ASSERT_EQ(r.status, 200) << target;
+        std::set<std::string> ids;
+        for (const auto& c : parse_json(r.body)["chargers"].GetArray()) {
+            ids.insert(c["chargeBoxId"].GetString());
+        }
+        EXPECT_EQ(ids.count("OTHER-1") + ids.count("NOBODY-1"), 0u) << target << ": " << r.body;
+        EXPECT_TRUE(ids.count("ACME-1")) << target << ": " << r.body;
+    }
+    EXPECT_EQ(as(acme, "GET", C + "/ACME-1").status, 200);
+    EXPECT_EQ(as(acme, "GET", C + "/OTHER-1").status, 404);
+    EXPECT_EQ(as(acme, "GET", C + "/NOBODY-1/transactions").status, 404);
+    EXPECT_EQ(as(acme, "GET", "/api/v1/dashboard?provider=other").status, 200);
+    const auto ids = as(acme, "GET", "/api/v1/idtags");
+    EXPECT_EQ(ids.status, 403);
+    EXPECT_TRUE(parse_json(ids.body)["field"] == "provider");
+    // The admin still sees all.
+    EXPECT_EQ(parse_json(api("GET", C).body)["count"].GetInt(), 4);
+}
+
+TEST_F(Access, ACookieSessionNeedsTheCsrfTokenForChanges) {
+    user("op", "operator");
+    const auto in = raw("POST", "/api/v1/session", R"({"name":"op","password":"password-of-op"})");
+    ASSERT_EQ(in.status, 200) << in.body;
+    const std::string set = in.header("set-cookie");
+    EXPECT_NE(set.find("HttpOnly"), std::string::npos) << set;
+    EXPECT_NE(set.find("SameSite=Strict"), std::string::npos) << set;
+    EXPECT_EQ(set.find("Secure"), std::string::npos) << "plain HTTP: " << set;
+    const std::string cookie = "Cookie: " + set.substr(0, set.find(';'));
+    const std::string csrf = parse_json(in.body)["csrfToken"].GetString();
+    EXPECT_EQ(raw("GET", "/api/v1/idtags", "", {cookie}).status, 200);
+    const auto forged = raw("POST", "/api/v1/idtags", R"({"idTag":"CSRF-1"})", {cookie});
+    EXPECT_EQ(forged.status, 403);
+    EXPECT_TRUE(parse_json(forged.body)["field"] == "X-CSRF-Token");
+    EXPECT_EQ(raw("POST", "/api/v1/idtags", R"({"idTag":"CSRF-1"})", {cookie, "X-CSRF-Token: wrong"}).status, 403);
+    EXPECT_EQ(api("GET", "/api/v1/idtags/CSRF-1").status, 404);
+    EXPECT_EQ(raw("POST", "/api/v1/idtags", R"({"idTag":"CSRF-1"})", {cookie, "X-CSRF-Token: " + csrf}).status, 201);
+    EXPECT_EQ(raw("DELETE", "/api/v1/session", "", {cookie, "X-CSRF-Token: " + csrf}).status, 204);
+    EXPECT_EQ(raw("GET", "/api/v1/idtags", "", {cookie}).status, 401);
+}
+
+TEST_F(Access, SignInIsRateLimitedAndPasswordsAreStoredHashed) {
+    user("op", "operator");
+    for (int i = 0; i < 5; ++i) {
+        EXPECT_EQ(raw("POST", "/api/v1/session", R"({"name":"op","password":"wrong"})").status, 401);
+    }
+    const auto limited = raw("POST", "/api/v1/session", R"({"name":"op","password":"password-of-op"})");
+    EXPECT_EQ(limited.status, 429) << "even the right password waits";
+    EXPECT_FALSE(limited.header("retry-after").empty());
+    EXPECT_EQ(file_text(db_).find("password-of-op"), std::string::npos);
+}
+
+TEST_F(Access, ADeletedUsersTokenStopsWorking) {
+    const std::string token = user("gone", "admin");
+    EXPECT_EQ(as(token, "GET", U).status, 200);
+    EXPECT_EQ(api("DELETE", U + "/gone").status, 204);
+    EXPECT_EQ(as(token, "GET", U).status, 401);
+}
+
+} // namespace
