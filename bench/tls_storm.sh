@@ -174,9 +174,10 @@ if [[ ${TLS_PERF:-0} == 1 ]]; then
         [[ -s $WORK/perf.$who.data ]] || continue
         echo
         echo "perf, $who, by shared object (self time):"
-        perf report -q -i "$WORK/perf.$who.data" --no-children --sort dso --percent-limit 1 2>/dev/null | head -15
+        perf report -q -i "$WORK/perf.$who.data" --no-children -g none --sort dso --percent-limit 1 2>/dev/null |
+            grep -v '^$' | head -15
         echo "perf, $who, top symbols (self time):"
-        perf report -q -i "$WORK/perf.$who.data" --no-children --sort dso,sym --percent-limit 0.7 2>/dev/null |
-            grep -v '^$' | grep -v '^ *|' | grep -v '^ *-' | head -40
+        perf report -q -i "$WORK/perf.$who.data" --no-children -g none --sort dso,sym --percent-limit 0.7 \
+            2>/dev/null | grep -v '^$' | head -30
     done
 fi
