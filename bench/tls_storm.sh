@@ -7,7 +7,9 @@
 #
 # Environment: TLS_CHARGERS (default 2000), TLS_RAMP (new connections per second asked of the simulator, default
 # 20000), TLS_IN_FLIGHT (handshakes outstanding at once, default 250: more only queue behind the CPU and risk the
-# central system's 10 s open-handshake timeout on a busy machine), TLS_KEEP=1 keeps the work directory.
+# central system's 10 s open-handshake timeout on a busy machine), TLS_KEEP=1 keeps the work directory, TLS_PERF=1
+# records where each side's CPU goes during the wss:// storm (`perf record`, Debian's linux-perf) and prints the top
+# shared objects and symbols of the central system and of the simulator after the table.
 # Per run it measures: chargers connected and booted per second (N divided by the seconds from the simulator's start
 # until the central system counted N accepted BootNotifications), the simulator's connection errors by cause
 # (handshake timeouts among them; 0 wanted), and the central system's anonymous RSS after the storm and 5 s of
@@ -88,6 +90,16 @@ storm() {
         --threads 1 --duration 120 --report "$WORK/sim.$mode.json" >"$WORK/sim.$mode.log" 2>&1 &
     SIM_PID=$!
     PIDS+=("$SIM_PID")
+    local perf_pids=()
+    if [[ $mode == tls && ${TLS_PERF:-0} == 1 ]] && command -v perf >/dev/null; then
+        for who in cs sim; do
+            local target=$CS_PID
+            [[ $who == sim ]] && target=$SIM_PID
+            perf record -q -F 997 -g -p "$target" -o "$WORK/perf.$who.data" >/dev/null 2>&1 &
+            perf_pids+=($!)
+            PIDS+=($!)
+        done
+    fi
     secs=-
     while :; do
         b=$(boots)
@@ -105,6 +117,12 @@ storm() {
             break
         fi
         sleep 0.05
+    done
+    local p
+    for p in "${perf_pids[@]}"; do
+        kill -INT "$p" 2>/dev/null || true
+        wait "$p" 2>/dev/null || true
+        forget_pid "$p"
     done
     # CPU per connection of both sides until the last boot: what the storm costs whatever else runs on the machine.
     cs_cpu=$(awk -v a="$(cpu_us "$CS_PID")" -v b="$cs_cpu0" -v n="$N" 'BEGIN {printf "%.0f", (a - b) / n}')
@@ -151,3 +169,15 @@ say "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "| Measurement | Value | Target | Status |"
 echo "|---|---|---|---|"
 cat "$ROWS"
+if [[ ${TLS_PERF:-0} == 1 ]]; then
+    for who in cs sim; do
+        [[ -s $WORK/perf.$who.data ]] || continue
+        echo
+        echo "perf, $who, by shared object (self time):"
+        perf report -q -i "$WORK/perf.$who.data" --no-children -g none --sort dso --percent-limit 1 2>/dev/null |
+            grep -v '^$' | head -15
+        echo "perf, $who, top symbols (self time):"
+        perf report -q -i "$WORK/perf.$who.data" --no-children -g none --sort dso,sym --percent-limit 0.7 \
+            2>/dev/null | grep -v '^$' | head -30
+    done
+fi

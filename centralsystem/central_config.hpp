@@ -39,6 +39,8 @@ struct CentralConfig {
     std::size_t hasher_queue = 20000;
     // The vendor ids the built-in DataTransfer vendor answers for (operations/vendors.hpp).
     std::vector<std::string> data_transfer_vendors{"org.ocppkit"};
+    // The largest firmware file an operator may upload (POST /api/v1/firmware), in bytes.
+    std::size_t max_firmware_bytes = 8 * 1024 * 1024;
 };
 
 } // namespace cs

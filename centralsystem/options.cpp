@@ -30,6 +30,7 @@ const char* const kValued[] = {"listen",
                                "tls-listen",
                                "tls-root-ca",
                                "file-store",
+                               "firmware-max-size",
                                "log-level",
                                "config",
                                "map-tile-url",
@@ -77,6 +78,7 @@ constexpr NumberSetting kNumbers[] = {
     {"password-backoff-max", &Options::password_backoff_max, 1, 86400},
     {"max-message-rate", &Options::max_message_rate, 0, 100000},
     {"message-burst", &Options::message_burst, 1, 100000},
+    {"firmware-max-size", &Options::firmware_max_mib, 1, 64},
 };
 
 // Applies one setting (a flag without its dashes) to the options.
@@ -230,6 +232,7 @@ std::string usage() {
            "                          [--password-backoff-max S]\n"
            "                          [--max-message-rate N] [--message-burst N]\n"
            "                          [--cpo-name NAME] [--ca-passphrase-file FILE] [--ca-cert PEM --ca-key PEM]\n"
+           "                          [--file-store DIR] [--firmware-max-size MIB]\n"
            "\n"
            "A minimal OCPP 1.6-J central system. Chargers connect to ws(s)://HOST:PORT/ocpp/<ChargeBoxId>;\n"
            "the REST API is under http(s)://HOST:PORT/api/v1/ on the same port, the web portal at /.\n"
@@ -251,7 +254,10 @@ std::string usage() {
            "  --tls-root-ca PEM         the CA that signed --tls-cert: installed on chargers upgraded to profile 2\n"
            "  --file-store DIR          where GetLog uploads and signed firmware are kept (default: the SQLite file's "
            "name\n"
-           "                            and .files, or ./ocppkit-files; the newest 1000 files and 1 GiB)\n"
+           "                            and .files, or ./ocppkit-files; the newest 1000 files and 1 GiB, of\n"
+           "                            which signed firmware and roll-out files have 256 MiB and 100 files each\n"
+           "                            that uploaded logs never push out)\n"
+           "  --firmware-max-size MIB   the largest firmware file an operator may upload (1 to 64, default 8)\n"
            "  --max-message-rate N      messages per second one charger may send, sustained (default 50; 0: no\n"
            "                            limit); beyond it a CALL gets a GenericError, and a charger that keeps\n"
            "                            exceeding it for 10 s is disconnected (1008)\n"

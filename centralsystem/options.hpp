@@ -24,8 +24,9 @@ struct Options {
     std::string tls_listen; // --tls-listen as given; empty: --listen serves TLS when --tls-cert is given
     std::string tls_host;
     std::uint16_t tls_port = 0;
-    std::string file_store;  // directory of uploaded logs; empty: beside the SQLite file, or ./ocppkit-files
-    std::string tls_root_ca; // PEM file of the CA behind --tls-cert, installed on chargers moving to profile 2
+    std::string file_store;   // directory of uploaded logs; empty: beside the SQLite file, or ./ocppkit-files
+    std::string tls_root_ca;  // PEM file of the CA behind --tls-cert, installed on chargers moving to profile 2
+    int firmware_max_mib = 8; // --firmware-max-size: the largest firmware upload (signed firmware), in MiB
     ocpp::LogLevel log_level = ocpp::LogLevel::Info;
     std::string config_file;
     std::string map_tile_url; // the portal's map tiles; empty: offline background

@@ -1,8 +1,10 @@
 #include "centralsystem/run.hpp"
 
+#include <algorithm>
 #include <cstdio>
 
 #include "centralsystem/api/api.hpp"
+#include "centralsystem/api/security/firmware.hpp"
 #include "centralsystem/central_system.hpp"
 #include "centralsystem/db/queries.hpp"
 #include "centralsystem/db/security_jobs.hpp"
@@ -101,6 +103,10 @@ int run(int argc, char** argv) {
     auto sc = beside ? ocpp::program::server_config({o.host, o.port}, "", "", "")
                      : ocpp::program::server_config({o.host, o.port}, o.tls_cert, o.tls_key, o.tls_client_ca);
     sc.max_http_body = 9 * 1024 * 1024; // a CSV import (8 MiB, refused above with a clear 413); JSON: 64 KiB
+    // A firmware upload may be larger (--firmware-max-size): only its own path takes more than the 9 MiB.
+    const std::size_t firmware_body =
+        static_cast<std::size_t>(o.firmware_max_mib) * 1024 * 1024 + api::kFirmwareFormOverhead;
+    sc.max_http_body = std::max(sc.max_http_body, firmware_body);
     auto server = ocpp::net::Server::create(*loop, sc, log);
     std::unique_ptr<ocpp::net::Server> tls_server;
     if (beside) {
@@ -118,6 +124,7 @@ int run(int argc, char** argv) {
     cc.message_rate.burst = o.message_burst;
     cc.auto_register = o.auto_register;
     cc.max_samples_per_minute = o.max_samples_per_minute;
+    cc.max_firmware_bytes = static_cast<std::size_t>(o.firmware_max_mib) * 1024 * 1024;
     cc.id_backoff = password_backoff(o.password_failures_per_id);
     cc.address_backoff = password_backoff(o.password_failures_per_address);
     for (auto* b : {&cc.id_backoff, &cc.address_backoff}) {
@@ -163,7 +170,11 @@ int run(int argc, char** argv) {
         if (dir.empty()) {
             dir = store::is_shared_database(o.db) ? "ocppkit-files" : db_path + ".files";
         }
-        auto files = std::make_unique<FileStore>(dir, 1000, std::uint64_t{1} << 30);
+        // Firmware (signed, and roll-outs) has shares of its own that chargers' log uploads never push out.
+        const std::uint64_t share = std::uint64_t{256} << 20;
+        auto files = std::make_unique<FileStore>(
+            dir, 1000, std::uint64_t{1} << 30,
+            std::vector<FileShare>{{std::string(api::kFirmwareFilePrefix), 100, share}, {"rollout-", 100, share}});
         if (auto opened = files->open(); !opened) {
             say("--file-store: " + opened.error().message);
             return 1;
@@ -186,12 +197,19 @@ int run(int argc, char** argv) {
         [server_ptr, tls_ptr] { return server_ptr->connection_count() + (tls_ptr ? tls_ptr->connection_count() : 0); },
         PortalConfig{o.map_tile_url, !o.api_token.empty(), o.geocoder_url}};
     api.secure_cookies = static_cast<bool>(sc.tls); // the session cookie is Secure where the API is served over TLS
-    server->set_http_handler(sc.tls ? over_tls(make_api_handler(*central, api)) : make_api_handler(*central, api));
+    server->set_http_handler(make_api_handler(*central, api));
     if (tls_server) {
         central->attach(*tls_server);
         ApiConfig tls_api = api;
         tls_api.secure_cookies = true;
-        tls_server->set_http_handler(over_tls(make_api_handler(*central, tls_api)));
+        tls_server->set_http_handler(make_api_handler(*central, tls_api));
+    }
+    for (auto* s : {server.get(), tls_server.get()}) {
+        if (s != nullptr && firmware_body > 9 * 1024 * 1024) {
+            s->set_http_body_limit([firmware_body](std::string_view method, std::string_view path) -> std::size_t {
+                return method == "POST" && path == "/api/v1/firmware" ? firmware_body : 9 * 1024 * 1024;
+            });
+        }
     }
     if (auto listening = server->listen(); !listening) {
         say(listening.error().message);

@@ -251,12 +251,4 @@ ocpp::net::HttpHandler make_api_handler(CentralSystem& cs, ApiConfig config) {
     };
 }
 
-ocpp::net::HttpHandler over_tls(ocpp::net::HttpHandler handler) {
-    return [handler = std::move(handler)](const HttpRequest& req, ocpp::net::HttpResponder respond) {
-        HttpRequest marked = req;
-        marked.headers.insert(marked.headers.begin(), {"x-forwarded-proto", "https"});
-        handler(marked, std::move(respond));
-    };
-}
-
 } // namespace cs

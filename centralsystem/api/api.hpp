@@ -25,8 +25,5 @@ std::vector<std::pair<std::string, std::string>> api_routes();
 
 // The handler lives on the loop of `cs`, which must outlive it.
 ocpp::net::HttpHandler make_api_handler(CentralSystem& cs, ApiConfig config);
-// The handler of a TLS listener: each request is marked "X-Forwarded-Proto: https" (ahead of any the client sent), so
-// that the addresses handed out for it (roll-out files, diagnostics uploads) are https://.
-ocpp::net::HttpHandler over_tls(ocpp::net::HttpHandler handler);
 
 } // namespace cs

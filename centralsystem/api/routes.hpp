@@ -4,6 +4,7 @@
 #include <string>
 #include <variant>
 
+#include "centralsystem/api/base_url.hpp"
 #include "centralsystem/api/json.hpp"
 #include "centralsystem/central_system.hpp"
 #include "centralsystem/db/queries.hpp"
@@ -16,10 +17,10 @@ using Respond = ocpp::net::HttpResponder;
 // `decommissioned_at` when it was taken out of operation (details only; "" = leave the member out).
 void write_charger(Writer& w, const Charger& c, bool connected, std::string_view decommissioned_at = {});
 std::string charger_json(CentralSystem& cs, const Charger& c, std::string_view decommissioned_at = {});
-// "https://" when the request came in on a TLS listener or through a TLS-terminating proxy (X-Forwarded-Proto), else
-// "http://": the scheme of the addresses this server hands out for it.
+// "https://" when the request came in over TLS (base_url.hpp's came_over_tls), else "http://": the scheme of the
+// addresses this server hands out for it.
 inline std::string request_scheme(const HttpRequest& req) {
-    return req.header("x-forwarded-proto") == "https" ? "https://" : "http://";
+    return came_over_tls(req) ? "https://" : "http://";
 }
 // 503 naming the store's failure (and logged).
 HttpResponse store_failed(CentralSystem& cs, const ocpp::Error& e);

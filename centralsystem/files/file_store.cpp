@@ -61,9 +61,27 @@ ocpp::Result<void> FileStore::open() const {
     return {};
 }
 
+FileShare FileStore::share_of(const std::string& name) const {
+    FileShare rest{"", max_files_, max_bytes_};
+    for (const auto& share : shares_) {
+        if (name.rfind(share.prefix, 0) == 0) {
+            return share;
+        }
+        rest.max_files -= std::min(rest.max_files, share.max_files);
+        rest.max_bytes -= std::min(rest.max_bytes, share.max_bytes);
+    }
+    return rest;
+}
+
 ocpp::Result<StoredFile> FileStore::put(const std::string& name, std::string_view content) {
     if (!safe_name(name)) {
         return ocpp::make_error("not a file store name: " + name);
+    }
+    if (const auto share = share_of(name); content.size() > share.max_bytes || share.max_files == 0) {
+        return ocpp::Error{"the file store keeps at most " + std::to_string(share.max_bytes) + " bytes in " +
+                               std::to_string(share.max_files) + " files of this kind; this one has " +
+                               std::to_string(content.size()) + " bytes",
+                           ocpp::ErrorKind::Invalid};
     }
     std::lock_guard<std::mutex> lock(mutex_);
     if (auto r = open(); !r) {
@@ -101,6 +119,15 @@ ocpp::Result<std::string> FileStore::read(const std::string& name) const {
 }
 
 void FileStore::make_room(const std::string& keep) {
+    const FileShare share = share_of(keep);
+    // A file of no share is one whose name none of the shares' prefixes starts.
+    auto in_share = [&](const std::string& name) {
+        if (!share.prefix.empty()) {
+            return name.rfind(share.prefix, 0) == 0;
+        }
+        return std::none_of(shares_.begin(), shares_.end(),
+                            [&](const FileShare& s) { return name.rfind(s.prefix, 0) == 0; });
+    };
     struct Entry {
         fs::path path;
         fs::file_time_type at;
@@ -111,7 +138,8 @@ void FileStore::make_room(const std::string& keep) {
     std::error_code ec;
     for (const auto& e : fs::directory_iterator(dir_, ec)) {
         std::error_code item;
-        if (!e.is_regular_file(item) || e.path().filename().string().rfind(".part-", 0) == 0) {
+        const std::string name = e.path().filename().string();
+        if (!e.is_regular_file(item) || name.rfind(".part-", 0) == 0 || !in_share(name)) {
             continue;
         }
         const auto size = e.file_size(item);
@@ -121,7 +149,7 @@ void FileStore::make_room(const std::string& keep) {
     std::sort(files.begin(), files.end(), [](const Entry& a, const Entry& b) { return a.at < b.at; });
     std::size_t count = files.size();
     for (const auto& f : files) {
-        if (count <= max_files_ && bytes <= max_bytes_) {
+        if (count <= share.max_files && bytes <= share.max_bytes) {
             break;
         }
         if (f.path.filename() == keep) {

@@ -6,6 +6,7 @@
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "ocpp/util/result.hpp"
 
@@ -17,21 +18,33 @@ struct StoredFile {
     std::string sha256; // hex
 };
 
+// A part of the store for the files whose names start with `prefix`, with bounds of its own: making room for one of
+// them removes only files of the same share, so logs chargers upload never push out the operator's firmware.
+struct FileShare {
+    std::string prefix;
+    std::size_t max_files = 0;
+    std::uint64_t max_bytes = 0;
+};
+
 class FileStore {
 public:
-    FileStore(std::string dir, std::size_t max_files, std::uint64_t max_bytes)
+    // Files of no share are bounded by what the shares leave of max_files and max_bytes.
+    FileStore(std::string dir, std::size_t max_files, std::uint64_t max_bytes, std::vector<FileShare> shares = {})
         : dir_(std::move(dir))
         , max_files_(max_files)
-        , max_bytes_(max_bytes) {}
+        , max_bytes_(max_bytes)
+        , shares_(std::move(shares)) {}
 
     // Creates the directory when missing; why not, when it cannot.
     ocpp::Result<void> open() const;
-    // Writes content as a new file named `name` ([A-Za-z0-9._-] only), then makes room: the oldest files beyond the
-    // bounds are removed.
+    // Writes content as a new file named `name` ([A-Za-z0-9._-] only), then makes room: the oldest files of its share
+    // beyond the share's bounds are removed. A file larger than its share is an Invalid error and nothing is written.
     ocpp::Result<StoredFile> put(const std::string& name, std::string_view content);
     // The whole file; an error of kind NotFound when it is gone (made room for).
     ocpp::Result<std::string> read(const std::string& name) const;
     const std::string& dir() const { return dir_; }
+    // The bounds that hold for `name`: its share's, or for a file of no share what the shares leave.
+    FileShare share_of(const std::string& name) const;
 
 private:
     void make_room(const std::string& keep);
@@ -39,6 +52,7 @@ private:
     std::string dir_;
     std::size_t max_files_;
     std::uint64_t max_bytes_;
+    std::vector<FileShare> shares_;
     std::mutex mutex_; // put() from more than one worker thread
 };
 

@@ -18,6 +18,7 @@ struct HttpRequest {
     std::vector<std::pair<std::string, std::string>> headers; // names lower-cased
     std::string body;
     std::string remote_address;
+    bool secure = false; // arrived over TLS: addresses this server hands out for the request's Host are https://
     // The first header with this (lower-case) name, or empty.
     std::string_view header(std::string_view name) const;
 };

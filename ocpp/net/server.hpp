@@ -28,6 +28,10 @@ struct ServerTlsConfig {
     // Keep what a client offered and presented (cipher suites, versions, its certificate chain) in HandshakeInfo for
     // a report (the tester); off, a session carries none of it.
     bool record_client_details = false;
+    // TLS 1.3 session tickets sent after each full handshake, for clients that resume sessions. 0 (the default):
+    // none, no TLS 1.2 tickets and no session cache either: chargers hold one long connection and our simulator
+    // never resumes, so each ticket was work (a new session sealed with the ticket key) and bytes for nothing.
+    int session_tickets = 0;
 };
 
 struct ServerConfig {

@@ -201,6 +201,13 @@ Result<SSL_CTX*> make_server_ssl_ctx(const ServerTlsConfig& config) {
     }
     static const unsigned char sid_ctx[] = "ocppkit";
     SSL_CTX_set_session_id_context(ctx.get(), sid_ctx, sizeof sid_ctx - 1);
+    if (config.session_tickets <= 0) {
+        SSL_CTX_set_num_tickets(ctx.get(), 0);
+        SSL_CTX_set_options(ctx.get(), SSL_OP_NO_TICKET);
+        SSL_CTX_set_session_cache_mode(ctx.get(), SSL_SESS_CACHE_OFF);
+    } else {
+        SSL_CTX_set_num_tickets(ctx.get(), static_cast<std::size_t>(config.session_tickets));
+    }
     if (auto r = load_identity(ctx.get(), config.cert_file, config.key_file); !r) {
         return r.error();
     }

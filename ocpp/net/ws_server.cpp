@@ -245,6 +245,7 @@ template <class Cfg> void ServerCore<Cfg>::on_http(Hdl hdl) {
     }
     request.body = con->get_request_body();
     request.remote_address = state(con).info ? state(con).info->remote_address : remote_of(con);
+    request.secure = cfg_.tls.has_value();
     auto reply = std::make_shared<HttpReply<ConPtr>>(HttpReply<ConPtr>{con, &log_});
     if (!on_http_) {
         reply->answer(HttpResponse{404, {{"Content-Type", "text/plain"}}, "not found\n"});

@@ -45,6 +45,9 @@ const TextOption kTextOptions[] = {
     {"--api", &Overrides::api},
     {"--api-token", &Overrides::api_token},
     {"--listen", &Overrides::listen},
+    {"--listen-cert", &Overrides::listen_cert},
+    {"--listen-key", &Overrides::listen_key},
+    {"--listen-client-ca", &Overrides::listen_client_ca},
     {"--id", &Overrides::id_pattern},
 };
 
@@ -106,8 +109,14 @@ std::string scenario_usage() {
            "  --chargers N           run every scenario with N chargers\n"
            "  --id PATTERN           the chargers' IDs, instead of chargers.id (CP-{index:03}, or a real charger's "
            "ID)\n"
-           "  --listen URL           role central_system: listen on ws://HOST:PORT/PATH (port 0: a free one), instead "
-           "of listen:\n"
+           "  --listen URL           role central_system: listen on ws://HOST:PORT/PATH or wss://... (port 0: a free "
+           "one),\n"
+           "                         instead of listen:\n"
+           "  --listen-cert FILE     role central_system over wss://: the server certificate chain (PEM), instead of\n"
+           "                         listen_tls.cert\n"
+           "  --listen-key FILE      its private key, instead of listen_tls.key\n"
+           "  --listen-client-ca FILE  require client certificates signed by this CA (security profile 3), instead\n"
+           "                         of listen_tls.client_ca\n"
            "  --report FILE.json     write the results as JSON\n"
            "  --junit FILE.xml       write JUnit XML: one testcase per scenario and charger\n"
            "  --html FILE.html       write an HTML summary: each run's steps with their timings\n"

@@ -6,7 +6,8 @@
 namespace scen {
 
 std::optional<ListenUrl> parse_listen_url(const std::string& url) {
-    const std::string scheme = "ws://";
+    const bool secure = url.rfind("wss://", 0) == 0;
+    const std::string scheme = secure ? "wss://" : "ws://";
     if (url.rfind(scheme, 0) != 0) {
         return std::nullopt;
     }
@@ -22,6 +23,7 @@ std::optional<ListenUrl> parse_listen_url(const std::string& url) {
         return std::nullopt;
     }
     ListenUrl out;
+    out.secure = secure;
     out.host = authority.substr(0, colon);
     out.port = static_cast<std::uint16_t>(std::stoul(port));
     out.path = slash == std::string::npos ? "" : url.substr(slash);
@@ -38,7 +40,7 @@ std::optional<std::string> listen_problem(const std::string& url) {
     if (parse_listen_url(url)) {
         return std::nullopt;
     }
-    return "expected ws://HOST:PORT/PATH (port 0 picks a free one), got \"" + url + "\"";
+    return "expected ws://HOST:PORT/PATH or wss://HOST:PORT/PATH (port 0 picks a free one), got \"" + url + "\"";
 }
 
 Listener::Listener(ocpp::net::EventLoop& loop, const ocpp::validation::Registry& schemas, const ocpp::Logger& log,
@@ -90,10 +92,30 @@ bool Listener::live(ChargerRun& run, const std::string& id, const std::string& f
     return true;
 }
 
-ocpp::Result<std::string> Listener::listen(const ListenUrl& at) {
+std::optional<std::string> listen_tls_problem(const ListenUrl& at, const ListenTls& tls) {
+    if (tls.cert_file.empty() != tls.key_file.empty()) {
+        return "listen_tls.cert and listen_tls.key (--listen-cert, --listen-key) go together";
+    }
+    if (at.secure && tls.cert_file.empty()) {
+        return "a wss:// listen URL needs listen_tls.cert and listen_tls.key (--listen-cert, --listen-key)";
+    }
+    if (!at.secure && (!tls.cert_file.empty() || !tls.client_ca_file.empty())) {
+        return "listen_tls (--listen-cert, --listen-key, --listen-client-ca) needs a wss:// listen URL";
+    }
+    return std::nullopt;
+}
+
+ocpp::Result<std::string> Listener::listen(const ListenUrl& at, const ListenTls& tls) {
+    if (auto problem = listen_tls_problem(at, tls)) {
+        return ocpp::make_error(*problem);
+    }
     ocpp::net::ServerConfig cfg;
     cfg.host = at.host;
     cfg.port = at.port;
+    if (at.secure) {
+        // Profile 2; with a client CA, profile 3: a charger without a certificate of that CA fails the handshake.
+        cfg.tls = ocpp::net::ServerTlsConfig{tls.cert_file, tls.key_file, tls.client_ca_file, false};
+    }
     cfg.max_connections = 4096;
     path_ = at.path;
     auto server = ocpp::net::Server::create(loop_, cfg, log_);
@@ -118,7 +140,7 @@ ocpp::Result<std::string> Listener::listen(const ListenUrl& at) {
                                 r.error().message);
     }
     server_ = std::move(server);
-    return "ws://" + at.host + ":" + std::to_string(server_->port()) + at.path;
+    return (at.secure ? "wss://" : "ws://") + at.host + ":" + std::to_string(server_->port()) + at.path;
 }
 
 } // namespace scen

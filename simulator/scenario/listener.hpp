@@ -4,6 +4,7 @@
 // password, a second connection for a charger that is connected is refused (409) instead of replacing it.
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "ocpp/log/log.hpp"
@@ -17,6 +18,9 @@ namespace scen {
 
 class ChargerRun;
 
+// Why `tls` does not fit the listen URL (a wss:// URL without a certificate, TLS files for ws://), or nullopt.
+std::optional<std::string> listen_tls_problem(const ListenUrl& at, const ListenTls& tls);
+
 class Listener {
 public:
     // The run for a Chargebox ID, or nullptr.
@@ -27,8 +31,9 @@ public:
     Listener(const Listener&) = delete;
     Listener& operator=(const Listener&) = delete;
 
-    // Binds to `at`; returns the URL chargers connect to (the bound port instead of 0).
-    ocpp::Result<std::string> listen(const ListenUrl& at);
+    // Binds to `at` (over TLS with `tls` for wss://); returns the URL chargers connect to (the bound port instead
+    // of 0). Errors name what is missing or cannot be read.
+    ocpp::Result<std::string> listen(const ListenUrl& at, const ListenTls& tls = {});
     // Stops accepting and closes every connection, freeing the port for the next scenario.
     void shutdown();
 

@@ -15,7 +15,8 @@ namespace scen {
 namespace detail {
 
 Scenario Parser::scenario(const YAML::Node& root) {
-    keys(root, {"name", "description", "role", "listen", "target", "chargers", "variables", "steps"}, "the scenario");
+    keys(root, {"name", "description", "role", "listen", "listen_tls", "target", "chargers", "variables", "steps"},
+         "the scenario");
     Scenario s;
     s.file = file_;
     if (!root["name"]) {
@@ -39,6 +40,19 @@ Scenario Parser::scenario(const YAML::Node& root) {
         s.listen = text(l, "listen");
         if (auto problem = listen_problem(s.listen)) {
             fail(l, "listen: " + *problem);
+        }
+    }
+    if (const auto t = root["listen_tls"]) {
+        if (s.role != Role::CentralSystem) {
+            fail(t, "listen_tls: only for role: central_system");
+        }
+        keys(t, {"cert", "key", "client_ca"}, "listen_tls");
+        for (auto [key, field] : {std::pair<const char*, std::string*>{"cert", &s.listen_tls.cert_file},
+                                  {"key", &s.listen_tls.key_file},
+                                  {"client_ca", &s.listen_tls.client_ca_file}}) {
+            if (t[key]) {
+                *field = text(t[key], std::string("listen_tls.") + key);
+            }
         }
     }
     if (const auto t = root["target"]) {

@@ -112,19 +112,21 @@ std::optional<std::pair<std::string, std::string>> target_problem(const Target& 
 }
 
 // Central-system role: binds the listener; {expected, got} when it cannot.
-std::optional<std::pair<std::string, std::string>> listen_setup(ScenarioRun& run, ocpp::net::EventLoop& loop,
-                                                                const std::optional<ListenUrl>& at,
-                                                                const ocpp::validation::Registry& schemas,
-                                                                const ocpp::Logger& log) {
+std::optional<std::pair<std::string, std::string>>
+listen_setup(ScenarioRun& run, ocpp::net::EventLoop& loop, const std::optional<ListenUrl>& at, const ListenTls& tls,
+             const ocpp::validation::Registry& schemas, const ocpp::Logger& log) {
     if (!at) {
         return std::make_pair("a listen URL such as ws://127.0.0.1:0/ocpp (listen: in the file, or --listen)",
                               "an unusable one");
+    }
+    if (auto problem = listen_tls_problem(*at, tls)) {
+        return std::make_pair("TLS settings that fit the listen URL", *problem);
     }
     run.listener = std::make_unique<Listener>(loop, schemas, log, run.peer_log, [&run](const std::string& id) {
         auto it = run.by_id.find(id);
         return it == run.by_id.end() ? nullptr : it->second.lock();
     });
-    auto url = run.listener->listen(*at);
+    auto url = run.listener->listen(*at, tls);
     if (!url) {
         return std::make_pair("a socket to listen on for chargers", url.error().message);
     }
@@ -178,8 +180,13 @@ std::shared_ptr<ScenarioRun> run_with(ocpp::net::EventLoop& loop, const Scenario
     run->files = std::make_unique<FileHost>(loop, listen_at ? listen_at->host : "127.0.0.1", log);
     run->env.files = run->files.get();
     run->env.transfers = &transfers;
-    const auto problem = scenario.role == Role::CentralSystem ? listen_setup(*run, loop, listen_at, schemas, log)
-                                                              : target_problem(run->env.target);
+    ListenTls listen_tls = scenario.listen_tls;
+    take(listen_tls.cert_file, overrides.listen_cert);
+    take(listen_tls.key_file, overrides.listen_key);
+    take(listen_tls.client_ca_file, overrides.listen_client_ca);
+    const auto problem = scenario.role == Role::CentralSystem
+                             ? listen_setup(*run, loop, listen_at, listen_tls, schemas, log)
+                             : target_problem(run->env.target);
     if (problem) {
         ChargerResult r;
         r.scenario = scenario.name;

@@ -98,12 +98,19 @@ struct Target {
     std::string api_token; // bearer token of the REST API
 };
 
+// The central-system role's TLS: its certificate chain and key (PEM files), and with client_ca_file, client
+// certificates signed by that CA required (security profile 3).
+struct ListenTls {
+    std::string cert_file, key_file, client_ca_file;
+};
+
 struct Scenario {
     std::string file;
     std::string name;
     std::string description;
     Role role = Role::Charger;
-    std::string listen; // central-system role: "ws://127.0.0.1:PORT/ocpp" (port 0 picks a free one)
+    std::string listen;   // central-system role: "ws://127.0.0.1:PORT/ocpp" (port 0 picks a free one), or wss://
+    ListenTls listen_tls; // central-system role over wss://: the server certificate and the client CA
     Target target;
     int chargers = 1;
     std::string id_pattern = "SCN{index:04}";     // {index} or {index:0N}
@@ -114,7 +121,8 @@ struct Scenario {
 // Settings from the command line that win over the file.
 struct Overrides {
     std::optional<std::string> url, password, ca_file, cert_file, key_file, api, api_token;
-    std::optional<std::string> listen;     // central-system role: where to listen
+    std::optional<std::string> listen;                                    // central-system role: where to listen
+    std::optional<std::string> listen_cert, listen_key, listen_client_ca; // its ListenTls
     std::optional<std::string> id_pattern; // the chargers' IDs (e.g. a real charger's ID)
     std::optional<int> security_profile, chargers;
 };
@@ -128,13 +136,14 @@ std::string charger_id(const std::string& pattern, int index);
 // nullopt when they all keep it.
 std::optional<std::string> id_pattern_problem(const std::string& pattern, int chargers);
 
-// Where the central-system role listens, read from "ws://HOST:PORT/PATH" (port 0 = any free port).
+// Where the central-system role listens, read from "ws://HOST:PORT/PATH" or "wss://..." (port 0 = any free port).
 struct ListenUrl {
     std::string host;
     std::uint16_t port = 0;
-    std::string path; // "/ocpp"; the charger ID follows it
+    std::string path;    // "/ocpp"; the charger ID follows it
+    bool secure = false; // wss://: TLS with the scenario's ListenTls
 };
-// Reads a listen URL; nullopt when it is not a ws:// URL with a host and a port.
+// Reads a listen URL; nullopt when it is not a ws:// or wss:// URL with a host and a port.
 std::optional<ListenUrl> parse_listen_url(const std::string& url);
 // Why `url` cannot be listened on, or nullopt.
 std::optional<std::string> listen_problem(const std::string& url);

@@ -258,4 +258,31 @@ TEST_F(Firmware, ASimulatedChargerRefusesAnUntrustedSignerAndInstallsTheTrustedO
     EXPECT_EQ(raw("GET", location.substr(location.find("/files/"))).status, 410);
 }
 
+TEST_F(Firmware, TheUploadCapIsItsOwnAndAFileAboveTheOtherBodiesLimitPassesOnlyThere) {
+    const Signer signer = make_signer("Maker");
+    // A 1 MiB cap: one byte more is a 413 naming the file and the setting; nothing is stored.
+    restart({"--firmware-max-size", "1"});
+    const std::string small(1024 * 1024 + 1, 'f');
+    const auto refused = upload(small, signer, sign(signer, small));
+    EXPECT_EQ(refused.status, 413) << refused.body;
+    EXPECT_NE(refused.body.find("--firmware-max-size"), std::string::npos) << refused.body;
+    EXPECT_EQ(std::string(parse_json(refused.body)["field"].GetString()), "file");
+    EXPECT_EQ(firmware_count(), 0u);
+    const std::string fits(1024 * 1024, 'f');
+    EXPECT_EQ(upload(fits, signer, sign(signer, fits)).status, 201);
+
+    // A 12 MiB cap: a 10 MiB firmware passes, while every other path keeps its 9 MiB body limit.
+    restart({"--firmware-max-size", "12"});
+    const std::string big(10 * 1024 * 1024, 'b');
+    const auto taken = upload(big, signer, sign(signer, big));
+    EXPECT_EQ(taken.status, 201) << taken.body.substr(0, 300);
+    EXPECT_EQ(parse_json(taken.body)["firmware"]["size"].GetInt64(), static_cast<std::int64_t>(big.size()));
+    EXPECT_EQ(csv(std::string(10 * 1024 * 1024, 'x')).status, 413);
+    // Out of range settings are refused at start naming the option.
+    ChildProcess wrong(kBin + "/ocpp-centralsystem", {"--firmware-max-size", "65"}, base_ + ".wrong.log");
+    EXPECT_EQ(wrong.wait_exit(10s), 2);
+    EXPECT_NE(file_text(base_ + ".wrong.log").find("--firmware-max-size"), std::string::npos)
+        << file_text(base_ + ".wrong.log");
+}
+
 } // namespace

@@ -364,6 +364,50 @@ TEST_F(SecurityJobs, ASimulatedChargerUploadsItsSecurityLogIntoTheFileStore) {
     EXPECT_EQ(api("GET", "/api/v1/logs/" + id + "/file").status, 200);
 }
 
+TEST_F(SecurityJobs, GetLogAskedOverTheTlsListenerSendsTheChargerToAnHttpsAddressAndItUploadsThere) {
+    create("LOGTLS000001", "logtls-password");
+    ChildProcess sim(kBin + "/ocpp-simulator",
+                     {"run", "--url", "wss://127.0.0.1:" + std::to_string(tls_port_) + "/ocpp", "--ca", pki_->ca_cert,
+                      "--chargers", "1", "--id-prefix", "LOGTLS", "--password", "logtls-password", "--duration", "60",
+                      "--sessions-per-hour", "0"},
+                     base_ + ".sim.log");
+    ASSERT_TRUE(wait_until(
+        [&] {
+            return api("GET", "/api/v1/chargers/LOGTLS000001").body.find("\"connected\":true") != std::string::npos;
+        },
+        15s))
+        << file_text(base_ + ".sim.log");
+    // The operator asks over https on the TLS port: the address handed out is that port's, with https.
+    const std::string tls_base = "https://127.0.0.1:" + std::to_string(tls_port_);
+    ChildProcess curl("/usr/bin/curl",
+                      {"-s", "--max-time", "20", "--cacert", pki_->ca_cert, "-H", "Authorization: Bearer " + kToken,
+                       "-H", "Content-Type: application/json", "--data", R"({"logType":"SecurityLog"})",
+                       tls_base + "/api/v1/chargers/LOGTLS000001/logs"},
+                      base_ + ".curl.out");
+    ASSERT_EQ(curl.wait_exit(25s), 0) << file_text(base_ + ".curl.out");
+    const auto asked = parse_json(file_text(base_ + ".curl.out"));
+    ASSERT_TRUE(asked.IsObject() && asked.HasMember("log")) << file_text(base_ + ".curl.out");
+    const std::string id = std::to_string(asked["log"]["id"].GetInt64());
+    // Uploaded: plain HTTP to the TLS port would have failed, so the charger went to https.
+    std::string list;
+    EXPECT_TRUE(wait_until(
+        [&] {
+            list = api("GET", "/api/v1/chargers/LOGTLS000001/logs").body;
+            return list.find("\"uploaded\":true") != std::string::npos;
+        },
+        20s))
+        << list << file_text(base_ + ".sim.log");
+    EXPECT_EQ(api("GET", "/api/v1/logs/" + id + "/file").status, 200);
+}
+
+TEST_F(SecurityJobs, GetLogAskedOverThePlainListenerHandsOutAnHttpAddress) {
+    auto c = charger("LOGPLAIN-1", "log-password-2");
+    const auto asked = api("POST", "/api/v1/chargers/LOGPLAIN-1/logs", R"({"logType":"SecurityLog"})");
+    ASSERT_EQ(asked.status, 201) << asked.body;
+    EXPECT_EQ(c->log_location().rfind("http://127.0.0.1:" + std::to_string(port_) + "/uploads/logs/", 0), 0u)
+        << c->log_location();
+}
+
 TEST(AuthorizationKeyReadings, BothReadingsOfAPrintableKeyPass) {
     // "41424344..." is "ABCD..." decoded: the whitepaper's reading is the bytes, many chargers send the hex.
     const auto readings = cs::passwords_for_key("4142434445464748494A4B4C4D4E4F5051525354");

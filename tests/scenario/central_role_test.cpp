@@ -1,6 +1,7 @@
 // The central-system role with the real binaries: the runner listens and prints where; another runner playing
 // chargers, and our ocpp-simulator, connect to it. The library's central-system scenarios (scenarios/central_system/)
-// pass against `ocpp-simulator run`.
+// pass against `ocpp-simulator run`. Over wss:// the runner serves TLS with its own certificate, and with a client CA
+// takes only chargers that present a certificate of that CA (profile 3).
 #include <unistd.h>
 
 #include <cstdio>
@@ -9,6 +10,7 @@
 #include <gtest/gtest.h>
 
 #include "tests/support/child_process.hpp"
+#include "tests/support/net_support.hpp"
 #include "tests/support/paths.hpp"
 
 namespace {
@@ -32,7 +34,7 @@ class CentralRole : public ::testing::Test {
 protected:
     void SetUp() override { base_ = "/tmp/scen-cs-" + std::to_string(::getpid()); }
     void TearDown() override {
-        for (const char* suffix : {".xml", ".yaml", ".sim.log"}) {
+        for (const char* suffix : {".xml", ".yaml", ".cs.yaml", ".sim.log"}) {
             std::remove((base_ + suffix).c_str());
         }
     }
@@ -191,5 +193,63 @@ INSTANTIATE_TEST_SUITE_P(Scenarios, SecurityLogLibrary,
                                            "signed_firmware_bad_signature", "signed_firmware_foreign_certificate",
                                            "trigger_extended"),
                          [](const ::testing::TestParamInfo<const char*>& p) { return std::string(p.param); });
+
+// The central-system role over wss://: a charger runner that trusts the CA connects with its password (profile 2);
+// with a client CA, one without a certificate fails the TLS handshake and one with a certificate of that CA gets in
+// (profile 3); a wss:// URL without a certificate, and TLS files for ws://, are refused naming the setting.
+TEST_F(CentralRole, TheRunnerListensOverTlsAndWithAClientCaTakesOnlyCertifiedChargers) {
+    std::string error;
+    const auto* pki = ocppkit::test::TestPki::get(&error);
+    ASSERT_NE(pki, nullptr) << error;
+    std::ofstream(base_ + ".cs.yaml") << "name: tls central\nrole: central_system\nchargers: {count: 1, id: CB-0001}\n"
+                                         "steps:\n  - accept: {within: 20, password: \"tls-pw-1\"}\n"
+                                         "  - expect_call: Heartbeat\n    within: 20\n  - expect_close: {within: 20}\n";
+    std::ofstream(base_ + ".yaml") << "name: tls charger\nchargers: {count: 1, id: CB-0001}\nsteps:\n"
+                                      "  - connect: {password: \"tls-pw-1\"}\n  - send: Heartbeat\n"
+                                      "    expect: {result: {}}\n  - disconnect\n";
+    const std::string url = listen({base_ + ".cs.yaml", "--listen", "wss://127.0.0.1:0/ocpp", "--listen-cert",
+                                    pki->server_ec_cert, "--listen-key", pki->server_ec_key});
+    ASSERT_EQ(url.rfind("wss://127.0.0.1:", 0), 0u) << url;
+    std::string out;
+    EXPECT_EQ(charger_side({base_ + ".yaml", "--url", url, "--ca", pki->ca_cert, "--security-profile", "2"}, out), 0)
+        << out;
+    ASSERT_EQ(cs_->wait_exit(30s), 0) << cs_->stdout_text() << cs_->stderr_text();
+
+    // Profile 3: the client CA in the file this time.
+    std::ofstream(base_ + ".cs.yaml")
+        << "name: tls central 3\nrole: central_system\nchargers: {count: 1, id: CB-0001}\n"
+           "listen: \"wss://127.0.0.1:0/ocpp\"\n"
+           "listen_tls: {cert: \""
+        << pki->server_ec_cert << "\", key: \"" << pki->server_ec_key << "\", client_ca: \"" << pki->ca_cert << "\"}\n"
+        << "steps:\n  - accept: {within: 20}\n  - expect_call: Heartbeat\n"
+           "    within: 20\n  - expect_close: {within: 20}\n";
+    std::ofstream(base_ + ".yaml") << "name: tls charger 3\nchargers: {count: 1, id: CB-0001}\nsteps:\n"
+                                      "  - connect: {certificate: none, refused: tls}\n  - connect\n"
+                                      "  - send: Heartbeat\n    expect: {result: {}}\n  - disconnect\n";
+    const std::string url3 = listen({base_ + ".cs.yaml"});
+    ASSERT_EQ(url3.rfind("wss://127.0.0.1:", 0), 0u) << url3;
+    EXPECT_EQ(charger_side({base_ + ".yaml", "--url", url3, "--ca", pki->ca_cert, "--cert", pki->client_cert, "--key",
+                            pki->client_key, "--security-profile", "3"},
+                           out),
+              0)
+        << out;
+    ASSERT_EQ(cs_->wait_exit(30s), 0) << cs_->stdout_text() << cs_->stderr_text();
+
+    // Settings that do not fit: the run fails at once naming them.
+    for (const auto& [args, expected] : std::vector<std::pair<std::vector<std::string>, std::string>>{
+             {{"--listen", "wss://127.0.0.1:0/ocpp"}, "needs listen_tls.cert and listen_tls.key"},
+             {{"--listen", "ws://127.0.0.1:0/ocpp", "--listen-cert", pki->server_ec_cert, "--listen-key",
+               pki->server_ec_key},
+              "needs a wss:// listen URL"},
+             {{"--listen", "wss://127.0.0.1:0/ocpp", "--listen-cert", pki->server_ec_cert}, "go together"}}) {
+        std::vector<std::string> argv{"scenario", base_ + ".cs.yaml"};
+        argv.insert(argv.end(), args.begin(), args.end());
+        std::ofstream(base_ + ".cs.yaml") << "name: misfit\nrole: central_system\nchargers: {count: 1, id: CB-0001}\n"
+                                             "steps:\n  - accept: {within: 1}\n";
+        ChildProcess p(kBin + "/ocpp-simulator", argv);
+        EXPECT_EQ(p.wait_exit(20s), 1) << args[0];
+        EXPECT_NE(p.stdout_text().find(expected), std::string::npos) << p.stdout_text() << p.stderr_text();
+    }
+}
 
 } // namespace

@@ -125,15 +125,25 @@ TEST(Parse, CentralSystemRoleAndFileSteps) {
     EXPECT_EQ(listen->host, "0.0.0.0");
     EXPECT_EQ(listen->port, 9000);
     EXPECT_EQ(listen->path, "/ocpp");
-    for (const char* bad : {"wss://h:1/ocpp", "ws://h/ocpp", "ws://:1/ocpp", "ws://h:70000/ocpp", "ws://h:1/a?b"}) {
+    for (const char* bad :
+         {"http://h:1/ocpp", "ws://h/ocpp", "ws://:1/ocpp", "ws://h:70000/ocpp", "ws://h:1/a?b", "wss://h/ocpp"}) {
         EXPECT_FALSE(parse_listen_url(bad)) << bad;
     }
+    const auto secure = parse_listen_url("wss://127.0.0.1:0/ocpp");
+    ASSERT_TRUE(secure);
+    EXPECT_TRUE(secure->secure);
+    EXPECT_EQ(secure->path, "/ocpp");
+    EXPECT_FALSE(listen->secure);
+    EXPECT_EQ(error_of("name: x\nlisten_tls: {cert: a.pem}\nsteps: [wait: 1]\n"),
+              "bad.yaml:2:13: listen_tls: only for role: central_system");
     EXPECT_EQ(error_of("name: x\nrole: centralsystem\nsteps: [wait: 1]\n"),
               "bad.yaml:2:7: role: expected charger or central_system, got \"centralsystem\"");
     EXPECT_EQ(error_of("name: x\nlisten: \"ws://h:1/o\"\nsteps: [wait: 1]\n"),
               "bad.yaml:2:9: listen: only for role: central_system");
-    EXPECT_EQ(error_of("name: x\nrole: central_system\nlisten: \"http://h:1/o\"\nsteps: [wait: 1]\n"),
-              "bad.yaml:3:9: listen: expected ws://HOST:PORT/PATH (port 0 picks a free one), got \"http://h:1/o\"");
+    EXPECT_EQ(
+        error_of("name: x\nrole: central_system\nlisten: \"http://h:1/o\"\nsteps: [wait: 1]\n"),
+        "bad.yaml:3:9: listen: expected ws://HOST:PORT/PATH or wss://HOST:PORT/PATH (port 0 picks a free one), got "
+        "\"http://h:1/o\"");
     EXPECT_EQ(error_of("name: x\nsteps:\n  - serve_file: fw\n"),
               "bad.yaml:3:5: serve_file: give text: (the content) or file: (a path), one of them");
     EXPECT_EQ(error_of("name: x\nsteps:\n  - serve_file: fw\n    text: a\n    file: b\n"),

@@ -3,6 +3,7 @@
 // request is a log request of type "Diagnostics", so the file is listed and downloaded like a GetLog file. A charger
 // that only speaks FTP is given the operator's FTP directory instead ("ftp"); the answer then names where the file
 // lands, with the password left out.
+#include "centralsystem/api/base_url.hpp"
 #include "centralsystem/api/operations/operations.hpp"
 #include "centralsystem/api/security/logs.hpp"
 #include "centralsystem/db/logs.hpp"
@@ -76,8 +77,8 @@ void request_diagnostics(CentralSystem& cs, const std::string& id, const HttpReq
         return respond(p->response());
     }
     const DiagnosticsInput in = std::get<DiagnosticsInput>(std::move(parsed));
-    const std::string host(req.header("host"));
-    if (!in.ftp && (host.empty() || host.find_first_of("/\\ @?#") != std::string::npos)) {
+    const auto base = own_base_url(req);
+    if (!in.ftp && !base) {
         return respond(json_error(400, "the request names no usable Host for the upload address", "Host"));
     }
     if (cs.files() == nullptr) {
@@ -97,7 +98,7 @@ void request_diagnostics(CentralSystem& cs, const std::string& id, const HttpReq
     if (row.token.empty()) {
         return respond(json_error(503, "no random token could be made; try again"));
     }
-    const std::string location = in.ftp ? *in.ftp : request_scheme(req) + host + std::string(kUploadPrefix) + row.token;
+    const std::string location = in.ftp ? *in.ftp : *base + std::string(kUploadPrefix) + row.token;
     cs.store<std::int64_t>(
         [row](store::Connection& db) { return db::create_log_request(db, row); },
         [&cs, id, in, location, respond](ocpp::Result<std::int64_t> created) {

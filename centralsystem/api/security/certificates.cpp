@@ -7,6 +7,8 @@
 // A charger command answers 404 (unknown charger), 409 (not connected), 504 (no answer), 502 (CALLERROR) or 200
 // with the charger's status.
 #include <cstdlib>
+#include <functional>
+#include <optional>
 
 #include "centralsystem/api/routes.hpp"
 #include "centralsystem/db/security.hpp"
@@ -72,6 +74,51 @@ HttpResponse status_answer(const std::string& action, const std::string& status)
                              member(w, "action", action);
                              member(w, "status", status);
                          }));
+}
+
+// What a command still checks (and may fill in) once its charger is known to be connected; an answer stops it.
+template <class Req> using BeforeSending = std::function<std::optional<HttpResponse>(Req&)>;
+
+// The one road of every certificate command: the request's ?timeout, the connected charger (404/409), `before`,
+// the call, and either `on_conf` with the charger's confirmation or the HTTP answer to the failure.
+template <class Req, class OnConf>
+void send_to_charger(CentralSystem& cs, const std::string& id, const HttpRequest& req, Req call, Respond respond,
+                     OnConf on_conf, const BeforeSending<Req>& before = nullptr) {
+    const std::string action(Req::action);
+    ocpp::Clock::Duration timeout{};
+    if (!call_timeout(req, timeout, respond)) {
+        return;
+    }
+    auto peer = connected_peer(cs, id, action, respond);
+    if (!peer) {
+        return;
+    }
+    if (before) {
+        if (auto refused = before(call)) {
+            return respond(std::move(*refused));
+        }
+    }
+    peer->template call<Req>(
+        call,
+        [respond, action, on_conf = std::move(on_conf)](ocpp::CallOutcome<typename Req::Response> out) {
+            if (!out.ok()) {
+                return respond(call_failed(out, action));
+            }
+            on_conf(*out.conf, respond);
+        },
+        timeout);
+}
+
+// A command whose answer is the charger's status: {"action", "status"}.
+template <class Req>
+void send_status_command(CentralSystem& cs, const std::string& id, const HttpRequest& req, Req call, Respond respond,
+                         const BeforeSending<Req>& before = nullptr) {
+    send_to_charger(
+        cs, id, req, std::move(call), std::move(respond),
+        [](const typename Req::Response& conf, const Respond& answer) {
+            answer(status_answer(std::string(Req::action), to_string(conf.status)));
+        },
+        before);
 }
 
 std::optional<CertificateUse> certificate_use(ObjectReader& reader, bool& ok) {
@@ -203,30 +250,19 @@ void install_certificate(CentralSystem& cs, const std::string& id, const HttpReq
         }
         call.certificate = *certificate;
     }
-    ocpp::Clock::Duration timeout{};
-    if (!call_timeout(req, timeout, respond)) {
-        return;
-    }
-    auto peer = connected_peer(cs, id, "InstallCertificate", respond);
-    if (!peer) {
-        return;
-    }
-    if (!certificate) {
-        const auto ca = cs.certificates().authority();
-        if (!ca) {
-            return respond(json_error(422, "give certificate (PEM): no operator CA is configured", "certificate"));
-        }
-        call.certificate = ca->certificate_pem();
-    }
-    peer->call<InstallCertificateReq>(
-        call,
-        [respond](ocpp::CallOutcome<InstallCertificateConf> out) {
-            if (!out.ok()) {
-                return respond(call_failed(out, "InstallCertificate"));
+    send_status_command<InstallCertificateReq>(
+        cs, id, req, std::move(call), std::move(respond),
+        [&cs](InstallCertificateReq& c) -> std::optional<HttpResponse> {
+            if (!c.certificate.empty()) {
+                return std::nullopt;
             }
-            respond(status_answer("InstallCertificate", to_string(out.conf->status)));
-        },
-        timeout);
+            const auto ca = cs.certificates().authority();
+            if (!ca) {
+                return json_error(422, "give certificate (PEM): no operator CA is configured", "certificate");
+            }
+            c.certificate = ca->certificate_pem();
+            return std::nullopt;
+        });
 }
 
 void delete_certificate(CentralSystem& cs, const std::string& id, const HttpRequest& req, Respond respond) {
@@ -268,23 +304,7 @@ void delete_certificate(CentralSystem& cs, const std::string& id, const HttpRequ
     call.certificateHashData.issuerNameHash = *name_hash;
     call.certificateHashData.issuerKeyHash = *key_hash;
     call.certificateHashData.serialNumber = *serial;
-    ocpp::Clock::Duration timeout{};
-    if (!call_timeout(req, timeout, respond)) {
-        return;
-    }
-    auto peer = connected_peer(cs, id, "DeleteCertificate", respond);
-    if (!peer) {
-        return;
-    }
-    peer->call<DeleteCertificateReq>(
-        call,
-        [respond](ocpp::CallOutcome<DeleteCertificateConf> out) {
-            if (!out.ok()) {
-                return respond(call_failed(out, "DeleteCertificate"));
-            }
-            respond(status_answer("DeleteCertificate", to_string(out.conf->status)));
-        },
-        timeout);
+    send_status_command(cs, id, req, call, std::move(respond));
 }
 
 void query_installed_certificates(CentralSystem& cs, const std::string& id, const HttpRequest& req, Respond respond) {
@@ -298,56 +318,43 @@ void query_installed_certificates(CentralSystem& cs, const std::string& id, cons
     if (!ok || !reader.no_unknown_members()) {
         return respond(reader.problem()->response());
     }
-    ocpp::Clock::Duration timeout{};
-    if (!call_timeout(req, timeout, respond)) {
-        return;
-    }
-    auto peer = connected_peer(cs, id, "GetInstalledCertificateIds", respond);
-    if (!peer) {
-        return;
-    }
     GetInstalledCertificateIdsReq call;
     call.certificateType = *use;
-    peer->call<GetInstalledCertificateIdsReq>(
-        call,
-        [&cs, id, use, respond](ocpp::CallOutcome<GetInstalledCertificateIdsConf> out) {
-            if (!out.ok()) {
-                return respond(call_failed(out, "GetInstalledCertificateIds"));
-            }
+    send_to_charger(
+        cs, id, req, call, respond, [&cs, id, use](const GetInstalledCertificateIdsConf& conf, const Respond& answer) {
             std::vector<InstalledCertificate> list;
             const std::string now = cs.now_text();
-            for (const auto& h : out.conf->certificateHashData.value_or(std::vector<CertificateHashData>{})) {
+            for (const auto& h : conf.certificateHashData.value_or(std::vector<CertificateHashData>{})) {
                 if (list.size() == 100) {
                     break; // a charger's store holds a few; more is not a store we keep
                 }
                 list.push_back(InstalledCertificate{to_string(*use), to_string(h.hashAlgorithm), h.issuerNameHash,
                                                     h.issuerKeyHash, h.serialNumber, now});
             }
-            const std::string status = to_string(out.conf->status);
+            const std::string status = to_string(conf.status);
             cs.store<void>([id, type = std::string(to_string(*use)),
                             list](store::Connection& db) { return db::replace_installed(db, id, type, list); },
-                           [&cs, respond, status, list](ocpp::Result<void> r) {
+                           [&cs, answer, status, list](ocpp::Result<void> r) {
                                if (!r) {
-                                   return respond(store_failed(cs, r.error()));
+                                   return answer(store_failed(cs, r.error()));
                                }
-                               respond(json_response(200, json_object([&](Writer& w) {
-                                                         member(w, "action", "GetInstalledCertificateIds");
-                                                         member(w, "status", status);
-                                                         w.Key("certificateHashData");
-                                                         w.StartArray();
-                                                         for (const auto& c : list) {
-                                                             w.StartObject();
-                                                             member(w, "hashAlgorithm", c.hash_algorithm);
-                                                             member(w, "issuerNameHash", c.issuer_name_hash);
-                                                             member(w, "issuerKeyHash", c.issuer_key_hash);
-                                                             member(w, "serialNumber", c.serial_number);
-                                                             w.EndObject();
-                                                         }
-                                                         w.EndArray();
-                                                     })));
+                               answer(json_response(200, json_object([&](Writer& w) {
+                                                        member(w, "action", "GetInstalledCertificateIds");
+                                                        member(w, "status", status);
+                                                        w.Key("certificateHashData");
+                                                        w.StartArray();
+                                                        for (const auto& c : list) {
+                                                            w.StartObject();
+                                                            member(w, "hashAlgorithm", c.hash_algorithm);
+                                                            member(w, "issuerNameHash", c.issuer_name_hash);
+                                                            member(w, "issuerKeyHash", c.issuer_key_hash);
+                                                            member(w, "serialNumber", c.serial_number);
+                                                            w.EndObject();
+                                                        }
+                                                        w.EndArray();
+                                                    })));
                            });
-        },
-        timeout);
+        });
 }
 
 void renew_certificate(CentralSystem& cs, const std::string& id, const HttpRequest& req, Respond respond) {
@@ -361,28 +368,16 @@ void renew_certificate(CentralSystem& cs, const std::string& id, const HttpReque
             return respond(reader.problem()->response());
         }
     }
-    ocpp::Clock::Duration timeout{};
-    if (!call_timeout(req, timeout, respond)) {
-        return;
-    }
-    auto peer = connected_peer(cs, id, "ExtendedTriggerMessage", respond);
-    if (!peer) {
-        return;
-    }
-    if (!cs.certificates().authority()) {
-        return respond(json_error(409, "no operator CA is configured, so a new certificate could not be signed"));
-    }
     ExtendedTriggerMessageReq call;
     call.requestedMessage = ExtendedMessageTrigger::SignChargePointCertificate;
-    peer->call<ExtendedTriggerMessageReq>(
-        call,
-        [respond](ocpp::CallOutcome<ExtendedTriggerMessageConf> out) {
-            if (!out.ok()) {
-                return respond(call_failed(out, "ExtendedTriggerMessage"));
+    send_status_command<ExtendedTriggerMessageReq>(
+        cs, id, req, std::move(call), std::move(respond),
+        [&cs](ExtendedTriggerMessageReq&) -> std::optional<HttpResponse> {
+            if (!cs.certificates().authority()) {
+                return json_error(409, "no operator CA is configured, so a new certificate could not be signed");
             }
-            respond(status_answer("ExtendedTriggerMessage", to_string(out.conf->status)));
-        },
-        timeout);
+            return std::nullopt;
+        });
 }
 
 } // namespace cs::api

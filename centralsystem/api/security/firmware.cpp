@@ -4,6 +4,7 @@
 #include <chrono>
 #include <set>
 
+#include "centralsystem/api/base_url.hpp"
 #include "centralsystem/api/security/firmware.hpp"
 #include "centralsystem/files/file_store.hpp"
 #include "centralsystem/security/jobs.hpp"
@@ -206,6 +207,8 @@ void list_firmware(CentralSystem& cs, Respond respond) {
                                                                              write_firmware(w, f);
                                                                          }
                                                                          w.EndArray();
+                                                                         w.Key("maxBytes");
+                                                                         w.Uint64(cs.config().max_firmware_bytes);
                                                                      })));
                                            });
 }
@@ -266,10 +269,11 @@ void start_firmware_update(CentralSystem& cs, const std::string& id, const HttpR
         return respond(p->response());
     }
     auto input = std::get<UpdateRequest>(std::move(parsed));
-    const std::string host(req.header("host"));
-    if (host.empty() || host.find_first_of("/\\ @?#") != std::string::npos) {
+    const auto base = own_base_url(req);
+    if (!base) {
         return respond(json_error(400, "the request names no usable Host for the download address", "Host"));
     }
+    const std::string origin = *base;
     db::FirmwareUpdateRow row;
     row.firmware_id = n;
     row.token = random_token();
@@ -312,7 +316,7 @@ void start_firmware_update(CentralSystem& cs, const std::string& id, const HttpR
             }
             return Made{std::make_pair(std::move(**f), std::move(*made))};
         },
-        [&cs, host, respond](ocpp::Result<Made> r) {
+        [&cs, origin, respond](ocpp::Result<Made> r) {
             if (!r) {
                 return respond(store_failed(cs, r.error()));
             }
@@ -323,7 +327,7 @@ void start_firmware_update(CentralSystem& cs, const std::string& id, const HttpR
             auto pending = std::make_shared<Pending>();
             pending->update_id = update.id;
             pending->left = update.chargers.size();
-            pending->location = "http://" + host + std::string(kFirmwarePrefix) + update.token + "/" + firmware.name;
+            pending->location = origin + std::string(kFirmwarePrefix) + update.token + "/" + firmware.name;
             pending->respond = respond;
             for (const auto& c : update.chargers) {
                 auto link = cs.peer(c.chargebox_id);

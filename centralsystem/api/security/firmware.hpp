@@ -5,14 +5,18 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "centralsystem/api/routes.hpp"
 #include "centralsystem/db/firmware.hpp"
 
 namespace cs::api {
 
-// Uploads above this many bytes are refused with 413 (the server's body limit, 9 MiB, is above it).
-inline constexpr std::size_t kMaxFirmwareUpload = 8 * 1024 * 1024;
+// What a multipart upload may carry beside the firmware's own bytes (the signing certificate, the signature, the
+// name and the part headers); the server's body limit for POST /api/v1/firmware is the firmware cap plus this.
+inline constexpr std::size_t kFirmwareFormOverhead = 64 * 1024;
+// The names of signed firmware files in the file store start with this (their share of the store, run.cpp).
+inline constexpr std::string_view kFirmwareFilePrefix = "firmware-";
 // At most this many chargers per update.
 inline constexpr std::size_t kMaxUpdateChargers = 100;
 // The file of an update is served until it ends, and at most this long.

@@ -104,11 +104,16 @@ void write_firmware(Writer& w, const db::FirmwareRow& f) {
 }
 
 void upload_firmware(CentralSystem& cs, const HttpRequest& req, Respond respond) {
-    if (req.body.size() > kMaxFirmwareUpload) {
-        return respond(json_error(413,
-                                  "the firmware has " + std::to_string(req.body.size()) + " bytes, at most " +
-                                      std::to_string(kMaxFirmwareUpload),
-                                  "file"));
+    // Its own cap (--firmware-max-size), checked on the body first and on the file again below.
+    const std::size_t cap = cs.config().max_firmware_bytes;
+    auto too_large = [cap](std::size_t size) {
+        return json_error(413,
+                          "the firmware has " + std::to_string(size) + " bytes, at most " + std::to_string(cap) +
+                              " (--firmware-max-size)",
+                          "file");
+    };
+    if (req.body.size() > cap + kFirmwareFormOverhead) {
+        return respond(too_large(req.body.size()));
     }
     auto up = std::make_shared<Upload>();
     const std::string_view type = req.header("content-type");
@@ -129,6 +134,9 @@ void upload_firmware(CentralSystem& cs, const HttpRequest& req, Respond respond)
     }
     if (up->file.empty()) {
         return respond(json_error(422, "file is required: the firmware's bytes (a part \"file\" or the body)", "file"));
+    }
+    if (up->file.size() > cap) {
+        return respond(too_large(up->file.size()));
     }
     if (up->certificate.empty() || up->certificate.size() > kMaxCertificate) {
         return respond(json_error(422,
@@ -169,9 +177,12 @@ void upload_firmware(CentralSystem& cs, const HttpRequest& req, Respond respond)
                                "signature does not verify over the file with signingCertificate" +
                                    (verified ? std::string() : ": " + verified.error().message)};
             }
-            auto stored = files->put("firmware-" + token.substr(0, 24) + ".bin", up->file);
+            auto stored = files->put(std::string(kFirmwareFilePrefix) + token.substr(0, 24) + ".bin", up->file);
             if (!stored) {
-                return Problem{503, "", "the firmware could not be stored: " + stored.error().message};
+                // Larger than the firmware's share of the file store: no retry makes room for it.
+                const int status = stored.error().kind == ocpp::ErrorKind::Invalid ? 413 : 503;
+                return Problem{status, status == 413 ? "file" : "",
+                               "the firmware could not be stored: " + stored.error().message};
             }
             return *stored;
         },

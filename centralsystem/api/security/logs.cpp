@@ -2,6 +2,7 @@
 // made for that one request; a wrong token, a second upload or an oversized one is refused, and the file is written
 // off the loop (the background pool) under a name the central system chooses.
 #include "centralsystem/api/security/logs.hpp"
+#include "centralsystem/api/base_url.hpp"
 
 #include "centralsystem/db/logs.hpp"
 #include "centralsystem/files/file_store.hpp"
@@ -130,10 +131,11 @@ void request_log(CentralSystem& cs, const std::string& id, const HttpRequest& re
     if (oldest && latest && *ocpp::parse_datetime(*latest) < *ocpp::parse_datetime(*oldest)) {
         return respond(json_error(422, "latestTimestamp is before oldestTimestamp", "latestTimestamp"));
     }
-    const std::string host(req.header("host"));
-    if (host.empty() || host.find_first_of("/\\ @?#") != std::string::npos) {
+    const auto base = own_base_url(req);
+    if (!base) {
         return respond(json_error(400, "the request names no usable Host for the upload address", "Host"));
     }
+    const std::string origin = *base;
     if (cs.files() == nullptr) {
         return respond(json_error(503, "the central system has no file store for logs"));
     }
@@ -154,7 +156,7 @@ void request_log(CentralSystem& cs, const std::string& id, const HttpRequest& re
     }
     cs.store<std::int64_t>(
         [row](store::Connection& db) { return db::create_log_request(db, row); },
-        [&cs, id, row, host, oldest, latest, respond](ocpp::Result<std::int64_t> created) {
+        [&cs, id, row, origin, oldest, latest, respond](ocpp::Result<std::int64_t> created) {
             if (!created) {
                 return respond(store_failed(cs, created.error()));
             }
@@ -169,7 +171,7 @@ void request_log(CentralSystem& cs, const std::string& id, const HttpRequest& re
                 w.Int64(log_id);
                 w.Key("log");
                 w.StartObject();
-                member(w, "remoteLocation", "http://" + host + std::string(kUploadPrefix) + row.token);
+                member(w, "remoteLocation", origin + std::string(kUploadPrefix) + row.token);
                 if (oldest) {
                     member(w, "oldestTimestamp", *oldest);
                 }
