@@ -46,10 +46,20 @@ bool NoticeThrottle::allow(const std::string& subject, ocpp::Clock::TimePoint no
         return true;
     }
     if (last_.size() >= kSubjects) {
+        if (now < no_sweep_before_) {
+            return false; // a storm of new subjects costs one comparison each, not a scan of the table
+        }
+        auto first_end = ocpp::Clock::TimePoint::max();
         for (auto e = last_.begin(); e != last_.end();) {
-            e = now - e->second >= kWindow ? last_.erase(e) : std::next(e);
+            if (now - e->second >= kWindow) {
+                e = last_.erase(e);
+            } else {
+                first_end = std::min(first_end, e->second + kWindow);
+                ++e;
+            }
         }
         if (last_.size() >= kSubjects) {
+            no_sweep_before_ = first_end;
             return false;
         }
     }

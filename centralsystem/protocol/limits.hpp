@@ -53,6 +53,8 @@ public:
 
 private:
     std::unordered_map<std::string, ocpp::Clock::TimePoint> last_;
+    // While full, no entry ends its window before this: new subjects are refused without a sweep until then.
+    ocpp::Clock::TimePoint no_sweep_before_{};
 };
 
 } // namespace cs

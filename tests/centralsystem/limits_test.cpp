@@ -59,4 +59,18 @@ TEST(NoticeThrottle, OncePerSubjectAndMinuteWithABoundedMemory) {
     EXPECT_TRUE(n.allow("one too many", t0 + 200s));
 }
 
+// Full of subjects that expire at different times: a new one is refused until the first of them expires, exactly.
+TEST(NoticeThrottle, AFullTableOpensWhenItsFirstEntryExpires) {
+    NoticeThrottle n;
+    EXPECT_TRUE(n.allow("early", t0));
+    for (std::size_t i = 1; i < NoticeThrottle::kSubjects; ++i) {
+        ASSERT_TRUE(n.allow("s" + std::to_string(i), t0 + 30s));
+    }
+    EXPECT_FALSE(n.allow("new", t0 + 31s));
+    EXPECT_FALSE(n.allow("new", t0 + 59s)) << "refused without a sweep until the first entry's window ends";
+    EXPECT_TRUE(n.allow("new", t0 + 60s)) << "'early' has expired: room for one";
+    EXPECT_FALSE(n.allow("newer", t0 + 61s));
+    EXPECT_TRUE(n.allow("newer", t0 + 90s));
+}
+
 } // namespace
