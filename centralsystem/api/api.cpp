@@ -5,6 +5,7 @@
 #include <memory>
 #include <tuple>
 
+#include "centralsystem/api/cluster.hpp"
 #include "centralsystem/api/local_lists.hpp"
 #include "centralsystem/api/operations/operations.hpp"
 #include "centralsystem/api/reservations.hpp"
@@ -142,6 +143,19 @@ const Router& router() {
     return table;
 }
 
+// Runs the route's handler for an authorized request under /api/v1/.
+void dispatch(CentralSystem& cs, const HttpRequest& req, Respond respond) {
+    auto found = router().find(req.method, req.path);
+    if (auto* hit = std::get_if<Router::Found>(&found)) {
+        return (*hit->handler)(cs, req, hit->params, std::move(respond));
+    }
+    const auto& miss = std::get<ocpp::http::NoRoute>(found);
+    if (miss.status == 405) {
+        return respond(ocpp::http::method_not_allowed(miss.allow));
+    }
+    respond(json_error(404, "no such resource: " + req.path));
+}
+
 void route(CentralSystem& cs, const ApiConfig& config, const Portal& portal, const HttpRequest& req, Respond respond) {
     std::string_view path = req.path;
     if (path == "/healthz") {
@@ -155,6 +169,11 @@ void route(CentralSystem& cs, const ApiConfig& config, const Portal& portal, con
                                          w.Uint64(cs.known_chargers());
                                          w.Key("storeQueue");
                                          w.Uint64(cs.worker().queue_depth());
+                                         if (auto* node = cs.cluster()) {
+                                             member(w, "node", node->config().node_id);
+                                             w.Key("chargersElsewhere");
+                                             w.Uint64(node->online_elsewhere_count());
+                                         }
                                      })));
     }
     if (path == "/metrics") {
@@ -186,15 +205,11 @@ void route(CentralSystem& cs, const ApiConfig& config, const Portal& portal, con
         r.headers.emplace_back("WWW-Authenticate", "Bearer");
         return respond(std::move(r));
     }
-    auto found = router().find(req.method, path);
-    if (auto* hit = std::get_if<Router::Found>(&found)) {
-        return (*hit->handler)(cs, req, hit->params, std::move(respond));
+    // A cluster node passes what needs another node's charger connection to that node (api/cluster.cpp).
+    if (pass_to_owner(cs, req, respond, [&cs](const HttpRequest& r, Respond again) { dispatch(cs, r, again); })) {
+        return;
     }
-    const auto& miss = std::get<ocpp::http::NoRoute>(found);
-    if (miss.status == 405) {
-        return respond(ocpp::http::method_not_allowed(miss.allow));
-    }
-    respond(json_error(404, "no such resource: " + std::string(path)));
+    dispatch(cs, req, std::move(respond));
 }
 
 } // namespace

@@ -89,7 +89,7 @@ void write_charger(Writer& w, const Charger& c, bool connected) {
 std::string charger_json(CentralSystem& cs, const Charger& c) {
     rapidjson::StringBuffer buf;
     Writer w(buf);
-    write_charger(w, c, cs.peer(c.chargebox_id) != nullptr);
+    write_charger(w, c, cs.online(c.chargebox_id));
     return std::string(buf.GetString(), buf.GetSize()) + "\n";
 }
 
