@@ -15,6 +15,7 @@
 #include "store/database.hpp"
 #include "store/testing/postgres_server.hpp"
 #include "tests/centralsystem/cs_binary.hpp"
+#include "tests/support/raw_ws.hpp"
 
 namespace {
 
@@ -286,6 +287,30 @@ TEST_F(Cluster, ACommandThroughAnyNodeReachesChargersTheOtherNodesHold) {
     EXPECT_EQ(api(other, "POST", "/api/v1/chargers/NOSUCH1/commands/ClearCache").status, 404);
     add_chargers("OFF", 1);
     EXPECT_EQ(api(other, "POST", "/api/v1/chargers/OFF000001/commands/ClearCache").status, 409);
+
+    // The same charger connects to node 1, then to node 2: node 2's newer epoch wins and node 1 closes its
+    // connection, and every node then names node 2 as the holder.
+    using namespace ocppkit::test;
+    const int first = connect_raw(nodes_[0].port);
+    ASSERT_GE(first, 0);
+    ASSERT_TRUE(send_all(first, upgrade_request("/ocpp/OFF000001")));
+    ASSERT_EQ(status_of(receive(first, "\r\n\r\n")), 101);
+    ASSERT_TRUE(wait_until([&] { return owners().count("OFF000001") == 1; }, 5s));
+    EXPECT_EQ(owners()["OFF000001"], "node1");
+    const int second = connect_raw(nodes_[1].port);
+    ASSERT_GE(second, 0);
+    ASSERT_TRUE(send_all(second, upgrade_request("/ocpp/OFF000001")));
+    ASSERT_EQ(status_of(receive(second, "\r\n\r\n")), 101);
+    const auto frames = server_frames(receive(first, "", 8s));
+    bool closed = false;
+    for (const auto& [opcode, payload] : frames) {
+        closed = closed || (opcode == 8 && close_code(payload) == 1000 &&
+                            payload.find("connected to another node") != std::string::npos);
+    }
+    EXPECT_TRUE(closed) << "node 1 closed its older connection";
+    EXPECT_EQ(owners()["OFF000001"], "node2");
+    close_fd(first);
+    close_fd(second);
 }
 
 TEST_F(Cluster, AKilledNodesChargersMoveToTheOthersAndNothingIsLostOrStoredTwice) {
