@@ -161,6 +161,12 @@ void Membership::apply(std::vector<db::Owner> owners) {
 }
 
 void Membership::find_owner(const std::string& id, std::function<void(ocpp::Result<std::optional<db::Owner>>)> done) {
+    // Another live node held it at the last renewal: no round trip through the store worker, which may be busy
+    // with a batch of sessions (a charger that moved within that second answers 409 from its old node).
+    if (auto it = remote_.find(id); it != remote_.end()) {
+        loop_.post([owner = it->second, done = std::move(done)] { done(std::optional<db::Owner>(owner)); });
+        return;
+    }
     const std::int64_t now = now_ms();
     db_.run<std::optional<db::Owner>>([id, now](store::Connection& db) { return db::live_owner(db, id, now); },
                                       std::move(done));

@@ -48,7 +48,8 @@ public:
     bool moved_away(const std::string& id) const { return moved_.count(id) != 0; }
     // How many chargers other live nodes hold.
     std::size_t online_elsewhere_count() const { return remote_.size(); }
-    // Asks the store which live node holds the charger now; done runs on the loop.
+    // Which live node holds the charger: another node's as of the last renewal, else asked of the store; done runs
+    // on the loop.
     void find_owner(const std::string& id, std::function<void(ocpp::Result<std::optional<db::Owner>>)> done);
     const ClusterConfig& config() const { return config_; }
     // Unix milliseconds now (the wall clock the leases are measured in).
