@@ -258,6 +258,8 @@ std::string usage() {
            "                          [--password-backoff-max S]\n"
            "                          [--max-message-rate N] [--message-burst N]\n"
            "                          [--cpo-name NAME] [--ca-passphrase-file FILE] [--ca-cert PEM --ca-key PEM]\n"
+           "                          [--node-id ID] [--node-address HOST:PORT] [--cluster-secret-file FILE]\n"
+           "                          [--node-lease S]\n"
            "\n"
            "A minimal OCPP 1.6-J central system. Chargers connect to ws(s)://HOST:PORT/ocpp/<ChargeBoxId>;\n"
            "the REST API is under http(s)://HOST:PORT/api/v1/ on the same port, the web portal at /.\n"
