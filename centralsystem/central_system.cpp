@@ -15,6 +15,9 @@ CentralSystem::CentralSystem(CentralConfig config, ocpp::Executor& loop, store::
     , notices_(db_, loop.clock(), log)
     , links_(log,
              [this](const std::string& id, int code) {
+                 if (cluster_ && cluster_->moved_away(id)) {
+                     return; // the charger moved to another node of the cluster: not offline
+                 }
                  notices_.notify(id, "offline", "the connection closed (" + std::to_string(code) + ")");
              })
     , gate_(config_, loop, db_, metrics_, notices_, log)
@@ -33,6 +36,25 @@ CentralSystem::~CentralSystem() = default;
 
 void CentralSystem::set_files(std::unique_ptr<FileStore> files) {
     files_ = std::move(files);
+}
+
+void CentralSystem::enable_cluster(cluster::ClusterConfig config) {
+    if (!config.secret.empty()) {
+        forwarder_ = std::make_unique<cluster::Forwarder>(config.secret, config.node_id, loop_);
+    }
+    cluster_ = std::make_unique<cluster::Membership>(std::move(config), loop_, db_, links_, log_);
+}
+
+void CentralSystem::start_cluster() {
+    if (cluster_) {
+        cluster_->start();
+    }
+}
+
+void CentralSystem::stop_cluster() {
+    if (cluster_) {
+        cluster_->stop();
+    }
 }
 
 void CentralSystem::attach(ocpp::net::Server& server) {

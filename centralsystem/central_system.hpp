@@ -9,6 +9,8 @@
 
 #include "centralsystem/authlists/local_lists.hpp"
 #include "centralsystem/central_config.hpp"
+#include "centralsystem/cluster/forwarder.hpp"
+#include "centralsystem/cluster/membership.hpp"
 #include "centralsystem/db/database.hpp"
 #include "centralsystem/db/records.hpp"
 #include "centralsystem/gate/gate.hpp"
@@ -61,6 +63,20 @@ public:
     // The charger's current connection, or nullptr; how many chargers are connected.
     std::shared_ptr<ocpp::Peer> peer(const std::string& id) const { return links_.peer(id); }
     std::size_t connected() const { return links_.size(); }
+    // Whether the charger is online anywhere: connected here, or (in a cluster) held by another live node.
+    bool online(const std::string& id) const {
+        return links_.peer(id) != nullptr || (cluster_ && cluster_->online_elsewhere(id));
+    }
+
+    // Joins a cluster of nodes on one shared database (cluster/); call before start_cluster(), once.
+    void enable_cluster(cluster::ClusterConfig config);
+    // Starts the lease (call on the loop); stop_cluster() ends it when the node stops.
+    void start_cluster();
+    void stop_cluster();
+    // This node's part in the cluster, or nullptr on a single node.
+    cluster::Membership* cluster() { return cluster_.get(); }
+    // Passes requests for chargers other nodes hold to them, or nullptr (single node, or no shared secret).
+    cluster::Forwarder* forwarder() { return forwarder_.get(); }
 
     // Runs work on the store worker and done(result) back on the loop (Database::run).
     template <class T>
@@ -127,6 +143,8 @@ private:
     operations::ServedFiles served_files_;
     Reservations reservations_{loop_, db_, links_, gate_, log_};
     LocalLists local_lists_{loop_, db_, links_, gate_, log_};
+    std::unique_ptr<cluster::Membership> cluster_; // listens to links_'s observers, so it goes before links_
+    std::unique_ptr<cluster::Forwarder> forwarder_;
     ocpp::WorkerPool background_{1, 4}; // last: stopped first, while everything its jobs reach still exists
 };
 

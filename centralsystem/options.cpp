@@ -45,7 +45,12 @@ const char* const kValued[] = {"listen",
                                "ca-cert",
                                "ca-key",
                                "ca-passphrase-file",
-                               "ca-passphrase"};
+                               "ca-passphrase",
+                               "node-id",
+                               "node-address",
+                               "node-lease",
+                               "cluster-secret-file",
+                               "cluster-secret"};
 
 // Every setting by its flag name (auto-register is the one without a value).
 std::vector<std::string> option_names() {
@@ -79,6 +84,7 @@ constexpr NumberSetting kNumbers[] = {
     {"max-message-rate", &Options::max_message_rate, 0, 100000},
     {"message-burst", &Options::message_burst, 1, 100000},
     {"firmware-max-size", &Options::firmware_max_mib, 1, 64},
+    {"node-lease", &Options::node_lease, 3, 300},
 };
 
 // Applies one setting (a flag without its dashes) to the options.
@@ -169,6 +175,37 @@ Result<void> apply(Options& o, const std::string& name, const std::string& value
             return make_error("the CA passphrase must have at least 8 characters");
         }
         o.ca_passphrase = value;
+    } else if (name == "node-id") {
+        if (value.empty() || value.size() > 64 ||
+            value.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._:-") !=
+                std::string::npos) {
+            return make_error("--node-id takes 1 to 64 letters, digits, '.', '_', ':' or '-', not \"" + value + "\"");
+        }
+        o.node_id = value;
+    } else if (name == "node-address") {
+        auto listen = ocpp::program::parse_listen(value);
+        if (!listen || listen->host == "0.0.0.0" || listen->host == "::" || listen->port == 0) {
+            return make_error("--node-address takes the HOST:PORT other nodes reach this node's API at (not 0.0.0.0 "
+                              "and not port 0), not \"" +
+                              value + "\"");
+        }
+        o.node_address = value;
+    } else if (name == "cluster-secret-file" || name == "cluster-secret") {
+        std::string secret = value;
+        if (name == "cluster-secret-file") {
+            auto text = ocpp::read_small_file(value, 4096);
+            if (!text) {
+                return make_error("--cluster-secret-file: " + text.error().message);
+            }
+            secret = *text;
+            while (!secret.empty() && (secret.back() == '\n' || secret.back() == '\r')) {
+                secret.pop_back();
+            }
+        }
+        if (secret.size() < 16 || secret.find_first_of("\r\n") != std::string::npos) {
+            return make_error("the cluster secret must have at least 16 characters on one line");
+        }
+        o.cluster_secret = secret;
     } else if (auto server =
                    ocpp::program::set_server_flag(name, value, o.tls_cert, o.tls_key, o.tls_client_ca, o.log_level);
                !server || *server) {
@@ -233,6 +270,8 @@ std::string usage() {
            "                          [--max-message-rate N] [--message-burst N]\n"
            "                          [--cpo-name NAME] [--ca-passphrase-file FILE] [--ca-cert PEM --ca-key PEM]\n"
            "                          [--file-store DIR] [--firmware-max-size MIB]\n"
+           "                          [--node-id ID] [--node-address HOST:PORT] [--cluster-secret-file FILE]\n"
+           "                          [--node-lease S]\n"
            "\n"
            "A minimal OCPP 1.6-J central system. Chargers connect to ws(s)://HOST:PORT/ocpp/<ChargeBoxId>;\n"
            "the REST API is under http(s)://HOST:PORT/api/v1/ on the same port, the web portal at /.\n"
@@ -275,6 +314,11 @@ std::string usage() {
            "                            OCPPKIT_CA_PASSPHRASE); with it the CA is opened, or created on first start\n"
            "  --ca-cert, --ca-key PEM   import this CA certificate and key as the operator CA (an encrypted key\n"
            "                            is opened with the same passphrase)\n"
+           "  --node-id ID              this node's name in a cluster on PostgreSQL (default HOSTNAME:PORT)\n"
+           "  --node-address HOST:PORT  where the other nodes reach this node's API (default: --listen)\n"
+           "  --cluster-secret-file FILE  the secret the nodes share to forward commands for chargers held by\n"
+           "                            another node (or OCPPKIT_CLUSTER_SECRET; 16+ characters)\n"
+           "  --node-lease S            a node counts as alive this long after renewing its lease (default 10)\n"
            "  --log-level LEVEL         debug, info, warn, error or off (default info)\n"
            "  --help                    show this text\n"
            "\n"
@@ -284,8 +328,9 @@ std::string usage() {
            "  OCPPKIT_TLS_CLIENT_CA, OCPPKIT_LOG_LEVEL, OCPPKIT_MAP_TILE_URL, OCPPKIT_MAX_SAMPLES_PER_MINUTE,\n"
            "  OCPPKIT_PASSWORD_FAILURES_PER_ID, OCPPKIT_PASSWORD_FAILURES_PER_ADDRESS, OCPPKIT_PASSWORD_BACKOFF_MAX,\n"
            "  OCPPKIT_MAX_MESSAGE_RATE, OCPPKIT_MESSAGE_BURST, OCPPKIT_CPO_NAME, OCPPKIT_CA_PASSPHRASE_FILE,\n"
-           "  OCPPKIT_CA_PASSPHRASE, OCPPKIT_CA_CERT, OCPPKIT_CA_KEY, OCPPKIT_CONFIG (an empty value counts as "
-           "unset).\n"
+           "  OCPPKIT_CA_PASSPHRASE, OCPPKIT_CA_CERT, OCPPKIT_CA_KEY, OCPPKIT_NODE_ID, OCPPKIT_NODE_ADDRESS,\n"
+           "  OCPPKIT_NODE_LEASE, OCPPKIT_CLUSTER_SECRET_FILE, OCPPKIT_CLUSTER_SECRET, OCPPKIT_CONFIG (an empty value\n"
+           "  counts as unset).\n"
            "Precedence: command line, then environment, then --config file, then the default.\n";
 }
 
@@ -315,6 +360,10 @@ Result<Options> parse_options(int argc, char** argv, const std::vector<std::stri
         if (name == "auto-register") {
             settings.emplace_back(name, split.inline_value ? split.value : "true");
             continue;
+        }
+        if (name == "cluster-secret") {
+            return make_error("the cluster secret is not taken on the command line (other users see it there): use "
+                              "--cluster-secret-file FILE or OCPPKIT_CLUSTER_SECRET");
         }
         if (name == "ca-passphrase") {
             return make_error("the CA passphrase is not taken on the command line (other users see it there): use "
@@ -381,6 +430,13 @@ Result<Options> parse_options(int argc, char** argv, const std::vector<std::stri
     }
     if (!o.tls_listen.empty() && o.tls_cert.empty()) {
         return make_error("--tls-listen needs --tls-cert and --tls-key");
+    }
+    const bool clustered = !o.node_id.empty() || !o.node_address.empty() || !o.cluster_secret.empty();
+    if (clustered && !store::is_shared_database(o.db)) {
+        return make_error(std::string(!o.node_id.empty()        ? "--node-id"
+                                      : !o.node_address.empty() ? "--node-address"
+                                                                : "the cluster secret") +
+                          " needs a database the nodes share (--db postgresql://...)");
     }
     if (!o.tls_root_ca.empty()) {
         if (auto root = ocpp::read_small_file(o.tls_root_ca, 64 * 1024); !root) {

@@ -39,6 +39,12 @@ struct Options {
     // The operator CA (security/operator_ca.hpp): the CpoName, a CA to import, and the passphrase that seals its
     // key (from a file, or OCPPKIT_CA_PASSPHRASE; never on the command line). Never log the passphrase.
     std::string cpo_name, ca_cert, ca_key, ca_passphrase;
+    // A cluster on a shared (PostgreSQL) database: this node's id (default hostname:port), where the other nodes
+    // reach its API (default the --listen address; needed when it listens on 0.0.0.0), the shared secret of
+    // requests forwarded between nodes (from a file, or OCPPKIT_CLUSTER_SECRET; never on the command line), and
+    // the seconds a node counts as alive after renewing its lease.
+    std::string node_id, node_address, cluster_secret;
+    int node_lease = 10;
     bool help = false;
     std::vector<std::string> warnings; // e.g. an OCPPKIT_ variable that is no setting
 };

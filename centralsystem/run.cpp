@@ -1,6 +1,8 @@
 #include "centralsystem/run.hpp"
 
 #include <algorithm>
+#include <unistd.h>
+
 #include <cstdio>
 
 #include "centralsystem/api/api.hpp"
@@ -29,6 +31,22 @@ namespace {
 void say(const std::string& line) {
     std::fprintf(stderr, "ocpp-centralsystem: %s\n", line.c_str());
     std::fflush(stderr);
+}
+
+// This node's part in a cluster: its id (default HOSTNAME:PORT) and where the other nodes reach its API.
+cluster::ClusterConfig cluster_config(const Options& o, std::uint16_t port) {
+    cluster::ClusterConfig c;
+    char host[256] = {0};
+    if (::gethostname(host, sizeof host - 1) != 0 || host[0] == 0) {
+        std::snprintf(host, sizeof host, "node");
+    }
+    c.node_id = o.node_id.empty() ? std::string(host) + ":" + std::to_string(port) : o.node_id;
+    const bool wildcard = o.host == "0.0.0.0" || o.host == "::";
+    c.address =
+        !o.node_address.empty() ? o.node_address : (wildcard ? std::string(host) : o.host) + ":" + std::to_string(port);
+    c.secret = o.cluster_secret;
+    c.lease = std::chrono::seconds(o.node_lease);
+    return c;
 }
 
 } // namespace
@@ -236,6 +254,11 @@ int run(int argc, char** argv) {
         }
         client_cas = std::move(*started);
     }
+    if (store::is_shared_database(o.db)) {
+        // Nodes on one database form a cluster: leases, charger ownership, commands forwarded to the owner.
+        central->enable_cluster(cluster_config(o, server->port()));
+        loop->post([&central] { central->start_cluster(); });
+    }
     const std::string s = sc.tls ? "s" : "";
     // (with --tls-listen the line above names the TLS port)
     const std::string where = o.host + ":" + std::to_string(server->port());
@@ -247,6 +270,7 @@ int run(int argc, char** argv) {
     ocpp::program::run_until_stop_signal(
         *loop, [] { say("stopping: closing connections"); },
         [&] {
+            central->stop_cluster();
             server->shutdown();
             if (tls_server) {
                 tls_server->shutdown();

@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 packages=(build-essential cmake ninja-build ccache pkg-config python3 python3-pyftpdlib git openssl ca-certificates
           curl libwebsocketpp-dev libasio-dev rapidjson-dev libssl-dev libyaml-cpp-dev libsqlite3-dev libcurl4-openssl-dev
           libgtest-dev libgmock-dev libbenchmark-dev nodejs npm
-          postgresql libpq-dev chromium clang-format)
+          postgresql libpq-dev haproxy chromium clang-format)
 if [[ "${1:-}" == "fuzz" ]]; then
     packages+=(clang libclang-rt-14-dev)
 fi

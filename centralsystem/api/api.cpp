@@ -6,6 +6,7 @@
 #include <tuple>
 
 #include "centralsystem/api/access/access.hpp"
+#include "centralsystem/api/cluster.hpp"
 #include "centralsystem/api/local_lists.hpp"
 #include "centralsystem/api/operations/operations.hpp"
 #include "centralsystem/api/reservations.hpp"
@@ -173,7 +174,18 @@ const Router& router() {
     return table;
 }
 
-void dispatch(CentralSystem& cs, const HttpRequest& req, Respond respond);
+// Runs the route's handler for an authorized request under /api/v1/.
+void dispatch(CentralSystem& cs, const HttpRequest& req, Respond respond) {
+    auto found = router().find(req.method, req.path);
+    if (auto* hit = std::get_if<Router::Found>(&found)) {
+        return (*hit->handler)(cs, req, hit->params, std::move(respond));
+    }
+    const auto& miss = std::get<ocpp::http::NoRoute>(found);
+    if (miss.status == 405) {
+        return respond(ocpp::http::method_not_allowed(miss.allow));
+    }
+    respond(json_error(404, "no such resource: " + req.path));
+}
 
 void route(CentralSystem& cs, const ApiConfig& config, const Portal& portal, Access& access, const HttpRequest& req,
            Respond respond) {
@@ -189,6 +201,11 @@ void route(CentralSystem& cs, const ApiConfig& config, const Portal& portal, Acc
                                          w.Uint64(cs.known_chargers());
                                          w.Key("storeQueue");
                                          w.Uint64(cs.worker().queue_depth());
+                                         if (auto* node = cs.cluster()) {
+                                             member(w, "node", node->config().node_id);
+                                             w.Key("chargersElsewhere");
+                                             w.Uint64(node->online_elsewhere_count());
+                                         }
                                      })));
     }
     if (path == "/metrics") {
@@ -215,22 +232,14 @@ void route(CentralSystem& cs, const ApiConfig& config, const Portal& portal, Acc
         }
         return respond(json_error(404, "not found: the API lives under /api/v1/"));
     }
-    // Who is asking and whether they may (api/access/): then the route's handler.
-    access.admit(req, std::move(respond),
-                 [&cs](const HttpRequest& admitted, Respond out) { dispatch(cs, admitted, std::move(out)); });
-}
-
-void dispatch(CentralSystem& cs, const HttpRequest& req, Respond respond) {
-    std::string_view path = req.path;
-    auto found = router().find(req.method, path);
-    if (auto* hit = std::get_if<Router::Found>(&found)) {
-        return (*hit->handler)(cs, req, hit->params, std::move(respond));
-    }
-    const auto& miss = std::get<ocpp::http::NoRoute>(found);
-    if (miss.status == 405) {
-        return respond(ocpp::http::method_not_allowed(miss.allow));
-    }
-    respond(json_error(404, "no such resource: " + std::string(path)));
+    // Who is asking and whether they may (api/access/); then, on a cluster node, what needs another node's charger
+    // connection goes to that node (api/cluster.cpp), the rest to the route's handler here.
+    access.admit(req, std::move(respond), [&cs](const HttpRequest& admitted, Respond out) {
+        if (pass_to_owner(cs, admitted, out, [&cs](const HttpRequest& r, Respond again) { dispatch(cs, r, again); })) {
+            return;
+        }
+        dispatch(cs, admitted, std::move(out));
+    });
 }
 
 } // namespace

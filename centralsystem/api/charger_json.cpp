@@ -92,7 +92,7 @@ void write_charger(Writer& w, const Charger& c, bool connected, std::string_view
 std::string charger_json(CentralSystem& cs, const Charger& c, std::string_view decommissioned_at) {
     rapidjson::StringBuffer buf;
     Writer w(buf);
-    write_charger(w, c, cs.peer(c.chargebox_id) != nullptr, decommissioned_at);
+    write_charger(w, c, cs.online(c.chargebox_id), decommissioned_at);
     return std::string(buf.GetString(), buf.GetSize()) + "\n";
 }
 

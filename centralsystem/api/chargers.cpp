@@ -127,8 +127,7 @@ void list_chargers(CentralSystem& cs, const HttpRequest& req, Respond respond) {
                                                                  w.Key("chargers");
                                                                  w.StartArray();
                                                                  for (const auto& c : *r) {
-                                                                     write_charger(w, c,
-                                                                                   cs.peer(c.chargebox_id) != nullptr);
+                                                                     write_charger(w, c, cs.online(c.chargebox_id));
                                                                  }
                                                                  w.EndArray();
                                                                  w.Key("count");

@@ -31,7 +31,7 @@ void write_money(Writer& w, const char* name, const std::vector<Money>& totals) 
 }
 
 std::string dashboard_json(CentralSystem& cs, const db::DashboardData& d, bool database_ok) {
-    const TileCounts tiles = count_tiles(d.chargers, [&cs](const std::string& id) { return cs.peer(id) != nullptr; });
+    const TileCounts tiles = count_tiles(d.chargers, [&cs](const std::string& id) { return cs.online(id); });
     const std::string now = cs.now_text();
     std::map<std::string, std::vector<PriceSet>> prices; // per charger, so a session looks at its own sets only
     for (const auto& p : d.prices) {

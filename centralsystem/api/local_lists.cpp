@@ -55,7 +55,7 @@ void list_local_lists(CentralSystem& cs, Respond respond) {
                                           w.StartObject();
                                           member(w, "chargeBoxId", s.chargebox_id);
                                           w.Key("connected");
-                                          w.Bool(cs.peer(s.chargebox_id) != nullptr);
+                                          w.Bool(cs.online(s.chargebox_id));
                                           w.Key("version");
                                           w.Int64(s.version);
                                           w.Key("inSync");

@@ -1,4 +1,5 @@
 // The central system's schema (versioned migrations) and the id-tag registry.
+#include "centralsystem/db/cluster.hpp"
 #include "centralsystem/db/corrections.hpp"
 #include "centralsystem/db/firmware.hpp"
 #include "centralsystem/db/hardware_models.hpp"
@@ -39,6 +40,9 @@ Result<void> migrate(Connection& db) {
     }
     if (auto models = migrate_hardware_models(db); !models) { // the operators' hardware models
         return models;
+    }
+    if (auto cluster = migrate_cluster(db); !cluster) { // nodes and charger ownership (db/cluster.cpp)
+        return cluster;
     }
     // Each version written once for SQLite and PostgreSQL (store/ddl.hpp): identity instead of AUTOINCREMENT, BIGINT
     // where SQLite's 64-bit INTEGER holds meter readings and ids, DOUBLE PRECISION for REAL, and an explicit rowid on

@@ -1,0 +1,175 @@
+#include "centralsystem/cluster/membership.hpp"
+
+#include <algorithm>
+
+namespace cs::cluster {
+
+Membership::Membership(ClusterConfig config, ocpp::Executor& loop, Database& db, ChargerLinks& links,
+                       const ocpp::Logger& log)
+    : config_(std::move(config))
+    , loop_(loop)
+    , db_(db)
+    , links_(links)
+    , log_(log) {}
+
+Membership::~Membership() {
+    *alive_ = false;
+}
+
+std::int64_t Membership::now_ms() const {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(loop_.clock().wall_now().time_since_epoch()).count();
+}
+
+void Membership::start() {
+    timer_ = loop_.make_timer();
+    const std::string me = config_.node_id;
+    const std::int64_t now = now_ms();
+    // A node starting again under the same id: what it held before is gone.
+    db_.run<bool>(
+        [me, now](store::Connection& db) -> ocpp::Result<bool> {
+            if (auto r = db::release_all(db, me, now); !r) {
+                return r.error();
+            }
+            return true;
+        },
+        [this, alive = alive_](ocpp::Result<bool> r) {
+            if (*alive && !r) {
+                log_.error("cluster", "releasing this node's earlier chargers: " + r.error().message);
+            }
+        });
+    links_.observers().connected.push_back([this, alive = alive_](const std::string& id) {
+        if (!*alive) {
+            return;
+        }
+        moved_.erase(id); // back here: its next close is its own
+        const std::string node = config_.node_id;
+        const std::int64_t at = now_ms();
+        db_.run<std::int64_t>([id, node, at](store::Connection& db) { return db::take_ownership(db, id, node, at); },
+                              [this, alive, id](ocpp::Result<std::int64_t> epoch) {
+                                  if (!*alive) {
+                                      return;
+                                  }
+                                  if (!epoch) {
+                                      log_.error("cluster", "taking \"" + id + "\": " + epoch.error().message);
+                                      return;
+                                  }
+                                  if (links_.peer(id)) {
+                                      auto& mine = epochs_[id];
+                                      mine = std::max(mine, *epoch);
+                                  }
+                                  remote_.erase(id);
+                              });
+    });
+    links_.observers().gone.push_back([this, alive = alive_](const std::string& id) {
+        if (!*alive) {
+            return;
+        }
+        epochs_.erase(id);
+        if (moved_.erase(id) != 0) {
+            return; // another node holds it now: nothing to release here
+        }
+        const std::string node = config_.node_id;
+        const std::int64_t at = now_ms();
+        db_.run<bool>(
+            [id, node, at](store::Connection& db) -> ocpp::Result<bool> {
+                if (auto r = db::release_ownership(db, id, node, at); !r) {
+                    return r.error();
+                }
+                return true;
+            },
+            [this, alive, id](ocpp::Result<bool> r) {
+                if (*alive && !r) {
+                    log_.error("cluster", "releasing \"" + id + "\": " + r.error().message);
+                }
+            });
+    });
+    log_.info("cluster", "node \"" + config_.node_id + "\" (API at " + config_.address + ", lease " +
+                             std::to_string(config_.lease.count()) + " ms)");
+    tick();
+}
+
+void Membership::stop() {
+    stopped_ = true;
+    if (timer_) {
+        timer_->cancel();
+    }
+    const std::string node = config_.node_id;
+    const std::int64_t now = now_ms();
+    db_.run<bool>(
+        [node, now](store::Connection& db) -> ocpp::Result<bool> {
+            if (auto r = db::end_lease(db, node, now); !r) {
+                return r.error();
+            }
+            return true;
+        },
+        [](ocpp::Result<bool>) {});
+}
+
+void Membership::tick() {
+    if (stopped_) {
+        return;
+    }
+    timer_->start(config_.renew_every, [this] { tick(); });
+    if (ticking_) {
+        return; // the store is slow: one renewal in flight at a time
+    }
+    ticking_ = true;
+    const std::string node = config_.node_id, address = config_.address;
+    const std::int64_t now = now_ms();
+    const std::int64_t until = now + config_.lease.count();
+    db_.run<std::vector<db::Owner>>(
+        [node, address, now, until](store::Connection& db) -> ocpp::Result<std::vector<db::Owner>> {
+            if (auto r = db::renew_lease(db, node, address, now, until); !r) {
+                return r.error();
+            }
+            return db::live_owners(db, now);
+        },
+        [this, alive = alive_](ocpp::Result<std::vector<db::Owner>> owners) {
+            if (!*alive) {
+                return;
+            }
+            ticking_ = false;
+            if (!owners) {
+                log_.error("cluster", "renewing the lease: " + owners.error().message);
+                return;
+            }
+            apply(std::move(*owners));
+        });
+}
+
+void Membership::apply(std::vector<db::Owner> owners) {
+    remote_.clear();
+    for (auto& o : owners) {
+        if (o.node == config_.node_id) {
+            continue;
+        }
+        if (links_.peer(o.chargebox_id)) {
+            auto mine = epochs_.find(o.chargebox_id);
+            if (mine == epochs_.end() || mine->second >= o.epoch) {
+                continue; // our take is still on its way, or ours is the newer connection
+            }
+            // The charger connected to another node after it connected here: this connection is a leftover.
+            log_.info("cluster", "\"" + o.chargebox_id + "\" is held by node \"" + o.node +
+                                     "\" now: closing the older connection here");
+            moved_.insert(o.chargebox_id);
+            links_.peer(o.chargebox_id)->close(1000, "connected to another node");
+            continue;
+        }
+        std::string id = o.chargebox_id;
+        remote_.emplace(std::move(id), std::move(o));
+    }
+}
+
+void Membership::find_owner(const std::string& id, std::function<void(ocpp::Result<std::optional<db::Owner>>)> done) {
+    // Another live node held it at the last renewal: no round trip through the store worker, which may be busy
+    // with a batch of sessions (a charger that moved within that second answers 409 from its old node).
+    if (auto it = remote_.find(id); it != remote_.end()) {
+        loop_.post([owner = it->second, done = std::move(done)] { done(std::optional<db::Owner>(owner)); });
+        return;
+    }
+    const std::int64_t now = now_ms();
+    db_.run<std::optional<db::Owner>>([id, now](store::Connection& db) { return db::live_owner(db, id, now); },
+                                      std::move(done));
+}
+
+} // namespace cs::cluster

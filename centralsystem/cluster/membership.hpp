@@ -1,0 +1,76 @@
+#pragma once
+// Membership: this node's part in a cluster of central-system nodes on one PostgreSQL database. It holds the node's
+// lease (renewed every second on the store worker), records which node holds each charger's connection (a new
+// connection takes ownership with a higher epoch) and keeps, on the loop, the set of chargers other live nodes hold,
+// so that every node answers "is this charger online?" alike. A local connection whose charger another node took
+// with a newer epoch is closed: the charger moved. Lives on the central system's loop.
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "centralsystem/db/cluster.hpp"
+#include "centralsystem/db/database.hpp"
+#include "centralsystem/protocol/links.hpp"
+#include "ocpp/log/log.hpp"
+#include "ocpp/util/executor.hpp"
+
+namespace cs::cluster {
+
+// How this node takes part in the cluster (options --node-id, --node-address, --cluster-secret, --node-lease).
+struct ClusterConfig {
+    std::string node_id;                    // unique per node; default hostname:port
+    std::string address;                    // "HOST:PORT" where the other nodes reach this node's API
+    std::string secret;                     // authenticates requests forwarded between nodes; empty: no forwarding
+    std::chrono::milliseconds lease{10000}; // how long the node counts as alive after its last renewal
+    std::chrono::milliseconds renew_every{1000};
+};
+
+class Membership {
+public:
+    Membership(ClusterConfig config, ocpp::Executor& loop, Database& db, ChargerLinks& links, const ocpp::Logger& log);
+    ~Membership();
+    Membership(const Membership&) = delete;
+    Membership& operator=(const Membership&) = delete;
+
+    // Starts the lease and listens to the chargers' connections (call on the loop, once).
+    void start();
+    // Ends the lease at once and marks this node's chargers offline (queued on the store worker; call on the loop).
+    void stop();
+
+    // True when another live node holds the charger's connection (as of the last renewal, at most a second old).
+    bool online_elsewhere(const std::string& id) const { return remote_.count(id) != 0; }
+    // True while this node closes a connection because the charger moved to another node (not an "offline").
+    bool moved_away(const std::string& id) const { return moved_.count(id) != 0; }
+    // How many chargers other live nodes hold.
+    std::size_t online_elsewhere_count() const { return remote_.size(); }
+    // Which live node holds the charger: another node's as of the last renewal, else asked of the store; done runs
+    // on the loop.
+    void find_owner(const std::string& id, std::function<void(ocpp::Result<std::optional<db::Owner>>)> done);
+    const ClusterConfig& config() const { return config_; }
+    // Unix milliseconds now (the wall clock the leases are measured in).
+    std::int64_t now_ms() const;
+
+private:
+    void tick();
+    void apply(std::vector<db::Owner> owners);
+
+    ClusterConfig config_;
+    ocpp::Executor& loop_;
+    Database& db_;
+    ChargerLinks& links_;
+    const ocpp::Logger& log_;
+    std::unique_ptr<ocpp::Timer> timer_;
+    bool ticking_ = false; // a renewal is on the store worker
+    bool stopped_ = false;
+    std::unordered_map<std::string, db::Owner> remote_;    // chargers other live nodes hold
+    std::unordered_map<std::string, std::int64_t> epochs_; // this node's connections and the epoch each took
+    std::unordered_set<std::string> moved_;                // connections closed here because the charger moved
+    std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+};
+
+} // namespace cs::cluster

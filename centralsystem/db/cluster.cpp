@@ -1,0 +1,104 @@
+// The cluster's nodes and charger ownership in the store (cluster.hpp).
+#include "centralsystem/db/cluster.hpp"
+
+#include "store/ddl.hpp"
+
+namespace cs::db {
+
+namespace {
+
+constexpr std::string_view kLiveOwners =
+    "SELECT o.chargebox_id, o.node_id, n.address, o.epoch FROM cluster_owners o "
+    "JOIN cluster_nodes n ON n.node_id = o.node_id WHERE o.connected = 1 AND n.lease_until > ?1";
+
+Owner read_owner(const store::Statement& q) {
+    Owner o;
+    o.chargebox_id = q.text(0);
+    o.node = q.text(1);
+    o.address = q.text(2);
+    o.epoch = q.int64(3);
+    return o;
+}
+
+} // namespace
+
+Result<void> migrate_cluster(Connection& db) {
+    // The owner row stays when the charger disconnects (connected = 0), so the next connection's epoch is higher.
+    return db.migrate("centralsystem-cluster", {store::portable_migration(1, R"sql(
+        CREATE TABLE cluster_nodes (
+            node_id TEXT PRIMARY KEY,
+            address TEXT NOT NULL DEFAULT '',
+            started {int64} NOT NULL,
+            lease_until {int64} NOT NULL);
+        CREATE TABLE cluster_owners (
+            chargebox_id TEXT PRIMARY KEY,
+            node_id TEXT NOT NULL,
+            epoch {int64} NOT NULL,
+            connected INTEGER NOT NULL DEFAULT 1,
+            last_seen {int64} NOT NULL);
+        CREATE INDEX cluster_owners_by_node ON cluster_owners(node_id);
+    )sql")});
+}
+
+Result<void> renew_lease(Connection& db, const std::string& node, const std::string& address, std::int64_t now_ms,
+                         std::int64_t lease_until_ms) {
+    return db.run("INSERT INTO cluster_nodes(node_id, address, started, lease_until) VALUES(?1, ?2, ?3, ?4) "
+                  "ON CONFLICT(node_id) DO UPDATE SET address = excluded.address, lease_until = excluded.lease_until",
+                  node, address, now_ms, lease_until_ms);
+}
+
+Result<void> end_lease(Connection& db, const std::string& node, std::int64_t now_ms) {
+    if (auto r = db.run("UPDATE cluster_nodes SET lease_until = ?2 WHERE node_id = ?1", node, now_ms); !r) {
+        return r;
+    }
+    return release_all(db, node, now_ms);
+}
+
+Result<std::int64_t> take_ownership(Connection& db, const std::string& id, const std::string& node,
+                                    std::int64_t now_ms) {
+    auto epoch =
+        db.first([](const store::Statement& q) { return q.int64(0); },
+                 "INSERT INTO cluster_owners(chargebox_id, node_id, epoch, connected, last_seen) "
+                 "VALUES(?1, ?2, 1, 1, ?3) ON CONFLICT(chargebox_id) DO UPDATE SET node_id = excluded.node_id, "
+                 "epoch = cluster_owners.epoch + 1, connected = 1, last_seen = excluded.last_seen "
+                 "RETURNING epoch",
+                 id, node, now_ms);
+    if (!epoch) {
+        return epoch.error();
+    }
+    return epoch->value_or(0);
+}
+
+Result<void> release_ownership(Connection& db, const std::string& id, const std::string& node, std::int64_t now_ms) {
+    return db.run("UPDATE cluster_owners SET connected = 0, last_seen = ?3 WHERE chargebox_id = ?1 AND node_id = ?2",
+                  id, node, now_ms);
+}
+
+Result<void> release_all(Connection& db, const std::string& node, std::int64_t now_ms) {
+    return db.run("UPDATE cluster_owners SET connected = 0, last_seen = ?2 WHERE node_id = ?1 AND connected = 1", node,
+                  now_ms);
+}
+
+Result<std::vector<Owner>> live_owners(Connection& db, std::int64_t now_ms) {
+    return db.all(read_owner, kLiveOwners, now_ms);
+}
+
+Result<std::optional<Owner>> live_owner(Connection& db, const std::string& id, std::int64_t now_ms) {
+    return db.first(read_owner, std::string(kLiveOwners) + " AND o.chargebox_id = ?2", now_ms, id);
+}
+
+Result<std::vector<NodeRow>> list_nodes(Connection& db) {
+    return db.all(
+        [](const store::Statement& q) {
+            NodeRow n;
+            n.node = q.text(0);
+            n.address = q.text(1);
+            n.lease_until_ms = q.int64(2);
+            n.chargers = q.int64(3);
+            return n;
+        },
+        "SELECT n.node_id, n.address, n.lease_until, (SELECT count(*) FROM cluster_owners o WHERE o.node_id = "
+        "n.node_id AND o.connected = 1) FROM cluster_nodes n ORDER BY n.node_id");
+}
+
+} // namespace cs::db

@@ -1,0 +1,56 @@
+#pragma once
+// The cluster's shared state in the store: the nodes with their lease (how long each counts as alive) and the
+// address other nodes reach its API at, and which node holds each charger's connection (its owner, the connection's
+// epoch, when it was last seen). Kept in a migration track of its own ("centralsystem-cluster"). Times are Unix
+// milliseconds of the nodes' wall clocks, so the nodes' clocks must agree (NTP) to well under a lease.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "store/connection.hpp"
+
+namespace cs::db {
+
+using ocpp::Result;
+using store::Connection;
+
+Result<void> migrate_cluster(Connection& db);
+
+// Renews (or starts) a node's lease until `lease_until_ms` and records the address its API is reached at.
+Result<void> renew_lease(Connection& db, const std::string& node, const std::string& address, std::int64_t now_ms,
+                         std::int64_t lease_until_ms);
+// A node stopping cleanly: its lease ends now and the chargers it held are no longer connected.
+Result<void> end_lease(Connection& db, const std::string& node, std::int64_t now_ms);
+
+// Takes a charger's connection for `node` and returns the connection's epoch (one above the previous owner's).
+Result<std::int64_t> take_ownership(Connection& db, const std::string& id, const std::string& node,
+                                    std::int64_t now_ms);
+// The charger's connection on `node` closed: it is no longer connected (unless another node holds it by now).
+Result<void> release_ownership(Connection& db, const std::string& id, const std::string& node, std::int64_t now_ms);
+// Marks every charger `node` held as no longer connected (a node starting again under the same id).
+Result<void> release_all(Connection& db, const std::string& node, std::int64_t now_ms);
+
+// A charger held by a live node (its lease not expired at the time asked).
+struct Owner {
+    std::string chargebox_id;
+    std::string node;
+    std::string address; // the node's API, "HOST:PORT"
+    std::int64_t epoch = 0;
+};
+// Every charger connected to a live node.
+Result<std::vector<Owner>> live_owners(Connection& db, std::int64_t now_ms);
+// The live node holding one charger, or nullopt.
+Result<std::optional<Owner>> live_owner(Connection& db, const std::string& id, std::int64_t now_ms);
+
+// A node as the cluster sees it.
+struct NodeRow {
+    std::string node;
+    std::string address;
+    std::int64_t lease_until_ms = 0;
+    std::int64_t chargers = 0; // connected to it now
+};
+// Every node with a lease recorded, live or not, by id.
+Result<std::vector<NodeRow>> list_nodes(Connection& db);
+
+} // namespace cs::db
