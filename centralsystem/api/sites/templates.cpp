@@ -184,6 +184,11 @@ void create_profile_template(CentralSystem& cs, const HttpRequest& req, Respond 
                                               " templates already, at most so many",
                                           "name"));
             }
+            if (r->exhausted) {
+                return respond(json_error(
+                    409, "template ids are used up (at most " + std::to_string(db::kMaxProfileTemplateId) + ")",
+                    "name"));
+            }
             if (r->id == 0) {
                 return respond(json_error(409, "a template is named \"" + row.name + "\" already", "name"));
             }
