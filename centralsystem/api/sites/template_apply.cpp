@@ -181,6 +181,37 @@ void write_load_management_profiles(Writer& w, std::int64_t site, const sites::L
     }
 }
 
+// A charger that joined a site while a TxDefaultProfile or TxProfile template was on its way (the site check passed
+// before the profile was recorded) gets it cleared again; the record stays until the charger confirms.
+void take_back_if_in_site(CentralSystem& cs, const db::ProfileTemplateRow& t, Outcome& o) {
+    const auto site = cs.load_manager().site_of_charger(o.charger);
+    if (!site) {
+        return;
+    }
+    o.error = "the charger joined site " + std::to_string(*site) +
+              " while the profile was on its way; it is cleared again, as load management sets its profiles";
+    auto peer = cs.peer(o.charger);
+    if (!peer) {
+        return;
+    }
+    const int id = static_cast<int>(sites::kTemplateProfileIdBase + t.id);
+    ClearChargingProfileReq call;
+    call.id = id;
+    peer->call(call, [&cs, charger = o.charger, id](ocpp::CallOutcome<ClearChargingProfileConf> out) {
+        if (out.status != ocpp::CallStatus::Ok || !out.conf) {
+            return;
+        }
+        cs.store<bool>(
+            [charger, id](store::Connection& db) -> ocpp::Result<bool> {
+                if (auto r = db::forget_installed_profile(db, charger, id); !r) {
+                    return r.error();
+                }
+                return true;
+            },
+            [](ocpp::Result<bool>) {});
+    });
+}
+
 } // namespace
 
 void apply_profile_template(CentralSystem& cs, const std::string& id, const HttpRequest& req, Respond respond) {
@@ -220,9 +251,12 @@ void apply_profile_template(CentralSystem& cs, const std::string& id, const Http
         auto batch = std::make_shared<Batch>();
         batch->outcomes.resize(target.chargers.size());
         batch->waiting = target.chargers.size();
-        batch->finish = [&cs, respond, t, target](std::vector<Outcome> outcomes) {
+        batch->finish = [&cs, respond, t, target, purpose](std::vector<Outcome> outcomes) {
             std::vector<db::InstalledProfileRow> rows;
-            for (const auto& o : outcomes) {
+            for (auto& o : outcomes) {
+                if (o.status == "Accepted" && purpose != ChargingProfilePurposeType::ChargePointMaxProfile) {
+                    take_back_if_in_site(cs, t, o);
+                }
                 if (o.status == "Accepted") {
                     rows.push_back({o.charger, target.connector, static_cast<int>(sites::kTemplateProfileIdBase + t.id),
                                     t.id, t.name, t.purpose, t.stack_level, cs.now_text()});
