@@ -127,7 +127,8 @@ void LoadManager::rebalance(std::int64_t site_id, bool changed) {
     }
     // On a large site some room stays free for the next starts, so that their limits need not wait for lowerings.
     const double budget = std::max(0.0, limit - reserved);
-    const auto shares = share(budget - start_headroom(budget, demands.size()), site.rules.min_session_a, demands);
+    const auto shares =
+        share(budget - start_headroom(budget, site.rules.min_session_a, demands), site.rules.min_session_a, demands);
     std::vector<Change> changes;
     for (std::size_t i = 0; i < online.size(); ++i) {
         Session& s = *online[i];
