@@ -248,6 +248,9 @@ void apply_profile_template(CentralSystem& cs, const std::string& id, const Http
         } else if (target.transaction) {
             return respond(json_error(422, "transactionId belongs to TxProfile templates only", "transactionId"));
         }
+        if (!cs.template_guard().begin_apply(t.id)) {
+            return respond(json_error(409, "template " + std::to_string(t.id) + " is being deleted", "templateId"));
+        }
         auto batch = std::make_shared<Batch>();
         batch->outcomes.resize(target.chargers.size());
         batch->waiting = target.chargers.size();
@@ -272,6 +275,7 @@ void apply_profile_template(CentralSystem& cs, const std::string& id, const Http
                     return true;
                 },
                 [&cs, respond, t, outcomes](ocpp::Result<bool> stored) {
+                    cs.template_guard().end_apply(t.id);
                     if (!stored) {
                         return respond(store_failed(cs, stored.error()));
                     }
