@@ -29,6 +29,11 @@ namespace cs::sites {
 // The TxProfile and TxDefaultProfile ids load management installs (other ids are the operator's).
 inline constexpr int kTxProfileId = 160001;
 inline constexpr int kFailsafeProfileId = 160000;
+// Each connector's session gets its own TxProfile id: a charger replaces a profile of the same id on every
+// connector, so one shared id would let a second session's limit remove the first's (connector 1: kTxProfileId).
+constexpr int tx_profile_id(int connector) {
+    return kTxProfileId - 1 + (connector < 1 ? 1 : connector > 9999 ? 9999 : connector); // no overflow
+}
 // A charging-profile template's chargingProfileId is this plus the template's id (below load management's ids).
 inline constexpr std::int64_t kTemplateProfileIdBase = 100000;
 static_assert(kTemplateProfileIdBase + db::kMaxProfileTemplateId < kFailsafeProfileId,

@@ -203,8 +203,8 @@ void LoadManager::rebalance(std::int64_t site_id, bool changed) {
 void LoadManager::send_limit(Site& site, Session& s, double limit) {
     SetChargingProfileReq req;
     req.connectorId = s.connector;
-    req.csChargingProfiles =
-        profile(kTxProfileId, ChargingProfilePurposeType::TxProfile, 1, limit, static_cast<int>(s.transaction));
+    req.csChargingProfiles = profile(tx_profile_id(s.connector), ChargingProfilePurposeType::TxProfile, 1, limit,
+                                     static_cast<int>(s.transaction));
     std::weak_ptr<bool> alive = alive_;
     const std::int64_t site_id = site.row.id, tx = s.transaction;
     const std::uint64_t call = ++s.calls;

@@ -161,7 +161,7 @@ void write_load_management_profiles(Writer& w, std::int64_t site, const sites::L
         w.Key("connectorId");
         w.Int(s.connector);
         w.Key("chargingProfileId");
-        w.Int(sites::kTxProfileId);
+        w.Int(sites::tx_profile_id(s.connector));
         member(w, "purpose", "TxProfile");
         w.Key("stackLevel");
         w.Int(1);
