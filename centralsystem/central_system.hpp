@@ -23,6 +23,7 @@
 #include "centralsystem/reservations/reservations.hpp"
 #include "centralsystem/security/certificate_service.hpp"
 #include "centralsystem/security/jobs.hpp"
+#include "centralsystem/sites/template_guard.hpp"
 #include "ocpp/net/server.hpp"
 #include "ocpp/peer/peer.hpp"
 #include "ocpp/util/worker_pool.hpp"
@@ -113,6 +114,8 @@ public:
     FileStore* files() { return files_.get(); }
     // Load management: the sites' sharing of their limits (sites/load_manager.hpp).
     sites::LoadManager& load_manager() { return *load_; }
+    // Charging-profile templates with applies on their way or being deleted (on the loop).
+    sites::TemplateGuard& template_guard() { return template_guard_; }
     // Upload tokens whose upload is being stored now (on the loop): a second upload with the same token meanwhile is
     // refused. Holds only tokens found in the database, so a stranger cannot grow it.
     std::unordered_set<std::string>& uploads_in_flight() { return uploads_in_flight_; }
@@ -137,6 +140,7 @@ private:
     HandlerContext context_;
     std::unique_ptr<ocpp::Timer> expiry_timer_;
     SecurityJobs jobs_;
+    sites::TemplateGuard template_guard_;
     std::unique_ptr<sites::LoadManager> load_; // listens to links_'s observers, so it goes before links_
     std::unique_ptr<FileStore> files_;
     std::unordered_set<std::string> uploads_in_flight_;

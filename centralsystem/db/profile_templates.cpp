@@ -92,7 +92,17 @@ Result<TemplateAdded> add_profile_template(Connection& db, const ProfileTemplate
     if (!made) {
         return made.error();
     }
-    out.id = made->value_or(0);
+    const auto id = made->value_or(0);
+    if (id > kMaxProfileTemplateId) {
+        // Ids only grow: keep none above the bound (the sequence stays past it, so every later add is refused too).
+        auto undone = db.run("DELETE FROM profile_templates WHERE id = ?1", id);
+        if (!undone) {
+            return undone.error();
+        }
+        out.exhausted = true;
+        return out;
+    }
+    out.id = id;
     return out;
 }
 

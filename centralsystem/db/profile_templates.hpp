@@ -41,10 +41,15 @@ store::Migration profile_templates_migration();
 
 Result<std::vector<ProfileTemplateRow>> list_profile_templates(Connection& db);
 Result<std::optional<ProfileTemplateRow>> find_profile_template(Connection& db, std::int64_t id);
-// The new template's id; 0 when the name is taken or kMaxProfileTemplates exist (`full` says which).
+// The highest template id handed out: a template's chargingProfileId (a base plus its id) stays below load
+// management's ids however many templates were created and deleted over time.
+inline constexpr std::int64_t kMaxProfileTemplateId = 59999;
+// The new template's id; 0 when the name is taken, kMaxProfileTemplates exist (`full`) or the ids are used up
+// (`exhausted`).
 struct TemplateAdded {
     std::int64_t id = 0;
     bool full = false;
+    bool exhausted = false;
 };
 Result<TemplateAdded> add_profile_template(Connection& db, const ProfileTemplateRow& row);
 // How many connectors hold it; a template still installed is not deleted (false with `installed` set).

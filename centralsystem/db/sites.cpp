@@ -212,6 +212,22 @@ Result<std::optional<AssignProblem>> site_chargers_problem(Connection& db, std::
                                   "; remove it there first (a charger belongs to at most one site)",
                               false});
         }
+        // A TxDefaultProfile or TxProfile template could stack above load management's profiles and override them.
+        auto held = db.first([](const store::Statement& q) { return q.int64(0); },
+                             "SELECT template_id FROM charger_profiles WHERE chargebox_id = ?1 AND "
+                             "purpose <> 'ChargePointMaxProfile' ORDER BY template_id LIMIT 1",
+                             chargers[i]);
+        if (!held) {
+            return held.error();
+        }
+        if (*held) {
+            return std::optional<AssignProblem>(
+                AssignProblem{field,
+                              "charger \"" + chargers[i] + "\" holds template " + std::to_string(**held) +
+                                  ", which would override the site's limits; clear it there first (a site's "
+                                  "chargers hold only ChargePointMaxProfile templates)",
+                              false});
+        }
     }
     return std::optional<AssignProblem>{};
 }

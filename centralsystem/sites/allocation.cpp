@@ -85,6 +85,14 @@ double start_headroom(double limit_a, std::size_t sessions) {
     return room + 1e-9 >= limit_a / (n + 1) ? room : 0.0;
 }
 
+double start_headroom(double limit_a, double min_a, const std::vector<Demand>& sessions) {
+    double needed = 0;
+    for (const auto& d : sessions) {
+        needed += std::min(min_a, std::max(0.0, d.max_a));
+    }
+    return std::min(start_headroom(limit_a, sessions.size()), std::max(0.0, limit_a - needed));
+}
+
 std::vector<Change> order_changes(std::vector<Change> changes) {
     // Lowerings first (the largest first: it frees the most), then raises (the smallest first: most fit).
     std::stable_sort(changes.begin(), changes.end(), [](const Change& a, const Change& b) {

@@ -51,6 +51,9 @@ std::vector<double> share(double limit_a, double min_a, const std::vector<Demand
 inline constexpr double kHeadroomSessions = 8;
 inline constexpr double kHeadroomFraction = 0.025;
 double start_headroom(double limit_a, std::size_t sessions);
+// The headroom for these sessions, never more than what their minimums leave of `limit_a`: keeping room for the
+// next start must not suspend a session that the whole limit admits.
+double start_headroom(double limit_a, double min_a, const std::vector<Demand>& sessions);
 
 // A limit to send: the session's key and its new limit.
 struct Change {

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "centralsystem/db/database.hpp"
+#include "centralsystem/db/profile_templates.hpp"
 #include "centralsystem/db/sites.hpp"
 #include "centralsystem/protocol/links.hpp"
 #include "centralsystem/sites/allocation.hpp"
@@ -28,8 +29,15 @@ namespace cs::sites {
 // The TxProfile and TxDefaultProfile ids load management installs (other ids are the operator's).
 inline constexpr int kTxProfileId = 160001;
 inline constexpr int kFailsafeProfileId = 160000;
+// Each connector's session gets its own TxProfile id: a charger replaces a profile of the same id on every
+// connector, so one shared id would let a second session's limit remove the first's (connector 1: kTxProfileId).
+constexpr int tx_profile_id(int connector) {
+    return kTxProfileId - 1 + (connector < 1 ? 1 : connector > 9999 ? 9999 : connector); // no overflow
+}
 // A charging-profile template's chargingProfileId is this plus the template's id (below load management's ids).
 inline constexpr std::int64_t kTemplateProfileIdBase = 100000;
+static_assert(kTemplateProfileIdBase + db::kMaxProfileTemplateId < kFailsafeProfileId,
+              "template profile ids must stay below load management's");
 // At most this many sessions of one charger are shared at once (one per registered connector in any case).
 inline constexpr std::size_t kMaxSessionsPerCharger = 16;
 // At most this many limits of one session on their way at once (queued on the charger's connection behind the one

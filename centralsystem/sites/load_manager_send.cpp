@@ -127,7 +127,8 @@ void LoadManager::rebalance(std::int64_t site_id, bool changed) {
     }
     // On a large site some room stays free for the next starts, so that their limits need not wait for lowerings.
     const double budget = std::max(0.0, limit - reserved);
-    const auto shares = share(budget - start_headroom(budget, demands.size()), site.rules.min_session_a, demands);
+    const auto shares =
+        share(budget - start_headroom(budget, site.rules.min_session_a, demands), site.rules.min_session_a, demands);
     std::vector<Change> changes;
     for (std::size_t i = 0; i < online.size(); ++i) {
         Session& s = *online[i];
@@ -202,8 +203,8 @@ void LoadManager::rebalance(std::int64_t site_id, bool changed) {
 void LoadManager::send_limit(Site& site, Session& s, double limit) {
     SetChargingProfileReq req;
     req.connectorId = s.connector;
-    req.csChargingProfiles =
-        profile(kTxProfileId, ChargingProfilePurposeType::TxProfile, 1, limit, static_cast<int>(s.transaction));
+    req.csChargingProfiles = profile(tx_profile_id(s.connector), ChargingProfilePurposeType::TxProfile, 1, limit,
+                                     static_cast<int>(s.transaction));
     std::weak_ptr<bool> alive = alive_;
     const std::int64_t site_id = site.row.id, tx = s.transaction;
     const std::uint64_t call = ++s.calls;

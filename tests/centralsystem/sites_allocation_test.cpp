@@ -127,4 +127,21 @@ TEST(SitesAllocation, ALargeSiteKeepsRoomForTheNextStartsAndASmallSiteSharesItsW
     EXPECT_GT(next.back(), 6.0);
 }
 
+TEST(SitesAllocation, TheHeadroomNeverSuspendsASessionTheWholeLimitAdmits) {
+    // 49 sessions of 6 A minimum fit 300 A (294 A), but not 300 A less the full headroom (7.5 A).
+    std::vector<Demand> d;
+    for (int i = 1; i <= 49; ++i) {
+        d.push_back({i, 32});
+    }
+    EXPECT_DOUBLE_EQ(start_headroom(300, 49), 7.5);
+    const double room = start_headroom(300, 6, d);
+    EXPECT_NEAR(room, 6.0, 1e-9); // what the minimums leave
+    const auto shares = share(300 - room, 6, d);
+    for (std::size_t i = 0; i < shares.size(); ++i) {
+        EXPECT_GE(shares[i], 6.0) << "session " << i + 1;
+    }
+    // With the minimums far below the limit, the headroom is the usual one.
+    EXPECT_DOUBLE_EQ(start_headroom(4000, 6, std::vector<Demand>(330, Demand{1, 32})), start_headroom(4000, 330));
+}
+
 } // namespace

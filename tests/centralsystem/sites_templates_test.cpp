@@ -207,7 +207,9 @@ TEST_F(Templates, EveryBadInputAnswers4xxNamingTheFieldAndNothingChanges) {
 TEST_F(Templates, AppliedToChargersListedInTheirScheduleClearedAndDeleted) {
     start_chargers(3);
     // TP000003 is a site's charger: load management owns its TxProfiles and TxDefaultProfile.
-    ASSERT_EQ(api("POST", "/api/v1/sites", R"({"name":"Yard","limit":64,"chargers":["TP000003"]})").status, 201);
+    const auto yard = api("POST", "/api/v1/sites", R"({"name":"Yard","limit":64,"chargers":["TP000003"]})");
+    ASSERT_EQ(yard.status, 201) << yard.body;
+    const std::string yard_url = "/api/v1/sites/" + std::to_string(parse_json(yard.body)["id"].GetInt64());
     const std::string max_id = make(tmpl("Max 16", "ChargePointMaxProfile", 1, 16));
     const std::string default_id = make(tmpl("Default 10", "TxDefaultProfile", 2, 10));
     const auto listed = parse_json(api("GET", T).body);
@@ -223,6 +225,14 @@ TEST_F(Templates, AppliedToChargersListedInTheirScheduleClearedAndDeleted) {
               (std::vector<std::string>{"TP000001=Accepted", "TP000003=refused"}));
     EXPECT_EQ(profiles("TP000001"),
               (std::vector<std::string>{"template:ChargePointMaxProfile:0:1", "template:TxDefaultProfile:0:2"}));
+    // TP000001 holds a TxDefaultProfile template above the fail-safe's stack level: it may not join the site until
+    // that is cleared, or its sessions would draw past their shares. A ChargePointMaxProfile alone does not stop it.
+    const auto join = api("PUT", yard_url, R"({"name":"Yard","limit":64,"chargers":["TP000003","TP000001"]})");
+    EXPECT_EQ(join.status, 409) << join.body;
+    EXPECT_STREQ(parse_json(join.body)["field"].GetString(), "chargers/1") << join.body;
+    EXPECT_NE(join.body.find("holds template " + default_id), std::string::npos) << join.body;
+    const auto joined = api("PUT", yard_url, R"({"name":"Yard","limit":64,"chargers":["TP000003","TP000002"]})");
+    EXPECT_EQ(joined.status, 200) << joined.body;
     const auto site_charger = profiles("TP000003");
     ASSERT_EQ(site_charger.size(), 2u);
     EXPECT_EQ(site_charger[0], "template:ChargePointMaxProfile:0:1");
@@ -233,18 +243,18 @@ TEST_F(Templates, AppliedToChargersListedInTheirScheduleClearedAndDeleted) {
     ASSERT_EQ(composite.status, 200) << composite.body;
     const auto c = parse_json(composite.body);
     ASSERT_STREQ(c["status"].GetString(), "Accepted") << composite.body;
-    // (the charger reports it converted through W and rounded down to 0.1 A)
+    // The simulated charger reports 15.9 here, not 16.0: a conversion gap through W still to be found in the core.
     const double cap = c["chargingSchedule"]["chargingSchedulePeriod"][0]["limit"].GetDouble();
     EXPECT_LE(cap, 16.0) << composite.body;
-    EXPECT_GE(cap, 15.8) << composite.body;
+    EXPECT_GE(cap, 15.9) << composite.body;
 
     // Installed somewhere: not deleted. Cleared from all: deleted.
     EXPECT_EQ(api("DELETE", T + "/" + max_id).status, 409);
     EXPECT_EQ(outcomes(api("POST", T + "/" + max_id + "/clear", R"({"chargers":["TP000001","TP000002"]})")),
               (std::vector<std::string>{"TP000001=Accepted", "TP000002=Accepted"}));
     EXPECT_EQ(profiles("TP000001"), (std::vector<std::string>{"template:TxDefaultProfile:0:2"}));
-    EXPECT_TRUE(profiles("TP000002").empty());
-    EXPECT_EQ(api("DELETE", T + "/" + max_id).status, 409); // TP000003 still holds it
+    EXPECT_EQ(profiles("TP000002"), (std::vector<std::string>{"site:TxDefaultProfile:0:0"})); // load management's
+    EXPECT_EQ(api("DELETE", T + "/" + max_id).status, 409);                                   // TP000003 still holds it
     EXPECT_EQ(outcomes(api("POST", T + "/" + max_id + "/clear", R"({"chargers":["TP000003"]})")),
               (std::vector<std::string>{"TP000003=Accepted"}));
     EXPECT_EQ(api("DELETE", T + "/" + max_id).status, 204);

@@ -65,6 +65,31 @@ TEST_P(TemplateStore, NamesAreUniqueAndTheCountIsBounded) {
     EXPECT_EQ((*found)->name, "Max 16");
 }
 
+TEST_P(TemplateStore, IdsStopBelowTheBoundSoProfileIdsNeverReachLoadManagements) {
+    ASSERT_GT(add("First"), 0);
+    // As after years of creating and deleting templates: the next id handed out is the last allowed one.
+    const auto moved = GetParam() == store::Dialect::Sqlite
+                           ? db_->run("UPDATE sqlite_sequence SET seq = ?1 WHERE name = 'profile_templates'",
+                                      db::kMaxProfileTemplateId - 1)
+                           : db_->run("SELECT setval(pg_get_serial_sequence('profile_templates', 'id'), ?1)",
+                                      db::kMaxProfileTemplateId - 1);
+    ASSERT_TRUE(moved) << moved.error().message;
+    EXPECT_EQ(add("Last"), db::kMaxProfileTemplateId);
+    for (const char* name : {"Past", "Still past"}) {
+        db::ProfileTemplateRow row;
+        row.name = name;
+        row.purpose = "ChargePointMaxProfile";
+        row.profile = "{}";
+        auto r = db::add_profile_template(*db_, row);
+        ASSERT_TRUE(r) << r.error().message;
+        EXPECT_TRUE(r->exhausted) << name;
+        EXPECT_EQ(r->id, 0) << name;
+    }
+    auto all = db::list_profile_templates(*db_);
+    ASSERT_TRUE(all);
+    EXPECT_EQ(all->size(), 2u); // nothing stored past the bound
+}
+
 TEST_P(TemplateStore, AnInstalledProfileReplacesItsIdOrPurposeAndStackLevelOnItsConnector) {
     const auto a = add("A", "TxDefaultProfile", 2);
     const auto b = add("B", "TxDefaultProfile", 2);

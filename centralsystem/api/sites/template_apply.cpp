@@ -161,7 +161,7 @@ void write_load_management_profiles(Writer& w, std::int64_t site, const sites::L
         w.Key("connectorId");
         w.Int(s.connector);
         w.Key("chargingProfileId");
-        w.Int(sites::kTxProfileId);
+        w.Int(sites::tx_profile_id(s.connector));
         member(w, "purpose", "TxProfile");
         w.Key("stackLevel");
         w.Int(1);
@@ -179,6 +179,37 @@ void write_load_management_profiles(Writer& w, std::int64_t site, const sites::L
         }
         w.EndObject();
     }
+}
+
+// A charger that joined a site while a TxDefaultProfile or TxProfile template was on its way (the site check passed
+// before the profile was recorded) gets it cleared again; the record stays until the charger confirms.
+void take_back_if_in_site(CentralSystem& cs, const db::ProfileTemplateRow& t, Outcome& o) {
+    const auto site = cs.load_manager().site_of_charger(o.charger);
+    if (!site) {
+        return;
+    }
+    o.error = "the charger joined site " + std::to_string(*site) +
+              " while the profile was on its way; it is cleared again, as load management sets its profiles";
+    auto peer = cs.peer(o.charger);
+    if (!peer) {
+        return;
+    }
+    const int id = static_cast<int>(sites::kTemplateProfileIdBase + t.id);
+    ClearChargingProfileReq call;
+    call.id = id;
+    peer->call(call, [&cs, charger = o.charger, id](ocpp::CallOutcome<ClearChargingProfileConf> out) {
+        if (out.status != ocpp::CallStatus::Ok || !out.conf) {
+            return;
+        }
+        cs.store<bool>(
+            [charger, id](store::Connection& db) -> ocpp::Result<bool> {
+                if (auto r = db::forget_installed_profile(db, charger, id); !r) {
+                    return r.error();
+                }
+                return true;
+            },
+            [](ocpp::Result<bool>) {});
+    });
 }
 
 } // namespace
@@ -217,12 +248,18 @@ void apply_profile_template(CentralSystem& cs, const std::string& id, const Http
         } else if (target.transaction) {
             return respond(json_error(422, "transactionId belongs to TxProfile templates only", "transactionId"));
         }
+        if (!cs.template_guard().begin_apply(t.id)) {
+            return respond(json_error(409, "template " + std::to_string(t.id) + " is being deleted", "templateId"));
+        }
         auto batch = std::make_shared<Batch>();
         batch->outcomes.resize(target.chargers.size());
         batch->waiting = target.chargers.size();
-        batch->finish = [&cs, respond, t, target](std::vector<Outcome> outcomes) {
+        batch->finish = [&cs, respond, t, target, purpose](std::vector<Outcome> outcomes) {
             std::vector<db::InstalledProfileRow> rows;
-            for (const auto& o : outcomes) {
+            for (auto& o : outcomes) {
+                if (o.status == "Accepted" && purpose != ChargingProfilePurposeType::ChargePointMaxProfile) {
+                    take_back_if_in_site(cs, t, o);
+                }
                 if (o.status == "Accepted") {
                     rows.push_back({o.charger, target.connector, static_cast<int>(sites::kTemplateProfileIdBase + t.id),
                                     t.id, t.name, t.purpose, t.stack_level, cs.now_text()});
@@ -238,6 +275,7 @@ void apply_profile_template(CentralSystem& cs, const std::string& id, const Http
                     return true;
                 },
                 [&cs, respond, t, outcomes](ocpp::Result<bool> stored) {
+                    cs.template_guard().end_apply(t.id);
                     if (!stored) {
                         return respond(store_failed(cs, stored.error()));
                     }

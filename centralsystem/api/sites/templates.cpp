@@ -184,6 +184,11 @@ void create_profile_template(CentralSystem& cs, const HttpRequest& req, Respond 
                                               " templates already, at most so many",
                                           "name"));
             }
+            if (r->exhausted) {
+                return respond(json_error(
+                    409, "template ids are used up (at most " + std::to_string(db::kMaxProfileTemplateId) + ")",
+                    "name"));
+            }
             if (r->id == 0) {
                 return respond(json_error(409, "a template is named \"" + row.name + "\" already", "name"));
             }
@@ -221,6 +226,10 @@ void delete_profile_template(CentralSystem& cs, const std::string& id, Respond r
     if (n == 0) {
         return respond(json_error(404, "no template " + id, "templateId"));
     }
+    if (!cs.template_guard().begin_delete(n)) {
+        return respond(json_error(409, "template " + id + " is being applied to chargers: delete it once that answered",
+                                  "templateId"));
+    }
     // -1: still installed somewhere; 0: no such template; 1: deleted.
     cs.store<int>(
         [n](store::Connection& db) -> ocpp::Result<int> {
@@ -237,7 +246,8 @@ void delete_profile_template(CentralSystem& cs, const std::string& id, Respond r
             }
             return *gone ? 1 : 0;
         },
-        [&cs, respond, id](ocpp::Result<int> r) {
+        [&cs, respond, id, n](ocpp::Result<int> r) {
+            cs.template_guard().end_delete(n);
             if (!r) {
                 return respond(store_failed(cs, r.error()));
             }
