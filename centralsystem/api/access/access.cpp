@@ -10,6 +10,7 @@
 #include "centralsystem/db/queries.hpp"
 #include "centralsystem/db/users.hpp"
 #include "ocpp/http/bearer_token.hpp"
+#include "ocpp/http/query.hpp"
 #include "ocpp/http/router.hpp"
 
 namespace cs::api {
@@ -83,19 +84,21 @@ std::string percent_encode(std::string_view text) {
     return out;
 }
 
-// The query with every provider= pair replaced by the user's provider.
+// The query with every pair whose decoded name is provider (or that does not decode) dropped and the user's provider
+// put first: handlers read the first match by decoded name, so "%70rovider=" or a second provider= cannot win.
 std::string force_provider(std::string_view query, const std::string& provider) {
-    std::string out;
+    std::string out = "provider=" + percent_encode(provider);
     while (!query.empty()) {
         const auto amp = query.find('&');
         const std::string_view pair = query.substr(0, amp);
         query = amp == std::string_view::npos ? std::string_view{} : query.substr(amp + 1);
-        if (pair.empty() || pair == "provider" || pair.substr(0, 9) == "provider=") {
+        const auto decoded = ocpp::http::parse_query(pair);
+        if (decoded.empty() || !decoded.front().well_formed || decoded.front().name == "provider") {
             continue;
         }
-        out.append(pair).append("&");
+        out.append("&").append(pair);
     }
-    return out + "provider=" + percent_encode(provider);
+    return out;
 }
 
 // Without --api-token (a lab setup) everyone is the admin.
