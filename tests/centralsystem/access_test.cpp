@@ -3,6 +3,7 @@
 // chargers, cookie writes need the CSRF token, and the permission table covers every route.
 #include <map>
 #include <set>
+#include <thread>
 
 #include <gtest/gtest.h>
 
@@ -13,6 +14,7 @@
 namespace {
 
 using namespace cs::test;
+using ocppkit::test::http_from;
 
 const std::string C = "/api/v1/chargers";
 const std::string U = "/api/v1/users";
@@ -200,9 +202,78 @@ TEST_F(Access, SignInIsRateLimitedAndPasswordsAreStoredHashed) {
         EXPECT_EQ(raw("POST", "/api/v1/session", R"({"name":"op","password":"wrong"})").status, 401);
     }
     const auto limited = raw("POST", "/api/v1/session", R"({"name":"op","password":"password-of-op"})");
-    EXPECT_EQ(limited.status, 429) << "even the right password waits";
+    EXPECT_EQ(limited.status, 429) << "the guessing address waits, even with the right password";
     EXPECT_FALSE(limited.header("retry-after").empty());
+    // Guesses from elsewhere do not lock the user out.
+    const auto elsewhere =
+        http_from("127.0.0.2", port_, "POST", "/api/v1/session", R"({"name":"op","password":"password-of-op"})");
+    EXPECT_EQ(elsewhere.status, 200) << elsewhere.body;
     EXPECT_EQ(file_text(db_).find("password-of-op"), std::string::npos);
+}
+
+TEST_F(Access, SignInIsLimitedPerAddressWhateverTheConnectionOrName) {
+    // Every request is a new connection (a new source port): the address's budget is still one.
+    for (int i = 0; i < 5; ++i) {
+        const std::string body = R"({"name":"guess)" + std::to_string(i) + R"(","password":"wrong"})";
+        EXPECT_EQ(http_from("127.0.0.3", port_, "POST", "/api/v1/session", body).status, 401);
+    }
+    const auto limited =
+        http_from("127.0.0.3", port_, "POST", "/api/v1/session", R"({"name":"guess9","password":"wrong"})");
+    EXPECT_EQ(limited.status, 429) << limited.body;
+    EXPECT_EQ(
+        http_from("127.0.0.4", port_, "POST", "/api/v1/session", R"({"name":"guess9","password":"wrong"})").status,
+        401);
+}
+
+TEST_F(Access, ParallelGuessesCountBeforeTheirHashIsDone) {
+    user("op", "operator");
+    std::vector<HttpReply> replies(20);
+    std::vector<std::thread> threads;
+    for (auto& reply : replies) {
+        threads.emplace_back([&reply, this] {
+            reply = http_from("127.0.0.5", port_, "POST", "/api/v1/session", R"({"name":"op","password":"wrong"})", {},
+                              30000ms);
+        });
+    }
+    for (auto& t : threads) {
+        t.join();
+    }
+    int wrong = 0;
+    for (const auto& r : replies) {
+        EXPECT_TRUE(r.status == 401 || r.status == 429 || r.status == 503) << r.status << " " << r.body;
+        wrong += r.status == 401 ? 1 : 0;
+        if (r.status == 429 || r.status == 503) {
+            EXPECT_FALSE(r.header("retry-after").empty()) << r.status;
+        }
+    }
+    EXPECT_LE(wrong, 5) << "every guess was checked";
+}
+
+TEST_F(Access, AFullPasswordHasherAnswers503WithRetryAfter) {
+    // Sign-ins from six addresses at once: one is hashed, two wait, the rest are told to come back; none is refused
+    // by the rate limit, and the store worker never hashes.
+    std::vector<HttpReply> replies(6);
+    std::vector<std::thread> threads;
+    for (std::size_t i = 0; i < replies.size(); ++i) {
+        threads.emplace_back([&replies, i, this] {
+            replies[i] = http_from("127.0.1." + std::to_string(i + 1), port_, "POST", "/api/v1/session",
+                                   R"({"name":"nobody","password":"wrong"})", {}, 30000ms);
+        });
+    }
+    for (auto& t : threads) {
+        t.join();
+    }
+    int busy = 0;
+    for (const auto& r : replies) {
+        EXPECT_TRUE(r.status == 401 || r.status == 503) << r.status << " " << r.body;
+        if (r.status == 503) {
+            ++busy;
+            EXPECT_EQ(r.header("retry-after"), "1");
+            EXPECT_TRUE(parse_json(r.body)["field"] == "password") << r.body;
+        }
+    }
+    EXPECT_GE(busy, 1);
+    EXPECT_LE(busy, 3);
 }
 
 TEST_F(Access, ADeletedUsersTokenStopsWorking) {

@@ -175,6 +175,13 @@ void SignInLimiter::succeeded(const std::string& key) {
     windows_.erase(key);
 }
 
+void SignInLimiter::release(const std::string& key) {
+    std::lock_guard lock(mutex_);
+    if (auto it = windows_.find(key); it != windows_.end() && it->second.failures > 0) {
+        --it->second.failures;
+    }
+}
+
 Access::Access(CentralSystem& cs, AccessConfig config)
     : cs_(cs)
     , config_(std::move(config)) {}
