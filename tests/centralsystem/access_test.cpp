@@ -175,6 +175,26 @@ TEST_F(Access, AProvidersUserSeesOnlyThatProvidersChargers) {
     EXPECT_EQ(parse_json(api("GET", C).body)["count"].GetInt(), 4);
 }
 
+TEST_F(Access, AProvidersUserCannotMoveAChargerToAnotherProvider) {
+    two_providers();
+    const std::string installer = user("acme-installer", "installer", "acme");
+    for (const std::string& body :
+         {std::string(R"({"provider":"other"})"), std::string(R"({"provider":""})"),
+          std::string(R"({"provider":null})"), std::string(R"({"provider":"acme","provider":"other"})"),
+          std::string(R"({"prov\u0069der":"other"})")}) {
+        const auto r = as(installer, "PATCH", C + "/ACME-1", body);
+        EXPECT_EQ(r.status, 403) << body << ": " << r.body;
+        EXPECT_TRUE(parse_json(r.body)["field"] == "provider") << body << ": " << r.body;
+    }
+    EXPECT_TRUE(parse_json(api("GET", C + "/ACME-1").body)["provider"] == "acme");
+    // Its own provider, or none named, is a normal change.
+    EXPECT_EQ(as(installer, "PATCH", C + "/ACME-1", R"({"provider":"acme","vendor":"V1"})").status, 200);
+    EXPECT_EQ(as(installer, "PATCH", C + "/ACME-1", R"({"vendor":"V2"})").status, 200);
+    EXPECT_TRUE(parse_json(api("GET", C + "/ACME-1").body)["vendor"] == "V2");
+    // The admin still may.
+    EXPECT_EQ(api("PATCH", C + "/ACME-1", R"({"provider":"other"})").status, 200);
+}
+
 TEST_F(Access, ACookieSessionNeedsTheCsrfTokenForChanges) {
     user("op", "operator");
     const auto in = raw("POST", "/api/v1/session", R"({"name":"op","password":"password-of-op"})");

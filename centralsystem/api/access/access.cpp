@@ -101,6 +101,22 @@ std::string force_provider(std::string_view query, const std::string& provider) 
     return out;
 }
 
+// Whether a write's JSON body names a provider other than `own` (a provider's user may not move a charger away).
+bool names_other_provider(const std::string& body, const std::string& own) {
+    rapidjson::Document doc;
+    doc.Parse(body.data(), body.size());
+    if (doc.HasParseError() || !doc.IsObject()) {
+        return false; // the handler refuses it by its own check
+    }
+    for (const auto& m : doc.GetObject()) { // every member so named: a duplicate must not slip past
+        if (std::string_view(m.name.GetString(), m.name.GetStringLength()) == "provider" &&
+            !(m.value.IsString() && own == std::string_view(m.value.GetString(), m.value.GetStringLength()))) {
+            return true;
+        }
+    }
+    return false;
+}
+
 // Without --api-token (a lab setup) everyone is the admin.
 Principal lab_admin() {
     Principal lab;
@@ -293,6 +309,11 @@ void Access::authorized(const HttpRequest& req, const Principal& who, Respond re
                     if (!*c || (*c)->provider != who.provider) {
                         // Another provider's charger is answered as if it did not exist.
                         return respond(json_error(404, "no charger \"" + id + "\"", "chargeBoxId"));
+                    }
+                    if (!is_read(req.method) && names_other_provider(req.body, who.provider)) {
+                        return respond(json_error(
+                            403, "a user of provider \"" + who.provider + "\" cannot give a charger another provider",
+                            "provider"));
                     }
                     next(req, respond);
                 });
