@@ -216,6 +216,30 @@ TEST_F(Access, ACookieSessionNeedsTheCsrfTokenForChanges) {
     EXPECT_EQ(raw("GET", "/api/v1/idtags", "", {cookie}).status, 401);
 }
 
+TEST_F(Access, SigningInAgainOrOutEndsTheSessionOnTheServer) {
+    user("op", "operator");
+    const std::string body = R"({"name":"op","password":"password-of-op"})";
+    const auto first = raw("POST", "/api/v1/session", body);
+    ASSERT_EQ(first.status, 200) << first.body;
+    const std::string set = first.header("set-cookie");
+    EXPECT_EQ(set.find("Max-Age"), std::string::npos) << "ends with the browser: " << set;
+    const std::string old_cookie = "Cookie: " + set.substr(0, set.find(';'));
+    EXPECT_EQ(raw("GET", "/api/v1/idtags", "", {old_cookie}).status, 200);
+    // Signing in again from the same browser ends the first session, not only replaces the cookie.
+    const auto second = raw("POST", "/api/v1/session", body, {old_cookie});
+    ASSERT_EQ(second.status, 200) << second.body;
+    const std::string set2 = second.header("set-cookie");
+    const std::string cookie = "Cookie: " + set2.substr(0, set2.find(';'));
+    EXPECT_EQ(raw("GET", "/api/v1/idtags", "", {old_cookie}).status, 401);
+    EXPECT_EQ(raw("GET", "/api/v1/idtags", "", {cookie}).status, 200);
+    // Signing out ends it too.
+    const std::string csrf = parse_json(second.body)["csrfToken"].GetString();
+    const auto out = raw("DELETE", "/api/v1/session", "", {cookie, "X-CSRF-Token: " + csrf});
+    EXPECT_EQ(out.status, 204);
+    EXPECT_NE(out.header("set-cookie").find("Max-Age=0"), std::string::npos) << out.header("set-cookie");
+    EXPECT_EQ(raw("GET", "/api/v1/idtags", "", {cookie}).status, 401);
+}
+
 TEST_F(Access, SignInIsRateLimitedAndPasswordsAreStoredHashed) {
     user("op", "operator");
     for (int i = 0; i < 5; ++i) {

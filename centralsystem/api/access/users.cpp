@@ -60,9 +60,12 @@ std::string name_problem(const std::string& name) {
     return {};
 }
 
-std::string session_cookie(const std::string& value, std::int64_t max_age, bool secure) {
-    return std::string(kSessionCookie) + "=" + value + "; Path=/; Max-Age=" + std::to_string(max_age) +
-           "; HttpOnly; SameSite=Strict" + (secure ? "; Secure" : "");
+// Without max_age the cookie ends with the browser (the server ends the session after kSessionSeconds anyway), so a
+// restarted browser on a shared machine is signed out; max_age 0 deletes it.
+std::string session_cookie(const std::string& value, std::optional<std::int64_t> max_age, bool secure) {
+    return std::string(kSessionCookie) + "=" + value + "; Path=/" +
+           (max_age ? "; Max-Age=" + std::to_string(*max_age) : std::string()) + "; HttpOnly; SameSite=Strict" +
+           (secure ? "; Secure" : "");
 }
 
 // Parses a body that may be empty (as {}).
@@ -99,13 +102,20 @@ HttpResponse hasher_full() {
     return busy;
 }
 
-// The password proved right: stores a new session and answers with its cookie and CSRF token.
-void open_session(Access& access, const db::UserRow& user, std::int64_t now, Respond respond) {
+// The password proved right: ends the session of the cookie the browser came with (signing in again leaves no
+// second valid session), stores a new one and answers with its cookie and CSRF token.
+void open_session(Access& access, const db::UserRow& user, const std::string& old_session, std::int64_t now,
+                  Respond respond) {
     struct Opened {
         std::string session, csrf;
     };
     access.cs().store<Opened>(
-        [name = user.name, now](store::Connection& db) -> ocpp::Result<Opened> {
+        [name = user.name, old_session, now](store::Connection& db) -> ocpp::Result<Opened> {
+            if (!old_session.empty()) {
+                if (auto ended = db::delete_session(db, sha256_hex(old_session)); !ended) {
+                    return ended.error();
+                }
+            }
             Opened out{random_token(), random_token()};
             if (out.session.empty() || out.csrf.empty()) {
                 return ocpp::make_error("no random bytes for a session");
@@ -127,8 +137,8 @@ void open_session(Access& access, const db::UserRow& user, std::int64_t now, Res
             who.cookie = true;
             who.csrf = opened->csrf;
             HttpResponse answer = json_response(200, principal_json(who));
-            answer.headers.emplace_back(
-                "Set-Cookie", session_cookie(opened->session, Access::kSessionSeconds, self->config().secure_cookies));
+            answer.headers.emplace_back("Set-Cookie",
+                                        session_cookie(opened->session, std::nullopt, self->config().secure_cookies));
             answer.headers.emplace_back("Cache-Control", "no-store");
             respond(std::move(answer));
         });
@@ -165,10 +175,11 @@ void sign_in(Access& access, const HttpRequest& req, Respond respond) {
         a.limiter().release(by_user);
         a.limiter().release(by_address);
     };
+    const std::string old_session = cookie_value(req.header("cookie"), kSessionCookie);
     std::weak_ptr<Access> weak = access.weak_from_this();
     access.cs().store<std::optional<db::UserRow>>(
         [name = *name](store::Connection& db) { return db::find_user(db, name); },
-        [weak, give_back, password = *password, name = *name, host, now,
+        [weak, give_back, password = *password, name = *name, host, now, old_session,
          respond](ocpp::Result<std::optional<db::UserRow>> user) {
             auto self = weak.lock();
             if (!self) {
@@ -179,7 +190,7 @@ void sign_in(Access& access, const HttpRequest& req, Respond respond) {
                 return respond(db_failed(user.error()));
             }
             const std::string hash = *user ? (*user)->password_hash : std::string();
-            auto checked = [weak, give_back, found = *user, name, host, now, respond](bool good) {
+            auto checked = [weak, give_back, found = *user, name, host, now, old_session, respond](bool good) {
                 auto again = weak.lock();
                 if (!again) {
                     return;
@@ -189,7 +200,7 @@ void sign_in(Access& access, const HttpRequest& req, Respond respond) {
                     return respond(json_error(401, "wrong user name or password", "password"));
                 }
                 give_back(*again);
-                open_session(*again, *found, now, respond);
+                open_session(*again, *found, old_session, now, respond);
             };
             const bool queued = self->hasher().submit<bool>(
                 [password, hash](const std::atomic<bool>&) {
