@@ -9,6 +9,8 @@
 
 #include "centralsystem/api/access/access.hpp"
 #include "centralsystem/api/api.hpp"
+#include "centralsystem/db/users.hpp"
+#include "store/database.hpp"
 #include "tests/centralsystem/cs_binary.hpp"
 
 namespace {
@@ -252,7 +254,16 @@ TEST_F(Access, SignInIsRateLimitedAndPasswordsAreStoredHashed) {
     const auto elsewhere =
         http_from("127.0.0.2", port_, "POST", "/api/v1/session", R"({"name":"op","password":"password-of-op"})");
     EXPECT_EQ(elsewhere.status, 200) << elsewhere.body;
-    EXPECT_EQ(file_text(db_).find("password-of-op"), std::string::npos);
+    // Read through SQLite (the fresh rows may still be in the write-ahead log, not the main file).
+    auto db = store::open_database("sqlite:" + db_);
+    ASSERT_TRUE(db) << db.error().message;
+    const auto op = cs::db::find_user(**db, "op");
+    ASSERT_TRUE(op && *op);
+    EXPECT_EQ((*op)->password_hash.rfind("pbkdf2-sha256$310000$", 0), 0u) << (*op)->password_hash;
+    EXPECT_EQ((*op)->password_hash.find("password-of-op"), std::string::npos);
+    for (const char* file : {".db", ".db-wal", ".cs.log"}) {
+        EXPECT_EQ(file_text(base_ + file).find("password-of-op"), std::string::npos) << file;
+    }
 }
 
 TEST_F(Access, SignInIsLimitedPerAddressWhateverTheConnectionOrName) {
