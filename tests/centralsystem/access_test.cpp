@@ -177,6 +177,35 @@ TEST_F(Access, AProvidersUserSeesOnlyThatProvidersChargers) {
     EXPECT_EQ(parse_json(api("GET", C).body)["count"].GetInt(), 4);
 }
 
+TEST_F(Access, AProvidersUserReadsNoOtherProvidersChargerOrProviderWideData) {
+    two_providers();
+    const std::string acme = user("acme-reader", "read-only", "acme");
+    int reads = 0;
+    for (const auto& [method, path, permission] : cs::api::permission_table()) {
+        if (std::string_view(method) != "GET" || permission.reach == cs::api::Reach::Own ||
+            permission.reach == cs::api::Reach::Listed || permission.need != cs::api::Need::Read) {
+            continue;
+        }
+        ++reads;
+        std::string target = concrete(path);
+        if (auto at = target.find("ACME-1"); at != std::string::npos) {
+            target.replace(at, 6, "OTHER-1");
+        }
+        const auto r = as(acme, "GET", target);
+        const auto body = parse_json(r.body);
+        if (permission.reach == cs::api::Reach::Charger) {
+            // The access layer's own answer, not a handler's missing resource.
+            EXPECT_EQ(r.status, 404) << target << ": " << r.body;
+            EXPECT_TRUE(body["field"] == "chargeBoxId") << target << ": " << r.body;
+            EXPECT_TRUE(body["error"] == "no charger \"OTHER-1\"") << target << ": " << r.body;
+        } else {
+            EXPECT_EQ(r.status, 403) << target << ": " << r.body;
+            EXPECT_TRUE(body["field"] == "provider") << target << ": " << r.body;
+        }
+    }
+    EXPECT_GE(reads, 10);
+}
+
 TEST_F(Access, AProvidersUserCannotMoveAChargerToAnotherProvider) {
     two_providers();
     const std::string installer = user("acme-installer", "installer", "acme");
