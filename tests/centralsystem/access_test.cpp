@@ -271,6 +271,19 @@ TEST_F(Access, SigningInAgainOrOutEndsTheSessionOnTheServer) {
     EXPECT_EQ(raw("GET", "/api/v1/idtags", "", {cookie}).status, 401);
 }
 
+TEST_F(Access, AnotherSitesFormCannotSignABrowserIn) {
+    user("mallory", "read-only");
+    // An HTML form with enctype="text/plain" whose field name and value join into this JSON text.
+    const auto form = raw("POST", "/api/v1/session", R"({"name":"mallory","password":"password-of-mallory"})",
+                          {"Content-Type: text/plain", "Origin: https://evil.example"});
+    EXPECT_EQ(form.status, 415) << form.body;
+    EXPECT_TRUE(parse_json(form.body)["field"] == "Content-Type") << form.body;
+    EXPECT_TRUE(form.header("set-cookie").empty());
+    const auto json = raw("POST", "/api/v1/session", R"({"name":"mallory","password":"password-of-mallory"})",
+                          {"Content-Type: Application/JSON; charset=utf-8"});
+    EXPECT_EQ(json.status, 200) << json.body;
+}
+
 TEST_F(Access, SignInIsRateLimitedAndPasswordsAreStoredHashed) {
     user("op", "operator");
     for (int i = 0; i < 5; ++i) {

@@ -208,8 +208,8 @@ std::vector<std::pair<std::string, std::string>> Access::routes() {
 
 void Access::admit(const HttpRequest& req, Respond respond, const Next& next) {
     if (req.method == "POST" && req.path == "/api/v1/session") {
-        // Signing in needs no credentials (an old cookie in another tab must not stand in the way); SameSite=Strict
-        // keeps other sites from signing a browser in.
+        // Signing in needs no credentials (an old cookie in another tab must not stand in the way); sign_in takes
+        // JSON only, which keeps other sites' forms from signing a browser in.
         return sign_in(*this, req, std::move(respond));
     }
     const std::string_view authorization = req.header("authorization");

@@ -147,6 +147,16 @@ void open_session(Access& access, const db::UserRow& user, const std::string& ol
 } // namespace
 
 void sign_in(Access& access, const HttpRequest& req, Respond respond) {
+    // Only a JSON body: a cross-site HTML form (text/plain) cannot send one without a preflight that fails, so another
+    // site cannot sign a browser in under its attacker's account (SameSite does not stop a cookie being set).
+    std::string type(req.header("content-type").substr(0, req.header("content-type").find(';')));
+    type.erase(type.find_last_not_of(" \t") + 1);
+    for (char& c : type) {
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
+    if (type != "application/json") {
+        return respond(json_error(415, "send the sign-in as Content-Type: application/json", "Content-Type"));
+    }
     rapidjson::Document doc;
     if (auto bad = parse_object(req, doc)) {
         return respond(std::move(*bad));
