@@ -18,13 +18,15 @@ std::string origin_of(const std::string& url) {
     return url.substr(0, path);
 }
 
-// Map tiles may come from the configured tile server (any http(s) origin), address searches go to the configured
-// geocoder only; everything else comes from the portal. GET and HEAD read the files.
+// Map tiles come from the configured tile server only, address searches go to the configured geocoder only;
+// everything else comes from the portal, so without either the browser asks no other host. GET and HEAD read the
+// files.
 ocpp::http::AssetPolicy portal_policy(const PortalConfig& config) {
     const std::string connect =
         config.geocoder_url.empty() ? "" : "connect-src 'self' " + origin_of(config.geocoder_url) + "; ";
-    return {"default-src 'self'; " + connect +
-                "img-src 'self' data: https: http:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'",
+    const std::string tiles = config.map_tile_url.empty() ? "" : " " + origin_of(config.map_tile_url);
+    return {"default-src 'self'; " + connect + "img-src 'self' data:" + tiles +
+                "; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'",
             true, "method not allowed: the portal's files are read with GET\n"};
 }
 

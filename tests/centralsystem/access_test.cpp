@@ -3,16 +3,20 @@
 // chargers, cookie writes need the CSRF token, and the permission table covers every route.
 #include <map>
 #include <set>
+#include <thread>
 
 #include <gtest/gtest.h>
 
 #include "centralsystem/api/access/access.hpp"
 #include "centralsystem/api/api.hpp"
+#include "centralsystem/db/users.hpp"
+#include "store/database.hpp"
 #include "tests/centralsystem/cs_binary.hpp"
 
 namespace {
 
 using namespace cs::test;
+using ocppkit::test::http_from;
 
 const std::string C = "/api/v1/chargers";
 const std::string U = "/api/v1/users";
@@ -141,7 +145,9 @@ TEST_F(Access, ReadOnlyAndOtherProviderUsersAreRefusedForEveryWriteRoute) {
 TEST_F(Access, AProvidersUserSeesOnlyThatProvidersChargers) {
     two_providers();
     const std::string acme = user("acme-reader", "read-only", "acme");
-    for (const std::string& target : {C, C + "?provider=other", C + "?provider=", C + "?q=1&provider=other"}) {
+    for (const std::string& target :
+         {C, C + "?provider=other", C + "?provider=", C + "?q=1&provider=other", C + "?%70rovider=",
+          C + "?p%72ovider=other", C + "?provider=acme&provider=", C + "?provider=&provider=other", C + "?provider"}) {
         const auto r = as(acme, "GET", target);
         ASSERT_EQ(r.status, 200) << target;
         std::set<std::string> ids;
@@ -154,12 +160,70 @@ TEST_F(Access, AProvidersUserSeesOnlyThatProvidersChargers) {
     EXPECT_EQ(as(acme, "GET", C + "/ACME-1").status, 200);
     EXPECT_EQ(as(acme, "GET", C + "/OTHER-1").status, 404);
     EXPECT_EQ(as(acme, "GET", C + "/NOBODY-1/transactions").status, 404);
-    EXPECT_EQ(as(acme, "GET", "/api/v1/dashboard?provider=other").status, 200);
+    // The dashboard counts acme's two charge points, whatever provider the query names and however it spells it.
+    for (const char* query : {"", "?provider=other", "?%70rovider=", "?provider=acme&provider=", "?provider%3D"}) {
+        const auto d = as(acme, "GET", std::string("/api/v1/dashboard") + query);
+        ASSERT_EQ(d.status, 200) << query << ": " << d.body;
+        int points = 0;
+        for (const auto& tile : parse_json(d.body)["chargePoints"].GetObject()) {
+            points += tile.value.GetInt();
+        }
+        EXPECT_EQ(points, 2) << query << ": " << d.body;
+    }
     const auto ids = as(acme, "GET", "/api/v1/idtags");
     EXPECT_EQ(ids.status, 403);
     EXPECT_TRUE(parse_json(ids.body)["field"] == "provider");
     // The admin still sees all.
     EXPECT_EQ(parse_json(api("GET", C).body)["count"].GetInt(), 4);
+}
+
+TEST_F(Access, AProvidersUserReadsNoOtherProvidersChargerOrProviderWideData) {
+    two_providers();
+    const std::string acme = user("acme-reader", "read-only", "acme");
+    int reads = 0;
+    for (const auto& [method, path, permission] : cs::api::permission_table()) {
+        if (std::string_view(method) != "GET" || permission.reach == cs::api::Reach::Own ||
+            permission.reach == cs::api::Reach::Listed || permission.need != cs::api::Need::Read) {
+            continue;
+        }
+        ++reads;
+        std::string target = concrete(path);
+        if (auto at = target.find("ACME-1"); at != std::string::npos) {
+            target.replace(at, 6, "OTHER-1");
+        }
+        const auto r = as(acme, "GET", target);
+        const auto body = parse_json(r.body);
+        if (permission.reach == cs::api::Reach::Charger) {
+            // The access layer's own answer, not a handler's missing resource.
+            EXPECT_EQ(r.status, 404) << target << ": " << r.body;
+            EXPECT_TRUE(body["field"] == "chargeBoxId") << target << ": " << r.body;
+            EXPECT_TRUE(body["error"] == "no charger \"OTHER-1\"") << target << ": " << r.body;
+        } else {
+            EXPECT_EQ(r.status, 403) << target << ": " << r.body;
+            EXPECT_TRUE(body["field"] == "provider") << target << ": " << r.body;
+        }
+    }
+    EXPECT_GE(reads, 10);
+}
+
+TEST_F(Access, AProvidersUserCannotMoveAChargerToAnotherProvider) {
+    two_providers();
+    const std::string installer = user("acme-installer", "installer", "acme");
+    for (const std::string& body :
+         {std::string(R"({"provider":"other"})"), std::string(R"({"provider":""})"),
+          std::string(R"({"provider":null})"), std::string(R"({"provider":"acme","provider":"other"})"),
+          std::string(R"({"prov\u0069der":"other"})")}) {
+        const auto r = as(installer, "PATCH", C + "/ACME-1", body);
+        EXPECT_EQ(r.status, 403) << body << ": " << r.body;
+        EXPECT_TRUE(parse_json(r.body)["field"] == "provider") << body << ": " << r.body;
+    }
+    EXPECT_TRUE(parse_json(api("GET", C + "/ACME-1").body)["provider"] == "acme");
+    // Its own provider, or none named, is a normal change.
+    EXPECT_EQ(as(installer, "PATCH", C + "/ACME-1", R"({"provider":"acme","vendor":"V1"})").status, 200);
+    EXPECT_EQ(as(installer, "PATCH", C + "/ACME-1", R"({"vendor":"V2"})").status, 200);
+    EXPECT_TRUE(parse_json(api("GET", C + "/ACME-1").body)["vendor"] == "V2");
+    // The admin still may.
+    EXPECT_EQ(api("PATCH", C + "/ACME-1", R"({"provider":"other"})").status, 200);
 }
 
 TEST_F(Access, ACookieSessionNeedsTheCsrfTokenForChanges) {
@@ -183,15 +247,130 @@ TEST_F(Access, ACookieSessionNeedsTheCsrfTokenForChanges) {
     EXPECT_EQ(raw("GET", "/api/v1/idtags", "", {cookie}).status, 401);
 }
 
+TEST_F(Access, SigningInAgainOrOutEndsTheSessionOnTheServer) {
+    user("op", "operator");
+    const std::string body = R"({"name":"op","password":"password-of-op"})";
+    const auto first = raw("POST", "/api/v1/session", body);
+    ASSERT_EQ(first.status, 200) << first.body;
+    const std::string set = first.header("set-cookie");
+    EXPECT_EQ(set.find("Max-Age"), std::string::npos) << "ends with the browser: " << set;
+    const std::string old_cookie = "Cookie: " + set.substr(0, set.find(';'));
+    EXPECT_EQ(raw("GET", "/api/v1/idtags", "", {old_cookie}).status, 200);
+    // Signing in again from the same browser ends the first session, not only replaces the cookie.
+    const auto second = raw("POST", "/api/v1/session", body, {old_cookie});
+    ASSERT_EQ(second.status, 200) << second.body;
+    const std::string set2 = second.header("set-cookie");
+    const std::string cookie = "Cookie: " + set2.substr(0, set2.find(';'));
+    EXPECT_EQ(raw("GET", "/api/v1/idtags", "", {old_cookie}).status, 401);
+    EXPECT_EQ(raw("GET", "/api/v1/idtags", "", {cookie}).status, 200);
+    // Signing out ends it too.
+    const std::string csrf = parse_json(second.body)["csrfToken"].GetString();
+    const auto out = raw("DELETE", "/api/v1/session", "", {cookie, "X-CSRF-Token: " + csrf});
+    EXPECT_EQ(out.status, 204);
+    EXPECT_NE(out.header("set-cookie").find("Max-Age=0"), std::string::npos) << out.header("set-cookie");
+    EXPECT_EQ(raw("GET", "/api/v1/idtags", "", {cookie}).status, 401);
+}
+
+TEST_F(Access, AnotherSitesFormCannotSignABrowserIn) {
+    user("mallory", "read-only");
+    // An HTML form with enctype="text/plain" whose field name and value join into this JSON text.
+    const auto form = raw("POST", "/api/v1/session", R"({"name":"mallory","password":"password-of-mallory"})",
+                          {"Content-Type: text/plain", "Origin: https://evil.example"});
+    EXPECT_EQ(form.status, 415) << form.body;
+    EXPECT_TRUE(parse_json(form.body)["field"] == "Content-Type") << form.body;
+    EXPECT_TRUE(form.header("set-cookie").empty());
+    const auto json = raw("POST", "/api/v1/session", R"({"name":"mallory","password":"password-of-mallory"})",
+                          {"Content-Type: Application/JSON; charset=utf-8"});
+    EXPECT_EQ(json.status, 200) << json.body;
+}
+
 TEST_F(Access, SignInIsRateLimitedAndPasswordsAreStoredHashed) {
     user("op", "operator");
     for (int i = 0; i < 5; ++i) {
         EXPECT_EQ(raw("POST", "/api/v1/session", R"({"name":"op","password":"wrong"})").status, 401);
     }
     const auto limited = raw("POST", "/api/v1/session", R"({"name":"op","password":"password-of-op"})");
-    EXPECT_EQ(limited.status, 429) << "even the right password waits";
+    EXPECT_EQ(limited.status, 429) << "the guessing address waits, even with the right password";
     EXPECT_FALSE(limited.header("retry-after").empty());
-    EXPECT_EQ(file_text(db_).find("password-of-op"), std::string::npos);
+    // Guesses from elsewhere do not lock the user out.
+    const auto elsewhere =
+        http_from("127.0.0.2", port_, "POST", "/api/v1/session", R"({"name":"op","password":"password-of-op"})");
+    EXPECT_EQ(elsewhere.status, 200) << elsewhere.body;
+    // Read through SQLite (the fresh rows may still be in the write-ahead log, not the main file).
+    auto db = store::open_database("sqlite:" + db_);
+    ASSERT_TRUE(db) << db.error().message;
+    const auto op = cs::db::find_user(**db, "op");
+    ASSERT_TRUE(op && *op);
+    EXPECT_EQ((*op)->password_hash.rfind("pbkdf2-sha256$310000$", 0), 0u) << (*op)->password_hash;
+    EXPECT_EQ((*op)->password_hash.find("password-of-op"), std::string::npos);
+    for (const char* file : {".db", ".db-wal", ".cs.log"}) {
+        EXPECT_EQ(file_text(base_ + file).find("password-of-op"), std::string::npos) << file;
+    }
+}
+
+TEST_F(Access, SignInIsLimitedPerAddressWhateverTheConnectionOrName) {
+    // Every request is a new connection (a new source port): the address's budget is still one.
+    for (int i = 0; i < 5; ++i) {
+        const std::string body = R"({"name":"guess)" + std::to_string(i) + R"(","password":"wrong"})";
+        EXPECT_EQ(http_from("127.0.0.3", port_, "POST", "/api/v1/session", body).status, 401);
+    }
+    const auto limited =
+        http_from("127.0.0.3", port_, "POST", "/api/v1/session", R"({"name":"guess9","password":"wrong"})");
+    EXPECT_EQ(limited.status, 429) << limited.body;
+    EXPECT_EQ(
+        http_from("127.0.0.4", port_, "POST", "/api/v1/session", R"({"name":"guess9","password":"wrong"})").status,
+        401);
+}
+
+TEST_F(Access, ParallelGuessesCountBeforeTheirHashIsDone) {
+    user("op", "operator");
+    std::vector<HttpReply> replies(20);
+    std::vector<std::thread> threads;
+    for (auto& reply : replies) {
+        threads.emplace_back([&reply, this] {
+            reply = http_from("127.0.0.5", port_, "POST", "/api/v1/session", R"({"name":"op","password":"wrong"})", {},
+                              30000ms);
+        });
+    }
+    for (auto& t : threads) {
+        t.join();
+    }
+    int wrong = 0;
+    for (const auto& r : replies) {
+        EXPECT_TRUE(r.status == 401 || r.status == 429 || r.status == 503) << r.status << " " << r.body;
+        wrong += r.status == 401 ? 1 : 0;
+        if (r.status == 429 || r.status == 503) {
+            EXPECT_FALSE(r.header("retry-after").empty()) << r.status;
+        }
+    }
+    EXPECT_LE(wrong, 5) << "every guess was checked";
+}
+
+TEST_F(Access, AFullPasswordHasherAnswers503WithRetryAfter) {
+    // Sign-ins from six addresses at once: one is hashed, two wait, the rest are told to come back; none is refused
+    // by the rate limit, and the store worker never hashes.
+    std::vector<HttpReply> replies(6);
+    std::vector<std::thread> threads;
+    for (std::size_t i = 0; i < replies.size(); ++i) {
+        threads.emplace_back([&replies, i, this] {
+            replies[i] = http_from("127.0.1." + std::to_string(i + 1), port_, "POST", "/api/v1/session",
+                                   R"({"name":"nobody","password":"wrong"})", {}, 30000ms);
+        });
+    }
+    for (auto& t : threads) {
+        t.join();
+    }
+    int busy = 0;
+    for (const auto& r : replies) {
+        EXPECT_TRUE(r.status == 401 || r.status == 503) << r.status << " " << r.body;
+        if (r.status == 503) {
+            ++busy;
+            EXPECT_EQ(r.header("retry-after"), "1");
+            EXPECT_TRUE(parse_json(r.body)["field"] == "password") << r.body;
+        }
+    }
+    EXPECT_GE(busy, 1);
+    EXPECT_LE(busy, 3);
 }
 
 TEST_F(Access, ADeletedUsersTokenStopsWorking) {

@@ -828,6 +828,8 @@ TEST_F(OpenApi, DocumentMatchesTheServer) {
               }},
              {"POST /api/v1/session 400", [&] { return raw("POST", "/api/v1/session", "{"); }},
              {"POST /api/v1/session 413", [&] { return raw("POST", "/api/v1/session", "{" + big + "}"); }},
+             {"POST /api/v1/session 415",
+              [&] { return raw("POST", "/api/v1/session", "{}", {"Content-Type: text/plain"}); }},
              {"POST /api/v1/session 422", [&] { return raw("POST", "/api/v1/session", R"({"name":"oa-reader"})"); }},
              {"POST /api/v1/session 401",
               [&] { return raw("POST", "/api/v1/session", R"({"name":"oa-reader","password":"wrong-password"})"); }},

@@ -122,4 +122,14 @@ TEST(PortalOptions, GeocoderUrlIsAWebBaseUrlAndOpensOnlyItsOrigin) {
     EXPECT_EQ(header(*plain.serve(get("/")), "Content-Security-Policy").find("connect-src"), std::string::npos);
 }
 
+TEST(PortalOptions, ImagesComeFromThePortalAndTheConfiguredTileServerOnly) {
+    const std::string plain = header(*Portal(PortalConfig{}).serve(get("/")), "Content-Security-Policy");
+    EXPECT_NE(plain.find("img-src 'self' data:;"), std::string::npos) << plain;
+    const Portal tiles(PortalConfig{"https://tiles.example:8443/osm/{z}/{x}/{y}.png", true, ""});
+    const std::string policy = header(*tiles.serve(get("/")), "Content-Security-Policy");
+    EXPECT_NE(policy.find("img-src 'self' data: https://tiles.example:8443;"), std::string::npos) << policy;
+    EXPECT_EQ(policy.find("https:;"), std::string::npos) << policy;
+    EXPECT_EQ(policy.find("http:"), std::string::npos) << policy;
+}
+
 } // namespace

@@ -11,6 +11,7 @@
 #include "centralsystem/db/queries.hpp"
 #include "centralsystem/db/users.hpp"
 #include "ocpp/http/bearer_token.hpp"
+#include "ocpp/http/query.hpp"
 #include "ocpp/http/router.hpp"
 
 namespace cs::api {
@@ -84,19 +85,37 @@ std::string percent_encode(std::string_view text) {
     return out;
 }
 
-// The query with every provider= pair replaced by the user's provider.
+// The query with every pair whose decoded name is provider (or that does not decode) dropped and the user's provider
+// put first: handlers read the first match by decoded name, so "%70rovider=" or a second provider= cannot win.
 std::string force_provider(std::string_view query, const std::string& provider) {
-    std::string out;
+    std::string out = "provider=" + percent_encode(provider);
     while (!query.empty()) {
         const auto amp = query.find('&');
         const std::string_view pair = query.substr(0, amp);
         query = amp == std::string_view::npos ? std::string_view{} : query.substr(amp + 1);
-        if (pair.empty() || pair == "provider" || pair.substr(0, 9) == "provider=") {
+        const auto decoded = ocpp::http::parse_query(pair);
+        if (decoded.empty() || !decoded.front().well_formed || decoded.front().name == "provider") {
             continue;
         }
-        out.append(pair).append("&");
+        out.append("&").append(pair);
     }
-    return out + "provider=" + percent_encode(provider);
+    return out;
+}
+
+// Whether a write's JSON body names a provider other than `own` (a provider's user may not move a charger away).
+bool names_other_provider(const std::string& body, const std::string& own) {
+    rapidjson::Document doc;
+    doc.Parse(body.data(), body.size());
+    if (doc.HasParseError() || !doc.IsObject()) {
+        return false; // the handler refuses it by its own check
+    }
+    for (const auto& m : doc.GetObject()) { // every member so named: a duplicate must not slip past
+        if (std::string_view(m.name.GetString(), m.name.GetStringLength()) == "provider" &&
+            !(m.value.IsString() && own == std::string_view(m.value.GetString(), m.value.GetStringLength()))) {
+            return true;
+        }
+    }
+    return false;
 }
 
 // Without --api-token (a lab setup) everyone is the admin.
@@ -173,6 +192,13 @@ void SignInLimiter::succeeded(const std::string& key) {
     windows_.erase(key);
 }
 
+void SignInLimiter::release(const std::string& key) {
+    std::lock_guard lock(mutex_);
+    if (auto it = windows_.find(key); it != windows_.end() && it->second.failures > 0) {
+        --it->second.failures;
+    }
+}
+
 Access::Access(CentralSystem& cs, AccessConfig config)
     : cs_(cs)
     , config_(std::move(config)) {}
@@ -183,8 +209,8 @@ std::vector<std::pair<std::string, std::string>> Access::routes() {
 
 void Access::admit(const HttpRequest& req, Respond respond, const Next& next) {
     if (req.method == "POST" && req.path == "/api/v1/session") {
-        // Signing in needs no credentials (an old cookie in another tab must not stand in the way); SameSite=Strict
-        // keeps other sites from signing a browser in.
+        // Signing in needs no credentials (an old cookie in another tab must not stand in the way); sign_in takes
+        // JSON only, which keeps other sites' forms from signing a browser in.
         return sign_in(*this, req, std::move(respond));
     }
     const std::string_view authorization = req.header("authorization");
@@ -295,6 +321,11 @@ void Access::authorized(const HttpRequest& req, const Principal& who, Respond re
                     if (!*c || (*c)->provider != who.provider) {
                         // Another provider's charger is answered as if it did not exist.
                         return respond(json_error(404, "no charger \"" + id + "\"", "chargeBoxId"));
+                    }
+                    if (!is_read(req.method) && names_other_provider(req.body, who.provider)) {
+                        return respond(json_error(
+                            403, "a user of provider \"" + who.provider + "\" cannot give a charger another provider",
+                            "provider"));
                     }
                     next(req, respond);
                 });

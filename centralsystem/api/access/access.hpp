@@ -17,6 +17,7 @@
 
 #include "centralsystem/api/json.hpp"
 #include "centralsystem/central_system.hpp"
+#include "ocpp/util/worker_pool.hpp"
 
 namespace cs::api {
 
@@ -59,8 +60,9 @@ const std::vector<std::tuple<const char*, const char*, Permission>>& permission_
 // Whether `role` may do what `need` asks.
 bool allows(Role role, Need need);
 
-// Failed sign-ins per user name and per address within a window; past the limit sign-in is refused until the window
-// ends. Bounded: at most kMaxKeys keys are remembered (the oldest windows go first).
+// Failed sign-ins per key (a user name from an address, an address) within a window; past the limit sign-in is refused
+// until the window ends. An attempt counts as failed when it starts (failed()) and is given back when its password
+// proves right (release()), so parallel guesses cannot pass the limit. Bounded: at most kMaxKeys keys are remembered.
 class SignInLimiter {
 public:
     static constexpr int kMaxFailures = 5;
@@ -70,6 +72,8 @@ public:
     std::int64_t wait(const std::string& key, std::int64_t now);
     void failed(const std::string& key, std::int64_t now);
     void succeeded(const std::string& key);
+    // Takes back one failure counted by failed() (the attempt succeeded or was never tried).
+    void release(const std::string& key);
 
 private:
     struct Window {
@@ -101,6 +105,11 @@ public:
     CentralSystem& cs() { return cs_; }
     const AccessConfig& config() const { return config_; }
     SignInLimiter& limiter() { return limiter_; }
+    // Sign-in's PBKDF2 runs here, neither on the loop nor on the store worker (the durability path of the chargers).
+    ocpp::WorkerPool& hasher() { return hasher_; }
+    // Threads and queued checks of the hasher: a full queue answers 503 with Retry-After.
+    static constexpr std::size_t kHashThreads = 1;
+    static constexpr std::size_t kHashQueue = 2;
 
 private:
     void authorized(const HttpRequest& req, const Principal& who, Respond respond, const Next& next);
@@ -108,6 +117,7 @@ private:
     CentralSystem& cs_;
     AccessConfig config_;
     SignInLimiter limiter_;
+    ocpp::WorkerPool hasher_{kHashThreads, kHashQueue}; // last: joined before the rest goes
 };
 
 // The handlers of the session and user routes (access/users.cpp).

@@ -1,10 +1,14 @@
 // /api/v1/session (sign in with a user's password: a session cookie and its CSRF token; sign out; who am I) and
 // /api/v1/users (admin: list, create, delete users, issue API tokens). Passwords are PBKDF2-SHA256 with a per-user
-// salt; tokens and session ids are stored as SHA-256 hashes only. Hashing runs on the store worker, not the loop.
+// salt; tokens and session ids are stored as SHA-256 hashes only. PBKDF2 runs on the access layer's small hasher pool,
+// neither on the loop nor on the store worker that acknowledges the chargers' transactions.
+#include <atomic>
 #include <cctype>
 #include <chrono>
+#include <memory>
 
 #include "centralsystem/api/access/access.hpp"
+#include "centralsystem/api/routes.hpp"
 #include "centralsystem/db/users.hpp"
 #include "centralsystem/files/file_store.hpp"
 #include "store/password.hpp"
@@ -56,9 +60,12 @@ std::string name_problem(const std::string& name) {
     return {};
 }
 
-std::string session_cookie(const std::string& value, std::int64_t max_age, bool secure) {
-    return std::string(kSessionCookie) + "=" + value + "; Path=/; Max-Age=" + std::to_string(max_age) +
-           "; HttpOnly; SameSite=Strict" + (secure ? "; Secure" : "");
+// Without max_age the cookie ends with the browser (the server ends the session after kSessionSeconds anyway), so a
+// restarted browser on a shared machine is signed out; max_age 0 deletes it.
+std::string session_cookie(const std::string& value, std::optional<std::int64_t> max_age, bool secure) {
+    return std::string(kSessionCookie) + "=" + value + "; Path=/" +
+           (max_age ? "; Max-Age=" + std::to_string(*max_age) : std::string()) + "; HttpOnly; SameSite=Strict" +
+           (secure ? "; Secure" : "");
 }
 
 // Parses a body that may be empty (as {}).
@@ -87,43 +94,29 @@ void who_am_i(const Principal& who, Respond respond) {
     respond(json_response(200, principal_json(who)));
 }
 
-void sign_in(Access& access, const HttpRequest& req, Respond respond) {
-    rapidjson::Document doc;
-    if (auto bad = parse_object(req, doc)) {
-        return respond(std::move(*bad));
-    }
-    ObjectReader r(doc, "");
-    std::optional<std::string> name, password;
-    if (!r.text("name", name, true, 64) || !r.text("password", password, true, 256) || !r.no_unknown_members()) {
-        return respond(r.problem()->response());
-    }
-    const std::int64_t now = unix_now();
-    const std::string by_name = "name:" + *name, by_address = "address:" + req.remote_address;
-    const std::int64_t wait = std::max(access.limiter().wait(by_name, now), access.limiter().wait(by_address, now));
-    if (wait > 0) {
-        HttpResponse too_many =
-            json_error(429, "too many failed sign-ins: try again in " + std::to_string(wait) + " s", "password");
-        too_many.headers.emplace_back("Retry-After", std::to_string(wait));
-        return respond(std::move(too_many));
-    }
-    struct Outcome {
-        std::optional<db::UserRow> user;
+namespace {
+
+HttpResponse hasher_full() {
+    HttpResponse busy = json_error(503, "too many password checks at once: try again in a second", "password");
+    busy.headers.emplace_back("Retry-After", "1");
+    return busy;
+}
+
+// The password proved right: ends the session of the cookie the browser came with (signing in again leaves no
+// second valid session), stores a new one and answers with its cookie and CSRF token.
+void open_session(Access& access, const db::UserRow& user, const std::string& old_session, std::int64_t now,
+                  Respond respond) {
+    struct Opened {
         std::string session, csrf;
     };
-    auto self = access.shared_from_this();
-    access.cs().store<Outcome>(
-        [name = *name, password = *password, now](store::Connection& db) -> ocpp::Result<Outcome> {
-            // An unknown name costs the same hashing as a wrong password, so timing does not tell names apart.
-            static const std::string decoy = store::hash_password("decoy password", kUserPasswordIterations);
-            auto user = db::find_user(db, name);
-            if (!user) {
-                return user.error();
+    access.cs().store<Opened>(
+        [name = user.name, old_session, now](store::Connection& db) -> ocpp::Result<Opened> {
+            if (!old_session.empty()) {
+                if (auto ended = db::delete_session(db, sha256_hex(old_session)); !ended) {
+                    return ended.error();
+                }
             }
-            const bool good = store::verify_password(password, *user ? (*user)->password_hash : decoy) && *user;
-            if (!good) {
-                return Outcome{};
-            }
-            Outcome out{*user, random_token(), random_token()};
+            Opened out{random_token(), random_token()};
             if (out.session.empty() || out.csrf.empty()) {
                 return ocpp::make_error("no random bytes for a session");
             }
@@ -133,29 +126,103 @@ void sign_in(Access& access, const HttpRequest& req, Respond respond) {
             }
             return out;
         },
-        [self, respond, by_name, by_address, now](ocpp::Result<Outcome> outcome) {
-            if (!outcome) {
-                return respond(db_failed(outcome.error()));
+        [self = access.shared_from_this(), user, respond](ocpp::Result<Opened> opened) {
+            if (!opened) {
+                return respond(db_failed(opened.error()));
             }
-            if (!outcome->user) {
-                self->limiter().failed(by_name, now);
-                self->limiter().failed(by_address, now);
-                self->cs().log().warn("api", "failed sign-in for user \"" + by_name.substr(5) + "\" from " +
-                                                 by_address.substr(8));
-                return respond(json_error(401, "wrong user name or password", "password"));
-            }
-            self->limiter().succeeded(by_name);
             Principal who;
-            who.name = outcome->user->name;
-            who.role = role_from(outcome->user->role).value_or(Role::ReadOnly);
-            who.provider = outcome->user->provider;
+            who.name = user.name;
+            who.role = role_from(user.role).value_or(Role::ReadOnly);
+            who.provider = user.provider;
             who.cookie = true;
-            who.csrf = outcome->csrf;
+            who.csrf = opened->csrf;
             HttpResponse answer = json_response(200, principal_json(who));
-            answer.headers.emplace_back(
-                "Set-Cookie", session_cookie(outcome->session, Access::kSessionSeconds, self->config().secure_cookies));
+            answer.headers.emplace_back("Set-Cookie",
+                                        session_cookie(opened->session, std::nullopt, self->config().secure_cookies));
             answer.headers.emplace_back("Cache-Control", "no-store");
             respond(std::move(answer));
+        });
+}
+
+} // namespace
+
+void sign_in(Access& access, const HttpRequest& req, Respond respond) {
+    // Only a JSON body: a cross-site HTML form (text/plain) cannot send one without a preflight that fails, so another
+    // site cannot sign a browser in under its attacker's account (SameSite does not stop a cookie being set).
+    std::string type(req.header("content-type").substr(0, req.header("content-type").find(';')));
+    type.erase(type.find_last_not_of(" \t") + 1);
+    for (char& c : type) {
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
+    if (type != "application/json") {
+        return respond(json_error(415, "send the sign-in as Content-Type: application/json", "Content-Type"));
+    }
+    rapidjson::Document doc;
+    if (auto bad = parse_object(req, doc)) {
+        return respond(std::move(*bad));
+    }
+    ObjectReader r(doc, "");
+    std::optional<std::string> name, password;
+    if (!r.text("name", name, true, 64) || !r.text("password", password, true, 256) || !r.no_unknown_members()) {
+        return respond(r.problem()->response());
+    }
+    // Limited per address (its host: a new connection gets no new budget) and per name from that address, so that
+    // guesses from elsewhere never lock the real user out.
+    const std::int64_t now = unix_now();
+    const std::string host = client_host(req.remote_address);
+    const std::string by_address = "address:" + host, by_user = "user:" + *name + " from " + host;
+    SignInLimiter& limiter = access.limiter();
+    const std::int64_t wait = std::max(limiter.wait(by_user, now), limiter.wait(by_address, now));
+    if (wait > 0) {
+        HttpResponse too_many =
+            json_error(429, "too many failed sign-ins: try again in " + std::to_string(wait) + " s", "password");
+        too_many.headers.emplace_back("Retry-After", std::to_string(wait));
+        return respond(std::move(too_many));
+    }
+    limiter.failed(by_user, now);
+    limiter.failed(by_address, now);
+    auto give_back = [by_user, by_address](Access& a) {
+        a.limiter().release(by_user);
+        a.limiter().release(by_address);
+    };
+    const std::string old_session = cookie_value(req.header("cookie"), kSessionCookie);
+    std::weak_ptr<Access> weak = access.weak_from_this();
+    access.cs().store<std::optional<db::UserRow>>(
+        [name = *name](store::Connection& db) { return db::find_user(db, name); },
+        [weak, give_back, password = *password, name = *name, host, now, old_session,
+         respond](ocpp::Result<std::optional<db::UserRow>> user) {
+            auto self = weak.lock();
+            if (!self) {
+                return;
+            }
+            if (!user) {
+                give_back(*self);
+                return respond(db_failed(user.error()));
+            }
+            const std::string hash = *user ? (*user)->password_hash : std::string();
+            auto checked = [weak, give_back, found = *user, name, host, now, old_session, respond](bool good) {
+                auto again = weak.lock();
+                if (!again) {
+                    return;
+                }
+                if (!good) {
+                    again->cs().log().warn("api", "failed sign-in for user \"" + name + "\" from " + host);
+                    return respond(json_error(401, "wrong user name or password", "password"));
+                }
+                give_back(*again);
+                open_session(*again, *found, old_session, now, respond);
+            };
+            const bool queued = self->hasher().submit<bool>(
+                [password, hash](const std::atomic<bool>&) {
+                    // An unknown name costs the same hashing as a wrong password, so timing does not tell names apart.
+                    static const std::string decoy = store::hash_password("decoy password", kUserPasswordIterations);
+                    return store::verify_password(password, hash.empty() ? decoy : hash) && !hash.empty();
+                },
+                self->cs().loop(), checked);
+            if (!queued) {
+                give_back(*self);
+                respond(hasher_full());
+            }
         });
 }
 
@@ -196,6 +263,28 @@ void list_users(Access& access, Respond respond) {
                                                 });
 }
 
+namespace {
+
+void store_user(Access& access, const db::UserRow& user, Respond respond) {
+    access.cs().store<bool>([user](store::Connection& db) { return db::create_user(db, user); },
+                            [self = access.shared_from_this(), user, respond](ocpp::Result<bool> created) {
+                                if (!created) {
+                                    return respond(db_failed(created.error()));
+                                }
+                                if (!*created) {
+                                    return respond(json_error(409, "user \"" + user.name + "\" exists", "name"));
+                                }
+                                self->cs().log().info("api",
+                                                      "user \"" + user.name + "\" created, role " + user.role +
+                                                          (user.provider.empty() ? "" : ", provider " + user.provider));
+                                HttpResponse resp = json_response(201, user_json(user));
+                                resp.headers.emplace_back("Location", "/api/v1/users/" + user.name);
+                                respond(std::move(resp));
+                            });
+}
+
+} // namespace
+
 void create_user(Access& access, const HttpRequest& req, Respond respond) {
     rapidjson::Document doc;
     if (auto bad = parse_object(req, doc)) {
@@ -217,24 +306,20 @@ void create_user(Access& access, const HttpRequest& req, Respond respond) {
         return respond(json_error(422, "role must be one of admin, operator, installer, read-only", "role"));
     }
     db::UserRow user{*name, *role, provider.value_or(""), "", access.cs().now_text()};
-    access.cs().store<bool>(
-        [user, password = *password](store::Connection& db) mutable {
-            user.password_hash = store::hash_password(password, kUserPasswordIterations);
-            return db::create_user(db, user);
-        },
-        [self = access.shared_from_this(), user, respond](ocpp::Result<bool> created) {
-            if (!created) {
-                return respond(db_failed(created.error()));
-            }
-            if (!*created) {
-                return respond(json_error(409, "user \"" + user.name + "\" exists", "name"));
-            }
-            self->cs().log().info("api", "user \"" + user.name + "\" created, role " + user.role +
-                                             (user.provider.empty() ? "" : ", provider " + user.provider));
-            HttpResponse resp = json_response(201, user_json(user));
-            resp.headers.emplace_back("Location", "/api/v1/users/" + user.name);
-            respond(std::move(resp));
-        });
+    std::weak_ptr<Access> weak = access.weak_from_this();
+    auto hashed = [weak, user, respond](std::string hash) mutable {
+        if (auto self = weak.lock()) {
+            user.password_hash = std::move(hash);
+            store_user(*self, user, respond);
+        }
+    };
+    if (!access.hasher().submit<std::string>(
+            [password = *password](const std::atomic<bool>&) {
+                return store::hash_password(password, kUserPasswordIterations);
+            },
+            access.cs().loop(), hashed)) {
+        respond(hasher_full());
+    }
 }
 
 void delete_user(Access& access, const std::string& name, Respond respond) {
