@@ -277,6 +277,9 @@ TEST_F(Firmware, TheUploadCapIsItsOwnAndAFileAboveTheOtherBodiesLimitPassesOnlyT
     const auto taken = upload(big, signer, sign(signer, big));
     EXPECT_EQ(taken.status, 201) << taken.body.substr(0, 300);
     EXPECT_EQ(parse_json(taken.body)["firmware"]["size"].GetInt64(), static_cast<std::int64_t>(big.size()));
+    // A path without a cap of its own: 10 MiB is refused by the parser (413), not routed (404).
+    const auto other = api("POST", "/api/v1/no-such-thing", std::string(10 * 1024 * 1024, 'x'));
+    EXPECT_EQ(other.status, 413) << other.body.substr(0, 300);
     EXPECT_EQ(csv(std::string(10 * 1024 * 1024, 'x')).status, 413);
     // Out of range settings are refused at start naming the option.
     ChildProcess wrong(kBin + "/ocpp-centralsystem", {"--firmware-max-size", "65"}, base_ + ".wrong.log");
