@@ -289,3 +289,28 @@ TEST_F(Firmware, TheUploadCapIsItsOwnAndAFileAboveTheOtherBodiesLimitPassesOnlyT
 }
 
 } // namespace
+
+namespace {
+
+TEST_F(Firmware, AMultipartBoundaryLongerThan70CharactersIsRefusedNamingTheHeader) {
+    const Signer signer = make_signer("Maker");
+    const std::string file = "version=3.0.0\n";
+    auto upload_with = [&](const std::string& boundary) {
+        std::string body;
+        for (const auto& [name, value] : std::vector<std::pair<std::string, std::string>>{
+                 {"file", file}, {"signingCertificate", signer.certificate_pem}, {"signature", sign(signer, file)}}) {
+            body +=
+                "--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + name + "\"\r\n\r\n" + value + "\r\n";
+        }
+        body += "--" + boundary + "--\r\n";
+        return api("POST", "/api/v1/firmware", body, {"Content-Type: multipart/form-data; boundary=" + boundary});
+    };
+    const auto refused = upload_with(std::string(71, 'b'));
+    EXPECT_EQ(refused.status, 400) << refused.body;
+    EXPECT_NE(refused.body.find("70 characters"), std::string::npos) << refused.body;
+    EXPECT_EQ(firmware_count(), 0u);
+    const auto taken = upload_with(std::string(70, 'b'));
+    EXPECT_EQ(taken.status, 201) << taken.body;
+}
+
+} // namespace

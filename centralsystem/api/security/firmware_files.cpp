@@ -1,5 +1,6 @@
 // The files of signed firmware (firmware.hpp): an upload is checked (size, certificate, signature over its bytes)
 // off the loop before anything is stored, and the file is served to chargers at a per-update token address.
+#include <algorithm>
 #include <chrono>
 #include <map>
 
@@ -14,6 +15,8 @@ namespace {
 
 constexpr std::size_t kMaxCertificate = 16 * 1024;
 constexpr std::size_t kMaxSignature = 4096;
+// RFC 2046 5.1.1: a boundary has 1 to 70 characters (a longer one would make the boundary search slow).
+constexpr std::size_t kMaxBoundary = 70;
 
 using Served = std::optional<std::pair<db::FirmwareUpdateRow, db::FirmwareRow>>;
 
@@ -40,7 +43,7 @@ std::optional<std::map<std::string, std::string>> form_parts(std::string_view co
     if (boundary.size() >= 2 && boundary.front() == '"' && boundary.back() == '"') {
         boundary = boundary.substr(1, boundary.size() - 2);
     }
-    if (boundary.empty()) {
+    if (boundary.empty() || boundary.size() > kMaxBoundary) {
         return std::nullopt;
     }
     const std::string open = "--" + boundary;
@@ -118,11 +121,21 @@ void upload_firmware(CentralSystem& cs, const HttpRequest& req, Respond respond)
     auto up = std::make_shared<Upload>();
     const std::string_view type = req.header("content-type");
     if (type.substr(0, 19) == "multipart/form-data") {
+        if (const auto b = type.find("boundary="); b != std::string_view::npos) {
+            std::string_view boundary = type.substr(b + 9, type.find(';', b) - std::min(type.find(';', b), b + 9));
+            if (boundary.size() >= 2 && boundary.front() == '"' && boundary.back() == '"') {
+                boundary = boundary.substr(1, boundary.size() - 2);
+            }
+            if (boundary.size() > kMaxBoundary) {
+                return respond(
+                    json_error(400, "the multipart boundary has more than 70 characters (RFC 2046)", "Content-Type"));
+            }
+        }
         auto parts = form_parts(type, req.body);
         if (!parts) {
             return respond(json_error(400, "the multipart body is not complete", "body"));
         }
-        up->file = (*parts)["file"];
+        up->file = std::move((*parts)["file"]);
         up->certificate = (*parts)["signingCertificate"];
         up->signature = (*parts)["signature"];
         up->name = (*parts)["name"];
