@@ -65,12 +65,19 @@ suite('firmware', {
       'the signature field marked');
     expect((await form.locator('[data-field="signature"] .field-error').textContent()).includes('does not verify'),
       'the reason is shown at the field');
-    // A file above the cap is refused before it is sent.
+    // A file above the cap is refused before it is sent: the field is marked and no upload request leaves the page
+    // (the server's own 413 would mark the field too).
+    const uploads = [];
+    const onRequest = (r) => { if (r.method() === 'POST' && r.url().includes('/api/v1/firmware')) uploads.push(r.url()); };
+    page.on('request', onRequest);
     await page.getByLabel('Firmware file').setInputFiles(big);
     await page.getByLabel('Signature').fill(sig(big));
     await form.getByRole('button', { name: 'Upload' }).click();
     await t.waitFor(async () => (await page.getByLabel('Firmware file').getAttribute('aria-invalid')) === 'true',
       'the file field marked');
+    await page.waitForTimeout(300);
+    page.off('request', onRequest);
+    expectEqual(uploads.length, 0, 'no upload request sent for the file above the cap');
     expectEqual(JSON.parse((await cs.api('GET', 'firmware')).text).firmware.length, 0, 'nothing stored');
     // The good upload is stored and shown.
     await page.getByLabel('Firmware file').setInputFiles(file);

@@ -277,12 +277,40 @@ TEST_F(Firmware, TheUploadCapIsItsOwnAndAFileAboveTheOtherBodiesLimitPassesOnlyT
     const auto taken = upload(big, signer, sign(signer, big));
     EXPECT_EQ(taken.status, 201) << taken.body.substr(0, 300);
     EXPECT_EQ(parse_json(taken.body)["firmware"]["size"].GetInt64(), static_cast<std::int64_t>(big.size()));
+    // A path without a cap of its own: 10 MiB is refused by the parser (413), not routed (404).
+    const auto other = api("POST", "/api/v1/no-such-thing", std::string(10 * 1024 * 1024, 'x'));
+    EXPECT_EQ(other.status, 413) << other.body.substr(0, 300);
     EXPECT_EQ(csv(std::string(10 * 1024 * 1024, 'x')).status, 413);
     // Out of range settings are refused at start naming the option.
     ChildProcess wrong(kBin + "/ocpp-centralsystem", {"--firmware-max-size", "65"}, base_ + ".wrong.log");
     EXPECT_EQ(wrong.wait_exit(10s), 2);
     EXPECT_NE(file_text(base_ + ".wrong.log").find("--firmware-max-size"), std::string::npos)
         << file_text(base_ + ".wrong.log");
+}
+
+} // namespace
+
+namespace {
+
+TEST_F(Firmware, AMultipartBoundaryLongerThan70CharactersIsRefusedNamingTheHeader) {
+    const Signer signer = make_signer("Maker");
+    const std::string file = "version=3.0.0\n";
+    auto upload_with = [&](const std::string& boundary) {
+        std::string body;
+        for (const auto& [name, value] : std::vector<std::pair<std::string, std::string>>{
+                 {"file", file}, {"signingCertificate", signer.certificate_pem}, {"signature", sign(signer, file)}}) {
+            body +=
+                "--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + name + "\"\r\n\r\n" + value + "\r\n";
+        }
+        body += "--" + boundary + "--\r\n";
+        return api("POST", "/api/v1/firmware", body, {"Content-Type: multipart/form-data; boundary=" + boundary});
+    };
+    const auto refused = upload_with(std::string(71, 'b'));
+    EXPECT_EQ(refused.status, 400) << refused.body;
+    EXPECT_NE(refused.body.find("70 characters"), std::string::npos) << refused.body;
+    EXPECT_EQ(firmware_count(), 0u);
+    const auto taken = upload_with(std::string(70, 'b'));
+    EXPECT_EQ(taken.status, 201) << taken.body;
 }
 
 } // namespace

@@ -1,5 +1,6 @@
 // The files of signed firmware (firmware.hpp): an upload is checked (size, certificate, signature over its bytes)
 // off the loop before anything is stored, and the file is served to chargers at a per-update token address.
+#include <algorithm>
 #include <chrono>
 #include <map>
 
@@ -14,6 +15,8 @@ namespace {
 
 constexpr std::size_t kMaxCertificate = 16 * 1024;
 constexpr std::size_t kMaxSignature = 4096;
+// RFC 2046 5.1.1: a boundary has 1 to 70 characters (a longer one would make the boundary search slow).
+constexpr std::size_t kMaxBoundary = 70;
 
 using Served = std::optional<std::pair<db::FirmwareUpdateRow, db::FirmwareRow>>;
 
@@ -40,7 +43,7 @@ std::optional<std::map<std::string, std::string>> form_parts(std::string_view co
     if (boundary.size() >= 2 && boundary.front() == '"' && boundary.back() == '"') {
         boundary = boundary.substr(1, boundary.size() - 2);
     }
-    if (boundary.empty()) {
+    if (boundary.empty() || boundary.size() > kMaxBoundary) {
         return std::nullopt;
     }
     const std::string open = "--" + boundary;
@@ -118,11 +121,21 @@ void upload_firmware(CentralSystem& cs, const HttpRequest& req, Respond respond)
     auto up = std::make_shared<Upload>();
     const std::string_view type = req.header("content-type");
     if (type.substr(0, 19) == "multipart/form-data") {
+        if (const auto b = type.find("boundary="); b != std::string_view::npos) {
+            std::string_view boundary = type.substr(b + 9, type.find(';', b) - std::min(type.find(';', b), b + 9));
+            if (boundary.size() >= 2 && boundary.front() == '"' && boundary.back() == '"') {
+                boundary = boundary.substr(1, boundary.size() - 2);
+            }
+            if (boundary.size() > kMaxBoundary) {
+                return respond(
+                    json_error(400, "the multipart boundary has more than 70 characters (RFC 2046)", "Content-Type"));
+            }
+        }
         auto parts = form_parts(type, req.body);
         if (!parts) {
             return respond(json_error(400, "the multipart body is not complete", "body"));
         }
-        up->file = (*parts)["file"];
+        up->file = std::move((*parts)["file"]);
         up->certificate = (*parts)["signingCertificate"];
         up->signature = (*parts)["signature"];
         up->name = (*parts)["name"];
@@ -260,21 +273,42 @@ void serve_firmware_file(CentralSystem& cs, const std::string& rest, const HttpR
             if (firmware_update_ended(update)) {
                 return respond(json_error(410, "this firmware update has ended"));
             }
-            const bool queued = cs.background().submit<ocpp::Result<std::string>>(
-                [files = cs.files(), name = firmware.stored_name](const std::atomic<bool>&) {
-                    return files->read(name);
+            // Streamed from one shared in-memory copy, like a roll-out file: a hundred chargers downloading the same
+            // firmware at once hold no copies of it and read it from disk once.
+            auto answer = [respond, name = firmware.name](std::shared_ptr<const std::string> content) {
+                HttpResponse out;
+                out.headers.emplace_back("Content-Type", "application/octet-stream");
+                out.headers.emplace_back("Content-Disposition", "attachment; filename=\"" + name + "\"");
+                out.stream = std::make_shared<ocpp::net::HttpBodyStream>();
+                out.stream->size = content->size();
+                out.stream->read = [content](std::uint64_t offset, std::size_t max, std::string& piece) {
+                    piece.append(*content, static_cast<std::size_t>(offset), max);
+                    return true;
+                };
+                respond(std::move(out));
+            };
+            if (auto held = cs.served_files().find(firmware.stored_name)) {
+                return answer(std::move(held));
+            }
+            using Shared = std::shared_ptr<const std::string>;
+            const bool queued = cs.background().submit<ocpp::Result<Shared>>(
+                [&cs, files = cs.files(),
+                 name = firmware.stored_name](const std::atomic<bool>&) -> ocpp::Result<Shared> {
+                    auto content = files->read(name);
+                    if (!content) {
+                        return content.error();
+                    }
+                    auto shared = std::make_shared<const std::string>(std::move(*content));
+                    cs.served_files().keep(name, shared);
+                    return shared;
                 },
                 cs.loop(),
-                [respond, name = firmware.name](ocpp::Result<std::string> content) {
+                [respond, answer](ocpp::Result<Shared> content) {
                     if (!content) {
                         return respond(json_error(content.error().kind == ocpp::ErrorKind::NotFound ? 410 : 503,
                                                   content.error().message));
                     }
-                    HttpResponse out;
-                    out.headers.emplace_back("Content-Type", "application/octet-stream");
-                    out.headers.emplace_back("Content-Disposition", "attachment; filename=\"" + name + "\"");
-                    out.body = std::move(*content);
-                    respond(std::move(out));
+                    answer(std::move(*content));
                 });
             if (!queued) {
                 respond(json_error(503, "the file store is busy; try again"));
