@@ -57,6 +57,17 @@ Result<void> migrate_corrections(Connection& db) {
     return db.migrate("centralsystem-corrections", {corrections_migration()});
 }
 
+Result<void> migrate_session_indexes(Connection& db) {
+    // The sessions page and export filter by start time, id tag, charger and running state without a table scan.
+    return db.migrate("centralsystem-session-indexes", {store::portable_migration(1, R"sql(
+        CREATE INDEX transactions_by_start ON transactions(start_ts);
+        CREATE INDEX transactions_by_tag ON transactions(id_tag, id);
+        CREATE INDEX transactions_by_charger ON transactions(chargebox_id, id);
+        CREATE INDEX transactions_running ON transactions(id) WHERE stop_ts IS NULL;
+        CREATE INDEX id_tags_by_status ON id_tags(status, id_tag);
+    )sql")});
+}
+
 Result<void> add_audit(Connection& db, const AuditEntry& e) {
     auto r = db.run("INSERT INTO charger_audit(chargebox_id, at, actor, action, field, old_value, new_value) "
                     "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)",

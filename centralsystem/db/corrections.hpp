@@ -12,6 +12,8 @@
 namespace cs::db {
 
 Result<void> migrate_corrections(Connection& db);
+// Indexes for the sessions and id-tag searches: a track of its own, run after the main one (whose tables it needs).
+Result<void> migrate_session_indexes(Connection& db);
 
 // Why a correction was refused (the API maps NoSuchCharger to 404, the others to 409).
 enum class Refusal {
