@@ -91,7 +91,7 @@ Result<std::vector<AuditEntry>> list_audit(Connection& db, std::string_view char
         chargebox_id, std::int64_t{limit});
 }
 
-Result<Correction> delete_charger(Connection& db, std::string_view id) {
+Result<Correction> delete_charger(Connection& db, std::string_view id, std::string_view now) {
     auto s = state_of(db, id);
     if (!s) {
         return s.error();
@@ -119,6 +119,22 @@ Result<Correction> delete_charger(Connection& db, std::string_view id) {
     }
     if (*in_site) {
         return Correction{Refusal::InSite, "id", "the charger belongs to a site: remove it from the site first"};
+    }
+    // A client certificate signed by the operator CA authenticates by its subject alone: while one issued for this ID
+    // is valid, freeing the ID would let its holder connect as whatever charger gets the ID next.
+    auto certificate = db.first([](const store::Statement& q) { return std::make_pair(q.text(0), q.text(1)); },
+                                "SELECT serial_hex, not_after FROM issued_certificates WHERE chargebox_id = ?1 AND "
+                                "rtrim(not_after, 'Z') > rtrim(?2, 'Z') ORDER BY not_after DESC LIMIT 1",
+                                id, now);
+    if (!certificate) {
+        return certificate.error();
+    }
+    if (*certificate) {
+        return Correction{Refusal::HasCertificates, "id",
+                          "a client certificate issued for this Chargebox ID (serial " + (*certificate)->first +
+                              ") is valid until " + (*certificate)->second +
+                              " and would still authenticate as it: the charger can be deleted once it has "
+                              "expired; take it out of operation instead"};
     }
     // Charge points, price sets and the reported configuration go with the charger (ON DELETE CASCADE); the rest of
     // its set-up is keyed by Chargebox ID alone.
