@@ -9,7 +9,7 @@ void delete_charger(CentralSystem& cs, const std::string& id, const HttpRequest&
     auto refused = std::make_shared<db::Correction>();
     cs.store<bool>(
         [id, actor = request_actor(req), now = cs.now_text(), refused](store::Connection& db) -> ocpp::Result<bool> {
-            auto done = db::delete_charger(db, id);
+            auto done = db::delete_charger(db, id, now);
             if (!done) {
                 return done.error();
             }

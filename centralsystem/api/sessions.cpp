@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <memory>
 
 #include "centralsystem/pricing.hpp"
 #include "ocpp/text/datetime.hpp"
@@ -172,20 +173,29 @@ void export_sessions(CentralSystem& cs, const HttpRequest& req, Respond respond)
             if (!r) {
                 return respond(store_failed(cs, r.error()));
             }
-            HttpResponse resp;
-            if (format == "csv") {
-                resp.headers.emplace_back("Content-Type", "text/csv; charset=utf-8");
-                resp.headers.emplace_back("Content-Disposition", "attachment; filename=\"sessions.csv\"");
-                resp.body = sessions_csv(*r);
-            } else {
-                resp.headers.emplace_back("Content-Type", "application/json");
-                resp.body = sessions_cdr_json(*r);
+            // Up to 10,000 rows priced and written: built on a background thread, not on the charger event loop.
+            auto page = std::make_shared<db::SessionPage>(std::move(*r));
+            const bool queued = cs.background().submit<HttpResponse>(
+                [page, format](const std::atomic<bool>&) {
+                    HttpResponse resp;
+                    if (format == "csv") {
+                        resp.headers.emplace_back("Content-Type", "text/csv; charset=utf-8");
+                        resp.headers.emplace_back("Content-Disposition", "attachment; filename=\"sessions.csv\"");
+                        resp.body = sessions_csv(*page);
+                    } else {
+                        resp.headers.emplace_back("Content-Type", "application/json");
+                        resp.body = sessions_cdr_json(*page);
+                    }
+                    // More than one page: the client asks again with afterId set to this (rows come oldest first).
+                    if (page->more) {
+                        resp.headers.emplace_back("X-Next-After-Id", std::to_string(page->rows.back().tx.id));
+                    }
+                    return resp;
+                },
+                cs.loop(), [respond](HttpResponse resp) { respond(std::move(resp)); });
+            if (!queued) {
+                respond(json_error(503, "the export queue is full; try again"));
             }
-            // More than one page: the client asks again with afterId set to this (rows come oldest first).
-            if (r->more) {
-                resp.headers.emplace_back("X-Next-After-Id", std::to_string(r->rows.back().tx.id));
-            }
-            respond(std::move(resp));
         });
 }
 

@@ -57,6 +57,17 @@ Result<void> migrate_corrections(Connection& db) {
     return db.migrate("centralsystem-corrections", {corrections_migration()});
 }
 
+Result<void> migrate_session_indexes(Connection& db) {
+    // The sessions page and export filter by start time, id tag, charger and running state without a table scan.
+    return db.migrate("centralsystem-session-indexes", {store::portable_migration(1, R"sql(
+        CREATE INDEX transactions_by_start ON transactions(start_ts);
+        CREATE INDEX transactions_by_tag ON transactions(id_tag, id);
+        CREATE INDEX transactions_by_charger ON transactions(chargebox_id, id);
+        CREATE INDEX transactions_running ON transactions(id) WHERE stop_ts IS NULL;
+        CREATE INDEX id_tags_by_status ON id_tags(status, id_tag);
+    )sql")});
+}
+
 Result<void> add_audit(Connection& db, const AuditEntry& e) {
     auto r = db.run("INSERT INTO charger_audit(chargebox_id, at, actor, action, field, old_value, new_value) "
                     "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -80,7 +91,7 @@ Result<std::vector<AuditEntry>> list_audit(Connection& db, std::string_view char
         chargebox_id, std::int64_t{limit});
 }
 
-Result<Correction> delete_charger(Connection& db, std::string_view id) {
+Result<Correction> delete_charger(Connection& db, std::string_view id, std::string_view now) {
     auto s = state_of(db, id);
     if (!s) {
         return s.error();
@@ -108,6 +119,22 @@ Result<Correction> delete_charger(Connection& db, std::string_view id) {
     }
     if (*in_site) {
         return Correction{Refusal::InSite, "id", "the charger belongs to a site: remove it from the site first"};
+    }
+    // A client certificate signed by the operator CA authenticates by its subject alone: while one issued for this ID
+    // is valid, freeing the ID would let its holder connect as whatever charger gets the ID next.
+    auto certificate = db.first([](const store::Statement& q) { return std::make_pair(q.text(0), q.text(1)); },
+                                "SELECT serial_hex, not_after FROM issued_certificates WHERE chargebox_id = ?1 AND "
+                                "rtrim(not_after, 'Z') > rtrim(?2, 'Z') ORDER BY not_after DESC LIMIT 1",
+                                id, now);
+    if (!certificate) {
+        return certificate.error();
+    }
+    if (*certificate) {
+        return Correction{Refusal::HasCertificates, "id",
+                          "a client certificate issued for this Chargebox ID (serial " + (*certificate)->first +
+                              ") is valid until " + (*certificate)->second +
+                              " and would still authenticate as it: the charger can be deleted once it has "
+                              "expired; take it out of operation instead"};
     }
     // Charge points, price sets and the reported configuration go with the charger (ON DELETE CASCADE); the rest of
     // its set-up is keyed by Chargebox ID alone.

@@ -12,16 +12,19 @@
 namespace cs::db {
 
 Result<void> migrate_corrections(Connection& db);
+// Indexes for the sessions and id-tag searches: a track of its own, run after the main one (whose tables it needs).
+Result<void> migrate_session_indexes(Connection& db);
 
 // Why a correction was refused (the API maps NoSuchCharger to 404, the others to 409).
 enum class Refusal {
     None,
     NoSuchCharger,
-    InOperation,    // deleting or re-wiring an operational charger
-    NotInOperation, // taking a charger out of operation that is not in operation
-    HasHistory,     // sessions refer to the charger
-    InSite,         // the charger belongs to a load-management site
-    EvseIdTaken,    // an EVSE ID belongs to another charger
+    InOperation,     // deleting or re-wiring an operational charger
+    NotInOperation,  // taking a charger out of operation that is not in operation
+    HasHistory,      // sessions refer to the charger
+    InSite,          // the charger belongs to a load-management site
+    EvseIdTaken,     // an EVSE ID belongs to another charger
+    HasCertificates, // an unexpired client certificate was issued for the charger's ID
 };
 // A refused correction: the kind, the field (JSON pointer style) and the words; false when nothing was refused.
 struct Correction {
@@ -43,8 +46,9 @@ Result<std::vector<AuditEntry>> list_audit(Connection& db, std::string_view char
 
 // Deletes a planned charger and everything that is only its set-up (charge points, prices, reported configuration,
 // local-list state). Refused (InOperation) while it is in operation, (HasHistory) once a session refers to it, or
-// (InSite) while it belongs to a load-management site; NoSuchCharger when unknown.
-Result<Correction> delete_charger(Connection& db, std::string_view id);
+// (InSite) while it belongs to a load-management site, (HasCertificates) while a client certificate issued for its ID
+// is unexpired at `now` (it would authenticate as the next charger with this ID); NoSuchCharger when unknown.
+Result<Correction> delete_charger(Connection& db, std::string_view id, std::string_view now);
 // Takes an operational charger out of operation (back to planned, history kept, decommissioned_at set); refused
 // (NotInOperation) when it is not in operation.
 Result<Correction> decommission(Connection& db, std::string_view id, std::string_view now);

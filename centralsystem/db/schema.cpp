@@ -14,7 +14,17 @@
 
 namespace cs::db {
 
+namespace {
+Result<void> migrate_tracks(Connection& db);
+} // namespace
+
 Result<void> migrate(Connection& db) {
+    auto tracks = migrate_tracks(db);
+    return tracks ? migrate_session_indexes(db) : tracks; // indexes on the main track's tables (db/corrections.cpp)
+}
+
+namespace {
+Result<void> migrate_tracks(Connection& db) {
     // Roll-outs and DataTransfer keep a migration track of their own (db/operations.cpp).
     if (auto operations = migrate_operations(db); !operations) {
         return operations;
@@ -124,6 +134,7 @@ Result<void> migrate(Connection& db) {
                                         // Security profiles, pending passwords, jobs, logs (db/security_jobs.cpp).
                                         security_jobs_migration()});
 }
+} // namespace
 
 Result<void> upsert_id_tag(Connection& db, const IdTag& tag) {
     return db.run("INSERT INTO id_tags(id_tag, status, expiry_date, parent_id_tag) VALUES(?1, ?2, ?3, ?4) "

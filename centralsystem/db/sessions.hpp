@@ -36,6 +36,13 @@ struct SessionPage {
     std::map<std::string, std::vector<PriceSet>> prices; // of the chargers of these rows
     bool more = false;                                   // another page follows
 };
+// The statement for a query: its text and, in placeholder order, before/after ids, the given text filters, limit.
+struct SessionSql {
+    std::string sql;
+    std::vector<std::int64_t> ints; // ?1 before, ?2 after, then after the texts the limit
+    std::vector<std::string> texts; // ?3 ... in order
+};
+SessionSql session_sql(const SessionQuery& q);
 Result<SessionPage> list_sessions(Connection& db, const SessionQuery& q);
 
 } // namespace cs::db

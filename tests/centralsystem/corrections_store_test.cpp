@@ -1,0 +1,62 @@
+// Deleting a charger in the store, on both backends: refused while a client certificate issued for its ID is still
+// valid (it would authenticate as the next charger with the ID), allowed once it has expired.
+#include "centralsystem/db/corrections.hpp"
+#include "centralsystem/db/security.hpp"
+#include "tests/centralsystem/store_fixture.hpp"
+
+namespace {
+
+using namespace cs;
+
+class CorrectionsStoreTest : public StoreTest {
+protected:
+    void issue(const std::string& id, const std::string& serial, const std::string& not_after) {
+        IssuedCertificate c;
+        c.chargebox_id = id;
+        c.serial_hex = serial;
+        c.subject = "CN=" + id;
+        c.not_before = "2026-01-01T00:00:00Z";
+        c.not_after = not_after;
+        c.issued_at = "2026-01-01T00:00:00Z";
+        c.pem = "-----BEGIN CERTIFICATE-----";
+        auto added = db::add_issued_certificate(*db_, c);
+        ASSERT_TRUE(added) << added.error().message;
+    }
+};
+
+INSTANTIATE_TEST_SUITE_P(Backends, CorrectionsStoreTest,
+                         ::testing::Values(store::Dialect::Sqlite, store::Dialect::Postgresql), backend_name);
+
+TEST_P(CorrectionsStoreTest, DeleteIsRefusedWhileACertificateForTheIdIsValid) {
+    ASSERT_TRUE(db::insert_charger(*db_, charger("CERT-1", "DE*CRT*E1")));
+    ASSERT_NO_FATAL_FAILURE(issue("CERT-1", "0A1B", "2026-06-01T00:00:00Z"));
+    ASSERT_NO_FATAL_FAILURE(issue("CERT-1", "0A1A", "2026-02-01T00:00:00Z"));
+
+    auto refused = db::delete_charger(*db_, "CERT-1", "2026-03-01T00:00:00Z");
+    ASSERT_TRUE(refused) << refused.error().message;
+    EXPECT_EQ(refused->refusal, db::Refusal::HasCertificates);
+    EXPECT_EQ(refused->field, "id");
+    EXPECT_NE(refused->error.find("0A1B"), std::string::npos) << refused->error;
+    EXPECT_NE(refused->error.find("2026-06-01T00:00:00Z"), std::string::npos) << refused->error;
+    auto still = db::find_charger(*db_, "CERT-1");
+    ASSERT_TRUE(still);
+    EXPECT_TRUE(*still);
+
+    // The moment the last one expires it no longer authenticates: the delete goes through.
+    auto deleted = db::delete_charger(*db_, "CERT-1", "2026-06-01T00:00:00Z");
+    ASSERT_TRUE(deleted) << deleted.error().message;
+    EXPECT_FALSE(*deleted) << deleted->error;
+    auto gone = db::find_charger(*db_, "CERT-1");
+    ASSERT_TRUE(gone);
+    EXPECT_FALSE(*gone);
+}
+
+TEST_P(CorrectionsStoreTest, AnotherChargersCertificateDoesNotBlockTheDelete) {
+    ASSERT_TRUE(db::insert_charger(*db_, charger("CERT-2", "DE*CRT*E2")));
+    ASSERT_NO_FATAL_FAILURE(issue("CERT-20", "0B", "2030-01-01T00:00:00Z"));
+    auto deleted = db::delete_charger(*db_, "CERT-2", "2026-03-01T00:00:00Z");
+    ASSERT_TRUE(deleted) << deleted.error().message;
+    EXPECT_FALSE(*deleted) << deleted->error;
+}
+
+} // namespace
