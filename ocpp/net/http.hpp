@@ -46,6 +46,9 @@ using HttpHandler = std::function<void(const HttpRequest&, HttpResponder respond
 // The largest body a plain HTTP request to `path` (without the query) may carry, decided from its request line
 // before any of the body is read; a larger Content-Length is answered 413 at once, so a port that takes large bodies
 // on a few paths does not hold them for any other.
-using HttpBodyLimit = std::function<std::size_t(std::string_view method, std::string_view path)>;
+// `authorization` is the request's Authorization header (empty without one): a large body can be granted to an
+// authorized client only.
+using HttpBodyLimit =
+    std::function<std::size_t(std::string_view method, std::string_view path, std::string_view authorization)>;
 
 } // namespace ocpp::net

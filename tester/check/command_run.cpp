@@ -247,7 +247,7 @@ int run_check(const CheckOptions& o) {
         server.set_open_handler([&](ocpp::net::SessionPtr s) { run->on_open(std::move(s)); });
         // The firmware group's files and upload endpoints; nothing else is served over plain HTTP.
         // Only a live upload path takes a large body; anything else is refused before its body is read.
-        server.set_http_body_limit([&](std::string_view method, std::string_view path) {
+        server.set_http_body_limit([&](std::string_view method, std::string_view path, std::string_view) {
             const std::size_t limit = run ? run->http_body_limit(method, path) : 0;
             return limit != 0 ? limit : std::size_t{64 * 1024};
         });

@@ -139,7 +139,8 @@ int run_serve(int argc, char** argv) {
         say("TLS listener for the security group's upgrade on " + o.tls_listen_host + ":" +
             std::to_string(tls_server->port()));
     }
-    const ocpp::net::HttpBodyLimit body_limit = [service](std::string_view method, std::string_view path) {
+    const ocpp::net::HttpBodyLimit body_limit = [service](std::string_view method, std::string_view path,
+                                                          std::string_view) {
         const std::size_t limit = service->http_body_limit(method, path);
         return limit != 0 ? limit : kMaxBody;
     };

@@ -277,6 +277,14 @@ TEST_F(Firmware, TheUploadCapIsItsOwnAndAFileAboveTheOtherBodiesLimitPassesOnlyT
     const auto taken = upload(big, signer, sign(signer, big));
     EXPECT_EQ(taken.status, 201) << taken.body.substr(0, 300);
     EXPECT_EQ(parse_json(taken.body)["firmware"]["size"].GetInt64(), static_cast<std::int64_t>(big.size()));
+    // A stranger without the API's token is judged by the ordinary limit before the body is read: 413, not 401
+    // after 10 MiB were taken in; a wrong token likewise.
+    for (const std::vector<std::string>& headers :
+         {std::vector<std::string>{}, std::vector<std::string>{"Authorization: Bearer not-the-token-at-all"}}) {
+        const auto stranger = raw("POST", "/api/v1/firmware", big, headers);
+        EXPECT_EQ(stranger.status, 413) << stranger.body.substr(0, 300);
+    }
+    EXPECT_EQ(raw("POST", "/api/v1/firmware", "{}").status, 401) << "a small body reaches the token check";
     // A path without a cap of its own: 10 MiB is refused by the parser (413), not routed (404).
     const auto other = api("POST", "/api/v1/no-such-thing", std::string(10 * 1024 * 1024, 'x'));
     EXPECT_EQ(other.status, 413) << other.body.substr(0, 300);

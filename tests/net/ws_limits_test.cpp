@@ -295,7 +295,7 @@ TEST_F(WsLimits, BodyLimitPerPathIsDecidedBeforeTheBodyIsRead) {
         seen.push_back(req.method + " " + req.path + " " + std::to_string(req.body.size()));
         respond(HttpResponse{200, {}, "ok"});
     };
-    body_limit = [](std::string_view method, std::string_view path) {
+    body_limit = [](std::string_view method, std::string_view path, std::string_view) {
         return method == "PUT" && path == "/big" ? std::size_t{1024 * 1024} : std::size_t{1024};
     };
     ASSERT_TRUE(start_server(config));

@@ -264,7 +264,8 @@ public:
             return used;
         }
         const std::string& uri = get_uri();
-        const std::size_t max = (*limit_)(get_method(), std::string_view(uri).substr(0, uri.find('?')));
+        const std::size_t max =
+            (*limit_)(get_method(), std::string_view(uri).substr(0, uri.find('?')), get_header("Authorization"));
         if (std::strtoull(length.c_str(), nullptr, 10) > max) {
             throw websocketpp::http::exception("the request body exceeds " + std::to_string(max) + " bytes",
                                                websocketpp::http::status_code::request_entity_too_large);
