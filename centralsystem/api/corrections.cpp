@@ -6,6 +6,11 @@
 namespace cs::api {
 
 void delete_charger(CentralSystem& cs, const std::string& id, const HttpRequest& req, Respond respond) {
+    // Its connection would stay up under an ID that no longer exists: the charger disconnects first.
+    if (cs.peer(id)) {
+        return respond(
+            json_error(409, "the charger is connected: disconnect it first (or take it out of operation)", "id"));
+    }
     auto refused = std::make_shared<db::Correction>();
     cs.store<bool>(
         [id, actor = request_actor(req), now = cs.now_text(), refused](store::Connection& db) -> ocpp::Result<bool> {

@@ -13,11 +13,13 @@ Result<StartResult> start_transaction(Connection& db, std::string_view chargebox
     }
     out.tag = std::move(*tag);
     auto read_id = [](const store::Statement& q) { return q.int64(0); };
-    // The same start again (a charger replaying its offline queue) gets the id it got the first time. The id
+    // Only for a charger that exists. The same start again (a charger replaying its offline queue) gets the id it got
+    // the first time. The id
     // comes from the database (identity or rowid), so it is unique across central-system nodes sharing it.
     auto id = db.first(read_id,
                        "INSERT INTO transactions(chargebox_id, connector_id, id_tag, meter_start, start_ts, blocked) "
-                       "VALUES(?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT DO NOTHING RETURNING id",
+                       "SELECT ?1, ?2, ?3, ?4, ?5, ?6 WHERE EXISTS (SELECT 1 FROM chargers WHERE chargebox_id = ?1) "
+                       "ON CONFLICT DO NOTHING RETURNING id",
                        chargebox_id, connector_id, id_tag, meter_start, ts, blocked ? 1 : 0);
     if (!id) {
         return id.error();
@@ -31,7 +33,9 @@ Result<StartResult> start_transaction(Connection& db, std::string_view chargebox
             return id.error();
         }
         if (!*id) {
-            return ocpp::make_error("a transaction start was neither stored nor found");
+            // The charger was deleted while still connected: nothing is stored for an ID that no longer exists.
+            out.no_charger = true;
+            return out;
         }
         out.duplicate = true;
     }

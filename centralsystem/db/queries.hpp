@@ -98,7 +98,8 @@ std::string authorization_status(const std::optional<IdTag>& tag, std::string_vi
 struct StartResult {
     std::int64_t transaction_id = 0;
     std::optional<IdTag> tag;
-    bool duplicate = false; // the same start arrived before (offline replay): its first id is given again
+    bool duplicate = false;  // the same start arrived before (offline replay): its first id is given again
+    bool no_charger = false; // no charger has this ID (deleted while connected): nothing stored, answered Invalid
 };
 // blocked: the charger is planned; the session is kept but answered Blocked and never counted (records.hpp).
 Result<StartResult> start_transaction(Connection& db, std::string_view chargebox_id, int connector_id,

@@ -174,7 +174,7 @@ void on_start(HandlerContext& ctx, const std::string& id, const StartTransaction
             Started out{std::move(*start), std::nullopt};
             // The reservation the session honours ends as used; only one of this charger and connector, for its tag.
             // An offline replay (duplicate) was handled when the start first arrived.
-            if (req.reservationId && !blocked && !out.start.duplicate) {
+            if (req.reservationId && !blocked && !out.start.duplicate && !out.start.no_charger) {
                 auto use = db::use_reservation(db, id, req.connectorId, *req.reservationId, out.start.transaction_id,
                                                ts, out.start.tag, now);
                 if (!use) {
@@ -199,6 +199,10 @@ void on_start(HandlerContext& ctx, const std::string& id, const StartTransaction
             if (blocked) {
                 conf.idTagInfo = IdTagInfo{};
                 conf.idTagInfo.status = AuthorizationStatus::Blocked;
+            }
+            if (r->no_charger) {
+                conf.idTagInfo = IdTagInfo{};
+                conf.idTagInfo.status = AuthorizationStatus::Invalid;
             }
             conf.transactionId = static_cast<int>(r->transaction_id);
             reply(conf);

@@ -59,4 +59,29 @@ TEST_P(CorrectionsStoreTest, AnotherChargersCertificateDoesNotBlockTheDelete) {
     EXPECT_FALSE(*deleted) << deleted->error;
 }
 
+// A charger deleted while still connected (on another node, or just before its connection closed) starts a session:
+// nothing is stored under the ID that no longer exists, so an ID created again has no history it never had.
+TEST_P(CorrectionsStoreTest, NoSessionIsStoredForAChargerThatIsGone) {
+    auto start = db::start_transaction(*db_, "GONE-1", 1, "T1", 0, "2026-03-01T10:00:00Z");
+    ASSERT_TRUE(start) << start.error().message;
+    EXPECT_TRUE(start->no_charger);
+    auto stored = db_->first([](const store::Statement& q) { return q.int64(0); },
+                             "SELECT count(*) FROM transactions WHERE chargebox_id = ?1", "GONE-1");
+    ASSERT_TRUE(stored);
+    EXPECT_EQ(stored->value_or(-1), 0);
+
+    ASSERT_TRUE(db::insert_charger(*db_, charger("GONE-1", "DE*GON*E1")));
+    auto later = db::delete_charger(*db_, "GONE-1", "2026-03-01T00:00:00Z");
+    ASSERT_TRUE(later) << later.error().message;
+    EXPECT_FALSE(*later) << later->error;
+    auto fresh = db::start_transaction(*db_, "GONE-2", 1, "T1", 0, "2026-03-01T10:00:00Z");
+    ASSERT_TRUE(fresh);
+    EXPECT_TRUE(fresh->no_charger);
+    ASSERT_TRUE(db::insert_charger(*db_, charger("GONE-2", "DE*GON*E2")));
+    auto known = db::start_transaction(*db_, "GONE-2", 1, "T1", 0, "2026-03-01T10:00:00Z");
+    ASSERT_TRUE(known) << known.error().message;
+    EXPECT_FALSE(known->no_charger);
+    EXPECT_GT(known->transaction_id, 0);
+}
+
 } // namespace

@@ -69,6 +69,28 @@ TEST_F(Corrections, PlannedChargerIsEditedThenDeletedAndItsIdsAreFreeAgain) {
     EXPECT_EQ(lines.front().substr(0, 7), "created") << ::testing::PrintToString(lines);
 }
 
+TEST_F(Corrections, ConnectedChargerIsNotDeletedUntilItDisconnects) {
+    create_charger("LIVE000001", "live-password-1");
+    ChildProcess sim(kBin + "/ocpp-simulator",
+                     {"run", "--url", "ws://127.0.0.1:" + std::to_string(port_) + "/ocpp", "--chargers", "1",
+                      "--connectors", "1", "--id-prefix", "LIVE", "--password", "live-password-1", "--duration", "60",
+                      "--heartbeat-interval", "2", "--sessions-per-hour", "0"},
+                     base_ + ".live.log");
+    ASSERT_TRUE(wait_until(
+        [&] { return api("GET", C + "/LIVE000001").body.find("\"connected\":true") != std::string::npos; }, 10s))
+        << file_text(base_ + ".live.log");
+    // Its connection would stay up under an ID that no longer exists: refused, naming what to do, nothing deleted.
+    auto r = api("DELETE", C + "/LIVE000001");
+    EXPECT_EQ(r.status, 409) << r.body;
+    EXPECT_NE(r.body.find("disconnect it first"), std::string::npos) << r.body;
+    EXPECT_EQ(api("GET", C + "/LIVE000001").status, 200);
+    EXPECT_FALSE(has_line(audit_lines(parse_json(api("GET", C + "/LIVE000001/audit").body)), "deleted"));
+    sim.kill();
+    ASSERT_TRUE(wait_until(
+        [&] { return api("GET", C + "/LIVE000001").body.find("\"connected\":false") != std::string::npos; }, 10s));
+    EXPECT_EQ(api("DELETE", C + "/LIVE000001").status, 204);
+}
+
 TEST_F(Corrections, ChargerWithSessionsIsTakenOutOfOperationAndKeepsItsHistory) {
     create_charger("KEEP000001", "keep-password-1");
     ASSERT_EQ(api("POST", C + "/KEEP000001/prices",
