@@ -14,8 +14,8 @@ Result<StartResult> start_transaction(Connection& db, std::string_view chargebox
     out.tag = std::move(*tag);
     auto read_id = [](const store::Statement& q) { return q.int64(0); };
     // Only for a charger that exists. The same start again (a charger replaying its offline queue) gets the id it got
-    // the first time. The id
-    // comes from the database (identity or rowid), so it is unique across central-system nodes sharing it.
+    // the first time. The id comes from the database (identity or rowid), so it is unique across central-system nodes
+    // sharing it.
     auto id = db.first(read_id,
                        "INSERT INTO transactions(chargebox_id, connector_id, id_tag, meter_start, start_ts, blocked) "
                        "SELECT ?1, ?2, ?3, ?4, ?5, ?6 WHERE EXISTS (SELECT 1 FROM chargers WHERE chargebox_id = ?1) "
