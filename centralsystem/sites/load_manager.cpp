@@ -94,6 +94,18 @@ void LoadManager::start() {
                                       });
 }
 
+void LoadManager::set_live_nodes(std::size_t live_nodes) {
+    if (live_nodes_ == live_nodes) {
+        return;
+    }
+    log_.info("sites", "sharing 1/" + std::to_string(live_nodes) + " of each site's limit on this node (" +
+                           std::to_string(live_nodes) + " live nodes)");
+    live_nodes_ = live_nodes;
+    for (auto& [id, site] : sites_) {
+        rebalance(id, true);
+    }
+}
+
 void LoadManager::site_saved(const db::SiteRow& row) {
     auto& site = sites_[row.id];
     // Chargers that left the site: their sessions leave the sharing (their limits stay as sent).
@@ -363,7 +375,8 @@ void LoadManager::rebalance(std::int64_t site_id, bool changed) {
         site.changed_at = loop_.clock().now();
     }
     const int minute = minute_of_day();
-    const double limit = limit_at(site.rules, minute);
+    const double site_limit = limit_at(site.rules, minute);
+    const double limit = live_nodes_ ? node_budget(site_limit, *live_nodes_) : site_limit;
     // Offline sessions cannot be steered: their limit stays reserved; the others share the rest.
     double reserved = 0;
     std::vector<Demand> demands;
