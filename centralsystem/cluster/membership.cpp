@@ -4,6 +4,11 @@
 
 namespace cs::cluster {
 
+bool lease_healthy(std::optional<std::int64_t> last_renewed_ms, bool last_failed, std::int64_t now_ms,
+                   std::chrono::milliseconds lease) {
+    return last_renewed_ms && !last_failed && now_ms - *last_renewed_ms < lease.count();
+}
+
 Membership::Membership(ClusterConfig config, ocpp::Executor& loop, Database& db, ChargerLinks& links,
                        const ocpp::Logger& log)
     : config_(std::move(config))
@@ -135,11 +140,15 @@ void Membership::tick() {
             snap.owners = std::move(*owners);
             return snap;
         },
-        [this, alive = alive_](ocpp::Result<Snapshot> owners) {
+        [this, alive = alive_, now](ocpp::Result<Snapshot> owners) {
             if (!*alive) {
                 return;
             }
             ticking_ = false;
+            last_failed_ = !owners;
+            if (owners) {
+                last_renewed_ms_ = now; // the lease written runs from `now`
+            }
             if (!owners) {
                 log_.error("cluster", "renewing the lease: " + owners.error().message);
                 return;
