@@ -43,6 +43,9 @@ void CentralSystem::enable_cluster(cluster::ClusterConfig config) {
         forwarder_ = std::make_unique<cluster::Forwarder>(config.secret, config.node_id, loop_);
     }
     cluster_ = std::make_unique<cluster::Membership>(std::move(config), loop_, db_, links_, log_);
+    // Until load management is coordinated across nodes, each node shares its part of a site's limit.
+    load_->set_live_nodes(0);
+    cluster_->on_live_nodes([this](std::size_t live) { load_->set_live_nodes(live); });
 }
 
 void CentralSystem::start_cluster() {

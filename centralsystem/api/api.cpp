@@ -191,8 +191,10 @@ void route(CentralSystem& cs, const ApiConfig& config, const Portal& portal, Acc
            Respond respond) {
     std::string_view path = req.path;
     if (path == "/healthz") {
-        return respond(json_response(200, json_object([&](Writer& w) {
-                                         member(w, "status", "ok");
+        // A cluster node whose lease lapsed or whose last renewal failed is down for the load balancer.
+        const bool healthy = !cs.cluster() || cs.cluster()->healthy();
+        return respond(json_response(healthy ? 200 : 503, json_object([&](Writer& w) {
+                                         member(w, "status", healthy ? "ok" : "lease lapsed");
                                          w.Key("connections");
                                          w.Uint64(config.connections ? config.connections() : cs.connected());
                                          w.Key("chargersConnected");

@@ -4,6 +4,11 @@
 
 namespace cs::cluster {
 
+bool lease_healthy(std::optional<std::int64_t> last_renewed_ms, bool last_failed, std::int64_t now_ms,
+                   std::chrono::milliseconds lease) {
+    return last_renewed_ms && !last_failed && now_ms - *last_renewed_ms < lease.count();
+}
+
 Membership::Membership(ClusterConfig config, ocpp::Executor& loop, Database& db, ChargerLinks& links,
                        const ocpp::Logger& log)
     : config_(std::move(config))
@@ -117,18 +122,33 @@ void Membership::tick() {
     const std::string node = config_.node_id, address = config_.address;
     const std::int64_t now = now_ms();
     const std::int64_t until = now + config_.lease.count();
-    db_.run<std::vector<db::Owner>>(
-        [node, address, now, until](store::Connection& db) -> ocpp::Result<std::vector<db::Owner>> {
+    db_.run<Snapshot>(
+        [node, address, now, until](store::Connection& db) -> ocpp::Result<Snapshot> {
             if (auto r = db::renew_lease(db, node, address, now, until); !r) {
                 return r.error();
             }
-            return db::live_owners(db, now);
+            Snapshot snap;
+            auto nodes = db::live_nodes(db, now);
+            if (!nodes) {
+                return nodes.error();
+            }
+            snap.nodes = std::move(*nodes);
+            auto owners = db::live_owners(db, now);
+            if (!owners) {
+                return owners.error();
+            }
+            snap.owners = std::move(*owners);
+            return snap;
         },
-        [this, alive = alive_](ocpp::Result<std::vector<db::Owner>> owners) {
+        [this, alive = alive_, now](ocpp::Result<Snapshot> owners) {
             if (!*alive) {
                 return;
             }
             ticking_ = false;
+            last_failed_ = !owners;
+            if (owners) {
+                last_renewed_ms_ = now; // the lease written runs from `now`
+            }
             if (!owners) {
                 log_.error("cluster", "renewing the lease: " + owners.error().message);
                 return;
@@ -137,9 +157,16 @@ void Membership::tick() {
         });
 }
 
-void Membership::apply(std::vector<db::Owner> owners) {
+void Membership::apply(Snapshot snapshot) {
+    const std::size_t live = std::max<std::size_t>(1, snapshot.nodes.size()); // this node renewed: it is live
+    if (live != live_nodes_) {
+        live_nodes_ = live;
+        if (live_nodes_changed_) {
+            live_nodes_changed_(live);
+        }
+    }
     remote_.clear();
-    for (auto& o : owners) {
+    for (auto& o : snapshot.owners) {
         if (o.node == config_.node_id) {
             continue;
         }

@@ -30,6 +30,11 @@ struct ClusterConfig {
     std::chrono::milliseconds renew_every{1000};
 };
 
+// A node is healthy while its last lease renewal succeeded and is younger than the lease: otherwise the other nodes
+// count it dead (or soon will), so the load balancer must send its chargers elsewhere.
+bool lease_healthy(std::optional<std::int64_t> last_renewed_ms, bool last_failed, std::int64_t now_ms,
+                   std::chrono::milliseconds lease);
+
 class Membership {
 public:
     Membership(ClusterConfig config, ocpp::Executor& loop, Database& db, ChargerLinks& links, const ocpp::Logger& log);
@@ -52,12 +57,22 @@ public:
     // on the loop.
     void find_owner(const std::string& id, std::function<void(ocpp::Result<std::optional<db::Owner>>)> done);
     const ClusterConfig& config() const { return config_; }
+    // This node's lease is in force and its last renewal succeeded (/healthz answers 503 otherwise).
+    bool healthy() const { return lease_healthy(last_renewed_ms_, last_failed_, now_ms(), config_.lease); }
+    // How many nodes were live at the last renewal, this one included (0 before the first).
+    std::size_t live_nodes() const { return live_nodes_; }
+    // Runs on the loop whenever the number of live nodes changes.
+    void on_live_nodes(std::function<void(std::size_t)> changed) { live_nodes_changed_ = std::move(changed); }
     // Unix milliseconds now (the wall clock the leases are measured in).
     std::int64_t now_ms() const;
 
 private:
     void tick();
-    void apply(std::vector<db::Owner> owners);
+    struct Snapshot {
+        std::vector<db::NodeRow> nodes;
+        std::vector<db::Owner> owners;
+    };
+    void apply(Snapshot snapshot);
 
     ClusterConfig config_;
     ocpp::Executor& loop_;
@@ -67,6 +82,10 @@ private:
     std::unique_ptr<ocpp::Timer> timer_;
     bool ticking_ = false; // a renewal is on the store worker
     bool stopped_ = false;
+    std::size_t live_nodes_ = 0;
+    std::optional<std::int64_t> last_renewed_ms_; // when the last successful renewal started
+    bool last_failed_ = false;
+    std::function<void(std::size_t)> live_nodes_changed_;
     std::unordered_map<std::string, db::Owner> remote_;    // chargers other live nodes hold
     std::unordered_map<std::string, std::int64_t> epochs_; // this node's connections and the epoch each took
     std::unordered_set<std::string> moved_;                // connections closed here because the charger moved

@@ -101,4 +101,16 @@ Result<std::vector<NodeRow>> list_nodes(Connection& db) {
         "n.node_id AND o.connected = 1) FROM cluster_nodes n ORDER BY n.node_id");
 }
 
+Result<std::vector<NodeRow>> live_nodes(Connection& db, std::int64_t now_ms) {
+    return db.all(
+        [](const store::Statement& q) {
+            NodeRow n;
+            n.node = q.text(0);
+            n.address = q.text(1);
+            n.lease_until_ms = q.int64(2);
+            return n;
+        },
+        "SELECT node_id, address, lease_until FROM cluster_nodes WHERE lease_until > ?1 ORDER BY node_id", now_ms);
+}
+
 } // namespace cs::db

@@ -52,5 +52,7 @@ struct NodeRow {
 };
 // Every node with a lease recorded, live or not, by id.
 Result<std::vector<NodeRow>> list_nodes(Connection& db);
+// The nodes whose lease runs past `now_ms` (chargers not counted), by id.
+Result<std::vector<NodeRow>> live_nodes(Connection& db, std::int64_t now_ms);
 
 } // namespace cs::db

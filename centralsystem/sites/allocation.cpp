@@ -29,6 +29,14 @@ double limit_at(const SiteRules& rules, int minute_of_day) {
     return in_force->limit_a;
 }
 
+double node_budget(double limit_a, std::size_t live_nodes) {
+    if (live_nodes == 0) {
+        return 0;
+    }
+    // Rounded down to 0.1 A, so that the parts never add up to more than the limit.
+    return std::floor(limit_a / static_cast<double>(live_nodes) * 10.0) / 10.0;
+}
+
 int minutes_to_next_change(const SiteRules& rules, int minute_of_day) {
     if (rules.schedule.empty()) {
         return kDay;

@@ -32,6 +32,10 @@ double limit_at(const SiteRules& rules, int minute_of_day);
 // Minutes until the limit may change next (1..1440): when a time-of-day re-balance is due.
 int minutes_to_next_change(const SiteRules& rules, int minute_of_day);
 
+// What one node of a cluster may share of a site's limit while load management is not coordinated across nodes:
+// an equal part per live node, so that the nodes together never exceed the limit. 0 live nodes (not known yet): 0.
+double node_budget(double limit_a, std::size_t live_nodes);
+
 // One running session's demand: its key, and the most its connector can take (A per phase).
 struct Demand {
     std::int64_t key = 0; // the transaction id: lower keys started earlier and keep their place first

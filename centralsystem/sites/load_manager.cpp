@@ -49,6 +49,18 @@ void LoadManager::start() {
                                       });
 }
 
+void LoadManager::set_live_nodes(std::size_t live_nodes) {
+    if (live_nodes_ == live_nodes) {
+        return;
+    }
+    log_.info("sites", "sharing 1/" + std::to_string(live_nodes) + " of each site's limit on this node (" +
+                           std::to_string(live_nodes) + " live nodes)");
+    live_nodes_ = live_nodes;
+    for (auto& [id, site] : sites_) {
+        rebalance(id, true);
+    }
+}
+
 void LoadManager::site_saved(const db::SiteRow& row) {
     auto& site = sites_[row.id];
     // Chargers that left the site: their sessions leave the sharing (their limits stay as sent).

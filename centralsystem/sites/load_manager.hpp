@@ -56,6 +56,9 @@ public:
     // The API stored a site (new or changed, chargers included) or deleted one: the sharing follows.
     void site_saved(const db::SiteRow& site);
     void site_deleted(std::int64_t id);
+    // In a cluster: how many nodes are live now (0: not known yet). Each node then shares only its part of every
+    // site's limit (node_budget), so that nodes that each see only their own sessions never exceed it together.
+    void set_live_nodes(std::size_t live_nodes);
 
     // What the API and the portal show of one site now.
     struct SessionView {
@@ -162,6 +165,7 @@ private:
     std::unordered_map<std::string, std::int64_t> charger_site_;
     std::map<std::pair<std::string, int>, double> connector_max_; // commissioned maximum, A per phase
     std::unordered_map<std::string, ChargerState> chargers_;
+    std::optional<std::size_t> live_nodes_; // set in a cluster: the limit is divided among the live nodes
     std::shared_ptr<bool> alive_ = std::make_shared<bool>(true); // store answers after teardown do nothing
 };
 

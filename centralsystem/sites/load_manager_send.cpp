@@ -112,7 +112,9 @@ void LoadManager::rebalance(std::int64_t site_id, bool changed) {
         site.changed_at = loop_.clock().now();
     }
     const int minute = minute_of_day();
-    const double limit = limit_at(site.rules, minute);
+    const double site_limit = limit_at(site.rules, minute);
+    // In a cluster this node shares only its part of the limit (allocation.hpp's node_budget).
+    const double limit = live_nodes_ ? node_budget(site_limit, *live_nodes_) : site_limit;
     // Offline sessions cannot be steered: their limit stays reserved; the others share the rest.
     double reserved = 0;
     std::vector<Demand> demands;

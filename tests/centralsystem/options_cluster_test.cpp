@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include "centralsystem/cluster/membership.hpp"
 #include "centralsystem/options.hpp"
 
 namespace {
@@ -75,3 +76,14 @@ TEST(ClusterOptions, BadValuesAreRefusedNamingTheOption) {
 }
 
 } // namespace
+
+// /healthz answers 503 (HAProxy takes the node out) once the lease lapsed or the last renewal failed.
+TEST(ClusterHealth, DownWhenTheLeaseLapsedOrTheLastRenewalFailed) {
+    using cs::cluster::lease_healthy;
+    const std::chrono::milliseconds lease{10000};
+    EXPECT_FALSE(lease_healthy(std::nullopt, false, 1000, lease)); // never renewed
+    EXPECT_TRUE(lease_healthy(1000, false, 1500, lease));
+    EXPECT_TRUE(lease_healthy(1000, false, 10999, lease));
+    EXPECT_FALSE(lease_healthy(1000, false, 11000, lease)); // lapsed
+    EXPECT_FALSE(lease_healthy(1000, true, 1500, lease));   // the last renewal failed
+}

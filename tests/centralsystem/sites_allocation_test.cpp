@@ -145,3 +145,21 @@ TEST(SitesAllocation, TheHeadroomNeverSuspendsASessionTheWholeLimitAdmits) {
 }
 
 } // namespace
+
+TEST(NodeBudget, NodesTogetherNeverExceedTheSiteLimit) {
+    // 100 A on 3 live nodes: 33.3 A each, 99.9 A together.
+    EXPECT_DOUBLE_EQ(node_budget(100, 3), 33.3);
+    for (std::size_t nodes = 1; nodes <= 16; ++nodes) {
+        for (double limit : {6.0, 32.0, 100.0, 250.0, 1000.0}) {
+            EXPECT_LE(node_budget(limit, nodes) * static_cast<double>(nodes), limit + 1e-9) << limit << " " << nodes;
+            // And each node's sessions share only its part.
+            const auto s = share(node_budget(limit, nodes), 6, {{1, 63}, {2, 63}, {3, 63}});
+            EXPECT_LE((s[0] + s[1] + s[2]) * static_cast<double>(nodes), limit + 1e-9);
+        }
+    }
+    EXPECT_DOUBLE_EQ(node_budget(100, 1), 100);
+}
+
+TEST(NodeBudget, NothingBeforeTheLiveNodesAreKnown) {
+    EXPECT_DOUBLE_EQ(node_budget(100, 0), 0);
+}
