@@ -18,8 +18,10 @@ template <class Cfg> void ServerCore<Cfg>::install_handlers() {
                 ConnState& st = state(con);
                 st.owner = this->shared_from_this();
                 limit_body(con);
-                st.tls = std::make_unique<TlsDiag>();
-                attach_tls_diag(stream.native_handle(), st.tls.get());
+                if (stream.native_handle() != nullptr) { // the second call, after the accept (tls_socket.hpp)
+                    st.tls = std::make_unique<TlsDiag>();
+                    attach_tls_diag(stream.native_handle(), st.tls.get());
+                }
             }
         });
     } else {

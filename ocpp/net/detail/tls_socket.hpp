@@ -18,7 +18,8 @@ namespace ocpp::net::detail::tls_socket {
 
 namespace wsock = websocketpp::transport::asio::socket;
 
-// Called once per connection after its stream exists (our diagnostics attach to its SSL object here).
+// Called when a connection's stream exists, and for a server connection again once its SSL object exists after
+// the accept (stream.native_handle() is nullptr before): our diagnostics attach to the SSL object then.
 using SocketInitHandler = std::function<void(websocketpp::connection_hdl, TlsStream&)>;
 // Gives the context new connections are made from.
 using TlsInitHandler = std::function<SslCtxPtr(websocketpp::connection_hdl)>;
@@ -72,7 +73,15 @@ protected:
         }
         is_server_ = is_server;
         socket_ = std::make_unique<TlsStream>(*service, nullptr);
-        return is_server ? websocketpp::lib::error_code() : make_ssl();
+        if (!is_server) {
+            return make_ssl();
+        }
+        // The handler runs now too, without an SSL object: what it sets up for the connection (the server keeping
+        // itself alive while the accept is pending) must not wait for the accept.
+        if (socket_init_) {
+            socket_init_(hdl_, *socket_);
+        }
+        return websocketpp::lib::error_code();
     }
 
     websocketpp::lib::error_code make_ssl() {
