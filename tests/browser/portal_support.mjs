@@ -5,9 +5,19 @@ export const TOKEN = 'browser-test-token-0123456789';
 
 // Starts ocpp-centralsystem on a free port with a fresh SQLite file; resolves the process with .api(method, path, body).
 export async function startCentralSystem(t, { db, extra = [], token = true } = {}) {
-  const port = await t.freePort();
-  const cs = await t.start('ocpp-centralsystem', ['--listen', `127.0.0.1:${port}`, '--db', `sqlite:${db || t.tmp('cs.db')}`,
-    ...(token ? ['--api-token', TOKEN] : []), '--heartbeat-interval', '2', ...extra], { port });
+  // A free port can be taken by a test running beside this one before the central system binds it: another port then.
+  let cs;
+  let port;
+  for (let attempt = 1; ; attempt += 1) {
+    port = await t.freePort();
+    try {
+      cs = await t.start('ocpp-centralsystem', ['--listen', `127.0.0.1:${port}`, '--db', `sqlite:${db || t.tmp('cs.db')}`,
+        ...(token ? ['--api-token', TOKEN] : []), '--heartbeat-interval', '2', ...extra], { port });
+      break;
+    } catch (e) {
+      if (attempt >= 3 || !String(e.message).includes('Address already in use')) throw e;
+    }
+  }
   cs.api = async (method, path, body, expectOk = true) => {
     const r = await http(cs.url(''), method, `/api/v1/${path}`, body, { Authorization: `Bearer ${TOKEN}` });
     if (expectOk) expect(r.status < 300, `${method} /api/v1/${path} answered ${r.status}: ${r.text}`);
