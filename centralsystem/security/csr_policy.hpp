@@ -6,6 +6,7 @@
 #include <string>
 
 #include "ocpp/pki/pki.hpp"
+#include "ocpp/pki/subject_name.hpp"
 
 namespace cs::security {
 
@@ -13,7 +14,6 @@ namespace cs::security {
 std::optional<std::string> csr_refusal(const ocpp::pki::CsrInfo& csr, const std::string& chargebox_id,
                                        const std::string& cpo_name);
 
-// The commonName of an RFC 2253 subject ("CN=CB-1,O=Acme" -> "CB-1"), escapes undone; "" when there is none.
-std::string common_name_of(const std::string& rfc2253_subject);
+using ocpp::pki::common_name_of; // the core's (ocpp/pki/subject_name.hpp)
 
 } // namespace cs::security

@@ -1,6 +1,7 @@
 #include "simulator/scenario/listener.hpp"
 
 #include "ocpp/peer/peer.hpp"
+#include "ocpp/pki/subject_name.hpp"
 #include "simulator/scenario/charger_run.hpp"
 
 namespace scen {
@@ -69,6 +70,15 @@ ocpp::net::HandshakeDecision Listener::decide(const ocpp::net::HandshakeInfo& in
     const auto run = lookup_(info.chargebox_id);
     if (!run) {
         return ocpp::net::HandshakeDecision::refuse(404, "no run of this scenario plays this Chargebox ID");
+    }
+    // Profile 3: the certificate stands for the charger only when its commonName is the Chargebox ID, as the central
+    // system and the tester judge it.
+    if (!info.client_cert_subject.empty()) {
+        const std::string cn = ocpp::pki::common_name_of(info.client_cert_subject);
+        if (cn != info.chargebox_id) {
+            return ocpp::net::HandshakeDecision::refuse(401, "the client certificate's commonName \"" + cn +
+                                                                 "\" is not the Chargebox ID");
+        }
     }
     const auto& expected = run->link().expected_password;
     if (expected && (info.basic_user != info.chargebox_id || info.basic_password != *expected)) {

@@ -235,6 +235,23 @@ TEST_F(CentralRole, TheRunnerListensOverTlsAndWithAClientCaTakesOnlyCertifiedCha
         << out;
     ASSERT_EQ(cs_->wait_exit(30s), 0) << cs_->stdout_text() << cs_->stderr_text();
 
+    // A certificate of the right CA that names another charger (CN=CB-0001 for CB-0002) is refused with 401.
+    std::ofstream(base_ + ".cs.yaml")
+        << "name: tls central cn\nrole: central_system\nchargers: {count: 1, id: CB-0002}\n"
+           "listen: \"wss://127.0.0.1:0/ocpp\"\n"
+           "listen_tls: {cert: \""
+        << pki->server_ec_cert << "\", key: \"" << pki->server_ec_key << "\", client_ca: \"" << pki->ca_cert << "\"}\n"
+        << "steps:\n  - accept: {within: 5}\n";
+    std::ofstream(base_ + ".yaml") << "name: another charger's certificate\nchargers: {count: 1, id: CB-0002}\n"
+                                      "steps:\n  - connect: {refused: 401}\n";
+    const std::string url_cn = listen({base_ + ".cs.yaml"});
+    EXPECT_EQ(charger_side({base_ + ".yaml", "--url", url_cn, "--ca", pki->ca_cert, "--cert", pki->client_cert, "--key",
+                            pki->client_key, "--security-profile", "3"},
+                           out),
+              0)
+        << out;
+    (void)cs_->wait_exit(20s); // its accept step fails: no charger got in
+
     // Settings that do not fit: the run fails at once naming them.
     for (const auto& [args, expected] : std::vector<std::pair<std::vector<std::string>, std::string>>{
              {{"--listen", "wss://127.0.0.1:0/ocpp"}, "needs listen_tls.cert and listen_tls.key"},
