@@ -11,6 +11,7 @@
 #include <limits>
 #include <sstream>
 
+#include "ocpp/text/split.hpp"
 #include "ocpp/system/small_file.hpp"
 #include "simulator/options.hpp"
 
@@ -43,20 +44,12 @@ std::optional<double> to_double(const std::string& s) {
     return v;
 }
 
-std::string trim(const std::string& s) {
-    const auto b = s.find_first_not_of(" \t");
-    if (b == std::string::npos) {
-        return {};
-    }
-    return s.substr(b, s.find_last_not_of(" \t") - b + 1);
-}
-
 std::vector<std::string> split(const std::string& s, char sep) {
     std::vector<std::string> out;
     std::string::size_type start = 0;
     while (true) {
         const auto pos = s.find(sep, start);
-        out.push_back(trim(s.substr(start, pos - start)));
+        out.push_back(std::string(ocpp::text::trim(s.substr(start, pos - start), " \t")));
         if (pos == std::string::npos) {
             return out;
         }
@@ -82,7 +75,7 @@ std::function<Problem(Options&, const std::string&)> integer(std::uint64_t min, 
 }
 
 // 1000000 rather than 1e+06 in messages.
-std::string plain(double v) {
+std::string exact(double v) {
     std::ostringstream out;
     out.precision(15);
     out << v;
@@ -99,11 +92,11 @@ std::function<Problem(Options&, const std::string&)> number(double min, double m
             const bool bounded = max != std::numeric_limits<double>::max();
             std::string what;
             if (min_exclusive && min == 0) {
-                what = "a positive number" + (bounded ? " up to " + plain(max) : std::string());
+                what = "a positive number" + (bounded ? " up to " + exact(max) : std::string());
             } else if (!bounded) {
-                what = min == 0 ? std::string("a non-negative number") : "a number of at least " + plain(min);
+                what = min == 0 ? std::string("a non-negative number") : "a number of at least " + exact(min);
             } else {
-                what = "a number from " + plain(min) + " to " + plain(max);
+                what = "a number from " + exact(min) + " to " + exact(max);
             }
             return "expected " + what + ", got " + quoted(v);
         }

@@ -6,6 +6,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include "ocpp/text/split.hpp"
 #include "ocpp/system/small_file.hpp"
 #include "ocpp/text/chargebox_id.hpp"
 #include "simulator/options.hpp"
@@ -14,16 +15,8 @@ namespace sim {
 
 namespace {
 
-std::string at(const std::string& file, const YAML::Mark& mark) {
+std::string place(const std::string& file, const YAML::Mark& mark) {
     return file + ":" + std::to_string(mark.line + 1) + ":" + std::to_string(mark.column + 1) + ": ";
-}
-
-std::string trim(const std::string& s) {
-    const auto b = s.find_first_not_of(" \t");
-    if (b == std::string::npos) {
-        return {};
-    }
-    return s.substr(b, s.find_last_not_of(" \t") - b + 1);
 }
 
 std::optional<std::uint32_t> ipv4(const std::string& text) {
@@ -50,30 +43,30 @@ ocpp::Result<void> apply_yaml(const std::string& text, const std::string& file_n
     try {
         root = YAML::Load(text);
     } catch (const YAML::ParserException& e) {
-        return ocpp::make_error(at(file_name, e.mark) + e.msg);
+        return ocpp::make_error(place(file_name, e.mark) + e.msg);
     }
     if (!root || root.IsNull()) {
         return {}; // an empty file sets nothing
     }
     if (!root.IsMap()) {
-        return ocpp::make_error(at(file_name, root.Mark()) +
+        return ocpp::make_error(place(file_name, root.Mark()) +
                                 "expected a mapping of option names to values, e.g. \"chargers: 100\"");
     }
     for (const auto& item : root) {
         const YAML::Node& key = item.first;
         const YAML::Node& value = item.second;
         if (!key.IsScalar()) {
-            return ocpp::make_error(at(file_name, key.Mark()) + "expected an option name");
+            return ocpp::make_error(place(file_name, key.Mark()) + "expected an option name");
         }
         const std::string name = key.Scalar();
         const OptionDef* def = find_option(name);
         if (!def) {
             const std::string near = closest_option(name);
-            return ocpp::make_error(at(file_name, key.Mark()) + "unknown setting \"" + name + "\"" +
+            return ocpp::make_error(place(file_name, key.Mark()) + "unknown setting \"" + name + "\"" +
                                     (near.empty() ? "" : " (did you mean " + near + "?)"));
         }
         if (name == "config" || name == "help") {
-            return ocpp::make_error(at(file_name, key.Mark()) + name + ": not allowed in a config file");
+            return ocpp::make_error(place(file_name, key.Mark()) + name + ": not allowed in a config file");
         }
         if (std::find(skip.begin(), skip.end(), name) != skip.end()) {
             continue; // the command line wins
@@ -84,16 +77,16 @@ ocpp::Result<void> apply_yaml(const std::string& text, const std::string& file_n
         } else if (value.IsSequence()) {
             for (const auto& element : value) {
                 if (!element.IsScalar()) {
-                    return ocpp::make_error(at(file_name, element.Mark()) + name + ": expected a list of values");
+                    return ocpp::make_error(place(file_name, element.Mark()) + name + ": expected a list of values");
                 }
                 joined += (joined.empty() ? "" : ",") + element.Scalar();
             }
         } else {
-            return ocpp::make_error(at(file_name, value.IsNull() ? key.Mark() : value.Mark()) + name +
+            return ocpp::make_error(place(file_name, value.IsNull() ? key.Mark() : value.Mark()) + name +
                                     ": expected a value (" + def->metavar + ")");
         }
         if (auto problem = def->apply(options, joined)) {
-            return ocpp::make_error(at(file_name, value.Mark()) + name + ": " + *problem);
+            return ocpp::make_error(place(file_name, value.Mark()) + name + ": " + *problem);
         }
     }
     return {};
@@ -103,7 +96,7 @@ std::optional<std::string> add_models(Options& o, const std::string& value) {
     std::string::size_type start = 0;
     while (start <= value.size()) {
         const auto comma = value.find(',', start);
-        const std::string item = trim(value.substr(start, comma == std::string::npos ? comma : comma - start));
+        const std::string item = std::string(ocpp::text::trim(value.substr(start, comma == std::string::npos ? comma : comma - start), " \t"));
         start = comma == std::string::npos ? value.size() + 1 : comma + 1;
         ModelChoice choice;
         choice.file = item;
@@ -159,7 +152,7 @@ ocpp::Result<std::map<std::string, std::string>> parse_password_csv(const std::s
         if (!line.empty() && line.back() == '\r') {
             line.pop_back();
         }
-        const std::string trimmed = trim(line);
+        const std::string trimmed = std::string(ocpp::text::trim(line, " \t"));
         if (trimmed.empty() || trimmed.front() == '#') {
             continue;
         }
@@ -172,7 +165,7 @@ ocpp::Result<std::map<std::string, std::string>> parse_password_csv(const std::s
         if (comma == std::string::npos) {
             return ocpp::make_error(where + "expected \"id,password\", found no comma");
         }
-        const std::string id = trim(line.substr(0, comma));
+        const std::string id = std::string(ocpp::text::trim(line.substr(0, comma), " \t"));
         const std::string password = line.substr(comma + 1);
         if (id.empty()) {
             return ocpp::make_error(where + "expected \"id,password\", the id is empty");
@@ -210,13 +203,13 @@ ocpp::Result<std::vector<std::string>> parse_source_ips(const std::string& text)
     std::string::size_type start = 0;
     while (true) {
         const auto comma = text.find(',', start);
-        const std::string item = trim(text.substr(start, comma - start));
+        const std::string item = std::string(ocpp::text::trim(text.substr(start, comma - start), " \t"));
         if (item.empty()) {
             return ocpp::make_error(bad);
         }
         if (const auto dash = item.find('-'); dash != std::string::npos) {
-            const auto first = ipv4(trim(item.substr(0, dash)));
-            const std::string last_text = trim(item.substr(dash + 1));
+            const auto first = ipv4(std::string(ocpp::text::trim(item.substr(0, dash), " \t")));
+            const std::string last_text = std::string(ocpp::text::trim(item.substr(dash + 1), " \t"));
             std::optional<std::uint32_t> last;
             if (last_text.find('.') != std::string::npos) {
                 last = ipv4(last_text);

@@ -46,7 +46,7 @@ Totals totals_of(const db::SessionPage& page, const Transaction& t) {
     return out;
 }
 
-std::string number(double v, const char* format = "%.2f") {
+std::string formatted(double v, const char* format = "%.2f") {
     char buf[64];
     std::snprintf(buf, sizeof buf, format, v);
     return buf;
@@ -110,8 +110,8 @@ std::string sessions_csv(const db::SessionPage& page) {
                                       t.stop_ts.value_or(""),
                                       t.stop_reason.value_or(""),
                                       std::to_string(s.energy_wh),
-                                      number(s.minutes, "%.1f"),
-                                      s.price ? number(s.total) : "",
+                                      formatted(s.minutes, "%.1f"),
+                                      s.price ? formatted(s.total) : "",
                                       s.price ? s.price->currency : ""};
         for (const std::string& field : fields) {
             out += csv_field(field) + ",";
@@ -158,8 +158,8 @@ std::string sessions_cdr_json(const db::SessionPage& page) {
         member(w, "country", alpha3 == kAlpha3.end() ? address.country : alpha3->second);
         w.Key("coordinates");
         w.StartObject();
-        member(w, "latitude", number(row.latitude.value_or(0), "%.6f"));
-        member(w, "longitude", number(row.longitude.value_or(0), "%.6f"));
+        member(w, "latitude", formatted(row.latitude.value_or(0), "%.6f"));
+        member(w, "longitude", formatted(row.longitude.value_or(0), "%.6f"));
         w.EndObject();
         member(w, "evse_uid", row.evse_id.value_or(t.chargebox_id + "-" + std::to_string(t.connector_id)));
         member(w, "evse_id", row.evse_id.value_or(""));

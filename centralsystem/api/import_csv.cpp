@@ -5,6 +5,7 @@
 #include <map>
 #include <optional>
 
+#include "ocpp/text/split.hpp"
 #include "centralsystem/api/csv.hpp"
 #include "centralsystem/api/import.hpp"
 
@@ -37,12 +38,9 @@ std::string trimmed(const std::string& s) {
     return b == std::string::npos ? "" : s.substr(b, s.find_last_not_of(" \t") - b + 1);
 }
 
-std::string lower(std::string s) {
-    std::transform(s.begin(), s.end(), s.begin(), [](char c) { return static_cast<char>(std::tolower(c)); });
-    return s;
-}
+using ocpp::text::lower;
 
-std::optional<int> whole_number(const std::string& s, int min, int max) {
+std::optional<int> csv_number(const std::string& s, int min, int max) {
     if (s.empty() || s.size() > 6 || !std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; })) {
         return std::nullopt;
     }
@@ -221,7 +219,7 @@ ImportCheck parse_import(std::string_view text) {
             continue;
         }
         ChargePoint cp;
-        const auto connector = whole_number(connector_text, 1, 100);
+        const auto connector = csv_number(connector_text, 1, 100);
         if (connector_text.empty()) {
             problem(kConnector, "connectorId is empty (each row with a charge point needs one, 1 to 100)");
         } else if (!connector) {

@@ -1,4 +1,5 @@
 // Local authorization lists kept in sync (local_lists.hpp).
+#include "ocpp/text/split.hpp"
 #include "centralsystem/authlists/local_lists.hpp"
 
 #include <algorithm>
@@ -16,18 +17,7 @@ using namespace ocpp::v16;
 
 namespace {
 
-template <class Conf> std::string failure_of(const std::string& action, const ocpp::CallOutcome<Conf>& out) {
-    ocpp::RawOutcome raw;
-    raw.status = out.status;
-    raw.error_code = out.error_code;
-    raw.error_description = out.error_description;
-    return describe_failure(action, raw);
-}
-
-std::string lower(std::string text) {
-    std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return std::tolower(c); });
-    return text;
-}
+using ocpp::text::lower;
 
 AuthorizationData entry_of(const IdTag& t) {
     AuthorizationData d;
@@ -118,7 +108,7 @@ void LocalLists::run(const std::string& id, bool full) {
             return;
         }
         if (!out.ok()) {
-            return finish(id, -2, "failed", failure_of("GetConfiguration", out));
+            return finish(id, -2, "failed", describe_failure("GetConfiguration", out));
         }
         Limits limits;
         for (const auto& kv : out.conf->configurationKey.value_or(std::vector<KeyValue>{})) {
@@ -149,7 +139,7 @@ void LocalLists::run(const std::string& id, bool full) {
             if (!v.ok()) {
                 // A charger without the LocalAuthListManagement profile: remembered, not retried per edit.
                 const bool unsupported = v.error_code == "NotImplemented" || v.error_code == "NotSupported";
-                return finish(id, -2, unsupported ? "NotSupported" : "failed", failure_of("GetLocalListVersion", v));
+                return finish(id, -2, unsupported ? "NotSupported" : "failed", describe_failure("GetLocalListVersion", v));
             }
             decide(id, full, limits, v.conf->listVersion);
         });
@@ -269,7 +259,7 @@ void LocalLists::send_piece(const std::string& id, Limits limits, std::shared_pt
         }
         const std::int64_t keep = index > 0 ? -1 : -2; // after a piece was taken, the charger's list is partial
         if (!out.ok()) {
-            return finish(id, keep, "failed", b->note + failure_of("SendLocalList", out));
+            return finish(id, keep, "failed", b->note + describe_failure("SendLocalList", out));
         }
         const UpdateStatus status = out.conf->status;
         if (status == UpdateStatus::Accepted) {

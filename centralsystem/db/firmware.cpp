@@ -48,7 +48,7 @@ FirmwareUpdateRow read_update(const store::Statement& q) {
     return r;
 }
 
-FirmwareUpdateCharger read_charger(const store::Statement& q) {
+FirmwareUpdateCharger read_update_charger(const store::Statement& q) {
     FirmwareUpdateCharger c;
     c.request_id = q.int64(0);
     c.chargebox_id = q.text(1);
@@ -64,7 +64,7 @@ Result<std::optional<FirmwareUpdateRow>> with_chargers(Connection& db, Result<st
         return found;
     }
     auto& update = **found;
-    auto chargers = db.all(read_charger,
+    auto chargers = db.all(read_update_charger,
                            "SELECT request_id, chargebox_id, outcome, reason FROM firmware_update_chargers "
                            "WHERE update_id = ?1 ORDER BY chargebox_id",
                            update.id);

@@ -7,7 +7,7 @@ namespace cs::db {
 
 namespace {
 
-IdTag read_tag(const store::Statement& q) {
+IdTag read_list_tag(const store::Statement& q) {
     IdTag t;
     t.id_tag = q.text(0);
     t.status = q.text(1);
@@ -83,7 +83,7 @@ Result<LocalListContent> local_list_full(Connection& db) {
     }
     out.version = *v;
     auto tags =
-        db.all(read_tag, "SELECT id_tag, status, expiry_date, parent_id_tag FROM id_tags ORDER BY id_tag LIMIT ?1",
+        db.all(read_list_tag, "SELECT id_tag, status, expiry_date, parent_id_tag FROM id_tags ORDER BY id_tag LIMIT ?1",
                kMaxLocalListTags + 1);
     if (!tags) {
         return tags.error();
@@ -105,7 +105,7 @@ Result<LocalListContent> local_list_since(Connection& db, std::int64_t version) 
     }
     out.version = *v;
     auto tags =
-        db.all(read_tag,
+        db.all(read_list_tag,
                "SELECT t.id_tag, t.status, t.expiry_date, t.parent_id_tag FROM id_tags t JOIN local_list_tags c "
                "ON c.id_tag = t.id_tag WHERE c.version > ?1 ORDER BY t.id_tag LIMIT ?2",
                version, kMaxLocalListTags + 1);

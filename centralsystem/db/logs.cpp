@@ -5,7 +5,7 @@ namespace cs::db {
 
 namespace {
 
-constexpr std::string_view kColumns = "id, chargebox_id, log_type, token, created_at, answer, file_name, stored_name, "
+constexpr std::string_view kLogColumns = "id, chargebox_id, log_type, token, created_at, answer, file_name, stored_name, "
                                       "file_size, sha256, uploaded_at";
 
 LogRequest read_request(const store::Statement& q) {
@@ -54,11 +54,11 @@ Result<void> set_log_answer(Connection& db, std::int64_t id, std::string_view an
 }
 
 Result<std::optional<LogRequest>> find_log_by_token(Connection& db, std::string_view token) {
-    return db.first(read_request, "SELECT " + std::string(kColumns) + " FROM log_requests WHERE token = ?1", token);
+    return db.first(read_request, "SELECT " + std::string(kLogColumns) + " FROM log_requests WHERE token = ?1", token);
 }
 
 Result<std::optional<LogRequest>> find_log_request(Connection& db, std::int64_t id) {
-    return db.first(read_request, "SELECT " + std::string(kColumns) + " FROM log_requests WHERE id = ?1", id);
+    return db.first(read_request, "SELECT " + std::string(kLogColumns) + " FROM log_requests WHERE id = ?1", id);
 }
 
 Result<void> log_uploaded(Connection& db, std::int64_t id, std::string_view file_name, std::string_view stored_name,
@@ -70,7 +70,7 @@ Result<void> log_uploaded(Connection& db, std::int64_t id, std::string_view file
 
 Result<std::vector<LogRequest>> list_log_requests(Connection& db, std::string_view chargebox_id) {
     auto requests = db.all(
-        read_request, "SELECT " + std::string(kColumns) + " FROM log_requests WHERE chargebox_id = ?1 ORDER BY id DESC",
+        read_request, "SELECT " + std::string(kLogColumns) + " FROM log_requests WHERE chargebox_id = ?1 ORDER BY id DESC",
         chargebox_id);
     if (!requests) {
         return requests.error();

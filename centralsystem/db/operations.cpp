@@ -9,10 +9,10 @@ namespace {
 
 constexpr std::string_view kTransferColumns = "id, chargebox_id, vendor_id, message_id, data, status, answer_data, at";
 constexpr std::string_view kFileColumns = "id, name, stored_name, size, sha256, created_at";
-constexpr std::string_view kJobColumns =
+constexpr std::string_view kRolloutColumns =
     "id, file_id, token, location, created_at, state, start_at, concurrency, "
     "retries, retry_interval, timeout_s, ocpp_retries, ocpp_retry_interval, force_install";
-constexpr std::string_view kChargerColumns =
+constexpr std::string_view kRolloutChargerColumns =
     "r.id, r.job_id, r.chargebox_id, r.status, r.attempts, r.sent_at, r.next_at, r.detail, r.updated_at";
 
 DataTransferRow read_transfer(const store::Statement& q) {
@@ -30,7 +30,7 @@ RolloutFile read_file(const store::Statement& q) {
     return f;
 }
 
-RolloutJob read_job(const store::Statement& q) {
+RolloutJob read_rollout_job(const store::Statement& q) {
     RolloutJob j;
     j.id = q.int64(0);
     j.file_id = q.int64(1);
@@ -49,7 +49,7 @@ RolloutJob read_job(const store::Statement& q) {
     return j;
 }
 
-RolloutCharger read_charger(const store::Statement& q) {
+RolloutCharger read_rollout_charger(const store::Statement& q) {
     RolloutCharger c;
     c.id = q.int64(0);
     c.job_id = q.int64(1);
@@ -67,12 +67,12 @@ RolloutCharger read_charger(const store::Statement& q) {
 Result<void> attach_chargers(Connection& db, RolloutJob& job) {
     auto rows = db.all(
         [](const store::Statement& q) {
-            RolloutCharger c = read_charger(q);
+            RolloutCharger c = read_rollout_charger(q);
             c.firmware_version = q.text(9);
             c.booted_at = q.text(10);
             return c;
         },
-        "SELECT " + std::string(kChargerColumns) +
+        "SELECT " + std::string(kRolloutChargerColumns) +
             ", COALESCE(c.boot_firmware, ''), COALESCE(c.boot_at, '') FROM rollout_chargers r LEFT JOIN chargers c "
             "ON c.chargebox_id = r.chargebox_id WHERE r.job_id = ?1 ORDER BY r.id",
         job.id);
@@ -86,7 +86,7 @@ Result<void> attach_chargers(Connection& db, RolloutJob& job) {
 } // namespace
 
 Result<std::optional<RolloutJob>> find_rollout_job(Connection& db, std::int64_t id) {
-    auto job = db.first(read_job, "SELECT " + std::string(kJobColumns) + " FROM rollout_jobs WHERE id = ?1", id);
+    auto job = db.first(read_rollout_job, "SELECT " + std::string(kRolloutColumns) + " FROM rollout_jobs WHERE id = ?1", id);
     if (!job || !*job) {
         return job;
     }
@@ -238,7 +238,7 @@ Result<std::int64_t> create_rollout_job(Connection& db, const RolloutJob& j) {
 
 Result<std::vector<RolloutJob>> list_rollout_jobs(Connection& db, int limit) {
     auto jobs =
-        db.all(read_job, "SELECT " + std::string(kJobColumns) + " FROM rollout_jobs ORDER BY id DESC LIMIT ?1", limit);
+        db.all(read_rollout_job, "SELECT " + std::string(kRolloutColumns) + " FROM rollout_jobs ORDER BY id DESC LIMIT ?1", limit);
     if (!jobs) {
         return jobs;
     }
@@ -283,8 +283,8 @@ Result<bool> cancel_rollout_job(Connection& db, std::int64_t id, std::string_vie
 
 Result<std::vector<RolloutJob>> due_rollout_jobs(Connection& db, std::int64_t now) {
     // Cancelled jobs too while a charger of theirs is still in progress (it times out like any other).
-    auto jobs = db.all(read_job,
-                       "SELECT " + std::string(kJobColumns) +
+    auto jobs = db.all(read_rollout_job,
+                       "SELECT " + std::string(kRolloutColumns) +
                            " FROM rollout_jobs j WHERE (state IN ('scheduled', 'running') AND start_at <= ?1) OR "
                            "(state = 'cancelled' AND EXISTS (SELECT 1 FROM rollout_chargers r WHERE r.job_id = j.id "
                            "AND r.status IN ('sent', 'Downloading', 'Downloaded', 'Installing'))) ORDER BY id",
@@ -294,8 +294,8 @@ Result<std::vector<RolloutJob>> due_rollout_jobs(Connection& db, std::int64_t no
     }
     for (auto& j : *jobs) {
         // Only the rows not ended yet: waiting, in progress, or failed with a retry left.
-        auto rows = db.all(read_charger,
-                           "SELECT " + std::string(kChargerColumns) +
+        auto rows = db.all(read_rollout_charger,
+                           "SELECT " + std::string(kRolloutChargerColumns) +
                                " FROM rollout_chargers r WHERE r.job_id = ?1 AND (r.status IN ('queued', 'offline', "
                                "'busy-charging', 'sent', 'Downloading', 'Downloaded', 'Installing') OR (r.status IN "
                                "('DownloadFailed', 'InstallationFailed', 'timeout', 'rejected') AND r.attempts <= ?2)) "

@@ -33,7 +33,7 @@ InstalledProfileRow read_installed(const store::Statement& q) {
     return r;
 }
 
-Result<std::int64_t> count(Connection& db, std::string_view sql, std::int64_t arg) {
+Result<std::int64_t> count_rows(Connection& db, std::string_view sql, std::int64_t arg) {
     auto n = db.first([](const store::Statement& q) { return q.int64(0); }, sql, arg);
     if (!n) {
         return n.error();
@@ -69,7 +69,7 @@ Result<std::optional<ProfileTemplateRow>> find_profile_template(Connection& db, 
 
 Result<TemplateAdded> add_profile_template(Connection& db, const ProfileTemplateRow& row) {
     TemplateAdded out;
-    auto n = count(db, "SELECT COUNT(*) FROM profile_templates WHERE id > ?1", 0);
+    auto n = count_rows(db, "SELECT COUNT(*) FROM profile_templates WHERE id > ?1", 0);
     if (!n) {
         return n.error();
     }
@@ -107,7 +107,7 @@ Result<TemplateAdded> add_profile_template(Connection& db, const ProfileTemplate
 }
 
 Result<std::int64_t> template_installations(Connection& db, std::int64_t id) {
-    return count(db, "SELECT COUNT(*) FROM charger_profiles WHERE template_id = ?1", id);
+    return count_rows(db, "SELECT COUNT(*) FROM charger_profiles WHERE template_id = ?1", id);
 }
 
 Result<bool> delete_profile_template(Connection& db, std::int64_t id) {

@@ -7,7 +7,7 @@ namespace cs::db {
 
 namespace {
 
-constexpr std::string_view kColumns = "id, chargebox_id, connector_id, id_tag, parent_id_tag, expiry_date, "
+constexpr std::string_view kReservationColumns = "id, chargebox_id, connector_id, id_tag, parent_id_tag, expiry_date, "
                                       "expires_at, status, answer, created_at, ended_at, transaction_id";
 constexpr std::string_view kOpen = "status IN ('pending', 'active')";
 constexpr std::int64_t kMaxReservationId = 2147483647;
@@ -32,7 +32,7 @@ ReservationRow read_row(const store::Statement& q) {
 }
 
 std::string select(std::string_view where) {
-    return "SELECT " + std::string(kColumns) + " FROM reservations WHERE " + std::string(where);
+    return "SELECT " + std::string(kReservationColumns) + " FROM reservations WHERE " + std::string(where);
 }
 
 Result<std::int64_t> count(Connection& db, const std::string& sql, std::string_view arg = {}) {

@@ -173,10 +173,10 @@ Result<void> interrupt_security_jobs(Connection& db, std::string_view now) {
 
 namespace {
 
-constexpr std::string_view kJobColumns =
+constexpr std::string_view kSecurityJobColumns =
     "id, kind, target_profile, state, created_at, finished_at, concurrency, max_attempts";
 
-SecurityJobRow read_job(const store::Statement& q) {
+SecurityJobRow read_security_job(const store::Statement& q) {
     SecurityJobRow j;
     j.id = q.int64(0);
     j.kind = q.text(1);
@@ -205,7 +205,7 @@ Result<void> add_counts(Connection& db, SecurityJobRow& j) {
 
 Result<std::vector<SecurityJobRow>> list_security_jobs(Connection& db, int limit) {
     auto jobs =
-        db.all(read_job, "SELECT " + std::string(kJobColumns) + " FROM security_jobs ORDER BY id DESC LIMIT ?1", limit);
+        db.all(read_security_job, "SELECT " + std::string(kSecurityJobColumns) + " FROM security_jobs ORDER BY id DESC LIMIT ?1", limit);
     if (!jobs) {
         return jobs.error();
     }
@@ -218,7 +218,7 @@ Result<std::vector<SecurityJobRow>> list_security_jobs(Connection& db, int limit
 }
 
 Result<std::optional<SecurityJobRow>> find_security_job(Connection& db, std::int64_t job) {
-    auto found = db.first(read_job, "SELECT " + std::string(kJobColumns) + " FROM security_jobs WHERE id = ?1", job);
+    auto found = db.first(read_security_job, "SELECT " + std::string(kSecurityJobColumns) + " FROM security_jobs WHERE id = ?1", job);
     if (!found || !*found) {
         return found;
     }

@@ -14,7 +14,7 @@ namespace cs::db {
 
 namespace {
 
-constexpr std::string_view kColumns =
+constexpr std::string_view kSiteColumns =
     "id, name, unit, limit_value, phases, voltage, schedule, min_session_a, failsafe_a, created_at, updated_at";
 
 // The schedule as text: "minute:limit" pairs separated by ';' (its values were checked by the API).
@@ -105,7 +105,7 @@ Result<void> migrate_sites(Connection& db) {
 }
 
 Result<std::vector<SiteRow>> list_sites(Connection& db) {
-    auto all = db.all(read_site, "SELECT " + std::string(kColumns) + " FROM sites ORDER BY id");
+    auto all = db.all(read_site, "SELECT " + std::string(kSiteColumns) + " FROM sites ORDER BY id");
     if (!all) {
         return all.error();
     }
@@ -118,7 +118,7 @@ Result<std::vector<SiteRow>> list_sites(Connection& db) {
 }
 
 Result<std::optional<SiteRow>> find_site(Connection& db, std::int64_t id) {
-    auto found = db.first(read_site, "SELECT " + std::string(kColumns) + " FROM sites WHERE id = ?1", id);
+    auto found = db.first(read_site, "SELECT " + std::string(kSiteColumns) + " FROM sites WHERE id = ?1", id);
     if (found && *found) {
         if (auto r = add_chargers(db, **found); !r) {
             return r.error();

@@ -76,7 +76,7 @@ Result<std::optional<UserRow>> user_by_token(Connection& db, const std::string& 
                     token_hash);
 }
 
-Result<void> add_session(Connection& db, const std::string& session_hash, const SessionRow& session, std::int64_t now) {
+Result<void> add_session(Connection& db, const std::string& session_hash, const UserSession& session, std::int64_t now) {
     if (auto r = db.run("DELETE FROM user_sessions WHERE expires_at < ?1", now); !r) {
         return r;
     }
@@ -84,11 +84,11 @@ Result<void> add_session(Connection& db, const std::string& session_hash, const 
                   session_hash, session.user_name, session.csrf, session.expires_at);
 }
 
-Result<std::optional<std::pair<UserRow, SessionRow>>> find_session(Connection& db, const std::string& session_hash,
+Result<std::optional<std::pair<UserRow, UserSession>>> find_session(Connection& db, const std::string& session_hash,
                                                                    std::int64_t now) {
     return db.first(
         [](const store::Statement& q) {
-            return std::make_pair(read_user(q), SessionRow{q.text(0), q.text(5), q.int64(6)});
+            return std::make_pair(read_user(q), UserSession{q.text(0), q.text(5), q.int64(6)});
         },
         "SELECT " + std::string(kUserColumns) +
             ", s.csrf, s.expires_at FROM user_sessions s JOIN users u ON u.name = s.user_name "

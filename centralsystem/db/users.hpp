@@ -21,7 +21,7 @@ struct UserRow {
 };
 
 // A signed-in session: whose it is, its CSRF token and when it ends (seconds since the epoch).
-struct SessionRow {
+struct UserSession {
     std::string user_name, csrf;
     std::int64_t expires_at = 0;
 };
@@ -41,9 +41,9 @@ Result<void> add_user_token(Connection& db, const std::string& user_name, const 
 // The user an API token's hash belongs to, or nullopt.
 Result<std::optional<UserRow>> user_by_token(Connection& db, const std::string& token_hash);
 // Stores a session; sessions ended before `now` are removed on the way (the table stays small).
-Result<void> add_session(Connection& db, const std::string& session_hash, const SessionRow& session, std::int64_t now);
+Result<void> add_session(Connection& db, const std::string& session_hash, const UserSession& session, std::int64_t now);
 // The session of a cookie's hash with its user, when it has not ended at `now`.
-Result<std::optional<std::pair<UserRow, SessionRow>>> find_session(Connection& db, const std::string& session_hash,
+Result<std::optional<std::pair<UserRow, UserSession>>> find_session(Connection& db, const std::string& session_hash,
                                                                    std::int64_t now);
 Result<void> delete_session(Connection& db, const std::string& session_hash);
 

@@ -26,7 +26,7 @@ struct Change {
     std::optional<int> retries, retry_interval;
 };
 
-struct Applied {
+struct RolloutApplied {
     std::vector<Change> sent; // rows now "sent": UpdateFirmware goes out for them
 };
 
@@ -182,9 +182,9 @@ void RolloutScheduler::plan(const Snapshot& s) {
         busy_ = false;
         return again();
     }
-    cs_.store<Applied>(
-        [changes = std::move(changes), states = std::move(states)](store::Connection& db) -> ocpp::Result<Applied> {
-            Applied applied;
+    cs_.store<RolloutApplied>(
+        [changes = std::move(changes), states = std::move(states)](store::Connection& db) -> ocpp::Result<RolloutApplied> {
+            RolloutApplied applied;
             for (const auto& c : changes) {
                 auto done = db::update_rollout_charger(db, c.row, c.expected);
                 if (!done) {
@@ -201,7 +201,7 @@ void RolloutScheduler::plan(const Snapshot& s) {
             }
             return applied;
         },
-        [this, alive = alive_](ocpp::Result<Applied> applied) {
+        [this, alive = alive_](ocpp::Result<RolloutApplied> applied) {
             if (!*alive) {
                 return;
             }

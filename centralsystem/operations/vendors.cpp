@@ -1,4 +1,5 @@
 // The DataTransfer vendor registry and the built-in example vendor (vendors.hpp).
+#include "ocpp/text/split.hpp"
 #include "centralsystem/operations/vendors.hpp"
 
 #include <algorithm>
@@ -8,10 +9,7 @@ namespace cs::operations {
 
 namespace {
 
-std::string lower(std::string s) {
-    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return s;
-}
+using ocpp::text::lower;
 
 } // namespace
 

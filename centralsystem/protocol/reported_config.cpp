@@ -1,3 +1,4 @@
+#include "ocpp/text/split.hpp"
 #include "centralsystem/protocol/reported_config.hpp"
 
 #include <algorithm>
@@ -9,13 +10,7 @@ namespace cs {
 
 namespace {
 
-std::string lower(std::string_view s) {
-    std::string out(s);
-    for (char& c : out) {
-        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    }
-    return out;
-}
+using ocpp::text::lower;
 
 std::string trim(std::string_view s) {
     while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) {
@@ -27,8 +22,8 @@ std::string trim(std::string_view s) {
     return std::string(s);
 }
 
-// A whole number within [lo, hi], or nullopt.
-std::optional<long> whole(const std::string& text, long lo, long hi) {
+// A whole_long number within [lo, hi], or nullopt.
+std::optional<long> whole_long(const std::string& text, long lo, long hi) {
     const std::string t = trim(text);
     char* end = nullptr;
     const long v = std::strtol(t.c_str(), &end, 10);
@@ -58,7 +53,7 @@ std::map<int, int> phases_by_connector(const std::string& rotation) {
         const std::string item = trim(rotation.substr(start, comma == std::string::npos ? comma : comma - start));
         const auto dot = item.find('.');
         if (dot != std::string::npos) {
-            const auto connector = whole(item.substr(0, dot), 0, 1000);
+            const auto connector = whole_long(item.substr(0, dot), 0, 1000);
             const std::string r = lower(item.substr(dot + 1));
             if (connector) {
                 const bool rotates = std::find(std::begin(kRotations), std::end(kRotations), r) != std::end(kRotations);
@@ -102,12 +97,12 @@ Prefill derive_prefill(const std::vector<std::pair<std::string, std::string>>& k
     };
     Prefill p;
     if (const auto* v = find("numberofconnectors")) {
-        if (auto n = whole(*v, 1, 100)) {
+        if (auto n = whole_long(*v, 1, 100)) {
             p.number_of_connectors = static_cast<int>(*n);
         }
     }
     if (const auto* v = find("metervaluesampleinterval")) {
-        if (auto n = whole(*v, 0, 86400)) {
+        if (auto n = whole_long(*v, 0, 86400)) {
             p.meter_value_sample_interval = static_cast<int>(*n);
         }
     }
@@ -131,7 +126,7 @@ Prefill derive_prefill(const std::vector<std::pair<std::string, std::string>>& k
         point.connector_id = c;
         auto it = phases.find(c);
         if (it == phases.end()) {
-            it = phases.find(0); // connector 0 speaks for the whole charger
+            it = phases.find(0); // connector 0 speaks for the whole_long charger
         }
         if (it != phases.end() && it->second > 0) {
             point.phases = it->second;

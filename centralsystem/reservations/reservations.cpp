@@ -15,14 +15,6 @@ using namespace ocpp::v16;
 namespace {
 
 // What went wrong with a typed call, in the words describe_failure uses for raw ones.
-template <class Conf> std::string failure_of(const std::string& action, const ocpp::CallOutcome<Conf>& out) {
-    ocpp::RawOutcome raw;
-    raw.status = out.status;
-    raw.error_code = out.error_code;
-    raw.error_description = out.error_description;
-    return describe_failure(action, raw);
-}
-
 // What recording a charger's answer did: whether the row was still open, and the row as it is now.
 struct Answered {
     bool recorded = false;
@@ -132,7 +124,7 @@ void Reservations::reserve(const ReserveRequest& req, Done done) {
             return;
         }
         if (!out.ok()) {
-            return done(ReserveResult{ReserveOutcome::Failed, std::nullopt, failure_of("GetConfiguration", out)});
+            return done(ReserveResult{ReserveOutcome::Failed, std::nullopt, describe_failure("GetConfiguration", out)});
         }
         bool supported = false;
         for (const auto& kv : out.conf->configurationKey.value_or(std::vector<KeyValue>{})) {
@@ -160,7 +152,7 @@ void Reservations::send_reserve(db::ReservationRow row, std::shared_ptr<ocpp::Pe
             return;
         }
         if (!out.ok()) {
-            return answered(std::move(row), "failed", failure_of("ReserveNow", out), ReserveOutcome::Failed, done);
+            return answered(std::move(row), "failed", describe_failure("ReserveNow", out), ReserveOutcome::Failed, done);
         }
         const std::string status = to_string(out.conf->status);
         const bool accepted = out.conf->status == ReservationStatus::Accepted;
@@ -231,7 +223,7 @@ void Reservations::cancel(std::int64_t id, Done done) {
                 }
                 if (!out.ok()) {
                     return done(
-                        ReserveResult{ReserveOutcome::Failed, std::move(row), failure_of("CancelReservation", out)});
+                        ReserveResult{ReserveOutcome::Failed, std::move(row), describe_failure("CancelReservation", out)});
                 }
                 // Rejected: the charger holds no such reservation (it ended there already); it is over here too.
                 const std::string answer = to_string(out.conf->status);

@@ -139,6 +139,14 @@ private:
 
 // What went wrong with a call, in words ("no answer within 30 s", "CALLERROR NotSupported: ...").
 std::string describe_failure(const std::string& action, const ocpp::RawOutcome& out);
+// The same for a typed call's outcome.
+template <class Conf> std::string describe_failure(const std::string& action, const ocpp::CallOutcome<Conf>& out) {
+    ocpp::RawOutcome raw;
+    raw.status = out.status;
+    raw.error_code = out.error_code;
+    raw.error_description = out.error_description;
+    return describe_failure(action, raw);
+}
 // The "status" of a CALLRESULT payload, or "".
 std::string answer_status(const ocpp::RawOutcome& out);
 

@@ -1,5 +1,6 @@
 #include "ocpp/peer/peer.hpp"
 
+#include <cstdio>
 #include <cstring>
 
 #include "ocpp/log/log_text.hpp"
@@ -40,8 +41,12 @@ private:
         doc_;
 };
 
-std::string seconds_text(Clock::Duration d) {
-    return std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(d).count() / 1000.0) + " s";
+// "30 s", "0.5 s".
+std::string timeout_text(Clock::Duration d) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%g s",
+                  static_cast<double>(std::chrono::duration_cast<std::chrono::milliseconds>(d).count()) / 1000.0);
+    return text;
 }
 } // namespace
 
@@ -317,10 +322,10 @@ void Peer::on_deadline() {
     for (auto& call : calls_.expire(session_->executor().clock().now())) {
         ++stats_.timeouts;
         warnings_.log_with(LogLevel::Warn, "unanswered calls",
-                           [&] { return call.action + " got no answer within " + seconds_text(call.timeout); });
+                           [&] { return call.action + " got no answer within " + timeout_text(call.timeout); });
         RawOutcome out;
         out.status = CallStatus::Timeout;
-        out.error_description = "no answer within " + seconds_text(call.timeout);
+        out.error_description = "no answer within " + timeout_text(call.timeout);
         out.latency = call.timeout;
         observe_outgoing(call.action, out);
         call.data.done(std::move(out));

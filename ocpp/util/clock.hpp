@@ -1,8 +1,15 @@
 #pragma once
 // Clock: steady time for timeouts and wall time for OCPP timestamps; injected so tests advance time by hand.
 #include <chrono>
+#include <cstdint>
 
 namespace ocpp {
+
+// Seconds since 1970 of the system clock (session expiries, signed URL lifetimes).
+inline std::int64_t unix_seconds_now() {
+    return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
 
 class Clock {
 public:

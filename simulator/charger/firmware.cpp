@@ -37,8 +37,8 @@ using transfer_steps::judge_firmware;
 using transfer_steps::retry_interval;
 using transfer_steps::safe_chars;
 
-constexpr auto kInstallTime = std::chrono::seconds(2);     // from Installing to the reboot
-constexpr auto kSessionWaitPoll = std::chrono::seconds(5); // how often a waiting install looks at the sessions
+using transfer_steps::kInstallTime;
+using transfer_steps::kSessionWaitPoll;
 
 bool is_final(FirmwareStatus s) {
     return s == FirmwareStatus::Installed || s == FirmwareStatus::DownloadFailed ||

@@ -1,3 +1,4 @@
+#include "ocpp/text/split.hpp"
 #include "simulator/charger/transfer_steps.hpp"
 
 #include <algorithm>
@@ -13,16 +14,6 @@ namespace {
 constexpr auto kDefaultRetryInterval = std::chrono::seconds(60); // when the request gives none
 constexpr auto kMaxRetryInterval = std::chrono::hours(24);
 constexpr std::size_t kMaxVersion = 50; // BootNotification's firmwareVersion is CiString50
-
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) {
-        s.remove_suffix(1);
-    }
-    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) {
-        s.remove_prefix(1);
-    }
-    return s;
-}
 
 } // namespace
 
@@ -73,12 +64,12 @@ FirmwareVerdict judge_firmware(const std::string& file, const std::string& locat
     bool first = true;
     while (pos < all.size()) {
         const auto end = std::min(all.find('\n', pos), all.size());
-        const std::string_view line = trim(all.substr(pos, std::min<std::size_t>(end - pos, 256)));
+        const std::string_view line = ocpp::text::trim(all.substr(pos, std::min<std::size_t>(end - pos, 256)));
         if (line == "corrupt") {
             return v;
         }
         if (first && line.rfind("version=", 0) == 0) {
-            v.version = std::string(trim(line.substr(8)));
+            v.version = std::string(ocpp::text::trim(line.substr(8)));
         }
         first = false;
         pos = end + 1;

@@ -2,6 +2,7 @@
 // The rules a simulated charger's file transfers share (UpdateFirmware, GetDiagnostics, SignedUpdateFirmware,
 // GetLog): how retries and retry intervals are bounded, the names of uploaded files and the verdict on a downloaded
 // firmware file.
+#include <chrono>
 #include <optional>
 #include <string>
 
@@ -11,6 +12,10 @@
 namespace sim::transfer_steps {
 
 constexpr int kMaxRetries = 10; // more retries than this are not honoured
+// A firmware update (plain or signed): from Installing to the reboot, and how often an install that waits for the
+// running sessions looks at them again.
+constexpr auto kInstallTime = std::chrono::seconds(2);
+constexpr auto kSessionWaitPoll = std::chrono::seconds(5);
 
 // The pause between attempts: `seconds` when positive (at most a day), else one minute.
 ocpp::Clock::Duration retry_interval(const std::optional<int>& seconds);

@@ -10,12 +10,12 @@ namespace sim {
 
 namespace {
 
-ocpp::Clock::Duration seconds(double s) {
+ocpp::Clock::Duration duration_of(double s) {
     return std::chrono::duration_cast<ocpp::Clock::Duration>(std::chrono::duration<double>(s));
 }
 
 ocpp::Clock::Duration minutes(double m) {
-    return seconds(m * 60.0);
+    return duration_of(m * 60.0);
 }
 
 } // namespace
@@ -170,7 +170,7 @@ FleetConfig fleet_config(const Options& o) {
         tls.key_file = o.key_file;
         c.client.tls = tls;
     }
-    c.peer.call_timeout = seconds(o.call_timeout_s);
+    c.peer.call_timeout = duration_of(o.call_timeout_s);
     c.peer.validate_outgoing = true;
     return c;
 }

@@ -1,3 +1,4 @@
+#include "ocpp/text/number.hpp"
 #include "simulator/fleet/report.hpp"
 
 #include <cerrno>
@@ -17,11 +18,7 @@ namespace sim {
 
 namespace {
 
-std::string fixed(double v, int decimals = 1) {
-    char buf[64];
-    std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
-    return buf;
-}
+using ocpp::text::fixed;
 
 // 7.5 and 45 rather than 7.500000 and 45.000000.
 std::string plain(double v) {
@@ -58,25 +55,25 @@ ActionStats all_actions(const Stats& stats) {
     return all;
 }
 
-using Writer = rapidjson::PrettyWriter<rapidjson::StringBuffer>;
+using ReportWriter = rapidjson::PrettyWriter<rapidjson::StringBuffer>;
 using Counts = std::initializer_list<std::pair<const char*, std::uint64_t>>;
 
 // Writes "key": n members into the object the caller has opened.
-void write_members(Writer& w, Counts counts) {
+void write_members(ReportWriter& w, Counts counts) {
     for (const auto& [key, n] : counts) {
         member(w, key, n);
     }
 }
 
 // Writes "name": {"key": n, ...}.
-void write_group(Writer& w, const char* name, Counts counts) {
+void write_group(ReportWriter& w, const char* name, Counts counts) {
     w.Key(name);
     w.StartObject();
     write_members(w, counts);
     w.EndObject();
 }
 
-void write_action(Writer& w, const ActionStats& a) {
+void write_action(ReportWriter& w, const ActionStats& a) {
     w.StartObject();
     write_members(w, {{"sent", a.sent},
                       {"ok", a.ok},
@@ -102,7 +99,7 @@ void write_action(Writer& w, const ActionStats& a) {
     w.EndObject();
 }
 
-void write_counts(Writer& w, const std::map<std::string, std::uint64_t>& counts) {
+void write_counts(ReportWriter& w, const std::map<std::string, std::uint64_t>& counts) {
     w.StartObject();
     for (const auto& [name, n] : counts) {
         member(w, name.c_str(), n);
@@ -110,7 +107,7 @@ void write_counts(Writer& w, const std::map<std::string, std::uint64_t>& counts)
     w.EndObject();
 }
 
-void write_strings(Writer& w, const std::vector<std::string>& list) {
+void write_strings(ReportWriter& w, const std::vector<std::string>& list) {
     w.StartArray();
     for (const auto& s : list) {
         w.String(s);
@@ -119,7 +116,7 @@ void write_strings(Writer& w, const std::vector<std::string>& list) {
 }
 
 // The effective options under their command-line names, so they can be pasted into a --config file.
-void write_options(Writer& w, const Options& o) {
+void write_options(ReportWriter& w, const Options& o) {
     auto text = [&w](const char* key, const std::string& v) {
         w.Key(key);
         if (v.empty()) {
@@ -309,7 +306,7 @@ std::string summary_table(const RunSummary& run) {
 std::string report_json(const RunSummary& run, const Options& options, const std::vector<std::string>& failures) {
     const Stats& s = run.stats;
     rapidjson::StringBuffer buffer;
-    Writer w(buffer);
+    ReportWriter w(buffer);
     w.SetIndent(' ', 2);
     w.SetFormatOptions(rapidjson::kFormatSingleLineArray); // rows of the time series on one line each
     w.StartObject();

@@ -1,4 +1,5 @@
 // `ocpp-simulator flow`: the REST steps, then the fleet connects and charges, then the REST API is checked.
+#include "ocpp/text/number.hpp"
 #include "simulator/flow/flow.hpp"
 
 #include <unistd.h>
@@ -18,7 +19,7 @@ namespace {
 
 using flow::FlowCharger;
 
-void say(const std::string& line) {
+void say_flow(const std::string& line) {
     std::fprintf(stderr, "ocpp-simulator flow: %s\n", line.c_str());
 }
 
@@ -85,11 +86,7 @@ std::string chargers_text(std::uint64_t n) {
     return with_commas(n) + (n == 1 ? " charger" : " chargers");
 }
 
-std::string fixed(double v) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.1f", v);
-    return buf;
-}
+using ocpp::text::fixed;
 
 std::string steps_table(const std::vector<FlowStep>& steps) {
     char line[256];
@@ -151,7 +148,7 @@ Stats run_fleet(const FlowOptions& o, const std::vector<FlowCharger>& chargers, 
                 ocpp::StopSignals& signals, bool& interrupted) {
     auto schemas = ocpp::validation::Registry::v16();
     if (!schemas) {
-        say("cannot load the OCPP 1.6 schemas: " + schemas.error().message);
+        say_flow("cannot load the OCPP 1.6 schemas: " + schemas.error().message);
         return {};
     }
     std::vector<PlannedCharger> plan;
@@ -184,7 +181,7 @@ Stats run_fleet(const FlowOptions& o, const std::vector<FlowCharger>& chargers, 
     status.finish();
     const int before = signals.count();
     if (!fleet.stop(std::chrono::seconds(15), [&] { return signals.count() > before; })) {
-        say("warning: not every charger finished stopping in time");
+        say_flow("warning: not every charger finished stopping in time");
     }
     return fleet.snapshot();
 }
@@ -202,12 +199,12 @@ int run_flow(const FlowOptions& o) {
     const auto start = std::chrono::steady_clock::now();
     const FdLimit limit = raise_fd_limit();
     if (auto refusal = check_fd_limit(o.chargers + static_cast<std::uint64_t>(o.concurrency), limit.soft)) {
-        say(*refusal);
+        say_flow(*refusal);
         return 1;
     }
     ocpp::StopSignals signals;
     auto chargers = flow::plan_flow_chargers(o);
-    say(chargers_text(o.chargers) + ": create" + (o.claims.empty() ? "" : " from claiming codes") +
+    say_flow(chargers_text(o.chargers) + ": create" + (o.claims.empty() ? "" : " from claiming codes") +
         ", commission and register an id tag through " + o.central + "/api/v1, then connect to " + o.ocpp_url +
         " and charge one session each; Ctrl-C stops");
     std::vector<FlowStep> steps;
@@ -216,7 +213,7 @@ int run_flow(const FlowOptions& o) {
         FlowStep step;
         step.name = name;
         flow::run_step(o, chargers, step, wanted, work, [&] { return signals.count() > 0; });
-        say(std::string(name) + ": " + with_commas(step.ok) + " ok, " + with_commas(step.failed) + " failed" +
+        say_flow(std::string(name) + ": " + with_commas(step.ok) + " ok, " + with_commas(step.failed) + " failed" +
             (step.skipped > 0 ? ", " + with_commas(step.skipped) + " skipped (interrupted)" : ""));
         steps.push_back(std::move(step));
     };
@@ -307,7 +304,7 @@ int run_flow(const FlowOptions& o) {
     std::fflush(stdout);
     if (!o.report_file.empty()) {
         if (auto w = write_file(o.report_file, flow_report(o, steps, passed, seconds, dashboard)); !w) {
-            say("--report: " + w.error().message);
+            say_flow("--report: " + w.error().message);
             return 1;
         }
     }

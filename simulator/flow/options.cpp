@@ -47,7 +47,7 @@ template <class Int> std::optional<std::string> to_int(const std::string& v, lon
 }
 
 // Why a text is not a value of an option, or nullopt.
-using Problem = std::optional<std::string> (*)(const std::string&);
+using Check = std::optional<std::string> (*)(const std::string&);
 
 // The problem `message` when `bad`, else none.
 std::optional<std::string> problem_if(bool bad, std::string message) {
@@ -55,7 +55,7 @@ std::optional<std::string> problem_if(bool bad, std::string message) {
 }
 
 // An option whose text goes into `field` as it is, once `problem` (if any) finds nothing wrong with it.
-Apply text_into(std::string FlowOptions::*field, Problem problem = nullptr) {
+Apply text_into(std::string FlowOptions::*field, Check problem = nullptr) {
     return [field, problem](FlowOptions& o, const std::string& v) -> std::optional<std::string> {
         if (auto p = problem ? problem(v) : std::nullopt) {
             return p;

@@ -1,3 +1,4 @@
+#include "ocpp/text/number.hpp"
 #include "simulator/report/compare.hpp"
 
 #include <algorithm>
@@ -30,11 +31,7 @@ Figures figures_of(const rapidjson::Value* a, double duration) {
     return f;
 }
 
-std::string fixed(double v, int decimals = 1) {
-    char buf[64];
-    std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
-    return buf;
-}
+using ocpp::text::fixed;
 
 // "+12.5 %", "-3.0 %", "new" (from zero), "=" (both zero).
 std::string change(double base, double next) {

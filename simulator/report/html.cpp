@@ -1,3 +1,4 @@
+#include "ocpp/text/number.hpp"
 #include "simulator/report/html.hpp"
 
 #include <cstdio>
@@ -13,11 +14,7 @@ namespace sim {
 
 namespace {
 
-std::string fixed(double v, int decimals = 1) {
-    char buf[64];
-    std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
-    return buf;
-}
+using ocpp::text::fixed;
 
 std::string count(double v) {
     std::string digits = fixed(v, 0);

@@ -10,7 +10,7 @@ namespace {
 
 using namespace cs::test;
 
-const std::string C = "/api/v1/chargers";
+const std::string kChargersPath = "/api/v1/chargers";
 
 // The audit entries of a charger, newest first, as "action field old->new by actor".
 std::vector<std::string> audit_lines(const rapidjson::Document& d) {
@@ -33,7 +33,7 @@ TEST_F(Corrections, PlannedChargerIsEditedThenDeletedAndItsIdsAreFreeAgain) {
     create_charger("CORR000002", "corr-password-2");
     // Charge points of a planned charger: change the first, add a second.
     auto r =
-        api("PATCH", C + "/CORR000001",
+        api("PATCH", kChargersPath + "/CORR000001",
             R"({"vendor":"ABB","chargePoints":[{"connectorId":1,"evseId":"DE*ABC*E9*1","standard":"IEC_62196_T2"},)"
             R"({"connectorId":2,"evseId":"DE*ABC*E9*2","powerType":"DC","maxPowerKw":50}]})");
     ASSERT_EQ(r.status, 200) << r.body;
@@ -42,29 +42,29 @@ TEST_F(Corrections, PlannedChargerIsEditedThenDeletedAndItsIdsAreFreeAgain) {
     EXPECT_STREQ(c["chargePoints"][1]["evseId"].GetString(), "DE*ABC*E9*2");
     EXPECT_STREQ(c["vendor"].GetString(), "ABB");
     // Another charger's EVSE ID is refused, naming the field; nothing of that request is kept.
-    r = api("PATCH", C + "/CORR000001",
+    r = api("PATCH", kChargersPath + "/CORR000001",
             R"({"vendor":"X","chargePoints":[{"connectorId":1,"evseId":"DE*ABC*ECORR000002*1"}]})");
     EXPECT_EQ(r.status, 409) << r.body;
     EXPECT_NE(r.body.find("chargePoints/0/evseId"), std::string::npos) << r.body;
-    EXPECT_STREQ(parse_json(api("GET", C + "/CORR000001").body)["vendor"].GetString(), "ABB");
+    EXPECT_STREQ(parse_json(api("GET", kChargersPath + "/CORR000001").body)["vendor"].GetString(), "ABB");
     // Removing charge points: back to one.
-    r = api("PATCH", C + "/CORR000001", R"({"chargePoints":[{"connectorId":2,"evseId":"DE*ABC*E9*2"}]})");
+    r = api("PATCH", kChargersPath + "/CORR000001", R"({"chargePoints":[{"connectorId":2,"evseId":"DE*ABC*E9*2"}]})");
     ASSERT_EQ(r.status, 200) << r.body;
     EXPECT_EQ(parse_json(r.body)["chargePoints"].Size(), 1u);
 
-    auto lines = audit_lines(parse_json(api("GET", C + "/CORR000001/audit").body));
+    auto lines = audit_lines(parse_json(api("GET", kChargersPath + "/CORR000001/audit").body));
     EXPECT_TRUE(has_line(lines, "edited vendor KEBA->ABB by admin")) << ::testing::PrintToString(lines);
     EXPECT_TRUE(has_line(lines, "edited chargePoints 1 DE*ABC*ECORR000001*1")) << ::testing::PrintToString(lines);
     EXPECT_TRUE(has_line(lines, "created chargePoints")) << ::testing::PrintToString(lines);
     EXPECT_FALSE(has_line(lines, "vendor ABB->X")) << "a refused change is not in the trail";
 
-    ASSERT_EQ(api("DELETE", C + "/CORR000001").status, 204);
-    EXPECT_EQ(api("GET", C + "/CORR000001").status, 404);
-    EXPECT_EQ(api("DELETE", C + "/CORR000001").status, 404);
+    ASSERT_EQ(api("DELETE", kChargersPath + "/CORR000001").status, 204);
+    EXPECT_EQ(api("GET", kChargersPath + "/CORR000001").status, 404);
+    EXPECT_EQ(api("DELETE", kChargersPath + "/CORR000001").status, 404);
     // The ID and the EVSE ID are free again; the trail says who deleted the old one.
-    r = api("POST", C, R"({"chargeBoxId":"CORR000001","chargePoints":[{"connectorId":1,"evseId":"DE*ABC*E9*2"}]})");
+    r = api("POST", kChargersPath, R"({"chargeBoxId":"CORR000001","chargePoints":[{"connectorId":1,"evseId":"DE*ABC*E9*2"}]})");
     EXPECT_EQ(r.status, 201) << r.body;
-    lines = audit_lines(parse_json(api("GET", C + "/CORR000001/audit").body));
+    lines = audit_lines(parse_json(api("GET", kChargersPath + "/CORR000001/audit").body));
     EXPECT_TRUE(has_line(lines, "deleted")) << ::testing::PrintToString(lines);
     EXPECT_EQ(lines.front().substr(0, 7), "created") << ::testing::PrintToString(lines);
 }
@@ -77,59 +77,59 @@ TEST_F(Corrections, ConnectedChargerIsNotDeletedUntilItDisconnects) {
                       "--heartbeat-interval", "2", "--sessions-per-hour", "0"},
                      base_ + ".live.log");
     ASSERT_TRUE(wait_until(
-        [&] { return api("GET", C + "/LIVE000001").body.find("\"connected\":true") != std::string::npos; }, 10s))
+        [&] { return api("GET", kChargersPath + "/LIVE000001").body.find("\"connected\":true") != std::string::npos; }, 10s))
         << file_text(base_ + ".live.log");
     // Its connection would stay up under an ID that no longer exists: refused, naming what to do, nothing deleted.
-    auto r = api("DELETE", C + "/LIVE000001");
+    auto r = api("DELETE", kChargersPath + "/LIVE000001");
     EXPECT_EQ(r.status, 409) << r.body;
     EXPECT_NE(r.body.find("disconnect it first"), std::string::npos) << r.body;
-    EXPECT_EQ(api("GET", C + "/LIVE000001").status, 200);
-    EXPECT_FALSE(has_line(audit_lines(parse_json(api("GET", C + "/LIVE000001/audit").body)), "deleted"));
+    EXPECT_EQ(api("GET", kChargersPath + "/LIVE000001").status, 200);
+    EXPECT_FALSE(has_line(audit_lines(parse_json(api("GET", kChargersPath + "/LIVE000001/audit").body)), "deleted"));
     sim.kill();
     ASSERT_TRUE(wait_until(
-        [&] { return api("GET", C + "/LIVE000001").body.find("\"connected\":false") != std::string::npos; }, 10s));
-    EXPECT_EQ(api("DELETE", C + "/LIVE000001").status, 204);
+        [&] { return api("GET", kChargersPath + "/LIVE000001").body.find("\"connected\":false") != std::string::npos; }, 10s));
+    EXPECT_EQ(api("DELETE", kChargersPath + "/LIVE000001").status, 204);
 }
 
 TEST_F(Corrections, ChargerWithSessionsIsTakenOutOfOperationAndKeepsItsHistory) {
     create_charger("KEEP000001", "keep-password-1");
-    ASSERT_EQ(api("POST", C + "/KEEP000001/prices",
+    ASSERT_EQ(api("POST", kChargersPath + "/KEEP000001/prices",
                   R"({"currency":"EUR","perKwh":0.5,"perSession":1,"validFrom":"2020-01-01T00:00:00Z"})")
                   .status,
               201);
-    EXPECT_EQ(api("POST", C + "/KEEP000001/decommission").status, 409) << "a planned charger is not in operation";
+    EXPECT_EQ(api("POST", kChargersPath + "/KEEP000001/decommission").status, 409) << "a planned charger is not in operation";
     commission_charger("KEEP000001");
-    EXPECT_EQ(api("DELETE", C + "/KEEP000001").status, 409) << "in operation";
+    EXPECT_EQ(api("DELETE", kChargersPath + "/KEEP000001").status, 409) << "in operation";
     const auto fixed =
-        api("PATCH", C + "/KEEP000001", R"({"chargePoints":[{"connectorId":1,"evseId":"DE*ABC*E7*1"}]})");
+        api("PATCH", kChargersPath + "/KEEP000001", R"({"chargePoints":[{"connectorId":1,"evseId":"DE*ABC*E7*1"}]})");
     EXPECT_EQ(fixed.status, 409);
     EXPECT_NE(fixed.body.find("in operation"), std::string::npos) << fixed.body;
     simulate("KEEP", "keep-password-1", 6);
     const auto before = transactions("KEEP000001");
     ASSERT_GT(before["transactions"].Size(), 0u);
 
-    auto r = api("POST", C + "/KEEP000001/decommission");
+    auto r = api("POST", kChargersPath + "/KEEP000001/decommission");
     ASSERT_EQ(r.status, 200) << r.body;
     auto c = parse_json(r.body);
     EXPECT_STREQ(c["status"].GetString(), "planned");
     EXPECT_TRUE(c.HasMember("decommissionedAt"));
-    EXPECT_TRUE(parse_json(api("GET", C + "/KEEP000001").body).HasMember("decommissionedAt"));
+    EXPECT_TRUE(parse_json(api("GET", kChargersPath + "/KEEP000001").body).HasMember("decommissionedAt"));
     // History keeps the charger and its charge points.
-    r = api("DELETE", C + "/KEEP000001");
+    r = api("DELETE", kChargersPath + "/KEEP000001");
     EXPECT_EQ(r.status, 409);
     EXPECT_NE(r.body.find("sessions"), std::string::npos) << r.body;
-    r = api("PATCH", C + "/KEEP000001", R"({"chargePoints":[{"connectorId":1,"evseId":"DE*ABC*E7*1"}]})");
+    r = api("PATCH", kChargersPath + "/KEEP000001", R"({"chargePoints":[{"connectorId":1,"evseId":"DE*ABC*E7*1"}]})");
     EXPECT_EQ(r.status, 409);
     EXPECT_EQ(transactions("KEEP000001")["transactions"].Size(), before["transactions"].Size());
-    EXPECT_EQ(api("POST", C, R"({"chargeBoxId":"KEEP000001"})").status, 409) << "the ID is not free";
-    const auto lines = audit_lines(parse_json(api("GET", C + "/KEEP000001/audit").body));
+    EXPECT_EQ(api("POST", kChargersPath, R"({"chargeBoxId":"KEEP000001"})").status, 409) << "the ID is not free";
+    const auto lines = audit_lines(parse_json(api("GET", kChargersPath + "/KEEP000001/audit").body));
     EXPECT_TRUE(has_line(lines, "decommissioned status operational->planned by admin"))
         << ::testing::PrintToString(lines);
     EXPECT_TRUE(has_line(lines, "put into operation status planned->operational")) << ::testing::PrintToString(lines);
 
     // Put into operation again: the mark goes.
     commission_charger("KEEP000001");
-    EXPECT_FALSE(parse_json(api("GET", C + "/KEEP000001").body).HasMember("decommissionedAt"));
+    EXPECT_FALSE(parse_json(api("GET", kChargersPath + "/KEEP000001").body).HasMember("decommissionedAt"));
 
     // The sessions across chargers: filters and paging.
     auto list = parse_json(api("GET", "/api/v1/sessions?provider=acme&chargeBoxId=KEEP000001").body);

@@ -13,7 +13,7 @@ namespace {
 
 const std::string kPg = "postgresql://ocpp@127.0.0.1:5432/ocppkit";
 
-ocpp::Result<cs::Options> parse(std::vector<std::string> args, const std::vector<std::string>& env = {}) {
+ocpp::Result<cs::Options> parse_cluster(std::vector<std::string> args, const std::vector<std::string>& env = {}) {
     std::vector<char*> argv{const_cast<char*>("ocpp-centralsystem")};
     for (auto& a : args) {
         argv.push_back(a.data());
@@ -24,18 +24,18 @@ ocpp::Result<cs::Options> parse(std::vector<std::string> args, const std::vector
 TEST(ClusterOptions, AreTakenFromFlagsFileAndEnvironment) {
     const std::string secret_file = ::testing::TempDir() + "cluster-secret-" + std::to_string(::getpid());
     std::ofstream(secret_file) << "a-secret-of-the-cluster-42\n";
-    auto o = parse({"--db", kPg, "--node-id", "node-1.eu:a", "--node-address", "10.0.0.11:8180", "--node-lease", "5",
+    auto o = parse_cluster({"--db", kPg, "--node-id", "node-1.eu:a", "--node-address", "10.0.0.11:8180", "--node-lease", "5",
                     "--cluster-secret-file", secret_file});
     ASSERT_TRUE(o) << o.error().message;
     EXPECT_EQ(o->node_id, "node-1.eu:a");
     EXPECT_EQ(o->node_address, "10.0.0.11:8180");
     EXPECT_EQ(o->node_lease, 5);
     EXPECT_EQ(o->cluster_secret, "a-secret-of-the-cluster-42"); // without the line break
-    o = parse({"--db", kPg}, {"OCPPKIT_CLUSTER_SECRET=from-the-environment-1", "OCPPKIT_NODE_ID=n2"});
+    o = parse_cluster({"--db", kPg}, {"OCPPKIT_CLUSTER_SECRET=from-the-environment-1", "OCPPKIT_NODE_ID=n2"});
     ASSERT_TRUE(o) << o.error().message;
     EXPECT_EQ(o->cluster_secret, "from-the-environment-1");
     EXPECT_EQ(o->node_id, "n2");
-    o = parse({"--db", kPg});
+    o = parse_cluster({"--db", kPg});
     ASSERT_TRUE(o);
     EXPECT_EQ(o->node_lease, 10);
     EXPECT_TRUE(o->node_id.empty()); // the program makes HOSTNAME:PORT of it
@@ -68,7 +68,7 @@ TEST(ClusterOptions, BadValuesAreRefusedNamingTheOption) {
              Case{{"--node-address", "10.0.0.1:8180"}, {}, "--node-address needs a database the nodes share"},
              Case{{}, {"OCPPKIT_CLUSTER_SECRET=long-enough-secret-0123"}, "needs a database the nodes share"},
          }) {
-        auto o = parse(c.args, c.env);
+        auto o = parse_cluster(c.args, c.env);
         ASSERT_FALSE(o) << c.words;
         EXPECT_NE(o.error().message.find(c.words), std::string::npos) << o.error().message;
     }

@@ -26,7 +26,7 @@ std::string pem(const std::string& name) {
 
 using namespace std::chrono_literals;
 
-ocpp::Result<cs::Options> parse(std::vector<std::string> args, const std::vector<std::string>& env) {
+ocpp::Result<cs::Options> parse_env(std::vector<std::string> args, const std::vector<std::string>& env) {
     std::vector<char*> argv{const_cast<char*>("ocpp-centralsystem")};
     for (auto& a : args) {
         argv.push_back(a.data());
@@ -49,7 +49,7 @@ protected:
 TEST_F(OptionsEnv, FlagBeatsEnvironmentBeatsConfigBeatsDefault) {
     const std::vector<std::string> env{"OCPPKIT_LISTEN=127.0.0.2:7002", "OCPPKIT_HEARTBEAT_INTERVAL=22",
                                        "OCPPKIT_CONFIG=" + config_, "PATH=/usr/bin"};
-    auto o = parse({"--listen", "127.0.0.3:7003"}, env);
+    auto o = parse_env({"--listen", "127.0.0.3:7003"}, env);
     ASSERT_TRUE(o) << o.error().message;
     EXPECT_EQ(o->host, "127.0.0.3"); // flag
     EXPECT_EQ(o->port, 7003);
@@ -60,17 +60,17 @@ TEST_F(OptionsEnv, FlagBeatsEnvironmentBeatsConfigBeatsDefault) {
     EXPECT_EQ(o->config_file, config_);             // OCPPKIT_CONFIG names the file
     EXPECT_TRUE(o->warnings.empty());
 
-    o = parse({}, env);
+    o = parse_env({}, env);
     ASSERT_TRUE(o);
     EXPECT_EQ(o->host, "127.0.0.2");
     EXPECT_EQ(o->port, 7002);
-    o = parse({"--config", "/nonexistent.yaml"}, env); // the flag names another file: that one is read
+    o = parse_env({"--config", "/nonexistent.yaml"}, env); // the flag names another file: that one is read
     ASSERT_FALSE(o);
     EXPECT_NE(o.error().message.find("/nonexistent.yaml"), std::string::npos);
 }
 
 TEST_F(OptionsEnv, EveryOptionHasItsVariable) {
-    auto o = parse({}, {"OCPPKIT_DB=sqlite:/tmp/env.db", "OCPPKIT_API_TOKEN=0123456789abcdef0123",
+    auto o = parse_env({}, {"OCPPKIT_DB=sqlite:/tmp/env.db", "OCPPKIT_API_TOKEN=0123456789abcdef0123",
                         "OCPPKIT_AUTO_REGISTER=true", "OCPPKIT_TLS_CERT=" + pem("c.pem"),
                         "OCPPKIT_TLS_KEY=" + pem("k.pem"), "OCPPKIT_TLS_CLIENT_CA=" + pem("ca.pem"),
                         "OCPPKIT_LOG_LEVEL=debug", "OCPPKIT_HEARTBEAT_INTERVAL=5", "OCPPKIT_CALL_TIMEOUT=7",
@@ -88,7 +88,7 @@ TEST_F(OptionsEnv, EveryOptionHasItsVariable) {
     EXPECT_EQ(o->port, 0);
     EXPECT_EQ(o->map_tile_url, "https://tiles.example/{z}/{x}/{y}.png");
     // The flag turns auto-register off again; an empty variable is unset.
-    o = parse({"--auto-register=false"}, {"OCPPKIT_AUTO_REGISTER=true", "OCPPKIT_DB="});
+    o = parse_env({"--auto-register=false"}, {"OCPPKIT_AUTO_REGISTER=true", "OCPPKIT_DB="});
     ASSERT_TRUE(o);
     EXPECT_FALSE(o->auto_register);
     EXPECT_EQ(o->db, "sqlite:ocppkit.db");
@@ -106,7 +106,7 @@ TEST_F(OptionsEnv, BadValuesNameTheirVariable) {
           Case{"OCPPKIT_CALL_TIMEOUT=2.5", "not \"2.5\""}, Case{"OCPPKIT_API_TOKEN=short", "16 characters"},
           Case{"OCPPKIT_DB=mysql://x", "sqlite:"}, Case{"OCPPKIT_AUTO_REGISTER=yes", "true or false"},
           Case{"OCPPKIT_LOG_LEVEL=loud", "debug"}, Case{"OCPPKIT_TLS_CERT=" + pem("c.pem"), "go together"}}) {
-        auto o = parse({}, {c.entry});
+        auto o = parse_env({}, {c.entry});
         ASSERT_FALSE(o) << c.entry;
         EXPECT_NE(o.error().message.find(c.words), std::string::npos) << c.entry << ": " << o.error().message;
         const std::string var = c.entry.substr(0, c.entry.find('='));
@@ -115,9 +115,9 @@ TEST_F(OptionsEnv, BadValuesNameTheirVariable) {
         }
     }
     // A bad environment value is an error even when the flag would override it: nothing is silently dropped.
-    EXPECT_FALSE(parse({"--listen", "127.0.0.1:1"}, {"OCPPKIT_LISTEN=nope"}));
+    EXPECT_FALSE(parse_env({"--listen", "127.0.0.1:1"}, {"OCPPKIT_LISTEN=nope"}));
     // An unknown OCPPKIT_ variable (a typo) is a warning, not silence.
-    auto o = parse({}, {"OCPPKIT_LISTNE=127.0.0.1:1", "OCPPKIT_TESTER_API_TOKEN=the-testers-own-token"});
+    auto o = parse_env({}, {"OCPPKIT_LISTNE=127.0.0.1:1", "OCPPKIT_TESTER_API_TOKEN=the-testers-own-token"});
     ASSERT_TRUE(o);
     ASSERT_EQ(o->warnings.size(), 1u); // the tester's variables are not the central system's typos
     EXPECT_NE(o->warnings[0].find("OCPPKIT_LISTNE"), std::string::npos);
@@ -170,14 +170,14 @@ TEST_F(OptionsEnv, BinaryReadsTheEnvironment) {
 namespace {
 
 TEST(Options, TheStoredSampleBudgetComesFromFlagEnvironmentOrConfig) {
-    EXPECT_EQ(parse({}, {})->max_samples_per_minute, 600);
-    EXPECT_EQ(parse({"--max-samples-per-minute", "50"}, {})->max_samples_per_minute, 50);
-    EXPECT_EQ(parse({}, {"OCPPKIT_MAX_SAMPLES_PER_MINUTE=0"})->max_samples_per_minute, 0);
+    EXPECT_EQ(parse_env({}, {})->max_samples_per_minute, 600);
+    EXPECT_EQ(parse_env({"--max-samples-per-minute", "50"}, {})->max_samples_per_minute, 50);
+    EXPECT_EQ(parse_env({}, {"OCPPKIT_MAX_SAMPLES_PER_MINUTE=0"})->max_samples_per_minute, 0);
     const std::string config = "/tmp/cs-options-" + std::to_string(::getpid()) + "-budget.yaml";
     std::ofstream(config) << "max-samples-per-minute: 1200\n";
-    EXPECT_EQ(parse({"--config", config}, {})->max_samples_per_minute, 1200);
+    EXPECT_EQ(parse_env({"--config", config}, {})->max_samples_per_minute, 1200);
     std::remove(config.c_str());
-    auto bad = parse({"--max-samples-per-minute=-1"}, {});
+    auto bad = parse_env({"--max-samples-per-minute=-1"}, {});
     ASSERT_FALSE(bad);
     EXPECT_NE(bad.error().message.find("--max-samples-per-minute takes a whole number from 0"), std::string::npos)
         << bad.error().message;

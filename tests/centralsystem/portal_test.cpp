@@ -83,7 +83,7 @@ TEST(Portal, TellsThePagesTheTileUrl) {
               "{\"mapTileUrl\":\"https://tiles.example/{z}/{x}/{y}.png\",\"signIn\":false,\"geocoderUrl\":\"\"}\n");
 }
 
-ocpp::Result<cs::Options> parse(std::vector<std::string> args) {
+ocpp::Result<cs::Options> parse_portal(std::vector<std::string> args) {
     std::vector<char*> argv{const_cast<char*>("ocpp-centralsystem")};
     for (auto& a : args) {
         argv.push_back(a.data());
@@ -92,22 +92,22 @@ ocpp::Result<cs::Options> parse(std::vector<std::string> args) {
 }
 
 TEST(PortalOptions, MapTileUrlNeedsAWebUrlWithZXY) {
-    EXPECT_EQ(parse({})->map_tile_url, "");
-    EXPECT_EQ(parse({"--map-tile-url", "https://t.example/{z}/{x}/{y}.png"})->map_tile_url,
+    EXPECT_EQ(parse_portal({})->map_tile_url, "");
+    EXPECT_EQ(parse_portal({"--map-tile-url", "https://t.example/{z}/{x}/{y}.png"})->map_tile_url,
               "https://t.example/{z}/{x}/{y}.png");
-    EXPECT_NE(parse({"--map-tile-url", "https://t.example/{z}/{x}.png"}).error().message.find("{z}, {x} and {y}"),
+    EXPECT_NE(parse_portal({"--map-tile-url", "https://t.example/{z}/{x}.png"}).error().message.find("{z}, {x} and {y}"),
               std::string::npos);
-    EXPECT_NE(parse({"--map-tile-url", "file:///{z}/{x}/{y}"}).error().message.find("http(s) URL"), std::string::npos);
-    EXPECT_NE(parse({"--map-tile-url", "https://t.example/{z}/{x}/{y}\".png"}).error().message.find("quotes"),
+    EXPECT_NE(parse_portal({"--map-tile-url", "file:///{z}/{x}/{y}"}).error().message.find("http(s) URL"), std::string::npos);
+    EXPECT_NE(parse_portal({"--map-tile-url", "https://t.example/{z}/{x}/{y}\".png"}).error().message.find("quotes"),
               std::string::npos);
 }
 
 TEST(PortalOptions, GeocoderUrlIsAWebBaseUrlAndOpensOnlyItsOrigin) {
-    EXPECT_EQ(parse({})->geocoder_url, "");
-    EXPECT_EQ(parse({"--geocoder-url", "https://geo.example/nominatim/"})->geocoder_url,
+    EXPECT_EQ(parse_portal({})->geocoder_url, "");
+    EXPECT_EQ(parse_portal({"--geocoder-url", "https://geo.example/nominatim/"})->geocoder_url,
               "https://geo.example/nominatim");
     for (const char* bad : {"geo.example", "ftp://geo.example", "https://geo.example/search?q=", "https://a b"}) {
-        const auto r = parse({"--geocoder-url", bad});
+        const auto r = parse_portal({"--geocoder-url", bad});
         ASSERT_FALSE(r) << bad;
         EXPECT_NE(r.error().message.find("--geocoder-url"), std::string::npos) << bad;
     }

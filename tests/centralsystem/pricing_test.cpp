@@ -1,4 +1,4 @@
-// Money and overview rules: price set selection, revenue, totals per currency, dashboard tiles.
+// Money and overview rules: price_set set selection, revenue, totals per currency, dashboard tiles.
 #include <gtest/gtest.h>
 
 #include "centralsystem/pricing.hpp"
@@ -7,7 +7,7 @@ namespace {
 
 using namespace cs;
 
-PriceSet price(std::int64_t id, std::optional<int> connector, const char* currency, double per_kwh, const char* from,
+PriceSet price_set(std::int64_t id, std::optional<int> connector, const char* currency, double per_kwh, const char* from,
                std::optional<std::string> to = std::nullopt) {
     PriceSet p;
     p.id = id;
@@ -22,10 +22,10 @@ PriceSet price(std::int64_t id, std::optional<int> connector, const char* curren
 
 TEST(PriceSelection, ByTimeAndConnector) {
     std::vector<PriceSet> sets = {
-        price(1, std::nullopt, "EUR", 0.30, "2026-01-01T00:00:00Z", "2026-06-01T00:00:00Z"),
-        price(2, std::nullopt, "EUR", 0.35, "2026-06-01T00:00:00Z"),
-        price(3, 2, "EUR", 0.50, "2026-03-01T00:00:00Z", "2026-04-01T00:00:00Z"),
-        price(4, std::nullopt, "CHF", 0.90, "2026-05-01T00:00:00Z"), // another charger's, newest: never chosen
+        price_set(1, std::nullopt, "EUR", 0.30, "2026-01-01T00:00:00Z", "2026-06-01T00:00:00Z"),
+        price_set(2, std::nullopt, "EUR", 0.35, "2026-06-01T00:00:00Z"),
+        price_set(3, 2, "EUR", 0.50, "2026-03-01T00:00:00Z", "2026-04-01T00:00:00Z"),
+        price_set(4, std::nullopt, "CHF", 0.90, "2026-05-01T00:00:00Z"), // another charger's, newest: never chosen
     };
     sets[3].chargebox_id = "CB-2";
     EXPECT_EQ(select_price_set(sets, "CB-2", 1, "2026-05-15T00:00:00Z")->id, 4);
@@ -41,16 +41,16 @@ TEST(PriceSelection, ByTimeAndConnector) {
 
 TEST(PriceSelection, LatestValidFromThenNewest) {
     const std::vector<PriceSet> sets = {
-        price(1, std::nullopt, "EUR", 0.30, "2026-01-01T00:00:00Z"),
-        price(2, std::nullopt, "EUR", 0.40, "2026-02-01T00:00:00Z"),
-        price(3, std::nullopt, "CHF", 0.45, "2026-02-01T00:00:00Z"),
+        price_set(1, std::nullopt, "EUR", 0.30, "2026-01-01T00:00:00Z"),
+        price_set(2, std::nullopt, "EUR", 0.40, "2026-02-01T00:00:00Z"),
+        price_set(3, std::nullopt, "CHF", 0.45, "2026-02-01T00:00:00Z"),
     };
     EXPECT_EQ(select_price_set(sets, "CB-1", 1, "2026-01-15T00:00:00Z")->id, 1);
     EXPECT_EQ(select_price_set(sets, "CB-1", 1, "2026-02-15T00:00:00Z")->id, 3);
 }
 
 TEST(Revenue, SessionEnergyAndTime) {
-    PriceSet p = price(1, std::nullopt, "EUR", 0.39, "2026-01-01T00:00:00Z");
+    PriceSet p = price_set(1, std::nullopt, "EUR", 0.39, "2026-01-01T00:00:00Z");
     p.per_session = 1.0;
     p.per_minute = 0.05;
     // 1.00 + 0.39 x 12.345 kWh + 0.05 x 30 min = 1 + 4.81455 + 1.5 = 7.31 (cents)
@@ -77,7 +77,7 @@ TEST(Revenue, SessionEnergyAndTime) {
     m = session_revenue(sets, t, "2026-01-02T00:00:00Z");
     ASSERT_TRUE(m);
     EXPECT_DOUBLE_EQ(m->amount, 1.0 + 7.8 + 1.0);
-    t.start_ts = "2025-06-01T00:00:00Z"; // no price set valid then
+    t.start_ts = "2025-06-01T00:00:00Z"; // no price_set set valid then
     EXPECT_FALSE(session_revenue(sets, t, "2026-01-02T00:00:00Z"));
 }
 

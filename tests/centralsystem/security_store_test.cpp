@@ -8,7 +8,7 @@ namespace cs {
 
 namespace {
 
-SecurityEvent event(const std::string& id, const std::string& type, const std::string& at, bool critical = false) {
+SecurityEvent stored_event(const std::string& id, const std::string& type, const std::string& at, bool critical = false) {
     SecurityEvent e;
     e.chargebox_id = id;
     e.type = type;
@@ -38,9 +38,9 @@ TEST_P(SecurityStoreTest, TheOperatorCaIsOneRowReplacedByAnImport) {
 
 TEST_P(SecurityStoreTest, EventsAreBoundedPerChargerAndInAll) {
     for (int i = 0; i < 30; ++i) {
-        ASSERT_TRUE(db::add_security_event(*db_, event("CB-FLOOD", "InvalidMessages", "2026-01-01T00:00:00Z"), 10, 25));
+        ASSERT_TRUE(db::add_security_event(*db_, stored_event("CB-FLOOD", "InvalidMessages", "2026-01-01T00:00:00Z"), 10, 25));
     }
-    ASSERT_TRUE(db::add_security_event(*db_, event("CB-QUIET", "ResetOrReboot", "2026-01-01T00:00:00Z", true), 10, 25));
+    ASSERT_TRUE(db::add_security_event(*db_, stored_event("CB-QUIET", "ResetOrReboot", "2026-01-01T00:00:00Z", true), 10, 25));
     db::SecurityEventQuery q;
     q.limit = 1000;
     auto all = db::list_security_events(*db_, q);
@@ -49,7 +49,7 @@ TEST_P(SecurityStoreTest, EventsAreBoundedPerChargerAndInAll) {
     EXPECT_EQ(all->items.front().chargebox_id, "CB-QUIET") << "newest first";
     for (int i = 0; i < 30; ++i) {
         ASSERT_TRUE(db::add_security_event(
-            *db_, event("CB-" + std::to_string(i), "InvalidMessages", "2026-01-01T00:00:00Z"), 10, 25));
+            *db_, stored_event("CB-" + std::to_string(i), "InvalidMessages", "2026-01-01T00:00:00Z"), 10, 25));
     }
     all = db::list_security_events(*db_, q);
     ASSERT_TRUE(all);
@@ -57,9 +57,9 @@ TEST_P(SecurityStoreTest, EventsAreBoundedPerChargerAndInAll) {
 }
 
 TEST_P(SecurityStoreTest, EventsAreSearchableByChargerTypeTimeAndSeverity) {
-    ASSERT_TRUE(db::add_security_event(*db_, event("CB-1", "ResetOrReboot", "2026-01-01T10:00:00Z", true)));
-    ASSERT_TRUE(db::add_security_event(*db_, event("CB-1", "InvalidMessages", "2026-01-01T11:00:00Z")));
-    ASSERT_TRUE(db::add_security_event(*db_, event("CB-2", "ResetOrReboot", "2026-01-01T12:00:00Z", true)));
+    ASSERT_TRUE(db::add_security_event(*db_, stored_event("CB-1", "ResetOrReboot", "2026-01-01T10:00:00Z", true)));
+    ASSERT_TRUE(db::add_security_event(*db_, stored_event("CB-1", "InvalidMessages", "2026-01-01T11:00:00Z")));
+    ASSERT_TRUE(db::add_security_event(*db_, stored_event("CB-2", "ResetOrReboot", "2026-01-01T12:00:00Z", true)));
     auto count = [&](db::SecurityEventQuery q) {
         auto page = db::list_security_events(*db_, q);
         EXPECT_TRUE(page) << page.error().message;

@@ -6,7 +6,7 @@
 namespace ocpp::http {
 namespace {
 
-std::string header(const HttpResponse& r, std::string_view name) {
+std::string header_of(const HttpResponse& r, std::string_view name) {
     for (const auto& [k, v] : r.headers) {
         if (k == name) {
             return v;
@@ -19,9 +19,9 @@ TEST(JsonError, HasOneShape) {
     auto r = json_error(422, "chargeBoxId is required", "chargeBoxId");
     EXPECT_EQ(r.status, 422);
     EXPECT_EQ(r.body, "{\"error\":\"chargeBoxId is required\",\"field\":\"chargeBoxId\"}\n");
-    EXPECT_EQ(header(r, "Content-Type"), "application/json");
-    EXPECT_EQ(header(r, "X-Content-Type-Options"), "nosniff");
-    EXPECT_EQ(header(r, "Cache-Control"), "no-store");
+    EXPECT_EQ(header_of(r, "Content-Type"), "application/json");
+    EXPECT_EQ(header_of(r, "X-Content-Type-Options"), "nosniff");
+    EXPECT_EQ(header_of(r, "Cache-Control"), "no-store");
     r = json_error(404, "not found");
     EXPECT_EQ(r.body, "{\"error\":\"not found\"}\n"); // no "field" when there is none
 }
@@ -36,7 +36,7 @@ TEST(JsonError, EscapesAndRepairsText) {
 TEST(MethodNotAllowed, NamesTheMethods) {
     const auto r = method_not_allowed("GET, POST");
     EXPECT_EQ(r.status, 405);
-    EXPECT_EQ(header(r, "Allow"), "GET, POST");
+    EXPECT_EQ(header_of(r, "Allow"), "GET, POST");
     EXPECT_EQ(r.body, "{\"error\":\"method not allowed here; use GET, POST\"}\n");
 }
 
@@ -45,9 +45,9 @@ TEST(Response, CarriesTypeAndNosniffOnly) {
     EXPECT_EQ(r.status, 201);
     EXPECT_EQ(r.body, "x");
     ASSERT_EQ(r.headers.size(), 2u);
-    EXPECT_EQ(header(r, "Content-Type"), "text/plain");
-    EXPECT_EQ(header(r, "Cache-Control"), "<none>");
-    EXPECT_EQ(header(json_response(200, "{}"), "Cache-Control"), "no-store");
+    EXPECT_EQ(header_of(r, "Content-Type"), "text/plain");
+    EXPECT_EQ(header_of(r, "Cache-Control"), "<none>");
+    EXPECT_EQ(header_of(json_response(200, "{}"), "Cache-Control"), "no-store");
 }
 
 TEST(ValidUtf8, KeepsWellFormedText) {

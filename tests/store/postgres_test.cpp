@@ -35,7 +35,7 @@ protected:
     std::string url;
 };
 
-template <class Pred> bool wait_for(ocpp::ManualExecutor& ex, Pred done) {
+template <class Pred> bool wait_until_done(ocpp::ManualExecutor& ex, Pred done) {
     for (int i = 0; i < 5000 && !done(); ++i) {
         ex.run_pending();
         std::this_thread::sleep_for(std::chrono::milliseconds(2));
@@ -177,7 +177,7 @@ TEST_F(PostgresTest, TheWorkerCommitsBatchesAndAFailedJobUndoesOnlyItself) {
                     failed += r.ok() ? 0 : 1;
                 }));
         }
-        ASSERT_TRUE(wait_for(ex, [&] { return answered == 200; }));
+        ASSERT_TRUE(wait_until_done(ex, [&] { return answered == 200; }));
         EXPECT_LT(worker.commits(), 200u) << "jobs waiting together share a commit";
     }
     EXPECT_EQ(failed, 1) << "only the NOT NULL violation fails";

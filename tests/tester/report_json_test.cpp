@@ -11,7 +11,7 @@ using tester::test::sample_report;
 
 namespace {
 
-rapidjson::Document parse(const std::string& text) {
+rapidjson::Document parse_report(const std::string& text) {
     rapidjson::Document doc;
     doc.Parse<rapidjson::kParseValidateEncodingFlag>(text.c_str());
     EXPECT_FALSE(doc.HasParseError()) << text;
@@ -21,7 +21,7 @@ rapidjson::Document parse(const std::string& text) {
 } // namespace
 
 TEST(ReportJson, WritesEveryField) {
-    const auto doc = parse(to_json(sample_report(true)));
+    const auto doc = parse_report(to_json(sample_report(true)));
     EXPECT_STREQ(doc["testId"].GetString(), "t-0001");
     EXPECT_STREQ(doc["started"].GetString(), "2026-01-01T00:00:00.123Z");
     EXPECT_STREQ(doc["finished"].GetString(), "2026-01-01T00:00:45.000Z");
@@ -49,14 +49,14 @@ TEST(ReportJson, WritesEveryField) {
 
 TEST(ReportJson, FailedReportHasNoClaimAndUnfinishedTimesAreNull) {
     auto report = sample_report(false);
-    auto doc = parse(to_json(report));
+    auto doc = parse_report(to_json(report));
     EXPECT_FALSE(doc["passed"].GetBool());
     EXPECT_TRUE(doc["claim"].IsNull());
     EXPECT_STREQ(doc["checks"][3]["verdict"].GetString(), "fail");
     EXPECT_EQ(doc["checks"][3]["details"].Size(), 2u);
 
     report.finished = {};
-    doc = parse(to_json(report));
+    doc = parse_report(to_json(report));
     EXPECT_TRUE(doc["finished"].IsNull());
 }
 
@@ -64,7 +64,7 @@ TEST(ReportJson, NeverWritesAPasswordAndRepairsBrokenUtf8) {
     const std::string text = to_json(sample_report(true), JsonOptions{true});
     EXPECT_EQ(text.find(kSecret), std::string::npos);
     EXPECT_NE(text.find("\"AuthorizationKey\",\"value\":\"***\""), std::string::npos);
-    const auto doc = parse(text); // validates the encoding
+    const auto doc = parse_report(text); // validates the encoding
     EXPECT_STREQ(doc["charger"]["firmware"].GetString(), "1.2.3\xEF\xBF\xBD");
 }
 

@@ -19,7 +19,7 @@ using namespace ocppkit::test;
 
 namespace {
 
-const std::string kToken = "site-token-0123456789";
+const std::string kSiteToken = "site-token-0123456789";
 
 TEST_F(ServeBinary, ServesTheInstallerPageFromTheBinary) {
     ASSERT_NO_FATAL_FAILURE(start());
@@ -71,10 +71,10 @@ TEST(InstallerPage, NeedsNothingFromTheInternet) {
 }
 
 TEST_F(ServeBinary, TokenGuardsStartingAndListingButNotATestsOwnUrls) {
-    ASSERT_NO_FATAL_FAILURE(start({"--api-token", kToken}));
+    ASSERT_NO_FATAL_FAILURE(start({"--api-token", kSiteToken}));
     const std::string body = R"({"chargeBoxId":"CB-TOKEN"})";
     for (const auto& headers : std::vector<std::vector<std::string>>{
-             {}, {"Authorization: Bearer wrong-token-0123456789"}, {"Authorization: Basic " + kToken}}) {
+             {}, {"Authorization: Bearer wrong-token-0123456789"}, {"Authorization: Basic " + kSiteToken}}) {
         const auto refused = post_test(body, headers);
         EXPECT_EQ(refused.status, 401) << refused.body;
         EXPECT_EQ(refused.header("www-authenticate"), "Bearer realm=\"ocpp-tester\"");
@@ -82,11 +82,11 @@ TEST_F(ServeBinary, TokenGuardsStartingAndListingButNotATestsOwnUrls) {
         EXPECT_NE(str(json(refused.body), "error").find("access token"), std::string::npos) << refused.body;
     }
     EXPECT_EQ(http(port_, "GET", "/api/v1/tests").status, 401);
-    EXPECT_EQ(http(port_, "GET", "/api/v1/tests", "", {"Authorization: Bearer " + kToken}).status, 200);
+    EXPECT_EQ(http(port_, "GET", "/api/v1/tests", "", {"Authorization: Bearer " + kSiteToken}).status, 200);
     // Nothing was started by the refused requests.
     EXPECT_EQ(json(http(port_, "GET", "/healthz").body)["testsKept"].GetInt(), 0);
 
-    const auto created = post_test(body, {"Authorization: Bearer " + kToken});
+    const auto created = post_test(body, {"Authorization: Bearer " + kSiteToken});
     ASSERT_EQ(created.status, 201) << created.body;
     const std::string id = str(json(created.body), "id");
     // Whoever holds the id (the page that started the test, or a link shared with the office) needs no token.
@@ -94,7 +94,7 @@ TEST_F(ServeBinary, TokenGuardsStartingAndListingButNotATestsOwnUrls) {
     EXPECT_EQ(http(port_, "GET", "/api/v1/tests/" + id + "/report.json").status, 200);
     EXPECT_EQ(http(port_, "GET", "/").status, 200);
     EXPECT_EQ(http(port_, "DELETE", "/api/v1/tests/" + id).status, 200);
-    EXPECT_EQ(logs().find(kToken), std::string::npos) << "the token must not be logged";
+    EXPECT_EQ(logs().find(kSiteToken), std::string::npos) << "the token must not be logged";
 }
 
 TEST_F(ServeBinary, RetestKeepsTheGivenPassword) {
@@ -166,9 +166,9 @@ TEST(ServeCommandLine, ApiTokenOption) {
         }
         return tester::parse_serve_options(static_cast<int>(v.size()), v.data());
     };
-    auto ok = parse({"serve", "--listen", "127.0.0.1:0", "--api-token", kToken});
+    auto ok = parse({"serve", "--listen", "127.0.0.1:0", "--api-token", kSiteToken});
     ASSERT_TRUE(ok) << ok.error().message;
-    EXPECT_EQ(ok->api_token, kToken);
+    EXPECT_EQ(ok->api_token, kSiteToken);
     auto short_token = parse({"serve", "--listen", "127.0.0.1:0", "--api-token", "abc"});
     ASSERT_FALSE(short_token);
     EXPECT_NE(short_token.error().message.find("at least 16"), std::string::npos);

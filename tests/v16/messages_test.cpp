@@ -3,6 +3,7 @@
 #include <rapidjson/pointer.h>
 
 #include "ocpp/validation/registry.hpp"
+#include "tests/v16/schemas.hpp"
 #include "tests/support/json_fixtures.hpp"
 #include "tests/v16/message_table.hpp"
 #include "tests/v16/schema_instances.hpp"
@@ -11,21 +12,6 @@ namespace ocpp::test {
 namespace {
 
 using v16::DecodeError;
-
-const validation::Registry& registry() {
-    static const validation::Registry r = std::move(validation::Registry::v16()).value();
-    return r;
-}
-
-const validation::Schema& schema_for(const std::string& key) {
-    const auto dot = key.find('.');
-    const auto* s = registry().find(key.substr(0, dot), key.substr(dot + 1) == "req" ? validation::Direction::Request
-                                                                                     : validation::Direction::Response);
-    if (s == nullptr) {
-        throw std::runtime_error("no schema for " + key);
-    }
-    return *s;
-}
 
 const rapidjson::Document& spec_examples() {
     static const rapidjson::Document doc = read_json_fixture("tests/fixtures/v16/spec_examples.json");

@@ -4,17 +4,13 @@
 #include <rapidjson/schema.h>
 
 #include "ocpp/validation/registry.hpp"
+#include "tests/v16/schemas.hpp"
 #include "tests/support/json_fixtures.hpp"
 #include "tests/v16/message_table.hpp"
 #include "tests/v16/schema_instances.hpp"
 
 namespace ocpp::test {
 namespace {
-
-const validation::Registry& registry() {
-    static const validation::Registry r = std::move(validation::Registry::v16()).value();
-    return r;
-}
 
 bool ours_valid(const std::string& key, const rapidjson::Value& payload) {
     const auto dot = key.find('.');

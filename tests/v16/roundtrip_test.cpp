@@ -6,29 +6,13 @@
 #include <rapidjson/pointer.h>
 
 #include "ocpp/validation/registry.hpp"
+#include "tests/v16/schemas.hpp"
 #include "tests/support/json_fixtures.hpp"
 #include "tests/v16/message_table.hpp"
 #include "tests/v16/schema_instances.hpp"
 
 namespace ocpp::test {
 namespace {
-
-const validation::Registry& registry() {
-    static const validation::Registry r = [] {
-        auto compiled = validation::Registry::v16();
-        if (!compiled) {
-            throw std::runtime_error(compiled.error().message);
-        }
-        return std::move(compiled).value();
-    }();
-    return r;
-}
-
-const validation::Schema* schema_for(const std::string& key) {
-    const auto dot = key.find('.');
-    return registry().find(key.substr(0, dot), key.substr(dot + 1) == "req" ? validation::Direction::Request
-                                                                            : validation::Direction::Response);
-}
 
 #define OCPPKIT_TEST_COUNT(Action, cp, cs) +1
 constexpr int kActions = 0 OCPP_V16_FOR_EACH_ACTION(OCPPKIT_TEST_COUNT);
@@ -49,7 +33,7 @@ TEST(V16Catalogue, EveryGeneratedMessageHasBothSchemas) {
     }
     for (const auto& key : message_keys()) {
         EXPECT_TRUE(schema_names.count(key + ".json")) << key;
-        EXPECT_NE(schema_for(key), nullptr) << key;
+        EXPECT_NE(find_schema(key), nullptr) << key;
     }
 }
 
@@ -73,7 +57,7 @@ protected:
     void check(const rapidjson::Document& instance) {
         const std::string& key = GetParam();
         const auto* codec = find_codec(key);
-        const auto* schema = schema_for(key);
+        const auto* schema = find_schema(key);
         ASSERT_NE(codec, nullptr);
         ASSERT_NE(schema, nullptr);
         SCOPED_TRACE(to_text(instance));

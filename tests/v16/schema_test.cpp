@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "ocpp/validation/registry.hpp"
+#include "tests/v16/schemas.hpp"
 #include "tests/support/json_fixtures.hpp"
 
 namespace ocpp::test {
@@ -34,21 +35,6 @@ std::set<std::pair<std::string, std::string>> pointers_and_rules(const std::vect
         out.emplace(f.pointer, f.rule);
     }
     return out;
-}
-
-const Registry& registry() {
-    static const Registry r = std::move(Registry::v16()).value();
-    return r;
-}
-
-const Schema& schema_for(const std::string& key) {
-    const auto dot = key.find('.');
-    const auto* s = registry().find(key.substr(0, dot), key.substr(dot + 1) == "req" ? validation::Direction::Request
-                                                                                     : validation::Direction::Response);
-    if (s == nullptr) {
-        throw std::runtime_error("no schema for " + key);
-    }
-    return *s;
 }
 
 TEST(SchemaCompile, RefusesUnsupportedKeywordsNamingThem) {

@@ -1,5 +1,6 @@
 // admit(): credentials (bootstrap token, a user's API token, the session cookie), CSRF for cookie writes, the session
 // and user routes, then the permission table and the provider's reach (access.hpp).
+#include "ocpp/util/clock.hpp"
 #include "centralsystem/api/access/access.hpp"
 
 #include <algorithm>
@@ -49,11 +50,6 @@ const ocpp::http::Router<Permission>& permission_router() {
         return r;
     }();
     return table;
-}
-
-std::int64_t unix_now() {
-    return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
-        .count();
 }
 
 Principal principal_of(const db::UserRow& u) {
@@ -244,11 +240,11 @@ void Access::admit(const HttpRequest& req, Respond respond, const Next& next) {
     }
     const std::string session = cookie_value(req.header("cookie"), kSessionCookie);
     if (!session.empty()) {
-        return cs_.store<std::optional<std::pair<db::UserRow, db::SessionRow>>>(
-            [hash = sha256_hex(session), now = unix_now()](store::Connection& db) {
+        return cs_.store<std::optional<std::pair<db::UserRow, db::UserSession>>>(
+            [hash = sha256_hex(session), now = ocpp::unix_seconds_now()](store::Connection& db) {
                 return db::find_session(db, hash, now);
             },
-            [self, req, respond, next](ocpp::Result<std::optional<std::pair<db::UserRow, db::SessionRow>>> found) {
+            [self, req, respond, next](ocpp::Result<std::optional<std::pair<db::UserRow, db::UserSession>>> found) {
                 if (!found) {
                     return respond(json_error(503, "the database could not do this now: " + found.error().message));
                 }

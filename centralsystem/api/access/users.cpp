@@ -7,6 +7,7 @@
 #include <chrono>
 #include <memory>
 
+#include "ocpp/util/clock.hpp"
 #include "centralsystem/api/access/access.hpp"
 #include "centralsystem/api/routes.hpp"
 #include "centralsystem/db/users.hpp"
@@ -21,11 +22,6 @@ namespace {
 // chosen by people, unlike chargers' (store::kPasswordIterations), so each guess is made expensive.
 constexpr int kUserPasswordIterations = 310000;
 constexpr std::size_t kMinPassword = 12;
-
-std::int64_t unix_now() {
-    return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
 
 HttpResponse db_failed(const ocpp::Error& e) {
     return json_error(503, "the database could not do this now: " + e.message);
@@ -120,7 +116,7 @@ void open_session(Access& access, const db::UserRow& user, const std::string& ol
             if (out.session.empty() || out.csrf.empty()) {
                 return ocpp::make_error("no random bytes for a session");
             }
-            db::SessionRow row{name, out.csrf, now + Access::kSessionSeconds};
+            db::UserSession row{name, out.csrf, now + Access::kSessionSeconds};
             if (auto added = db::add_session(db, sha256_hex(out.session), row, now); !added) {
                 return added.error();
             }
@@ -168,7 +164,7 @@ void sign_in(Access& access, const HttpRequest& req, Respond respond) {
     }
     // Limited per address (its host: a new connection gets no new budget) and per name from that address, so that
     // guesses from elsewhere never lock the real user out.
-    const std::int64_t now = unix_now();
+    const std::int64_t now = ocpp::unix_seconds_now();
     const std::string host = client_host(req.remote_address);
     const std::string by_address = "address:" + host, by_user = "user:" + *name + " from " + host;
     SignInLimiter& limiter = access.limiter();

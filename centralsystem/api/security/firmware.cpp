@@ -20,7 +20,7 @@ struct UpdateRequest {
     std::optional<int> retries, retry_interval;
 };
 
-std::optional<Problem> check_time(ObjectReader& r, const char* name, std::optional<std::string>& out) {
+std::optional<Problem> check_firmware_time(ObjectReader& r, const char* name, std::optional<std::string>& out) {
     if (!r.text(name, out, false, 40)) {
         return r.problem();
     }
@@ -41,10 +41,10 @@ std::variant<UpdateRequest, Problem> parse_update(const rapidjson::Value& body) 
         !r.integer("retryInterval", out.retry_interval, false, 1, 86400)) {
         return *r.problem();
     }
-    if (auto p = check_time(r, "retrieveDateTime", out.retrieve)) {
+    if (auto p = check_firmware_time(r, "retrieveDateTime", out.retrieve)) {
         return *p;
     }
-    if (auto p = check_time(r, "installDateTime", out.install)) {
+    if (auto p = check_firmware_time(r, "installDateTime", out.install)) {
         return *p;
     }
     const rapidjson::Value* list = r.raw("chargers");

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <map>
 
+#include "ocpp/util/clock.hpp"
 #include "centralsystem/api/security/firmware.hpp"
 #include "centralsystem/files/file_store.hpp"
 #include "ocpp/http/query.hpp"
@@ -23,11 +24,6 @@ using Served = std::optional<std::pair<db::FirmwareUpdateRow, db::FirmwareRow>>;
 struct Upload {
     std::string file, certificate, signature, name;
 };
-
-std::int64_t unix_now() {
-    return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
 
 } // namespace
 
@@ -267,7 +263,7 @@ void serve_firmware_file(CentralSystem& cs, const std::string& rest, const HttpR
                 return respond(json_error(404, "no firmware is served at this address"));
             }
             const auto& [update, firmware] = **r;
-            if (unix_now() > update.expires_at) {
+            if (ocpp::unix_seconds_now() > update.expires_at) {
                 return respond(json_error(410, "this firmware address has expired"));
             }
             if (firmware_update_ended(update)) {

@@ -84,7 +84,7 @@ void write_request(Writer& w, const db::LogRequest& r) {
     w.EndObject();
 }
 
-std::optional<Problem> check_time(ObjectReader& r, const char* name, std::optional<std::string>& out) {
+std::optional<Problem> check_log_time(ObjectReader& r, const char* name, std::optional<std::string>& out) {
     if (!r.text(name, out, false, 40)) {
         return r.problem();
     }
@@ -116,10 +116,10 @@ void request_log(CentralSystem& cs, const std::string& id, const HttpRequest& re
     if (!r.text("logType", type, true, 32)) {
         return respond(r.problem()->response());
     }
-    if (auto p = check_time(r, "oldestTimestamp", oldest)) {
+    if (auto p = check_log_time(r, "oldestTimestamp", oldest)) {
         return respond(p->response());
     }
-    if (auto p = check_time(r, "latestTimestamp", latest)) {
+    if (auto p = check_log_time(r, "latestTimestamp", latest)) {
         return respond(p->response());
     }
     if (!r.no_unknown_members()) {

@@ -9,7 +9,7 @@ namespace cs::api {
 
 namespace {
 
-std::string time_text(ocpp::pki::TimePoint t) {
+std::string datetime_text(ocpp::pki::TimePoint t) {
     return ocpp::format_datetime(ocpp::DateTime{std::chrono::time_point_cast<std::chrono::seconds>(t)});
 }
 
@@ -19,8 +19,8 @@ void write_ca(Writer& w, const security::OperatorCa& ca) {
     member(w, "subject", info.subject.one_line());
     member(w, "cpoName", ca.cpo_name);
     member(w, "serialNumber", info.serial_hex);
-    member(w, "notBefore", time_text(info.not_before));
-    member(w, "notAfter", time_text(info.not_after));
+    member(w, "notBefore", datetime_text(info.not_before));
+    member(w, "notAfter", datetime_text(info.not_after));
     member(w, "sha256Fingerprint", info.sha256_fingerprint);
     member(w, "keyType", ocpp::pki::key_type_name(info.key_type));
     member(w, "origin", ca.origin);

@@ -10,7 +10,7 @@ namespace cs::api {
 
 namespace {
 
-std::optional<std::int64_t> whole_number(const std::string& text, std::int64_t min, std::int64_t max) {
+std::optional<std::int64_t> whole_between(const std::string& text, std::int64_t min, std::int64_t max) {
     if (text.empty() || text.size() > 18 || text.find_first_not_of("0123456789") != std::string::npos) {
         return std::nullopt;
     }
@@ -32,14 +32,14 @@ std::optional<std::string> time_filter(const std::string& text) {
 void list_security_events(CentralSystem& cs, const HttpRequest& req, Respond respond) {
     db::SecurityEventQuery q;
     if (const std::string text = query_param(req.query, "limit"); !text.empty()) {
-        const auto n = whole_number(text, 1, 1000);
+        const auto n = whole_between(text, 1, 1000);
         if (!n) {
             return respond(json_error(400, "limit must be a whole number from 1 to 1000", "limit"));
         }
         q.limit = static_cast<int>(*n);
     }
     if (const std::string text = query_param(req.query, "before"); !text.empty()) {
-        q.before = whole_number(text, 1, INT64_MAX);
+        q.before = whole_between(text, 1, INT64_MAX);
         if (!q.before) {
             return respond(json_error(400, "before must be a security event id (a whole number from 1)", "before"));
         }

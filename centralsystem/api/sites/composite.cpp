@@ -8,8 +8,8 @@ namespace cs::api {
 namespace {
 constexpr int kMaxDuration = 7 * 24 * 3600;
 
-// A whole number in [min, max] from text, or nullopt.
-std::optional<int> whole(const std::string& text, int min, int max) {
+// A whole_int number in [min, max] from text, or nullopt.
+std::optional<int> whole_int(const std::string& text, int min, int max) {
     if (text.empty() || text.size() > 9 || text.find_first_not_of("0123456789") != std::string::npos) {
         return std::nullopt;
     }
@@ -21,19 +21,19 @@ std::optional<int> whole(const std::string& text, int min, int max) {
 void composite_schedule(CentralSystem& cs, const std::string& id, const std::string& connector, const HttpRequest& req,
                         Respond respond) {
     using namespace ocpp::v16;
-    const auto n = whole(connector, 0, 99);
+    const auto n = whole_int(connector, 0, 99);
     if (!n) {
-        return respond(json_error(422, "connectorId must be a whole number from 0 to 99, not \"" + connector + "\"",
+        return respond(json_error(422, "connectorId must be a whole_int number from 0 to 99, not \"" + connector + "\"",
                                   "connectorId"));
     }
     GetCompositeScheduleReq call;
     call.connectorId = *n;
     call.duration = 3600;
     if (const auto d = query_param(req.query, "duration"); !d.empty()) {
-        const auto seconds = whole(d, 1, kMaxDuration);
+        const auto seconds = whole_int(d, 1, kMaxDuration);
         if (!seconds) {
             return respond(
-                json_error(422, "duration must be a whole number of seconds from 1 to " + std::to_string(kMaxDuration),
+                json_error(422, "duration must be a whole_int number of seconds from 1 to " + std::to_string(kMaxDuration),
                            "duration"));
         }
         call.duration = *seconds;
@@ -46,9 +46,9 @@ void composite_schedule(CentralSystem& cs, const std::string& id, const std::str
     }
     ocpp::Clock::Duration timeout{};
     if (const auto t = query_param(req.query, "timeout"); !t.empty()) {
-        const auto seconds = whole(t, 1, 60);
+        const auto seconds = whole_int(t, 1, 60);
         if (!seconds) {
-            return respond(json_error(422, "timeout must be a whole number of seconds from 1 to 60", "timeout"));
+            return respond(json_error(422, "timeout must be a whole_int number of seconds from 1 to 60", "timeout"));
         }
         timeout = std::chrono::seconds(*seconds);
     }

@@ -14,6 +14,7 @@
 #include "simulator/charger/charger.hpp"
 #include "simulator/charger/security/firmware_signature.hpp"
 #include "simulator/charger/security/security_log_state.hpp"
+#include "simulator/charger/transfer_steps.hpp"
 
 namespace sim {
 
@@ -23,8 +24,8 @@ using ocpp::transfer::TransferResult;
 
 namespace {
 
-constexpr auto kInstallTime = std::chrono::seconds(2);     // from Installing to the reboot
-constexpr auto kSessionWaitPoll = std::chrono::seconds(5); // how often a waiting install looks at the sessions
+using transfer_steps::kInstallTime;
+using transfer_steps::kSessionWaitPoll;
 
 bool is_final(SignedFirmwareStatus s) {
     return s == SignedFirmwareStatus::Installed || s == SignedFirmwareStatus::DownloadFailed ||
