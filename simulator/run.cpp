@@ -29,7 +29,8 @@ void add_markers(SeriesRecorder& recorder, const Options& options, std::uint64_t
                                  with_commas(static_cast<std::uint64_t>(options.ramp)) + "/s"});
     }
     if (options.churn_pct > 0) {
-        for (double t = 60; t < duration_s; t += 60) { // Fleet churns every minute
+        // Fleet churns every minute; the recorder keeps at most kMaxSeriesMarkers of them.
+        for (double t = 60; t < duration_s && recorder.series().markers.size() < kMaxSeriesMarkers; t += 60) {
             char text[64];
             std::snprintf(text, sizeof text, "%g %% of connected chargers dropped", options.churn_pct);
             recorder.mark(Marker{t, t, "churn", text});
