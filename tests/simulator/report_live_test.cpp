@@ -75,6 +75,7 @@ TEST(PrometheusText, EveryMetricHasItsHelpAndTypeBeforeItsSamples) {
     s.boots_accepted = 3;
     s.sessions_started = 5;
     s.offline_queued = 7;
+    s.offline_queue = 9;
     const std::string text = prometheus_text(s, 10);
 
     std::istringstream in(text);
@@ -129,6 +130,7 @@ TEST(PrometheusText, EveryMetricHasItsHelpAndTypeBeforeItsSamples) {
              "ocpp_simulator_boots_total{status=\"Accepted\"} 3\n",
              "ocpp_simulator_sessions_total{event=\"started\"} 5\n",
              "ocpp_simulator_offline_messages_total{event=\"queued\"} 7\n",
+             "ocpp_simulator_offline_queue_depth 9\n",
          }) {
         EXPECT_NE(text.find(expected), std::string::npos) << expected << "\n" << text;
     }

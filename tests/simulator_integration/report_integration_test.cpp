@@ -56,6 +56,7 @@ TEST(SimulatorReport, AgreesWithTheCentralSystemsOwnCounts) {
         10s))
         << live;
     EXPECT_NE(live.find("# TYPE ocpp_simulator_call_duration_seconds histogram"), std::string::npos);
+    EXPECT_NE(live.find("\nocpp_simulator_offline_queue_depth 0\n"), std::string::npos) << live; // all online
     EXPECT_NE(live.find("ocpp_simulator_boots_total{status=\"Accepted\"} 5"), std::string::npos) << live;
     EXPECT_EQ(ocppkit::test::http(metrics_port, "GET", "/other").status, 404);
 
