@@ -218,9 +218,22 @@ ocpp::Result<std::string> merge_reports(const std::vector<rapidjson::Document>& 
     out.RemoveMember("merged_from");
     out.AddMember("merged_from", merged_from, alloc);
     if (series.size() == shards.size()) {
+        const Series merged = merge_series(series);
+        std::size_t action_rows = 0;
+        for (const auto& in : merged.intervals) {
+            action_rows += in.actions.size();
+        }
+        // Shards of different actions could add up to a series no report command would read back.
+        if (merged.actions.size() > kMaxSeriesActions || action_rows > kMaxSeriesActionRows) {
+            return ocpp::make_error(
+                ocpp::ErrorKind::Invalid,
+                "report merge: the merged time series would have " + std::to_string(merged.actions.size()) +
+                    " actions and " + std::to_string(action_rows) + " action rows, more than a report holds (" +
+                    std::to_string(kMaxSeriesActions) + " and " + std::to_string(kMaxSeriesActionRows) + ")");
+        }
         rapidjson::StringBuffer buffer;
         JsonWriter w(buffer);
-        write_series(w, merge_series(series));
+        write_series(w, merged);
         rapidjson::Document ts(&alloc);
         ts.Parse(buffer.GetString(), buffer.GetSize());
         out["timeseries"] = static_cast<rapidjson::Value&>(ts);

@@ -152,6 +152,31 @@ TEST(ReportMerge, RefusesShardsOfWhichOnlySomeHaveATimeSeries) {
     EXPECT_NE(err.find("without.json has none (run with --timeseries off)"), std::string::npos) << err;
 }
 
+// Each shard within the bounds of a report, but together past them: refused rather than written unreadable.
+TEST(ReportMerge, RefusesAMergedSeriesPastTheBoundsOfAReport) {
+    auto shard = [](const std::string& prefix) {
+        RunSummary run;
+        SeriesRecorder recorder;
+        for (std::size_t k = 0; k < kMaxSeriesActions / 2 + 1; ++k) {
+            ActionStats& a = run.stats.action(prefix + std::to_string(k));
+            a.sent = a.ok = 1;
+            a.latency.record(milliseconds(1));
+        }
+        recorder.record(1, run.stats);
+        run.series = recorder.series();
+        return parsed(report_json(run, Options{}, {}));
+    };
+    std::vector<rapidjson::Document> docs;
+    docs.push_back(shard("A"));
+    docs.push_back(shard("B"));
+    auto merged = merge_reports(docs, {"a.json", "b.json"});
+    ASSERT_FALSE(merged);
+    EXPECT_NE(merged.error().message.find("report merge: the merged time series would have " +
+                                          std::to_string(kMaxSeriesActions + 2) + " actions"),
+              std::string::npos)
+        << merged.error().message;
+}
+
 TEST(ReportHtml, IsSelfContainedWithPlotsAndTotals) {
     const auto doc = parsed(report_of(30, 100, milliseconds(10)));
     auto page = render_html(doc);
