@@ -215,13 +215,11 @@ int run(int argc, char** argv) {
         o.api_token,
         [server_ptr, tls_ptr] { return server_ptr->connection_count() + (tls_ptr ? tls_ptr->connection_count() : 0); },
         PortalConfig{o.map_tile_url, !o.api_token.empty(), o.geocoder_url}};
-    api.secure_cookies = static_cast<bool>(sc.tls); // the session cookie is Secure where the API is served over TLS
-    server->set_http_handler(make_api_handler(*central, api));
+    const ocpp::net::HttpHandler api_handler = make_api_handler(*central, api); // one for both listeners
+    server->set_http_handler(api_handler);
     if (tls_server) {
         central->attach(*tls_server);
-        ApiConfig tls_api = api;
-        tls_api.secure_cookies = true;
-        tls_server->set_http_handler(make_api_handler(*central, tls_api));
+        tls_server->set_http_handler(api_handler);
     }
     for (auto* s : {server.get(), tls_server.get()}) {
         if (s != nullptr && firmware_body > 9 * 1024 * 1024) {

@@ -197,6 +197,36 @@ std::optional<std::string> read_profiles(const ModelReader& r, const YAML::Node&
     return std::nullopt;
 }
 
+// faulted_connectors: connectors Faulted from the start, as a list ([2]: OtherError) or a mapping to the errorCode
+// ({2: GroundFailure}).
+std::optional<std::string> read_faulted(const ModelReader& r, const YAML::Node& v, ChargerModel& m) {
+    std::vector<std::pair<int, ocpp::v16::ChargePointErrorCode>> out;
+    auto add = [&](const YAML::Node& c, const YAML::Node* code) -> std::optional<std::string> {
+        std::optional<int> n;
+        if (auto problem = r.integer(c, "faulted_connectors", 1, 100, n)) {
+            return problem;
+        }
+        auto e = ocpp::v16::ChargePointErrorCode::OtherError;
+        if (code && (!code->IsScalar() || !ocpp::v16::from_string(code->Scalar(), e) ||
+                     e == ocpp::v16::ChargePointErrorCode::NoError)) {
+            return r.fail(*code, "faulted_connectors", "expected an OCPP 1.6 ChargePointErrorCode other than NoError");
+        }
+        out.emplace_back(*n, e);
+        return std::nullopt;
+    };
+    if (!v.IsSequence() && !v.IsMap()) {
+        return r.fail(v, "faulted_connectors", "expected a list of connectors or a mapping to their errorCode");
+    }
+    for (const auto& item : v) {
+        auto problem = v.IsMap() ? add(item.first, &item.second) : add(item, nullptr);
+        if (problem) {
+            return problem;
+        }
+    }
+    m.faulted_connectors = std::move(out);
+    return std::nullopt;
+}
+
 // manufacturer_roots: PEM certificate files (relative to the model file), at most kMaxRoots of up to 64 KiB each.
 std::optional<std::string> read_manufacturer_roots(const ModelReader& r, const YAML::Node& v, ChargerModel& m) {
     constexpr std::size_t kMaxRoots = 16;
@@ -276,6 +306,7 @@ constexpr Field kFields[] = {
     {"diagnostics_http_put",
      [](R r, N v, M m) { return r.boolean(v, "diagnostics_http_put", m.diagnostics_http_put); }},
     {"data_transfer", read_data_transfer},
+    {"faulted_connectors", read_faulted},
     {"manufacturer_roots", read_manufacturer_roots},
     {"security", [](R r, N v, M m) { return r.boolean(v, "security", m.security); }},
     {"security_profile", [](R r, N v, M m) { return r.integer(v, "security_profile", 0, 3, m.security_profile); }},
@@ -328,6 +359,12 @@ ocpp::Result<ChargerModel> parse_charger_model(const std::string& text, const st
             return ocpp::make_error(*problem);
         }
     }
+    for (const auto& [c, code] : m.faulted_connectors.value_or(decltype(m.faulted_connectors)::value_type{})) {
+        if (c > m.connectors.value_or(100)) {
+            return ocpp::make_error(file_name + ": faulted_connectors: connector " + std::to_string(c) +
+                                    " is beyond the model's " + std::to_string(*m.connectors) + " connectors");
+        }
+    }
     return m;
 }
 
@@ -344,6 +381,7 @@ void apply_model(const ChargerModel& m, ChargerSpec& s) {
     s.diagnostics_http_put = m.diagnostics_http_put.value_or(s.diagnostics_http_put);
     s.manufacturer_roots = m.manufacturer_roots.value_or(s.manufacturer_roots);
     s.data_transfer_vendors = m.data_transfer_vendors.value_or(s.data_transfer_vendors);
+    s.faulted_connectors = m.faulted_connectors.value_or(s.faulted_connectors);
     if (m.periodic_data_transfer) {
         s.periodic_data_transfer = m.periodic_data_transfer;
     }

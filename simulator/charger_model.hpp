@@ -25,6 +25,8 @@ struct ChargerModel {
     std::optional<std::vector<std::string>> manufacturer_roots;
     std::optional<std::vector<std::string>> data_transfer_vendors;
     std::optional<PeriodicDataTransfer> periodic_data_transfer;
+    // Connectors Faulted from the start and their errorCode (faulted_connectors).
+    std::optional<std::vector<std::pair<int, ocpp::v16::ChargePointErrorCode>>> faulted_connectors;
     std::vector<std::pair<std::string, std::string>> config; // configuration key values, checked against the keys
     // The security whitepaper: whether the model has it, the profile it starts with, CpoName, the key type of its
     // certificate requests, its reading of a hex AuthorizationKey and CertificateStoreMaxLength.

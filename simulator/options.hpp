@@ -45,7 +45,8 @@ struct Options {
     Shard shard;
     Mode mode = Mode::Realistic;
     std::string action = "Heartbeat"; // throughput mode: Heartbeat, StatusNotification, MeterValues or mix
-    double churn_pct = 0;             // share of connected chargers dropped every minute
+    double churn_pct = 0;             // share of connected chargers dropped every churn_every_s
+    double churn_every_s = 60;        // seconds between churn rounds
     double call_timeout_s = 30;
     std::string report_file;                 // JSON report, empty = none
     std::string html_file;                   // HTML report, empty = none

@@ -306,8 +306,10 @@ std::vector<OptionDef> make_table() {
                  return one_of(v, {"Heartbeat", "StatusNotification", "MeterValues", "mix", "transactions"});
              },
              [](Options& o, const std::string& v) { o.action = v; })},
-        {"churn", "PCT", "every minute PCT % of connected chargers drop their connection and come back",
+        {"churn", "PCT", "every minute (--churn-every) PCT % of connected chargers drop their connection and come back",
          number(0, 100, false, &Options::churn_pct)},
+        {"churn-every", "S", "seconds between churn rounds (default 60)",
+         number(1, 86400, false, &Options::churn_every_s)},
         {"call-timeout", "S", "seconds to wait for an answer (default 30)",
          number(0, 3600, true, &Options::call_timeout_s)},
         {"report", "FILE.json", "write the JSON report there",

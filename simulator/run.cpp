@@ -29,7 +29,9 @@ void add_markers(SeriesRecorder& recorder, const Options& options, std::uint64_t
                                  with_commas(static_cast<std::uint64_t>(options.ramp)) + "/s"});
     }
     if (options.churn_pct > 0) {
-        for (double t = 60; t < duration_s; t += 60) { // Fleet churns every minute
+        // As the Fleet churns; the recorder keeps at most kMaxSeriesMarkers of them.
+        for (double t = options.churn_every_s; t < duration_s && recorder.series().markers.size() < kMaxSeriesMarkers;
+             t += options.churn_every_s) {
             char text[64];
             std::snprintf(text, sizeof text, "%g %% of connected chargers dropped", options.churn_pct);
             recorder.mark(Marker{t, t, "churn", text});

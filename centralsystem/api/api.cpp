@@ -164,6 +164,8 @@ const Router& router() {
                  {"GET", "/api/v1/hardware-models", [](auto&cs, auto&, auto&, auto r) { list_hardware_models(cs, r); }},
                  {"POST", "/api/v1/hardware-models",
                   [](auto&cs, auto&req, auto&, auto r) { add_hardware_model(cs, req, r); }},
+                 {"DELETE", "/api/v1/hardware-models/{vendor}/{model}",
+                  [](auto&cs, auto&, auto&p, auto r) { delete_hardware_model(cs, p[0], p[1], r); }},
                  {"GET", "/api/v1/claims/{claimCode}",
                   [](auto&cs, auto&req, auto&p, auto r) { check_claim(cs, p[0], req, r); }},
              }) {
@@ -256,7 +258,7 @@ std::vector<std::pair<std::string, std::string>> api_routes() {
 
 ocpp::net::HttpHandler make_api_handler(CentralSystem& cs, ApiConfig config) {
     auto portal = std::make_shared<const Portal>(config.portal);
-    auto access = std::make_shared<Access>(cs, AccessConfig{config.token, config.secure_cookies});
+    auto access = std::make_shared<Access>(cs, AccessConfig{config.token});
     return [&cs, config = std::move(config), portal, access](const HttpRequest& req, ocpp::net::HttpResponder respond) {
         route(cs, config, *portal, *access, req, std::move(respond));
     };

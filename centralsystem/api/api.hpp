@@ -16,14 +16,15 @@ struct ApiConfig {
     std::string token;                        // empty: no authentication (a lab setup)
     std::function<std::size_t()> connections; // open WebSocket connections, for /healthz
     PortalConfig portal;                      // the web portal at "/"
-    bool secure_cookies = false;              // served over TLS: the session cookie is marked Secure
 };
 
 // Every route under /api/v1 as (method, OpenAPI path template such as "/api/v1/chargers/{chargeBoxId}"), in
 // matching order; openapi.yaml documents exactly these (a test checks it).
 std::vector<std::pair<std::string, std::string>> api_routes();
 
-// The handler lives on the loop of `cs`, which must outlive it.
+// The handler lives on the loop of `cs`, which must outlive it. One handler (copies of it) serves every listener of
+// the process, plain and TLS: they share one sign-in limiter and one password hashing pool, so a second listener
+// gives a guesser no second budget. The session cookie is `Secure` where the request came over TLS.
 ocpp::net::HttpHandler make_api_handler(CentralSystem& cs, ApiConfig config);
 
 } // namespace cs

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <cstdio>
 #include <map>
+#include <string_view>
 
 #include "centralsystem/api/sessions.hpp"
 #include "centralsystem/pricing.hpp"
@@ -52,11 +53,11 @@ std::string formatted(double v, const char* format = "%.2f") {
     return buf;
 }
 
-// A CSV field: quoted when it holds a separator, quote or line break; a leading = + - @ is neutralised with a
-// quote mark so that a spreadsheet never runs an id tag as a formula.
+// A CSV field: quoted when it holds a separator, quote or line break; a leading = + - @ tab or carriage return is
+// neutralised with a quote mark so that a spreadsheet never runs an id tag as a formula.
 std::string csv_field(const std::string& v) {
     std::string s = v;
-    if (!s.empty() && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@')) {
+    if (!s.empty() && std::string_view("=+-@\t\r").find(s[0]) != std::string_view::npos) {
         s.insert(0, "'");
     }
     if (s.find_first_of(",\"\r\n;") == std::string::npos) {
@@ -122,14 +123,19 @@ std::string sessions_csv(const db::SessionPage& page) {
     return out;
 }
 
-std::string sessions_cdr_json(const db::SessionPage& page) {
+std::string sessions_cdr_json(const db::SessionPage& page, std::size_t& left_out) {
     rapidjson::StringBuffer buf;
     Writer w(buf);
     w.StartArray();
+    left_out = 0;
     for (const auto& row : page.rows) {
         const Transaction& t = row.tx;
         const Totals s = totals_of(page, t);
         const auto [country_code, party_id] = party_of(row.evse_id);
+        if (!s.price || party_id.empty()) {
+            ++left_out;
+            continue;
+        }
         const std::string end = t.stop_ts.value_or(t.start_ts);
         w.StartObject();
         member(w, "country_code", country_code);
@@ -161,14 +167,14 @@ std::string sessions_cdr_json(const db::SessionPage& page) {
         member(w, "latitude", formatted(row.latitude.value_or(0), "%.6f"));
         member(w, "longitude", formatted(row.longitude.value_or(0), "%.6f"));
         w.EndObject();
-        member(w, "evse_uid", row.evse_id.value_or(t.chargebox_id + "-" + std::to_string(t.connector_id)));
-        member(w, "evse_id", row.evse_id.value_or(""));
+        member(w, "evse_uid", *row.evse_id);
+        member(w, "evse_id", *row.evse_id);
         member(w, "connector_id", std::to_string(t.connector_id));
         member(w, "connector_standard", row.standard);
         member(w, "connector_format", row.format);
         member(w, "connector_power_type", row.power_type);
         w.EndObject();
-        member(w, "currency", s.price ? s.price->currency : "");
+        member(w, "currency", s.price->currency);
         // One charging period over the whole session: its energy (kWh) and time (hours).
         w.Key("charging_periods");
         w.StartArray();
@@ -185,17 +191,13 @@ std::string sessions_cdr_json(const db::SessionPage& page) {
             w.EndObject();
         }
         w.EndArray();
-        if (s.price) {
-            member(w, "tariff_id", std::to_string(s.price->id));
-        }
+        member(w, "tariff_id", std::to_string(s.price->id));
         w.EndObject();
         w.EndArray();
         price(w, "total_cost", s.total);
-        if (s.price) {
-            price(w, "total_fixed_cost", s.fixed);
-            price(w, "total_energy_cost", s.energy);
-            price(w, "total_time_cost", s.time);
-        }
+        price(w, "total_fixed_cost", s.fixed);
+        price(w, "total_energy_cost", s.energy);
+        price(w, "total_time_cost", s.time);
         w.Key("total_energy");
         w.Double(s.energy_wh / 1000.0);
         w.Key("total_time");

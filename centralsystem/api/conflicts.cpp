@@ -9,6 +9,7 @@ int http_status(db::ConflictKind kind) {
     case db::ConflictKind::ChargerExists:
     case db::ConflictKind::EvseIdTaken:
     case db::ConflictKind::WouldReprice:
+    case db::ConflictKind::NoChargePoints:
         return 409;
     case db::ConflictKind::NoSuchCharger:
     case db::ConflictKind::NoSuchPriceSet:

@@ -184,7 +184,10 @@ void export_sessions(CentralSystem& cs, const HttpRequest& req, Respond respond)
                         resp.body = sessions_csv(*page);
                     } else {
                         resp.headers.emplace_back("Content-Type", "application/json");
-                        resp.body = sessions_cdr_json(*page);
+                        std::size_t left_out = 0;
+                        resp.body = sessions_cdr_json(*page, left_out);
+                        // Sessions without a price or an EVSE ID cannot be valid CDRs: how many this page left out.
+                        resp.headers.emplace_back("X-Left-Out-Sessions", std::to_string(left_out));
                     }
                     // More than one page: the client asks again with afterId set to this (rows come oldest first).
                     if (page->more) {

@@ -18,6 +18,8 @@ std::variant<db::SessionQuery, Problem> parse_session_query(const HttpRequest& r
 
 // A finished session's energy (Wh) and, when a price set applies, its revenue, for the exports (cdr.cpp).
 std::string sessions_csv(const db::SessionPage& page);
-std::string sessions_cdr_json(const db::SessionPage& page);
+// OCPI requires a price (total_cost, currency) and an EVSE ID (party, evse_id): sessions without them cannot be valid
+// CDRs and are left out, counted in `left_out` (the CSV export lists them all).
+std::string sessions_cdr_json(const db::SessionPage& page, std::size_t& left_out);
 
 } // namespace cs::api

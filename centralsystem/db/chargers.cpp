@@ -233,6 +233,21 @@ Result<bool> patch_charger(Connection& db, std::string_view id, const ChargerPat
 }
 
 Result<Conflict> commission(Connection& db, std::string_view id, const Commission& c, std::string_view now) {
+    // Planned chargers made from a claim or by auto-registration may have no charge points yet: refused until they
+    // have some, since nothing could be charged, priced or shown on the map.
+    auto charger = exists(db, "SELECT 1 FROM chargers WHERE chargebox_id = ?1", id);
+    if (!charger) {
+        return charger.error();
+    }
+    auto points = exists(db, "SELECT 1 FROM charge_points WHERE chargebox_id = ?1", id);
+    if (!points) {
+        return points.error();
+    }
+    if (*charger && !*points) {
+        return Conflict{ConflictKind::NoChargePoints, "chargePoints",
+                        "this charger has no charge points: add them (PATCH the planned charger) before putting it "
+                        "into operation"};
+    }
     auto changed = db.execute("UPDATE chargers SET status = 'operational', street = ?2, postal_code = ?3, city = ?4, "
                               "country = ?5, latitude = ?6, longitude = ?7, hotline = ?8, emergency_contact = ?9, "
                               "accessibility = ?10, commissioned_at = ?11 WHERE chargebox_id = ?1",

@@ -39,4 +39,12 @@ Result<bool> add_hardware_model(Connection& db, const HardwareModelRow& row) {
     return *n > 0;
 }
 
+Result<bool> delete_hardware_model(Connection& db, const std::string& vendor, const std::string& model) {
+    auto n = db.execute("DELETE FROM hardware_models WHERE vendor = ?1 AND model = ?2", vendor, model);
+    if (!n) {
+        return n.error();
+    }
+    return *n > 0;
+}
+
 } // namespace cs::db

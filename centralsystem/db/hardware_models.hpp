@@ -22,5 +22,7 @@ Result<std::vector<HardwareModelRow>> list_hardware_models(Connection& db);
 Result<std::int64_t> count_hardware_models(Connection& db);
 // Adds a model; false when the vendor already has a model of that name.
 Result<bool> add_hardware_model(Connection& db, const HardwareModelRow& row);
+// Removes an operator's model; false when there was none of that vendor and name.
+Result<bool> delete_hardware_model(Connection& db, const std::string& vendor, const std::string& model);
 
 } // namespace cs::db

@@ -30,6 +30,7 @@ enum class ConflictKind {
     NoSuchConnector, // the charger has no such connector
     NoSuchPriceSet,  // the charger has no such price set
     WouldReprice,    // sessions that have run would then cost differently
+    NoChargePoints,  // a charger without charge points cannot be put into operation
 };
 // A write refused for a reason the client can fix: the kind, the field (JSON pointer style) and the words.
 struct Conflict {

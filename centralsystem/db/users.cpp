@@ -69,6 +69,34 @@ Result<void> add_user_token(Connection& db, const std::string& user_name, const 
                   token_hash, user_name, label, created_at);
 }
 
+Result<std::vector<TokenRow>> list_user_tokens(Connection& db, const std::string& user_name) {
+    return db.all(
+        [](const store::Statement& q) {
+            return TokenRow{q.text(0), q.text(1), q.text(2)};
+        },
+        "SELECT substr(token_hash, 1, 16), label, created_at FROM user_tokens WHERE user_name = ?1 "
+        "ORDER BY created_at, token_hash",
+        user_name);
+}
+
+Result<std::int64_t> count_user_tokens(Connection& db, const std::string& user_name) {
+    auto n = db.first([](const store::Statement& q) { return q.int64(0); },
+                      "SELECT COUNT(*) FROM user_tokens WHERE user_name = ?1", user_name);
+    if (!n) {
+        return n.error();
+    }
+    return n->value_or(0);
+}
+
+Result<bool> delete_user_token(Connection& db, const std::string& user_name, const std::string& id) {
+    auto n =
+        db.execute("DELETE FROM user_tokens WHERE user_name = ?1 AND substr(token_hash, 1, 16) = ?2", user_name, id);
+    if (!n) {
+        return n.error();
+    }
+    return *n > 0;
+}
+
 Result<std::optional<UserRow>> user_by_token(Connection& db, const std::string& token_hash) {
     return db.first(read_user,
                     "SELECT " + std::string(kUserColumns) +

@@ -38,6 +38,15 @@ Result<bool> delete_user(Connection& db, const std::string& name);
 // Stores an API token's hash for a user.
 Result<void> add_user_token(Connection& db, const std::string& user_name, const std::string& token_hash,
                             const std::string& label, const std::string& created_at);
+// A user's API token as listed: `id` is the first 16 hex digits of its SHA-256 (names it for revoking, tells nothing
+// of the token itself).
+struct TokenRow {
+    std::string id, label, created_at;
+};
+Result<std::vector<TokenRow>> list_user_tokens(Connection& db, const std::string& user_name);
+Result<std::int64_t> count_user_tokens(Connection& db, const std::string& user_name);
+// Revokes one of the user's tokens by its id; false when the user has none with that id.
+Result<bool> delete_user_token(Connection& db, const std::string& user_name, const std::string& id);
 // The user an API token's hash belongs to, or nullopt.
 Result<std::optional<UserRow>> user_by_token(Connection& db, const std::string& token_hash);
 // Stores a session; sessions ended before `now` are removed on the way (the table stays small).

@@ -23,6 +23,9 @@ void Charger::refuse(int c) {
     ++env_.stats.sessions_refused;
     smart_session_ended(c); // a TxProfile sent with RemoteStartTransaction ends with the refused start
     conn(c).reservation_id.reset();
+    if (conn(c).fault != ChargePointErrorCode::NoError) {
+        return; // faulted while authorizing: it stays Faulted until the fault is cleared (faults.cpp)
+    }
     set_status(c, reservations_[static_cast<std::size_t>(c)] ? Status::Reserved : Status::Available);
     schedule_arrival(c);
 }
@@ -30,7 +33,7 @@ void Charger::refuse(int c) {
 void Charger::admit(int c, const std::optional<IdTagInfo>& info) {
     auto& k = conn(c);
     const auto parent = info ? info->parentIdTag : std::nullopt;
-    if (!reservation_permits(c, k.id_tag, parent, true)) {
+    if (k.fault != ChargePointErrorCode::NoError || !reservation_permits(c, k.id_tag, parent, true)) {
         refuse(c); // reserved for another tag (and not one of its group)
         return;
     }

@@ -47,6 +47,12 @@ Charger::Charger(ChargerSpec spec, ChargerEnv& env, std::uint64_t seed)
     stop_timer_ = env_.executor.make_timer();
     // The timers of reservations and of the periodic DataTransfer are made when first needed: most chargers of a
     // large fleet never use them, and each costs memory.
+    for (const auto& [c, code] : spec_.faulted_connectors) {
+        if (c >= 1 && c <= spec_.connectors && code != ChargePointErrorCode::NoError) {
+            connectors_[static_cast<std::size_t>(c)].fault = code; // a model's broken connector, from the start
+            connectors_[static_cast<std::size_t>(c)].status = Status::Faulted;
+        }
+    }
     reservations_.resize(connectors_.size());
     reservation_end_.resize(connectors_.size());
     if (spec_.profiles.security) {
@@ -285,8 +291,8 @@ void Charger::send_status(int connector) {
                                                  ChargePointStatus::SuspendedEVSE, ChargePointStatus::Reserved};
     StatusNotificationReq req;
     req.connectorId = connector;
-    req.errorCode = ChargePointErrorCode::NoError;
     req.status = kMap[static_cast<int>(conn(connector).status)];
+    req.errorCode = req.status == ChargePointStatus::Faulted ? conn(connector).fault : ChargePointErrorCode::NoError;
     req.timestamp = wall_now();
     call(req);
 }

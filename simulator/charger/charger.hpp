@@ -75,6 +75,8 @@ struct ChargerSpec {
     // Configuration key values that replace the defaults (a model's settings; read-only keys included).
     std::vector<std::pair<std::string, std::string>> config_overrides;
     bool diagnostics_http_put = false; // upload diagnostics over HTTP with PUT (else multipart POST)
+    // Connectors Faulted from the start, with their errorCode (a model's faulted_connectors).
+    std::vector<std::pair<int, ocpp::v16::ChargePointErrorCode>> faulted_connectors;
     // The ManufacturerRootCertificates installed at the factory (PEM each): SignedUpdateFirmware trusts these.
     std::vector<std::string> manufacturer_roots;
     std::size_t offline_queue_limit = 1000;
@@ -150,6 +152,13 @@ public:
     const ocpp::smartcharging::ProfileStore* charging_profiles() const { return charging_profiles_.get(); }
     ConfigStore& config() { return config_; }
     const AuthStore& auth() const { return auth_; }
+    // Faults (faults.cpp): a connector raised Faulted with an errorCode (not NoError) stops its session and takes
+    // none until cleared; clearing returns it to Available (or Reserved, Unavailable). False for a bad connector.
+    bool raise_fault(int connector, ocpp::v16::ChargePointErrorCode code);
+    bool clear_fault(int connector);
+    ocpp::v16::ChargePointErrorCode fault(int connector) const {
+        return connectors_.at(static_cast<std::size_t>(connector)).fault;
+    }
     // The id of the reservation on a connector (0 = the charge point), if one holds.
     std::optional<int> reservation_id(int connector) const;
     // Security events raised and not yet delivered (kept while offline), and those dropped from the full queue.
@@ -172,7 +181,9 @@ private:
     struct Connector {
         Status status = Status::Available;
         bool operative = true;
-        bool pending_unavailable = false;  // ChangeAvailability arrived during a session
+        bool pending_unavailable = false; // ChangeAvailability arrived during a session
+        // A fault raised on the connector (faults.cpp): Faulted with this errorCode until cleared; NoError = none.
+        ocpp::v16::ChargePointErrorCode fault = ocpp::v16::ChargePointErrorCode::NoError;
         std::optional<int> transaction_id; // from the central system
         std::uint64_t local_tx = 0;        // our reference until the id is known (offline start)
         std::string id_tag;
@@ -283,7 +294,12 @@ private:
     double current_a(int connector) const; // per phase, on the phases the limit in force allows
     ocpp::DateTime wall_at(ocpp::Clock::TimePoint t) const;
     void register_data_transfer(); // data_transfer.cpp: answers DataTransfer for the model's vendor ids
-    void arm_data_transfer();      // data_transfer.cpp: the model's periodic DataTransfer
+    // faults.cpp: DataTransfer messageId "fault" / "clear-fault" with {"connectorId":N,"errorCode":"..."} as data;
+    // nullopt for other message ids.
+    std::optional<ocpp::v16::DataTransferStatus> fault_data_transfer(const std::string& message_id,
+                                                                     const std::optional<std::string>& data);
+    void settle_charge_point_availability(); // faults.cpp: a Scheduled Inoperative of connector 0 once none charges
+    void arm_data_transfer();                // data_transfer.cpp: the model's periodic DataTransfer
     // Authorization (authorize.cpp): the tag's entry in the local list or the cache, when those are enabled.
     std::optional<ocpp::v16::IdTagInfo> local_authorization(const std::string& id_tag) const;
     void admit(int connector, const std::optional<ocpp::v16::IdTagInfo>& info); // reservation check, then start

@@ -3,6 +3,7 @@
 // Message ids the simulator knows (for every vendor id it answers):
 //   (none)  Accepted, no data
 //   echo    Accepted, the request's data sent back
+//   fault, clear-fault  raise or clear a connector fault (faults.cpp): Accepted, or Rejected for bad data
 // Any other messageId is UnknownMessageId; a vendorId not in ChargerSpec::data_transfer_vendors is UnknownVendorId.
 #include <algorithm>
 
@@ -23,6 +24,8 @@ void Charger::register_data_transfer() {
             conf.status = DataTransferStatus::UnknownVendorId;
         } else if (!req.messageId) {
             conf.status = DataTransferStatus::Accepted;
+        } else if (auto fault = fault_data_transfer(*req.messageId, req.data)) {
+            conf.status = *fault;
         } else if (*req.messageId == "echo") {
             conf.status = DataTransferStatus::Accepted;
             conf.data = req.data;

@@ -109,7 +109,13 @@ void Charger::register_handlers() {
             }
         }
         if (req.connectorId == 0) {
-            set_status(0, operative ? Status::Available : Status::Unavailable);
+            // The charge point itself goes Inoperative only once its running transactions have ended (OCPP 1.6
+            // 5.2: Scheduled means after the transaction; connector 0 covers the charge point and all connectors).
+            conn(0).pending_unavailable = scheduled;
+            if (!scheduled) {
+                conn(0).operative = operative;
+                set_status(0, operative ? Status::Available : Status::Unavailable);
+            }
         }
         reply(ChangeAvailabilityConf{scheduled ? AvailabilityStatus::Scheduled : AvailabilityStatus::Accepted});
     });

@@ -175,7 +175,10 @@ void Charger::finish_session(int c, Reason reason, std::function<void()> then) {
         const bool unavailable = kk.pending_unavailable || !kk.operative;
         kk.pending_unavailable = false;
         kk.operative = !unavailable;
-        set_status(c, unavailable ? Status::Unavailable : Status::Available);
+        set_status(c, kk.fault != ChargePointErrorCode::NoError
+                          ? Status::Faulted
+                          : (unavailable ? Status::Unavailable : Status::Available));
+        settle_charge_point_availability();
         if (then) {
             then();
         }

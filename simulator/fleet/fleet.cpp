@@ -164,9 +164,10 @@ void Fleet::Worker::pump() {
 
 void Fleet::Worker::publish() {
     Stats copy = stats;
-    copy.connected = copy.booted = copy.charging = 0;
+    copy.connected = copy.booted = copy.charging = copy.offline_queue = 0;
     for (const auto& c : chargers) {
         copy.connected += c->connected() ? 1 : 0;
+        copy.offline_queue += c->offline_queue_size();
         copy.booted += c->booted() ? 1 : 0;
         copy.charging += static_cast<std::uint64_t>(std::max(0, c->charging()));
     }

@@ -66,7 +66,7 @@ struct FleetConfig {
     std::size_t threads = 1;
     double ramp = 200;                      // chargers started per second, whole process
     std::size_t handshakes_in_flight = 500; // connection attempts outstanding, whole process
-    double churn_pct = 0;                   // every minute, this share of connected chargers drops its connection
+    double churn_pct = 0; // every churn_interval, this share of connected chargers drops its connection
     std::uint64_t seed = 1;
     ocpp::net::ClientConfig client;
     ocpp::PeerConfig peer;

@@ -162,6 +162,7 @@ FleetConfig fleet_config(const Options& o) {
     c.ramp = o.ramp;
     c.handshakes_in_flight = static_cast<std::size_t>(o.handshakes_in_flight);
     c.churn_pct = o.churn_pct;
+    c.churn_interval = std::chrono::milliseconds(std::llround(o.churn_every_s * 1000));
     c.seed = o.seed;
     if (o.url.rfind("wss://", 0) == 0 || !o.ca_file.empty()) {
         ocpp::net::ClientTlsConfig tls;

@@ -156,6 +156,7 @@ void write_options(ReportWriter& w, const Options& o) {
     text("mode", o.mode == Mode::Throughput ? "throughput" : "realistic");
     text("action", o.action);
     number("churn", o.churn_pct);
+    number("churn-every", o.churn_every_s);
     number("call-timeout", o.call_timeout_s);
     text("report", o.report_file);
     text("html", o.html_file);

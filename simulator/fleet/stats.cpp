@@ -109,7 +109,7 @@ void Stats::merge(const Stats& o) {
     for (auto n : {&Stats::connect_attempts, &Stats::connects, &Stats::disconnects, &Stats::boots_accepted,
                    &Stats::boots_pending, &Stats::boots_rejected, &Stats::sessions_started, &Stats::sessions_completed,
                    &Stats::sessions_refused, &Stats::offline_queued, &Stats::offline_replayed, &Stats::offline_dropped,
-                   &Stats::connected, &Stats::booted, &Stats::charging}) {
+                   &Stats::connected, &Stats::booted, &Stats::charging, &Stats::offline_queue}) {
         this->*n += o.*n;
     }
     firmware.merge(o.firmware);

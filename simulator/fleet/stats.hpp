@@ -74,7 +74,8 @@ struct Stats {
     std::uint64_t offline_queued = 0, offline_replayed = 0, offline_dropped = 0;
     // Gauges, set by the owner when it takes a snapshot.
     std::uint64_t connected = 0, booted = 0, charging = 0;
-    FirmwareStats firmware; // UpdateFirmware and GetDiagnostics (charger/firmware.cpp)
+    std::uint64_t offline_queue = 0; // messages waiting in the chargers' offline queues
+    FirmwareStats firmware;          // UpdateFirmware and GetDiagnostics (charger/firmware.cpp)
 
     ActionStats& action(const std::string& name) { return actions[name]; }
     void merge(const Stats& o); // adds counters and gauges

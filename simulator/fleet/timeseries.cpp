@@ -25,8 +25,10 @@ std::uint64_t sum_of(const std::map<std::string, std::uint64_t>& m) {
     return n;
 }
 
+// The slot of an interval ending at t: (i * interval, (i + 1) * interval]. Clamped before the cast, which would
+// be undefined for a huge t.
 std::size_t index_of(double t, double interval) {
-    return static_cast<std::size_t>(std::max(0.0, std::ceil(t / interval - 1e-6) - 1.0));
+    return static_cast<std::size_t>(std::clamp(std::ceil(t / interval - 1e-6) - 1.0, 0.0, 1e18));
 }
 } // namespace
 
@@ -105,6 +107,39 @@ Sketch to_sketch(const LatencyHistogram& h) {
     return sketch_difference(h, LatencyHistogram{});
 }
 
+void Sketch::bound(std::size_t max_buckets) {
+    if (buckets.size() <= max_buckets) {
+        return;
+    }
+    // A bucket's index is 32 * (power of two) + sub-bucket: dropping `shift` low bits merges 2^shift neighbours of one
+    // power of two. The merged samples stand at the group's middle bucket, so a quantile errs by half a group.
+    for (int shift = 1; shift <= 5; ++shift) {
+        std::size_t groups = 0;
+        int last = -1;
+        for (const auto& [bucket, n] : buckets) {
+            if ((bucket >> shift) != last) {
+                last = bucket >> shift;
+                ++groups;
+            }
+        }
+        if (groups > max_buckets && shift < 5) {
+            continue;
+        }
+        std::vector<std::pair<std::uint16_t, std::uint32_t>> out;
+        out.reserve(groups);
+        for (const auto& [bucket, n] : buckets) {
+            const auto middle = static_cast<std::uint16_t>(((bucket >> shift) << shift) + (1 << (shift - 1)));
+            if (!out.empty() && out.back().first == middle) {
+                out.back().second = clamp32(std::uint64_t{out.back().second} + n);
+            } else {
+                out.emplace_back(middle, n);
+            }
+        }
+        buckets = std::move(out);
+        return;
+    }
+}
+
 void ActionPoint::add(const ActionPoint& o) {
     sent = clamp32(std::uint64_t{sent} + o.sent);
     ok = clamp32(std::uint64_t{ok} + o.ok);
@@ -129,19 +164,78 @@ void FleetPoint::add(const FleetPoint& later) {
     }
 }
 
+namespace {
+
+auto find_action(const std::vector<std::pair<std::uint32_t, ActionPoint>>& actions, std::size_t k) {
+    return std::lower_bound(
+        actions.begin(), actions.end(), k,
+        [](const std::pair<std::uint32_t, ActionPoint>& e, std::size_t key) { return e.first < key; });
+}
+
+void add_actions(Interval& into, const Interval& from) {
+    for (const auto& [k, p] : from.actions) {
+        ActionPoint& mine = into.action_at(k);
+        mine.add(p);
+        mine.latency.bound();
+    }
+}
+
+} // namespace
+
+const ActionPoint* Interval::action(std::size_t k) const {
+    const auto it = find_action(actions, k);
+    return it != actions.end() && it->first == k ? &it->second : nullptr;
+}
+
+ActionPoint& Interval::action_at(std::size_t k) {
+    auto it = actions.begin() + (find_action(actions, k) - actions.cbegin());
+    if (it == actions.end() || it->first != k) {
+        it = actions.emplace(it, static_cast<std::uint32_t>(k), ActionPoint{});
+    }
+    return it->second;
+}
+
+void Interval::add_later(const Interval& later) {
+    const FleetPoint gauges = later.t_s >= t_s ? later.fleet : fleet;
+    fleet.add(later.fleet);
+    fleet.connected = gauges.connected;
+    fleet.booted = gauges.booted;
+    fleet.charging = gauges.charging;
+    t_s = std::max(t_s, later.t_s);
+    add_actions(*this, later);
+}
+
+void Interval::add_beside(const Interval& other) {
+    const FleetPoint mine = fleet;
+    fleet.add(other.fleet);
+    fleet.connected = clamp32(std::uint64_t{mine.connected} + other.fleet.connected);
+    fleet.booted = clamp32(std::uint64_t{mine.booted} + other.fleet.booted);
+    fleet.charging = clamp32(std::uint64_t{mine.charging} + other.fleet.charging);
+    t_s = std::max(t_s, other.t_s);
+    add_actions(*this, other);
+}
+
 ActionPoint Series::all_at(std::size_t i) const {
     ActionPoint all;
-    for (const auto& a : intervals[i].actions) {
+    for (const auto& [k, a] : intervals[i].actions) {
         all.add(a);
     }
     return all;
 }
 
+double Series::length_of(std::size_t i) const {
+    const double t = intervals[i].t_s;
+    const double previous = i == 0 ? 0 : intervals[i - 1].t_s;
+    const double start = std::max(previous, static_cast<double>(index_of(t, interval_s)) * interval_s);
+    const double length = t - start;
+    return length > 0 && length < interval_s ? std::max(length, kMinIntervalS) : interval_s;
+}
+
 std::size_t Series::memory_bytes() const {
     std::size_t n = sizeof(Series) + intervals.capacity() * sizeof(Interval);
     for (const auto& in : intervals) {
-        n += in.actions.capacity() * sizeof(ActionPoint);
-        for (const auto& a : in.actions) {
+        n += in.actions.capacity() * sizeof(in.actions[0]);
+        for (const auto& [k, a] : in.actions) {
             n += a.latency.buckets.capacity() * sizeof(a.latency.buckets[0]);
         }
     }
@@ -151,6 +245,12 @@ std::size_t Series::memory_bytes() const {
 SeriesRecorder::SeriesRecorder(double interval_s, std::size_t max_intervals)
     : max_intervals_(std::max<std::size_t>(max_intervals, 2)) {
     series_.interval_s = interval_s;
+}
+
+void SeriesRecorder::mark(Marker m) {
+    if (series_.markers.size() < kMaxSeriesMarkers) {
+        series_.markers.push_back(std::move(m));
+    }
 }
 
 std::size_t SeriesRecorder::action_index(const std::string& name) {
@@ -191,15 +291,19 @@ void SeriesRecorder::record(double t_s, const Stats& now) {
         if (p.empty() && p.latency.buckets.empty()) {
             continue;
         }
-        const std::size_t k = action_index(name);
-        if (in.actions.size() <= k) {
-            in.actions.resize(k + 1);
-        }
-        in.actions[k] = std::move(p);
+        p.latency.bound();
+        in.action_at(action_index(name)) = std::move(p);
     }
     previous_ = now;
-    series_.intervals.push_back(std::move(in));
-    if (series_.intervals.size() > max_intervals_) {
+    auto& rows = series_.intervals;
+    // Past the first coarsening an interval spans several seconds: each second adds to the row until it is full, so
+    // every row covers one whole interval (rates per second and gauges stay right).
+    if (!rows.empty() && index_of(rows.back().t_s, series_.interval_s) == index_of(t_s, series_.interval_s)) {
+        rows.back().add_later(in);
+    } else {
+        rows.push_back(std::move(in));
+    }
+    while (rows.size() > max_intervals_) {
         coarsen();
     }
 }
@@ -216,26 +320,17 @@ std::optional<double> SeriesRecorder::last_p99_ms() const {
 }
 
 void SeriesRecorder::coarsen() {
-    auto& in = series_.intervals;
-    std::vector<Interval> out;
-    out.reserve(in.size() / 2 + 1);
-    for (std::size_t i = 0; i < in.size(); i += 2) {
-        Interval merged = std::move(in[i]);
-        if (i + 1 < in.size()) {
-            Interval& next = in[i + 1];
-            merged.t_s = next.t_s;
-            merged.fleet.add(next.fleet);
-            if (merged.actions.size() < next.actions.size()) {
-                merged.actions.resize(next.actions.size());
-            }
-            for (std::size_t k = 0; k < next.actions.size(); ++k) {
-                merged.actions[k].add(next.actions[k]);
-            }
-        }
-        out.push_back(std::move(merged));
-    }
-    in = std::move(out);
     series_.interval_s *= 2;
+    std::vector<Interval> out;
+    out.reserve(series_.intervals.size() / 2 + 1);
+    for (auto& in : series_.intervals) {
+        if (!out.empty() && index_of(out.back().t_s, series_.interval_s) == index_of(in.t_s, series_.interval_s)) {
+            out.back().add_later(in);
+        } else {
+            out.push_back(std::move(in));
+        }
+    }
+    series_.intervals = std::move(out);
 }
 
 Series merge_series(const std::vector<Series>& shards) {
@@ -248,6 +343,7 @@ Series merge_series(const std::vector<Series>& shards) {
         out.interval_s = std::max(out.interval_s, s.interval_s);
     }
     std::map<std::string, std::size_t> action_at; // name to index in out.actions
+    std::vector<bool> filled;                     // a shard's row reached the slot (not only a blank)
     for (const auto& s : shards) {
         std::vector<std::size_t> index_here; // this shard's action k is out.actions[index_here[k]]
         for (const auto& name : s.actions) {
@@ -257,6 +353,9 @@ Series merge_series(const std::vector<Series>& shards) {
             }
             index_here.push_back(it->second);
         }
+        // The shard's rows of one slot (a shorter interval than the merge's) first add up as one interval, so its
+        // gauges count once; then the shards add up.
+        std::map<std::size_t, Interval> slots;
         for (const auto& in : s.intervals) {
             if (!std::isfinite(in.t_s) || in.t_s < 0) {
                 continue; // read_series lets none through; a series built in code might
@@ -265,24 +364,31 @@ Series merge_series(const std::vector<Series>& shards) {
             if (i >= kMaxSeriesRows) {
                 continue; // beyond what a report may hold: never grow the merge without bound
             }
+            Interval renamed;
+            renamed.t_s = in.t_s;
+            renamed.fleet = in.fleet;
+            for (const auto& [k, p] : in.actions) {
+                if (k < index_here.size()) {
+                    renamed.action_at(index_here[k]).add(p);
+                }
+            }
+            const auto [slot, added] = slots.try_emplace(i, renamed);
+            if (!added) {
+                slot->second.add_later(renamed);
+            }
+        }
+        for (const auto& [i, in] : slots) {
             while (out.intervals.size() <= i) {
                 Interval blank;
                 blank.t_s = static_cast<double>(out.intervals.size() + 1) * out.interval_s;
                 out.intervals.push_back(std::move(blank));
+                filled.push_back(false);
             }
-            Interval& target = out.intervals[i];
-            FleetPoint gauges = target.fleet; // gauges of shards add up too: they are different chargers
-            target.fleet.add(in.fleet);
-            target.fleet.connected = gauges.connected + in.fleet.connected;
-            target.fleet.booted = gauges.booted + in.fleet.booted;
-            target.fleet.charging = gauges.charging + in.fleet.charging;
-            for (std::size_t k = 0; k < in.actions.size() && k < index_here.size(); ++k) {
-                const std::size_t j = index_here[k];
-                if (target.actions.size() <= j) {
-                    target.actions.resize(j + 1);
-                }
-                target.actions[j].add(in.actions[k]);
+            if (!filled[i]) {
+                out.intervals[i].t_s = in.t_s; // a last interval cut short keeps its real end
+                filled[i] = true;
             }
+            out.intervals[i].add_beside(in);
         }
         if (&s == &shards.front()) {
             out.markers = s.markers;

@@ -114,8 +114,9 @@ void write_series(JsonWriter& w, const Series& s) {
         w.Key(s.actions[k]);
         w.StartArray();
         for (const auto& in : s.intervals) {
-            if (k < in.actions.size() && !(in.actions[k].empty() && in.actions[k].latency.buckets.empty())) {
-                write_row(w, in.t_s, in.actions[k], true);
+            const ActionPoint* p = in.action(k);
+            if (p && !(p->empty() && p->latency.buckets.empty())) {
+                write_row(w, in.t_s, *p, true);
             }
         }
         w.EndArray();
@@ -233,11 +234,9 @@ ocpp::Result<Series> read_series(const rapidjson::Value& v) {
                 }
                 p.latency.buckets.emplace_back(static_cast<std::uint16_t>(sk[j].GetUint()), sk[j + 1].GetUint());
             }
-            auto& actions = s.intervals[i].actions;
-            if (actions.size() <= k) {
-                actions.resize(k + 1);
-            }
-            actions[k].add(p);
+            ActionPoint& mine = s.intervals[i].action_at(k);
+            mine.add(p);
+            mine.latency.bound(); // a report of an older version may hold up to 1,024 buckets a row
         }
     }
     if (v.HasMember("markers") && v["markers"].IsArray()) {

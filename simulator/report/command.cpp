@@ -132,15 +132,11 @@ int merge(const std::vector<std::string>& args) {
     if (files.size() > kMaxShards) {
         return fail("merge: at most " + std::to_string(kMaxShards) + " reports");
     }
-    std::vector<rapidjson::Document> docs;
-    for (const auto& f : files) {
-        auto d = load_report(f);
-        if (!d) {
-            return fail(d.error().message);
-        }
-        docs.push_back(std::move(*d));
+    auto docs = load_reports(files);
+    if (!docs) {
+        return fail(docs.error().message);
     }
-    auto merged = merge_reports(docs, files);
+    auto merged = merge_reports(*docs, files);
     if (!merged) {
         return fail(merged.error().message);
     }

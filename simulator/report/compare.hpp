@@ -7,6 +7,7 @@
 #include <rapidjson/document.h>
 
 #include "ocpp/util/result.hpp"
+#include "simulator/report/report_file.hpp"
 
 namespace sim {
 
@@ -28,6 +29,11 @@ Comparison compare_reports(const rapidjson::Document& base, const rapidjson::Doc
 // interval; the error names the shard that cannot be merged.
 ocpp::Result<std::string> merge_reports(const std::vector<rapidjson::Document>& shards,
                                         const std::vector<std::string>& names);
+
+// The reports of a merge, read one after the other; refused once they together exceed `max_total_bytes` (every parsed
+// report stays in memory until the merge is written), the error naming the file that went past it.
+ocpp::Result<std::vector<rapidjson::Document>> load_reports(const std::vector<std::string>& files,
+                                                            std::size_t max_total_bytes = kMaxMergeBytes);
 
 // `ocpp-simulator report html|compare|merge ...`; returns the exit status (0 ok, 2 bad usage or input, 3 a compare
 // threshold exceeded).

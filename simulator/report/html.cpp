@@ -1,10 +1,12 @@
 #include "ocpp/text/number.hpp"
 #include "simulator/report/html.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <functional>
 #include <initializer_list>
 #include <utility>
+#include <vector>
 
 #include "simulator/fleet/timeseries.hpp"
 #include "simulator/report/report_file.hpp"
@@ -101,67 +103,93 @@ std::string groups_table(const rapidjson::Value& doc) {
 
 using Pick = std::function<double(const ActionPoint&)>;
 
-ChartLine line_of(const Series& s, const std::string& name, const char* color, std::size_t action, const Pick& pick,
-                  bool per_second) {
+// Marker lines and spans drawn over all charts together: a report with many markers and many actions draws every
+// k-th marker, so that the page stays a few MiB.
+constexpr std::size_t kMaxMarkerMarks = 20'000;
+// Markers listed by name above the charts; the rest are counted.
+constexpr std::size_t kMaxMarkersListed = 20;
+
+// Per interval the point of one action (SIZE_MAX: all actions together), computed once for all lines of its charts.
+std::vector<ActionPoint> column_of(const Series& s, std::size_t action) {
+    std::vector<ActionPoint> column;
+    column.reserve(s.intervals.size());
+    for (std::size_t i = 0; i < s.intervals.size(); ++i) {
+        if (action == SIZE_MAX) {
+            column.push_back(s.all_at(i));
+        } else {
+            const ActionPoint* p = s.intervals[i].action(action);
+            column.push_back(p ? *p : ActionPoint{});
+        }
+    }
+    return column;
+}
+
+// A rate is divided by the seconds its interval really covers (a last interval may be cut short).
+ChartLine line_of(const Series& s, const std::vector<ActionPoint>& column, const std::string& name, const char* color,
+                  const Pick& pick, bool per_second) {
     ChartLine l{name, color, {}};
     for (std::size_t i = 0; i < s.intervals.size(); ++i) {
-        const Interval& in = s.intervals[i];
-        ActionPoint p =
-            action == SIZE_MAX ? s.all_at(i) : (action < in.actions.size() ? in.actions[action] : ActionPoint{});
-        const double v = pick(p);
-        l.points.emplace_back(in.t_s, per_second ? v / s.interval_s : v);
+        const double v = pick(column[i]);
+        l.points.emplace_back(s.intervals[i].t_s, per_second ? v / s.length_of(i) : v);
     }
     return l;
 }
 
-std::vector<ChartMarker> markers_of(const Series& s) {
+// The markers of a chart: every one, or every k-th when there are more than `most`.
+std::vector<ChartMarker> markers_of(const Series& s, std::size_t most) {
     std::vector<ChartMarker> out;
-    for (const auto& m : s.markers) {
+    const std::size_t step =
+        s.markers.size() <= most ? 1 : (s.markers.size() + most - 1) / std::max<std::size_t>(most, 1);
+    for (std::size_t i = 0; i < s.markers.size(); i += step) {
+        const Marker& m = s.markers[i];
         out.push_back(ChartMarker{m.t_s, m.until_s, m.kind});
     }
     return out;
 }
 
 // Throughput and latency of one action (SIZE_MAX: all together).
-std::string action_charts(const Series& s, std::size_t action, const std::string& title, double x_max) {
-    Chart rate{title + ": calls per second", "calls/s", x_max, {}, markers_of(s)};
+std::string action_charts(const Series& s, std::size_t action, const std::string& title, double x_max,
+                          const std::vector<ChartMarker>& markers) {
+    const std::vector<ActionPoint> column = column_of(s, action);
+    Chart rate{title + ": calls per second", "calls/s", x_max, {}, markers};
     rate.lines.push_back(line_of(
-        s, "sent", kColors[0], action, [](const ActionPoint& p) { return p.sent; }, true));
+        s, column, "sent", kColors[0], [](const ActionPoint& p) { return p.sent; }, true));
     rate.lines.push_back(line_of(
-        s, "answered", kColors[2], action, [](const ActionPoint& p) { return p.ok + p.call_errors; }, true));
+        s, column, "answered", kColors[2], [](const ActionPoint& p) { return p.ok + p.call_errors; }, true));
     rate.lines.push_back(line_of(
-        s, "errors (CALLERROR, timeout, failed)", kColors[1], action,
+        s, column, "errors (CALLERROR, timeout, failed)", kColors[1],
         [](const ActionPoint& p) { return p.call_errors + p.timeouts + p.failed; }, true));
-    Chart latency{title + ": latency per interval", "ms", x_max, {}, markers_of(s)};
+    Chart latency{title + ": latency per interval", "ms", x_max, {}, markers};
     const std::pair<const char*, double> qs[] = {{"p50", 0.5}, {"p95", 0.95}, {"p99", 0.99}};
     for (std::size_t k = 0; k < 3; ++k) {
         const double q = qs[k].second;
         latency.lines.push_back(line_of(
-            s, qs[k].first, kColors[k + 2], action, [q](const ActionPoint& p) { return p.latency.quantile_ms(q); },
+            s, column, qs[k].first, kColors[k + 2], [q](const ActionPoint& p) { return p.latency.quantile_ms(q); },
             false));
     }
     latency.lines.push_back(line_of(
-        s, "max", kColors[5], action, [](const ActionPoint& p) { return p.latency.max_ms(); }, false));
+        s, column, "max", kColors[5], [](const ActionPoint& p) { return p.latency.max_ms(); }, false));
     return "<div class=\"pair\">" + render_chart(rate) + render_chart(latency) + "</div>\n";
 }
 
-std::string fleet_charts(const Series& s, double x_max) {
+std::string fleet_charts(const Series& s, double x_max, const std::vector<ChartMarker>& markers) {
     auto fleet_line = [&s](const char* name, const char* color, std::uint32_t FleetPoint::*field, bool rate) {
         ChartLine l{name, color, {}};
-        for (const auto& in : s.intervals) {
-            const double v = in.fleet.*field;
-            l.points.emplace_back(in.t_s, rate ? v / s.interval_s : v);
+        for (std::size_t i = 0; i < s.intervals.size(); ++i) {
+            const double v = s.intervals[i].fleet.*field;
+            l.points.emplace_back(s.intervals[i].t_s, rate ? v / s.length_of(i) : v);
         }
         return l;
     };
-    Chart conns{"Chargers", "chargers", x_max, {}, markers_of(s)};
+    const std::vector<ActionPoint> all = column_of(s, SIZE_MAX);
+    Chart conns{"Chargers", "chargers", x_max, {}, markers};
     conns.lines.push_back(fleet_line("connected", kColors[0], &FleetPoint::connected, false));
     conns.lines.push_back(fleet_line("booted", kColors[2], &FleetPoint::booted, false));
     conns.lines.push_back(fleet_line("charging connectors", kColors[3], &FleetPoint::charging, false));
-    Chart errors{"Errors and connection events", "per s", x_max, {}, markers_of(s)};
-    auto calls = [&s](const char* name, const char* color, std::uint32_t ActionPoint::*field) {
+    Chart errors{"Errors and connection events", "per s", x_max, {}, markers};
+    auto calls = [&s, &all](const char* name, const char* color, std::uint32_t ActionPoint::*field) {
         return line_of(
-            s, name, color, SIZE_MAX, [field](const ActionPoint& p) { return p.*field; }, true);
+            s, all, name, color, [field](const ActionPoint& p) { return p.*field; }, true);
     };
     errors.lines.push_back(calls("CALLERRORs", kColors[1], &ActionPoint::call_errors));
     errors.lines.push_back(calls("timeouts", kColors[3], &ActionPoint::timeouts));
@@ -236,14 +264,27 @@ ocpp::Result<std::string> render_html(const rapidjson::Document& doc) {
         const double x_max = std::max(duration, series->intervals.back().t_s);
         h += "<h2>Over time</h2><p class=\"meta\">Per interval of " + fixed(series->interval_s, 0) +
              " s; latency percentiles of each interval alone.";
-        for (const auto& m : series->markers) {
+        const auto& all_markers = series->markers;
+        for (std::size_t i = 0; i < all_markers.size() && i < kMaxMarkersListed; ++i) {
+            const Marker& m = all_markers[i];
             h += " &middot; " + html_escape(m.kind) + " at " + fixed(m.t_s, 0) + " s" +
                  (m.until_s > m.t_s ? " to " + fixed(m.until_s, 0) + " s" : "") + ": " + html_escape(m.text);
         }
-        h += "</p>\n" + action_charts(*series, SIZE_MAX, "All actions", x_max) + fleet_charts(*series, x_max);
+        if (all_markers.size() > kMaxMarkersListed) {
+            h += " &middot; and " + count(static_cast<double>(all_markers.size() - kMaxMarkersListed)) + " more";
+        }
+        const std::size_t charts = 4 + 2 * series->actions.size();
+        const std::vector<ChartMarker> markers =
+            markers_of(*series, std::max<std::size_t>(1, kMaxMarkerMarks / charts));
+        if (markers.size() < all_markers.size()) {
+            h += " (the charts show " + count(static_cast<double>(markers.size())) + " of the " +
+                 count(static_cast<double>(all_markers.size())) + " markers)";
+        }
+        h += "</p>\n" + action_charts(*series, SIZE_MAX, "All actions", x_max, markers) +
+             fleet_charts(*series, x_max, markers);
         h += "<h2>Per action</h2>\n";
         for (std::size_t k = 0; k < series->actions.size(); ++k) {
-            h += action_charts(*series, k, series->actions[k], x_max);
+            h += action_charts(*series, k, series->actions[k], x_max, markers);
         }
     } else {
         h += "<p class=\"meta\">This run recorded no time series (--timeseries off).</p>\n";

@@ -1,9 +1,11 @@
 // `report merge`: the reports of the shards of one fleet (--shard i/n) as one report of the same format.
 #include <algorithm>
+#include <optional>
 
 #include <rapidjson/prettywriter.h>
 #include <rapidjson/stringbuffer.h>
 
+#include "ocpp/system/small_file.hpp"
 #include "simulator/fleet/timeseries.hpp"
 #include "simulator/report/compare.hpp"
 #include "simulator/report/report_file.hpp"
@@ -100,6 +102,31 @@ void set_number(rapidjson::Value& doc, const char* key, double v, Alloc& alloc) 
 
 } // namespace
 
+ocpp::Result<std::vector<rapidjson::Document>> load_reports(const std::vector<std::string>& files,
+                                                            std::size_t max_total_bytes) {
+    std::vector<rapidjson::Document> docs;
+    std::size_t total = 0;
+    for (const auto& f : files) {
+        auto text = ocpp::read_small_file(f, kMaxReportBytes);
+        if (!text) {
+            return ocpp::make_error(text.error().kind, f + ": " + text.error().message);
+        }
+        total += text->size();
+        if (total > max_total_bytes) {
+            return ocpp::make_error(ocpp::ErrorKind::Invalid, "merge: " + f + " brings the reports to " +
+                                                                  std::to_string(total) + " bytes, more than the " +
+                                                                  std::to_string(max_total_bytes) +
+                                                                  " bytes one merge reads; merge them in groups");
+        }
+        auto d = parse_report(*text, f);
+        if (!d) {
+            return d.error();
+        }
+        docs.push_back(std::move(*d));
+    }
+    return docs;
+}
+
 ocpp::Result<std::string> merge_reports(const std::vector<rapidjson::Document>& shards,
                                         const std::vector<std::string>& names) {
     if (shards.empty()) {
@@ -111,6 +138,7 @@ ocpp::Result<std::string> merge_reports(const std::vector<rapidjson::Document>& 
     std::map<std::string, LatencyTotals> latency;
     LatencyTotals all;
     std::vector<Series> series;
+    std::optional<std::size_t> with_series, without_series; // a shard of each kind, for the message
     for (std::size_t i = 0; i < shards.size(); ++i) {
         const auto& d = shards[i];
         for (const auto& m : d["actions"].GetObject()) {
@@ -123,6 +151,17 @@ ocpp::Result<std::string> merge_reports(const std::vector<rapidjson::Document>& 
                 return ocpp::make_error(ocpp::ErrorKind::Invalid, names[i] + ": " + s.error().message);
             }
             series.push_back(std::move(*s));
+            with_series = with_series.value_or(i);
+        } else {
+            without_series = without_series.value_or(i);
+        }
+        if (with_series && without_series) {
+            // Shard 1's series beside totals of every shard would plot a part of the fleet as if it were the whole.
+            return ocpp::make_error(ocpp::ErrorKind::Invalid,
+                                    "report merge: " + names[*with_series] + " has a time series but " +
+                                        names[*without_series] +
+                                        " has none (run with --timeseries off); merge reports that all have one, "
+                                        "or none");
         }
         if (i == 0) {
             continue;
@@ -179,9 +218,22 @@ ocpp::Result<std::string> merge_reports(const std::vector<rapidjson::Document>& 
     out.RemoveMember("merged_from");
     out.AddMember("merged_from", merged_from, alloc);
     if (series.size() == shards.size()) {
+        const Series merged = merge_series(series);
+        std::size_t action_rows = 0;
+        for (const auto& in : merged.intervals) {
+            action_rows += in.actions.size();
+        }
+        // Shards of different actions could add up to a series no report command would read back.
+        if (merged.actions.size() > kMaxSeriesActions || action_rows > kMaxSeriesActionRows) {
+            return ocpp::make_error(
+                ocpp::ErrorKind::Invalid,
+                "report merge: the merged time series would have " + std::to_string(merged.actions.size()) +
+                    " actions and " + std::to_string(action_rows) + " action rows, more than a report holds (" +
+                    std::to_string(kMaxSeriesActions) + " and " + std::to_string(kMaxSeriesActionRows) + ")");
+        }
         rapidjson::StringBuffer buffer;
         JsonWriter w(buffer);
-        write_series(w, merge_series(series));
+        write_series(w, merged);
         rapidjson::Document ts(&alloc);
         ts.Parse(buffer.GetString(), buffer.GetSize());
         out["timeseries"] = static_cast<rapidjson::Value&>(ts);

@@ -94,6 +94,8 @@ std::string prometheus_text(const Stats& s, std::uint64_t planned) {
     single(out, "ocpp_simulator_connections_open", "gauge", "Chargers with an open connection.", s.connected);
     single(out, "ocpp_simulator_chargers_booted", "gauge", "Chargers whose boot was accepted.", s.booted);
     single(out, "ocpp_simulator_chargers_charging", "gauge", "Connectors in a charging session.", s.charging);
+    single(out, "ocpp_simulator_offline_queue_depth", "gauge", "Messages waiting in the chargers' offline queues.",
+           s.offline_queue);
     single(out, "ocpp_simulator_connect_attempts_total", "counter", "Connection attempts.", s.connect_attempts);
     single(out, "ocpp_simulator_connects_total", "counter", "Connections opened.", s.connects);
     single(out, "ocpp_simulator_disconnects_total", "counter", "Open connections lost.", s.disconnects);

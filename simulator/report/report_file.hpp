@@ -9,8 +9,11 @@
 
 namespace sim {
 
-// Reports larger than this are refused rather than read (an hour of 10,000 chargers is well under 20 MiB).
-inline constexpr std::size_t kMaxReportBytes = 256u * 1024 * 1024;
+// Reports larger than this are refused rather than read: a run's report stays under 20 MiB whatever its length,
+// fleet or latency spread (the time series coarsens and bounds its sketches), so this leaves headroom.
+inline constexpr std::size_t kMaxReportBytes = 32u * 1024 * 1024;
+// What one `report merge` reads of all its reports together (each parsed report takes a few times its size).
+inline constexpr std::size_t kMaxMergeBytes = 256u * 1024 * 1024;
 
 ocpp::Result<rapidjson::Document> load_report(const std::string& path);
 // The same checks on text already read; `name` is used in messages.

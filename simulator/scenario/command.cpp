@@ -56,6 +56,17 @@ int from_capture_main(const std::vector<std::string>& args) {
     for (std::size_t i = 1; i < args.size(); ++i) {
         const std::string& a = args[i];
         const bool has_value = i + 1 < args.size();
+        if (a == "--help" || a == "-h") {
+            std::fputs("usage: ocpp-simulator scenario from-capture CAPTURE.jsonl [--output FILE.yaml] [--id PATTERN] "
+                       "[--name NAME]\n"
+                       "Turns the frame capture ocpp-tester writes beside its --report (FILE.capture.jsonl) into a "
+                       "scenario that replays the charger's side.\n"
+                       "  --output, -o FILE.yaml  write the scenario there (default: standard output)\n"
+                       "  --id PATTERN            the replaying chargers' IDs (default REPLAY{index:04})\n"
+                       "  --name NAME             the scenario's name (default: replay of CAPTURE.jsonl)\n",
+                       stdout);
+            return 0;
+        }
         if ((a == "--output" || a == "-o") && has_value) {
             output = args[++i];
         } else if (a == "--id" && has_value) {

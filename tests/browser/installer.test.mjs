@@ -3,6 +3,8 @@
 // failing one (a wrong password turns HTTP Basic red live with its hint, the test ends failed, "Test again" keeps the
 // ID and the password), and a tester with an access code. BROWSER_TEST_DOCS_SCREENSHOT=FILE also saves the README's
 // picture of the passed test.
+import fs from 'node:fs';
+
 import { suite, http, expect, expectEqual } from './harness.mjs';
 
 const PHONE = { width: 390, height: 844 };
@@ -149,5 +151,39 @@ suite('installer', {
     expectEqual(await page.locator('#c-pw').getAttribute('data-copy-text'), password, 'a reload keeps the password');
     await page.getByRole('button', { name: 'New charger' }).click();
     expectEqual(await page.getByLabel('Access code of this tester', { exact: true }).inputValue(), TOKEN, 'access code remembered');
+  },
+
+  // Optional profiles ticked on the form: the group of a profile the charger declares runs (ReserveNow and
+  // CancelReservation pass), the group of one it does not declare is reported "not supported by this charger".
+  async profiles(t) {
+    const tester = await startTester(t);
+    const model = t.tmp('reservation-only.yaml');
+    fs.writeFileSync(model, 'vendor: ocppkit\nmodel: Reservation-Only\nconnectors: 2\n' +
+      'profiles: [Core, Reservation, RemoteTrigger]\n');
+    const page = await t.page(PHONE);
+    await page.goto(tester.url('/'));
+    await page.getByLabel('Chargebox ID', { exact: true }).waitFor();
+    await page.locator('#p-reservation').check();
+    await page.locator('#p-smart-charging').check();
+    const { url, password } = await startTest(page, 'SIM000001');
+    await t.start('ocpp-simulator', ['run', '--url', url, '--chargers', '1', '--id-prefix', 'SIM', '--password', password,
+      '--model', model, '--sessions-per-hour', '0', '--duration', '60']);
+    await page.locator('#banner.passed, #banner.failed').waitFor({ timeout: 40000 });
+    await t.screenshot(page, 'profiles');
+    for (const check of ['reservation.reserve', 'reservation.cancel']) {
+      expectEqual(await verdict(page, check), 'pass', `${check} ran and passed`);
+    }
+    const reserved = await page.locator('#checks > li[data-check="reservation.reserve"] .seen').textContent();
+    expect(reserved.includes('Reserved'), `ReserveNow saw the Reserved status: "${reserved}"`);
+    const smart = page.locator('#checks > li[data-check^="smart_charging."]');
+    const count = await smart.count();
+    expect(count >= 1, 'the smart charging group is listed');
+    for (let i = 0; i < count; i += 1) {
+      expectEqual(await smart.nth(i).getAttribute('data-verdict'), 'skipped', 'an undeclared profile is skipped');
+      const seen = await smart.nth(i).locator('.seen').textContent();
+      expect(seen.includes('not supported by this charger'), `the skipped check says why: "${seen}"`);
+    }
+    expect(await page.locator('#checks > li[data-check^="local_list."]').count() === 0, 'an unticked group is not listed');
+    expect((await page.locator('#banner-text').textContent()).startsWith('Passed'), 'not supported is not a failure');
   },
 });

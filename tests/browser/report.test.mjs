@@ -20,15 +20,15 @@ async function openReport(t, file, size) {
 }
 
 suite('report', {
-  // A 70 s load run of 20 chargers, ramped at 2/s with a churn round at 60 s, rendered by --html and by `report html`.
+  // A 30 s load run of 20 chargers, ramped at 2/s with a churn round at 20 s, rendered by --html and by `report html`.
   async load_report(t) {
     const cs = await startCentralSystem(t, { extra: ['--auto-register'] });
     const dir = t.tmp('reports');
     fs.mkdirSync(dir, { recursive: true });
     const json = path.join(dir, 'run.json'), html = path.join(dir, 'run.html');
     const run = await t.run('ocpp-simulator', ['run', '--url', `ws://127.0.0.1:${cs.port}/ocpp`, '--chargers', '20',
-      '--id-prefix', 'HTML', '--ramp', '2', '--duration', '70', '--churn', '20', '--report', json, '--html', html],
-      { timeoutMs: 150000 });
+      '--id-prefix', 'HTML', '--ramp', '2', '--duration', '30', '--churn', '20', '--churn-every', '20', '--report', json,
+      '--html', html], { timeoutMs: 90000 });
     expectEqual(run.code, 0, `the run's exit code (${run.output})`);
     const report = JSON.parse(fs.readFileSync(json, 'utf8'));
 
@@ -54,7 +54,7 @@ suite('report', {
     expectEqual(await page.locator('svg rect.span').count(), 4 + 2 * actions, 'the ramp shaded in every chart');
     expectEqual(await page.locator('svg line.moment').count(), 4 + 2 * actions, 'the churn round in every chart');
     const overTime = await page.locator('p.meta').nth(1).textContent();
-    expect(overTime.includes('ramp at 0 s to 10 s') && overTime.includes('churn at 60 s'), `the marks named: ${overTime}`);
+    expect(overTime.includes('ramp at 0 s to 10 s') && overTime.includes('churn at 20 s'), `the marks named: ${overTime}`);
     await t.screenshot(page, 'load-report');
     if (process.env.BROWSER_TEST_DOCS_SCREENSHOT) {
       await page.screenshot({ path: process.env.BROWSER_TEST_DOCS_SCREENSHOT });

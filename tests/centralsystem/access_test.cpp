@@ -1,6 +1,7 @@
 // Users, roles and providers against the real binary: every write route refuses a read-only user and a user of
 // another provider (the route table iterated, nothing stored changes), a provider's user sees only that provider's
 // chargers, cookie writes need the CSRF token, and the permission table covers every route.
+#include <cstdio>
 #include <map>
 #include <set>
 #include <thread>
@@ -12,6 +13,7 @@
 #include "centralsystem/db/users.hpp"
 #include "store/database.hpp"
 #include "tests/centralsystem/cs_binary.hpp"
+#include "tests/support/net_support.hpp"
 
 namespace {
 
@@ -378,6 +380,81 @@ TEST_F(Access, ADeletedUsersTokenStopsWorking) {
     EXPECT_EQ(as(token, "GET", U).status, 200);
     EXPECT_EQ(api("DELETE", U + "/gone").status, 204);
     EXPECT_EQ(as(token, "GET", U).status, 401);
+}
+
+TEST_F(Access, ARevokedTokenStopsWorkingAndTheUsersOtherTokensStay) {
+    const std::string first = user("rotating", "operator");
+    auto second = api("POST", U + "/rotating/tokens", R"({"label":"ci pipeline"})");
+    ASSERT_EQ(second.status, 201) << second.body;
+    const auto issued = parse_json(second.body);
+    const std::string token = issued["token"].GetString(), id = issued["id"].GetString();
+    EXPECT_EQ(as(token, "GET", C).status, 200);
+
+    // The list names each token by id and label, never the token itself.
+    auto listed = api("GET", U + "/rotating/tokens");
+    ASSERT_EQ(listed.status, 200) << listed.body;
+    EXPECT_EQ(listed.body.find(token), std::string::npos) << "a listed token is never shown again";
+    EXPECT_EQ(listed.body.find(first), std::string::npos);
+    const auto tokens = parse_json(listed.body);
+    ASSERT_EQ(tokens["count"].GetUint(), 2u) << listed.body;
+    EXPECT_STREQ(tokens["tokens"][1]["id"].GetString(), id.c_str());
+    EXPECT_STREQ(tokens["tokens"][1]["label"].GetString(), "ci pipeline");
+    // Only an admin lists or revokes tokens, its own user's included.
+    EXPECT_EQ(as(token, "GET", U + "/rotating/tokens").status, 403);
+    EXPECT_EQ(as(token, "DELETE", U + "/rotating/tokens/" + id).status, 403);
+
+    EXPECT_EQ(api("DELETE", U + "/rotating/tokens/" + id).status, 204);
+    EXPECT_EQ(as(token, "GET", C).status, 401) << "refused from the next request on";
+    EXPECT_EQ(as(first, "GET", C).status, 200) << "the user's other token still works";
+    EXPECT_EQ(api("DELETE", U + "/rotating/tokens/" + id).status, 404) << "revoked once";
+    EXPECT_EQ(api("DELETE", U + "/someone-else/tokens/" + id).status, 404);
+    const auto bad = api("DELETE", U + "/rotating/tokens/not-a-token-id");
+    EXPECT_EQ(bad.status, 404);
+    EXPECT_NE(bad.body.find("16 hex digits"), std::string::npos) << bad.body;
+}
+
+// The curl tool's status line and headers for a sign-in over https:// to `port` (the test's server certificate is not
+// checked: the limiter and the cookie are under test here, not the certificate).
+std::string curl_sign_in(std::uint16_t port, const std::string& body) {
+    const std::string command = "curl -sk -D - -o /dev/null -H 'Content-Type: application/json' --data '" + body +
+                                "' https://127.0.0.1:" + std::to_string(port) + "/api/v1/session 2>&1";
+    std::string out;
+    if (FILE* p = popen(command.c_str(), "r")) {
+        char buf[512];
+        for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, p)) > 0 && out.size() < 65536;) {
+            out.append(buf, n);
+        }
+        pclose(p);
+    }
+    return out;
+}
+
+TEST_F(Access, TheTlsListenerSharesTheSignInLimitAndGivesSecureCookies) {
+    std::string why;
+    const auto* pki = ocppkit::test::TestPki::get(&why);
+    if (pki == nullptr) {
+        GTEST_SKIP() << "cannot generate test certificates with the openssl tool: " << why;
+    }
+    const std::uint16_t tls_port = ocppkit::test::free_port();
+    restart({"--tls-listen", "127.0.0.1:" + std::to_string(tls_port), "--tls-cert", pki->server_ec_cert, "--tls-key",
+             pki->server_ec_key});
+    user("target", "operator");
+    // Signed in over TLS: the cookie is Secure; over the plain listener it is not (a browser would drop it).
+    const std::string good = R"({"name":"target","password":"password-of-target"})";
+    const std::string over_tls = curl_sign_in(tls_port, good);
+    ASSERT_NE(over_tls.find(" 200"), std::string::npos) << over_tls;
+    EXPECT_NE(over_tls.find("; Secure"), std::string::npos) << over_tls;
+    const auto plain = raw("POST", "/api/v1/session", good);
+    ASSERT_EQ(plain.status, 200) << plain.body;
+    EXPECT_EQ(plain.header("set-cookie").find("Secure"), std::string::npos) << plain.header("set-cookie");
+
+    // Five wrong guesses over TLS use up the address's budget on the plain listener too.
+    for (int i = 0; i < 5; ++i) {
+        const std::string r = curl_sign_in(tls_port, R"({"name":"target","password":"wrong"})");
+        EXPECT_NE(r.find(" 401"), std::string::npos) << r;
+    }
+    const auto limited = raw("POST", "/api/v1/session", good);
+    EXPECT_EQ(limited.status, 429) << "one limiter for both listeners: " << limited.body;
 }
 
 } // namespace

@@ -196,6 +196,11 @@ TEST_F(OpenApi, DocumentMatchesTheServer) {
          [&] { return api("POST", C + "/NOBODY/commission", commission); }},
         {"POST /api/v1/chargers/{chargeBoxId}/commission 422",
          [&] { return api("POST", C + "/OA-1/commission", R"({"hotline":"+49"})"); }},
+        {"POST /api/v1/chargers/{chargeBoxId}/commission 409",
+         [&] {
+             EXPECT_EQ(api("POST", C, R"({"chargeBoxId":"OA-BARE","password":"oa-bare-password"})").status, 201);
+             return api("POST", C + "/OA-BARE/commission", commission);
+         }},
         {"PATCH /api/v1/chargers/{chargeBoxId} 409",
          [&] { return api("PATCH", C + "/OA-1", R"({"chargePoints":[{"connectorId":1,"evseId":"DE*OAP*E1*2"}]})"); }},
         {"DELETE /api/v1/chargers/{chargeBoxId} 409", [&] { return api("DELETE", C + "/OA-1"); }},
@@ -207,7 +212,10 @@ TEST_F(OpenApi, DocumentMatchesTheServer) {
          }},
         {"POST /api/v1/chargers/{chargeBoxId}/decommission 200",
          [&] {
-             EXPECT_EQ(api("POST", C, R"({"chargeBoxId":"OA-DEC"})").status, 201);
+             EXPECT_EQ(api("POST", C,
+                           R"({"chargeBoxId":"OA-DEC","chargePoints":[{"connectorId":1,"evseId":"DE*OAP*EDEC*1"}]})")
+                           .status,
+                       201);
              EXPECT_EQ(api("POST", C + "/OA-DEC/commission", commission).status, 200);
              return api("POST", C + "/OA-DEC/decommission");
          }},
@@ -808,6 +816,27 @@ TEST_F(OpenApi, DocumentMatchesTheServer) {
              {"POST /api/v1/users/{userName}/tokens 404", [&] { return api("POST", U + "/nobody/tokens"); }},
              {"POST /api/v1/users/{userName}/tokens 422",
               [&] { return api("POST", U + "/oa-reader/tokens", R"({"x":1})"); }},
+             {"GET /api/v1/users/{userName}/tokens 200", [&] { return api("GET", U + "/oa-reader/tokens"); }},
+             {"GET /api/v1/users/{userName}/tokens 404", [&] { return api("GET", U + "/nobody/tokens"); }},
+             {"GET /api/v1/users/{userName}/tokens 403", [&] { return as_reader("GET", U + "/oa-reader/tokens"); }},
+             {"DELETE /api/v1/users/{userName}/tokens/{tokenId} 403",
+              [&] { return as_reader("DELETE", U + "/oa-reader/tokens/0123456789abcdef"); }},
+             {"DELETE /api/v1/users/{userName}/tokens/{tokenId} 404",
+              [&] { return api("DELETE", U + "/oa-reader/tokens/0123456789abcdef"); }},
+             {"DELETE /api/v1/users/{userName}/tokens/{tokenId} 204",
+              [&] {
+                  auto t = parse_json(api("POST", U + "/oa-reader/tokens", R"({"label":"gone"})").body);
+                  const std::string id = t.IsObject() && t.HasMember("id") ? t["id"].GetString() : "";
+                  return api("DELETE", U + "/oa-reader/tokens/" + id);
+              }},
+             {"POST /api/v1/users/{userName}/tokens 409",
+              [&] {
+                  HttpReply r;
+                  for (int i = 0; i < 101 && r.status != 409; ++i) {
+                      r = api("POST", U + "/oa-reader/tokens");
+                  }
+                  return r;
+              }},
              {"GET /api/v1/users 403", [&] { return as_reader("GET", U); }},
              {"POST /api/v1/users 403", [&] { return as_reader("POST", U, reader); }},
              {"POST /api/v1/users/{userName}/tokens 403", [&] { return as_reader("POST", U + "/oa-reader/tokens"); }},
@@ -850,6 +879,14 @@ TEST_F(OpenApi, DocumentMatchesTheServer) {
              {"POST /api/v1/hardware-models 422",
               [&] { return api("POST", "/api/v1/hardware-models", R"({"vendor":"V","model":"M","connectors":[]})"); }},
              {"POST /api/v1/hardware-models 403", [&] { return as_reader("POST", "/api/v1/hardware-models", model); }},
+             {"DELETE /api/v1/hardware-models/{vendor}/{model} 403",
+              [&] { return as_reader("DELETE", "/api/v1/hardware-models/OA/Box"); }},
+             {"DELETE /api/v1/hardware-models/{vendor}/{model} 409",
+              [&] { return api("DELETE", "/api/v1/hardware-models/ABB/Terra%20AC%20W22-T"); }},
+             {"DELETE /api/v1/hardware-models/{vendor}/{model} 204",
+              [&] { return api("DELETE", "/api/v1/hardware-models/OA/Box"); }},
+             {"DELETE /api/v1/hardware-models/{vendor}/{model} 404",
+              [&] { return api("DELETE", "/api/v1/hardware-models/OA/Box"); }},
              {"GET /api/v1/claims/{claimCode} 403", [&] { return as_reader("GET", "/api/v1/claims/" + fresh_code); }},
              {"GET /api/v1/claims/{claimCode} 429",
               [&] {

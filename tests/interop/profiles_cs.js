@@ -6,7 +6,8 @@
 // and takes the diagnostics upload (HTTP PUT or POST) on a second port of its own. After the charger's first boot it
 // sends, in order: SetChargingProfile, GetCompositeSchedule, ClearChargingProfile, ChangeConfiguration
 // (LocalAuthListEnabled), SendLocalList, GetLocalListVersion, ReserveNow, CancelReservation, TriggerMessage for all
-// six messages, GetDiagnostics and UpdateFirmware, and checks each answer's status as OCPP 1.6 says a charger that
+// six messages, GetDiagnostics and UpdateFirmware (and a connector fault raised and cleared by DataTransfer, with
+// ReserveNow answered Faulted meanwhile), and checks each answer's status as OCPP 1.6 says a charger that
 // supports the profile answers; it receives FirmwareStatusNotification (Downloading ... Installed) and
 // DiagnosticsStatusNotification (Uploading, Uploaded). Strict mode validates every frame both ways. Prints one JSON
 // summary line starting with {"interop":"profiles-cs" and exits 0 when everything passed.
@@ -38,6 +39,7 @@ const tracker = new Tracker('profiles-cs', OUTGOING, INCOMING);
 const firmwareStatuses = [];
 const diagnosticsStatuses = [];
 const reservedSeen = [];
+const connector2 = []; // its StatusNotifications
 const boots = [];
 const uploads = [];
 let downloads = 0;
@@ -119,6 +121,19 @@ async function run(client, filesPort) {
     expectStatus('CancelReservation', await tracker.call(client, 'CancelReservation', {reservationId: 41}),
         ['Accepted']);
 
+    // A fault raised through the simulator's DataTransfer: StatusNotification Faulted with its errorCode, ReserveNow
+    // answered Faulted, and Available again once cleared.
+    expectStatus('DataTransfer fault', await tracker.call(client, 'DataTransfer', {vendorId: 'ocppkit',
+        messageId: 'fault', data: JSON.stringify({connectorId: 2, errorCode: 'GroundFailure'})}), ['Accepted']);
+    await until('StatusNotification Faulted GroundFailure on connector 2',
+        () => connector2.some((x) => x.status === 'Faulted' && x.errorCode === 'GroundFailure'), 10000);
+    expectStatus('ReserveNow faulted', await tracker.call(client, 'ReserveNow', {connectorId: 2,
+        expiryDate: isoMs(3600000), idTag: 'INTEROP-1', reservationId: 42}), ['Faulted']);
+    expectStatus('DataTransfer clear-fault', await tracker.call(client, 'DataTransfer', {vendorId: 'ocppkit',
+        messageId: 'clear-fault', data: JSON.stringify({connectorId: 2})}), ['Accepted']);
+    await until('StatusNotification Available on connector 2 after the fault',
+        () => connector2.length > 0 && connector2[connector2.length - 1].status === 'Available', 10000);
+
     for (const requestedMessage of TRIGGERS) {
         const params = {requestedMessage};
         if (requestedMessage === 'MeterValues' || requestedMessage === 'StatusNotification') params.connectorId = 1;
@@ -175,6 +190,7 @@ server.on('client', (client) => {
     });
     handle('StatusNotification', (p) => {
         if (p.status === 'Reserved' && p.connectorId === 1) reservedSeen.push(p);
+        if (p.connectorId === 2) connector2.push(p);
         return {};
     });
     handle('Heartbeat', () => ({currentTime: isoMs()}));

@@ -3,6 +3,10 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cctype>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "tests/support/paths.hpp"
 #include "tests/support/run_binary.hpp"
@@ -59,6 +63,23 @@ TEST(WrongOption, SimulatorNamesTheProblemInOneLine) {
     EXPECT_EQ(r.exit_code, 2) << r.output;
     EXPECT_NE(r.output.find("--no-such-flag"), std::string::npos) << r.output;
     EXPECT_EQ(lines(r.output), 1) << r.output;
+}
+
+// Every command and sub-command answers --help with its usage on standard output and exit 0.
+TEST(Help, EveryCommandAnswersHelpWithItsUsageAndExits0) {
+    const std::vector<std::pair<std::string, std::vector<std::string>>> commands = {
+        {"ocpp-centralsystem", {"--help"}},         {"ocpp-tester", {"check", "--help"}},
+        {"ocpp-tester", {"serve", "--help"}},       {"ocpp-simulator", {"run", "--help"}},
+        {"ocpp-simulator", {"scenario", "--help"}}, {"ocpp-simulator", {"scenario", "from-capture", "--help"}},
+        {"ocpp-simulator", {"report", "--help"}},
+    };
+    for (const auto& [program, args] : commands) {
+        const auto r = run_binary(bin(program), args);
+        std::string lower = r.output;
+        std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
+        EXPECT_EQ(r.exit_code, 0) << program << " " << args.front() << ": " << r.output;
+        EXPECT_NE(lower.find("usage"), std::string::npos) << program << " " << args.front() << ": " << r.output;
+    }
 }
 
 } // namespace

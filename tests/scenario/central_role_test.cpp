@@ -165,7 +165,8 @@ TEST_P(CentralRoleLibrary, PassesAgainstOurSimulator) {
 INSTANTIATE_TEST_SUITE_P(Scenarios, CentralRoleLibrary,
                          ::testing::Values("smart_charging_tx_default", "clear_charging_profile", "firmware_update",
                                            "diagnostics_upload", "local_list", "reservation_cancel", "reservation_used",
-                                           "trigger_messages", "data_transfer"),
+                                           "trigger_messages", "data_transfer", "change_availability",
+                                           "unlock_connector", "clear_cache", "reset", "reservation_faulted"),
                          [](const ::testing::TestParamInfo<const char*>& p) { return std::string(p.param); });
 
 // The library's security scenarios of events, logs, signed firmware and extended triggers (scenarios/security/)

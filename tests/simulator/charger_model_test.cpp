@@ -100,7 +100,7 @@ TEST(ChargerModelFile, BadInputsNameFileLineColumnAndKey) {
     EXPECT_EQ(problem("vendor: A\npower_kv: 3\n"),
               "m.yaml:2:1: unknown key \"power_kv\" in model (allowed: vendor, model, firmware_version, connectors, "
               "power_kw, voltage, phases, profiles, config, install_firmware_in_session, diagnostics_http_put, "
-              "data_transfer, manufacturer_roots, security, security_profile, cpo_name, key_type, "
+              "data_transfer, faulted_connectors, manufacturer_roots, security, security_profile, cpo_name, key_type, "
               "authorization_key_reading, certificate_store_max)");
     EXPECT_EQ(problem("connectors: 0\n"), "m.yaml:1:13: connectors: expected a whole number from 1 to 100");
     EXPECT_EQ(problem("connectors: two\n"), "m.yaml:1:13: connectors: expected a whole number from 1 to 100");

@@ -4,6 +4,9 @@
 
 #include <string>
 
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
 #include "simulator/fleet/report.hpp"
 #include "simulator/report/compare.hpp"
 #include "simulator/report/html.hpp"
@@ -111,6 +114,67 @@ TEST(ReportMerge, ShardsAddUpWithLatencyFromTheSketches) {
     EXPECT_EQ(series->all_at(2).sent, 20u);
     EXPECT_EQ(series->intervals[2].fleet.connected, 20u);
     EXPECT_EQ(m["merged_from"].Size(), 2u);
+}
+
+// Shard 1's series beside totals of every shard would show a part of the fleet as the whole: refused, naming both.
+TEST(ReportMerge, RefusesShardsOfWhichOnlySomeHaveATimeSeries) {
+    for (const bool first_has_one : {true, false}) {
+        std::vector<rapidjson::Document> docs;
+        docs.push_back(parsed(report_of(5, 10, milliseconds(1), 1)));
+        docs.push_back(parsed(report_of(5, 10, milliseconds(1), 2)));
+        docs[first_has_one ? 1 : 0]["timeseries"].SetNull();
+        auto merged = merge_reports(docs, {"a.json", "b.json"});
+        ASSERT_FALSE(merged);
+        const std::string expected = first_has_one ? "a.json has a time series but b.json has none"
+                                                   : "b.json has a time series but a.json has none";
+        EXPECT_NE(merged.error().message.find(expected), std::string::npos) << merged.error().message;
+    }
+    std::vector<rapidjson::Document> none;
+    none.push_back(parsed(report_of(5, 10, milliseconds(1), 1)));
+    none.push_back(parsed(report_of(5, 10, milliseconds(1), 2)));
+    none[0]["timeseries"].SetNull();
+    none[1]["timeseries"].SetNull();
+    auto merged = merge_reports(none, {"a.json", "b.json"});
+    ASSERT_TRUE(merged) << merged.error().message;
+    EXPECT_TRUE(parsed(*merged)["timeseries"].IsNull());
+
+    ocppkit::test::ScratchDir dir;
+    rapidjson::Document without = parsed(report_of(5, 10, milliseconds(1), 2));
+    without["timeseries"].SetNull();
+    rapidjson::StringBuffer text;
+    rapidjson::Writer<rapidjson::StringBuffer> w(text);
+    without.Accept(w);
+    const std::string with_file = dir.file("with.json", report_of(5, 10, milliseconds(1), 1));
+    const std::string without_file = dir.file("without.json", text.GetString());
+    testing::internal::CaptureStderr();
+    EXPECT_EQ(report_main({"merge", with_file, without_file, "-o", dir.path + "/m.json"}), 2);
+    const std::string err = testing::internal::GetCapturedStderr();
+    EXPECT_NE(err.find("without.json has none (run with --timeseries off)"), std::string::npos) << err;
+}
+
+// Each shard within the bounds of a report, but together past them: refused rather than written unreadable.
+TEST(ReportMerge, RefusesAMergedSeriesPastTheBoundsOfAReport) {
+    auto shard = [](const std::string& prefix) {
+        RunSummary run;
+        SeriesRecorder recorder;
+        for (std::size_t k = 0; k < kMaxSeriesActions / 2 + 1; ++k) {
+            ActionStats& a = run.stats.action(prefix + std::to_string(k));
+            a.sent = a.ok = 1;
+            a.latency.record(milliseconds(1));
+        }
+        recorder.record(1, run.stats);
+        run.series = recorder.series();
+        return parsed(report_json(run, Options{}, {}));
+    };
+    std::vector<rapidjson::Document> docs;
+    docs.push_back(shard("A"));
+    docs.push_back(shard("B"));
+    auto merged = merge_reports(docs, {"a.json", "b.json"});
+    ASSERT_FALSE(merged);
+    EXPECT_NE(merged.error().message.find("report merge: the merged time series would have " +
+                                          std::to_string(kMaxSeriesActions + 2) + " actions"),
+              std::string::npos)
+        << merged.error().message;
 }
 
 TEST(ReportHtml, IsSelfContainedWithPlotsAndTotals) {

@@ -164,9 +164,99 @@ TEST(Series, ShardsMergeByInterval) {
     EXPECT_EQ(m.actions.size(), 2u);
 }
 
-// An hour of 10,000 chargers in throughput mode: six actions answered every second with wide latency spreads.
-// The series must stay within 64 MiB of memory and the whole JSON report within 20 MiB.
-TEST(Series, AnHourOfTenThousandChargersFitsItsBounds) {
+// Past 4,000 s the interval doubles: every later second must add to its interval's row, so that every row covers one
+// whole interval (a rate per second is its count over interval_s) and a gauge is its value at the row's end.
+TEST(SeriesRecorder, PastTheFirstCoarseningEveryRowCoversAWholeInterval) {
+    SeriesRecorder r;
+    Stats s;
+    constexpr int kSeconds = 9000; // coarsens at 4,001 s (to 2 s) and at 8,001 s (to 4 s)
+    for (int t = 1; t <= kSeconds; ++t) {
+        calls(s, "Heartbeat", 10, milliseconds(5));
+        s.connected = static_cast<std::uint64_t>(t); // a gauge that tells which second it was taken at
+        s.connects += 3;
+        r.record(t, s);
+    }
+    const Series& series = r.series();
+    ASSERT_DOUBLE_EQ(series.interval_s, 4.0);
+    ASSERT_EQ(series.intervals.size(), static_cast<std::size_t>(kSeconds / 4));
+    for (std::size_t i = 0; i < series.intervals.size(); ++i) {
+        const Interval& in = series.intervals[i];
+        ASSERT_DOUBLE_EQ(in.t_s, static_cast<double>(i + 1) * 4) << "row " << i;
+        ASSERT_DOUBLE_EQ(series.length_of(i), 4.0) << "row " << i;
+        const ActionPoint all = series.all_at(i);
+        ASSERT_EQ(all.sent, 40u) << "row " << i;                               // 10 calls/s over 4 s
+        ASSERT_DOUBLE_EQ(all.sent / series.length_of(i), 10.0) << "row " << i; // the rate the plots show
+        ASSERT_EQ(in.fleet.connects, 12u) << "row " << i;
+        ASSERT_EQ(in.fleet.connected, static_cast<std::uint32_t>(in.t_s)) << "row " << i; // at the row's end
+        ASSERT_NEAR(all.latency.quantile_ms(0.99), 5.0, 0.1) << "row " << i;
+    }
+    // The stop: a last, partial interval is as long as it really was.
+    calls(s, "Heartbeat", 5, milliseconds(5));
+    r.record(kSeconds + 0.5, s);
+    ASSERT_EQ(r.series().intervals.size(), static_cast<std::size_t>(kSeconds / 4 + 1));
+    EXPECT_DOUBLE_EQ(r.series().length_of(r.series().intervals.size() - 1), 0.5);
+    EXPECT_EQ(r.series().all_at(r.series().intervals.size() - 1).sent, 5u);
+}
+
+TEST(Series, CoarsenedShardsMergeWithTheirGaugesCountedOnce) {
+    SeriesRecorder a, b;
+    Stats sa, sb;
+    for (int t = 1; t <= 5000; ++t) {
+        calls(sa, "Heartbeat", 2, milliseconds(1));
+        calls(sb, "Heartbeat", 3, milliseconds(1));
+        sa.connected = 100;
+        sb.connected = 50;
+        a.record(t, sa);
+        if (t <= 3000) { // a shard that ended early still has 1 s intervals: its rows fold into the merge's 2 s
+            b.record(t, sb);
+        }
+    }
+    ASSERT_DOUBLE_EQ(a.series().interval_s, 2.0);
+    ASSERT_DOUBLE_EQ(b.series().interval_s, 1.0);
+    const Series m = merge_series({a.series(), b.series()});
+    EXPECT_DOUBLE_EQ(m.interval_s, 2.0);
+    ASSERT_EQ(m.intervals.size(), 2500u);
+    for (std::size_t i = 0; i < m.intervals.size(); ++i) {
+        const bool both = i < 1500;
+        ASSERT_DOUBLE_EQ(m.intervals[i].t_s, static_cast<double>(i + 1) * 2) << "row " << i;
+        ASSERT_EQ(m.all_at(i).sent, both ? 10u : 4u) << "row " << i;
+        ASSERT_EQ(m.intervals[i].fleet.connected, both ? 150u : 100u) << "row " << i;
+    }
+}
+
+TEST(Sketch, AWideSpreadIsKeptAtACoarserResolution) {
+    LatencyHistogram h;
+    for (int k = 0; k < 150; ++k) { // 150 distinct latencies from 0.2 ms to ~2 s: 150 occupied buckets
+        h.record(microseconds(200 + static_cast<std::int64_t>(k) * k * 89));
+    }
+    Sketch s = to_sketch(h);
+    ASSERT_GE(s.buckets.size(), 120u);
+    s.bound();
+    EXPECT_LE(s.buckets.size(), kMaxSketchBuckets);
+    EXPECT_EQ(s.count(), 150u);
+    for (double q : {0.5, 0.9, 0.99}) {
+        EXPECT_NEAR(s.quantile_ms(q), h.quantile_ms(q), h.quantile_ms(q) * 0.13) << q;
+    }
+    // Every bucket at once: two per power of two always fit.
+    LatencyHistogram every;
+    for (int b = 0; b < LatencyHistogram::kBucketCount; ++b) {
+        every.add_bucket(b, 1);
+    }
+    Sketch widest = to_sketch(every);
+    widest.bound();
+    EXPECT_LE(widest.buckets.size(), kMaxSketchBuckets);
+    EXPECT_EQ(widest.count(), 1024u);
+    // A narrow sketch keeps its full resolution.
+    Sketch narrow;
+    narrow.buckets = {{400, 1}, {401, 2}, {430, 3}};
+    narrow.bound();
+    EXPECT_EQ(narrow.buckets.size(), 3u);
+}
+
+// An hour of 10,000 chargers in throughput mode: six actions answered every second, with `fill` putting each
+// second's latencies into the histograms. The series must stay within 64 MiB of memory and the whole JSON report
+// within 20 MiB.
+template <typename Fill> void hour_within_bounds(const char* what, Fill fill) {
     SeriesRecorder r;
     Stats s;
     const char* actions[] = {"Heartbeat", "StatusNotification", "MeterValues",
@@ -174,9 +264,7 @@ TEST(Series, AnHourOfTenThousandChargersFitsItsBounds) {
     for (int t = 1; t <= 3600; ++t) {
         for (const char* a : actions) {
             ActionStats& st = s.action(a);
-            for (int k = 0; k < 60; ++k) { // 60 distinct latencies from 0.2 ms to ~2 s each second
-                st.latency.record(microseconds(200 + (k * k * 577 + t * 31) % 2'000'000));
-            }
+            fill(st.latency, t);
             st.sent += 2000;
             st.ok += 2000;
         }
@@ -185,11 +273,26 @@ TEST(Series, AnHourOfTenThousandChargersFitsItsBounds) {
     }
     const std::size_t memory = r.series().memory_bytes();
     const std::size_t json = report_with(r.series(), s).size();
-    std::printf("hour of 10,000 chargers: series %.1f MiB in memory, %.1f MiB of JSON\n", memory / 1048576.0,
+    std::printf("hour of 10,000 chargers, %s: series %.1f MiB in memory, %.1f MiB of JSON\n", what, memory / 1048576.0,
                 json / 1048576.0);
     EXPECT_EQ(r.series().intervals.size(), 3600u);
     EXPECT_LE(memory, 64u * 1024 * 1024);
     EXPECT_LE(json, 20u * 1024 * 1024);
+}
+
+TEST(Series, AnHourOfTenThousandChargersFitsItsBounds) {
+    // 60 distinct latencies from 0.2 ms to ~2 s each second.
+    hour_within_bounds("60 latencies per action-second", [](LatencyHistogram& h, int t) {
+        for (int k = 0; k < 60; ++k) {
+            h.record(microseconds(200 + (k * k * 577 + t * 31) % 2'000'000));
+        }
+    });
+    // The worst case: every one of the 1,024 buckets occupied in every action-second, with counts of five digits.
+    hour_within_bounds("every bucket in every action-second", [](LatencyHistogram& h, int) {
+        for (int b = 0; b < LatencyHistogram::kBucketCount; ++b) {
+            h.add_bucket(b, 997);
+        }
+    });
 }
 
 } // namespace

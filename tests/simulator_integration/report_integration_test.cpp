@@ -4,6 +4,7 @@
 
 #include <sstream>
 
+#include "simulator/fleet/report.hpp"
 #include "simulator/fleet/timeseries.hpp"
 #include "simulator/report/report_file.hpp"
 #include "tests/flow/flow_support.hpp"
@@ -55,6 +56,7 @@ TEST(SimulatorReport, AgreesWithTheCentralSystemsOwnCounts) {
         10s))
         << live;
     EXPECT_NE(live.find("# TYPE ocpp_simulator_call_duration_seconds histogram"), std::string::npos);
+    EXPECT_NE(live.find("\nocpp_simulator_offline_queue_depth 0\n"), std::string::npos) << live; // all online
     EXPECT_NE(live.find("ocpp_simulator_boots_total{status=\"Accepted\"} 5"), std::string::npos) << live;
     EXPECT_EQ(ocppkit::test::http(metrics_port, "GET", "/other").status, 404);
 
@@ -81,9 +83,9 @@ TEST(SimulatorReport, AgreesWithTheCentralSystemsOwnCounts) {
     for (std::size_t k = 0; k < series->actions.size(); ++k) {
         std::uint64_t sent = 0, ok = 0;
         for (const auto& in : series->intervals) {
-            if (k < in.actions.size()) {
-                sent += in.actions[k].sent;
-                ok += in.actions[k].ok;
+            if (const sim::ActionPoint* a = in.action(k)) {
+                sent += a->sent;
+                ok += a->ok;
             }
         }
         const char* name = series->actions[k].c_str();
@@ -109,6 +111,42 @@ TEST(SimulatorReport, AgreesWithTheCentralSystemsOwnCounts) {
                                           {"report", "compare", dir.path + "/run.json", dir.path + "/run.json",
                                            "--max-p99-regression", "0", "--max-throughput-drop", "0"});
     EXPECT_EQ(same.exit_code, 0) << same.output;
+}
+
+// A saved report of a 10 s run answering `per_s` Heartbeats per second in `latency`.
+std::string saved_report(int per_s, std::chrono::milliseconds latency) {
+    sim::RunSummary run;
+    run.chargers = 10;
+    run.duration_s = 10;
+    sim::ActionStats& hb = run.stats.action("Heartbeat");
+    hb.sent = hb.ok = static_cast<std::uint64_t>(per_s) * 10;
+    for (int i = 0; i < per_s * 10; ++i) {
+        hb.latency.record(latency);
+    }
+    return sim::report_json(run, sim::Options{}, {});
+}
+
+// What CI relies on: the program's exit status, not only the function's.
+TEST(SimulatorReport, CompareExitsThreePastAThreshold) {
+    ocppkit::test::ScratchDir dir;
+    const std::string base = dir.file("base.json", saved_report(100, 10ms));
+    const std::string slow = dir.file("slow.json", saved_report(100, 30ms));
+    const std::string fewer = dir.file("fewer.json", saved_report(50, 10ms));
+    const std::string program = ocppkit::test::program("ocpp-simulator");
+
+    auto p99 = ocppkit::test::run_binary(program, {"report", "compare", base, slow, "--max-p99-regression", "20"});
+    EXPECT_EQ(p99.exit_code, 3) << p99.output;
+    EXPECT_NE(p99.output.find("REGRESSION Heartbeat: p99"), std::string::npos) << p99.output;
+    auto drop = ocppkit::test::run_binary(program, {"report", "compare", base, fewer, "--max-throughput-drop", "10"});
+    EXPECT_EQ(drop.exit_code, 3) << drop.output;
+    EXPECT_NE(drop.output.find("--max-throughput-drop 10.0 %"), std::string::npos) << drop.output;
+    auto within = ocppkit::test::run_binary(
+        program, {"report", "compare", base, slow, "--max-p99-regression", "250", "--max-throughput-drop", "0"});
+    EXPECT_EQ(within.exit_code, 0) << within.output;
+    EXPECT_NE(within.output.find("within the thresholds"), std::string::npos) << within.output;
+    auto missing = ocppkit::test::run_binary(program, {"report", "compare", base, dir.path + "/none.json"});
+    EXPECT_EQ(missing.exit_code, 2) << missing.output;
+    EXPECT_NE(missing.output.find("none.json"), std::string::npos) << missing.output;
 }
 
 TEST(SimulatorReport, MetricsListenOnAnAddressInUseStopsTheRun) {

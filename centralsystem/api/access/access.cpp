@@ -36,6 +36,10 @@ const ocpp::http::Router<AuthHandler>& auth_router() {
               [](auto& a, auto&, auto& p, auto&, auto out) { delete_user(a, p[0], out); });
         r.add("POST", "/api/v1/users/{userName}/tokens",
               [](auto& a, auto& req, auto& p, auto&, auto out) { create_user_token(a, p[0], req, out); });
+        r.add("GET", "/api/v1/users/{userName}/tokens",
+              [](auto& a, auto&, auto& p, auto&, auto out) { list_user_tokens(a, p[0], out); });
+        r.add("DELETE", "/api/v1/users/{userName}/tokens/{tokenId}",
+              [](auto& a, auto&, auto& p, auto&, auto out) { revoke_user_token(a, p[0], p[1], out); });
         return r;
     }();
     return table;

@@ -85,8 +85,7 @@ private:
 };
 
 struct AccessConfig {
-    std::string token;           // the bootstrap admin's bearer token; empty: no authentication (a lab setup)
-    bool secure_cookies = false; // the listener speaks TLS: the session cookie gets `Secure`
+    std::string token; // the bootstrap admin's bearer token; empty: no authentication (a lab setup)
 };
 
 class Access : public std::enable_shared_from_this<Access> {
@@ -127,7 +126,10 @@ void who_am_i(const Principal& who, Respond respond);
 void list_users(Access& access, Respond respond);
 void create_user(Access& access, const HttpRequest& req, Respond respond);
 void delete_user(Access& access, const std::string& name, Respond respond);
+// A user's API tokens (access/tokens.cpp).
 void create_user_token(Access& access, const std::string& name, const HttpRequest& req, Respond respond);
+void list_user_tokens(Access& access, const std::string& name, Respond respond);
+void revoke_user_token(Access& access, const std::string& name, const std::string& id, Respond respond);
 
 // Helpers shared by access.cpp and users.cpp.
 std::string sha256_hex(std::string_view text);

@@ -1,7 +1,7 @@
 // /api/v1/session (sign in with a user's password: a session cookie and its CSRF token; sign out; who am I) and
-// /api/v1/users (admin: list, create, delete users, issue API tokens). Passwords are PBKDF2-SHA256 with a per-user
-// salt; tokens and session ids are stored as SHA-256 hashes only. PBKDF2 runs on the access layer's small hasher pool,
-// neither on the loop nor on the store worker that acknowledges the chargers' transactions.
+// /api/v1/users (admin: list, create, delete users; their API tokens are in tokens.cpp). Passwords are PBKDF2-SHA256
+// with a per-user salt; tokens and session ids are stored as SHA-256 hashes only. PBKDF2 runs on the access layer's
+// small hasher pool, neither on the loop nor on the store worker that acknowledges the chargers' transactions.
 #include <atomic>
 #include <cctype>
 #include <chrono>
@@ -9,6 +9,7 @@
 
 #include "ocpp/util/clock.hpp"
 #include "centralsystem/api/access/access.hpp"
+#include "centralsystem/api/base_url.hpp"
 #include "centralsystem/api/routes.hpp"
 #include "centralsystem/db/users.hpp"
 #include "centralsystem/files/file_store.hpp"
@@ -64,15 +65,6 @@ std::string session_cookie(const std::string& value, std::optional<std::int64_t>
            (secure ? "; Secure" : "");
 }
 
-// Parses a body that may be empty (as {}).
-std::optional<HttpResponse> parse_optional_object(const HttpRequest& req, rapidjson::Document& doc) {
-    if (req.body.find_first_not_of(" \t\r\n") == std::string::npos) {
-        doc.SetObject();
-        return std::nullopt;
-    }
-    return parse_object(req, doc);
-}
-
 } // namespace
 
 std::string principal_json(const Principal& who) {
@@ -101,7 +93,7 @@ HttpResponse hasher_full() {
 // The password proved right: ends the session of the cookie the browser came with (signing in again leaves no
 // second valid session), stores a new one and answers with its cookie and CSRF token.
 void open_session(Access& access, const db::UserRow& user, const std::string& old_session, std::int64_t now,
-                  Respond respond) {
+                  bool secure, Respond respond) {
     struct Opened {
         std::string session, csrf;
     };
@@ -122,7 +114,7 @@ void open_session(Access& access, const db::UserRow& user, const std::string& ol
             }
             return out;
         },
-        [self = access.shared_from_this(), user, respond](ocpp::Result<Opened> opened) {
+        [user, secure, respond](ocpp::Result<Opened> opened) {
             if (!opened) {
                 return respond(db_failed(opened.error()));
             }
@@ -133,8 +125,7 @@ void open_session(Access& access, const db::UserRow& user, const std::string& ol
             who.cookie = true;
             who.csrf = opened->csrf;
             HttpResponse answer = json_response(200, principal_json(who));
-            answer.headers.emplace_back("Set-Cookie",
-                                        session_cookie(opened->session, std::nullopt, self->config().secure_cookies));
+            answer.headers.emplace_back("Set-Cookie", session_cookie(opened->session, std::nullopt, secure));
             answer.headers.emplace_back("Cache-Control", "no-store");
             respond(std::move(answer));
         });
@@ -182,10 +173,11 @@ void sign_in(Access& access, const HttpRequest& req, Respond respond) {
         a.limiter().release(by_address);
     };
     const std::string old_session = cookie_value(req.header("cookie"), kSessionCookie);
+    const bool secure = came_over_tls(req); // the cookie is Secure where the browser came over TLS
     std::weak_ptr<Access> weak = access.weak_from_this();
     access.cs().store<std::optional<db::UserRow>>(
         [name = *name](store::Connection& db) { return db::find_user(db, name); },
-        [weak, give_back, password = *password, name = *name, host, now, old_session,
+        [weak, give_back, password = *password, name = *name, host, now, old_session, secure,
          respond](ocpp::Result<std::optional<db::UserRow>> user) {
             auto self = weak.lock();
             if (!self) {
@@ -196,7 +188,7 @@ void sign_in(Access& access, const HttpRequest& req, Respond respond) {
                 return respond(db_failed(user.error()));
             }
             const std::string hash = *user ? (*user)->password_hash : std::string();
-            auto checked = [weak, give_back, found = *user, name, host, now, old_session, respond](bool good) {
+            auto checked = [weak, give_back, found = *user, name, host, now, old_session, secure, respond](bool good) {
                 auto again = weak.lock();
                 if (!again) {
                     return;
@@ -206,7 +198,7 @@ void sign_in(Access& access, const HttpRequest& req, Respond respond) {
                     return respond(json_error(401, "wrong user name or password", "password"));
                 }
                 give_back(*again);
-                open_session(*again, *found, old_session, now, respond);
+                open_session(*again, *found, old_session, now, secure, respond);
             };
             const bool queued = self->hasher().submit<bool>(
                 [password, hash](const std::atomic<bool>&) {
@@ -228,7 +220,7 @@ void sign_out(Access& access, const HttpRequest& req, const Principal& who, Resp
     if (!who.cookie) {
         return respond(std::move(done));
     }
-    done.headers.emplace_back("Set-Cookie", session_cookie("", 0, access.config().secure_cookies));
+    done.headers.emplace_back("Set-Cookie", session_cookie("", 0, came_over_tls(req)));
     const std::string session = cookie_value(req.header("cookie"), kSessionCookie);
     access.cs().store<bool>(
         [hash = sha256_hex(session)](store::Connection& db) -> ocpp::Result<bool> {
@@ -331,52 +323,6 @@ void delete_user(Access& access, const std::string& name, Respond respond) {
                                 done.status = 204;
                                 respond(std::move(done));
                             });
-}
-
-void create_user_token(Access& access, const std::string& name, const HttpRequest& req, Respond respond) {
-    rapidjson::Document doc;
-    if (auto bad = parse_optional_object(req, doc)) {
-        return respond(std::move(*bad));
-    }
-    ObjectReader r(doc, "");
-    std::optional<std::string> label;
-    if (!r.text("label", label, false, 64) || !r.no_unknown_members()) {
-        return respond(r.problem()->response());
-    }
-    const std::string token = random_token();
-    if (token.empty()) {
-        return respond(json_error(503, "no random bytes for a token"));
-    }
-    access.cs().store<bool>(
-        [name, token, label = label.value_or(""),
-         now = access.cs().now_text()](store::Connection& db) -> ocpp::Result<bool> {
-            auto user = db::find_user(db, name);
-            if (!user) {
-                return user.error();
-            }
-            if (!*user) {
-                return false;
-            }
-            if (auto added = db::add_user_token(db, name, sha256_hex(token), label, now); !added) {
-                return added.error();
-            }
-            return true;
-        },
-        [name, token, label = label.value_or(""), respond](ocpp::Result<bool> added) {
-            if (!added) {
-                return respond(db_failed(added.error()));
-            }
-            if (!*added) {
-                return respond(json_error(404, "no user \"" + name + "\"", "userName"));
-            }
-            HttpResponse resp = json_response(201, json_object([&](Writer& w) {
-                                                  member(w, "userName", name);
-                                                  member(w, "label", label);
-                                                  member(w, "token", token); // shown once; only its hash is kept
-                                              }));
-            resp.headers.emplace_back("Cache-Control", "no-store");
-            respond(std::move(resp));
-        });
 }
 
 } // namespace cs::api

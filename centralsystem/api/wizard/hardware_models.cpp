@@ -181,4 +181,26 @@ void add_hardware_model(CentralSystem& cs, const HttpRequest& req, Respond respo
         });
 }
 
+void delete_hardware_model(CentralSystem& cs, const std::string& vendor, const std::string& model, Respond respond) {
+    for (const auto& m : shipped()) {
+        if (m.vendor == vendor && m.model == model) {
+            return respond(
+                json_error(409, "the catalogue ships " + vendor + " " + model + ": it cannot be deleted", "model"));
+        }
+    }
+    cs.store<bool>([vendor, model](store::Connection& db) { return db::delete_hardware_model(db, vendor, model); },
+                   [&cs, vendor, model, respond](ocpp::Result<bool> deleted) {
+                       if (!deleted) {
+                           return respond(store_failed(cs, deleted.error()));
+                       }
+                       if (!*deleted) {
+                           return respond(
+                               json_error(404, "no model of your own named " + vendor + " " + model, "model"));
+                       }
+                       HttpResponse done;
+                       done.status = 204; // charge points pre-filled from it keep their values: they were copied
+                       respond(std::move(done));
+                   });
+}
+
 } // namespace cs::api

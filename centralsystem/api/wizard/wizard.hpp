@@ -11,6 +11,8 @@ namespace cs::api {
 void list_hardware_models(CentralSystem& cs, Respond respond);
 // POST /api/v1/hardware-models: adds an operator's model.
 void add_hardware_model(CentralSystem& cs, const HttpRequest& req, Respond respond);
+// Deletes an operator's own model (404 when none; a shipped model is a 409).
+void delete_hardware_model(CentralSystem& cs, const std::string& vendor, const std::string& model, Respond respond);
 // GET /api/v1/claims/{claimCode}: what the tester saw, without using the code up.
 void check_claim(CentralSystem& cs, const std::string& code, const HttpRequest& req, Respond respond);
 
