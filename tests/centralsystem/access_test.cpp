@@ -21,7 +21,7 @@ using namespace cs::test;
 using ocppkit::test::http_from;
 
 const std::string C = "/api/v1/chargers";
-const std::string U = "/api/v1/users";
+const std::string kUsers = "/api/v1/users";
 
 TEST(AccessTable, EveryRouteHasAPermission) {
     std::set<std::pair<std::string, std::string>> listed;
@@ -59,8 +59,8 @@ protected:
     std::string user(const std::string& name, const std::string& role, const std::string& provider = "") {
         const std::string body = R"({"name":")" + name + R"(","password":"password-of-)" + name + R"(","role":")" +
                                  role + "\"" + (provider.empty() ? "" : R"(,"provider":")" + provider + "\"") + "}";
-        EXPECT_EQ(api("POST", U, body).status, 201) << name;
-        const auto t = api("POST", U + "/" + name + "/tokens");
+        EXPECT_EQ(api("POST", kUsers, body).status, 201) << name;
+        const auto t = api("POST", kUsers + "/" + name + "/tokens");
         EXPECT_EQ(t.status, 201) << t.body;
         return parse_json(t.body)["token"].GetString();
     }
@@ -83,7 +83,7 @@ protected:
     std::string snapshot() {
         std::string out;
         for (const std::string& path :
-             {C, C + "/ACME-1", C + "/ACME-1/prices", std::string("/api/v1/idtags"), std::string("/api/v1/sites"), U,
+             {C, C + "/ACME-1", C + "/ACME-1/prices", std::string("/api/v1/idtags"), std::string("/api/v1/sites"), kUsers,
               std::string("/api/v1/rollouts"), std::string("/api/v1/reservations")}) {
             out += path + " " + api("GET", path).body + "\n";
         }
@@ -377,21 +377,21 @@ TEST_F(Access, AFullPasswordHasherAnswers503WithRetryAfter) {
 
 TEST_F(Access, ADeletedUsersTokenStopsWorking) {
     const std::string token = user("gone", "admin");
-    EXPECT_EQ(as(token, "GET", U).status, 200);
-    EXPECT_EQ(api("DELETE", U + "/gone").status, 204);
-    EXPECT_EQ(as(token, "GET", U).status, 401);
+    EXPECT_EQ(as(token, "GET", kUsers).status, 200);
+    EXPECT_EQ(api("DELETE", kUsers + "/gone").status, 204);
+    EXPECT_EQ(as(token, "GET", kUsers).status, 401);
 }
 
 TEST_F(Access, ARevokedTokenStopsWorkingAndTheUsersOtherTokensStay) {
     const std::string first = user("rotating", "operator");
-    auto second = api("POST", U + "/rotating/tokens", R"({"label":"ci pipeline"})");
+    auto second = api("POST", kUsers + "/rotating/tokens", R"({"label":"ci pipeline"})");
     ASSERT_EQ(second.status, 201) << second.body;
     const auto issued = parse_json(second.body);
     const std::string token = issued["token"].GetString(), id = issued["id"].GetString();
     EXPECT_EQ(as(token, "GET", C).status, 200);
 
     // The list names each token by id and label, never the token itself.
-    auto listed = api("GET", U + "/rotating/tokens");
+    auto listed = api("GET", kUsers + "/rotating/tokens");
     ASSERT_EQ(listed.status, 200) << listed.body;
     EXPECT_EQ(listed.body.find(token), std::string::npos) << "a listed token is never shown again";
     EXPECT_EQ(listed.body.find(first), std::string::npos);
@@ -400,15 +400,15 @@ TEST_F(Access, ARevokedTokenStopsWorkingAndTheUsersOtherTokensStay) {
     EXPECT_STREQ(tokens["tokens"][1]["id"].GetString(), id.c_str());
     EXPECT_STREQ(tokens["tokens"][1]["label"].GetString(), "ci pipeline");
     // Only an admin lists or revokes tokens, its own user's included.
-    EXPECT_EQ(as(token, "GET", U + "/rotating/tokens").status, 403);
-    EXPECT_EQ(as(token, "DELETE", U + "/rotating/tokens/" + id).status, 403);
+    EXPECT_EQ(as(token, "GET", kUsers + "/rotating/tokens").status, 403);
+    EXPECT_EQ(as(token, "DELETE", kUsers + "/rotating/tokens/" + id).status, 403);
 
-    EXPECT_EQ(api("DELETE", U + "/rotating/tokens/" + id).status, 204);
+    EXPECT_EQ(api("DELETE", kUsers + "/rotating/tokens/" + id).status, 204);
     EXPECT_EQ(as(token, "GET", C).status, 401) << "refused from the next request on";
     EXPECT_EQ(as(first, "GET", C).status, 200) << "the user's other token still works";
-    EXPECT_EQ(api("DELETE", U + "/rotating/tokens/" + id).status, 404) << "revoked once";
-    EXPECT_EQ(api("DELETE", U + "/someone-else/tokens/" + id).status, 404);
-    const auto bad = api("DELETE", U + "/rotating/tokens/not-a-token-id");
+    EXPECT_EQ(api("DELETE", kUsers + "/rotating/tokens/" + id).status, 404) << "revoked once";
+    EXPECT_EQ(api("DELETE", kUsers + "/someone-else/tokens/" + id).status, 404);
+    const auto bad = api("DELETE", kUsers + "/rotating/tokens/not-a-token-id");
     EXPECT_EQ(bad.status, 404);
     EXPECT_NE(bad.body.find("16 hex digits"), std::string::npos) << bad.body;
 }

@@ -16,7 +16,7 @@ struct Bad {
     std::string words; // part of its "error"
 };
 
-const std::string kChargers = "/api/v1/chargers";
+const std::string kChargersUrl = "/api/v1/chargers";
 const std::string kCp = R"({"connectorId":1,"evseId":"DE*BIX*E9*1"})";
 const std::string kAddress = R"("address":{"street":"Main 1","postalCode":"10115","city":"Berlin","country":"DE"})";
 const std::string kLocation = R"("location":{"latitude":52.5,"longitude":13.4})";
@@ -46,85 +46,85 @@ std::string many_cps(int n) {
 std::vector<Bad> charger_cases() {
     const std::string x65(65, 'x');
     return {
-        {"POST", kChargers, R"({"chargeBoxId":)", 400, "body", "not valid JSON"},
-        {"POST", kChargers, "[]", 400, "body", "must be a JSON object"},
-        {"POST", kChargers, R"("BI-2")", 400, "body", "must be a JSON object"},
-        {"POST", kChargers, "{\"chargeBoxId\":\"BI-\xff\"}", 400, "body", "not valid JSON"},
-        {"POST", kChargers, R"({"chargeBoxId":5})", 422, "chargeBoxId", "must be a string"},
-        {"POST", kChargers, R"({"chargeBoxId":"BI 2"})", 422, "chargeBoxId", "may hold only"},
-        {"POST", kChargers, R"({"chargeBoxId":")" + std::string(49, 'B') + R"("})", 422, "chargeBoxId", "at most 48"},
-        {"POST", kChargers, R"({"password":"long-enough-1"})", 422, "chargeBoxId", "is required"},
-        {"POST", kChargers, R"({"chargeBoxId":"BI-2","password":12345678})", 422, "password", "must be a string"},
-        {"POST", kChargers, R"({"chargeBoxId":"BI-2","password":"short"})", 422, "password", "at least 8"},
-        {"POST", kChargers, new_charger(R"("acceptAnyPassword":"yes")"), 422, "acceptAnyPassword", "true or false"},
-        {"POST", kChargers, new_charger(R"("provider":")" + x65 + "\""), 422, "provider", "at most 64"},
-        {"POST", kChargers, new_charger(R"("vendor":"a\u0001b")"), 422, "vendor", "control character"},
-        {"POST", kChargers, new_charger(R"("colour":"red")"), 422, "colour", "unknown field"},
-        {"POST", kChargers, R"({"claimCode":"7KQF-3M9X-TR","password":"long-enough-1"})", 422, "password", "leave them out"},
-        {"POST", kChargers, new_charger(R"("chargePoints":{})"), 422, "chargePoints", "must be an array"},
-        {"POST", kChargers, with_cp("1"), 422, "chargePoints/0", "must be an object"},
-        {"POST", kChargers, with_cp(R"({"evseId":"DE*BIX*E9*1"})"), 422, "chargePoints/0/connectorId", "is required"},
-        {"POST", kChargers, with_cp(R"({"connectorId":0,"evseId":"DE*BIX*E9*1"})"), 422, "chargePoints/0/connectorId",
+        {"POST", kChargersUrl, R"({"chargeBoxId":)", 400, "body", "not valid JSON"},
+        {"POST", kChargersUrl, "[]", 400, "body", "must be a JSON object"},
+        {"POST", kChargersUrl, R"("BI-2")", 400, "body", "must be a JSON object"},
+        {"POST", kChargersUrl, "{\"chargeBoxId\":\"BI-\xff\"}", 400, "body", "not valid JSON"},
+        {"POST", kChargersUrl, R"({"chargeBoxId":5})", 422, "chargeBoxId", "must be a string"},
+        {"POST", kChargersUrl, R"({"chargeBoxId":"BI 2"})", 422, "chargeBoxId", "may hold only"},
+        {"POST", kChargersUrl, R"({"chargeBoxId":")" + std::string(49, 'B') + R"("})", 422, "chargeBoxId", "at most 48"},
+        {"POST", kChargersUrl, R"({"password":"long-enough-1"})", 422, "chargeBoxId", "is required"},
+        {"POST", kChargersUrl, R"({"chargeBoxId":"BI-2","password":12345678})", 422, "password", "must be a string"},
+        {"POST", kChargersUrl, R"({"chargeBoxId":"BI-2","password":"short"})", 422, "password", "at least 8"},
+        {"POST", kChargersUrl, new_charger(R"("acceptAnyPassword":"yes")"), 422, "acceptAnyPassword", "true or false"},
+        {"POST", kChargersUrl, new_charger(R"("provider":")" + x65 + "\""), 422, "provider", "at most 64"},
+        {"POST", kChargersUrl, new_charger(R"("vendor":"a\u0001b")"), 422, "vendor", "control character"},
+        {"POST", kChargersUrl, new_charger(R"("colour":"red")"), 422, "colour", "unknown field"},
+        {"POST", kChargersUrl, R"({"claimCode":"7KQF-3M9X-TR","password":"long-enough-1"})", 422, "password", "leave them out"},
+        {"POST", kChargersUrl, new_charger(R"("chargePoints":{})"), 422, "chargePoints", "must be an array"},
+        {"POST", kChargersUrl, with_cp("1"), 422, "chargePoints/0", "must be an object"},
+        {"POST", kChargersUrl, with_cp(R"({"evseId":"DE*BIX*E9*1"})"), 422, "chargePoints/0/connectorId", "is required"},
+        {"POST", kChargersUrl, with_cp(R"({"connectorId":0,"evseId":"DE*BIX*E9*1"})"), 422, "chargePoints/0/connectorId",
          "from 1 to 100"},
-        {"POST", kChargers, with_cp(R"({"connectorId":"1","evseId":"DE*BIX*E9*1"})"), 422, "chargePoints/0/connectorId",
+        {"POST", kChargersUrl, with_cp(R"({"connectorId":"1","evseId":"DE*BIX*E9*1"})"), 422, "chargePoints/0/connectorId",
          "whole number"},
-        {"POST", kChargers, with_cp(R"({"connectorId":1.5,"evseId":"DE*BIX*E9*1"})"), 422, "chargePoints/0/connectorId",
+        {"POST", kChargersUrl, with_cp(R"({"connectorId":1.5,"evseId":"DE*BIX*E9*1"})"), 422, "chargePoints/0/connectorId",
          "whole number"},
-        {"POST", kChargers, with_cp(R"({"connectorId":1})"), 422, "chargePoints/0/evseId", "is required"},
-        {"POST", kChargers, with_cp(R"({"connectorId":1,"evseId":"DE-1"})"), 422, "chargePoints/0/evseId", "is not an EVSE ID"},
-        {"POST", kChargers, with_cp(R"({"connectorId":1,"evseId":"DE*BIX*E9*1","standard":"T2"})"), 422,
+        {"POST", kChargersUrl, with_cp(R"({"connectorId":1})"), 422, "chargePoints/0/evseId", "is required"},
+        {"POST", kChargersUrl, with_cp(R"({"connectorId":1,"evseId":"DE-1"})"), 422, "chargePoints/0/evseId", "is not an EVSE ID"},
+        {"POST", kChargersUrl, with_cp(R"({"connectorId":1,"evseId":"DE*BIX*E9*1","standard":"T2"})"), 422,
          "chargePoints/0/standard", "is not one of"},
-        {"POST", kChargers, with_cp(R"({"connectorId":1,"evseId":"DE*BIX*E9*1","format":"PLUG"})"), 422,
+        {"POST", kChargersUrl, with_cp(R"({"connectorId":1,"evseId":"DE*BIX*E9*1","format":"PLUG"})"), 422,
          "chargePoints/0/format", "is not one of"},
-        {"POST", kChargers, with_cp(R"({"connectorId":1,"evseId":"DE*BIX*E9*1","powerType":"AC"})"), 422,
+        {"POST", kChargersUrl, with_cp(R"({"connectorId":1,"evseId":"DE*BIX*E9*1","powerType":"AC"})"), 422,
          "chargePoints/0/powerType", "is not one of"},
-        {"POST", kChargers, with_cp(R"({"connectorId":1,"evseId":"DE*BIX*E9*1","maxPowerKw":0})"), 422,
+        {"POST", kChargersUrl, with_cp(R"({"connectorId":1,"evseId":"DE*BIX*E9*1","maxPowerKw":0})"), 422,
          "chargePoints/0/maxPowerKw", "from 0.1 to 2000"},
-        {"POST", kChargers, with_cp(R"({"connectorId":1,"evseId":"DE*BIX*E9*1","maxPowerKw":1e9})"), 422,
+        {"POST", kChargersUrl, with_cp(R"({"connectorId":1,"evseId":"DE*BIX*E9*1","maxPowerKw":1e9})"), 422,
          "chargePoints/0/maxPowerKw", "from 0.1 to 2000"},
-        {"POST", kChargers, with_cp(R"({"connectorId":1,"evseId":"DE*BIX*E9*1","maxPowerKw":"22"})"), 422,
+        {"POST", kChargersUrl, with_cp(R"({"connectorId":1,"evseId":"DE*BIX*E9*1","maxPowerKw":"22"})"), 422,
          "chargePoints/0/maxPowerKw", "must be a number"},
-        {"POST", kChargers, with_cp(R"({"connectorId":1,"evseId":"DE*BIX*E9*1","colour":1})"), 422, "chargePoints/0/colour",
+        {"POST", kChargersUrl, with_cp(R"({"connectorId":1,"evseId":"DE*BIX*E9*1","colour":1})"), 422, "chargePoints/0/colour",
          "unknown field"},
-        {"POST", kChargers, with_cp(kCp + R"(,{"connectorId":1,"evseId":"DE*BIX*E8*1"})"), 422, "chargePoints/1/connectorId",
+        {"POST", kChargersUrl, with_cp(kCp + R"(,{"connectorId":1,"evseId":"DE*BIX*E8*1"})"), 422, "chargePoints/1/connectorId",
          "is twice"},
-        {"POST", kChargers, with_cp(kCp + R"(,{"connectorId":2,"evseId":"de*bix*e9*1"})"), 422, "chargePoints/1/evseId",
+        {"POST", kChargersUrl, with_cp(kCp + R"(,{"connectorId":2,"evseId":"de*bix*e9*1"})"), 422, "chargePoints/1/evseId",
          "is twice"},
-        {"POST", kChargers, with_cp(many_cps(65)), 422, "chargePoints", "at most 64"},
-        {"POST", kChargers, R"({"chargeBoxId":"BI-1","password":"long-enough-1"})", 409, "chargeBoxId", "exists already"},
-        {"POST", kChargers, with_cp(R"({"connectorId":1,"evseId":"DE*BIX*E1*1"})"), 409, "chargePoints/0/evseId",
+        {"POST", kChargersUrl, with_cp(many_cps(65)), 422, "chargePoints", "at most 64"},
+        {"POST", kChargersUrl, R"({"chargeBoxId":"BI-1","password":"long-enough-1"})", 409, "chargeBoxId", "exists already"},
+        {"POST", kChargersUrl, with_cp(R"({"connectorId":1,"evseId":"DE*BIX*E1*1"})"), 409, "chargePoints/0/evseId",
          "belongs to another"},
-        {"POST", kChargers, R"({"claimCode":"0000-0000-00"})", 404, "claimCode", ""},
-        {"POST", kChargers, "{\"vendor\":\"" + std::string(70 * 1024, 'v') + "\"}", 413, "body", "exceeds"},
-        {"GET", kChargers + "?q=" + x65, "", 400, "q", "64 characters"},
-        {"GET", kChargers + "?provider=" + x65, "", 400, "provider", "64 characters"},
-        {"GET", kChargers + "/NOBODY", "", 404, "id", "no charger"},
-        {"PATCH", kChargers + "/BI-1", "{", 400, "body", "not valid JSON"},
-        {"PATCH", kChargers + "/BI-1", "[1]", 400, "body", "must be a JSON object"},
-        {"PATCH", kChargers + "/BI-1", R"({"chargeBoxId":"BI-9"})", 422, "chargeBoxId", "cannot be changed"},
-        {"PATCH", kChargers + "/BI-1", R"({"chargePoints":{}})", 422, "chargePoints", "must be an array"},
-        {"PATCH", kChargers + "/BI-1", R"({"chargePoints":[{"connectorId":1,"evseId":"DE-1"}]})", 422, "chargePoints/0/evseId",
+        {"POST", kChargersUrl, R"({"claimCode":"0000-0000-00"})", 404, "claimCode", ""},
+        {"POST", kChargersUrl, "{\"vendor\":\"" + std::string(70 * 1024, 'v') + "\"}", 413, "body", "exceeds"},
+        {"GET", kChargersUrl + "?q=" + x65, "", 400, "q", "64 characters"},
+        {"GET", kChargersUrl + "?provider=" + x65, "", 400, "provider", "64 characters"},
+        {"GET", kChargersUrl + "/NOBODY", "", 404, "id", "no charger"},
+        {"PATCH", kChargersUrl + "/BI-1", "{", 400, "body", "not valid JSON"},
+        {"PATCH", kChargersUrl + "/BI-1", "[1]", 400, "body", "must be a JSON object"},
+        {"PATCH", kChargersUrl + "/BI-1", R"({"chargeBoxId":"BI-9"})", 422, "chargeBoxId", "cannot be changed"},
+        {"PATCH", kChargersUrl + "/BI-1", R"({"chargePoints":{}})", 422, "chargePoints", "must be an array"},
+        {"PATCH", kChargersUrl + "/BI-1", R"({"chargePoints":[{"connectorId":1,"evseId":"DE-1"}]})", 422, "chargePoints/0/evseId",
          "is not an EVSE ID"},
-        {"PATCH", kChargers + "/BI-1", R"({"chargePoints":[{"connectorId":0,"evseId":"DE*BIX*E9*1"}]})", 422,
+        {"PATCH", kChargersUrl + "/BI-1", R"({"chargePoints":[{"connectorId":0,"evseId":"DE*BIX*E9*1"}]})", 422,
          "chargePoints/0/connectorId", "from 1 to 100"},
-        {"PATCH", kChargers + "/NOBODY", R"({"chargePoints":[]})", 404, "id", "no charger"},
-        {"DELETE", kChargers + "/NOBODY", "", 404, "id", "no charger"},
-        {"POST", kChargers + "/NOBODY/decommission", "", 404, "id", "no charger"},
-        {"GET", kChargers + "/BI-1/audit?limit=0", "", 400, "limit", "1 to 1000"},
-        {"GET", kChargers + "/BI-1/audit?limit=x", "", 400, "limit", "1 to 1000"},
-        {"PATCH", kChargers + "/BI-1", R"({"evseId":"DE*BIX*E7*1"})", 422, "evseId", "cannot be changed"},
-        {"PATCH", kChargers + "/BI-1", R"({"claimCode":"7KQF-3M9X-TR"})", 422, "claimCode", "cannot be changed"},
-        {"PATCH", kChargers + "/BI-1", R"({"vendor":1})", 422, "vendor", "must be a string"},
-        {"PATCH", kChargers + "/BI-1", R"({"password":"short"})", 422, "password", "at least 8"},
-        {"PATCH", kChargers + "/BI-1", R"({"acceptAnyPassword":1})", 422, "acceptAnyPassword", "true or false"},
-        {"PATCH", kChargers + "/BI-1", R"({"status":"operational"})", 422, "status", "unknown field"},
-        {"PATCH", kChargers + "/NOBODY", R"({"vendor":"V"})", 404, "id", "no charger"},
-        {"PUT", kChargers + "/BI-1", "{}", 405, "", "use GET, PATCH, DELETE"},
+        {"PATCH", kChargersUrl + "/NOBODY", R"({"chargePoints":[]})", 404, "id", "no charger"},
+        {"DELETE", kChargersUrl + "/NOBODY", "", 404, "id", "no charger"},
+        {"POST", kChargersUrl + "/NOBODY/decommission", "", 404, "id", "no charger"},
+        {"GET", kChargersUrl + "/BI-1/audit?limit=0", "", 400, "limit", "1 to 1000"},
+        {"GET", kChargersUrl + "/BI-1/audit?limit=x", "", 400, "limit", "1 to 1000"},
+        {"PATCH", kChargersUrl + "/BI-1", R"({"evseId":"DE*BIX*E7*1"})", 422, "evseId", "cannot be changed"},
+        {"PATCH", kChargersUrl + "/BI-1", R"({"claimCode":"7KQF-3M9X-TR"})", 422, "claimCode", "cannot be changed"},
+        {"PATCH", kChargersUrl + "/BI-1", R"({"vendor":1})", 422, "vendor", "must be a string"},
+        {"PATCH", kChargersUrl + "/BI-1", R"({"password":"short"})", 422, "password", "at least 8"},
+        {"PATCH", kChargersUrl + "/BI-1", R"({"acceptAnyPassword":1})", 422, "acceptAnyPassword", "true or false"},
+        {"PATCH", kChargersUrl + "/BI-1", R"({"status":"operational"})", 422, "status", "unknown field"},
+        {"PATCH", kChargersUrl + "/NOBODY", R"({"vendor":"V"})", 404, "id", "no charger"},
+        {"PUT", kChargersUrl + "/BI-1", "{}", 405, "", "use GET, PATCH, DELETE"},
     };
 }
 
 std::vector<Bad> commission_cases() {
-    const std::string path = kChargers + "/BI-1/commission";
+    const std::string path = kChargersUrl + "/BI-1/commission";
     const std::string hotline_and_location = R"({"hotline":"+49",)" + kLocation + ",";
     return {
         {"POST", path, "nope", 400, "body", "not valid JSON"},
@@ -159,14 +159,14 @@ std::vector<Bad> commission_cases() {
         {"POST", path, R"({"hotline":")" + std::string(33, '1') + "\"," + kAddress + "," + kLocation + "}", 422,
          "hotline", "at most 32"},
         {"POST", path, commission(R"("status":"operational")"), 422, "status", "unknown field"},
-        {"POST", kChargers + "/NOBODY/commission", commission(""), 404, "id", "no charger"},
-        {"GET", kChargers + "/BI-1/transactions?meterValues=1", "", 400, "meterValues", "true or false"},
-        {"GET", kChargers + "/NOBODY/transactions", "", 404, "id", "no charger"},
+        {"POST", kChargersUrl + "/NOBODY/commission", commission(""), 404, "id", "no charger"},
+        {"GET", kChargersUrl + "/BI-1/transactions?meterValues=1", "", 400, "meterValues", "true or false"},
+        {"GET", kChargersUrl + "/NOBODY/transactions", "", 404, "id", "no charger"},
     };
 }
 
 std::vector<Bad> price_cases() {
-    const std::string path = kChargers + "/BI-1/prices";
+    const std::string path = kChargersUrl + "/BI-1/prices";
     return {
         {"POST", path, "{", 400, "body", "not valid JSON"},
         {"POST", path, R"({"currency":"EUR"})", 422, "validFrom", "is required"},
@@ -179,20 +179,20 @@ std::vector<Bad> price_cases() {
         {"POST", path, price(R"("validTo":"2029-01-01T00:00:00Z")"), 422, "validTo", "after validFrom"},
         {"POST", path, price(R"("validTo":"soon")"), 422, "validTo", "RFC 3339"},
         {"POST", path, price(R"("perkwh":1)"), 422, "perkwh", "unknown field"},
-        {"POST", kChargers + "/NOBODY/prices", "{" + kPrice + "}", 404, "id", "no charger"},
-        {"GET", kChargers + "/NOBODY/prices", "", 404, "id", "no charger"},
+        {"POST", kChargersUrl + "/NOBODY/prices", "{" + kPrice + "}", 404, "id", "no charger"},
+        {"GET", kChargersUrl + "/NOBODY/prices", "", 404, "id", "no charger"},
         {"PUT", path + "/abc", "{" + kPrice + "}", 404, "priceSetId", "whole numbers"},
         {"PUT", path + "/999999", "{" + kPrice + "}", 404, "priceSetId", ""},
         {"PUT", path + "/PRICE", "[]", 400, "body", "must be a JSON object"},
         {"PUT", path + "/PRICE", R"({"currency":"EURO","validFrom":"2030-01-01T00:00:00Z"})", 422, "currency", ""},
         {"DELETE", path + "/-1", "", 404, "priceSetId", "whole numbers"},
-        {"DELETE", kChargers + "/NOBODY/prices/PRICE", "", 404, "id", "no charger"},
+        {"DELETE", kChargersUrl + "/NOBODY/prices/PRICE", "", 404, "id", "no charger"},
     };
 }
 
 std::vector<Bad> other_cases() {
     const std::string tags = "/api/v1/idtags", read = "/api/v1/notifications/read";
-    const std::string cmd = kChargers + "/BI-1/commands/";
+    const std::string cmd = kChargersUrl + "/BI-1/commands/";
     return {
         {"POST", tags, "1", 400, "body", "must be a JSON object"},
         {"POST", tags, "{}", 422, "idTag", "is required"},
@@ -240,11 +240,11 @@ std::vector<Bad> other_cases() {
         {"POST", read, R"({"upTo":"5"})", 422, "upTo", "whole number from 1"},
         {"POST", read, R"({"all":true})", 422, "all", "unknown field"},
         {"GET", "/api/v1/dashboard?provider=" + std::string(65, 'p'), "", 400, "provider", "64 characters"},
-        {"POST", kChargers + "/import?dryRun=maybe", "chargeBoxId\nBI-3\n", 400, "dryRun", "true or false"},
-        {"POST", kChargers + "/import", "chargeBoxId,colour\nBI-3,red\n", 400, "body", "nothing was imported"},
-        {"POST", kChargers + "/import", "chargeBoxId,connectorId,evseId\nBI-3,0,DE*BIX*E3*1\n", 422, "body",
+        {"POST", kChargersUrl + "/import?dryRun=maybe", "chargeBoxId\nBI-3\n", 400, "dryRun", "true or false"},
+        {"POST", kChargersUrl + "/import", "chargeBoxId,colour\nBI-3,red\n", 400, "body", "nothing was imported"},
+        {"POST", kChargersUrl + "/import", "chargeBoxId,connectorId,evseId\nBI-3,0,DE*BIX*E3*1\n", 422, "body",
          "nothing was imported"},
-        {"POST", kChargers + "/import", "chargeBoxId\nBI-1\n", 409, "body", "nothing was imported"},
+        {"POST", kChargersUrl + "/import", "chargeBoxId\nBI-1\n", 409, "body", "nothing was imported"},
         {"POST", cmd + "Dance", "{}", 404, "action", "not a central-system action"},
         {"POST", cmd + "Reset?timeout=0", R"({"type":"Soft"})", 400, "timeout", "1 to 300"},
         {"POST", cmd + "Reset?timeout=301", R"({"type":"Soft"})", 400, "timeout", "1 to 300"},
@@ -258,7 +258,7 @@ std::vector<Bad> other_cases() {
         {"POST", cmd + "ChangeAvailability", R"({"connectorId":"1","type":"Inoperative"})", 422, "connectorId", ""},
         {"POST", cmd + "RemoteStartTransaction", R"({"idTag":")" + std::string(21, 'T') + "\"}", 422, "idTag", ""},
         {"POST", cmd + "Reset", R"({"type":"Soft"})", 409, "id", "not connected"},
-        {"POST", kChargers + "/NOBODY/commands/Reset", R"({"type":"Soft"})", 404, "id", "no charger"},
+        {"POST", kChargersUrl + "/NOBODY/commands/Reset", R"({"type":"Soft"})", 404, "id", "no charger"},
     };
 }
 
@@ -267,7 +267,7 @@ protected:
     // What the API shows of everything stored, read back in one string.
     std::string snapshot() {
         std::string out;
-        for (const std::string& path : {kChargers, kChargers + "/BI-1", kChargers + "/BI-1/prices", kChargers + "/BI-1/transactions?meterValues=true",
+        for (const std::string& path : {kChargersUrl, kChargersUrl + "/BI-1", kChargersUrl + "/BI-1/prices", kChargersUrl + "/BI-1/transactions?meterValues=true",
                                         std::string("/api/v1/idtags"), std::string("/api/v1/notifications")}) {
             const auto r = api("GET", path);
             EXPECT_EQ(r.status, 200) << path << ": " << r.body;
@@ -278,12 +278,12 @@ protected:
 };
 
 TEST_F(BadInput, EveryHandlerAnswers4xxNamingTheFieldAndNothingChanges) {
-    ASSERT_EQ(api("POST", kChargers,
+    ASSERT_EQ(api("POST", kChargersUrl,
                   R"({"chargeBoxId":"BI-1","password":"long-enough-1","provider":"acme","chargePoints":[)"
                   R"({"connectorId":1,"evseId":"DE*BIX*E1*1","powerType":"AC_3_PHASE"}]})")
                   .status,
               201);
-    const auto added = api("POST", kChargers + "/BI-1/prices", "{" + kPrice + R"(,"perKwh":0.3})");
+    const auto added = api("POST", kChargersUrl + "/BI-1/prices", "{" + kPrice + R"(,"perKwh":0.3})");
     ASSERT_EQ(added.status, 201) << added.body;
     const std::string price_id = std::to_string(parse_json(added.body)["priceSet"]["id"].GetInt64());
     ASSERT_EQ(api("POST", "/api/v1/idtags", R"({"idTag":"BI-TAG","status":"Accepted"})").status, 201);

@@ -28,20 +28,20 @@ TEST_F(PriceSetApi, ReplaceAndDeleteWithChecks) {
     EXPECT_STREQ(set["priceSet"]["validFrom"].GetString(), "2029-12-31T23:00:00Z");
     EXPECT_EQ(set["priceSet"]["connectorId"].GetInt(), 1);
 
-    struct Bad {
+    struct BadPrice {
         const char* body;
         int status;
         const char* field;
     };
-    for (const Bad& bad :
-         {Bad{R"({"currency":"euro","validFrom":"2030-01-01T00:00:00Z"})", 422, "currency"},
-          Bad{R"({"currency":"EUR","validFrom":"2030-01-01T00:00:00Z","perKwh":-1})", 422, "perKwh"},
-          Bad{R"({"currency":"EUR","validFrom":"2030-01-01T00:00:00Z",)"
+    for (const BadPrice& bad :
+         {BadPrice{R"({"currency":"euro","validFrom":"2030-01-01T00:00:00Z"})", 422, "currency"},
+          BadPrice{R"({"currency":"EUR","validFrom":"2030-01-01T00:00:00Z","perKwh":-1})", 422, "perKwh"},
+          BadPrice{R"({"currency":"EUR","validFrom":"2030-01-01T00:00:00Z",)"
               R"("validTo":"2029-01-01T00:00:00Z"})",
               422, "validTo"},
-          Bad{R"({"currency":"EUR","validFrom":"2030-01-01T00:00:00Z","connectorId":9})", 422, "connectorId"},
-          Bad{R"({"currency":"EUR","validFrom":"2030-01-01T00:00:00Z","colour":1})", 422, "colour"},
-          Bad{R"({"currency":"EUR",)", 400, "body"}}) {
+          BadPrice{R"({"currency":"EUR","validFrom":"2030-01-01T00:00:00Z","connectorId":9})", 422, "connectorId"},
+          BadPrice{R"({"currency":"EUR","validFrom":"2030-01-01T00:00:00Z","colour":1})", 422, "colour"},
+          BadPrice{R"({"currency":"EUR",)", 400, "body"}}) {
         const auto r = api("PUT", path, bad.body);
         EXPECT_EQ(r.status, bad.status) << bad.body << " -> " << r.body;
         EXPECT_NE(r.body.find(std::string("\"field\":\"") + bad.field + "\""), std::string::npos) << r.body;

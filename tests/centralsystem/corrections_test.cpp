@@ -70,22 +70,22 @@ TEST_F(Corrections, PlannedChargerIsEditedThenDeletedAndItsIdsAreFreeAgain) {
 }
 
 TEST_F(Corrections, AChargerWithoutChargePointsIsNotPutIntoOperationUntilItHasSome) {
-    auto r = api("POST", C, R"({"chargeBoxId":"BARE000001","password":"bare-password-1"})");
+    auto r = api("POST", kChargersPath, R"({"chargeBoxId":"BARE000001","password":"bare-password-1"})");
     ASSERT_EQ(r.status, 201) << r.body;
     ASSERT_EQ(parse_json(r.body)["chargePoints"].Size(), 0u);
     const std::string place = R"({"address":{"street":"A 1","postalCode":"10115","city":"Berlin","country":"DE"},)"
                               R"("location":{"latitude":52.52,"longitude":13.4},"hotline":"+49 30 1"})";
-    r = api("POST", C + "/BARE000001/commission", place);
+    r = api("POST", kChargersPath + "/BARE000001/commission", place);
     EXPECT_EQ(r.status, 409) << r.body;
     EXPECT_NE(r.body.find("\"field\":\"chargePoints\""), std::string::npos) << r.body;
     EXPECT_NE(r.body.find("no charge points"), std::string::npos) << r.body;
-    auto c = parse_json(api("GET", C + "/BARE000001").body);
+    auto c = parse_json(api("GET", kChargersPath + "/BARE000001").body);
     EXPECT_STREQ(c["status"].GetString(), "planned") << "nothing of the refused request is kept";
     EXPECT_TRUE(c["address"].IsNull()) << "the address is not stored either";
 
-    r = api("PATCH", C + "/BARE000001", R"({"chargePoints":[{"connectorId":1,"evseId":"DE*ABC*EBARE*1"}]})");
+    r = api("PATCH", kChargersPath + "/BARE000001", R"({"chargePoints":[{"connectorId":1,"evseId":"DE*ABC*EBARE*1"}]})");
     ASSERT_EQ(r.status, 200) << r.body;
-    r = api("POST", C + "/BARE000001/commission", place);
+    r = api("POST", kChargersPath + "/BARE000001/commission", place);
     ASSERT_EQ(r.status, 200) << r.body;
     EXPECT_STREQ(parse_json(r.body)["status"].GetString(), "operational");
 }

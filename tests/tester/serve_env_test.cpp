@@ -28,7 +28,7 @@ std::string pem(const std::string& name) {
     return path;
 }
 
-ocpp::Result<tester::ServeOptions> parse_serve(std::vector<std::string> args, const std::vector<std::string>& env) {
+ocpp::Result<tester::ServeOptions> parse_env_serve(std::vector<std::string> args, const std::vector<std::string>& env) {
     args.insert(args.begin(), "serve");
     std::vector<char*> argv;
     for (auto& a : args) {
@@ -40,26 +40,26 @@ ocpp::Result<tester::ServeOptions> parse_serve(std::vector<std::string> args, co
 TEST(ServeEnvironment, FlagBeatsEnvironmentBeatsDefault) {
     const std::vector<std::string> env{"OCPPKIT_TESTER_LISTEN=127.0.0.2:7002",
                                        "OCPPKIT_TESTER_API_TOKEN=env-token-0123456789", "PATH=/usr/bin"};
-    auto o = parse_serve({"--listen", "127.0.0.3:7003"}, env);
+    auto o = parse_env_serve({"--listen", "127.0.0.3:7003"}, env);
     ASSERT_TRUE(o) << o.error().message;
     EXPECT_EQ(o->host, "127.0.0.3"); // flag
     EXPECT_EQ(o->port, 7003);
     EXPECT_EQ(o->api_token, "env-token-0123456789"); // environment
     EXPECT_EQ(o->timeout, 300);                      // default
     EXPECT_TRUE(o->warnings.empty());
-    o = parse_serve({"--api-token", "flag-token-0123456789"}, env);
+    o = parse_env_serve({"--api-token", "flag-token-0123456789"}, env);
     ASSERT_TRUE(o) << o.error().message;
     EXPECT_EQ(o->host, "127.0.0.2"); // the variable stands in for the required --listen
     EXPECT_EQ(o->port, 7002);
     EXPECT_EQ(o->api_token, "flag-token-0123456789");
     // An empty variable is unset: --listen is missing again, and the message names the variable too.
-    o = parse_serve({}, {"OCPPKIT_TESTER_LISTEN="});
+    o = parse_env_serve({}, {"OCPPKIT_TESTER_LISTEN="});
     ASSERT_FALSE(o);
     EXPECT_EQ(o.error().message, "--listen HOST:PORT is required (or OCPPKIT_TESTER_LISTEN)");
 }
 
 TEST(ServeEnvironment, EveryOptionHasItsVariable) {
-    auto o = parse_serve({}, {"OCPPKIT_TESTER_LISTEN=127.0.0.1:0", "OCPPKIT_TESTER_DB=sqlite:/tmp/env.db",
+    auto o = parse_env_serve({}, {"OCPPKIT_TESTER_LISTEN=127.0.0.1:0", "OCPPKIT_TESTER_DB=sqlite:/tmp/env.db",
                         "OCPPKIT_TESTER_PUBLIC_URL=wss://tester.example:443", "OCPPKIT_TESTER_HEARTBEAT_INTERVAL=5",
                         "OCPPKIT_TESTER_TIMEOUT=60", "OCPPKIT_TESTER_MAX_TESTS=7",
                         "OCPPKIT_TESTER_API_TOKEN=0123456789abcdef0123", "OCPPKIT_TESTER_TLS_CERT=" + pem("c.pem"),
@@ -94,7 +94,7 @@ TEST(ServeEnvironment, BadValuesNameTheirVariable) {
           Case{"OCPPKIT_TESTER_API_TOKEN=short", "16 characters"},
           Case{"OCPPKIT_TESTER_API_TOKEN=with space 0123456789", "printable ASCII"},
           Case{"OCPPKIT_TESTER_LOG_LEVEL=loud", "debug"}}) {
-        auto o = parse_serve({"--listen", "127.0.0.1:1"}, {c.entry});
+        auto o = parse_env_serve({"--listen", "127.0.0.1:1"}, {c.entry});
         ASSERT_FALSE(o) << c.entry;
         const std::string var = std::string(c.entry).substr(0, std::string(c.entry).find('='));
         EXPECT_EQ(o.error().message.rfind(var + " (environment): ", 0), 0u) << o.error().message;
@@ -103,14 +103,14 @@ TEST(ServeEnvironment, BadValuesNameTheirVariable) {
     // A bad variable is an error even when a flag would override it: nothing wrong stays silently in the service's
     // environment.
     auto o =
-        parse_serve({"--api-token", "flag-token-0123456789", "--listen", "127.0.0.1:1"}, {"OCPPKIT_TESTER_API_TOKEN=short"});
+        parse_env_serve({"--api-token", "flag-token-0123456789", "--listen", "127.0.0.1:1"}, {"OCPPKIT_TESTER_API_TOKEN=short"});
     ASSERT_FALSE(o);
     // What the variables together get wrong is named like the flags.
-    o = parse_serve({"--listen", "127.0.0.1:1"}, {"OCPPKIT_TESTER_TLS_CERT=" + pem("c.pem")});
+    o = parse_env_serve({"--listen", "127.0.0.1:1"}, {"OCPPKIT_TESTER_TLS_CERT=" + pem("c.pem")});
     ASSERT_FALSE(o);
     EXPECT_NE(o.error().message.find("--tls-cert and --tls-key go together"), std::string::npos);
     // A typo of a tester variable is a warning; the central system's OCPPKIT_* variables are none of the tester's.
-    o = parse_serve({"--listen", "127.0.0.1:1"},
+    o = parse_env_serve({"--listen", "127.0.0.1:1"},
               {"OCPPKIT_TESTER_API_TOKN=0123456789abcdef", "OCPPKIT_API_TOKEN=central-system-token-0123",
                "OCPPKIT_HEARTBEAT_INTERVAL=300"});
     ASSERT_TRUE(o) << o.error().message;

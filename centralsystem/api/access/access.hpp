@@ -136,6 +136,8 @@ std::string sha256_hex(std::string_view text);
 // The value of cookie `name` in a Cookie header, or empty.
 std::string cookie_value(std::string_view header, std::string_view name);
 inline constexpr std::string_view kSessionCookie = "ocppkit_session";
+// 503 naming what the database said (the access routes' store failures).
+HttpResponse db_failed(const ocpp::Error& e);
 // The caller as JSON (GET /api/v1/session and a sign-in's answer).
 std::string principal_json(const Principal& who);
 

@@ -13,10 +13,6 @@ namespace {
 // Tokens one user may hold: a leaked admin session cannot grow the table without bound.
 constexpr std::int64_t kMaxTokensPerUser = 100;
 
-HttpResponse db_failed(const ocpp::Error& e) {
-    return json_error(503, "the database could not do this now: " + e.message);
-}
-
 HttpResponse no_user(const std::string& name) {
     return json_error(404, "no user \"" + name + "\"", "userName");
 }

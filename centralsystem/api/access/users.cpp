@@ -24,10 +24,6 @@ namespace {
 constexpr int kUserPasswordIterations = 310000;
 constexpr std::size_t kMinPassword = 12;
 
-HttpResponse db_failed(const ocpp::Error& e) {
-    return json_error(503, "the database could not do this now: " + e.message);
-}
-
 void write_user(Writer& w, const db::UserRow& u) {
     w.StartObject();
     member(w, "name", u.name);
@@ -66,6 +62,10 @@ std::string session_cookie(const std::string& value, std::optional<std::int64_t>
 }
 
 } // namespace
+
+HttpResponse db_failed(const ocpp::Error& e) {
+    return json_error(503, "the database could not do this now: " + e.message);
+}
 
 std::string principal_json(const Principal& who) {
     return json_object([&](Writer& w) {

@@ -21,7 +21,7 @@ constexpr const char* kComposite = "smart_charging.composite";
 constexpr const char* kClear = "smart_charging.clear";
 constexpr const char* kPower = "smart_charging.power";
 constexpr double kVolts = 230; // the charger's voltage is not known: a nominal one for an A limit in W
-constexpr int kConnector = 1;
+constexpr int kProfileConnector = 1;
 
 std::string number(double v) {
     char buf[32];
@@ -51,7 +51,7 @@ public:
                                "not requested (the charging test: --charging-test, or its box on the installer page)"));
         }
         SetChargingProfileReq req;
-        req.connectorId = kConnector;
+        req.connectorId = kProfileConnector;
         ChargingProfile& p = req.csChargingProfiles;
         p.chargingProfileId = profile_id_;
         p.stackLevel = stack_level_;
@@ -123,7 +123,7 @@ public:
 private:
     void composite() {
         GetCompositeScheduleReq req;
-        req.connectorId = kConnector;
+        req.connectorId = kProfileConnector;
         req.duration = 300;
         req.chargingRateUnit = unit_;
         ctx_.board.running(kComposite,
