@@ -23,14 +23,14 @@ void list_notifications(CentralSystem& cs, const HttpRequest& req, Respond respo
     if (const std::string text = query_param(req.query, "limit"); !text.empty()) {
         const auto n = whole_in(text, 1, 1000);
         if (!n) {
-            return respond(json_error(400, "limit must be a whole_in number from 1 to 1000", "limit"));
+            return respond(json_error(400, "limit must be a whole number from 1 to 1000", "limit"));
         }
         q.limit = static_cast<int>(*n);
     }
     if (const std::string text = query_param(req.query, "before"); !text.empty()) {
         q.before = whole_in(text, 1, INT64_MAX);
         if (!q.before) {
-            return respond(json_error(400, "before must be a notification id (a whole_in number from 1)", "before"));
+            return respond(json_error(400, "before must be a notification id (a whole number from 1)", "before"));
         }
     }
     if (const std::string text = query_param(req.query, "since"); !text.empty()) {
@@ -101,7 +101,7 @@ void mark_notifications_read(CentralSystem& cs, const HttpRequest& req, Respond 
         }
         for (rapidjson::SizeType i = 0; i < ids->Size(); ++i) {
             if (!(*ids)[i].IsInt64() || (*ids)[i].GetInt64() < 1) {
-                return respond(json_error(422, "each id is a whole_in number from 1", "ids/" + std::to_string(i)));
+                return respond(json_error(422, "each id is a whole number from 1", "ids/" + std::to_string(i)));
             }
             list.push_back((*ids)[i].GetInt64());
         }
@@ -109,7 +109,7 @@ void mark_notifications_read(CentralSystem& cs, const HttpRequest& req, Respond 
     std::optional<std::int64_t> up;
     if (up_to) {
         if (!up_to->IsInt64() || up_to->GetInt64() < 1) {
-            return respond(json_error(422, "upTo must be a notification id (a whole_in number from 1)", "upTo"));
+            return respond(json_error(422, "upTo must be a notification id (a whole number from 1)", "upTo"));
         }
         up = up_to->GetInt64();
     }

@@ -15,8 +15,8 @@ namespace {
 using namespace cs::test;
 
 constexpr int kChargers = 10;
-const std::string kCpo = "Migration CPO";
-const std::string kPassword = "migration-password-1";
+const std::string kMigrationCpo = "Migration CPO";
+const std::string kMigrationPassword = "migration-password-1";
 
 void write_file(const std::string& path, const std::string& text) {
     std::ofstream(path, std::ios::binary) << text;
@@ -33,14 +33,14 @@ protected:
     void SetUp() override {
         CentralSystemBinary::SetUp();
         const auto now = std::chrono::system_clock::now();
-        auto ca = ocpp::pki::CertificateAuthority::create({"Migration Root", kCpo, "", "DE"},
+        auto ca = ocpp::pki::CertificateAuthority::create({"Migration Root", kMigrationCpo, "", "DE"},
                                                           now - std::chrono::hours(1), std::chrono::hours(24 * 30));
         ASSERT_TRUE(ca.ok()) << ca.error().message;
         ocpp::pki::IssueOptions server;
         server.usage = ocpp::pki::Usage::CentralSystemServer;
         server.not_before = now - std::chrono::hours(1);
         server.ip_addresses = {"127.0.0.1"};
-        auto issued = ca->issue({"127.0.0.1", kCpo, "", "DE"}, server);
+        auto issued = ca->issue({"127.0.0.1", kMigrationCpo, "", "DE"}, server);
         ASSERT_TRUE(issued.ok()) << issued.error().message;
         write_file(base_ + ".ca.pem", ca->certificate_pem());
         write_file(base_ + ".ca.key", ca->private_key_pem());
@@ -51,10 +51,10 @@ protected:
         restart({"--tls-listen", "127.0.0.1:" + std::to_string(tls_port_), "--tls-cert", base_ + ".server.pem",
                  "--tls-key", base_ + ".server.key", "--tls-client-ca", base_ + ".ca.pem", "--ca-cert",
                  base_ + ".ca.pem", "--ca-key", base_ + ".ca.key", "--ca-passphrase-file", base_ + ".passphrase",
-                 "--cpo-name", kCpo, "--call-timeout", "5"});
+                 "--cpo-name", kMigrationCpo, "--call-timeout", "5"});
         for (int i = 1; i <= kChargers; ++i) {
             const auto r = api("POST", "/api/v1/chargers",
-                               R"({"chargeBoxId":")" + charger_id(i) + R"(","password":")" + kPassword +
+                               R"({"chargeBoxId":")" + charger_id(i) + R"(","password":")" + kMigrationPassword +
                                    R"(","provider":"fleet"})");
             ASSERT_EQ(r.status, 201) << r.body;
         }
@@ -100,7 +100,7 @@ TEST_F(SecurityMigration, AFleetMovesFromProfile1To2To3AndCannotComeBackLower) {
         kBin + "/ocpp-simulator",
         std::vector<std::string>{"run", "--url", "ws://127.0.0.1:" + std::to_string(port_) + "/ocpp", "--secure-url",
                                  "wss://127.0.0.1:" + std::to_string(tls_port_) + "/ocpp", "--chargers",
-                                 std::to_string(kChargers), "--id-prefix", "MIG", "--password", kPassword, "--duration",
+                                 std::to_string(kChargers), "--id-prefix", "MIG", "--password", kMigrationPassword, "--duration",
                                  "300", "--sessions-per-hour", "0"},
         base_ + ".sim.log");
     ASSERT_TRUE(wait_until([&] { return connected() == kChargers; }, 30s)) << file_text(base_ + ".sim.log");
@@ -123,7 +123,7 @@ TEST_F(SecurityMigration, AFleetMovesFromProfile1To2To3AndCannotComeBackLower) {
     EXPECT_NE(inventory.find("\"delivery\":\"Accepted\""), std::string::npos) << inventory;
 
     // Back down is refused: plain with the right password, and TLS would need the certificate (the gate's rule).
-    ControlledCharger plain(port_, charger_id(1), kPassword);
+    ControlledCharger plain(port_, charger_id(1), kMigrationPassword);
     EXPECT_FALSE(plain.start(5s)) << "a profile 3 charger connecting plain is a downgrade attempt";
     EXPECT_TRUE(wait_until(
         [&] { return api("GET", "/api/v1/notifications").body.find("downgradeAttempt") != std::string::npos; }, 10s));

@@ -23,7 +23,7 @@ void composite_schedule(CentralSystem& cs, const std::string& id, const std::str
     using namespace ocpp::v16;
     const auto n = whole_int(connector, 0, 99);
     if (!n) {
-        return respond(json_error(422, "connectorId must be a whole_int number from 0 to 99, not \"" + connector + "\"",
+        return respond(json_error(422, "connectorId must be a whole number from 0 to 99, not \"" + connector + "\"",
                                   "connectorId"));
     }
     GetCompositeScheduleReq call;
@@ -33,7 +33,7 @@ void composite_schedule(CentralSystem& cs, const std::string& id, const std::str
         const auto seconds = whole_int(d, 1, kMaxDuration);
         if (!seconds) {
             return respond(
-                json_error(422, "duration must be a whole_int number of seconds from 1 to " + std::to_string(kMaxDuration),
+                json_error(422, "duration must be a whole number of seconds from 1 to " + std::to_string(kMaxDuration),
                            "duration"));
         }
         call.duration = *seconds;
@@ -48,7 +48,7 @@ void composite_schedule(CentralSystem& cs, const std::string& id, const std::str
     if (const auto t = query_param(req.query, "timeout"); !t.empty()) {
         const auto seconds = whole_int(t, 1, 60);
         if (!seconds) {
-            return respond(json_error(422, "timeout must be a whole_int number of seconds from 1 to 60", "timeout"));
+            return respond(json_error(422, "timeout must be a whole number of seconds from 1 to 60", "timeout"));
         }
         timeout = std::chrono::seconds(*seconds);
     }
