@@ -11,8 +11,8 @@
 #include <limits>
 #include <sstream>
 
-#include "ocpp/text/split.hpp"
 #include "ocpp/system/small_file.hpp"
+#include "ocpp/text/split.hpp"
 #include "simulator/options.hpp"
 
 namespace sim {

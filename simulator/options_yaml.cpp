@@ -6,9 +6,9 @@
 
 #include <yaml-cpp/yaml.h>
 
-#include "ocpp/text/split.hpp"
 #include "ocpp/system/small_file.hpp"
 #include "ocpp/text/chargebox_id.hpp"
+#include "ocpp/text/split.hpp"
 #include "simulator/options.hpp"
 
 namespace sim {
@@ -96,7 +96,8 @@ std::optional<std::string> add_models(Options& o, const std::string& value) {
     std::string::size_type start = 0;
     while (start <= value.size()) {
         const auto comma = value.find(',', start);
-        const std::string item = std::string(ocpp::text::trim(value.substr(start, comma == std::string::npos ? comma : comma - start), " \t"));
+        const std::string item = std::string(
+            ocpp::text::trim(value.substr(start, comma == std::string::npos ? comma : comma - start), " \t"));
         start = comma == std::string::npos ? value.size() + 1 : comma + 1;
         ModelChoice choice;
         choice.file = item;

@@ -5,9 +5,9 @@
 #include <map>
 #include <optional>
 
-#include "ocpp/text/split.hpp"
 #include "centralsystem/api/csv.hpp"
 #include "centralsystem/api/import.hpp"
+#include "ocpp/text/split.hpp"
 
 namespace cs::api {
 

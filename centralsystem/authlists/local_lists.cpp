@@ -1,6 +1,6 @@
 // Local authorization lists kept in sync (local_lists.hpp).
-#include "ocpp/text/split.hpp"
 #include "centralsystem/authlists/local_lists.hpp"
+#include "ocpp/text/split.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -131,18 +131,19 @@ void LocalLists::run(const std::string& id, bool full) {
         if (!link) {
             return finish(id, -2, "offline", "the charger went offline during the sync");
         }
-        link->call(GetLocalListVersionReq{}, [this, id, full, limits,
-                                              alive = alive_](ocpp::CallOutcome<GetLocalListVersionConf> v) {
-            if (!*alive) {
-                return;
-            }
-            if (!v.ok()) {
-                // A charger without the LocalAuthListManagement profile: remembered, not retried per edit.
-                const bool unsupported = v.error_code == "NotImplemented" || v.error_code == "NotSupported";
-                return finish(id, -2, unsupported ? "NotSupported" : "failed", describe_failure("GetLocalListVersion", v));
-            }
-            decide(id, full, limits, v.conf->listVersion);
-        });
+        link->call(GetLocalListVersionReq{},
+                   [this, id, full, limits, alive = alive_](ocpp::CallOutcome<GetLocalListVersionConf> v) {
+                       if (!*alive) {
+                           return;
+                       }
+                       if (!v.ok()) {
+                           // A charger without the LocalAuthListManagement profile: remembered, not retried per edit.
+                           const bool unsupported = v.error_code == "NotImplemented" || v.error_code == "NotSupported";
+                           return finish(id, -2, unsupported ? "NotSupported" : "failed",
+                                         describe_failure("GetLocalListVersion", v));
+                       }
+                       decide(id, full, limits, v.conf->listVersion);
+                   });
     });
 }
 

@@ -5,8 +5,9 @@ namespace cs::db {
 
 namespace {
 
-constexpr std::string_view kLogColumns = "id, chargebox_id, log_type, token, created_at, answer, file_name, stored_name, "
-                                      "file_size, sha256, uploaded_at";
+constexpr std::string_view kLogColumns =
+    "id, chargebox_id, log_type, token, created_at, answer, file_name, stored_name, "
+    "file_size, sha256, uploaded_at";
 
 LogRequest read_request(const store::Statement& q) {
     LogRequest r;
@@ -69,9 +70,10 @@ Result<void> log_uploaded(Connection& db, std::int64_t id, std::string_view file
 }
 
 Result<std::vector<LogRequest>> list_log_requests(Connection& db, std::string_view chargebox_id) {
-    auto requests = db.all(
-        read_request, "SELECT " + std::string(kLogColumns) + " FROM log_requests WHERE chargebox_id = ?1 ORDER BY id DESC",
-        chargebox_id);
+    auto requests =
+        db.all(read_request,
+               "SELECT " + std::string(kLogColumns) + " FROM log_requests WHERE chargebox_id = ?1 ORDER BY id DESC",
+               chargebox_id);
     if (!requests) {
         return requests.error();
     }

@@ -86,7 +86,8 @@ Result<void> attach_chargers(Connection& db, RolloutJob& job) {
 } // namespace
 
 Result<std::optional<RolloutJob>> find_rollout_job(Connection& db, std::int64_t id) {
-    auto job = db.first(read_rollout_job, "SELECT " + std::string(kRolloutColumns) + " FROM rollout_jobs WHERE id = ?1", id);
+    auto job =
+        db.first(read_rollout_job, "SELECT " + std::string(kRolloutColumns) + " FROM rollout_jobs WHERE id = ?1", id);
     if (!job || !*job) {
         return job;
     }
@@ -238,7 +239,8 @@ Result<std::int64_t> create_rollout_job(Connection& db, const RolloutJob& j) {
 
 Result<std::vector<RolloutJob>> list_rollout_jobs(Connection& db, int limit) {
     auto jobs =
-        db.all(read_rollout_job, "SELECT " + std::string(kRolloutColumns) + " FROM rollout_jobs ORDER BY id DESC LIMIT ?1", limit);
+        db.all(read_rollout_job,
+               "SELECT " + std::string(kRolloutColumns) + " FROM rollout_jobs ORDER BY id DESC LIMIT ?1", limit);
     if (!jobs) {
         return jobs;
     }

@@ -8,7 +8,7 @@ namespace cs::db {
 namespace {
 
 constexpr std::string_view kReservationColumns = "id, chargebox_id, connector_id, id_tag, parent_id_tag, expiry_date, "
-                                      "expires_at, status, answer, created_at, ended_at, transaction_id";
+                                                 "expires_at, status, answer, created_at, ended_at, transaction_id";
 constexpr std::string_view kOpen = "status IN ('pending', 'active')";
 constexpr std::int64_t kMaxReservationId = 2147483647;
 

@@ -205,7 +205,8 @@ Result<void> add_counts(Connection& db, SecurityJobRow& j) {
 
 Result<std::vector<SecurityJobRow>> list_security_jobs(Connection& db, int limit) {
     auto jobs =
-        db.all(read_security_job, "SELECT " + std::string(kSecurityJobColumns) + " FROM security_jobs ORDER BY id DESC LIMIT ?1", limit);
+        db.all(read_security_job,
+               "SELECT " + std::string(kSecurityJobColumns) + " FROM security_jobs ORDER BY id DESC LIMIT ?1", limit);
     if (!jobs) {
         return jobs.error();
     }
@@ -218,7 +219,8 @@ Result<std::vector<SecurityJobRow>> list_security_jobs(Connection& db, int limit
 }
 
 Result<std::optional<SecurityJobRow>> find_security_job(Connection& db, std::int64_t job) {
-    auto found = db.first(read_security_job, "SELECT " + std::string(kSecurityJobColumns) + " FROM security_jobs WHERE id = ?1", job);
+    auto found = db.first(read_security_job,
+                          "SELECT " + std::string(kSecurityJobColumns) + " FROM security_jobs WHERE id = ?1", job);
     if (!found || !*found) {
         return found;
     }

@@ -104,7 +104,8 @@ Result<std::optional<UserRow>> user_by_token(Connection& db, const std::string& 
                     token_hash);
 }
 
-Result<void> add_session(Connection& db, const std::string& session_hash, const UserSession& session, std::int64_t now) {
+Result<void> add_session(Connection& db, const std::string& session_hash, const UserSession& session,
+                         std::int64_t now) {
     if (auto r = db.run("DELETE FROM user_sessions WHERE expires_at < ?1", now); !r) {
         return r;
     }
@@ -113,7 +114,7 @@ Result<void> add_session(Connection& db, const std::string& session_hash, const 
 }
 
 Result<std::optional<std::pair<UserRow, UserSession>>> find_session(Connection& db, const std::string& session_hash,
-                                                                   std::int64_t now) {
+                                                                    std::int64_t now) {
     return db.first(
         [](const store::Statement& q) {
             return std::make_pair(read_user(q), UserSession{q.text(0), q.text(5), q.int64(6)});

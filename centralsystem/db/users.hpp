@@ -53,7 +53,7 @@ Result<std::optional<UserRow>> user_by_token(Connection& db, const std::string& 
 Result<void> add_session(Connection& db, const std::string& session_hash, const UserSession& session, std::int64_t now);
 // The session of a cookie's hash with its user, when it has not ended at `now`.
 Result<std::optional<std::pair<UserRow, UserSession>>> find_session(Connection& db, const std::string& session_hash,
-                                                                   std::int64_t now);
+                                                                    std::int64_t now);
 Result<void> delete_session(Connection& db, const std::string& session_hash);
 
 } // namespace cs::db

@@ -183,7 +183,8 @@ void RolloutScheduler::plan(const Snapshot& s) {
         return again();
     }
     cs_.store<RolloutApplied>(
-        [changes = std::move(changes), states = std::move(states)](store::Connection& db) -> ocpp::Result<RolloutApplied> {
+        [changes = std::move(changes),
+         states = std::move(states)](store::Connection& db) -> ocpp::Result<RolloutApplied> {
             RolloutApplied applied;
             for (const auto& c : changes) {
                 auto done = db::update_rollout_charger(db, c.row, c.expected);

@@ -1,6 +1,6 @@
 // The DataTransfer vendor registry and the built-in example vendor (vendors.hpp).
-#include "ocpp/text/split.hpp"
 #include "centralsystem/operations/vendors.hpp"
+#include "ocpp/text/split.hpp"
 
 #include <algorithm>
 #include <cctype>

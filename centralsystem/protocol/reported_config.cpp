@@ -1,5 +1,5 @@
-#include "ocpp/text/split.hpp"
 #include "centralsystem/protocol/reported_config.hpp"
+#include "ocpp/text/split.hpp"
 
 #include <algorithm>
 #include <cctype>

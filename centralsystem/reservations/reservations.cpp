@@ -152,7 +152,8 @@ void Reservations::send_reserve(db::ReservationRow row, std::shared_ptr<ocpp::Pe
             return;
         }
         if (!out.ok()) {
-            return answered(std::move(row), "failed", describe_failure("ReserveNow", out), ReserveOutcome::Failed, done);
+            return answered(std::move(row), "failed", describe_failure("ReserveNow", out), ReserveOutcome::Failed,
+                            done);
         }
         const std::string status = to_string(out.conf->status);
         const bool accepted = out.conf->status == ReservationStatus::Accepted;
@@ -222,8 +223,8 @@ void Reservations::cancel(std::int64_t id, Done done) {
                     return;
                 }
                 if (!out.ok()) {
-                    return done(
-                        ReserveResult{ReserveOutcome::Failed, std::move(row), describe_failure("CancelReservation", out)});
+                    return done(ReserveResult{ReserveOutcome::Failed, std::move(row),
+                                              describe_failure("CancelReservation", out)});
                 }
                 // Rejected: the charger holds no such reservation (it ended there already); it is over here too.
                 const std::string answer = to_string(out.conf->status);

@@ -1,5 +1,5 @@
-#include "ocpp/text/split.hpp"
 #include "simulator/charger/transfer_steps.hpp"
+#include "ocpp/text/split.hpp"
 
 #include <algorithm>
 #include <cctype>

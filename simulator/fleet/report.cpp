@@ -1,5 +1,5 @@
-#include "ocpp/text/number.hpp"
 #include "simulator/fleet/report.hpp"
+#include "ocpp/text/number.hpp"
 
 #include <cerrno>
 #include <cstring>

@@ -1,6 +1,6 @@
 // `ocpp-simulator flow`: the REST steps, then the fleet connects and charges, then the REST API is checked.
-#include "ocpp/text/number.hpp"
 #include "simulator/flow/flow.hpp"
+#include "ocpp/text/number.hpp"
 
 #include <unistd.h>
 
@@ -205,8 +205,8 @@ int run_flow(const FlowOptions& o) {
     ocpp::StopSignals signals;
     auto chargers = flow::plan_flow_chargers(o);
     say_flow(chargers_text(o.chargers) + ": create" + (o.claims.empty() ? "" : " from claiming codes") +
-        ", commission and register an id tag through " + o.central + "/api/v1, then connect to " + o.ocpp_url +
-        " and charge one session each; Ctrl-C stops");
+             ", commission and register an id tag through " + o.central + "/api/v1, then connect to " + o.ocpp_url +
+             " and charge one session each; Ctrl-C stops");
     std::vector<FlowStep> steps;
     auto rest_step = [&](const char* name, const std::function<bool(const FlowCharger&)>& wanted,
                          const std::function<flow::StepResult(HttpClient&, FlowCharger&)>& work) {
@@ -214,7 +214,7 @@ int run_flow(const FlowOptions& o) {
         step.name = name;
         flow::run_step(o, chargers, step, wanted, work, [&] { return signals.count() > 0; });
         say_flow(std::string(name) + ": " + with_commas(step.ok) + " ok, " + with_commas(step.failed) + " failed" +
-            (step.skipped > 0 ? ", " + with_commas(step.skipped) + " skipped (interrupted)" : ""));
+                 (step.skipped > 0 ? ", " + with_commas(step.skipped) + " skipped (interrupted)" : ""));
         steps.push_back(std::move(step));
     };
     rest_step(

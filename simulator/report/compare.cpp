@@ -1,5 +1,5 @@
-#include "ocpp/text/number.hpp"
 #include "simulator/report/compare.hpp"
+#include "ocpp/text/number.hpp"
 
 #include <algorithm>
 #include <cstdio>

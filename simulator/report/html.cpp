@@ -1,5 +1,5 @@
-#include "ocpp/text/number.hpp"
 #include "simulator/report/html.hpp"
+#include "ocpp/text/number.hpp"
 
 #include <algorithm>
 #include <cstdio>

@@ -37,8 +37,8 @@ TEST_F(PriceSetApi, ReplaceAndDeleteWithChecks) {
          {BadPrice{R"({"currency":"euro","validFrom":"2030-01-01T00:00:00Z"})", 422, "currency"},
           BadPrice{R"({"currency":"EUR","validFrom":"2030-01-01T00:00:00Z","perKwh":-1})", 422, "perKwh"},
           BadPrice{R"({"currency":"EUR","validFrom":"2030-01-01T00:00:00Z",)"
-              R"("validTo":"2029-01-01T00:00:00Z"})",
-              422, "validTo"},
+                   R"("validTo":"2029-01-01T00:00:00Z"})",
+                   422, "validTo"},
           BadPrice{R"({"currency":"EUR","validFrom":"2030-01-01T00:00:00Z","connectorId":9})", 422, "connectorId"},
           BadPrice{R"({"currency":"EUR","validFrom":"2030-01-01T00:00:00Z","colour":1})", 422, "colour"},
           BadPrice{R"({"currency":"EUR",)", 400, "body"}}) {

@@ -62,7 +62,8 @@ TEST_F(Corrections, PlannedChargerIsEditedThenDeletedAndItsIdsAreFreeAgain) {
     EXPECT_EQ(api("GET", kChargersPath + "/CORR000001").status, 404);
     EXPECT_EQ(api("DELETE", kChargersPath + "/CORR000001").status, 404);
     // The ID and the EVSE ID are free again; the trail says who deleted the old one.
-    r = api("POST", kChargersPath, R"({"chargeBoxId":"CORR000001","chargePoints":[{"connectorId":1,"evseId":"DE*ABC*E9*2"}]})");
+    r = api("POST", kChargersPath,
+            R"({"chargeBoxId":"CORR000001","chargePoints":[{"connectorId":1,"evseId":"DE*ABC*E9*2"}]})");
     EXPECT_EQ(r.status, 201) << r.body;
     lines = audit_lines(parse_json(api("GET", kChargersPath + "/CORR000001/audit").body));
     EXPECT_TRUE(has_line(lines, "deleted")) << ::testing::PrintToString(lines);
@@ -83,7 +84,8 @@ TEST_F(Corrections, AChargerWithoutChargePointsIsNotPutIntoOperationUntilItHasSo
     EXPECT_STREQ(c["status"].GetString(), "planned") << "nothing of the refused request is kept";
     EXPECT_TRUE(c["address"].IsNull()) << "the address is not stored either";
 
-    r = api("PATCH", kChargersPath + "/BARE000001", R"({"chargePoints":[{"connectorId":1,"evseId":"DE*ABC*EBARE*1"}]})");
+    r = api("PATCH", kChargersPath + "/BARE000001",
+            R"({"chargePoints":[{"connectorId":1,"evseId":"DE*ABC*EBARE*1"}]})");
     ASSERT_EQ(r.status, 200) << r.body;
     r = api("POST", kChargersPath + "/BARE000001/commission", place);
     ASSERT_EQ(r.status, 200) << r.body;
@@ -98,7 +100,8 @@ TEST_F(Corrections, ConnectedChargerIsNotDeletedUntilItDisconnects) {
                       "--heartbeat-interval", "2", "--sessions-per-hour", "0"},
                      base_ + ".live.log");
     ASSERT_TRUE(wait_until(
-        [&] { return api("GET", kChargersPath + "/LIVE000001").body.find("\"connected\":true") != std::string::npos; }, 10s))
+        [&] { return api("GET", kChargersPath + "/LIVE000001").body.find("\"connected\":true") != std::string::npos; },
+        10s))
         << file_text(base_ + ".live.log");
     // Its connection would stay up under an ID that no longer exists: refused, naming what to do, nothing deleted.
     auto r = api("DELETE", kChargersPath + "/LIVE000001");
@@ -108,7 +111,8 @@ TEST_F(Corrections, ConnectedChargerIsNotDeletedUntilItDisconnects) {
     EXPECT_FALSE(has_line(audit_lines(parse_json(api("GET", kChargersPath + "/LIVE000001/audit").body)), "deleted"));
     sim.kill();
     ASSERT_TRUE(wait_until(
-        [&] { return api("GET", kChargersPath + "/LIVE000001").body.find("\"connected\":false") != std::string::npos; }, 10s));
+        [&] { return api("GET", kChargersPath + "/LIVE000001").body.find("\"connected\":false") != std::string::npos; },
+        10s));
     EXPECT_EQ(api("DELETE", kChargersPath + "/LIVE000001").status, 204);
 }
 
@@ -118,7 +122,8 @@ TEST_F(Corrections, ChargerWithSessionsIsTakenOutOfOperationAndKeepsItsHistory) 
                   R"({"currency":"EUR","perKwh":0.5,"perSession":1,"validFrom":"2020-01-01T00:00:00Z"})")
                   .status,
               201);
-    EXPECT_EQ(api("POST", kChargersPath + "/KEEP000001/decommission").status, 409) << "a planned charger is not in operation";
+    EXPECT_EQ(api("POST", kChargersPath + "/KEEP000001/decommission").status, 409)
+        << "a planned charger is not in operation";
     commission_charger("KEEP000001");
     EXPECT_EQ(api("DELETE", kChargersPath + "/KEEP000001").status, 409) << "in operation";
     const auto fixed =

@@ -24,8 +24,8 @@ ocpp::Result<cs::Options> parse_cluster(std::vector<std::string> args, const std
 TEST(ClusterOptions, AreTakenFromFlagsFileAndEnvironment) {
     const std::string secret_file = ::testing::TempDir() + "cluster-secret-" + std::to_string(::getpid());
     std::ofstream(secret_file) << "a-secret-of-the-cluster-42\n";
-    auto o = parse_cluster({"--db", kPg, "--node-id", "node-1.eu:a", "--node-address", "10.0.0.11:8180", "--node-lease", "5",
-                    "--cluster-secret-file", secret_file});
+    auto o = parse_cluster({"--db", kPg, "--node-id", "node-1.eu:a", "--node-address", "10.0.0.11:8180", "--node-lease",
+                            "5", "--cluster-secret-file", secret_file});
     ASSERT_TRUE(o) << o.error().message;
     EXPECT_EQ(o->node_id, "node-1.eu:a");
     EXPECT_EQ(o->node_address, "10.0.0.11:8180");

@@ -70,11 +70,12 @@ TEST_F(OptionsEnv, FlagBeatsEnvironmentBeatsConfigBeatsDefault) {
 }
 
 TEST_F(OptionsEnv, EveryOptionHasItsVariable) {
-    auto o = parse_env({}, {"OCPPKIT_DB=sqlite:/tmp/env.db", "OCPPKIT_API_TOKEN=0123456789abcdef0123",
-                        "OCPPKIT_AUTO_REGISTER=true", "OCPPKIT_TLS_CERT=" + pem("c.pem"),
-                        "OCPPKIT_TLS_KEY=" + pem("k.pem"), "OCPPKIT_TLS_CLIENT_CA=" + pem("ca.pem"),
-                        "OCPPKIT_LOG_LEVEL=debug", "OCPPKIT_HEARTBEAT_INTERVAL=5", "OCPPKIT_CALL_TIMEOUT=7",
-                        "OCPPKIT_LISTEN=127.0.0.1:0", "OCPPKIT_MAP_TILE_URL=https://tiles.example/{z}/{x}/{y}.png"});
+    auto o =
+        parse_env({}, {"OCPPKIT_DB=sqlite:/tmp/env.db", "OCPPKIT_API_TOKEN=0123456789abcdef0123",
+                       "OCPPKIT_AUTO_REGISTER=true", "OCPPKIT_TLS_CERT=" + pem("c.pem"),
+                       "OCPPKIT_TLS_KEY=" + pem("k.pem"), "OCPPKIT_TLS_CLIENT_CA=" + pem("ca.pem"),
+                       "OCPPKIT_LOG_LEVEL=debug", "OCPPKIT_HEARTBEAT_INTERVAL=5", "OCPPKIT_CALL_TIMEOUT=7",
+                       "OCPPKIT_LISTEN=127.0.0.1:0", "OCPPKIT_MAP_TILE_URL=https://tiles.example/{z}/{x}/{y}.png"});
     ASSERT_TRUE(o) << o.error().message;
     EXPECT_EQ(o->db, "sqlite:/tmp/env.db");
     EXPECT_EQ(o->api_token, "0123456789abcdef0123");

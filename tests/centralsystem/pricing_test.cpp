@@ -7,8 +7,8 @@ namespace {
 
 using namespace cs;
 
-PriceSet price_set(std::int64_t id, std::optional<int> connector, const char* currency, double per_kwh, const char* from,
-               std::optional<std::string> to = std::nullopt) {
+PriceSet price_set(std::int64_t id, std::optional<int> connector, const char* currency, double per_kwh,
+                   const char* from, std::optional<std::string> to = std::nullopt) {
     PriceSet p;
     p.id = id;
     p.chargebox_id = "CB-1";

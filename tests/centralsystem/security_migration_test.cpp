@@ -100,8 +100,8 @@ TEST_F(SecurityMigration, AFleetMovesFromProfile1To2To3AndCannotComeBackLower) {
         kBin + "/ocpp-simulator",
         std::vector<std::string>{"run", "--url", "ws://127.0.0.1:" + std::to_string(port_) + "/ocpp", "--secure-url",
                                  "wss://127.0.0.1:" + std::to_string(tls_port_) + "/ocpp", "--chargers",
-                                 std::to_string(kChargers), "--id-prefix", "MIG", "--password", kMigrationPassword, "--duration",
-                                 "300", "--sessions-per-hour", "0"},
+                                 std::to_string(kChargers), "--id-prefix", "MIG", "--password", kMigrationPassword,
+                                 "--duration", "300", "--sessions-per-hour", "0"},
         base_ + ".sim.log");
     ASSERT_TRUE(wait_until([&] { return connected() == kChargers; }, 30s)) << file_text(base_ + ".sim.log");
 

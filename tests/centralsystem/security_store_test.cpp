@@ -8,7 +8,8 @@ namespace cs {
 
 namespace {
 
-SecurityEvent stored_event(const std::string& id, const std::string& type, const std::string& at, bool critical = false) {
+SecurityEvent stored_event(const std::string& id, const std::string& type, const std::string& at,
+                           bool critical = false) {
     SecurityEvent e;
     e.chargebox_id = id;
     e.type = type;
@@ -38,9 +39,11 @@ TEST_P(SecurityStoreTest, TheOperatorCaIsOneRowReplacedByAnImport) {
 
 TEST_P(SecurityStoreTest, EventsAreBoundedPerChargerAndInAll) {
     for (int i = 0; i < 30; ++i) {
-        ASSERT_TRUE(db::add_security_event(*db_, stored_event("CB-FLOOD", "InvalidMessages", "2026-01-01T00:00:00Z"), 10, 25));
+        ASSERT_TRUE(
+            db::add_security_event(*db_, stored_event("CB-FLOOD", "InvalidMessages", "2026-01-01T00:00:00Z"), 10, 25));
     }
-    ASSERT_TRUE(db::add_security_event(*db_, stored_event("CB-QUIET", "ResetOrReboot", "2026-01-01T00:00:00Z", true), 10, 25));
+    ASSERT_TRUE(
+        db::add_security_event(*db_, stored_event("CB-QUIET", "ResetOrReboot", "2026-01-01T00:00:00Z", true), 10, 25));
     db::SecurityEventQuery q;
     q.limit = 1000;
     auto all = db::list_security_events(*db_, q);

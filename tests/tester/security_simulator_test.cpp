@@ -31,8 +31,8 @@ TEST(SecurityAgainstTheSimulator, RotationAndTheUpgradeFrom1To2PassAndTheClaimRe
     const auto db = temp_db("sec-sim-upgrade");
     auto t = start_tester("SECU000001", db,
                           {"--password", kPassword, "--timeout", "20", "--profiles", "security", "--tls-listen",
-                           "127.0.0.1:0", "--tls-cert", simulator_pki().server_ec_cert, "--tls-key", simulator_pki().server_ec_key,
-                           "--tls-root", simulator_pki().ca_cert});
+                           "127.0.0.1:0", "--tls-cert", simulator_pki().server_ec_cert, "--tls-key",
+                           simulator_pki().server_ec_key, "--tls-root", simulator_pki().ca_cert});
     ASSERT_FALSE(t.url.empty());
     std::smatch m;
     const std::string header = t.child->stdout_text();
@@ -86,17 +86,17 @@ CheckResult run_tc087(const std::string& name, const std::string& cn) {
     const std::string cert = dir.file("client.pem", issued->second);
     const std::string key = dir.file("client.key", issued->first.private_pem);
     auto t = start_tester("TCCS000001", temp_db(name),
-                          {"--timeout", "8", "--profiles", "security", "--tls-cert", simulator_pki().server_ec_cert, "--tls-key",
-                           simulator_pki().server_ec_key, "--tls-client-ca", ca_file});
+                          {"--timeout", "8", "--profiles", "security", "--tls-cert", simulator_pki().server_ec_cert,
+                           "--tls-key", simulator_pki().server_ec_key, "--tls-client-ca", ca_file});
     if (t.url.empty()) {
         return {};
     }
     std::string wss = t.base();
     EXPECT_EQ(wss.rfind("wss://", 0), 0u) << wss;
     std::string error;
-    auto sim = ChildProcess::spawn({bin("ocpp-simulator"), "run", "--url", wss, "--ca", simulator_pki().ca_cert, "--cert", cert,
-                                    "--key", key, "--chargers", "1", "--id-prefix", "TCCS", "--sessions-per-hour", "0",
-                                    "--duration", "90"},
+    auto sim = ChildProcess::spawn({bin("ocpp-simulator"), "run", "--url", wss, "--ca", simulator_pki().ca_cert,
+                                    "--cert", cert, "--key", key, "--chargers", "1", "--id-prefix", "TCCS",
+                                    "--sessions-per-hour", "0", "--duration", "90"},
                                    error);
     EXPECT_TRUE(sim) << error;
     auto r = finish(t, 100s);

@@ -60,11 +60,11 @@ TEST(ServeEnvironment, FlagBeatsEnvironmentBeatsDefault) {
 
 TEST(ServeEnvironment, EveryOptionHasItsVariable) {
     auto o = parse_env_serve({}, {"OCPPKIT_TESTER_LISTEN=127.0.0.1:0", "OCPPKIT_TESTER_DB=sqlite:/tmp/env.db",
-                        "OCPPKIT_TESTER_PUBLIC_URL=wss://tester.example:443", "OCPPKIT_TESTER_HEARTBEAT_INTERVAL=5",
-                        "OCPPKIT_TESTER_TIMEOUT=60", "OCPPKIT_TESTER_MAX_TESTS=7",
-                        "OCPPKIT_TESTER_API_TOKEN=0123456789abcdef0123", "OCPPKIT_TESTER_TLS_CERT=" + pem("c.pem"),
-                        "OCPPKIT_TESTER_TLS_KEY=" + pem("k.pem"), "OCPPKIT_TESTER_TLS_CLIENT_CA=" + pem("ca.pem"),
-                        "OCPPKIT_TESTER_LOG_LEVEL=debug"});
+                                  "OCPPKIT_TESTER_PUBLIC_URL=wss://tester.example:443",
+                                  "OCPPKIT_TESTER_HEARTBEAT_INTERVAL=5", "OCPPKIT_TESTER_TIMEOUT=60",
+                                  "OCPPKIT_TESTER_MAX_TESTS=7", "OCPPKIT_TESTER_API_TOKEN=0123456789abcdef0123",
+                                  "OCPPKIT_TESTER_TLS_CERT=" + pem("c.pem"), "OCPPKIT_TESTER_TLS_KEY=" + pem("k.pem"),
+                                  "OCPPKIT_TESTER_TLS_CLIENT_CA=" + pem("ca.pem"), "OCPPKIT_TESTER_LOG_LEVEL=debug"});
     ASSERT_TRUE(o) << o.error().message;
     EXPECT_EQ(o->host, "127.0.0.1");
     EXPECT_EQ(o->port, 0);
@@ -102,8 +102,8 @@ TEST(ServeEnvironment, BadValuesNameTheirVariable) {
     }
     // A bad variable is an error even when a flag would override it: nothing wrong stays silently in the service's
     // environment.
-    auto o =
-        parse_env_serve({"--api-token", "flag-token-0123456789", "--listen", "127.0.0.1:1"}, {"OCPPKIT_TESTER_API_TOKEN=short"});
+    auto o = parse_env_serve({"--api-token", "flag-token-0123456789", "--listen", "127.0.0.1:1"},
+                             {"OCPPKIT_TESTER_API_TOKEN=short"});
     ASSERT_FALSE(o);
     // What the variables together get wrong is named like the flags.
     o = parse_env_serve({"--listen", "127.0.0.1:1"}, {"OCPPKIT_TESTER_TLS_CERT=" + pem("c.pem")});
@@ -111,8 +111,8 @@ TEST(ServeEnvironment, BadValuesNameTheirVariable) {
     EXPECT_NE(o.error().message.find("--tls-cert and --tls-key go together"), std::string::npos);
     // A typo of a tester variable is a warning; the central system's OCPPKIT_* variables are none of the tester's.
     o = parse_env_serve({"--listen", "127.0.0.1:1"},
-              {"OCPPKIT_TESTER_API_TOKN=0123456789abcdef", "OCPPKIT_API_TOKEN=central-system-token-0123",
-               "OCPPKIT_HEARTBEAT_INTERVAL=300"});
+                        {"OCPPKIT_TESTER_API_TOKN=0123456789abcdef", "OCPPKIT_API_TOKEN=central-system-token-0123",
+                         "OCPPKIT_HEARTBEAT_INTERVAL=300"});
     ASSERT_TRUE(o) << o.error().message;
     EXPECT_EQ(o->api_token, "");
     EXPECT_EQ(o->heartbeat_interval, 30);

@@ -4,10 +4,10 @@
 #include <rapidjson/schema.h>
 
 #include "ocpp/validation/registry.hpp"
-#include "tests/v16/schemas.hpp"
 #include "tests/support/json_fixtures.hpp"
 #include "tests/v16/message_table.hpp"
 #include "tests/v16/schema_instances.hpp"
+#include "tests/v16/schemas.hpp"
 
 namespace ocpp::test {
 namespace {

@@ -6,10 +6,10 @@
 #include <rapidjson/pointer.h>
 
 #include "ocpp/validation/registry.hpp"
-#include "tests/v16/schemas.hpp"
 #include "tests/support/json_fixtures.hpp"
 #include "tests/v16/message_table.hpp"
 #include "tests/v16/schema_instances.hpp"
+#include "tests/v16/schemas.hpp"
 
 namespace ocpp::test {
 namespace {

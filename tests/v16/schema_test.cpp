@@ -4,8 +4,8 @@
 #include <gtest/gtest.h>
 
 #include "ocpp/validation/registry.hpp"
-#include "tests/v16/schemas.hpp"
 #include "tests/support/json_fixtures.hpp"
+#include "tests/v16/schemas.hpp"
 
 namespace ocpp::test {
 namespace {

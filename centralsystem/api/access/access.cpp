@@ -1,7 +1,7 @@
 // admit(): credentials (bootstrap token, a user's API token, the session cookie), CSRF for cookie writes, the session
 // and user routes, then the permission table and the provider's reach (access.hpp).
-#include "ocpp/util/clock.hpp"
 #include "centralsystem/api/access/access.hpp"
+#include "ocpp/util/clock.hpp"
 
 #include <algorithm>
 #include <cctype>

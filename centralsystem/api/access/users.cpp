@@ -7,12 +7,12 @@
 #include <chrono>
 #include <memory>
 
-#include "ocpp/util/clock.hpp"
 #include "centralsystem/api/access/access.hpp"
 #include "centralsystem/api/base_url.hpp"
 #include "centralsystem/api/routes.hpp"
 #include "centralsystem/db/users.hpp"
 #include "centralsystem/files/file_store.hpp"
+#include "ocpp/util/clock.hpp"
 #include "store/password.hpp"
 
 namespace cs::api {

@@ -4,11 +4,11 @@
 #include <chrono>
 #include <map>
 
-#include "ocpp/util/clock.hpp"
 #include "centralsystem/api/security/firmware.hpp"
 #include "centralsystem/files/file_store.hpp"
 #include "ocpp/http/query.hpp"
 #include "ocpp/pki/pki.hpp"
+#include "ocpp/util/clock.hpp"
 
 namespace cs::api {
 
