@@ -47,9 +47,9 @@ struct UpgradeReply {
 struct UpgradeOptions {
     std::string authorization;        // the Authorization header's value, if any
     std::string source = "127.0.0.1"; // the 127.x address to connect from
-    std::string headers;              // more header lines, each ending in "\r\n" ("X-Forwarded-For: ...\r\n")
     bool read_answer = true;          // false: send the request and close without reading, as a flood does
     std::chrono::milliseconds timeout = std::chrono::seconds(30);
+    std::string headers = std::string(); // more header lines, each ending in "\r\n" ("X-Forwarded-For: ...\r\n")
 };
 
 // One WebSocket upgrade request (subprotocol ocpp1.6) with `target` sent byte for byte, and its answer.
