@@ -123,7 +123,8 @@ protected:
         n.process = std::make_unique<ChildProcess>(
             kBin + "/ocpp-centralsystem",
             std::vector<std::string>{"--listen", "127.0.0.1:" + std::to_string(n.port), "--db", url_, "--api-token",
-                                     kToken, "--heartbeat-interval", "30", "--node-id", n.name, "--node-lease", "3"},
+                                     kToken, "--heartbeat-interval", "30", "--node-id", n.name, "--node-lease", "3",
+                                     "--trusted-proxy", "127.0.0.1/32"},
             n.log, std::vector<std::string>{"OCPPKIT_CLUSTER_SECRET=" + kSecret});
     }
     HttpReply api(const Node& n, const std::string& method, const std::string& target, const std::string& body = "",
@@ -291,6 +292,23 @@ TEST_F(Cluster, ACommandThroughAnyNodeReachesChargersTheOtherNodesHold) {
                             {"X-Ocppkit-Forwarded-By: node9", "X-Ocppkit-Cluster-Secret: not-the-secret-at-all"});
     EXPECT_EQ(forged.status, 401) << forged.body;
     EXPECT_NE(forged.body.find("X-Ocppkit-Cluster-Secret"), std::string::npos) << forged.body;
+    // Through HAProxy (option forwardfor) a node sees the client's own address, not HAProxy's: the refusal of an
+    // unknown charger connecting from 127.0.0.7 names 127.0.0.7 and HAProxy's connection.
+    {
+        ocppkit::test::UpgradeOptions from_client;
+        from_client.authorization = ocppkit::test::basic_auth("STRANGER1", "some-password-0123");
+        from_client.source = "127.0.0.7";
+        const auto refused = ocppkit::test::ws_upgrade(lb_port_, "/ocpp/STRANGER1", from_client);
+        EXPECT_GE(refused.status, 400) << refused.raw;
+        std::string logs;
+        EXPECT_TRUE(wait_until(
+            [&] {
+                logs = file_text(nodes_[0].log) + file_text(nodes_[1].log) + file_text(nodes_[2].log);
+                return logs.find("from 127.0.0.7 (via 127.0.0.1:") != std::string::npos;
+            },
+            5s))
+            << tail(logs);
+    }
     // Unknown on every node: 404; known but offline: 409.
     EXPECT_EQ(api(other, "POST", "/api/v1/chargers/NOSUCH1/commands/ClearCache").status, 404);
     add_chargers("OFF", 1);
