@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cstdlib>
 #include <map>
@@ -50,7 +51,8 @@ const char* const kValued[] = {"listen",
                                "node-address",
                                "node-lease",
                                "cluster-secret-file",
-                               "cluster-secret"};
+                               "cluster-secret",
+                               "trusted-proxy"};
 
 // Every setting by its flag name (auto-register is the one without a value).
 std::vector<std::string> option_names() {
@@ -86,6 +88,31 @@ constexpr NumberSetting kNumbers[] = {
     {"firmware-max-size", &Options::firmware_max_mib, 1, 64},
     {"node-lease", &Options::node_lease, 3, 300},
 };
+
+// Adds "CIDR[,CIDR...]" to the trusted proxies (the option may be repeated; a list fits one environment variable).
+Result<void> add_trusted_proxies(Options& o, const std::string& value) {
+    std::size_t start = 0;
+    while (start <= value.size()) {
+        const auto comma = std::min(value.find(',', start), value.size());
+        std::string item = value.substr(start, comma - start);
+        item.erase(0, item.find_first_not_of(" \t"));
+        item.erase(item.find_last_not_of(" \t") + 1);
+        start = comma + 1;
+        if (item.empty()) {
+            continue;
+        }
+        auto network = ocpp::net::parse_ip_network(item);
+        if (!network) {
+            return make_error("--trusted-proxy: " + network.error().message);
+        }
+        if (o.trusted_proxies.size() >= ocpp::net::TrustedProxies::kMaxRanges) {
+            return make_error("--trusted-proxy: at most " + std::to_string(ocpp::net::TrustedProxies::kMaxRanges) +
+                              " ranges");
+        }
+        o.trusted_proxies.push_back(*network);
+    }
+    return {};
+}
 
 // Applies one setting (a flag without its dashes) to the options.
 Result<void> apply(Options& o, const std::string& name, const std::string& value) {
@@ -190,6 +217,10 @@ Result<void> apply(Options& o, const std::string& name, const std::string& value
                               value + "\"");
         }
         o.node_address = value;
+    } else if (name == "trusted-proxy") {
+        if (auto r = add_trusted_proxies(o, value); !r) {
+            return r;
+        }
     } else if (name == "cluster-secret-file" || name == "cluster-secret") {
         std::string secret = value;
         if (name == "cluster-secret-file") {
@@ -271,7 +302,7 @@ std::string usage() {
            "                          [--cpo-name NAME] [--ca-passphrase-file FILE] [--ca-cert PEM --ca-key PEM]\n"
            "                          [--file-store DIR] [--firmware-max-size MIB]\n"
            "                          [--node-id ID] [--node-address HOST:PORT] [--cluster-secret-file FILE]\n"
-           "                          [--node-lease S]\n"
+           "                          [--node-lease S] [--trusted-proxy CIDR ...]\n"
            "\n"
            "A minimal OCPP 1.6-J central system. Chargers connect to ws(s)://HOST:PORT/ocpp/<ChargeBoxId>;\n"
            "the REST API is under http(s)://HOST:PORT/api/v1/ on the same port, the web portal at /.\n"
@@ -319,6 +350,9 @@ std::string usage() {
            "  --cluster-secret-file FILE  the secret the nodes share to forward commands for chargers held by\n"
            "                            another node (or OCPPKIT_CLUSTER_SECRET; 16+ characters)\n"
            "  --node-lease S            a node counts as alive this long after renewing its lease (default 10)\n"
+           "  --trusted-proxy CIDR      a load balancer (e.g. 10.0.0.5/32; repeatable or comma-separated): for\n"
+           "                            connections from it the client's address is the right-most address of\n"
+           "                            X-Forwarded-For that is not itself trusted (limits, logs); default: none\n"
            "  --log-level LEVEL         debug, info, warn, error or off (default info)\n"
            "  --help                    show this text\n"
            "\n"
@@ -329,8 +363,8 @@ std::string usage() {
            "  OCPPKIT_PASSWORD_FAILURES_PER_ID, OCPPKIT_PASSWORD_FAILURES_PER_ADDRESS, OCPPKIT_PASSWORD_BACKOFF_MAX,\n"
            "  OCPPKIT_MAX_MESSAGE_RATE, OCPPKIT_MESSAGE_BURST, OCPPKIT_CPO_NAME, OCPPKIT_CA_PASSPHRASE_FILE,\n"
            "  OCPPKIT_CA_PASSPHRASE, OCPPKIT_CA_CERT, OCPPKIT_CA_KEY, OCPPKIT_NODE_ID, OCPPKIT_NODE_ADDRESS,\n"
-           "  OCPPKIT_NODE_LEASE, OCPPKIT_CLUSTER_SECRET_FILE, OCPPKIT_CLUSTER_SECRET, OCPPKIT_CONFIG (an empty value\n"
-           "  counts as unset).\n"
+           "  OCPPKIT_NODE_LEASE, OCPPKIT_CLUSTER_SECRET_FILE, OCPPKIT_CLUSTER_SECRET, OCPPKIT_TRUSTED_PROXY\n"
+           "  (comma-separated), OCPPKIT_CONFIG (an empty value counts as unset).\n"
            "Precedence: command line, then environment, then --config file, then the default.\n";
 }
 
@@ -415,10 +449,20 @@ Result<Options> parse_options(int argc, char** argv, const std::vector<std::stri
             return r.error();
         }
     }
+    // --trusted-proxy adds up within one source; a higher source replaces what a lower one listed.
+    const auto replaces_proxies = [](const std::vector<std::pair<std::string, std::string>>& source) {
+        return std::any_of(source.begin(), source.end(), [](const auto& kv) { return kv.first == "trusted-proxy"; });
+    };
+    if (replaces_proxies(from_env)) {
+        o.trusted_proxies.clear();
+    }
     for (const auto& [name, value] : from_env) {
         if (auto r = apply(o, name, value); !r) {
             return make_error(env_name(name) + " (environment): " + r.error().message);
         }
+    }
+    if (replaces_proxies(settings)) {
+        o.trusted_proxies.clear();
     }
     for (const auto& [name, value] : settings) {
         if (auto r = apply(o, name, value); !r) {

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "ocpp/log/log.hpp"
+#include "ocpp/net/forwarded.hpp"
 #include "ocpp/util/result.hpp"
 
 namespace cs {
@@ -45,6 +46,9 @@ struct Options {
     // the seconds a node counts as alive after renewing its lease.
     std::string node_id, node_address, cluster_secret;
     int node_lease = 10;
+    // --trusted-proxy (repeatable, or comma-separated): the load balancers whose X-Forwarded-For names the client;
+    // the handshake gate, the sign-in limits and the logs then see the client's address instead of theirs.
+    std::vector<ocpp::net::IpNetwork> trusted_proxies;
     bool help = false;
     std::vector<std::string> warnings; // e.g. an OCPPKIT_ variable that is no setting
 };

@@ -126,11 +126,15 @@ int run(int argc, char** argv) {
     const std::size_t firmware_body =
         static_cast<std::size_t>(o.firmware_max_mib) * 1024 * 1024 + api::kFirmwareFormOverhead;
     sc.max_http_body = std::max(sc.max_http_body, firmware_body);
+    for (const auto& proxy : o.trusted_proxies) {
+        sc.trusted_proxies.add(proxy); // behind a load balancer: the client's address from its X-Forwarded-For
+    }
     auto server = ocpp::net::Server::create(*loop, sc, log);
     std::unique_ptr<ocpp::net::Server> tls_server;
     if (beside) {
         auto tc = ocpp::program::server_config({o.tls_host, o.tls_port}, o.tls_cert, o.tls_key, o.tls_client_ca);
         tc.max_http_body = sc.max_http_body;
+        tc.trusted_proxies = sc.trusted_proxies;
         if (tc.tls) {
             tc.tls->client_cert_optional = true;
         }
@@ -260,6 +264,11 @@ int run(int argc, char** argv) {
     }
     if (store::is_shared_database(o.db)) {
         // Nodes on one database form a cluster: leases, charger ownership, commands forwarded to the owner.
+        // Two processes under one id would share their chargers' ownership rows: the second one does not start.
+        if (auto claimed = cluster::claim_node_id(cluster_config(o, server->port()), *worker, *loop); !claimed) {
+            say(claimed.error().message);
+            return 1;
+        }
         central->enable_cluster(cluster_config(o, server->port()));
         loop->post([&central] { central->start_cluster(); });
     }

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # A local ocppkit cluster to try: a throwaway PostgreSQL server, three ocpp-centralsystem nodes on it and HAProxy in
 # front (deploy/haproxy.cfg), all on 127.0.0.1. Prints the URLs; Ctrl-C stops everything it started (by PID) and
-# removes the PostgreSQL data directory.
+# removes the PostgreSQL data directory. The nodes trust HAProxy (127.0.0.1) to name each client's address in
+# X-Forwarded-For (--trusted-proxy), as a production cluster trusts its load balancer's address.
 #
 #   scripts/cluster.sh [BUILD_DIR]          (default: build-ci if it holds the programs, else build)
 #
@@ -74,7 +75,7 @@ chmod 600 "$secret_file"
 for i in 0 1 2; do
     port=${node_ports[i]}
     "$bin/ocpp-centralsystem" --listen "127.0.0.1:$port" --db "$db" --api-token "$token" --node-id "node$((i + 1))" \
-        --cluster-secret-file "$secret_file" --node-lease "$lease" --auto-register >"$work/node$((i + 1)).log" 2>&1 &
+        --cluster-secret-file "$secret_file" --node-lease "$lease" --auto-register --trusted-proxy 127.0.0.1/32 >"$work/node$((i + 1)).log" 2>&1 &
     pids+=($!)
     # The first node migrates the database; the others start once it answers.
     if [[ $i == 0 ]]; then

@@ -1,5 +1,7 @@
 #include "centralsystem/api/cluster.hpp"
 
+#include <chrono>
+#include <cstdlib>
 #include <memory>
 
 #include "ocpp/http/router.hpp"
@@ -51,23 +53,33 @@ bool pass_to_owner(CentralSystem& cs, const HttpRequest& req, Respond& respond,
     if (!hit || hit->params.empty() || cs.peer(hit->params[0])) {
         return false;
     }
+    // The caller waits as long as the command's own timeout (?timeout=S, else --call-timeout): a request still queued
+    // for the owner after that is answered 504 and never sent.
+    std::chrono::steady_clock::duration wait = cs.config().call_timeout;
+    if (const std::string t = query_param(req.query, "timeout"); !t.empty()) {
+        const int seconds = std::atoi(t.c_str());
+        if (seconds >= 1 && seconds <= 300 && std::to_string(seconds) == t) {
+            wait = std::chrono::seconds(seconds);
+        }
+    }
+    const auto deadline = std::chrono::steady_clock::now() + wait;
     auto copy = std::make_shared<HttpRequest>(req);
     const std::string me = cs.cluster()->config().node_id;
     const std::string id = hit->params[0];
-    cs.cluster()->find_owner(
-        id, [&cs, copy, id, me, respond, here = std::move(here)](ocpp::Result<std::optional<db::Owner>> owner) {
-            if (!owner) {
-                return respond(store_failed(cs, owner.error()));
-            }
-            // Held here (it may have connected meanwhile), by nobody, or by a node without an address: answer here.
-            if (!*owner || (*owner)->node == me || (*owner)->address.empty() || cs.peer(id)) {
-                return here(*copy, respond);
-            }
-            if (auto* f = cs.forwarder()) {
-                return f->forward(*copy, (*owner)->node, (*owner)->address, respond);
-            }
-            here(*copy, respond);
-        });
+    cs.cluster()->find_owner(id, [&cs, copy, id, me, deadline, respond,
+                                  here = std::move(here)](ocpp::Result<std::optional<db::Owner>> owner) {
+        if (!owner) {
+            return respond(store_failed(cs, owner.error()));
+        }
+        // Held here (it may have connected meanwhile), by nobody, or by a node without an address: answer here.
+        if (!*owner || (*owner)->node == me || (*owner)->address.empty() || cs.peer(id)) {
+            return here(*copy, respond);
+        }
+        if (auto* f = cs.forwarder()) {
+            return f->forward(*copy, (*owner)->node, (*owner)->address, deadline, respond);
+        }
+        here(*copy, respond);
+    });
     return true;
 }
 

@@ -18,7 +18,8 @@ struct Answer {
     long status = 0;
     std::string body;
     std::string content_type;
-    std::string error; // curl's reason when there is no answer
+    std::string error;    // curl's reason when there is no answer
+    bool expired = false; // its deadline passed while it waited for a thread: not sent
 };
 
 struct Sink {
@@ -115,7 +116,7 @@ bool Forwarder::forwarded(const ocpp::net::HttpRequest& req, bool& authentic) co
 }
 
 void Forwarder::forward(const ocpp::net::HttpRequest& req, const std::string& node, const std::string& address,
-                        ocpp::net::HttpResponder respond) {
+                        std::chrono::steady_clock::time_point deadline, ocpp::net::HttpResponder respond) {
     std::string url = "http://" + address + req.path + (req.query.empty() ? "" : "?" + req.query);
     std::vector<std::string> headers = {"Content-Type: application/json",
                                         "Expect:", std::string(kSecretHeader) + ": " + secret_,
@@ -133,8 +134,21 @@ void Forwarder::forward(const ocpp::net::HttpRequest& req, const std::string& no
     }
     auto shared = std::make_shared<ocpp::net::HttpResponder>(std::move(respond));
     const bool queued = pool_.submit<Answer>(
-        [req, url, headers](const std::atomic<bool>& stop) { return perform(req, url, headers, stop); }, loop_,
+        [req, url, headers, deadline](const std::atomic<bool>& stop) {
+            if (std::chrono::steady_clock::now() >= deadline) {
+                Answer late;
+                late.expired = true;
+                return late;
+            }
+            return perform(req, url, headers, stop);
+        },
+        loop_,
         [shared, node](Answer a) {
+            if (a.expired) {
+                return (*shared)(api::json_error(504, "the command waited too long for a free connection to the "
+                                                      "charger's node \"" +
+                                                          node + "\" and was not sent; try again"));
+            }
             if (a.status == 0) {
                 return (*shared)(
                     api::json_error(502, "the charger's node \"" + node + "\" did not answer: " + a.error));

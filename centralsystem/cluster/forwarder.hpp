@@ -28,9 +28,11 @@ public:
     Forwarder& operator=(const Forwarder&) = delete;
 
     // Sends req to http://address (same method, path, query, body, Authorization) and calls respond on the loop with
-    // the owner's answer, or a 502 naming the node when it cannot be reached; a 503 when too many wait already.
+    // the owner's answer, or a 502 naming the node when it cannot be reached; a 503 when too many wait already; a
+    // 504 without sending it when it waited in the queue past `deadline` (its caller has given up by then, and a
+    // command sent after that would act with nobody to hear its answer).
     void forward(const ocpp::net::HttpRequest& req, const std::string& node, const std::string& address,
-                 ocpp::net::HttpResponder respond);
+                 std::chrono::steady_clock::time_point deadline, ocpp::net::HttpResponder respond);
     // True when the request says it was forwarded by another node; `authentic` is whether its secret is ours.
     bool forwarded(const ocpp::net::HttpRequest& req, bool& authentic) const;
 

@@ -1,12 +1,44 @@
 #include "centralsystem/cluster/membership.hpp"
 
 #include <algorithm>
+#include <future>
 
 namespace cs::cluster {
 
 bool lease_healthy(std::optional<std::int64_t> last_renewed_ms, bool last_failed, std::int64_t now_ms,
                    std::chrono::milliseconds lease) {
     return last_renewed_ms && !last_failed && now_ms - *last_renewed_ms < lease.count();
+}
+
+ocpp::Result<void> claim_node_id(const ClusterConfig& config, store::StoreWorker& worker, ocpp::Executor& loop) {
+    const auto now =
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+            .count();
+    // Kept alive by the job: the answer arrives on the worker thread (the loop does not run yet).
+    auto answer = std::make_shared<std::promise<ocpp::Result<std::optional<db::LeaseHolder>>>>();
+    auto result = answer->get_future();
+    const bool queued = worker.submit<bool>(
+        [config, now, answer](store::Connection& db) -> ocpp::Result<bool> {
+            auto claimed = db::claim_lease(db, config.node_id, config.address, now, now + config.lease.count());
+            const bool ok = claimed.ok();
+            answer->set_value(std::move(claimed));
+            return ok;
+        },
+        loop, [](ocpp::Result<bool>) {});
+    if (!queued || result.wait_for(std::chrono::seconds(30)) != std::future_status::ready) {
+        return ocpp::make_error("--node-id " + config.node_id + ": the database did not answer within 30 s");
+    }
+    auto holder = result.get();
+    if (!holder) {
+        return ocpp::make_error("--node-id " + config.node_id + ": " + holder.error().message);
+    }
+    if (*holder) {
+        const std::int64_t left_ms = std::max<std::int64_t>(0, (*holder)->lease_until_ms - now);
+        return ocpp::make_error("--node-id " + config.node_id + " is in use by a live node at " + (*holder)->address +
+                                " (its lease runs " + std::to_string((left_ms + 999) / 1000) +
+                                " s more): give every node its own --node-id");
+    }
+    return {};
 }
 
 Membership::Membership(ClusterConfig config, ocpp::Executor& loop, Database& db, ChargerLinks& links,

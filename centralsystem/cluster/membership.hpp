@@ -35,6 +35,10 @@ struct ClusterConfig {
 bool lease_healthy(std::optional<std::int64_t> last_renewed_ms, bool last_failed, std::int64_t now_ms,
                    std::chrono::milliseconds lease);
 
+// Takes this node's id for its lease before it serves anything (call once, before the loop runs; waits up to 30 s
+// for the store). An error naming the id and the other node's address when a live node elsewhere holds the id.
+ocpp::Result<void> claim_node_id(const ClusterConfig& config, store::StoreWorker& worker, ocpp::Executor& loop);
+
 class Membership {
 public:
     Membership(ClusterConfig config, ocpp::Executor& loop, Database& db, ChargerLinks& links, const ocpp::Logger& log);

@@ -47,6 +47,38 @@ Result<void> renew_lease(Connection& db, const std::string& node, const std::str
                   node, address, now_ms, lease_until_ms);
 }
 
+Result<std::optional<LeaseHolder>> claim_lease(Connection& db, const std::string& node, const std::string& address,
+                                               std::int64_t now_ms, std::int64_t lease_until_ms) {
+    // One statement: of two nodes starting at once under one id, the second finds the first's row (locked until its
+    // transaction ends) and takes it only when that lease has lapsed or names the same address (a restart).
+    auto claimed =
+        db.first([](const store::Statement& q) { return q.text(0); },
+                 "INSERT INTO cluster_nodes(node_id, address, started, lease_until) VALUES(?1, ?2, ?3, ?4) "
+                 "ON CONFLICT(node_id) DO UPDATE SET address = excluded.address, started = excluded.started, "
+                 "lease_until = excluded.lease_until "
+                 "WHERE cluster_nodes.lease_until <= ?3 OR cluster_nodes.address = excluded.address "
+                 "RETURNING node_id",
+                 node, address, now_ms, lease_until_ms);
+    if (!claimed) {
+        return claimed.error();
+    }
+    if (*claimed) {
+        return std::optional<LeaseHolder>();
+    }
+    auto holder = db.first(
+        [](const store::Statement& q) {
+            LeaseHolder h;
+            h.address = q.text(0);
+            h.lease_until_ms = q.int64(1);
+            return h;
+        },
+        "SELECT address, lease_until FROM cluster_nodes WHERE node_id = ?1", node);
+    if (!holder) {
+        return holder.error();
+    }
+    return *holder;
+}
+
 Result<void> end_lease(Connection& db, const std::string& node, std::int64_t now_ms) {
     if (auto r = db.run("UPDATE cluster_nodes SET lease_until = ?2 WHERE node_id = ?1", node, now_ms); !r) {
         return r;

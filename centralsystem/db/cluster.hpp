@@ -20,6 +20,15 @@ Result<void> migrate_cluster(Connection& db);
 // Renews (or starts) a node's lease until `lease_until_ms` and records the address its API is reached at.
 Result<void> renew_lease(Connection& db, const std::string& node, const std::string& address, std::int64_t now_ms,
                          std::int64_t lease_until_ms);
+// The lease's holder when a node with this id is still alive at another address.
+struct LeaseHolder {
+    std::string address;
+    std::int64_t lease_until_ms = 0;
+};
+// A node starting: takes the id's lease like renew_lease, unless a live node at another address holds it (two
+// processes under one id would share their chargers' ownership rows); then nothing changes and the holder comes back.
+Result<std::optional<LeaseHolder>> claim_lease(Connection& db, const std::string& node, const std::string& address,
+                                               std::int64_t now_ms, std::int64_t lease_until_ms);
 // A node stopping cleanly: its lease ends now and the chargers it held are no longer connected.
 Result<void> end_lease(Connection& db, const std::string& node, std::int64_t now_ms);
 

@@ -121,8 +121,11 @@ HandshakeDecision HandshakeGate::refusal(const ocpp::net::HandshakeInfo& info, c
         return HandshakeDecision::refuse(429, d.why, whole_seconds(d.wait));
     default:
         // Never the password: only who, from where and why.
-        log_.warn("handshake",
-                  "refused " + ocpp::log_quote(info.chargebox_id) + " from " + info.remote_address + ": " + d.why);
+        log_.warn("handshake", "refused " + ocpp::log_quote(info.chargebox_id) + " from " + info.remote_address +
+                                   (info.peer_address.empty() || info.peer_address == info.remote_address
+                                        ? std::string()
+                                        : " (via " + info.peer_address + ")") +
+                                   ": " + d.why);
         return HandshakeDecision::refuse(401, d.why);
     }
 }

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "ocpp/log/log.hpp"
+#include "ocpp/net/forwarded.hpp"
 #include "ocpp/net/http.hpp"
 #include "ocpp/net/session.hpp"
 #include "ocpp/util/result.hpp"
@@ -48,6 +49,9 @@ struct ServerConfig {
     std::chrono::milliseconds ping_interval{60000}; // 0 = no pings
     std::chrono::milliseconds pong_timeout{30000};
     bool reuse_port = false; // SO_REUSEPORT, so several processes or loops can share a port
+    // Peers whose X-Forwarded-For names the client (a load balancer in front): for their connections and requests
+    // remote_address is the client's address; peer_address stays the proxy's. Empty: no header is believed.
+    TrustedProxies trusted_proxies;
 };
 
 // The decision on a WebSocket upgrade. Anything but 0 refuses it with that HTTP status (401 adds WWW-Authenticate).

@@ -17,10 +17,11 @@ namespace ocpp::net {
 
 // What the server (or client) saw while the connection was opened.
 struct HandshakeInfo {
-    std::string remote_address;                    // "127.0.0.1:53412"
-    std::string path;                              // request target without the query, e.g. "/ocpp/CB%201"
-    std::string query;                             // after '?', without it
-    std::string chargebox_id;                      // last path segment, percent-decoded ("CB 1")
+    std::string remote_address; // "127.0.0.1:53412"; behind a trusted proxy the client's address
+    std::string peer_address;   // the TCP peer ("127.0.0.1:53412"), the proxy's when remote_address came from it
+    std::string path;           // request target without the query, e.g. "/ocpp/CB%201"
+    std::string query;          // after '?', without it
+    std::string chargebox_id;   // last path segment, percent-decoded ("CB 1")
     std::vector<std::string> offered_subprotocols; // Sec-WebSocket-Protocol as the peer sent it
     std::string subprotocol;                       // the one selected ("ocpp1.6"), empty when none
     std::map<std::string, std::string> headers;    // request headers, names lower-cased

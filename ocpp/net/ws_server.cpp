@@ -246,7 +246,9 @@ template <class Cfg> void ServerCore<Cfg>::on_http(Hdl hdl) {
         request.headers.emplace_back(to_lower(name), value);
     }
     request.body = con->get_request_body();
-    request.remote_address = state(con).info ? state(con).info->remote_address : remote_of(con);
+    request.peer_address = state(con).info ? state(con).info->peer_address : remote_of(con);
+    request.remote_address =
+        cfg_.trusted_proxies.remote_address(request.peer_address, request.header("x-forwarded-for"));
     request.secure = cfg_.tls.has_value();
     auto reply = std::make_shared<HttpReply<ConPtr>>(HttpReply<ConPtr>{con, &log_});
     if (!on_http_) {

@@ -258,6 +258,9 @@ void Charger::replay_offline() {
              [this, local, c, tag = start->idTag, next, answered, replay](ocpp::CallOutcome<StartTransactionConf> out) {
                  if (out.ok()) {
                      tx_ids_[local] = out.conf->transactionId;
+                     // Which transactions the central system acknowledged, for checking that it stored each once.
+                     env_.log.debug(spec_.id, "transaction " + std::to_string(out.conf->transactionId) +
+                                                  " acknowledged on connector " + std::to_string(c));
                      if (config_.bool_value("AuthorizationCacheEnabled", false)) {
                          auth_.remember(tag, out.conf->idTagInfo);
                      }
@@ -286,9 +289,12 @@ void Charger::replay_offline() {
         stop->transactionId = *tx;
         const auto local = q.local_tx;
         call(*stop,
-             [this, local, tag = stop->idTag, next, answered, replay](ocpp::CallOutcome<StopTransactionConf> out) {
+             [this, local, tx, tag = stop->idTag, next, answered, replay](ocpp::CallOutcome<StopTransactionConf> out) {
                  if (answered(out.status)) {
                      tx_ids_.erase(local);
+                 }
+                 if (out.ok()) {
+                     env_.log.debug(spec_.id, "transaction " + std::to_string(*tx) + " stop acknowledged");
                  }
                  if (out.ok() && out.conf->idTagInfo && tag && config_.bool_value("AuthorizationCacheEnabled", false)) {
                      auth_.remember(*tag, *out.conf->idTagInfo); // the stop's answer updates the cache too

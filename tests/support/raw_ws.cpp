@@ -187,7 +187,8 @@ UpgradeReply ws_upgrade(std::uint16_t port, const std::string& target, const Upg
         return reply;
     }
     const std::string extra =
-        options.authorization.empty() ? std::string() : "Authorization: " + options.authorization + "\r\n";
+        (options.authorization.empty() ? std::string() : "Authorization: " + options.authorization + "\r\n") +
+        options.headers;
     if (!send_all(fd, upgrade_request(target, "ocpp1.6", extra)) || !options.read_answer) {
         ::close(fd);
         return reply;

@@ -49,6 +49,7 @@ struct UpgradeOptions {
     std::string source = "127.0.0.1"; // the 127.x address to connect from
     bool read_answer = true;          // false: send the request and close without reading, as a flood does
     std::chrono::milliseconds timeout = std::chrono::seconds(30);
+    std::string headers = std::string(); // more header lines, each ending in "\r\n" ("X-Forwarded-For: ...\r\n")
 };
 
 // One WebSocket upgrade request (subprotocol ocpp1.6) with `target` sent byte for byte, and its answer.

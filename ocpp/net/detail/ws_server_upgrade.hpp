@@ -125,6 +125,7 @@ template <class Cfg> void ServerCore<Cfg>::on_tcp_pre_init(Hdl hdl) {
     st.info = std::make_unique<HandshakeInfo>();
     st.info->tcp_accepted = SteadyClock::now();
     st.info->remote_address = remote_of(con);
+    st.info->peer_address = st.info->remote_address;
     if constexpr (is_tls_v<Cfg>) {
         // websocketpp's own TLS timer is a compile-time constant; bound the TLS handshake by our setting.
         std::weak_ptr<typename Endpoint::connection_type> weak = con;
@@ -170,12 +171,18 @@ template <class Cfg> bool ServerCore<Cfg>::on_validate(Hdl hdl) {
     if (!st.info) {
         st.info = std::make_unique<HandshakeInfo>();
         st.info->remote_address = remote_of(con);
+        st.info->peer_address = st.info->remote_address;
     }
     HandshakeInfo& info = *st.info;
     split_target(con->get_resource(), info.path, info.query);
     info.chargebox_id = chargebox_id_from_path(info.path).value_or("");
     for (const auto& [name, value] : con->get_request().get_headers()) {
         info.headers[to_lower(name)] = value;
+    }
+    if (!cfg_.trusted_proxies.empty()) {
+        const auto xff = info.headers.find("x-forwarded-for");
+        info.remote_address = cfg_.trusted_proxies.remote_address(
+            info.peer_address, xff == info.headers.end() ? std::string_view() : std::string_view(xff->second));
     }
     info.offered_subprotocols = split_subprotocols(con->get_request_header("Sec-WebSocket-Protocol"));
     const std::string& authorization = con->get_request_header("Authorization");
