@@ -42,6 +42,19 @@ async function usersFlow(t, pageOptions, width) {
   expectEqual(token.length, 64, 'a token is shown once');
   const viaToken = await http(cs.url(''), 'GET', '/api/v1/chargers', undefined, { Authorization: `Bearer ${token}` });
   expectEqual(viaToken.body.chargers.map((c) => c.chargeBoxId).join(','), 'ACME000001', 'the token sees acme only');
+  // The user's tokens are listed by id and label, never the token; one revoked stops working at once.
+  await admin.getByRole('button', { name: 'API tokens of acme-op' }).click();
+  const row = admin.locator('tr[data-token-id]');
+  await row.first().waitFor();
+  expectEqual(await row.count(), 1, 'one token listed');
+  expectEqual((await row.locator('td').nth(1).textContent()).trim(), 'portal', 'its label');
+  expectEqual((await admin.content()).includes(token), false, 'the token itself is not on the page any more');
+  const id = await row.getAttribute('data-token-id');
+  admin.once('dialog', (d) => d.accept());
+  await admin.getByRole('button', { name: `Revoke token ${id} of acme-op` }).click();
+  await admin.getByText('No tokens.').waitFor();
+  const revoked = await http(cs.url(''), 'GET', '/api/v1/chargers', undefined, { Authorization: `Bearer ${token}` });
+  expectEqual(revoked.status, 401, 'a revoked token is refused');
   await fits(t, admin, width, 'the users page');
   await t.screenshot(admin, 'users-page');
 

@@ -1,9 +1,39 @@
-// Users (admin): who may use the portal and the API, with their role and provider; create, delete, and issue an API
-// token (shown once: only its hash is kept).
+// Users (admin): who may use the portal and the API, with their role and provider; create, delete, issue an API
+// token (shown once: only its hash is kept), list a user's tokens by id and label and revoke one.
 import { api, get, post, enc } from './api.js';
 import { h, clear, field, showError, toast, when } from './ui.js';
 
 const ROLES = [['read-only', 'Read-only'], ['installer', 'Installer'], ['operator', 'Operator'], ['admin', 'Admin']];
+
+// A user's tokens in the status card, each with a Revoke button (the token stops working on its next request).
+async function showTokens(u, shown) {
+  try {
+    const data = await get(`users/${enc(u.name)}/tokens`);
+    const rows = data.tokens.map((t) => {
+      const revoke = h('button', { type: 'button', class: 'btn', 'aria-label': `Revoke token ${t.id} of ${u.name}` },
+        'Revoke');
+      revoke.addEventListener('click', async () => {
+        if (!window.confirm(`Revoke token ${t.id} (${t.label || 'no label'}) of ${u.name}?`)) return;
+        try {
+          await api('DELETE', `users/${enc(u.name)}/tokens/${enc(t.id)}`);
+          toast(`Token ${t.id} of ${u.name} revoked.`);
+          showTokens(u, shown);
+        } catch (e) {
+          toast(e.message);
+        }
+      });
+      return h('tr', { dataset: { tokenId: t.id } }, h('td', {}, h('code', {}, t.id)), h('td', {}, t.label || '—'),
+        h('td', {}, when(t.createdAt)), h('td', { class: 'actions' }, revoke));
+    });
+    clear(shown, h('h2', {}, `API tokens of ${u.name}`), rows.length === 0 ? h('p', {}, 'No tokens.')
+      : h('div', { class: 'table-wrap' }, h('table', {}, h('caption', { class: 'sr-only' }, `API tokens of ${u.name}`),
+        h('thead', {}, h('tr', {}, ['Id', 'Label', 'Created', ''].map((c) => h('th', { scope: 'col' }, c)))),
+        h('tbody', {}, rows))));
+    shown.hidden = false;
+  } catch (e) {
+    toast(e.message);
+  }
+}
 
 function userRow(u, refresh, shown) {
   const remove = h('button', { type: 'button', class: 'btn', 'aria-label': `Delete user ${u.name}` }, 'Delete');
@@ -28,8 +58,11 @@ function userRow(u, refresh, shown) {
       toast(e.message);
     }
   });
+  const tokens = h('button', { type: 'button', class: 'btn', 'aria-label': `API tokens of ${u.name}` }, 'Tokens');
+  tokens.addEventListener('click', () => showTokens(u, shown));
   return h('tr', { dataset: { user: u.name } }, h('td', {}, u.name), h('td', {}, u.role),
-    h('td', {}, u.provider || 'all'), h('td', {}, when(u.createdAt)), h('td', { class: 'actions' }, issue, ' ', remove));
+    h('td', {}, u.provider || 'all'), h('td', {}, when(u.createdAt)),
+    h('td', { class: 'actions' }, issue, ' ', tokens, ' ', remove));
 }
 
 export async function render(view) {
