@@ -134,7 +134,8 @@ int run(int argc, char** argv) {
     if (beside) {
         auto tc = ocpp::program::server_config({o.tls_host, o.tls_port}, o.tls_cert, o.tls_key, o.tls_client_ca);
         tc.max_http_body = sc.max_http_body;
-        tc.trusted_proxies = sc.trusted_proxies;
+        // No trusted proxy on the TLS listener: a proxy in front of it passes TLS through (profile 3 needs the
+        // client certificate) and adds no header, so an X-Forwarded-For there would be the client's own words.
         if (tc.tls) {
             tc.tls->client_cert_optional = true;
         }

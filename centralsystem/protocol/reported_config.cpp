@@ -22,7 +22,7 @@ std::string trim(std::string_view s) {
     return std::string(s);
 }
 
-// A whole_long number within [lo, hi], or nullopt.
+// A whole number within [lo, hi], or nullopt.
 std::optional<long> whole_long(const std::string& text, long lo, long hi) {
     const std::string t = trim(text);
     char* end = nullptr;
@@ -126,7 +126,7 @@ Prefill derive_prefill(const std::vector<std::pair<std::string, std::string>>& k
         point.connector_id = c;
         auto it = phases.find(c);
         if (it == phases.end()) {
-            it = phases.find(0); // connector 0 speaks for the whole_long charger
+            it = phases.find(0); // connector 0 speaks for the whole charger
         }
         if (it != phases.end() && it->second > 0) {
             point.phases = it->second;

@@ -26,7 +26,8 @@ const std::vector<std::tuple<const char*, const char*, Permission>>& permission_
         {"POST", "/api/v1/users/{userName}/tokens", {Need::Admin, Reach::Everyone}},
         {"GET", "/api/v1/users/{userName}/tokens", {Need::Admin, Reach::Everyone}},
         {"DELETE", "/api/v1/users/{userName}/tokens/{tokenId}", {Need::Admin, Reach::Everyone}},
-        {"DELETE", "/api/v1/hardware-models/{vendor}/{model}", {Need::Operate, Reach::Own}},
+        // The operators' models are shared by every provider: a provider's user cannot delete them.
+        {"DELETE", "/api/v1/hardware-models/{vendor}/{model}", {Need::Operate, Reach::Everyone}},
         {"GET", "/api/v1/chargers", {Need::Read, Reach::Listed}},
         {"POST", "/api/v1/chargers", {Need::Install, Reach::Everyone}},
         {"POST", "/api/v1/chargers/import", {Need::Install, Reach::Everyone}},

@@ -8,7 +8,7 @@ namespace cs::api {
 namespace {
 constexpr int kMaxDuration = 7 * 24 * 3600;
 
-// A whole_int number in [min, max] from text, or nullopt.
+// A whole number in [min, max] from text, or nullopt.
 std::optional<int> whole_int(const std::string& text, int min, int max) {
     if (text.empty() || text.size() > 9 || text.find_first_not_of("0123456789") != std::string::npos) {
         return std::nullopt;

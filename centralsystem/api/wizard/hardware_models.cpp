@@ -195,7 +195,7 @@ void delete_hardware_model(CentralSystem& cs, const std::string& vendor, const s
                        }
                        if (!*deleted) {
                            return respond(
-                               json_error(404, "no model of your own named " + vendor + " " + model, "model"));
+                               json_error(404, "no operator-added model named " + vendor + " " + model, "model"));
                        }
                        HttpResponse done;
                        done.status = 204; // charge points pre-filled from it keep their values: they were copied
