@@ -9,27 +9,8 @@ using sim::Charger;
 
 namespace {
 
-class ChargerAuth : public ::testing::Test, protected sim::testing::ChargerWorld {
+class ChargerAuth : public sim::testing::ChargerFixture {
 protected:
-    void SetUp() override {
-        spec.id = "SIM000001";
-        spec.sessions_per_hour = 0;
-        spec.session_min = spec.session_mean = spec.session_max = 30min;
-    }
-    std::shared_ptr<Charger> boot() {
-        auto ch = std::make_shared<Charger>(spec, env, 7);
-        ch->start();
-        ex.advance(1s);
-        EXPECT_TRUE(ch->booted());
-        return ch;
-    }
-    // Sends a CALL from the central system and returns its outcome once answered.
-    template <class Req> ocpp::CallOutcome<typename Req::Response> ask(const Req& req) {
-        ocpp::CallOutcome<typename Req::Response> out;
-        cs.peer->call(req, [&](ocpp::CallOutcome<typename Req::Response> o) { out = std::move(o); });
-        ex.advance(100ms);
-        return out;
-    }
     UpdateStatus send_list(int version, UpdateType type, std::vector<AuthorizationData> entries) {
         SendLocalListReq req;
         req.listVersion = version;
@@ -59,7 +40,6 @@ protected:
     }
     bool ch_connected() { return ch_ && ch_->connected(); }
 
-    sim::ChargerSpec spec;
     std::shared_ptr<Charger> ch_;
 };
 

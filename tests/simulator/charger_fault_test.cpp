@@ -12,26 +12,8 @@ using sim::Charger;
 
 namespace {
 
-class ChargerFault : public ::testing::Test, protected sim::testing::ChargerWorld {
+class ChargerFault : public sim::testing::ChargerFixture {
 protected:
-    void SetUp() override {
-        spec.id = "SIM000001";
-        spec.sessions_per_hour = 0;
-        spec.session_min = spec.session_mean = spec.session_max = 30min;
-    }
-    std::shared_ptr<Charger> boot() {
-        auto ch = std::make_shared<Charger>(spec, env, 7);
-        ch->start();
-        ex.advance(1s);
-        EXPECT_TRUE(ch->booted());
-        return ch;
-    }
-    template <class Req> ocpp::CallOutcome<typename Req::Response> ask(const Req& req) {
-        ocpp::CallOutcome<typename Req::Response> out;
-        cs.peer->call(req, [&](ocpp::CallOutcome<typename Req::Response> o) { out = std::move(o); });
-        ex.advance(100ms);
-        return out;
-    }
     ReservationStatus reserve(int connector, int id) {
         ReserveNowReq req;
         req.connectorId = connector;
@@ -64,8 +46,6 @@ protected:
         EXPECT_TRUE(out.ok());
         return out.ok() ? out.conf->status : AvailabilityStatus::Rejected;
     }
-
-    sim::ChargerSpec spec;
 };
 
 TEST_F(ChargerFault, AFaultFromDataTransferMakesReserveNowAnswerFaultedUntilCleared) {

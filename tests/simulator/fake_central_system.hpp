@@ -1,10 +1,13 @@
 #pragma once
 // A scriptable central system on the in-memory transport, for charger tests on the manual clock.
 #include <algorithm>
+#include <chrono>
 #include <functional>
 #include <map>
 #include <string>
 #include <vector>
+
+#include <gtest/gtest.h>
 
 #include "ocpp/net/memory_transport.hpp"
 #include "ocpp/peer/peer.hpp"
@@ -121,6 +124,36 @@ struct ChargerWorld {
                         stats,
                         ocpp::PeerConfig{},
                         [this](const sim::ChargerSpec& s, ocpp::net::Client::ConnectHandler h) { cs.connect(s, h); }};
+};
+
+// One simulated charger against the fake central system on manual time, with no sessions of its own: boot() starts
+// and boots it, ask() sends it a CALL and returns the answer.
+class ChargerFixture : public ::testing::Test, protected ChargerWorld {
+protected:
+    void SetUp() override {
+        using namespace std::chrono_literals;
+        spec.id = "SIM000001";
+        spec.sessions_per_hour = 0;
+        spec.session_min = spec.session_mean = spec.session_max = 30min;
+    }
+    std::shared_ptr<sim::Charger> boot() {
+        using namespace std::chrono_literals;
+        auto ch = std::make_shared<sim::Charger>(spec, env, 7);
+        ch->start();
+        ex.advance(1s);
+        EXPECT_TRUE(ch->booted());
+        return ch;
+    }
+    // Sends a CALL from the central system and returns its outcome once answered.
+    template <class Req> ocpp::CallOutcome<typename Req::Response> ask(const Req& req) {
+        using namespace std::chrono_literals;
+        ocpp::CallOutcome<typename Req::Response> out;
+        cs.peer->call(req, [&](ocpp::CallOutcome<typename Req::Response> o) { out = std::move(o); });
+        ex.advance(100ms);
+        return out;
+    }
+
+    sim::ChargerSpec spec;
 };
 
 } // namespace sim::testing
