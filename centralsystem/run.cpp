@@ -9,7 +9,7 @@
 #include "centralsystem/api/security/firmware.hpp"
 #include "centralsystem/central_system.hpp"
 #include "centralsystem/db/queries.hpp"
-#include "centralsystem/db/security_jobs.hpp"
+#include "centralsystem/db/security/security_jobs.hpp"
 #include "centralsystem/files/file_store.hpp"
 #include "centralsystem/operations/rollouts.hpp"
 #include "centralsystem/options.hpp"

@@ -13,7 +13,7 @@
 #include "centralsystem/api/routes.hpp"
 #include "centralsystem/api/security/firmware.hpp"
 #include "centralsystem/api/security/logs.hpp"
-#include "centralsystem/api/sessions.hpp"
+#include "centralsystem/api/sessions/sessions.hpp"
 #include "centralsystem/api/sites/sites.hpp"
 #include "centralsystem/api/wizard/wizard.hpp"
 #include "ocpp/http/bearer_token.hpp"

@@ -11,7 +11,7 @@
 #include <string_view>
 #include <vector>
 
-#include "centralsystem/db/security_jobs.hpp"
+#include "centralsystem/db/security/security_jobs.hpp"
 
 namespace cs::db {
 

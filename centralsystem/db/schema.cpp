@@ -1,14 +1,14 @@
 // The central system's schema (versioned migrations) and the id-tag registry.
 #include "centralsystem/db/cluster.hpp"
 #include "centralsystem/db/corrections.hpp"
-#include "centralsystem/db/firmware.hpp"
 #include "centralsystem/db/hardware_models.hpp"
 #include "centralsystem/db/local_lists.hpp"
 #include "centralsystem/db/operations.hpp"
 #include "centralsystem/db/queries.hpp"
 #include "centralsystem/db/reservations.hpp"
-#include "centralsystem/db/security.hpp"
-#include "centralsystem/db/sites.hpp"
+#include "centralsystem/db/security/firmware.hpp"
+#include "centralsystem/db/security/security.hpp"
+#include "centralsystem/db/sites/sites.hpp"
 #include "centralsystem/db/users.hpp"
 #include "store/ddl.hpp"
 
@@ -29,11 +29,11 @@ Result<void> migrate_tracks(Connection& db) {
     if (auto operations = migrate_operations(db); !operations) {
         return operations;
     }
-    // Signed firmware keeps a migration track of its own (db/firmware.cpp).
+    // Signed firmware keeps a migration track of its own (db/security/firmware.cpp).
     if (auto firmware = migrate_firmware(db); !firmware) {
         return firmware;
     }
-    if (auto sites = migrate_sites(db); !sites) { // load-management sites (db/sites.cpp)
+    if (auto sites = migrate_sites(db); !sites) { // load-management sites (db/sites/sites.cpp)
         return sites;
     }
     if (auto reservations = migrate_reservations(db); !reservations) {
@@ -57,7 +57,8 @@ Result<void> migrate_tracks(Connection& db) {
     // Each version written once for SQLite and PostgreSQL (store/ddl.hpp): identity instead of AUTOINCREMENT, BIGINT
     // where SQLite's 64-bit INTEGER holds meter readings and ids, DOUBLE PRECISION for REAL, and an explicit rowid on
     // meter_values (SQLite has it implicitly) so that queries order samples by arrival in both.
-    return db.migrate("centralsystem", {store::portable_migration(1, R"sql(
+    return db.migrate("centralsystem",
+                      {store::portable_migration(1, R"sql(
         CREATE TABLE chargers (
             chargebox_id TEXT PRIMARY KEY,
             password_hash TEXT NOT NULL DEFAULT '',
@@ -99,7 +100,7 @@ Result<void> migrate_tracks(Connection& db) {
             phase TEXT NOT NULL DEFAULT '', context TEXT NOT NULL DEFAULT '', location TEXT NOT NULL DEFAULT '');
         CREATE INDEX meter_values_by_transaction ON meter_values(transaction_id, ts);
     )sql"),
-                                        store::portable_migration(2, R"sql(
+                       store::portable_migration(2, R"sql(
         CREATE TABLE price_sets (
             id {id},
             chargebox_id TEXT NOT NULL REFERENCES chargers(chargebox_id) ON DELETE CASCADE,
@@ -109,14 +110,14 @@ Result<void> migrate_tracks(Connection& db) {
         CREATE INDEX price_sets_by_charger ON price_sets(chargebox_id);
         CREATE INDEX transactions_by_stop ON transactions(stop_ts);
     )sql"),
-                                        store::portable_migration(3, R"sql(
+                       store::portable_migration(3, R"sql(
         CREATE TABLE notifications (
             id {id},
             at TEXT NOT NULL, chargebox_id TEXT NOT NULL, kind TEXT NOT NULL, message TEXT NOT NULL,
             read_at TEXT);
         CREATE INDEX notifications_by_time ON notifications(at);
     )sql"),
-                                        {4, R"sql(
+                       {4, R"sql(
         CREATE TABLE charger_config (
             chargebox_id TEXT NOT NULL REFERENCES chargers(chargebox_id) ON DELETE CASCADE,
             config_key TEXT NOT NULL, value TEXT NOT NULL DEFAULT '',
@@ -124,15 +125,15 @@ Result<void> migrate_tracks(Connection& db) {
         ALTER TABLE chargers ADD COLUMN config_at TEXT NOT NULL DEFAULT '';
         ALTER TABLE chargers ADD COLUMN status0_at TEXT NOT NULL DEFAULT '';
     )sql"},
-                                        // A session a charger started while planned: answered Blocked, kept, never
-                                        // counted in turnover, revenue or statistics.
-                                        {5, R"sql(
+                       // A session a charger started while planned: answered Blocked, kept, never
+                       // counted in turnover, revenue or statistics.
+                       {5, R"sql(
         ALTER TABLE transactions ADD COLUMN blocked INTEGER NOT NULL DEFAULT 0;
     )sql"},
-                                        // The operator CA, certificates and security events (db/security.cpp).
-                                        security_migration(),
-                                        // Security profiles, pending passwords, jobs, logs (db/security_jobs.cpp).
-                                        security_jobs_migration()});
+                       // The operator CA, certificates and security events (db/security/security.cpp).
+                       security_migration(),
+                       // Security profiles, pending passwords, jobs, logs (db/security/security_jobs.cpp).
+                       security_jobs_migration()});
 }
 } // namespace
 

@@ -1,7 +1,7 @@
 // The gate's part in the security profiles and password rotation: recording the highest profile a charger proved,
 // refusing (and reporting) a connection below it, and a rotation's pending passwords, of which the first one a
 // charger comes with becomes its password and retires the old one.
-#include "centralsystem/db/security_jobs.hpp"
+#include "centralsystem/db/security/security_jobs.hpp"
 #include "centralsystem/gate/gate.hpp"
 #include "ocpp/log/log_text.hpp"
 

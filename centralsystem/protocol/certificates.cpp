@@ -3,7 +3,7 @@
 // operator CA on the signing thread, never on the loop; then the answer is Accepted and CertificateSigned carries the
 // chain (the new certificate, then the CA's). A bad CSR is Rejected with a notification, a charger asking too often
 // is Rejected without any CA work (security/sign_limiter.hpp). Every outcome is recorded per charger.
-#include "centralsystem/db/security.hpp"
+#include "centralsystem/db/security/security.hpp"
 #include "centralsystem/protocol/context.hpp"
 #include "ocpp/text/datetime.hpp"
 #include "ocpp/v16/messages.hpp"

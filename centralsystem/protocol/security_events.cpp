@@ -1,7 +1,7 @@
-// SecurityEventNotification: every event is stored (bounded per charger and in all, db/security.cpp) and raised as
-// a notification by severity: the whitepaper's critical events as "securityEventCritical", the others as
+// SecurityEventNotification: every event is stored (bounded per charger and in all, db/security/security.cpp) and
+// raised as a notification by severity: the whitepaper's critical events as "securityEventCritical", the others as
 // "securityEvent", at most once a minute per charger and type so that a flooding charger cannot flood the operator.
-#include "centralsystem/db/security.hpp"
+#include "centralsystem/db/security/security.hpp"
 #include "centralsystem/protocol/context.hpp"
 #include "centralsystem/security/events.hpp"
 #include "ocpp/text/datetime.hpp"

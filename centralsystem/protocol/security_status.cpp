@@ -4,7 +4,7 @@
 // is raised as a notification, at most once a minute per charger and kind.
 #include <set>
 
-#include "centralsystem/db/security_jobs.hpp"
+#include "centralsystem/db/security/security_jobs.hpp"
 #include "centralsystem/protocol/security_status.hpp"
 #include "ocpp/v16/messages.hpp"
 

@@ -2,7 +2,7 @@
 // for a charger to come back as asked (bounded by confirm_timeout), and each outcome recorded as it changes.
 #include "centralsystem/security/jobs.hpp"
 
-#include "centralsystem/db/security_jobs.hpp"
+#include "centralsystem/db/security/security_jobs.hpp"
 #include "centralsystem/notifier.hpp"
 #include "ocpp/log/log_text.hpp"
 

@@ -2,7 +2,7 @@
 // stored as pending before the charger hears of it, so that its reconnect with the new password is accepted even
 // when the answer to ChangeConfiguration never comes. The old password passes too until the charger has come with
 // the new one (the gate then retires it); a Rejected key ends the rotation with the old password alone.
-#include "centralsystem/db/security_jobs.hpp"
+#include "centralsystem/db/security/security_jobs.hpp"
 #include "centralsystem/security/jobs.hpp"
 #include "ocpp/http/json.hpp"
 #include "ocpp/log/log_text.hpp"

@@ -8,7 +8,7 @@
 #include <string>
 #include <string_view>
 
-#include "centralsystem/db/security.hpp"
+#include "centralsystem/db/security/security.hpp"
 #include "ocpp/pki/pki.hpp"
 #include "ocpp/util/result.hpp"
 #include "store/connection.hpp"

@@ -17,8 +17,8 @@
 #include <vector>
 
 #include "centralsystem/db/database.hpp"
-#include "centralsystem/db/profile_templates.hpp"
-#include "centralsystem/db/sites.hpp"
+#include "centralsystem/db/sites/profile_templates.hpp"
+#include "centralsystem/db/sites/sites.hpp"
 #include "centralsystem/protocol/links.hpp"
 #include "centralsystem/sites/allocation.hpp"
 #include "ocpp/log/log.hpp"

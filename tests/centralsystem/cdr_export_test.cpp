@@ -4,7 +4,7 @@
 
 #include <rapidjson/document.h>
 
-#include "centralsystem/api/sessions.hpp"
+#include "centralsystem/api/sessions/sessions.hpp"
 
 namespace {
 

@@ -1,7 +1,7 @@
 // Deleting a charger in the store, on both backends: refused while a client certificate issued for its ID is still
 // valid (it would authenticate as the next charger with the ID), allowed once it has expired.
 #include "centralsystem/db/corrections.hpp"
-#include "centralsystem/db/security.hpp"
+#include "centralsystem/db/security/security.hpp"
 #include "tests/centralsystem/store_fixture.hpp"
 
 namespace {

@@ -1,7 +1,7 @@
 // The security tables on both backends: the operator CA row, security events bounded per charger and in all and
 // searchable by charger, type, time and severity, certificate requests bounded per charger, installed roots replaced
 // per type, and expiring certificates taken once.
-#include "centralsystem/db/security.hpp"
+#include "centralsystem/db/security/security.hpp"
 #include "tests/centralsystem/store_fixture.hpp"
 
 namespace cs {

@@ -1,7 +1,7 @@
 // Charging-profile templates in the store on both backends: names are unique and the count is bounded; an installed
 // profile replaces the one of the same id or the same purpose and stack level on its connector (as the charger does);
 // clearing forgets it on every connector; a template still installed somewhere is not deleted.
-#include "centralsystem/db/profile_templates.hpp"
+#include "centralsystem/db/sites/profile_templates.hpp"
 #include "tests/centralsystem/store_fixture.hpp"
 
 namespace cs {

@@ -1,5 +1,5 @@
 // The audit trail of charger changes (audit.hpp) and GET /api/v1/chargers/{id}/audit.
-#include "centralsystem/api/audit.hpp"
+#include "centralsystem/api/chargers/audit.hpp"
 
 #include <cstdio>
 #include <cstdlib>

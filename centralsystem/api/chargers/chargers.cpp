@@ -1,5 +1,5 @@
 // /api/v1/chargers: create (by hand or from a claiming code), list with search, details, patch, commission.
-#include "centralsystem/api/audit.hpp"
+#include "centralsystem/api/chargers/audit.hpp"
 #include "centralsystem/api/conflicts.hpp"
 #include "centralsystem/api/routes.hpp"
 #include "store/claims.hpp"

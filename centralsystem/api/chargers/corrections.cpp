@@ -1,6 +1,6 @@
 // Correcting a charger: DELETE /api/v1/chargers/{id} (a planned one without history) and
 // POST /api/v1/chargers/{id}/decommission (out of operation, history kept). Both leave an audit entry.
-#include "centralsystem/api/audit.hpp"
+#include "centralsystem/api/chargers/audit.hpp"
 #include "centralsystem/api/routes.hpp"
 
 namespace cs::api {

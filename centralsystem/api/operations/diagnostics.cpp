@@ -6,7 +6,7 @@
 #include "centralsystem/api/base_url.hpp"
 #include "centralsystem/api/operations/operations.hpp"
 #include "centralsystem/api/security/logs.hpp"
-#include "centralsystem/db/logs.hpp"
+#include "centralsystem/db/security/logs.hpp"
 #include "centralsystem/files/file_store.hpp"
 #include "centralsystem/security/jobs.hpp"
 #include "ocpp/text/datetime.hpp"

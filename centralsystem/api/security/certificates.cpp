@@ -11,7 +11,7 @@
 #include <optional>
 
 #include "centralsystem/api/routes.hpp"
-#include "centralsystem/db/security.hpp"
+#include "centralsystem/db/security/security.hpp"
 #include "ocpp/v16/messages.hpp"
 
 namespace cs::api {

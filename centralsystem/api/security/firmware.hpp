@@ -8,7 +8,7 @@
 #include <string_view>
 
 #include "centralsystem/api/routes.hpp"
-#include "centralsystem/db/firmware.hpp"
+#include "centralsystem/db/security/firmware.hpp"
 
 namespace cs::api {
 

@@ -4,7 +4,7 @@
 #include "centralsystem/api/security/logs.hpp"
 #include "centralsystem/api/base_url.hpp"
 
-#include "centralsystem/db/logs.hpp"
+#include "centralsystem/db/security/logs.hpp"
 #include "centralsystem/files/file_store.hpp"
 #include "ocpp/text/datetime.hpp"
 

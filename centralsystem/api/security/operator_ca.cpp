@@ -2,7 +2,7 @@
 // given certificate and key, the key sealed under the CA passphrase before it is stored).
 #include "centralsystem/security/operator_ca.hpp"
 #include "centralsystem/api/routes.hpp"
-#include "centralsystem/db/security.hpp"
+#include "centralsystem/db/security/security.hpp"
 #include "ocpp/text/datetime.hpp"
 
 namespace cs::api {

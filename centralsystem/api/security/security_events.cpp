@@ -3,7 +3,7 @@
 #include <cstdlib>
 
 #include "centralsystem/api/routes.hpp"
-#include "centralsystem/db/security.hpp"
+#include "centralsystem/db/security/security.hpp"
 #include "ocpp/text/datetime.hpp"
 
 namespace cs::api {

@@ -5,7 +5,7 @@
 #include <set>
 
 #include "centralsystem/api/routes.hpp"
-#include "centralsystem/db/security_jobs.hpp"
+#include "centralsystem/db/security/security_jobs.hpp"
 
 namespace cs::api {
 

@@ -5,7 +5,7 @@
 #include <map>
 #include <string_view>
 
-#include "centralsystem/api/sessions.hpp"
+#include "centralsystem/api/sessions/sessions.hpp"
 #include "centralsystem/pricing.hpp"
 
 namespace cs::api {

@@ -1,5 +1,5 @@
 // GET /api/v1/sessions and /api/v1/sessions/export (sessions.hpp): the filters, the list and the export's paging.
-#include "centralsystem/api/sessions.hpp"
+#include "centralsystem/api/sessions/sessions.hpp"
 
 #include <algorithm>
 #include <cstdint>

@@ -7,8 +7,8 @@
 #include <vector>
 
 #include "centralsystem/api/routes.hpp"
-#include "centralsystem/db/profile_templates.hpp"
-#include "centralsystem/db/sites.hpp"
+#include "centralsystem/db/sites/profile_templates.hpp"
+#include "centralsystem/db/sites/sites.hpp"
 #include "ocpp/v16/messages.hpp"
 
 namespace cs::api {

@@ -3,7 +3,7 @@
 #include <set>
 
 #include "centralsystem/api/sites/sites.hpp"
-#include "centralsystem/db/profile_templates.hpp"
+#include "centralsystem/db/sites/profile_templates.hpp"
 #include "centralsystem/sites/load_manager.hpp"
 #include "ocpp/smartcharging/charging_profiles.hpp"
 #include "ocpp/v16/messages.hpp"

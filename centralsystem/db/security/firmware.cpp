@@ -1,5 +1,5 @@
 // Signed firmware uploads and updates in the store (firmware.hpp).
-#include "centralsystem/db/firmware.hpp"
+#include "centralsystem/db/security/firmware.hpp"
 
 #include <set>
 

@@ -1,5 +1,5 @@
 // GetLog requests in the store (logs.hpp).
-#include "centralsystem/db/logs.hpp"
+#include "centralsystem/db/security/logs.hpp"
 
 namespace cs::db {
 

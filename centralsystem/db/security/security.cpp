@@ -1,7 +1,7 @@
 // The security extension's tables: the operator CA, issued and installed certificates, certificate requests and
 // security events. Events and requests are bounded per charger and in all: a charger flooding them never grows a
 // table without limit.
-#include "centralsystem/db/security.hpp"
+#include "centralsystem/db/security/security.hpp"
 
 #include "store/ddl.hpp"
 

@@ -1,5 +1,5 @@
 // The security jobs and the gate's security state in the store, and migration 7 that holds them.
-#include "centralsystem/db/security_jobs.hpp"
+#include "centralsystem/db/security/security_jobs.hpp"
 
 #include "centralsystem/db/queries.hpp"
 #include "store/ddl.hpp"

@@ -1,5 +1,5 @@
 // Charging-profile templates in the store (profile_templates.hpp).
-#include "centralsystem/db/profile_templates.hpp"
+#include "centralsystem/db/sites/profile_templates.hpp"
 
 #include "store/ddl.hpp"
 

@@ -1,7 +1,7 @@
 // Load-management sites in the store (sites.hpp).
-#include "centralsystem/db/sites.hpp"
+#include "centralsystem/db/sites/sites.hpp"
 
-#include "centralsystem/db/profile_templates.hpp"
+#include "centralsystem/db/sites/profile_templates.hpp"
 
 #include <algorithm>
 #include <cstdlib>
