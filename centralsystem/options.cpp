@@ -52,7 +52,8 @@ const char* const kValued[] = {"listen",
                                "node-lease",
                                "cluster-secret-file",
                                "cluster-secret",
-                               "trusted-proxy"};
+                               "trusted-proxy",
+                               "threads"};
 
 // Every setting by its flag name (auto-register is the one without a value).
 std::vector<std::string> option_names() {
@@ -87,6 +88,7 @@ constexpr NumberSetting kNumbers[] = {
     {"message-burst", &Options::message_burst, 1, 100000},
     {"firmware-max-size", &Options::firmware_max_mib, 1, 64},
     {"node-lease", &Options::node_lease, 3, 300},
+    {"threads", &Options::threads, 1, 64},
 };
 
 // Adds "CIDR[,CIDR...]" to the trusted proxies (the option may be repeated; a list fits one environment variable).
@@ -302,7 +304,7 @@ std::string usage() {
            "                          [--cpo-name NAME] [--ca-passphrase-file FILE] [--ca-cert PEM --ca-key PEM]\n"
            "                          [--file-store DIR] [--firmware-max-size MIB]\n"
            "                          [--node-id ID] [--node-address HOST:PORT] [--cluster-secret-file FILE]\n"
-           "                          [--node-lease S] [--trusted-proxy CIDR ...]\n"
+           "                          [--node-lease S] [--trusted-proxy CIDR ...] [--threads N]\n"
            "\n"
            "A minimal OCPP 1.6-J central system. Chargers connect to ws(s)://HOST:PORT/ocpp/<ChargeBoxId>;\n"
            "the REST API is under http(s)://HOST:PORT/api/v1/ on the same port, the web portal at /.\n"
@@ -353,6 +355,8 @@ std::string usage() {
            "  --trusted-proxy CIDR      a load balancer (e.g. 10.0.0.5/32; repeatable or comma-separated): for\n"
            "                            connections from it the client's address is the right-most address of\n"
            "                            X-Forwarded-For that is not itself trusted (limits, logs); default: none\n"
+           "  --threads N               event loops that carry the connections (TLS, WebSocket, HTTP; default: one\n"
+           "                            per core); with 2 or more the OCPP and REST handlers run on one more\n"
            "  --log-level LEVEL         debug, info, warn, error or off (default info)\n"
            "  --help                    show this text\n"
            "\n"
@@ -364,7 +368,7 @@ std::string usage() {
            "  OCPPKIT_MAX_MESSAGE_RATE, OCPPKIT_MESSAGE_BURST, OCPPKIT_CPO_NAME, OCPPKIT_CA_PASSPHRASE_FILE,\n"
            "  OCPPKIT_CA_PASSPHRASE, OCPPKIT_CA_CERT, OCPPKIT_CA_KEY, OCPPKIT_NODE_ID, OCPPKIT_NODE_ADDRESS,\n"
            "  OCPPKIT_NODE_LEASE, OCPPKIT_CLUSTER_SECRET_FILE, OCPPKIT_CLUSTER_SECRET, OCPPKIT_TRUSTED_PROXY\n"
-           "  (comma-separated), OCPPKIT_CONFIG (an empty value counts as unset).\n"
+           "  (comma-separated), OCPPKIT_THREADS, OCPPKIT_CONFIG (an empty value counts as unset).\n"
            "Precedence: command line, then environment, then --config file, then the default.\n";
 }
 

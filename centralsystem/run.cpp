@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <thread>
 
 #include "centralsystem/api/api.hpp"
 #include "centralsystem/api/security/firmware.hpp"
@@ -18,6 +19,7 @@
 #include "centralsystem/sites/load_manager.hpp"
 #include "ocpp/http/bearer_token.hpp"
 #include "ocpp/net/event_loop.hpp"
+#include "ocpp/net/loop_pool.hpp"
 #include "ocpp/program/flags.hpp"
 #include "ocpp/program/serve_loop.hpp"
 #include "ocpp/system/small_file.hpp"
@@ -129,7 +131,19 @@ int run(int argc, char** argv) {
     for (const auto& proxy : o.trusted_proxies) {
         sc.trusted_proxies.add(proxy); // behind a load balancer: the client's address from its X-Forwarded-For
     }
-    auto server = ocpp::net::Server::create(*loop, sc, log);
+    // With several threads the connections (TLS, WebSocket, HTTP parsing) spread over a pool of loops on one port;
+    // every handler of the central system stays on `loop`.
+    const std::size_t threads = o.threads > 0 ? static_cast<std::size_t>(o.threads)
+                                              : std::max<std::size_t>(1, std::thread::hardware_concurrency());
+    std::unique_ptr<ocpp::net::LoopPool> pool;
+    if (threads > 1) {
+        pool = std::make_unique<ocpp::net::LoopPool>(threads);
+    }
+    auto make_server = [&](ocpp::net::ServerConfig config) {
+        return pool ? ocpp::net::Server::create_threaded(*loop, *pool, std::move(config), log)
+                    : ocpp::net::Server::create(*loop, std::move(config), log);
+    };
+    auto server = make_server(sc);
     std::unique_ptr<ocpp::net::Server> tls_server;
     if (beside) {
         auto tc = ocpp::program::server_config({o.tls_host, o.tls_port}, o.tls_cert, o.tls_key, o.tls_client_ca);
@@ -139,7 +153,7 @@ int run(int argc, char** argv) {
         if (tc.tls) {
             tc.tls->client_cert_optional = true;
         }
-        tls_server = ocpp::net::Server::create(*loop, tc, log);
+        tls_server = make_server(tc);
     }
     CentralConfig cc;
     cc.heartbeat_interval = o.heartbeat_interval;
@@ -251,6 +265,18 @@ int run(int argc, char** argv) {
         say("TLS listening on " + tls_where + " (chargers: wss://" + tls_where + "/ocpp/<ID>; API: https://" +
             tls_where + "/api/v1/)");
     }
+    // Stops the pool's loops before the servers on them go, whichever way this function returns.
+    struct PoolStop {
+        ocpp::net::LoopPool* pool;
+        ~PoolStop() {
+            if (pool != nullptr) {
+                pool->stop();
+            }
+        }
+    } pool_stop{pool.get()};
+    if (pool) {
+        pool->start();
+    }
     // Profile 3 under a CA imported while running: the listeners that verify client certificates trust the
     // --tls-client-ca file, the operator CA in use and every one imported since the start.
     std::unique_ptr<security::ClientCaTrust> client_cas;
@@ -278,7 +304,8 @@ int run(int argc, char** argv) {
     const std::string where = o.host + ":" + std::to_string(server->port());
     say("listening on " + where + " (chargers: ws" + s + "://" + where + "/ocpp/<ID>; API: http" + s + "://" + where +
         "/api/v1/; portal: http" + s + "://" + where + "/; " + std::to_string(known->size()) + " chargers in " +
-        db_path + (o.auto_register ? "; auto-register on" : "") + (o.api_token.empty() ? "; API without token" : "") +
+        db_path + (threads > 1 ? "; " + std::to_string(threads) + " connection loops" : "") +
+        (o.auto_register ? "; auto-register on" : "") + (o.api_token.empty() ? "; API without token" : "") +
         "); Ctrl-C stops");
 
     ocpp::program::run_until_stop_signal(
@@ -290,6 +317,9 @@ int run(int argc, char** argv) {
                 tls_server->shutdown();
             }
         });
+    if (pool) {
+        pool->stop();
+    }
     tls_server.reset();
     server.reset();
     rollouts.reset();

@@ -17,6 +17,7 @@
 namespace ocpp::net {
 
 class EventLoop;
+class LoopPool;
 
 struct ServerTlsConfig {
     std::string cert_file;      // PEM chain; RSA or ECDSA
@@ -101,6 +102,11 @@ public:
     // The logger is copied. Destroy the server on the loop's thread (or while the loop is not running); it closes
     // its sessions (1001) and makes no further call into user code (session handlers included).
     static std::unique_ptr<Server> create(EventLoop& loop, ServerConfig config, const Logger& log);
+    // The same server over the loops of a pool (one shared port, SO_REUSEPORT): TLS, HTTP and WebSocket work runs on
+    // the pool's loops, every handler set here on `home`. The HTTP body limit and a response's stream are called on
+    // the pool's loops (they must be thread-safe); the pool is stopped before the server is destroyed.
+    static std::unique_ptr<Server> create_threaded(EventLoop& home, LoopPool& pool, ServerConfig config,
+                                                   const Logger& log);
     virtual ~Server() = default;
 
     // Set handlers before listen(). The hook runs on the loop during the upgrade and must not block.

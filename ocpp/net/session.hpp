@@ -88,6 +88,8 @@ public:
     // Starts the closing handshake (1000 = normal). The close handler runs once, when it is done.
     virtual void close(int code, std::string_view reason) = 0;
     virtual bool is_open() const = 0;
+    // Messages accepted by send() that have not left yet (0 where the transport does not know); on executor().
+    virtual std::size_t queued() { return 0; }
     // Handlers are set once, right after the session is handed over; they run on executor().
     virtual void set_message_handler(MessageHandler h) = 0;
     virtual void set_close_handler(CloseHandler h) = 0;

@@ -2,8 +2,11 @@
 // A server and a client on real sockets (127.0.0.1, port 0), with everything they report recorded.
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+
 #include "ocpp/net/client.hpp"
 #include "ocpp/net/event_loop.hpp"
+#include "ocpp/net/loop_pool.hpp"
 #include "ocpp/net/server.hpp"
 #include "tests/support/loop_thread.hpp"
 #include "tests/support/net_support.hpp"
@@ -27,9 +30,17 @@ struct Probe {
     }
 };
 
+inline std::size_t pool_loops_from_environment() {
+    const char* loops = std::getenv("OCPPKIT_TEST_POOL_LOOPS");
+    return loops != nullptr && std::atoi(loops) > 0 ? static_cast<std::size_t>(std::atoi(loops)) : 0;
+}
+
 class WsFixture : public ::testing::Test {
 protected:
     void TearDown() override {
+        if (pool) {
+            pool->stop();
+        }
         client_lt.call([&] {
             client.reset();
             return 0;
@@ -44,7 +55,11 @@ protected:
     // Starts `server` on `lt`; every session echoes unless `echo` is false. Returns the listen result.
     Result<void> start_server(ServerConfig config = {}, bool echo = true) {
         return lt.call([&, config]() -> Result<void> {
-            server = Server::create(lt.loop(), config, logs.logger());
+            if (pool_loops > 0 && !pool) {
+                pool = std::make_unique<LoopPool>(pool_loops);
+            }
+            server = pool ? Server::create_threaded(lt.loop(), *pool, config, logs.logger())
+                          : Server::create(lt.loop(), config, logs.logger());
             server->set_reject_handler([this](const RejectedHandshake& r) { rejects.push_back(r); });
             server->set_open_handler([this, echo](SessionPtr session) {
                 server_sessions.push_back(session);
@@ -71,7 +86,11 @@ protected:
             if (body_limit) {
                 server->set_http_body_limit(body_limit);
             }
-            return server->listen();
+            auto listening = server->listen();
+            if (listening && pool) {
+                pool->start();
+            }
+            return listening;
         });
     }
 
@@ -127,6 +146,10 @@ protected:
     LogCapture logs;
     LoopThread lt;        // the server's loop
     LoopThread client_lt; // the clients' loop
+    // Above 0: the server is a threaded one, its connections on a pool of this many loops, every handler on lt.
+    // OCPPKIT_TEST_POOL_LOOPS=N runs every test of these suites that way.
+    std::size_t pool_loops = pool_loops_from_environment();
+    std::unique_ptr<LoopPool> pool;
     std::unique_ptr<Server> server;
     std::unique_ptr<Client> client;
     Server::HandshakeHook hook;

@@ -210,6 +210,11 @@ public:
         return SendStatus::Queued;
     }
 
+    std::size_t queued() override {
+        auto con = con_.lock();
+        return con ? outbound_.pending(con->get_buffered_amount()) + con->writing_messages() : 0;
+    }
+
     void close(int code, std::string_view reason) override {
         if (!is_open()) {
             return;

@@ -1,0 +1,157 @@
+// The threaded server: connections on the loops of a pool, every handler on the home loop. (The suites of
+// ws_test.cpp and ws_deferred_test.cpp also run against it: the net_tests_on_a_loop_pool test.)
+#include <thread>
+
+#include "ws_fixture.hpp"
+
+namespace ocpp::net::test {
+namespace {
+
+class ThreadedServer : public WsFixture {
+protected:
+    ThreadedServer() { pool_loops = 2; }
+    std::thread::id home_thread() {
+        return on_server([] { return std::this_thread::get_id(); });
+    }
+};
+
+TEST_F(ThreadedServer, HandlersRunOnTheHomeLoopForManyClientsAndEveryEchoArrivesInOrder) {
+    std::atomic<int> off_home{0};
+    const std::thread::id home = home_thread();
+    hook = [&](const HandshakeInfo&) {
+        off_home += std::this_thread::get_id() != home;
+        return HandshakeDecision::accept();
+    };
+    ASSERT_TRUE(start_server());
+    constexpr int kClients = 60;
+    constexpr int kMessages = 25;
+    std::vector<std::pair<Connected, std::shared_ptr<Probe>>> clients;
+    for (int i = 0; i < kClients; ++i) {
+        clients.push_back(open_url(url("/ocpp/CB-" + std::to_string(i))));
+        ASSERT_TRUE(clients.back().first.session) << i;
+    }
+    EXPECT_EQ(on_server([&] { return server->connection_count(); }), static_cast<std::size_t>(kClients));
+    on_client([&] {
+        for (int m = 0; m < kMessages; ++m) {
+            for (auto& [c, probe] : clients) {
+                c.session->send("[2,\"" + std::to_string(m) + "\",\"Heartbeat\",{}]");
+            }
+        }
+        return 0;
+    });
+    ASSERT_TRUE(wait_until(
+        [&] {
+            return on_client([&] {
+                for (auto& [c, probe] : clients) {
+                    if (probe->messages.size() < static_cast<std::size_t>(kMessages)) {
+                        return false;
+                    }
+                }
+                return true;
+            });
+        },
+        20s));
+    on_client([&] {
+        for (auto& [c, probe] : clients) {
+            for (int m = 0; m < kMessages; ++m) {
+                EXPECT_EQ(probe->messages[static_cast<std::size_t>(m)],
+                          "[2,\"" + std::to_string(m) + "\",\"Heartbeat\",{}]");
+            }
+        }
+        return 0;
+    });
+    // The sessions the program holds live on the home loop, whichever pool loop carries them.
+    on_server([&] {
+        for (const auto& session : server_sessions) {
+            EXPECT_EQ(&session->executor(), static_cast<Executor*>(&lt.loop()));
+        }
+        return 0;
+    });
+    EXPECT_EQ(off_home.load(), 0) << "the handshake hook ran off the home loop";
+}
+
+TEST_F(ThreadedServer, ClosesFromEitherSideReachTheOtherAndTheCountDrops) {
+    ASSERT_TRUE(start_server());
+    auto [a, probe_a] = open_url(url("/ocpp/A"));
+    auto [b, probe_b] = open_url(url("/ocpp/B"));
+    ASSERT_TRUE(a.session && b.session);
+    on_server([&] {
+        server_sessions[0]->close(1000, "done");
+        EXPECT_FALSE(server_sessions[0]->is_open());
+        EXPECT_EQ(server_sessions[0]->send("late"), SendStatus::Closed);
+        return 0;
+    });
+    ASSERT_TRUE(wait_until([&] { return on_client([&] { return probe_a->closes.size(); }) == 1; }));
+    EXPECT_EQ(on_client([&] { return probe_a->closes[0].code; }), 1000);
+    on_client([&] {
+        b.session->close(1000, "bye");
+        return 0;
+    });
+    ASSERT_TRUE(wait_until([&] { return on_server([&] { return server_probes[1]->closes.size(); }) == 1; }));
+    const CloseInfo at_server = on_server([&] { return server_probes[1]->closes[0]; });
+    EXPECT_EQ(at_server.reason, "bye");
+    EXPECT_TRUE(at_server.by_peer);
+    EXPECT_TRUE(wait_until([&] { return on_server([&] { return server->connection_count(); }) == 0; }));
+}
+
+TEST_F(ThreadedServer, InvalidUtf8IsRefusedAtOnceOnTheHomeLoop) {
+    ASSERT_TRUE(start_server());
+    auto [c, probe] = open_url(url());
+    ASSERT_TRUE(c.session);
+    EXPECT_EQ(on_server([&] { return server_sessions[0]->send(std::string("\xff\xfe")); }), SendStatus::InvalidUtf8);
+    EXPECT_EQ(on_server([&] { return server_sessions[0]->send("fine"); }), SendStatus::Queued);
+    ASSERT_TRUE(wait_until([&] { return on_client([&] { return probe->messages.size(); }) == 1; }));
+}
+
+TEST_F(ThreadedServer, HttpIsAnsweredFromTheHomeLoopAtOnceOrLater) {
+    const std::thread::id home = home_thread();
+    std::atomic<int> off_home{0};
+    http = [&](const HttpRequest& req, HttpResponder respond) {
+        off_home += std::this_thread::get_id() != home;
+        if (req.path == "/later") {
+            auto timer = std::shared_ptr<Timer>(lt.loop().make_timer());
+            timer->start(30ms, [respond, timer] { respond(HttpResponse{202, {}, "later"}); });
+            return;
+        }
+        respond(HttpResponse{200, {}, "now " + req.body});
+    };
+    ASSERT_TRUE(start_server());
+    std::string r = http_exchange(port(), "POST /x HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\nhi");
+    EXPECT_EQ(r.rfind("HTTP/1.1 200", 0), 0u) << r;
+    EXPECT_NE(r.find("now hi"), std::string::npos) << r;
+    r = http_exchange(port(), "GET /later HTTP/1.1\r\nHost: x\r\n\r\n");
+    EXPECT_EQ(r.rfind("HTTP/1.1 202", 0), 0u) << r;
+    EXPECT_EQ(off_home.load(), 0);
+}
+
+TEST_F(ThreadedServer, TheConnectionLimitHoldsAcrossTheLoops) {
+    ServerConfig config;
+    config.max_connections = 5;
+    hook = [](const HandshakeInfo&) { return HandshakeDecision::accept(); };
+    ASSERT_TRUE(start_server(config));
+    std::vector<std::pair<Connected, std::shared_ptr<Probe>>> clients;
+    for (int i = 0; i < 5; ++i) {
+        clients.push_back(open_url(url("/ocpp/CB-" + std::to_string(i))));
+        ASSERT_TRUE(clients.back().first.session) << i;
+    }
+    const auto refused = ws_upgrade(port(), "/ocpp/CB-9");
+    EXPECT_EQ(refused.status, 503) << refused.raw;
+    EXPECT_NE(refused.raw.find("connection limit reached (5)"), std::string::npos) << refused.raw;
+}
+
+TEST_F(ThreadedServer, DestroyingItWhileThePoolRunsClosesWithoutFurtherCallbacks) {
+    ASSERT_TRUE(start_server());
+    auto [c, probe] = open_url(url());
+    ASSERT_TRUE(c.session);
+    on_server([&] {
+        server.reset();
+        return 0;
+    });
+    ASSERT_TRUE(wait_until([&] { return on_client([&] { return probe->closes.size(); }) == 1; }));
+    EXPECT_EQ(on_client([&] { return probe->closes[0].code; }), 1001);
+    std::this_thread::sleep_for(50ms);
+    EXPECT_TRUE(on_server([&] { return server_probes[0]->closes.empty(); })) << "no close handler after the server";
+}
+
+} // namespace
+} // namespace ocpp::net::test
