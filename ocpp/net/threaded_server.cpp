@@ -7,154 +7,20 @@
 #include <mutex>
 #include <unordered_map>
 
+#include "ocpp/net/detail/relay_session.hpp"
 #include "ocpp/net/detail/tls.hpp"
-#include "ocpp/net/detail/utf8.hpp"
 #include "ocpp/net/loop_pool.hpp"
 #include "ocpp/net/server.hpp"
 #include "ocpp/system/file_limit.hpp"
+#include "ocpp/util/mailbox.hpp"
 
 namespace ocpp::net {
 
 namespace {
 
+using detail::RelaySession;
+
 constexpr std::size_t kSpareFiles = 64; // open files kept free for the database, logs and HTTP requests
-
-// Posts to a pool loop until the server goes; after that a post does nothing (the loop no longer runs).
-class LoopLink {
-public:
-    explicit LoopLink(EventLoop& loop)
-        : loop_(&loop) {}
-    void post(std::function<void()> fn) {
-        std::lock_guard<std::mutex> lock(mutex_);
-        if (loop_ != nullptr) {
-            loop_->post(std::move(fn));
-        }
-    }
-    void cut() {
-        std::lock_guard<std::mutex> lock(mutex_);
-        loop_ = nullptr;
-    }
-
-private:
-    std::mutex mutex_;
-    EventLoop* loop_;
-};
-
-// The session the program sees, on the home loop, for a session on a pool loop. Its state is the home loop's; the
-// pool side reaches it only by posting there.
-class RelaySession final : public Session, public std::enable_shared_from_this<RelaySession> {
-public:
-    RelaySession(const Session& inner, std::weak_ptr<Session> weak_inner, Executor& home, std::shared_ptr<LoopLink> io,
-                 std::size_t max_queue, const Logger& log)
-        : info_(inner.info())
-        , id_(inner.id())
-        , home_(home)
-        , io_(std::move(io))
-        , inner_(std::move(weak_inner))
-        , max_queue_(max_queue)
-        , log_(log) {}
-
-    std::uint64_t id() const override { return id_; }
-    const HandshakeInfo& info() const override { return info_; }
-    Executor& executor() override { return home_; }
-
-    SendStatus send(std::string_view text) override {
-        if (!is_open()) {
-            return SendStatus::Closed;
-        }
-        if (in_transit_.load(std::memory_order_relaxed) + inner_queued_.load(std::memory_order_relaxed) >= max_queue_) {
-            // The inner count may be old (it is read after each send): one look at it now, for the next send.
-            if (!refreshing_.exchange(true)) {
-                io_->post([self = shared_from_this()] {
-                    auto inner = self->inner_.lock();
-                    self->inner_queued_ = inner ? inner->queued() : 0;
-                    self->refreshing_ = false;
-                });
-            }
-            return SendStatus::QueueFull;
-        }
-        if (!detail::valid_utf8(text)) {
-            return SendStatus::InvalidUtf8;
-        }
-        in_transit_.fetch_add(1, std::memory_order_relaxed);
-        io_->post([self = shared_from_this(), text = std::string(text)] {
-            self->in_transit_.fetch_sub(1, std::memory_order_relaxed);
-            auto inner = self->inner_.lock();
-            if (!inner) {
-                return;
-            }
-            const SendStatus status = inner->send(text);
-            self->inner_queued_.store(inner->queued(), std::memory_order_relaxed);
-            if (status != SendStatus::Queued && status != SendStatus::Closed && !self->drop_reported_.exchange(true)) {
-                // Once per session: a peer that stopped reading would otherwise write a line per message.
-                self->log_.warn("net.server", "session " + std::to_string(self->id_) +
-                                                  ": a message to the peer was dropped (" +
-                                                  std::string(to_string(status)) + ")");
-            }
-        });
-        return SendStatus::Queued;
-    }
-
-    void close(int code, std::string_view reason) override {
-        if (!is_open()) {
-            return;
-        }
-        closing_ = true;
-        io_->post([weak = inner_, code, reason = std::string(reason)] {
-            if (auto inner = weak.lock()) {
-                inner->close(code, reason);
-            }
-        });
-    }
-
-    bool is_open() const override { return open_ && !closing_; }
-    std::size_t queued() override { return in_transit_.load() + inner_queued_.load(); }
-    void set_message_handler(MessageHandler h) override { on_message_ = std::move(h); }
-    void set_close_handler(CloseHandler h) override { on_close_ = std::move(h); }
-
-    // On the home loop: a message that arrived on the pool loop.
-    void deliver(std::string_view text) {
-        if (open_ && on_message_) {
-            on_message_(text);
-        }
-    }
-    // On the home loop, when the server goes: closed, and no handler runs any more.
-    void detach() {
-        open_ = false;
-        on_message_ = nullptr;
-        on_close_ = nullptr;
-    }
-    // On the home loop: the connection ended; the close handler runs once, then both handlers are dropped.
-    void finish(const CloseInfo& close) {
-        if (!open_) {
-            return;
-        }
-        open_ = false;
-        auto handler = std::move(on_close_);
-        on_close_ = nullptr;
-        on_message_ = nullptr;
-        if (handler) {
-            handler(close);
-        }
-    }
-
-private:
-    const HandshakeInfo info_;
-    const std::uint64_t id_;
-    Executor& home_;
-    std::shared_ptr<LoopLink> io_;
-    std::weak_ptr<Session> inner_; // touched on the pool loop only
-    const std::size_t max_queue_;
-    const Logger log_;
-    std::atomic<std::size_t> in_transit_{0};   // posted to the pool loop, not yet handed to the inner session
-    std::atomic<std::size_t> inner_queued_{0}; // the inner session's unsent messages when last looked at
-    std::atomic<bool> refreshing_{false};      // a look at inner_queued_ is on its way
-    std::atomic<bool> drop_reported_{false};
-    MessageHandler on_message_;
-    CloseHandler on_close_;
-    bool open_ = true;
-    bool closing_ = false;
-};
 
 // What the pool loops' handlers reach; it goes with the server, and a weak reference finds it gone.
 struct Home {
@@ -171,8 +37,9 @@ struct Home {
     HttpHandler on_http;
     std::unordered_map<std::uint64_t, std::weak_ptr<RelaySession>> sessions; // home loop only
     mutable std::mutex inners_mutex; // the pool loops count connections while the home loop may be tearing down
-    std::vector<std::unique_ptr<Server>> inners;  // one per pool loop
-    std::vector<std::shared_ptr<LoopLink>> links; // one per pool loop
+    std::vector<std::unique_ptr<Server>> inners;   // one per pool loop
+    std::vector<std::shared_ptr<Mailbox>> links;   // one per pool loop: work for it
+    std::vector<std::shared_ptr<Mailbox>> inboxes; // one per pool loop: work from it for the home loop
     std::size_t max_connections = 0;
 
     std::size_t connections() const {
@@ -185,17 +52,16 @@ struct Home {
     }
 };
 
-void answer_on(const std::shared_ptr<LoopLink>& io, HandshakeAnswer answer, HandshakeDecision decision) {
+void answer_on(const std::shared_ptr<Mailbox>& io, HandshakeAnswer answer, HandshakeDecision decision) {
     io->post([answer = std::move(answer), decision = std::move(decision)] { answer(decision); });
 }
 
 // Wires one pool loop's server to the home loop.
-void relay(const std::shared_ptr<Home>& home, Server& inner, const std::shared_ptr<LoopLink>& io) {
+void relay(const std::shared_ptr<Home>& home, Server& inner, const std::shared_ptr<Mailbox>& io,
+           const std::shared_ptr<Mailbox>& to_home) {
     std::weak_ptr<Home> weak = home;
-    EventLoop* home_loop = &home->loop;                  // captured by value: the loop outlives the server
     const bool ask_home = static_cast<bool>(home->hook); // set before listen(), so fixed from here on
-    inner.set_deferred_handshake_hook([weak, io, home_loop, ask_home](const HandshakeInfo& info,
-                                                                      HandshakeAnswer answer) {
+    inner.set_deferred_handshake_hook([weak, io, to_home, ask_home](const HandshakeInfo& info, HandshakeAnswer answer) {
         auto h = weak.lock();
         if (!h) {
             return answer(HandshakeDecision::refuse(503, "server is shutting down"));
@@ -209,7 +75,7 @@ void relay(const std::shared_ptr<Home>& home, Server& inner, const std::shared_p
         if (!ask_home) {
             return answer(HandshakeDecision::accept());
         }
-        home_loop->post([weak, io, info, answer = std::move(answer)]() mutable {
+        to_home->post([weak, io, info, answer = std::move(answer)]() mutable {
             auto owner = weak.lock();
             if (!owner || !owner->hook) {
                 return answer_on(io, std::move(answer), HandshakeDecision::refuse(503, "server is shutting down"));
@@ -217,26 +83,34 @@ void relay(const std::shared_ptr<Home>& home, Server& inner, const std::shared_p
             owner->hook(info, [io, answer](HandshakeDecision decision) { answer_on(io, answer, std::move(decision)); });
         });
     });
-    inner.set_open_handler([weak, io, home_loop](SessionPtr session) {
+    inner.set_open_handler([weak, io, to_home](SessionPtr session) {
         auto h = weak.lock();
         if (!h) {
             return session->close(1001, "server shutting down");
         }
         auto relayed =
-            std::make_shared<RelaySession>(*session, session, *home_loop, io, h->config.max_outbound_queue, h->log);
+            std::make_shared<RelaySession>(*session, session, h->loop, io, h->config.max_outbound_queue, h->log);
         // Posted in order from this loop, so the home loop sees the open before the first message and the close last.
-        session->set_message_handler([relayed, home_loop](std::string_view text) {
-            home_loop->post([relayed, text = std::string(text)] { relayed->deliver(text); });
+        std::weak_ptr<Session> weak_session = session;
+        session->set_message_handler([relayed, to_home, weak_session](std::string_view text) {
+            if (!relayed->admit()) {
+                // The handlers fall behind this peer by kMaxInbound messages: it floods, and the rest wait for it.
+                if (auto s = weak_session.lock()) {
+                    s->close(1008, "messages arrive faster than they are handled");
+                }
+                return;
+            }
+            to_home->post([relayed, text = std::string(text)] { relayed->deliver(text); });
         });
-        session->set_close_handler([weak, relayed, home_loop](const CloseInfo& close) {
-            home_loop->post([weak, relayed, close] {
+        session->set_close_handler([weak, relayed, to_home](const CloseInfo& close) {
+            to_home->post([weak, relayed, close] {
                 if (auto owner = weak.lock()) {
                     owner->sessions.erase(relayed->id());
                 }
                 relayed->finish(close);
             });
         });
-        home_loop->post([weak, relayed] {
+        to_home->post([weak, relayed] {
             auto owner = weak.lock();
             if (!owner || !owner->on_open) {
                 return relayed->close(1001, "server shutting down");
@@ -245,16 +119,16 @@ void relay(const std::shared_ptr<Home>& home, Server& inner, const std::shared_p
             owner->on_open(relayed);
         });
     });
-    inner.set_reject_handler([weak, home_loop](const RejectedHandshake& rejected) {
-        home_loop->post([weak, rejected] {
+    inner.set_reject_handler([weak, to_home](const RejectedHandshake& rejected) {
+        to_home->post([weak, rejected] {
             auto h = weak.lock();
             if (h && h->on_reject) {
                 h->on_reject(rejected);
             }
         });
     });
-    inner.set_http_handler([weak, io, home_loop](const HttpRequest& request, HttpResponder respond) {
-        home_loop->post([weak, io, request, respond = std::move(respond)] {
+    inner.set_http_handler([weak, io, to_home](const HttpRequest& request, HttpResponder respond) {
+        to_home->post([weak, io, request, respond = std::move(respond)] {
             auto reply = [io, respond](HttpResponse response) {
                 io->post([respond, response = std::move(response)] { respond(response); });
             };
@@ -284,6 +158,9 @@ public:
     ~ThreadedServer() override {
         for (auto& link : home_->links) {
             link->cut();
+        }
+        for (auto& inbox : home_->inboxes) {
+            inbox->cut();
         }
         for (auto& [id, weak] : home_->sessions) {
             if (auto session = weak.lock()) {
@@ -331,8 +208,9 @@ public:
         config.reuse_port = true;
         for (std::size_t i = 0; i < pool_.size(); ++i) {
             auto inner = Server::create(pool_.loop(i), config, home_->log);
-            auto link = std::make_shared<LoopLink>(pool_.loop(i));
-            relay(home_, *inner, link);
+            auto link = std::make_shared<Mailbox>(pool_.loop(i));
+            auto inbox = std::make_shared<Mailbox>(home_->loop);
+            relay(home_, *inner, link, inbox);
             if (body_limit_) {
                 inner->set_http_body_limit(body_limit_);
             }
@@ -340,12 +218,14 @@ public:
                 std::lock_guard<std::mutex> lock(home_->inners_mutex);
                 home_->inners.clear();
                 home_->links.clear();
+                home_->inboxes.clear();
                 return listening;
             }
             config.port = inner->port(); // the next loops listen on the same port
             std::lock_guard<std::mutex> lock(home_->inners_mutex);
             home_->inners.push_back(std::move(inner));
             home_->links.push_back(std::move(link));
+            home_->inboxes.push_back(std::move(inbox));
         }
         home_->max_connections =
             std::min(home_->config.max_connections,

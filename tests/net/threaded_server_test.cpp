@@ -139,6 +139,31 @@ TEST_F(ThreadedServer, TheConnectionLimitHoldsAcrossTheLoops) {
     EXPECT_NE(refused.raw.find("connection limit reached (5)"), std::string::npos) << refused.raw;
 }
 
+TEST_F(ThreadedServer, APeerThatFloodsAStalledHomeLoopIsClosedInsteadOfQueued) {
+    ASSERT_TRUE(start_server());
+    auto [flooder, probe] = open_url(url("/ocpp/FLOOD"));
+    auto [quiet, quiet_probe] = open_url(url("/ocpp/QUIET"));
+    ASSERT_TRUE(flooder.session && quiet.session);
+    // The home loop is busy for a while (a slow handler); the pool loops go on reading.
+    lt.loop().post([] { std::this_thread::sleep_for(700ms); });
+    for (int round = 0; round < 6; ++round) { // in pieces: the client's own outbound queue holds 256
+        on_client([&] {
+            for (int i = 0; i < 100; ++i) {
+                flooder.session->send("[2,\"" + std::to_string(round * 100 + i) + "\",\"Heartbeat\",{}]");
+            }
+            return 0;
+        });
+        std::this_thread::sleep_for(40ms);
+    }
+    ASSERT_TRUE(wait_until([&] { return on_client([&] { return probe->closes.size(); }) == 1; }, 10s));
+    EXPECT_EQ(on_client([&] { return probe->closes[0].code; }), 1008);
+    EXPECT_EQ(on_client([&] { return probe->closes[0].reason; }), "messages arrive faster than they are handled");
+    // What was admitted is handled; the other connection is untouched.
+    EXPECT_LE(on_server([&] { return server_probes[0]->messages.size(); }), 256u);
+    on_client([&] { return quiet.session->send("still here"); });
+    ASSERT_TRUE(wait_until([&] { return on_client([&] { return quiet_probe->messages.size(); }) == 1; }));
+}
+
 TEST_F(ThreadedServer, DestroyingItWhileThePoolRunsClosesWithoutFurtherCallbacks) {
     ASSERT_TRUE(start_server());
     auto [c, probe] = open_url(url());
