@@ -9,7 +9,8 @@
 # 20000), TLS_IN_FLIGHT (handshakes outstanding at once, default 250: more only queue behind the CPU and risk the
 # central system's 10 s open-handshake timeout on a busy machine), TLS_KEEP=1 keeps the work directory, TLS_PERF=1
 # records where each side's CPU goes during the wss:// storm (`perf record`, Debian's linux-perf) and prints the top
-# shared objects and symbols of the central system and of the simulator after the table.
+# shared objects and symbols of the central system and of the simulator after the table; TLS_CS_OPTIONS adds
+# options to the central system's command line (e.g. "--threads 1").
 # Per run it measures: chargers connected and booted per second (N divided by the seconds from the simulator's start
 # until the central system counted N accepted BootNotifications), the simulator's connection errors by cause
 # (handshake timeouts among them; 0 wanted), and the central system's anonymous RSS after the storm and 5 s of
@@ -54,7 +55,7 @@ start_cs() { # args: log, extra options...
     shift
     PORT=$(free_port)
     "$BIN/ocpp-centralsystem" --listen "127.0.0.1:$PORT" --db "sqlite:$WORK/cs.$PORT.db" --api-token "$TOKEN" \
-        --log-level warn --auto-register --heartbeat-interval 300 "$@" >>"$log" 2>&1 &
+        --log-level warn --auto-register --heartbeat-interval 300 ${TLS_CS_OPTIONS:-} "$@" >>"$log" 2>&1 &
     CS_PID=$!
     PIDS+=("$CS_PID")
     for ((i = 0; i < 100; i++)); do

@@ -49,7 +49,8 @@ struct Options {
     // --trusted-proxy (repeatable, or comma-separated): the load balancers whose X-Forwarded-For names the client;
     // the handshake gate, the sign-in limits and the logs then see the client's address instead of theirs.
     std::vector<ocpp::net::IpNetwork> trusted_proxies;
-    // --threads: the event loops that carry connections; 0 until set: one per core. 1 runs everything on one loop.
+    // --threads: event loops; from 2 on, N - 1 carry the connections and one the handlers. 0 until set (run.cpp
+    // decides: one per core from 4 cores on, else 1). 1 runs everything on one loop.
     int threads = 0;
     bool help = false;
     std::vector<std::string> warnings; // e.g. an OCPPKIT_ variable that is no setting

@@ -131,13 +131,15 @@ int run(int argc, char** argv) {
     for (const auto& proxy : o.trusted_proxies) {
         sc.trusted_proxies.add(proxy); // behind a load balancer: the client's address from its X-Forwarded-For
     }
-    // With several threads the connections (TLS, WebSocket, HTTP parsing) spread over a pool of loops on one port;
-    // every handler of the central system stays on `loop`.
-    const std::size_t threads = o.threads > 0 ? static_cast<std::size_t>(o.threads)
-                                              : std::max<std::size_t>(1, std::thread::hardware_concurrency());
+    // With N threads, N - 1 loops on one port carry the connections (TLS, WebSocket, HTTP parsing) and every handler
+    // of the central system stays on `loop`, the N-th.
+    // Unset: one per core from 4 cores on. On 2 cores the hand-over between loops cost more than the second loop
+    // gave (bench/README.md, "Every core"), so a small machine keeps one loop unless told otherwise.
+    const std::size_t cores = std::max<std::size_t>(1, std::thread::hardware_concurrency());
+    const std::size_t threads = o.threads > 0 ? static_cast<std::size_t>(o.threads) : (cores >= 4 ? cores : 1);
     std::unique_ptr<ocpp::net::LoopPool> pool;
     if (threads > 1) {
-        pool = std::make_unique<ocpp::net::LoopPool>(threads);
+        pool = std::make_unique<ocpp::net::LoopPool>(threads - 1);
     }
     auto make_server = [&](ocpp::net::ServerConfig config) {
         return pool ? ocpp::net::Server::create_threaded(*loop, *pool, std::move(config), log)
@@ -304,7 +306,7 @@ int run(int argc, char** argv) {
     const std::string where = o.host + ":" + std::to_string(server->port());
     say("listening on " + where + " (chargers: ws" + s + "://" + where + "/ocpp/<ID>; API: http" + s + "://" + where +
         "/api/v1/; portal: http" + s + "://" + where + "/; " + std::to_string(known->size()) + " chargers in " +
-        db_path + (threads > 1 ? "; " + std::to_string(threads) + " connection loops" : "") +
+        db_path + (threads > 1 ? "; " + std::to_string(threads - 1) + " connection loops" : "") +
         (o.auto_register ? "; auto-register on" : "") + (o.api_token.empty() ? "; API without token" : "") +
         "); Ctrl-C stops");
 
