@@ -75,6 +75,24 @@ TEST(ClusterOptions, BadValuesAreRefusedNamingTheOption) {
     std::remove(short_secret.c_str());
 }
 
+TEST(ClusterOptions, ThreadsComeFromFlagOrEnvironmentAndBadCountsAreRefused) {
+    auto o = parse_cluster({"--threads", "3"});
+    ASSERT_TRUE(o) << o.error().message;
+    EXPECT_EQ(o->threads, 3);
+    o = parse_cluster({}, {"OCPPKIT_THREADS=2"});
+    ASSERT_TRUE(o) << o.error().message;
+    EXPECT_EQ(o->threads, 2);
+    o = parse_cluster({});
+    ASSERT_TRUE(o);
+    EXPECT_EQ(o->threads, 0) << "unset: the program picks by the number of cores";
+    for (const char* bad : {"0", "65", "two", "-1"}) {
+        o = parse_cluster({"--threads", bad});
+        ASSERT_FALSE(o) << bad;
+        EXPECT_NE(o.error().message.find("--threads takes a whole number from 1 to 64"), std::string::npos)
+            << o.error().message;
+    }
+}
+
 } // namespace
 
 // /healthz answers 503 (HAProxy takes the node out) once the lease lapsed or the last renewal failed.
