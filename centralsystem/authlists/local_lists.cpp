@@ -308,7 +308,8 @@ void LocalLists::send_piece(const std::string& id, Limits limits, std::shared_pt
         " with " + std::to_string(to - from) + " id tags" +
         (b->pieces > 1 ? " (piece " + std::to_string(index + 1) + " of " + std::to_string(b->pieces) +
                              ", SendLocalListMaxLength " + std::to_string(b->per_piece) + ")"
-                       : std::string());
+                       : std::string()) +
+        " for group \"" + b->group + "\"";
     peer->call(req, [this, id, limits, b, index, what, alive = alive_](ocpp::CallOutcome<SendLocalListConf> out) {
         if (!*alive) {
             return;
