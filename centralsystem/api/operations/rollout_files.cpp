@@ -150,28 +150,35 @@ void serve_rollout_file(CentralSystem& cs, const std::string& rest, const HttpRe
                         if (auto held = cs.served_files().find(file.stored_name)) {
                             return answer(std::move(held));
                         }
-                        const bool queued = cs.background().submit<ocpp::Result<std::shared_ptr<const std::string>>>(
-                            [&cs, files = cs.files(), name = file.stored_name](
-                                const std::atomic<bool>&) -> ocpp::Result<std::shared_ptr<const std::string>> {
+                        using Content = operations::ServedFiles::Content;
+                        auto done = [respond, answer](Content content) {
+                            if (!content) {
+                                return respond(json_error(content.error().kind == ocpp::ErrorKind::NotFound ? 410 : 503,
+                                                          content.error().message));
+                            }
+                            answer(std::move(*content));
+                        };
+                        // One read from disk however many chargers ask before it is in memory.
+                        const auto waiting = cs.served_files().wait(file.stored_name, done);
+                        if (waiting == operations::ServedFiles::Wait::Full) {
+                            return respond(json_error(503, "too many downloads wait for this file; try again"));
+                        }
+                        if (waiting == operations::ServedFiles::Wait::Joined) {
+                            return;
+                        }
+                        const std::string name = file.stored_name;
+                        const bool queued = cs.background().submit<Content>(
+                            [files = cs.files(), name](const std::atomic<bool>&) -> Content {
                                 auto content = files->read(name);
                                 if (!content) {
                                     return content.error();
                                 }
-                                auto shared = std::make_shared<const std::string>(std::move(*content));
-                                cs.served_files().keep(name, shared);
-                                return shared;
+                                return std::make_shared<const std::string>(std::move(*content));
                             },
                             cs.loop(),
-                            [respond, answer](ocpp::Result<std::shared_ptr<const std::string>> content) {
-                                if (!content) {
-                                    return respond(
-                                        json_error(content.error().kind == ocpp::ErrorKind::NotFound ? 410 : 503,
-                                                   content.error().message));
-                                }
-                                answer(std::move(*content));
-                            });
+                            [&cs, name](Content content) { cs.served_files().loaded(name, std::move(content)); });
                         if (!queued) {
-                            respond(json_error(503, "the file store is busy; try again"));
+                            cs.served_files().loaded(name, ocpp::make_error("the file store is busy; try again"));
                         }
                     });
 }
