@@ -46,6 +46,7 @@ void put_id_tag(CentralSystem& cs, const HttpRequest& req, Respond respond) {
     // What the PUT did: whether the tag is new, and whether the local lists' version rose.
     struct Put {
         bool created = false, changed = false;
+        std::vector<std::string> groups; // the local-list groups whose version rose
     };
     cs.store<Put>(
         [tag](store::Connection& db) -> ocpp::Result<Put> {
@@ -57,13 +58,15 @@ void put_id_tag(CentralSystem& cs, const HttpRequest& req, Respond respond) {
                 return r.error();
             }
             // A new or changed tag is a new version of the chargers' local lists (db/local_lists.hpp).
-            Put put{!before->has_value(), false};
+            Put put{!before->has_value(), false, {}};
             put.changed = !*before || (*before)->status != tag.status || (*before)->expiry_date != tag.expiry_date ||
                           (*before)->parent_id_tag != tag.parent_id_tag;
             if (put.changed) {
-                if (auto r = db::local_list_changed(db, tag.id_tag); !r) {
-                    return r.error();
+                auto groups = db::local_list_changed(db, tag.id_tag);
+                if (!groups) {
+                    return groups.error();
                 }
+                put.groups = std::move(*groups);
             }
             return put;
         },
@@ -72,7 +75,7 @@ void put_id_tag(CentralSystem& cs, const HttpRequest& req, Respond respond) {
                 return respond(json_error(503, "the database could not do this now: " + put.error().message));
             }
             if (put->changed) {
-                cs.local_lists().list_changed(); // an unchanged tag leaves the chargers alone
+                cs.local_lists().list_changed(put->groups); // an unchanged tag leaves the chargers alone
             }
             respond(json_response(put->created ? 201 : 200, tag_json(tag)));
         });

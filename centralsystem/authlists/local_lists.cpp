@@ -6,6 +6,7 @@
 #include <cctype>
 #include <cstdlib>
 
+#include "centralsystem/db/list_groups.hpp"
 #include "centralsystem/notifier.hpp"
 #include "centralsystem/security/jobs.hpp"
 #include "ocpp/text/datetime.hpp"
@@ -61,14 +62,31 @@ bool LocalLists::sync(const std::string& id, bool full) {
     return true;
 }
 
-void LocalLists::sync_all(bool full) {
-    for (const auto& id : links_.ids()) {
-        sync(id, full);
+void LocalLists::sync_chargers(const std::vector<std::string>& ids, bool full, bool all) {
+    for (const auto& id : ids) {
+        if (links_.peer(id) && (all || no_list_.count(id) == 0)) {
+            sync(id, full);
+        }
     }
 }
 
-void LocalLists::list_changed() {
-    if (change_armed_) {
+void LocalLists::sync_group(const std::string& group, bool full) {
+    db_.run<std::vector<std::string>>(
+        [group](store::Connection& db) { return db::list_group_chargers(db, group, db::kMaxListGroupMembers + 1); },
+        [this, group, full, alive = alive_](ocpp::Result<std::vector<std::string>> ids) {
+            if (!*alive) {
+                return;
+            }
+            if (!ids) {
+                return log_.error("local lists", "reading group \"" + group + "\" failed: " + ids.error().message);
+            }
+            sync_chargers(*ids, full, true);
+        });
+}
+
+void LocalLists::list_changed(const std::vector<std::string>& groups) {
+    changed_groups_.insert(groups.begin(), groups.end());
+    if (change_armed_ || groups.empty()) {
         return; // the armed sync sends this change too
     }
     if (!change_timer_) {
@@ -77,11 +95,29 @@ void LocalLists::list_changed() {
     change_armed_ = true;
     change_timer_->start(kListChangeDelay, [this] {
         change_armed_ = false;
-        for (const auto& id : links_.ids()) {
-            if (no_list_.count(id) == 0) {
-                sync(id);
-            }
-        }
+        std::vector<std::string> changed(changed_groups_.begin(), changed_groups_.end());
+        changed_groups_.clear();
+        db_.run<std::vector<std::string>>(
+            [changed](store::Connection& db) -> ocpp::Result<std::vector<std::string>> {
+                std::vector<std::string> out;
+                for (const auto& g : changed) {
+                    auto ids = db::list_group_chargers(db, g, db::kMaxListGroupMembers + 1);
+                    if (!ids) {
+                        return ids.error();
+                    }
+                    out.insert(out.end(), ids->begin(), ids->end());
+                }
+                return out;
+            },
+            [this, alive = alive_](ocpp::Result<std::vector<std::string>> ids) {
+                if (!*alive) {
+                    return;
+                }
+                if (!ids) {
+                    return log_.error("local lists", "reading the changed groups failed: " + ids.error().message);
+                }
+                sync_chargers(*ids, false, false);
+            });
     });
 }
 
@@ -150,6 +186,7 @@ void LocalLists::run(const std::string& id, bool full) {
 void LocalLists::decide(const std::string& id, bool full, Limits limits, int charger_version) {
     struct Plan {
         bool in_sync = false, differential = false;
+        std::string group;
         db::LocalListContent content;
     };
     db_.run<Plan>(
@@ -159,23 +196,34 @@ void LocalLists::decide(const std::string& id, bool full, Limits limits, int cha
             if (!state) {
                 return state.error();
             }
-            auto version = db::local_list_version(db);
-            if (!version) {
-                return version.error();
+            auto group_name = db::list_group_of(db, id);
+            if (!group_name) {
+                return group_name.error();
             }
-            // A version this central system gave the charger, and the charger still holds it.
-            const bool ours = *state && (*state)->version == charger_version && charger_version > 0;
-            if (!full && ours && charger_version == *version) {
+            auto group = db::find_list_group(db, *group_name);
+            if (!group) {
+                return group.error();
+            }
+            if (!*group) {
+                return ocpp::make_error(ocpp::ErrorKind::NotFound, "no group \"" + *group_name + "\"");
+            }
+            plan.group = *group_name;
+            const std::int64_t version = (*group)->version;
+            // A version of this group this central system gave the charger, the charger still holds it, and no
+            // reshaping of the list came after it.
+            const bool ours = *state && (*state)->group == *group_name && (*state)->version == charger_version &&
+                              charger_version > 0 && charger_version >= (*group)->full_from;
+            if (!full && ours && charger_version == version) {
                 plan.in_sync = true;
-                plan.content.version = *version;
+                plan.content.version = version;
                 return plan;
             }
-            auto content = (!full && ours && charger_version < *version) ? db::local_list_since(db, charger_version)
-                                                                         : db::local_list_full(db);
+            plan.differential = !full && ours && charger_version < version;
+            auto content = plan.differential ? db::local_list_since(db, *group_name, charger_version)
+                                             : db::local_list_full(db, *group_name);
             if (!content) {
                 return content.error();
             }
-            plan.differential = !full && ours && charger_version < *version;
             plan.content = std::move(*content);
             return plan;
         },
@@ -188,15 +236,17 @@ void LocalLists::decide(const std::string& id, bool full, Limits limits, int cha
             }
             if (plan->in_sync) {
                 return finish(id, plan->content.version, "Accepted",
-                              "in sync: the charger holds version " + std::to_string(plan->content.version));
+                              "in sync: the charger holds version " + std::to_string(plan->content.version) +
+                                  " of group \"" + plan->group + "\"",
+                              plan->group);
             }
-            send(id, limits, std::move(plan->content), plan->differential, "");
+            send(id, plan->group, limits, std::move(plan->content), plan->differential, "");
         });
 }
 
-void LocalLists::send(const std::string& id, Limits limits, db::LocalListContent content, bool differential,
-                      std::string note) {
-    const auto count = static_cast<std::int64_t>(content.tags.size());
+void LocalLists::send(const std::string& id, const std::string& group, Limits limits, db::LocalListContent content,
+                      bool differential, std::string note) {
+    const auto count = static_cast<std::int64_t>(content.tags.size() + content.removed.size());
     if (content.total > limits.list_max || content.total > db::kMaxLocalListTags) {
         return finish(id, -2, "tooLong",
                       note + "the list has " + std::to_string(content.total) + " id tags; the charger keeps at most " +
@@ -220,7 +270,16 @@ void LocalLists::send(const std::string& id, Limits limits, db::LocalListContent
                           "was sent");
     }
     auto batch = std::make_shared<Batch>();
-    batch->tags = std::move(content.tags);
+    batch->group = group;
+    batch->entries.reserve(static_cast<std::size_t>(count));
+    for (const auto& t : content.tags) {
+        batch->entries.push_back(entry_of(t));
+    }
+    for (auto& tag : content.removed) {
+        AuthorizationData gone; // no idTagInfo: the charger takes the tag out of its list
+        gone.idTag = std::move(tag);
+        batch->entries.push_back(std::move(gone));
+    }
     batch->version = content.version;
     batch->first_version = first_version;
     batch->pieces = pieces;
@@ -237,23 +296,20 @@ void LocalLists::send_piece(const std::string& id, Limits limits, std::shared_pt
         return finish(id, index > 0 ? -1 : -2, "offline", b->note + "the charger went offline during the sync");
     }
     const auto from = static_cast<std::size_t>(index * b->per_piece);
-    const auto to = std::min(b->tags.size(), from + static_cast<std::size_t>(b->per_piece));
+    const auto to = std::min(b->entries.size(), from + static_cast<std::size_t>(b->per_piece));
     const bool differential = b->differential || index > 0;
     SendLocalListReq req;
     req.listVersion = static_cast<int>(b->first_version + index);
     req.updateType = differential ? UpdateType::Differential : UpdateType::Full;
-    std::vector<AuthorizationData> entries;
-    entries.reserve(to - from);
-    for (auto i = from; i < to; ++i) {
-        entries.push_back(entry_of(b->tags[i]));
-    }
-    req.localAuthorizationList = std::move(entries);
+    req.localAuthorizationList = std::vector<AuthorizationData>(b->entries.begin() + static_cast<std::ptrdiff_t>(from),
+                                                                b->entries.begin() + static_cast<std::ptrdiff_t>(to));
     const std::string what =
         std::string(differential ? "Differential" : "Full") + " update to version " + std::to_string(req.listVersion) +
         " with " + std::to_string(to - from) + " id tags" +
         (b->pieces > 1 ? " (piece " + std::to_string(index + 1) + " of " + std::to_string(b->pieces) +
                              ", SendLocalListMaxLength " + std::to_string(b->per_piece) + ")"
-                       : std::string());
+                       : std::string()) +
+        " for group \"" + b->group + "\"";
     peer->call(req, [this, id, limits, b, index, what, alive = alive_](ocpp::CallOutcome<SendLocalListConf> out) {
         if (!*alive) {
             return;
@@ -268,22 +324,22 @@ void LocalLists::send_piece(const std::string& id, Limits limits, std::shared_pt
                 return send_piece(id, limits, b, index + 1);
             }
             // The version is the charger's only once the last piece is in.
-            return finish(id, b->version, "Accepted", b->note + what + " accepted");
+            return finish(id, b->version, "Accepted", b->note + what + " accepted", b->group);
         }
         // Only a sync that began as Differential falls back to Full (a Full one refused again ends here, no loop).
         if (b->differential && (status == UpdateStatus::VersionMismatch || status == UpdateStatus::Failed)) {
             // The charger does not hold what we thought: it gets the whole list.
             const std::string again = what + " answered " + to_string(status) + "; ";
             db_.run<db::LocalListContent>(
-                [](store::Connection& db) { return db::local_list_full(db); },
-                [this, id, limits, again, alive](ocpp::Result<db::LocalListContent> full) {
+                [group = b->group](store::Connection& db) { return db::local_list_full(db, group); },
+                [this, id, limits, again, group = b->group, alive](ocpp::Result<db::LocalListContent> full) {
                     if (!*alive) {
                         return;
                     }
                     if (!full) {
                         return finish(id, -2, "failed", again + "the list could not be read: " + full.error().message);
                     }
-                    send(id, limits, std::move(*full), false, again);
+                    send(id, group, limits, std::move(*full), false, again);
                 });
             return;
         }
@@ -291,19 +347,25 @@ void LocalLists::send_piece(const std::string& id, Limits limits, std::shared_pt
     });
 }
 
-void LocalLists::finish(const std::string& id, std::int64_t version, std::string result, std::string detail) {
-    // version -2: keep the version stored for the charger (it did not change).
+void LocalLists::finish(const std::string& id, std::int64_t version, std::string result, std::string detail,
+                        std::string group) {
+    // version -2: keep the version (and its group) stored for the charger (it did not change).
     db_.run<void>(
-        [id, version, result, detail, at = now_text(loop_.clock())](store::Connection& db) -> ocpp::Result<void> {
+        [id, version, result, detail, group,
+         at = now_text(loop_.clock())](store::Connection& db) -> ocpp::Result<void> {
             db::ChargerListState s;
             s.chargebox_id = id;
             s.version = version;
-            if (version == -2) {
+            s.group = group;
+            if (version == -2 || group.empty()) {
                 auto old = db::charger_list_state(db, id);
                 if (!old) {
                     return old.error();
                 }
-                s.version = *old ? (*old)->version : -1;
+                if (version == -2) {
+                    s.version = *old ? (*old)->version : -1;
+                }
+                s.group = *old ? (*old)->group : std::string();
             }
             s.result = result;
             s.detail = detail;

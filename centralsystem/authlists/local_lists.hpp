@@ -1,16 +1,18 @@
 #pragma once
-// Keeps the chargers' local authorization lists in sync with the id-tag registry (db/local_lists.hpp). One group, the
-// default one: every charger gets the same list. A sync asks the charger for its limits (LocalAuthListMaxLength,
-// SendLocalListMaxLength, LocalAuthListEnabled) and its GetLocalListVersion, then sends what it lacks: the tags changed
-// since its version as a Differential update when the charger holds a version this central system gave it, else the
-// whole list as a Full update; a Differential answered VersionMismatch or Failed is followed by a Full one. More tags
-// than SendLocalListMaxLength go in pieces (the update with the first, Differential updates with the rest, one version
-// apart, the last at the list's version, recorded once it is accepted); a list longer than LocalAuthListMaxLength is
-// not sent and the result says why. Chargers sync when they boot, on request, and after the list's version rose
-// (debounced: one sync of the connected chargers kListChangeDelay after the first change, however many edits came
-// meanwhile; chargers whose lists are disabled or unsupported are left out until they boot or are synced on request).
-// Bounded: one sync per charger at a time (a request meanwhile runs once after it), at most kMaxSyncsRunning at once,
-// the rest queued once each. Everything here runs on the central system's loop.
+// Keeps the chargers' local authorization lists in sync with the id-tag registry (db/local_lists.hpp): each charger
+// gets the list of its group (db/list_groups.hpp), a charger that moved to another group the whole new one. A sync asks
+// the charger for its limits (LocalAuthListMaxLength, SendLocalListMaxLength, LocalAuthListEnabled) and its
+// GetLocalListVersion, then sends what it lacks: the tags changed since its version as a Differential update when the
+// charger holds a version this central system gave it, else the whole list as a Full update (tags taken out of a
+// group's list are Differential entries without idTagInfo, which removes them); a Differential answered VersionMismatch
+// or Failed is followed by a Full one. More tags than SendLocalListMaxLength go in pieces (the update with the first,
+// Differential updates with the rest, one version apart, the last at the list's version, recorded once it is accepted);
+// a list longer than LocalAuthListMaxLength is not sent and the result says why. Chargers sync when they boot, on
+// request, and after the list's version rose (debounced: one sync of the changed groups' connected chargers
+// kListChangeDelay after the first change, however many edits came meanwhile; chargers whose lists are disabled or
+// unsupported are left out until they boot or are synced on request). Bounded: one sync per charger at a time (a
+// request meanwhile runs once after it), at most kMaxSyncsRunning at once, the rest queued once each. Everything here
+// runs on the central system's loop.
 #include <chrono>
 #include <cstddef>
 #include <deque>
@@ -18,11 +20,13 @@
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
+#include <vector>
 
 #include "centralsystem/db/database.hpp"
 #include "centralsystem/db/local_lists.hpp"
 #include "centralsystem/gate/gate.hpp"
 #include "centralsystem/protocol/links.hpp"
+#include "ocpp/v16/messages.hpp"
 
 namespace cs {
 
@@ -46,11 +50,11 @@ public:
     // Queues a sync of one connected charger in operation (full: send the whole list whatever it holds); false when it
     // is not connected or planned (nobody charges at a planned charger).
     bool sync(const std::string& id, bool full = false);
-    // Queues a sync of every connected charger now (on request), also of those whose lists were disabled.
-    void sync_all(bool full = false);
-    // The list's version rose: syncs the connected chargers that keep lists once, kListChangeDelay from the first
-    // change on.
-    void list_changed();
+    // Queues a sync of every connected charger of a group now (on request), also of those whose lists were disabled.
+    void sync_group(const std::string& group, bool full = false);
+    // These groups' versions rose: syncs their connected chargers that keep lists once, kListChangeDelay from the
+    // first change on.
+    void list_changed(const std::vector<std::string>& groups);
     // Whether a sync of this charger is queued or running.
     bool syncing(const std::string& id) const { return running_.count(id) > 0 || waiting_.count(id) > 0; }
 
@@ -62,16 +66,22 @@ private:
     void pump();
     void run(const std::string& id, bool full);
     void decide(const std::string& id, bool full, Limits limits, int charger_version);
-    // What one sync sends: the tags, in pieces of per_piece, at versions first_version .. version.
+    // Syncs the connected ones of these chargers (only those that keep lists unless `all`).
+    void sync_chargers(const std::vector<std::string>& ids, bool full, bool all);
+    // What one sync sends: a group's entries, in pieces of per_piece, at versions first_version .. version.
     struct Batch {
-        std::vector<IdTag> tags;
+        std::string group;
+        std::vector<ocpp::v16::AuthorizationData> entries;
         std::int64_t version = 0, first_version = 0, pieces = 1, per_piece = 1;
         bool differential = false;
         std::string note;
     };
-    void send(const std::string& id, Limits limits, db::LocalListContent content, bool differential, std::string note);
+    void send(const std::string& id, const std::string& group, Limits limits, db::LocalListContent content,
+              bool differential, std::string note);
     void send_piece(const std::string& id, Limits limits, std::shared_ptr<Batch> b, std::int64_t index);
-    void finish(const std::string& id, std::int64_t version, std::string result, std::string detail);
+    // version -2 keeps the stored version and group; otherwise `group` is the group the version is of.
+    void finish(const std::string& id, std::int64_t version, std::string result, std::string detail,
+                std::string group = {});
 
     ocpp::Executor& loop_;
     Database& db_;
@@ -79,12 +89,13 @@ private:
     const HandshakeGate& gate_;
     const ocpp::Logger& log_;
     std::deque<std::string> queue_;
-    std::unordered_map<std::string, bool> waiting_; // queued chargers -> full asked
-    std::unordered_set<std::string> running_;       // syncing now
-    std::unordered_set<std::string> again_full_;    // running chargers that must then sync in full
-    std::unordered_set<std::string> again_;         // running chargers that must then sync again
-    std::unordered_set<std::string> no_list_;       // chargers whose last answer: lists disabled or not supported
-    std::unique_ptr<ocpp::Timer> change_timer_;     // armed while list changes gather
+    std::unordered_map<std::string, bool> waiting_;  // queued chargers -> full asked
+    std::unordered_set<std::string> running_;        // syncing now
+    std::unordered_set<std::string> again_full_;     // running chargers that must then sync in full
+    std::unordered_set<std::string> again_;          // running chargers that must then sync again
+    std::unordered_set<std::string> no_list_;        // chargers whose last answer: lists disabled or not supported
+    std::unique_ptr<ocpp::Timer> change_timer_;      // armed while list changes gather
+    std::unordered_set<std::string> changed_groups_; // groups whose versions rose while the timer is armed
     bool change_armed_ = false;
     std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };

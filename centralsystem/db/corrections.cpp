@@ -140,6 +140,7 @@ Result<Correction> delete_charger(Connection& db, std::string_view id, std::stri
     // its set-up is keyed by Chargebox ID alone.
     for (const char* sql :
          {"DELETE FROM local_list_chargers WHERE chargebox_id = ?1", "DELETE FROM reservations WHERE chargebox_id = ?1",
+          "DELETE FROM list_group_members WHERE chargebox_id = ?1",
           "DELETE FROM charger_decommissions WHERE chargebox_id = ?1",
           "DELETE FROM chargers WHERE chargebox_id = ?1"}) {
         if (auto r = db.run(sql, id); !r) {

@@ -2,6 +2,7 @@
 #include "centralsystem/db/cluster.hpp"
 #include "centralsystem/db/corrections.hpp"
 #include "centralsystem/db/hardware_models.hpp"
+#include "centralsystem/db/list_groups.hpp"
 #include "centralsystem/db/local_lists.hpp"
 #include "centralsystem/db/operations.hpp"
 #include "centralsystem/db/queries.hpp"
@@ -41,6 +42,9 @@ Result<void> migrate_tracks(Connection& db) {
     }
     if (auto lists = migrate_local_lists(db); !lists) {
         return lists;
+    }
+    if (auto groups = migrate_list_groups(db); !groups) { // local-list groups (db/list_groups.cpp), after the lists
+        return groups;
     }
     if (auto corrections = migrate_corrections(db); !corrections) { // audit trail (db/corrections.cpp)
         return corrections;

@@ -34,4 +34,35 @@ void ServedFiles::keep(const std::string& name, std::shared_ptr<const std::strin
     }
 }
 
+ServedFiles::Wait ServedFiles::wait(const std::string& name, Waiter done) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto [it, first] = reading_.try_emplace(name);
+    if (first) {
+        it->second.push_back(std::move(done));
+        return Wait::Read;
+    }
+    if (it->second.size() >= kMaxWaiters) {
+        return Wait::Full;
+    }
+    it->second.push_back(std::move(done));
+    return Wait::Joined;
+}
+
+void ServedFiles::loaded(const std::string& name, Content content) {
+    if (content) {
+        keep(name, *content);
+    }
+    std::vector<Waiter> waiters;
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        if (auto it = reading_.find(name); it != reading_.end()) {
+            waiters = std::move(it->second);
+            reading_.erase(it);
+        }
+    }
+    for (auto& w : waiters) {
+        w(content);
+    }
+}
+
 } // namespace cs::operations

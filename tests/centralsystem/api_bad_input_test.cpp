@@ -267,14 +267,56 @@ std::vector<Bad> other_cases() {
     };
 }
 
+std::vector<Bad> list_group_cases() {
+    const std::string L = "/api/v1/local-lists", D = L + "/default";
+    std::string many;
+    for (int i = 0; i <= 1000; ++i) {
+        many += (i > 0 ? ",\"BI-1\"" : "\"BI-1\"");
+    }
+    return {
+        {"POST", L, "{", 400, "body", "not valid JSON"},
+        {"POST", L, "{}", 422, "name", "is required"},
+        {"POST", L, R"({"name":""})", 422, "name", "must not be empty"},
+        {"POST", L, R"({"name":5})", 422, "name", "must be a string"},
+        {"POST", L, R"({"name":")" + std::string(33, 'g') + "\"}", 422, "name", "at most 32"},
+        {"POST", L, R"({"name":"a b"})", 422, "name", "may hold only"},
+        {"POST", L, R"({"name":"g","idTags":"some"})", 422, "idTags", "\"all\""},
+        {"POST", L, R"({"name":"g","description":")" + std::string(201, 'd') + "\"}", 422, "description",
+         "at most 200"},
+        {"POST", L, R"({"name":"g","colour":1})", 422, "colour", "unknown field"},
+        {"POST", L, R"({"name":"default"})", 409, "name", "exists"},
+        {"GET", L + "/nosuch", "", 404, "group", "no local-list group"},
+        {"PATCH", D, R"({"name":"other"})", 409, "name", "keeps its name"},
+        {"PATCH", L + "/nosuch", "{}", 404, "group", "no local-list group"},
+        {"PATCH", D, R"({"idTags":1})", 422, "idTags", "must be a string"},
+        {"PATCH", D, R"({"name":"x y"})", 422, "name", "may hold only"},
+        {"DELETE", D, "", 409, "group", "every other charger"},
+        {"DELETE", L + "/nosuch", "", 404, "group", "no local-list group"},
+        {"POST", D + "/chargers", "{}", 422, "chargeBoxIds", "is required"},
+        {"POST", D + "/chargers", R"({"chargeBoxIds":"BI-1"})", 422, "chargeBoxIds", "must be an array"},
+        {"POST", D + "/chargers", R"({"chargeBoxIds":[5]})", 422, "chargeBoxIds/0", "must be a string"},
+        {"POST", D + "/chargers", R"({"chargeBoxIds":["BI-1","bad id!"]})", 422, "chargeBoxIds/1", ""},
+        {"POST", D + "/chargers", R"({"chargeBoxIds":["NOSUCH"]})", 422, "chargeBoxIds/0", "no charger"},
+        {"POST", D + "/chargers", "{\"chargeBoxIds\":[" + many + "]}", 422, "chargeBoxIds", "at most 1000"},
+        {"POST", L + "/nosuch/chargers", R"({"chargeBoxIds":["BI-1"]})", 404, "group", "no local-list group"},
+        {"POST", D + "/idtags", "{}", 422, "add", "give the id tags"},
+        {"POST", D + "/idtags", R"({"add":["BI-TAG","NOPE"]})", 422, "add/1", "no id tag"},
+        {"POST", D + "/idtags", R"({"add":[""]})", 422, "add/0", "1 to 20"},
+        {"POST", D + "/idtags", R"({"remove":[1]})", 422, "remove/0", "must be a string"},
+        {"POST", D + "/idtags", R"({"add":["BI-TAG"],"x":1})", 422, "x", "unknown field"},
+        {"POST", D + "/sync", R"({"chargeBoxId":"BI-1","full":1})", 422, "full", ""},
+    };
+}
+
 class BadInput : public CentralSystemBinary {
 protected:
     // What the API shows of everything stored, read back in one string.
     std::string snapshot() {
         std::string out;
-        for (const std::string& path : {kChargersUrl, kChargersUrl + "/BI-1", kChargersUrl + "/BI-1/prices",
-                                        kChargersUrl + "/BI-1/transactions?meterValues=true",
-                                        std::string("/api/v1/idtags"), std::string("/api/v1/notifications")}) {
+        for (const std::string& path :
+             {kChargersUrl, kChargersUrl + "/BI-1", kChargersUrl + "/BI-1/prices",
+              kChargersUrl + "/BI-1/transactions?meterValues=true", std::string("/api/v1/idtags"),
+              std::string("/api/v1/notifications"), std::string("/api/v1/local-lists")}) {
             const auto r = api("GET", path);
             EXPECT_EQ(r.status, 200) << path << ": " << r.body;
             out += path + " " + r.body + "\n";
@@ -296,7 +338,7 @@ TEST_F(BadInput, EveryHandlerAnswers4xxNamingTheFieldAndNothingChanges) {
     const std::string before = snapshot();
 
     std::vector<Bad> cases;
-    for (auto part : {charger_cases(), commission_cases(), price_cases(), other_cases()}) {
+    for (auto part : {charger_cases(), commission_cases(), price_cases(), other_cases(), list_group_cases()}) {
         cases.insert(cases.end(), part.begin(), part.end());
     }
     for (auto& c : cases) {

@@ -34,6 +34,9 @@ const std::map<std::string, std::string> kNotProvoked = {
      "the test's controlled charger does not answer GetCompositeSchedule"},
     {"GET /api/v1/chargers/{chargeBoxId}/connectors/{connectorId}/composite-schedule 502",
      "the test's controlled charger does not answer GetCompositeSchedule"},
+    {"POST /api/v1/local-lists/{group}/chargers 409", "a group is full at 10,000 chargers (list_groups_store_test)"},
+    {"POST /api/v1/local-lists/{group}/idtags 409",
+     "a group is full at 10,000 assigned id tags (list_groups_store_test)"},
 };
 
 class OpenApi : public CentralSystemBinary {
@@ -662,6 +665,55 @@ TEST_F(OpenApi, DocumentMatchesTheServer) {
                            EXPECT_EQ(api("POST", C, R"({"chargeBoxId":"OA-LL-OFF"})").status, 201);
                            return api("POST", L + "/default/sync", R"({"chargeBoxId":"OA-LL-OFF"})");
                        }});
+    // Local-list groups: OA-G1 made by the 201 recipe, the rest refer to it or to groups that do not exist.
+    const std::string G = L + "/OA-G1";
+    recipes.push_back({"POST /api/v1/local-lists 201", [&] { return api("POST", L, R"({"name":"OA-G1"})"); }});
+    recipes.push_back({"POST /api/v1/local-lists 400", [&] { return api("POST", L, "{"); }});
+    recipes.push_back({"POST /api/v1/local-lists 409", [&] { return api("POST", L, R"({"name":"default"})"); }});
+    recipes.push_back({"POST /api/v1/local-lists 413", [&] { return api("POST", L, "{" + big + "}"); }});
+    recipes.push_back({"POST /api/v1/local-lists 422", [&] { return api("POST", L, R"({"name":"a b"})"); }});
+    recipes.push_back({"GET /api/v1/local-lists/{group} 200", [&] { return api("GET", L + "/default"); }});
+    recipes.push_back({"GET /api/v1/local-lists/{group} 404", [&] { return api("GET", L + "/nosuch"); }});
+    recipes.push_back({"PATCH /api/v1/local-lists/{group} 200", [&] {
+                           EXPECT_EQ(api("POST", L, R"({"name":"OA-G2"})").status, 201);
+                           return api("PATCH", L + "/OA-G2", R"({"description":"depot"})");
+                       }});
+    recipes.push_back({"PATCH /api/v1/local-lists/{group} 400", [&] { return api("PATCH", G, "["); }});
+    recipes.push_back({"PATCH /api/v1/local-lists/{group} 404", [&] { return api("PATCH", L + "/nosuch", "{}"); }});
+    recipes.push_back(
+        {"PATCH /api/v1/local-lists/{group} 409", [&] { return api("PATCH", L + "/default", R"({"name":"x"})"); }});
+    recipes.push_back({"PATCH /api/v1/local-lists/{group} 413", [&] { return api("PATCH", G, "{" + big + "}"); }});
+    recipes.push_back(
+        {"PATCH /api/v1/local-lists/{group} 422", [&] { return api("PATCH", G, R"({"idTags":"some"})"); }});
+    recipes.push_back({"DELETE /api/v1/local-lists/{group} 200", [&] {
+                           EXPECT_EQ(api("POST", L, R"({"name":"OA-G3"})").status, 201);
+                           return api("DELETE", L + "/OA-G3");
+                       }});
+    recipes.push_back({"DELETE /api/v1/local-lists/{group} 404", [&] { return api("DELETE", L + "/nosuch"); }});
+    recipes.push_back({"DELETE /api/v1/local-lists/{group} 409", [&] { return api("DELETE", L + "/default"); }});
+    recipes.push_back({"POST /api/v1/local-lists/{group}/chargers 200", [&] {
+                           EXPECT_EQ(api("POST", C, R"({"chargeBoxId":"OA-LL-G"})").status, 201);
+                           return api("POST", G + "/chargers", R"({"chargeBoxIds":["OA-LL-G"]})");
+                       }});
+    recipes.push_back(
+        {"POST /api/v1/local-lists/{group}/chargers 400", [&] { return api("POST", G + "/chargers", "x"); }});
+    recipes.push_back({"POST /api/v1/local-lists/{group}/chargers 404",
+                       [&] { return api("POST", L + "/nosuch/chargers", R"({"chargeBoxIds":[]})"); }});
+    recipes.push_back({"POST /api/v1/local-lists/{group}/chargers 413",
+                       [&] { return api("POST", G + "/chargers", "{" + big + "}"); }});
+    recipes.push_back({"POST /api/v1/local-lists/{group}/chargers 422",
+                       [&] { return api("POST", G + "/chargers", R"({"chargeBoxIds":["NOSUCH-CB"]})"); }});
+    recipes.push_back({"POST /api/v1/local-lists/{group}/idtags 200", [&] {
+                           EXPECT_EQ(api("POST", "/api/v1/idtags", R"({"idTag":"OA-LL-TAG"})").status / 100, 2);
+                           return api("POST", G + "/idtags", R"({"add":["OA-LL-TAG"]})");
+                       }});
+    recipes.push_back({"POST /api/v1/local-lists/{group}/idtags 400", [&] { return api("POST", G + "/idtags", "1"); }});
+    recipes.push_back({"POST /api/v1/local-lists/{group}/idtags 404",
+                       [&] { return api("POST", L + "/nosuch/idtags", R"({"add":["OA-LL-TAG"]})"); }});
+    recipes.push_back(
+        {"POST /api/v1/local-lists/{group}/idtags 413", [&] { return api("POST", G + "/idtags", "{" + big + "}"); }});
+    recipes.push_back({"POST /api/v1/local-lists/{group}/idtags 422",
+                       [&] { return api("POST", G + "/idtags", R"({"add":["NO-SUCH-TAG"]})"); }});
     recipes.push_back({"POST /api/v1/ca/import 200", [&] {
                            ocpp::pki::Subject s;
                            s.common_name = "OpenAPI Root";

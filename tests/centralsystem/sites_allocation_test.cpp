@@ -160,6 +160,18 @@ TEST(NodeBudget, NodesTogetherNeverExceedTheSiteLimit) {
     EXPECT_DOUBLE_EQ(node_budget(100, 1), 100);
 }
 
+TEST(NodeBudget, AWholeTenthPerNodeIsNotLostToBinaryFractions) {
+    // 48.3 / 3 is 16.099999999999998 in binary: the budget is still 16.1 A, and 2.4 A on 3 nodes 0.8 A each.
+    EXPECT_DOUBLE_EQ(node_budget(48.3, 3), 16.1);
+    EXPECT_DOUBLE_EQ(node_budget(2.4, 3), 0.8);
+    for (int tenths = 1; tenths <= 1000; ++tenths) {
+        for (std::size_t nodes = 1; nodes <= 8; ++nodes) {
+            const double each = tenths / 10.0;
+            EXPECT_DOUBLE_EQ(node_budget(each * static_cast<double>(nodes), nodes), each) << each << " " << nodes;
+        }
+    }
+}
+
 TEST(NodeBudget, NothingBeforeTheLiveNodesAreKnown) {
     EXPECT_DOUBLE_EQ(node_budget(100, 0), 0);
 }

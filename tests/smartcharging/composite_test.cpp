@@ -77,6 +77,34 @@ TEST(Composite, NoProfileMeansTheHardwareLimit) {
     EXPECT_EQ(composite(s, 0, t0(), 3600, ChargingRateUnitType::W), (Periods{{0, 22000}}));
 }
 
+TEST(Composite, AmperesGoThroughWattsWithoutLoss) {
+    // Every tenth of an ampere from 0.1 A to 80 A, as a ChargePointMaxProfile on a connector whose hardware is above
+    // it, reads back exactly in A (no 16 A -> 15.9 A through W).
+    for (int tenths = 1; tenths <= 800; ++tenths) {
+        const double amps = tenths / 10.0;
+        auto l = limits();
+        l.connector_max_w = 100 * kW3;
+        ProfileStore s(l);
+        ASSERT_TRUE(s.set(0, max_profile(1, 0, {{0, amps}})).accepted()) << amps;
+        EXPECT_EQ(composite(s, 1, t0(), 60), (Periods{{0, amps}})) << amps;
+        EXPECT_EQ(composite(s, 0, t0(), 60), (Periods{{0, amps}})) << amps;
+    }
+}
+
+TEST(Composite, AnElevenKilowattConnectorBindsBelowASixteenAmpereCap) {
+    // 11,000 W on 3 x 230 V is 15.94 A: the hardware, not the 16 A profile, is the limit, shown to one decimal. A
+    // "16 A" connector is 11.04 kW.
+    auto l = limits();
+    l.connector_max_w = 11000;
+    ProfileStore eleven(l);
+    ASSERT_TRUE(eleven.set(0, max_profile(1, 0, {{0, 16}})).accepted());
+    EXPECT_EQ(composite(eleven, 1, t0(), 60), (Periods{{0, 15.9}}));
+    l.connector_max_w = 16 * kW3;
+    ProfileStore sixteen(l);
+    ASSERT_TRUE(sixteen.set(0, max_profile(1, 0, {{0, 16}})).accepted());
+    EXPECT_EQ(composite(sixteen, 1, t0(), 60), (Periods{{0, 16}}));
+}
+
 TEST(Composite, AnswersTheRequestedWindowOnly) {
     ProfileStore s(limits());
     ASSERT_TRUE(s.set(1, default_profile(1, 0, {{0, 16}, {600, 8}, {1200, 6}})).accepted());

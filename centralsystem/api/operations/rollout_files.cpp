@@ -3,6 +3,7 @@
 // chargers of a job at an address holding the job's unguessable token.
 #include "centralsystem/api/operations/operations.hpp"
 #include "centralsystem/api/security/firmware.hpp"
+#include "centralsystem/api/served_download.hpp"
 #include "centralsystem/db/operations.hpp"
 #include "centralsystem/files/file_store.hpp"
 
@@ -132,47 +133,7 @@ void serve_rollout_file(CentralSystem& cs, const std::string& rest, const HttpRe
                         if (!*r) {
                             return respond(json_error(404, "no firmware is served at this address"));
                         }
-                        const auto& file = **r;
-                        auto answer = [respond, name = file.name](std::shared_ptr<const std::string> content) {
-                            HttpResponse out;
-                            out.headers.emplace_back("Content-Type", "application/octet-stream");
-                            out.headers.emplace_back("Content-Disposition", "attachment; filename=\"" + name + "\"");
-                            // Streamed from the one shared copy: a thousand chargers downloading at once hold no copies
-                            // of it.
-                            out.stream = std::make_shared<ocpp::net::HttpBodyStream>();
-                            out.stream->size = content->size();
-                            out.stream->read = [content](std::uint64_t offset, std::size_t max, std::string& piece) {
-                                piece.append(*content, static_cast<std::size_t>(offset), max);
-                                return true;
-                            };
-                            respond(std::move(out));
-                        };
-                        if (auto held = cs.served_files().find(file.stored_name)) {
-                            return answer(std::move(held));
-                        }
-                        const bool queued = cs.background().submit<ocpp::Result<std::shared_ptr<const std::string>>>(
-                            [&cs, files = cs.files(), name = file.stored_name](
-                                const std::atomic<bool>&) -> ocpp::Result<std::shared_ptr<const std::string>> {
-                                auto content = files->read(name);
-                                if (!content) {
-                                    return content.error();
-                                }
-                                auto shared = std::make_shared<const std::string>(std::move(*content));
-                                cs.served_files().keep(name, shared);
-                                return shared;
-                            },
-                            cs.loop(),
-                            [respond, answer](ocpp::Result<std::shared_ptr<const std::string>> content) {
-                                if (!content) {
-                                    return respond(
-                                        json_error(content.error().kind == ocpp::ErrorKind::NotFound ? 410 : 503,
-                                                   content.error().message));
-                                }
-                                answer(std::move(*content));
-                            });
-                        if (!queued) {
-                            respond(json_error(503, "the file store is busy; try again"));
-                        }
+                        serve_held_file(cs, (*r)->stored_name, (*r)->name, respond);
                     });
 }
 

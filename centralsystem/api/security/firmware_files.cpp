@@ -5,6 +5,7 @@
 #include <map>
 
 #include "centralsystem/api/security/firmware.hpp"
+#include "centralsystem/api/served_download.hpp"
 #include "centralsystem/files/file_store.hpp"
 #include "ocpp/http/query.hpp"
 #include "ocpp/pki/pki.hpp"
@@ -269,46 +270,8 @@ void serve_firmware_file(CentralSystem& cs, const std::string& rest, const HttpR
             if (firmware_update_ended(update)) {
                 return respond(json_error(410, "this firmware update has ended"));
             }
-            // Streamed from one shared in-memory copy, like a roll-out file: a hundred chargers downloading the same
-            // firmware at once hold no copies of it and read it from disk once.
-            auto answer = [respond, name = firmware.name](std::shared_ptr<const std::string> content) {
-                HttpResponse out;
-                out.headers.emplace_back("Content-Type", "application/octet-stream");
-                out.headers.emplace_back("Content-Disposition", "attachment; filename=\"" + name + "\"");
-                out.stream = std::make_shared<ocpp::net::HttpBodyStream>();
-                out.stream->size = content->size();
-                out.stream->read = [content](std::uint64_t offset, std::size_t max, std::string& piece) {
-                    piece.append(*content, static_cast<std::size_t>(offset), max);
-                    return true;
-                };
-                respond(std::move(out));
-            };
-            if (auto held = cs.served_files().find(firmware.stored_name)) {
-                return answer(std::move(held));
-            }
-            using Shared = std::shared_ptr<const std::string>;
-            const bool queued = cs.background().submit<ocpp::Result<Shared>>(
-                [&cs, files = cs.files(),
-                 name = firmware.stored_name](const std::atomic<bool>&) -> ocpp::Result<Shared> {
-                    auto content = files->read(name);
-                    if (!content) {
-                        return content.error();
-                    }
-                    auto shared = std::make_shared<const std::string>(std::move(*content));
-                    cs.served_files().keep(name, shared);
-                    return shared;
-                },
-                cs.loop(),
-                [respond, answer](ocpp::Result<Shared> content) {
-                    if (!content) {
-                        return respond(json_error(content.error().kind == ocpp::ErrorKind::NotFound ? 410 : 503,
-                                                  content.error().message));
-                    }
-                    answer(std::move(*content));
-                });
-            if (!queued) {
-                respond(json_error(503, "the file store is busy; try again"));
-            }
+            // Streamed from one shared in-memory copy, like a roll-out file, read from disk once.
+            serve_held_file(cs, firmware.stored_name, firmware.name, respond);
         });
 }
 
