@@ -294,11 +294,13 @@ int run(int argc, char** argv) {
     if (store::is_shared_database(o.db)) {
         // Nodes on one database form a cluster: leases, charger ownership, commands forwarded to the owner.
         // Two processes under one id would share their chargers' ownership rows: the second one does not start.
-        if (auto claimed = cluster::claim_node_id(cluster_config(o, server->port()), *worker, *loop); !claimed) {
+        cluster::ClusterConfig node = cluster_config(o, server->port());
+        node.instance = cluster::new_instance_token();
+        if (auto claimed = cluster::claim_node_id(node, *worker, *loop, say); !claimed) {
             say(claimed.error().message);
             return 1;
         }
-        central->enable_cluster(cluster_config(o, server->port()));
+        central->enable_cluster(node);
         loop->post([&central] { central->start_cluster(); });
     }
     const std::string s = sc.tls ? "s" : "";

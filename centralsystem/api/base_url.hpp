@@ -11,10 +11,14 @@
 namespace cs::api {
 
 // Whether the client reached this server over TLS: on a TLS listener, or through a TLS-terminating proxy that says
-// so (the first X-Forwarded-Proto value, in any case).
+// so (the first X-Forwarded-Proto value, in any case) and is one of --trusted-proxy: anyone else's header is their
+// own word about themselves.
 inline bool came_over_tls(const ocpp::net::HttpRequest& req) {
     if (req.secure) {
         return true;
+    }
+    if (!req.from_trusted_proxy) {
+        return false;
     }
     const std::string_view proto = req.header("x-forwarded-proto");
     const std::string_view first = proto.substr(0, proto.find(','));

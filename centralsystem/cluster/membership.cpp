@@ -1,7 +1,10 @@
 #include "centralsystem/cluster/membership.hpp"
 
 #include <algorithm>
+#include <cstdio>
 #include <future>
+#include <random>
+#include <thread>
 
 namespace cs::cluster {
 
@@ -10,35 +13,71 @@ bool lease_healthy(std::optional<std::int64_t> last_renewed_ms, bool last_failed
     return last_renewed_ms && !last_failed && now_ms - *last_renewed_ms < lease.count();
 }
 
-ocpp::Result<void> claim_node_id(const ClusterConfig& config, store::StoreWorker& worker, ocpp::Executor& loop) {
-    const auto now =
-        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-            .count();
-    // Kept alive by the job: the answer arrives on the worker thread (the loop does not run yet).
+namespace {
+
+std::int64_t wall_ms_now() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+// One claim through the store worker (the loop does not run yet, so the answer is awaited here).
+ocpp::Result<std::optional<db::LeaseHolder>> claim_once(const ClusterConfig& config, store::StoreWorker& worker,
+                                                        ocpp::Executor& loop, std::int64_t now) {
     auto answer = std::make_shared<std::promise<ocpp::Result<std::optional<db::LeaseHolder>>>>();
     auto result = answer->get_future();
     const bool queued = worker.submit<bool>(
         [config, now, answer](store::Connection& db) -> ocpp::Result<bool> {
-            auto claimed = db::claim_lease(db, config.node_id, config.address, now, now + config.lease.count());
+            auto claimed =
+                db::claim_lease(db, config.node_id, config.address, config.instance, now, now + config.lease.count());
             const bool ok = claimed.ok();
             answer->set_value(std::move(claimed));
             return ok;
         },
         loop, [](ocpp::Result<bool>) {});
     if (!queued || result.wait_for(std::chrono::seconds(30)) != std::future_status::ready) {
-        return ocpp::make_error("--node-id " + config.node_id + ": the database did not answer within 30 s");
+        return ocpp::make_error(ocpp::ErrorKind::Io, "the database did not answer within 30 s");
     }
-    auto holder = result.get();
-    if (!holder) {
-        return ocpp::make_error("--node-id " + config.node_id + ": " + holder.error().message);
+    return result.get();
+}
+
+} // namespace
+
+std::string new_instance_token() {
+    std::random_device random;
+    std::string token;
+    for (int i = 0; i < 4; ++i) {
+        char part[9];
+        std::snprintf(part, sizeof part, "%08x", static_cast<unsigned>(random()));
+        token += part;
     }
-    if (*holder) {
+    return token;
+}
+
+ocpp::Result<void> claim_node_id(const ClusterConfig& config, store::StoreWorker& worker, ocpp::Executor& loop,
+                                 const std::function<void(const std::string&)>& waiting) {
+    for (int attempt = 0;; ++attempt) {
+        const std::int64_t now = wall_ms_now();
+        auto holder = claim_once(config, worker, loop, now);
+        if (!holder) {
+            return ocpp::make_error("--node-id " + config.node_id + ": " + holder.error().message);
+        }
+        if (!*holder) {
+            return {};
+        }
         const std::int64_t left_ms = std::max<std::int64_t>(0, (*holder)->lease_until_ms - now);
+        if (attempt == 0 && left_ms <= config.lease.count()) {
+            // A crashed process's lease (or a live twin's, which it renews meanwhile): wait it out once.
+            if (waiting) {
+                waiting("--node-id " + config.node_id + ": waiting " + std::to_string((left_ms + 999) / 1000) +
+                        " s for the lease of the process at " + (*holder)->address + " to run out");
+            }
+            std::this_thread::sleep_for(std::chrono::milliseconds(left_ms + 250));
+            continue;
+        }
         return ocpp::make_error("--node-id " + config.node_id + " is in use by a live node at " + (*holder)->address +
                                 " (its lease runs " + std::to_string((left_ms + 999) / 1000) +
                                 " s more): give every node its own --node-id");
     }
-    return {};
 }
 
 Membership::Membership(ClusterConfig config, ocpp::Executor& loop, Database& db, ChargerLinks& links,
@@ -151,12 +190,12 @@ void Membership::tick() {
         return; // the store is slow: one renewal in flight at a time
     }
     ticking_ = true;
-    const std::string node = config_.node_id, address = config_.address;
+    const std::string node = config_.node_id, address = config_.address, instance = config_.instance;
     const std::int64_t now = now_ms();
     const std::int64_t until = now + config_.lease.count();
     db_.run<Snapshot>(
-        [node, address, now, until](store::Connection& db) -> ocpp::Result<Snapshot> {
-            if (auto r = db::renew_lease(db, node, address, now, until); !r) {
+        [node, address, instance, now, until](store::Connection& db) -> ocpp::Result<Snapshot> {
+            if (auto r = db::renew_lease(db, node, address, instance, now, until); !r) {
                 return r.error();
             }
             Snapshot snap;

@@ -28,6 +28,7 @@ struct ClusterConfig {
     std::string secret;                     // authenticates requests forwarded between nodes; empty: no forwarding
     std::chrono::milliseconds lease{10000}; // how long the node counts as alive after its last renewal
     std::chrono::milliseconds renew_every{1000};
+    std::string instance; // random per process: tells two processes under one id apart (set by claim_node_id's caller)
 };
 
 // A node is healthy while its last lease renewal succeeded and is younger than the lease: otherwise the other nodes
@@ -36,8 +37,13 @@ bool lease_healthy(std::optional<std::int64_t> last_renewed_ms, bool last_failed
                    std::chrono::milliseconds lease);
 
 // Takes this node's id for its lease before it serves anything (call once, before the loop runs; waits up to 30 s
-// for the store). An error naming the id and the other node's address when a live node elsewhere holds the id.
-ocpp::Result<void> claim_node_id(const ClusterConfig& config, store::StoreWorker& worker, ocpp::Executor& loop);
+// for the store). A lease another process still holds is waited out once, when it runs out within one lease (the
+// same node restarted after a crash: `waiting` is told why); an error naming the id and the holder's address when a
+// live process keeps it.
+ocpp::Result<void> claim_node_id(const ClusterConfig& config, store::StoreWorker& worker, ocpp::Executor& loop,
+                                 const std::function<void(const std::string&)>& waiting = {});
+// A random instance token for ClusterConfig::instance (32 hex digits).
+std::string new_instance_token();
 
 class Membership {
 public:

@@ -37,28 +37,44 @@ Result<void> migrate_cluster(Connection& db) {
             connected INTEGER NOT NULL DEFAULT 1,
             last_seen {int64} NOT NULL);
         CREATE INDEX cluster_owners_by_node ON cluster_owners(node_id);
+    )sql"),
+                                                // Which process holds a node's lease (random per start).
+                                                store::portable_migration(2, R"sql(
+        ALTER TABLE cluster_nodes ADD COLUMN instance TEXT NOT NULL DEFAULT '';
     )sql")});
 }
 
-Result<void> renew_lease(Connection& db, const std::string& node, const std::string& address, std::int64_t now_ms,
-                         std::int64_t lease_until_ms) {
-    return db.run("INSERT INTO cluster_nodes(node_id, address, started, lease_until) VALUES(?1, ?2, ?3, ?4) "
-                  "ON CONFLICT(node_id) DO UPDATE SET address = excluded.address, lease_until = excluded.lease_until",
-                  node, address, now_ms, lease_until_ms);
+Result<void> renew_lease(Connection& db, const std::string& node, const std::string& address,
+                         const std::string& instance, std::int64_t now_ms, std::int64_t lease_until_ms) {
+    auto renewed = db.first(
+        [](const store::Statement& q) { return q.text(0); },
+        "INSERT INTO cluster_nodes(node_id, address, started, lease_until, instance) VALUES(?1, ?2, ?3, ?4, ?5) "
+        "ON CONFLICT(node_id) DO UPDATE SET address = excluded.address, lease_until = excluded.lease_until "
+        "WHERE cluster_nodes.instance = excluded.instance RETURNING node_id",
+        node, address, now_ms, lease_until_ms, instance);
+    if (!renewed) {
+        return renewed.error();
+    }
+    if (!*renewed) {
+        return ocpp::make_error(ocpp::ErrorKind::Invalid,
+                                "another process took the lease of --node-id " + node + ": this one no longer serves");
+    }
+    return {};
 }
 
 Result<std::optional<LeaseHolder>> claim_lease(Connection& db, const std::string& node, const std::string& address,
-                                               std::int64_t now_ms, std::int64_t lease_until_ms) {
-    // One statement: of two nodes starting at once under one id, the second finds the first's row (locked until its
-    // transaction ends) and takes it only when that lease has lapsed or names the same address (a restart).
-    auto claimed =
-        db.first([](const store::Statement& q) { return q.text(0); },
-                 "INSERT INTO cluster_nodes(node_id, address, started, lease_until) VALUES(?1, ?2, ?3, ?4) "
-                 "ON CONFLICT(node_id) DO UPDATE SET address = excluded.address, started = excluded.started, "
-                 "lease_until = excluded.lease_until "
-                 "WHERE cluster_nodes.lease_until <= ?3 OR cluster_nodes.address = excluded.address "
-                 "RETURNING node_id",
-                 node, address, now_ms, lease_until_ms);
+                                               const std::string& instance, std::int64_t now_ms,
+                                               std::int64_t lease_until_ms) {
+    // One statement: of two processes starting at once under one id, the second finds the first's row (locked until
+    // its transaction ends) and takes it only when that lease has lapsed.
+    auto claimed = db.first(
+        [](const store::Statement& q) { return q.text(0); },
+        "INSERT INTO cluster_nodes(node_id, address, started, lease_until, instance) VALUES(?1, ?2, ?3, ?4, ?5) "
+        "ON CONFLICT(node_id) DO UPDATE SET address = excluded.address, started = excluded.started, "
+        "lease_until = excluded.lease_until, instance = excluded.instance "
+        "WHERE cluster_nodes.lease_until <= ?3 OR cluster_nodes.instance = excluded.instance "
+        "RETURNING node_id",
+        node, address, now_ms, lease_until_ms, instance);
     if (!claimed) {
         return claimed.error();
     }

@@ -17,18 +17,22 @@ using store::Connection;
 
 Result<void> migrate_cluster(Connection& db);
 
-// Renews (or starts) a node's lease until `lease_until_ms` and records the address its API is reached at.
-Result<void> renew_lease(Connection& db, const std::string& node, const std::string& address, std::int64_t now_ms,
-                         std::int64_t lease_until_ms);
-// The lease's holder when a node with this id is still alive at another address.
+// Renews (or starts) a node's lease until `lease_until_ms` and records the address its API is reached at; only while
+// the lease is this process's (`instance`): an error of kind Invalid when another process under the same id took it.
+Result<void> renew_lease(Connection& db, const std::string& node, const std::string& address,
+                         const std::string& instance, std::int64_t now_ms, std::int64_t lease_until_ms);
+// The lease's holder when a live process holds the id.
 struct LeaseHolder {
     std::string address;
     std::int64_t lease_until_ms = 0;
 };
-// A node starting: takes the id's lease like renew_lease, unless a live node at another address holds it (two
-// processes under one id would share their chargers' ownership rows); then nothing changes and the holder comes back.
+// A process starting: takes the id's lease for `instance` (random per process) when no live process holds it (none
+// ever did, it stopped cleanly, or its lease lapsed); else nothing changes and the holder comes back. Two processes
+// under one id would share their chargers' ownership rows, so a live lease is never taken over, not even at the same
+// address: a node restarted after a crash waits for its old lease to lapse.
 Result<std::optional<LeaseHolder>> claim_lease(Connection& db, const std::string& node, const std::string& address,
-                                               std::int64_t now_ms, std::int64_t lease_until_ms);
+                                               const std::string& instance, std::int64_t now_ms,
+                                               std::int64_t lease_until_ms);
 // A node stopping cleanly: its lease ends now and the chargers it held are no longer connected.
 Result<void> end_lease(Connection& db, const std::string& node, std::int64_t now_ms);
 

@@ -20,6 +20,7 @@ struct HttpRequest {
     std::string remote_address; // "127.0.0.1:53412"; behind a trusted proxy the client's address (no port)
     std::string peer_address;   // the TCP peer, the proxy's when remote_address came from its X-Forwarded-For
     bool secure = false;        // arrived over TLS: addresses this server hands out for the request's Host are https://
+    bool from_trusted_proxy = false; // the TCP peer is in ServerConfig::trusted_proxies (its X-Forwarded-* count)
     // The first header with this (lower-case) name, or empty.
     std::string_view header(std::string_view name) const;
 };

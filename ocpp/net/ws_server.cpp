@@ -250,6 +250,8 @@ template <class Cfg> void ServerCore<Cfg>::on_http(Hdl hdl) {
     request.remote_address =
         cfg_.trusted_proxies.remote_address(request.peer_address, request.header("x-forwarded-for"));
     request.secure = cfg_.tls.has_value();
+    request.from_trusted_proxy =
+        !cfg_.trusted_proxies.empty() && cfg_.trusted_proxies.contains(endpoint_host(request.peer_address));
     auto reply = std::make_shared<HttpReply<ConPtr>>(HttpReply<ConPtr>{con, &log_});
     if (!on_http_) {
         reply->answer(HttpResponse{404, {{"Content-Type", "text/plain"}}, "not found\n"});
