@@ -162,31 +162,20 @@ std::variant<Problem, Upload> read_upload(const std::string& type, const std::st
     return up;
 }
 
-} // namespace
+struct UploadJob {
+    std::shared_ptr<std::string> body;
+    std::string type, query, token;
+    std::size_t cap = 0;
+    std::vector<std::string> in_use; // stored names of firmware that unfinished updates serve
+};
 
-void upload_firmware(CentralSystem& cs, const HttpRequest& req, Respond respond) {
-    // Its own cap (--firmware-max-size), checked on the body first and on the file again off the loop.
-    const std::size_t cap = cs.config().max_firmware_bytes;
-    if (req.body.size() > cap + kFirmwareFormOverhead) {
-        return respond(json_error(413,
-                                  "the firmware has " + std::to_string(req.body.size()) + " bytes, at most " +
-                                      std::to_string(cap) + " (--firmware-max-size)",
-                                  "file"));
-    }
-    if (cs.files() == nullptr) {
-        return respond(json_error(503, "the central system has no file store for firmware"));
-    }
-    const std::string token = random_token();
-    if (token.empty()) {
-        return respond(json_error(503, "no random name could be made; try again"));
-    }
-    // The form is read, the certificate and signature are checked and the file written off the loop: parsing and
-    // hashing megabytes takes a while. The body is copied once here (the request is not ours to keep).
+// The form is read, the certificate and signature are checked and the file written off the loop (parsing and hashing
+// megabytes takes a while); the answer comes back on the loop. A full pool is a 503.
+void check_and_store(CentralSystem& cs, UploadJob job, Respond respond) {
     auto up = std::make_shared<Upload>();
     const bool queued = cs.background().submit<std::variant<Problem, StoredFile>>(
-        [files = cs.files(), up, token, cap, type = std::string(req.header("content-type")), query = req.query,
-         body = req.body](const std::atomic<bool>&) mutable -> std::variant<Problem, StoredFile> {
-            auto read = read_upload(type, query, std::move(body), cap);
+        [files = cs.files(), up, job = std::move(job)](const std::atomic<bool>&) -> std::variant<Problem, StoredFile> {
+            auto read = read_upload(job.type, job.query, std::move(*job.body), job.cap);
             if (auto* p = std::get_if<Problem>(&read)) {
                 return std::move(*p);
             }
@@ -203,11 +192,14 @@ void upload_firmware(CentralSystem& cs, const HttpRequest& req, Respond respond)
                                "signature does not verify over the file with signingCertificate" +
                                    (verified ? std::string() : ": " + verified.error().message)};
             }
-            auto stored = files->put(std::string(kFirmwareFilePrefix) + token.substr(0, 24) + ".bin", up->file);
+            auto stored =
+                files->put(std::string(kFirmwareFilePrefix) + job.token.substr(0, 24) + ".bin", up->file, job.in_use);
             if (!stored) {
-                // Larger than the firmware's share of the file store: no retry makes room for it.
-                const int status = stored.error().kind == ocpp::ErrorKind::Invalid ? 413 : 503;
-                return Problem{status, status == 413 ? "file" : "",
+                // Larger than the firmware's share: no retry makes room (413); the rest of the share is still served
+                // by unfinished updates: 507 until they end.
+                const auto kind = stored.error().kind;
+                const int status = kind == ocpp::ErrorKind::Invalid ? 413 : kind == ocpp::ErrorKind::Io ? 507 : 503;
+                return Problem{status, status == 503 ? "" : "file",
                                "the firmware could not be stored: " + stored.error().message};
             }
             return *stored;
@@ -244,6 +236,37 @@ void upload_firmware(CentralSystem& cs, const HttpRequest& req, Respond respond)
     if (!queued) {
         respond(json_error(503, "the file store is busy; try again"));
     }
+}
+
+} // namespace
+
+void upload_firmware(CentralSystem& cs, const HttpRequest& req, Respond respond) {
+    // Its own cap (--firmware-max-size), checked on the body first and on the file again off the loop.
+    const std::size_t cap = cs.config().max_firmware_bytes;
+    if (req.body.size() > cap + kFirmwareFormOverhead) {
+        return respond(json_error(413,
+                                  "the firmware has " + std::to_string(req.body.size()) + " bytes, at most " +
+                                      std::to_string(cap) + " (--firmware-max-size)",
+                                  "file"));
+    }
+    if (cs.files() == nullptr) {
+        return respond(json_error(503, "the central system has no file store for firmware"));
+    }
+    const std::string token = random_token();
+    if (token.empty()) {
+        return respond(json_error(503, "no random name could be made; try again"));
+    }
+    // The files unfinished updates still serve are read first: making room for this one must spare them.
+    auto body = std::make_shared<std::string>(req.body); // copied once: the request is not ours to keep
+    cs.store<std::vector<std::string>>(
+        [now = ocpp::unix_seconds_now()](store::Connection& db) { return db::firmware_files_in_use(db, now); },
+        [&cs, respond, body, token, cap, type = std::string(req.header("content-type")),
+         query = req.query](ocpp::Result<std::vector<std::string>> in_use) {
+            if (!in_use) {
+                return respond(store_failed(cs, in_use.error()));
+            }
+            check_and_store(cs, UploadJob{body, type, query, token, cap, std::move(*in_use)}, respond);
+        });
 }
 
 void serve_firmware_file(CentralSystem& cs, const std::string& rest, const HttpRequest& req, Respond respond) {
