@@ -269,6 +269,10 @@ public:
     std::size_t consume(char const* buf, std::size_t len) {
         const bool headers_pending = !ready() && m_body_bytes_needed == 0;
         const std::size_t used = request::consume(buf, len);
+        if (paced_ && ready()) {
+            paced_ = false; // the body is in: later timers (the answer's, the TLS shutdown's) keep their own times
+            *pace_.hold_timers_until = std::chrono::steady_clock::time_point{};
+        }
         const bool limited = limit_ != nullptr && *limit_;
         if ((!limited && pace_.hold_timers_until == nullptr) || !headers_pending || judged_ ||
             (!ready() && m_body_bytes_needed == 0)) {
@@ -294,6 +298,7 @@ public:
             // Accepted (websocketpp refused a body above max_http_body already): time by its size.
             const auto extra = std::chrono::milliseconds(bytes * 1000 / pace_.bytes_per_second);
             *pace_.hold_timers_until = std::chrono::steady_clock::now() + pace_.base + extra;
+            paced_ = true;
         }
         return used;
     }
@@ -302,6 +307,7 @@ private:
     const HttpBodyLimit* limit_ = nullptr;
     UploadPace pace_;
     bool judged_ = false;
+    bool paced_ = false; // the connection's timers are held for this request's body
 };
 
 // Common parts of our websocketpp configs: single-threaded loops (no strands, no mutexes), a 4 KiB read buffer
