@@ -2,17 +2,87 @@
 
 #include <sqlite3.h>
 
+#include <deque>
+#include <unordered_map>
+#include <vector>
+
 namespace store {
 
 using ocpp::make_error;
+
+// Prepared statements a query gave back, by their SQL text, for the next query of the same text. Bounded: beyond
+// kMax the oldest texts go. Shared with the statements, which may be given back after the connection closed.
+struct StatementCache {
+    static constexpr std::size_t kMax = 256;
+    std::unordered_map<std::string, std::vector<sqlite3_stmt*>> free;
+    std::deque<std::string> order; // texts in the order they were first kept
+    std::size_t count = 0;
+    bool closed = false;
+
+    sqlite3_stmt* take(const std::string& sql) {
+        auto it = free.find(sql);
+        if (it == free.end() || it->second.empty()) {
+            return nullptr;
+        }
+        sqlite3_stmt* stmt = it->second.back();
+        it->second.pop_back();
+        --count;
+        return stmt;
+    }
+    void give_back(sqlite3_stmt* stmt, std::string sql) {
+        if (closed || stmt == nullptr) {
+            sqlite3_finalize(stmt);
+            return;
+        }
+        sqlite3_reset(stmt);
+        sqlite3_clear_bindings(stmt);
+        auto [it, added] = free.try_emplace(sql);
+        if (added) {
+            order.push_back(std::move(sql));
+        }
+        if (it->second.size() >= 4) { // more of one text at once than nested queries need
+            sqlite3_finalize(stmt);
+            return;
+        }
+        it->second.push_back(stmt);
+        ++count;
+        while (count > kMax && !order.empty()) {
+            auto old = free.find(order.front());
+            order.pop_front();
+            if (old != free.end()) {
+                count -= old->second.size();
+                for (auto* s : old->second) {
+                    sqlite3_finalize(s);
+                }
+                free.erase(old);
+            }
+        }
+    }
+    void close() {
+        closed = true;
+        drop_all();
+    }
+    void drop_all() {
+        for (auto& [sql, stmts] : free) {
+            for (auto* s : stmts) {
+                sqlite3_finalize(s);
+            }
+        }
+        free.clear();
+        order.clear();
+        count = 0;
+    }
+};
 
 namespace {
 
 class SqliteStatement final : public StatementImpl {
 public:
-    explicit SqliteStatement(sqlite3_stmt* s)
-        : stmt_(s) {}
-    ~SqliteStatement() override { sqlite3_finalize(stmt_); }
+    SqliteStatement(sqlite3_stmt* s, std::string sql, std::shared_ptr<StatementCache> cache)
+        : stmt_(s)
+        , sql_(std::move(sql))
+        , cache_(std::move(cache)) {}
+    ~SqliteStatement() override { cache_->give_back(stmt_, std::move(sql_)); }
     SqliteStatement(const SqliteStatement&) = delete;
     SqliteStatement& operator=(const SqliteStatement&) = delete;
 
@@ -51,6 +121,8 @@ public:
 
 private:
     sqlite3_stmt* stmt_;
+    std::string sql_; // the text it was prepared from: its key in the cache
+    std::shared_ptr<StatementCache> cache_;
 };
 
 } // namespace
@@ -74,7 +146,13 @@ Result<std::unique_ptr<Sqlite>> Sqlite::open(const std::string& path) {
     return s;
 }
 
+Sqlite::Sqlite(sqlite3* db, std::string path)
+    : db_(db)
+    , path_(std::move(path))
+    , cache_(std::make_shared<StatementCache>()) {}
+
 Sqlite::~Sqlite() {
+    cache_->close(); // statements still in use are finalized when given back
     sqlite3_close_v2(db_);
 }
 
@@ -83,6 +161,26 @@ std::string Sqlite::error_text() const {
 }
 
 Result<void> Sqlite::exec(std::string_view sql) {
+    auto done = run_text(sql);
+    // exec() runs migrations and other schema changes: after one, a kept "SELECT *" would go on with the old
+    // columns, so the kept statements go (SQLite re-prepares the rest by itself).
+    if (const long long version = schema_version(); version != schema_seen_) {
+        cache_->drop_all();
+        schema_seen_ = version;
+    }
+    return done;
+}
+
+long long Sqlite::schema_version() {
+    auto q = prepare("PRAGMA schema_version"); // kept like any other statement: a few microseconds per exec()
+    if (!q) {
+        return -1;
+    }
+    auto row = q->step();
+    return row && *row ? q->int64(0) : -1;
+}
+
+Result<void> Sqlite::run_text(std::string_view sql) {
     char* err = nullptr;
     const std::string text(sql);
     if (sqlite3_exec(db_, text.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
@@ -94,11 +192,14 @@ Result<void> Sqlite::exec(std::string_view sql) {
 }
 
 Result<Statement> Sqlite::prepare(std::string_view sql) {
-    sqlite3_stmt* stmt = nullptr;
-    if (sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &stmt, nullptr) != SQLITE_OK) {
-        return make_error("database error: " + error_text() + " (in: " + std::string(sql) + ")");
+    std::string text(sql);
+    sqlite3_stmt* stmt = cache_->take(text);
+    if (stmt == nullptr &&
+        sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &stmt, nullptr) != SQLITE_OK) {
+        sqlite3_finalize(stmt);
+        return make_error("database error: " + error_text() + " (in: " + text + ")");
     }
-    return Statement(std::make_unique<SqliteStatement>(stmt));
+    return Statement(std::make_unique<SqliteStatement>(stmt, std::move(text), cache_));
 }
 
 std::int64_t Sqlite::changes() const {

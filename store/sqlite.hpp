@@ -12,6 +12,8 @@ struct sqlite3;
 
 namespace store {
 
+struct StatementCache;
+
 class Sqlite final : public Connection {
 public:
     // Opens (and creates) a database file with WAL, a 5 s busy timeout and foreign keys on.
@@ -28,12 +30,16 @@ public:
     const std::string& path() const { return path_; }
 
 private:
-    Sqlite(sqlite3* db, std::string path)
-        : db_(db)
-        , path_(std::move(path)) {}
+    Sqlite(sqlite3* db, std::string path);
     std::string error_text() const;
+    Result<void> run_text(std::string_view sql);
+    // SQLite's schema cookie, which every schema change increments; -1 when it cannot be read.
+    long long schema_version();
     sqlite3* db_;
     std::string path_;
+    // Statements done with, reset and kept by their text: the same query again skips SQLite's parser and planner.
+    std::shared_ptr<StatementCache> cache_;
+    long long schema_seen_ = -1; // the cookie the kept statements were prepared under
 };
 
 // Parses "sqlite:PATH" (or a bare path ending in .db); nullopt for other schemes.

@@ -256,6 +256,13 @@ Result<std::vector<RolloutJob>> list_rollout_jobs(Connection& db, int limit) {
     return jobs;
 }
 
+Result<std::vector<std::string>> rollout_files_in_use(Connection& db, std::int64_t now) {
+    return db.all([](const store::Statement& q) { return q.text(0); },
+                  "SELECT DISTINCT f.stored_name FROM rollout_jobs j JOIN rollout_files f ON f.id = j.file_id "
+                  "WHERE j.state IN ('scheduled', 'running') AND j.start_at + ?2 > ?1",
+                  now, kRolloutLongest);
+}
+
 Result<std::optional<RolloutFile>> served_rollout_file(Connection& db, std::string_view token, std::int64_t now) {
     return db.first(read_file,
                     "SELECT f.id, f.name, f.stored_name, f.size, f.sha256, f.created_at FROM rollout_jobs j JOIN "

@@ -74,6 +74,8 @@ inline constexpr int kTrimDataTransfersEvery = 100; // the bounds may be exceede
 
 Result<std::int64_t> create_rollout_file(Connection& db, const RolloutFile& f);
 Result<std::vector<RolloutFile>> list_rollout_files(Connection& db);
+// The stored names of roll-out files that a job still serves at `now` (served_rollout_file's rule).
+Result<std::vector<std::string>> rollout_files_in_use(Connection& db, std::int64_t now);
 Result<std::optional<RolloutFile>> find_rollout_file(Connection& db, std::int64_t id);
 inline constexpr int kKeptRolloutFiles = 50;
 

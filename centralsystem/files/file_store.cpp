@@ -73,7 +73,8 @@ FileShare FileStore::share_of(const std::string& name) const {
     return rest;
 }
 
-ocpp::Result<StoredFile> FileStore::put(const std::string& name, std::string_view content) {
+ocpp::Result<StoredFile> FileStore::put(const std::string& name, std::string_view content,
+                                        const std::vector<std::string>& in_use) {
     if (!safe_name(name)) {
         return ocpp::make_error("not a file store name: " + name);
     }
@@ -103,7 +104,16 @@ ocpp::Result<StoredFile> FileStore::put(const std::string& name, std::string_vie
     if (ec) {
         return ocpp::make_error("cannot store " + target.string() + ": " + ec.message());
     }
-    make_room(name);
+    if (!make_room(name, in_use)) {
+        std::error_code ignored;
+        fs::remove(target, ignored);
+        const auto share = share_of(name);
+        return ocpp::Error{"the file store keeps at most " + std::to_string(share.max_files) + " files and " +
+                               std::to_string(share.max_bytes) +
+                               " bytes of this kind, and the files that make up the rest are still served by "
+                               "unfinished updates or roll-outs; try again once they have ended",
+                           ocpp::ErrorKind::Io};
+    }
     return StoredFile{name, content.size(), sha256_hex(content)};
 }
 
@@ -118,7 +128,7 @@ ocpp::Result<std::string> FileStore::read(const std::string& name) const {
     return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
 }
 
-void FileStore::make_room(const std::string& keep) {
+bool FileStore::make_room(const std::string& keep, const std::vector<std::string>& in_use) {
     const FileShare share = share_of(keep);
     // A file of no share is one whose name none of the shares' prefixes starts.
     auto in_share = [&](const std::string& name) {
@@ -152,8 +162,9 @@ void FileStore::make_room(const std::string& keep) {
         if (count <= share.max_files && bytes <= share.max_bytes) {
             break;
         }
-        if (f.path.filename() == keep) {
-            continue;
+        const std::string name = f.path.filename().string();
+        if (name == keep || std::find(in_use.begin(), in_use.end(), name) != in_use.end()) {
+            continue; // the new file, or one a charger may still be downloading
         }
         std::error_code removed;
         if (fs::remove(f.path, removed)) {
@@ -161,6 +172,7 @@ void FileStore::make_room(const std::string& keep) {
             --count;
         }
     }
+    return count <= share.max_files && bytes <= share.max_bytes;
 }
 
 } // namespace cs

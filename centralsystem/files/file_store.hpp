@@ -39,7 +39,11 @@ public:
     ocpp::Result<void> open() const;
     // Writes content as a new file named `name` ([A-Za-z0-9._-] only), then makes room: the oldest files of its share
     // beyond the share's bounds are removed. A file larger than its share is an Invalid error and nothing is written.
-    ocpp::Result<StoredFile> put(const std::string& name, std::string_view content);
+    // Files named in `in_use` (served to chargers by an unfinished update) are never removed to make room: when the
+    // share cannot be brought within its bounds without them, the new file is not kept and the error says so
+    // (kind Io: trying again after those updates end will help).
+    ocpp::Result<StoredFile> put(const std::string& name, std::string_view content,
+                                 const std::vector<std::string>& in_use = {});
     // The whole file; an error of kind NotFound when it is gone (made room for).
     ocpp::Result<std::string> read(const std::string& name) const;
     const std::string& dir() const { return dir_; }
@@ -47,7 +51,9 @@ public:
     FileShare share_of(const std::string& name) const;
 
 private:
-    void make_room(const std::string& keep);
+    // Removes the oldest files of keep's share until it is within its bounds, sparing `keep` and `in_use`; false when
+    // that is not enough.
+    bool make_room(const std::string& keep, const std::vector<std::string>& in_use);
 
     std::string dir_;
     std::size_t max_files_;

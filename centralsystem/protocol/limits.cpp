@@ -36,34 +36,33 @@ SampleBudget::Take SampleBudget::take(const std::string& charger, std::optional<
     return t;
 }
 
+void NoticeThrottle::expire(ocpp::Clock::TimePoint now) {
+    // Times are queued in the order allow() was called; a clock stepping back only delays the expiry.
+    while (!order_.empty() && now - order_.front().first >= kWindow) {
+        auto it = last_.find(order_.front().second);
+        if (it != last_.end() && it->second == order_.front().first) {
+            last_.erase(it);
+        }
+        order_.pop_front();
+    }
+}
+
 bool NoticeThrottle::allow(const std::string& subject, ocpp::Clock::TimePoint now) {
+    expire(now);
     auto it = last_.find(subject);
     if (it != last_.end()) {
         if (now - it->second < kWindow) {
             return false;
         }
-        it->second = now;
+        it->second = now; // only with a clock that stepped back: expire() has not reached it yet
+        order_.emplace_back(now, subject);
         return true;
     }
     if (last_.size() >= kSubjects) {
-        if (now < no_sweep_before_) {
-            return false; // a storm of new subjects costs one comparison each, not a scan of the table
-        }
-        auto first_end = ocpp::Clock::TimePoint::max();
-        for (auto e = last_.begin(); e != last_.end();) {
-            if (now - e->second >= kWindow) {
-                e = last_.erase(e);
-            } else {
-                first_end = std::min(first_end, e->second + kWindow);
-                ++e;
-            }
-        }
-        if (last_.size() >= kSubjects) {
-            no_sweep_before_ = first_end;
-            return false;
-        }
+        return false; // quiet until the oldest window ends
     }
     last_.emplace(subject, now);
+    order_.emplace_back(now, subject);
     return true;
 }
 

@@ -4,6 +4,7 @@
 // in memory whatever a charger sends.
 #include <chrono>
 #include <cstdint>
+#include <deque>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -43,7 +44,8 @@ private:
 };
 
 // One notification per subject (e.g. "foreign:CB-B:otherCharger") per minute; the loop's thread only. At most kSubjects
-// are remembered: when full, expired ones go, and a new subject beyond that is quiet until some expire.
+// are remembered: when full, expired ones go, and a new subject beyond that is quiet until some expire. Every call
+// costs amortized constant time, however full the table: expiry walks a queue in time order, never the table.
 class NoticeThrottle {
 public:
     static constexpr std::size_t kSubjects = 1000;
@@ -52,9 +54,13 @@ public:
     bool allow(const std::string& subject, ocpp::Clock::TimePoint now);
 
 private:
+    // Forgets the subjects whose window ended by `now`, oldest first; each queued entry is looked at once.
+    void expire(ocpp::Clock::TimePoint now);
+
     std::unordered_map<std::string, ocpp::Clock::TimePoint> last_;
-    // While full, no entry ends its window before this: new subjects are refused without a sweep until then.
-    ocpp::Clock::TimePoint no_sweep_before_{};
+    // (time, subject) in the order they were allowed; a subject allowed again is queued again and its older entry
+    // is skipped when it comes up (its time no longer matches last_).
+    std::deque<std::pair<ocpp::Clock::TimePoint, std::string>> order_;
 };
 
 } // namespace cs

@@ -2,8 +2,10 @@
 // client certificates of connections accepted from then on (connections already open keep what they verified with).
 #include <openssl/err.h>
 #include <openssl/pem.h>
+#include <openssl/rand.h>
 #include <openssl/x509.h>
 
+#include <limits>
 #include <memory>
 
 #include "ocpp/net/detail/tls.hpp"
@@ -53,6 +55,15 @@ Result<void> set_client_ca_store(SSL_CTX* ctx, const std::vector<std::string>& c
         return make_error("cannot set the client CA store");
     }
     SSL_CTX_set_client_CA_list(ctx, names.release()); // the names a CertificateRequest announces
+    // A resumed handshake skips the client certificate check, so no session verified under the old CAs may resume
+    // (tickets are off unless the server enables them): a new session id context makes OpenSSL start afresh with
+    // every earlier session and ticket, and the session cache is emptied.
+    unsigned char sid_ctx[16];
+    if (RAND_bytes(sid_ctx, sizeof sid_ctx) != 1 || SSL_CTX_set_session_id_context(ctx, sid_ctx, sizeof sid_ctx) != 1) {
+        ERR_clear_error();
+        return make_error("cannot renew the TLS session id context");
+    }
+    SSL_CTX_flush_sessions(ctx, std::numeric_limits<long>::max());
     return {};
 }
 

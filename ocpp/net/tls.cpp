@@ -254,6 +254,9 @@ Result<SSL_CTX*> make_client_ssl_ctx(const ClientTlsConfig& config) {
             return ctx_error("cannot load the system CA store");
         }
         SSL_CTX_set_verify(ctx.get(), SSL_VERIFY_PEER, nullptr);
+        if (auto r = remember_verified_chains(ctx.get()); !r) {
+            return r.error();
+        }
     } else {
         SSL_CTX_set_verify(ctx.get(), SSL_VERIFY_NONE, nullptr);
     }

@@ -69,4 +69,41 @@ TEST_F(FileStoreTest, AFileLargerThanItsShareIsRefusedAndNothingIsRemoved) {
     EXPECT_EQ(store.share_of("firmware-x.bin").max_files, 2u);
 }
 
+// A file that an unfinished update still serves is never removed to make room; when nothing else can go, the new
+// file is refused (kind Io: it fits once those updates end) and everything stored stays.
+TEST_F(FileStoreTest, FilesStillServedAreSparedAndANewFileIsRefusedWhenOnlyTheyRemain) {
+    cs::FileStore store(dir_, 10, 1000, {{"firmware-", 2, 300}});
+    ASSERT_TRUE(store.put("firmware-a.bin", std::string(100, 'a')));
+    tick();
+    ASSERT_TRUE(store.put("firmware-b.bin", std::string(100, 'b')));
+    tick();
+    // The oldest (a) is being served: b goes instead.
+    ASSERT_TRUE(store.put("firmware-c.bin", std::string(100, 'c'), {"firmware-a.bin"}));
+    EXPECT_TRUE(kept("firmware-a.bin")) << "an unfinished update's file was removed";
+    EXPECT_FALSE(kept("firmware-b.bin"));
+    EXPECT_TRUE(kept("firmware-c.bin"));
+    tick();
+    // Both remaining files are served: no room, the new one is refused and nothing is lost.
+    const auto refused = store.put("firmware-d.bin", std::string(100, 'd'), {"firmware-a.bin", "firmware-c.bin"});
+    ASSERT_FALSE(refused);
+    EXPECT_EQ(refused.error().kind, ocpp::ErrorKind::Io);
+    EXPECT_NE(refused.error().message.find("still served"), std::string::npos) << refused.error().message;
+    EXPECT_FALSE(kept("firmware-d.bin"));
+    EXPECT_TRUE(kept("firmware-a.bin") && kept("firmware-c.bin"));
+    // Once one of them is no longer served, the upload goes through and the oldest unserved file makes room.
+    ASSERT_TRUE(store.put("firmware-d.bin", std::string(100, 'd'), {"firmware-c.bin"}));
+    EXPECT_FALSE(kept("firmware-a.bin"));
+    EXPECT_TRUE(kept("firmware-c.bin") && kept("firmware-d.bin"));
+    // Bytes count too: a served 250-byte file leaves no room for 100 more in a 300-byte share.
+    tick();
+    ASSERT_TRUE(store.put("firmware-e.bin", std::string(250, 'e')));
+    EXPECT_TRUE(kept("firmware-e.bin"));
+    EXPECT_FALSE(kept("firmware-c.bin") || kept("firmware-d.bin"));
+    const auto no_bytes = store.put("firmware-f.bin", std::string(100, 'f'), {"firmware-e.bin"});
+    ASSERT_FALSE(no_bytes);
+    EXPECT_EQ(no_bytes.error().kind, ocpp::ErrorKind::Io);
+    EXPECT_TRUE(kept("firmware-e.bin"));
+    EXPECT_FALSE(kept("firmware-f.bin"));
+}
+
 } // namespace

@@ -73,4 +73,26 @@ TEST(NoticeThrottle, AFullTableOpensWhenItsFirstEntryExpires) {
     EXPECT_TRUE(n.allow("newer", t0 + 90s));
 }
 
+// Entries that expire one per second let exactly one new subject in per second, and a subject allowed again after
+// its window counts once: the table never holds more than kSubjects, whatever the order of expiry.
+TEST(NoticeThrottle, StaggeredExpiryAdmitsOneNewSubjectPerExpiredOne) {
+    NoticeThrottle n;
+    for (std::size_t i = 0; i < NoticeThrottle::kSubjects; ++i) {
+        ASSERT_TRUE(n.allow("s" + std::to_string(i), t0 + std::chrono::milliseconds(i)));
+    }
+    for (int round = 0; round < 5; ++round) {
+        const auto at = t0 + 60s + std::chrono::milliseconds(round);
+        EXPECT_TRUE(n.allow("new" + std::to_string(round), at)) << "s" << round << " expired: room for one";
+        EXPECT_FALSE(n.allow("extra" + std::to_string(round), at)) << "full again";
+    }
+    EXPECT_FALSE(n.allow("s5", t0 + 60s + 4ms)) << "s5 is still within its window";
+    EXPECT_TRUE(n.allow("s5", t0 + 60s + 5ms)) << "its window ended: allowed again, in its own place";
+    EXPECT_FALSE(n.allow("another", t0 + 60s + 5ms));
+    // Everything expires: the whole table is free again.
+    for (std::size_t i = 0; i < NoticeThrottle::kSubjects; ++i) {
+        ASSERT_TRUE(n.allow("t" + std::to_string(i), t0 + 200s));
+    }
+    EXPECT_FALSE(n.allow("t-over", t0 + 200s));
+}
+
 } // namespace

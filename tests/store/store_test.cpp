@@ -59,6 +59,55 @@ TEST(Sqlite, MigrationsApplyOnceAndSurviveReopening) {
     EXPECT_TRUE(q->is_null(1));
 }
 
+// Statements are kept for the next query of the same text: bindings never leak from one use to the next, the same
+// query nested inside its own iteration works, a schema change is seen, and one kept past its connection is harmless.
+TEST(Sqlite, KeptStatementsBehaveLikeFreshOnes) {
+    TempDb tmp;
+    auto db = store::Sqlite::open(tmp.path.string());
+    ASSERT_TRUE(db) << db.error().message;
+    auto& c = **db;
+    ASSERT_TRUE(c.exec("CREATE TABLE t (x INTEGER, y TEXT)"));
+    for (int i = 1; i <= 3; ++i) {
+        ASSERT_TRUE(c.run("INSERT INTO t VALUES (?1, ?2)", i, "v" + std::to_string(i)));
+    }
+    auto read = [](const store::Statement& q) { return q.text(0); };
+    for (int i = 1; i <= 3; ++i) {
+        auto y = c.first(read, "SELECT y FROM t WHERE x = ?1", i);
+        ASSERT_TRUE(y && *y);
+        EXPECT_EQ(**y, "v" + std::to_string(i));
+    }
+    // A query left half-read goes back reset: the next use starts from the first row.
+    {
+        auto q = c.query("SELECT x FROM t ORDER BY x");
+        ASSERT_TRUE(q && *q->step());
+    }
+    auto all = c.all([](const store::Statement& q) { return q.int64(0); }, "SELECT x FROM t ORDER BY x");
+    ASSERT_TRUE(all);
+    EXPECT_EQ(*all, (std::vector<std::int64_t>{1, 2, 3}));
+    // The same text nested in its own iteration: two statements at once.
+    auto outer = c.query("SELECT x FROM t WHERE x >= ?1 ORDER BY x", 2);
+    ASSERT_TRUE(outer);
+    int rows = 0;
+    while (*outer->step()) {
+        auto inner = c.all([](const store::Statement& q) { return q.int64(0); },
+                           "SELECT x FROM t WHERE x >= ?1 ORDER BY x", outer->int64(0));
+        ASSERT_TRUE(inner);
+        EXPECT_EQ(inner->front(), outer->int64(0));
+        ++rows;
+    }
+    EXPECT_EQ(rows, 2);
+    // A column added later shows in a kept "SELECT *".
+    ASSERT_TRUE(c.all(read, "SELECT * FROM t"));
+    ASSERT_TRUE(c.exec("ALTER TABLE t ADD COLUMN z TEXT DEFAULT 'zz'"));
+    auto z = c.first([](const store::Statement& q) { return q.text(2); }, "SELECT * FROM t");
+    ASSERT_TRUE(z && *z);
+    EXPECT_EQ(**z, "zz");
+    // A statement still held when its connection goes.
+    auto held = c.query("SELECT x FROM t");
+    ASSERT_TRUE(held);
+    db->reset();
+}
+
 TEST(Sqlite, AFailingMigrationChangesNothingAndSaysWhich) {
     TempDb tmp;
     auto db = store::Sqlite::open(tmp.path.string());

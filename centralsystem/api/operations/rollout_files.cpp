@@ -6,6 +6,7 @@
 #include "centralsystem/api/served_download.hpp"
 #include "centralsystem/db/operations.hpp"
 #include "centralsystem/files/file_store.hpp"
+#include "ocpp/util/clock.hpp"
 
 namespace cs::api {
 
@@ -21,6 +22,46 @@ void write_file(Writer& w, const db::RolloutFile& f) {
     member(w, "sha256", f.sha256);
     member(w, "createdAt", f.created_at);
     w.EndObject();
+}
+
+void store_rollout_file(CentralSystem& cs, std::shared_ptr<std::string> file, const std::string& token,
+                        const std::string& name, std::vector<std::string> in_use, Respond respond) {
+    const bool queued = cs.background().submit<ocpp::Result<StoredFile>>(
+        [files = cs.files(), file, token, in_use = std::move(in_use)](const std::atomic<bool>&) {
+            return files->put("rollout-" + token.substr(0, 24) + ".bin", *file, in_use);
+        },
+        cs.loop(),
+        [&cs, name, respond](ocpp::Result<StoredFile> stored) {
+            if (!stored) {
+                // Io: the rest of the share is still served by unfinished roll-outs, 507 until they end.
+                const int status = stored.error().kind == ocpp::ErrorKind::Io ? 507 : 503;
+                return respond(json_error(status, "the firmware could not be stored: " + stored.error().message,
+                                          status == 507 ? "file" : ""));
+            }
+            db::RolloutFile row;
+            row.name = name;
+            row.stored_name = stored->name;
+            row.size = static_cast<std::int64_t>(stored->size);
+            row.sha256 = stored->sha256;
+            row.created_at = cs.now_text();
+            cs.store<std::int64_t>([row](store::Connection& db) { return db::create_rollout_file(db, row); },
+                                   [&cs, row, respond](ocpp::Result<std::int64_t> id) mutable {
+                                       if (!id) {
+                                           return respond(store_failed(cs, id.error()));
+                                       }
+                                       row.id = *id;
+                                       cs.log().info("rollout", "firmware file " + std::to_string(row.id) + " (" +
+                                                                    row.name + ", " + std::to_string(row.size) +
+                                                                    " bytes, SHA-256 " + row.sha256 + ") uploaded");
+                                       respond(json_response(201, json_object([&](Writer& w) {
+                                                                 w.Key("file");
+                                                                 write_file(w, row);
+                                                             })));
+                                   });
+        });
+    if (!queued) {
+        respond(json_error(503, "the file store is busy; try again"));
+    }
 }
 
 } // namespace
@@ -60,40 +101,16 @@ void upload_rollout_file(CentralSystem& cs, const HttpRequest& req, Respond resp
     if (token.empty()) {
         return respond(json_error(503, "no random name could be made; try again"));
     }
-    // Hashing and writing megabytes runs off the loop.
-    const bool queued = cs.background().submit<ocpp::Result<StoredFile>>(
-        [files = cs.files(), file, token](const std::atomic<bool>&) {
-            return files->put("rollout-" + token.substr(0, 24) + ".bin", *file);
-        },
-        cs.loop(),
-        [&cs, name, respond](ocpp::Result<StoredFile> stored) {
-            if (!stored) {
-                return respond(json_error(503, "the firmware could not be stored: " + stored.error().message));
+    // The files unfinished roll-outs still serve are read first (making room must spare them); hashing and writing
+    // megabytes then runs off the loop.
+    cs.store<std::vector<std::string>>(
+        [now = ocpp::unix_seconds_now()](store::Connection& db) { return db::rollout_files_in_use(db, now); },
+        [&cs, file, token, name, respond](ocpp::Result<std::vector<std::string>> in_use) {
+            if (!in_use) {
+                return respond(store_failed(cs, in_use.error()));
             }
-            db::RolloutFile row;
-            row.name = name;
-            row.stored_name = stored->name;
-            row.size = static_cast<std::int64_t>(stored->size);
-            row.sha256 = stored->sha256;
-            row.created_at = cs.now_text();
-            cs.store<std::int64_t>([row](store::Connection& db) { return db::create_rollout_file(db, row); },
-                                   [&cs, row, respond](ocpp::Result<std::int64_t> id) mutable {
-                                       if (!id) {
-                                           return respond(store_failed(cs, id.error()));
-                                       }
-                                       row.id = *id;
-                                       cs.log().info("rollout", "firmware file " + std::to_string(row.id) + " (" +
-                                                                    row.name + ", " + std::to_string(row.size) +
-                                                                    " bytes, SHA-256 " + row.sha256 + ") uploaded");
-                                       respond(json_response(201, json_object([&](Writer& w) {
-                                                                 w.Key("file");
-                                                                 write_file(w, row);
-                                                             })));
-                                   });
+            store_rollout_file(cs, file, token, name, std::move(*in_use), respond);
         });
-    if (!queued) {
-        respond(json_error(503, "the file store is busy; try again"));
-    }
 }
 
 void list_rollout_files(CentralSystem& cs, Respond respond) {

@@ -103,78 +103,84 @@ void write_firmware(Writer& w, const db::FirmwareRow& f) {
     w.EndObject();
 }
 
-void upload_firmware(CentralSystem& cs, const HttpRequest& req, Respond respond) {
-    // Its own cap (--firmware-max-size), checked on the body first and on the file again below.
-    const std::size_t cap = cs.config().max_firmware_bytes;
+namespace {
+
+// The upload's parts from the form (or the body and the query), checked for presence and size; runs on a worker, so
+// that scanning and copying megabytes never holds the loop.
+std::variant<Problem, Upload> read_upload(const std::string& type, const std::string& query, std::string body,
+                                          std::size_t cap) {
     auto too_large = [cap](std::size_t size) {
-        return json_error(413,
-                          "the firmware has " + std::to_string(size) + " bytes, at most " + std::to_string(cap) +
-                              " (--firmware-max-size)",
-                          "file");
+        return Problem{413, "file",
+                       "the firmware has " + std::to_string(size) + " bytes, at most " + std::to_string(cap) +
+                           " (--firmware-max-size)"};
     };
-    if (req.body.size() > cap + kFirmwareFormOverhead) {
-        return respond(too_large(req.body.size()));
-    }
-    auto up = std::make_shared<Upload>();
-    const std::string_view type = req.header("content-type");
-    if (type.substr(0, 19) == "multipart/form-data") {
-        if (const auto b = type.find("boundary="); b != std::string_view::npos) {
-            std::string_view boundary = type.substr(b + 9, type.find(';', b) - std::min(type.find(';', b), b + 9));
+    Upload up;
+    if (type.compare(0, 19, "multipart/form-data") == 0) {
+        if (const auto b = type.find("boundary="); b != std::string::npos) {
+            std::string_view boundary =
+                std::string_view(type).substr(b + 9, type.find(';', b) - std::min(type.find(';', b), b + 9));
             if (boundary.size() >= 2 && boundary.front() == '"' && boundary.back() == '"') {
                 boundary = boundary.substr(1, boundary.size() - 2);
             }
             if (boundary.size() > kMaxBoundary) {
-                return respond(
-                    json_error(400, "the multipart boundary has more than 70 characters (RFC 2046)", "Content-Type"));
+                return Problem{400, "Content-Type", "the multipart boundary has more than 70 characters (RFC 2046)"};
             }
         }
-        auto parts = form_parts(type, req.body);
+        auto parts = form_parts(type, body);
         if (!parts) {
-            return respond(json_error(400, "the multipart body is not complete", "body"));
+            return Problem{400, "body", "the multipart body is not complete"};
         }
-        up->file = std::move((*parts)["file"]);
-        up->certificate = (*parts)["signingCertificate"];
-        up->signature = (*parts)["signature"];
-        up->name = (*parts)["name"];
+        up.file = std::move((*parts)["file"]);
+        up.certificate = (*parts)["signingCertificate"];
+        up.signature = (*parts)["signature"];
+        up.name = (*parts)["name"];
     } else {
-        up->file = req.body;
-        up->certificate = ocpp::http::query_param(req.query, "signingCertificate");
-        up->signature = ocpp::http::query_param(req.query, "signature");
-        up->name = ocpp::http::query_param(req.query, "name");
+        up.file = std::move(body);
+        up.certificate = ocpp::http::query_param(query, "signingCertificate");
+        up.signature = ocpp::http::query_param(query, "signature");
+        up.name = ocpp::http::query_param(query, "name");
     }
-    if (up->file.empty()) {
-        return respond(json_error(422, "file is required: the firmware's bytes (a part \"file\" or the body)", "file"));
+    if (up.file.empty()) {
+        return Problem{422, "file", "file is required: the firmware's bytes (a part \"file\" or the body)"};
     }
-    if (up->file.size() > cap) {
-        return respond(too_large(up->file.size()));
+    if (up.file.size() > cap) {
+        return too_large(up.file.size());
     }
-    if (up->certificate.empty() || up->certificate.size() > kMaxCertificate) {
-        return respond(json_error(422,
-                                  "signingCertificate is required: the PEM certificate that signed the firmware, at "
-                                  "most " +
-                                      std::to_string(kMaxCertificate) + " bytes",
-                                  "signingCertificate"));
+    if (up.certificate.empty() || up.certificate.size() > kMaxCertificate) {
+        return Problem{422, "signingCertificate",
+                       "signingCertificate is required: the PEM certificate that signed the firmware, at most " +
+                           std::to_string(kMaxCertificate) + " bytes"};
     }
-    while (!up->signature.empty() && (up->signature.back() == '\n' || up->signature.back() == '\r')) {
-        up->signature.pop_back();
+    while (!up.signature.empty() && (up.signature.back() == '\n' || up.signature.back() == '\r')) {
+        up.signature.pop_back();
     }
-    if (up->signature.empty() || up->signature.size() > kMaxSignature) {
-        return respond(json_error(422,
-                                  "signature is required: the base64 signature over the file, at most " +
-                                      std::to_string(kMaxSignature) + " characters",
-                                  "signature"));
+    if (up.signature.empty() || up.signature.size() > kMaxSignature) {
+        return Problem{422, "signature",
+                       "signature is required: the base64 signature over the file, at most " +
+                           std::to_string(kMaxSignature) + " characters"};
     }
-    if (cs.files() == nullptr) {
-        return respond(json_error(503, "the central system has no file store for firmware"));
-    }
-    up->name = clean_file_name(up->name);
-    const std::string token = random_token();
-    if (token.empty()) {
-        return respond(json_error(503, "no random name could be made; try again"));
-    }
-    // The certificate and signature are checked and the file written off the loop: hashing megabytes takes a while.
+    up.name = clean_file_name(up.name);
+    return up;
+}
+
+struct UploadJob {
+    std::shared_ptr<std::string> body;
+    std::string type, query, token;
+    std::size_t cap = 0;
+    std::vector<std::string> in_use; // stored names of firmware that unfinished updates serve
+};
+
+// The form is read, the certificate and signature are checked and the file written off the loop (parsing and hashing
+// megabytes takes a while); the answer comes back on the loop. A full pool is a 503.
+void check_and_store(CentralSystem& cs, UploadJob job, Respond respond) {
+    auto up = std::make_shared<Upload>();
     const bool queued = cs.background().submit<std::variant<Problem, StoredFile>>(
-        [files = cs.files(), up, token](const std::atomic<bool>&) -> std::variant<Problem, StoredFile> {
+        [files = cs.files(), up, job = std::move(job)](const std::atomic<bool>&) -> std::variant<Problem, StoredFile> {
+            auto read = read_upload(job.type, job.query, std::move(*job.body), job.cap);
+            if (auto* p = std::get_if<Problem>(&read)) {
+                return std::move(*p);
+            }
+            *up = std::move(std::get<Upload>(read)); // read by the answer on the loop, after this job
             auto certs = ocpp::pki::read_certificates(up->certificate);
             if (!certs || certs->empty()) {
                 return Problem{422, "signingCertificate",
@@ -187,11 +193,14 @@ void upload_firmware(CentralSystem& cs, const HttpRequest& req, Respond respond)
                                "signature does not verify over the file with signingCertificate" +
                                    (verified ? std::string() : ": " + verified.error().message)};
             }
-            auto stored = files->put(std::string(kFirmwareFilePrefix) + token.substr(0, 24) + ".bin", up->file);
+            auto stored =
+                files->put(std::string(kFirmwareFilePrefix) + job.token.substr(0, 24) + ".bin", up->file, job.in_use);
             if (!stored) {
-                // Larger than the firmware's share of the file store: no retry makes room for it.
-                const int status = stored.error().kind == ocpp::ErrorKind::Invalid ? 413 : 503;
-                return Problem{status, status == 413 ? "file" : "",
+                // Larger than the firmware's share: no retry makes room (413); the rest of the share is still served
+                // by unfinished updates: 507 until they end.
+                const auto kind = stored.error().kind;
+                const int status = kind == ocpp::ErrorKind::Invalid ? 413 : kind == ocpp::ErrorKind::Io ? 507 : 503;
+                return Problem{status, status == 503 ? "" : "file",
                                "the firmware could not be stored: " + stored.error().message};
             }
             return *stored;
@@ -228,6 +237,37 @@ void upload_firmware(CentralSystem& cs, const HttpRequest& req, Respond respond)
     if (!queued) {
         respond(json_error(503, "the file store is busy; try again"));
     }
+}
+
+} // namespace
+
+void upload_firmware(CentralSystem& cs, const HttpRequest& req, Respond respond) {
+    // Its own cap (--firmware-max-size), checked on the body first and on the file again off the loop.
+    const std::size_t cap = cs.config().max_firmware_bytes;
+    if (req.body.size() > cap + kFirmwareFormOverhead) {
+        return respond(json_error(413,
+                                  "the firmware has " + std::to_string(req.body.size()) + " bytes, at most " +
+                                      std::to_string(cap) + " (--firmware-max-size)",
+                                  "file"));
+    }
+    if (cs.files() == nullptr) {
+        return respond(json_error(503, "the central system has no file store for firmware"));
+    }
+    const std::string token = random_token();
+    if (token.empty()) {
+        return respond(json_error(503, "no random name could be made; try again"));
+    }
+    // The files unfinished updates still serve are read first: making room for this one must spare them.
+    auto body = std::make_shared<std::string>(req.body); // copied once: the request is not ours to keep
+    cs.store<std::vector<std::string>>(
+        [now = ocpp::unix_seconds_now()](store::Connection& db) { return db::firmware_files_in_use(db, now); },
+        [&cs, respond, body, token, cap, type = std::string(req.header("content-type")),
+         query = req.query](ocpp::Result<std::vector<std::string>> in_use) {
+            if (!in_use) {
+                return respond(store_failed(cs, in_use.error()));
+            }
+            check_and_store(cs, UploadJob{body, type, query, token, cap, std::move(*in_use)}, respond);
+        });
 }
 
 void serve_firmware_file(CentralSystem& cs, const std::string& rest, const HttpRequest& req, Respond respond) {

@@ -115,6 +115,13 @@ Result<void> migrate_firmware(Connection& db) {
     return db.migrate("centralsystem-firmware", {firmware_migration()});
 }
 
+Result<std::vector<std::string>> firmware_files_in_use(Connection& db, std::int64_t now) {
+    return db.all([](const store::Statement& q) { return q.text(0); },
+                  "SELECT DISTINCT f.stored_name FROM firmware f JOIN firmware_updates u ON u.firmware_id = f.id "
+                  "WHERE u.expires_at >= ?1",
+                  now);
+}
+
 Result<std::int64_t> create_firmware(Connection& db, const FirmwareRow& row) {
     auto id = db.first([](const store::Statement& q) { return q.int64(0); },
                        "INSERT INTO firmware(name, stored_name, size, sha256, signing_certificate, signature, "

@@ -42,6 +42,8 @@ Result<void> migrate_firmware(Connection& db);
 
 // Stores an upload; the oldest beyond kKeptFirmware go with their updates (their files age out of the file store).
 Result<std::int64_t> create_firmware(Connection& db, const FirmwareRow& row);
+// The stored names of firmware that an update not yet expired at `now` (unix seconds) still serves to chargers.
+Result<std::vector<std::string>> firmware_files_in_use(Connection& db, std::int64_t now);
 Result<std::vector<FirmwareRow>> list_firmware(Connection& db);
 Result<std::optional<FirmwareRow>> find_firmware(Connection& db, std::int64_t id);
 inline constexpr int kKeptFirmware = 50;

@@ -25,6 +25,9 @@ Result<SSL_CTX*> make_server_ssl_ctx(const ServerTlsConfig& config);
 // A client context: TLS >= 1.2, verification against ca_file (or the system store), optional client certificate.
 Result<SSL_CTX*> make_client_ssl_ctx(const ClientTlsConfig& config);
 
+// Lets a client context remember the server chains its own trust store accepted (a few, for minutes): the same chain
+// again has only its validity times and the expected host name or IP address checked, not its signatures.
+Result<void> remember_verified_chains(SSL_CTX* ctx);
 // Replaces the CAs that client certificates must chain to (PEM texts, each one or more certificates) for the
 // handshakes that start from now on; the server's own certificate chain stays. Errors when none is readable.
 Result<void> set_client_ca_store(SSL_CTX* ctx, const std::vector<std::string>& ca_pems);

@@ -253,14 +253,34 @@ void deliver_message(WsSessionBase& session, const MessagePtr& msg, const Logger
 // websocketpp's request parser, with a body limit per request: once the request line and headers are in, a
 // Content-Length above what `limit` allows for the path is refused with 413 before the body is read (at most one read
 // buffer of it has arrived). Without a limit it is websocketpp's parser unchanged (clients, servers without one).
+// A large accepted body is given time by its size: the connection's timers, websocketpp's open-handshake timer among
+// them, wait until then. A body above kPacedBody bytes gets open_handshake_timeout plus its size at kMinUploadRate
+// bytes per second, so a slow link still finishes; upgrades and smaller requests keep open_handshake_timeout alone.
+struct UploadPace {
+    static constexpr std::size_t kPacedBody = 256 * 1024;
+    static constexpr std::size_t kMinUploadRate = 64 * 1024;
+    std::chrono::steady_clock::time_point* hold_timers_until = nullptr; // the connection's (DirectConnection)
+    std::chrono::milliseconds base{0};
+    std::size_t bytes_per_second = 0;
+};
+
 class LimitedRequest : public websocketpp::http::parser::request {
 public:
-    void set_body_limit(const HttpBodyLimit* limit) { limit_ = limit; }
+    void set_body_limit(const HttpBodyLimit* limit, UploadPace pace = {}) {
+        limit_ = limit;
+        pace_ = pace;
+    }
     // Shadows the base's consume (websocketpp calls it through the config's request_type, not virtually).
     std::size_t consume(char const* buf, std::size_t len) {
         const bool headers_pending = !ready() && m_body_bytes_needed == 0;
         const std::size_t used = request::consume(buf, len);
-        if (limit_ == nullptr || !*limit_ || !headers_pending || judged_ || (!ready() && m_body_bytes_needed == 0)) {
+        if (paced_ && ready()) {
+            paced_ = false; // the body is in: later timers (the answer's, the TLS shutdown's) keep their own times
+            *pace_.hold_timers_until = std::chrono::steady_clock::time_point{};
+        }
+        const bool limited = limit_ != nullptr && *limit_;
+        if ((!limited && pace_.hold_timers_until == nullptr) || !headers_pending || judged_ ||
+            (!ready() && m_body_bytes_needed == 0)) {
             return used;
         }
         judged_ = true; // the headers are complete: judge once
@@ -268,19 +288,31 @@ public:
         if (length.empty()) {
             return used;
         }
-        const std::string& uri = get_uri();
-        const std::size_t max =
-            (*limit_)(get_method(), std::string_view(uri).substr(0, uri.find('?')), get_header("Authorization"));
-        if (std::strtoull(length.c_str(), nullptr, 10) > max) {
-            throw websocketpp::http::exception("the request body exceeds " + std::to_string(max) + " bytes",
-                                               websocketpp::http::status_code::request_entity_too_large);
+        const unsigned long long bytes = std::strtoull(length.c_str(), nullptr, 10);
+        if (limited) {
+            const std::string& uri = get_uri();
+            const std::size_t max =
+                (*limit_)(get_method(), std::string_view(uri).substr(0, uri.find('?')), get_header("Authorization"));
+            if (bytes > max) {
+                throw websocketpp::http::exception("the request body exceeds " + std::to_string(max) + " bytes",
+                                                   websocketpp::http::status_code::request_entity_too_large);
+            }
+        }
+        if (pace_.hold_timers_until != nullptr && pace_.bytes_per_second > 0 && bytes > UploadPace::kPacedBody &&
+            !ready()) {
+            // Accepted (websocketpp refused a body above max_http_body already): time by its size.
+            const auto extra = std::chrono::milliseconds(bytes * 1000 / pace_.bytes_per_second);
+            *pace_.hold_timers_until = std::chrono::steady_clock::now() + pace_.base + extra;
+            paced_ = true;
         }
         return used;
     }
 
 private:
     const HttpBodyLimit* limit_ = nullptr;
+    UploadPace pace_;
     bool judged_ = false;
+    bool paced_ = false; // the connection's timers are held for this request's body
 };
 
 // Common parts of our websocketpp configs: single-threaded loops (no strands, no mutexes), a 4 KiB read buffer

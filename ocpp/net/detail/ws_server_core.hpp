@@ -70,12 +70,12 @@ public:
     std::uint16_t port() const { return port_; }
 
 private:
-    // The request parser asks body_limit_ once the request line and headers are in (websocketpp exposes the request
-    // only as const; the object itself is the connection's own, mutable member).
+    // The request parser asks body_limit_ once the request line and headers are in, and gives a large body time by
+    // its size (websocketpp exposes the request only as const; the object itself is the connection's own member).
     void limit_body(const ConPtr& con) {
-        if (body_limit_) {
-            const_cast<typename Cfg::request_type&>(con->get_request()).set_body_limit(&body_limit_);
-        }
+        const UploadPace pace{&con->timer_hold(), cfg_.open_handshake_timeout, UploadPace::kMinUploadRate};
+        const_cast<typename Cfg::request_type&>(con->get_request())
+            .set_body_limit(body_limit_ ? &body_limit_ : nullptr, pace);
     }
     ConPtr con_of(Hdl hdl) {
         websocketpp::lib::error_code ec;

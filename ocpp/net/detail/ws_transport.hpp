@@ -115,6 +115,18 @@ public:
         hold_next_ = false;
     }
 
+    // Timers of this connection that expire before this time wait until then (UploadPace: a large upload's time).
+    std::chrono::steady_clock::time_point& timer_hold() { return hold_timers_until_; }
+
+    // Hides the base's (websocketpp calls transport_con_type::set_timer by qualified name): the same timer, whose
+    // expiry is pushed to timer_hold() when that lies later. Cancelling it works as before.
+    typename Base::timer_ptr set_timer(long duration, websocketpp::transport::timer_handler callback) {
+        auto slot = std::make_shared<std::weak_ptr<asio::steady_timer>>();
+        auto timer = Base::set_timer(duration, HeldTimer{this->get_shared(), slot, std::move(callback)});
+        *slot = timer;
+        return timer;
+    }
+
 protected:
     // websocketpp hands its per-connection handler members (the read and write-frame handlers) over as lvalues, and
     // bound temporaries during the handshake. A member lives as long as the connection, which every operation keeps
@@ -206,6 +218,22 @@ private:
         writing_ = 0;
     }
 
+    // A timer's callback that first waits out the connection's hold, on the same timer object.
+    struct HeldTimer {
+        std::shared_ptr<Base> con; // as websocketpp's own timer handler holds the connection
+        std::shared_ptr<std::weak_ptr<asio::steady_timer>> timer;
+        websocketpp::transport::timer_handler callback;
+        void operator()(const websocketpp::lib::error_code& ec) {
+            const auto until = static_cast<DirectConnection&>(*con).hold_timers_until_;
+            auto t = timer->lock();
+            if (!ec && t && until > std::chrono::steady_clock::now()) {
+                t->expires_at(until);
+                t->async_wait(std::bind(&Base::handle_timer, con, t, std::move(*this), std::placeholders::_1));
+                return;
+            }
+            callback(ec);
+        }
+    };
     struct HeldWrite {
         char const* buf; // websocketpp's own handshake buffer, which lives as long as the connection
         std::size_t len;
@@ -213,6 +241,7 @@ private:
     };
     std::vector<asio::const_buffer> write_bufs_;
     std::size_t writing_ = 0;
+    std::chrono::steady_clock::time_point hold_timers_until_{};
     bool hold_next_ = false;
     std::unique_ptr<HeldWrite> held_;          // only while an upgrade waits for its decision
     std::unique_ptr<std::string> replacement_; // a refusal written in place of the held answer
