@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <unistd.h>
 
+#include <csignal>
 #include <cstdio>
 #include <thread>
 
@@ -276,9 +277,6 @@ int run(int argc, char** argv) {
             }
         }
     } pool_stop{pool.get()};
-    if (pool) {
-        pool->start();
-    }
     // Profile 3 under a CA imported while running: the listeners that verify client certificates trust the
     // --tls-client-ca file, the operator CA in use and every one imported since the start.
     std::unique_ptr<security::ClientCaTrust> client_cas;
@@ -296,12 +294,19 @@ int run(int argc, char** argv) {
         // Two processes under one id would share their chargers' ownership rows: the second one does not start.
         cluster::ClusterConfig node = cluster_config(o, server->port());
         node.instance = cluster::new_instance_token();
+        node.on_lease_lost = [] {
+            say("another process holds this node's --node-id now: stopping");
+            ::kill(::getpid(), SIGTERM); // the stop signal's orderly shutdown
+        };
         if (auto claimed = cluster::claim_node_id(node, *worker, *loop, say); !claimed) {
             say(claimed.error().message);
             return 1;
         }
         central->enable_cluster(node);
         loop->post([&central] { central->start_cluster(); });
+    }
+    if (pool) {
+        pool->start(); // after the node's id is ours: until then connections wait in the kernel's backlog
     }
     const std::string s = sc.tls ? "s" : "";
     // (with --tls-listen the line above names the TLS port)

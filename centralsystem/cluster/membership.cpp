@@ -65,8 +65,9 @@ ocpp::Result<void> claim_node_id(const ClusterConfig& config, store::StoreWorker
             return {};
         }
         const std::int64_t left_ms = std::max<std::int64_t>(0, (*holder)->lease_until_ms - now);
-        if (attempt == 0 && left_ms <= config.lease.count()) {
-            // A crashed process's lease (or a live twin's, which it renews meanwhile): wait it out once.
+        // Within two leases: a crashed process's lease, also when its clock ran a little ahead of ours or it had a
+        // longer --node-lease (or a live twin's, which it renews meanwhile): wait it out once.
+        if (attempt == 0 && left_ms <= 2 * config.lease.count()) {
             if (waiting) {
                 waiting("--node-id " + config.node_id + ": waiting " + std::to_string((left_ms + 999) / 1000) +
                         " s for the lease of the process at " + (*holder)->address + " to run out");
@@ -169,11 +170,11 @@ void Membership::stop() {
     if (timer_) {
         timer_->cancel();
     }
-    const std::string node = config_.node_id;
+    const std::string node = config_.node_id, instance = config_.instance;
     const std::int64_t now = now_ms();
     db_.run<bool>(
-        [node, now](store::Connection& db) -> ocpp::Result<bool> {
-            if (auto r = db::end_lease(db, node, now); !r) {
+        [node, instance, now](store::Connection& db) -> ocpp::Result<bool> {
+            if (auto r = db::end_lease(db, node, instance, now); !r) {
                 return r.error();
             }
             return true;
@@ -222,6 +223,13 @@ void Membership::tick() {
             }
             if (!owners) {
                 log_.error("cluster", "renewing the lease: " + owners.error().message);
+                if (owners.error().kind == ocpp::ErrorKind::Invalid && !lease_lost_) {
+                    // Another process holds this node's id now: serving on would write its chargers' ownership.
+                    lease_lost_ = true;
+                    if (config_.on_lease_lost) {
+                        config_.on_lease_lost();
+                    }
+                }
                 return;
             }
             apply(std::move(*owners));

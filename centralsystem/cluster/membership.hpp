@@ -29,6 +29,8 @@ struct ClusterConfig {
     std::chrono::milliseconds lease{10000}; // how long the node counts as alive after its last renewal
     std::chrono::milliseconds renew_every{1000};
     std::string instance; // random per process: tells two processes under one id apart (set by claim_node_id's caller)
+    // Called once (on the loop) when a renewal finds another process holding this node's id: the process must stop.
+    std::function<void()> on_lease_lost;
 };
 
 // A node is healthy while its last lease renewal succeeded and is younger than the lease: otherwise the other nodes
@@ -92,6 +94,7 @@ private:
     std::unique_ptr<ocpp::Timer> timer_;
     bool ticking_ = false; // a renewal is on the store worker
     bool stopped_ = false;
+    bool lease_lost_ = false; // another process took this id's lease; on_lease_lost was called
     std::size_t live_nodes_ = 0;
     std::optional<std::int64_t> last_renewed_ms_; // when the last successful renewal started
     bool last_failed_ = false;

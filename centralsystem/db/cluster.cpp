@@ -95,9 +95,16 @@ Result<std::optional<LeaseHolder>> claim_lease(Connection& db, const std::string
     return *holder;
 }
 
-Result<void> end_lease(Connection& db, const std::string& node, std::int64_t now_ms) {
-    if (auto r = db.run("UPDATE cluster_nodes SET lease_until = ?2 WHERE node_id = ?1", node, now_ms); !r) {
-        return r;
+Result<void> end_lease(Connection& db, const std::string& node, const std::string& instance, std::int64_t now_ms) {
+    auto ended = db.first([](const store::Statement& q) { return q.text(0); },
+                          "UPDATE cluster_nodes SET lease_until = ?2 WHERE node_id = ?1 AND instance = ?3 "
+                          "RETURNING node_id",
+                          node, now_ms, instance);
+    if (!ended) {
+        return ended.error();
+    }
+    if (!*ended) {
+        return {}; // another process holds the id: its chargers are not ours to release
     }
     return release_all(db, node, now_ms);
 }

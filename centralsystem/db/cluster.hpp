@@ -33,8 +33,9 @@ struct LeaseHolder {
 Result<std::optional<LeaseHolder>> claim_lease(Connection& db, const std::string& node, const std::string& address,
                                                const std::string& instance, std::int64_t now_ms,
                                                std::int64_t lease_until_ms);
-// A node stopping cleanly: its lease ends now and the chargers it held are no longer connected.
-Result<void> end_lease(Connection& db, const std::string& node, std::int64_t now_ms);
+// A node stopping cleanly: its lease ends now and the chargers it held are no longer connected; nothing when the
+// lease is no longer this process's (`instance`): another process holds the id and its chargers now.
+Result<void> end_lease(Connection& db, const std::string& node, const std::string& instance, std::int64_t now_ms);
 
 // Takes a charger's connection for `node` and returns the connection's epoch (one above the previous owner's).
 Result<std::int64_t> take_ownership(Connection& db, const std::string& id, const std::string& node,

@@ -59,7 +59,8 @@ std::optional<GroupTags> group_tags_from(std::string_view text) {
 }
 
 store::Migration list_groups_migration() {
-    // The default group takes over the one list of the local-lists track: its version and its tags' versions.
+    // The default group takes over the one list of the local-lists track: its version and its tags' versions. The old
+    // tables stay (unused from here on), so nodes not yet upgraded on a shared database keep working meanwhile.
     return store::portable_migration(1, R"sql(
         CREATE TABLE list_groups (
             name TEXT PRIMARY KEY, description TEXT NOT NULL DEFAULT '', tags TEXT NOT NULL DEFAULT 'assigned',
@@ -76,8 +77,6 @@ store::Migration list_groups_migration() {
         CREATE INDEX list_changes_by_version ON list_changes(group_name, version);
         INSERT INTO list_changes(group_name, id_tag, version, removed)
             SELECT 'default', id_tag, version, 0 FROM local_list_tags;
-        DROP TABLE local_list_tags;
-        DROP TABLE local_list_version;
         ALTER TABLE local_list_chargers ADD COLUMN list_group TEXT NOT NULL DEFAULT 'default';
     )sql");
 }

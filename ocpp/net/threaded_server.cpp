@@ -2,7 +2,13 @@
 // loop has a Server of its own on one shared port (SO_REUSEPORT, the kernel spreads the connections), which does the
 // TLS, HTTP and WebSocket work; handshakes, opened sessions, messages, closes and HTTP requests are posted to the home
 // loop, and what the home loop sends or answers is posted back. The program's state stays on one thread.
+#include <netdb.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <atomic>
+#include <cerrno>
+#include <cstring>
 #include <future>
 #include <mutex>
 #include <unordered_map>
@@ -40,7 +46,7 @@ struct Home {
     std::vector<std::unique_ptr<Server>> inners;   // one per pool loop
     std::vector<std::shared_ptr<Mailbox>> links;   // one per pool loop: work for it
     std::vector<std::shared_ptr<Mailbox>> inboxes; // one per pool loop: work from it for the home loop
-    std::size_t max_connections = 0;
+    std::atomic<std::size_t> max_connections{0};   // set by listen(), read by the pool loops
 
     std::size_t connections() const {
         std::lock_guard<std::mutex> lock(inners_mutex);
@@ -51,6 +57,38 @@ struct Home {
         return n;
     }
 };
+
+// Binds host:port once without SO_REUSEPORT (port 0 is always free): an error when another socket listens there.
+Result<void> port_is_free(const std::string& host, std::uint16_t port) {
+    if (port == 0) {
+        return {};
+    }
+    addrinfo hints{};
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_flags = AI_PASSIVE;
+    addrinfo* found = nullptr;
+    if (::getaddrinfo(host.c_str(), std::to_string(port).c_str(), &hints, &found) != 0 || found == nullptr) {
+        return {}; // the servers' own listen() reports an address it cannot resolve
+    }
+    const int fd = ::socket(found->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    int error = 0;
+    if (fd >= 0) {
+        const int one = 1;
+        ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one); // as the servers do: TIME_WAIT is no owner
+        if (::bind(fd, found->ai_addr, found->ai_addrlen) != 0) {
+            error = errno;
+        }
+        ::close(fd);
+    }
+    ::freeaddrinfo(found);
+    if (error != 0) {
+        const bool v6 = host.find(':') != std::string::npos;
+        return make_error(ErrorKind::Io, "cannot listen on " + (v6 ? "[" + host + "]" : host) + ":" +
+                                             std::to_string(port) + ": " + std::strerror(error));
+    }
+    return {};
+}
 
 void answer_on(const std::shared_ptr<Mailbox>& io, HandshakeAnswer answer, HandshakeDecision decision) {
     io->post([answer = std::move(answer), decision = std::move(decision)] { answer(decision); });
@@ -93,8 +131,8 @@ void relay(const std::shared_ptr<Home>& home, Server& inner, const std::shared_p
         // Posted in order from this loop, so the home loop sees the open before the first message and the close last.
         std::weak_ptr<Session> weak_session = session;
         session->set_message_handler([relayed, to_home, weak_session](std::string_view text) {
-            if (!relayed->admit()) {
-                // The handlers fall behind this peer by kMaxInbound messages: it floods, and the rest wait for it.
+            if (!relayed->admit(text.size())) {
+                // The handlers fall behind this peer by kMaxInbound messages (or a MiB): it floods, the rest wait.
                 if (auto s = weak_session.lock()) {
                     s->close(1008, "messages arrive faster than they are handled");
                 }
@@ -204,6 +242,18 @@ public:
         if (!home_->inners.empty()) {
             return make_error("server is already listening");
         }
+        if (pool_.running()) { // the inner servers are made here, while no pool loop runs
+            return make_error("listen() must come before the loop pool starts");
+        }
+        // Set before any loop runs: the limit for all loops together.
+        home_->max_connections =
+            std::min(home_->config.max_connections,
+                     connections_that_fit(current_file_limit(), open_file_count().value_or(0), kSpareFiles));
+        // SO_REUSEPORT would let another process bind the same port and quietly take a share of the connections:
+        // the port must be free before the loops share it.
+        if (auto free = port_is_free(home_->config.host, home_->config.port); !free) {
+            return free;
+        }
         ServerConfig config = home_->config;
         config.reuse_port = true;
         for (std::size_t i = 0; i < pool_.size(); ++i) {
@@ -227,9 +277,6 @@ public:
             home_->links.push_back(std::move(link));
             home_->inboxes.push_back(std::move(inbox));
         }
-        home_->max_connections =
-            std::min(home_->config.max_connections,
-                     connections_that_fit(current_file_limit(), open_file_count().value_or(0), kSpareFiles));
         return {};
     }
 

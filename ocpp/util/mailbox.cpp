@@ -1,5 +1,8 @@
 #include "ocpp/util/mailbox.hpp"
 
+#include <cstdio>
+#include <exception>
+
 namespace ocpp {
 
 namespace {
@@ -37,7 +40,14 @@ void Mailbox::drain() {
         scheduled_ = false;
     }
     for (auto& fn : batch) {
-        fn();
+        try {
+            fn();
+        } catch (const std::exception& e) {
+            // One item's failure must not drop the rest of the batch (other connections' messages and closes).
+            std::fprintf(stderr, "ocpp::Mailbox: exception escaped an item: %s\n", e.what());
+        } catch (...) {
+            std::fprintf(stderr, "ocpp::Mailbox: unknown exception escaped an item\n");
+        }
     }
     batch.clear();
     std::lock_guard<std::mutex> lock(mutex_);

@@ -164,6 +164,26 @@ TEST_F(ThreadedServer, APeerThatFloodsAStalledHomeLoopIsClosedInsteadOfQueued) {
     ASSERT_TRUE(wait_until([&] { return on_client([&] { return quiet_probe->messages.size(); }) == 1; }));
 }
 
+TEST_F(ThreadedServer, ASecondServerOnTheSamePortIsRefusedThoughTheLoopsShareIt) {
+    ASSERT_TRUE(start_server());
+    // A second process (here: a second threaded server on a pool of its own) must not take a share of the port.
+    LoopPool other_pool(2);
+    ServerConfig config;
+    config.port = port();
+    auto second = Server::create_threaded(lt.loop(), other_pool, config, logs.logger());
+    const auto listening = on_server([&] { return second->listen(); });
+    ASSERT_FALSE(listening);
+    EXPECT_NE(listening.error().message.find("cannot listen on 127.0.0.1:" + std::to_string(port())), std::string::npos)
+        << listening.error().message;
+    EXPECT_NE(listening.error().message.find("in use"), std::string::npos) << listening.error().message;
+    on_server([&] {
+        second.reset();
+        return 0;
+    });
+    auto [c, probe] = open_url(url());
+    EXPECT_TRUE(c.session) << "the first server still serves";
+}
+
 TEST_F(ThreadedServer, DestroyingItWhileThePoolRunsClosesWithoutFurtherCallbacks) {
     ASSERT_TRUE(start_server());
     auto [c, probe] = open_url(url());

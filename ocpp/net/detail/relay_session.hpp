@@ -12,9 +12,10 @@
 
 namespace ocpp::net::detail {
 
-// Messages of one connection on their way to the home loop at most: a peer that sends faster than its handlers take
+// What one connection may have on its way to the home loop at most: a peer that sends faster than its handlers take
 // its messages is closed (1008) instead of growing the queue (a charger has a few calls in flight, not hundreds).
 constexpr std::size_t kMaxInbound = 256;
+constexpr std::size_t kMaxInboundBytes = 1024 * 1024; // a single message is always let through when none waits
 
 class RelaySession final : public Session, public std::enable_shared_from_this<RelaySession> {
 public:
@@ -86,10 +87,14 @@ public:
     void set_message_handler(MessageHandler h) override { on_message_ = std::move(h); }
     void set_close_handler(CloseHandler h) override { on_close_ = std::move(h); }
 
-    // On the pool loop, for a message that arrived: false when kMaxInbound are on their way to the home loop.
-    bool admit() {
-        if (inbound_.fetch_add(1, std::memory_order_relaxed) >= kMaxInbound) {
+    // On the pool loop, for a message that arrived: false when kMaxInbound messages or kMaxInboundBytes are already on
+    // their way to the home loop.
+    bool admit(std::size_t bytes) {
+        const std::size_t waiting = inbound_.fetch_add(1, std::memory_order_relaxed);
+        const std::size_t queued = inbound_bytes_.fetch_add(bytes, std::memory_order_relaxed);
+        if (waiting >= kMaxInbound || (waiting > 0 && queued + bytes > kMaxInboundBytes)) {
             inbound_.fetch_sub(1, std::memory_order_relaxed);
+            inbound_bytes_.fetch_sub(bytes, std::memory_order_relaxed);
             return false;
         }
         return true;
@@ -97,6 +102,7 @@ public:
     // On the home loop: a message that arrived on the pool loop (and was admitted).
     void deliver(std::string_view text) {
         inbound_.fetch_sub(1, std::memory_order_relaxed);
+        inbound_bytes_.fetch_sub(text.size(), std::memory_order_relaxed);
         if (open_ && on_message_) {
             on_message_(text);
         }
@@ -133,7 +139,8 @@ private:
     std::atomic<std::size_t> inner_queued_{0}; // the inner session's unsent messages when last looked at
     std::atomic<bool> refreshing_{false};      // a look at inner_queued_ is on its way
     std::atomic<bool> drop_reported_{false};
-    std::atomic<std::size_t> inbound_{0}; // messages posted to the home loop, not yet delivered
+    std::atomic<std::size_t> inbound_{0};       // messages posted to the home loop, not yet delivered
+    std::atomic<std::size_t> inbound_bytes_{0}; // their bytes
     MessageHandler on_message_;
     CloseHandler on_close_;
     bool open_ = true;

@@ -253,9 +253,11 @@ void deliver_message(WsSessionBase& session, const MessagePtr& msg, const Logger
 // websocketpp's request parser, with a body limit per request: once the request line and headers are in, a
 // Content-Length above what `limit` allows for the path is refused with 413 before the body is read (at most one read
 // buffer of it has arrived). Without a limit it is websocketpp's parser unchanged (clients, servers without one).
-// A large accepted body is given time by its size: the connection's timers, websocketpp's open-handshake timer among
-// them, wait until then. A body above kPacedBody bytes gets open_handshake_timeout plus its size at kMinUploadRate
-// bytes per second, so a slow link still finishes; upgrades and smaller requests keep open_handshake_timeout alone.
+// A large accepted body earns time by what arrives of it: the connection's timers, websocketpp's open-handshake timer
+// among them, wait until open_handshake_timeout plus the body bytes received so far at kMinUploadRate bytes per
+// second (for a body above kPacedBody bytes), so a slow link that keeps sending finishes, and a peer that claims a
+// large Content-Length and then dribbles or stalls is cut as before; upgrades and smaller requests keep
+// open_handshake_timeout alone.
 struct UploadPace {
     static constexpr std::size_t kPacedBody = 256 * 1024;
     static constexpr std::size_t kMinUploadRate = 64 * 1024;
@@ -277,6 +279,8 @@ public:
         if (paced_ && ready()) {
             paced_ = false; // the body is in: later timers (the answer's, the TLS shutdown's) keep their own times
             *pace_.hold_timers_until = std::chrono::steady_clock::time_point{};
+        } else if (paced_) {
+            earn_time();
         }
         const bool limited = limit_ != nullptr && *limit_;
         if ((!limited && pace_.hold_timers_until == nullptr) || !headers_pending || judged_ ||
@@ -300,10 +304,11 @@ public:
         }
         if (pace_.hold_timers_until != nullptr && pace_.bytes_per_second > 0 && bytes > UploadPace::kPacedBody &&
             !ready()) {
-            // Accepted (websocketpp refused a body above max_http_body already): time by its size.
-            const auto extra = std::chrono::milliseconds(bytes * 1000 / pace_.bytes_per_second);
-            *pace_.hold_timers_until = std::chrono::steady_clock::now() + pace_.base + extra;
+            // Accepted (websocketpp refused a body above max_http_body already): time by what arrives of it.
             paced_ = true;
+            paced_from_ = std::chrono::steady_clock::now();
+            declared_ = bytes;
+            earn_time();
         }
         return used;
     }
@@ -313,6 +318,15 @@ private:
     UploadPace pace_;
     bool judged_ = false;
     bool paced_ = false; // the connection's timers are held for this request's body
+    std::chrono::steady_clock::time_point paced_from_{};
+    unsigned long long declared_ = 0; // the paced body's Content-Length
+
+    // The hold: the handshake timeout from the headers' arrival, plus the body received so far at the minimum rate.
+    void earn_time() {
+        const unsigned long long received = declared_ > m_body_bytes_needed ? declared_ - m_body_bytes_needed : 0;
+        *pace_.hold_timers_until =
+            paced_from_ + pace_.base + std::chrono::milliseconds(received * 1000 / pace_.bytes_per_second);
+    }
 };
 
 // Common parts of our websocketpp configs: single-threaded loops (no strands, no mutexes), a 4 KiB read buffer

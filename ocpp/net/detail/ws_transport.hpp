@@ -228,7 +228,8 @@ private:
             auto t = timer->lock();
             if (!ec && t && until > std::chrono::steady_clock::now()) {
                 t->expires_at(until);
-                t->async_wait(std::bind(&Base::handle_timer, con, t, std::move(*this), std::placeholders::_1));
+                auto self = con; // bound before *this (and its `con`) is moved into the same call
+                t->async_wait(std::bind(&Base::handle_timer, self, t, std::move(*this), std::placeholders::_1));
                 return;
             }
             callback(ec);
