@@ -119,5 +119,6 @@ ratio = lambda a, b: [x / y for x, y in zip(a, b) if y]
 line(f"--threads {threads} ÷ --threads 1", ratio(many, one), "{:.2f}×")
 line(f"--threads {threads} ÷ raw TCP", ratio(many, raw), "{:.2f}")
 line("--threads 1 ÷ raw TCP", ratio(one, raw), "{:.2f}")
+line("--threads 1 ÷ Node", ratio(one, node), "{:.2f}×")
 line(f"--threads {threads} ÷ Node", ratio(many, node), "{:.2f}×")
 PY
