@@ -40,6 +40,17 @@ bool read_group_tags(ObjectReader& r, std::optional<db::GroupTags>& out) {
     return true;
 }
 
+// A group's fields from a create (name required) or an edit body; false with the problem set.
+struct GroupFields {
+    std::optional<std::string> name, description;
+    std::optional<db::GroupTags> tags;
+};
+bool read_group_fields(ObjectReader& r, bool name_required, GroupFields& out) {
+    return r.text("name", out.name, name_required, db::kMaxListGroupName) &&
+           r.text("description", out.description, false, db::kMaxListGroupDescription) &&
+           read_group_tags(r, out.tags) && r.no_unknown_members();
+}
+
 // An array member of at most kMaxIdsPerListGroupEdit strings, each checked by `problem`; false with the problem set.
 template <class Check>
 bool read_ids(ObjectReader& r, const char* name, bool required, std::vector<std::string>& out, Check problem) {
@@ -120,13 +131,13 @@ void create_list_group(CentralSystem& cs, const HttpRequest& req, Respond respon
         return respond(std::move(*bad));
     }
     ObjectReader r(doc, "");
-    std::optional<std::string> name, description;
-    std::optional<db::GroupTags> tags;
-    if (!r.text("name", name, true, db::kMaxListGroupName) ||
-        !r.text("description", description, false, db::kMaxListGroupDescription) || !read_group_tags(r, tags) ||
-        !r.no_unknown_members()) {
+    GroupFields fields;
+    if (!read_group_fields(r, true, fields)) {
         return respond(r.problem()->response());
     }
+    const auto& name = fields.name;
+    const auto& description = fields.description;
+    const auto& tags = fields.tags;
     if (auto p = group_name_problem(*name)) {
         return respond(json_error(422, *p, "name"));
     }
@@ -198,13 +209,13 @@ void patch_list_group(CentralSystem& cs, const std::string& group, const HttpReq
         return respond(std::move(*bad));
     }
     ObjectReader r(doc, "");
-    std::optional<std::string> name, description;
-    std::optional<db::GroupTags> tags;
-    if (!r.text("name", name, false, db::kMaxListGroupName) ||
-        !r.text("description", description, false, db::kMaxListGroupDescription) || !read_group_tags(r, tags) ||
-        !r.no_unknown_members()) {
+    GroupFields fields;
+    if (!read_group_fields(r, false, fields)) {
         return respond(r.problem()->response());
     }
+    const auto& name = fields.name;
+    const auto& description = fields.description;
+    const auto& tags = fields.tags;
     if (name) {
         if (auto p = group_name_problem(*name)) {
             return respond(json_error(422, *p, "name"));

@@ -42,6 +42,21 @@ Result<std::int64_t> count_of(Connection& db, std::string_view sql, std::string_
     return n->value_or(0);
 }
 
+// The index of the first id `count_sql` counts no row for, or nothing: a refusal then names "field/index".
+Result<std::optional<std::size_t>> first_missing(Connection& db, std::string_view count_sql,
+                                                 const std::vector<std::string>& ids) {
+    for (std::size_t i = 0; i < ids.size(); ++i) {
+        auto n = count_of(db, count_sql, ids[i]);
+        if (!n) {
+            return n.error();
+        }
+        if (*n == 0) {
+            return std::optional<std::size_t>(i);
+        }
+    }
+    return std::optional<std::size_t>();
+}
+
 } // namespace
 
 const char* to_string(GroupTags t) {
@@ -269,15 +284,13 @@ Result<GroupEdit> place_in_list_group(Connection& db, std::string_view name, con
     if (!*group) {
         return refused(GroupRefusal::NoSuchGroup, "group", "no local-list group \"" + std::string(name) + "\"");
     }
-    for (std::size_t i = 0; i < ids.size(); ++i) {
-        auto n = count_of(db, "SELECT COUNT(*) FROM chargers WHERE chargebox_id = ?1", ids[i]);
-        if (!n) {
-            return n.error();
-        }
-        if (*n == 0) {
-            return refused(GroupRefusal::NoSuchCharger, "chargeBoxIds/" + std::to_string(i),
-                           "no charger \"" + ids[i] + "\"");
-        }
+    auto missing = first_missing(db, "SELECT COUNT(*) FROM chargers WHERE chargebox_id = ?1", ids);
+    if (!missing) {
+        return missing.error();
+    }
+    if (const auto i = *missing) {
+        return refused(GroupRefusal::NoSuchCharger, "chargeBoxIds/" + std::to_string(*i),
+                       "no charger \"" + ids[*i] + "\"");
     }
     if (name != kDefaultListGroup) {
         auto n = count_of(db, "SELECT COUNT(*) FROM list_group_members WHERE group_name = ?1", name);
@@ -321,15 +334,13 @@ Result<GroupEdit> assign_list_group_tags(Connection& db, std::string_view name, 
     if (!*group) {
         return refused(GroupRefusal::NoSuchGroup, "group", "no local-list group \"" + std::string(name) + "\"");
     }
-    for (std::size_t i = 0; i < add.size(); ++i) {
-        auto n = count_of(db, "SELECT COUNT(*) FROM id_tags WHERE id_tag = ?1", add[i]);
-        if (!n) {
-            return n.error();
-        }
-        if (*n == 0) {
-            return refused(GroupRefusal::NoSuchTag, "add/" + std::to_string(i),
-                           "no id tag \"" + add[i] + "\" in the registry (POST /api/v1/idtags first)");
-        }
+    auto missing = first_missing(db, "SELECT COUNT(*) FROM id_tags WHERE id_tag = ?1", add);
+    if (!missing) {
+        return missing.error();
+    }
+    if (const auto i = *missing) {
+        return refused(GroupRefusal::NoSuchTag, "add/" + std::to_string(*i),
+                       "no id tag \"" + add[*i] + "\" in the registry (POST /api/v1/idtags first)");
     }
     if ((*group)->assigned + static_cast<std::int64_t>(add.size()) > kMaxLocalListTags) {
         return refused(GroupRefusal::Full, "add",
