@@ -1,6 +1,6 @@
 // /api/v1/idtags: the id-tag registry Authorize and StartTransaction answer from.
 #include "centralsystem/api/routes.hpp"
-#include "centralsystem/db/local_lists.hpp"
+#include "centralsystem/db/authlists/local_lists.hpp"
 #include "centralsystem/db/tag_search.hpp"
 
 namespace cs::api {

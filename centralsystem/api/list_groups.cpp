@@ -1,6 +1,6 @@
 // /api/v1/local-lists/{group}: create, read, change and delete local-list groups, place chargers in them and assign
 // id tags to them (local_lists.hpp).
-#include "centralsystem/db/list_groups.hpp"
+#include "centralsystem/db/authlists/list_groups.hpp"
 #include "centralsystem/api/local_lists.hpp"
 #include "centralsystem/authlists/local_lists.hpp"
 

@@ -2,8 +2,8 @@
 #include "centralsystem/api/local_lists.hpp"
 
 #include "centralsystem/authlists/local_lists.hpp"
-#include "centralsystem/db/list_groups.hpp"
-#include "centralsystem/db/local_lists.hpp"
+#include "centralsystem/db/authlists/list_groups.hpp"
+#include "centralsystem/db/authlists/local_lists.hpp"
 
 namespace cs::api {
 

@@ -5,7 +5,7 @@
 #include <string>
 
 #include "centralsystem/api/routes.hpp"
-#include "centralsystem/db/list_groups.hpp"
+#include "centralsystem/db/authlists/list_groups.hpp"
 
 namespace cs::api {
 

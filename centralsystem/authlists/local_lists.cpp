@@ -6,7 +6,7 @@
 #include <cctype>
 #include <cstdlib>
 
-#include "centralsystem/db/list_groups.hpp"
+#include "centralsystem/db/authlists/list_groups.hpp"
 #include "centralsystem/notifier.hpp"
 #include "centralsystem/security/jobs.hpp"
 #include "ocpp/text/datetime.hpp"

@@ -22,8 +22,8 @@
 #include <unordered_set>
 #include <vector>
 
+#include "centralsystem/db/authlists/local_lists.hpp"
 #include "centralsystem/db/database.hpp"
-#include "centralsystem/db/local_lists.hpp"
 #include "centralsystem/gate/gate.hpp"
 #include "centralsystem/protocol/links.hpp"
 #include "ocpp/v16/messages.hpp"

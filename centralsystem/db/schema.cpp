@@ -1,9 +1,9 @@
 // The central system's schema (versioned migrations) and the id-tag registry.
+#include "centralsystem/db/authlists/list_groups.hpp"
+#include "centralsystem/db/authlists/local_lists.hpp"
 #include "centralsystem/db/cluster.hpp"
 #include "centralsystem/db/corrections.hpp"
 #include "centralsystem/db/hardware_models.hpp"
-#include "centralsystem/db/list_groups.hpp"
-#include "centralsystem/db/local_lists.hpp"
 #include "centralsystem/db/operations.hpp"
 #include "centralsystem/db/queries.hpp"
 #include "centralsystem/db/reservations.hpp"

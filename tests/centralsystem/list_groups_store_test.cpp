@@ -3,8 +3,8 @@
 // is a removal in the changes since a version; a rename moves every reference, a delete sends the chargers back to
 // default; switching what a list holds asks for a whole list; a group is full at 10,000 chargers or assigned tags and a
 // refused edit changes nothing.
-#include "centralsystem/db/list_groups.hpp"
-#include "centralsystem/db/local_lists.hpp"
+#include "centralsystem/db/authlists/list_groups.hpp"
+#include "centralsystem/db/authlists/local_lists.hpp"
 #include "tests/centralsystem/store_fixture.hpp"
 
 namespace cs {

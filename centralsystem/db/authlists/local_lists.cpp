@@ -1,7 +1,7 @@
 // The local authorization list in the store (local_lists.hpp).
-#include "centralsystem/db/local_lists.hpp"
+#include "centralsystem/db/authlists/local_lists.hpp"
 
-#include "centralsystem/db/list_groups.hpp"
+#include "centralsystem/db/authlists/list_groups.hpp"
 #include "store/ddl.hpp"
 
 namespace cs::db {

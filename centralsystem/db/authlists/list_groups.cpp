@@ -1,7 +1,7 @@
 // Local-list groups in the store (list_groups.hpp).
-#include "centralsystem/db/list_groups.hpp"
+#include "centralsystem/db/authlists/list_groups.hpp"
 
-#include "centralsystem/db/local_lists.hpp"
+#include "centralsystem/db/authlists/local_lists.hpp"
 #include "store/ddl.hpp"
 
 namespace cs::db {
