@@ -138,8 +138,14 @@ TEST_F(OperationsMessages, DiagnosticsOfAnFtpChargerLandOnTheOperatorsFtpServer)
     ASSERT_FALSE(name.empty());
     const std::string where = d["diagnostics"]["uploadTo"].GetString();
     EXPECT_EQ(where.find(FileServer::kFtpPassword), std::string::npos) << where;
-    ASSERT_TRUE(wait_until([&] { return ftp.dir().exists("diag/" + name); }, 20s)) << file_text(base_ + ".sim.log");
-    EXPECT_NE(ftp.dir().read("diag/" + name).find("chargePointId: DF000001"), std::string::npos);
+    // The FTP server creates the file when the upload starts: wait for its content, not only its name.
+    ASSERT_TRUE(wait_until(
+        [&] {
+            return ftp.dir().exists("diag/" + name) &&
+                   ftp.dir().read("diag/" + name).find("chargePointId: DF000001") != std::string::npos;
+        },
+        20s))
+        << file_text(base_ + ".sim.log");
     ASSERT_TRUE(wait_until(
         [&] {
             const auto l = parse_json(api("GET", "/api/v1/chargers/DF000001/diagnostics").body);
