@@ -45,6 +45,9 @@ struct ServerConfig {
     std::size_t max_http_body = 1024 * 1024;
     std::size_t max_connections = 19000;
     std::size_t max_outbound_queue = 256; // messages per session; send() returns QueueFull beyond it
+    // With a loop pool (Server::create_threaded): the bytes of all connections' messages on their way to the
+    // handlers' loop together; a connection whose message would go beyond it is closed with 1013 (try again later).
+    std::size_t max_inbound_bytes = 64 * 1024 * 1024;
     std::chrono::milliseconds open_handshake_timeout{10000};
     std::chrono::milliseconds close_handshake_timeout{2000};
     std::chrono::milliseconds ping_interval{60000}; // 0 = no pings
