@@ -95,29 +95,23 @@ bool handshake(SSL_CTX* client_ctx, SSL_CTX* server_ctx, double& client_us, doub
     SSL_set_accept_state(server);
     now = thread_cpu_us();
     server_us += now - t;
+    // One turn of a side: a step of its handshake, its CPU counted; false when it failed.
+    auto step = [](SSL* ssl, bool& done, double& us) {
+        if (done) {
+            return true;
+        }
+        const double before = thread_cpu_us();
+        const int r = SSL_do_handshake(ssl);
+        us += thread_cpu_us() - before;
+        done = r == 1;
+        return r == 1 || SSL_get_error(ssl, r) == SSL_ERROR_WANT_READ;
+    };
     bool client_done = false;
     bool server_done = false;
     for (int turn = 0; turn < 20 && !(client_done && server_done); ++turn) {
-        t = thread_cpu_us();
-        if (!client_done) {
-            const int r = SSL_do_handshake(client);
-            client_done = r == 1;
-            if (r <= 0 && SSL_get_error(client, r) != SSL_ERROR_WANT_READ) {
-                break;
-            }
+        if (!step(client, client_done, client_us) || !step(server, server_done, server_us)) {
+            break;
         }
-        now = thread_cpu_us();
-        client_us += now - t;
-        t = now;
-        if (!server_done) {
-            const int r = SSL_do_handshake(server);
-            server_done = r == 1;
-            if (r <= 0 && SSL_get_error(server, r) != SSL_ERROR_WANT_READ) {
-                break;
-            }
-        }
-        now = thread_cpu_us();
-        server_us += now - t;
     }
     const bool ok = client_done && server_done && SSL_get_verify_result(client) == X509_V_OK;
     t = thread_cpu_us();
