@@ -32,8 +32,8 @@ std::string bytes(std::initializer_list<int> values) {
     return s;
 }
 
-// 203.0.113.7:41234 -> 10.0.0.5:8443 (0xA0D2 = 41234, 0x20FB = 8443).
-const std::string kTcp4Block = bytes({203, 0, 113, 7, 10, 0, 0, 5, 0xA0, 0xD2, 0x20, 0xFB});
+// 203.0.113.7:41234 -> 10.0.0.5:8443 (0xA112 = 41234, 0x20FB = 8443).
+const std::string kTcp4Block = bytes({203, 0, 113, 7, 10, 0, 0, 5, 0xA1, 0x12, 0x20, 0xFB});
 
 // Feeds `data` whole; returns what was taken.
 std::size_t feed_all(ProxyHeaderParser& p, const std::string& data) {
@@ -177,7 +177,7 @@ TEST(ProxyHeader, Version2TlvsAreSkippedUpTo64KiB) {
 }
 
 TEST(ProxyHeader, Version2LocalUnspecAndUnixKeepTheProxysAddress) {
-    for (const std::string header : {
+    for (const std::string& header : {
              v2(0x20, 0x00, ""),                    // LOCAL (a health check), no addresses
              v2(0x20, 0x11, kTcp4Block),            // LOCAL with addresses: ignored
              v2(0x20, 0xff, "xyz"),                 // LOCAL ignores even a family that does not exist
@@ -224,7 +224,7 @@ TEST(ProxyHeader, Version2MalformedHeadersAreRefused) {
 }
 
 TEST(ProxyHeader, AnythingElseHasNoSignature) {
-    for (const std::string start :
+    for (const std::string& start :
          {std::string("GET / HTTP/1.1\r\n"), std::string("\x16\x03\x01\x02\x00", 5), std::string("proxy TCP4"),
           std::string("PROXYTCP4"), std::string("\r\n\r\n\0\r\nQUIx", 12), std::string("\r\n\r\nX")}) {
         ProxyHeaderParser p;
@@ -236,7 +236,7 @@ TEST(ProxyHeader, AnythingElseHasNoSignature) {
 }
 
 TEST(ProxyHeader, TruncatedHeadersWaitForMore) {
-    for (const std::string part : {std::string("PRO"), std::string("PROXY TCP4 203.0.113.7 10.0.0.5 41234 84"),
+    for (const std::string& part : {std::string("PRO"), std::string("PROXY TCP4 203.0.113.7 10.0.0.5 41234 84"),
                                    std::string("PROXY TCP4 1.2.3.4 5.6.7.8 1 2\r"), kSig.substr(0, 7), kSig,
                                    v2(0x21, 0x11, kTcp4Block).substr(0, 20)}) {
         ProxyHeaderParser p;

@@ -2,6 +2,7 @@
 // client for the handshake and HTTP requests; a header from anyone else, a missing, malformed or silent one end the
 // connection within the open-handshake timeout with a log line saying why. Run on one loop and on a loop pool.
 #include <openssl/ssl.h>
+#include <signal.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 
@@ -17,7 +18,7 @@ const std::string kSig("\r\n\r\n\0\r\nQUIT\n", 12);
 // A version 2 PROXY header for a TCP4 client 203.0.113.<last>:41234 (to 10.0.0.5:8443), `tlvs` bytes of TLVs after
 // the addresses, or a LOCAL one (a health check).
 std::string v2_header(int last, std::size_t tlvs = 0, bool local = false) {
-    std::string block = {char(203), 0, 113, char(last), 10, 0, 0, 5, char(0xA0), char(0xD2), 0x20, char(0xFB)};
+    std::string block = {char(203), 0, 113, char(last), 10, 0, 0, 5, char(0xA1), 0x12, 0x20, char(0xFB)};
     block += std::string(tlvs, 'T');
     std::string h = kSig;
     h += static_cast<char>(local ? 0x20 : 0x21);
@@ -35,6 +36,7 @@ struct Exchange {
 class ProxyProtocol : public WsFixture {
 protected:
     void SetUp() override {
+        ::signal(SIGPIPE, SIG_IGN); // OpenSSL writes into sockets the server closes
         hook = [this](const HandshakeInfo& info) {
             seen.push_back(info);
             return HandshakeDecision::accept();
@@ -187,7 +189,7 @@ TEST_F(ProxyProtocol, AMissingOrMalformedHeaderFromTheProxyIsRefused) {
 
 TEST_F(ProxyProtocol, ASilentPeerIsCutWithinTheHandshakeTimeout) {
     start();
-    for (const std::string source : {std::string(kProxy), std::string("127.0.0.5")}) {
+    for (const std::string& source : {std::string(kProxy), std::string("127.0.0.5")}) {
         const auto silent = exchange(source, "");
         EXPECT_EQ(silent.answer, "");
         EXPECT_GE(silent.seconds, 0.5) << source;

@@ -10,12 +10,12 @@ namespace {
 
 template <class Cfg>
 void ServerCore<Cfg>::start_preface(const ConPtr& con, asio::ip::tcp::socket& socket, std::function<void(bool)> go) {
-    ConnState& st = state(con);
-    st.info = std::make_unique<HandshakeInfo>();
-    st.info->tcp_accepted = SteadyClock::now();
-    st.info->remote_address = remote_of(con);
-    st.info->peer_address = st.info->remote_address;
-    const bool trusted = cfg_.trusted_proxies.contains(endpoint_host(st.info->peer_address));
+    auto fresh = std::make_unique<HandshakeInfo>();
+    fresh->tcp_accepted = SteadyClock::now();
+    fresh->remote_address = remote_of(con);
+    fresh->peer_address = fresh->remote_address;
+    const bool trusted = cfg_.trusted_proxies.contains(endpoint_host(fresh->peer_address));
+    state(con).info = std::move(fresh);
     const auto mode = trusted ? ProxyPreface::Mode::Require : ProxyPreface::Mode::Refuse;
     ProxyPreface::start(
         socket, mode, cfg_.open_handshake_timeout,
