@@ -14,6 +14,7 @@
 
 #include <gtest/gtest.h>
 
+#include "centralsystem/options.hpp"
 #include "tests/centralsystem/cs_binary.hpp"
 #include "tests/support/net_support.hpp"
 #include "tests/support/raw_ws.hpp"
@@ -66,6 +67,45 @@ int wss_upgrade(std::uint16_t port, const std::string& source, const std::string
 }
 
 const std::string kSig("\r\n\r\n\0\r\nQUIT\n", 12);
+
+ocpp::Result<cs::Options> options_of(std::vector<std::string> args, const std::vector<std::string>& env = {}) {
+    std::vector<char*> argv{const_cast<char*>("ocpp-centralsystem")};
+    for (auto& a : args) {
+        argv.push_back(a.data());
+    }
+    return cs::parse_options(static_cast<int>(argv.size()), argv.data(), env);
+}
+
+TEST(ProxyProtocolOption, NamesTheListenersAndNeedsATrustedProxy) {
+    using P = cs::Options::ProxyProtocol;
+    auto o = options_of({});
+    ASSERT_TRUE(o) << o.error().message;
+    EXPECT_EQ(o->proxy_protocol, P::Off);
+    o = options_of({"--trusted-proxy", "10.0.0.5", "--proxy-protocol", "listen"});
+    ASSERT_TRUE(o) << o.error().message;
+    EXPECT_EQ(o->proxy_protocol, P::Listen);
+    o = options_of({"--trusted-proxy", "10.0.0.5"}, {"OCPPKIT_PROXY_PROTOCOL=listen"});
+    ASSERT_TRUE(o) << o.error().message;
+    EXPECT_EQ(o->proxy_protocol, P::Listen) << "from the environment";
+    o = options_of({"--trusted-proxy", "10.0.0.5", "--proxy-protocol=off"}, {"OCPPKIT_PROXY_PROTOCOL=listen"});
+    ASSERT_TRUE(o) << o.error().message;
+    EXPECT_EQ(o->proxy_protocol, P::Off) << "the command line wins";
+    const struct {
+        std::vector<std::string> args;
+        std::string says;
+    } bad[] = {
+        {{"--proxy-protocol", "listen"}, "--proxy-protocol needs --trusted-proxy"},
+        {{"--trusted-proxy", "10.0.0.5", "--proxy-protocol", "tls-listen"}, "need --tls-listen"},
+        {{"--trusted-proxy", "10.0.0.5", "--proxy-protocol", "both"}, "need --tls-listen"},
+        {{"--trusted-proxy", "10.0.0.5", "--proxy-protocol", "yes"}, "off, listen, tls-listen or both"},
+        {{"--trusted-proxy", "10.0.0.5", "--proxy-protocol"}, "--proxy-protocol"},
+    };
+    for (const auto& b : bad) {
+        const auto r = options_of(b.args);
+        ASSERT_FALSE(r) << b.says;
+        EXPECT_NE(r.error().message.find(b.says), std::string::npos) << r.error().message;
+    }
+}
 
 class ProxyProtocolBinary : public CentralSystemBinary, public ::testing::WithParamInterface<int> {
 protected:

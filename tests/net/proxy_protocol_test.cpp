@@ -237,8 +237,8 @@ TEST(ProxyHeader, AnythingElseHasNoSignature) {
 
 TEST(ProxyHeader, TruncatedHeadersWaitForMore) {
     for (const std::string& part : {std::string("PRO"), std::string("PROXY TCP4 203.0.113.7 10.0.0.5 41234 84"),
-                                   std::string("PROXY TCP4 1.2.3.4 5.6.7.8 1 2\r"), kSig.substr(0, 7), kSig,
-                                   v2(0x21, 0x11, kTcp4Block).substr(0, 20)}) {
+                                    std::string("PROXY TCP4 1.2.3.4 5.6.7.8 1 2\r"), kSig.substr(0, 7), kSig,
+                                    v2(0x21, 0x11, kTcp4Block).substr(0, 20)}) {
         ProxyHeaderParser p;
         EXPECT_EQ(p.feed(part), part.size()) << "everything short of the end is header";
         EXPECT_EQ(p.state(), State::NeedMore) << part;
