@@ -56,6 +56,13 @@ struct ServerConfig {
     // Peers whose X-Forwarded-For names the client (a load balancer in front): for their connections and requests
     // remote_address is the client's address; peer_address stays the proxy's. Empty: no header is believed.
     TrustedProxies trusted_proxies;
+    // The PROXY protocol (version 1 or 2, HAProxy's send-proxy / send-proxy-v2) before any TLS or HTTP byte: a
+    // connection from trusted_proxies must start with the header, whose client address becomes the connection's
+    // (remote_address and peer_address; an X-Forwarded-For is then judged as that client's); LOCAL (health checks),
+    // UNKNOWN and UNIX keep the proxy's own address, and no X-Forwarded-For is believed behind them. A header from any
+    // other peer, and a missing, malformed or late one (open_handshake_timeout from the accept, shared with the TLS
+    // handshake) end the connection with a log line.
+    bool proxy_protocol = false;
 };
 
 // The decision on a WebSocket upgrade. Anything but 0 refuses it with that HTTP status (401 adds WWW-Authenticate).
