@@ -210,6 +210,11 @@ void Membership::tick() {
                 return owners.error();
             }
             snap.owners = std::move(*owners);
+            auto gone = db::gone_parts(db, now);
+            if (!gone) {
+                return gone.error();
+            }
+            snap.gone = std::move(*gone);
             return snap;
         },
         [this, alive = alive_, now](ocpp::Result<Snapshot> owners) {
@@ -238,10 +243,15 @@ void Membership::tick() {
 
 void Membership::apply(Snapshot snapshot) {
     const std::size_t live = std::max<std::size_t>(1, snapshot.nodes.size()); // this node renewed: it is live
-    if (live != live_nodes_) {
+    GoneParts gone;
+    for (const auto& g : snapshot.gone) {
+        gone[g.site_id] += g.part_a;
+    }
+    if (live != live_nodes_ || gone != gone_) {
         live_nodes_ = live;
-        if (live_nodes_changed_) {
-            live_nodes_changed_(live);
+        gone_ = std::move(gone);
+        if (view_changed_) {
+            view_changed_(live_nodes_, gone_);
         }
     }
     remote_.clear();

@@ -41,6 +41,14 @@ Result<void> migrate_cluster(Connection& db) {
                                                 // Which process holds a node's lease (random per start).
                                                 store::portable_migration(2, R"sql(
         ALTER TABLE cluster_nodes ADD COLUMN instance TEXT NOT NULL DEFAULT '';
+    )sql"),
+                                                // The most each node's chargers on a site may draw under its limits.
+                                                store::portable_migration(3, R"sql(
+        CREATE TABLE cluster_site_parts (
+            node_id TEXT NOT NULL,
+            site_id {int64} NOT NULL,
+            part_a {real} NOT NULL,
+            PRIMARY KEY (node_id, site_id));
     )sql")});
 }
 
@@ -140,6 +148,32 @@ Result<std::vector<Owner>> live_owners(Connection& db, std::int64_t now_ms) {
 
 Result<std::optional<Owner>> live_owner(Connection& db, const std::string& id, std::int64_t now_ms) {
     return db.first(read_owner, std::string(kLiveOwners) + " AND o.chargebox_id = ?2", now_ms, id);
+}
+
+Result<void> record_site_part(Connection& db, const std::string& node, std::int64_t site, double part_a) {
+    return db.run("INSERT INTO cluster_site_parts(node_id, site_id, part_a) VALUES(?1, ?2, ?3) "
+                  "ON CONFLICT(node_id, site_id) DO UPDATE SET part_a = excluded.part_a",
+                  node, site, part_a);
+}
+
+Result<std::vector<GonePart>> gone_parts(Connection& db, std::int64_t now_ms) {
+    // A node is gone when no live lease names it; a charger it held is still under its limits while the ownership
+    // row names it (no live node took the charger over) and a transaction of the charger is open.
+    return db.all(
+        [](const store::Statement& q) {
+            GonePart g;
+            g.site_id = q.int64(0);
+            g.node = q.text(1);
+            g.part_a = q.real(2);
+            return g;
+        },
+        "SELECT p.site_id, p.node_id, p.part_a FROM cluster_site_parts p "
+        "WHERE NOT EXISTS (SELECT 1 FROM cluster_nodes n WHERE n.node_id = p.node_id AND n.lease_until > ?1) "
+        "AND EXISTS (SELECT 1 FROM cluster_owners o JOIN site_chargers c ON c.chargebox_id = o.chargebox_id "
+        "JOIN transactions t ON t.chargebox_id = o.chargebox_id AND t.stop_ts IS NULL "
+        "WHERE o.node_id = p.node_id AND c.site_id = p.site_id) "
+        "ORDER BY p.site_id, p.node_id",
+        now_ms);
 }
 
 Result<std::vector<NodeRow>> list_nodes(Connection& db) {

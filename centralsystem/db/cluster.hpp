@@ -1,8 +1,9 @@
 #pragma once
 // The cluster's shared state in the store: the nodes with their lease (how long each counts as alive) and the
 // address other nodes reach its API at, and which node holds each charger's connection (its owner, the connection's
-// epoch, when it was last seen). Kept in a migration track of its own ("centralsystem-cluster"). Times are Unix
-// milliseconds of the nodes' wall clocks, so the nodes' clocks must agree (NTP) to well under a lease.
+// epoch, when it was last seen), and the part of each site's limit each node's chargers may draw. Kept in a migration
+// track of its own ("centralsystem-cluster"). Times are Unix milliseconds of the nodes' wall clocks, so the nodes'
+// clocks must agree (NTP) to well under a lease.
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -56,6 +57,18 @@ struct Owner {
 Result<std::vector<Owner>> live_owners(Connection& db, std::int64_t now_ms);
 // The live node holding one charger, or nullopt.
 Result<std::optional<Owner>> live_owner(Connection& db, const std::string& id, std::int64_t now_ms);
+
+// Load management in a cluster: the most the chargers a node steers on a site may draw under the limits it gave
+// them (its part of the site's limit, recorded before it raises to it and lowered only once its chargers hold less).
+Result<void> record_site_part(Connection& db, const std::string& node, std::int64_t site, double part_a);
+// A part of a node that is no longer live while a charger of the site it held may still draw under its limits: the
+// charger's ownership row still names the node (no live node took it over) and a transaction of it is open.
+struct GonePart {
+    std::int64_t site_id = 0;
+    std::string node;
+    double part_a = 0;
+};
+Result<std::vector<GonePart>> gone_parts(Connection& db, std::int64_t now_ms);
 
 // A node as the cluster sees it.
 struct NodeRow {

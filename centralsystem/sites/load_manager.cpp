@@ -49,18 +49,6 @@ void LoadManager::start() {
                                       });
 }
 
-void LoadManager::set_live_nodes(std::size_t live_nodes) {
-    if (live_nodes_ == live_nodes) {
-        return;
-    }
-    log_.info("sites", "sharing 1/" + std::to_string(live_nodes) + " of each site's limit on this node (" +
-                           std::to_string(live_nodes) + " live nodes)");
-    live_nodes_ = live_nodes;
-    for (auto& [id, site] : sites_) {
-        rebalance(id, true);
-    }
-}
-
 void LoadManager::site_saved(const db::SiteRow& row) {
     auto& site = sites_[row.id];
     // Chargers that left the site: their sessions leave the sharing (their limits stay as sent).
@@ -241,6 +229,9 @@ void LoadManager::on_connected(const std::string& id) {
     Site* site = site_of(id);
     if (site == nullptr) {
         return;
+    }
+    if (live_nodes_) {
+        adopt_sessions(id); // it may come from a node that is gone, with its sessions running
     }
     bool changed = false;
     for (auto& [tx, s] : site->sessions) {
