@@ -59,6 +59,21 @@ void CentralSystem::enable_cluster(cluster::ClusterConfig config) {
             },
             [done = std::move(done)](ocpp::Result<bool> r) { done(r.ok()); });
     });
+    load_->set_takeover_marker([this, node](const std::string& id) {
+        db_.run<bool>(
+            [node, id](store::Connection& db) -> ocpp::Result<bool> {
+                if (auto r = db::mark_limited(db, id, node); !r) {
+                    return r.error();
+                }
+                return true;
+            },
+            [this, id](ocpp::Result<bool> r) {
+                if (!r) {
+                    log_.error("sites", "recording that \"" + id +
+                                            "\" is under this node's limits failed: " + r.error().message);
+                }
+            });
+    });
 }
 
 void CentralSystem::start_cluster() {

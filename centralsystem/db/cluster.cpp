@@ -42,13 +42,17 @@ Result<void> migrate_cluster(Connection& db) {
                                                 store::portable_migration(2, R"sql(
         ALTER TABLE cluster_nodes ADD COLUMN instance TEXT NOT NULL DEFAULT '';
     )sql"),
-                                                // The most each node's chargers on a site may draw under its limits.
+                                                // The most each node's chargers on a site may draw under its limits,
+                                                // and whose limits each charger is under (its owner once it took
+                                                // the charger's sessions over).
                                                 store::portable_migration(3, R"sql(
         CREATE TABLE cluster_site_parts (
             node_id TEXT NOT NULL,
             site_id {int64} NOT NULL,
             part_a {real} NOT NULL,
             PRIMARY KEY (node_id, site_id));
+        ALTER TABLE cluster_owners ADD COLUMN limited_by TEXT NOT NULL DEFAULT '';
+        UPDATE cluster_owners SET limited_by = node_id;
     )sql")});
 }
 
@@ -121,8 +125,8 @@ Result<std::int64_t> take_ownership(Connection& db, const std::string& id, const
                                     std::int64_t now_ms) {
     auto epoch =
         db.first([](const store::Statement& q) { return q.int64(0); },
-                 "INSERT INTO cluster_owners(chargebox_id, node_id, epoch, connected, last_seen) "
-                 "VALUES(?1, ?2, 1, 1, ?3) ON CONFLICT(chargebox_id) DO UPDATE SET node_id = excluded.node_id, "
+                 "INSERT INTO cluster_owners(chargebox_id, node_id, epoch, connected, last_seen, limited_by) "
+                 "VALUES(?1, ?2, 1, 1, ?3, ?2) ON CONFLICT(chargebox_id) DO UPDATE SET node_id = excluded.node_id, "
                  "epoch = cluster_owners.epoch + 1, connected = 1, last_seen = excluded.last_seen "
                  "RETURNING epoch",
                  id, node, now_ms);
@@ -156,9 +160,13 @@ Result<void> record_site_part(Connection& db, const std::string& node, std::int6
                   node, site, part_a);
 }
 
+Result<void> mark_limited(Connection& db, const std::string& id, const std::string& node) {
+    return db.run("UPDATE cluster_owners SET limited_by = ?2 WHERE chargebox_id = ?1 AND node_id = ?2", id, node);
+}
+
 Result<std::vector<GonePart>> gone_parts(Connection& db, std::int64_t now_ms) {
-    // A node is gone when no live lease names it; a charger it held is still under its limits while the ownership
-    // row names it (no live node took the charger over) and a transaction of the charger is open.
+    // A node is gone when no live lease names it; a charger it steered is still under its limits while its ownership
+    // row says so (no live node has had its own limits accepted by the charger yet) and a transaction of it is open.
     return db.all(
         [](const store::Statement& q) {
             GonePart g;
@@ -171,7 +179,7 @@ Result<std::vector<GonePart>> gone_parts(Connection& db, std::int64_t now_ms) {
         "WHERE NOT EXISTS (SELECT 1 FROM cluster_nodes n WHERE n.node_id = p.node_id AND n.lease_until > ?1) "
         "AND EXISTS (SELECT 1 FROM cluster_owners o JOIN site_chargers c ON c.chargebox_id = o.chargebox_id "
         "JOIN transactions t ON t.chargebox_id = o.chargebox_id AND t.stop_ts IS NULL "
-        "WHERE o.node_id = p.node_id AND c.site_id = p.site_id) "
+        "WHERE o.limited_by = p.node_id AND c.site_id = p.site_id) "
         "ORDER BY p.site_id, p.node_id",
         now_ms);
 }

@@ -193,7 +193,11 @@ void LoadManager::on_stopped(const std::string& id, std::int64_t transaction) {
         return;
     }
     site->power_w -= it->second.power_w.value_or(0);
+    const bool adopted = it->second.adopted;
     site->sessions.erase(it);
+    if (adopted) {
+        mark_if_taken(*site, id);
+    }
     rebalance(site->row.id, true);
 }
 
@@ -227,11 +231,22 @@ void LoadManager::on_booted(const std::string& id) {
 
 void LoadManager::on_connected(const std::string& id) {
     Site* site = site_of(id);
+    if (live_nodes_) {
+        // It may come from another node, with its sessions running under that node's limits.
+        if (site == nullptr) {
+            // No site: nothing of it is shared. On a later turn, after this node took its ownership.
+            std::weak_ptr<bool> alive = alive_;
+            loop_.post([this, alive, id] {
+                if (!alive.expired() && mark_taken_ && links_.peer(id)) {
+                    mark_taken_(id);
+                }
+            });
+        } else {
+            adopt_sessions(id);
+        }
+    }
     if (site == nullptr) {
         return;
-    }
-    if (live_nodes_) {
-        adopt_sessions(id); // it may come from a node that is gone, with its sessions running
     }
     bool changed = false;
     for (auto& [tx, s] : site->sessions) {

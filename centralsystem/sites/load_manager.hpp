@@ -67,6 +67,11 @@ public:
     // this node's chargers if it dies. Without a recorder a part counts as recorded at once.
     using PartRecorder = std::function<void(std::int64_t site, double part_a, std::function<void(bool)> done)>;
     void set_part_recorder(PartRecorder recorder) { record_part_ = std::move(recorder); }
+    // Records in the store that a charger that connected here is under this node's limits now: every running session
+    // of it accepted a limit of this node (or it had none). Until then the node that steered it before keeps its
+    // part reserved on the other nodes, if it is gone.
+    using TakeoverMarker = std::function<void(const std::string& charger)>;
+    void set_takeover_marker(TakeoverMarker marker) { mark_taken_ = std::move(marker); }
 
     // What the API and the portal show of one site now.
     struct SessionView {
@@ -120,6 +125,7 @@ private:
         std::vector<Sent> in_flight; // limits sent and not yet answered, oldest first (at most kPipelined)
         std::uint64_t calls = 0;     // numbers the calls; an answer whose call is no longer in flight is stale
         bool offline = false;        // its charger is gone: its limit stays reserved
+        bool adopted = false;        // its charger connected here in a cluster: no limit of ours accepted since
         int failures = 0;
         std::string error;
         ocpp::Clock::TimePoint retry_at{}; // after a failure, not before
@@ -146,6 +152,7 @@ private:
         std::string failsafe, error;
         int failures = 0;
         std::unique_ptr<ocpp::Timer> retry; // the one pending retry of the fail-safe (restarted, never added)
+        bool adopting = false;              // its open sessions are being read from the store
     };
 
     void on_started(const std::string& id, int connector, std::int64_t transaction);
@@ -158,6 +165,8 @@ private:
     void load_maxima(std::int64_t site_id);
     // In a cluster, a charger that connects may have sessions another node steered: they join the sharing here.
     void adopt_sessions(const std::string& id);
+    // Marks the charger as under this node's limits once none of its sessions waits for its first limit of ours.
+    void mark_if_taken(const Site& site, const std::string& id);
     // This node's part of the site's limit (the whole limit on a single node).
     double part_of(std::int64_t site_id, double site_limit) const;
     // The most raises may reach: the part, but not above what the store has recorded (the whole limit on one node).
@@ -186,6 +195,7 @@ private:
     std::optional<std::size_t> live_nodes_; // set in a cluster: the limit is divided among the live nodes
     std::map<std::int64_t, double> gone_a_; // per site: reserved for the chargers of nodes that are gone
     PartRecorder record_part_;
+    TakeoverMarker mark_taken_;
     std::shared_ptr<bool> alive_ = std::make_shared<bool>(true); // store answers after teardown do nothing
 };
 

@@ -95,6 +95,11 @@ void LoadManager::record(Site& site, double part, double held) {
 }
 
 void LoadManager::adopt_sessions(const std::string& id) {
+    auto& state = chargers_[id];
+    if (state.adopting) {
+        return; // its connection and its boot come together: one read
+    }
+    state.adopting = true;
     std::weak_ptr<bool> alive = alive_;
     db_.run<std::vector<db::OpenSession>>(
         [id](store::Connection& db) { return db::open_sessions(db, id, kMaxSessionsPerCharger); },
@@ -102,6 +107,7 @@ void LoadManager::adopt_sessions(const std::string& id) {
             if (alive.expired()) {
                 return;
             }
+            chargers_[id].adopting = false;
             if (!r) {
                 log_.error("sites", "reading the open sessions of \"" + id + "\" failed: " + r.error().message);
                 return;
@@ -110,11 +116,9 @@ void LoadManager::adopt_sessions(const std::string& id) {
             if (site == nullptr || !links_.peer(id)) {
                 return;
             }
-            bool added = false;
             for (const auto& o : *r) {
                 const auto max_a = connector_max(*site, id, o.connector);
-                if (!max_a || site->sessions.count(o.transaction) != 0 ||
-                    site->sessions.size() >= kMaxChargersPerSite * 2) {
+                if (!max_a) {
                     continue;
                 }
                 // A session left on the connector here is over: the charger runs one per connector.
@@ -123,22 +127,39 @@ void LoadManager::adopt_sessions(const std::string& id) {
                         it->second.charger == id && it->second.connector == o.connector && it->first < o.transaction;
                     it = over ? site->sessions.erase(it) : std::next(it);
                 }
-                // Another node steered it: its last limit is unknown here, so it counts as its connector's maximum
-                // (a TxProfile in force) until it accepts the share this node gives it.
-                Session s;
-                s.charger = id;
-                s.connector = o.connector;
-                s.transaction = o.transaction;
-                s.max_a = *max_a;
-                s.confirmed_a = *max_a;
+                auto known = site->sessions.find(o.transaction);
+                if (known == site->sessions.end()) {
+                    if (site->sessions.size() >= kMaxChargersPerSite * 2) {
+                        continue;
+                    }
+                    known = site->sessions.emplace(o.transaction, Session{}).first;
+                    known->second.charger = id;
+                    known->second.connector = o.connector;
+                    known->second.transaction = o.transaction;
+                    known->second.max_a = *max_a;
+                }
+                // Another node may have steered it meanwhile: its last limit is unknown here, so it counts as its
+                // connector's maximum (a TxProfile in force) until it accepts the share this node gives it.
+                Session& s = known->second;
+                s.confirmed_a = std::max(s.confirmed_a, *max_a);
                 s.has_profile = true;
-                site->sessions[o.transaction] = std::move(s);
-                added = true;
+                s.adopted = true;
             }
-            if (added) {
-                rebalance(site->row.id, true);
-            }
+            mark_if_taken(*site, id);
+            rebalance(site->row.id, true);
         });
+}
+
+void LoadManager::mark_if_taken(const Site& site, const std::string& id) {
+    if (!live_nodes_ || !mark_taken_) {
+        return;
+    }
+    for (const auto& [tx, s] : site.sessions) {
+        if (s.charger == id && s.adopted) {
+            return;
+        }
+    }
+    mark_taken_(id);
 }
 
 } // namespace cs::sites

@@ -138,7 +138,8 @@ void LoadManager::rebalance(std::int64_t site_id, bool changed) {
         Session& s = *online[i];
         s.target_a = shares[i];
         const double current = s.last_sent().value_or(s.confirmed_a);
-        if (needs_change(current, s.target_a) || (s.in_flight.empty() && (!s.error.empty() || !s.has_profile))) {
+        if (needs_change(current, s.target_a) ||
+            (s.in_flight.empty() && (!s.error.empty() || !s.has_profile || s.adopted))) {
             changes.push_back({s.transaction, s.confirmed_a, s.target_a});
         }
     }
@@ -241,6 +242,10 @@ void LoadManager::send_limit(Site& site, Session& s, double limit) {
                 session.has_profile = true;
                 session.failures = 0;
                 session.error.clear();
+                if (session.adopted) {
+                    session.adopted = false;
+                    mark_if_taken(site_it->second, session.charger);
+                }
             } else {
                 if (out.status == ocpp::CallStatus::Timeout || out.status == ocpp::CallStatus::Closed) {
                     // No answer: the charger may have applied the limit. Until one is accepted it counts as holding
