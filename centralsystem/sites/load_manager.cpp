@@ -295,6 +295,7 @@ std::optional<LoadManager::SiteView> LoadManager::view(std::int64_t id) const {
     SiteView v;
     v.limit_a = limit_at(site.rules, minute_of_day());
     v.limit_w = watts_from_amps(v.limit_a, site.row.phases, site.row.voltage);
+    v.part_a = part_of(id, v.limit_a);
     v.peak_limits_sum_a = site.peak_sum_a;
     v.peak_power_w = site.peak_power_w;
     if (!site.latencies_ms.empty()) {

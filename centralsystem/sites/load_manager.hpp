@@ -99,6 +99,7 @@ public:
     static constexpr std::size_t kLatencies = 10000;
     struct SiteView {
         double limit_a = 0, power_w = 0, limit_w = 0;
+        double part_a = 0;                              // what this node shares of limit_a (all of it on a single node)
         double limits_sum_a = 0;                        // the accepted TxProfile limits together
         double peak_limits_sum_a = 0, peak_power_w = 0; // since the central system started
         Latency latency;

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <iterator>
 #include <map>
@@ -342,6 +343,7 @@ TEST_F(Cluster, ACommandThroughAnyNodeReachesChargersTheOtherNodesHold) {
 TEST_F(Cluster, AKilledNodesChargersMoveToTheOthersAndNothingIsLostOrStoredTwice) {
     constexpr int kChargers = 300;
     add_chargers("FO", kChargers);
+    add_chargers("GH", 1); // on the site too; never connects
     // All of them on one 100 A site, told to every node (a node loads its sites when it starts or saves one).
     std::string site = R"({"name":"Failover","limit":100,"chargers":[)";
     for (int i = 1; i <= kChargers; ++i) {
@@ -349,7 +351,7 @@ TEST_F(Cluster, AKilledNodesChargersMoveToTheOthersAndNothingIsLostOrStoredTwice
         std::snprintf(id, sizeof id, "%s\"FO%06d\"", i > 1 ? "," : "", i);
         site += id;
     }
-    site += "]}";
+    site += R"(,"GH000001"]})";
     const auto created = parse_json(api(nodes_[0], "POST", "/api/v1/sites", site).body);
     ASSERT_TRUE(created.IsObject() && created.HasMember("id"));
     for (int i = 1; i < 3; ++i) {
@@ -369,28 +371,15 @@ TEST_F(Cluster, AKilledNodesChargersMoveToTheOthersAndNothingIsLostOrStoredTwice
     ::kill(victim->process->pid(), SIGKILL);
     victim->process->wait_exit(5s);
     const auto killed_at = std::chrono::steady_clock::now();
-    // Once its lease has run out and every survivor renewed since, the site's chargers it held that are still not
-    // back with a session open (they charge on under its limits) must have its part kept reserved. Their number only
-    // falls, so any left now were there at those renewals.
+    // One more charger of the site was charging on it and stays offline (it never comes back): it may draw under
+    // the dead node's limits for as long as its session is open.
     auto db = store::open_database(url_);
     ASSERT_TRUE(db) << db.error().message;
-    ASSERT_TRUE(wait_until(
-        [&] {
-            const auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                                    std::chrono::system_clock::now().time_since_epoch())
-                                    .count();
-            const auto until = (*db)->first([](const store::Statement& q) { return q.int64(0); },
-                                            "SELECT lease_until FROM cluster_nodes WHERE node_id = ?1", victim->name);
-            return until && *until && **until + 1500 < now_ms;
-        },
-        10s));
-    const auto orphans =
-        (*db)->first([](const store::Statement& q) { return q.int64(0); },
-                     "SELECT count(*) FROM cluster_owners o JOIN transactions t ON t.chargebox_id = o.chargebox_id "
-                     "AND t.stop_ts IS NULL WHERE o.node_id = ?1",
-                     victim->name);
-    ASSERT_TRUE(orphans && *orphans);
-    RecordProperty("sessions_away_after_lease", std::to_string(**orphans));
+    ASSERT_TRUE((*db)->run("INSERT INTO cluster_owners(chargebox_id, node_id, epoch, connected, last_seen, limited_by) "
+                           "VALUES('GH000001', ?1, 1, 0, 0, ?1)",
+                           victim->name));
+    ASSERT_TRUE((*db)->run("INSERT INTO transactions(chargebox_id, connector_id, id_tag, meter_start, start_ts) "
+                           "VALUES('GH000001', 1, 'SIM-TAG-1', 0, '2026-01-01T00:00:00Z')"));
     std::vector<Node*> live;
     for (auto& n : nodes_) {
         if (&n != victim) {
@@ -405,22 +394,40 @@ TEST_F(Cluster, AKilledNodesChargersMoveToTheOthersAndNothingIsLostOrStoredTwice
     EXPECT_LT(back_after, 15.0) << moved << " chargers were back after " << back_after << " s";
     std::string seen;
     EXPECT_TRUE(wait_until([&] { return nodes_agree(live, kChargers, seen); }, 8s)) << seen;
-    // Meanwhile the survivors kept the dead node's part of the site reserved instead of raising theirs to half the
-    // limit, and gave it back once its chargers were all taken over.
-    for (Node* n : live) {
-        if (**orphans > 0) {
-            EXPECT_NE(file_text(n->log).find("reserved for the chargers of nodes that are gone"), std::string::npos)
-                << n->name << ": " << **orphans << " sessions of the dead node's chargers were open";
+    // The survivors keep the dead node's recorded part of the site reserved (instead of raising theirs to half the
+    // limit) while the charger that stays away has its session open, and give it back once the session is closed.
+    const auto part = (*db)->first([](const store::Statement& q) { return q.real(0); },
+                                   "SELECT part_a FROM cluster_site_parts WHERE node_id = ?1", victim->name);
+    ASSERT_TRUE(part && *part) << "the dead node recorded its part";
+    char kept[96];
+    std::snprintf(kept, sizeof kept, "keeping %.1f A of 1 sites reserved", **part);
+    // The last of a survivor's log lines about keeping the parts of gone nodes reserved.
+    const auto last_reservation = [](const Node& n) {
+        const auto text = file_text(n.log);
+        const auto keep = text.rfind("keeping "), freed = text.rfind("nothing is kept reserved");
+        if (keep == std::string::npos && freed == std::string::npos) {
+            return std::string();
         }
-        EXPECT_TRUE(wait_until(
-            [&] {
-                const auto text = file_text(n->log);
-                const auto kept = text.rfind("reserved for the chargers of nodes"),
-                           freed = text.rfind("nothing is kept reserved");
-                return kept == std::string::npos || (freed != std::string::npos && freed > kept);
-            },
-            10s))
-            << n->name << ": the dead node's part is still reserved with all of its chargers back";
+        const auto from = keep == std::string::npos ? freed : freed == std::string::npos ? keep : std::max(keep, freed);
+        return text.substr(from, text.find('\n', from) - from);
+    };
+    const std::string site_path = "/api/v1/sites/" + std::to_string(created["id"].GetInt64());
+    const auto part_of = [&](const Node& n) {
+        const auto d = parse_json(api(n, "GET", site_path).body);
+        return d.IsObject() && d.HasMember("live") ? d["live"]["partA"].GetDouble() : -1.0;
+    };
+    const double kept_part = std::floor((100 - **part) / 2 * 10 + 1e-9) / 10;
+    for (Node* n : live) {
+        EXPECT_TRUE(wait_until([&] { return last_reservation(*n).rfind(kept, 0) == 0; }, 10s))
+            << n->name << ": " << last_reservation(*n) << " (expected: " << kept << ")";
+        EXPECT_DOUBLE_EQ(part_of(*n), kept_part) << n->name << " shares what the dead node's part leaves";
+    }
+    ASSERT_TRUE((*db)->run("UPDATE transactions SET stop_ts = '2026-01-01T00:01:00Z', meter_stop = 0 "
+                           "WHERE chargebox_id = 'GH000001'"));
+    for (Node* n : live) {
+        EXPECT_TRUE(wait_until([&] { return last_reservation(*n).rfind("nothing is kept reserved", 0) == 0; }, 10s))
+            << n->name << ": the dead node's part is still reserved with none of its chargers' sessions open";
+        EXPECT_TRUE(wait_until([&] { return part_of(*n) == 50; }, 5s)) << n->name << " shares " << part_of(*n);
     }
 
     ASSERT_GE(sim_->wait_exit(60s), 0);
