@@ -53,6 +53,7 @@ Result<void> migrate_cluster(Connection& db) {
             PRIMARY KEY (node_id, site_id));
         ALTER TABLE cluster_owners ADD COLUMN limited_by TEXT NOT NULL DEFAULT '';
         UPDATE cluster_owners SET limited_by = node_id;
+        CREATE INDEX cluster_owners_by_limits ON cluster_owners(limited_by);
     )sql")});
 }
 
