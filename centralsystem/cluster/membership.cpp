@@ -27,11 +27,20 @@ ocpp::Result<std::optional<db::LeaseHolder>> claim_once(const ClusterConfig& con
     auto result = answer->get_future();
     const bool queued = worker.submit<bool>(
         [config, now, answer](store::Connection& db) -> ocpp::Result<bool> {
+            // One job, so one transaction (the worker's): no other node sees this id live again before its
+            // predecessor's parts are retired.
             auto claimed =
                 db::claim_lease(db, config.node_id, config.address, config.instance, now, now + config.lease.count());
+            if (claimed && !*claimed) {
+                // Ours now: what a crashed predecessor under this id left stays reserved under a name of its own.
+                if (auto retired = db::retire_limits(db, config.node_id, config.instance); !retired) {
+                    claimed = retired.error();
+                }
+            }
             const bool ok = claimed.ok();
+            ocpp::Result<bool> done = ok ? ocpp::Result<bool>(true) : ocpp::Result<bool>(claimed.error());
             answer->set_value(std::move(claimed));
-            return ok;
+            return done; // a failure undoes the claim too
         },
         loop, [](ocpp::Result<bool>) {});
     if (!queued || result.wait_for(std::chrono::seconds(30)) != std::future_status::ready) {

@@ -161,6 +161,14 @@ Result<void> record_site_part(Connection& db, const std::string& node, std::int6
                   node, site, part_a);
 }
 
+Result<void> retire_limits(Connection& db, const std::string& node, const std::string& instance) {
+    const std::string before = node + " (before " + instance + ")";
+    if (auto r = db.run("UPDATE cluster_site_parts SET node_id = ?2 WHERE node_id = ?1", node, before); !r) {
+        return r;
+    }
+    return db.run("UPDATE cluster_owners SET limited_by = ?2 WHERE limited_by = ?1", node, before);
+}
+
 Result<void> mark_limited(Connection& db, const std::string& id, const std::string& node) {
     return db.run("UPDATE cluster_owners SET limited_by = ?2 WHERE chargebox_id = ?1 AND node_id = ?2", id, node);
 }

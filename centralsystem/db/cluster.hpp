@@ -62,6 +62,11 @@ Result<std::optional<Owner>> live_owner(Connection& db, const std::string& id, s
 // Load management in a cluster: the most the chargers a node steers on a site may draw under the limits it gave
 // them (its part of the site's limit, recorded before it raises to it and lowered only once its chargers hold less).
 Result<void> record_site_part(Connection& db, const std::string& node, std::int64_t site, double part_a);
+// A process starting under `node` (its lease taken): what its predecessor under the same id recorded (its parts, the
+// chargers under its limits) passes to a name of its own (the id and this process's `instance`), which no live
+// lease names, so that the other nodes keep those parts reserved until the predecessor's chargers are taken over
+// (by this process too) or their sessions end.
+Result<void> retire_limits(Connection& db, const std::string& node, const std::string& instance);
 // The node that holds the charger had its own limits accepted for every running session of the charger taken over
 // (or found none): the charger is no longer under the limits of the node that held it before.
 Result<void> mark_limited(Connection& db, const std::string& id, const std::string& node);

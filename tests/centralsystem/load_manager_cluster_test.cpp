@@ -34,7 +34,7 @@ constexpr std::int64_t kLease = 10000;
 
 // One node: its connections and its load manager, recording its part in the store under its name.
 struct Node {
-    std::string name;
+    std::string name, instance;
     std::unique_ptr<cs::ChargerLinks> links;
     std::unique_ptr<cs::sites::LoadManager> manager;
 };
@@ -101,9 +101,10 @@ protected:
             std::remove((path_ + suffix).c_str());
         }
     }
-    void add_node(const std::string& name) {
+    void add_node(const std::string& name, const std::string& instance = "") {
         auto& n = nodes_[name];
         n.name = name;
+        n.instance = instance.empty() ? "i-" + name : instance;
         n.links = std::make_unique<cs::ChargerLinks>(log_, nullptr);
         n.manager = std::make_unique<cs::sites::LoadManager>(loop_, *db_, *n.links, log_);
         n.manager->set_cluster(0);
@@ -155,7 +156,8 @@ protected:
                 std::this_thread::sleep_for(1ms);
             }
         }
-        EXPECT_TRUE(out && *out) << "the store job failed or did not answer";
+        EXPECT_TRUE(out && *out) << (out ? "the store job failed: " + out->error().message
+                                         : std::string("the store job did not answer"));
         return out && *out ? std::move(**out) : T{};
     }
     // A renewal as Membership makes it: the live nodes renew their leases, then each reads the live nodes and the
@@ -163,14 +165,14 @@ protected:
     void renew() {
         now_ms_ += 1000;
         const std::int64_t now = now_ms_;
-        std::vector<std::string> live;
+        std::vector<std::pair<std::string, std::string>> live; // name, instance
         for (const auto& [name, n] : nodes_) {
-            live.push_back(name);
+            live.emplace_back(name, n.instance);
         }
         const auto gone = on_store<std::vector<cs::db::GonePart>>(
             [live, now](store::Connection& db) -> ocpp::Result<std::vector<cs::db::GonePart>> {
-                for (const auto& name : live) {
-                    if (auto r = cs::db::renew_lease(db, name, name + ":1", "i-" + name, now, now + kLease); !r) {
+                for (const auto& [name, instance] : live) {
+                    if (auto r = cs::db::renew_lease(db, name, name + ":1", instance, now, now + kLease); !r) {
                         return r.error();
                     }
                 }
@@ -230,6 +232,21 @@ protected:
         }
         settle();
     }
+    // Three live nodes, two charging chargers on each: 33.3 A per node, recorded before any raise.
+    void share_on_three_nodes() {
+        renew();
+        for (int i = 1; i <= 6; ++i) {
+            const std::string node = "n" + std::to_string((i + 1) / 2);
+            connect("CL-" + std::to_string(i), node);
+            cs::ChargerObservers::tell(nodes_.at(node).links->observers().session_started, "CL-" + std::to_string(i), 1,
+                                       static_cast<std::int64_t>(i));
+            settle();
+        }
+        renew();
+        for (int i = 1; i <= 6; i += 2) {
+            EXPECT_NEAR(in_force(i) + in_force(i + 1), 33.3, 1e-9) << "node n" << (i + 1) / 2 << ": " << describe();
+        }
+    }
     // The TxProfile limits in force at every charger, whichever node set them, never exceed the site's limit.
     void check_in_force() {
         const double sum = total_in_force();
@@ -275,19 +292,7 @@ protected:
 };
 
 TEST_F(LoadManagerCluster, ADeadNodesChargersKeepItsPartReservedUntilTheSurvivorsTakeThemOver) {
-    renew();
-    // Three live nodes: 33.3 A each, recorded before any raise.
-    for (int i = 1; i <= 6; ++i) {
-        const std::string node = "n" + std::to_string((i + 1) / 2);
-        connect("CL-" + std::to_string(i), node);
-        cs::ChargerObservers::tell(nodes_.at(node).links->observers().session_started, "CL-" + std::to_string(i), 1,
-                                   static_cast<std::int64_t>(i));
-        settle();
-    }
-    renew();
-    for (int i = 1; i <= 6; i += 2) {
-        EXPECT_NEAR(in_force(i) + in_force(i + 1), 33.3, 1e-9) << "node n" << (i + 1) / 2 << ": " << describe();
-    }
+    share_on_three_nodes();
     const double dead_part = in_force(5) + in_force(6);
 
     // n3 dies: its connections vanish with it, its chargers keep charging at the limits it gave them.
@@ -328,6 +333,42 @@ TEST_F(LoadManagerCluster, ADeadNodesChargersKeepItsPartReservedUntilTheSurvivor
     EXPECT_NEAR(in_force(3) + in_force(4) + in_force(6), 50, 1e-9) << describe();
     EXPECT_LE(peak_, kSiteLimit + 1e-9);
     EXPECT_GT(records_, 0);
+}
+
+TEST_F(LoadManagerCluster, ANodeRestartedUnderItsIdKeepsItsPredecessorsPartReserved) {
+    share_on_three_nodes();
+    // n3 crashes and starts again under the same id: the new process knows nothing of its predecessor's sessions,
+    // whose chargers still charge under its limits. Taking the id retires what the predecessor recorded.
+    nodes_.erase("n3");
+    settle();
+    now_ms_ += kLease;
+    on_store<bool>([this](store::Connection& db) -> ocpp::Result<bool> {
+        if (auto r = cs::db::claim_lease(db, "n3", "n3:1", "i-n3-again", now_ms_, now_ms_ + kLease); !r || *r) {
+            return ocpp::make_error("n3's lease was not free");
+        }
+        if (auto r = cs::db::retire_limits(db, "n3", "i-n3-again"); !r) {
+            return r.error();
+        }
+        return true;
+    });
+    add_node("n3", "i-n3-again");
+    renew();
+    ASSERT_EQ(gone_.size(), 1u) << "the predecessor's part stays reserved";
+    EXPECT_NEAR(gone_.at(site_.id), 33.3, 1e-9);
+    // Three live nodes share what it leaves: 22.2 A each.
+    EXPECT_NEAR(in_force(1) + in_force(2), 22.2, 1e-9) << describe();
+    EXPECT_NEAR(in_force(3) + in_force(4), 22.2, 1e-9) << describe();
+    // Its chargers come back to the new n3, which takes their sessions over: then all three share 33.3 A each.
+    for (const char* id : {"CL-5", "CL-6"}) {
+        chargers_.at(id).side.reset();
+        connect(id, "n3");
+    }
+    renew();
+    EXPECT_TRUE(gone_.empty());
+    for (int i = 1; i <= 6; i += 2) {
+        EXPECT_NEAR(in_force(i) + in_force(i + 1), 33.3, 1e-9) << "node n" << (i + 1) / 2 << ": " << describe();
+    }
+    EXPECT_LE(peak_, kSiteLimit + 1e-9);
 }
 
 } // namespace
