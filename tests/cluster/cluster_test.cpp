@@ -22,6 +22,7 @@
 #include "store/database.hpp"
 #include "store/testing/postgres_server.hpp"
 #include "tests/centralsystem/cs_binary.hpp"
+#include "tests/cluster/site_parts.hpp"
 #include "tests/support/raw_ws.hpp"
 
 namespace {
@@ -345,13 +346,7 @@ TEST_F(Cluster, AKilledNodesChargersMoveToTheOthersAndNothingIsLostOrStoredTwice
     add_chargers("FO", kChargers);
     add_chargers("GH", 1); // on the site too; never connects
     // All of them on one 100 A site, told to every node (a node loads its sites when it starts or saves one).
-    std::string site = R"({"name":"Failover","limit":100,"chargers":[)";
-    for (int i = 1; i <= kChargers; ++i) {
-        char id[32];
-        std::snprintf(id, sizeof id, "%s\"FO%06d\"", i > 1 ? "," : "", i);
-        site += id;
-    }
-    site += R"(,"GH000001"]})";
+    const std::string site = cluster_test::site_body("Failover", 100, "FO", kChargers, {"GH000001"});
     const auto created = parse_json(api(nodes_[0], "POST", "/api/v1/sites", site).body);
     ASSERT_TRUE(created.IsObject() && created.HasMember("id"));
     for (int i = 1; i < 3; ++i) {
@@ -401,16 +396,7 @@ TEST_F(Cluster, AKilledNodesChargersMoveToTheOthersAndNothingIsLostOrStoredTwice
     ASSERT_TRUE(part && *part) << "the dead node recorded its part";
     char kept[96];
     std::snprintf(kept, sizeof kept, "keeping %.1f A of 1 sites reserved", **part);
-    // The last of a survivor's log lines about keeping the parts of gone nodes reserved.
-    const auto last_reservation = [](const Node& n) {
-        const auto text = file_text(n.log);
-        const auto keep = text.rfind("keeping "), freed = text.rfind("nothing is kept reserved");
-        if (keep == std::string::npos && freed == std::string::npos) {
-            return std::string();
-        }
-        const auto from = keep == std::string::npos ? freed : freed == std::string::npos ? keep : std::max(keep, freed);
-        return text.substr(from, text.find('\n', from) - from);
-    };
+    const auto last_reservation = [](const Node& n) { return cluster_test::last_reservation(file_text(n.log)); };
     const std::string site_path = "/api/v1/sites/" + std::to_string(created["id"].GetInt64());
     const auto part_of = [&](const Node& n) {
         const auto d = parse_json(api(n, "GET", site_path).body);
