@@ -42,10 +42,38 @@ void CentralSystem::enable_cluster(cluster::ClusterConfig config) {
     if (!config.secret.empty()) {
         forwarder_ = std::make_unique<cluster::Forwarder>(config.secret, config.node_id, loop_);
     }
+    const std::string node = config.node_id;
     cluster_ = std::make_unique<cluster::Membership>(std::move(config), loop_, db_, links_, log_);
-    // Until load management is coordinated across nodes, each node shares its part of a site's limit.
-    load_->set_live_nodes(0);
-    cluster_->on_live_nodes([this](std::size_t live) { load_->set_live_nodes(live); });
+    // Until load management is coordinated across nodes, each node shares its part of a site's limit, keeps the
+    // parts of nodes that are gone reserved while their chargers may draw under their limits, and records its own.
+    load_->set_cluster(0);
+    cluster_->on_view(
+        [this](std::size_t live, const cluster::Membership::GoneParts& gone) { load_->set_cluster(live, gone); });
+    load_->set_part_recorder([this, node](std::int64_t site, double part_a, std::function<void(bool)> done) {
+        db_.run<bool>(
+            [node, site, part_a](store::Connection& db) -> ocpp::Result<bool> {
+                if (auto r = db::record_site_part(db, node, site, part_a); !r) {
+                    return r.error();
+                }
+                return true;
+            },
+            [done = std::move(done)](ocpp::Result<bool> r) { done(r.ok()); });
+    });
+    load_->set_takeover_marker([this, node](const std::string& id) {
+        db_.run<bool>(
+            [node, id](store::Connection& db) -> ocpp::Result<bool> {
+                if (auto r = db::mark_limited(db, id, node); !r) {
+                    return r.error();
+                }
+                return true;
+            },
+            [this, id](ocpp::Result<bool> r) {
+                if (!r) {
+                    log_.error("sites", "recording that \"" + id +
+                                            "\" is under this node's limits failed: " + r.error().message);
+                }
+            });
+    });
 }
 
 void CentralSystem::start_cluster() {

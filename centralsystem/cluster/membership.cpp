@@ -27,11 +27,20 @@ ocpp::Result<std::optional<db::LeaseHolder>> claim_once(const ClusterConfig& con
     auto result = answer->get_future();
     const bool queued = worker.submit<bool>(
         [config, now, answer](store::Connection& db) -> ocpp::Result<bool> {
+            // One job, so one transaction (the worker's): no other node sees this id live again before its
+            // predecessor's parts are retired.
             auto claimed =
                 db::claim_lease(db, config.node_id, config.address, config.instance, now, now + config.lease.count());
+            if (claimed && !*claimed) {
+                // Ours now: what a crashed predecessor under this id left stays reserved under a name of its own.
+                if (auto retired = db::retire_limits(db, config.node_id, config.instance); !retired) {
+                    claimed = retired.error();
+                }
+            }
             const bool ok = claimed.ok();
+            ocpp::Result<bool> done = ok ? ocpp::Result<bool>(true) : ocpp::Result<bool>(claimed.error());
             answer->set_value(std::move(claimed));
-            return ok;
+            return done; // a failure undoes the claim too
         },
         loop, [](ocpp::Result<bool>) {});
     if (!queued || result.wait_for(std::chrono::seconds(30)) != std::future_status::ready) {
@@ -210,6 +219,11 @@ void Membership::tick() {
                 return owners.error();
             }
             snap.owners = std::move(*owners);
+            auto gone = db::gone_parts(db, now);
+            if (!gone) {
+                return gone.error();
+            }
+            snap.gone = std::move(*gone);
             return snap;
         },
         [this, alive = alive_, now](ocpp::Result<Snapshot> owners) {
@@ -238,10 +252,15 @@ void Membership::tick() {
 
 void Membership::apply(Snapshot snapshot) {
     const std::size_t live = std::max<std::size_t>(1, snapshot.nodes.size()); // this node renewed: it is live
-    if (live != live_nodes_) {
+    GoneParts gone;
+    for (const auto& g : snapshot.gone) {
+        gone[g.site_id] += g.part_a;
+    }
+    if (live != live_nodes_ || gone != gone_) {
         live_nodes_ = live;
-        if (live_nodes_changed_) {
-            live_nodes_changed_(live);
+        gone_ = std::move(gone);
+        if (view_changed_) {
+            view_changed_(live_nodes_, gone_);
         }
     }
     remote_.clear();

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -73,8 +74,11 @@ public:
     bool healthy() const { return lease_healthy(last_renewed_ms_, last_failed_, now_ms(), config_.lease); }
     // How many nodes were live at the last renewal, this one included (0 before the first).
     std::size_t live_nodes() const { return live_nodes_; }
-    // Runs on the loop whenever the number of live nodes changes.
-    void on_live_nodes(std::function<void(std::size_t)> changed) { live_nodes_changed_ = std::move(changed); }
+    // What load management needs of the cluster: how many nodes are live, and per site the parts of nodes that are
+    // gone while a charger they held may still draw under their limits (db::gone_parts, summed per site).
+    using GoneParts = std::map<std::int64_t, double>;
+    // Runs on the loop whenever either changes (both from one renewal, together).
+    void on_view(std::function<void(std::size_t, const GoneParts&)> changed) { view_changed_ = std::move(changed); }
     // Unix milliseconds now (the wall clock the leases are measured in).
     std::int64_t now_ms() const;
 
@@ -83,6 +87,7 @@ private:
     struct Snapshot {
         std::vector<db::NodeRow> nodes;
         std::vector<db::Owner> owners;
+        std::vector<db::GonePart> gone;
     };
     void apply(Snapshot snapshot);
 
@@ -98,7 +103,8 @@ private:
     std::size_t live_nodes_ = 0;
     std::optional<std::int64_t> last_renewed_ms_; // when the last successful renewal started
     bool last_failed_ = false;
-    std::function<void(std::size_t)> live_nodes_changed_;
+    GoneParts gone_;
+    std::function<void(std::size_t, const GoneParts&)> view_changed_;
     std::unordered_map<std::string, db::Owner> remote_;    // chargers other live nodes hold
     std::unordered_map<std::string, std::int64_t> epochs_; // this node's connections and the epoch each took
     std::unordered_set<std::string> moved_;                // connections closed here because the charger moved

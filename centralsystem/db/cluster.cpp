@@ -41,6 +41,19 @@ Result<void> migrate_cluster(Connection& db) {
                                                 // Which process holds a node's lease (random per start).
                                                 store::portable_migration(2, R"sql(
         ALTER TABLE cluster_nodes ADD COLUMN instance TEXT NOT NULL DEFAULT '';
+    )sql"),
+                                                // The most each node's chargers on a site may draw under its limits,
+                                                // and whose limits each charger is under (its owner once it took
+                                                // the charger's sessions over).
+                                                store::portable_migration(3, R"sql(
+        CREATE TABLE cluster_site_parts (
+            node_id TEXT NOT NULL,
+            site_id {int64} NOT NULL,
+            part_a {real} NOT NULL,
+            PRIMARY KEY (node_id, site_id));
+        ALTER TABLE cluster_owners ADD COLUMN limited_by TEXT NOT NULL DEFAULT '';
+        UPDATE cluster_owners SET limited_by = node_id;
+        CREATE INDEX cluster_owners_by_limits ON cluster_owners(limited_by);
     )sql")});
 }
 
@@ -113,8 +126,8 @@ Result<std::int64_t> take_ownership(Connection& db, const std::string& id, const
                                     std::int64_t now_ms) {
     auto epoch =
         db.first([](const store::Statement& q) { return q.int64(0); },
-                 "INSERT INTO cluster_owners(chargebox_id, node_id, epoch, connected, last_seen) "
-                 "VALUES(?1, ?2, 1, 1, ?3) ON CONFLICT(chargebox_id) DO UPDATE SET node_id = excluded.node_id, "
+                 "INSERT INTO cluster_owners(chargebox_id, node_id, epoch, connected, last_seen, limited_by) "
+                 "VALUES(?1, ?2, 1, 1, ?3, ?2) ON CONFLICT(chargebox_id) DO UPDATE SET node_id = excluded.node_id, "
                  "epoch = cluster_owners.epoch + 1, connected = 1, last_seen = excluded.last_seen "
                  "RETURNING epoch",
                  id, node, now_ms);
@@ -140,6 +153,44 @@ Result<std::vector<Owner>> live_owners(Connection& db, std::int64_t now_ms) {
 
 Result<std::optional<Owner>> live_owner(Connection& db, const std::string& id, std::int64_t now_ms) {
     return db.first(read_owner, std::string(kLiveOwners) + " AND o.chargebox_id = ?2", now_ms, id);
+}
+
+Result<void> record_site_part(Connection& db, const std::string& node, std::int64_t site, double part_a) {
+    return db.run("INSERT INTO cluster_site_parts(node_id, site_id, part_a) VALUES(?1, ?2, ?3) "
+                  "ON CONFLICT(node_id, site_id) DO UPDATE SET part_a = excluded.part_a",
+                  node, site, part_a);
+}
+
+Result<void> retire_limits(Connection& db, const std::string& node, const std::string& instance) {
+    const std::string before = node + " (before " + instance + ")";
+    if (auto r = db.run("UPDATE cluster_site_parts SET node_id = ?2 WHERE node_id = ?1", node, before); !r) {
+        return r;
+    }
+    return db.run("UPDATE cluster_owners SET limited_by = ?2 WHERE limited_by = ?1", node, before);
+}
+
+Result<void> mark_limited(Connection& db, const std::string& id, const std::string& node) {
+    return db.run("UPDATE cluster_owners SET limited_by = ?2 WHERE chargebox_id = ?1 AND node_id = ?2", id, node);
+}
+
+Result<std::vector<GonePart>> gone_parts(Connection& db, std::int64_t now_ms) {
+    // A node is gone when no live lease names it; a charger it steered is still under its limits while its ownership
+    // row says so (no live node has had its own limits accepted by the charger yet) and a transaction of it is open.
+    return db.all(
+        [](const store::Statement& q) {
+            GonePart g;
+            g.site_id = q.int64(0);
+            g.node = q.text(1);
+            g.part_a = q.real(2);
+            return g;
+        },
+        "SELECT p.site_id, p.node_id, p.part_a FROM cluster_site_parts p "
+        "WHERE NOT EXISTS (SELECT 1 FROM cluster_nodes n WHERE n.node_id = p.node_id AND n.lease_until > ?1) "
+        "AND EXISTS (SELECT 1 FROM cluster_owners o JOIN site_chargers c ON c.chargebox_id = o.chargebox_id "
+        "JOIN transactions t ON t.chargebox_id = o.chargebox_id AND t.stop_ts IS NULL "
+        "WHERE o.limited_by = p.node_id AND c.site_id = p.site_id) "
+        "ORDER BY p.site_id, p.node_id",
+        now_ms);
 }
 
 Result<std::vector<NodeRow>> list_nodes(Connection& db) {

@@ -1,8 +1,9 @@
 #pragma once
 // The cluster's shared state in the store: the nodes with their lease (how long each counts as alive) and the
 // address other nodes reach its API at, and which node holds each charger's connection (its owner, the connection's
-// epoch, when it was last seen). Kept in a migration track of its own ("centralsystem-cluster"). Times are Unix
-// milliseconds of the nodes' wall clocks, so the nodes' clocks must agree (NTP) to well under a lease.
+// epoch, when it was last seen), and the part of each site's limit each node's chargers may draw. Kept in a migration
+// track of its own ("centralsystem-cluster"). Times are Unix milliseconds of the nodes' wall clocks, so the nodes'
+// clocks must agree (NTP) to well under a lease.
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -37,7 +38,8 @@ Result<std::optional<LeaseHolder>> claim_lease(Connection& db, const std::string
 // lease is no longer this process's (`instance`): another process holds the id and its chargers now.
 Result<void> end_lease(Connection& db, const std::string& node, const std::string& instance, std::int64_t now_ms);
 
-// Takes a charger's connection for `node` and returns the connection's epoch (one above the previous owner's).
+// Takes a charger's connection for `node` and returns the connection's epoch (one above the previous owner's). The
+// charger stays under the limits of the node that steered it before (`limited_by`) until mark_limited.
 Result<std::int64_t> take_ownership(Connection& db, const std::string& id, const std::string& node,
                                     std::int64_t now_ms);
 // The charger's connection on `node` closed: it is no longer connected (unless another node holds it by now).
@@ -56,6 +58,27 @@ struct Owner {
 Result<std::vector<Owner>> live_owners(Connection& db, std::int64_t now_ms);
 // The live node holding one charger, or nullopt.
 Result<std::optional<Owner>> live_owner(Connection& db, const std::string& id, std::int64_t now_ms);
+
+// Load management in a cluster: the most the chargers a node steers on a site may draw under the limits it gave
+// them (its part of the site's limit, recorded before it raises to it and lowered only once its chargers hold less).
+Result<void> record_site_part(Connection& db, const std::string& node, std::int64_t site, double part_a);
+// A process starting under `node` (its lease taken): what its predecessor under the same id recorded (its parts, the
+// chargers under its limits) passes to a name of its own (the id and this process's `instance`), which no live
+// lease names, so that the other nodes keep those parts reserved until the predecessor's chargers are taken over
+// (by this process too) or their sessions end.
+Result<void> retire_limits(Connection& db, const std::string& node, const std::string& instance);
+// The node that holds the charger had its own limits accepted for every running session of the charger taken over
+// (or found none): the charger is no longer under the limits of the node that held it before.
+Result<void> mark_limited(Connection& db, const std::string& id, const std::string& node);
+// A part of a node that is no longer live while a charger of the site it steered may still draw under its limits:
+// the charger's ownership row still names the node as the one it is limited by (no live node took its sessions
+// over yet) and a transaction of it is open.
+struct GonePart {
+    std::int64_t site_id = 0;
+    std::string node;
+    double part_a = 0;
+};
+Result<std::vector<GonePart>> gone_parts(Connection& db, std::int64_t now_ms);
 
 // A node as the cluster sees it.
 struct NodeRow {

@@ -29,13 +29,13 @@ double limit_at(const SiteRules& rules, int minute_of_day) {
     return in_force->limit_a;
 }
 
-double node_budget(double limit_a, std::size_t live_nodes) {
-    if (live_nodes == 0) {
-        return 0;
+double node_budget(double limit_a, std::size_t live_nodes, double gone_a) {
+    if (live_nodes == 0 || !(gone_a >= 0)) {
+        return 0; // a reservation that is no number reserves everything
     }
     // Rounded down to 0.1 A, so that the parts never add up to more than the limit; floor_tenth's epsilon keeps a
     // whole tenth whole (48.3 A on 3 nodes is 16.1 A each, not 16.0 through 160.99999).
-    return floor_tenth(limit_a / static_cast<double>(live_nodes));
+    return floor_tenth(std::max(0.0, limit_a - gone_a) / static_cast<double>(live_nodes));
 }
 
 int minutes_to_next_change(const SiteRules& rules, int minute_of_day) {

@@ -33,8 +33,10 @@ double limit_at(const SiteRules& rules, int minute_of_day);
 int minutes_to_next_change(const SiteRules& rules, int minute_of_day);
 
 // What one node of a cluster may share of a site's limit while load management is not coordinated across nodes:
-// an equal part per live node, so that the nodes together never exceed the limit. 0 live nodes (not known yet): 0.
-double node_budget(double limit_a, std::size_t live_nodes);
+// an equal part per live node of what the nodes that are gone leave free, so that the nodes together never exceed
+// the limit. `gone_a`: what the chargers last steered by nodes that are no longer live (and not yet taken over) may
+// still draw, kept reserved. 0 live nodes (not known yet): 0.
+double node_budget(double limit_a, std::size_t live_nodes, double gone_a = 0);
 
 // One running session's demand: its key, and the most its connector can take (A per phase).
 struct Demand {

@@ -49,18 +49,6 @@ void LoadManager::start() {
                                       });
 }
 
-void LoadManager::set_live_nodes(std::size_t live_nodes) {
-    if (live_nodes_ == live_nodes) {
-        return;
-    }
-    log_.info("sites", "sharing 1/" + std::to_string(live_nodes) + " of each site's limit on this node (" +
-                           std::to_string(live_nodes) + " live nodes)");
-    live_nodes_ = live_nodes;
-    for (auto& [id, site] : sites_) {
-        rebalance(id, true);
-    }
-}
-
 void LoadManager::site_saved(const db::SiteRow& row) {
     auto& site = sites_[row.id];
     // Chargers that left the site: their sessions leave the sharing (their limits stay as sent).
@@ -205,7 +193,11 @@ void LoadManager::on_stopped(const std::string& id, std::int64_t transaction) {
         return;
     }
     site->power_w -= it->second.power_w.value_or(0);
+    const bool adopted = it->second.adopted;
     site->sessions.erase(it);
+    if (adopted) {
+        mark_if_taken(*site, id);
+    }
     rebalance(site->row.id, true);
 }
 
@@ -239,6 +231,20 @@ void LoadManager::on_booted(const std::string& id) {
 
 void LoadManager::on_connected(const std::string& id) {
     Site* site = site_of(id);
+    if (live_nodes_) {
+        // It may come from another node, with its sessions running under that node's limits.
+        if (site == nullptr) {
+            // No site: nothing of it is shared. On a later turn, after this node took its ownership.
+            std::weak_ptr<bool> alive = alive_;
+            loop_.post([this, alive, id] {
+                if (!alive.expired() && mark_taken_ && links_.peer(id)) {
+                    mark_taken_(id);
+                }
+            });
+        } else {
+            adopt_sessions(id);
+        }
+    }
     if (site == nullptr) {
         return;
     }
@@ -289,6 +295,7 @@ std::optional<LoadManager::SiteView> LoadManager::view(std::int64_t id) const {
     SiteView v;
     v.limit_a = limit_at(site.rules, minute_of_day());
     v.limit_w = watts_from_amps(v.limit_a, site.row.phases, site.row.voltage);
+    v.part_a = part_of(id, v.limit_a);
     v.peak_limits_sum_a = site.peak_sum_a;
     v.peak_power_w = site.peak_power_w;
     if (!site.latencies_ms.empty()) {

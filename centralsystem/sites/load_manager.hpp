@@ -8,6 +8,7 @@
 // TxDefaultProfile when it boots. A refused or unanswered profile is retried with backoff and shown per session and
 // charger. The sending side is in load_manager_send.cpp.
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -56,9 +57,21 @@ public:
     // The API stored a site (new or changed, chargers included) or deleted one: the sharing follows.
     void site_saved(const db::SiteRow& site);
     void site_deleted(std::int64_t id);
-    // In a cluster: how many nodes are live now (0: not known yet). Each node then shares only its part of every
-    // site's limit (node_budget), so that nodes that each see only their own sessions never exceed it together.
-    void set_live_nodes(std::size_t live_nodes);
+    // In a cluster: how many nodes are live now (0: not known yet), and for each site what the chargers that nodes no
+    // longer live steered may still draw (their recorded parts while such a charger is not taken over). Each node
+    // then shares only its part of every site's limit (node_budget), so that nodes that each see only their own
+    // sessions never exceed it together, not even while a dead node's chargers keep its last limits.
+    void set_cluster(std::size_t live_nodes, std::map<std::int64_t, double> gone_a = {});
+    // Records in the store the most this node's chargers on a site may draw (at least its part); `done(true)` once
+    // stored. A raise above the last recorded part waits for it, so the other nodes never reserve too little for
+    // this node's chargers if it dies. Without a recorder a part counts as recorded at once.
+    using PartRecorder = std::function<void(std::int64_t site, double part_a, std::function<void(bool)> done)>;
+    void set_part_recorder(PartRecorder recorder) { record_part_ = std::move(recorder); }
+    // Records in the store that a charger that connected here is under this node's limits now: every running session
+    // of it accepted a limit of this node (or it had none). Until then the node that steered it before keeps its
+    // part reserved on the other nodes, if it is gone.
+    using TakeoverMarker = std::function<void(const std::string& charger)>;
+    void set_takeover_marker(TakeoverMarker marker) { mark_taken_ = std::move(marker); }
 
     // What the API and the portal show of one site now.
     struct SessionView {
@@ -86,6 +99,7 @@ public:
     static constexpr std::size_t kLatencies = 10000;
     struct SiteView {
         double limit_a = 0, power_w = 0, limit_w = 0;
+        double part_a = 0;                              // what this node shares of limit_a (all of it on a single node)
         double limits_sum_a = 0;                        // the accepted TxProfile limits together
         double peak_limits_sum_a = 0, peak_power_w = 0; // since the central system started
         Latency latency;
@@ -112,6 +126,7 @@ private:
         std::vector<Sent> in_flight; // limits sent and not yet answered, oldest first (at most kPipelined)
         std::uint64_t calls = 0;     // numbers the calls; an answer whose call is no longer in flight is stale
         bool offline = false;        // its charger is gone: its limit stays reserved
+        bool adopted = false;        // its charger connected here in a cluster: no limit of ours accepted since
         int failures = 0;
         std::string error;
         ocpp::Clock::TimePoint retry_at{}; // after a failure, not before
@@ -131,11 +146,14 @@ private:
         std::size_t next_latency = 0;
         std::unique_ptr<ocpp::Timer> timer; // the next retry or time-of-day change
         bool rebalance_posted = false;      // answers arriving together re-balance once
+        // In a cluster: the part recorded in the store, and the one being recorded (one at a time).
+        std::optional<double> recorded_a, recording_a;
     };
     struct ChargerState {
         std::string failsafe, error;
         int failures = 0;
         std::unique_ptr<ocpp::Timer> retry; // the one pending retry of the fail-safe (restarted, never added)
+        bool adopting = false;              // its open sessions are being read from the store
     };
 
     void on_started(const std::string& id, int connector, std::int64_t transaction);
@@ -146,6 +164,16 @@ private:
     // The charger is back (with or without a BootNotification): its sessions can be steered again.
     void on_connected(const std::string& id);
     void load_maxima(std::int64_t site_id);
+    // In a cluster, a charger that connects may have sessions another node steered: they join the sharing here.
+    void adopt_sessions(const std::string& id);
+    // Marks the charger as under this node's limits once none of its sessions waits for its first limit of ours.
+    void mark_if_taken(const Site& site, const std::string& id);
+    // This node's part of the site's limit (the whole limit on a single node).
+    double part_of(std::int64_t site_id, double site_limit) const;
+    // The most raises may reach: the part, but not above what the store has recorded (the whole limit on one node).
+    double raise_cap(const Site& site, double part) const;
+    // Records max(part, held) when it differs from what is recorded (in a cluster, one write at a time).
+    void record(Site& site, double part, double held);
     void send_failsafe(const std::string& id);
     // Shares the limit anew and sends what may go now; arms the timer for what must wait.
     void rebalance(std::int64_t site_id, bool changed = false);
@@ -166,6 +194,9 @@ private:
     std::map<std::pair<std::string, int>, double> connector_max_; // commissioned maximum, A per phase
     std::unordered_map<std::string, ChargerState> chargers_;
     std::optional<std::size_t> live_nodes_; // set in a cluster: the limit is divided among the live nodes
+    std::map<std::int64_t, double> gone_a_; // per site: reserved for the chargers of nodes that are gone
+    PartRecorder record_part_;
+    TakeoverMarker mark_taken_;
     std::shared_ptr<bool> alive_ = std::make_shared<bool>(true); // store answers after teardown do nothing
 };
 

@@ -113,8 +113,10 @@ void LoadManager::rebalance(std::int64_t site_id, bool changed) {
     }
     const int minute = minute_of_day();
     const double site_limit = limit_at(site.rules, minute);
-    // In a cluster this node shares only its part of the limit (allocation.hpp's node_budget).
-    const double limit = live_nodes_ ? node_budget(site_limit, *live_nodes_) : site_limit;
+    // In a cluster this node shares only its part of the limit (allocation.hpp's node_budget), and raises only as
+    // far as the part recorded in the store (raise_cap).
+    const double limit = part_of(site_id, site_limit);
+    const double cap = raise_cap(site, limit);
     // Offline sessions cannot be steered: their limit stays reserved; the others share the rest.
     double reserved = 0;
     std::vector<Demand> demands;
@@ -136,7 +138,8 @@ void LoadManager::rebalance(std::int64_t site_id, bool changed) {
         Session& s = *online[i];
         s.target_a = shares[i];
         const double current = s.last_sent().value_or(s.confirmed_a);
-        if (needs_change(current, s.target_a) || (s.in_flight.empty() && (!s.error.empty() || !s.has_profile))) {
+        if (needs_change(current, s.target_a) ||
+            (s.in_flight.empty() && (!s.error.empty() || !s.has_profile || s.adopted))) {
             changes.push_back({s.transaction, s.confirmed_a, s.target_a});
         }
     }
@@ -160,13 +163,13 @@ void LoadManager::rebalance(std::int64_t site_id, bool changed) {
         }
         // A limit in flight may already hold: a raise counts from the highest the charger may be held to.
         const double rise = c.to_a - std::max(s.confirmed_a, s.highest_in_flight());
-        if (rise > 0 && held + rise > limit + 1e-6) {
+        if (rise > 0 && held + rise > cap + 1e-6) {
             continue; // waits until lowerings are confirmed
         }
         // A session's first TxProfile adds to the limits in force even when it is below the fail-safe.
         const double in_force = std::max(s.has_profile ? s.confirmed_a : 0.0, s.highest_in_flight());
         const double added = std::max(0.0, c.to_a - in_force);
-        if (sent + added > limit + 1e-6) {
+        if (added > 0 && sent + added > cap + 1e-6) {
             continue;
         }
         held += std::max(0.0, rise);
@@ -174,6 +177,7 @@ void LoadManager::rebalance(std::int64_t site_id, bool changed) {
         send_limit(site, s, c.to_a);
     }
     site.peak_sum_a = std::max(site.peak_sum_a, sent);
+    record(site, limit, held);
     // Every new limit sent (or accepted already): the change is done.
     const bool all_sent = std::all_of(online.begin(), online.end(), [](const Session* s) {
         return (s->has_profile || !s->in_flight.empty()) &&
@@ -238,6 +242,10 @@ void LoadManager::send_limit(Site& site, Session& s, double limit) {
                 session.has_profile = true;
                 session.failures = 0;
                 session.error.clear();
+                if (session.adopted) {
+                    session.adopted = false;
+                    mark_if_taken(site_it->second, session.charger);
+                }
             } else {
                 if (out.status == ocpp::CallStatus::Timeout || out.status == ocpp::CallStatus::Closed) {
                     // No answer: the charger may have applied the limit. Until one is accepted it counts as holding

@@ -228,4 +228,45 @@ TEST_F(LoadManagerLinks, SharesTheSiteLimitThroughStartsStopsAndADisconnection) 
     EXPECT_LE(view->peak_limits_sum_a, kSiteLimit + 1e-9);
 }
 
+TEST_F(LoadManagerLinks, ALowerLimitOrPartGoesOutAsLoweringsAtOnce) {
+    for (const char* id : {"LM-1", "LM-2", "LM-3"}) {
+        connect(id);
+    }
+    cs::db::SiteRow site;
+    site.id = 1;
+    site.name = "Yard";
+    site.limit = kSiteLimit;
+    site.min_session_a = 6;
+    site.failsafe_a = kFailsafe;
+    site.chargers = {"LM-1", "LM-2", "LM-3"};
+    manager_->site_saved(site);
+    settle();
+    start("LM-1", 1);
+    start("LM-2", 2);
+    start("LM-3", 3);
+    settle();
+    EXPECT_NEAR(total_in_force(), kSiteLimit, 1e-9);
+    // The operator lowers the site's limit to 30 A on a single node alike: the lowerings go out at once.
+    site.limit = 30;
+    manager_->site_saved(site);
+    settle();
+    EXPECT_NEAR(total_in_force(), 30, 1e-9);
+    site.limit = kSiteLimit;
+    manager_->site_saved(site);
+    settle();
+    EXPECT_NEAR(total_in_force(), kSiteLimit, 1e-9);
+    manager_->set_cluster(1);
+    settle();
+    // A second node joins: this one's part is 20 A. The sessions are already above it, so no raise could go out,
+    // but the lowerings must: 6.6 + 6.6 + 6.8 A.
+    manager_->set_cluster(2);
+    settle();
+    EXPECT_NEAR(total_in_force(), 20, 1e-9);
+    // A node that is gone keeps 8 A reserved (its chargers may still draw them): 16 A each for the two live ones.
+    manager_->set_cluster(2, {{1, 8.0}});
+    settle();
+    EXPECT_NEAR(total_in_force(), 16, 1e-9);
+    EXPECT_LE(peak_, kSiteLimit + 1e-9);
+}
+
 } // namespace

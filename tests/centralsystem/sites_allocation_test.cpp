@@ -1,5 +1,6 @@
 // Sharing a site's limit (centralsystem/sites/allocation): equal shares, connector caps with the surplus passed on,
 // the minimum per session (later sessions suspended), the time-of-day limit, and lowerings ordered before raises.
+#include <cmath>
 #include <numeric>
 
 #include <gtest/gtest.h>
@@ -174,4 +175,32 @@ TEST(NodeBudget, AWholeTenthPerNodeIsNotLostToBinaryFractions) {
 
 TEST(NodeBudget, NothingBeforeTheLiveNodesAreKnown) {
     EXPECT_DOUBLE_EQ(node_budget(100, 0), 0);
+}
+
+TEST(NodeBudget, ADeadNodesPartStaysReservedUntilItsChargersAreTakenOver) {
+    // 100 A on 3 nodes: 33.3 A each. One dies with its chargers still charging under its 33.3 A: the two others keep
+    // 33.3 A each instead of raising to 50 A; once its chargers are taken over, they share 100 A among 2.
+    EXPECT_DOUBLE_EQ(node_budget(100, 3), 33.3);
+    EXPECT_DOUBLE_EQ(node_budget(100, 2, 33.3), 33.3);
+    EXPECT_DOUBLE_EQ(node_budget(100, 2), 50);
+    // Live parts and the dead nodes' parts never add up to more than the limit, for any number of each.
+    for (double limit : {6.0, 32.0, 100.0, 250.0, 1000.0}) {
+        for (std::size_t before = 2; before <= 8; ++before) {
+            const double part = node_budget(limit, before);
+            for (std::size_t dead = 1; dead < before; ++dead) {
+                const double gone = part * static_cast<double>(dead);
+                const std::size_t live = before - dead;
+                EXPECT_LE(node_budget(limit, live, gone) * static_cast<double>(live) + gone, limit + 1e-9)
+                    << limit << " A, " << dead << " of " << before << " nodes dead";
+                EXPECT_GE(node_budget(limit, live, gone), part) << "the survivors never lower for a death";
+            }
+        }
+    }
+    // A dead node whose part was larger (it died when fewer nodes shared) leaves the newcomers less.
+    EXPECT_DOUBLE_EQ(node_budget(100, 3, 50), 16.6);
+    // More reserved than the limit (a lower time-of-day limit now): nothing to share, never a negative part.
+    EXPECT_DOUBLE_EQ(node_budget(40, 2, 66.6), 0);
+    // A reservation that is no number reserves everything.
+    EXPECT_DOUBLE_EQ(node_budget(100, 2, std::nan("")), 0);
+    EXPECT_DOUBLE_EQ(node_budget(100, 2, -5), 0);
 }

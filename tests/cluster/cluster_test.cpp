@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <iterator>
 #include <map>
@@ -21,6 +22,7 @@
 #include "store/database.hpp"
 #include "store/testing/postgres_server.hpp"
 #include "tests/centralsystem/cs_binary.hpp"
+#include "tests/cluster/site_parts.hpp"
 #include "tests/support/raw_ws.hpp"
 
 namespace {
@@ -342,6 +344,14 @@ TEST_F(Cluster, ACommandThroughAnyNodeReachesChargersTheOtherNodesHold) {
 TEST_F(Cluster, AKilledNodesChargersMoveToTheOthersAndNothingIsLostOrStoredTwice) {
     constexpr int kChargers = 300;
     add_chargers("FO", kChargers);
+    add_chargers("GH", 1); // on the site too; never connects
+    // All of them on one 100 A site, told to every node (a node loads its sites when it starts or saves one).
+    const std::string site = cluster_test::site_body("Failover", 100, "FO", kChargers, {"GH000001"});
+    const auto created = parse_json(api(nodes_[0], "POST", "/api/v1/sites", site).body);
+    ASSERT_TRUE(created.IsObject() && created.HasMember("id"));
+    for (int i = 1; i < 3; ++i) {
+        ASSERT_EQ(api(nodes_[i], "PUT", "/api/v1/sites/" + std::to_string(created["id"].GetInt64()), site).status, 200);
+    }
     simulate("FO", kChargers, 40, 360);
     ASSERT_TRUE(wait_until(
         [&] { return connected(nodes_[0]) + connected(nodes_[1]) + connected(nodes_[2]) == kChargers; }, 20s));
@@ -356,6 +366,15 @@ TEST_F(Cluster, AKilledNodesChargersMoveToTheOthersAndNothingIsLostOrStoredTwice
     ::kill(victim->process->pid(), SIGKILL);
     victim->process->wait_exit(5s);
     const auto killed_at = std::chrono::steady_clock::now();
+    // One more charger of the site was charging on it and stays offline (it never comes back): it may draw under
+    // the dead node's limits for as long as its session is open.
+    auto db = store::open_database(url_);
+    ASSERT_TRUE(db) << db.error().message;
+    ASSERT_TRUE((*db)->run("INSERT INTO cluster_owners(chargebox_id, node_id, epoch, connected, last_seen, limited_by) "
+                           "VALUES('GH000001', ?1, 1, 0, 0, ?1)",
+                           victim->name));
+    ASSERT_TRUE((*db)->run("INSERT INTO transactions(chargebox_id, connector_id, id_tag, meter_start, start_ts) "
+                           "VALUES('GH000001', 1, 'SIM-TAG-1', 0, '2026-01-01T00:00:00Z')"));
     std::vector<Node*> live;
     for (auto& n : nodes_) {
         if (&n != victim) {
@@ -370,6 +389,32 @@ TEST_F(Cluster, AKilledNodesChargersMoveToTheOthersAndNothingIsLostOrStoredTwice
     EXPECT_LT(back_after, 15.0) << moved << " chargers were back after " << back_after << " s";
     std::string seen;
     EXPECT_TRUE(wait_until([&] { return nodes_agree(live, kChargers, seen); }, 8s)) << seen;
+    // The survivors keep the dead node's recorded part of the site reserved (instead of raising theirs to half the
+    // limit) while the charger that stays away has its session open, and give it back once the session is closed.
+    const auto part = (*db)->first([](const store::Statement& q) { return q.real(0); },
+                                   "SELECT part_a FROM cluster_site_parts WHERE node_id = ?1", victim->name);
+    ASSERT_TRUE(part && *part) << "the dead node recorded its part";
+    char kept[96];
+    std::snprintf(kept, sizeof kept, "keeping %.1f A of 1 sites reserved", **part);
+    const auto last_reservation = [](const Node& n) { return cluster_test::last_reservation(file_text(n.log)); };
+    const std::string site_path = "/api/v1/sites/" + std::to_string(created["id"].GetInt64());
+    const auto part_of = [&](const Node& n) {
+        const auto d = parse_json(api(n, "GET", site_path).body);
+        return d.IsObject() && d.HasMember("live") ? d["live"]["partA"].GetDouble() : -1.0;
+    };
+    const double kept_part = std::floor((100 - **part) / 2 * 10 + 1e-9) / 10;
+    for (Node* n : live) {
+        EXPECT_TRUE(wait_until([&] { return last_reservation(*n).rfind(kept, 0) == 0; }, 10s))
+            << n->name << ": " << last_reservation(*n) << " (expected: " << kept << ")";
+        EXPECT_DOUBLE_EQ(part_of(*n), kept_part) << n->name << " shares what the dead node's part leaves";
+    }
+    ASSERT_TRUE((*db)->run("UPDATE transactions SET stop_ts = '2026-01-01T00:01:00Z', meter_stop = 0 "
+                           "WHERE chargebox_id = 'GH000001'"));
+    for (Node* n : live) {
+        EXPECT_TRUE(wait_until([&] { return last_reservation(*n).rfind("nothing is kept reserved", 0) == 0; }, 10s))
+            << n->name << ": the dead node's part is still reserved with none of its chargers' sessions open";
+        EXPECT_TRUE(wait_until([&] { return part_of(*n) == 50; }, 5s)) << n->name << " shares " << part_of(*n);
+    }
 
     ASSERT_GE(sim_->wait_exit(60s), 0);
     const auto report = parse_json(file_text(base_ + ".report.json"));
@@ -400,8 +445,6 @@ TEST_F(Cluster, AKilledNodesChargersMoveToTheOthersAndNothingIsLostOrStoredTwice
     EXPECT_EQ(static_cast<std::int64_t>(stop_lines), acked_stops);
     EXPECT_EQ(told_started.size(), start_lines) << "no transaction id was acknowledged for two sessions";
     EXPECT_EQ(told_stopped.size(), stop_lines) << "no transaction was stopped twice";
-    auto db = store::open_database(url_);
-    ASSERT_TRUE(db) << db.error().message;
     auto rows = (*db)->all([](const store::Statement& q) { return std::make_tuple(q.text(0), q.int64(1), q.int64(2)); },
                            "SELECT chargebox_id, id, CASE WHEN meter_stop IS NULL THEN 0 ELSE 1 END FROM transactions "
                            "WHERE chargebox_id LIKE 'FO%'");

@@ -58,6 +58,8 @@ void write_site(Writer& w, const db::SiteRow& s, const std::optional<sites::Load
         w.Double(live->limit_a);
         w.Key("limitNowW");
         w.Double(live->limit_w);
+        w.Key("partA");
+        w.Double(live->part_a);
         w.Key("limitsSumA");
         w.Double(live->limits_sum_a);
         w.Key("powerW");

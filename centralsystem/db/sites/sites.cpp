@@ -278,4 +278,16 @@ Result<std::vector<ConnectorMax>> connector_maxima(Connection& db, const std::ve
     return out;
 }
 
+Result<std::vector<OpenSession>> open_sessions(Connection& db, const std::string& chargebox_id, std::size_t most) {
+    return db.all(
+        [](const store::Statement& q) {
+            OpenSession o;
+            o.transaction = q.int64(0);
+            o.connector = static_cast<int>(q.int64(1));
+            return o;
+        },
+        "SELECT id, connector_id FROM transactions WHERE chargebox_id = ?1 AND stop_ts IS NULL ORDER BY id LIMIT ?2",
+        chargebox_id, static_cast<std::int64_t>(most));
+}
+
 } // namespace cs::db

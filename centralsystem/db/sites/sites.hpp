@@ -67,4 +67,12 @@ Result<std::optional<AssignProblem>> set_site_chargers(Connection& db, std::int6
 Result<std::vector<ConnectorMax>> connector_maxima(Connection& db, const std::vector<std::string>& chargers,
                                                    double voltage);
 
+// The charger's transactions that are still open (at most `most`, oldest first): the sessions a node that takes the
+// charger over from another steers from then on.
+struct OpenSession {
+    std::int64_t transaction = 0;
+    int connector = 0;
+};
+Result<std::vector<OpenSession>> open_sessions(Connection& db, const std::string& chargebox_id, std::size_t most);
+
 } // namespace cs::db
