@@ -42,6 +42,7 @@ void CentralSystem::enable_cluster(cluster::ClusterConfig config) {
     if (!config.secret.empty()) {
         forwarder_ = std::make_unique<cluster::Forwarder>(config.secret, config.node_id, loop_);
     }
+    jobs_.enable_cluster(config.node_id); // the security jobs live in the store: each node works its chargers
     cluster_ = std::make_unique<cluster::Membership>(std::move(config), loop_, db_, links_, log_);
     // Until load management is coordinated across nodes, each node shares its part of a site's limit.
     load_->set_live_nodes(0);
@@ -51,11 +52,13 @@ void CentralSystem::enable_cluster(cluster::ClusterConfig config) {
 void CentralSystem::start_cluster() {
     if (cluster_) {
         cluster_->start();
+        jobs_.start_cluster();
     }
 }
 
 void CentralSystem::stop_cluster() {
     if (cluster_) {
+        jobs_.stop_cluster();
         cluster_->stop();
     }
 }
