@@ -53,12 +53,14 @@ void CentralSystem::start_cluster() {
     if (cluster_) {
         cluster_->start();
         jobs_.start_cluster();
+        local_lists_.start_cluster(cluster_->config().node_id);
     }
 }
 
 void CentralSystem::stop_cluster() {
     if (cluster_) {
         jobs_.stop_cluster();
+        local_lists_.stop_cluster();
         cluster_->stop();
     }
 }

@@ -22,7 +22,9 @@ namespace cs::test {
 
 class SecurityCharger {
 public:
-    enum class OnKey { Reconnect, Reject, DropBeforeAnswer };
+    // KeepConnection: takes the key and answers Accepted but stays connected; it comes with the key at its next
+    // connection (after the central system closed this one, say).
+    enum class OnKey { Reconnect, Reject, DropBeforeAnswer, KeepConnection };
     struct Setup {
         std::string id, password;
         std::uint16_t port = 0, tls_port = 0;
@@ -55,6 +57,11 @@ public:
     void on_key(OnKey k) {
         std::lock_guard<std::mutex> lock(mutex_);
         on_key_ = k;
+    }
+    // Its next connection goes to this port (a charger that reconnects to another node of a cluster).
+    void move_to(std::uint16_t port) {
+        std::lock_guard<std::mutex> lock(mutex_);
+        setup_.port = port;
     }
     // Closes and stays away.
     void go_offline() {
@@ -227,9 +234,13 @@ private:
             }
             setup_.password = value; // the whitepaper's reading: the hex text is the password
             const bool drop = on_key_ == OnKey::DropBeforeAnswer;
+            const bool keep = on_key_ == OnKey::KeepConnection;
             lock.unlock();
             if (!drop) {
                 answer(reply, "Accepted");
+            }
+            if (keep) {
+                return;
             }
             return peer_->close(1000, drop ? "dropped before answering" : "reconnecting with the new key");
         }
