@@ -43,6 +43,7 @@ void CentralSystem::enable_cluster(cluster::ClusterConfig config) {
         forwarder_ = std::make_unique<cluster::Forwarder>(config.secret, config.node_id, loop_);
     }
     jobs_.enable_cluster(config.node_id); // the security jobs live in the store: each node works its chargers
+    reservations_.keep_sweeping();        // other nodes make reservations: their expiry is swept here too
     cluster_ = std::make_unique<cluster::Membership>(std::move(config), loop_, db_, links_, log_);
     // Until load management is coordinated across nodes, each node shares its part of a site's limit.
     load_->set_live_nodes(0);

@@ -154,4 +154,53 @@ bool pass_to_owner(CentralSystem& cs, const HttpRequest& req, Respond& respond,
     return true;
 }
 
+std::vector<std::pair<std::string, std::string>> caller_credentials(const HttpRequest& req) {
+    std::vector<std::pair<std::string, std::string>> out;
+    for (const char* name : {"authorization", "cookie", "x-csrf-token"}) {
+        if (const auto value = req.header(name); !value.empty()) {
+            out.emplace_back(name, std::string(value));
+        }
+    }
+    return out;
+}
+
+bool relay_to_owner(CentralSystem& cs, const std::vector<std::pair<std::string, std::string>>& credentials,
+                    const std::string& charger, const std::string& action, std::string payload,
+                    std::function<void(std::string status, std::string error)> done) {
+    if (!cs.cluster() || !cs.forwarder() || !cs.cluster()->online_elsewhere(charger)) {
+        return false;
+    }
+    auto req = std::make_shared<HttpRequest>();
+    req->method = "POST";
+    req->path = "/api/v1/chargers/" + charger + "/commands/" + action;
+    req->headers = credentials;
+    req->body = std::move(payload);
+    const auto deadline = std::chrono::steady_clock::now() + cs.config().call_timeout;
+    const std::string me = cs.cluster()->config().node_id;
+    cs.cluster()->find_owner(
+        charger, [&cs, req, me, deadline, done = std::move(done)](ocpp::Result<std::optional<db::Owner>> owner) {
+            if (!owner) {
+                return done("failed", "finding the charger's node failed: " + owner.error().message);
+            }
+            if (!*owner || (*owner)->node == me || (*owner)->address.empty() || cs.forwarder() == nullptr) {
+                return done("not connected", "the charger is not connected to another node now; try again");
+            }
+            const std::string node = (*owner)->node;
+            cs.forwarder()->forward(*req, node, (*owner)->address, deadline, [done, node](ocpp::net::HttpResponse r) {
+                rapidjson::Document d;
+                d.Parse(r.body.c_str());
+                const bool object = !d.HasParseError() && d.IsObject();
+                if (r.status == 200 && object && d.HasMember("response") && d["response"].IsObject() &&
+                    d["response"].HasMember("status") && d["response"]["status"].IsString()) {
+                    return done(d["response"]["status"].GetString(), "");
+                }
+                const std::string why = object && d.HasMember("error") && d["error"].IsString()
+                                            ? d["error"].GetString()
+                                            : "HTTP " + std::to_string(r.status);
+                done(r.status == 409 ? "not connected" : "failed", "at node \"" + node + "\": " + why);
+            });
+        });
+    return true;
+}
+
 } // namespace cs::api

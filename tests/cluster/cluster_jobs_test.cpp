@@ -1,6 +1,7 @@
 // Work over many chargers in a real cluster (cluster_fixture.hpp): a firmware roll-out and a password rotation
 // started through one node reach the chargers every node holds, every node's API reports the same outcome per
-// charger, a roll-out's concurrency holds across the nodes, and a node killed (SIGKILL) while its chargers are awaited
+// charger, a roll-out's concurrency holds across the nodes, an id-tag edit, a reservation and a charging-profile
+// template reach every node's chargers too, and a node killed (SIGKILL) while its chargers are awaited
 // with their new keys does not lose them: they come back at the other nodes, finish there, and none is sent a key
 // twice.
 #include "tests/centralsystem/security_charger.hpp"
@@ -190,7 +191,7 @@ std::string utc_in(std::chrono::seconds ahead) {
     return text;
 }
 
-TEST_F(Cluster, AnIdTagEditAndAReservationThroughOneNodeReachTheChargersOfEveryNode) {
+TEST_F(Cluster, AnIdTagEditAReservationAndATemplateThroughOneNodeReachTheChargersOfEveryNode) {
     constexpr int kChargers = 12;
     add_chargers("LL", kChargers);
     simulate("LL", kChargers, 90, 0);
@@ -244,6 +245,31 @@ TEST_F(Cluster, AnIdTagEditAndAReservationThroughOneNodeReachTheChargersOfEveryN
         api(nodes_[0], "POST", "/api/v1/local-lists/default/sync", R"({"chargeBoxId":")" + id + R"("})");
     EXPECT_EQ(synced.status, 202) << synced.body;
     EXPECT_EQ(synced.header("x-ocppkit-node"), "node3");
+
+    // A charging-profile template applied through node 1 reaches the chargers of every node, and is cleared again.
+    const auto made = api(nodes_[0], "POST", "/api/v1/profile-templates",
+                          R"({"name":"Max 16 A","profile":{"stackLevel":1,"chargingProfilePurpose":)"
+                          R"("ChargePointMaxProfile","chargingProfileKind":"Absolute","chargingSchedule":)"
+                          R"({"chargingRateUnit":"A","chargingSchedulePeriod":[{"startPeriod":0,"limit":16}]}}})");
+    ASSERT_EQ(made.status, 201) << made.body;
+    const std::string tmpl =
+        "/api/v1/profile-templates/" + std::to_string(parse_json(made.body)["template"]["id"].GetInt64());
+    std::string all;
+    for (const auto& [charger, node] : held) {
+        all += (all.empty() ? "\"" : ",\"") + charger + "\"";
+    }
+    for (const char* step : {"/apply", "/clear"}) {
+        const auto r = api(nodes_[0], "POST", tmpl + step,
+                           std::string(step) == "/apply" ? R"({"chargers":[)" + all + R"(],"connectorId":0})"
+                                                         : R"({"chargers":[)" + all + "]}");
+        ASSERT_EQ(r.status, 200) << step << ": " << r.body;
+        const auto d = parse_json(r.body);
+        int accepted = 0;
+        for (const auto& c : d["results"].GetArray()) {
+            accepted += std::string(c["status"].GetString()) == "Accepted" ? 1 : 0;
+        }
+        EXPECT_EQ(accepted, kChargers) << step << ": " << r.body;
+    }
 }
 
 } // namespace
