@@ -146,7 +146,9 @@ TEST_F(Cluster, APasswordRotationThroughOneNodeReachesEveryNodeAndOutlivesAKille
         EXPECT_EQ(c->calls("ChangeConfiguration"), 1);
     }
 
-    // Node 3 dies; its chargers reconnect to the other two with their new keys and finish there.
+    // Node 3 dies; its chargers reconnect to the other two with their new keys and finish there (once the other
+    // nodes' credential caches, reloaded every 2 s, hold the new keys node 3 stored).
+    std::this_thread::sleep_for(2500ms);
     ::kill(nodes_[2].process->pid(), SIGKILL);
     nodes_[2].process->wait_exit(5s);
     for (std::size_t i = 0; i < chargers.size(); ++i) {
@@ -240,6 +242,17 @@ TEST_F(Cluster, AnIdTagEditAReservationAndATemplateThroughOneNodeReachTheCharger
             "/api/v1/reservations/" + std::to_string(parse_json(reserved.body)["reservation"]["id"].GetInt64()));
     EXPECT_EQ(cancelled.status, 200) << cancelled.body;
     EXPECT_EQ(cancelled.header("x-ocppkit-node"), "node3");
+    // What names no charger of another node is answered by the node asked: a body that is no JSON, a charger nobody
+    // knows, a reservation that does not exist.
+    const auto broken = api(nodes_[0], "POST", "/api/v1/reservations", "{");
+    EXPECT_EQ(broken.status, 400) << broken.body;
+    EXPECT_EQ(broken.header("x-ocppkit-node"), "") << "not forwarded";
+    const auto unknown =
+        api(nodes_[0], "POST", "/api/v1/reservations",
+            R"({"chargeBoxId":"NOSUCH1","connectorId":1,"idTag":"SIM-TAG-1","expiryDate":")" + utc_in(1h) + R"("})");
+    EXPECT_EQ(unknown.status, 422) << unknown.body;
+    EXPECT_NE(unknown.body.find("chargeBoxId"), std::string::npos) << unknown.body;
+    EXPECT_EQ(api(nodes_[1], "DELETE", "/api/v1/reservations/999999").status, 404);
     // A sync of one charger asked through another node is made by the charger's node.
     const auto synced =
         api(nodes_[0], "POST", "/api/v1/local-lists/default/sync", R"({"chargeBoxId":")" + id + R"("})");
