@@ -92,6 +92,17 @@ std::string body_charger(const HttpRequest& req) {
     return it != doc.MemberEnd() && it->value.IsString() ? std::string(it->value.GetString()) : std::string();
 }
 
+// A sync of a whole group on request: every other node that holds chargers is asked to sync its own (their answers
+// are not awaited: the node asked answers for the request, and each node queues the sync of its connected chargers).
+void group_sync_everywhere(CentralSystem& cs, const HttpRequest& req) {
+    const auto deadline = std::chrono::steady_clock::now() + cs.config().call_timeout;
+    for (const auto& [node, address] : cs.cluster()->nodes_elsewhere()) {
+        if (!address.empty()) {
+            cs.forwarder()->forward(req, node, address, deadline, [](ocpp::net::HttpResponse) {});
+        }
+    }
+}
+
 // A request that names its charger in the body, or a reservation's cancel (its charger is in the store).
 bool named_to_owner(CentralSystem& cs, const HttpRequest& req, Respond& respond,
                     std::function<void(const HttpRequest&, Respond)>& here) {
@@ -99,6 +110,13 @@ bool named_to_owner(CentralSystem& cs, const HttpRequest& req, Respond& respond,
     if (auto m = body_charger_routes().match(req.method, req.path);
         std::holds_alternative<ocpp::http::RouteTable::Match>(m)) {
         const std::string id = body_charger(req);
+        if (id.empty() && req.path != kPrefix) {
+            rapidjson::Document doc;
+            if (req.body.empty() || (!parse_object(req, doc) && !doc.HasMember("chargeBoxId"))) {
+                group_sync_everywhere(cs, req); // and this node syncs its own
+            }
+            return false;
+        }
         if (id.empty() || cs.peer(id)) {
             return false;
         }

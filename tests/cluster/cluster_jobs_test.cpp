@@ -230,6 +230,36 @@ TEST_F(Cluster, AnIdTagEditAReservationAndATemplateThroughOneNodeReachTheCharger
     ASSERT_TRUE(wait_until([&] { return in_sync(nodes_[2], &after) == kChargers && after > before; }, 20s))
         << api(nodes_[2], "GET", "/api/v1/local-lists").body;
 
+    // A sync of the whole group asked through node 2 syncs the chargers of every node again.
+    auto synced_at = [&] {
+        std::map<std::string, std::string> at;
+        const auto d = parse_json(api(nodes_[0], "GET", "/api/v1/local-lists").body);
+        if (d.IsObject() && d.HasMember("groups")) {
+            for (const auto& g : d["groups"].GetArray()) {
+                for (const auto& c : g["chargers"].GetArray()) {
+                    at[c["chargeBoxId"].GetString()] = c["at"].IsString() ? c["at"].GetString() : "";
+                }
+            }
+        }
+        return at;
+    };
+    const auto first_sync = synced_at();
+    std::this_thread::sleep_for(1100ms); // the times are to the second: a new sync shows as a later one
+    const auto group_sync = api(nodes_[1], "POST", "/api/v1/local-lists/default/sync", R"({"full":true})");
+    ASSERT_EQ(group_sync.status, 202) << group_sync.body;
+    std::map<std::string, std::string> second_sync;
+    EXPECT_TRUE(wait_until(
+        [&] {
+            second_sync = synced_at();
+            int again = 0;
+            for (const auto& [charger, at] : second_sync) {
+                again += charger.rfind("LL", 0) == 0 && at > first_sync.at(charger) ? 1 : 0;
+            }
+            return again == kChargers;
+        },
+        20s))
+        << api(nodes_[0], "GET", "/api/v1/local-lists").body;
+
     // A reservation through node 1 of node 3's charger is made by node 3, and cancelled through node 2.
     const std::string id = one_per_node["node3"];
     const auto reserved = api(nodes_[0], "POST", "/api/v1/reservations",
