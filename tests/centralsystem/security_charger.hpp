@@ -23,8 +23,9 @@ namespace cs::test {
 class SecurityCharger {
 public:
     // KeepConnection: takes the key and answers Accepted but stays connected; it comes with the key at its next
-    // connection (after the central system closed this one, say).
-    enum class OnKey { Reconnect, Reject, DropBeforeAnswer, KeepConnection };
+    // connection (after the central system closed this one, say). LoseKey: answers Accepted, stays connected and
+    // keeps coming with its old password (a charger that failed to keep the key).
+    enum class OnKey { Reconnect, Reject, DropBeforeAnswer, KeepConnection, LoseKey };
     struct Setup {
         std::string id, password;
         std::uint16_t port = 0, tls_port = 0;
@@ -228,9 +229,10 @@ private:
         const std::string value = req.HasMember("value") ? req["value"].GetString() : "";
         values_[key] = value;
         if (key == "AuthorizationKey") {
-            if (on_key_ == OnKey::Reject) {
+            if (on_key_ == OnKey::Reject || on_key_ == OnKey::LoseKey) {
+                const bool lost = on_key_ == OnKey::LoseKey;
                 lock.unlock();
-                return answer(reply, "Rejected");
+                return answer(reply, lost ? "Accepted" : "Rejected");
             }
             setup_.password = value; // the whitepaper's reading: the hex text is the password
             const bool drop = on_key_ == OnKey::DropBeforeAnswer;
