@@ -1,3 +1,4 @@
+// Which node answers a REST request in a cluster (cluster.hpp).
 #include "centralsystem/api/cluster.hpp"
 
 #include <chrono>
@@ -31,10 +32,6 @@ const ocpp::http::RouteTable& charger_routes() {
     }();
     return table;
 }
-
-} // namespace
-
-namespace {
 
 // The command's own timeout (?timeout=S, else --call-timeout): a request still queued for the owner after that is
 // answered 504 and never sent.
