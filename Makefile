@@ -3,7 +3,7 @@
 SHELL := /bin/bash
 SETUP := scripts/setup.sh
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS := frames http_api scenario pki
+FUZZ_TARGETS := frames http_api scenario pki proxy_header
 
 .PHONY: setup build demo test format-check asan-test bench fuzz format clean
 

@@ -6,7 +6,8 @@
 # request/response baseline of loopback_bench (1,000 connections, same message sizes) and the same simulator load
 # against a strict ocpp-rpc central system on Node (bench/node_cs.js, when node and ocpp-rpc are installed).
 # Rates are Heartbeats answered per second over a TH_WINDOW-second window (default 8) after TH_WARMUP seconds
-# (default 4), counted by the central system itself (/metrics, Node's own counter); CPU is the central system's.
+# (default 4), counted by the central system itself (/metrics, Node's own counter); CPU is the central system's, and
+# the simulator's beside it (the load generator shares the cores: what it spends per message bounds every rate here).
 #
 #   bash bench/threads.sh [BUILD_DIR]        (default: build)
 set -euo pipefail
@@ -41,20 +42,20 @@ start_sim() {
 
 # One round of our central system with --threads $1: prints "rate cpu_us_per_heartbeat".
 ours() {
-    local threads=$1 tag=cs$1.$2 h0 h1 c0 c1 t0 t1
+    local threads=$1 tag=cs$1.$2 h0 h1 c0 c1 t0 t1 s0 s1
     PORT=$(free_port)
     rm -f "$WORK/$tag.db"*
     start_central_system "$PORT" "$WORK/$tag.db" "$WORK/$tag.log" --auto-register --max-message-rate 0 \
         --heartbeat-interval 86400 --threads "$threads"
     start_sim "$tag"
     sleep "$WARMUP"
-    h0=$(heartbeats) c0=$(cpu_us "$CS_PID") t0=$(date +%s.%N)
+    h0=$(heartbeats) c0=$(cpu_us "$CS_PID") s0=$(cpu_us "$SIM_PID") t0=$(date +%s.%N)
     sleep "$WINDOW"
-    h1=$(heartbeats) c1=$(cpu_us "$CS_PID") t1=$(date +%s.%N)
+    h1=$(heartbeats) c1=$(cpu_us "$CS_PID") s1=$(cpu_us "$SIM_PID") t1=$(date +%s.%N)
     stop_pid "$SIM_PID"
     stop_pid "$CS_PID"
-    awk -v a="$h0" -v b="$h1" -v c="$c0" -v d="$c1" -v s="$t0" -v e="$t1" \
-        'BEGIN {printf "%.0f %.1f\n", (b - a) / (e - s), (b > a) ? (d - c) / (b - a) : 0}'
+    awk -v a="$h0" -v b="$h1" -v c="$c0" -v d="$c1" -v s="$t0" -v e="$t1" -v f="$s0" -v g="$s1" \
+        'BEGIN {n = b - a; printf "%.0f %.1f %.1f\n", n / (e - s), (n > 0 ? (d - c) / n : 0), (n > 0 ? (g - f) / n : 0)}'
 }
 
 node_round() {
@@ -113,6 +114,7 @@ line("central system --threads 1 (Heartbeats/s)", one)
 line(f"central system --threads {threads} (Heartbeats/s)", many)
 line("… CPU of the central system per Heartbeat, --threads 1 (µs)", col("one", 1), "{:.1f}")
 line(f"… CPU of the central system per Heartbeat, --threads {threads} (µs)", col("many", 1), "{:.1f}")
+line("… CPU of the simulator (the load) per Heartbeat, --threads 1 (µs)", col("one", 2), "{:.1f}")
 line("raw TCP request/response, loopback_bench (round trips/s)", raw)
 line("ocpp-rpc central system on Node, strict (Heartbeats/s)", node)
 ratio = lambda a, b: [x / y for x, y in zip(a, b) if y]

@@ -8,19 +8,22 @@
 # Environment: TLS_CHARGERS (default 2000), TLS_RAMP (new connections per second asked of the simulator, default
 # 20000), TLS_IN_FLIGHT (handshakes outstanding at once, default 250: more only queue behind the CPU and risk the
 # central system's 10 s open-handshake timeout on a busy machine), TLS_KEEP=1 keeps the work directory, TLS_PERF=1
-# records where each side's CPU goes during the wss:// storm (`perf record`, Debian's linux-perf) and prints the top
+# records where each side's CPU goes during each storm (`perf record`, Debian's linux-perf) and prints the top
 # shared objects and symbols of the central system and of the simulator after the table; TLS_CS_OPTIONS adds
 # options to the central system's command line (e.g. "--threads 1").
 # Per run it measures: chargers connected and booted per second (N divided by the seconds from the simulator's start
 # until the central system counted N accepted BootNotifications), the simulator's connection errors by cause
 # (handshake timeouts among them; 0 wanted), and the central system's anonymous RSS after the storm and 5 s of
 # quiet minus before it, divided by N (memory per connection; target for TLS: at most 64 KiB).
+# Beside the storms, the floor: `ocpp-bench-tls-floor` does the same handshake (TLS 1.3, the same certificates, the
+# client verifying the chain) between OpenSSL's client and server in one process through memory, with nothing else;
+# the table sets what each program's TLS charger costs over its plain one against what OpenSSL alone needs.
 # Every process started here is stopped by its PID when the script ends, however it ends.
 set -euo pipefail
 
 # shellcheck source=bench/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
-bench_setup bench/tls_storm.sh TLS_KEEP "${1:-}" ocpp-centralsystem ocpp-simulator
+bench_setup bench/tls_storm.sh TLS_KEEP "${1:-}" ocpp-centralsystem ocpp-simulator ocpp-bench-tls-floor
 N=${TLS_CHARGERS:-2000}
 RAMP=${TLS_RAMP:-20000}
 IN_FLIGHT=${TLS_IN_FLIGHT:-250}
@@ -92,11 +95,11 @@ storm() {
     SIM_PID=$!
     PIDS+=("$SIM_PID")
     local perf_pids=()
-    if [[ $mode == tls && ${TLS_PERF:-0} == 1 ]] && command -v perf >/dev/null; then
+    if [[ ${TLS_PERF:-0} == 1 ]] && command -v perf >/dev/null; then
         for who in cs sim; do
             local target=$CS_PID
             [[ $who == sim ]] && target=$SIM_PID
-            perf record -q -F 997 -g -p "$target" -o "$WORK/perf.$who.data" >/dev/null 2>&1 &
+            perf record -q -F 997 -g -p "$target" -o "$WORK/perf.$mode.$who.data" >/dev/null 2>&1 &
             perf_pids+=($!)
             PIDS+=($!)
         done
@@ -153,32 +156,49 @@ PY
         row "… central system memory per TLS connection (RssAnon)" "$per KiB" "≤ 64 KiB" "$(verdict "$per" 64 le)"
         row "… CPU per TLS charger: central system; simulator" "$cs_cpu µs; $sim_cpu µs" "" ""
         row "… both on this machine's $(nproc) cores: 1e6 / (CPU of both per charger) × cores" "$(awk -v c="$cs_cpu" -v m="$sim_cpu" -v n="$(nproc)" 'BEGIN {printf "%.0f", 1e6 / (c + m) * n}')/s" "" ""
+        TLS_CPU="$cs_cpu $sim_cpu"
         row "… central system alone on $(nproc) idle cores: 1e6 / CPU per charger × cores" "$(awk -v c="$cs_cpu" -v n="$(nproc)" 'BEGIN {printf "%.0f", 1e6 / c * n}')/s" "≥ 1,000/s" ""
     else
         row "ws:// baseline: $N chargers connected and booted (s; chargers/s)" "$secs s; $rate/s" "$target_rate" ""
         row "… failed handshakes, timeouts included (simulator by cause; central system refusals)" "$timeouts (${errs#*|}; ${refusals:-none})" "" ""
         row "… central system memory per plain connection (RssAnon)" "$per KiB" "$target_mem" ""
         row "… CPU per plain charger: central system; simulator" "$cs_cpu µs; $sim_cpu µs" "" ""
+        PLAIN_CPU="$cs_cpu $sim_cpu"
     fi
 }
 
 say "machine: $(nproc) cores, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1); load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
+# The floor: OpenSSL's own TLS 1.3 handshake, both ends in this process, 2,000 times (µs of CPU per handshake).
+FLOOR=$("$BIN/ocpp-bench-tls-floor" --cert "$WORK/server.pem" --key "$WORK/server.key" --ca "$WORK/ca.pem" \
+    --count 2000 --version 1.3 | sed -n 's/.*client_us=\([0-9]*\) server_us=\([0-9]*\).*/\1 \2/p')
+PLAIN_CPU="- -"
+TLS_CPU="- -"
 storm plain
 storm tls
+read -r floor_client floor_server <<<"$FLOOR"
+read -r plain_cs plain_sim <<<"$PLAIN_CPU"
+read -r tls_cs tls_sim <<<"$TLS_CPU"
+row "OpenSSL alone (the floor): a TLS 1.3 handshake through memory, CPU of the server's side; the client's" "$floor_server µs; $floor_client µs" "" ""
+if [[ $tls_cs != - && $plain_cs != - ]]; then
+    row "… what a TLS charger costs over a plain one, central system; simulator" "$((tls_cs - plain_cs)) µs; $((tls_sim - plain_sim)) µs" "" ""
+    row "… of which beyond OpenSSL's own handshake, central system; simulator" "$((tls_cs - plain_cs - floor_server)) µs; $((tls_sim - plain_sim - floor_client)) µs" "" ""
+    row "… the most both programs could do on $(nproc) cores with nothing but the handshakes: 1e6 / floor × cores" "$(awk -v c="$floor_client" -v s="$floor_server" -v n="$(nproc)" 'BEGIN {printf "%.0f", 1e6 / (c + s) * n}')/s" "" ""
+fi
 say "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 echo "| Measurement | Value | Target | Status |"
 echo "|---|---|---|---|"
 cat "$ROWS"
 if [[ ${TLS_PERF:-0} == 1 ]]; then
-    for who in cs sim; do
-        [[ -s $WORK/perf.$who.data ]] || continue
+    for data in "$WORK"/perf.{plain,tls}.{cs,sim}.data; do
+        [[ -s $data ]] || continue
+        who=$(basename "$data" .data)
         echo
-        echo "perf, $who, by shared object (self time):"
-        perf report -q -i "$WORK/perf.$who.data" --no-children -g none --sort dso --percent-limit 1 2>/dev/null |
-            grep -v '^$' | head -15
-        echo "perf, $who, top symbols (self time):"
-        perf report -q -i "$WORK/perf.$who.data" --no-children -g none --sort dso,sym --percent-limit 0.7 \
-            2>/dev/null | grep -v '^$' | head -30
+        echo "perf, ${who#perf.}, by shared object (self time):"
+        perf report -q -i "$data" --no-children -g none --sort dso --percent-limit 1 2>/dev/null |
+            awk 'NF && n++ < 15' || true
+        echo "perf, ${who#perf.}, top symbols (self time):"
+        perf report -q -i "$data" --no-children -g none --sort dso,sym --percent-limit 0.7 2>/dev/null |
+            awk 'NF && n++ < 30' || true
     done
 fi

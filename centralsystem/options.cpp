@@ -53,6 +53,7 @@ const char* const kValued[] = {"listen",
                                "cluster-secret-file",
                                "cluster-secret",
                                "trusted-proxy",
+                               "proxy-protocol",
                                "threads"};
 
 // Every setting by its flag name (auto-register is the one without a value).
@@ -219,6 +220,18 @@ Result<void> apply(Options& o, const std::string& name, const std::string& value
                               value + "\"");
         }
         o.node_address = value;
+    } else if (name == "proxy-protocol") {
+        using P = Options::ProxyProtocol;
+        const std::pair<const char*, P> names[] = {
+            {"off", P::Off}, {"listen", P::Listen}, {"tls-listen", P::TlsListen}, {"both", P::Both}};
+        const auto found =
+            std::find_if(std::begin(names), std::end(names), [&](const auto& n) { return value == n.first; });
+        if (found == std::end(names)) {
+            return make_error("--proxy-protocol takes off, listen, tls-listen or both (the listeners whose connections "
+                              "from --trusted-proxy start with a PROXY header), not \"" +
+                              value + "\"");
+        }
+        o.proxy_protocol = found->second;
     } else if (name == "trusted-proxy") {
         if (auto r = add_trusted_proxies(o, value); !r) {
             return r;
@@ -399,6 +412,14 @@ Result<Options> parse_options(int argc, char** argv, const std::vector<std::stri
     }
     if (!o.tls_listen.empty() && o.tls_cert.empty()) {
         return make_error("--tls-listen needs --tls-cert and --tls-key");
+    }
+    if (o.proxy_protocol != Options::ProxyProtocol::Off && o.trusted_proxies.empty()) {
+        return make_error("--proxy-protocol needs --trusted-proxy: the balancers whose PROXY header is believed");
+    }
+    if ((o.proxy_protocol == Options::ProxyProtocol::TlsListen || o.proxy_protocol == Options::ProxyProtocol::Both) &&
+        o.tls_listen.empty()) {
+        return make_error("--proxy-protocol tls-listen and both need --tls-listen (without it --listen is the only "
+                          "listener: use --proxy-protocol listen)");
     }
     const bool clustered = !o.node_id.empty() || !o.node_address.empty() || !o.cluster_secret.empty();
     if (clustered && !store::is_shared_database(o.db)) {

@@ -49,6 +49,10 @@ struct Options {
     // --trusted-proxy (repeatable, or comma-separated): the load balancers whose X-Forwarded-For names the client;
     // the handshake gate, the sign-in limits and the logs then see the client's address instead of theirs.
     std::vector<ocpp::net::IpNetwork> trusted_proxies;
+    // --proxy-protocol: the listeners on which a connection from one of --trusted-proxy starts with a PROXY header
+    // (HAProxy's send-proxy-v2, needed where it passes TLS through in TCP mode), whose client address then counts.
+    enum class ProxyProtocol { Off, Listen, TlsListen, Both };
+    ProxyProtocol proxy_protocol = ProxyProtocol::Off;
     // --threads: event loops; from 2 on, N - 1 carry the connections and one the handlers. 0 until set (run.cpp
     // decides: one per core from 4 cores on, else 1). 1 runs everything on one loop.
     int threads = 0;

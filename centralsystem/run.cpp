@@ -137,6 +137,8 @@ int run(int argc, char** argv) {
     for (const auto& proxy : o.trusted_proxies) {
         sc.trusted_proxies.add(proxy); // behind a load balancer: the client's address from its X-Forwarded-For
     }
+    using PP = Options::ProxyProtocol;
+    sc.proxy_protocol = o.proxy_protocol == PP::Listen || o.proxy_protocol == PP::Both;
     // With N threads, N - 1 loops on one port carry the connections (TLS, WebSocket, HTTP parsing) and every handler
     // of the central system stays on `loop`, the N-th.
     // Unset: one per core from 4 cores on. On 2 cores the hand-over between loops cost more than the second loop
@@ -156,8 +158,17 @@ int run(int argc, char** argv) {
     if (beside) {
         auto tc = ocpp::program::server_config({o.tls_host, o.tls_port}, o.tls_cert, o.tls_key, o.tls_client_ca);
         tc.max_http_body = sc.max_http_body;
-        // No trusted proxy on the TLS listener: a proxy in front of it passes TLS through (profile 3 needs the
-        // client certificate) and adds no header, so an X-Forwarded-For there would be the client's own words.
+        // No X-Forwarded-For on the TLS listener: a proxy in front of it passes TLS through (profile 3 needs the
+        // client certificate) and adds no header, so one there would be the client's own words. With
+        // --proxy-protocol the proxy names the client in a PROXY header before the TLS bytes instead; the trusted
+        // ranges then say whose header that is, and X-Forwarded-For is judged as the named client's (never believed
+        // unless that client is itself one of them).
+        if (o.proxy_protocol == PP::TlsListen || o.proxy_protocol == PP::Both) {
+            tc.proxy_protocol = true;
+            for (const auto& proxy : o.trusted_proxies) {
+                tc.trusted_proxies.add(proxy);
+            }
+        }
         if (tc.tls) {
             tc.tls->client_cert_optional = true;
         }

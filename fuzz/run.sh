@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs one fuzz target (frames, http_api, scenario or pki) for a bounded time on its seed corpus; copies any crash input
-# to fuzz/crashes/<target>/ so that it becomes a regression test (fuzz/regression_test.cpp replays that folder).
+# Runs one fuzz target (frames, http_api, scenario, pki or proxy_header) for a bounded time on its seed corpus; copies
+# any crash input to fuzz/crashes/<target>/ so that it becomes a regression test (fuzz/regression_test.cpp replays
+# that folder).
 set -euo pipefail
 name=$1
 seconds=${2:-60}
@@ -15,7 +16,8 @@ frames) python3 fuzz/seed_corpus.py tests/fixtures/v16 "$corpus" && cp fuzz/seed
 http_api) cp fuzz/seeds/http_api/* "$corpus"/ ;;
 scenario) cp scenarios/*.yaml tests/scenario/fixtures/*.yaml fuzz/seeds/scenario/* "$corpus"/ ;;
 pki) cp fuzz/seeds/pki/* "$corpus"/ ;;
-*) echo "fuzz: unknown target $name (frames, http_api, scenario, pki)" >&2; exit 2 ;;
+proxy_header) cp fuzz/seeds/proxy_header/* "$corpus"/ ;;
+*) echo "fuzz: unknown target $name (frames, http_api, scenario, pki, proxy_header)" >&2; exit 2 ;;
 esac
 cp "$saved"/* "$corpus"/ 2>/dev/null || true
 set +e

@@ -45,6 +45,9 @@ struct ServerConfig {
     std::size_t max_http_body = 1024 * 1024;
     std::size_t max_connections = 19000;
     std::size_t max_outbound_queue = 256; // messages per session; send() returns QueueFull beyond it
+    // With a loop pool (Server::create_threaded): the bytes of all connections' messages on their way to the
+    // handlers' loop together; a connection whose message would go beyond it is closed with 1013 (try again later).
+    std::size_t max_inbound_bytes = 64 * 1024 * 1024;
     std::chrono::milliseconds open_handshake_timeout{10000};
     std::chrono::milliseconds close_handshake_timeout{2000};
     std::chrono::milliseconds ping_interval{60000}; // 0 = no pings
@@ -53,6 +56,13 @@ struct ServerConfig {
     // Peers whose X-Forwarded-For names the client (a load balancer in front): for their connections and requests
     // remote_address is the client's address; peer_address stays the proxy's. Empty: no header is believed.
     TrustedProxies trusted_proxies;
+    // The PROXY protocol (version 1 or 2, HAProxy's send-proxy / send-proxy-v2) before any TLS or HTTP byte: a
+    // connection from trusted_proxies must start with the header, whose client address becomes the connection's
+    // (remote_address and peer_address; an X-Forwarded-For is then judged as that client's); LOCAL (health checks),
+    // UNKNOWN and UNIX keep the proxy's own address, and no X-Forwarded-For is believed behind them. A header from any
+    // other peer, and a missing, malformed or late one (open_handshake_timeout from the accept, shared with the TLS
+    // handshake) end the connection with a log line.
+    bool proxy_protocol = false;
 };
 
 // The decision on a WebSocket upgrade. Anything but 0 refuses it with that HTTP status (401 adds WWW-Authenticate).

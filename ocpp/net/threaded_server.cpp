@@ -8,6 +8,7 @@
 
 #include <atomic>
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <future>
 #include <mutex>
@@ -28,15 +29,32 @@ using detail::RelaySession;
 
 constexpr std::size_t kSpareFiles = 64; // open files kept free for the database, logs and HTTP requests
 
+// A line when connections are closed because all of them together have too much waiting for the handlers: the first
+// at once, then at most one every 10 s with how many were refused meanwhile (any pool loop may call it).
+void report_overload(detail::InboundBudget& budget, const Logger& log) {
+    const std::size_t refused = budget.refused.fetch_add(1, std::memory_order_relaxed) + 1;
+    const long long now =
+        std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now().time_since_epoch()).count();
+    long long last = budget.reported_at.load(std::memory_order_relaxed);
+    if ((last != 0 && now - last < 10) || !budget.reported_at.compare_exchange_strong(last, now)) {
+        return;
+    }
+    budget.refused.fetch_sub(refused, std::memory_order_relaxed);
+    log.warn("net.server", std::to_string(refused) + " connection(s) closed with 1013: " + std::to_string(budget.max) +
+                               " bytes of messages already wait for the handlers (max_inbound_bytes)");
+}
+
 // What the pool loops' handlers reach; it goes with the server, and a weak reference finds it gone.
 struct Home {
     Home(EventLoop& l, ServerConfig c, const Logger& lg)
         : loop(l)
         , config(std::move(c))
-        , log(lg) {}
+        , log(lg)
+        , budget(std::make_shared<detail::InboundBudget>(config.max_inbound_bytes)) {}
     EventLoop& loop;
     ServerConfig config;
     Logger log;
+    std::shared_ptr<detail::InboundBudget> budget; // every connection's messages on their way here, together
     Server::DeferredHandshakeHook hook;
     Server::OpenHandler on_open;
     Server::RejectHandler on_reject;
@@ -126,20 +144,32 @@ void relay(const std::shared_ptr<Home>& home, Server& inner, const std::shared_p
         if (!h) {
             return session->close(1001, "server shutting down");
         }
-        auto relayed =
-            std::make_shared<RelaySession>(*session, session, h->loop, io, h->config.max_outbound_queue, h->log);
+        auto relayed = std::make_shared<RelaySession>(*session, session, h->loop, io, h->config.max_outbound_queue,
+                                                      h->budget, h->log);
         // Posted in order from this loop, so the home loop sees the open before the first message and the close last.
         std::weak_ptr<Session> weak_session = session;
-        session->set_message_handler([relayed, to_home, weak_session](std::string_view text) {
-            if (!relayed->admit(text.size())) {
-                // The handlers fall behind this peer by kMaxInbound messages (or a MiB): it floods, the rest wait.
-                if (auto s = weak_session.lock()) {
-                    s->close(1008, "messages arrive faster than they are handled");
+        session->set_message_handler(
+            [relayed, to_home, weak_session, budget = h->budget, log = h->log](std::string_view text) {
+                const auto admission = relayed->admit(text.size());
+                if (admission != RelaySession::Admission::Admitted) {
+                    auto s = weak_session.lock();
+                    if (admission == RelaySession::Admission::Flooding) {
+                        // The handlers fall behind this peer by kMaxInbound messages (or a MiB): it floods, the rest
+                        // wait.
+                        if (s) {
+                            s->close(1008, "messages arrive faster than they are handled");
+                        }
+                        return;
+                    }
+                    // Every peer together has max_inbound_bytes waiting for the handlers: shed this one's load.
+                    report_overload(*budget, log);
+                    if (s) {
+                        s->close(1013, "the server is overloaded; try again later");
+                    }
+                    return;
                 }
-                return;
-            }
-            to_home->post([relayed, text = std::string(text)] { relayed->deliver(text); });
-        });
+                to_home->post([relayed, text = std::string(text)] { relayed->deliver(text); });
+            });
         session->set_close_handler([weak, relayed, to_home](const CloseInfo& close) {
             to_home->post([weak, relayed, close] {
                 if (auto owner = weak.lock()) {

@@ -3,6 +3,7 @@
 // detail/ws_server_upgrade.hpp; the handlers' wiring, listening, open sessions and plain HTTP are here.
 #include "ocpp/net/detail/http_stream.hpp"
 #include "ocpp/net/detail/ws_server_core.hpp"
+#include "ocpp/net/detail/ws_server_preface.hpp"
 #include "ocpp/net/detail/ws_server_upgrade.hpp"
 
 namespace ocpp::net {
@@ -21,6 +22,8 @@ template <class Cfg> void ServerCore<Cfg>::install_handlers() {
                 if (stream.native_handle() != nullptr) { // the second call, after the accept (tls_socket.hpp)
                     st.tls = std::make_unique<TlsDiag>();
                     attach_tls_diag(stream.native_handle(), st.tls.get());
+                } else {
+                    install_preface(con);
                 }
             }
         });
@@ -29,6 +32,7 @@ template <class Cfg> void ServerCore<Cfg>::install_handlers() {
             if (auto con = con_of(hdl)) {
                 state(con).owner = this->shared_from_this();
                 limit_body(con);
+                install_preface(con);
             }
         });
     }
@@ -247,11 +251,14 @@ template <class Cfg> void ServerCore<Cfg>::on_http(Hdl hdl) {
     }
     request.body = con->get_request_body();
     request.peer_address = state(con).info ? state(con).info->peer_address : remote_of(con);
+    // Behind a PROXY header that named no client (a health check) no forwarded header is anybody's we know.
+    const bool judged = headers_judged(state(con));
     request.remote_address =
-        cfg_.trusted_proxies.remote_address(request.peer_address, request.header("x-forwarded-for"));
+        judged ? cfg_.trusted_proxies.remote_address(request.peer_address, request.header("x-forwarded-for"))
+               : request.peer_address;
     request.secure = cfg_.tls.has_value();
     request.from_trusted_proxy =
-        !cfg_.trusted_proxies.empty() && cfg_.trusted_proxies.contains(endpoint_host(request.peer_address));
+        judged && !cfg_.trusted_proxies.empty() && cfg_.trusted_proxies.contains(endpoint_host(request.peer_address));
     auto reply = std::make_shared<HttpReply<ConPtr>>(HttpReply<ConPtr>{con, &log_});
     if (!on_http_) {
         reply->answer(HttpResponse{404, {{"Content-Type", "text/plain"}}, "not found\n"});

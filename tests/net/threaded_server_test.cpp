@@ -164,6 +164,71 @@ TEST_F(ThreadedServer, APeerThatFloodsAStalledHomeLoopIsClosedInsteadOfQueued) {
     ASSERT_TRUE(wait_until([&] { return on_client([&] { return quiet_probe->messages.size(); }) == 1; }));
 }
 
+TEST_F(ThreadedServer, AllPeersTogetherMayHaveOnlyMaxInboundBytesWaitingForAStalledHomeLoop) {
+    ServerConfig config;
+    config.max_inbound_bytes = 100 * 1024;
+    ASSERT_TRUE(start_server(config, false));
+    // Four peers, none flooding by its own bounds (20 messages of 10 KiB each), 800 KiB together.
+    std::vector<std::pair<Connected, std::shared_ptr<Probe>>> peers;
+    for (int i = 0; i < 4; ++i) {
+        peers.push_back(open_url(url("/ocpp/PEER" + std::to_string(i))));
+        ASSERT_TRUE(peers.back().first.session);
+    }
+    const std::string message =
+        "[2,\"1\",\"DataTransfer\",{\"vendorId\":\"v\",\"data\":\"" + std::string(10 * 1024, 'x') + "\"}]";
+    lt.loop().post([] { std::this_thread::sleep_for(1500ms); }); // the handlers are busy; the pool loops go on reading
+    on_client([&] {
+        for (auto& peer : peers) {
+            for (int i = 0; i < 20; ++i) {
+                peer.first.session->send(message);
+            }
+        }
+        return 0;
+    });
+    auto closed_1013 = [&] {
+        return on_client([&] {
+            std::size_t n = 0;
+            for (auto& peer : peers) {
+                n += !peer.second->closes.empty() && peer.second->closes[0].code == 1013;
+            }
+            return n;
+        });
+    };
+    ASSERT_TRUE(wait_until([&] { return closed_1013() >= 1; }, 10s));
+    EXPECT_EQ(on_client([&] {
+                  for (auto& peer : peers) {
+                      if (!peer.second->closes.empty()) {
+                          return peer.second->closes[0].reason;
+                      }
+                  }
+                  return std::string();
+              }),
+              "the server is overloaded; try again later");
+    // What reached the handlers stayed within the budget; the overload was logged once, naming the bound.
+    std::this_thread::sleep_for(1600ms);
+    const std::size_t handled = on_server([&] {
+        std::size_t bytes = 0;
+        for (auto& probe : server_probes) {
+            for (auto& m : probe->messages) {
+                bytes += m.size();
+            }
+        }
+        return bytes;
+    });
+    EXPECT_GT(handled, 0u);
+    // Admitted while the handlers were busy: at most the budget; a peer not closed may have sent more after that.
+    const std::size_t open_peers = 4 - closed_1013();
+    EXPECT_LE(handled, config.max_inbound_bytes + open_peers * 20 * message.size());
+    EXPECT_TRUE(logs.contains("max_inbound_bytes"));
+    // Afterwards, with the handlers free again, a new peer gets in and is heard.
+    auto [late, late_probe] = open_url(url("/ocpp/LATE"));
+    ASSERT_TRUE(late.session);
+    on_client([&] { return late.session->send("hello"); });
+    ASSERT_TRUE(wait_until([&] {
+        return on_server([&] { return !server_probes.empty() && server_probes.back()->messages.size() == 1; });
+    }));
+}
+
 TEST_F(ThreadedServer, ASecondServerOnTheSamePortIsRefusedThoughTheLoopsShareIt) {
     ASSERT_TRUE(start_server());
     // A second process (here: a second threaded server on a pool of its own) must not take a share of the port.

@@ -17,16 +17,28 @@ namespace ocpp::net::detail {
 constexpr std::size_t kMaxInbound = 256;
 constexpr std::size_t kMaxInboundBytes = 1024 * 1024; // a single message is always let through when none waits
 
+// What all connections of a threaded server have on their way to the home loop together, in bytes: a bound for the
+// process however many peers send at once while the handlers are busy.
+struct InboundBudget {
+    explicit InboundBudget(std::size_t limit)
+        : max(limit) {}
+    const std::size_t max;
+    std::atomic<std::size_t> bytes{0};
+    std::atomic<std::size_t> refused{0}; // messages refused for it since the last report
+    std::atomic<long long> reported_at{0};
+};
+
 class RelaySession final : public Session, public std::enable_shared_from_this<RelaySession> {
 public:
     RelaySession(const Session& inner, std::weak_ptr<Session> weak_inner, Executor& home, std::shared_ptr<Mailbox> io,
-                 std::size_t max_queue, const Logger& log)
+                 std::size_t max_queue, std::shared_ptr<InboundBudget> budget, const Logger& log)
         : info_(inner.info())
         , id_(inner.id())
         , home_(home)
         , io_(std::move(io))
         , inner_(std::move(weak_inner))
         , max_queue_(max_queue)
+        , budget_(std::move(budget))
         , log_(log) {}
 
     std::uint64_t id() const override { return id_; }
@@ -87,22 +99,31 @@ public:
     void set_message_handler(MessageHandler h) override { on_message_ = std::move(h); }
     void set_close_handler(CloseHandler h) override { on_close_ = std::move(h); }
 
-    // On the pool loop, for a message that arrived: false when kMaxInbound messages or kMaxInboundBytes are already on
-    // their way to the home loop.
-    bool admit(std::size_t bytes) {
+    enum class Admission { Admitted, Flooding, Overloaded };
+    // On the pool loop, for a message that arrived: Flooding when kMaxInbound messages or kMaxInboundBytes of this
+    // connection are already on their way to the home loop, Overloaded when all connections' together would pass
+    // the budget.
+    Admission admit(std::size_t bytes) {
         const std::size_t waiting = inbound_.fetch_add(1, std::memory_order_relaxed);
         const std::size_t queued = inbound_bytes_.fetch_add(bytes, std::memory_order_relaxed);
         if (waiting >= kMaxInbound || (waiting > 0 && queued + bytes > kMaxInboundBytes)) {
             inbound_.fetch_sub(1, std::memory_order_relaxed);
             inbound_bytes_.fetch_sub(bytes, std::memory_order_relaxed);
-            return false;
+            return Admission::Flooding;
         }
-        return true;
+        if (budget_->bytes.fetch_add(bytes, std::memory_order_relaxed) + bytes > budget_->max) {
+            budget_->bytes.fetch_sub(bytes, std::memory_order_relaxed);
+            inbound_.fetch_sub(1, std::memory_order_relaxed);
+            inbound_bytes_.fetch_sub(bytes, std::memory_order_relaxed);
+            return Admission::Overloaded;
+        }
+        return Admission::Admitted;
     }
     // On the home loop: a message that arrived on the pool loop (and was admitted).
     void deliver(std::string_view text) {
         inbound_.fetch_sub(1, std::memory_order_relaxed);
         inbound_bytes_.fetch_sub(text.size(), std::memory_order_relaxed);
+        budget_->bytes.fetch_sub(text.size(), std::memory_order_relaxed);
         if (open_ && on_message_) {
             on_message_(text);
         }
@@ -134,6 +155,7 @@ private:
     std::shared_ptr<Mailbox> io_;
     std::weak_ptr<Session> inner_; // touched on the pool loop only
     const std::size_t max_queue_;
+    const std::shared_ptr<InboundBudget> budget_;
     const Logger log_;
     std::atomic<std::size_t> in_transit_{0};   // posted to the pool loop, not yet handed to the inner session
     std::atomic<std::size_t> inner_queued_{0}; // the inner session's unsent messages when last looked at

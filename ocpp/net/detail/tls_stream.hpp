@@ -122,7 +122,8 @@ public:
             return;
         }
         // Nothing buffered: wait for the socket first, so that an idle connection's pending read does not make
-        // OpenSSL allocate its read buffer for a record that is not there.
+        // OpenSSL allocate its read buffer for a record that is not there. Bytes that arrived while no read was
+        // pending wake the wait at once: Asio re-arms the descriptor when it queues a wait (tls_stream_test.cpp).
         socket_.async_wait(asio::socket_base::wait_read,
                            [this, step, h = std::decay_t<Handler>(std::forward<Handler>(handler))](
                                const asio::error_code& ec) mutable {

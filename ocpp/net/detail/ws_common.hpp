@@ -93,6 +93,7 @@ struct ConnState {
     TimerPtr timer;                          // handshake deadline, then the ping/pong timer
     std::shared_ptr<void> attempt;           // client side: the pending connect attempt
     std::optional<CloseInfo> close_override; // why we dropped it ourselves (pong timeout)
+    std::string proxy_address;               // server side: the trusted proxy whose PROXY header began it
     bool accepted = false;                   // server side: passed validation, counted in connection_count()
     bool requested = false;                  // server side: its HTTP request (an upgrade or plain HTTP) arrived
     bool reported = false;                   // the failure was already reported

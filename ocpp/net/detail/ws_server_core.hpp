@@ -94,6 +94,34 @@ private:
     // Out of descriptors, the oldest connection that has not sent its request yet is dropped, so that a peer that
     // opens connections and stays silent cannot keep /healthz and the chargers out until its connections time out.
     bool drop_oldest_silent();
+    // With proxy_protocol: the connection's PROXY header is read (a trusted proxy) or refused (anyone else) before
+    // websocketpp starts on it (ws_server_preface.hpp).
+    void start_preface(const ConPtr& con, asio::ip::tcp::socket& socket, std::function<void(bool)> go);
+    void install_preface(const ConPtr& con) {
+        if (!cfg_.proxy_protocol) {
+            return;
+        }
+        std::weak_ptr<typename Endpoint::connection_type> weak = con;
+        con->set_preface([this, weak](asio::ip::tcp::socket& socket, std::function<void(bool)> go) {
+            if (auto c = weak.lock()) {
+                start_preface(c, socket, std::move(go));
+            } else {
+                go(false);
+            }
+        });
+    }
+    // Whether a connection's X-Forwarded-For (and -Proto) is judged at all: not behind a PROXY header that named no
+    // client (a health check, UNKNOWN): the headers there are nobody's we know. Otherwise they are judged as those
+    // of peer_address: the TCP peer, or the client the header named.
+    static bool headers_judged(const ConnState& st) {
+        return st.proxy_address.empty() || !st.info || st.proxy_address != st.info->peer_address;
+    }
+    // The open-handshake timeout left of what the preface used (all of it without one), at least 1 ms.
+    long handshake_ms_left(const ConnState& st) const {
+        const auto used = st.info ? SteadyClock::now() - st.info->tcp_accepted : SteadyClock::duration{0};
+        const auto left = cfg_.open_handshake_timeout - std::chrono::duration_cast<std::chrono::milliseconds>(used);
+        return std::max<long>(1, static_cast<long>(left.count()));
+    }
     void on_tcp_pre_init(Hdl hdl);
     void on_tcp_post_init(Hdl hdl);
     bool on_validate(Hdl hdl);

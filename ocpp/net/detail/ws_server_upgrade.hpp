@@ -121,15 +121,23 @@ template <class Cfg> void ServerCore<Cfg>::on_tcp_pre_init(Hdl hdl) {
         return;
     }
     ConnState& st = state(con);
-    set_no_delay(con); // here, not in the socket init handler: the socket is open only now
-    st.info = std::make_unique<HandshakeInfo>();
-    st.info->tcp_accepted = SteadyClock::now();
-    st.info->remote_address = remote_of(con);
-    st.info->peer_address = st.info->remote_address;
-    if constexpr (is_tls_v<Cfg>) {
-        // websocketpp's own TLS timer is a compile-time constant; bound the TLS handshake by our setting.
+    set_no_delay(con);                        // here, not in the socket init handler: the socket is open only now
+    const bool prefaced = st.info != nullptr; // the PROXY header was read (or looked for) and made the info
+    if (!prefaced) {
+        st.info = std::make_unique<HandshakeInfo>();
+        st.info->tcp_accepted = SteadyClock::now();
+        st.info->remote_address = remote_of(con);
+        st.info->peer_address = st.info->remote_address;
+    }
+    if constexpr (!is_tls_v<Cfg>) {
+        if (prefaced) { // the request's time counts from the accept, as the TLS handshake's does below
+            con->set_open_handshake_timeout(handshake_ms_left(st));
+        }
+    } else {
+        // websocketpp's own TLS timer is a compile-time constant; bound the TLS handshake by our setting (from the
+        // accept: a PROXY header's time counts).
         std::weak_ptr<typename Endpoint::connection_type> weak = con;
-        const long ms = static_cast<long>(cfg_.open_handshake_timeout.count());
+        const long ms = handshake_ms_left(st);
         st.timer = con->set_timer(ms, [weak, ms](const std::error_code& ec) {
             auto c = weak.lock();
             if (ec || !c || !state(c).info || state(c).info->tls_done != SteadyClock::time_point{}) {
@@ -179,7 +187,7 @@ template <class Cfg> bool ServerCore<Cfg>::on_validate(Hdl hdl) {
     for (const auto& [name, value] : con->get_request().get_headers()) {
         info.headers[to_lower(name)] = value;
     }
-    if (!cfg_.trusted_proxies.empty()) {
+    if (!cfg_.trusted_proxies.empty() && headers_judged(st)) {
         const auto xff = info.headers.find("x-forwarded-for");
         info.remote_address = cfg_.trusted_proxies.remote_address(
             info.peer_address, xff == info.headers.end() ? std::string_view() : std::string_view(xff->second));

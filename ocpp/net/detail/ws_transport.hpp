@@ -10,6 +10,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <random>
 #include <string>
@@ -78,6 +79,8 @@ private:
 //   and get_buffered_amount() stops counting a message's bytes once write_frame took it from the send queue.
 // - The server's answer to an upgrade is the first single-buffer async_write of a connection, started as soon as
 //   the validate handler returns (hold_handshake_write relies on this).
+// - websocketpp::connection::start calls transport_con_type::init by qualified name (the preface hides it), and the
+//   base's init is where the socket policy's pre_init (the TLS state) and post_init (the TLS handshake) begin.
 // - dispatch() is used only for work that starts asynchronous operations (write_frame, pause/resume of reading),
 //   so running it at once does not re-enter websocketpp.
 template <class TransportCfg> class DirectConnection : public websocketpp::transport::asio::connection<TransportCfg> {
@@ -115,6 +118,11 @@ public:
         hold_next_ = false;
     }
 
+    // Work on the raw socket before websocketpp's own start (TLS included): the server's PROXY header. It calls
+    // `go` once, true to go on with the connection, false to end it (the work logs why).
+    using Preface = std::function<void(asio::ip::tcp::socket&, std::function<void(bool go)>)>;
+    void set_preface(Preface preface) { preface_ = std::move(preface); }
+
     // Timers of this connection that expire before this time wait until then (UploadPace: a large upload's time).
     std::chrono::steady_clock::time_point& timer_hold() { return hold_timers_until_; }
 
@@ -128,6 +136,24 @@ public:
     }
 
 protected:
+    // Hides the base's (websocketpp::connection::start calls transport_con_type::init by qualified name): the preface,
+    // when one is set, runs first.
+    void init(websocketpp::transport::init_handler callback) {
+        if (!preface_) {
+            Base::init(std::move(callback));
+            return;
+        }
+        auto preface = std::move(preface_);
+        preface_ = nullptr;
+        preface(this->get_raw_socket(), [self = this->get_shared(), callback = std::move(callback)](bool go) {
+            if (go) {
+                static_cast<DirectConnection&>(*self).Base::init(callback);
+            } else {
+                callback(websocketpp::transport::error::make_error_code(websocketpp::transport::error::pass_through));
+            }
+        });
+    }
+
     // websocketpp hands its per-connection handler members (the read and write-frame handlers) over as lvalues, and
     // bound temporaries during the handshake. A member lives as long as the connection, which every operation keeps
     // alive, so the operation holds a pointer to it; a temporary is moved into the operation.
@@ -246,6 +272,7 @@ private:
     bool hold_next_ = false;
     std::unique_ptr<HeldWrite> held_;          // only while an upgrade waits for its decision
     std::unique_ptr<std::string> replacement_; // a refusal written in place of the held answer
+    Preface preface_;                          // until init() runs it
     OpSlot read_slot_;
 };
 
