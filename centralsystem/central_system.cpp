@@ -43,6 +43,8 @@ void CentralSystem::enable_cluster(cluster::ClusterConfig config) {
         forwarder_ = std::make_unique<cluster::Forwarder>(config.secret, config.node_id, loop_);
     }
     const std::string node = config.node_id;
+    jobs_.enable_cluster(config.node_id); // the security jobs live in the store: each node works its chargers
+    reservations_.keep_sweeping();        // other nodes make reservations: their expiry is swept here too
     cluster_ = std::make_unique<cluster::Membership>(std::move(config), loop_, db_, links_, log_);
     // Until load management is coordinated across nodes, each node shares its part of a site's limit, keeps the
     // parts of nodes that are gone reserved while their chargers may draw under their limits, and records its own.
@@ -79,11 +81,15 @@ void CentralSystem::enable_cluster(cluster::ClusterConfig config) {
 void CentralSystem::start_cluster() {
     if (cluster_) {
         cluster_->start();
+        jobs_.start_cluster();
+        local_lists_.start_cluster(cluster_->config().node_id);
     }
 }
 
 void CentralSystem::stop_cluster() {
     if (cluster_) {
+        jobs_.stop_cluster();
+        local_lists_.stop_cluster();
         cluster_->stop();
     }
 }

@@ -103,7 +103,12 @@ int run(int argc, char** argv) {
         return 1;
     }
     // Jobs an earlier process left running cannot go on (their in-memory steps are gone): say so in their outcomes.
-    if (auto i = db::interrupt_security_jobs(*db.connection, now_text(ocpp::SystemClock())); !i) {
+    // Not in a cluster: there the jobs live in the store, other nodes work them, and a node takes up its chargers'
+    // rows at the step they reached.
+    if (auto i = store::is_shared_database(o.db)
+                     ? ocpp::Result<void>{}
+                     : db::interrupt_security_jobs(*db.connection, now_text(ocpp::SystemClock()));
+        !i) {
         say("--db: " + i.error().message);
         return 1;
     }

@@ -75,7 +75,8 @@ chmod 600 "$secret_file"
 for i in 0 1 2; do
     port=${node_ports[i]}
     "$bin/ocpp-centralsystem" --listen "127.0.0.1:$port" --db "$db" --api-token "$token" --node-id "node$((i + 1))" \
-        --cluster-secret-file "$secret_file" --node-lease "$lease" --auto-register --trusted-proxy 127.0.0.1/32 >"$work/node$((i + 1)).log" 2>&1 &
+        --cluster-secret-file "$secret_file" --node-lease "$lease" --auto-register --trusted-proxy 127.0.0.1/32 \
+        --file-store "$work/files" >"$work/node$((i + 1)).log" 2>&1 &
     pids+=($!)
     # The first node migrates the database; the others start once it answers.
     if [[ $i == 0 ]]; then

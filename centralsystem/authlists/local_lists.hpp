@@ -13,6 +13,10 @@
 // unsupported are left out until they boot or are synced on request). Bounded: one sync per charger at a time (a
 // request meanwhile runs once after it), at most kMaxSyncsRunning at once, the rest queued once each. Everything here
 // runs on the central system's loop.
+//
+// In a cluster (local_lists_cluster.cpp) an edit through one node must reach the chargers of every node: each node
+// reads the groups' versions every second and syncs its own connected chargers of every group whose version rose
+// (debounced as above), and syncs those of its chargers moved to another group since their last sync.
 #include <chrono>
 #include <cstddef>
 #include <deque>
@@ -55,6 +59,9 @@ public:
     // These groups' versions rose: syncs their connected chargers that keep lists once, kListChangeDelay from the
     // first change on.
     void list_changed(const std::vector<std::string>& groups);
+    // Makes this node one of a cluster's and starts looking at the store every `every` (call on the loop, once).
+    void start_cluster(std::string node, std::chrono::milliseconds every = std::chrono::milliseconds(1000));
+    void stop_cluster();
     // Whether a sync of this charger is queued or running.
     bool syncing(const std::string& id) const { return running_.count(id) > 0 || waiting_.count(id) > 0; }
 
@@ -97,6 +104,15 @@ private:
     std::unique_ptr<ocpp::Timer> change_timer_;      // armed while list changes gather
     std::unordered_set<std::string> changed_groups_; // groups whose versions rose while the timer is armed
     bool change_armed_ = false;
+    // In a cluster: this node's id, the look at the store, the groups' versions as last read (empty before the first
+    // look) and the moved chargers already synced for their new group (charger -> group).
+    void cluster_look();
+    std::string node_;
+    std::unique_ptr<ocpp::Timer> look_timer_;
+    bool looking_ = false, looked_ = false, stopped_ = false;
+    std::chrono::milliseconds look_every_{1000};
+    std::unordered_map<std::string, std::int64_t> versions_;
+    std::unordered_map<std::string, std::string> moved_synced_;
     std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <future>
+#include <map>
 #include <random>
 #include <thread>
 
@@ -283,6 +284,14 @@ void Membership::apply(Snapshot snapshot) {
         std::string id = o.chargebox_id;
         remote_.emplace(std::move(id), std::move(o));
     }
+}
+
+std::vector<std::pair<std::string, std::string>> Membership::nodes_elsewhere() const {
+    std::map<std::string, std::string> nodes;
+    for (const auto& [id, owner] : remote_) {
+        nodes.emplace(owner.node, owner.address);
+    }
+    return {nodes.begin(), nodes.end()};
 }
 
 void Membership::find_owner(const std::string& id, std::function<void(ocpp::Result<std::optional<db::Owner>>)> done) {

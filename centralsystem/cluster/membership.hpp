@@ -13,6 +13,8 @@
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
+#include <utility>
+#include <vector>
 
 #include "centralsystem/db/cluster.hpp"
 #include "centralsystem/db/database.hpp"
@@ -64,6 +66,8 @@ public:
     bool online_elsewhere(const std::string& id) const { return remote_.count(id) != 0; }
     // True while this node closes a connection because the charger moved to another node (not an "offline").
     bool moved_away(const std::string& id) const { return moved_.count(id) != 0; }
+    // The other live nodes that hold chargers, each with the address of its API (as of the last renewal).
+    std::vector<std::pair<std::string, std::string>> nodes_elsewhere() const;
     // How many chargers other live nodes hold.
     std::size_t online_elsewhere_count() const { return remote_.size(); }
     // Which live node holds the charger: another node's as of the last renewal, else asked of the store; done runs

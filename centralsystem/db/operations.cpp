@@ -327,14 +327,25 @@ Result<std::set<std::string>> chargers_in_session(Connection& db) {
     return std::set<std::string>(ids->begin(), ids->end());
 }
 
-Result<bool> update_rollout_charger(Connection& db, const RolloutCharger& r, std::string_view expected) {
-    auto changed = db.execute("UPDATE rollout_chargers SET status = ?2, attempts = ?3, sent_at = ?4, next_at = ?5, "
-                              "detail = ?6, updated_at = ?7 WHERE id = ?1 AND status = ?8",
-                              r.id, r.status, r.attempts, r.sent_at, r.next_at, r.detail, r.updated_at, expected);
+Result<bool> update_rollout_charger(Connection& db, const RolloutCharger& r, std::string_view expected,
+                                    int expected_attempts, int concurrency) {
+    // The row's status and attempts as the planner read them: a node that planned from an older reading changes
+    // nothing (another node counted that offline attempt, or sent it, meanwhile).
+    auto changed = db.execute(
+        "UPDATE rollout_chargers SET status = ?2, attempts = ?3, sent_at = ?4, next_at = ?5, detail = ?6, "
+        "updated_at = ?7 WHERE id = ?1 AND status = ?8 AND attempts = ?9 AND (?10 = 0 OR (SELECT count(*) FROM "
+        "rollout_chargers a WHERE a.job_id = ?11 AND a.status IN ('sent', 'Downloading', 'Downloaded', "
+        "'Installing')) < ?10)",
+        r.id, r.status, r.attempts, r.sent_at, r.next_at, r.detail, r.updated_at, expected, expected_attempts,
+        concurrency, r.job_id);
     if (!changed) {
         return changed.error();
     }
     return *changed > 0;
+}
+
+Result<void> lock_rollout_job(Connection& db, std::int64_t job_id) {
+    return db.run("UPDATE rollout_jobs SET state = state WHERE id = ?1", job_id);
 }
 
 Result<void> set_rollout_state(Connection& db, std::int64_t job_id, std::string_view state) {

@@ -97,8 +97,14 @@ Result<bool> cancel_rollout_job(Connection& db, std::int64_t id, std::string_vie
 // ended yet; chargers with a running session.
 Result<std::vector<RolloutJob>> due_rollout_jobs(Connection& db, std::int64_t now);
 Result<std::set<std::string>> chargers_in_session(Connection& db);
-// Changes a job charger's row only if its status is still `expected`; whether it did.
-Result<bool> update_rollout_charger(Connection& db, const RolloutCharger& row, std::string_view expected);
+// Changes a job charger's row only if its status and attempts are still `expected` and `expected_attempts` (in a
+// cluster another node may have changed it since it was read); with `concurrency` above 0 only while fewer of the
+// job's rows than that are in progress (a row going to "sent"). Whether it did.
+Result<bool> update_rollout_charger(Connection& db, const RolloutCharger& row, std::string_view expected,
+                                    int expected_attempts, int concurrency = 0);
+// Holds the job's row until the transaction ends, so that nodes planning the same job do so one after another and
+// its concurrency holds across the cluster (take the locks of several jobs in ascending id order).
+Result<void> lock_rollout_job(Connection& db, std::int64_t job_id);
 Result<void> set_rollout_state(Connection& db, std::int64_t job_id, std::string_view state);
 // A FirmwareStatusNotification: stored against the charger's newest job row in progress; whether there was one.
 Result<bool> rollout_status_report(Connection& db, std::string_view chargebox_id, std::string_view status,

@@ -8,6 +8,7 @@
 #include "centralsystem/db/queries.hpp"
 #include "centralsystem/db/reservations.hpp"
 #include "centralsystem/db/security/firmware.hpp"
+#include "centralsystem/db/security/job_claims.hpp"
 #include "centralsystem/db/security/security.hpp"
 #include "centralsystem/db/sites/sites.hpp"
 #include "centralsystem/db/users.hpp"
@@ -137,7 +138,9 @@ Result<void> migrate_tracks(Connection& db) {
                        // The operator CA, certificates and security events (db/security/security.cpp).
                        security_migration(),
                        // Security profiles, pending passwords, jobs, logs (db/security/security_jobs.cpp).
-                       security_jobs_migration()});
+                       security_jobs_migration(),
+                       // Security jobs shared by a cluster's nodes (db/security/job_claims.cpp).
+                       security_jobs_cluster_migration()});
 }
 } // namespace
 

@@ -21,6 +21,8 @@ namespace {
 struct Change {
     db::RolloutCharger row;
     std::string expected;
+    int expected_attempts = 0;
+    int concurrency = 0; // a send: only while fewer of the job's chargers are in progress (across the cluster)
     bool send = false;
     std::string location;
     std::optional<int> retries, retry_interval;
@@ -105,6 +107,7 @@ void RolloutScheduler::plan(const Snapshot& s) {
             Change c;
             c.row = row;
             c.expected = row.status;
+            c.expected_attempts = row.attempts;
             c.row.status = std::move(status);
             c.row.detail = std::move(detail);
             c.row.updated_at = now_text;
@@ -143,6 +146,9 @@ void RolloutScheduler::plan(const Snapshot& s) {
                 break;
             }
             if (!cs_.peer(row.chargebox_id)) {
+                if (cs_.cluster() && cs_.cluster()->online_elsewhere(row.chargebox_id)) {
+                    continue; // another node holds it: that node's scheduler sends it
+                }
                 // Offline counts as an attempt: a charger that stays away ends as unreachable after the retries.
                 if (row.status == "offline" && row.attempts > job.retries) {
                     change(row, std::string(db::kRolloutUnreachable),
@@ -168,6 +174,7 @@ void RolloutScheduler::plan(const Snapshot& s) {
             c->row.attempts = row.attempts + 1;
             c->row.sent_at = s.now;
             c->send = true;
+            c->concurrency = job.concurrency;
             c->location = job.location;
             c->retries = job.ocpp_retries;
             c->retry_interval = job.ocpp_retry_interval;
@@ -186,8 +193,19 @@ void RolloutScheduler::plan(const Snapshot& s) {
         [changes = std::move(changes),
          states = std::move(states)](store::Connection& db) -> ocpp::Result<RolloutApplied> {
             RolloutApplied applied;
+            // Every node plans from its own reading: the jobs' rows are locked (in id order) so that their changes
+            // are made one node after another, each only where the row is still as read.
+            std::set<std::int64_t> jobs;
             for (const auto& c : changes) {
-                auto done = db::update_rollout_charger(db, c.row, c.expected);
+                jobs.insert(c.row.job_id);
+            }
+            for (std::int64_t id : jobs) {
+                if (auto r = db::lock_rollout_job(db, id); !r) {
+                    return r.error();
+                }
+            }
+            for (const auto& c : changes) {
+                auto done = db::update_rollout_charger(db, c.row, c.expected, c.expected_attempts, c.concurrency);
                 if (!done) {
                     return done.error();
                 }
@@ -229,7 +247,7 @@ void RolloutScheduler::send(const db::RolloutCharger& row, const std::string& lo
         r.status = "rejected";
         r.detail = std::move(why);
         r.updated_at = cs_.now_text();
-        cs_.store<bool>([r](store::Connection& db) { return db::update_rollout_charger(db, r, "sent"); },
+        cs_.store<bool>([r](store::Connection& db) { return db::update_rollout_charger(db, r, "sent", r.attempts); },
                         [](ocpp::Result<bool>) {});
     };
     if (!peer) {

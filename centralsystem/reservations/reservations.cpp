@@ -53,11 +53,12 @@ void Reservations::sweep() {
                 log_.error("reservations", "the expiry sweep failed: " + next.error().message);
             }
             // Wake at the next expiry (at least a second on, at most a minute: a failed store or a clock that moved
-            // is looked at again soon); none open: sleep until a reservation is made (start()).
-            if (next && !*next) {
+            // is looked at again soon); none open: sleep until a reservation is made (start()), or in a cluster look
+            // again in a minute.
+            if (next && !*next && !keep_sweeping_) {
                 return;
             }
-            const std::int64_t wait = next ? std::clamp<std::int64_t>(**next - now, 1, 60) : 60;
+            const std::int64_t wait = next && *next ? std::clamp<std::int64_t>(**next - now, 1, 60) : 60;
             timer_->start(std::chrono::seconds(wait), [this] { sweep(); });
         });
 }

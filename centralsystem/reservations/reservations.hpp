@@ -69,6 +69,9 @@ public:
     // Sweeps now and arms the expiry timer for the earliest open reservation (call on the loop once it runs, and after
     // each new reservation): open reservations past their time end as expired.
     void start();
+    // In a cluster other nodes make reservations too (and a node that made one may die): the sweep then looks at
+    // least once a minute even when none was open at its last look.
+    void keep_sweeping() { keep_sweeping_ = true; }
     // Stores a pending reservation, sends ReserveNow and stores the answer; done runs once, on the loop.
     void reserve(const ReserveRequest& req, Done done);
     // Sends CancelReservation for an open reservation and ends it as cancelled once the charger answered.
@@ -86,6 +89,7 @@ private:
     const HandshakeGate& gate_;
     const ocpp::Logger& log_;
     std::unique_ptr<ocpp::Timer> timer_;
+    bool keep_sweeping_ = false;
     std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
 

@@ -50,6 +50,19 @@ SecurityJobs::~SecurityJobs() {
 }
 
 void SecurityJobs::start(std::int64_t id, JobSpec spec, std::vector<std::string> chargers) {
+    if (clustered()) {
+        // Stored with every charger pending: each node takes up the chargers connected to it; this one looks now.
+        deps_.log.info("jobs", std::string("security job ") + std::to_string(id) + " (" + to_string(spec.kind) +
+                                   ") stored over " + std::to_string(chargers.size()) +
+                                   " chargers; the nodes holding them take it up");
+        std::weak_ptr<bool> alive = alive_;
+        deps_.loop.post([this, alive] {
+            if (alive.lock()) {
+                cluster_tick();
+            }
+        });
+        return;
+    }
     auto job = std::make_unique<Job>();
     job->id = id;
     job->spec = spec;
@@ -121,6 +134,18 @@ void SecurityJobs::offline(Job& job, std::size_t i) {
         return settle(job, i, "offline",
                       "not connected at any of " + std::to_string(e.attempts) + " attempts; nothing was changed");
     }
+    if (clustered()) {
+        // Let go until its next try: whichever node holds the charger then takes it up.
+        e.step.clear();
+        e.await = Await::Nothing;
+        record_shared(job, e, "offline",
+                      "not connected (attempt " + std::to_string(e.attempts) + " of " +
+                          std::to_string(job.spec.max_attempts) + "); tried again in " +
+                          std::to_string(job.spec.retry_after.count()) + " s",
+                      true);
+        forget(job, i);
+        return pump(job);
+    }
     progress(job, i, "offline",
              "not connected (attempt " + std::to_string(e.attempts) + " of " + std::to_string(job.spec.max_attempts) +
                  "); tried again in " + std::to_string(job.spec.retry_after.count()) + " s");
@@ -144,6 +169,9 @@ void SecurityJobs::offline(Job& job, std::size_t i) {
 }
 
 void SecurityJobs::record(const Job& job, const Entry& e, const std::string& outcome, const std::string& reason) {
+    if (clustered()) {
+        return record_shared(job, e, outcome, reason, false);
+    }
     db::JobChargerRow row{e.id, outcome, reason, e.attempts, now_text(deps_.loop.clock())};
     deps_.db.run<void>([job = job.id, row](store::Connection& db) { return db::update_job_charger(db, job, row); },
                        [this, id = e.id](ocpp::Result<void> r) {
@@ -179,6 +207,9 @@ void SecurityJobs::settle(Job& job, std::size_t i, const std::string& outcome, c
         return pump(job);
     }
     const std::int64_t id = job.id;
+    if (clustered()) {
+        return forget_job_later(id); // the store says when the job is done: when every node's chargers ended
+    }
     deps_.log.info("jobs", "security job " + std::to_string(id) + " is done");
     deps_.db.run<void>([id, now = now_text(deps_.loop.clock())](
                            store::Connection& db) { return db::finish_security_job(db, id, "done", now); },
@@ -200,6 +231,10 @@ void SecurityJobs::settle(Job& job, std::size_t i, const std::string& outcome, c
 void SecurityJobs::await(Job& job, std::size_t i, Await what, const std::string& reason) {
     Entry& e = job.entries[i];
     e.await = what;
+    e.step = what == Await::Password      ? "await-password"
+             : what == Await::Certificate ? "await-certificate"
+             : what == Await::Profile     ? "await-profile"
+                                          : "";
     e.token = ++tokens_;
     progress(job, i, "sent", reason);
     if (!e.timer) {
@@ -281,7 +316,7 @@ void SecurityJobs::password_rotated(const std::string& charger) {
     // Also when the answer to ChangeConfiguration has not come yet: the charger is back with the new password.
     auto it = owner_.find(charger);
     if (it == owner_.end()) {
-        return;
+        return confirm_shared(charger, 0); // in a cluster another node may have worked it
     }
     Job* job = find(it->second.first);
     if (job != nullptr && job->spec.kind == JobKind::PasswordRotation) {
@@ -293,7 +328,7 @@ void SecurityJobs::password_rotated(const std::string& charger) {
 void SecurityJobs::profile_raised(const std::string& charger, int profile) {
     auto it = owner_.find(charger);
     if (it == owner_.end()) {
-        return;
+        return confirm_shared(charger, profile);
     }
     Job* job = find(it->second.first);
     if (job != nullptr && job->spec.kind == JobKind::ProfileUpgrade && profile >= job->spec.target_profile) {

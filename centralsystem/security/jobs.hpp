@@ -6,6 +6,12 @@
 // (pending, sent, confirmed, rejected, offline, failed with a reason) in the store as it changes. What the chargers
 // do at the handshake comes in from the gate (password_rotated, profile_raised). New passwords are hashed on the
 // background pool, stored hashed, and never logged.
+//
+// In a cluster (jobs_cluster.cpp) the jobs live in the store and every node works the chargers connected to it: a
+// node takes a charger's row of a running job (only while it is as read and fewer than the job's concurrency are
+// worked by live nodes), works its steps here and records each one against its name; an offline charger's row is let
+// go until its next try, and a row whose node died is taken up at the step it reached by the node the charger
+// reconnects to (an AuthorizationKey already stored is never replaced by another: the charger is awaited with it).
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -15,6 +21,7 @@
 #include <vector>
 
 #include "centralsystem/db/database.hpp"
+#include "centralsystem/db/security/job_claims.hpp"
 #include "centralsystem/gate/gate.hpp"
 #include "centralsystem/protocol/links.hpp"
 #include "ocpp/log/log.hpp"
@@ -61,8 +68,15 @@ public:
     // The operator's CpoName, set on a charger (ChangeConfiguration CpoName) before it is asked for a CSR, so that
     // the CSR's organizationName is what the CA checks; empty: not set.
     void set_cpo_name(std::function<std::string()> source) { cpo_name_ = std::move(source); }
-    // Runs a job already stored with `id` over `chargers` (each pending).
+    // Runs a job already stored with `id` over `chargers` (each pending); in a cluster the nodes take it up from the
+    // store (this one at once).
     void start(std::int64_t id, JobSpec spec, std::vector<std::string> chargers);
+    // Makes this node one of a cluster's (before start_cluster): `node` is its id.
+    void enable_cluster(std::string node) { node_ = std::move(node); }
+    bool clustered() const { return !node_.empty(); }
+    // Looks for work in the store every `every` (call on the loop, once).
+    void start_cluster(std::chrono::milliseconds every = std::chrono::milliseconds(1000));
+    void stop_cluster();
     // True when the charger takes part in a running job (a second job for it is refused).
     bool busy(const std::string& charger) const { return owner_.count(charger) > 0; }
     std::size_t running() const { return jobs_.size(); }
@@ -82,6 +96,7 @@ private:
         Await await = Await::Nothing;
         std::uint64_t token = 0; // changes at every step: a late callback of an earlier one is ignored
         std::unique_ptr<ocpp::Timer> timer;
+        std::string step; // in a cluster: the step reached, as the store keeps it (job_claims.hpp)
     };
     struct Job {
         std::int64_t id = 0;
@@ -92,6 +107,7 @@ private:
         int in_flight = 0;
         std::size_t left = 0; // entries not done
         bool pumping = false; // inside pump(): a charger settled meanwhile does not pump again (no deep recursion)
+        std::unordered_map<std::string, std::size_t> index; // in a cluster: charger -> its entry (entries come and go)
     };
     using Ref = std::pair<std::int64_t, std::size_t>; // job id, entry index
 
@@ -111,6 +127,19 @@ private:
     Job* find(std::int64_t job);
     Entry* awaiting(const std::string& charger, Await what, Job** job, std::size_t* i);
 
+    // In a cluster (jobs_cluster.cpp): a look at the store, what to take, the entries taken up.
+    void cluster_tick();
+    void cluster_plan(db::OpenWork work);
+    void take_up(const db::JobWork& row);
+    // Records an entry's step against this node's name; `release`: lets its row go (an offline charger).
+    void record_shared(const Job& job, const Entry& e, const std::string& outcome, const std::string& reason,
+                       bool release);
+    void forget(Job& job, std::size_t i);   // an entry of this node's no longer worked here
+    std::int64_t wall_ms() const;           // Unix milliseconds now (the store's next_at)
+    void forget_job_later(std::int64_t id); // the job, once no entry is left here (a caller may still hold it)
+    // The charger came back as a job asked (profile 0: with its new password) while no entry here awaited it: its
+    // awaited rows are confirmed in the store, whichever node worked them (nothing on a single node).
+    void confirm_shared(const std::string& charger, int profile);
     // Password rotation (jobs_rotation.cpp).
     void rotate(Job& job, std::size_t i);
     void send_key(Job& job, std::size_t i, const std::string& key, std::vector<std::string> hashes);
@@ -131,6 +160,10 @@ private:
     std::map<std::int64_t, std::unique_ptr<Job>> jobs_;
     std::unordered_map<std::string, Ref> owner_; // charger -> its entry in a running job
     std::uint64_t tokens_ = 0;
+    std::string node_;                       // this node's id in a cluster; "" on a single node
+    std::unique_ptr<ocpp::Timer> ticker_;    // the cluster's look at the store
+    bool ticking_ = false, stopped_ = false; // a look is under way; the node stops
+    std::chrono::milliseconds every_{1000};
     std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
     // New passwords are hashed here, one thread at low priority (a job's concurrency bounds what is queued); last
     // member: joined first, and what it posts back checks alive_.

@@ -8,6 +8,8 @@
 #include "ocpp/log/log_text.hpp"
 #include "store/password.hpp"
 
+#include <optional>
+
 namespace cs {
 
 void SecurityJobs::rotate(Job& job, std::size_t i) {
@@ -37,9 +39,36 @@ void SecurityJobs::send_key(Job& job, std::size_t i, const std::string& key, std
         joined += (joined.empty() ? "" : " ") + h;
     }
     auto resume = later(job, i);
+    // In a cluster the row notes the stored key in the same transaction, and only while this node still works it: a
+    // node taking the charger up after this one stopped awaits it with this key and never sends another one.
+    std::optional<db::JobWork> step;
+    if (clustered()) {
+        job.entries[i].step = "key";
+        step = db::JobWork{};
+        step->chargebox_id = id;
+        step->outcome = "pending";
+        step->reason = "a new AuthorizationKey is stored; sending it to the charger";
+        step->attempts = job.entries[i].attempts;
+        step->node = node_;
+        step->step = "key";
+        step->next_at =
+            wall_ms() + std::chrono::duration_cast<std::chrono::milliseconds>(job.spec.confirm_timeout).count();
+    }
     // Stored before the charger hears of the key: whatever happens next, its reconnect with it is accepted.
     deps_.db.run<void>(
-        [id, joined](store::Connection& db) { return db::set_pending_passwords(db, id, joined); },
+        [id, joined, step, job_id = job.id, node = node_,
+         at = now_text(deps_.loop.clock())](store::Connection& db) -> ocpp::Result<void> {
+            if (step) {
+                auto mine = db::record_job_step(db, job_id, node, *step, at);
+                if (!mine) {
+                    return mine.error();
+                }
+                if (!*mine) {
+                    return ocpp::make_error("another node works this charger's step now");
+                }
+            }
+            return db::set_pending_passwords(db, id, joined);
+        },
         [this, resume, key, id, hashes = std::move(hashes)](ocpp::Result<void> r) mutable {
             resume([&](Job& j, std::size_t k) {
                 if (!r) {

@@ -22,7 +22,10 @@ namespace cs::test {
 
 class SecurityCharger {
 public:
-    enum class OnKey { Reconnect, Reject, DropBeforeAnswer };
+    // KeepConnection: takes the key and answers Accepted but stays connected; it comes with the key at its next
+    // connection (after the central system closed this one, say). LoseKey: answers Accepted, stays connected and
+    // keeps coming with its old password (a charger that failed to keep the key).
+    enum class OnKey { Reconnect, Reject, DropBeforeAnswer, KeepConnection, LoseKey };
     struct Setup {
         std::string id, password;
         std::uint16_t port = 0, tls_port = 0;
@@ -55,6 +58,11 @@ public:
     void on_key(OnKey k) {
         std::lock_guard<std::mutex> lock(mutex_);
         on_key_ = k;
+    }
+    // Its next connection goes to this port (a charger that reconnects to another node of a cluster).
+    void move_to(std::uint16_t port) {
+        std::lock_guard<std::mutex> lock(mutex_);
+        setup_.port = port;
     }
     // Closes and stays away.
     void go_offline() {
@@ -221,15 +229,20 @@ private:
         const std::string value = req.HasMember("value") ? req["value"].GetString() : "";
         values_[key] = value;
         if (key == "AuthorizationKey") {
-            if (on_key_ == OnKey::Reject) {
+            if (on_key_ == OnKey::Reject || on_key_ == OnKey::LoseKey) {
+                const bool lost = on_key_ == OnKey::LoseKey;
                 lock.unlock();
-                return answer(reply, "Rejected");
+                return answer(reply, lost ? "Accepted" : "Rejected");
             }
             setup_.password = value; // the whitepaper's reading: the hex text is the password
             const bool drop = on_key_ == OnKey::DropBeforeAnswer;
+            const bool keep = on_key_ == OnKey::KeepConnection;
             lock.unlock();
             if (!drop) {
                 answer(reply, "Accepted");
+            }
+            if (keep) {
+                return;
             }
             return peer_->close(1000, drop ? "dropped before answering" : "reconnecting with the new key");
         }

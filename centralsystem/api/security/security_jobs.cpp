@@ -5,6 +5,7 @@
 #include <set>
 
 #include "centralsystem/api/routes.hpp"
+#include "centralsystem/db/security/job_claims.hpp"
 #include "centralsystem/db/security/security_jobs.hpp"
 
 namespace cs::api {
@@ -148,6 +149,30 @@ ocpp::Result<Resolved> resolve(store::Connection& db, const JobRequest& req) {
     return Resolved{std::move(ids)};
 }
 
+// In a cluster the running jobs are in the store, whichever node started them: at most kMaxRunningJobs, and a
+// charger in one of them takes no second one.
+ocpp::Result<Resolved> busy_in_cluster(store::Connection& db, const JobRequest& req, std::vector<std::string> ids) {
+    auto running = db::running_security_jobs(db);
+    if (!running) {
+        return running.error();
+    }
+    if (*running >= static_cast<int>(kMaxRunningJobs)) {
+        return Resolved{Problem{409, "kind",
+                                "at most " + std::to_string(kMaxRunningJobs) +
+                                    " security jobs run at once; wait for one to finish"}};
+    }
+    auto busy = db::chargers_in_running_jobs(db, ids);
+    if (!busy) {
+        return busy.error();
+    }
+    if (!busy->empty()) {
+        const auto at = std::find(ids.begin(), ids.end(), busy->front()) - ids.begin();
+        return Resolved{Problem{409, req.provider ? std::string("provider") : "chargers/" + std::to_string(at),
+                                "\"" + busy->front() + "\" takes part in a running security job already"}};
+    }
+    return Resolved{std::move(ids)};
+}
+
 // A job's members (the caller opens and closes its object).
 void write_job(Writer& w, const db::SecurityJobRow& j) {
     w.Key("id");
@@ -232,13 +257,19 @@ void create_security_job(CentralSystem& cs, const HttpRequest& req, Respond resp
                                   "with --tls-root-ca (the CA that signed its TLS certificate)",
                                   "targetProfile"));
     }
-    if (cs.security_jobs().running() >= kMaxRunningJobs) {
+    if (!cs.security_jobs().clustered() && cs.security_jobs().running() >= kMaxRunningJobs) {
         return respond(json_error(
             409, "at most " + std::to_string(kMaxRunningJobs) + " security jobs run at once; wait for one to finish",
             "kind"));
     }
     cs.store<Resolved>(
-        [request](store::Connection& db) { return resolve(db, *request); },
+        [request, shared = cs.security_jobs().clustered()](store::Connection& db) -> ocpp::Result<Resolved> {
+            auto resolved = resolve(db, *request);
+            if (!resolved || !shared || std::holds_alternative<Problem>(*resolved)) {
+                return resolved;
+            }
+            return busy_in_cluster(db, *request, std::get<std::vector<std::string>>(std::move(*resolved)));
+        },
         [&cs, request, respond](ocpp::Result<Resolved> r) {
             if (!r) {
                 return respond(store_failed(cs, r.error()));
@@ -259,6 +290,8 @@ void create_security_job(CentralSystem& cs, const HttpRequest& req, Respond resp
             row.created_at = cs.now_text();
             row.concurrency = request->spec.concurrency;
             row.max_attempts = request->spec.max_attempts;
+            row.retry_seconds = static_cast<int>(request->spec.retry_after.count());
+            row.confirm_seconds = static_cast<int>(request->spec.confirm_timeout.count());
             cs.store<std::int64_t>([row, ids](store::Connection& db) { return db::create_security_job(db, row, ids); },
                                    [&cs, request, ids, respond](ocpp::Result<std::int64_t> id) mutable {
                                        if (!id) {

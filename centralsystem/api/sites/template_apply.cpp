@@ -6,6 +6,7 @@
 #include <memory>
 #include <set>
 
+#include "centralsystem/api/cluster.hpp"
 #include "centralsystem/api/sites/sites.hpp"
 #include "centralsystem/db/sites/profile_templates.hpp"
 #include "centralsystem/sites/load_manager.hpp"
@@ -132,55 +133,6 @@ void with_template(CentralSystem& cs, const std::string& id, Respond respond,
                             });
 }
 
-// Load management's own profiles on this charger: the fail-safe and the TxProfile of each of its shared sessions.
-void write_load_management_profiles(Writer& w, std::int64_t site, const sites::LoadManager::SiteView& live,
-                                    const std::string& id) {
-    for (const auto& c : live.chargers) {
-        if (c.id != id) {
-            continue;
-        }
-        w.StartObject();
-        w.Key("connectorId");
-        w.Int(0);
-        w.Key("chargingProfileId");
-        w.Int(sites::kFailsafeProfileId);
-        member(w, "purpose", "TxDefaultProfile");
-        w.Key("stackLevel");
-        w.Int(0);
-        member(w, "source", "site");
-        w.Key("siteId");
-        w.Int64(site);
-        member(w, "state", c.failsafe);
-        w.EndObject();
-    }
-    for (const auto& s : live.sessions) {
-        if (s.charger != id) {
-            continue;
-        }
-        w.StartObject();
-        w.Key("connectorId");
-        w.Int(s.connector);
-        w.Key("chargingProfileId");
-        w.Int(sites::tx_profile_id(s.connector));
-        member(w, "purpose", "TxProfile");
-        w.Key("stackLevel");
-        w.Int(1);
-        member(w, "source", "site");
-        w.Key("siteId");
-        w.Int64(site);
-        member(w, "state", s.state);
-        w.Key("transactionId");
-        w.Int64(s.transaction);
-        w.Key("limitA");
-        if (s.limit_a) {
-            w.Double(*s.limit_a);
-        } else {
-            w.Null();
-        }
-        w.EndObject();
-    }
-}
-
 // A charger that joined a site while a TxDefaultProfile or TxProfile template was on its way (the site check passed
 // before the profile was recorded) gets it cleared again; the record stays until the charger confirms.
 void take_back_if_in_site(CentralSystem& cs, const db::ProfileTemplateRow& t, Outcome& o) {
@@ -224,92 +176,100 @@ void apply_profile_template(CentralSystem& cs, const std::string& id, const Http
         return respond(p->response());
     }
     auto target = std::get<Target>(std::move(parsed));
-    with_template(cs, id, respond, [&cs, respond, target](const db::ProfileTemplateRow& t) {
-        auto profile = template_profile(t);
-        if (!profile) {
-            return respond(json_error(500, "template " + std::to_string(t.id) + " is stored unreadable"));
-        }
-        const auto purpose = profile->chargingProfilePurpose;
-        if (purpose == ChargingProfilePurposeType::ChargePointMaxProfile && target.connector != 0) {
-            return respond(
-                json_error(422, "a ChargePointMaxProfile goes on connector 0 (the whole charger)", "connectorId"));
-        }
-        if (purpose == ChargingProfilePurposeType::TxProfile) {
-            if (target.connector == 0) {
+    with_template(
+        cs, id, respond, [&cs, respond, target, caller = caller_credentials(req)](const db::ProfileTemplateRow& t) {
+            auto profile = template_profile(t);
+            if (!profile) {
+                return respond(json_error(500, "template " + std::to_string(t.id) + " is stored unreadable"));
+            }
+            const auto purpose = profile->chargingProfilePurpose;
+            if (purpose == ChargingProfilePurposeType::ChargePointMaxProfile && target.connector != 0) {
                 return respond(
-                    json_error(422, "a TxProfile goes on the connector of its session (1 or more)", "connectorId"));
+                    json_error(422, "a ChargePointMaxProfile goes on connector 0 (the whole charger)", "connectorId"));
             }
-            if (!target.transaction || target.chargers.size() != 1) {
-                return respond(json_error(422,
-                                          "a TxProfile is for one running session: give transactionId and one charger",
-                                          "transactionId"));
-            }
-            profile->transactionId = target.transaction;
-        } else if (target.transaction) {
-            return respond(json_error(422, "transactionId belongs to TxProfile templates only", "transactionId"));
-        }
-        if (!cs.template_guard().begin_apply(t.id)) {
-            return respond(json_error(409, "template " + std::to_string(t.id) + " is being deleted", "templateId"));
-        }
-        auto batch = std::make_shared<Batch>();
-        batch->outcomes.resize(target.chargers.size());
-        batch->waiting = target.chargers.size();
-        batch->finish = [&cs, respond, t, target, purpose](std::vector<Outcome> outcomes) {
-            std::vector<db::InstalledProfileRow> rows;
-            for (auto& o : outcomes) {
-                if (o.status == "Accepted" && purpose != ChargingProfilePurposeType::ChargePointMaxProfile) {
-                    take_back_if_in_site(cs, t, o);
+            if (purpose == ChargingProfilePurposeType::TxProfile) {
+                if (target.connector == 0) {
+                    return respond(
+                        json_error(422, "a TxProfile goes on the connector of its session (1 or more)", "connectorId"));
                 }
-                if (o.status == "Accepted") {
-                    rows.push_back({o.charger, target.connector, static_cast<int>(sites::kTemplateProfileIdBase + t.id),
-                                    t.id, t.name, t.purpose, t.stack_level, cs.now_text()});
+                if (!target.transaction || target.chargers.size() != 1) {
+                    return respond(
+                        json_error(422, "a TxProfile is for one running session: give transactionId and one charger",
+                                   "transactionId"));
                 }
+                profile->transactionId = target.transaction;
+            } else if (target.transaction) {
+                return respond(json_error(422, "transactionId belongs to TxProfile templates only", "transactionId"));
             }
-            cs.store<bool>(
-                [rows](store::Connection& db) -> ocpp::Result<bool> {
-                    for (const auto& row : rows) {
-                        if (auto r = db::record_installed_profile(db, row); !r) {
-                            return r.error();
+            if (!cs.template_guard().begin_apply(t.id)) {
+                return respond(json_error(409, "template " + std::to_string(t.id) + " is being deleted", "templateId"));
+            }
+            auto batch = std::make_shared<Batch>();
+            batch->outcomes.resize(target.chargers.size());
+            batch->waiting = target.chargers.size();
+            batch->finish = [&cs, respond, t, target, purpose](std::vector<Outcome> outcomes) {
+                std::vector<db::InstalledProfileRow> rows;
+                for (auto& o : outcomes) {
+                    if (o.status == "Accepted" && purpose != ChargingProfilePurposeType::ChargePointMaxProfile) {
+                        take_back_if_in_site(cs, t, o);
+                    }
+                    if (o.status == "Accepted") {
+                        rows.push_back({o.charger, target.connector,
+                                        static_cast<int>(sites::kTemplateProfileIdBase + t.id), t.id, t.name, t.purpose,
+                                        t.stack_level, cs.now_text()});
+                    }
+                }
+                cs.store<bool>(
+                    [rows](store::Connection& db) -> ocpp::Result<bool> {
+                        for (const auto& row : rows) {
+                            if (auto r = db::record_installed_profile(db, row); !r) {
+                                return r.error();
+                            }
                         }
-                    }
-                    return true;
-                },
-                [&cs, respond, t, outcomes](ocpp::Result<bool> stored) {
-                    cs.template_guard().end_apply(t.id);
-                    if (!stored) {
-                        return respond(store_failed(cs, stored.error()));
-                    }
-                    respond(outcomes_json(t, outcomes));
-                });
-        };
-        SetChargingProfileReq call;
-        call.connectorId = target.connector;
-        call.csChargingProfiles = *profile;
-        for (std::size_t i = 0; i < target.chargers.size(); ++i) {
-            const auto& charger = target.chargers[i];
-            batch->outcomes[i].charger = charger;
-            // A site's chargers get their TxProfiles and TxDefaultProfile from its load management alone: a template
-            // of either purpose would override the shares that keep the site within its limit.
-            const auto site = cs.load_manager().site_of_charger(charger);
-            if (site && purpose != ChargingProfilePurposeType::ChargePointMaxProfile) {
-                batch->done(i, "refused",
-                            "the charger belongs to site " + std::to_string(*site) +
-                                ", whose load management sets its TxProfiles and TxDefaultProfile");
-                continue;
-            }
-            auto peer = cs.peer(charger);
-            if (!peer) {
-                batch->done(i, "not connected", "the charger is not connected");
-                continue;
-            }
-            peer->call(call, [batch, i](ocpp::CallOutcome<SetChargingProfileConf> out) {
-                if (out.status == ocpp::CallStatus::Ok && out.conf) {
-                    return batch->done(i, to_string(out.conf->status), "");
+                        return true;
+                    },
+                    [&cs, respond, t, outcomes](ocpp::Result<bool> stored) {
+                        cs.template_guard().end_apply(t.id);
+                        if (!stored) {
+                            return respond(store_failed(cs, stored.error()));
+                        }
+                        respond(outcomes_json(t, outcomes));
+                    });
+            };
+            SetChargingProfileReq call;
+            call.connectorId = target.connector;
+            call.csChargingProfiles = *profile;
+            for (std::size_t i = 0; i < target.chargers.size(); ++i) {
+                const auto& charger = target.chargers[i];
+                batch->outcomes[i].charger = charger;
+                // A site's chargers get their TxProfiles and TxDefaultProfile from its load management alone: a
+                // template of either purpose would override the shares that keep the site within its limit.
+                const auto site = cs.load_manager().site_of_charger(charger);
+                if (site && purpose != ChargingProfilePurposeType::ChargePointMaxProfile) {
+                    batch->done(i, "refused",
+                                "the charger belongs to site " + std::to_string(*site) +
+                                    ", whose load management sets its TxProfiles and TxDefaultProfile");
+                    continue;
                 }
-                batch->done(i, "failed", outcome_error(out.status, out.error_description));
-            });
-        }
-    });
+                auto peer = cs.peer(charger);
+                if (!peer) {
+                    // In a cluster a charger of another node gets it through that node.
+                    if (!relay_to_owner(cs, caller, charger, "SetChargingProfile", ocpp::v16::to_json_string(call),
+                                        [batch, i](std::string status, std::string error) {
+                                            batch->done(i, std::move(status), std::move(error));
+                                        })) {
+                        batch->done(i, "not connected", "the charger is not connected");
+                    }
+                    continue;
+                }
+                peer->call(call, [batch, i](ocpp::CallOutcome<SetChargingProfileConf> out) {
+                    if (out.status == ocpp::CallStatus::Ok && out.conf) {
+                        return batch->done(i, to_string(out.conf->status), "");
+                    }
+                    batch->done(i, "failed", outcome_error(out.status, out.error_description));
+                });
+            }
+        });
 }
 
 void clear_profile_template(CentralSystem& cs, const std::string& id, const HttpRequest& req, Respond respond) {
@@ -322,106 +282,59 @@ void clear_profile_template(CentralSystem& cs, const std::string& id, const Http
         return respond(p->response());
     }
     auto target = std::get<Target>(std::move(parsed));
-    with_template(cs, id, respond, [&cs, respond, target](const db::ProfileTemplateRow& t) {
-        const int profile_id = static_cast<int>(sites::kTemplateProfileIdBase + t.id);
-        auto batch = std::make_shared<Batch>();
-        batch->outcomes.resize(target.chargers.size());
-        batch->waiting = target.chargers.size();
-        batch->finish = [&cs, respond, t, profile_id](std::vector<Outcome> outcomes) {
-            // Cleared, or unknown to the charger: either way it holds the profile no longer.
-            std::vector<std::string> gone;
-            for (const auto& o : outcomes) {
-                if (o.status == "Accepted" || o.status == "Unknown") {
-                    gone.push_back(o.charger);
-                }
-            }
-            cs.store<bool>(
-                [gone, profile_id](store::Connection& db) -> ocpp::Result<bool> {
-                    for (const auto& c : gone) {
-                        if (auto r = db::forget_installed_profile(db, c, profile_id); !r) {
-                            return r.error();
-                        }
-                    }
-                    return true;
-                },
-                [&cs, respond, t, outcomes](ocpp::Result<bool> stored) {
-                    if (!stored) {
-                        return respond(store_failed(cs, stored.error()));
-                    }
-                    respond(outcomes_json(t, outcomes));
-                });
-        };
-        ClearChargingProfileReq call;
-        call.id = profile_id;
-        for (std::size_t i = 0; i < target.chargers.size(); ++i) {
-            batch->outcomes[i].charger = target.chargers[i];
-            auto peer = cs.peer(target.chargers[i]);
-            if (!peer) {
-                batch->done(i, "not connected", "the charger is not connected");
-                continue;
-            }
-            peer->call(call, [batch, i](ocpp::CallOutcome<ClearChargingProfileConf> out) {
-                if (out.status == ocpp::CallStatus::Ok && out.conf) {
-                    return batch->done(i, to_string(out.conf->status), "");
-                }
-                batch->done(i, "failed", outcome_error(out.status, out.error_description));
-            });
-        }
-    });
-}
-
-void charger_profiles(CentralSystem& cs, const std::string& id, Respond respond) {
-    using Found = std::optional<std::vector<db::InstalledProfileRow>>;
-    cs.store<Found>(
-        [id](store::Connection& db) -> ocpp::Result<Found> {
-            auto charger = db::find_charger(db, id);
-            if (!charger) {
-                return charger.error();
-            }
-            if (!*charger) {
-                return Found();
-            }
-            auto rows = db::installed_profiles(db, id);
-            if (!rows) {
-                return rows.error();
-            }
-            return Found(std::move(*rows));
-        },
-        [&cs, respond, id](ocpp::Result<Found> found) {
-            if (!found) {
-                return respond(store_failed(cs, found.error()));
-            }
-            if (!*found) {
-                return respond(json_error(404, "no charger \"" + id + "\"", "chargeBoxId"));
-            }
-            const auto& r = *found;
-            const auto site = cs.load_manager().site_of_charger(id);
-            const auto live = site ? cs.load_manager().view(*site) : std::nullopt;
-            respond(json_response(200, json_object([&](Writer& w) {
-                                      w.Key("profiles");
-                                      w.StartArray();
-                                      for (const auto& p : *r) {
-                                          w.StartObject();
-                                          w.Key("connectorId");
-                                          w.Int(p.connector_id);
-                                          w.Key("chargingProfileId");
-                                          w.Int(p.profile_id);
-                                          member(w, "purpose", p.purpose);
-                                          w.Key("stackLevel");
-                                          w.Int(p.stack_level);
-                                          member(w, "source", "template");
-                                          w.Key("templateId");
-                                          w.Int64(p.template_id);
-                                          member(w, "templateName", p.template_name);
-                                          member(w, "installedAt", p.installed_at);
-                                          w.EndObject();
+    with_template(cs, id, respond,
+                  [&cs, respond, target, caller = caller_credentials(req)](const db::ProfileTemplateRow& t) {
+                      const int profile_id = static_cast<int>(sites::kTemplateProfileIdBase + t.id);
+                      auto batch = std::make_shared<Batch>();
+                      batch->outcomes.resize(target.chargers.size());
+                      batch->waiting = target.chargers.size();
+                      batch->finish = [&cs, respond, t, profile_id](std::vector<Outcome> outcomes) {
+                          // Cleared, or unknown to the charger: either way it holds the profile no longer.
+                          std::vector<std::string> gone;
+                          for (const auto& o : outcomes) {
+                              if (o.status == "Accepted" || o.status == "Unknown") {
+                                  gone.push_back(o.charger);
+                              }
+                          }
+                          cs.store<bool>(
+                              [gone, profile_id](store::Connection& db) -> ocpp::Result<bool> {
+                                  for (const auto& c : gone) {
+                                      if (auto r = db::forget_installed_profile(db, c, profile_id); !r) {
+                                          return r.error();
                                       }
-                                      if (live) {
-                                          write_load_management_profiles(w, *site, *live, id);
-                                      }
-                                      w.EndArray();
-                                  })));
-        });
+                                  }
+                                  return true;
+                              },
+                              [&cs, respond, t, outcomes](ocpp::Result<bool> stored) {
+                                  if (!stored) {
+                                      return respond(store_failed(cs, stored.error()));
+                                  }
+                                  respond(outcomes_json(t, outcomes));
+                              });
+                      };
+                      ClearChargingProfileReq call;
+                      call.id = profile_id;
+                      for (std::size_t i = 0; i < target.chargers.size(); ++i) {
+                          batch->outcomes[i].charger = target.chargers[i];
+                          auto peer = cs.peer(target.chargers[i]);
+                          if (!peer) {
+                              if (!relay_to_owner(cs, caller, target.chargers[i], "ClearChargingProfile",
+                                                  ocpp::v16::to_json_string(call),
+                                                  [batch, i](std::string status, std::string error) {
+                                                      batch->done(i, std::move(status), std::move(error));
+                                                  })) {
+                                  batch->done(i, "not connected", "the charger is not connected");
+                              }
+                              continue;
+                          }
+                          peer->call(call, [batch, i](ocpp::CallOutcome<ClearChargingProfileConf> out) {
+                              if (out.status == ocpp::CallStatus::Ok && out.conf) {
+                                  return batch->done(i, to_string(out.conf->status), "");
+                              }
+                              batch->done(i, "failed", outcome_error(out.status, out.error_description));
+                          });
+                      }
+                  });
 }
 
 } // namespace cs::api

@@ -114,9 +114,10 @@ Result<std::vector<int>> security_profiles(Connection& db, const std::vector<std
 Result<std::int64_t> create_security_job(Connection& db, const SecurityJobRow& job,
                                          const std::vector<std::string>& ids) {
     auto id = db.first([](const store::Statement& q) { return q.int64(0); },
-                       "INSERT INTO security_jobs(kind, target_profile, state, created_at, concurrency, max_attempts) "
-                       "VALUES(?1, ?2, 'running', ?3, ?4, ?5) RETURNING id",
-                       job.kind, job.target_profile, job.created_at, job.concurrency, job.max_attempts);
+                       "INSERT INTO security_jobs(kind, target_profile, state, created_at, concurrency, max_attempts, "
+                       "retry_seconds, confirm_seconds) VALUES(?1, ?2, 'running', ?3, ?4, ?5, ?6, ?7) RETURNING id",
+                       job.kind, job.target_profile, job.created_at, job.concurrency, job.max_attempts,
+                       job.retry_seconds, job.confirm_seconds);
     if (!id) {
         return id.error();
     }

@@ -37,7 +37,8 @@ struct SecurityJobRow {
     std::string state;      // running | done | interrupted
     std::string created_at, finished_at;
     int concurrency = 0, max_attempts = 0;
-    std::vector<JobChargerRow> chargers; // filled by find_security_job only
+    int retry_seconds = 30, confirm_seconds = 120; // kept for the nodes of a cluster that take the job up
+    std::vector<JobChargerRow> chargers;           // filled by find_security_job only
     // Chargers per outcome (list_security_jobs): pending, sent, confirmed, rejected, offline, failed.
     std::vector<std::pair<std::string, int>> counts;
 };
