@@ -7,6 +7,8 @@
 #include <random>
 #include <thread>
 
+#include "centralsystem/db/security/job_claims.hpp"
+
 namespace cs::cluster {
 
 bool lease_healthy(std::optional<std::int64_t> last_renewed_ms, bool last_failed, std::int64_t now_ms,
@@ -36,6 +38,8 @@ ocpp::Result<std::optional<db::LeaseHolder>> claim_once(const ClusterConfig& con
                 // Ours now: what a crashed predecessor under this id left stays reserved under a name of its own.
                 if (auto retired = db::retire_limits(db, config.node_id, config.instance); !retired) {
                     claimed = retired.error();
+                } else if (auto released = db::release_job_rows_of(db, config.node_id); !released) {
+                    claimed = released.error(); // its security-job rows go back to the chargers' nodes
                 }
             }
             const bool ok = claimed.ok();

@@ -125,6 +125,8 @@ private:
     // Runs fn(job, i) later when the entry is still at this step; nothing when it moved on or the job went.
     std::function<void(std::function<void(Job&, std::size_t)>)> later(Job& job, std::size_t i);
     Job* find(std::int64_t job);
+    // In a cluster: the store refused an entry's step because another node works its row now; it stops here.
+    void lost_row(std::int64_t job, const std::string& id, std::uint64_t token);
     Entry* awaiting(const std::string& charger, Await what, Job** job, std::size_t* i);
 
     // In a cluster (jobs_cluster.cpp): a look at the store, what to take, the entries taken up.

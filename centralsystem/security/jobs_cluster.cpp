@@ -231,12 +231,31 @@ void SecurityJobs::record_shared(const Job& job, const Entry& e, const std::stri
     }
     deps_.db.run<bool>([job = job.id, node = node_, to, at = now_text(deps_.loop.clock())](
                            store::Connection& db) { return db::record_job_step(db, job, node, to, at); },
-                       [this, id = e.id](ocpp::Result<bool> r) {
+                       [this, job = job.id, id = e.id, token = e.token](ocpp::Result<bool> r) {
                            if (!r) {
                                deps_.log.error("store", "recording a job outcome of " + ocpp::log_quote(id) +
                                                             " failed: " + r.error().message);
+                           } else if (!*r) {
+                               lost_row(job, id, token);
                            }
                        });
+}
+
+void SecurityJobs::lost_row(std::int64_t job_id, const std::string& id, std::uint64_t token) {
+    // The row is no longer this node's (its lease lapsed and another node took the charger's row meanwhile): what
+    // this node does for it from now on would be recorded nowhere and repeated by the other, so it stops here.
+    Job* job = find(job_id);
+    if (job == nullptr) {
+        return;
+    }
+    const auto at = job->index.find(id);
+    if (at == job->index.end() || job->entries[at->second].done || job->entries[at->second].token != token) {
+        return;
+    }
+    deps_.log.warn("security", "job " + std::to_string(job_id) + ": " + ocpp::log_quote(id) +
+                                   " is worked by another node now; this node stops working it");
+    forget(*job, at->second);
+    pump(*job);
 }
 
 void SecurityJobs::forget(Job& job, std::size_t i) {

@@ -123,6 +123,15 @@ TEST_F(ProxyProtocol, AVersion2HeaderFromATrustedProxyNamesTheClient) {
     EXPECT_TRUE(log_says("PROXY header from 127.0.0.9:")) << "the debug line names the proxy: " << logs.all();
 }
 
+TEST_F(ProxyProtocol, NoForwardedHeaderIsBelievedBehindAHeaderEvenFromAClientInATrustedRange) {
+    start();
+    // The header names a client whose address lies in --trusted-proxy (a broad range can hold chargers too): what it
+    // writes after the header is still its own word.
+    const auto e = exchange(kProxy, std::string("PROXY TCP4 ") + kProxy + " 10.0.0.5 5000 8180\r\n" +
+                                        "GET /who HTTP/1.1\r\nHost: x\r\nX-Forwarded-For: 198.51.100.1\r\n\r\n");
+    EXPECT_NE(e.answer.find(std::string(kProxy) + ":5000 -"), std::string::npos) << e.answer << logs.all();
+}
+
 TEST_F(ProxyProtocol, Version1ByteByByteAndLargeTlvsWork) {
     start();
     const int fd = connect_raw(port(), "127.0.0.1", kProxy);

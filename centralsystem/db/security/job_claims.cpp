@@ -165,4 +165,10 @@ Result<std::vector<std::string>> chargers_in_running_jobs(Connection& db, const 
     return busy;
 }
 
+Result<void> release_job_rows_of(Connection& db, const std::string& node) {
+    return db.run("UPDATE security_job_chargers SET node = '' WHERE node = ?1 AND outcome IN ('pending', 'sent', "
+                  "'offline')",
+                  node);
+}
+
 } // namespace cs::db

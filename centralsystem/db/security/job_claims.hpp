@@ -58,5 +58,8 @@ Result<void> finish_done_jobs(Connection& db, const std::string& now);
 // How many jobs run; which of `ids` take part in a running job and have not ended there.
 Result<int> running_security_jobs(Connection& db);
 Result<std::vector<std::string>> chargers_in_running_jobs(Connection& db, const std::vector<std::string>& ids);
+// A process that takes a node's id has none of its predecessor's work in memory: the rows that predecessor was
+// working (pending, sent, offline) go back to whichever node holds each charger, at the step and time they reached.
+Result<void> release_job_rows_of(Connection& db, const std::string& node);
 
 } // namespace cs::db

@@ -110,12 +110,10 @@ private:
             }
         });
     }
-    // Whether a connection's X-Forwarded-For (and -Proto) is judged at all: not behind a PROXY header that named no
-    // client (a health check, UNKNOWN): the headers there are nobody's we know. Otherwise they are judged as those
-    // of peer_address: the TCP peer, or the client the header named.
-    static bool headers_judged(const ConnState& st) {
-        return st.proxy_address.empty() || !st.info || st.proxy_address != st.info->peer_address;
-    }
+    // Whether a connection's X-Forwarded-For (and -Proto) is judged at all: never behind a PROXY header. The header
+    // named the client (or, for a health check or UNKNOWN, nobody); what the client wrote after it is its own words,
+    // even when its address lies in a trusted range (a broad range can hold chargers too).
+    static bool headers_judged(const ConnState& st) { return st.proxy_address.empty(); }
     // The open-handshake timeout left of what the preface used (all of it without one), at least 1 ms.
     long handshake_ms_left(const ConnState& st) const {
         const auto used = st.info ? SteadyClock::now() - st.info->tcp_accepted : SteadyClock::duration{0};
