@@ -186,11 +186,7 @@ void SecurityJobs::progress(Job& job, std::size_t i, const std::string& outcome,
     record(job, job.entries[i], outcome, reason);
 }
 
-void SecurityJobs::settle(Job& job, std::size_t i, const std::string& outcome, const std::string& reason) {
-    Entry& e = job.entries[i];
-    if (e.done) {
-        return;
-    }
+void SecurityJobs::stop_entry(Job& job, Entry& e) {
     e.done = true;
     e.await = Await::Nothing;
     e.token = ++tokens_;
@@ -201,6 +197,14 @@ void SecurityJobs::settle(Job& job, std::size_t i, const std::string& outcome, c
         e.active = false;
         --job.in_flight;
     }
+}
+
+void SecurityJobs::settle(Job& job, std::size_t i, const std::string& outcome, const std::string& reason) {
+    Entry& e = job.entries[i];
+    if (e.done) {
+        return;
+    }
+    stop_entry(job, e);
     record(job, e, outcome, reason);
     owner_.erase(e.id);
     if (--job.left > 0) {

@@ -127,6 +127,8 @@ private:
     Job* find(std::int64_t job);
     // In a cluster: the store refused an entry's step because another node works its row now; it stops here.
     void lost_row(std::int64_t job, const std::string& id, std::uint64_t token);
+    // Ends an entry's work here: done, its timer stopped, its slot in the job's concurrency given back.
+    void stop_entry(Job& job, Entry& e);
     Entry* awaiting(const std::string& charger, Await what, Job** job, std::size_t* i);
 
     // In a cluster (jobs_cluster.cpp): a look at the store, what to take, the entries taken up.

@@ -260,16 +260,7 @@ void SecurityJobs::lost_row(std::int64_t job_id, const std::string& id, std::uin
 
 void SecurityJobs::forget(Job& job, std::size_t i) {
     Entry& e = job.entries[i];
-    e.done = true;
-    e.await = Await::Nothing;
-    e.token = ++tokens_;
-    if (e.timer) {
-        e.timer->cancel();
-    }
-    if (e.active) {
-        e.active = false;
-        --job.in_flight;
-    }
+    stop_entry(job, e);
     owner_.erase(e.id);
     if (--job.left == 0) {
         forget_job_later(job.id);
