@@ -34,11 +34,13 @@ void LoadManager::set_cluster(std::size_t live_nodes, std::map<std::int64_t, dou
                                           : std::string("keeping ") + amps + " A of " + std::to_string(gone_a.size()) +
                                                 " sites reserved for the chargers of nodes that are gone");
     }
+    // The others' recorded parts alone change no share, only how far a waiting raise may go now.
+    const bool shares_change = live_nodes_ != live_nodes || gone_a_ != gone_a;
     live_nodes_ = live_nodes;
     gone_a_ = std::move(gone_a);
     others_a_ = std::move(others_a);
     for (auto& [id, site] : sites_) {
-        rebalance(id, true);
+        rebalance(id, shares_change);
     }
 }
 
