@@ -47,10 +47,11 @@ void CentralSystem::enable_cluster(cluster::ClusterConfig config) {
     reservations_.keep_sweeping();        // other nodes make reservations: their expiry is swept here too
     cluster_ = std::make_unique<cluster::Membership>(std::move(config), loop_, db_, links_, log_);
     // Until load management is coordinated across nodes, each node shares its part of a site's limit, keeps the
-    // parts of nodes that are gone reserved while their chargers may draw under their limits, and records its own.
+    // parts of nodes that are gone reserved while their chargers may draw under their limits, records its own, and
+    // raises only within what the others' recorded parts leave.
     load_->set_cluster(0);
-    cluster_->on_view(
-        [this](std::size_t live, const cluster::Membership::GoneParts& gone) { load_->set_cluster(live, gone); });
+    cluster_->on_view([this](std::size_t live, const cluster::Membership::GoneParts& gone,
+                             const cluster::Membership::Parts& others) { load_->set_cluster(live, gone, others); });
     load_->set_part_recorder([this, node](std::int64_t site, double part_a, std::function<void(bool)> done) {
         db_.run<bool>(
             [node, site, part_a](store::Connection& db) -> ocpp::Result<bool> {

@@ -229,6 +229,11 @@ void Membership::tick() {
                 return gone.error();
             }
             snap.gone = std::move(*gone);
+            auto parts = db::live_parts(db, now);
+            if (!parts) {
+                return parts.error();
+            }
+            snap.live_parts = std::move(*parts);
             return snap;
         },
         [this, alive = alive_, now](ocpp::Result<Snapshot> owners) {
@@ -261,11 +266,18 @@ void Membership::apply(Snapshot snapshot) {
     for (const auto& g : snapshot.gone) {
         gone[g.site_id] += g.part_a;
     }
-    if (live != live_nodes_ || gone != gone_) {
+    Parts others;
+    for (const auto& p : snapshot.live_parts) {
+        if (p.node != config_.node_id) {
+            others[p.site_id] += p.part_a;
+        }
+    }
+    if (live != live_nodes_ || gone != gone_ || others != others_) {
         live_nodes_ = live;
         gone_ = std::move(gone);
+        others_ = std::move(others);
         if (view_changed_) {
-            view_changed_(live_nodes_, gone_);
+            view_changed_(live_nodes_, gone_, others_);
         }
     }
     remote_.clear();

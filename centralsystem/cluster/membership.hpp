@@ -78,11 +78,14 @@ public:
     bool healthy() const { return lease_healthy(last_renewed_ms_, last_failed_, now_ms(), config_.lease); }
     // How many nodes were live at the last renewal, this one included (0 before the first).
     std::size_t live_nodes() const { return live_nodes_; }
-    // What load management needs of the cluster: how many nodes are live, and per site the parts of nodes that are
-    // gone while a charger they held may still draw under their limits (db::gone_parts, summed per site).
+    // What load management needs of the cluster: how many nodes are live, per site the parts of nodes that are
+    // gone while a charger they held may still draw under their limits (db::gone_parts, summed per site), and per
+    // site the parts the other live nodes recorded (db::live_parts without this node's, summed per site).
     using GoneParts = std::map<std::int64_t, double>;
-    // Runs on the loop whenever either changes (both from one renewal, together).
-    void on_view(std::function<void(std::size_t, const GoneParts&)> changed) { view_changed_ = std::move(changed); }
+    using Parts = std::map<std::int64_t, double>;
+    // Runs on the loop whenever any of them changes (all from one renewal, together).
+    using ViewChanged = std::function<void(std::size_t live, const GoneParts& gone, const Parts& others)>;
+    void on_view(ViewChanged changed) { view_changed_ = std::move(changed); }
     // Unix milliseconds now (the wall clock the leases are measured in).
     std::int64_t now_ms() const;
 
@@ -92,6 +95,7 @@ private:
         std::vector<db::NodeRow> nodes;
         std::vector<db::Owner> owners;
         std::vector<db::GonePart> gone;
+        std::vector<db::SitePart> live_parts;
     };
     void apply(Snapshot snapshot);
 
@@ -108,7 +112,8 @@ private:
     std::optional<std::int64_t> last_renewed_ms_; // when the last successful renewal started
     bool last_failed_ = false;
     GoneParts gone_;
-    std::function<void(std::size_t, const GoneParts&)> view_changed_;
+    Parts others_; // the other live nodes' recorded parts, per site
+    ViewChanged view_changed_;
     std::unordered_map<std::string, db::Owner> remote_;    // chargers other live nodes hold
     std::unordered_map<std::string, std::int64_t> epochs_; // this node's connections and the epoch each took
     std::unordered_set<std::string> moved_;                // connections closed here because the charger moved

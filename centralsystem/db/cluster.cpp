@@ -20,6 +20,14 @@ Owner read_owner(const store::Statement& q) {
     return o;
 }
 
+SitePart read_part(const store::Statement& q) {
+    SitePart p;
+    p.site_id = q.int64(0);
+    p.node = q.text(1);
+    p.part_a = q.real(2);
+    return p;
+}
+
 } // namespace
 
 Result<void> migrate_cluster(Connection& db) {
@@ -176,21 +184,21 @@ Result<void> mark_limited(Connection& db, const std::string& id, const std::stri
 Result<std::vector<GonePart>> gone_parts(Connection& db, std::int64_t now_ms) {
     // A node is gone when no live lease names it; a charger it steered is still under its limits while its ownership
     // row says so (no live node has had its own limits accepted by the charger yet) and a transaction of it is open.
-    return db.all(
-        [](const store::Statement& q) {
-            GonePart g;
-            g.site_id = q.int64(0);
-            g.node = q.text(1);
-            g.part_a = q.real(2);
-            return g;
-        },
-        "SELECT p.site_id, p.node_id, p.part_a FROM cluster_site_parts p "
-        "WHERE NOT EXISTS (SELECT 1 FROM cluster_nodes n WHERE n.node_id = p.node_id AND n.lease_until > ?1) "
-        "AND EXISTS (SELECT 1 FROM cluster_owners o JOIN site_chargers c ON c.chargebox_id = o.chargebox_id "
-        "JOIN transactions t ON t.chargebox_id = o.chargebox_id AND t.stop_ts IS NULL "
-        "WHERE o.limited_by = p.node_id AND c.site_id = p.site_id) "
-        "ORDER BY p.site_id, p.node_id",
-        now_ms);
+    return db.all(read_part,
+                  "SELECT p.site_id, p.node_id, p.part_a FROM cluster_site_parts p "
+                  "WHERE NOT EXISTS (SELECT 1 FROM cluster_nodes n WHERE n.node_id = p.node_id AND n.lease_until > ?1) "
+                  "AND EXISTS (SELECT 1 FROM cluster_owners o JOIN site_chargers c ON c.chargebox_id = o.chargebox_id "
+                  "JOIN transactions t ON t.chargebox_id = o.chargebox_id AND t.stop_ts IS NULL "
+                  "WHERE o.limited_by = p.node_id AND c.site_id = p.site_id) "
+                  "ORDER BY p.site_id, p.node_id",
+                  now_ms);
+}
+
+Result<std::vector<SitePart>> live_parts(Connection& db, std::int64_t now_ms) {
+    return db.all(read_part,
+                  "SELECT p.site_id, p.node_id, p.part_a FROM cluster_site_parts p JOIN cluster_nodes n "
+                  "ON n.node_id = p.node_id AND n.lease_until > ?1 ORDER BY p.site_id, p.node_id",
+                  now_ms);
 }
 
 Result<std::vector<NodeRow>> list_nodes(Connection& db) {

@@ -70,15 +70,20 @@ Result<void> retire_limits(Connection& db, const std::string& node, const std::s
 // The node that holds the charger had its own limits accepted for every running session of the charger taken over
 // (or found none): the charger is no longer under the limits of the node that held it before.
 Result<void> mark_limited(Connection& db, const std::string& id, const std::string& node);
-// A part of a node that is no longer live while a charger of the site it steered may still draw under its limits:
-// the charger's ownership row still names the node as the one it is limited by (no live node took its sessions
-// over yet) and a transaction of it is open.
-struct GonePart {
+// A node's recorded part of a site.
+struct SitePart {
     std::int64_t site_id = 0;
     std::string node;
     double part_a = 0;
 };
+// A part of a node that is no longer live while a charger of the site it steered may still draw under its limits:
+// the charger's ownership row still names the node as the one it is limited by (no live node took its sessions
+// over yet) and a transaction of it is open.
+using GonePart = SitePart;
 Result<std::vector<GonePart>> gone_parts(Connection& db, std::int64_t now_ms);
+// The parts the live nodes recorded (their leases running past `now_ms`), this node's own included: a node raises
+// only within what the others' parts leave of a site's limit, so one that joins waits for the others to come down.
+Result<std::vector<SitePart>> live_parts(Connection& db, std::int64_t now_ms);
 
 // A node as the cluster sees it.
 struct NodeRow {

@@ -60,8 +60,12 @@ public:
     // In a cluster: how many nodes are live now (0: not known yet), and for each site what the chargers that nodes no
     // longer live steered may still draw (their recorded parts while such a charger is not taken over). Each node
     // then shares only its part of every site's limit (node_budget), so that nodes that each see only their own
-    // sessions never exceed it together, not even while a dead node's chargers keep its last limits.
-    void set_cluster(std::size_t live_nodes, std::map<std::int64_t, double> gone_a = {});
+    // sessions never exceed it together, not even while a dead node's chargers keep its last limits. `others_a`: per
+    // site what the other live nodes recorded (their parts, or more while their lowerings are on their way); a raise
+    // stays within what those and the gone nodes' parts leave of the limit, so a node that joins (or comes back)
+    // raises only as the others come down.
+    void set_cluster(std::size_t live_nodes, std::map<std::int64_t, double> gone_a = {},
+                     std::map<std::int64_t, double> others_a = {});
     // Records in the store the most this node's chargers on a site may draw (at least its part); `done(true)` once
     // stored. A raise above the last recorded part waits for it, so the other nodes never reserve too little for
     // this node's chargers if it dies. Without a recorder a part counts as recorded at once.
@@ -170,8 +174,9 @@ private:
     void mark_if_taken(const Site& site, const std::string& id);
     // This node's part of the site's limit (the whole limit on a single node).
     double part_of(std::int64_t site_id, double site_limit) const;
-    // The most raises may reach: the part, but not above what the store has recorded (the whole limit on one node).
-    double raise_cap(const Site& site, double part) const;
+    // The most raises may reach: the part, but not above what the store has recorded nor above what the other
+    // nodes' recorded parts leave of the site's limit (the whole limit on one node).
+    double raise_cap(const Site& site, double part, double site_limit) const;
     // Records max(part, held) when it differs from what is recorded (in a cluster, one write at a time).
     void record(Site& site, double part, double held);
     void send_failsafe(const std::string& id);
@@ -193,8 +198,9 @@ private:
     std::unordered_map<std::string, std::int64_t> charger_site_;
     std::map<std::pair<std::string, int>, double> connector_max_; // commissioned maximum, A per phase
     std::unordered_map<std::string, ChargerState> chargers_;
-    std::optional<std::size_t> live_nodes_; // set in a cluster: the limit is divided among the live nodes
-    std::map<std::int64_t, double> gone_a_; // per site: reserved for the chargers of nodes that are gone
+    std::optional<std::size_t> live_nodes_;   // set in a cluster: the limit is divided among the live nodes
+    std::map<std::int64_t, double> gone_a_;   // per site: reserved for the chargers of nodes that are gone
+    std::map<std::int64_t, double> others_a_; // per site: recorded by the other live nodes
     PartRecorder record_part_;
     TakeoverMarker mark_taken_;
     std::shared_ptr<bool> alive_ = std::make_shared<bool>(true); // store answers after teardown do nothing

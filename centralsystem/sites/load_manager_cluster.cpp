@@ -14,8 +14,9 @@ namespace {
 constexpr double kRecordStep = 0.05;
 } // namespace
 
-void LoadManager::set_cluster(std::size_t live_nodes, std::map<std::int64_t, double> gone_a) {
-    if (live_nodes_ == live_nodes && gone_a_ == gone_a) {
+void LoadManager::set_cluster(std::size_t live_nodes, std::map<std::int64_t, double> gone_a,
+                              std::map<std::int64_t, double> others_a) {
+    if (live_nodes_ == live_nodes && gone_a_ == gone_a && others_a_ == others_a) {
         return;
     }
     if (live_nodes_ != live_nodes) {
@@ -33,10 +34,13 @@ void LoadManager::set_cluster(std::size_t live_nodes, std::map<std::int64_t, dou
                                           : std::string("keeping ") + amps + " A of " + std::to_string(gone_a.size()) +
                                                 " sites reserved for the chargers of nodes that are gone");
     }
+    // The others' recorded parts alone change no share, only how far a waiting raise may go now.
+    const bool shares_change = live_nodes_ != live_nodes || gone_a_ != gone_a;
     live_nodes_ = live_nodes;
     gone_a_ = std::move(gone_a);
+    others_a_ = std::move(others_a);
     for (auto& [id, site] : sites_) {
-        rebalance(id, true);
+        rebalance(id, shares_change);
     }
 }
 
@@ -48,7 +52,7 @@ double LoadManager::part_of(std::int64_t site_id, double site_limit) const {
     return node_budget(site_limit, *live_nodes_, gone == gone_a_.end() ? 0.0 : gone->second);
 }
 
-double LoadManager::raise_cap(const Site& site, double part) const {
+double LoadManager::raise_cap(const Site& site, double part, double site_limit) const {
     if (!live_nodes_ || !record_part_) {
         return part;
     }
@@ -57,7 +61,14 @@ double LoadManager::raise_cap(const Site& site, double part) const {
     if (site.recording_a) {
         cap = std::min(cap, *site.recording_a);
     }
-    return std::min(part, cap);
+    // The other nodes' chargers may draw what those nodes recorded (live or gone): a node that joins, or hears of
+    // one later than the others, raises only into the room they leave once their lowerings were accepted.
+    const auto sum_of = [&site](const std::map<std::int64_t, double>& parts) {
+        const auto it = parts.find(site.row.id);
+        return it == parts.end() ? 0.0 : it->second;
+    };
+    const double room = std::max(0.0, site_limit - sum_of(gone_a_) - sum_of(others_a_));
+    return std::min({part, cap, room});
 }
 
 void LoadManager::record(Site& site, double part, double held) {

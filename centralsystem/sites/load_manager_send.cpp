@@ -114,9 +114,9 @@ void LoadManager::rebalance(std::int64_t site_id, bool changed) {
     const int minute = minute_of_day();
     const double site_limit = limit_at(site.rules, minute);
     // In a cluster this node shares only its part of the limit (allocation.hpp's node_budget), and raises only as
-    // far as the part recorded in the store (raise_cap).
+    // far as the part recorded in the store and what the other nodes' recorded parts leave (raise_cap).
     const double limit = part_of(site_id, site_limit);
-    const double cap = raise_cap(site, limit);
+    const double cap = raise_cap(site, limit, site_limit);
     // Offline sessions cannot be steered: their limit stays reserved; the others share the rest.
     double reserved = 0;
     std::vector<Demand> demands;
