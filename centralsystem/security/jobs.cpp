@@ -67,11 +67,12 @@ void SecurityJobs::start(std::int64_t id, JobSpec spec, std::vector<std::string>
     job->id = id;
     job->spec = spec;
     job->entries.resize(chargers.size());
-    std::vector<std::size_t> taken; // by a job started meanwhile (the API checked before storing this one)
+    // Taken by a job started meanwhile (the API checked before storing this one): index, that job.
+    std::vector<std::pair<std::size_t, std::int64_t>> taken;
     for (std::size_t i = 0; i < chargers.size(); ++i) {
         job->entries[i].id = std::move(chargers[i]);
-        if (owner_.count(job->entries[i].id)) {
-            taken.push_back(i);
+        if (auto held = owner_.find(job->entries[i].id); held != owner_.end()) {
+            taken.emplace_back(i, held->second.first);
             continue;
         }
         job->queue.push_back(i);
@@ -79,9 +80,10 @@ void SecurityJobs::start(std::int64_t id, JobSpec spec, std::vector<std::string>
     }
     job->left = chargers.size() - taken.size();
     Job& j = *job;
-    for (std::size_t i : taken) {
+    for (const auto& [i, other] : taken) {
         j.entries[i].done = true;
-        record(j, j.entries[i], "failed", "takes part in another running security job");
+        record(j, j.entries[i], "failed",
+               "takes part in another running security job (job " + std::to_string(other) + ")");
     }
     jobs_[id] = std::move(job);
     deps_.log.info("jobs", std::string("security job ") + std::to_string(id) + " (" + to_string(spec.kind) +

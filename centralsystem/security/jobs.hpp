@@ -77,8 +77,11 @@ public:
     // Looks for work in the store every `every` (call on the loop, once).
     void start_cluster(std::chrono::milliseconds every = std::chrono::milliseconds(1000));
     void stop_cluster();
-    // True when the charger takes part in a running job (a second job for it is refused).
-    bool busy(const std::string& charger) const { return owner_.count(charger) > 0; }
+    // The running job the charger takes part in here (a second job for it is refused); 0 when none.
+    std::int64_t job_of(const std::string& charger) const {
+        auto it = owner_.find(charger);
+        return it == owner_.end() ? 0 : it->second.first;
+    }
     std::size_t running() const { return jobs_.size(); }
 
     // From the gate: the charger came with a new password of its rotation; it proved a higher profile.
@@ -135,6 +138,8 @@ private:
     void cluster_tick();
     void cluster_plan(db::OpenWork work);
     void take_up(const db::JobWork& row);
+    // Fails a row taken up for a charger worked here for another job (`other`), naming that job.
+    void refuse_row(const db::JobWork& row, std::int64_t other);
     // Records an entry's step against this node's name; `release`: lets its row go (an offline charger).
     void record_shared(const Job& job, const Entry& e, const std::string& outcome, const std::string& reason,
                        bool release);

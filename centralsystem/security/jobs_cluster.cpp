@@ -159,8 +159,11 @@ void SecurityJobs::cluster_plan(db::OpenWork work) {
 }
 
 void SecurityJobs::take_up(const db::JobWork& row) {
-    if (owner_.count(row.chargebox_id)) {
-        return; // taken up here already (a second look answered meanwhile)
+    if (auto held = owner_.find(row.chargebox_id); held != owner_.end()) {
+        if (held->second.first != row.job) {
+            refuse_row(row, held->second.first);
+        }
+        return; // else taken up here already (a second look answered meanwhile)
     }
     Job* job = find(row.job);
     if (job == nullptr) {
@@ -211,6 +214,26 @@ void SecurityJobs::take_up(const db::JobWork& row) {
                          std::to_string(row.target_profile));
     }
     await(*job, i, Await::Password, "taken up" + from + "; waiting for the charger to come back with its new password");
+}
+
+void SecurityJobs::refuse_row(const db::JobWork& row, std::int64_t other) {
+    // The charger is worked here for another running job: this row ends (claimed by this node, it would count against
+    // its job's concurrency with nothing working it, and be worked again once the other job let the charger go).
+    db::JobWork to;
+    to.chargebox_id = row.chargebox_id;
+    to.outcome = "failed";
+    to.reason = "takes part in another running security job (job " + std::to_string(other) + ")";
+    to.attempts = row.attempts;
+    deps_.log.warn("jobs", "security job " + std::to_string(row.job) + ": " + ocpp::log_quote(row.chargebox_id) + " " +
+                               to.reason + "; failed");
+    deps_.db.run<bool>([job = row.job, node = node_, to, at = now_text(deps_.loop.clock())](
+                           store::Connection& db) { return db::record_job_step(db, job, node, to, at); },
+                       [this, id = row.chargebox_id](ocpp::Result<bool> r) {
+                           if (!r) {
+                               deps_.log.error("store", "recording a job outcome of " + ocpp::log_quote(id) +
+                                                            " failed: " + r.error().message);
+                           }
+                       });
 }
 
 void SecurityJobs::record_shared(const Job& job, const Entry& e, const std::string& outcome, const std::string& reason,

@@ -149,28 +149,29 @@ ocpp::Result<Resolved> resolve(store::Connection& db, const JobRequest& req) {
     return Resolved{std::move(ids)};
 }
 
-// In a cluster the running jobs are in the store, whichever node started them: at most kMaxRunningJobs, and a
-// charger in one of them takes no second one.
-ocpp::Result<Resolved> busy_in_cluster(store::Connection& db, const JobRequest& req, std::vector<std::string> ids) {
-    auto running = db::running_security_jobs(db);
-    if (!running) {
-        return running.error();
+// The refusal of a job over `ids` that the store did not take: the cap on running jobs, or a charger in another job.
+Problem refused(const JobRequest& req, const std::vector<std::string>& ids, const db::JobRefused& why) {
+    if (why.chargebox_id.empty()) {
+        return Problem{409, "kind",
+                       "at most " + std::to_string(kMaxRunningJobs) +
+                           " security jobs run at once; wait for one to finish"};
     }
-    if (*running >= static_cast<int>(kMaxRunningJobs)) {
-        return Resolved{Problem{409, "kind",
-                                "at most " + std::to_string(kMaxRunningJobs) +
-                                    " security jobs run at once; wait for one to finish"}};
-    }
-    auto busy = db::chargers_in_running_jobs(db, ids);
-    if (!busy) {
-        return busy.error();
-    }
-    if (!busy->empty()) {
-        const auto at = std::find(ids.begin(), ids.end(), busy->front()) - ids.begin();
-        return Resolved{Problem{409, req.provider ? std::string("provider") : "chargers/" + std::to_string(at),
-                                "\"" + busy->front() + "\" takes part in a running security job already"}};
-    }
-    return Resolved{std::move(ids)};
+    const auto at = std::find(ids.begin(), ids.end(), why.chargebox_id) - ids.begin();
+    return Problem{409, req.provider ? std::string("provider") : "chargers/" + std::to_string(at),
+                   "\"" + why.chargebox_id + "\" takes part in running security job " + std::to_string(why.job) +
+                       " already"};
+}
+
+db::SecurityJobRow job_row(CentralSystem& cs, const JobRequest& req) {
+    db::SecurityJobRow row;
+    row.kind = to_string(req.spec.kind);
+    row.target_profile = req.spec.target_profile;
+    row.created_at = cs.now_text();
+    row.concurrency = req.spec.concurrency;
+    row.max_attempts = req.spec.max_attempts;
+    row.retry_seconds = static_cast<int>(req.spec.retry_after.count());
+    row.confirm_seconds = static_cast<int>(req.spec.confirm_timeout.count());
+    return row;
 }
 
 // A job's members (the caller opens and closes its object).
@@ -238,6 +239,44 @@ void answer_job(CentralSystem& cs, std::int64_t id, int status, Respond respond)
         });
 }
 
+// In a cluster the running jobs are in the store, whichever node started them: the chargers are resolved, checked
+// against the running jobs and the cap (kMaxRunningJobs), and the job stored, in one store job that no other node's
+// creation overlaps (db::create_job_alone).
+using Created = std::variant<std::pair<std::int64_t, std::vector<std::string>>, Problem>;
+
+void create_in_cluster(CentralSystem& cs, std::shared_ptr<JobRequest> request, Respond respond) {
+    cs.store<Created>(
+        [request, row = job_row(cs, *request)](store::Connection& db) -> ocpp::Result<Created> {
+            auto resolved = resolve(db, *request);
+            if (!resolved) {
+                return resolved.error();
+            }
+            if (auto* p = std::get_if<Problem>(&*resolved)) {
+                return Created{std::move(*p)};
+            }
+            auto ids = std::get<std::vector<std::string>>(std::move(*resolved));
+            auto made = db::create_job_alone(db, row, ids, static_cast<int>(kMaxRunningJobs));
+            if (!made) {
+                return made.error();
+            }
+            if (auto* no = std::get_if<db::JobRefused>(&*made)) {
+                return Created{refused(*request, ids, *no)};
+            }
+            return Created{std::make_pair(std::get<std::int64_t>(*made), std::move(ids))};
+        },
+        [&cs, request, respond](ocpp::Result<Created> r) {
+            if (!r) {
+                return respond(store_failed(cs, r.error()));
+            }
+            if (auto* p = std::get_if<Problem>(&*r)) {
+                return respond(p->response());
+            }
+            auto [id, ids] = std::get<0>(std::move(*r));
+            cs.security_jobs().start(id, request->spec, std::move(ids));
+            answer_job(cs, id, 201, respond);
+        });
+}
+
 } // namespace
 
 void create_security_job(CentralSystem& cs, const HttpRequest& req, Respond respond) {
@@ -257,50 +296,40 @@ void create_security_job(CentralSystem& cs, const HttpRequest& req, Respond resp
                                   "with --tls-root-ca (the CA that signed its TLS certificate)",
                                   "targetProfile"));
     }
-    if (!cs.security_jobs().clustered() && cs.security_jobs().running() >= kMaxRunningJobs) {
+    if (cs.security_jobs().clustered()) {
+        return create_in_cluster(cs, request, std::move(respond));
+    }
+    if (cs.security_jobs().running() >= kMaxRunningJobs) {
         return respond(json_error(
             409, "at most " + std::to_string(kMaxRunningJobs) + " security jobs run at once; wait for one to finish",
             "kind"));
     }
-    cs.store<Resolved>(
-        [request, shared = cs.security_jobs().clustered()](store::Connection& db) -> ocpp::Result<Resolved> {
-            auto resolved = resolve(db, *request);
-            if (!resolved || !shared || std::holds_alternative<Problem>(*resolved)) {
-                return resolved;
-            }
-            return busy_in_cluster(db, *request, std::get<std::vector<std::string>>(std::move(*resolved)));
-        },
-        [&cs, request, respond](ocpp::Result<Resolved> r) {
-            if (!r) {
-                return respond(store_failed(cs, r.error()));
-            }
-            if (auto* p = std::get_if<Problem>(&*r)) {
-                return respond(p->response());
-            }
-            auto ids = std::get<std::vector<std::string>>(std::move(*r));
-            for (std::size_t i = 0; i < ids.size(); ++i) {
-                if (cs.security_jobs().busy(ids[i])) {
-                    return respond(json_error(409, "\"" + ids[i] + "\" takes part in a running security job already",
-                                              request->provider ? "provider" : "chargers/" + std::to_string(i)));
-                }
-            }
-            db::SecurityJobRow row;
-            row.kind = to_string(request->spec.kind);
-            row.target_profile = request->spec.target_profile;
-            row.created_at = cs.now_text();
-            row.concurrency = request->spec.concurrency;
-            row.max_attempts = request->spec.max_attempts;
-            row.retry_seconds = static_cast<int>(request->spec.retry_after.count());
-            row.confirm_seconds = static_cast<int>(request->spec.confirm_timeout.count());
-            cs.store<std::int64_t>([row, ids](store::Connection& db) { return db::create_security_job(db, row, ids); },
-                                   [&cs, request, ids, respond](ocpp::Result<std::int64_t> id) mutable {
-                                       if (!id) {
-                                           return respond(store_failed(cs, id.error()));
-                                       }
-                                       cs.security_jobs().start(*id, request->spec, std::move(ids));
-                                       answer_job(cs, *id, 201, respond);
-                                   });
-        });
+    cs.store<Resolved>([request](store::Connection& db) { return resolve(db, *request); },
+                       [&cs, request, respond](ocpp::Result<Resolved> r) {
+                           if (!r) {
+                               return respond(store_failed(cs, r.error()));
+                           }
+                           if (auto* p = std::get_if<Problem>(&*r)) {
+                               return respond(p->response());
+                           }
+                           auto ids = std::get<std::vector<std::string>>(std::move(*r));
+                           for (std::size_t i = 0; i < ids.size(); ++i) {
+                               if (const auto job = cs.security_jobs().job_of(ids[i]); job != 0) {
+                                   return respond(refused(*request, ids, db::JobRefused{ids[i], job, 0}).response());
+                               }
+                           }
+                           cs.store<std::int64_t>(
+                               [row = job_row(cs, *request), ids](store::Connection& db) {
+                                   return db::create_security_job(db, row, ids);
+                               },
+                               [&cs, request, ids, respond](ocpp::Result<std::int64_t> id) mutable {
+                                   if (!id) {
+                                       return respond(store_failed(cs, id.error()));
+                                   }
+                                   cs.security_jobs().start(*id, request->spec, std::move(ids));
+                                   answer_job(cs, *id, 201, respond);
+                               });
+                       });
 }
 
 void list_security_jobs(CentralSystem& cs, const HttpRequest& req, Respond respond) {

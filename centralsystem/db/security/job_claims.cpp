@@ -138,31 +138,40 @@ Result<void> finish_done_jobs(Connection& db, const std::string& now) {
                   now);
 }
 
-Result<int> running_security_jobs(Connection& db) {
-    auto n = db.first([](const store::Statement& q) { return static_cast<int>(q.int64(0)); },
-                      "SELECT count(*) FROM security_jobs WHERE state = 'running'");
-    if (!n) {
-        return n.error();
+Result<JobCreated> create_job_alone(Connection& db, const SecurityJobRow& job, const std::vector<std::string>& ids,
+                                    int max_running) {
+    if (db.dialect() == store::Dialect::Postgresql) {
+        // Any fixed number other than the migrations' own: one lock for the creation of security jobs.
+        if (auto r = db.exec("SELECT pg_advisory_xact_lock(7081967)"); !r) {
+            return r.error();
+        }
     }
-    return n->value_or(0);
-}
-
-Result<std::vector<std::string>> chargers_in_running_jobs(Connection& db, const std::vector<std::string>& ids) {
-    std::vector<std::string> busy;
+    auto running = db.first([](const store::Statement& q) { return static_cast<int>(q.int64(0)); },
+                            "SELECT count(*) FROM security_jobs WHERE state = 'running'");
+    if (!running) {
+        return running.error();
+    }
+    if (running->value_or(0) >= max_running) {
+        return JobCreated{JobRefused{"", 0, running->value_or(0)}};
+    }
     for (const auto& id : ids) {
-        auto found = db.first([](const store::Statement& q) { return q.int64(0); },
-                              "SELECT 1 FROM security_job_chargers r JOIN security_jobs j ON j.id = r.job_id WHERE "
-                              "r.chargebox_id = ?1 AND j.state = 'running' AND (r.outcome IN ('pending', 'sent') "
-                              "OR (r.outcome = 'offline' AND r.attempts < j.max_attempts))",
-                              id);
-        if (!found) {
-            return found.error();
+        auto in = db.first([](const store::Statement& q) { return q.int64(0); },
+                           "SELECT j.id FROM security_job_chargers r JOIN security_jobs j ON j.id = r.job_id WHERE "
+                           "r.chargebox_id = ?1 AND j.state = 'running' AND (r.outcome IN ('pending', 'sent') OR "
+                           "(r.outcome = 'offline' AND r.attempts < j.max_attempts)) ORDER BY j.id LIMIT 1",
+                           id);
+        if (!in) {
+            return in.error();
         }
-        if (*found) {
-            busy.push_back(id);
+        if (*in) {
+            return JobCreated{JobRefused{id, **in, running->value_or(0)}};
         }
     }
-    return busy;
+    auto made = create_security_job(db, job, ids);
+    if (!made) {
+        return made.error();
+    }
+    return JobCreated{*made};
 }
 
 Result<void> release_job_rows_of(Connection& db, const std::string& node) {

@@ -8,8 +8,10 @@
 // when its outcome is confirmed, rejected or failed, or offline after the job's last attempt.
 #include <cstdint>
 #include <string>
+#include <variant>
 #include <vector>
 
+#include "centralsystem/db/security/security_jobs.hpp"
 #include "store/connection.hpp"
 
 namespace cs::db {
@@ -55,9 +57,20 @@ Result<void> confirm_upgrade_rows(Connection& db, const std::string& chargebox_i
                                   const std::string& reason, const std::string& updated_at);
 // Running jobs whose rows have all ended are done.
 Result<void> finish_done_jobs(Connection& db, const std::string& now);
-// How many jobs run; which of `ids` take part in a running job and have not ended there.
-Result<int> running_security_jobs(Connection& db);
-Result<std::vector<std::string>> chargers_in_running_jobs(Connection& db, const std::vector<std::string>& ids);
+// Why a new job was not stored: `chargebox_id` takes part in running job `job` (whose row for it has not ended), or,
+// with no charger named, `running` jobs run already (the cap).
+struct JobRefused {
+    std::string chargebox_id;
+    std::int64_t job = 0;
+    int running = 0;
+};
+using JobCreated = std::variant<std::int64_t, JobRefused>;
+// Stores a new running job over `ids` (create_security_job) unless at least `max_running` jobs run or one of `ids`
+// takes part in a running job. The check and the insert are one step for every node of a cluster: the transaction
+// first takes a lock all of them take for it (PostgreSQL: an advisory lock held to the end of the transaction; SQLite
+// has one writer at a time already), so two jobs over one charger started at once on two nodes never both pass.
+Result<JobCreated> create_job_alone(Connection& db, const SecurityJobRow& job, const std::vector<std::string>& ids,
+                                    int max_running);
 // A process that takes a node's id has none of its predecessor's work in memory: the rows that predecessor was
 // working (pending, sent, offline) go back to whichever node holds each charger, at the step and time they reached.
 Result<void> release_job_rows_of(Connection& db, const std::string& node);

@@ -1,0 +1,113 @@
+// The creation of a security job on both backends (db::create_job_alone): the check against the running jobs and the
+// insert are one step, so two creations over one charger at once on two connections (two nodes of a cluster) store
+// exactly one job and refuse the other naming the charger and the job; the cap on running jobs holds the same way; a
+// charger whose row ended takes part in a new job.
+#include <atomic>
+#include <chrono>
+#include <thread>
+
+#include "centralsystem/db/security/job_claims.hpp"
+#include "tests/centralsystem/store_fixture.hpp"
+
+namespace cs {
+
+namespace {
+
+class SecurityJobsStoreTest : public StoreTest {
+protected:
+    static db::SecurityJobRow rotation() {
+        db::SecurityJobRow row;
+        row.kind = "passwordRotation";
+        row.created_at = "2026-01-01T00:00:00Z";
+        row.concurrency = 2;
+        row.max_attempts = 3;
+        return row;
+    }
+    // A job over `ids` in its own transaction on `db`; the store's answer.
+    static ocpp::Result<db::JobCreated> create(store::Connection& db, const std::vector<std::string>& ids,
+                                               int cap = 8) {
+        if (auto r = db.begin(); !r) {
+            return r.error();
+        }
+        auto made = db::create_job_alone(db, rotation(), ids, cap);
+        if (!made) {
+            (void)db.rollback();
+            return made;
+        }
+        if (auto r = db.commit(); !r) {
+            return r.error();
+        }
+        return made;
+    }
+};
+
+INSTANTIATE_TEST_SUITE_P(Backends, SecurityJobsStoreTest,
+                         ::testing::Values(store::Dialect::Sqlite, store::Dialect::Postgresql), backend_name);
+
+TEST_P(SecurityJobsStoreTest, TwoJobsOverOneChargerCreatedAtOnceOnTwoConnectionsStoreExactlyOne) {
+    auto first_db = open();
+    auto second_db = open();
+    ASSERT_TRUE(first_db && second_db);
+    // The first creation checks and inserts but has not committed when the second starts: without one lock over both
+    // (PostgreSQL shows the second nothing uncommitted) both would pass the check.
+    std::atomic<bool> first_inside{false};
+    std::optional<ocpp::Result<db::JobCreated>> first;
+    std::thread first_node([&] {
+        if (auto r = first_db->begin(); !r) {
+            first = ocpp::Result<db::JobCreated>(r.error());
+            first_inside = true;
+            return;
+        }
+        first = db::create_job_alone(*first_db, rotation(), {"RACE-1", "RACE-2"}, 8);
+        first_inside = true;
+        std::this_thread::sleep_for(std::chrono::milliseconds(300)); // the window the second creation falls into
+        if (auto r = first_db->commit(); !r) {
+            first = ocpp::Result<db::JobCreated>(r.error());
+        }
+    });
+    for (int i = 0; i < 500 && !first_inside; ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    ASSERT_TRUE(first_inside) << "the first creation did not get through its check in 5 s";
+    auto second = create(*second_db, {"RACE-3", "RACE-2"});
+    first_node.join();
+    ASSERT_TRUE(first && *first) << (first ? first->error().message : "no answer");
+    ASSERT_TRUE(second) << second.error().message;
+    ASSERT_TRUE(std::holds_alternative<std::int64_t>(**first));
+    const std::int64_t stored = std::get<std::int64_t>(**first);
+    ASSERT_TRUE(std::holds_alternative<db::JobRefused>(*second)) << "both jobs were stored over RACE-2";
+    EXPECT_EQ(std::get<db::JobRefused>(*second).chargebox_id, "RACE-2");
+    EXPECT_EQ(std::get<db::JobRefused>(*second).job, stored);
+    // Nothing of the refused job is stored: one job, RACE-3 in none.
+    auto running = db_->first([](const store::Statement& q) { return q.int64(0); },
+                              "SELECT count(*) FROM security_jobs WHERE state = 'running'");
+    ASSERT_TRUE(running && *running);
+    EXPECT_EQ(**running, 1);
+    auto rows = db_->first([](const store::Statement& q) { return q.int64(0); },
+                           "SELECT count(*) FROM security_job_chargers WHERE chargebox_id = 'RACE-3'");
+    ASSERT_TRUE(rows && *rows);
+    EXPECT_EQ(**rows, 0);
+}
+
+TEST_P(SecurityJobsStoreTest, TheCapOnRunningJobsHoldsAndAnEndedRowFreesItsCharger) {
+    auto one = create(*db_, {"CAP-1"}, 2);
+    ASSERT_TRUE(one && std::holds_alternative<std::int64_t>(*one));
+    auto again = create(*db_, {"CAP-1"}, 2);
+    ASSERT_TRUE(again && std::holds_alternative<db::JobRefused>(*again));
+    EXPECT_EQ(std::get<db::JobRefused>(*again).chargebox_id, "CAP-1");
+    EXPECT_EQ(std::get<db::JobRefused>(*again).job, std::get<std::int64_t>(*one));
+    auto two = create(*db_, {"CAP-2"}, 2);
+    ASSERT_TRUE(two && std::holds_alternative<std::int64_t>(*two));
+    auto three = create(*db_, {"CAP-3"}, 2);
+    ASSERT_TRUE(three && std::holds_alternative<db::JobRefused>(*three));
+    EXPECT_EQ(std::get<db::JobRefused>(*three).chargebox_id, "") << "refused for the cap, not for a charger";
+    EXPECT_EQ(std::get<db::JobRefused>(*three).running, 2);
+    // CAP-1's row ends (confirmed) while its job still runs: CAP-1 takes part in a new job (under a higher cap).
+    ASSERT_TRUE(db_->run("UPDATE security_job_chargers SET outcome = 'confirmed' WHERE chargebox_id = 'CAP-1'"));
+    auto freed = create(*db_, {"CAP-1"}, 8);
+    ASSERT_TRUE(freed && std::holds_alternative<std::int64_t>(*freed));
+}
+
+} // namespace
+
+} // namespace cs
