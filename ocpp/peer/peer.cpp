@@ -1,5 +1,6 @@
 #include "ocpp/peer/peer.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 
@@ -187,8 +188,8 @@ void Peer::process(Incoming in) {
         reply.error(rpc::ErrorCode::NotImplemented, "\"" + action + "\" is not an OCPP 1.6 action");
         return;
     }
-    auto handler = handlers_.find(action);
-    if (handler == handlers_.end()) {
+    const auto key = std::find(handler_keys_.begin(), handler_keys_.end(), schema);
+    if (key == handler_keys_.end()) {
         reply.error(rpc::ErrorCode::NotSupported, action + " is not supported here");
         return;
     }
@@ -202,7 +203,21 @@ void Peer::process(Incoming in) {
             return;
         }
     }
-    handler->second(*in.frame.payload, std::move(reply));
+    handler_fns_[static_cast<std::size_t>(key - handler_keys_.begin())](*in.frame.payload, std::move(reply));
+}
+
+void Peer::on_raw(std::string_view action, RawHandler handler) {
+    const auto* schema = schemas_.find(action, validation::Direction::Request);
+    if (!schema) {
+        return;
+    }
+    const auto key = std::find(handler_keys_.begin(), handler_keys_.end(), schema);
+    if (key != handler_keys_.end()) {
+        handler_fns_[static_cast<std::size_t>(key - handler_keys_.begin())] = std::move(handler);
+        return;
+    }
+    handler_keys_.push_back(schema);
+    handler_fns_.push_back(std::move(handler));
 }
 
 void Peer::send_reply(const std::string& id, const std::string& action, std::string_view frame,

@@ -9,7 +9,6 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "ocpp/log/log.hpp"
@@ -82,7 +81,7 @@ public:
 
     // Registers the handler of one action. Its payload is validated and converted before the handler runs.
     template <class Req, class F> void on(F handler) {
-        on_raw(std::string(Req::action), [h = std::move(handler)](const rapidjson::Value& payload, RawReply reply) {
+        on_raw(Req::action, [h = std::move(handler)](const rapidjson::Value& payload, RawReply reply) {
             Req req;
             v16::Decoder d;
             if (!read_value(payload, req, d)) {
@@ -92,7 +91,9 @@ public:
             h(req, Reply<typename Req::Response>(std::move(reply)));
         });
     }
-    void on_raw(std::string action, RawHandler handler) { handlers_[std::move(action)] = std::move(handler); }
+    // Registers (or replaces) the handler of an action. An action without a request schema is never handled (such
+    // a CALL is answered NotImplemented before any handler is looked up), so its handler is not kept.
+    void on_raw(std::string_view action, RawHandler handler);
 
     // Sends a CALL (queued behind the one in flight); the callback runs exactly once.
     template <class Req>
@@ -186,7 +187,11 @@ private:
     LogLimiter warnings_;
     MessageRate rate_;
     bool policy_closed_ = false;
-    std::unordered_map<std::string, RawHandler> handlers_;
+    // Handlers by action, found by the action's request schema: the registry is the program's, so a schema's address
+    // names its action. A lookup compares a few pointers in one block; a hash map of strings per peer walked a chain
+    // of separately allocated nodes, a cold cache line each when thousands of peers take turns.
+    std::vector<const validation::Schema*> handler_keys_;
+    std::vector<RawHandler> handler_fns_;
     Calls calls_;
     rpc::MessageIdGenerator ids_;
     std::unique_ptr<Timer> deadline_;

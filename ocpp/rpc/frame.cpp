@@ -217,22 +217,26 @@ MessageIdGenerator::MessageIdGenerator() {
 }
 
 std::string MessageIdGenerator::next() {
-    // Built in place and copied once: the id is longer than std::string's inline capacity.
-    static constexpr char kHex[] = "0123456789abcdef";
-    char text[16 + 1 + 20];
-    for (int i = 0; i < 16; ++i) {
-        text[15 - i] = kHex[(prefix_ >> (4 * i)) & 0xf];
+    // Seven base-62 characters of the prefix (about 41 bits: a peer's ids differ from its earlier connections'), a
+    // dash and the counter in decimal: up to 15 characters for a connection's first ten million calls, which
+    // std::string keeps inline (no allocation per call) and which is shorter on the wire both ways.
+    static constexpr char kDigits[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+    char text[kPrefixChars + 1 + 20];
+    std::uint64_t p = prefix_;
+    for (std::size_t i = 0; i < kPrefixChars; ++i) {
+        text[kPrefixChars - 1 - i] = kDigits[p % 62];
+        p /= 62;
     }
-    text[16] = '-';
+    text[kPrefixChars] = '-';
     char digits[20];
     std::size_t n = 0;
     for (std::uint64_t c = ++counter_; c != 0 || n == 0; c /= 10) {
         digits[n++] = static_cast<char>('0' + c % 10);
     }
     for (std::size_t i = 0; i < n; ++i) {
-        text[17 + i] = digits[n - 1 - i];
+        text[kPrefixChars + 1 + i] = digits[n - 1 - i];
     }
-    return std::string(text, 17 + n);
+    return std::string(text, kPrefixChars + 1 + n);
 }
 
 } // namespace ocpp::rpc

@@ -108,7 +108,8 @@ std::string serialize_result(std::string_view id, const rapidjson::Value& payloa
 std::string serialize_error(std::string_view id, ErrorCode code, std::string_view description,
                             const rapidjson::Value* details = nullptr);
 
-// Unique message ids for one connection: a random 64-bit prefix and a counter ("5f1c9a0b3e2d4c17-42").
+// Unique message ids for one connection: a random prefix (seven base-62 characters of a 64-bit draw) and a counter
+// ("b7Qz01K-42").
 class MessageIdGenerator {
 public:
     MessageIdGenerator();
@@ -117,6 +118,7 @@ public:
     std::string next();
 
 private:
+    static constexpr std::size_t kPrefixChars = 7;
     std::uint64_t prefix_;
     std::uint64_t counter_ = 0;
 };

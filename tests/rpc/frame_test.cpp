@@ -294,9 +294,9 @@ TEST(MessageIds, TwoGeneratorsDiffer) {
 
 TEST(MessageIds, FixedPrefixIsDeterministicAndParses) {
     MessageIdGenerator gen(0xabc);
-    EXPECT_EQ(gen.next(), "0000000000000abc-1");
+    EXPECT_EQ(gen.next(), "00000iK-1");
     const std::string id = gen.next();
-    EXPECT_EQ(id, "0000000000000abc-2");
+    EXPECT_EQ(id, "00000iK-2");
     const rapidjson::Value empty(rapidjson::kObjectType);
     EXPECT_EQ(parse_ok(serialize_call(id, "Heartbeat", empty)).id, id);
 }
@@ -306,11 +306,25 @@ TEST(MessageIds, CounterDigitsAndFullPrefix) {
     for (int i = 1; i < 10; ++i) {
         gen.next();
     }
-    EXPECT_EQ(gen.next(), "fedcba9876543210-10");
+    EXPECT_EQ(gen.next(), "unaixMG-10");
     for (int i = 11; i < 1000; ++i) {
         gen.next();
     }
-    EXPECT_EQ(gen.next(), "fedcba9876543210-1000");
+    EXPECT_EQ(gen.next(), "unaixMG-1000");
+}
+
+TEST(MessageIds, KeptInlineForAConnectionsFirstTenMillionCalls) {
+    // std::string's inline capacity is 15 here: an id that fits costs no allocation per call.
+    MessageIdGenerator gen(~0ULL);
+    EXPECT_EQ(gen.next().size(), 9U);
+    EXPECT_LE(std::string().capacity(), 15U);
+    MessageIdGenerator late(0);
+    std::string id;
+    for (int i = 0; i < 9999999; ++i) {
+        id = late.next();
+    }
+    EXPECT_EQ(id, "0000000-9999999");
+    EXPECT_LE(id.size(), std::string().capacity());
 }
 
 TEST(ParseFrameError, BrokenCallStillAnswersToItsIdAndAResultDoesNot) {
