@@ -1,6 +1,8 @@
 // The security jobs and the gate's security state in the store, and migration 7 that holds them.
 #include "centralsystem/db/security/security_jobs.hpp"
 
+#include <algorithm>
+
 #include "centralsystem/db/queries.hpp"
 #include "store/ddl.hpp"
 
@@ -124,11 +126,24 @@ Result<std::int64_t> create_security_job(Connection& db, const SecurityJobRow& j
     if (!*id) {
         return ocpp::make_error("the new job got no id");
     }
-    for (const auto& c : ids) {
-        if (auto r = db.run("INSERT INTO security_job_chargers(job_id, chargebox_id, updated_at) VALUES(?1, ?2, ?3) "
-                            "ON CONFLICT DO NOTHING",
-                            **id, c, job.created_at);
-            !r) {
+    // A few hundred rows per statement (the job and the time bound once), well under SQLite's oldest limit of 999
+    // parameters: a job over thousands of chargers is stored in a handful of statements.
+    constexpr std::size_t kJobRowsPerInsert = 400;
+    for (std::size_t from = 0; from < ids.size(); from += kJobRowsPerInsert) {
+        const std::size_t to = std::min(ids.size(), from + kJobRowsPerInsert);
+        std::string sql = "INSERT INTO security_job_chargers(job_id, chargebox_id, updated_at) VALUES ";
+        for (std::size_t i = from; i < to; ++i) {
+            sql += (i == from ? "(?1, ?" : ", (?1, ?") + std::to_string(i - from + 3) + ", ?2)";
+        }
+        auto q = db.prepare(sql + " ON CONFLICT DO NOTHING");
+        if (!q) {
+            return q.error();
+        }
+        q->bind(1, **id).bind(2, job.created_at);
+        for (std::size_t i = from; i < to; ++i) {
+            q->bind(static_cast<int>(i - from + 3), ids[i]);
+        }
+        if (auto r = q->run(); !r) {
             return r.error();
         }
     }
