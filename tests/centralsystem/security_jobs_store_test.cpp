@@ -1,7 +1,8 @@
 // The creation of a security job on both backends (db::create_job_alone): the check against the running jobs and the
 // insert are one step, so two creations over one charger at once on two connections (two nodes of a cluster) store
 // exactly one job and refuse the other naming the charger and the job; the cap on running jobs holds the same way; a
-// charger whose row ended takes part in a new job.
+// charger whose row ended takes part in a new job. A job over 2,000 chargers is looked up, checked and stored in a few
+// statements (counted through a wrapping connection), still naming the first listed charger a running job holds.
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -186,6 +187,34 @@ TEST_P(SecurityJobsStoreTest, ManyChargersAreCheckedInAFewQueriesAndTheFirstHeld
     EXPECT_LE(again.statements, 20) << "the check and the rows take a few statements, not a few per charger";
     std::fprintf(stderr, "[ %s ] stored over 2,000 chargers: %lld ms, %d statements\n",
                  (GetParam() == store::Dialect::Postgresql ? "PostgreSQL" : "SQLite"), took_made, again.statements);
+}
+
+TEST_P(SecurityJobsStoreTest, ManyChargersAreLookedUpInAFewQueriesInTheOrderGiven) {
+    // 2,000 stored chargers, one at security profile 2; two unknown IDs listed among them.
+    auto ids = many_ids(2000);
+    ASSERT_TRUE(db_->begin());
+    for (const auto& id : ids) {
+        ASSERT_TRUE(db_->run("INSERT INTO chargers(chargebox_id, created_at) VALUES(?1, '2026-01-01T00:00:00Z')", id));
+    }
+    ASSERT_TRUE(db_->run("UPDATE chargers SET security_profile = 2 WHERE chargebox_id = ?1", ids[1500]));
+    ASSERT_TRUE(db_->commit());
+    ids.insert(ids.begin() + 1200, "NOT-STORED-B");
+    ids.insert(ids.begin() + 700, "NOT-STORED-A");
+    CountingConnection counted(*db_);
+    const auto start = std::chrono::steady_clock::now();
+    auto missing = db::unknown_chargers(counted, ids);
+    auto profiles = db::security_profiles(counted, ids);
+    const long long took = ms_since(start);
+    ASSERT_TRUE(missing) << missing.error().message;
+    ASSERT_TRUE(profiles) << profiles.error().message;
+    EXPECT_EQ(*missing, (std::vector<std::string>{"NOT-STORED-A", "NOT-STORED-B"}));
+    ASSERT_EQ(profiles->size(), ids.size());
+    for (std::size_t i = 0; i < ids.size(); ++i) {
+        EXPECT_EQ((*profiles)[i], ids[i] == "MANY-01500" ? 2 : 0) << ids[i];
+    }
+    EXPECT_LE(counted.statements, 12) << "a few queries for 2,002 chargers, not one per charger";
+    std::fprintf(stderr, "[ %s ] 2,002 chargers looked up twice: %lld ms, %d statements\n",
+                 GetParam() == store::Dialect::Postgresql ? "PostgreSQL" : "SQLite", took, counted.statements);
 }
 
 } // namespace
