@@ -218,4 +218,42 @@ bool relay_to_owner(CentralSystem& cs, const std::vector<std::pair<std::string, 
     return true;
 }
 
+RelayPacer::RelayPacer(CentralSystem& cs, std::vector<std::pair<std::string, std::string>> credentials)
+    : cs_(cs)
+    , credentials_(std::move(credentials)) {}
+
+bool RelayPacer::held_elsewhere(CentralSystem& cs, const std::string& charger) {
+    return cs.cluster() && cs.forwarder() && cs.cluster()->online_elsewhere(charger);
+}
+
+void RelayPacer::relay(std::string charger, std::string action, std::string payload,
+                       std::function<void(std::string status, std::string error)> done) {
+    waiting_.push_back({std::move(charger), std::move(action), std::move(payload), std::move(done)});
+    pump();
+}
+
+void RelayPacer::pump() {
+    if (pumping_) {
+        return; // a relay answered at once, inside the loop below: the loop sends the next
+    }
+    pumping_ = true;
+    while (in_flight_ < kInFlight && !waiting_.empty()) {
+        auto next = std::move(waiting_.front());
+        waiting_.pop_front();
+        ++in_flight_;
+        auto done = std::make_shared<std::function<void(std::string, std::string)>>(std::move(next.done));
+        const bool sent = relay_to_owner(cs_, credentials_, next.charger, next.action, std::move(next.payload),
+                                         [self = shared_from_this(), done](std::string status, std::string error) {
+                                             --self->in_flight_;
+                                             (*done)(std::move(status), std::move(error));
+                                             self->pump();
+                                         });
+        if (!sent) {
+            --in_flight_;
+            (*done)("not connected", "the charger is not connected to another node now; try again");
+        }
+    }
+    pumping_ = false;
+}
+
 } // namespace cs::api

@@ -46,7 +46,7 @@ struct Bad {
 
 std::vector<Bad> cases(const std::string& max_id, const std::string& tx_id) {
     std::string many;
-    for (int i = 0; i < 501; ++i) {
+    for (int i = 0; i < 1001; ++i) {
         many += std::string(i ? "," : "") + "\"TB" + std::to_string(100000 + i) + "\"";
     }
     const std::string A = T + "/" + max_id + "/apply", C = T + "/" + max_id + "/clear";
@@ -102,7 +102,7 @@ std::vector<Bad> cases(const std::string& max_id, const std::string& tx_id) {
         {"POST", A, R"({"chargers":[5],"connectorId":0})", 422, "chargers/0", "Chargebox ID"},
         {"POST", A, R"({"chargers":["bad id"],"connectorId":0})", 422, "chargers/0", ""},
         {"POST", A, R"({"chargers":["TP000001","TP000001"],"connectorId":0})", 422, "chargers/1", "twice"},
-        {"POST", A, R"({"chargers":[)" + many + R"(],"connectorId":0})", 422, "chargers", "at most 500"},
+        {"POST", A, R"({"chargers":[)" + many + R"(],"connectorId":0})", 422, "chargers", "at most 1000"},
         {"POST", A, R"({"chargers":["TP000001"]})", 422, "connectorId", "is required"},
         {"POST", A, R"({"chargers":["TP000001"],"connectorId":100})", 422, "connectorId", ""},
         {"POST", A, R"({"chargers":["TP000001"],"connectorId":1})", 422, "connectorId", "connector 0"},

@@ -1,6 +1,7 @@
 // Applying a charging-profile template to chargers and clearing it again (sites.hpp): SetChargingProfile or
-// ClearChargingProfile to each listed charger at once, the outcome per charger in one answer, and what the chargers
-// accepted kept as installed (GET /api/v1/chargers/{id}/profiles lists it beside load management's own profiles).
+// ClearChargingProfile to each listed charger at once (in a cluster, those of other nodes relayed a few at a time), the
+// outcome per charger in one answer, and what the chargers accepted kept as installed (GET
+// /api/v1/chargers/{id}/profiles lists it beside load management's own profiles).
 #include <functional>
 #include <limits>
 #include <memory>
@@ -18,7 +19,7 @@ using namespace ocpp::v16;
 
 namespace {
 
-constexpr std::size_t kMaxApplyChargers = 500;
+constexpr std::size_t kMaxApplyChargers = 1000;
 
 struct Target {
     std::vector<std::string> chargers;
@@ -110,6 +111,17 @@ HttpResponse outcomes_json(const db::ProfileTemplateRow& t, const std::vector<Ou
                              }
                              w.EndArray();
                          }));
+}
+
+// A charger this node does not hold: relayed (paced) to the live node that does, else "not connected".
+void relay_or_not_connected(CentralSystem& cs, RelayPacer& pacer, const std::string& charger, const char* action,
+                            std::string payload, const std::shared_ptr<Batch>& batch, std::size_t i) {
+    if (!RelayPacer::held_elsewhere(cs, charger)) {
+        return batch->done(i, "not connected", "the charger is not connected");
+    }
+    pacer.relay(charger, action, std::move(payload), [batch, i](std::string status, std::string error) {
+        batch->done(i, std::move(status), std::move(error));
+    });
 }
 
 using FoundTemplate = std::optional<db::ProfileTemplateRow>;
@@ -236,6 +248,7 @@ void apply_profile_template(CentralSystem& cs, const std::string& id, const Http
                         respond(outcomes_json(t, outcomes));
                     });
             };
+            auto pacer = std::make_shared<RelayPacer>(cs, caller);
             SetChargingProfileReq call;
             call.connectorId = target.connector;
             call.csChargingProfiles = *profile;
@@ -253,13 +266,9 @@ void apply_profile_template(CentralSystem& cs, const std::string& id, const Http
                 }
                 auto peer = cs.peer(charger);
                 if (!peer) {
-                    // In a cluster a charger of another node gets it through that node.
-                    if (!relay_to_owner(cs, caller, charger, "SetChargingProfile", ocpp::v16::to_json_string(call),
-                                        [batch, i](std::string status, std::string error) {
-                                            batch->done(i, std::move(status), std::move(error));
-                                        })) {
-                        batch->done(i, "not connected", "the charger is not connected");
-                    }
+                    // In a cluster a charger of another node gets it through that node, a few at a time.
+                    relay_or_not_connected(cs, *pacer, charger, "SetChargingProfile", ocpp::v16::to_json_string(call),
+                                           batch, i);
                     continue;
                 }
                 peer->call(call, [batch, i](ocpp::CallOutcome<SetChargingProfileConf> out) {
@@ -312,19 +321,15 @@ void clear_profile_template(CentralSystem& cs, const std::string& id, const Http
                                   respond(outcomes_json(t, outcomes));
                               });
                       };
+                      auto pacer = std::make_shared<RelayPacer>(cs, caller);
                       ClearChargingProfileReq call;
                       call.id = profile_id;
                       for (std::size_t i = 0; i < target.chargers.size(); ++i) {
                           batch->outcomes[i].charger = target.chargers[i];
                           auto peer = cs.peer(target.chargers[i]);
                           if (!peer) {
-                              if (!relay_to_owner(cs, caller, target.chargers[i], "ClearChargingProfile",
-                                                  ocpp::v16::to_json_string(call),
-                                                  [batch, i](std::string status, std::string error) {
-                                                      batch->done(i, std::move(status), std::move(error));
-                                                  })) {
-                                  batch->done(i, "not connected", "the charger is not connected");
-                              }
+                              relay_or_not_connected(cs, *pacer, target.chargers[i], "ClearChargingProfile",
+                                                     ocpp::v16::to_json_string(call), batch, i);
                               continue;
                           }
                           peer->call(call, [batch, i](ocpp::CallOutcome<ClearChargingProfileConf> out) {

@@ -1,6 +1,9 @@
 // The security jobs' rows as nodes of a cluster share them (job_claims.hpp).
 #include "centralsystem/db/security/job_claims.hpp"
 
+#include <algorithm>
+#include <map>
+
 #include "store/ddl.hpp"
 
 namespace cs::db {
@@ -44,6 +47,34 @@ JobWork read_work(const store::Statement& q) {
     w.attempts = static_cast<int>(q.int64(12));
     w.next_at = q.int64(13);
     return w;
+}
+
+// Chargers asked about in one query: well under the parameters a statement may bind (SQLite's oldest default 999).
+constexpr std::size_t kIdsPerCheck = 500;
+
+// Of ids[from, to), each charger taking part in a running job (its row not ended), with the lowest such job.
+Result<std::map<std::string, std::int64_t>>
+chargers_in_running_jobs(Connection& db, const std::vector<std::string>& ids, std::size_t from, std::size_t to) {
+    std::string sql = "SELECT r.chargebox_id, min(j.id) FROM security_job_chargers r JOIN security_jobs j ON j.id = "
+                      "r.job_id WHERE j.state = 'running' AND (r.outcome IN ('pending', 'sent') OR (r.outcome = "
+                      "'offline' AND r.attempts < j.max_attempts)) AND r.chargebox_id IN (";
+    for (std::size_t i = from; i < to; ++i) {
+        sql += (i == from ? "?" : ",?") + std::to_string(i - from + 1);
+    }
+    sql += ") GROUP BY r.chargebox_id";
+    auto q = db.prepare(sql);
+    if (!q) {
+        return q.error();
+    }
+    for (std::size_t i = from; i < to; ++i) {
+        q->bind(static_cast<int>(i - from + 1), ids[i]);
+    }
+    auto rows =
+        Connection::collect(*q, [](const store::Statement& s) { return std::make_pair(s.text(0), s.int64(1)); });
+    if (!rows) {
+        return rows.error();
+    }
+    return std::map<std::string, std::int64_t>(rows->begin(), rows->end());
 }
 
 } // namespace
@@ -154,17 +185,18 @@ Result<JobCreated> create_job_alone(Connection& db, const SecurityJobRow& job, c
     if (running->value_or(0) >= max_running) {
         return JobCreated{JobRefused{"", 0, running->value_or(0)}};
     }
-    for (const auto& id : ids) {
-        auto in = db.first([](const store::Statement& q) { return q.int64(0); },
-                           "SELECT j.id FROM security_job_chargers r JOIN security_jobs j ON j.id = r.job_id WHERE "
-                           "r.chargebox_id = ?1 AND j.state = 'running' AND (r.outcome IN ('pending', 'sent') OR "
-                           "(r.outcome = 'offline' AND r.attempts < j.max_attempts)) ORDER BY j.id LIMIT 1",
-                           id);
-        if (!in) {
-            return in.error();
+    // The chargers a few hundred per query, in the order given: the first that takes part in a running job is named,
+    // with the oldest such job.
+    for (std::size_t from = 0; from < ids.size(); from += kIdsPerCheck) {
+        const std::size_t to = std::min(ids.size(), from + kIdsPerCheck);
+        auto busy = chargers_in_running_jobs(db, ids, from, to);
+        if (!busy) {
+            return busy.error();
         }
-        if (*in) {
-            return JobCreated{JobRefused{id, **in, running->value_or(0)}};
+        for (std::size_t i = from; i < to && !busy->empty(); ++i) {
+            if (auto it = busy->find(ids[i]); it != busy->end()) {
+                return JobCreated{JobRefused{ids[i], it->second, running->value_or(0)}};
+            }
         }
     }
     auto made = create_security_job(db, job, ids);

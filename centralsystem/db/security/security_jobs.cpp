@@ -1,6 +1,9 @@
 // The security jobs and the gate's security state in the store, and migration 7 that holds them.
 #include "centralsystem/db/security/security_jobs.hpp"
 
+#include <algorithm>
+#include <map>
+
 #include "centralsystem/db/queries.hpp"
 #include "store/ddl.hpp"
 
@@ -77,15 +80,47 @@ Result<std::vector<StatusReport>> status_reports(Connection& db, std::string_vie
         id, kind);
 }
 
+namespace {
+
+// Chargers looked up in one query: well under SQLite's oldest limit of 999 parameters.
+constexpr std::size_t kChargersPerLookup = 500;
+
+// The security profile of each stored charger among `ids`, a few hundred per query.
+Result<std::map<std::string, int>> stored_security_profiles(Connection& db, const std::vector<std::string>& ids) {
+    std::map<std::string, int> out;
+    for (std::size_t from = 0; from < ids.size(); from += kChargersPerLookup) {
+        const std::size_t to = std::min(ids.size(), from + kChargersPerLookup);
+        std::string sql = "SELECT chargebox_id, security_profile FROM chargers WHERE chargebox_id IN (";
+        for (std::size_t i = from; i < to; ++i) {
+            sql += (i == from ? "?" : ",?") + std::to_string(i - from + 1);
+        }
+        auto q = db.prepare(sql + ")");
+        if (!q) {
+            return q.error();
+        }
+        for (std::size_t i = from; i < to; ++i) {
+            q->bind(static_cast<int>(i - from + 1), ids[i]);
+        }
+        auto rows = Connection::collect(
+            *q, [](const store::Statement& r) { return std::make_pair(r.text(0), static_cast<int>(r.int64(1))); });
+        if (!rows) {
+            return rows.error();
+        }
+        out.insert(rows->begin(), rows->end());
+    }
+    return out;
+}
+
+} // namespace
+
 Result<std::vector<std::string>> unknown_chargers(Connection& db, const std::vector<std::string>& ids) {
+    auto known = stored_security_profiles(db, ids);
+    if (!known) {
+        return known.error();
+    }
     std::vector<std::string> missing;
     for (const auto& id : ids) {
-        auto found = db.first([](const store::Statement& q) { return q.int64(0); },
-                              "SELECT 1 FROM chargers WHERE chargebox_id = ?1", id);
-        if (!found) {
-            return found.error();
-        }
-        if (!*found) {
+        if (known->count(id) == 0) {
             missing.push_back(id);
         }
     }
@@ -98,15 +133,15 @@ Result<std::vector<std::string>> chargers_of_provider(Connection& db, std::strin
 }
 
 Result<std::vector<int>> security_profiles(Connection& db, const std::vector<std::string>& ids) {
+    auto known = stored_security_profiles(db, ids);
+    if (!known) {
+        return known.error();
+    }
     std::vector<int> out;
     out.reserve(ids.size());
     for (const auto& id : ids) {
-        auto p = db.first([](const store::Statement& q) { return static_cast<int>(q.int64(0)); },
-                          "SELECT security_profile FROM chargers WHERE chargebox_id = ?1", id);
-        if (!p) {
-            return p.error();
-        }
-        out.push_back(p->value_or(0));
+        const auto it = known->find(id);
+        out.push_back(it == known->end() ? 0 : it->second);
     }
     return out;
 }
@@ -124,11 +159,24 @@ Result<std::int64_t> create_security_job(Connection& db, const SecurityJobRow& j
     if (!*id) {
         return ocpp::make_error("the new job got no id");
     }
-    for (const auto& c : ids) {
-        if (auto r = db.run("INSERT INTO security_job_chargers(job_id, chargebox_id, updated_at) VALUES(?1, ?2, ?3) "
-                            "ON CONFLICT DO NOTHING",
-                            **id, c, job.created_at);
-            !r) {
+    // A few hundred rows per statement (the job and the time bound once), well under SQLite's oldest limit of 999
+    // parameters: a job over thousands of chargers is stored in a handful of statements.
+    constexpr std::size_t kJobRowsPerInsert = 400;
+    for (std::size_t from = 0; from < ids.size(); from += kJobRowsPerInsert) {
+        const std::size_t to = std::min(ids.size(), from + kJobRowsPerInsert);
+        std::string sql = "INSERT INTO security_job_chargers(job_id, chargebox_id, updated_at) VALUES ";
+        for (std::size_t i = from; i < to; ++i) {
+            sql += (i == from ? "(?1, ?" : ", (?1, ?") + std::to_string(i - from + 3) + ", ?2)";
+        }
+        auto q = db.prepare(sql + " ON CONFLICT DO NOTHING");
+        if (!q) {
+            return q.error();
+        }
+        q->bind(1, **id).bind(2, job.created_at);
+        for (std::size_t i = from; i < to; ++i) {
+            q->bind(static_cast<int>(i - from + 3), ids[i]);
+        }
+        if (auto r = q->run(); !r) {
             return r.error();
         }
     }

@@ -66,7 +66,7 @@ function applyForm(templates) {
     h('h2', {}, 'Apply or clear'),
     field('Template', h('select', { name: 'templateId' },
       templates.map((t) => h('option', { value: String(t.id) }, `${t.name} (${t.purpose}, level ${t.stackLevel})`)))),
-    field('Chargers to change', h('textarea', { name: 'chargers', rows: 3 }), 'Chargebox IDs, one a line (at most 500).'),
+    field('Chargers to change', h('textarea', { name: 'chargers', rows: 3 }), 'Chargebox IDs, one a line (at most 1000).'),
     field('Connector', h('input', { name: 'connectorId', type: 'number', min: 0, max: 99, value: '0' }),
       '0: the whole charger (ChargePointMaxProfile, a default for every connector).'),
     field('Transaction', h('input', { name: 'transactionId', type: 'number' }),
