@@ -84,6 +84,7 @@ const Router& router() {
                  {"POST", "/api/v1/chargers/{chargeBoxId}/commands/{action}",
                   [](auto&cs, auto&req, auto&p, auto r) { send_command(cs, p[0], p[1], req, r); }},
                  {"GET", "/api/v1/dashboard", [](auto&cs, auto&req, auto&, auto r) { dashboard(cs, req, r); }},
+                 {"GET", "/api/v1/cluster", [](auto&cs, auto&, auto&, auto r) { cluster_status(cs, r); }},
                  {"GET", "/api/v1/notifications",
                   [](auto&cs, auto&req, auto&, auto r) { list_notifications(cs, req, r); }},
                  {"POST", "/api/v1/notifications/read",

@@ -44,6 +44,8 @@ void list_price_sets(CentralSystem& cs, const std::string& id, Respond respond);
 void change_price_set(CentralSystem& cs, const std::string& id, const std::string& price_id, const HttpRequest& req,
                       Respond respond);
 void dashboard(CentralSystem& cs, const HttpRequest& req, Respond respond);
+// GET /api/v1/cluster: the cluster's nodes, live or not (cluster_status.cpp).
+void cluster_status(CentralSystem& cs, Respond respond);
 void list_notifications(CentralSystem& cs, const HttpRequest& req, Respond respond);
 void mark_notifications_read(CentralSystem& cs, const HttpRequest& req, Respond respond);
 void put_id_tag(CentralSystem& cs, const HttpRequest& req, Respond respond);

@@ -201,7 +201,7 @@ Result<std::vector<SitePart>> live_parts(Connection& db, std::int64_t now_ms) {
                   now_ms);
 }
 
-Result<std::vector<NodeRow>> list_nodes(Connection& db) {
+Result<std::vector<NodeRow>> list_nodes(Connection& db, std::int64_t limit) {
     return db.all(
         [](const store::Statement& q) {
             NodeRow n;
@@ -212,7 +212,8 @@ Result<std::vector<NodeRow>> list_nodes(Connection& db) {
             return n;
         },
         "SELECT n.node_id, n.address, n.lease_until, (SELECT count(*) FROM cluster_owners o WHERE o.node_id = "
-        "n.node_id AND o.connected = 1) FROM cluster_nodes n ORDER BY n.node_id");
+        "n.node_id AND o.connected = 1) FROM cluster_nodes n ORDER BY n.lease_until DESC, n.node_id LIMIT ?1",
+        limit);
 }
 
 Result<std::vector<NodeRow>> live_nodes(Connection& db, std::int64_t now_ms) {

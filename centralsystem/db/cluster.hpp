@@ -92,8 +92,9 @@ struct NodeRow {
     std::int64_t lease_until_ms = 0;
     std::int64_t chargers = 0; // connected to it now
 };
-// Every node with a lease recorded, live or not, by id.
-Result<std::vector<NodeRow>> list_nodes(Connection& db);
+// The nodes with a lease recorded, live or not, the latest lease first (so the live ones before the others), at most
+// `limit`; each with the chargers recorded as connected to it.
+Result<std::vector<NodeRow>> list_nodes(Connection& db, std::int64_t limit);
 // The nodes whose lease runs past `now_ms` (chargers not counted), by id.
 Result<std::vector<NodeRow>> live_nodes(Connection& db, std::int64_t now_ms);
 

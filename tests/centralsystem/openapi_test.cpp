@@ -254,6 +254,7 @@ TEST_F(OpenApi, DocumentMatchesTheServer) {
          [&] { return api("DELETE", C + "/OA-1/prices/1"); }},
         {"GET /api/v1/dashboard 200", [&] { return api("GET", "/api/v1/dashboard?provider=acme"); }},
         {"GET /api/v1/commands 200", [&] { return api("GET", "/api/v1/commands"); }},
+        {"GET /api/v1/cluster 200", [&] { return api("GET", "/api/v1/cluster"); }},
         {"GET /api/v1/dashboard 400", [&] { return api("GET", "/api/v1/dashboard?provider=" + std::string(65, 'p')); }},
         {"GET /api/v1/idtags 200", [&] { return api("GET", "/api/v1/idtags?q=oa&offset=0&limit=5"); }},
         {"GET /api/v1/idtags 400", [&] { return api("GET", "/api/v1/idtags?status=Maybe"); }},

@@ -242,6 +242,39 @@ protected:
         return same;
     }
 
+    // GET /api/v1/cluster of one node as "id live|dead chargers; ..." by id; `self` is the id the node says is its own
+    // (empty when none is, or twice).
+    std::string cluster_view(const Node& n, std::string* self = nullptr, int* charger_sum = nullptr) {
+        const auto d = parse_json(api(n, "GET", "/api/v1/cluster").body);
+        if (!d.IsObject() || !d.HasMember("nodes") || !d["clustered"].IsTrue()) {
+            return "no cluster view";
+        }
+        std::map<std::string, std::string> rows;
+        std::string own;
+        int selves = 0, sum = 0;
+        for (const auto& node : d["nodes"].GetArray()) {
+            const std::string id = node["id"].GetString();
+            rows[id] =
+                std::string(node["live"].GetBool() ? "live " : "dead ") + std::to_string(node["chargers"].GetInt());
+            sum += node["chargers"].GetInt();
+            if (node["self"].GetBool()) {
+                own = id;
+                ++selves;
+            }
+        }
+        if (self) {
+            *self = selves == 1 && own == d["node"].GetString() ? own : std::string();
+        }
+        if (charger_sum) {
+            *charger_sum = sum;
+        }
+        std::string out;
+        for (const auto& [id, row] : rows) {
+            out += id + " " + row + "; ";
+        }
+        return out;
+    }
+
     testsupport::PostgresServer pg_;
     std::string haproxy_, base_, url_;
     Node nodes_[3];

@@ -115,6 +115,22 @@ TEST_F(Cluster, AKilledNodesChargersMoveToTheOthersAndNothingIsLostOrStoredTwice
     simulate("FO", kChargers, 40, 360);
     ASSERT_TRUE(wait_until(
         [&] { return connected(nodes_[0]) + connected(nodes_[1]) + connected(nodes_[2]) == kChargers; }, 20s));
+    // Every node lists the same three live nodes and the chargers each holds (once their ownership is stored), and
+    // names itself.
+    for (const auto& n : nodes_) {
+        std::string self, view;
+        int sum = 0;
+        EXPECT_TRUE(wait_until(
+            [&] {
+                view = cluster_view(n, &self, &sum);
+                return sum == kChargers;
+            },
+            5s))
+            << n.name << ": " << view;
+        EXPECT_EQ(self, n.name) << view;
+        EXPECT_EQ(std::count(view.begin(), view.end(), ';'), 3) << view;
+        EXPECT_EQ(view.find("dead"), std::string::npos) << view;
+    }
     // Sessions run for a while, then the node holding the most chargers dies.
     std::this_thread::sleep_for(6s);
     Node* victim = &nodes_[0];
@@ -149,6 +165,17 @@ TEST_F(Cluster, AKilledNodesChargersMoveToTheOthersAndNothingIsLostOrStoredTwice
     EXPECT_LT(back_after, 15.0) << moved << " chargers were back after " << back_after << " s";
     std::string seen;
     EXPECT_TRUE(wait_until([&] { return nodes_agree(live, kChargers, seen); }, 8s)) << seen;
+    // Both survivors list the dead node as dead with none of the chargers, and agree on the rest.
+    std::string view;
+    EXPECT_TRUE(wait_until(
+        [&] {
+            int sum = 0;
+            view = cluster_view(*live[0], nullptr, &sum);
+            return sum == kChargers && view.find(victim->name + " dead 0;") != std::string::npos &&
+                   view == cluster_view(*live[1]);
+        },
+        8s))
+        << view << " / " << cluster_view(*live[1]);
     // The survivors keep the dead node's recorded part of the site reserved (instead of raising theirs to half the
     // limit) while the charger that stays away has its session open, and give it back once the session is closed.
     const auto part = (*db)->first([](const store::Statement& q) { return q.real(0); },

@@ -54,6 +54,7 @@ const std::vector<std::tuple<const char*, const char*, Permission>>& permission_
         {"GET", "/api/v1/commands", {Need::Read, Reach::Own}},
         {"POST", "/api/v1/chargers/{chargeBoxId}/commands/{action}", operate_charger},
         {"GET", "/api/v1/dashboard", {Need::Read, Reach::Listed}},
+        {"GET", "/api/v1/cluster", reads_all},
         {"GET", "/api/v1/notifications", reads_all},
         {"POST", "/api/v1/notifications/read", operate_all},
         {"GET", "/api/v1/security-events", reads_all},
