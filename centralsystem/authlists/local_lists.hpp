@@ -16,7 +16,10 @@
 //
 // In a cluster (local_lists_cluster.cpp) an edit through one node must reach the chargers of every node: each node
 // reads the groups' versions every second and syncs its own connected chargers of every group whose version rose
-// (debounced as above), and syncs those of its chargers moved to another group since their last sync.
+// (debounced as above), and syncs those of its chargers moved to another group since their last sync: a look reads a
+// page of them (kMovedPerLook) from where the last look stopped, so every one is tried however many fail; one tried
+// for its group is not tried again before kMovedRetryFirst, and each further failure doubles the wait (at most
+// kMovedRetryMost).
 #include <chrono>
 #include <cstddef>
 #include <deque>
@@ -37,6 +40,10 @@ namespace cs {
 inline constexpr std::size_t kMaxSyncsRunning = 32;
 // How long id-tag changes gather before the connected chargers are synced.
 inline constexpr std::chrono::seconds kListChangeDelay{3};
+// In a cluster: the moved chargers one look reads, and how long one tried waits for its next try.
+inline constexpr std::int64_t kMovedPerLook = 200;
+inline constexpr std::chrono::seconds kMovedRetryFirst{60};
+inline constexpr std::chrono::seconds kMovedRetryMost{960};
 
 class LocalLists {
 public:
@@ -59,8 +66,10 @@ public:
     // These groups' versions rose: syncs their connected chargers that keep lists once, kListChangeDelay from the
     // first change on.
     void list_changed(const std::vector<std::string>& groups);
-    // Makes this node one of a cluster's and starts looking at the store every `every` (call on the loop, once).
-    void start_cluster(std::string node, std::chrono::milliseconds every = std::chrono::milliseconds(1000));
+    // Makes this node one of a cluster's and starts looking at the store every `every`, reading up to
+    // `moved_per_look` (at least 1) moved chargers each time (call on the loop, once).
+    void start_cluster(std::string node, std::chrono::milliseconds every = std::chrono::milliseconds(1000),
+                       std::int64_t moved_per_look = kMovedPerLook);
     void stop_cluster();
     // Whether a sync of this charger is queued or running.
     bool syncing(const std::string& id) const { return running_.count(id) > 0 || waiting_.count(id) > 0; }
@@ -105,14 +114,24 @@ private:
     std::unordered_set<std::string> changed_groups_; // groups whose versions rose while the timer is armed
     bool change_armed_ = false;
     // In a cluster: this node's id, the look at the store, the groups' versions as last read (empty before the first
-    // look) and the moved chargers already synced for their new group (charger -> group).
+    // look), and the moved chargers: where the next look reads on from, and those tried for their new group.
+    struct MovedTry {
+        std::string group;             // the group it was tried for
+        ocpp::Clock::TimePoint next{}; // not tried again before
+        std::chrono::seconds wait{};   // the wait set at the last try
+        std::uint64_t pass = 0;        // the pass through the moved chargers that read it last
+    };
     void cluster_look();
+    void try_moved(const std::vector<std::pair<std::string, std::string>>& moved);
     std::string node_;
     std::unique_ptr<ocpp::Timer> look_timer_;
     bool looking_ = false, looked_ = false, stopped_ = false;
     std::chrono::milliseconds look_every_{1000};
     std::unordered_map<std::string, std::int64_t> versions_;
-    std::unordered_map<std::string, std::string> moved_synced_;
+    std::int64_t moved_per_look_ = kMovedPerLook;
+    std::string moved_after_; // the next look reads the moved chargers after this Chargebox ID ("": from the first)
+    std::uint64_t moved_pass_ = 0;
+    std::unordered_map<std::string, MovedTry> moved_tried_;
     std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
 

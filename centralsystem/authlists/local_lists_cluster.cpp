@@ -1,4 +1,8 @@
-// The local lists in a cluster (local_lists.hpp): edits made through another node reach this node's chargers.
+// The local lists in a cluster (local_lists.hpp): edits made through another node reach this node's chargers, and
+// its chargers moved to another group get that group's list, a page of them per look.
+#include <algorithm>
+#include <iterator>
+
 #include "centralsystem/authlists/local_lists.hpp"
 #include "centralsystem/db/authlists/cluster_lists.hpp"
 
@@ -11,13 +15,12 @@ struct ClusterLook {
     std::vector<std::pair<std::string, std::string>> moved;
 };
 
-constexpr std::int64_t kMovedPerLook = 200; // chargers synced for a new group per look
-
 } // namespace
 
-void LocalLists::start_cluster(std::string node, std::chrono::milliseconds every) {
+void LocalLists::start_cluster(std::string node, std::chrono::milliseconds every, std::int64_t moved_per_look) {
     node_ = std::move(node);
     look_every_ = every;
+    moved_per_look_ = std::max<std::int64_t>(1, moved_per_look);
     look_timer_ = loop_.make_timer();
     cluster_look();
 }
@@ -39,14 +42,15 @@ void LocalLists::cluster_look() {
     }
     looking_ = true;
     db_.run<ClusterLook>(
-        [node = node_](store::Connection& db) -> ocpp::Result<ClusterLook> {
+        [node = node_, after = moved_after_,
+         limit = moved_per_look_](store::Connection& db) -> ocpp::Result<ClusterLook> {
             ClusterLook look;
             auto versions = db::list_group_versions(db);
             if (!versions) {
                 return versions.error();
             }
             look.versions = std::move(*versions);
-            auto moved = db::moved_list_chargers(db, node, kMovedPerLook);
+            auto moved = db::moved_list_chargers(db, node, after, limit);
             if (!moved) {
                 return moved.error();
             }
@@ -77,17 +81,38 @@ void LocalLists::cluster_look() {
             if (!rose.empty()) {
                 list_changed(rose);
             }
-            // Chargers moved to another group: synced once for it (a sync that fails is not retried every look).
-            std::unordered_map<std::string, std::string> synced;
-            for (const auto& [id, group] : look->moved) {
-                auto it = moved_synced_.find(id);
-                if (it == moved_synced_.end() || it->second != group) {
-                    sync(id);
-                }
-                synced.emplace(id, group);
-            }
-            moved_synced_ = std::move(synced);
+            try_moved(look->moved);
         });
+}
+
+void LocalLists::try_moved(const std::vector<std::pair<std::string, std::string>>& moved) {
+    const auto now = loop_.clock().now();
+    for (const auto& [id, group] : moved) {
+        auto [it, fresh] = moved_tried_.try_emplace(id);
+        MovedTry& t = it->second;
+        t.pass = moved_pass_;
+        if (!fresh && t.group == group && (now < t.next || syncing(id) || no_list_.count(id) != 0)) {
+            // Tried for this group lately (its sync failed, or its result is not stored yet), or it runs, or its
+            // answer was that it keeps no list (it is synced when it boots).
+            continue;
+        }
+        // The first try for this group, or the next one after a failure, which doubles the wait.
+        t.wait = fresh || t.group != group ? kMovedRetryFirst : std::min(t.wait * 2, kMovedRetryMost);
+        t.group = group;
+        t.next = now + t.wait;
+        sync(id);
+    }
+    if (static_cast<std::int64_t>(moved.size()) < moved_per_look_) {
+        // Past the last of them: the next look starts from the first again, and those no pass read (synced, or no
+        // longer held here) are forgotten.
+        moved_after_.clear();
+        for (auto it = moved_tried_.begin(); it != moved_tried_.end();) {
+            it = it->second.pass == moved_pass_ ? std::next(it) : moved_tried_.erase(it);
+        }
+        ++moved_pass_;
+    } else {
+        moved_after_ = moved.back().first;
+    }
 }
 
 } // namespace cs

@@ -127,7 +127,12 @@ Result<void> end_lease(Connection& db, const std::string& node, const std::strin
     if (!*ended) {
         return {}; // another process holds the id: its chargers are not ours to release
     }
-    return release_all(db, node, now_ms);
+    if (auto r = release_all(db, node, now_ms); !r) {
+        return r;
+    }
+    // This process never renews again: what it recorded stays reserved under a name of its own while its chargers
+    // may draw under its limits, and goes once they no longer do (drop_spent_parts).
+    return retire_limits(db, node, instance);
 }
 
 Result<std::int64_t> take_ownership(Connection& db, const std::string& id, const std::string& node,
@@ -181,7 +186,34 @@ Result<void> mark_limited(Connection& db, const std::string& id, const std::stri
     return db.run("UPDATE cluster_owners SET limited_by = ?2 WHERE chargebox_id = ?1 AND node_id = ?2", id, node);
 }
 
+Result<std::int64_t> drop_spent_parts(Connection& db) {
+    if (db.dialect() == store::Dialect::Postgresql) {
+        // One node at a time: the others, renewing in the same second, skip it rather than wait for (or deadlock
+        // with) its deletions; whoever comes next does what is left.
+        auto mine = db.first([](const store::Statement& q) { return q.int64(0) != 0; },
+                             "SELECT CASE WHEN pg_try_advisory_xact_lock(7081968) THEN 1 ELSE 0 END");
+        if (!mine) {
+            return mine.error();
+        }
+        if (!mine->value_or(false)) {
+            return std::int64_t{0};
+        }
+    }
+    // A name no lease row holds is a retired one (retire_limits): no process renews it again. Its part of a site is
+    // spent once none of the site's chargers under its limits has an open transaction: a session that starts later
+    // never had a limit of that process.
+    return db.execute("DELETE FROM cluster_site_parts WHERE NOT EXISTS (SELECT 1 FROM cluster_nodes n "
+                      "WHERE n.node_id = cluster_site_parts.node_id) "
+                      "AND NOT EXISTS (SELECT 1 FROM cluster_owners o JOIN site_chargers c "
+                      "ON c.chargebox_id = o.chargebox_id JOIN transactions t ON t.chargebox_id = o.chargebox_id "
+                      "AND t.stop_ts IS NULL WHERE o.limited_by = cluster_site_parts.node_id "
+                      "AND c.site_id = cluster_site_parts.site_id)");
+}
+
 Result<std::vector<GonePart>> gone_parts(Connection& db, std::int64_t now_ms) {
+    if (auto dropped = drop_spent_parts(db); !dropped) {
+        return dropped.error();
+    }
     // A node is gone when no live lease names it; a charger it steered is still under its limits while its ownership
     // row says so (no live node has had its own limits accepted by the charger yet) and a transaction of it is open.
     return db.all(read_part,

@@ -34,8 +34,9 @@ struct LeaseHolder {
 Result<std::optional<LeaseHolder>> claim_lease(Connection& db, const std::string& node, const std::string& address,
                                                const std::string& instance, std::int64_t now_ms,
                                                std::int64_t lease_until_ms);
-// A node stopping cleanly: its lease ends now and the chargers it held are no longer connected; nothing when the
-// lease is no longer this process's (`instance`): another process holds the id and its chargers now.
+// A node stopping cleanly: its lease ends now, the chargers it held are no longer connected and what it recorded
+// passes to a name of its own (retire_limits); nothing when the lease is no longer this process's (`instance`):
+// another process holds the id and its chargers now.
 Result<void> end_lease(Connection& db, const std::string& node, const std::string& instance, std::int64_t now_ms);
 
 // Takes a charger's connection for `node` and returns the connection's epoch (one above the previous owner's). The
@@ -62,10 +63,11 @@ Result<std::optional<Owner>> live_owner(Connection& db, const std::string& id, s
 // Load management in a cluster: the most the chargers a node steers on a site may draw under the limits it gave
 // them (its part of the site's limit, recorded before it raises to it and lowered only once its chargers hold less).
 Result<void> record_site_part(Connection& db, const std::string& node, std::int64_t site, double part_a);
-// A process starting under `node` (its lease taken): what its predecessor under the same id recorded (its parts, the
-// chargers under its limits) passes to a name of its own (the id and this process's `instance`), which no live
-// lease names, so that the other nodes keep those parts reserved until the predecessor's chargers are taken over
-// (by this process too) or their sessions end.
+// A process that holds `node`'s lease (`instance`), as it starts or as it stops cleanly: what is recorded under the id
+// (by its predecessor, or by itself: the parts, the chargers under those limits) passes to a name of its own
+// (`node (before instance)`), which no lease names, so that the other nodes keep those parts reserved until the
+// chargers are taken over (by a new process under the id too) or their sessions end; then drop_spent_parts deletes
+// them.
 Result<void> retire_limits(Connection& db, const std::string& node, const std::string& instance);
 // The node that holds the charger had its own limits accepted for every running session of the charger taken over
 // (or found none): the charger is no longer under the limits of the node that held it before.
@@ -78,9 +80,17 @@ struct SitePart {
 };
 // A part of a node that is no longer live while a charger of the site it steered may still draw under its limits:
 // the charger's ownership row still names the node as the one it is limited by (no live node took its sessions
-// over yet) and a transaction of it is open.
+// over yet) and a transaction of it is open. Read at every lease renewal, which deletes the spent ones first
+// (drop_spent_parts).
 using GonePart = SitePart;
 Result<std::vector<GonePart>> gone_parts(Connection& db, std::int64_t now_ms);
+// Deletes the parts of retired names (no lease row names them: no process can renew them) that no charger is under
+// any more: none of the site's chargers whose ownership row names them as its limits has an open transaction. So a
+// node restarted every day leaves no row per site and restart behind, only those its predecessors' chargers still
+// charge under. A dead node's part under its own id stays (its process may only have paused and renew its lease
+// again) until a process takes the id and retires it. On PostgreSQL one node at a time deletes (the others skip
+// it); the answer is how many rows went.
+Result<std::int64_t> drop_spent_parts(Connection& db);
 // The parts the live nodes recorded (their leases running past `now_ms`), this node's own included: a node raises
 // only within what the others' parts leave of a site's limit, so one that joins waits for the others to come down.
 Result<std::vector<SitePart>> live_parts(Connection& db, std::int64_t now_ms);

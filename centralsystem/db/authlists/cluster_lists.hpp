@@ -14,8 +14,8 @@ namespace cs::db {
 // Every local-list group with its version (at most kMaxListGroups).
 ocpp::Result<std::vector<std::pair<std::string, std::int64_t>>> list_group_versions(store::Connection& db);
 // Chargers connected to `node` that hold the list of a group they are no longer in, each with the group it is in
-// now; at most `limit`.
+// now: those whose Chargebox ID comes after `after` ("": from the first), in that order, at most `limit`.
 ocpp::Result<std::vector<std::pair<std::string, std::string>>>
-moved_list_chargers(store::Connection& db, const std::string& node, std::int64_t limit);
+moved_list_chargers(store::Connection& db, const std::string& node, const std::string& after, std::int64_t limit);
 
 } // namespace cs::db
