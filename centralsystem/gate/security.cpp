@@ -39,7 +39,9 @@ ocpp::net::HandshakeDecision HandshakeGate::accepted(const ocpp::net::HandshakeI
                           }
                       });
         if (proven >= 2) {
-            log_.info("handshake", ocpp::log_quote(id) + " proved security profile " + std::to_string(proven) +
+            const std::string via =
+                tls_ended_at_proxy(info) ? " over TLS ended at the trusted proxy " + info.peer_address : "";
+            log_.info("handshake", ocpp::log_quote(id) + " proved security profile " + std::to_string(proven) + via +
                                        " (was " + std::to_string(before) + "); it is held to it from now on");
         }
         if (events_.profile_raised) {
@@ -74,8 +76,14 @@ void HandshakeGate::finish_rotation(const std::string& id, const std::string& ha
 
 void HandshakeGate::downgrade_refused(const ocpp::net::HandshakeInfo& info, const GateDecision& d) {
     const std::string& id = info.chargebox_id;
-    log_.warn("handshake", "downgrade attempt: " + ocpp::log_quote(id) + " from " + info.remote_address +
-                               (info.tls ? " over TLS without a client certificate" : " over plain WebSocket"));
+    std::string how = " over plain WebSocket";
+    if (info.tls) {
+        how = " over TLS without a client certificate";
+    } else if (tls_ended_at_proxy(info)) {
+        how = " over TLS ended at the trusted proxy " + info.peer_address +
+              ", which no client certificate passes (security profile 3 needs TLS passed through to this server)";
+    }
+    log_.warn("handshake", "downgrade attempt: " + ocpp::log_quote(id) + " from " + info.remote_address + how);
     notices_.notify_once("downgrade:" + id, id, "downgradeAttempt",
                          "a connection below the charger's security profile was refused (" + d.why + ") from " +
                              ocpp::source_of_endpoint(info.remote_address));

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cstdlib>
 
+#include "ocpp/net/detail/net_util.hpp"
+
 namespace ocpp::net {
 
 namespace {
@@ -164,6 +166,16 @@ std::string endpoint_host(std::string_view endpoint) {
         return std::string(endpoint.substr(0, colon)); // "192.0.2.1:5000"
     }
     return std::string(endpoint); // a bare IPv4 or IPv6 address
+}
+
+bool came_over_tls(bool tls, bool from_trusted_proxy, std::string_view forwarded_proto) {
+    if (tls) {
+        return true;
+    }
+    if (!from_trusted_proxy) {
+        return false;
+    }
+    return detail::iequals(detail::trim(forwarded_proto.substr(0, forwarded_proto.find(','))), "https");
 }
 
 } // namespace ocpp::net

@@ -51,6 +51,11 @@ private:
     std::vector<IpNetwork> ranges_;
 };
 
+// Whether a client reached this server over TLS: on a TLS listener (`tls`), or through a TLS-terminating proxy that
+// says so (the first value of its X-Forwarded-Proto, `forwarded_proto`, is "https" in any case) and is one of the
+// trusted proxies (`from_trusted_proxy`): anyone else's header is their own word about themselves.
+bool came_over_tls(bool tls, bool from_trusted_proxy, std::string_view forwarded_proto);
+
 // "203.0.113.7" stays as it is; an IPv6 address is bracketed ("[2001:db8::1]"), like the host part of an endpoint.
 std::string bracket_address(std::string_view address);
 // The bare address of an endpoint text: "192.0.2.1:5000" -> "192.0.2.1", "[::1]:80" -> "::1".

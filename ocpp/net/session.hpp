@@ -28,6 +28,9 @@ struct HandshakeInfo {
     std::optional<std::string> basic_user;         // from "Authorization: Basic ..." when present and decodable
     std::optional<std::string> basic_password;     // never log this
     bool tls = false;
+    // Server side: the TCP peer is in ServerConfig::trusted_proxies and began no PROXY header, so its X-Forwarded-*
+    // headers count (X-Forwarded-Proto through forwarded.hpp's came_over_tls).
+    bool from_trusted_proxy = false;
     std::string tls_version;         // "TLSv1.3"
     std::string tls_cipher;          // "TLS_AES_256_GCM_SHA384"
     std::string sni;                 // server name the client asked for

@@ -118,4 +118,54 @@ TEST(GateDecision, ANewPasswordIsCheckedUnlessAnotherCheckOfTheIdRuns) {
     EXPECT_EQ(c.decide().answer, HandshakeAnswerKind::Throttled);
 }
 
+// Plain WebSocket from a trusted proxy that ended TLS in front: X-Forwarded-Proto says so.
+void through_proxy(ocpp::net::HandshakeInfo& info, bool trusted, const std::string& proto = "https") {
+    info.peer_address = "10.0.0.5:41234";
+    info.from_trusted_proxy = trusted;
+    info.headers["x-forwarded-proto"] = proto;
+}
+
+TEST(GateDecision, TlsEndedAtATrustedProxyProvesProfile2AndNobodyElsesHeaderDoes) {
+    ocpp::net::HandshakeInfo info;
+    info.basic_password = "pw";
+    through_proxy(info, true);
+    EXPECT_TRUE(cs::tls_ended_at_proxy(info));
+    EXPECT_EQ(cs::proven_profile(info), 2);
+    through_proxy(info, true, " HTTPS , http");
+    EXPECT_EQ(cs::proven_profile(info), 2) << "the first value counts, in any case";
+    through_proxy(info, true, "http");
+    EXPECT_FALSE(cs::tls_ended_at_proxy(info));
+    EXPECT_EQ(cs::proven_profile(info), 1);
+    through_proxy(info, false);
+    EXPECT_FALSE(cs::tls_ended_at_proxy(info)) << "an untrusted peer's header is its own word";
+    EXPECT_EQ(cs::proven_profile(info), 1);
+}
+
+TEST(GateDecision, AProfile2ChargerGetsInThroughTlsEndedAtATrustedProxyOnly) {
+    auto k = with_hash();
+    k.security_profile = 2;
+    Case c("CB-1", std::string("pw"));
+    c.knows(k);
+    through_proxy(c.info, true);
+    EXPECT_EQ(c.decide().answer, HandshakeAnswerKind::CheckPassword) << c.decide().why;
+    through_proxy(c.info, false);
+    const auto d = c.decide();
+    EXPECT_EQ(d.reason, "downgrade_attempt");
+    EXPECT_TRUE(d.downgrade);
+    EXPECT_NE(d.why.find("connect over TLS"), std::string::npos) << d.why;
+}
+
+TEST(GateDecision, AProfile3ChargerThroughTlsEndedAtAProxyIsADowngradeNamingThePassthrough) {
+    auto k = with_hash();
+    k.security_profile = 3;
+    Case c("CB-1", std::string("pw"));
+    c.knows(k);
+    through_proxy(c.info, true);
+    const auto d = c.decide();
+    EXPECT_EQ(d.answer, HandshakeAnswerKind::Unauthorized);
+    EXPECT_EQ(d.reason, "downgrade_attempt");
+    EXPECT_TRUE(d.downgrade);
+    EXPECT_NE(d.why.find("TLS passed through, not ended at a proxy"), std::string::npos) << d.why;
+}
+
 } // namespace

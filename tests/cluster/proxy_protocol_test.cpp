@@ -4,7 +4,8 @@
 // passwords (each by its own address, which only the PROXY header carries in TCP mode), a charger with a client
 // certificate (security profile 3) gets in through the passthrough, and at the node itself a PROXY header from an
 // untrusted peer, a missing, malformed or oversized one from the proxy, and a silent proxy connection are refused with
-// a log line. With one loop and with --threads 2. Skipped with a message when haproxy is missing.
+// a log line. TLS ended in HAProxy counts as TLS for the security profile (2), never for profile 3. With one loop and
+// with --threads 2. Skipped with a message when haproxy is missing.
 #include <openssl/ssl.h>
 #include <signal.h>
 #include <sys/socket.h>
@@ -212,6 +213,47 @@ TEST_P(ProxyProtocolBinary, TlsEndedInHaproxyNamesTheClientInXForwardedFor) {
     EXPECT_EQ(wss_upgrade(ended_port_, "127.0.0.5", "CB-A", "password-of-CB-A"), 429);
     EXPECT_EQ(wss_upgrade(ended_port_, "127.0.0.6", "CB-B", "password-of-CB-B"), 101)
         << "another client behind HAProxy is not backed off";
+}
+
+// TLS ended in HAProxy is TLS for the security profile (HAProxy says X-Forwarded-Proto: https, from the node's
+// --trusted-proxy): a charger with its password proves profile 2 there, a charger that proved profile 2 at the node
+// gets in there, and one on profile 3 is refused (its certificate ends in HAProxy). Nobody else's header counts.
+TEST_P(ProxyProtocolBinary, TlsEndedInHaproxyIsProfile2AndProfile3NeedsThePassthrough) {
+    const auto plain = [&](std::uint16_t port, const std::string& source, const std::string& id,
+                           const std::string& headers) {
+        ocppkit::test::UpgradeOptions o;
+        o.authorization = ocppkit::test::basic_auth(id, "password-of-" + id);
+        o.source = source;
+        o.headers = headers;
+        o.timeout = 15s;
+        return ocppkit::test::ws_upgrade(port, "/ocpp/" + id, o).status;
+    };
+    const std::string https = "X-Forwarded-Proto: https\r\n";
+    EXPECT_EQ(wss_upgrade(ended_port_, "127.0.0.5", "CB-C", "password-of-CB-C"), 101);
+    EXPECT_TRUE(log_says("\"CB-C\" proved security profile 2 over TLS ended at the trusted proxy 127.0.0.1:"))
+        << file_text(base_ + ".cs.log");
+    // Held to it: plain WebSocket is a downgrade, whatever X-Forwarded-Proto the client sends.
+    EXPECT_EQ(plain(lb_port_, "127.0.0.5", "CB-C", ""), 401);
+    EXPECT_EQ(plain(lb_port_, "127.0.0.5", "CB-C", https), 401) << "HAProxy's plain frontend drops the client's header";
+    EXPECT_EQ(plain(port_, "127.0.0.5", "CB-C", https), 401)
+        << "at the node from an untrusted peer it is nobody's word";
+    EXPECT_TRUE(log_says("downgrade attempt: \"CB-C\" from 127.0.0.5 over plain WebSocket"));
+    // The header from an untrusted peer proves nothing: that charger stays at profile 1.
+    EXPECT_EQ(plain(port_, "127.0.0.6", "CB-A", https), 101);
+    EXPECT_EQ(plain(port_, "127.0.0.6", "CB-A", ""), 101);
+    EXPECT_EQ(file_text(base_ + ".cs.log").find("\"CB-A\" proved security profile"), std::string::npos);
+    // A charger that proved profile 2 at the node (through the passthrough) gets in through TLS ended in HAProxy too.
+    EXPECT_EQ(wss_upgrade(passthrough_port_, "127.0.0.6", "CB-B", "password-of-CB-B"), 101);
+    EXPECT_TRUE(log_says("\"CB-B\" proved security profile 2 (was"));
+    EXPECT_EQ(wss_upgrade(ended_port_, "127.0.0.6", "CB-B", "password-of-CB-B"), 101) << file_text(base_ + ".cs.log");
+    // Profile 3: the client certificate does not pass HAProxy's end of TLS.
+    EXPECT_EQ(wss_upgrade(passthrough_port_, "127.0.0.7", "CB-0001", "", pki_), 101);
+    EXPECT_TRUE(log_says("\"CB-0001\" proved security profile 3"));
+    EXPECT_EQ(wss_upgrade(ended_port_, "127.0.0.7", "CB-0001", "password-of-CB-0001"), 401);
+    EXPECT_TRUE(
+        log_says("downgrade attempt: \"CB-0001\" from 127.0.0.7 over TLS ended at the trusted proxy 127.0.0.1:"))
+        << file_text(base_ + ".cs.log");
+    EXPECT_TRUE(log_says("security profile 3 needs TLS passed through to this server"));
 }
 
 TEST_P(ProxyProtocolBinary, TheNodeRefusesWhatItCannotBelieve) {

@@ -1,6 +1,7 @@
 // The server with ServerConfig::proxy_protocol on real sockets (ws and wss): a trusted proxy's PROXY header names the
 // client for the handshake and HTTP requests; a header from anyone else, a missing, malformed or silent one end the
-// connection within the open-handshake timeout with a log line saying why. Run on one loop and on a loop pool.
+// connection within the open-handshake timeout with a log line saying why; without the protocol an upgrade from a
+// trusted proxy is marked as such (its X-Forwarded-* headers count). Run on one loop and on a loop pool.
 #include <openssl/ssl.h>
 #include <signal.h>
 #include <sys/socket.h>
@@ -46,10 +47,10 @@ protected:
             respond(HttpResponse{200, {}, req.remote_address + " " + (req.from_trusted_proxy ? "trusted" : "-")});
         };
     }
-    void start(bool tls = false) {
+    void start(bool tls = false, bool proxy_protocol = true) {
         ServerConfig config;
         config.trusted_proxies.add(*parse_ip_network(std::string(kProxy) + "/32"));
-        config.proxy_protocol = true;
+        config.proxy_protocol = proxy_protocol;
         config.open_handshake_timeout = 600ms;
         if (tls) {
             std::string why;
@@ -120,7 +121,24 @@ TEST_F(ProxyProtocol, AVersion2HeaderFromATrustedProxyNamesTheClient) {
     const HandshakeInfo info = last_seen();
     EXPECT_EQ(info.remote_address, "203.0.113.7:41234");
     EXPECT_EQ(info.peer_address, "203.0.113.7:41234");
+    EXPECT_FALSE(info.from_trusted_proxy) << "behind a PROXY header no X-Forwarded-* header counts";
     EXPECT_TRUE(log_says("PROXY header from 127.0.0.9:")) << "the debug line names the proxy: " << logs.all();
+}
+
+TEST_F(ProxyProtocol, WithoutItAnUpgradeFromATrustedProxyIsMarkedSoItsForwardedHeadersCount) {
+    start(false, false);
+    const std::string proto = "X-Forwarded-For: 198.51.100.1\r\nX-Forwarded-Proto: https\r\n";
+    EXPECT_EQ(status_of(exchange(kProxy, upgrade_request("/ocpp/CB-1", "ocpp1.6", proto), "\r\n\r\n").answer), 101);
+    HandshakeInfo info = last_seen();
+    EXPECT_TRUE(info.from_trusted_proxy);
+    EXPECT_EQ(info.remote_address, "198.51.100.1");
+    EXPECT_EQ(info.headers["x-forwarded-proto"], "https");
+    EXPECT_EQ(status_of(exchange("127.0.0.5", upgrade_request("/ocpp/CB-2", "ocpp1.6", proto), "\r\n\r\n").answer),
+              101);
+    info = last_seen();
+    EXPECT_EQ(info.chargebox_id, "CB-2");
+    EXPECT_FALSE(info.from_trusted_proxy) << "anyone else's X-Forwarded-* is their own word";
+    EXPECT_EQ(info.remote_address.rfind("127.0.0.5:", 0), 0u) << info.remote_address;
 }
 
 TEST_F(ProxyProtocol, NoForwardedHeaderIsBelievedBehindAHeaderEvenFromAClientInATrustedRange) {

@@ -1,5 +1,5 @@
 #pragma once
-// websocketpp's Asio transport with our TLS stream (internal: only ws_common.hpp includes it): a socket policy in
+// websocketpp's Asio transport with our TLS stream (internal: reached only through ws_common.hpp): a socket policy in
 // the shape of websocketpp's transport/asio/security/tls.hpp (same members, called by the same names from
 // transport::asio::connection and ::endpoint), whose socket is a TlsStream instead of asio::ssl::stream.
 // Threading: the endpoints using it run without websocketpp's strands (enable_multithreading is off).

@@ -188,6 +188,7 @@ template <class Cfg> bool ServerCore<Cfg>::on_validate(Hdl hdl) {
         info.headers[to_lower(name)] = value;
     }
     if (!cfg_.trusted_proxies.empty() && headers_judged(st)) {
+        info.from_trusted_proxy = cfg_.trusted_proxies.contains(endpoint_host(info.peer_address));
         const auto xff = info.headers.find("x-forwarded-for");
         info.remote_address = cfg_.trusted_proxies.remote_address(
             info.peer_address, xff == info.headers.end() ? std::string_view() : std::string_view(xff->second));

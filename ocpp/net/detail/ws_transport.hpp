@@ -1,6 +1,6 @@
 #pragma once
-// The per-message path of our websocketpp transport (internal: only ws_common.hpp includes it): client masking keys
-// and an Asio transport connection without websocketpp's extra event-loop trip and handler copies per message.
+// The per-message path of our websocketpp transport (internal: reached only through ws_common.hpp): client masking
+// keys and an Asio transport connection without websocketpp's extra event-loop trip and handler copies per message.
 // Threading: everything here runs on the loop thread that owns the connection.
 #include <websocketpp/frame.hpp>
 #include <websocketpp/transport/asio/endpoint.hpp>
