@@ -54,6 +54,7 @@ const char* const kValued[] = {"listen",
                                "cluster-secret-file",
                                "cluster-secret",
                                "trusted-proxy",
+                               "tls-proxy",
                                "proxy-protocol",
                                "threads"};
 
@@ -93,8 +94,8 @@ constexpr NumberSetting kNumbers[] = {
     {"threads", &Options::threads, 1, 64},
 };
 
-// Adds "CIDR[,CIDR...]" to the trusted proxies (the option may be repeated; a list fits one environment variable).
-Result<void> add_trusted_proxies(Options& o, const std::string& value) {
+// Adds "CIDR[,CIDR...]" to a list of proxies (the option may be repeated; a list fits one environment variable).
+Result<void> add_proxies(const std::string& flag, std::vector<ocpp::net::IpNetwork>& into, const std::string& value) {
     std::size_t start = 0;
     while (start <= value.size()) {
         const auto comma = std::min(value.find(',', start), value.size());
@@ -107,13 +108,12 @@ Result<void> add_trusted_proxies(Options& o, const std::string& value) {
         }
         auto network = ocpp::net::parse_ip_network(item);
         if (!network) {
-            return make_error("--trusted-proxy: " + network.error().message);
+            return make_error(flag + ": " + network.error().message);
         }
-        if (o.trusted_proxies.size() >= ocpp::net::TrustedProxies::kMaxRanges) {
-            return make_error("--trusted-proxy: at most " + std::to_string(ocpp::net::TrustedProxies::kMaxRanges) +
-                              " ranges");
+        if (into.size() >= ocpp::net::TrustedProxies::kMaxRanges) {
+            return make_error(flag + ": at most " + std::to_string(ocpp::net::TrustedProxies::kMaxRanges) + " ranges");
         }
-        o.trusted_proxies.push_back(*network);
+        into.push_back(*network);
     }
     return {};
 }
@@ -233,8 +233,8 @@ Result<void> apply(Options& o, const std::string& name, const std::string& value
                               value + "\"");
         }
         o.proxy_protocol = found->second;
-    } else if (name == "trusted-proxy") {
-        if (auto r = add_trusted_proxies(o, value); !r) {
+    } else if (name == "trusted-proxy" || name == "tls-proxy") {
+        if (auto r = add_proxies("--" + name, name == "tls-proxy" ? o.tls_proxies : o.trusted_proxies, value); !r) {
             return r;
         }
     } else if (name == "cluster-secret-file" || name == "cluster-secret") {
@@ -388,21 +388,22 @@ Result<Options> parse_options(int argc, char** argv, const std::vector<std::stri
             return r.error();
         }
     }
-    // --trusted-proxy adds up within one source; a higher source replaces what a lower one listed.
-    const auto replaces_proxies = [](const std::vector<std::pair<std::string, std::string>>& source) {
-        return std::any_of(source.begin(), source.end(), [](const auto& kv) { return kv.first == "trusted-proxy"; });
+    // --trusted-proxy and --tls-proxy add up within one source; a higher source replaces what a lower one listed.
+    const auto replace_proxies = [&o](const std::vector<std::pair<std::string, std::string>>& source) {
+        for (auto* list : {&o.trusted_proxies, &o.tls_proxies}) {
+            const char* flag = list == &o.tls_proxies ? "tls-proxy" : "trusted-proxy";
+            if (std::any_of(source.begin(), source.end(), [flag](const auto& kv) { return kv.first == flag; })) {
+                list->clear();
+            }
+        }
     };
-    if (replaces_proxies(from_env)) {
-        o.trusted_proxies.clear();
-    }
+    replace_proxies(from_env);
     for (const auto& [name, value] : from_env) {
         if (auto r = apply(o, name, value); !r) {
             return make_error(env_name(name) + " (environment): " + r.error().message);
         }
     }
-    if (replaces_proxies(settings)) {
-        o.trusted_proxies.clear();
-    }
+    replace_proxies(settings);
     for (const auto& [name, value] : settings) {
         if (auto r = apply(o, name, value); !r) {
             return r.error();

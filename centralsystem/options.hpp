@@ -49,6 +49,11 @@ struct Options {
     // --trusted-proxy (repeatable, or comma-separated): the load balancers whose X-Forwarded-For names the client;
     // the handshake gate, the sign-in limits and the logs then see the client's address instead of theirs.
     std::vector<ocpp::net::IpNetwork> trusted_proxies;
+    // --tls-proxy (repeatable, or comma-separated): load balancers that end TLS in front of the plain listener and set
+    // X-Forwarded-Proto themselves; a charger whose upgrade comes from one with "https" counts as over TLS for its
+    // security profile (2). Off unless named: a proxy that passed the client's own header on would let a plain
+    // connection pass as TLS.
+    std::vector<ocpp::net::IpNetwork> tls_proxies;
     // --proxy-protocol: the listeners on which a connection from one of --trusted-proxy starts with a PROXY header
     // (HAProxy's send-proxy-v2, needed where it passes TLS through in TCP mode), whose client address then counts.
     enum class ProxyProtocol { Off, Listen, TlsListen, Both };

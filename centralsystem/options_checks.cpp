@@ -15,6 +15,10 @@ ocpp::Result<void> check_option_combinations(const Options& o) {
     if (!o.tls_listen.empty() && o.tls_cert.empty()) {
         return ocpp::make_error("--tls-listen needs --tls-cert and --tls-key");
     }
+    if (!o.tls_proxies.empty() && o.trusted_proxies.empty()) {
+        return ocpp::make_error("--tls-proxy needs --trusted-proxy: a balancer that ends TLS names the charger in "
+                                "X-Forwarded-For, which is believed only from --trusted-proxy");
+    }
     if (o.proxy_protocol != Options::ProxyProtocol::Off && o.trusted_proxies.empty()) {
         return ocpp::make_error("--proxy-protocol needs --trusted-proxy: the balancers whose PROXY header is believed");
     }

@@ -66,6 +66,10 @@ std::string usage() {
            "  --trusted-proxy CIDR      a load balancer (e.g. 10.0.0.5/32; repeatable or comma-separated): for\n"
            "                            connections from it the client's address is the right-most address of\n"
            "                            X-Forwarded-For that is not itself trusted (limits, logs); default: none\n"
+           "  --tls-proxy CIDR          a load balancer that ends TLS in front of --listen and sets\n"
+           "                            X-Forwarded-Proto itself (replacing the client's): an upgrade from it saying\n"
+           "                            https counts as TLS, security profile 2 (never 3); needs --trusted-proxy;\n"
+           "                            default: none, so such chargers count as plain\n"
            "  --proxy-protocol WHERE    listeners (listen, tls-listen or both; default off) whose connections from\n"
            "                            --trusted-proxy start with a PROXY header (HAProxy send-proxy-v2, for TLS\n"
            "                            passed through in TCP mode): its client address counts, X-Forwarded-For is\n"
@@ -83,7 +87,8 @@ std::string usage() {
            "  OCPPKIT_PASSWORD_FAILURES_PER_ID, OCPPKIT_PASSWORD_FAILURES_PER_ADDRESS, OCPPKIT_PASSWORD_BACKOFF_MAX,\n"
            "  OCPPKIT_MAX_MESSAGE_RATE, OCPPKIT_MESSAGE_BURST, OCPPKIT_CPO_NAME, OCPPKIT_CA_PASSPHRASE_FILE,\n"
            "  OCPPKIT_CA_PASSPHRASE, OCPPKIT_CA_CERT, OCPPKIT_CA_KEY, OCPPKIT_NODE_ID, OCPPKIT_NODE_ADDRESS,\n"
-           "  OCPPKIT_NODE_LEASE, OCPPKIT_CLUSTER_SECRET_FILE, OCPPKIT_CLUSTER_SECRET, OCPPKIT_TRUSTED_PROXY\n"
+           "  OCPPKIT_NODE_LEASE, OCPPKIT_CLUSTER_SECRET_FILE, OCPPKIT_CLUSTER_SECRET, OCPPKIT_TRUSTED_PROXY,\n"
+           "  OCPPKIT_TLS_PROXY\n"
            "  (comma-separated), OCPPKIT_THREADS, OCPPKIT_CONFIG (an empty value counts as unset).\n"
            "Precedence: command line, then environment, then --config file, then the default.\n";
 }

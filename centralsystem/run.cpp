@@ -137,6 +137,9 @@ int run(int argc, char** argv) {
     for (const auto& proxy : o.trusted_proxies) {
         sc.trusted_proxies.add(proxy); // behind a load balancer: the client's address from its X-Forwarded-For
     }
+    for (const auto& proxy : o.tls_proxies) {
+        sc.tls_proxies.add(proxy); // one that ends TLS: its "X-Forwarded-Proto: https" counts for the security profile
+    }
     using PP = Options::ProxyProtocol;
     sc.proxy_protocol = o.proxy_protocol == PP::Listen || o.proxy_protocol == PP::Both;
     // With N threads, N - 1 loops on one port carry the connections (TLS, WebSocket, HTTP parsing) and every handler

@@ -71,4 +71,12 @@ Result<void> Connection::migrate(std::string_view component, const std::vector<M
     return {};
 }
 
+std::string numbered_list(std::size_t count) {
+    std::string out;
+    for (std::size_t i = 1; i <= count; ++i) {
+        out += (i == 1 ? "?" : ",?") + std::to_string(i);
+    }
+    return out;
+}
+
 } // namespace store

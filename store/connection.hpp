@@ -210,4 +210,9 @@ protected:
     virtual Result<void> lock_migrations() { return {}; }
 };
 
+// Values bound as one IN list, at most this many per statement: well under SQLite's oldest limit of 999 parameters.
+inline constexpr std::size_t kListParams = 500;
+// "?1,?2,...,?count": the placeholders of an IN list of `count` values bound from 1 on.
+std::string numbered_list(std::size_t count);
+
 } // namespace store

@@ -20,6 +20,14 @@ Owner read_owner(const store::Statement& q) {
     return o;
 }
 
+// What `node` recorded (its parts, the chargers under its limits) passes to `retired_as`, a name no lease holds.
+Result<void> rename_limits(Connection& db, const std::string& node, const std::string& retired_as) {
+    if (auto r = db.run("UPDATE cluster_site_parts SET node_id = ?2 WHERE node_id = ?1", node, retired_as); !r) {
+        return r;
+    }
+    return db.run("UPDATE cluster_owners SET limited_by = ?2 WHERE limited_by = ?1", node, retired_as);
+}
+
 SitePart read_part(const store::Statement& q) {
     SitePart p;
     p.site_id = q.int64(0);
@@ -131,8 +139,9 @@ Result<void> end_lease(Connection& db, const std::string& node, const std::strin
         return r;
     }
     // This process never renews again: what it recorded stays reserved under a name of its own while its chargers
-    // may draw under its limits, and goes once they no longer do (drop_spent_parts).
-    return retire_limits(db, node, instance);
+    // may draw under its limits, and goes once they no longer do (drop_spent_parts). Not retire_limits' name: this
+    // process took that one for what its crashed predecessor left, which may still be there for the same site.
+    return rename_limits(db, node, node + " (stopped " + instance + ")");
 }
 
 Result<std::int64_t> take_ownership(Connection& db, const std::string& id, const std::string& node,
@@ -175,11 +184,7 @@ Result<void> record_site_part(Connection& db, const std::string& node, std::int6
 }
 
 Result<void> retire_limits(Connection& db, const std::string& node, const std::string& instance) {
-    const std::string before = node + " (before " + instance + ")";
-    if (auto r = db.run("UPDATE cluster_site_parts SET node_id = ?2 WHERE node_id = ?1", node, before); !r) {
-        return r;
-    }
-    return db.run("UPDATE cluster_owners SET limited_by = ?2 WHERE limited_by = ?1", node, before);
+    return rename_limits(db, node, node + " (before " + instance + ")");
 }
 
 Result<void> mark_limited(Connection& db, const std::string& id, const std::string& node) {

@@ -35,8 +35,8 @@ Result<std::optional<LeaseHolder>> claim_lease(Connection& db, const std::string
                                                const std::string& instance, std::int64_t now_ms,
                                                std::int64_t lease_until_ms);
 // A node stopping cleanly: its lease ends now, the chargers it held are no longer connected and what it recorded
-// passes to a name of its own (retire_limits); nothing when the lease is no longer this process's (`instance`):
-// another process holds the id and its chargers now.
+// passes to a name of its own (`node (stopped instance)`); nothing when the lease is no longer this process's
+// (`instance`): another process holds the id and its chargers now.
 Result<void> end_lease(Connection& db, const std::string& node, const std::string& instance, std::int64_t now_ms);
 
 // Takes a charger's connection for `node` and returns the connection's epoch (one above the previous owner's). The

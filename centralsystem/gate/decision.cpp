@@ -6,7 +6,6 @@
 #include <algorithm>
 
 #include "centralsystem/security/csr_policy.hpp"
-#include "ocpp/net/forwarded.hpp"
 #include "ocpp/text/chargebox_id.hpp"
 #include "store/password_memo.hpp"
 
@@ -64,16 +63,8 @@ GateDecision unknown(const GateInput& in) {
 
 } // namespace
 
-bool tls_ended_at_proxy(const ocpp::net::HandshakeInfo& info) {
-    if (info.tls || !info.from_trusted_proxy) {
-        return false;
-    }
-    const auto proto = info.headers.find("x-forwarded-proto");
-    return proto != info.headers.end() && ocpp::net::came_over_tls(false, true, proto->second);
-}
-
 int proven_profile(const ocpp::net::HandshakeInfo& info) {
-    if (info.tls || tls_ended_at_proxy(info)) {
+    if (info.tls || info.tls_at_proxy) {
         return info.client_cert_subject.empty() ? 2 : 3;
     }
     return info.basic_password && !info.basic_password->empty() ? 1 : 0;
@@ -119,8 +110,8 @@ GateDecision decide_handshake(const GateInput& in) {
     const KnownCredentials& c = *in.known;
     // A charger that proved profile 2 (or 3) never comes back below it: plain, or over TLS without its certificate,
     // is someone else or a downgrade attack. Decided before any password check, which would tell a guesser more.
-    // TLS ended at a trusted proxy counts as TLS; no client certificate comes through it.
-    if (c.security_profile >= 2 && !info.tls && !tls_ended_at_proxy(info)) {
+    // TLS ended at one of --tls-proxy counts as TLS; no client certificate comes through it.
+    if (c.security_profile >= 2 && !info.tls && !info.tls_at_proxy) {
         GateDecision d = answer(Kind::Unauthorized, "downgrade_attempt",
                                 "this charger uses security profile " + std::to_string(c.security_profile) +
                                     ": connect over TLS (wss://)");

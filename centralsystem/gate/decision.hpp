@@ -54,13 +54,8 @@ struct GateDecision {
     bool downgrade = false;        // a refusal for coming below the recorded security profile: log and notify it
 };
 
-// Whether the connection came over TLS ended at a proxy rather than here: plain WebSocket from one of --trusted-proxy
-// that says X-Forwarded-Proto: https (ocpp::net::came_over_tls). TLS for the security profile, but no client
-// certificate reaches this server that way.
-bool tls_ended_at_proxy(const ocpp::net::HandshakeInfo& info);
-
 // The security profile a connection proves by how it came: 3 over TLS with a verified client certificate, 2 over TLS
-// (here, or ended at a trusted proxy: tls_ended_at_proxy), 1 plain with a password, 0 plain without.
+// (here, or ended at one of --tls-proxy: HandshakeInfo::tls_at_proxy), 1 plain with a password, 0 plain without.
 int proven_profile(const ocpp::net::HandshakeInfo& info);
 
 // Upgrades that may wait for one running check of the same password (a charger retrying); more are throttled.

@@ -39,8 +39,7 @@ ocpp::net::HandshakeDecision HandshakeGate::accepted(const ocpp::net::HandshakeI
                           }
                       });
         if (proven >= 2) {
-            const std::string via =
-                tls_ended_at_proxy(info) ? " over TLS ended at the trusted proxy " + info.peer_address : "";
+            const std::string via = info.tls_at_proxy ? " over TLS ended at the proxy " + info.peer_address : "";
             log_.info("handshake", ocpp::log_quote(id) + " proved security profile " + std::to_string(proven) + via +
                                        " (was " + std::to_string(before) + "); it is held to it from now on");
         }
@@ -79,8 +78,8 @@ void HandshakeGate::downgrade_refused(const ocpp::net::HandshakeInfo& info, cons
     std::string how = " over plain WebSocket";
     if (info.tls) {
         how = " over TLS without a client certificate";
-    } else if (tls_ended_at_proxy(info)) {
-        how = " over TLS ended at the trusted proxy " + info.peer_address +
+    } else if (info.tls_at_proxy) {
+        how = " over TLS ended at the proxy " + info.peer_address +
               ", which no client certificate passes (security profile 3 needs TLS passed through to this server)";
     }
     log_.warn("handshake", "downgrade attempt: " + ocpp::log_quote(id) + " from " + info.remote_address + how);

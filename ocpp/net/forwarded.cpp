@@ -168,6 +168,11 @@ std::string endpoint_host(std::string_view endpoint) {
     return std::string(endpoint); // a bare IPv4 or IPv6 address
 }
 
+bool says_https_alone(std::string_view forwarded_proto) {
+    return forwarded_proto.find(',') == std::string_view::npos &&
+           detail::iequals(detail::trim(forwarded_proto), "https");
+}
+
 bool came_over_tls(bool tls, bool from_trusted_proxy, std::string_view forwarded_proto) {
     if (tls) {
         return true;

@@ -55,6 +55,9 @@ private:
 // says so (the first value of its X-Forwarded-Proto, `forwarded_proto`, is "https" in any case) and is one of the
 // trusted proxies (`from_trusted_proxy`): anyone else's header is their own word about themselves.
 bool came_over_tls(bool tls, bool from_trusted_proxy, std::string_view forwarded_proto);
+// Whether an X-Forwarded-Proto header holds "https" (in any case) and nothing else: a list ("http, https") is what a
+// proxy that appends makes of a client's own header, so it proves nothing (ServerConfig::tls_proxies).
+bool says_https_alone(std::string_view forwarded_proto);
 
 // "203.0.113.7" stays as it is; an IPv6 address is bracketed ("[2001:db8::1]"), like the host part of an endpoint.
 std::string bracket_address(std::string_view address);

@@ -56,6 +56,10 @@ struct ServerConfig {
     // Peers whose X-Forwarded-For names the client (a load balancer in front): for their connections and requests
     // remote_address is the client's address; peer_address stays the proxy's. Empty: no header is believed.
     TrustedProxies trusted_proxies;
+    // Proxies that end TLS in front of this (plain) listener and set X-Forwarded-Proto themselves, replacing whatever
+    // the client sent: an upgrade from one of them (no PROXY header) whose only X-Forwarded-Proto value is "https" is
+    // marked HandshakeInfo::tls_at_proxy. Empty (the default): none is, whatever the header says.
+    TrustedProxies tls_proxies;
     // The PROXY protocol (version 1 or 2, HAProxy's send-proxy / send-proxy-v2) before any TLS or HTTP byte: a
     // connection from trusted_proxies must start with the header, whose client address becomes the connection's
     // (remote_address and peer_address; an X-Forwarded-For is then judged as that client's); LOCAL (health checks),

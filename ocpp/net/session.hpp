@@ -31,6 +31,10 @@ struct HandshakeInfo {
     // Server side: the TCP peer is in ServerConfig::trusted_proxies and began no PROXY header, so its X-Forwarded-*
     // headers count (X-Forwarded-Proto through forwarded.hpp's came_over_tls).
     bool from_trusted_proxy = false;
+    // Server side, plain WebSocket only: the TCP peer is in ServerConfig::tls_proxies, began no PROXY header and says
+    // X-Forwarded-Proto: https (that value alone): the client reached that proxy over TLS, which ended there (so no
+    // client certificate comes with it).
+    bool tls_at_proxy = false;
     std::string tls_version;         // "TLSv1.3"
     std::string tls_cipher;          // "TLS_AES_256_GCM_SHA384"
     std::string sni;                 // server name the client asked for

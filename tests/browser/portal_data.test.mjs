@@ -83,7 +83,13 @@ suite('portal_data', {
     await page.getByLabel('Parent id tag').fill('FLEET-1');
     await page.getByLabel('Expires').fill('2031-05-01T10:00');
     await page.getByRole('button', { name: 'Save id tag' }).click();
-    const saved = await cs.api('GET', 'idtags/FLEET-CAR-1');
+    // The page saves in the background: wait (up to 5 s) for the store to have it before reading it back.
+    let saved = await cs.api('GET', 'idtags/FLEET-CAR-1', undefined, false);
+    for (let i = 0; i < 50 && saved.status === 404; i += 1) {
+      await page.waitForTimeout(100);
+      saved = await cs.api('GET', 'idtags/FLEET-CAR-1', undefined, false);
+    }
+    expectEqual(saved.status, 200, `the saved id tag is stored (${saved.text})`);
     expectEqual(saved.body.parentIdTag, 'FLEET-1', 'parent stored');
     expect(saved.body.expiryDate.startsWith('2031-05-01'), `expiry stored (${saved.body.expiryDate})`);
 

@@ -112,14 +112,37 @@ TEST_P(SiteParts, ANodeStoppedCleanlyLeavesItsPartOnlyWhileItsChargersChargeUnde
     ASSERT_TRUE(db::end_lease(*db_, "n2", "i-b", now_));
     auto gone = renew("n1", "i-a");
     ASSERT_EQ(gone.size(), 1u);
-    EXPECT_EQ(gone[0].node, "n2 (before i-b)");
+    EXPECT_EQ(gone[0].node, "n2 (stopped i-b)");
     EXPECT_DOUBLE_EQ(gone[0].part_a, 50);
-    EXPECT_EQ(rows(), (std::vector<std::string>{"n1", "n2 (before i-b)"}));
+    EXPECT_EQ(rows(), (std::vector<std::string>{"n1", "n2 (stopped i-b)"}));
     // SP-1 comes back to n1, which takes its session over: n2's part is spent.
     ASSERT_TRUE(db::take_ownership(*db_, "SP-1", "n1", now_));
     ASSERT_TRUE(db::mark_limited(*db_, "SP-1", "n1"));
     EXPECT_TRUE(renew("n1", "i-a").empty());
     EXPECT_EQ(rows(), (std::vector<std::string>{"n1"}));
+}
+
+TEST_P(SiteParts, ANodeRestartedAfterACrashThenStoppedCleanlyKeepsBothProcessesPartsApart) {
+    start("n1", "i-a");
+    start("n2", "i-b");
+    ASSERT_TRUE(db::record_site_part(*db_, "n2", site_, 50));
+    charge("SP-1", "n2");
+    // n2 crashes and a new process takes its id while SP-1 still charges under the first one's limits.
+    start("n2", "i-c");
+    ASSERT_TRUE(db::record_site_part(*db_, "n2", site_, 30));
+    charge("SP-2", "n2");
+    // The new process stops cleanly: its own part is kept apart from its predecessor's (same site), and the stop
+    // goes through (the lease ends, its chargers are released).
+    auto ended = db::end_lease(*db_, "n2", "i-c", now_);
+    ASSERT_TRUE(ended) << ended.error().message;
+    EXPECT_EQ(rows(), (std::vector<std::string>{"n2 (before i-c)", "n2 (stopped i-c)"}));
+    auto connected = db_->first([](const store::Statement& q) { return q.int64(0); },
+                                "SELECT count(*) FROM cluster_owners WHERE node_id = 'n2' AND connected = 1");
+    ASSERT_TRUE(connected && *connected);
+    EXPECT_EQ(**connected, 0);
+    auto gone = renew("n1", "i-a");
+    ASSERT_EQ(gone.size(), 2u);
+    EXPECT_DOUBLE_EQ(gone[0].part_a + gone[1].part_a, 80);
 }
 
 TEST_P(SiteParts, ADeadNodesPartUnderItsOwnIdStaysUntilItsIdIsTakenAgain) {

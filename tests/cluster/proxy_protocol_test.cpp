@@ -91,6 +91,14 @@ TEST(ProxyProtocolOption, NamesTheListenersAndNeedsATrustedProxy) {
     o = options_of({"--trusted-proxy", "10.0.0.5", "--proxy-protocol=off"}, {"OCPPKIT_PROXY_PROTOCOL=listen"});
     ASSERT_TRUE(o) << o.error().message;
     EXPECT_EQ(o->proxy_protocol, P::Off) << "the command line wins";
+    EXPECT_TRUE(o->tls_proxies.empty()) << "no proxy's X-Forwarded-Proto counts for the security profile unless named";
+    o = options_of({"--trusted-proxy", "10.0.0.5", "--tls-proxy", "10.0.0.5,10.0.0.6/31"},
+                   {"OCPPKIT_TLS_PROXY=192.0.2.1"});
+    ASSERT_TRUE(o) << o.error().message;
+    EXPECT_EQ(o->tls_proxies.size(), 2U) << "the command line replaces the environment's list";
+    o = options_of({"--trusted-proxy", "10.0.0.5"}, {"OCPPKIT_TLS_PROXY=192.0.2.1"});
+    ASSERT_TRUE(o) << o.error().message;
+    EXPECT_EQ(o->tls_proxies.size(), 1U);
     const struct {
         std::vector<std::string> args;
         std::string says;
@@ -100,6 +108,8 @@ TEST(ProxyProtocolOption, NamesTheListenersAndNeedsATrustedProxy) {
         {{"--trusted-proxy", "10.0.0.5", "--proxy-protocol", "both"}, "need --tls-listen"},
         {{"--trusted-proxy", "10.0.0.5", "--proxy-protocol", "yes"}, "off, listen, tls-listen or both"},
         {{"--trusted-proxy", "10.0.0.5", "--proxy-protocol"}, "--proxy-protocol"},
+        {{"--tls-proxy", "10.0.0.5"}, "--tls-proxy needs --trusted-proxy"},
+        {{"--trusted-proxy", "10.0.0.5", "--tls-proxy", "10.0.0.300"}, "--tls-proxy: "},
     };
     for (const auto& b : bad) {
         const auto r = options_of(b.args);
@@ -126,8 +136,8 @@ protected:
         tls_port_ = free_port();
         restart({"--tls-listen", "127.0.0.1:" + std::to_string(tls_port_), "--tls-cert", pki_->server_ec_cert,
                  "--tls-key", pki_->server_ec_key, "--tls-client-ca", pki_->ca_cert, "--trusted-proxy", "127.0.0.1/32",
-                 "--proxy-protocol", "tls-listen", "--password-failures-per-address", "3", "--threads",
-                 std::to_string(GetParam())});
+                 "--tls-proxy", "127.0.0.1/32", "--proxy-protocol", "tls-listen", "--password-failures-per-address",
+                 "3", "--threads", std::to_string(GetParam())});
         for (const char* id : {"CB-A", "CB-B", "CB-C", "CB-D", "CB-E", "CB-0001"}) {
             const auto r =
                 api("POST", "/api/v1/chargers",
@@ -216,7 +226,7 @@ TEST_P(ProxyProtocolBinary, TlsEndedInHaproxyNamesTheClientInXForwardedFor) {
 }
 
 // TLS ended in HAProxy is TLS for the security profile (HAProxy says X-Forwarded-Proto: https, from the node's
-// --trusted-proxy): a charger with its password proves profile 2 there, a charger that proved profile 2 at the node
+// --tls-proxy): a charger with its password proves profile 2 there, a charger that proved profile 2 at the node
 // gets in there, and one on profile 3 is refused (its certificate ends in HAProxy). Nobody else's header counts.
 TEST_P(ProxyProtocolBinary, TlsEndedInHaproxyIsProfile2AndProfile3NeedsThePassthrough) {
     const auto plain = [&](std::uint16_t port, const std::string& source, const std::string& id,
@@ -230,7 +240,7 @@ TEST_P(ProxyProtocolBinary, TlsEndedInHaproxyIsProfile2AndProfile3NeedsThePassth
     };
     const std::string https = "X-Forwarded-Proto: https\r\n";
     EXPECT_EQ(wss_upgrade(ended_port_, "127.0.0.5", "CB-C", "password-of-CB-C"), 101);
-    EXPECT_TRUE(log_says("\"CB-C\" proved security profile 2 over TLS ended at the trusted proxy 127.0.0.1:"))
+    EXPECT_TRUE(log_says("\"CB-C\" proved security profile 2 over TLS ended at the proxy 127.0.0.1:"))
         << file_text(base_ + ".cs.log");
     // Held to it: plain WebSocket is a downgrade, whatever X-Forwarded-Proto the client sends.
     EXPECT_EQ(plain(lb_port_, "127.0.0.5", "CB-C", ""), 401);
@@ -250,8 +260,7 @@ TEST_P(ProxyProtocolBinary, TlsEndedInHaproxyIsProfile2AndProfile3NeedsThePassth
     EXPECT_EQ(wss_upgrade(passthrough_port_, "127.0.0.7", "CB-0001", "", pki_), 101);
     EXPECT_TRUE(log_says("\"CB-0001\" proved security profile 3"));
     EXPECT_EQ(wss_upgrade(ended_port_, "127.0.0.7", "CB-0001", "password-of-CB-0001"), 401);
-    EXPECT_TRUE(
-        log_says("downgrade attempt: \"CB-0001\" from 127.0.0.7 over TLS ended at the trusted proxy 127.0.0.1:"))
+    EXPECT_TRUE(log_says("downgrade attempt: \"CB-0001\" from 127.0.0.7 over TLS ended at the proxy 127.0.0.1:"))
         << file_text(base_ + ".cs.log");
     EXPECT_TRUE(log_says("security profile 3 needs TLS passed through to this server"));
 }

@@ -51,6 +51,9 @@ protected:
         ServerConfig config;
         config.trusted_proxies.add(*parse_ip_network(std::string(kProxy) + "/32"));
         config.proxy_protocol = proxy_protocol;
+        if (tls_proxy) {
+            config.tls_proxies.add(*parse_ip_network(std::string(kProxy) + "/32"));
+        }
         config.open_handshake_timeout = 600ms;
         if (tls) {
             std::string why;
@@ -107,6 +110,7 @@ protected:
     }
 
     const TestPki* pki = nullptr;
+    bool tls_proxy = false;            // the proxy is in ServerConfig::tls_proxies too
     std::vector<HandshakeInfo> seen;   // on lt only
     std::vector<HttpRequest> requests; // on lt only
 };
@@ -139,6 +143,46 @@ TEST_F(ProxyProtocol, WithoutItAnUpgradeFromATrustedProxyIsMarkedSoItsForwardedH
     EXPECT_EQ(info.chargebox_id, "CB-2");
     EXPECT_FALSE(info.from_trusted_proxy) << "anyone else's X-Forwarded-* is their own word";
     EXPECT_EQ(info.remote_address.rfind("127.0.0.5:", 0), 0u) << info.remote_address;
+}
+
+// What marks an upgrade as over TLS ended at a proxy (the gate counts it as security profile 2): a plain upgrade from
+// a proxy named in tls_proxies whose only X-Forwarded-Proto value is "https".
+TEST_F(ProxyProtocol, OnlyAProxyNamedAsEndingTlsMarksAnUpgradeAsTlsAndOnlyByHttpsAlone) {
+    const auto upgrade = [&](const std::string& from, const std::string& id, const std::string& proto) {
+        const std::string headers = proto.empty() ? std::string() : "X-Forwarded-Proto: " + proto + "\r\n";
+        EXPECT_EQ(status_of(exchange(from, upgrade_request("/ocpp/" + id, "ocpp1.6", headers), "\r\n\r\n").answer),
+                  101);
+        const HandshakeInfo info = last_seen();
+        EXPECT_EQ(info.chargebox_id, id);
+        return info.tls_at_proxy;
+    };
+    tls_proxy = true;
+    start(false, false);
+    EXPECT_TRUE(upgrade(kProxy, "CB-1", "https"));
+    EXPECT_TRUE(upgrade(kProxy, "CB-2", " HTTPS "));
+    EXPECT_FALSE(upgrade(kProxy, "CB-3", "http"));
+    EXPECT_FALSE(upgrade(kProxy, "CB-4", "https, http")) << "a list is what an appending proxy makes of a client's";
+    EXPECT_FALSE(upgrade(kProxy, "CB-5", "http, https"));
+    EXPECT_FALSE(upgrade(kProxy, "CB-6", ""));
+    EXPECT_FALSE(upgrade("127.0.0.5", "CB-7", "https")) << "anyone else's header is their own word";
+}
+
+TEST_F(ProxyProtocol, ATrustedProxyNotNamedAsEndingTlsMarksNothingAsTls) {
+    start(false, false);
+    const std::string proto = "X-Forwarded-Proto: https\r\n";
+    EXPECT_EQ(status_of(exchange(kProxy, upgrade_request("/ocpp/CB-1", "ocpp1.6", proto), "\r\n\r\n").answer), 101);
+    const HandshakeInfo info = last_seen();
+    EXPECT_TRUE(info.from_trusted_proxy);
+    EXPECT_FALSE(info.tls_at_proxy) << "X-Forwarded-For is believed, TLS is not (no tls_proxies)";
+}
+
+TEST_F(ProxyProtocol, BehindAProxyHeaderNoUpgradeIsMarkedAsTlsEndedAtTheProxy) {
+    tls_proxy = true;
+    start();
+    const auto e = exchange(
+        kProxy, v2_header(7) + upgrade_request("/ocpp/CB-1", "ocpp1.6", "X-Forwarded-Proto: https\r\n"), "\r\n\r\n");
+    EXPECT_EQ(status_of(e.answer), 101) << e.answer << logs.all();
+    EXPECT_FALSE(last_seen().tls_at_proxy) << "the connection is the named client's: its header is its own word";
 }
 
 TEST_F(ProxyProtocol, NoForwardedHeaderIsBelievedBehindAHeaderEvenFromAClientInATrustedRange) {

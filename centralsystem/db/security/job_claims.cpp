@@ -49,19 +49,13 @@ JobWork read_work(const store::Statement& q) {
     return w;
 }
 
-// Chargers asked about in one query: well under the parameters a statement may bind (SQLite's oldest default 999).
-constexpr std::size_t kIdsPerCheck = 500;
-
 // Of ids[from, to), each charger taking part in a running job (its row not ended), with the lowest such job.
 Result<std::map<std::string, std::int64_t>>
 chargers_in_running_jobs(Connection& db, const std::vector<std::string>& ids, std::size_t from, std::size_t to) {
     std::string sql = "SELECT r.chargebox_id, min(j.id) FROM security_job_chargers r JOIN security_jobs j ON j.id = "
                       "r.job_id WHERE j.state = 'running' AND (r.outcome IN ('pending', 'sent') OR (r.outcome = "
                       "'offline' AND r.attempts < j.max_attempts)) AND r.chargebox_id IN (";
-    for (std::size_t i = from; i < to; ++i) {
-        sql += (i == from ? "?" : ",?") + std::to_string(i - from + 1);
-    }
-    sql += ") GROUP BY r.chargebox_id";
+    sql += store::numbered_list(to - from) + ") GROUP BY r.chargebox_id";
     auto q = db.prepare(sql);
     if (!q) {
         return q.error();
@@ -187,8 +181,8 @@ Result<JobCreated> create_job_alone(Connection& db, const SecurityJobRow& job, c
     }
     // The chargers a few hundred per query, in the order given: the first that takes part in a running job is named,
     // with the oldest such job.
-    for (std::size_t from = 0; from < ids.size(); from += kIdsPerCheck) {
-        const std::size_t to = std::min(ids.size(), from + kIdsPerCheck);
+    for (std::size_t from = 0; from < ids.size(); from += store::kListParams) {
+        const std::size_t to = std::min(ids.size(), from + store::kListParams);
         auto busy = chargers_in_running_jobs(db, ids, from, to);
         if (!busy) {
             return busy.error();

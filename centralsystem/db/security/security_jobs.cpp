@@ -82,19 +82,13 @@ Result<std::vector<StatusReport>> status_reports(Connection& db, std::string_vie
 
 namespace {
 
-// Chargers looked up in one query: well under SQLite's oldest limit of 999 parameters.
-constexpr std::size_t kChargersPerLookup = 500;
-
 // The security profile of each stored charger among `ids`, a few hundred per query.
 Result<std::map<std::string, int>> stored_security_profiles(Connection& db, const std::vector<std::string>& ids) {
     std::map<std::string, int> out;
-    for (std::size_t from = 0; from < ids.size(); from += kChargersPerLookup) {
-        const std::size_t to = std::min(ids.size(), from + kChargersPerLookup);
-        std::string sql = "SELECT chargebox_id, security_profile FROM chargers WHERE chargebox_id IN (";
-        for (std::size_t i = from; i < to; ++i) {
-            sql += (i == from ? "?" : ",?") + std::to_string(i - from + 1);
-        }
-        auto q = db.prepare(sql + ")");
+    for (std::size_t from = 0; from < ids.size(); from += store::kListParams) {
+        const std::size_t to = std::min(ids.size(), from + store::kListParams);
+        auto q = db.prepare("SELECT chargebox_id, security_profile FROM chargers WHERE chargebox_id IN (" +
+                            store::numbered_list(to - from) + ")");
         if (!q) {
             return q.error();
         }

@@ -193,6 +193,11 @@ template <class Cfg> bool ServerCore<Cfg>::on_validate(Hdl hdl) {
         info.remote_address = cfg_.trusted_proxies.remote_address(
             info.peer_address, xff == info.headers.end() ? std::string_view() : std::string_view(xff->second));
     }
+    if (!info.tls && !cfg_.tls_proxies.empty() && headers_judged(st) &&
+        cfg_.tls_proxies.contains(endpoint_host(info.peer_address))) {
+        const auto proto = info.headers.find("x-forwarded-proto");
+        info.tls_at_proxy = proto != info.headers.end() && says_https_alone(proto->second);
+    }
     info.offered_subprotocols = split_subprotocols(con->get_request_header("Sec-WebSocket-Protocol"));
     const std::string& authorization = con->get_request_header("Authorization");
     if (!authorization.empty()) {
