@@ -209,6 +209,8 @@ void Peer::process(Incoming in) {
 void Peer::on_raw(std::string_view action, RawHandler handler) {
     const auto* schema = schemas_.find(action, validation::Direction::Request);
     if (!schema) {
+        // A misspelt action would never be handled: say so once, where the handler is registered.
+        log_.error(tag_, "no handler kept for \"" + std::string(action) + "\": not an OCPP 1.6 action");
         return;
     }
     const auto key = std::find(handler_keys_.begin(), handler_keys_.end(), schema);

@@ -92,7 +92,7 @@ public:
         });
     }
     // Registers (or replaces) the handler of an action. An action without a request schema is never handled (such
-    // a CALL is answered NotImplemented before any handler is looked up), so its handler is not kept.
+    // a CALL is answered NotImplemented before any handler is looked up), so its handler is not kept (logged).
     void on_raw(std::string_view action, RawHandler handler);
 
     // Sends a CALL (queued behind the one in flight); the callback runs exactly once.

@@ -40,6 +40,35 @@ TEST_F(PeerPair, UnknownActionGetsNotImplementedAndUnhandledOneNotSupported) {
     EXPECT_STREQ(f[2].GetString(), "NotSupported");
 }
 
+TEST_F(PeerPair, ALaterHandlerOfAnActionReplacesTheEarlierAndAMisspeltOneIsNeverKept) {
+    int first = 0, second = 0, misspelt = 0;
+    cs->on<v16::HeartbeatReq>([&](const v16::HeartbeatReq&, Reply<v16::HeartbeatConf> r) {
+        ++first;
+        r(v16::HeartbeatConf{DateTime::from_unix_ms(0)});
+    });
+    cs->on_raw("Heartbeet", [&](const rapidjson::Value&, RawReply) { ++misspelt; });
+    cs->on<v16::HeartbeatReq>([&](const v16::HeartbeatReq&, Reply<v16::HeartbeatConf> r) {
+        ++second;
+        r(v16::HeartbeatConf{DateTime::from_unix_ms(0)});
+    });
+    cs->on<v16::StatusNotificationReq>([](const v16::StatusNotificationReq&, Reply<v16::StatusNotificationConf> r) {
+        r(v16::StatusNotificationConf{});
+    });
+    cp->send_raw(R"([2,"1","Heartbeat",{}])");
+    settle();
+    EXPECT_EQ(last_frame(cs_sent)[0].GetInt(), 3);
+    EXPECT_EQ(first, 0);
+    EXPECT_EQ(second, 1);
+    cp->send_raw(R"([2,"2","Heartbeet",{}])");
+    settle();
+    const auto f = last_frame(cs_sent);
+    EXPECT_STREQ(f[2].GetString(), "NotImplemented");
+    EXPECT_EQ(misspelt, 0);
+    cp->send_raw(R"([2,"3","StatusNotification",{"connectorId":0,"errorCode":"NoError","status":"Available"}])");
+    settle();
+    EXPECT_EQ(last_frame(cs_sent)[0].GetInt(), 3) << "the handler after the replaced one is found too";
+}
+
 TEST_F(PeerPair, EveryInvalidPayloadGetsTheCallErrorOfItsRuleInStrictMode) {
     PeerConfig lax;
     lax.validate_outgoing = false;
