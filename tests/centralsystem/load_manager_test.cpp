@@ -10,6 +10,8 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/support/wait.hpp"
+
 #include "centralsystem/db/queries.hpp"
 #include "centralsystem/protocol/links.hpp"
 #include "centralsystem/sites/load_manager.hpp"
@@ -79,18 +81,7 @@ protected:
     }
     // Runs the loop until nothing is left to do for a while (the store worker answers from its own thread).
     void settle() {
-        auto quiet_since = std::chrono::steady_clock::now();
-        const auto end = quiet_since + 5s;
-        while (std::chrono::steady_clock::now() < end) {
-            if (loop_.run_pending() > 0) {
-                quiet_since = std::chrono::steady_clock::now();
-            } else if (std::chrono::steady_clock::now() - quiet_since > 100ms) {
-                return;
-            } else {
-                std::this_thread::sleep_for(1ms);
-            }
-        }
-        ADD_FAILURE() << "the loop did not settle";
+        EXPECT_TRUE(ocppkit::test::settle([this] { return loop_.run_pending(); }, 100ms)) << "the loop did not settle";
     }
     // Connects a charger: its central-system end joins ChargerLinks, its own end installs what it is sent.
     void connect(const std::string& id) {

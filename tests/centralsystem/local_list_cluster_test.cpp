@@ -8,6 +8,7 @@
 #include "centralsystem/db/authlists/list_groups.hpp"
 #include "centralsystem/db/cluster.hpp"
 #include "tests/centralsystem/handlers_fixture.hpp"
+#include "tests/support/wait.hpp"
 
 namespace {
 
@@ -113,18 +114,7 @@ protected:
         }
     }
     void settle() {
-        auto quiet_since = std::chrono::steady_clock::now();
-        const auto end = quiet_since + 5s;
-        while (std::chrono::steady_clock::now() < end) {
-            if (loop_.run_pending() > 0) {
-                quiet_since = std::chrono::steady_clock::now();
-            } else if (std::chrono::steady_clock::now() - quiet_since > 30ms) {
-                return;
-            } else {
-                std::this_thread::sleep_for(1ms);
-            }
-        }
-        ADD_FAILURE() << "the loop did not settle";
+        EXPECT_TRUE(ocppkit::test::settle([this] { return loop_.run_pending(); }, 30ms)) << "the loop did not settle";
     }
     // The chargers still holding the list of a group they left, as a look reads them (all of them).
     std::vector<std::string> still_moved() {
