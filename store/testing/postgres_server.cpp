@@ -193,6 +193,10 @@ ocpp::Result<std::string> template_dir(const RunAs& who, const std::string& bin)
 
 } // namespace
 
+bool PostgresServer::installed() {
+    return !find_bin_dir().empty();
+}
+
 ocpp::Result<void> PostgresServer::start() {
     const std::string bin = find_bin_dir();
     if (bin.empty()) {

@@ -252,16 +252,20 @@ protected:
         }
         settle();
     }
-    // Three live nodes, two charging chargers on each: 33.3 A per node, recorded before any raise.
-    void share_on_three_nodes() {
-        renew();
-        for (int i = 1; i <= 6; ++i) {
+    // Chargers CL-1 .. CL-<count> connect two to a node (CL-1 and CL-2 to n1, ...) and start a session each.
+    void start_two_per_node(int count) {
+        for (int i = 1; i <= count; ++i) {
             const std::string node = "n" + std::to_string((i + 1) / 2);
             connect("CL-" + std::to_string(i), node);
             cs::ChargerObservers::tell(nodes_.at(node).links->observers().session_started, "CL-" + std::to_string(i), 1,
                                        static_cast<std::int64_t>(i));
             settle();
         }
+    }
+    // Three live nodes, two charging chargers on each: 33.3 A per node, recorded before any raise.
+    void share_on_three_nodes() {
+        renew();
+        start_two_per_node(6);
         renew();
         for (int i = 1; i <= 6; i += 2) {
             EXPECT_NEAR(in_force(i) + in_force(i + 1), 33.3, 1e-9) << "node n" << (i + 1) / 2 << ": " << describe();

@@ -16,13 +16,7 @@ void LoadManagerClusterJoin::join_third_node() {
     nodes_.erase("n3"); // it has not started yet
     settle();
     renew();
-    for (int i = 1; i <= 4; ++i) {
-        const std::string node = "n" + std::to_string((i + 1) / 2);
-        connect("CL-" + std::to_string(i), node);
-        cs::ChargerObservers::tell(nodes_.at(node).links->observers().session_started, "CL-" + std::to_string(i), 1,
-                                   static_cast<std::int64_t>(i));
-        settle();
-    }
+    start_two_per_node(4);
     renew();
     ASSERT_NEAR(in_force(1) + in_force(2), 50, 1e-9) << describe();
     ASSERT_NEAR(in_force(3) + in_force(4), 50, 1e-9) << describe();

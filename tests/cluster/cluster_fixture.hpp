@@ -41,16 +41,6 @@ std::string find_haproxy() {
     return "";
 }
 
-bool postgres_installed() {
-    std::error_code ec;
-    for (const auto& entry : fs::directory_iterator("/usr/lib/postgresql", ec)) {
-        if (fs::exists(entry.path() / "bin" / "initdb")) {
-            return true;
-        }
-    }
-    return false;
-}
-
 struct Node {
     std::string name;
     std::uint16_t port = 0;
@@ -65,7 +55,7 @@ protected:
         if (haproxy_.empty()) {
             GTEST_SKIP() << "haproxy is not installed (scripts/setup.sh installs the Debian package haproxy)";
         }
-        if (!postgres_installed()) {
+        if (!testsupport::PostgresServer::installed()) {
             GTEST_SKIP() << "PostgreSQL is not installed (scripts/setup.sh installs the Debian package postgresql)";
         }
         base_ = "/tmp/cs-cluster-" + std::to_string(::getpid()) + "-" +

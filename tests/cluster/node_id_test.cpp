@@ -5,8 +5,6 @@
 #include <signal.h>
 #include <unistd.h>
 
-#include <filesystem>
-
 #include <gtest/gtest.h>
 
 #include "store/database.hpp"
@@ -16,20 +14,10 @@
 namespace cs::test {
 namespace {
 
-bool postgres_present() {
-    std::error_code ec;
-    for (const auto& entry : std::filesystem::directory_iterator("/usr/lib/postgresql", ec)) {
-        if (std::filesystem::exists(entry.path() / "bin" / "initdb")) {
-            return true;
-        }
-    }
-    return false;
-}
-
 class NodeIds : public ::testing::Test {
 protected:
     void SetUp() override {
-        if (!postgres_present()) {
+        if (!testsupport::PostgresServer::installed()) {
             GTEST_SKIP() << "PostgreSQL is not installed (scripts/setup.sh installs the Debian package postgresql)";
         }
         base_ = "/tmp/cs-node-id-" + std::to_string(::getpid()) + "-" +

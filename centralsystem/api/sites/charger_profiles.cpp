@@ -8,6 +8,23 @@ namespace cs::api {
 
 namespace {
 
+// Opens the object of one of load management's profiles and writes what every one of them has.
+void start_site_profile(Writer& w, int connector, int profile_id, const char* purpose, int stack_level,
+                        std::int64_t site, const std::string& state) {
+    w.StartObject();
+    w.Key("connectorId");
+    w.Int(connector);
+    w.Key("chargingProfileId");
+    w.Int(profile_id);
+    member(w, "purpose", purpose);
+    w.Key("stackLevel");
+    w.Int(stack_level);
+    member(w, "source", "site");
+    w.Key("siteId");
+    w.Int64(site);
+    member(w, "state", state);
+}
+
 // Load management's own profiles on this charger: the fail-safe and the TxProfile of each of its shared sessions.
 void write_load_management_profiles(Writer& w, std::int64_t site, const sites::LoadManager::SiteView& live,
                                     const std::string& id) {
@@ -15,36 +32,14 @@ void write_load_management_profiles(Writer& w, std::int64_t site, const sites::L
         if (c.id != id) {
             continue;
         }
-        w.StartObject();
-        w.Key("connectorId");
-        w.Int(0);
-        w.Key("chargingProfileId");
-        w.Int(sites::kFailsafeProfileId);
-        member(w, "purpose", "TxDefaultProfile");
-        w.Key("stackLevel");
-        w.Int(0);
-        member(w, "source", "site");
-        w.Key("siteId");
-        w.Int64(site);
-        member(w, "state", c.failsafe);
+        start_site_profile(w, 0, sites::kFailsafeProfileId, "TxDefaultProfile", 0, site, c.failsafe);
         w.EndObject();
     }
     for (const auto& s : live.sessions) {
         if (s.charger != id) {
             continue;
         }
-        w.StartObject();
-        w.Key("connectorId");
-        w.Int(s.connector);
-        w.Key("chargingProfileId");
-        w.Int(sites::tx_profile_id(s.connector));
-        member(w, "purpose", "TxProfile");
-        w.Key("stackLevel");
-        w.Int(1);
-        member(w, "source", "site");
-        w.Key("siteId");
-        w.Int64(site);
-        member(w, "state", s.state);
+        start_site_profile(w, s.connector, sites::tx_profile_id(s.connector), "TxProfile", 1, site, s.state);
         w.Key("transactionId");
         w.Int64(s.transaction);
         w.Key("limitA");
